@@ -1,0 +1,44 @@
+//! `kaohe explain UNIT`: one unit's ledger, indicator by indicator.
+
+use super::{InputArgs, OutputArgs};
+use crate::Error;
+use crate::diag::{Diagnostic, Diagnostics, hint};
+use crate::lang::Lang;
+use std::path::PathBuf;
+
+/// Show how one unit's score was reached (得分明细).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Unit id
+    pub unit: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Evidence files, read as one (all units are scored, for the rank)
+    #[arg(value_name = "EVIDENCE", required = true)]
+    pub evidence: Vec<PathBuf>,
+}
+
+pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
+    let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
+    let (loaded, assessment) = args.input.assess(&args.evidence)?;
+    let Some(unit) = assessment.units.iter().find(|u| u.unit == args.unit) else {
+        let known = assessment.units.iter().map(|u| u.unit.as_str());
+        let where_ = match &loaded.units {
+            Some(u) => u.path.clone(),
+            None => assessment
+                .inputs
+                .iter()
+                .map(|f| f.path.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        return Err(Error::Input(Diagnostics(vec![Diagnostic::file(
+            where_,
+            format!("no unit \"{}\" is assessed{}", args.unit, hint(&args.unit, known)),
+        )])));
+    };
+    let text = crate::render::report::explain(&loaded.framework, &assessment, unit, lang, format);
+    crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
+}

@@ -1,0 +1,114 @@
+//! Subcommands: each file glues its clap arguments to the engine and the
+//! renderers; no scoring logic lives here.
+
+pub mod check;
+pub mod explain;
+pub mod score;
+
+use crate::Error;
+use crate::diag::Diagnostics;
+use crate::evidence::Evidence;
+use crate::framework::Framework;
+use crate::output::{Destination, resolve_format};
+use crate::period::Period;
+use crate::render::Format;
+use crate::score::Assessment;
+use crate::units::Units;
+use std::path::PathBuf;
+
+/// Inputs shared by the commands that score: framework, units, evidence.
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Framework TOML (default: the embedded provincial framework)
+    #[arg(short = 'f', long = "framework", value_name = "FILE")]
+    pub framework: Option<PathBuf>,
+    /// Units file (CSV: unit, name, category)
+    #[arg(short = 'u', long = "units", value_name = "FILE")]
+    pub units: Option<PathBuf>,
+    /// Assessment period: 2023, 2023H1, 2023Q4 or 2023-06
+    #[arg(long, value_name = "P", value_parser = Period::parse_arg)]
+    pub period: Option<Period>,
+}
+
+/// Output options shared by the commands that report.
+#[derive(Debug, clap::Args)]
+pub struct OutputArgs {
+    /// Output format (default: table, or from the -o file's extension)
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write to FILE (whole or not at all) instead of stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// The format and destination, checked before any work is done.
+    pub fn resolve(&self, inputs: &[PathBuf]) -> Result<(Format, Destination), Error> {
+        let format = resolve_format(self.format, self.output.as_deref()).map_err(Error::Usage)?;
+        let dest = match &self.output {
+            Some(p) => {
+                crate::output::check_not_input(p, inputs).map_err(Error::Usage)?;
+                Destination::File(p.clone())
+            }
+            None => Destination::Stdout,
+        };
+        Ok((format, dest))
+    }
+}
+
+/// Everything loaded and checked.
+pub struct Loaded {
+    pub framework: Framework,
+    pub units: Option<Units>,
+    pub evidence: Evidence,
+}
+
+impl InputArgs {
+    /// Every input path of the run (to refuse writing over one).
+    pub fn paths(&self, evidence: &[PathBuf]) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = evidence.to_vec();
+        v.extend(self.framework.clone());
+        v.extend(self.units.clone());
+        v
+    }
+
+    pub fn framework(&self) -> Result<Framework, Error> {
+        Framework::load(self.framework.as_deref()).map_err(Error::Input)
+    }
+
+    /// Load the framework, then units and evidence, reporting every problem
+    /// of the latter two together.
+    pub fn load(&self, evidence: &[PathBuf]) -> Result<Loaded, Error> {
+        let framework = self.framework()?;
+        let mut errs = Diagnostics::new();
+        let units = match &self.units {
+            Some(p) => match Units::load(p) {
+                Ok(u) => Some(u),
+                Err(e) => {
+                    errs.extend(e);
+                    None
+                }
+            },
+            None => None,
+        };
+        if !errs.is_empty() {
+            // Without a valid units list, evidence cannot be checked against it.
+            return Err(Error::Input(errs));
+        }
+        let evidence = crate::evidence::load(evidence, &framework, units.as_ref()).map_err(Error::Input)?;
+        Ok(Loaded {
+            framework,
+            units,
+            evidence,
+        })
+    }
+
+    /// Load and score.
+    pub fn assess(&self, evidence: &[PathBuf]) -> Result<(Loaded, Assessment), Error> {
+        let loaded = self.load(evidence)?;
+        let period = self.period.as_ref().map(|p| p.to_string());
+        let a = crate::score::assess(&loaded.framework, loaded.units.as_ref(), &loaded.evidence, period)
+            .map_err(Error::Input)?;
+        Ok((loaded, a))
+    }
+}

@@ -1,0 +1,25 @@
+//! `kaohe score`: the ranked report.
+
+use super::{InputArgs, OutputArgs};
+use crate::Error;
+use crate::lang::Lang;
+use std::path::PathBuf;
+
+/// Score every unit and rank them (排名).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Evidence files (CSV, long or wide; UTF-8 or GBK), read as one
+    #[arg(value_name = "EVIDENCE", required = true)]
+    pub evidence: Vec<PathBuf>,
+}
+
+pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
+    let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
+    let (loaded, assessment) = args.input.assess(&args.evidence)?;
+    let text = crate::render::report::ranking(&loaded.framework, &assessment, lang, format);
+    crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
+}

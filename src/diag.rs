@@ -1,0 +1,153 @@
+//! Located problems with the inputs.
+//!
+//! Every loader collects *all* the problems it finds into a [`Diagnostics`]
+//! list instead of stopping at the first, so a user fixing a spreadsheet sees
+//! every bad cell in one run. Each problem renders as one line,
+//! `FILE:LINE: message`, which is what editors and CI logs understand.
+
+use std::fmt;
+
+/// One problem with an input, located as precisely as the input allows.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// The file as the user named it (or `<embedded>/…` for the built-in framework).
+    pub file: String,
+    /// 1-based line, when the problem has one.
+    pub line: Option<u64>,
+    /// What is wrong, in one sentence; may end with a hint.
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn at(file: impl Into<String>, line: u64, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.into(),
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.into(),
+            line: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// All the problems found in one run, in the order they were found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Diagnostics(Vec::new())
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    /// `Ok(value)` when nothing was found, else the whole list.
+    pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
+        if self.0.is_empty() { Ok(value) } else { Err(self) }
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// 1-based line number of a byte offset in `text`.
+pub fn line_of(text: &str, offset: usize) -> u64 {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+}
+
+/// The closest of `candidates` to `word`, when it is close enough to be a
+/// plausible typo ("did you mean …?").
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    let limit = lower.chars().count() / 3;
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let cl = c.to_lowercase();
+        if cl == lower {
+            return Some(c);
+        }
+        // Edits with transpositions ("pre" → "per"), or a close prefix match.
+        let dist = strsim::osa_distance(&lower, &cl);
+        let close = dist <= limit || strsim::jaro_winkler(&lower, &cl) >= 0.9;
+        if close && best.is_none_or(|(d, _)| dist < d) {
+            best = Some((dist, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// `" (did you mean \"X\"?)"` or nothing.
+pub fn hint(word: &str, candidates: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    let owned: Vec<String> = candidates.into_iter().map(|c| c.as_ref().to_string()).collect();
+    match did_you_mean(word, owned.iter().map(String::as_str)) {
+        Some(c) => format!(" (did you mean \"{c}\"?)"),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_file_and_line() {
+        let d = Diagnostic::at("a.csv", 3, "bad value");
+        assert_eq!(d.to_string(), "a.csv:3: bad value");
+        assert_eq!(Diagnostic::file("a.csv", "empty").to_string(), "a.csv: empty");
+    }
+
+    #[test]
+    fn line_numbers_count_newlines() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 99), 3);
+    }
+
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(did_you_mean("A12", ["A1", "A2", "B1"]), Some("A1"));
+        assert_eq!(did_you_mean("ponts", ["points", "name"]), Some("points"));
+        assert_eq!(did_you_mean("zzz", ["points", "name"]), None);
+    }
+}

@@ -1,0 +1,561 @@
+//! Evidence (佐证/自评数据): per-unit values for each indicator.
+//!
+//! Evidence comes in two shapes, told apart by the header (SPEC §3.4):
+//! *long* — one row per (unit, indicator) with `value`, `note`, `source` —
+//! and *wide* — one row per unit, one column per indicator id. Clause items
+//! are addressed as `ID/CLAUSE`. Several files are read as one. Every cell is
+//! parsed against its indicator's rule here, so every bad value in every
+//! file is reported in one run, each with file, line and column.
+
+use crate::diag::{Diagnostic, Diagnostics, hint};
+use crate::framework::{Framework, Kind};
+use crate::input::{Sheet, header_key};
+use crate::rule::{Rule, Value};
+use crate::units::{NAME_ALIASES, UNIT_ALIASES, Units};
+use std::collections::{BTreeMap, HashMap};
+
+/// One input file as recorded in the result (path and SHA-256).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// One evidence cell after parsing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// `None` when the cell was empty (missing evidence).
+    pub value: Option<Value>,
+    /// The text as given, trimmed.
+    pub raw: String,
+    pub note: String,
+    pub source: String,
+    /// Index into [`Evidence::files`].
+    pub file: usize,
+    pub line: u64,
+}
+
+/// All evidence for one unit: `cells[indicator][slot]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitEvidence {
+    /// Name given in the evidence (a `name`/单位名称 column), if any.
+    pub name: Option<String>,
+    pub cells: Vec<Vec<Option<Cell>>>,
+}
+
+impl UnitEvidence {
+    pub fn empty(fw: &Framework) -> Self {
+        UnitEvidence {
+            name: None,
+            cells: fw.indicators.iter().map(|i| vec![None; i.slots()]).collect(),
+        }
+    }
+}
+
+/// Evidence from all files, by unit id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub files: Vec<InputFile>,
+    pub units: BTreeMap<String, UnitEvidence>,
+}
+
+impl Evidence {
+    /// Number of non-empty cells.
+    pub fn values(&self) -> usize {
+        self.units
+            .values()
+            .flat_map(|u| u.cells.iter().flatten())
+            .filter(|c| c.as_ref().is_some_and(|c| c.value.is_some()))
+            .count()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Unit,
+    Name,
+    Indicator,
+    IndicatorName,
+    Standard,
+    Value,
+    Note,
+    Source,
+    Ignored,
+}
+
+impl Column {
+    fn of(header: &str) -> Option<Column> {
+        let k = header_key(header);
+        let k = k.as_str();
+        Some(if UNIT_ALIASES.contains(&k) {
+            Column::Unit
+        } else if NAME_ALIASES.contains(&k) {
+            Column::Name
+        } else if ["indicator", "indicator_id", "指标", "指标编号", "指标代码", "指标id"].contains(&k) {
+            Column::Indicator
+        } else if ["indicator_name", "指标名称", "考核内容"].contains(&k) {
+            Column::IndicatorName
+        } else if ["standard", "评分标准"].contains(&k) {
+            Column::Standard
+        } else if ["value", "值", "完成情况", "数值"].contains(&k) {
+            Column::Value
+        } else if ["note", "备注", "说明"].contains(&k) {
+            Column::Note
+        } else if ["source", "佐证材料", "来源"].contains(&k) {
+            Column::Source
+        } else if ["no", "序号", "#"].contains(&k) {
+            Column::Ignored
+        } else {
+            return None;
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Column::Unit => "unit",
+            Column::Name => "name",
+            Column::Indicator => "indicator",
+            Column::IndicatorName => "indicator_name",
+            Column::Standard => "standard",
+            Column::Value => "value",
+            Column::Note => "note",
+            Column::Source => "source",
+            Column::Ignored => "no",
+        }
+    }
+}
+
+/// Resolve an evidence key (`A1` or `B2/a`) to (indicator, slot).
+pub fn resolve_key(fw: &Framework, key: &str) -> Result<(usize, usize), String> {
+    let key = key.trim();
+    let (id, clause) = match key.split_once('/') {
+        Some((i, c)) => (i.trim(), Some(c.trim())),
+        None => (key, None),
+    };
+    let index = fw.indicator_index(id).or_else(|| {
+        let mut m = fw
+            .indicators
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.id.eq_ignore_ascii_case(id));
+        match (m.next(), m.next()) {
+            (Some((ix, _)), None) => Some(ix),
+            _ => None,
+        }
+    });
+    let Some(index) = index else {
+        if key.is_empty() {
+            return Err("the indicator is empty".to_string());
+        }
+        return Err(format!("unknown indicator \"{key}\"{}", hint(id, fw.ids())));
+    };
+    let ind = &fw.indicators[index];
+    match (&ind.rule, clause) {
+        (Some(Rule::Clauses(clauses)), Some(c)) => match clauses.iter().position(|x| x.id == c) {
+            Some(slot) => Ok((index, slot)),
+            None => Err(format!(
+                "{} has no clause \"{c}\"{}; its clauses are {}",
+                ind.id,
+                hint(c, clauses.iter().map(|x| x.id.as_str())),
+                clauses.iter().map(|x| x.id.as_str()).collect::<Vec<_>>().join(", ")
+            )),
+        },
+        (Some(Rule::Clauses(clauses)), None) => Err(format!(
+            "{} is scored clause by clause: give {}",
+            ind.id,
+            clauses
+                .iter()
+                .map(|c| format!("{}/{}", ind.id, c.id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        (_, Some(_)) => Err(format!("{} has no clauses; write it as \"{}\"", ind.id, ind.id)),
+        (_, None) => Ok((index, 0)),
+    }
+}
+
+/// Accumulates evidence and problems across files.
+struct Loader<'a> {
+    fw: &'a Framework,
+    units: Option<&'a Units>,
+    ev: Evidence,
+    errs: Diagnostics,
+    /// Unknown units already reported, per (file, unit): line and row count.
+    unknown_units: BTreeMap<(usize, String), (u64, usize)>,
+    /// Where each (unit, indicator, slot) was first given.
+    seen: HashMap<(String, usize, usize), (usize, u64)>,
+}
+
+/// Load evidence files (CSV) against a framework and optional units file.
+pub fn load(paths: &[std::path::PathBuf], fw: &Framework, units: Option<&Units>) -> Result<Evidence, Diagnostics> {
+    let mut sheets = Vec::new();
+    let mut errs = Diagnostics::new();
+    for p in paths {
+        match crate::input::read_csv(p) {
+            Ok(s) => sheets.push(s),
+            Err(d) => errs.push(d),
+        }
+    }
+    match from_sheets(sheets, fw, units) {
+        Ok(ev) if errs.is_empty() => Ok(ev),
+        Ok(_) => Err(errs),
+        Err(more) => {
+            errs.extend(more);
+            Err(errs)
+        }
+    }
+}
+
+/// Evidence from sheets already read.
+pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) -> Result<Evidence, Diagnostics> {
+    let mut l = Loader {
+        fw,
+        units,
+        ev: Evidence {
+            files: Vec::new(),
+            units: BTreeMap::new(),
+        },
+        errs: Diagnostics::new(),
+        unknown_units: BTreeMap::new(),
+        seen: HashMap::new(),
+    };
+    for sheet in &sheets {
+        l.ev.files.push(InputFile {
+            path: sheet.path.clone(),
+            sha256: sheet.sha256.clone(),
+        });
+        l.sheet(l.ev.files.len() - 1, sheet);
+    }
+    for ((file, unit), (line, rows)) in std::mem::take(&mut l.unknown_units) {
+        let u = l.units.expect("only with a units file");
+        let more = if rows > 1 {
+            format!(" ({rows} rows)")
+        } else {
+            String::new()
+        };
+        l.errs.push(Diagnostic::at(
+            &l.ev.files[file].path,
+            line,
+            format!(
+                "column \"unit\": unit \"{unit}\" is not in the units file {}{}{more}",
+                u.path,
+                hint(&unit, u.units.keys())
+            ),
+        ));
+    }
+    l.errs.0.sort_by_key(|a| (sheet_order(&sheets, &a.file), a.line));
+    let Loader { ev, errs, .. } = l;
+    errs.into_result(ev)
+}
+
+fn sheet_order(sheets: &[Sheet], path: &str) -> usize {
+    sheets.iter().position(|s| s.path == path).unwrap_or(usize::MAX)
+}
+
+impl Loader<'_> {
+    fn err(&mut self, file: usize, line: u64, msg: impl Into<String>) {
+        self.errs.push(Diagnostic::at(&self.ev.files[file].path, line, msg));
+    }
+
+    fn sheet(&mut self, file: usize, sheet: &Sheet) {
+        let Some(header) = sheet.rows.first() else {
+            self.errs.push(Diagnostic::file(
+                &sheet.path,
+                "the evidence file is empty (expected a header row)",
+            ));
+            return;
+        };
+        let cols: Vec<Option<Column>> = header.cells.iter().map(|h| Column::of(h)).collect();
+        // Each role at most once.
+        let mut dup = false;
+        for (i, c) in cols.iter().enumerate() {
+            if let Some(c) = c
+                && *c != Column::Ignored
+                && cols[..i].contains(&Some(*c))
+            {
+                self.err(
+                    file,
+                    header.line,
+                    format!("column \"{}\" appears twice in the header", header.cells[i].trim()),
+                );
+                dup = true;
+            }
+        }
+        if dup {
+            return;
+        }
+        let has = |c: Column| cols.contains(&Some(c));
+        if has(Column::Indicator) {
+            self.long(file, sheet, &cols);
+        } else if has(Column::Value) {
+            self.err(
+                file,
+                header.line,
+                "missing required column indicator (指标) for long-format evidence",
+            );
+        } else {
+            self.wide(file, sheet, &cols);
+        }
+    }
+
+    fn long(&mut self, file: usize, sheet: &Sheet, cols: &[Option<Column>]) {
+        let header = &sheet.rows[0];
+        let mut fatal = false;
+        for need in [Column::Unit, Column::Value] {
+            if !cols.contains(&Some(need)) {
+                self.err(
+                    file,
+                    header.line,
+                    format!("missing required column {} for long-format evidence", need.name()),
+                );
+                fatal = true;
+            }
+        }
+        for (i, c) in cols.iter().enumerate() {
+            if c.is_none() {
+                let h = header.cells[i].trim();
+                let known = ["unit", "name", "indicator", "value", "note", "source"];
+                self.err(
+                    file,
+                    header.line,
+                    format!(
+                        "unknown column \"{h}\"{}; long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard",
+                        hint(h, known)
+                    ),
+                );
+                fatal = true;
+            }
+        }
+        if fatal {
+            return;
+        }
+        let pos = |c: Column| cols.iter().position(|x| *x == Some(c));
+        let (unit_c, ind_c, val_c) = (
+            pos(Column::Unit).unwrap(),
+            pos(Column::Indicator).unwrap(),
+            pos(Column::Value).unwrap(),
+        );
+        let (name_c, note_c, src_c) = (pos(Column::Name), pos(Column::Note), pos(Column::Source));
+        for row in &sheet.rows[1..] {
+            if !self.shape_ok(file, header.cells.len(), row) {
+                continue;
+            }
+            let get = |c: Option<usize>| c.and_then(|c| row.cells.get(c)).map(|s| s.trim()).unwrap_or("");
+            let Some(unit) = self.unit(file, row.line, get(Some(unit_c))) else {
+                continue;
+            };
+            let key = get(Some(ind_c));
+            let (index, slot) = match resolve_key(self.fw, key) {
+                Ok(k) => k,
+                Err(m) => {
+                    self.err(file, row.line, format!("column \"indicator\": unit {unit}: {m}"));
+                    continue;
+                }
+            };
+            let name = get(name_c);
+            self.put(
+                file,
+                row.line,
+                &unit,
+                name,
+                index,
+                slot,
+                "value",
+                get(Some(val_c)),
+                get(note_c),
+                get(src_c),
+            );
+        }
+    }
+
+    fn wide(&mut self, file: usize, sheet: &Sheet, cols: &[Option<Column>]) {
+        let header = &sheet.rows[0];
+        let Some(unit_c) = cols.iter().position(|c| *c == Some(Column::Unit)) else {
+            self.err(
+                file,
+                header.line,
+                format!(
+                    "missing required column unit (单位); evidence needs either unit,indicator,value (long) or unit and one column per indicator id (wide); the header is: {}",
+                    header.cells.join(",")
+                ),
+            );
+            return;
+        };
+        let name_c = cols.iter().position(|c| *c == Some(Column::Name));
+        let mut keys: Vec<Option<(usize, usize)>> = vec![None; cols.len()];
+        let mut bad = false;
+        let mut taken: HashMap<(usize, usize), usize> = HashMap::new();
+        for (i, c) in cols.iter().enumerate() {
+            match c {
+                Some(Column::Unit | Column::Name | Column::Ignored) => {}
+                Some(other) => {
+                    self.err(
+                        file,
+                        header.line,
+                        format!(
+                            "column \"{}\" ({}) belongs to long-format evidence, which also needs an indicator column",
+                            header.cells[i].trim(),
+                            other.name()
+                        ),
+                    );
+                    bad = true;
+                }
+                None => match resolve_key(self.fw, &header.cells[i]) {
+                    Ok(k) => {
+                        if let Some(prev) = taken.insert(k, i) {
+                            self.err(
+                                file,
+                                header.line,
+                                format!(
+                                    "column \"{}\" appears twice in the header (columns {} and {})",
+                                    header.cells[i].trim(),
+                                    prev + 1,
+                                    i + 1
+                                ),
+                            );
+                            bad = true;
+                        }
+                        keys[i] = Some(k);
+                    }
+                    Err(m) => {
+                        self.err(file, header.line, format!("column {}: {m}", i + 1));
+                        bad = true;
+                    }
+                },
+            }
+        }
+        if bad {
+            return;
+        }
+        for row in &sheet.rows[1..] {
+            if !self.shape_ok(file, header.cells.len(), row) {
+                continue;
+            }
+            let get = |c: usize| row.cells.get(c).map(|s| s.trim()).unwrap_or("");
+            let Some(unit) = self.unit(file, row.line, get(unit_c)) else {
+                continue;
+            };
+            let name = name_c.map(get).unwrap_or("");
+            for (i, key) in keys.iter().enumerate() {
+                let Some((index, slot)) = *key else { continue };
+                let raw = get(i);
+                if raw.is_empty() {
+                    continue;
+                }
+                let col = header.cells[i].trim().to_string();
+                self.put(file, row.line, &unit, name, index, slot, &col, raw, "", "");
+            }
+            if keys.iter().all(|k| k.is_none()) || (0..keys.len()).all(|i| keys[i].is_none() || get(i).is_empty()) {
+                // A unit row with no values still names the unit.
+                self.ev
+                    .units
+                    .entry(unit.clone())
+                    .or_insert_with(|| crate::evidence::UnitEvidence::empty(self.fw));
+            }
+        }
+    }
+
+    /// Rows must have as many cells as the header (extra empty cells are fine).
+    fn shape_ok(&mut self, file: usize, width: usize, row: &crate::input::Row) -> bool {
+        let n = row.cells.len();
+        let used = row
+            .cells
+            .iter()
+            .rposition(|c| !c.trim().is_empty())
+            .map_or(0, |p| p + 1);
+        if used > width {
+            self.err(
+                file,
+                row.line,
+                format!("the row has {used} fields but the header has {width}"),
+            );
+            false
+        } else if n < width {
+            self.err(
+                file,
+                row.line,
+                format!("the row has {n} field(s) but the header has {width}"),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    /// Check a unit id; `None` (and an error) when it is empty or unknown.
+    fn unit(&mut self, file: usize, line: u64, id: &str) -> Option<String> {
+        if id.is_empty() {
+            self.err(file, line, "column \"unit\": the unit id is empty");
+            return None;
+        }
+        if let Some(u) = self.units
+            && !u.units.contains_key(id)
+        {
+            self.unknown_units
+                .entry((file, id.to_string()))
+                .and_modify(|e| e.1 += 1)
+                .or_insert((line, 1));
+            return None;
+        }
+        Some(id.to_string())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn put(
+        &mut self,
+        file: usize,
+        line: u64,
+        unit: &str,
+        name: &str,
+        index: usize,
+        slot: usize,
+        col: &str,
+        raw: &str,
+        note: &str,
+        source: &str,
+    ) {
+        let ind = &self.fw.indicators[index];
+        let key = ind.slot_key(slot);
+        if let Some(&(f0, l0)) = self.seen.get(&(unit.to_string(), index, slot)) {
+            let first = format!("{}:{l0}", self.ev.files[f0].path);
+            self.err(
+                file,
+                line,
+                format!("unit {unit}, indicator {key}: duplicate evidence (first at {first})"),
+            );
+            return;
+        }
+        self.seen.insert((unit.to_string(), index, slot), (file, line));
+        let value = match ind.parse_value(raw) {
+            Ok(v) => v,
+            Err(m) => {
+                self.err(
+                    file,
+                    line,
+                    format!("column \"{col}\": unit {unit}, indicator {key}: {m}"),
+                );
+                return;
+            }
+        };
+        if ind.kind == Kind::Veto && matches!(value, Some(Value::NotApplicable)) {
+            return;
+        }
+        let fw = self.fw;
+        let entry = self
+            .ev
+            .units
+            .entry(unit.to_string())
+            .or_insert_with(|| UnitEvidence::empty(fw));
+        if entry.name.is_none() && !name.is_empty() {
+            entry.name = Some(name.to_string());
+        }
+        entry.cells[index][slot] = Some(Cell {
+            value,
+            raw: raw.to_string(),
+            note: note.to_string(),
+            source: source.to_string(),
+            file,
+            line,
+        });
+    }
+}

@@ -1,0 +1,862 @@
+//! The indicator framework (考核评价指标体系): model, loading and validation.
+//!
+//! A framework is one TOML file (SPEC §1). Loading happens in two stages:
+//! serde reads the file's shape (a syntax error or an unknown key such as
+//! `ponts` stops there, with its line), then every semantic check runs and
+//! *all* problems are reported together, each with the line it concerns.
+
+use crate::diag::{Diagnostic, Diagnostics, hint, line_of};
+use crate::lang::Lang;
+use crate::num::fmt_points;
+use crate::rule::{Rule, Value, check_places, decimal, is_not_applicable, parse_yes_no};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use toml::Spanned;
+
+/// The framework compiled into the binary, used when `-f` is not given.
+pub const EMBEDDED: &str = include_str!("../indicators/ideology-2022.toml");
+/// How the embedded framework is named in messages and results.
+pub const EMBEDDED_NAME: &str = "<embedded>/indicators/ideology-2022.toml";
+
+/// What an indicator does to a unit's score (SPEC §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An ordinary scored item; counts toward `total`.
+    Base,
+    /// 加分项, capped together at `bonus_cap`.
+    Bonus,
+    /// 扣分项 outside the items, capped together at `penalty_cap`.
+    Penalty,
+    /// 一票否决: forces the lowest grade when triggered.
+    Veto,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Base => "base",
+            Kind::Bonus => "bonus",
+            Kind::Penalty => "penalty",
+            Kind::Veto => "veto",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Kind::Base => lang.pick("基础", "base"),
+            Kind::Bonus => lang.pick("加分项", "bonus"),
+            Kind::Penalty => lang.pick("扣分项", "penalty"),
+            Kind::Veto => lang.pick("一票否决", "veto"),
+        }
+    }
+}
+
+/// Missing-evidence policy (SPEC §3 step 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// 无佐证材料不得分: the amount is 0.
+    Zero,
+    /// The run fails, listing every missing (unit, indicator).
+    Error,
+}
+
+/// A grade band (等次).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grade {
+    pub name: String,
+    pub min: Decimal,
+}
+
+/// A group of indicators (一级指标), possibly nested.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    /// Index of the parent group.
+    pub parent: Option<usize>,
+    /// Sum of the base points below this group (equal to the declared points
+    /// when the framework gives them).
+    pub points: Decimal,
+}
+
+/// An indicator (二级指标/考核内容).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    /// Index of its group.
+    pub group: Option<usize>,
+    pub kind: Kind,
+    /// Standard points (标准分值); 0 for a veto item.
+    pub points: Decimal,
+    /// 评分标准 as written in the framework.
+    pub standard: String,
+    /// `None` for a veto item.
+    pub rule: Option<Rule>,
+    /// 整改措施 template.
+    pub remedy: String,
+    /// 责任人/责任部门.
+    pub owner: String,
+    /// May a unit mark it 不适用?
+    pub exempt: bool,
+    /// 考核方式.
+    pub method: String,
+    /// Line in the framework file.
+    pub line: u64,
+}
+
+impl Indicator {
+    /// Number of evidence cells: one per clause, else one.
+    pub fn slots(&self) -> usize {
+        self.rule.as_ref().map_or(1, Rule::slots)
+    }
+
+    /// Evidence key of a slot: `B1` or `B1/a`.
+    pub fn slot_key(&self, slot: usize) -> String {
+        match &self.rule {
+            Some(Rule::Clauses(c)) => format!("{}/{}", self.id, c[slot].id),
+            _ => self.id.clone(),
+        }
+    }
+
+    /// Parse one evidence cell: `Ok(None)` when empty (missing).
+    pub fn parse_value(&self, raw: &str) -> Result<Option<Value>, String> {
+        if raw.trim().is_empty() {
+            return Ok(None);
+        }
+        if is_not_applicable(raw) {
+            return if self.exempt {
+                Ok(Some(Value::NotApplicable))
+            } else {
+                Err(format!(
+                    "\"{}\" (不适用) is not allowed: {} is not marked exempt in the framework",
+                    raw.trim(),
+                    self.id
+                ))
+            };
+        }
+        match &self.rule {
+            Some(rule) => rule.parse_value(raw, self.points).map(Some),
+            None => match parse_yes_no(raw) {
+                Some(true) => Ok(Some(Value::Yes)),
+                Some(false) => Ok(Some(Value::No)),
+                None => match crate::num::parse_number(raw) {
+                    Ok(d) if d >= Decimal::ZERO => Ok(Some(Value::Number(d))),
+                    _ => Err(format!(
+                        "\"{}\" is not yes/no (是/否) or a count for veto item {}",
+                        raw.trim(),
+                        self.id
+                    )),
+                },
+            },
+        }
+    }
+
+    /// The rule in plain words.
+    pub fn describe_rule(&self, lang: Lang) -> String {
+        let p = fmt_points(self.points);
+        match (&self.rule, self.kind) {
+            // A penalty's amount is what is taken off: say so.
+            (Some(Rule::Count { per }), Kind::Penalty) => {
+                let per = fmt_points(*per);
+                match lang {
+                    Lang::Zh => format!("每次扣{per}分，最多扣{p}分"),
+                    Lang::En => format!("−{per} per occurrence, at most −{p}"),
+                }
+            }
+            (Some(Rule::Check), Kind::Penalty) => match lang {
+                Lang::Zh => format!("是则扣{p}分"),
+                Lang::En => format!("−{p} if yes"),
+            },
+            (Some(r), _) => r.describe(self.points, lang),
+            (None, _) => lang.pick("触发即一票否决", "veto when triggered").to_string(),
+        }
+    }
+}
+
+/// A loaded, validated framework.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Framework {
+    pub id: String,
+    pub title: String,
+    pub total: Decimal,
+    pub bonus_cap: Option<Decimal>,
+    pub penalty_cap: Option<Decimal>,
+    pub missing: Missing,
+    pub rectify_days: Option<u32>,
+    /// Highest first; the last has `min = 0`.
+    pub grades: Vec<Grade>,
+    pub groups: Vec<Group>,
+    pub indicators: Vec<Indicator>,
+    /// Where it came from, as named in messages.
+    pub path: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+}
+
+impl Framework {
+    /// Load the embedded default framework.
+    pub fn embedded() -> Result<Framework, Diagnostics> {
+        Framework::parse(EMBEDDED, EMBEDDED_NAME)
+    }
+
+    /// Load from a file, or the embedded framework when `path` is `None`.
+    pub fn load(path: Option<&std::path::Path>) -> Result<Framework, Diagnostics> {
+        let Some(path) = path else {
+            return Framework::embedded();
+        };
+        let name = path.display().to_string();
+        let bytes =
+            std::fs::read(path).map_err(|e| Diagnostics(vec![Diagnostic::file(&name, format!("cannot read: {e}"))]))?;
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let bad = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes());
+                let line = line_of(&text, bad);
+                return Err(Diagnostics(vec![Diagnostic::at(
+                    &name,
+                    line,
+                    "framework file is not valid UTF-8 (save it as UTF-8)",
+                )]));
+            }
+        };
+        Framework::parse(&text, &name)
+    }
+
+    /// Parse and validate framework text; `name` is used in messages.
+    pub fn parse(text: &str, name: &str) -> Result<Framework, Diagnostics> {
+        let text_nobom = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let raw: RawFile = toml::from_str(text_nobom).map_err(|e| {
+            let line = e.span().map(|s| line_of(text_nobom, s.start)).unwrap_or(1);
+            let msg = e.message().trim().replace('\n', " ");
+            Diagnostics(vec![Diagnostic::at(name, line, msg)])
+        })?;
+        let sha256 = hex(&Sha256::digest(text.as_bytes()));
+        Validator {
+            text: text_nobom,
+            name,
+            errs: Diagnostics::new(),
+        }
+        .build(raw, sha256)
+    }
+
+    /// Indices of base indicators.
+    pub fn base(&self) -> impl Iterator<Item = (usize, &Indicator)> {
+        self.indicators.iter().enumerate().filter(|(_, i)| i.kind == Kind::Base)
+    }
+
+    /// Index of an indicator by id.
+    pub fn indicator_index(&self, id: &str) -> Option<usize> {
+        self.indicators.iter().position(|i| i.id == id)
+    }
+
+    /// The lowest grade (given to vetoed units).
+    pub fn lowest_grade(&self) -> &Grade {
+        self.grades.last().expect("validated: at least one grade")
+    }
+
+    /// Index of the grade for a score.
+    pub fn grade_index(&self, score: Decimal) -> usize {
+        self.grades
+            .iter()
+            .position(|g| g.min <= score)
+            .unwrap_or(self.grades.len() - 1)
+    }
+
+    /// Indices of the top-level groups, in framework order.
+    pub fn top_groups(&self) -> impl Iterator<Item = (usize, &Group)> {
+        self.groups.iter().enumerate().filter(|(_, g)| g.parent.is_none())
+    }
+
+    /// Is indicator `i` within group `g` (directly or below)?
+    pub fn in_group(&self, i: &Indicator, g: usize) -> bool {
+        let mut cur = i.group;
+        let mut steps = 0;
+        while let Some(c) = cur {
+            if c == g {
+                return true;
+            }
+            cur = self.groups[c].parent;
+            steps += 1;
+            if steps > self.groups.len() {
+                break;
+            }
+        }
+        false
+    }
+
+    /// Ids of all indicators, for "did you mean".
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.indicators.iter().map(|i| i.id.as_str())
+    }
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+// ---- raw file shape ------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    framework: Spanned<RawHeader>,
+    #[serde(default)]
+    grade: Vec<Spanned<RawGrade>>,
+    #[serde(default)]
+    group: Vec<Spanned<RawGroup>>,
+    #[serde(default)]
+    indicator: Vec<Spanned<RawIndicator>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    id: Spanned<String>,
+    title: String,
+    total: Spanned<toml::Value>,
+    bonus_cap: Option<Spanned<toml::Value>>,
+    penalty_cap: Option<Spanned<toml::Value>>,
+    missing: Option<Spanned<String>>,
+    rectify_days: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrade {
+    name: Spanned<String>,
+    min: Spanned<toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    id: Spanned<String>,
+    name: String,
+    points: Option<Spanned<toml::Value>>,
+    parent: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    id: Spanned<String>,
+    name: String,
+    group: Option<Spanned<String>>,
+    kind: Option<Spanned<String>>,
+    points: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    standard: String,
+    rule: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    remedy: String,
+    #[serde(default)]
+    owner: String,
+    exempt: Option<Spanned<bool>>,
+    #[serde(default)]
+    method: String,
+}
+
+struct Validator<'a> {
+    text: &'a str,
+    name: &'a str,
+    errs: Diagnostics,
+}
+
+impl Validator<'_> {
+    fn line<T>(&self, s: &Spanned<T>) -> u64 {
+        line_of(self.text, s.span().start)
+    }
+
+    fn err<T>(&mut self, at: &Spanned<T>, msg: impl Into<String>) {
+        let line = self.line(at);
+        self.errs.push(Diagnostic::at(self.name, line, msg));
+    }
+
+    /// A decimal with at most two places; `what` names it in messages.
+    fn points(&mut self, v: &Spanned<toml::Value>, what: &str) -> Option<Decimal> {
+        match decimal(v.get_ref()).and_then(check_places) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.err(v, format!("{what}: {e}"));
+                None
+            }
+        }
+    }
+
+    fn id_ok(&mut self, id: &Spanned<String>, what: &str) -> bool {
+        let s = id.get_ref();
+        if s.trim().is_empty() {
+            self.err(id, format!("{what} id is empty"));
+            false
+        } else if s.contains('/') {
+            self.err(id, format!("{what} id \"{s}\" may not contain \"/\""));
+            false
+        } else if s.trim() != s || s.chars().any(char::is_whitespace) {
+            self.err(id, format!("{what} id \"{s}\" may not contain spaces"));
+            false
+        } else {
+            true
+        }
+    }
+
+    fn build(mut self, raw: RawFile, sha256: String) -> Result<Framework, Diagnostics> {
+        let header_line = self.line(&raw.framework);
+        let h = raw.framework.into_inner();
+        self.id_ok(&h.id, "framework");
+        let total = self.points(&h.total, "total").unwrap_or_default();
+        if total <= Decimal::ZERO {
+            self.err(&h.total, "total must be > 0");
+        }
+        let cap = |v: &Option<Spanned<toml::Value>>, what: &str, me: &mut Self| -> Option<Decimal> {
+            let v = v.as_ref()?;
+            let d = me.points(v, what)?;
+            if d < Decimal::ZERO {
+                me.err(v, format!("{what} must be ≥ 0"));
+            }
+            Some(d)
+        };
+        let bonus_cap = cap(&h.bonus_cap, "bonus_cap", &mut self);
+        let penalty_cap = cap(&h.penalty_cap, "penalty_cap", &mut self);
+        let missing = match h.missing.as_ref().map(|m| m.get_ref().as_str()) {
+            None | Some("zero") => Missing::Zero,
+            Some("error") => Missing::Error,
+            Some(other) => {
+                let m = h.missing.as_ref().unwrap();
+                self.err(m, format!("missing must be \"zero\" or \"error\", not \"{other}\""));
+                Missing::Zero
+            }
+        };
+        let rectify_days = match &h.rectify_days {
+            None => None,
+            Some(d) if (0..=3650).contains(d.get_ref()) => Some(*d.get_ref() as u32),
+            Some(d) => {
+                self.err(d, "rectify_days must be between 0 and 3650");
+                None
+            }
+        };
+
+        // Grades: highest first, strictly descending, the lowest at 0.
+        let mut grades: Vec<Grade> = Vec::new();
+        if raw.grade.is_empty() {
+            self.errs.push(Diagnostic::at(
+                self.name,
+                header_line,
+                "no [[grade]] given (e.g. 好 ≥ 90 … 差 ≥ 0)",
+            ));
+        }
+        for g in &raw.grade {
+            let g = g.get_ref();
+            let name = g.name.get_ref().trim().to_string();
+            if name.is_empty() {
+                self.err(&g.name, "grade name is empty");
+            } else if grades.iter().any(|x| x.name == name) {
+                self.err(&g.name, format!("duplicate grade \"{name}\""));
+            }
+            let Some(min) = self.points(&g.min, &format!("grade \"{name}\" min")) else {
+                continue;
+            };
+            if min < Decimal::ZERO {
+                self.err(&g.min, format!("grade \"{name}\" min must be ≥ 0"));
+            }
+            if let Some(prev) = grades.last()
+                && min >= prev.min
+            {
+                let msg = format!(
+                    "grades must be listed highest first with strictly descending min: \"{name}\" ({}) follows \"{}\" ({})",
+                    fmt_points(min),
+                    prev.name,
+                    fmt_points(prev.min)
+                );
+                self.err(&g.min, msg);
+            }
+            grades.push(Grade { name, min });
+        }
+        if let (Some(last), Some(raw_last)) = (grades.last(), raw.grade.last())
+            && !last.min.is_zero()
+        {
+            let msg = format!(
+                "the lowest grade \"{}\" must have min = 0, not {}",
+                last.name,
+                fmt_points(last.min)
+            );
+            self.err(&raw_last.get_ref().min, msg);
+        }
+
+        // Groups: unique ids, known parents, no cycles.
+        let mut group_index: HashMap<String, usize> = HashMap::new();
+        let mut groups: Vec<Group> = Vec::new();
+        for g in &raw.group {
+            let rg = g.get_ref();
+            let id = rg.id.get_ref().clone();
+            if self.id_ok(&rg.id, "group") {
+                if let Some(&first) = group_index.get(&id) {
+                    let first_line = self.line(&raw.group[first].get_ref().id);
+                    self.err(
+                        &rg.id,
+                        format!("duplicate group id \"{id}\" (first at line {first_line})"),
+                    );
+                } else {
+                    group_index.insert(id.clone(), groups.len());
+                }
+            }
+            groups.push(Group {
+                id,
+                name: rg.name.clone(),
+                parent: None,
+                points: Decimal::ZERO,
+            });
+        }
+        for (gi, g) in raw.group.iter().enumerate() {
+            if let Some(p) = &g.get_ref().parent {
+                match group_index.get(p.get_ref()) {
+                    Some(&pi) => groups[gi].parent = Some(pi),
+                    None => {
+                        let msg = format!(
+                            "unknown parent group \"{}\"{}",
+                            p.get_ref(),
+                            hint(p.get_ref(), group_index.keys())
+                        );
+                        self.err(p, msg);
+                    }
+                }
+            }
+        }
+        // A parent chain longer than the number of groups is a cycle.
+        let mut cyclic = vec![false; groups.len()];
+        for start in 0..groups.len() {
+            let mut cur = groups[start].parent;
+            let mut steps = 0;
+            while let Some(c) = cur {
+                steps += 1;
+                if c == start || steps > groups.len() {
+                    cyclic[start] = true;
+                    break;
+                }
+                cur = groups[c].parent;
+            }
+        }
+        for (gi, is_cyclic) in cyclic.iter().enumerate() {
+            if *is_cyclic {
+                let g = raw.group[gi].get_ref();
+                let at = g.parent.as_ref().expect("a cycle has parents");
+                self.err(
+                    at,
+                    format!(
+                        "group \"{}\" is its own ancestor (cycle in parent links)",
+                        g.id.get_ref()
+                    ),
+                );
+            }
+        }
+        if cyclic.iter().any(|c| *c) {
+            for g in &mut groups {
+                g.parent = None;
+            }
+        }
+
+        // Indicators.
+        let mut indicators: Vec<Indicator> = Vec::new();
+        let mut seen: HashMap<String, u64> = HashMap::new();
+        for ri in &raw.indicator {
+            let line = self.line(ri);
+            let ri = ri.get_ref();
+            let id = ri.id.get_ref().clone();
+            if self.id_ok(&ri.id, "indicator") {
+                if let Some(first) = seen.get(&id) {
+                    self.err(
+                        &ri.id,
+                        format!("duplicate indicator id \"{id}\" (first at line {first})"),
+                    );
+                } else {
+                    seen.insert(id.clone(), self.line(&ri.id));
+                }
+            }
+            let kind = match ri.kind.as_ref().map(|k| k.get_ref().as_str()) {
+                None | Some("base") => Kind::Base,
+                Some("bonus") => Kind::Bonus,
+                Some("penalty") => Kind::Penalty,
+                Some("veto") => Kind::Veto,
+                Some(other) => {
+                    let kinds = ["base", "bonus", "penalty", "veto"];
+                    let msg = format!(
+                        "{id}: unknown kind \"{other}\"{}; expected base, bonus, penalty or veto",
+                        hint(other, kinds)
+                    );
+                    self.err(ri.kind.as_ref().unwrap(), msg);
+                    Kind::Base
+                }
+            };
+            let group = match &ri.group {
+                None => None,
+                Some(g) => match group_index.get(g.get_ref()) {
+                    Some(&gi) => Some(gi),
+                    None => {
+                        let msg = format!(
+                            "{id}: unknown group \"{}\"{}",
+                            g.get_ref(),
+                            hint(g.get_ref(), group_index.keys())
+                        );
+                        self.err(g, msg);
+                        None
+                    }
+                },
+            };
+            let mut points = Decimal::ZERO;
+            let mut rule = None;
+            if kind == Kind::Veto {
+                if let Some(p) = &ri.points {
+                    self.err(p, format!("{id}: a veto item has no points"));
+                }
+                if let Some(r) = &ri.rule {
+                    self.err(
+                        r,
+                        format!("{id}: a veto item has no rule (it is triggered by 是 or a count > 0)"),
+                    );
+                }
+            } else {
+                match &ri.points {
+                    None => self.err(&ri.id, format!("{id}: points is required")),
+                    Some(p) => {
+                        if let Some(d) = self.points(p, &format!("{id}: points")) {
+                            if d <= Decimal::ZERO {
+                                self.err(p, format!("{id}: points must be > 0"));
+                            }
+                            points = d;
+                        }
+                    }
+                }
+                match &ri.rule {
+                    None => self.err(
+                        &ri.id,
+                        format!("{id}: rule is required (e.g. rule = {{ type = \"check\" }})"),
+                    ),
+                    Some(r) => match Rule::from_toml(r.get_ref(), points) {
+                        Ok(parsed) => rule = Some(parsed),
+                        Err(msgs) => {
+                            for m in msgs {
+                                self.err(r, format!("{id}: rule: {m}"));
+                            }
+                        }
+                    },
+                }
+            }
+            let exempt = ri.exempt.as_ref().is_some_and(|e| *e.get_ref());
+            if exempt && kind != Kind::Base {
+                self.err(
+                    ri.exempt.as_ref().unwrap(),
+                    format!("{id}: only base indicators can be exempt (不适用)"),
+                );
+            }
+            indicators.push(Indicator {
+                id,
+                name: ri.name.clone(),
+                group,
+                kind,
+                points,
+                standard: ri.standard.clone(),
+                rule,
+                remedy: ri.remedy.clone(),
+                owner: ri.owner.clone(),
+                exempt,
+                method: ri.method.clone(),
+                line,
+            });
+        }
+        if !indicators.iter().any(|i| i.kind == Kind::Base) {
+            self.errs.push(Diagnostic::at(
+                self.name,
+                header_line,
+                "the framework has no base indicators",
+            ));
+        }
+
+        // Sums: group points and total.
+        let base_sum: Decimal = indicators
+            .iter()
+            .filter(|i| i.kind == Kind::Base)
+            .map(|i| i.points)
+            .sum();
+        let mut fw = Framework {
+            id: h.id.into_inner(),
+            title: h.title,
+            total,
+            bonus_cap,
+            penalty_cap,
+            missing,
+            rectify_days,
+            grades,
+            groups,
+            indicators,
+            path: self.name.to_string(),
+            sha256,
+        };
+        for gi in 0..fw.groups.len() {
+            let sum: Decimal = fw
+                .indicators
+                .iter()
+                .filter(|i| i.kind == Kind::Base && fw.in_group(i, gi))
+                .map(|i| i.points)
+                .sum();
+            fw.groups[gi].points = sum;
+            if let Some(p) = &raw.group[gi].get_ref().points
+                && let Some(declared) = self.points(p, &format!("group \"{}\" points", fw.groups[gi].id))
+                && declared != sum
+            {
+                let msg = format!(
+                    "group \"{}\" has points = {} but its base indicators add up to {}",
+                    fw.groups[gi].id,
+                    fmt_points(declared),
+                    fmt_points(sum)
+                );
+                self.err(p, msg);
+            }
+        }
+        if base_sum != total && fw.indicators.iter().any(|i| i.kind == Kind::Base) {
+            self.err(
+                &h.total,
+                format!(
+                    "total = {} but the base indicators add up to {}",
+                    fmt_points(total),
+                    fmt_points(base_sum)
+                ),
+            );
+        }
+        for (cap, kind, key) in [
+            (&h.bonus_cap, Kind::Bonus, "bonus_cap"),
+            (&h.penalty_cap, Kind::Penalty, "penalty_cap"),
+        ] {
+            if let Some(c) = cap
+                && !fw.indicators.iter().any(|i| i.kind == kind)
+            {
+                self.err(
+                    c,
+                    format!("{key} is set but no indicator has kind = \"{}\"", kind.as_str()),
+                );
+            }
+        }
+        self.errs.0.sort_by_key(|d| d.line);
+        self.errs.into_result(fw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINI: &str = r#"
+[framework]
+id = "mini"
+title = "测试"
+total = 10
+bonus_cap = 2
+
+[[grade]]
+name = "好"
+min = 9
+[[grade]]
+name = "差"
+min = 0
+
+[[group]]
+id = "A"
+name = "甲"
+points = 10
+
+[[indicator]]
+id = "A1"
+group = "A"
+name = "一"
+points = 4
+rule = { type = "check" }
+
+[[indicator]]
+id = "A2"
+group = "A"
+name = "二"
+points = 6
+rule = { type = "deduct", per = 2 }
+
+[[indicator]]
+id = "J1"
+kind = "bonus"
+name = "加"
+points = 2
+rule = { type = "count", per = 1 }
+"#;
+
+    fn errors(src: &str) -> Vec<String> {
+        Framework::parse(src, "f.toml")
+            .unwrap_err()
+            .0
+            .iter()
+            .map(|d| d.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn loads_a_small_framework() {
+        let fw = Framework::parse(MINI, "f.toml").unwrap();
+        assert_eq!(fw.indicators.len(), 3);
+        assert_eq!(fw.groups[0].points, Decimal::from(10));
+        assert_eq!(fw.indicators[1].line, 27);
+        assert_eq!(fw.grade_index(Decimal::from(9)), 0);
+        assert_eq!(fw.grade_index("8.99".parse().unwrap()), 1);
+    }
+
+    #[test]
+    fn embedded_framework_is_valid() {
+        let fw = Framework::embedded().unwrap();
+        assert_eq!(fw.id, "ideology-2022");
+        assert!((25..=40).contains(&fw.indicators.len()));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_its_line() {
+        let src = MINI.replace("points = 4", "ponts = 4");
+        let e = errors(&src);
+        assert_eq!(e.len(), 1);
+        assert!(e[0].starts_with("f.toml:24: unknown field `ponts`"), "{}", e[0]);
+    }
+
+    #[test]
+    fn semantic_problems_are_all_listed() {
+        let src = MINI
+            .replace("id = \"A2\"", "id = \"A1\"")
+            .replace("group = \"A\"\nname = \"一\"", "group = \"B\"\nname = \"一\"")
+            .replace("per = 2", "per = 0")
+            .replace("min = 0", "min = 1");
+        let e = errors(&src);
+        assert_eq!(
+            e,
+            vec![
+                "f.toml:13: the lowest grade \"差\" must have min = 0, not 1",
+                "f.toml:18: group \"A\" has points = 10 but its base indicators add up to 6",
+                "f.toml:22: A1: unknown group \"B\"",
+                "f.toml:28: duplicate indicator id \"A1\" (first at line 21)",
+                "f.toml:32: A1: rule: per must be > 0, not 0",
+            ]
+        );
+    }
+
+    #[test]
+    fn total_must_match_and_cycles_are_found() {
+        let src = MINI.replace("total = 10", "total = 100").replace(
+            "[[group]]\nid = \"A\"\nname = \"甲\"\npoints = 10",
+            "[[group]]\nid = \"A\"\nname = \"甲\"\nparent = \"B\"\n[[group]]\nid = \"B\"\nname = \"乙\"\nparent = \"A\"",
+        );
+        let e = errors(&src);
+        assert_eq!(
+            e,
+            vec![
+                "f.toml:5: total = 100 but the base indicators add up to 10",
+                "f.toml:18: group \"A\" is its own ancestor (cycle in parent links)",
+                "f.toml:22: group \"B\" is its own ancestor (cycle in parent links)",
+            ]
+        );
+    }
+}

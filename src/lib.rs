@@ -1,0 +1,119 @@
+//! kaohe (考核): score organisational units against a responsibility-system
+//! indicator framework, rank them and explain every point.
+//!
+//! The engine — [`framework`], [`rule`], [`evidence`], [`units`], [`score`] —
+//! knows nothing of the terminal; [`render`] turns results into tables, CSV,
+//! Markdown and JSON; [`cmd`] glues command-line arguments to both. [`run`]
+//! is the whole program, so it can be driven in-process.
+
+pub mod cmd;
+pub mod diag;
+pub mod evidence;
+pub mod framework;
+pub mod input;
+pub mod lang;
+pub mod num;
+pub mod output;
+pub mod period;
+pub mod render;
+pub mod rule;
+pub mod score;
+pub mod units;
+
+use clap::{Parser, Subcommand};
+use diag::Diagnostics;
+use lang::Lang;
+use std::ffi::OsString;
+
+/// Exit code: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: invalid input (framework, evidence, units) or a failed check.
+pub const EXIT_INPUT: i32 = 1;
+/// Exit code: usage error.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Problems with the inputs, every one located.
+    #[error("{0}")]
+    Input(Diagnostics),
+    /// Bad arguments.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing the output failed.
+    #[error("{0}")]
+    Output(String),
+}
+
+impl Error {
+    pub fn output(dest: &output::Destination, e: std::io::Error) -> Error {
+        match dest {
+            output::Destination::File(p) => Error::Output(format!("{}: cannot write: {e}", p.display())),
+            output::Destination::Stdout => Error::Output(format!("cannot write to standard output: {e}")),
+        }
+    }
+}
+
+/// Score units against a responsibility-system indicator framework (考核).
+#[derive(Debug, Parser)]
+#[command(name = "kaohe", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Language of labels and headers (default: zh when LANG starts with zh, else en)
+    #[arg(long, value_enum, global = true)]
+    pub lang: Option<Lang>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score and rank every unit (排名)
+    Score(cmd::score::Args),
+    /// One unit indicator by indicator: value, rule, amount, lost (得分明细)
+    Explain(cmd::explain::Args),
+    /// Validate the framework (and evidence) and print it as a tree
+    Check(cmd::check::Args),
+}
+
+/// Run the program with these arguments; returns the exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    let result = match cli.command {
+        Command::Score(a) => cmd::score::run(a, lang),
+        Command::Explain(a) => cmd::explain::run(a, lang),
+        Command::Check(a) => cmd::check::run(a, lang),
+    };
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(Error::Input(d)) => {
+            for line in &d.0 {
+                eprintln!("error: {line}");
+            }
+            if d.len() > 1 {
+                eprintln!("error: {} problems found; nothing was written", d.len());
+            }
+            EXIT_INPUT
+        }
+        Err(Error::Usage(m)) => {
+            eprintln!("error: {m}");
+            EXIT_USAGE
+        }
+        Err(Error::Output(m)) => {
+            eprintln!("error: {m}");
+            EXIT_INPUT
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! The canonical JSON result (SPEC §4), written by `score --format json`
+//! and read back by `diff`.
+//!
+//! Numbers are exact decimals written as JSON numbers: computed amounts and
+//! scores always with two places (`92.50`), framework constants as written
+//! (`25`, `2.5`). Key order is fixed, so the same inputs give the same bytes.
+
+use crate::framework::{Framework, Kind};
+use crate::lang::Lang;
+use crate::num::round2;
+use crate::score::{Assessment, UnitResult};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Version of the result schema.
+pub const SCHEMA: u32 = 1;
+
+#[derive(Serialize)]
+pub struct ResultDoc<'a> {
+    pub schema: u32,
+    pub period: Option<&'a str>,
+    pub framework: FrameworkDoc<'a>,
+    pub inputs: Vec<InputDoc<'a>>,
+    pub units: Vec<UnitDoc<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct FrameworkDoc<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub total: Decimal,
+    pub sha256: &'a str,
+    pub bonus_cap: Option<Decimal>,
+    pub penalty_cap: Option<Decimal>,
+    pub grades: Vec<GradeDoc<'a>>,
+    pub groups: Vec<GroupDefDoc<'a>>,
+    pub indicators: Vec<IndicatorDefDoc<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct GradeDoc<'a> {
+    pub name: &'a str,
+    pub min: Decimal,
+}
+
+#[derive(Serialize)]
+pub struct GroupDefDoc<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub parent: Option<&'a str>,
+    pub points: Decimal,
+}
+
+#[derive(Serialize)]
+pub struct IndicatorDefDoc<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub group: Option<&'a str>,
+    pub kind: &'static str,
+    pub points: Decimal,
+    /// Rule type and parameters in words (English), for spotting revisions.
+    pub rule: String,
+}
+
+#[derive(Serialize)]
+pub struct InputDoc<'a> {
+    pub path: &'a str,
+    pub sha256: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct UnitDoc<'a> {
+    pub unit: &'a str,
+    pub name: &'a str,
+    pub category: Option<&'a str>,
+    pub rank: usize,
+    pub category_rank: Option<usize>,
+    pub score: Decimal,
+    pub base: Decimal,
+    pub bonus: Decimal,
+    pub penalty: Decimal,
+    pub grade: &'a str,
+    pub veto: Vec<&'a str>,
+    pub groups: Vec<GroupDoc<'a>>,
+    pub indicators: Vec<IndicatorDoc<'a>>,
+    pub deficiencies: Vec<DeficiencyDoc<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct GroupDoc<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub points: Decimal,
+    pub amount: Decimal,
+}
+
+#[derive(Serialize)]
+pub struct IndicatorDoc<'a> {
+    pub id: &'a str,
+    pub kind: &'static str,
+    pub points: Decimal,
+    pub value: Option<&'a str>,
+    pub amount: Option<Decimal>,
+    pub status: &'static str,
+    pub note: &'a str,
+    pub source: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct DeficiencyDoc<'a> {
+    pub indicator: &'a str,
+    pub lost: Option<Decimal>,
+    pub reason: &'static str,
+}
+
+fn points(d: Decimal) -> Decimal {
+    let n = d.normalize();
+    if n.is_zero() { Decimal::ZERO } else { n }
+}
+
+/// One unit as a JSON document (also used by `explain --format json`).
+pub fn unit_doc<'a>(fw: &'a Framework, u: &'a UnitResult) -> UnitDoc<'a> {
+    UnitDoc {
+        unit: &u.unit,
+        name: &u.name,
+        category: Some(u.category.as_str()).filter(|c| !c.is_empty()),
+        rank: u.rank,
+        category_rank: u.category_rank,
+        score: round2(u.totals.score),
+        base: round2(u.totals.base),
+        bonus: round2(u.totals.bonus),
+        penalty: round2(u.totals.penalty),
+        grade: &fw.grades[u.grade].name,
+        veto: u.totals.veto.iter().map(|&i| fw.indicators[i].id.as_str()).collect(),
+        groups: fw
+            .groups
+            .iter()
+            .zip(&u.groups)
+            .map(|(g, a)| GroupDoc {
+                id: &g.id,
+                name: &g.name,
+                points: points(g.points),
+                amount: round2(*a),
+            })
+            .collect(),
+        indicators: u
+            .indicators
+            .iter()
+            .map(|r| {
+                let ind = &fw.indicators[r.index];
+                IndicatorDoc {
+                    id: &ind.id,
+                    kind: ind.kind.as_str(),
+                    points: points(ind.points),
+                    value: r.value.as_deref(),
+                    amount: r.amount().map(round2),
+                    status: r.status.as_str(),
+                    note: &r.note,
+                    source: &r.source,
+                }
+            })
+            .collect(),
+        deficiencies: u
+            .deficiencies
+            .iter()
+            .map(|d| DeficiencyDoc {
+                indicator: &fw.indicators[d.index].id,
+                lost: d.lost.map(round2),
+                reason: d.reason.as_str(),
+            })
+            .collect(),
+    }
+}
+
+/// The whole result document.
+pub fn result_doc<'a>(fw: &'a Framework, a: &'a Assessment) -> ResultDoc<'a> {
+    ResultDoc {
+        schema: SCHEMA,
+        period: a.period.as_deref(),
+        framework: FrameworkDoc {
+            id: &fw.id,
+            title: &fw.title,
+            total: points(fw.total),
+            sha256: &fw.sha256,
+            bonus_cap: fw.bonus_cap.map(points),
+            penalty_cap: fw.penalty_cap.map(points),
+            grades: fw
+                .grades
+                .iter()
+                .map(|g| GradeDoc {
+                    name: &g.name,
+                    min: points(g.min),
+                })
+                .collect(),
+            groups: fw
+                .groups
+                .iter()
+                .map(|g| GroupDefDoc {
+                    id: &g.id,
+                    name: &g.name,
+                    parent: g.parent.map(|p| fw.groups[p].id.as_str()),
+                    points: points(g.points),
+                })
+                .collect(),
+            indicators: fw
+                .indicators
+                .iter()
+                .map(|i| IndicatorDefDoc {
+                    id: &i.id,
+                    name: &i.name,
+                    group: i.group.map(|g| fw.groups[g].id.as_str()),
+                    kind: i.kind.as_str(),
+                    points: points(i.points),
+                    rule: match &i.rule {
+                        Some(r) => format!("{}: {}", r.type_name(), r.describe(i.points, Lang::En)),
+                        None if i.kind == Kind::Veto => "veto".to_string(),
+                        None => String::new(),
+                    },
+                })
+                .collect(),
+        },
+        inputs: a
+            .inputs
+            .iter()
+            .map(|f| InputDoc {
+                path: &f.path,
+                sha256: &f.sha256,
+            })
+            .collect(),
+        units: a.units.iter().map(|u| unit_doc(fw, u)).collect(),
+    }
+}
+
+/// Pretty-printed JSON with a final newline.
+pub fn to_string<T: Serialize>(doc: &T) -> String {
+    let mut s = serde_json::to_string_pretty(doc).expect("results serialise");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,153 @@
+//! Rendering results as text: terminal tables, CSV, Markdown and JSON.
+//!
+//! Commands build a [`Table`] (headers and cells as strings, exact numbers
+//! already formatted) and hand it to one of the writers here, so the same
+//! content comes out consistently in every format.
+
+pub mod json;
+pub mod report;
+
+use comfy_table::{CellAlignment, ContentArrangement, presets};
+
+/// Output formats (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned table for the terminal.
+    Table,
+    /// Comma-separated values (UTF-8; with a BOM when written to a file).
+    Csv,
+    /// The canonical JSON result.
+    Json,
+    /// Markdown.
+    Md,
+}
+
+impl Format {
+    /// The format a file name implies.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => Format::Csv,
+            "json" => Format::Json,
+            "md" | "markdown" => Format::Md,
+            "txt" => Format::Table,
+            _ => return None,
+        })
+    }
+}
+
+/// A rectangular table of text.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub headers: Vec<String>,
+    /// Which columns hold numbers (right-aligned).
+    pub numeric: Vec<bool>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(columns: &[(&str, bool)]) -> Table {
+        Table {
+            headers: columns.iter().map(|(h, _)| h.to_string()).collect(),
+            numeric: columns.iter().map(|(_, n)| *n).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn column(&mut self, header: impl Into<String>, numeric: bool) {
+        self.headers.push(header.into());
+        self.numeric.push(numeric);
+    }
+
+    pub fn push(&mut self, row: Vec<String>) {
+        debug_assert_eq!(row.len(), self.headers.len());
+        self.rows.push(row);
+    }
+
+    /// Aligned for a terminal: widths by display width, so Hanzi (two
+    /// columns each) line up; ASCII borders, which every terminal draws at
+    /// the same width, unlike box-drawing characters under CJK fonts.
+    pub fn to_terminal(&self) -> String {
+        let mut t = comfy_table::Table::new();
+        t.load_style(presets::ASCII_FULL_CONDENSED);
+        t.set_content_arrangement(ContentArrangement::Disabled);
+        t.set_header(self.headers.iter().map(comfy_table::Cell::new));
+        for row in &self.rows {
+            t.add_row(row.iter().map(|c| comfy_table::Cell::new(c.replace('\n', " "))));
+        }
+        for (i, numeric) in self.numeric.iter().enumerate() {
+            if *numeric && let Some(col) = t.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        let mut s = t.to_string();
+        s.push('\n');
+        s
+    }
+
+    /// CSV text (no BOM; the caller adds one for files).
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        w.write_record(&self.headers).expect("writing to memory");
+        for row in &self.rows {
+            w.write_record(row).expect("writing to memory");
+        }
+        String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
+    }
+
+    /// A GitHub-flavoured Markdown table.
+    pub fn to_markdown(&self) -> String {
+        let esc = |s: &str| s.replace('|', "\\|").replace('\n', "<br>");
+        let mut s = String::new();
+        s.push_str(&format!(
+            "| {} |\n",
+            self.headers.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | ")
+        ));
+        s.push_str(&format!(
+            "|{}|\n",
+            self.numeric
+                .iter()
+                .map(|n| if *n { " ---: " } else { " --- " })
+                .collect::<Vec<_>>()
+                .join("|")
+        ));
+        for row in &self.rows {
+            s.push_str(&format!(
+                "| {} |\n",
+                row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+            ));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Table {
+        let mut t = Table::new(&[("单位", false), ("得分", true)]);
+        t.push(vec!["城关镇党委".into(), "95.92".into()]);
+        t.push(vec!["D01".into(), "8.00".into()]);
+        t
+    }
+
+    #[test]
+    fn terminal_table_aligns_by_display_width() {
+        let s = sample().to_terminal();
+        let widths: Vec<usize> = s.lines().map(unicode_width::UnicodeWidthStr::width).collect();
+        assert!(widths.windows(2).all(|w| w[0] == w[1]), "{s}");
+        assert!(s.contains("| 城关镇党委 | 95.92 |"), "{s}");
+        assert!(s.contains("| D01        |  8.00 |"), "{s}");
+    }
+
+    #[test]
+    fn csv_and_markdown() {
+        assert_eq!(sample().to_csv(), "单位,得分\r\n城关镇党委,95.92\r\nD01,8.00\r\n");
+        let mut t = Table::new(&[("a", false)]);
+        t.push(vec!["x|y".into()]);
+        assert_eq!(t.to_markdown(), "| a |\n| --- |\n| x\\|y |\n");
+    }
+}

@@ -1,0 +1,414 @@
+//! Human-readable reports: the ranking, a unit's ledger and the framework
+//! tree. Each builds a [`Table`] plus the lines around it; the command picks
+//! the format.
+
+use super::{Format, Table};
+use crate::framework::{Framework, Kind};
+use crate::lang::Lang;
+use crate::num::{fmt_points, fmt2};
+use crate::score::{Assessment, Outcome, UnitResult};
+
+/// Grade distribution: `好 4 · 较好 7 · 一般 3 · 差 1`.
+pub fn grade_counts(fw: &Framework, a: &Assessment) -> String {
+    fw.grades
+        .iter()
+        .enumerate()
+        .map(|(i, g)| format!("{} {}", g.name, a.units.iter().filter(|u| u.grade == i).count()))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The ranked table (`score`).
+pub fn ranking_table(fw: &Framework, a: &Assessment, lang: Lang, full_group_names: bool) -> Table {
+    let with_cat = a.units.iter().any(|u| !u.category.is_empty());
+    let mut t = Table::new(&[
+        (lang.pick("排名", "Rank"), true),
+        (lang.pick("单位", "Unit"), false),
+        (lang.pick("名称", "Name"), false),
+    ]);
+    if with_cat {
+        t.column(lang.pick("类别", "Category"), false);
+        t.column(lang.pick("分类排名", "Cat. rank"), true);
+    }
+    for (h, n) in [
+        (lang.pick("得分", "Score"), true),
+        (lang.pick("等次", "Grade"), false),
+        (lang.pick("一票否决", "Veto"), false),
+        (lang.pick("基础分", "Base"), true),
+        (lang.pick("加分", "Bonus"), true),
+        (lang.pick("扣分", "Penalty"), true),
+    ] {
+        t.column(h, n);
+    }
+    let tops: Vec<usize> = fw.top_groups().map(|(i, _)| i).collect();
+    for &g in &tops {
+        let grp = &fw.groups[g];
+        t.column(
+            if full_group_names {
+                format!("{} {}", grp.id, grp.name)
+            } else {
+                grp.id.clone()
+            },
+            true,
+        );
+    }
+    for u in &a.units {
+        let mut row = vec![u.rank.to_string(), u.unit.clone(), u.name.clone()];
+        if with_cat {
+            row.push(u.category.clone());
+            row.push(u.category_rank.map(|r| r.to_string()).unwrap_or_default());
+        }
+        row.push(fmt2(u.totals.score));
+        row.push(fw.grades[u.grade].name.clone());
+        row.push(
+            u.totals
+                .veto
+                .iter()
+                .map(|&i| fw.indicators[i].id.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        row.push(fmt2(u.totals.base));
+        row.push(fmt2(u.totals.bonus));
+        row.push(fmt2(u.totals.penalty));
+        for &g in &tops {
+            row.push(fmt2(u.groups[g]));
+        }
+        t.push(row);
+    }
+    t
+}
+
+/// Heading lines shown above a ranking.
+fn ranking_head(fw: &Framework, a: &Assessment, lang: Lang) -> String {
+    let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
+    format!(
+        "{}{period} · {} {}\n{}: {}\n",
+        fw.title,
+        a.units.len(),
+        lang.pick("个单位", "units"),
+        lang.pick("等次分布", "Grades"),
+        grade_counts(fw, a)
+    )
+}
+
+/// `score` in a text format.
+pub fn ranking(fw: &Framework, a: &Assessment, lang: Lang, format: Format) -> String {
+    match format {
+        Format::Table => {
+            let mut s = ranking_head(fw, a, lang);
+            s.push('\n');
+            s.push_str(&ranking_table(fw, a, lang, false).to_terminal());
+            let legend: Vec<String> = fw
+                .top_groups()
+                .map(|(_, g)| format!("{} {}（{}）", g.id, g.name, fmt_points(g.points)))
+                .collect();
+            s.push_str(&format!("{}: {}\n", lang.pick("分组", "Groups"), legend.join(" · ")));
+            s
+        }
+        Format::Md => {
+            let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
+            format!(
+                "# {}{period}\n\n{}: {}\n\n{}",
+                fw.title,
+                lang.pick("等次分布", "Grades"),
+                grade_counts(fw, a),
+                ranking_table(fw, a, lang, true).to_markdown()
+            )
+        }
+        Format::Csv => ranking_table(fw, a, lang, true).to_csv(),
+        Format::Json => super::json::to_string(&super::json::result_doc(fw, a)),
+    }
+}
+
+/// The ledger of one unit (`explain`).
+pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) -> Table {
+    let mut t = Table::new(&[
+        (lang.pick("组", "Group"), false),
+        (lang.pick("指标", "Indicator"), false),
+        (lang.pick("名称", "Name"), false),
+        (lang.pick("分值", "Points"), true),
+        (lang.pick("值", "Value"), false),
+        (lang.pick("评分规则", "Rule"), false),
+        (lang.pick("得分", "Amount"), true),
+        (lang.pick("失分", "Lost"), true),
+        (lang.pick("状态", "Status"), false),
+        (lang.pick("备注", "Note"), false),
+        (lang.pick("佐证材料", "Source"), false),
+        (lang.pick("出处", "Evidence at"), false),
+    ]);
+    for r in &u.indicators {
+        let ind = &fw.indicators[r.index];
+        let group = match ind.kind {
+            Kind::Base => ind.group.map(|g| fw.groups[g].id.clone()).unwrap_or_default(),
+            k => k.label(lang).to_string(),
+        };
+        let points = if ind.kind == Kind::Veto {
+            String::new()
+        } else {
+            fmt_points(ind.points)
+        };
+        let amount = r.amount().map(fmt2).unwrap_or_default();
+        let lost = match (ind.kind, &r.outcome) {
+            (Kind::Base, Outcome::Amount(a)) => fmt2(ind.points - a),
+            (Kind::Base, Outcome::Missing) => fmt2(ind.points),
+            _ => String::new(),
+        };
+        let at = r
+            .origin
+            .map(|(f, l)| format!("{}:{l}", a.inputs[f].path))
+            .unwrap_or_default();
+        t.push(vec![
+            group,
+            ind.id.clone(),
+            ind.name.clone(),
+            points,
+            r.value.clone().unwrap_or_default(),
+            ind.describe_rule(lang),
+            amount,
+            lost,
+            r.status.label(lang).to_string(),
+            r.note.clone(),
+            r.source.clone(),
+            at,
+        ]);
+    }
+    t
+}
+
+/// The reconciliation lines under a ledger: base (rescaled), score, grade,
+/// rank, veto.
+pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) -> Vec<String> {
+    let t = &u.totals;
+    let mut lines = Vec::new();
+    if t.rescaled(fw) {
+        let exempt: Vec<&str> = u
+            .indicators
+            .iter()
+            .filter(|r| r.outcome == Outcome::Exempt)
+            .map(|r| fw.indicators[r.index].id.as_str())
+            .collect();
+        lines.push(format!(
+            "{} = {} × {} / {} = {}（{} {}）",
+            lang.pick("基础分", "base"),
+            fmt2(t.base_sum),
+            fmt_points(fw.total),
+            fmt_points(t.applicable),
+            fmt2(t.base),
+            exempt.join("、"),
+            lang.pick("不适用，按比例折算", "not applicable, rescaled"),
+        ));
+    } else {
+        lines.push(format!("{} = {}", lang.pick("基础分", "base"), fmt2(t.base)));
+    }
+    let capped = |sum, capped, cap: Option<rust_decimal::Decimal>| {
+        if sum != capped {
+            format!(
+                "{}（{} {}，{} {}）",
+                fmt2(capped),
+                lang.pick("合计", "sum"),
+                fmt2(sum),
+                lang.pick("封顶", "cap"),
+                fmt_points(cap.unwrap_or_default())
+            )
+        } else {
+            fmt2(capped)
+        }
+    };
+    lines.push(format!(
+        "{} = {} {} + {} {} − {} {} = {}",
+        lang.pick("得分", "score"),
+        lang.pick("基础分", "base"),
+        fmt2(t.base),
+        lang.pick("加分", "bonus"),
+        capped(t.bonus_sum, t.bonus, fw.bonus_cap),
+        lang.pick("扣分", "penalty"),
+        capped(t.penalty_sum, t.penalty, fw.penalty_cap),
+        fmt2(t.score)
+    ));
+    let cat = match u.category_rank {
+        Some(r) => {
+            let n = a.units.iter().filter(|x| x.category == u.category).count();
+            format!(
+                " · {} {r}/{n}（{}）",
+                lang.pick("分类排名", "category rank"),
+                u.category
+            )
+        }
+        None => String::new(),
+    };
+    lines.push(format!(
+        "{} {} · {} {}/{}{cat}",
+        lang.pick("等次", "grade"),
+        fw.grades[u.grade].name,
+        lang.pick("排名", "rank"),
+        u.rank,
+        a.units.len()
+    ));
+    for &v in &t.veto {
+        let ind = &fw.indicators[v];
+        let r = &u.indicators[v];
+        let detail = [r.value.clone().unwrap_or_default(), r.note.clone()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("；");
+        lines.push(format!(
+            "{}：{} {}（{}）→ {} {}",
+            lang.pick("一票否决", "veto"),
+            ind.id,
+            ind.name,
+            detail,
+            lang.pick("等次为", "grade set to"),
+            fw.lowest_grade().name
+        ));
+    }
+    lines
+}
+
+/// `explain` in a text format (JSON is the unit's result object).
+pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang, format: Format) -> String {
+    let title = {
+        let cat = if u.category.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", u.category)
+        };
+        let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
+        format!("{} {}{cat} · {}{period}", u.unit, u.name, fw.title)
+    };
+    let table = ledger_table(fw, a, u, lang);
+    let recon = reconciliation(fw, a, u, lang);
+    match format {
+        Format::Table => format!("{title}\n\n{}{}\n", table.to_terminal(), recon.join("\n")),
+        Format::Md => format!(
+            "# {title}\n\n{}\n{}\n",
+            table.to_markdown(),
+            recon.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")
+        ),
+        Format::Csv => table.to_csv(),
+        Format::Json => super::json::to_string(&super::json::unit_doc(fw, u)),
+    }
+}
+
+/// The framework as a tree (`check`).
+pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
+    let mut s = String::new();
+    let bases = fw.indicators.iter().filter(|i| i.kind == Kind::Base).count();
+    s.push_str(&format!(
+        "{} [{}]\n{} {} · {} {} {}\n\n",
+        fw.title,
+        fw.id,
+        lang.pick("总分", "total"),
+        fmt_points(fw.total),
+        fw.indicators.len(),
+        lang.pick("项指标，其中基础指标", "indicators, base:"),
+        bases
+    ));
+    let line = |s: &mut String, depth: usize, i: &crate::framework::Indicator| {
+        let exempt = if i.exempt {
+            lang.pick("（可不适用）", " (may be N/A)")
+        } else {
+            ""
+        };
+        s.push_str(&format!(
+            "{}{} {}  {}{}  — {}{exempt}\n",
+            "  ".repeat(depth),
+            i.id,
+            i.name,
+            fmt_points(i.points),
+            lang.pick("分", ""),
+            i.describe_rule(lang)
+        ));
+    };
+    fn walk(
+        fw: &Framework,
+        g: usize,
+        depth: usize,
+        s: &mut String,
+        line: &dyn Fn(&mut String, usize, &crate::framework::Indicator),
+        lang: Lang,
+    ) {
+        let grp = &fw.groups[g];
+        s.push_str(&format!(
+            "{}{} {}（{}{}）\n",
+            "  ".repeat(depth),
+            grp.id,
+            grp.name,
+            fmt_points(grp.points),
+            lang.pick("分", "")
+        ));
+        for i in fw
+            .indicators
+            .iter()
+            .filter(|i| i.kind == Kind::Base && i.group == Some(g))
+        {
+            line(s, depth + 1, i);
+        }
+        for (c, _) in fw.groups.iter().enumerate().filter(|(_, x)| x.parent == Some(g)) {
+            walk(fw, c, depth + 1, s, line, lang);
+        }
+    }
+    for (g, _) in fw.top_groups() {
+        walk(fw, g, 0, &mut s, &line, lang);
+    }
+    let ungrouped: Vec<_> = fw
+        .indicators
+        .iter()
+        .filter(|i| i.kind == Kind::Base && i.group.is_none())
+        .collect();
+    if !ungrouped.is_empty() {
+        s.push_str(lang.pick("（未分组）\n", "(no group)\n"));
+        for i in ungrouped {
+            line(&mut s, 1, i);
+        }
+    }
+    for (kind, cap) in [
+        (Kind::Bonus, fw.bonus_cap),
+        (Kind::Penalty, fw.penalty_cap),
+        (Kind::Veto, None),
+    ] {
+        let items: Vec<_> = fw.indicators.iter().filter(|i| i.kind == kind).collect();
+        if items.is_empty() {
+            continue;
+        }
+        let cap = match cap {
+            Some(c) => format!(
+                "（{} {}{}）",
+                lang.pick("合计封顶", "capped at"),
+                fmt_points(c),
+                lang.pick("分", "")
+            ),
+            None if kind != Kind::Veto => lang.pick("（不封顶）", " (no cap)").to_string(),
+            None => String::new(),
+        };
+        s.push_str(&format!("{}{cap}\n", kind.label(lang)));
+        for i in items {
+            if kind == Kind::Veto {
+                s.push_str(&format!("  {} {}  — {}\n", i.id, i.name, i.describe_rule(lang)));
+            } else {
+                line(&mut s, 1, i);
+            }
+        }
+    }
+    let grades: Vec<String> = fw
+        .grades
+        .iter()
+        .map(|g| format!("{} ≥{}", g.name, fmt_points(g.min)))
+        .collect();
+    s.push_str(&format!("{}: {}\n", lang.pick("等次", "Grades"), grades.join(" · ")));
+    let missing = match fw.missing {
+        crate::framework::Missing::Zero => lang.pick("无佐证材料不得分", "missing evidence scores 0"),
+        crate::framework::Missing::Error => lang.pick("缺少佐证即报错", "missing evidence is an error"),
+    };
+    s.push_str(&format!("{}: {missing}", lang.pick("缺项", "Missing")));
+    if let Some(d) = fw.rectify_days {
+        s.push_str(&format!(
+            " · {} {d} {}",
+            lang.pick("整改时限", "rectification within"),
+            lang.pick("天", "days")
+        ));
+    }
+    s.push('\n');
+    s
+}

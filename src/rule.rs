@@ -1,0 +1,890 @@
+//! Scoring rules (评分标准) and the evidence values they read.
+//!
+//! A rule turns one indicator's evidence into an amount in `[0, points]`
+//! (SPEC §2). Everything a rule kind needs lives here: reading its parameters
+//! from the framework, checking them, parsing an evidence cell, computing the
+//! amount and saying the rule in words. Loaders call [`Rule::from_toml`] and
+//! [`Indicator::parse_value`](crate::framework::Indicator::parse_value) and
+//! never look inside, so a new rule kind is added here alone.
+
+use crate::lang::Lang;
+use crate::num::{NumberError, fmt_points, parse_number, round2};
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// One tier of a `tiers` rule: `value ≥ min` earns `amount`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tier {
+    pub min: Decimal,
+    pub amount: Decimal,
+}
+
+/// One deduction clause of a `clauses` rule (several clauses share the
+/// item's points: "抽查3人缺一个扣1分；未组织专题学习的扣1分").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    pub id: String,
+    pub per: Decimal,
+    /// Most this clause can deduct (defaults to the item's points).
+    pub max: Decimal,
+    pub text: String,
+}
+
+/// A scoring rule with its parameters (SPEC §2).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// 是/否: points if yes, else 0.
+    Check,
+    /// `max(P − per × v, 0)` (扣完为止).
+    Deduct { per: Decimal },
+    /// `min(per × v, P)` (每次得 per，封顶 P).
+    Count { per: Decimal },
+    /// With `per`: `max(P − per × max(target − v, 0), 0)`; without: `P × min(v/target, 1)`.
+    Target { target: Decimal, per: Option<Decimal> },
+    /// The first tier whose `min ≤ v`, else 0.
+    Tiers(Vec<Tier>),
+    /// A named judgement (好/较好/一般/差) and its amount.
+    Levels(IndexMap<String, Decimal>),
+    /// The value is the amount (酌情扣分).
+    Direct,
+    /// Several deduction clauses sharing the item's points.
+    Clauses(Vec<Clause>),
+    /// 民主测评: vote counts per option, weights 0–100.
+    Survey(Vec<(String, Decimal)>),
+}
+
+/// A parsed evidence value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Yes,
+    No,
+    Number(Decimal),
+    /// Index into a `levels` rule.
+    Level(usize),
+    /// Vote counts of a `survey` rule, in the order of its options.
+    Votes(Vec<Decimal>),
+    /// 不适用/不涉及.
+    NotApplicable,
+}
+
+const YES: &[&str] = &["yes", "y", "true", "1", "是", "有", "√", "✓"];
+const NO: &[&str] = &["no", "n", "false", "0", "否", "无", "×", "✗"];
+const NOT_APPLICABLE: &[&str] = &["n/a", "na", "不适用", "不涉及"];
+
+/// `Some(true)` for a yes word, `Some(false)` for a no word.
+pub fn parse_yes_no(raw: &str) -> Option<bool> {
+    let t = raw.trim().to_lowercase();
+    if YES.contains(&t.as_str()) {
+        Some(true)
+    } else if NO.contains(&t.as_str()) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Is this the 不适用 marker?
+pub fn is_not_applicable(raw: &str) -> bool {
+    NOT_APPLICABLE.contains(&raw.trim().to_lowercase().as_str())
+}
+
+fn number(raw: &str) -> Result<Decimal, String> {
+    parse_number(raw).map_err(|e| match e {
+        NumberError::Empty => "is empty".to_string(),
+        NumberError::NotANumber => format!("\"{}\" is not a number", raw.trim()),
+        NumberError::TooLarge => format!("\"{}\" is too large", raw.trim()),
+    })
+}
+
+/// A count of occurrences: a whole number ≥ 0.
+pub fn parse_count(raw: &str) -> Result<Decimal, String> {
+    let d = number(raw)?;
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err(format!("negative count {}", raw.trim()));
+    }
+    if !d.fract().is_zero() {
+        return Err(format!("count {} is not a whole number", raw.trim()));
+    }
+    Ok(d)
+}
+
+fn non_negative(raw: &str) -> Result<Decimal, String> {
+    let d = number(raw)?;
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err(format!("negative value {}", raw.trim()));
+    }
+    Ok(d)
+}
+
+impl Rule {
+    /// The rule's name as written in the framework (`type = "…"`).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Rule::Check => "check",
+            Rule::Deduct { .. } => "deduct",
+            Rule::Count { .. } => "count",
+            Rule::Target { .. } => "target",
+            Rule::Tiers(_) => "tiers",
+            Rule::Levels(_) => "levels",
+            Rule::Direct => "direct",
+            Rule::Clauses(_) => "clauses",
+            Rule::Survey(_) => "survey",
+        }
+    }
+
+    /// Number of evidence cells the rule reads: one per clause, else one.
+    pub fn slots(&self) -> usize {
+        match self {
+            Rule::Clauses(c) => c.len(),
+            _ => 1,
+        }
+    }
+
+    /// Parse one evidence cell (already known not to be empty or 不适用).
+    pub fn parse_value(&self, raw: &str, points: Decimal) -> Result<Value, String> {
+        match self {
+            Rule::Check => match parse_yes_no(raw) {
+                Some(true) => Ok(Value::Yes),
+                Some(false) => Ok(Value::No),
+                None => Err(format!("\"{}\" is not yes/no (是/否)", raw.trim())),
+            },
+            Rule::Deduct { .. } | Rule::Count { .. } | Rule::Clauses(_) => parse_count(raw).map(Value::Number),
+            Rule::Target { .. } => non_negative(raw).map(Value::Number),
+            Rule::Tiers(_) => number(raw).map(Value::Number),
+            Rule::Levels(levels) => {
+                let t = raw.trim();
+                levels
+                    .keys()
+                    .position(|k| k == t || k.eq_ignore_ascii_case(t))
+                    .map(Value::Level)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = levels.keys().map(String::as_str).collect();
+                        format!("\"{t}\" is not one of the levels {}", names.join(", "))
+                    })
+            }
+            Rule::Direct => {
+                let d = number(raw)?;
+                if d < Decimal::ZERO || d > points {
+                    Err(format!("amount {} is outside 0–{}", raw.trim(), fmt_points(points)))
+                } else {
+                    Ok(Value::Number(d))
+                }
+            }
+            Rule::Survey(options) => {
+                let parts: Vec<&str> = raw.split(['/', '／']).collect();
+                if parts.len() != options.len() {
+                    return Err(format!(
+                        "\"{}\" has {} vote count(s); this survey needs {} ({})",
+                        raw.trim(),
+                        parts.len(),
+                        options.len(),
+                        options.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join("/")
+                    ));
+                }
+                parts
+                    .iter()
+                    .map(|p| parse_count(p))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Value::Votes)
+            }
+        }
+    }
+
+    /// The amount earned, rounded to two places; `None` when the evidence
+    /// counts as missing (a survey with no votes). `values` has one entry
+    /// per slot, all present and none 不适用.
+    pub fn amount(&self, values: &[&Value], points: Decimal) -> Option<Decimal> {
+        let num = |v: &Value| match v {
+            Value::Number(d) => *d,
+            _ => Decimal::ZERO,
+        };
+        let v = values.first().map(|v| num(v)).unwrap_or_default();
+        let raw = match self {
+            Rule::Check => match values.first() {
+                Some(Value::Yes) => points,
+                _ => Decimal::ZERO,
+            },
+            Rule::Deduct { per } => points - per.checked_mul(v).unwrap_or(Decimal::MAX).min(points),
+            Rule::Count { per } => per.checked_mul(v).unwrap_or(Decimal::MAX).min(points),
+            Rule::Target { target, per: Some(per) } => {
+                let short = (*target - v).max(Decimal::ZERO);
+                points - per.checked_mul(short).unwrap_or(Decimal::MAX).min(points)
+            }
+            Rule::Target { target, per: None } => {
+                if v >= *target {
+                    points
+                } else {
+                    v * points / *target
+                }
+            }
+            Rule::Tiers(tiers) => tiers.iter().find(|t| v >= t.min).map_or(Decimal::ZERO, |t| t.amount),
+            Rule::Levels(levels) => match values.first() {
+                Some(Value::Level(i)) => levels.get_index(*i).map_or(Decimal::ZERO, |(_, a)| *a),
+                _ => Decimal::ZERO,
+            },
+            Rule::Direct => v,
+            Rule::Clauses(clauses) => {
+                let mut deducted = Decimal::ZERO;
+                for (clause, value) in clauses.iter().zip(values) {
+                    let d = clause
+                        .per
+                        .checked_mul(num(value))
+                        .unwrap_or(Decimal::MAX)
+                        .min(clause.max);
+                    deducted = (deducted + d).min(points);
+                }
+                points - deducted
+            }
+            Rule::Survey(options) => {
+                let Some(Value::Votes(votes)) = values.first() else {
+                    return None;
+                };
+                let n: Decimal = votes.iter().sum();
+                if n.is_zero() {
+                    return None;
+                }
+                let weighted: Decimal = votes.iter().zip(options).map(|(c, (_, w))| c * w).sum();
+                // Multiply before dividing so the only inexact step is the last.
+                points * weighted / (Decimal::ONE_HUNDRED * n)
+            }
+        };
+        Some(round2(raw.clamp(Decimal::ZERO, points)))
+    }
+
+    /// The largest amount the rule can award (for checks against `points`).
+    fn max_amount(&self) -> Option<Decimal> {
+        match self {
+            Rule::Tiers(t) => t.iter().map(|t| t.amount).max(),
+            Rule::Levels(l) => l.values().copied().max(),
+            _ => None,
+        }
+    }
+
+    /// The rule in plain words (from its parameters, not the standard text).
+    pub fn describe(&self, points: Decimal, lang: Lang) -> String {
+        let p = fmt_points(points);
+        let zh = lang == Lang::Zh;
+        match self {
+            Rule::Check => {
+                if zh {
+                    format!("是得{p}分，否不得分")
+                } else {
+                    format!("yes {p}, no 0")
+                }
+            }
+            Rule::Deduct { per } => {
+                let per = fmt_points(*per);
+                if zh {
+                    format!("每次扣{per}分，扣完为止")
+                } else {
+                    format!("−{per} per occurrence, floor 0")
+                }
+            }
+            Rule::Count { per } => {
+                let per = fmt_points(*per);
+                if zh {
+                    format!("每次得{per}分，最高{p}分")
+                } else {
+                    format!("+{per} per occurrence, up to {p}")
+                }
+            }
+            Rule::Target { target, per: Some(per) } => {
+                let (t, per) = (fmt_points(*target), fmt_points(*per));
+                if zh {
+                    format!("目标{t}，每少1扣{per}分，扣完为止")
+                } else {
+                    format!("target {t}, −{per} per 1 short, floor 0")
+                }
+            }
+            Rule::Target { target, per: None } => {
+                let t = fmt_points(*target);
+                if zh {
+                    format!("按完成比例折算（目标{t}）")
+                } else {
+                    format!("pro rata to target {t}")
+                }
+            }
+            Rule::Tiers(tiers) => {
+                let parts: Vec<String> = tiers
+                    .iter()
+                    .map(|t| {
+                        let (m, a) = (fmt_points(t.min), fmt_points(t.amount));
+                        if zh {
+                            format!("≥{m}得{a}分")
+                        } else {
+                            format!("≥{m}: {a}")
+                        }
+                    })
+                    .collect();
+                if zh {
+                    format!("{}；否则0分", parts.join("；"))
+                } else {
+                    format!("{}; else 0", parts.join("; "))
+                }
+            }
+            Rule::Levels(levels) => {
+                let parts: Vec<String> = levels
+                    .iter()
+                    .map(|(n, a)| {
+                        if zh {
+                            format!("{n}{}分", fmt_points(*a))
+                        } else {
+                            format!("{n} {}", fmt_points(*a))
+                        }
+                    })
+                    .collect();
+                parts.join(if zh { "，" } else { ", " })
+            }
+            Rule::Direct => {
+                if zh {
+                    format!("直接评定得分（0–{p}分）")
+                } else {
+                    format!("assessed amount 0–{p}")
+                }
+            }
+            Rule::Clauses(clauses) => {
+                let parts: Vec<String> = clauses
+                    .iter()
+                    .map(|c| {
+                        let per = fmt_points(c.per);
+                        let capped = c.max < points;
+                        match (zh, capped) {
+                            (true, true) => format!("{}：每次扣{per}分（最多{}分）", c.id, fmt_points(c.max)),
+                            (true, false) => format!("{}：每次扣{per}分", c.id),
+                            (false, true) => format!("{}: −{per} each (max {})", c.id, fmt_points(c.max)),
+                            (false, false) => format!("{}: −{per} each", c.id),
+                        }
+                    })
+                    .collect();
+                if zh {
+                    format!("{}；扣完为止", parts.join("；"))
+                } else {
+                    format!("{}; floor 0", parts.join("; "))
+                }
+            }
+            Rule::Survey(options) => {
+                let parts: Vec<String> = options.iter().map(|(n, w)| format!("{n}{}", fmt_points(*w))).collect();
+                if zh {
+                    format!("民主测评加权（{}）", parts.join("/"))
+                } else {
+                    format!("survey, weighted ({})", parts.join("/"))
+                }
+            }
+        }
+    }
+
+    /// Read a rule from its framework table, checking every parameter
+    /// against the indicator's points. Returns every problem found.
+    pub fn from_toml(value: &toml::Value, points: Decimal) -> Result<Rule, Vec<String>> {
+        let Some(table) = value.as_table() else {
+            return Err(vec!["rule must be a table such as { type = \"check\" }".to_string()]);
+        };
+        let mut errs = Vec::new();
+        let Some(kind) = table.get("type") else {
+            return Err(vec![
+                "rule has no type (one of check, deduct, count, target, tiers, levels, direct, clauses, survey)".into(),
+            ]);
+        };
+        let Some(kind) = kind.as_str() else {
+            return Err(vec!["rule type must be a string".into()]);
+        };
+        let allowed: &[&str] = match kind {
+            "check" | "direct" => &["type"],
+            "deduct" | "count" => &["type", "per"],
+            "target" => &["type", "target", "per"],
+            "tiers" => &["type", "tiers"],
+            "levels" => &["type", "levels"],
+            "clauses" => &["type", "clauses"],
+            "survey" => &["type", "survey"],
+            other => {
+                let known = [
+                    "check", "deduct", "count", "target", "tiers", "levels", "direct", "clauses", "survey",
+                ];
+                return Err(vec![format!(
+                    "unknown rule type \"{other}\"{}; expected one of {}",
+                    crate::diag::hint(other, known),
+                    known.join(", ")
+                )]);
+            }
+        };
+        for key in table.keys() {
+            if !allowed.contains(&key.as_str()) {
+                errs.push(format!(
+                    "unknown key \"{key}\" in a {kind} rule{}",
+                    crate::diag::hint(key, allowed.iter().copied())
+                ));
+            }
+        }
+        let mut positive = |key: &str, required: bool| -> Option<Decimal> {
+            match table.get(key) {
+                None => {
+                    if required {
+                        errs.push(format!("{kind} rule needs {key}"));
+                    }
+                    None
+                }
+                Some(v) => match decimal(v) {
+                    Ok(d) if d > Decimal::ZERO => Some(d),
+                    Ok(d) => {
+                        errs.push(format!("{key} must be > 0, not {}", fmt_points(d)));
+                        None
+                    }
+                    Err(e) => {
+                        errs.push(format!("{key}: {e}"));
+                        None
+                    }
+                },
+            }
+        };
+        let rule = match kind {
+            "check" => Some(Rule::Check),
+            "direct" => Some(Rule::Direct),
+            "deduct" => positive("per", true).map(|per| Rule::Deduct { per }),
+            "count" => positive("per", true).map(|per| Rule::Count { per }),
+            "target" => {
+                let target = positive("target", true);
+                let per = positive("per", false);
+                target.map(|target| Rule::Target { target, per })
+            }
+            "tiers" => parse_tiers(table.get("tiers"), points, &mut errs).map(Rule::Tiers),
+            "levels" => parse_levels(table.get("levels"), points, &mut errs).map(Rule::Levels),
+            "clauses" => parse_clauses(table.get("clauses"), points, &mut errs).map(Rule::Clauses),
+            "survey" => parse_survey(table.get("survey"), &mut errs).map(Rule::Survey),
+            _ => None,
+        };
+        if let Some(max) = rule.as_ref().and_then(Rule::max_amount)
+            && max > points
+        {
+            errs.push(format!(
+                "an amount of {} exceeds the indicator's {} points",
+                fmt_points(max),
+                fmt_points(points)
+            ));
+        }
+        match rule {
+            Some(r) if errs.is_empty() => Ok(r),
+            _ => Err(errs),
+        }
+    }
+}
+
+/// A TOML number as an exact decimal. Floats are read through their shortest
+/// decimal form, so `2.3` is exactly 2.3, never 2.29999….
+pub fn decimal(v: &toml::Value) -> Result<Decimal, String> {
+    match v {
+        toml::Value::Integer(i) => Ok(Decimal::from(*i)),
+        toml::Value::Float(f) if f.is_finite() => {
+            Decimal::from_str(&format!("{f}")).map_err(|_| format!("{f} is out of range"))
+        }
+        toml::Value::Float(f) => Err(format!("{f} is not a finite number")),
+        other => Err(format!("expected a number, found {}", other.type_str())),
+    }
+}
+
+/// Points-like decimals (amounts) carry at most two places.
+pub fn check_places(d: Decimal) -> Result<Decimal, String> {
+    if d.normalize().scale() > 2 {
+        Err(format!("{} has more than two decimal places", d.normalize()))
+    } else {
+        Ok(d)
+    }
+}
+
+fn amount_param(v: &toml::Value, points: Decimal, what: &str, errs: &mut Vec<String>) -> Option<Decimal> {
+    match decimal(v).and_then(check_places) {
+        Ok(d) if d < Decimal::ZERO => {
+            errs.push(format!("{what} {} is negative", fmt_points(d)));
+            None
+        }
+        Ok(d) if d > points => {
+            errs.push(format!(
+                "{what} {} exceeds the indicator's {} points",
+                fmt_points(d),
+                fmt_points(points)
+            ));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(e) => {
+            errs.push(format!("{what}: {e}"));
+            None
+        }
+    }
+}
+
+fn parse_tiers(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>) -> Option<Vec<Tier>> {
+    let Some(arr) = v.and_then(toml::Value::as_array).filter(|a| !a.is_empty()) else {
+        errs.push("tiers rule needs tiers = [[min_value, amount], …]".into());
+        return None;
+    };
+    let mut tiers = Vec::new();
+    let start = errs.len();
+    for (i, t) in arr.iter().enumerate() {
+        let pair = t.as_array().filter(|p| p.len() == 2);
+        let Some(pair) = pair else {
+            errs.push(format!("tier {} must be [min_value, amount]", i + 1));
+            continue;
+        };
+        let min = decimal(&pair[0])
+            .map_err(|e| errs.push(format!("tier {} min_value: {e}", i + 1)))
+            .ok();
+        let amount = amount_param(&pair[1], points, &format!("tier {} amount", i + 1), errs);
+        if let (Some(min), Some(amount)) = (min, amount) {
+            if let Some(prev) = tiers.last().map(|t: &Tier| t.min)
+                && min >= prev
+            {
+                errs.push(format!(
+                    "tier min_values must be strictly descending: {} follows {}",
+                    fmt_points(min),
+                    fmt_points(prev)
+                ));
+            }
+            tiers.push(Tier { min, amount });
+        }
+    }
+    (errs.len() == start).then_some(tiers)
+}
+
+fn parse_levels(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>) -> Option<IndexMap<String, Decimal>> {
+    let Some(table) = v.and_then(toml::Value::as_table).filter(|t| !t.is_empty()) else {
+        errs.push("levels rule needs levels = { \"好\" = 5, … }".into());
+        return None;
+    };
+    let start = errs.len();
+    let mut levels = IndexMap::new();
+    for (name, amount) in table {
+        let name = name.trim();
+        if name.is_empty() {
+            errs.push("a level name is empty".into());
+        }
+        if let Some(a) = amount_param(amount, points, &format!("level \"{name}\""), errs) {
+            levels.insert(name.to_string(), a);
+        }
+    }
+    (errs.len() == start).then_some(levels)
+}
+
+fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>) -> Option<Vec<Clause>> {
+    let Some(arr) = v.and_then(toml::Value::as_array).filter(|a| !a.is_empty()) else {
+        errs.push("clauses rule needs clauses = [{ id = \"a\", per = 1 }, …]".into());
+        return None;
+    };
+    let start = errs.len();
+    let mut clauses: Vec<Clause> = Vec::new();
+    for (i, c) in arr.iter().enumerate() {
+        let n = i + 1;
+        let Some(t) = c.as_table() else {
+            errs.push(format!("clause {n} must be a table {{ id = \"a\", per = 1 }}"));
+            continue;
+        };
+        for key in t.keys() {
+            if !["id", "per", "max", "text"].contains(&key.as_str()) {
+                errs.push(format!(
+                    "unknown key \"{key}\" in clause {n}{}",
+                    crate::diag::hint(key, ["id", "per", "max", "text"])
+                ));
+            }
+        }
+        let id = match t.get("id").and_then(toml::Value::as_str).map(str::trim) {
+            Some("") => {
+                errs.push(format!("clause {n} has an empty id"));
+                None
+            }
+            Some(id) if id.contains('/') => {
+                errs.push(format!("clause id \"{id}\" may not contain \"/\""));
+                None
+            }
+            Some(id) if clauses.iter().any(|c| c.id == id) => {
+                errs.push(format!("duplicate clause id \"{id}\""));
+                None
+            }
+            Some(id) => Some(id.to_string()),
+            None => {
+                errs.push(format!("clause {n} needs an id (a string)"));
+                None
+            }
+        };
+        let per = match t.get("per").map(decimal) {
+            Some(Ok(d)) if d > Decimal::ZERO => Some(d),
+            Some(Ok(d)) => {
+                errs.push(format!("clause {n}: per must be > 0, not {}", fmt_points(d)));
+                None
+            }
+            Some(Err(e)) => {
+                errs.push(format!("clause {n}: per: {e}"));
+                None
+            }
+            None => {
+                errs.push(format!("clause {n} needs per"));
+                None
+            }
+        };
+        let max = match t.get("max") {
+            Some(m) => amount_param(m, points, &format!("clause {n} max"), errs),
+            None => Some(points),
+        };
+        let text = match t.get("text") {
+            Some(toml::Value::String(s)) => s.clone(),
+            Some(_) => {
+                errs.push(format!("clause {n}: text must be a string"));
+                String::new()
+            }
+            None => String::new(),
+        };
+        if let (Some(id), Some(per), Some(max)) = (id, per, max) {
+            clauses.push(Clause { id, per, max, text });
+        }
+    }
+    (errs.len() == start).then_some(clauses)
+}
+
+fn parse_survey(v: Option<&toml::Value>, errs: &mut Vec<String>) -> Option<Vec<(String, Decimal)>> {
+    let Some(arr) = v.and_then(toml::Value::as_array).filter(|a| !a.is_empty()) else {
+        errs.push("survey rule needs survey = [[\"好\", 100], [\"较好\", 80], …]".into());
+        return None;
+    };
+    let start = errs.len();
+    let mut options: Vec<(String, Decimal)> = Vec::new();
+    for (i, o) in arr.iter().enumerate() {
+        let n = i + 1;
+        let pair = o.as_array().filter(|p| p.len() == 2);
+        let Some((name, weight)) = pair.and_then(|p| Some((p[0].as_str()?, &p[1]))) else {
+            errs.push(format!("survey option {n} must be [\"name\", weight]"));
+            continue;
+        };
+        match decimal(weight) {
+            Ok(w) if w < Decimal::ZERO || w > Decimal::ONE_HUNDRED => errs.push(format!(
+                "survey weight of \"{name}\" must be within 0–100, not {}",
+                fmt_points(w)
+            )),
+            Ok(w) => {
+                if options.iter().any(|(n, _)| n == name) {
+                    errs.push(format!("duplicate survey option \"{name}\""));
+                }
+                options.push((name.to_string(), w));
+            }
+            Err(e) => errs.push(format!("survey weight of \"{name}\": {e}")),
+        }
+    }
+    (errs.len() == start).then_some(options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn rule(src: &str, points: &str) -> Result<Rule, Vec<String>> {
+        let v: toml::Value = toml::from_str::<toml::Table>(&format!("rule = {src}")).unwrap()["rule"].clone();
+        Rule::from_toml(&v, d(points))
+    }
+
+    /// Amount for one raw value (or `/`-free list for clauses).
+    fn amt(src: &str, points: &str, raws: &[&str]) -> Option<String> {
+        let r = rule(src, points).unwrap();
+        let vals: Vec<Value> = raws.iter().map(|raw| r.parse_value(raw, d(points)).unwrap()).collect();
+        let refs: Vec<&Value> = vals.iter().collect();
+        r.amount(&refs, d(points)).map(|a| a.to_string())
+    }
+
+    #[test]
+    fn check_rule() {
+        let r = r#"{ type = "check" }"#;
+        assert_eq!(amt(r, "3", &["是"]).unwrap(), "3.00");
+        assert_eq!(amt(r, "3", &["√"]).unwrap(), "3.00");
+        assert_eq!(amt(r, "3", &["YES"]).unwrap(), "3.00");
+        assert_eq!(amt(r, "3", &["否"]).unwrap(), "0.00");
+        assert_eq!(amt(r, "3", &["0"]).unwrap(), "0.00");
+        let rr = rule(r, "3").unwrap();
+        assert_eq!(
+            rr.parse_value("maybe", d("3")),
+            Err("\"maybe\" is not yes/no (是/否)".into())
+        );
+    }
+
+    #[test]
+    fn deduct_rule_floors_at_zero() {
+        let r = r#"{ type = "deduct", per = 1.5 }"#;
+        assert_eq!(amt(r, "4", &["0"]).unwrap(), "4.00");
+        assert_eq!(amt(r, "4", &["2"]).unwrap(), "1.00");
+        assert_eq!(amt(r, "4", &["3"]).unwrap(), "0.00");
+        assert_eq!(amt(r, "4", &["1000000000000"]).unwrap(), "0.00");
+        let rr = rule(r, "4").unwrap();
+        assert_eq!(rr.parse_value("-1", d("4")), Err("negative count -1".into()));
+        assert_eq!(
+            rr.parse_value("1.5", d("4")),
+            Err("count 1.5 is not a whole number".into())
+        );
+    }
+
+    #[test]
+    fn count_rule_caps_at_points() {
+        let r = r#"{ type = "count", per = 1 }"#;
+        assert_eq!(amt(r, "3", &["0"]).unwrap(), "0.00");
+        assert_eq!(amt(r, "3", &["2"]).unwrap(), "2.00");
+        assert_eq!(amt(r, "3", &["3"]).unwrap(), "3.00");
+        assert_eq!(amt(r, "3", &["7"]).unwrap(), "3.00");
+    }
+
+    #[test]
+    fn target_rule_with_per() {
+        let r = r#"{ type = "target", target = 4, per = 2 }"#;
+        assert_eq!(amt(r, "5", &["4"]).unwrap(), "5.00");
+        assert_eq!(amt(r, "5", &["9"]).unwrap(), "5.00");
+        assert_eq!(amt(r, "5", &["3"]).unwrap(), "3.00");
+        assert_eq!(amt(r, "5", &["2"]).unwrap(), "1.00");
+        assert_eq!(amt(r, "5", &["1"]).unwrap(), "0.00");
+        assert_eq!(amt(r, "5", &["3.5"]).unwrap(), "4.00");
+    }
+
+    #[test]
+    fn target_rule_pro_rata() {
+        let r = r#"{ type = "target", target = 100 }"#;
+        assert_eq!(amt(r, "6", &["100%"]).unwrap(), "6.00");
+        assert_eq!(amt(r, "6", &["120"]).unwrap(), "6.00");
+        assert_eq!(amt(r, "6", &["95%"]).unwrap(), "5.70");
+        // 6 × 2/3 = 4 exactly after rounding; 5 × 1/3 = 1.666… → 1.67
+        assert_eq!(amt(r#"{ type = "target", target = 3 }"#, "6", &["2"]).unwrap(), "4.00");
+        assert_eq!(amt(r#"{ type = "target", target = 3 }"#, "5", &["1"]).unwrap(), "1.67");
+        // 0.5 × 5 / 2 = 1.25 exactly; 0.01 × 5 / 2 = 0.025 → 0.03 (half-up)
+        assert_eq!(
+            amt(r#"{ type = "target", target = 2 }"#, "5", &["0.01"]).unwrap(),
+            "0.03"
+        );
+        assert_eq!(amt(r, "6", &["0"]).unwrap(), "0.00");
+    }
+
+    #[test]
+    fn tiers_rule_takes_first_reached() {
+        let r = r#"{ type = "tiers", tiers = [[95, 8], [80, 5], [60, 2]] }"#;
+        assert_eq!(amt(r, "8", &["95"]).unwrap(), "8.00");
+        assert_eq!(amt(r, "8", &["94.99"]).unwrap(), "5.00");
+        assert_eq!(amt(r, "8", &["80"]).unwrap(), "5.00");
+        assert_eq!(amt(r, "8", &["60"]).unwrap(), "2.00");
+        assert_eq!(amt(r, "8", &["59.99"]).unwrap(), "0.00");
+    }
+
+    #[test]
+    fn levels_rule() {
+        let r = r#"{ type = "levels", levels = { "好" = 5, "较好" = 4, "一般" = 2, "差" = 0 } }"#;
+        assert_eq!(amt(r, "5", &["好"]).unwrap(), "5.00");
+        assert_eq!(amt(r, "5", &[" 较好 "]).unwrap(), "4.00");
+        assert_eq!(amt(r, "5", &["差"]).unwrap(), "0.00");
+        let rr = rule(r, "5").unwrap();
+        assert_eq!(
+            rr.parse_value("优秀", d("5")),
+            Err("\"优秀\" is not one of the levels 好, 较好, 一般, 差".into())
+        );
+    }
+
+    #[test]
+    fn direct_rule_bounds() {
+        let r = r#"{ type = "direct" }"#;
+        assert_eq!(amt(r, "3", &["2.5"]).unwrap(), "2.50");
+        assert_eq!(amt(r, "3", &["0"]).unwrap(), "0.00");
+        assert_eq!(amt(r, "3", &["3"]).unwrap(), "3.00");
+        let rr = rule(r, "3").unwrap();
+        assert_eq!(rr.parse_value("3.01", d("3")), Err("amount 3.01 is outside 0–3".into()));
+        assert_eq!(rr.parse_value("-0.5", d("3")), Err("amount -0.5 is outside 0–3".into()));
+    }
+
+    #[test]
+    fn clauses_share_the_points() {
+        let r = r#"{ type = "clauses", clauses = [{ id = "a", per = 1, max = 2 }, { id = "b", per = 1 }, { id = "c", per = 0.5 }] }"#;
+        assert_eq!(amt(r, "3", &["0", "0", "0"]).unwrap(), "3.00");
+        assert_eq!(amt(r, "3", &["1", "0", "1"]).unwrap(), "1.50");
+        // clause a capped at 2
+        assert_eq!(amt(r, "3", &["5", "0", "0"]).unwrap(), "1.00");
+        // total floors at 0
+        assert_eq!(amt(r, "3", &["2", "2", "2"]).unwrap(), "0.00");
+    }
+
+    #[test]
+    fn survey_weights_votes() {
+        let r = r#"{ type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60], ["较差", 40]] }"#;
+        // (30×100 + 10×80) / (100 × 40) × 5 = 3800/4000 × 5 = 4.75
+        assert_eq!(amt(r, "5", &["30/10/0/0"]).unwrap(), "4.75");
+        assert_eq!(amt(r, "5", &["1/0/0/0"]).unwrap(), "5.00");
+        assert_eq!(amt(r, "5", &["0/0/0/1"]).unwrap(), "2.00");
+        // 2/1/0/0 → (200+80)/300 × 4 = 3.7333… → 3.73
+        assert_eq!(amt(r, "4", &["2/1/0/0"]).unwrap(), "3.73");
+        assert_eq!(amt(r, "5", &["0/0/0/0"]), None);
+        let rr = rule(r, "5").unwrap();
+        assert_eq!(
+            rr.parse_value("1/2/3", d("5")),
+            Err("\"1/2/3\" has 3 vote count(s); this survey needs 4 (好/较好/一般/较差)".into())
+        );
+    }
+
+    #[test]
+    fn rule_parameters_are_checked() {
+        assert_eq!(
+            rule(r#"{ type = "deduct", per = 0 }"#, "3"),
+            Err(vec!["per must be > 0, not 0".into()])
+        );
+        assert_eq!(
+            rule(r#"{ type = "deduct" }"#, "3"),
+            Err(vec!["deduct rule needs per".into()])
+        );
+        assert_eq!(
+            rule(r#"{ type = "target", target = -1 }"#, "3"),
+            Err(vec!["target must be > 0, not -1".into()])
+        );
+        assert_eq!(
+            rule(r#"{ type = "tiers", tiers = [[60, 2], [80, 3]] }"#, "3"),
+            Err(vec![
+                "tier min_values must be strictly descending: 80 follows 60".into()
+            ])
+        );
+        assert_eq!(
+            rule(r#"{ type = "tiers", tiers = [[80, 4]] }"#, "3"),
+            Err(vec!["tier 1 amount 4 exceeds the indicator's 3 points".into()])
+        );
+        assert_eq!(
+            rule(r#"{ type = "levels", levels = { "好" = 6 } }"#, "5"),
+            Err(vec!["level \"好\" 6 exceeds the indicator's 5 points".into()])
+        );
+        assert_eq!(
+            rule(r#"{ type = "survey", survey = [["好", 120]] }"#, "5"),
+            Err(vec!["survey weight of \"好\" must be within 0–100, not 120".into()])
+        );
+        assert_eq!(
+            rule(
+                r#"{ type = "clauses", clauses = [{ id = "a", per = 1 }, { id = "a", per = 1 }, { id = "b/c", per = 1 }] }"#,
+                "3"
+            ),
+            Err(vec![
+                "duplicate clause id \"a\"".into(),
+                "clause id \"b/c\" may not contain \"/\"".into()
+            ])
+        );
+        assert_eq!(
+            rule(r#"{ type = "chek" }"#, "3"),
+            Err(vec!["unknown rule type \"chek\" (did you mean \"check\"?); expected one of check, deduct, count, target, tiers, levels, direct, clauses, survey".into()])
+        );
+        assert_eq!(
+            rule(r#"{ type = "deduct", per = 1, pre = 2 }"#, "3"),
+            Err(vec![
+                "unknown key \"pre\" in a deduct rule (did you mean \"per\"?)".into()
+            ])
+        );
+    }
+
+    #[test]
+    fn floats_are_read_exactly() {
+        let v: toml::Value = toml::from_str::<toml::Table>("x = 2.3").unwrap()["x"].clone();
+        assert_eq!(decimal(&v).unwrap(), d("2.3"));
+        assert!(check_places(d("2.345")).is_err());
+    }
+
+    #[test]
+    fn describes_rules_in_words() {
+        let r = rule(r#"{ type = "target", target = 4, per = 1 }"#, "4").unwrap();
+        assert_eq!(r.describe(d("4"), Lang::Zh), "目标4，每少1扣1分，扣完为止");
+        assert_eq!(r.describe(d("4"), Lang::En), "target 4, −1 per 1 short, floor 0");
+    }
+}
