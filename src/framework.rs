@@ -130,8 +130,9 @@ impl Indicator {
             return if self.exempt {
                 Ok(Some(Value::NotApplicable))
             } else {
+                let gloss = if raw.trim() == "不适用" { "" } else { " (不适用)" };
                 Err(format!(
-                    "\"{}\" (不适用) is not allowed: {} is not marked exempt in the framework",
+                    "\"{}\"{gloss} is not allowed: {} is not marked exempt in the framework",
                     raw.trim(),
                     self.id
                 ))

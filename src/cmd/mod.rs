@@ -50,7 +50,11 @@ impl OutputArgs {
                 crate::output::check_not_input(p, inputs).map_err(Error::Usage)?;
                 Destination::File(p.clone())
             }
-            None => Destination::Stdout,
+            None => {
+                use std::io::IsTerminal;
+                crate::render::fit_terminal(format == Format::Table && std::io::stdout().is_terminal());
+                Destination::Stdout
+            }
         };
         Ok((format, dest))
     }

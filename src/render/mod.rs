@@ -7,7 +7,27 @@
 pub mod json;
 pub mod report;
 
-use comfy_table::{CellAlignment, ContentArrangement, presets};
+use comfy_table::{CellAlignment, ContentArrangement, ContentLineStyle, LineStyle, TableStyle};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Wrap wide tables to the terminal's width? Only when the output goes to a
+/// terminal: files and pipes always get the same unwrapped bytes.
+static FIT_TERMINAL: AtomicBool = AtomicBool::new(false);
+
+/// Let terminal tables wrap long cells to the terminal width (call only when
+/// stdout is the destination and is a terminal).
+pub fn fit_terminal(on: bool) {
+    FIT_TERMINAL.store(on, Ordering::Relaxed);
+}
+
+/// ASCII borders (every terminal draws them one column wide, unlike
+/// box-drawing characters under CJK fonts), junctions under the header.
+const STYLE: TableStyle = TableStyle::new()
+    .top_border(LineStyle::new('+', '-', '+', '+'))
+    .header_lines(ContentLineStyle::new('|', '|', '|'))
+    .header_separator(LineStyle::new('+', '=', '+', '+'))
+    .content_lines(ContentLineStyle::new('|', '|', '|'))
+    .bottom_border(LineStyle::new('+', '-', '+', '+'));
 
 /// Output formats (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -65,12 +85,16 @@ impl Table {
     }
 
     /// Aligned for a terminal: widths by display width, so Hanzi (two
-    /// columns each) line up; ASCII borders, which every terminal draws at
-    /// the same width, unlike box-drawing characters under CJK fonts.
+    /// columns each) line up.
     pub fn to_terminal(&self) -> String {
         let mut t = comfy_table::Table::new();
-        t.load_style(presets::ASCII_FULL_CONDENSED);
-        t.set_content_arrangement(ContentArrangement::Disabled);
+        t.load_style(STYLE);
+        if FIT_TERMINAL.load(Ordering::Relaxed) {
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+        } else {
+            t.force_no_tty();
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
         t.set_header(self.headers.iter().map(comfy_table::Cell::new));
         for row in &self.rows {
             t.add_row(row.iter().map(|c| comfy_table::Cell::new(c.replace('\n', " "))));

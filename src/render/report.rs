@@ -180,7 +180,9 @@ pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) 
 /// rank, veto.
 pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) -> Vec<String> {
     let t = &u.totals;
+    let zh = lang == Lang::Zh;
     let mut lines = Vec::new();
+    let base = fmt2(t.base);
     if t.rescaled(fw) {
         let exempt: Vec<&str> = u
             .indicators
@@ -188,63 +190,62 @@ pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang
             .filter(|r| r.outcome == Outcome::Exempt)
             .map(|r| fw.indicators[r.index].id.as_str())
             .collect();
-        lines.push(format!(
-            "{} = {} × {} / {} = {}（{} {}）",
-            lang.pick("基础分", "base"),
-            fmt2(t.base_sum),
-            fmt_points(fw.total),
-            fmt_points(t.applicable),
-            fmt2(t.base),
-            exempt.join("、"),
-            lang.pick("不适用，按比例折算", "not applicable, rescaled"),
-        ));
-    } else {
-        lines.push(format!("{} = {}", lang.pick("基础分", "base"), fmt2(t.base)));
-    }
-    let capped = |sum, capped, cap: Option<rust_decimal::Decimal>| {
-        if sum != capped {
+        let (sum, total, applicable) = (fmt2(t.base_sum), fmt_points(fw.total), fmt_points(t.applicable));
+        lines.push(if zh {
             format!(
-                "{}（{} {}，{} {}）",
-                fmt2(capped),
-                lang.pick("合计", "sum"),
-                fmt2(sum),
-                lang.pick("封顶", "cap"),
-                fmt_points(cap.unwrap_or_default())
+                "基础分 = {sum} × {total} / {applicable} = {base}（{} 不适用，按比例折算）",
+                exempt.join("、")
             )
         } else {
-            fmt2(capped)
+            format!(
+                "base = {sum} × {total} / {applicable} = {base} ({} not applicable, rescaled)",
+                exempt.join(", ")
+            )
+        });
+    } else {
+        lines.push(format!("{} = {base}", lang.pick("基础分", "base")));
+    }
+    let capped = |sum, capped, cap: Option<rust_decimal::Decimal>| {
+        let shown = fmt2(capped);
+        if sum == capped {
+            return shown;
+        }
+        let (sum, cap) = (fmt2(sum), fmt_points(cap.unwrap_or_default()));
+        if zh {
+            format!("{shown}（合计 {sum}，封顶 {cap}）")
+        } else {
+            format!("{shown} (sum {sum}, capped at {cap})")
         }
     };
-    lines.push(format!(
-        "{} = {} {} + {} {} − {} {} = {}",
-        lang.pick("得分", "score"),
-        lang.pick("基础分", "base"),
-        fmt2(t.base),
-        lang.pick("加分", "bonus"),
+    let (bonus, penalty, score) = (
         capped(t.bonus_sum, t.bonus, fw.bonus_cap),
-        lang.pick("扣分", "penalty"),
         capped(t.penalty_sum, t.penalty, fw.penalty_cap),
-        fmt2(t.score)
-    ));
+        fmt2(t.score),
+    );
+    lines.push(if zh {
+        format!("得分 = 基础分 {base} + 加分 {bonus} − 扣分 {penalty} = {score}")
+    } else {
+        format!("score = base {base} + bonus {bonus} − penalty {penalty} = {score}")
+    });
+    let grade = &fw.grades[u.grade].name;
+    let (rank, n) = (u.rank, a.units.len());
     let cat = match u.category_rank {
         Some(r) => {
-            let n = a.units.iter().filter(|x| x.category == u.category).count();
-            format!(
-                " · {} {r}/{n}（{}）",
-                lang.pick("分类排名", "category rank"),
-                u.category
-            )
+            let m = a.units.iter().filter(|x| x.category == u.category).count();
+            if zh {
+                format!(" · 分类排名 {r}/{m}（{}）", u.category)
+            } else {
+                format!(" · category rank {r}/{m} ({})", u.category)
+            }
         }
         None => String::new(),
     };
-    lines.push(format!(
-        "{} {} · {} {}/{}{cat}",
-        lang.pick("等次", "grade"),
-        fw.grades[u.grade].name,
-        lang.pick("排名", "rank"),
-        u.rank,
-        a.units.len()
-    ));
+    lines.push(if zh {
+        format!("等次 {grade} · 排名 {rank}/{n}{cat}")
+    } else {
+        format!("grade {grade} · rank {rank}/{n}{cat}")
+    });
+    let lowest = &fw.lowest_grade().name;
     for &v in &t.veto {
         let ind = &fw.indicators[v];
         let r = &u.indicators[v];
@@ -252,16 +253,12 @@ pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
-            .join("；");
-        lines.push(format!(
-            "{}：{} {}（{}）→ {} {}",
-            lang.pick("一票否决", "veto"),
-            ind.id,
-            ind.name,
-            detail,
-            lang.pick("等次为", "grade set to"),
-            fw.lowest_grade().name
-        ));
+            .join(if zh { "；" } else { "; " });
+        lines.push(if zh {
+            format!("一票否决：{} {}（{detail}）→ 等次为{lowest}", ind.id, ind.name)
+        } else {
+            format!("veto: {} {} ({detail}) → grade set to {lowest}", ind.id, ind.name)
+        });
     }
     lines
 }
