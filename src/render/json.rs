@@ -237,3 +237,18 @@ pub fn to_string<T: Serialize>(doc: &T) -> String {
     s.push('\n');
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn decimals_are_json_numbers_both_ways() {
+        let d: Decimal = "95.90".parse().unwrap();
+        assert_eq!(serde_json::to_string(&d).unwrap(), "95.90");
+        let back: Decimal = serde_json::from_str("95.90").unwrap();
+        assert_eq!(back.to_string(), "95.90");
+        let v: Decimal = serde_json::from_str("0.1").unwrap();
+        assert_eq!(v, "0.1".parse::<Decimal>().unwrap());
+    }
+}
