@@ -492,7 +492,12 @@ pub fn rank(units: &mut [UnitResult], by_category: bool) {
     });
     assign_ranks(units.iter_mut().collect(), |u, r| u.rank = r);
     if by_category {
-        let mut cats: Vec<String> = units.iter().map(|u| u.category.clone()).collect();
+        // Units without a category get no category rank.
+        let mut cats: Vec<String> = units
+            .iter()
+            .map(|u| u.category.clone())
+            .filter(|c| !c.is_empty())
+            .collect();
         cats.sort();
         cats.dedup();
         for c in cats {
