@@ -3,7 +3,9 @@
 //! Every loader collects *all* the problems it finds into a [`Diagnostics`]
 //! list instead of stopping at the first, so a user fixing a spreadsheet sees
 //! every bad cell in one run. Each problem renders as one line,
-//! `FILE:LINE: message`, which is what editors and CI logs understand.
+//! `FILE:LINE: message`, which is what editors and CI logs understand; a
+//! problem in a spreadsheet names its cell the way Excel does,
+//! `FILE!SHEET!C12: message`.
 
 use std::fmt;
 
@@ -12,36 +14,74 @@ use std::fmt;
 pub struct Diagnostic {
     /// The file as the user named it (or `<embedded>/…` for the built-in framework).
     pub file: String,
-    /// 1-based line, when the problem has one.
+    /// 1-based line (a spreadsheet's row number), when the problem has one.
     pub line: Option<u64>,
+    /// The worksheet, when the input is a spreadsheet.
+    pub sheet: Option<String>,
+    /// 1-based column of the cell, when the problem is in one cell of a
+    /// spreadsheet (shown as a letter: `C12`).
+    pub column: Option<u32>,
     /// What is wrong, in one sentence; may end with a hint.
     pub message: String,
 }
 
 impl Diagnostic {
     pub fn at(file: impl Into<String>, line: u64, message: impl Into<String>) -> Self {
+        Diagnostic::new(file, Some(line), message)
+    }
+
+    pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic::new(file, None, message)
+    }
+
+    /// A problem at an optional line of a file.
+    pub fn new(file: impl Into<String>, line: Option<u64>, message: impl Into<String>) -> Self {
         Diagnostic {
             file: file.into(),
-            line: Some(line),
+            line,
+            sheet: None,
+            column: None,
             message: message.into(),
         }
     }
 
-    pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: file.into(),
-            line: None,
-            message: message.into(),
-        }
+    /// Locate the problem in a worksheet (row `line`, and `column` when it
+    /// is one cell's).
+    pub fn in_sheet(mut self, sheet: impl Into<String>, column: Option<u32>) -> Self {
+        self.sheet = Some(sheet.into());
+        self.column = column;
+        self
+    }
+}
+
+/// Excel's letters for a 1-based column: 1 → `A`, 27 → `AA`.
+pub fn column_letters(column: u32) -> String {
+    let mut n = column;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII letters")
+}
+
+/// Where a problem is, without the message: `a.csv:3`, `a.xlsx!佐证!C12`.
+pub fn location(file: &str, sheet: Option<&str>, line: Option<u64>, column: Option<u32>) -> String {
+    match (sheet, line, column) {
+        (Some(s), Some(l), Some(c)) => format!("{file}!{s}!{}{l}", column_letters(c)),
+        (Some(s), Some(l), None) => format!("{file}!{s}!{l}"),
+        (Some(s), None, _) => format!("{file}!{s}"),
+        (None, Some(l), _) => format!("{file}:{l}"),
+        (None, None, _) => file.to_string(),
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
+        let at = location(&self.file, self.sheet.as_deref(), self.line, self.column);
+        write!(f, "{at}: {}", self.message)
     }
 }
 
@@ -135,6 +175,18 @@ mod tests {
         let d = Diagnostic::at("a.csv", 3, "bad value");
         assert_eq!(d.to_string(), "a.csv:3: bad value");
         assert_eq!(Diagnostic::file("a.csv", "empty").to_string(), "a.csv: empty");
+    }
+
+    #[test]
+    fn renders_spreadsheet_cells() {
+        let d = Diagnostic::at("e.xlsx", 12, "bad").in_sheet("佐证", Some(3));
+        assert_eq!(d.to_string(), "e.xlsx!佐证!C12: bad");
+        let d = Diagnostic::at("e.xlsx", 2, "bad").in_sheet("Sheet1", None);
+        assert_eq!(d.to_string(), "e.xlsx!Sheet1!2: bad");
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(26), "Z");
+        assert_eq!(column_letters(27), "AA");
+        assert_eq!(column_letters(703), "AAA");
     }
 
     #[test]

@@ -5,11 +5,12 @@
 //! and *wide* — one row per unit, one column per indicator id. Clause items
 //! are addressed as `ID/CLAUSE`. Several files are read as one. Every cell is
 //! parsed against its indicator's rule here, so every bad value in every
-//! file is reported in one run, each with file, line and column.
+//! file is reported in one run, each with file, line and column (or, in a
+//! spreadsheet, its cell: `e.xlsx!佐证!C12`).
 
 use crate::diag::{Diagnostic, Diagnostics, hint};
 use crate::framework::{Framework, Kind};
-use crate::input::{Sheet, header_key};
+use crate::input::{ReadOptions, Sheet, header_key};
 use crate::rule::{Rule, Value};
 use crate::units::{NAME_ALIASES, UNIT_ALIASES, Units};
 use std::collections::{BTreeMap, HashMap};
@@ -180,18 +181,31 @@ struct Loader<'a> {
     units: Option<&'a Units>,
     ev: Evidence,
     errs: Diagnostics,
-    /// Unknown units already reported, per (file, unit): line and row count.
-    unknown_units: BTreeMap<(usize, String), (u64, usize)>,
-    /// Where each (unit, indicator, slot) was first given.
-    seen: HashMap<(String, usize, usize), (usize, u64)>,
+    /// Each file's sheet without its rows, to name locations.
+    places: Vec<Sheet>,
+    /// Unknown units already reported, per (file, unit): line, cell and row count.
+    unknown_units: BTreeMap<(usize, String), (u64, usize, usize)>,
+    /// Where each (unit, indicator, slot) was first given: file, line, cell.
+    seen: HashMap<(String, usize, usize), (usize, u64, usize)>,
 }
 
-/// Load evidence files (CSV) against a framework and optional units file.
+/// Load evidence files (CSV or spreadsheets) against a framework and
+/// optional units file.
 pub fn load(paths: &[std::path::PathBuf], fw: &Framework, units: Option<&Units>) -> Result<Evidence, Diagnostics> {
+    load_with(paths, &ReadOptions::default(), fw, units)
+}
+
+/// [`load`] with `--encoding`/`--sheet` options.
+pub fn load_with(
+    paths: &[std::path::PathBuf],
+    opts: &ReadOptions,
+    fw: &Framework,
+    units: Option<&Units>,
+) -> Result<Evidence, Diagnostics> {
     let mut sheets = Vec::new();
     let mut errs = Diagnostics::new();
     for p in paths {
-        match crate::input::read_csv(p) {
+        match crate::input::read(p, opts) {
             Ok(s) => sheets.push(s),
             Err(d) => errs.push(d),
         }
@@ -216,6 +230,7 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
             units: BTreeMap::new(),
         },
         errs: Diagnostics::new(),
+        places: Vec::new(),
         unknown_units: BTreeMap::new(),
         seen: HashMap::new(),
     };
@@ -224,18 +239,26 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
             path: sheet.path.clone(),
             sha256: sheet.sha256.clone(),
         });
+        l.places.push(Sheet {
+            path: sheet.path.clone(),
+            sha256: String::new(),
+            encoding: sheet.encoding,
+            rows: Vec::new(),
+            worksheet: sheet.worksheet.clone(),
+            first_col: sheet.first_col,
+        });
         l.sheet(l.ev.files.len() - 1, sheet);
     }
-    for ((file, unit), (line, rows)) in std::mem::take(&mut l.unknown_units) {
+    for ((file, unit), (line, col, rows)) in std::mem::take(&mut l.unknown_units) {
         let u = l.units.expect("only with a units file");
         let more = if rows > 1 {
             format!(" ({rows} rows)")
         } else {
             String::new()
         };
-        l.errs.push(Diagnostic::at(
-            &l.ev.files[file].path,
+        l.errs.push(l.places[file].diag(
             line,
+            Some(col),
             format!(
                 "column \"unit\": unit \"{unit}\" is not in the units file {}{}{more}",
                 u.path,
@@ -243,7 +266,9 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
             ),
         ));
     }
-    l.errs.0.sort_by_key(|a| (sheet_order(&sheets, &a.file), a.line));
+    l.errs
+        .0
+        .sort_by_key(|a| (sheet_order(&sheets, &a.file), a.line, a.column));
     let Loader { ev, errs, .. } = l;
     errs.into_result(ev)
 }
@@ -254,7 +279,12 @@ fn sheet_order(sheets: &[Sheet], path: &str) -> usize {
 
 impl Loader<'_> {
     fn err(&mut self, file: usize, line: u64, msg: impl Into<String>) {
-        self.errs.push(Diagnostic::at(&self.ev.files[file].path, line, msg));
+        self.errs.push(self.places[file].diag(line, None, msg));
+    }
+
+    /// A problem in one cell (`col` indexes the row's cells).
+    fn cell_err(&mut self, file: usize, line: u64, col: usize, msg: impl Into<String>) {
+        self.errs.push(self.places[file].diag(line, Some(col), msg));
     }
 
     fn sheet(&mut self, file: usize, sheet: &Sheet) {
@@ -273,9 +303,10 @@ impl Loader<'_> {
                 && *c != Column::Ignored
                 && cols[..i].contains(&Some(*c))
             {
-                self.err(
+                self.cell_err(
                     file,
                     header.line,
+                    i,
                     format!("column \"{}\" appears twice in the header", header.cells[i].trim()),
                 );
                 dup = true;
@@ -315,9 +346,10 @@ impl Loader<'_> {
             if c.is_none() {
                 let h = header.cells[i].trim();
                 let known = ["unit", "name", "indicator", "value", "note", "source"];
-                self.err(
+                self.cell_err(
                     file,
                     header.line,
+                    i,
                     format!(
                         "unknown column \"{h}\"{}; long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard",
                         hint(h, known)
@@ -341,14 +373,19 @@ impl Loader<'_> {
                 continue;
             }
             let get = |c: Option<usize>| c.and_then(|c| row.cells.get(c)).map(|s| s.trim()).unwrap_or("");
-            let Some(unit) = self.unit(file, row.line, get(Some(unit_c))) else {
+            // A row of a filled-in template that nobody filled: no unit and
+            // nothing given, only the indicator's own columns.
+            if get(Some(unit_c)).is_empty() && [Some(val_c), note_c, src_c].into_iter().all(|c| get(c).is_empty()) {
+                continue;
+            }
+            let Some(unit) = self.unit(file, row.line, unit_c, get(Some(unit_c))) else {
                 continue;
             };
             let key = get(Some(ind_c));
             let (index, slot) = match resolve_key(self.fw, key) {
                 Ok(k) => k,
                 Err(m) => {
-                    self.err(file, row.line, format!("column \"indicator\": unit {unit}: {m}"));
+                    self.cell_err(file, row.line, ind_c, format!("column \"indicator\": unit {unit}: {m}"));
                     continue;
                 }
             };
@@ -360,7 +397,7 @@ impl Loader<'_> {
                 name,
                 index,
                 slot,
-                "value",
+                ("value", val_c),
                 get(Some(val_c)),
                 get(note_c),
                 get(src_c),
@@ -389,9 +426,10 @@ impl Loader<'_> {
             match c {
                 Some(Column::Unit | Column::Name | Column::Ignored) => {}
                 Some(other) => {
-                    self.err(
+                    self.cell_err(
                         file,
                         header.line,
+                        i,
                         format!(
                             "column \"{}\" ({}) belongs to long-format evidence, which also needs an indicator column",
                             header.cells[i].trim(),
@@ -403,9 +441,10 @@ impl Loader<'_> {
                 None => match resolve_key(self.fw, &header.cells[i]) {
                     Ok(k) => {
                         if let Some(prev) = taken.insert(k, i) {
-                            self.err(
+                            self.cell_err(
                                 file,
                                 header.line,
+                                i,
                                 format!(
                                     "column \"{}\" appears twice in the header (columns {} and {})",
                                     header.cells[i].trim(),
@@ -418,7 +457,7 @@ impl Loader<'_> {
                         keys[i] = Some(k);
                     }
                     Err(m) => {
-                        self.err(file, header.line, format!("column {}: {m}", i + 1));
+                        self.cell_err(file, header.line, i, format!("column {}: {m}", i + 1));
                         bad = true;
                     }
                 },
@@ -432,7 +471,7 @@ impl Loader<'_> {
                 continue;
             }
             let get = |c: usize| row.cells.get(c).map(|s| s.trim()).unwrap_or("");
-            let Some(unit) = self.unit(file, row.line, get(unit_c)) else {
+            let Some(unit) = self.unit(file, row.line, unit_c, get(unit_c)) else {
                 continue;
             };
             let name = name_c.map(get).unwrap_or("");
@@ -443,7 +482,7 @@ impl Loader<'_> {
                     continue;
                 }
                 let col = header.cells[i].trim().to_string();
-                self.put(file, row.line, &unit, name, index, slot, &col, raw, "", "");
+                self.put(file, row.line, &unit, name, index, slot, (&col, i), raw, "", "");
             }
             if keys.iter().all(|k| k.is_none()) || (0..keys.len()).all(|i| keys[i].is_none() || get(i).is_empty()) {
                 // A unit row with no values still names the unit.
@@ -464,9 +503,10 @@ impl Loader<'_> {
             .rposition(|c| !c.trim().is_empty())
             .map_or(0, |p| p + 1);
         if used > width {
-            self.err(
+            self.cell_err(
                 file,
                 row.line,
+                used - 1,
                 format!("the row has {used} fields but the header has {width}"),
             );
             false
@@ -482,10 +522,11 @@ impl Loader<'_> {
         }
     }
 
-    /// Check a unit id; `None` (and an error) when it is empty or unknown.
-    fn unit(&mut self, file: usize, line: u64, id: &str) -> Option<String> {
+    /// Check a unit id (in cell `col`); `None` (and an error) when it is
+    /// empty or unknown.
+    fn unit(&mut self, file: usize, line: u64, col: usize, id: &str) -> Option<String> {
         if id.is_empty() {
-            self.err(file, line, "column \"unit\": the unit id is empty");
+            self.cell_err(file, line, col, "column \"unit\": the unit id is empty");
             return None;
         }
         if let Some(u) = self.units
@@ -493,8 +534,8 @@ impl Loader<'_> {
         {
             self.unknown_units
                 .entry((file, id.to_string()))
-                .and_modify(|e| e.1 += 1)
-                .or_insert((line, 1));
+                .and_modify(|e| e.2 += 1)
+                .or_insert((line, col, 1));
             return None;
         }
         Some(id.to_string())
@@ -509,29 +550,31 @@ impl Loader<'_> {
         name: &str,
         index: usize,
         slot: usize,
-        col: &str,
+        (col, col_ix): (&str, usize),
         raw: &str,
         note: &str,
         source: &str,
     ) {
         let ind = &self.fw.indicators[index];
         let key = ind.slot_key(slot);
-        if let Some(&(f0, l0)) = self.seen.get(&(unit.to_string(), index, slot)) {
-            let first = format!("{}:{l0}", self.ev.files[f0].path);
-            self.err(
+        if let Some(&(f0, l0, c0)) = self.seen.get(&(unit.to_string(), index, slot)) {
+            let first = self.places[f0].location(l0, Some(c0));
+            self.cell_err(
                 file,
                 line,
+                col_ix,
                 format!("unit {unit}, indicator {key}: duplicate evidence (first at {first})"),
             );
             return;
         }
-        self.seen.insert((unit.to_string(), index, slot), (file, line));
+        self.seen.insert((unit.to_string(), index, slot), (file, line, col_ix));
         let value = match ind.parse_value(raw) {
             Ok(v) => v,
             Err(m) => {
-                self.err(
+                self.cell_err(
                     file,
                     line,
+                    col_ix,
                     format!("column \"{col}\": unit {unit}, indicator {key}: {m}"),
                 );
                 return;

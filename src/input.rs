@@ -6,6 +6,11 @@
 //! the delimiter (comma, or tab for "Unicode text" exports), and yields rows
 //! with their 1-based line numbers. It never guesses silently: bytes that are
 //! neither UTF-8 nor GB18030 are an error naming the line.
+//!
+//! Spreadsheets (XLSX/XLS/ODS, told by their bytes, not their name) are read
+//! by [`crate::workbook`] into the same [`Sheet`], with each row's number as
+//! its line, so evidence and units loaders never know the difference — except
+//! that a problem in a spreadsheet is located by cell (`e.xlsx!佐证!C12`).
 
 use crate::diag::{Diagnostic, line_of};
 use crate::framework::hex;
@@ -26,6 +31,28 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
+/// An encoding forced with `--encoding`, overriding detection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ForcedEncoding {
+    /// UTF-8 (a byte-order mark is skipped)
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// GBK, what Excel on Chinese Windows saves
+    Gbk,
+    /// GB18030, the superset of GBK
+    Gb18030,
+}
+
+/// How to read input files (`--encoding`, `--sheet`).
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Decode CSV in this encoding instead of detecting it.
+    pub encoding: Option<ForcedEncoding>,
+    /// The worksheet to read from a spreadsheet; by default the first
+    /// visible one that has a header row.
+    pub sheet: Option<String>,
+}
+
 /// A file read into rows: the first row is the header.
 #[derive(Debug, Clone)]
 pub struct Sheet {
@@ -34,6 +61,131 @@ pub struct Sheet {
     pub sha256: String,
     pub encoding: Encoding,
     pub rows: Vec<Row>,
+    /// The worksheet the rows come from, for spreadsheet input.
+    pub worksheet: Option<String>,
+    /// 0-based spreadsheet column of each row's first cell (0 for CSV).
+    pub first_col: u32,
+}
+
+impl Sheet {
+    /// A problem at `line`, in the cell at index `col` of the row when given.
+    /// CSV problems read `FILE:LINE: …`; spreadsheet ones name the cell,
+    /// `FILE!SHEET!C12: …`.
+    pub fn diag(&self, line: u64, col: Option<usize>, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::at(&self.path, line, message);
+        match &self.worksheet {
+            Some(ws) => d.in_sheet(ws, col.map(|c| self.first_col + c as u32 + 1)),
+            None => d,
+        }
+    }
+
+    /// Where a row (and cell) is, as [`Sheet::diag`] would name it.
+    pub fn location(&self, line: u64, col: Option<usize>) -> String {
+        let d = self.diag(line, col, "");
+        crate::diag::location(&d.file, d.sheet.as_deref(), d.line, d.column)
+    }
+
+    /// Drop title rows above the header: the header is the first of the
+    /// first rows that names a unit column (单位/unit); when none does, the
+    /// first row stays the header and the loaders say what is missing.
+    pub fn skip_title_rows(&mut self) {
+        const LOOK: usize = 20;
+        let is_header = |r: &Row| {
+            r.cells
+                .iter()
+                .any(|c| crate::units::UNIT_ALIASES.contains(&header_key(c).as_str()))
+        };
+        if let Some(i) = self.rows.iter().take(LOOK).position(is_header)
+            && i > 0
+        {
+            self.rows.drain(..i);
+        }
+    }
+}
+
+/// Is this a spreadsheet (XLSX/XLSB/ODS are ZIP archives, XLS an OLE file)?
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+}
+
+/// Read an input file — CSV or a spreadsheet — into rows, with any title
+/// rows above the header dropped.
+pub fn read(path: &std::path::Path, opts: &ReadOptions) -> Result<Sheet, Diagnostic> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(&name, format!("cannot read: {e}")))?;
+    let mut sheet = if is_workbook(&bytes) {
+        crate::workbook::read_bytes(&name, &bytes, opts.sheet.as_deref())?
+    } else {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&ext.as_str()) {
+            return Err(Diagnostic::file(
+                &name,
+                format!("the file is not a valid .{ext} workbook (it may be damaged or still downloading)"),
+            ));
+        }
+        read_csv_forced(&name, &bytes, opts.encoding)?
+    };
+    sheet.skip_title_rows();
+    Ok(sheet)
+}
+
+/// [`read_csv_bytes`], decoding as `forced` when given.
+pub fn read_csv_forced(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<Sheet, Diagnostic> {
+    let Some(forced) = forced else {
+        return read_csv_bytes(name, bytes);
+    };
+    let (text, encoding) = match forced {
+        ForcedEncoding::Utf8 => {
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            match std::str::from_utf8(body) {
+                Ok(s) => (s.to_string(), Encoding::Utf8),
+                Err(e) => {
+                    let text = String::from_utf8_lossy(&body[..e.valid_up_to()]);
+                    return Err(Diagnostic::at(
+                        name,
+                        line_of(&text, e.valid_up_to()),
+                        format!(
+                            "the file is not UTF-8 (byte 0x{:02X} cannot be read), but --encoding utf-8 was given",
+                            body[e.valid_up_to()]
+                        ),
+                    ));
+                }
+            }
+        }
+        ForcedEncoding::Gbk | ForcedEncoding::Gb18030 => {
+            // encoding_rs decodes GBK with the GB18030 decoder (GBK is a
+            // subset), exactly as browsers do.
+            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+                Some(t) => (t.into_owned(), Encoding::Gb18030),
+                None => {
+                    let (lossy, _) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+                    let at = lossy.find('\u{FFFD}').unwrap_or(0);
+                    let label = if forced == ForcedEncoding::Gbk {
+                        "gbk"
+                    } else {
+                        "gb18030"
+                    };
+                    return Err(Diagnostic::at(
+                        name,
+                        line_of(&lossy, at),
+                        format!(
+                            "the file is not valid {} text, but --encoding {label} was given",
+                            label.to_uppercase()
+                        ),
+                    ));
+                }
+            }
+        }
+    };
+    // Re-encode as UTF-8 and read as usual; the hash stays that of the file.
+    let mut sheet = read_csv_bytes(name, text.as_bytes())?;
+    sheet.sha256 = hex(&Sha256::digest(bytes));
+    sheet.encoding = encoding;
+    Ok(sheet)
 }
 
 /// Decode bytes: BOM first, then strict UTF-8, then strict GB18030.
@@ -149,6 +301,8 @@ pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
         sha256,
         encoding,
         rows,
+        worksheet: None,
+        first_col: 0,
     })
 }
 
@@ -206,6 +360,39 @@ mod tests {
     fn tab_separated_is_detected() {
         let s = read_csv_bytes("t.txt", b"unit\tA1\nU1\t1\n").unwrap();
         assert_eq!(s.rows[1].cells, vec!["U1", "1"]);
+    }
+
+    #[test]
+    fn forced_encodings() {
+        let gbk = b"\xb5\xa5\xce\xbb,\xd6\xb5\r\nU1,\xca\xc7\r\n";
+        let s = read_csv_forced("g.csv", gbk, Some(ForcedEncoding::Gbk)).unwrap();
+        assert_eq!(s.rows[1].cells, vec!["U1", "是"]);
+        let e = read_csv_forced("g.csv", gbk, Some(ForcedEncoding::Utf8)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "g.csv:1: the file is not UTF-8 (byte 0xB5 cannot be read), but --encoding utf-8 was given"
+        );
+        // Valid UTF-8 that is also valid GBK: forcing decides.
+        let utf8 = "单位\n".as_bytes();
+        let s = read_csv_forced("u.csv", utf8, Some(ForcedEncoding::Gb18030)).unwrap();
+        assert_ne!(s.rows[0].cells, vec!["单位"]);
+        let s = read_csv_forced("u.csv", utf8, Some(ForcedEncoding::Utf8)).unwrap();
+        assert_eq!(s.rows[0].cells, vec!["单位"]);
+    }
+
+    #[test]
+    fn title_rows_above_the_header_are_dropped() {
+        let mut s = read_csv_bytes("t.csv", "2023年度自评表,,\n,,\n单位,指标,值\nT01,A1,2\n".as_bytes()).unwrap();
+        s.skip_title_rows();
+        assert_eq!(s.rows[0].cells, vec!["单位", "指标", "值"]);
+        assert_eq!(s.rows[0].line, 3);
+        let mut s = read_csv_bytes("t.csv", b"name,A1\nx,1\n").unwrap();
+        s.skip_title_rows();
+        assert_eq!(
+            s.rows.len(),
+            2,
+            "no unit column anywhere: the first row stays the header"
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod render;
 pub mod rule;
 pub mod score;
 pub mod units;
+pub mod workbook;
 
 use clap::{Parser, Subcommand};
 use diag::Diagnostics;

@@ -389,25 +389,25 @@ pub fn assess(
         let t = totals(fw, &outcomes);
         if t.applicable.is_zero() {
             let (file, line) = where_unit(&id);
-            errs.push(Diagnostic {
+            errs.push(Diagnostic::new(
                 file,
                 line,
-                message: format!("unit {id}: every base indicator is marked 不适用; the unit cannot be scored"),
-            });
+                format!("unit {id}: every base indicator is marked 不适用; the unit cannot be scored"),
+            ));
             continue;
         }
         if fw.missing == Missing::Error {
             for (ind, o) in fw.indicators.iter().zip(&outcomes) {
                 if ind.kind == Kind::Base && *o == Outcome::Missing {
                     let (file, line) = where_unit(&id);
-                    errs.push(Diagnostic {
+                    errs.push(Diagnostic::new(
                         file,
                         line,
-                        message: format!(
+                        format!(
                             "unit {id}, indicator {}: no evidence (the framework sets missing = \"error\")",
                             ind.id
                         ),
-                    });
+                    ));
                 }
             }
         }

@@ -25,10 +25,20 @@ pub(crate) const NAME_ALIASES: &[&str] = &["name", "unit_name", "单位名称", 
 const CATEGORY_ALIASES: &[&str] = &["category", "类别", "分类", "单位类别", "单位类型"];
 
 impl Units {
-    /// Load from CSV. Columns other than unit, name and category are ignored
-    /// (units lists often carry contacts and the like).
+    /// Load from CSV or a spreadsheet. Columns other than unit, name and
+    /// category are ignored (units lists often carry contacts and the like).
     pub fn load(path: &std::path::Path) -> Result<Units, Diagnostics> {
-        let sheet = crate::input::read_csv(path).map_err(|d| Diagnostics(vec![d]))?;
+        Units::load_with(path, &crate::input::ReadOptions::default())
+    }
+
+    /// [`Units::load`] with `--encoding`; a workbook is read from its first
+    /// sheet that has a header (`--sheet` names the evidence sheet, not this).
+    pub fn load_with(path: &std::path::Path, opts: &crate::input::ReadOptions) -> Result<Units, Diagnostics> {
+        let opts = crate::input::ReadOptions {
+            encoding: opts.encoding,
+            sheet: None,
+        };
+        let sheet = crate::input::read(path, &opts).map_err(|d| Diagnostics(vec![d]))?;
         Units::from_sheet(sheet)
     }
 
@@ -48,9 +58,9 @@ impl Units {
                 .position(|c| aliases.contains(&header_key(c).as_str()))
         };
         let Some(unit_col) = find(UNIT_ALIASES) else {
-            return Err(Diagnostics(vec![Diagnostic::at(
-                &path,
+            return Err(Diagnostics(vec![sheet.diag(
                 header.line,
+                None,
                 format!(
                     "missing required column unit (单位); the header is: {}",
                     header.cells.join(",")
@@ -68,14 +78,18 @@ impl Units {
             };
             let id = cell(Some(unit_col));
             if id.is_empty() {
-                errs.push(Diagnostic::at(&path, row.line, "column \"unit\": the unit id is empty"));
+                errs.push(sheet.diag(row.line, Some(unit_col), "column \"unit\": the unit id is empty"));
                 continue;
             }
             if let Some(first) = units.get(&id) {
-                errs.push(Diagnostic::at(
-                    &path,
+                let at = match &sheet.worksheet {
+                    Some(_) => sheet.location(first.line, Some(unit_col)),
+                    None => format!("line {}", first.line),
+                };
+                errs.push(sheet.diag(
                     row.line,
-                    format!("duplicate unit \"{id}\" (first at line {})", first.line),
+                    Some(unit_col),
+                    format!("duplicate unit \"{id}\" (first at {at})"),
                 ));
                 continue;
             }

@@ -28,6 +28,12 @@ pub struct InputArgs {
     /// Assessment period: 2023, 2023H1, 2023Q4 or 2023-06
     #[arg(long, value_name = "P", value_parser = Period::parse_arg)]
     pub period: Option<Period>,
+    /// Worksheet to read from XLSX/XLS/ODS evidence (default: the first with a header row)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Encoding of CSV inputs (default: detected: UTF-8, UTF-16 with BOM, or GBK/GB18030)
+    #[arg(long, value_enum, value_name = "ENC")]
+    pub encoding: Option<crate::input::ForcedEncoding>,
 }
 
 /// Output options shared by the commands that report.
@@ -76,6 +82,14 @@ impl InputArgs {
         v
     }
 
+    /// How inputs are read (`--sheet`, `--encoding`).
+    pub fn read_options(&self) -> crate::input::ReadOptions {
+        crate::input::ReadOptions {
+            encoding: self.encoding,
+            sheet: self.sheet.clone(),
+        }
+    }
+
     pub fn framework(&self) -> Result<Framework, Error> {
         Framework::load(self.framework.as_deref()).map_err(Error::Input)
     }
@@ -86,7 +100,7 @@ impl InputArgs {
         let framework = self.framework()?;
         let mut errs = Diagnostics::new();
         let units = match &self.units {
-            Some(p) => match Units::load(p) {
+            Some(p) => match Units::load_with(p, &self.read_options()) {
                 Ok(u) => Some(u),
                 Err(e) => {
                     errs.extend(e);
@@ -99,7 +113,8 @@ impl InputArgs {
             // Without a valid units list, evidence cannot be checked against it.
             return Err(Error::Input(errs));
         }
-        let evidence = crate::evidence::load(evidence, &framework, units.as_ref()).map_err(Error::Input)?;
+        let evidence = crate::evidence::load_with(evidence, &self.read_options(), &framework, units.as_ref())
+            .map_err(Error::Input)?;
         Ok(Loaded {
             framework,
             units,

@@ -1,6 +1,7 @@
 //! Integration tests: drive the real `kaohe` binary.
 
 mod util;
+mod xlsx_input;
 
 mod smoke {
     use crate::util::Workdir;

@@ -81,3 +81,90 @@ impl Workdir {
         }
     }
 }
+
+/// A cell to put in a test workbook.
+#[derive(Debug, Clone)]
+pub enum Xl {
+    Text(String),
+    Num(f64),
+    /// A number shown as a percentage (`0.95` shows as `95%`).
+    Percent(f64),
+    Blank,
+}
+
+/// A text cell.
+pub fn t(s: &str) -> Xl {
+    Xl::Text(s.to_string())
+}
+
+/// A row of text cells.
+pub fn texts(cells: &[&str]) -> Vec<Xl> {
+    cells
+        .iter()
+        .map(|c| if c.is_empty() { Xl::Blank } else { t(c) })
+        .collect()
+}
+
+/// Write a workbook with these sheets (name, rows) — the way Excel or WPS
+/// would save what a person typed.
+pub fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<Xl>>)]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let pct = rust_xlsxwriter::Format::new().set_num_format("0%");
+    for (name, rows) in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                match cell {
+                    Xl::Text(s) => ws.write_string(r, c, s).map(|_| ()).unwrap(),
+                    Xl::Num(n) => ws.write_number(r, c, *n).map(|_| ()).unwrap(),
+                    Xl::Percent(n) => ws.write_number_with_format(r, c, *n, &pct).map(|_| ()).unwrap(),
+                    Xl::Blank => {}
+                }
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+/// Write a minimal OpenDocument spreadsheet with one sheet of text and
+/// float cells (LibreOffice and WPS save this shape).
+pub fn write_ods(path: &Path, sheet: &str, rows: &[Vec<Xl>]) {
+    use std::io::Write;
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
+    let mut body = String::new();
+    for row in rows {
+        body.push_str("<table:table-row>");
+        for cell in row {
+            match cell {
+                Xl::Text(s) => body.push_str(&format!(
+                    "<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
+                    esc(s)
+                )),
+                Xl::Num(n) | Xl::Percent(n) => body.push_str(&format!(
+                    "<table:table-cell office:value-type=\"float\" office:value=\"{n}\"><text:p>{n}</text:p></table:table-cell>"
+                )),
+                Xl::Blank => body.push_str("<table:table-cell/>"),
+            }
+        }
+        body.push_str("</table:table-row>");
+    }
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="{}">{body}</table:table></office:spreadsheet></office:body></office:document-content>"#,
+        esc(sheet)
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("META-INF/manifest.xml", stored).unwrap();
+    zip.write_all(manifest.as_bytes()).unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap();
+}

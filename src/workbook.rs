@@ -1,0 +1,220 @@
+//! Reading spreadsheets (XLSX, XLSM, XLSB, XLS, ODS) into a [`Sheet`].
+//!
+//! The people who collect evidence keep it in Excel or WPS, so a workbook
+//! must read exactly like the CSV it would save: every cell becomes the text
+//! Excel shows for it. Numbers stored as numbers and numbers stored as text
+//! both work; a number formatted as a percentage reads as `95%` (SPEC's
+//! trailing `%`), not `0.95`; dates read as `2023-06-30`; error cells as
+//! `#N/A`, which the rules then reject with their cell named.
+//!
+//! Without `--sheet`, the first visible worksheet that has a header row (a
+//! cell naming the unit column) is read, so a cover sheet of instructions in
+//! front — as in `kaohe template`'s workbooks — is passed over.
+
+use crate::diag::Diagnostic;
+use crate::framework::hex;
+use crate::input::{Encoding, Row, Sheet, header_key};
+use calamine::{Data, Reader, SheetType, SheetVisible, StyleRange};
+use sha2::{Digest, Sha256};
+use std::io::Cursor;
+
+/// Read one worksheet of a workbook held in memory.
+pub fn read_bytes(name: &str, bytes: &[u8], wanted: Option<&str>) -> Result<Sheet, Diagnostic> {
+    let sha256 = hex(&Sha256::digest(bytes));
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        Diagnostic::file(
+            name,
+            format!("cannot read the workbook: {e} (is it damaged or password-protected?)"),
+        )
+    })?;
+    let sheets: Vec<(String, bool)> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
+        .collect();
+    let names = || {
+        sheets
+            .iter()
+            .map(|(n, _)| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let candidates: Vec<&str> = match wanted {
+        Some(w) => match sheets.iter().find(|(n, _)| n == w).or_else(|| {
+            // Sheet names are case-insensitive in Excel.
+            sheets.iter().find(|(n, _)| n.to_lowercase() == w.to_lowercase())
+        }) {
+            Some((n, _)) => vec![n.as_str()],
+            None => {
+                return Err(Diagnostic::file(
+                    name,
+                    format!(
+                        "there is no worksheet \"{w}\"{}; the workbook has {}",
+                        crate::diag::hint(w, sheets.iter().map(|(n, _)| n.as_str())),
+                        names()
+                    ),
+                ));
+            }
+        },
+        None => sheets.iter().filter(|(_, v)| *v).map(|(n, _)| n.as_str()).collect(),
+    };
+    if candidates.is_empty() {
+        return Err(Diagnostic::file(name, "the workbook has no visible worksheet"));
+    }
+    let mut first = None;
+    for ws in &candidates {
+        let range = book
+            .worksheet_range(ws)
+            .map_err(|e| Diagnostic::file(name, format!("cannot read worksheet \"{ws}\": {e}")))?;
+        // Styles (for percentages) are only read from XLSX, and only when
+        // some cell is a number.
+        let styles = match &mut book {
+            calamine::Sheets::Xlsx(x) if range.used_cells().any(|(_, _, c)| matches!(c, Data::Float(_))) => {
+                x.worksheet_style(ws).unwrap_or_default()
+            }
+            _ => StyleRange::empty(),
+        };
+        let sheet = to_sheet(name, &sha256, ws, &range, &styles);
+        let has_header = {
+            let mut probe = sheet.clone();
+            probe.skip_title_rows();
+            probe.rows.first().is_some_and(|r| {
+                r.cells
+                    .iter()
+                    .any(|c| crate::units::UNIT_ALIASES.contains(&header_key(c).as_str()))
+            })
+        };
+        if wanted.is_some() || has_header {
+            return Ok(sheet);
+        }
+        first.get_or_insert(sheet);
+    }
+    // No sheet has a header: read the first, whose header the loaders will
+    // then describe.
+    Ok(first.expect("at least one candidate"))
+}
+
+fn to_sheet(name: &str, sha256: &str, ws: &str, range: &calamine::Range<Data>, styles: &StyleRange) -> Sheet {
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let mut rows = Vec::new();
+    for (i, cells) in range.rows().enumerate() {
+        let r = row0 + i as u32;
+        let texts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(j, c)| {
+                let percent = styles
+                    .get((r, col0 + j as u32))
+                    .and_then(|s| s.number_format.as_ref())
+                    .is_some_and(|f| is_percent_format(&f.format_code));
+                cell_text(c, percent)
+            })
+            .collect();
+        if texts.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        rows.push(Row {
+            line: u64::from(r) + 1,
+            cells: texts,
+        });
+    }
+    Sheet {
+        path: name.to_string(),
+        sha256: sha256.to_string(),
+        encoding: Encoding::Utf8,
+        rows,
+        worksheet: Some(ws.to_string()),
+        first_col: col0,
+    }
+}
+
+/// Does a number format show a percentage (`0%`, `0.00%`, outside quotes)?
+fn is_percent_format(code: &str) -> bool {
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in code.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '%' if !quoted => return true,
+            ';' => return false, // only the positive section matters
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The text of a cell as Excel shows it (to 15 significant digits).
+pub fn cell_text(cell: &Data, percent: bool) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) if percent => format!("{}%", i128::from(*i) * 100),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if percent => format!("{}%", number_text(f * 100.0)),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(d) => {
+            let (y, mo, day, h, mi, s, _) = d.to_ymd_hms_milli();
+            if d.is_duration() {
+                number_text(d.as_f64())
+            } else if (h, mi, s) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{day:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{s:02}")
+            }
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// A float as Excel displays it in a General cell: at most 15 significant
+/// digits, no trailing zeros (`0.1 + 0.2` is `0.3`, `2.0` is `2`).
+pub fn number_text(f: f64) -> String {
+    if !f.is_finite() {
+        return f.to_string();
+    }
+    if f == 0.0 {
+        return "0".to_string();
+    }
+    let magnitude = f.abs().log10().floor() as i32;
+    let decimals = (14 - magnitude).clamp(0, 20) as usize;
+    let s = format!("{f:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" { "0".to_string() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_excel_shows_them() {
+        assert_eq!(number_text(2.0), "2");
+        assert_eq!(number_text(0.1 + 0.2), "0.3");
+        assert_eq!(number_text(95.5), "95.5");
+        assert_eq!(number_text(-3.25), "-3.25");
+        assert_eq!(number_text(123456789012.0), "123456789012");
+        assert_eq!(number_text(0.000123), "0.000123");
+        assert_eq!(cell_text(&Data::Float(0.955), true), "95.5%");
+        assert_eq!(cell_text(&Data::Int(1), true), "100%");
+        assert_eq!(cell_text(&Data::Bool(true), false), "TRUE");
+    }
+
+    #[test]
+    fn percent_formats() {
+        assert!(is_percent_format("0%"));
+        assert!(is_percent_format("0.00%"));
+        assert!(!is_percent_format("0.00"));
+        assert!(!is_percent_format("General"));
+        assert!(!is_percent_format("0\"%\""));
+        assert!(!is_percent_format("0;\"-\"%"));
+    }
+}

@@ -1,0 +1,193 @@
+//! Evidence and units kept in spreadsheets: XLSX and ODS read exactly like
+//! the CSV they would save, and problems name their cell.
+
+use crate::util::{Workdir, Xl, t, texts, write_ods, write_xlsx};
+
+/// `score --format csv` of these arguments.
+fn ranking(wd: &Workdir, args: &[&str]) -> String {
+    let mut all = vec!["score", "--lang", "en", "--format", "csv", "--period", "2023"];
+    all.extend_from_slice(args);
+    let out = wd.run(&all);
+    out.assert_ok();
+    out.stdout
+}
+
+/// A value cell the way a person leaves it in Excel: rates typed as `93%`
+/// become numbers formatted as percentages, other numbers are numbers on
+/// even rows and text on odd ones (both happen in real sheets).
+fn as_typed(value: &str, row: usize) -> Xl {
+    if let Some(p) = value.strip_suffix('%') {
+        return Xl::Percent(p.parse::<f64>().unwrap() / 100.0);
+    }
+    match value.parse::<f64>() {
+        Ok(n) if row.is_multiple_of(2) => Xl::Num(n),
+        _ => t(value),
+    }
+}
+
+/// examples/2023.csv as a workbook: a cover sheet in front, a title row
+/// above the header.
+fn example_workbook(wd: &Workdir) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/2023.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut rows = vec![texts(&["2023年度意识形态工作责任制考核佐证材料汇总表"]), texts(&[])];
+    rows.push(texts(&["单位", "指标", "完成情况", "备注", "佐证材料"]));
+    for (i, rec) in reader.records().enumerate() {
+        let rec = rec.unwrap();
+        rows.push(vec![
+            t(&rec[0]),
+            t(&rec[1]),
+            as_typed(&rec[2], i),
+            t(&rec[3]),
+            t(&rec[4]),
+        ]);
+    }
+    let cover = vec![texts(&["填表说明"]), texts(&["请在“佐证”表中逐项填写。"])];
+    let p = wd.path("2023.xlsx");
+    write_xlsx(&p, &[("填表说明", cover), ("佐证", rows)]);
+    p
+}
+
+#[test]
+fn a_workbook_scores_exactly_like_the_csv() {
+    let wd = Workdir::new();
+    let xlsx = example_workbook(&wd);
+    let from_csv = ranking(&wd, &["-u", "examples/units.csv", "examples/2023.csv"]);
+    let from_xlsx = ranking(&wd, &["-u", "examples/units.csv", xlsx.to_str().unwrap()]);
+    assert_eq!(from_xlsx, from_csv);
+}
+
+#[test]
+fn wide_workbook_with_units_workbook() {
+    let wd = Workdir::new();
+    let ev = wd.path("wide.xlsx");
+    write_xlsx(
+        &ev,
+        &[(
+            "Sheet1",
+            vec![
+                texts(&["unit", "name", "A1", "A3", "B2", "B4"]),
+                vec![
+                    t("T01"),
+                    t("城关镇"),
+                    Xl::Num(2.0),
+                    t("是"),
+                    Xl::Percent(0.9),
+                    t("较好"),
+                ],
+                vec![t("T02"), t("河西街道"), t("1"), t("否"), t("80%"), t("好")],
+            ],
+        )],
+    );
+    let units = wd.path("units.xlsx");
+    write_xlsx(
+        &units,
+        &[(
+            "名单",
+            vec![
+                texts(&["单位", "单位名称", "类别"]),
+                texts(&["T01", "城关镇党委", "乡镇"]),
+                texts(&["T02", "河西街道党工委", "乡镇"]),
+            ],
+        )],
+    );
+    let out = ranking(&wd, &["-u", units.to_str().unwrap(), ev.to_str().unwrap()]);
+    // A1 4 + A3 2 + B2 3 × 90% + B4 较好 2 = 10.70; A1 1 of 2 → 2, B2 2.4, B4 3 = 7.40.
+    assert!(out.contains("\r\n1,T01,城关镇党委,乡镇,1,10.70,"), "{out}");
+    assert!(out.contains("\r\n2,T02,河西街道党工委,乡镇,2,7.40,"), "{out}");
+}
+
+#[test]
+fn ods_is_read_too() {
+    let wd = Workdir::new();
+    let ev = wd.path("e.ods");
+    write_ods(
+        &ev,
+        "佐证",
+        &[
+            texts(&["unit", "indicator", "value"]),
+            vec![t("T01"), t("A1"), Xl::Num(2.0)],
+            vec![t("T01"), t("A3"), t("是")],
+        ],
+    );
+    let out = ranking(&wd, &[ev.to_str().unwrap()]);
+    assert!(out.contains("\r\n1,T01,,6.00,"), "{out}");
+}
+
+#[test]
+fn problems_name_the_cell() {
+    let wd = Workdir::new();
+    let ev = wd.path("e.xlsx");
+    // The table starts in column B, under a title row.
+    write_xlsx(
+        &ev,
+        &[(
+            "佐证",
+            vec![
+                texts(&["", "自评表"]),
+                texts(&["", "unit", "indicator", "value"]),
+                texts(&["", "T01", "A3", "也许"]),
+                texts(&["", "T01", "A12", "1"]),
+                texts(&["", "T01", "A1", "2"]),
+                texts(&["", "T01", "A1", "2"]),
+                texts(&["", "T09", "A2", "2"]),
+            ],
+        )],
+    );
+    let out = wd.run(&["score", "-u", "examples/units.csv", ev.to_str().unwrap()]);
+    let p = ev.display();
+    out.assert_input_errors(&[
+        &format!("error: {p}!佐证!D3: column \"value\": unit T01, indicator A3: \"也许\" is not yes/no (是/否)"),
+        &format!("error: {p}!佐证!C4: column \"indicator\": unit T01: unknown indicator \"A12\" (did you mean \"A1\"?)"),
+        &format!("error: {p}!佐证!D6: unit T01, indicator A1: duplicate evidence (first at {p}!佐证!D5)"),
+        &format!(
+            "error: {p}!佐证!B7: column \"unit\": unit \"T09\" is not in the units file examples/units.csv (did you mean \"T01\"?)"
+        ),
+        "error: 4 problems found; nothing was written",
+    ]);
+}
+
+#[test]
+fn sheet_chooses_the_worksheet() {
+    let wd = Workdir::new();
+    let ev = wd.path("e.xlsx");
+    let sheet = |v: f64| {
+        vec![
+            texts(&["unit", "indicator", "value"]),
+            vec![t("T01"), t("A1"), Xl::Num(v)],
+        ]
+    };
+    write_xlsx(&ev, &[("2022", sheet(1.0)), ("2023", sheet(2.0))]);
+    let e = ev.to_str().unwrap();
+    assert!(ranking(&wd, &[e]).contains("\r\n1,T01,,2.00,"), "the first sheet");
+    assert!(ranking(&wd, &["--sheet", "2023", e]).contains("\r\n1,T01,,4.00,"));
+    let out = wd.run(&["score", "--sheet", "2023年", e]);
+    out.assert_input_errors(&[&format!(
+        "error: {e}: there is no worksheet \"2023年\" (did you mean \"2023\"?); the workbook has \"2022\", \"2023\""
+    )]);
+}
+
+#[test]
+fn a_damaged_workbook_is_an_error_not_garbage() {
+    let wd = Workdir::new();
+    let ev = wd.create("e.xlsx", "unit,indicator,value\n");
+    let out = wd.run(&["score", ev.to_str().unwrap()]);
+    out.assert_input_errors(&[&format!(
+        "error: {}: the file is not a valid .xlsx workbook (it may be damaged or still downloading)",
+        ev.display()
+    )]);
+}
+
+#[test]
+fn encoding_can_be_forced() {
+    let wd = Workdir::new();
+    // "unit,indicator,value\nT01,A3,是\n" in GBK.
+    let gbk = wd.create_bytes("g.csv", b"unit,indicator,value\nT01,A3,\xca\xc7\n");
+    let g = gbk.to_str().unwrap();
+    assert!(ranking(&wd, &["--encoding", "gbk", g]).contains("\r\n1,T01,,2.00,"));
+    assert!(ranking(&wd, &["--encoding", "gb18030", g]).contains("\r\n1,T01,,2.00,"));
+    let out = wd.run(&["score", "--encoding", "utf-8", g]);
+    out.assert_input_errors(&[&format!(
+        "error: {g}:2: the file is not UTF-8 (byte 0xCA cannot be read), but --encoding utf-8 was given"
+    )]);
+}
