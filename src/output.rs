@@ -8,6 +8,17 @@
 use crate::render::Format;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Start CSV files with a UTF-8 byte-order mark? On unless `--no-bom`: the
+/// mark is what makes Excel and WPS read a CSV file's Chinese correctly.
+/// Set once, from the output options, before anything is written.
+static CSV_BOM: AtomicBool = AtomicBool::new(true);
+
+/// `--no-bom`: write CSV files without the byte-order mark.
+pub fn set_csv_bom(on: bool) {
+    CSV_BOM.store(on, Ordering::Relaxed);
+}
 
 /// Where output goes.
 #[derive(Debug, Clone)]
@@ -24,7 +35,7 @@ pub fn resolve_format(format: Option<Format>, output: Option<&Path>) -> Result<F
         (None, None) => Ok(Format::Table),
         (None, Some(p)) => Format::from_path(p).ok_or_else(|| {
             format!(
-                "cannot tell the format from \"{}\": use a .csv, .json, .md or .txt name, or --format",
+                "cannot tell the format from \"{}\": use a .csv, .json, .md, .txt or .xlsx name, or --format",
                 p.display()
             )
         }),
@@ -48,20 +59,26 @@ pub fn check_not_input(output: &Path, inputs: &[PathBuf]) -> Result<(), String> 
 }
 
 /// Write `text` to the destination. CSV written to a file starts with a
-/// UTF-8 BOM so Excel opens it with Chinese intact.
+/// UTF-8 BOM so Excel opens it with Chinese intact (unless `--no-bom`).
 pub fn emit(text: &str, format: Format, dest: &Destination) -> std::io::Result<()> {
+    let bom: &[u8] = match dest {
+        Destination::File(_) if format == Format::Csv && CSV_BOM.load(Ordering::Relaxed) => b"\xEF\xBB\xBF",
+        _ => b"",
+    };
+    emit_bytes(&[bom, text.as_bytes()].concat(), dest)
+}
+
+/// Write bytes (a workbook, a report) to the destination.
+pub fn emit_bytes(bytes: &[u8], dest: &Destination) -> std::io::Result<()> {
     match dest {
         Destination::Stdout => {
             let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+            match out.write_all(bytes).and_then(|_| out.flush()) {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 other => other,
             }
         }
-        Destination::File(path) => {
-            let bom: &[u8] = if format == Format::Csv { b"\xEF\xBB\xBF" } else { b"" };
-            write_atomic(path, &[bom, text.as_bytes()].concat())
-        }
+        Destination::File(path) => write_atomic(path, bytes),
     }
 }
 

@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
-    let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
+    let (format, dest) = args.output.resolve_text(&args.input.paths(&args.evidence), "explain")?;
     let (loaded, assessment) = args.input.assess(&args.evidence)?;
     let Some(unit) = assessment.units.iter().find(|u| u.unit == args.unit) else {
         let known = assessment.units.iter().map(|u| u.unit.as_str());

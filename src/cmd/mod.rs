@@ -45,23 +45,45 @@ pub struct OutputArgs {
     /// Write to FILE (whole or not at all) instead of stdout
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write CSV files without the UTF-8 byte-order mark (Excel needs it for Chinese)
+    #[arg(long)]
+    pub no_bom: bool,
 }
 
 impl OutputArgs {
     /// The format and destination, checked before any work is done.
     pub fn resolve(&self, inputs: &[PathBuf]) -> Result<(Format, Destination), Error> {
+        use std::io::IsTerminal;
         let format = resolve_format(self.format, self.output.as_deref()).map_err(Error::Usage)?;
+        crate::output::set_csv_bom(!self.no_bom);
         let dest = match &self.output {
             Some(p) => {
                 crate::output::check_not_input(p, inputs).map_err(Error::Usage)?;
                 Destination::File(p.clone())
             }
+            None if format == Format::Xlsx && std::io::stdout().is_terminal() => {
+                return Err(Error::Usage(
+                    "an XLSX workbook is not for the terminal: write it with -o FILE.xlsx".to_string(),
+                ));
+            }
             None => {
-                use std::io::IsTerminal;
                 crate::render::fit_terminal(format == Format::Table && std::io::stdout().is_terminal());
                 Destination::Stdout
             }
         };
+        Ok((format, dest))
+    }
+
+    /// [`OutputArgs::resolve`] for a command that writes only the text
+    /// formats: XLSX or HTML is a usage error, found before any work.
+    pub fn resolve_text(&self, inputs: &[PathBuf], command: &str) -> Result<(Format, Destination), Error> {
+        let (format, dest) = self.resolve(inputs)?;
+        if !format.is_text() {
+            return Err(Error::Usage(format!(
+                "{command} cannot be written as {}: use table, csv, json or md",
+                format.name()
+            )));
+        }
         Ok((format, dest))
     }
 }

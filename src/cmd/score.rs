@@ -3,6 +3,7 @@
 use super::{InputArgs, OutputArgs};
 use crate::Error;
 use crate::lang::Lang;
+use crate::render::Format;
 use std::path::PathBuf;
 
 /// Score every unit and rank them (排名).
@@ -12,7 +13,7 @@ pub struct Args {
     pub input: InputArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Evidence files (CSV, long or wide; UTF-8 or GBK), read as one
+    /// Evidence files (CSV, long or wide, UTF-8 or GBK; or XLSX/XLS/ODS), read as one
     #[arg(value_name = "EVIDENCE", required = true)]
     pub evidence: Vec<PathBuf>,
 }
@@ -20,6 +21,17 @@ pub struct Args {
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
     let (loaded, assessment) = args.input.assess(&args.evidence)?;
-    let text = crate::render::report::ranking(&loaded.framework, &assessment, lang, format);
-    crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
+    let fw = &loaded.framework;
+    match format {
+        Format::Xlsx => {
+            let book = crate::render::xlsx::score(fw, &assessment, lang)
+                .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
+            crate::output::emit_bytes(&book, &dest)
+        }
+        _ => {
+            let text = crate::render::report::ranking(fw, &assessment, lang, format);
+            crate::output::emit(&text, format, &dest)
+        }
+    }
+    .map_err(|e| Error::output(&dest, e))
 }

@@ -1,11 +1,13 @@
-//! Rendering results as text: terminal tables, CSV, Markdown and JSON.
+//! Rendering results: terminal tables, CSV, Markdown, JSON, XLSX and HTML.
 //!
 //! Commands build a [`Table`] (headers and cells as strings, exact numbers
 //! already formatted) and hand it to one of the writers here, so the same
 //! content comes out consistently in every format.
 
+pub mod colour;
 pub mod json;
 pub mod report;
+pub mod xlsx;
 
 use comfy_table::{CellAlignment, ContentArrangement, ContentLineStyle, LineStyle, TableStyle};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,6 +42,8 @@ pub enum Format {
     Json,
     /// Markdown.
     Md,
+    /// An Excel workbook (written to a file, or to a pipe).
+    Xlsx,
 }
 
 impl Format {
@@ -51,8 +55,26 @@ impl Format {
             "json" => Format::Json,
             "md" | "markdown" => Format::Md,
             "txt" => Format::Table,
+            "xlsx" => Format::Xlsx,
             _ => return None,
         })
+    }
+
+    /// Is this one of the text formats every report can be written in?
+    /// (XLSX is written by the commands that offer it.)
+    pub fn is_text(self) -> bool {
+        !matches!(self, Format::Xlsx)
+    }
+
+    /// The name used with `--format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Md => "md",
+            Format::Xlsx => "xlsx",
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod util;
 mod xlsx_input;
+mod xlsx_output;
 
 mod smoke {
     use crate::util::Workdir;

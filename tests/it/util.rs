@@ -60,6 +60,20 @@ impl Workdir {
         p
     }
 
+    /// [`Workdir::run`], keeping stdout as bytes (for binary output).
+    pub fn run_raw(&self, args: &[&str]) -> (i32, Vec<u8>) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let out = Command::new(env!("CARGO_BIN_EXE_kaohe"))
+            .args(args)
+            .current_dir(root)
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .output()
+            .expect("run kaohe");
+        (out.status.code().unwrap_or(-1), out.stdout)
+    }
+
     /// Run `kaohe` with the repository root as working directory and
     /// `$WD` in arguments replaced by this directory.
     pub fn run(&self, args: &[&str]) -> Output {
@@ -167,4 +181,59 @@ pub fn write_ods(path: &Path, sheet: &str, rows: &[Vec<Xl>]) {
     zip.start_file("content.xml", stored).unwrap();
     zip.write_all(content.as_bytes()).unwrap();
     zip.finish().unwrap();
+}
+
+/// A workbook read back: each sheet's name and cells.
+pub struct Book {
+    pub path: PathBuf,
+    pub sheets: Vec<(String, calamine::Range<calamine::Data>)>,
+}
+
+impl Book {
+    pub fn open(path: &Path) -> Book {
+        use calamine::Reader;
+        let mut wb = calamine::open_workbook_auto(path).expect("a readable workbook");
+        let names = wb.sheet_names();
+        let sheets = names
+            .into_iter()
+            .map(|n| {
+                let r = wb.worksheet_range(&n).unwrap();
+                (n, r)
+            })
+            .collect();
+        Book {
+            path: path.to_path_buf(),
+            sheets,
+        }
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        self.sheets.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    pub fn sheet(&self, name: &str) -> &calamine::Range<calamine::Data> {
+        &self.sheets.iter().find(|(n, _)| n == name).expect("sheet").1
+    }
+
+    /// The raw XML of a part (`xl/worksheets/sheet1.xml`).
+    pub fn xml(&self, part: &str) -> String {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&self.path).unwrap()).unwrap();
+        let mut s = String::new();
+        zip.by_name(part).unwrap().read_to_string(&mut s).unwrap();
+        s
+    }
+}
+
+/// Does a workbook cell hold what a CSV cell shows? Text must be a string
+/// cell with that text; a number must be a number cell (`92.50` with two
+/// decimals, `3` whole).
+pub fn same_cell(c: &calamine::Data, text: &str) -> bool {
+    match c {
+        calamine::Data::Empty => text.is_empty(),
+        calamine::Data::String(s) => s == text && text.parse::<f64>().is_err(),
+        calamine::Data::Float(f) if text.contains('.') => format!("{f:.2}") == text,
+        calamine::Data::Float(f) => f.fract() == 0.0 && format!("{f:.0}") == text,
+        _ => false,
+    }
 }

@@ -1,0 +1,172 @@
+//! Workbooks written by `score -o FILE.xlsx`, read back cell by cell; CSV
+//! files Excel opens correctly.
+
+use crate::util::{Book, Workdir, same_cell};
+
+const EXAMPLE: &[&str] = &["-u", "examples/units.csv", "--period", "2023", "examples/2023.csv"];
+
+fn score_to(wd: &Workdir, name: &str, extra: &[&str]) -> std::path::PathBuf {
+    let out = wd.path(name);
+    let mut args = vec!["score", "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(EXAMPLE);
+    wd.run(&args).assert_ok();
+    out
+}
+
+#[test]
+fn ranking_sheet_holds_the_csv_ranking_with_numbers_as_numbers() {
+    let wd = Workdir::new();
+    let book = Book::open(&score_to(&wd, "r.xlsx", &["--lang", "zh"]));
+    assert_eq!(book.names(), vec!["排名", "明细", "扣分"]);
+    let mut args = vec!["score", "--lang", "zh", "--format", "csv"];
+    args.extend_from_slice(EXAMPLE);
+    let csv = wd.run(&args).stdout;
+    let sheet = book.sheet("排名");
+    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    assert_eq!(sheet.height(), lines.len());
+    for (r, line) in lines.iter().enumerate() {
+        for (c, text) in line.split(',').enumerate() {
+            let cell = sheet.get((r, c)).unwrap();
+            assert!(same_cell(cell, text), "row {r} column {c}: {cell:?} is not {text:?}");
+        }
+    }
+}
+
+#[test]
+fn details_and_deductions_cover_every_unit() {
+    let wd = Workdir::new();
+    let book = Book::open(&score_to(&wd, "r.xlsx", &["--lang", "en"]));
+    assert_eq!(book.names(), vec!["Ranking", "Details", "Deductions"]);
+    let details = book.sheet("Details");
+    // 15 units × 38 indicators, and the header.
+    assert_eq!(details.height(), 15 * 38 + 1);
+    let header: Vec<String> = (0..details.width())
+        .map(|c| details.get((0, c)).unwrap().to_string())
+        .collect();
+    assert_eq!(
+        header[..9],
+        [
+            "Rank",
+            "Unit",
+            "Unit name",
+            "Group",
+            "Indicator",
+            "Name",
+            "Points",
+            "Value",
+            "Rule"
+        ]
+    );
+    // The JSON result lists the same deficiencies.
+    let mut args = vec!["score", "--format", "json"];
+    args.extend_from_slice(EXAMPLE);
+    let json: serde_json::Value = serde_json::from_str(&wd.run(&args).stdout).unwrap();
+    let count: usize = json["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["deficiencies"].as_array().unwrap().len())
+        .sum();
+    let deductions = book.sheet("Deductions");
+    assert_eq!(deductions.height(), count + 1);
+    assert_eq!(deductions.get((0, 8)).unwrap().to_string(), "Lost");
+}
+
+#[test]
+fn sheets_open_ready_to_use() {
+    let wd = Workdir::new();
+    let book = Book::open(&score_to(&wd, "r.xlsx", &["--lang", "zh"]));
+    let xml = book.xml("xl/worksheets/sheet1.xml");
+    assert!(xml.contains(r#"<pane xSplit="3" ySplit="1" topLeftCell="D2" activePane="bottomRight" state="frozen"/>"#));
+    assert!(xml.contains(r#"<autoFilter ref="A1:Q16"/>"#), "{xml}");
+    // Column C holds 市文化和旅游局党组 (18 columns on screen) and wider
+    // names: it is sized by display width, not by characters.
+    assert!(
+        xml.contains(r#"<col min="3" max="3" width="28.7109375" customWidth="1"/>"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<pageSetup paperSize="9" fitToHeight="0" orientation="landscape""#),
+        "{xml}"
+    );
+    // Grades are coloured: the top grade's cell has the green fill.
+    let styles = book.xml("xl/styles.xml");
+    assert!(styles.contains("FFC6EFCE") && styles.contains("FFFFC7CE"), "{styles}");
+}
+
+#[test]
+fn the_same_inputs_give_the_same_bytes() {
+    let wd = Workdir::new();
+    let a = std::fs::read(score_to(&wd, "a.xlsx", &[])).unwrap();
+    let b = std::fs::read(score_to(&wd, "b.xlsx", &[])).unwrap();
+    assert!(a == b, "two runs differ");
+}
+
+#[test]
+fn user_text_never_becomes_a_formula() {
+    let wd = Workdir::new();
+    let ev = wd.create(
+        "e.csv",
+        "unit,indicator,value,note,source\n\
+         T01,A1,2,\"=HYPERLINK(\"\"http://example.invalid\"\",\"\"点我\"\")\",@SUM(1)\n\
+         T01,A3,是,+86 123,-1\n",
+    );
+    let out = wd.path("r.xlsx");
+    wd.run(&[
+        "score",
+        "--lang",
+        "en",
+        "-o",
+        out.to_str().unwrap(),
+        ev.to_str().unwrap(),
+    ])
+    .assert_ok();
+    let book = Book::open(&out);
+    let details = book.sheet("Details");
+    let note = |r: usize| details.get((r, 12)).unwrap().clone();
+    let source = |r: usize| details.get((r, 13)).unwrap().clone();
+    use calamine::Data::String as S;
+    assert_eq!(note(1), S("=HYPERLINK(\"http://example.invalid\",\"点我\")".into()));
+    assert_eq!(source(1), S("@SUM(1)".into()));
+    assert_eq!(note(3), S("+86 123".into()));
+    assert_eq!(source(3), S("-1".into()));
+    for part in [
+        "xl/worksheets/sheet1.xml",
+        "xl/worksheets/sheet2.xml",
+        "xl/worksheets/sheet3.xml",
+    ] {
+        assert!(!book.xml(part).contains("<f>"), "{part} has a formula");
+    }
+    // Numbers stay numbers: A1's value 2 and its amount 4.00.
+    assert_eq!(details.get((1, 7)).unwrap(), &calamine::Data::String("2".into()));
+    assert_eq!(details.get((1, 9)).unwrap(), &calamine::Data::Float(4.0));
+}
+
+#[test]
+fn xlsx_goes_to_a_pipe_but_other_commands_refuse_it() {
+    let wd = Workdir::new();
+    let mut args = vec!["score", "--format", "xlsx"];
+    args.extend_from_slice(EXAMPLE);
+    let (code, bytes) = wd.run_raw(&args);
+    assert_eq!(code, 0);
+    assert!(bytes.starts_with(b"PK\x03\x04"));
+    let out = wd.run(&["explain", "T01", "--format", "xlsx", "examples/2023.csv"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: explain cannot be written as xlsx: use table, csv, json or md\n"
+    );
+}
+
+#[test]
+fn csv_files_carry_a_bom_unless_told_not_to() {
+    let wd = Workdir::new();
+    let with = std::fs::read(score_to(&wd, "a.csv", &[])).unwrap();
+    assert!(with.starts_with(b"\xEF\xBB\xBFRank,"));
+    let without = std::fs::read(score_to(&wd, "b.csv", &["--no-bom"])).unwrap();
+    assert!(without.starts_with(b"Rank,"));
+    let mut args = vec!["score", "--format", "csv"];
+    args.extend_from_slice(EXAMPLE);
+    assert!(wd.run(&args).stdout.starts_with("Rank,"), "no BOM on stdout");
+}
