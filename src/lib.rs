@@ -18,6 +18,7 @@ pub mod period;
 pub mod render;
 pub mod rule;
 pub mod score;
+pub mod template;
 pub mod units;
 pub mod workbook;
 
@@ -75,6 +76,8 @@ pub enum Command {
     Explain(cmd::explain::Args),
     /// Validate the framework (and evidence) and print it as a tree
     Check(cmd::check::Args),
+    /// Write the evidence collection sheet for units to fill in (佐证材料填报表)
+    Template(cmd::template::Args),
 }
 
 /// Run the program with these arguments; returns the exit code.
@@ -96,6 +99,7 @@ where
         Command::Score(a) => cmd::score::run(a, lang),
         Command::Explain(a) => cmd::explain::run(a, lang),
         Command::Check(a) => cmd::check::run(a, lang),
+        Command::Template(a) => cmd::template::run(a, lang),
     };
     match result {
         Ok(()) => EXIT_OK,

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod explain;
 pub mod score;
+pub mod template;
 
 use crate::Error;
 use crate::diag::Diagnostics;

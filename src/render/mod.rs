@@ -7,6 +7,7 @@
 pub mod colour;
 pub mod json;
 pub mod report;
+pub mod template;
 pub mod xlsx;
 
 use comfy_table::{CellAlignment, ContentArrangement, ContentLineStyle, LineStyle, TableStyle};

@@ -98,6 +98,29 @@ pub fn display_width(s: &str) -> usize {
     s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
 }
 
+/// Height of one line of 11-point text, in points, with room for Hanzi.
+const LINE_HEIGHT: f64 = 16.0;
+
+/// Lines a text takes when wrapped in a column `width` units wide (a unit
+/// holds one Latin character or half a Hanzi).
+pub fn wrapped_lines(s: &str, width: usize) -> usize {
+    let per_line = width.saturating_sub(1).max(1);
+    s.split('\n')
+        .map(|l| UnicodeWidthStr::width(l).div_ceil(per_line).max(1))
+        .sum()
+}
+
+/// Give a row the height its tallest wrapped cell needs: Excel and WPS keep
+/// the default height for rows written by a program, so wrapped text would
+/// be cut off. `cells` are (text, column width) of the wrapped cells.
+pub fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, usize)]) -> Result<(), XlsxError> {
+    let lines = cells.iter().map(|(s, w)| wrapped_lines(s, *w)).max().unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, (lines as f64 * LINE_HEIGHT).min(409.0))?;
+    }
+    Ok(())
+}
+
 /// Would Excel read this text as a formula if the cell were edited?
 pub fn looks_like_formula(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t', '\r'])
@@ -165,20 +188,28 @@ pub fn table_sheet(ws: &mut Worksheet, t: &Table, st: &Styles, freeze_cols: u16)
         text_cell(ws, 0, c as u16, h, &st.header)?;
         ws.set_column_width(c as u16, widths[c] as f64)?;
     }
+    let header: Vec<(&str, usize)> = t
+        .headers
+        .iter()
+        .map(String::as_str)
+        .zip(widths.iter().copied())
+        .collect();
+    fit_row(ws, 0, &header)?;
     for (r, row) in t.rows.iter().enumerate() {
         let r = r as u32 + 1;
+        let mut wrapped = Vec::new();
         for (c, cell) in row.iter().enumerate() {
             if t.numeric[c] {
                 number_cell(ws, r, c as u16, cell, st)?;
             } else {
-                let style = if widths[c] >= MAX_WIDTH || cell.contains('\n') {
-                    &st.wrap
-                } else {
-                    &st.text
-                };
-                text_cell(ws, r, c as u16, cell, style)?;
+                let wrap = widths[c] >= MAX_WIDTH || cell.contains('\n');
+                text_cell(ws, r, c as u16, cell, if wrap { &st.wrap } else { &st.text })?;
+                if wrap {
+                    wrapped.push((cell.as_str(), widths[c]));
+                }
             }
         }
+        fit_row(ws, r, &wrapped)?;
     }
     ws.set_freeze_panes(1, freeze_cols)?;
     if !t.headers.is_empty() {
@@ -342,6 +373,16 @@ mod tests {
         assert_eq!(widths(&t), vec![20, 7]);
         t.push(vec!["很".repeat(40), "1".into()]);
         assert_eq!(widths(&t)[0], MAX_WIDTH);
+    }
+
+    #[test]
+    fn wrapped_lines_by_display_width() {
+        assert_eq!(wrapped_lines("", 10), 1);
+        assert_eq!(wrapped_lines("abcdefghi", 10), 1);
+        assert_eq!(wrapped_lines("abcdefghij", 10), 2);
+        assert_eq!(wrapped_lines("很很很很很", 11), 1);
+        assert_eq!(wrapped_lines("很很很很很很", 11), 2);
+        assert_eq!(wrapped_lines("a\nb", 10), 2);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Integration tests: drive the real `kaohe` binary.
 
+mod template;
 mod util;
 mod xlsx_input;
 mod xlsx_output;

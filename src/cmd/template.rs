@@ -1,0 +1,86 @@
+//! `kaohe template`: the evidence collection sheet for a framework.
+
+use super::OutputArgs;
+use crate::Error;
+use crate::framework::Framework;
+use crate::lang::Lang;
+use crate::period::Period;
+use crate::render::Format;
+use std::path::PathBuf;
+
+/// Write the evidence collection sheet (佐证材料填报表) for units to fill in
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Framework TOML (default: the embedded provincial framework)
+    #[arg(short = 'f', long = "framework", value_name = "FILE")]
+    pub framework: Option<PathBuf>,
+    /// Units file (unit, name): their rows are filled in already
+    #[arg(short = 'u', long = "units", value_name = "FILE")]
+    pub units: Option<PathBuf>,
+    /// Assessment period, shown in the title: 2023, 2023H1, 2023Q4 or 2023-06
+    #[arg(long, value_name = "P", value_parser = Period::parse_arg)]
+    pub period: Option<Period>,
+    /// Encoding of a CSV units file (default: detected)
+    #[arg(long, value_enum, value_name = "ENC")]
+    pub encoding: Option<crate::input::ForcedEncoding>,
+    /// One row per unit and one column per indicator, instead of one row per unit and indicator
+    #[arg(long)]
+    pub wide: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
+    // XLSX unless -o or --format say CSV.
+    let format = match (args.output.format, &args.output.output) {
+        (Some(f), _) => f,
+        (None, Some(p)) => Format::from_path(p).unwrap_or(Format::Xlsx),
+        (None, None) => Format::Xlsx,
+    };
+    if !matches!(format, Format::Xlsx | Format::Csv) {
+        return Err(Error::Usage(format!(
+            "a template is written as xlsx or csv, not {}",
+            format.name()
+        )));
+    }
+    let output = OutputArgs {
+        format: Some(format),
+        output: args.output.output.clone(),
+        no_bom: args.output.no_bom,
+    };
+    let inputs: Vec<PathBuf> = args.framework.iter().chain(&args.units).cloned().collect();
+    let (format, dest) = output.resolve(&inputs)?;
+    let fw = Framework::load(args.framework.as_deref()).map_err(Error::Input)?;
+    let units: crate::template::UnitList = match &args.units {
+        Some(p) => {
+            let opts = crate::input::ReadOptions {
+                encoding: args.encoding,
+                sheet: None,
+            };
+            crate::units::Units::load_with(p, &opts)
+                .map_err(Error::Input)?
+                .units
+                .into_iter()
+                .map(|(id, info)| (id, info.name))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let period = args.period.map(|p| p.to_string());
+    match format {
+        Format::Xlsx => {
+            let book = crate::render::template::xlsx(&fw, &units, period.as_deref(), args.wide, lang)
+                .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
+            crate::output::emit_bytes(&book, &dest)
+        }
+        _ => {
+            let table = if args.wide {
+                crate::template::wide_table(&fw, &units, lang)
+            } else {
+                crate::template::long_table(&fw, &units, lang)
+            };
+            crate::output::emit(&table.to_csv(), format, &dest)
+        }
+    }
+    .map_err(|e| Error::output(&dest, e))
+}
