@@ -38,10 +38,22 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = one_line(&self.message);
         match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, message),
+            None => write!(f, "{}: {}", self.file, message),
         }
+    }
+}
+
+/// Messages quote cells, and a cell may hold line breaks (a quoted cell, or
+/// an unclosed quote that swallowed the rest of the file); they are shown as
+/// `\n` so each problem stays one `FILE:LINE: message` line.
+fn one_line(message: &str) -> std::borrow::Cow<'_, str> {
+    if message.contains(['\n', '\r']) {
+        message.replace("\r\n", "\\n").replace(['\n', '\r'], "\\n").into()
+    } else {
+        message.into()
     }
 }
 
@@ -135,6 +147,12 @@ mod tests {
         let d = Diagnostic::at("a.csv", 3, "bad value");
         assert_eq!(d.to_string(), "a.csv:3: bad value");
         assert_eq!(Diagnostic::file("a.csv", "empty").to_string(), "a.csv: empty");
+    }
+
+    #[test]
+    fn a_problem_is_one_line() {
+        let d = Diagnostic::at("a.csv", 2, "\"是\r\nU01,A2,0\n1\" is not yes/no");
+        assert_eq!(d.to_string(), "a.csv:2: \"是\\nU01,A2,0\\n1\" is not yes/no");
     }
 
     #[test]
