@@ -264,7 +264,7 @@ fn ragged_rows_and_bad_csv() {
         &wd,
         &["e.csv"],
         &[
-            "e.csv:2: the row has 2 field(s) but the header has 3",
+            "e.csv:2: the row has 2 fields but the header has 3",
             "e.csv:3: the row has 4 fields but the header has 3",
         ],
     );
