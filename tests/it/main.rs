@@ -41,7 +41,10 @@ mod errors {
         let wd = Workdir::new();
         let p = wd.create("e.csv", "unit,indicator,value\nT01,A3,也许\n");
         let out = wd.run(&["score", p.to_str().unwrap()]);
-        let loc = format!("error: {}:2: column \"value\": unit T01, indicator A3: \"也许\" is not yes/no (是/否)", p.display());
+        let loc = format!(
+            "error: {}:2: column \"value\": unit T01, indicator A3: \"也许\" is not yes/no (是/否)",
+            p.display()
+        );
         out.assert_input_errors(&[&loc]);
         assert!(!wd.path("out.csv").exists());
     }
