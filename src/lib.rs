@@ -15,6 +15,7 @@ pub mod lang;
 pub mod num;
 pub mod output;
 pub mod period;
+pub mod rectify;
 pub mod render;
 pub mod rule;
 pub mod score;
