@@ -263,6 +263,10 @@ pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang
             fw.lowest_grade().name
         ));
     }
+    // The way to the next grade (晋档路径), as the rectification list shows it.
+    if let Some(ng) = crate::rectify::next_grade_of(fw, u) {
+        lines.push(super::rectify::advice(fw, &ng, lang));
+    }
     lines
 }
 
