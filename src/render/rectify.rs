@@ -268,18 +268,21 @@ fn deadline_line(list: &List, lang: Lang) -> Option<String> {
     Some(format!("{} {d}", lang.pick("整改时限", "deadline")))
 }
 
+/// `3 items`, `1 item`; `3项`.
+fn count(n: usize, zh: &str, en: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{n}{zh}"),
+        Lang::En if n == 1 => format!("1 {en}"),
+        Lang::En => format!("{n} {en}s"),
+    }
+}
+
 /// `15个单位 · 87项整改 · 整改时限 2024-01-30`
 fn counts_line(list: &List, lang: Lang) -> String {
     let n = list.items().count();
     let mut parts = vec![
-        match lang {
-            Lang::Zh => format!("{}个单位", list.units.len()),
-            Lang::En => format!("{} units", list.units.len()),
-        },
-        match lang {
-            Lang::Zh => format!("{n}项整改"),
-            Lang::En => format!("{n} items"),
-        },
+        count(list.units.len(), "个单位", "unit", lang),
+        count(n, "项整改", "item", lang),
     ];
     parts.extend(deadline_line(list, lang));
     parts.join(" · ")
@@ -307,10 +310,7 @@ fn unit_facts(fw: &Framework, u: &UnitResult, n: usize, lang: Lang) -> String {
         }
     }
     parts.push(fw.grades[u.grade].name.clone());
-    parts.push(match lang {
-        Lang::Zh => format!("{n}项"),
-        Lang::En => format!("{n} items"),
-    });
+    parts.push(count(n, "项", "item", lang));
     parts.join(" · ")
 }
 
@@ -320,15 +320,16 @@ fn owner_facts(items: &[Item], lang: Lang) -> String {
     units.sort_unstable();
     units.dedup();
     let lost: Decimal = items.iter().filter_map(|i| i.lost).sum();
-    match lang {
-        Lang::Zh => format!("{}项 · {}个单位 · 失分{}", items.len(), units.len(), fmt2(lost)),
-        Lang::En => format!(
-            "{} items · {} units · {} points lost",
-            items.len(),
-            units.len(),
-            fmt2(lost)
-        ),
-    }
+    let lost = match lang {
+        Lang::Zh => format!("失分{}", fmt2(lost)),
+        Lang::En => format!("{} points lost", fmt2(lost)),
+    };
+    [
+        count(items.len(), "项", "item", lang),
+        count(units.len(), "个单位", "unit", lang),
+        lost,
+    ]
+    .join(" · ")
 }
 
 /// A rectification list in a format.
@@ -382,7 +383,10 @@ fn text(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, format:
             }
             s.push_str(&t.to_markdown());
         } else {
-            s.push_str(&format!("\n【{heading}】{facts}\n"));
+            match lang {
+                Lang::Zh => s.push_str(&format!("\n【{heading}】{facts}\n")),
+                Lang::En => s.push_str(&format!("\n[{heading}] {facts}\n")),
+            }
             if let Some(adv) = advice_line {
                 s.push_str(&format!("{adv}\n"));
             }
@@ -397,7 +401,7 @@ fn text(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, format:
                 let u = &a.units[e.unit];
                 e.next
                     .as_ref()
-                    .map(|ng| format!("{} {}：{}", u.unit, u.name, advice(fw, ng, lang)))
+                    .map(|ng| format!("{} {}{}{}", u.unit, u.name, lang.pick("：", ": "), advice(fw, ng, lang)))
             })
             .collect();
         if !lines.is_empty() {
@@ -687,10 +691,11 @@ pub fn summary(fw: &Framework, a: &Assessment, s: &Summary, lang: Lang, format: 
         Format::Table | Format::Md => {
             let md = format == Format::Md;
             let head = title(fw, a, lang.pick("整改情况汇总", "Rectification summary"));
-            let counts = match lang {
-                Lang::Zh => format!("{}个单位 · {}项整改", s.units, s.items),
-                Lang::En => format!("{} units · {} items", s.units, s.items),
-            };
+            let counts = format!(
+                "{} · {}",
+                count(s.units, "个单位", "unit", lang),
+                count(s.items, "项整改", "item", lang)
+            );
             let parts = [
                 (
                     lang.pick("失分指标（按失分单位数）", "Indicators most often lost"),
