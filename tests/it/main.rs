@@ -2,6 +2,8 @@
 
 mod util;
 
+mod deficiencies;
+
 mod smoke {
     use crate::util::Workdir;
 
