@@ -15,6 +15,7 @@ pub mod lang;
 pub mod num;
 pub mod output;
 pub mod period;
+pub mod rectify;
 pub mod render;
 pub mod rule;
 pub mod score;
@@ -74,6 +75,8 @@ pub enum Command {
     Explain(cmd::explain::Args),
     /// Validate the framework (and evidence) and print it as a tree
     Check(cmd::check::Args),
+    /// Rectification list: every lost point as an item to fix (整改清单)
+    Deficiencies(cmd::deficiencies::Args),
 }
 
 /// Run the program with these arguments; returns the exit code.
@@ -95,6 +98,7 @@ where
         Command::Score(a) => cmd::score::run(a, lang),
         Command::Explain(a) => cmd::explain::run(a, lang),
         Command::Check(a) => cmd::check::run(a, lang),
+        Command::Deficiencies(a) => cmd::deficiencies::run(a, lang),
     };
     match result {
         Ok(()) => EXIT_OK,

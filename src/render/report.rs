@@ -260,6 +260,10 @@ pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang
             format!("veto: {} {} ({detail}) → grade set to {lowest}", ind.id, ind.name)
         });
     }
+    // The way to the next grade (晋档路径), as the rectification list shows it.
+    if let Some(ng) = crate::rectify::next_grade_of(fw, u) {
+        lines.push(super::rectify::advice(fw, &ng, lang));
+    }
     lines
 }
 

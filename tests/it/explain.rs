@@ -53,11 +53,12 @@ fn reconciles_a_rescaled_and_capped_score() {
     assert_eq!(en.lines().next().unwrap(), "U01 甲镇（乡镇） · 迷你考核 · 2023");
     // 85 applicable points, 75 earned: 75 × 100 / 85 = 88.235… → 88.24.
     assert_eq!(
-        tail(&en, 3),
+        tail(&en, 4),
         [
             "base = 75.00 × 100 / 85 = 88.24 (B3 not applicable, rescaled)",
             "score = base 88.24 + bonus 4.00 (sum 5.00, capped at 4) − penalty 8.00 (sum 11.00, capped at 8) = 84.24",
             "grade 较好 · rank 1/3 · category rank 1/2 (乡镇)",
+            "5.76 points short of 好: fix A1 (+11.76)",
         ]
     );
     let row = |text: &str, id: &str| {
@@ -87,11 +88,12 @@ fn reconciles_a_rescaled_and_capped_score() {
 
     let zh = wd.stdout(&[&["--lang", "zh"], &args[..]].concat());
     assert_eq!(
-        tail(&zh, 3),
+        tail(&zh, 4),
         [
             "基础分 = 75.00 × 100 / 85 = 88.24（B3 不适用，按比例折算）",
             "得分 = 基础分 88.24 + 加分 4.00（合计 5.00，封顶 4） − 扣分 8.00（合计 11.00，封顶 8） = 84.24",
             "等次 较好 · 排名 1/3 · 分类排名 1/2（乡镇）",
+            "距好差5.76分：整改 A1（11.76分）即可",
         ]
     );
 }
@@ -109,32 +111,35 @@ fn names_the_veto_that_set_the_grade() {
         "$WD/e.csv",
     ];
     assert_eq!(
-        tail(&wd.stdout(&[&["--lang", "en"], &args[..]].concat()), 4),
+        tail(&wd.stdout(&[&["--lang", "en"], &args[..]].concat()), 5),
         [
             "base = 90.00",
             "score = base 90.00 + bonus 0.00 − penalty 0.00 = 90.00",
             "grade 差 · rank 3/3 · category rank 2/2 (乡镇)",
             "veto: V1 严重错误导向 (是) → grade set to 差",
+            "to reach 一般: lift veto V1",
         ]
     );
     assert_eq!(
-        tail(&wd.stdout(&[&["--lang", "zh"], &args[..]].concat()), 2),
+        tail(&wd.stdout(&[&["--lang", "zh"], &args[..]].concat()), 3),
         [
             "等次 差 · 排名 3/3 · 分类排名 2/2（乡镇）",
-            "一票否决：V1 严重错误导向（是）→ 等次为差"
+            "一票否决：V1 严重错误导向（是）→ 等次为差",
+            "升至一般：解除一票否决 V1 即可",
         ]
     );
     // Markdown: the same lines as a list under the table.
     let md = wd.stdout(&[&["--lang", "zh"], &args[..2], &["--format", "md"], &args[2..]].concat());
     assert_eq!(md.lines().next().unwrap(), "# U02 乙镇（乡镇） · 迷你考核");
     assert_eq!(
-        tail(&md, 5),
+        tail(&md, 6),
         [
             "",
             "- 基础分 = 90.00",
             "- 得分 = 基础分 90.00 + 加分 0.00 − 扣分 0.00 = 90.00",
             "- 等次 差 · 排名 3/3 · 分类排名 2/2（乡镇）",
             "- 一票否决：V1 严重错误导向（是）→ 等次为差",
+            "- 升至一般：解除一票否决 V1 即可",
         ]
     );
 }
@@ -225,11 +230,12 @@ fn shipped_example_rescaled_unit() {
         "examples/2022.csv",
     ]);
     assert_eq!(
-        tail(&out, 3),
+        tail(&out, 4),
         [
             "base = 80.28 × 100 / 92 = 87.26 (C5, E2 not applicable, rescaled)",
             "score = base 87.26 + bonus 0.00 − penalty 0.00 = 87.26",
             "grade 较好 · rank 6/15 · category rank 1/4 (国有企业)",
+            "2.74 points short of 好: fix D2 (+1.63) + A2 (+1.09) + A4 (+1.09)",
         ]
     );
     let out = wd.stdout(&[

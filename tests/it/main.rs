@@ -8,6 +8,7 @@ mod fixtures;
 mod util;
 
 mod check;
+mod deficiencies;
 mod encoding;
 mod errors;
 mod explain;
