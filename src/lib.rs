@@ -17,6 +17,7 @@ pub mod output;
 pub mod period;
 pub mod rectify;
 pub mod render;
+pub mod result;
 pub mod rule;
 pub mod score;
 pub mod units;
