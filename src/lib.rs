@@ -7,6 +7,7 @@
 //! is the whole program, so it can be driven in-process.
 
 pub mod cmd;
+pub mod compare;
 pub mod diag;
 pub mod evidence;
 pub mod framework;
