@@ -79,6 +79,10 @@ pub enum Command {
     Check(cmd::check::Args),
     /// Rectification list: every lost point as an item to fix (整改清单)
     Deficiencies(cmd::deficiencies::Args),
+    /// Compare two periods: who moved, why, which problems came back (整改不到位)
+    Diff(cmd::diff::Args),
+    /// Scores, ranks and grades over several periods (走势)
+    Trend(cmd::trend::Args),
 }
 
 /// Run the program with these arguments; returns the exit code.
@@ -101,6 +105,8 @@ where
         Command::Explain(a) => cmd::explain::run(a, lang),
         Command::Check(a) => cmd::check::run(a, lang),
         Command::Deficiencies(a) => cmd::deficiencies::run(a, lang),
+        Command::Diff(a) => cmd::diff::run(a, lang),
+        Command::Trend(a) => cmd::trend::run(a, lang),
     };
     match result {
         Ok(()) => EXIT_OK,

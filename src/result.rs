@@ -170,6 +170,16 @@ impl PeriodResult {
                     .to_string(),
             ));
         };
+        if let Some(kind) = obj
+            .get("type")
+            .and_then(|t| t.as_str())
+            .filter(|t| *t == "diff" || *t == "trend")
+        {
+            return Err(one(
+                1,
+                format!("not a kaohe result: this is the output of `kaohe {kind}`; give the results it was made from"),
+            ));
+        }
         match obj.get("schema") {
             None => {
                 return Err(one(
@@ -345,6 +355,14 @@ mod tests {
         assert_eq!(
             err(&minimal().replace("\"schema\": 1", "\"schema\": 2")),
             "r.json:2: result schema 2 is not supported: this kaohe reads schema 1"
+        );
+    }
+
+    #[test]
+    fn a_comparison_is_not_a_result() {
+        assert_eq!(
+            err("{\"schema\": 1, \"type\": \"diff\"}"),
+            "r.json:1: not a kaohe result: this is the output of `kaohe diff`; give the results it was made from"
         );
     }
 

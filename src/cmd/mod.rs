@@ -3,8 +3,10 @@
 
 pub mod check;
 pub mod deficiencies;
+pub mod diff;
 pub mod explain;
 pub mod score;
+pub mod trend;
 
 use crate::Error;
 use crate::diag::Diagnostics;

@@ -4,6 +4,7 @@
 //! already formatted) and hand it to one of the writers here, so the same
 //! content comes out consistently in every format.
 
+pub mod compare;
 pub mod json;
 pub mod rectify;
 pub mod report;
