@@ -9,10 +9,13 @@ mod util;
 
 mod check;
 mod deficiencies;
+mod diff;
 mod encoding;
 mod errors;
 mod explain;
 mod json;
+mod periods;
 mod score;
 mod snapshots;
+mod trend;
 mod usage;
