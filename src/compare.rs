@@ -1199,4 +1199,98 @@ mod tests {
             "f: period 2022 is listed after the later period 2023 (f): give the results oldest first"
         );
     }
+
+    mod invariants {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A unit: score in cents, group amounts in cents, deficient indicators.
+        fn unit() -> impl Strategy<Value = (u32, u32, u32, Vec<bool>)> {
+            (
+                0u32..10_000,
+                0u32..500,
+                0u32..500,
+                proptest::collection::vec(any::<bool>(), 3),
+            )
+        }
+
+        /// One generated unit as text, for `result`.
+        struct Owned {
+            id: String,
+            score: String,
+            rank: usize,
+            groups: Vec<(String, String)>,
+            defs: Vec<&'static str>,
+        }
+
+        fn build(units: &[(u32, u32, u32, Vec<bool>)], present: &[bool]) -> PeriodResult {
+            let cents = |c: u32| format!("{}.{:02}", c / 100, c % 100);
+            let owned: Vec<Owned> = units
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| present[*i])
+                .map(|(i, (score, a, b, defs))| Owned {
+                    id: format!("U{i}"),
+                    score: cents(*score),
+                    rank: i + 1,
+                    groups: vec![("A".to_string(), cents(*a)), ("B".to_string(), cents(*b))],
+                    defs: ["A1", "A2", "B1"]
+                        .into_iter()
+                        .zip(defs)
+                        .filter(|(_, d)| **d)
+                        .map(|(id, _)| id)
+                        .collect(),
+                })
+                .collect();
+            let groups: Vec<Vec<(&str, &str)>> = owned
+                .iter()
+                .map(|u| u.groups.iter().map(|(g, a)| (g.as_str(), a.as_str())).collect())
+                .collect();
+            let spec: Vec<UnitSpec> = owned
+                .iter()
+                .zip(&groups)
+                .map(|(u, g)| (u.id.as_str(), u.score.as_str(), u.rank, "一般", &g[..], &u.defs[..]))
+                .collect();
+            result("f", IND, &spec)
+        }
+
+        proptest! {
+            #[test]
+            fn bookkeeping_adds_up(
+                old in proptest::collection::vec(unit(), 1..6),
+                new in proptest::collection::vec(unit(), 1..6),
+                in_old in proptest::collection::vec(any::<bool>(), 6),
+                in_new in proptest::collection::vec(any::<bool>(), 6),
+            ) {
+                let (a, b) = (build(&old, &in_old), build(&new, &in_new));
+                let c = compare(&a, &b);
+                prop_assert_eq!(c.units.len(), {
+                    let mut ids: Vec<&str> = a.units.iter().chain(&b.units).map(|u| u.unit.as_str()).collect();
+                    ids.sort();
+                    ids.dedup();
+                    ids.len()
+                });
+                for u in c.units.iter().filter(|u| u.presence == Presence::Present) {
+                    let o = a.unit(&u.unit).unwrap();
+                    let n = b.unit(&u.unit).unwrap();
+                    // What moved the score adds up to the change.
+                    prop_assert_eq!(u.drivers.iter().map(|d| d.effect).sum::<Decimal>(), u.delta.unwrap());
+                    // Every old problem has one fate; every new one is new or persisting.
+                    prop_assert_eq!(
+                        u.count(Fate::Resolved) + u.count(Fate::Persisting) + u.count(Fate::Dropped),
+                        o.deficiencies.len()
+                    );
+                    prop_assert_eq!(u.count(Fate::New) + u.count(Fate::Persisting), n.deficiencies.len());
+                    if let Some(r) = u.rectification_rate() {
+                        prop_assert!(r >= Decimal::ZERO && r <= Decimal::ONE);
+                    }
+                }
+                // A period against itself: nothing moves, every problem persists.
+                let same = compare(&a, &a);
+                prop_assert!(same.units.iter().all(|u| u.delta == Some(Decimal::ZERO) && u.drivers.is_empty()));
+                prop_assert_eq!(same.summary.persisting, a.units.iter().map(|u| u.deficiencies.len()).sum::<usize>());
+                prop_assert_eq!(same.summary.resolved + same.summary.new + same.summary.dropped, 0);
+            }
+        }
+    }
 }
