@@ -81,7 +81,18 @@ pub fn location(file: &str, sheet: Option<&str>, line: Option<u64>, column: Opti
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = location(&self.file, self.sheet.as_deref(), self.line, self.column);
-        write!(f, "{at}: {}", self.message)
+        write!(f, "{at}: {}", one_line(&self.message))
+    }
+}
+
+/// Messages quote cells, and a cell may hold line breaks (a quoted cell, or
+/// an unclosed quote that swallowed the rest of the file); they are shown as
+/// `\n` so each problem stays one `FILE:LINE: message` line.
+fn one_line(message: &str) -> std::borrow::Cow<'_, str> {
+    if message.contains(['\n', '\r']) {
+        message.replace("\r\n", "\\n").replace(['\n', '\r'], "\\n").into()
+    } else {
+        message.into()
     }
 }
 
@@ -187,6 +198,12 @@ mod tests {
         assert_eq!(column_letters(26), "Z");
         assert_eq!(column_letters(27), "AA");
         assert_eq!(column_letters(703), "AAA");
+    }
+
+    #[test]
+    fn a_problem_is_one_line() {
+        let d = Diagnostic::at("a.csv", 2, "\"是\r\nU01,A2,0\n1\" is not yes/no");
+        assert_eq!(d.to_string(), "a.csv:2: \"是\\nU01,A2,0\\n1\" is not yes/no");
     }
 
     #[test]

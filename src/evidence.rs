@@ -514,7 +514,10 @@ impl Loader<'_> {
             self.err(
                 file,
                 row.line,
-                format!("the row has {n} field(s) but the header has {width}"),
+                format!(
+                    "the row has {n} field{} but the header has {width}",
+                    if n == 1 { "" } else { "s" }
+                ),
             );
             false
         } else {

@@ -232,7 +232,7 @@ impl Framework {
         let text_nobom = text.strip_prefix('\u{feff}').unwrap_or(text);
         let raw: RawFile = toml::from_str(text_nobom).map_err(|e| {
             let line = e.span().map(|s| line_of(text_nobom, s.start)).unwrap_or(1);
-            let msg = e.message().trim().replace('\n', " ");
+            let msg = with_field_hint(e.message().trim()).replace('\n', " ");
             Diagnostics(vec![Diagnostic::at(name, line, msg)])
         })?;
         let sha256 = hex(&Sha256::digest(text.as_bytes()));
@@ -292,6 +292,22 @@ impl Framework {
     /// Ids of all indicators, for "did you mean".
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.indicators.iter().map(|i| i.id.as_str())
+    }
+}
+
+/// serde's "unknown field `ponts`, expected one of `id`, …" plus a
+/// did-you-mean when one of the expected fields is close.
+fn with_field_hint(msg: &str) -> String {
+    let Some(rest) = msg.strip_prefix("unknown field `") else {
+        return msg.to_string();
+    };
+    let Some((field, expected)) = rest.split_once('`') else {
+        return msg.to_string();
+    };
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match crate::diag::did_you_mean(field, candidates) {
+        Some(c) => format!("unknown field `{field}` (did you mean `{c}`?){expected}"),
+        None => msg.to_string(),
     }
 }
 
@@ -562,6 +578,8 @@ impl Validator<'_> {
 
         // Indicators.
         let mut indicators: Vec<Indicator> = Vec::new();
+        // When some points could not be read, sums would only add noise.
+        let mut points_unknown = false;
         let mut seen: HashMap<String, u64> = HashMap::new();
         for ri in &raw.indicator {
             let line = self.line(ri);
@@ -621,13 +639,18 @@ impl Validator<'_> {
                 }
             } else {
                 match &ri.points {
-                    None => self.err(&ri.id, format!("{id}: points is required")),
+                    None => {
+                        self.err(&ri.id, format!("{id}: points is required"));
+                        points_unknown = true;
+                    }
                     Some(p) => {
                         if let Some(d) = self.points(p, &format!("{id}: points")) {
                             if d <= Decimal::ZERO {
                                 self.err(p, format!("{id}: points must be > 0"));
                             }
                             points = d;
+                        } else {
+                            points_unknown = true;
                         }
                     }
                 }
@@ -697,6 +720,9 @@ impl Validator<'_> {
             sha256,
         };
         for gi in 0..fw.groups.len() {
+            if points_unknown {
+                break;
+            }
             let sum: Decimal = fw
                 .indicators
                 .iter()
@@ -717,7 +743,7 @@ impl Validator<'_> {
                 self.err(p, msg);
             }
         }
-        if base_sum != total && fw.indicators.iter().any(|i| i.kind == Kind::Base) {
+        if !points_unknown && base_sum != total && fw.indicators.iter().any(|i| i.kind == Kind::Base) {
             self.err(
                 &h.total,
                 format!(
@@ -821,7 +847,11 @@ rule = { type = "count", per = 1 }
         let src = MINI.replace("points = 4", "ponts = 4");
         let e = errors(&src);
         assert_eq!(e.len(), 1);
-        assert!(e[0].starts_with("f.toml:24: unknown field `ponts`"), "{}", e[0]);
+        assert!(
+            e[0].starts_with("f.toml:24: unknown field `ponts` (did you mean `points`?), expected one of `id`"),
+            "{}",
+            e[0]
+        );
     }
 
     #[test]

@@ -214,15 +214,33 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), String> {
         Err(utf8_err) => match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
             Some(text) => Ok((text.into_owned(), Encoding::Gb18030)),
             None => {
-                let at = utf8_err.valid_up_to();
-                let text = String::from_utf8_lossy(&bytes[..at]);
+                // Blame the byte where the encoding that reads further
+                // stops: a GBK export with one stray byte fails as UTF-8 at
+                // its first Hanzi, which is not where the damage is.
+                let at = utf8_err.valid_up_to().max(gb18030_valid_up_to(bytes));
+                // '\n' is never part of a multi-byte character in either.
+                let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
                 Err(format!(
-                    "line {}: the file is neither UTF-8 nor GBK/GB18030 (byte 0x{:02X} cannot be read); save it as CSV UTF-8",
-                    line_of(&text, at),
+                    "line {line}: the file is neither UTF-8 nor GBK/GB18030 (byte 0x{:02X} cannot be read); save it as CSV UTF-8",
                     bytes[at]
                 ))
             }
         },
+    }
+}
+
+/// Length of the longest prefix of `bytes` that is valid GB18030.
+fn gb18030_valid_up_to(bytes: &[u8]) -> usize {
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len().saturating_mul(4));
+    let mut out = String::with_capacity(capacity);
+    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
+    match result {
+        // `read` counts the malformed bytes and any consumed after them.
+        encoding_rs::DecoderResult::Malformed(bad, after) => read - bad as usize - after as usize,
+        _ => bytes.len(),
     }
 }
 
@@ -346,6 +364,21 @@ mod tests {
             e.to_string(),
             "b.csv:3: the file is neither UTF-8 nor GBK/GB18030 (byte 0xFF cannot be read); save it as CSV UTF-8"
         );
+    }
+
+    #[test]
+    fn blames_the_stray_byte_in_an_otherwise_gbk_file() {
+        // "单位\nU1,是\n" in GBK, then a byte GBK has no use for.
+        let e = read_csv_bytes("g.csv", b"\xb5\xa5\xce\xbb\nU1,\xca\xc7\nU2,\xff\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "g.csv:3: the file is neither UTF-8 nor GBK/GB18030 (byte 0xFF cannot be read); save it as CSV UTF-8"
+        );
+        // And in an otherwise UTF-8 file.
+        let mut utf8 = "单位\nU1,是\nU2,好".as_bytes().to_vec();
+        utf8.push(0xff);
+        let e = read_csv_bytes("u.csv", &utf8).unwrap_err();
+        assert!(e.to_string().starts_with("u.csv:3: "), "{e}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! is the whole program, so it can be driven in-process.
 
 pub mod cmd;
+pub mod compare;
 pub mod diag;
 pub mod evidence;
 pub mod framework;
@@ -15,7 +16,9 @@ pub mod lang;
 pub mod num;
 pub mod output;
 pub mod period;
+pub mod rectify;
 pub mod render;
+pub mod result;
 pub mod rule;
 pub mod score;
 pub mod template;
@@ -76,6 +79,12 @@ pub enum Command {
     Explain(cmd::explain::Args),
     /// Validate the framework (and evidence) and print it as a tree
     Check(cmd::check::Args),
+    /// Rectification list: every lost point as an item to fix (整改清单)
+    Deficiencies(cmd::deficiencies::Args),
+    /// Compare two periods: who moved, why, which problems came back (整改不到位)
+    Diff(cmd::diff::Args),
+    /// Scores, ranks and grades over several periods (走势)
+    Trend(cmd::trend::Args),
     /// Write the evidence collection sheet for units to fill in (佐证材料填报表)
     Template(cmd::template::Args),
 }
@@ -99,6 +108,9 @@ where
         Command::Score(a) => cmd::score::run(a, lang),
         Command::Explain(a) => cmd::explain::run(a, lang),
         Command::Check(a) => cmd::check::run(a, lang),
+        Command::Deficiencies(a) => cmd::deficiencies::run(a, lang),
+        Command::Diff(a) => cmd::diff::run(a, lang),
+        Command::Trend(a) => cmd::trend::run(a, lang),
         Command::Template(a) => cmd::template::run(a, lang),
     };
     match result {

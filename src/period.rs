@@ -1,5 +1,9 @@
-//! Assessment periods: `2023`, `2023H1`, `2023Q4`, `2023-06`.
+//! Assessment periods: `2023`, `2023H1`, `2023Q4`, `2023-06`, and the
+//! calendar dates they imply (the period's last day, rectification
+//! deadlines). Calendar arithmetic is left to `jiff`, so month lengths and
+//! leap years are never hand-coded here.
 
+use jiff::civil::Date;
 use std::fmt;
 
 /// What part of a year a period covers.
@@ -42,6 +46,27 @@ impl Period {
         Some(Period { year, span })
     }
 
+    /// The last day of the period: 31 December for a year or a second half,
+    /// 30 June for a first half, the last day of the quarter's or the month's
+    /// last month otherwise (29 February in a leap year).
+    pub fn end(&self) -> Date {
+        let month = match self.span {
+            Span::Year | Span::Half(2) => 12,
+            Span::Half(_) => 6,
+            Span::Quarter(q) => 3 * q,
+            Span::Month(m) => m,
+        };
+        Date::new(self.year as i16, month as i8, 1)
+            .expect("validated: year 1900..=9999, month 1..=12")
+            .last_of_month()
+    }
+
+    /// The rectification deadline (整改时限): `days` after the period ends;
+    /// `None` past the last date the calendar can hold (9999-12-31).
+    pub fn deadline(&self, days: u32) -> Option<Date> {
+        self.end().checked_add(jiff::Span::new().days(i64::from(days))).ok()
+    }
+
     /// For clap.
     pub fn parse_arg(s: &str) -> Result<Period, String> {
         Period::parse(s).ok_or_else(|| format!("\"{s}\" is not a period; use 2023, 2023H1, 2023Q4 or 2023-06"))
@@ -79,5 +104,46 @@ mod tests {
         ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
+    }
+
+    fn end(s: &str) -> String {
+        Period::parse(s).unwrap().end().to_string()
+    }
+
+    #[test]
+    fn period_ends() {
+        for (p, e) in [
+            ("2023", "2023-12-31"),
+            ("2023H1", "2023-06-30"),
+            ("2023H2", "2023-12-31"),
+            ("2023Q1", "2023-03-31"),
+            ("2023Q2", "2023-06-30"),
+            ("2023Q3", "2023-09-30"),
+            ("2023Q4", "2023-12-31"),
+            ("2023-01", "2023-01-31"),
+            ("2023-02", "2023-02-28"),
+            ("2024-02", "2024-02-29"),
+            ("2000-02", "2000-02-29"),
+            ("1900-02", "1900-02-28"),
+            ("2023-04", "2023-04-30"),
+            ("2023-11", "2023-11-30"),
+            ("2023-12", "2023-12-31"),
+        ] {
+            assert_eq!(end(p), e, "{p}");
+        }
+    }
+
+    #[test]
+    fn deadlines_cross_months_years_and_leap_days() {
+        let d = |p: &str, days| Period::parse(p).unwrap().deadline(days).map(|d| d.to_string());
+        assert_eq!(d("2023", 30).as_deref(), Some("2024-01-30"));
+        assert_eq!(d("2023", 0).as_deref(), Some("2023-12-31"));
+        assert_eq!(d("2024-01", 29).as_deref(), Some("2024-02-29"));
+        assert_eq!(d("2023-01", 29).as_deref(), Some("2023-03-01"));
+        assert_eq!(d("2024Q1", 30).as_deref(), Some("2024-04-30"));
+        assert_eq!(d("2023H1", 31).as_deref(), Some("2023-07-31"));
+        assert_eq!(d("2023H2", 60).as_deref(), Some("2024-02-29"));
+        assert_eq!(d("2023Q3", 366).as_deref(), Some("2024-09-30"));
+        assert_eq!(d("9999", 1), None);
     }
 }

@@ -821,6 +821,81 @@ mod tests {
     }
 
     #[test]
+    fn every_yes_and_no_spelling() {
+        for yes in ["yes", "Y", "true", "1", "是", "有", "√", "✓", " TRUE "] {
+            assert_eq!(parse_yes_no(yes), Some(true), "{yes}");
+        }
+        for no in ["no", "N", "false", "0", "否", "无", "×", "✗", " False "] {
+            assert_eq!(parse_yes_no(no), Some(false), "{no}");
+        }
+        for neither in ["", "2", "yes!", "对", "不适用"] {
+            assert_eq!(parse_yes_no(neither), None, "{neither}");
+        }
+        for na in ["N/A", "na", "不适用", " 不涉及 "] {
+            assert!(is_not_applicable(na), "{na}");
+        }
+    }
+
+    #[test]
+    fn boundaries_where_points_run_out() {
+        // deduct: exactly used up, and one occurrence short of it.
+        let r = r#"{ type = "deduct", per = 2 }"#;
+        assert_eq!(amt(r, "4", &["1"]).unwrap(), "2.00");
+        assert_eq!(amt(r, "4", &["2"]).unwrap(), "0.00");
+        // count: one short of the cap, at it, past it.
+        let r = r#"{ type = "count", per = 0.5 }"#;
+        assert_eq!(amt(r, "2", &["3"]).unwrap(), "1.50");
+        assert_eq!(amt(r, "2", &["4"]).unwrap(), "2.00");
+        assert_eq!(amt(r, "2", &["5"]).unwrap(), "2.00");
+        // target with per: 0.01 short costs per × 0.01.
+        let r = r#"{ type = "target", target = 4, per = 1 }"#;
+        assert_eq!(amt(r, "4", &["3.99"]).unwrap(), "3.99");
+        assert_eq!(amt(r, "4", &["0"]).unwrap(), "0.00");
+        // clauses: deductions adding up to exactly the points, and a clause
+        // without max capped at the points.
+        let r = r#"{ type = "clauses", clauses = [{ id = "a", per = 1 }, { id = "b", per = 0.5 }] }"#;
+        assert_eq!(amt(r, "3", &["2", "2"]).unwrap(), "0.00");
+        assert_eq!(amt(r, "3", &["2", "1"]).unwrap(), "0.50");
+        assert_eq!(amt(r, "3", &["9", "0"]).unwrap(), "0.00");
+        // direct: every value from 0 to P with two places is its own amount.
+        assert_eq!(amt(r#"{ type = "direct" }"#, "3", &["0.01"]).unwrap(), "0.01");
+        assert_eq!(amt(r#"{ type = "direct" }"#, "3", &["2.99"]).unwrap(), "2.99");
+        // tiers: below the lowest tier earns 0.
+        let r = r#"{ type = "tiers", tiers = [[1, 2], [0, 1]] }"#;
+        assert_eq!(amt(r, "2", &["0.99"]).unwrap(), "1.00");
+        assert_eq!(amt(r, "2", &["-1"]).unwrap(), "0.00");
+    }
+
+    #[test]
+    fn survey_rounds_half_up_and_weights_may_be_zero() {
+        let r = r#"{ type = "survey", survey = [["赞成", 100], ["反对", 0]] }"#;
+        // 5 × 100 / 800 = 0.625 → 0.63 (not 0.62 as to-even would give).
+        assert_eq!(amt(r, "5", &["1/7"]).unwrap(), "0.63");
+        assert_eq!(amt(r, "5", &["0/3"]).unwrap(), "0.00");
+        assert_eq!(amt(r, "5", &["3/0"]).unwrap(), "5.00");
+        // Full-width slash, as typed with a Chinese input method.
+        assert_eq!(amt(r, "5", &["1／1"]).unwrap(), "2.50");
+        let rr = rule(r, "5").unwrap();
+        assert_eq!(rr.parse_value("1/-1", d("5")), Err("negative count -1".into()));
+        assert_eq!(
+            rr.parse_value("1/0.5", d("5")),
+            Err("count 0.5 is not a whole number".into())
+        );
+    }
+
+    #[test]
+    fn levels_match_exactly_or_ignoring_ascii_case() {
+        let r = r#"{ type = "levels", levels = { "A" = 3, "B" = 1 } }"#;
+        assert_eq!(amt(r, "3", &["a"]).unwrap(), "3.00");
+        assert_eq!(amt(r, "3", &[" B "]).unwrap(), "1.00");
+        let rr = rule(r, "3").unwrap();
+        assert_eq!(
+            rr.parse_value("C", d("3")),
+            Err("\"C\" is not one of the levels A, B".into())
+        );
+    }
+
+    #[test]
     fn rule_parameters_are_checked() {
         assert_eq!(
             rule(r#"{ type = "deduct", per = 0 }"#, "3"),

@@ -521,3 +521,546 @@ fn assign_ranks(units: Vec<&mut UnitResult>, mut set: impl FnMut(&mut UnitResult
         set(u, current);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::read_csv_bytes;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// One indicator per kind and a few rule types; base points 4 + 6 + 5 +
+    /// 5 = 20 = total, B1 exempt; bonus capped at 2, penalty at 3.
+    const FW: &str = r#"
+[framework]
+id = "t"
+title = "t"
+total = 20
+bonus_cap = 2
+penalty_cap = 3
+
+[[grade]]
+name = "好"
+min = 18
+[[grade]]
+name = "中"
+min = 12
+[[grade]]
+name = "差"
+min = 0
+
+[[group]]
+id = "A"
+name = "甲"
+[[group]]
+id = "B"
+name = "乙"
+
+[[indicator]]
+id = "A1"
+group = "A"
+name = "一"
+points = 4
+rule = { type = "check" }
+
+[[indicator]]
+id = "A2"
+group = "A"
+name = "二"
+points = 6
+rule = { type = "clauses", clauses = [{ id = "a", per = 1 }, { id = "b", per = 2 }] }
+
+[[indicator]]
+id = "B1"
+group = "B"
+name = "三"
+points = 5
+rule = { type = "direct" }
+exempt = true
+
+[[indicator]]
+id = "B2"
+group = "B"
+name = "四"
+points = 5
+rule = { type = "survey", survey = [["好", 100], ["差", 0]] }
+
+[[indicator]]
+id = "J1"
+kind = "bonus"
+name = "加"
+points = 3
+rule = { type = "count", per = 1 }
+
+[[indicator]]
+id = "K1"
+kind = "penalty"
+name = "扣"
+points = 4
+rule = { type = "count", per = 2 }
+
+[[indicator]]
+id = "K2"
+kind = "penalty"
+name = "又扣"
+points = 2
+rule = { type = "check" }
+
+[[indicator]]
+id = "V1"
+kind = "veto"
+name = "否"
+"#;
+
+    fn fw() -> Framework {
+        Framework::parse(FW, "t.toml").unwrap()
+    }
+
+    fn cell(fw: &Framework, id: &str, raw: &str) -> Option<Cell> {
+        let ind = &fw.indicators[fw.indicator_index(id).unwrap()];
+        Some(Cell {
+            value: ind.parse_value(raw).unwrap(),
+            raw: raw.to_string(),
+            note: String::new(),
+            source: String::new(),
+            file: 0,
+            line: 2,
+        })
+    }
+
+    fn eval(fw: &Framework, id: &str, raws: &[&str]) -> Outcome {
+        let ind = &fw.indicators[fw.indicator_index(id).unwrap()];
+        let cells: Vec<Option<Cell>> = raws
+            .iter()
+            .map(|r| if r.is_empty() { None } else { cell(fw, id, r) })
+            .collect();
+        evaluate(ind, &cells)
+    }
+
+    /// Outcomes in framework order from `(id, amount)`; other base items
+    /// missing, other bonus/penalty/veto items clear.
+    fn outcomes(fw: &Framework, given: &[(&str, Outcome)]) -> Vec<Outcome> {
+        fw.indicators
+            .iter()
+            .map(|i| match given.iter().find(|(id, _)| *id == i.id) {
+                Some((_, o)) => o.clone(),
+                None if i.kind == Kind::Base => Outcome::Missing,
+                None => Outcome::Clear,
+            })
+            .collect()
+    }
+
+    fn amount(s: &str) -> Outcome {
+        Outcome::Amount(d(s))
+    }
+
+    #[test]
+    fn evaluate_each_kind() {
+        let fw = fw();
+        assert_eq!(eval(&fw, "A1", &["是"]), amount("4.00"));
+        assert_eq!(eval(&fw, "A1", &["否"]), amount("0.00"));
+        assert_eq!(eval(&fw, "A1", &[""]), Outcome::Missing);
+        // Clauses: 6 − 1 − 2 × 2 = 1; any clause missing is missing.
+        assert_eq!(eval(&fw, "A2", &["1", "2"]), amount("1.00"));
+        assert_eq!(eval(&fw, "A2", &["1", ""]), Outcome::Missing);
+        assert_eq!(eval(&fw, "A2", &["", "0"]), Outcome::Missing);
+        assert_eq!(eval(&fw, "A2", &["9", "9"]), amount("0.00"));
+        assert_eq!(eval(&fw, "B1", &["不适用"]), Outcome::Exempt);
+        assert_eq!(eval(&fw, "B1", &["4.99"]), amount("4.99"));
+        // Survey: no votes at all is missing, not zero.
+        assert_eq!(eval(&fw, "B2", &["0/0"]), Outcome::Missing);
+        // 5 × 100 / (100 × 8) = 0.625 → 0.63 (half up, not to even).
+        assert_eq!(eval(&fw, "B2", &["1/7"]), amount("0.63"));
+        assert_eq!(eval(&fw, "J1", &["5"]), amount("3.00"));
+        assert_eq!(eval(&fw, "V1", &["是"]), Outcome::Triggered);
+        assert_eq!(eval(&fw, "V1", &["2"]), Outcome::Triggered);
+        assert_eq!(eval(&fw, "V1", &["0"]), Outcome::Clear);
+        assert_eq!(eval(&fw, "V1", &["否"]), Outcome::Clear);
+        assert_eq!(eval(&fw, "V1", &[""]), Outcome::Clear);
+    }
+
+    #[test]
+    fn totals_add_exactly() {
+        // Eight amounts that drift in f64 add to exactly 48.
+        let mut src = String::from(
+            "[framework]\nid = \"x\"\ntitle = \"x\"\ntotal = 80\n[[grade]]\nname = \"合格\"\nmin = 48\n[[grade]]\nname = \"不合格\"\nmin = 0\n",
+        );
+        for i in 1..=8 {
+            src.push_str(&format!(
+                "[[indicator]]\nid = \"D{i}\"\nname = \"d\"\npoints = 10\nrule = {{ type = \"direct\" }}\n"
+            ));
+        }
+        let fw = Framework::parse(&src, "x.toml").unwrap();
+        let parts = ["6", "8", "5.13", "7.5", "5.5", "5", "6", "4.87"];
+        let o: Vec<Outcome> = parts.iter().map(|p| amount(p)).collect();
+        let t = totals(&fw, &o);
+        assert_eq!(t.score, d("48"));
+        assert_eq!(t.score.to_string(), "48.00");
+        assert_eq!(grade_of(&fw, &t), 0);
+        let mut o2 = o.clone();
+        o2[7] = amount("4.86");
+        let t2 = totals(&fw, &o2);
+        assert_eq!(t2.score.to_string(), "47.99");
+        assert_eq!(grade_of(&fw, &t2), 1);
+    }
+
+    #[test]
+    fn totals_rescale_cap_and_floor() {
+        let fw = fw();
+        // Everything earned, nothing else: 20 of 20.
+        let full = [
+            ("A1", amount("4")),
+            ("A2", amount("6")),
+            ("B1", amount("5")),
+            ("B2", amount("5")),
+        ];
+        let t = totals(&fw, &outcomes(&fw, &full));
+        assert_eq!(
+            (t.base_sum, t.applicable, t.base, t.score),
+            (d("20"), d("20"), d("20.00"), d("20.00"))
+        );
+        assert!(!t.rescaled(&fw));
+
+        // B1 exempt: 15 of 15 applicable × 20 / 15 = 20.00.
+        let mut o = outcomes(&fw, &full);
+        o[2] = Outcome::Exempt;
+        let t = totals(&fw, &o);
+        assert_eq!((t.base_sum, t.applicable, t.base), (d("15"), d("15"), d("20.00")));
+        assert!(t.rescaled(&fw));
+
+        // B1 exempt, A1 failed: 11 × 20 / 15 = 14.666… → 14.67.
+        o[0] = amount("0");
+        assert_eq!(totals(&fw, &o).base.to_string(), "14.67");
+
+        // Missing counts as applicable, scoring 0.
+        let t = totals(&fw, &outcomes(&fw, &[("A1", amount("4"))]));
+        assert_eq!((t.applicable, t.base), (d("20"), d("4.00")));
+
+        // Caps: bonus 3 → 2; penalty 4 + 2 = 6 → 3.
+        let mut o = outcomes(&fw, &full);
+        o[4] = amount("3");
+        o[5] = amount("4");
+        o[6] = amount("2");
+        let t = totals(&fw, &o);
+        assert_eq!(
+            (t.bonus_sum, t.bonus, t.penalty_sum, t.penalty, t.score),
+            (d("3"), d("2.00"), d("6"), d("3.00"), d("19.00"))
+        );
+
+        // Floored at 0: base 1, penalty 3.
+        let mut o = outcomes(&fw, &[("A2", amount("1"))]);
+        o[5] = amount("4");
+        let t = totals(&fw, &o);
+        assert_eq!(t.score, Decimal::ZERO);
+        assert_eq!(t.score.to_string(), "0.00");
+
+        // Every base item exempt: nothing applicable, base 0.
+        let all_exempt: Vec<Outcome> = fw
+            .indicators
+            .iter()
+            .map(|i| {
+                if i.kind == Kind::Base {
+                    Outcome::Exempt
+                } else {
+                    Outcome::Clear
+                }
+            })
+            .collect();
+        let t = totals(&fw, &all_exempt);
+        assert_eq!((t.applicable, t.base), (Decimal::ZERO, d("0.00")));
+    }
+
+    /// Rescaling rounds once, half up: 1.01 × 100 / 8 = 12.625 → 12.63.
+    #[test]
+    fn rescaling_rounds_half_up() {
+        let src = "[framework]\nid = \"x\"\ntitle = \"x\"\ntotal = 100\n[[grade]]\nname = \"g\"\nmin = 0\n\
+                   [[indicator]]\nid = \"A1\"\nname = \"a\"\npoints = 92\nrule = { type = \"direct\" }\nexempt = true\n\
+                   [[indicator]]\nid = \"A2\"\nname = \"b\"\npoints = 8\nrule = { type = \"direct\" }\n";
+        let fw = Framework::parse(src, "x.toml").unwrap();
+        let t = totals(&fw, &[Outcome::Exempt, amount("1.01")]);
+        assert_eq!(t.base.to_string(), "12.63");
+        let t = totals(&fw, &[Outcome::Exempt, amount("1.03")]);
+        assert_eq!(t.base.to_string(), "12.88"); // 12.875
+    }
+
+    #[test]
+    fn veto_sets_the_lowest_grade() {
+        let fw = fw();
+        let full = [
+            ("A1", amount("4")),
+            ("A2", amount("6")),
+            ("B1", amount("5")),
+            ("B2", amount("5")),
+        ];
+        let mut o = outcomes(&fw, &full);
+        o[7] = Outcome::Triggered;
+        let t = totals(&fw, &o);
+        assert_eq!(t.veto, vec![7]);
+        assert_eq!(t.score, d("20.00"));
+        assert_eq!(grade_of(&fw, &t), 2);
+        // Exactly at a grade's minimum, and 0.01 below.
+        let mut o = outcomes(
+            &fw,
+            &[
+                ("A1", amount("4")),
+                ("A2", amount("6")),
+                ("B1", amount("3")),
+                ("B2", amount("5")),
+            ],
+        );
+        assert_eq!(grade_of(&fw, &totals(&fw, &o)), 0);
+        o[2] = amount("2.99");
+        assert_eq!(grade_of(&fw, &totals(&fw, &o)), 1);
+    }
+
+    #[test]
+    fn statuses() {
+        let fw = fw();
+        let s = |id: &str, o: Outcome| status(&fw.indicators[fw.indicator_index(id).unwrap()], &o);
+        assert_eq!(s("A1", amount("4")), Status::Met);
+        assert_eq!(s("A2", amount("0.5")), Status::Partial);
+        assert_eq!(s("A2", amount("0")), Status::Failed);
+        assert_eq!(s("A2", Outcome::Missing), Status::Missing);
+        assert_eq!(s("B1", Outcome::Exempt), Status::Exempt);
+        assert_eq!(s("J1", amount("1")), Status::Triggered);
+        assert_eq!(s("J1", amount("0")), Status::Clear);
+        assert_eq!(s("J1", Outcome::Missing), Status::Clear);
+        assert_eq!(s("K1", amount("2")), Status::Triggered);
+        assert_eq!(s("V1", Outcome::Triggered), Status::Triggered);
+        assert_eq!(s("V1", Outcome::Clear), Status::Clear);
+    }
+
+    #[test]
+    fn deficiencies_and_what_was_lost() {
+        let fw = fw();
+        let mut o = outcomes(
+            &fw,
+            &[
+                ("A1", amount("0")),
+                ("A2", amount("4.5")),
+                ("B1", Outcome::Exempt),
+                ("J1", amount("1")),
+            ],
+        );
+        o[5] = amount("4"); // K1: 4 before the penalty cap of 3
+        o[6] = amount("0"); // K2 clear
+        o[7] = Outcome::Triggered;
+        let got: Vec<(String, Option<String>, Reason)> = deficiencies(&fw, &o)
+            .into_iter()
+            .map(|d| {
+                (
+                    fw.indicators[d.index].id.clone(),
+                    d.lost.map(|l| l.to_string()),
+                    d.reason,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("A1".into(), Some("4.00".into()), Reason::Shortfall),
+                ("A2".into(), Some("1.50".into()), Reason::Shortfall),
+                ("B2".into(), Some("5.00".into()), Reason::Missing),
+                ("K1".into(), Some("4.00".into()), Reason::Penalty),
+                ("V1".into(), None, Reason::Veto),
+            ]
+        );
+        assert_eq!(totals(&fw, &o).penalty.to_string(), "3.00");
+    }
+
+    fn result(unit: &str, score: &str, vetoed: bool, category: &str) -> UnitResult {
+        UnitResult {
+            unit: unit.into(),
+            name: String::new(),
+            category: category.into(),
+            rank: 0,
+            category_rank: None,
+            totals: Totals {
+                base_sum: d(score),
+                applicable: d("100"),
+                base: d(score),
+                bonus_sum: Decimal::ZERO,
+                bonus: Decimal::ZERO,
+                penalty_sum: Decimal::ZERO,
+                penalty: Decimal::ZERO,
+                score: d(score),
+                veto: if vetoed { vec![9] } else { Vec::new() },
+            },
+            grade: 0,
+            groups: Vec::new(),
+            indicators: Vec::new(),
+            deficiencies: Vec::new(),
+        }
+    }
+
+    fn ranked(units: &mut [UnitResult]) -> Vec<(String, usize, Option<usize>)> {
+        units
+            .iter()
+            .map(|u| (u.unit.clone(), u.rank, u.category_rank))
+            .collect()
+    }
+
+    #[test]
+    fn ranking_ties_and_vetoes() {
+        let mut units = vec![
+            result("U04", "80", false, ""),
+            result("U03", "90", false, ""),
+            result("U09", "99", true, ""),
+            result("U01", "95", false, ""),
+            result("U02", "90", false, ""),
+            result("U08", "60", true, ""),
+            result("U07", "60", true, ""),
+            result("U05", "90.00", false, ""),
+        ];
+        rank(&mut units, false);
+        let s = |u: &str, r: usize| (u.to_string(), r, None);
+        assert_eq!(
+            ranked(&mut units),
+            vec![
+                s("U01", 1),
+                s("U02", 2),
+                s("U03", 2),
+                s("U05", 2), // 90.00 ties with 90
+                s("U04", 5),
+                s("U09", 6),
+                s("U07", 7),
+                s("U08", 7),
+            ]
+        );
+    }
+
+    #[test]
+    fn category_ranks_are_computed_the_same_way() {
+        let mut units = vec![
+            result("T1", "90", false, "乡镇"),
+            result("D1", "95", false, "部门"),
+            result("T2", "99", true, "乡镇"),
+            result("T3", "90", false, "乡镇"),
+            result("D2", "80", false, "部门"),
+            result("T4", "85", false, "乡镇"),
+        ];
+        rank(&mut units, true);
+        let s = |u: &str, r: usize, c: usize| (u.to_string(), r, Some(c));
+        assert_eq!(
+            ranked(&mut units),
+            vec![
+                s("D1", 1, 1),
+                s("T1", 2, 1),
+                s("T3", 2, 1),
+                s("T4", 4, 3),
+                s("D2", 5, 2),
+                s("T2", 6, 4)
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever the scores and vetoes: units not vetoed come first, each
+        /// part by score descending then id; a unit's rank is one more than
+        /// the number of units ahead of it that it does not tie with.
+        #[test]
+        fn ranks_are_competition_ranks(scores in proptest::collection::vec((0u8..6, proptest::bool::ANY), 0..12)) {
+            let mut units: Vec<UnitResult> = scores
+                .iter()
+                .enumerate()
+                .map(|(i, (s, v))| result(&format!("U{i:02}"), &s.to_string(), *v, ""))
+                .collect();
+            rank(&mut units, false);
+            let key = |u: &UnitResult| (!u.totals.veto.is_empty(), std::cmp::Reverse(u.totals.score), u.unit.clone());
+            for w in units.windows(2) {
+                proptest::prop_assert!(key(&w[0]) < key(&w[1]));
+            }
+            for (i, u) in units.iter().enumerate() {
+                let tied = |x: &UnitResult| x.totals.veto.is_empty() == u.totals.veto.is_empty() && x.totals.score == u.totals.score;
+                let ahead = units[..i].iter().filter(|x| !tied(x)).count();
+                proptest::prop_assert_eq!(u.rank, ahead + 1);
+            }
+        }
+    }
+
+    fn assess_csv(fw: &Framework, csv: &str, units: Option<&str>) -> Result<Assessment, Vec<String>> {
+        let sheet = read_csv_bytes("e.csv", csv.as_bytes()).unwrap();
+        let units = units.map(|u| Units::from_sheet(read_csv_bytes("u.csv", u.as_bytes()).unwrap()).unwrap());
+        let ev = crate::evidence::from_sheets(vec![sheet], fw, units.as_ref()).unwrap();
+        assess(fw, units.as_ref(), &ev, Some("2023".into())).map_err(|e| e.0.iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn assess_end_to_end() {
+        let fw = fw();
+        let a = assess_csv(
+            &fw,
+            "unit,A1,A2/a,A2/b,B1,B2,J1,K1,V1\nU1,是,0,0,不适用,3/1,,1,\nU2,否,1,0,5,4/0,5,,\n",
+            Some("unit,category\nU2,乙\nU1,甲\nU3,甲\n"),
+        )
+        .unwrap();
+        let rows: Vec<(String, usize, String, String, Option<usize>)> = a
+            .units
+            .iter()
+            .map(|u| {
+                (
+                    u.unit.clone(),
+                    u.rank,
+                    u.totals.score.to_string(),
+                    fw.grades[u.grade].name.clone(),
+                    u.category_rank,
+                )
+            })
+            .collect();
+        // U1: 4 + 6 + 3.75 = 13.75 of 15 × 20/15 = 18.33, penalty 2 → 16.33.
+        // U2: 0 + 5 + 5 + 5 = 15, bonus 3 capped at 2 → 17.00.
+        assert_eq!(
+            rows,
+            vec![
+                ("U2".into(), 1, "17.00".into(), "中".into(), Some(1)),
+                ("U1".into(), 2, "16.33".into(), "中".into(), Some(1)),
+                ("U3".into(), 3, "0.00".into(), "差".into(), Some(2)),
+            ]
+        );
+        let u1 = &a.units[1];
+        assert_eq!(
+            u1.groups.iter().map(|g| g.to_string()).collect::<Vec<_>>(),
+            ["10.00", "3.75"]
+        );
+        assert_eq!(u1.indicators[1].value.as_deref(), Some("a=0;b=0"));
+        assert_eq!(u1.indicators[0].origin, Some((0, 2)));
+        assert_eq!(
+            a.inputs.iter().map(|i| i.path.as_str()).collect::<Vec<_>>(),
+            ["e.csv", "u.csv"]
+        );
+    }
+
+    #[test]
+    fn assess_reports_what_cannot_be_scored() {
+        // 不适用 on some clauses of an item only.
+        let src = FW.replace("rule = { type = \"clauses\", clauses = [{ id = \"a\", per = 1 }, { id = \"b\", per = 2 }] }", "rule = { type = \"clauses\", clauses = [{ id = \"a\", per = 1 }, { id = \"b\", per = 2 }] }\nexempt = true");
+        let fw2 = Framework::parse(&src, "t.toml").unwrap();
+        assert_eq!(
+            assess_csv(&fw2, "unit,A1,A2/a,A2/b\nU1,是,不适用,0\nU2,是,不适用,不适用\n", None).unwrap_err(),
+            ["e.csv:2: unit U1, indicator A2: 不适用 must be given for the whole item, not for some clauses"]
+        );
+        // Missing evidence under missing = "error": every (unit, indicator).
+        let strict = Framework::parse(
+            &FW.replace("penalty_cap = 3", "penalty_cap = 3\nmissing = \"error\""),
+            "t.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            assess_csv(
+                &strict,
+                "unit,A1,A2/a,A2/b,B1,B2\nU1,是,0,,5,1/0\n",
+                Some("unit\nU1\nU2\n")
+            )
+            .unwrap_err(),
+            [
+                "u.csv:2: unit U1, indicator A2: no evidence (the framework sets missing = \"error\")",
+                "u.csv:3: unit U2, indicator A1: no evidence (the framework sets missing = \"error\")",
+                "u.csv:3: unit U2, indicator A2: no evidence (the framework sets missing = \"error\")",
+                "u.csv:3: unit U2, indicator B1: no evidence (the framework sets missing = \"error\")",
+                "u.csv:3: unit U2, indicator B2: no evidence (the framework sets missing = \"error\")",
+            ]
+        );
+    }
+}

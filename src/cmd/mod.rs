@@ -2,9 +2,12 @@
 //! renderers; no scoring logic lives here.
 
 pub mod check;
+pub mod deficiencies;
+pub mod diff;
 pub mod explain;
 pub mod score;
 pub mod template;
+pub mod trend;
 
 use crate::Error;
 use crate::diag::Diagnostics;

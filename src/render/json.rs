@@ -212,7 +212,7 @@ pub fn result_doc<'a>(fw: &'a Framework, a: &'a Assessment) -> ResultDoc<'a> {
                     kind: i.kind.as_str(),
                     points: points(i.points),
                     rule: match &i.rule {
-                        Some(r) => format!("{}: {}", r.type_name(), r.describe(i.points, Lang::En)),
+                        Some(r) => format!("{}: {}", r.type_name(), i.describe_rule(Lang::En)),
                         None if i.kind == Kind::Veto => "veto".to_string(),
                         None => String::new(),
                     },

@@ -5,7 +5,9 @@
 //! content comes out consistently in every format.
 
 pub mod colour;
+pub mod compare;
 pub mod json;
+pub mod rectify;
 pub mod report;
 pub mod template;
 pub mod xlsx;
@@ -110,6 +112,19 @@ impl Table {
     /// Aligned for a terminal: widths by display width, so Hanzi (two
     /// columns each) line up.
     pub fn to_terminal(&self) -> String {
+        self.terminal(&[])
+    }
+
+    /// Like [`Table::to_terminal`], but each column given as
+    /// `(index, width)` wraps its text at that display width, for long
+    /// texts (a remedy, a scoring standard) that would make the table too
+    /// wide to read. The width does not depend on the terminal, so output
+    /// is the same everywhere.
+    pub fn to_terminal_wrapped(&self, widths: &[(usize, u16)]) -> String {
+        self.terminal(widths)
+    }
+
+    fn terminal(&self, widths: &[(usize, u16)]) -> String {
         let mut t = comfy_table::Table::new();
         t.load_style(STYLE);
         if FIT_TERMINAL.load(Ordering::Relaxed) {
@@ -125,6 +140,13 @@ impl Table {
         for (i, numeric) in self.numeric.iter().enumerate() {
             if *numeric && let Some(col) = t.column_mut(i) {
                 col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        for &(i, w) in widths {
+            if let Some(col) = t.column_mut(i) {
+                col.set_constraint(comfy_table::ColumnConstraint::UpperBoundary(comfy_table::Width::Fixed(
+                    w,
+                )));
             }
         }
         let mut s = t.to_string();
@@ -188,6 +210,21 @@ mod tests {
         assert!(widths.windows(2).all(|w| w[0] == w[1]), "{s}");
         assert!(s.contains("| 城关镇党委 | 95.92 |"), "{s}");
         assert!(s.contains("| D01        |  8.00 |"), "{s}");
+    }
+
+    #[test]
+    fn wrapped_columns_stay_aligned() {
+        let mut t = Table::new(&[("序号", true), ("整改措施", false)]);
+        t.push(vec![
+            "1".into(),
+            "建立季度分析研判制度，每季度末召开研判会，形成书面研判报告".into(),
+        ]);
+        t.push(vec!["2".into(), "short text that wraps at spaces".into()]);
+        let s = t.to_terminal_wrapped(&[(1, 13)]);
+        let widths: Vec<usize> = s.lines().map(unicode_width::UnicodeWidthStr::width).collect();
+        assert!(widths.windows(2).all(|w| w[0] == w[1]), "{s}");
+        assert!(s.lines().count() > 6, "{s}");
+        assert!(s.contains("|    1 | 建立季度分  |"), "{s}");
     }
 
     #[test]

@@ -261,6 +261,10 @@ pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang
             format!("veto: {} {} ({detail}) → grade set to {lowest}", ind.id, ind.name)
         });
     }
+    // The way to the next grade (晋档路径), as the rectification list shows it.
+    if let Some(ng) = crate::rectify::next_grade_of(fw, u) {
+        lines.push(super::rectify::advice(fw, &ng, lang));
+    }
     lines
 }
 
@@ -273,7 +277,12 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang, forma
             format!("（{}）", u.category)
         };
         let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
-        format!("{} {}{cat} · {}{period}", u.unit, u.name, fw.title)
+        let name = if u.name.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", u.name)
+        };
+        format!("{}{name}{cat} · {}{period}", u.unit, fw.title)
     };
     let table = ledger_table(fw, a, u, lang);
     let recon = reconciliation(fw, a, u, lang);
@@ -372,12 +381,10 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
             continue;
         }
         let cap = match cap {
-            Some(c) => format!(
-                "（{} {}{}）",
-                lang.pick("合计封顶", "capped at"),
-                fmt_points(c),
-                lang.pick("分", "")
-            ),
+            Some(c) => match lang {
+                Lang::Zh => format!("（合计封顶 {}分）", fmt_points(c)),
+                Lang::En => format!(" (capped at {})", fmt_points(c)),
+            },
             None if kind != Kind::Veto => lang.pick("（不封顶）", " (no cap)").to_string(),
             None => String::new(),
         };

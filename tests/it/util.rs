@@ -9,7 +9,9 @@ pub struct Workdir {
     dir: tempfile::TempDir,
 }
 
-/// What a run printed and returned.
+/// What a run printed and returned. The scratch directory's path is
+/// written as `$WD` in both streams, so expected messages read the same on
+/// every machine.
 #[derive(Debug)]
 pub struct Output {
     pub code: i32,
@@ -21,16 +23,25 @@ impl Output {
     #[track_caller]
     pub fn assert_ok(&self) -> &Self {
         assert_eq!(self.code, 0, "stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+        assert_eq!(self.stderr, "", "nothing on stderr after success");
         self
     }
 
     /// Exit code 1 and exactly these stderr lines.
     #[track_caller]
     pub fn assert_input_errors(&self, lines: &[&str]) {
-        assert_eq!(self.code, 1, "stderr:\n{}", self.stderr);
+        assert_eq!(self.code, 1, "stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
         let got: Vec<&str> = self.stderr.lines().collect();
         assert_eq!(got, lines);
         assert_eq!(self.stdout, "", "nothing on stdout after an input error");
+    }
+
+    /// Exit code 2, nothing on stdout, and this first stderr line.
+    #[track_caller]
+    pub fn assert_usage_error(&self, first_line: &str) {
+        assert_eq!(self.code, 2, "stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+        assert_eq!(self.stderr.lines().next(), Some(first_line), "stderr:\n{}", self.stderr);
+        assert_eq!(self.stdout, "", "nothing on stdout after a usage error");
     }
 }
 
@@ -74,6 +85,30 @@ impl Workdir {
         (out.status.code().unwrap_or(-1), out.stdout)
     }
 
+    /// The bytes of a file in the directory.
+    pub fn read_bytes(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.path(name)).unwrap_or_else(|e| panic!("read {name}: {e}"))
+    }
+
+    /// A file in the directory as text, its path written as `$WD` (as in
+    /// [`Output`]).
+    pub fn read(&self, name: &str) -> String {
+        let dir = self.dir.path().display().to_string();
+        String::from_utf8(self.read_bytes(name))
+            .expect("UTF-8")
+            .replace(&dir, "$WD")
+    }
+
+    /// Names of the files in the directory, sorted.
+    pub fn files(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
     /// Run `kaohe` with the repository root as working directory and
     /// `$WD` in arguments replaced by this directory.
     pub fn run(&self, args: &[&str]) -> Output {
@@ -88,11 +123,29 @@ impl Workdir {
             .env_remove("LC_MESSAGES")
             .output()
             .expect("run kaohe");
+        let text = |b: Vec<u8>| String::from_utf8(b).expect("output is UTF-8").replace(&dir, "$WD");
         Output {
             code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+            stdout: text(out.stdout),
+            stderr: text(out.stderr),
         }
+    }
+
+    /// Run, expect success, return stdout.
+    #[track_caller]
+    pub fn stdout(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        out.assert_ok();
+        out.stdout
+    }
+
+    /// Run `score --format json`, expect success and parse the result.
+    #[track_caller]
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["score", "--format", "json"];
+        all.extend_from_slice(args);
+        let text = self.stdout(&all);
+        serde_json::from_str(&text).expect("valid JSON")
     }
 }
 

@@ -135,7 +135,7 @@ fn problems_name_the_cell() {
         )],
     );
     let out = wd.run(&["score", "-u", "examples/units.csv", ev.to_str().unwrap()]);
-    let p = ev.display();
+    let p = "$WD/e.xlsx";
     out.assert_input_errors(&[
         &format!("error: {p}!佐证!D3: column \"value\": unit T01, indicator A3: \"也许\" is not yes/no (是/否)"),
         &format!("error: {p}!佐证!C4: column \"indicator\": unit T01: unknown indicator \"A12\" (did you mean \"A1\"?)"),
@@ -162,9 +162,9 @@ fn sheet_chooses_the_worksheet() {
     assert!(ranking(&wd, &[e]).contains("\r\n1,T01,,2.00,"), "the first sheet");
     assert!(ranking(&wd, &["--sheet", "2023", e]).contains("\r\n1,T01,,4.00,"));
     let out = wd.run(&["score", "--sheet", "2023年", e]);
-    out.assert_input_errors(&[&format!(
-        "error: {e}: there is no worksheet \"2023年\" (did you mean \"2023\"?); the workbook has \"2022\", \"2023\""
-    )]);
+    out.assert_input_errors(&[
+        "error: $WD/e.xlsx: there is no worksheet \"2023年\" (did you mean \"2023\"?); the workbook has \"2022\", \"2023\"",
+    ]);
 }
 
 #[test]
@@ -172,10 +172,9 @@ fn a_damaged_workbook_is_an_error_not_garbage() {
     let wd = Workdir::new();
     let ev = wd.create("e.xlsx", "unit,indicator,value\n");
     let out = wd.run(&["score", ev.to_str().unwrap()]);
-    out.assert_input_errors(&[&format!(
-        "error: {}: the file is not a valid .xlsx workbook (it may be damaged or still downloading)",
-        ev.display()
-    )]);
+    out.assert_input_errors(&[
+        "error: $WD/e.xlsx: the file is not a valid .xlsx workbook (it may be damaged or still downloading)",
+    ]);
 }
 
 #[test]
@@ -187,7 +186,7 @@ fn encoding_can_be_forced() {
     assert!(ranking(&wd, &["--encoding", "gbk", g]).contains("\r\n1,T01,,2.00,"));
     assert!(ranking(&wd, &["--encoding", "gb18030", g]).contains("\r\n1,T01,,2.00,"));
     let out = wd.run(&["score", "--encoding", "utf-8", g]);
-    out.assert_input_errors(&[&format!(
-        "error: {g}:2: the file is not UTF-8 (byte 0xCA cannot be read), but --encoding utf-8 was given"
-    )]);
+    out.assert_input_errors(&[
+        "error: $WD/g.csv:2: the file is not UTF-8 (byte 0xCA cannot be read), but --encoding utf-8 was given",
+    ]);
 }

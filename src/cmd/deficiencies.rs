@@ -1,0 +1,122 @@
+//! `kaohe deficiencies`: the rectification list (整改清单), or with
+//! `--summary` where the whole jurisdiction loses its points.
+
+use super::{InputArgs, OutputArgs};
+use crate::Error;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::Lang;
+use crate::rectify::{By, Order, Selection};
+use crate::score::Reason;
+use rust_decimal::Decimal;
+use std::path::PathBuf;
+
+/// List every lost point as an item to rectify, worst units first, with the
+/// way to the next grade (整改清单).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Only this unit (repeatable)
+    #[arg(long, value_name = "ID")]
+    pub unit: Vec<String>,
+    /// Only units of this category (repeatable)
+    #[arg(long, value_name = "C")]
+    pub category: Vec<String>,
+    /// Only items lost for this reason (repeatable)
+    #[arg(long, value_enum, value_name = "REASON")]
+    pub reason: Vec<ReasonArg>,
+    /// Only items losing at least X points (vetoes are always listed)
+    #[arg(long = "min-lost", value_name = "X", value_parser = parse_points)]
+    pub min_lost: Option<Decimal>,
+    /// Order of the units: rank (worst first) or unit id
+    #[arg(long, value_enum, default_value_t = Order::Rank)]
+    pub order: Order,
+    /// Sections per unit, or per responsible owner (责任人/责任部门)
+    #[arg(long, value_enum, default_value_t = By::Unit)]
+    pub by: By,
+    /// Summarise instead: indicators most often lost, counts by reason and owner
+    #[arg(long, conflicts_with = "by")]
+    pub summary: bool,
+    /// Evidence files (CSV, long or wide; UTF-8 or GBK), read as one
+    #[arg(value_name = "EVIDENCE", required = true)]
+    pub evidence: Vec<PathBuf>,
+}
+
+/// Why a point was lost (`--reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReasonArg {
+    /// 扣分: evidence given, points short
+    Shortfall,
+    /// 未提供佐证材料: no evidence
+    Missing,
+    /// 扣分项: a penalty
+    Penalty,
+    /// 一票否决: a veto
+    Veto,
+}
+
+impl From<ReasonArg> for Reason {
+    fn from(r: ReasonArg) -> Reason {
+        match r {
+            ReasonArg::Shortfall => Reason::Shortfall,
+            ReasonArg::Missing => Reason::Missing,
+            ReasonArg::Penalty => Reason::Penalty,
+            ReasonArg::Veto => Reason::Veto,
+        }
+    }
+}
+
+fn parse_points(s: &str) -> Result<Decimal, String> {
+    match crate::num::parse_number(s) {
+        Ok(d) if d >= Decimal::ZERO => Ok(d),
+        _ => Err(format!("\"{s}\" is not a number of points ≥ 0")),
+    }
+}
+
+pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
+    let (format, dest) = args
+        .output
+        .resolve_text(&args.input.paths(&args.evidence), "deficiencies")?;
+    let (loaded, assessment) = args.input.assess(&args.evidence)?;
+    let fw = &loaded.framework;
+    let sel = Selection {
+        units: args.unit,
+        categories: args.category,
+        reasons: args.reason.into_iter().map(Reason::from).collect(),
+        min_lost: args.min_lost,
+    };
+    let list =
+        crate::rectify::build(fw, &assessment, args.input.period, &sel, args.order, args.by).map_err(|errs| {
+            // Name the file the units came from, as `explain` does.
+            let where_ = match &loaded.units {
+                Some(u) => u.path.clone(),
+                None => assessment
+                    .inputs
+                    .iter()
+                    .map(|f| f.path.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            Error::Input(Diagnostics(
+                errs.into_iter().map(|e| Diagnostic::file(where_.clone(), e)).collect(),
+            ))
+        })?;
+    let text = if args.summary {
+        let s = crate::rectify::summary(fw, &list);
+        crate::render::rectify::summary(fw, &assessment, &s, lang, format)
+    } else {
+        crate::render::rectify::list(fw, &assessment, &list, args.by, lang, format)
+    };
+    crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn arguments_are_well_formed() {
+        use clap::CommandFactory;
+        crate::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,183 @@
+//! `kaohe diff OLD NEW`: compare two periods.
+
+use super::{InputArgs, OutputArgs};
+use crate::Error;
+use crate::compare::SortKey;
+use crate::diag::Diagnostics;
+use crate::lang::Lang;
+use crate::period::Period;
+use crate::result::PeriodResult;
+use std::path::{Path, PathBuf};
+
+/// Compare two periods: scores, ranks, grades, problems fixed and found
+/// again (整改不到位), framework revisions.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Each side is a saved result (a .json file written by `kaohe score --format json`) \
+or one evidence file, scored here against --old-framework/--new-framework (default: -f, \
+else the embedded framework) and --old-units/--new-units (default: -u). \
+Units, groups and indicators are matched by id.")]
+pub struct Args {
+    /// The earlier period: a result (.json) or an evidence file
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The later period: a result (.json) or an evidence file
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Framework for scoring evidence on either side (default: the embedded framework)
+    #[arg(short = 'f', long = "framework", value_name = "FILE")]
+    pub framework: Option<PathBuf>,
+    /// Units file for scoring evidence on either side
+    #[arg(short = 'u', long = "units", value_name = "FILE")]
+    pub units: Option<PathBuf>,
+    /// Framework for OLD when it is evidence (default: -f)
+    #[arg(long, value_name = "FILE")]
+    pub old_framework: Option<PathBuf>,
+    /// Framework for NEW when it is evidence (default: -f)
+    #[arg(long, value_name = "FILE")]
+    pub new_framework: Option<PathBuf>,
+    /// Units file for OLD when it is evidence (default: -u)
+    #[arg(long, value_name = "FILE")]
+    pub old_units: Option<PathBuf>,
+    /// Units file for NEW when it is evidence (default: -u)
+    #[arg(long, value_name = "FILE")]
+    pub new_units: Option<PathBuf>,
+    /// Period label for OLD (default: the result's own period)
+    #[arg(long, value_name = "P", value_parser = Period::parse_arg)]
+    pub old_period: Option<Period>,
+    /// Period label for NEW (default: the result's own period)
+    #[arg(long, value_name = "P", value_parser = Period::parse_arg)]
+    pub new_period: Option<Period>,
+    /// Order of the units
+    #[arg(long, value_enum, default_value_t = Sort::Rank)]
+    pub sort: Sort,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Orders for `--sort`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sort {
+    /// Biggest rise first
+    Delta,
+    /// New rank (units no longer assessed last)
+    Rank,
+    /// Unit id
+    Unit,
+}
+
+/// Is this path a saved result rather than evidence?
+pub fn is_result(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// One side: how to read it.
+pub struct SideArgs<'a> {
+    pub path: &'a Path,
+    pub framework: Option<&'a PathBuf>,
+    pub units: Option<&'a PathBuf>,
+    pub period: Option<Period>,
+}
+
+impl SideArgs<'_> {
+    /// A saved result, or the evidence scored now and read as one.
+    pub fn load(&self) -> Result<PeriodResult, Error> {
+        let mut r = if is_result(self.path) {
+            PeriodResult::load(self.path).map_err(Error::Input)?
+        } else {
+            let input = InputArgs {
+                framework: self.framework.cloned(),
+                units: self.units.cloned(),
+                period: self.period,
+                sheet: None,
+                encoding: None,
+            };
+            let (loaded, a) = input.assess(&[self.path.to_path_buf()])?;
+            PeriodResult::from_assessment(&loaded.framework, &a, &self.path.display().to_string())
+        };
+        if let Some(p) = self.period {
+            r.period = Some(p.to_string());
+        }
+        Ok(r)
+    }
+}
+
+/// Load several sides, reporting the input problems of all of them together.
+pub fn load_all(sides: &[SideArgs]) -> Result<Vec<PeriodResult>, Error> {
+    let mut errs = Diagnostics::new();
+    let mut out = Vec::new();
+    for s in sides {
+        match s.load() {
+            Ok(r) => out.push(r),
+            Err(Error::Input(d)) => {
+                // The same file on two sides: say each problem once.
+                for x in d.0 {
+                    if !errs.0.contains(&x) {
+                        errs.push(x);
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    errs.into_result(out).map_err(Error::Input)
+}
+
+pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
+    for (flag, value, side, name) in [
+        ("--old-framework", &args.old_framework, &args.old, "OLD"),
+        ("--old-units", &args.old_units, &args.old, "OLD"),
+        ("--new-framework", &args.new_framework, &args.new, "NEW"),
+        ("--new-units", &args.new_units, &args.new, "NEW"),
+    ] {
+        if value.is_some() && is_result(side) {
+            return Err(Error::Usage(format!(
+                "{flag} applies only when {name} is evidence; {} is a saved result, scored already",
+                side.display()
+            )));
+        }
+    }
+    let mut inputs = vec![args.old.clone(), args.new.clone()];
+    inputs.extend(
+        [
+            &args.framework,
+            &args.units,
+            &args.old_framework,
+            &args.new_framework,
+            &args.old_units,
+            &args.new_units,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned(),
+    );
+    let (format, dest) = args.output.resolve_text(&inputs, "diff")?;
+    let sides = [
+        SideArgs {
+            path: &args.old,
+            framework: args.old_framework.as_ref().or(args.framework.as_ref()),
+            units: args.old_units.as_ref().or(args.units.as_ref()),
+            period: args.old_period,
+        },
+        SideArgs {
+            path: &args.new,
+            framework: args.new_framework.as_ref().or(args.framework.as_ref()),
+            units: args.new_units.as_ref().or(args.units.as_ref()),
+            period: args.new_period,
+        },
+    ];
+    let [old, new]: [PeriodResult; 2] = load_all(&sides)?.try_into().expect("two sides");
+    let mut c = crate::compare::compare(&old, &new);
+    crate::compare::sort(
+        &mut c.units,
+        match args.sort {
+            Sort::Delta => SortKey::Delta,
+            Sort::Rank => SortKey::Rank,
+            Sort::Unit => SortKey::Unit,
+        },
+    );
+    let text = crate::render::compare::diff(&c, lang, format);
+    crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
+}

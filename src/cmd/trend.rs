@@ -1,0 +1,41 @@
+//! `kaohe trend RESULT...`: several periods side by side.
+
+use super::OutputArgs;
+use super::diff::{SideArgs, load_all};
+use crate::Error;
+use crate::lang::Lang;
+use std::path::PathBuf;
+
+/// Each unit's score, rank and grade over several periods, with a sparkline.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Saved results (.json from `kaohe score --format json`), oldest first
+    #[arg(value_name = "RESULT", required = true, num_args = 2..)]
+    pub results: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
+    let (format, dest) = args.output.resolve_text(&args.results, "trend")?;
+    if let Some(p) = args.results.iter().find(|p| !super::diff::is_result(p)) {
+        return Err(Error::Usage(format!(
+            "{} is not a saved result: trend reads .json files written by `kaohe score --format json`",
+            p.display()
+        )));
+    }
+    let sides: Vec<SideArgs> = args
+        .results
+        .iter()
+        .map(|p| SideArgs {
+            path: p,
+            framework: None,
+            units: None,
+            period: None,
+        })
+        .collect();
+    let results = load_all(&sides)?;
+    let t = crate::compare::trend(&results).map_err(Error::Input)?;
+    let text = crate::render::compare::trend(&t, lang, format);
+    crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
+}

@@ -1,0 +1,561 @@
+//! Rectification lists (整改清单): every lost point of every unit as an item
+//! to fix, ordered so a unit sees what matters first, and the way to the
+//! next grade (SPEC §3.2, §4).
+//!
+//! This is engine code: it builds [`List`]s, [`NextGrade`] advice and the
+//! jurisdiction [`Summary`] from an [`Assessment`]; rendering them is
+//! `render::rectify`'s job. The way to the next grade re-scores the unit
+//! with [`score::totals`] and [`score::grade_of`], so caps, rescaling and
+//! vetoes are applied exactly as in the assessment itself.
+
+use crate::diag::hint;
+use crate::framework::{Framework, Kind};
+use crate::num::round2;
+use crate::period::Period;
+use crate::score::{self, Assessment, Outcome, Reason, UnitResult};
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+/// Status of a freshly listed item (未启动); the ledger's later states
+/// (整改中, 已完成, 已销号, 逾期) are kept by the units, not computed here.
+pub const STATUS: &str = "not_started";
+
+/// One line of a rectification list (整改项): a unit's deficiency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Index into `Assessment::units`.
+    pub unit: usize,
+    /// Index into `Framework::indicators`.
+    pub index: usize,
+    pub reason: Reason,
+    /// Points lost; `None` for a veto.
+    pub lost: Option<Decimal>,
+    /// Amount awarded (0 when evidence is missing; the amount taken off for
+    /// a penalty); `None` for a veto.
+    pub amount: Option<Decimal>,
+    /// 整改时限: period end + `rectify_days`, when both are known.
+    pub deadline: Option<Date>,
+}
+
+/// One step on the way to the next grade.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    /// Index into `Framework::indicators`.
+    pub index: usize,
+    /// Score gained by this fix, made after the fixes listed before it
+    /// (0 for lifting a veto, which changes the grade, not the score). The
+    /// gains of a way add up to `NextGrade::score` minus the unit's score.
+    pub gain: Decimal,
+}
+
+/// The way to the next grade up (晋档路径).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextGrade {
+    /// Index into `Framework::grades`.
+    pub grade: usize,
+    /// Points short of the grade's minimum (0 when only a veto stands in
+    /// the way).
+    pub needed: Decimal,
+    /// The fewest deficiencies whose full rectification reaches the grade:
+    /// vetoes first, then by gain. When `reachable` is false: every
+    /// deficiency, which still is not enough.
+    pub fixes: Vec<Fix>,
+    pub reachable: bool,
+    /// The score once `fixes` are made.
+    pub score: Decimal,
+}
+
+/// The outcome a deficiency has once fully rectified: full points for a
+/// base item, nothing taken off for a penalty, a veto lifted.
+fn fixed(fw: &Framework, index: usize) -> Outcome {
+    let ind = &fw.indicators[index];
+    match ind.kind {
+        Kind::Base => Outcome::Amount(ind.points),
+        Kind::Penalty | Kind::Bonus => Outcome::Amount(Decimal::ZERO),
+        Kind::Veto => Outcome::Clear,
+    }
+}
+
+/// Re-score `outcomes` with the deficiencies at `fix` rectified.
+fn rescore(fw: &Framework, outcomes: &[Outcome], fix: &[usize]) -> score::Totals {
+    let mut o = outcomes.to_vec();
+    for &i in fix {
+        o[i] = fixed(fw, i);
+    }
+    score::totals(fw, &o)
+}
+
+/// The way to the next grade for a unit with these outcomes; `None` at the
+/// top grade.
+///
+/// The next grade is the one above the unit's; for a vetoed unit, which
+/// has the lowest grade whatever its score, that is the grade above the
+/// lowest, and every triggered veto must be lifted on the way.
+///
+/// # The search
+///
+/// We want the fewest deficiencies whose full rectification reaches the
+/// grade, and among those the set recovering the most points, ties in
+/// framework order. Fixing a deficiency never lowers the score, but the
+/// recoveries interact: a penalty removed under a binding `penalty_cap`
+/// may recover nothing on its own, a rescaled unit recovers
+/// `lost × total / applicable`, rounded.
+///
+/// Enumerating subsets is out of the question (a unit may have 30
+/// deficiencies), and it is not needed: [`score::totals`] depends on the
+/// fixes only through two sums, Σ base amounts and Σ penalty amounts (the
+/// applicable points, the bonuses and — once lifted — the vetoes do not
+/// change), and the score is non-decreasing in the first and non-increasing
+/// in the second, through rescaling, caps, rounding and the floor at 0.
+/// So among all sets of `a` base and `b` penalty fixes, the one fixing the
+/// `a` base items with the most points lost and the `b` largest penalties
+/// scores highest. For `k = 0, 1, 2, …` non-veto fixes we therefore try
+/// each split `a + b = k` with those largest items (ties in framework
+/// order), re-scoring each candidate exactly; the first `k` at which any
+/// candidate reaches the grade is the minimum, and among its candidates
+/// the highest score wins (ties: the set earliest in framework order).
+/// That is at most (n + 1)² / 2 re-scorings for n deficiencies. When
+/// fixing everything still falls short, the answer is every deficiency
+/// with `reachable: false`.
+///
+/// The tests check this against brute force over all subsets.
+pub fn next_grade(fw: &Framework, outcomes: &[Outcome]) -> Option<NextGrade> {
+    let now = score::totals(fw, outcomes);
+    let grade = score::grade_of(fw, &now);
+    let target = grade.checked_sub(1)?;
+    let min = fw.grades[target].min;
+    let needed = round2((min - now.score).max(Decimal::ZERO));
+    let reaches = |t: &score::Totals| score::grade_of(fw, t) <= target;
+
+    let defs = score::deficiencies(fw, outcomes);
+    let vetoes: Vec<usize> = defs
+        .iter()
+        .filter(|d| d.reason == Reason::Veto)
+        .map(|d| d.index)
+        .collect();
+    // Largest loss first, ties in framework order (deficiencies come in
+    // framework order and the sort is stable).
+    let by_loss = |kind: Kind| {
+        let mut v: Vec<(usize, Decimal)> = defs
+            .iter()
+            .filter(|d| fw.indicators[d.index].kind == kind)
+            .map(|d| (d.index, d.lost.unwrap_or_default()))
+            .collect();
+        v.sort_by_key(|x| std::cmp::Reverse(x.1));
+        v
+    };
+    let base = by_loss(Kind::Base);
+    let penalties = by_loss(Kind::Penalty);
+
+    let every: Vec<usize> = defs.iter().map(|d| d.index).collect();
+    let all = rescore(fw, outcomes, &every);
+    if !reaches(&all) {
+        return Some(NextGrade {
+            grade: target,
+            needed,
+            fixes: way(fw, outcomes, &every),
+            reachable: false,
+            score: all.score,
+        });
+    }
+    for k in 0..=base.len() + penalties.len() {
+        let mut best: Option<(Decimal, Vec<usize>)> = None;
+        for a in k.saturating_sub(penalties.len())..=k.min(base.len()) {
+            let mut set: Vec<usize> = vetoes.clone();
+            set.extend(base[..a].iter().map(|x| x.0));
+            set.extend(penalties[..k - a].iter().map(|x| x.0));
+            set.sort_unstable();
+            let t = rescore(fw, outcomes, &set);
+            if !reaches(&t) {
+                continue;
+            }
+            let better = match &best {
+                None => true,
+                Some((s, b)) => t.score > *s || (t.score == *s && set < *b),
+            };
+            if better {
+                best = Some((t.score, set));
+            }
+        }
+        if let Some((score, set)) = best {
+            return Some(NextGrade {
+                grade: target,
+                needed,
+                fixes: way(fw, outcomes, &set),
+                reachable: true,
+                score,
+            });
+        }
+    }
+    unreachable!("fixing every deficiency reaches the grade, so some k does")
+}
+
+/// The fixes at `set`, ordered vetoes first, then by points lost (ties in
+/// framework order), each with the score it adds after those before it.
+fn way(fw: &Framework, outcomes: &[Outcome], set: &[usize]) -> Vec<Fix> {
+    let defs = score::deficiencies(fw, outcomes);
+    let mut chosen: Vec<&score::Deficiency> = defs.iter().filter(|d| set.contains(&d.index)).collect();
+    chosen.sort_by(|a, b| {
+        (b.reason == Reason::Veto)
+            .cmp(&(a.reason == Reason::Veto))
+            .then(b.lost.cmp(&a.lost))
+            .then(a.index.cmp(&b.index))
+    });
+    let mut done: Vec<usize> = Vec::new();
+    let mut prev = score::totals(fw, outcomes).score;
+    chosen
+        .into_iter()
+        .map(|d| {
+            done.push(d.index);
+            let s = rescore(fw, outcomes, &done).score;
+            let gain = round2(s - prev);
+            prev = s;
+            Fix { index: d.index, gain }
+        })
+        .collect()
+}
+
+/// The outcomes of a scored unit.
+pub fn outcomes(u: &UnitResult) -> Vec<Outcome> {
+    u.indicators.iter().map(|r| r.outcome.clone()).collect()
+}
+
+/// The way to the next grade of a scored unit; `None` at the top grade.
+pub fn next_grade_of(fw: &Framework, u: &UnitResult) -> Option<NextGrade> {
+    next_grade(fw, &outcomes(u))
+}
+
+/// In what order units come (`--order`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Order {
+    /// Rank order, worst first: vetoed units, then the lowest scores.
+    #[default]
+    Rank,
+    /// By unit id.
+    Unit,
+}
+
+/// How the list is divided into sections (`--by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum By {
+    /// One section per unit.
+    #[default]
+    Unit,
+    /// One section per responsible owner (责任人/责任部门), with every
+    /// unit's items it owns.
+    Owner,
+}
+
+/// Which items to list. Empty lists select everything.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Unit ids.
+    pub units: Vec<String>,
+    /// Unit categories.
+    pub categories: Vec<String>,
+    pub reasons: Vec<Reason>,
+    /// Only items losing at least this many points; vetoes, which lose no
+    /// points but the grade, are always kept.
+    pub min_lost: Option<Decimal>,
+}
+
+impl Selection {
+    /// Indices of the selected units, in rank order; an unknown unit or
+    /// category is an error naming it (with a "did you mean").
+    pub fn units(&self, a: &Assessment) -> Result<Vec<usize>, Vec<String>> {
+        let mut errs = Vec::new();
+        for id in &self.units {
+            if !a.units.iter().any(|u| &u.unit == id) {
+                errs.push(format!(
+                    "no unit \"{id}\" is assessed{}",
+                    hint(id, a.units.iter().map(|u| u.unit.as_str()))
+                ));
+            }
+        }
+        let mut cats: Vec<&str> = a
+            .units
+            .iter()
+            .map(|u| u.category.as_str())
+            .filter(|c| !c.is_empty())
+            .collect();
+        cats.sort_unstable();
+        cats.dedup();
+        for c in &self.categories {
+            if !cats.contains(&c.as_str()) {
+                errs.push(if cats.is_empty() {
+                    format!("no unit is in category \"{c}\": the units have no categories (give them in a units file)")
+                } else {
+                    format!(
+                        "no unit is in category \"{c}\"{}; the categories are {}",
+                        hint(c, &cats),
+                        cats.join(", ")
+                    )
+                });
+            }
+        }
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(a.units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| self.units.is_empty() || self.units.contains(&u.unit))
+            .filter(|(_, u)| self.categories.is_empty() || self.categories.contains(&u.category))
+            .map(|(i, _)| i)
+            .collect())
+    }
+
+    fn keeps(&self, item: &Item) -> bool {
+        (self.reasons.is_empty() || self.reasons.contains(&item.reason))
+            && match (self.min_lost, item.lost) {
+                (Some(min), Some(lost)) => lost >= min,
+                _ => true,
+            }
+    }
+}
+
+/// A selected unit and its way to the next grade.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitEntry {
+    /// Index into `Assessment::units`.
+    pub unit: usize,
+    pub next: Option<NextGrade>,
+}
+
+/// What a section of the list is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    /// Index into `Assessment::units`.
+    Unit(usize),
+    /// An owner as written in the framework ("" when none is given).
+    Owner(String),
+}
+
+/// A section of the list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub key: Key,
+    pub items: Vec<Item>,
+}
+
+/// A rectification list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    /// The selected units in list order, including those with nothing
+    /// (left) to list.
+    pub units: Vec<UnitEntry>,
+    /// Sections with at least one item. Items are numbered (序号) 1, 2, …
+    /// across the sections, in this order.
+    pub sections: Vec<Section>,
+}
+
+impl List {
+    /// Every item with its number (序号), in list order.
+    pub fn items(&self) -> impl Iterator<Item = (usize, &Item)> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .enumerate()
+            .map(|(i, it)| (i + 1, it))
+    }
+
+    /// The entry of a unit.
+    pub fn entry(&self, unit: usize) -> Option<&UnitEntry> {
+        self.units.iter().find(|e| e.unit == unit)
+    }
+}
+
+/// A unit's items, in the order it should tackle them: vetoes first, then
+/// by points lost, largest first, then framework order.
+pub fn items(fw: &Framework, a: &Assessment, unit: usize, period: Option<Period>) -> Vec<Item> {
+    let u = &a.units[unit];
+    let deadline = match (period, fw.rectify_days) {
+        (Some(p), Some(days)) => p.deadline(days),
+        _ => None,
+    };
+    let mut v: Vec<Item> = u
+        .deficiencies
+        .iter()
+        .map(|d| Item {
+            unit,
+            index: d.index,
+            reason: d.reason,
+            lost: d.lost,
+            amount: if d.reason == Reason::Veto {
+                None
+            } else {
+                u.indicators[d.index].amount()
+            },
+            deadline,
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        (b.reason == Reason::Veto)
+            .cmp(&(a.reason == Reason::Veto))
+            .then(b.lost.cmp(&a.lost))
+            .then(a.index.cmp(&b.index))
+    });
+    v
+}
+
+/// Build the rectification list of the selected units.
+pub fn build(
+    fw: &Framework,
+    a: &Assessment,
+    period: Option<Period>,
+    sel: &Selection,
+    order: Order,
+    by: By,
+) -> Result<List, Vec<String>> {
+    let mut units = sel.units(a)?;
+    match order {
+        // Assessment units are in rank order; worst first is its reverse,
+        // but units sharing a rank stay in unit-id order.
+        Order::Rank => units.sort_by(|&x, &y| a.units[y].rank.cmp(&a.units[x].rank).then(x.cmp(&y))),
+        Order::Unit => units.sort_by(|&x, &y| a.units[x].unit.cmp(&a.units[y].unit)),
+    }
+    let entries: Vec<UnitEntry> = units
+        .iter()
+        .map(|&u| UnitEntry {
+            unit: u,
+            next: next_grade_of(fw, &a.units[u]),
+        })
+        .collect();
+    let per_unit: Vec<(usize, Vec<Item>)> = units
+        .iter()
+        .map(|&u| {
+            let v = items(fw, a, u, period).into_iter().filter(|it| sel.keeps(it)).collect();
+            (u, v)
+        })
+        .collect();
+    let sections = match by {
+        By::Unit => per_unit
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(u, items)| Section {
+                key: Key::Unit(u),
+                items,
+            })
+            .collect(),
+        By::Owner => owners(fw)
+            .into_iter()
+            .map(|owner| Section {
+                items: per_unit
+                    .iter()
+                    .flat_map(|(_, v)| v)
+                    .filter(|it| fw.indicators[it.index].owner == owner)
+                    .cloned()
+                    .collect(),
+                key: Key::Owner(owner),
+            })
+            .filter(|s| !s.items.is_empty())
+            .collect(),
+    };
+    Ok(List {
+        units: entries,
+        sections,
+    })
+}
+
+/// The owners named in the framework, in order of first appearance.
+pub fn owners(fw: &Framework) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for ind in &fw.indicators {
+        if !v.contains(&ind.owner) {
+            v.push(ind.owner.clone());
+        }
+    }
+    v
+}
+
+/// How often something was lost across units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally<K> {
+    pub key: K,
+    /// Units with at least one such item.
+    pub units: usize,
+    pub items: usize,
+    /// Points lost in total; `None` when the items are all vetoes.
+    pub lost: Option<Decimal>,
+}
+
+impl<K> Tally<K> {
+    /// Mean points lost per unit that lost any.
+    pub fn mean(&self) -> Option<Decimal> {
+        let n = Decimal::from(self.units);
+        self.lost.filter(|_| self.units > 0).map(|l| round2(l / n))
+    }
+}
+
+/// Where the whole jurisdiction is weak (`--summary`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Units selected.
+    pub units: usize,
+    /// Items listed.
+    pub items: usize,
+    /// By indicator (key: index into `Framework::indicators`): most units
+    /// first, then most points lost, then framework order.
+    pub indicators: Vec<Tally<usize>>,
+    /// By reason: veto, shortfall, missing, penalty; only those present.
+    pub reasons: Vec<Tally<Reason>>,
+    /// By owner: most items first, then most points lost, then framework
+    /// order.
+    pub owners: Vec<Tally<String>>,
+}
+
+impl Summary {
+    /// Share of the selected units, in percent, two places.
+    pub fn share(&self, units: usize) -> Decimal {
+        if self.units == 0 {
+            return round2(Decimal::ZERO);
+        }
+        round2(Decimal::from(units) * Decimal::from(100) / Decimal::from(self.units))
+    }
+}
+
+fn tally<K: Clone + PartialEq>(list: &List, key: impl Fn(&Item) -> K, keys: Vec<K>) -> Vec<Tally<K>> {
+    keys.into_iter()
+        .map(|k| {
+            let its: Vec<&Item> = list.items().map(|(_, it)| it).filter(|it| key(it) == k).collect();
+            let mut units: Vec<usize> = its.iter().map(|it| it.unit).collect();
+            units.sort_unstable();
+            units.dedup();
+            let lost = its
+                .iter()
+                .filter_map(|it| it.lost)
+                .fold(None, |acc: Option<Decimal>, l| Some(acc.unwrap_or_default() + l));
+            Tally {
+                key: k,
+                units: units.len(),
+                items: its.len(),
+                lost: lost.map(round2),
+            }
+        })
+        .filter(|t| t.items > 0)
+        .collect()
+}
+
+/// Summarise a list across its units.
+pub fn summary(fw: &Framework, list: &List) -> Summary {
+    let mut indicators = tally(list, |it| it.index, (0..fw.indicators.len()).collect());
+    indicators.sort_by(|a, b| b.units.cmp(&a.units).then(b.lost.cmp(&a.lost)).then(a.key.cmp(&b.key)));
+    let reasons = tally(
+        list,
+        |it| it.reason,
+        vec![Reason::Veto, Reason::Shortfall, Reason::Missing, Reason::Penalty],
+    );
+    let mut owners = tally(list, |it| fw.indicators[it.index].owner.clone(), owners(fw));
+    // Stable sort: ties stay in framework order.
+    owners.sort_by(|a, b| b.items.cmp(&a.items).then(b.lost.cmp(&a.lost)));
+    Summary {
+        units: list.units.len(),
+        items: list.items().count(),
+        indicators,
+        reasons,
+        owners,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,824 @@
+//! Rectification lists (整改清单) and the jurisdiction summary as text: a
+//! terminal table per section, a Markdown document, a flat CSV ledger and
+//! JSON (schema in docs/deficiencies.md).
+//!
+//! The terminal table keeps the columns a unit works from (what was lost,
+//! why, the remedy, who, by when); CSV, Markdown and JSON carry every
+//! column, including the scoring standard and the evidence.
+
+use super::{Format, Table};
+use crate::framework::{Framework, Kind};
+use crate::lang::Lang;
+use crate::num::{fmt_points, fmt2, round2};
+use crate::rectify::{By, Item, Key, List, NextGrade, STATUS, Summary, Tally};
+use crate::score::{Assessment, Reason, UnitResult};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// The way to the next grade in one line, e.g.
+/// `距较好差3.50分：整改 A2（2.00分）+ C1（1.50分）即可`.
+pub fn advice(fw: &Framework, ng: &NextGrade, lang: Lang) -> String {
+    let grade = &fw.grades[ng.grade].name;
+    let needed = fmt2(ng.needed);
+    let short = ng.needed > Decimal::ZERO;
+    if !ng.reachable {
+        return match lang {
+            Lang::Zh => format!(
+                "距{grade}差{needed}分：全部{}项整改到位后得分{}，仍达不到",
+                ng.fixes.len(),
+                fmt2(ng.score)
+            ),
+            Lang::En => format!(
+                "{needed} points short of {grade}: even with all {} items fixed the score is {}, not enough",
+                ng.fixes.len(),
+                fmt2(ng.score)
+            ),
+        };
+    }
+    let vetoes: Vec<&str> = ng
+        .fixes
+        .iter()
+        .filter(|f| fw.indicators[f.index].kind == Kind::Veto)
+        .map(|f| fw.indicators[f.index].id.as_str())
+        .collect();
+    let items: Vec<String> = ng
+        .fixes
+        .iter()
+        .filter(|f| fw.indicators[f.index].kind != Kind::Veto)
+        .map(|f| {
+            let id = &fw.indicators[f.index].id;
+            match lang {
+                Lang::Zh => format!("{id}（{}分）", fmt2(f.gain)),
+                Lang::En => format!("{id} (+{})", fmt2(f.gain)),
+            }
+        })
+        .collect();
+    let mut steps = Vec::new();
+    if !vetoes.is_empty() {
+        steps.push(format!(
+            "{} {}",
+            lang.pick("解除一票否决", "lift veto"),
+            vetoes.join(lang.pick("、", ", "))
+        ));
+    }
+    if !items.is_empty() {
+        steps.push(format!(
+            "{} {}",
+            lang.pick("整改", "fix"),
+            items.join(lang.pick("+ ", " + "))
+        ));
+    }
+    let mut steps = steps.join(" + ");
+    if lang == Lang::Zh && steps.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+        steps.push(' ');
+    }
+    match (lang, short) {
+        (Lang::Zh, true) => format!("距{grade}差{needed}分：{steps}即可"),
+        (Lang::Zh, false) => format!("升至{grade}：{steps}即可"),
+        (Lang::En, true) => format!("{needed} points short of {grade}: {steps}"),
+        (Lang::En, false) => format!("to reach {grade}: {steps}"),
+    }
+}
+
+/// The columns of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    No,
+    Unit,
+    UnitName,
+    Category,
+    Indicator,
+    Name,
+    Group,
+    Points,
+    Amount,
+    Lost,
+    Reason,
+    Value,
+    Note,
+    Standard,
+    Remedy,
+    Owner,
+    Deadline,
+    Status,
+}
+
+/// Every column, in ledger order (CSV).
+const ALL: [Col; 18] = [
+    Col::No,
+    Col::Unit,
+    Col::UnitName,
+    Col::Category,
+    Col::Indicator,
+    Col::Name,
+    Col::Group,
+    Col::Points,
+    Col::Amount,
+    Col::Lost,
+    Col::Reason,
+    Col::Value,
+    Col::Note,
+    Col::Standard,
+    Col::Remedy,
+    Col::Owner,
+    Col::Deadline,
+    Col::Status,
+];
+
+impl Col {
+    fn header(self, lang: Lang) -> (&'static str, bool) {
+        match self {
+            Col::No => (lang.pick("序号", "No."), true),
+            Col::Unit => (lang.pick("单位", "Unit"), false),
+            Col::UnitName => (lang.pick("单位名称", "Unit name"), false),
+            Col::Category => (lang.pick("类别", "Category"), false),
+            Col::Indicator => (lang.pick("指标", "Indicator"), false),
+            Col::Name => (lang.pick("指标名称", "Indicator name"), false),
+            Col::Group => (lang.pick("组", "Group"), false),
+            Col::Points => (lang.pick("分值", "Points"), true),
+            Col::Amount => (lang.pick("得分", "Amount"), true),
+            Col::Lost => (lang.pick("失分", "Lost"), true),
+            Col::Reason => (lang.pick("原因", "Reason"), false),
+            Col::Value => (lang.pick("值", "Value"), false),
+            Col::Note => (lang.pick("情况说明", "Note"), false),
+            Col::Standard => (lang.pick("评分标准", "Standard"), false),
+            Col::Remedy => (lang.pick("整改措施", "Remedy"), false),
+            Col::Owner => (lang.pick("责任人", "Owner"), false),
+            Col::Deadline => (lang.pick("整改时限", "Deadline"), false),
+            Col::Status => (lang.pick("状态", "Status"), false),
+        }
+    }
+
+    fn cell(self, fw: &Framework, a: &Assessment, no: usize, it: &Item, lang: Lang) -> String {
+        let u = &a.units[it.unit];
+        let ind = &fw.indicators[it.index];
+        let r = &u.indicators[it.index];
+        match self {
+            Col::No => no.to_string(),
+            Col::Unit => u.unit.clone(),
+            Col::UnitName => u.name.clone(),
+            Col::Category => u.category.clone(),
+            Col::Indicator => ind.id.clone(),
+            Col::Name => ind.name.clone(),
+            Col::Group => match ind.kind {
+                Kind::Base => ind.group.map(|g| fw.groups[g].id.clone()).unwrap_or_default(),
+                k => k.label(lang).to_string(),
+            },
+            Col::Points if ind.kind == Kind::Veto => String::new(),
+            Col::Points => fmt_points(ind.points),
+            Col::Amount => it.amount.map(fmt2).unwrap_or_default(),
+            Col::Lost => it.lost.map(fmt2).unwrap_or_default(),
+            Col::Reason => it.reason.label(lang).to_string(),
+            Col::Value => r.value.clone().unwrap_or_default(),
+            Col::Note => r.note.clone(),
+            Col::Standard => ind.standard.clone(),
+            Col::Remedy => ind.remedy.clone(),
+            Col::Owner => ind.owner.clone(),
+            Col::Deadline => it.deadline.map(|d| d.to_string()).unwrap_or_default(),
+            Col::Status => status_label(lang).to_string(),
+        }
+    }
+}
+
+fn status_label(lang: Lang) -> &'static str {
+    lang.pick("未启动", "not started")
+}
+
+fn owner_label(owner: &str, lang: Lang) -> String {
+    if owner.is_empty() {
+        lang.pick("（未指定责任人）", "(no owner given)").to_string()
+    } else {
+        owner.to_string()
+    }
+}
+
+fn table<'a>(
+    fw: &Framework,
+    a: &Assessment,
+    cols: &[Col],
+    items: impl Iterator<Item = (usize, &'a Item)>,
+    lang: Lang,
+) -> Table {
+    let heads: Vec<(&str, bool)> = cols.iter().map(|c| c.header(lang)).collect();
+    let mut t = Table::new(&heads);
+    for (no, it) in items {
+        t.push(cols.iter().map(|c| c.cell(fw, a, no, it, lang)).collect());
+    }
+    t
+}
+
+/// The columns of a section's table.
+fn section_cols(by: By, format: Format) -> Vec<Col> {
+    match (by, format) {
+        (By::Unit, Format::Table) => vec![
+            Col::No,
+            Col::Indicator,
+            Col::Name,
+            Col::Lost,
+            Col::Reason,
+            Col::Note,
+            Col::Remedy,
+            Col::Owner,
+            Col::Deadline,
+            Col::Status,
+        ],
+        (By::Owner, Format::Table) => vec![
+            Col::No,
+            Col::Unit,
+            Col::UnitName,
+            Col::Indicator,
+            Col::Name,
+            Col::Lost,
+            Col::Reason,
+            Col::Note,
+            Col::Remedy,
+            Col::Deadline,
+            Col::Status,
+        ],
+        // Markdown: everything but what the section heading says.
+        (By::Unit, _) => ALL
+            .into_iter()
+            .filter(|c| !matches!(c, Col::Unit | Col::UnitName | Col::Category))
+            .collect(),
+        (By::Owner, _) => ALL.into_iter().filter(|c| *c != Col::Owner).collect(),
+    }
+}
+
+/// Display widths (with padding) at which long texts wrap in a terminal.
+fn wrap(cols: &[Col]) -> Vec<(usize, u16)> {
+    cols.iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let w = match c {
+                Col::UnitName => 22,
+                Col::Name => 26,
+                Col::Note => 32,
+                Col::Remedy | Col::Standard => 38,
+                _ => return None,
+            };
+            Some((i, w))
+        })
+        .collect()
+}
+
+/// The deadline shared by every item, when known.
+fn deadline_line(list: &List, lang: Lang) -> Option<String> {
+    let (_, first) = list.items().next()?;
+    let d = first.deadline?;
+    Some(format!("{} {d}", lang.pick("整改时限", "deadline")))
+}
+
+/// `3 items`, `1 item`; `3项`.
+fn count(n: usize, zh: &str, en: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{n}{zh}"),
+        Lang::En if n == 1 => format!("1 {en}"),
+        Lang::En => format!("{n} {en}s"),
+    }
+}
+
+/// `15个单位 · 87项整改 · 整改时限 2024-01-30`
+fn counts_line(list: &List, lang: Lang) -> String {
+    let n = list.items().count();
+    let mut parts = vec![
+        count(list.units.len(), "个单位", "unit", lang),
+        count(n, "项整改", "item", lang),
+    ];
+    parts.extend(deadline_line(list, lang));
+    parts.join(" · ")
+}
+
+fn title(fw: &Framework, a: &Assessment, what: &str) -> String {
+    let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
+    format!("{what} · {}{period}", fw.title)
+}
+
+/// `乡镇（街道） · 第12名 · 82.24分 · 较好 · 5项`
+fn unit_facts(fw: &Framework, u: &UnitResult, n: usize, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    if !u.category.is_empty() {
+        parts.push(u.category.clone());
+    }
+    match lang {
+        Lang::Zh => {
+            parts.push(format!("第{}名", u.rank));
+            parts.push(format!("{}分", fmt2(u.totals.score)));
+        }
+        Lang::En => {
+            parts.push(format!("rank {}", u.rank));
+            parts.push(fmt2(u.totals.score));
+        }
+    }
+    parts.push(fw.grades[u.grade].name.clone());
+    parts.push(count(n, "项", "item", lang));
+    parts.join(" · ")
+}
+
+/// `宣传部 · 12项 · 8个单位 · 失分20.50`
+fn owner_facts(items: &[Item], lang: Lang) -> String {
+    let mut units: Vec<usize> = items.iter().map(|i| i.unit).collect();
+    units.sort_unstable();
+    units.dedup();
+    let lost: Decimal = items.iter().filter_map(|i| i.lost).sum();
+    let lost = match lang {
+        Lang::Zh => format!("失分{}", fmt2(lost)),
+        Lang::En => format!("{} points lost", fmt2(lost)),
+    };
+    [
+        count(items.len(), "项", "item", lang),
+        count(units.len(), "个单位", "unit", lang),
+        lost,
+    ]
+    .join(" · ")
+}
+
+/// A rectification list in a format.
+pub fn list(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, format: Format) -> String {
+    match format {
+        Format::Csv => table(fw, a, &ALL, list.items(), lang).to_csv(),
+        Format::Json => super::json::to_string(&list_doc(fw, a, list)),
+        Format::Table | Format::Md => text(fw, a, list, by, lang, format),
+        Format::Xlsx => unreachable!("deficiencies takes text formats only (OutputArgs::resolve_text)"),
+    }
+}
+
+fn text(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, format: Format) -> String {
+    let md = format == Format::Md;
+    let mut s = String::new();
+    let head = title(fw, a, lang.pick("整改清单", "Rectification list"));
+    if md {
+        s.push_str(&format!("# {head}\n\n{}\n", counts_line(list, lang)));
+    } else {
+        s.push_str(&format!("{head}\n{}\n", counts_line(list, lang)));
+    }
+    if list.sections.is_empty() {
+        s.push_str(&format!("\n{}\n", lang.pick("没有整改项。", "Nothing to rectify.")));
+    }
+    let cols = section_cols(by, format);
+    let mut no = 0;
+    for sec in &list.sections {
+        let (heading, facts, advice_line) = match &sec.key {
+            Key::Unit(u) => {
+                let unit = &a.units[*u];
+                let adv = list
+                    .entry(*u)
+                    .and_then(|e| e.next.as_ref())
+                    .map(|ng| advice(fw, ng, lang));
+                (
+                    format!("{} {}", unit.unit, unit.name),
+                    unit_facts(fw, unit, sec.items.len(), lang),
+                    adv,
+                )
+            }
+            Key::Owner(o) => (owner_label(o, lang), owner_facts(&sec.items, lang), None),
+        };
+        let numbered = sec.items.iter().map(|it| {
+            no += 1;
+            (no, it)
+        });
+        let t = table(fw, a, &cols, numbered, lang);
+        if md {
+            s.push_str(&format!("\n## {heading}\n\n{facts}\n\n"));
+            if let Some(adv) = advice_line {
+                s.push_str(&format!("**{adv}**\n\n"));
+            }
+            s.push_str(&t.to_markdown());
+        } else {
+            match lang {
+                Lang::Zh => s.push_str(&format!("\n【{heading}】{facts}\n")),
+                Lang::En => s.push_str(&format!("\n[{heading}] {facts}\n")),
+            }
+            if let Some(adv) = advice_line {
+                s.push_str(&format!("{adv}\n"));
+            }
+            s.push_str(&t.to_terminal_wrapped(&wrap(&cols)));
+        }
+    }
+    if by == By::Owner {
+        let lines: Vec<String> = list
+            .units
+            .iter()
+            .filter_map(|e| {
+                let u = &a.units[e.unit];
+                e.next
+                    .as_ref()
+                    .map(|ng| format!("{} {}{}{}", u.unit, u.name, lang.pick("：", ": "), advice(fw, ng, lang)))
+            })
+            .collect();
+        if !lines.is_empty() {
+            let h = lang.pick("各单位晋档路径", "Way to the next grade");
+            if md {
+                s.push_str(&format!("\n## {h}\n\n"));
+                for l in lines {
+                    s.push_str(&format!("- {l}\n"));
+                }
+            } else {
+                s.push_str(&format!("\n{h}\n"));
+                for l in lines {
+                    s.push_str(&format!("  {l}\n"));
+                }
+            }
+        }
+    }
+    s
+}
+
+// ---- JSON -------------------------------------------------------------------
+
+#[derive(Serialize)]
+pub struct FrameworkRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct ListDoc<'a> {
+    pub period: Option<&'a str>,
+    pub framework: FrameworkRef<'a>,
+    pub units: Vec<UnitDoc<'a>>,
+    pub deficiencies: Vec<ItemDoc<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct UnitDoc<'a> {
+    pub unit: &'a str,
+    pub name: &'a str,
+    pub category: Option<&'a str>,
+    pub rank: usize,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub score: Decimal,
+    pub grade: &'a str,
+    pub next_grade: Option<NextGradeDoc<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct NextGradeDoc<'a> {
+    pub grade: &'a str,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub needed: Decimal,
+    pub fixes: Vec<&'a str>,
+    pub reachable: bool,
+    /// The score once the fixes are made.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub score: Decimal,
+}
+
+#[derive(Serialize)]
+pub struct ItemDoc<'a> {
+    pub no: usize,
+    pub unit: &'a str,
+    pub unit_name: &'a str,
+    pub category: Option<&'a str>,
+    pub indicator: &'a str,
+    pub indicator_name: &'a str,
+    pub group: Option<&'a str>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub points: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub amount: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub lost: Option<Decimal>,
+    pub reason: &'static str,
+    pub value: Option<&'a str>,
+    pub note: &'a str,
+    pub standard: &'a str,
+    pub remedy: &'a str,
+    pub owner: &'a str,
+    pub deadline: Option<String>,
+    pub status: &'static str,
+}
+
+/// A framework constant as written (`5`, `2.5`).
+fn constant(d: Decimal) -> Decimal {
+    let n = d.normalize();
+    if n.is_zero() { Decimal::ZERO } else { n }
+}
+
+fn category(u: &UnitResult) -> Option<&str> {
+    Some(u.category.as_str()).filter(|c| !c.is_empty())
+}
+
+/// The list as a JSON document.
+pub fn list_doc<'a>(fw: &'a Framework, a: &'a Assessment, list: &List) -> ListDoc<'a> {
+    ListDoc {
+        period: a.period.as_deref(),
+        framework: FrameworkRef {
+            id: &fw.id,
+            title: &fw.title,
+        },
+        units: list
+            .units
+            .iter()
+            .map(|e| {
+                let u = &a.units[e.unit];
+                UnitDoc {
+                    unit: &u.unit,
+                    name: &u.name,
+                    category: category(u),
+                    rank: u.rank,
+                    score: round2(u.totals.score),
+                    grade: &fw.grades[u.grade].name,
+                    next_grade: e.next.as_ref().map(|ng| NextGradeDoc {
+                        grade: &fw.grades[ng.grade].name,
+                        needed: round2(ng.needed),
+                        fixes: ng.fixes.iter().map(|f| fw.indicators[f.index].id.as_str()).collect(),
+                        reachable: ng.reachable,
+                        score: round2(ng.score),
+                    }),
+                }
+            })
+            .collect(),
+        deficiencies: list
+            .items()
+            .map(|(no, it)| {
+                let u = &a.units[it.unit];
+                let ind = &fw.indicators[it.index];
+                let r = &u.indicators[it.index];
+                ItemDoc {
+                    no,
+                    unit: &u.unit,
+                    unit_name: &u.name,
+                    category: category(u),
+                    indicator: &ind.id,
+                    indicator_name: &ind.name,
+                    group: ind.group.map(|g| fw.groups[g].id.as_str()),
+                    points: (ind.kind != Kind::Veto).then(|| constant(ind.points)),
+                    amount: it.amount.map(round2),
+                    lost: it.lost.map(round2),
+                    reason: it.reason.as_str(),
+                    value: r.value.as_deref(),
+                    note: &r.note,
+                    standard: &ind.standard,
+                    remedy: &ind.remedy,
+                    owner: &ind.owner,
+                    deadline: it.deadline.map(|d| d.to_string()),
+                    status: STATUS,
+                }
+            })
+            .collect(),
+    }
+}
+
+// ---- summary ----------------------------------------------------------------
+
+fn pct(s: &Summary, units: usize) -> String {
+    format!("{}%", s.share(units))
+}
+
+fn opt2(d: Option<Decimal>) -> String {
+    d.map(fmt2).unwrap_or_default()
+}
+
+fn indicator_table(fw: &Framework, s: &Summary, lang: Lang) -> Table {
+    let mut t = Table::new(&[
+        (lang.pick("指标", "Indicator"), false),
+        (lang.pick("指标名称", "Indicator name"), false),
+        (lang.pick("组", "Group"), false),
+        (lang.pick("责任人", "Owner"), false),
+        (lang.pick("失分单位数", "Units"), true),
+        (lang.pick("占比", "Share"), true),
+        (lang.pick("合计失分", "Lost"), true),
+        (lang.pick("平均失分", "Mean lost"), true),
+    ]);
+    for x in &s.indicators {
+        let ind = &fw.indicators[x.key];
+        t.push(vec![
+            ind.id.clone(),
+            ind.name.clone(),
+            match ind.kind {
+                Kind::Base => ind.group.map(|g| fw.groups[g].id.clone()).unwrap_or_default(),
+                k => k.label(lang).to_string(),
+            },
+            ind.owner.clone(),
+            x.units.to_string(),
+            pct(s, x.units),
+            opt2(x.lost),
+            opt2(x.mean()),
+        ]);
+    }
+    t
+}
+
+fn tally_table<K>(s: &Summary, first: &str, rows: &[Tally<K>], key: impl Fn(&K) -> String, lang: Lang) -> Table {
+    let mut t = Table::new(&[
+        (first, false),
+        (lang.pick("项数", "Items"), true),
+        (lang.pick("单位数", "Units"), true),
+        (lang.pick("占比", "Share"), true),
+        (lang.pick("合计失分", "Lost"), true),
+    ]);
+    for x in rows {
+        t.push(vec![
+            key(&x.key),
+            x.items.to_string(),
+            x.units.to_string(),
+            pct(s, x.units),
+            opt2(x.lost),
+        ]);
+    }
+    t
+}
+
+/// The jurisdiction summary in a format.
+pub fn summary(fw: &Framework, a: &Assessment, s: &Summary, lang: Lang, format: Format) -> String {
+    let reason = |r: &Reason| r.label(lang).to_string();
+    let owner = |o: &String| owner_label(o, lang);
+    match format {
+        Format::Xlsx => unreachable!("deficiencies takes text formats only (OutputArgs::resolve_text)"),
+        Format::Json => super::json::to_string(&summary_doc(fw, a, s)),
+        Format::Csv => {
+            // One sheet: a dimension column tells indicators, reasons and
+            // owners apart.
+            let mut t = Table::new(&[
+                (lang.pick("维度", "Dimension"), false),
+                (lang.pick("项目", "Key"), false),
+                (lang.pick("名称", "Name"), false),
+                (lang.pick("项数", "Items"), true),
+                (lang.pick("单位数", "Units"), true),
+                (lang.pick("占比", "Share"), true),
+                (lang.pick("合计失分", "Lost"), true),
+                (lang.pick("平均失分", "Mean lost"), true),
+            ]);
+            let dim_ind = lang.pick("指标", "indicator");
+            for x in &s.indicators {
+                let ind = &fw.indicators[x.key];
+                t.push(vec![
+                    dim_ind.into(),
+                    ind.id.clone(),
+                    ind.name.clone(),
+                    x.items.to_string(),
+                    x.units.to_string(),
+                    pct(s, x.units),
+                    opt2(x.lost),
+                    opt2(x.mean()),
+                ]);
+            }
+            let rest = s
+                .reasons
+                .iter()
+                .map(|x| {
+                    (
+                        lang.pick("原因", "reason"),
+                        reason(&x.key),
+                        x.items,
+                        x.units,
+                        x.lost,
+                        x.mean(),
+                    )
+                })
+                .chain(s.owners.iter().map(|x| {
+                    (
+                        lang.pick("责任人", "owner"),
+                        owner(&x.key),
+                        x.items,
+                        x.units,
+                        x.lost,
+                        x.mean(),
+                    )
+                }));
+            for (dim, key, items, units, lost, mean) in rest {
+                t.push(vec![
+                    dim.into(),
+                    key,
+                    String::new(),
+                    items.to_string(),
+                    units.to_string(),
+                    pct(s, units),
+                    opt2(lost),
+                    opt2(mean),
+                ]);
+            }
+            t.to_csv()
+        }
+        Format::Table | Format::Md => {
+            let md = format == Format::Md;
+            let head = title(fw, a, lang.pick("整改情况汇总", "Rectification summary"));
+            let counts = format!(
+                "{} · {}",
+                count(s.units, "个单位", "unit", lang),
+                count(s.items, "项整改", "item", lang)
+            );
+            let parts = [
+                (
+                    lang.pick("失分指标（按失分单位数）", "Indicators most often lost"),
+                    indicator_table(fw, s, lang),
+                ),
+                (
+                    lang.pick("按原因", "By reason"),
+                    tally_table(s, lang.pick("原因", "Reason"), &s.reasons, reason, lang),
+                ),
+                (
+                    lang.pick("按责任人", "By owner"),
+                    tally_table(s, lang.pick("责任人", "Owner"), &s.owners, owner, lang),
+                ),
+            ];
+            let mut out = if md {
+                format!("# {head}\n\n{counts}\n")
+            } else {
+                format!("{head}\n{counts}\n")
+            };
+            for (h, t) in parts {
+                if md {
+                    out.push_str(&format!("\n## {h}\n\n{}", t.to_markdown()));
+                } else {
+                    out.push_str(&format!("\n{h}\n{}", t.to_terminal()));
+                }
+            }
+            out
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct SummaryDoc<'a> {
+    pub period: Option<&'a str>,
+    pub framework: FrameworkRef<'a>,
+    pub units: usize,
+    pub items: usize,
+    pub indicators: Vec<IndicatorTallyDoc<'a>>,
+    pub reasons: Vec<TallyDoc<'a>>,
+    pub owners: Vec<TallyDoc<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct IndicatorTallyDoc<'a> {
+    pub indicator: &'a str,
+    pub name: &'a str,
+    pub group: Option<&'a str>,
+    pub owner: &'a str,
+    pub units: usize,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub share: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub lost: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub mean: Option<Decimal>,
+}
+
+#[derive(Serialize)]
+pub struct TallyDoc<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<&'a str>,
+    pub items: usize,
+    pub units: usize,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub share: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub lost: Option<Decimal>,
+}
+
+/// The summary as a JSON document.
+pub fn summary_doc<'a>(fw: &'a Framework, a: &'a Assessment, s: &'a Summary) -> SummaryDoc<'a> {
+    SummaryDoc {
+        period: a.period.as_deref(),
+        framework: FrameworkRef {
+            id: &fw.id,
+            title: &fw.title,
+        },
+        units: s.units,
+        items: s.items,
+        indicators: s
+            .indicators
+            .iter()
+            .map(|x| {
+                let ind = &fw.indicators[x.key];
+                IndicatorTallyDoc {
+                    indicator: &ind.id,
+                    name: &ind.name,
+                    group: ind.group.map(|g| fw.groups[g].id.as_str()),
+                    owner: &ind.owner,
+                    units: x.units,
+                    share: s.share(x.units),
+                    lost: x.lost,
+                    mean: x.mean(),
+                }
+            })
+            .collect(),
+        reasons: s
+            .reasons
+            .iter()
+            .map(|x| TallyDoc {
+                reason: Some(x.key.as_str()),
+                owner: None,
+                items: x.items,
+                units: x.units,
+                share: s.share(x.units),
+                lost: x.lost,
+            })
+            .collect(),
+        owners: s
+            .owners
+            .iter()
+            .map(|x| TallyDoc {
+                reason: None,
+                owner: Some(&x.key),
+                items: x.items,
+                units: x.units,
+                share: s.share(x.units),
+                lost: x.lost,
+            })
+            .collect(),
+    }
+}

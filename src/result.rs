@@ -1,0 +1,389 @@
+//! Saved results read back: the canonical result document (SPEC §4) as
+//! owned data, for comparing periods (`diff`, `trend`).
+//!
+//! A result is either a file written by `score --format json` or evidence
+//! scored on the fly; the latter is rendered to the same JSON and read back
+//! through the same parser, so both paths give exactly the same numbers.
+//! Unknown keys are ignored (later versions may add some); missing keys, a
+//! different `schema` or a document that is not a result at all are located
+//! errors (`FILE:LINE: …`).
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::framework::Framework;
+use crate::score::Assessment;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::HashSet;
+
+/// One period's scored, ranked units with the framework they were scored
+/// against.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PeriodResult {
+    pub schema: u32,
+    pub period: Option<String>,
+    pub framework: FrameworkDef,
+    #[serde(default)]
+    pub inputs: Vec<InputDef>,
+    /// In rank order.
+    pub units: Vec<UnitRecord>,
+    /// Where it came from, as named in messages (not part of the document).
+    #[serde(skip)]
+    pub source: String,
+}
+
+/// The framework as the result records it: enough to tell revisions apart.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct FrameworkDef {
+    pub id: String,
+    pub title: String,
+    pub total: Decimal,
+    pub sha256: String,
+    /// Highest first.
+    pub grades: Vec<GradeDef>,
+    pub groups: Vec<GroupDef>,
+    pub indicators: Vec<IndicatorDef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GradeDef {
+    pub name: String,
+    pub min: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GroupDef {
+    pub id: String,
+    pub name: String,
+    pub parent: Option<String>,
+    pub points: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct IndicatorDef {
+    pub id: String,
+    pub name: String,
+    pub group: Option<String>,
+    pub kind: String,
+    pub points: Decimal,
+    /// The rule in words; a change here is a changed scoring standard.
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct InputDef {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// One unit's result.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct UnitRecord {
+    pub unit: String,
+    #[serde(default)]
+    pub name: String,
+    pub category: Option<String>,
+    pub rank: usize,
+    pub category_rank: Option<usize>,
+    pub score: Decimal,
+    pub base: Decimal,
+    pub bonus: Decimal,
+    pub penalty: Decimal,
+    pub grade: String,
+    #[serde(default)]
+    pub veto: Vec<String>,
+    pub groups: Vec<GroupAmount>,
+    #[serde(default)]
+    pub indicators: Vec<IndicatorRecord>,
+    pub deficiencies: Vec<DeficiencyRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GroupAmount {
+    pub id: String,
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct IndicatorRecord {
+    pub id: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DeficiencyRecord {
+    pub indicator: String,
+    pub lost: Option<Decimal>,
+    pub reason: String,
+}
+
+impl PeriodResult {
+    /// The period, else the file name: how a side is labelled in reports.
+    pub fn label(&self) -> String {
+        match &self.period {
+            Some(p) => p.clone(),
+            None => std::path::Path::new(&self.source)
+                .file_stem()
+                .map_or_else(|| self.source.clone(), |s| s.to_string_lossy().into_owned()),
+        }
+    }
+
+    /// Read a saved result file.
+    pub fn load(path: &std::path::Path) -> Result<PeriodResult, Diagnostics> {
+        let name = path.display().to_string();
+        let bytes =
+            std::fs::read(path).map_err(|e| Diagnostics(vec![Diagnostic::file(&name, format!("cannot read: {e}"))]))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let bad = e.utf8_error().valid_up_to();
+            let line = crate::diag::line_of(&String::from_utf8_lossy(e.as_bytes()), bad);
+            Diagnostics(vec![Diagnostic::at(
+                &name,
+                line,
+                "not a kaohe result: the file is not UTF-8 text (results are written by `kaohe score --format json`)",
+            )])
+        })?;
+        PeriodResult::parse(&text, &name)
+    }
+
+    /// An assessment as its result document, read back.
+    pub fn from_assessment(fw: &Framework, a: &Assessment, source: &str) -> PeriodResult {
+        let json = crate::render::json::to_string(&crate::render::json::result_doc(fw, a));
+        PeriodResult::parse(&json, source).expect("a result document this program wrote reads back")
+    }
+
+    /// Parse and check result JSON; `name` is used in messages.
+    pub fn parse(text: &str, name: &str) -> Result<PeriodResult, Diagnostics> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let one = |line: usize, msg: String| Diagnostics(vec![Diagnostic::at(name, line.max(1) as u64, msg)]);
+        // First only the shape and the schema number, so a file that is
+        // not a result at all says so rather than "missing field `units`".
+        let probe: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            let what = match e.classify() {
+                serde_json::error::Category::Eof => format!("not a kaohe result: the JSON ends early ({})", bare(&e)),
+                _ => format!("not a kaohe result: invalid JSON: {} (column {})", bare(&e), e.column()),
+            };
+            one(e.line(), what)
+        })?;
+        let Some(obj) = probe.as_object() else {
+            return Err(one(
+                1,
+                "not a kaohe result: expected a JSON object with \"schema\": 1 (results are written by `kaohe score --format json`)"
+                    .to_string(),
+            ));
+        };
+        if let Some(kind) = obj
+            .get("type")
+            .and_then(|t| t.as_str())
+            .filter(|t| *t == "diff" || *t == "trend")
+        {
+            return Err(one(
+                1,
+                format!("not a kaohe result: this is the output of `kaohe {kind}`; give the results it was made from"),
+            ));
+        }
+        match obj.get("schema") {
+            None => {
+                return Err(one(
+                    1,
+                    "not a kaohe result: no \"schema\" field (results are written by `kaohe score --format json`)"
+                        .to_string(),
+                ));
+            }
+            Some(v) if v.as_u64() == Some(u64::from(crate::render::json::SCHEMA)) => {}
+            Some(v) => {
+                let line = text.lines().position(|l| l.contains("\"schema\"")).map_or(1, |i| i + 1);
+                return Err(one(
+                    line,
+                    format!(
+                        "result schema {v} is not supported: this kaohe reads schema {}",
+                        crate::render::json::SCHEMA
+                    ),
+                ));
+            }
+        }
+        let mut r: PeriodResult = serde_json::from_str(text).map_err(|e| {
+            one(
+                e.line(),
+                format!("not a valid kaohe result: {} (column {})", bare(&e), e.column()),
+            )
+        })?;
+        r.source = name.to_string();
+        r.check()?;
+        Ok(r)
+    }
+
+    /// Cross-references a hand-edited or truncated file could break.
+    fn check(&self) -> Result<(), Diagnostics> {
+        let mut errs = Diagnostics::new();
+        let fw = &self.framework;
+        let mut bad = |msg: String| errs.push(Diagnostic::file(&self.source, msg));
+        let indicators: HashSet<&str> = fw.indicators.iter().map(|i| i.id.as_str()).collect();
+        let groups: HashSet<&str> = fw.groups.iter().map(|g| g.id.as_str()).collect();
+        if fw.grades.is_empty() {
+            bad("not a valid kaohe result: framework.grades is empty".to_string());
+        }
+        if indicators.len() != fw.indicators.len() {
+            bad("not a valid kaohe result: framework.indicators repeats an id".to_string());
+        }
+        let mut seen = HashSet::new();
+        for u in &self.units {
+            if !seen.insert(u.unit.as_str()) {
+                bad(format!("not a valid kaohe result: unit \"{}\" is listed twice", u.unit));
+            }
+            if !fw.grades.iter().any(|g| g.name == u.grade) {
+                bad(format!(
+                    "not a valid kaohe result: unit {}: grade \"{}\" is not among framework.grades",
+                    u.unit, u.grade
+                ));
+            }
+            for id in u.deficiencies.iter().map(|d| &d.indicator).chain(&u.veto) {
+                if !indicators.contains(id.as_str()) {
+                    bad(format!(
+                        "not a valid kaohe result: unit {}: indicator \"{id}\" is not among framework.indicators",
+                        u.unit
+                    ));
+                }
+            }
+            for g in &u.groups {
+                if !groups.contains(g.id.as_str()) {
+                    bad(format!(
+                        "not a valid kaohe result: unit {}: group \"{}\" is not among framework.groups",
+                        u.unit, g.id
+                    ));
+                }
+            }
+        }
+        errs.into_result(())
+    }
+
+    /// Index of a grade name in this result's framework (0 = highest).
+    pub fn grade_index(&self, name: &str) -> Option<usize> {
+        self.framework.grades.iter().position(|g| g.name == name)
+    }
+
+    pub fn unit(&self, id: &str) -> Option<&UnitRecord> {
+        self.units.iter().find(|u| u.unit == id)
+    }
+}
+
+impl UnitRecord {
+    /// The status of one indicator for this unit (`exempt`, `met`, …).
+    pub fn status(&self, indicator: &str) -> Option<&str> {
+        self.indicators
+            .iter()
+            .find(|i| i.id == indicator)
+            .map(|i| i.status.as_str())
+    }
+
+    pub fn vetoed(&self) -> bool {
+        !self.veto.is_empty()
+    }
+}
+
+/// serde_json's message without its " at line L column C" tail (the line
+/// goes in front, the column after).
+fn bare(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) if e.line() > 0 => s[..i].to_string(),
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> String {
+        r#"{
+  "schema": 1,
+  "period": "2022",
+  "framework": {
+    "id": "t", "title": "T", "total": 10, "sha256": "x",
+    "grades": [ { "name": "好", "min": 90 }, { "name": "差", "min": 0 } ],
+    "groups": [ { "id": "A", "name": "甲", "parent": null, "points": 10 } ],
+    "indicators": [ { "id": "A1", "name": "一", "group": "A", "kind": "base", "points": 10, "rule": "check" } ]
+  },
+  "inputs": [],
+  "units": [
+    { "unit": "U1", "name": "单位一", "category": null, "rank": 1, "category_rank": null,
+      "score": 8.50, "base": "8.50", "bonus": 0, "penalty": 0, "grade": "差", "veto": [],
+      "groups": [ { "id": "A", "amount": 8.5 } ],
+      "deficiencies": [ { "indicator": "A1", "lost": 1.50, "reason": "shortfall" } ] }
+  ]
+}"#
+        .to_string()
+    }
+
+    fn err(text: &str) -> String {
+        PeriodResult::parse(text, "r.json").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reads_numbers_and_strings_exactly() {
+        let r = PeriodResult::parse(&minimal(), "r.json").unwrap();
+        let u = &r.units[0];
+        assert_eq!(u.score.to_string(), "8.50");
+        assert_eq!(u.base.to_string(), "8.50");
+        assert_eq!(u.deficiencies[0].lost.unwrap().to_string(), "1.50");
+        assert_eq!(r.label(), "2022");
+        assert_eq!(r.framework.total, Decimal::from(10));
+    }
+
+    #[test]
+    fn corrupt_json_is_located() {
+        let text = minimal().replace("\"rank\": 1,", "\"rank\": 1");
+        assert_eq!(
+            err(&text),
+            "r.json:12: not a kaohe result: invalid JSON: expected `,` or `}` (column 70)"
+        );
+        assert_eq!(
+            err(&minimal()[..200]),
+            "r.json:7: not a kaohe result: the JSON ends early (EOF while parsing an object)"
+        );
+    }
+
+    #[test]
+    fn foreign_json_says_what_it_is_not() {
+        assert_eq!(
+            err("[1, 2]"),
+            "r.json:1: not a kaohe result: expected a JSON object with \"schema\": 1 (results are written by `kaohe score --format json`)"
+        );
+        assert_eq!(
+            err("{\n  \"name\": \"x\"\n}"),
+            "r.json:1: not a kaohe result: no \"schema\" field (results are written by `kaohe score --format json`)"
+        );
+        assert_eq!(
+            err(&minimal().replace("\"schema\": 1", "\"schema\": 2")),
+            "r.json:2: result schema 2 is not supported: this kaohe reads schema 1"
+        );
+    }
+
+    #[test]
+    fn a_comparison_is_not_a_result() {
+        assert_eq!(
+            err("{\"schema\": 1, \"type\": \"diff\"}"),
+            "r.json:1: not a kaohe result: this is the output of `kaohe diff`; give the results it was made from"
+        );
+    }
+
+    #[test]
+    fn missing_or_mistyped_fields_are_located() {
+        assert_eq!(
+            err(&minimal().replace("\"score\": 8.50", "\"score\": \"abc\"")),
+            "r.json:13: not a valid kaohe result: invalid value: string \"abc\", expected a Decimal type representing a fixed-point number (column 20)"
+        );
+        assert_eq!(
+            err(&minimal().replace("\"grade\": \"差\", ", "")),
+            "r.json:15: not a valid kaohe result: missing field `grade` (column 86)"
+        );
+    }
+
+    #[test]
+    fn cross_references_are_checked() {
+        let text = minimal().replace("\"indicator\": \"A1\"", "\"indicator\": \"Z9\"");
+        assert_eq!(
+            err(&text),
+            "r.json: not a valid kaohe result: unit U1: indicator \"Z9\" is not among framework.indicators"
+        );
+    }
+}
