@@ -76,9 +76,7 @@ fn parse_points(s: &str) -> Result<Decimal, String> {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
-    let (format, dest) = args
-        .output
-        .resolve_text(&args.input.paths(&args.evidence), "deficiencies")?;
+    let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
     let (loaded, assessment) = args.input.assess(&args.evidence)?;
     let fw = &loaded.framework;
     let sel = Selection {
@@ -103,6 +101,16 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
                 errs.into_iter().map(|e| Diagnostic::file(where_.clone(), e)).collect(),
             ))
         })?;
+    if format == crate::render::Format::Xlsx {
+        let book = if args.summary {
+            let s = crate::rectify::summary(fw, &list);
+            crate::render::xlsx::deficiency_summary(fw, &assessment, &s, lang)
+        } else {
+            crate::render::xlsx::deficiencies(fw, &assessment, &list, lang)
+        }
+        .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
+        return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
+    }
     let text = if args.summary {
         let s = crate::rectify::summary(fw, &list);
         crate::render::rectify::summary(fw, &assessment, &s, lang, format)

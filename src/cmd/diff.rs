@@ -153,7 +153,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         .flatten()
         .cloned(),
     );
-    let (format, dest) = args.output.resolve_text(&inputs, "diff")?;
+    let (format, dest) = args.output.resolve(&inputs)?;
     let sides = [
         SideArgs {
             path: &args.old,
@@ -178,6 +178,11 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             Sort::Unit => SortKey::Unit,
         },
     );
+    if format == crate::render::Format::Xlsx {
+        let book = crate::render::xlsx::diff(&c, lang)
+            .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
+        return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
+    }
     let text = crate::render::compare::diff(&c, lang, format);
     crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }

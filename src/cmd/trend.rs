@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
-    let (format, dest) = args.output.resolve_text(&args.results, "trend")?;
+    let (format, dest) = args.output.resolve(&args.results)?;
     if let Some(p) = args.results.iter().find(|p| !super::diff::is_result(p)) {
         return Err(Error::Usage(format!(
             "{} is not a saved result: trend reads .json files written by `kaohe score --format json`",
@@ -36,6 +36,11 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         .collect();
     let results = load_all(&sides)?;
     let t = crate::compare::trend(&results).map_err(Error::Input)?;
+    if format == crate::render::Format::Xlsx {
+        let book = crate::render::xlsx::trend(&t, lang)
+            .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
+        return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
+    }
     let text = crate::render::compare::trend(&t, lang, format);
     crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }

@@ -652,7 +652,7 @@ pub fn diff(c: &Comparison, lang: Lang, format: Format) -> String {
         c.new.label
     );
     match format {
-        Format::Xlsx => unreachable!("diff takes text formats only (OutputArgs::resolve_text)"),
+        Format::Xlsx => unreachable!("diff writes XLSX with render::xlsx"),
         Format::Table => {
             let mut s = format!("{title}\n{}\n", diff_head(c, lang).join("\n"));
             for sec in sections(c, lang, true) {
@@ -767,7 +767,7 @@ pub fn trend(t: &Trend, lang: Lang, format: Format) -> String {
         )))
         .collect();
     match format {
-        Format::Xlsx => unreachable!("trend takes text formats only (OutputArgs::resolve_text)"),
+        Format::Xlsx => unreachable!("trend writes XLSX with render::xlsx"),
         Format::Table => format!(
             "{title}\n{}\n\n{}",
             head.join("\n"),

@@ -332,13 +332,23 @@ fn owner_facts(items: &[Item], lang: Lang) -> String {
     .join(" · ")
 }
 
+/// Every item of a list with every column (the CSV ledger).
+pub fn full_table(fw: &Framework, a: &Assessment, list: &List, lang: Lang) -> Table {
+    table(fw, a, &ALL, list.items(), lang)
+}
+
+/// The status every listed item starts with (未启动), in the tool's language.
+pub fn start_status(lang: Lang) -> &'static str {
+    status_label(lang)
+}
+
 /// A rectification list in a format.
 pub fn list(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, format: Format) -> String {
     match format {
         Format::Csv => table(fw, a, &ALL, list.items(), lang).to_csv(),
         Format::Json => super::json::to_string(&list_doc(fw, a, list)),
         Format::Table | Format::Md => text(fw, a, list, by, lang, format),
-        Format::Xlsx => unreachable!("deficiencies takes text formats only (OutputArgs::resolve_text)"),
+        Format::Xlsx => unreachable!("deficiencies writes XLSX with render::xlsx"),
     }
 }
 
@@ -619,12 +629,33 @@ fn tally_table<K>(s: &Summary, first: &str, rows: &[Tally<K>], key: impl Fn(&K) 
     t
 }
 
+/// The jurisdiction summary as titled tables: indicators most often lost,
+/// by reason, by owner.
+pub fn summary_tables(fw: &Framework, s: &Summary, lang: Lang) -> Vec<(&'static str, Table)> {
+    let reason = |r: &Reason| r.label(lang).to_string();
+    let owner = |o: &String| owner_label(o, lang);
+    vec![
+        (
+            lang.pick("失分指标（按失分单位数）", "Indicators most often lost"),
+            indicator_table(fw, s, lang),
+        ),
+        (
+            lang.pick("按原因", "By reason"),
+            tally_table(s, lang.pick("原因", "Reason"), &s.reasons, reason, lang),
+        ),
+        (
+            lang.pick("按责任人", "By owner"),
+            tally_table(s, lang.pick("责任人", "Owner"), &s.owners, owner, lang),
+        ),
+    ]
+}
+
 /// The jurisdiction summary in a format.
 pub fn summary(fw: &Framework, a: &Assessment, s: &Summary, lang: Lang, format: Format) -> String {
     let reason = |r: &Reason| r.label(lang).to_string();
     let owner = |o: &String| owner_label(o, lang);
     match format {
-        Format::Xlsx => unreachable!("deficiencies takes text formats only (OutputArgs::resolve_text)"),
+        Format::Xlsx => unreachable!("deficiencies writes XLSX with render::xlsx"),
         Format::Json => super::json::to_string(&summary_doc(fw, a, s)),
         Format::Csv => {
             // One sheet: a dimension column tells indicators, reasons and
@@ -698,20 +729,7 @@ pub fn summary(fw: &Framework, a: &Assessment, s: &Summary, lang: Lang, format: 
                 count(s.units, "个单位", "unit", lang),
                 count(s.items, "项整改", "item", lang)
             );
-            let parts = [
-                (
-                    lang.pick("失分指标（按失分单位数）", "Indicators most often lost"),
-                    indicator_table(fw, s, lang),
-                ),
-                (
-                    lang.pick("按原因", "By reason"),
-                    tally_table(s, lang.pick("原因", "Reason"), &s.reasons, reason, lang),
-                ),
-                (
-                    lang.pick("按责任人", "By owner"),
-                    tally_table(s, lang.pick("责任人", "Owner"), &s.owners, owner, lang),
-                ),
-            ];
+            let parts = summary_tables(fw, s, lang);
             let mut out = if md {
                 format!("# {head}\n\n{counts}\n")
             } else {

@@ -39,6 +39,12 @@ pub struct Styles {
     pub wrap: Style,
     pub int: Style,
     pub dec2: Style,
+    /// Changes: `+2.50`, `-1.00`.
+    pub signed_int: Style,
+    pub signed_dec2: Style,
+    pub pct: Style,
+    pub pct2: Style,
+    pub date: Style,
     pub title: Style,
 }
 
@@ -64,7 +70,12 @@ impl Styles {
             text: cell.clone(),
             wrap: cell.clone().set_text_wrap(),
             int: cell.clone().set_num_format("0"),
-            dec2: cell.set_num_format("0.00"),
+            dec2: cell.clone().set_num_format("0.00"),
+            signed_int: cell.clone().set_num_format("+0;-0;0"),
+            signed_dec2: cell.clone().set_num_format("+0.00;-0.00;0.00"),
+            pct: cell.clone().set_num_format("0%"),
+            pct2: cell.clone().set_num_format("0.00%"),
+            date: cell.set_num_format("yyyy-mm-dd"),
             title: Style::new().set_bold().set_font_size(14),
         }
     }
@@ -143,13 +154,27 @@ pub fn text_cell(ws: &mut Worksheet, row: u32, col: u16, s: &str, style: &Style)
     Ok(())
 }
 
-/// Write a formatted number (`92.50`, `3`) as a number: with two decimals
-/// when it has a fraction part, else as a whole number. Anything else is
-/// written as text.
+/// Write a formatted number as a number shown the same way: `92.50` with
+/// two decimals, `3` whole, `+2.50` with its sign, `66.67%` as a
+/// percentage. Anything else (a word in a number column) is written as
+/// text.
 pub fn number_cell(ws: &mut Worksheet, row: u32, col: u16, s: &str, st: &Styles) -> Result<(), XlsxError> {
-    match s.parse::<f64>() {
-        Ok(n) if !s.is_empty() && n.is_finite() && !s.starts_with('+') => {
-            let style = if s.contains('.') { &st.dec2 } else { &st.int };
+    let (body, percent) = match s.strip_suffix('%') {
+        Some(b) => (b, true),
+        None => (s, false),
+    };
+    match body.parse::<f64>() {
+        Ok(n) if !body.is_empty() && n.is_finite() => {
+            let dec = body.contains('.');
+            let style = match (percent, body.starts_with('+'), dec) {
+                (true, _, true) => &st.pct2,
+                (true, _, false) => &st.pct,
+                (false, true, true) => &st.signed_dec2,
+                (false, true, false) => &st.signed_int,
+                (false, false, true) => &st.dec2,
+                (false, false, false) => &st.int,
+            };
+            let n = if percent { n / 100.0 } else { n };
             ws.write_number_with_format(row, col, n, style)?;
             Ok(())
         }
@@ -231,6 +256,44 @@ pub fn print_setup(ws: &mut Worksheet, title: &str, landscape: bool) -> Result<(
     ws.set_header(format!("&C{}", title.replace('&', "&&")));
     ws.set_footer("&C&P / &N");
     Ok(())
+}
+
+/// Write a date (`2024-01-30`) as an Excel date, or the text as it is.
+pub fn date_cell(ws: &mut Worksheet, row: u32, col: u16, s: &str, st: &Styles) -> Result<(), XlsxError> {
+    match ExcelDateTime::parse_from_str(s) {
+        Ok(d) if !s.is_empty() => {
+            ws.write_datetime_with_format(row, col, &d, &st.date)?;
+            Ok(())
+        }
+        _ if s.is_empty() => {
+            ws.write_blank(row, col, &st.text)?;
+            Ok(())
+        }
+        _ => text_cell(ws, row, col, s, &st.text),
+    }
+}
+
+/// Add a sheet holding one table, printed with `title`.
+pub fn add_table_sheet(
+    book: &mut Workbook,
+    name: &str,
+    t: &Table,
+    st: &Styles,
+    freeze_cols: u16,
+    title: &str,
+) -> Result<(), XlsxError> {
+    let ws = book.add_worksheet();
+    ws.set_name(sheet_name(name))?;
+    table_sheet(ws, t, st, freeze_cols)?;
+    print_setup(ws, title, true)
+}
+
+/// A valid worksheet name: at most 31 characters, none of `[]:*?/\`.
+pub fn sheet_name(s: &str) -> String {
+    s.chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .take(31)
+        .collect()
 }
 
 /// Colour the grade column of a written table: `grades[i]` is row `i`'s
@@ -359,6 +422,281 @@ pub fn score(fw: &Framework, a: &Assessment, lang: Lang) -> Result<Vec<u8>, Xlsx
     table_sheet(ws, &deductions, &st, 3)?;
     print_setup(ws, &title, true)?;
 
+    book.save_to_buffer()
+}
+
+/// The problem of a ledger item in words: the unit's own note where it
+/// gave one, else what the evidence says.
+fn problem(fw: &Framework, a: &Assessment, it: &crate::rectify::Item, lang: Lang) -> String {
+    use crate::score::Reason;
+    let r = &a.units[it.unit].indicators[it.index];
+    let detail = if r.note.is_empty() {
+        r.value.clone().unwrap_or_default()
+    } else {
+        r.note.clone()
+    };
+    let sep = lang.pick("：", ": ");
+    match it.reason {
+        Reason::Missing => lang.pick("未提供佐证材料", "no evidence given").to_string(),
+        Reason::Shortfall if detail.is_empty() => format!(
+            "{}{sep}{}",
+            lang.pick("未达评分标准", "short of the standard"),
+            fw.indicators[it.index].standard
+        ),
+        Reason::Shortfall => detail,
+        Reason::Penalty | Reason::Veto if detail.is_empty() => it.reason.label(lang).to_string(),
+        Reason::Penalty | Reason::Veto => format!("{}{sep}{detail}", it.reason.label(lang)),
+    }
+}
+
+/// The rectification ledger (整改台账) of a list: one row per problem, with
+/// 进展 to write in and 状态 chosen from a dropdown.
+fn ledger_sheet(
+    ws: &mut Worksheet,
+    fw: &Framework,
+    a: &Assessment,
+    list: &crate::rectify::List,
+    lang: Lang,
+    st: &Styles,
+    title: &str,
+) -> Result<(), XlsxError> {
+    let mut t = Table::new(&[
+        (lang.pick("序号", "No."), true),
+        (lang.pick("单位", "Unit"), false),
+        (lang.pick("单位名称", "Unit name"), false),
+        (lang.pick("问题", "Problem"), false),
+        (lang.pick("对应指标", "Indicator"), false),
+        (lang.pick("扣分", "Lost"), true),
+        (lang.pick("整改措施", "Remedy"), false),
+        (lang.pick("责任人", "Owner"), false),
+        (lang.pick("整改时限", "Deadline"), false),
+        (lang.pick("进展", "Progress"), false),
+        (lang.pick("状态", "Status"), false),
+    ]);
+    let status = super::rectify::start_status(lang);
+    for (no, it) in list.items() {
+        let u = &a.units[it.unit];
+        let ind = &fw.indicators[it.index];
+        t.push(vec![
+            no.to_string(),
+            u.unit.clone(),
+            u.name.clone(),
+            problem(fw, a, it, lang),
+            format!("{} {}", ind.id, ind.name),
+            it.lost.map(fmt2).unwrap_or_else(|| it.reason.label(lang).to_string()),
+            ind.remedy.clone(),
+            ind.owner.clone(),
+            it.deadline.map(|d| d.to_string()).unwrap_or_default(),
+            String::new(),
+            status.to_string(),
+        ]);
+    }
+    let mut widths = widths(&t);
+    // Room to write the progress in, and for a date.
+    widths[8] = widths[8].max(12);
+    widths[9] = 30;
+    for (c, h) in t.headers.iter().enumerate() {
+        text_cell(ws, 0, c as u16, h, &st.header)?;
+        ws.set_column_width(c as u16, widths[c] as f64)?;
+    }
+    let input = st
+        .text
+        .clone()
+        .set_background_color(Color::RGB(0xFFFFFF))
+        .set_text_wrap();
+    for (i, row) in t.rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        let mut wrapped = Vec::new();
+        for (c, cell) in row.iter().enumerate() {
+            match c {
+                0 | 5 => number_cell(ws, r, c as u16, cell, st)?,
+                8 => date_cell(ws, r, c as u16, cell, st)?,
+                9 => {
+                    ws.write_blank(r, c as u16, &input)?;
+                }
+                10 => text_cell(ws, r, c as u16, cell, &st.text.clone().set_align(FormatAlign::Center))?,
+                _ => {
+                    let wrap = widths[c] >= MAX_WIDTH;
+                    text_cell(ws, r, c as u16, cell, if wrap { &st.wrap } else { &st.text })?;
+                    if wrap {
+                        wrapped.push((cell.as_str(), widths[c]));
+                    }
+                }
+            }
+        }
+        fit_row(ws, r, &wrapped)?;
+    }
+    if !t.rows.is_empty() {
+        let states = [
+            status,
+            lang.pick("整改中", "in progress"),
+            lang.pick("已完成", "done"),
+            lang.pick("已销号", "closed"),
+        ];
+        let dv = rust_xlsxwriter::DataValidation::new()
+            .allow_list_strings(&states)?
+            .set_input_title(lang.pick("状态", "Status"))?
+            .set_input_message(states.join(" / "))?;
+        let last = t.rows.len() as u32;
+        ws.add_data_validation(1, 10, last, 10, &dv)?;
+    }
+    ws.set_freeze_panes(1, 3)?;
+    ws.autofilter(0, 0, t.rows.len() as u32, t.headers.len() as u16 - 1)?;
+    print_setup(ws, title, true)
+}
+
+/// The `deficiencies` workbook: 整改台账 (the ledger to keep), 晋档路径
+/// (each unit's way to the next grade) and 明细 (every column of the list).
+pub fn deficiencies(
+    fw: &Framework,
+    a: &Assessment,
+    list: &crate::rectify::List,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    let st = Styles::new();
+    let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
+    let title = format!(
+        "{} · {}{period}",
+        lang.pick("整改台账", "Rectification ledger"),
+        fw.title
+    );
+    let mut book = workbook(&title);
+    let ws = book.add_worksheet();
+    ws.set_name(lang.pick("整改台账", "Ledger"))?;
+    ledger_sheet(ws, fw, a, list, lang, &st, &title)?;
+
+    let mut way = Table::new(&[
+        (lang.pick("单位", "Unit"), false),
+        (lang.pick("单位名称", "Unit name"), false),
+        (lang.pick("排名", "Rank"), true),
+        (lang.pick("得分", "Score"), true),
+        (lang.pick("等次", "Grade"), false),
+        (lang.pick("整改项数", "Items"), true),
+        (lang.pick("晋档路径", "Way to the next grade"), false),
+    ]);
+    let mut grades = Vec::new();
+    for e in &list.units {
+        let u = &a.units[e.unit];
+        let n = list.items().filter(|(_, it)| it.unit == e.unit).count();
+        way.push(vec![
+            u.unit.clone(),
+            u.name.clone(),
+            u.rank.to_string(),
+            fmt2(u.totals.score),
+            fw.grades[u.grade].name.clone(),
+            n.to_string(),
+            e.next
+                .as_ref()
+                .map(|ng| super::rectify::advice(fw, ng, lang))
+                .unwrap_or_else(|| lang.pick("已是最高等次", "top grade already").to_string()),
+        ]);
+        grades.push(u.grade);
+    }
+    let ws = book.add_worksheet();
+    ws.set_name(lang.pick("晋档路径", "Next grade"))?;
+    table_sheet(ws, &way, &st, 2)?;
+    colour_grades(ws, &way, 4, &grades, fw, &st)?;
+    print_setup(ws, &title, true)?;
+
+    let full = super::rectify::full_table(fw, a, list, lang);
+    add_table_sheet(&mut book, lang.pick("明细", "Details"), &full, &st, 3, &title)?;
+    book.save_to_buffer()
+}
+
+/// `deficiencies --summary` as a workbook: a sheet per table.
+pub fn deficiency_summary(
+    fw: &Framework,
+    a: &Assessment,
+    s: &crate::rectify::Summary,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    let st = Styles::new();
+    let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
+    let title = format!(
+        "{} · {}{period}",
+        lang.pick("整改情况汇总", "Rectification summary"),
+        fw.title
+    );
+    let mut book = workbook(&title);
+    for (name, t) in super::rectify::summary_tables(fw, s, lang) {
+        // Sheet names: the heading up to its parenthesis.
+        let name = name.split(['（', '(']).next().unwrap_or(name).trim();
+        add_table_sheet(&mut book, name, &t, &st, 1, &title)?;
+    }
+    book.save_to_buffer()
+}
+
+/// `diff` as a workbook: the comparison's lines, then a sheet per table.
+pub fn diff(c: &crate::compare::Comparison, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    use super::compare::{Layout, diff_head, indicators_table, persisting_table, revisions_table, units_table};
+    let st = Styles::new();
+    let title = format!(
+        "{}{}{} → {}",
+        lang.pick("考核结果对比", "Comparison"),
+        lang.pick("：", ": "),
+        c.old.label,
+        c.new.label
+    );
+    let mut book = workbook(&title);
+    let ws = book.add_worksheet();
+    ws.set_name(lang.pick("概况", "Overview"))?;
+    ws.set_column_width(0, 110)?;
+    ws.write_string_with_format(0, 0, &title, &st.title)?;
+    for (i, line) in diff_head(c, lang).iter().enumerate() {
+        text_cell(ws, i as u32 + 2, 0, line, &Style::new().set_text_wrap())?;
+    }
+    add_table_sheet(
+        &mut book,
+        lang.pick("单位对比", "Units"),
+        &units_table(c, lang, Layout::Csv),
+        &st,
+        3,
+        &title,
+    )?;
+    add_table_sheet(
+        &mut book,
+        lang.pick("整改不到位", "Persisting"),
+        &persisting_table(c, lang),
+        &st,
+        3,
+        &title,
+    )?;
+    if !c.summary.indicators.is_empty() {
+        add_table_sheet(
+            &mut book,
+            lang.pick("按指标", "By indicator"),
+            &indicators_table(c, lang),
+            &st,
+            2,
+            &title,
+        )?;
+    }
+    if !c.framework.indicators.is_empty() {
+        add_table_sheet(
+            &mut book,
+            lang.pick("指标修订", "Revisions"),
+            &revisions_table(c, lang),
+            &st,
+            1,
+            &title,
+        )?;
+    }
+    book.save_to_buffer()
+}
+
+/// `trend` as a workbook: one sheet, a row per unit, columns per period.
+pub fn trend(t: &crate::compare::Trend, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let st = Styles::new();
+    let title = lang.pick("考核结果走势", "Trend").to_string();
+    let mut book = workbook(&title);
+    add_table_sheet(
+        &mut book,
+        lang.pick("走势", "Trend"),
+        &super::compare::trend_table(t, lang, true),
+        &st,
+        2,
+        &title,
+    )?;
     book.save_to_buffer()
 }
 

@@ -170,3 +170,115 @@ fn csv_files_carry_a_bom_unless_told_not_to() {
     args.extend_from_slice(EXAMPLE);
     assert!(wd.run(&args).stdout.starts_with("Rank,"), "no BOM on stdout");
 }
+
+#[test]
+fn the_rectification_ledger_is_ready_to_keep() {
+    let wd = Workdir::new();
+    let out = wd.path("l.xlsx");
+    let mut args = vec!["deficiencies", "--lang", "zh", "-o", out.to_str().unwrap()];
+    args.extend_from_slice(EXAMPLE);
+    wd.run(&args).assert_ok();
+    let book = Book::open(&out);
+    assert_eq!(book.names(), vec!["整改台账", "晋档路径", "明细"]);
+    let ledger = book.sheet("整改台账");
+    let header: Vec<String> = (0..ledger.width())
+        .map(|c| ledger.get((0, c)).unwrap().to_string())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "序号",
+            "单位",
+            "单位名称",
+            "问题",
+            "对应指标",
+            "扣分",
+            "整改措施",
+            "责任人",
+            "整改时限",
+            "进展",
+            "状态"
+        ]
+    );
+    // As many rows as the CSV list has items.
+    let mut csv_args = vec!["deficiencies", "--format", "csv"];
+    csv_args.extend_from_slice(EXAMPLE);
+    let items = wd.run(&csv_args).stdout.trim_end().split("\r\n").count() - 1;
+    assert_eq!(ledger.height(), items + 1);
+    use calamine::Data;
+    for r in 1..ledger.height() {
+        assert_eq!(ledger.get((r, 0)), Some(&Data::Float(r as f64)), "序号 is a number");
+        assert_eq!(ledger.get((r, 10)), Some(&Data::String("未启动".into())));
+        assert!(
+            matches!(ledger.get((r, 8)), Some(Data::DateTime(_))),
+            "整改时限 is a date"
+        );
+    }
+    // The worst unit comes first: E03, vetoed.
+    assert_eq!(ledger.get((1, 1)), Some(&Data::String("E03".into())));
+    assert_eq!(ledger.get((1, 5)), Some(&Data::String("一票否决".into())));
+    let xml = book.xml("xl/worksheets/sheet1.xml");
+    assert!(
+        xml.contains(r#"<formula1>"未启动,整改中,已完成,已销号"</formula1>"#),
+        "状态 dropdown"
+    );
+    assert!(
+        xml.contains(&format!(r#"sqref="K2:K{}""#, items + 1)),
+        "over every item"
+    );
+}
+
+#[test]
+fn summary_diff_and_trend_workbooks() {
+    let wd = Workdir::new();
+    let out = wd.path("s.xlsx");
+    let mut args = vec!["deficiencies", "--summary", "--lang", "en", "-o", out.to_str().unwrap()];
+    args.extend_from_slice(EXAMPLE);
+    wd.run(&args).assert_ok();
+    assert_eq!(
+        Book::open(&out).names(),
+        vec!["Indicators most often lost", "By reason", "By owner"]
+    );
+    for (year, file) in [("2022", "r22.json"), ("2023", "r23.json")] {
+        let p = wd.path(file);
+        let ev = format!("examples/{year}.csv");
+        wd.run(&[
+            "score",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            year,
+            "-o",
+            p.to_str().unwrap(),
+            &ev,
+        ])
+        .assert_ok();
+    }
+    let (old, new) = (wd.path("r22.json"), wd.path("r23.json"));
+    let out = wd.path("d.xlsx");
+    wd.run(&[
+        "diff",
+        "--lang",
+        "zh",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .assert_ok();
+    let book = Book::open(&out);
+    assert_eq!(book.names()[..3], ["概况", "单位对比", "整改不到位"]);
+    assert_eq!(book.sheet("单位对比").height(), 16);
+    let out = wd.path("t.xlsx");
+    wd.run(&[
+        "trend",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .assert_ok();
+    let book = Book::open(&out);
+    assert_eq!(book.names(), vec!["Trend"]);
+    assert_eq!(book.sheet("Trend").height(), 16);
+}
