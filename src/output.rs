@@ -35,7 +35,7 @@ pub fn resolve_format(format: Option<Format>, output: Option<&Path>) -> Result<F
         (None, None) => Ok(Format::Table),
         (None, Some(p)) => Format::from_path(p).ok_or_else(|| {
             format!(
-                "cannot tell the format from \"{}\": use a .csv, .json, .md, .txt or .xlsx name, or --format",
+                "cannot tell the format from \"{}\": use a .csv, .json, .md, .txt, .xlsx or .html name, or --format",
                 p.display()
             )
         }),

@@ -77,6 +77,11 @@ fn parse_points(s: &str) -> Result<Decimal, String> {
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
+    if args.summary && format == crate::render::Format::Html {
+        return Err(Error::Usage(
+            "deficiencies --summary cannot be written as html: use table, csv, json, md or xlsx".to_string(),
+        ));
+    }
     let (loaded, assessment) = args.input.assess(&args.evidence)?;
     let fw = &loaded.framework;
     let sel = Selection {
@@ -110,6 +115,10 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         }
         .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
         return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
+    }
+    if format == crate::render::Format::Html {
+        let page = crate::render::html::deficiencies(fw, &assessment, &list, lang);
+        return crate::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
     }
     let text = if args.summary {
         let s = crate::rectify::summary(fw, &list);

@@ -183,6 +183,10 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
         return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
+    if format == crate::render::Format::Html {
+        let page = crate::render::html::diff(&c, lang);
+        return crate::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
+    }
     let text = crate::render::compare::diff(&c, lang, format);
     crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }

@@ -28,6 +28,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
                 .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
             crate::output::emit_bytes(&book, &dest)
         }
+        Format::Html => crate::output::emit_bytes(crate::render::html::score(fw, &assessment, lang).as_bytes(), &dest),
         _ => {
             let text = crate::render::report::ranking(fw, &assessment, lang, format);
             crate::output::emit(&text, format, &dest)

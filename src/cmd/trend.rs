@@ -18,6 +18,11 @@ pub struct Args {
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.results)?;
+    if format == crate::render::Format::Html {
+        return Err(Error::Usage(
+            "trend cannot be written as html: use table, csv, json, md or xlsx".to_string(),
+        ));
+    }
     if let Some(p) = args.results.iter().find(|p| !super::diff::is_result(p)) {
         return Err(Error::Usage(format!(
             "{} is not a saved result: trend reads .json files written by `kaohe score --format json`",

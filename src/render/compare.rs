@@ -652,7 +652,7 @@ pub fn diff(c: &Comparison, lang: Lang, format: Format) -> String {
         c.new.label
     );
     match format {
-        Format::Xlsx => unreachable!("diff writes XLSX with render::xlsx"),
+        Format::Xlsx | Format::Html => unreachable!("diff writes {format:?} with render::xlsx and render::html"),
         Format::Table => {
             let mut s = format!("{title}\n{}\n", diff_head(c, lang).join("\n"));
             for sec in sections(c, lang, true) {
@@ -767,7 +767,7 @@ pub fn trend(t: &Trend, lang: Lang, format: Format) -> String {
         )))
         .collect();
     match format {
-        Format::Xlsx => unreachable!("trend writes XLSX with render::xlsx"),
+        Format::Xlsx | Format::Html => unreachable!("trend writes XLSX with render::xlsx and refuses HTML"),
         Format::Table => format!(
             "{title}\n{}\n\n{}",
             head.join("\n"),

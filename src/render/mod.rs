@@ -6,6 +6,7 @@
 
 pub mod colour;
 pub mod compare;
+pub mod html;
 pub mod json;
 pub mod rectify;
 pub mod report;
@@ -47,6 +48,8 @@ pub enum Format {
     Md,
     /// An Excel workbook (written to a file, or to a pipe).
     Xlsx,
+    /// A self-contained HTML report, printable on A4.
+    Html,
 }
 
 impl Format {
@@ -59,14 +62,15 @@ impl Format {
             "md" | "markdown" => Format::Md,
             "txt" => Format::Table,
             "xlsx" => Format::Xlsx,
+            "html" | "htm" => Format::Html,
             _ => return None,
         })
     }
 
     /// Is this one of the text formats every report can be written in?
-    /// (XLSX is written by the commands that offer it.)
+    /// (XLSX and HTML are written by the commands that offer them.)
     pub fn is_text(self) -> bool {
-        !matches!(self, Format::Xlsx)
+        !matches!(self, Format::Xlsx | Format::Html)
     }
 
     /// The name used with `--format`.
@@ -77,6 +81,7 @@ impl Format {
             Format::Json => "json",
             Format::Md => "md",
             Format::Xlsx => "xlsx",
+            Format::Html => "html",
         }
     }
 }

@@ -348,7 +348,9 @@ pub fn list(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, for
         Format::Csv => table(fw, a, &ALL, list.items(), lang).to_csv(),
         Format::Json => super::json::to_string(&list_doc(fw, a, list)),
         Format::Table | Format::Md => text(fw, a, list, by, lang, format),
-        Format::Xlsx => unreachable!("deficiencies writes XLSX with render::xlsx"),
+        Format::Xlsx | Format::Html => {
+            unreachable!("deficiencies writes {format:?} with render::xlsx and render::html")
+        }
     }
 }
 
@@ -655,7 +657,9 @@ pub fn summary(fw: &Framework, a: &Assessment, s: &Summary, lang: Lang, format: 
     let reason = |r: &Reason| r.label(lang).to_string();
     let owner = |o: &String| owner_label(o, lang);
     match format {
-        Format::Xlsx => unreachable!("deficiencies writes XLSX with render::xlsx"),
+        Format::Xlsx | Format::Html => {
+            unreachable!("deficiencies writes {format:?} with render::xlsx and render::html")
+        }
         Format::Json => super::json::to_string(&summary_doc(fw, a, s)),
         Format::Csv => {
             // One sheet: a dimension column tells indicators, reasons and

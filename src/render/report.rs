@@ -118,7 +118,7 @@ pub fn ranking(fw: &Framework, a: &Assessment, lang: Lang, format: Format) -> St
         }
         Format::Csv => ranking_table(fw, a, lang, true).to_csv(),
         Format::Json => super::json::to_string(&super::json::result_doc(fw, a)),
-        Format::Xlsx => unreachable!("score writes XLSX with render::xlsx"),
+        Format::Xlsx | Format::Html => unreachable!("score writes {format:?} with render::xlsx and render::html"),
     }
 }
 
@@ -295,7 +295,7 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang, forma
         ),
         Format::Csv => table.to_csv(),
         Format::Json => super::json::to_string(&super::json::unit_doc(fw, u)),
-        Format::Xlsx => unreachable!("explain takes text formats only (OutputArgs::resolve_text)"),
+        Format::Xlsx | Format::Html => unreachable!("explain takes text formats only (OutputArgs::resolve_text)"),
     }
 }
 

@@ -5,6 +5,7 @@
 //! examples are kept as `insta` snapshots in `snapshots/`.
 
 mod fixtures;
+mod html;
 mod template;
 mod util;
 mod xlsx_input;

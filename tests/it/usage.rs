@@ -25,7 +25,7 @@ fn unknown_format() {
     let out = wd.run(&["score", "--format", "xml", "-f", "$WD/mini.toml", "$WD/e.csv"]);
     out.assert_usage_error("error: invalid value 'xml' for '--format <FORMAT>'");
     assert!(
-        out.stderr.contains("[possible values: table, csv, json, md, xlsx]"),
+        out.stderr.contains("[possible values: table, csv, json, md, xlsx, html]"),
         "{}",
         out.stderr
     );
@@ -38,7 +38,7 @@ fn output_extension_must_say_the_format() {
         let path = format!("$WD/{name}");
         wd.run(&["score", "-o", &path, "-f", "$WD/mini.toml", "$WD/e.csv"])
             .assert_usage_error(&format!(
-                "error: cannot tell the format from \"$WD/{name}\": use a .csv, .json, .md, .txt or .xlsx name, or --format"
+                "error: cannot tell the format from \"$WD/{name}\": use a .csv, .json, .md, .txt, .xlsx or .html name, or --format"
             ));
         assert!(!wd.path(name).exists());
     }
