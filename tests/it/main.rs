@@ -4,6 +4,7 @@
 //! (`fixtures::MINI`), plus the shipped examples; tables and JSON of the
 //! examples are kept as `insta` snapshots in `snapshots/`.
 
+mod browser;
 mod fixtures;
 mod html;
 mod template;

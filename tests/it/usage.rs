@@ -25,7 +25,8 @@ fn unknown_format() {
     let out = wd.run(&["score", "--format", "xml", "-f", "$WD/mini.toml", "$WD/e.csv"]);
     out.assert_usage_error("error: invalid value 'xml' for '--format <FORMAT>'");
     assert!(
-        out.stderr.contains("[possible values: table, csv, json, md, xlsx, html]"),
+        out.stderr
+            .contains("[possible values: table, csv, json, md, xlsx, html]"),
         "{}",
         out.stderr
     );
