@@ -288,10 +288,16 @@ pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    let progress = crate::progress::bytes(name, text.len() as u64);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
+                if let Some(pb) = &progress
+                    && rows.len() % 4096 == 0
+                {
+                    pb.set_position(record.position().map_or(0, |p| p.byte()));
+                }
                 // csv's own line count lags after CRLF; derive the line from
                 // the byte offset, past any line breaks before the record.
                 let start = record.position().map_or(0, |p| p.byte() as usize);
@@ -313,6 +319,9 @@ pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
                 return Err(Diagnostic::at(name, line, format!("cannot read CSV: {e}")));
             }
         }
+    }
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
     }
     Ok(Sheet {
         path: name.to_string(),

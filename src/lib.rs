@@ -16,6 +16,7 @@ pub mod lang;
 pub mod num;
 pub mod output;
 pub mod period;
+pub mod progress;
 pub mod rectify;
 pub mod render;
 pub mod result;

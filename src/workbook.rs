@@ -21,6 +21,15 @@ use std::io::Cursor;
 /// Read one worksheet of a workbook held in memory.
 pub fn read_bytes(name: &str, bytes: &[u8], wanted: Option<&str>) -> Result<Sheet, Diagnostic> {
     let sha256 = hex(&Sha256::digest(bytes));
+    let progress = crate::progress::spinner(name, bytes.len() as u64);
+    let result = read_book(name, bytes, wanted, &sha256);
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    result
+}
+
+fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Result<Sheet, Diagnostic> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         Diagnostic::file(
             name,
@@ -75,7 +84,7 @@ pub fn read_bytes(name: &str, bytes: &[u8], wanted: Option<&str>) -> Result<Shee
             }
             _ => StyleRange::empty(),
         };
-        let sheet = to_sheet(name, &sha256, ws, &range, &styles);
+        let sheet = to_sheet(name, sha256, ws, &range, &styles);
         let has_header = {
             let mut probe = sheet.clone();
             probe.skip_title_rows();

@@ -20,6 +20,7 @@ mod errors;
 mod explain;
 mod json;
 mod periods;
+mod progress;
 mod score;
 mod snapshots;
 mod trend;
