@@ -8,7 +8,7 @@
 use crate::diag::{Diagnostic, Diagnostics, hint, line_of};
 use crate::lang::Lang;
 use crate::num::fmt_points;
-use crate::rule::{Rule, Value, check_places, decimal, is_not_applicable, parse_yes_no};
+use crate::rule::{MAX_POINTS, Rule, Value, check_places, decimal, is_not_applicable, parse_yes_no, within};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -19,6 +19,10 @@ use toml::Spanned;
 pub const EMBEDDED: &str = include_str!("../indicators/ideology-2022.toml");
 /// How the embedded framework is named in messages and results.
 pub const EMBEDDED_NAME: &str = "<embedded>/indicators/ideology-2022.toml";
+
+/// Deepest nesting of groups (一级、二级、三级指标 … need a handful). It
+/// bounds the work of every walk up a group's parents.
+pub const MAX_GROUP_DEPTH: usize = 16;
 
 /// What an indicator does to a unit's score (SPEC §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,20 +215,26 @@ impl Framework {
         let name = path.display().to_string();
         let bytes =
             std::fs::read(path).map_err(|e| Diagnostics(vec![Diagnostic::file(&name, format!("cannot read: {e}"))]))?;
-        let text = match String::from_utf8(bytes) {
+        Framework::from_bytes(bytes, &name)
+    }
+
+    /// Parse a framework file's bytes (UTF-8, optionally with a BOM); `name`
+    /// is used in messages.
+    pub fn from_bytes(bytes: impl Into<Vec<u8>>, name: &str) -> Result<Framework, Diagnostics> {
+        let text = match String::from_utf8(bytes.into()) {
             Ok(t) => t,
             Err(e) => {
                 let bad = e.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(e.as_bytes());
                 let line = line_of(&text, bad);
                 return Err(Diagnostics(vec![Diagnostic::at(
-                    &name,
+                    name,
                     line,
                     "framework file is not valid UTF-8 (save it as UTF-8)",
                 )]));
             }
         };
-        Framework::parse(&text, &name)
+        Framework::parse(&text, name)
     }
 
     /// Parse and validate framework text; `name` is used in messages.
@@ -380,7 +390,10 @@ impl Validator<'_> {
 
     /// A decimal with at most two places; `what` names it in messages.
     fn points(&mut self, v: &Spanned<toml::Value>, what: &str) -> Option<Decimal> {
-        match decimal(v.get_ref()).and_then(check_places) {
+        match decimal(v.get_ref())
+            .and_then(check_places)
+            .and_then(|d| within(d, MAX_POINTS))
+        {
             Ok(d) => Some(d),
             Err(e) => {
                 self.err(v, format!("{what}: {e}"));
@@ -409,10 +422,11 @@ impl Validator<'_> {
         let header_line = self.line(&raw.framework);
         let h = raw.framework.into_inner();
         self.id_ok(&h.id, "framework");
-        let total = self.points(&h.total, "total").unwrap_or_default();
-        if total <= Decimal::ZERO {
+        let total_given = self.points(&h.total, "total");
+        if total_given.is_some_and(|t| t <= Decimal::ZERO) {
             self.err(&h.total, "total must be > 0");
         }
+        let total = total_given.unwrap_or_default();
         let cap = |v: &Option<Spanned<toml::Value>>, what: &str, me: &mut Self| -> Option<Decimal> {
             let v = v.as_ref()?;
             let d = me.points(v, what)?;
@@ -527,18 +541,67 @@ impl Validator<'_> {
                 }
             }
         }
-        // A parent chain longer than the number of groups is a cycle.
-        let mut cyclic = vec![false; groups.len()];
-        for start in 0..groups.len() {
-            let mut cur = groups[start].parent;
-            let mut steps = 0;
+        // Every group's depth along its parent links, in one pass over all
+        // groups (a long chain is walked once, not once per group): a link
+        // back into the chain being walked is a cycle.
+        let n = groups.len();
+        let mut depth = vec![0usize; n]; // 0: not known yet
+        let mut cyclic = vec![false; n];
+        let mut broken = vec![false; n]; // in or below a cycle
+        let mut on_path = vec![false; n];
+        for start in 0..n {
+            if depth[start] != 0 || broken[start] {
+                continue;
+            }
+            let mut path = Vec::new();
+            let mut cur = Some(start);
+            let mut above = Some(0);
             while let Some(c) = cur {
-                steps += 1;
-                if c == start || steps > groups.len() {
-                    cyclic[start] = true;
+                if depth[c] != 0 {
+                    above = Some(depth[c]);
                     break;
                 }
+                if broken[c] {
+                    above = None;
+                    break;
+                }
+                if on_path[c] {
+                    let from = path.iter().position(|&g| g == c).expect("on the path");
+                    for &g in &path[from..] {
+                        cyclic[g] = true;
+                    }
+                    above = None;
+                    break;
+                }
+                on_path[c] = true;
+                path.push(c);
                 cur = groups[c].parent;
+            }
+            for &g in path.iter().rev() {
+                on_path[g] = false;
+                match above {
+                    Some(d) => {
+                        depth[g] = d + 1;
+                        above = Some(d + 1);
+                    }
+                    None => broken[g] = true,
+                }
+            }
+        }
+        let mut too_deep = false;
+        for (gi, &d) in depth.iter().enumerate() {
+            // Reported once per chain: at the first group past the limit.
+            if d == MAX_GROUP_DEPTH + 1 {
+                too_deep = true;
+                let g = raw.group[gi].get_ref();
+                let at = g.parent.as_ref().expect("a nested group has a parent");
+                self.err(
+                    at,
+                    format!(
+                        "group \"{}\" is nested {d} levels deep; groups may nest at most {MAX_GROUP_DEPTH} levels",
+                        g.id.get_ref()
+                    ),
+                );
             }
         }
         for (gi, is_cyclic) in cyclic.iter().enumerate() {
@@ -554,7 +617,7 @@ impl Validator<'_> {
                 );
             }
         }
-        if cyclic.iter().any(|c| *c) {
+        if too_deep || cyclic.iter().any(|c| *c) {
             for g in &mut groups {
                 g.parent = None;
             }
@@ -717,7 +780,7 @@ impl Validator<'_> {
                 self.err(p, msg);
             }
         }
-        if base_sum != total && fw.indicators.iter().any(|i| i.kind == Kind::Base) {
+        if total_given.is_some() && base_sum != total && fw.indicators.iter().any(|i| i.kind == Kind::Base) {
             self.err(
                 &h.total,
                 format!(
@@ -841,6 +904,39 @@ rule = { type = "count", per = 1 }
                 "f.toml:28: duplicate indicator id \"A1\" (first at line 21)",
                 "f.toml:32: A1: rule: per must be > 0, not 0",
             ]
+        );
+    }
+
+    #[test]
+    fn numbers_are_bounded_so_arithmetic_cannot_overflow() {
+        let src = MINI
+            .replace("total = 10", "total = 9223372036854775807")
+            .replace("per = 2", "per = 1e27")
+            .replace("min = 9", "min = 1e28");
+        assert_eq!(
+            errors(&src),
+            vec![
+                "f.toml:5: total: 9223372036854775807 is too large (at most 1000000)",
+                "f.toml:10: grade \"好\" min: 10000000000000000000000000000 is too large (at most 1000000)",
+                "f.toml:32: A2: rule: per: 1000000000000000000000000000 is too large (at most 1000000)",
+            ]
+        );
+    }
+
+    #[test]
+    fn deep_group_chains_are_an_error_found_in_one_pass() {
+        let mut src = MINI.to_string();
+        for i in 0..5000 {
+            let parent = if i == 0 { "A".to_string() } else { format!("G{}", i - 1) };
+            src.push_str(&format!(
+                "[[group]]\nid = \"G{i}\"\nname = \"g\"\nparent = \"{parent}\"\n"
+            ));
+        }
+        let e = errors(&src);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].ends_with(": group \"G15\" is nested 17 levels deep; groups may nest at most 16 levels"),
+            "{e:?}"
         );
     }
 
