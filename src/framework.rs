@@ -240,6 +240,12 @@ impl Framework {
     /// Parse and validate framework text; `name` is used in messages.
     pub fn parse(text: &str, name: &str) -> Result<Framework, Diagnostics> {
         let text_nobom = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text_nobom.trim().is_empty() {
+            return Err(Diagnostics(vec![Diagnostic::file(
+                name,
+                "the framework file is empty (expected [framework], [[grade]] and [[indicator]] tables)",
+            )]));
+        }
         let raw: RawFile = toml::from_str(text_nobom).map_err(|e| {
             let line = e.span().map(|s| line_of(text_nobom, s.start)).unwrap_or(1);
             let msg = e.message().trim().replace('\n', " ");
@@ -247,7 +253,12 @@ impl Framework {
         })?;
         let sha256 = hex(&Sha256::digest(text.as_bytes()));
         Validator {
-            text: text_nobom,
+            breaks: text_nobom
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
             name,
             errs: Diagnostics::new(),
         }
@@ -373,14 +384,16 @@ struct RawIndicator {
 }
 
 struct Validator<'a> {
-    text: &'a str,
+    /// Byte offsets of the line breaks: every indicator and problem is
+    /// located by a binary search, not a count from the start of the file.
+    breaks: Vec<usize>,
     name: &'a str,
     errs: Diagnostics,
 }
 
 impl Validator<'_> {
     fn line<T>(&self, s: &Spanned<T>) -> u64 {
-        line_of(self.text, s.span().start)
+        self.breaks.partition_point(|&b| b < s.span().start) as u64 + 1
     }
 
     fn err<T>(&mut self, at: &Spanned<T>, msg: impl Into<String>) {
@@ -623,7 +636,11 @@ impl Validator<'_> {
             }
         }
 
-        // Indicators.
+        // Indicators. Sums are checked only when every group link and every
+        // indicator's points are known: one bad value is one problem, not
+        // also a total and a group that no longer add up.
+        let links_known = !(too_deep || cyclic.iter().any(|c| *c));
+        let mut sums_known = true;
         let mut indicators: Vec<Indicator> = Vec::new();
         let mut seen: HashMap<String, u64> = HashMap::new();
         for ri in &raw.indicator {
@@ -683,23 +700,30 @@ impl Validator<'_> {
                     );
                 }
             } else {
-                match &ri.points {
-                    None => self.err(&ri.id, format!("{id}: points is required")),
-                    Some(p) => {
-                        if let Some(d) = self.points(p, &format!("{id}: points")) {
-                            if d <= Decimal::ZERO {
-                                self.err(p, format!("{id}: points must be > 0"));
-                            }
-                            points = d;
-                        }
+                let given = match &ri.points {
+                    None => {
+                        self.err(&ri.id, format!("{id}: points is required"));
+                        None
                     }
+                    Some(p) => self.points(p, &format!("{id}: points")),
+                };
+                match (given, &ri.points) {
+                    (Some(d), Some(p)) if d <= Decimal::ZERO => {
+                        self.err(p, format!("{id}: points must be > 0"));
+                        sums_known = false;
+                    }
+                    (Some(d), _) => points = d,
+                    (None, _) => sums_known = false,
                 }
+                // With the points unknown, check the rule on its own rather
+                // than report each of its amounts as exceeding 0 points.
+                let bound = given.unwrap_or(Decimal::from(MAX_POINTS));
                 match &ri.rule {
                     None => self.err(
                         &ri.id,
                         format!("{id}: rule is required (e.g. rule = {{ type = \"check\" }})"),
                     ),
-                    Some(r) => match Rule::from_toml(r.get_ref(), points) {
+                    Some(r) => match Rule::from_toml(r.get_ref(), bound) {
                         Ok(parsed) => rule = Some(parsed),
                         Err(msgs) => {
                             for m in msgs {
@@ -768,6 +792,8 @@ impl Validator<'_> {
                 .sum();
             fw.groups[gi].points = sum;
             if let Some(p) = &raw.group[gi].get_ref().points
+                && sums_known
+                && links_known
                 && let Some(declared) = self.points(p, &format!("group \"{}\" points", fw.groups[gi].id))
                 && declared != sum
             {
@@ -780,7 +806,11 @@ impl Validator<'_> {
                 self.err(p, msg);
             }
         }
-        if total_given.is_some() && base_sum != total && fw.indicators.iter().any(|i| i.kind == Kind::Base) {
+        if sums_known
+            && total_given.is_some()
+            && base_sum != total
+            && fw.indicators.iter().any(|i| i.kind == Kind::Base)
+        {
             self.err(
                 &h.total,
                 format!(

@@ -91,8 +91,8 @@ pub fn is_not_applicable(raw: &str) -> bool {
 
 fn number(raw: &str) -> Result<Decimal, String> {
     parse_number(raw).map_err(|e| match e {
-        NumberError::Empty => "is empty".to_string(),
-        NumberError::NotANumber => format!("\"{}\" is not a number", raw.trim()),
+        NumberError::Empty if raw.trim().is_empty() => "a number is missing".to_string(),
+        NumberError::Empty | NumberError::NotANumber => format!("\"{}\" is not a number", raw.trim()),
         NumberError::TooLarge => format!("\"{}\" is too large", raw.trim()),
     })
 }
@@ -481,7 +481,7 @@ pub fn decimal(v: &toml::Value) -> Result<Decimal, String> {
     match v {
         toml::Value::Integer(i) => Ok(Decimal::from(*i)),
         toml::Value::Float(f) if f.is_finite() => {
-            Decimal::from_str(&format!("{f}")).map_err(|_| format!("{f} is out of range"))
+            Decimal::from_str(&format!("{f}")).map_err(|_| format!("{f:?} is out of range"))
         }
         toml::Value::Float(f) => Err(format!("{f} is not a finite number")),
         other => Err(format!("expected a number, found {}", other.type_str())),
