@@ -1,5 +1,6 @@
 //! Integration tests: drive the real `kaohe` binary.
 
+mod malformed;
 mod util;
 
 mod smoke {
