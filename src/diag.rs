@@ -59,21 +59,7 @@ pub const MAX_MESSAGE_CHARS: usize = 500;
 pub fn one_line(text: &str) -> String {
     let count = text.chars().count();
     let mut out = String::new();
-    let escape = |out: &mut String, s: &str| {
-        for c in s.chars() {
-            match c {
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                c if c.is_control()
-                    || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
-                {
-                    out.push_str(&format!("\\u{{{:x}}}", c as u32));
-                }
-                c => out.push(c),
-            }
-        }
-    };
+    let escape = |out: &mut String, s: &str| push_escaped(out, s);
     if count <= MAX_MESSAGE_CHARS {
         escape(&mut out, text);
     } else {
@@ -167,6 +153,31 @@ pub fn report_lines(d: &Diagnostics, per_file: usize) -> Vec<String> {
         lines.push(format!("{} problems found; nothing was written", d.len()));
     }
     lines
+}
+
+/// `text` with line breaks, other control characters and bidirectional
+/// overrides escaped (`\n`, `\u{1b}`, `\u{202e}`): shown, never obeyed by
+/// a terminal.
+pub fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    out
+}
+
+fn push_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
 }
 
 /// 1-based line number of a byte offset in `text`.
