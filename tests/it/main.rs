@@ -1,6 +1,7 @@
 //! Integration tests: drive the real `kaohe` binary.
 
 mod malformed;
+mod outputs;
 mod util;
 
 mod smoke {
