@@ -2,6 +2,7 @@
 
 mod malformed;
 mod outputs;
+mod props;
 mod util;
 
 mod smoke {
