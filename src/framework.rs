@@ -717,7 +717,9 @@ impl Validator<'_> {
                 }
                 // With the points unknown, check the rule on its own rather
                 // than report each of its amounts as exceeding 0 points.
-                let bound = given.unwrap_or(Decimal::from(MAX_POINTS));
+                let bound = given
+                    .filter(|d| *d > Decimal::ZERO)
+                    .unwrap_or(Decimal::from(MAX_POINTS));
                 match &ri.rule {
                     None => self.err(
                         &ri.id,

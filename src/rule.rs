@@ -480,9 +480,12 @@ impl Rule {
 pub fn decimal(v: &toml::Value) -> Result<Decimal, String> {
     match v {
         toml::Value::Integer(i) => Ok(Decimal::from(*i)),
-        toml::Value::Float(f) if f.is_finite() => {
-            Decimal::from_str(&format!("{f}")).map_err(|_| format!("{f:?} is out of range"))
-        }
+        toml::Value::Float(f) if f.is_finite() => match Decimal::from_str(&format!("{f}")) {
+            // Beyond 28 places a decimal rounds to 0: say so, not "not > 0".
+            Ok(d) if d.is_zero() && *f != 0.0 => Err(format!("{f:?} is too small")),
+            Ok(d) => Ok(d),
+            Err(_) => Err(format!("{f:?} is out of range")),
+        },
         toml::Value::Float(f) => Err(format!("{f} is not a finite number")),
         other => Err(format!("expected a number, found {}", other.type_str())),
     }
@@ -900,6 +903,8 @@ mod tests {
         let v: toml::Value = toml::from_str::<toml::Table>("x = 2.3").unwrap()["x"].clone();
         assert_eq!(decimal(&v).unwrap(), d("2.3"));
         assert!(check_places(d("2.345")).is_err());
+        let tiny: toml::Value = toml::from_str::<toml::Table>("x = 1e-300").unwrap()["x"].clone();
+        assert_eq!(decimal(&tiny), Err("1e-300 is too small".to_string()));
     }
 
     #[test]

@@ -174,6 +174,14 @@ mod evidence_shape {
     }
 
     #[test]
+    fn millions_of_leading_zeros_are_still_a_number() {
+        let mut bytes = b"unit,indicator,value\nT01,A2,".to_vec();
+        bytes.extend(std::iter::repeat_n(b'0', 5_000_000));
+        bytes.extend(b"1\n");
+        evidence_scores(&bytes, "1,T01,,3.50,差,,3.50,0.00,0.00,3.50,0.00\r\n");
+    }
+
+    #[test]
     fn hundred_thousand_column_header_lists_a_hundred_problems() {
         let n = 100_000;
         let mut text = String::from("unit");
@@ -494,6 +502,12 @@ mod framework_files {
         ];
         overflowing_numbers: edit("total = 40", "total = 9223372036854775807") => [
             "error: {e}:7: total: 9223372036854775807 is too large (at most 1000000)",
+        ];
+        negative_points: edit("points = 4\nrule = { type = \"tiers\"", "points = -4\nrule = { type = \"tiers\"") => [
+            "error: {e}:78: B1: points must be > 0",
+        ];
+        tiny_float: edit("per = 1.5", "per = 1e-300") => [
+            "error: {e}:50: A2: rule: per: 1e-300 is too small",
         ];
         huge_float: edit("per = 1.5", "per = 1e300") => [
             "error: {e}:50: A2: rule: per: 1e300 is out of range",
