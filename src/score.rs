@@ -492,13 +492,14 @@ pub fn rank(units: &mut [UnitResult], by_category: bool) {
     });
     assign_ranks(units.iter_mut().collect(), |u, r| u.rank = r);
     if by_category {
-        let mut cats: Vec<String> = units.iter().map(|u| u.category.clone()).collect();
-        cats.sort();
-        cats.dedup();
-        for c in cats {
-            assign_ranks(units.iter_mut().filter(|u| u.category == c).collect(), |u, r| {
-                u.category_rank = Some(r)
-            });
+        // One pass into categories (in rank order within each): filtering
+        // all units once per category was quadratic with many categories.
+        let mut cats: std::collections::BTreeMap<String, Vec<&mut UnitResult>> = Default::default();
+        for u in units.iter_mut() {
+            cats.entry(u.category.clone()).or_default().push(u);
+        }
+        for members in cats.into_values() {
+            assign_ranks(members, |u, r| u.category_rank = Some(r));
         }
     }
 }
