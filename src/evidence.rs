@@ -235,8 +235,20 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
         });
         l.sheet(l.ev.files.len() - 1, sheet);
     }
-    for ((file, unit), (line, rows)) in std::mem::take(&mut l.unknown_units) {
+    // In line order, so that the problems listed (the first of each file)
+    // are the ones given a "did you mean": against a units file of tens of
+    // thousands, a hint for every unknown unit took minutes.
+    let mut unknown: Vec<_> = std::mem::take(&mut l.unknown_units).into_iter().collect();
+    unknown.sort_by_key(|((file, _), (line, _))| (*file, *line));
+    let mut hinted = vec![0usize; l.ev.files.len()];
+    for ((file, unit), (line, rows)) in unknown {
         let u = l.units.expect("only with a units file");
+        let hint = if hinted[file] < crate::diag::MAX_PROBLEMS_PER_FILE {
+            hinted[file] += 1;
+            hint(&unit, u.units.keys())
+        } else {
+            String::new()
+        };
         let more = if rows > 1 {
             format!(" ({rows} rows)")
         } else {
@@ -246,9 +258,8 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
             &l.ev.files[file].path,
             line,
             format!(
-                "column \"unit\": unit \"{unit}\" is not in the units file {}{}{more}",
+                "column \"unit\": unit \"{unit}\" is not in the units file {}{hint}{more}",
                 u.path,
-                hint(&unit, u.units.keys())
             ),
         ));
     }

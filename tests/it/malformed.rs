@@ -231,6 +231,73 @@ mod evidence_shape {
     }
 
     #[test]
+    fn ten_thousand_units_each_in_a_category_of_its_own() {
+        let wd = Workdir::new();
+        let n = 10_000;
+        let mut units = String::from("unit,category\n");
+        let mut rows = String::from("unit,A1\n");
+        for i in 0..n {
+            units.push_str(&format!("U{i:05},C{i}\n"));
+            rows.push_str(&format!("U{i:05},{}\n", if i % 2 == 0 { "yes" } else { "no" }));
+        }
+        wd.create("u.csv", &units);
+        wd.create("e.csv", &rows);
+        let out = wd.run(&[
+            "score",
+            "--lang",
+            "en",
+            "--format",
+            "csv",
+            "-f",
+            FW,
+            "-u",
+            "$WD/u.csv",
+            "$WD/e.csv",
+        ]);
+        out.assert_ok();
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        assert_eq!(lines.len(), n + 1);
+        assert_eq!(lines[1], "1,U00000,,C0,1,4.00,差,,4.00,0.00,0.00,4.00,0.00");
+        assert_eq!(
+            lines[n],
+            format!("5001,U09999,,C9999,1,0.00,差,,0.00,0.00,0.00,0.00,0.00")
+        );
+    }
+
+    #[test]
+    fn ten_thousand_units_missing_from_the_units_file() {
+        let wd = Workdir::new();
+        let n = 10_000;
+        let mut units = String::from("unit\n");
+        let mut rows = String::from("unit,A1\n");
+        for i in 0..n {
+            units.push_str(&format!("U{i}\n"));
+            rows.push_str(&format!("X{i},yes\n"));
+        }
+        wd.create("u.csv", &units);
+        wd.create("e.csv", &rows);
+        let out = wd.run(&["score", "-f", FW, "-u", "$WD/u.csv", "$WD/e.csv"]);
+        let mut want: Vec<String> = (0..100)
+            .map(|i| {
+                // One edit away is a typo only from three characters on.
+                let hint = if i < 10 {
+                    String::new()
+                } else {
+                    format!(" (did you mean \"U{i}\"?)")
+                };
+                format!(
+                    "error: {{e}}:{}: column \"unit\": unit \"X{i}\" is not in the units file {{wd}}/u.csv{hint}",
+                    i + 2
+                )
+            })
+            .collect();
+        want.push(format!("error: {{e}}: … and {} more problems in this file", n - 100));
+        want.push(format!("error: {n} problems found; nothing was written"));
+        let want: Vec<&str> = want.iter().map(String::as_str).collect();
+        expect_errors(&wd, &out, "e.csv", &want);
+    }
+
+    #[test]
     fn splitting_rows_across_files_changes_nothing() {
         let wd = Workdir::new();
         wd.create("all.csv", "unit,indicator,value\nT01,A1,yes\nT01,A2,1\nT02,B3,2.5\n");
