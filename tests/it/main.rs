@@ -5,6 +5,9 @@
 //! examples are kept as `insta` snapshots in `snapshots/`.
 
 mod fixtures;
+mod malformed;
+mod outputs;
+mod props;
 mod util;
 
 mod check;
