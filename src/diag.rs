@@ -80,20 +80,41 @@ pub fn location(file: &str, sheet: Option<&str>, line: Option<u64>, column: Opti
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = location(&self.file, self.sheet.as_deref(), self.line, self.column);
+        let file = one_line(&self.file);
+        let at = location(
+            &file,
+            self.sheet.as_deref().map(one_line).as_deref(),
+            self.line,
+            self.column,
+        );
         write!(f, "{at}: {}", one_line(&self.message))
     }
 }
 
-/// Messages quote cells, and a cell may hold line breaks (a quoted cell, or
-/// an unclosed quote that swallowed the rest of the file); they are shown as
-/// `\n` so each problem stays one `FILE:LINE: message` line.
-fn one_line(message: &str) -> std::borrow::Cow<'_, str> {
-    if message.contains(['\n', '\r']) {
-        message.replace("\r\n", "\\n").replace(['\n', '\r'], "\\n").into()
+/// Longest message shown whole; the middle of a longer one (a 10 MB cell
+/// quoted back, a 100,000-column header) is cut.
+pub const MAX_MESSAGE_CHARS: usize = 500;
+
+/// Text as one bounded line. Messages quote the user's cells, which may hold
+/// line breaks (quoted newlines), terminal escapes, bidirectional overrides or
+/// megabytes of text: those are escaped (`\n`, `\u{1b}`) so every problem
+/// stays one line that shows what is really there, and overlong text keeps
+/// its head and tail around a note of how much was left out.
+pub fn one_line(text: &str) -> String {
+    let count = text.chars().count();
+    let mut out = String::new();
+    let escape = |out: &mut String, s: &str| push_escaped(out, s);
+    if count <= MAX_MESSAGE_CHARS {
+        escape(&mut out, text);
     } else {
-        message.into()
+        let (head, tail) = (MAX_MESSAGE_CHARS * 3 / 5, MAX_MESSAGE_CHARS / 5);
+        let head_end = text.char_indices().nth(head).map_or(text.len(), |(i, _)| i);
+        let tail_start = text.char_indices().nth(count - tail).map_or(text.len(), |(i, _)| i);
+        escape(&mut out, &text[..head_end]);
+        out.push_str(&format!("…[{} characters left out]…", count - head - tail));
+        escape(&mut out, &text[tail_start..]);
     }
+    out
 }
 
 /// All the problems found in one run, in the order they were found.
@@ -140,6 +161,68 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+/// Most problems listed for one file; a file where every cell is wrong (a
+/// 100,000-column header of unknown indicators, the wrong framework) says
+/// how many more there are instead of flooding the terminal.
+pub const MAX_PROBLEMS_PER_FILE: usize = 100;
+
+/// The lines to print for a failed run: every problem up to `per_file` for
+/// each file, then for each file with more, how many were left out, then the
+/// total when there was more than one.
+pub fn report_lines(d: &Diagnostics, per_file: usize) -> Vec<String> {
+    let mut shown: Vec<(&str, usize, usize)> = Vec::new(); // file, shown, left out
+    let mut lines = Vec::new();
+    for p in &d.0 {
+        let i = match shown.iter().position(|(f, _, _)| *f == p.file) {
+            Some(i) => i,
+            None => {
+                shown.push((&p.file, 0, 0));
+                shown.len() - 1
+            }
+        };
+        if shown[i].1 < per_file {
+            shown[i].1 += 1;
+            lines.push(p.to_string());
+        } else {
+            shown[i].2 += 1;
+        }
+    }
+    for (file, _, more) in &shown {
+        if *more > 0 {
+            lines.push(format!("{}: … and {more} more problems in this file", one_line(file)));
+        }
+    }
+    if d.len() > 1 {
+        lines.push(format!("{} problems found; nothing was written", d.len()));
+    }
+    lines
+}
+
+/// `text` with line breaks, other control characters and bidirectional
+/// overrides escaped (`\n`, `\u{1b}`, `\u{202e}`): shown, never obeyed by
+/// a terminal.
+pub fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    out
+}
+
+fn push_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+}
 
 /// 1-based line number of a byte offset in `text`.
 pub fn line_of(text: &str, offset: usize) -> u64 {
@@ -201,9 +284,46 @@ mod tests {
     }
 
     #[test]
-    fn a_problem_is_one_line() {
-        let d = Diagnostic::at("a.csv", 2, "\"是\r\nU01,A2,0\n1\" is not yes/no");
-        assert_eq!(d.to_string(), "a.csv:2: \"是\\nU01,A2,0\\n1\" is not yes/no");
+    fn messages_stay_one_bounded_line() {
+        let d = Diagnostic::at("a.csv", 2, "unknown indicator \"A\r\n1\t\u{1b}[31m\u{202e}\"");
+        assert_eq!(
+            d.to_string(),
+            "a.csv:2: unknown indicator \"A\\r\\n1\\t\\u{1b}[31m\\u{202e}\""
+        );
+        let long = format!("\"{}\" is not a number", "x".repeat(10_000));
+        let shown = Diagnostic::at("a.csv", 2, long).to_string();
+        assert_eq!(
+            shown,
+            format!(
+                "a.csv:2: \"{}…[9618 characters left out]…{}\" is not a number",
+                "x".repeat(299),
+                "x".repeat(83)
+            )
+        );
+        assert_eq!(one_line("好"), "好");
+    }
+
+    #[test]
+    fn long_lists_are_cut_per_file() {
+        let mut d = Diagnostics::new();
+        for line in 1..=5 {
+            d.push(Diagnostic::at("a.csv", line, "bad"));
+        }
+        d.push(Diagnostic::at("b.csv", 9, "bad"));
+        assert_eq!(
+            report_lines(&d, 2),
+            [
+                "a.csv:1: bad",
+                "a.csv:2: bad",
+                "b.csv:9: bad",
+                "a.csv: … and 3 more problems in this file",
+                "6 problems found; nothing was written",
+            ]
+        );
+        assert_eq!(
+            report_lines(&Diagnostics(vec![Diagnostic::file("a.csv", "empty")]), 2),
+            ["a.csv: empty"]
+        );
     }
 
     #[test]

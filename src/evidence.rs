@@ -128,6 +128,11 @@ impl Column {
 
 /// Resolve an evidence key (`A1` or `B2/a`) to (indicator, slot).
 pub fn resolve_key(fw: &Framework, key: &str) -> Result<(usize, usize), String> {
+    resolve(fw, key, true)
+}
+
+/// [`resolve_key`], with the "did you mean" hint only when `hinted`.
+fn resolve(fw: &Framework, key: &str, hinted: bool) -> Result<(usize, usize), String> {
     let key = key.trim();
     let (id, clause) = match key.split_once('/') {
         Some((i, c)) => (i.trim(), Some(c.trim())),
@@ -148,7 +153,8 @@ pub fn resolve_key(fw: &Framework, key: &str) -> Result<(usize, usize), String> 
         if key.is_empty() {
             return Err("the indicator is empty".to_string());
         }
-        return Err(format!("unknown indicator \"{key}\"{}", hint(id, fw.ids())));
+        let hint = if hinted { hint(id, fw.ids()) } else { String::new() };
+        return Err(format!("unknown indicator \"{key}\"{hint}"));
     };
     let ind = &fw.indicators[index];
     match (&ind.rule, clause) {
@@ -187,6 +193,8 @@ struct Loader<'a> {
     unknown_units: BTreeMap<(usize, String), (u64, usize, usize)>,
     /// Where each (unit, indicator, slot) was first given: file, line, cell.
     seen: HashMap<(String, usize, usize), (usize, u64, usize)>,
+    /// Problems found so far, per file.
+    problems: Vec<usize>,
 }
 
 /// Load evidence files (CSV or spreadsheets) against a framework and
@@ -233,6 +241,7 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
         places: Vec::new(),
         unknown_units: BTreeMap::new(),
         seen: HashMap::new(),
+        problems: Vec::new(),
     };
     for sheet in &sheets {
         l.ev.files.push(InputFile {
@@ -249,8 +258,20 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
         });
         l.sheet(l.ev.files.len() - 1, sheet);
     }
-    for ((file, unit), (line, col, rows)) in std::mem::take(&mut l.unknown_units) {
+    // In line order, so that the problems listed (the first of each file)
+    // are the ones given a "did you mean": against a units file of tens of
+    // thousands, a hint for every unknown unit took minutes.
+    let mut unknown: Vec<_> = std::mem::take(&mut l.unknown_units).into_iter().collect();
+    unknown.sort_by_key(|((file, _), (line, _, _))| (*file, *line));
+    let mut hinted = vec![0usize; l.ev.files.len()];
+    for ((file, unit), (line, col, rows)) in unknown {
         let u = l.units.expect("only with a units file");
+        let hint = if hinted[file] < crate::diag::MAX_PROBLEMS_PER_FILE {
+            hinted[file] += 1;
+            hint(&unit, u.units.keys())
+        } else {
+            String::new()
+        };
         let more = if rows > 1 {
             format!(" ({rows} rows)")
         } else {
@@ -260,9 +281,8 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
             line,
             Some(col),
             format!(
-                "column \"unit\": unit \"{unit}\" is not in the units file {}{}{more}",
+                "column \"unit\": unit \"{unit}\" is not in the units file {}{hint}{more}",
                 u.path,
-                hint(&unit, u.units.keys())
             ),
         ));
     }
@@ -278,13 +298,29 @@ fn sheet_order(sheets: &[Sheet], path: &str) -> usize {
 }
 
 impl Loader<'_> {
+    /// Are this file's problems still listed in full? Past the number shown
+    /// (a wrong framework, a 100,000-column header) they are only counted,
+    /// so the costly "did you mean" is skipped.
+    fn listing(&self, file: usize) -> bool {
+        self.problems.get(file).copied().unwrap_or(0) < crate::diag::MAX_PROBLEMS_PER_FILE
+    }
+
     fn err(&mut self, file: usize, line: u64, msg: impl Into<String>) {
+        self.count(file);
         self.errs.push(self.places[file].diag(line, None, msg));
     }
 
     /// A problem in one cell (`col` indexes the row's cells).
     fn cell_err(&mut self, file: usize, line: u64, col: usize, msg: impl Into<String>) {
+        self.count(file);
         self.errs.push(self.places[file].diag(line, Some(col), msg));
+    }
+
+    fn count(&mut self, file: usize) {
+        if self.problems.len() <= file {
+            self.problems.resize(file + 1, 0);
+        }
+        self.problems[file] += 1;
     }
 
     fn sheet(&mut self, file: usize, sheet: &Sheet) {
@@ -295,6 +331,11 @@ impl Loader<'_> {
             ));
             return;
         };
+        if sheet.rows.len() == 1 {
+            // Most likely a truncated or wrong export: scoring nothing from
+            // it would pass silently for a ranking.
+            self.err(file, header.line, "the evidence file has a header but no rows");
+        }
         let cols: Vec<Option<Column>> = header.cells.iter().map(|h| Column::of(h)).collect();
         // Each role at most once.
         let mut dup = false;
@@ -382,7 +423,7 @@ impl Loader<'_> {
                 continue;
             };
             let key = get(Some(ind_c));
-            let (index, slot) = match resolve_key(self.fw, key) {
+            let (index, slot) = match resolve(self.fw, key, self.listing(file)) {
                 Ok(k) => k,
                 Err(m) => {
                     self.cell_err(file, row.line, ind_c, format!("column \"indicator\": unit {unit}: {m}"));
@@ -408,11 +449,16 @@ impl Loader<'_> {
     fn wide(&mut self, file: usize, sheet: &Sheet, cols: &[Option<Column>]) {
         let header = &sheet.rows[0];
         let Some(unit_c) = cols.iter().position(|c| *c == Some(Column::Unit)) else {
+            let separator = if header.cells.len() == 1 && header.cells[0].contains(';') {
+                " (separated by semicolons: save the file as comma-separated CSV)"
+            } else {
+                ""
+            };
             self.err(
                 file,
                 header.line,
                 format!(
-                    "missing required column unit (单位); evidence needs either unit,indicator,value (long) or unit and one column per indicator id (wide); the header is: {}",
+                    "missing required column unit (单位); evidence needs either unit,indicator,value (long) or unit and one column per indicator id (wide); the header is: {}{separator}",
                     header.cells.join(",")
                 ),
             );
@@ -438,7 +484,7 @@ impl Loader<'_> {
                     );
                     bad = true;
                 }
-                None => match resolve_key(self.fw, &header.cells[i]) {
+                None => match resolve(self.fw, &header.cells[i], self.listing(file)) {
                     Ok(k) => {
                         if let Some(prev) = taken.insert(k, i) {
                             self.cell_err(

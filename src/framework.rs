@@ -8,7 +8,7 @@
 use crate::diag::{Diagnostic, Diagnostics, hint, line_of};
 use crate::lang::Lang;
 use crate::num::fmt_points;
-use crate::rule::{Rule, Value, check_places, decimal, is_not_applicable, parse_yes_no};
+use crate::rule::{MAX_POINTS, Rule, Value, check_places, decimal, is_not_applicable, parse_yes_no, within};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -19,6 +19,10 @@ use toml::Spanned;
 pub const EMBEDDED: &str = include_str!("../indicators/ideology-2022.toml");
 /// How the embedded framework is named in messages and results.
 pub const EMBEDDED_NAME: &str = "<embedded>/indicators/ideology-2022.toml";
+
+/// Deepest nesting of groups (一级、二级、三级指标 … need a handful). It
+/// bounds the work of every walk up a group's parents.
+pub const MAX_GROUP_DEPTH: usize = 16;
 
 /// What an indicator does to a unit's score (SPEC §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,25 +215,37 @@ impl Framework {
         let name = path.display().to_string();
         let bytes =
             std::fs::read(path).map_err(|e| Diagnostics(vec![Diagnostic::file(&name, format!("cannot read: {e}"))]))?;
-        let text = match String::from_utf8(bytes) {
+        Framework::from_bytes(bytes, &name)
+    }
+
+    /// Parse a framework file's bytes (UTF-8, optionally with a BOM); `name`
+    /// is used in messages.
+    pub fn from_bytes(bytes: impl Into<Vec<u8>>, name: &str) -> Result<Framework, Diagnostics> {
+        let text = match String::from_utf8(bytes.into()) {
             Ok(t) => t,
             Err(e) => {
                 let bad = e.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(e.as_bytes());
                 let line = line_of(&text, bad);
                 return Err(Diagnostics(vec![Diagnostic::at(
-                    &name,
+                    name,
                     line,
                     "framework file is not valid UTF-8 (save it as UTF-8)",
                 )]));
             }
         };
-        Framework::parse(&text, &name)
+        Framework::parse(&text, name)
     }
 
     /// Parse and validate framework text; `name` is used in messages.
     pub fn parse(text: &str, name: &str) -> Result<Framework, Diagnostics> {
         let text_nobom = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text_nobom.trim().is_empty() {
+            return Err(Diagnostics(vec![Diagnostic::file(
+                name,
+                "the framework file is empty (expected [framework], [[grade]] and [[indicator]] tables)",
+            )]));
+        }
         let raw: RawFile = toml::from_str(text_nobom).map_err(|e| {
             let line = e.span().map(|s| line_of(text_nobom, s.start)).unwrap_or(1);
             let msg = with_field_hint(e.message().trim()).replace('\n', " ");
@@ -237,7 +253,12 @@ impl Framework {
         })?;
         let sha256 = hex(&Sha256::digest(text.as_bytes()));
         Validator {
-            text: text_nobom,
+            breaks: text_nobom
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
             name,
             errs: Diagnostics::new(),
         }
@@ -379,14 +400,16 @@ struct RawIndicator {
 }
 
 struct Validator<'a> {
-    text: &'a str,
+    /// Byte offsets of the line breaks: every indicator and problem is
+    /// located by a binary search, not a count from the start of the file.
+    breaks: Vec<usize>,
     name: &'a str,
     errs: Diagnostics,
 }
 
 impl Validator<'_> {
     fn line<T>(&self, s: &Spanned<T>) -> u64 {
-        line_of(self.text, s.span().start)
+        self.breaks.partition_point(|&b| b < s.span().start) as u64 + 1
     }
 
     fn err<T>(&mut self, at: &Spanned<T>, msg: impl Into<String>) {
@@ -396,7 +419,10 @@ impl Validator<'_> {
 
     /// A decimal with at most two places; `what` names it in messages.
     fn points(&mut self, v: &Spanned<toml::Value>, what: &str) -> Option<Decimal> {
-        match decimal(v.get_ref()).and_then(check_places) {
+        match decimal(v.get_ref())
+            .and_then(check_places)
+            .and_then(|d| within(d, MAX_POINTS))
+        {
             Ok(d) => Some(d),
             Err(e) => {
                 self.err(v, format!("{what}: {e}"));
@@ -425,10 +451,11 @@ impl Validator<'_> {
         let header_line = self.line(&raw.framework);
         let h = raw.framework.into_inner();
         self.id_ok(&h.id, "framework");
-        let total = self.points(&h.total, "total").unwrap_or_default();
-        if total <= Decimal::ZERO {
+        let total_given = self.points(&h.total, "total");
+        if total_given.is_some_and(|t| t <= Decimal::ZERO) {
             self.err(&h.total, "total must be > 0");
         }
+        let total = total_given.unwrap_or_default();
         let cap = |v: &Option<Spanned<toml::Value>>, what: &str, me: &mut Self| -> Option<Decimal> {
             let v = v.as_ref()?;
             let d = me.points(v, what)?;
@@ -543,18 +570,67 @@ impl Validator<'_> {
                 }
             }
         }
-        // A parent chain longer than the number of groups is a cycle.
-        let mut cyclic = vec![false; groups.len()];
-        for start in 0..groups.len() {
-            let mut cur = groups[start].parent;
-            let mut steps = 0;
+        // Every group's depth along its parent links, in one pass over all
+        // groups (a long chain is walked once, not once per group): a link
+        // back into the chain being walked is a cycle.
+        let n = groups.len();
+        let mut depth = vec![0usize; n]; // 0: not known yet
+        let mut cyclic = vec![false; n];
+        let mut broken = vec![false; n]; // in or below a cycle
+        let mut on_path = vec![false; n];
+        for start in 0..n {
+            if depth[start] != 0 || broken[start] {
+                continue;
+            }
+            let mut path = Vec::new();
+            let mut cur = Some(start);
+            let mut above = Some(0);
             while let Some(c) = cur {
-                steps += 1;
-                if c == start || steps > groups.len() {
-                    cyclic[start] = true;
+                if depth[c] != 0 {
+                    above = Some(depth[c]);
                     break;
                 }
+                if broken[c] {
+                    above = None;
+                    break;
+                }
+                if on_path[c] {
+                    let from = path.iter().position(|&g| g == c).expect("on the path");
+                    for &g in &path[from..] {
+                        cyclic[g] = true;
+                    }
+                    above = None;
+                    break;
+                }
+                on_path[c] = true;
+                path.push(c);
                 cur = groups[c].parent;
+            }
+            for &g in path.iter().rev() {
+                on_path[g] = false;
+                match above {
+                    Some(d) => {
+                        depth[g] = d + 1;
+                        above = Some(d + 1);
+                    }
+                    None => broken[g] = true,
+                }
+            }
+        }
+        let mut too_deep = false;
+        for (gi, &d) in depth.iter().enumerate() {
+            // Reported once per chain: at the first group past the limit.
+            if d == MAX_GROUP_DEPTH + 1 {
+                too_deep = true;
+                let g = raw.group[gi].get_ref();
+                let at = g.parent.as_ref().expect("a nested group has a parent");
+                self.err(
+                    at,
+                    format!(
+                        "group \"{}\" is nested {d} levels deep; groups may nest at most {MAX_GROUP_DEPTH} levels",
+                        g.id.get_ref()
+                    ),
+                );
             }
         }
         for (gi, is_cyclic) in cyclic.iter().enumerate() {
@@ -570,16 +646,18 @@ impl Validator<'_> {
                 );
             }
         }
-        if cyclic.iter().any(|c| *c) {
+        if too_deep || cyclic.iter().any(|c| *c) {
             for g in &mut groups {
                 g.parent = None;
             }
         }
 
-        // Indicators.
+        // Indicators. Sums are checked only when every group link and every
+        // indicator's points are known: one bad value is one problem, not
+        // also a total and a group that no longer add up.
+        let links_known = !(too_deep || cyclic.iter().any(|c| *c));
+        let mut sums_known = true;
         let mut indicators: Vec<Indicator> = Vec::new();
-        // When some points could not be read, sums would only add noise.
-        let mut points_unknown = false;
         let mut seen: HashMap<String, u64> = HashMap::new();
         for ri in &raw.indicator {
             let line = self.line(ri);
@@ -638,28 +716,32 @@ impl Validator<'_> {
                     );
                 }
             } else {
-                match &ri.points {
+                let given = match &ri.points {
                     None => {
                         self.err(&ri.id, format!("{id}: points is required"));
-                        points_unknown = true;
+                        None
                     }
-                    Some(p) => {
-                        if let Some(d) = self.points(p, &format!("{id}: points")) {
-                            if d <= Decimal::ZERO {
-                                self.err(p, format!("{id}: points must be > 0"));
-                            }
-                            points = d;
-                        } else {
-                            points_unknown = true;
-                        }
+                    Some(p) => self.points(p, &format!("{id}: points")),
+                };
+                match (given, &ri.points) {
+                    (Some(d), Some(p)) if d <= Decimal::ZERO => {
+                        self.err(p, format!("{id}: points must be > 0"));
+                        sums_known = false;
                     }
+                    (Some(d), _) => points = d,
+                    (None, _) => sums_known = false,
                 }
+                // With the points unknown, check the rule on its own rather
+                // than report each of its amounts as exceeding 0 points.
+                let bound = given
+                    .filter(|d| *d > Decimal::ZERO)
+                    .unwrap_or(Decimal::from(MAX_POINTS));
                 match &ri.rule {
                     None => self.err(
                         &ri.id,
                         format!("{id}: rule is required (e.g. rule = {{ type = \"check\" }})"),
                     ),
-                    Some(r) => match Rule::from_toml(r.get_ref(), points) {
+                    Some(r) => match Rule::from_toml(r.get_ref(), bound) {
                         Ok(parsed) => rule = Some(parsed),
                         Err(msgs) => {
                             for m in msgs {
@@ -720,9 +802,6 @@ impl Validator<'_> {
             sha256,
         };
         for gi in 0..fw.groups.len() {
-            if points_unknown {
-                break;
-            }
             let sum: Decimal = fw
                 .indicators
                 .iter()
@@ -731,6 +810,8 @@ impl Validator<'_> {
                 .sum();
             fw.groups[gi].points = sum;
             if let Some(p) = &raw.group[gi].get_ref().points
+                && sums_known
+                && links_known
                 && let Some(declared) = self.points(p, &format!("group \"{}\" points", fw.groups[gi].id))
                 && declared != sum
             {
@@ -743,7 +824,11 @@ impl Validator<'_> {
                 self.err(p, msg);
             }
         }
-        if !points_unknown && base_sum != total && fw.indicators.iter().any(|i| i.kind == Kind::Base) {
+        if sums_known
+            && total_given.is_some()
+            && base_sum != total
+            && fw.indicators.iter().any(|i| i.kind == Kind::Base)
+        {
             self.err(
                 &h.total,
                 format!(
@@ -871,6 +956,39 @@ rule = { type = "count", per = 1 }
                 "f.toml:28: duplicate indicator id \"A1\" (first at line 21)",
                 "f.toml:32: A1: rule: per must be > 0, not 0",
             ]
+        );
+    }
+
+    #[test]
+    fn numbers_are_bounded_so_arithmetic_cannot_overflow() {
+        let src = MINI
+            .replace("total = 10", "total = 9223372036854775807")
+            .replace("per = 2", "per = 1e27")
+            .replace("min = 9", "min = 1e28");
+        assert_eq!(
+            errors(&src),
+            vec![
+                "f.toml:5: total: 9223372036854775807 is too large (at most 1000000)",
+                "f.toml:10: grade \"好\" min: 10000000000000000000000000000 is too large (at most 1000000)",
+                "f.toml:32: A2: rule: per: 1000000000000000000000000000 is too large (at most 1000000)",
+            ]
+        );
+    }
+
+    #[test]
+    fn deep_group_chains_are_an_error_found_in_one_pass() {
+        let mut src = MINI.to_string();
+        for i in 0..5000 {
+            let parent = if i == 0 { "A".to_string() } else { format!("G{}", i - 1) };
+            src.push_str(&format!(
+                "[[group]]\nid = \"G{i}\"\nname = \"g\"\nparent = \"{parent}\"\n"
+            ));
+        }
+        let e = errors(&src);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].ends_with(": group \"G15\" is nested 17 levels deep; groups may nest at most 16 levels"),
+            "{e:?}"
         );
     }
 

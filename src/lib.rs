@@ -117,11 +117,8 @@ where
     match result {
         Ok(()) => EXIT_OK,
         Err(Error::Input(d)) => {
-            for line in &d.0 {
+            for line in diag::report_lines(&d, diag::MAX_PROBLEMS_PER_FILE) {
                 eprintln!("error: {line}");
-            }
-            if d.len() > 1 {
-                eprintln!("error: {} problems found; nothing was written", d.len());
             }
             EXIT_INPUT
         }

@@ -84,10 +84,13 @@ pub fn parse_number(text: &str) -> Result<Decimal, NumberError> {
     }
     // Keep at most 10 fractional digits: more cannot change a 2-place result.
     let frac = &frac[..frac.len().min(10)];
+    // Leading zeros are dropped too: however many there are, the decimal
+    // parser sees at most 13 + 10 digits (millions of zeros overflowed its
+    // stack).
     let canonical = format!(
         "{}{}.{}",
         if s.starts_with('-') { "-" } else { "" },
-        if int.is_empty() { "0" } else { int },
+        if int_digits.is_empty() { "0" } else { int_digits },
         if frac.is_empty() { "0" } else { frac }
     );
     let d = Decimal::from_str(&canonical).map_err(|_| NumberError::NotANumber)?;
@@ -165,5 +168,9 @@ mod tests {
         );
         assert_eq!(parse_number("1000000000001"), Err(NumberError::TooLarge));
         assert_eq!(parse_number("1000000000000"), Ok(dec("1000000000000")));
+        let zeros = "0".repeat(5_000_000);
+        assert_eq!(parse_number(&format!("{zeros}12.5")), Ok(dec("12.5")));
+        assert_eq!(parse_number(&format!("-{zeros}")), Ok(Decimal::ZERO));
+        assert_eq!(parse_number(&format!("{zeros}.{zeros}1")), Ok(Decimal::ZERO));
     }
 }

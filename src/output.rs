@@ -91,7 +91,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(".kaohe-")
         .suffix(".tmp")
-        .tempfile_in(dir)?;
+        .tempfile_in(dir)
+        .map_err(|e| {
+            // The temporary file's random name is noise in the message.
+            let text = e.to_string();
+            let text = text.split(" at path \"").next().unwrap_or(&text).to_string();
+            std::io::Error::new(e.kind(), text)
+        })?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;

@@ -91,8 +91,8 @@ pub fn is_not_applicable(raw: &str) -> bool {
 
 fn number(raw: &str) -> Result<Decimal, String> {
     parse_number(raw).map_err(|e| match e {
-        NumberError::Empty => "is empty".to_string(),
-        NumberError::NotANumber => format!("\"{}\" is not a number", raw.trim()),
+        NumberError::Empty if raw.trim().is_empty() => "a number is missing".to_string(),
+        NumberError::Empty | NumberError::NotANumber => format!("\"{}\" is not a number", raw.trim()),
         NumberError::TooLarge => format!("\"{}\" is too large", raw.trim()),
     })
 }
@@ -416,7 +416,13 @@ impl Rule {
                 ));
             }
         }
+        // `target` is on the evidence's scale, `per` on the points' scale.
         let mut positive = |key: &str, required: bool| -> Option<Decimal> {
+            let limit = if key == "target" {
+                crate::num::MAX_VALUE
+            } else {
+                MAX_POINTS
+            };
             match table.get(key) {
                 None => {
                     if required {
@@ -424,7 +430,7 @@ impl Rule {
                     }
                     None
                 }
-                Some(v) => match decimal(v) {
+                Some(v) => match decimal(v).and_then(|d| within(d, limit)) {
                     Ok(d) if d > Decimal::ZERO => Some(d),
                     Ok(d) => {
                         errs.push(format!("{key} must be > 0, not {}", fmt_points(d)));
@@ -474,11 +480,28 @@ impl Rule {
 pub fn decimal(v: &toml::Value) -> Result<Decimal, String> {
     match v {
         toml::Value::Integer(i) => Ok(Decimal::from(*i)),
-        toml::Value::Float(f) if f.is_finite() => {
-            Decimal::from_str(&format!("{f}")).map_err(|_| format!("{f} is out of range"))
-        }
+        toml::Value::Float(f) if f.is_finite() => match Decimal::from_str(&format!("{f}")) {
+            // Beyond 28 places a decimal rounds to 0: say so, not "not > 0".
+            Ok(d) if d.is_zero() && *f != 0.0 => Err(format!("{f:?} is too small")),
+            Ok(d) => Ok(d),
+            Err(_) => Err(format!("{f:?} is out of range")),
+        },
         toml::Value::Float(f) => Err(format!("{f} is not a finite number")),
         other => Err(format!("expected a number, found {}", other.type_str())),
+    }
+}
+
+/// Largest points, total, cap, grade bound or `per` a framework may give.
+/// Far beyond any real framework, and small enough that no sum, product or
+/// rescaling of points and evidence values can overflow a `Decimal`.
+pub const MAX_POINTS: u64 = 1_000_000;
+
+/// `d` if its magnitude is at most `limit`.
+pub fn within(d: Decimal, limit: u64) -> Result<Decimal, String> {
+    if d.abs() > Decimal::from(limit) {
+        Err(format!("{} is too large (at most {limit})", d.normalize()))
+    } else {
+        Ok(d)
     }
 }
 
@@ -492,7 +515,7 @@ pub fn check_places(d: Decimal) -> Result<Decimal, String> {
 }
 
 fn amount_param(v: &toml::Value, points: Decimal, what: &str, errs: &mut Vec<String>) -> Option<Decimal> {
-    match decimal(v).and_then(check_places) {
+    match decimal(v).and_then(check_places).and_then(|d| within(d, MAX_POINTS)) {
         Ok(d) if d < Decimal::ZERO => {
             errs.push(format!("{what} {} is negative", fmt_points(d)));
             None
@@ -527,6 +550,7 @@ fn parse_tiers(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>)
             continue;
         };
         let min = decimal(&pair[0])
+            .and_then(|d| within(d, crate::num::MAX_VALUE))
             .map_err(|e| errs.push(format!("tier {} min_value: {e}", i + 1)))
             .ok();
         let amount = amount_param(&pair[1], points, &format!("tier {} amount", i + 1), errs);
@@ -605,7 +629,7 @@ fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String
                 None
             }
         };
-        let per = match t.get("per").map(decimal) {
+        let per = match t.get("per").map(|v| decimal(v).and_then(|d| within(d, MAX_POINTS))) {
             Some(Ok(d)) if d > Decimal::ZERO => Some(d),
             Some(Ok(d)) => {
                 errs.push(format!("clause {n}: per must be > 0, not {}", fmt_points(d)));
@@ -954,6 +978,8 @@ mod tests {
         let v: toml::Value = toml::from_str::<toml::Table>("x = 2.3").unwrap()["x"].clone();
         assert_eq!(decimal(&v).unwrap(), d("2.3"));
         assert!(check_places(d("2.345")).is_err());
+        let tiny: toml::Value = toml::from_str::<toml::Table>("x = 1e-300").unwrap()["x"].clone();
+        assert_eq!(decimal(&tiny), Err("1e-300 is too small".to_string()));
     }
 
     #[test]

@@ -492,18 +492,15 @@ pub fn rank(units: &mut [UnitResult], by_category: bool) {
     });
     assign_ranks(units.iter_mut().collect(), |u, r| u.rank = r);
     if by_category {
-        // Units without a category get no category rank.
-        let mut cats: Vec<String> = units
-            .iter()
-            .map(|u| u.category.clone())
-            .filter(|c| !c.is_empty())
-            .collect();
-        cats.sort();
-        cats.dedup();
-        for c in cats {
-            assign_ranks(units.iter_mut().filter(|u| u.category == c).collect(), |u, r| {
-                u.category_rank = Some(r)
-            });
+        // One pass into categories (in rank order within each): filtering
+        // all units once per category was quadratic with many categories.
+        let mut cats: std::collections::BTreeMap<String, Vec<&mut UnitResult>> = Default::default();
+        for u in units.iter_mut().filter(|u| !u.category.is_empty()) {
+            // Units without a category get no category rank.
+            cats.entry(u.category.clone()).or_default().push(u);
+        }
+        for members in cats.into_values() {
+            assign_ranks(members, |u, r| u.category_rank = Some(r));
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod template;
 pub mod xlsx;
 
 use comfy_table::{CellAlignment, ContentArrangement, ContentLineStyle, LineStyle, TableStyle};
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Wrap wide tables to the terminal's width? Only when the output goes to a
@@ -138,9 +139,9 @@ impl Table {
             t.force_no_tty();
             t.set_content_arrangement(ContentArrangement::Disabled);
         }
-        t.set_header(self.headers.iter().map(comfy_table::Cell::new));
+        t.set_header(self.headers.iter().map(|h| comfy_table::Cell::new(terminal_safe(h))));
         for row in &self.rows {
-            t.add_row(row.iter().map(|c| comfy_table::Cell::new(c.replace('\n', " "))));
+            t.add_row(row.iter().map(|c| comfy_table::Cell::new(terminal_safe(c))));
         }
         for (i, numeric) in self.numeric.iter().enumerate() {
             if *numeric && let Some(col) = t.column_mut(i) {
@@ -159,21 +160,38 @@ impl Table {
         s
     }
 
-    /// CSV text (no BOM; the caller adds one for files).
+    /// CSV text (no BOM; the caller adds one for files). Text that a
+    /// spreadsheet would run as a formula is defused (see [`csv_cell`]);
+    /// numbers in numeric columns are written as they are.
     pub fn to_csv(&self) -> String {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
-        w.write_record(&self.headers).expect("writing to memory");
+        let headers: Vec<Cow<str>> = self.headers.iter().map(|h| csv_cell(h, false)).collect();
+        w.write_record(headers.iter().map(|h| h.as_bytes()))
+            .expect("writing to memory");
         for row in &self.rows {
-            w.write_record(row).expect("writing to memory");
+            let cells: Vec<Cow<str>> = row
+                .iter()
+                .enumerate()
+                .map(|(i, c)| csv_cell(c, self.numeric.get(i).copied().unwrap_or(false)))
+                .collect();
+            w.write_record(cells.iter().map(|c| c.as_bytes()))
+                .expect("writing to memory");
         }
         String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
     }
 
     /// A GitHub-flavoured Markdown table.
     pub fn to_markdown(&self) -> String {
-        let esc = |s: &str| s.replace('|', "\\|").replace('\n', "<br>");
+        // Markdown passes HTML through: user text must not bring its own.
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('|', "\\|")
+                .replace('\n', "<br>")
+        };
         let mut s = String::new();
         s.push_str(&format!(
             "| {} |\n",
@@ -195,6 +213,40 @@ impl Table {
         }
         s
     }
+}
+
+/// A CSV cell that no spreadsheet runs as a formula (CSV injection): text
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+/// leading `'`, which Excel, WPS and LibreOffice read as "this is text".
+/// Cells of numeric columns that are plain numbers the tool computed
+/// (`-1.50`, `+2`, `95%`) stay numbers; anything else in them is text.
+pub fn csv_cell(cell: &str, numeric: bool) -> Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !(numeric && is_plain_number(cell)) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// `-1.50`, `+2`, `95%`: an optional sign, digits with at most one point,
+/// an optional `%`.
+fn is_plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let body = body.strip_suffix('%').unwrap_or(body);
+    let mut parts = body.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next().unwrap_or("");
+    !(int.is_empty() && frac.is_empty())
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A cell for the terminal: one line, and control characters (escape
+/// sequences that would recolour, move or retitle the terminal) shown
+/// escaped rather than obeyed.
+fn terminal_safe(cell: &str) -> String {
+    crate::diag::escape_controls(&cell.replace(['\n', '\r'], " "))
 }
 
 #[cfg(test)]
@@ -230,6 +282,41 @@ mod tests {
         assert!(widths.windows(2).all(|w| w[0] == w[1]), "{s}");
         assert!(s.lines().count() > 6, "{s}");
         assert!(s.contains("|    1 | 建立季度分  |"), "{s}");
+    }
+
+    #[test]
+    fn csv_text_never_becomes_a_formula() {
+        let mut t = Table::new(&[("名称", false), ("变化", true), ("备注", false)]);
+        t.push(vec![
+            "=HYPERLINK(\"http://x\",\"点我\")".into(),
+            "-1.50".into(),
+            "@SUM(A1)".into(),
+        ]);
+        t.push(vec!["+1".into(), "+2".into(), "-0".into()]);
+        t.push(vec!["\tx".into(), "=1+1".into(), "a=b".into()]);
+        t.push(vec!["\r=x".into(), "".into(), "95%".into()]);
+        assert_eq!(
+            t.to_csv(),
+            "名称,变化,备注\r\n\
+             \"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",-1.50,'@SUM(A1)\r\n\
+             '+1,+2,'-0\r\n\
+             '\tx,'=1+1,a=b\r\n\
+             \"'\r=x\",,95%\r\n"
+        );
+        let mut h = Table::new(&[("=cmd", false)]);
+        h.push(vec!["x".into()]);
+        assert_eq!(h.to_csv(), "'=cmd\r\nx\r\n");
+    }
+
+    #[test]
+    fn terminal_and_markdown_cells_cannot_carry_code() {
+        let mut t = Table::new(&[("a", false)]);
+        t.push(vec!["\u{1b}]0;pwned\u{7}<script>x|y".into()]);
+        assert!(t.to_terminal().contains("| \\u{1b}]0;pwned\\u{7}<script>x|y |"));
+        assert_eq!(
+            t.to_markdown(),
+            "| a |\n| --- |\n| \u{1b}]0;pwned\u{7}&lt;script&gt;x\\|y |\n"
+        );
     }
 
     #[test]

@@ -145,7 +145,7 @@ fn shipped_periods_csv_lists_indicators() {
     assert_eq!(
         d02,
         "D02,市卫生健康委党组,present,80.63,78.59,-2.04,10,13,-3,较好,一般,down,0.00%,\
-         \"-1.00 A 认清形势、分析研判, -1.00 E 新闻宣传发布审批, -0.04 F 责任落实\",\
+         \"'-1.00 A 认清形势、分析研判, -1.00 E 新闻宣传发布审批, -0.04 F 责任落实\",\
          A1 A2 B1 B2 B3 B4 B6 C3 C4 D2 D4 E2 E3 F2 F3 F6,,,"
     );
     assert_eq!(lines.next().unwrap().split(',').next(), Some("D01"));

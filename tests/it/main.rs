@@ -7,6 +7,9 @@
 mod browser;
 mod fixtures;
 mod html;
+mod malformed;
+mod outputs;
+mod props;
 mod template;
 mod util;
 mod xlsx_input;

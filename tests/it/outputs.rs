@@ -1,0 +1,251 @@
+//! What kaohe writes: whole or not at all, never over an input, never a
+//! formula or an escape sequence from user text, quiet on a closed pipe,
+//! and byte-identical from run to run.
+
+use crate::util::Workdir;
+use std::path::Path;
+
+const FW: &str = "tests/fixtures/every-rule.toml";
+
+/// Names in the scratch directory, sorted.
+fn listing(wd: &Workdir) -> Vec<String> {
+    let dir = wd.path("x");
+    let mut names: Vec<String> = std::fs::read_dir(dir.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn good(wd: &Workdir) {
+    wd.create("e.csv", "unit,indicator,value\nT01,A1,yes\nT02,A2,1\n");
+}
+
+#[test]
+fn failing_run_leaves_an_existing_output_untouched() {
+    let wd = Workdir::new();
+    wd.create("e.csv", "unit,indicator,value\nT01,A1,maybe\n");
+    wd.create("out.csv", "previous report\n");
+    let out = wd.run(&["score", "-f", FW, "-o", "$WD/out.csv", "$WD/e.csv"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(wd.path("out.csv")).unwrap(),
+        "previous report\n"
+    );
+    assert_eq!(listing(&wd), ["e.csv", "out.csv"]);
+}
+
+#[test]
+fn failing_run_creates_no_output() {
+    let wd = Workdir::new();
+    wd.create("e.csv", "unit,indicator,value\n");
+    let out = wd.run(&["score", "-f", FW, "-o", "$WD/out.json", "$WD/e.csv"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(listing(&wd), ["e.csv"]);
+}
+
+#[test]
+fn successful_run_leaves_only_the_output() {
+    let wd = Workdir::new();
+    good(&wd);
+    wd.create("out.csv", "previous report\n");
+    let out = wd.run(&["score", "-f", FW, "-o", "$WD/out.csv", "$WD/e.csv"]);
+    out.assert_ok();
+    assert_eq!(out.stdout, "");
+    assert_eq!(listing(&wd), ["e.csv", "out.csv"]);
+    let written = std::fs::read(wd.path("out.csv")).unwrap();
+    assert!(written.starts_with(b"\xEF\xBB\xBFRank,") || written.starts_with("\u{feff}排名,".as_bytes()));
+}
+
+#[test]
+fn unwritable_output_is_one_line_and_exit_1() {
+    let wd = Workdir::new();
+    good(&wd);
+    let out = wd.run(&["score", "-f", FW, "-o", "$WD/no/such/dir/out.csv", "$WD/e.csv"]);
+    let dir = "$WD";
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        format!("error: {dir}/no/such/dir/out.csv: cannot write: No such file or directory (os error 2)\n")
+    );
+    assert_eq!(listing(&wd), ["e.csv"]);
+}
+
+#[test]
+fn refuses_to_write_over_an_input() {
+    let wd = Workdir::new();
+    good(&wd);
+    let before = std::fs::read(wd.path("e.csv")).unwrap();
+    let dir = "$WD";
+    for (output, named) in [("$WD/e.csv", "e.csv"), ("$WD/./e.csv", "e.csv")] {
+        let out = wd.run(&["score", "-f", FW, "-o", output, "$WD/e.csv"]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert_eq!(
+            out.stderr,
+            format!("error: refusing to write the output over the input file {dir}/{named}\n")
+        );
+    }
+    // Nor over the framework or the units file.
+    wd.create("u.csv", "unit\nT01\nT02\n");
+    let out = wd.run(&["score", "-f", FW, "-u", "$WD/u.csv", "-o", "$WD/u.csv", "$WD/e.csv"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fw_copy = wd.create("fw.csv", &std::fs::read_to_string(root.join(FW)).unwrap());
+    let out = wd.run(&[
+        "score",
+        "-f",
+        "$WD/fw.csv",
+        "--format",
+        "csv",
+        "-o",
+        "$WD/fw.csv",
+        "$WD/e.csv",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(std::fs::read(wd.path("e.csv")).unwrap(), before);
+    assert!(fw_copy.exists());
+    assert_eq!(listing(&wd), ["e.csv", "fw.csv", "u.csv"]);
+}
+
+#[test]
+fn user_text_never_becomes_a_spreadsheet_formula() {
+    let wd = Workdir::new();
+    wd.create(
+        "u.csv",
+        "unit,name,category\nT01,\"=HYPERLINK(\"\"http://example.invalid\"\",\"\"点我\"\")\",+乡镇\nT02,@SUM(A1),-部门\n",
+    );
+    wd.create(
+        "e.csv",
+        "unit,indicator,value,note,source\nT01,A1,yes,@SUM(A1),=1+1\nT01,A2,1,-2+3,+cmd\nT02,A2,3,,\n",
+    );
+    let out = wd.run(&[
+        "score",
+        "--lang",
+        "en",
+        "--format",
+        "csv",
+        "-f",
+        FW,
+        "-u",
+        "$WD/u.csv",
+        "$WD/e.csv",
+    ]);
+    out.assert_ok();
+    assert_eq!(
+        out.stdout,
+        "Rank,Unit,Name,Category,Cat. rank,Score,Grade,Veto,Base,Bonus,Penalty,A 甲,B 乙\r\n\
+         1,T01,\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"点我\"\")\",'+乡镇,1,7.50,差,,7.50,0.00,0.00,7.50,0.00\r\n\
+         2,T02,'@SUM(A1),'-部门,1,0.50,差,,0.50,0.00,0.00,0.50,0.00\r\n"
+    );
+    let out = wd.run(&[
+        "explain",
+        "T01",
+        "--lang",
+        "en",
+        "-f",
+        FW,
+        "-u",
+        "$WD/u.csv",
+        "-o",
+        "$WD/t01.csv",
+        "$WD/e.csv",
+    ]);
+    out.assert_ok();
+    let text = std::fs::read_to_string(wd.path("t01.csv")).unwrap();
+    let a1 = text.lines().find(|l| l.starts_with("A,A1,")).unwrap();
+    let a2 = text.lines().find(|l| l.starts_with("A,A2,")).unwrap();
+    assert!(a1.contains(",4.00,0.00,met,'@SUM(A1),'=1+1,"), "{a1}");
+    assert!(a2.contains(",3.50,1.50,partial,'-2+3,'+cmd,"), "{a2}");
+}
+
+#[test]
+fn terminal_escapes_in_user_text_are_shown_not_obeyed() {
+    let wd = Workdir::new();
+    wd.create("e.csv", "unit,name,A1\nT01,\"\u{1b}[2J\u{1b}]0;title\u{7}镇\",yes\n");
+    let out = wd.run(&["score", "--lang", "en", "-f", FW, "$WD/e.csv"]);
+    out.assert_ok();
+    assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("| \\u{1b}[2J\\u{1b}]0;title\\u{7}镇 |"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn closed_pipe_exits_quietly() {
+    // Enough units that the report overflows the pipe's buffer after head
+    // has gone: the write then fails with a broken pipe.
+    let wd = Workdir::new();
+    let mut text = String::from("unit,indicator,value,note\n");
+    for i in 0..3000 {
+        text.push_str(&format!("U{i:04},A1,yes,第{i}号佐证材料，内容较长以便超过管道缓冲区\n"));
+    }
+    wd.create("e.csv", &text);
+    let dir = wd.path("x").parent().unwrap().display().to_string();
+    let script = format!(
+        "set -o pipefail; '{}' score --format json -f {FW} '{dir}/e.csv' | head -c 10 >/dev/null",
+        env!("CARGO_BIN_EXE_kaohe")
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn identical_runs_give_identical_bytes_in_every_format() {
+    let wd = Workdir::new();
+    wd.create(
+        "u.csv",
+        "unit,name,category\nT01,城关镇,乡镇\nT02,河西,乡镇\nD01,教育局,部门\n",
+    );
+    wd.create(
+        "e.csv",
+        "unit,indicator,value\nT01,A1,yes\nT01,B5,30/10/2/1\nT02,A2,1\nD01,A4,不适用\nD01,V1,是\n",
+    );
+    for format in ["table", "csv", "json", "md"] {
+        let args = [
+            "score",
+            "--format",
+            format,
+            "-f",
+            FW,
+            "-u",
+            "$WD/u.csv",
+            "--period",
+            "2023Q4",
+            "$WD/e.csv",
+        ];
+        let first = wd.run(&args);
+        first.assert_ok();
+        let second = wd.run(&args);
+        assert_eq!(first.stdout, second.stdout, "{format}");
+        let explain = [
+            "explain",
+            "D01",
+            "--format",
+            format,
+            "-f",
+            FW,
+            "-u",
+            "$WD/u.csv",
+            "$WD/e.csv",
+        ];
+        assert_eq!(wd.run(&explain).stdout, wd.run(&explain).stdout, "{format}");
+    }
+    for name in ["a.json", "b.json"] {
+        let out = format!("$WD/{name}");
+        wd.run(&["score", "-f", FW, "-u", "$WD/u.csv", "-o", &out, "$WD/e.csv"])
+            .assert_ok();
+    }
+    assert_eq!(
+        std::fs::read(wd.path("a.json")).unwrap(),
+        std::fs::read(wd.path("b.json")).unwrap()
+    );
+}
