@@ -88,16 +88,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".kaohe-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| {
-            // The temporary file's random name is noise in the message.
-            let text = e.to_string();
-            let text = text.split(" at path \"").next().unwrap_or(&text).to_string();
-            std::io::Error::new(e.kind(), text)
-        })?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".kaohe-").suffix(".tmp");
+    // Reports are shared: ask for rw-rw-rw- and let the umask decide, as a
+    // plain file creation would (a temporary file is otherwise owner-only).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| {
+        // The temporary file's random name is noise in the message.
+        let text = e.to_string();
+        let text = text.split(" at path \"").next().unwrap_or(&text).to_string();
+        std::io::Error::new(e.kind(), text)
+    })?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;

@@ -249,3 +249,27 @@ fn identical_runs_give_identical_bytes_in_every_format() {
         std::fs::read(wd.path("b.json")).unwrap()
     );
 }
+
+/// A written report is readable by others (as the umask allows), not
+/// owner-only like the temporary file it is renamed from.
+#[cfg(unix)]
+#[test]
+fn written_files_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let wd = Workdir::new();
+    good(&wd);
+    let dir = wd.path("x").parent().unwrap().display().to_string();
+    let script = format!(
+        "umask 022; '{}' score -f {FW} -o '{dir}/out.csv' '{dir}/e.csv'",
+        env!("CARGO_BIN_EXE_kaohe")
+    );
+    let status = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mode = std::fs::metadata(wd.path("out.csv")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
+}
