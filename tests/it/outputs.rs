@@ -249,3 +249,49 @@ fn identical_runs_give_identical_bytes_in_every_format() {
         std::fs::read(wd.path("b.json")).unwrap()
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_is_written_through() {
+    let wd = Workdir::new();
+    good(&wd);
+    wd.create("reports/real.csv", "previous report\n");
+    std::os::unix::fs::symlink(wd.path("reports/real.csv"), wd.path("link.csv")).unwrap();
+    wd.run(&["score", "-f", FW, "-o", "$WD/link.csv", "$WD/e.csv"])
+        .assert_ok();
+    assert!(
+        std::fs::symlink_metadata(wd.path("link.csv"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let text = std::fs::read_to_string(wd.path("reports/real.csv")).unwrap();
+    assert!(text.starts_with("\u{feff}"), "{text}");
+    assert_eq!(listing(&wd), ["e.csv", "link.csv", "reports"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_is_written_to_not_replaced() {
+    let wd = Workdir::new();
+    good(&wd);
+    wd.run(&["score", "--format", "csv", "-f", FW, "-o", "/dev/null", "$WD/e.csv"])
+        .assert_ok();
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+}
+
+#[test]
+fn a_directory_is_not_an_output() {
+    let wd = Workdir::new();
+    good(&wd);
+    std::fs::create_dir(wd.path("out.csv")).unwrap();
+    let out = wd.run(&["score", "-f", FW, "-o", "$WD/out.csv", "$WD/e.csv"]);
+    let dir = wd.path("x").parent().unwrap().display().to_string();
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        format!("error: {dir}/out.csv: cannot write: it is a directory\n")
+    );
+    assert_eq!(listing(&wd), ["e.csv", "out.csv"]);
+}
