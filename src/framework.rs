@@ -213,8 +213,7 @@ impl Framework {
             return Framework::embedded();
         };
         let name = path.display().to_string();
-        let bytes =
-            std::fs::read(path).map_err(|e| Diagnostics(vec![Diagnostic::file(&name, format!("cannot read: {e}"))]))?;
+        let bytes = crate::input::read_file(path).map_err(|m| Diagnostics(vec![Diagnostic::file(&name, m)]))?;
         Framework::from_bytes(bytes, &name)
     }
 

@@ -84,12 +84,33 @@ fn delimiter(text: &str) -> u8 {
     }
 }
 
+/// Largest input file read: far beyond any real framework, units list or
+/// evidence sheet, and it keeps memory bounded when a path names something
+/// endless (`/dev/zero`, a pipe that never closes).
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// A whole input file, at most [`MAX_FILE_BYTES`]; the error is the message.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is larger than {} MiB, the most kaohe reads (evidence may be split into several files)",
+            MAX_FILE_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Read a CSV file into rows. Rows whose cells are all blank are dropped
 /// (Excel leaves them at the end of exports); every other row is kept,
 /// ragged or not, for the caller to judge.
 pub fn read_csv(path: &std::path::Path) -> Result<Sheet, Diagnostic> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(&name, format!("cannot read: {e}")))?;
+    let bytes = read_file(path).map_err(|m| Diagnostic::file(&name, m))?;
     read_csv_bytes(&name, &bytes)
 }
 

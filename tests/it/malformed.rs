@@ -311,6 +311,41 @@ mod evidence_shape {
     }
 }
 
+mod unreadable_paths {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_file_is_read_no_further_than_the_limit() {
+        let wd = Workdir::new();
+        let out = wd.run(&["score", "-f", FW, "/dev/zero"]);
+        out.assert_input_errors(&[
+            "error: /dev/zero: the file is larger than 256 MiB, the most kaohe reads (evidence may be split into several files)",
+        ]);
+        let out = wd.run(&["check", "-f", "/dev/zero"]);
+        out.assert_input_errors(&[
+            "error: /dev/zero: the file is larger than 256 MiB, the most kaohe reads (evidence may be split into several files)",
+        ]);
+    }
+
+    #[test]
+    fn a_directory_or_a_missing_file() {
+        let wd = Workdir::new();
+        std::fs::create_dir(wd.path("d.csv")).unwrap();
+        let out = score(&wd, &["d.csv", "none.csv"]);
+        expect_errors(
+            &wd,
+            &out,
+            "d.csv",
+            &[
+                "error: {e}: cannot read: Is a directory (os error 21)",
+                "error: {wd}/none.csv: cannot read: No such file or directory (os error 2)",
+                "error: 2 problems found; nothing was written",
+            ],
+        );
+    }
+}
+
 mod evidence_encoding {
     use super::*;
 
