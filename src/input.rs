@@ -84,10 +84,12 @@ fn delimiter(text: &str) -> u8 {
     }
 }
 
-/// Largest input file read: far beyond any real framework, units list or
-/// evidence sheet, and it keeps memory bounded when a path names something
+/// Largest input file read: beyond any real framework, units list or
+/// evidence sheet (3,000 units × 40 indicators with notes is some 25 MiB),
+/// and it keeps memory bounded — a file of tiny cells takes some 40 times
+/// its size once split into rows — and stops a path that names something
 /// endless (`/dev/zero`, a pipe that never closes).
-pub const MAX_FILE_BYTES: u64 = 256 << 20;
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// A whole input file, at most [`MAX_FILE_BYTES`]; the error is the message.
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {

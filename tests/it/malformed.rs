@@ -320,11 +320,11 @@ mod unreadable_paths {
         let wd = Workdir::new();
         let out = wd.run(&["score", "-f", FW, "/dev/zero"]);
         out.assert_input_errors(&[
-            "error: /dev/zero: the file is larger than 256 MiB, the most kaohe reads (evidence may be split into several files)",
+            "error: /dev/zero: the file is larger than 64 MiB, the most kaohe reads (evidence may be split into several files)",
         ]);
         let out = wd.run(&["check", "-f", "/dev/zero"]);
         out.assert_input_errors(&[
-            "error: /dev/zero: the file is larger than 256 MiB, the most kaohe reads (evidence may be split into several files)",
+            "error: /dev/zero: the file is larger than 64 MiB, the most kaohe reads (evidence may be split into several files)",
         ]);
     }
 
