@@ -329,6 +329,19 @@ mod unreadable_paths {
     }
 
     #[test]
+    fn the_same_file_twice() {
+        let wd = Workdir::new();
+        wd.create("e.csv", "unit,indicator,value\nT01,A1,yes\n");
+        let out = score(&wd, &["e.csv", "./e.csv"]);
+        expect_errors(
+            &wd,
+            &out,
+            "./e.csv",
+            &["error: {e}: the same file is given twice (first as {wd}/e.csv)"],
+        );
+    }
+
+    #[test]
     fn a_directory_or_a_missing_file() {
         let wd = Workdir::new();
         std::fs::create_dir(wd.path("d.csv")).unwrap();
