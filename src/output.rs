@@ -50,6 +50,20 @@ pub fn check_not_input(output: &Path, inputs: &[PathBuf]) -> Result<(), String> 
 /// Write `text` to the destination. CSV written to a file starts with a
 /// UTF-8 BOM so Excel opens it with Chinese intact.
 pub fn emit(text: &str, format: Format, dest: &Destination) -> std::io::Result<()> {
+    // Text meant to be read (titles, reconciliation lines, notes quoted in
+    // them) must not carry escape sequences or carriage returns that a
+    // terminal would obey; CSV cells are guarded by the CSV writer and JSON
+    // escapes control characters itself.
+    let text = match format {
+        Format::Table | Format::Md => std::borrow::Cow::Owned(
+            text.split('\n')
+                .map(crate::diag::escape_controls)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        _ => std::borrow::Cow::Borrowed(text),
+    };
+    let text = text.as_ref();
     match dest {
         Destination::Stdout => {
             let mut out = std::io::stdout().lock();

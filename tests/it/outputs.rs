@@ -295,3 +295,33 @@ fn a_directory_is_not_an_output() {
     );
     assert_eq!(listing(&wd), ["e.csv", "out.csv"]);
 }
+
+#[test]
+fn escapes_in_notes_are_shown_in_every_line_of_a_report() {
+    let wd = Workdir::new();
+    wd.create(
+        "e.csv",
+        "unit,indicator,value,note\nT01,V1,是,\"\u{1b}[2J\rhidden\"\nT01,A1,yes,\n",
+    );
+    for format in ["table", "md"] {
+        let out = wd.run(&[
+            "explain",
+            "T01",
+            "--lang",
+            "en",
+            "--format",
+            format,
+            "-f",
+            FW,
+            "$WD/e.csv",
+        ]);
+        out.assert_ok();
+        assert!(!out.stdout.contains(['\u{1b}', '\r']), "{format}: {:?}", out.stdout);
+        assert!(
+            out.stdout
+                .contains("veto: V1 否决 (是; \\u{1b}[2J\\rhidden) → grade set to 差"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+}
