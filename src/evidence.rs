@@ -212,7 +212,20 @@ pub fn load_with(
 ) -> Result<Evidence, Diagnostics> {
     let mut sheets = Vec::new();
     let mut errs = Diagnostics::new();
+    let mut given: Vec<(std::path::PathBuf, &std::path::Path)> = Vec::new();
     for p in paths {
+        // The same file twice would report each of its rows as a duplicate
+        // of itself; say what happened instead.
+        if let Ok(real) = p.canonicalize() {
+            if let Some((_, first)) = given.iter().find(|(r, _)| *r == real) {
+                errs.push(Diagnostic::file(
+                    p.display().to_string(),
+                    format!("the same file is given twice (first as {})", first.display()),
+                ));
+                continue;
+            }
+            given.push((real, p));
+        }
         match crate::input::read(p, opts) {
             Ok(s) => sheets.push(s),
             Err(d) => errs.push(d),

@@ -213,8 +213,7 @@ impl Framework {
             return Framework::embedded();
         };
         let name = path.display().to_string();
-        let bytes =
-            std::fs::read(path).map_err(|e| Diagnostics(vec![Diagnostic::file(&name, format!("cannot read: {e}"))]))?;
+        let bytes = crate::input::read_file(path).map_err(|m| Diagnostics(vec![Diagnostic::file(&name, m)]))?;
         Framework::from_bytes(bytes, &name)
     }
 
@@ -801,13 +800,18 @@ impl Validator<'_> {
             path: self.name.to_string(),
             sha256,
         };
-        for gi in 0..fw.groups.len() {
-            let sum: Decimal = fw
-                .indicators
-                .iter()
-                .filter(|i| i.kind == Kind::Base && fw.in_group(i, gi))
-                .map(|i| i.points)
-                .sum();
+        // Each base indicator adds its points to its group and the groups
+        // above (at most MAX_GROUP_DEPTH): linear, where summing per group
+        // over all indicators was groups × indicators.
+        let mut sums = vec![Decimal::ZERO; fw.groups.len()];
+        for i in fw.indicators.iter().filter(|i| i.kind == Kind::Base) {
+            let mut cur = i.group;
+            while let Some(g) = cur {
+                sums[g] += i.points;
+                cur = fw.groups[g].parent;
+            }
+        }
+        for (gi, sum) in sums.into_iter().enumerate() {
             fw.groups[gi].points = sum;
             if let Some(p) = &raw.group[gi].get_ref().points
                 && sums_known

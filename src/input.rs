@@ -112,7 +112,7 @@ pub fn is_workbook(bytes: &[u8]) -> bool {
 /// rows above the header dropped.
 pub fn read(path: &std::path::Path, opts: &ReadOptions) -> Result<Sheet, Diagnostic> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(&name, format!("cannot read: {e}")))?;
+    let bytes = read_file(path).map_err(|m| Diagnostic::file(&name, m))?;
     let mut sheet = if is_workbook(&bytes) {
         crate::workbook::read_bytes(&name, &bytes, opts.sheet.as_deref())?
     } else {
@@ -254,12 +254,34 @@ fn delimiter(text: &str) -> u8 {
     }
 }
 
+/// Largest input file read: room for a province-wide evidence file
+/// (100,000 units × 60 indicators is some 300 MiB) while keeping memory
+/// bounded, and a stop for a path that names something endless
+/// (`/dev/zero`, a pipe that never closes).
+pub const MAX_FILE_BYTES: u64 = 512 << 20;
+
+/// A whole input file, at most [`MAX_FILE_BYTES`]; the error is the message.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is larger than {} MiB, the most kaohe reads (evidence may be split into several files)",
+            MAX_FILE_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Read a CSV file into rows. Rows whose cells are all blank are dropped
 /// (Excel leaves them at the end of exports); every other row is kept,
 /// ragged or not, for the caller to judge.
 pub fn read_csv(path: &std::path::Path) -> Result<Sheet, Diagnostic> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(&name, format!("cannot read: {e}")))?;
+    let bytes = read_file(path).map_err(|m| Diagnostic::file(&name, m))?;
     read_csv_bytes(&name, &bytes)
 }
 

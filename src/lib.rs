@@ -123,11 +123,11 @@ where
             EXIT_INPUT
         }
         Err(Error::Usage(m)) => {
-            eprintln!("error: {m}");
+            eprintln!("error: {}", diag::one_line(&m));
             EXIT_USAGE
         }
         Err(Error::Output(m)) => {
-            eprintln!("error: {m}");
+            eprintln!("error: {}", diag::one_line(&m));
             EXIT_INPUT
         }
     }

@@ -61,6 +61,19 @@ pub fn check_not_input(output: &Path, inputs: &[PathBuf]) -> Result<(), String> 
 /// Write `text` to the destination. CSV written to a file starts with a
 /// UTF-8 BOM so Excel opens it with Chinese intact (unless `--no-bom`).
 pub fn emit(text: &str, format: Format, dest: &Destination) -> std::io::Result<()> {
+    // Text meant to be read (titles, reconciliation lines, notes quoted in
+    // them) must not carry escape sequences or carriage returns that a
+    // terminal would obey; CSV cells are guarded by the CSV writer and JSON
+    // escapes control characters itself.
+    let text = match format {
+        Format::Table | Format::Md => std::borrow::Cow::Owned(
+            text.split('\n')
+                .map(crate::diag::escape_controls)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        _ => std::borrow::Cow::Borrowed(text),
+    };
     let bom: &[u8] = match dest {
         Destination::File(_) if format == Format::Csv && CSV_BOM.load(Ordering::Relaxed) => b"\xEF\xBB\xBF",
         _ => b"",
@@ -83,7 +96,36 @@ pub fn emit_bytes(bytes: &[u8], dest: &Destination) -> std::io::Result<()> {
 }
 
 /// Write bytes to `path` via a temporary file and a rename.
+///
+/// A symbolic link is written through (its target is replaced, not the
+/// link). A path that is not a regular file — `/dev/stdout`, a named pipe,
+/// a terminal — cannot be replaced by a rename (and must not be: renaming
+/// over `/dev/stdout` would put a plain file in its place), so it is written
+/// to directly.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let resolved;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => match path.canonicalize() {
+            Ok(target) => {
+                resolved = target;
+                resolved.as_path()
+            }
+            Err(_) => path, // dangling: the link itself is replaced
+        },
+        _ => path,
+    };
+    if let Ok(m) = std::fs::metadata(path)
+        && !m.is_file()
+    {
+        if m.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "it is a directory",
+            ));
+        }
+        let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+        return f.write_all(bytes).and_then(|_| f.flush());
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -130,8 +130,7 @@ impl PeriodResult {
     /// Read a saved result file.
     pub fn load(path: &std::path::Path) -> Result<PeriodResult, Diagnostics> {
         let name = path.display().to_string();
-        let bytes =
-            std::fs::read(path).map_err(|e| Diagnostics(vec![Diagnostic::file(&name, format!("cannot read: {e}"))]))?;
+        let bytes = crate::input::read_file(path).map_err(|m| Diagnostics(vec![Diagnostic::file(&name, m)]))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let bad = e.utf8_error().valid_up_to();
             let line = crate::diag::line_of(&String::from_utf8_lossy(e.as_bytes()), bad);

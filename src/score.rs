@@ -437,17 +437,19 @@ pub fn assess(
                 }
             })
             .collect::<Vec<_>>();
-        let groups = (0..fw.groups.len())
-            .map(|g| {
-                fw.indicators
-                    .iter()
-                    .zip(&outcomes)
-                    .filter(|(ind, _)| ind.kind == Kind::Base && fw.in_group(ind, g))
-                    .map(|(_, o)| if let Outcome::Amount(a) = o { *a } else { Decimal::ZERO })
-                    .sum::<Decimal>()
-            })
-            .map(round2)
-            .collect();
+        // Each amount goes to its group and the groups above (a bounded
+        // walk): linear, not groups × indicators per unit.
+        let mut groups = vec![Decimal::ZERO; fw.groups.len()];
+        for (ind, o) in fw.indicators.iter().zip(&outcomes) {
+            if let (Kind::Base, Outcome::Amount(a)) = (ind.kind, o) {
+                let mut cur = ind.group;
+                while let Some(g) = cur {
+                    groups[g] += *a;
+                    cur = fw.groups[g].parent;
+                }
+            }
+        }
+        let groups = groups.into_iter().map(round2).collect();
         results.push(UnitResult {
             unit: id,
             name,

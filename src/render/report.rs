@@ -329,8 +329,29 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
             i.describe_rule(lang)
         ));
     };
+    /// Each group's base indicators and subgroups, in framework order,
+    /// found in one pass (not one pass over everything per group).
+    struct Tree {
+        items: Vec<Vec<usize>>,
+        kids: Vec<Vec<usize>>,
+    }
+    let mut tree = Tree {
+        items: vec![Vec::new(); fw.groups.len()],
+        kids: vec![Vec::new(); fw.groups.len()],
+    };
+    for (i, ind) in fw.indicators.iter().enumerate() {
+        if let (Kind::Base, Some(g)) = (ind.kind, ind.group) {
+            tree.items[g].push(i);
+        }
+    }
+    for (c, grp) in fw.groups.iter().enumerate() {
+        if let Some(p) = grp.parent {
+            tree.kids[p].push(c);
+        }
+    }
     fn walk(
         fw: &Framework,
+        tree: &Tree,
         g: usize,
         depth: usize,
         s: &mut String,
@@ -346,19 +367,15 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
             fmt_points(grp.points),
             lang.pick("分", "")
         ));
-        for i in fw
-            .indicators
-            .iter()
-            .filter(|i| i.kind == Kind::Base && i.group == Some(g))
-        {
-            line(s, depth + 1, i);
+        for &i in &tree.items[g] {
+            line(s, depth + 1, &fw.indicators[i]);
         }
-        for (c, _) in fw.groups.iter().enumerate().filter(|(_, x)| x.parent == Some(g)) {
-            walk(fw, c, depth + 1, s, line, lang);
+        for &c in &tree.kids[g] {
+            walk(fw, tree, c, depth + 1, s, line, lang);
         }
     }
     for (g, _) in fw.top_groups() {
-        walk(fw, g, 0, &mut s, &line, lang);
+        walk(fw, &tree, g, 0, &mut s, &line, lang);
     }
     let ungrouped: Vec<_> = fw
         .indicators

@@ -350,7 +350,7 @@ fn all_problems_in_one_run_and_nothing_written() {
         "$WD/c.csv",
         "$WD/c.csv",
     ])
-    .assert_input_errors(&["error: $WD/c.csv:2: unit U01, indicator A2: duplicate evidence (first at $WD/c.csv:2)"]);
+    .assert_input_errors(&["error: $WD/c.csv: the same file is given twice (first as $WD/c.csv)"]);
     assert!(!wd.path("new.json").exists());
 }
 

@@ -312,6 +312,54 @@ mod evidence_shape {
     }
 }
 
+mod unreadable_paths {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_file_is_read_no_further_than_the_limit() {
+        let wd = Workdir::new();
+        let out = wd.run(&["score", "-f", FW, "/dev/zero"]);
+        out.assert_input_errors(&[
+            "error: /dev/zero: the file is larger than 512 MiB, the most kaohe reads (evidence may be split into several files)",
+        ]);
+        let out = wd.run(&["check", "-f", "/dev/zero"]);
+        out.assert_input_errors(&[
+            "error: /dev/zero: the file is larger than 512 MiB, the most kaohe reads (evidence may be split into several files)",
+        ]);
+    }
+
+    #[test]
+    fn the_same_file_twice() {
+        let wd = Workdir::new();
+        wd.create("e.csv", "unit,indicator,value\nT01,A1,yes\n");
+        let out = score(&wd, &["e.csv", "./e.csv"]);
+        expect_errors(
+            &wd,
+            &out,
+            "./e.csv",
+            &["error: {e}: the same file is given twice (first as {wd}/e.csv)"],
+        );
+    }
+
+    #[test]
+    fn a_directory_or_a_missing_file() {
+        let wd = Workdir::new();
+        std::fs::create_dir(wd.path("d.csv")).unwrap();
+        let out = score(&wd, &["d.csv", "none.csv"]);
+        expect_errors(
+            &wd,
+            &out,
+            "d.csv",
+            &[
+                "error: {e}: cannot read: Is a directory (os error 21)",
+                "error: {wd}/none.csv: cannot read: No such file or directory (os error 2)",
+                "error: 2 problems found; nothing was written",
+            ],
+        );
+    }
+}
+
 mod evidence_encoding {
     use super::*;
 
@@ -627,6 +675,63 @@ mod framework_files {
         lines.push("error: 5000 problems found; nothing was written".to_string());
         let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
         check_fails(chain(5000, true).as_bytes(), &lines);
+    }
+
+    #[test]
+    fn four_thousand_groups_and_indicators() {
+        let n = 4_000;
+        let mut src =
+            format!("[framework]\nid = \"w\"\ntitle = \"宽\"\ntotal = {n}\n[[grade]]\nname = \"a\"\nmin = 0\n");
+        for i in 0..n {
+            let parent = if i % 2 == 1 {
+                format!("\nparent = \"G{}\"", i - 1)
+            } else {
+                String::new()
+            };
+            src.push_str(&format!("[[group]]\nid = \"G{i}\"\nname = \"g\"{parent}\n"));
+        }
+        for i in 0..n {
+            src.push_str(&format!(
+                "[[indicator]]\nid = \"A{i}\"\nname = \"a\"\ngroup = \"G{i}\"\npoints = 1\nrule = {{ type = \"check\" }}\n"
+            ));
+        }
+        let wd = Workdir::new();
+        wd.create("f.toml", &src);
+        wd.create("e.csv", "unit,A0,A1,A2\nT01,yes,yes,no\n");
+        let out = wd.run(&["check", "--lang", "en", "-f", "$WD/f.toml"]);
+        out.assert_ok();
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        assert_eq!(
+            lines[..6],
+            [
+                "宽 [w]",
+                "total 4000 · 4000 indicators, base: 4000",
+                "",
+                "G0 g（2）",
+                "  A0 a  1  — yes 1, no 0",
+                "  G1 g（1）"
+            ]
+        );
+        let out = wd.run(&[
+            "score",
+            "--lang",
+            "en",
+            "--format",
+            "csv",
+            "-f",
+            "$WD/f.toml",
+            "$WD/e.csv",
+        ]);
+        out.assert_ok();
+        assert!(
+            out.stdout
+                .starts_with("Rank,Unit,Name,Score,Grade,Veto,Base,Bonus,Penalty,G0 g,G2 g,"),
+            "{}",
+            &out.stdout[..200]
+        );
+        assert!(out.stdout.ends_with(
+            &("\r\n1,T01,,2.00,a,,2.00,0.00,0.00,2.00,0.00,".to_string() + &"0.00,".repeat(n / 2 - 3) + "0.00\r\n")
+        ));
     }
 
     #[test]

@@ -273,3 +273,79 @@ fn written_files_follow_the_umask() {
     let mode = std::fs::metadata(wd.path("out.csv")).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o644);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_is_written_through() {
+    let wd = Workdir::new();
+    good(&wd);
+    wd.create("reports/real.csv", "previous report\n");
+    std::os::unix::fs::symlink(wd.path("reports/real.csv"), wd.path("link.csv")).unwrap();
+    wd.run(&["score", "-f", FW, "-o", "$WD/link.csv", "$WD/e.csv"])
+        .assert_ok();
+    assert!(
+        std::fs::symlink_metadata(wd.path("link.csv"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let text = std::fs::read_to_string(wd.path("reports/real.csv")).unwrap();
+    assert!(text.starts_with("\u{feff}"), "{text}");
+    assert_eq!(listing(&wd), ["e.csv", "link.csv", "reports"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_is_written_to_not_replaced() {
+    let wd = Workdir::new();
+    good(&wd);
+    wd.run(&["score", "--format", "csv", "-f", FW, "-o", "/dev/null", "$WD/e.csv"])
+        .assert_ok();
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+}
+
+#[test]
+fn a_directory_is_not_an_output() {
+    let wd = Workdir::new();
+    good(&wd);
+    std::fs::create_dir(wd.path("out.csv")).unwrap();
+    let out = wd.run(&["score", "-f", FW, "-o", "$WD/out.csv", "$WD/e.csv"]);
+    let dir = "$WD";
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        format!("error: {dir}/out.csv: cannot write: it is a directory\n")
+    );
+    assert_eq!(listing(&wd), ["e.csv", "out.csv"]);
+}
+
+#[test]
+fn escapes_in_notes_are_shown_in_every_line_of_a_report() {
+    let wd = Workdir::new();
+    wd.create(
+        "e.csv",
+        "unit,indicator,value,note\nT01,V1,是,\"\u{1b}[2J\rhidden\"\nT01,A1,yes,\n",
+    );
+    for format in ["table", "md"] {
+        let out = wd.run(&[
+            "explain",
+            "T01",
+            "--lang",
+            "en",
+            "--format",
+            format,
+            "-f",
+            FW,
+            "$WD/e.csv",
+        ]);
+        out.assert_ok();
+        assert!(!out.stdout.contains(['\u{1b}', '\r']), "{format}: {:?}", out.stdout);
+        assert!(
+            out.stdout
+                .contains("veto: V1 否决 (是; \\u{1b}[2J\\rhidden) → grade set to 差"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+}
