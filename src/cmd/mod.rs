@@ -107,6 +107,28 @@ impl InputArgs {
         })
     }
 
+    /// Load and score for a ranking — totals, grades and ranks, no
+    /// per-indicator detail — on the bulk path ([`crate::bulk`]) when it
+    /// applies, else on the general path, which also words every problem.
+    /// `KAOHE_SLOW=1` in the environment forces the general path.
+    pub fn assess_ranking(&self, evidence: &[PathBuf]) -> Result<(Framework, Assessment), Error> {
+        if std::env::var_os("KAOHE_SLOW").is_none() {
+            let framework = self.framework()?;
+            let units = match &self.units {
+                Some(p) => Units::load(p).ok(),
+                None => None,
+            };
+            if self.units.is_none() || units.is_some() {
+                let period = self.period.as_ref().map(|p| p.to_string());
+                if let Some(a) = crate::bulk::assess(&framework, units.as_ref(), evidence, period) {
+                    return Ok((framework, a));
+                }
+            }
+        }
+        let (loaded, a) = self.assess(evidence)?;
+        Ok((loaded.framework, a))
+    }
+
     /// Load and score.
     pub fn assess(&self, evidence: &[PathBuf]) -> Result<(Loaded, Assessment), Error> {
         let loaded = self.load(evidence)?;

@@ -19,7 +19,12 @@ pub struct Args {
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
-    let (loaded, assessment) = args.input.assess(&args.evidence)?;
-    let text = crate::render::report::ranking(&loaded.framework, &assessment, lang, format);
+    let (framework, assessment) = if format == crate::render::Format::Json {
+        let (loaded, assessment) = args.input.assess(&args.evidence)?;
+        (loaded.framework, assessment)
+    } else {
+        args.input.assess_ranking(&args.evidence)?
+    };
+    let text = crate::render::report::ranking(&framework, &assessment, lang, format);
     crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }

@@ -1,5 +1,6 @@
 //! Integration tests: drive the real `kaohe` binary.
 
+mod scale;
 mod util;
 
 mod smoke {

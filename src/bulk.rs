@@ -1,0 +1,1199 @@
+//! Bulk scoring (全省规模): the compact, parallel path for large evidence.
+//!
+//! A province-wide run has 100,000+ units × 60 indicators — millions of
+//! long-format rows. The general loader ([`crate::evidence`]) keeps every
+//! cell as strings for explanations and diagnostics, which is the right
+//! model for a few hundred units and far too heavy for millions of rows.
+//! This path computes the same ranking with a fraction of the time and
+//! memory:
+//!
+//! * files are streamed in blocks and cut at line ends; the blocks are parsed
+//!   on every core (`std::thread::scope`), each worker keeping its own unit
+//!   table, merged at the end;
+//! * a row is split in place (quoted rows go through `csv_core`, the engine
+//!   of the general loader, so both see the same fields), unit ids are
+//!   interned with a fast hasher and indicator keys resolved through a small
+//!   map — no allocation per row;
+//! * a value is parsed straight from its bytes to an exact fixed-point
+//!   integer and the indicator's amount computed in integer cents with the
+//!   rounding of [`Rule::amount`]; anything unusual (full-width digits,
+//!   signs, yes/no spellings the fast matcher does not know, huge numbers,
+//!   `levels` and `survey` rules) goes through the general code for that one
+//!   cell, so every cell gets exactly the amount the general path gives;
+//! * per (unit, indicator slot) only a `u32` is kept: unseen, empty,
+//!   不适用, or the amount (a clause count, a veto flag).
+//!
+//! Errors are the rare case, and the general loader words them: on any
+//! problem — a bad value, an unknown unit or indicator, a duplicate, a ragged
+//! row, bytes that are not UTF-8 — and on anything this path does not read
+//! (wide files, GBK, UTF-16) it gives up and returns `None`, and the caller
+//! runs the general path, which produces the same result or the diagnostics.
+//!
+//! The assessment returned is a *summary*: every unit's totals, grade,
+//! groups and rank, as the ranking needs, without per-indicator results or
+//! deficiencies (`indicators` and `deficiencies` are empty) and without
+//! input digests (`sha256` is empty).
+
+use crate::evidence::{Column, InputFile, resolve_key};
+use crate::framework::{Framework, Kind, Missing};
+use crate::rule::{Rule, Value};
+use crate::score::{Assessment, Totals, UnitResult};
+use crate::units::Units;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+/// foldhash: several times faster than SipHash on short keys such as unit
+/// ids; the inputs are the user's own files, so hash flooding is no concern.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// The bulk path does not apply, or found a problem: use the general path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GiveUp;
+
+type Res<T> = Result<T, GiveUp>;
+
+// ---- cells -----------------------------------------------------------------
+
+/// No row for this (unit, slot).
+const UNSEEN: u32 = 0;
+/// A row with an empty value, or a survey without votes: missing evidence.
+const EMPTY: u32 = 1;
+/// 不适用 on an exempt indicator.
+const NA: u32 = 2;
+/// `VALUE + payload`: amount in cents, clause count, or veto triggered (1/0).
+const VALUE: u32 = 4;
+const MAX_PAYLOAD: u64 = (u32::MAX - VALUE) as u64;
+
+/// Largest mantissa a `Decimal` holds exactly (96 bits): products below it
+/// are computed exactly by the general path too.
+const DECIMAL_EXACT: u128 = 1 << 96;
+
+/// A non-negative or signed decimal as `m / 10^e`.
+#[derive(Debug, Clone, Copy)]
+struct Num {
+    m: i128,
+    e: u32,
+}
+
+impl Num {
+    fn of(d: Decimal) -> Num {
+        let d = d.normalize();
+        Num {
+            m: d.mantissa(),
+            e: d.scale(),
+        }
+    }
+}
+
+const POW10: [u128; 39] = {
+    let mut t = [1u128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+fn pow10(e: u32) -> Option<u128> {
+    POW10.get(e as usize).copied()
+}
+
+/// `n / d` rounded half away from zero, for `n ≥ 0`, `d > 0`.
+fn round_div(n: u128, d: u128) -> Option<u128> {
+    let (n2, d2) = (n.checked_mul(2)?.checked_add(d)?, d.checked_mul(2)?);
+    // 64-bit division is many times faster than 128-bit; values are small.
+    match (u64::try_from(n2), u64::try_from(d2)) {
+        (Ok(n), Ok(d)) => Some((n / d) as u128),
+        _ => Some(n2 / d2),
+    }
+}
+
+/// How one evidence slot turns text into a cell.
+#[derive(Debug, Clone)]
+enum Kernel {
+    Check,
+    Veto,
+    Deduct {
+        per: Num,
+    },
+    Count {
+        per: Num,
+    },
+    TargetShort {
+        target: Num,
+        per: Num,
+    },
+    TargetRatio {
+        target: Num,
+    },
+    Tiers(Vec<(Num, u64)>),
+    Direct,
+    /// One clause of a `clauses` rule: the payload is the count.
+    Clause,
+    /// `levels`, `survey`: the rule's own code for every cell.
+    General,
+}
+
+#[derive(Debug, Clone)]
+struct Slot {
+    ind: usize,
+    kernel: Kernel,
+    exempt: bool,
+    /// Points in cents.
+    pc: u64,
+}
+
+/// The framework compiled for the bulk path.
+struct Plan<'a> {
+    fw: &'a Framework,
+    slots: Vec<Slot>,
+    /// First slot of each indicator.
+    first: Vec<usize>,
+    /// Groups each base indicator counts toward (all ancestors).
+    groups_of: Vec<Vec<usize>>,
+    total_c: u64,
+    bonus_cap_c: Option<u64>,
+    penalty_cap_c: Option<u64>,
+}
+
+fn cents(d: Decimal) -> Res<u64> {
+    let c = d * Decimal::ONE_HUNDRED;
+    if !c.fract().is_zero() || c.is_sign_negative() && !c.is_zero() {
+        return Err(GiveUp);
+    }
+    let c: u64 = c.try_into().map_err(|_| GiveUp)?;
+    if c > MAX_PAYLOAD / 4 { Err(GiveUp) } else { Ok(c) }
+}
+
+impl<'a> Plan<'a> {
+    fn new(fw: &'a Framework) -> Res<Plan<'a>> {
+        let mut slots = Vec::new();
+        let mut first = Vec::new();
+        for (i, ind) in fw.indicators.iter().enumerate() {
+            first.push(slots.len());
+            let pc = cents(ind.points)?;
+            let kernels: Vec<Kernel> = match &ind.rule {
+                None => vec![Kernel::Veto],
+                Some(Rule::Check) => vec![Kernel::Check],
+                Some(Rule::Deduct { per }) => vec![Kernel::Deduct { per: Num::of(*per) }],
+                Some(Rule::Count { per }) => vec![Kernel::Count { per: Num::of(*per) }],
+                Some(Rule::Target { target, per: Some(per) }) => vec![Kernel::TargetShort {
+                    target: Num::of(*target),
+                    per: Num::of(*per),
+                }],
+                Some(Rule::Target { target, per: None }) => vec![Kernel::TargetRatio {
+                    target: Num::of(*target),
+                }],
+                Some(Rule::Tiers(tiers)) => {
+                    let mut t = Vec::new();
+                    for tier in tiers {
+                        t.push((Num::of(tier.min), cents(tier.amount)?));
+                    }
+                    vec![Kernel::Tiers(t)]
+                }
+                Some(Rule::Direct) => vec![Kernel::Direct],
+                Some(Rule::Clauses(c)) => vec![Kernel::Clause; c.len()],
+                Some(Rule::Levels(_) | Rule::Survey(_)) => vec![Kernel::General],
+            };
+            for kernel in kernels {
+                slots.push(Slot {
+                    ind: i,
+                    kernel,
+                    exempt: ind.exempt,
+                    pc,
+                });
+            }
+        }
+        let groups_of = fw
+            .indicators
+            .iter()
+            .map(|ind| {
+                (0..fw.groups.len())
+                    .filter(|&g| ind.kind == Kind::Base && fw.in_group(ind, g))
+                    .collect()
+            })
+            .collect();
+        Ok(Plan {
+            fw,
+            slots,
+            first,
+            groups_of,
+            total_c: cents(fw.total)?,
+            bonus_cap_c: fw.bonus_cap.map(cents).transpose()?,
+            penalty_cap_c: fw.penalty_cap.map(cents).transpose()?,
+        })
+    }
+
+    /// One trimmed evidence value → its cell.
+    fn encode(&self, slot: usize, v: &[u8]) -> Res<u32> {
+        let s = &self.slots[slot];
+        if v.is_empty() {
+            return Ok(EMPTY);
+        }
+        if is_not_applicable(v) {
+            return if s.exempt { Ok(NA) } else { Err(GiveUp) };
+        }
+        let fast = match &s.kernel {
+            Kernel::Check => yes_no(v).map(|y| if y { s.pc } else { 0 }),
+            Kernel::Veto => match yes_no(v) {
+                Some(y) => Some(y as u64),
+                None => plain_number(v).map(|(m, _)| (m > 0) as u64),
+            },
+            Kernel::General => None,
+            k => plain_number(v).and_then(|(m, e)| amount(k, s.pc, m as u128, e)),
+        };
+        match fast {
+            Some(p) if p <= MAX_PAYLOAD => Ok(VALUE + p as u32),
+            _ => self.encode_general(s, v),
+        }
+    }
+
+    /// The general path for one cell: [`Indicator::parse_value`] and
+    /// [`Rule::amount`], exactly as the evidence loader and scorer do.
+    ///
+    /// [`Indicator::parse_value`]: crate::framework::Indicator::parse_value
+    fn encode_general(&self, s: &Slot, v: &[u8]) -> Res<u32> {
+        let raw = std::str::from_utf8(v).map_err(|_| GiveUp)?;
+        let ind = &self.fw.indicators[s.ind];
+        let value = match ind.parse_value(raw) {
+            Err(_) => return Err(GiveUp),
+            Ok(None) => return Ok(EMPTY),
+            Ok(Some(Value::NotApplicable)) => return Ok(NA),
+            Ok(Some(v)) => v,
+        };
+        let payload: u64 = match s.kernel {
+            Kernel::Veto => match value {
+                Value::Yes => 1,
+                Value::Number(n) if n > Decimal::ZERO => 1,
+                _ => 0,
+            },
+            Kernel::Clause => match value {
+                Value::Number(n) => n.try_into().map_err(|_| GiveUp)?,
+                _ => return Err(GiveUp),
+            },
+            _ => {
+                let rule = ind.rule.as_ref().ok_or(GiveUp)?;
+                match rule.amount(&[&value], ind.points) {
+                    Some(a) => cents(a)?,
+                    None => return Ok(EMPTY),
+                }
+            }
+        };
+        if payload > MAX_PAYLOAD {
+            return Err(GiveUp);
+        }
+        Ok(VALUE + payload as u32)
+    }
+}
+
+/// The amount in cents of a numeric rule for `v = m / 10^e` (`v ≥ 0`), or
+/// `None` to leave the cell to the general path. Every branch is the exact
+/// rational value of [`Rule::amount`]'s formula rounded half away from zero;
+/// the guards keep to sizes where `Decimal` arithmetic is exact too, so both
+/// round the same number.
+fn amount(k: &Kernel, pc: u64, m: u128, e: u32) -> Option<u64> {
+    let pc = pc as u128;
+    let r = match k {
+        Kernel::Deduct { per } | Kernel::Count { per } => {
+            if e != 0 {
+                return None; // not a whole count: the general path reports it
+            }
+            let rm = (per.m as u128).checked_mul(m)?;
+            if rm >= DECIMAL_EXACT {
+                return None;
+            }
+            // per × v in cents = rm × 100 / 10^per.e, compared with P.
+            let scale = pow10(per.e)?;
+            let x100 = rm.checked_mul(100)?;
+            let full = pc.checked_mul(scale)?;
+            let deducted_all = x100 >= full;
+            match k {
+                Kernel::Deduct { .. } if deducted_all => 0,
+                Kernel::Deduct { .. } => round_div(full - x100, scale)?,
+                _ if deducted_all => pc,
+                _ => round_div(x100, scale)?,
+            }
+        }
+        Kernel::TargetShort { target, per } => {
+            let cs = target.e.max(e);
+            let tn = (target.m as u128).checked_mul(pow10(cs - target.e)?)?;
+            let vn = m.checked_mul(pow10(cs - e)?)?;
+            if vn >= tn {
+                pc
+            } else {
+                let short = tn - vn;
+                let x = (per.m as u128).checked_mul(short)?;
+                if x >= DECIMAL_EXACT || tn >= DECIMAL_EXACT {
+                    return None;
+                }
+                let scale = pow10(per.e.checked_add(cs)?)?;
+                let x100 = x.checked_mul(100)?;
+                let full = pc.checked_mul(scale)?;
+                if x100 >= full {
+                    0
+                } else {
+                    round_div(full - x100, scale)?
+                }
+            }
+        }
+        Kernel::TargetRatio { target } => {
+            let cs = target.e.max(e);
+            let tn = (target.m as u128).checked_mul(pow10(cs - target.e)?)?;
+            let vn = m.checked_mul(pow10(cs - e)?)?;
+            if vn >= tn {
+                pc
+            } else {
+                // cents = v × P / target = m·pc·10^te / (t·10^e). The general
+                // path divides in Decimal (28 digits); with denominators this
+                // small that cannot move a result across a rounding boundary.
+                let den = (target.m as u128).checked_mul(pow10(e)?)?;
+                if den.checked_mul(pc.max(1))? > 10u128.pow(25) || m.checked_mul(pc)? >= DECIMAL_EXACT {
+                    return None;
+                }
+                let num = m.checked_mul(pc)?.checked_mul(pow10(target.e)?)?;
+                round_div(num, den)?
+            }
+        }
+        Kernel::Tiers(tiers) => {
+            let mut got = 0;
+            for (min, c) in tiers {
+                // v ≥ min ⟺ m·10^min.e ≥ min.m·10^e
+                let lhs = i128::try_from(m.checked_mul(pow10(min.e)?)?).ok()?;
+                let rhs = min.m.checked_mul(i128::try_from(pow10(e)?).ok()?)?;
+                if lhs >= rhs {
+                    got = *c as u128;
+                    break;
+                }
+            }
+            got
+        }
+        Kernel::Direct => {
+            let scale = pow10(e)?;
+            if m.checked_mul(100)? > pc.checked_mul(scale)? {
+                return None; // outside 0–P: the general path reports it
+            }
+            round_div(m.checked_mul(100)?, scale)?
+        }
+        Kernel::Clause => {
+            if e != 0 {
+                return None;
+            }
+            m
+        }
+        Kernel::Check | Kernel::Veto | Kernel::General => return None,
+    };
+    u64::try_from(r).ok()
+}
+
+/// Is this (trimmed) text the 不适用 marker? Only exact spellings; anything
+/// else that the general code would take as 不适用 fails the fast parsers
+/// and reaches it.
+fn is_not_applicable(v: &[u8]) -> bool {
+    v.eq_ignore_ascii_case(b"n/a")
+        || v.eq_ignore_ascii_case(b"na")
+        || v == "不适用".as_bytes()
+        || v == "不涉及".as_bytes()
+}
+
+/// The yes/no words of [`crate::rule::parse_yes_no`]: ASCII ones in any case,
+/// the others as written.
+fn yes_no(v: &[u8]) -> Option<bool> {
+    const YES: &[&str] = &["yes", "y", "true", "1", "是", "有", "√", "✓"];
+    const NO: &[&str] = &["no", "n", "false", "0", "否", "无", "×", "✗"];
+    if YES.iter().any(|w| v.eq_ignore_ascii_case(w.as_bytes())) {
+        Some(true)
+    } else if NO.iter().any(|w| v.eq_ignore_ascii_case(w.as_bytes())) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A plain non-negative decimal — ASCII digits with at most one point, an
+/// optional `%` — as a normalised `(mantissa, scale)`, read the way
+/// [`crate::num::parse_number`] reads it (at most 10 fractional digits).
+/// `None` for anything else (signs, full-width digits, more than 19 digits,
+/// values beyond the limit): the general code decides those.
+fn plain_number(v: &[u8]) -> Option<(u64, u32)> {
+    let mut b = v;
+    if let [rest @ .., b'%'] = b {
+        b = rest.trim_ascii_end();
+    }
+    let (int, frac) = match b.iter().position(|&c| c == b'.') {
+        Some(p) => (&b[..p], &b[p + 1..]),
+        None => (b, &b[..0]),
+    };
+    if (int.is_empty() && frac.is_empty())
+        || !int.iter().all(u8::is_ascii_digit)
+        || !frac.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let int = &int[int.iter().position(|&c| c != b'0').unwrap_or(int.len())..];
+    let frac = &frac[..frac.len().min(10)];
+    let frac = &frac[..frac.iter().rposition(|&c| c != b'0').map_or(0, |p| p + 1)];
+    if int.len() > 13 || int.len() + frac.len() > 19 {
+        return None;
+    }
+    // At most 10^12 (crate::num::MAX_VALUE).
+    if int.len() == 13 && (int > b"1000000000000".as_slice() || !frac.is_empty()) {
+        return None;
+    }
+    let mut m: u64 = 0;
+    for &c in int.iter().chain(frac) {
+        m = m * 10 + (c - b'0') as u64;
+    }
+    Some((m, frac.len() as u32))
+}
+
+/// Trim the way `str::trim` does: ASCII whitespace here, and the general
+/// `str::trim` when an end is not ASCII (U+3000 and the like).
+fn trim(b: &[u8]) -> &[u8] {
+    let t = b.trim_ascii();
+    match (t.first(), t.last()) {
+        (Some(&f), Some(&l)) if f >= 0x80 || l >= 0x80 => match std::str::from_utf8(t) {
+            Ok(s) => s.trim().as_bytes(),
+            Err(_) => t,
+        },
+        _ => t,
+    }
+}
+
+// ---- reading -----------------------------------------------------------------
+
+/// Bytes read from a file at a time.
+const BLOCK: usize = 1 << 20;
+/// Bytes read for the header (which must fit).
+const BLOCK_HEADER: usize = 64 << 10;
+/// A block with no line end in this many bytes is left to the general path.
+const MAX_RECORD: usize = 64 << 20;
+
+/// Where the columns of one long-format file are.
+struct Layout {
+    width: usize,
+    unit: usize,
+    indicator: usize,
+    value: usize,
+    name: Option<usize>,
+    delim: u8,
+    /// Byte classes for the line scanner: 0 plain, 1 delimiter, 2 `\n`,
+    /// 3 `"` or `\r`.
+    class: [u8; 256],
+}
+
+/// A run of whole lines of one file.
+struct Chunk {
+    layout: Arc<Layout>,
+    file: u32,
+    seq: u32,
+    /// The file's last chunk: it may end without a line end.
+    last: bool,
+    data: Vec<u8>,
+}
+
+fn csv_reader(delim: u8) -> csv_core::Reader {
+    // The general loader's settings (csv::ReaderBuilder defaults).
+    csv_core::ReaderBuilder::new().delimiter(delim).build()
+}
+
+/// Read the header of a file from its first block: the layout and the
+/// number of bytes it took (BOM included). Only long-format files with
+/// known, distinct columns are taken.
+fn header(block: &[u8], eof: bool) -> Res<(Layout, usize)> {
+    let (bom, text) = match block.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None if block.starts_with(b"\xFF\xFE") || block.starts_with(b"\xFE\xFF") => return Err(GiveUp),
+        None => (0, block),
+    };
+    // The general loader's rule: tab when the first line has tabs and no commas.
+    let first_line = text.split(|&b| b == b'\n').next().unwrap_or(b"");
+    let delim = if !first_line.contains(&b',') && first_line.contains(&b'\t') {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut core = csv_reader(delim);
+    let mut out = vec![0u8; 4096];
+    let mut ends = vec![0usize; 64];
+    let (res, nin, nout, nend) = core.read_record(text, &mut out, &mut ends);
+    let (nin, nout, nend) = match res {
+        csv_core::ReadRecordResult::Record => (nin, nout, nend),
+        csv_core::ReadRecordResult::InputEmpty if eof => {
+            let (res, _, nout2, nend2) = core.read_record(b"", &mut out[nout..], &mut ends[nend..]);
+            if res != csv_core::ReadRecordResult::Record {
+                return Err(GiveUp);
+            }
+            (nin, nout + nout2, nend + nend2)
+        }
+        _ => return Err(GiveUp),
+    };
+    if memchr::memchr(0, &text[..nin]).is_some() {
+        return Err(GiveUp);
+    }
+    let out = std::str::from_utf8(&out[..nout]).map_err(|_| GiveUp)?;
+    let mut cells = Vec::new();
+    let mut start = 0;
+    for &end in &ends[..nend] {
+        cells.push(out.get(start..end).ok_or(GiveUp)?);
+        start = end;
+    }
+    if cells.iter().all(|c| c.trim().is_empty()) {
+        return Err(GiveUp);
+    }
+    let cols: Vec<Column> = cells
+        .iter()
+        .map(|c| Column::of(c))
+        .collect::<Option<_>>()
+        .ok_or(GiveUp)?;
+    for (i, c) in cols.iter().enumerate() {
+        if *c != Column::Ignored && cols[..i].contains(c) {
+            return Err(GiveUp);
+        }
+    }
+    let pos = |c: Column| cols.iter().position(|x| *x == c);
+    let mut class = [0u8; 256];
+    class[delim as usize] = 1;
+    class[b'\n' as usize] = 2;
+    class[b'"' as usize] = 3;
+    class[b'\r' as usize] = 3;
+    let layout = Layout {
+        width: cols.len(),
+        unit: pos(Column::Unit).ok_or(GiveUp)?,
+        indicator: pos(Column::Indicator).ok_or(GiveUp)?,
+        value: pos(Column::Value).ok_or(GiveUp)?,
+        name: pos(Column::Name),
+        delim,
+        class,
+    };
+    Ok((layout, bom + nin))
+}
+
+/// Read until `buf` holds `want` bytes or the file ends; true at the end.
+fn fill(f: &mut std::fs::File, buf: &mut Vec<u8>, want: usize) -> Res<bool> {
+    let mut len = buf.len();
+    if len >= want {
+        return Ok(false);
+    }
+    buf.resize(want, 0);
+    let end = loop {
+        match f.read(&mut buf[len..]) {
+            Ok(0) => break true,
+            Ok(n) => {
+                len += n;
+                if len == want {
+                    break false;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return Err(GiveUp),
+        }
+    };
+    buf.truncate(len);
+    Ok(end)
+}
+
+/// Where to cut a block: after a line end, preferring one with no quote on
+/// the lines either side, so that the cut is very unlikely to fall inside a
+/// quoted field. Workers check it all the same: a chunk must end between
+/// records, or the bulk path gives up.
+fn cut_point(buf: &[u8]) -> Option<usize> {
+    let mut after_end = buf.len();
+    let mut fallback = None;
+    for (tries, nl) in memchr::memrchr_iter(b'\n', buf).enumerate() {
+        fallback.get_or_insert(nl + 1);
+        let after = &buf[nl + 1..after_end];
+        let before_start = memchr::memrchr(b'\n', &buf[..nl]).map_or(0, |p| p + 1);
+        let before = &buf[before_start..nl];
+        if memchr::memchr(b'"', after).is_none() && memchr::memchr(b'"', before).is_none() {
+            return Some(nl + 1);
+        }
+        if tries > 256 {
+            break;
+        }
+        after_end = nl;
+    }
+    fallback
+}
+
+/// Stream every file to the workers as chunks of whole lines.
+fn read_files(
+    paths: &[PathBuf],
+    tx: mpsc::SyncSender<Chunk>,
+    pool: &mpsc::Receiver<Vec<u8>>,
+    failed: &AtomicBool,
+    block: usize,
+) -> Res<()> {
+    let take = || pool.try_recv().unwrap_or_else(|_| Vec::with_capacity(block + 4096));
+    for (file, path) in paths.iter().enumerate() {
+        let mut f = std::fs::File::open(path).map_err(|_| GiveUp)?;
+        let mut buf = take();
+        let mut eof = fill(&mut f, &mut buf, block.max(BLOCK_HEADER))?;
+        let (layout, consumed) = header(&buf, eof)?;
+        let layout = Arc::new(layout);
+        buf.drain(..consumed);
+        let mut seq = 0u32;
+        loop {
+            if failed.load(Ordering::Relaxed) {
+                return Err(GiveUp);
+            }
+            if !eof {
+                let want = block.max(buf.len());
+                eof = fill(&mut f, &mut buf, want)?;
+            }
+            let cut = if eof { None } else { cut_point(&buf) };
+            let data = match cut {
+                None if !eof => {
+                    if buf.len() > MAX_RECORD {
+                        return Err(GiveUp);
+                    }
+                    let want = buf.len() + block;
+                    eof = fill(&mut f, &mut buf, want)?;
+                    continue;
+                }
+                None => std::mem::take(&mut buf),
+                Some(cut) => {
+                    let mut next = take();
+                    next.extend_from_slice(&buf[cut..]);
+                    buf.truncate(cut);
+                    std::mem::replace(&mut buf, next)
+                }
+            };
+            let chunk = Chunk {
+                layout: Arc::clone(&layout),
+                file: file as u32,
+                seq,
+                last: eof,
+                data,
+            };
+            tx.send(chunk).map_err(|_| GiveUp)?;
+            seq += 1;
+            if eof {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---- parsing -----------------------------------------------------------------
+
+/// Short keys (up to 15 bytes, as unit ids and indicator keys nearly always
+/// are) packed into an integer with their length: hashing and comparing
+/// them costs a couple of instructions and no `memcmp`.
+fn pack(b: &[u8]) -> Option<u128> {
+    if b.len() > 15 {
+        return None;
+    }
+    let mut a = [0u8; 16];
+    a[..b.len()].copy_from_slice(b);
+    a[15] = b.len() as u8;
+    Some(u128::from_le_bytes(a))
+}
+
+/// Byte strings → dense indices.
+#[derive(Default)]
+struct Interner {
+    short: FastMap<u128, u32>,
+    long: FastMap<Box<[u8]>, u32>,
+}
+
+impl Interner {
+    fn get(&self, b: &[u8]) -> Option<u32> {
+        match pack(b) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(b).copied(),
+        }
+    }
+
+    fn insert(&mut self, b: &[u8], v: u32) {
+        match pack(b) {
+            Some(k) => self.short.insert(k, v),
+            None => self.long.insert(b.into(), v),
+        };
+    }
+}
+
+/// Where a row was read: file, chunk, row within the chunk (file order).
+type RowAt = (u32, u32, u32);
+
+/// A worker's own units and cells.
+struct Table {
+    /// Unit id → local index.
+    ids: Interner,
+    /// Unit ids by local index.
+    units: Vec<Box<[u8]>>,
+    /// `nslots` cells per local unit.
+    cells: Vec<u32>,
+    /// First non-empty name per local unit, with where it was given.
+    names: Vec<Option<(RowAt, Box<str>)>>,
+    /// Indicator key as written → slot.
+    keys: Interner,
+}
+
+/// Scratch space for records that need the full CSV parser.
+struct Scratch {
+    core: csv_core::Reader,
+    delim: u8,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    fields: Vec<(usize, usize)>,
+}
+
+impl Table {
+    fn row(&mut self, plan: &Plan, l: &Layout, base: &[u8], fields: &[(usize, usize)], at: RowAt) -> Res<()> {
+        let cell = |c: usize| trim(&base[fields[c].0..fields[c].1]);
+        let blank = || fields.iter().all(|&(a, b)| trim(&base[a..b]).is_empty());
+        if fields.len() != l.width {
+            if blank() {
+                return Ok(());
+            }
+            // Extra cells are fine when empty; missing cells are not.
+            if fields.len() < l.width || fields[l.width..].iter().any(|&(a, b)| !trim(&base[a..b]).is_empty()) {
+                return Err(GiveUp);
+            }
+        }
+        let unit = cell(l.unit);
+        if unit.is_empty() {
+            return if blank() { Ok(()) } else { Err(GiveUp) };
+        }
+        let key = cell(l.indicator);
+        let slot = match self.keys.get(key) {
+            Some(s) => s as usize,
+            None => {
+                let text = std::str::from_utf8(key).map_err(|_| GiveUp)?;
+                let (ind, clause) = resolve_key(plan.fw, text).map_err(|_| GiveUp)?;
+                let s = plan.first[ind] + clause;
+                self.keys.insert(key, s as u32);
+                s
+            }
+        };
+        let value = plan.encode(slot, cell(l.value))?;
+        let nslots = plan.slots.len();
+        let u = match self.ids.get(unit) {
+            Some(u) => u as usize,
+            None => {
+                let u = self.names.len();
+                self.ids.insert(unit, u as u32);
+                self.units.push(unit.into());
+                self.cells.resize(self.cells.len() + nslots, UNSEEN);
+                self.names.push(None);
+                u
+            }
+        };
+        let c = &mut self.cells[u * nslots + slot];
+        if *c != UNSEEN {
+            return Err(GiveUp); // duplicate: the general path names both lines
+        }
+        *c = value;
+        if let Some(nc) = l.name
+            && self.names[u].is_none()
+        {
+            let name = cell(nc);
+            if !name.is_empty() {
+                let name = std::str::from_utf8(name).map_err(|_| GiveUp)?;
+                self.names[u] = Some((at, name.into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Scratch {
+    /// Parse one record with `csv_core` from the start of `input`: the bytes
+    /// taken and whether a record was found (not just blank lines).
+    fn record(&mut self, delim: u8, input: &[u8], last: bool) -> Res<(usize, bool)> {
+        if self.delim != delim {
+            self.core = csv_reader(delim);
+            self.delim = delim;
+        }
+        self.core.reset();
+        let (mut nin, mut nout, mut nend) = (0, 0, 0);
+        let mut eof = false;
+        loop {
+            let (res, i, o, e) = self
+                .core
+                .read_record(&input[nin..], &mut self.out[nout..], &mut self.ends[nend..]);
+            nin += i;
+            nout += o;
+            nend += e;
+            match res {
+                csv_core::ReadRecordResult::InputEmpty => {
+                    // A record running past the end of a chunk means the
+                    // cut fell inside a quoted field; at the end of the file
+                    // an empty input tells csv_core to finish the record.
+                    if !last || eof {
+                        return Err(GiveUp);
+                    }
+                    eof = true;
+                }
+                csv_core::ReadRecordResult::OutputFull => self.out.resize(self.out.len() * 2, 0),
+                csv_core::ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                csv_core::ReadRecordResult::Record => {
+                    self.fields.clear();
+                    let mut start = 0;
+                    for &end in &self.ends[..nend] {
+                        self.fields.push((start, end));
+                        start = end;
+                    }
+                    return Ok((nin, true));
+                }
+                csv_core::ReadRecordResult::End => return Ok((nin, false)),
+            }
+        }
+    }
+}
+
+/// Parse one chunk into the worker's table.
+fn parse_chunk(plan: &Plan, t: &mut Table, sc: &mut Scratch, c: &Chunk) -> Res<()> {
+    let data = &c.data[..];
+    if memchr::memchr(0, data).is_some() || std::str::from_utf8(data).is_err() {
+        return Err(GiveUp);
+    }
+    let l = &*c.layout;
+    let mut pos = 0;
+    let mut row = 0u32;
+    while pos < data.len() {
+        let start = pos;
+        sc.fields.clear();
+        let mut field = pos;
+        let mut i = pos;
+        // Scan one line, splitting at delimiters; a quote or a lone CR
+        // sends the record to csv_core.
+        let plain_end = loop {
+            let Some(&b) = data.get(i) else {
+                if !c.last {
+                    return Err(GiveUp);
+                }
+                break Some((i, i));
+            };
+            match l.class[b as usize] {
+                0 => i += 1,
+                1 => {
+                    sc.fields.push((field, i));
+                    i += 1;
+                    field = i;
+                }
+                2 => break Some((i, i + 1)),
+                _ if b == b'\r' && data.get(i + 1) == Some(&b'\n') => break Some((i, i + 2)),
+                _ => break None,
+            }
+        };
+        let at = (c.file, c.seq, row);
+        match plain_end {
+            Some((end, next)) => {
+                pos = next;
+                if end == start {
+                    continue; // a blank line: no record
+                }
+                sc.fields.push((field, end));
+                t.row(plan, l, data, &sc.fields, at)?;
+            }
+            None => {
+                let (taken, found) = sc.record(l.delim, &data[start..], c.last)?;
+                pos = start + taken.max(1);
+                if !found {
+                    continue;
+                }
+                t.row(plan, l, &sc.out, &sc.fields, at)?;
+            }
+        }
+        row += 1;
+    }
+    Ok(())
+}
+
+fn worker(
+    plan: &Plan,
+    rx: &Mutex<mpsc::Receiver<Chunk>>,
+    pool: mpsc::Sender<Vec<u8>>,
+    failed: &AtomicBool,
+) -> Res<Table> {
+    let mut t = Table {
+        ids: Interner::default(),
+        units: Vec::new(),
+        cells: Vec::new(),
+        names: Vec::new(),
+        keys: Interner::default(),
+    };
+    let mut sc = Scratch {
+        core: csv_reader(b','),
+        delim: b',',
+        out: vec![0; 4096],
+        ends: vec![0; 64],
+        fields: Vec::new(),
+    };
+    loop {
+        let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+        let Ok(mut chunk) = next else { break };
+        if !failed.load(Ordering::Relaxed) && parse_chunk(plan, &mut t, &mut sc, &chunk).is_err() {
+            failed.store(true, Ordering::Relaxed);
+        }
+        chunk.data.clear();
+        let _ = pool.send(chunk.data);
+    }
+    if failed.load(Ordering::Relaxed) {
+        Err(GiveUp)
+    } else {
+        Ok(t)
+    }
+}
+
+// ---- scoring -----------------------------------------------------------------
+
+/// What scoring one unit's cells gives, in cents.
+struct Scored {
+    totals: Totals,
+    groups: Vec<Decimal>,
+}
+
+fn dec(c: u64) -> Decimal {
+    Decimal::new(c as i64, 2)
+}
+
+/// Score one unit from its cells exactly as [`crate::score::evaluate`] and
+/// [`crate::score::totals`] do, in integer cents.
+fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
+    let fw = plan.fw;
+    let (mut base_sum, mut applicable, mut bonus_sum, mut penalty_sum) = (0u64, 0u64, 0u64, 0u64);
+    let mut groups = vec![0u64; fw.groups.len()];
+    let mut veto = Vec::new();
+    for (i, ind) in fw.indicators.iter().enumerate() {
+        let cells = &row[plan.first[i]..plan.first[i] + ind.slots()];
+        let na = cells.iter().filter(|&&c| c == NA).count();
+        if na > 0 {
+            // 不适用 must cover every clause given.
+            let given = cells.iter().filter(|&&c| c == NA || c >= VALUE).count();
+            if na < given {
+                return Err(GiveUp);
+            }
+            continue; // exempt: not applicable, no amount
+        }
+        if ind.kind == Kind::Veto {
+            if cells[0] == VALUE + 1 {
+                veto.push(i);
+            }
+            continue;
+        }
+        let amount = if cells.iter().any(|&c| c < VALUE) {
+            if ind.kind == Kind::Base && fw.missing == Missing::Error {
+                return Err(GiveUp);
+            }
+            0
+        } else if cells.len() == 1 {
+            (cells[0] - VALUE) as u64
+        } else {
+            let values: Vec<Value> = cells.iter().map(|&c| Value::Number(Decimal::from(c - VALUE))).collect();
+            let refs: Vec<&Value> = values.iter().collect();
+            let rule = ind.rule.as_ref().ok_or(GiveUp)?;
+            match rule.amount(&refs, ind.points) {
+                Some(a) => cents(a)?,
+                None => 0,
+            }
+        };
+        match ind.kind {
+            Kind::Base => {
+                applicable += plan.slots[plan.first[i]].pc;
+                base_sum += amount;
+                for &g in &plan.groups_of[i] {
+                    groups[g] += amount;
+                }
+            }
+            Kind::Bonus => bonus_sum += amount,
+            Kind::Penalty => penalty_sum += amount,
+            Kind::Veto => {}
+        }
+    }
+    if applicable == 0 {
+        return Err(GiveUp); // every base item 不适用: the general path says so
+    }
+    let base = if applicable == plan.total_c {
+        base_sum
+    } else {
+        let n = (base_sum as u128) * (plan.total_c as u128);
+        round_div(n, applicable as u128)
+            .and_then(|b| u64::try_from(b).ok())
+            .ok_or(GiveUp)?
+    };
+    let bonus = plan.bonus_cap_c.map_or(bonus_sum, |c| bonus_sum.min(c));
+    let penalty = plan.penalty_cap_c.map_or(penalty_sum, |c| penalty_sum.min(c));
+    let score = (base + bonus).saturating_sub(penalty);
+    Ok(Scored {
+        totals: Totals {
+            base_sum: dec(base_sum),
+            applicable: dec(applicable),
+            base: dec(base),
+            bonus_sum: dec(bonus_sum),
+            bonus: dec(bonus),
+            penalty_sum: dec(penalty_sum),
+            penalty: dec(penalty),
+            score: dec(score),
+            veto,
+        },
+        groups: groups.into_iter().map(dec).collect(),
+    })
+}
+
+/// How the work is cut up: block size and number of workers. Only tests
+/// change it, to force many blocks and cuts out of small files.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct Tuning {
+    pub block: usize,
+    pub workers: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning {
+            block: BLOCK,
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8),
+        }
+    }
+}
+
+/// Score and rank every unit from long-format evidence files, or `None`
+/// when the general path must do it (see the module documentation).
+pub fn assess(fw: &Framework, units: Option<&Units>, paths: &[PathBuf], period: Option<String>) -> Option<Assessment> {
+    assess_tuned(fw, units, paths, period, Tuning::default())
+}
+
+#[doc(hidden)]
+pub fn assess_tuned(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+    tuning: Tuning,
+) -> Option<Assessment> {
+    let plan = Plan::new(fw).ok()?;
+    let workers = tuning.workers.max(1);
+    let failed = AtomicBool::new(false);
+    let (tx, rx) = mpsc::sync_channel::<Chunk>(workers * 2);
+    let rx = Mutex::new(rx);
+    let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
+    let tables: Vec<Table> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (plan, rx, failed, pool) = (&plan, &rx, &failed, pool_tx.clone());
+                s.spawn(move || worker(plan, rx, pool, failed))
+            })
+            .collect();
+        drop(pool_tx);
+        // The reader's verdict counts whatever the workers say: they may
+        // have seen the channel close before a failure was flagged.
+        let read = read_files(paths, tx, &pool_rx, &failed, tuning.block.max(64));
+        if read.is_err() {
+            failed.store(true, Ordering::Relaxed);
+        }
+        let tables: Vec<Res<Table>> = handles.into_iter().map(|h| h.join().unwrap_or(Err(GiveUp))).collect();
+        read?;
+        tables.into_iter().collect::<Res<Vec<Table>>>()
+    })
+    .ok()?;
+    drop(pool_rx);
+    let mut results = merge(&plan, units, &tables).ok()?;
+    crate::score::rank(&mut results, units.is_some_and(Units::has_categories));
+    let mut inputs: Vec<InputFile> = paths
+        .iter()
+        .map(|p| InputFile {
+            path: p.display().to_string(),
+            sha256: String::new(),
+        })
+        .collect();
+    if let Some(u) = units {
+        inputs.push(InputFile {
+            path: u.path.clone(),
+            sha256: u.sha256.clone(),
+        });
+    }
+    Some(Assessment {
+        period,
+        inputs,
+        units: results,
+    })
+}
+
+/// Join the workers' tables unit by unit and score each unit.
+fn merge(plan: &Plan, units: Option<&Units>, tables: &[Table]) -> Res<Vec<UnitResult>> {
+    // Every (unit id, table, local index), grouped by unit.
+    let mut all: Vec<(&[u8], u32, u32)> = tables
+        .iter()
+        .enumerate()
+        .flat_map(|(t, table)| {
+            table
+                .units
+                .iter()
+                .enumerate()
+                .map(move |(u, id)| (&**id, t as u32, u as u32))
+        })
+        .collect();
+    all.sort_unstable();
+    let mut evidence: Vec<(&str, Vec<(u32, u32)>)> = Vec::new();
+    for (id, t, u) in all {
+        match evidence.last_mut() {
+            Some((last, locals)) if last.as_bytes() == id => locals.push((t, u)),
+            _ => evidence.push((std::str::from_utf8(id).map_err(|_| GiveUp)?, vec![(t, u)])),
+        }
+    }
+    // The units to score: the units file's (each evidence unit must be in
+    // it), else those the evidence names, in id order.
+    let order: Vec<(&str, &[(u32, u32)])> = match units {
+        Some(list) => {
+            let mut locals: Vec<&[(u32, u32)]> = vec![&[]; list.units.len()];
+            for (id, l) in &evidence {
+                let i = list.units.get_index_of(*id).ok_or(GiveUp)?;
+                locals[i] = l;
+            }
+            list.units.keys().map(String::as_str).zip(locals).collect()
+        }
+        None => evidence.iter().map(|(id, l)| (*id, l.as_slice())).collect(),
+    };
+    let nslots = plan.slots.len();
+    let mut row = vec![UNSEEN; nslots];
+    let mut out = Vec::with_capacity(order.len());
+    for (id, locals) in order {
+        row.fill(UNSEEN);
+        let mut name: Option<&(RowAt, Box<str>)> = None;
+        for &(t, u) in locals {
+            let (table, u) = (&tables[t as usize], u as usize);
+            for (dst, &c) in row.iter_mut().zip(&table.cells[u * nslots..(u + 1) * nslots]) {
+                if c != UNSEEN {
+                    if *dst != UNSEEN {
+                        return Err(GiveUp); // duplicate across blocks
+                    }
+                    *dst = c;
+                }
+            }
+            if let Some(n) = &table.names[u]
+                && name.is_none_or(|m| n.0 < m.0)
+            {
+                name = Some(n);
+            }
+        }
+        let scored = score_unit(plan, &row)?;
+        let info = units.and_then(|u| u.units.get(id));
+        let name = info
+            .map(|i| i.name.clone())
+            .filter(|n| !n.is_empty())
+            .or_else(|| name.map(|n| n.1.to_string()))
+            .unwrap_or_default();
+        out.push(UnitResult {
+            unit: id.to_string(),
+            name,
+            category: info.map(|i| i.category.clone()).unwrap_or_default(),
+            rank: 0,
+            category_rank: None,
+            grade: crate::score::grade_of(plan.fw, &scored.totals),
+            totals: scored.totals,
+            groups: scored.groups,
+            indicators: Vec::new(),
+            deficiencies: Vec::new(),
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,273 @@
+//! The bulk path (`kaohe::bulk`) against the general path: the same
+//! rankings byte for byte on generated data, and the general path's
+//! diagnostics whenever the input has a problem.
+
+#[allow(dead_code)]
+#[path = "../../examples/gen.rs"]
+mod synth;
+
+use crate::util::Workdir;
+use kaohe::bulk::{self, Tuning};
+use kaohe::framework::Framework;
+use kaohe::lang::Lang;
+use kaohe::render::Format;
+use kaohe::score::Assessment;
+use kaohe::units::Units;
+use std::path::PathBuf;
+
+struct Inputs {
+    _wd: Workdir,
+    fw: Framework,
+    units: Option<Units>,
+    evidence: PathBuf,
+}
+
+fn inputs(shape: synth::Shape, n: usize, seed: u64, with_units: bool) -> Inputs {
+    let wd = Workdir::new();
+    let data = synth::generate(shape, n, seed);
+    synth::write_to(&wd.path("d"), &data).unwrap();
+    let fw = Framework::parse(&data.framework, "framework.toml").unwrap();
+    let units = match (&data.units, with_units) {
+        (Some(_), true) => Some(Units::load(&wd.path("d/units.csv")).unwrap()),
+        _ => None,
+    };
+    Inputs {
+        evidence: wd.path("d/evidence.csv"),
+        _wd: wd,
+        fw,
+        units,
+    }
+}
+
+fn general(i: &Inputs) -> Assessment {
+    let ev = kaohe::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
+    kaohe::score::assess(&i.fw, i.units.as_ref(), &ev, Some("2023".into())).unwrap()
+}
+
+fn renders(fw: &Framework, a: &Assessment) -> Vec<String> {
+    let mut out = Vec::new();
+    for format in [Format::Csv, Format::Table, Format::Md] {
+        for lang in [Lang::Zh, Lang::En] {
+            out.push(kaohe::render::report::ranking(fw, a, lang, format));
+        }
+    }
+    out
+}
+
+#[track_caller]
+fn assert_same(i: &Inputs, slow: &Assessment, tuning: Tuning) {
+    let fast = bulk::assess_tuned(
+        &i.fw,
+        i.units.as_ref(),
+        std::slice::from_ref(&i.evidence),
+        Some("2023".into()),
+        tuning,
+    )
+    .expect("the bulk path applies to generated data");
+    assert_eq!(fast.units.len(), slow.units.len());
+    for (f, s) in fast.units.iter().zip(&slow.units) {
+        assert_eq!(
+            (&f.unit, f.rank, &f.totals, &f.groups),
+            (&s.unit, s.rank, &s.totals, &s.groups)
+        );
+        assert_eq!(
+            (&f.name, &f.category, f.category_rank, f.grade),
+            (&s.name, &s.category, s.category_rank, s.grade)
+        );
+    }
+    assert_eq!(renders(&i.fw, &fast), renders(&i.fw, slow));
+}
+
+#[test]
+fn bulk_matches_general_on_mixed_data() {
+    // Every rule kind, exemptions, missing rows and empty values, ties,
+    // shuffled rows, quoted notes with line breaks, CRLF and BOM by seed.
+    for seed in 0..6 {
+        let i = inputs(synth::Shape::Mixed, 120, seed, seed % 2 == 0);
+        let slow = general(&i);
+        assert_same(
+            &i,
+            &slow,
+            Tuning {
+                block: 1 << 20,
+                workers: 2,
+            },
+        );
+        // Tiny blocks: many cuts, three workers, units spread over all.
+        assert_same(
+            &i,
+            &slow,
+            Tuning {
+                block: 2048,
+                workers: 3,
+            },
+        );
+    }
+}
+
+#[test]
+fn bulk_matches_general_on_benchmark_data() {
+    let i = inputs(synth::Shape::Bench, 300, 11, false);
+    let slow = general(&i);
+    assert_same(
+        &i,
+        &slow,
+        Tuning {
+            block: 4096,
+            workers: 2,
+        },
+    );
+    assert_same(
+        &i,
+        &slow,
+        Tuning {
+            block: 1 << 20,
+            workers: 1,
+        },
+    );
+}
+
+#[test]
+fn cli_output_is_the_same_on_both_paths() {
+    let wd = Workdir::new();
+    let data = synth::generate(synth::Shape::Mixed, 60, 4);
+    synth::write_to(&wd.path("d"), &data).unwrap();
+    for format in ["csv", "table", "md"] {
+        let args = [
+            "score",
+            "-u",
+            "$WD/d/units.csv",
+            "--period",
+            "2023",
+            "--format",
+            format,
+            "$WD/d/evidence.csv",
+        ];
+        let fast = wd.run(&args);
+        fast.assert_ok();
+        let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
+        slow.assert_ok();
+        assert_eq!(fast.stdout, slow.stdout);
+    }
+}
+
+#[test]
+fn problems_are_left_to_the_general_path() {
+    let fw = Framework::embedded().unwrap();
+    let wd = Workdir::new();
+    let cases: &[(&str, &[u8])] = &[
+        ("dup.csv", b"unit,indicator,value\nT01,A1,2\nT02,A1,1\nT01,A1,3\n"),
+        ("bad.csv", b"unit,indicator,value\nT01,A3,\xe4\xb9\x9f\xe8\xae\xb8\n"),
+        ("unknown.csv", b"unit,indicator,value\nT01,A12,1\n"),
+        ("ragged.csv", b"unit,indicator,value\nT01,A1\n"),
+        ("na.csv", "unit,indicator,value\nT01,A1,不适用\n".as_bytes()),
+        ("neg.csv", b"unit,indicator,value\nT01,A1,-1\n"),
+        ("empty-unit.csv", b"unit,indicator,value\n,A1,1\n"),
+        ("wide.csv", b"unit,A1,A2\nT01,1,2\n"),
+        ("gbk.csv", b"unit,indicator,value\r\nT01,A3,\xca\xc7\r\n"),
+        ("nul.csv", b"unit,indicator,value\nT01,A1,1\0\n"),
+        ("clause.csv", b"unit,indicator,value\nT01,B1,1\n"),
+    ];
+    for (name, bytes) in cases {
+        let p = wd.create_bytes(name, bytes);
+        assert!(
+            bulk::assess(&fw, None, std::slice::from_ref(&p), None).is_none(),
+            "{name}: the bulk path must give up"
+        );
+        // …and the command reports exactly what the general path reports.
+        let fast = wd.run(&["score", "--format", "csv", p.to_str().unwrap()]);
+        let slow = wd.run_env(
+            &["score", "--format", "csv", p.to_str().unwrap()],
+            &[("KAOHE_SLOW", "1")],
+        );
+        assert_eq!(
+            (fast.code, &fast.stdout, &fast.stderr),
+            (slow.code, &slow.stdout, &slow.stderr),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn spellings_and_rounding_match_cell_by_cell() {
+    // Values on the fast parsers' edges next to ones they leave to the
+    // general code, on rules whose amounts need rounding.
+    let fw_text = r#"
+[framework]
+id = "edges"
+title = "边界"
+total = 20
+[[grade]]
+name = "好"
+min = 0
+[[indicator]]
+id = "R"
+name = "比例"
+points = 5
+rule = { type = "target", target = 3 }
+[[indicator]]
+id = "S"
+name = "差额"
+points = 5
+rule = { type = "target", target = 2.5, per = 0.3 }
+[[indicator]]
+id = "T"
+name = "档次"
+points = 5
+rule = { type = "tiers", tiers = [[95.5, 5], [80, 3], [-1, 1]] }
+[[indicator]]
+id = "D"
+name = "直接"
+points = 5
+rule = { type = "direct" }
+"#;
+    let values = [
+        "1",
+        "2",
+        "0.01",
+        "0.005",
+        "2.999",
+        "3",
+        "1000000000000",
+        "1.0000000001",
+        "0.12345678901234",
+        "95%",
+        " 95.5 ％",
+        "９５．５",
+        "+1",
+        "-0",
+        ".5",
+        "2.",
+        "0",
+        "00012",
+        "1.25",
+        "4.995",
+        "4.994",
+        "5",
+        "3 %",
+    ];
+    let wd = Workdir::new();
+    let fw = Framework::parse(fw_text, "edges.toml").unwrap();
+    let mut csv = String::from("unit,indicator,value\n");
+    let mut n = 0;
+    for (k, v) in values.iter().enumerate() {
+        for ind in ["R", "S", "T", "D"] {
+            if ind == "D"
+                && ![
+                    "1", "2", "0.01", "0.005", "2.999", "3", "1.25", "4.995", "4.994", "5", "+1", "-0", ".5", "2.", "0",
+                ]
+                .contains(v)
+            {
+                continue;
+            }
+            csv.push_str(&format!("U{k:02},{ind},\"{v}\"\n"));
+            n += 1;
+        }
+    }
+    assert!(n > 60);
+    let p = wd.create("edges.csv", &csv);
+    let fast = bulk::assess(&fw, None, std::slice::from_ref(&p), None).expect("bulk path");
+    let ev = kaohe::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap();
+    let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+    assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
+}
