@@ -684,9 +684,9 @@ fn read_files(
 
 /// Short keys (up to 15 bytes, as unit ids and indicator keys nearly always
 /// are) packed into an integer with their length: hashing and comparing
-/// them costs a couple of instructions and no `memcmp`.
+/// them costs a couple of instructions and no `memcmp`. Never 0.
 fn pack(b: &[u8]) -> Option<u128> {
-    if b.len() > 15 {
+    if b.is_empty() || b.len() > 15 {
         return None;
     }
     let mut a = [0u8; 16];
@@ -695,7 +695,25 @@ fn pack(b: &[u8]) -> Option<u128> {
     Some(u128::from_le_bytes(a))
 }
 
-/// Byte strings → dense indices.
+fn unpack(k: u128) -> Box<[u8]> {
+    let a = k.to_le_bytes();
+    a[..a[15] as usize].into()
+}
+
+/// Ask the processor to start loading `p` into cache: a batch of rows
+/// issues all its loads before it needs any, instead of waiting for each.
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint; it never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// Byte strings → small dense indices (indicator keys).
 #[derive(Default)]
 struct Interner {
     short: FastMap<u128, u32>,
@@ -718,33 +736,147 @@ impl Interner {
     }
 }
 
+/// Packed unit ids → local indices: open addressing with linear probing, so
+/// that the slot of an id can be prefetched before it is looked up.
+struct UnitMap {
+    /// `(packed id halves, index)`; an all-zero key is an empty slot.
+    entries: Vec<(u64, u64, u32)>,
+    mask: usize,
+    len: usize,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl UnitMap {
+    fn new() -> UnitMap {
+        UnitMap {
+            entries: vec![(0, 0, 0); 1024],
+            mask: 1023,
+            len: 0,
+            hasher: foldhash::fast::FixedState::default(),
+        }
+    }
+
+    #[inline]
+    fn home(&self, k: u128) -> usize {
+        use std::hash::BuildHasher;
+        self.hasher.hash_one(k) as usize & self.mask
+    }
+
+    #[inline]
+    fn prefetch(&self, k: u128) {
+        prefetch(&self.entries[self.home(k)]);
+    }
+
+    /// The index of `k`, inserting `next` when it is new (then `true`).
+    fn get_or_insert(&mut self, k: u128, next: u32) -> (u32, bool) {
+        let (lo, hi) = (k as u64, (k >> 64) as u64);
+        let mut i = self.home(k);
+        loop {
+            let e = self.entries[i];
+            if e.0 == lo && e.1 == hi {
+                return (e.2, false);
+            }
+            if e.0 == 0 && e.1 == 0 {
+                self.entries[i] = (lo, hi, next);
+                self.len += 1;
+                if self.len * 2 > self.entries.len() {
+                    self.grow();
+                }
+                return (next, true);
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let bigger = vec![(0, 0, 0); self.entries.len() * 2];
+        let old = std::mem::replace(&mut self.entries, bigger);
+        self.mask = self.entries.len() - 1;
+        for e in old {
+            if e.0 != 0 || e.1 != 0 {
+                let mut i = self.home(e.0 as u128 | (e.1 as u128) << 64);
+                while self.entries[i].0 != 0 || self.entries[i].1 != 0 {
+                    i = (i + 1) & self.mask;
+                }
+                self.entries[i] = e;
+            }
+        }
+    }
+}
+
+/// Units per page of cells: pages are allocated whole and never moved, so
+/// the table grows without copying and without a transient second copy.
+const PAGE_UNITS: usize = 4096;
+
 /// Where a row was read: file, chunk, row within the chunk (file order).
 type RowAt = (u32, u32, u32);
 
+/// A row parsed and valued, waiting for its unit to be looked up.
+struct Pending {
+    /// Packed unit id, or 0 when `unit` is already known (a long id).
+    key: u128,
+    unit: u32,
+    slot: u32,
+    value: u32,
+    at: RowAt,
+    /// The row's name cell, as a range of `Table::name_buf`.
+    name: Option<(u32, u32)>,
+}
+
+/// Rows looked up together: enough to cover memory latency.
+const BATCH: usize = 16;
+
 /// A worker's own units and cells.
 struct Table {
+    nslots: usize,
     /// Unit id → local index.
-    ids: Interner,
+    ids: UnitMap,
+    /// Ids longer than 15 bytes.
+    long_ids: FastMap<Box<[u8]>, u32>,
     /// Unit ids by local index.
     units: Vec<Box<[u8]>>,
-    /// `nslots` cells per local unit.
-    cells: Vec<u32>,
+    /// `nslots` cells per local unit, `PAGE_UNITS` units per page.
+    pages: Vec<Box<[u32]>>,
     /// First non-empty name per local unit, with where it was given.
     names: Vec<Option<(RowAt, Box<str>)>>,
     /// Indicator key as written → slot.
     keys: Interner,
-}
-
-/// Scratch space for records that need the full CSV parser.
-struct Scratch {
-    core: csv_core::Reader,
-    delim: u8,
-    out: Vec<u8>,
-    ends: Vec<usize>,
-    fields: Vec<(usize, usize)>,
+    pending: Vec<Pending>,
+    name_buf: Vec<u8>,
 }
 
 impl Table {
+    fn new(nslots: usize) -> Table {
+        Table {
+            nslots,
+            ids: UnitMap::new(),
+            long_ids: FastMap::default(),
+            units: Vec::new(),
+            pages: Vec::new(),
+            names: Vec::new(),
+            keys: Interner::default(),
+            pending: Vec::with_capacity(BATCH),
+            name_buf: Vec::new(),
+        }
+    }
+
+    fn cells(&self, u: usize) -> &[u32] {
+        let off = (u % PAGE_UNITS) * self.nslots;
+        &self.pages[u / PAGE_UNITS][off..off + self.nslots]
+    }
+
+    /// A new local unit.
+    fn add_unit(&mut self, id: Box<[u8]>) -> u32 {
+        let u = self.units.len();
+        if u.is_multiple_of(PAGE_UNITS) {
+            self.pages
+                .push(vec![UNSEEN; PAGE_UNITS * self.nslots].into_boxed_slice());
+        }
+        self.units.push(id);
+        self.names.push(None);
+        u as u32
+    }
+
     fn row(&mut self, plan: &Plan, l: &Layout, base: &[u8], fields: &[(usize, usize)], at: RowAt) -> Res<()> {
         let cell = |c: usize| trim(&base[fields[c].0..fields[c].1]);
         let blank = || fields.iter().all(|&(a, b)| trim(&base[a..b]).is_empty());
@@ -763,44 +895,95 @@ impl Table {
         }
         let key = cell(l.indicator);
         let slot = match self.keys.get(key) {
-            Some(s) => s as usize,
+            Some(s) => s,
             None => {
                 let text = std::str::from_utf8(key).map_err(|_| GiveUp)?;
                 let (ind, clause) = resolve_key(plan.fw, text).map_err(|_| GiveUp)?;
-                let s = plan.first[ind] + clause;
-                self.keys.insert(key, s as u32);
+                let s = (plan.first[ind] + clause) as u32;
+                self.keys.insert(key, s);
                 s
             }
         };
-        let value = plan.encode(slot, cell(l.value))?;
-        let nslots = plan.slots.len();
-        let u = match self.ids.get(unit) {
-            Some(u) => u as usize,
-            None => {
-                let u = self.names.len();
-                self.ids.insert(unit, u as u32);
-                self.units.push(unit.into());
-                self.cells.resize(self.cells.len() + nslots, UNSEEN);
-                self.names.push(None);
-                u
+        let value = plan.encode(slot as usize, cell(l.value))?;
+        let name = match l.name.map(cell) {
+            Some(n) if !n.is_empty() => {
+                let start = self.name_buf.len() as u32;
+                self.name_buf.extend_from_slice(n);
+                Some((start, self.name_buf.len() as u32))
             }
+            _ => None,
         };
-        let c = &mut self.cells[u * nslots + slot];
-        if *c != UNSEEN {
-            return Err(GiveUp); // duplicate: the general path names both lines
-        }
-        *c = value;
-        if let Some(nc) = l.name
-            && self.names[u].is_none()
-        {
-            let name = cell(nc);
-            if !name.is_empty() {
-                let name = std::str::from_utf8(name).map_err(|_| GiveUp)?;
-                self.names[u] = Some((at, name.into()));
+        let (key, unit) = match pack(unit) {
+            Some(k) => {
+                self.ids.prefetch(k);
+                (k, 0)
             }
+            None => match self.long_ids.get(unit) {
+                Some(&u) => (0, u),
+                None => {
+                    let u = self.add_unit(unit.into());
+                    self.long_ids.insert(unit.into(), u);
+                    (0, u)
+                }
+            },
+        };
+        self.pending.push(Pending {
+            key,
+            unit,
+            slot,
+            value,
+            at,
+            name,
+        });
+        if self.pending.len() == BATCH {
+            self.flush()?;
         }
         Ok(())
     }
+
+    /// Look up the pending rows' units and store their cells: every load of
+    /// a step is issued (prefetched) before the step needs it.
+    fn flush(&mut self) -> Res<()> {
+        let mut pending = std::mem::take(&mut self.pending);
+        for p in pending.iter_mut() {
+            if p.key != 0 {
+                let next = self.units.len() as u32;
+                let (u, new) = self.ids.get_or_insert(p.key, next);
+                if new {
+                    self.add_unit(unpack(p.key));
+                }
+                p.unit = u;
+            }
+            let u = p.unit as usize;
+            prefetch(&self.pages[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize]);
+        }
+        for p in pending.drain(..) {
+            let u = p.unit as usize;
+            let c = &mut self.pages[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize];
+            if *c != UNSEEN {
+                return Err(GiveUp); // duplicate: the general path names both lines
+            }
+            *c = p.value;
+            if let Some((a, b)) = p.name
+                && self.names[u].as_ref().is_none_or(|(at, _)| p.at < *at)
+            {
+                let name = std::str::from_utf8(&self.name_buf[a as usize..b as usize]).map_err(|_| GiveUp)?;
+                self.names[u] = Some((p.at, name.into()));
+            }
+        }
+        self.name_buf.clear();
+        self.pending = pending;
+        Ok(())
+    }
+}
+
+/// Scratch space for records that need the full CSV parser.
+struct Scratch {
+    core: csv_core::Reader,
+    delim: u8,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    fields: Vec<(usize, usize)>,
 }
 
 impl Scratch {
@@ -904,7 +1087,7 @@ fn parse_chunk(plan: &Plan, t: &mut Table, sc: &mut Scratch, c: &Chunk) -> Res<(
         }
         row += 1;
     }
-    Ok(())
+    t.flush()
 }
 
 fn worker(
@@ -913,13 +1096,7 @@ fn worker(
     pool: mpsc::Sender<Vec<u8>>,
     failed: &AtomicBool,
 ) -> Res<Table> {
-    let mut t = Table {
-        ids: Interner::default(),
-        units: Vec::new(),
-        cells: Vec::new(),
-        names: Vec::new(),
-        keys: Interner::default(),
-    };
+    let mut t = Table::new(plan.slots.len());
     let mut sc = Scratch {
         core: csv_reader(b','),
         delim: b',',
@@ -1097,6 +1274,7 @@ pub fn assess_tuned(
     .ok()?;
     drop(pool_rx);
     let mut results = merge(&plan, units, &tables).ok()?;
+    drop(tables); // before ranking sorts, which takes memory of its own
     crate::score::rank(&mut results, units.is_some_and(Units::has_categories));
     let mut inputs: Vec<InputFile> = paths
         .iter()
@@ -1161,7 +1339,7 @@ fn merge(plan: &Plan, units: Option<&Units>, tables: &[Table]) -> Res<Vec<UnitRe
         let mut name: Option<&(RowAt, Box<str>)> = None;
         for &(t, u) in locals {
             let (table, u) = (&tables[t as usize], u as usize);
-            for (dst, &c) in row.iter_mut().zip(&table.cells[u * nslots..(u + 1) * nslots]) {
+            for (dst, &c) in row.iter_mut().zip(table.cells(u)) {
                 if c != UNSEEN {
                     if *dst != UNSEEN {
                         return Err(GiveUp); // duplicate across blocks

@@ -65,6 +65,44 @@ pub fn emit(text: &str, format: Format, dest: &Destination) -> std::io::Result<(
     }
 }
 
+/// Like [`emit`], for output written piece by piece by `write` (large
+/// results that are never held whole in memory); a file is still written
+/// whole or not at all.
+pub fn emit_with(
+    format: Format,
+    dest: &Destination,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    match dest {
+        Destination::Stdout => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            match write(&mut out).and_then(|_| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other,
+            }
+        }
+        Destination::File(path) => {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let tmp = tempfile::Builder::new()
+                .prefix(".kaohe-")
+                .suffix(".tmp")
+                .tempfile_in(dir)?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp);
+            if format == Format::Csv {
+                out.write_all(b"\xEF\xBB\xBF")?;
+            }
+            write(&mut out)?;
+            let tmp = out.into_inner().map_err(|e| e.into_error())?;
+            tmp.as_file().sync_all()?;
+            tmp.persist(path).map_err(|e| e.error)?;
+            Ok(())
+        }
+    }
+}
+
 /// Write bytes to `path` via a temporary file and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {

@@ -25,6 +25,13 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     } else {
         args.input.assess_ranking(&args.evidence)?
     };
+    if format == crate::render::Format::Csv {
+        // Provincial rankings run to 100,000+ rows: stream them.
+        return crate::output::emit_with(format, &dest, |w| {
+            crate::render::report::write_ranking_csv(w, &framework, &assessment, lang)
+        })
+        .map_err(|e| Error::output(&dest, e));
+    }
     let text = crate::render::report::ranking(&framework, &assessment, lang, format);
     crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }

@@ -149,6 +149,26 @@ fn cli_output_is_the_same_on_both_paths() {
         slow.assert_ok();
         assert_eq!(fast.stdout, slow.stdout);
     }
+    // A CSV file is streamed: a BOM, then the same bytes.
+    let out = wd.run(&[
+        "score",
+        "-u",
+        "$WD/d/units.csv",
+        "-o",
+        "$WD/out.csv",
+        "$WD/d/evidence.csv",
+    ]);
+    out.assert_ok();
+    let stdout = wd.run(&[
+        "score",
+        "-u",
+        "$WD/d/units.csv",
+        "--format",
+        "csv",
+        "$WD/d/evidence.csv",
+    ]);
+    let file = std::fs::read(wd.path("out.csv")).unwrap();
+    assert_eq!(file, [b"\xEF\xBB\xBF".as_slice(), stdout.stdout.as_bytes()].concat());
 }
 
 #[test]

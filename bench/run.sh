@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Benchmark `kaohe score --format csv` against DuckDB and Polars on the same
+# computation (see docs/benchmarks.md). Generates the data, builds release,
+# installs DuckDB and Polars from PyPI into bench/.venv, warms the page cache,
+# runs each tool RUNS times and prints median wall, median CPU (user+sys),
+# peak RSS and the ratios.
+#
+#   bench/run.sh                 # 100,000 units x 60 indicators (6M rows)
+#   UNITS=10000 RUNS=3 bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+UNITS=${UNITS:-100000}
+SMALL=$((UNITS / 10))
+RUNS=${RUNS:-5}
+THREADS=${THREADS:-2}
+DATA=bench/data/u$UNITS
+SMALLDATA=bench/data/u$SMALL
+VENV=bench/.venv
+OUT=bench/data/out
+mkdir -p "$OUT"
+
+if [ ! -x /usr/bin/time ]; then
+    apt-get install -y time >/dev/null
+fi
+
+echo "== build"
+cargo build --release --quiet
+cargo build --release --quiet --example gen
+KAOHE=target/release/kaohe
+
+echo "== data"
+for pair in "$UNITS:$DATA" "$SMALL:$SMALLDATA"; do
+    n=${pair%%:*} dir=${pair#*:}
+    if [ ! -f "$dir/evidence.csv" ]; then
+        target/release/examples/gen --shape bench --units "$n" --seed 2023 --out "$dir"
+    fi
+done
+ls -l "$DATA/evidence.csv" "$SMALLDATA/evidence.csv"
+
+echo "== peers"
+if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+fi
+"$VENV/bin/pip" install --quiet duckdb polars
+PY="$VENV/bin/python"
+"$PY" -c 'import duckdb, polars; print("duckdb", duckdb.__version__, "· polars", polars.__version__)'
+
+# run NAME CMD...: a warm-up, then RUNS timed runs; prints the median wall
+# and CPU times and the largest peak RSS, and keeps the wall time in WALL.
+declare -A WALL
+run() {
+    local name=$1
+    shift
+    local t
+    t=$(mktemp)
+    "$@" >/dev/null 2>&1 || { echo "$name failed: $*" >&2; exit 1; } # warm-up
+    local walls=() cpus=() rss=0
+    for _ in $(seq "$RUNS"); do
+        /usr/bin/time -f "%e %U %S %M" -o "$t" "$@" >/dev/null 2>&1
+        read -r e u s m <"$t"
+        walls+=("$e")
+        cpus+=("$(echo "$u + $s" | bc)")
+        [ "$m" -gt "$rss" ] && rss=$m
+    done
+    rm -f "$t"
+    local wall cpu
+    wall=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p")
+    cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p")
+    WALL[$name]=$wall
+    printf '  %-34s wall %6.2f s  cpu %6.2f s  rss %5d MiB   (walls: %s)\n' "$name" "$wall" "$cpu" "$((rss / 1024))" "${walls[*]}"
+}
+
+echo "== machine"
+nproc
+lscpu | grep -E 'Model name|^CPU\(s\)|L2|L3' || true
+free -m | head -2
+uptime
+
+echo "== warm the page cache"
+cat "$DATA/evidence.csv" "$SMALLDATA/evidence.csv" >/dev/null
+
+echo "== runs ($RUNS each, median)"
+FW=$DATA/framework.toml
+EV=$DATA/evidence.csv
+run "kaohe score --format csv" sh -c "$KAOHE score --format csv -f $FW $EV > $OUT/kaohe.csv"
+run "polars ($THREADS threads)" env POLARS_MAX_THREADS="$THREADS" "$PY" bench/peer_polars.py "$FW" "$EV" "$OUT/polars.csv"
+run "duckdb ($THREADS threads)" env THREADS="$THREADS" "$PY" bench/peer_duckdb.py "$FW" "$EV" "$OUT/duckdb.csv"
+run "kaohe, $SMALL units (1/10 rows)" sh -c "$KAOHE score --format csv -f $SMALLDATA/framework.toml $SMALLDATA/evidence.csv > $OUT/kaohe-small.csv"
+run "python + import polars" "$PY" -c "import polars"
+run "python + import duckdb" "$PY" -c "import duckdb"
+
+echo "== same results?"
+"$PY" bench/compare.py "$OUT/kaohe.csv" "$OUT/polars.csv" "$OUT/duckdb.csv"
+
+echo "== ratios (wall)"
+k=${WALL["kaohe score --format csv"]}
+p=${WALL["polars ($THREADS threads)"]}
+d=${WALL["duckdb ($THREADS threads)"]}
+s=${WALL["kaohe, $SMALL units (1/10 rows)"]}
+printf '  kaohe / polars  %.2f\n' "$(echo "$k / $p" | bc -l)"
+printf '  kaohe / duckdb  %.2f\n' "$(echo "$k / $d" | bc -l)"
+printf '  kaohe 1/10 rows / full  %.3f\n' "$(echo "$s / $k" | bc -l)"
+
+echo "== start-up on the shipped example (mean of 50 runs)"
+start=$(date +%s%N)
+for _ in $(seq 50); do
+    $KAOHE score -u examples/units.csv --period 2023 examples/2023.csv --format csv >/dev/null
+done
+end=$(date +%s%N)
+printf '  kaohe score (15 units): %.1f ms\n' "$(echo "($end - $start) / 50 / 1000000" | bc -l)"
