@@ -790,6 +790,7 @@ impl UnitMap {
 
     fn grow(&mut self) {
         let bigger = vec![(0, 0, 0); self.entries.len() * 2];
+        huge_pages(&bigger);
         let old = std::mem::replace(&mut self.entries, bigger);
         self.mask = self.entries.len() - 1;
         for e in old {
@@ -806,7 +807,29 @@ impl UnitMap {
 
 /// Units per page of cells: pages are allocated whole and never moved, so
 /// the table grows without copying and without a transient second copy.
-const PAGE_UNITS: usize = 4096;
+/// Large enough (several MB) for huge pages to cover most of a page.
+const PAGE_UNITS: usize = 1 << 16;
+
+/// Ask for transparent huge pages on a large table that is accessed at
+/// random: with 4 KiB pages nearly every access also misses the TLB.
+fn huge_pages<T>(v: &[T]) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let start = v.as_ptr() as usize;
+        let end = start + std::mem::size_of_val(v);
+        let (a, b) = (start.next_multiple_of(HUGE), end / HUGE * HUGE);
+        if a < b {
+            // SAFETY: the range lies within memory this slice owns, and
+            // MADV_HUGEPAGE only changes how the kernel backs it.
+            unsafe {
+                libc::madvise(a as *mut libc::c_void, b - a, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = v;
+}
 
 /// Where a row was read: file, chunk, row within the chunk (file order).
 type RowAt = (u32, u32, u32);
@@ -826,8 +849,37 @@ struct Pending {
 /// Rows looked up together: enough to cover memory latency.
 const BATCH: usize = 16;
 
+/// The word a cell is stored in: `u16` when every amount fits (points up
+/// to 655 — every real framework), halving the tables and their cache
+/// footprint, else `u32`.
+trait Word: Copy + Eq + Send + Sync + 'static {
+    const UNSEEN: Self;
+    fn of(v: u32) -> Option<Self>;
+    fn get(self) -> u32;
+}
+
+impl Word for u16 {
+    const UNSEEN: u16 = 0;
+    fn of(v: u32) -> Option<u16> {
+        u16::try_from(v).ok()
+    }
+    fn get(self) -> u32 {
+        self as u32
+    }
+}
+
+impl Word for u32 {
+    const UNSEEN: u32 = 0;
+    fn of(v: u32) -> Option<u32> {
+        Some(v)
+    }
+    fn get(self) -> u32 {
+        self
+    }
+}
+
 /// A worker's own units and cells.
-struct Table {
+struct Table<W: Word> {
     nslots: usize,
     /// Unit id → local index.
     ids: UnitMap,
@@ -836,7 +888,7 @@ struct Table {
     /// Unit ids by local index.
     units: Vec<Box<[u8]>>,
     /// `nslots` cells per local unit, `PAGE_UNITS` units per page.
-    pages: Vec<Box<[u32]>>,
+    pages: Vec<Box<[W]>>,
     /// First non-empty name per local unit, with where it was given.
     names: Vec<Option<(RowAt, Box<str>)>>,
     /// Indicator key as written → slot.
@@ -845,8 +897,8 @@ struct Table {
     name_buf: Vec<u8>,
 }
 
-impl Table {
-    fn new(nslots: usize) -> Table {
+impl<W: Word> Table<W> {
+    fn new(nslots: usize) -> Table<W> {
         Table {
             nslots,
             ids: UnitMap::new(),
@@ -860,7 +912,7 @@ impl Table {
         }
     }
 
-    fn cells(&self, u: usize) -> &[u32] {
+    fn cells(&self, u: usize) -> &[W] {
         let off = (u % PAGE_UNITS) * self.nslots;
         &self.pages[u / PAGE_UNITS][off..off + self.nslots]
     }
@@ -870,7 +922,8 @@ impl Table {
         let u = self.units.len();
         if u.is_multiple_of(PAGE_UNITS) {
             self.pages
-                .push(vec![UNSEEN; PAGE_UNITS * self.nslots].into_boxed_slice());
+                .push(vec![W::UNSEEN; PAGE_UNITS * self.nslots].into_boxed_slice());
+            huge_pages(self.pages.last().map_or(&[][..], |p| &p[..]));
         }
         self.units.push(id);
         self.names.push(None);
@@ -960,10 +1013,10 @@ impl Table {
         for p in pending.drain(..) {
             let u = p.unit as usize;
             let c = &mut self.pages[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize];
-            if *c != UNSEEN {
+            if *c != W::UNSEEN {
                 return Err(GiveUp); // duplicate: the general path names both lines
             }
-            *c = p.value;
+            *c = W::of(p.value).ok_or(GiveUp)?;
             if let Some((a, b)) = p.name
                 && self.names[u].as_ref().is_none_or(|(at, _)| p.at < *at)
             {
@@ -1032,9 +1085,11 @@ impl Scratch {
 }
 
 /// Parse one chunk into the worker's table.
-fn parse_chunk(plan: &Plan, t: &mut Table, sc: &mut Scratch, c: &Chunk) -> Res<()> {
+fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scratch, c: &Chunk) -> Res<()> {
     let data = &c.data[..];
-    if memchr::memchr(0, data).is_some() || std::str::from_utf8(data).is_err() {
+    // Any byte the general loader would not read as UTF-8 text (GBK, NUL):
+    // leave the file to it.
+    if memchr::memchr(0, data).is_some() || simdutf8::basic::from_utf8(data).is_err() {
         return Err(GiveUp);
     }
     let l = &*c.layout;
@@ -1090,12 +1145,12 @@ fn parse_chunk(plan: &Plan, t: &mut Table, sc: &mut Scratch, c: &Chunk) -> Res<(
     t.flush()
 }
 
-fn worker(
+fn worker<W: Word>(
     plan: &Plan,
     rx: &Mutex<mpsc::Receiver<Chunk>>,
     pool: mpsc::Sender<Vec<u8>>,
     failed: &AtomicBool,
-) -> Res<Table> {
+) -> Res<Table<W>> {
     let mut t = Table::new(plan.slots.len());
     let mut sc = Scratch {
         core: csv_reader(b','),
@@ -1248,33 +1303,17 @@ pub fn assess_tuned(
     tuning: Tuning,
 ) -> Option<Assessment> {
     let plan = Plan::new(fw).ok()?;
-    let workers = tuning.workers.max(1);
-    let failed = AtomicBool::new(false);
-    let (tx, rx) = mpsc::sync_channel::<Chunk>(workers * 2);
-    let rx = Mutex::new(rx);
-    let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
-    let tables: Vec<Table> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                let (plan, rx, failed, pool) = (&plan, &rx, &failed, pool_tx.clone());
-                s.spawn(move || worker(plan, rx, pool, failed))
-            })
-            .collect();
-        drop(pool_tx);
-        // The reader's verdict counts whatever the workers say: they may
-        // have seen the channel close before a failure was flagged.
-        let read = read_files(paths, tx, &pool_rx, &failed, tuning.block.max(64));
-        if read.is_err() {
-            failed.store(true, Ordering::Relaxed);
-        }
-        let tables: Vec<Res<Table>> = handles.into_iter().map(|h| h.join().unwrap_or(Err(GiveUp))).collect();
-        read?;
-        tables.into_iter().collect::<Res<Vec<Table>>>()
-    })
-    .ok()?;
-    drop(pool_rx);
-    let mut results = merge(&plan, units, &tables).ok()?;
-    drop(tables); // before ranking sorts, which takes memory of its own
+    let mut results = if plan.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64) {
+        run::<u16>(&plan, units, paths, tuning)?
+    } else {
+        run::<u32>(&plan, units, paths, tuning)?
+    };
+    // Rank order by integer keys first (score mantissas are cents): the
+    // general ranking's stable sort then only confirms the order.
+    results.sort_unstable_by(|a, b| {
+        let key = |u: &UnitResult| (!u.totals.veto.is_empty(), std::cmp::Reverse(u.totals.score.mantissa()));
+        key(a).cmp(&key(b)).then_with(|| a.unit.cmp(&b.unit))
+    });
     crate::score::rank(&mut results, units.is_some_and(Units::has_categories));
     let mut inputs: Vec<InputFile> = paths
         .iter()
@@ -1296,10 +1335,62 @@ pub fn assess_tuned(
     })
 }
 
-/// Join the workers' tables unit by unit and score each unit.
-fn merge(plan: &Plan, units: Option<&Units>, tables: &[Table]) -> Res<Vec<UnitResult>> {
-    // Every (unit id, table, local index), grouped by unit.
-    let mut all: Vec<(&[u8], u32, u32)> = tables
+/// Read, parse and merge with cells of type `W`: every unit's result, not
+/// yet ranked. The worker tables are gone when this returns, before ranking
+/// sorts, which takes memory of its own.
+fn run<W: Word>(plan: &Plan, units: Option<&Units>, paths: &[PathBuf], tuning: Tuning) -> Option<Vec<UnitResult>> {
+    let workers = tuning.workers.max(1);
+    let failed = AtomicBool::new(false);
+    let (tx, rx) = mpsc::sync_channel::<Chunk>(workers * 2);
+    let rx = Mutex::new(rx);
+    let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
+    let tables: Vec<Table<W>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (rx, failed, pool) = (&rx, &failed, pool_tx.clone());
+                s.spawn(move || worker::<W>(plan, rx, pool, failed))
+            })
+            .collect();
+        drop(pool_tx);
+        // The reader's verdict counts whatever the workers say: they may
+        // have seen the channel close before a failure was flagged.
+        let read = read_files(paths, tx, &pool_rx, &failed, tuning.block.max(64));
+        if read.is_err() {
+            failed.store(true, Ordering::Relaxed);
+        }
+        let tables: Vec<Res<Table<W>>> = handles.into_iter().map(|h| h.join().unwrap_or(Err(GiveUp))).collect();
+        read?;
+        tables.into_iter().collect::<Res<Vec<Table<W>>>>()
+    })
+    .ok()?;
+    drop(pool_rx);
+    let parts = merge(plan, units, &tables, workers).ok()?;
+    drop(tables); // before the parts are joined
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        out.extend(p);
+    }
+    Some(out)
+}
+
+/// Join the workers' tables unit by unit and score each unit, the units
+/// split between `workers` threads: the results in parts, in order.
+fn merge<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    tables: &[Table<W>],
+    workers: usize,
+) -> Res<Vec<Vec<UnitResult>>> {
+    // Every (unit id, table, local index), sorted by id: the first 16 bytes
+    // as a big-endian integer (ids have no NUL bytes, so zero padding sorts
+    // first) make most comparisons a single integer comparison.
+    let prefix = |id: &[u8]| {
+        let mut a = [0u8; 16];
+        let n = id.len().min(16);
+        a[..n].copy_from_slice(&id[..n]);
+        u128::from_be_bytes(a)
+    };
+    let mut all: Vec<(u128, &[u8], (u32, u32))> = tables
         .iter()
         .enumerate()
         .flat_map(|(t, table)| {
@@ -1307,71 +1398,99 @@ fn merge(plan: &Plan, units: Option<&Units>, tables: &[Table]) -> Res<Vec<UnitRe
                 .units
                 .iter()
                 .enumerate()
-                .map(move |(u, id)| (&**id, t as u32, u as u32))
+                .map(move |(u, id)| (prefix(id), &**id, (t as u32, u as u32)))
         })
         .collect();
     all.sort_unstable();
-    let mut evidence: Vec<(&str, Vec<(u32, u32)>)> = Vec::new();
-    for (id, t, u) in all {
+    let locals: Vec<(u32, u32)> = all.iter().map(|a| a.2).collect();
+    let mut evidence: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+    for (i, (_, id, _)) in all.iter().enumerate() {
         match evidence.last_mut() {
-            Some((last, locals)) if last.as_bytes() == id => locals.push((t, u)),
-            _ => evidence.push((std::str::from_utf8(id).map_err(|_| GiveUp)?, vec![(t, u)])),
+            Some((last, r)) if last.as_bytes() == *id => r.end = i + 1,
+            _ => evidence.push((std::str::from_utf8(id).map_err(|_| GiveUp)?, i..i + 1)),
         }
     }
     // The units to score: the units file's (each evidence unit must be in
     // it), else those the evidence names, in id order.
     let order: Vec<(&str, &[(u32, u32)])> = match units {
         Some(list) => {
-            let mut locals: Vec<&[(u32, u32)]> = vec![&[]; list.units.len()];
-            for (id, l) in &evidence {
+            let mut found: Vec<&[(u32, u32)]> = vec![&[]; list.units.len()];
+            for (id, r) in &evidence {
                 let i = list.units.get_index_of(*id).ok_or(GiveUp)?;
-                locals[i] = l;
+                found[i] = &locals[r.clone()];
             }
-            list.units.keys().map(String::as_str).zip(locals).collect()
+            list.units.keys().map(String::as_str).zip(found).collect()
         }
-        None => evidence.iter().map(|(id, l)| (*id, l.as_slice())).collect(),
+        None => evidence.iter().map(|(id, r)| (*id, &locals[r.clone()])).collect(),
     };
-    let nslots = plan.slots.len();
-    let mut row = vec![UNSEEN; nslots];
-    let mut out = Vec::with_capacity(order.len());
-    for (id, locals) in order {
-        row.fill(UNSEEN);
-        let mut name: Option<&(RowAt, Box<str>)> = None;
-        for &(t, u) in locals {
-            let (table, u) = (&tables[t as usize], u as usize);
-            for (dst, &c) in row.iter_mut().zip(table.cells(u)) {
-                if c != UNSEEN {
-                    if *dst != UNSEEN {
-                        return Err(GiveUp); // duplicate across blocks
-                    }
-                    *dst = c;
+    let part = order.len().div_ceil(workers.max(1)).max(1);
+    let parts: Vec<Res<Vec<UnitResult>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = order
+            .chunks(part)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|(id, l)| unit_result(plan, units, tables, id, l))
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(Err(GiveUp))).collect()
+    });
+    parts.into_iter().collect()
+}
+
+/// One unit's result from its cells in the workers' tables.
+fn unit_result<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    tables: &[Table<W>],
+    id: &str,
+    locals: &[(u32, u32)],
+) -> Res<UnitResult> {
+    let mut row = [UNSEEN; 256];
+    let mut heap;
+    let row: &mut [u32] = if plan.slots.len() <= row.len() {
+        &mut row[..plan.slots.len()]
+    } else {
+        heap = vec![UNSEEN; plan.slots.len()];
+        &mut heap
+    };
+    let mut name: Option<&(RowAt, Box<str>)> = None;
+    for &(t, u) in locals {
+        let (table, u) = (&tables[t as usize], u as usize);
+        for (dst, &c) in row.iter_mut().zip(table.cells(u)) {
+            let c = c.get();
+            if c != UNSEEN {
+                if *dst != UNSEEN {
+                    return Err(GiveUp); // duplicate across blocks
                 }
-            }
-            if let Some(n) = &table.names[u]
-                && name.is_none_or(|m| n.0 < m.0)
-            {
-                name = Some(n);
+                *dst = c;
             }
         }
-        let scored = score_unit(plan, &row)?;
-        let info = units.and_then(|u| u.units.get(id));
-        let name = info
-            .map(|i| i.name.clone())
-            .filter(|n| !n.is_empty())
-            .or_else(|| name.map(|n| n.1.to_string()))
-            .unwrap_or_default();
-        out.push(UnitResult {
-            unit: id.to_string(),
-            name,
-            category: info.map(|i| i.category.clone()).unwrap_or_default(),
-            rank: 0,
-            category_rank: None,
-            grade: crate::score::grade_of(plan.fw, &scored.totals),
-            totals: scored.totals,
-            groups: scored.groups,
-            indicators: Vec::new(),
-            deficiencies: Vec::new(),
-        });
+        if let Some(n) = &table.names[u]
+            && name.is_none_or(|m| n.0 < m.0)
+        {
+            name = Some(n);
+        }
     }
-    Ok(out)
+    let scored = score_unit(plan, row)?;
+    let info = units.and_then(|u| u.units.get(id));
+    let name = info
+        .map(|i| i.name.clone())
+        .filter(|n| !n.is_empty())
+        .or_else(|| name.map(|n| n.1.to_string()))
+        .unwrap_or_default();
+    Ok(UnitResult {
+        unit: id.to_string(),
+        name,
+        category: info.map(|i| i.category.clone()).unwrap_or_default(),
+        rank: 0,
+        category_rank: None,
+        grade: crate::score::grade_of(plan.fw, &scored.totals),
+        totals: scored.totals,
+        groups: scored.groups,
+        indicators: Vec::new(),
+        deficiencies: Vec::new(),
+    })
 }

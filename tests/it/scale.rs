@@ -291,3 +291,43 @@ rule = { type = "direct" }
     let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
     assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
 }
+
+#[test]
+fn large_points_use_wide_cells() {
+    // Points beyond 655 do not fit the narrow cells: the wide ones give the
+    // same ranking.
+    let fw_text = r#"
+[framework]
+id = "wide"
+title = "大分值"
+total = 1000
+[[grade]]
+name = "好"
+min = 600
+[[grade]]
+name = "差"
+min = 0
+[[indicator]]
+id = "A"
+name = "甲"
+points = 700.5
+rule = { type = "target", target = 7 }
+[[indicator]]
+id = "B"
+name = "乙"
+points = 299.5
+rule = { type = "count", per = 33.3 }
+"#;
+    let wd = Workdir::new();
+    let fw = Framework::parse(fw_text, "wide.toml").unwrap();
+    let mut csv = String::from("unit,indicator,value\n");
+    for u in 0..200 {
+        csv.push_str(&format!("W{u},A,{}.{}\n", u % 9, u % 7));
+        csv.push_str(&format!("W{u},B,{}\n", u % 11));
+    }
+    let p = wd.create("wide.csv", &csv);
+    let fast = bulk::assess(&fw, None, std::slice::from_ref(&p), None).expect("bulk path");
+    let ev = kaohe::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap();
+    let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+    assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
+}
