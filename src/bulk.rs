@@ -34,7 +34,7 @@
 //! deficiencies (`indicators` and `deficiencies` are empty) and without
 //! input digests (`sha256` is empty).
 
-use crate::evidence::{Column, InputFile, resolve_key};
+use crate::evidence::{Cell, Column, Evidence, InputFile, UnitEvidence, resolve_key};
 use crate::framework::{Framework, Kind, Missing};
 use crate::rule::{Rule, Value};
 use crate::score::{Assessment, Totals, UnitResult};
@@ -480,6 +480,8 @@ struct Layout {
     indicator: usize,
     value: usize,
     name: Option<usize>,
+    note: Option<usize>,
+    source: Option<usize>,
     delim: u8,
     /// Byte classes for the line scanner: 0 plain, 1 delimiter, 2 `\n`,
     /// 3 `"` or `\r`.
@@ -493,6 +495,9 @@ struct Chunk {
     seq: u32,
     /// The file's last chunk: it may end without a line end.
     last: bool,
+    /// Line ends in the file before the chunk (counted only when a unit's
+    /// rows are captured, for their line numbers).
+    lines_before: u64,
     data: Vec<u8>,
 }
 
@@ -567,6 +572,8 @@ fn header(block: &[u8], eof: bool) -> Res<(Layout, usize)> {
         indicator: pos(Column::Indicator).ok_or(GiveUp)?,
         value: pos(Column::Value).ok_or(GiveUp)?,
         name: pos(Column::Name),
+        note: pos(Column::Note),
+        source: pos(Column::Source),
         delim,
         class,
     };
@@ -627,6 +634,7 @@ fn read_files(
     pool: &mpsc::Receiver<Vec<u8>>,
     failed: &AtomicBool,
     block: usize,
+    count_lines: bool,
 ) -> Res<()> {
     let take = || pool.try_recv().unwrap_or_else(|_| Vec::with_capacity(block + 4096));
     for (file, path) in paths.iter().enumerate() {
@@ -635,6 +643,14 @@ fn read_files(
         let mut eof = fill(&mut f, &mut buf, block.max(BLOCK_HEADER))?;
         let (layout, consumed) = header(&buf, eof)?;
         let layout = Arc::new(layout);
+        let newlines = |b: &[u8]| {
+            if count_lines {
+                memchr::memchr_iter(b'\n', b).count() as u64
+            } else {
+                0
+            }
+        };
+        let mut lines_before = newlines(&buf[..consumed]);
         buf.drain(..consumed);
         let mut seq = 0u32;
         loop {
@@ -668,8 +684,10 @@ fn read_files(
                 file: file as u32,
                 seq,
                 last: eof,
+                lines_before,
                 data,
             };
+            lines_before += newlines(&chunk.data);
             tx.send(chunk).map_err(|_| GiveUp)?;
             seq += 1;
             if eof {
@@ -895,6 +913,21 @@ struct Table<W: Word> {
     keys: Interner,
     pending: Vec<Pending>,
     name_buf: Vec<u8>,
+    /// The unit whose rows are kept whole (`explain`), and its rows.
+    detail: Option<Box<[u8]>>,
+    captured: Vec<Captured>,
+}
+
+/// One row of the unit being explained, kept whole.
+struct Captured {
+    slot: u32,
+    at: RowAt,
+    file: u32,
+    line: u64,
+    raw: String,
+    note: String,
+    source: String,
+    name: String,
 }
 
 impl<W: Word> Table<W> {
@@ -909,7 +942,42 @@ impl<W: Word> Table<W> {
             keys: Interner::default(),
             pending: Vec::with_capacity(BATCH),
             name_buf: Vec::new(),
+            detail: None,
+            captured: Vec::new(),
         }
+    }
+
+    /// Keep a row of the unit being explained, with its line: the general
+    /// loader's, counted from the record's first byte past any line ends.
+    fn capture<'b>(
+        &mut self,
+        l: &Layout,
+        slot: u32,
+        at: RowAt,
+        (c, start): (&Chunk, usize),
+        cell: impl Fn(usize) -> &'b [u8],
+    ) -> Res<()> {
+        let text = |col: Option<usize>| -> Res<String> {
+            Ok(col
+                .map_or(Ok(""), |i| std::str::from_utf8(cell(i)).map_err(|_| GiveUp))?
+                .to_string())
+        };
+        let skip = c.data[start..]
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        let line = 1 + c.lines_before + memchr::memchr_iter(b'\n', &c.data[..start + skip]).count() as u64;
+        self.captured.push(Captured {
+            slot,
+            at,
+            file: c.file,
+            line,
+            raw: text(Some(l.value))?,
+            note: text(l.note)?,
+            source: text(l.source)?,
+            name: text(l.name)?,
+        });
+        Ok(())
     }
 
     fn cells(&self, u: usize) -> &[W] {
@@ -930,7 +998,15 @@ impl<W: Word> Table<W> {
         u as u32
     }
 
-    fn row(&mut self, plan: &Plan, l: &Layout, base: &[u8], fields: &[(usize, usize)], at: RowAt) -> Res<()> {
+    fn row(
+        &mut self,
+        plan: &Plan,
+        l: &Layout,
+        base: &[u8],
+        fields: &[(usize, usize)],
+        at: RowAt,
+        origin: (&Chunk, usize),
+    ) -> Res<()> {
         let cell = |c: usize| trim(&base[fields[c].0..fields[c].1]);
         let blank = || fields.iter().all(|&(a, b)| trim(&base[a..b]).is_empty());
         if fields.len() != l.width {
@@ -958,6 +1034,9 @@ impl<W: Word> Table<W> {
             }
         };
         let value = plan.encode(slot as usize, cell(l.value))?;
+        if self.detail.as_deref() == Some(unit) {
+            self.capture(l, slot, at, origin, cell)?;
+        }
         let name = match l.name.map(cell) {
             Some(n) if !n.is_empty() => {
                 let start = self.name_buf.len() as u32;
@@ -1129,7 +1208,7 @@ fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scratch, c: &Chu
                     continue; // a blank line: no record
                 }
                 sc.fields.push((field, end));
-                t.row(plan, l, data, &sc.fields, at)?;
+                t.row(plan, l, data, &sc.fields, at, (c, start))?;
             }
             None => {
                 let (taken, found) = sc.record(l.delim, &data[start..], c.last)?;
@@ -1137,7 +1216,7 @@ fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scratch, c: &Chu
                 if !found {
                     continue;
                 }
-                t.row(plan, l, &sc.out, &sc.fields, at)?;
+                t.row(plan, l, &sc.out, &sc.fields, at, (c, start))?;
             }
         }
         row += 1;
@@ -1150,8 +1229,10 @@ fn worker<W: Word>(
     rx: &Mutex<mpsc::Receiver<Chunk>>,
     pool: mpsc::Sender<Vec<u8>>,
     failed: &AtomicBool,
+    detail: Option<&str>,
 ) -> Res<Table<W>> {
     let mut t = Table::new(plan.slots.len());
+    t.detail = detail.map(|d| d.as_bytes().into());
     let mut sc = Scratch {
         core: csv_reader(b','),
         delim: b',',
@@ -1291,7 +1372,20 @@ impl Default for Tuning {
 /// Score and rank every unit from long-format evidence files, or `None`
 /// when the general path must do it (see the module documentation).
 pub fn assess(fw: &Framework, units: Option<&Units>, paths: &[PathBuf], period: Option<String>) -> Option<Assessment> {
-    assess_tuned(fw, units, paths, period, Tuning::default())
+    assess_tuned(fw, units, paths, period, Tuning::default(), None)
+}
+
+/// [`assess`], with the unit `unit` (when it is assessed) in full: its
+/// per-indicator results with values, notes, sources and lines, and its
+/// deficiencies — what `explain` shows.
+pub fn assess_unit(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+    unit: &str,
+) -> Option<Assessment> {
+    assess_tuned(fw, units, paths, period, Tuning::default(), Some(unit))
 }
 
 #[doc(hidden)]
@@ -1301,13 +1395,25 @@ pub fn assess_tuned(
     paths: &[PathBuf],
     period: Option<String>,
     tuning: Tuning,
+    detail: Option<&str>,
 ) -> Option<Assessment> {
     let plan = Plan::new(fw).ok()?;
-    let mut results = if plan.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64) {
-        run::<u16>(&plan, units, paths, tuning)?
+    let (mut results, captured) = if plan.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64) {
+        run::<u16>(&plan, units, paths, tuning, detail)?
     } else {
-        run::<u32>(&plan, units, paths, tuning)?
+        run::<u32>(&plan, units, paths, tuning, detail)?
     };
+    if let Some(id) = detail
+        && let Some(u) = results.iter_mut().find(|u| u.unit == id)
+    {
+        let full = detailed(&plan, paths, id, captured).ok()?;
+        // Both paths scored this unit: they must agree.
+        if full.totals != u.totals || full.groups != u.groups {
+            return None;
+        }
+        u.indicators = full.indicators;
+        u.deficiencies = full.deficiencies;
+    }
     // Rank order by integer keys first (score mantissas are cents): the
     // general ranking's stable sort then only confirms the order.
     results.sort_unstable_by(|a, b| {
@@ -1338,23 +1444,29 @@ pub fn assess_tuned(
 /// Read, parse and merge with cells of type `W`: every unit's result, not
 /// yet ranked. The worker tables are gone when this returns, before ranking
 /// sorts, which takes memory of its own.
-fn run<W: Word>(plan: &Plan, units: Option<&Units>, paths: &[PathBuf], tuning: Tuning) -> Option<Vec<UnitResult>> {
+fn run<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    tuning: Tuning,
+    detail: Option<&str>,
+) -> Option<(Vec<UnitResult>, Vec<Captured>)> {
     let workers = tuning.workers.max(1);
     let failed = AtomicBool::new(false);
     let (tx, rx) = mpsc::sync_channel::<Chunk>(workers * 2);
     let rx = Mutex::new(rx);
     let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
-    let tables: Vec<Table<W>> = std::thread::scope(|s| {
+    let mut tables: Vec<Table<W>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (rx, failed, pool) = (&rx, &failed, pool_tx.clone());
-                s.spawn(move || worker::<W>(plan, rx, pool, failed))
+                s.spawn(move || worker::<W>(plan, rx, pool, failed, detail))
             })
             .collect();
         drop(pool_tx);
         // The reader's verdict counts whatever the workers say: they may
         // have seen the channel close before a failure was flagged.
-        let read = read_files(paths, tx, &pool_rx, &failed, tuning.block.max(64));
+        let read = read_files(paths, tx, &pool_rx, &failed, tuning.block.max(64), detail.is_some());
         if read.is_err() {
             failed.store(true, Ordering::Relaxed);
         }
@@ -1365,12 +1477,16 @@ fn run<W: Word>(plan: &Plan, units: Option<&Units>, paths: &[PathBuf], tuning: T
     .ok()?;
     drop(pool_rx);
     let parts = merge(plan, units, &tables, workers).ok()?;
+    let captured = tables
+        .iter_mut()
+        .flat_map(|t| std::mem::take(&mut t.captured))
+        .collect();
     drop(tables); // before the parts are joined
     let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for p in parts {
         out.extend(p);
     }
-    Some(out)
+    Some((out, captured))
 }
 
 /// Join the workers' tables unit by unit and score each unit, the units
@@ -1493,4 +1609,40 @@ fn unit_result<W: Word>(
         indicators: Vec::new(),
         deficiencies: Vec::new(),
     })
+}
+
+/// The unit being explained, scored by the general code from its captured
+/// rows: per-indicator results with values, notes, sources and lines.
+fn detailed(plan: &Plan, paths: &[PathBuf], id: &str, mut rows: Vec<Captured>) -> Res<UnitResult> {
+    let fw = plan.fw;
+    rows.sort_by_key(|r| r.at);
+    let mut ue = UnitEvidence::empty(fw);
+    for r in rows {
+        if ue.name.is_none() && !r.name.is_empty() {
+            ue.name = Some(r.name);
+        }
+        let index = plan.slots[r.slot as usize].ind;
+        let slot = r.slot as usize - plan.first[index];
+        let value = fw.indicators[index].parse_value(&r.raw).map_err(|_| GiveUp)?;
+        ue.cells[index][slot] = Some(Cell {
+            value,
+            raw: r.raw,
+            note: r.note,
+            source: r.source,
+            file: r.file as usize,
+            line: r.line,
+        });
+    }
+    let ev = Evidence {
+        files: paths
+            .iter()
+            .map(|p| InputFile {
+                path: p.display().to_string(),
+                sha256: String::new(),
+            })
+            .collect(),
+        units: [(id.to_string(), ue)].into_iter().collect(),
+    };
+    let a = crate::score::assess(fw, None, &ev, None).map_err(|_| GiveUp)?;
+    a.units.into_iter().next().ok_or(GiveUp)
 }

@@ -129,6 +129,31 @@ impl InputArgs {
         Ok((loaded.framework, a))
     }
 
+    /// Load and score with one unit in full (`explain`): on the bulk path
+    /// when it applies, else on the general path. Also returns the units
+    /// file, for messages.
+    pub fn assess_unit(
+        &self,
+        evidence: &[PathBuf],
+        unit: &str,
+    ) -> Result<(Framework, Option<Units>, Assessment), Error> {
+        if std::env::var_os("KAOHE_SLOW").is_none() {
+            let framework = self.framework()?;
+            let units = match &self.units {
+                Some(p) => Units::load(p).ok(),
+                None => None,
+            };
+            if self.units.is_none() || units.is_some() {
+                let period = self.period.as_ref().map(|p| p.to_string());
+                if let Some(a) = crate::bulk::assess_unit(&framework, units.as_ref(), evidence, period, unit) {
+                    return Ok((framework, units, a));
+                }
+            }
+        }
+        let (loaded, a) = self.assess(evidence)?;
+        Ok((loaded.framework, loaded.units, a))
+    }
+
     /// Load and score.
     pub fn assess(&self, evidence: &[PathBuf]) -> Result<(Loaded, Assessment), Error> {
         let loaded = self.load(evidence)?;

@@ -62,6 +62,7 @@ fn assert_same(i: &Inputs, slow: &Assessment, tuning: Tuning) {
         std::slice::from_ref(&i.evidence),
         Some("2023".into()),
         tuning,
+        None,
     )
     .expect("the bulk path applies to generated data");
     assert_eq!(fast.units.len(), slow.units.len());
@@ -76,6 +77,26 @@ fn assert_same(i: &Inputs, slow: &Assessment, tuning: Tuning) {
         );
     }
     assert_eq!(renders(&i.fw, &fast), renders(&i.fw, slow));
+    // One unit in full, as `explain` shows it: values, notes, sources, lines.
+    for s in slow.units.iter().step_by(slow.units.len() / 3 + 1) {
+        let fast = bulk::assess_tuned(
+            &i.fw,
+            i.units.as_ref(),
+            std::slice::from_ref(&i.evidence),
+            Some("2023".into()),
+            tuning,
+            Some(&s.unit),
+        )
+        .expect("the bulk path applies to generated data");
+        let f = fast.units.iter().find(|u| u.unit == s.unit).unwrap();
+        assert_eq!(f, s);
+        for format in [Format::Table, Format::Csv, Format::Json, Format::Md] {
+            assert_eq!(
+                kaohe::render::report::explain(&i.fw, &fast, f, Lang::Zh, format),
+                kaohe::render::report::explain(&i.fw, slow, s, Lang::Zh, format)
+            );
+        }
+    }
 }
 
 #[test]
@@ -148,6 +169,22 @@ fn cli_output_is_the_same_on_both_paths() {
         let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
         slow.assert_ok();
         assert_eq!(fast.stdout, slow.stdout);
+    }
+    for unit in ["T1", "D3", "E5"] {
+        for format in ["table", "csv", "json"] {
+            let args = [
+                "explain",
+                unit,
+                "-u",
+                "$WD/d/units.csv",
+                "--format",
+                format,
+                "$WD/d/evidence.csv",
+            ];
+            let fast = wd.run(&args);
+            fast.assert_ok();
+            assert_eq!(fast.stdout, wd.run_env(&args, &[("KAOHE_SLOW", "1")]).stdout);
+        }
     }
     // A CSV file is streamed: a BOM, then the same bytes.
     let out = wd.run(&[
