@@ -498,6 +498,8 @@ struct Chunk {
     /// Line ends in the file before the chunk (counted only when a unit's
     /// rows are captured, for their line numbers).
     lines_before: u64,
+    /// Lines in the files before this one (when lines are counted).
+    global_base: u64,
     data: Vec<u8>,
 }
 
@@ -627,7 +629,9 @@ fn cut_point(buf: &[u8]) -> Option<usize> {
     fallback
 }
 
-/// Stream every file to the workers as chunks of whole lines.
+/// Stream every file to the workers as chunks of whole lines; note each
+/// file's layout and (when lines are counted) its first global line.
+#[allow(clippy::too_many_arguments)]
 fn read_files(
     paths: &[PathBuf],
     tx: mpsc::SyncSender<Chunk>,
@@ -635,7 +639,10 @@ fn read_files(
     failed: &AtomicBool,
     block: usize,
     count_lines: bool,
+    bases: &mut Vec<u64>,
+    layouts: &mut Vec<Arc<Layout>>,
 ) -> Res<()> {
+    let mut global = 0u64;
     let take = || pool.try_recv().unwrap_or_else(|_| Vec::with_capacity(block + 4096));
     for (file, path) in paths.iter().enumerate() {
         let mut f = std::fs::File::open(path).map_err(|_| GiveUp)?;
@@ -643,6 +650,7 @@ fn read_files(
         let mut eof = fill(&mut f, &mut buf, block.max(BLOCK_HEADER))?;
         let (layout, consumed) = header(&buf, eof)?;
         let layout = Arc::new(layout);
+        layouts.push(Arc::clone(&layout));
         let newlines = |b: &[u8]| {
             if count_lines {
                 memchr::memchr_iter(b'\n', b).count() as u64
@@ -651,6 +659,7 @@ fn read_files(
             }
         };
         let mut lines_before = newlines(&buf[..consumed]);
+        bases.push(global);
         buf.drain(..consumed);
         let mut seq = 0u32;
         loop {
@@ -685,6 +694,7 @@ fn read_files(
                 seq,
                 last: eof,
                 lines_before,
+                global_base: global,
                 data,
             };
             lines_before += newlines(&chunk.data);
@@ -694,6 +704,7 @@ fn read_files(
                 break;
             }
         }
+        global += lines_before + 1;
     }
     Ok(())
 }
@@ -862,6 +873,8 @@ struct Pending {
     at: RowAt,
     /// The row's name cell, as a range of `Table::name_buf`.
     name: Option<(u32, u32)>,
+    /// The row's line counted over all files (when lines are kept).
+    line: u32,
 }
 
 /// Rows looked up together: enough to cover memory latency.
@@ -916,6 +929,9 @@ struct Table<W: Word> {
     /// The unit whose rows are kept whole (`explain`), and its rows.
     detail: Option<Box<[u8]>>,
     captured: Vec<Captured>,
+    /// Each cell's line over all files, paged like the cells (kept for the
+    /// JSON result, which reads every row again).
+    lines: Option<Vec<Box<[u32]>>>,
 }
 
 /// One row of the unit being explained, kept whole.
@@ -944,6 +960,7 @@ impl<W: Word> Table<W> {
             name_buf: Vec::new(),
             detail: None,
             captured: Vec::new(),
+            lines: None,
         }
     }
 
@@ -954,7 +971,7 @@ impl<W: Word> Table<W> {
         l: &Layout,
         slot: u32,
         at: RowAt,
-        (c, start): (&Chunk, usize),
+        line: u64,
         cell: impl Fn(usize) -> &'b [u8],
     ) -> Res<()> {
         let text = |col: Option<usize>| -> Res<String> {
@@ -962,15 +979,10 @@ impl<W: Word> Table<W> {
                 .map_or(Ok(""), |i| std::str::from_utf8(cell(i)).map_err(|_| GiveUp))?
                 .to_string())
         };
-        let skip = c.data[start..]
-            .iter()
-            .take_while(|b| matches!(b, b'\r' | b'\n'))
-            .count();
-        let line = 1 + c.lines_before + memchr::memchr_iter(b'\n', &c.data[..start + skip]).count() as u64;
         self.captured.push(Captured {
             slot,
             at,
-            file: c.file,
+            file: at.0,
             line,
             raw: text(Some(l.value))?,
             note: text(l.note)?,
@@ -989,6 +1001,9 @@ impl<W: Word> Table<W> {
     fn add_unit(&mut self, id: Box<[u8]>) -> u32 {
         let u = self.units.len();
         if u.is_multiple_of(PAGE_UNITS) {
+            if let Some(lines) = &mut self.lines {
+                lines.push(vec![0; PAGE_UNITS * self.nslots].into_boxed_slice());
+            }
             self.pages
                 .push(vec![W::UNSEEN; PAGE_UNITS * self.nslots].into_boxed_slice());
             huge_pages(self.pages.last().map_or(&[][..], |p| &p[..]));
@@ -1005,7 +1020,7 @@ impl<W: Word> Table<W> {
         base: &[u8],
         fields: &[(usize, usize)],
         at: RowAt,
-        origin: (&Chunk, usize),
+        (line, global_line): (u64, u64),
     ) -> Res<()> {
         let cell = |c: usize| trim(&base[fields[c].0..fields[c].1]);
         let blank = || fields.iter().all(|&(a, b)| trim(&base[a..b]).is_empty());
@@ -1035,7 +1050,7 @@ impl<W: Word> Table<W> {
         };
         let value = plan.encode(slot as usize, cell(l.value))?;
         if self.detail.as_deref() == Some(unit) {
-            self.capture(l, slot, at, origin, cell)?;
+            self.capture(l, slot, at, line, cell)?;
         }
         let name = match l.name.map(cell) {
             Some(n) if !n.is_empty() => {
@@ -1059,6 +1074,10 @@ impl<W: Word> Table<W> {
                 }
             },
         };
+        let line = match self.lines {
+            Some(_) => u32::try_from(global_line).map_err(|_| GiveUp)?,
+            None => 0,
+        };
         self.pending.push(Pending {
             key,
             unit,
@@ -1066,6 +1085,7 @@ impl<W: Word> Table<W> {
             value,
             at,
             name,
+            line,
         });
         if self.pending.len() == BATCH {
             self.flush()?;
@@ -1096,6 +1116,9 @@ impl<W: Word> Table<W> {
                 return Err(GiveUp); // duplicate: the general path names both lines
             }
             *c = W::of(p.value).ok_or(GiveUp)?;
+            if let Some(lines) = &mut self.lines {
+                lines[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize] = p.line;
+            }
             if let Some((a, b)) = p.name
                 && self.names[u].as_ref().is_none_or(|(at, _)| p.at < *at)
             {
@@ -1174,6 +1197,10 @@ fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scratch, c: &Chu
     let l = &*c.layout;
     let mut pos = 0;
     let mut row = 0u32;
+    // Line ends in data[..pos]: a record's line is the general loader's,
+    // that of its first byte past any line ends.
+    let mut nl = 0u64;
+    let newlines = |b: &[u8]| memchr::memchr_iter(b'\n', b).count() as u64;
     while pos < data.len() {
         let start = pos;
         sc.fields.clear();
@@ -1203,20 +1230,25 @@ fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scratch, c: &Chu
         let at = (c.file, c.seq, row);
         match plain_end {
             Some((end, next)) => {
+                let line = c.lines_before + nl + 1;
                 pos = next;
+                nl += (next > end) as u64;
                 if end == start {
                     continue; // a blank line: no record
                 }
                 sc.fields.push((field, end));
-                t.row(plan, l, data, &sc.fields, at, (c, start))?;
+                t.row(plan, l, data, &sc.fields, at, (line, c.global_base + line))?;
             }
             None => {
+                let skip = data[start..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+                let line = c.lines_before + nl + newlines(&data[start..start + skip]) + 1;
                 let (taken, found) = sc.record(l.delim, &data[start..], c.last)?;
                 pos = start + taken.max(1);
+                nl += newlines(&data[start..pos.min(data.len())]);
                 if !found {
                     continue;
                 }
-                t.row(plan, l, &sc.out, &sc.fields, at, (c, start))?;
+                t.row(plan, l, &sc.out, &sc.fields, at, (line, c.global_base + line))?;
             }
         }
         row += 1;
@@ -1230,9 +1262,13 @@ fn worker<W: Word>(
     pool: mpsc::Sender<Vec<u8>>,
     failed: &AtomicBool,
     detail: Option<&str>,
+    lines: bool,
 ) -> Res<Table<W>> {
     let mut t = Table::new(plan.slots.len());
     t.detail = detail.map(|d| d.as_bytes().into());
+    if lines {
+        t.lines = Some(Vec::new());
+    }
     let mut sc = Scratch {
         core: csv_reader(b','),
         delim: b',',
@@ -1414,6 +1450,16 @@ pub fn assess_tuned(
         u.indicators = full.indicators;
         u.deficiencies = full.deficiencies;
     }
+    Some(finish(results, units, paths, period))
+}
+
+/// Rank the units and add the inputs: the summary assessment.
+fn finish(
+    mut results: Vec<UnitResult>,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+) -> Assessment {
     // Rank order by integer keys first (score mantissas are cents): the
     // general ranking's stable sort then only confirms the order.
     results.sort_unstable_by(|a, b| {
@@ -1434,11 +1480,11 @@ pub fn assess_tuned(
             sha256: u.sha256.clone(),
         });
     }
-    Some(Assessment {
+    Assessment {
         period,
         inputs,
         units: results,
-    })
+    }
 }
 
 /// Read, parse and merge with cells of type `W`: every unit's result, not
@@ -1451,22 +1497,69 @@ fn run<W: Word>(
     tuning: Tuning,
     detail: Option<&str>,
 ) -> Option<(Vec<UnitResult>, Vec<Captured>)> {
+    let mut parsed = parse::<W>(plan, paths, tuning, detail, false)?;
+    let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
+    let captured = parsed
+        .tables
+        .iter_mut()
+        .flat_map(|t| std::mem::take(&mut t.captured))
+        .collect();
+    drop(parsed); // before the parts are joined
+    Some((join(parts), captured))
+}
+
+fn join(parts: Vec<Vec<UnitResult>>) -> Vec<UnitResult> {
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        out.extend(p);
+    }
+    out
+}
+
+/// What the reader and the workers produced.
+struct Parsed<W: Word> {
+    tables: Vec<Table<W>>,
+    /// Per file: lines in the files before it (when lines are kept).
+    bases: Vec<u64>,
+    layouts: Vec<Arc<Layout>>,
+}
+
+/// Read and parse every file on every core: the workers' tables.
+fn parse<W: Word>(
+    plan: &Plan,
+    paths: &[PathBuf],
+    tuning: Tuning,
+    detail: Option<&str>,
+    lines: bool,
+) -> Option<Parsed<W>> {
     let workers = tuning.workers.max(1);
     let failed = AtomicBool::new(false);
     let (tx, rx) = mpsc::sync_channel::<Chunk>(workers * 2);
     let rx = Mutex::new(rx);
     let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
-    let mut tables: Vec<Table<W>> = std::thread::scope(|s| {
+    let (mut bases, mut layouts) = (Vec::new(), Vec::new());
+    let tables: Vec<Table<W>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (rx, failed, pool) = (&rx, &failed, pool_tx.clone());
-                s.spawn(move || worker::<W>(plan, rx, pool, failed, detail))
+                s.spawn(move || worker::<W>(plan, rx, pool, failed, detail, lines))
             })
             .collect();
         drop(pool_tx);
         // The reader's verdict counts whatever the workers say: they may
         // have seen the channel close before a failure was flagged.
-        let read = read_files(paths, tx, &pool_rx, &failed, tuning.block.max(64), detail.is_some());
+        let count_lines = detail.is_some() || lines;
+        let block = tuning.block.max(64);
+        let read = read_files(
+            paths,
+            tx,
+            &pool_rx,
+            &failed,
+            block,
+            count_lines,
+            &mut bases,
+            &mut layouts,
+        );
         if read.is_err() {
             failed.store(true, Ordering::Relaxed);
         }
@@ -1475,18 +1568,7 @@ fn run<W: Word>(
         tables.into_iter().collect::<Res<Vec<Table<W>>>>()
     })
     .ok()?;
-    drop(pool_rx);
-    let parts = merge(plan, units, &tables, workers).ok()?;
-    let captured = tables
-        .iter_mut()
-        .flat_map(|t| std::mem::take(&mut t.captured))
-        .collect();
-    drop(tables); // before the parts are joined
-    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for p in parts {
-        out.extend(p);
-    }
-    Some((out, captured))
+    Some(Parsed { tables, bases, layouts })
 }
 
 /// Join the workers' tables unit by unit and score each unit, the units
@@ -1645,4 +1727,271 @@ fn detailed(plan: &Plan, paths: &[PathBuf], id: &str, mut rows: Vec<Captured>) -
     };
     let a = crate::score::assess(fw, None, &ev, None).map_err(|_| GiveUp)?;
     a.units.into_iter().next().ok_or(GiveUp)
+}
+
+// ---- the JSON result ---------------------------------------------------------
+
+impl UnitMap {
+    fn get(&self, k: u128) -> Option<u32> {
+        let (lo, hi) = (k as u64, (k >> 64) as u64);
+        let mut i = self.home(k);
+        loop {
+            let e = self.entries[i];
+            if e.0 == lo && e.1 == hi {
+                return Some(e.2);
+            }
+            if e.0 == 0 && e.1 == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+impl<W: Word> Table<W> {
+    /// A unit's local index in this table.
+    fn find(&self, id: &[u8]) -> Option<usize> {
+        match pack(id) {
+            Some(k) => self.ids.get(k),
+            None => self.long_ids.get(id).copied(),
+        }
+        .map(|u| u as usize)
+    }
+}
+
+/// `score --format json` on the bulk path: the canonical result (the same
+/// bytes as `render::json` on the general path), written to `w` unit by unit
+/// in rank order, never held whole. Every row is read twice: once to score
+/// and rank, then — the files held in memory — again per unit for its
+/// values, notes and sources, units formatted in parallel batches.
+/// `None`, with nothing written, when the general path must do it.
+pub fn write_json(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+    w: &mut dyn std::io::Write,
+) -> Option<std::io::Result<()>> {
+    let plan = Plan::new(fw).ok()?;
+    if plan.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64) {
+        json::<u16>(&plan, units, paths, period, Tuning::default(), w)
+    } else {
+        json::<u32>(&plan, units, paths, period, Tuning::default(), w)
+    }
+}
+
+/// Units formatted per batch.
+const JSON_BATCH: usize = 256;
+
+fn json<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+    tuning: Tuning,
+    w: &mut dyn std::io::Write,
+) -> Option<std::io::Result<()>> {
+    use sha2::Digest;
+    let parsed = parse::<W>(plan, paths, tuning, None, true)?;
+    let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
+    let mut a = finish(join(parts), units, paths, period);
+    let files: Vec<Vec<u8>> = paths.iter().map(std::fs::read).collect::<Result<_, _>>().ok()?;
+    if files.iter().any(|f| f.len() >= u32::MAX as usize) {
+        return None;
+    }
+    // Line starts of every file (for rows by line), and the digests.
+    let (starts, digests): (Vec<Vec<u32>>, Vec<String>) = std::thread::scope(|s| {
+        let digests = s.spawn(|| {
+            files
+                .iter()
+                .map(|f| crate::framework::hex(&sha2::Sha256::digest(f)))
+                .collect()
+        });
+        let starts = files
+            .iter()
+            .map(|f| {
+                let mut v = vec![0u32];
+                v.extend(memchr::memchr_iter(b'\n', f).map(|p| p as u32 + 1));
+                v
+            })
+            .collect();
+        (starts, digests.join().unwrap_or_default())
+    });
+    for (input, d) in a.inputs.iter_mut().zip(digests) {
+        input.sha256 = d;
+    }
+    let files_in = a.inputs[..paths.len()].to_vec();
+    let ctx = JsonCtx {
+        plan,
+        tables: &parsed.tables,
+        bases: &parsed.bases,
+        layouts: &parsed.layouts,
+        files: &files,
+        starts: &starts,
+        inputs: &files_in,
+    };
+    // The document without units, then the units spliced in.
+    let doc = crate::render::json::to_string(&crate::render::json::result_doc(
+        plan.fw,
+        &Assessment {
+            period: a.period.clone(),
+            inputs: a.inputs.clone(),
+            units: Vec::new(),
+        },
+    ));
+    let head = doc.strip_suffix("[]\n}\n")?;
+    if a.units.is_empty() {
+        return Some(w.write_all(doc.as_bytes()));
+    }
+    let batches: Vec<&[UnitResult]> = a.units.chunks(JSON_BATCH).collect();
+    let workers = tuning.workers.max(1);
+    Some(std::thread::scope(|s| -> std::io::Result<()> {
+        w.write_all(head.as_bytes())?;
+        w.write_all(b"[\n")?;
+        let mut running: Vec<std::thread::ScopedJoinHandle<'_, Res<String>>> = Vec::new();
+        let mut first = true;
+        let mut write = |h: std::thread::ScopedJoinHandle<'_, Res<String>>| -> std::io::Result<()> {
+            let text = h
+                .join()
+                .unwrap_or(Err(GiveUp))
+                .map_err(|_| std::io::Error::other("internal error: a unit could not be read again"))?;
+            if !first {
+                w.write_all(b",\n")?;
+            }
+            first = false;
+            w.write_all(text.as_bytes())
+        };
+        // Format one round of batches while writing the previous one.
+        for round in batches.chunks(workers) {
+            let next: Vec<_> = round.iter().map(|b| s.spawn(|| ctx.batch(b))).collect();
+            for h in std::mem::replace(&mut running, next) {
+                write(h)?;
+            }
+        }
+        for h in running {
+            write(h)?;
+        }
+        w.write_all(b"\n  ]\n}\n")
+    }))
+}
+
+/// What formatting a unit's JSON needs.
+struct JsonCtx<'a, W: Word> {
+    plan: &'a Plan<'a>,
+    tables: &'a [Table<W>],
+    bases: &'a [u64],
+    layouts: &'a [Arc<Layout>],
+    files: &'a [Vec<u8>],
+    starts: &'a [Vec<u32>],
+    inputs: &'a [InputFile],
+}
+
+impl<W: Word> JsonCtx<'_, W> {
+    /// Units as their JSON objects, indented for the `units` array and
+    /// separated by commas.
+    fn batch(&self, units: &[UnitResult]) -> Res<String> {
+        let mut sc = Scratch {
+            core: csv_reader(b','),
+            delim: b',',
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+            fields: Vec::new(),
+        };
+        let mut out = Vec::new();
+        let mut one = Vec::new();
+        for (i, u) in units.iter().enumerate() {
+            let full = self.unit(&mut sc, u)?;
+            // Nested two deep, as in the document, the pretty printer
+            // indents the unit as the `units` array does: `[[{…}]]` less
+            // its first two and last two lines.
+            one.clear();
+            let doc = [[crate::render::json::unit_doc(self.plan.fw, &full)]];
+            serde_json::to_writer_pretty(&mut one, &doc).map_err(|_| GiveUp)?;
+            let inner = one
+                .strip_prefix(b"[\n  [\n")
+                .and_then(|x| x.strip_suffix(b"\n  ]\n]"))
+                .ok_or(GiveUp)?;
+            if i > 0 {
+                out.extend_from_slice(b",\n");
+            }
+            out.extend_from_slice(inner);
+        }
+        String::from_utf8(out).map_err(|_| GiveUp)
+    }
+
+    /// One unit in full, from its rows read again, scored by the general code.
+    fn unit(&self, sc: &mut Scratch, u: &UnitResult) -> Res<UnitResult> {
+        let fw = self.plan.fw;
+        let mut ue = UnitEvidence::empty(fw);
+        for t in self.tables {
+            let Some(lu) = t.find(u.unit.as_bytes()) else {
+                continue;
+            };
+            let lines = t.lines.as_ref().ok_or(GiveUp)?;
+            let off = (lu % PAGE_UNITS) * t.nslots;
+            let cells = &t.pages[lu / PAGE_UNITS][off..off + t.nslots];
+            let cell_lines = &lines[lu / PAGE_UNITS][off..off + t.nslots];
+            for (slot, (&c, &g)) in cells.iter().zip(cell_lines).enumerate() {
+                if c.get() == UNSEEN {
+                    continue;
+                }
+                let g = g as u64;
+                let file = self.bases.partition_point(|&b| b < g).checked_sub(1).ok_or(GiveUp)?;
+                let line = g - self.bases[file];
+                let start = *self.starts[file].get(line as usize - 1).ok_or(GiveUp)? as usize;
+                let l = &*self.layouts[file];
+                let data = &self.files[file][start..];
+                // A plain line splits in place; anything else (quotes, a
+                // lone CR) goes through csv_core, as when it was first read.
+                let line_end = memchr::memchr(b'\n', data).unwrap_or(data.len());
+                let text = data[..line_end].strip_suffix(b"\r").unwrap_or(&data[..line_end]);
+                let base: &[u8] = if memchr::memchr2(b'"', b'\r', text).is_none() && !text.is_empty() {
+                    sc.fields.clear();
+                    let mut from = 0;
+                    for p in memchr::memchr_iter(l.delim, text) {
+                        sc.fields.push((from, p));
+                        from = p + 1;
+                    }
+                    sc.fields.push((from, text.len()));
+                    text
+                } else {
+                    let (_, found) = sc.record(l.delim, data, true)?;
+                    if !found {
+                        return Err(GiveUp);
+                    }
+                    &sc.out
+                };
+                let field = |col: Option<usize>| -> Res<String> {
+                    let Some(c) = col else { return Ok(String::new()) };
+                    let &(a, b) = sc.fields.get(c).ok_or(GiveUp)?;
+                    Ok(std::str::from_utf8(trim(&base[a..b])).map_err(|_| GiveUp)?.to_string())
+                };
+                let raw = field(Some(l.value))?;
+                let index = self.plan.slots[slot].ind;
+                let value = fw.indicators[index].parse_value(&raw).map_err(|_| GiveUp)?;
+                ue.cells[index][slot - self.plan.first[index]] = Some(Cell {
+                    value,
+                    raw,
+                    note: field(l.note)?,
+                    source: field(l.source)?,
+                    file,
+                    line,
+                });
+            }
+        }
+        let ev = Evidence {
+            files: self.inputs.to_vec(),
+            units: [(u.unit.clone(), ue)].into_iter().collect(),
+        };
+        let a = crate::score::assess(fw, None, &ev, None).map_err(|_| GiveUp)?;
+        let mut full = a.units.into_iter().next().ok_or(GiveUp)?;
+        if full.totals != u.totals || full.groups != u.groups {
+            return Err(GiveUp);
+        }
+        full.rank = u.rank;
+        full.category_rank = u.category_rank;
+        full.name.clone_from(&u.name);
+        full.category.clone_from(&u.category);
+        Ok(full)
+    }
 }

@@ -112,21 +112,32 @@ impl InputArgs {
     /// applies, else on the general path, which also words every problem.
     /// `KAOHE_SLOW=1` in the environment forces the general path.
     pub fn assess_ranking(&self, evidence: &[PathBuf]) -> Result<(Framework, Assessment), Error> {
-        if std::env::var_os("KAOHE_SLOW").is_none() {
-            let framework = self.framework()?;
-            let units = match &self.units {
-                Some(p) => Units::load(p).ok(),
-                None => None,
-            };
-            if self.units.is_none() || units.is_some() {
-                let period = self.period.as_ref().map(|p| p.to_string());
-                if let Some(a) = crate::bulk::assess(&framework, units.as_ref(), evidence, period) {
-                    return Ok((framework, a));
-                }
-            }
+        if let Some((framework, units)) = self.bulk_inputs()?
+            && let Some(a) = crate::bulk::assess(&framework, units.as_ref(), evidence, self.period_text())
+        {
+            return Ok((framework, a));
         }
         let (loaded, a) = self.assess(evidence)?;
         Ok((loaded.framework, a))
+    }
+
+    /// The framework and units for the bulk path, unless `KAOHE_SLOW=1`
+    /// asks for the general path or the units file has problems (which the
+    /// general path reports).
+    pub fn bulk_inputs(&self) -> Result<Option<(Framework, Option<Units>)>, Error> {
+        if std::env::var_os("KAOHE_SLOW").is_some() {
+            return Ok(None);
+        }
+        let framework = self.framework()?;
+        match &self.units {
+            None => Ok(Some((framework, None))),
+            Some(p) => Ok(Units::load(p).ok().map(|u| (framework, Some(u)))),
+        }
+    }
+
+    /// `--period` as written in results.
+    pub fn period_text(&self) -> Option<String> {
+        self.period.as_ref().map(|p| p.to_string())
     }
 
     /// Load and score with one unit in full (`explain`): on the bulk path
@@ -137,18 +148,10 @@ impl InputArgs {
         evidence: &[PathBuf],
         unit: &str,
     ) -> Result<(Framework, Option<Units>, Assessment), Error> {
-        if std::env::var_os("KAOHE_SLOW").is_none() {
-            let framework = self.framework()?;
-            let units = match &self.units {
-                Some(p) => Units::load(p).ok(),
-                None => None,
-            };
-            if self.units.is_none() || units.is_some() {
-                let period = self.period.as_ref().map(|p| p.to_string());
-                if let Some(a) = crate::bulk::assess_unit(&framework, units.as_ref(), evidence, period, unit) {
-                    return Ok((framework, units, a));
-                }
-            }
+        if let Some((framework, units)) = self.bulk_inputs()?
+            && let Some(a) = crate::bulk::assess_unit(&framework, units.as_ref(), evidence, self.period_text(), unit)
+        {
+            return Ok((framework, units, a));
         }
         let (loaded, a) = self.assess(evidence)?;
         Ok((loaded.framework, loaded.units, a))

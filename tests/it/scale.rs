@@ -127,6 +127,31 @@ fn bulk_matches_general_on_mixed_data() {
 }
 
 #[test]
+fn bulk_json_matches_general_json() {
+    for seed in [1, 2, 5] {
+        let i = inputs(synth::Shape::Mixed, 80, seed, seed != 5);
+        let slow = general(&i);
+        let want = kaohe::render::json::to_string(&kaohe::render::json::result_doc(&i.fw, &{
+            // The general path's digests, as the bulk path computes them.
+            let mut a = slow.clone();
+            a.period = Some("2023".into());
+            a
+        }));
+        let mut got = Vec::new();
+        bulk::write_json(
+            &i.fw,
+            i.units.as_ref(),
+            std::slice::from_ref(&i.evidence),
+            Some("2023".into()),
+            &mut got,
+        )
+        .expect("the bulk path applies")
+        .unwrap();
+        assert_eq!(String::from_utf8(got).unwrap(), want);
+    }
+}
+
+#[test]
 fn bulk_matches_general_on_benchmark_data() {
     let i = inputs(synth::Shape::Bench, 300, 11, false);
     let slow = general(&i);
@@ -168,6 +193,25 @@ fn cli_output_is_the_same_on_both_paths() {
         fast.assert_ok();
         let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
         slow.assert_ok();
+        assert_eq!(fast.stdout, slow.stdout);
+    }
+    // The canonical JSON result, streamed by the bulk path.
+    for args in [
+        &[
+            "score",
+            "-u",
+            "$WD/d/units.csv",
+            "--period",
+            "2023",
+            "--format",
+            "json",
+            "$WD/d/evidence.csv",
+        ][..],
+        &["score", "--format", "json", "$WD/d/evidence.csv"][..],
+    ] {
+        let fast = wd.run(args);
+        fast.assert_ok();
+        let slow = wd.run_env(args, &[("KAOHE_SLOW", "1")]);
         assert_eq!(fast.stdout, slow.stdout);
     }
     for unit in ["T1", "D3", "E5"] {
