@@ -3,7 +3,8 @@
 # computation (see docs/benchmarks.md). Generates the data, builds release,
 # installs DuckDB and Polars from PyPI into bench/.venv, warms the page cache,
 # runs each tool RUNS times and prints median wall, median CPU (user+sys),
-# peak RSS and the ratios.
+# peak RSS and the ratios; then explain and the JSON result (RUNS_JSON
+# times: it writes ~2 GB), 1/10 of the rows, and start-up on the example.
 #
 #   bench/run.sh                 # 100,000 units x 60 indicators (6M rows)
 #   UNITS=10000 RUNS=3 bench/run.sh
@@ -86,6 +87,11 @@ EV=$DATA/evidence.csv
 run "kaohe score --format csv" sh -c "$KAOHE score --format csv -f $FW $EV > $OUT/kaohe.csv"
 run "polars ($THREADS threads)" env POLARS_MAX_THREADS="$THREADS" "$PY" bench/peer_polars.py "$FW" "$EV" "$OUT/polars.csv"
 run "duckdb ($THREADS threads)" env THREADS="$THREADS" "$PY" bench/peer_duckdb.py "$FW" "$EV" "$OUT/duckdb.csv"
+run "kaohe explain (one unit)" sh -c "$KAOHE explain U000001 --format csv -f $FW $EV > $OUT/kaohe-explain.csv"
+RUNS_ALL=$RUNS
+RUNS=${RUNS_JSON:-2}
+run "kaohe score --format json" sh -c "$KAOHE score --format json -f $FW $EV > $OUT/kaohe.json"
+RUNS=$RUNS_ALL
 run "kaohe, $SMALL units (1/10 rows)" sh -c "$KAOHE score --format csv -f $SMALLDATA/framework.toml $SMALLDATA/evidence.csv > $OUT/kaohe-small.csv"
 run "python + import polars" "$PY" -c "import polars"
 run "python + import duckdb" "$PY" -c "import duckdb"
@@ -98,9 +104,13 @@ k=${WALL["kaohe score --format csv"]}
 p=${WALL["polars ($THREADS threads)"]}
 d=${WALL["duckdb ($THREADS threads)"]}
 s=${WALL["kaohe, $SMALL units (1/10 rows)"]}
+x=${WALL["kaohe explain (one unit)"]}
+j=${WALL["kaohe score --format json"]}
 printf '  kaohe / polars  %.2f\n' "$(echo "$k / $p" | bc -l)"
 printf '  kaohe / duckdb  %.2f\n' "$(echo "$k / $d" | bc -l)"
 printf '  kaohe 1/10 rows / full  %.3f\n' "$(echo "$s / $k" | bc -l)"
+printf '  explain / score csv  %.2f\n' "$(echo "$x / $k" | bc -l)"
+printf '  score json / score csv  %.2f\n' "$(echo "$j / $k" | bc -l)"
 
 echo "== start-up on the shipped example (mean of 50 runs)"
 start=$(date +%s%N)
