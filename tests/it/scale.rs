@@ -412,3 +412,69 @@ rule = { type = "count", per = 33.3 }
     let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
     assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
 }
+
+#[test]
+fn several_files_tabs_and_chinese_headers() {
+    let wd = Workdir::new();
+    let data = synth::generate(synth::Shape::Mixed, 90, 3);
+    synth::write_to(&wd.path("d"), &data).unwrap();
+    let text = String::from_utf8(data.evidence.clone()).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let (header, rows) = text.split_once('\n').unwrap();
+    // Split at a line end outside quotes: the generator quotes only notes,
+    // and a record starting with a unit id follows a complete record.
+    let lines: Vec<&str> = rows.split_inclusive('\n').collect();
+    let mut cut = lines.len() / 2;
+    while !lines[cut].starts_with(['T', 'D', 'E']) {
+        cut += 1;
+    }
+    let (a, b) = (lines[..cut].concat(), lines[cut..].concat());
+    wd.create("a.csv", &format!("{header}\n{a}"));
+    // The second file with Chinese column names.
+    let zh = header.replace(
+        "unit,name,indicator,value,note,source",
+        "单位,单位名称,指标,值,备注,佐证材料",
+    );
+    assert_ne!(zh, header);
+    wd.create("b.csv", &format!("{zh}\n{b}"));
+    let runs: &[&[&str]] = &[
+        &[
+            "score",
+            "-u",
+            "$WD/d/units.csv",
+            "--format",
+            "csv",
+            "$WD/a.csv",
+            "$WD/b.csv",
+        ],
+        &["score", "--format", "csv", "$WD/b.csv", "$WD/a.csv"],
+        &["explain", "T2", "--format", "csv", "$WD/a.csv", "$WD/b.csv"],
+        &["score", "--format", "json", "$WD/a.csv", "$WD/b.csv"],
+        // The same rows twice: duplicates, reported by the general path.
+        &["score", "--format", "csv", "$WD/a.csv", "$WD/a.csv"],
+    ];
+    for args in runs {
+        let fast = wd.run(args);
+        let slow = wd.run_env(args, &[("KAOHE_SLOW", "1")]);
+        assert_eq!(
+            (fast.code, &fast.stdout, &fast.stderr),
+            (slow.code, &slow.stdout, &slow.stderr),
+            "{args:?}"
+        );
+    }
+    let fw = Framework::embedded().unwrap();
+    let ab = [wd.path("a.csv"), wd.path("b.csv")];
+    assert!(
+        bulk::assess(&fw, None, &ab, None).is_some(),
+        "two files are read on the bulk path"
+    );
+    // Tab-separated, and a header with no rows.
+    let tsv = wd.create("t.tsv", "unit\tindicator\tvalue\nT01\tA1\t2\nT01\tA3\t是\nT02\tA1\t1\n");
+    let empty = wd.create("e.csv", "unit,indicator,value\n");
+    for p in [&tsv, &empty] {
+        let fast = bulk::assess(&fw, None, std::slice::from_ref(p), None).expect("bulk path");
+        let ev = kaohe::evidence::load(std::slice::from_ref(p), &fw, None).unwrap();
+        let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+        assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
+    }
+}
