@@ -99,6 +99,16 @@ const POW10: [u128; 39] = {
     t
 };
 
+const POW10_64: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
 fn pow10(e: u32) -> Option<u128> {
     POW10.get(e as usize).copied()
 }
@@ -342,6 +352,28 @@ fn amount(k: &Kernel, pc: u64, m: u128, e: u32) -> Option<u64> {
             }
         }
         Kernel::TargetRatio { target } => {
+            // The common case in 64 bits: cents = m·pc·10^te / (t·10^e) with
+            // both sides below 2^62 and points below 655.36 (which keeps
+            // within the guards of the general case below).
+            if let (Ok(t), Some(&p10e), Some(&p10t)) = (
+                u64::try_from(target.m),
+                POW10_64.get(e as usize),
+                POW10_64.get(target.e as usize),
+            ) && let (Some(den), Some(num)) = (
+                t.checked_mul(p10e),
+                (m as u64).checked_mul(pc as u64).and_then(|x| x.checked_mul(p10t)),
+            ) && m <= u64::MAX as u128
+                && den < 1 << 62
+                && num < 1 << 62
+                && pc < 1 << 16
+            {
+                // v ≥ target ⟺ m·pc·10^te ≥ t·10^e·pc
+                return Some(if num >= den.saturating_mul(pc as u64) {
+                    pc as u64
+                } else {
+                    (2 * num + den) / (2 * den)
+                });
+            }
             let cs = target.e.max(e);
             let tn = (target.m as u128).checked_mul(pow10(cs - target.e)?)?;
             let vn = m.checked_mul(pow10(cs - e)?)?;
