@@ -478,3 +478,156 @@ fn several_files_tabs_and_chinese_headers() {
         assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
     }
 }
+
+mod differential {
+    //! Random small evidence files built from awkward fragments: whenever
+    //! the bulk path answers, it answers what the general path answers, and
+    //! it never answers when the general path finds a problem.
+    use super::*;
+    use proptest::prelude::*;
+
+    const UNITS: &[&str] = &["T01", "T02", " T03 ", "D01", "\u{3000}E01", "T01 ", "", "x\"y"];
+    const KEYS: &[&str] = &[
+        "A1", "A2", "A3", "B1/a", "B1/b", "B1", "C5", "V1", "J1", "a1", "A9", " A4 ", "K1",
+    ];
+    const VALUES: &[&str] = &[
+        "2",
+        "0",
+        "1.5",
+        "95%",
+        " 3 ",
+        "３",
+        "-1",
+        "+2",
+        "是",
+        "否",
+        "√",
+        "YES",
+        "n",
+        "不适用",
+        "N/A",
+        "",
+        "好",
+        "30/10/0/0",
+        "1e3",
+        "1,5",
+        ".5",
+        "2.",
+        "\u{3000}1\u{3000}",
+        "9999999999999",
+        "0.005",
+        "abc",
+    ];
+    const NOTES: &[&str] = &[
+        "",
+        "ok",
+        "a,b",
+        "say \"hi\"",
+        "line\nbreak",
+        "cr\rhere",
+        "全角，逗号",
+        " ",
+    ];
+    const ENDS: &[&str] = &["\n", "\r\n", "\n\n", "\r"];
+
+    /// Valid (key, values) pairs on the built-in framework.
+    const CLEAN: &[(&str, &[&str])] = &[
+        (
+            "A1",
+            &[
+                "2",
+                "0",
+                "1.5",
+                "95%",
+                " 3 ",
+                "３",
+                ".5",
+                "2.",
+                "\u{3000}1\u{3000}",
+                "0.005",
+                "",
+                "1.000000000001",
+            ],
+        ),
+        ("A2", &["4", "3.25", "０．５", "100 %", "7"]),
+        ("A3", &["是", "否", "√", "YES", "n", "0", "1", "有", "×"]),
+        ("B1/a", &["0", "2", " 3 ", "３", "2.0"]),
+        ("B1/b", &["0", "1", "4"]),
+        ("C5", &["不适用", "N/A", "na", "2", "0", "不涉及"]),
+        ("V1", &["否", "是", "0", "2", "无"]),
+        ("J1", &["0", "1", "3", "9"]),
+        (" A4 ", &["2", "0", "1"]),
+    ];
+
+    fn evidence() -> impl Strategy<Value = String> {
+        // Mostly valid rows, unique per (unit, key); now and then an awkward
+        // one from the lists above (which usually makes the file invalid).
+        let clean = (0..5usize, 0..CLEAN.len(), 0..16usize, 0..NOTES.len(), 0..ENDS.len());
+        let awkward = (
+            0..UNITS.len(),
+            0..KEYS.len(),
+            0..VALUES.len(),
+            0..NOTES.len(),
+            0..ENDS.len(),
+            0..10usize,
+        );
+        let row = prop_oneof![
+            12 => clean.prop_map(|(u, k, v, n, e)| (true, u, k, v, n, e, 9)),
+            1 => awkward.prop_map(|(u, k, v, n, e, shape)| (false, u, k, v, n, e, shape)),
+        ];
+        (proptest::collection::vec(row, 0..40), any::<bool>()).prop_map(|(rows, bom)| {
+            let mut s = String::new();
+            if bom {
+                s.push('\u{feff}');
+            }
+            s.push_str("unit,indicator,value,note\n");
+            let mut seen = std::collections::HashSet::new();
+            for (is_clean, u, k, v, n, e, shape) in rows {
+                let q = |t: &str| {
+                    if t.contains([',', '"', '\n', '\r']) {
+                        format!("\"{}\"", t.replace('"', "\"\""))
+                    } else {
+                        t.to_string()
+                    }
+                };
+                let (unit, key, value) = if is_clean {
+                    if !seen.insert((u, k)) {
+                        continue;
+                    }
+                    let (key, values) = CLEAN[k];
+                    (UNITS[u], key, values[v % values.len()])
+                } else {
+                    (UNITS[u], KEYS[k], VALUES[v])
+                };
+                let line = match shape {
+                    0 => format!("{},{}", q(unit), q(key)),                               // ragged
+                    1 => format!("{},{},{},{},", q(unit), q(key), q(value), q(NOTES[n])), // an empty extra cell
+                    2 => ",,,".to_string(),
+                    _ => format!("{},{},{},{}", q(unit), q(key), q(value), q(NOTES[n])),
+                };
+                s.push_str(&line);
+                s.push_str(ENDS[e]);
+            }
+            s
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+        #[test]
+        fn bulk_answers_only_what_the_general_path_answers(text in evidence(), workers in 1usize..3, small in any::<bool>()) {
+            let fw = Framework::embedded().unwrap();
+            let wd = Workdir::new();
+            let p = wd.create("e.csv", &text);
+            let tuning = Tuning { block: if small { 64 } else { 1 << 20 }, workers };
+            let fast = bulk::assess_tuned(&fw, None, std::slice::from_ref(&p), None, tuning, None);
+            let slow = kaohe::evidence::load(std::slice::from_ref(&p), &fw, None)
+                .ok()
+                .and_then(|ev| kaohe::score::assess(&fw, None, &ev, None).ok());
+            if let Some(fast) = fast {
+                let slow = slow.expect("the bulk path answered where the general path finds a problem");
+                prop_assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
+            }
+        }
+    }
+}
