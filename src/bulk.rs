@@ -4,35 +4,43 @@
 //! long-format rows. The general loader ([`crate::evidence`]) keeps every
 //! cell as strings for explanations and diagnostics, which is the right
 //! model for a few hundred units and far too heavy for millions of rows.
-//! This path computes the same ranking with a fraction of the time and
+//! This path computes the same results with a fraction of the time and
 //! memory:
 //!
 //! * files are streamed in blocks and cut at line ends; the blocks are parsed
 //!   on every core (`std::thread::scope`), each worker keeping its own unit
-//!   table, merged at the end;
+//!   table, merged and scored at the end, again on every core;
 //! * a row is split in place (quoted rows go through `csv_core`, the engine
 //!   of the general loader, so both see the same fields), unit ids are
-//!   interned with a fast hasher and indicator keys resolved through a small
-//!   map — no allocation per row;
+//!   packed into integers and looked up in batches whose memory accesses are
+//!   prefetched, indicator keys resolved through a small map — no
+//!   allocation per row;
 //! * a value is parsed straight from its bytes to an exact fixed-point
 //!   integer and the indicator's amount computed in integer cents with the
 //!   rounding of [`Rule::amount`]; anything unusual (full-width digits,
 //!   signs, yes/no spellings the fast matcher does not know, huge numbers,
 //!   `levels` and `survey` rules) goes through the general code for that one
 //!   cell, so every cell gets exactly the amount the general path gives;
-//! * per (unit, indicator slot) only a `u32` is kept: unseen, empty,
-//!   不适用, or the amount (a clause count, a veto flag).
+//! * per (unit, indicator slot) only a `u16` (`u32` for frameworks with
+//!   items over 655 points) is kept: unseen, empty, 不适用, or the amount (a
+//!   clause count, a veto flag).
 //!
 //! Errors are the rare case, and the general loader words them: on any
 //! problem — a bad value, an unknown unit or indicator, a duplicate, a ragged
 //! row, bytes that are not UTF-8 — and on anything this path does not read
-//! (wide files, GBK, UTF-16) it gives up and returns `None`, and the caller
+//! (wide files, GBK, UTF-16) it gives up, before any output, and the caller
 //! runs the general path, which produces the same result or the diagnostics.
 //!
-//! The assessment returned is a *summary*: every unit's totals, grade,
-//! groups and rank, as the ranking needs, without per-indicator results or
-//! deficiencies (`indicators` and `deficiencies` are empty) and without
-//! input digests (`sha256` is empty).
+//! Three entry points:
+//!
+//! * [`assess`] returns a *summary* assessment: every unit's totals, grade,
+//!   groups and rank, as the ranking needs, without per-indicator results or
+//!   deficiencies (`indicators` and `deficiencies` are empty) and without
+//!   input digests (`sha256` is empty);
+//! * [`assess_unit`] adds one unit in full, as `explain` shows it: its rows
+//!   are kept whole while parsing and scored by the general code;
+//! * [`write_json`] streams the canonical JSON result, every unit in full:
+//!   each cell's line is kept, and each unit's rows are read again.
 
 use crate::evidence::{Cell, Column, Evidence, InputFile, UnitEvidence, resolve_key};
 use crate::framework::{Framework, Kind, Missing};

@@ -103,8 +103,8 @@ fn assert_same(i: &Inputs, slow: &Assessment, tuning: Tuning) {
 fn bulk_matches_general_on_mixed_data() {
     // Every rule kind, exemptions, missing rows and empty values, ties,
     // shuffled rows, quoted notes with line breaks, CRLF and BOM by seed.
-    for seed in 0..6 {
-        let i = inputs(synth::Shape::Mixed, 120, seed, seed % 2 == 0);
+    for seed in 0..4 {
+        let i = inputs(synth::Shape::Mixed, 80, seed, seed % 2 == 0);
         let slow = general(&i);
         assert_same(
             &i,
@@ -153,7 +153,7 @@ fn bulk_json_matches_general_json() {
 
 #[test]
 fn bulk_matches_general_on_benchmark_data() {
-    let i = inputs(synth::Shape::Bench, 300, 11, false);
+    let i = inputs(synth::Shape::Bench, 150, 11, false);
     let slow = general(&i);
     assert_same(
         &i,
@@ -613,7 +613,7 @@ mod differential {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
         #[test]
         fn bulk_answers_only_what_the_general_path_answers(text in evidence(), workers in 1usize..3, small in any::<bool>()) {
             let fw = Framework::embedded().unwrap();
