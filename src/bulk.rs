@@ -1572,6 +1572,11 @@ fn parse<W: Word>(
     detail: Option<&str>,
     lines: bool,
 ) -> Option<Parsed<W>> {
+    // Only regular files: a pipe read here could not be read again by the
+    // general path (nor twice for the JSON result).
+    if !paths.iter().all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file())) {
+        return None;
+    }
     let workers = tuning.workers.max(1);
     let failed = AtomicBool::new(false);
     let (tx, rx) = mpsc::sync_channel::<Chunk>(workers * 2);

@@ -269,6 +269,9 @@ fn problems_are_left_to_the_general_path() {
         ("nul.csv", b"unit,indicator,value\nT01,A1,1\0\n"),
         ("clause.csv", b"unit,indicator,value\nT01,B1,1\n"),
     ];
+    // Not a regular file (a pipe would be read once only): left alone.
+    #[cfg(unix)]
+    assert!(bulk::assess(&fw, None, &[PathBuf::from("/dev/null")], None).is_none());
     for (name, bytes) in cases {
         let p = wd.create_bytes(name, bytes);
         assert!(
