@@ -523,9 +523,6 @@ struct Layout {
     note: Option<usize>,
     source: Option<usize>,
     delim: u8,
-    /// Byte classes for the line scanner: 0 plain, 1 delimiter, 2 `\n`,
-    /// 3 `"` or `\r`.
-    class: [u8; 256],
 }
 
 /// A run of whole lines of one file.
@@ -603,11 +600,6 @@ fn header(block: &[u8], eof: bool) -> Res<(Layout, usize)> {
         }
     }
     let pos = |c: Column| cols.iter().position(|x| *x == c);
-    let mut class = [0u8; 256];
-    class[delim as usize] = 1;
-    class[b'\n' as usize] = 2;
-    class[b'"' as usize] = 3;
-    class[b'\r' as usize] = 3;
     let layout = Layout {
         width: cols.len(),
         unit: pos(Column::Unit).ok_or(GiveUp)?,
@@ -617,7 +609,6 @@ fn header(block: &[u8], eof: bool) -> Res<(Layout, usize)> {
         note: pos(Column::Note),
         source: pos(Column::Source),
         delim,
-        class,
     };
     Ok((layout, bom + nin))
 }
@@ -1245,28 +1236,23 @@ fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scratch, c: &Chu
         let start = pos;
         sc.fields.clear();
         let mut field = pos;
-        let mut i = pos;
-        // Scan one line, splitting at delimiters; a quote or a lone CR
-        // sends the record to csv_core.
-        let plain_end = loop {
-            let Some(&b) = data.get(i) else {
-                if !c.last {
-                    return Err(GiveUp);
-                }
-                break Some((i, i));
-            };
-            match l.class[b as usize] {
-                0 => i += 1,
-                1 => {
-                    sc.fields.push((field, i));
-                    i += 1;
-                    field = i;
-                }
-                2 => break Some((i, i + 1)),
-                _ if b == b'\r' && data.get(i + 1) == Some(&b'\n') => break Some((i, i + 2)),
-                _ => break None,
-            }
+        // Find the line's end; a quote or a lone CR first sends the record
+        // to csv_core. Then split the line at its delimiters.
+        let plain_end = match memchr::memchr3(b'\n', b'"', b'\r', &data[pos..]) {
+            None if !c.last => return Err(GiveUp),
+            None => Some((data.len(), data.len())),
+            Some(p) => match data[pos + p] {
+                b'\n' => Some((pos + p, pos + p + 1)),
+                b'\r' if data.get(pos + p + 1) == Some(&b'\n') => Some((pos + p, pos + p + 2)),
+                _ => None,
+            },
         };
+        if let Some((end, _)) = plain_end {
+            for d in memchr::memchr_iter(l.delim, &data[pos..end]) {
+                sc.fields.push((field, pos + d));
+                field = pos + d + 1;
+            }
+        }
         let at = (c.file, c.seq, row);
         match plain_end {
             Some((end, next)) => {
