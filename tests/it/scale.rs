@@ -465,6 +465,45 @@ fn several_files_tabs_and_chinese_headers() {
             "{args:?}"
         );
     }
+    // A listed unit with no evidence at all is scored with everything missing.
+    let mut units = std::fs::read_to_string(wd.path("d/units.csv")).unwrap();
+    units.push_str("Z9,无佐证单位,市直部门\n");
+    wd.create("units-z.csv", &units);
+    for args in [
+        &[
+            "score",
+            "-u",
+            "$WD/units-z.csv",
+            "--format",
+            "csv",
+            "$WD/a.csv",
+            "$WD/b.csv",
+        ][..],
+        &[
+            "explain",
+            "Z9",
+            "-u",
+            "$WD/units-z.csv",
+            "--format",
+            "csv",
+            "$WD/a.csv",
+            "$WD/b.csv",
+        ][..],
+        &[
+            "score",
+            "-u",
+            "$WD/units-z.csv",
+            "--format",
+            "json",
+            "$WD/a.csv",
+            "$WD/b.csv",
+        ][..],
+    ] {
+        let fast = wd.run(args);
+        fast.assert_ok();
+        assert_eq!(fast.stdout, wd.run_env(args, &[("KAOHE_SLOW", "1")]).stdout, "{args:?}");
+        assert!(args[0] == "explain" || fast.stdout.contains("Z9"), "{args:?}");
+    }
     let fw = Framework::embedded().unwrap();
     let ab = [wd.path("a.csv"), wd.path("b.csv")];
     assert!(
