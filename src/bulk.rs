@@ -1,7 +1,7 @@
 //! Bulk scoring (全省规模): the compact, parallel path for large evidence.
 //!
 //! A province-wide run has 100,000+ units × 60 indicators — millions of
-//! long-format rows. The general loader ([`crate::evidence`]) keeps every
+//! long-format rows, or 100,000 wide rows of 60 values. The general loader ([`crate::evidence`]) keeps every
 //! cell as strings for explanations and diagnostics, which is the right
 //! model for a few hundred units and far too heavy for millions of rows.
 //! This path computes the same results with a fraction of the time and
@@ -28,7 +28,8 @@
 //! Errors are the rare case, and the general loader words them: on any
 //! problem — a bad value, an unknown unit or indicator, a duplicate, a ragged
 //! row, bytes that are not UTF-8 — and on anything this path does not read
-//! (wide files, GBK, UTF-16) it gives up, before any output, and the caller
+//! (GBK, UTF-16; wide files for `explain` and the JSON result) it gives up,
+//! before any output, and the caller
 //! runs the general path, which produces the same result or the diagnostics.
 //!
 //! Three entry points:
@@ -89,6 +90,9 @@ struct Layout {
     note: Option<usize>,
     source: Option<usize>,
     delim: u8,
+    /// Wide files (one row per unit): each indicator column and its slot.
+    /// `indicator` and `value` are unused then.
+    wide: Option<Vec<(usize, u32)>>,
 }
 
 /// A run of whole lines of one file.
@@ -114,7 +118,7 @@ fn csv_reader(delim: u8) -> csv_core::Reader {
 /// Read the header of a file from its first block: the layout and the
 /// number of bytes it took (BOM included). Only long-format files with
 /// known, distinct columns are taken.
-fn header(block: &[u8], eof: bool) -> Res<(Layout, usize)> {
+fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize)> {
     let (bom, text) = match block.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (3, rest),
         None if block.starts_with(b"\xFF\xFE") || block.starts_with(b"\xFE\xFF") => return Err(GiveUp),
@@ -155,26 +159,59 @@ fn header(block: &[u8], eof: bool) -> Res<(Layout, usize)> {
     if cells.iter().all(|c| c.trim().is_empty()) {
         return Err(GiveUp);
     }
-    let cols: Vec<Column> = cells
-        .iter()
-        .map(|c| Column::of(c))
-        .collect::<Option<_>>()
-        .ok_or(GiveUp)?;
-    for (i, c) in cols.iter().enumerate() {
-        if *c != Column::Ignored && cols[..i].contains(c) {
+    // The general loader's reading of a header (evidence::Loader::sheet):
+    // each role at most once; long with an indicator column, else wide.
+    let roles: Vec<Option<Column>> = cells.iter().map(|c| Column::of(c)).collect();
+    for (i, c) in roles.iter().enumerate() {
+        if let Some(c) = c
+            && *c != Column::Ignored
+            && roles[..i].contains(&Some(*c))
+        {
             return Err(GiveUp);
         }
     }
-    let pos = |c: Column| cols.iter().position(|x| *x == c);
+    let pos = |c: Column| roles.iter().position(|x| *x == Some(c));
+    let wide = if roles.contains(&Some(Column::Indicator)) {
+        if roles.contains(&None) {
+            return Err(GiveUp); // an unknown column in a long file
+        }
+        None
+    } else if roles.contains(&Some(Column::Value)) {
+        return Err(GiveUp); // a value column without an indicator column
+    } else {
+        // One column per indicator key; only unit, name and ignored
+        // columns beside them.
+        let mut keys: Vec<(usize, u32)> = Vec::new();
+        for (i, role) in roles.iter().enumerate() {
+            match role {
+                Some(Column::Unit | Column::Name | Column::Ignored) => {}
+                Some(_) => return Err(GiveUp),
+                None => {
+                    let (ind, clause) = resolve_key(plan.fw, cells[i]).map_err(|_| GiveUp)?;
+                    let slot = (plan.first[ind] + clause) as u32;
+                    if keys.iter().any(|k| k.1 == slot) {
+                        return Err(GiveUp);
+                    }
+                    keys.push((i, slot));
+                }
+            }
+        }
+        Some(keys)
+    };
     let layout = Layout {
-        width: cols.len(),
+        width: roles.len(),
         unit: pos(Column::Unit).ok_or(GiveUp)?,
-        indicator: pos(Column::Indicator).ok_or(GiveUp)?,
-        value: pos(Column::Value).ok_or(GiveUp)?,
+        indicator: pos(Column::Indicator).unwrap_or(0),
+        value: if wide.is_some() {
+            0
+        } else {
+            pos(Column::Value).ok_or(GiveUp)?
+        },
         name: pos(Column::Name),
         note: pos(Column::Note),
         source: pos(Column::Source),
         delim,
+        wide,
     };
     Ok((layout, bom + nin))
 }
@@ -238,6 +275,7 @@ fn read_files(
     count_lines: bool,
     bases: &mut Vec<u64>,
     layouts: &mut Vec<Arc<Layout>>,
+    plan: &Plan,
 ) -> Res<()> {
     let mut global = 0u64;
     let take = || pool.try_recv().unwrap_or_else(|_| Vec::with_capacity(block + 4096));
@@ -245,7 +283,7 @@ fn read_files(
         let mut f = std::fs::File::open(path).map_err(|_| GiveUp)?;
         let mut buf = take();
         let mut eof = fill(&mut f, &mut buf, block.max(BLOCK_HEADER))?;
-        let (layout, consumed) = header(&buf, eof)?;
+        let (layout, consumed) = header(&buf, eof, plan)?;
         let layout = Arc::new(layout);
         layouts.push(Arc::clone(&layout));
         let newlines = |b: &[u8]| {
@@ -474,6 +512,9 @@ struct Pending {
     line: u32,
 }
 
+/// A pending entry that only names its unit (a wide row with no values).
+const NO_SLOT: u32 = u32::MAX;
+
 /// Rows looked up together: enough to cover memory latency.
 const BATCH: usize = 16;
 
@@ -634,6 +675,28 @@ impl<W: Word> Table<W> {
         if unit.is_empty() {
             return if blank() { Ok(()) } else { Err(GiveUp) };
         }
+        let name = l.name.map(cell).unwrap_or_default();
+        if let Some(keys) = &l.wide {
+            // Whole rows are not kept (explain, JSON): the general path.
+            if self.detail.is_some() || self.lines.is_some() {
+                return Err(GiveUp);
+            }
+            // A cell per non-empty column; a row with none still names
+            // its unit.
+            let mut any = false;
+            for &(c, slot) in keys {
+                let raw = cell(c);
+                if !raw.is_empty() {
+                    let value = plan.encode(slot as usize, raw)?;
+                    self.push(unit, slot, value, at, name, 0)?;
+                    any = true;
+                }
+            }
+            if !any {
+                self.push(unit, NO_SLOT, 0, at, b"", 0)?;
+            }
+            return Ok(());
+        }
         let key = cell(l.indicator);
         let slot = match self.keys.get(key) {
             Some(s) => s,
@@ -649,13 +712,21 @@ impl<W: Word> Table<W> {
         if self.detail.as_deref() == Some(unit) {
             self.capture(l, slot, at, line, cell)?;
         }
-        let name = match l.name.map(cell) {
-            Some(n) if !n.is_empty() => {
-                let start = self.name_buf.len() as u32;
-                self.name_buf.extend_from_slice(n);
-                Some((start, self.name_buf.len() as u32))
-            }
-            _ => None,
+        let line = match self.lines {
+            Some(_) => u32::try_from(global_line).map_err(|_| GiveUp)?,
+            None => 0,
+        };
+        self.push(unit, slot, value, at, name, line)
+    }
+
+    /// Queue a cell (or, with `NO_SLOT`, only its unit) for the next flush.
+    fn push(&mut self, unit: &[u8], slot: u32, value: u32, at: RowAt, name: &[u8], line: u32) -> Res<()> {
+        let name = if name.is_empty() {
+            None
+        } else {
+            let start = self.name_buf.len() as u32;
+            self.name_buf.extend_from_slice(name);
+            Some((start, self.name_buf.len() as u32))
         };
         let (key, unit) = match pack(unit) {
             Some(k) => {
@@ -670,10 +741,6 @@ impl<W: Word> Table<W> {
                     (0, u)
                 }
             },
-        };
-        let line = match self.lines {
-            Some(_) => u32::try_from(global_line).map_err(|_| GiveUp)?,
-            None => 0,
         };
         self.pending.push(Pending {
             key,
@@ -704,10 +771,15 @@ impl<W: Word> Table<W> {
                 p.unit = u;
             }
             let u = p.unit as usize;
-            prefetch(&self.pages[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize]);
+            if p.slot != NO_SLOT {
+                prefetch(&self.pages[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize]);
+            }
         }
         for p in pending.drain(..) {
             let u = p.unit as usize;
+            if p.slot == NO_SLOT {
+                continue;
+            }
             let c = &mut self.pages[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize];
             if *c != W::UNSEEN {
                 return Err(GiveUp); // duplicate: the general path names both lines
@@ -1166,6 +1238,7 @@ fn parse<W: Word>(
             count_lines,
             &mut bases,
             &mut layouts,
+            plan,
         );
         if read.is_err() {
             failed.store(true, Ordering::Relaxed);

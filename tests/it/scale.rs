@@ -264,7 +264,6 @@ fn problems_are_left_to_the_general_path() {
         ("na.csv", "unit,indicator,value\nT01,A1,不适用\n".as_bytes()),
         ("neg.csv", b"unit,indicator,value\nT01,A1,-1\n"),
         ("empty-unit.csv", b"unit,indicator,value\n,A1,1\n"),
-        ("wide.csv", b"unit,A1,A2\nT01,1,2\n"),
         ("gbk.csv", b"unit,indicator,value\r\nT01,A3,\xca\xc7\r\n"),
         ("nul.csv", b"unit,indicator,value\nT01,A1,1\0\n"),
         ("clause.csv", b"unit,indicator,value\nT01,B1,1\n"),
@@ -672,4 +671,101 @@ mod differential {
             }
         }
     }
+}
+
+#[test]
+fn wide_files_match_the_general_path() {
+    // The mixed data rewritten wide: one row per unit, one column per
+    // evidence key, empty where a unit gave nothing; one unit split over two
+    // rows, one row with no values, a name column given now and then.
+    let i = inputs(synth::Shape::Mixed, 60, 8, true);
+    let ev = kaohe::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
+    let keys: Vec<(usize, usize, String)> =
+        i.fw.indicators
+            .iter()
+            .enumerate()
+            .flat_map(|(ix, ind)| (0..ind.slots()).map(move |s| (ix, s, ind.slot_key(s))))
+            .collect();
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut header = vec!["单位".to_string(), "name".to_string()];
+    header.extend(keys.iter().map(|k| k.2.clone()));
+    w.write_record(&header).unwrap();
+    for (n, (unit, ue)) in ev.units.iter().enumerate() {
+        let value = |ix: usize, s: usize| ue.cells[ix][s].as_ref().map(|c| c.raw.clone()).unwrap_or_default();
+        let name = if n % 3 == 0 {
+            format!("{unit}名")
+        } else {
+            String::new()
+        };
+        if n == 5 {
+            // Split over two rows, the name on the second.
+            let half = keys.len() / 2;
+            for (part, name) in [(0..half, String::new()), (half..keys.len(), name.clone())] {
+                let mut row = vec![unit.clone(), name];
+                row.extend(keys.iter().enumerate().map(|(k, (ix, s, _))| {
+                    if part.contains(&k) {
+                        value(*ix, *s)
+                    } else {
+                        String::new()
+                    }
+                }));
+                w.write_record(&row).unwrap();
+            }
+            continue;
+        }
+        let mut row = vec![unit.clone(), name];
+        row.extend(keys.iter().map(|(ix, s, _)| value(*ix, *s)));
+        w.write_record(&row).unwrap();
+    }
+    let mut empty = vec!["T1".to_string(), "空行".to_string()];
+    empty.extend(keys.iter().map(|_| String::new()));
+    w.write_record(&empty).unwrap();
+    let wd = Workdir::new();
+    let p = wd.create_bytes("wide.csv", &w.into_inner().unwrap());
+    for units in [i.units.as_ref(), None] {
+        let fast = bulk::assess_tuned(
+            &i.fw,
+            units,
+            std::slice::from_ref(&p),
+            None,
+            Tuning {
+                block: 4096,
+                workers: 2,
+            },
+            None,
+        )
+        .expect("wide files are read on the bulk path");
+        let ev = kaohe::evidence::load(std::slice::from_ref(&p), &i.fw, units).unwrap();
+        let slow = kaohe::score::assess(&i.fw, units, &ev, None).unwrap();
+        assert_eq!(renders(&i.fw, &fast), renders(&i.fw, &slow));
+    }
+    // explain and the JSON result keep whole rows: the general path.
+    assert!(bulk::assess_unit(&i.fw, None, std::slice::from_ref(&p), None, "T1").is_none());
+    let args = ["explain", "T2", "--format", "csv", p.to_str().unwrap()];
+    assert_eq!(wd.run(&args).stdout, wd.run_env(&args, &[("KAOHE_SLOW", "1")]).stdout);
+    // Problems in wide files are left to the general path too.
+    let fw = Framework::embedded().unwrap();
+    for (name, text) in [
+        ("dup-col.csv", "unit,A1,A1\nT01,1,2\n"),
+        ("unknown-col.csv", "unit,A1,A99\nT01,1,2\n"),
+        ("note-col.csv", "unit,A1,note\nT01,1,x\n"),
+        ("dup-row.csv", "unit,A1,A2\nT01,1,\nT01,2,\n"),
+        ("bad.csv", "unit,A1,A3\nT01,1,也许\n"),
+    ] {
+        let p = wd.create(name, text);
+        assert!(
+            bulk::assess(&fw, None, std::slice::from_ref(&p), None).is_none(),
+            "{name}"
+        );
+        let fast = wd.run(&["score", "--format", "csv", p.to_str().unwrap()]);
+        let slow = wd.run_env(
+            &["score", "--format", "csv", p.to_str().unwrap()],
+            &[("KAOHE_SLOW", "1")],
+        );
+        assert_eq!((fast.code, &fast.stderr), (slow.code, &slow.stderr), "{name}");
+    }
+    let ok = wd.create("split.csv", "unit,A1,A2\nT01,1,\nT01,,2\n");
+    assert!(bulk::assess(&fw, None, std::slice::from_ref(&ok), None).is_some());
 }
