@@ -135,6 +135,26 @@ impl InputArgs {
         }
     }
 
+    /// Write the canonical JSON result on the bulk path, streamed (a
+    /// provincial result is GBs). `false`, with nothing written, when the
+    /// general path must do it (and then writes it or reports the problems).
+    pub fn stream_json(&self, evidence: &[PathBuf], dest: &Destination) -> Result<bool, Error> {
+        let Some((framework, units)) = self.bulk_inputs()? else {
+            return Ok(false);
+        };
+        let mut gave_up = false;
+        let written = crate::output::emit_with(Format::Json, dest, |w| {
+            crate::bulk::write_json(&framework, units.as_ref(), evidence, self.period_text(), w).unwrap_or_else(|| {
+                gave_up = true;
+                Err(std::io::Error::other("left to the general path"))
+            })
+        });
+        if gave_up {
+            return Ok(false);
+        }
+        written.map(|()| true).map_err(|e| Error::output(dest, e))
+    }
+
     /// `--period` as written in results.
     pub fn period_text(&self) -> Option<String> {
         self.period.as_ref().map(|p| p.to_string())

@@ -19,23 +19,8 @@ pub struct Args {
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
-    if format == crate::render::Format::Json
-        && let Some((framework, units)) = args.input.bulk_inputs()?
-    {
-        // The canonical result of a provincial run is GBs: stream it. The
-        // bulk path writes nothing when it gives up; the general path then
-        // writes the result or reports the problems.
-        let mut gave_up = false;
-        let written = crate::output::emit_with(format, &dest, |w| {
-            crate::bulk::write_json(&framework, units.as_ref(), &args.evidence, args.input.period_text(), w)
-                .unwrap_or_else(|| {
-                    gave_up = true;
-                    Err(std::io::Error::other("left to the general path"))
-                })
-        });
-        if !gave_up {
-            return written.map_err(|e| Error::output(&dest, e));
-        }
+    if format == crate::render::Format::Json && args.input.stream_json(&args.evidence, &dest)? {
+        return Ok(());
     }
     let (framework, assessment) = if format == crate::render::Format::Json {
         let (loaded, assessment) = args.input.assess(&args.evidence)?;
