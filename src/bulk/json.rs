@@ -92,7 +92,6 @@ fn json<W: Word>(
     for (input, d) in a.inputs.iter_mut().zip(digests) {
         input.sha256 = d;
     }
-    let files_in = a.inputs[..paths.len()].to_vec();
     let ctx = JsonCtx {
         plan,
         tables: &parsed.tables,
@@ -100,7 +99,6 @@ fn json<W: Word>(
         layouts: &parsed.layouts,
         files: &files,
         starts: &starts,
-        inputs: &files_in,
     };
     // The document without units, then the units spliced in.
     let doc = crate::render::json::to_string(&crate::render::json::result_doc(
@@ -155,7 +153,6 @@ struct JsonCtx<'a, W: Word> {
     layouts: &'a [Arc<Layout>],
     files: &'a [Vec<u8>],
     starts: &'a [Vec<u32>],
-    inputs: &'a [InputFile],
 }
 
 impl<W: Word> JsonCtx<'_, W> {
@@ -252,7 +249,8 @@ impl<W: Word> JsonCtx<'_, W> {
             }
         }
         let ev = Evidence {
-            files: self.inputs.to_vec(),
+            // No files: nothing here looks a cell's file up (JSON has no origins).
+            files: Vec::new(),
             units: [(u.unit.clone(), ue)].into_iter().collect(),
         };
         let a = crate::score::assess(fw, None, &ev, None).map_err(|_| GiveUp)?;
