@@ -21,8 +21,8 @@ VENV=bench/.venv
 OUT=bench/data/out
 mkdir -p "$OUT"
 
-if [ ! -x /usr/bin/time ]; then
-    apt-get install -y time >/dev/null
+if [ ! -x /usr/bin/time ] || ! command -v bc >/dev/null; then
+    apt-get install -y time bc >/dev/null
 fi
 
 echo "== build"
