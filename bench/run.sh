@@ -47,29 +47,38 @@ fi
 PY="$VENV/bin/python"
 "$PY" -c 'import duckdb, polars; print("duckdb", duckdb.__version__, "· polars", polars.__version__)'
 
-# run NAME CMD...: a warm-up, then RUNS timed runs; prints the median wall
-# and CPU times and the largest peak RSS, and keeps the wall time in WALL.
-declare -A WALL
+# Timed runs: `once NAME CMD...` runs CMD once under /usr/bin/time and
+# records its wall, CPU (user+sys) and peak RSS under NAME; `report NAME`
+# prints the medians (largest RSS) and keeps the median wall in WALL.
+declare -A WALLS CPUS RSS WALL
+once() {
+    local name=$1 t
+    shift
+    t=$(mktemp)
+    /usr/bin/time -f "%e %U %S %M" -o "$t" "$@" >/dev/null 2>&1 || { echo "$name failed: $*" >&2; exit 1; }
+    read -r e u s m <"$t"
+    rm -f "$t"
+    WALLS[$name]+="$e "
+    CPUS[$name]+="$(echo "$u + $s" | bc) "
+    [ "$m" -gt "${RSS[$name]:-0}" ] && RSS[$name]=$m
+    return 0
+}
+median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+report() {
+    local name=$1 wall cpu
+    wall=$(echo "${WALLS[$name]}" | median)
+    cpu=$(echo "${CPUS[$name]}" | median)
+    WALL[$name]=$wall
+    printf '  %-34s wall %6.2f s  cpu %6.2f s  rss %5d MiB   (walls: %s)\n' \
+        "$name" "$wall" "$cpu" "$((${RSS[$name]} / 1024))" "${WALLS[$name]% }"
+}
+# run NAME CMD...: a warm-up, then RUNS runs in a row.
 run() {
     local name=$1
     shift
-    local t
-    t=$(mktemp)
-    "$@" >/dev/null 2>&1 || { echo "$name failed: $*" >&2; exit 1; } # warm-up
-    local walls=() cpus=() rss=0
-    for _ in $(seq "$RUNS"); do
-        /usr/bin/time -f "%e %U %S %M" -o "$t" "$@" >/dev/null 2>&1
-        read -r e u s m <"$t"
-        walls+=("$e")
-        cpus+=("$(echo "$u + $s" | bc)")
-        [ "$m" -gt "$rss" ] && rss=$m
-    done
-    rm -f "$t"
-    local wall cpu
-    wall=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p")
-    cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p")
-    WALL[$name]=$wall
-    printf '  %-34s wall %6.2f s  cpu %6.2f s  rss %5d MiB   (walls: %s)\n' "$name" "$wall" "$cpu" "$((rss / 1024))" "${walls[*]}"
+    "$@" >/dev/null 2>&1 || { echo "$name failed: $*" >&2; exit 1; }
+    for _ in $(seq "$RUNS"); do once "$name" "$@"; done
+    report "$name"
 }
 
 echo "== machine"
@@ -81,12 +90,22 @@ uptime
 echo "== warm the page cache"
 cat "$DATA/evidence.csv" "$SMALLDATA/evidence.csv" >/dev/null
 
-echo "== runs ($RUNS each, median)"
+echo "== runs ($RUNS each, median; the three tools interleaved, so that a change of load hits all three)"
 FW=$DATA/framework.toml
 EV=$DATA/evidence.csv
-run "kaohe score --format csv" sh -c "$KAOHE score --format csv -f $FW $EV > $OUT/kaohe.csv"
-run "polars ($THREADS threads)" env POLARS_MAX_THREADS="$THREADS" "$PY" bench/peer_polars.py "$FW" "$EV" "$OUT/polars.csv"
-run "duckdb ($THREADS threads)" env THREADS="$THREADS" "$PY" bench/peer_duckdb.py "$FW" "$EV" "$OUT/duckdb.csv"
+K_CMD=(sh -c "$KAOHE score --format csv -f $FW $EV > $OUT/kaohe.csv")
+P_CMD=(env POLARS_MAX_THREADS="$THREADS" "$PY" bench/peer_polars.py "$FW" "$EV" "$OUT/polars.csv")
+D_CMD=(env THREADS="$THREADS" "$PY" bench/peer_duckdb.py "$FW" "$EV" "$OUT/duckdb.csv")
+# warm-up
+"${K_CMD[@]}" && "${P_CMD[@]}" && "${D_CMD[@]}" || { echo "a warm-up run failed" >&2; exit 1; }
+for _ in $(seq "$RUNS"); do
+    once "kaohe score --format csv" "${K_CMD[@]}"
+    once "polars ($THREADS threads)" "${P_CMD[@]}"
+    once "duckdb ($THREADS threads)" "${D_CMD[@]}"
+done
+report "kaohe score --format csv"
+report "polars ($THREADS threads)"
+report "duckdb ($THREADS threads)"
 run "kaohe explain (one unit)" sh -c "$KAOHE explain U000001 --format csv -f $FW $EV > $OUT/kaohe-explain.csv"
 RUNS_ALL=$RUNS
 RUNS=${RUNS_JSON:-2}
