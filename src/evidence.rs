@@ -71,8 +71,9 @@ impl Evidence {
     }
 }
 
+/// The role of an evidence column, from its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Column {
+pub(crate) enum Column {
     Unit,
     Name,
     Indicator,
@@ -85,7 +86,7 @@ enum Column {
 }
 
 impl Column {
-    fn of(header: &str) -> Option<Column> {
+    pub(crate) fn of(header: &str) -> Option<Column> {
         let k = header_key(header);
         let k = k.as_str();
         Some(if UNIT_ALIASES.contains(&k) {

@@ -6,6 +6,7 @@
 //! Markdown and JSON; [`cmd`] glues command-line arguments to both. [`run`]
 //! is the whole program, so it can be driven in-process.
 
+pub mod bulk;
 pub mod cmd;
 pub mod compare;
 pub mod diag;

@@ -95,6 +95,31 @@ pub fn emit_bytes(bytes: &[u8], dest: &Destination) -> std::io::Result<()> {
     }
 }
 
+/// Like [`emit`], for output written piece by piece by `write` (large
+/// results that are never held whole in memory); a file is still written
+/// whole or not at all.
+pub fn emit_with(
+    format: Format,
+    dest: &Destination,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    match dest {
+        Destination::Stdout => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            match write(&mut out).and_then(|_| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other,
+            }
+        }
+        Destination::File(path) => write_atomic_with(path, |w| {
+            if format == Format::Csv && CSV_BOM.load(Ordering::Relaxed) {
+                w.write_all(b"\xEF\xBB\xBF")?;
+            }
+            write(w)
+        }),
+    }
+}
+
 /// Write bytes to `path` via a temporary file and a rename.
 ///
 /// A symbolic link is written through (its target is replaced, not the
@@ -103,6 +128,16 @@ pub fn emit_bytes(bytes: &[u8], dest: &Destination) -> std::io::Result<()> {
 /// over `/dev/stdout` would put a plain file in its place), so it is written
 /// to directly.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] for output produced piece by piece (a streamed
+/// provincial ranking): `write` fills a buffered writer on the temporary
+/// file, which is renamed into place only when it succeeded.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let resolved;
     let path = match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => match path.canonicalize() {
@@ -123,8 +158,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
                 "it is a directory",
             ));
         }
-        let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
-        return f.write_all(bytes).and_then(|_| f.flush());
+        let mut f = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+        return write(&mut f).and_then(|_| f.flush());
     }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -145,7 +180,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let text = text.split(" at path \"").next().unwrap_or(&text).to_string();
         std::io::Error::new(e.kind(), text)
     })?;
-    tmp.write_all(bytes)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut tmp);
+    write(&mut out)?;
+    out.flush()?;
+    drop(out);
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

@@ -22,10 +22,10 @@ pub struct Args {
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve_text(&args.input.paths(&args.evidence), "explain")?;
-    let (loaded, assessment) = args.input.assess(&args.evidence)?;
+    let (framework, units, assessment) = args.input.assess_unit(&args.evidence, &args.unit)?;
     let Some(unit) = assessment.units.iter().find(|u| u.unit == args.unit) else {
         let known = assessment.units.iter().map(|u| u.unit.as_str());
-        let where_ = match &loaded.units {
+        let where_ = match &units {
             Some(u) => u.path.clone(),
             None => assessment
                 .inputs
@@ -39,6 +39,6 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             format!("no unit \"{}\" is assessed{}", args.unit, hint(&args.unit, known)),
         )])));
     };
-    let text = crate::render::report::explain(&loaded.framework, &assessment, unit, lang, format);
+    let text = crate::render::report::explain(&framework, &assessment, unit, lang, format);
     crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }

@@ -148,6 +148,77 @@ impl InputArgs {
         })
     }
 
+    /// Load and score for a ranking — totals, grades and ranks, no
+    /// per-indicator detail — on the bulk path ([`crate::bulk`]) when it
+    /// applies, else on the general path, which also words every problem.
+    /// `KAOHE_SLOW=1` in the environment forces the general path.
+    pub fn assess_ranking(&self, evidence: &[PathBuf]) -> Result<(Framework, Assessment), Error> {
+        if let Some((framework, units)) = self.bulk_inputs()?
+            && let Some(a) = crate::bulk::assess(&framework, units.as_ref(), evidence, self.period_text())
+        {
+            return Ok((framework, a));
+        }
+        let (loaded, a) = self.assess(evidence)?;
+        Ok((loaded.framework, a))
+    }
+
+    /// The framework and units for the bulk path, unless `KAOHE_SLOW=1`
+    /// asks for the general path or the units file has problems (which the
+    /// general path reports).
+    pub fn bulk_inputs(&self) -> Result<Option<(Framework, Option<Units>)>, Error> {
+        // A forced encoding or a chosen sheet is the general reader's job.
+        if std::env::var_os("KAOHE_SLOW").is_some() || self.encoding.is_some() || self.sheet.is_some() {
+            return Ok(None);
+        }
+        let framework = self.framework()?;
+        match &self.units {
+            None => Ok(Some((framework, None))),
+            Some(p) => Ok(Units::load(p).ok().map(|u| (framework, Some(u)))),
+        }
+    }
+
+    /// Write the canonical JSON result on the bulk path, streamed (a
+    /// provincial result is GBs). `false`, with nothing written, when the
+    /// general path must do it (and then writes it or reports the problems).
+    pub fn stream_json(&self, evidence: &[PathBuf], dest: &Destination) -> Result<bool, Error> {
+        let Some((framework, units)) = self.bulk_inputs()? else {
+            return Ok(false);
+        };
+        let mut gave_up = false;
+        let written = crate::output::emit_with(Format::Json, dest, |w| {
+            crate::bulk::write_json(&framework, units.as_ref(), evidence, self.period_text(), w).unwrap_or_else(|| {
+                gave_up = true;
+                Err(std::io::Error::other("left to the general path"))
+            })
+        });
+        if gave_up {
+            return Ok(false);
+        }
+        written.map(|()| true).map_err(|e| Error::output(dest, e))
+    }
+
+    /// `--period` as written in results.
+    pub fn period_text(&self) -> Option<String> {
+        self.period.as_ref().map(|p| p.to_string())
+    }
+
+    /// Load and score with one unit in full (`explain`): on the bulk path
+    /// when it applies, else on the general path. Also returns the units
+    /// file, for messages.
+    pub fn assess_unit(
+        &self,
+        evidence: &[PathBuf],
+        unit: &str,
+    ) -> Result<(Framework, Option<Units>, Assessment), Error> {
+        if let Some((framework, units)) = self.bulk_inputs()?
+            && let Some(a) = crate::bulk::assess_unit(&framework, units.as_ref(), evidence, self.period_text(), unit)
+        {
+            return Ok((framework, units, a));
+        }
+        let (loaded, a) = self.assess(evidence)?;
+        Ok((loaded.framework, loaded.units, a))
+    }
+
     /// Load and score.
     pub fn assess(&self, evidence: &[PathBuf]) -> Result<(Loaded, Assessment), Error> {
         let loaded = self.load(evidence)?;

@@ -20,17 +20,40 @@ pub struct Args {
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
-    let (loaded, assessment) = args.input.assess(&args.evidence)?;
-    let fw = &loaded.framework;
     match format {
+        Format::Json => {
+            if args.input.stream_json(&args.evidence, &dest)? {
+                return Ok(());
+            }
+            let (loaded, assessment) = args.input.assess(&args.evidence)?;
+            let text = crate::render::report::ranking(&loaded.framework, &assessment, lang, format);
+            crate::output::emit(&text, format, &dest)
+        }
+        // Workbooks and HTML reports show every unit's indicators and
+        // deficiencies: the general path keeps them all.
         Format::Xlsx => {
-            let book = crate::render::xlsx::score(fw, &assessment, lang)
+            let (loaded, assessment) = args.input.assess(&args.evidence)?;
+            let book = crate::render::xlsx::score(&loaded.framework, &assessment, lang)
                 .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
             crate::output::emit_bytes(&book, &dest)
         }
-        Format::Html => crate::output::emit_bytes(crate::render::html::score(fw, &assessment, lang).as_bytes(), &dest),
-        _ => {
-            let text = crate::render::report::ranking(fw, &assessment, lang, format);
+        Format::Html => {
+            let (loaded, assessment) = args.input.assess(&args.evidence)?;
+            crate::output::emit_bytes(
+                crate::render::html::score(&loaded.framework, &assessment, lang).as_bytes(),
+                &dest,
+            )
+        }
+        // Provincial rankings run to 100,000+ rows: stream them.
+        Format::Csv => {
+            let (framework, assessment) = args.input.assess_ranking(&args.evidence)?;
+            crate::output::emit_with(format, &dest, |w| {
+                crate::render::report::write_ranking_csv(w, &framework, &assessment, lang)
+            })
+        }
+        Format::Table | Format::Md => {
+            let (framework, assessment) = args.input.assess_ranking(&args.evidence)?;
+            let text = crate::render::report::ranking(&framework, &assessment, lang, format);
             crate::output::emit(&text, format, &dest)
         }
     }

@@ -20,7 +20,75 @@ pub fn grade_counts(fw: &Framework, a: &Assessment) -> String {
 
 /// The ranked table (`score`).
 pub fn ranking_table(fw: &Framework, a: &Assessment, lang: Lang, full_group_names: bool) -> Table {
-    let with_cat = a.units.iter().any(|u| !u.category.is_empty());
+    let mut t = ranking_header(fw, a, lang, full_group_names);
+    let with_cat = with_categories(a);
+    for u in &a.units {
+        t.push(ranking_row(fw, u, with_cat));
+    }
+    t
+}
+
+/// `score --format csv` written row by row, for rankings too large to hold
+/// as a table: the same bytes as `ranking(…, Format::Csv)`.
+pub fn write_ranking_csv(
+    w: &mut dyn std::io::Write,
+    fw: &Framework,
+    a: &Assessment,
+    lang: Lang,
+) -> std::io::Result<()> {
+    let mut csv = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w);
+    // The same cells as `Table::to_csv`, formula guard included, one row at
+    // a time.
+    let header = ranking_header(fw, a, lang, true);
+    csv.write_record(header.headers.iter().map(|h| super::csv_cell(h, false).into_owned()))?;
+    let with_cat = with_categories(a);
+    for u in &a.units {
+        let row = ranking_row(fw, u, with_cat);
+        csv.write_record(
+            row.iter()
+                .enumerate()
+                .map(|(i, c)| super::csv_cell(c, header.numeric.get(i).copied().unwrap_or(false)).into_owned()),
+        )?;
+    }
+    csv.flush()
+}
+
+/// Does the ranking show categories (分类排名)?
+fn with_categories(a: &Assessment) -> bool {
+    a.units.iter().any(|u| !u.category.is_empty())
+}
+
+/// One unit's row of the ranked table.
+fn ranking_row(fw: &Framework, u: &UnitResult, with_cat: bool) -> Vec<String> {
+    let mut row = vec![u.rank.to_string(), u.unit.clone(), u.name.clone()];
+    if with_cat {
+        row.push(u.category.clone());
+        row.push(u.category_rank.map(|r| r.to_string()).unwrap_or_default());
+    }
+    row.push(fmt2(u.totals.score));
+    row.push(fw.grades[u.grade].name.clone());
+    row.push(
+        u.totals
+            .veto
+            .iter()
+            .map(|&i| fw.indicators[i].id.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    row.push(fmt2(u.totals.base));
+    row.push(fmt2(u.totals.bonus));
+    row.push(fmt2(u.totals.penalty));
+    for (g, _) in fw.top_groups() {
+        row.push(fmt2(u.groups[g]));
+    }
+    row
+}
+
+/// The ranked table's columns, without rows.
+fn ranking_header(fw: &Framework, a: &Assessment, lang: Lang, full_group_names: bool) -> Table {
+    let with_cat = with_categories(a);
     let mut t = Table::new(&[
         (lang.pick("排名", "Rank"), true),
         (lang.pick("单位", "Unit"), false),
@@ -51,30 +119,6 @@ pub fn ranking_table(fw: &Framework, a: &Assessment, lang: Lang, full_group_name
             },
             true,
         );
-    }
-    for u in &a.units {
-        let mut row = vec![u.rank.to_string(), u.unit.clone(), u.name.clone()];
-        if with_cat {
-            row.push(u.category.clone());
-            row.push(u.category_rank.map(|r| r.to_string()).unwrap_or_default());
-        }
-        row.push(fmt2(u.totals.score));
-        row.push(fw.grades[u.grade].name.clone());
-        row.push(
-            u.totals
-                .veto
-                .iter()
-                .map(|&i| fw.indicators[i].id.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-        );
-        row.push(fmt2(u.totals.base));
-        row.push(fmt2(u.totals.bonus));
-        row.push(fmt2(u.totals.penalty));
-        for &g in &tops {
-            row.push(fmt2(u.groups[g]));
-        }
-        t.push(row);
     }
     t
 }

@@ -10,6 +10,7 @@ mod html;
 mod malformed;
 mod outputs;
 mod props;
+mod scale;
 mod template;
 mod util;
 mod xlsx_input;

@@ -112,6 +112,11 @@ impl Workdir {
     /// Run `kaohe` with the repository root as working directory and
     /// `$WD` in arguments replaced by this directory.
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_env(args, &[])
+    }
+
+    /// [`Workdir::run`] with extra environment variables.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let dir = self.dir.path().display().to_string();
         let args: Vec<String> = args.iter().map(|a| a.replace("$WD", &dir)).collect();
@@ -121,6 +126,8 @@ impl Workdir {
             .env_remove("LANG")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
+            .env_remove("KAOHE_SLOW")
+            .envs(env.iter().copied())
             .output()
             .expect("run kaohe");
         let text = |b: Vec<u8>| String::from_utf8(b).expect("output is UTF-8").replace(&dir, "$WD");

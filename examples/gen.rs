@@ -1,0 +1,439 @@
+//! Deterministic synthetic evidence for benchmarks and equivalence tests.
+//!
+//! ```sh
+//! cargo run --release --example gen -- --shape bench --units 100000 --out bench/data
+//! cargo run --example gen -- --shape mixed --units 500 --seed 7 --out /tmp/mixed
+//! ```
+//!
+//! `bench` writes a framework of 60 `target` indicators without `per`
+//! (`framework.toml`) and a long evidence file (`evidence.csv`): one row per
+//! unit and indicator in shuffled order, values mixed integers and decimals,
+//! notes of about 20 characters with Chinese text, about one in ten quoted.
+//!
+//! `mixed` uses the built-in provincial framework (every rule type, bonus,
+//! penalty, veto and exempt items) and writes `framework.toml`, `units.csv`
+//! and `evidence.csv` with shuffled rows, ties, 不适用 on exempt items,
+//! missing rows and empty values, varied spellings (`95%`, `３`, `√`, `N/A`),
+//! names that differ between rows, quoted notes with line breaks, and —
+//! depending on the seed — CRLF line ends and a byte-order mark.
+//!
+//! The same arguments always give the same bytes (splitmix64 PRNG).
+//! The test suite includes this file as a module to generate its data.
+
+use kaohe::framework::{Framework, Kind};
+use kaohe::rule::Rule;
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// splitmix64: tiny, fast, and good enough to make test data.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        ((self.next_u64() >> 32) * n) >> 32
+    }
+
+    /// True with probability `percent`/100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i as u64 + 1) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Bench,
+    Mixed,
+}
+
+/// Generated inputs, as file contents.
+pub struct Data {
+    pub framework: String,
+    pub units: Option<String>,
+    pub evidence: Vec<u8>,
+}
+
+const BENCH_INDICATORS: usize = 60;
+
+/// The benchmark framework: 60 `target` indicators without `per` in six
+/// groups, 20 worth 2 points and 40 worth 1.5 (100 in all).
+pub fn bench_framework() -> String {
+    let mut s = String::from(
+        "[framework]\nid = \"bench-60\"\ntitle = \"基准测试指标体系（60项）\"\ntotal = 100\n\n\
+         [[grade]]\nname = \"好\"\nmin = 90\n[[grade]]\nname = \"较好\"\nmin = 80\n\
+         [[grade]]\nname = \"一般\"\nmin = 60\n[[grade]]\nname = \"差\"\nmin = 0\n",
+    );
+    let targets = ["100", "95", "12", "4", "2.5", "30", "365", "8", "60", "1.5"];
+    for g in 0..6 {
+        let _ = write!(s, "\n[[group]]\nid = \"G{}\"\nname = \"第{}组\"\n", g + 1, g + 1);
+    }
+    for i in 0..BENCH_INDICATORS {
+        let points = if i % 3 == 0 { "2" } else { "1.5" };
+        let _ = write!(
+            s,
+            "\n[[indicator]]\nid = \"I{:02}\"\ngroup = \"G{}\"\nname = \"指标{}\"\npoints = {points}\n\
+             rule = {{ type = \"target\", target = {} }}\n",
+            i + 1,
+            i / 10 + 1,
+            i + 1,
+            targets[i % targets.len()]
+        );
+    }
+    s
+}
+
+const HANZI: &[&str] = &[
+    "学", "习", "研", "判", "宣", "传", "阵", "地", "网", "络", "舆", "情", "整", "改", "落", "实", "会", "议", "报",
+    "告", "专", "题", "党", "委", "季", "度", "台", "账", "制", "度", "检", "查",
+];
+
+/// A note of about 20 characters with Chinese text; `quoted` makes one that
+/// needs CSV quoting (a comma or a quote, and with `newline` a line break).
+fn note(rng: &mut Rng, quoted: bool, newline: bool) -> String {
+    let mut s = String::new();
+    for _ in 0..6 {
+        let h: &&str = rng.pick(HANZI);
+        s.push_str(h);
+    }
+    let _ = write!(s, "{}次", rng.below(10));
+    if quoted {
+        match rng.below(3) {
+            0 => s.push_str(", 见附件"),
+            1 => s.push_str(" \"专项\"材料"),
+            _ if newline => s.push_str("\n另附说明"),
+            _ => s.push_str(",已归档"),
+        }
+    } else {
+        s.push_str(" ok");
+    }
+    let _ = write!(s, " 2023-{:02}", rng.below(12) + 1);
+    s
+}
+
+/// Quote a CSV field when it needs it.
+fn field(out: &mut Vec<u8>, s: &str) {
+    if s.contains([',', '"', '\n', '\r']) {
+        out.push(b'"');
+        out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// A decimal number `0..=max` with up to two places, as text.
+fn number(rng: &mut Rng, max_hundredths: u64) -> String {
+    let v = rng.below(max_hundredths + 1);
+    match rng.below(4) {
+        0 | 1 => format!("{}", v / 100),
+        2 => format!("{}.{}", v / 100, (v / 10) % 10),
+        _ => format!("{}.{:02}", v / 100, v % 100),
+    }
+}
+
+/// A value for the benchmark's `target` rules: 0 to 1.25 × target.
+fn bench_value(rng: &mut Rng, target: rust_decimal::Decimal) -> String {
+    let hundredths: u64 = (target * rust_decimal::Decimal::from(125)).try_into().unwrap_or(100);
+    number(rng, hundredths)
+}
+
+/// Write a count in one of the spellings evidence uses.
+fn count_text(rng: &mut Rng, n: u64) -> String {
+    match rng.below(12) {
+        0 => format!(" {n} "),
+        1 => format!("{n}.0"),
+        2 => n
+            .to_string()
+            .chars()
+            .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap())
+            .collect(),
+        _ => n.to_string(),
+    }
+}
+
+/// One evidence value for an indicator in the mixed shape; `q` (0–99) is the
+/// unit's quality, so that scores spread out.
+fn mixed_value(rng: &mut Rng, fw: &Framework, i: usize, slot: usize, q: u64) -> String {
+    let ind = &fw.indicators[i];
+    let good = rng.below(100) < q;
+    let Some(rule) = &ind.rule else {
+        // veto: rarely triggered
+        return if rng.chance(3) {
+            rng.pick(&["是", "1", "2", "有"]).to_string()
+        } else {
+            rng.pick(&["否", "0", "无", "no", "×"]).to_string()
+        };
+    };
+    match rule {
+        Rule::Check => {
+            let yes = ["是", "yes", "Y", "√", "1", "有", "TRUE"];
+            let no = ["否", "no", "N", "×", "0", "无"];
+            let yes_now = if ind.kind == Kind::Base { good } else { rng.chance(15) };
+            rng.pick(if yes_now { &yes[..] } else { &no[..] }).to_string()
+        }
+        Rule::Deduct { .. } => {
+            let n = if good { 0 } else { rng.below(5) };
+            count_text(rng, n)
+        }
+        Rule::Count { .. } => {
+            let n = if ind.kind == Kind::Base {
+                if good { 3 + rng.below(3) } else { rng.below(3) }
+            } else {
+                rng.below(4)
+            };
+            count_text(rng, n)
+        }
+        Rule::Target { target, .. } => {
+            let t: u64 = (*target * rust_decimal::Decimal::from(100)).try_into().unwrap_or(100);
+            let s = if good { number(rng, t * 5 / 4) } else { number(rng, t) };
+            if rng.chance(10) { format!("{s}%") } else { s }
+        }
+        Rule::Tiers(_) => {
+            let s = number(rng, 10_000);
+            if rng.chance(20) { format!("{s}%") } else { s }
+        }
+        Rule::Levels(levels) => {
+            let names: Vec<&String> = levels.keys().collect();
+            let k = if good {
+                0
+            } else {
+                rng.below(names.len() as u64) as usize
+            };
+            names[k].clone()
+        }
+        Rule::Direct => {
+            let p: u64 = (ind.points * rust_decimal::Decimal::from(100))
+                .try_into()
+                .unwrap_or(100);
+            number(rng, p)
+        }
+        Rule::Clauses(_) => {
+            let _ = slot;
+            let n = if good { 0 } else { rng.below(3) };
+            count_text(rng, n)
+        }
+        Rule::Survey(options) => {
+            if rng.chance(3) {
+                return vec!["0"; options.len()].join("/");
+            }
+            (0..options.len())
+                .map(|k| {
+                    let n = if k == 0 && good {
+                        20 + rng.below(20)
+                    } else {
+                        rng.below(15)
+                    };
+                    n.to_string()
+                })
+                .collect::<Vec<_>>()
+                .join(if rng.chance(10) { "／" } else { "/" })
+        }
+    }
+}
+
+/// Generate data for `units` units from `seed`.
+pub fn generate(shape: Shape, units: usize, seed: u64) -> Data {
+    let mut rng = Rng::new(seed);
+    match shape {
+        Shape::Bench => {
+            let text = bench_framework();
+            let fw = Framework::parse(&text, "framework.toml").expect("bench framework is valid");
+            let mut rows: Vec<(u32, u8)> = Vec::with_capacity(units * BENCH_INDICATORS);
+            for u in 0..units as u32 {
+                for i in 0..BENCH_INDICATORS as u8 {
+                    rows.push((u, i));
+                }
+            }
+            rng.shuffle(&mut rows);
+            let mut out = Vec::with_capacity(rows.len() * 52);
+            out.extend_from_slice(b"unit,indicator,value,note\n");
+            for (u, i) in rows {
+                let target = match &fw.indicators[i as usize].rule {
+                    Some(Rule::Target { target, .. }) => *target,
+                    _ => unreachable!("bench indicators are targets"),
+                };
+                let _ = write!(
+                    out,
+                    "U{:06},{},{},",
+                    u + 1,
+                    fw.indicators[i as usize].id,
+                    bench_value(&mut rng, target)
+                );
+                let quoted = rng.chance(10);
+                let n = note(&mut rng, quoted, false);
+                field(&mut out, &n);
+                out.push(b'\n');
+            }
+            Data {
+                framework: text,
+                units: None,
+                evidence: out,
+            }
+        }
+        Shape::Mixed => mixed(&mut rng, units, seed),
+    }
+}
+
+fn mixed(rng: &mut Rng, units: usize, seed: u64) -> Data {
+    let fw = Framework::embedded().expect("embedded framework");
+    let crlf = seed % 3 == 1;
+    let bom = seed % 4 == 2;
+    let eol = if crlf { "\r\n" } else { "\n" };
+    let cats = [("T", "乡镇（街道）"), ("D", "市直部门"), ("E", "国有企业")];
+    let mut ids = Vec::new();
+    let mut units_csv = format!("unit,name,category{eol}");
+    for u in 0..units {
+        let (p, c) = cats[u % cats.len()];
+        let id = format!("{p}{}", u / cats.len() + 1);
+        let _ = write!(units_csv, "{id},{id}单位,{c}{eol}");
+        ids.push(id);
+    }
+    // Rows: (unit, key, value), with a unit's values repeated from the one
+    // before now and then so that scores tie.
+    let mut rows: Vec<(usize, String, String)> = Vec::new();
+    let mut prev: Vec<(String, String)> = Vec::new();
+    for (u, _) in ids.iter().enumerate() {
+        let q = rng.below(100);
+        let tie = u > 0 && rng.chance(12);
+        let mut mine: Vec<(String, String)> = Vec::new();
+        if tie {
+            mine = prev.clone();
+        } else {
+            for (i, ind) in fw.indicators.iter().enumerate() {
+                let na = ind.exempt && rng.chance(20);
+                let na_word = *rng.pick(&["不适用", "N/A", "不涉及", "na"]);
+                for slot in 0..ind.slots() {
+                    let key = ind.slot_key(slot);
+                    if !na && rng.chance(3) {
+                        continue; // no row at all: missing evidence
+                    }
+                    let v = if na {
+                        na_word.to_string()
+                    } else if rng.chance(1) {
+                        String::new()
+                    } else {
+                        mixed_value(rng, &fw, i, slot, q)
+                    };
+                    mine.push((key, v));
+                }
+            }
+        }
+        for (k, v) in &mine {
+            rows.push((u, k.clone(), v.clone()));
+        }
+        prev = mine;
+    }
+    rng.shuffle(&mut rows);
+    let mut out = Vec::new();
+    if bom {
+        out.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    let _ = write!(out, "unit,name,indicator,value,note,source{eol}");
+    for (u, key, value) in rows {
+        field(&mut out, &ids[u]);
+        out.push(b',');
+        if rng.chance(30) {
+            field(&mut out, &format!("{}单位{}", ids[u], rng.below(4)));
+        }
+        out.push(b',');
+        field(&mut out, &key);
+        out.push(b',');
+        field(&mut out, &value);
+        out.push(b',');
+        let quoted = rng.chance(10);
+        field(&mut out, &note(rng, quoted, true));
+        out.push(b',');
+        if rng.chance(50) {
+            field(&mut out, &format!("材料{}", rng.below(100)));
+        }
+        out.extend_from_slice(eol.as_bytes());
+        if rng.chance(1) {
+            out.extend_from_slice(eol.as_bytes()); // a blank line
+        }
+    }
+    Data {
+        framework: fw_text(),
+        units: Some(units_csv),
+        evidence: out,
+    }
+}
+
+fn fw_text() -> String {
+    kaohe::framework::EMBEDDED.to_string()
+}
+
+/// Write the data as `framework.toml`, `evidence.csv` and (mixed) `units.csv`.
+pub fn write_to(dir: &std::path::Path, data: &Data) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("framework.toml"), &data.framework)?;
+    if let Some(u) = &data.units {
+        std::fs::write(dir.join("units.csv"), u)?;
+    }
+    let mut f = std::io::BufWriter::new(std::fs::File::create(dir.join("evidence.csv"))?);
+    f.write_all(&data.evidence)?;
+    f.flush()
+}
+
+#[allow(dead_code)]
+fn main() {
+    let mut shape = Shape::Bench;
+    let mut units = 100_000usize;
+    let mut seed = 2023u64;
+    let mut out = std::path::PathBuf::from("bench/data");
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut val = || args.next().unwrap_or_else(|| usage(&format!("{a} needs a value")));
+        match a.as_str() {
+            "--shape" => {
+                shape = match val().as_str() {
+                    "bench" => Shape::Bench,
+                    "mixed" => Shape::Mixed,
+                    other => usage(&format!("unknown shape {other}")),
+                }
+            }
+            "--units" => units = val().parse().unwrap_or_else(|_| usage("--units takes a number")),
+            "--seed" => seed = val().parse().unwrap_or_else(|_| usage("--seed takes a number")),
+            "--out" => out = val().into(),
+            other => usage(&format!("unknown argument {other}")),
+        }
+    }
+    let data = generate(shape, units, seed);
+    if let Err(e) = write_to(&out, &data) {
+        eprintln!("gen: {}: {e}", out.display());
+        std::process::exit(1);
+    }
+    eprintln!(
+        "gen: wrote {} ({} bytes of evidence)",
+        out.display(),
+        data.evidence.len()
+    );
+}
+
+fn usage(msg: &str) -> ! {
+    eprintln!("gen: {msg}\nusage: gen [--shape bench|mixed] [--units N] [--seed S] [--out DIR]");
+    std::process::exit(2);
+}

@@ -1,0 +1,1443 @@
+//! Bulk scoring (全省规模): the compact, parallel path for large evidence.
+//!
+//! A province-wide run has 100,000+ units × 60 indicators — millions of
+//! long-format rows, or 100,000 wide rows of 60 values. The general loader ([`crate::evidence`]) keeps every
+//! cell as strings for explanations and diagnostics, which is the right
+//! model for a few hundred units and far too heavy for millions of rows.
+//! This path computes the same results with a fraction of the time and
+//! memory:
+//!
+//! * files are streamed in blocks and cut at line ends; the blocks are parsed
+//!   on every core (`std::thread::scope`), each worker keeping its own unit
+//!   table, merged and scored at the end, again on every core;
+//! * a row is split in place (quoted rows go through `csv_core`, the engine
+//!   of the general loader, so both see the same fields), unit ids are
+//!   packed into integers and looked up in batches whose memory accesses are
+//!   prefetched, indicator keys resolved through a small map — no
+//!   allocation per row;
+//! * a value is parsed straight from its bytes to an exact fixed-point
+//!   integer and the indicator's amount computed in integer cents with the
+//!   rounding of [`Rule::amount`](crate::rule::Rule::amount); anything unusual (full-width digits,
+//!   signs, yes/no spellings the fast matcher does not know, huge numbers,
+//!   `levels` and `survey` rules) goes through the general code for that one
+//!   cell, so every cell gets exactly the amount the general path gives;
+//! * per (unit, indicator slot) only a `u16` (`u32` for frameworks with
+//!   items over 655 points) is kept: unseen, empty, 不适用, or the amount (a
+//!   clause count, a veto flag).
+//!
+//! Errors are the rare case, and the general loader words them: on any
+//! problem — a bad value, an unknown unit or indicator, a duplicate, a ragged
+//! row, bytes that are not UTF-8 — and on anything this path does not read
+//! (GBK, UTF-16; wide files for `explain` and the JSON result) it gives up,
+//! before any output, and the caller
+//! runs the general path, which produces the same result or the diagnostics.
+//!
+//! Three entry points:
+//!
+//! * [`assess`] returns a *summary* assessment: every unit's totals, grade,
+//!   groups and rank, as the ranking needs, without per-indicator results or
+//!   deficiencies (`indicators` and `deficiencies` are empty) and without
+//!   input digests (`sha256` is empty);
+//! * [`assess_unit`] adds one unit in full, as `explain` shows it: its rows
+//!   are kept whole while parsing and scored by the general code;
+//! * [`write_json`] streams the canonical JSON result, every unit in full:
+//!   each cell's line is kept, and each unit's rows are read again.
+
+mod json;
+mod kernel;
+
+pub use json::write_json;
+use kernel::{NA, Plan, UNSEEN, VALUE, cents, round_div, trim};
+
+use crate::evidence::{Cell, Column, Evidence, InputFile, UnitEvidence, resolve_key};
+use crate::framework::{Framework, Kind, Missing};
+use crate::rule::Value;
+use crate::score::{Assessment, Totals, UnitResult};
+use crate::units::Units;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+/// foldhash: several times faster than SipHash on short keys such as unit
+/// ids; the inputs are the user's own files, so hash flooding is no concern.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// The bulk path does not apply, or found a problem: use the general path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GiveUp;
+
+type Res<T> = Result<T, GiveUp>;
+
+// ---- reading -----------------------------------------------------------------
+
+/// Bytes read from a file at a time.
+const BLOCK: usize = 1 << 20;
+/// Bytes read for the header (which must fit).
+const BLOCK_HEADER: usize = 64 << 10;
+/// A block with no line end in this many bytes is left to the general path.
+const MAX_RECORD: usize = 64 << 20;
+
+/// Where the columns of one long-format file are.
+struct Layout {
+    width: usize,
+    unit: usize,
+    indicator: usize,
+    value: usize,
+    name: Option<usize>,
+    note: Option<usize>,
+    source: Option<usize>,
+    delim: u8,
+    /// Wide files (one row per unit): each indicator column and its slot.
+    /// `indicator` and `value` are unused then.
+    wide: Option<Vec<(usize, u32)>>,
+}
+
+/// A run of whole lines of one file.
+struct Chunk {
+    layout: Arc<Layout>,
+    file: u32,
+    seq: u32,
+    /// The file's last chunk: it may end without a line end.
+    last: bool,
+    /// Line ends in the file before the chunk (counted only when a unit's
+    /// rows are captured, for their line numbers).
+    lines_before: u64,
+    /// Lines in the files before this one (when lines are counted).
+    global_base: u64,
+    data: Vec<u8>,
+}
+
+fn csv_reader(delim: u8) -> csv_core::Reader {
+    // The general loader's settings (csv::ReaderBuilder defaults).
+    csv_core::ReaderBuilder::new().delimiter(delim).build()
+}
+
+/// Read the header of a file from its first block: the layout and the
+/// number of bytes it took (BOM included). Only long-format files with
+/// known, distinct columns are taken.
+fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize)> {
+    let (bom, text) = match block.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None if block.starts_with(b"\xFF\xFE") || block.starts_with(b"\xFE\xFF") => return Err(GiveUp),
+        None => (0, block),
+    };
+    // The general loader's rule: tab when the first line has tabs and no commas.
+    let first_line = text.split(|&b| b == b'\n').next().unwrap_or(b"");
+    let delim = if !first_line.contains(&b',') && first_line.contains(&b'\t') {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut core = csv_reader(delim);
+    let mut out = vec![0u8; 4096];
+    let mut ends = vec![0usize; 64];
+    let (res, nin, nout, nend) = core.read_record(text, &mut out, &mut ends);
+    let (nin, nout, nend) = match res {
+        csv_core::ReadRecordResult::Record => (nin, nout, nend),
+        csv_core::ReadRecordResult::InputEmpty if eof => {
+            let (res, _, nout2, nend2) = core.read_record(b"", &mut out[nout..], &mut ends[nend..]);
+            if res != csv_core::ReadRecordResult::Record {
+                return Err(GiveUp);
+            }
+            (nin, nout + nout2, nend + nend2)
+        }
+        _ => return Err(GiveUp),
+    };
+    if memchr::memchr(0, &text[..nin]).is_some() {
+        return Err(GiveUp);
+    }
+    let out = std::str::from_utf8(&out[..nout]).map_err(|_| GiveUp)?;
+    let mut cells = Vec::new();
+    let mut start = 0;
+    for &end in &ends[..nend] {
+        cells.push(out.get(start..end).ok_or(GiveUp)?);
+        start = end;
+    }
+    if cells.iter().all(|c| c.trim().is_empty()) {
+        return Err(GiveUp);
+    }
+    // The general loader's reading of a header (evidence::Loader::sheet):
+    // each role at most once; long with an indicator column, else wide.
+    let roles: Vec<Option<Column>> = cells.iter().map(|c| Column::of(c)).collect();
+    for (i, c) in roles.iter().enumerate() {
+        if let Some(c) = c
+            && *c != Column::Ignored
+            && roles[..i].contains(&Some(*c))
+        {
+            return Err(GiveUp);
+        }
+    }
+    let pos = |c: Column| roles.iter().position(|x| *x == Some(c));
+    let wide = if roles.contains(&Some(Column::Indicator)) {
+        if roles.contains(&None) {
+            return Err(GiveUp); // an unknown column in a long file
+        }
+        None
+    } else if roles.contains(&Some(Column::Value)) {
+        return Err(GiveUp); // a value column without an indicator column
+    } else {
+        // One column per indicator key; only unit, name and ignored
+        // columns beside them.
+        let mut keys: Vec<(usize, u32)> = Vec::new();
+        for (i, role) in roles.iter().enumerate() {
+            match role {
+                Some(Column::Unit | Column::Name | Column::Ignored) => {}
+                Some(_) => return Err(GiveUp),
+                None => {
+                    let (ind, clause) = resolve_key(plan.fw, cells[i]).map_err(|_| GiveUp)?;
+                    let slot = (plan.first[ind] + clause) as u32;
+                    if keys.iter().any(|k| k.1 == slot) {
+                        return Err(GiveUp);
+                    }
+                    keys.push((i, slot));
+                }
+            }
+        }
+        Some(keys)
+    };
+    let layout = Layout {
+        width: roles.len(),
+        unit: pos(Column::Unit).ok_or(GiveUp)?,
+        indicator: pos(Column::Indicator).unwrap_or(0),
+        value: if wide.is_some() {
+            0
+        } else {
+            pos(Column::Value).ok_or(GiveUp)?
+        },
+        name: pos(Column::Name),
+        note: pos(Column::Note),
+        source: pos(Column::Source),
+        delim,
+        wide,
+    };
+    Ok((layout, bom + nin))
+}
+
+/// Read until `buf` holds `want` bytes or the file ends; true at the end.
+fn fill(f: &mut std::fs::File, buf: &mut Vec<u8>, want: usize) -> Res<bool> {
+    let mut len = buf.len();
+    if len >= want {
+        return Ok(false);
+    }
+    buf.resize(want, 0);
+    let end = loop {
+        match f.read(&mut buf[len..]) {
+            Ok(0) => break true,
+            Ok(n) => {
+                len += n;
+                if len == want {
+                    break false;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return Err(GiveUp),
+        }
+    };
+    buf.truncate(len);
+    Ok(end)
+}
+
+/// Where to cut a block: after a line end, preferring one with no quote on
+/// the lines either side, so that the cut is very unlikely to fall inside a
+/// quoted field. Workers check it all the same: a chunk must end between
+/// records, or the bulk path gives up.
+fn cut_point(buf: &[u8]) -> Option<usize> {
+    let mut after_end = buf.len();
+    let mut fallback = None;
+    for (tries, nl) in memchr::memrchr_iter(b'\n', buf).enumerate() {
+        fallback.get_or_insert(nl + 1);
+        let after = &buf[nl + 1..after_end];
+        let before_start = memchr::memrchr(b'\n', &buf[..nl]).map_or(0, |p| p + 1);
+        let before = &buf[before_start..nl];
+        if memchr::memchr(b'"', after).is_none() && memchr::memchr(b'"', before).is_none() {
+            return Some(nl + 1);
+        }
+        if tries > 256 {
+            break;
+        }
+        after_end = nl;
+    }
+    fallback
+}
+
+/// Stream every file to the workers as chunks of whole lines; note each
+/// file's layout and (when lines are counted) its first global line.
+#[allow(clippy::too_many_arguments)]
+fn read_files(
+    paths: &[PathBuf],
+    tx: mpsc::SyncSender<Chunk>,
+    pool: &mpsc::Receiver<Vec<u8>>,
+    failed: &AtomicBool,
+    block: usize,
+    count_lines: bool,
+    bases: &mut Vec<u64>,
+    layouts: &mut Vec<Arc<Layout>>,
+    plan: &Plan,
+) -> Res<()> {
+    let mut global = 0u64;
+    let take = || pool.try_recv().unwrap_or_else(|_| Vec::with_capacity(block + 4096));
+    for (file, path) in paths.iter().enumerate() {
+        let mut f = std::fs::File::open(path).map_err(|_| GiveUp)?;
+        let len = f.metadata().map_or(0, |m| m.len());
+        let progress = crate::progress::bytes(&path.display().to_string(), len);
+        let mut buf = take();
+        let mut eof = fill(&mut f, &mut buf, block.max(BLOCK_HEADER))?;
+        let (layout, consumed) = header(&buf, eof, plan)?;
+        if let Some(pb) = &progress {
+            pb.inc(consumed as u64);
+        }
+        let layout = Arc::new(layout);
+        layouts.push(Arc::clone(&layout));
+        let newlines = |b: &[u8]| {
+            if count_lines {
+                memchr::memchr_iter(b'\n', b).count() as u64
+            } else {
+                0
+            }
+        };
+        let mut lines_before = newlines(&buf[..consumed]);
+        bases.push(global);
+        buf.drain(..consumed);
+        let mut seq = 0u32;
+        loop {
+            if failed.load(Ordering::Relaxed) {
+                return Err(GiveUp);
+            }
+            if !eof {
+                let want = block.max(buf.len());
+                eof = fill(&mut f, &mut buf, want)?;
+            }
+            let cut = if eof { None } else { cut_point(&buf) };
+            let data = match cut {
+                None if !eof => {
+                    if buf.len() > MAX_RECORD {
+                        return Err(GiveUp);
+                    }
+                    let want = buf.len() + block;
+                    eof = fill(&mut f, &mut buf, want)?;
+                    continue;
+                }
+                None => std::mem::take(&mut buf),
+                Some(cut) => {
+                    let mut next = take();
+                    next.extend_from_slice(&buf[cut..]);
+                    buf.truncate(cut);
+                    std::mem::replace(&mut buf, next)
+                }
+            };
+            let chunk = Chunk {
+                layout: Arc::clone(&layout),
+                file: file as u32,
+                seq,
+                last: eof,
+                lines_before,
+                global_base: global,
+                data,
+            };
+            lines_before += newlines(&chunk.data);
+            if let Some(pb) = &progress {
+                pb.inc(chunk.data.len() as u64);
+            }
+            tx.send(chunk).map_err(|_| GiveUp)?;
+            seq += 1;
+            if eof {
+                break;
+            }
+        }
+        global += lines_before + 1;
+        if let Some(pb) = progress {
+            pb.finish_and_clear();
+        }
+    }
+    Ok(())
+}
+
+// ---- parsing -----------------------------------------------------------------
+
+/// Short keys (up to 15 bytes, as unit ids and indicator keys nearly always
+/// are) packed into an integer with their length: hashing and comparing
+/// them costs a couple of instructions and no `memcmp`. Never 0.
+fn pack(b: &[u8]) -> Option<u128> {
+    if b.is_empty() || b.len() > 15 {
+        return None;
+    }
+    let mut a = [0u8; 16];
+    a[..b.len()].copy_from_slice(b);
+    a[15] = b.len() as u8;
+    Some(u128::from_le_bytes(a))
+}
+
+fn unpack(k: u128) -> Box<[u8]> {
+    let a = k.to_le_bytes();
+    a[..a[15] as usize].into()
+}
+
+/// Ask the processor to start loading `p` into cache: a batch of rows
+/// issues all its loads before it needs any, instead of waiting for each.
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint; it never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// Byte strings → small dense indices (indicator keys).
+#[derive(Default)]
+struct Interner {
+    short: FastMap<u128, u32>,
+    long: FastMap<Box<[u8]>, u32>,
+}
+
+impl Interner {
+    fn get(&self, b: &[u8]) -> Option<u32> {
+        match pack(b) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(b).copied(),
+        }
+    }
+
+    fn insert(&mut self, b: &[u8], v: u32) {
+        match pack(b) {
+            Some(k) => self.short.insert(k, v),
+            None => self.long.insert(b.into(), v),
+        };
+    }
+}
+
+/// Packed unit ids → local indices: open addressing with linear probing, so
+/// that the slot of an id can be prefetched before it is looked up.
+struct UnitMap {
+    /// `(packed id halves, index)`; an all-zero key is an empty slot.
+    entries: Vec<(u64, u64, u32)>,
+    mask: usize,
+    len: usize,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl UnitMap {
+    fn new() -> UnitMap {
+        UnitMap {
+            entries: vec![(0, 0, 0); 1024],
+            mask: 1023,
+            len: 0,
+            hasher: foldhash::fast::FixedState::default(),
+        }
+    }
+
+    #[inline]
+    fn home(&self, k: u128) -> usize {
+        use std::hash::BuildHasher;
+        self.hasher.hash_one(k) as usize & self.mask
+    }
+
+    #[inline]
+    fn prefetch(&self, k: u128) {
+        prefetch(&self.entries[self.home(k)]);
+    }
+
+    /// The index of `k`, inserting `next` when it is new (then `true`).
+    fn get_or_insert(&mut self, k: u128, next: u32) -> (u32, bool) {
+        let (lo, hi) = (k as u64, (k >> 64) as u64);
+        let mut i = self.home(k);
+        loop {
+            let e = self.entries[i];
+            if e.0 == lo && e.1 == hi {
+                return (e.2, false);
+            }
+            if e.0 == 0 && e.1 == 0 {
+                self.entries[i] = (lo, hi, next);
+                self.len += 1;
+                if self.len * 2 > self.entries.len() {
+                    self.grow();
+                }
+                return (next, true);
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let bigger = vec![(0, 0, 0); self.entries.len() * 2];
+        huge_pages(&bigger);
+        let old = std::mem::replace(&mut self.entries, bigger);
+        self.mask = self.entries.len() - 1;
+        for e in old {
+            if e.0 != 0 || e.1 != 0 {
+                let mut i = self.home(e.0 as u128 | (e.1 as u128) << 64);
+                while self.entries[i].0 != 0 || self.entries[i].1 != 0 {
+                    i = (i + 1) & self.mask;
+                }
+                self.entries[i] = e;
+            }
+        }
+    }
+}
+
+/// Units per page of cells: pages are allocated whole and never moved, so
+/// the table grows without copying and without a transient second copy.
+/// Large enough (several MB) for huge pages to cover most of a page.
+const PAGE_UNITS: usize = 1 << 16;
+
+/// Ask for transparent huge pages on a large table that is accessed at
+/// random: with 4 KiB pages nearly every access also misses the TLB.
+fn huge_pages<T>(v: &[T]) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let start = v.as_ptr() as usize;
+        let end = start + std::mem::size_of_val(v);
+        let (a, b) = (start.next_multiple_of(HUGE), end / HUGE * HUGE);
+        if a < b {
+            // SAFETY: the range lies within memory this slice owns, and
+            // MADV_HUGEPAGE only changes how the kernel backs it.
+            unsafe {
+                libc::madvise(a as *mut libc::c_void, b - a, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = v;
+}
+
+/// Where a row was read: file, chunk, row within the chunk (file order).
+type RowAt = (u32, u32, u32);
+
+/// A row parsed and valued, waiting for its unit to be looked up.
+struct Pending {
+    /// Packed unit id, or 0 when `unit` is already known (a long id).
+    key: u128,
+    unit: u32,
+    slot: u32,
+    value: u32,
+    at: RowAt,
+    /// The row's name cell, as a range of `Table::name_buf`.
+    name: Option<(u32, u32)>,
+    /// The row's line counted over all files (when lines are kept).
+    line: u32,
+}
+
+/// A pending entry that only names its unit (a wide row with no values).
+const NO_SLOT: u32 = u32::MAX;
+
+/// Rows looked up together: enough to cover memory latency.
+const BATCH: usize = 16;
+
+/// The word a cell is stored in: `u16` when every amount fits (points up
+/// to 655 — every real framework), halving the tables and their cache
+/// footprint, else `u32`.
+trait Word: Copy + Eq + Send + Sync + 'static {
+    const UNSEEN: Self;
+    fn of(v: u32) -> Option<Self>;
+    fn get(self) -> u32;
+}
+
+impl Word for u16 {
+    const UNSEEN: u16 = 0;
+    fn of(v: u32) -> Option<u16> {
+        u16::try_from(v).ok()
+    }
+    fn get(self) -> u32 {
+        self as u32
+    }
+}
+
+impl Word for u32 {
+    const UNSEEN: u32 = 0;
+    fn of(v: u32) -> Option<u32> {
+        Some(v)
+    }
+    fn get(self) -> u32 {
+        self
+    }
+}
+
+/// A worker's own units and cells.
+struct Table<W: Word> {
+    nslots: usize,
+    /// Unit id → local index.
+    ids: UnitMap,
+    /// Ids longer than 15 bytes.
+    long_ids: FastMap<Box<[u8]>, u32>,
+    /// Unit ids by local index.
+    units: Vec<Box<[u8]>>,
+    /// `nslots` cells per local unit, `PAGE_UNITS` units per page.
+    pages: Vec<Box<[W]>>,
+    /// First non-empty name per local unit, with where it was given.
+    names: Vec<Option<(RowAt, Box<str>)>>,
+    /// Indicator key as written → slot.
+    keys: Interner,
+    pending: Vec<Pending>,
+    name_buf: Vec<u8>,
+    /// The unit whose rows are kept whole (`explain`), and its rows.
+    detail: Option<Box<[u8]>>,
+    captured: Vec<Captured>,
+    /// Each cell's line over all files, paged like the cells (kept for the
+    /// JSON result, which reads every row again).
+    lines: Option<Vec<Box<[u32]>>>,
+}
+
+/// One row of the unit being explained, kept whole.
+struct Captured {
+    slot: u32,
+    at: RowAt,
+    file: u32,
+    line: u64,
+    raw: String,
+    note: String,
+    source: String,
+    name: String,
+}
+
+impl<W: Word> Table<W> {
+    fn new(nslots: usize) -> Table<W> {
+        Table {
+            nslots,
+            ids: UnitMap::new(),
+            long_ids: FastMap::default(),
+            units: Vec::new(),
+            pages: Vec::new(),
+            names: Vec::new(),
+            keys: Interner::default(),
+            pending: Vec::with_capacity(BATCH),
+            name_buf: Vec::new(),
+            detail: None,
+            captured: Vec::new(),
+            lines: None,
+        }
+    }
+
+    /// Keep a row of the unit being explained, with its line: the general
+    /// loader's, counted from the record's first byte past any line ends.
+    fn capture<'b>(
+        &mut self,
+        l: &Layout,
+        slot: u32,
+        at: RowAt,
+        line: u64,
+        cell: impl Fn(usize) -> &'b [u8],
+    ) -> Res<()> {
+        let text = |col: Option<usize>| -> Res<String> {
+            Ok(col
+                .map_or(Ok(""), |i| std::str::from_utf8(cell(i)).map_err(|_| GiveUp))?
+                .to_string())
+        };
+        self.captured.push(Captured {
+            slot,
+            at,
+            file: at.0,
+            line,
+            raw: text(Some(l.value))?,
+            note: text(l.note)?,
+            source: text(l.source)?,
+            name: text(l.name)?,
+        });
+        Ok(())
+    }
+
+    fn cells(&self, u: usize) -> &[W] {
+        let off = (u % PAGE_UNITS) * self.nslots;
+        &self.pages[u / PAGE_UNITS][off..off + self.nslots]
+    }
+
+    /// A new local unit.
+    fn add_unit(&mut self, id: Box<[u8]>) -> u32 {
+        let u = self.units.len();
+        if u.is_multiple_of(PAGE_UNITS) {
+            if let Some(lines) = &mut self.lines {
+                lines.push(vec![0; PAGE_UNITS * self.nslots].into_boxed_slice());
+            }
+            self.pages
+                .push(vec![W::UNSEEN; PAGE_UNITS * self.nslots].into_boxed_slice());
+            huge_pages(self.pages.last().map_or(&[][..], |p| &p[..]));
+        }
+        self.units.push(id);
+        self.names.push(None);
+        u as u32
+    }
+
+    fn row(
+        &mut self,
+        plan: &Plan,
+        l: &Layout,
+        base: &[u8],
+        fields: &[(usize, usize)],
+        at: RowAt,
+        (line, global_line): (u64, u64),
+    ) -> Res<()> {
+        let cell = |c: usize| trim(&base[fields[c].0..fields[c].1]);
+        let blank = || fields.iter().all(|&(a, b)| trim(&base[a..b]).is_empty());
+        if fields.len() != l.width {
+            if blank() {
+                return Ok(());
+            }
+            // Extra cells are fine when empty; missing cells are not.
+            if fields.len() < l.width || fields[l.width..].iter().any(|&(a, b)| !trim(&base[a..b]).is_empty()) {
+                return Err(GiveUp);
+            }
+        }
+        let unit = cell(l.unit);
+        if unit.is_empty() {
+            return if blank() { Ok(()) } else { Err(GiveUp) };
+        }
+        let name = l.name.map(cell).unwrap_or_default();
+        if let Some(keys) = &l.wide {
+            // Whole rows are not kept (explain, JSON): the general path.
+            if self.detail.is_some() || self.lines.is_some() {
+                return Err(GiveUp);
+            }
+            // A cell per non-empty column; a row with none still names
+            // its unit.
+            let mut any = false;
+            for &(c, slot) in keys {
+                let raw = cell(c);
+                if !raw.is_empty() {
+                    let value = plan.encode(slot as usize, raw)?;
+                    self.push(unit, slot, value, at, name, 0)?;
+                    any = true;
+                }
+            }
+            if !any {
+                self.push(unit, NO_SLOT, 0, at, b"", 0)?;
+            }
+            return Ok(());
+        }
+        let key = cell(l.indicator);
+        let slot = match self.keys.get(key) {
+            Some(s) => s,
+            None => {
+                let text = std::str::from_utf8(key).map_err(|_| GiveUp)?;
+                let (ind, clause) = resolve_key(plan.fw, text).map_err(|_| GiveUp)?;
+                let s = (plan.first[ind] + clause) as u32;
+                self.keys.insert(key, s);
+                s
+            }
+        };
+        let value = plan.encode(slot as usize, cell(l.value))?;
+        if self.detail.as_deref() == Some(unit) {
+            self.capture(l, slot, at, line, cell)?;
+        }
+        let line = match self.lines {
+            Some(_) => u32::try_from(global_line).map_err(|_| GiveUp)?,
+            None => 0,
+        };
+        self.push(unit, slot, value, at, name, line)
+    }
+
+    /// Queue a cell (or, with `NO_SLOT`, only its unit) for the next flush.
+    fn push(&mut self, unit: &[u8], slot: u32, value: u32, at: RowAt, name: &[u8], line: u32) -> Res<()> {
+        let name = if name.is_empty() {
+            None
+        } else {
+            let start = self.name_buf.len() as u32;
+            self.name_buf.extend_from_slice(name);
+            Some((start, self.name_buf.len() as u32))
+        };
+        let (key, unit) = match pack(unit) {
+            Some(k) => {
+                self.ids.prefetch(k);
+                (k, 0)
+            }
+            None => match self.long_ids.get(unit) {
+                Some(&u) => (0, u),
+                None => {
+                    let u = self.add_unit(unit.into());
+                    self.long_ids.insert(unit.into(), u);
+                    (0, u)
+                }
+            },
+        };
+        self.pending.push(Pending {
+            key,
+            unit,
+            slot,
+            value,
+            at,
+            name,
+            line,
+        });
+        if self.pending.len() == BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Look up the pending rows' units and store their cells: every load of
+    /// a step is issued (prefetched) before the step needs it.
+    fn flush(&mut self) -> Res<()> {
+        let mut pending = std::mem::take(&mut self.pending);
+        for p in pending.iter_mut() {
+            if p.key != 0 {
+                let next = self.units.len() as u32;
+                let (u, new) = self.ids.get_or_insert(p.key, next);
+                if new {
+                    self.add_unit(unpack(p.key));
+                }
+                p.unit = u;
+            }
+            let u = p.unit as usize;
+            if p.slot != NO_SLOT {
+                prefetch(&self.pages[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize]);
+            }
+        }
+        for p in pending.drain(..) {
+            let u = p.unit as usize;
+            if p.slot == NO_SLOT {
+                continue;
+            }
+            let c = &mut self.pages[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize];
+            if *c != W::UNSEEN {
+                return Err(GiveUp); // duplicate: the general path names both lines
+            }
+            *c = W::of(p.value).ok_or(GiveUp)?;
+            if let Some(lines) = &mut self.lines {
+                lines[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize] = p.line;
+            }
+            if let Some((a, b)) = p.name
+                && self.names[u].as_ref().is_none_or(|(at, _)| p.at < *at)
+            {
+                let name = std::str::from_utf8(&self.name_buf[a as usize..b as usize]).map_err(|_| GiveUp)?;
+                self.names[u] = Some((p.at, name.into()));
+            }
+        }
+        self.name_buf.clear();
+        self.pending = pending;
+        Ok(())
+    }
+}
+
+/// Scratch space for records that need the full CSV parser.
+struct Scratch {
+    core: csv_core::Reader,
+    delim: u8,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    fields: Vec<(usize, usize)>,
+}
+
+impl Scratch {
+    /// Parse one record with `csv_core` from the start of `input`: the bytes
+    /// taken and whether a record was found (not just blank lines).
+    fn record(&mut self, delim: u8, input: &[u8], last: bool) -> Res<(usize, bool)> {
+        if self.delim != delim {
+            self.core = csv_reader(delim);
+            self.delim = delim;
+        }
+        self.core.reset();
+        let (mut nin, mut nout, mut nend) = (0, 0, 0);
+        let mut eof = false;
+        loop {
+            let (res, i, o, e) = self
+                .core
+                .read_record(&input[nin..], &mut self.out[nout..], &mut self.ends[nend..]);
+            nin += i;
+            nout += o;
+            nend += e;
+            match res {
+                csv_core::ReadRecordResult::InputEmpty => {
+                    // A record running past the end of a chunk means the
+                    // cut fell inside a quoted field; at the end of the file
+                    // an empty input tells csv_core to finish the record.
+                    if !last || eof {
+                        return Err(GiveUp);
+                    }
+                    eof = true;
+                }
+                csv_core::ReadRecordResult::OutputFull => self.out.resize(self.out.len() * 2, 0),
+                csv_core::ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                csv_core::ReadRecordResult::Record => {
+                    self.fields.clear();
+                    let mut start = 0;
+                    for &end in &self.ends[..nend] {
+                        self.fields.push((start, end));
+                        start = end;
+                    }
+                    return Ok((nin, true));
+                }
+                csv_core::ReadRecordResult::End => return Ok((nin, false)),
+            }
+        }
+    }
+}
+
+/// Parse one chunk into the worker's table.
+fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scratch, c: &Chunk) -> Res<()> {
+    let data = &c.data[..];
+    // Any byte the general loader would not read as UTF-8 text (GBK, NUL):
+    // leave the file to it.
+    if memchr::memchr(0, data).is_some() || simdutf8::basic::from_utf8(data).is_err() {
+        return Err(GiveUp);
+    }
+    let l = &*c.layout;
+    let mut pos = 0;
+    let mut row = 0u32;
+    // Line ends in data[..pos]: a record's line is the general loader's,
+    // that of its first byte past any line ends.
+    let mut nl = 0u64;
+    let newlines = |b: &[u8]| memchr::memchr_iter(b'\n', b).count() as u64;
+    while pos < data.len() {
+        let start = pos;
+        sc.fields.clear();
+        let mut field = pos;
+        // Find the line's end; a quote or a lone CR first sends the record
+        // to csv_core. Then split the line at its delimiters.
+        let plain_end = match memchr::memchr3(b'\n', b'"', b'\r', &data[pos..]) {
+            None if !c.last => return Err(GiveUp),
+            None => Some((data.len(), data.len())),
+            Some(p) => match data[pos + p] {
+                b'\n' => Some((pos + p, pos + p + 1)),
+                b'\r' if data.get(pos + p + 1) == Some(&b'\n') => Some((pos + p, pos + p + 2)),
+                _ => None,
+            },
+        };
+        if let Some((end, _)) = plain_end {
+            for d in memchr::memchr_iter(l.delim, &data[pos..end]) {
+                sc.fields.push((field, pos + d));
+                field = pos + d + 1;
+            }
+        }
+        let at = (c.file, c.seq, row);
+        match plain_end {
+            Some((end, next)) => {
+                let line = c.lines_before + nl + 1;
+                pos = next;
+                nl += (next > end) as u64;
+                if end == start {
+                    continue; // a blank line: no record
+                }
+                sc.fields.push((field, end));
+                t.row(plan, l, data, &sc.fields, at, (line, c.global_base + line))?;
+            }
+            None => {
+                let skip = data[start..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+                let line = c.lines_before + nl + newlines(&data[start..start + skip]) + 1;
+                let (taken, found) = sc.record(l.delim, &data[start..], c.last)?;
+                pos = start + taken.max(1);
+                nl += newlines(&data[start..pos.min(data.len())]);
+                if !found {
+                    continue;
+                }
+                t.row(plan, l, &sc.out, &sc.fields, at, (line, c.global_base + line))?;
+            }
+        }
+        row += 1;
+    }
+    t.flush()
+}
+
+fn worker<W: Word>(
+    plan: &Plan,
+    rx: &Mutex<mpsc::Receiver<Chunk>>,
+    pool: mpsc::Sender<Vec<u8>>,
+    failed: &AtomicBool,
+    detail: Option<&str>,
+    lines: bool,
+) -> Res<Table<W>> {
+    let mut t = Table::new(plan.slots.len());
+    t.detail = detail.map(|d| d.as_bytes().into());
+    if lines {
+        t.lines = Some(Vec::new());
+    }
+    let mut sc = Scratch {
+        core: csv_reader(b','),
+        delim: b',',
+        out: vec![0; 4096],
+        ends: vec![0; 64],
+        fields: Vec::new(),
+    };
+    loop {
+        let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+        let Ok(mut chunk) = next else { break };
+        if !failed.load(Ordering::Relaxed) && parse_chunk(plan, &mut t, &mut sc, &chunk).is_err() {
+            failed.store(true, Ordering::Relaxed);
+        }
+        chunk.data.clear();
+        let _ = pool.send(chunk.data);
+    }
+    if failed.load(Ordering::Relaxed) {
+        Err(GiveUp)
+    } else {
+        Ok(t)
+    }
+}
+
+// ---- scoring -----------------------------------------------------------------
+
+/// What scoring one unit's cells gives, in cents.
+struct Scored {
+    totals: Totals,
+    groups: Vec<Decimal>,
+}
+
+fn dec(c: u64) -> Decimal {
+    Decimal::new(c as i64, 2)
+}
+
+/// Score one unit from its cells exactly as [`crate::score::evaluate`] and
+/// [`crate::score::totals`] do, in integer cents.
+fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
+    let fw = plan.fw;
+    let (mut base_sum, mut applicable, mut bonus_sum, mut penalty_sum) = (0u64, 0u64, 0u64, 0u64);
+    let mut groups = vec![0u64; fw.groups.len()];
+    let mut veto = Vec::new();
+    for (i, ind) in fw.indicators.iter().enumerate() {
+        let cells = &row[plan.first[i]..plan.first[i] + ind.slots()];
+        let na = cells.iter().filter(|&&c| c == NA).count();
+        if na > 0 {
+            // 不适用 must cover every clause given.
+            let given = cells.iter().filter(|&&c| c == NA || c >= VALUE).count();
+            if na < given {
+                return Err(GiveUp);
+            }
+            continue; // exempt: not applicable, no amount
+        }
+        if ind.kind == Kind::Veto {
+            if cells[0] == VALUE + 1 {
+                veto.push(i);
+            }
+            continue;
+        }
+        let amount = if cells.iter().any(|&c| c < VALUE) {
+            if ind.kind == Kind::Base && fw.missing == Missing::Error {
+                return Err(GiveUp);
+            }
+            0
+        } else if cells.len() == 1 {
+            (cells[0] - VALUE) as u64
+        } else {
+            let values: Vec<Value> = cells.iter().map(|&c| Value::Number(Decimal::from(c - VALUE))).collect();
+            let refs: Vec<&Value> = values.iter().collect();
+            let rule = ind.rule.as_ref().ok_or(GiveUp)?;
+            match rule.amount(&refs, ind.points) {
+                Some(a) => cents(a)?,
+                None => 0,
+            }
+        };
+        match ind.kind {
+            Kind::Base => {
+                applicable += plan.slots[plan.first[i]].pc;
+                base_sum += amount;
+                for &g in &plan.groups_of[i] {
+                    groups[g] += amount;
+                }
+            }
+            Kind::Bonus => bonus_sum += amount,
+            Kind::Penalty => penalty_sum += amount,
+            Kind::Veto => {}
+        }
+    }
+    if applicable == 0 {
+        return Err(GiveUp); // every base item 不适用: the general path says so
+    }
+    let base = if applicable == plan.total_c {
+        base_sum
+    } else {
+        let n = (base_sum as u128) * (plan.total_c as u128);
+        round_div(n, applicable as u128)
+            .and_then(|b| u64::try_from(b).ok())
+            .ok_or(GiveUp)?
+    };
+    let bonus = plan.bonus_cap_c.map_or(bonus_sum, |c| bonus_sum.min(c));
+    let penalty = plan.penalty_cap_c.map_or(penalty_sum, |c| penalty_sum.min(c));
+    let score = (base + bonus).saturating_sub(penalty);
+    Ok(Scored {
+        totals: Totals {
+            base_sum: dec(base_sum),
+            applicable: dec(applicable),
+            base: dec(base),
+            bonus_sum: dec(bonus_sum),
+            bonus: dec(bonus),
+            penalty_sum: dec(penalty_sum),
+            penalty: dec(penalty),
+            score: dec(score),
+            veto,
+        },
+        groups: groups.into_iter().map(dec).collect(),
+    })
+}
+
+/// How the work is cut up: block size and number of workers. Only tests
+/// change it, to force many blocks and cuts out of small files.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct Tuning {
+    pub block: usize,
+    pub workers: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning {
+            block: BLOCK,
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8),
+        }
+    }
+}
+
+/// Score and rank every unit from long-format evidence files, or `None`
+/// when the general path must do it (see the module documentation).
+pub fn assess(fw: &Framework, units: Option<&Units>, paths: &[PathBuf], period: Option<String>) -> Option<Assessment> {
+    assess_tuned(fw, units, paths, period, Tuning::default(), None)
+}
+
+/// [`assess`], with the unit `unit` (when it is assessed) in full: its
+/// per-indicator results with values, notes, sources and lines, and its
+/// deficiencies — what `explain` shows.
+pub fn assess_unit(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+    unit: &str,
+) -> Option<Assessment> {
+    assess_tuned(fw, units, paths, period, Tuning::default(), Some(unit))
+}
+
+#[doc(hidden)]
+pub fn assess_tuned(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+    tuning: Tuning,
+    detail: Option<&str>,
+) -> Option<Assessment> {
+    if !eligible(paths) {
+        return None;
+    }
+    let plan = Plan::new(fw).ok()?;
+    let (mut results, captured) = if plan.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64) {
+        run::<u16>(&plan, units, paths, tuning, detail)?
+    } else {
+        run::<u32>(&plan, units, paths, tuning, detail)?
+    };
+    if let Some(id) = detail
+        && let Some(u) = results.iter_mut().find(|u| u.unit == id)
+    {
+        let full = detailed(&plan, paths, id, captured).ok()?;
+        // Both paths scored this unit: they must agree.
+        if full.totals != u.totals || full.groups != u.groups {
+            return None;
+        }
+        u.indicators = full.indicators;
+        u.deficiencies = full.deficiencies;
+    }
+    Some(finish(results, units, paths, period))
+}
+
+/// Can the bulk path read these files at all? Workbooks, and files with
+/// no data rows (an empty file, a header alone), are the general path's:
+/// it reads the one and reports the other.
+pub(crate) fn eligible(paths: &[PathBuf]) -> bool {
+    use std::io::Read;
+    paths.iter().all(|p| {
+        let Ok(f) = std::fs::File::open(p) else { return false };
+        let mut head = Vec::with_capacity(64 << 10);
+        if f.take(64 << 10).read_to_end(&mut head).is_err() || crate::input::is_workbook(&head) {
+            return false;
+        }
+        // A data row means a second line with something on it.
+        head.split(|&b| b == b'\n')
+            .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace() && *b != b','))
+            .nth(1)
+            .is_some()
+    })
+}
+
+/// Rank the units and add the inputs: the summary assessment.
+fn finish(results: Vec<UnitResult>, units: Option<&Units>, paths: &[PathBuf], period: Option<String>) -> Assessment {
+    // Rank order by integer keys first (score mantissas are cents): the
+    // general ranking's stable sort then only confirms the order. The keys
+    // are sorted, not the results (a few hundred bytes each), which are
+    // then moved once.
+    let mut order: Vec<(bool, std::cmp::Reverse<i128>, &str, usize)> = results
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            (
+                !u.totals.veto.is_empty(),
+                std::cmp::Reverse(u.totals.score.mantissa()),
+                u.unit.as_str(),
+                i,
+            )
+        })
+        .collect();
+    order.sort_unstable();
+    let order: Vec<usize> = order.into_iter().map(|o| o.3).collect();
+    let mut slots: Vec<Option<UnitResult>> = results.into_iter().map(Some).collect();
+    let mut results: Vec<UnitResult> = order.into_iter().filter_map(|i| slots[i].take()).collect();
+    drop(slots);
+    crate::score::rank(&mut results, units.is_some_and(Units::has_categories));
+    let mut inputs: Vec<InputFile> = paths
+        .iter()
+        .map(|p| InputFile {
+            path: p.display().to_string(),
+            sha256: String::new(),
+        })
+        .collect();
+    if let Some(u) = units {
+        inputs.push(InputFile {
+            path: u.path.clone(),
+            sha256: u.sha256.clone(),
+        });
+    }
+    Assessment {
+        period,
+        inputs,
+        units: results,
+    }
+}
+
+/// Read, parse and merge with cells of type `W`: every unit's result, not
+/// yet ranked. The worker tables are gone when this returns, before ranking
+/// sorts, which takes memory of its own.
+fn run<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    tuning: Tuning,
+    detail: Option<&str>,
+) -> Option<(Vec<UnitResult>, Vec<Captured>)> {
+    let mut parsed = parse::<W>(plan, paths, tuning, detail, false)?;
+    let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
+    let captured = parsed
+        .tables
+        .iter_mut()
+        .flat_map(|t| std::mem::take(&mut t.captured))
+        .collect();
+    drop(parsed); // before the parts are joined
+    Some((join(parts), captured))
+}
+
+fn join(parts: Vec<Vec<UnitResult>>) -> Vec<UnitResult> {
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        out.extend(p);
+    }
+    out
+}
+
+/// What the reader and the workers produced.
+struct Parsed<W: Word> {
+    tables: Vec<Table<W>>,
+    /// Per file: lines in the files before it (when lines are kept).
+    bases: Vec<u64>,
+    layouts: Vec<Arc<Layout>>,
+}
+
+/// Read and parse every file on every core: the workers' tables.
+fn parse<W: Word>(
+    plan: &Plan,
+    paths: &[PathBuf],
+    tuning: Tuning,
+    detail: Option<&str>,
+    lines: bool,
+) -> Option<Parsed<W>> {
+    // Only regular files: a pipe read here could not be read again by the
+    // general path (nor twice for the JSON result).
+    if !paths.iter().all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file())) {
+        return None;
+    }
+    let workers = tuning.workers.max(1);
+    let failed = AtomicBool::new(false);
+    let (tx, rx) = mpsc::sync_channel::<Chunk>(workers * 2);
+    let rx = Mutex::new(rx);
+    let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
+    let (mut bases, mut layouts) = (Vec::new(), Vec::new());
+    let tables: Vec<Table<W>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (rx, failed, pool) = (&rx, &failed, pool_tx.clone());
+                s.spawn(move || worker::<W>(plan, rx, pool, failed, detail, lines))
+            })
+            .collect();
+        drop(pool_tx);
+        // The reader's verdict counts whatever the workers say: they may
+        // have seen the channel close before a failure was flagged.
+        let count_lines = detail.is_some() || lines;
+        let block = tuning.block.max(64);
+        let read = read_files(
+            paths,
+            tx,
+            &pool_rx,
+            &failed,
+            block,
+            count_lines,
+            &mut bases,
+            &mut layouts,
+            plan,
+        );
+        if read.is_err() {
+            failed.store(true, Ordering::Relaxed);
+        }
+        let tables: Vec<Res<Table<W>>> = handles.into_iter().map(|h| h.join().unwrap_or(Err(GiveUp))).collect();
+        read?;
+        tables.into_iter().collect::<Res<Vec<Table<W>>>>()
+    })
+    .ok()?;
+    Some(Parsed { tables, bases, layouts })
+}
+
+/// Join the workers' tables unit by unit and score each unit, the units
+/// split between `workers` threads: the results in parts, in order.
+fn merge<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    tables: &[Table<W>],
+    workers: usize,
+) -> Res<Vec<Vec<UnitResult>>> {
+    // Every (unit id, table, local index), sorted by id: the first 16 bytes
+    // as a big-endian integer (ids have no NUL bytes, so zero padding sorts
+    // first) make most comparisons a single integer comparison.
+    let prefix = |id: &[u8]| {
+        let mut a = [0u8; 16];
+        let n = id.len().min(16);
+        a[..n].copy_from_slice(&id[..n]);
+        u128::from_be_bytes(a)
+    };
+    let mut all: Vec<(u128, &[u8], (u32, u32))> = tables
+        .iter()
+        .enumerate()
+        .flat_map(|(t, table)| {
+            table
+                .units
+                .iter()
+                .enumerate()
+                .map(move |(u, id)| (prefix(id), &**id, (t as u32, u as u32)))
+        })
+        .collect();
+    all.sort_unstable();
+    let locals: Vec<(u32, u32)> = all.iter().map(|a| a.2).collect();
+    let mut evidence: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+    for (i, (_, id, _)) in all.iter().enumerate() {
+        match evidence.last_mut() {
+            Some((last, r)) if last.as_bytes() == *id => r.end = i + 1,
+            _ => evidence.push((std::str::from_utf8(id).map_err(|_| GiveUp)?, i..i + 1)),
+        }
+    }
+    // The units to score: the units file's (each evidence unit must be in
+    // it), else those the evidence names, in id order.
+    let order: Vec<(&str, &[(u32, u32)])> = match units {
+        Some(list) => {
+            let mut found: Vec<&[(u32, u32)]> = vec![&[]; list.units.len()];
+            for (id, r) in &evidence {
+                let i = list.units.get_index_of(*id).ok_or(GiveUp)?;
+                found[i] = &locals[r.clone()];
+            }
+            list.units.keys().map(String::as_str).zip(found).collect()
+        }
+        None => evidence.iter().map(|(id, r)| (*id, &locals[r.clone()])).collect(),
+    };
+    let part = order.len().div_ceil(workers.max(1)).max(1);
+    let parts: Vec<Res<Vec<UnitResult>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = order
+            .chunks(part)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|(id, l)| unit_result(plan, units, tables, id, l))
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(Err(GiveUp))).collect()
+    });
+    parts.into_iter().collect()
+}
+
+/// One unit's result from its cells in the workers' tables.
+fn unit_result<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    tables: &[Table<W>],
+    id: &str,
+    locals: &[(u32, u32)],
+) -> Res<UnitResult> {
+    let mut row = [UNSEEN; 256];
+    let mut heap;
+    let row: &mut [u32] = if plan.slots.len() <= row.len() {
+        &mut row[..plan.slots.len()]
+    } else {
+        heap = vec![UNSEEN; plan.slots.len()];
+        &mut heap
+    };
+    let mut name: Option<&(RowAt, Box<str>)> = None;
+    for &(t, u) in locals {
+        let (table, u) = (&tables[t as usize], u as usize);
+        for (dst, &c) in row.iter_mut().zip(table.cells(u)) {
+            let c = c.get();
+            if c != UNSEEN {
+                if *dst != UNSEEN {
+                    return Err(GiveUp); // duplicate across blocks
+                }
+                *dst = c;
+            }
+        }
+        if let Some(n) = &table.names[u]
+            && name.is_none_or(|m| n.0 < m.0)
+        {
+            name = Some(n);
+        }
+    }
+    let scored = score_unit(plan, row)?;
+    let info = units.and_then(|u| u.units.get(id));
+    let name = info
+        .map(|i| i.name.clone())
+        .filter(|n| !n.is_empty())
+        .or_else(|| name.map(|n| n.1.to_string()))
+        .unwrap_or_default();
+    Ok(UnitResult {
+        unit: id.to_string(),
+        name,
+        category: info.map(|i| i.category.clone()).unwrap_or_default(),
+        rank: 0,
+        category_rank: None,
+        grade: crate::score::grade_of(plan.fw, &scored.totals),
+        totals: scored.totals,
+        groups: scored.groups,
+        indicators: Vec::new(),
+        deficiencies: Vec::new(),
+    })
+}
+
+/// The unit being explained, scored by the general code from its captured
+/// rows: per-indicator results with values, notes, sources and lines.
+fn detailed(plan: &Plan, paths: &[PathBuf], id: &str, mut rows: Vec<Captured>) -> Res<UnitResult> {
+    let fw = plan.fw;
+    rows.sort_by_key(|r| r.at);
+    let mut ue = UnitEvidence::empty(fw);
+    for r in rows {
+        if ue.name.is_none() && !r.name.is_empty() {
+            ue.name = Some(r.name);
+        }
+        let index = plan.slots[r.slot as usize].ind;
+        let slot = r.slot as usize - plan.first[index];
+        let value = fw.indicators[index].parse_value(&r.raw).map_err(|_| GiveUp)?;
+        ue.cells[index][slot] = Some(Cell {
+            value,
+            raw: r.raw,
+            note: r.note,
+            source: r.source,
+            file: r.file as usize,
+            line: r.line,
+        });
+    }
+    let ev = Evidence {
+        files: paths
+            .iter()
+            .map(|p| InputFile {
+                path: p.display().to_string(),
+                sha256: String::new(),
+            })
+            .collect(),
+        units: [(id.to_string(), ue)].into_iter().collect(),
+    };
+    let a = crate::score::assess(fw, None, &ev, None).map_err(|_| GiveUp)?;
+    a.units.into_iter().next().ok_or(GiveUp)
+}

@@ -1,0 +1,448 @@
+//! Evidence values to cells: the framework compiled per evidence slot,
+//! values parsed from bytes to exact fixed-point integers, and each rule's
+//! amount in integer cents with the rounding of [`Rule::amount`]. Anything
+//! the fast parsers do not take goes through the general code for that
+//! one cell.
+
+use super::{GiveUp, Res};
+use crate::framework::{Framework, Kind};
+use crate::rule::{Rule, Value};
+use rust_decimal::Decimal;
+
+/// No row for this (unit, slot).
+pub(super) const UNSEEN: u32 = 0;
+/// A row with an empty value, or a survey without votes: missing evidence.
+pub(super) const EMPTY: u32 = 1;
+/// 不适用 on an exempt indicator.
+pub(super) const NA: u32 = 2;
+/// `VALUE + payload`: amount in cents, clause count, or veto triggered (1/0).
+pub(super) const VALUE: u32 = 4;
+pub(super) const MAX_PAYLOAD: u64 = (u32::MAX - VALUE) as u64;
+
+/// Largest mantissa a `Decimal` holds exactly (96 bits): products below it
+/// are computed exactly by the general path too.
+pub(super) const DECIMAL_EXACT: u128 = 1 << 96;
+
+/// A non-negative or signed decimal as `m / 10^e`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Num {
+    pub(super) m: i128,
+    pub(super) e: u32,
+}
+
+impl Num {
+    fn of(d: Decimal) -> Num {
+        let d = d.normalize();
+        Num {
+            m: d.mantissa(),
+            e: d.scale(),
+        }
+    }
+}
+
+pub(super) const POW10: [u128; 39] = {
+    let mut t = [1u128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+pub(super) const POW10_64: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+pub(super) fn pow10(e: u32) -> Option<u128> {
+    POW10.get(e as usize).copied()
+}
+
+/// `n / d` rounded half away from zero, for `n ≥ 0`, `d > 0`.
+pub(super) fn round_div(n: u128, d: u128) -> Option<u128> {
+    let (n2, d2) = (n.checked_mul(2)?.checked_add(d)?, d.checked_mul(2)?);
+    // 64-bit division is many times faster than 128-bit; values are small.
+    match (u64::try_from(n2), u64::try_from(d2)) {
+        (Ok(n), Ok(d)) => Some((n / d) as u128),
+        _ => Some(n2 / d2),
+    }
+}
+
+/// How one evidence slot turns text into a cell.
+#[derive(Debug, Clone)]
+pub(super) enum Kernel {
+    Check,
+    Veto,
+    Deduct {
+        per: Num,
+    },
+    Count {
+        per: Num,
+    },
+    TargetShort {
+        target: Num,
+        per: Num,
+    },
+    TargetRatio {
+        target: Num,
+    },
+    Tiers(Vec<(Num, u64)>),
+    Direct,
+    /// One clause of a `clauses` rule: the payload is the count.
+    Clause,
+    /// `levels`, `survey`: the rule's own code for every cell.
+    General,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Slot {
+    pub(super) ind: usize,
+    pub(super) kernel: Kernel,
+    pub(super) exempt: bool,
+    /// Points in cents.
+    pub(super) pc: u64,
+}
+
+/// The framework compiled for the bulk path.
+pub(super) struct Plan<'a> {
+    pub(super) fw: &'a Framework,
+    pub(super) slots: Vec<Slot>,
+    /// First slot of each indicator.
+    pub(super) first: Vec<usize>,
+    /// Groups each base indicator counts toward (all ancestors).
+    pub(super) groups_of: Vec<Vec<usize>>,
+    pub(super) total_c: u64,
+    pub(super) bonus_cap_c: Option<u64>,
+    pub(super) penalty_cap_c: Option<u64>,
+}
+
+pub(super) fn cents(d: Decimal) -> Res<u64> {
+    let c = d * Decimal::ONE_HUNDRED;
+    if !c.fract().is_zero() || c.is_sign_negative() && !c.is_zero() {
+        return Err(GiveUp);
+    }
+    let c: u64 = c.try_into().map_err(|_| GiveUp)?;
+    if c > MAX_PAYLOAD / 4 { Err(GiveUp) } else { Ok(c) }
+}
+
+impl<'a> Plan<'a> {
+    pub(super) fn new(fw: &'a Framework) -> Res<Plan<'a>> {
+        let mut slots = Vec::new();
+        let mut first = Vec::new();
+        for (i, ind) in fw.indicators.iter().enumerate() {
+            first.push(slots.len());
+            let pc = cents(ind.points)?;
+            let kernels: Vec<Kernel> = match &ind.rule {
+                None => vec![Kernel::Veto],
+                Some(Rule::Check) => vec![Kernel::Check],
+                Some(Rule::Deduct { per }) => vec![Kernel::Deduct { per: Num::of(*per) }],
+                Some(Rule::Count { per }) => vec![Kernel::Count { per: Num::of(*per) }],
+                Some(Rule::Target { target, per: Some(per) }) => vec![Kernel::TargetShort {
+                    target: Num::of(*target),
+                    per: Num::of(*per),
+                }],
+                Some(Rule::Target { target, per: None }) => vec![Kernel::TargetRatio {
+                    target: Num::of(*target),
+                }],
+                Some(Rule::Tiers(tiers)) => {
+                    let mut t = Vec::new();
+                    for tier in tiers {
+                        t.push((Num::of(tier.min), cents(tier.amount)?));
+                    }
+                    vec![Kernel::Tiers(t)]
+                }
+                Some(Rule::Direct) => vec![Kernel::Direct],
+                Some(Rule::Clauses(c)) => vec![Kernel::Clause; c.len()],
+                Some(Rule::Levels(_) | Rule::Survey(_)) => vec![Kernel::General],
+            };
+            for kernel in kernels {
+                slots.push(Slot {
+                    ind: i,
+                    kernel,
+                    exempt: ind.exempt,
+                    pc,
+                });
+            }
+        }
+        let groups_of = fw
+            .indicators
+            .iter()
+            .map(|ind| {
+                (0..fw.groups.len())
+                    .filter(|&g| ind.kind == Kind::Base && fw.in_group(ind, g))
+                    .collect()
+            })
+            .collect();
+        Ok(Plan {
+            fw,
+            slots,
+            first,
+            groups_of,
+            total_c: cents(fw.total)?,
+            bonus_cap_c: fw.bonus_cap.map(cents).transpose()?,
+            penalty_cap_c: fw.penalty_cap.map(cents).transpose()?,
+        })
+    }
+
+    /// One trimmed evidence value → its cell.
+    pub(super) fn encode(&self, slot: usize, v: &[u8]) -> Res<u32> {
+        let s = &self.slots[slot];
+        if v.is_empty() {
+            return Ok(EMPTY);
+        }
+        if is_not_applicable(v) {
+            return if s.exempt { Ok(NA) } else { Err(GiveUp) };
+        }
+        let fast = match &s.kernel {
+            Kernel::Check => yes_no(v).map(|y| if y { s.pc } else { 0 }),
+            Kernel::Veto => match yes_no(v) {
+                Some(y) => Some(y as u64),
+                None => plain_number(v).map(|(m, _)| (m > 0) as u64),
+            },
+            Kernel::General => None,
+            k => plain_number(v).and_then(|(m, e)| amount(k, s.pc, m as u128, e)),
+        };
+        match fast {
+            Some(p) if p <= MAX_PAYLOAD => Ok(VALUE + p as u32),
+            _ => self.encode_general(s, v),
+        }
+    }
+
+    /// The general path for one cell: [`Indicator::parse_value`] and
+    /// [`Rule::amount`], exactly as the evidence loader and scorer do.
+    ///
+    /// [`Indicator::parse_value`]: crate::framework::Indicator::parse_value
+    fn encode_general(&self, s: &Slot, v: &[u8]) -> Res<u32> {
+        let raw = std::str::from_utf8(v).map_err(|_| GiveUp)?;
+        let ind = &self.fw.indicators[s.ind];
+        let value = match ind.parse_value(raw) {
+            Err(_) => return Err(GiveUp),
+            Ok(None) => return Ok(EMPTY),
+            Ok(Some(Value::NotApplicable)) => return Ok(NA),
+            Ok(Some(v)) => v,
+        };
+        let payload: u64 = match s.kernel {
+            Kernel::Veto => match value {
+                Value::Yes => 1,
+                Value::Number(n) if n > Decimal::ZERO => 1,
+                _ => 0,
+            },
+            Kernel::Clause => match value {
+                Value::Number(n) => n.try_into().map_err(|_| GiveUp)?,
+                _ => return Err(GiveUp),
+            },
+            _ => {
+                let rule = ind.rule.as_ref().ok_or(GiveUp)?;
+                match rule.amount(&[&value], ind.points) {
+                    Some(a) => cents(a)?,
+                    None => return Ok(EMPTY),
+                }
+            }
+        };
+        if payload > MAX_PAYLOAD {
+            return Err(GiveUp);
+        }
+        Ok(VALUE + payload as u32)
+    }
+}
+
+/// The amount in cents of a numeric rule for `v = m / 10^e` (`v ≥ 0`), or
+/// `None` to leave the cell to the general path. Every branch is the exact
+/// rational value of [`Rule::amount`]'s formula rounded half away from zero;
+/// the guards keep to sizes where `Decimal` arithmetic is exact too, so both
+/// round the same number.
+pub(super) fn amount(k: &Kernel, pc: u64, m: u128, e: u32) -> Option<u64> {
+    let pc = pc as u128;
+    let r = match k {
+        Kernel::Deduct { per } | Kernel::Count { per } => {
+            if e != 0 {
+                return None; // not a whole count: the general path reports it
+            }
+            let rm = (per.m as u128).checked_mul(m)?;
+            if rm >= DECIMAL_EXACT {
+                return None;
+            }
+            // per × v in cents = rm × 100 / 10^per.e, compared with P.
+            let scale = pow10(per.e)?;
+            let x100 = rm.checked_mul(100)?;
+            let full = pc.checked_mul(scale)?;
+            let deducted_all = x100 >= full;
+            match k {
+                Kernel::Deduct { .. } if deducted_all => 0,
+                Kernel::Deduct { .. } => round_div(full - x100, scale)?,
+                _ if deducted_all => pc,
+                _ => round_div(x100, scale)?,
+            }
+        }
+        Kernel::TargetShort { target, per } => {
+            let cs = target.e.max(e);
+            let tn = (target.m as u128).checked_mul(pow10(cs - target.e)?)?;
+            let vn = m.checked_mul(pow10(cs - e)?)?;
+            if vn >= tn {
+                pc
+            } else {
+                let short = tn - vn;
+                let x = (per.m as u128).checked_mul(short)?;
+                if x >= DECIMAL_EXACT || tn >= DECIMAL_EXACT {
+                    return None;
+                }
+                let scale = pow10(per.e.checked_add(cs)?)?;
+                let x100 = x.checked_mul(100)?;
+                let full = pc.checked_mul(scale)?;
+                if x100 >= full {
+                    0
+                } else {
+                    round_div(full - x100, scale)?
+                }
+            }
+        }
+        Kernel::TargetRatio { target } => {
+            // The common case in 64 bits: cents = m·pc·10^te / (t·10^e) with
+            // both sides below 2^62 and points below 655.36 (which keeps
+            // within the guards of the general case below).
+            if let (Ok(t), Some(&p10e), Some(&p10t)) = (
+                u64::try_from(target.m),
+                POW10_64.get(e as usize),
+                POW10_64.get(target.e as usize),
+            ) && let (Some(den), Some(num)) = (
+                t.checked_mul(p10e),
+                (m as u64).checked_mul(pc as u64).and_then(|x| x.checked_mul(p10t)),
+            ) && m <= u64::MAX as u128
+                && den < 1 << 62
+                && num < 1 << 62
+                && pc < 1 << 16
+            {
+                // v ≥ target ⟺ m·pc·10^te ≥ t·10^e·pc
+                return Some(if num >= den.saturating_mul(pc as u64) {
+                    pc as u64
+                } else {
+                    (2 * num + den) / (2 * den)
+                });
+            }
+            let cs = target.e.max(e);
+            let tn = (target.m as u128).checked_mul(pow10(cs - target.e)?)?;
+            let vn = m.checked_mul(pow10(cs - e)?)?;
+            if vn >= tn {
+                pc
+            } else {
+                // cents = v × P / target = m·pc·10^te / (t·10^e). The general
+                // path divides in Decimal (28 digits); with denominators this
+                // small that cannot move a result across a rounding boundary.
+                let den = (target.m as u128).checked_mul(pow10(e)?)?;
+                if den.checked_mul(pc.max(1))? > 10u128.pow(25) || m.checked_mul(pc)? >= DECIMAL_EXACT {
+                    return None;
+                }
+                let num = m.checked_mul(pc)?.checked_mul(pow10(target.e)?)?;
+                round_div(num, den)?
+            }
+        }
+        Kernel::Tiers(tiers) => {
+            let mut got = 0;
+            for (min, c) in tiers {
+                // v ≥ min ⟺ m·10^min.e ≥ min.m·10^e
+                let lhs = i128::try_from(m.checked_mul(pow10(min.e)?)?).ok()?;
+                let rhs = min.m.checked_mul(i128::try_from(pow10(e)?).ok()?)?;
+                if lhs >= rhs {
+                    got = *c as u128;
+                    break;
+                }
+            }
+            got
+        }
+        Kernel::Direct => {
+            let scale = pow10(e)?;
+            if m.checked_mul(100)? > pc.checked_mul(scale)? {
+                return None; // outside 0–P: the general path reports it
+            }
+            round_div(m.checked_mul(100)?, scale)?
+        }
+        Kernel::Clause => {
+            if e != 0 {
+                return None;
+            }
+            m
+        }
+        Kernel::Check | Kernel::Veto | Kernel::General => return None,
+    };
+    u64::try_from(r).ok()
+}
+
+/// Is this (trimmed) text the 不适用 marker? Only exact spellings; anything
+/// else that the general code would take as 不适用 fails the fast parsers
+/// and reaches it.
+pub(super) fn is_not_applicable(v: &[u8]) -> bool {
+    v.eq_ignore_ascii_case(b"n/a")
+        || v.eq_ignore_ascii_case(b"na")
+        || v == "不适用".as_bytes()
+        || v == "不涉及".as_bytes()
+}
+
+/// The yes/no words of [`crate::rule::parse_yes_no`]: ASCII ones in any case,
+/// the others as written.
+pub(super) fn yes_no(v: &[u8]) -> Option<bool> {
+    const YES: &[&str] = &["yes", "y", "true", "1", "是", "有", "√", "✓"];
+    const NO: &[&str] = &["no", "n", "false", "0", "否", "无", "×", "✗"];
+    if YES.iter().any(|w| v.eq_ignore_ascii_case(w.as_bytes())) {
+        Some(true)
+    } else if NO.iter().any(|w| v.eq_ignore_ascii_case(w.as_bytes())) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A plain non-negative decimal — ASCII digits with at most one point, an
+/// optional `%` — as a normalised `(mantissa, scale)`, read the way
+/// [`crate::num::parse_number`] reads it (at most 10 fractional digits).
+/// `None` for anything else (signs, full-width digits, more than 19 digits,
+/// values beyond the limit): the general code decides those.
+pub(super) fn plain_number(v: &[u8]) -> Option<(u64, u32)> {
+    let mut b = v;
+    if let [rest @ .., b'%'] = b {
+        b = rest.trim_ascii_end();
+    }
+    let (int, frac) = match b.iter().position(|&c| c == b'.') {
+        Some(p) => (&b[..p], &b[p + 1..]),
+        None => (b, &b[..0]),
+    };
+    if (int.is_empty() && frac.is_empty())
+        || !int.iter().all(u8::is_ascii_digit)
+        || !frac.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let int = &int[int.iter().position(|&c| c != b'0').unwrap_or(int.len())..];
+    let frac = &frac[..frac.len().min(10)];
+    let frac = &frac[..frac.iter().rposition(|&c| c != b'0').map_or(0, |p| p + 1)];
+    if int.len() > 13 || int.len() + frac.len() > 19 {
+        return None;
+    }
+    // At most 10^12 (crate::num::MAX_VALUE).
+    if int.len() == 13 && (int > b"1000000000000".as_slice() || !frac.is_empty()) {
+        return None;
+    }
+    let mut m: u64 = 0;
+    for &c in int.iter().chain(frac) {
+        m = m * 10 + (c - b'0') as u64;
+    }
+    Some((m, frac.len() as u32))
+}
+
+/// Trim the way `str::trim` does: ASCII whitespace here, and the general
+/// `str::trim` when an end is not ASCII (U+3000 and the like).
+pub(super) fn trim(b: &[u8]) -> &[u8] {
+    let t = b.trim_ascii();
+    match (t.first(), t.last()) {
+        (Some(&f), Some(&l)) if f >= 0x80 || l >= 0x80 => match std::str::from_utf8(t) {
+            Ok(s) => s.trim().as_bytes(),
+            Err(_) => t,
+        },
+        _ => t,
+    }
+}

@@ -1,0 +1,771 @@
+//! The bulk path (`kaohe::bulk`) against the general path: the same
+//! rankings byte for byte on generated data, and the general path's
+//! diagnostics whenever the input has a problem.
+
+#[allow(dead_code)]
+#[path = "../../examples/gen.rs"]
+mod synth;
+
+use crate::util::Workdir;
+use kaohe::bulk::{self, Tuning};
+use kaohe::framework::Framework;
+use kaohe::lang::Lang;
+use kaohe::render::Format;
+use kaohe::score::Assessment;
+use kaohe::units::Units;
+use std::path::PathBuf;
+
+struct Inputs {
+    _wd: Workdir,
+    fw: Framework,
+    units: Option<Units>,
+    evidence: PathBuf,
+}
+
+fn inputs(shape: synth::Shape, n: usize, seed: u64, with_units: bool) -> Inputs {
+    let wd = Workdir::new();
+    let data = synth::generate(shape, n, seed);
+    synth::write_to(&wd.path("d"), &data).unwrap();
+    let fw = Framework::parse(&data.framework, "framework.toml").unwrap();
+    let units = match (&data.units, with_units) {
+        (Some(_), true) => Some(Units::load(&wd.path("d/units.csv")).unwrap()),
+        _ => None,
+    };
+    Inputs {
+        evidence: wd.path("d/evidence.csv"),
+        _wd: wd,
+        fw,
+        units,
+    }
+}
+
+fn general(i: &Inputs) -> Assessment {
+    let ev = kaohe::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
+    kaohe::score::assess(&i.fw, i.units.as_ref(), &ev, Some("2023".into())).unwrap()
+}
+
+fn renders(fw: &Framework, a: &Assessment) -> Vec<String> {
+    let mut out = Vec::new();
+    for format in [Format::Csv, Format::Table, Format::Md] {
+        for lang in [Lang::Zh, Lang::En] {
+            out.push(kaohe::render::report::ranking(fw, a, lang, format));
+        }
+    }
+    out
+}
+
+#[track_caller]
+fn assert_same(i: &Inputs, slow: &Assessment, tuning: Tuning) {
+    let fast = bulk::assess_tuned(
+        &i.fw,
+        i.units.as_ref(),
+        std::slice::from_ref(&i.evidence),
+        Some("2023".into()),
+        tuning,
+        None,
+    )
+    .expect("the bulk path applies to generated data");
+    assert_eq!(fast.units.len(), slow.units.len());
+    for (f, s) in fast.units.iter().zip(&slow.units) {
+        assert_eq!(
+            (&f.unit, f.rank, &f.totals, &f.groups),
+            (&s.unit, s.rank, &s.totals, &s.groups)
+        );
+        assert_eq!(
+            (&f.name, &f.category, f.category_rank, f.grade),
+            (&s.name, &s.category, s.category_rank, s.grade)
+        );
+    }
+    assert_eq!(renders(&i.fw, &fast), renders(&i.fw, slow));
+    // One unit in full, as `explain` shows it: values, notes, sources, lines.
+    for s in slow.units.iter().step_by(slow.units.len() / 3 + 1) {
+        let fast = bulk::assess_tuned(
+            &i.fw,
+            i.units.as_ref(),
+            std::slice::from_ref(&i.evidence),
+            Some("2023".into()),
+            tuning,
+            Some(&s.unit),
+        )
+        .expect("the bulk path applies to generated data");
+        let f = fast.units.iter().find(|u| u.unit == s.unit).unwrap();
+        assert_eq!(f, s);
+        for format in [Format::Table, Format::Csv, Format::Json, Format::Md] {
+            assert_eq!(
+                kaohe::render::report::explain(&i.fw, &fast, f, Lang::Zh, format),
+                kaohe::render::report::explain(&i.fw, slow, s, Lang::Zh, format)
+            );
+        }
+    }
+}
+
+#[test]
+fn bulk_matches_general_on_mixed_data() {
+    // Every rule kind, exemptions, missing rows and empty values, ties,
+    // shuffled rows, quoted notes with line breaks, CRLF and BOM by seed.
+    for seed in 0..4 {
+        let i = inputs(synth::Shape::Mixed, 80, seed, seed % 2 == 0);
+        let slow = general(&i);
+        assert_same(
+            &i,
+            &slow,
+            Tuning {
+                block: 1 << 20,
+                workers: 2,
+            },
+        );
+        // Tiny blocks: many cuts, three workers, units spread over all.
+        assert_same(
+            &i,
+            &slow,
+            Tuning {
+                block: 2048,
+                workers: 3,
+            },
+        );
+    }
+}
+
+#[test]
+fn bulk_json_matches_general_json() {
+    for seed in [1, 2, 5] {
+        let i = inputs(synth::Shape::Mixed, 80, seed, seed != 5);
+        let slow = general(&i);
+        let want = kaohe::render::json::to_string(&kaohe::render::json::result_doc(&i.fw, &{
+            // The general path's digests, as the bulk path computes them.
+            let mut a = slow.clone();
+            a.period = Some("2023".into());
+            a
+        }));
+        let mut got = Vec::new();
+        bulk::write_json(
+            &i.fw,
+            i.units.as_ref(),
+            std::slice::from_ref(&i.evidence),
+            Some("2023".into()),
+            &mut got,
+        )
+        .expect("the bulk path applies")
+        .unwrap();
+        assert_eq!(String::from_utf8(got).unwrap(), want);
+    }
+}
+
+#[test]
+fn bulk_matches_general_on_benchmark_data() {
+    let i = inputs(synth::Shape::Bench, 150, 11, false);
+    let slow = general(&i);
+    assert_same(
+        &i,
+        &slow,
+        Tuning {
+            block: 4096,
+            workers: 2,
+        },
+    );
+    assert_same(
+        &i,
+        &slow,
+        Tuning {
+            block: 1 << 20,
+            workers: 1,
+        },
+    );
+}
+
+#[test]
+fn cli_output_is_the_same_on_both_paths() {
+    let wd = Workdir::new();
+    let data = synth::generate(synth::Shape::Mixed, 60, 4);
+    synth::write_to(&wd.path("d"), &data).unwrap();
+    for format in ["csv", "table", "md"] {
+        let args = [
+            "score",
+            "-u",
+            "$WD/d/units.csv",
+            "--period",
+            "2023",
+            "--format",
+            format,
+            "$WD/d/evidence.csv",
+        ];
+        let fast = wd.run(&args);
+        fast.assert_ok();
+        let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
+        slow.assert_ok();
+        assert_eq!(fast.stdout, slow.stdout);
+    }
+    // The canonical JSON result, streamed by the bulk path.
+    for args in [
+        &[
+            "score",
+            "-u",
+            "$WD/d/units.csv",
+            "--period",
+            "2023",
+            "--format",
+            "json",
+            "$WD/d/evidence.csv",
+        ][..],
+        &["score", "--format", "json", "$WD/d/evidence.csv"][..],
+    ] {
+        let fast = wd.run(args);
+        fast.assert_ok();
+        let slow = wd.run_env(args, &[("KAOHE_SLOW", "1")]);
+        assert_eq!(fast.stdout, slow.stdout);
+    }
+    for unit in ["T1", "D3", "E5"] {
+        for format in ["table", "csv", "json"] {
+            let args = [
+                "explain",
+                unit,
+                "-u",
+                "$WD/d/units.csv",
+                "--format",
+                format,
+                "$WD/d/evidence.csv",
+            ];
+            let fast = wd.run(&args);
+            fast.assert_ok();
+            assert_eq!(fast.stdout, wd.run_env(&args, &[("KAOHE_SLOW", "1")]).stdout);
+        }
+    }
+    // A CSV file is streamed: a BOM, then the same bytes.
+    let out = wd.run(&[
+        "score",
+        "-u",
+        "$WD/d/units.csv",
+        "-o",
+        "$WD/out.csv",
+        "$WD/d/evidence.csv",
+    ]);
+    out.assert_ok();
+    let stdout = wd.run(&[
+        "score",
+        "-u",
+        "$WD/d/units.csv",
+        "--format",
+        "csv",
+        "$WD/d/evidence.csv",
+    ]);
+    let file = std::fs::read(wd.path("out.csv")).unwrap();
+    assert_eq!(file, [b"\xEF\xBB\xBF".as_slice(), stdout.stdout.as_bytes()].concat());
+}
+
+#[test]
+fn problems_are_left_to_the_general_path() {
+    let fw = Framework::embedded().unwrap();
+    let wd = Workdir::new();
+    let cases: &[(&str, &[u8])] = &[
+        ("dup.csv", b"unit,indicator,value\nT01,A1,2\nT02,A1,1\nT01,A1,3\n"),
+        ("bad.csv", b"unit,indicator,value\nT01,A3,\xe4\xb9\x9f\xe8\xae\xb8\n"),
+        ("unknown.csv", b"unit,indicator,value\nT01,A12,1\n"),
+        ("ragged.csv", b"unit,indicator,value\nT01,A1\n"),
+        ("na.csv", "unit,indicator,value\nT01,A1,不适用\n".as_bytes()),
+        ("neg.csv", b"unit,indicator,value\nT01,A1,-1\n"),
+        ("empty-unit.csv", b"unit,indicator,value\n,A1,1\n"),
+        ("gbk.csv", b"unit,indicator,value\r\nT01,A3,\xca\xc7\r\n"),
+        ("nul.csv", b"unit,indicator,value\nT01,A1,1\0\n"),
+        ("clause.csv", b"unit,indicator,value\nT01,B1,1\n"),
+    ];
+    // Not a regular file (a pipe would be read once only): left alone.
+    #[cfg(unix)]
+    assert!(bulk::assess(&fw, None, &[PathBuf::from("/dev/null")], None).is_none());
+    for (name, bytes) in cases {
+        let p = wd.create_bytes(name, bytes);
+        assert!(
+            bulk::assess(&fw, None, std::slice::from_ref(&p), None).is_none(),
+            "{name}: the bulk path must give up"
+        );
+        // …and the command reports exactly what the general path reports.
+        let fast = wd.run(&["score", "--format", "csv", p.to_str().unwrap()]);
+        let slow = wd.run_env(
+            &["score", "--format", "csv", p.to_str().unwrap()],
+            &[("KAOHE_SLOW", "1")],
+        );
+        assert_eq!(
+            (fast.code, &fast.stdout, &fast.stderr),
+            (slow.code, &slow.stdout, &slow.stderr),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn spellings_and_rounding_match_cell_by_cell() {
+    // Values on the fast parsers' edges next to ones they leave to the
+    // general code, on rules whose amounts need rounding.
+    let fw_text = r#"
+[framework]
+id = "edges"
+title = "边界"
+total = 20
+[[grade]]
+name = "好"
+min = 0
+[[indicator]]
+id = "R"
+name = "比例"
+points = 5
+rule = { type = "target", target = 3 }
+[[indicator]]
+id = "S"
+name = "差额"
+points = 5
+rule = { type = "target", target = 2.5, per = 0.3 }
+[[indicator]]
+id = "T"
+name = "档次"
+points = 5
+rule = { type = "tiers", tiers = [[95.5, 5], [80, 3], [-1, 1]] }
+[[indicator]]
+id = "D"
+name = "直接"
+points = 5
+rule = { type = "direct" }
+"#;
+    let values = [
+        "1",
+        "2",
+        "0.01",
+        "0.005",
+        "2.999",
+        "3",
+        "1000000000000",
+        "1.0000000001",
+        "0.12345678901234",
+        "95%",
+        " 95.5 ％",
+        "９５．５",
+        "+1",
+        "-0",
+        ".5",
+        "2.",
+        "0",
+        "00012",
+        "1.25",
+        "4.995",
+        "4.994",
+        "5",
+        "3 %",
+    ];
+    let wd = Workdir::new();
+    let fw = Framework::parse(fw_text, "edges.toml").unwrap();
+    let mut csv = String::from("unit,indicator,value\n");
+    let mut n = 0;
+    for (k, v) in values.iter().enumerate() {
+        for ind in ["R", "S", "T", "D"] {
+            if ind == "D"
+                && ![
+                    "1", "2", "0.01", "0.005", "2.999", "3", "1.25", "4.995", "4.994", "5", "+1", "-0", ".5", "2.", "0",
+                ]
+                .contains(v)
+            {
+                continue;
+            }
+            csv.push_str(&format!("U{k:02},{ind},\"{v}\"\n"));
+            n += 1;
+        }
+    }
+    assert!(n > 60);
+    let p = wd.create("edges.csv", &csv);
+    let fast = bulk::assess(&fw, None, std::slice::from_ref(&p), None).expect("bulk path");
+    let ev = kaohe::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap();
+    let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+    assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
+}
+
+#[test]
+fn large_points_use_wide_cells() {
+    // Points beyond 655 do not fit the narrow cells: the wide ones give the
+    // same ranking.
+    let fw_text = r#"
+[framework]
+id = "wide"
+title = "大分值"
+total = 1000
+[[grade]]
+name = "好"
+min = 600
+[[grade]]
+name = "差"
+min = 0
+[[indicator]]
+id = "A"
+name = "甲"
+points = 700.5
+rule = { type = "target", target = 7 }
+[[indicator]]
+id = "B"
+name = "乙"
+points = 299.5
+rule = { type = "count", per = 33.3 }
+"#;
+    let wd = Workdir::new();
+    let fw = Framework::parse(fw_text, "wide.toml").unwrap();
+    let mut csv = String::from("unit,indicator,value\n");
+    for u in 0..200 {
+        csv.push_str(&format!("W{u},A,{}.{}\n", u % 9, u % 7));
+        csv.push_str(&format!("W{u},B,{}\n", u % 11));
+    }
+    let p = wd.create("wide.csv", &csv);
+    let fast = bulk::assess(&fw, None, std::slice::from_ref(&p), None).expect("bulk path");
+    let ev = kaohe::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap();
+    let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+    assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
+}
+
+#[test]
+fn several_files_tabs_and_chinese_headers() {
+    let wd = Workdir::new();
+    let data = synth::generate(synth::Shape::Mixed, 90, 3);
+    synth::write_to(&wd.path("d"), &data).unwrap();
+    let text = String::from_utf8(data.evidence.clone()).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let (header, rows) = text.split_once('\n').unwrap();
+    // Split at a line end outside quotes: the generator quotes only notes,
+    // and a record starting with a unit id follows a complete record.
+    let lines: Vec<&str> = rows.split_inclusive('\n').collect();
+    let mut cut = lines.len() / 2;
+    while !lines[cut].starts_with(['T', 'D', 'E']) {
+        cut += 1;
+    }
+    let (a, b) = (lines[..cut].concat(), lines[cut..].concat());
+    wd.create("a.csv", &format!("{header}\n{a}"));
+    // The second file with Chinese column names.
+    let zh = header.replace(
+        "unit,name,indicator,value,note,source",
+        "单位,单位名称,指标,值,备注,佐证材料",
+    );
+    assert_ne!(zh, header);
+    wd.create("b.csv", &format!("{zh}\n{b}"));
+    let runs: &[&[&str]] = &[
+        &[
+            "score",
+            "-u",
+            "$WD/d/units.csv",
+            "--format",
+            "csv",
+            "$WD/a.csv",
+            "$WD/b.csv",
+        ],
+        &["score", "--format", "csv", "$WD/b.csv", "$WD/a.csv"],
+        &["explain", "T2", "--format", "csv", "$WD/a.csv", "$WD/b.csv"],
+        &["score", "--format", "json", "$WD/a.csv", "$WD/b.csv"],
+        // The same rows twice: duplicates, reported by the general path.
+        &["score", "--format", "csv", "$WD/a.csv", "$WD/a.csv"],
+    ];
+    for args in runs {
+        let fast = wd.run(args);
+        let slow = wd.run_env(args, &[("KAOHE_SLOW", "1")]);
+        assert_eq!(
+            (fast.code, &fast.stdout, &fast.stderr),
+            (slow.code, &slow.stdout, &slow.stderr),
+            "{args:?}"
+        );
+    }
+    // A listed unit with no evidence at all is scored with everything missing.
+    let mut units = std::fs::read_to_string(wd.path("d/units.csv")).unwrap();
+    units.push_str("Z9,无佐证单位,市直部门\n");
+    wd.create("units-z.csv", &units);
+    for args in [
+        &[
+            "score",
+            "-u",
+            "$WD/units-z.csv",
+            "--format",
+            "csv",
+            "$WD/a.csv",
+            "$WD/b.csv",
+        ][..],
+        &[
+            "explain",
+            "Z9",
+            "-u",
+            "$WD/units-z.csv",
+            "--format",
+            "csv",
+            "$WD/a.csv",
+            "$WD/b.csv",
+        ][..],
+        &[
+            "score",
+            "-u",
+            "$WD/units-z.csv",
+            "--format",
+            "json",
+            "$WD/a.csv",
+            "$WD/b.csv",
+        ][..],
+    ] {
+        let fast = wd.run(args);
+        fast.assert_ok();
+        assert_eq!(fast.stdout, wd.run_env(args, &[("KAOHE_SLOW", "1")]).stdout, "{args:?}");
+        assert!(args[0] == "explain" || fast.stdout.contains("Z9"), "{args:?}");
+    }
+    let fw = Framework::embedded().unwrap();
+    let ab = [wd.path("a.csv"), wd.path("b.csv")];
+    assert!(
+        bulk::assess(&fw, None, &ab, None).is_some(),
+        "two files are read on the bulk path"
+    );
+    // A header with no rows is the general path's to report.
+    let empty = wd.create("e.csv", "unit,indicator,value\n");
+    assert!(bulk::assess(&fw, None, std::slice::from_ref(&empty), None).is_none());
+    // Tab-separated.
+    let tsv = wd.create("t.tsv", "unit\tindicator\tvalue\nT01\tA1\t2\nT01\tA3\t是\nT02\tA1\t1\n");
+    let fast = bulk::assess(&fw, None, std::slice::from_ref(&tsv), None).expect("bulk path");
+    let ev = kaohe::evidence::load(std::slice::from_ref(&tsv), &fw, None).unwrap();
+    let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+    assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
+}
+
+mod differential {
+    //! Random small evidence files built from awkward fragments: whenever
+    //! the bulk path answers, it answers what the general path answers, and
+    //! it never answers when the general path finds a problem.
+    use super::*;
+    use proptest::prelude::*;
+
+    const UNITS: &[&str] = &["T01", "T02", " T03 ", "D01", "\u{3000}E01", "T01 ", "", "x\"y"];
+    const KEYS: &[&str] = &[
+        "A1", "A2", "A3", "B1/a", "B1/b", "B1", "C5", "V1", "J1", "a1", "A9", " A4 ", "K1",
+    ];
+    const VALUES: &[&str] = &[
+        "2",
+        "0",
+        "1.5",
+        "95%",
+        " 3 ",
+        "３",
+        "-1",
+        "+2",
+        "是",
+        "否",
+        "√",
+        "YES",
+        "n",
+        "不适用",
+        "N/A",
+        "",
+        "好",
+        "30/10/0/0",
+        "1e3",
+        "1,5",
+        ".5",
+        "2.",
+        "\u{3000}1\u{3000}",
+        "9999999999999",
+        "0.005",
+        "abc",
+    ];
+    const NOTES: &[&str] = &[
+        "",
+        "ok",
+        "a,b",
+        "say \"hi\"",
+        "line\nbreak",
+        "cr\rhere",
+        "全角，逗号",
+        " ",
+    ];
+    const ENDS: &[&str] = &["\n", "\r\n", "\n\n", "\r"];
+
+    /// Valid (key, values) pairs on the built-in framework.
+    const CLEAN: &[(&str, &[&str])] = &[
+        (
+            "A1",
+            &[
+                "2",
+                "0",
+                "1.5",
+                "95%",
+                " 3 ",
+                "３",
+                ".5",
+                "2.",
+                "\u{3000}1\u{3000}",
+                "0.005",
+                "",
+                "1.000000000001",
+            ],
+        ),
+        ("A2", &["4", "3.25", "０．５", "100 %", "7"]),
+        ("A3", &["是", "否", "√", "YES", "n", "0", "1", "有", "×"]),
+        ("B1/a", &["0", "2", " 3 ", "３", "2.0"]),
+        ("B1/b", &["0", "1", "4"]),
+        ("C5", &["不适用", "N/A", "na", "2", "0", "不涉及"]),
+        ("V1", &["否", "是", "0", "2", "无"]),
+        ("J1", &["0", "1", "3", "9"]),
+        (" A4 ", &["2", "0", "1"]),
+    ];
+
+    fn evidence() -> impl Strategy<Value = String> {
+        // Mostly valid rows, unique per (unit, key); now and then an awkward
+        // one from the lists above (which usually makes the file invalid).
+        let clean = (0..5usize, 0..CLEAN.len(), 0..16usize, 0..NOTES.len(), 0..ENDS.len());
+        let awkward = (
+            0..UNITS.len(),
+            0..KEYS.len(),
+            0..VALUES.len(),
+            0..NOTES.len(),
+            0..ENDS.len(),
+            0..10usize,
+        );
+        let row = prop_oneof![
+            12 => clean.prop_map(|(u, k, v, n, e)| (true, u, k, v, n, e, 9)),
+            1 => awkward.prop_map(|(u, k, v, n, e, shape)| (false, u, k, v, n, e, shape)),
+        ];
+        (proptest::collection::vec(row, 0..40), any::<bool>()).prop_map(|(rows, bom)| {
+            let mut s = String::new();
+            if bom {
+                s.push('\u{feff}');
+            }
+            s.push_str("unit,indicator,value,note\n");
+            let mut seen = std::collections::HashSet::new();
+            for (is_clean, u, k, v, n, e, shape) in rows {
+                let q = |t: &str| {
+                    if t.contains([',', '"', '\n', '\r']) {
+                        format!("\"{}\"", t.replace('"', "\"\""))
+                    } else {
+                        t.to_string()
+                    }
+                };
+                let (unit, key, value) = if is_clean {
+                    if !seen.insert((u, k)) {
+                        continue;
+                    }
+                    let (key, values) = CLEAN[k];
+                    (UNITS[u], key, values[v % values.len()])
+                } else {
+                    (UNITS[u], KEYS[k], VALUES[v])
+                };
+                let line = match shape {
+                    0 => format!("{},{}", q(unit), q(key)),                               // ragged
+                    1 => format!("{},{},{},{},", q(unit), q(key), q(value), q(NOTES[n])), // an empty extra cell
+                    2 => ",,,".to_string(),
+                    _ => format!("{},{},{},{}", q(unit), q(key), q(value), q(NOTES[n])),
+                };
+                s.push_str(&line);
+                s.push_str(ENDS[e]);
+            }
+            s
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #[test]
+        fn bulk_answers_only_what_the_general_path_answers(text in evidence(), workers in 1usize..3, small in any::<bool>()) {
+            let fw = Framework::embedded().unwrap();
+            let wd = Workdir::new();
+            let p = wd.create("e.csv", &text);
+            let tuning = Tuning { block: if small { 64 } else { 1 << 20 }, workers };
+            let fast = bulk::assess_tuned(&fw, None, std::slice::from_ref(&p), None, tuning, None);
+            let slow = kaohe::evidence::load(std::slice::from_ref(&p), &fw, None)
+                .ok()
+                .and_then(|ev| kaohe::score::assess(&fw, None, &ev, None).ok());
+            if let Some(fast) = fast {
+                let slow = slow.expect("the bulk path answered where the general path finds a problem");
+                prop_assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
+            }
+        }
+    }
+}
+
+#[test]
+fn wide_files_match_the_general_path() {
+    // The mixed data rewritten wide: one row per unit, one column per
+    // evidence key, empty where a unit gave nothing; one unit split over two
+    // rows, one row with no values, a name column given now and then.
+    let i = inputs(synth::Shape::Mixed, 60, 8, true);
+    let ev = kaohe::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
+    let keys: Vec<(usize, usize, String)> =
+        i.fw.indicators
+            .iter()
+            .enumerate()
+            .flat_map(|(ix, ind)| (0..ind.slots()).map(move |s| (ix, s, ind.slot_key(s))))
+            .collect();
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut header = vec!["单位".to_string(), "name".to_string()];
+    header.extend(keys.iter().map(|k| k.2.clone()));
+    w.write_record(&header).unwrap();
+    for (n, (unit, ue)) in ev.units.iter().enumerate() {
+        let value = |ix: usize, s: usize| ue.cells[ix][s].as_ref().map(|c| c.raw.clone()).unwrap_or_default();
+        let name = if n % 3 == 0 {
+            format!("{unit}名")
+        } else {
+            String::new()
+        };
+        if n == 5 {
+            // Split over two rows, the name on the second.
+            let half = keys.len() / 2;
+            for (part, name) in [(0..half, String::new()), (half..keys.len(), name.clone())] {
+                let mut row = vec![unit.clone(), name];
+                row.extend(keys.iter().enumerate().map(|(k, (ix, s, _))| {
+                    if part.contains(&k) {
+                        value(*ix, *s)
+                    } else {
+                        String::new()
+                    }
+                }));
+                w.write_record(&row).unwrap();
+            }
+            continue;
+        }
+        let mut row = vec![unit.clone(), name];
+        row.extend(keys.iter().map(|(ix, s, _)| value(*ix, *s)));
+        w.write_record(&row).unwrap();
+    }
+    let mut empty = vec!["T1".to_string(), "空行".to_string()];
+    empty.extend(keys.iter().map(|_| String::new()));
+    w.write_record(&empty).unwrap();
+    let wd = Workdir::new();
+    let p = wd.create_bytes("wide.csv", &w.into_inner().unwrap());
+    for units in [i.units.as_ref(), None] {
+        let fast = bulk::assess_tuned(
+            &i.fw,
+            units,
+            std::slice::from_ref(&p),
+            None,
+            Tuning {
+                block: 4096,
+                workers: 2,
+            },
+            None,
+        )
+        .expect("wide files are read on the bulk path");
+        let ev = kaohe::evidence::load(std::slice::from_ref(&p), &i.fw, units).unwrap();
+        let slow = kaohe::score::assess(&i.fw, units, &ev, None).unwrap();
+        assert_eq!(renders(&i.fw, &fast), renders(&i.fw, &slow));
+    }
+    // explain and the JSON result keep whole rows: the general path.
+    assert!(bulk::assess_unit(&i.fw, None, std::slice::from_ref(&p), None, "T1").is_none());
+    let args = ["explain", "T2", "--format", "csv", p.to_str().unwrap()];
+    assert_eq!(wd.run(&args).stdout, wd.run_env(&args, &[("KAOHE_SLOW", "1")]).stdout);
+    // Problems in wide files are left to the general path too.
+    let fw = Framework::embedded().unwrap();
+    for (name, text) in [
+        ("dup-col.csv", "unit,A1,A1\nT01,1,2\n"),
+        ("unknown-col.csv", "unit,A1,A99\nT01,1,2\n"),
+        ("note-col.csv", "unit,A1,note\nT01,1,x\n"),
+        ("dup-row.csv", "unit,A1,A2\nT01,1,\nT01,2,\n"),
+        ("bad.csv", "unit,A1,A3\nT01,1,也许\n"),
+    ] {
+        let p = wd.create(name, text);
+        assert!(
+            bulk::assess(&fw, None, std::slice::from_ref(&p), None).is_none(),
+            "{name}"
+        );
+        let fast = wd.run(&["score", "--format", "csv", p.to_str().unwrap()]);
+        let slow = wd.run_env(
+            &["score", "--format", "csv", p.to_str().unwrap()],
+            &[("KAOHE_SLOW", "1")],
+        );
+        assert_eq!((fast.code, &fast.stderr), (slow.code, &slow.stderr), "{name}");
+    }
+    let ok = wd.create("split.csv", "unit,A1,A2\nT01,1,\nT01,,2\n");
+    assert!(bulk::assess(&fw, None, std::slice::from_ref(&ok), None).is_some());
+}
