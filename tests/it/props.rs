@@ -317,4 +317,35 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn a_period_compared_with_itself_shows_no_change(data in units()) {
+        let fw = framework();
+        let a = assess_long(&fw, &data);
+        let p = kaohe::result::PeriodResult::from_assessment(&fw, &a, "a.json");
+        let c = kaohe::compare::compare(&p, &p);
+        prop_assert_eq!(c.summary.compared, a.units.len());
+        prop_assert_eq!(c.summary.unchanged, a.units.len());
+        prop_assert_eq!((c.summary.resolved, c.summary.new), (0, 0));
+        let problems: usize = a.units.iter().map(|u| u.deficiencies.len()).sum();
+        prop_assert_eq!(c.summary.persisting, problems);
+        for u in &c.units {
+            prop_assert_eq!(u.delta, Some(Decimal::ZERO));
+            prop_assert_eq!(u.rank_change, Some(0));
+        }
+    }
+
+    #[test]
+    fn score_to_json_to_diff_is_lossless(data in units()) {
+        let fw = framework();
+        let a = assess_long(&fw, &data);
+        let text = kaohe::render::json::to_string(&kaohe::render::json::result_doc(&fw, &a));
+        let read = kaohe::result::PeriodResult::parse(&text, "a.json").unwrap();
+        let direct = kaohe::result::PeriodResult::from_assessment(&fw, &a, "a.json");
+        prop_assert_eq!(&read.units, &direct.units);
+        prop_assert_eq!(&read.framework, &direct.framework);
+        let c = kaohe::compare::compare(&read, &direct);
+        prop_assert_eq!(c.summary.unchanged, a.units.len());
+    }
+
 }
