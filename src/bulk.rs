@@ -80,7 +80,7 @@ const BLOCK_HEADER: usize = 64 << 10;
 /// A block with no line end in this many bytes is left to the general path.
 const MAX_RECORD: usize = 64 << 20;
 
-/// Where the columns of one long-format file are.
+/// Where the columns of one evidence file are (long or wide).
 struct Layout {
     width: usize,
     unit: usize,
@@ -102,8 +102,8 @@ struct Chunk {
     seq: u32,
     /// The file's last chunk: it may end without a line end.
     last: bool,
-    /// Line ends in the file before the chunk (counted only when a unit's
-    /// rows are captured, for their line numbers).
+    /// Line ends in the file before the chunk (counted only when lines are
+    /// needed: a unit's rows captured for `explain`, or the JSON result).
     lines_before: u64,
     /// Lines in the files before this one (when lines are counted).
     global_base: u64,
