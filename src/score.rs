@@ -397,14 +397,28 @@ pub fn assess(
             continue;
         }
         if fw.missing == Missing::Error {
-            for (ind, o) in fw.indicators.iter().zip(&outcomes) {
+            for ((ind, o), cells) in fw.indicators.iter().zip(&outcomes).zip(&ue.cells) {
                 if ind.kind == Kind::Base && *o == Outcome::Missing {
-                    let (file, line) = where_unit(&id);
+                    // A clause item with some clauses given: name the ones lacking.
+                    let lacking: Vec<String> = (0..cells.len())
+                        .filter(|&slot| cells[slot].as_ref().is_none_or(|c| c.value.is_none()))
+                        .map(|slot| ind.slot_key(slot))
+                        .collect();
+                    let what = if cells.len() > 1 && lacking.len() < cells.len() {
+                        format!("no evidence for {}", lacking.join(", "))
+                    } else {
+                        "no evidence".to_string()
+                    };
+                    // Located at the item's evidence when part of it was given.
+                    let (file, line) = match cells.iter().flatten().next() {
+                        Some(c) => (ev.files[c.file].path.clone(), Some(c.line)),
+                        None => where_unit(&id),
+                    };
                     errs.push(Diagnostic::new(
                         file,
                         line,
                         format!(
-                            "unit {id}, indicator {}: no evidence (the framework sets missing = \"error\")",
+                            "unit {id}, indicator {}: {what} (the framework sets missing = \"error\")",
                             ind.id
                         ),
                     ));

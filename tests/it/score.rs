@@ -789,3 +789,23 @@ fn shipped_examples_as_csv() {
     assert_eq!(lines[16], "");
     assert_eq!(lines.len(), 17);
 }
+
+/// Under `missing = "error"`, a clause item given in part names the clauses
+/// that are lacking, at the line of the part that was given.
+#[test]
+fn a_partly_given_clause_item_names_the_missing_clause() {
+    let wd = Workdir::new();
+    wd.create(
+        "fw.toml",
+        "[framework]\nid = \"m\"\ntitle = \"m\"\ntotal = 5\nmissing = \"error\"\n[[grade]]\nname = \"好\"\nmin = 0\n\
+         [[indicator]]\nid = \"A2\"\nname = \"二\"\npoints = 5\n\
+         rule = { type = \"clauses\", clauses = [{ id = \"a\", per = 1 }, { id = \"b\", per = 1 }, { id = \"c\", per = 1 }] }\n",
+    );
+    wd.create(
+        "e.csv",
+        "unit,indicator,value\nU1,A2/a,1\nU2,A2/a,0\nU2,A2/b,0\nU2,A2/c,0\n",
+    );
+    wd.run(&["score", "-f", "$WD/fw.toml", "$WD/e.csv"]).assert_input_errors(&[
+        "error: $WD/e.csv:2: unit U1, indicator A2: no evidence for A2/b, A2/c (the framework sets missing = \"error\")",
+    ]);
+}
