@@ -1068,7 +1068,7 @@ name = "否"
             )
             .unwrap_err(),
             [
-                "u.csv:2: unit U1, indicator A2: no evidence (the framework sets missing = \"error\")",
+                "e.csv:2: unit U1, indicator A2: no evidence for A2/b (the framework sets missing = \"error\")",
                 "u.csv:3: unit U2, indicator A1: no evidence (the framework sets missing = \"error\")",
                 "u.csv:3: unit U2, indicator A2: no evidence (the framework sets missing = \"error\")",
                 "u.csv:3: unit U2, indicator B1: no evidence (the framework sets missing = \"error\")",
