@@ -392,7 +392,7 @@ fn missing_evidence_is_an_error_when_the_framework_says_so() {
         "$WD/e.csv",
     ]);
     let mut expected = vec![
-        "error: $WD/units.csv:2: unit U01, indicator B4: no evidence (the framework sets missing = \"error\")"
+        "error: $WD/e.csv:2: unit U01, indicator B4: no evidence for B4/b (the framework sets missing = \"error\")"
             .to_string(),
         "error: $WD/units.csv:3: unit U02, indicator A2: no evidence (the framework sets missing = \"error\")"
             .to_string(),
@@ -411,7 +411,7 @@ fn missing_evidence_is_an_error_when_the_framework_says_so() {
     // Without a units file the units are those the evidence names.
     let out = wd.run(&["score", "-f", "$WD/strict.toml", "$WD/e.csv"]);
     out.assert_input_errors(&[
-        "error: $WD/e.csv: unit U01, indicator B4: no evidence (the framework sets missing = \"error\")",
+        "error: $WD/e.csv:2: unit U01, indicator B4: no evidence for B4/b (the framework sets missing = \"error\")",
         "error: $WD/e.csv: unit U02, indicator A2: no evidence (the framework sets missing = \"error\")",
         "error: $WD/e.csv: unit U02, indicator B5: no evidence (the framework sets missing = \"error\")",
         "error: 3 problems found; nothing was written",
