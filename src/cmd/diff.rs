@@ -48,6 +48,12 @@ pub struct Args {
     /// Period label for NEW (default: the result's own period)
     #[arg(long, value_name = "P", value_parser = Period::parse_arg)]
     pub new_period: Option<Period>,
+    /// Worksheet to read from XLSX/XLS/ODS evidence on either side (default: the first with a header row)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Encoding of CSV evidence on either side (default: detected)
+    #[arg(long, value_enum, value_name = "ENC")]
+    pub encoding: Option<crate::input::ForcedEncoding>,
     /// Order of the units
     #[arg(long, value_enum, default_value_t = Sort::Rank)]
     pub sort: Sort,
@@ -79,6 +85,9 @@ pub struct SideArgs<'a> {
     pub framework: Option<&'a PathBuf>,
     pub units: Option<&'a PathBuf>,
     pub period: Option<Period>,
+    /// `--sheet` and `--encoding` for evidence.
+    pub sheet: Option<&'a String>,
+    pub encoding: Option<crate::input::ForcedEncoding>,
 }
 
 impl SideArgs<'_> {
@@ -91,8 +100,8 @@ impl SideArgs<'_> {
                 framework: self.framework.cloned(),
                 units: self.units.cloned(),
                 period: self.period,
-                sheet: None,
-                encoding: None,
+                sheet: self.sheet.cloned(),
+                encoding: self.encoding,
             };
             let (loaded, a) = input.assess(&[self.path.to_path_buf()])?;
             PeriodResult::from_assessment(&loaded.framework, &a, &self.path.display().to_string())
@@ -160,12 +169,16 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             framework: args.old_framework.as_ref().or(args.framework.as_ref()),
             units: args.old_units.as_ref().or(args.units.as_ref()),
             period: args.old_period,
+            sheet: args.sheet.as_ref(),
+            encoding: args.encoding,
         },
         SideArgs {
             path: &args.new,
             framework: args.new_framework.as_ref().or(args.framework.as_ref()),
             units: args.new_units.as_ref().or(args.units.as_ref()),
             period: args.new_period,
+            sheet: args.sheet.as_ref(),
+            encoding: args.encoding,
         },
     ];
     let [old, new]: [PeriodResult; 2] = load_all(&sides)?.try_into().expect("two sides");

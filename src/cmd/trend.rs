@@ -37,6 +37,8 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             framework: None,
             units: None,
             period: None,
+            sheet: None,
+            encoding: None,
         })
         .collect();
     let results = load_all(&sides)?;

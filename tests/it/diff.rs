@@ -467,3 +467,36 @@ fn framework_revision_in_chinese() {
         "{out}"
     );
 }
+
+/// Evidence sides are read with `--encoding` (and `--sheet`) as `score`
+/// reads them.
+#[test]
+fn evidence_sides_honour_the_encoding() {
+    let wd = Workdir::new();
+    // "unit,indicator,value\nT01,A3,是\n" and "…否" in GBK.
+    wd.create_bytes("old.csv", b"unit,indicator,value\nT01,A3,\xb7\xf1\n");
+    wd.create_bytes("new.csv", b"unit,indicator,value\nT01,A3,\xca\xc7\n");
+    let out = wd.run(&[
+        "diff",
+        "--lang",
+        "en",
+        "--format",
+        "csv",
+        "--encoding",
+        "gbk",
+        "$WD/old.csv",
+        "$WD/new.csv",
+    ]);
+    out.assert_ok();
+    assert!(
+        out.stdout.contains("\r\nT01,,present,0.00,2.00,+2.00,"),
+        "{}",
+        out.stdout
+    );
+    wd.run(&["diff", "--encoding", "utf-8", "$WD/old.csv", "$WD/new.csv"])
+        .assert_input_errors(&[
+            "error: $WD/old.csv:2: the file is not UTF-8 (byte 0xB7 cannot be read), but --encoding utf-8 was given",
+            "error: $WD/new.csv:2: the file is not UTF-8 (byte 0xCA cannot be read), but --encoding utf-8 was given",
+            "error: 2 problems found; nothing was written",
+        ]);
+}
