@@ -874,8 +874,9 @@ pub fn trend(results: &[PeriodResult]) -> Result<Trend, Diagnostics> {
         {
             errs.push(Diagnostic::file(
                 &w[1].source,
-                format!(
-                    "period {} is listed after the later period {} ({}): give the results oldest first",
+                crate::msg!(
+                    zh: "考核期 {} 排在更晚的考核期 {}（{}）之后：请按从早到晚的顺序提供结果",
+                    en: "period {} is listed after the later period {} ({}): give the results oldest first",
                     w[1].label(),
                     w[0].label(),
                     w[0].source

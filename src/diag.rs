@@ -111,7 +111,11 @@ pub fn one_line(text: &str) -> String {
         let head_end = text.char_indices().nth(head).map_or(text.len(), |(i, _)| i);
         let tail_start = text.char_indices().nth(count - tail).map_or(text.len(), |(i, _)| i);
         escape(&mut out, &text[..head_end]);
-        out.push_str(&format!("…[{} characters left out]…", count - head - tail));
+        out.push_str(&crate::msg!(
+            zh: "…[省略 {} 个字符]…",
+            en: "…[{} characters left out]…",
+            count - head - tail
+        ));
         escape(&mut out, &text[tail_start..]);
     }
     out
@@ -190,11 +194,19 @@ pub fn report_lines(d: &Diagnostics, per_file: usize) -> Vec<String> {
     }
     for (file, _, more) in &shown {
         if *more > 0 {
-            lines.push(format!("{}: … and {more} more problems in this file", one_line(file)));
+            lines.push(crate::msg!(
+                zh: "{}：…… 本文件另有 {more} 个问题",
+                en: "{}: … and {more} more problems in this file",
+                one_line(file)
+            ));
         }
     }
     if d.len() > 1 {
-        lines.push(format!("{} problems found; nothing was written", d.len()));
+        lines.push(crate::msg!(
+            zh: "共发现 {} 个问题，未写出任何文件",
+            en: "{} problems found; nothing was written",
+            d.len()
+        ));
     }
     lines
 }
@@ -255,7 +267,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 pub fn hint(word: &str, candidates: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     let owned: Vec<String> = candidates.into_iter().map(|c| c.as_ref().to_string()).collect();
     match did_you_mean(word, owned.iter().map(String::as_str)) {
-        Some(c) => format!(" (did you mean \"{c}\"?)"),
+        Some(c) => crate::msg!(zh: "（是否应为“{c}”？）", en: " (did you mean \"{c}\"?)"),
         None => String::new(),
     }
 }

@@ -152,24 +152,26 @@ fn resolve(fw: &Framework, key: &str, hinted: bool) -> Result<(usize, usize), St
     });
     let Some(index) = index else {
         if key.is_empty() {
-            return Err("the indicator is empty".to_string());
+            return Err(crate::lang::m("指标编号为空", "the indicator is empty").to_string());
         }
         let hint = if hinted { hint(id, fw.ids()) } else { String::new() };
-        return Err(format!("unknown indicator \"{key}\"{hint}"));
+        return Err(crate::msg!(zh: "未知指标“{key}”{hint}", en: "unknown indicator \"{key}\"{hint}"));
     };
     let ind = &fw.indicators[index];
     match (&ind.rule, clause) {
         (Some(Rule::Clauses(clauses)), Some(c)) => match clauses.iter().position(|x| x.id == c) {
             Some(slot) => Ok((index, slot)),
-            None => Err(format!(
-                "{} has no clause \"{c}\"{}; its clauses are {}",
+            None => Err(crate::msg!(
+                zh: "{}没有子项“{c}”{}；其子项为 {}",
+                en: "{} has no clause \"{c}\"{}; its clauses are {}",
                 ind.id,
                 hint(c, clauses.iter().map(|x| x.id.as_str())),
                 clauses.iter().map(|x| x.id.as_str()).collect::<Vec<_>>().join(", ")
             )),
         },
-        (Some(Rule::Clauses(clauses)), None) => Err(format!(
-            "{} is scored clause by clause: give {}",
+        (Some(Rule::Clauses(clauses)), None) => Err(crate::msg!(
+            zh: "{}按子项逐项评分：请填写 {}",
+            en: "{} is scored clause by clause: give {}",
             ind.id,
             clauses
                 .iter()
@@ -177,7 +179,12 @@ fn resolve(fw: &Framework, key: &str, hinted: bool) -> Result<(usize, usize), St
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
-        (_, Some(_)) => Err(format!("{} has no clauses; write it as \"{}\"", ind.id, ind.id)),
+        (_, Some(_)) => Err(crate::msg!(
+            zh: "{}没有子项；请写作“{}”",
+            en: "{} has no clauses; write it as \"{}\"",
+            ind.id,
+            ind.id
+        )),
         (_, None) => Ok((index, 0)),
     }
 }
@@ -221,7 +228,11 @@ pub fn load_with(
             if let Some((_, first)) = given.iter().find(|(r, _)| *r == real) {
                 errs.push(Diagnostic::file(
                     p.display().to_string(),
-                    format!("the same file is given twice (first as {})", first.display()),
+                    crate::msg!(
+                        zh: "同一文件重复给出（首次为 {}）",
+                        en: "the same file is given twice (first as {})",
+                        first.display()
+                    ),
                 ));
                 continue;
             }
@@ -287,15 +298,16 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
             String::new()
         };
         let more = if rows > 1 {
-            format!(" ({rows} rows)")
+            crate::msg!(zh: "（共 {rows} 行）", en: " ({rows} rows)")
         } else {
             String::new()
         };
         l.errs.push(l.places[file].diag(
             line,
             Some(col),
-            format!(
-                "column \"unit\": unit \"{unit}\" is not in the units file {}{hint}{more}",
+            crate::msg!(
+                zh: "“unit”列：单位“{unit}”不在单位文件 {} 中{hint}{more}",
+                en: "column \"unit\": unit \"{unit}\" is not in the units file {}{hint}{more}",
                 u.path,
             ),
         ));
@@ -341,14 +353,24 @@ impl Loader<'_> {
         let Some(header) = sheet.rows.first() else {
             self.errs.push(Diagnostic::file(
                 &sheet.path,
-                "the evidence file is empty (expected a header row)",
+                crate::lang::m(
+                    "佐证文件为空（应有表头行）",
+                    "the evidence file is empty (expected a header row)",
+                ),
             ));
             return;
         };
         if sheet.rows.len() == 1 {
             // Most likely a truncated or wrong export: scoring nothing from
             // it would pass silently for a ranking.
-            self.err(file, header.line, "the evidence file has a header but no rows");
+            self.err(
+                file,
+                header.line,
+                crate::lang::m(
+                    "佐证文件只有表头，没有数据行",
+                    "the evidence file has a header but no rows",
+                ),
+            );
         }
         let cols: Vec<Option<Column>> = header.cells.iter().map(|h| Column::of(h)).collect();
         // Each role at most once.
@@ -362,7 +384,11 @@ impl Loader<'_> {
                     file,
                     header.line,
                     i,
-                    format!("column \"{}\" appears twice in the header", header.cells[i].trim()),
+                    crate::msg!(
+                        zh: "“{}”列在表头中出现两次",
+                        en: "column \"{}\" appears twice in the header",
+                        header.cells[i].trim()
+                    ),
                 );
                 dup = true;
             }
@@ -377,7 +403,10 @@ impl Loader<'_> {
             self.err(
                 file,
                 header.line,
-                "missing required column indicator (指标) for long-format evidence",
+                crate::lang::m(
+                    "长表格式佐证缺少必需的 indicator（指标）列",
+                    "missing required column indicator (指标) for long-format evidence",
+                ),
             );
         } else {
             self.wide(file, sheet, &cols);
@@ -392,7 +421,11 @@ impl Loader<'_> {
                 self.err(
                     file,
                     header.line,
-                    format!("missing required column {} for long-format evidence", need.name()),
+                    crate::msg!(
+                        zh: "长表格式佐证缺少必需的 {} 列",
+                        en: "missing required column {} for long-format evidence",
+                        need.name()
+                    ),
                 );
                 fatal = true;
             }
@@ -405,8 +438,9 @@ impl Loader<'_> {
                     file,
                     header.line,
                     i,
-                    format!(
-                        "unknown column \"{h}\"{}; long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard",
+                    crate::msg!(
+                        zh: "未知列“{h}”{}；长表格式佐证应有 unit、indicator、value 列，可选 name、note、source、indicator_name、standard 列",
+                        en: "unknown column \"{h}\"{}; long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard",
                         hint(h, known)
                     ),
                 );
@@ -440,7 +474,12 @@ impl Loader<'_> {
             let (index, slot) = match resolve(self.fw, key, self.listing(file)) {
                 Ok(k) => k,
                 Err(m) => {
-                    self.cell_err(file, row.line, ind_c, format!("column \"indicator\": unit {unit}: {m}"));
+                    self.cell_err(
+                        file,
+                        row.line,
+                        ind_c,
+                        crate::msg!(zh: "“indicator”列：单位 {unit}：{m}", en: "column \"indicator\": unit {unit}: {m}"),
+                    );
                     continue;
                 }
             };
@@ -464,15 +503,19 @@ impl Loader<'_> {
         let header = &sheet.rows[0];
         let Some(unit_c) = cols.iter().position(|c| *c == Some(Column::Unit)) else {
             let separator = if header.cells.len() == 1 && header.cells[0].contains(';') {
-                " (separated by semicolons: save the file as comma-separated CSV)"
+                crate::lang::m(
+                    "（以分号分隔：请将文件另存为逗号分隔的 CSV）",
+                    " (separated by semicolons: save the file as comma-separated CSV)",
+                )
             } else {
                 ""
             };
             self.err(
                 file,
                 header.line,
-                format!(
-                    "missing required column unit (单位); evidence needs either unit,indicator,value (long) or unit and one column per indicator id (wide); the header is: {}{separator}",
+                crate::msg!(
+                    zh: "缺少必需的 unit（单位）列；佐证应为 unit,indicator,value（长表），或 unit 加每个指标编号一列（宽表）；表头为：{}{separator}",
+                    en: "missing required column unit (单位); evidence needs either unit,indicator,value (long) or unit and one column per indicator id (wide); the header is: {}{separator}",
                     header.cells.join(",")
                 ),
             );
@@ -490,8 +533,9 @@ impl Loader<'_> {
                         file,
                         header.line,
                         i,
-                        format!(
-                            "column \"{}\" ({}) belongs to long-format evidence, which also needs an indicator column",
+                        crate::msg!(
+                            zh: "“{}”列（{}）属于长表格式佐证，长表还需要 indicator 列",
+                            en: "column \"{}\" ({}) belongs to long-format evidence, which also needs an indicator column",
                             header.cells[i].trim(),
                             other.name()
                         ),
@@ -505,8 +549,9 @@ impl Loader<'_> {
                                 file,
                                 header.line,
                                 i,
-                                format!(
-                                    "column \"{}\" appears twice in the header (columns {} and {})",
+                                crate::msg!(
+                                    zh: "“{}”列在表头中出现两次（第 {} 列和第 {} 列）",
+                                    en: "column \"{}\" appears twice in the header (columns {} and {})",
                                     header.cells[i].trim(),
                                     prev + 1,
                                     i + 1
@@ -517,7 +562,12 @@ impl Loader<'_> {
                         keys[i] = Some(k);
                     }
                     Err(m) => {
-                        self.cell_err(file, header.line, i, format!("column {}: {m}", i + 1));
+                        self.cell_err(
+                            file,
+                            header.line,
+                            i,
+                            crate::msg!(zh: "第 {} 列：{m}", en: "column {}: {m}", i + 1),
+                        );
                         bad = true;
                     }
                 },
@@ -567,16 +617,20 @@ impl Loader<'_> {
                 file,
                 row.line,
                 used - 1,
-                format!("the row has {used} fields but the header has {width}"),
+                crate::msg!(
+                    zh: "该行有 {used} 个字段，但表头有 {width} 个",
+                    en: "the row has {used} fields but the header has {width}"
+                ),
             );
             false
         } else if n < width {
             self.err(
                 file,
                 row.line,
-                format!(
-                    "the row has {n} field{} but the header has {width}",
-                    if n == 1 { "" } else { "s" }
+                crate::msg!(
+                    zh: "该行有 {n} 个字段{}，但表头有 {width} 个",
+                    en: "the row has {n} field{} but the header has {width}",
+                    crate::lang::m("", if n == 1 { "" } else { "s" })
                 ),
             );
             false
@@ -589,7 +643,12 @@ impl Loader<'_> {
     /// empty or unknown.
     fn unit(&mut self, file: usize, line: u64, col: usize, id: &str) -> Option<String> {
         if id.is_empty() {
-            self.cell_err(file, line, col, "column \"unit\": the unit id is empty");
+            self.cell_err(
+                file,
+                line,
+                col,
+                crate::lang::m("“unit”列：单位编号为空", "column \"unit\": the unit id is empty"),
+            );
             return None;
         }
         if let Some(u) = self.units
@@ -626,7 +685,10 @@ impl Loader<'_> {
                 file,
                 line,
                 col_ix,
-                format!("unit {unit}, indicator {key}: duplicate evidence (first at {first})"),
+                crate::msg!(
+                    zh: "单位 {unit}，指标 {key}：佐证重复（首次出现在 {first}）",
+                    en: "unit {unit}, indicator {key}: duplicate evidence (first at {first})"
+                ),
             );
             return;
         }
@@ -638,7 +700,10 @@ impl Loader<'_> {
                     file,
                     line,
                     col_ix,
-                    format!("column \"{col}\": unit {unit}, indicator {key}: {m}"),
+                    crate::msg!(
+                        zh: "“{col}”列：单位 {unit}，指标 {key}：{m}",
+                        en: "column \"{col}\": unit {unit}, indicator {key}: {m}"
+                    ),
                 );
                 return;
             }

@@ -134,9 +134,14 @@ impl Indicator {
             return if self.exempt {
                 Ok(Some(Value::NotApplicable))
             } else {
-                let gloss = if raw.trim() == "不适用" { "" } else { " (不适用)" };
-                Err(format!(
-                    "\"{}\"{gloss} is not allowed: {} is not marked exempt in the framework",
+                let gloss = if raw.trim() == "不适用" {
+                    ""
+                } else {
+                    crate::lang::m("（不适用）", " (不适用)")
+                };
+                Err(crate::msg!(
+                    zh: "不能填写“{}”{gloss}：考核方案未将 {} 标为可不适用",
+                    en: "\"{}\"{gloss} is not allowed: {} is not marked exempt in the framework",
                     raw.trim(),
                     self.id
                 ))
@@ -149,8 +154,9 @@ impl Indicator {
                 Some(false) => Ok(Some(Value::No)),
                 None => match crate::num::parse_number(raw) {
                     Ok(d) if d >= Decimal::ZERO => Ok(Some(Value::Number(d))),
-                    _ => Err(format!(
-                        "\"{}\" is not yes/no (是/否) or a count for veto item {}",
+                    _ => Err(crate::msg!(
+                        zh: "“{}”不是“是/否”，也不是次数（一票否决项 {}）",
+                        en: "\"{}\" is not yes/no (是/否) or a count for veto item {}",
                         raw.trim(),
                         self.id
                     )),
@@ -229,7 +235,10 @@ impl Framework {
                 return Err(Diagnostics(vec![Diagnostic::at(
                     name,
                     line,
-                    "framework file is not valid UTF-8 (save it as UTF-8)",
+                    crate::lang::m(
+                        "考核方案文件不是有效的 UTF-8 编码（请另存为 UTF-8）",
+                        "framework file is not valid UTF-8 (save it as UTF-8)",
+                    ),
                 )]));
             }
         };
@@ -242,7 +251,10 @@ impl Framework {
         if text_nobom.trim().is_empty() {
             return Err(Diagnostics(vec![Diagnostic::file(
                 name,
-                "the framework file is empty (expected [framework], [[grade]] and [[indicator]] tables)",
+                crate::lang::m(
+                    "考核方案文件为空（应有 [framework]、[[grade]] 和 [[indicator]] 表）",
+                    "the framework file is empty (expected [framework], [[grade]] and [[indicator]] tables)",
+                ),
             )]));
         }
         let raw: RawFile = toml::from_str(text_nobom).map_err(|e| {
@@ -325,8 +337,13 @@ fn with_field_hint(msg: &str) -> String {
         return msg.to_string();
     };
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let expected_zh = expected.replacen(", expected one of ", "；可用字段为 ", 1);
     match crate::diag::did_you_mean(field, candidates) {
-        Some(c) => format!("unknown field `{field}` (did you mean `{c}`?){expected}"),
+        Some(c) => crate::msg!(
+            zh: "未知字段 `{field}`（是否应为 `{c}`？）{expected_zh}",
+            en: "unknown field `{field}` (did you mean `{c}`?){expected}"
+        ),
+        None if crate::lang::messages() == Lang::Zh => format!("未知字段 `{field}`{expected_zh}"),
         None => msg.to_string(),
     }
 }
@@ -424,7 +441,7 @@ impl Validator<'_> {
         {
             Ok(d) => Some(d),
             Err(e) => {
-                self.err(v, format!("{what}: {e}"));
+                self.err(v, crate::msg!(zh: "{what}：{e}", en: "{what}: {e}"));
                 None
             }
         }
@@ -432,14 +449,26 @@ impl Validator<'_> {
 
     fn id_ok(&mut self, id: &Spanned<String>, what: &str) -> bool {
         let s = id.get_ref();
+        let what_zh = match what {
+            "framework" => "考核方案",
+            "group" => "分组",
+            "indicator" => "指标",
+            other => other,
+        };
         if s.trim().is_empty() {
-            self.err(id, format!("{what} id is empty"));
+            self.err(id, crate::msg!(zh: "{what_zh}编号为空", en: "{what} id is empty"));
             false
         } else if s.contains('/') {
-            self.err(id, format!("{what} id \"{s}\" may not contain \"/\""));
+            self.err(
+                id,
+                crate::msg!(zh: "{what_zh}编号“{s}”不能包含“/”", en: "{what} id \"{s}\" may not contain \"/\""),
+            );
             false
         } else if s.trim() != s || s.chars().any(char::is_whitespace) {
-            self.err(id, format!("{what} id \"{s}\" may not contain spaces"));
+            self.err(
+                id,
+                crate::msg!(zh: "{what_zh}编号“{s}”不能包含空格", en: "{what} id \"{s}\" may not contain spaces"),
+            );
             false
         } else {
             true
@@ -452,14 +481,14 @@ impl Validator<'_> {
         self.id_ok(&h.id, "framework");
         let total_given = self.points(&h.total, "total");
         if total_given.is_some_and(|t| t <= Decimal::ZERO) {
-            self.err(&h.total, "total must be > 0");
+            self.err(&h.total, crate::lang::m("total 必须大于 0", "total must be > 0"));
         }
         let total = total_given.unwrap_or_default();
         let cap = |v: &Option<Spanned<toml::Value>>, what: &str, me: &mut Self| -> Option<Decimal> {
             let v = v.as_ref()?;
             let d = me.points(v, what)?;
             if d < Decimal::ZERO {
-                me.err(v, format!("{what} must be ≥ 0"));
+                me.err(v, crate::msg!(zh: "{what} 必须 ≥ 0", en: "{what} must be ≥ 0"));
             }
             Some(d)
         };
@@ -470,7 +499,13 @@ impl Validator<'_> {
             Some("error") => Missing::Error,
             Some(other) => {
                 let m = h.missing.as_ref().unwrap();
-                self.err(m, format!("missing must be \"zero\" or \"error\", not \"{other}\""));
+                self.err(
+                    m,
+                    crate::msg!(
+                        zh: "missing 只能为“zero”或“error”，不能为“{other}”",
+                        en: "missing must be \"zero\" or \"error\", not \"{other}\""
+                    ),
+                );
                 Missing::Zero
             }
         };
@@ -478,7 +513,13 @@ impl Validator<'_> {
             None => None,
             Some(d) if (0..=3650).contains(d.get_ref()) => Some(*d.get_ref() as u32),
             Some(d) => {
-                self.err(d, "rectify_days must be between 0 and 3650");
+                self.err(
+                    d,
+                    crate::lang::m(
+                        "rectify_days 必须在 0 到 3650 之间",
+                        "rectify_days must be between 0 and 3650",
+                    ),
+                );
                 None
             }
         };
@@ -489,28 +530,41 @@ impl Validator<'_> {
             self.errs.push(Diagnostic::at(
                 self.name,
                 header_line,
-                "no [[grade]] given (e.g. 好 ≥ 90 … 差 ≥ 0)",
+                crate::lang::m(
+                    "未设置等次 [[grade]]（例如 好 ≥ 90 … 差 ≥ 0）",
+                    "no [[grade]] given (e.g. 好 ≥ 90 … 差 ≥ 0)",
+                ),
             ));
         }
         for g in &raw.grade {
             let g = g.get_ref();
             let name = g.name.get_ref().trim().to_string();
             if name.is_empty() {
-                self.err(&g.name, "grade name is empty");
+                self.err(&g.name, crate::lang::m("等次名称为空", "grade name is empty"));
             } else if grades.iter().any(|x| x.name == name) {
-                self.err(&g.name, format!("duplicate grade \"{name}\""));
+                self.err(
+                    &g.name,
+                    crate::msg!(zh: "等次“{name}”重复", en: "duplicate grade \"{name}\""),
+                );
             }
-            let Some(min) = self.points(&g.min, &format!("grade \"{name}\" min")) else {
+            let Some(min) = self.points(
+                &g.min,
+                &crate::msg!(zh: "等次“{name}”的 min", en: "grade \"{name}\" min"),
+            ) else {
                 continue;
             };
             if min < Decimal::ZERO {
-                self.err(&g.min, format!("grade \"{name}\" min must be ≥ 0"));
+                self.err(
+                    &g.min,
+                    crate::msg!(zh: "等次“{name}”的 min 必须 ≥ 0", en: "grade \"{name}\" min must be ≥ 0"),
+                );
             }
             if let Some(prev) = grades.last()
                 && min >= prev.min
             {
-                let msg = format!(
-                    "grades must be listed highest first with strictly descending min: \"{name}\" ({}) follows \"{}\" ({})",
+                let msg = crate::msg!(
+                    zh: "等次须从高到低排列，且 min 严格递减：“{name}”（{}）排在“{}”（{}）之后",
+                    en: "grades must be listed highest first with strictly descending min: \"{name}\" ({}) follows \"{}\" ({})",
                     fmt_points(min),
                     prev.name,
                     fmt_points(prev.min)
@@ -522,8 +576,9 @@ impl Validator<'_> {
         if let (Some(last), Some(raw_last)) = (grades.last(), raw.grade.last())
             && !last.min.is_zero()
         {
-            let msg = format!(
-                "the lowest grade \"{}\" must have min = 0, not {}",
+            let msg = crate::msg!(
+                zh: "最低等次“{}”的 min 必须为 0，不能为 {}",
+                en: "the lowest grade \"{}\" must have min = 0, not {}",
                 last.name,
                 fmt_points(last.min)
             );
@@ -541,7 +596,10 @@ impl Validator<'_> {
                     let first_line = self.line(&raw.group[first].get_ref().id);
                     self.err(
                         &rg.id,
-                        format!("duplicate group id \"{id}\" (first at line {first_line})"),
+                        crate::msg!(
+                            zh: "分组编号“{id}”重复（首次出现在第 {first_line} 行）",
+                            en: "duplicate group id \"{id}\" (first at line {first_line})"
+                        ),
                     );
                 } else {
                     group_index.insert(id.clone(), groups.len());
@@ -559,8 +617,9 @@ impl Validator<'_> {
                 match group_index.get(p.get_ref()) {
                     Some(&pi) => groups[gi].parent = Some(pi),
                     None => {
-                        let msg = format!(
-                            "unknown parent group \"{}\"{}",
+                        let msg = crate::msg!(
+                            zh: "未知上级分组“{}”{}",
+                            en: "unknown parent group \"{}\"{}",
                             p.get_ref(),
                             hint(p.get_ref(), group_index.keys())
                         );
@@ -625,8 +684,9 @@ impl Validator<'_> {
                 let at = g.parent.as_ref().expect("a nested group has a parent");
                 self.err(
                     at,
-                    format!(
-                        "group \"{}\" is nested {d} levels deep; groups may nest at most {MAX_GROUP_DEPTH} levels",
+                    crate::msg!(
+                        zh: "分组“{}”嵌套了 {d} 层；分组最多嵌套 {MAX_GROUP_DEPTH} 层",
+                        en: "group \"{}\" is nested {d} levels deep; groups may nest at most {MAX_GROUP_DEPTH} levels",
                         g.id.get_ref()
                     ),
                 );
@@ -638,8 +698,9 @@ impl Validator<'_> {
                 let at = g.parent.as_ref().expect("a cycle has parents");
                 self.err(
                     at,
-                    format!(
-                        "group \"{}\" is its own ancestor (cycle in parent links)",
+                    crate::msg!(
+                        zh: "分组“{}”是自身的上级（上级分组形成循环）",
+                        en: "group \"{}\" is its own ancestor (cycle in parent links)",
                         g.id.get_ref()
                     ),
                 );
@@ -666,7 +727,10 @@ impl Validator<'_> {
                 if let Some(first) = seen.get(&id) {
                     self.err(
                         &ri.id,
-                        format!("duplicate indicator id \"{id}\" (first at line {first})"),
+                        crate::msg!(
+                            zh: "指标编号“{id}”重复（首次出现在第 {first} 行）",
+                            en: "duplicate indicator id \"{id}\" (first at line {first})"
+                        ),
                     );
                 } else {
                     seen.insert(id.clone(), self.line(&ri.id));
@@ -679,8 +743,9 @@ impl Validator<'_> {
                 Some("veto") => Kind::Veto,
                 Some(other) => {
                     let kinds = ["base", "bonus", "penalty", "veto"];
-                    let msg = format!(
-                        "{id}: unknown kind \"{other}\"{}; expected base, bonus, penalty or veto",
+                    let msg = crate::msg!(
+                        zh: "{id}：未知类型“{other}”{}；应为 base（基础指标）、bonus（加分项）、penalty（扣分项）或 veto（一票否决）",
+                        en: "{id}: unknown kind \"{other}\"{}; expected base, bonus, penalty or veto",
                         hint(other, kinds)
                     );
                     self.err(ri.kind.as_ref().unwrap(), msg);
@@ -692,8 +757,9 @@ impl Validator<'_> {
                 Some(g) => match group_index.get(g.get_ref()) {
                     Some(&gi) => Some(gi),
                     None => {
-                        let msg = format!(
-                            "{id}: unknown group \"{}\"{}",
+                        let msg = crate::msg!(
+                            zh: "{id}：未知分组“{}”{}",
+                            en: "{id}: unknown group \"{}\"{}",
                             g.get_ref(),
                             hint(g.get_ref(), group_index.keys())
                         );
@@ -706,25 +772,37 @@ impl Validator<'_> {
             let mut rule = None;
             if kind == Kind::Veto {
                 if let Some(p) = &ri.points {
-                    self.err(p, format!("{id}: a veto item has no points"));
+                    self.err(
+                        p,
+                        crate::msg!(zh: "{id}：一票否决项不设分值", en: "{id}: a veto item has no points"),
+                    );
                 }
                 if let Some(r) = &ri.rule {
                     self.err(
                         r,
-                        format!("{id}: a veto item has no rule (it is triggered by 是 or a count > 0)"),
+                        crate::msg!(
+                            zh: "{id}：一票否决项不设评分规则（填“是”或次数大于 0 即触发）",
+                            en: "{id}: a veto item has no rule (it is triggered by 是 or a count > 0)"
+                        ),
                     );
                 }
             } else {
                 let given = match &ri.points {
                     None => {
-                        self.err(&ri.id, format!("{id}: points is required"));
+                        self.err(
+                            &ri.id,
+                            crate::msg!(zh: "{id}：缺少 points（分值）", en: "{id}: points is required"),
+                        );
                         None
                     }
-                    Some(p) => self.points(p, &format!("{id}: points")),
+                    Some(p) => self.points(p, &crate::msg!(zh: "{id}：points", en: "{id}: points")),
                 };
                 match (given, &ri.points) {
                     (Some(d), Some(p)) if d <= Decimal::ZERO => {
-                        self.err(p, format!("{id}: points must be > 0"));
+                        self.err(
+                            p,
+                            crate::msg!(zh: "{id}：points 必须大于 0", en: "{id}: points must be > 0"),
+                        );
                         sums_known = false;
                     }
                     (Some(d), _) => points = d,
@@ -738,13 +816,16 @@ impl Validator<'_> {
                 match &ri.rule {
                     None => self.err(
                         &ri.id,
-                        format!("{id}: rule is required (e.g. rule = {{ type = \"check\" }})"),
+                        crate::msg!(
+                            zh: "{id}：缺少评分规则 rule（例如 rule = {{ type = \"check\" }}）",
+                            en: "{id}: rule is required (e.g. rule = {{ type = \"check\" }})"
+                        ),
                     ),
                     Some(r) => match Rule::from_toml(r.get_ref(), bound) {
                         Ok(parsed) => rule = Some(parsed),
                         Err(msgs) => {
                             for m in msgs {
-                                self.err(r, format!("{id}: rule: {m}"));
+                                self.err(r, crate::msg!(zh: "{id}：rule：{m}", en: "{id}: rule: {m}"));
                             }
                         }
                     },
@@ -754,7 +835,10 @@ impl Validator<'_> {
             if exempt && kind != Kind::Base {
                 self.err(
                     ri.exempt.as_ref().unwrap(),
-                    format!("{id}: only base indicators can be exempt (不适用)"),
+                    crate::msg!(
+                        zh: "{id}：只有基础指标可以设为不适用",
+                        en: "{id}: only base indicators can be exempt (不适用)"
+                    ),
                 );
             }
             indicators.push(Indicator {
@@ -776,7 +860,7 @@ impl Validator<'_> {
             self.errs.push(Diagnostic::at(
                 self.name,
                 header_line,
-                "the framework has no base indicators",
+                crate::lang::m("考核方案没有基础指标", "the framework has no base indicators"),
             ));
         }
 
@@ -816,11 +900,15 @@ impl Validator<'_> {
             if let Some(p) = &raw.group[gi].get_ref().points
                 && sums_known
                 && links_known
-                && let Some(declared) = self.points(p, &format!("group \"{}\" points", fw.groups[gi].id))
+                && let Some(declared) = self.points(
+                    p,
+                    &crate::msg!(zh: "分组“{}”的 points", en: "group \"{}\" points", fw.groups[gi].id),
+                )
                 && declared != sum
             {
-                let msg = format!(
-                    "group \"{}\" has points = {} but its base indicators add up to {}",
+                let msg = crate::msg!(
+                    zh: "分组“{}”的 points = {}，但其基础指标分值合计为 {}",
+                    en: "group \"{}\" has points = {} but its base indicators add up to {}",
                     fw.groups[gi].id,
                     fmt_points(declared),
                     fmt_points(sum)
@@ -835,8 +923,9 @@ impl Validator<'_> {
         {
             self.err(
                 &h.total,
-                format!(
-                    "total = {} but the base indicators add up to {}",
+                crate::msg!(
+                    zh: "total = {}，但基础指标分值合计为 {}",
+                    en: "total = {} but the base indicators add up to {}",
                     fmt_points(total),
                     fmt_points(base_sum)
                 ),
@@ -851,7 +940,11 @@ impl Validator<'_> {
             {
                 self.err(
                     c,
-                    format!("{key} is set but no indicator has kind = \"{}\"", kind.as_str()),
+                    crate::msg!(
+                        zh: "设置了 {key}，但没有 kind = \"{}\" 的指标",
+                        en: "{key} is set but no indicator has kind = \"{}\"",
+                        kind.as_str()
+                    ),
                 );
             }
         }

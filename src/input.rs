@@ -124,7 +124,10 @@ pub fn read(path: &std::path::Path, opts: &ReadOptions) -> Result<Sheet, Diagnos
         if ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&ext.as_str()) {
             return Err(Diagnostic::file(
                 &name,
-                format!("the file is not a valid .{ext} workbook (it may be damaged or still downloading)"),
+                crate::msg!(
+                    zh: "该文件不是有效的 .{ext} 工作簿（可能已损坏或尚未下载完成）",
+                    en: "the file is not a valid .{ext} workbook (it may be damaged or still downloading)"
+                ),
             ));
         }
         read_csv_forced(&name, &bytes, opts.encoding)?
@@ -148,8 +151,9 @@ pub fn read_csv_forced(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>)
                     return Err(Diagnostic::at(
                         name,
                         line_of(&text, e.valid_up_to()),
-                        format!(
-                            "the file is not UTF-8 (byte 0x{:02X} cannot be read), but --encoding utf-8 was given",
+                        crate::msg!(
+                            zh: "文件不是 UTF-8 编码（字节 0x{:02X} 无法读取），但指定了 --encoding utf-8",
+                            en: "the file is not UTF-8 (byte 0x{:02X} cannot be read), but --encoding utf-8 was given",
                             body[e.valid_up_to()]
                         ),
                     ));
@@ -172,8 +176,9 @@ pub fn read_csv_forced(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>)
                     return Err(Diagnostic::at(
                         name,
                         line_of(&lossy, at),
-                        format!(
-                            "the file is not valid {} text, but --encoding {label} was given",
+                        crate::msg!(
+                            zh: "文件不是有效的 {} 文本，但指定了 --encoding {label}",
+                            en: "the file is not valid {} text, but --encoding {label} was given",
                             label.to_uppercase()
                         ),
                     ));
@@ -195,8 +200,9 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), String> {
             .map(|s| (s.to_string(), Encoding::Utf8))
             .map_err(|e| {
                 let text = String::from_utf8_lossy(rest);
-                format!(
-                    "line {}: invalid UTF-8 after a UTF-8 byte-order mark",
+                crate::msg!(
+                    zh: "line {}: UTF-8 字节顺序标记（BOM）之后有无效的 UTF-8 内容",
+                    en: "line {}: invalid UTF-8 after a UTF-8 byte-order mark",
                     line_of(&text, e.valid_up_to())
                 )
             });
@@ -205,7 +211,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), String> {
         let (enc, _) = encoding_rs::Encoding::for_bom(bytes).expect("checked BOM");
         let (text, had_errors) = enc.decode_with_bom_removal(bytes);
         if had_errors {
-            return Err("invalid UTF-16 text".to_string());
+            return Err(crate::lang::m("UTF-16 文本无效", "invalid UTF-16 text").to_string());
         }
         return Ok((text.into_owned(), Encoding::Utf16));
     }
@@ -220,8 +226,9 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), String> {
                 let at = utf8_err.valid_up_to().max(gb18030_valid_up_to(bytes));
                 // '\n' is never part of a multi-byte character in either.
                 let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-                Err(format!(
-                    "line {line}: the file is neither UTF-8 nor GBK/GB18030 (byte 0x{:02X} cannot be read); save it as CSV UTF-8",
+                Err(crate::msg!(
+                    zh: "line {line}: 文件既不是 UTF-8 也不是 GBK/GB18030 编码（字节 0x{:02X} 无法读取）；请另存为“CSV UTF-8”",
+                    en: "line {line}: the file is neither UTF-8 nor GBK/GB18030 (byte 0x{:02X} cannot be read); save it as CSV UTF-8",
                     bytes[at]
                 ))
             }
@@ -266,10 +273,11 @@ pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot read: {e}"))?;
+        .map_err(|e| crate::msg!(zh: "无法读取：{e}", en: "cannot read: {e}"))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is larger than {} MiB, the most kaohe reads (evidence may be split into several files)",
+        return Err(crate::msg!(
+            zh: "文件超过 {} MiB，超出 kaohe 可读取的上限（佐证可拆分为多个文件）",
+            en: "the file is larger than {} MiB, the most kaohe reads (evidence may be split into several files)",
             MAX_FILE_BYTES >> 20
         ));
     }
@@ -300,7 +308,10 @@ pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
         return Err(Diagnostic::at(
             name,
             line_of(&text, at),
-            "the file contains NUL bytes; it is not a text CSV file",
+            crate::lang::m(
+                "文件含有 NUL 字节，不是文本 CSV 文件",
+                "the file contains NUL bytes; it is not a text CSV file",
+            ),
         ));
     }
     let mut reader = csv::ReaderBuilder::new()
@@ -339,7 +350,11 @@ pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
             }
             Err(e) => {
                 let line = e.position().map_or(1, |p| line_of(&text, p.byte() as usize));
-                return Err(Diagnostic::at(name, line, format!("cannot read CSV: {e}")));
+                return Err(Diagnostic::at(
+                    name,
+                    line,
+                    crate::msg!(zh: "无法读取 CSV：{e}", en: "cannot read CSV: {e}"),
+                ));
             }
         }
     }

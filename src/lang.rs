@@ -39,3 +39,42 @@ impl Lang {
         }
     }
 }
+
+/// The language of the tool's own messages (diagnostics and usage errors),
+/// set once by [`crate::run`]. English until set, so the library and its
+/// tests speak English unless a run asks otherwise.
+static MESSAGES: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(1);
+
+/// Set the language of the tool's own messages for this process.
+pub fn set_messages(lang: Lang) {
+    let v = match lang {
+        Lang::Zh => 0,
+        Lang::En => 1,
+    };
+    MESSAGES.store(v, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The language of the tool's own messages.
+pub fn messages() -> Lang {
+    match MESSAGES.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => Lang::Zh,
+        _ => Lang::En,
+    }
+}
+
+/// The Chinese or the English text, in the message language.
+pub fn m<'a>(zh: &'a str, en: &'a str) -> &'a str {
+    messages().pick(zh, en)
+}
+
+/// A message formatted in the message language:
+/// `msg!(zh: "未知指标“{key}”", en: "unknown indicator \"{key}\"")`.
+#[macro_export]
+macro_rules! msg {
+    (zh: $zh:literal, en: $en:literal $(, $arg:expr)* $(,)?) => {
+        match $crate::lang::messages() {
+            $crate::lang::Lang::Zh => format!($zh $(, $arg)*),
+            $crate::lang::Lang::En => format!($en $(, $arg)*),
+        }
+    };
+}

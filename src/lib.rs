@@ -56,8 +56,12 @@ pub enum Error {
 impl Error {
     pub fn output(dest: &output::Destination, e: std::io::Error) -> Error {
         match dest {
-            output::Destination::File(p) => Error::Output(format!("{}: cannot write: {e}", p.display())),
-            output::Destination::Stdout => Error::Output(format!("cannot write to standard output: {e}")),
+            output::Destination::File(p) => {
+                Error::Output(msg!(zh: "{}：无法写入：{e}", en: "{}: cannot write: {e}", p.display()))
+            }
+            output::Destination::Stdout => {
+                Error::Output(msg!(zh: "无法写入标准输出：{e}", en: "cannot write to standard output: {e}"))
+            }
         }
     }
 }
@@ -91,12 +95,38 @@ pub enum Command {
     Template(cmd::template::Args),
 }
 
+/// The `--lang` given on the command line, if any, read ahead of parsing.
+fn lang_arg(args: &[OsString]) -> Option<Lang> {
+    let mut found = None;
+    let mut it = args.iter().skip(1).map(|a| a.to_str().unwrap_or(""));
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        let value = match a.strip_prefix("--lang") {
+            Some("") => it.next().unwrap_or(""),
+            Some(v) if v.starts_with('=') => &v[1..],
+            _ => continue,
+        };
+        found = match value {
+            "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => found,
+        };
+    }
+    found
+}
+
 /// Run the program with these arguments; returns the exit code.
 pub fn run<I, T>(args: I) -> i32
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // Values are checked while the arguments are parsed (`--period 2023X`),
+    // so the message language is needed before clap has read `--lang`.
+    lang::set_messages(lang_arg(&args).unwrap_or_else(Lang::from_env));
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -106,6 +136,7 @@ where
         }
     };
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    lang::set_messages(lang);
     let result = match cli.command {
         Command::Score(a) => cmd::score::run(a, lang),
         Command::Explain(a) => cmd::explain::run(a, lang),

@@ -34,8 +34,9 @@ pub fn resolve_format(format: Option<Format>, output: Option<&Path>) -> Result<F
         (Some(f), _) => Ok(f),
         (None, None) => Ok(Format::Table),
         (None, Some(p)) => Format::from_path(p).ok_or_else(|| {
-            format!(
-                "cannot tell the format from \"{}\": use a .csv, .json, .md, .txt, .xlsx or .html name, or --format",
+            crate::msg!(
+                zh: "无法从“{}”判断输出格式：请使用 .csv、.json、.md、.txt、.xlsx 或 .html 文件名，或指定 --format",
+                en: "cannot tell the format from \"{}\": use a .csv, .json, .md, .txt, .xlsx or .html name, or --format",
                 p.display()
             )
         }),
@@ -49,8 +50,9 @@ pub fn check_not_input(output: &Path, inputs: &[PathBuf]) -> Result<(), String> 
     };
     for i in inputs {
         if i.canonicalize().is_ok_and(|p| p == out) {
-            return Err(format!(
-                "refusing to write the output over the input file {}",
+            return Err(crate::msg!(
+                zh: "拒绝用输出覆盖输入文件 {}",
+                en: "refusing to write the output over the input file {}",
                 i.display()
             ));
         }
@@ -155,7 +157,7 @@ pub fn write_atomic_with(
         if m.is_dir() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::IsADirectory,
-                "it is a directory",
+                crate::lang::m("这是一个目录", "it is a directory"),
             ));
         }
         let mut f = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);

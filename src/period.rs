@@ -69,7 +69,12 @@ impl Period {
 
     /// For clap.
     pub fn parse_arg(s: &str) -> Result<Period, String> {
-        Period::parse(s).ok_or_else(|| format!("\"{s}\" is not a period; use 2023, 2023H1, 2023Q4 or 2023-06"))
+        Period::parse(s).ok_or_else(|| {
+            crate::msg!(
+                zh: "“{s}”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06",
+                en: "\"{s}\" is not a period; use 2023, 2023H1, 2023Q4 or 2023-06"
+            )
+        })
     }
 }
 

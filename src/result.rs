@@ -137,7 +137,10 @@ impl PeriodResult {
             Diagnostics(vec![Diagnostic::at(
                 &name,
                 line,
-                "not a kaohe result: the file is not UTF-8 text (results are written by `kaohe score --format json`)",
+                crate::lang::m(
+                    "不是 kaohe 评分结果：文件不是 UTF-8 文本（结果由 `kaohe score --format json` 写出）",
+                    "not a kaohe result: the file is not UTF-8 text (results are written by `kaohe score --format json`)",
+                ),
             )])
         })?;
         PeriodResult::parse(&text, &name)
@@ -157,16 +160,28 @@ impl PeriodResult {
         // not a result at all says so rather than "missing field `units`".
         let probe: serde_json::Value = serde_json::from_str(text).map_err(|e| {
             let what = match e.classify() {
-                serde_json::error::Category::Eof => format!("not a kaohe result: the JSON ends early ({})", bare(&e)),
-                _ => format!("not a kaohe result: invalid JSON: {} (column {})", bare(&e), e.column()),
+                serde_json::error::Category::Eof => crate::msg!(
+                    zh: "不是 kaohe 评分结果：JSON 提前结束（{}）",
+                    en: "not a kaohe result: the JSON ends early ({})",
+                    bare(&e)
+                ),
+                _ => crate::msg!(
+                    zh: "不是 kaohe 评分结果：JSON 无效：{}（第 {} 列）",
+                    en: "not a kaohe result: invalid JSON: {} (column {})",
+                    bare(&e),
+                    e.column()
+                ),
             };
             one(e.line(), what)
         })?;
         let Some(obj) = probe.as_object() else {
             return Err(one(
                 1,
-                "not a kaohe result: expected a JSON object with \"schema\": 1 (results are written by `kaohe score --format json`)"
-                    .to_string(),
+                crate::lang::m(
+                    "不是 kaohe 评分结果：应为含 \"schema\": 1 的 JSON 对象（结果由 `kaohe score --format json` 写出）",
+                    "not a kaohe result: expected a JSON object with \"schema\": 1 (results are written by `kaohe score --format json`)",
+                )
+                .to_string(),
             ));
         };
         if let Some(kind) = obj
@@ -176,15 +191,21 @@ impl PeriodResult {
         {
             return Err(one(
                 1,
-                format!("not a kaohe result: this is the output of `kaohe {kind}`; give the results it was made from"),
+                crate::msg!(
+                    zh: "不是 kaohe 评分结果：这是 `kaohe {kind}` 的输出；请提供生成它的评分结果",
+                    en: "not a kaohe result: this is the output of `kaohe {kind}`; give the results it was made from"
+                ),
             ));
         }
         match obj.get("schema") {
             None => {
                 return Err(one(
                     1,
-                    "not a kaohe result: no \"schema\" field (results are written by `kaohe score --format json`)"
-                        .to_string(),
+                    crate::lang::m(
+                        "不是 kaohe 评分结果：缺少 \"schema\" 字段（结果由 `kaohe score --format json` 写出）",
+                        "not a kaohe result: no \"schema\" field (results are written by `kaohe score --format json`)",
+                    )
+                    .to_string(),
                 ));
             }
             Some(v) if v.as_u64() == Some(u64::from(crate::render::json::SCHEMA)) => {}
@@ -192,8 +213,9 @@ impl PeriodResult {
                 let line = text.lines().position(|l| l.contains("\"schema\"")).map_or(1, |i| i + 1);
                 return Err(one(
                     line,
-                    format!(
-                        "result schema {v} is not supported: this kaohe reads schema {}",
+                    crate::msg!(
+                        zh: "不支持结果格式版本 schema {v}：本版 kaohe 读取 schema {}",
+                        en: "result schema {v} is not supported: this kaohe reads schema {}",
                         crate::render::json::SCHEMA
                     ),
                 ));
@@ -202,7 +224,12 @@ impl PeriodResult {
         let mut r: PeriodResult = serde_json::from_str(text).map_err(|e| {
             one(
                 e.line(),
-                format!("not a valid kaohe result: {} (column {})", bare(&e), e.column()),
+                crate::msg!(
+                    zh: "不是有效的 kaohe 评分结果：{}（第 {} 列）",
+                    en: "not a valid kaohe result: {} (column {})",
+                    bare(&e),
+                    e.column()
+                ),
             )
         })?;
         r.source = name.to_string();
@@ -218,34 +245,49 @@ impl PeriodResult {
         let indicators: HashSet<&str> = fw.indicators.iter().map(|i| i.id.as_str()).collect();
         let groups: HashSet<&str> = fw.groups.iter().map(|g| g.id.as_str()).collect();
         if fw.grades.is_empty() {
-            bad("not a valid kaohe result: framework.grades is empty".to_string());
+            bad(crate::lang::m(
+                "不是有效的 kaohe 评分结果：framework.grades 为空",
+                "not a valid kaohe result: framework.grades is empty",
+            )
+            .to_string());
         }
         if indicators.len() != fw.indicators.len() {
-            bad("not a valid kaohe result: framework.indicators repeats an id".to_string());
+            bad(crate::lang::m(
+                "不是有效的 kaohe 评分结果：framework.indicators 中有重复编号",
+                "not a valid kaohe result: framework.indicators repeats an id",
+            )
+            .to_string());
         }
         let mut seen = HashSet::new();
         for u in &self.units {
             if !seen.insert(u.unit.as_str()) {
-                bad(format!("not a valid kaohe result: unit \"{}\" is listed twice", u.unit));
+                bad(crate::msg!(
+                    zh: "不是有效的 kaohe 评分结果：单位“{}”出现两次",
+                    en: "not a valid kaohe result: unit \"{}\" is listed twice",
+                    u.unit
+                ));
             }
             if !fw.grades.iter().any(|g| g.name == u.grade) {
-                bad(format!(
-                    "not a valid kaohe result: unit {}: grade \"{}\" is not among framework.grades",
+                bad(crate::msg!(
+                    zh: "不是有效的 kaohe 评分结果：单位 {}：等次“{}”不在 framework.grades 中",
+                    en: "not a valid kaohe result: unit {}: grade \"{}\" is not among framework.grades",
                     u.unit, u.grade
                 ));
             }
             for id in u.deficiencies.iter().map(|d| &d.indicator).chain(&u.veto) {
                 if !indicators.contains(id.as_str()) {
-                    bad(format!(
-                        "not a valid kaohe result: unit {}: indicator \"{id}\" is not among framework.indicators",
+                    bad(crate::msg!(
+                        zh: "不是有效的 kaohe 评分结果：单位 {}：指标“{id}”不在 framework.indicators 中",
+                        en: "not a valid kaohe result: unit {}: indicator \"{id}\" is not among framework.indicators",
                         u.unit
                     ));
                 }
             }
             for g in &u.groups {
                 if !groups.contains(g.id.as_str()) {
-                    bad(format!(
-                        "not a valid kaohe result: unit {}: group \"{}\" is not among framework.groups",
+                    bad(crate::msg!(
+                        zh: "不是有效的 kaohe 评分结果：单位 {}：分组“{}”不在 framework.groups 中",
+                        en: "not a valid kaohe result: unit {}: group \"{}\" is not among framework.groups",
                         u.unit, g.id
                     ));
                 }

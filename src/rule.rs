@@ -91,9 +91,11 @@ pub fn is_not_applicable(raw: &str) -> bool {
 
 fn number(raw: &str) -> Result<Decimal, String> {
     parse_number(raw).map_err(|e| match e {
-        NumberError::Empty if raw.trim().is_empty() => "a number is missing".to_string(),
-        NumberError::Empty | NumberError::NotANumber => format!("\"{}\" is not a number", raw.trim()),
-        NumberError::TooLarge => format!("\"{}\" is too large", raw.trim()),
+        NumberError::Empty if raw.trim().is_empty() => crate::lang::m("缺少数值", "a number is missing").to_string(),
+        NumberError::Empty | NumberError::NotANumber => {
+            crate::msg!(zh: "“{}”不是数字", en: "\"{}\" is not a number", raw.trim())
+        }
+        NumberError::TooLarge => crate::msg!(zh: "“{}”过大", en: "\"{}\" is too large", raw.trim()),
     })
 }
 
@@ -101,10 +103,10 @@ fn number(raw: &str) -> Result<Decimal, String> {
 pub fn parse_count(raw: &str) -> Result<Decimal, String> {
     let d = number(raw)?;
     if d.is_sign_negative() && !d.is_zero() {
-        return Err(format!("negative count {}", raw.trim()));
+        return Err(crate::msg!(zh: "次数 {} 为负数", en: "negative count {}", raw.trim()));
     }
     if !d.fract().is_zero() {
-        return Err(format!("count {} is not a whole number", raw.trim()));
+        return Err(crate::msg!(zh: "次数 {} 不是整数", en: "count {} is not a whole number", raw.trim()));
     }
     Ok(d)
 }
@@ -112,7 +114,7 @@ pub fn parse_count(raw: &str) -> Result<Decimal, String> {
 fn non_negative(raw: &str) -> Result<Decimal, String> {
     let d = number(raw)?;
     if d.is_sign_negative() && !d.is_zero() {
-        return Err(format!("negative value {}", raw.trim()));
+        return Err(crate::msg!(zh: "数值 {} 为负数", en: "negative value {}", raw.trim()));
     }
     Ok(d)
 }
@@ -147,7 +149,7 @@ impl Rule {
             Rule::Check => match parse_yes_no(raw) {
                 Some(true) => Ok(Value::Yes),
                 Some(false) => Ok(Value::No),
-                None => Err(format!("\"{}\" is not yes/no (是/否)", raw.trim())),
+                None => Err(crate::msg!(zh: "“{}”不是“是/否”", en: "\"{}\" is not yes/no (是/否)", raw.trim())),
             },
             Rule::Deduct { .. } | Rule::Count { .. } | Rule::Clauses(_) => parse_count(raw).map(Value::Number),
             Rule::Target { .. } => non_negative(raw).map(Value::Number),
@@ -160,13 +162,22 @@ impl Rule {
                     .map(Value::Level)
                     .ok_or_else(|| {
                         let names: Vec<&str> = levels.keys().map(String::as_str).collect();
-                        format!("\"{t}\" is not one of the levels {}", names.join(", "))
+                        crate::msg!(
+                            zh: "“{t}”不是可选等级之一（{}）",
+                            en: "\"{t}\" is not one of the levels {}",
+                            names.join(", ")
+                        )
                     })
             }
             Rule::Direct => {
                 let d = number(raw)?;
                 if d < Decimal::ZERO || d > points {
-                    Err(format!("amount {} is outside 0–{}", raw.trim(), fmt_points(points)))
+                    Err(crate::msg!(
+                        zh: "得分 {} 超出 0–{} 的范围",
+                        en: "amount {} is outside 0–{}",
+                        raw.trim(),
+                        fmt_points(points)
+                    ))
                 } else {
                     Ok(Value::Number(d))
                 }
@@ -174,8 +185,9 @@ impl Rule {
             Rule::Survey(options) => {
                 let parts: Vec<&str> = raw.split(['/', '／']).collect();
                 if parts.len() != options.len() {
-                    return Err(format!(
-                        "\"{}\" has {} vote count(s); this survey needs {} ({})",
+                    return Err(crate::msg!(
+                        zh: "“{}”有 {} 个票数；本项民主测评需要 {} 个（{}）",
+                        en: "\"{}\" has {} vote count(s); this survey needs {} ({})",
                         raw.trim(),
                         parts.len(),
                         options.len(),
@@ -378,16 +390,28 @@ impl Rule {
     /// against the indicator's points. Returns every problem found.
     pub fn from_toml(value: &toml::Value, points: Decimal) -> Result<Rule, Vec<String>> {
         let Some(table) = value.as_table() else {
-            return Err(vec!["rule must be a table such as { type = \"check\" }".to_string()]);
+            return Err(vec![
+                crate::lang::m(
+                    "rule 必须是表，例如 { type = \"check\" }",
+                    "rule must be a table such as { type = \"check\" }",
+                )
+                .to_string(),
+            ]);
         };
         let mut errs = Vec::new();
         let Some(kind) = table.get("type") else {
             return Err(vec![
-                "rule has no type (one of check, deduct, count, target, tiers, levels, direct, clauses, survey)".into(),
+                crate::lang::m(
+                    "rule 缺少 type（应为 check、deduct、count、target、tiers、levels、direct、clauses、survey 之一）",
+                    "rule has no type (one of check, deduct, count, target, tiers, levels, direct, clauses, survey)",
+                )
+                .into(),
             ]);
         };
         let Some(kind) = kind.as_str() else {
-            return Err(vec!["rule type must be a string".into()]);
+            return Err(vec![
+                crate::lang::m("rule 的 type 必须是字符串", "rule type must be a string").into(),
+            ]);
         };
         let allowed: &[&str] = match kind {
             "check" | "direct" => &["type"],
@@ -401,8 +425,9 @@ impl Rule {
                 let known = [
                     "check", "deduct", "count", "target", "tiers", "levels", "direct", "clauses", "survey",
                 ];
-                return Err(vec![format!(
-                    "unknown rule type \"{other}\"{}; expected one of {}",
+                return Err(vec![crate::msg!(
+                    zh: "未知评分规则类型“{other}”{}；应为以下之一：{}",
+                    en: "unknown rule type \"{other}\"{}; expected one of {}",
                     crate::diag::hint(other, known),
                     known.join(", ")
                 )]);
@@ -410,8 +435,9 @@ impl Rule {
         };
         for key in table.keys() {
             if !allowed.contains(&key.as_str()) {
-                errs.push(format!(
-                    "unknown key \"{key}\" in a {kind} rule{}",
+                errs.push(crate::msg!(
+                    zh: "{kind} 评分规则中有未知的键“{key}”{}",
+                    en: "unknown key \"{key}\" in a {kind} rule{}",
                     crate::diag::hint(key, allowed.iter().copied())
                 ));
             }
@@ -426,18 +452,22 @@ impl Rule {
             match table.get(key) {
                 None => {
                     if required {
-                        errs.push(format!("{kind} rule needs {key}"));
+                        errs.push(crate::msg!(zh: "{kind} 评分规则需要 {key}", en: "{kind} rule needs {key}"));
                     }
                     None
                 }
                 Some(v) => match decimal(v).and_then(|d| within(d, limit)) {
                     Ok(d) if d > Decimal::ZERO => Some(d),
                     Ok(d) => {
-                        errs.push(format!("{key} must be > 0, not {}", fmt_points(d)));
+                        errs.push(crate::msg!(
+                            zh: "{key} 必须大于 0，不能为 {}",
+                            en: "{key} must be > 0, not {}",
+                            fmt_points(d)
+                        ));
                         None
                     }
                     Err(e) => {
-                        errs.push(format!("{key}: {e}"));
+                        errs.push(crate::msg!(zh: "{key}：{e}", en: "{key}: {e}"));
                         None
                     }
                 },
@@ -462,8 +492,9 @@ impl Rule {
         if let Some(max) = rule.as_ref().and_then(Rule::max_amount)
             && max > points
         {
-            errs.push(format!(
-                "an amount of {} exceeds the indicator's {} points",
+            errs.push(crate::msg!(
+                zh: "得分 {} 超过该指标的分值 {} 分",
+                en: "an amount of {} exceeds the indicator's {} points",
                 fmt_points(max),
                 fmt_points(points)
             ));
@@ -482,12 +513,16 @@ pub fn decimal(v: &toml::Value) -> Result<Decimal, String> {
         toml::Value::Integer(i) => Ok(Decimal::from(*i)),
         toml::Value::Float(f) if f.is_finite() => match Decimal::from_str(&format!("{f}")) {
             // Beyond 28 places a decimal rounds to 0: say so, not "not > 0".
-            Ok(d) if d.is_zero() && *f != 0.0 => Err(format!("{f:?} is too small")),
+            Ok(d) if d.is_zero() && *f != 0.0 => Err(crate::msg!(zh: "{f:?} 过小", en: "{f:?} is too small")),
             Ok(d) => Ok(d),
-            Err(_) => Err(format!("{f:?} is out of range")),
+            Err(_) => Err(crate::msg!(zh: "{f:?} 超出范围", en: "{f:?} is out of range")),
         },
-        toml::Value::Float(f) => Err(format!("{f} is not a finite number")),
-        other => Err(format!("expected a number, found {}", other.type_str())),
+        toml::Value::Float(f) => Err(crate::msg!(zh: "{f} 不是有限数值", en: "{f} is not a finite number")),
+        other => Err(crate::msg!(
+            zh: "应为数字，实为 {}",
+            en: "expected a number, found {}",
+            other.type_str()
+        )),
     }
 }
 
@@ -499,7 +534,11 @@ pub const MAX_POINTS: u64 = 1_000_000;
 /// `d` if its magnitude is at most `limit`.
 pub fn within(d: Decimal, limit: u64) -> Result<Decimal, String> {
     if d.abs() > Decimal::from(limit) {
-        Err(format!("{} is too large (at most {limit})", d.normalize()))
+        Err(crate::msg!(
+            zh: "{} 过大（最大为 {limit}）",
+            en: "{} is too large (at most {limit})",
+            d.normalize()
+        ))
     } else {
         Ok(d)
     }
@@ -508,7 +547,11 @@ pub fn within(d: Decimal, limit: u64) -> Result<Decimal, String> {
 /// Points-like decimals (amounts) carry at most two places.
 pub fn check_places(d: Decimal) -> Result<Decimal, String> {
     if d.normalize().scale() > 2 {
-        Err(format!("{} has more than two decimal places", d.normalize()))
+        Err(crate::msg!(
+            zh: "{} 的小数超过两位",
+            en: "{} has more than two decimal places",
+            d.normalize()
+        ))
     } else {
         Ok(d)
     }
@@ -517,12 +560,13 @@ pub fn check_places(d: Decimal) -> Result<Decimal, String> {
 fn amount_param(v: &toml::Value, points: Decimal, what: &str, errs: &mut Vec<String>) -> Option<Decimal> {
     match decimal(v).and_then(check_places).and_then(|d| within(d, MAX_POINTS)) {
         Ok(d) if d < Decimal::ZERO => {
-            errs.push(format!("{what} {} is negative", fmt_points(d)));
+            errs.push(crate::msg!(zh: "{what} {} 为负数", en: "{what} {} is negative", fmt_points(d)));
             None
         }
         Ok(d) if d > points => {
-            errs.push(format!(
-                "{what} {} exceeds the indicator's {} points",
+            errs.push(crate::msg!(
+                zh: "{what} {} 超过该指标的分值 {} 分",
+                en: "{what} {} exceeds the indicator's {} points",
                 fmt_points(d),
                 fmt_points(points)
             ));
@@ -530,7 +574,7 @@ fn amount_param(v: &toml::Value, points: Decimal, what: &str, errs: &mut Vec<Str
         }
         Ok(d) => Some(d),
         Err(e) => {
-            errs.push(format!("{what}: {e}"));
+            errs.push(crate::msg!(zh: "{what}：{e}", en: "{what}: {e}"));
             None
         }
     }
@@ -538,7 +582,13 @@ fn amount_param(v: &toml::Value, points: Decimal, what: &str, errs: &mut Vec<Str
 
 fn parse_tiers(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>) -> Option<Vec<Tier>> {
     let Some(arr) = v.and_then(toml::Value::as_array).filter(|a| !a.is_empty()) else {
-        errs.push("tiers rule needs tiers = [[min_value, amount], …]".into());
+        errs.push(
+            crate::lang::m(
+                "tiers 评分规则需要 tiers = [[min_value, amount], …]",
+                "tiers rule needs tiers = [[min_value, amount], …]",
+            )
+            .into(),
+        );
         return None;
     };
     let mut tiers = Vec::new();
@@ -546,20 +596,30 @@ fn parse_tiers(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>)
     for (i, t) in arr.iter().enumerate() {
         let pair = t.as_array().filter(|p| p.len() == 2);
         let Some(pair) = pair else {
-            errs.push(format!("tier {} must be [min_value, amount]", i + 1));
+            errs.push(crate::msg!(
+                zh: "第 {} 档必须写作 [min_value, amount]",
+                en: "tier {} must be [min_value, amount]",
+                i + 1
+            ));
             continue;
         };
         let min = decimal(&pair[0])
             .and_then(|d| within(d, crate::num::MAX_VALUE))
-            .map_err(|e| errs.push(format!("tier {} min_value: {e}", i + 1)))
+            .map_err(|e| errs.push(crate::msg!(zh: "第 {} 档 min_value：{e}", en: "tier {} min_value: {e}", i + 1)))
             .ok();
-        let amount = amount_param(&pair[1], points, &format!("tier {} amount", i + 1), errs);
+        let amount = amount_param(
+            &pair[1],
+            points,
+            &crate::msg!(zh: "第 {} 档 amount", en: "tier {} amount", i + 1),
+            errs,
+        );
         if let (Some(min), Some(amount)) = (min, amount) {
             if let Some(prev) = tiers.last().map(|t: &Tier| t.min)
                 && min >= prev
             {
-                errs.push(format!(
-                    "tier min_values must be strictly descending: {} follows {}",
+                errs.push(crate::msg!(
+                    zh: "各档 min_value 必须严格递减：{} 排在 {} 之后",
+                    en: "tier min_values must be strictly descending: {} follows {}",
                     fmt_points(min),
                     fmt_points(prev)
                 ));
@@ -572,7 +632,13 @@ fn parse_tiers(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>)
 
 fn parse_levels(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>) -> Option<IndexMap<String, Decimal>> {
     let Some(table) = v.and_then(toml::Value::as_table).filter(|t| !t.is_empty()) else {
-        errs.push("levels rule needs levels = { \"好\" = 5, … }".into());
+        errs.push(
+            crate::lang::m(
+                "levels 评分规则需要 levels = { \"好\" = 5, … }",
+                "levels rule needs levels = { \"好\" = 5, … }",
+            )
+            .into(),
+        );
         return None;
     };
     let start = errs.len();
@@ -580,9 +646,14 @@ fn parse_levels(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>
     for (name, amount) in table {
         let name = name.trim();
         if name.is_empty() {
-            errs.push("a level name is empty".into());
+            errs.push(crate::lang::m("等级名称为空", "a level name is empty").into());
         }
-        if let Some(a) = amount_param(amount, points, &format!("level \"{name}\""), errs) {
+        if let Some(a) = amount_param(
+            amount,
+            points,
+            &crate::msg!(zh: "等级“{name}”", en: "level \"{name}\""),
+            errs,
+        ) {
             levels.insert(name.to_string(), a);
         }
     }
@@ -591,7 +662,13 @@ fn parse_levels(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>
 
 fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>) -> Option<Vec<Clause>> {
     let Some(arr) = v.and_then(toml::Value::as_array).filter(|a| !a.is_empty()) else {
-        errs.push("clauses rule needs clauses = [{ id = \"a\", per = 1 }, …]".into());
+        errs.push(
+            crate::lang::m(
+                "clauses 评分规则需要 clauses = [{ id = \"a\", per = 1 }, …]",
+                "clauses rule needs clauses = [{ id = \"a\", per = 1 }, …]",
+            )
+            .into(),
+        );
         return None;
     };
     let start = errs.len();
@@ -599,59 +676,81 @@ fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String
     for (i, c) in arr.iter().enumerate() {
         let n = i + 1;
         let Some(t) = c.as_table() else {
-            errs.push(format!("clause {n} must be a table {{ id = \"a\", per = 1 }}"));
+            errs.push(crate::msg!(
+                zh: "第 {n} 个子项必须是表 {{ id = \"a\", per = 1 }}",
+                en: "clause {n} must be a table {{ id = \"a\", per = 1 }}"
+            ));
             continue;
         };
         for key in t.keys() {
             if !["id", "per", "max", "text"].contains(&key.as_str()) {
-                errs.push(format!(
-                    "unknown key \"{key}\" in clause {n}{}",
+                errs.push(crate::msg!(
+                    zh: "第 {n} 个子项中有未知的键“{key}”{}",
+                    en: "unknown key \"{key}\" in clause {n}{}",
                     crate::diag::hint(key, ["id", "per", "max", "text"])
                 ));
             }
         }
         let id = match t.get("id").and_then(toml::Value::as_str).map(str::trim) {
             Some("") => {
-                errs.push(format!("clause {n} has an empty id"));
+                errs.push(crate::msg!(zh: "第 {n} 个子项的 id 为空", en: "clause {n} has an empty id"));
                 None
             }
             Some(id) if id.contains('/') => {
-                errs.push(format!("clause id \"{id}\" may not contain \"/\""));
+                errs.push(crate::msg!(
+                    zh: "子项 id“{id}”不能包含“/”",
+                    en: "clause id \"{id}\" may not contain \"/\""
+                ));
                 None
             }
             Some(id) if clauses.iter().any(|c| c.id == id) => {
-                errs.push(format!("duplicate clause id \"{id}\""));
+                errs.push(crate::msg!(zh: "子项 id“{id}”重复", en: "duplicate clause id \"{id}\""));
                 None
             }
             Some(id) => Some(id.to_string()),
             None => {
-                errs.push(format!("clause {n} needs an id (a string)"));
+                errs.push(crate::msg!(
+                    zh: "第 {n} 个子项需要 id（字符串）",
+                    en: "clause {n} needs an id (a string)"
+                ));
                 None
             }
         };
         let per = match t.get("per").map(|v| decimal(v).and_then(|d| within(d, MAX_POINTS))) {
             Some(Ok(d)) if d > Decimal::ZERO => Some(d),
             Some(Ok(d)) => {
-                errs.push(format!("clause {n}: per must be > 0, not {}", fmt_points(d)));
+                errs.push(crate::msg!(
+                    zh: "第 {n} 个子项：per 必须大于 0，不能为 {}",
+                    en: "clause {n}: per must be > 0, not {}",
+                    fmt_points(d)
+                ));
                 None
             }
             Some(Err(e)) => {
-                errs.push(format!("clause {n}: per: {e}"));
+                errs.push(crate::msg!(zh: "第 {n} 个子项：per：{e}", en: "clause {n}: per: {e}"));
                 None
             }
             None => {
-                errs.push(format!("clause {n} needs per"));
+                errs.push(crate::msg!(zh: "第 {n} 个子项需要 per", en: "clause {n} needs per"));
                 None
             }
         };
         let max = match t.get("max") {
-            Some(m) => amount_param(m, points, &format!("clause {n} max"), errs),
+            Some(m) => amount_param(
+                m,
+                points,
+                &crate::msg!(zh: "第 {n} 个子项 max", en: "clause {n} max"),
+                errs,
+            ),
             None => Some(points),
         };
         let text = match t.get("text") {
             Some(toml::Value::String(s)) => s.clone(),
             Some(_) => {
-                errs.push(format!("clause {n}: text must be a string"));
+                errs.push(crate::msg!(
+                    zh: "第 {n} 个子项：text 必须是字符串",
+                    en: "clause {n}: text must be a string"
+                ));
                 String::new()
             }
             None => String::new(),
@@ -665,7 +764,13 @@ fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String
 
 fn parse_survey(v: Option<&toml::Value>, errs: &mut Vec<String>) -> Option<Vec<(String, Decimal)>> {
     let Some(arr) = v.and_then(toml::Value::as_array).filter(|a| !a.is_empty()) else {
-        errs.push("survey rule needs survey = [[\"好\", 100], [\"较好\", 80], …]".into());
+        errs.push(
+            crate::lang::m(
+                "survey 评分规则需要 survey = [[\"好\", 100], [\"较好\", 80], …]",
+                "survey rule needs survey = [[\"好\", 100], [\"较好\", 80], …]",
+            )
+            .into(),
+        );
         return None;
     };
     let start = errs.len();
@@ -674,21 +779,28 @@ fn parse_survey(v: Option<&toml::Value>, errs: &mut Vec<String>) -> Option<Vec<(
         let n = i + 1;
         let pair = o.as_array().filter(|p| p.len() == 2);
         let Some((name, weight)) = pair.and_then(|p| Some((p[0].as_str()?, &p[1]))) else {
-            errs.push(format!("survey option {n} must be [\"name\", weight]"));
+            errs.push(crate::msg!(
+                zh: "民主测评第 {n} 个选项必须写作 [\"name\", weight]",
+                en: "survey option {n} must be [\"name\", weight]"
+            ));
             continue;
         };
         match decimal(weight) {
-            Ok(w) if w < Decimal::ZERO || w > Decimal::ONE_HUNDRED => errs.push(format!(
-                "survey weight of \"{name}\" must be within 0–100, not {}",
+            Ok(w) if w < Decimal::ZERO || w > Decimal::ONE_HUNDRED => errs.push(crate::msg!(
+                zh: "民主测评选项“{name}”的权重必须在 0–100 之间，不能为 {}",
+                en: "survey weight of \"{name}\" must be within 0–100, not {}",
                 fmt_points(w)
             )),
             Ok(w) => {
                 if options.iter().any(|(n, _)| n == name) {
-                    errs.push(format!("duplicate survey option \"{name}\""));
+                    errs.push(crate::msg!(zh: "民主测评选项“{name}”重复", en: "duplicate survey option \"{name}\""));
                 }
                 options.push((name.to_string(), w));
             }
-            Err(e) => errs.push(format!("survey weight of \"{name}\": {e}")),
+            Err(e) => errs.push(crate::msg!(
+                zh: "民主测评选项“{name}”的权重：{e}",
+                en: "survey weight of \"{name}\": {e}"
+            )),
         }
     }
     (errs.len() == start).then_some(options)

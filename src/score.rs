@@ -379,8 +379,9 @@ pub fn assess(
                 errs.push(Diagnostic::at(
                     &ev.files[c.file].path,
                     c.line,
-                    format!(
-                        "unit {id}, indicator {}: 不适用 must be given for the whole item, not for some clauses",
+                    crate::msg!(
+                        zh: "单位 {id}，指标 {}：不适用只能针对整个指标填写，不能只填部分子项",
+                        en: "unit {id}, indicator {}: 不适用 must be given for the whole item, not for some clauses",
                         ind.id
                     ),
                 ));
@@ -392,7 +393,10 @@ pub fn assess(
             errs.push(Diagnostic::new(
                 file,
                 line,
-                format!("unit {id}: every base indicator is marked 不适用; the unit cannot be scored"),
+                crate::msg!(
+                    zh: "单位 {id}：所有基础指标均标为不适用，无法评分",
+                    en: "unit {id}: every base indicator is marked 不适用; the unit cannot be scored"
+                ),
             ));
             continue;
         }
@@ -405,9 +409,9 @@ pub fn assess(
                         .map(|slot| ind.slot_key(slot))
                         .collect();
                     let what = if cells.len() > 1 && lacking.len() < cells.len() {
-                        format!("no evidence for {}", lacking.join(", "))
+                        crate::msg!(zh: "{} 缺少佐证", en: "no evidence for {}", lacking.join(", "))
                     } else {
-                        "no evidence".to_string()
+                        crate::lang::m("缺少佐证", "no evidence").to_string()
                     };
                     // Located at the item's evidence when part of it was given.
                     let (file, line) = match cells.iter().flatten().next() {
@@ -417,8 +421,9 @@ pub fn assess(
                     errs.push(Diagnostic::new(
                         file,
                         line,
-                        format!(
-                            "unit {id}, indicator {}: {what} (the framework sets missing = \"error\")",
+                        crate::msg!(
+                            zh: "单位 {id}，指标 {}：{what}（考核方案设定了 missing = \"error\"）",
+                            en: "unit {id}, indicator {}: {what} (the framework sets missing = \"error\")",
                             ind.id
                         ),
                     ));

@@ -48,7 +48,10 @@ impl Units {
         let Some(header) = sheet.rows.first() else {
             return Err(Diagnostics(vec![Diagnostic::file(
                 &path,
-                "the units file is empty (expected a header: unit,name,category)",
+                crate::lang::m(
+                    "单位文件为空（应有表头：unit,name,category）",
+                    "the units file is empty (expected a header: unit,name,category)",
+                ),
             )]));
         };
         let find = |aliases: &[&str]| {
@@ -61,8 +64,9 @@ impl Units {
             return Err(Diagnostics(vec![sheet.diag(
                 header.line,
                 None,
-                format!(
-                    "missing required column unit (单位); the header is: {}",
+                crate::msg!(
+                    zh: "缺少必需的 unit（单位）列；表头为：{}",
+                    en: "missing required column unit (单位); the header is: {}",
                     header.cells.join(",")
                 ),
             )]));
@@ -78,18 +82,22 @@ impl Units {
             };
             let id = cell(Some(unit_col));
             if id.is_empty() {
-                errs.push(sheet.diag(row.line, Some(unit_col), "column \"unit\": the unit id is empty"));
+                errs.push(sheet.diag(
+                    row.line,
+                    Some(unit_col),
+                    crate::lang::m("“unit”列：单位编号为空", "column \"unit\": the unit id is empty"),
+                ));
                 continue;
             }
             if let Some(first) = units.get(&id) {
                 let at = match &sheet.worksheet {
                     Some(_) => sheet.location(first.line, Some(unit_col)),
-                    None => format!("line {}", first.line),
+                    None => crate::msg!(zh: "第 {} 行", en: "line {}", first.line),
                 };
                 errs.push(sheet.diag(
                     row.line,
                     Some(unit_col),
-                    format!("duplicate unit \"{id}\" (first at {at})"),
+                    crate::msg!(zh: "单位“{id}”重复（首次出现在{at}）", en: "duplicate unit \"{id}\" (first at {at})"),
                 ));
                 continue;
             }

@@ -33,7 +33,10 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         Diagnostic::file(
             name,
-            format!("cannot read the workbook: {e} (is it damaged or password-protected?)"),
+            crate::msg!(
+                zh: "无法读取工作簿：{e}（文件是否已损坏或设有密码？）",
+                en: "cannot read the workbook: {e} (is it damaged or password-protected?)"
+            ),
         )
     })?;
     let sheets: Vec<(String, bool)> = book
@@ -58,8 +61,9 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
             None => {
                 return Err(Diagnostic::file(
                     name,
-                    format!(
-                        "there is no worksheet \"{w}\"{}; the workbook has {}",
+                    crate::msg!(
+                        zh: "没有名为“{w}”的工作表{}；工作簿中的工作表为 {}",
+                        en: "there is no worksheet \"{w}\"{}; the workbook has {}",
                         crate::diag::hint(w, sheets.iter().map(|(n, _)| n.as_str())),
                         names()
                     ),
@@ -69,13 +73,19 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
         None => sheets.iter().filter(|(_, v)| *v).map(|(n, _)| n.as_str()).collect(),
     };
     if candidates.is_empty() {
-        return Err(Diagnostic::file(name, "the workbook has no visible worksheet"));
+        return Err(Diagnostic::file(
+            name,
+            crate::lang::m("工作簿中没有可见的工作表", "the workbook has no visible worksheet"),
+        ));
     }
     let mut first = None;
     for ws in &candidates {
-        let range = book
-            .worksheet_range(ws)
-            .map_err(|e| Diagnostic::file(name, format!("cannot read worksheet \"{ws}\": {e}")))?;
+        let range = book.worksheet_range(ws).map_err(|e| {
+            Diagnostic::file(
+                name,
+                crate::msg!(zh: "无法读取工作表“{ws}”：{e}", en: "cannot read worksheet \"{ws}\": {e}"),
+            )
+        })?;
         // Styles (for percentages) are only read from XLSX, and only when
         // some cell is a number.
         let styles = match &mut book {

@@ -71,7 +71,7 @@ impl From<ReasonArg> for Reason {
 fn parse_points(s: &str) -> Result<Decimal, String> {
     match crate::num::parse_number(s) {
         Ok(d) if d >= Decimal::ZERO => Ok(d),
-        _ => Err(format!("\"{s}\" is not a number of points ≥ 0")),
+        _ => Err(crate::msg!(zh: "“{s}”不是 ≥ 0 的分数", en: "\"{s}\" is not a number of points ≥ 0")),
     }
 }
 
@@ -79,7 +79,11 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
     if args.summary && format == crate::render::Format::Html {
         return Err(Error::Usage(
-            "deficiencies --summary cannot be written as html: use table, csv, json, md or xlsx".to_string(),
+            crate::lang::m(
+                "deficiencies --summary 不能输出为 html：请使用 table、csv、json、md 或 xlsx",
+                "deficiencies --summary cannot be written as html: use table, csv, json, md or xlsx",
+            )
+            .to_string(),
         ));
     }
     let (loaded, assessment) = args.input.assess(&args.evidence)?;
@@ -113,7 +117,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         } else {
             crate::render::xlsx::deficiencies(fw, &assessment, &list, lang)
         }
-        .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
+        .map_err(|e| Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}")))?;
         return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
     if format == crate::render::Format::Html {

@@ -142,8 +142,9 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         ("--new-units", &args.new_units, &args.new, "NEW"),
     ] {
         if value.is_some() && is_result(side) {
-            return Err(Error::Usage(format!(
-                "{flag} applies only when {name} is evidence; {} is a saved result, scored already",
+            return Err(Error::Usage(crate::msg!(
+                zh: "{flag} 仅在 {name} 为佐证时适用；{} 是已保存的评分结果，已经评过分",
+                en: "{flag} applies only when {name} is evidence; {} is a saved result, scored already",
                 side.display()
             )));
         }
@@ -193,7 +194,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     );
     if format == crate::render::Format::Xlsx {
         let book = crate::render::xlsx::diff(&c, lang)
-            .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
+            .map_err(|e| Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}")))?;
         return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
     if format == crate::render::Format::Html {

@@ -36,7 +36,12 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         };
         return Err(Error::Input(Diagnostics(vec![Diagnostic::file(
             where_,
-            format!("no unit \"{}\" is assessed{}", args.unit, hint(&args.unit, known)),
+            crate::msg!(
+                zh: "没有参加考核的单位“{}”{}",
+                en: "no unit \"{}\" is assessed{}",
+                args.unit,
+                hint(&args.unit, known)
+            ),
         )])));
     };
     let text = crate::render::report::explain(&framework, &assessment, unit, lang, format);

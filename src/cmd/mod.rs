@@ -67,7 +67,11 @@ impl OutputArgs {
             }
             None if format == Format::Xlsx && std::io::stdout().is_terminal() => {
                 return Err(Error::Usage(
-                    "an XLSX workbook is not for the terminal: write it with -o FILE.xlsx".to_string(),
+                    crate::lang::m(
+                        "XLSX 工作簿不能输出到终端：请用 -o FILE.xlsx 写入文件",
+                        "an XLSX workbook is not for the terminal: write it with -o FILE.xlsx",
+                    )
+                    .to_string(),
                 ));
             }
             None => {
@@ -83,8 +87,9 @@ impl OutputArgs {
     pub fn resolve_text(&self, inputs: &[PathBuf], command: &str) -> Result<(Format, Destination), Error> {
         let (format, dest) = self.resolve(inputs)?;
         if !format.is_text() {
-            return Err(Error::Usage(format!(
-                "{command} cannot be written as {}: use table, csv, json or md",
+            return Err(Error::Usage(crate::msg!(
+                zh: "{command} 不能输出为 {}：请使用 table、csv、json 或 md",
+                en: "{command} cannot be written as {}: use table, csv, json or md",
                 format.name()
             )));
         }

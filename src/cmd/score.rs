@@ -33,8 +33,9 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         // deficiencies: the general path keeps them all.
         Format::Xlsx => {
             let (loaded, assessment) = args.input.assess(&args.evidence)?;
-            let book = crate::render::xlsx::score(&loaded.framework, &assessment, lang)
-                .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
+            let book = crate::render::xlsx::score(&loaded.framework, &assessment, lang).map_err(|e| {
+                Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+            })?;
             crate::output::emit_bytes(&book, &dest)
         }
         Format::Html => {

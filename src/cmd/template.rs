@@ -38,8 +38,9 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         (None, None) => Format::Xlsx,
     };
     if !matches!(format, Format::Xlsx | Format::Csv) {
-        return Err(Error::Usage(format!(
-            "a template is written as xlsx or csv, not {}",
+        return Err(Error::Usage(crate::msg!(
+            zh: "填报表只能输出为 xlsx 或 csv，不能为 {}",
+            en: "a template is written as xlsx or csv, not {}",
             format.name()
         )));
     }
@@ -69,8 +70,9 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let period = args.period.map(|p| p.to_string());
     match format {
         Format::Xlsx => {
-            let book = crate::render::template::xlsx(&fw, &units, period.as_deref(), args.wide, lang)
-                .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
+            let book = crate::render::template::xlsx(&fw, &units, period.as_deref(), args.wide, lang).map_err(|e| {
+                Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+            })?;
             crate::output::emit_bytes(&book, &dest)
         }
         _ => {

@@ -20,12 +20,17 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.results)?;
     if format == crate::render::Format::Html {
         return Err(Error::Usage(
-            "trend cannot be written as html: use table, csv, json, md or xlsx".to_string(),
+            crate::lang::m(
+                "trend 不能输出为 html：请使用 table、csv、json、md 或 xlsx",
+                "trend cannot be written as html: use table, csv, json, md or xlsx",
+            )
+            .to_string(),
         ));
     }
     if let Some(p) = args.results.iter().find(|p| !super::diff::is_result(p)) {
-        return Err(Error::Usage(format!(
-            "{} is not a saved result: trend reads .json files written by `kaohe score --format json`",
+        return Err(Error::Usage(crate::msg!(
+            zh: "{} 不是已保存的评分结果：trend 读取由 `kaohe score --format json` 写出的 .json 文件",
+            en: "{} is not a saved result: trend reads .json files written by `kaohe score --format json`",
             p.display()
         )));
     }
@@ -45,7 +50,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let t = crate::compare::trend(&results).map_err(Error::Input)?;
     if format == crate::render::Format::Xlsx {
         let book = crate::render::xlsx::trend(&t, lang)
-            .map_err(|e| Error::Output(format!("cannot build the workbook: {e}")))?;
+            .map_err(|e| Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}")))?;
         return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
     let text = crate::render::compare::trend(&t, lang, format);

@@ -23,6 +23,7 @@ mod encoding;
 mod errors;
 mod explain;
 mod json;
+mod messages_zh;
 mod periods;
 mod progress;
 mod score;

@@ -1,0 +1,155 @@
+//! `--lang zh` turns the tool's own messages into Chinese; `--lang en` (and
+//! the default without a Chinese LANG) keeps them exactly as they were.
+//! The `error:` prefix stays in both: it is what scripts look for.
+
+use crate::util::Workdir;
+
+/// A one-indicator framework, `deduct` with a bad `per` and an unknown key.
+const BAD_FRAMEWORK: &str = r#"[framework]
+id = "t"
+title = "小"
+total = 10
+
+[[grade]]
+name = "好"
+min = 9
+[[grade]]
+name = "差"
+min = 0
+
+[[group]]
+id = "A"
+name = "甲"
+points = 10
+
+[[indicator]]
+id = "A1"
+group = "A"
+name = "一"
+points = 10
+rule = { type = "deduct", per = 0, pre = 1 }
+"#;
+
+/// Evidence against `MINI` with a bad value, an unknown indicator, a
+/// duplicate and a unit missing from the units file.
+fn bad_evidence(wd: &Workdir) {
+    wd.create("units.csv", "unit,name\nU01,甲\n");
+    wd.create(
+        "e.csv",
+        "unit,indicator,value\nU01,A1,是\nU01,B1,abc\nU01,A12,是\nU01,A1,否\nU09,A1,是\n",
+    );
+}
+
+#[test]
+fn evidence_problems_in_chinese() {
+    let wd = Workdir::mini();
+    bad_evidence(&wd);
+    wd.run(&[
+        "score",
+        "--lang",
+        "zh",
+        "-f",
+        "$WD/mini.toml",
+        "-u",
+        "$WD/units.csv",
+        "$WD/e.csv",
+    ])
+    .assert_input_errors(&[
+        "error: $WD/e.csv:3: “value”列：单位 U01，指标 B1：“abc”不是数字",
+        "error: $WD/e.csv:4: “indicator”列：单位 U01：未知指标“A12”（是否应为“A1”？）",
+        "error: $WD/e.csv:5: 单位 U01，指标 A1：佐证重复（首次出现在 $WD/e.csv:2）",
+        "error: $WD/e.csv:6: “unit”列：单位“U09”不在单位文件 $WD/units.csv 中（是否应为“U01”？）",
+        "error: 共发现 4 个问题，未写出任何文件",
+    ]);
+}
+
+#[test]
+fn the_same_problems_stay_english_under_lang_en() {
+    let wd = Workdir::mini();
+    bad_evidence(&wd);
+    let expected = [
+        "error: $WD/e.csv:3: column \"value\": unit U01, indicator B1: \"abc\" is not a number",
+        "error: $WD/e.csv:4: column \"indicator\": unit U01: unknown indicator \"A12\" (did you mean \"A1\"?)",
+        "error: $WD/e.csv:5: unit U01, indicator A1: duplicate evidence (first at $WD/e.csv:2)",
+        "error: $WD/e.csv:6: column \"unit\": unit \"U09\" is not in the units file $WD/units.csv (did you mean \"U01\"?)",
+        "error: 4 problems found; nothing was written",
+    ];
+    let args = ["-f", "$WD/mini.toml", "-u", "$WD/units.csv", "$WD/e.csv"];
+    let with = |lang: &[&'static str]| {
+        let mut a = vec!["score"];
+        a.extend_from_slice(lang);
+        a.extend_from_slice(&args);
+        a
+    };
+    wd.run(&with(&["--lang", "en"])).assert_input_errors(&expected);
+    // Without --lang and without a Chinese LANG: English, as before.
+    wd.run(&with(&[])).assert_input_errors(&expected);
+    // A Chinese locale alone switches the messages too.
+    let out = wd.run_env(&with(&[]), &[("LANG", "zh_CN.UTF-8")]);
+    assert_eq!(
+        out.stderr.lines().last(),
+        Some("error: 共发现 4 个问题，未写出任何文件")
+    );
+}
+
+#[test]
+fn framework_problems_in_chinese() {
+    let wd = Workdir::new();
+    wd.create("f.toml", BAD_FRAMEWORK);
+    wd.run(&["check", "--lang", "zh", "-f", "$WD/f.toml"])
+        .assert_input_errors(&[
+            "error: $WD/f.toml:23: A1：rule：deduct 评分规则中有未知的键“pre”（是否应为“per”？）",
+            "error: $WD/f.toml:23: A1：rule：per 必须大于 0，不能为 0",
+            "error: 共发现 2 个问题，未写出任何文件",
+        ]);
+    wd.create(
+        "g.toml",
+        &BAD_FRAMEWORK.replace("points = 10\nrule", "ponts = 10\nrule"),
+    );
+    wd.run(&["check", "--lang=zh", "-f", "$WD/g.toml"]).assert_input_errors(&[
+        "error: $WD/g.toml:22: 未知字段 `ponts`（是否应为 `points`？）；可用字段为 `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `exempt`, `method`",
+    ]);
+}
+
+#[test]
+fn usage_errors_in_chinese() {
+    let wd = Workdir::mini();
+    wd.create("e.csv", "unit,indicator,value\nU01,A1,是\n");
+    // Checked while clap parses, before `--lang` is acted on: read ahead.
+    wd.run(&["score", "-f", "$WD/mini.toml", "--period", "2023X", "--lang", "zh", "$WD/e.csv"])
+        .assert_usage_error(
+            "error: invalid value '2023X' for '--period <P>': “2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06",
+        );
+    wd.run(&[
+        "score",
+        "--lang",
+        "zh",
+        "-f",
+        "$WD/mini.toml",
+        "-o",
+        "$WD/out.pdf",
+        "$WD/e.csv",
+    ])
+    .assert_usage_error(
+        "error: 无法从“$WD/out.pdf”判断输出格式：请使用 .csv、.json、.md、.txt、.xlsx 或 .html 文件名，或指定 --format",
+    );
+}
+
+#[test]
+fn long_lists_are_cut_in_chinese() {
+    let wd = Workdir::mini();
+    let mut e = String::from("unit,indicator,value\n");
+    for i in 0..105 {
+        e.push_str(&format!("U{i:03},A1,x\n"));
+    }
+    wd.create("e.csv", &e);
+    let out = wd.run(&["score", "--lang", "zh", "-f", "$WD/mini.toml", "$WD/e.csv"]);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines[lines.len() - 2..],
+        [
+            "error: $WD/e.csv：…… 本文件另有 5 个问题",
+            "error: 共发现 105 个问题，未写出任何文件"
+        ]
+    );
+}
