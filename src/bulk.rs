@@ -1179,12 +1179,14 @@ fn finish(results: Vec<UnitResult>, units: Option<&Units>, paths: &[PathBuf], pe
         .map(|p| InputFile {
             path: p.display().to_string(),
             sha256: String::new(),
+            ..Default::default()
         })
         .collect();
     if let Some(u) = units {
         inputs.push(InputFile {
             path: u.path.clone(),
             sha256: u.sha256.clone(),
+            ..Default::default()
         });
     }
     Assessment {
@@ -1426,6 +1428,7 @@ fn detailed(plan: &Plan, paths: &[PathBuf], id: &str, mut rows: Vec<Captured>) -
             source: r.source,
             file: r.file as usize,
             line: r.line,
+            col: 0,
         });
     }
     let ev = Evidence {
@@ -1434,6 +1437,7 @@ fn detailed(plan: &Plan, paths: &[PathBuf], id: &str, mut rows: Vec<Captured>) -
             .map(|p| InputFile {
                 path: p.display().to_string(),
                 sha256: String::new(),
+                ..Default::default()
             })
             .collect(),
         units: [(id.to_string(), ue)].into_iter().collect(),

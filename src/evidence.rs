@@ -15,11 +15,34 @@ use crate::rule::{Rule, Value};
 use crate::units::{NAME_ALIASES, UNIT_ALIASES, Units};
 use std::collections::{BTreeMap, HashMap};
 
-/// One input file as recorded in the result (path and SHA-256).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One input file as recorded in the result (path and SHA-256), and where
+/// its rows came from when it is a spreadsheet.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InputFile {
     pub path: String,
     pub sha256: String,
+    /// The worksheet read, for spreadsheet input.
+    pub worksheet: Option<String>,
+    /// 0-based spreadsheet column of each row's first cell.
+    pub first_col: u32,
+}
+
+impl InputFile {
+    /// A problem with the cell at `line` and row index `col` (spreadsheets
+    /// name the cell, `FILE!SHEET!C12`; CSV the line).
+    pub fn diag(&self, line: u64, col: u32, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::at(&self.path, line, message);
+        match &self.worksheet {
+            Some(ws) => d.in_sheet(ws, Some(self.first_col + col + 1)),
+            None => d,
+        }
+    }
+
+    /// Where that cell is, as [`InputFile::diag`] names it.
+    pub fn location(&self, line: u64, col: u32) -> String {
+        let d = self.diag(line, col, "");
+        crate::diag::location(&d.file, d.sheet.as_deref(), d.line, d.column)
+    }
 }
 
 /// One evidence cell after parsing.
@@ -34,6 +57,9 @@ pub struct Cell {
     /// Index into [`Evidence::files`].
     pub file: usize,
     pub line: u64,
+    /// Index of the value's cell in its row (spreadsheets only; 0 for CSV,
+    /// whose problems are located by line).
+    pub col: u32,
 }
 
 /// All evidence for one unit: `cells[indicator][slot]`.
@@ -272,6 +298,8 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
         l.ev.files.push(InputFile {
             path: sheet.path.clone(),
             sha256: sheet.sha256.clone(),
+            worksheet: sheet.worksheet.clone(),
+            first_col: sheet.first_col,
         });
         l.places.push(Sheet {
             path: sheet.path.clone(),
@@ -720,6 +748,11 @@ impl Loader<'_> {
         if entry.name.is_none() && !name.is_empty() {
             entry.name = Some(name.to_string());
         }
+        let col = if self.places[file].worksheet.is_some() {
+            col_ix as u32
+        } else {
+            0
+        };
         entry.cells[index][slot] = Some(Cell {
             value,
             raw: raw.to_string(),
@@ -727,6 +760,7 @@ impl Loader<'_> {
             source: source.to_string(),
             file,
             line,
+            col,
         });
     }
 }

@@ -96,6 +96,10 @@ impl Reason {
     }
 }
 
+/// Where a value came from: input file index, line, and the index of the
+/// value's cell in its row (spreadsheets only, else 0).
+pub type Origin = (usize, u64, u32);
+
 /// One indicator's result for a unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorResult {
@@ -107,8 +111,8 @@ pub struct IndicatorResult {
     pub value: Option<String>,
     pub note: String,
     pub source: String,
-    /// Where the evidence came from: (input file index, line).
-    pub origin: Option<(usize, u64)>,
+    /// Where the evidence came from.
+    pub origin: Option<Origin>,
 }
 
 impl IndicatorResult {
@@ -300,7 +304,7 @@ pub fn deficiencies(fw: &Framework, outcomes: &[Outcome]) -> Vec<Deficiency> {
     out
 }
 
-fn describe_cells(ind: &Indicator, cells: &[Option<Cell>]) -> (Option<String>, String, String, Option<(usize, u64)>) {
+fn describe_cells(ind: &Indicator, cells: &[Option<Cell>]) -> (Option<String>, String, String, Option<Origin>) {
     let present: Vec<&Cell> = cells.iter().flatten().collect();
     if present.is_empty() {
         return (None, String::new(), String::new(), None);
@@ -329,7 +333,7 @@ fn describe_cells(ind: &Indicator, cells: &[Option<Cell>]) -> (Option<String>, S
         }
         parts.join("；")
     };
-    let origin = Some((present[0].file, present[0].line));
+    let origin = Some((present[0].file, present[0].line, present[0].col));
     (Some(value), join(|c| &c.note), join(|c| &c.source), origin)
 }
 
@@ -376,9 +380,9 @@ pub fn assess(
                     .flatten()
                     .find(|c| c.value == Some(Value::NotApplicable))
                     .expect("counted");
-                errs.push(Diagnostic::at(
-                    &ev.files[c.file].path,
+                errs.push(ev.files[c.file].diag(
                     c.line,
+                    c.col,
                     crate::msg!(
                         zh: "单位 {id}，指标 {}：不适用只能针对整个指标填写，不能只填部分子项",
                         en: "unit {id}, indicator {}: 不适用 must be given for the whole item, not for some clauses",
@@ -413,20 +417,19 @@ pub fn assess(
                     } else {
                         crate::lang::m("缺少佐证", "no evidence").to_string()
                     };
+                    let message = crate::msg!(
+                        zh: "单位 {id}，指标 {}：{what}（考核方案设定了 missing = \"error\"）",
+                        en: "unit {id}, indicator {}: {what} (the framework sets missing = \"error\")",
+                        ind.id
+                    );
                     // Located at the item's evidence when part of it was given.
-                    let (file, line) = match cells.iter().flatten().next() {
-                        Some(c) => (ev.files[c.file].path.clone(), Some(c.line)),
-                        None => where_unit(&id),
-                    };
-                    errs.push(Diagnostic::new(
-                        file,
-                        line,
-                        crate::msg!(
-                            zh: "单位 {id}，指标 {}：{what}（考核方案设定了 missing = \"error\"）",
-                            en: "unit {id}, indicator {}: {what} (the framework sets missing = \"error\")",
-                            ind.id
-                        ),
-                    ));
+                    errs.push(match cells.iter().flatten().next() {
+                        Some(c) => ev.files[c.file].diag(c.line, c.col, message),
+                        None => {
+                            let (file, line) = where_unit(&id);
+                            Diagnostic::new(file, line, message)
+                        }
+                    });
                 }
             }
         }
@@ -491,6 +494,7 @@ pub fn assess(
         inputs.push(InputFile {
             path: u.path.clone(),
             sha256: u.sha256.clone(),
+            ..Default::default()
         });
     }
     Ok(Assessment {
@@ -645,6 +649,7 @@ name = "否"
             source: String::new(),
             file: 0,
             line: 2,
+            col: 0,
         })
     }
 
@@ -1043,7 +1048,7 @@ name = "否"
             ["10.00", "3.75"]
         );
         assert_eq!(u1.indicators[1].value.as_deref(), Some("a=0;b=0"));
-        assert_eq!(u1.indicators[0].origin, Some((0, 2)));
+        assert_eq!(u1.indicators[0].origin, Some((0, 2, 0)));
         assert_eq!(
             a.inputs.iter().map(|i| i.path.as_str()).collect::<Vec<_>>(),
             ["e.csv", "u.csv"]

@@ -248,6 +248,7 @@ impl<W: Word> JsonCtx<'_, W> {
                     source: field(l.source)?,
                     file,
                     line,
+                    col: 0,
                 });
             }
         }

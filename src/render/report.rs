@@ -199,10 +199,7 @@ pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) 
             (Kind::Base, Outcome::Missing) => fmt2(ind.points),
             _ => String::new(),
         };
-        let at = r
-            .origin
-            .map(|(f, l)| format!("{}:{l}", a.inputs[f].path))
-            .unwrap_or_default();
+        let at = r.origin.map(|(f, l, c)| a.inputs[f].location(l, c)).unwrap_or_default();
         t.push(vec![
             group,
             ind.id.clone(),

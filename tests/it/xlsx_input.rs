@@ -190,3 +190,58 @@ fn encoding_can_be_forced() {
         "error: $WD/g.csv:2: the file is not UTF-8 (byte 0xCA cannot be read), but --encoding utf-8 was given",
     ]);
 }
+
+/// Problems found while scoring, and `explain`'s source column, name the
+/// spreadsheet cell too, not just the row.
+#[test]
+fn scoring_problems_and_explain_name_the_cell() {
+    let wd = Workdir::new();
+    let ev = wd.path("e.xlsx");
+    write_xlsx(
+        &ev,
+        &[(
+            "佐证",
+            vec![
+                texts(&["", "自评表"]),
+                texts(&["", "unit", "indicator", "value"]),
+                texts(&["", "T01", "A3", "是"]),
+                texts(&["", "T01", "B1/a", "不适用"]),
+                texts(&["", "T01", "B1/b", "0"]),
+            ],
+        )],
+    );
+    let e = ev.to_str().unwrap();
+    wd.run(&["score", e]).assert_input_errors(&[
+        "error: $WD/e.xlsx!佐证!D4: column \"value\": unit T01, indicator B1/a: \"不适用\" is not allowed: B1 is not marked exempt in the framework",
+    ]);
+    // A clause item given in part, under missing = "error".
+    let fw = wd.path("fw.toml");
+    std::fs::write(
+        &fw,
+        kaohe::framework::EMBEDDED.replace("missing = \"zero\"", "missing = \"error\""),
+    )
+    .unwrap();
+    write_xlsx(
+        &ev,
+        &[(
+            "佐证",
+            vec![
+                texts(&["", "自评表"]),
+                texts(&["", "unit", "indicator", "value"]),
+                texts(&["", "T01", "A3", "是"]),
+                texts(&["", "T01", "B1/a", "0"]),
+            ],
+        )],
+    );
+    let out = wd.run(&["score", "-f", fw.to_str().unwrap(), e]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.lines().any(|l| l
+            == "error: $WD/e.xlsx!佐证!D4: unit T01, indicator B1: no evidence for B1/b, B1/c (the framework sets missing = \"error\")"),
+        "{}",
+        out.stderr
+    );
+    let out = wd.run(&["explain", "T01", "--lang", "en", "--format", "csv", e]);
+    out.assert_ok();
+    assert!(out.stdout.contains(",$WD/e.xlsx!佐证!D3\r\n"), "{}", out.stdout);
+}
