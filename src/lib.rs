@@ -70,7 +70,7 @@ impl Error {
 #[derive(Debug, Parser)]
 #[command(name = "kaohe", version, about, max_term_width = 100)]
 pub struct Cli {
-    /// Language of labels and headers (default: zh when LANG starts with zh, else en)
+    /// Language of labels, headers and messages (default: zh when LANG starts with zh, else en)
     #[arg(long, value_enum, global = true)]
     pub lang: Option<Lang>,
     #[command(subcommand)]
