@@ -12,6 +12,7 @@ pub mod compare;
 pub mod diag;
 pub mod evidence;
 pub mod framework;
+pub mod help_zh;
 pub mod input;
 pub mod lang;
 pub mod num;
@@ -27,7 +28,7 @@ pub mod template;
 pub mod units;
 pub mod workbook;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use diag::Diagnostics;
 use lang::Lang;
 use std::ffi::OsString;
@@ -117,6 +118,37 @@ fn lang_arg(args: &[OsString]) -> Option<Lang> {
     found
 }
 
+/// The command line definition, its help texts in this language.
+pub fn command(lang: Lang) -> clap::Command {
+    match lang {
+        Lang::En => Cli::command(),
+        Lang::Zh => help_zh::localise(Cli::command()),
+    }
+}
+
+/// Parse with the Chinese help texts (`--help`, and the argument names in
+/// errors, come from the command the arguments were parsed against).
+fn parse_zh(args: &[OsString]) -> Result<Cli, clap::Error> {
+    let mut cmd = command(Lang::Zh);
+    let mut matches = cmd.try_get_matches_from_mut(args)?;
+    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))
+}
+
+/// The first subcommand named on the command line, for the pointer to its
+/// help in an error.
+fn subcommand_arg(args: &[OsString]) -> Option<&'static str> {
+    let cmd = Cli::command();
+    let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+    let found = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .find(|a| names.contains(a))?;
+    ["score", "explain", "check", "deficiencies", "diff", "trend", "template"]
+        .into_iter()
+        .find(|n| *n == found)
+}
+
 /// Run the program with these arguments; returns the exit code.
 pub fn run<I, T>(args: I) -> i32
 where
@@ -127,11 +159,25 @@ where
     // Values are checked while the arguments are parsed (`--period 2023X`),
     // so the message language is needed before clap has read `--lang`.
     lang::set_messages(lang_arg(&args).unwrap_or_else(Lang::from_env));
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = match lang::messages() {
+        Lang::En => Cli::try_parse_from(&args),
+        Lang::Zh => parse_zh(&args),
+    };
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-            let _ = e.print();
+            match lang::messages() {
+                Lang::Zh => match help_zh::error_text(&e, subcommand_arg(&args)) {
+                    Some(text) => eprint!("{text}"),
+                    None => {
+                        let _ = e.print();
+                    }
+                },
+                Lang::En => {
+                    let _ = e.print();
+                }
+            }
             return code;
         }
     };

@@ -116,10 +116,17 @@ fn usage_errors_in_chinese() {
     let wd = Workdir::mini();
     wd.create("e.csv", "unit,indicator,value\nU01,A1,是\n");
     // Checked while clap parses, before `--lang` is acted on: read ahead.
-    wd.run(&["score", "-f", "$WD/mini.toml", "--period", "2023X", "--lang", "zh", "$WD/e.csv"])
-        .assert_usage_error(
-            "error: invalid value '2023X' for '--period <P>': “2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06",
-        );
+    wd.run(&[
+        "score",
+        "-f",
+        "$WD/mini.toml",
+        "--period",
+        "2023X",
+        "--lang",
+        "zh",
+        "$WD/e.csv",
+    ])
+    .assert_usage_error("error: 参数“--period <P>”：“2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06");
     wd.run(&[
         "score",
         "--lang",

@@ -1,0 +1,401 @@
+//! `--help` and clap's own parse errors in Chinese (`--lang zh`).
+//!
+//! The derive attributes hold the English texts; under zh the command is
+//! rewritten at run time from the tables below, so every argument keeps
+//! one English line (its doc comment) and one Chinese line (here).
+
+use clap::Command;
+use clap::error::{ContextKind, ContextValue, Error, ErrorKind};
+
+/// About texts: (subcommand, about); `""` is the program itself.
+const ABOUTS: &[(&str, &str)] = &[
+    ("", "依据责任制考核指标体系对各单位评分、排名，并逐项说明得分（考核）"),
+    ("score", "对各单位评分并排名（排名）"),
+    (
+        "explain",
+        "逐项说明某一单位的得分：指标值、评分规则、得分与失分（得分明细）",
+    ),
+    ("check", "校验考核方案（及佐证材料），并以树状列出指标体系"),
+    ("deficiencies", "整改清单：将每一处失分列为一项整改事项（整改清单）"),
+    (
+        "diff",
+        "比较两个考核期：得分、排名、等次的变化，以及问题整改情况（整改不到位）",
+    ),
+    ("trend", "各单位在多个考核期的得分、排名和等次走势（走势）"),
+    ("template", "生成供各单位填报的佐证材料填报表（佐证材料填报表）"),
+    ("help", "显示本帮助信息或指定子命令的帮助"),
+];
+
+/// Texts after the argument list: (subcommand, text).
+const AFTER_HELP: &[(&str, &str)] = &[(
+    "diff",
+    "两侧各为一份已保存的考核结果（由 `kaohe score --format json` 写出的 .json 文件）\
+     或一个佐证材料文件；佐证材料在此按 --old-framework/--new-framework（默认：-f，\
+     否则为内置考核方案）和 --old-units/--new-units（默认：-u）评分。\
+     单位、指标组和指标均按代码对应。",
+)];
+
+/// Argument help: (subcommand, argument id, help); `""` is the program.
+const ARGS: &[(&str, &str, &str)] = &[
+    (
+        "",
+        "lang",
+        "标签、表头和提示信息的语言（默认：LANG 以 zh 开头时为 zh，否则为 en）",
+    ),
+    // score
+    (
+        "score",
+        "framework",
+        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+    ),
+    ("score", "units", "单位文件（CSV：单位代码、名称、类别）"),
+    ("score", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
+    (
+        "score",
+        "sheet",
+        "读取 XLSX/XLS/ODS 佐证文件中的哪个工作表（默认：第一个含表头行的工作表）",
+    ),
+    (
+        "score",
+        "encoding",
+        "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+    ),
+    ("score", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
+    (
+        "score",
+        "output",
+        "写入文件 FILE（要么完整写入，要么不写），而不输出到屏幕",
+    ),
+    (
+        "score",
+        "no_bom",
+        "写出的 CSV 文件不带 UTF-8 字节顺序标记（BOM）（Excel 正确显示中文需要它）",
+    ),
+    (
+        "score",
+        "evidence",
+        "佐证材料文件（CSV 长表或宽表，UTF-8 或 GBK 编码；或 XLSX/XLS/ODS），合并读取",
+    ),
+    // explain
+    ("explain", "unit", "单位代码"),
+    (
+        "explain",
+        "framework",
+        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+    ),
+    ("explain", "units", "单位文件（CSV：单位代码、名称、类别）"),
+    ("explain", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
+    (
+        "explain",
+        "sheet",
+        "读取 XLSX/XLS/ODS 佐证文件中的哪个工作表（默认：第一个含表头行的工作表）",
+    ),
+    (
+        "explain",
+        "encoding",
+        "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+    ),
+    ("explain", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
+    (
+        "explain",
+        "output",
+        "写入文件 FILE（要么完整写入，要么不写），而不输出到屏幕",
+    ),
+    (
+        "explain",
+        "no_bom",
+        "写出的 CSV 文件不带 UTF-8 字节顺序标记（BOM）（Excel 正确显示中文需要它）",
+    ),
+    (
+        "explain",
+        "evidence",
+        "佐证材料文件，合并读取（为确定排名，对全部单位评分）",
+    ),
+    // check
+    (
+        "check",
+        "framework",
+        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+    ),
+    ("check", "units", "单位文件（CSV：单位代码、名称、类别）"),
+    ("check", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
+    (
+        "check",
+        "sheet",
+        "读取 XLSX/XLS/ODS 佐证文件中的哪个工作表（默认：第一个含表头行的工作表）",
+    ),
+    (
+        "check",
+        "encoding",
+        "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+    ),
+    ("check", "evidence", "一并校验的佐证材料文件"),
+    // deficiencies
+    (
+        "deficiencies",
+        "framework",
+        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+    ),
+    ("deficiencies", "units", "单位文件（CSV：单位代码、名称、类别）"),
+    ("deficiencies", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
+    (
+        "deficiencies",
+        "sheet",
+        "读取 XLSX/XLS/ODS 佐证文件中的哪个工作表（默认：第一个含表头行的工作表）",
+    ),
+    (
+        "deficiencies",
+        "encoding",
+        "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+    ),
+    (
+        "deficiencies",
+        "format",
+        "输出格式（默认：table，或按 -o 文件的扩展名确定）",
+    ),
+    (
+        "deficiencies",
+        "output",
+        "写入文件 FILE（要么完整写入，要么不写），而不输出到屏幕",
+    ),
+    (
+        "deficiencies",
+        "no_bom",
+        "写出的 CSV 文件不带 UTF-8 字节顺序标记（BOM）（Excel 正确显示中文需要它）",
+    ),
+    ("deficiencies", "unit", "只列出该单位（可重复指定）"),
+    ("deficiencies", "category", "只列出该类别的单位（可重复指定）"),
+    ("deficiencies", "reason", "只列出因该原因失分的事项（可重复指定）"),
+    (
+        "deficiencies",
+        "min_lost",
+        "只列出失分不少于 X 分的事项（一票否决事项始终列出）",
+    ),
+    (
+        "deficiencies",
+        "order",
+        "单位排列顺序：rank（按排名，排名靠后者在前）或 unit（按单位代码）",
+    ),
+    ("deficiencies", "by", "按单位分节，或按责任人（责任人/责任部门）分节"),
+    (
+        "deficiencies",
+        "summary",
+        "改为汇总：失分最多的指标，以及按失分原因和责任人统计的事项数",
+    ),
+    (
+        "deficiencies",
+        "evidence",
+        "佐证材料文件（CSV 长表或宽表；UTF-8 或 GBK 编码），合并读取",
+    ),
+    // diff
+    ("diff", "old", "前一考核期：考核结果（.json）或佐证材料文件"),
+    ("diff", "new", "后一考核期：考核结果（.json）或佐证材料文件"),
+    (
+        "diff",
+        "framework",
+        "对两侧佐证材料评分所用的考核方案（默认：内置考核方案）",
+    ),
+    ("diff", "units", "对两侧佐证材料评分所用的单位文件"),
+    ("diff", "old_framework", "OLD 为佐证材料时所用的考核方案（默认：-f）"),
+    ("diff", "new_framework", "NEW 为佐证材料时所用的考核方案（默认：-f）"),
+    ("diff", "old_units", "OLD 为佐证材料时所用的单位文件（默认：-u）"),
+    ("diff", "new_units", "NEW 为佐证材料时所用的单位文件（默认：-u）"),
+    ("diff", "old_period", "OLD 的考核期标注（默认：考核结果自身的考核期）"),
+    ("diff", "new_period", "NEW 的考核期标注（默认：考核结果自身的考核期）"),
+    (
+        "diff",
+        "sheet",
+        "读取两侧 XLSX/XLS/ODS 佐证文件中的哪个工作表（默认：第一个含表头行的工作表）",
+    ),
+    ("diff", "encoding", "两侧 CSV 佐证文件的编码（默认自动识别）"),
+    ("diff", "sort", "单位排列顺序"),
+    ("diff", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
+    (
+        "diff",
+        "output",
+        "写入文件 FILE（要么完整写入，要么不写），而不输出到屏幕",
+    ),
+    (
+        "diff",
+        "no_bom",
+        "写出的 CSV 文件不带 UTF-8 字节顺序标记（BOM）（Excel 正确显示中文需要它）",
+    ),
+    // trend
+    (
+        "trend",
+        "results",
+        "已保存的考核结果（由 `kaohe score --format json` 写出的 .json 文件），按考核期先后排列",
+    ),
+    ("trend", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
+    (
+        "trend",
+        "output",
+        "写入文件 FILE（要么完整写入，要么不写），而不输出到屏幕",
+    ),
+    (
+        "trend",
+        "no_bom",
+        "写出的 CSV 文件不带 UTF-8 字节顺序标记（BOM）（Excel 正确显示中文需要它）",
+    ),
+    // template
+    (
+        "template",
+        "framework",
+        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+    ),
+    (
+        "template",
+        "units",
+        "单位文件（单位代码、名称）：表中预先填好这些单位的行",
+    ),
+    (
+        "template",
+        "period",
+        "考核期，显示在标题中：2023、2023H1、2023Q4 或 2023-06",
+    ),
+    ("template", "encoding", "CSV 单位文件的编码（默认自动识别）"),
+    (
+        "template",
+        "wide",
+        "每个单位一行、每项指标一列，而不是每个单位的每项指标各占一行",
+    ),
+    (
+        "template",
+        "format",
+        "输出格式（默认：table，或按 -o 文件的扩展名确定）",
+    ),
+    (
+        "template",
+        "output",
+        "写入文件 FILE（要么完整写入，要么不写），而不输出到屏幕",
+    ),
+    (
+        "template",
+        "no_bom",
+        "写出的 CSV 文件不带 UTF-8 字节顺序标记（BOM）（Excel 正确显示中文需要它）",
+    ),
+];
+
+/// Help of the arguments clap adds itself, set after the command is built.
+const BUILT_IN: &[(&str, &str)] = &[("help", "显示帮助信息"), ("version", "显示版本信息")];
+
+fn in_sub(cmd: Command, sub: &str, f: impl FnOnce(Command) -> Command) -> Command {
+    if sub.is_empty() {
+        f(cmd)
+    } else {
+        cmd.mut_subcommand(sub, f)
+    }
+}
+
+/// The command with its help texts in Chinese.
+pub fn localise(mut cmd: Command) -> Command {
+    // Before the build, so the global `--lang` is copied to the
+    // subcommands with its Chinese help.
+    for &(sub, id, help) in ARGS {
+        cmd = in_sub(cmd, sub, |c| c.mut_arg(id, |a| a.help(help).long_help(None)));
+    }
+    cmd.build();
+    for &(sub, about) in ABOUTS {
+        cmd = in_sub(cmd, sub, |c| c.about(about).long_about(None));
+    }
+    for &(sub, text) in AFTER_HELP {
+        cmd = in_sub(cmd, sub, |c| c.after_help(text));
+    }
+    let subs: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    cmd = built_in(cmd);
+    for sub in subs {
+        cmd = cmd.mut_subcommand(sub, built_in);
+    }
+    cmd
+}
+
+/// Chinese help for `--help`/`--version` where clap has added them.
+fn built_in(mut cmd: Command) -> Command {
+    for &(id, help) in BUILT_IN {
+        if cmd.get_arguments().any(|a| a.get_id() == id) {
+            cmd = cmd.mut_arg(id, |a| a.help(help).long_help(None));
+        }
+    }
+    cmd
+}
+
+/// A clap parse error as one Chinese line and a pointer to the help, or
+/// `None` for the kinds left to clap (help, version and the rare ones).
+/// `sub` is the subcommand named on the command line, if any.
+pub fn error_text(err: &Error, sub: Option<&str>) -> Option<String> {
+    let text = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join("、")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    let list = |kind| match err.get(kind) {
+        Some(ContextValue::Strings(v)) => v.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、"),
+        Some(ContextValue::String(s)) => format!("“{s}”"),
+        _ => String::new(),
+    };
+    let suggest = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => format!("（是否应为“{s}”？）"),
+        Some(ContextValue::Strings(v)) if !v.is_empty() => format!("（是否应为“{}”？）", v.join("”或“")),
+        _ => String::new(),
+    };
+    let arg = text(ContextKind::InvalidArg).unwrap_or_default();
+    let value = text(ContextKind::InvalidValue).unwrap_or_default();
+    let line = match err.kind() {
+        ErrorKind::UnknownArgument => {
+            format!("未知参数“{arg}”{}", suggest(ContextKind::SuggestedArg))
+        }
+        ErrorKind::InvalidSubcommand => {
+            let name = text(ContextKind::InvalidSubcommand).unwrap_or_default();
+            format!("未知子命令“{name}”{}", suggest(ContextKind::SuggestedSubcommand))
+        }
+        ErrorKind::InvalidValue => {
+            let valid = list(ContextKind::ValidValue);
+            if value.is_empty() {
+                format!("参数“{arg}”缺少取值")
+            } else if valid.is_empty() {
+                format!("参数“{arg}”的取值“{value}”无效")
+            } else {
+                format!("参数“{arg}”的取值“{value}”无效；可选值为 {valid}")
+            }
+        }
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(err)
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            if why.is_empty() {
+                format!("参数“{arg}”的取值“{value}”无效")
+            } else {
+                format!("参数“{arg}”：{why}")
+            }
+        }
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{}", list(ContextKind::InvalidArg)),
+        ErrorKind::TooManyValues => format!("参数“{arg}”的取值过多：多出“{value}”"),
+        ErrorKind::ArgumentConflict => {
+            let prior = list(ContextKind::PriorArg);
+            if prior.is_empty() || prior == format!("“{arg}”") {
+                format!("参数“{arg}”不能重复使用")
+            } else {
+                format!("参数“{arg}”不能与{prior}同时使用")
+            }
+        }
+        ErrorKind::TooFewValues => {
+            let number = |kind| match err.get(kind) {
+                Some(ContextValue::Number(n)) => n.to_string(),
+                _ => "?".to_string(),
+            };
+            format!(
+                "参数“{arg}”至少需要 {} 个取值，只给出了 {} 个",
+                number(ContextKind::MinValues),
+                number(ContextKind::ActualNumValues)
+            )
+        }
+        ErrorKind::NoEquals => format!("参数“{arg}”的取值须用等号给出，如 {arg}=…"),
+        _ => return None,
+    };
+    let help = match sub {
+        Some(s) => format!("kaohe {s} --help"),
+        None => "kaohe --help".to_string(),
+    };
+    Some(format!("error: {line}\n\n用 {help} 查看用法\n"))
+}
