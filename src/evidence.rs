@@ -308,6 +308,7 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
             rows: Vec::new(),
             worksheet: sheet.worksheet.clone(),
             first_col: sheet.first_col,
+            fractions_unknown: sheet.fractions_unknown,
         });
         l.sheet(l.ev.files.len() - 1, sheet);
     }
@@ -736,6 +737,26 @@ impl Loader<'_> {
                 return;
             }
         };
+        if self.places[file].fractions_unknown
+            && let Some(Value::Number(v)) = &value
+            && *v > rust_decimal::Decimal::ZERO
+            && *v < rust_decimal::Decimal::ONE
+            && !raw.contains(['%', '％'])
+            && ind.rule.as_ref().is_some_and(Rule::reads_rates)
+        {
+            // 95% in an XLS or ODS cell arrives as 0.95 with nothing to say
+            // it was a percentage: scoring it as 0.95 would be silently wrong.
+            self.cell_err(
+                file,
+                line,
+                col_ix,
+                crate::msg!(
+                    zh: "“{col}”列：单位 {unit}，指标 {key}：{raw} 可能是以小数存储的百分比（XLS、ODS 文件不带单元格格式，无法区分）；请直接填写数值，如 95",
+                    en: "column \"{col}\": unit {unit}, indicator {key}: {raw} may be a percentage stored as a fraction (XLS and ODS files carry no cell formats to tell); write the number itself, e.g. 95"
+                ),
+            );
+            return;
+        }
         if ind.kind == Kind::Veto && matches!(value, Some(Value::NotApplicable)) {
             return;
         }

@@ -65,6 +65,9 @@ pub struct Sheet {
     pub worksheet: Option<String>,
     /// 0-based spreadsheet column of each row's first cell (0 for CSV).
     pub first_col: u32,
+    /// Numbers may be percentages stored as fractions with no cell format
+    /// to tell (XLS and ODS: calamine reads no number formats for them).
+    pub fractions_unknown: bool,
 }
 
 impl Sheet {
@@ -368,6 +371,7 @@ pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
         rows,
         worksheet: None,
         first_col: 0,
+        fractions_unknown: false,
     })
 }
 

@@ -135,6 +135,17 @@ impl Rule {
         }
     }
 
+    /// Does the rule read a rate or level on a scale above 1 (a target or
+    /// tier thresholds over 1), where a value between 0 and 1 is far more
+    /// likely a percentage stored as a fraction than a real figure?
+    pub fn reads_rates(&self) -> bool {
+        match self {
+            Rule::Target { target, per: None } => *target > Decimal::ONE,
+            Rule::Tiers(tiers) => tiers.first().is_some_and(|t| t.min > Decimal::ONE),
+            _ => false,
+        }
+    }
+
     /// Number of evidence cells the rule reads: one per clause, else one.
     pub fn slots(&self) -> usize {
         match self {

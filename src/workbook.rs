@@ -94,7 +94,8 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
             }
             _ => StyleRange::empty(),
         };
-        let sheet = to_sheet(name, sha256, ws, &range, &styles);
+        let mut sheet = to_sheet(name, sha256, ws, &range, &styles);
+        sheet.fractions_unknown = !matches!(book, calamine::Sheets::Xlsx(_));
         let has_header = {
             let mut probe = sheet.clone();
             probe.skip_title_rows();
@@ -145,6 +146,7 @@ fn to_sheet(name: &str, sha256: &str, ws: &str, range: &calamine::Range<Data>, s
         rows,
         worksheet: Some(ws.to_string()),
         first_col: col0,
+        fractions_unknown: false,
     }
 }
 

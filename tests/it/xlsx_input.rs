@@ -245,3 +245,38 @@ fn scoring_problems_and_explain_name_the_cell() {
     out.assert_ok();
     assert!(out.stdout.contains(",$WD/e.xlsx!佐证!D3\r\n"), "{}", out.stdout);
 }
+
+/// XLS and ODS carry no cell formats calamine can read, so 95% arrives as
+/// 0.95: on a rate indicator that is refused, never scored as 0.95.
+#[test]
+fn a_fraction_on_a_rate_in_ods_is_refused_not_scored() {
+    let wd = Workdir::new();
+    let ev = wd.path("e.ods");
+    write_ods(
+        &ev,
+        "佐证",
+        &[
+            texts(&["unit", "indicator", "value"]),
+            vec![t("T01"), t("B2"), Xl::Num(0.95)],
+            vec![t("T01"), t("B6"), Xl::Num(0.9)],
+            vec![t("T01"), t("A1"), Xl::Num(0.0)],
+        ],
+    );
+    wd.run(&["score", ev.to_str().unwrap()]).assert_input_errors(&[
+        "error: $WD/e.ods!佐证!C2: column \"value\": unit T01, indicator B2: 0.95 may be a percentage stored as a fraction (XLS and ODS files carry no cell formats to tell); write the number itself, e.g. 95",
+        "error: $WD/e.ods!佐证!C3: column \"value\": unit T01, indicator B6: 0.9 may be a percentage stored as a fraction (XLS and ODS files carry no cell formats to tell); write the number itself, e.g. 95",
+        "error: 2 problems found; nothing was written",
+    ]);
+    // Whole numbers and zero are taken as they are.
+    write_ods(
+        &ev,
+        "佐证",
+        &[
+            texts(&["unit", "indicator", "value"]),
+            vec![t("T01"), t("B2"), Xl::Num(95.0)],
+            vec![t("T01"), t("B6"), Xl::Num(0.0)],
+        ],
+    );
+    let out = ranking(&wd, &[ev.to_str().unwrap()]);
+    assert!(out.contains("\r\n1,T01,,2.85,"), "{out}");
+}
