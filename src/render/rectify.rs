@@ -457,7 +457,6 @@ pub struct UnitDoc<'a> {
     pub name: &'a str,
     pub category: Option<&'a str>,
     pub rank: usize,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub score: Decimal,
     pub grade: &'a str,
     pub next_grade: Option<NextGradeDoc<'a>>,
@@ -466,12 +465,10 @@ pub struct UnitDoc<'a> {
 #[derive(Serialize)]
 pub struct NextGradeDoc<'a> {
     pub grade: &'a str,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub needed: Decimal,
     pub fixes: Vec<&'a str>,
     pub reachable: bool,
     /// The score once the fixes are made.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub score: Decimal,
 }
 
@@ -484,11 +481,8 @@ pub struct ItemDoc<'a> {
     pub indicator: &'a str,
     pub indicator_name: &'a str,
     pub group: Option<&'a str>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub points: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub amount: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub lost: Option<Decimal>,
     pub reason: &'static str,
     pub value: Option<&'a str>,
@@ -769,11 +763,8 @@ pub struct IndicatorTallyDoc<'a> {
     pub group: Option<&'a str>,
     pub owner: &'a str,
     pub units: usize,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub share: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub lost: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub mean: Option<Decimal>,
 }
 
@@ -785,9 +776,7 @@ pub struct TallyDoc<'a> {
     pub owner: Option<&'a str>,
     pub items: usize,
     pub units: usize,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub share: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub lost: Option<Decimal>,
 }
 
