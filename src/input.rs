@@ -287,16 +287,9 @@ pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// Read a CSV file into rows. Rows whose cells are all blank are dropped
+/// Read CSV bytes into rows. Rows whose cells are all blank are dropped
 /// (Excel leaves them at the end of exports); every other row is kept,
-/// ragged or not, for the caller to judge.
-pub fn read_csv(path: &std::path::Path) -> Result<Sheet, Diagnostic> {
-    let name = path.display().to_string();
-    let bytes = read_file(path).map_err(|m| Diagnostic::file(&name, m))?;
-    read_csv_bytes(&name, &bytes)
-}
-
-/// [`read_csv`] on bytes already in memory.
+/// ragged or not, for the caller to judge. Files are read through [`read`].
 pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
     let sha256 = hex(&Sha256::digest(bytes));
     let (text, encoding) = decode(bytes).map_err(|m| {
@@ -325,7 +318,7 @@ pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     let progress = crate::progress::bytes(name, text.len() as u64);
-    let mut lines = LineCounter::new(text.as_bytes());
+    let mut lines = LineCounter::new(&text);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -379,15 +372,15 @@ pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
 /// numbering every record stays linear in the file's size (counting from
 /// the start for each record made a 200,000-row file take minutes).
 struct LineCounter<'a> {
-    bytes: &'a [u8],
+    text: &'a str,
     offset: usize,
     line: u64,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    fn new(text: &'a str) -> Self {
         LineCounter {
-            bytes,
+            text,
             offset: 0,
             line: 1,
         }
@@ -395,18 +388,17 @@ impl<'a> LineCounter<'a> {
 
     /// The 1-based line of `offset`, which must not be less than the last.
     fn line_at(&mut self, offset: usize) -> u64 {
-        let end = offset.min(self.bytes.len());
+        let end = offset.min(self.text.len());
         if end < self.offset {
-            return line_of_bytes(self.bytes, end);
+            return line_of(self.text, end);
         }
-        self.line += self.bytes[self.offset..end].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line += self.text.as_bytes()[self.offset..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
         self.offset = end;
         self.line
     }
-}
-
-fn line_of_bytes(bytes: &[u8], offset: usize) -> u64 {
-    bytes[..offset].iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }
 
 /// Normalise a header cell for matching: trimmed, lower-case, BOM and
