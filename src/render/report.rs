@@ -29,30 +29,58 @@ pub fn ranking_table(fw: &Framework, a: &Assessment, lang: Lang, full_group_name
 }
 
 /// `score --format csv` written row by row, for rankings too large to hold
-/// as a table: the same bytes as `ranking(…, Format::Csv)`.
+/// as a table: the same bytes as `ranking(…, Format::Csv)`. Rows are
+/// formatted in batches on every core and written in order.
 pub fn write_ranking_csv(
     w: &mut dyn std::io::Write,
     fw: &Framework,
     a: &Assessment,
     lang: Lang,
 ) -> std::io::Result<()> {
-    let mut csv = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(w);
-    // The same cells as `Table::to_csv`, formula guard included, one row at
-    // a time.
+    /// Rows formatted per batch.
+    const BATCH: usize = 4096;
+    let csv_writer = |w: Vec<u8>| {
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(w)
+    };
+    // The same cells as `Table::to_csv`, formula guard included.
     let header = ranking_header(fw, a, lang, true);
-    csv.write_record(header.headers.iter().map(|h| super::csv_cell(h, false).into_owned()))?;
+    let mut head = csv_writer(Vec::new());
+    head.write_record(header.headers.iter().map(|h| super::csv_cell(h, false).into_owned()))?;
+    w.write_all(&head.into_inner().map_err(|e| e.into_error())?)?;
     let with_cat = with_categories(a);
-    for u in &a.units {
-        let row = ranking_row(fw, u, with_cat);
-        csv.write_record(
-            row.iter()
+    let batch = |units: &[UnitResult]| -> std::io::Result<Vec<u8>> {
+        let mut csv = csv_writer(Vec::with_capacity(units.len() * 128));
+        for u in units {
+            let row = ranking_row(fw, u, with_cat);
+            let cells: Vec<_> = row
+                .iter()
                 .enumerate()
-                .map(|(i, c)| super::csv_cell(c, header.numeric.get(i).copied().unwrap_or(false)).into_owned()),
-        )?;
+                .map(|(i, c)| super::csv_cell(c, header.numeric.get(i).copied().unwrap_or(false)))
+                .collect();
+            csv.write_record(cells.iter().map(|c| c.as_bytes()))?;
+        }
+        csv.into_inner().map_err(|e| e.into_error())
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let batches: Vec<&[UnitResult]> = a.units.chunks(BATCH).collect();
+    for round in batches.chunks(workers) {
+        let texts: Vec<std::io::Result<Vec<u8>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = round.iter().map(|b| s.spawn(|| batch(b))).collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(std::io::Error::other("internal error")))
+                })
+                .collect()
+        });
+        for t in texts {
+            w.write_all(&t?)?;
+        }
     }
-    csv.flush()
+    w.flush()
 }
 
 /// Does the ranking show categories (分类排名)?
