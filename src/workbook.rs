@@ -112,9 +112,9 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
 enum Formats {
     /// XLSX: the cells' styles.
     Styles(StyleRange),
-    /// ODS: the cells [`percents`] finds.
+    /// XLS and ODS: the cells [`percents`] finds.
     Cells(percents::Percents),
-    /// Not known (XLS, XLSB, or an ODS file whose formats could not be
+    /// Not known (XLSB, or an XLS or ODS file whose formats could not be
     /// read): a number between 0 and 1 may be a percentage.
     Unknown,
 }
@@ -147,7 +147,12 @@ fn formats(
     match book {
         calamine::Sheets::Xlsx(x) if numbers => Formats::Styles(x.worksheet_style(ws).unwrap_or_default()),
         calamine::Sheets::Ods(_) if numbers => known(percents::ods(bytes, ws)),
-        calamine::Sheets::Xls(_) | calamine::Sheets::Xlsb(_) => Formats::Unknown,
+        calamine::Sheets::Xls(x) if numbers => {
+            let sheets = x.sheets_metadata();
+            let index = sheets.iter().position(|s| s.name == ws);
+            known(index.and_then(|i| percents::xls(bytes, i, sheets.len())))
+        }
+        calamine::Sheets::Xlsb(_) => Formats::Unknown,
         _ => Formats::Cells(percents::Percents::default()),
     }
 }

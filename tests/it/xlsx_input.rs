@@ -1,5 +1,5 @@
-//! Evidence and units kept in spreadsheets: XLSX and ODS read exactly like
-//! the CSV they would save, and problems name their cell.
+//! Evidence and units kept in spreadsheets: XLSX, XLS and ODS read exactly
+//! like the CSV they would save, and problems name their cell.
 
 use crate::util::{Workdir, Xl, t, texts, write_ods, write_xlsx};
 
@@ -61,6 +61,9 @@ fn a_workbook_scores_exactly_like_the_csv() {
     let from_csv = ranking(&wd, &["-u", "examples/units.csv", "examples/2023.csv"]);
     let from_xlsx = ranking(&wd, &["-u", "examples/units.csv", xlsx.to_str().unwrap()]);
     assert_eq!(from_xlsx, from_csv);
+    // The same typed into LibreOffice and saved as XLS (tests/fixtures/xls/make.py).
+    let from_xls = ranking(&wd, &["-u", "examples/units.csv", "tests/fixtures/xls/2023.xls"]);
+    assert_eq!(from_xls, from_csv);
     let ods = wd.path("2023.ods");
     write_ods(&ods, "佐证", &example_rows());
     let from_ods = ranking(&wd, &["-u", "examples/units.csv", ods.to_str().unwrap()]);
@@ -256,8 +259,9 @@ fn scoring_problems_and_explain_name_the_cell() {
     assert!(out.stdout.contains(",$WD/e.xlsx!佐证!D3\r\n"), "{}", out.stdout);
 }
 
-/// The exact cases: rates as percentage cells (87.5%, 95%, 85%) and a
-/// plain 0.9.
+/// The exact cases of tests/fixtures/xls/percent.xls (made by
+/// tests/fixtures/xls/make.py), from D4 under a title row: rates as
+/// percentage cells (87.5%, 95%, and 85% from a formula) and a plain 0.9.
 const PERCENT_ROWS: [(&str, &str); 6] = [
     ("T01", "B2"),
     ("T01", "B6"),
@@ -318,6 +322,15 @@ fn assert_percent_outcome(wd: &Workdir, file: &str, cells: [&str; 6]) {
     assert!(ranking.contains("\r\n2,T02,,6.03,"), "{ranking}");
 }
 
+/// A cell formatted as a percentage in XLS reads as the percentage, as in
+/// XLSX; a plain 0.9 is 0.9.
+#[test]
+fn percentages_in_xls_read_as_the_percentage() {
+    let wd = Workdir::new();
+    let file = "tests/fixtures/xls/percent.xls";
+    assert_percent_outcome(&wd, file, ["D4", "D5", "D6", "D7", "D8", "D9"]);
+}
+
 /// ODS says it in the cell: `office:value-type="percentage"`.
 #[test]
 fn percentages_in_ods_read_as_the_percentage() {
@@ -336,13 +349,20 @@ fn percentages_in_ods_read_as_the_percentage() {
     assert_percent_outcome(&wd, "$WD/e.ods", ["C2", "C3", "C4", "C5", "C6", "C7"]);
 }
 
-/// When a file's cell formats cannot be read (XLS for now), 95% arriving
-/// as 0.95 is refused on a rate, never scored as 0.95; whole numbers and zero
-/// are taken as they are.
+/// When a file's cell formats cannot be read (here a Format record of
+/// percent.xls running past its end), 95% arriving as 0.95 is refused on a
+/// rate, never scored as 0.95; the 2 on A1, not a rate, is taken.
 #[test]
 fn a_fraction_on_a_rate_is_refused_when_formats_cannot_be_read() {
     let wd = Workdir::new();
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xls/percent.xls")).unwrap();
+    let mut bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xls/percent.xls")).unwrap();
+    // The Format record of 0.0%, given a length running past its end.
+    let format = b"\x1e\x04\x09\x00\xa5\x00\x04\x00\x000.0%";
+    let at = bytes
+        .windows(format.len())
+        .position(|w| w == format)
+        .expect("the 0.0% format");
+    bytes[at + 6] = 200;
     let ev = wd.create_bytes("e.xls", &bytes);
     let msg = |cell: &str, unit: &str, ind: &str, raw: &str| {
         format!(
