@@ -744,15 +744,16 @@ impl Loader<'_> {
             && !raw.contains(['%', '％'])
             && ind.rule.as_ref().is_some_and(Rule::reads_rates)
         {
-            // 95% in an XLS or ODS cell arrives as 0.95 with nothing to say
-            // it was a percentage: scoring it as 0.95 would be silently wrong.
+            // 95% arrives as 0.95, and this file's cell formats could not be
+            // read to say it was a percentage: scoring it as 0.95 would be
+            // silently wrong.
             self.cell_err(
                 file,
                 line,
                 col_ix,
                 crate::msg!(
-                    zh: "“{col}”列：单位 {unit}，指标 {key}：{raw} 可能是以小数存储的百分比（XLS、ODS 文件不带单元格格式，无法区分）；请直接填写数值，如 95",
-                    en: "column \"{col}\": unit {unit}, indicator {key}: {raw} may be a percentage stored as a fraction (XLS and ODS files carry no cell formats to tell); write the number itself, e.g. 95"
+                    zh: "“{col}”列：单位 {unit}，指标 {key}：{raw} 可能是以小数存储的百分比，而本文件的单元格格式无法读取、无从区分；请直接填写数值（填 95，不填 95%），或将文件另存为 XLSX",
+                    en: "column \"{col}\": unit {unit}, indicator {key}: {raw} may be a percentage stored as a fraction, and this file's cell formats cannot be read to tell; enter the number itself (95, not 95%), or save the file as XLSX"
                 ),
             );
             return;

@@ -66,7 +66,7 @@ pub struct Sheet {
     /// 0-based spreadsheet column of each row's first cell (0 for CSV).
     pub first_col: u32,
     /// Numbers may be percentages stored as fractions with no cell format
-    /// to tell (XLS and ODS: calamine reads no number formats for them).
+    /// to tell (XLSB, and XLS or ODS files whose formats cannot be read).
     pub fractions_unknown: bool,
 }
 

@@ -18,6 +18,8 @@ use calamine::{Data, Reader, SheetType, SheetVisible, StyleRange};
 use sha2::{Digest, Sha256};
 use std::io::Cursor;
 
+mod percents;
+
 /// Read one worksheet of a workbook held in memory.
 pub fn read_bytes(name: &str, bytes: &[u8], wanted: Option<&str>) -> Result<Sheet, Diagnostic> {
     let sha256 = hex(&Sha256::digest(bytes));
@@ -86,16 +88,7 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
                 crate::msg!(zh: "无法读取工作表“{ws}”：{e}", en: "cannot read worksheet \"{ws}\": {e}"),
             )
         })?;
-        // Styles (for percentages) are only read from XLSX, and only when
-        // some cell is a number.
-        let styles = match &mut book {
-            calamine::Sheets::Xlsx(x) if range.used_cells().any(|(_, _, c)| matches!(c, Data::Float(_))) => {
-                x.worksheet_style(ws).unwrap_or_default()
-            }
-            _ => StyleRange::empty(),
-        };
-        let mut sheet = to_sheet(name, sha256, ws, &range, &styles);
-        sheet.fractions_unknown = !matches!(book, calamine::Sheets::Xlsx(_));
+        let sheet = to_sheet(name, sha256, ws, &range, &formats(&mut book, bytes, ws, &range));
         let has_header = {
             let mut probe = sheet.clone();
             probe.skip_title_rows();
@@ -115,7 +108,56 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
     Ok(first.expect("at least one candidate"))
 }
 
-fn to_sheet(name: &str, sha256: &str, ws: &str, range: &calamine::Range<Data>, styles: &StyleRange) -> Sheet {
+/// How a worksheet tells which cells show a percentage.
+enum Formats {
+    /// XLSX: the cells' styles.
+    Styles(StyleRange),
+    /// XLS and ODS: the cells [`percents`] finds.
+    Cells(percents::Percents),
+    /// Not known (XLSB, or an XLS or ODS file whose formats could not be
+    /// read): a number between 0 and 1 may be a percentage.
+    Unknown,
+}
+
+impl Formats {
+    fn percent(&self, row: u32, col: u32) -> bool {
+        match self {
+            Formats::Styles(styles) => styles
+                .get((row, col))
+                .and_then(|s| s.number_format.as_ref())
+                .is_some_and(|f| is_percent_format(&f.format_code)),
+            Formats::Cells(cells) => cells.contains(row, col),
+            Formats::Unknown => false,
+        }
+    }
+}
+
+/// The percentage cells of worksheet `ws`, read only when some cell is a
+/// number (they change nothing else).
+fn formats(
+    book: &mut calamine::Sheets<Cursor<&[u8]>>,
+    bytes: &[u8],
+    ws: &str,
+    range: &calamine::Range<Data>,
+) -> Formats {
+    let numbers = range
+        .used_cells()
+        .any(|(_, _, c)| matches!(c, Data::Float(_) | Data::Int(_)));
+    let known = |cells: Option<percents::Percents>| cells.map_or(Formats::Unknown, Formats::Cells);
+    match book {
+        calamine::Sheets::Xlsx(x) if numbers => Formats::Styles(x.worksheet_style(ws).unwrap_or_default()),
+        calamine::Sheets::Ods(_) if numbers => known(percents::ods(bytes, ws)),
+        calamine::Sheets::Xls(x) if numbers => {
+            let sheets = x.sheets_metadata();
+            let index = sheets.iter().position(|s| s.name == ws);
+            known(index.and_then(|i| percents::xls(bytes, i, sheets.len())))
+        }
+        calamine::Sheets::Xlsb(_) => Formats::Unknown,
+        _ => Formats::Cells(percents::Percents::default()),
+    }
+}
+
+fn to_sheet(name: &str, sha256: &str, ws: &str, range: &calamine::Range<Data>, formats: &Formats) -> Sheet {
     let (row0, col0) = range.start().unwrap_or((0, 0));
     let mut rows = Vec::new();
     for (i, cells) in range.rows().enumerate() {
@@ -123,13 +165,7 @@ fn to_sheet(name: &str, sha256: &str, ws: &str, range: &calamine::Range<Data>, s
         let texts: Vec<String> = cells
             .iter()
             .enumerate()
-            .map(|(j, c)| {
-                let percent = styles
-                    .get((r, col0 + j as u32))
-                    .and_then(|s| s.number_format.as_ref())
-                    .is_some_and(|f| is_percent_format(&f.format_code));
-                cell_text(c, percent)
-            })
+            .map(|(j, c)| cell_text(c, formats.percent(r, col0 + j as u32)))
             .collect();
         if texts.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -146,7 +182,7 @@ fn to_sheet(name: &str, sha256: &str, ws: &str, range: &calamine::Range<Data>, s
         rows,
         worksheet: Some(ws.to_string()),
         first_col: col0,
-        fractions_unknown: false,
+        fractions_unknown: matches!(formats, Formats::Unknown),
     }
 }
 

@@ -202,8 +202,8 @@ pub fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<Xl>>)]) {
     book.save(path).unwrap();
 }
 
-/// Write a minimal OpenDocument spreadsheet with one sheet of text and
-/// float cells (LibreOffice and WPS save this shape).
+/// Write a minimal OpenDocument spreadsheet with one sheet of text, float
+/// and percentage cells (LibreOffice and WPS save this shape).
 pub fn write_ods(path: &Path, sheet: &str, rows: &[Vec<Xl>]) {
     use std::io::Write;
     let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
@@ -216,8 +216,12 @@ pub fn write_ods(path: &Path, sheet: &str, rows: &[Vec<Xl>]) {
                     "<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
                     esc(s)
                 )),
-                Xl::Num(n) | Xl::Percent(n) => body.push_str(&format!(
+                Xl::Num(n) => body.push_str(&format!(
                     "<table:table-cell office:value-type=\"float\" office:value=\"{n}\"><text:p>{n}</text:p></table:table-cell>"
+                )),
+                Xl::Percent(n) => body.push_str(&format!(
+                    "<table:table-cell office:value-type=\"percentage\" office:value=\"{n}\"><text:p>{}%</text:p></table:table-cell>",
+                    n * 100.0
                 )),
                 Xl::Blank => body.push_str("<table:table-cell/>"),
             }

@@ -1,5 +1,5 @@
-//! Evidence and units kept in spreadsheets: XLSX and ODS read exactly like
-//! the CSV they would save, and problems name their cell.
+//! Evidence and units kept in spreadsheets: XLSX, XLS and ODS read exactly
+//! like the CSV they would save, and problems name their cell.
 
 use crate::util::{Workdir, Xl, t, texts, write_ods, write_xlsx};
 
@@ -25,9 +25,8 @@ fn as_typed(value: &str, row: usize) -> Xl {
     }
 }
 
-/// examples/2023.csv as a workbook: a cover sheet in front, a title row
-/// above the header.
-fn example_workbook(wd: &Workdir) -> std::path::PathBuf {
+/// examples/2023.csv as a worksheet: a title row above the header.
+fn example_rows() -> Vec<Vec<Xl>> {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/2023.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let mut rows = vec![texts(&["2023年度意识形态工作责任制考核佐证材料汇总表"]), texts(&[])];
@@ -42,6 +41,13 @@ fn example_workbook(wd: &Workdir) -> std::path::PathBuf {
             t(&rec[4]),
         ]);
     }
+    rows
+}
+
+/// examples/2023.csv as a workbook: a cover sheet in front, a title row
+/// above the header.
+fn example_workbook(wd: &Workdir) -> std::path::PathBuf {
+    let rows = example_rows();
     let cover = vec![texts(&["填表说明"]), texts(&["请在“佐证”表中逐项填写。"])];
     let p = wd.path("2023.xlsx");
     write_xlsx(&p, &[("填表说明", cover), ("佐证", rows)]);
@@ -55,6 +61,13 @@ fn a_workbook_scores_exactly_like_the_csv() {
     let from_csv = ranking(&wd, &["-u", "examples/units.csv", "examples/2023.csv"]);
     let from_xlsx = ranking(&wd, &["-u", "examples/units.csv", xlsx.to_str().unwrap()]);
     assert_eq!(from_xlsx, from_csv);
+    // The same typed into LibreOffice and saved as XLS (tests/fixtures/xls/make.py).
+    let from_xls = ranking(&wd, &["-u", "examples/units.csv", "tests/fixtures/xls/2023.xls"]);
+    assert_eq!(from_xls, from_csv);
+    let ods = wd.path("2023.ods");
+    write_ods(&ods, "佐证", &example_rows());
+    let from_ods = ranking(&wd, &["-u", "examples/units.csv", ods.to_str().unwrap()]);
+    assert_eq!(from_ods, from_csv);
 }
 
 #[test]
@@ -246,37 +259,129 @@ fn scoring_problems_and_explain_name_the_cell() {
     assert!(out.stdout.contains(",$WD/e.xlsx!佐证!D3\r\n"), "{}", out.stdout);
 }
 
-/// XLS and ODS carry no cell formats calamine can read, so 95% arrives as
-/// 0.95: on a rate indicator that is refused, never scored as 0.95.
+/// The exact cases of tests/fixtures/xls/percent.xls (made by
+/// tests/fixtures/xls/make.py), from D4 under a title row: rates as
+/// percentage cells (87.5%, 95%, and 85% from a formula) and a plain 0.9.
+const PERCENT_ROWS: [(&str, &str); 6] = [
+    ("T01", "B2"),
+    ("T01", "B6"),
+    ("T01", "A1"),
+    ("T02", "B2"),
+    ("T02", "B6"),
+    ("T02", "A1"),
+];
+
+/// `explain` lines of B2, B6 and A1 for both units, and the ranking.
+fn percent_outcome(wd: &Workdir, file: &str) -> (Vec<String>, String) {
+    let mut lines = Vec::new();
+    for unit in ["T01", "T02"] {
+        let out = wd.stdout(&["explain", unit, "--lang", "en", "--format", "csv", file]);
+        lines.extend(
+            out.lines()
+                .filter(|l| l.starts_with("B,B2,") || l.starts_with("B,B6,") || l.starts_with("A,A1,"))
+                .map(|l| l.replace(file, "FILE")),
+        );
+    }
+    (lines, ranking(wd, &[file]))
+}
+
+fn assert_percent_outcome(wd: &Workdir, file: &str, cells: [&str; 6]) {
+    let (lines, ranking) = percent_outcome(wd, file);
+    let c = |i: usize| cells[i];
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "A,A1,党委（党组）专题研究意识形态工作,4,2,\"target 2, −2 per 1 short, floor 0\",4.00,0.00,met,,,FILE!佐证!{}",
+                c(2)
+            ),
+            format!(
+                "B,B2,党支部标准化规范化建设,3,87.5%,pro rata to target 100,2.63,0.37,partial,,,FILE!佐证!{}",
+                c(0)
+            ),
+            format!(
+                "B,B6,“学习强国”学习平台使用,3,95%,≥95: 3; ≥85: 2; ≥70: 1; else 0,3.00,0.00,met,,,FILE!佐证!{}",
+                c(1)
+            ),
+            format!(
+                "A,A1,党委（党组）专题研究意识形态工作,4,2,\"target 2, −2 per 1 short, floor 0\",4.00,0.00,met,,,FILE!佐证!{}",
+                c(5)
+            ),
+            format!(
+                "B,B2,党支部标准化规范化建设,3,0.9,pro rata to target 100,0.03,2.97,partial,,,FILE!佐证!{}",
+                c(3)
+            ),
+            format!(
+                "B,B6,“学习强国”学习平台使用,3,85%,≥95: 3; ≥85: 2; ≥70: 1; else 0,2.00,1.00,partial,,,FILE!佐证!{}",
+                c(4)
+            ),
+        ]
+    );
+    // T01: 4 + 3 × 87.5% + 3 = 9.625; T02: 4 + 3 × 0.9% + 2 = 6.027.
+    assert!(ranking.contains("\r\n1,T01,,9.63,"), "{ranking}");
+    assert!(ranking.contains("\r\n2,T02,,6.03,"), "{ranking}");
+}
+
+/// A cell formatted as a percentage in XLS reads as the percentage, as in
+/// XLSX; a plain 0.9 is 0.9.
 #[test]
-fn a_fraction_on_a_rate_in_ods_is_refused_not_scored() {
+fn percentages_in_xls_read_as_the_percentage() {
+    let wd = Workdir::new();
+    let file = "tests/fixtures/xls/percent.xls";
+    assert_percent_outcome(&wd, file, ["D4", "D5", "D6", "D7", "D8", "D9"]);
+}
+
+/// ODS says it in the cell: `office:value-type="percentage"`.
+#[test]
+fn percentages_in_ods_read_as_the_percentage() {
     let wd = Workdir::new();
     let ev = wd.path("e.ods");
-    write_ods(
-        &ev,
-        "佐证",
-        &[
-            texts(&["unit", "indicator", "value"]),
-            vec![t("T01"), t("B2"), Xl::Num(0.95)],
-            vec![t("T01"), t("B6"), Xl::Num(0.9)],
-            vec![t("T01"), t("A1"), Xl::Num(0.0)],
-        ],
-    );
+    let value = |unit: &str, ind: &str| match (unit, ind) {
+        ("T01", "B2") => Xl::Percent(0.875),
+        ("T01", "B6") => Xl::Percent(0.95),
+        ("T02", "B2") => Xl::Num(0.9),
+        ("T02", "B6") => Xl::Percent(0.85),
+        _ => t("2"),
+    };
+    let mut rows = vec![texts(&["unit", "indicator", "value"])];
+    rows.extend(PERCENT_ROWS.iter().map(|(u, i)| vec![t(u), t(i), value(u, i)]));
+    write_ods(&ev, "佐证", &rows);
+    assert_percent_outcome(&wd, "$WD/e.ods", ["C2", "C3", "C4", "C5", "C6", "C7"]);
+}
+
+/// When a file's cell formats cannot be read (here a Format record of
+/// percent.xls running past its end), 95% arriving as 0.95 is refused on a
+/// rate, never scored as 0.95; the 2 on A1, not a rate, is taken.
+#[test]
+fn a_fraction_on_a_rate_is_refused_when_formats_cannot_be_read() {
+    let wd = Workdir::new();
+    let mut bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xls/percent.xls")).unwrap();
+    // The Format record of 0.0%, given a length running past its end.
+    let format = b"\x1e\x04\x09\x00\xa5\x00\x04\x00\x000.0%";
+    let at = bytes
+        .windows(format.len())
+        .position(|w| w == format)
+        .expect("the 0.0% format");
+    bytes[at + 6] = 200;
+    let ev = wd.create_bytes("e.xls", &bytes);
+    let msg = |cell: &str, unit: &str, ind: &str, raw: &str| {
+        format!(
+            "error: $WD/e.xls!佐证!{cell}: column \"value\": unit {unit}, indicator {ind}: {raw} may be a percentage stored as a fraction, and this file's cell formats cannot be read to tell; enter the number itself (95, not 95%), or save the file as XLSX"
+        )
+    };
     wd.run(&["score", ev.to_str().unwrap()]).assert_input_errors(&[
-        "error: $WD/e.ods!佐证!C2: column \"value\": unit T01, indicator B2: 0.95 may be a percentage stored as a fraction (XLS and ODS files carry no cell formats to tell); write the number itself, e.g. 95",
-        "error: $WD/e.ods!佐证!C3: column \"value\": unit T01, indicator B6: 0.9 may be a percentage stored as a fraction (XLS and ODS files carry no cell formats to tell); write the number itself, e.g. 95",
-        "error: 2 problems found; nothing was written",
+        &msg("D4", "T01", "B2", "0.875"),
+        &msg("D5", "T01", "B6", "0.95"),
+        &msg("D7", "T02", "B2", "0.9"),
+        &msg("D8", "T02", "B6", "0.85"),
+        "error: 4 problems found; nothing was written",
     ]);
-    // Whole numbers and zero are taken as they are.
-    write_ods(
-        &ev,
-        "佐证",
-        &[
-            texts(&["unit", "indicator", "value"]),
-            vec![t("T01"), t("B2"), Xl::Num(95.0)],
-            vec![t("T01"), t("B6"), Xl::Num(0.0)],
-        ],
+    let out = wd.run(&["score", "--lang", "zh", ev.to_str().unwrap()]);
+    assert!(
+        out.stderr.lines().next().unwrap().ends_with(
+            "0.875 可能是以小数存储的百分比，而本文件的单元格格式无法读取、无从区分；请直接填写数值（填 95，不填 95%），或将文件另存为 XLSX"
+        ),
+        "{}",
+        out.stderr
     );
-    let out = ranking(&wd, &[ev.to_str().unwrap()]);
-    assert!(out.contains("\r\n1,T01,,2.85,"), "{out}");
 }
