@@ -125,3 +125,35 @@ fn english_is_unchanged() {
     );
     assert_eq!(help, wd.stdout(&["score", "--help"]));
 }
+
+/// Every subcommand's `--help` and `-h`, as one text, in this language.
+fn all_help(lang: &str) -> String {
+    let wd = Workdir::new();
+    let mut all = String::new();
+    for sub in [
+        "",
+        "score",
+        "explain",
+        "check",
+        "deficiencies",
+        "diff",
+        "trend",
+        "template",
+    ] {
+        for flag in ["--help", "-h"] {
+            let mut args = vec!["--lang", lang];
+            args.extend([sub, flag].into_iter().filter(|a| !a.is_empty()));
+            let out = wd.run_env(&args, &[("COLUMNS", "100")]);
+            out.assert_ok();
+            all.push_str(&format!("$ kaohe {}\n{}\n", args.join(" "), out.stdout));
+        }
+    }
+    all
+}
+
+/// The English help is clap's own, byte for byte, whatever the Chinese
+/// help does.
+#[test]
+fn english_help_of_every_subcommand() {
+    insta::assert_snapshot!(all_help("en"));
+}
