@@ -2,10 +2,14 @@
 //!
 //! The derive attributes hold the English texts; under zh the command is
 //! rewritten at run time from the tables below, so every argument keeps
-//! one English line (its doc comment) and one Chinese line (here).
+//! one English line (its doc comment) and one Chinese line (here). The
+//! words clap writes itself — section headings, `[OPTIONS]`, `[default: …]`,
+//! `Possible values:` — are replaced too, from the command's own
+//! definition; the English help is clap's, untouched.
 
-use clap::Command;
 use clap::error::{ContextKind, ContextValue, Error, ErrorKind};
+use clap::{Arg, Command};
+use unicode_width::UnicodeWidthStr;
 
 /// About texts: (subcommand, about); `""` is the program itself.
 const ABOUTS: &[(&str, &str)] = &[
@@ -276,15 +280,66 @@ const ARGS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Help of the arguments clap adds itself, set after the command is built.
-const BUILT_IN: &[(&str, &str)] = &[("help", "显示帮助信息"), ("version", "显示版本信息")];
+/// What each possible value of an argument means: (argument id, value,
+/// meaning). clap's own list is hidden under zh, as its heading is English.
+const VALUES: &[(&str, &str, &str)] = &[
+    ("lang", "zh", "中文"),
+    ("lang", "en", "英文"),
+    ("encoding", "utf-8", "UTF-8（跳过开头的字节顺序标记）"),
+    ("encoding", "gbk", "GBK，中文版 Windows 上 Excel 保存所用的编码"),
+    ("encoding", "gb18030", "GB18030，GBK 的超集"),
+    ("format", "table", "对齐的表格，供屏幕查看"),
+    ("format", "csv", "逗号分隔值（UTF-8；写入文件时带 BOM）"),
+    ("format", "json", "标准的 JSON 考核结果"),
+    ("format", "md", "Markdown 文档"),
+    ("format", "xlsx", "Excel 工作簿（写入文件或管道）"),
+    ("format", "html", "自成一体的 HTML 报告，可用 A4 纸打印"),
+    ("reason", "shortfall", "扣分：已提供佐证材料，但未得满分"),
+    ("reason", "missing", "未提供佐证材料"),
+    ("reason", "penalty", "扣分项"),
+    ("reason", "veto", "一票否决"),
+    (
+        "order",
+        "rank",
+        "按排名，排名靠后者在前：先列一票否决的单位，再按得分从低到高",
+    ),
+    ("order", "unit", "按单位代码"),
+    ("by", "unit", "每个单位一节"),
+    (
+        "by",
+        "owner",
+        "每个责任人（责任人/责任部门）一节，列出其负责的各单位事项",
+    ),
+    ("sort", "delta", "升幅最大者在前"),
+    ("sort", "rank", "按新排名（不再参加考核的单位排在最后）"),
+    ("sort", "unit", "按单位代码"),
+];
 
+/// Help of `-h, --help` when `--help` shows more than `-h` (as clap words
+/// it: short, long), else of both.
+const HELP_FLAG: (&str, &str) = (
+    "显示帮助信息（用 --help 查看详细说明）",
+    "显示帮助信息（用 -h 查看摘要）",
+);
+const HELP_FLAG_ONLY: &str = "显示帮助信息";
+const VERSION_FLAG: &str = "显示版本信息";
+
+/// What the usage line names the subcommand and the options with.
+const COMMAND_NAME: &str = "命令";
+const OPTIONS_TAG: (&str, &str) = ("[OPTIONS]", "[选项]");
+
+/// `f` applied to the subcommand `sub` (`""`: the program), which keeps
+/// its place among the subcommands (as their order in errors).
 fn in_sub(cmd: Command, sub: &str, f: impl FnOnce(Command) -> Command) -> Command {
     if sub.is_empty() {
-        f(cmd)
-    } else {
-        cmd.mut_subcommand(sub, f)
+        return f(cmd);
     }
+    assert!(cmd.find_subcommand(sub).is_some(), "no subcommand {sub}");
+    let mut f = Some(f);
+    cmd.mut_subcommands(|c| match f.take_if(|_| c.get_name() == sub) {
+        Some(f) => f(c),
+        None => c,
+    })
 }
 
 /// The command with its help texts in Chinese.
@@ -294,29 +349,136 @@ pub fn localise(mut cmd: Command) -> Command {
     for &(sub, id, help) in ARGS {
         cmd = in_sub(cmd, sub, |c| c.mut_arg(id, |a| a.help(help).long_help(None)));
     }
+    cmd = cmd.mut_args(values).mut_subcommands(|c| c.mut_args(values));
     cmd.build();
-    for &(sub, about) in ABOUTS {
-        cmd = in_sub(cmd, sub, |c| c.about(about).long_about(None));
-    }
     for &(sub, text) in AFTER_HELP {
         cmd = in_sub(cmd, sub, |c| c.after_help(text));
     }
-    let subs: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
-    cmd = built_in(cmd);
-    for sub in subs {
-        cmd = cmd.mut_subcommand(sub, built_in);
-    }
-    cmd
+    clap_words(cmd, true)
 }
 
-/// Chinese help for `--help`/`--version` where clap has added them.
-fn built_in(mut cmd: Command) -> Command {
-    for &(id, help) in BUILT_IN {
-        if cmd.get_arguments().any(|a| a.get_id() == id) {
-            cmd = cmd.mut_arg(id, |a| a.help(help).long_help(None));
-        }
+/// The default and the possible values of an argument in Chinese, in place
+/// of clap's `[default: …]`, `[possible values: …]` and `Possible values:`,
+/// taken from the argument itself.
+fn values(arg: Arg) -> Arg {
+    if !arg.get_action().takes_values() {
+        return arg;
     }
-    cmd
+    let names: Vec<String> = arg
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if names.is_empty() && defaults.is_empty() {
+        return arg;
+    }
+    let id = arg.get_id().as_str();
+    let meaning = |name: &str| {
+        VALUES
+            .iter()
+            .find(|&&(a, v, _)| a == id && v == name)
+            .map(|&(_, _, m)| m)
+    };
+    let default = (!defaults.is_empty()).then(|| format!("默认：{}", defaults.join(" ")));
+    let listed = (!names.is_empty()).then(|| format!("可选值：{}", names.join("、")));
+    let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+    // Apart, as clap sets its `[default: …]` apart: it wraps lines only at
+    // spaces.
+    let short = format!(
+        "{help} （{}）",
+        [default.clone(), listed.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("；")
+    );
+    let mut long = vec![help];
+    if names.iter().any(|n| meaning(n).is_some()) {
+        let width = names.iter().map(|n| n.width()).max().unwrap_or(0);
+        let lines: Vec<String> = names
+            .iter()
+            .map(|n| match meaning(n) {
+                Some(m) => format!("- {n}：{:pad$}{m}", "", pad = width - n.width()),
+                None => format!("- {n}"),
+            })
+            .collect();
+        long.push(format!("可选值：\n{}", lines.join("\n")));
+    } else {
+        long.extend(listed);
+    }
+    long.extend(default);
+    arg.help(short)
+        .long_help(long.join("\n\n"))
+        .hide_default_value(true)
+        .hide_possible_values(true)
+}
+
+/// Chinese about, usage, section headings and `--help`/`--version` help,
+/// for this command and every command under it (the `help` subcommand and
+/// its tree of copies too).
+fn clap_words(mut cmd: Command, root: bool) -> Command {
+    let name = if root { "" } else { cmd.get_name() };
+    if let Some(&(_, about)) = ABOUTS.iter().find(|&&(sub, _)| sub == name) {
+        cmd = cmd.about(about).long_about(None);
+    }
+    if cmd.has_subcommands() {
+        cmd = cmd.subcommand_value_name(COMMAND_NAME);
+    }
+    // clap gives `-h` and `--help` texts of their own when `--help` shows
+    // more.
+    let more = cmd
+        .get_arguments()
+        .any(|a| a.get_id() == "help" && a.get_long_help().is_some());
+    cmd = cmd.mut_args(|a| match a.get_id().as_str() {
+        "help" if more => a.help(HELP_FLAG.0).long_help(HELP_FLAG.1),
+        "help" => a.help(HELP_FLAG_ONLY),
+        "version" => a.help(VERSION_FLAG),
+        _ => a,
+    });
+    // clap words `[OPTIONS]` itself: take its usage line and put that in.
+    let usage = cmd.clone().help_template("{usage}").render_help();
+    let usage = usage
+        .ansi()
+        .to_string()
+        .trim_end()
+        .replace(OPTIONS_TAG.0, OPTIONS_TAG.1);
+    cmd = cmd.override_usage(usage);
+    let template = template(&cmd);
+    cmd = cmd.help_template(template);
+    cmd.mut_subcommands(|c| clap_words(c, false))
+}
+
+/// clap's default help template with Chinese headings: clap writes its
+/// own (`Usage:`, `Options:`…) for `{usage-heading}` and `{all-args}`, so
+/// each section is written out, and only where the command has one.
+fn template(cmd: &Command) -> String {
+    let styles = cmd.get_styles();
+    let (header, usage) = (styles.get_header(), styles.get_usage());
+    let mut sections = Vec::new();
+    if cmd
+        .get_subcommands()
+        .any(|c| c.get_name() != "help" && !c.is_hide_set())
+    {
+        sections.push(("命令", "{subcommands}"));
+    }
+    if cmd.get_positionals().any(|a| !a.is_hide_set()) {
+        sections.push(("参数", "{positionals}"));
+    }
+    if cmd.get_arguments().any(|a| !a.is_positional() && !a.is_hide_set()) {
+        sections.push(("选项", "{options}"));
+    }
+    let mut template = format!("{{before-help}}{{about-with-newline}}\n{usage}用法：{usage:#}{{usage}}");
+    for (heading, tag) in sections {
+        template.push_str(&format!("\n\n{header}{heading}：{header:#}\n{tag}"));
+    }
+    template.push_str("{after-help}");
+    template
 }
 
 /// A clap parse error as one Chinese line and a pointer to the help, or

@@ -2,6 +2,8 @@
 //! `--lang en` leaves both exactly as clap writes them.
 
 use crate::util::Workdir;
+use std::collections::BTreeSet;
+use unicode_width::UnicodeWidthStr;
 
 #[test]
 fn program_help_in_chinese() {
@@ -32,7 +34,7 @@ fn subcommand_help_in_chinese() {
         "          佐证材料文件（CSV 长表或宽表，UTF-8 或 GBK 编码；或 XLSX/XLS/ODS），合并读取",
         "          考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
         "          考核期：2023、2023H1、2023Q4 或 2023-06",
-        "          显示帮助信息",
+        "          显示帮助信息（用 -h 查看摘要）",
     ] {
         assert!(help.lines().any(|l| l == line), "missing {line:?} in:\n{help}");
     }
@@ -156,4 +158,223 @@ fn all_help(lang: &str) -> String {
 #[test]
 fn english_help_of_every_subcommand() {
     insta::assert_snapshot!(all_help("en"));
+}
+
+/// Names that may stand in Chinese help as they are: formats, encodings,
+/// programs, and the letters of `2023H1`, `2023Q4` and A4.
+const PROPER_NAMES: &[&str] = &[
+    "TOML", "CSV", "XLSX", "XLS", "ODS", "UTF", "BOM", "GBK", "GB", "JSON", "HTML", "Excel", "Windows", "Markdown",
+    "H", "Q", "A",
+];
+
+/// What the command line itself spells: program and subcommand names,
+/// flags, value names and possible values.
+struct Literals {
+    flags: BTreeSet<String>,
+    words: BTreeSet<String>,
+}
+
+fn literals() -> Literals {
+    fn walk(cmd: &clap::Command, lit: &mut Literals) {
+        lit.words.insert(cmd.get_name().to_string());
+        for arg in cmd.get_arguments() {
+            lit.flags.extend(arg.get_long().map(|l| format!("--{l}")));
+            lit.flags.extend(arg.get_short().map(|s| format!("-{s}")));
+            lit.words.insert(arg.get_id().as_str().to_uppercase());
+            for name in arg.get_value_names().unwrap_or_default() {
+                lit.words.insert(name.to_string());
+            }
+            for value in arg.get_possible_values() {
+                lit.words.extend(value.get_name_and_aliases().map(str::to_string));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, lit);
+        }
+    }
+    let mut cmd = kaohe::command(kaohe::lang::Lang::En);
+    cmd.build();
+    let mut lit = Literals {
+        flags: BTreeSet::new(),
+        words: PROPER_NAMES.iter().map(|s| s.to_string()).collect(),
+    };
+    walk(&cmd, &mut lit);
+    lit
+}
+
+/// The ASCII words of a text that are neither literals nor proper names:
+/// English that should have been Chinese.
+fn english_words(text: &str, lit: &Literals) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let tokens = text
+        .split(|c: char| !c.is_ascii_graphic())
+        .flat_map(|t| t.split('/'))
+        .map(|t| t.trim_matches(|c: char| "`'\".,;:()[]<>".contains(c)));
+    for token in tokens.filter(|t| !t.is_empty() && !lit.words.contains(*t)) {
+        if token.starts_with('-') && token.len() > 1 && !token[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            if !lit.flags.contains(token) {
+                found.insert(token.to_string());
+            }
+            continue;
+        }
+        for word in token.split(|c: char| !c.is_ascii_alphabetic()) {
+            if !word.is_empty() && !lit.words.contains(word) {
+                found.insert(word.to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn english_words_are_found() {
+    let lit = literals();
+    let text = "Usage: kaohe score [OPTIONS] <EVIDENCE>...\n  -h, --help  Print help [default: rank]\n\
+                考核期：2023H1、2023-06，--format json 写出的 .json 文件（UTF-8、GBK/GB18030）--bogus";
+    let found: Vec<String> = english_words(text, &lit).into_iter().collect();
+    assert_eq!(found, ["--bogus", "OPTIONS", "Print", "Usage", "default"]);
+}
+
+/// Under zh, every help the program prints is Chinese but for what the
+/// command line itself spells and a few proper names.
+#[test]
+fn chinese_help_has_no_english() {
+    let lit = literals();
+    let wd = Workdir::new();
+    let mut texts = vec![
+        ("kaohe --lang zh (all --help and -h)".to_string(), all_help("zh")),
+        (
+            "kaohe --lang zh help help".to_string(),
+            wd.stdout(&["--lang", "zh", "help", "help"]),
+        ),
+    ];
+    // No arguments at all: the help, on stderr.
+    let out = wd.run_env(&[], &[("LANG", "zh_CN.UTF-8")]);
+    assert_eq!(out.code, 2, "{out:?}");
+    texts.push(("LANG=zh_CN.UTF-8 kaohe".to_string(), out.stderr));
+    for (what, text) in texts {
+        let found = english_words(&text, &lit);
+        assert!(found.is_empty(), "{what}: English {found:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn score_help_in_chinese() {
+    let out = Workdir::new().run_env(&["--lang", "zh", "score", "--help"], &[("COLUMNS", "100")]);
+    out.assert_ok();
+    insta::assert_snapshot!(out.stdout);
+}
+
+/// Chinese help keeps clap's layout: no line wider than the 100 columns
+/// it wraps at, help texts starting in the same column as in English,
+/// and wrapped lines indented to it.
+#[test]
+fn chinese_help_stays_aligned() {
+    let wd = Workdir::new();
+    let text = |lang: &str, sub: &str| {
+        let mut args = vec!["--lang", lang, "-h"];
+        if !sub.is_empty() {
+            args.insert(2, sub);
+        }
+        let out = wd.run_env(&args, &[("COLUMNS", "100")]);
+        out.assert_ok();
+        out.stdout
+    };
+    for line in all_help("zh").lines() {
+        assert!(line.width() <= 100, "{} columns: {line}", line.width());
+    }
+    for sub in [
+        "",
+        "score",
+        "explain",
+        "check",
+        "deficiencies",
+        "diff",
+        "trend",
+        "template",
+    ] {
+        let (zh, en) = (text("zh", sub), text("en", sub));
+        let (zh, en) = (help_columns(&zh), help_columns(&en));
+        assert_eq!(zh.len(), en.len(), "kaohe {sub} -h: sections");
+        assert!(!zh.is_empty(), "kaohe {sub} -h: no sections");
+        assert_eq!(zh, en, "kaohe {sub} -h: help columns");
+    }
+}
+
+/// The column where the help texts of each section of `-h` start,
+/// checking that every entry and every wrapped line of the section agree.
+fn help_columns(help: &str) -> Vec<usize> {
+    let mut columns = Vec::new();
+    for block in help.split("\n\n") {
+        let mut lines = block.lines();
+        let Some(heading) = lines.next() else { continue };
+        if heading.starts_with(' ') || !(heading.ends_with(':') || heading.ends_with('：')) {
+            continue;
+        }
+        let mut column = None;
+        for line in lines {
+            let indent = line.len() - line.trim_start().len();
+            let at = if indent <= 6 {
+                // An entry (`  -f, --framework`, `      --lang`): its spec,
+                // then two spaces or more, then the help.
+                let gap = line[indent..].find("  ").expect("help beside the entry") + indent;
+                let start = gap + line[gap..].len() - line[gap..].trim_start().len();
+                line[..start].width()
+            } else {
+                indent
+            };
+            assert_eq!(
+                *column.get_or_insert(at),
+                at,
+                "misaligned under {heading}: {line:?}\n{block}"
+            );
+        }
+        columns.push(column.expect("entries under a heading"));
+    }
+    columns
+}
+
+/// The Chinese list of possible values names and explains every value
+/// clap explains in English, and gives the default: both come from the
+/// argument, so a value added later cannot be left out.
+#[test]
+fn every_possible_value_explained_in_chinese() {
+    let zh = kaohe::command(kaohe::lang::Lang::Zh);
+    let mut en = kaohe::command(kaohe::lang::Lang::En);
+    en.build();
+    let mut checked = 0;
+    for z in std::iter::once(&zh).chain(zh.get_subcommands()) {
+        let e = if z.get_name() == zh.get_name() {
+            &en
+        } else {
+            en.find_subcommand(z.get_name()).unwrap()
+        };
+        for arg in e.get_arguments().filter(|a| a.get_action().takes_values()) {
+            let id = arg.get_id().as_str();
+            let za = z.get_arguments().find(|a| a.get_id() == id).unwrap();
+            let long = za.get_long_help().map(|h| h.to_string()).unwrap_or_default();
+            let short = za.get_help().map(|h| h.to_string()).unwrap_or_default();
+            for value in arg.get_possible_values().iter().filter(|v| !v.is_hide_set()) {
+                let name = value.get_name();
+                assert!(short.contains(name), "{} {id}: {name} in {short:?}", z.get_name());
+                if value.get_help().is_some() {
+                    let line = long
+                        .lines()
+                        .find(|l| l.starts_with(&format!("- {name}：")))
+                        .unwrap_or_else(|| panic!("{} {id}: no {name} in {long:?}", z.get_name()));
+                    let meaning = line.split_once('：').unwrap().1.trim();
+                    assert!(
+                        meaning.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                        "{line}"
+                    );
+                    checked += 1;
+                }
+            }
+            for default in arg.get_default_values() {
+                let default = format!("默认：{}", default.to_string_lossy());
+                assert!(short.contains(&default) && long.contains(&default), "{id}: {short:?}");
+            }
+        }
+    }
+    assert!(checked > 60, "only {checked} values");
 }
