@@ -531,6 +531,9 @@ pub fn error_text(err: &Error, sub: Option<&str>) -> Option<String> {
                 format!("参数“{arg}”：{why}")
             }
         }
+        ErrorKind::MissingSubcommand => {
+            format!("缺少子命令；可选的子命令为 {}", list(ContextKind::ValidSubcommand))
+        }
         ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{}", list(ContextKind::InvalidArg)),
         ErrorKind::TooManyValues => format!("参数“{arg}”的取值过多：多出“{value}”"),
         ErrorKind::ArgumentConflict => {

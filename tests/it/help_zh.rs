@@ -101,6 +101,10 @@ fn parse_errors_in_chinese() {
         .assert_usage_error(
             "error: 参数“--format <FORMAT>”的取值“pdf”无效；可选值为 “table”、“csv”、“json”、“md”、“xlsx”、“html”",
         );
+    // `--lang zh` alone is an argument, so no help in place of the error.
+    wd.run(&["--lang", "zh"]).assert_usage_error(
+        "error: 缺少子命令；可选的子命令为 “score”、“explain”、“check”、“deficiencies”、“diff”、“trend”、“template”、“help”",
+    );
     wd.run(&["--lang", "zh", "explain"])
         .assert_usage_error("error: 缺少必需的参数：“<UNIT>”、“<EVIDENCE>...”");
     wd.run(&["--lang", "zh", "deficiencies", "--summary", "--by", "unit", "e.csv"])
