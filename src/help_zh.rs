@@ -562,5 +562,5 @@ pub fn error_text(err: &Error, sub: Option<&str>) -> Option<String> {
         Some(s) => format!("kaohe {s} --help"),
         None => "kaohe --help".to_string(),
     };
-    Some(format!("error: {line}\n\n用 {help} 查看用法\n"))
+    Some(format!("{}{line}\n\n用 {help} 查看用法\n", crate::lang::error_prefix()))
 }

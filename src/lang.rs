@@ -67,6 +67,15 @@ pub fn m<'a>(zh: &'a str, en: &'a str) -> &'a str {
     messages().pick(zh, en)
 }
 
+/// What starts every error line on stderr: `error: ` (SPEC), `错误：` in
+/// Chinese, as Chinese command-line tools write it.
+pub fn error_prefix() -> &'static str {
+    match messages() {
+        Lang::Zh => "错误：",
+        Lang::En => "error: ",
+    }
+}
+
 /// A message formatted in the message language:
 /// `msg!(zh: "未知指标“{key}”", en: "unknown indicator \"{key}\"")`.
 #[macro_export]

@@ -192,20 +192,21 @@ where
         Command::Trend(a) => cmd::trend::run(a, lang),
         Command::Template(a) => cmd::template::run(a, lang),
     };
+    let error = lang::error_prefix();
     match result {
         Ok(()) => EXIT_OK,
         Err(Error::Input(d)) => {
             for line in diag::report_lines(&d, diag::MAX_PROBLEMS_PER_FILE) {
-                eprintln!("error: {line}");
+                eprintln!("{error}{line}");
             }
             EXIT_INPUT
         }
         Err(Error::Usage(m)) => {
-            eprintln!("error: {}", diag::one_line(&m));
+            eprintln!("{error}{}", diag::one_line(&m));
             EXIT_USAGE
         }
         Err(Error::Output(m)) => {
-            eprintln!("error: {}", diag::one_line(&m));
+            eprintln!("{error}{}", diag::one_line(&m));
             EXIT_INPUT
         }
     }

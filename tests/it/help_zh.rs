@@ -81,34 +81,32 @@ fn every_argument_has_chinese_help() {
 fn parse_errors_in_chinese() {
     let wd = Workdir::new();
     let out = wd.run(&["--lang", "zh", "score", "--bogus", "e.csv"]);
-    out.assert_usage_error("error: 未知参数“--bogus”");
+    out.assert_usage_error("错误：未知参数“--bogus”");
     assert_eq!(
         out.stderr,
-        "error: 未知参数“--bogus”\n\n用 kaohe score --help 查看用法\n"
+        "错误：未知参数“--bogus”\n\n用 kaohe score --help 查看用法\n"
     );
     let out = wd.run(&["score", "--period", "2023X", "--lang", "zh", "e.csv"]);
     assert_eq!(
         out.stderr,
-        "error: 参数“--period <P>”：“2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06\n\n\
+        "错误：参数“--period <P>”：“2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06\n\n\
          用 kaohe score --help 查看用法\n"
     );
-    out.assert_usage_error(
-        "error: 参数“--period <P>”：“2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06",
-    );
+    out.assert_usage_error("错误：参数“--period <P>”：“2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06");
     wd.run(&["--lang", "zh", "scor"])
-        .assert_usage_error("error: 未知子命令“scor”（是否应为“score”？）");
+        .assert_usage_error("错误：未知子命令“scor”（是否应为“score”？）");
     wd.run(&["--lang", "zh", "score", "--format", "pdf", "e.csv"])
         .assert_usage_error(
-            "error: 参数“--format <FORMAT>”的取值“pdf”无效；可选值为 “table”、“csv”、“json”、“md”、“xlsx”、“html”",
+            "错误：参数“--format <FORMAT>”的取值“pdf”无效；可选值为 “table”、“csv”、“json”、“md”、“xlsx”、“html”",
         );
     // `--lang zh` alone is an argument, so no help in place of the error.
     wd.run(&["--lang", "zh"]).assert_usage_error(
-        "error: 缺少子命令；可选的子命令为 “score”、“explain”、“check”、“deficiencies”、“diff”、“trend”、“template”、“help”",
+        "错误：缺少子命令；可选的子命令为 “score”、“explain”、“check”、“deficiencies”、“diff”、“trend”、“template”、“help”",
     );
     wd.run(&["--lang", "zh", "explain"])
-        .assert_usage_error("error: 缺少必需的参数：“<UNIT>”、“<EVIDENCE>...”");
+        .assert_usage_error("错误：缺少必需的参数：“<UNIT>”、“<EVIDENCE>...”");
     wd.run(&["--lang", "zh", "deficiencies", "--summary", "--by", "unit", "e.csv"])
-        .assert_usage_error("error: 参数“--summary”不能与“--by <BY>”同时使用");
+        .assert_usage_error("错误：参数“--summary”不能与“--by <BY>”同时使用");
 }
 
 #[test]

@@ -55,11 +55,11 @@ fn evidence_problems_in_chinese() {
         "$WD/e.csv",
     ])
     .assert_input_errors(&[
-        "error: $WD/e.csv:3: “value”列：单位 U01，指标 B1：“abc”不是数字",
-        "error: $WD/e.csv:4: “indicator”列：单位 U01：未知指标“A12”（是否应为“A1”？）",
-        "error: $WD/e.csv:5: 单位 U01，指标 A1：佐证重复（首次出现在 $WD/e.csv:2）",
-        "error: $WD/e.csv:6: “unit”列：单位“U09”不在单位文件 $WD/units.csv 中（是否应为“U01”？）",
-        "error: 共发现 4 个问题，未写出任何文件",
+        "错误：$WD/e.csv:3: “value”列：单位 U01，指标 B1：“abc”不是数字",
+        "错误：$WD/e.csv:4: “indicator”列：单位 U01：未知指标“A12”（是否应为“A1”？）",
+        "错误：$WD/e.csv:5: 单位 U01，指标 A1：佐证重复（首次出现在 $WD/e.csv:2）",
+        "错误：$WD/e.csv:6: “unit”列：单位“U09”不在单位文件 $WD/units.csv 中（是否应为“U01”？）",
+        "错误：共发现 4 个问题，未写出任何文件",
     ]);
 }
 
@@ -86,10 +86,7 @@ fn the_same_problems_stay_english_under_lang_en() {
     wd.run(&with(&[])).assert_input_errors(&expected);
     // A Chinese locale alone switches the messages too.
     let out = wd.run_env(&with(&[]), &[("LANG", "zh_CN.UTF-8")]);
-    assert_eq!(
-        out.stderr.lines().last(),
-        Some("error: 共发现 4 个问题，未写出任何文件")
-    );
+    assert_eq!(out.stderr.lines().last(), Some("错误：共发现 4 个问题，未写出任何文件"));
 }
 
 #[test]
@@ -98,16 +95,16 @@ fn framework_problems_in_chinese() {
     wd.create("f.toml", BAD_FRAMEWORK);
     wd.run(&["check", "--lang", "zh", "-f", "$WD/f.toml"])
         .assert_input_errors(&[
-            "error: $WD/f.toml:23: A1：rule：deduct 评分规则中有未知的键“pre”（是否应为“per”？）",
-            "error: $WD/f.toml:23: A1：rule：per 必须大于 0，不能为 0",
-            "error: 共发现 2 个问题，未写出任何文件",
+            "错误：$WD/f.toml:23: A1：rule：deduct 评分规则中有未知的键“pre”（是否应为“per”？）",
+            "错误：$WD/f.toml:23: A1：rule：per 必须大于 0，不能为 0",
+            "错误：共发现 2 个问题，未写出任何文件",
         ]);
     wd.create(
         "g.toml",
         &BAD_FRAMEWORK.replace("points = 10\nrule", "ponts = 10\nrule"),
     );
     wd.run(&["check", "--lang=zh", "-f", "$WD/g.toml"]).assert_input_errors(&[
-        "error: $WD/g.toml:22: 未知字段 `ponts`（是否应为 `points`？）；可用字段为 `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `exempt`, `method`",
+        "错误：$WD/g.toml:22: 未知字段 `ponts`（是否应为 `points`？）；可用字段为 `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `exempt`, `method`",
     ]);
 }
 
@@ -126,7 +123,7 @@ fn usage_errors_in_chinese() {
         "zh",
         "$WD/e.csv",
     ])
-    .assert_usage_error("error: 参数“--period <P>”：“2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06");
+    .assert_usage_error("错误：参数“--period <P>”：“2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06");
     wd.run(&[
         "score",
         "--lang",
@@ -138,7 +135,7 @@ fn usage_errors_in_chinese() {
         "$WD/e.csv",
     ])
     .assert_usage_error(
-        "error: 无法从“$WD/out.pdf”判断输出格式：请使用 .csv、.json、.md、.txt、.xlsx 或 .html 文件名，或指定 --format",
+        "错误：无法从“$WD/out.pdf”判断输出格式：请使用 .csv、.json、.md、.txt、.xlsx 或 .html 文件名，或指定 --format",
     );
 }
 
@@ -155,8 +152,8 @@ fn long_lists_are_cut_in_chinese() {
     assert_eq!(
         lines[lines.len() - 2..],
         [
-            "error: $WD/e.csv：…… 本文件另有 5 个问题",
-            "error: 共发现 105 个问题，未写出任何文件"
+            "错误：$WD/e.csv：…… 本文件另有 5 个问题",
+            "错误：共发现 105 个问题，未写出任何文件"
         ]
     );
 }
