@@ -547,8 +547,7 @@ impl UnitMap {
     }
 
     fn grow(&mut self) {
-        let bigger = vec![(0, 0, 0); self.entries.len() * 2];
-        huge_pages(&bigger);
+        let bigger = touched(self.entries.len() * 2, (0, 0, 0)).into_vec();
         let old = std::mem::replace(&mut self.entries, bigger);
         self.mask = self.entries.len() - 1;
         for e in old {
@@ -567,6 +566,20 @@ impl UnitMap {
 /// the table grows without copying and without a transient second copy.
 /// Large enough (several MB) for huge pages to cover most of a page.
 const PAGE_UNITS: usize = 1 << 16;
+
+/// A table of `n` copies of `value`, its memory written before use (and
+/// backed by huge pages where it is large). Memory that is only zeroed
+/// lazily maps the shared zero page on the first read, and the first write
+/// after that is a copy-on-write fault that must flush the TLBs of every
+/// core running a worker; the random lookups of the tables read first.
+fn touched<T: Copy>(n: usize, value: T) -> Box<[T]> {
+    let mut v: Vec<T> = Vec::with_capacity(n);
+    huge_pages(v.spare_capacity_mut());
+    // Opaque to the optimiser, so that allocating and filling with zeros
+    // is not turned back into a lazily zeroed allocation.
+    v.resize(n, std::hint::black_box(value));
+    v.into_boxed_slice()
+}
 
 /// Ask for transparent huge pages on a large table that is accessed at
 /// random: with 4 KiB pages nearly every access also misses the TLB.
@@ -734,11 +747,9 @@ impl<W: Word> Table<W> {
         let u = self.units.len();
         if u.is_multiple_of(PAGE_UNITS) {
             if let Some(lines) = &mut self.lines {
-                lines.push(vec![0; PAGE_UNITS * self.nslots].into_boxed_slice());
+                lines.push(touched(PAGE_UNITS * self.nslots, 0));
             }
-            self.pages
-                .push(vec![W::UNSEEN; PAGE_UNITS * self.nslots].into_boxed_slice());
-            huge_pages(self.pages.last().map_or(&[][..], |p| &p[..]));
+            self.pages.push(touched(PAGE_UNITS * self.nslots, W::UNSEEN));
         }
         self.units.push(id);
         self.names.push(None);
