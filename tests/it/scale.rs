@@ -137,17 +137,26 @@ fn bulk_json_matches_general_json() {
             a.period = Some("2023".into());
             a
         }));
-        let mut got = Vec::new();
-        bulk::write_json(
-            &i.fw,
-            i.units.as_ref(),
-            std::slice::from_ref(&i.evidence),
-            Some("2023".into()),
-            &mut got,
-        )
-        .expect("the bulk path applies")
-        .unwrap();
-        assert_eq!(String::from_utf8(got).unwrap(), want);
+        // Tiny blocks too: rows found again across many chunks, by workers
+        // that each saw only some of a unit's rows.
+        for (block, workers) in [(1 << 20, 2), (2048, 3), (4096, 1)] {
+            let mut got = Vec::new();
+            bulk::write_json_tuned(
+                &i.fw,
+                i.units.as_ref(),
+                std::slice::from_ref(&i.evidence),
+                Some("2023".into()),
+                Tuning { block, workers },
+                &mut got,
+            )
+            .expect("the bulk path applies")
+            .unwrap();
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                want,
+                "block {block}, {workers} workers"
+            );
+        }
     }
 }
 
@@ -508,6 +517,11 @@ fn several_files_tabs_and_chinese_headers() {
     assert!(
         bulk::assess(&fw, None, &ab, None).is_some(),
         "two files are read on the bulk path"
+    );
+    let mut json = Vec::new();
+    assert!(
+        bulk::write_json(&fw, None, &ab, None, &mut json).is_some_and(|r| r.is_ok()),
+        "and their rows found again for the JSON result"
     );
     // A header with no rows is the general path's to report.
     let empty = wd.create("e.csv", "unit,indicator,value\n");
