@@ -32,7 +32,7 @@
 //! before any output, and the caller
 //! runs the general path, which produces the same result or the diagnostics.
 //!
-//! Three entry points:
+//! Four entry points:
 //!
 //! * [`assess`] returns a *summary* assessment: every unit's totals, grade,
 //!   groups and rank, as the ranking needs, without per-indicator results or
@@ -41,14 +41,18 @@
 //! * [`assess_unit`] adds one unit in full, as `explain` shows it: its rows
 //!   are kept whole while parsing and scored by the general code;
 //! * [`write_json`] streams the canonical JSON result, every unit in full:
-//!   each cell's line is kept, and each unit's rows are read again.
+//!   each cell's offset is kept, and each unit's rows are read again;
+//! * [`write_deficiencies`] streams the rectification list (sections per
+//!   unit) the same way.
 
 mod detail;
 mod json;
 mod kernel;
+mod rectify;
 
 pub use json::{write_json, write_json_tuned};
 use kernel::{NA, Plan, UNSEEN, VALUE, cents, round_div, trim};
+pub use rectify::{ListArgs, write_deficiencies, write_deficiencies_tuned};
 
 use crate::evidence::{Cell, Column, Evidence, InputFile, UnitEvidence, resolve_key};
 use crate::framework::{Framework, Kind, Missing};

@@ -179,7 +179,8 @@ impl Full {
         self.get(self.ind_text[i].2)
     }
 
-    /// Read unit `id`, first half: its cells, and with `text` a request to load its rows into cache, so that the rows of one unit
+    /// Read unit `id`, first half: its cells, and with `text` a request to
+    /// load its rows into cache, so that the rows of one unit
     /// load while the one before it is finished.
     pub(super) fn gather<W: Word>(&mut self, rows: &Rows<W>, id: &str, text: bool) -> Res<()> {
         let plan = rows.plan;

@@ -10,8 +10,9 @@ use super::{Format, Table};
 use crate::framework::{Framework, Kind};
 use crate::lang::Lang;
 use crate::num::{fmt_points, fmt2, round2};
-use crate::rectify::{By, Item, Key, List, NextGrade, STATUS, Summary, Tally};
+use crate::rectify::{By, Item, Key, List, NextGrade, STATUS, Section, Summary, Tally};
 use crate::score::{Assessment, Reason, UnitResult};
+use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -261,13 +262,6 @@ fn wrap(cols: &[Col]) -> Vec<(usize, u16)> {
         .collect()
 }
 
-/// The deadline shared by every item, when known.
-fn deadline_line(list: &List, lang: Lang) -> Option<String> {
-    let (_, first) = list.items().next()?;
-    let d = first.deadline?;
-    Some(format!("{} {d}", lang.pick("整改时限", "deadline")))
-}
-
 /// `3 items`, `1 item`; `3项`.
 fn count(n: usize, zh: &str, en: &str, lang: Lang) -> String {
     match lang {
@@ -277,14 +271,18 @@ fn count(n: usize, zh: &str, en: &str, lang: Lang) -> String {
     }
 }
 
-/// `15个单位 · 87项整改 · 整改时限 2024-01-30`
-fn counts_line(list: &List, lang: Lang) -> String {
-    let n = list.items().count();
+/// `15个单位 · 87项整改 · 整改时限 2024-01-30`: the deadline is every
+/// item's, shown when there are items.
+fn counts_line(units: usize, items: usize, deadline: Option<Date>, lang: Lang) -> String {
     let mut parts = vec![
-        count(list.units.len(), "个单位", "unit", lang),
-        count(n, "项整改", "item", lang),
+        count(units, "个单位", "unit", lang),
+        count(items, "项整改", "item", lang),
     ];
-    parts.extend(deadline_line(list, lang));
+    if items > 0
+        && let Some(d) = deadline
+    {
+        parts.push(format!("{} {d}", lang.pick("整改时限", "deadline")));
+    }
     parts.join(" · ")
 }
 
@@ -332,6 +330,98 @@ fn owner_facts(items: &[Item], lang: Lang) -> String {
     .join(" · ")
 }
 
+/// The title and counts of a list as text (table or Markdown), and the
+/// line saying there is nothing to rectify when there are no items.
+pub fn text_head(
+    fw: &Framework,
+    a: &Assessment,
+    units: usize,
+    items: usize,
+    deadline: Option<Date>,
+    lang: Lang,
+    format: Format,
+) -> String {
+    let mut s = String::new();
+    let head = title(fw, a, lang.pick("整改清单", "Rectification list"));
+    let counts = counts_line(units, items, deadline, lang);
+    if format == Format::Md {
+        s.push_str(&format!("# {head}\n\n{counts}\n"));
+    } else {
+        s.push_str(&format!("{head}\n{counts}\n"));
+    }
+    if items == 0 {
+        s.push_str(&format!("\n{}\n", lang.pick("没有整改项。", "Nothing to rectify.")));
+    }
+    s
+}
+
+/// One section of a list as text: its heading, facts, the unit's way to
+/// the next grade (`next`) and its items numbered on from `no`.
+#[allow(clippy::too_many_arguments)]
+pub fn text_section(
+    fw: &Framework,
+    a: &Assessment,
+    sec: &Section,
+    next: Option<&NextGrade>,
+    by: By,
+    lang: Lang,
+    format: Format,
+    no: &mut usize,
+) -> String {
+    let md = format == Format::Md;
+    let mut s = String::new();
+    let cols = section_cols(by, format);
+    let (heading, facts, advice_line) = match &sec.key {
+        Key::Unit(u) => {
+            let unit = &a.units[*u];
+            (
+                format!("{} {}", unit.unit, unit.name),
+                unit_facts(fw, unit, sec.items.len(), lang),
+                next.map(|ng| advice(fw, ng, lang)),
+            )
+        }
+        Key::Owner(o) => (owner_label(o, lang), owner_facts(&sec.items, lang), None),
+    };
+    let numbered = sec.items.iter().map(|it| {
+        *no += 1;
+        (*no, it)
+    });
+    let t = table(fw, a, &cols, numbered, lang);
+    if md {
+        s.push_str(&format!("\n## {heading}\n\n{facts}\n\n"));
+        if let Some(adv) = advice_line {
+            s.push_str(&format!("**{adv}**\n\n"));
+        }
+        s.push_str(&t.to_markdown());
+    } else {
+        match lang {
+            Lang::Zh => s.push_str(&format!("\n【{heading}】{facts}\n")),
+            Lang::En => s.push_str(&format!("\n[{heading}] {facts}\n")),
+        }
+        if let Some(adv) = advice_line {
+            s.push_str(&format!("{adv}\n"));
+        }
+        s.push_str(&t.to_terminal_wrapped(&wrap(&cols)));
+    }
+    s
+}
+
+/// The CSV ledger's header.
+pub fn csv_header(lang: Lang) -> String {
+    let heads: Vec<(&str, bool)> = ALL.iter().map(|c| c.header(lang)).collect();
+    Table::new(&heads).to_csv()
+}
+
+/// The CSV ledger's rows for these items (numbered), without the header.
+pub fn csv_rows<'a>(
+    fw: &Framework,
+    a: &Assessment,
+    items: impl Iterator<Item = (usize, &'a Item)>,
+    lang: Lang,
+) -> String {
+    table(fw, a, &ALL, items, lang).to_csv_rows()
+}
+
 /// Every item of a list with every column (the CSV ledger).
 pub fn full_table(fw: &Framework, a: &Assessment, list: &List, lang: Lang) -> Table {
     table(fw, a, &ALL, list.items(), lang)
@@ -356,55 +446,15 @@ pub fn list(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, for
 
 fn text(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, format: Format) -> String {
     let md = format == Format::Md;
-    let mut s = String::new();
-    let head = title(fw, a, lang.pick("整改清单", "Rectification list"));
-    if md {
-        s.push_str(&format!("# {head}\n\n{}\n", counts_line(list, lang)));
-    } else {
-        s.push_str(&format!("{head}\n{}\n", counts_line(list, lang)));
-    }
-    if list.sections.is_empty() {
-        s.push_str(&format!("\n{}\n", lang.pick("没有整改项。", "Nothing to rectify.")));
-    }
-    let cols = section_cols(by, format);
+    let deadline = list.items().next().and_then(|(_, it)| it.deadline);
+    let mut s = text_head(fw, a, list.units.len(), list.items().count(), deadline, lang, format);
     let mut no = 0;
     for sec in &list.sections {
-        let (heading, facts, advice_line) = match &sec.key {
-            Key::Unit(u) => {
-                let unit = &a.units[*u];
-                let adv = list
-                    .entry(*u)
-                    .and_then(|e| e.next.as_ref())
-                    .map(|ng| advice(fw, ng, lang));
-                (
-                    format!("{} {}", unit.unit, unit.name),
-                    unit_facts(fw, unit, sec.items.len(), lang),
-                    adv,
-                )
-            }
-            Key::Owner(o) => (owner_label(o, lang), owner_facts(&sec.items, lang), None),
+        let next = match &sec.key {
+            Key::Unit(u) => list.entry(*u).and_then(|e| e.next.as_ref()),
+            Key::Owner(_) => None,
         };
-        let numbered = sec.items.iter().map(|it| {
-            no += 1;
-            (no, it)
-        });
-        let t = table(fw, a, &cols, numbered, lang);
-        if md {
-            s.push_str(&format!("\n## {heading}\n\n{facts}\n\n"));
-            if let Some(adv) = advice_line {
-                s.push_str(&format!("**{adv}**\n\n"));
-            }
-            s.push_str(&t.to_markdown());
-        } else {
-            match lang {
-                Lang::Zh => s.push_str(&format!("\n【{heading}】{facts}\n")),
-                Lang::En => s.push_str(&format!("\n[{heading}] {facts}\n")),
-            }
-            if let Some(adv) = advice_line {
-                s.push_str(&format!("{adv}\n"));
-            }
-            s.push_str(&t.to_terminal_wrapped(&wrap(&cols)));
-        }
+        s.push_str(&text_section(fw, a, sec, next, by, lang, format, &mut no));
     }
     if by == By::Owner {
         let lines: Vec<String> = list
