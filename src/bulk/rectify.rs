@@ -84,7 +84,11 @@ fn list<W: Word>(
     let batches: Vec<&[usize]> = selected.chunks(BATCH).collect();
     // Items per batch, counted from the cells alone: where each batch's
     // numbering starts, and the counts the text forms open with.
-    let counts = counts(&ctx, &batches, tuning.workers).ok()?;
+    // (CSV numbers its rows as it writes them.)
+    let counts = match args.format {
+        Format::Csv => vec![0; batches.len()],
+        _ => counts(&ctx, &batches, tuning.workers).ok()?,
+    };
     let mut first = Vec::with_capacity(batches.len());
     let mut total = 0;
     for c in &counts {
@@ -97,11 +101,23 @@ fn list<W: Word>(
     Some(match args.format {
         Format::Csv => (|| {
             w.write_all(crate::render::rectify::csv_header(lang).as_bytes())?;
+            let mut no = 0u64;
             in_order(
                 &jobs,
                 tuning.workers,
                 |j, buf| ctx.batch(j, buf, Part::Items),
-                |b| w.write_all(b),
+                |mut b| {
+                    // Rows, each after its length: numbered here, in order.
+                    while let [a, b0, c, d, rest @ ..] = b {
+                        let len = u32::from_le_bytes([*a, *b0, *c, *d]) as usize;
+                        let (row, after) = rest.split_at(len.min(rest.len()));
+                        no += 1;
+                        w.write_all(no.to_string().as_bytes())?;
+                        w.write_all(row)?;
+                        b = after;
+                    }
+                    Ok(())
+                },
             )
         })(),
         Format::Table | Format::Md => (|| {
@@ -250,10 +266,13 @@ impl<W: Word> Ctx<'_, W> {
                 Vec::new()
             },
         };
-        let numbered = list.items().map(|(no, it)| (no + first - 1, it));
         match args.format {
             Format::Csv => {
-                out.extend_from_slice(crate::render::rectify::csv_rows(fw, &a, numbered, args.lang).as_bytes())
+                let items = list.sections.iter().flat_map(|s| &s.items);
+                crate::render::rectify::csv_rows_unnumbered(fw, &a, items, args.lang, |row| {
+                    out.extend_from_slice(&(row.len() as u32).to_le_bytes());
+                    out.extend_from_slice(row);
+                });
             }
             Format::Table | Format::Md => {
                 let mut no = first - 1;

@@ -15,6 +15,7 @@ use crate::score::{Assessment, Reason, UnitResult};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// The way to the next grade in one line, e.g.
 /// `距较好差3.50分：整改 A2（2.00分）+ C1（1.50分）即可`.
@@ -150,33 +151,34 @@ impl Col {
         }
     }
 
-    fn cell(self, fw: &Framework, a: &Assessment, no: usize, it: &Item, lang: Lang) -> String {
+    fn cell<'a>(self, fw: &'a Framework, a: &'a Assessment, no: usize, it: &Item, lang: Lang) -> Cow<'a, str> {
         let u = &a.units[it.unit];
         let ind = &fw.indicators[it.index];
         let r = &u.indicators[it.index];
+        let b = |s: &'a str| Cow::Borrowed(s);
         match self {
-            Col::No => no.to_string(),
-            Col::Unit => u.unit.clone(),
-            Col::UnitName => u.name.clone(),
-            Col::Category => u.category.clone(),
-            Col::Indicator => ind.id.clone(),
-            Col::Name => ind.name.clone(),
+            Col::No => Cow::Owned(no.to_string()),
+            Col::Unit => b(&u.unit),
+            Col::UnitName => b(&u.name),
+            Col::Category => b(&u.category),
+            Col::Indicator => b(&ind.id),
+            Col::Name => b(&ind.name),
             Col::Group => match ind.kind {
-                Kind::Base => ind.group.map(|g| fw.groups[g].id.clone()).unwrap_or_default(),
-                k => k.label(lang).to_string(),
+                Kind::Base => b(ind.group.map_or("", |g| fw.groups[g].id.as_str())),
+                k => b(k.label(lang)),
             },
-            Col::Points if ind.kind == Kind::Veto => String::new(),
-            Col::Points => fmt_points(ind.points),
-            Col::Amount => it.amount.map(fmt2).unwrap_or_default(),
-            Col::Lost => it.lost.map(fmt2).unwrap_or_default(),
-            Col::Reason => it.reason.label(lang).to_string(),
-            Col::Value => r.value.clone().unwrap_or_default(),
-            Col::Note => r.note.clone(),
-            Col::Standard => ind.standard.clone(),
-            Col::Remedy => ind.remedy.clone(),
-            Col::Owner => ind.owner.clone(),
-            Col::Deadline => it.deadline.map(|d| d.to_string()).unwrap_or_default(),
-            Col::Status => status_label(lang).to_string(),
+            Col::Points if ind.kind == Kind::Veto => b(""),
+            Col::Points => Cow::Owned(fmt_points(ind.points)),
+            Col::Amount => Cow::Owned(it.amount.map(fmt2).unwrap_or_default()),
+            Col::Lost => Cow::Owned(it.lost.map(fmt2).unwrap_or_default()),
+            Col::Reason => b(it.reason.label(lang)),
+            Col::Value => b(r.value.as_deref().unwrap_or("")),
+            Col::Note => b(&r.note),
+            Col::Standard => b(&ind.standard),
+            Col::Remedy => b(&ind.remedy),
+            Col::Owner => b(&ind.owner),
+            Col::Deadline => Cow::Owned(it.deadline.map(|d| d.to_string()).unwrap_or_default()),
+            Col::Status => b(status_label(lang)),
         }
     }
 }
@@ -203,7 +205,7 @@ fn table<'a>(
     let heads: Vec<(&str, bool)> = cols.iter().map(|c| c.header(lang)).collect();
     let mut t = Table::new(&heads);
     for (no, it) in items {
-        t.push(cols.iter().map(|c| c.cell(fw, a, no, it, lang)).collect());
+        t.push(cols.iter().map(|c| c.cell(fw, a, no, it, lang).into_owned()).collect());
     }
     t
 }
@@ -412,14 +414,38 @@ pub fn csv_header(lang: Lang) -> String {
     Table::new(&heads).to_csv()
 }
 
-/// The CSV ledger's rows for these items (numbered), without the header.
-pub fn csv_rows<'a>(
+/// The CSV ledger's rows for these items, each without its number (the
+/// first column): `row` gets the bytes of each row from the delimiter
+/// after the number on, for the caller to number. The same bytes as
+/// [`full_table`]'s rows.
+pub fn csv_rows_unnumbered<'a>(
     fw: &Framework,
     a: &Assessment,
-    items: impl Iterator<Item = (usize, &'a Item)>,
+    items: impl Iterator<Item = &'a Item>,
     lang: Lang,
-) -> String {
-    table(fw, a, &ALL, items, lang).to_csv_rows()
+    mut row: impl FnMut(&[u8]),
+) {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut ends = Vec::new();
+    for it in items {
+        // The number is a plain number, written as it is: a stand-in
+        // written here is cut off again.
+        let _ = w.write_field(b"0");
+        for c in &ALL[1..] {
+            let _ = w.write_field(super::csv_cell(&c.cell(fw, a, 0, it, lang), c.header(lang).1).as_bytes());
+        }
+        let _ = w.write_record(None::<&[u8]>);
+        let _ = w.flush();
+        ends.push(w.get_ref().len());
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    let mut start = 0;
+    for end in ends {
+        row(bytes.get(start + 1..end).unwrap_or_default());
+        start = end;
+    }
 }
 
 /// Every item of a list with every column (the CSV ledger).
