@@ -164,24 +164,12 @@ impl Table {
     /// spreadsheet would run as a formula is defused (see [`csv_cell`]);
     /// numbers in numeric columns are written as they are.
     pub fn to_csv(&self) -> String {
-        self.csv(true)
-    }
-
-    /// [`Table::to_csv`] without the header: the rows of a CSV written in
-    /// parts.
-    pub fn to_csv_rows(&self) -> String {
-        self.csv(false)
-    }
-
-    fn csv(&self, header: bool) -> String {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
-        if header {
-            let headers: Vec<Cow<str>> = self.headers.iter().map(|h| csv_cell(h, false)).collect();
-            w.write_record(headers.iter().map(|h| h.as_bytes()))
-                .expect("writing to memory");
-        }
+        let headers: Vec<Cow<str>> = self.headers.iter().map(|h| csv_cell(h, false)).collect();
+        w.write_record(headers.iter().map(|h| h.as_bytes()))
+            .expect("writing to memory");
         for row in &self.rows {
             let cells: Vec<Cow<str>> = row
                 .iter()
