@@ -3,8 +3,9 @@
 # computation (see docs/benchmarks.md). Generates the data, builds release,
 # installs DuckDB and Polars from PyPI into bench/.venv, warms the page cache,
 # runs each tool RUNS times and prints median wall, median CPU (user+sys),
-# peak RSS and the ratios; then explain and the JSON result (RUNS_JSON
-# times: it writes ~2 GB), 1/10 of the rows, and start-up on the example.
+# peak RSS and the ratios; then explain, the JSON result and the
+# rectification list (RUNS_JSON times each: they write ~2 GB and ~0.5 GB),
+# 1/10 of the rows, and start-up on the example.
 #
 #   bench/run.sh                 # 100,000 units x 60 indicators (6M rows)
 #   UNITS=10000 RUNS=3 bench/run.sh
@@ -110,6 +111,7 @@ run "kaohe explain (one unit)" sh -c "$KAOHE explain U000001 --format csv -f $FW
 RUNS_ALL=$RUNS
 RUNS=${RUNS_JSON:-2}
 run "kaohe score --format json" sh -c "$KAOHE score --format json -f $FW $EV > $OUT/kaohe.json"
+run "kaohe deficiencies --format csv" sh -c "$KAOHE deficiencies --format csv -f $FW $EV > $OUT/kaohe-deficiencies.csv"
 RUNS=$RUNS_ALL
 run "kaohe, $SMALL units (1/10 rows)" sh -c "$KAOHE score --format csv -f $SMALLDATA/framework.toml $SMALLDATA/evidence.csv > $OUT/kaohe-small.csv"
 run "python + import polars" "$PY" -c "import polars"
@@ -125,11 +127,13 @@ d=${WALL["duckdb ($THREADS threads)"]}
 s=${WALL["kaohe, $SMALL units (1/10 rows)"]}
 x=${WALL["kaohe explain (one unit)"]}
 j=${WALL["kaohe score --format json"]}
+r=${WALL["kaohe deficiencies --format csv"]}
 printf '  kaohe / polars  %.2f\n' "$(echo "$k / $p" | bc -l)"
 printf '  kaohe / duckdb  %.2f\n' "$(echo "$k / $d" | bc -l)"
 printf '  kaohe 1/10 rows / full  %.3f\n' "$(echo "$s / $k" | bc -l)"
 printf '  explain / score csv  %.2f\n' "$(echo "$x / $k" | bc -l)"
 printf '  score json / score csv  %.2f\n' "$(echo "$j / $k" | bc -l)"
+printf '  deficiencies csv / score csv  %.2f\n' "$(echo "$r / $k" | bc -l)"
 
 echo "== start-up on the shipped example (mean of 50 runs)"
 start=$(date +%s%N)

@@ -32,7 +32,7 @@
 //! before any output, and the caller
 //! runs the general path, which produces the same result or the diagnostics.
 //!
-//! Three entry points:
+//! Four entry points:
 //!
 //! * [`assess`] returns a *summary* assessment: every unit's totals, grade,
 //!   groups and rank, as the ranking needs, without per-indicator results or
@@ -41,13 +41,18 @@
 //! * [`assess_unit`] adds one unit in full, as `explain` shows it: its rows
 //!   are kept whole while parsing and scored by the general code;
 //! * [`write_json`] streams the canonical JSON result, every unit in full:
-//!   each cell's line is kept, and each unit's rows are read again.
+//!   each cell's offset is kept, and each unit's rows are read again;
+//! * [`write_deficiencies`] streams the rectification list (sections per
+//!   unit) the same way.
 
+mod detail;
 mod json;
 mod kernel;
+mod rectify;
 
-pub use json::write_json;
+pub use json::{write_json, write_json_tuned};
 use kernel::{NA, Plan, UNSEEN, VALUE, cents, round_div, trim};
+pub use rectify::{ListArgs, write_deficiencies, write_deficiencies_tuned};
 
 use crate::evidence::{Cell, Column, Evidence, InputFile, UnitEvidence, resolve_key};
 use crate::framework::{Framework, Kind, Missing};
@@ -103,10 +108,11 @@ struct Chunk {
     /// The file's last chunk: it may end without a line end.
     last: bool,
     /// Line ends in the file before the chunk (counted only when lines are
-    /// needed: a unit's rows captured for `explain`, or the JSON result).
+    /// needed: a unit's rows captured for `explain`).
     lines_before: u64,
-    /// Lines in the files before this one (when lines are counted).
-    global_base: u64,
+    /// Where the chunk starts, in bytes over all files read one after the
+    /// other.
+    offset: u64,
     data: Vec<u8>,
 }
 
@@ -264,7 +270,7 @@ fn cut_point(buf: &[u8]) -> Option<usize> {
 }
 
 /// Stream every file to the workers as chunks of whole lines; note each
-/// file's layout and (when lines are counted) its first global line.
+/// file's layout and where it starts over all files (in bytes).
 #[allow(clippy::too_many_arguments)]
 fn read_files(
     paths: &[PathBuf],
@@ -300,6 +306,7 @@ fn read_files(
         };
         let mut lines_before = newlines(&buf[..consumed]);
         bases.push(global);
+        let mut pos = consumed as u64;
         buf.drain(..consumed);
         let mut seq = 0u32;
         loop {
@@ -334,10 +341,11 @@ fn read_files(
                 seq,
                 last: eof,
                 lines_before,
-                global_base: global,
+                offset: global + pos,
                 data,
             };
             lines_before += newlines(&chunk.data);
+            pos += chunk.data.len() as u64;
             if let Some(pb) = &progress {
                 pb.inc(chunk.data.len() as u64);
             }
@@ -347,7 +355,7 @@ fn read_files(
                 break;
             }
         }
-        global += lines_before + 1;
+        global += pos;
         if let Some(pb) = progress {
             pb.finish_and_clear();
         }
@@ -584,14 +592,19 @@ fn touched<T: Copy>(n: usize, value: T) -> Box<[T]> {
 /// Ask for transparent huge pages on a large table that is accessed at
 /// random: with 4 KiB pages nearly every access also misses the TLB.
 fn huge_pages<T>(v: &[T]) {
+    huge_pages_raw(v.as_ptr() as usize, std::mem::size_of_val(v));
+}
+
+/// [`huge_pages`] for the `len` bytes at `start`, which must be memory the
+/// caller owns (a vector's spare capacity, say).
+fn huge_pages_raw(start: usize, len: usize) {
     #[cfg(target_os = "linux")]
     {
         const HUGE: usize = 2 << 20;
-        let start = v.as_ptr() as usize;
-        let end = start + std::mem::size_of_val(v);
+        let end = start + len;
         let (a, b) = (start.next_multiple_of(HUGE), end / HUGE * HUGE);
         if a < b {
-            // SAFETY: the range lies within memory this slice owns, and
+            // SAFETY: the range lies within memory the caller owns, and
             // MADV_HUGEPAGE only changes how the kernel backs it.
             unsafe {
                 libc::madvise(a as *mut libc::c_void, b - a, libc::MADV_HUGEPAGE);
@@ -599,7 +612,7 @@ fn huge_pages<T>(v: &[T]) {
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = v;
+    let _ = (start, len);
 }
 
 /// Where a row was read: file, chunk, row within the chunk (file order).
@@ -615,8 +628,8 @@ struct Pending {
     at: RowAt,
     /// The row's name cell, as a range of `Table::name_buf`.
     name: Option<(u32, u32)>,
-    /// The row's line counted over all files (when lines are kept).
-    line: u32,
+    /// Where the row starts over all files (when offsets are kept).
+    offset: u32,
 }
 
 /// A pending entry that only names its unit (a wide row with no values).
@@ -674,9 +687,10 @@ struct Table<W: Word> {
     /// The unit whose rows are kept whole (`explain`), and its rows.
     detail: Option<Box<[u8]>>,
     captured: Vec<Captured>,
-    /// Each cell's line over all files, paged like the cells (kept for the
-    /// JSON result, which reads every row again).
-    lines: Option<Vec<Box<[u32]>>>,
+    /// Where each cell's row starts over all files, paged like the cells
+    /// (kept when every row is read again: the JSON result, the
+    /// rectification list).
+    offsets: Option<Vec<Box<[u32]>>>,
 }
 
 /// One row of the unit being explained, kept whole.
@@ -705,7 +719,7 @@ impl<W: Word> Table<W> {
             name_buf: Vec::new(),
             detail: None,
             captured: Vec::new(),
-            lines: None,
+            offsets: None,
         }
     }
 
@@ -746,8 +760,8 @@ impl<W: Word> Table<W> {
     fn add_unit(&mut self, id: Box<[u8]>) -> u32 {
         let u = self.units.len();
         if u.is_multiple_of(PAGE_UNITS) {
-            if let Some(lines) = &mut self.lines {
-                lines.push(touched(PAGE_UNITS * self.nslots, 0));
+            if let Some(offsets) = &mut self.offsets {
+                offsets.push(touched(PAGE_UNITS * self.nslots, 0));
             }
             self.pages.push(touched(PAGE_UNITS * self.nslots, W::UNSEEN));
         }
@@ -763,7 +777,7 @@ impl<W: Word> Table<W> {
         base: &[u8],
         fields: &[(usize, usize)],
         at: RowAt,
-        (line, global_line): (u64, u64),
+        (line, offset): (u64, u64),
     ) -> Res<()> {
         let cell = |c: usize| trim(&base[fields[c].0..fields[c].1]);
         let blank = || fields.iter().all(|&(a, b)| trim(&base[a..b]).is_empty());
@@ -783,7 +797,7 @@ impl<W: Word> Table<W> {
         let name = l.name.map(cell).unwrap_or_default();
         if let Some(keys) = &l.wide {
             // Whole rows are not kept (explain, JSON): the general path.
-            if self.detail.is_some() || self.lines.is_some() {
+            if self.detail.is_some() || self.offsets.is_some() {
                 return Err(GiveUp);
             }
             // A cell per non-empty column; a row with none still names
@@ -817,11 +831,11 @@ impl<W: Word> Table<W> {
         if self.detail.as_deref() == Some(unit) {
             self.capture(l, slot, at, line, cell)?;
         }
-        let line = match self.lines {
-            Some(_) => u32::try_from(global_line).map_err(|_| GiveUp)?,
+        let offset = match self.offsets {
+            Some(_) => u32::try_from(offset).map_err(|_| GiveUp)?,
             None => 0,
         };
-        self.push(base, unit, slot, value, at, name, line)
+        self.push(base, unit, slot, value, at, name, offset)
     }
 
     /// Queue a cell (or, with `NO_SLOT`, only its unit) for the next flush.
@@ -834,7 +848,7 @@ impl<W: Word> Table<W> {
         value: u32,
         at: RowAt,
         name: &[u8],
-        line: u32,
+        offset: u32,
     ) -> Res<()> {
         let name = if name.is_empty() {
             None
@@ -864,7 +878,7 @@ impl<W: Word> Table<W> {
             value,
             at,
             name,
-            line,
+            offset,
         });
         if self.pending.len() == BATCH {
             self.flush()?;
@@ -900,8 +914,8 @@ impl<W: Word> Table<W> {
                 return Err(GiveUp); // duplicate: the general path names both lines
             }
             *c = W::of(p.value).ok_or(GiveUp)?;
-            if let Some(lines) = &mut self.lines {
-                lines[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize] = p.line;
+            if let Some(offsets) = &mut self.offsets {
+                offsets[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize] = p.offset;
             }
             if let Some((a, b)) = p.name
                 && self.names[u].as_ref().is_none_or(|(at, _)| p.at < *at)
@@ -1115,7 +1129,7 @@ fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scratch, c: &Chu
                     continue; // a blank line: no record
                 }
                 sc.fields.push((field, end));
-                t.row(plan, l, data, &sc.fields, at, (line, c.global_base + line))?;
+                t.row(plan, l, data, &sc.fields, at, (line, c.offset + start as u64))?;
             }
             None => {
                 let skip = data[start..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
@@ -1126,7 +1140,7 @@ fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scratch, c: &Chu
                 if !found {
                     continue;
                 }
-                t.row(plan, l, &sc.out, &sc.fields, at, (line, c.global_base + line))?;
+                t.row(plan, l, &sc.out, &sc.fields, at, (line, c.offset + start as u64))?;
             }
         }
         row += 1;
@@ -1140,12 +1154,12 @@ fn worker<W: Word>(
     pool: mpsc::Sender<Vec<u8>>,
     failed: &AtomicBool,
     detail: Option<&str>,
-    lines: bool,
+    offsets: bool,
 ) -> Res<Table<W>> {
     let mut t = Table::new(plan.slots.len());
     t.detail = detail.map(|d| d.as_bytes().into());
-    if lines {
-        t.lines = Some(Vec::new());
+    if offsets {
+        t.offsets = Some(Vec::new());
     }
     let mut sc = Scratch {
         core: csv_reader(b','),
@@ -1452,7 +1466,7 @@ fn join(parts: Vec<Vec<UnitResult>>) -> Vec<UnitResult> {
 /// What the reader and the workers produced.
 struct Parsed<W: Word> {
     tables: Vec<Table<W>>,
-    /// Per file: lines in the files before it (when lines are kept).
+    /// Per file: bytes in the files before it.
     bases: Vec<u64>,
     layouts: Vec<Arc<Layout>>,
 }
@@ -1463,7 +1477,7 @@ fn parse<W: Word>(
     paths: &[PathBuf],
     tuning: Tuning,
     detail: Option<&str>,
-    lines: bool,
+    offsets: bool,
 ) -> Option<Parsed<W>> {
     // Only regular files: a pipe read here could not be read again by the
     // general path (nor twice for the JSON result).
@@ -1480,13 +1494,13 @@ fn parse<W: Word>(
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (rx, failed, pool) = (&rx, &failed, pool_tx.clone());
-                s.spawn(move || worker::<W>(plan, rx, pool, failed, detail, lines))
+                s.spawn(move || worker::<W>(plan, rx, pool, failed, detail, offsets))
             })
             .collect();
         drop(pool_tx);
         // The reader's verdict counts whatever the workers say: they may
         // have seen the channel close before a failure was flagged.
-        let count_lines = detail.is_some() || lines;
+        let count_lines = detail.is_some();
         let block = tuning.block.max(64);
         let read = read_files(
             paths,

@@ -68,12 +68,7 @@ pub fn emit(text: &str, format: Format, dest: &Destination) -> std::io::Result<(
     // terminal would obey; CSV cells are guarded by the CSV writer and JSON
     // escapes control characters itself.
     let text = match format {
-        Format::Table | Format::Md => std::borrow::Cow::Owned(
-            text.split('\n')
-                .map(crate::diag::escape_controls)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ),
+        Format::Table | Format::Md => std::borrow::Cow::Owned(escape_lines(text)),
         _ => std::borrow::Cow::Borrowed(text),
     };
     let bom: &[u8] = match dest {
@@ -81,6 +76,15 @@ pub fn emit(text: &str, format: Format, dest: &Destination) -> std::io::Result<(
         _ => b"",
     };
     emit_bytes(&[bom, text.as_bytes()].concat(), dest)
+}
+
+/// Text for the terminal or Markdown with the control characters of each
+/// line escaped (see [`emit`]); line ends kept.
+pub fn escape_lines(text: &str) -> String {
+    text.split('\n')
+        .map(crate::diag::escape_controls)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Write bytes (a workbook, a report) to the destination.

@@ -310,7 +310,8 @@ impl Selection {
             .collect())
     }
 
-    fn keeps(&self, item: &Item) -> bool {
+    /// Whether an item of a selected unit is listed (`--reason`, `--min-lost`).
+    pub fn keeps(&self, item: &Item) -> bool {
         (self.reasons.is_empty() || self.reasons.contains(&item.reason))
             && match (self.min_lost, item.lost) {
                 (Some(min), Some(lost)) => lost >= min,
@@ -374,10 +375,7 @@ impl List {
 /// by points lost, largest first, then framework order.
 pub fn items(fw: &Framework, a: &Assessment, unit: usize, period: Option<Period>) -> Vec<Item> {
     let u = &a.units[unit];
-    let deadline = match (period, fw.rectify_days) {
-        (Some(p), Some(days)) => p.deadline(days),
-        _ => None,
-    };
+    let deadline = deadline(fw, period);
     let mut v: Vec<Item> = u
         .deficiencies
         .iter()
@@ -403,6 +401,24 @@ pub fn items(fw: &Framework, a: &Assessment, unit: usize, period: Option<Period>
     v
 }
 
+/// Put units (indices into `Assessment::units`) in list order.
+pub fn sort_units(a: &Assessment, units: &mut [usize], order: Order) {
+    match order {
+        // Assessment units are in rank order; worst first is its reverse,
+        // but units sharing a rank stay in unit-id order.
+        Order::Rank => units.sort_by(|&x, &y| a.units[y].rank.cmp(&a.units[x].rank).then(x.cmp(&y))),
+        Order::Unit => units.sort_by(|&x, &y| a.units[x].unit.cmp(&a.units[y].unit)),
+    }
+}
+
+/// The deadline of every item (整改时限): period end + `rectify_days`.
+pub fn deadline(fw: &Framework, period: Option<Period>) -> Option<Date> {
+    match (period, fw.rectify_days) {
+        (Some(p), Some(days)) => p.deadline(days),
+        _ => None,
+    }
+}
+
 /// Build the rectification list of the selected units.
 pub fn build(
     fw: &Framework,
@@ -413,12 +429,7 @@ pub fn build(
     by: By,
 ) -> Result<List, Vec<String>> {
     let mut units = sel.units(a)?;
-    match order {
-        // Assessment units are in rank order; worst first is its reverse,
-        // but units sharing a rank stay in unit-id order.
-        Order::Rank => units.sort_by(|&x, &y| a.units[y].rank.cmp(&a.units[x].rank).then(x.cmp(&y))),
-        Order::Unit => units.sort_by(|&x, &y| a.units[x].unit.cmp(&a.units[y].unit)),
-    }
+    sort_units(a, &mut units, order);
     let entries: Vec<UnitEntry> = units
         .iter()
         .map(|&u| UnitEntry {

@@ -265,7 +265,7 @@ pub fn grade_of(fw: &Framework, t: &Totals) -> usize {
     }
 }
 
-fn status(ind: &Indicator, o: &Outcome) -> Status {
+pub(crate) fn status(ind: &Indicator, o: &Outcome) -> Status {
     match o {
         Outcome::Missing if ind.kind == Kind::Base => Status::Missing,
         Outcome::Missing => Status::Clear,

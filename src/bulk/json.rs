@@ -1,35 +1,11 @@
 //! The canonical JSON result on the bulk path, streamed: every unit in
-//! full, in rank order, from its rows read again.
+//! full, in rank order, its rows read again, written by hand in exactly
+//! the bytes `render::json` gives (serde_json's pretty printer, two-space
+//! indent, the same escapes).
 
+use super::detail::{Full, Rows, in_order, read_again};
 use super::*;
-
-impl UnitMap {
-    fn get(&self, k: u128) -> Option<u32> {
-        let (lo, hi) = (k as u64, (k >> 64) as u64);
-        let mut i = self.home(k);
-        loop {
-            let e = self.entries[i];
-            if e.0 == lo && e.1 == hi {
-                return Some(e.2);
-            }
-            if e.0 == 0 && e.1 == 0 {
-                return None;
-            }
-            i = (i + 1) & self.mask;
-        }
-    }
-}
-
-impl<W: Word> Table<W> {
-    /// A unit's local index in this table.
-    fn find(&self, id: &[u8]) -> Option<usize> {
-        match pack(id) {
-            Some(k) => self.ids.get(k),
-            None => self.long_ids.get(id).copied(),
-        }
-        .map(|u| u as usize)
-    }
-}
+use crate::score::Outcome;
 
 /// `score --format json` on the bulk path: the canonical result (the same
 /// bytes as `render::json` on the general path), written to `w` unit by unit
@@ -47,11 +23,23 @@ pub fn write_json(
     if !super::eligible(paths) {
         return None;
     }
+    write_json_tuned(fw, units, paths, period, Tuning::default(), w)
+}
+
+#[doc(hidden)]
+pub fn write_json_tuned(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+    tuning: Tuning,
+    w: &mut dyn std::io::Write,
+) -> Option<std::io::Result<()>> {
     let plan = Plan::new(fw).ok()?;
     if plan.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64) {
-        json::<u16>(&plan, units, paths, period, Tuning::default(), w)
+        json::<u16>(&plan, units, paths, period, tuning, w)
     } else {
-        json::<u32>(&plan, units, paths, period, Tuning::default(), w)
+        json::<u32>(&plan, units, paths, period, tuning, w)
     }
 }
 
@@ -70,39 +58,19 @@ fn json<W: Word>(
     let parsed = parse::<W>(plan, paths, tuning, None, true)?;
     let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
     let mut a = finish(join(parts), units, paths, period);
-    let files: Vec<Vec<u8>> = paths.iter().map(std::fs::read).collect::<Result<_, _>>().ok()?;
-    if files.iter().any(|f| f.len() >= u32::MAX as usize) {
-        return None;
-    }
-    // Line starts of every file (for rows by line), and the digests.
-    let (starts, digests): (Vec<Vec<u32>>, Vec<String>) = std::thread::scope(|s| {
-        let digests = s.spawn(|| {
-            files
-                .iter()
-                .map(|f| crate::framework::hex(&sha2::Sha256::digest(f)))
-                .collect()
-        });
-        let starts = files
+    let files = read_again(paths, &parsed.bases)?;
+    let digests: Vec<String> = std::thread::scope(|s| {
+        let hashes: Vec<_> = files
             .iter()
-            .map(|f| {
-                let mut v = vec![0u32];
-                v.extend(memchr::memchr_iter(b'\n', f).map(|p| p as u32 + 1));
-                v
-            })
+            .map(|f| s.spawn(move || crate::framework::hex(&sha2::Sha256::digest(f))))
             .collect();
-        (starts, digests.join().unwrap_or_default())
+        hashes.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
     for (input, d) in a.inputs.iter_mut().zip(digests) {
         input.sha256 = d;
     }
-    let ctx = JsonCtx {
-        plan,
-        tables: &parsed.tables,
-        bases: &parsed.bases,
-        layouts: &parsed.layouts,
-        files: &files,
-        starts: &starts,
-    };
+    let rows = Rows::new(plan, &parsed, &files);
+    let consts = Consts::new(plan.fw);
     // The document without units, then the units spliced in.
     let doc = crate::render::json::to_string(&crate::render::json::result_doc(
         plan.fw,
@@ -117,155 +85,261 @@ fn json<W: Word>(
         return Some(w.write_all(doc.as_bytes()));
     }
     let batches: Vec<&[UnitResult]> = a.units.chunks(JSON_BATCH).collect();
-    let workers = tuning.workers.max(1);
-    Some(std::thread::scope(|s| -> std::io::Result<()> {
+    let units = |w: &mut dyn std::io::Write| {
+        let mut first = true;
         w.write_all(head.as_bytes())?;
         w.write_all(b"[\n")?;
-        let mut running: Vec<std::thread::ScopedJoinHandle<'_, Res<String>>> = Vec::new();
-        let mut first = true;
-        let mut write = |h: std::thread::ScopedJoinHandle<'_, Res<String>>| -> std::io::Result<()> {
-            let text = h
-                .join()
-                .unwrap_or(Err(GiveUp))
-                .map_err(|_| std::io::Error::other("internal error: a unit could not be read again"))?;
-            if !first {
-                w.write_all(b",\n")?;
-            }
-            first = false;
-            w.write_all(text.as_bytes())
-        };
-        // Format one round of batches while writing the previous one.
-        for round in batches.chunks(workers) {
-            let next: Vec<_> = round.iter().map(|b| s.spawn(|| ctx.batch(b))).collect();
-            for h in std::mem::replace(&mut running, next) {
-                write(h)?;
-            }
-        }
-        for h in running {
-            write(h)?;
-        }
-        w.write_all(b"\n  ]\n}\n")
-    }))
-}
-
-/// What formatting a unit's JSON needs.
-struct JsonCtx<'a, W: Word> {
-    plan: &'a Plan<'a>,
-    tables: &'a [Table<W>],
-    bases: &'a [u64],
-    layouts: &'a [Arc<Layout>],
-    files: &'a [Vec<u8>],
-    starts: &'a [Vec<u32>],
-}
-
-impl<W: Word> JsonCtx<'_, W> {
-    /// Units as their JSON objects, indented for the `units` array and
-    /// separated by commas.
-    fn batch(&self, units: &[UnitResult]) -> Res<String> {
-        let mut sc = Scratch {
-            core: csv_reader(b','),
-            delim: b',',
-            out: vec![0; 4096],
-            ends: vec![0; 64],
-            fields: Vec::new(),
-        };
-        let mut out = Vec::new();
-        let mut one = Vec::new();
-        for (i, u) in units.iter().enumerate() {
-            let full = self.unit(&mut sc, u)?;
-            // Nested two deep, as in the document, the pretty printer
-            // indents the unit as the `units` array does: `[[{…}]]` less
-            // its first two and last two lines.
-            one.clear();
-            let doc = [[crate::render::json::unit_doc(self.plan.fw, &full)]];
-            serde_json::to_writer_pretty(&mut one, &doc).map_err(|_| GiveUp)?;
-            let inner = one
-                .strip_prefix(b"[\n  [\n")
-                .and_then(|x| x.strip_suffix(b"\n  ]\n]"))
-                .ok_or(GiveUp)?;
-            if i > 0 {
-                out.extend_from_slice(b",\n");
-            }
-            out.extend_from_slice(inner);
-        }
-        String::from_utf8(out).map_err(|_| GiveUp)
-    }
-
-    /// One unit in full, from its rows read again, scored by the general code.
-    fn unit(&self, sc: &mut Scratch, u: &UnitResult) -> Res<UnitResult> {
-        let fw = self.plan.fw;
-        let mut ue = UnitEvidence::empty(fw);
-        for t in self.tables {
-            let Some(lu) = t.find(u.unit.as_bytes()) else {
-                continue;
-            };
-            let lines = t.lines.as_ref().ok_or(GiveUp)?;
-            let off = (lu % PAGE_UNITS) * t.nslots;
-            let cells = &t.pages[lu / PAGE_UNITS][off..off + t.nslots];
-            let cell_lines = &lines[lu / PAGE_UNITS][off..off + t.nslots];
-            for (slot, (&c, &g)) in cells.iter().zip(cell_lines).enumerate() {
-                if c.get() == UNSEEN {
-                    continue;
+        in_order(
+            &batches,
+            tuning.workers,
+            |b, buf| batch(&rows, &consts, b, buf),
+            |text| {
+                if !first {
+                    w.write_all(b",\n")?;
                 }
-                let g = g as u64;
-                let file = self.bases.partition_point(|&b| b < g).checked_sub(1).ok_or(GiveUp)?;
-                let line = g - self.bases[file];
-                let start = *self.starts[file].get(line as usize - 1).ok_or(GiveUp)? as usize;
-                let l = &*self.layouts[file];
-                let data = &self.files[file][start..];
-                // A plain line splits in place; anything else (quotes, a
-                // lone CR) goes through csv_core, as when it was first read.
-                let line_end = memchr::memchr(b'\n', data).unwrap_or(data.len());
-                let text = data[..line_end].strip_suffix(b"\r").unwrap_or(&data[..line_end]);
-                let base: &[u8] = if memchr::memchr2(b'"', b'\r', text).is_none() && !text.is_empty() {
-                    sc.fields.clear();
-                    let mut from = 0;
-                    for p in memchr::memchr_iter(l.delim, text) {
-                        sc.fields.push((from, p));
-                        from = p + 1;
-                    }
-                    sc.fields.push((from, text.len()));
-                    text
-                } else {
-                    let (_, found) = sc.record(l.delim, data, true)?;
-                    if !found {
-                        return Err(GiveUp);
-                    }
-                    &sc.out
-                };
-                let field = |col: Option<usize>| -> Res<String> {
-                    let Some(c) = col else { return Ok(String::new()) };
-                    let &(a, b) = sc.fields.get(c).ok_or(GiveUp)?;
-                    Ok(std::str::from_utf8(trim(&base[a..b])).map_err(|_| GiveUp)?.to_string())
-                };
-                let raw = field(Some(l.value))?;
-                let index = self.plan.slots[slot].ind;
-                let value = fw.indicators[index].parse_value(&raw).map_err(|_| GiveUp)?;
-                ue.cells[index][slot - self.plan.first[index]] = Some(Cell {
-                    value,
-                    raw,
-                    note: field(l.note)?,
-                    source: field(l.source)?,
-                    file,
-                    line,
-                    col: 0,
-                });
-            }
+                first = false;
+                w.write_all(text)
+            },
+        )?;
+        w.write_all(b"\n  ]\n}\n")
+    };
+    Some(units(w))
+}
+
+/// Units as their JSON objects, indented for the `units` array and
+/// separated by commas.
+fn batch<W: Word>(rows: &Rows<W>, c: &Consts, units: &[UnitResult], mut out: Vec<u8>) -> Res<Vec<u8>> {
+    out.clear();
+    // Two units in flight: the rows of the next load while this one is
+    // written.
+    let mut full = [Full::new(), Full::new()];
+    if let Some(u) = units.first() {
+        full[0].gather(rows, &u.unit, true)?;
+    }
+    for (i, u) in units.iter().enumerate() {
+        if let Some(next) = units.get(i + 1) {
+            full[(i + 1) % 2].gather(rows, &next.unit, true)?;
         }
-        let ev = Evidence {
-            // No files: nothing here looks a cell's file up (JSON has no origins).
-            files: Vec::new(),
-            units: [(u.unit.clone(), ue)].into_iter().collect(),
+        let f = &mut full[i % 2];
+        f.finish(rows, &u.unit, true)?;
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        unit(&mut out, rows.plan.fw, c, u, f);
+    }
+    Ok(out)
+}
+
+/// What every unit's object repeats, formatted once: the opening of each
+/// group's and each indicator's object up to its first computed value.
+pub(super) struct Consts {
+    groups: Vec<Vec<u8>>,
+    indicators: Vec<Vec<u8>>,
+    ids: Vec<Vec<u8>>,
+    grades: Vec<Vec<u8>>,
+}
+
+impl Consts {
+    pub(super) fn new(fw: &Framework) -> Consts {
+        let quoted = |s: &str| {
+            let mut v = Vec::new();
+            push_str(&mut v, s.as_bytes());
+            v
         };
-        let a = crate::score::assess(fw, None, &ev, None).map_err(|_| GiveUp)?;
-        let mut full = a.units.into_iter().next().ok_or(GiveUp)?;
-        if full.totals != u.totals || full.groups != u.groups {
-            return Err(GiveUp);
+        let groups = fw
+            .groups
+            .iter()
+            .map(|g| {
+                let mut v = b"        {\n          \"id\": ".to_vec();
+                push_str(&mut v, g.id.as_bytes());
+                v.extend_from_slice(b",\n          \"name\": ");
+                push_str(&mut v, g.name.as_bytes());
+                v.extend_from_slice(b",\n          \"points\": ");
+                v.extend_from_slice(crate::num::fmt_points(g.points).as_bytes());
+                v.extend_from_slice(b",\n          \"amount\": ");
+                v
+            })
+            .collect();
+        let indicators = fw
+            .indicators
+            .iter()
+            .map(|ind| {
+                let mut v = b"        {\n          \"id\": ".to_vec();
+                push_str(&mut v, ind.id.as_bytes());
+                v.extend_from_slice(b",\n          \"kind\": ");
+                push_str(&mut v, ind.kind.as_str().as_bytes());
+                v.extend_from_slice(b",\n          \"points\": ");
+                v.extend_from_slice(crate::num::fmt_points(ind.points).as_bytes());
+                v.extend_from_slice(b",\n          \"value\": ");
+                v
+            })
+            .collect();
+        Consts {
+            groups,
+            indicators,
+            ids: fw.indicators.iter().map(|i| quoted(&i.id)).collect(),
+            grades: fw.grades.iter().map(|g| quoted(&g.name)).collect(),
         }
-        full.rank = u.rank;
-        full.category_rank = u.category_rank;
-        full.name.clone_from(&u.name);
-        full.category.clone_from(&u.category);
-        Ok(full)
+    }
+}
+
+/// One unit's object, as `render::json::unit_doc` pretty-printed inside the
+/// document's `units` array.
+fn unit(out: &mut Vec<u8>, fw: &Framework, c: &Consts, u: &UnitResult, full: &Full) {
+    out.extend_from_slice(b"    {\n      \"unit\": ");
+    push_str(out, u.unit.as_bytes());
+    out.extend_from_slice(b",\n      \"name\": ");
+    push_str(out, u.name.as_bytes());
+    out.extend_from_slice(b",\n      \"category\": ");
+    if u.category.is_empty() {
+        out.extend_from_slice(b"null");
+    } else {
+        push_str(out, u.category.as_bytes());
+    }
+    out.extend_from_slice(b",\n      \"rank\": ");
+    push_uint(out, u.rank as u64);
+    out.extend_from_slice(b",\n      \"category_rank\": ");
+    match u.category_rank {
+        Some(r) => push_uint(out, r as u64),
+        None => out.extend_from_slice(b"null"),
+    }
+    let t = &u.totals;
+    for (key, d) in [
+        (&b",\n      \"score\": "[..], t.score),
+        (b",\n      \"base\": ", t.base),
+        (b",\n      \"bonus\": ", t.bonus),
+        (b",\n      \"penalty\": ", t.penalty),
+    ] {
+        out.extend_from_slice(key);
+        push_dec(out, d);
+    }
+    out.extend_from_slice(b",\n      \"grade\": ");
+    out.extend_from_slice(&c.grades[u.grade]);
+    out.extend_from_slice(b",\n      \"veto\": ");
+    array(out, t.veto.len(), |out, k| {
+        out.extend_from_slice(b"        ");
+        out.extend_from_slice(&c.ids[t.veto[k]]);
+    });
+    out.extend_from_slice(b",\n      \"groups\": ");
+    array(out, u.groups.len().min(c.groups.len()), |out, g| {
+        out.extend_from_slice(&c.groups[g]);
+        push_dec(out, u.groups[g]);
+        out.extend_from_slice(b"\n        }");
+    });
+    out.extend_from_slice(b",\n      \"indicators\": ");
+    array(out, fw.indicators.len(), |out, i| {
+        let o = &full.outcomes[i];
+        out.extend_from_slice(&c.indicators[i]);
+        match full.value(i) {
+            Some(v) => push_str(out, v),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\n          \"amount\": ");
+        match o {
+            Outcome::Amount(a) => push_dec(out, *a),
+            Outcome::Missing => out.extend_from_slice(b"0.00"),
+            _ => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\n          \"status\": \"");
+        out.extend_from_slice(crate::score::status(&fw.indicators[i], o).as_str().as_bytes());
+        out.extend_from_slice(b"\",\n          \"note\": ");
+        push_str(out, full.note(i));
+        out.extend_from_slice(b",\n          \"source\": ");
+        push_str(out, full.source(i));
+        out.extend_from_slice(b"\n        }");
+    });
+    out.extend_from_slice(b",\n      \"deficiencies\": ");
+    let defs = crate::score::deficiencies(fw, &full.outcomes);
+    array(out, defs.len(), |out, k| {
+        let d = &defs[k];
+        out.extend_from_slice(b"        {\n          \"indicator\": ");
+        out.extend_from_slice(&c.ids[d.index]);
+        out.extend_from_slice(b",\n          \"lost\": ");
+        match d.lost {
+            Some(l) => push_dec(out, l),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\n          \"reason\": \"");
+        out.extend_from_slice(d.reason.as_str().as_bytes());
+        out.extend_from_slice(b"\"\n        }");
+    });
+    out.extend_from_slice(b"\n    }");
+}
+
+/// An array member of a unit: `[]` when empty, else one element per line
+/// (each written whole by `item`, indented), closed at the unit's indent.
+fn array(out: &mut Vec<u8>, n: usize, mut item: impl FnMut(&mut Vec<u8>, usize)) {
+    if n == 0 {
+        out.extend_from_slice(b"[]");
+        return;
+    }
+    out.extend_from_slice(b"[\n");
+    for k in 0..n {
+        if k > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        item(out, k);
+    }
+    out.extend_from_slice(b"\n      ]");
+}
+
+/// A JSON string with serde_json's escapes: `"` and `\`, the short forms
+/// of backspace, form feed, line feed, carriage return and tab, `\u00xx`
+/// for the other control characters; everything else as it is.
+pub(super) fn push_str(out: &mut Vec<u8>, b: &[u8]) {
+    out.push(b'"');
+    let mut from = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let short = match c {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x0c => b'f',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0..=0x1f => 0,
+            _ => continue,
+        };
+        out.extend_from_slice(&b[from..i]);
+        from = i + 1;
+        if short != 0 {
+            out.extend_from_slice(&[b'\\', short]);
+        } else {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
+        }
+    }
+    out.extend_from_slice(&b[from..]);
+    out.push(b'"');
+}
+
+fn push_uint(out: &mut Vec<u8>, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// A computed amount with two places, as `round2` and `Decimal`'s
+/// `Display` write it.
+pub(super) fn push_dec(out: &mut Vec<u8>, d: Decimal) {
+    let r = if d.scale() == 2 { d } else { crate::num::round2(d) };
+    match u64::try_from(r.mantissa()) {
+        Ok(m) if r.scale() == 2 => {
+            push_uint(out, m / 100);
+            out.extend_from_slice(&[b'.', b'0' + (m / 10 % 10) as u8, b'0' + (m % 10) as u8]);
+        }
+        _ => {
+            use std::io::Write;
+            let _ = write!(out, "{}", crate::num::round2(d));
+        }
     }
 }

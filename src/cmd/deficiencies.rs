@@ -86,14 +86,30 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             .to_string(),
         ));
     }
-    let (loaded, assessment) = args.input.assess(&args.evidence)?;
-    let fw = &loaded.framework;
     let sel = Selection {
         units: args.unit,
         categories: args.category,
         reasons: args.reason.into_iter().map(Reason::from).collect(),
         min_lost: args.min_lost,
     };
+    // Sections per unit are streamed on the bulk path when it applies.
+    if !args.summary && args.by == By::Unit && format.is_text() {
+        let list = crate::bulk::ListArgs {
+            period: args.input.period,
+            selection: &sel,
+            order: args.order,
+            format,
+            lang,
+        };
+        let streamed = args.input.stream(format, &dest, |fw, units, w| {
+            crate::bulk::write_deficiencies(fw, units, &args.evidence, &list, w)
+        })?;
+        if streamed {
+            return Ok(());
+        }
+    }
+    let (loaded, assessment) = args.input.assess(&args.evidence)?;
+    let fw = &loaded.framework;
     let list =
         crate::rectify::build(fw, &assessment, args.input.period, &sel, args.order, args.by).map_err(|errs| {
             // Name the file the units came from, as `explain` does.

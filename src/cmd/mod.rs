@@ -186,12 +186,26 @@ impl InputArgs {
     /// provincial result is GBs). `false`, with nothing written, when the
     /// general path must do it (and then writes it or reports the problems).
     pub fn stream_json(&self, evidence: &[PathBuf], dest: &Destination) -> Result<bool, Error> {
+        self.stream(Format::Json, dest, |fw, units, w| {
+            crate::bulk::write_json(fw, units, evidence, self.period_text(), w)
+        })
+    }
+
+    /// Write an output in `format` on the bulk path with `write`, streamed.
+    /// `false`, with nothing written, when `write` leaves it to the general
+    /// path (returns `None` before writing anything).
+    pub fn stream(
+        &self,
+        format: Format,
+        dest: &Destination,
+        write: impl FnOnce(&Framework, Option<&Units>, &mut dyn std::io::Write) -> Option<std::io::Result<()>>,
+    ) -> Result<bool, Error> {
         let Some((framework, units)) = self.bulk_inputs()? else {
             return Ok(false);
         };
         let mut gave_up = false;
-        let written = crate::output::emit_with(Format::Json, dest, |w| {
-            crate::bulk::write_json(&framework, units.as_ref(), evidence, self.period_text(), w).unwrap_or_else(|| {
+        let written = crate::output::emit_with(format, dest, |w| {
+            write(&framework, units.as_ref(), w).unwrap_or_else(|| {
                 gave_up = true;
                 Err(std::io::Error::other("left to the general path"))
             })

@@ -10,10 +10,12 @@ use super::{Format, Table};
 use crate::framework::{Framework, Kind};
 use crate::lang::Lang;
 use crate::num::{fmt_points, fmt2, round2};
-use crate::rectify::{By, Item, Key, List, NextGrade, STATUS, Summary, Tally};
+use crate::rectify::{By, Item, Key, List, NextGrade, STATUS, Section, Summary, Tally};
 use crate::score::{Assessment, Reason, UnitResult};
+use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// The way to the next grade in one line, e.g.
 /// `距较好差3.50分：整改 A2（2.00分）+ C1（1.50分）即可`.
@@ -149,33 +151,34 @@ impl Col {
         }
     }
 
-    fn cell(self, fw: &Framework, a: &Assessment, no: usize, it: &Item, lang: Lang) -> String {
+    fn cell<'a>(self, fw: &'a Framework, a: &'a Assessment, no: usize, it: &Item, lang: Lang) -> Cow<'a, str> {
         let u = &a.units[it.unit];
         let ind = &fw.indicators[it.index];
         let r = &u.indicators[it.index];
+        let b = |s: &'a str| Cow::Borrowed(s);
         match self {
-            Col::No => no.to_string(),
-            Col::Unit => u.unit.clone(),
-            Col::UnitName => u.name.clone(),
-            Col::Category => u.category.clone(),
-            Col::Indicator => ind.id.clone(),
-            Col::Name => ind.name.clone(),
+            Col::No => Cow::Owned(no.to_string()),
+            Col::Unit => b(&u.unit),
+            Col::UnitName => b(&u.name),
+            Col::Category => b(&u.category),
+            Col::Indicator => b(&ind.id),
+            Col::Name => b(&ind.name),
             Col::Group => match ind.kind {
-                Kind::Base => ind.group.map(|g| fw.groups[g].id.clone()).unwrap_or_default(),
-                k => k.label(lang).to_string(),
+                Kind::Base => b(ind.group.map_or("", |g| fw.groups[g].id.as_str())),
+                k => b(k.label(lang)),
             },
-            Col::Points if ind.kind == Kind::Veto => String::new(),
-            Col::Points => fmt_points(ind.points),
-            Col::Amount => it.amount.map(fmt2).unwrap_or_default(),
-            Col::Lost => it.lost.map(fmt2).unwrap_or_default(),
-            Col::Reason => it.reason.label(lang).to_string(),
-            Col::Value => r.value.clone().unwrap_or_default(),
-            Col::Note => r.note.clone(),
-            Col::Standard => ind.standard.clone(),
-            Col::Remedy => ind.remedy.clone(),
-            Col::Owner => ind.owner.clone(),
-            Col::Deadline => it.deadline.map(|d| d.to_string()).unwrap_or_default(),
-            Col::Status => status_label(lang).to_string(),
+            Col::Points if ind.kind == Kind::Veto => b(""),
+            Col::Points => Cow::Owned(fmt_points(ind.points)),
+            Col::Amount => Cow::Owned(it.amount.map(fmt2).unwrap_or_default()),
+            Col::Lost => Cow::Owned(it.lost.map(fmt2).unwrap_or_default()),
+            Col::Reason => b(it.reason.label(lang)),
+            Col::Value => b(r.value.as_deref().unwrap_or("")),
+            Col::Note => b(&r.note),
+            Col::Standard => b(&ind.standard),
+            Col::Remedy => b(&ind.remedy),
+            Col::Owner => b(&ind.owner),
+            Col::Deadline => Cow::Owned(it.deadline.map(|d| d.to_string()).unwrap_or_default()),
+            Col::Status => b(status_label(lang)),
         }
     }
 }
@@ -202,7 +205,7 @@ fn table<'a>(
     let heads: Vec<(&str, bool)> = cols.iter().map(|c| c.header(lang)).collect();
     let mut t = Table::new(&heads);
     for (no, it) in items {
-        t.push(cols.iter().map(|c| c.cell(fw, a, no, it, lang)).collect());
+        t.push(cols.iter().map(|c| c.cell(fw, a, no, it, lang).into_owned()).collect());
     }
     t
 }
@@ -261,13 +264,6 @@ fn wrap(cols: &[Col]) -> Vec<(usize, u16)> {
         .collect()
 }
 
-/// The deadline shared by every item, when known.
-fn deadline_line(list: &List, lang: Lang) -> Option<String> {
-    let (_, first) = list.items().next()?;
-    let d = first.deadline?;
-    Some(format!("{} {d}", lang.pick("整改时限", "deadline")))
-}
-
 /// `3 items`, `1 item`; `3项`.
 fn count(n: usize, zh: &str, en: &str, lang: Lang) -> String {
     match lang {
@@ -277,14 +273,18 @@ fn count(n: usize, zh: &str, en: &str, lang: Lang) -> String {
     }
 }
 
-/// `15个单位 · 87项整改 · 整改时限 2024-01-30`
-fn counts_line(list: &List, lang: Lang) -> String {
-    let n = list.items().count();
+/// `15个单位 · 87项整改 · 整改时限 2024-01-30`: the deadline is every
+/// item's, shown when there are items.
+fn counts_line(units: usize, items: usize, deadline: Option<Date>, lang: Lang) -> String {
     let mut parts = vec![
-        count(list.units.len(), "个单位", "unit", lang),
-        count(n, "项整改", "item", lang),
+        count(units, "个单位", "unit", lang),
+        count(items, "项整改", "item", lang),
     ];
-    parts.extend(deadline_line(list, lang));
+    if items > 0
+        && let Some(d) = deadline
+    {
+        parts.push(format!("{} {d}", lang.pick("整改时限", "deadline")));
+    }
     parts.join(" · ")
 }
 
@@ -332,6 +332,122 @@ fn owner_facts(items: &[Item], lang: Lang) -> String {
     .join(" · ")
 }
 
+/// The title and counts of a list as text (table or Markdown), and the
+/// line saying there is nothing to rectify when there are no items.
+pub fn text_head(
+    fw: &Framework,
+    a: &Assessment,
+    units: usize,
+    items: usize,
+    deadline: Option<Date>,
+    lang: Lang,
+    format: Format,
+) -> String {
+    let mut s = String::new();
+    let head = title(fw, a, lang.pick("整改清单", "Rectification list"));
+    let counts = counts_line(units, items, deadline, lang);
+    if format == Format::Md {
+        s.push_str(&format!("# {head}\n\n{counts}\n"));
+    } else {
+        s.push_str(&format!("{head}\n{counts}\n"));
+    }
+    if items == 0 {
+        s.push_str(&format!("\n{}\n", lang.pick("没有整改项。", "Nothing to rectify.")));
+    }
+    s
+}
+
+/// One section of a list as text: its heading, facts, the unit's way to
+/// the next grade (`next`) and its items numbered on from `no`.
+#[allow(clippy::too_many_arguments)]
+pub fn text_section(
+    fw: &Framework,
+    a: &Assessment,
+    sec: &Section,
+    next: Option<&NextGrade>,
+    by: By,
+    lang: Lang,
+    format: Format,
+    no: &mut usize,
+) -> String {
+    let md = format == Format::Md;
+    let mut s = String::new();
+    let cols = section_cols(by, format);
+    let (heading, facts, advice_line) = match &sec.key {
+        Key::Unit(u) => {
+            let unit = &a.units[*u];
+            (
+                format!("{} {}", unit.unit, unit.name),
+                unit_facts(fw, unit, sec.items.len(), lang),
+                next.map(|ng| advice(fw, ng, lang)),
+            )
+        }
+        Key::Owner(o) => (owner_label(o, lang), owner_facts(&sec.items, lang), None),
+    };
+    let numbered = sec.items.iter().map(|it| {
+        *no += 1;
+        (*no, it)
+    });
+    let t = table(fw, a, &cols, numbered, lang);
+    if md {
+        s.push_str(&format!("\n## {heading}\n\n{facts}\n\n"));
+        if let Some(adv) = advice_line {
+            s.push_str(&format!("**{adv}**\n\n"));
+        }
+        s.push_str(&t.to_markdown());
+    } else {
+        match lang {
+            Lang::Zh => s.push_str(&format!("\n【{heading}】{facts}\n")),
+            Lang::En => s.push_str(&format!("\n[{heading}] {facts}\n")),
+        }
+        if let Some(adv) = advice_line {
+            s.push_str(&format!("{adv}\n"));
+        }
+        s.push_str(&t.to_terminal_wrapped(&wrap(&cols)));
+    }
+    s
+}
+
+/// The CSV ledger's header.
+pub fn csv_header(lang: Lang) -> String {
+    let heads: Vec<(&str, bool)> = ALL.iter().map(|c| c.header(lang)).collect();
+    Table::new(&heads).to_csv()
+}
+
+/// The CSV ledger's rows for these items, each without its number (the
+/// first column): `row` gets the bytes of each row from the delimiter
+/// after the number on, for the caller to number. The same bytes as
+/// [`full_table`]'s rows.
+pub fn csv_rows_unnumbered<'a>(
+    fw: &Framework,
+    a: &Assessment,
+    items: impl Iterator<Item = &'a Item>,
+    lang: Lang,
+    mut row: impl FnMut(&[u8]),
+) {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut ends = Vec::new();
+    for it in items {
+        // The number is a plain number, written as it is: a stand-in
+        // written here is cut off again.
+        let _ = w.write_field(b"0");
+        for c in &ALL[1..] {
+            let _ = w.write_field(super::csv_cell(&c.cell(fw, a, 0, it, lang), c.header(lang).1).as_bytes());
+        }
+        let _ = w.write_record(None::<&[u8]>);
+        let _ = w.flush();
+        ends.push(w.get_ref().len());
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    let mut start = 0;
+    for end in ends {
+        row(bytes.get(start + 1..end).unwrap_or_default());
+        start = end;
+    }
+}
+
 /// Every item of a list with every column (the CSV ledger).
 pub fn full_table(fw: &Framework, a: &Assessment, list: &List, lang: Lang) -> Table {
     table(fw, a, &ALL, list.items(), lang)
@@ -356,55 +472,15 @@ pub fn list(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, for
 
 fn text(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, format: Format) -> String {
     let md = format == Format::Md;
-    let mut s = String::new();
-    let head = title(fw, a, lang.pick("整改清单", "Rectification list"));
-    if md {
-        s.push_str(&format!("# {head}\n\n{}\n", counts_line(list, lang)));
-    } else {
-        s.push_str(&format!("{head}\n{}\n", counts_line(list, lang)));
-    }
-    if list.sections.is_empty() {
-        s.push_str(&format!("\n{}\n", lang.pick("没有整改项。", "Nothing to rectify.")));
-    }
-    let cols = section_cols(by, format);
+    let deadline = list.items().next().and_then(|(_, it)| it.deadline);
+    let mut s = text_head(fw, a, list.units.len(), list.items().count(), deadline, lang, format);
     let mut no = 0;
     for sec in &list.sections {
-        let (heading, facts, advice_line) = match &sec.key {
-            Key::Unit(u) => {
-                let unit = &a.units[*u];
-                let adv = list
-                    .entry(*u)
-                    .and_then(|e| e.next.as_ref())
-                    .map(|ng| advice(fw, ng, lang));
-                (
-                    format!("{} {}", unit.unit, unit.name),
-                    unit_facts(fw, unit, sec.items.len(), lang),
-                    adv,
-                )
-            }
-            Key::Owner(o) => (owner_label(o, lang), owner_facts(&sec.items, lang), None),
+        let next = match &sec.key {
+            Key::Unit(u) => list.entry(*u).and_then(|e| e.next.as_ref()),
+            Key::Owner(_) => None,
         };
-        let numbered = sec.items.iter().map(|it| {
-            no += 1;
-            (no, it)
-        });
-        let t = table(fw, a, &cols, numbered, lang);
-        if md {
-            s.push_str(&format!("\n## {heading}\n\n{facts}\n\n"));
-            if let Some(adv) = advice_line {
-                s.push_str(&format!("**{adv}**\n\n"));
-            }
-            s.push_str(&t.to_markdown());
-        } else {
-            match lang {
-                Lang::Zh => s.push_str(&format!("\n【{heading}】{facts}\n")),
-                Lang::En => s.push_str(&format!("\n[{heading}] {facts}\n")),
-            }
-            if let Some(adv) = advice_line {
-                s.push_str(&format!("{adv}\n"));
-            }
-            s.push_str(&t.to_terminal_wrapped(&wrap(&cols)));
-        }
+        s.push_str(&text_section(fw, a, sec, next, by, lang, format, &mut no));
     }
     if by == By::Owner {
         let lines: Vec<String> = list

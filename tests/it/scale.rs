@@ -137,17 +137,26 @@ fn bulk_json_matches_general_json() {
             a.period = Some("2023".into());
             a
         }));
-        let mut got = Vec::new();
-        bulk::write_json(
-            &i.fw,
-            i.units.as_ref(),
-            std::slice::from_ref(&i.evidence),
-            Some("2023".into()),
-            &mut got,
-        )
-        .expect("the bulk path applies")
-        .unwrap();
-        assert_eq!(String::from_utf8(got).unwrap(), want);
+        // Tiny blocks too: rows found again across many chunks, by workers
+        // that each saw only some of a unit's rows.
+        for (block, workers) in [(1 << 20, 2), (2048, 3), (4096, 1)] {
+            let mut got = Vec::new();
+            bulk::write_json_tuned(
+                &i.fw,
+                i.units.as_ref(),
+                std::slice::from_ref(&i.evidence),
+                Some("2023".into()),
+                Tuning { block, workers },
+                &mut got,
+            )
+            .expect("the bulk path applies")
+            .unwrap();
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                want,
+                "block {block}, {workers} workers"
+            );
+        }
     }
 }
 
@@ -509,6 +518,11 @@ fn several_files_tabs_and_chinese_headers() {
         bulk::assess(&fw, None, &ab, None).is_some(),
         "two files are read on the bulk path"
     );
+    let mut json = Vec::new();
+    assert!(
+        bulk::write_json(&fw, None, &ab, None, &mut json).is_some_and(|r| r.is_ok()),
+        "and their rows found again for the JSON result"
+    );
     // A header with no rows is the general path's to report.
     let empty = wd.create("e.csv", "unit,indicator,value\n");
     assert!(bulk::assess(&fw, None, std::slice::from_ref(&empty), None).is_none());
@@ -768,4 +782,116 @@ fn wide_files_match_the_general_path() {
     }
     let ok = wd.create("split.csv", "unit,A1,A2\nT01,1,\nT01,,2\n");
     assert!(bulk::assess(&fw, None, std::slice::from_ref(&ok), None).is_some());
+}
+
+#[test]
+fn bulk_deficiencies_match_the_general_list() {
+    use kaohe::rectify::{By, Order, Selection};
+    let period = kaohe::period::Period::parse("2023");
+    for seed in [1, 2] {
+        let i = inputs(synth::Shape::Mixed, 80, seed, seed == 1);
+        let slow = general(&i);
+        let selection = Selection::default();
+        let list = kaohe::rectify::build(&i.fw, &slow, period, &selection, Order::Rank, By::Unit).unwrap();
+        for format in [Format::Csv, Format::Table, Format::Md, Format::Json] {
+            for lang in [Lang::Zh, Lang::En] {
+                let text = kaohe::render::rectify::list(&i.fw, &slow, &list, By::Unit, lang, format);
+                let want = match format {
+                    Format::Table | Format::Md => kaohe::output::escape_lines(&text),
+                    _ => text,
+                };
+                // Tiny blocks too: rows found again across many chunks.
+                for (block, workers) in [(1 << 20, 2), (2048, 3)] {
+                    let args = bulk::ListArgs {
+                        period,
+                        selection: &selection,
+                        order: Order::Rank,
+                        format,
+                        lang,
+                    };
+                    let mut got = Vec::new();
+                    bulk::write_deficiencies_tuned(
+                        &i.fw,
+                        i.units.as_ref(),
+                        std::slice::from_ref(&i.evidence),
+                        &args,
+                        Tuning { block, workers },
+                        &mut got,
+                    )
+                    .expect("the bulk path applies")
+                    .unwrap();
+                    assert_eq!(
+                        String::from_utf8(got).unwrap(),
+                        want,
+                        "{format:?} {lang:?}, block {block}, {workers} workers"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn deficiencies_are_the_same_on_both_paths() {
+    let wd = Workdir::new();
+    let data = synth::generate(synth::Shape::Mixed, 60, 4);
+    synth::write_to(&wd.path("d"), &data).unwrap();
+    let options: &[&[&str]] = &[
+        &[],
+        &["--order", "unit"],
+        &["--reason", "shortfall", "--reason", "veto"],
+        &["--reason", "penalty", "--min-lost", "0.5"],
+        &["--min-lost", "1.5"],
+        &["--unit", "T1", "--unit", "E5"],
+        &["--category", "乡镇（街道）"],
+        &["--unit", "NOPE"],
+        &["--category", "NOPE"],
+        // The general path's own (by owner, summary), for completeness.
+        &["--by", "owner"],
+        &["--summary"],
+    ];
+    for format in ["csv", "table", "md", "json"] {
+        for opts in options {
+            for units in [true, false] {
+                let mut args = vec!["deficiencies", "--period", "2023", "--format", format];
+                if units {
+                    args.extend(["-u", "$WD/d/units.csv"]);
+                }
+                args.extend(opts.iter());
+                args.push("$WD/d/evidence.csv");
+                let fast = wd.run(&args);
+                let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
+                assert_eq!(
+                    (fast.code, &fast.stdout, &fast.stderr),
+                    (slow.code, &slow.stdout, &slow.stderr),
+                    "{args:?}"
+                );
+            }
+        }
+    }
+    // Written to a file: a CSV with a BOM, whole.
+    for env in [&[][..], &[("KAOHE_SLOW", "1")][..]] {
+        let out = wd.run_env(
+            &[
+                "deficiencies",
+                "-u",
+                "$WD/d/units.csv",
+                "-o",
+                "$WD/list.csv",
+                "$WD/d/evidence.csv",
+            ],
+            env,
+        );
+        out.assert_ok();
+    }
+    let stdout = wd.run(&[
+        "deficiencies",
+        "-u",
+        "$WD/d/units.csv",
+        "--format",
+        "csv",
+        "$WD/d/evidence.csv",
+    ]);
+    let file = std::fs::read(wd.path("list.csv")).unwrap();
+    assert_eq!(file, [b"\xEF\xBB\xBF".as_slice(), stdout.stdout.as_bytes()].concat());
 }

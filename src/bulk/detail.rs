@@ -1,0 +1,440 @@
+//! A unit in full on the bulk path, for the outputs that show every
+//! indicator (the JSON result, the rectification list): its cells, merged
+//! from the workers' tables, give its outcomes exactly as
+//! [`crate::score::evaluate`] does; its rows, read again from the files
+//! held in memory where each cell's row starts, give the values, notes and
+//! sources as [`crate::score::assess`] describes them.
+
+use super::*;
+use crate::score::Outcome;
+
+impl UnitMap {
+    fn get(&self, k: u128) -> Option<u32> {
+        let (lo, hi) = (k as u64, (k >> 64) as u64);
+        let mut i = self.home(k);
+        loop {
+            let e = self.entries[i];
+            if e.0 == lo && e.1 == hi {
+                return Some(e.2);
+            }
+            if e.0 == 0 && e.1 == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+impl<W: Word> Table<W> {
+    /// A unit's local index in this table.
+    fn find(&self, id: &[u8]) -> Option<usize> {
+        match pack(id) {
+            Some(k) => self.ids.get(k),
+            None => self.long_ids.get(id).copied(),
+        }
+        .map(|u| u as usize)
+    }
+}
+
+/// Everything reading a unit in full needs: the parsed tables (with each
+/// cell's offset) and the files read again.
+pub(super) struct Rows<'a, W: Word> {
+    pub(super) plan: &'a Plan<'a>,
+    tables: &'a [Table<W>],
+    /// Per file: bytes in the files before it.
+    bases: &'a [u64],
+    layouts: &'a [Arc<Layout>],
+    files: &'a [Vec<u8>],
+    /// Per slot: the clause's own key (`a` of `B1/a`), for clause values.
+    clauses: Vec<String>,
+}
+
+impl<'a, W: Word> Rows<'a, W> {
+    pub(super) fn new(plan: &'a Plan<'a>, parsed: &'a Parsed<W>, files: &'a [Vec<u8>]) -> Rows<'a, W> {
+        let clauses = plan
+            .slots
+            .iter()
+            .enumerate()
+            .map(|(s, slot)| {
+                let ind = &plan.fw.indicators[slot.ind];
+                let key = ind.slot_key(s - plan.first[slot.ind]);
+                key.rsplit('/').next().unwrap_or("").to_string()
+            })
+            .collect();
+        Rows {
+            plan,
+            tables: &parsed.tables,
+            bases: &parsed.bases,
+            layouts: &parsed.layouts,
+            files,
+            clauses,
+        }
+    }
+}
+
+impl<W: Word> Rows<'_, W> {
+    /// Start loading the row at `offset` into cache.
+    fn prefetch(&self, offset: u64) {
+        let file = self.bases.partition_point(|&b| b <= offset).saturating_sub(1);
+        // Rows are short: the two cache lines from its start hold most.
+        let at = (offset - self.bases.get(file).copied().unwrap_or(0)) as usize;
+        if let Some(f) = self.files.get(file) {
+            for b in f.get(at..).iter().flat_map(|r| r.iter().step_by(64).take(2)) {
+                prefetch(b);
+            }
+        }
+    }
+}
+
+/// Read every evidence file again (the rows of each unit are found by
+/// offset), or `None` when one changed size or is too large for the
+/// offsets kept.
+pub(super) fn read_again(paths: &[PathBuf], bases: &[u64]) -> Option<Vec<Vec<u8>>> {
+    let read = |p: &PathBuf| -> std::io::Result<Vec<u8>> {
+        let mut f = std::fs::File::open(p)?;
+        let len = f.metadata()?.len() as usize;
+        // Rows are read in no order: huge pages spare most TLB misses.
+        let mut v = Vec::with_capacity(len + 1);
+        huge_pages_raw(v.as_ptr() as usize, v.capacity());
+        f.read_to_end(&mut v)?;
+        Ok(v)
+    };
+    let files: Vec<Vec<u8>> = paths.iter().map(read).collect::<Result<_, _>>().ok()?;
+    // As when parsed: UTF-8 throughout, so that every field cut at its
+    // delimiters is too.
+    if files.iter().any(|f| simdutf8::basic::from_utf8(f).is_err()) {
+        return None;
+    }
+    let total: u64 = files.iter().map(|f| f.len() as u64).sum();
+    if total >= u32::MAX as u64 || bases.len() != files.len() {
+        return None;
+    }
+    // The files as parsed: each starts where the ones before it end.
+    let mut at = 0u64;
+    for (f, &b) in files.iter().zip(bases) {
+        if b != at {
+            return None;
+        }
+        at += f.len() as u64;
+    }
+    Some(files)
+}
+
+/// A text of the unit: a range of `Full::text`.
+type Span = (u32, u32);
+
+/// One unit in full. Reused from unit to unit, so that reading a unit
+/// allocates nothing once the buffers have grown.
+pub(super) struct Full {
+    /// Cells per slot, merged over the tables.
+    pub(super) cells: Vec<u32>,
+    offsets: Vec<u32>,
+    /// Per indicator, as `crate::score::evaluate` gives it.
+    pub(super) outcomes: Vec<Outcome>,
+    /// UTF-8: pieces of the files, which are, cut at ASCII bytes.
+    text: Vec<u8>,
+    /// Per slot: value as given, note, source.
+    slot_text: Vec<[Span; 3]>,
+    /// Per indicator: value (`None` without rows), note, source.
+    ind_text: Vec<(Option<Span>, Span, Span)>,
+    sc: Scratch,
+}
+
+impl Full {
+    pub(super) fn new() -> Full {
+        Full {
+            cells: Vec::new(),
+            offsets: Vec::new(),
+            outcomes: Vec::new(),
+            text: Vec::new(),
+            slot_text: Vec::new(),
+            ind_text: Vec::new(),
+            sc: Scratch {
+                core: csv_reader(b','),
+                delim: b',',
+                out: vec![0; 4096],
+                ends: vec![0; 64],
+                fields: Vec::new(),
+            },
+        }
+    }
+
+    fn get(&self, s: Span) -> &[u8] {
+        self.text.get(s.0 as usize..s.1 as usize).unwrap_or(b"")
+    }
+
+    /// An indicator's evidence as given (`a=1;b=0` for clause items),
+    /// `None` when no row names it; UTF-8.
+    pub(super) fn value(&self, i: usize) -> Option<&[u8]> {
+        self.ind_text[i].0.map(|s| self.get(s))
+    }
+
+    /// An indicator's notes: each distinct one once, joined by `；`; UTF-8.
+    pub(super) fn note(&self, i: usize) -> &[u8] {
+        self.get(self.ind_text[i].1)
+    }
+
+    /// An indicator's sources, as its notes.
+    pub(super) fn source(&self, i: usize) -> &[u8] {
+        self.get(self.ind_text[i].2)
+    }
+
+    /// Read unit `id`, first half: its cells, and with `text` a request to
+    /// load its rows into cache, so that the rows of one unit
+    /// load while the one before it is finished.
+    pub(super) fn gather<W: Word>(&mut self, rows: &Rows<W>, id: &str, text: bool) -> Res<()> {
+        let plan = rows.plan;
+        let n = plan.slots.len();
+        self.cells.clear();
+        self.cells.resize(n, UNSEEN);
+        self.offsets.clear();
+        self.offsets.resize(n, 0);
+        for t in rows.tables {
+            let Some(lu) = t.find(id.as_bytes()) else { continue };
+            let off = (lu % PAGE_UNITS) * t.nslots;
+            let cells = &t.pages[lu / PAGE_UNITS][off..off + t.nslots];
+            for (slot, &c) in cells.iter().enumerate() {
+                let c = c.get();
+                if c == UNSEEN {
+                    continue;
+                }
+                if self.cells[slot] != UNSEEN {
+                    return Err(GiveUp);
+                }
+                self.cells[slot] = c;
+                if text {
+                    let offsets = t.offsets.as_ref().ok_or(GiveUp)?;
+                    self.offsets[slot] = offsets[lu / PAGE_UNITS][off + slot];
+                }
+            }
+        }
+        if text {
+            for slot in 0..n {
+                if self.cells[slot] != UNSEEN {
+                    rows.prefetch(self.offsets[slot] as u64);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Read unit `id`, second half, once gathered: its outcomes, and with
+    /// `text` its values, notes and sources.
+    pub(super) fn finish<W: Word>(&mut self, rows: &Rows<W>, id: &str, text: bool) -> Res<()> {
+        let plan = rows.plan;
+        self.outcomes.clear();
+        for (i, ind) in plan.fw.indicators.iter().enumerate() {
+            let cells = &self.cells[plan.first[i]..plan.first[i] + ind.slots()];
+            self.outcomes.push(outcome(plan, i, cells)?);
+        }
+        if text {
+            self.describe(rows, id)?;
+        }
+        Ok(())
+    }
+
+    /// The unit's rows read again: each slot's texts, then each
+    /// indicator's as `crate::score::assess` describes them.
+    fn describe<W: Word>(&mut self, rows: &Rows<W>, id: &str) -> Res<()> {
+        let plan = rows.plan;
+        self.text.clear();
+        self.slot_text.clear();
+        for slot in 0..plan.slots.len() {
+            if self.cells[slot] == UNSEEN {
+                self.slot_text.push([(0, 0); 3]);
+                continue;
+            }
+            let spans = self.row(rows, id, self.offsets[slot] as u64)?;
+            self.slot_text.push(spans);
+        }
+        self.ind_text.clear();
+        for (i, ind) in plan.fw.indicators.iter().enumerate() {
+            let slots = plan.first[i]..plan.first[i] + ind.slots();
+            if slots.len() == 1 {
+                // One slot (nearly every indicator): its texts as they are.
+                let s = slots.start;
+                let t = self.slot_text[s];
+                self.ind_text.push(if self.cells[s] == UNSEEN {
+                    (None, (0, 0), (0, 0))
+                } else {
+                    (Some(t[0]), t[1], t[2])
+                });
+                continue;
+            }
+            let present: Vec<usize> = slots.clone().filter(|&s| self.cells[s] != UNSEEN).collect();
+            if present.is_empty() {
+                self.ind_text.push((None, (0, 0), (0, 0)));
+                continue;
+            }
+            let start = self.text.len() as u32;
+            for s in slots.clone() {
+                if s > slots.start {
+                    self.text.push(b';');
+                }
+                self.text.extend_from_slice(rows.clauses[s].as_bytes());
+                self.text.push(b'=');
+                if self.cells[s] != UNSEEN {
+                    let (a, b) = self.slot_text[s][0];
+                    self.text.extend_from_within(a as usize..b as usize);
+                }
+            }
+            let value = (start, self.text.len() as u32);
+            let note = self.join(present.iter().map(|&s| self.slot_text[s][1]).collect());
+            let source = self.join(present.iter().map(|&s| self.slot_text[s][2]).collect());
+            self.ind_text.push((Some(value), note, source));
+        }
+        Ok(())
+    }
+
+    /// Texts joined by `；`, each distinct non-empty one once.
+    fn join(&mut self, spans: Vec<Span>) -> Span {
+        let start = self.text.len();
+        let mut seen: Vec<Span> = Vec::new();
+        for s in spans {
+            if s.1 == s.0 || seen.iter().any(|&t| self.get(t) == self.get(s)) {
+                continue;
+            }
+            if !seen.is_empty() {
+                self.text.extend_from_slice("；".as_bytes());
+            }
+            self.text.extend_from_within(s.0 as usize..s.1 as usize);
+            seen.push(s);
+        }
+        match seen[..] {
+            [one] => {
+                self.text.truncate(start);
+                one
+            }
+            _ => (start as u32, self.text.len() as u32),
+        }
+    }
+
+    /// The row starting at `offset` (over all files): its value, note and
+    /// source, added to `text`. The row must be the unit's.
+    fn row<W: Word>(&mut self, rows: &Rows<W>, id: &str, offset: u64) -> Res<[Span; 3]> {
+        let file = rows
+            .bases
+            .partition_point(|&b| b <= offset)
+            .checked_sub(1)
+            .ok_or(GiveUp)?;
+        let l = &*rows.layouts[file];
+        let data = rows.files[file]
+            .get((offset - rows.bases[file]) as usize..)
+            .ok_or(GiveUp)?;
+        let sc = &mut self.sc;
+        // A plain line splits in place; anything else (quotes, a lone CR)
+        // goes through csv_core, as when it was first read.
+        // The line end, looked for near the start first: a search over the
+        // whole rest would load cache lines past the row.
+        let near = &data[..data.len().min(64)];
+        let line_end = memchr::memchr(b'\n', near)
+            .or_else(|| memchr::memchr(b'\n', &data[near.len()..]).map(|p| p + near.len()))
+            .unwrap_or(data.len());
+        let text = data[..line_end].strip_suffix(b"\r").unwrap_or(&data[..line_end]);
+        let base: &[u8] = if memchr::memchr2(b'"', b'\r', text).is_none() && !text.is_empty() {
+            sc.fields.clear();
+            let mut from = 0;
+            for p in memchr::memchr_iter(l.delim, text) {
+                sc.fields.push((from, p));
+                from = p + 1;
+            }
+            sc.fields.push((from, text.len()));
+            text
+        } else {
+            let (_, found) = sc.record(l.delim, data, true)?;
+            if !found {
+                return Err(GiveUp);
+            }
+            &sc.out
+        };
+        let fields = &sc.fields;
+        let field = |col: usize| -> Res<&[u8]> {
+            let &(a, b) = fields.get(col).ok_or(GiveUp)?;
+            Ok(trim(&base[a..b]))
+        };
+        if field(l.unit)? != id.as_bytes() {
+            return Err(GiveUp); // not the row parsed: the file changed
+        }
+        let mut spans = [(0, 0); 3];
+        for (k, col) in [Some(l.value), l.note, l.source].into_iter().enumerate() {
+            if let Some(c) = col {
+                let start = self.text.len() as u32;
+                self.text.extend_from_slice(field(c)?);
+                spans[k] = (start, self.text.len() as u32);
+            }
+        }
+        Ok(spans)
+    }
+}
+
+/// An indicator's outcome from its cells, as [`crate::score::evaluate`]
+/// gives it from the values.
+fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome> {
+    let ind = &plan.fw.indicators[i];
+    if cells.contains(&NA) {
+        return Ok(Outcome::Exempt);
+    }
+    if ind.kind == Kind::Veto {
+        return Ok(if cells.first() == Some(&(VALUE + 1)) {
+            Outcome::Triggered
+        } else {
+            Outcome::Clear
+        });
+    }
+    if cells.iter().any(|&c| c < VALUE) {
+        return Ok(Outcome::Missing);
+    }
+    if let [c] = cells {
+        return Ok(Outcome::Amount(dec((c - VALUE) as u64)));
+    }
+    // Clause items: the cells hold the counts.
+    let values: Vec<Value> = cells.iter().map(|&c| Value::Number(Decimal::from(c - VALUE))).collect();
+    let refs: Vec<&Value> = values.iter().collect();
+    let rule = ind.rule.as_ref().ok_or(GiveUp)?;
+    Ok(match rule.amount(&refs, ind.points) {
+        Some(a) => Outcome::Amount(a),
+        None => Outcome::Missing,
+    })
+}
+
+/// Format `batches` on `workers` threads and hand the bytes of each to
+/// `write`, in order: a round of batches is formatted while the one before
+/// it is written, and the buffers go round again.
+pub(super) fn in_order<T: Sync>(
+    batches: &[T],
+    workers: usize,
+    format: impl Fn(&T, Vec<u8>) -> Res<Vec<u8>> + Sync,
+    mut write: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let workers = workers.max(1);
+    let format = &format;
+    std::thread::scope(|s| {
+        let mut spare: Vec<Vec<u8>> = Vec::new();
+        let mut running = Vec::new();
+        let mut write = |h: std::thread::ScopedJoinHandle<'_, Res<Vec<u8>>>, spare: &mut Vec<Vec<u8>>| {
+            let text = h
+                .join()
+                .unwrap_or(Err(GiveUp))
+                .map_err(|_| std::io::Error::other("internal error: a unit could not be read again"))?;
+            write(&text)?;
+            spare.push(text);
+            Ok::<(), std::io::Error>(())
+        };
+        for round in batches.chunks(workers) {
+            let next: Vec<_> = round
+                .iter()
+                .map(|b| {
+                    let buf = spare.pop().unwrap_or_default();
+                    s.spawn(move || format(b, buf))
+                })
+                .collect();
+            for h in std::mem::replace(&mut running, next) {
+                write(h, &mut spare)?;
+            }
+        }
+        for h in running {
+            write(h, &mut spare)?;
+        }
+        Ok(())
+    })
+}
