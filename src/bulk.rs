@@ -985,7 +985,7 @@ impl Scratch {
 }
 
 /// What [`scan_line`] found at the start of a line.
-enum Scan {
+pub(super) enum Scan {
     /// A line without quotes or lone CRs: it ends at `end` (its `\n`, or
     /// the `\r` of its `\r\n`), the next starts at `next`; its fields up
     /// to the last are pushed, and the last starts at `last`.
@@ -1001,7 +1001,7 @@ enum Scan {
 /// together (most lines take one or two windows), where searching for the
 /// end and then for each delimiter cost several calls per line.
 #[inline]
-fn scan_line(data: &[u8], pos: usize, delim: u8, fields: &mut Vec<(usize, usize)>) -> Scan {
+pub(super) fn scan_line(data: &[u8], pos: usize, delim: u8, fields: &mut Vec<(usize, usize)>) -> Scan {
     let mut field = pos;
     let mut at = pos;
     while let Some(w) = data.get(at..at + 64).and_then(|w| <&[u8; 64]>::try_from(w).ok()) {

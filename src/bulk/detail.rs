@@ -90,6 +90,13 @@ impl<W: Word> Rows<'_, W> {
 /// offset), or `None` when one changed size or is too large for the
 /// offsets kept.
 pub(super) fn read_again(paths: &[PathBuf], bases: &[u64]) -> Option<Vec<Vec<u8>>> {
+    read_whole(paths).filter(|files| as_parsed(files, bases))
+}
+
+/// Every evidence file whole, or `None` when one cannot be read, is not
+/// UTF-8 throughout (as when parsed, so that every field cut at its
+/// delimiters is too) or is too large for the offsets kept.
+pub(super) fn read_whole(paths: &[PathBuf]) -> Option<Vec<Vec<u8>>> {
     let read = |p: &PathBuf| -> std::io::Result<Vec<u8>> {
         let mut f = std::fs::File::open(p)?;
         let len = f.metadata()?.len() as usize;
@@ -100,24 +107,23 @@ pub(super) fn read_again(paths: &[PathBuf], bases: &[u64]) -> Option<Vec<Vec<u8>
         Ok(v)
     };
     let files: Vec<Vec<u8>> = paths.iter().map(read).collect::<Result<_, _>>().ok()?;
-    // As when parsed: UTF-8 throughout, so that every field cut at its
-    // delimiters is too.
     if files.iter().any(|f| simdutf8::basic::from_utf8(f).is_err()) {
         return None;
     }
     let total: u64 = files.iter().map(|f| f.len() as u64).sum();
-    if total >= u32::MAX as u64 || bases.len() != files.len() {
-        return None;
-    }
-    // The files as parsed: each starts where the ones before it end.
+    (total < u32::MAX as u64).then_some(files)
+}
+
+/// Are these the files as parsed: each starting where the ones before it
+/// end?
+pub(super) fn as_parsed(files: &[Vec<u8>], bases: &[u64]) -> bool {
     let mut at = 0u64;
-    for (f, &b) in files.iter().zip(bases) {
-        if b != at {
-            return None;
-        }
-        at += f.len() as u64;
-    }
-    Some(files)
+    bases.len() == files.len()
+        && files.iter().zip(bases).all(|(f, &b)| {
+            let ok = b == at;
+            at += f.len() as u64;
+            ok
+        })
 }
 
 /// A text of the unit: a range of `Full::text`.
@@ -324,28 +330,39 @@ impl Full {
         let sc = &mut self.sc;
         // A plain line splits in place; anything else (quotes, a lone CR)
         // goes through csv_core, as when it was first read.
-        // The line end, looked for near the start first: a search over the
-        // whole rest would load cache lines past the row.
-        let near = &data[..data.len().min(64)];
-        let line_end = memchr::memchr(b'\n', near)
-            .or_else(|| memchr::memchr(b'\n', &data[near.len()..]).map(|p| p + near.len()))
-            .unwrap_or(data.len());
-        let text = data[..line_end].strip_suffix(b"\r").unwrap_or(&data[..line_end]);
-        let base: &[u8] = if memchr::memchr2(b'"', b'\r', text).is_none() && !text.is_empty() {
-            sc.fields.clear();
-            let mut from = 0;
-            for p in memchr::memchr_iter(l.delim, text) {
-                sc.fields.push((from, p));
-                from = p + 1;
+        sc.fields.clear();
+        let plain = match scan_line(data, 0, l.delim, &mut sc.fields) {
+            Scan::Plain { end, last, .. } => Some((end, last)),
+            Scan::Special => None,
+            // The file's last 64 bytes: a byte at a time.
+            Scan::Unknown => {
+                sc.fields.clear();
+                let line_end = memchr::memchr(b'\n', data).unwrap_or(data.len());
+                let text = data[..line_end].strip_suffix(b"\r").unwrap_or(&data[..line_end]);
+                if memchr::memchr2(b'"', b'\r', text).is_none() {
+                    let mut from = 0;
+                    for p in memchr::memchr_iter(l.delim, text) {
+                        sc.fields.push((from, p));
+                        from = p + 1;
+                    }
+                    Some((text.len(), from))
+                } else {
+                    None
+                }
             }
-            sc.fields.push((from, text.len()));
-            text
-        } else {
-            let (_, found) = sc.record(l.delim, data, true)?;
-            if !found {
-                return Err(GiveUp);
+        };
+        let base: &[u8] = match plain {
+            Some((end, last)) if end > 0 => {
+                sc.fields.push((last, end));
+                data
             }
-            &sc.out
+            _ => {
+                let (_, found) = sc.record(l.delim, data, true)?;
+                if !found {
+                    return Err(GiveUp);
+                }
+                &sc.out
+            }
         };
         let fields = &sc.fields;
         let field = |col: usize| -> Res<&[u8]> {

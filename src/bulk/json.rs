@@ -3,7 +3,7 @@
 //! the bytes `render::json` gives (serde_json's pretty printer, two-space
 //! indent, the same escapes).
 
-use super::detail::{Full, Rows, in_order, read_again};
+use super::detail::{Full, Rows, as_parsed, in_order, read_whole};
 use super::*;
 use crate::score::Outcome;
 
@@ -55,17 +55,29 @@ fn json<W: Word>(
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
     use sha2::Digest;
-    let parsed = parse::<W>(plan, paths, tuning, None, true)?;
-    let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
-    let mut a = finish(join(parts), units, paths, period);
-    let files = read_again(paths, &parsed.bases)?;
-    let digests: Vec<String> = std::thread::scope(|s| {
-        let hashes: Vec<_> = files
-            .iter()
-            .map(|f| s.spawn(move || crate::framework::hex(&sha2::Sha256::digest(f))))
-            .collect();
-        hashes.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-    });
+    // The files are read again whole, and hashed, while they are parsed
+    // and scored: a core would otherwise wait on each.
+    let (parsed, mut a, files, digests) = std::thread::scope(|s| {
+        let again = s.spawn(|| {
+            let files = read_whole(paths)?;
+            let digests: Vec<String> = files
+                .iter()
+                .map(|f| crate::framework::hex(&sha2::Sha256::digest(f)))
+                .collect();
+            Some((files, digests))
+        });
+        let scored = parse::<W>(plan, paths, tuning, None, true).and_then(|parsed| {
+            let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
+            Some((parsed, parts))
+        });
+        let again = again.join().ok().flatten();
+        let ((parsed, parts), (files, digests)) = (scored?, again?);
+        let a = finish(join(parts), units, paths, period);
+        Some((parsed, a, files, digests))
+    })?;
+    if !as_parsed(&files, &parsed.bases) {
+        return None;
+    }
     for (input, d) in a.inputs.iter_mut().zip(digests) {
         input.sha256 = d;
     }
