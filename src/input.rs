@@ -276,7 +276,7 @@ pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| crate::msg!(zh: "无法读取：{e}", en: "cannot read: {e}"))?;
+        .map_err(|e| crate::msg!(zh: "无法读取：{}", en: "cannot read: {}", crate::lang::io_error(&e)))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(crate::msg!(
             zh: "文件超过 {} MiB，超出 kaohe 可读取的上限（佐证可拆分为多个文件）",

@@ -38,6 +38,11 @@ impl Lang {
             Lang::En => en,
         }
     }
+
+    /// A label and its text: `等次分布：…`, `Grades: …`.
+    pub fn labelled(self, label: &str, text: &str) -> String {
+        format!("{label}{}{text}", self.pick("：", ": "))
+    }
 }
 
 /// The language of the tool's own messages (diagnostics and usage errors),
@@ -65,6 +70,34 @@ pub fn messages() -> Lang {
 /// The Chinese or the English text, in the message language.
 pub fn m<'a>(zh: &'a str, en: &'a str) -> &'a str {
     messages().pick(zh, en)
+}
+
+/// An I/O error as the system words it, in Chinese for the common kinds
+/// under `--lang zh` (the operating system's own text is English).
+pub fn io_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    if messages() == Lang::Zh {
+        let zh = match e.kind() {
+            K::NotFound => Some("文件或目录不存在"),
+            K::PermissionDenied => Some("没有访问权限"),
+            K::IsADirectory => Some("这是一个目录，不是文件"),
+            K::NotADirectory => Some("路径中有一部分不是目录"),
+            K::StorageFull => Some("磁盘空间不足"),
+            K::ReadOnlyFilesystem => Some("文件系统只读"),
+            K::AlreadyExists => Some("文件已存在"),
+            K::InvalidData => Some("数据无效"),
+            K::UnexpectedEof => Some("文件意外结束"),
+            K::OutOfMemory => Some("内存不足"),
+            _ => None,
+        };
+        if let Some(zh) = zh {
+            return match e.raw_os_error() {
+                Some(code) => format!("{zh}（系统错误 {code}）"),
+                None => zh.to_string(),
+            };
+        }
+    }
+    e.to_string()
 }
 
 /// What starts every error line on stderr: `error: ` (SPEC), `错误：` in

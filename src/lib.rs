@@ -58,11 +58,11 @@ impl Error {
     pub fn output(dest: &output::Destination, e: std::io::Error) -> Error {
         match dest {
             output::Destination::File(p) => {
-                Error::Output(msg!(zh: "{}：无法写入：{e}", en: "{}: cannot write: {e}", p.display()))
+                Error::Output(msg!(zh: "{}：无法写入：{}", en: "{}: cannot write: {}", p.display(), lang::io_error(&e)))
             }
-            output::Destination::Stdout => {
-                Error::Output(msg!(zh: "无法写入标准输出：{e}", en: "cannot write to standard output: {e}"))
-            }
+            output::Destination::Stdout => Error::Output(
+                msg!(zh: "无法写入标准输出：{}", en: "cannot write to standard output: {}", lang::io_error(&e)),
+            ),
         }
     }
 }

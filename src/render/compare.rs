@@ -579,14 +579,16 @@ fn legend(c: &Comparison, lang: Lang) -> Option<String> {
     // Framework order, as the groups are listed in each unit.
     let order = |id: &str| c.units.iter().find_map(|u| u.groups.iter().position(|g| g.id == id));
     seen.sort_by_key(|(id, _)| order(id));
-    Some(format!(
-        "{}: {}",
-        lang.pick("分组", "Groups"),
-        seen.iter()
-            .map(|(i, n)| format!("{i} {n}"))
-            .collect::<Vec<_>>()
-            .join(" · ")
-    ))
+    Some(
+        lang.labelled(
+            lang.pick("分组", "Groups"),
+            &seen
+                .iter()
+                .map(|(i, n)| format!("{i} {n}"))
+                .collect::<Vec<_>>()
+                .join(" · "),
+        ),
+    )
 }
 
 struct Section {

@@ -155,12 +155,11 @@ fn ranking_header(fw: &Framework, a: &Assessment, lang: Lang, full_group_names: 
 fn ranking_head(fw: &Framework, a: &Assessment, lang: Lang) -> String {
     let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
     format!(
-        "{}{period} · {} {}\n{}: {}\n",
+        "{}{period} · {} {}\n{}\n",
         fw.title,
         a.units.len(),
         lang.pick("个单位", "units"),
-        lang.pick("等次分布", "Grades"),
-        grade_counts(fw, a)
+        lang.labelled(lang.pick("等次分布", "Grades"), &grade_counts(fw, a))
     )
 }
 
@@ -175,16 +174,16 @@ pub fn ranking(fw: &Framework, a: &Assessment, lang: Lang, format: Format) -> St
                 .top_groups()
                 .map(|(_, g)| format!("{} {}（{}）", g.id, g.name, fmt_points(g.points)))
                 .collect();
-            s.push_str(&format!("{}: {}\n", lang.pick("分组", "Groups"), legend.join(" · ")));
+            s.push_str(&lang.labelled(lang.pick("分组", "Groups"), &legend.join(" · ")));
+            s.push('\n');
             s
         }
         Format::Md => {
             let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
             format!(
-                "# {}{period}\n\n{}: {}\n\n{}",
+                "# {}{period}\n\n{}\n\n{}",
                 fw.title,
-                lang.pick("等次分布", "Grades"),
-                grade_counts(fw, a),
+                lang.labelled(lang.pick("等次分布", "Grades"), &grade_counts(fw, a)),
                 ranking_table(fw, a, lang, true).to_markdown()
             )
         }
@@ -488,7 +487,8 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         .iter()
         .map(|g| format!("{} ≥{}", g.name, fmt_points(g.min)))
         .collect();
-    s.push_str(&format!("{}: {}\n", lang.pick("等次", "Grades"), grades.join(" · ")));
+    s.push_str(&lang.labelled(lang.pick("等次", "Grades"), &grades.join(" · ")));
+    s.push('\n');
     let missing = match fw.missing {
         crate::framework::Missing::Zero => lang.pick("无佐证材料不得分", "missing evidence scores 0"),
         crate::framework::Missing::Error => lang.pick("缺少佐证即报错", "missing evidence is an error"),

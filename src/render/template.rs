@@ -177,7 +177,7 @@ fn cover(
         .filter(|i| i.kind == crate::framework::Kind::Base)
         .count();
     let facts = [
-        format!("{}: {} [{}]", lang.pick("指标体系", "Framework"), fw.title, fw.id),
+        lang.labelled(lang.pick("指标体系", "Framework"), &format!("{} [{}]", fw.title, fw.id)),
         match lang {
             Lang::Zh => format!(
                 "总分 {} 分；指标 {} 项，其中基础指标 {} 项；填报 {} 个栏目",

@@ -157,3 +157,14 @@ fn long_lists_are_cut_in_chinese() {
         ]
     );
 }
+
+#[test]
+fn system_errors_in_chinese() {
+    let wd = Workdir::mini();
+    // The operating system words these in English; the common kinds are
+    // said in Chinese, with the system's error number.
+    wd.run(&["score", "--lang", "zh", "-f", "$WD/mini.toml", "$WD/none.csv"])
+        .assert_input_errors(&["错误：$WD/none.csv: 无法读取：文件或目录不存在（系统错误 2）"]);
+    wd.run(&["score", "--lang", "en", "-f", "$WD/mini.toml", "$WD/none.csv"])
+        .assert_input_errors(&["error: $WD/none.csv: cannot read: No such file or directory (os error 2)"]);
+}
