@@ -2,10 +2,10 @@
 # Benchmark `kaohe score --format csv` against DuckDB and Polars on the same
 # computation (see docs/benchmarks.md). Generates the data, builds release,
 # installs DuckDB and Polars from PyPI into bench/.venv, warms the page cache,
-# runs each tool RUNS times and prints median wall, median CPU (user+sys),
-# peak RSS and the ratios; then explain, the JSON result and the
-# rectification list (RUNS_JSON times each: they write ~2 GB and ~0.5 GB),
-# 1/10 of the rows, and start-up on the example.
+# runs kaohe, Polars, DuckDB and kaohe's explain, JSON result and
+# rectification list in turn, RUNS rounds, and prints median wall, median
+# CPU (user+sys), peak RSS and the ratios; then 1/10 of the rows, and
+# start-up on the example.
 #
 #   bench/run.sh                 # 100,000 units x 60 indicators (6M rows)
 #   UNITS=10000 RUNS=3 bench/run.sh
@@ -91,28 +91,33 @@ uptime
 echo "== warm the page cache"
 cat "$DATA/evidence.csv" "$SMALLDATA/evidence.csv" >/dev/null
 
-echo "== runs ($RUNS each, median; the three tools interleaved, so that a change of load hits all three)"
+echo "== runs ($RUNS each, median; all interleaved, so that a change of load hits every tool alike)"
 FW=$DATA/framework.toml
 EV=$DATA/evidence.csv
 K_CMD=(sh -c "$KAOHE score --format csv -f $FW $EV > $OUT/kaohe.csv")
 P_CMD=(env POLARS_MAX_THREADS="$THREADS" "$PY" bench/peer_polars.py "$FW" "$EV" "$OUT/polars.csv")
 D_CMD=(env THREADS="$THREADS" "$PY" bench/peer_duckdb.py "$FW" "$EV" "$OUT/duckdb.csv")
+# explain, the JSON result (~2.2 GB) and the rectification list (~550 MB)
+# write to /dev/null: the tool's time, not the disk's.
+X_CMD=(sh -c "$KAOHE explain U000001 --format csv -f $FW $EV > /dev/null")
+J_CMD=(sh -c "$KAOHE score --format json -f $FW $EV > /dev/null")
+R_CMD=(sh -c "$KAOHE deficiencies --format csv -f $FW $EV > /dev/null")
 # warm-up
 "${K_CMD[@]}" && "${P_CMD[@]}" && "${D_CMD[@]}" || { echo "a warm-up run failed" >&2; exit 1; }
 for _ in $(seq "$RUNS"); do
     once "kaohe score --format csv" "${K_CMD[@]}"
     once "polars ($THREADS threads)" "${P_CMD[@]}"
     once "duckdb ($THREADS threads)" "${D_CMD[@]}"
+    once "kaohe explain (one unit)" "${X_CMD[@]}"
+    once "kaohe score --format json" "${J_CMD[@]}"
+    once "kaohe deficiencies --format csv" "${R_CMD[@]}"
 done
 report "kaohe score --format csv"
 report "polars ($THREADS threads)"
 report "duckdb ($THREADS threads)"
-run "kaohe explain (one unit)" sh -c "$KAOHE explain U000001 --format csv -f $FW $EV > $OUT/kaohe-explain.csv"
-RUNS_ALL=$RUNS
-RUNS=${RUNS_JSON:-2}
-run "kaohe score --format json" sh -c "$KAOHE score --format json -f $FW $EV > $OUT/kaohe.json"
-run "kaohe deficiencies --format csv" sh -c "$KAOHE deficiencies --format csv -f $FW $EV > $OUT/kaohe-deficiencies.csv"
-RUNS=$RUNS_ALL
+report "kaohe explain (one unit)"
+report "kaohe score --format json"
+report "kaohe deficiencies --format csv"
 run "kaohe, $SMALL units (1/10 rows)" sh -c "$KAOHE score --format csv -f $SMALLDATA/framework.toml $SMALLDATA/evidence.csv > $OUT/kaohe-small.csv"
 run "python + import polars" "$PY" -c "import polars"
 run "python + import duckdb" "$PY" -c "import duckdb"
