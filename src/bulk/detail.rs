@@ -44,13 +44,13 @@ pub(super) struct Rows<'a, W: Word> {
     /// Per file: bytes in the files before it.
     bases: &'a [u64],
     layouts: &'a [Arc<Layout>],
-    files: &'a [Vec<u8>],
+    files: &'a [Whole],
     /// Per slot: the clause's own key (`a` of `B1/a`), for clause values.
     clauses: Vec<String>,
 }
 
 impl<'a, W: Word> Rows<'a, W> {
-    pub(super) fn new(plan: &'a Plan<'a>, parsed: &'a Parsed<W>, files: &'a [Vec<u8>]) -> Rows<'a, W> {
+    pub(super) fn new(plan: &'a Plan<'a>, parsed: &'a Parsed<W>, files: &'a [Whole]) -> Rows<'a, W> {
         let clauses = plan
             .slots
             .iter()
@@ -89,24 +89,57 @@ impl<W: Word> Rows<'_, W> {
 /// Read every evidence file again (the rows of each unit are found by
 /// offset), or `None` when one changed size or is too large for the
 /// offsets kept.
-pub(super) fn read_again(paths: &[PathBuf], bases: &[u64]) -> Option<Vec<Vec<u8>>> {
+pub(super) fn read_again(paths: &[PathBuf], bases: &[u64]) -> Option<Vec<Whole>> {
     read_whole(paths).filter(|files| as_parsed(files, bases))
+}
+
+/// An evidence file held whole for its rows to be found again.
+pub(super) enum Whole {
+    /// Mapped from the page cache, where the parse has just left it.
+    Mapped(memmap2::Mmap),
+    /// Read into memory, where a file cannot be mapped.
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for Whole {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Whole::Mapped(m) => m,
+            Whole::Read(v) => v,
+        }
+    }
 }
 
 /// Every evidence file whole, or `None` when one cannot be read, is not
 /// UTF-8 throughout (as when parsed, so that every field cut at its
 /// delimiters is too) or is too large for the offsets kept.
-pub(super) fn read_whole(paths: &[PathBuf]) -> Option<Vec<Vec<u8>>> {
-    let read = |p: &PathBuf| -> std::io::Result<Vec<u8>> {
+pub(super) fn read_whole(paths: &[PathBuf]) -> Option<Vec<Whole>> {
+    let read = |p: &PathBuf| -> std::io::Result<Whole> {
         let mut f = std::fs::File::open(p)?;
+        // The file was just parsed, so its pages are in the page cache:
+        // mapping them costs no copy and no fresh memory (which, zeroed
+        // page by page, took longer than the copy). Reading it instead
+        // takes a second copy of the file in memory.
+        //
+        // SAFETY: the map is only read, as bytes. Were the file changed
+        // while mapped, the bytes seen could change: every row read again
+        // is checked to be the row parsed (same unit), and a file cut
+        // short underneath would end the process with SIGBUS — before
+        // the output, written to a temporary file, is put in place.
+        if let Ok(m) = unsafe { memmap2::Mmap::map(&f) } {
+            // Rows are read in no order: ask for read-ahead off.
+            let _ = m.advise(memmap2::Advice::Random);
+            return Ok(Whole::Mapped(m));
+        }
         let len = f.metadata()?.len() as usize;
         // Rows are read in no order: huge pages spare most TLB misses.
         let mut v = Vec::with_capacity(len + 1);
         huge_pages_raw(v.as_ptr() as usize, v.capacity());
         f.read_to_end(&mut v)?;
-        Ok(v)
+        Ok(Whole::Read(v))
     };
-    let files: Vec<Vec<u8>> = paths.iter().map(read).collect::<Result<_, _>>().ok()?;
+    let files: Vec<Whole> = paths.iter().map(read).collect::<Result<_, _>>().ok()?;
     if files.iter().any(|f| simdutf8::basic::from_utf8(f).is_err()) {
         return None;
     }
@@ -116,7 +149,7 @@ pub(super) fn read_whole(paths: &[PathBuf]) -> Option<Vec<Vec<u8>>> {
 
 /// Are these the files as parsed: each starting where the ones before it
 /// end?
-pub(super) fn as_parsed(files: &[Vec<u8>], bases: &[u64]) -> bool {
+pub(super) fn as_parsed(files: &[Whole], bases: &[u64]) -> bool {
     let mut at = 0u64;
     bases.len() == files.len()
         && files.iter().zip(bases).all(|(f, &b)| {

@@ -62,7 +62,7 @@ fn json<W: Word>(
             let files = read_whole(paths)?;
             let digests: Vec<String> = files
                 .iter()
-                .map(|f| crate::framework::hex(&sha2::Sha256::digest(f)))
+                .map(|f| crate::framework::hex(&sha2::Sha256::digest(&**f)))
                 .collect();
             Some((files, digests))
         });
