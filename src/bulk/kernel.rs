@@ -438,11 +438,22 @@ pub(super) fn plain_number(v: &[u8]) -> Option<(u64, u32)> {
 /// `str::trim` when an end is not ASCII (U+3000 and the like).
 pub(super) fn trim(b: &[u8]) -> &[u8] {
     let t = b.trim_ascii();
-    match (t.first(), t.last()) {
-        (Some(&f), Some(&l)) if f >= 0x80 || l >= 0x80 => match std::str::from_utf8(t) {
-            Ok(s) => s.trim().as_bytes(),
-            Err(_) => t,
-        },
-        _ => t,
+    let (Some(&f), Some(&l)) = (t.first(), t.last()) else {
+        return t;
+    };
+    if f < 0x80 && l < 0x80 {
+        return t;
+    }
+    // Every other white space character (U+000B, U+0085, U+00A0, U+1680,
+    // U+2000–U+205F, U+3000) starts with one of these bytes in UTF-8: text
+    // whose first and last characters start otherwise is trimmed already.
+    let spaced = |lead: u8| matches!(lead, 0x0B | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    let last = t.iter().rev().take(4).find(|&&b| !(0x80..0xC0).contains(&b));
+    if !spaced(f) && !last.is_some_and(|&b| spaced(b)) {
+        return t;
+    }
+    match std::str::from_utf8(t) {
+        Ok(s) => s.trim().as_bytes(),
+        Err(_) => t,
     }
 }
