@@ -55,7 +55,7 @@ fn json<W: Word>(
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
     use sha2::Digest;
-    let parsed = parse::<W>(plan, paths, tuning, None, true)?;
+    let parsed = parse::<W>(plan, paths, tuning, None, Reread::Files)?;
     let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
     let mut a = finish(join(parts), units, paths, period);
     let files = read_again(paths, &parsed.bases)?;
@@ -69,7 +69,7 @@ fn json<W: Word>(
     for (input, d) in a.inputs.iter_mut().zip(digests) {
         input.sha256 = d;
     }
-    let rows = Rows::new(plan, &parsed, &files);
+    let rows = Rows::new(plan, &parsed, Some(&files));
     let consts = Consts::new(plan.fw);
     // The document without units, then the units spliced in.
     let doc = crate::render::json::to_string(&crate::render::json::result_doc(
