@@ -691,6 +691,17 @@ struct Table<W: Word> {
     /// (kept when every row is read again: the JSON result, the
     /// rectification list).
     offsets: Option<Vec<Box<[u32]>>>,
+    /// The chunks parsed, kept when rows are read again from them.
+    kept: Vec<Piece>,
+}
+
+/// The bytes of a chunk, kept after parsing so that its rows can be read
+/// again without reading the file again.
+struct Piece {
+    /// Where the chunk starts, in bytes over all files.
+    offset: u64,
+    file: u32,
+    data: Vec<u8>,
 }
 
 /// One row of the unit being explained, kept whole.
@@ -720,6 +731,7 @@ impl<W: Word> Table<W> {
             detail: None,
             captured: Vec::new(),
             offsets: None,
+            kept: Vec::new(),
         }
     }
 
@@ -1155,6 +1167,7 @@ fn worker<W: Word>(
     failed: &AtomicBool,
     detail: Option<&str>,
     offsets: bool,
+    keep: bool,
 ) -> Res<Table<W>> {
     let mut t = Table::new(plan.slots.len());
     t.detail = detail.map(|d| d.as_bytes().into());
@@ -1174,8 +1187,16 @@ fn worker<W: Word>(
         if !failed.load(Ordering::Relaxed) && parse_chunk(plan, &mut t, &mut sc, &chunk).is_err() {
             failed.store(true, Ordering::Relaxed);
         }
-        chunk.data.clear();
-        let _ = pool.send(chunk.data);
+        if keep {
+            t.kept.push(Piece {
+                offset: chunk.offset,
+                file: chunk.file,
+                data: chunk.data,
+            });
+        } else {
+            chunk.data.clear();
+            let _ = pool.send(chunk.data);
+        }
     }
     if failed.load(Ordering::Relaxed) {
         Err(GiveUp)
@@ -1444,7 +1465,7 @@ fn run<W: Word>(
     tuning: Tuning,
     detail: Option<&str>,
 ) -> Option<(Vec<UnitResult>, Vec<Captured>)> {
-    let mut parsed = parse::<W>(plan, paths, tuning, detail, false)?;
+    let mut parsed = parse::<W>(plan, paths, tuning, detail, Reread::No)?;
     let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
     let captured = parsed
         .tables
@@ -1469,6 +1490,19 @@ struct Parsed<W: Word> {
     /// Per file: bytes in the files before it.
     bases: Vec<u64>,
     layouts: Vec<Arc<Layout>>,
+    /// With `Reread::Kept`: every chunk parsed, in file order.
+    pieces: Vec<Piece>,
+}
+
+/// Whether the rows are read again after parsing, and from where.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reread {
+    /// Never: only the cells are kept.
+    No,
+    /// From the files read again: each cell keeps its row's offset.
+    Files,
+    /// From the chunks parsed, kept in memory with each cell's offset.
+    Kept,
 }
 
 /// Read and parse every file on every core: the workers' tables.
@@ -1477,7 +1511,7 @@ fn parse<W: Word>(
     paths: &[PathBuf],
     tuning: Tuning,
     detail: Option<&str>,
-    offsets: bool,
+    reread: Reread,
 ) -> Option<Parsed<W>> {
     // Only regular files: a pipe read here could not be read again by the
     // general path (nor twice for the JSON result).
@@ -1494,7 +1528,8 @@ fn parse<W: Word>(
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (rx, failed, pool) = (&rx, &failed, pool_tx.clone());
-                s.spawn(move || worker::<W>(plan, rx, pool, failed, detail, offsets))
+                let (offsets, keep) = (reread != Reread::No, reread == Reread::Kept);
+                s.spawn(move || worker::<W>(plan, rx, pool, failed, detail, offsets, keep))
             })
             .collect();
         drop(pool_tx);
@@ -1521,7 +1556,15 @@ fn parse<W: Word>(
         tables.into_iter().collect::<Res<Vec<Table<W>>>>()
     })
     .ok()?;
-    Some(Parsed { tables, bases, layouts })
+    let mut tables = tables;
+    let mut pieces: Vec<Piece> = tables.iter_mut().flat_map(|t| std::mem::take(&mut t.kept)).collect();
+    pieces.sort_unstable_by_key(|p| p.offset);
+    Some(Parsed {
+        tables,
+        bases,
+        layouts,
+        pieces,
+    })
 }
 
 /// Join the workers' tables unit by unit and score each unit, the units

@@ -41,16 +41,18 @@ impl<W: Word> Table<W> {
 pub(super) struct Rows<'a, W: Word> {
     pub(super) plan: &'a Plan<'a>,
     tables: &'a [Table<W>],
-    /// Per file: bytes in the files before it.
-    bases: &'a [u64],
+    /// The rows' bytes in pieces, in order: where each starts over all
+    /// files, its file, its bytes (whole lines).
+    pieces: Vec<(u64, usize, &'a [u8])>,
     layouts: &'a [Arc<Layout>],
-    files: &'a [Whole],
     /// Per slot: the clause's own key (`a` of `B1/a`), for clause values.
     clauses: Vec<String>,
 }
 
 impl<'a, W: Word> Rows<'a, W> {
-    pub(super) fn new(plan: &'a Plan<'a>, parsed: &'a Parsed<W>, files: &'a [Whole]) -> Rows<'a, W> {
+    /// Rows read from `files` (read again, whole), or without them from
+    /// the chunks kept when parsing.
+    pub(super) fn new(plan: &'a Plan<'a>, parsed: &'a Parsed<W>, files: Option<&'a [Whole]>) -> Rows<'a, W> {
         let clauses = plan
             .slots
             .iter()
@@ -61,12 +63,25 @@ impl<'a, W: Word> Rows<'a, W> {
                 key.rsplit('/').next().unwrap_or("").to_string()
             })
             .collect();
+        let pieces = match files {
+            Some(files) => parsed
+                .bases
+                .iter()
+                .zip(files)
+                .enumerate()
+                .map(|(i, (&b, f))| (b, i, &f[..]))
+                .collect(),
+            None => parsed
+                .pieces
+                .iter()
+                .map(|p| (p.offset, p.file as usize, &p.data[..]))
+                .collect(),
+        };
         Rows {
             plan,
             tables: &parsed.tables,
-            bases: &parsed.bases,
+            pieces,
             layouts: &parsed.layouts,
-            files,
             clauses,
         }
     }
@@ -75,22 +90,26 @@ impl<'a, W: Word> Rows<'a, W> {
 impl<W: Word> Rows<'_, W> {
     /// Start loading the row at `offset` into cache.
     fn prefetch(&self, offset: u64) {
-        let file = self.bases.partition_point(|&b| b <= offset).saturating_sub(1);
-        // Rows are short: the two cache lines from its start hold most.
-        let at = (offset - self.bases.get(file).copied().unwrap_or(0)) as usize;
-        if let Some(f) = self.files.get(file) {
-            for b in f.get(at..).iter().flat_map(|r| r.iter().step_by(64).take(2)) {
+        if let Some((_, data)) = self.at(offset) {
+            // Rows are short: the two cache lines from its start hold most.
+            for b in data.iter().step_by(64).take(2) {
                 prefetch(b);
             }
         }
     }
-}
 
-/// Read every evidence file again (the rows of each unit are found by
-/// offset), or `None` when one changed size or is too large for the
-/// offsets kept.
-pub(super) fn read_again(paths: &[PathBuf], bases: &[u64]) -> Option<Vec<Whole>> {
-    read_whole(paths).filter(|files| as_parsed(files, bases))
+    /// The layout of file `file`.
+    pub(super) fn layout(&self, file: usize) -> Option<&Layout> {
+        self.layouts.get(file).map(|l| &**l)
+    }
+
+    /// The bytes from `offset` (over all files) to the end of its piece,
+    /// with the file they are in.
+    pub(super) fn at(&self, offset: u64) -> Option<(usize, &[u8])> {
+        let i = self.pieces.partition_point(|p| p.0 <= offset).checked_sub(1)?;
+        let &(start, file, data) = self.pieces.get(i)?;
+        Some((file, data.get((offset - start) as usize..)?))
+    }
 }
 
 /// An evidence file held whole for its rows to be found again.
@@ -198,6 +217,19 @@ impl Full {
         }
     }
 
+    /// Where the row of the cell at `slot` starts (kept with `text`).
+    pub(super) fn offset(&self, slot: usize) -> u64 {
+        self.offsets.get(slot).map_or(0, |&o| o as u64)
+    }
+
+    /// The value and note of the unit's row at `offset`, read on their
+    /// own (the texts read before are dropped).
+    pub(super) fn value_note<W: Word>(&mut self, rows: &Rows<W>, id: &str, offset: u64) -> Res<(&[u8], &[u8])> {
+        self.text.clear();
+        let [value, note, _] = self.row(rows, id, offset)?;
+        Ok((self.get(value), self.get(note)))
+    }
+
     fn get(&self, s: Span) -> &[u8] {
         self.text.get(s.0 as usize..s.1 as usize).unwrap_or(b"")
     }
@@ -222,6 +254,15 @@ impl Full {
     /// load its rows into cache, so that the rows of one unit
     /// load while the one before it is finished.
     pub(super) fn gather<W: Word>(&mut self, rows: &Rows<W>, id: &str, text: bool) -> Res<()> {
+        self.cells_of(rows, id, text)?;
+        if text {
+            self.prefetch(rows, None);
+        }
+        Ok(())
+    }
+
+    /// The unit's cells, and with `text` where their rows start.
+    pub(super) fn cells_of<W: Word>(&mut self, rows: &Rows<W>, id: &str, text: bool) -> Res<()> {
         let plan = rows.plan;
         let n = plan.slots.len();
         self.cells.clear();
@@ -247,14 +288,17 @@ impl Full {
                 }
             }
         }
-        if text {
-            for slot in 0..n {
-                if self.cells[slot] != UNSEEN {
-                    rows.prefetch(self.offsets[slot] as u64);
-                }
+        Ok(())
+    }
+
+    /// Request to load the rows of the unit's cells into cache (with
+    /// `wanted`, per indicator, only those of the indicators wanted).
+    pub(super) fn prefetch<W: Word>(&self, rows: &Rows<W>, wanted: Option<&[bool]>) {
+        for (slot, s) in rows.plan.slots.iter().enumerate() {
+            if self.cells[slot] != UNSEEN && wanted.is_none_or(|w| w.get(s.ind).copied().unwrap_or(false)) {
+                rows.prefetch(self.offsets[slot] as u64);
             }
         }
-        Ok(())
     }
 
     /// Read unit `id`, second half, once gathered: its outcomes, and with
@@ -267,19 +311,22 @@ impl Full {
             self.outcomes.push(outcome(plan, i, cells)?);
         }
         if text {
-            self.describe(rows, id)?;
+            self.describe(rows, id, None)?;
         }
         Ok(())
     }
 
     /// The unit's rows read again: each slot's texts, then each
-    /// indicator's as `crate::score::assess` describes them.
-    fn describe<W: Word>(&mut self, rows: &Rows<W>, id: &str) -> Res<()> {
+    /// indicator's as `crate::score::assess` describes them; with `wanted`
+    /// (per indicator) only those of the indicators wanted, the others
+    /// left without rows.
+    pub(super) fn describe<W: Word>(&mut self, rows: &Rows<W>, id: &str, wanted: Option<&[bool]>) -> Res<()> {
         let plan = rows.plan;
         self.text.clear();
         self.slot_text.clear();
         for slot in 0..plan.slots.len() {
-            if self.cells[slot] == UNSEEN {
+            let skip = wanted.is_some_and(|w| !w.get(plan.slots[slot].ind).copied().unwrap_or(false));
+            if self.cells[slot] == UNSEEN || skip {
                 self.slot_text.push([(0, 0); 3]);
                 continue;
             }
@@ -289,6 +336,10 @@ impl Full {
         self.ind_text.clear();
         for (i, ind) in plan.fw.indicators.iter().enumerate() {
             let slots = plan.first[i]..plan.first[i] + ind.slots();
+            if wanted.is_some_and(|w| !w.get(i).copied().unwrap_or(false)) {
+                self.ind_text.push((None, (0, 0), (0, 0)));
+                continue;
+            }
             if slots.len() == 1 {
                 // One slot (nearly every indicator): its texts as they are.
                 let s = slots.start;
@@ -351,51 +402,78 @@ impl Full {
     /// The row starting at `offset` (over all files): its value, note and
     /// source, added to `text`. The row must be the unit's.
     fn row<W: Word>(&mut self, rows: &Rows<W>, id: &str, offset: u64) -> Res<[Span; 3]> {
-        let file = rows
-            .bases
-            .partition_point(|&b| b <= offset)
-            .checked_sub(1)
-            .ok_or(GiveUp)?;
-        let l = &*rows.layouts[file];
-        let data = rows.files[file]
-            .get((offset - rows.bases[file]) as usize..)
-            .ok_or(GiveUp)?;
-        let sc = &mut self.sc;
+        let (file, data) = rows.at(offset).ok_or(GiveUp)?;
+        let l = &**rows.layouts.get(file).ok_or(GiveUp)?;
         // A plain line splits in place; anything else (quotes, a lone CR)
         // goes through csv_core, as when it was first read.
-        sc.fields.clear();
-        let plain = match scan_line(data, 0, l.delim, &mut sc.fields) {
-            Scan::Plain { end, last, .. } => Some((end, last)),
-            Scan::Special => None,
-            // The file's last 64 bytes: a byte at a time.
-            Scan::Unknown => {
-                sc.fields.clear();
-                let line_end = memchr::memchr(b'\n', data).unwrap_or(data.len());
-                let text = data[..line_end].strip_suffix(b"\r").unwrap_or(&data[..line_end]);
-                if memchr::memchr2(b'"', b'\r', text).is_none() {
-                    let mut from = 0;
-                    for p in memchr::memchr_iter(l.delim, text) {
-                        sc.fields.push((from, p));
-                        from = p + 1;
-                    }
-                    Some((text.len(), from))
-                } else {
-                    None
-                }
+        let mut fields = std::mem::take(&mut self.sc.fields);
+        fields.clear();
+        let plain = match scan_line(data, 0, l.delim, &mut fields) {
+            Scan::Plain { end, last, .. } if end > 0 => {
+                fields.push((last, end));
+                true
             }
+            _ => false,
         };
-        let base: &[u8] = match plain {
-            Some((end, last)) if end > 0 => {
-                sc.fields.push((last, end));
-                data
+        let spans = if plain {
+            self.spans(l, data, &fields, id)
+        } else {
+            Err(GiveUp)
+        };
+        self.sc.fields = fields;
+        if plain { spans } else { self.row_slow(rows, id, offset) }
+    }
+
+    /// The fields wanted of a row, split: its value, note and source, added
+    /// to `text`. The row must be the unit's.
+    fn spans(&mut self, l: &Layout, base: &[u8], fields: &[(usize, usize)], id: &str) -> Res<[Span; 3]> {
+        let field = |col: usize| -> Res<&[u8]> {
+            let &(a, b) = fields.get(col).ok_or(GiveUp)?;
+            Ok(trim(base.get(a..b).ok_or(GiveUp)?))
+        };
+        if field(l.unit)? != id.as_bytes() {
+            return Err(GiveUp); // not the row parsed: the file changed
+        }
+        let mut spans = [(0, 0); 3];
+        for (k, col) in [Some(l.value), l.note, l.source].into_iter().enumerate() {
+            if let Some(c) = col {
+                let start = self.text.len() as u32;
+                self.text.extend_from_slice(field(c)?);
+                spans[k] = (start, self.text.len() as u32);
             }
-            _ => {
-                let (_, found) = sc.record(l.delim, data, true)?;
-                if !found {
-                    return Err(GiveUp);
-                }
-                &sc.out
+        }
+        Ok(spans)
+    }
+
+    /// [`Full::row`] for a row that is not plain (quotes, a lone CR) or
+    /// runs to the end of its piece.
+    #[cold]
+    fn row_slow<W: Word>(&mut self, rows: &Rows<W>, id: &str, offset: u64) -> Res<[Span; 3]> {
+        let (file, data) = rows.at(offset).ok_or(GiveUp)?;
+        let l = &**rows.layouts.get(file).ok_or(GiveUp)?;
+        let sc = &mut self.sc;
+        // The line end, looked for near the start first: a search over the
+        // whole rest would load cache lines past the row.
+        let near = &data[..data.len().min(64)];
+        let line_end = memchr::memchr(b'\n', near)
+            .or_else(|| memchr::memchr(b'\n', &data[near.len()..]).map(|p| p + near.len()))
+            .unwrap_or(data.len());
+        let text = data[..line_end].strip_suffix(b"\r").unwrap_or(&data[..line_end]);
+        let base: &[u8] = if memchr::memchr2(b'"', b'\r', text).is_none() && !text.is_empty() {
+            sc.fields.clear();
+            let mut from = 0;
+            for p in memchr::memchr_iter(l.delim, text) {
+                sc.fields.push((from, p));
+                from = p + 1;
             }
+            sc.fields.push((from, text.len()));
+            text
+        } else {
+            let (_, found) = sc.record(l.delim, data, true)?;
+            if !found {
+                return Err(GiveUp);
+            }
+            &sc.out
         };
         let fields = &sc.fields;
         let field = |col: usize| -> Res<&[u8]> {
@@ -419,7 +497,7 @@ impl Full {
 
 /// An indicator's outcome from its cells, as [`crate::score::evaluate`]
 /// gives it from the values.
-fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome> {
+pub(super) fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome> {
     let ind = &plan.fw.indicators[i];
     if cells.contains(&NA) {
         return Ok(Outcome::Exempt);

@@ -152,8 +152,10 @@ impl Col {
     }
 
     fn cell<'a>(self, fw: &'a Framework, a: &'a Assessment, no: usize, it: &Item, lang: Lang) -> Cow<'a, str> {
+        if let Some(c) = self.of_indicator(fw, it.index, it.deadline, lang) {
+            return c;
+        }
         let u = &a.units[it.unit];
-        let ind = &fw.indicators[it.index];
         let r = &u.indicators[it.index];
         let b = |s: &'a str| Cow::Borrowed(s);
         match self {
@@ -161,6 +163,27 @@ impl Col {
             Col::Unit => b(&u.unit),
             Col::UnitName => b(&u.name),
             Col::Category => b(&u.category),
+            Col::Amount => Cow::Owned(it.amount.map(fmt2).unwrap_or_default()),
+            Col::Lost => Cow::Owned(it.lost.map(fmt2).unwrap_or_default()),
+            Col::Reason => b(it.reason.label(lang)),
+            Col::Value => b(r.value.as_deref().unwrap_or("")),
+            Col::Note => b(&r.note),
+            _ => b(""),
+        }
+    }
+
+    /// The cell of a column that depends on the indicator alone (and the
+    /// list's deadline, the same for every item); `None` for the others.
+    fn of_indicator<'a>(
+        self,
+        fw: &'a Framework,
+        index: usize,
+        deadline: Option<Date>,
+        lang: Lang,
+    ) -> Option<Cow<'a, str>> {
+        let ind = &fw.indicators[index];
+        let b = |s: &'a str| Cow::Borrowed(s);
+        Some(match self {
             Col::Indicator => b(&ind.id),
             Col::Name => b(&ind.name),
             Col::Group => match ind.kind {
@@ -169,17 +192,13 @@ impl Col {
             },
             Col::Points if ind.kind == Kind::Veto => b(""),
             Col::Points => Cow::Owned(fmt_points(ind.points)),
-            Col::Amount => Cow::Owned(it.amount.map(fmt2).unwrap_or_default()),
-            Col::Lost => Cow::Owned(it.lost.map(fmt2).unwrap_or_default()),
-            Col::Reason => b(it.reason.label(lang)),
-            Col::Value => b(r.value.as_deref().unwrap_or("")),
-            Col::Note => b(&r.note),
             Col::Standard => b(&ind.standard),
             Col::Remedy => b(&ind.remedy),
             Col::Owner => b(&ind.owner),
-            Col::Deadline => Cow::Owned(it.deadline.map(|d| d.to_string()).unwrap_or_default()),
+            Col::Deadline => Cow::Owned(deadline.map(|d| d.to_string()).unwrap_or_default()),
             Col::Status => b(status_label(lang)),
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -446,6 +465,37 @@ pub fn csv_rows_unnumbered<'a>(
         row(bytes.get(start + 1..end).unwrap_or_default());
         start = end;
     }
+}
+
+/// The CSV ledger's cells that depend on the indicator alone, for writers
+/// that build the rows themselves: per indicator, the row's bytes from the
+/// delimiter before the indicator id through the delimiter after the
+/// points, and from the delimiter after the note through the line end.
+/// `deadline` is the list's. The same bytes as [`full_table`]'s rows.
+pub fn csv_indicator_parts(fw: &Framework, deadline: Option<Date>, lang: Lang) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let record = |index: usize, cols: &[Col]| {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        // Empty first and last fields stand for the cells either side:
+        // only their delimiters are written.
+        let _ = w.write_field(b"");
+        for c in cols {
+            let cell = c.of_indicator(fw, index, deadline, lang).unwrap_or_default();
+            let _ = w.write_field(super::csv_cell(&cell, c.header(lang).1).as_bytes());
+        }
+        let _ = w.write_record(None::<&[u8]>);
+        w.into_inner().unwrap_or_default()
+    };
+    (0..fw.indicators.len())
+        .map(|i| {
+            let mut head = record(i, &[Col::Indicator, Col::Name, Col::Group, Col::Points]);
+            head.truncate(head.len().saturating_sub(2));
+            head.push(b',');
+            let tail = record(i, &[Col::Standard, Col::Remedy, Col::Owner, Col::Deadline, Col::Status]);
+            (head, tail)
+        })
+        .collect()
 }
 
 /// Every item of a list with every column (the CSV ledger).

@@ -831,6 +831,149 @@ fn bulk_deficiencies_match_the_general_list() {
     }
 }
 
+/// Texts the CSV ledger must quote, guard against formulas or trim, in
+/// unit names, notes and the framework's own texts; items of every reason;
+/// comma- and tab-separated evidence.
+#[test]
+fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
+    use kaohe::rectify::{By, Order, Selection};
+    use std::fmt::Write as _;
+    let period = kaohe::period::Period::parse("2023");
+    let mut framework = synth::bench_framework();
+    framework.push_str(
+        "rectify_days = 30\n\n[[indicator]]\nid = \"V1\"\nkind = \"veto\"\nname = \"否决,项\"\n\
+         standard = \"=出现即否决\"\nremedy = \"整改 \\\"立即\\\"\"\nowner = \"-办公室\"\n\n\
+         [[indicator]]\nid = \"K1\"\nkind = \"penalty\"\nname = \"扣分项\"\npoints = 6\n\
+         rule = { type = \"count\", per = 2 }\nowner = \"@宣传部\"\n",
+    );
+    // `rectify_days` belongs to [framework]: move it there.
+    let framework = framework.replacen("rectify_days = 30\n", "", 1).replacen(
+        "total = 100\n",
+        "total = 100\nrectify_days = 30\n",
+        1,
+    );
+    let fw = Framework::parse(&framework, "framework.toml").unwrap();
+    let notes = [
+        "=SUM(A1:A2)",
+        "+1 次",
+        "-缺材料",
+        "@某人",
+        "见附件, 第2页",
+        "他说\"已整改\"",
+        "两行\n说明",
+        "\u{3000}全角空格\u{3000}",
+        "  前后空格  ",
+        "普通说明",
+        "",
+    ];
+    let values = ["", "0", "1.5", "3", "10", "100", "-"];
+    for delim in [',', '\t'] {
+        let wd = Workdir::new();
+        let field = |s: &str| {
+            if s.contains([delim, '"', '\n', '\r']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_string()
+            }
+        };
+        let mut units = String::from("unit,name,category\n");
+        let mut ev = ["unit", "indicator", "value", "note"].join(&delim.to_string()) + "\n";
+        for u in 0..12usize {
+            let name = ["=甲,乙", "-单位", "单位\"丙\"", "普通单位"][u % 4];
+            let _ = writeln!(
+                units,
+                "U{u},{},{}",
+                field(name).replace('\t', " "),
+                ["+类", "类别"][u % 2]
+            );
+            for i in 0..fw.indicators.len() {
+                if (u + i) % 9 == 4 {
+                    continue; // no row: missing evidence
+                }
+                let id = &fw.indicators[i].id;
+                let value = match id.as_str() {
+                    "V1" => ["是", "否"][u % 2],
+                    "K1" => ["0", "1", "2", "5"][u % 4],
+                    _ => values[(u * 7 + i) % values.len()],
+                };
+                let value = if value == "-" { "" } else { value };
+                let note = notes[(u * 5 + i) % notes.len()];
+                let row = [format!("U{u}"), id.clone(), value.to_string(), field(note)];
+                let _ = writeln!(ev, "{}", row.join(&delim.to_string()));
+            }
+        }
+        std::fs::create_dir_all(wd.path("d")).unwrap();
+        std::fs::write(wd.path("d/units.csv"), units).unwrap();
+        std::fs::write(wd.path("d/evidence.csv"), ev).unwrap();
+        let i = Inputs {
+            evidence: wd.path("d/evidence.csv"),
+            fw: Framework::parse(&framework, "framework.toml").unwrap(),
+            units: Some(Units::load(&wd.path("d/units.csv")).unwrap()),
+            _wd: wd,
+        };
+        let slow = general(&i);
+        let reasons = [kaohe::score::Reason::Veto, kaohe::score::Reason::Missing];
+        let kinds: Vec<_> = slow
+            .units
+            .iter()
+            .flat_map(|u| &u.deficiencies)
+            .map(|d| d.reason)
+            .collect();
+        for r in [
+            reasons[0],
+            reasons[1],
+            kaohe::score::Reason::Shortfall,
+            kaohe::score::Reason::Penalty,
+        ] {
+            assert!(kinds.contains(&r), "{r:?} in the data");
+        }
+        let selections = [
+            Selection::default(),
+            Selection {
+                reasons: reasons.to_vec(),
+                ..Selection::default()
+            },
+            Selection {
+                min_lost: Some("1.5".parse().unwrap()),
+                ..Selection::default()
+            },
+        ];
+        for selection in &selections {
+            for order in [Order::Rank, Order::Unit] {
+                let list = kaohe::rectify::build(&i.fw, &slow, period, selection, order, By::Unit).unwrap();
+                for lang in [Lang::Zh, Lang::En] {
+                    let want = kaohe::render::rectify::list(&i.fw, &slow, &list, By::Unit, lang, Format::Csv);
+                    for (block, workers) in [(1 << 20, 2), (256, 3)] {
+                        let args = bulk::ListArgs {
+                            period,
+                            selection,
+                            order,
+                            format: Format::Csv,
+                            lang,
+                        };
+                        let mut got = Vec::new();
+                        bulk::write_deficiencies_tuned(
+                            &i.fw,
+                            i.units.as_ref(),
+                            std::slice::from_ref(&i.evidence),
+                            &args,
+                            Tuning { block, workers },
+                            &mut got,
+                        )
+                        .expect("the bulk path applies")
+                        .unwrap();
+                        assert_eq!(
+                            String::from_utf8(got).unwrap(),
+                            want,
+                            "{delim:?} {lang:?} {order:?} {selection:?}, block {block}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn deficiencies_are_the_same_on_both_paths() {
     let wd = Workdir::new();
