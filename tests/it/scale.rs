@@ -1038,3 +1038,33 @@ fn deficiencies_are_the_same_on_both_paths() {
     let file = std::fs::read(wd.path("list.csv")).unwrap();
     assert_eq!(file, [b"\xEF\xBB\xBF".as_slice(), stdout.stdout.as_bytes()].concat());
 }
+
+/// Cells padded with white space that `trim_ascii` leaves (a vertical tab)
+/// or that only Unicode knows (ideographic and no-break spaces) are trimmed
+/// alike on both paths, in ids, keys, values and notes.
+#[test]
+fn padded_cells_are_trimmed_alike_on_both_paths() {
+    let wd = Workdir::mini();
+    wd.create(
+        "e.csv",
+        "unit,indicator,value,note\n\
+         \u{b}U01,A1,是,\u{b}查\u{3000}\n\
+         U01\u{3000},B1\u{b},\u{a0}3\u{b},\u{a0}x\u{b}\n\
+         \u{3000}U02\u{b},\u{b}A1,\u{b}否,\n\
+         U02,B1,\u{3000}2\u{3000},\u{3000}\n",
+    );
+    for format in ["csv", "json"] {
+        let args = ["score", "-f", "$WD/mini.toml", "--format", format, "$WD/e.csv"];
+        let fast = wd.run(&args);
+        fast.assert_ok();
+        let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
+        slow.assert_ok();
+        assert_eq!(fast.stdout, slow.stdout, "{format}");
+    }
+    let fast = wd.run(&["score", "-f", "$WD/mini.toml", "--format", "csv", "$WD/e.csv"]);
+    assert!(
+        fast.stdout.contains(",U01,") && fast.stdout.contains(",U02,"),
+        "{}",
+        fast.stdout
+    );
+}
