@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 c=fuzz/corpus
-mkdir -p "$c/framework" "$c/evidence" "$c/score"
+mkdir -p "$c/framework" "$c/evidence" "$c/score" "$c/workbook"
 cp indicators/*.toml tests/fixtures/*.toml "$c/framework/"
 n=0
 for f in examples/2022.csv examples/2023.csv; do
@@ -30,3 +30,6 @@ printf '\x01T01,A1,是,\nT01,A2,2,\nT01,A3,3,\nT01,A4,不适用,\nT01,A5,95%%,\n
 printf '\x03T01,城关镇,是,2,3,不适用,95%%,85,较好,2.5,1,0,30/10/2/1,1,是,1,否\nT02,河西,否,0,0,3,100,60,差,0,0,0,0/0/0/1,0,否,0,是\n' > "$c/score/every-wide.csv"
 printf '\x07T01,A1,=HYPERLINK("x"),@SUM(A1)\nD02,A3,是,+1\n' > "$c/score/injection.csv"
 echo "seeded: $(ls "$c/framework" | wc -l) framework, $(ls "$c/evidence" | wc -l) evidence, $(ls "$c/score" | wc -l) score"
+# Workbooks: the XLS fixtures, and a collection template as XLSX.
+cp tests/fixtures/xls/*.xls "$c/workbook/"
+cargo run --quiet -- template -u examples/units.csv -o "$c/workbook/template.xlsx"

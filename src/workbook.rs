@@ -82,6 +82,9 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
     }
     let mut first = None;
     for ws in &candidates {
+        if let calamine::Sheets::Xlsx(x) = &mut book {
+            check_extent(name, ws, x)?;
+        }
         let range = book.worksheet_range(ws).map_err(|e| {
             Diagnostic::file(
                 name,
@@ -106,6 +109,57 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
     // No sheet has a header: read the first, whose header the loaders will
     // then describe.
     Ok(first.expect("at least one candidate"))
+}
+
+/// Most cells a worksheet may span, from its first to its last cell with a
+/// value: a grid is made of that many (a few tens of bytes each). 4M rows
+/// of 8 columns, or 100,000 units of 300 indicators.
+const MAX_SPAN: u64 = 32 << 20;
+
+/// Refuse a worksheet whose cells with values lie too far apart to hold as
+/// a grid — a stray value at XFD1048576 would make it 17 billion cells —
+/// naming the farthest cell, before the grid is made.
+fn check_extent(name: &str, ws: &str, x: &mut calamine::Xlsx<Cursor<&[u8]>>) -> Result<(), Diagnostic> {
+    let cannot = |e: calamine::XlsxError| {
+        Diagnostic::file(
+            name,
+            crate::msg!(zh: "无法读取工作表“{ws}”：{e}", en: "cannot read worksheet \"{ws}\": {e}"),
+        )
+    };
+    let mut reader = x.worksheet_cells_reader(ws).map_err(cannot)?;
+    let (mut lo, mut hi) = ((u32::MAX, u32::MAX), (0u32, 0u32));
+    let mut far = (0u32, 0u32);
+    while let Some(cell) = reader.next_cell().map_err(cannot)? {
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        lo = (lo.0.min(r), lo.1.min(c));
+        hi = (hi.0.max(r), hi.1.max(c));
+        if (r, c) >= far {
+            far = (r, c);
+        }
+    }
+    if lo.0 > hi.0 {
+        return Ok(());
+    }
+    let span = (u64::from(hi.0 - lo.0) + 1) * (u64::from(hi.1 - lo.1) + 1);
+    if span <= MAX_SPAN {
+        return Ok(());
+    }
+    let (rows, cols) = (hi.0 - lo.0 + 1, hi.1 - lo.1 + 1);
+    Err(Diagnostic::at(
+        name,
+        u64::from(far.0) + 1,
+        crate::msg!(
+            zh: "工作表的数据从第 {} 行第 {} 列延伸到此单元格，共 {rows} 行 × {cols} 列，超出可读取的范围（{} 个单元格）；请删除远离表格的单元格内容，或只保留佐证表格",
+            en: "the sheet's cells run from row {}, column {} to this cell, {rows} rows × {cols} columns, more than can be read ({} cells); delete the stray values far from the table, or keep only the evidence table",
+            lo.0 + 1,
+            crate::diag::column_letters(lo.1 + 1),
+            MAX_SPAN
+        ),
+    )
+    .in_sheet(ws, Some(far.1 + 1)))
 }
 
 /// How a worksheet tells which cells show a percentage.

@@ -385,3 +385,43 @@ fn a_fraction_on_a_rate_is_refused_when_formats_cannot_be_read() {
         out.stderr
     );
 }
+
+/// A stray value at the sheet's far corner would make the grid of cells
+/// 17 billion cells (hundreds of GB): refused at that cell, before any
+/// grid is made, instead of running out of memory. A sheet as wide and
+/// long as real evidence reads as before.
+#[test]
+fn a_stray_far_cell_is_refused_not_allocated() {
+    let wd = Workdir::new();
+    let path = wd.path("far.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("佐证").unwrap();
+    for (c, h) in ["unit", "indicator", "value"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["T01", "A1", "是"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    ws.write_number(1_048_575, 16_383, 1).unwrap();
+    book.save(&path).unwrap();
+    wd.run(&["score", "$WD/far.xlsx"]).assert_input_errors(&[
+        "error: $WD/far.xlsx!佐证!XFD1048576: the sheet's cells run from row 1, column A to this cell, \
+         1048576 rows × 16384 columns, more than can be read (33554432 cells); delete the stray values \
+         far from the table, or keep only the evidence table",
+    ]);
+    // 2,000 rows × 4,000 columns (8M cells) is still read.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in ["unit", "indicator", "value"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["T01", "A1", "是"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    ws.write_string(1999, 3999, "").unwrap();
+    ws.write_number(1999, 3998, 1).unwrap();
+    book.save(wd.path("wide.xlsx")).unwrap();
+    let out = wd.run(&["score", "--format", "csv", "$WD/wide.xlsx"]);
+    assert!(!out.stderr.contains("more than can be read"), "{}", out.stderr);
+}
