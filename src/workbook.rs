@@ -32,6 +32,22 @@ pub fn read_bytes(name: &str, bytes: &[u8], wanted: Option<&str>) -> Result<Shee
 }
 
 fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Result<Sheet, Diagnostic> {
+    // XLS files are read whole when opened, every sheet made a grid.
+    if let Some((index, cells, far)) = percents::xls_extent(bytes)
+        && cells > MAX_SPAN
+    {
+        return Err(Diagnostic::file(
+            name,
+            crate::msg!(
+                zh: "第 {} 个工作表的数据延伸到第 {} 行第 {} 列，超出可读取的范围（{} 个单元格）；请删除远离表格的单元格内容",
+                en: "worksheet {} runs to row {}, column {}, more than can be read ({} cells); delete the stray values far from the table",
+                index + 1,
+                far.0 + 1,
+                crate::diag::column_letters(far.1 + 1),
+                MAX_SPAN
+            ),
+        ));
+    }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         Diagnostic::file(
             name,

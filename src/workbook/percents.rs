@@ -239,6 +239,109 @@ pub fn xls(bytes: &[u8], index: usize, sheets: usize) -> Option<Percents> {
     Some(out)
 }
 
+/// The largest grid of cells calamine would make for a worksheet of an XLS
+/// file, as it makes them: from the sheet's Dimensions record and from the
+/// span of its cells with values. `(sheet index, cells, farthest cell)` of
+/// the worst sheet; `None` where the records cannot be followed.
+pub fn xls_extent(bytes: &[u8]) -> Option<(usize, u64, (u32, u32))> {
+    let stream = cfb_stream(bytes, "Workbook").or_else(|| cfb_stream(bytes, "Book"))?;
+    let mut records = Records {
+        data: &stream,
+        pos: 0,
+        broken: false,
+    };
+    let mut sheet_at = Vec::new();
+    for (typ, data) in records.by_ref() {
+        match typ {
+            0x0085 => sheet_at.push(u32_at(data, 0)?),
+            0x000A => break,
+            _ => {}
+        }
+    }
+    let mut worst: Option<(usize, u64, (u32, u32))> = None;
+    for (index, &at) in sheet_at.iter().enumerate() {
+        let mut records = Records {
+            data: &stream,
+            pos: usize::try_from(at).ok()?,
+            broken: false,
+        };
+        let (mut lo, mut hi) = ((u32::MAX, u32::MAX), (0u32, 0u32));
+        let mut far = (0u32, 0u32);
+        let (mut reserved, mut reserved_far) = (0u64, (0u32, 0u32));
+        let mut cell = |r: u16, c: u16| {
+            let (r, c) = (u32::from(r), u32::from(c));
+            lo = (lo.0.min(r), lo.1.min(c));
+            hi = (hi.0.max(r), hi.1.max(c));
+            far = far.max((r, c));
+        };
+        let (mut depth, mut seen_bof) = (0usize, false);
+        for (typ, data) in records.by_ref() {
+            match typ {
+                0x0809 if !seen_bof => seen_bof = true,
+                0x0809 => depth += 1,
+                0x000A if depth == 0 => break,
+                0x000A => depth -= 1,
+                _ if depth > 0 => {}
+                // Dimensions: the cells reserved up front (row and column
+                // ends are one past the last).
+                0x0200 => {
+                    let (rf, rl, cf, cl) = match data.len() {
+                        10 => (
+                            u64::from(u16_at(data, 0)?),
+                            u64::from(u16_at(data, 2)?),
+                            u64::from(u16_at(data, 4)?),
+                            u64::from(u16_at(data, 6)?),
+                        ),
+                        14 | 16 => (
+                            u64::from(u32_at(data, 0)?),
+                            u64::from(u32_at(data, 4)?),
+                            u64::from(u16_at(data, 8)?),
+                            u64::from(u16_at(data, 10)?),
+                        ),
+                        _ => continue,
+                    };
+                    let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+                    if rl >= 1 && cl >= 1 {
+                        let rows = (rl - 1).saturating_sub(rf) + 1;
+                        let cols = (cl - 1).saturating_sub(cf) + 1;
+                        if rows.saturating_mul(cols) > reserved {
+                            reserved = rows.saturating_mul(cols);
+                            let at = |v: u64| u32::try_from(v - 1).unwrap_or(u32::MAX);
+                            reserved_far = (at(rl), at(cl));
+                        }
+                    }
+                }
+                // Number, Label, RString, BoolErr, RK, LabelSst, Formula:
+                // row, column, …
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                    cell(u16_at(data, 0)?, u16_at(data, 2)?)
+                }
+                // MulRk: row, first column, …, last column.
+                0x00BD => {
+                    let row = u16_at(data, 0)?;
+                    cell(row, u16_at(data, 2)?);
+                    cell(row, u16_at(data, data.len().checked_sub(2)?)?);
+                }
+                _ => {}
+            }
+        }
+        let span = if lo.0 > hi.0 {
+            0
+        } else {
+            (u64::from(hi.0 - lo.0) + 1) * (u64::from(hi.1 - lo.1) + 1)
+        };
+        let (size, far) = if reserved > span {
+            (reserved, reserved_far)
+        } else {
+            (span, far)
+        };
+        if worst.is_none_or(|w| size > w.1) {
+            worst = Some((index, size, far));
+        }
+    }
+    worst
+}
+
 /// BIFF records (type, data) from a position; stops, marking itself broken,
 /// at a record that runs past the end.
 struct Records<'a> {

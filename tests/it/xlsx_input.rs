@@ -425,3 +425,18 @@ fn a_stray_far_cell_is_refused_not_allocated() {
     let out = wd.run(&["score", "--format", "csv", "$WD/wide.xlsx"]);
     assert!(!out.stderr.contains("more than can be read"), "{}", out.stderr);
 }
+
+/// The XLS reader makes a grid of every sheet when the file is opened: a
+/// damaged file (this one found by fuzzing) whose cells claim to lie 65,000
+/// rows and columns apart is refused before that, instead of asking for
+/// 137 GB.
+#[test]
+fn an_xls_with_far_apart_cells_is_refused() {
+    let wd = Workdir::new();
+    let far = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xls/far.xls")).unwrap();
+    wd.create_bytes("far.xls", &far);
+    wd.run(&["score", "$WD/far.xls"]).assert_input_errors(&[
+        "error: $WD/far.xls: worksheet 2 runs to row 65335, column CRXN, more than can be read \
+         (33554432 cells); delete the stray values far from the table",
+    ]);
+}
