@@ -24,7 +24,23 @@ mod percents;
 pub fn read_bytes(name: &str, bytes: &[u8], wanted: Option<&str>) -> Result<Sheet, Diagnostic> {
     let sha256 = hex(&Sha256::digest(bytes));
     let progress = crate::progress::spinner(name, bytes.len() as u64);
-    let result = read_book(name, bytes, wanted, &sha256);
+    // calamine's readers can panic on a damaged file (a slice out of
+    // bounds in its compound-file reader, found by fuzzing): that is a
+    // damaged workbook to report, not a crash. The panic's own message is
+    // kept off the screen while it is caught.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_book(name, bytes, wanted, &sha256)));
+    std::panic::set_hook(hook);
+    let result = caught.unwrap_or_else(|_| {
+        Err(Diagnostic::file(
+            name,
+            crate::lang::m(
+                "无法读取工作簿：文件已损坏（请用 Excel 或 WPS 打开后重新保存）",
+                "cannot read the workbook: the file is damaged (open it in Excel or WPS and save it again)",
+            ),
+        ))
+    });
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }

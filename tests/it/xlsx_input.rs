@@ -440,3 +440,18 @@ fn an_xls_with_far_apart_cells_is_refused() {
          (33554432 cells); delete the stray values far from the table",
     ]);
 }
+
+/// A damaged XLS on which the spreadsheet reader itself panics (found by
+/// fuzzing: a slice out of bounds in its compound-file reader) is reported
+/// as a damaged workbook, in the user's language, with no panic text.
+#[test]
+fn a_workbook_the_reader_panics_on_is_reported_as_damaged() {
+    let wd = Workdir::new();
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xls/damaged.xls")).unwrap();
+    wd.create_bytes("d.xls", &bytes);
+    wd.run(&["score", "$WD/d.xls"]).assert_input_errors(&[
+        "error: $WD/d.xls: cannot read the workbook: the file is damaged (open it in Excel or WPS and save it again)",
+    ]);
+    wd.run(&["score", "--lang", "zh", "$WD/d.xls"])
+        .assert_input_errors(&["错误：$WD/d.xls: 无法读取工作簿：文件已损坏（请用 Excel 或 WPS 打开后重新保存）"]);
+}
