@@ -55,8 +55,8 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
         return Err(Diagnostic::file(
             name,
             crate::msg!(
-                zh: "第 {} 个工作表的数据延伸到第 {} 行第 {} 列，超出可读取的范围（{} 个单元格）；请删除远离表格的单元格内容",
-                en: "worksheet {} runs to row {}, column {}, more than can be read ({} cells); delete the stray values far from the table",
+                zh: "第 {} 个工作表的数据延伸到第 {} 行第 {} 列，超出可读取的范围（{} 个单元格）；请删除远离表格的单元格内容；若并无此类内容，说明文件已损坏，请用 Excel 或 WPS 打开后重新保存",
+                en: "worksheet {} runs to row {}, column {}, more than can be read ({} cells); delete the stray values far from the table, or, if there are none, the file is damaged: open it in Excel or WPS and save it again",
                 index + 1,
                 far.0 + 1,
                 crate::diag::column_letters(far.1 + 1),

@@ -282,33 +282,33 @@ pub fn xls_extent(bytes: &[u8]) -> Option<(usize, u64, (u32, u32))> {
                 0x000A if depth == 0 => break,
                 0x000A => depth -= 1,
                 _ if depth > 0 => {}
-                // Dimensions: the cells reserved up front (row and column
-                // ends are one past the last).
+                // Dimensions: the cells reserved up front, counted as the
+                // reader counts them — in 32-bit arithmetic that wraps
+                // around, so a first row past the last asks for ~4 billion
+                // rows (row and column ends are one past the last).
                 0x0200 => {
                     let (rf, rl, cf, cl) = match data.len() {
                         10 => (
-                            u64::from(u16_at(data, 0)?),
-                            u64::from(u16_at(data, 2)?),
-                            u64::from(u16_at(data, 4)?),
-                            u64::from(u16_at(data, 6)?),
+                            u32::from(u16_at(data, 0)?),
+                            u32::from(u16_at(data, 2)?),
+                            u32::from(u16_at(data, 4)?),
+                            u32::from(u16_at(data, 6)?),
                         ),
                         14 | 16 => (
-                            u64::from(u32_at(data, 0)?),
-                            u64::from(u32_at(data, 4)?),
-                            u64::from(u16_at(data, 8)?),
-                            u64::from(u16_at(data, 10)?),
+                            u32_at(data, 0)?,
+                            u32_at(data, 4)?,
+                            u32::from(u16_at(data, 8)?),
+                            u32::from(u16_at(data, 10)?),
                         ),
                         _ => continue,
                     };
                     let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
-                    if rl >= 1 && cl >= 1 {
-                        let rows = (rl - 1).saturating_sub(rf) + 1;
-                        let cols = (cl - 1).saturating_sub(cf) + 1;
-                        if rows.saturating_mul(cols) > reserved {
-                            reserved = rows.saturating_mul(cols);
-                            let at = |v: u64| u32::try_from(v - 1).unwrap_or(u32::MAX);
-                            reserved_far = (at(rl), at(cl));
-                        }
+                    let end = if rl >= 1 && cl >= 1 { (rl - 1, cl - 1) } else { (rf, cf) };
+                    let rows = u64::from(end.0.wrapping_sub(rf).wrapping_add(1));
+                    let cols = u64::from(end.1.wrapping_sub(cf).wrapping_add(1));
+                    if rows.saturating_mul(cols) > reserved {
+                        reserved = rows.saturating_mul(cols);
+                        reserved_far = end;
                     }
                 }
                 // Number, Label, RString, BoolErr, RK, LabelSst, Formula:

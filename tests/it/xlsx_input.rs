@@ -437,7 +437,17 @@ fn an_xls_with_far_apart_cells_is_refused() {
     wd.create_bytes("far.xls", &far);
     wd.run(&["score", "$WD/far.xls"]).assert_input_errors(&[
         "error: $WD/far.xls: worksheet 2 runs to row 65335, column CRXN, more than can be read \
-         (33554432 cells); delete the stray values far from the table",
+         (33554432 cells); delete the stray values far from the table, or, if there are none, the file is \
+         damaged: open it in Excel or WPS and save it again",
+    ]);
+    // A Dimensions record whose first row lies past its last: the reader
+    // counts the rows in wrapping 32-bit arithmetic, ~4 billion of them.
+    let dims = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xls/dims.xls")).unwrap();
+    wd.create_bytes("dims.xls", &dims);
+    wd.run(&["score", "$WD/dims.xls"]).assert_input_errors(&[
+        "error: $WD/dims.xls: worksheet 2 runs to row 2, column NK, more than can be read (33554432 cells); \
+         delete the stray values far from the table, or, if there are none, the file is damaged: open it in \
+         Excel or WPS and save it again",
     ]);
 }
 
