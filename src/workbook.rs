@@ -144,9 +144,10 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
 }
 
 /// Most cells a worksheet may span, from its first to its last cell with a
-/// value: a grid is made of that many (a few tens of bytes each). 4M rows
-/// of 8 columns, or 100,000 units of 300 indicators.
-const MAX_SPAN: u64 = 32 << 20;
+/// value: a grid is made of that many (a few tens of bytes each, so at
+/// most ~1 GB). Evidence never comes near: a sheet holds 1,048,576 rows,
+/// and 100,000 units × 60 indicators wide is 6M cells.
+const MAX_SPAN: u64 = 16 << 20;
 
 /// Refuse a worksheet whose cells with values lie too far apart to hold as
 /// a grid — a stray value at XFD1048576 would make it 17 billion cells —

@@ -407,7 +407,7 @@ fn a_stray_far_cell_is_refused_not_allocated() {
     book.save(&path).unwrap();
     wd.run(&["score", "$WD/far.xlsx"]).assert_input_errors(&[
         "error: $WD/far.xlsx!佐证!XFD1048576: the sheet's cells run from row 1, column A to this cell, \
-         1048576 rows × 16384 columns, more than can be read (33554432 cells); delete the stray values \
+         1048576 rows × 16384 columns, more than can be read (16777216 cells); delete the stray values \
          far from the table, or keep only the evidence table",
     ]);
     // 2,000 rows × 4,000 columns (8M cells) is still read.
@@ -437,7 +437,7 @@ fn an_xls_with_far_apart_cells_is_refused() {
     wd.create_bytes("far.xls", &far);
     wd.run(&["score", "$WD/far.xls"]).assert_input_errors(&[
         "error: $WD/far.xls: worksheet 2 runs to row 65335, column CRXN, more than can be read \
-         (33554432 cells); delete the stray values far from the table, or, if there are none, the file is \
+         (16777216 cells); delete the stray values far from the table, or, if there are none, the file is \
          damaged: open it in Excel or WPS and save it again",
     ]);
     // A Dimensions record whose first row lies past its last: the reader
@@ -445,7 +445,7 @@ fn an_xls_with_far_apart_cells_is_refused() {
     let dims = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xls/dims.xls")).unwrap();
     wd.create_bytes("dims.xls", &dims);
     wd.run(&["score", "$WD/dims.xls"]).assert_input_errors(&[
-        "error: $WD/dims.xls: worksheet 2 runs to row 2, column NK, more than can be read (33554432 cells); \
+        "error: $WD/dims.xls: worksheet 2 runs to row 2, column NK, more than can be read (16777216 cells); \
          delete the stray values far from the table, or, if there are none, the file is damaged: open it in \
          Excel or WPS and save it again",
     ]);
