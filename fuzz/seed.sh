@@ -29,7 +29,7 @@ done
 printf '\x01T01,A1,是,\nT01,A2,2,\nT01,A3,3,\nT01,A4,不适用,\nT01,A5,95%%,\nT01,B1,85,\nT01,B2,较好,\nT01,B3,2.5,\nT01,B4/a,1,\nT01,B4/b,0,\nT01,B5,30/10/2/1,\nT01,J1,1,\nT01,K1,1,\nT01,V1,否,\n' > "$c/score/every-long.csv"
 printf '\x03T01,城关镇,是,2,3,不适用,95%%,85,较好,2.5,1,0,30/10/2/1,1,是,1,否\nT02,河西,否,0,0,3,100,60,差,0,0,0,0/0/0/1,0,否,0,是\n' > "$c/score/every-wide.csv"
 printf '\x07T01,A1,=HYPERLINK("x"),@SUM(A1)\nD02,A3,是,+1\n' > "$c/score/injection.csv"
-echo "seeded: $(ls "$c/framework" | wc -l) framework, $(ls "$c/evidence" | wc -l) evidence, $(ls "$c/score" | wc -l) score"
 # Workbooks: the XLS fixtures, and a collection template as XLSX.
 cp tests/fixtures/xls/*.xls "$c/workbook/"
 cargo run --quiet -- template -u examples/units.csv -o "$c/workbook/template.xlsx"
+echo "seeded: $(ls "$c/framework" | wc -l) framework, $(ls "$c/evidence" | wc -l) evidence, $(ls "$c/score" | wc -l) score, $(ls "$c/workbook" | wc -l) workbook"
