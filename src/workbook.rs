@@ -160,35 +160,25 @@ fn check_extent(name: &str, ws: &str, x: &mut calamine::Xlsx<Cursor<&[u8]>>) -> 
         )
     };
     let mut reader = x.worksheet_cells_reader(ws).map_err(cannot)?;
-    let (mut lo, mut hi) = ((u32::MAX, u32::MAX), (0u32, 0u32));
-    let mut far = (0u32, 0u32);
+    let mut seen = percents::Extent::default();
     while let Some(cell) = reader.next_cell().map_err(cannot)? {
-        if matches!(cell.get_value(), calamine::DataRef::Empty) {
-            continue;
-        }
-        let (r, c) = cell.get_position();
-        lo = (lo.0.min(r), lo.1.min(c));
-        hi = (hi.0.max(r), hi.1.max(c));
-        if (r, c) >= far {
-            far = (r, c);
+        if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+            let (r, c) = cell.get_position();
+            seen.add(r, c);
         }
     }
-    if lo.0 > hi.0 {
+    if seen.cells() <= MAX_SPAN {
         return Ok(());
     }
-    let span = (u64::from(hi.0 - lo.0) + 1) * (u64::from(hi.1 - lo.1) + 1);
-    if span <= MAX_SPAN {
-        return Ok(());
-    }
-    let (rows, cols) = (hi.0 - lo.0 + 1, hi.1 - lo.1 + 1);
+    let ((rows, cols), first, far) = (seen.rows_cols(), seen.first(), seen.far);
     Err(Diagnostic::at(
         name,
         u64::from(far.0) + 1,
         crate::msg!(
             zh: "工作表的数据从第 {} 行第 {} 列延伸到此单元格，共 {rows} 行 × {cols} 列，超出可读取的范围（{} 个单元格）；请删除远离表格的单元格内容，或只保留佐证表格",
             en: "the sheet's cells run from row {}, column {} to this cell, {rows} rows × {cols} columns, more than can be read ({} cells); delete the stray values far from the table, or keep only the evidence table",
-            lo.0 + 1,
-            crate::diag::column_letters(lo.1 + 1),
+            first.0 + 1,
+            crate::diag::column_letters(first.1 + 1),
             MAX_SPAN
         ),
     )

@@ -239,6 +239,54 @@ pub fn xls(bytes: &[u8], index: usize, sheets: usize) -> Option<Percents> {
     Some(out)
 }
 
+/// The cells with values seen so far: the rectangle they span, and the
+/// last of them in row order.
+#[derive(Debug, Clone, Copy)]
+pub struct Extent {
+    lo: (u32, u32),
+    hi: (u32, u32),
+    /// The last cell (row, then column).
+    pub far: (u32, u32),
+}
+
+impl Default for Extent {
+    fn default() -> Extent {
+        Extent {
+            lo: (u32::MAX, u32::MAX),
+            hi: (0, 0),
+            far: (0, 0),
+        }
+    }
+}
+
+impl Extent {
+    pub fn add(&mut self, row: u32, col: u32) {
+        self.lo = (self.lo.0.min(row), self.lo.1.min(col));
+        self.hi = (self.hi.0.max(row), self.hi.1.max(col));
+        self.far = self.far.max((row, col));
+    }
+
+    /// Rows and columns spanned (0 × 0 when no cell was seen).
+    pub fn rows_cols(&self) -> (u32, u32) {
+        if self.lo.0 > self.hi.0 {
+            (0, 0)
+        } else {
+            (self.hi.0 - self.lo.0 + 1, self.hi.1 - self.lo.1 + 1)
+        }
+    }
+
+    /// Cells in the rectangle.
+    pub fn cells(&self) -> u64 {
+        let (rows, cols) = self.rows_cols();
+        u64::from(rows) * u64::from(cols)
+    }
+
+    /// The first row and column (0-based).
+    pub fn first(&self) -> (u32, u32) {
+        self.lo
+    }
+}
+
 /// The largest grid of cells calamine would make for a worksheet of an XLS
 /// file, as it makes them: from the sheet's Dimensions record and from the
 /// span of its cells with values. `(sheet index, cells, farthest cell)` of
@@ -265,15 +313,9 @@ pub fn xls_extent(bytes: &[u8]) -> Option<(usize, u64, (u32, u32))> {
             pos: usize::try_from(at).ok()?,
             broken: false,
         };
-        let (mut lo, mut hi) = ((u32::MAX, u32::MAX), (0u32, 0u32));
-        let mut far = (0u32, 0u32);
+        let mut seen = Extent::default();
         let (mut reserved, mut reserved_far) = (0u64, (0u32, 0u32));
-        let mut cell = |r: u16, c: u16| {
-            let (r, c) = (u32::from(r), u32::from(c));
-            lo = (lo.0.min(r), lo.1.min(c));
-            hi = (hi.0.max(r), hi.1.max(c));
-            far = far.max((r, c));
-        };
+        let mut cell = |r: u16, c: u16| seen.add(u32::from(r), u32::from(c));
         let (mut depth, mut seen_bof) = (0usize, false);
         for (typ, data) in records.by_ref() {
             match typ {
@@ -325,15 +367,10 @@ pub fn xls_extent(bytes: &[u8]) -> Option<(usize, u64, (u32, u32))> {
                 _ => {}
             }
         }
-        let span = if lo.0 > hi.0 {
-            0
-        } else {
-            (u64::from(hi.0 - lo.0) + 1) * (u64::from(hi.1 - lo.1) + 1)
-        };
-        let (size, far) = if reserved > span {
+        let (size, far) = if reserved > seen.cells() {
             (reserved, reserved_far)
         } else {
-            (span, far)
+            (seen.cells(), seen.far)
         };
         if worst.is_none_or(|w| size > w.1) {
             worst = Some((index, size, far));
