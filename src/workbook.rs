@@ -32,15 +32,7 @@ pub fn read_bytes(name: &str, bytes: &[u8], wanted: Option<&str>) -> Result<Shee
     std::panic::set_hook(Box::new(|_| {}));
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_book(name, bytes, wanted, &sha256)));
     std::panic::set_hook(hook);
-    let result = caught.unwrap_or_else(|_| {
-        Err(Diagnostic::file(
-            name,
-            crate::lang::m(
-                "无法读取工作簿：文件已损坏（请用 Excel 或 WPS 打开后重新保存）",
-                "cannot read the workbook: the file is damaged (open it in Excel or WPS and save it again)",
-            ),
-        ))
-    });
+    let result = caught.unwrap_or_else(|_| Err(damaged(name)));
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
@@ -48,6 +40,11 @@ pub fn read_bytes(name: &str, bytes: &[u8], wanted: Option<&str>) -> Result<Shee
 }
 
 fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Result<Sheet, Diagnostic> {
+    // A compound file (XLS) whose chains do not end is damaged: the reader
+    // would follow them without end.
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) && !percents::xls_sound(bytes) {
+        return Err(damaged(name));
+    }
     // XLS files are read whole when opened, every sheet made a grid.
     if let Some((index, cells, far)) = percents::xls_extent(bytes)
         && cells > MAX_SPAN
@@ -141,6 +138,17 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
     // No sheet has a header: read the first, whose header the loaders will
     // then describe.
     Ok(first.expect("at least one candidate"))
+}
+
+/// A workbook too damaged to read, and what to do.
+fn damaged(name: &str) -> Diagnostic {
+    Diagnostic::file(
+        name,
+        crate::lang::m(
+            "无法读取工作簿：文件已损坏（请用 Excel 或 WPS 打开后重新保存）",
+            "cannot read the workbook: the file is damaged (open it in Excel or WPS and save it again)",
+        ),
+    )
 }
 
 /// Most cells a worksheet may span, from its first to its last cell with a

@@ -287,6 +287,15 @@ impl Extent {
     }
 }
 
+/// Can the compound file holding an XLS workbook be followed: its
+/// directory, mini stream and workbook stream chains each end, inside the
+/// file? The spreadsheet reader follows a looping chain without end.
+pub fn xls_sound(bytes: &[u8]) -> bool {
+    cfb_stream(bytes, "Workbook")
+        .or_else(|| cfb_stream(bytes, "Book"))
+        .is_some()
+}
+
 /// The largest grid of cells calamine would make for a worksheet of an XLS
 /// file, as it makes them: from the sheet's Dimensions record and from the
 /// span of its cells with values. `(sheet index, cells, farthest cell)` of
@@ -516,6 +525,14 @@ fn cfb_stream(bytes: &[u8], name: &str) -> Option<Vec<u8>> {
     // The directory: 128-byte entries; the root's children are a tree
     // linked by left and right siblings.
     let dir = chain(u32_at(bytes, 0x30)?)?;
+    // The mini stream and the mini FAT, walked whenever the header counts
+    // mini FAT sectors (as the spreadsheet reader does on opening): a chain
+    // that loops there made it grow without end.
+    if u32_at(bytes, 0x40)? > 0 {
+        let root = dir.get(..128)?;
+        chain(u32_at(root, 0x74)?)?;
+        chain(u32_at(bytes, 0x3C)?)?;
+    }
     let entry = |i: u32| {
         dir.get(usize::try_from(i).ok()?.checked_mul(128)?..)
             .and_then(|d| d.get(..128))

@@ -462,6 +462,13 @@ fn a_workbook_the_reader_panics_on_is_reported_as_damaged() {
     wd.run(&["score", "$WD/d.xls"]).assert_input_errors(&[
         "error: $WD/d.xls: cannot read the workbook: the file is damaged (open it in Excel or WPS and save it again)",
     ]);
+    // A compound file whose sector chain loops (found by fuzzing): the
+    // reader would follow it until memory ran out.
+    let looping = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xls/loop.xls")).unwrap();
+    wd.create_bytes("loop.xls", &looping);
+    wd.run(&["score", "$WD/loop.xls"]).assert_input_errors(&[
+        "error: $WD/loop.xls: cannot read the workbook: the file is damaged (open it in Excel or WPS and save it again)",
+    ]);
     wd.run(&["score", "--lang", "zh", "$WD/d.xls"])
         .assert_input_errors(&["错误：$WD/d.xls: 无法读取工作簿：文件已损坏（请用 Excel 或 WPS 打开后重新保存）"]);
 }
