@@ -691,17 +691,6 @@ struct Table<W: Word> {
     /// (kept when every row is read again: the JSON result, the
     /// rectification list).
     offsets: Option<Vec<Box<[u32]>>>,
-    /// The chunks parsed, kept when rows are read again from them.
-    kept: Vec<Piece>,
-}
-
-/// The bytes of a chunk, kept after parsing so that its rows can be read
-/// again without reading the file again.
-struct Piece {
-    /// Where the chunk starts, in bytes over all files.
-    offset: u64,
-    file: u32,
-    data: Vec<u8>,
 }
 
 /// One row of the unit being explained, kept whole.
@@ -731,7 +720,6 @@ impl<W: Word> Table<W> {
             detail: None,
             captured: Vec::new(),
             offsets: None,
-            kept: Vec::new(),
         }
     }
 
@@ -1167,7 +1155,6 @@ fn worker<W: Word>(
     failed: &AtomicBool,
     detail: Option<&str>,
     offsets: bool,
-    keep: bool,
 ) -> Res<Table<W>> {
     let mut t = Table::new(plan.slots.len());
     t.detail = detail.map(|d| d.as_bytes().into());
@@ -1187,16 +1174,8 @@ fn worker<W: Word>(
         if !failed.load(Ordering::Relaxed) && parse_chunk(plan, &mut t, &mut sc, &chunk).is_err() {
             failed.store(true, Ordering::Relaxed);
         }
-        if keep {
-            t.kept.push(Piece {
-                offset: chunk.offset,
-                file: chunk.file,
-                data: chunk.data,
-            });
-        } else {
-            chunk.data.clear();
-            let _ = pool.send(chunk.data);
-        }
+        chunk.data.clear();
+        let _ = pool.send(chunk.data);
     }
     if failed.load(Ordering::Relaxed) {
         Err(GiveUp)
@@ -1490,8 +1469,6 @@ struct Parsed<W: Word> {
     /// Per file: bytes in the files before it.
     bases: Vec<u64>,
     layouts: Vec<Arc<Layout>>,
-    /// With `Reread::Kept`: every chunk parsed, in file order.
-    pieces: Vec<Piece>,
 }
 
 /// Whether the rows are read again after parsing, and from where.
@@ -1501,8 +1478,6 @@ enum Reread {
     No,
     /// From the files read again: each cell keeps its row's offset.
     Files,
-    /// From the chunks parsed, kept in memory with each cell's offset.
-    Kept,
 }
 
 /// Read and parse every file on every core: the workers' tables.
@@ -1528,8 +1503,8 @@ fn parse<W: Word>(
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (rx, failed, pool) = (&rx, &failed, pool_tx.clone());
-                let (offsets, keep) = (reread != Reread::No, reread == Reread::Kept);
-                s.spawn(move || worker::<W>(plan, rx, pool, failed, detail, offsets, keep))
+                let offsets = reread == Reread::Files;
+                s.spawn(move || worker::<W>(plan, rx, pool, failed, detail, offsets))
             })
             .collect();
         drop(pool_tx);
@@ -1556,15 +1531,7 @@ fn parse<W: Word>(
         tables.into_iter().collect::<Res<Vec<Table<W>>>>()
     })
     .ok()?;
-    let mut tables = tables;
-    let mut pieces: Vec<Piece> = tables.iter_mut().flat_map(|t| std::mem::take(&mut t.kept)).collect();
-    pieces.sort_unstable_by_key(|p| p.offset);
-    Some(Parsed {
-        tables,
-        bases,
-        layouts,
-        pieces,
-    })
+    Some(Parsed { tables, bases, layouts })
 }
 
 /// Join the workers' tables unit by unit and score each unit, the units

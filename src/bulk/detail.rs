@@ -41,8 +41,8 @@ impl<W: Word> Table<W> {
 pub(super) struct Rows<'a, W: Word> {
     pub(super) plan: &'a Plan<'a>,
     tables: &'a [Table<W>],
-    /// The rows' bytes in pieces, in order: where each starts over all
-    /// files, its file, its bytes (whole lines).
+    /// The files, in order: where each starts over all files, its index,
+    /// its bytes.
     pieces: Vec<(u64, usize, &'a [u8])>,
     layouts: &'a [Arc<Layout>],
     /// Per slot: the clause's own key (`a` of `B1/a`), for clause values.
@@ -50,9 +50,8 @@ pub(super) struct Rows<'a, W: Word> {
 }
 
 impl<'a, W: Word> Rows<'a, W> {
-    /// Rows read from `files` (read again, whole), or without them from
-    /// the chunks kept when parsing.
-    pub(super) fn new(plan: &'a Plan<'a>, parsed: &'a Parsed<W>, files: Option<&'a [Whole]>) -> Rows<'a, W> {
+    /// Rows read from `files`, the evidence held whole again.
+    pub(super) fn new(plan: &'a Plan<'a>, parsed: &'a Parsed<W>, files: &'a [Whole]) -> Rows<'a, W> {
         let clauses = plan
             .slots
             .iter()
@@ -63,20 +62,13 @@ impl<'a, W: Word> Rows<'a, W> {
                 key.rsplit('/').next().unwrap_or("").to_string()
             })
             .collect();
-        let pieces = match files {
-            Some(files) => parsed
-                .bases
-                .iter()
-                .zip(files)
-                .enumerate()
-                .map(|(i, (&b, f))| (b, i, &f[..]))
-                .collect(),
-            None => parsed
-                .pieces
-                .iter()
-                .map(|p| (p.offset, p.file as usize, &p.data[..]))
-                .collect(),
-        };
+        let pieces = parsed
+            .bases
+            .iter()
+            .zip(files)
+            .enumerate()
+            .map(|(i, (&b, f))| (b, i, &f[..]))
+            .collect();
         Rows {
             plan,
             tables: &parsed.tables,
@@ -110,6 +102,13 @@ impl<W: Word> Rows<'_, W> {
         let &(start, file, data) = self.pieces.get(i)?;
         Some((file, data.get((offset - start) as usize..)?))
     }
+}
+
+/// Every evidence file again, mapped (the rows of each unit are found by
+/// offset), or `None` when one changed size or is too large for the
+/// offsets kept.
+pub(super) fn read_again(paths: &[PathBuf], bases: &[u64]) -> Option<Vec<Whole>> {
+    read_whole(paths).filter(|files| as_parsed(files, bases))
 }
 
 /// An evidence file held whole for its rows to be found again.

@@ -81,7 +81,7 @@ fn json<W: Word>(
     for (input, d) in a.inputs.iter_mut().zip(digests) {
         input.sha256 = d;
     }
-    let rows = Rows::new(plan, &parsed, Some(&files));
+    let rows = Rows::new(plan, &parsed, &files);
     let consts = Consts::new(plan.fw);
     // The document without units, then the units spliced in.
     let doc = crate::render::json::to_string(&crate::render::json::result_doc(

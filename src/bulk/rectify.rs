@@ -9,7 +9,7 @@
 //! by owner, the summary and the workbook and HTML forms are the general
 //! path's.
 
-use super::detail::{Full, Rows, in_order};
+use super::detail::{Full, Rows, in_order, read_again};
 use super::*;
 use crate::lang::Lang;
 use crate::period::Period;
@@ -73,12 +73,13 @@ fn list<W: Word>(
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
     let fw = plan.fw;
-    let parsed = parse::<W>(plan, paths, tuning, None, Reread::Kept)?;
+    let parsed = parse::<W>(plan, paths, tuning, None, Reread::Files)?;
     let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
     let a = finish(join(parts), units, paths, args.period.map(|p| p.to_string()));
+    let files = read_again(paths, &parsed.bases)?;
     let mut selected = args.selection.units(&a).ok()?;
     crate::rectify::sort_units(&a, &mut selected, args.order);
-    let rows = Rows::new(plan, &parsed, None);
+    let rows = Rows::new(plan, &parsed, &files);
     let ctx = Ctx { rows, a: &a, args };
     let batches: Vec<&[usize]> = selected.chunks(BATCH).collect();
     // Items per batch, counted from the cells alone: where each batch's
