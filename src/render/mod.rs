@@ -6,6 +6,7 @@
 
 pub mod colour;
 pub mod compare;
+pub mod grid;
 pub mod html;
 pub mod json;
 pub mod rectify;
@@ -245,7 +246,7 @@ fn is_plain_number(s: &str) -> bool {
 /// A cell for the terminal: one line, and control characters (escape
 /// sequences that would recolour, move or retitle the terminal) shown
 /// escaped rather than obeyed.
-fn terminal_safe(cell: &str) -> String {
+pub(crate) fn terminal_safe(cell: &str) -> String {
     crate::diag::escape_controls(&cell.replace(['\n', '\r'], " "))
 }
 
