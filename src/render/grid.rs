@@ -65,9 +65,32 @@ fn is_printable_ascii(s: &str) -> bool {
 }
 
 /// The display width comfy-table measures (`UnicodeWidthStr::width`).
+///
+/// Chinese text is mostly Hanzi and full-width punctuation: each is two
+/// columns and none changes the width of its neighbours (no emoji, no
+/// joiners or selectors), so such text is summed character by character;
+/// anything else goes to unicode-width, whose context rules it may need.
 #[inline]
 fn width(s: &str) -> usize {
-    if is_printable_ascii(s) { s.len() } else { s.width() }
+    if is_printable_ascii(s) {
+        return s.len();
+    }
+    let mut w = 0;
+    for c in s.chars() {
+        w += match c {
+            ' '..='~' => 1,
+            c if is_plain_wide(c) => 2,
+            _ => return s.width(),
+        };
+    }
+    w
+}
+
+/// CJK unified ideographs, 、。, CJK brackets and the full-width forms of
+/// ASCII: two columns, whatever surrounds them.
+#[inline]
+fn is_plain_wide(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3001}'..='\u{3002}' | '\u{3008}'..='\u{3011}' | '\u{ff01}'..='\u{ff5e}')
 }
 
 /// The columns of a terminal table, laid out as `Table::to_terminal_wrapped`.
@@ -598,6 +621,28 @@ mod tests {
     fn cells_wider_than_comfy_table_counts() {
         let wide = "考".repeat(40_000);
         both(&["x"], &[false], &[&[&wide], &["a b"]], &[]);
+    }
+
+    #[test]
+    fn plain_wide_characters_are_two_columns_in_any_company() {
+        let plain = (0..=0x10ffff).filter_map(char::from_u32).filter(|&c| is_plain_wide(c));
+        let mut n = 0;
+        for c in plain {
+            n += 1;
+            assert_eq!(c.to_string().width(), 2, "{c:?}");
+            // A joiner after an emoji swallows what follows only if that is
+            // an emoji too: these characters must not be. (The other
+            // characters unicode-width reads in context are Arabic, Hebrew,
+            // Khmer, Tifinagh, Lisu, selectors and the like, none of them here.)
+            assert_eq!(format!("👍\u{200d}{c}").width(), 4, "{c:?}");
+            for s in [format!("#{c}"), format!("{c}a"), format!("考{c}{c}")] {
+                assert_eq!(width(&s), s.width(), "{s:?}");
+            }
+        }
+        assert_eq!(n, 0x9fff - 0x4e00 + 1 + 2 + 10 + 0x5e);
+        for s in ["a\u{fe0f}", "考\u{fe0f}", "👍", "“考”", "e\u{301}", "\u{3000}"] {
+            assert_eq!(width(s), s.width(), "{s:?}");
+        }
     }
 
     /// Throughput of rows that need no wrapping, the common case:
