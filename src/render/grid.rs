@@ -17,7 +17,8 @@
 //!   line, and a line with two columns or less left is closed;
 //! - a word that fits no line is cut, ASCII by bytes, other text by
 //!   grapheme clusters; a cluster wider than the whole column goes out one
-//!   character at a time;
+//!   character at a time, and one wider than the room left after a word
+//!   leaves that line ending in the space it was to follow;
 //! - an empty word (from a space at the start or doubled spaces) vanishes at
 //!   the start of a line but keeps its space in the middle of one, so a cell
 //!   of spaces alone can wrap to no lines at all.
@@ -44,8 +45,8 @@ pub struct Cell<'a> {
 }
 
 impl<'a> Cell<'a> {
-    /// Measures the width (`UnicodeWidthStr::width`, with a fast path for
-    /// ASCII).
+    /// Measures the width (`UnicodeWidthStr::width`, with fast paths for
+    /// ASCII and for plain Hanzi and full-width punctuation).
     #[inline]
     pub fn new(text: &'a str) -> Cell<'a> {
         debug_assert!(!text.contains(['\n', '\r']), "a grid cell is one line: {text:?}");
