@@ -1196,15 +1196,66 @@ fn dec(c: u64) -> Decimal {
     Decimal::new(c as i64, 2)
 }
 
+/// A unit's sums in cents, from which its totals follow.
+#[derive(Debug, Clone, Copy)]
+struct Sums {
+    base_sum: u64,
+    applicable: u64,
+    bonus_sum: u64,
+    penalty_sum: u64,
+}
+
+impl Sums {
+    /// Base, bonus, penalty and score in cents, as [`crate::score::totals`]
+    /// gives them.
+    fn totals(&self, plan: &Plan) -> Res<[u64; 4]> {
+        if self.applicable == 0 {
+            return Err(GiveUp); // every base item 不适用: the general path says so
+        }
+        let base = if self.applicable == plan.total_c {
+            self.base_sum
+        } else {
+            let n = (self.base_sum as u128) * (plan.total_c as u128);
+            round_div(n, self.applicable as u128)
+                .and_then(|b| u64::try_from(b).ok())
+                .ok_or(GiveUp)?
+        };
+        let bonus = plan.bonus_cap_c.map_or(self.bonus_sum, |c| self.bonus_sum.min(c));
+        let penalty = plan.penalty_cap_c.map_or(self.penalty_sum, |c| self.penalty_sum.min(c));
+        Ok([base, bonus, penalty, (base + bonus).saturating_sub(penalty)])
+    }
+}
+
 /// Score one unit from its cells exactly as [`crate::score::evaluate`] and
 /// [`crate::score::totals`] do, in integer cents.
 fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
+    let mut groups = vec![0u64; plan.fw.groups.len()];
+    let mut veto = Vec::new();
+    let sums = unit_sums(plan, row, &mut groups, &mut veto)?;
+    let [base, bonus, penalty, score] = sums.totals(plan)?;
+    Ok(Scored {
+        totals: Totals {
+            base_sum: dec(sums.base_sum),
+            applicable: dec(sums.applicable),
+            base: dec(base),
+            bonus_sum: dec(sums.bonus_sum),
+            bonus: dec(bonus),
+            penalty_sum: dec(sums.penalty_sum),
+            penalty: dec(penalty),
+            score: dec(score),
+            veto,
+        },
+        groups: groups.into_iter().map(dec).collect(),
+    })
+}
+
+/// A unit's sums from its cells, with its amounts per group added to
+/// `groups` (when it has room for them) and its triggered vetoes to `veto`.
+fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>) -> Res<Sums> {
     let fw = plan.fw;
     let (mut base_sum, mut applicable, mut bonus_sum, mut penalty_sum) = (0u64, 0u64, 0u64, 0u64);
-    let mut groups = vec![0u64; fw.groups.len()];
-    let mut veto = Vec::new();
     for (i, ind) in fw.indicators.iter().enumerate() {
-        let cells = &row[plan.first[i]..plan.first[i] + ind.slots()];
+        let cells = row.get(plan.first[i]..plan.first[i] + ind.slots()).ok_or(GiveUp)?;
         let na = cells.iter().filter(|&&c| c == NA).count();
         if na > 0 {
             // 不适用 must cover every clause given.
@@ -1241,7 +1292,9 @@ fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
                 applicable += plan.slots[plan.first[i]].pc;
                 base_sum += amount;
                 for &g in &plan.groups_of[i] {
-                    groups[g] += amount;
+                    if let Some(sum) = groups.get_mut(g) {
+                        *sum += amount;
+                    }
                 }
             }
             Kind::Bonus => bonus_sum += amount,
@@ -1249,33 +1302,11 @@ fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
             Kind::Veto => {}
         }
     }
-    if applicable == 0 {
-        return Err(GiveUp); // every base item 不适用: the general path says so
-    }
-    let base = if applicable == plan.total_c {
-        base_sum
-    } else {
-        let n = (base_sum as u128) * (plan.total_c as u128);
-        round_div(n, applicable as u128)
-            .and_then(|b| u64::try_from(b).ok())
-            .ok_or(GiveUp)?
-    };
-    let bonus = plan.bonus_cap_c.map_or(bonus_sum, |c| bonus_sum.min(c));
-    let penalty = plan.penalty_cap_c.map_or(penalty_sum, |c| penalty_sum.min(c));
-    let score = (base + bonus).saturating_sub(penalty);
-    Ok(Scored {
-        totals: Totals {
-            base_sum: dec(base_sum),
-            applicable: dec(applicable),
-            base: dec(base),
-            bonus_sum: dec(bonus_sum),
-            bonus: dec(bonus),
-            penalty_sum: dec(penalty_sum),
-            penalty: dec(penalty),
-            score: dec(score),
-            veto,
-        },
-        groups: groups.into_iter().map(dec).collect(),
+    Ok(Sums {
+        base_sum,
+        applicable,
+        bonus_sum,
+        penalty_sum,
     })
 }
 

@@ -300,6 +300,14 @@ fn array(out: &mut Vec<u8>, n: usize, mut item: impl FnMut(&mut Vec<u8>, usize))
 /// for the other control characters; everything else as it is.
 pub(super) fn push_str(out: &mut Vec<u8>, b: &[u8]) {
     out.push(b'"');
+    if !b
+        .iter()
+        .fold(false, |any, &c| any | (c < 0x20) | (c == b'"') | (c == b'\\'))
+    {
+        out.extend_from_slice(b);
+        out.push(b'"');
+        return;
+    }
     let mut from = 0;
     for (i, &c) in b.iter().enumerate() {
         let short = match c {

@@ -1,21 +1,25 @@
 //! The rectification list (`deficiencies`) on the bulk path, streamed:
 //! units scored and ranked from the compact cells, then taken in list
-//! order in parallel batches, each unit read in full (its outcomes from its
-//! cells, the values and notes its items show from its rows read again),
-//! its items listed and written by the renderers of the general path, and
-//! dropped.
+//! order in parallel batches. Each unit's items come straight from its
+//! cells in integer cents, its way to the next grade is found in integer
+//! cents, the values and notes its items show are read again from its
+//! rows, and its part of the list is written by writers made for each
+//! format, in the same bytes as the general path's renderers.
 //!
 //! Sections per unit (`--by unit`) in CSV, table, Markdown and JSON. A list
 //! by owner, the summary and the workbook and HTML forms are the general
-//! path's.
+//! path's, as is a table laid out to the width of a terminal.
 
 use super::detail::{Full, Rows, in_order, read_again};
+use super::json::{push_dec, push_str};
 use super::*;
 use crate::lang::Lang;
 use crate::period::Period;
-use crate::rectify::{Item, Key, List, Order, Section, Selection, UnitEntry};
+use crate::rectify::{Fix, NextGrade, Order, Selection};
 use crate::render::Format;
-use crate::score::{IndicatorResult, Reason};
+use crate::render::grid::{Cell, Grid};
+use crate::render::rectify::RowCell;
+use crate::score::{Reason, UnitResult};
 
 /// Units read and listed per batch.
 const BATCH: usize = 256;
@@ -56,6 +60,9 @@ pub fn write_deficiencies_tuned(
     if !matches!(args.format, Format::Csv | Format::Table | Format::Md | Format::Json) || !super::eligible(paths) {
         return None;
     }
+    if args.format == Format::Table && crate::render::fits_terminal() {
+        return None; // laid out to the terminal's width
+    }
     let plan = Plan::new(fw).ok()?;
     if plan.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64) {
         list::<u16>(&plan, units, paths, args, tuning, w)
@@ -79,71 +86,31 @@ fn list<W: Word>(
     let files = read_again(paths, &parsed.bases)?;
     let mut selected = args.selection.units(&a).ok()?;
     crate::rectify::sort_units(&a, &mut selected, args.order);
-    let rows = Rows::new(plan, &parsed, &files);
-    let ctx = Ctx { rows, a: &a, args };
+    let ctx = Ctx {
+        rows: Rows::new(plan, &parsed, &files),
+        a: &a,
+        args,
+    };
     let batches: Vec<&[usize]> = selected.chunks(BATCH).collect();
+    let deadline = crate::rectify::deadline(fw, args.period);
+    let workers = tuning.workers;
+    match args.format {
+        // Numbered as the rows are written.
+        Format::Csv => return Some(ctx.csv(&batches, deadline, workers, w)),
+        // Counted with the units, which come first.
+        Format::Json => return Some(ctx.json(&batches, deadline, workers, w)),
+        _ => {}
+    }
     // Items per batch, counted from the cells alone: where each batch's
     // numbering starts, and the counts the text forms open with.
-    // (CSV numbers its rows as it writes them.)
-    let counts = match args.format {
-        Format::Csv => vec![0; batches.len()],
-        _ => counts(&ctx, &batches, tuning.workers).ok()?,
-    };
-    let mut first = Vec::with_capacity(batches.len());
+    let counts = ctx.counts(&batches, workers).ok()?;
+    let mut jobs = Vec::with_capacity(batches.len());
     let mut total = 0;
-    for c in &counts {
-        first.push(total + 1);
-        total += c;
+    for (b, n) in batches.iter().zip(counts) {
+        jobs.push((*b, total + 1));
+        total += n;
     }
-    let jobs: Vec<(&[usize], usize)> = batches.iter().copied().zip(first).collect();
-    let deadline = crate::rectify::deadline(fw, args.period);
-    let lang = args.lang;
-    Some(match args.format {
-        Format::Csv => (|| {
-            w.write_all(crate::render::rectify::csv_header(lang).as_bytes())?;
-            let consts = CsvConsts::new(fw, deadline, lang);
-            let mut no = 0u64;
-            let mut digits = [0u8; 20];
-            in_order(
-                &jobs,
-                tuning.workers,
-                |j, buf| ctx.csv_batch(&consts, j.0, buf),
-                |mut b| {
-                    // Rows, each after its length: numbered here, in order.
-                    while let [a, b0, c, d, rest @ ..] = b {
-                        let len = u32::from_le_bytes([*a, *b0, *c, *d]) as usize;
-                        let (row, after) = rest.split_at(len.min(rest.len()));
-                        no += 1;
-                        w.write_all(uint(&mut digits, no))?;
-                        w.write_all(row)?;
-                        b = after;
-                    }
-                    Ok(())
-                },
-            )
-        })(),
-        Format::Table | Format::Md => (|| {
-            let head = crate::render::rectify::text_head(fw, &a, selected.len(), total, deadline, lang, args.format);
-            w.write_all(crate::output::escape_lines(&head).as_bytes())?;
-            in_order(
-                &jobs,
-                tuning.workers,
-                |j, buf| ctx.batch(j, buf, Part::Items),
-                |b| w.write_all(b),
-            )
-        })(),
-        _ => ctx.json(&jobs, tuning.workers, total, w),
-    })
-}
-
-/// What a batch writes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Part {
-    /// The units' entries of the JSON document (with the way to the next
-    /// grade).
-    Units,
-    /// The items: the CSV rows, the text sections, the JSON items.
-    Items,
+    Some(ctx.text(&jobs, deadline, selected.len(), total, workers, w))
 }
 
 struct Ctx<'a, W: Word> {
@@ -152,180 +119,580 @@ struct Ctx<'a, W: Word> {
     args: &'a ListArgs<'a>,
 }
 
-/// Items of a unit's list (its deficiencies in the order to tackle them,
-/// as selected), from its outcomes.
-fn unit_items(fw: &Framework, a: &Assessment, index: usize, args: &ListArgs) -> Vec<Item> {
-    crate::rectify::items(fw, a, index, args.period)
-        .into_iter()
-        .filter(|it| args.selection.keeps(it))
-        .collect()
+/// How far [`Ctx::each_unit`] loads each unit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// Its items, in no particular order: to count them.
+    Count,
+    /// Its items in list order.
+    Items,
+    /// Its items in list order with the values and notes of those listed.
+    Texts,
 }
 
-fn counts<W: Word>(ctx: &Ctx<W>, batches: &[&[usize]], workers: usize) -> Res<Vec<usize>> {
-    let part = batches.len().div_ceil(workers.max(1)).max(1);
-    let parts: Vec<Res<Vec<usize>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = batches
-            .chunks(part)
-            .map(|part| {
-                s.spawn(move || {
-                    let mut full = Full::new();
-                    part.iter()
-                        .map(|b| {
-                            let a = ctx.full(b, &mut full, false)?;
-                            Ok((0..a.units.len())
-                                .map(|i| unit_items(ctx.rows.plan.fw, &a, i, ctx.args).len())
-                                .sum())
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or(Err(GiveUp))).collect()
-    });
-    Ok(parts.into_iter().collect::<Res<Vec<_>>>()?.concat())
+/// A unit being listed: its cells, all its deficiencies (the way to the
+/// next grade weighs them all) and the items listed, in list order.
+struct Loaded {
+    full: Full,
+    all: Vec<Short>,
+    shown: Vec<Short>,
+    /// Per indicator: is it listed?
+    wanted: Vec<bool>,
+}
+
+impl Loaded {
+    fn new(indicators: usize) -> Loaded {
+        Loaded {
+            full: Full::new(),
+            all: Vec::new(),
+            shown: Vec::new(),
+            wanted: vec![false; indicators],
+        }
+    }
+}
+
+/// The value (`None` when no row names the indicator) and note of each
+/// item listed, as given; `plain` when they came from a comma-separated
+/// line split where it lies, so hold no quote, comma or line end.
+#[derive(Default)]
+struct Texts {
+    buf: Vec<u8>,
+    items: Vec<(Option<Range>, Range, bool)>,
+}
+
+/// A range of `Texts::buf`.
+type Range = (usize, usize);
+
+impl Texts {
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.items.clear();
+    }
+
+    fn push(&mut self, value: Option<&[u8]>, note: &[u8], plain: bool) {
+        let mut span = |b: &[u8]| {
+            let start = self.buf.len();
+            self.buf.extend_from_slice(b);
+            (start, self.buf.len())
+        };
+        let value = value.map(&mut span);
+        let note = span(note);
+        self.items.push((value, note, plain));
+    }
+
+    fn value(&self, k: usize) -> Option<&[u8]> {
+        let (v, _, _) = self.items.get(k)?;
+        v.map(|(a, b)| &self.buf[a..b])
+    }
+
+    fn note(&self, k: usize) -> &[u8] {
+        self.items.get(k).map_or(b"", |&(_, (a, b), _)| &self.buf[a..b])
+    }
+
+    fn plain(&self, k: usize) -> bool {
+        self.items.get(k).is_some_and(|i| i.2)
+    }
+}
+
+/// Text the file gave, known to be UTF-8 (the parse checked it).
+fn utf8(b: &[u8]) -> Res<&str> {
+    simdutf8::basic::from_utf8(b).map_err(|_| GiveUp)
 }
 
 impl<W: Word> Ctx<'_, W> {
-    /// The units of a batch in full, as an assessment of their own (in
-    /// list order), each with its indicators' outcomes and, with `text`,
-    /// the values and notes of those it lost points on.
-    fn full(&self, batch: &[usize], full: &mut Full, text: bool) -> Res<Assessment> {
-        let fw = self.rows.plan.fw;
-        let mut units = Vec::with_capacity(batch.len());
-        for &i in batch {
-            let u = &self.a.units[i];
-            full.gather(&self.rows, &u.unit, text)?;
-            full.finish(&self.rows, &u.unit, text)?;
-            let deficiencies = crate::score::deficiencies(fw, &full.outcomes);
-            let str_of = |b: &[u8]| std::str::from_utf8(b).map(str::to_string).map_err(|_| GiveUp);
-            let mut indicators = Vec::with_capacity(fw.indicators.len());
-            for (index, (ind, o)) in fw.indicators.iter().zip(&full.outcomes).enumerate() {
-                // Only the items listed show their value and note.
-                let shown = text && deficiencies.iter().any(|d| d.index == index);
-                indicators.push(IndicatorResult {
-                    index,
-                    outcome: o.clone(),
-                    status: crate::score::status(ind, o),
-                    value: if shown {
-                        full.value(index).map(str_of).transpose()?
-                    } else {
-                        None
-                    },
-                    note: if shown {
-                        str_of(full.note(index))?
-                    } else {
-                        String::new()
-                    },
-                    source: String::new(),
-                    origin: None,
-                });
+    /// Each unit of `units` (indices into the assessment, in list order)
+    /// loaded as far as `need` says: the rows of the next unit's items
+    /// load while one is visited.
+    fn each_unit(
+        &self,
+        units: &[usize],
+        need: Need,
+        mut visit: impl FnMut(&UnitResult, &Loaded, &Texts) -> Res<()>,
+    ) -> Res<()> {
+        let texts = need == Need::Texts;
+        let rows = &self.rows;
+        let plan = rows.plan;
+        let sel = self.args.selection;
+        let n = plan.fw.indicators.len();
+        let mut pair = [Loaded::new(n), Loaded::new(n)];
+        let mut t = Texts::default();
+        let mut fields = Vec::new();
+        let unit = |k: usize| units.get(k).and_then(|&u| self.a.units.get(u));
+        let load = |k: usize, l: &mut Loaded| -> Res<()> {
+            let Some(u) = unit(k) else { return Ok(()) };
+            l.full.cells_of(rows, &u.unit, texts)?;
+            short_items(plan, &l.full.cells, &mut l.all, need != Need::Count)?;
+            l.shown.clear();
+            l.shown.extend(l.all.iter().filter(|it| keeps(sel, it)));
+            if texts {
+                l.wanted.fill(false);
+                for it in &l.shown {
+                    l.wanted[it.index] = true;
+                }
+                l.full.prefetch(rows, Some(&l.wanted));
             }
-            units.push(UnitResult {
-                indicators,
-                deficiencies,
-                ..u.clone()
-            });
+            Ok(())
+        };
+        load(0, &mut pair[0])?;
+        for k in 0..units.len() {
+            let [a, b] = &mut pair;
+            let (now, next) = if k % 2 == 0 { (a, b) } else { (b, a) };
+            load(k + 1, next)?;
+            let u = unit(k).ok_or(GiveUp)?;
+            if texts {
+                self.texts(now, &u.unit, &mut fields, &mut t)?;
+            }
+            visit(u, now, &t)?;
         }
-        Ok(Assessment {
-            period: self.a.period.clone(),
-            inputs: Vec::new(),
-            units,
-        })
+        Ok(())
     }
 
-    /// A batch of units (indices into the assessment, in list order) with
-    /// its first item number: its part of the output.
-    fn batch(&self, (units, first): &(&[usize], usize), mut out: Vec<u8>, part: Part) -> Res<Vec<u8>> {
-        out.clear();
-        let fw = self.rows.plan.fw;
-        let args = self.args;
-        let mut full = Full::new();
-        let a = self.full(units, &mut full, part == Part::Items)?;
-        let next = |i: usize| match args.format {
-            Format::Csv => None,
-            _ => crate::rectify::next_grade_of(fw, &a.units[i]),
-        };
-        let list = List {
-            units: (0..a.units.len())
-                .map(|i| UnitEntry {
-                    unit: i,
-                    next: if part == Part::Units || args.format != Format::Json {
-                        next(i)
-                    } else {
-                        None
-                    },
-                })
-                .collect(),
-            sections: if part == Part::Items {
-                (0..a.units.len())
-                    .map(|i| Section {
-                        key: Key::Unit(i),
-                        items: unit_items(fw, &a, i, args),
+    /// The value and note of each item `l` lists, into `t`: plain lines
+    /// split where they lie, anything else read as when first parsed.
+    fn texts(&self, l: &mut Loaded, id: &str, fields: &mut Vec<(usize, usize)>, t: &mut Texts) -> Res<()> {
+        t.clear();
+        let plan = self.rows.plan;
+        if l.shown.iter().any(|it| plan.fw.indicators[it.index].slots() != 1) {
+            // Clause items: their texts joined as the general path does.
+            l.full.describe(&self.rows, id, Some(&l.wanted))?;
+            for it in &l.shown {
+                t.push(l.full.value(it.index), l.full.note(it.index), false);
+            }
+            return Ok(());
+        }
+        for it in &l.shown {
+            let slot = plan.first[it.index];
+            if l.full.cells[slot] == UNSEEN {
+                t.push(None, b"", true);
+                continue;
+            }
+            let offset = l.full.offset(slot);
+            let (file, data) = self.rows.at(offset).ok_or(GiveUp)?;
+            let lay = self.rows.layout(file).ok_or(GiveUp)?;
+            fields.clear();
+            match scan_line(data, 0, lay.delim, fields) {
+                Scan::Plain { end, last, .. } if end > 0 => fields.push((last, end)),
+                _ => {
+                    // Quotes, a lone CR: csv_core reads it.
+                    let (value, note) = l.full.value_note(&self.rows, id, offset)?;
+                    t.push(Some(value), note, false);
+                    continue;
+                }
+            }
+            let field = |col: usize| -> Res<&[u8]> {
+                let &(a, b) = fields.get(col).ok_or(GiveUp)?;
+                Ok(trim(data.get(a..b).ok_or(GiveUp)?))
+            };
+            if field(lay.unit)? != id.as_bytes() {
+                return Err(GiveUp); // not the row parsed: the file changed
+            }
+            let note = match lay.note {
+                Some(n) => field(n)?,
+                None => b"",
+            };
+            // A plain line's fields hold no quote or line end, nor, split
+            // at commas, a comma.
+            t.push(Some(field(lay.value)?), note, lay.delim == b',');
+        }
+        Ok(())
+    }
+
+    /// Items listed per batch, from the cells alone.
+    fn counts(&self, batches: &[&[usize]], workers: usize) -> Res<Vec<usize>> {
+        let part = batches.len().div_ceil(workers.max(1)).max(1);
+        let parts: Vec<Res<Vec<usize>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = batches
+                .chunks(part)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|b| {
+                                let mut n = 0;
+                                self.each_unit(b, Need::Count, |_, l, _| {
+                                    n += l.shown.len();
+                                    Ok(())
+                                })?;
+                                Ok(n)
+                            })
+                            .collect()
                     })
-                    .filter(|s| !s.items.is_empty())
-                    .collect()
-            } else {
-                Vec::new()
-            },
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or(Err(GiveUp))).collect()
+        });
+        Ok(parts.into_iter().collect::<Res<Vec<_>>>()?.concat())
+    }
+
+    /// The way to the next grade of a loaded unit.
+    fn next_grade(&self, u: &UnitResult, l: &Loaded) -> Res<Option<NextGrade>> {
+        next_grade(self.rows.plan, u, &l.full.cells, &l.all)
+    }
+}
+
+/// Whether the selection lists an item (`--reason`, `--min-lost`; vetoes
+/// lose no points and are kept), as `Selection::keeps`.
+fn keeps(sel: &Selection, it: &Short) -> bool {
+    (sel.reasons.is_empty() || sel.reasons.contains(&REASONS[it.reason as usize]))
+        && (it.reason == VETO || sel.min_lost.is_none_or(|min| Decimal::new(it.lost as i64, 2) >= min))
+}
+
+// ---- the way to the next grade ----------------------------------------------
+
+/// The way to the next grade of a unit with these cells and deficiencies
+/// (all of them, in list order), exactly as `rectify::next_grade` finds
+/// it, in integer cents: the score depends on the fixes only through the
+/// sums of base amounts and of penalties, so each candidate is two sums
+/// and the totals of them.
+fn next_grade(plan: &Plan, u: &UnitResult, cells: &[u32], all: &[Short]) -> Res<Option<NextGrade>> {
+    let fw = plan.fw;
+    let Some(target) = u.grade.checked_sub(1) else {
+        return Ok(None);
+    };
+    let sums = unit_sums(plan, cells, &mut [], &mut Vec::new())?;
+    // The score with base items recovering `gain` and penalties `dropped`.
+    let score = |gain: u64, dropped: u64| -> Res<u64> {
+        let s = Sums {
+            base_sum: sums.base_sum + gain,
+            penalty_sum: sums.penalty_sum.checked_sub(dropped).ok_or(GiveUp)?,
+            ..sums
         };
-        match args.format {
-            Format::Csv => {
-                let items = list.sections.iter().flat_map(|s| &s.items);
-                crate::render::rectify::csv_rows_unnumbered(fw, &a, items, args.lang, |row| {
-                    out.extend_from_slice(&(row.len() as u32).to_le_bytes());
-                    out.extend_from_slice(row);
-                });
+        Ok(s.totals(plan)?[3])
+    };
+    let now = score(0, 0)?;
+    if dec(now) != u.totals.score {
+        return Err(GiveUp);
+    }
+    let needed = crate::num::round2((fw.grades[target].min - dec(now)).max(Decimal::ZERO));
+    let reaches = |s: u64| fw.grade_index(dec(s)) <= target;
+    // Positions in `all` of the base items and the penalties: most points
+    // lost first, ties in framework order, as `all` comes.
+    let base: Vec<usize> = (0..all.len())
+        .filter(|&k| matches!(all[k].reason, SHORTFALL | MISSING))
+        .collect();
+    let pens: Vec<usize> = (0..all.len()).filter(|&k| all[k].reason == PENALTY).collect();
+    let prefix = |at: &[usize]| -> Vec<u64> {
+        let mut v = vec![0];
+        for &k in at {
+            v.push(v[v.len() - 1] + all[k].lost);
+        }
+        v
+    };
+    let (pb, pp) = (prefix(&base), prefix(&pens));
+    // The fixes marked, in list order (vetoes first, then by points lost),
+    // each with the score it adds after those before it.
+    let way = |chosen: &[bool]| -> Res<Vec<Fix>> {
+        let (mut gain, mut dropped, mut prev) = (0, 0, now);
+        let mut fixes = Vec::new();
+        for (it, _) in all.iter().zip(chosen).filter(|(_, c)| **c) {
+            match it.reason {
+                PENALTY => dropped += it.lost,
+                VETO => {}
+                _ => gain += it.lost,
             }
-            Format::Table | Format::Md => {
-                let mut no = first - 1;
-                for sec in &list.sections {
-                    let Key::Unit(u) = sec.key else { return Err(GiveUp) };
-                    let next = list.units[u].next.as_ref();
-                    let text = crate::render::rectify::text_section(
-                        fw,
-                        &a,
-                        sec,
-                        next,
-                        crate::rectify::By::Unit,
-                        args.lang,
-                        args.format,
-                        &mut no,
-                    );
-                    out.extend_from_slice(crate::output::escape_lines(&text).as_bytes());
-                }
+            let s = score(gain, dropped)?;
+            fixes.push(Fix {
+                index: it.index,
+                gain: dec(s.checked_sub(prev).ok_or(GiveUp)?),
+            });
+            prev = s;
+        }
+        Ok(fixes)
+    };
+    // The vetoes, the `a` first base items and the `b` first penalties.
+    let mark = |a: usize, b: usize| {
+        let mut chosen: Vec<bool> = all.iter().map(|it| it.reason == VETO).collect();
+        for &k in base[..a].iter().chain(&pens[..b]) {
+            chosen[k] = true;
+        }
+        chosen
+    };
+    let indices = |chosen: &[bool]| {
+        let mut v: Vec<usize> = all
+            .iter()
+            .zip(chosen)
+            .filter(|(_, c)| **c)
+            .map(|(it, _)| it.index)
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let (nb, np) = (base.len(), pens.len());
+    let every = score(pb[nb], pp[np])?;
+    if !reaches(every) {
+        return Ok(Some(NextGrade {
+            grade: target,
+            needed,
+            fixes: way(&vec![true; all.len()])?,
+            reachable: false,
+            score: dec(every),
+        }));
+    }
+    for k in 0..=nb + np {
+        // The highest score of `k` fixes; ties: the set earliest in
+        // framework order.
+        let mut best: Option<(u64, usize)> = None;
+        for a in k.saturating_sub(np)..=k.min(nb) {
+            let s = score(pb[a], pp[k - a])?;
+            if !reaches(s) {
+                continue;
             }
-            _ => {
-                let mut doc = crate::render::rectify::list_doc(fw, &a, &list);
-                for d in &mut doc.deficiencies {
-                    d.no += first - 1;
-                }
-                // Nested two deep, as in the document, the pretty printer
-                // indents the elements as the document's arrays: `[[…]]`
-                // less its first two and last two lines.
-                let json = match part {
-                    Part::Units => serde_json::to_vec_pretty(&[&doc.units]),
-                    Part::Items => serde_json::to_vec_pretty(&[&doc.deficiencies]),
-                }
-                .map_err(|_| GiveUp)?;
-                if let Some(inner) = json.strip_prefix(b"[\n  [\n").and_then(|x| x.strip_suffix(b"\n  ]\n]")) {
-                    out.extend_from_slice(inner);
-                }
+            let better = match best {
+                None => true,
+                Some((bs, ba)) => s > bs || (s == bs && indices(&mark(a, k - a)) < indices(&mark(ba, k - ba))),
+            };
+            if better {
+                best = Some((s, a));
             }
         }
+        if let Some((s, a)) = best {
+            return Ok(Some(NextGrade {
+                grade: target,
+                needed,
+                fixes: way(&mark(a, k - a))?,
+                reachable: true,
+                score: dec(s),
+            }));
+        }
+    }
+    Err(GiveUp) // fixing everything reaches the grade, so some k does
+}
+
+// ---- CSV --------------------------------------------------------------------
+
+impl<W: Word> Ctx<'_, W> {
+    /// The CSV ledger: rows formatted per batch without their numbers,
+    /// numbered here as they are written.
+    fn csv(
+        &self,
+        batches: &[&[usize]],
+        deadline: Option<jiff::civil::Date>,
+        workers: usize,
+        w: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let fw = self.rows.plan.fw;
+        let lang = self.args.lang;
+        w.write_all(crate::render::rectify::csv_header(lang).as_bytes())?;
+        let consts = CsvConsts::new(fw, deadline, lang);
+        let mut no = 0u64;
+        let mut digits = [0u8; 20];
+        in_order(
+            batches,
+            workers,
+            |units, buf| self.csv_batch(&consts, units, buf),
+            |mut b| {
+                // Rows, each after its length.
+                while let [a, b0, c, d, rest @ ..] = b {
+                    let len = u32::from_le_bytes([*a, *b0, *c, *d]) as usize;
+                    let (row, after) = rest.split_at(len.min(rest.len()));
+                    no += 1;
+                    w.write_all(uint(&mut digits, no))?;
+                    w.write_all(row)?;
+                    b = after;
+                }
+                Ok(())
+            },
+        )
+    }
+
+    /// A batch of units' CSV rows, each without its number and after its
+    /// length: the bytes of `render::rectify::csv_rows_unnumbered`.
+    fn csv_batch(&self, c: &CsvConsts, units: &[usize], mut out: Vec<u8>) -> Res<Vec<u8>> {
+        out.clear();
+        let mut prefix = Vec::new();
+        self.each_unit(units, Need::Texts, |u, l, t| {
+            if l.shown.is_empty() {
+                return Ok(());
+            }
+            prefix.clear();
+            for cell in [&u.unit, &u.name, &u.category] {
+                prefix.push(b',');
+                push_cell(&mut prefix, cell.as_bytes());
+            }
+            for (k, it) in l.shown.iter().enumerate() {
+                write_row(
+                    &mut out,
+                    c,
+                    it,
+                    &prefix,
+                    t.value(k).unwrap_or(b""),
+                    t.note(k),
+                    t.plain(k),
+                )?;
+            }
+            Ok(())
+        })?;
         Ok(out)
     }
+}
 
+// ---- JSON -------------------------------------------------------------------
+
+/// What every JSON entry repeats, formatted once.
+struct JsonConsts {
+    /// Per indicator: an item's members from the indicator's id through
+    /// the key of its amount, and from the standard to the item's end.
+    parts: Vec<(Vec<u8>, Vec<u8>)>,
+    ids: Vec<Vec<u8>>,
+    grades: Vec<Vec<u8>>,
+}
+
+impl JsonConsts {
+    fn new(fw: &Framework, deadline: Option<jiff::civil::Date>) -> JsonConsts {
+        let quoted = |s: &str| {
+            let mut v = Vec::new();
+            push_str(&mut v, s.as_bytes());
+            v
+        };
+        let parts = fw
+            .indicators
+            .iter()
+            .map(|ind| {
+                let mut head = b",\n      \"indicator\": ".to_vec();
+                push_str(&mut head, ind.id.as_bytes());
+                head.extend_from_slice(b",\n      \"indicator_name\": ");
+                push_str(&mut head, ind.name.as_bytes());
+                head.extend_from_slice(b",\n      \"group\": ");
+                match ind.group {
+                    Some(g) => push_str(&mut head, fw.groups[g].id.as_bytes()),
+                    None => head.extend_from_slice(b"null"),
+                }
+                head.extend_from_slice(b",\n      \"points\": ");
+                if ind.kind == Kind::Veto {
+                    head.extend_from_slice(b"null");
+                } else {
+                    let p = crate::render::rectify::constant(ind.points);
+                    head.extend_from_slice(serde_json::to_string(&p).unwrap_or_default().as_bytes());
+                }
+                head.extend_from_slice(b",\n      \"amount\": ");
+                let mut tail = b",\n      \"standard\": ".to_vec();
+                push_str(&mut tail, ind.standard.as_bytes());
+                tail.extend_from_slice(b",\n      \"remedy\": ");
+                push_str(&mut tail, ind.remedy.as_bytes());
+                tail.extend_from_slice(b",\n      \"owner\": ");
+                push_str(&mut tail, ind.owner.as_bytes());
+                tail.extend_from_slice(b",\n      \"deadline\": ");
+                match deadline {
+                    Some(d) => push_str(&mut tail, d.to_string().as_bytes()),
+                    None => tail.extend_from_slice(b"null"),
+                }
+                tail.extend_from_slice(b",\n      \"status\": ");
+                push_str(&mut tail, crate::rectify::STATUS.as_bytes());
+                tail.extend_from_slice(b"\n    }");
+                (head, tail)
+            })
+            .collect();
+        JsonConsts {
+            parts,
+            ids: fw.indicators.iter().map(|i| quoted(&i.id)).collect(),
+            grades: fw.grades.iter().map(|g| quoted(&g.name)).collect(),
+        }
+    }
+}
+
+/// An array of the document: `[]` when `any` is false, else the entries
+/// `entries` writes, one per line, closed at the document's indent.
+fn array<'w>(
+    w: &mut (dyn std::io::Write + 'w),
+    any: bool,
+    entries: impl FnOnce(&mut (dyn std::io::Write + 'w)) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    if !any {
+        return w.write_all(b"[]");
+    }
+    w.write_all(b"[\n")?;
+    entries(w)?;
+    w.write_all(b"\n  ]")
+}
+
+/// A batch's entries (none, or several separated by commas), after those
+/// before it.
+fn write_entries(w: &mut dyn std::io::Write, b: &[u8], first: &mut bool) -> std::io::Result<()> {
+    if b.is_empty() {
+        return Ok(());
+    }
+    if !*first {
+        w.write_all(b",\n")?;
+    }
+    *first = false;
+    w.write_all(b)
+}
+
+/// A unit's entry of the `units` array, as `render::rectify::list_doc`
+/// pretty-printed.
+fn json_unit(out: &mut Vec<u8>, c: &JsonConsts, u: &UnitResult, next: Option<&NextGrade>) {
+    out.extend_from_slice(b"    {\n      \"unit\": ");
+    push_str(out, u.unit.as_bytes());
+    out.extend_from_slice(b",\n      \"name\": ");
+    push_str(out, u.name.as_bytes());
+    out.extend_from_slice(b",\n      \"category\": ");
+    push_category(out, u);
+    out.extend_from_slice(b",\n      \"rank\": ");
+    out.extend_from_slice(uint(&mut [0; 20], u.rank as u64));
+    out.extend_from_slice(b",\n      \"score\": ");
+    push_dec(out, u.totals.score);
+    out.extend_from_slice(b",\n      \"grade\": ");
+    out.extend_from_slice(&c.grades[u.grade]);
+    out.extend_from_slice(b",\n      \"next_grade\": ");
+    match next {
+        None => out.extend_from_slice(b"null"),
+        Some(ng) => {
+            out.extend_from_slice(b"{\n        \"grade\": ");
+            out.extend_from_slice(&c.grades[ng.grade]);
+            out.extend_from_slice(b",\n        \"needed\": ");
+            push_dec(out, ng.needed);
+            out.extend_from_slice(b",\n        \"fixes\": ");
+            if ng.fixes.is_empty() {
+                out.extend_from_slice(b"[]");
+            } else {
+                out.extend_from_slice(b"[\n");
+                for (k, f) in ng.fixes.iter().enumerate() {
+                    if k > 0 {
+                        out.extend_from_slice(b",\n");
+                    }
+                    out.extend_from_slice(b"          ");
+                    out.extend_from_slice(&c.ids[f.index]);
+                }
+                out.extend_from_slice(b"\n        ]");
+            }
+            out.extend_from_slice(b",\n        \"reachable\": ");
+            out.extend_from_slice(if ng.reachable { b"true" } else { b"false" });
+            out.extend_from_slice(b",\n        \"score\": ");
+            push_dec(out, ng.score);
+            out.extend_from_slice(b"\n      }");
+        }
+    }
+    out.extend_from_slice(b"\n    }");
+}
+
+fn push_category(out: &mut Vec<u8>, u: &UnitResult) {
+    if u.category.is_empty() {
+        out.extend_from_slice(b"null");
+    } else {
+        push_str(out, u.category.as_bytes());
+    }
+}
+
+/// What a batch of the JSON document writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The units' entries (with the way to the next grade).
+    Units,
+    /// The items.
+    Items,
+}
+
+impl<W: Word> Ctx<'_, W> {
     /// The JSON document: the units with the way to the next grade, then
     /// the items, each array streamed.
     fn json(
         &self,
-        jobs: &[(&[usize], usize)],
+        batches: &[&[usize]],
+        deadline: Option<jiff::civil::Date>,
         workers: usize,
-        total: usize,
         w: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let fw = self.rows.plan.fw;
-        let empty = List {
+        let empty = crate::rectify::List {
             units: Vec::new(),
             sections: Vec::new(),
         };
@@ -334,41 +701,342 @@ impl<W: Word> Ctx<'_, W> {
             .strip_suffix("[],\n  \"deficiencies\": []\n}\n")
             .ok_or_else(|| std::io::Error::other("internal error: the list's JSON head"))?;
         w.write_all(head.as_bytes())?;
-        for (part, any, close) in [
-            (
-                Part::Units,
-                jobs.iter().any(|j| !j.0.is_empty()),
-                &b",\n  \"deficiencies\": "[..],
-            ),
-            (Part::Items, total > 0, b"\n}\n"),
-        ] {
-            if any {
-                w.write_all(b"[\n")?;
-                let mut first = true;
-                in_order(
-                    jobs,
-                    workers,
-                    |j, buf| self.batch(j, buf, part),
-                    |b| {
-                        if b.is_empty() {
-                            return Ok(());
-                        }
-                        if !first {
-                            w.write_all(b",\n")?;
-                        }
-                        first = false;
-                        w.write_all(b)
-                    },
-                )?;
-                w.write_all(b"\n  ]")?;
-            } else {
-                w.write_all(b"[]")?;
+        let c = JsonConsts::new(fw, deadline);
+        // The units, each batch's items counted on the way: where the
+        // numbering of each batch's items starts.
+        let mut jobs = Vec::with_capacity(batches.len());
+        let mut total = 0;
+        let units: Vec<(&[usize], usize)> = batches.iter().map(|b| (*b, 1)).collect();
+        array(w, !batches.is_empty(), |w| {
+            let mut first = true;
+            in_order(
+                &units,
+                workers,
+                |j, buf| self.json_batch(&c, j, Part::Units, buf),
+                |b| {
+                    // The batch's count follows its entries.
+                    let (b, n) = b.split_at(b.len().saturating_sub(8));
+                    let n = n.try_into().map(u64::from_le_bytes).unwrap_or(0) as usize;
+                    jobs.push((batches[jobs.len()], total + 1));
+                    total += n;
+                    write_entries(w, b, &mut first)
+                },
+            )
+        })?;
+        w.write_all(b",\n  \"deficiencies\": ")?;
+        array(w, total > 0, |w| {
+            let mut first = true;
+            in_order(
+                &jobs,
+                workers,
+                |j, buf| self.json_batch(&c, j, Part::Items, buf),
+                |b| write_entries(w, b, &mut first),
+            )
+        })?;
+        w.write_all(b"\n}\n")
+    }
+
+    /// A batch's entries of one of the document's arrays, separated by
+    /// commas; items numbered on from `first`, units followed by the count
+    /// of their items listed (8 bytes).
+    fn json_batch(
+        &self,
+        c: &JsonConsts,
+        (units, first): &(&[usize], usize),
+        part: Part,
+        mut out: Vec<u8>,
+    ) -> Res<Vec<u8>> {
+        out.clear();
+        let mut no = first - 1;
+        let mut prefix = Vec::new();
+        let mut digits = [0u8; 20];
+        let need = if part == Part::Items { Need::Texts } else { Need::Items };
+        let mut count = 0;
+        self.each_unit(units, need, |u, l, t| {
+            if part == Part::Units {
+                if !out.is_empty() {
+                    out.extend_from_slice(b",\n");
+                }
+                json_unit(&mut out, c, u, self.next_grade(u, l)?.as_ref());
+                count += l.shown.len();
+                return Ok(());
             }
-            w.write_all(close)?;
+            prefix.clear();
+            prefix.extend_from_slice(b",\n      \"unit\": ");
+            push_str(&mut prefix, u.unit.as_bytes());
+            prefix.extend_from_slice(b",\n      \"unit_name\": ");
+            push_str(&mut prefix, u.name.as_bytes());
+            prefix.extend_from_slice(b",\n      \"category\": ");
+            push_category(&mut prefix, u);
+            for (k, it) in l.shown.iter().enumerate() {
+                no += 1;
+                if !out.is_empty() {
+                    out.extend_from_slice(b",\n");
+                }
+                out.extend_from_slice(b"    {\n      \"no\": ");
+                out.extend_from_slice(uint(&mut digits, no as u64));
+                out.extend_from_slice(&prefix);
+                let (head, tail) = c.parts.get(it.index).ok_or(GiveUp)?;
+                out.extend_from_slice(head);
+                if it.reason == VETO {
+                    out.extend_from_slice(b"null,\n      \"lost\": null");
+                } else {
+                    push_cents(&mut out, it.amount);
+                    out.extend_from_slice(b",\n      \"lost\": ");
+                    push_cents(&mut out, it.lost);
+                }
+                out.extend_from_slice(b",\n      \"reason\": \"");
+                out.extend_from_slice(REASONS[it.reason as usize].as_str().as_bytes());
+                out.extend_from_slice(b"\",\n      \"value\": ");
+                match t.value(k) {
+                    Some(v) => push_str(&mut out, v),
+                    None => out.extend_from_slice(b"null"),
+                }
+                out.extend_from_slice(b",\n      \"note\": ");
+                push_str(&mut out, t.note(k));
+                out.extend_from_slice(tail);
+            }
+            Ok(())
+        })?;
+        if part == Part::Units {
+            out.extend_from_slice(&(count as u64).to_le_bytes());
         }
-        Ok(())
+        Ok(out)
     }
 }
+
+// ---- table and Markdown -----------------------------------------------------
+
+/// What every section of a text list repeats, prepared once.
+struct TextConsts {
+    /// Per indicator: the cells of its rows, the fixed ones escaped for
+    /// the format, with their display widths (terminal); in Markdown the
+    /// fixed text between the row's own cells, separators included.
+    rows: Vec<Vec<(RowCell, usize)>>,
+    /// Reason labels (in `REASONS` order).
+    reasons: Vec<String>,
+    /// Terminal: the table's layout.
+    grid: Grid,
+    /// Markdown: the header and alignment rows.
+    md_head: String,
+}
+
+impl TextConsts {
+    fn new(fw: &Framework, deadline: Option<jiff::civil::Date>, lang: Lang, format: Format) -> TextConsts {
+        let t = crate::render::rectify::unit_section_table(fw, deadline, lang, format);
+        let md = format == Format::Md;
+        let escape = |s: &str| {
+            if md {
+                crate::diag::escape_controls(&crate::render::markdown_cell(s))
+            } else {
+                crate::render::terminal_safe(s)
+            }
+        };
+        let rows: Vec<Vec<(RowCell, usize)>> = t
+            .rows
+            .into_iter()
+            .map(|cells| {
+                cells
+                    .into_iter()
+                    .map(|c| match c {
+                        RowCell::Fixed(s) => {
+                            let e = escape(&s);
+                            let w = unicode_width::UnicodeWidthStr::width(e.as_str());
+                            (RowCell::Fixed(e), w)
+                        }
+                        other => (other, 0),
+                    })
+                    .collect()
+            })
+            .collect();
+        // A Markdown row is written as it comes: its fixed cells with the
+        // separators around them as one piece.
+        let rows = if md {
+            rows.into_iter().map(md_pieces).collect()
+        } else {
+            rows
+        };
+        let heads: Vec<String> = t.headers.iter().map(|h| crate::render::terminal_safe(h.0)).collect();
+        let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+        let numeric: Vec<bool> = t.headers.iter().map(|h| h.1).collect();
+        TextConsts {
+            rows,
+            reasons: REASONS.iter().map(|r| escape(r.label(lang))).collect(),
+            grid: Grid::new(&heads, &numeric, &t.wraps),
+            md_head: crate::output::escape_lines(&crate::render::Table::new(&t.headers).to_markdown()),
+        }
+    }
+}
+
+/// A Markdown row's cells as pieces: the row's own cells, and the text
+/// between them as one fixed piece.
+fn md_pieces(cells: Vec<(RowCell, usize)>) -> Vec<(RowCell, usize)> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    for (j, (cell, _)) in cells.into_iter().enumerate() {
+        text.push_str(if j == 0 { "| " } else { " | " });
+        match cell {
+            RowCell::Fixed(s) => text.push_str(&s),
+            own => {
+                pieces.push((RowCell::Fixed(std::mem::take(&mut text)), 0));
+                pieces.push((own, 0));
+            }
+        }
+    }
+    text.push_str(" |\n");
+    pieces.push((RowCell::Fixed(text), 0));
+    pieces
+}
+
+/// A cell of a section's row being written: text of the row's own, or
+/// fixed by the indicator.
+enum Piece<'a> {
+    Own(usize, usize),
+    Fixed(&'a str, usize),
+}
+
+impl<W: Word> Ctx<'_, W> {
+    /// The list as text (table or Markdown): its head, then each unit's
+    /// section.
+    fn text(
+        &self,
+        jobs: &[(&[usize], usize)],
+        deadline: Option<jiff::civil::Date>,
+        units: usize,
+        total: usize,
+        workers: usize,
+        w: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let fw = self.rows.plan.fw;
+        let (lang, format) = (self.args.lang, self.args.format);
+        let head = crate::render::rectify::text_head(fw, self.a, units, total, deadline, lang, format);
+        w.write_all(crate::output::escape_lines(&head).as_bytes())?;
+        let c = TextConsts::new(fw, deadline, lang, format);
+        in_order(jobs, workers, |j, buf| self.text_batch(&c, j, buf), |b| w.write_all(b))
+    }
+
+    /// A batch's sections, items numbered on from `first`.
+    fn text_batch(&self, c: &TextConsts, (units, first): &(&[usize], usize), mut out: Vec<u8>) -> Res<Vec<u8>> {
+        out.clear();
+        let fw = self.rows.plan.fw;
+        let (lang, format) = (self.args.lang, self.args.format);
+        let md = format == Format::Md;
+        let mut no = first - 1;
+        let mut own: Vec<u8> = Vec::new();
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut digits = [0u8; 20];
+        self.each_unit(units, Need::Texts, |u, l, t| {
+            if l.shown.is_empty() {
+                return Ok(());
+            }
+            let next = self.next_grade(u, l)?;
+            let head = crate::render::rectify::unit_section_head(fw, u, l.shown.len(), next.as_ref(), lang, format);
+            out.extend_from_slice(crate::output::escape_lines(&head).as_bytes());
+            if md {
+                out.extend_from_slice(c.md_head.as_bytes());
+            }
+            // Markdown rows are written as they come; a terminal table is
+            // laid out once its cells are known (the row's own in `own`).
+            own.clear();
+            pieces.clear();
+            let buf = if md { &mut out } else { &mut own };
+            for (k, it) in l.shown.iter().enumerate() {
+                no += 1;
+                let row = c.rows.get(it.index).ok_or(GiveUp)?;
+                for (cell, width) in row {
+                    let start = buf.len();
+                    match cell {
+                        RowCell::Fixed(s) if md => buf.extend_from_slice(s.as_bytes()),
+                        RowCell::Fixed(s) => {
+                            pieces.push(Piece::Fixed(s, *width));
+                            continue;
+                        }
+                        RowCell::No => buf.extend_from_slice(uint(&mut digits, no as u64)),
+                        RowCell::Amount if it.reason != VETO => push_cents(buf, it.amount),
+                        RowCell::Lost if it.reason != VETO => push_cents(buf, it.lost),
+                        RowCell::Amount | RowCell::Lost => {}
+                        RowCell::Reason => buf.extend_from_slice(c.reasons[it.reason as usize].as_bytes()),
+                        RowCell::Value => push_escaped(buf, t.value(k).unwrap_or(b""), md)?,
+                        RowCell::Note => push_escaped(buf, t.note(k), md)?,
+                    }
+                    if !md {
+                        pieces.push(Piece::Own(start, buf.len()));
+                    }
+                }
+            }
+            if !md {
+                let own = utf8(&own)?;
+                let cells = pieces
+                    .iter()
+                    .map(|p| match *p {
+                        Piece::Own(a, b) => own.get(a..b).map(Cell::new).ok_or(GiveUp),
+                        Piece::Fixed(text, width) => Ok(Cell { text, width }),
+                    })
+                    .collect::<Res<Vec<Cell>>>()?;
+                c.grid.write(&cells, &mut out);
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
+/// Text from the file as a cell: escaped for Markdown
+/// (`render::markdown_cell`, then its control characters as
+/// `output::escape_lines` shows them), or terminal-safe
+/// (`render::terminal_safe`).
+fn push_escaped(out: &mut Vec<u8>, s: &[u8], md: bool) -> Res<()> {
+    if !needs_escape(s, md) {
+        out.extend_from_slice(s);
+    } else if md {
+        out.extend_from_slice(crate::diag::escape_controls(&crate::render::markdown_cell(utf8(s)?)).as_bytes());
+    } else {
+        out.extend_from_slice(crate::render::terminal_safe(utf8(s)?).as_bytes());
+    }
+    Ok(())
+}
+
+/// Does `s` hold anything the escapes of [`push_escaped`] change: a
+/// control character (C0, DEL, C1), a line or paragraph separator, a
+/// bidirectional override or isolate; in Markdown also `&`, `<`, `>`, `|`?
+fn needs_escape(s: &[u8], md: bool) -> bool {
+    // Per byte: 1 escaped, 2 escaped in Markdown, 4 the lead of a
+    // character to look at.
+    const CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 0x20 {
+            t[c] = 1;
+            c += 1;
+        }
+        t[0x7f] = 1;
+        t[b'&' as usize] = 2;
+        t[b'<' as usize] = 2;
+        t[b'>' as usize] = 2;
+        t[b'|' as usize] = 2;
+        t[0xc2] = 4;
+        t[0xe2] = 4;
+        t
+    };
+    let mask = if md { 7 } else { 5 };
+    if s.iter().fold(0, |acc, &c| acc | CLASS[c as usize]) & mask == 0 {
+        return false;
+    }
+    s.iter().enumerate().any(|(i, &c)| match c {
+        0..=0x1f | 0x7f => true,
+        b'&' | b'<' | b'>' | b'|' => md,
+        // U+0080–U+009F
+        0xc2 => matches!(s.get(i + 1), Some(0x80..=0x9f)),
+        // U+2028–U+202E, U+2066–U+2069
+        0xe2 => matches!(
+            (s.get(i + 1), s.get(i + 2)),
+            (Some(0x80), Some(0xa8..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+        ),
+        _ => false,
+    })
+}
+
+// ---- items from the cells ---------------------------------------------------
 
 /// What every CSV row repeats, formatted once.
 struct CsvConsts {
@@ -463,11 +1131,10 @@ const SHORTFALL: u8 = 1;
 const MISSING: u8 = 2;
 const PENALTY: u8 = 3;
 
-/// A unit's items (as `rectify::items` and the selection give them, in
-/// the same order), from its cells alone: the outcomes of
-/// `detail::outcome` and the deficiencies of `score::deficiencies`, in
-/// integer cents.
-fn short_items(plan: &Plan, cells: &[u32], sel: &Selection, out: &mut Vec<Short>) -> Res<()> {
+/// A unit's deficiencies as items (as `rectify::items` gives them, in the
+/// same order), from its cells alone: the outcomes of `detail::outcome`
+/// and the deficiencies of `score::deficiencies`, in integer cents.
+fn short_items(plan: &Plan, cells: &[u32], out: &mut Vec<Short>, sorted: bool) -> Res<()> {
     out.clear();
     for (i, ind) in plan.fw.indicators.iter().enumerate() {
         let first = plan.first[i];
@@ -500,15 +1167,6 @@ fn short_items(plan: &Plan, cells: &[u32], sel: &Selection, out: &mut Vec<Short>
                 }
             }
         };
-        if !sel.reasons.is_empty() && !sel.reasons.contains(&REASONS[reason as usize]) {
-            continue;
-        }
-        if let Some(min) = sel.min_lost
-            && reason != VETO
-            && Decimal::from(lost) / Decimal::ONE_HUNDRED < min
-        {
-            continue;
-        }
         // Vetoes first, then the most points lost, then framework order:
         // in one integer (amounts are below 2^32 cents, as are indices).
         let index = u32::try_from(i).map_err(|_| GiveUp)?;
@@ -524,123 +1182,10 @@ fn short_items(plan: &Plan, cells: &[u32], sel: &Selection, out: &mut Vec<Short>
     if out.iter().any(|it| it.index >= 1 << 31) {
         return Err(GiveUp);
     }
-    out.sort_unstable_by_key(|it| it.key);
+    if sorted {
+        out.sort_unstable_by_key(|it| it.key);
+    }
     Ok(())
-}
-
-impl<W: Word> Ctx<'_, W> {
-    /// A batch of units' CSV rows, each without its number and after its
-    /// length: the bytes of `render::rectify::csv_rows_unnumbered`, built
-    /// from the cells and only the rows of the items listed.
-    fn csv_batch(&self, c: &CsvConsts, units: &[usize], mut out: Vec<u8>) -> Res<Vec<u8>> {
-        out.clear();
-        let plan = self.rows.plan;
-        let rows = &self.rows;
-        // Two units in flight: the rows of the next one's items load while
-        // this one is written.
-        let n = plan.fw.indicators.len();
-        let mut full = [Full::new(), Full::new()];
-        let mut items = [Vec::new(), Vec::new()];
-        let mut wanted = [vec![false; n], vec![false; n]];
-        let mut prefix = Vec::new();
-        let mut fields = Vec::new();
-        let unit = |k: usize| units.get(k).and_then(|&u| self.a.units.get(u));
-        let load = |k: usize, f: &mut Full, items: &mut Vec<Short>, wanted: &mut Vec<bool>| -> Res<()> {
-            let Some(u) = unit(k) else { return Ok(()) };
-            f.cells_of(rows, &u.unit, true)?;
-            short_items(plan, &f.cells, self.args.selection, items)?;
-            wanted.fill(false);
-            for it in items.iter() {
-                wanted[it.index] = true;
-            }
-            f.prefetch(rows, Some(wanted));
-            Ok(())
-        };
-        load(0, &mut full[0], &mut items[0], &mut wanted[0])?;
-        for k in 0..units.len() {
-            let (now, next) = (k % 2, (k + 1) % 2);
-            load(k + 1, &mut full[next], &mut items[next], &mut wanted[next])?;
-            let u = unit(k).ok_or(GiveUp)?;
-            let (f, items) = (&mut full[now], &items[now]);
-            if items.is_empty() {
-                continue;
-            }
-            prefix.clear();
-            for cell in [&u.unit, &u.name, &u.category] {
-                prefix.push(b',');
-                push_cell(&mut prefix, cell.as_bytes());
-            }
-            if self.csv_rows_direct(c, f, items, &prefix, &u.unit, &mut fields, &mut out)? {
-                continue;
-            }
-            f.describe(rows, &u.unit, Some(&wanted[now]))?;
-            for it in items {
-                let (value, note) = (f.value(it.index).unwrap_or(b""), f.note(it.index));
-                write_row(&mut out, c, it, &prefix, value, note, false)?;
-            }
-        }
-        Ok(out)
-    }
-
-    /// A unit's rows (see [`Ctx::csv_batch`]) written straight from its
-    /// evidence rows, plain lines split where they lie: `false`, with
-    /// nothing written, when an item's indicator has several slots, for
-    /// [`Full::describe`] to read.
-    #[allow(clippy::too_many_arguments)]
-    fn csv_rows_direct(
-        &self,
-        c: &CsvConsts,
-        f: &mut Full,
-        items: &[Short],
-        prefix: &[u8],
-        id: &str,
-        fields: &mut Vec<(usize, usize)>,
-        out: &mut Vec<u8>,
-    ) -> Res<bool> {
-        let plan = self.rows.plan;
-        let start = out.len();
-        for it in items {
-            let slot = plan.first[it.index];
-            if plan.fw.indicators[it.index].slots() != 1 {
-                out.truncate(start);
-                return Ok(false);
-            }
-            // Value and note; whether they may need quotes.
-            let (value, note, plain): (&[u8], &[u8], bool) = if f.cells[slot] == UNSEEN {
-                (b"", b"", true)
-            } else {
-                let offset = f.offset(slot);
-                let (file, data) = self.rows.at(offset).ok_or(GiveUp)?;
-                let l = self.rows.layout(file).ok_or(GiveUp)?;
-                fields.clear();
-                match scan_line(data, 0, l.delim, fields) {
-                    Scan::Plain { end, last, .. } if end > 0 => fields.push((last, end)),
-                    _ => {
-                        // Quotes, a lone CR: csv_core reads it.
-                        let (value, note) = f.value_note(&self.rows, id, offset)?;
-                        write_row(out, c, it, prefix, value, note, false)?;
-                        continue;
-                    }
-                }
-                let field = |col: usize| -> Res<&[u8]> {
-                    let &(a, b) = fields.get(col).ok_or(GiveUp)?;
-                    Ok(trim(data.get(a..b).ok_or(GiveUp)?))
-                };
-                if field(l.unit)? != id.as_bytes() {
-                    return Err(GiveUp); // not the row parsed: the file changed
-                }
-                let note = match l.note {
-                    Some(n) => field(n)?,
-                    None => b"",
-                };
-                // A plain line's fields hold no quote or line end, nor,
-                // split at commas, a comma.
-                (field(l.value)?, note, l.delim == b',')
-            };
-            write_row(out, c, it, prefix, value, note, plain)?;
-        }
-        Ok(true)
-    }
 }
 
 /// One item's CSV row, after its length (see [`Ctx::csv_batch`]);
@@ -688,4 +1233,22 @@ fn push_guarded(out: &mut Vec<u8>, cell: &[u8]) {
         out.push(b'\'');
     }
     out.extend_from_slice(cell);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick test says "escape" exactly for the characters the escapes
+    /// change, alone and amid other text.
+    #[test]
+    fn needs_escape_agrees_with_the_escapes() {
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            let terminal = crate::render::terminal_safe(&s) != s;
+            let md = crate::diag::escape_controls(&crate::render::markdown_cell(&s)) != s;
+            assert_eq!(needs_escape(s.as_bytes(), false), terminal, "{:x}", c as u32);
+            assert_eq!(needs_escape(s.as_bytes(), true), md, "{:x}", c as u32);
+        }
+    }
 }

@@ -28,6 +28,11 @@ pub fn fit_terminal(on: bool) {
     FIT_TERMINAL.store(on, Ordering::Relaxed);
 }
 
+/// Do terminal tables wrap to the terminal's width (see [`fit_terminal`])?
+pub fn fits_terminal() -> bool {
+    FIT_TERMINAL.load(Ordering::Relaxed)
+}
+
 /// ASCII borders (every terminal draws them one column wide, unlike
 /// box-drawing characters under CJK fonts), junctions under the header.
 const STYLE: TableStyle = TableStyle::new()
@@ -185,14 +190,7 @@ impl Table {
 
     /// A GitHub-flavoured Markdown table.
     pub fn to_markdown(&self) -> String {
-        // Markdown passes HTML through: user text must not bring its own.
-        let esc = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('|', "\\|")
-                .replace('\n', "<br>")
-        };
+        let esc = markdown_cell;
         let mut s = String::new();
         s.push_str(&format!(
             "| {} |\n",
@@ -214,6 +212,16 @@ impl Table {
         }
         s
     }
+}
+
+/// A cell of a Markdown table: Markdown passes HTML through, so user text
+/// must not bring its own; a pipe would end the cell, a line break the row.
+pub fn markdown_cell(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('\n', "<br>")
 }
 
 /// A CSV cell that no spreadsheet runs as a formula (CSV injection): text

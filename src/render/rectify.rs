@@ -389,31 +389,39 @@ pub fn text_section(
     format: Format,
     no: &mut usize,
 ) -> String {
-    let md = format == Format::Md;
-    let mut s = String::new();
     let cols = section_cols(by, format);
-    let (heading, facts, advice_line) = match &sec.key {
-        Key::Unit(u) => {
-            let unit = &a.units[*u];
-            (
-                format!("{} {}", unit.unit, unit.name),
-                unit_facts(fw, unit, sec.items.len(), lang),
-                next.map(|ng| advice(fw, ng, lang)),
-            )
-        }
-        Key::Owner(o) => (owner_label(o, lang), owner_facts(&sec.items, lang), None),
+    let mut s = match &sec.key {
+        Key::Unit(u) => unit_section_head(fw, &a.units[*u], sec.items.len(), next, lang, format),
+        Key::Owner(o) => section_opening(
+            &owner_label(o, lang),
+            &owner_facts(&sec.items, lang),
+            None,
+            lang,
+            format,
+        ),
     };
     let numbered = sec.items.iter().map(|it| {
         *no += 1;
         (*no, it)
     });
     let t = table(fw, a, &cols, numbered, lang);
-    if md {
+    if format == Format::Md {
+        s.push_str(&t.to_markdown());
+    } else {
+        s.push_str(&t.to_terminal_wrapped(&wrap(&cols)));
+    }
+    s
+}
+
+/// What a section opens with, before its table: heading, facts and a way
+/// to the next grade.
+fn section_opening(heading: &str, facts: &str, advice_line: Option<String>, lang: Lang, format: Format) -> String {
+    let mut s = String::new();
+    if format == Format::Md {
         s.push_str(&format!("\n## {heading}\n\n{facts}\n\n"));
         if let Some(adv) = advice_line {
             s.push_str(&format!("**{adv}**\n\n"));
         }
-        s.push_str(&t.to_markdown());
     } else {
         match lang {
             Lang::Zh => s.push_str(&format!("\n【{heading}】{facts}\n")),
@@ -422,9 +430,79 @@ pub fn text_section(
         if let Some(adv) = advice_line {
             s.push_str(&format!("{adv}\n"));
         }
-        s.push_str(&t.to_terminal_wrapped(&wrap(&cols)));
     }
     s
+}
+
+/// What a unit's section (table or Markdown) opens with, before its table
+/// of `items` items: heading, facts and the way to the next grade.
+pub fn unit_section_head(
+    fw: &Framework,
+    u: &UnitResult,
+    items: usize,
+    next: Option<&NextGrade>,
+    lang: Lang,
+    format: Format,
+) -> String {
+    section_opening(
+        &format!("{} {}", u.unit, u.name),
+        &unit_facts(fw, u, items, lang),
+        next.map(|ng| advice(fw, ng, lang)),
+        lang,
+        format,
+    )
+}
+
+/// A cell of a unit section's row (table or Markdown), for writers that
+/// build the rows themselves: one of the item's own, or text fixed by the
+/// indicator (as it is, not yet escaped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowCell {
+    No,
+    Amount,
+    Lost,
+    Reason,
+    Value,
+    Note,
+    Fixed(String),
+}
+
+/// The table of a unit's sections, for writers that build the rows
+/// themselves: the headers (with whether each is numeric), the columns
+/// that wrap in a terminal (as `Table::to_terminal_wrapped` takes them)
+/// and per indicator the cells of its rows. `deadline` is the list's.
+pub struct UnitSectionTable {
+    pub headers: Vec<(&'static str, bool)>,
+    pub wraps: Vec<(usize, u16)>,
+    pub rows: Vec<Vec<RowCell>>,
+}
+
+pub fn unit_section_table(fw: &Framework, deadline: Option<Date>, lang: Lang, format: Format) -> UnitSectionTable {
+    let cols = section_cols(By::Unit, format);
+    let rows = (0..fw.indicators.len())
+        .map(|i| {
+            cols.iter()
+                .map(|c| match c.of_indicator(fw, i, deadline, lang) {
+                    Some(text) => RowCell::Fixed(text.into_owned()),
+                    None => match c {
+                        Col::No => RowCell::No,
+                        Col::Amount => RowCell::Amount,
+                        Col::Lost => RowCell::Lost,
+                        Col::Reason => RowCell::Reason,
+                        Col::Value => RowCell::Value,
+                        Col::Note => RowCell::Note,
+                        // Not in a unit's section: said by its heading.
+                        _ => RowCell::Fixed(String::new()),
+                    },
+                })
+                .collect()
+        })
+        .collect();
+    UnitSectionTable {
+        headers: cols.iter().map(|c| c.header(lang)).collect(),
+        wraps: wrap(&cols),
+        rows,
+    }
 }
 
 /// The CSV ledger's header.
@@ -621,7 +699,7 @@ pub struct ItemDoc<'a> {
 }
 
 /// A framework constant as written (`5`, `2.5`).
-fn constant(d: Decimal) -> Decimal {
+pub(crate) fn constant(d: Decimal) -> Decimal {
     let n = d.normalize();
     if n.is_zero() { Decimal::ZERO } else { n }
 }

@@ -831,9 +831,10 @@ fn bulk_deficiencies_match_the_general_list() {
     }
 }
 
-/// Texts the CSV ledger must quote, guard against formulas or trim, in
-/// unit names, notes and the framework's own texts; items of every reason;
-/// comma- and tab-separated evidence.
+/// Texts the CSV ledger must quote, guard against formulas or trim, the
+/// Markdown must escape, the terminal must show escaped and wrap, in unit
+/// names, notes and the framework's own texts; items of every reason;
+/// comma- and tab-separated evidence; every format.
 #[test]
 fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
     use kaohe::rectify::{By, Order, Selection};
@@ -842,7 +843,7 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
     let mut framework = synth::bench_framework();
     framework.push_str(
         "rectify_days = 30\n\n[[indicator]]\nid = \"V1\"\nkind = \"veto\"\nname = \"否决,项\"\n\
-         standard = \"=出现即否决\"\nremedy = \"整改 \\\"立即\\\"\"\nowner = \"-办公室\"\n\n\
+         standard = \"=出现即否决\"\nremedy = \"整改 \\\"立即\\\"，组织专题学习并召开民主生活会 形成书面整改报告 report within 30 days\"\nowner = \"-办公室\"\n\n\
          [[indicator]]\nid = \"K1\"\nkind = \"penalty\"\nname = \"扣分项\"\npoints = 6\n\
          rule = { type = \"count\", per = 2 }\nowner = \"@宣传部\"\n",
     );
@@ -865,6 +866,14 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
         "  前后空格  ",
         "普通说明",
         "",
+        "a|b <b>&amp;",
+        "制表\t符",
+        "\u{1b}[31m红色\u{7}",
+        "\u{202e}反向\u{2066}隔离\u{2028}",
+        "\u{85}下一行",
+        "很长的说明 第二部分文字很长很长很长 还有第三部分 以及第四部分的内容",
+        "averyveryverylongwordwithoutanyspacesatallthatmustbesplit 尾",
+        "“引号”、全角，标点…—",
     ];
     let values = ["", "0", "1.5", "3", "10", "100", "-"];
     for delim in [',', '\t'] {
@@ -941,14 +950,21 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
         for selection in &selections {
             for order in [Order::Rank, Order::Unit] {
                 let list = kaohe::rectify::build(&i.fw, &slow, period, selection, order, By::Unit).unwrap();
-                for lang in [Lang::Zh, Lang::En] {
-                    let want = kaohe::render::rectify::list(&i.fw, &slow, &list, By::Unit, lang, Format::Csv);
+                for (lang, format) in [Lang::Zh, Lang::En]
+                    .into_iter()
+                    .flat_map(|l| [Format::Csv, Format::Table, Format::Md, Format::Json].map(|f| (l, f)))
+                {
+                    let text = kaohe::render::rectify::list(&i.fw, &slow, &list, By::Unit, lang, format);
+                    let want = match format {
+                        Format::Table | Format::Md => kaohe::output::escape_lines(&text),
+                        _ => text,
+                    };
                     for (block, workers) in [(1 << 20, 2), (256, 3)] {
                         let args = bulk::ListArgs {
                             period,
                             selection,
                             order,
-                            format: Format::Csv,
+                            format,
                             lang,
                         };
                         let mut got = Vec::new();
@@ -965,7 +981,7 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
                         assert_eq!(
                             String::from_utf8(got).unwrap(),
                             want,
-                            "{delim:?} {lang:?} {order:?} {selection:?}, block {block}"
+                            "{delim:?} {lang:?} {format:?} {order:?} {selection:?}, block {block}"
                         );
                     }
                 }
