@@ -3,7 +3,7 @@
 # computation (see docs/benchmarks.md). Generates the data, builds release,
 # installs DuckDB and Polars from PyPI into bench/.venv, warms the page cache,
 # runs kaohe, Polars, DuckDB and kaohe's explain, JSON result and
-# rectification list in turn, RUNS rounds, and prints median wall, median
+# rectification list (CSV, table, Markdown, JSON) in turn, RUNS rounds, and prints median wall, median
 # CPU (user+sys), peak RSS and the ratios; then 1/10 of the rows, and
 # start-up on the example.
 #
@@ -97,11 +97,14 @@ EV=$DATA/evidence.csv
 K_CMD=(sh -c "$KAOHE score --format csv -f $FW $EV > $OUT/kaohe.csv")
 P_CMD=(env POLARS_MAX_THREADS="$THREADS" "$PY" bench/peer_polars.py "$FW" "$EV" "$OUT/polars.csv")
 D_CMD=(env THREADS="$THREADS" "$PY" bench/peer_duckdb.py "$FW" "$EV" "$OUT/duckdb.csv")
-# explain, the JSON result (~2.2 GB) and the rectification list (~550 MB)
-# write to /dev/null: the tool's time, not the disk's.
+# explain, the JSON result (~2.2 GB) and the rectification lists (0.55 to
+# 2.3 GB) write to /dev/null: the tool's time, not the disk's.
 X_CMD=(sh -c "$KAOHE explain U000001 --format csv -f $FW $EV > /dev/null")
 J_CMD=(sh -c "$KAOHE score --format json -f $FW $EV > /dev/null")
 R_CMD=(sh -c "$KAOHE deficiencies --format csv -f $FW $EV > /dev/null")
+RT_CMD=(sh -c "$KAOHE deficiencies --format table -f $FW $EV > /dev/null")
+RM_CMD=(sh -c "$KAOHE deficiencies --format md -f $FW $EV > /dev/null")
+RJ_CMD=(sh -c "$KAOHE deficiencies --format json -f $FW $EV > /dev/null")
 # warm-up
 "${K_CMD[@]}" && "${P_CMD[@]}" && "${D_CMD[@]}" || { echo "a warm-up run failed" >&2; exit 1; }
 for _ in $(seq "$RUNS"); do
@@ -111,6 +114,9 @@ for _ in $(seq "$RUNS"); do
     once "kaohe explain (one unit)" "${X_CMD[@]}"
     once "kaohe score --format json" "${J_CMD[@]}"
     once "kaohe deficiencies --format csv" "${R_CMD[@]}"
+    once "kaohe deficiencies --format table" "${RT_CMD[@]}"
+    once "kaohe deficiencies --format md" "${RM_CMD[@]}"
+    once "kaohe deficiencies --format json" "${RJ_CMD[@]}"
 done
 report "kaohe score --format csv"
 report "polars ($THREADS threads)"
@@ -118,6 +124,9 @@ report "duckdb ($THREADS threads)"
 report "kaohe explain (one unit)"
 report "kaohe score --format json"
 report "kaohe deficiencies --format csv"
+report "kaohe deficiencies --format table"
+report "kaohe deficiencies --format md"
+report "kaohe deficiencies --format json"
 run "kaohe, $SMALL units (1/10 rows)" sh -c "$KAOHE score --format csv -f $SMALLDATA/framework.toml $SMALLDATA/evidence.csv > $OUT/kaohe-small.csv"
 run "python + import polars" "$PY" -c "import polars"
 run "python + import duckdb" "$PY" -c "import duckdb"
@@ -139,6 +148,10 @@ printf '  kaohe 1/10 rows / full  %.3f\n' "$(echo "$s / $k" | bc -l)"
 printf '  explain / score csv  %.2f\n' "$(echo "$x / $k" | bc -l)"
 printf '  score json / score csv  %.2f\n' "$(echo "$j / $k" | bc -l)"
 printf '  deficiencies csv / score csv  %.2f\n' "$(echo "$r / $k" | bc -l)"
+for f in table md json; do
+    v=${WALL["kaohe deficiencies --format $f"]}
+    printf '  deficiencies %s / score csv  %.2f\n' "$f" "$(echo "$v / $k" | bc -l)"
+done
 
 echo "== start-up on the shipped example (mean of 50 runs)"
 start=$(date +%s%N)
