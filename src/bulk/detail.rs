@@ -83,9 +83,16 @@ impl<W: Word> Rows<'_, W> {
     /// Start loading the row at `offset` into cache.
     fn prefetch(&self, offset: u64) {
         if let Some((_, data)) = self.at(offset) {
-            // Rows are short: the two cache lines from its start hold most.
-            for b in data.iter().step_by(64).take(2) {
+            // Rows are short: the line it starts in holds most, the next
+            // the rest of one that starts late in its line.
+            if let Some(b) = data.first() {
                 prefetch(b);
+                let start = b as *const u8 as usize;
+                if start % 64 > 16
+                    && let Some(next) = data.get(64 - start % 64)
+                {
+                    prefetch(next);
+                }
             }
         }
     }

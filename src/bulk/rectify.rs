@@ -813,8 +813,8 @@ struct TextConsts {
     /// the format, with their display widths (terminal); in Markdown the
     /// fixed text between the row's own cells, separators included.
     rows: Vec<Vec<(RowCell, usize)>>,
-    /// Reason labels (in `REASONS` order).
-    reasons: Vec<String>,
+    /// Reason labels (in `REASONS` order), escaped, with their widths.
+    reasons: Vec<(String, usize)>,
     /// Terminal: the table's layout.
     grid: Grid,
     /// Markdown: the header and alignment rows.
@@ -861,7 +861,14 @@ impl TextConsts {
         let numeric: Vec<bool> = t.headers.iter().map(|h| h.1).collect();
         TextConsts {
             rows,
-            reasons: REASONS.iter().map(|r| escape(r.label(lang))).collect(),
+            reasons: REASONS
+                .iter()
+                .map(|r| {
+                    let label = escape(r.label(lang));
+                    let width = unicode_width::UnicodeWidthStr::width(label.as_str());
+                    (label, width)
+                })
+                .collect(),
             grid: Grid::new(&heads, &numeric, &t.wraps),
             md_head: crate::output::escape_lines(&crate::render::Table::new(&t.headers).to_markdown()),
         }
@@ -891,7 +898,8 @@ fn md_pieces(cells: Vec<(RowCell, usize)>) -> Vec<(RowCell, usize)> {
 /// A cell of a section's row being written: text of the row's own, or
 /// fixed by the indicator.
 enum Piece<'a> {
-    Own(usize, usize),
+    /// A range of the row's own texts, and its width when known (ASCII).
+    Own(usize, usize, Option<usize>),
     Fixed(&'a str, usize),
 }
 
@@ -931,7 +939,11 @@ impl<W: Word> Ctx<'_, W> {
             }
             let next = self.next_grade(u, l)?;
             let head = crate::render::rectify::unit_section_head(fw, u, l.shown.len(), next.as_ref(), lang, format);
-            out.extend_from_slice(crate::output::escape_lines(&head).as_bytes());
+            if head.split('\n').any(|line| needs_escape(line.as_bytes(), false)) {
+                out.extend_from_slice(crate::output::escape_lines(&head).as_bytes());
+            } else {
+                out.extend_from_slice(head.as_bytes());
+            }
             if md {
                 out.extend_from_slice(c.md_head.as_bytes());
             }
@@ -955,24 +967,44 @@ impl<W: Word> Ctx<'_, W> {
                         RowCell::Amount if it.reason != VETO => push_cents(buf, it.amount),
                         RowCell::Lost if it.reason != VETO => push_cents(buf, it.lost),
                         RowCell::Amount | RowCell::Lost => {}
-                        RowCell::Reason => buf.extend_from_slice(c.reasons[it.reason as usize].as_bytes()),
-                        RowCell::Value => push_escaped(buf, t.value(k).unwrap_or(b""), md)?,
-                        RowCell::Note => push_escaped(buf, t.note(k), md)?,
+                        RowCell::Reason => {
+                            let (label, width) = &c.reasons[it.reason as usize];
+                            buf.extend_from_slice(label.as_bytes());
+                            if !md {
+                                pieces.push(Piece::Own(start, buf.len(), Some(*width)));
+                            }
+                            continue;
+                        }
+                        RowCell::Value | RowCell::Note => {
+                            let text = if *cell == RowCell::Note { t.note(k) } else { t.value(k).unwrap_or(b"") };
+                            push_escaped(buf, text, md)?;
+                            if !md {
+                                pieces.push(Piece::Own(start, buf.len(), None));
+                            }
+                            continue;
+                        }
                     }
+                    // Numbers: ASCII, a column per byte.
                     if !md {
-                        pieces.push(Piece::Own(start, buf.len()));
+                        pieces.push(Piece::Own(start, buf.len(), Some(buf.len() - start)));
                     }
                 }
             }
             if !md {
                 let own = utf8(&own)?;
-                let cells = pieces
-                    .iter()
-                    .map(|p| match *p {
-                        Piece::Own(a, b) => own.get(a..b).map(Cell::new).ok_or(GiveUp),
-                        Piece::Fixed(text, width) => Ok(Cell { text, width }),
-                    })
-                    .collect::<Res<Vec<Cell>>>()?;
+                let mut cells = Vec::with_capacity(pieces.len());
+                for p in &pieces {
+                    cells.push(match *p {
+                        Piece::Own(a, b, width) => {
+                            let text = own.get(a..b).ok_or(GiveUp)?;
+                            match width {
+                                Some(width) => Cell { text, width },
+                                None => Cell::new(text),
+                            }
+                        }
+                        Piece::Fixed(text, width) => Cell { text, width },
+                    });
+                }
                 c.grid.write(&cells, &mut out);
             }
             Ok(())
