@@ -81,8 +81,26 @@ fn list<W: Word>(
 ) -> Option<std::io::Result<()>> {
     let fw = plan.fw;
     let parsed = parse::<W>(plan, paths, tuning, None, Reread::Files)?;
-    let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
-    let a = finish(join(parts), units, paths, args.period.map(|p| p.to_string()));
+    // The items each unit lists, counted as its cells are merged: where
+    // each batch's numbering starts, and the counts the text forms open
+    // with (CSV numbers its rows as it writes them, JSON counts them with
+    // the units, which come first).
+    let counting = matches!(args.format, Format::Table | Format::Md);
+    let count = |cells: &[u32]| -> Res<u32> {
+        let mut n = 0;
+        each_item(plan, cells, |it| n += u32::from(keeps(args.selection, &it)))?;
+        Ok(n)
+    };
+    let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, counting.then_some(&count)).ok()?;
+    let mut counted: foldhash::HashMap<String, u32> = foldhash::HashMap::default();
+    let mut merged = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for (u, n) in parts.into_iter().flatten() {
+        if counting {
+            counted.insert(u.unit.clone(), n);
+        }
+        merged.push(u);
+    }
+    let a = finish(merged, units, paths, args.period.map(|p| p.to_string()));
     let files = read_again(paths, &parsed.bases)?;
     let mut selected = args.selection.units(&a).ok()?;
     crate::rectify::sort_units(&a, &mut selected, args.order);
@@ -101,14 +119,13 @@ fn list<W: Word>(
         Format::Json => return Some(ctx.json(&batches, deadline, workers, w)),
         _ => {}
     }
-    // Items per batch, counted from the cells alone: where each batch's
-    // numbering starts, and the counts the text forms open with.
-    let counts = ctx.counts(&batches, workers).ok()?;
     let mut jobs = Vec::with_capacity(batches.len());
     let mut total = 0;
-    for (b, n) in batches.iter().zip(counts) {
+    for b in &batches {
         jobs.push((*b, total + 1));
-        total += n;
+        for &u in *b {
+            total += *counted.get(&a.units[u].unit)? as usize;
+        }
     }
     Some(ctx.text(&jobs, deadline, selected.len(), total, workers, w))
 }
@@ -122,8 +139,6 @@ struct Ctx<'a, W: Word> {
 /// How far [`Ctx::each_unit`] loads each unit.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Need {
-    /// Its items, in no particular order: to count them.
-    Count,
     /// Its items in list order.
     Items,
     /// Its items in list order with the values and notes of those listed.
@@ -221,7 +236,7 @@ impl<W: Word> Ctx<'_, W> {
         let load = |k: usize, l: &mut Loaded| -> Res<()> {
             let Some(u) = unit(k) else { return Ok(()) };
             l.full.cells_of(rows, &u.unit, texts)?;
-            short_items(plan, &l.full.cells, &mut l.all, need != Need::Count)?;
+            short_items(plan, &l.full.cells, &mut l.all)?;
             l.shown.clear();
             l.shown.extend(l.all.iter().filter(|it| keeps(sel, it)));
             if texts {
@@ -295,32 +310,6 @@ impl<W: Word> Ctx<'_, W> {
             t.push(Some(field(lay.value)?), note, lay.delim == b',');
         }
         Ok(())
-    }
-
-    /// Items listed per batch, from the cells alone.
-    fn counts(&self, batches: &[&[usize]], workers: usize) -> Res<Vec<usize>> {
-        let part = batches.len().div_ceil(workers.max(1)).max(1);
-        let parts: Vec<Res<Vec<usize>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = batches
-                .chunks(part)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|b| {
-                                let mut n = 0;
-                                self.each_unit(b, Need::Count, |_, l, _| {
-                                    n += l.shown.len();
-                                    Ok(())
-                                })?;
-                                Ok(n)
-                            })
-                            .collect()
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or(Err(GiveUp))).collect()
-        });
-        Ok(parts.into_iter().collect::<Res<Vec<_>>>()?.concat())
     }
 
     /// The way to the next grade of a loaded unit.
@@ -976,7 +965,11 @@ impl<W: Word> Ctx<'_, W> {
                             continue;
                         }
                         RowCell::Value | RowCell::Note => {
-                            let text = if *cell == RowCell::Note { t.note(k) } else { t.value(k).unwrap_or(b"") };
+                            let text = if *cell == RowCell::Note {
+                                t.note(k)
+                            } else {
+                                t.value(k).unwrap_or(b"")
+                            };
                             push_escaped(buf, text, md)?;
                             if !md {
                                 pieces.push(Piece::Own(start, buf.len(), None));
@@ -1166,8 +1159,16 @@ const PENALTY: u8 = 3;
 /// A unit's deficiencies as items (as `rectify::items` gives them, in the
 /// same order), from its cells alone: the outcomes of `detail::outcome`
 /// and the deficiencies of `score::deficiencies`, in integer cents.
-fn short_items(plan: &Plan, cells: &[u32], out: &mut Vec<Short>, sorted: bool) -> Res<()> {
+fn short_items(plan: &Plan, cells: &[u32], out: &mut Vec<Short>) -> Res<()> {
     out.clear();
+    each_item(plan, cells, |it| out.push(it))?;
+    out.sort_unstable_by_key(|it| it.key);
+    Ok(())
+}
+
+/// A unit's deficiencies as items, from its cells alone, in framework
+/// order (see [`short_items`]).
+fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()> {
     for (i, ind) in plan.fw.indicators.iter().enumerate() {
         let first = plan.first[i];
         let cells = cells.get(first..first + ind.slots()).ok_or(GiveUp)?;
@@ -1201,21 +1202,15 @@ fn short_items(plan: &Plan, cells: &[u32], out: &mut Vec<Short>, sorted: bool) -
         };
         // Vetoes first, then the most points lost, then framework order:
         // in one integer (amounts are below 2^32 cents, as are indices).
-        let index = u32::try_from(i).map_err(|_| GiveUp)?;
+        let index = u32::try_from(i).ok().filter(|&i| i < 1 << 31).ok_or(GiveUp)?;
         let lost32 = u32::try_from(lost).map_err(|_| GiveUp)?;
-        out.push(Short {
+        item(Short {
             key: (u64::from(reason != VETO) << 63) | (u64::from(u32::MAX - lost32) << 31) | u64::from(index),
             index: i,
             reason,
             lost,
             amount,
         });
-    }
-    if out.iter().any(|it| it.index >= 1 << 31) {
-        return Err(GiveUp);
-    }
-    if sorted {
-        out.sort_unstable_by_key(|it| it.key);
     }
     Ok(())
 }
