@@ -1573,26 +1573,26 @@ fn merge<W: Word>(
     tables: &[Table<W>],
     workers: usize,
 ) -> Res<Vec<Vec<UnitResult>>> {
-    let parts = merge_tallied(plan, units, tables, workers, None)?;
+    let parts = merge_tallied::<W, ()>(plan, units, tables, workers, None)?;
     Ok(parts
         .into_iter()
         .map(|p| p.into_iter().map(|(u, _)| u).collect())
         .collect())
 }
 
-/// Something counted from each unit's cells while they are merged: a
-/// second look at every unit's cells later would cost a second gather.
-type Tally<'a> = &'a (dyn Fn(&[u32]) -> Res<u32> + Sync);
+/// Something found from each unit's cells (and its result) while they are
+/// merged: a second look at every unit's cells later would cost a second
+/// gather.
+type Tally<'a, T> = &'a (dyn Fn(&[u32], &UnitResult) -> Res<T> + Sync);
 
-/// [`merge`], each unit with what `tally` counts from its cells (0
-/// without one).
-fn merge_tallied<W: Word>(
+/// [`merge`], each unit with what `tally` finds (the default without one).
+fn merge_tallied<W: Word, T: Send + Default>(
     plan: &Plan,
     units: Option<&Units>,
     tables: &[Table<W>],
     workers: usize,
-    tally: Option<Tally>,
-) -> Res<Vec<Vec<(UnitResult, u32)>>> {
+    tally: Option<Tally<T>>,
+) -> Res<Vec<Vec<(UnitResult, T)>>> {
     // Every (unit id, table, local index), sorted by id: the first 16 bytes
     // as a big-endian integer (ids have no NUL bytes, so zero padding sorts
     // first) make most comparisons a single integer comparison.
@@ -1636,7 +1636,7 @@ fn merge_tallied<W: Word>(
         None => evidence.iter().map(|(id, r)| (*id, &locals[r.clone()])).collect(),
     };
     let part = order.len().div_ceil(workers.max(1)).max(1);
-    let parts: Vec<Res<Vec<(UnitResult, u32)>>> = std::thread::scope(|s| {
+    let parts: Vec<Res<Vec<(UnitResult, T)>>> = std::thread::scope(|s| {
         let handles: Vec<_> = order
             .chunks(part)
             .map(|part| {
@@ -1671,15 +1671,15 @@ fn merge_tallied<W: Word>(
 }
 
 /// One unit's result from its cells in the workers' tables, with what
-/// `tally` counts from them.
-fn unit_result<W: Word>(
+/// `tally` finds from them.
+fn unit_result<W: Word, T: Default>(
     plan: &Plan,
     units: Option<&Units>,
     tables: &[Table<W>],
     id: &str,
     locals: &[(u32, u32)],
-    tally: Option<Tally>,
-) -> Res<(UnitResult, u32)> {
+    tally: Option<Tally<T>>,
+) -> Res<(UnitResult, T)> {
     let mut row = [UNSEEN; 256];
     let mut heap;
     let row: &mut [u32] = if plan.slots.len() <= row.len() {
@@ -1707,31 +1707,29 @@ fn unit_result<W: Word>(
         }
     }
     let scored = score_unit(plan, row)?;
-    let counted = match tally {
-        Some(t) => t(row)?,
-        None => 0,
-    };
     let info = units.and_then(|u| u.units.get(id));
     let name = info
         .map(|i| i.name.clone())
         .filter(|n| !n.is_empty())
         .or_else(|| name.map(|n| n.1.to_string()))
         .unwrap_or_default();
-    Ok((
-        UnitResult {
-            unit: id.to_string(),
-            name,
-            category: info.map(|i| i.category.clone()).unwrap_or_default(),
-            rank: 0,
-            category_rank: None,
-            grade: crate::score::grade_of(plan.fw, &scored.totals),
-            totals: scored.totals,
-            groups: scored.groups,
-            indicators: Vec::new(),
-            deficiencies: Vec::new(),
-        },
-        counted,
-    ))
+    let result = UnitResult {
+        unit: id.to_string(),
+        name,
+        category: info.map(|i| i.category.clone()).unwrap_or_default(),
+        rank: 0,
+        category_rank: None,
+        grade: crate::score::grade_of(plan.fw, &scored.totals),
+        totals: scored.totals,
+        groups: scored.groups,
+        indicators: Vec::new(),
+        deficiencies: Vec::new(),
+    };
+    let found = match tally {
+        Some(t) => t(row, &result)?,
+        None => T::default(),
+    };
+    Ok((result, found))
 }
 
 /// The unit being explained, scored by the general code from its captured

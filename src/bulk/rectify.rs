@@ -81,22 +81,29 @@ fn list<W: Word>(
 ) -> Option<std::io::Result<()>> {
     let fw = plan.fw;
     let parsed = parse::<W>(plan, paths, tuning, None, Reread::Files)?;
-    // The items each unit lists, counted as its cells are merged: where
-    // each batch's numbering starts, and the counts the text forms open
-    // with (CSV numbers its rows as it writes them, JSON counts them with
-    // the units, which come first).
-    let counting = matches!(args.format, Format::Table | Format::Md);
-    let count = |cells: &[u32]| -> Res<u32> {
-        let mut n = 0;
-        each_item(plan, cells, |it| n += u32::from(keeps(args.selection, &it)))?;
-        Ok(n)
+    // Found as each unit's cells are merged: the number of items it
+    // lists (where each batch's numbering starts, and the counts the text
+    // forms open with; CSV numbers its rows as it writes them) and, for
+    // JSON, whose units come before the items, its way to the next grade.
+    let tallied = args.format != Format::Csv;
+    let json = args.format == Format::Json;
+    let tally = |cells: &[u32], u: &UnitResult| -> Res<Tallied> {
+        if !json {
+            let mut n = 0;
+            each_item(plan, cells, |it| n += u32::from(keeps(args.selection, &it)))?;
+            return Ok((n, None));
+        }
+        let mut all = Vec::new();
+        short_items(plan, cells, &mut all)?;
+        let n = all.iter().filter(|it| keeps(args.selection, it)).count();
+        Ok((u32::try_from(n).map_err(|_| GiveUp)?, next_grade(plan, u, cells, &all)?))
     };
-    let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, counting.then_some(&count)).ok()?;
-    let mut counted: foldhash::HashMap<String, u32> = foldhash::HashMap::default();
+    let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, tallied.then_some(&tally)).ok()?;
+    let mut found: foldhash::HashMap<String, Tallied> = foldhash::HashMap::default();
     let mut merged = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for (u, n) in parts.into_iter().flatten() {
-        if counting {
-            counted.insert(u.unit.clone(), n);
+    for (u, t) in parts.into_iter().flatten() {
+        if tallied {
+            found.insert(u.unit.clone(), t);
         }
         merged.push(u);
     }
@@ -112,37 +119,46 @@ fn list<W: Word>(
     let batches: Vec<&[usize]> = selected.chunks(BATCH).collect();
     let deadline = crate::rectify::deadline(fw, args.period);
     let workers = tuning.workers;
-    match args.format {
-        // Numbered as the rows are written.
-        Format::Csv => return Some(ctx.csv(&batches, deadline, workers, w)),
-        // Counted with the units, which come first.
-        Format::Json => return Some(ctx.json(&batches, deadline, workers, w)),
-        _ => {}
+    if args.format == Format::Csv {
+        return Some(ctx.csv(&batches, deadline, workers, w));
     }
+    // Each batch with its units' tallies and the number of its first item.
     let mut jobs = Vec::with_capacity(batches.len());
     let mut total = 0;
     for b in &batches {
-        jobs.push((*b, total + 1));
-        for &u in *b {
-            total += *counted.get(&a.units[u].unit)? as usize;
-        }
+        let tallies = b
+            .iter()
+            .map(|&u| found.get(&a.units[u].unit))
+            .collect::<Option<Vec<&Tallied>>>()?;
+        jobs.push(Job {
+            units: b,
+            first: total + 1,
+            tallies,
+        });
+        total += jobs.last()?.tallies.iter().map(|t| t.0 as usize).sum::<usize>();
     }
-    Some(ctx.text(&jobs, deadline, selected.len(), total, workers, w))
+    Some(match args.format {
+        Format::Json => ctx.json(&jobs, deadline, workers, total, w),
+        _ => ctx.text(&jobs, deadline, selected.len(), total, workers, w),
+    })
+}
+
+/// What merging found of a unit: the number of items it lists and (for
+/// JSON) its way to the next grade.
+type Tallied = (u32, Option<NextGrade>);
+
+/// A batch of units (indices into the assessment, in list order) to list,
+/// with the number of its first item and each unit's tally.
+struct Job<'a> {
+    units: &'a [usize],
+    first: usize,
+    tallies: Vec<&'a Tallied>,
 }
 
 struct Ctx<'a, W: Word> {
     rows: Rows<'a, W>,
     a: &'a Assessment,
     args: &'a ListArgs<'a>,
-}
-
-/// How far [`Ctx::each_unit`] loads each unit.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Need {
-    /// Its items in list order.
-    Items,
-    /// Its items in list order with the values and notes of those listed.
-    Texts,
 }
 
 /// A unit being listed: its cells, all its deficiencies (the way to the
@@ -216,15 +232,9 @@ fn utf8(b: &[u8]) -> Res<&str> {
 
 impl<W: Word> Ctx<'_, W> {
     /// Each unit of `units` (indices into the assessment, in list order)
-    /// loaded as far as `need` says: the rows of the next unit's items
-    /// load while one is visited.
-    fn each_unit(
-        &self,
-        units: &[usize],
-        need: Need,
-        mut visit: impl FnMut(&UnitResult, &Loaded, &Texts) -> Res<()>,
-    ) -> Res<()> {
-        let texts = need == Need::Texts;
+    /// loaded, with the values and notes of its items listed: the rows of
+    /// the next unit's items load while one is visited.
+    fn each_unit(&self, units: &[usize], mut visit: impl FnMut(&UnitResult, &Loaded, &Texts) -> Res<()>) -> Res<()> {
         let rows = &self.rows;
         let plan = rows.plan;
         let sel = self.args.selection;
@@ -235,17 +245,15 @@ impl<W: Word> Ctx<'_, W> {
         let unit = |k: usize| units.get(k).and_then(|&u| self.a.units.get(u));
         let load = |k: usize, l: &mut Loaded| -> Res<()> {
             let Some(u) = unit(k) else { return Ok(()) };
-            l.full.cells_of(rows, &u.unit, texts)?;
+            l.full.cells_of(rows, &u.unit, true)?;
             short_items(plan, &l.full.cells, &mut l.all)?;
             l.shown.clear();
             l.shown.extend(l.all.iter().filter(|it| keeps(sel, it)));
-            if texts {
-                l.wanted.fill(false);
-                for it in &l.shown {
-                    l.wanted[it.index] = true;
-                }
-                l.full.prefetch(rows, Some(&l.wanted));
+            l.wanted.fill(false);
+            for it in &l.shown {
+                l.wanted[it.index] = true;
             }
+            l.full.prefetch(rows, Some(&l.wanted));
             Ok(())
         };
         load(0, &mut pair[0])?;
@@ -254,9 +262,7 @@ impl<W: Word> Ctx<'_, W> {
             let (now, next) = if k % 2 == 0 { (a, b) } else { (b, a) };
             load(k + 1, next)?;
             let u = unit(k).ok_or(GiveUp)?;
-            if texts {
-                self.texts(now, &u.unit, &mut fields, &mut t)?;
-            }
+            self.texts(now, &u.unit, &mut fields, &mut t)?;
             visit(u, now, &t)?;
         }
         Ok(())
@@ -310,11 +316,6 @@ impl<W: Word> Ctx<'_, W> {
             t.push(Some(field(lay.value)?), note, lay.delim == b',');
         }
         Ok(())
-    }
-
-    /// The way to the next grade of a loaded unit.
-    fn next_grade(&self, u: &UnitResult, l: &Loaded) -> Res<Option<NextGrade>> {
-        next_grade(self.rows.plan, u, &l.full.cells, &l.all)
     }
 }
 
@@ -488,7 +489,7 @@ impl<W: Word> Ctx<'_, W> {
     fn csv_batch(&self, c: &CsvConsts, units: &[usize], mut out: Vec<u8>) -> Res<Vec<u8>> {
         out.clear();
         let mut prefix = Vec::new();
-        self.each_unit(units, Need::Texts, |u, l, t| {
+        self.each_unit(units, |u, l, t| {
             if l.shown.is_empty() {
                 return Ok(());
             }
@@ -578,34 +579,6 @@ impl JsonConsts {
     }
 }
 
-/// An array of the document: `[]` when `any` is false, else the entries
-/// `entries` writes, one per line, closed at the document's indent.
-fn array<'w>(
-    w: &mut (dyn std::io::Write + 'w),
-    any: bool,
-    entries: impl FnOnce(&mut (dyn std::io::Write + 'w)) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    if !any {
-        return w.write_all(b"[]");
-    }
-    w.write_all(b"[\n")?;
-    entries(w)?;
-    w.write_all(b"\n  ]")
-}
-
-/// A batch's entries (none, or several separated by commas), after those
-/// before it.
-fn write_entries(w: &mut dyn std::io::Write, b: &[u8], first: &mut bool) -> std::io::Result<()> {
-    if b.is_empty() {
-        return Ok(());
-    }
-    if !*first {
-        w.write_all(b",\n")?;
-    }
-    *first = false;
-    w.write_all(b)
-}
-
 /// A unit's entry of the `units` array, as `render::rectify::list_doc`
 /// pretty-printed.
 fn json_unit(out: &mut Vec<u8>, c: &JsonConsts, u: &UnitResult, next: Option<&NextGrade>) {
@@ -675,9 +648,10 @@ impl<W: Word> Ctx<'_, W> {
     /// the items, each array streamed.
     fn json(
         &self,
-        batches: &[&[usize]],
+        jobs: &[Job],
         deadline: Option<jiff::civil::Date>,
         workers: usize,
+        total: usize,
         w: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let fw = self.rows.plan.fw;
@@ -691,65 +665,54 @@ impl<W: Word> Ctx<'_, W> {
             .ok_or_else(|| std::io::Error::other("internal error: the list's JSON head"))?;
         w.write_all(head.as_bytes())?;
         let c = JsonConsts::new(fw, deadline);
-        // The units, each batch's items counted on the way: where the
-        // numbering of each batch's items starts.
-        let mut jobs = Vec::with_capacity(batches.len());
-        let mut total = 0;
-        let units: Vec<(&[usize], usize)> = batches.iter().map(|b| (*b, 1)).collect();
-        array(w, !batches.is_empty(), |w| {
-            let mut first = true;
-            in_order(
-                &units,
-                workers,
-                |j, buf| self.json_batch(&c, j, Part::Units, buf),
-                |b| {
-                    // The batch's count follows its entries.
-                    let (b, n) = b.split_at(b.len().saturating_sub(8));
-                    let n = n.try_into().map(u64::from_le_bytes).unwrap_or(0) as usize;
-                    jobs.push((batches[jobs.len()], total + 1));
-                    total += n;
-                    write_entries(w, b, &mut first)
-                },
-            )
-        })?;
-        w.write_all(b",\n  \"deficiencies\": ")?;
-        array(w, total > 0, |w| {
-            let mut first = true;
-            in_order(
-                &jobs,
-                workers,
-                |j, buf| self.json_batch(&c, j, Part::Items, buf),
-                |b| write_entries(w, b, &mut first),
-            )
-        })?;
-        w.write_all(b"\n}\n")
+        for (part, any, close) in [
+            (Part::Units, !jobs.is_empty(), &b",\n  \"deficiencies\": "[..]),
+            (Part::Items, total > 0, b"\n}\n"),
+        ] {
+            if any {
+                w.write_all(b"[\n")?;
+                let mut first = true;
+                in_order(
+                    jobs,
+                    workers,
+                    |j, buf| self.json_batch(&c, j, part, buf),
+                    |b| {
+                        if b.is_empty() {
+                            return Ok(());
+                        }
+                        if !first {
+                            w.write_all(b",\n")?;
+                        }
+                        first = false;
+                        w.write_all(b)
+                    },
+                )?;
+                w.write_all(b"\n  ]")?;
+            } else {
+                w.write_all(b"[]")?;
+            }
+            w.write_all(close)?;
+        }
+        Ok(())
     }
 
     /// A batch's entries of one of the document's arrays, separated by
-    /// commas; items numbered on from `first`, units followed by the count
-    /// of their items listed (8 bytes).
-    fn json_batch(
-        &self,
-        c: &JsonConsts,
-        (units, first): &(&[usize], usize),
-        part: Part,
-        mut out: Vec<u8>,
-    ) -> Res<Vec<u8>> {
+    /// commas; items numbered on from the batch's first.
+    fn json_batch(&self, c: &JsonConsts, job: &Job, part: Part, mut out: Vec<u8>) -> Res<Vec<u8>> {
         out.clear();
-        let mut no = first - 1;
-        let mut prefix = Vec::new();
-        let mut digits = [0u8; 20];
-        let need = if part == Part::Items { Need::Texts } else { Need::Items };
-        let mut count = 0;
-        self.each_unit(units, need, |u, l, t| {
-            if part == Part::Units {
+        if part == Part::Units {
+            for (&u, t) in job.units.iter().zip(&job.tallies) {
                 if !out.is_empty() {
                     out.extend_from_slice(b",\n");
                 }
-                json_unit(&mut out, c, u, self.next_grade(u, l)?.as_ref());
-                count += l.shown.len();
-                return Ok(());
+                json_unit(&mut out, c, self.a.units.get(u).ok_or(GiveUp)?, t.1.as_ref());
             }
+            return Ok(out);
+        }
+        let mut no = job.first - 1;
+        let mut prefix = Vec::new();
+        let mut digits = [0u8; 20];
+        self.each_unit(job.units, |u, l, t| {
             prefix.clear();
             prefix.extend_from_slice(b",\n      \"unit\": ");
             push_str(&mut prefix, u.unit.as_bytes());
@@ -787,9 +750,6 @@ impl<W: Word> Ctx<'_, W> {
             }
             Ok(())
         })?;
-        if part == Part::Units {
-            out.extend_from_slice(&(count as u64).to_le_bytes());
-        }
         Ok(out)
     }
 }
@@ -897,7 +857,7 @@ impl<W: Word> Ctx<'_, W> {
     /// section.
     fn text(
         &self,
-        jobs: &[(&[usize], usize)],
+        jobs: &[Job],
         deadline: Option<jiff::civil::Date>,
         units: usize,
         total: usize,
@@ -913,20 +873,20 @@ impl<W: Word> Ctx<'_, W> {
     }
 
     /// A batch's sections, items numbered on from `first`.
-    fn text_batch(&self, c: &TextConsts, (units, first): &(&[usize], usize), mut out: Vec<u8>) -> Res<Vec<u8>> {
+    fn text_batch(&self, c: &TextConsts, job: &Job, mut out: Vec<u8>) -> Res<Vec<u8>> {
         out.clear();
         let fw = self.rows.plan.fw;
         let (lang, format) = (self.args.lang, self.args.format);
         let md = format == Format::Md;
-        let mut no = first - 1;
+        let mut no = job.first - 1;
         let mut own: Vec<u8> = Vec::new();
         let mut pieces: Vec<Piece> = Vec::new();
         let mut digits = [0u8; 20];
-        self.each_unit(units, Need::Texts, |u, l, t| {
+        self.each_unit(job.units, |u, l, t| {
             if l.shown.is_empty() {
                 return Ok(());
             }
-            let next = self.next_grade(u, l)?;
+            let next = next_grade(self.rows.plan, u, &l.full.cells, &l.all)?;
             let head = crate::render::rectify::unit_section_head(fw, u, l.shown.len(), next.as_ref(), lang, format);
             if head.split('\n').any(|line| needs_escape(line.as_bytes(), false)) {
                 out.extend_from_slice(crate::output::escape_lines(&head).as_bytes());
