@@ -1250,7 +1250,7 @@ fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
 }
 
 /// A unit's sums from its cells, with its amounts per group added to
-/// `groups` (when it has room for them) and its triggered vetoes to `veto`.
+/// `groups` and its triggered vetoes to `veto`.
 fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>) -> Res<Sums> {
     let fw = plan.fw;
     let (mut base_sum, mut applicable, mut bonus_sum, mut penalty_sum) = (0u64, 0u64, 0u64, 0u64);
@@ -1292,9 +1292,7 @@ fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>
                 applicable += plan.slots[plan.first[i]].pc;
                 base_sum += amount;
                 for &g in &plan.groups_of[i] {
-                    if let Some(sum) = groups.get_mut(g) {
-                        *sum += amount;
-                    }
+                    groups[g] += amount;
                 }
             }
             Kind::Bonus => bonus_sum += amount,

@@ -96,7 +96,7 @@ fn list<W: Word>(
         let mut all = Vec::new();
         short_items(plan, cells, &mut all)?;
         let n = all.iter().filter(|it| keeps(args.selection, it)).count();
-        Ok((u32::try_from(n).map_err(|_| GiveUp)?, next_grade(plan, u, cells, &all)?))
+        Ok((u32::try_from(n).map_err(|_| GiveUp)?, next_grade(plan, u, &all)?))
     };
     let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, tallied.then_some(&tally)).ok()?;
     let mut found: foldhash::HashMap<String, Tallied> = foldhash::HashMap::default();
@@ -328,17 +328,24 @@ fn keeps(sel: &Selection, it: &Short) -> bool {
 
 // ---- the way to the next grade ----------------------------------------------
 
-/// The way to the next grade of a unit with these cells and deficiencies
+/// The way to the next grade of a scored unit with these deficiencies
 /// (all of them, in list order), exactly as `rectify::next_grade` finds
 /// it, in integer cents: the score depends on the fixes only through the
 /// sums of base amounts and of penalties, so each candidate is two sums
 /// and the totals of them.
-fn next_grade(plan: &Plan, u: &UnitResult, cells: &[u32], all: &[Short]) -> Res<Option<NextGrade>> {
+fn next_grade(plan: &Plan, u: &UnitResult, all: &[Short]) -> Res<Option<NextGrade>> {
     let fw = plan.fw;
     let Some(target) = u.grade.checked_sub(1) else {
         return Ok(None);
     };
-    let sums = unit_sums(plan, cells, &mut [], &mut Vec::new())?;
+    // The sums the unit was scored from (exact cents).
+    let t = &u.totals;
+    let sums = Sums {
+        base_sum: cents(t.base_sum)?,
+        applicable: cents(t.applicable)?,
+        bonus_sum: cents(t.bonus_sum)?,
+        penalty_sum: cents(t.penalty_sum)?,
+    };
     // The score with base items recovering `gain` and penalties `dropped`.
     let score = |gain: u64, dropped: u64| -> Res<u64> {
         let s = Sums {
@@ -886,7 +893,7 @@ impl<W: Word> Ctx<'_, W> {
             if l.shown.is_empty() {
                 return Ok(());
             }
-            let next = next_grade(self.rows.plan, u, &l.full.cells, &l.all)?;
+            let next = next_grade(self.rows.plan, u, &l.all)?;
             let head = crate::render::rectify::unit_section_head(fw, u, l.shown.len(), next.as_ref(), lang, format);
             if head.split('\n').any(|line| needs_escape(line.as_bytes(), false)) {
                 out.extend_from_slice(crate::output::escape_lines(&head).as_bytes());

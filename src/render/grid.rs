@@ -33,7 +33,7 @@ use unicode_width::UnicodeWidthStr;
 const MIN_FREE_CHARS: usize = 2;
 
 /// Padding is written from here, a run at a time.
-const SPACES: [u8; 128] = [b' '; 128];
+static SPACES: [u8; 128] = [b' '; 128];
 
 /// One cell of a grid: one line of terminal-safe text (no '\n', '\r' or
 /// other control characters: what `render::terminal_safe` gives) and its
@@ -213,12 +213,27 @@ impl Grid {
         out: &mut Vec<u8>,
     ) {
         if row.iter().zip(content).all(|(cell, &w)| cell.width <= w) {
-            out.push(b'|');
+            // One line: laid over a run of spaces, which is its padding.
+            let bytes: usize = row
+                .iter()
+                .zip(content)
+                .map(|(cell, &w)| cell.text.len() + (w - cell.width) + 3)
+                .sum();
+            let start = out.len();
+            out.resize(start + bytes + 2, b' ');
+            let line = &mut out[start..];
+            line[0] = b'|';
+            let mut at = 1;
             for ((cell, &w), &right) in row.iter().zip(content).zip(&self.right) {
-                padded(out, cell.text, cell.width, w, right);
-                out.push(b'|');
+                let fill = w - cell.width;
+                let text = cell.text.as_bytes();
+                let from = at + 1 + if right { fill } else { 0 };
+                line[from..from + text.len()].copy_from_slice(text);
+                at += text.len() + fill + 2;
+                line[at] = b'|';
+                at += 1;
             }
-            out.push(b'\n');
+            line[at] = b'\n';
             return;
         }
 
