@@ -56,9 +56,14 @@ once() {
     local name=$1 t
     shift
     t=$(mktemp)
-    /usr/bin/time -f "%e %U %S %M" -o "$t" "$@" >/dev/null 2>&1 || { echo "$name failed: $*" >&2; exit 1; }
-    read -r e u s m <"$t"
+    # Wall to the millisecond (time's %e has hundredths only).
+    local start end
+    start=$(date +%s%N)
+    /usr/bin/time -f "%U %S %M" -o "$t" "$@" >/dev/null 2>&1 || { echo "$name failed: $*" >&2; exit 1; }
+    end=$(date +%s%N)
+    read -r u s m <"$t"
     rm -f "$t"
+    e=$(printf '%.3f' "$(echo "scale=3; ($end - $start) / 1000000000" | bc)")
     WALLS[$name]+="$e "
     CPUS[$name]+="$(echo "$u + $s" | bc) "
     [ "$m" -gt "${RSS[$name]:-0}" ] && RSS[$name]=$m
@@ -70,7 +75,7 @@ report() {
     wall=$(echo "${WALLS[$name]}" | median)
     cpu=$(echo "${CPUS[$name]}" | median)
     WALL[$name]=$wall
-    printf '  %-34s wall %6.2f s  cpu %6.2f s  rss %5d MiB   (walls: %s)\n' \
+    printf '  %-34s wall %6.3f s  cpu %6.2f s  rss %5d MiB   (walls: %s)\n' \
         "$name" "$wall" "$cpu" "$((${RSS[$name]} / 1024))" "${WALLS[$name]% }"
 }
 # run NAME CMD...: a warm-up, then RUNS runs in a row.
