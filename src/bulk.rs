@@ -1308,13 +1308,15 @@ fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>
     })
 }
 
-/// How the work is cut up: block size and number of workers. Only tests
-/// change it, to force many blocks and cuts out of small files.
+/// How the work is cut up: block size, number of workers and units per
+/// batch of output (`None`: the output's own). Only tests change it, to
+/// force many blocks, cuts and batches out of small files.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
 pub struct Tuning {
     pub block: usize,
     pub workers: usize,
+    pub batch: Option<usize>,
 }
 
 impl Default for Tuning {
@@ -1322,6 +1324,7 @@ impl Default for Tuning {
         Tuning {
             block: BLOCK,
             workers: std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8),
+            batch: None,
         }
     }
 }

@@ -112,6 +112,7 @@ fn bulk_matches_general_on_mixed_data() {
             Tuning {
                 block: 1 << 20,
                 workers: 2,
+                batch: None,
             },
         );
         // Tiny blocks: many cuts, three workers, units spread over all.
@@ -121,6 +122,7 @@ fn bulk_matches_general_on_mixed_data() {
             Tuning {
                 block: 2048,
                 workers: 3,
+                batch: None,
             },
         );
     }
@@ -146,7 +148,11 @@ fn bulk_json_matches_general_json() {
                 i.units.as_ref(),
                 std::slice::from_ref(&i.evidence),
                 Some("2023".into()),
-                Tuning { block, workers },
+                Tuning {
+                    block,
+                    workers,
+                    batch: None,
+                },
                 &mut got,
             )
             .expect("the bulk path applies")
@@ -170,6 +176,7 @@ fn bulk_matches_general_on_benchmark_data() {
         Tuning {
             block: 4096,
             workers: 2,
+            batch: None,
         },
     );
     assert_same(
@@ -178,6 +185,7 @@ fn bulk_matches_general_on_benchmark_data() {
         Tuning {
             block: 1 << 20,
             workers: 1,
+            batch: None,
         },
     );
 }
@@ -674,7 +682,11 @@ mod differential {
             let fw = Framework::embedded().unwrap();
             let wd = Workdir::new();
             let p = wd.create("e.csv", &text);
-            let tuning = Tuning { block: if small { 64 } else { 1 << 20 }, workers };
+            let tuning = Tuning {
+                block: if small { 64 } else { 1 << 20 },
+                workers,
+                batch: None,
+            };
             let fast = bulk::assess_tuned(&fw, None, std::slice::from_ref(&p), None, tuning, None);
             let slow = kaohe::evidence::load(std::slice::from_ref(&p), &fw, None)
                 .ok()
@@ -747,6 +759,7 @@ fn wide_files_match_the_general_path() {
             Tuning {
                 block: 4096,
                 workers: 2,
+                batch: None,
             },
             None,
         )
@@ -800,8 +813,9 @@ fn bulk_deficiencies_match_the_general_list() {
                     Format::Table | Format::Md => kaohe::output::escape_lines(&text),
                     _ => text,
                 };
-                // Tiny blocks too: rows found again across many chunks.
-                for (block, workers) in [(1 << 20, 2), (2048, 3)] {
+                // Tiny blocks and batches too: rows found again across many
+                // chunks, items numbered on across batches.
+                for (block, workers, batch) in [(1 << 20, 2, None), (2048, 3, Some(7))] {
                     let args = bulk::ListArgs {
                         period,
                         selection: &selection,
@@ -815,7 +829,7 @@ fn bulk_deficiencies_match_the_general_list() {
                         i.units.as_ref(),
                         std::slice::from_ref(&i.evidence),
                         &args,
-                        Tuning { block, workers },
+                        Tuning { block, workers, batch },
                         &mut got,
                     )
                     .expect("the bulk path applies")
@@ -959,7 +973,7 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
                         Format::Table | Format::Md => kaohe::output::escape_lines(&text),
                         _ => text,
                     };
-                    for (block, workers) in [(1 << 20, 2), (256, 3)] {
+                    for (block, workers, batch) in [(1 << 20, 2, None), (256, 3, Some(5))] {
                         let args = bulk::ListArgs {
                             period,
                             selection,
@@ -973,7 +987,7 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
                             i.units.as_ref(),
                             std::slice::from_ref(&i.evidence),
                             &args,
-                            Tuning { block, workers },
+                            Tuning { block, workers, batch },
                             &mut got,
                         )
                         .expect("the bulk path applies")
