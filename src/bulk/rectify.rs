@@ -248,7 +248,9 @@ impl<W: Word> Ctx<'_, W> {
         let plan = rows.plan;
         let sel = self.args.selection;
         let n = plan.fw.indicators.len();
-        let mut pair = [Loaded::new(n), Loaded::new(n)];
+        // Units in flight: this one, and the next ones whose rows load.
+        const AHEAD: usize = 2;
+        let mut ring: Vec<Loaded> = (0..=AHEAD).map(|_| Loaded::new(n)).collect();
         let mut t = Texts::default();
         let mut fields = Vec::new();
         let unit = |k: usize| units.get(k).and_then(|&u| self.a.units.get(u));
@@ -265,11 +267,12 @@ impl<W: Word> Ctx<'_, W> {
             l.full.prefetch(rows, Some(&l.wanted));
             Ok(())
         };
-        load(0, &mut pair[0])?;
+        for (k, l) in ring.iter_mut().enumerate().take(AHEAD) {
+            load(k, l)?;
+        }
         for k in 0..units.len() {
-            let [a, b] = &mut pair;
-            let (now, next) = if k % 2 == 0 { (a, b) } else { (b, a) };
-            load(k + 1, next)?;
+            load(k + AHEAD, &mut ring[(k + AHEAD) % (AHEAD + 1)])?;
+            let now = &mut ring[k % (AHEAD + 1)];
             let u = unit(k).ok_or(GiveUp)?;
             self.texts(now, &u.unit, &mut fields, &mut t)?;
             visit(u, now, &t)?;
