@@ -863,14 +863,6 @@ fn md_pieces(cells: Vec<(RowCell, usize)>) -> Vec<(RowCell, usize)> {
     pieces
 }
 
-/// A cell of a section's row being written: text of the row's own, or
-/// fixed by the indicator.
-enum Piece<'a> {
-    /// A range of the row's own texts, and its width when known (ASCII).
-    Own(usize, usize, Option<usize>),
-    Fixed(&'a str, usize),
-}
-
 impl<W: Word> Ctx<'_, W> {
     /// The list as text (table or Markdown): its head, then each unit's
     /// section.
@@ -899,7 +891,9 @@ impl<W: Word> Ctx<'_, W> {
         let md = format == Format::Md;
         let mut no = job.first - 1;
         let mut own: Vec<u8> = Vec::new();
-        let mut pieces: Vec<Piece> = Vec::new();
+        // The row's own cells of a terminal table: their range of `own`
+        // and, when known, their width.
+        let mut pieces: Vec<(usize, usize, Option<usize>)> = Vec::new();
         let mut digits = [0u8; 20];
         self.each_unit(job.units, |u, l, t| {
             if l.shown.is_empty() {
@@ -923,14 +917,12 @@ impl<W: Word> Ctx<'_, W> {
             for (k, it) in l.shown.iter().enumerate() {
                 no += 1;
                 let row = c.rows.get(it.index).ok_or(GiveUp)?;
-                for (cell, width) in row {
+                for (cell, _) in row {
                     let start = buf.len();
                     match cell {
                         RowCell::Fixed(s) if md => buf.extend_from_slice(s.as_bytes()),
-                        RowCell::Fixed(s) => {
-                            pieces.push(Piece::Fixed(s, *width));
-                            continue;
-                        }
+                        // Taken from the template when the cells are laid out.
+                        RowCell::Fixed(_) => continue,
                         RowCell::No => buf.extend_from_slice(uint(&mut digits, no as u64)),
                         RowCell::Amount if it.reason != VETO => push_cents(buf, it.amount),
                         RowCell::Lost if it.reason != VETO => push_cents(buf, it.lost),
@@ -939,7 +931,7 @@ impl<W: Word> Ctx<'_, W> {
                             let (label, width) = &c.reasons[it.reason as usize];
                             buf.extend_from_slice(label.as_bytes());
                             if !md {
-                                pieces.push(Piece::Own(start, buf.len(), Some(*width)));
+                                pieces.push((start, buf.len(), Some(*width)));
                             }
                             continue;
                         }
@@ -951,31 +943,36 @@ impl<W: Word> Ctx<'_, W> {
                             };
                             push_escaped(buf, text, md)?;
                             if !md {
-                                pieces.push(Piece::Own(start, buf.len(), None));
+                                pieces.push((start, buf.len(), None));
                             }
                             continue;
                         }
                     }
                     // Numbers: ASCII, a column per byte.
                     if !md {
-                        pieces.push(Piece::Own(start, buf.len(), Some(buf.len() - start)));
+                        pieces.push((start, buf.len(), Some(buf.len() - start)));
                     }
                 }
             }
             if !md {
+                // The rows' cells: the template's, the row's own in order.
                 let own = utf8(&own)?;
-                let mut cells = Vec::with_capacity(pieces.len());
-                for p in &pieces {
-                    cells.push(match *p {
-                        Piece::Own(a, b, width) => {
-                            let text = own.get(a..b).ok_or(GiveUp)?;
-                            match width {
-                                Some(width) => Cell { text, width },
-                                None => Cell::new(text),
+                let mut cells = Vec::with_capacity(l.shown.len() * c.grid.columns());
+                let mut pieces = pieces.iter();
+                for it in &l.shown {
+                    for (cell, width) in c.rows.get(it.index).ok_or(GiveUp)? {
+                        cells.push(match cell {
+                            RowCell::Fixed(text) => Cell { text, width: *width },
+                            _ => {
+                                let &(a, b, width) = pieces.next().ok_or(GiveUp)?;
+                                let text = own.get(a..b).ok_or(GiveUp)?;
+                                match width {
+                                    Some(width) => Cell { text, width },
+                                    None => Cell::new(text),
+                                }
                             }
-                        }
-                        Piece::Fixed(text, width) => Cell { text, width },
-                    });
+                        });
+                    }
                 }
                 c.grid.write(&cells, &mut out);
             }

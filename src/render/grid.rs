@@ -212,13 +212,15 @@ impl Grid {
         lines: &mut Vec<(usize, usize)>,
         out: &mut Vec<u8>,
     ) {
-        if row.iter().zip(content).all(|(cell, &w)| cell.width <= w) {
-            // One line: laid over a run of spaces, which is its padding.
-            let bytes: usize = row
-                .iter()
-                .zip(content)
-                .map(|(cell, &w)| cell.text.len() + (w - cell.width) + 3)
-                .sum();
+        // One line when every cell fits: its length in bytes on the way.
+        let mut bytes = 0;
+        let mut fits = true;
+        for (cell, &w) in row.iter().zip(content) {
+            fits &= cell.width <= w;
+            bytes += cell.text.len() + w.saturating_sub(cell.width) + 3;
+        }
+        if fits {
+            // Laid over a run of spaces, which is its padding.
             let start = out.len();
             out.resize(start + bytes + 2, b' ');
             let line = &mut out[start..];
@@ -227,8 +229,10 @@ impl Grid {
             for ((cell, &w), &right) in row.iter().zip(content).zip(&self.right) {
                 let fill = w - cell.width;
                 let text = cell.text.as_bytes();
-                let from = at + 1 + if right { fill } else { 0 };
-                line[from..from + text.len()].copy_from_slice(text);
+                if !text.is_empty() {
+                    let from = at + 1 + if right { fill } else { 0 };
+                    line[from..from + text.len()].copy_from_slice(text);
+                }
                 at += text.len() + fill + 2;
                 line[at] = b'|';
                 at += 1;
