@@ -504,7 +504,8 @@ impl<W: Word> Ctx<'_, W> {
     }
 
     /// A batch of units' CSV rows, each without its number and after its
-    /// length: the bytes of `render::rectify::csv_rows_unnumbered`.
+    /// length: the bytes of the general path's CSV ledger rows (see
+    /// `render::rectify::full_table`).
     fn csv_batch(&self, c: &CsvConsts, units: &[usize], mut out: Vec<u8>) -> Res<Vec<u8>> {
         out.clear();
         let mut prefix = Vec::new();

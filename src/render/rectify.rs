@@ -511,40 +511,6 @@ pub fn csv_header(lang: Lang) -> String {
     Table::new(&heads).to_csv()
 }
 
-/// The CSV ledger's rows for these items, each without its number (the
-/// first column): `row` gets the bytes of each row from the delimiter
-/// after the number on, for the caller to number. The same bytes as
-/// [`full_table`]'s rows.
-pub fn csv_rows_unnumbered<'a>(
-    fw: &Framework,
-    a: &Assessment,
-    items: impl Iterator<Item = &'a Item>,
-    lang: Lang,
-    mut row: impl FnMut(&[u8]),
-) {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let mut ends = Vec::new();
-    for it in items {
-        // The number is a plain number, written as it is: a stand-in
-        // written here is cut off again.
-        let _ = w.write_field(b"0");
-        for c in &ALL[1..] {
-            let _ = w.write_field(super::csv_cell(&c.cell(fw, a, 0, it, lang), c.header(lang).1).as_bytes());
-        }
-        let _ = w.write_record(None::<&[u8]>);
-        let _ = w.flush();
-        ends.push(w.get_ref().len());
-    }
-    let bytes = w.into_inner().unwrap_or_default();
-    let mut start = 0;
-    for end in ends {
-        row(bytes.get(start + 1..end).unwrap_or_default());
-        start = end;
-    }
-}
-
 /// The CSV ledger's cells that depend on the indicator alone, for writers
 /// that build the rows themselves: per indicator, the row's bytes from the
 /// delimiter before the indicator id through the delimiter after the
