@@ -37,40 +37,42 @@ pub fn advice(fw: &Framework, ng: &NextGrade, lang: Lang) -> String {
             ),
         };
     }
-    let vetoes: Vec<&str> = ng
-        .fixes
-        .iter()
-        .filter(|f| fw.indicators[f.index].kind == Kind::Veto)
-        .map(|f| fw.indicators[f.index].id.as_str())
-        .collect();
-    let items: Vec<String> = ng
-        .fixes
-        .iter()
-        .filter(|f| fw.indicators[f.index].kind != Kind::Veto)
-        .map(|f| {
-            let id = &fw.indicators[f.index].id;
-            match lang {
-                Lang::Zh => format!("{id}（{}分）", fmt2(f.gain)),
-                Lang::En => format!("{id} (+{})", fmt2(f.gain)),
+    // Lifting vetoes, then the items to fix, one string built in place:
+    // every unit of a province-wide list has one of these.
+    let mut steps = String::new();
+    let is_veto = |f: &&crate::rectify::Fix| fw.indicators[f.index].kind == Kind::Veto;
+    for (k, f) in ng.fixes.iter().filter(is_veto).enumerate() {
+        steps.push_str(if k == 0 {
+            lang.pick("解除一票否决 ", "lift veto ")
+        } else {
+            lang.pick("、", ", ")
+        });
+        steps.push_str(&fw.indicators[f.index].id);
+    }
+    for (k, f) in ng.fixes.iter().filter(|f| !is_veto(f)).enumerate() {
+        if k == 0 {
+            if !steps.is_empty() {
+                steps.push_str(" + ");
             }
-        })
-        .collect();
-    let mut steps = Vec::new();
-    if !vetoes.is_empty() {
-        steps.push(format!(
-            "{} {}",
-            lang.pick("解除一票否决", "lift veto"),
-            vetoes.join(lang.pick("、", ", "))
-        ));
+            steps.push_str(lang.pick("整改 ", "fix "));
+        } else {
+            steps.push_str(lang.pick("+ ", " + "));
+        }
+        steps.push_str(&fw.indicators[f.index].id);
+        let gain = fmt2(f.gain);
+        match lang {
+            Lang::Zh => {
+                steps.push('（');
+                steps.push_str(&gain);
+                steps.push_str("分）");
+            }
+            Lang::En => {
+                steps.push_str(" (+");
+                steps.push_str(&gain);
+                steps.push(')');
+            }
+        }
     }
-    if !items.is_empty() {
-        steps.push(format!(
-            "{} {}",
-            lang.pick("整改", "fix"),
-            items.join(lang.pick("+ ", " + "))
-        ));
-    }
-    let mut steps = steps.join(" + ");
     if lang == Lang::Zh && steps.ends_with(|c: char| c.is_ascii_alphanumeric()) {
         steps.push(' ');
     }
@@ -314,23 +316,32 @@ fn title(fw: &Framework, a: &Assessment, what: &str) -> String {
 
 /// `乡镇（街道） · 第12名 · 82.24分 · 较好 · 5项`
 fn unit_facts(fw: &Framework, u: &UnitResult, n: usize, lang: Lang) -> String {
-    let mut parts = Vec::new();
+    let mut s = String::new();
     if !u.category.is_empty() {
-        parts.push(u.category.clone());
+        s.push_str(&u.category);
+        s.push_str(" · ");
     }
+    let score = fmt2(u.totals.score);
     match lang {
         Lang::Zh => {
-            parts.push(format!("第{}名", u.rank));
-            parts.push(format!("{}分", fmt2(u.totals.score)));
+            s.push('第');
+            s.push_str(&u.rank.to_string());
+            s.push_str("名 · ");
+            s.push_str(&score);
+            s.push('分');
         }
         Lang::En => {
-            parts.push(format!("rank {}", u.rank));
-            parts.push(fmt2(u.totals.score));
+            s.push_str("rank ");
+            s.push_str(&u.rank.to_string());
+            s.push_str(" · ");
+            s.push_str(&score);
         }
     }
-    parts.push(fw.grades[u.grade].name.clone());
-    parts.push(count(n, "项", "item", lang));
-    parts.join(" · ")
+    s.push_str(" · ");
+    s.push_str(&fw.grades[u.grade].name);
+    s.push_str(" · ");
+    s.push_str(&count(n, "项", "item", lang));
+    s
 }
 
 /// `宣传部 · 12项 · 8个单位 · 失分20.50`
@@ -1001,5 +1012,67 @@ pub fn summary_doc<'a>(fw: &'a Framework, a: &'a Assessment, s: &'a Summary) -> 
                 lost: x.lost,
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rectify::Fix;
+
+    /// Two vetoes lifted and two items fixed, as one line in each language.
+    #[test]
+    fn advice_joins_vetoes_and_items() {
+        let fw = Framework::embedded().unwrap();
+        let of_kind = |kind: Kind| fw.indicators.iter().enumerate().filter(move |(_, i)| i.kind == kind);
+        let vetoes: Vec<usize> = of_kind(Kind::Veto).map(|(i, _)| i).take(2).collect();
+        let base: Vec<usize> = of_kind(Kind::Base).map(|(i, _)| i).take(2).collect();
+        let id = |i: usize| fw.indicators[i].id.clone();
+        let gain = |s: &str| s.parse::<Decimal>().unwrap();
+        let ng = NextGrade {
+            grade: 2,
+            needed: gain("1.5"),
+            fixes: vec![
+                Fix {
+                    index: vetoes[0],
+                    gain: Decimal::ZERO,
+                },
+                Fix {
+                    index: vetoes[1],
+                    gain: Decimal::ZERO,
+                },
+                Fix {
+                    index: base[0],
+                    gain: gain("1"),
+                },
+                Fix {
+                    index: base[1],
+                    gain: gain("0.5"),
+                },
+            ],
+            reachable: true,
+            score: gain("61.5"),
+        };
+        let grade = &fw.grades[2].name;
+        assert_eq!(
+            advice(&fw, &ng, Lang::Zh),
+            format!(
+                "距{grade}差1.50分：解除一票否决 {}、{} + 整改 {}（1.00分）+ {}（0.50分）即可",
+                id(vetoes[0]),
+                id(vetoes[1]),
+                id(base[0]),
+                id(base[1])
+            )
+        );
+        assert_eq!(
+            advice(&fw, &ng, Lang::En),
+            format!(
+                "1.50 points short of {grade}: lift veto {}, {} + fix {} (+1.00) + {} (+0.50)",
+                id(vetoes[0]),
+                id(vetoes[1]),
+                id(base[0]),
+                id(base[1])
+            )
+        );
     }
 }
