@@ -422,33 +422,12 @@ impl Full {
             _ => false,
         };
         let spans = if plain {
-            self.spans(l, data, &fields, id)
+            spans(&mut self.text, l, data, &fields, id)
         } else {
             Err(GiveUp)
         };
         self.sc.fields = fields;
         if plain { spans } else { self.row_slow(rows, id, offset) }
-    }
-
-    /// The fields wanted of a row, split: its value, note and source, added
-    /// to `text`. The row must be the unit's.
-    fn spans(&mut self, l: &Layout, base: &[u8], fields: &[(usize, usize)], id: &str) -> Res<[Span; 3]> {
-        let field = |col: usize| -> Res<&[u8]> {
-            let &(a, b) = fields.get(col).ok_or(GiveUp)?;
-            Ok(trim(base.get(a..b).ok_or(GiveUp)?))
-        };
-        if field(l.unit)? != id.as_bytes() {
-            return Err(GiveUp); // not the row parsed: the file changed
-        }
-        let mut spans = [(0, 0); 3];
-        for (k, col) in [Some(l.value), l.note, l.source].into_iter().enumerate() {
-            if let Some(c) = col {
-                let start = self.text.len() as u32;
-                self.text.extend_from_slice(field(c)?);
-                spans[k] = (start, self.text.len() as u32);
-            }
-        }
-        Ok(spans)
     }
 
     /// [`Full::row`] for a row that is not plain (quotes, a lone CR) or
@@ -481,24 +460,29 @@ impl Full {
             }
             &sc.out
         };
-        let fields = &sc.fields;
-        let field = |col: usize| -> Res<&[u8]> {
-            let &(a, b) = fields.get(col).ok_or(GiveUp)?;
-            Ok(trim(&base[a..b]))
-        };
-        if field(l.unit)? != id.as_bytes() {
-            return Err(GiveUp); // not the row parsed: the file changed
-        }
-        let mut spans = [(0, 0); 3];
-        for (k, col) in [Some(l.value), l.note, l.source].into_iter().enumerate() {
-            if let Some(c) = col {
-                let start = self.text.len() as u32;
-                self.text.extend_from_slice(field(c)?);
-                spans[k] = (start, self.text.len() as u32);
-            }
-        }
-        Ok(spans)
+        spans(&mut self.text, l, base, &sc.fields, id)
     }
+}
+
+/// The fields wanted of a row (`fields` of `base`), split: its value, note
+/// and source, added to `text`. The row must be the unit's.
+fn spans(text: &mut Vec<u8>, l: &Layout, base: &[u8], fields: &[(usize, usize)], id: &str) -> Res<[Span; 3]> {
+    let field = |col: usize| -> Res<&[u8]> {
+        let &(a, b) = fields.get(col).ok_or(GiveUp)?;
+        Ok(trim(base.get(a..b).ok_or(GiveUp)?))
+    };
+    if field(l.unit)? != id.as_bytes() {
+        return Err(GiveUp); // not the row parsed: the file changed
+    }
+    let mut spans = [(0, 0); 3];
+    for (k, col) in [Some(l.value), l.note, l.source].into_iter().enumerate() {
+        if let Some(c) = col {
+            let start = text.len() as u32;
+            text.extend_from_slice(field(c)?);
+            spans[k] = (start, text.len() as u32);
+        }
+    }
+    Ok(spans)
 }
 
 /// An indicator's outcome from its cells, as [`crate::score::evaluate`]

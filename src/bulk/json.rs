@@ -153,11 +153,6 @@ pub(super) struct Consts {
 
 impl Consts {
     pub(super) fn new(fw: &Framework) -> Consts {
-        let quoted = |s: &str| {
-            let mut v = Vec::new();
-            push_str(&mut v, s.as_bytes());
-            v
-        };
         let groups = fw
             .groups
             .iter()
@@ -334,18 +329,35 @@ pub(super) fn push_str(out: &mut Vec<u8>, b: &[u8]) {
     out.push(b'"');
 }
 
-fn push_uint(out: &mut Vec<u8>, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
+fn push_uint(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(uint(&mut [0; 20], n));
+}
+
+/// `n` in decimal, in `buf`.
+pub(super) fn uint(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
+    let mut at = buf.len();
     loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
-            break;
+            return &buf[at..];
         }
     }
-    out.extend_from_slice(&buf[i..]);
+}
+
+/// Cents as `12.30`, as `num::fmt2` writes them.
+pub(super) fn push_cents(out: &mut Vec<u8>, c: u64) {
+    push_uint(out, c / 100);
+    let f = (c % 100) as u8;
+    out.extend_from_slice(&[b'.', b'0' + f / 10, b'0' + f % 10]);
+}
+
+/// A text as a JSON string (see [`push_str`]).
+pub(super) fn quoted(s: &str) -> Vec<u8> {
+    let mut v = Vec::new();
+    push_str(&mut v, s.as_bytes());
+    v
 }
 
 /// A computed amount with two places, as `round2` and `Decimal`'s
@@ -353,10 +365,7 @@ fn push_uint(out: &mut Vec<u8>, mut n: u64) {
 pub(super) fn push_dec(out: &mut Vec<u8>, d: Decimal) {
     let r = if d.scale() == 2 { d } else { crate::num::round2(d) };
     match u64::try_from(r.mantissa()) {
-        Ok(m) if r.scale() == 2 => {
-            push_uint(out, m / 100);
-            out.extend_from_slice(&[b'.', b'0' + (m / 10 % 10) as u8, b'0' + (m % 10) as u8]);
-        }
+        Ok(m) if r.scale() == 2 => push_cents(out, m),
         _ => {
             use std::io::Write;
             let _ = write!(out, "{}", crate::num::round2(d));

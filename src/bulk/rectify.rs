@@ -11,7 +11,7 @@
 //! path's, as is a table laid out to the width of a terminal.
 
 use super::detail::{Full, Rows, in_order, read_again};
-use super::json::{push_dec, push_str};
+use super::json::{push_cents, push_dec, push_str, quoted, uint};
 use super::*;
 use crate::lang::Lang;
 use crate::period::Period;
@@ -548,11 +548,6 @@ struct JsonConsts {
 
 impl JsonConsts {
     fn new(fw: &Framework, deadline: Option<jiff::civil::Date>) -> JsonConsts {
-        let quoted = |s: &str| {
-            let mut v = Vec::new();
-            push_str(&mut v, s.as_bytes());
-            v
-        };
         let parts = fw
             .indicators
             .iter()
@@ -1092,27 +1087,6 @@ fn push_cell(out: &mut Vec<u8>, cell: &[u8]) {
     } else {
         out.extend_from_slice(cell);
     }
-}
-
-/// `n` in decimal, in `buf`.
-fn uint(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[at..];
-        }
-    }
-}
-
-/// Cents as `12.30`, as `num::fmt2` writes them.
-fn push_cents(out: &mut Vec<u8>, c: u64) {
-    let mut buf = [0u8; 20];
-    out.extend_from_slice(uint(&mut buf, c / 100));
-    let f = (c % 100) as u8;
-    out.extend_from_slice(&[b'.', b'0' + f / 10, b'0' + f % 10]);
 }
 
 /// An item of a unit's list, from its cells: amounts in cents.
