@@ -797,6 +797,32 @@ fn wide_files_match_the_general_path() {
     assert!(bulk::assess(&fw, None, std::slice::from_ref(&ok), None).is_some());
 }
 
+/// The general path's rectification list (sections per unit) in
+/// `format`, as the command writes it.
+fn general_list(fw: &Framework, a: &Assessment, list: &kaohe::rectify::List, lang: Lang, format: Format) -> String {
+    let text = kaohe::render::rectify::list(fw, a, list, kaohe::rectify::By::Unit, lang, format);
+    match format {
+        Format::Table | Format::Md => kaohe::output::escape_lines(&text),
+        _ => text,
+    }
+}
+
+/// The bulk path's rectification list, which must apply.
+fn bulk_list(i: &Inputs, args: &bulk::ListArgs, tuning: Tuning) -> String {
+    let mut got = Vec::new();
+    bulk::write_deficiencies_tuned(
+        &i.fw,
+        i.units.as_ref(),
+        std::slice::from_ref(&i.evidence),
+        args,
+        tuning,
+        &mut got,
+    )
+    .expect("the bulk path applies")
+    .unwrap();
+    String::from_utf8(got).unwrap()
+}
+
 #[test]
 fn bulk_deficiencies_match_the_general_list() {
     use kaohe::rectify::{By, Order, Selection};
@@ -808,11 +834,7 @@ fn bulk_deficiencies_match_the_general_list() {
         let list = kaohe::rectify::build(&i.fw, &slow, period, &selection, Order::Rank, By::Unit).unwrap();
         for format in [Format::Csv, Format::Table, Format::Md, Format::Json] {
             for lang in [Lang::Zh, Lang::En] {
-                let text = kaohe::render::rectify::list(&i.fw, &slow, &list, By::Unit, lang, format);
-                let want = match format {
-                    Format::Table | Format::Md => kaohe::output::escape_lines(&text),
-                    _ => text,
-                };
+                let want = general_list(&i.fw, &slow, &list, lang, format);
                 // Tiny blocks and batches too: rows found again across many
                 // chunks, items numbered on across batches.
                 for (block, workers, batch) in [(1 << 20, 2, None), (2048, 3, Some(7))] {
@@ -823,19 +845,8 @@ fn bulk_deficiencies_match_the_general_list() {
                         format,
                         lang,
                     };
-                    let mut got = Vec::new();
-                    bulk::write_deficiencies_tuned(
-                        &i.fw,
-                        i.units.as_ref(),
-                        std::slice::from_ref(&i.evidence),
-                        &args,
-                        Tuning { block, workers, batch },
-                        &mut got,
-                    )
-                    .expect("the bulk path applies")
-                    .unwrap();
                     assert_eq!(
-                        String::from_utf8(got).unwrap(),
+                        bulk_list(&i, &args, Tuning { block, workers, batch }),
                         want,
                         "{format:?} {lang:?}, block {block}, {workers} workers"
                     );
@@ -968,11 +979,7 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
                     .into_iter()
                     .flat_map(|l| [Format::Csv, Format::Table, Format::Md, Format::Json].map(|f| (l, f)))
                 {
-                    let text = kaohe::render::rectify::list(&i.fw, &slow, &list, By::Unit, lang, format);
-                    let want = match format {
-                        Format::Table | Format::Md => kaohe::output::escape_lines(&text),
-                        _ => text,
-                    };
+                    let want = general_list(&i.fw, &slow, &list, lang, format);
                     for (block, workers, batch) in [(1 << 20, 2, None), (256, 3, Some(5))] {
                         let args = bulk::ListArgs {
                             period,
@@ -981,19 +988,8 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
                             format,
                             lang,
                         };
-                        let mut got = Vec::new();
-                        bulk::write_deficiencies_tuned(
-                            &i.fw,
-                            i.units.as_ref(),
-                            std::slice::from_ref(&i.evidence),
-                            &args,
-                            Tuning { block, workers, batch },
-                            &mut got,
-                        )
-                        .expect("the bulk path applies")
-                        .unwrap();
                         assert_eq!(
-                            String::from_utf8(got).unwrap(),
+                            bulk_list(&i, &args, Tuning { block, workers, batch }),
                             want,
                             "{delim:?} {lang:?} {format:?} {order:?} {selection:?}, block {block}"
                         );
