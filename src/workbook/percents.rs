@@ -203,21 +203,9 @@ pub fn xls(bytes: &[u8], index: usize, sheets: usize) -> Option<Percents> {
             out.push(r..r + 1, c..c + 1);
         }
     };
-    let mut records = Records {
-        data: &stream,
-        pos: usize::try_from(*sheet_at.get(index)?).ok()?,
-        broken: false,
-    };
-    // Embedded charts are substreams of their own, BOF to EOF: skipped.
-    let mut depth = 0usize;
-    let mut seen_bof = false;
+    let mut records = SheetRecords::at(&stream, *sheet_at.get(index)?)?;
     for (typ, data) in records.by_ref() {
         match typ {
-            0x0809 if !seen_bof => seen_bof = true,
-            0x0809 => depth += 1,
-            0x000A if depth == 0 => break,
-            0x000A => depth -= 1,
-            _ if depth > 0 => {}
             // Number, RK, Formula: row, column, XF, value.
             0x0203 | 0x027E | 0x0006 => cell(u16_at(data, 0)?, u16_at(data, 2)?, u16_at(data, 4)?),
             // MulRk: row, first column, (XF, RK) per column, last column.
@@ -232,7 +220,7 @@ pub fn xls(bytes: &[u8], index: usize, sheets: usize) -> Option<Percents> {
             _ => {}
         }
     }
-    if !seen_bof || records.broken {
+    if !records.sound() {
         return None;
     }
     out.0.sort_by_key(|b| (b.rows.start, b.cols.start));
@@ -317,22 +305,11 @@ pub fn xls_extent(bytes: &[u8]) -> Option<(usize, u64, (u32, u32))> {
     }
     let mut worst: Option<(usize, u64, (u32, u32))> = None;
     for (index, &at) in sheet_at.iter().enumerate() {
-        let mut records = Records {
-            data: &stream,
-            pos: usize::try_from(at).ok()?,
-            broken: false,
-        };
         let mut seen = Extent::default();
         let (mut reserved, mut reserved_far) = (0u64, (0u32, 0u32));
         let mut cell = |r: u16, c: u16| seen.add(u32::from(r), u32::from(c));
-        let (mut depth, mut seen_bof) = (0usize, false);
-        for (typ, data) in records.by_ref() {
+        for (typ, data) in SheetRecords::at(&stream, at)? {
             match typ {
-                0x0809 if !seen_bof => seen_bof = true,
-                0x0809 => depth += 1,
-                0x000A if depth == 0 => break,
-                0x000A => depth -= 1,
-                _ if depth > 0 => {}
                 // Dimensions: the cells reserved up front, counted as the
                 // reader counts them — in 32-bit arithmetic that wraps
                 // around, so a first row past the last asks for ~4 billion
@@ -416,6 +393,51 @@ impl<'a> Iterator for Records<'a> {
         };
         self.pos = start + usize::from(len);
         Some((typ, body))
+    }
+}
+
+/// The records of one sheet's own substream, from its BOF to its EOF; the
+/// substreams embedded in it (charts), BOF to EOF too, skipped.
+struct SheetRecords<'a> {
+    records: Records<'a>,
+    depth: usize,
+    seen_bof: bool,
+}
+
+impl<'a> SheetRecords<'a> {
+    fn at(data: &'a [u8], pos: u32) -> Option<SheetRecords<'a>> {
+        Some(SheetRecords {
+            records: Records {
+                data,
+                pos: usize::try_from(pos).ok()?,
+                broken: false,
+            },
+            depth: 0,
+            seen_bof: false,
+        })
+    }
+
+    /// Was the sheet read whole: its BOF found, every record complete?
+    fn sound(&self) -> bool {
+        self.seen_bof && !self.records.broken
+    }
+}
+
+impl<'a> Iterator for SheetRecords<'a> {
+    type Item = (u16, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (typ, data) = self.records.next()?;
+            match typ {
+                0x0809 if !self.seen_bof => self.seen_bof = true,
+                0x0809 => self.depth += 1,
+                0x000A if self.depth == 0 => return None,
+                0x000A => self.depth -= 1,
+                _ if self.depth > 0 => {}
+                _ => return Some((typ, data)),
+            }
+        }
     }
 }
 
