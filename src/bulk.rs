@@ -1377,7 +1377,7 @@ pub fn assess_tuned(
         u.indicators = full.indicators;
         u.deficiencies = full.deficiencies;
     }
-    Some(finish(results, units, paths, period))
+    finish(results, units, paths, period).ok()
 }
 
 /// Can the bulk path read these files at all? Workbooks, and files with
@@ -1397,6 +1397,38 @@ pub(crate) fn eligible(paths: &[PathBuf]) -> bool {
             .nth(1)
             .is_some()
     })
+}
+
+/// The first 16 bytes of a unit id as a big-endian integer: ids have no
+/// NUL bytes, so zero padding sorts first, and ids compare as their
+/// prefixes do unless these are equal.
+fn id_prefix(id: &[u8]) -> u128 {
+    let mut a = [0u8; 16];
+    let n = id.len().min(16);
+    a[..n].copy_from_slice(&id[..n]);
+    u128::from_be_bytes(a)
+}
+
+/// Two ids in byte order, given their [`id_prefix`]es: equal prefixes are
+/// equal ids unless both ids fill them (the zero padding of a shorter id
+/// matches no byte of another id).
+fn by_id(pa: u128, a: &[u8], pb: u128, b: &[u8]) -> std::cmp::Ordering {
+    pa.cmp(&pb).then_with(|| {
+        if a.len().min(b.len()) >= 16 {
+            a.cmp(b)
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    })
+}
+
+/// Let go of `x` on a thread of its own: freeing a province's results and
+/// tables takes tens of milliseconds the caller need not wait for (and a
+/// process about to exit does not wait at all).
+fn drop_aside<T: Send + 'static>(x: T) {
+    // Were no thread to be had, the closure, and `x` with it, is dropped
+    // here.
+    let _ = std::thread::Builder::new().spawn(move || drop(x));
 }
 
 /// Put `v[order[k]]` at `k` for every `k`, in place: swaps along each cycle
@@ -1419,31 +1451,52 @@ fn permute<T>(v: &mut [T], order: &mut [usize]) {
 
 /// Rank the units and add the inputs: the summary assessment.
 fn finish(
-    mut results: Vec<UnitResult>,
+    results: Vec<UnitResult>,
     units: Option<&Units>,
     paths: &[PathBuf],
     period: Option<String>,
-) -> Assessment {
-    // Rank order by integer keys first (score mantissas are cents): the
-    // general ranking's stable sort then only confirms the order. The keys
-    // are sorted, not the results (a few hundred bytes each), which are
-    // then put in order in place.
-    let mut order: Vec<(bool, std::cmp::Reverse<i128>, &str, usize)> = results
+) -> Res<Assessment> {
+    finish_paired(results, &mut [(); 0], units, paths, period)
+}
+
+/// [`finish`], and `paired` (one per unit, or empty) put in the same order.
+fn finish_paired<T>(
+    mut results: Vec<UnitResult>,
+    paired: &mut [T],
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+) -> Res<Assessment> {
+    // Rank order by integer keys (score mantissas are cents), checked
+    // against the general ranking's order. The keys are sorted, not the
+    // results (a few hundred bytes each), which are then put in order in
+    // place.
+    let mut order: Vec<_> = results
         .iter()
         .enumerate()
         .map(|(i, u)| {
+            let id = u.unit.as_bytes();
             (
                 !u.totals.veto.is_empty(),
                 std::cmp::Reverse(u.totals.score.mantissa()),
-                u.unit.as_str(),
+                id_prefix(id),
+                id,
                 i,
             )
         })
         .collect();
-    order.sort_unstable();
-    let mut order: Vec<usize> = order.into_iter().map(|o| o.3).collect();
+    order.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| by_id(a.2, a.3, b.2, b.3)));
+    let mut order: Vec<usize> = order.into_iter().map(|o| o.4).collect();
+    if paired.len() == results.len() {
+        permute(paired, &mut order.clone());
+    } else if !paired.is_empty() {
+        return Err(GiveUp);
+    }
     permute(&mut results, &mut order);
-    crate::score::rank(&mut results, units.is_some_and(Units::has_categories));
+    if !results.is_sorted_by(|a, b| crate::score::rank_order(a, b).is_le()) {
+        return Err(GiveUp);
+    }
+    crate::score::rank_sorted(&mut results, units.is_some_and(Units::has_categories));
     let mut inputs: Vec<InputFile> = paths
         .iter()
         .map(|p| InputFile {
@@ -1459,11 +1512,11 @@ fn finish(
             ..Default::default()
         });
     }
-    Assessment {
+    Ok(Assessment {
         period,
         inputs,
         units: results,
-    }
+    })
 }
 
 /// Read, parse and merge with cells of type `W`: every unit's result, not
@@ -1594,27 +1647,14 @@ fn merge_tallied<W: Word, T: Send + Default>(
     workers: usize,
     tally: Option<Tally<T>>,
 ) -> Res<Vec<Vec<(UnitResult, T)>>> {
-    // Every (unit id, table, local index), sorted by id: the first 16 bytes
-    // as a big-endian integer (ids have no NUL bytes, so zero padding sorts
-    // first) make most comparisons a single integer comparison.
-    let prefix = |id: &[u8]| {
-        let mut a = [0u8; 16];
-        let n = id.len().min(16);
-        a[..n].copy_from_slice(&id[..n]);
-        u128::from_be_bytes(a)
-    };
-    let mut all: Vec<(u128, &[u8], (u32, u32))> = tables
-        .iter()
-        .enumerate()
-        .flat_map(|(t, table)| {
-            table
-                .units
-                .iter()
-                .enumerate()
-                .map(move |(u, id)| (prefix(id), &**id, (t as u32, u as u32)))
-        })
-        .collect();
-    all.sort_unstable();
+    // Every (unit id, table, local index), sorted by id.
+    let mut all: Vec<(u128, &[u8], (u32, u32))> = Vec::with_capacity(tables.iter().map(|t| t.units.len()).sum());
+    for (t, table) in tables.iter().enumerate() {
+        for (u, id) in table.units.iter().enumerate() {
+            all.push((id_prefix(id), &**id, (t as u32, u as u32)));
+        }
+    }
+    all.sort_unstable_by(|a, b| by_id(a.0, a.1, b.0, b.1).then(a.2.cmp(&b.2)));
     let locals: Vec<(u32, u32)> = all.iter().map(|a| a.2).collect();
     let mut evidence: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
     for (i, (_, id, _)) in all.iter().enumerate() {
@@ -1773,7 +1813,7 @@ fn detailed(plan: &Plan, paths: &[PathBuf], id: &str, mut rows: Vec<Captured>) -
 
 #[cfg(test)]
 mod tests {
-    use super::{Interner, Scan, pack, pack_in, permute, scan_line};
+    use super::{Interner, Scan, by_id, id_prefix, pack, pack_in, permute, scan_line};
 
     /// The windowed line splitter agrees with a byte-by-byte reading on
     /// lines of every length around the 64-byte windows, with delimiters,
@@ -1902,6 +1942,41 @@ mod tests {
         let other = b"U000001".to_vec();
         assert_eq!(pack_in(&buf, &other), pack(&other));
         assert_eq!(pack_in(&buf[..3], &buf[2..6]), pack(&buf[2..6]));
+    }
+
+    /// Ids sort by their prefixes as by their bytes: short, exactly 16
+    /// bytes, longer, sharing 16 bytes, multi-byte characters.
+    #[test]
+    fn ids_compare_by_prefix_as_bytes() {
+        let ids: Vec<&[u8]> = vec![
+            b"",
+            b"A",
+            b"AB",
+            b"B",
+            b"U000001",
+            b"U0000010",
+            b"ABCDEFGHIJKLMNO",
+            b"ABCDEFGHIJKLMNOP",
+            b"ABCDEFGHIJKLMNOPQ",
+            b"ABCDEFGHIJKLMNOPR",
+            b"ABCDEFGHIJKLMNOPQR",
+            b"ABCDEFGHIJKLMNOQ",
+            "单位一".as_bytes(),
+            "宣传部第一党支部第二小组".as_bytes(),
+            "宣传部第一党支部第三小组".as_bytes(),
+            b"\xff",
+        ];
+        for a in &ids {
+            for b in &ids {
+                assert_eq!(
+                    by_id(id_prefix(a), a, id_prefix(b), b),
+                    a.cmp(b),
+                    "{:?} vs {:?}",
+                    String::from_utf8_lossy(a),
+                    String::from_utf8_lossy(b)
+                );
+            }
+        }
     }
 
     /// Every permutation of up to 6 elements, and a long one with large

@@ -508,13 +508,23 @@ pub fn assess(
 /// score descending, then vetoed units by score descending; equal scores
 /// share a rank and the next rank skips (1, 2, 2, 4); ties listed by unit id.
 pub fn rank(units: &mut [UnitResult], by_category: bool) {
-    units.sort_by(|a, b| {
-        let key = |u: &UnitResult| !u.totals.veto.is_empty();
-        key(a)
-            .cmp(&key(b))
-            .then(b.totals.score.cmp(&a.totals.score))
-            .then_with(|| a.unit.cmp(&b.unit))
-    });
+    units.sort_by(rank_order);
+    rank_sorted(units, by_category);
+}
+
+/// The order of the ranking: units without a veto first, then by score,
+/// highest first, ties by unit id.
+pub fn rank_order(a: &UnitResult, b: &UnitResult) -> std::cmp::Ordering {
+    let key = |u: &UnitResult| !u.totals.veto.is_empty();
+    key(a)
+        .cmp(&key(b))
+        .then(b.totals.score.cmp(&a.totals.score))
+        .then_with(|| a.unit.cmp(&b.unit))
+}
+
+/// [`rank`] of units already in [`rank_order`]: the ranks assigned, no
+/// sort.
+pub fn rank_sorted(units: &mut [UnitResult], by_category: bool) {
     assign_ranks(units.iter_mut().collect(), |u, r| u.rank = r);
     if by_category {
         // One pass into categories (in rank order within each): filtering

@@ -72,7 +72,7 @@ fn json<W: Word>(
         });
         let again = again.join().ok().flatten();
         let ((parsed, parts), (files, digests)) = (scored?, again?);
-        let a = finish(join(parts), units, paths, period);
+        let a = finish(join(parts), units, paths, period).ok()?;
         Some((parsed, a, files, digests))
     })?;
     if !as_parsed(&files, &parsed.bases) {

@@ -10,7 +10,7 @@
 //! by owner, the summary and the workbook and HTML forms are the general
 //! path's, as is a table laid out to the width of a terminal.
 
-use super::detail::{Full, Rows, in_order, read_again};
+use super::detail::{Full, Rows, Whole, in_order, read_again};
 use super::json::{push_cents, push_dec, push_str, quoted, uint};
 use super::*;
 use crate::lang::Lang;
@@ -87,7 +87,6 @@ fn list<W: Word>(
     tuning: Tuning,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
-    let fw = plan.fw;
     let parsed = parse::<W>(plan, paths, tuning, None, Reread::Files)?;
     // Found as each unit's cells are merged: the number of items it
     // lists (where each batch's numbering starts, and the counts the text
@@ -106,22 +105,45 @@ fn list<W: Word>(
         let n = all.iter().filter(|it| keeps(args.selection, it)).count();
         Ok((u32::try_from(n).map_err(|_| GiveUp)?, next_grade(plan, u, &all)?))
     };
-    let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, tallied.then_some(&tally)).ok()?;
-    let mut found: foldhash::HashMap<String, Tallied> = foldhash::HashMap::default();
-    let mut merged = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for (u, t) in parts.into_iter().flatten() {
-        if tallied {
-            found.insert(u.unit.clone(), t);
-        }
-        merged.push(u);
-    }
-    let a = finish(merged, units, paths, args.period.map(|p| p.to_string()));
-    let files = read_again(paths, &parsed.bases)?;
-    let mut selected = args.selection.units(&a).ok()?;
-    crate::rectify::sort_units(&a, &mut selected, args.order);
+    // The files are mapped and checked again while the units are merged
+    // and ranked, on a core the ranking leaves idle.
+    let (a, tallies, files) = std::thread::scope(|s| {
+        let again = s.spawn(|| read_again(paths, &parsed.bases));
+        let ranked =
+            merge_tallied(plan, units, &parsed.tables, tuning.workers, tallied.then_some(&tally)).and_then(|parts| {
+                let (merged, mut tallies): (Vec<UnitResult>, Vec<Tallied>) = parts.into_iter().flatten().unzip();
+                let a = finish_paired(merged, &mut tallies, units, paths, args.period.map(|p| p.to_string()))?;
+                Ok((a, tallies))
+            });
+        let files = again.join().ok().flatten();
+        let (a, tallies) = ranked.ok()?;
+        Some((a, tallies, files?))
+    })?;
+    let done = write_list(plan, &parsed, &files, &a, &tallies, args, tuning, w);
+    // Freeing a province's results and tables takes tens of milliseconds
+    // nobody need wait for.
+    super::drop_aside((a, tallies, files, parsed));
+    done
+}
+
+/// The list of these ranked units, written.
+#[allow(clippy::too_many_arguments)]
+fn write_list<W: Word>(
+    plan: &Plan,
+    parsed: &Parsed<W>,
+    files: &[Whole],
+    a: &Assessment,
+    tallies: &[Tallied],
+    args: &ListArgs,
+    tuning: Tuning,
+    w: &mut dyn std::io::Write,
+) -> Option<std::io::Result<()>> {
+    let fw = plan.fw;
+    let mut selected = args.selection.units(a).ok()?;
+    crate::rectify::sort_units(a, &mut selected, args.order);
     let ctx = Ctx {
-        rows: Rows::new(plan, &parsed, &files),
-        a: &a,
+        rows: Rows::new(plan, parsed, files),
+        a,
         args,
     };
     let batch = tuning.batch.unwrap_or_else(|| batch_units(args.format)).max(1);
@@ -135,10 +157,7 @@ fn list<W: Word>(
     let mut jobs = Vec::with_capacity(batches.len());
     let mut total = 0;
     for b in &batches {
-        let tallies = b
-            .iter()
-            .map(|&u| found.get(&a.units[u].unit))
-            .collect::<Option<Vec<&Tallied>>>()?;
+        let tallies = b.iter().map(|&u| tallies.get(u)).collect::<Option<Vec<&Tallied>>>()?;
         jobs.push(Job {
             units: b,
             first: total + 1,
