@@ -516,43 +516,152 @@ pub(super) fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome> {
 }
 
 /// Format `batches` on `workers` threads and hand the bytes of each to
-/// `write`, in order: a round of batches is formatted while the one before
-/// it is written, and the buffers go round again.
+/// `write`, in order. Each worker takes the next batch as soon as it is
+/// done with one; at most two batches per worker are formatted and not yet
+/// written (which bounds the memory held), and their buffers go round
+/// again.
 pub(super) fn in_order<T: Sync>(
     batches: &[T],
     workers: usize,
     format: impl Fn(&T, Vec<u8>) -> Res<Vec<u8>> + Sync,
     mut write: impl FnMut(&[u8]) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Mutex, mpsc};
     let workers = workers.max(1);
-    let format = &format;
+    let failed = || std::io::Error::other("internal error: a unit could not be read again");
+    // A worker holds a buffer before it takes a batch: the buffers bound
+    // the batches in hand, and the one written next is always among them.
+    let (give, buffers) = mpsc::channel::<Vec<u8>>();
+    for _ in 0..2 * workers {
+        let _ = give.send(Vec::new());
+    }
+    let buffers = Mutex::new(buffers);
+    let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let (done, formatted) = mpsc::channel::<(usize, Res<Vec<u8>>)>();
     std::thread::scope(|s| {
-        let mut spare: Vec<Vec<u8>> = Vec::new();
-        let mut running = Vec::new();
-        let mut write = |h: std::thread::ScopedJoinHandle<'_, Res<Vec<u8>>>, spare: &mut Vec<Vec<u8>>| {
-            let text = h
-                .join()
-                .unwrap_or(Err(GiveUp))
-                .map_err(|_| std::io::Error::other("internal error: a unit could not be read again"))?;
-            write(&text)?;
-            spare.push(text);
-            Ok::<(), std::io::Error>(())
-        };
-        for round in batches.chunks(workers) {
-            let next: Vec<_> = round
-                .iter()
-                .map(|b| {
-                    let buf = spare.pop().unwrap_or_default();
-                    s.spawn(move || format(b, buf))
-                })
-                .collect();
-            for h in std::mem::replace(&mut running, next) {
-                write(h, &mut spare)?;
+        for _ in 0..workers {
+            let (buffers, next, stop, done, format) = (&buffers, &next, &stop, done.clone(), &format);
+            s.spawn(move || {
+                loop {
+                    let buf = match buffers.lock().map(|b| b.recv()) {
+                        Ok(Ok(buf)) => buf,
+                        _ => return,
+                    };
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let Some(batch) = batches.get(i) else { return };
+                    // A panic is reported as the batch failing: the writer
+                    // waits for every batch in turn.
+                    let text = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| format(batch, buf)))
+                        .unwrap_or(Err(GiveUp));
+                    if done.send((i, text)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done);
+        let result = (|| {
+            // Formatted out of turn, waiting for the ones before.
+            let mut waiting: std::collections::BTreeMap<usize, Vec<u8>> = Default::default();
+            for at in 0..batches.len() {
+                let text = loop {
+                    if let Some(text) = waiting.remove(&at) {
+                        break text;
+                    }
+                    let (i, text) = formatted.recv().map_err(|_| failed())?;
+                    waiting.insert(i, text.map_err(|_| failed())?);
+                };
+                write(&text)?;
+                let _ = give.send(text);
+            }
+            Ok(())
+        })();
+        // Workers waiting for a buffer, or about to take a batch, stop.
+        stop.store(true, Ordering::Relaxed);
+        drop(give);
+        result
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Batches of uneven cost, formatted on 1–3 workers: written in order,
+    /// each once, the buffers reused.
+    #[test]
+    fn in_order_writes_every_batch_in_order() {
+        let batches: Vec<u32> = (0..200).collect();
+        for workers in 1..=3 {
+            let mut out = Vec::new();
+            in_order(
+                &batches,
+                workers,
+                |&b, mut buf| {
+                    buf.clear();
+                    // Some batches take far longer than the ones after them.
+                    if b % 7 == 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                    }
+                    buf.extend_from_slice(format!("{b};").as_bytes());
+                    Ok(buf)
+                },
+                |text| {
+                    out.extend_from_slice(text);
+                    Ok(())
+                },
+            )
+            .unwrap();
+            let want: String = batches.iter().map(|b| format!("{b};")).collect();
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{workers} workers");
+        }
+    }
+
+    /// A batch that cannot be formatted, or whose formatting panics, or a
+    /// write that fails: an error, the batches before it written and none
+    /// after, and no thread left waiting.
+    #[test]
+    fn in_order_stops_at_the_first_failure() {
+        let batches: Vec<u32> = (0..50).collect();
+        for workers in 1..=3 {
+            for how in ["error", "panic", "write"] {
+                let mut out = Vec::new();
+                let r = in_order(
+                    &batches,
+                    workers,
+                    |&b, mut buf| {
+                        if b == 20 && how == "error" {
+                            return Err(GiveUp);
+                        }
+                        if b == 20 && how == "panic" {
+                            panic!("batch 20");
+                        }
+                        buf.clear();
+                        buf.extend_from_slice(format!("{b};").as_bytes());
+                        Ok(buf)
+                    },
+                    |text| {
+                        if text == b"20;" {
+                            return Err(std::io::Error::other("disk full"));
+                        }
+                        out.extend_from_slice(text);
+                        Ok(())
+                    },
+                );
+                let e = r.expect_err(how);
+                let want = if how == "write" {
+                    "disk full"
+                } else {
+                    "internal error: a unit could not be read again"
+                };
+                assert_eq!(e.to_string(), want, "{how}, {workers} workers");
+                let written: String = (0..20).map(|b| format!("{b};")).collect();
+                assert_eq!(String::from_utf8(out).unwrap(), written, "{how}, {workers} workers");
             }
         }
-        for h in running {
-            write(h, &mut spare)?;
-        }
-        Ok(())
-    })
+    }
 }

@@ -115,7 +115,9 @@ fn json<W: Word>(
         )?;
         w.write_all(b"\n  ]\n}\n")
     };
-    Some(units(w))
+    let done = units(w);
+    super::drop_aside((a, parsed, files));
+    Some(done)
 }
 
 /// Units as their JSON objects, indented for the `units` array and
