@@ -61,6 +61,13 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
             ),
         ));
     }
+    // ODS files are read whole when opened, every sheet made a grid (of up
+    // to 100 million cells: several GB).
+    if let Some(sheets) = percents::ods_extents(bytes)
+        && let Some((ws, seen)) = sheets.iter().find(|(_, seen)| seen.cells() > MAX_SPAN)
+    {
+        return Err(too_far(name, ws, seen));
+    }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         Diagnostic::file(
             name,
@@ -178,8 +185,14 @@ fn check_extent(name: &str, ws: &str, x: &mut calamine::Xlsx<Cursor<&[u8]>>) -> 
     if seen.cells() <= MAX_SPAN {
         return Ok(());
     }
+    Err(too_far(name, ws, &seen))
+}
+
+/// A worksheet whose cells span more than [`MAX_SPAN`], refused at its
+/// farthest cell.
+fn too_far(name: &str, ws: &str, seen: &percents::Extent) -> Diagnostic {
     let ((rows, cols), first, far) = (seen.rows_cols(), seen.first(), seen.far);
-    Err(Diagnostic::at(
+    Diagnostic::at(
         name,
         u64::from(far.0) + 1,
         crate::msg!(
@@ -190,7 +203,7 @@ fn check_extent(name: &str, ws: &str, x: &mut calamine::Xlsx<Cursor<&[u8]>>) -> 
             MAX_SPAN
         ),
     )
-    .in_sheet(ws, Some(far.1 + 1)))
+    .in_sheet(ws, Some(far.1 + 1))
 }
 
 /// How a worksheet tells which cells show a percentage.

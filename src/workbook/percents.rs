@@ -52,6 +52,53 @@ impl Percents {
 /// The cells of worksheet `sheet` whose value type is `percentage`, from an
 /// ODS file's `content.xml`.
 pub fn ods(bytes: &[u8], sheet: &str) -> Option<Percents> {
+    let mut found = None;
+    ods_tables(bytes, |name, xml| {
+        let mut out = Percents::default();
+        // calamine keeps the last of two tables with one name.
+        let wanted = name == sheet;
+        ods_table(xml, |rows, cols, cell, _| {
+            if wanted && attr(cell, "office:value-type")?.as_deref() == Some("percentage") {
+                out.push(rows, cols);
+            }
+            Some(())
+        })?;
+        if wanted {
+            found = Some(out);
+        }
+        Some(())
+    })?;
+    found
+}
+
+/// Every worksheet of an ODS file with the cells its values span (a cell
+/// with a value type or any content; repeated cells and rows counted as
+/// calamine counts them), in file order; `None` when `content.xml` cannot
+/// be read. calamine makes every worksheet a grid when it opens the file.
+pub fn ods_extents(bytes: &[u8]) -> Option<Vec<(String, Extent)>> {
+    let mut out = Vec::new();
+    ods_tables(bytes, |name, xml| {
+        let mut seen = Extent::default();
+        let at = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        ods_table(xml, |rows, cols, cell, content| {
+            if content || attr(cell, "office:value-type")?.is_some() {
+                seen.add(at(rows.start), at(cols.start));
+                seen.add(at(rows.end - 1), at(cols.end - 1));
+            }
+            Some(())
+        })?;
+        out.push((name.to_string(), seen));
+        Some(())
+    })?;
+    Some(out)
+}
+
+/// Each `table:table` of an ODS file's `content.xml`, by name, to `table`,
+/// which reads it to its end.
+fn ods_tables(
+    bytes: &[u8],
+    mut table: impl FnMut(&str, &mut Reader<BufReader<zip::read::ZipFile<'_, Cursor<&[u8]>>>>) -> Option<()>,
+) -> Option<()> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let file = zip.by_name("content.xml").ok()?;
     let mut xml = Reader::from_reader(BufReader::new(file));
@@ -62,16 +109,13 @@ pub fn ods(bytes: &[u8], sheet: &str) -> Option<Percents> {
     config.check_comments = false;
     config.expand_empty_elements = true;
     let mut buf = Vec::new();
-    let mut found = None;
     loop {
         match xml.read_event_into(&mut buf).ok()? {
-            // calamine keeps the last of two tables with one name.
-            Event::Start(e)
-                if e.name() == QName("table:table") && attr(&e, "table:name")?.as_deref() == Some(sheet) =>
-            {
-                found = Some(ods_table(&mut xml)?);
+            Event::Start(e) if e.name() == QName("table:table") => {
+                let name = attr(&e, "table:name")?.unwrap_or_default();
+                table(&name, &mut xml)?;
             }
-            Event::Eof => return found,
+            Event::Eof => return Some(()),
             _ => {}
         }
         buf.clear();
@@ -79,19 +123,23 @@ pub fn ods(bytes: &[u8], sheet: &str) -> Option<Percents> {
 }
 
 /// The rest of a `table:table`: every `table:table-row` in it (also inside
-/// row groups and header rows) is `table:number-rows-repeated` rows.
-fn ods_table<R: BufRead>(xml: &mut Reader<R>) -> Option<Percents> {
-    let mut out = Percents::default();
+/// row groups and header rows) is `table:number-rows-repeated` rows; each
+/// cell goes to `cell` with the rows and columns it covers and whether it
+/// has content.
+fn ods_table<R: BufRead>(
+    xml: &mut Reader<R>,
+    mut cell: impl FnMut(Range<u64>, Range<u64>, &BytesStart, bool) -> Option<()>,
+) -> Option<()> {
     let mut buf = Vec::new();
     let mut row = 0u64;
     loop {
         match xml.read_event_into(&mut buf).ok()? {
             Event::Start(e) if e.name() == QName("table:table-row") => {
                 let repeats = count(&e, "table:number-rows-repeated")?;
-                ods_row(xml, row..row.saturating_add(repeats), &mut out)?;
+                ods_row(xml, row..row.saturating_add(repeats), &mut cell)?;
                 row = row.saturating_add(repeats);
             }
-            Event::End(e) if e.name() == QName("table:table") => return Some(out),
+            Event::End(e) if e.name() == QName("table:table") => return Some(()),
             Event::Eof => return None,
             _ => {}
         }
@@ -101,7 +149,11 @@ fn ods_table<R: BufRead>(xml: &mut Reader<R>) -> Option<Percents> {
 
 /// The cells of a `table:table-row`; covered cells (under a merge) take a
 /// column as calamine counts them.
-fn ods_row<R: BufRead>(xml: &mut Reader<R>, rows: Range<u64>, out: &mut Percents) -> Option<()> {
+fn ods_row<R: BufRead>(
+    xml: &mut Reader<R>,
+    rows: Range<u64>,
+    cell: &mut impl FnMut(Range<u64>, Range<u64>, &BytesStart, bool) -> Option<()>,
+) -> Option<()> {
     let mut buf = Vec::new();
     let mut skip = Vec::new();
     let mut col = 0u64;
@@ -111,13 +163,14 @@ fn ods_row<R: BufRead>(xml: &mut Reader<R>, rows: Range<u64>, out: &mut Percents
                 if e.name() == QName("table:table-cell") || e.name() == QName("table:covered-table-cell") =>
             {
                 let repeats = count(&e, "table:number-columns-repeated")?;
-                if attr(&e, "office:value-type")?.as_deref() == Some("percentage") {
-                    out.push(rows.clone(), col..col.saturating_add(repeats));
+                let end = e.name().as_ref().to_string();
+                let inside = xml.read_to_end_into(QName(&end), &mut skip).ok()?;
+                skip.clear();
+                let cols = col..col.saturating_add(repeats);
+                if !rows.is_empty() && !cols.is_empty() {
+                    cell(rows.clone(), cols, &e, inside.start < inside.end)?;
                 }
                 col = col.saturating_add(repeats);
-                let end = e.name().as_ref().to_string();
-                xml.read_to_end_into(QName(&end), &mut skip).ok()?;
-                skip.clear();
             }
             Event::End(e) if e.name() == QName("table:table-row") => return Some(()),
             Event::Eof => return None,

@@ -205,7 +205,6 @@ pub fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<Xl>>)]) {
 /// Write a minimal OpenDocument spreadsheet with one sheet of text, float
 /// and percentage cells (LibreOffice and WPS save this shape).
 pub fn write_ods(path: &Path, sheet: &str, rows: &[Vec<Xl>]) {
-    use std::io::Write;
     let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
     let mut body = String::new();
     for row in rows {
@@ -228,6 +227,13 @@ pub fn write_ods(path: &Path, sheet: &str, rows: &[Vec<Xl>]) {
         }
         body.push_str("</table:table-row>");
     }
+    write_ods_xml(path, sheet, &body);
+}
+
+/// An ODS file whose one sheet holds this XML (`table:table-row`s).
+pub fn write_ods_xml(path: &Path, sheet: &str, body: &str) {
+    use std::io::Write;
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
     let content = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="{}">{body}</table:table></office:spreadsheet></office:body></office:document-content>"#,

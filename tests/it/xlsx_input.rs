@@ -1,7 +1,7 @@
 //! Evidence and units kept in spreadsheets: XLSX, XLS and ODS read exactly
 //! like the CSV they would save, and problems name their cell.
 
-use crate::util::{Workdir, Xl, t, texts, write_ods, write_xlsx};
+use crate::util::{Workdir, Xl, t, texts, write_ods, write_ods_xml, write_xlsx};
 
 /// `score --format csv` of these arguments.
 fn ranking(wd: &Workdir, args: &[&str]) -> String {
@@ -424,6 +424,43 @@ fn a_stray_far_cell_is_refused_not_allocated() {
     book.save(wd.path("wide.xlsx")).unwrap();
     let out = wd.run(&["score", "--format", "csv", "$WD/wide.xlsx"]);
     assert!(!out.stderr.contains("more than can be read"), "{}", out.stderr);
+}
+
+/// The ODS reader makes a grid of every sheet when the file is opened, of
+/// up to 100 million cells: a file of a few hundred bytes repeating a row
+/// of values, or a stray value a million rows down, is refused at its
+/// farthest cell instead (2,001 × 16,000 cells took the process past 3 GB
+/// and aborted it). Trailing empty rows and columns, as LibreOffice writes
+/// them, are no values and are still read.
+#[test]
+fn an_ods_repeating_cells_far_is_refused() {
+    let wd = Workdir::new();
+    let head = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>unit</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>indicator</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>value</text:p></table:table-cell></table:table-row>"#;
+    let row = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>T01</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>A1</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#;
+    let repeated = r#"<table:table-row table:number-rows-repeated="2000"><table:table-cell table:number-columns-repeated="16000" office:value-type="float" office:value="1"/></table:table-row>"#;
+    write_ods_xml(&wd.path("wide.ods"), "佐证", &format!("{head}{repeated}"));
+    let stray = r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="100"/><table:table-cell><text:p>x</text:p></table:table-cell></table:table-row>"#;
+    write_ods_xml(&wd.path("stray.ods"), "佐证", &format!("{head}{row}{stray}"));
+    wd.run(&["score", "$WD/wide.ods", "$WD/stray.ods"])
+        .assert_input_errors(&[
+            "error: $WD/wide.ods!佐证!WQJ2001: the sheet's cells run from row 1, column A to this cell, \
+         2001 rows × 16000 columns, more than can be read (16777216 cells); delete the stray values \
+         far from the table, or keep only the evidence table",
+            "error: $WD/stray.ods!佐证!CW1048003: the sheet's cells run from row 1, column A to this cell, \
+         1048003 rows × 101 columns, more than can be read (16777216 cells); delete the stray values \
+         far from the table, or keep only the evidence table",
+            "error: 2 problems found; nothing was written",
+        ]);
+    // Empty rows and columns repeated to the sheet's edge, some styled.
+    let tail = r#"<table:table-row table:number-rows-repeated="1048573"><table:table-cell table:style-name="ce1" table:number-columns-repeated="16384"/></table:table-row>"#;
+    let row = row.replace(
+        "</table:table-row>",
+        r#"<table:table-cell table:number-columns-repeated="16381"/></table:table-row>"#,
+    );
+    write_ods_xml(&wd.path("edge.ods"), "佐证", &format!("{head}{row}{tail}"));
+    let out = wd.run(&["explain", "T01", "--format", "csv", "$WD/edge.ods"]);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert!(out.stdout.contains("A1,"), "{}", out.stdout);
 }
 
 /// The XLS reader makes a grid of every sheet when the file is opened: a
