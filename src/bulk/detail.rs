@@ -565,15 +565,16 @@ pub(super) fn in_order<T: Sync>(
         }
         drop(done);
         let result = (|| {
-            // Formatted out of turn, waiting for the ones before.
-            let mut waiting: std::collections::BTreeMap<usize, Vec<u8>> = Default::default();
+            // Formatted out of turn, waiting for the ones before (a batch
+            // that failed, too: the ones before it are written first).
+            let mut waiting: std::collections::BTreeMap<usize, Res<Vec<u8>>> = Default::default();
             for at in 0..batches.len() {
                 let text = loop {
                     if let Some(text) = waiting.remove(&at) {
-                        break text;
+                        break text.map_err(|_| failed())?;
                     }
                     let (i, text) = formatted.recv().map_err(|_| failed())?;
-                    waiting.insert(i, text.map_err(|_| failed())?);
+                    waiting.insert(i, text);
                 };
                 write(&text)?;
                 let _ = give.send(text);
@@ -634,6 +635,11 @@ mod tests {
                     &batches,
                     workers,
                     |&b, mut buf| {
+                        // The batch before the failing one is still being
+                        // formatted when the failure comes in.
+                        if b == 19 && workers > 1 {
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                        }
                         if b == 20 && how == "error" {
                             return Err(GiveUp);
                         }
