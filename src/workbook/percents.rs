@@ -79,7 +79,9 @@ pub fn ods_extents(bytes: &[u8]) -> Option<Vec<(String, Extent)>> {
     let mut out = Vec::new();
     ods_tables(bytes, |name, xml| {
         let mut seen = Extent::default();
-        let at = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        // Past u32, a position is as far as counting goes (one short of
+        // the end, so that spans still fit).
+        let at = |n: u64| u32::try_from(n).unwrap_or(u32::MAX).min(u32::MAX - 1);
         ods_table(xml, |rows, cols, cell, content| {
             if content || attr(cell, "office:value-type")?.is_some() {
                 seen.add(at(rows.start), at(cols.start));

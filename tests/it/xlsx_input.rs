@@ -441,7 +441,9 @@ fn an_ods_repeating_cells_far_is_refused() {
     write_ods_xml(&wd.path("wide.ods"), "佐证", &format!("{head}{repeated}"));
     let stray = r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="100"/><table:table-cell><text:p>x</text:p></table:table-cell></table:table-row>"#;
     write_ods_xml(&wd.path("stray.ods"), "佐证", &format!("{head}{row}{stray}"));
-    wd.run(&["score", "$WD/wide.ods", "$WD/stray.ods"])
+    let endless = r#"<table:table-row table:number-rows-repeated="99999999999"><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#;
+    write_ods_xml(&wd.path("endless.ods"), "佐证", &format!("{head}{endless}"));
+    wd.run(&["score", "$WD/wide.ods", "$WD/stray.ods", "$WD/endless.ods"])
         .assert_input_errors(&[
             "error: $WD/wide.ods!佐证!WQJ2001: the sheet's cells run from row 1, column A to this cell, \
          2001 rows × 16000 columns, more than can be read (16777216 cells); delete the stray values \
@@ -449,7 +451,10 @@ fn an_ods_repeating_cells_far_is_refused() {
             "error: $WD/stray.ods!佐证!CW1048003: the sheet's cells run from row 1, column A to this cell, \
          1048003 rows × 101 columns, more than can be read (16777216 cells); delete the stray values \
          far from the table, or keep only the evidence table",
-            "error: 2 problems found; nothing was written",
+            "error: $WD/endless.ods!佐证!A4294967295: the sheet's cells run from row 1, column A to this cell, \
+         4294967295 rows × 3 columns, more than can be read (16777216 cells); delete the stray values \
+         far from the table, or keep only the evidence table",
+            "error: 3 problems found; nothing was written",
         ]);
     // Empty rows and columns repeated to the sheet's edge, some styled.
     let tail = r#"<table:table-row table:number-rows-repeated="1048573"><table:table-cell table:style-name="ce1" table:number-columns-repeated="16384"/></table:table-row>"#;
