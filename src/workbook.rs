@@ -63,8 +63,9 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
     }
     // ODS files are read whole when opened, every sheet made a grid (of up
     // to 100 million cells: several GB).
-    if let Some(sheets) = percents::ods_extents(bytes)
-        && let Some((ws, seen)) = sheets.iter().find(|(_, seen)| seen.cells() > MAX_SPAN)
+    if let Some((ws, seen)) = percents::ods_extents(bytes)
+        .iter()
+        .find(|(_, seen)| seen.cells() > MAX_SPAN)
     {
         return Err(too_far(name, ws, seen));
     }

@@ -73,26 +73,29 @@ pub fn ods(bytes: &[u8], sheet: &str) -> Option<Percents> {
 
 /// Every worksheet of an ODS file with the cells its values span (a cell
 /// with a value type or any content; repeated cells and rows counted as
-/// calamine counts them), in file order; `None` when `content.xml` cannot
-/// be read. calamine makes every worksheet a grid when it opens the file.
-pub fn ods_extents(bytes: &[u8]) -> Option<Vec<(String, Extent)>> {
+/// calamine counts them), in file order; none when the file is not an ODS
+/// file. calamine makes every worksheet a grid when it opens the file, and
+/// one it cannot read to the end may already hold a grid by then: so
+/// where `content.xml` stops making sense, what was seen up to there is
+/// given, and a value type that cannot be read counts as a value.
+pub fn ods_extents(bytes: &[u8]) -> Vec<(String, Extent)> {
     let mut out = Vec::new();
-    ods_tables(bytes, |name, xml| {
+    let _ = ods_tables(bytes, |name, xml| {
         let mut seen = Extent::default();
         // Past u32, a position is as far as counting goes (one short of
         // the end, so that spans still fit).
         let at = |n: u64| u32::try_from(n).unwrap_or(u32::MAX).min(u32::MAX - 1);
-        ods_table(xml, |rows, cols, cell, content| {
-            if content || attr(cell, "office:value-type")?.is_some() {
+        let read = ods_table(xml, |rows, cols, cell, content| {
+            if content || attr(cell, "office:value-type").is_none_or(|t| t.is_some()) {
                 seen.add(at(rows.start), at(cols.start));
                 seen.add(at(rows.end - 1), at(cols.end - 1));
             }
             Some(())
-        })?;
+        });
         out.push((name.to_string(), seen));
-        Some(())
-    })?;
-    Some(out)
+        read
+    });
+    out
 }
 
 /// Each `table:table` of an ODS file's `content.xml`, by name, to `table`,

@@ -430,8 +430,10 @@ fn a_stray_far_cell_is_refused_not_allocated() {
 /// up to 100 million cells: a file of a few hundred bytes repeating a row
 /// of values, or a stray value a million rows down, is refused at its
 /// farthest cell instead (2,001 × 16,000 cells took the process past 3 GB
-/// and aborted it). Trailing empty rows and columns, as LibreOffice writes
-/// them, are no values and are still read.
+/// and aborted it). So is one whose values are followed by a row the file
+/// cannot describe, or whose value types cannot be read (calamine holds or
+/// reads those cells all the same). Trailing empty rows and columns, as
+/// LibreOffice writes them, are no values and are still read.
 #[test]
 fn an_ods_repeating_cells_far_is_refused() {
     let wd = Workdir::new();
@@ -441,21 +443,42 @@ fn an_ods_repeating_cells_far_is_refused() {
     write_ods_xml(&wd.path("wide.ods"), "佐证", &format!("{head}{repeated}"));
     let stray = r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="100"/><table:table-cell><text:p>x</text:p></table:table-cell></table:table-row>"#;
     write_ods_xml(&wd.path("stray.ods"), "佐证", &format!("{head}{row}{stray}"));
+    // Values repeated, then a row the file cannot describe: calamine holds
+    // the grid before it stops there.
+    let broken = r#"<table:table-row table:number-rows-repeated="many"><table:table-cell/></table:table-row>"#;
+    write_ods_xml(&wd.path("broken.ods"), "佐证", &format!("{head}{repeated}{broken}"));
+    // A value type that cannot be read counts as a value (calamine reads
+    // the cell anyway).
+    let unreadable = repeated.replace(r#"office:value-type="float""#, r#"office:value-type="&bogus;""#);
+    write_ods_xml(&wd.path("unreadable.ods"), "佐证", &format!("{head}{unreadable}"));
     let endless = r#"<table:table-row table:number-rows-repeated="99999999999"><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#;
     write_ods_xml(&wd.path("endless.ods"), "佐证", &format!("{head}{endless}"));
-    wd.run(&["score", "$WD/wide.ods", "$WD/stray.ods", "$WD/endless.ods"])
-        .assert_input_errors(&[
-            "error: $WD/wide.ods!佐证!WQJ2001: the sheet's cells run from row 1, column A to this cell, \
+    wd.run(&[
+        "score",
+        "$WD/wide.ods",
+        "$WD/stray.ods",
+        "$WD/endless.ods",
+        "$WD/broken.ods",
+        "$WD/unreadable.ods",
+    ])
+    .assert_input_errors(&[
+        "error: $WD/wide.ods!佐证!WQJ2001: the sheet's cells run from row 1, column A to this cell, \
          2001 rows × 16000 columns, more than can be read (16777216 cells); delete the stray values \
          far from the table, or keep only the evidence table",
-            "error: $WD/stray.ods!佐证!CW1048003: the sheet's cells run from row 1, column A to this cell, \
+        "error: $WD/stray.ods!佐证!CW1048003: the sheet's cells run from row 1, column A to this cell, \
          1048003 rows × 101 columns, more than can be read (16777216 cells); delete the stray values \
          far from the table, or keep only the evidence table",
-            "error: $WD/endless.ods!佐证!A4294967295: the sheet's cells run from row 1, column A to this cell, \
+        "error: $WD/endless.ods!佐证!A4294967295: the sheet's cells run from row 1, column A to this cell, \
          4294967295 rows × 3 columns, more than can be read (16777216 cells); delete the stray values \
          far from the table, or keep only the evidence table",
-            "error: 3 problems found; nothing was written",
-        ]);
+        "error: $WD/broken.ods!佐证!WQJ2001: the sheet's cells run from row 1, column A to this cell, \
+         2001 rows × 16000 columns, more than can be read (16777216 cells); delete the stray values \
+         far from the table, or keep only the evidence table",
+        "error: $WD/unreadable.ods!佐证!WQJ2001: the sheet's cells run from row 1, column A to this cell, \
+         2001 rows × 16000 columns, more than can be read (16777216 cells); delete the stray values \
+         far from the table, or keep only the evidence table",
+        "error: 5 problems found; nothing was written",
+    ]);
     // Empty rows and columns repeated to the sheet's edge, some styled.
     let tail = r#"<table:table-row table:number-rows-repeated="1048573"><table:table-cell table:style-name="ce1" table:number-columns-repeated="16384"/></table:table-row>"#;
     let row = row.replace(
