@@ -62,7 +62,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "score",
         "encoding",
-        "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+        "CSV 输入文件的编码，或用 文件=编码 指定单个文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
     ("score", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
@@ -97,7 +97,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "explain",
         "encoding",
-        "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+        "CSV 输入文件的编码，或用 文件=编码 指定单个文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
     ("explain", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
@@ -131,7 +131,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "check",
         "encoding",
-        "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+        "CSV 输入文件的编码，或用 文件=编码 指定单个文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
     ("check", "evidence", "一并校验的佐证材料文件"),
     // deficiencies
@@ -150,7 +150,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "deficiencies",
         "encoding",
-        "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+        "CSV 输入文件的编码，或用 文件=编码 指定单个文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
     (
         "deficiencies",
@@ -211,7 +211,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "sheet",
         "读取两侧 XLSX/XLS/ODS 佐证文件中的哪个工作表（默认：第一个含表头行的工作表）",
     ),
-    ("diff", "encoding", "两侧 CSV 佐证文件的编码（默认自动识别）"),
+    (
+        "diff",
+        "encoding",
+        "两侧 CSV 佐证文件的编码，或用 文件=编码 指定单个文件的编码（默认自动识别）",
+    ),
     ("diff", "sort", "单位排列顺序"),
     ("diff", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
@@ -288,6 +292,9 @@ const VALUES: &[(&str, &str, &str)] = &[
     ("encoding", "utf-8", "UTF-8（跳过开头的字节顺序标记）"),
     ("encoding", "gbk", "GBK，中文版 Windows 上 Excel 保存所用的编码"),
     ("encoding", "gb18030", "GB18030，GBK 的超集"),
+    ("encoding", "big5", "Big5（繁体中文）"),
+    ("encoding", "euc-kr", "EUC-KR（韩文）"),
+    ("encoding", "shift_jis", "Shift_JIS（日文）"),
     ("format", "table", "对齐的表格，供屏幕查看"),
     ("format", "csv", "逗号分隔值（UTF-8；写入文件时带 BOM）"),
     ("format", "json", "标准的 JSON 考核结果"),

@@ -1,11 +1,13 @@
 //! Reading tabular input files: bytes → text → rows.
 //!
 //! Evidence and units come as CSV saved by Excel/WPS, often GBK on Chinese
-//! Windows. This module decides the encoding (UTF-8 with or without BOM,
-//! UTF-16 with BOM, else GBK/GB18030 when the bytes are valid as such),
+//! Windows. This module decides the encoding (a byte-order mark for UTF-8
+//! and UTF-16, else UTF-8 or GBK/GB18030 from evidence in the bytes, see
+//! [`detect`]; or the one given with `--encoding`, per file or for all),
 //! the delimiter (comma, or tab for "Unicode text" exports), and yields rows
-//! with their 1-based line numbers. It never guesses silently: bytes that are
-//! neither UTF-8 nor GB18030 are an error naming the line.
+//! with their 1-based line numbers. It never guesses silently: bytes that
+//! are neither UTF-8 nor GB18030, or cannot be told apart, are an error
+//! naming the line.
 //!
 //! Spreadsheets (XLSX/XLS/ODS, told by their bytes, not their name) are read
 //! by [`crate::workbook`] into the same [`Sheet`], with each row's number as
@@ -16,12 +18,18 @@ use crate::diag::{Diagnostic, line_of};
 use crate::framework::hex;
 use sha2::{Digest, Sha256};
 
+mod detect;
+pub use detect::{SAMPLE, detect, sample_end};
+
 /// Text encodings we read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
     Utf8,
     Utf16,
     Gb18030,
+    Big5,
+    EucKr,
+    ShiftJis,
 }
 
 /// One row of a sheet: its line and its cells (trimmed of nothing).
@@ -41,16 +49,156 @@ pub enum ForcedEncoding {
     Gbk,
     /// GB18030, the superset of GBK
     Gb18030,
+    /// Big5 (Traditional Chinese)
+    Big5,
+    /// EUC-KR (Korean)
+    #[value(name = "euc-kr")]
+    EucKr,
+    /// Shift_JIS (Japanese)
+    #[value(name = "shift_jis", alias = "sjis")]
+    ShiftJis,
+}
+
+impl ForcedEncoding {
+    /// The decoder (GBK is read with GB18030's, its superset, as browsers
+    /// do) and the encoding recorded.
+    pub fn decoder(self) -> (&'static encoding_rs::Encoding, Encoding) {
+        match self {
+            ForcedEncoding::Utf8 => (encoding_rs::UTF_8, Encoding::Utf8),
+            ForcedEncoding::Gbk | ForcedEncoding::Gb18030 => (encoding_rs::GB18030, Encoding::Gb18030),
+            ForcedEncoding::Big5 => (encoding_rs::BIG5, Encoding::Big5),
+            ForcedEncoding::EucKr => (encoding_rs::EUC_KR, Encoding::EucKr),
+            ForcedEncoding::ShiftJis => (encoding_rs::SHIFT_JIS, Encoding::ShiftJis),
+        }
+    }
+
+    /// The name given to `--encoding`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ForcedEncoding::Utf8 => "utf-8",
+            ForcedEncoding::Gbk => "gbk",
+            ForcedEncoding::Gb18030 => "gb18030",
+            ForcedEncoding::Big5 => "big5",
+            ForcedEncoding::EucKr => "euc-kr",
+            ForcedEncoding::ShiftJis => "shift_jis",
+        }
+    }
+}
+
+/// One `--encoding`: `ENC` for every CSV input, or `FILE=ENC` for one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodingArg {
+    /// The file, as named on the command line; `None` for every file.
+    pub file: Option<std::path::PathBuf>,
+    pub encoding: ForcedEncoding,
+}
+
+/// Parses `--encoding` values, offering the encodings as its possible
+/// values in `--help`.
+#[derive(Debug, Clone, Copy)]
+pub struct EncodingArgParser;
+
+impl clap::builder::TypedValueParser for EncodingArgParser {
+    type Value = EncodingArg;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<EncodingArg, clap::Error> {
+        use clap::ValueEnum;
+        let text = value.to_string_lossy();
+        let name = |s: &str| ForcedEncoding::from_str(s.trim(), true).ok();
+        if let Some(encoding) = name(&text) {
+            return Ok(EncodingArg { file: None, encoding });
+        }
+        // FILE=ENC: the last `=`, as a file name may hold one.
+        if let Some((file, enc)) = text.rsplit_once('=')
+            && !file.is_empty()
+            && let Some(encoding) = name(enc)
+        {
+            return Ok(EncodingArg {
+                file: Some(file.into()),
+                encoding,
+            });
+        }
+        let mut err = clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd);
+        if let Some(arg) = arg {
+            err.insert(
+                clap::error::ContextKind::InvalidArg,
+                clap::error::ContextValue::String(arg.to_string()),
+            );
+        }
+        err.insert(
+            clap::error::ContextKind::InvalidValue,
+            clap::error::ContextValue::String(text.into_owned()),
+        );
+        err.insert(
+            clap::error::ContextKind::ValidValue,
+            clap::error::ContextValue::Strings(
+                ForcedEncoding::value_variants()
+                    .iter()
+                    .map(|v| v.label().to_string())
+                    .chain(["FILE=ENC".to_string()])
+                    .collect(),
+            ),
+        );
+        Err(err)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        use clap::ValueEnum;
+        Some(Box::new(
+            ForcedEncoding::value_variants()
+                .iter()
+                .filter_map(|v| v.to_possible_value()),
+        ))
+    }
 }
 
 /// How to read input files (`--encoding`, `--sheet`).
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
-    /// Decode CSV in this encoding instead of detecting it.
-    pub encoding: Option<ForcedEncoding>,
+    /// Decode CSV in these encodings instead of detecting them: per file
+    /// (`FILE=ENC`) or for every file (`ENC`); a file's own wins.
+    pub encodings: Vec<EncodingArg>,
     /// The worksheet to read from a spreadsheet; by default the first
     /// visible one that has a header row.
     pub sheet: Option<String>,
+}
+
+impl ReadOptions {
+    /// The encoding forced for `path`, if any.
+    pub fn encoding_for(&self, path: &std::path::Path) -> Option<ForcedEncoding> {
+        forced_for(&self.encodings, path)
+    }
+}
+
+/// The encoding `args` force for `path`: its own (`FILE=ENC`, the last
+/// given; the same file however named), else the one for every file.
+pub fn forced_for(args: &[EncodingArg], path: &std::path::Path) -> Option<ForcedEncoding> {
+    let same =
+        |f: &std::path::Path| f == path || matches!((f.canonicalize(), path.canonicalize()), (Ok(a), Ok(b)) if a == b);
+    args.iter()
+        .rev()
+        .find(|a| a.file.as_deref().is_some_and(same))
+        .or_else(|| args.iter().rev().find(|a| a.file.is_none()))
+        .map(|a| a.encoding)
+}
+
+/// The `FILE=ENC` of `args` that name none of `inputs`: a usage error
+/// (most likely a typo), worded for the user.
+pub fn unmatched_encoding(args: &[EncodingArg], inputs: &[std::path::PathBuf]) -> Option<String> {
+    let a = args
+        .iter()
+        .find(|a| a.file.is_some() && !inputs.iter().any(|p| forced_for(std::slice::from_ref(a), p).is_some()))?;
+    let f = a.file.as_deref()?.display();
+    Some(crate::msg!(
+        zh: "--encoding {f}={}：{f} 不是本次读取的输入文件",
+        en: "--encoding {f}={}: {f} is not one of the input files",
+        a.encoding.label()
+    ))
 }
 
 /// A file read into rows: the first row is the header.
@@ -133,7 +281,7 @@ pub fn read(path: &std::path::Path, opts: &ReadOptions) -> Result<Sheet, Diagnos
                 ),
             ));
         }
-        read_csv_forced(&name, &bytes, opts.encoding)?
+        read_csv_forced(&name, &bytes, opts.encoding_for(path))?
     };
     sheet.skip_title_rows();
     Ok(sheet)
@@ -141,72 +289,72 @@ pub fn read(path: &std::path::Path, opts: &ReadOptions) -> Result<Sheet, Diagnos
 
 /// [`read_csv_bytes`], decoding as `forced` when given.
 pub fn read_csv_forced(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<Sheet, Diagnostic> {
-    let Some(forced) = forced else {
-        return read_csv_bytes(name, bytes);
-    };
-    let (text, encoding) = match forced {
-        ForcedEncoding::Utf8 => {
-            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            match std::str::from_utf8(body) {
-                Ok(s) => (s.to_string(), Encoding::Utf8),
-                Err(e) => {
-                    let text = String::from_utf8_lossy(&body[..e.valid_up_to()]);
-                    return Err(Diagnostic::at(
-                        name,
-                        line_of(&text, e.valid_up_to()),
-                        crate::msg!(
-                            zh: "文件不是 UTF-8 编码（字节 0x{:02X} 无法读取），但指定了 --encoding utf-8",
-                            en: "the file is not UTF-8 (byte 0x{:02X} cannot be read), but --encoding utf-8 was given",
-                            body[e.valid_up_to()]
-                        ),
-                    ));
-                }
-            }
-        }
-        ForcedEncoding::Gbk | ForcedEncoding::Gb18030 => {
-            // encoding_rs decodes GBK with the GB18030 decoder (GBK is a
-            // subset), exactly as browsers do.
-            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-                Some(t) => (t.into_owned(), Encoding::Gb18030),
-                None => {
-                    let (lossy, _) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-                    let at = lossy.find('\u{FFFD}').unwrap_or(0);
-                    let label = if forced == ForcedEncoding::Gbk {
-                        "gbk"
-                    } else {
-                        "gb18030"
-                    };
-                    return Err(Diagnostic::at(
-                        name,
-                        line_of(&lossy, at),
-                        crate::msg!(
-                            zh: "文件不是有效的 {} 文本，但指定了 --encoding {label}",
-                            en: "the file is not valid {} text, but --encoding {label} was given",
-                            label.to_uppercase()
-                        ),
-                    ));
-                }
-            }
-        }
-    };
-    // Re-encode as UTF-8 and read as usual; the hash stays that of the file.
-    let mut sheet = read_csv_bytes(name, text.as_bytes())?;
-    sheet.sha256 = hex(&Sha256::digest(bytes));
-    sheet.encoding = encoding;
-    Ok(sheet)
+    let (text, encoding) = decode_file(name, bytes, forced)?;
+    rows_of(name, &text, hex(&Sha256::digest(bytes)), encoding)
 }
 
-/// Decode bytes: BOM first, then strict UTF-8, then strict GB18030.
-pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), String> {
+/// A CSV file's bytes as text: in the encoding forced, else in the one
+/// its bytes show ([`decode`]).
+pub fn decode_file(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<(String, Encoding), Diagnostic> {
+    let Some(forced) = forced else {
+        return decode(name, bytes);
+    };
+    if forced == ForcedEncoding::Utf8 {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        return match std::str::from_utf8(body) {
+            Ok(s) => Ok((s.to_string(), Encoding::Utf8)),
+            Err(e) => {
+                let text = String::from_utf8_lossy(&body[..e.valid_up_to()]);
+                Err(Diagnostic::at(
+                    name,
+                    line_of(&text, e.valid_up_to()),
+                    crate::msg!(
+                        zh: "文件不是 UTF-8 编码（字节 0x{:02X} 无法读取），但指定了 --encoding utf-8",
+                        en: "the file is not UTF-8 (byte 0x{:02X} cannot be read), but --encoding utf-8 was given",
+                        body[e.valid_up_to()]
+                    ),
+                ))
+            }
+        };
+    }
+    let (decoder, encoding) = forced.decoder();
+    match decoder.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(t) => Ok((t.into_owned(), encoding)),
+        None => {
+            // '\n' is never part of a multi-byte character in these.
+            let at = valid_up_to(decoder, bytes);
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            let label = forced.label();
+            Err(Diagnostic::at(
+                name,
+                line,
+                crate::msg!(
+                    zh: "文件不是有效的 {} 文本，但指定了 --encoding {label}",
+                    en: "the file is not valid {} text, but --encoding {label} was given",
+                    label.to_uppercase()
+                ),
+            ))
+        }
+    }
+}
+
+/// Decode a CSV file's bytes: a byte-order mark (UTF-8, UTF-16) decides;
+/// else the encoding its bytes show ([`detect`]): UTF-8 or GBK/GB18030,
+/// or a located refusal when they cannot be told apart or read as
+/// neither.
+pub fn decode(name: &str, bytes: &[u8]) -> Result<(String, Encoding), Diagnostic> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return std::str::from_utf8(rest)
             .map(|s| (s.to_string(), Encoding::Utf8))
             .map_err(|e| {
                 let text = String::from_utf8_lossy(rest);
-                crate::msg!(
-                    zh: "line {}: UTF-8 字节顺序标记（BOM）之后有无效的 UTF-8 内容",
-                    en: "line {}: invalid UTF-8 after a UTF-8 byte-order mark",
-                    line_of(&text, e.valid_up_to())
+                Diagnostic::at(
+                    name,
+                    line_of(&text, e.valid_up_to()),
+                    crate::lang::m(
+                        "UTF-8 字节顺序标记（BOM）之后有无效的 UTF-8 内容",
+                        "invalid UTF-8 after a UTF-8 byte-order mark",
+                    ),
                 )
             });
     }
@@ -214,34 +362,49 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), String> {
         let (enc, _) = encoding_rs::Encoding::for_bom(bytes).expect("checked BOM");
         let (text, had_errors) = enc.decode_with_bom_removal(bytes);
         if had_errors {
-            return Err(crate::lang::m("UTF-16 文本无效", "invalid UTF-16 text").to_string());
+            return Err(Diagnostic::file(
+                name,
+                crate::lang::m("UTF-16 文本无效", "invalid UTF-16 text"),
+            ));
         }
         return Ok((text.into_owned(), Encoding::Utf16));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok((s.to_string(), Encoding::Utf8)),
-        Err(utf8_err) => match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-            Some(text) => Ok((text.into_owned(), Encoding::Gb18030)),
-            None => {
-                // Blame the byte where the encoding that reads further
-                // stops: a GBK export with one stray byte fails as UTF-8 at
-                // its first Hanzi, which is not where the damage is.
-                let at = utf8_err.valid_up_to().max(gb18030_valid_up_to(bytes));
-                // '\n' is never part of a multi-byte character in either.
-                let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-                Err(crate::msg!(
-                    zh: "line {line}: 文件既不是 UTF-8 也不是 GBK/GB18030 编码（字节 0x{:02X} 无法读取）；请另存为“CSV UTF-8”",
-                    en: "line {line}: the file is neither UTF-8 nor GBK/GB18030 (byte 0x{:02X} cannot be read); save it as CSV UTF-8",
+    let utf8 = simdutf8::basic::from_utf8(bytes).is_ok();
+    let encoding =
+        detect(name, &bytes[..sample_end(bytes)], utf8).map_err(|(line, m)| Diagnostic::at(name, line, m))?;
+    if encoding == Encoding::Utf8 {
+        // Only valid UTF-8 is detected as UTF-8.
+        let text = std::str::from_utf8(bytes).map_err(|_| Diagnostic::file(name, "UTF-8"))?;
+        return Ok((text.to_string(), Encoding::Utf8));
+    }
+    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => Ok((text.into_owned(), Encoding::Gb18030)),
+        None => {
+            // Blame the byte where the encoding that reads further stops:
+            // a GBK export with one stray byte fails as UTF-8 at its first
+            // Hanzi, which is not where the damage is.
+            let utf8_ok = std::str::from_utf8(bytes)
+                .err()
+                .map_or(bytes.len(), |e| e.valid_up_to());
+            let at = utf8_ok.max(valid_up_to(encoding_rs::GB18030, bytes));
+            // '\n' is never part of a multi-byte character in either.
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            Err(Diagnostic::at(
+                name,
+                line,
+                crate::msg!(
+                    zh: "文件既不是 UTF-8 也不是 GBK/GB18030 编码（字节 0x{:02X} 无法读取）；请另存为“CSV UTF-8”",
+                    en: "the file is neither UTF-8 nor GBK/GB18030 (byte 0x{:02X} cannot be read); save it as CSV UTF-8",
                     bytes[at]
-                ))
-            }
-        },
+                ),
+            ))
+        }
     }
 }
 
-/// Length of the longest prefix of `bytes` that is valid GB18030.
-fn gb18030_valid_up_to(bytes: &[u8]) -> usize {
-    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+/// Length of the longest prefix of `bytes` that is valid in `encoding`.
+pub fn valid_up_to(encoding: &'static encoding_rs::Encoding, bytes: &[u8]) -> usize {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
     let capacity = decoder
         .max_utf8_buffer_length_without_replacement(bytes.len())
         .unwrap_or(bytes.len().saturating_mul(4));
@@ -291,19 +454,16 @@ pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
 /// (Excel leaves them at the end of exports); every other row is kept,
 /// ragged or not, for the caller to judge. Files are read through [`read`].
 pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
-    let sha256 = hex(&Sha256::digest(bytes));
-    let (text, encoding) = decode(bytes).map_err(|m| {
-        // decode() says "line N: …"; lift N into the location.
-        match m.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
-            Some((n, rest)) => Diagnostic::at(name, n.parse().unwrap_or(1), rest),
-            None => Diagnostic::file(name, m),
-        }
-    })?;
+    read_csv_forced(name, bytes, None)
+}
+
+/// The rows of a CSV file's text.
+fn rows_of(name: &str, text: &str, sha256: String, encoding: Encoding) -> Result<Sheet, Diagnostic> {
     if text.contains('\0') {
         let at = text.find('\0').unwrap_or(0);
         return Err(Diagnostic::at(
             name,
-            line_of(&text, at),
+            line_of(text, at),
             crate::lang::m(
                 "文件含有 NUL 字节，不是文本 CSV 文件",
                 "the file contains NUL bytes; it is not a text CSV file",
@@ -313,12 +473,12 @@ pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(delimiter(&text))
+        .delimiter(delimiter(text))
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     let progress = crate::progress::bytes(name, text.len() as u64);
-    let mut lines = LineCounter::new(&text);
+    let mut lines = LineCounter::new(text);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -345,7 +505,7 @@ pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
                 });
             }
             Err(e) => {
-                let line = e.position().map_or(1, |p| line_of(&text, p.byte() as usize));
+                let line = e.position().map_or(1, |p| line_of(text, p.byte() as usize));
                 return Err(Diagnostic::at(
                     name,
                     line,

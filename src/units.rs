@@ -35,7 +35,7 @@ impl Units {
     /// sheet that has a header (`--sheet` names the evidence sheet, not this).
     pub fn load_with(path: &std::path::Path, opts: &crate::input::ReadOptions) -> Result<Units, Diagnostics> {
         let opts = crate::input::ReadOptions {
-            encoding: opts.encoding,
+            encodings: opts.encodings.clone(),
             sheet: None,
         };
         let sheet = crate::input::read(path, &opts).map_err(|d| Diagnostics(vec![d]))?;

@@ -51,9 +51,9 @@ pub struct Args {
     /// Worksheet to read from XLSX/XLS/ODS evidence on either side (default: the first with a header row)
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Encoding of CSV evidence on either side (default: detected)
-    #[arg(long, value_enum, value_name = "ENC")]
-    pub encoding: Option<crate::input::ForcedEncoding>,
+    /// Encoding of CSV evidence on either side, or FILE=ENC for one file (default: detected)
+    #[arg(long, value_name = "ENC", value_parser = crate::input::EncodingArgParser, action = clap::ArgAction::Append)]
+    pub encoding: Vec<crate::input::EncodingArg>,
     /// Order of the units
     #[arg(long, value_enum, default_value_t = Sort::Rank)]
     pub sort: Sort,
@@ -87,7 +87,7 @@ pub struct SideArgs<'a> {
     pub period: Option<Period>,
     /// `--sheet` and `--encoding` for evidence.
     pub sheet: Option<&'a String>,
-    pub encoding: Option<crate::input::ForcedEncoding>,
+    pub encoding: &'a [crate::input::EncodingArg],
 }
 
 impl SideArgs<'_> {
@@ -101,7 +101,7 @@ impl SideArgs<'_> {
                 units: self.units.cloned(),
                 period: self.period,
                 sheet: self.sheet.cloned(),
-                encoding: self.encoding,
+                encoding: self.encoding.to_vec(),
             };
             let (loaded, a) = input.assess(&[self.path.to_path_buf()])?;
             PeriodResult::from_assessment(&loaded.framework, &a, &self.path.display().to_string())
@@ -171,7 +171,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             units: args.old_units.as_ref().or(args.units.as_ref()),
             period: args.old_period,
             sheet: args.sheet.as_ref(),
-            encoding: args.encoding,
+            encoding: &args.encoding,
         },
         SideArgs {
             path: &args.new,
@@ -179,7 +179,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             units: args.new_units.as_ref().or(args.units.as_ref()),
             period: args.new_period,
             sheet: args.sheet.as_ref(),
-            encoding: args.encoding,
+            encoding: &args.encoding,
         },
     ];
     let [old, new]: [PeriodResult; 2] = load_all(&sides)?.try_into().expect("two sides");

@@ -35,9 +35,9 @@ pub struct InputArgs {
     /// Worksheet to read from XLSX/XLS/ODS evidence (default: the first with a header row)
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Encoding of CSV inputs (default: detected: UTF-8, UTF-16 with BOM, or GBK/GB18030)
-    #[arg(long, value_enum, value_name = "ENC")]
-    pub encoding: Option<crate::input::ForcedEncoding>,
+    /// Encoding of CSV inputs, or FILE=ENC for one file (default: detected: UTF-8, UTF-16 with BOM, or GBK/GB18030)
+    #[arg(long, value_name = "ENC", value_parser = crate::input::EncodingArgParser, action = clap::ArgAction::Append)]
+    pub encoding: Vec<crate::input::EncodingArg>,
 }
 
 /// Output options shared by the commands that report.
@@ -116,7 +116,7 @@ impl InputArgs {
     /// How inputs are read (`--sheet`, `--encoding`).
     pub fn read_options(&self) -> crate::input::ReadOptions {
         crate::input::ReadOptions {
-            encoding: self.encoding,
+            encodings: self.encoding.clone(),
             sheet: self.sheet.clone(),
         }
     }
@@ -128,6 +128,9 @@ impl InputArgs {
     /// Load the framework, then units and evidence, reporting every problem
     /// of the latter two together.
     pub fn load(&self, evidence: &[PathBuf]) -> Result<Loaded, Error> {
+        if let Some(m) = crate::input::unmatched_encoding(&self.encoding, &self.paths(evidence)) {
+            return Err(Error::Usage(m));
+        }
         let framework = self.framework()?;
         let mut errs = Diagnostics::new();
         let units = match &self.units {
@@ -172,7 +175,7 @@ impl InputArgs {
     /// general path reports).
     pub fn bulk_inputs(&self) -> Result<Option<(Framework, Option<Units>)>, Error> {
         // A forced encoding or a chosen sheet is the general reader's job.
-        if std::env::var_os("KAOHE_SLOW").is_some() || self.encoding.is_some() || self.sheet.is_some() {
+        if std::env::var_os("KAOHE_SLOW").is_some() || !self.encoding.is_empty() || self.sheet.is_some() {
             return Ok(None);
         }
         let framework = self.framework()?;

@@ -21,8 +21,8 @@ pub struct Args {
     #[arg(long, value_name = "P", value_parser = Period::parse_arg)]
     pub period: Option<Period>,
     /// Encoding of a CSV units file (default: detected)
-    #[arg(long, value_enum, value_name = "ENC")]
-    pub encoding: Option<crate::input::ForcedEncoding>,
+    #[arg(long, value_name = "ENC", value_parser = crate::input::EncodingArgParser, action = clap::ArgAction::Append)]
+    pub encoding: Vec<crate::input::EncodingArg>,
     /// One row per unit and one column per indicator, instead of one row per unit and indicator
     #[arg(long)]
     pub wide: bool,
@@ -55,7 +55,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let units: crate::template::UnitList = match &args.units {
         Some(p) => {
             let opts = crate::input::ReadOptions {
-                encoding: args.encoding,
+                encodings: args.encoding.clone(),
                 sheet: None,
             };
             crate::units::Units::load_with(p, &opts)

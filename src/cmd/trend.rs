@@ -43,7 +43,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             units: None,
             period: None,
             sheet: None,
-            encoding: None,
+            encoding: &[],
         })
         .collect();
     let results = load_all(&sides)?;

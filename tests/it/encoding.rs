@@ -151,3 +151,124 @@ fn framework_must_be_utf8() {
             "error: $WD/f.toml:{n}: framework file is not valid UTF-8 (save it as UTF-8)"
         )]);
 }
+
+fn in_encoding(e: &'static encoding_rs::Encoding, s: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = e.encode(s);
+    assert!(!unmappable, "{s} is not all {}", e.name());
+    bytes.into_owned()
+}
+
+/// A short GBK file whose bytes are also valid UTF-8 is read as GBK: its
+/// names are made of Hanzi whose GBK pairs (lead C2–DF, trail A1–BF) are
+/// two-byte UTF-8 sequences, which read as Cyrillic and Armenian letters.
+#[test]
+fn short_gbk_that_is_valid_utf8_is_read_as_gbk() {
+    let wd = Workdir::mini();
+    // 一 D2BB, 学 D1A7, 校 D0A3, 医 D2BD, 院 D4BA.
+    let units = gbk("unit,name\r\nU01,一学校医院\r\n");
+    assert_eq!(&units[15..25], b"\xD2\xBB\xD1\xA7\xD0\xA3\xD2\xBD\xD4\xBA");
+    assert!(std::str::from_utf8(&units).is_ok(), "the fixture must be valid UTF-8");
+    wd.create_bytes("units.csv", &units);
+    wd.create("e.csv", &mini_evidence(&[mini_row("U01", &[])]));
+    let doc = wd.json(&["-f", "$WD/mini.toml", "-u", "$WD/units.csv", "$WD/e.csv"]);
+    assert_eq!(unit(&doc, "U01")["name"], "一学校医院");
+    // A UTF-8 file whose bytes are also valid GBK stays UTF-8.
+    let utf8 = "unit,name\nU01,单位\n";
+    assert!(
+        encoding_rs::GBK
+            .decode_without_bom_handling_and_without_replacement(utf8.as_bytes())
+            .is_some()
+    );
+    wd.create("units8.csv", utf8);
+    let doc = wd.json(&["-f", "$WD/mini.toml", "-u", "$WD/units8.csv", "$WD/e.csv"]);
+    assert_eq!(unit(&doc, "U01")["name"], "单位");
+}
+
+/// Big5, EUC-KR and Shift_JIS text is nearly always valid GBK: it is
+/// refused, located, naming the encoding it reads in and the option to
+/// pass, instead of being read as garbled Chinese; with that option, it
+/// is read (one file's encoding given, the other file detected).
+#[test]
+fn other_east_asian_encodings_are_refused_then_read_when_named() {
+    let wd = Workdir::mini();
+    wd.create_bytes(
+        "big5.csv",
+        &in_encoding(encoding_rs::BIG5, "unit,name\r\nU01,臺北市政府\r\n"),
+    );
+    wd.create_bytes(
+        "kr.csv",
+        &in_encoding(encoding_rs::EUC_KR, "unit,name\r\nU01,서울특별시청\r\n"),
+    );
+    wd.create_bytes(
+        "sj.csv",
+        &in_encoding(encoding_rs::SHIFT_JIS, "unit,name\r\nU01,とうきょうと\r\n"),
+    );
+    wd.create("e.csv", &mini_evidence(&[mini_row("U01", &[])]));
+    for (file, line, reads) in [
+        ("big5", 2, "it reads as Big5 (\"U01,臺北市政府\")"),
+        ("kr", 2, "it reads as EUC-KR (\"U01,서울특별시청\")"),
+        ("sj", 2, "it reads as Shift_JIS (\"U01,とうきょうと\")"),
+    ] {
+        let out = wd.run(&[
+            "score",
+            "-f",
+            "$WD/mini.toml",
+            "-u",
+            &format!("$WD/{file}.csv"),
+            "$WD/e.csv",
+        ]);
+        assert_eq!(out.code, 1, "{file}: {}", out.stderr);
+        let first = out.stderr.lines().next().unwrap();
+        let at = format!("error: $WD/{file}.csv:{line}: the file does not read as Chinese in GBK");
+        assert!(first.starts_with(&at), "{first}");
+        assert!(first.contains(reads), "{first}");
+    }
+    let doc = wd.json(&[
+        "-f",
+        "$WD/mini.toml",
+        "--encoding",
+        "$WD/big5.csv=big5",
+        "-u",
+        "$WD/big5.csv",
+        "$WD/e.csv",
+    ]);
+    assert_eq!(unit(&doc, "U01")["name"], "臺北市政府");
+    // A FILE=ENC naming no input is a usage error.
+    wd.run(&[
+        "score",
+        "-f",
+        "$WD/mini.toml",
+        "--encoding",
+        "$WD/nope.csv=gbk",
+        "$WD/e.csv",
+    ])
+    .assert_usage_error("error: --encoding $WD/nope.csv=gbk: $WD/nope.csv is not one of the input files");
+}
+
+/// Bytes that read as UTF-8 Latin letters and as GBK Hanzi alike cannot be
+/// told apart: refused at the line they differ on, both readings quoted,
+/// until the encoding is given.
+#[test]
+fn what_cannot_be_told_apart_is_refused_until_given() {
+    let wd = Workdir::mini();
+    // 路 C2B7 and 目 C4BF: "·Ŀ" in UTF-8.
+    wd.create_bytes("units.csv", &gbk("unit,name\r\nU01,路目\r\n"));
+    wd.create("e.csv", &mini_evidence(&[mini_row("U01", &[])]));
+    wd.run(&["score", "-f", "$WD/mini.toml", "-u", "$WD/units.csv", "$WD/e.csv"])
+        .assert_input_errors(&[
+            "error: $WD/units.csv:2: cannot tell the file's encoding: as UTF-8 it reads \"U01,·Ŀ\", as GBK \"U01,路目\"; pass --encoding $WD/units.csv=utf-8 or --encoding $WD/units.csv=gbk",
+        ]);
+    for (enc, name) in [("gbk", "路目"), ("utf-8", "·Ŀ")] {
+        let given = format!("$WD/units.csv={enc}");
+        let doc = wd.json(&[
+            "-f",
+            "$WD/mini.toml",
+            "--encoding",
+            &given,
+            "-u",
+            "$WD/units.csv",
+            "$WD/e.csv",
+        ]);
+        assert_eq!(unit(&doc, "U01")["name"], name);
+    }
+}

@@ -166,7 +166,7 @@ fn english_help_of_every_subcommand() {
 /// programs, and the letters of `2023H1`, `2023Q4` and A4.
 const PROPER_NAMES: &[&str] = &[
     "TOML", "CSV", "XLSX", "XLS", "ODS", "UTF", "BOM", "GBK", "GB", "JSON", "HTML", "Excel", "Windows", "Markdown",
-    "H", "Q", "A",
+    "Big", "EUC", "KR", "Shift", "JIS", "H", "Q", "A",
 ];
 
 /// What the command line itself spells: program and subcommand names,
