@@ -25,12 +25,18 @@
 //!   items over 655 points) is kept: unseen, empty, 不适用, or the amount (a
 //!   clause count, a veto flag).
 //!
+//! Files in GBK/GB18030 or UTF-16 (with its byte-order mark) are transcoded
+//! to UTF-8 in blocks as they are read (`source`), their encoding decided
+//! as the general loader decides it; lines and offsets are counted in the
+//! transcoded text, whose lines are the file's.
+//!
 //! Errors are the rare case, and the general loader words them: on any
 //! problem — a bad value, an unknown unit or indicator, a duplicate, a ragged
-//! row, bytes that are not UTF-8 — and on anything this path does not read
-//! (GBK, UTF-16; wide files for `explain` and the JSON result) it gives up,
-//! before any output, and the caller
-//! runs the general path, which produces the same result or the diagnostics.
+//! row, bytes that are not valid in the file's encoding — and on anything
+//! this path does not read (wide files for `explain` and the JSON result, an
+//! encoding forced with `--encoding`) it gives up, before any output, and
+//! the caller runs the general path, which produces the same result or the
+//! diagnostics.
 //!
 //! Four entry points:
 //!
@@ -49,6 +55,7 @@ mod detail;
 mod json;
 mod kernel;
 mod rectify;
+mod source;
 
 pub use json::{write_json, write_json_tuned};
 use kernel::{NA, Plan, UNSEEN, VALUE, cents, round_div, trim};
@@ -223,7 +230,7 @@ fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize)> {
 }
 
 /// Read until `buf` holds `want` bytes or the file ends; true at the end.
-fn fill(f: &mut std::fs::File, buf: &mut Vec<u8>, want: usize) -> Res<bool> {
+fn fill(f: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Res<bool> {
     let mut len = buf.len();
     if len >= want {
         return Ok(false);
@@ -290,7 +297,10 @@ fn read_files(
         let len = f.metadata().map_or(0, |m| m.len());
         let progress = crate::progress::bytes(&path.display().to_string(), len);
         let mut buf = take();
-        let mut eof = fill(&mut f, &mut buf, block.max(BLOCK_HEADER))?;
+        // The sample the encoding is told from, and a little more.
+        let mut eof = fill(&mut f, &mut buf, block.max(BLOCK_HEADER + 1))?;
+        let encoding = source::text_encoding(&buf, eof)?;
+        let mut f = source::Source::new(f, encoding, &mut buf, eof)?;
         let (layout, consumed) = header(&buf, eof, plan)?;
         if let Some(pb) = &progress {
             pb.inc(consumed as u64);

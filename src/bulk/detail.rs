@@ -124,6 +124,8 @@ pub(super) enum Whole {
     Mapped(memmap2::Mmap),
     /// Read into memory, where a file cannot be mapped.
     Read(Vec<u8>),
+    /// Transcoded to UTF-8 (GBK, UTF-16), with the SHA-256 of the file.
+    Decoded(Vec<u8>, String),
 }
 
 impl std::ops::Deref for Whole {
@@ -131,7 +133,33 @@ impl std::ops::Deref for Whole {
     fn deref(&self) -> &[u8] {
         match self {
             Whole::Mapped(m) => m,
-            Whole::Read(v) => v,
+            Whole::Read(v) | Whole::Decoded(v, _) => v,
+        }
+    }
+}
+
+impl Whole {
+    /// The SHA-256 of the file, in hex.
+    pub(super) fn sha256(&self) -> String {
+        use sha2::Digest;
+        match self {
+            Whole::Decoded(_, d) => d.clone(),
+            _ => crate::framework::hex(&sha2::Sha256::digest(&**self)),
+        }
+    }
+
+    /// The file as the workers parsed it: transcoded to UTF-8 when it is
+    /// not UTF-8 already.
+    fn into_parsed(self) -> std::io::Result<Whole> {
+        use sha2::Digest;
+        let invalid = || std::io::Error::from(std::io::ErrorKind::InvalidData);
+        match super::source::text_encoding(&self, true).map_err(|_| invalid())? {
+            None => Ok(self),
+            Some(encoding) => {
+                let text = super::source::decode_whole(&self, encoding).ok_or_else(invalid)?;
+                let digest = crate::framework::hex(&sha2::Sha256::digest(&*self));
+                Ok(Whole::Decoded(text, digest))
+            }
         }
     }
 }
@@ -164,6 +192,7 @@ pub(super) fn read_whole(paths: &[PathBuf]) -> Option<Vec<Whole>> {
         f.read_to_end(&mut v)?;
         Ok(Whole::Read(v))
     };
+    let read = |p: &PathBuf| read(p).and_then(Whole::into_parsed);
     let files: Vec<Whole> = paths.iter().map(read).collect::<Result<_, _>>().ok()?;
     if files.iter().any(|f| simdutf8::basic::from_utf8(f).is_err()) {
         return None;

@@ -3,7 +3,7 @@
 //! the bytes `render::json` gives (serde_json's pretty printer, two-space
 //! indent, the same escapes).
 
-use super::detail::{Full, Rows, as_parsed, in_order, read_whole};
+use super::detail::{Full, Rows, Whole, as_parsed, in_order, read_whole};
 use super::*;
 use crate::score::Outcome;
 
@@ -54,16 +54,12 @@ fn json<W: Word>(
     tuning: Tuning,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
-    use sha2::Digest;
     // The files are read again whole, and hashed, while they are parsed
     // and scored: a core would otherwise wait on each.
     let (parsed, mut a, files, digests) = std::thread::scope(|s| {
         let again = s.spawn(|| {
             let files = read_whole(paths)?;
-            let digests: Vec<String> = files
-                .iter()
-                .map(|f| crate::framework::hex(&sha2::Sha256::digest(&**f)))
-                .collect();
+            let digests: Vec<String> = files.iter().map(Whole::sha256).collect();
             Some((files, digests))
         });
         let scored = parse::<W>(plan, paths, tuning, None, Reread::Files).and_then(|parsed| {

@@ -1094,3 +1094,74 @@ fn padded_cells_are_trimmed_alike_on_both_paths() {
         fast.stdout
     );
 }
+
+/// The mixed data saved as GBK (GB18030), UTF-16LE and UTF-16BE (with
+/// their byte-order marks) is read on the bulk path, transcoded in blocks
+/// as small as 2 KiB (characters cut at every kind of boundary), and gives
+/// what the general path gives from the same file: the ranking, a unit in
+/// full with its lines (`explain`), the JSON result with the file's own
+/// SHA-256, and the rectification list — which is also the UTF-8 file's.
+#[test]
+fn other_encodings_are_read_on_the_bulk_path() {
+    use kaohe::rectify::{Order, Selection};
+    let period = kaohe::period::Period::parse("2023");
+    let utf8 = inputs(synth::Shape::Mixed, 80, 3, true);
+    let text = std::fs::read_to_string(&utf8.evidence).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let selection = Selection::default();
+    let list_args = bulk::ListArgs {
+        period,
+        selection: &selection,
+        order: Order::Rank,
+        format: Format::Csv,
+        lang: Lang::Zh,
+    };
+    let tuning = |block| Tuning {
+        block,
+        workers: 2,
+        batch: None,
+    };
+    let want_list = bulk_list(&utf8, &list_args, tuning(1 << 20));
+    let wd = Workdir::new();
+    let gbk = encoding_rs::GB18030.encode(text).0.into_owned();
+    let utf16 = |be: bool| {
+        let mut v = if be { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+        for u in text.encode_utf16() {
+            v.extend(if be { u.to_be_bytes() } else { u.to_le_bytes() });
+        }
+        v
+    };
+    for (name, bytes) in [("gbk.csv", gbk), ("le.csv", utf16(false)), ("be.csv", utf16(true))] {
+        let i = Inputs {
+            evidence: wd.create_bytes(name, &bytes),
+            _wd: Workdir::new(),
+            fw: utf8.fw.clone(),
+            units: utf8.units.clone(),
+        };
+        let slow = general(&i);
+        for block in [1 << 20, 2048, 4099] {
+            assert_same(&i, &slow, tuning(block));
+            let mut got = Vec::new();
+            bulk::write_json_tuned(
+                &i.fw,
+                i.units.as_ref(),
+                std::slice::from_ref(&i.evidence),
+                Some("2023".into()),
+                tuning(block),
+                &mut got,
+            )
+            .expect("the bulk path applies")
+            .unwrap();
+            let mut a = slow.clone();
+            a.period = Some("2023".into());
+            let want = kaohe::render::json::to_string(&kaohe::render::json::result_doc(&i.fw, &a));
+            assert!(want.contains(&kaohe::framework::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes))));
+            assert_eq!(String::from_utf8(got).unwrap(), want, "{name}, block {block}");
+            assert_eq!(
+                bulk_list(&i, &list_args, tuning(block)),
+                want_list,
+                "{name}, block {block}"
+            );
+        }
+    }
+}
