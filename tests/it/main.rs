@@ -23,6 +23,7 @@ mod encoding;
 mod errors;
 mod explain;
 mod help_zh;
+mod invisible;
 mod json;
 mod messages_zh;
 mod periods;
