@@ -30,5 +30,6 @@ mod periods;
 mod progress;
 mod score;
 mod snapshots;
+mod tampered;
 mod trend;
 mod usage;
