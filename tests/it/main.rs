@@ -31,5 +31,6 @@ mod progress;
 mod score;
 mod snapshots;
 mod tampered;
+mod terminal;
 mod trend;
 mod usage;
