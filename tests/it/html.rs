@@ -157,7 +157,7 @@ fn a_circulated_report_names_its_issuer_and_date_and_numbers_its_pages() {
         .expect("legend");
     assert!(legend < html.find("<table>").unwrap());
     // No date unless asked: without the options, nothing is printed.
-    let plain = report(&wd, "score", &EXAMPLE[..]);
+    let plain = report(&wd, "score", EXAMPLE);
     assert!(!plain.contains("class=\"issued\""));
 }
 
