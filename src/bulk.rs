@@ -33,10 +33,9 @@
 //! Errors are the rare case, and the general loader words them: on any
 //! problem — a bad value, an unknown unit or indicator, a duplicate, a ragged
 //! row, bytes that are not valid in the file's encoding — and on anything
-//! this path does not read (wide files for `explain` and the JSON result, an
-//! encoding forced with `--encoding`) it gives up, before any output, and
-//! the caller runs the general path, which produces the same result or the
-//! diagnostics.
+//! this path does not read (an encoding forced with `--encoding`) it gives
+//! up, before any output, and the caller runs the general path, which
+//! produces the same result or the diagnostics.
 //!
 //! Four entry points:
 //!
@@ -47,7 +46,8 @@
 //! * [`assess_unit`] adds one unit in full, as `explain` shows it: its rows
 //!   are kept whole while parsing and scored by the general code;
 //! * [`write_json`] streams the canonical JSON result, every unit in full:
-//!   each cell's offset is kept, and each unit's rows are read again;
+//!   each cell's offset is kept (a wide file's cells, their row's; the
+//!   layout gives each slot's column), and each unit's rows are read again;
 //! * [`write_deficiencies`] streams the rectification list (sections per
 //!   unit) the same way.
 
@@ -105,6 +105,22 @@ struct Layout {
     /// Wide files (one row per unit): each indicator column and its slot.
     /// `indicator` and `value` are unused then.
     wide: Option<Vec<(usize, u32)>>,
+    /// Wide files: per slot, its column (`u32::MAX` for none).
+    slot_col: Vec<u32>,
+}
+
+impl Layout {
+    /// The column holding the value of a cell of `slot`: the value column
+    /// of a long file, the slot's own column of a wide one.
+    fn value_col(&self, slot: usize) -> Res<usize> {
+        if self.wide.is_none() {
+            return Ok(self.value);
+        }
+        match self.slot_col.get(slot) {
+            Some(&c) if c != u32::MAX => Ok(c as usize),
+            _ => Err(GiveUp),
+        }
+    }
 }
 
 /// A run of whole lines of one file.
@@ -211,7 +227,15 @@ fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize)> {
         }
         Some(keys)
     };
+    let mut slot_col = Vec::new();
+    if let Some(keys) = &wide {
+        slot_col = vec![u32::MAX; plan.slots.len()];
+        for &(c, slot) in keys {
+            slot_col[slot as usize] = c as u32;
+        }
+    }
     let layout = Layout {
+        slot_col,
         width: roles.len(),
         unit: pos(Column::Unit).ok_or(GiveUp)?,
         indicator: pos(Column::Indicator).unwrap_or(0),
@@ -741,6 +765,7 @@ impl<W: Word> Table<W> {
     fn capture<'b>(
         &mut self,
         l: &Layout,
+        value: usize,
         slot: u32,
         at: RowAt,
         line: u64,
@@ -756,7 +781,7 @@ impl<W: Word> Table<W> {
             at,
             file: at.0,
             line,
-            raw: text(Some(l.value))?,
+            raw: text(Some(value))?,
             note: text(l.note)?,
             source: text(l.source)?,
             name: text(l.name)?,
@@ -822,19 +847,23 @@ impl<W: Word> Table<W> {
             return Err(GiveUp);
         }
         let name = l.name.map(cell).unwrap_or_default();
+        let offset = match self.offsets {
+            Some(_) => u32::try_from(offset).map_err(|_| GiveUp)?,
+            None => 0,
+        };
         if let Some(keys) = &l.wide {
-            // Whole rows are not kept (explain, JSON): the general path.
-            if self.detail.is_some() || self.offsets.is_some() {
-                return Err(GiveUp);
-            }
-            // A cell per non-empty column; a row with none still names
-            // its unit.
+            // A cell per non-empty column, found again by its row and
+            // column; a row with none still names its unit.
             let mut any = false;
+            let detail = self.detail.as_deref() == Some(unit);
             for &(c, slot) in keys {
                 let raw = cell(c);
                 if !raw.is_empty() {
                     let value = plan.encode(slot as usize, raw)?;
-                    self.push(base, unit, slot, value, at, name, 0)?;
+                    if detail {
+                        self.capture(l, c, slot, at, line, cell)?;
+                    }
+                    self.push(base, unit, slot, value, at, name, offset)?;
                     any = true;
                 }
             }
@@ -856,12 +885,8 @@ impl<W: Word> Table<W> {
         };
         let value = plan.encode(slot as usize, cell(l.value))?;
         if self.detail.as_deref() == Some(unit) {
-            self.capture(l, slot, at, line, cell)?;
+            self.capture(l, l.value, slot, at, line, cell)?;
         }
-        let offset = match self.offsets {
-            Some(_) => u32::try_from(offset).map_err(|_| GiveUp)?,
-            None => 0,
-        };
         self.push(base, unit, slot, value, at, name, offset)
     }
 

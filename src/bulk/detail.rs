@@ -259,9 +259,15 @@ impl Full {
 
     /// The value and note of the unit's row at `offset`, read on their
     /// own (the texts read before are dropped).
-    pub(super) fn value_note<W: Word>(&mut self, rows: &Rows<W>, id: &str, offset: u64) -> Res<(&[u8], &[u8])> {
+    pub(super) fn value_note<W: Word>(
+        &mut self,
+        rows: &Rows<W>,
+        id: &str,
+        offset: u64,
+        slot: usize,
+    ) -> Res<(&[u8], &[u8])> {
         self.text.clear();
-        let [value, note, _] = self.row(rows, id, offset)?;
+        let [value, note, _] = self.row(rows, id, offset, slot)?;
         Ok((self.get(value), self.get(note)))
     }
 
@@ -365,7 +371,7 @@ impl Full {
                 self.slot_text.push([(0, 0); 3]);
                 continue;
             }
-            let spans = self.row(rows, id, self.offsets[slot] as u64)?;
+            let spans = self.row(rows, id, self.offsets[slot] as u64, slot)?;
             self.slot_text.push(spans);
         }
         self.ind_text.clear();
@@ -434,9 +440,10 @@ impl Full {
         }
     }
 
-    /// The row starting at `offset` (over all files): its value, note and
-    /// source, added to `text`. The row must be the unit's.
-    fn row<W: Word>(&mut self, rows: &Rows<W>, id: &str, offset: u64) -> Res<[Span; 3]> {
+    /// The row starting at `offset` (over all files): its value for
+    /// `slot`, note and source, added to `text`. The row must be the
+    /// unit's.
+    fn row<W: Word>(&mut self, rows: &Rows<W>, id: &str, offset: u64, slot: usize) -> Res<[Span; 3]> {
         let (file, data) = rows.at(offset).ok_or(GiveUp)?;
         let l = &**rows.layouts.get(file).ok_or(GiveUp)?;
         // A plain line splits in place; anything else (quotes, a lone CR)
@@ -451,18 +458,22 @@ impl Full {
             _ => false,
         };
         let spans = if plain {
-            spans(&mut self.text, l, data, &fields, id)
+            spans(&mut self.text, l, data, &fields, id, slot)
         } else {
             Err(GiveUp)
         };
         self.sc.fields = fields;
-        if plain { spans } else { self.row_slow(rows, id, offset) }
+        if plain {
+            spans
+        } else {
+            self.row_slow(rows, id, offset, slot)
+        }
     }
 
     /// [`Full::row`] for a row that is not plain (quotes, a lone CR) or
     /// runs to the end of its piece.
     #[cold]
-    fn row_slow<W: Word>(&mut self, rows: &Rows<W>, id: &str, offset: u64) -> Res<[Span; 3]> {
+    fn row_slow<W: Word>(&mut self, rows: &Rows<W>, id: &str, offset: u64, slot: usize) -> Res<[Span; 3]> {
         let (file, data) = rows.at(offset).ok_or(GiveUp)?;
         let l = &**rows.layouts.get(file).ok_or(GiveUp)?;
         let sc = &mut self.sc;
@@ -489,13 +500,20 @@ impl Full {
             }
             &sc.out
         };
-        spans(&mut self.text, l, base, &sc.fields, id)
+        spans(&mut self.text, l, base, &sc.fields, id, slot)
     }
 }
 
-/// The fields wanted of a row (`fields` of `base`), split: its value, note
-/// and source, added to `text`. The row must be the unit's.
-fn spans(text: &mut Vec<u8>, l: &Layout, base: &[u8], fields: &[(usize, usize)], id: &str) -> Res<[Span; 3]> {
+/// The fields wanted of a row (`fields` of `base`), split: its value for
+/// `slot`, note and source, added to `text`. The row must be the unit's.
+fn spans(
+    text: &mut Vec<u8>,
+    l: &Layout,
+    base: &[u8],
+    fields: &[(usize, usize)],
+    id: &str,
+    slot: usize,
+) -> Res<[Span; 3]> {
     let field = |col: usize| -> Res<&[u8]> {
         let &(a, b) = fields.get(col).ok_or(GiveUp)?;
         Ok(trim(base.get(a..b).ok_or(GiveUp)?))
@@ -504,7 +522,7 @@ fn spans(text: &mut Vec<u8>, l: &Layout, base: &[u8], fields: &[(usize, usize)],
         return Err(GiveUp); // not the row parsed: the file changed
     }
     let mut spans = [(0, 0); 3];
-    for (k, col) in [Some(l.value), l.note, l.source].into_iter().enumerate() {
+    for (k, col) in [Some(l.value_col(slot)?), l.note, l.source].into_iter().enumerate() {
         if let Some(c) = col {
             let start = text.len() as u32;
             text.extend_from_slice(field(c)?);

@@ -326,7 +326,7 @@ impl<W: Word> Ctx<'_, W> {
                 Scan::Plain { end, last, .. } if end > 0 => fields.push((last, end)),
                 _ => {
                     // Quotes, a lone CR: csv_core reads it.
-                    let (value, note) = l.full.value_note(&self.rows, id, offset)?;
+                    let (value, note) = l.full.value_note(&self.rows, id, offset, slot)?;
                     t.push(Some(value), note, false);
                     continue;
                 }
@@ -344,7 +344,7 @@ impl<W: Word> Ctx<'_, W> {
             };
             // A plain line's fields hold no quote or line end, nor, split
             // at commas, a comma.
-            t.push(Some(field(lay.value)?), note, lay.delim == b',');
+            t.push(Some(field(lay.value_col(slot)?)?), note, lay.delim == b',');
         }
         Ok(())
     }

@@ -768,8 +768,64 @@ fn wide_files_match_the_general_path() {
         let slow = kaohe::score::assess(&i.fw, units, &ev, None).unwrap();
         assert_eq!(renders(&i.fw, &fast), renders(&i.fw, &slow));
     }
-    // explain and the JSON result keep whole rows: the general path.
-    assert!(bulk::assess_unit(&i.fw, None, std::slice::from_ref(&p), None, "T1").is_none());
+    // explain, the JSON result and the list find each cell again by its
+    // row and column, on the bulk path too.
+    let period = kaohe::period::Period::parse("2023");
+    for units in [i.units.as_ref(), None] {
+        let ev = kaohe::evidence::load(std::slice::from_ref(&p), &i.fw, units).unwrap();
+        let slow = kaohe::score::assess(&i.fw, units, &ev, Some("2023".into())).unwrap();
+        let wi = Inputs {
+            evidence: p.clone(),
+            _wd: Workdir::new(),
+            fw: i.fw.clone(),
+            units: units.cloned(),
+        };
+        let selection = kaohe::rectify::Selection::default();
+        let list = kaohe::rectify::build(
+            &i.fw,
+            &slow,
+            period,
+            &selection,
+            kaohe::rectify::Order::Rank,
+            kaohe::rectify::By::Unit,
+        )
+        .unwrap();
+        let json = kaohe::render::json::to_string(&kaohe::render::json::result_doc(&i.fw, &slow));
+        for block in [1 << 20, 4096] {
+            let tuning = Tuning {
+                block,
+                workers: 2,
+                batch: None,
+            };
+            assert_same(&wi, &slow, tuning);
+            let mut got = Vec::new();
+            bulk::write_json_tuned(
+                &i.fw,
+                units,
+                std::slice::from_ref(&p),
+                Some("2023".into()),
+                tuning,
+                &mut got,
+            )
+            .expect("wide files are read on the bulk path")
+            .unwrap();
+            assert_eq!(String::from_utf8(got).unwrap(), json, "block {block}");
+            for format in [Format::Csv, Format::Json] {
+                let args = bulk::ListArgs {
+                    period,
+                    selection: &selection,
+                    order: kaohe::rectify::Order::Rank,
+                    format,
+                    lang: Lang::Zh,
+                };
+                assert_eq!(
+                    bulk_list(&wi, &args, tuning),
+                    general_list(&i.fw, &slow, &list, Lang::Zh, format),
+                    "{format:?}, block {block}"
+                );
+            }
+        }
+    }
     let args = ["explain", "T2", "--format", "csv", p.to_str().unwrap()];
     assert_eq!(wd.run(&args).stdout, wd.run_env(&args, &[("KAOHE_SLOW", "1")]).stdout);
     // Problems in wide files are left to the general path too.
