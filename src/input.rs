@@ -383,12 +383,11 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<(String, Encoding), Diagnostic
         }
         return Ok((text.into_owned(), Encoding::Utf16));
     }
-    let utf8 = simdutf8::basic::from_utf8(bytes).is_ok();
+    let utf8 = simdutf8::basic::from_utf8(bytes).ok();
     let encoding =
-        detect(name, &bytes[..sample_end(bytes)], utf8).map_err(|(line, m)| Diagnostic::at(name, line, m))?;
-    if encoding == Encoding::Utf8 {
-        // Only valid UTF-8 is detected as UTF-8.
-        let text = std::str::from_utf8(bytes).map_err(|_| Diagnostic::file(name, "UTF-8"))?;
+        detect(name, &bytes[..sample_end(bytes)], utf8.is_some()).map_err(|(line, m)| Diagnostic::at(name, line, m))?;
+    // Only valid UTF-8 is detected as UTF-8.
+    if let (Encoding::Utf8, Some(text)) = (encoding, utf8) {
         return Ok((text.to_string(), Encoding::Utf8));
     }
     match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
