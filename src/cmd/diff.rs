@@ -103,7 +103,19 @@ impl SideArgs<'_> {
                 units: self.units.cloned(),
                 period: self.period,
                 sheet: self.sheet.cloned(),
-                encoding: self.encoding.to_vec(),
+                // The `FILE=ENC` of this side's files (the command checked
+                // that each names a file of one side or the other).
+                encoding: {
+                    let own: Vec<PathBuf> = [Some(self.path.to_path_buf()), self.units.cloned()]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    self.encoding
+                        .iter()
+                        .filter(|a| crate::input::unmatched_encoding(std::slice::from_ref(a), &own).is_none())
+                        .cloned()
+                        .collect()
+                },
             };
             let (loaded, a) = input.assess(&[self.path.to_path_buf()])?;
             PeriodResult::from_assessment(&loaded.framework, &a, &self.path.display().to_string())
@@ -166,6 +178,9 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         .cloned(),
     );
     let (format, dest) = args.output.resolve(&inputs)?;
+    if let Some(m) = crate::input::unmatched_encoding(&args.encoding, &inputs) {
+        return Err(Error::Usage(m));
+    }
     let sides = [
         SideArgs {
             path: &args.old,

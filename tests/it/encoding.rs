@@ -272,3 +272,44 @@ fn what_cannot_be_told_apart_is_refused_until_given() {
         assert_eq!(unit(&doc, "U01")["name"], name);
     }
 }
+
+/// `diff` takes `FILE=ENC` for a file of either side, and reads the other
+/// side as detected; a `FILE=` naming neither side is a usage error.
+#[test]
+fn diff_takes_the_encoding_of_one_side() {
+    let wd = Workdir::mini();
+    // 路 C2B7, 目 C4BF: valid UTF-8 too, and told apart by nothing.
+    wd.create_bytes("old.csv", &gbk("unit,name,A1\r\nU01,路目,1\r\n"));
+    wd.create("new.csv", "unit,name,A1\nU01,路目,0\n");
+    let out = wd.run(&["diff", "-f", "$WD/mini.toml", "$WD/old.csv", "$WD/new.csv"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: $WD/old.csv:2: cannot tell the file's encoding"),
+        "{}",
+        out.stderr
+    );
+    let out = wd.run(&[
+        "diff",
+        "--format",
+        "csv",
+        "-f",
+        "$WD/mini.toml",
+        "--encoding",
+        "$WD/old.csv=gbk",
+        "$WD/old.csv",
+        "$WD/new.csv",
+    ]);
+    out.assert_ok();
+    assert!(out.stdout.contains("U01"), "{}", out.stdout);
+    wd.run(&[
+        "diff",
+        "-f",
+        "$WD/mini.toml",
+        "--encoding",
+        "$WD/x.csv=gbk",
+        "$WD/old.csv",
+        "$WD/new.csv",
+    ])
+    .assert_usage_error("error: --encoding $WD/x.csv=gbk: $WD/x.csv is not one of the input files");
+}

@@ -281,7 +281,13 @@ fn problems_are_left_to_the_general_path() {
         ("na.csv", "unit,indicator,value\nT01,A1,不适用\n".as_bytes()),
         ("neg.csv", b"unit,indicator,value\nT01,A1,-1\n"),
         ("empty-unit.csv", b"unit,indicator,value\n,A1,1\n"),
-        ("gbk.csv", b"unit,indicator,value\r\nT01,A3,\xca\xc7\r\n"),
+        // GBK is read on the bulk path; a byte GBK has no use for is not.
+        ("gbk.csv", b"unit,indicator,value\r\nT01,A3,\xca\xc7\r\nT01,A1,\xff\r\n"),
+        // UTF-16 cut in the middle of a code unit.
+        (
+            "utf16.csv",
+            b"\xff\xfeu\x00n\x00i\x00t\x00,\x00A\x001\x00\n\x00T\x000\x001\x00,\x001\x00\n\x00\n",
+        ),
         ("nul.csv", b"unit,indicator,value\nT01,A1,1\0\n"),
         ("clause.csv", b"unit,indicator,value\nT01,B1,1\n"),
     ];
