@@ -9,6 +9,7 @@
 #
 #   bench/run.sh                 # 100,000 units x 60 indicators (6M rows)
 #   UNITS=10000 RUNS=3 bench/run.sh
+#   ENCODINGS=1 bench/run.sh     # then bench/encodings.sh: GBK, UTF-16, wide
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -165,3 +166,8 @@ for _ in $(seq 50); do
 done
 end=$(date +%s%N)
 printf '  kaohe score (15 units): %.1f ms\n' "$(echo "($end - $start) / 50 / 1000000" | bc -l)"
+
+if [ "${ENCODINGS:-0}" = 1 ]; then
+    echo "== the mixed data as UTF-8, GBK, UTF-16 and wide CSV"
+    bench/encodings.sh
+fi
