@@ -23,7 +23,8 @@ use std::path::PathBuf;
 /// Inputs shared by the commands that score: framework, units, evidence.
 #[derive(Debug, clap::Args)]
 pub struct InputArgs {
-    /// Framework TOML (default: the embedded provincial framework)
+    /// Framework: a TOML file or a built-in framework's id (default: the
+    /// built-in framework of --period's year, else the newest)
     #[arg(short = 'f', long = "framework", value_name = "FILE")]
     pub framework: Option<PathBuf>,
     /// Units file (CSV: unit, name, category)
@@ -122,7 +123,7 @@ impl InputArgs {
     }
 
     pub fn framework(&self) -> Result<Framework, Error> {
-        Framework::load(self.framework.as_deref()).map_err(Error::Input)
+        Framework::load(self.framework.as_deref(), self.period.map(|p| p.year)).map_err(Error::Input)
     }
 
     /// Load the framework, then units and evidence, reporting every problem

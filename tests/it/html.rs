@@ -29,7 +29,7 @@ fn the_score_report_holds_every_unit_and_its_charts() {
     args.extend_from_slice(EXAMPLE);
     let html = report(&wd, "score", &args);
     assert!(html.starts_with("<!DOCTYPE html><html lang=\"zh-CN\">"));
-    assert!(html.contains("<title>全省意识形态工作责任制考核评价指标体系（2022年度） · 2023</title>"));
+    assert!(html.contains("<title>全省意识形态工作责任制考核评价指标体系（2023年度） · 2023</title>"));
     for name in unit_names() {
         assert!(html.contains(&name), "{name}");
     }
