@@ -255,6 +255,9 @@ pub struct Framework {
     /// The smallest shortfall on a base item that opens a rectification
     /// item (整改项); smaller losses still cost their points.
     pub min_rectify: Option<Decimal>,
+    /// The issuing body printed on circulated documents (发文单位), unless
+    /// `--issuer` names another.
+    pub issuer: Option<String>,
     /// Highest first; the last has `min = 0`.
     pub grades: Vec<Grade>,
     pub groups: Vec<Group>,
@@ -481,6 +484,7 @@ struct RawHeader {
     missing: Option<Spanned<String>>,
     rectify_days: Option<Spanned<i64>>,
     min_rectify: Option<Spanned<toml::Value>>,
+    issuer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -564,6 +568,10 @@ impl Validator<'_> {
         };
         if s.trim().is_empty() {
             self.err(id, crate::msg!(zh: "{what_zh}编号为空", en: "{what} id is empty"));
+            false
+        } else if let Some(c) = crate::diag::first_invisible(s) {
+            let m = crate::diag::invisible_in_id(&format!("{what_zh}编号"), &format!("{what} id"), s, c);
+            self.err(id, m);
             false
         } else if s.contains('/') {
             self.err(
@@ -1025,6 +1033,7 @@ impl Validator<'_> {
             missing,
             rectify_days,
             min_rectify,
+            issuer: h.issuer.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
             grades,
             groups,
             indicators,

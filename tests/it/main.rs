@@ -6,6 +6,7 @@
 
 mod browser;
 mod fixtures;
+mod hostile;
 mod html;
 mod malformed;
 mod outputs;
@@ -23,11 +24,14 @@ mod encoding;
 mod errors;
 mod explain;
 mod help_zh;
+mod invisible;
 mod json;
 mod messages_zh;
 mod periods;
 mod progress;
 mod score;
 mod snapshots;
+mod tampered;
+mod terminal;
 mod trend;
 mod usage;
