@@ -3,7 +3,7 @@
 //! order; an ignored test opens the file with python-docx, a real reader
 //! (`.ci/run` installs python3-docx and runs it).
 
-use crate::fixtures::{MINI, mini_evidence, mini_row};
+use crate::fixtures::{mini_evidence, mini_row};
 use crate::util::Workdir;
 use quick_xml::events::Event;
 use std::io::Read;
