@@ -25,6 +25,7 @@ mod explain;
 mod help_zh;
 mod json;
 mod messages_zh;
+mod mistakes;
 mod periods;
 mod progress;
 mod score;
