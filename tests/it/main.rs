@@ -6,6 +6,7 @@
 
 mod browser;
 mod fixtures;
+mod hostile;
 mod html;
 mod malformed;
 mod outputs;
@@ -23,6 +24,7 @@ mod encoding;
 mod errors;
 mod explain;
 mod help_zh;
+mod invisible;
 mod json;
 mod messages_zh;
 mod mistakes;
@@ -30,5 +32,7 @@ mod periods;
 mod progress;
 mod score;
 mod snapshots;
+mod tampered;
+mod terminal;
 mod trend;
 mod usage;
