@@ -27,6 +27,11 @@ const ABOUTS: &[(&str, &str)] = &[
     ),
     ("trend", "各单位在多个考核期的得分、排名和等次走势（走势）"),
     ("template", "生成供各单位填报的佐证材料填报表（佐证材料填报表）"),
+    ("letters", "以 Word 文档写出给各单位的考核结果反馈意见书（反馈意见书）"),
+    (
+        "ledger",
+        "汇总各单位交回的整改台账：已完成、整改中、未启动、逾期和整改率（整改台账汇总）",
+    ),
     ("help", "显示本帮助信息或指定子命令的帮助"),
 ];
 
@@ -35,7 +40,7 @@ const AFTER_HELP: &[(&str, &str)] = &[(
     "diff",
     "两侧各为一份已保存的考核结果（由 `kaohe score --format json` 写出的 .json 文件）\
      或一个佐证材料文件；佐证材料在此按 --old-framework/--new-framework（默认：-f，\
-     否则为内置考核方案）和 --old-units/--new-units（默认：-u）评分。\
+     否则为与 --old-period/--new-period 同年度的内置考核方案，再否则为最新的）和 --old-units/--new-units（默认：-u）评分。\
      单位、指标组和指标均按代码对应。",
 )];
 
@@ -50,7 +55,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "score",
         "framework",
-        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+        "考核方案（指标体系）：TOML 文件或内置方案代码（默认按 --period 年度选内置方案）",
     ),
     ("score", "units", "单位文件（CSV：单位代码、名称、类别）"),
     ("score", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
@@ -63,6 +68,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "score",
         "encoding",
         "CSV 输入文件的编码，或用 文件=编码 指定单个文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+    ),
+    (
+        "score",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
     ),
     ("score", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
@@ -85,7 +95,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "explain",
         "framework",
-        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+        "考核方案（指标体系）：TOML 文件或内置方案代码（默认按 --period 年度选内置方案）",
     ),
     ("explain", "units", "单位文件（CSV：单位代码、名称、类别）"),
     ("explain", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
@@ -98,6 +108,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "explain",
         "encoding",
         "CSV 输入文件的编码，或用 文件=编码 指定单个文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+    ),
+    (
+        "explain",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
     ),
     ("explain", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
@@ -119,7 +134,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "check",
         "framework",
-        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+        "考核方案（指标体系）：TOML 文件或内置方案代码（默认按 --period 年度选内置方案）",
     ),
     ("check", "units", "单位文件（CSV：单位代码、名称、类别）"),
     ("check", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
@@ -133,12 +148,17 @@ const ARGS: &[(&str, &str, &str)] = &[
         "encoding",
         "CSV 输入文件的编码，或用 文件=编码 指定单个文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
+    (
+        "check",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
     ("check", "evidence", "一并校验的佐证材料文件"),
     // deficiencies
     (
         "deficiencies",
         "framework",
-        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+        "考核方案（指标体系）：TOML 文件或内置方案代码（默认按 --period 年度选内置方案）",
     ),
     ("deficiencies", "units", "单位文件（CSV：单位代码、名称、类别）"),
     ("deficiencies", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
@@ -151,6 +171,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "deficiencies",
         "encoding",
         "CSV 输入文件的编码，或用 文件=编码 指定单个文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+    ),
+    (
+        "deficiencies",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
     ),
     (
         "deficiencies",
@@ -180,7 +205,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "order",
         "单位排列顺序：rank（按排名，排名靠后者在前）或 unit（按单位代码）",
     ),
-    ("deficiencies", "by", "按单位分节，或按责任人（责任人/责任部门）分节"),
+    (
+        "deficiencies",
+        "by",
+        "按单位、按责任人（责任人/责任部门）或按考核部门（负责考核部门）分节",
+    ),
     (
         "deficiencies",
         "summary",
@@ -197,7 +226,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "diff",
         "framework",
-        "对两侧佐证材料评分所用的考核方案（默认：内置考核方案）",
+        "对两侧佐证材料评分所用的考核方案：TOML 文件或内置方案代码（默认按该侧考核期年度选内置方案）",
     ),
     ("diff", "units", "对两侧佐证材料评分所用的单位文件"),
     ("diff", "old_framework", "OLD 为佐证材料时所用的考核方案（默认：-f）"),
@@ -215,6 +244,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "diff",
         "encoding",
         "两侧 CSV 佐证文件的编码，或用 文件=编码 指定单个文件的编码（默认自动识别）",
+    ),
+    (
+        "diff",
+        "missing",
+        "两侧缺少佐证时：error（每一项都报错）或 zero（计 0 分）；默认按考核方案的 missing",
     ),
     ("diff", "sort", "单位排列顺序"),
     ("diff", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
@@ -249,7 +283,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "template",
         "framework",
-        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+        "考核方案（指标体系）：TOML 文件或内置方案代码（默认按 --period 年度选内置方案）",
     ),
     (
         "template",
@@ -291,6 +325,71 @@ const ARGS: &[(&str, &str, &str)] = &[
     ("deficiencies", "date", DATE),
     ("diff", "issuer", ISSUER),
     ("diff", "date", DATE),
+    // letters
+    (
+        "letters",
+        "framework",
+        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+    ),
+    ("letters", "units", "单位文件（CSV：单位代码、名称、类别）"),
+    ("letters", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
+    (
+        "letters",
+        "sheet",
+        "读取 XLSX/XLS/ODS 佐证文件中的哪个工作表（默认：第一个含表头行的工作表）",
+    ),
+    (
+        "letters",
+        "encoding",
+        "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+    ),
+    ("letters", "issuer", ISSUER),
+    ("letters", "date", DATE),
+    (
+        "letters",
+        "output",
+        "目录（以 / 结尾或已存在）：每个单位一个 .docx 文件；或 FILE.docx：所有单位合为一个文件，单位之间分页",
+    ),
+    ("letters", "unit", "只写该单位（可重复指定）"),
+    ("letters", "category", "只写该类别的单位（可重复指定）"),
+    (
+        "letters",
+        "order",
+        "单位排列顺序：rank（按排名，排名靠后者在前）或 unit（按单位代码）",
+    ),
+    (
+        "letters",
+        "evidence",
+        "佐证材料文件，合并读取（为确定排名，对全部单位评分）",
+    ),
+    // ledger
+    (
+        "ledger",
+        "ledgers",
+        "由 deficiencies -o x.xlsx 写出、各单位填好交回的整改台账（XLSX/XLS/ODS 或 CSV），合并读取",
+    ),
+    (
+        "ledger",
+        "date",
+        "以此日期统计逾期：超过整改时限仍未完成的事项，如 2024-03-01",
+    ),
+    ("ledger", "today", "以今天（UTC）的日期统计逾期，代替 --date"),
+    (
+        "ledger",
+        "sheet",
+        "读取哪个工作表（默认：第一个含表头行的工作表，即“整改台账”）",
+    ),
+    ("ledger", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
+    (
+        "ledger",
+        "output",
+        "写入文件 FILE（要么完整写入，要么不写），而不输出到屏幕",
+    ),
+    (
+        "ledger",
+        "no_bom",
+        "写出的 CSV 文件不带 UTF-8 字节顺序标记（BOM）（Excel 正确显示中文需要它）",
+    ),
 ];
 
 /// `--issuer` and `--date` of the commands that write documents.
@@ -318,6 +417,8 @@ const VALUES: &[(&str, &str, &str)] = &[
     ("reason", "missing", "未提供佐证材料"),
     ("reason", "penalty", "扣分项"),
     ("reason", "veto", "一票否决"),
+    ("missing", "zero", "计 0 分（无佐证）；对完全没有佐证的单位给出警告"),
+    ("missing", "error", "报错，列出每个缺少佐证的单位和指标"),
     (
         "order",
         "rank",
@@ -329,6 +430,11 @@ const VALUES: &[(&str, &str, &str)] = &[
         "by",
         "owner",
         "每个责任人（责任人/责任部门）一节，列出其负责的各单位事项",
+    ),
+    (
+        "by",
+        "assessor",
+        "每个考核部门（负责考核部门）一节，列出其考核的各单位事项",
     ),
     ("sort", "delta", "升幅最大者在前"),
     ("sort", "rank", "按新排名（不再参加考核的单位排在最后）"),

@@ -2,6 +2,7 @@
 
 use super::InputArgs;
 use crate::Error;
+use crate::framework::{BUILTINS, Builtin};
 use crate::lang::Lang;
 use std::path::PathBuf;
 
@@ -35,21 +36,48 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             .flat_map(|u| &u.indicators)
             .filter(|r| r.status == crate::score::Status::Exempt)
             .count();
-        text.push_str(&format!(
-            "\n{}: {} {}, {} {}, {} {}; {} {}, {} {}\n",
-            lang.pick("佐证检查通过", "Evidence OK"),
-            loaded.evidence.files.len(),
-            lang.pick("个文件", "file(s)"),
-            a.units.len(),
-            lang.pick("个单位", "units"),
-            loaded.evidence.values(),
-            lang.pick("个值", "values"),
-            missing,
-            lang.pick("项缺佐证", "missing"),
-            exempt,
-            lang.pick("项不适用", "not applicable"),
-        ));
+        let (files, units, values) = (loaded.evidence.files.len(), a.units.len(), loaded.evidence.values());
+        text.push_str(&match lang {
+            Lang::Zh => format!(
+                "\n佐证检查通过：{files} 个文件，{units} 个单位，{values} 个值；{missing} 项缺佐证，{exempt} 项不适用\n"
+            ),
+            Lang::En => format!(
+                "\nEvidence OK: {files} file(s), {units} units, {values} values; {missing} missing, {exempt} not applicable\n"
+            ),
+        });
+    }
+    // With a framework of one's own the built-in ones are beside the point.
+    let builtin = match &args.input.framework {
+        None => true,
+        Some(f) => Builtin::by_id(&f.display().to_string()).is_some(),
+    };
+    if builtin {
+        text.push_str(&builtins(args.input.period.map(|p| p.year), lang));
     }
     crate::output::emit(&text, crate::render::Format::Table, &crate::output::Destination::Stdout)
         .map_err(|e| Error::output(&crate::output::Destination::Stdout, e))
+}
+
+/// The built-in frameworks, each with its year, the default for `year`
+/// marked: `内置考核方案：ideology-2022（2022年度） · ideology-2023（2023年度，默认）`.
+fn builtins(year: Option<u16>, lang: Lang) -> String {
+    let default = Builtin::default_for(year).id;
+    let list: Vec<String> = BUILTINS
+        .iter()
+        .map(|b| {
+            let mark = if b.id == default {
+                lang.pick("，默认", ", default")
+            } else {
+                ""
+            };
+            match lang {
+                Lang::Zh => format!("{}（{}年度{mark}）", b.id, b.year),
+                Lang::En => format!("{} ({}{mark})", b.id, b.year),
+            }
+        })
+        .collect();
+    format!(
+        "\n{}\n",
+        lang.labelled(lang.pick("内置考核方案", "Built-in frameworks"), &list.join(" · "))
+    )
 }

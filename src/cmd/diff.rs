@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 #[command(after_help = "\
 Each side is a saved result (a .json file written by `kaohe score --format json`) \
 or one evidence file, scored here against --old-framework/--new-framework (default: -f, \
-else the embedded framework) and --old-units/--new-units (default: -u). \
+else the built-in framework of --old-period/--new-period's year, else the newest) and --old-units/--new-units (default: -u). \
 Units, groups and indicators are matched by id.")]
 pub struct Args {
     /// The earlier period: a result (.json) or an evidence file
@@ -24,7 +24,8 @@ pub struct Args {
     /// The later period: a result (.json) or an evidence file
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
-    /// Framework for scoring evidence on either side (default: the embedded framework)
+    /// Framework for scoring evidence on either side: a TOML file or a built-in framework's id
+    /// (default: the built-in framework of the side's period year, else the newest)
     #[arg(short = 'f', long = "framework", value_name = "FILE")]
     pub framework: Option<PathBuf>,
     /// Units file for scoring evidence on either side
@@ -54,6 +55,9 @@ pub struct Args {
     /// Encoding of CSV evidence on either side, or FILE=ENC for one file (default: detected)
     #[arg(long, value_name = "ENC", value_parser = crate::input::EncodingArgParser, action = clap::ArgAction::Append)]
     pub encoding: Vec<crate::input::EncodingArg>,
+    /// Missing evidence on either side: error (every missing item is an error) or zero; default: the framework's
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub missing: Option<super::MissingArg>,
     /// Order of the units
     #[arg(long, value_enum, default_value_t = Sort::Rank)]
     pub sort: Sort,
@@ -90,6 +94,8 @@ pub struct SideArgs<'a> {
     /// `--sheet` and `--encoding` for evidence.
     pub sheet: Option<&'a String>,
     pub encoding: &'a [crate::input::EncodingArg],
+    /// `--missing`.
+    pub missing: Option<super::MissingArg>,
 }
 
 impl SideArgs<'_> {
@@ -116,6 +122,7 @@ impl SideArgs<'_> {
                         .cloned()
                         .collect()
                 },
+                missing: self.missing,
             };
             let (loaded, a) = input.assess(&[self.path.to_path_buf()])?;
             PeriodResult::from_assessment(&loaded.framework, &a, &self.path.display().to_string())
@@ -189,6 +196,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             period: args.old_period,
             sheet: args.sheet.as_ref(),
             encoding: &args.encoding,
+            missing: args.missing,
         },
         SideArgs {
             path: &args.new,
@@ -197,6 +205,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             period: args.new_period,
             sheet: args.sheet.as_ref(),
             encoding: &args.encoding,
+            missing: args.missing,
         },
     ];
     let [old, new]: [PeriodResult; 2] = load_all(&sides)?.try_into().expect("two sides");

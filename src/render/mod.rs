@@ -6,10 +6,12 @@
 
 pub mod colour;
 pub mod compare;
+pub mod docx;
 pub mod grid;
 pub mod html;
 pub mod issue;
 pub mod json;
+pub mod ledger;
 pub mod rectify;
 pub mod report;
 pub mod template;

@@ -357,6 +357,7 @@ pub fn deductions_table(fw: &Framework, a: &Assessment, lang: Lang) -> Table {
         (lang.pick("评分标准", "Standard"), false),
         (lang.pick("整改措施", "Remedy"), false),
         (lang.pick("责任人", "Owner"), false),
+        (lang.pick("考核部门", "Assessor"), false),
     ]);
     for u in &a.units {
         for d in &u.deficiencies {
@@ -386,6 +387,7 @@ pub fn deductions_table(fw: &Framework, a: &Assessment, lang: Lang) -> Table {
                 ind.standard.clone(),
                 ind.remedy.clone(),
                 ind.owner.clone(),
+                ind.assessor.clone(),
             ]);
         }
     }
@@ -427,7 +429,7 @@ pub fn score(fw: &Framework, a: &Assessment, lang: Lang) -> Result<Vec<u8>, Xlsx
 
 /// The problem of a ledger item in words: the unit's own note where it
 /// gave one, else what the evidence says.
-fn problem(fw: &Framework, a: &Assessment, it: &crate::rectify::Item, lang: Lang) -> String {
+pub(crate) fn problem(fw: &Framework, a: &Assessment, it: &crate::rectify::Item, lang: Lang) -> String {
     use crate::score::Reason;
     let r = &a.units[it.unit].indicators[it.index];
     let detail = if r.note.is_empty() {

@@ -32,7 +32,7 @@ fn subcommand_help_in_chinese() {
     for line in [
         "对各单位评分并排名（排名）",
         "          佐证材料文件（CSV 长表或宽表，UTF-8 或 GBK 编码；或 XLSX/XLS/ODS），合并读取",
-        "          考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+        "          考核方案（指标体系）：TOML 文件或内置方案代码（默认按 --period 年度选内置方案）",
         "          考核期：2023、2023H1、2023Q4 或 2023-06",
         "          显示帮助信息（用 -h 查看摘要）",
     ] {
@@ -101,7 +101,7 @@ fn parse_errors_in_chinese() {
         );
     // `--lang zh` alone is an argument, so no help in place of the error.
     wd.run(&["--lang", "zh"]).assert_usage_error(
-        "错误：缺少子命令；可选的子命令为 “score”、“explain”、“check”、“deficiencies”、“diff”、“trend”、“template”、“help”",
+        "错误：缺少子命令；可选的子命令为 “score”、“explain”、“check”、“deficiencies”、“diff”、“trend”、“template”、“letters”、“ledger”、“help”",
     );
     wd.run(&["--lang", "zh", "explain"])
         .assert_usage_error("错误：缺少必需的参数：“<UNIT>”、“<EVIDENCE>...”");
@@ -165,8 +165,8 @@ fn english_help_of_every_subcommand() {
 /// Names that may stand in Chinese help as they are: formats, encodings,
 /// programs, and the letters of `2023H1`, `2023Q4` and A4.
 const PROPER_NAMES: &[&str] = &[
-    "TOML", "CSV", "XLSX", "XLS", "ODS", "UTF", "BOM", "GBK", "GB", "JSON", "HTML", "DOCX", "WPS", "Excel", "Windows",
-    "Markdown", "Big", "EUC", "KR", "Shift", "JIS", "H", "Q", "A",
+    "TOML", "CSV", "XLSX", "XLS", "ODS", "UTF", "BOM", "GBK", "GB", "JSON", "HTML", "DOCX", "WPS", "Word", "Excel",
+    "Windows", "Markdown", "Big", "EUC", "KR", "Shift", "JIS", "H", "Q", "A",
 ];
 
 /// What the command line itself spells: program and subcommand names,

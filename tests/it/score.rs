@@ -425,6 +425,9 @@ fn units_without_evidence_are_scored_all_missing() {
     let wd = Workdir::mini();
     wd.create("units.csv", "unit,name,category\nU01,甲,乡镇\nU02,乙,乡镇\n");
     wd.create("e.csv", &mini_evidence(&[mini_row("U01", &[])]));
+    wd.allow_warnings(&[
+        "warning: $WD/units.csv:3: unit U02 (乙) has no evidence at all (was its file left out?); every item scores 0 as missing",
+    ]);
     let doc = wd.json(&["-f", "$WD/mini.toml", "-u", "$WD/units.csv", "$WD/e.csv"]);
     assert_eq!(
         ranking(&doc),
@@ -696,13 +699,24 @@ fn output_is_deterministic() {
     }
     for name in ["a.json", "b.json"] {
         let out = format!("$WD/{name}");
-        wd.run(&["score", "-o", &out, "-u", "examples/units.csv", "examples/2022.csv"])
-            .assert_ok();
+        wd.run(&[
+            "score",
+            "-o",
+            &out,
+            "-u",
+            "examples/units.csv",
+            "--period",
+            "2022",
+            "examples/2022.csv",
+        ])
+        .assert_ok();
     }
     assert!(wd.read("a.json") == wd.read("b.json"));
 }
 
-/// The shipped examples score as the published tables say.
+/// The shipped examples score as the published tables say. Every figure
+/// agrees with tests/reference/score.py, an independent scorer (Python,
+/// decimal arithmetic) run on the same files; T01 2023 is worked out below.
 #[test]
 fn shipped_examples_rank_as_published() {
     let wd = Workdir::new();
@@ -710,48 +724,54 @@ fn shipped_examples_rank_as_published() {
     assert_eq!(
         ranking(&doc),
         rank_rows(&[
-            ("T01", 1, "95.92", "好"),
-            ("D03", 2, "94.36", "好"),
-            ("T05", 3, "92.84", "好"),
-            ("D01", 4, "91.81", "好"),
-            ("T04", 5, "90.00", "好"),
-            ("D04", 6, "89.81", "较好"),
-            ("E02", 7, "89.52", "较好"),
-            ("T02", 8, "89.31", "较好"),
-            ("E01", 9, "88.00", "较好"),
-            ("T06", 10, "85.65", "较好"),
-            ("D05", 11, "84.63", "较好"),
-            ("T03", 12, "82.24", "较好"),
-            ("D02", 13, "78.59", "一般"),
-            ("E04", 14, "68.93", "一般"),
-            ("E03", 15, "87.58", "差"),
+            ("T01", 1, "97.94", "好"),
+            ("D03", 2, "93.90", "好"),
+            ("T05", 3, "93.88", "好"),
+            ("D01", 4, "92.36", "好"),
+            ("T02", 5, "91.86", "好"),
+            ("E02", 6, "91.38", "好"),
+            ("D04", 7, "90.63", "好"),
+            ("E01", 8, "90.05", "好"),
+            ("T04", 9, "89.13", "较好"),
+            ("T06", 10, "88.24", "较好"),
+            ("D05", 11, "85.72", "较好"),
+            ("T03", 12, "79.84", "一般"),
+            ("D02", 13, "79.20", "一般"),
+            ("E04", 14, "65.57", "一般"),
+            ("E03", 15, "86.19", "差"),
         ])
     );
     assert_eq!(unit(&doc, "E03")["veto"], serde_json::json!(["V1"]));
+    // T01 2023 loses A2 1 (3 analyses of 4), D1 0.5 (2.5 of 3), E4 0.5
+    // (one error × 0.5), F5 0.5 (92% → 1.5 of 2) and F6 0.06
+    // (3 × (44×100 + 3×80 + 1×60) / (100 × 48) = 2.9375 → 2.94): 100 − 2.56
+    // = 97.44, plus J3 1 × 0.5 = 97.94.
+    let t01 = unit(&doc, "T01");
+    assert_eq!([text(&t01["base"]), text(&t01["bonus"])], ["97.44", "0.50"]);
     let doc = wd.json(&["-u", "examples/units.csv", "--period", "2022", "examples/2022.csv"]);
     assert_eq!(
         ranking(&doc),
         rank_rows(&[
-            ("D03", 1, "94.83", "好"),
-            ("T01", 2, "94.08", "好"),
-            ("T05", 3, "91.78", "好"),
-            ("D01", 4, "88.11", "较好"),
-            ("T02", 5, "87.73", "较好"),
-            ("E02", 6, "87.26", "较好"),
-            ("E01", 7, "86.16", "较好"),
-            ("D04", 8, "85.73", "较好"),
-            ("T04", 9, "85.24", "较好"),
-            ("D02", 10, "80.63", "较好"),
-            ("D05", 11, "79.04", "一般"),
-            ("T06", 12, "78.05", "一般"),
-            ("E03", 13, "75.50", "一般"),
-            ("T03", 14, "71.62", "一般"),
-            ("E04", 15, "58.11", "差"),
+            ("D03", 1, "95.38", "好"),
+            ("T01", 2, "94.61", "好"),
+            ("T05", 3, "93.34", "好"),
+            ("D01", 4, "89.17", "较好"),
+            ("E02", 5, "89.08", "较好"),
+            ("T02", 6, "88.80", "较好"),
+            ("E01", 7, "86.72", "较好"),
+            ("D04", 8, "85.80", "较好"),
+            ("T04", 9, "85.34", "较好"),
+            ("D05", 10, "80.16", "较好"),
+            ("D02", 11, "79.72", "一般"),
+            ("T06", 12, "78.16", "一般"),
+            ("E03", 13, "77.13", "一般"),
+            ("T03", 14, "69.28", "一般"),
+            ("E04", 15, "53.80", "差"),
         ])
     );
-    // D03 earned 2 + 2 + 1.5 = 5.50 in bonuses, capped at 5.
+    // D03 earned J1 2 × 1 + J2 2 + J3 3 × 0.5 = 5.50 in bonuses, capped at 5.
     let d03 = unit(&doc, "D03");
-    assert_eq!([text(&d03["base"]), text(&d03["bonus"])], ["89.83", "5.00"]);
+    assert_eq!([text(&d03["base"]), text(&d03["bonus"])], ["90.38", "5.00"]);
     let bonuses: Vec<String> = ["J1", "J2", "J3"]
         .iter()
         .map(|j| text(&indicator(d03, j)["amount"]))
@@ -776,15 +796,17 @@ fn shipped_examples_as_csv() {
     assert_eq!(
         lines[0],
         "Rank,Unit,Name,Category,Cat. rank,Score,Grade,Veto,Base,Bonus,Penalty,\
-         A 认清形势、分析研判,B 思想引领与学习型党组织建设,C 网络意识形态工作责任制,D 互融共促与阵地建设,E 新闻宣传发布审批,F 责任落实"
+         A 认清形势、分析研判,B 思想引领与学习型党组织建设,C 网络意识形态工作责任制,D 互融共促与阵地建设,E 新闻宣传发布审批与阵地管理,F 责任落实与监督问责"
     );
+    // The group columns add up to the base: 11.50 + 19.50 + 12.50 + 11 + 12.50
+    // + 24.86 = 91.86, and 11 + 18 + 12 + 11 + 9.50 + 24.69 = 86.19.
     assert_eq!(
         lines[5],
-        "5,T04,柳林镇党委,乡镇（街道）,3,90.00,好,,90.00,0.00,0.00,11.00,21.00,14.00,13.00,12.50,18.50"
+        "5,T02,河西街道党工委,乡镇（街道）,3,91.86,好,,91.86,0.00,0.00,11.50,19.50,12.50,11.00,12.50,24.86"
     );
     assert_eq!(
         lines[15],
-        "15,E03,市交通投资集团党委,国有企业,4,87.58,差,V1,87.58,0.00,0.00,11.00,19.00,14.00,13.00,10.00,20.58"
+        "15,E03,市交通投资集团党委,国有企业,4,86.19,差,V1,86.19,0.00,0.00,11.00,18.00,12.00,11.00,9.50,24.69"
     );
     assert_eq!(lines[16], "");
     assert_eq!(lines.len(), 17);
