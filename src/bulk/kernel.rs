@@ -117,9 +117,6 @@ pub(super) struct Plan<'a> {
     pub(super) first: Vec<usize>,
     /// Groups each base indicator counts toward (all ancestors).
     pub(super) groups_of: Vec<Vec<usize>>,
-    pub(super) total_c: u64,
-    pub(super) bonus_cap_c: Option<u64>,
-    pub(super) penalty_cap_c: Option<u64>,
 }
 
 pub(super) fn cents(d: Decimal) -> Res<u64> {
@@ -184,9 +181,6 @@ impl<'a> Plan<'a> {
             slots,
             first,
             groups_of,
-            total_c: cents(fw.total)?,
-            bonus_cap_c: fw.bonus_cap.map(cents).transpose()?,
-            penalty_cap_c: fw.penalty_cap.map(cents).transpose()?,
         })
     }
 

@@ -75,6 +75,7 @@ fn kind_label(kind: &str, lang: Lang) -> String {
         "bonus" => Kind::Bonus.label(lang).to_string(),
         "penalty" => Kind::Penalty.label(lang).to_string(),
         "veto" => Kind::Veto.label(lang).to_string(),
+        "cap" => Kind::Cap.label(lang).to_string(),
         other => other.to_string(),
     }
 }

@@ -5,7 +5,7 @@
 //! scores always with two places (`92.50`), framework constants as written
 //! (`25`, `2.5`). Key order is fixed, so the same inputs give the same bytes.
 
-use crate::framework::{Framework, Kind};
+use crate::framework::Framework;
 use crate::lang::Lang;
 use crate::num::round2;
 use crate::score::{Assessment, UnitResult};
@@ -80,6 +80,10 @@ pub struct UnitDoc<'a> {
     pub bonus: Decimal,
     pub penalty: Decimal,
     pub grade: &'a str,
+    /// The grade the score alone gives, where a grade rule changed it.
+    pub grade_by_score: Option<&'a str>,
+    /// The last rule that lowered the grade: veto, condition, cap, quota.
+    pub grade_reason: Option<&'static str>,
     pub veto: Vec<&'a str>,
     pub groups: Vec<GroupDoc<'a>>,
     pub indicators: Vec<IndicatorDoc<'a>>,
@@ -111,6 +115,9 @@ pub struct DeficiencyDoc<'a> {
     pub indicator: &'a str,
     pub lost: Option<Decimal>,
     pub reason: &'static str,
+    /// A penalty's share of what penalties took off after the cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deducted: Option<Decimal>,
 }
 
 fn points(d: Decimal) -> Decimal {
@@ -131,6 +138,8 @@ pub fn unit_doc<'a>(fw: &'a Framework, u: &'a UnitResult) -> UnitDoc<'a> {
         bonus: round2(u.totals.bonus),
         penalty: round2(u.totals.penalty),
         grade: &fw.grades[u.grade].name,
+        grade_by_score: u.grade_change.map(|(g, _)| fw.grades[g].name.as_str()),
+        grade_reason: u.grade_change.map(|(_, r)| r.as_str()),
         veto: u.totals.veto.iter().map(|&i| fw.indicators[i].id.as_str()).collect(),
         groups: fw
             .groups
@@ -167,6 +176,7 @@ pub fn unit_doc<'a>(fw: &'a Framework, u: &'a UnitResult) -> UnitDoc<'a> {
                 indicator: &fw.indicators[d.index].id,
                 lost: d.lost.map(round2),
                 reason: d.reason.as_str(),
+                deducted: d.deducted.map(round2),
             })
             .collect(),
     }
@@ -213,7 +223,7 @@ pub fn result_doc<'a>(fw: &'a Framework, a: &'a Assessment) -> ResultDoc<'a> {
                     points: points(i.points),
                     rule: match &i.rule {
                         Some(r) => format!("{}: {}", r.type_name(), i.describe_rule(Lang::En)),
-                        None if i.kind == Kind::Veto => "veto".to_string(),
+                        None if i.kind.is_trigger() => i.kind.as_str().to_string(),
                         None => String::new(),
                     },
                 })

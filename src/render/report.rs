@@ -215,7 +215,7 @@ pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) 
             Kind::Base => ind.group.map(|g| fw.groups[g].id.clone()).unwrap_or_default(),
             k => k.label(lang).to_string(),
         };
-        let points = if ind.kind == Kind::Veto {
+        let points = if ind.kind.is_trigger() {
             String::new()
         } else {
             fmt_points(ind.points)

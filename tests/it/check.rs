@@ -373,7 +373,7 @@ fn veto_bonus_and_penalty_items() {
             "6: penalty_cap is set but no indicator has kind = \"penalty\"",
             "31: V1: a veto item has no points",
             "32: V1: a veto item has no rule (it is triggered by 是 or a count > 0)",
-            "36: X1: unknown kind \"extra\"; expected base, bonus, penalty or veto",
+            "36: X1: unknown kind \"extra\"; expected base, bonus, penalty, veto or cap",
         ],
     );
 }
@@ -383,7 +383,7 @@ fn unknown_keys_and_syntax_errors() {
     check_errors(
         &tiny(&[("points = 10\nrule", "ponts = 10\nrule")], ""),
         &[
-            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `exempt`, `method`",
+            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `exempt`, `method`, `max_grade`, `score`",
         ],
     );
     check_errors(
