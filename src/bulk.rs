@@ -1231,13 +1231,7 @@ fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
 
 /// A unit's sums from its cells, with its amounts per group added to
 /// `groups` and its triggered vetoes and caps to `veto` and `caps`.
-fn unit_sums(
-    plan: &Plan,
-    row: &[u32],
-    groups: &mut [u64],
-    veto: &mut Vec<usize>,
-    caps: &mut Vec<usize>,
-) -> Res<Sums> {
+fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>, caps: &mut Vec<usize>) -> Res<Sums> {
     let fw = plan.fw;
     let (mut base_sum, mut applicable, mut bonus_sum, mut penalty_sum) = (0u64, 0u64, 0u64, 0u64);
     let mut zeros = 0u32;
@@ -1254,7 +1248,11 @@ fn unit_sums(
         }
         if ind.kind.is_trigger() {
             if cells[0] == VALUE + 1 {
-                if ind.kind == Kind::Veto { veto.push(i) } else { caps.push(i) }
+                if ind.kind == Kind::Veto {
+                    veto.push(i)
+                } else {
+                    caps.push(i)
+                }
             }
             continue;
         }

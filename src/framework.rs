@@ -287,14 +287,20 @@ impl Indicator {
                 Lang::En => format!("−{p} if yes"),
             },
             (Some(Rule::Clauses(clauses)), Kind::Bonus | Kind::Penalty) => {
-                let sign = if self.kind == Kind::Penalty { ("扣", "−") } else { ("加", "+") };
+                let sign = if self.kind == Kind::Penalty {
+                    ("扣", "−")
+                } else {
+                    ("加", "+")
+                };
                 let parts: Vec<String> = clauses
                     .iter()
                     .map(|c| {
                         let per = fmt_points(c.per);
                         let capped = c.max < self.points;
                         match (lang, capped) {
-                            (Lang::Zh, true) => format!("{}：每次{}{per}分（最多{}分）", c.id, sign.0, fmt_points(c.max)),
+                            (Lang::Zh, true) => {
+                                format!("{}：每次{}{per}分（最多{}分）", c.id, sign.0, fmt_points(c.max))
+                            }
                             (Lang::Zh, false) => format!("{}：每次{}{per}分", c.id, sign.0),
                             (Lang::En, true) => format!("{}: {}{per} each (max {})", c.id, sign.1, fmt_points(c.max)),
                             (Lang::En, false) => format!("{}: {}{per} each", c.id, sign.1),

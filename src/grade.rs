@@ -181,3 +181,116 @@ pub fn check_units(fw: &Framework, units: Option<&Units>) -> Result<(), Diagnost
     }
     errs.into_result(())
 }
+
+/// A unit's grade in words, with what the score alone gave and why where a
+/// rule changed it: `良好（按分数为优秀，超出比例）`.
+pub fn grade_text(fw: &Framework, u: &UnitResult, lang: crate::lang::Lang) -> String {
+    let grade = &fw.grades[u.grade].name;
+    match u.grade_change {
+        None => grade.clone(),
+        Some((by, reason)) if by == u.grade => match lang {
+            crate::lang::Lang::Zh => format!("{grade}（{}）", reason.label(lang)),
+            crate::lang::Lang::En => format!("{grade} ({})", reason.label(lang)),
+        },
+        Some((by, reason)) => {
+            let by = &fw.grades[by].name;
+            match lang {
+                crate::lang::Lang::Zh => format!("{grade}（按分数为{by}，{}）", reason.label(lang)),
+                crate::lang::Lang::En => format!("{grade} (score gives {by}; {})", reason.label(lang)),
+            }
+        }
+    }
+}
+
+/// What each quota allowed and whom it moved, a line per grade and scope:
+/// `等次比例：优秀不超过20%，15个单位最多3个；按得分达到5个，T03、T04 降为良好`.
+pub fn quota_lines(fw: &Framework, units: &[UnitResult], lang: crate::lang::Lang) -> Vec<String> {
+    let zh = lang == crate::lang::Lang::Zh;
+    quota_uses(fw, units)
+        .into_iter()
+        .map(|q| {
+            let g = &fw.grades[q.grade];
+            let share = g.quota.as_ref().map_or(String::new(), |x| x.text.clone());
+            let scope = match &q.scope {
+                Some(c) if zh => format!("（{c}）"),
+                Some(c) => format!(" ({c})"),
+                None => String::new(),
+            };
+            let moved: Vec<&str> = q.moved.iter().map(|&i| units[i].unit.as_str()).collect();
+            let next = &fw.grades[q.grade + 1].name;
+            let (name, n, allowed, reached) = (&g.name, q.n, q.allowed, q.reached);
+            match (zh, moved.is_empty()) {
+                (true, true) => format!(
+                    "等次比例{scope}：{name}不超过{share}，{n}个单位最多{allowed}个；达到{reached}个，未超出"
+                ),
+                (true, false) => format!(
+                    "等次比例{scope}：{name}不超过{share}，{n}个单位最多{allowed}个；达到{reached}个，{} 降为{next}",
+                    moved.join("、")
+                ),
+                (false, true) => format!(
+                    "quota{scope}: {name} at most {share}, {allowed} of {n} units; {reached} reached it, none moved"
+                ),
+                (false, false) => format!(
+                    "quota{scope}: {name} at most {share}, {allowed} of {n} units; {reached} reached it, {} moved to {next}",
+                    moved.join(", ")
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The lines that reconcile a unit's grade with its score (`explain`):
+/// each grade rule that applied, and what it did.
+pub fn grade_lines(fw: &Framework, units: &[UnitResult], at: usize, lang: crate::lang::Lang) -> Vec<String> {
+    let u = &units[at];
+    let zh = lang == crate::lang::Lang::Zh;
+    let t = &u.totals;
+    let mut lines = Vec::new();
+    let by = by_score(fw, t);
+    let lowest = fw.grades.len() - 1;
+    if t.veto.is_empty() {
+        // Conditions, as own_grade walks them.
+        let mut g = by;
+        while g < lowest && fw.grades[g].max_zero.is_some_and(|n| t.zeros > n) {
+            let (name, n, z, next) = (
+                &fw.grades[g].name,
+                fw.grades[g].max_zero.unwrap_or(0),
+                t.zeros,
+                &fw.grades[g + 1].name,
+            );
+            lines.push(if zh {
+                format!("等次条件：{name}要求得0分的基础指标不超过{n}个，本单位有{z}个 → {next}")
+            } else {
+                format!("condition: {name} allows at most {n} base items at 0 points, the unit has {z} → {next}")
+            });
+            g += 1;
+        }
+        for &c in &t.caps {
+            let ind = &fw.indicators[c];
+            let top = ind.max_grade_name.as_deref().unwrap_or_default();
+            lines.push(if zh {
+                format!("等次限制：{} {} → 最高评为{top}", ind.id, ind.name)
+            } else {
+                format!("grade cap: {} {} → at most {top}", ind.id, ind.name)
+            });
+        }
+    }
+    if u.grade_change.is_some_and(|c| c.1 == GradeReason::Quota) {
+        for q in quota_uses(fw, units) {
+            if q.moved.contains(&at) {
+                let name = &fw.grades[q.grade].name;
+                let next = &fw.grades[q.grade + 1].name;
+                let pos = q.allowed;
+                lines.push(if zh {
+                    format!("等次比例：{name}在{}个单位中最多{pos}个，本单位未在其内 → {next}", q.n)
+                } else {
+                    format!(
+                        "quota: {name} for at most {pos} of {} units, not this one → {next}",
+                        q.n
+                    )
+                });
+            }
+        }
+    }
+    lines
+}

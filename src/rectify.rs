@@ -171,7 +171,12 @@ pub fn next_grade(
             ..held(Held::Quota)?
         });
     }
-    if now.caps.iter().filter_map(|&i| fw.indicators[i].max_grade).any(|c| c > target) {
+    if now
+        .caps
+        .iter()
+        .filter_map(|&i| fw.indicators[i].max_grade)
+        .any(|c| c > target)
+    {
         return held(Held::Cap);
     }
     let reaches = |t: &score::Totals| crate::grade::own_grade(fw, t).0 <= target;
@@ -610,7 +615,13 @@ pub fn summary(fw: &Framework, list: &List) -> Summary {
     let reasons = tally(
         list,
         |it| it.reason,
-        vec![Reason::Veto, Reason::Shortfall, Reason::Missing, Reason::Penalty, Reason::Cap],
+        vec![
+            Reason::Veto,
+            Reason::Shortfall,
+            Reason::Missing,
+            Reason::Penalty,
+            Reason::Cap,
+        ],
     );
     let mut owners = tally(list, |it| fw.indicators[it.index].owner.clone(), owners(fw));
     // Stable sort: ties stay in framework order.

@@ -279,9 +279,14 @@ impl GradeReason {
     }
 
     pub fn parse(s: &str) -> Option<GradeReason> {
-        [GradeReason::Veto, GradeReason::Condition, GradeReason::Cap, GradeReason::Quota]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        [
+            GradeReason::Veto,
+            GradeReason::Condition,
+            GradeReason::Cap,
+            GradeReason::Quota,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 
     /// Why, in a few words, after the grade the score gives

@@ -264,7 +264,11 @@ fn unit(out: &mut Vec<u8>, fw: &Framework, c: &Consts, u: &UnitResult, full: &Fu
             _ => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\n          \"status\": \"");
-        out.extend_from_slice(crate::score::status_in(&fw.indicators[i], o, &u.totals).as_str().as_bytes());
+        out.extend_from_slice(
+            crate::score::status_in(&fw.indicators[i], o, &u.totals)
+                .as_str()
+                .as_bytes(),
+        );
         out.extend_from_slice(b"\",\n          \"note\": ");
         push_str(out, full.note(i));
         out.extend_from_slice(b",\n          \"source\": ");

@@ -106,7 +106,10 @@ fn list<W: Word>(
         // The grade before quotas: those are known once every unit is
         // ranked (below).
         let (grade, reason) = crate::grade::own_grade(plan.fw, &u.totals);
-        Ok((u32::try_from(n).map_err(|_| GiveUp)?, next_grade(plan, u, &all, grade, reason)?))
+        Ok((
+            u32::try_from(n).map_err(|_| GiveUp)?,
+            next_grade(plan, u, &all, grade, reason)?,
+        ))
     };
     // The files are mapped and checked again while the units are merged
     // and ranked, on a core the ranking leaves idle.
@@ -115,7 +118,14 @@ fn list<W: Word>(
         let ranked =
             merge_tallied(plan, units, &parsed.tables, tuning.workers, tallied.then_some(&tally)).and_then(|parts| {
                 let (merged, mut tallies): (Vec<UnitResult>, Vec<Tallied>) = parts.into_iter().flatten().unzip();
-                let a = finish_paired(plan.fw, merged, &mut tallies, units, paths, args.period.map(|p| p.to_string()))?;
+                let a = finish_paired(
+                    plan.fw,
+                    merged,
+                    &mut tallies,
+                    units,
+                    paths,
+                    args.period.map(|p| p.to_string()),
+                )?;
                 if json {
                     // A unit moved by a quota is held there.
                     for (u, t) in a.units.iter().zip(&mut tallies) {
@@ -412,7 +422,11 @@ fn next_grade(
     if reason == Some(crate::score::GradeReason::Quota) {
         return held(Held::Quota);
     }
-    if t.caps.iter().filter_map(|&i| fw.indicators[i].max_grade).any(|c| c > target) {
+    if t.caps
+        .iter()
+        .filter_map(|&i| fw.indicators[i].max_grade)
+        .any(|c| c > target)
+    {
         return held(Held::Cap);
     }
     // The totals with base items recovering `gain` cents, `fixed_zeros` of
@@ -1132,7 +1146,13 @@ struct CsvConsts {
     reasons: Vec<Vec<u8>>,
 }
 
-const REASONS: [Reason; 5] = [Reason::Veto, Reason::Shortfall, Reason::Missing, Reason::Penalty, Reason::Cap];
+const REASONS: [Reason; 5] = [
+    Reason::Veto,
+    Reason::Shortfall,
+    Reason::Missing,
+    Reason::Penalty,
+    Reason::Cap,
+];
 
 impl CsvConsts {
     fn new(fw: &Framework, deadline: Option<jiff::civil::Date>, lang: Lang) -> CsvConsts {

@@ -3,7 +3,9 @@
 //! and penalty items may use: read and checked here, so that the long
 //! indicator walk in the parent module only calls in.
 
-use super::{Grade, GradeRules, Kind, Quota, QuotaRound, QuotaScope, QuotaTies, RawGrade, RawHeader, RawIndicator, Validator};
+use super::{
+    Grade, GradeRules, Kind, Quota, QuotaRound, QuotaScope, QuotaTies, RawGrade, RawHeader, RawIndicator, Validator,
+};
 use crate::diag::hint;
 use crate::num::fmt_points;
 use crate::rule::Rule;
@@ -41,7 +43,11 @@ impl Validator<'_> {
     }
 
     fn one_of(&mut self, at: &Spanned<String>, key: &str, got: &str, allowed: &[&str]) {
-        let list = allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
+        let list = allowed
+            .iter()
+            .map(|a| format!("\"{a}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
         let msg = crate::msg!(
             zh: "{key} 只能为 {list}，不能为“{got}”{}",
             en: "{key} must be one of {list}, not \"{got}\"{}",
@@ -66,7 +72,10 @@ impl Validator<'_> {
         let quota = g.quota.as_ref().and_then(|q| match parse_quota(q.get_ref()) {
             Ok(quota) => Some(quota),
             Err(e) => {
-                self.err(q, crate::msg!(zh: "等次“{name}”的 quota：{e}", en: "grade \"{name}\" quota: {e}"));
+                self.err(
+                    q,
+                    crate::msg!(zh: "等次“{name}”的 quota：{e}", en: "grade \"{name}\" quota: {e}"),
+                );
                 None
             }
         });
@@ -76,7 +85,9 @@ impl Validator<'_> {
     /// The lowest grade takes whoever no other grade keeps: a quota or a
     /// condition there would leave units with no grade at all.
     pub(super) fn lowest_grade_has_no_quota(&mut self, raw: &[Spanned<RawGrade>]) {
-        let Some(last) = raw.last().map(Spanned::get_ref) else { return };
+        let Some(last) = raw.last().map(Spanned::get_ref) else {
+            return;
+        };
         let name = last.name.get_ref().trim();
         if let Some(q) = &last.quota {
             let msg = crate::msg!(
@@ -108,11 +119,18 @@ impl Validator<'_> {
                 match grades.iter().position(|g| g.name == name) {
                     Some(i) => Some(i),
                     None => {
-                        let msg = crate::msg!(
-                            zh: "{id}：max_grade 中的等次“{name}”不在 [[grade]] 中{}",
-                            en: "{id}: max_grade names \"{name}\", which is not a [[grade]]{}",
-                            hint(name, grades.iter().map(|g| g.name.as_str()))
-                        );
+                        let names: Vec<&str> = grades.iter().map(|g| g.name.as_str()).collect();
+                        let msg = match crate::diag::did_you_mean(name, names.iter().copied()) {
+                            Some(c) => crate::msg!(
+                                zh: "{id}：max_grade 中的等次“{name}”不在 [[grade]] 中（是否应为“{c}”？）",
+                                en: "{id}: max_grade names \"{name}\", which is not a [[grade]] (did you mean \"{c}\"?)"
+                            ),
+                            None => crate::msg!(
+                                zh: "{id}：max_grade 中的等次“{name}”不在 [[grade]] 中（等次有：{}）",
+                                en: "{id}: max_grade names \"{name}\", which is not a [[grade]] (the grades are {})",
+                                names.join(crate::lang::m("、", ", "))
+                            ),
+                        };
                         self.err(m, msg);
                         None
                     }
@@ -140,7 +158,10 @@ impl Validator<'_> {
             (Some(v), Kind::Veto) => {
                 let d = self.points(v, &crate::msg!(zh: "{id}：score", en: "{id}: score"));
                 if d.is_some_and(|d| d < Decimal::ZERO) {
-                    self.err(v, crate::msg!(zh: "{id}：score 必须 ≥ 0", en: "{id}: score must be ≥ 0"));
+                    self.err(
+                        v,
+                        crate::msg!(zh: "{id}：score 必须 ≥ 0", en: "{id}: score must be ≥ 0"),
+                    );
                 }
                 d
             }

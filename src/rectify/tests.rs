@@ -311,7 +311,10 @@ fn a_condition_asks_for_the_items_at_zero() {
     // 0 → 较好. Fixing A3 (3 lost) gives 20 + 2 = 22.
     let o = outs("5 4 0 4 2 2 2 0 0 ok");
     let (grade, reason) = crate::grade::own_grade(&fw, &score::totals(&fw, &o));
-    assert_eq!((fw.grades[grade].name.as_str(), reason), ("较好", Some(GradeReason::Condition)));
+    assert_eq!(
+        (fw.grades[grade].name.as_str(), reason),
+        ("较好", Some(GradeReason::Condition))
+    );
     let ng = ng_of(&fw, &o).unwrap();
     assert_eq!(ng.needed, d("0.00"));
     assert_eq!(ids(&fw, &ng), ["A3"]);
@@ -337,7 +340,10 @@ fn a_cap_or_a_quota_holds_the_unit() {
     // 19 points, 好 by score; the cap fired → 较好, held there.
     let o = outs("5 4 2 4 2 2 0 0 0 ok x");
     let (grade, reason) = crate::grade::own_grade(&fw, &score::totals(&fw, &o));
-    assert_eq!((fw.grades[grade].name.as_str(), reason), ("较好", Some(GradeReason::Cap)));
+    assert_eq!(
+        (fw.grades[grade].name.as_str(), reason),
+        ("较好", Some(GradeReason::Cap))
+    );
     let ng = ng_of(&fw, &o).unwrap();
     assert_eq!(ng.held, Some(Held::Cap));
     assert!(ng.fixes.is_empty());

@@ -49,7 +49,10 @@ pub fn advice(fw: &Framework, ng: &NextGrade, lang: Lang) -> String {
                 .map_or("", |g| fw.grades[g].name.as_str());
             return match lang {
                 Lang::Zh => format!("等次限制（{}，最高评为{top}），本期等次不能提升", ids(Kind::Cap)),
-                Lang::En => format!("grade capped ({}, at most {top}): the grade cannot rise this period", ids(Kind::Cap)),
+                Lang::En => format!(
+                    "grade capped ({}, at most {top}): the grade cannot rise this period",
+                    ids(Kind::Cap)
+                ),
             };
         }
         Some(Held::Quota) => {
@@ -61,11 +64,21 @@ pub fn advice(fw: &Framework, ng: &NextGrade, lang: Lang) -> String {
         None => {}
     }
     let penalties = ids(Kind::Penalty);
-    let stand = match (lang, penalties.is_empty()) {
-        (_, true) => String::new(),
-        (Lang::Zh, false) => format!("（扣分项 {penalties} 不属整改之列）"),
-        (Lang::En, false) => format!(" (penalties {penalties} stand: they are not fixes)"),
+    let several = penalties.contains(lang.pick("、", ", "));
+    let stand = match (lang, penalties.is_empty(), several) {
+        (_, true, _) => String::new(),
+        (Lang::Zh, false, _) => format!("（扣分项 {penalties} 不属整改之列）"),
+        (Lang::En, false, true) => format!(" (penalties {penalties} stand: they are not fixes)"),
+        (Lang::En, false, false) => format!(" (penalty {penalties} stands: it is not a fix)"),
     };
+    if ng.fixes.is_empty() && !ng.reachable {
+        return match lang {
+            Lang::Zh => format!("距{grade}差{needed}分：基础指标已全部得分，本期不能再提升{stand}"),
+            Lang::En => format!(
+                "{needed} points short of {grade}: every base item has full points; the grade cannot rise this period{stand}"
+            ),
+        };
+    }
     if !ng.reachable {
         return match lang {
             Lang::Zh => format!(
@@ -1105,8 +1118,14 @@ mod tests {
         ng.held = Some(Held::Veto);
         ng.holding = vec![vetoes[0], vetoes[1], penalties[0]];
         let (v0, v1) = (id(vetoes[0]), id(vetoes[1]));
-        assert_eq!(advice(&fw, &ng, Lang::Zh), format!("一票否决（{v0}、{v1}），本期等次不能提升"));
+        assert_eq!(
+            advice(&fw, &ng, Lang::Zh),
+            format!("一票否决（{v0}、{v1}），本期等次不能提升")
+        );
         ng.held = Some(Held::Quota);
-        assert_eq!(advice(&fw, &ng, Lang::Zh), format!("得分已达{grade}，但{grade}等次名额已满（超出比例）"));
+        assert_eq!(
+            advice(&fw, &ng, Lang::Zh),
+            format!("得分已达{grade}，但{grade}等次名额已满（超出比例）")
+        );
     }
 }

@@ -22,6 +22,7 @@ mod diff;
 mod encoding;
 mod errors;
 mod explain;
+mod grades;
 mod help_zh;
 mod json;
 mod messages_zh;
