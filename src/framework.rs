@@ -344,6 +344,9 @@ pub struct Framework {
     pub grade_rules: GradeRules,
     pub missing: Missing,
     pub rectify_days: Option<u32>,
+    /// The issuing body printed on circulated documents (发文单位), unless
+    /// `--issuer` names another.
+    pub issuer: Option<String>,
     /// Highest first; the last has `min = 0`.
     pub grades: Vec<Grade>,
     pub groups: Vec<Group>,
@@ -529,6 +532,7 @@ struct RawHeader {
     quota_ties: Option<Spanned<String>>,
     missing: Option<Spanned<String>>,
     rectify_days: Option<Spanned<i64>>,
+    issuer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -613,6 +617,10 @@ impl Validator<'_> {
         };
         if s.trim().is_empty() {
             self.err(id, crate::msg!(zh: "{what_zh}编号为空", en: "{what} id is empty"));
+            false
+        } else if let Some(c) = crate::diag::first_invisible(s) {
+            let m = crate::diag::invisible_in_id(&format!("{what_zh}编号"), &format!("{what} id"), s, c);
+            self.err(id, m);
             false
         } else if s.contains('/') {
             self.err(
@@ -1065,6 +1073,7 @@ impl Validator<'_> {
             grade_rules,
             missing,
             rectify_days,
+            issuer: h.issuer.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
             grades,
             groups,
             indicators,

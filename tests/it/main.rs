@@ -6,6 +6,7 @@
 
 mod browser;
 mod fixtures;
+mod hostile;
 mod html;
 mod malformed;
 mod outputs;
@@ -24,11 +25,14 @@ mod errors;
 mod explain;
 mod grades;
 mod help_zh;
+mod invisible;
 mod json;
 mod messages_zh;
 mod periods;
 mod progress;
 mod score;
 mod snapshots;
+mod tampered;
+mod terminal;
 mod trend;
 mod usage;
