@@ -32,6 +32,12 @@ pub struct FrameworkDoc<'a> {
     pub sha256: &'a str,
     pub bonus_cap: Option<Decimal>,
     pub penalty_cap: Option<Decimal>,
+    /// Bonuses count only from this base on (SPEC §6.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bonus_gate: Option<Decimal>,
+    /// The score is at most this (SPEC §6.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_score: Option<Decimal>,
     pub grades: Vec<GradeDoc<'a>>,
     pub groups: Vec<GroupDefDoc<'a>>,
     pub indicators: Vec<IndicatorDefDoc<'a>>,
@@ -41,6 +47,12 @@ pub struct FrameworkDoc<'a> {
 pub struct GradeDoc<'a> {
     pub name: &'a str,
     pub min: Decimal,
+    /// At most this many base items at 0 points (SPEC §6.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_zero: Option<u32>,
+    /// At most this share of the scope, as written (SPEC §6.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quota: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -194,12 +206,16 @@ pub fn result_doc<'a>(fw: &'a Framework, a: &'a Assessment) -> ResultDoc<'a> {
             sha256: &fw.sha256,
             bonus_cap: fw.bonus_cap.map(points),
             penalty_cap: fw.penalty_cap.map(points),
+            bonus_gate: fw.bonus_gate.map(points),
+            max_score: fw.max_score.map(points),
             grades: fw
                 .grades
                 .iter()
                 .map(|g| GradeDoc {
                     name: &g.name,
                     min: points(g.min),
+                    max_zero: g.max_zero,
+                    quota: g.quota.as_ref().map(|q| q.text.as_str()),
                 })
                 .collect(),
             groups: fw

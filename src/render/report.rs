@@ -502,6 +502,7 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         (Kind::Bonus, fw.bonus_cap),
         (Kind::Penalty, fw.penalty_cap),
         (Kind::Veto, None),
+        (Kind::Cap, None),
     ] {
         let items: Vec<_> = fw.indicators.iter().filter(|i| i.kind == kind).collect();
         if items.is_empty() {
@@ -512,12 +513,17 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
                 Lang::Zh => format!("（合计封顶 {}分）", fmt_points(c)),
                 Lang::En => format!(" (capped at {})", fmt_points(c)),
             },
-            None if kind != Kind::Veto => lang.pick("（不封顶）", " (no cap)").to_string(),
+            None if !kind.is_trigger() => lang.pick("（不封顶）", " (no cap)").to_string(),
             None => String::new(),
         };
-        s.push_str(&format!("{}{cap}\n", kind.label(lang)));
+        let gate = match (kind, fw.bonus_gate, lang) {
+            (Kind::Bonus, Some(g), Lang::Zh) => format!("（基础分达到 {} 分方计入）", fmt_points(g)),
+            (Kind::Bonus, Some(g), Lang::En) => format!(" (only with a base of at least {})", fmt_points(g)),
+            _ => String::new(),
+        };
+        s.push_str(&format!("{}{cap}{gate}\n", kind.label(lang)));
         for i in items {
-            if kind == Kind::Veto {
+            if kind.is_trigger() {
                 s.push_str(&format!("  {} {}  — {}\n", i.id, i.name, i.describe_rule(lang)));
             } else {
                 line(&mut s, 1, i);
@@ -527,10 +533,49 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
     let grades: Vec<String> = fw
         .grades
         .iter()
-        .map(|g| format!("{} ≥{}", g.name, fmt_points(g.min)))
+        .map(|g| {
+            let mut t = format!("{} ≥{}", g.name, fmt_points(g.min));
+            if let Some(n) = g.max_zero {
+                t.push_str(&match lang {
+                    Lang::Zh => format!("（0分项不超过{n}个）"),
+                    Lang::En => format!(" (at most {n} items at 0)"),
+                });
+            }
+            if let Some(q) = &g.quota {
+                t.push_str(&match lang {
+                    Lang::Zh => format!("（不超过{}）", q.text),
+                    Lang::En => format!(" (at most {})", q.text),
+                });
+            }
+            t
+        })
         .collect();
     s.push_str(&lang.labelled(lang.pick("等次", "Grades"), &grades.join(" · ")));
     s.push('\n');
+    if fw.grades.iter().any(|g| g.quota.is_some()) {
+        use crate::framework::{QuotaRound, QuotaScope, QuotaTies};
+        let r = &fw.grade_rules;
+        let parts = [
+            match r.quota_scope {
+                QuotaScope::All => lang.pick("全部单位统一计算", "over all units"),
+                QuotaScope::Category => lang.pick("按类别分别计算", "per category"),
+            },
+            match r.quota_round {
+                QuotaRound::Down => lang.pick("名额向下取整", "rounded down"),
+                QuotaRound::HalfUp => lang.pick("名额四舍五入", "rounded half up"),
+            },
+            match r.quota_ties {
+                QuotaTies::Demote => lang.pick("同分跨线的一并降档", "ties across the limit move down"),
+                QuotaTies::Keep => lang.pick("同分跨线的一并保留", "ties across the limit stay"),
+            },
+        ];
+        s.push_str(&lang.labelled(lang.pick("等次比例", "Quotas"), &parts.join(" · ")));
+        s.push('\n');
+    }
+    if let Some(m) = fw.max_score {
+        s.push_str(&lang.labelled(lang.pick("总分上限", "Score at most"), &fmt_points(m)));
+        s.push('\n');
+    }
     let missing = match fw.missing {
         crate::framework::Missing::Zero => lang.pick("无佐证材料不得分", "missing evidence scores 0"),
         crate::framework::Missing::Error => lang.pick("缺少佐证即报错", "missing evidence is an error"),

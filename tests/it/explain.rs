@@ -115,7 +115,7 @@ fn names_the_veto_that_set_the_grade() {
         [
             "base = 90.00",
             "score = base 90.00 + bonus 0.00 − penalty 0.00 = 90.00",
-            "grade 差 · rank 3/3 · category rank 2/2 (乡镇)",
+            "grade 差 (score gives 好; veto) · rank 3/3 · category rank 2/2 (乡镇)",
             "veto: V1 严重错误导向 (是) → grade set to 差",
             "vetoed (V1): the grade cannot rise this period",
         ]
@@ -123,7 +123,7 @@ fn names_the_veto_that_set_the_grade() {
     assert_eq!(
         tail(&wd.stdout(&[&["--lang", "zh"], &args[..]].concat()), 3),
         [
-            "等次 差 · 排名 3/3 · 分类排名 2/2（乡镇）",
+            "等次 差（按分数为好，一票否决） · 排名 3/3 · 分类排名 2/2（乡镇）",
             "一票否决：V1 严重错误导向（是）→ 等次为差",
             "一票否决（V1），本期等次不能提升",
         ]
@@ -137,7 +137,7 @@ fn names_the_veto_that_set_the_grade() {
             "",
             "- 基础分 = 90.00",
             "- 得分 = 基础分 90.00 + 加分 0.00 − 扣分 0.00 = 90.00",
-            "- 等次 差 · 排名 3/3 · 分类排名 2/2（乡镇）",
+            "- 等次 差（按分数为好，一票否决） · 排名 3/3 · 分类排名 2/2（乡镇）",
             "- 一票否决：V1 严重错误导向（是）→ 等次为差",
             "- 一票否决（V1），本期等次不能提升",
         ]

@@ -472,3 +472,48 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn diff_tells_moves_by_rule_from_moves_by_score() {
+    // The same scores under a 20 % and a 40 % quota: U03 and U04 hold 优秀
+    // only under 40 % (see quota_ties_rounding_and_scope), their scores
+    // unchanged — grade moves by a rule, not by score.
+    let case = Case::new(FW);
+    case.wd
+        .create("fw40.toml", &FW.replace("quota = \"20%\"", "quota = \"40%\""));
+    for (fw, out) in [("$WD/fw.toml", "$WD/a.json"), ("$WD/fw40.toml", "$WD/b.json")] {
+        case.wd
+            .run(&["score", "-f", fw, "-u", "$WD/units.csv", "-o", out, "$WD/e.csv"])
+            .assert_ok();
+    }
+    let out = case.wd.run(&["diff", "--format", "json", "$WD/a.json", "$WD/b.json"]);
+    out.assert_ok();
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let moved: Vec<(String, String)> = doc["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| !u["grade_rule"].is_null())
+        .map(|u| {
+            (
+                u["unit"].as_str().unwrap().to_string(),
+                u["grade_rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            ("U03".to_string(), "quota".to_string()),
+            ("U04".to_string(), "quota".to_string())
+        ]
+    );
+    assert_eq!(doc["summary"]["grade_by_rule"], 2);
+    let table = case.wd.run(&["diff", "--lang", "zh", "$WD/a.json", "$WD/b.json"]);
+    table.assert_ok();
+    assert!(
+        table.stdout.contains("（2 个单位的等次变化由等次规则而非得分引起）"),
+        "{}",
+        table.stdout
+    );
+}
