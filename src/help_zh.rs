@@ -65,6 +65,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "encoding",
         "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
+    (
+        "score",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
     ("score", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
         "score",
@@ -100,6 +105,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "encoding",
         "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
+    (
+        "explain",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
     ("explain", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
         "explain",
@@ -134,6 +144,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "encoding",
         "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
+    (
+        "check",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
     ("check", "evidence", "一并校验的佐证材料文件"),
     // deficiencies
     (
@@ -152,6 +167,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "deficiencies",
         "encoding",
         "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+    ),
+    (
+        "deficiencies",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
     ),
     (
         "deficiencies",
@@ -213,6 +233,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "读取两侧 XLSX/XLS/ODS 佐证文件中的哪个工作表（默认：第一个含表头行的工作表）",
     ),
     ("diff", "encoding", "两侧 CSV 佐证文件的编码（默认自动识别）"),
+    (
+        "diff",
+        "missing",
+        "两侧缺少佐证时：error（每一项都报错）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
     ("diff", "sort", "单位排列顺序"),
     ("diff", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
@@ -349,6 +374,8 @@ const VALUES: &[(&str, &str, &str)] = &[
     ("reason", "missing", "未提供佐证材料"),
     ("reason", "penalty", "扣分项"),
     ("reason", "veto", "一票否决"),
+    ("missing", "zero", "计 0 分（无佐证）；对完全没有佐证的单位给出警告"),
+    ("missing", "error", "报错，列出每个缺少佐证的单位和指标"),
     (
         "order",
         "rank",

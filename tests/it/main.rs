@@ -29,6 +29,7 @@ mod help_zh;
 mod invisible;
 mod json;
 mod messages_zh;
+mod mistakes;
 mod periods;
 mod progress;
 mod score;
