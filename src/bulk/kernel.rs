@@ -123,6 +123,9 @@ pub(super) struct Plan<'a> {
     pub(super) first: Vec<usize>,
     /// Groups each base indicator counts toward (all ancestors).
     pub(super) groups_of: Vec<Vec<usize>>,
+    /// Per indicator, the smallest shortfall that opens a rectification
+    /// item, in cents ([`Framework::min_rectify_of`]).
+    pub(super) min_rectify: Vec<Option<u64>>,
 }
 
 pub(super) fn cents(d: Decimal) -> Res<u64> {
@@ -190,6 +193,9 @@ impl<'a> Plan<'a> {
             slots,
             first,
             groups_of,
+            min_rectify: (0..fw.indicators.len())
+                .map(|i| fw.min_rectify_of(i).map(cents).transpose())
+                .collect::<Res<_>>()?,
         })
     }
 
