@@ -248,3 +248,79 @@ fn an_encrypted_workbook_is_called_encrypted() {
          remove the password in Excel or WPS and save a copy",
     ]);
 }
+
+/// `MINI` with Word's soft line break (U+000B), ESC and U+FFFE in its
+/// title, an indicator's name and a clause's text, and a title Excel would
+/// take for a formula.
+fn mini_with_invisibles() -> String {
+    crate::fixtures::MINI
+        .replace(r#"title = "迷你考核""#, r#"title = "=迷你\u000B考核\u001B\uFFFE""#)
+        .replace(r#"name = "专题研究""#, r#"name = "专题\u000B研究""#)
+        .replace("每缺1次扣1分，最多扣3分", r"每缺1次\u000B扣1分\u001B，最多扣3分")
+}
+
+/// Characters XML 1.0 forbids, raw or as a character reference, in any
+/// part of a workbook: (part, what).
+fn forbidden_xml(path: &Path) -> Vec<(String, String)> {
+    use std::io::Read;
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut bad = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut text = String::new();
+        f.read_to_string(&mut text).unwrap();
+        for c in text.chars().filter(|c| !allowed(*c)) {
+            bad.push((name.clone(), format!("U+{:04X}", c as u32)));
+        }
+        for (at, _) in text.match_indices("&#") {
+            let reference = &text[at + 2..at + text[at..].find(';').unwrap_or(2)];
+            let code = match reference.strip_prefix('x') {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => reference.parse().ok(),
+            };
+            if !code.and_then(char::from_u32).is_some_and(allowed) {
+                bad.push((name.clone(), format!("&#{reference};")));
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn a_template_from_a_framework_pasted_from_word_is_well_formed() {
+    let wd = Workdir::new();
+    wd.create("m.toml", &mini_with_invisibles());
+    for (file, layout) in [("long.xlsx", None), ("wide.xlsx", Some("--wide"))] {
+        let target = format!("$WD/{file}");
+        let mut args = vec!["template", "-f", "$WD/m.toml", "-o", &target];
+        args.extend(layout);
+        let out = wd.run(&args);
+        out.assert_ok();
+        assert_eq!(forbidden_xml(&wd.path(file)), Vec::<(String, String)>::new(), "{file}");
+        // The soft line break reads as the line break it stands for; ESC
+        // and U+FFFE as a visible U+FFFD.
+        let book = crate::util::Book::open(&wd.path(file));
+        let cover = book.sheet(book.names()[0]);
+        assert_eq!(
+            cover.get_value((0, 1)),
+            Some(&calamine::Data::String("=迷你\n考核\u{FFFD}\u{FFFD}".into()))
+        );
+        // The evidence sheet's title (`=…`) has the quote prefix that
+        // keeps Excel from taking it for a formula, as every text cell has.
+        let sheet = book.xml("xl/worksheets/sheet2.xml");
+        let a1 = &sheet[sheet.find(r#"<c r="A1""#).expect("title cell")..];
+        let style: usize = a1[a1.find(" s=\"").unwrap() + 4..]
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let styles = book.xml("xl/styles.xml");
+        let xfs = &styles[styles.find("<cellXfs").unwrap()..];
+        let xf = xfs.split("<xf ").nth(style + 1).expect("the title's style");
+        assert!(xf.contains(r#"quotePrefix="1""#), "{file}: title style {xf}");
+    }
+}
