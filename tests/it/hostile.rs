@@ -324,3 +324,136 @@ fn a_template_from_a_framework_pasted_from_word_is_well_formed() {
         assert!(xf.contains(r#"quotePrefix="1""#), "{file}: title style {xf}");
     }
 }
+
+/// Names of the hidden temporary files kaohe writes outputs through.
+fn temporaries(wd: &Workdir) -> Vec<String> {
+    wd.files().into_iter().filter(|f| f.starts_with(".kaohe-")).collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_run_leaves_no_temporary_file() {
+    use std::os::unix::process::ExitStatusExt;
+    let wd = Workdir::mini();
+    // Enough units that the JSON takes seconds to write in a debug build;
+    // the temporary file appears within ~0.1 s, and the signal follows.
+    let rows: Vec<String> = (0..3000)
+        .map(|i| crate::fixtures::mini_row(&format!("U{i:05}"), &[]))
+        .collect();
+    wd.create("ev.csv", &crate::fixtures::mini_evidence(&rows));
+    for (sig, name) in [(2, "INT"), (15, "TERM"), (1, "HUP")] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kaohe"))
+            .args(["score", "-f", "mini.toml", "ev.csv", "-o", "out.json"])
+            .current_dir(wd.path(""))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while temporaries(&wd).is_empty() {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "SIG{name}: finished before its temporary file was seen"
+            );
+            assert!(started.elapsed().as_secs() < 120, "no temporary file");
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let killed = Command::new("kill")
+            .args([format!("-{name}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        // The signal still ends the process as it would have.
+        assert_eq!(status.signal(), Some(sig), "SIG{name}: {status:?}");
+        assert_eq!(
+            temporaries(&wd),
+            Vec::<String>::new(),
+            "SIG{name} left its temporary file"
+        );
+        assert!(!wd.path("out.json").exists(), "no partial output");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn replacing_an_output_keeps_its_permissions_and_refuses_a_read_only_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let wd = Workdir::mini();
+    wd.create(
+        "ev.csv",
+        &crate::fixtures::mini_evidence(&[crate::fixtures::mini_row("U1", &[])]),
+    );
+    let mode = |name: &str| std::fs::metadata(wd.path(name)).unwrap().permissions().mode() & 0o7777;
+    // A private report stays private when it is written again.
+    let private = wd.create("private.csv", "old");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    wd.run(&["score", "-f", "$WD/mini.toml", "$WD/ev.csv", "-o", "$WD/private.csv"])
+        .assert_ok();
+    assert_ne!(wd.read("private.csv"), "old");
+    assert_eq!(mode("private.csv"), 0o600);
+    // A read-only file is not replaced (which the rename would do even
+    // though the file itself cannot be written).
+    let locked = wd.create("locked.csv", "old");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = wd.run(&[
+        "score",
+        "--lang",
+        "en",
+        "-f",
+        "$WD/mini.toml",
+        "$WD/ev.csv",
+        "-o",
+        "$WD/locked.csv",
+    ]);
+    out.assert_input_errors(&[
+        "error: $WD/locked.csv: cannot write: the file is read-only; refusing to replace it: make it writable \
+         first, or name another file",
+    ]);
+    assert_eq!(wd.read("locked.csv"), "old");
+    assert_eq!(mode("locked.csv"), 0o444);
+    assert_eq!(temporaries(&wd), Vec::<String>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_on_a_link_to_nothing_is_refused() {
+    let wd = Workdir::mini();
+    wd.create(
+        "ev.csv",
+        &crate::fixtures::mini_evidence(&[crate::fixtures::mini_row("U1", &[])]),
+    );
+    std::os::unix::fs::symlink(wd.path("nowhere/x.csv"), wd.path("dangling.csv")).unwrap();
+    std::os::unix::fs::symlink(wd.path("loop-b.csv"), wd.path("loop-a.csv")).unwrap();
+    std::os::unix::fs::symlink(wd.path("loop-a.csv"), wd.path("loop-b.csv")).unwrap();
+    for link in ["dangling.csv", "loop-a.csv"] {
+        let out = wd.run(&[
+            "score",
+            "--lang",
+            "en",
+            "-f",
+            "$WD/mini.toml",
+            "$WD/ev.csv",
+            "-o",
+            &format!("$WD/{link}"),
+        ]);
+        out.assert_input_errors(&[&format!(
+            "error: $WD/{link}: cannot write: it is a symbolic link that leads to nothing (dangling, or a loop of \
+             links); refusing to replace the link: remove it or name another file"
+        )]);
+        let meta = std::fs::symlink_metadata(wd.path(link)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{link} is still the link");
+    }
+    // A link to a file is written through: the file changes, the link stays.
+    wd.create("real.csv", "old");
+    std::os::unix::fs::symlink(wd.path("real.csv"), wd.path("via.csv")).unwrap();
+    wd.run(&["score", "-f", "$WD/mini.toml", "$WD/ev.csv", "-o", "$WD/via.csv"])
+        .assert_ok();
+    assert_ne!(wd.read("real.csv"), "old");
+    assert!(
+        std::fs::symlink_metadata(wd.path("via.csv"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
