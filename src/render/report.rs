@@ -369,12 +369,15 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang, forma
 
 /// The framework as a tree (`check`).
 pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
+    // The framework's own texts may hold line breaks (a name pasted from
+    // Word) or escapes: each is shown on its line, escaped, never obeyed.
+    use crate::diag::escape_controls as esc;
     let mut s = String::new();
     let bases = fw.indicators.iter().filter(|i| i.kind == Kind::Base).count();
     s.push_str(&format!(
         "{} [{}]\n{} {} · {} {} {}\n\n",
-        fw.title,
-        fw.id,
+        esc(&fw.title),
+        esc(&fw.id),
         lang.pick("总分", "total"),
         fmt_points(fw.total),
         fw.indicators.len(),
@@ -390,11 +393,11 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         s.push_str(&format!(
             "{}{} {}  {}{}  — {}{exempt}\n",
             "  ".repeat(depth),
-            i.id,
-            i.name,
+            esc(&i.id),
+            esc(&i.name),
             fmt_points(i.points),
             lang.pick("分", ""),
-            i.describe_rule(lang)
+            esc(&i.describe_rule(lang))
         ));
     };
     /// Each group's base indicators and subgroups, in framework order,
@@ -430,8 +433,8 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         s.push_str(&format!(
             "{}{} {}（{}{}）\n",
             "  ".repeat(depth),
-            grp.id,
-            grp.name,
+            esc(&grp.id),
+            esc(&grp.name),
             fmt_points(grp.points),
             lang.pick("分", "")
         ));
@@ -476,7 +479,12 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         s.push_str(&format!("{}{cap}\n", kind.label(lang)));
         for i in items {
             if kind == Kind::Veto {
-                s.push_str(&format!("  {} {}  — {}\n", i.id, i.name, i.describe_rule(lang)));
+                s.push_str(&format!(
+                    "  {} {}  — {}\n",
+                    esc(&i.id),
+                    esc(&i.name),
+                    esc(&i.describe_rule(lang))
+                ));
             } else {
                 line(&mut s, 1, i);
             }
@@ -485,7 +493,7 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
     let grades: Vec<String> = fw
         .grades
         .iter()
-        .map(|g| format!("{} ≥{}", g.name, fmt_points(g.min)))
+        .map(|g| format!("{} ≥{}", esc(&g.name), fmt_points(g.min)))
         .collect();
     s.push_str(&lang.labelled(lang.pick("等次", "Grades"), &grades.join(" · ")));
     s.push('\n');

@@ -457,3 +457,140 @@ fn an_output_on_a_link_to_nothing_is_refused() {
             .is_symlink()
     );
 }
+
+#[test]
+fn check_shows_line_breaks_in_framework_texts_escaped() {
+    let wd = Workdir::new();
+    let fw = crate::fixtures::MINI.replace(r#"name = "专题研究""#, r#"name = "专题\n研究\u001B[31m""#);
+    wd.create("m.toml", &fw);
+    let out = wd.stdout(&["check", "--lang", "en", "-f", "$WD/m.toml"]);
+    assert!(out.contains("  A1 专题\\n研究\\u{1b}[31m  10  — "), "{out}");
+    assert!(!out.contains('\u{1b}'));
+    // Every line of the tree is an item of it: none starts with the rest
+    // of a broken name.
+    assert!(!out.lines().any(|l| l.starts_with("研究")), "{out}");
+}
+
+#[test]
+fn a_period_whose_deadline_overflows_the_calendar_is_an_error() {
+    let wd = Workdir::mini();
+    wd.create(
+        "ev.csv",
+        &crate::fixtures::mini_evidence(&[crate::fixtures::mini_row("U1", &[("A1", "否")])]),
+    );
+    // 9999 ends on 9999-12-31; + 30 days (MINI's rectify_days) is past the
+    // last date there is, and the deadline would silently vanish.
+    let out = wd.run(&[
+        "deficiencies",
+        "--lang",
+        "en",
+        "-f",
+        "$WD/mini.toml",
+        "--period",
+        "9999",
+        "$WD/ev.csv",
+    ]);
+    out.assert_usage_error(
+        "error: --period 9999: the rectification deadline (30 days after the period ends) falls after 9999-12-31, \
+         the last date that can be held; check the period",
+    );
+    // 9999Q3 ends on 9999-09-30: + 30 days is 9999-10-30, listed.
+    let ok = wd.stdout(&[
+        "deficiencies",
+        "--lang",
+        "en",
+        "-f",
+        "$WD/mini.toml",
+        "--period",
+        "9999Q3",
+        "$WD/ev.csv",
+    ]);
+    assert!(ok.contains("9999-10-30"), "{ok}");
+}
+
+#[test]
+fn messages_do_not_show_library_internals() {
+    let wd = Workdir::mini();
+    let leaks = [
+        "i128",
+        "i64",
+        "Scale exceeds",
+        "Failed to parse",
+        "000000000000000000000000000000",
+    ];
+    let mut seen = Vec::new();
+    let mut check = |out: crate::util::Output, what: &str| {
+        assert_eq!(out.code, 1, "{what}: {}", out.stderr);
+        assert!(!leaks.iter().any(|l| out.stderr.contains(l)), "{what}: {}", out.stderr);
+        seen.push(out.stderr);
+    };
+    // Framework numbers past 128 bits, or a float where a whole number goes.
+    let big = crate::fixtures::MINI.replace("bonus_cap = 4", "bonus_cap = 79228162514264337593543950336");
+    wd.create("big.toml", &big);
+    check(wd.run(&["check", "--lang", "en", "-f", "$WD/big.toml"]), "big");
+    let float = crate::fixtures::MINI.replace("rectify_days = 30", "rectify_days = 1e300");
+    wd.create("float.toml", &float);
+    check(wd.run(&["check", "--lang", "en", "-f", "$WD/float.toml"]), "float");
+    // A result whose score has more decimals than a decimal holds.
+    wd.create(
+        "ev.csv",
+        &crate::fixtures::mini_evidence(&[crate::fixtures::mini_row("U1", &[])]),
+    );
+    let json = wd.stdout(&[
+        "score",
+        "-f",
+        "$WD/mini.toml",
+        "--format",
+        "json",
+        "--period",
+        "2023",
+        "$WD/ev.csv",
+    ]);
+    wd.create("a.json", &json);
+    let at = json.find("\"score\": ").expect("a score") + "\"score\": ".len();
+    let end = at + json[at..].find([',', '\n']).unwrap();
+    // Where serde_json stops: the score's line, the column of its last
+    // character.
+    let line = json[..at].matches('\n').count() + 1;
+    let column = |score: &str| at - json[..at].rfind('\n').unwrap() - 1 + score.len();
+    for (name, score) in [("tiny.json", "1e-40"), ("huge.json", "1e300")] {
+        wd.create(name, &format!("{}{score}{}", &json[..at], &json[end..]));
+        check(
+            wd.run(&["diff", "--lang", "en", "$WD/a.json", &format!("$WD/{name}")]),
+            name,
+        );
+    }
+    // A workbook cell holding 1e300 as a number.
+    crate::util::write_xlsx(
+        &wd.path("n.xlsx"),
+        &[(
+            "Sheet1",
+            vec![
+                crate::util::texts(&["unit", "A3"]),
+                vec![crate::util::t("U1"), crate::util::Xl::Num(1e300)],
+            ],
+        )],
+    );
+    check(
+        wd.run(&["score", "--lang", "en", "-f", "$WD/mini.toml", "$WD/n.xlsx"]),
+        "xlsx",
+    );
+    let decimal = |name: &str, score: &str| {
+        format!(
+            "error: $WD/{name}:{line}: not a valid kaohe result: a number beyond what can be held exactly (at most \
+             28 decimal places and 29 digits) (column {})\n",
+            column(score)
+        )
+    };
+    assert_eq!(
+        seen,
+        [
+            "error: $WD/big.toml:5: the number 79228162514264337593543950336 is out of range\n".to_string(),
+            "error: $WD/float.toml:7: expected a whole number here, not 1e300\n".to_string(),
+            decimal("tiny.json", "1e-40"),
+            decimal("huge.json", "1e300"),
+            "error: $WD/n.xlsx!Sheet1!B2: column \"A3\": unit U1, indicator A3: \"1e300\" is not a number\n"
+                .to_string(),
+        ]
+    );
+}
