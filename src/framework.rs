@@ -197,6 +197,9 @@ pub struct Framework {
     pub penalty_cap: Option<Decimal>,
     pub missing: Missing,
     pub rectify_days: Option<u32>,
+    /// The issuing body printed on circulated documents (发文单位), unless
+    /// `--issuer` names another.
+    pub issuer: Option<String>,
     /// Highest first; the last has `min = 0`.
     pub grades: Vec<Grade>,
     pub groups: Vec<Group>,
@@ -415,6 +418,7 @@ struct RawHeader {
     penalty_cap: Option<Spanned<toml::Value>>,
     missing: Option<Spanned<String>>,
     rectify_days: Option<Spanned<i64>>,
+    issuer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -495,6 +499,10 @@ impl Validator<'_> {
         };
         if s.trim().is_empty() {
             self.err(id, crate::msg!(zh: "{what_zh}编号为空", en: "{what} id is empty"));
+            false
+        } else if let Some(c) = crate::diag::first_invisible(s) {
+            let m = crate::diag::invisible_in_id(&format!("{what_zh}编号"), &format!("{what} id"), s, c);
+            self.err(id, m);
             false
         } else if s.contains('/') {
             self.err(
@@ -916,6 +924,7 @@ impl Validator<'_> {
             penalty_cap,
             missing,
             rectify_days,
+            issuer: h.issuer.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
             grades,
             groups,
             indicators,
