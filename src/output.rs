@@ -197,23 +197,36 @@ pub fn write_atomic_with(
     // plain file creation would (a temporary file is otherwise owner-only).
     // A file replaced keeps its own bits.
     #[cfg(unix)]
-    {
+    let mode = {
         use std::os::unix::fs::PermissionsExt;
-        let mode = existing.as_ref().map_or(0o666, |m| m.permissions().mode() & 0o7777);
-        builder.permissions(std::fs::Permissions::from_mode(mode));
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| {
-        // The temporary file's random name is noise in the message.
-        let text = e.to_string();
-        let text = text.split(" at path \"").next().unwrap_or(&text).to_string();
-        std::io::Error::new(e.kind(), text)
-    })?;
+        existing.as_ref().map_or(0o666, |m| m.permissions().mode() & 0o7777)
+    };
+    // The name is registered for removal on a signal before the file
+    // exists, so no moment leaves it behind.
+    let _pending = cleanup::Pending;
+    let mut tmp = builder
+        .make_in(dir, |p| {
+            cleanup::register(p);
+            let mut open = std::fs::OpenOptions::new();
+            open.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                open.mode(mode);
+            }
+            open.open(p)
+        })
+        .map_err(|e| {
+            // The temporary file's random name is noise in the message.
+            let text = e.to_string();
+            let text = text.split(" at path \"").next().unwrap_or(&text).to_string();
+            std::io::Error::new(e.kind(), text)
+        })?;
     // The mode asked for at creation is cut by the umask: set it whole.
     #[cfg(unix)]
     if let Some(m) = &existing {
         tmp.as_file().set_permissions(m.permissions())?;
     }
-    let _guard = cleanup::Pending::new(tmp.path());
     let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut tmp);
     write(&mut out)?;
     out.flush()?;
@@ -247,7 +260,7 @@ mod cleanup {
     extern "C" fn on_signal(sig: libc::c_int) {
         let p = PENDING.swap(std::ptr::null_mut(), Ordering::SeqCst);
         // SAFETY: `p` is null or a NUL-terminated path leaked by
-        // `Pending::new` and freed only after being swapped out, which
+        // `register` and freed only after being swapped out, which
         // this handler just did; unlink, signal and raise are
         // async-signal-safe.
         unsafe {
@@ -259,12 +272,15 @@ mod cleanup {
         }
     }
 
-    /// Registers a temporary file for removal on a signal, until dropped.
+    /// Clears the registered temporary file when dropped (the file is
+    /// then renamed into place, or removed by its own clean-up).
     pub struct Pending;
 
-    impl Pending {
-        pub fn new(path: &Path) -> Pending {
-            use std::os::unix::ffi::OsStrExt;
+    /// Register the temporary file about to be created at `path` for
+    /// removal on a signal (replacing any earlier name tried).
+    pub fn register(path: &Path) {
+        use std::os::unix::ffi::OsStrExt;
+        {
             INSTALL.call_once(|| {
                 for sig in SIGNALS {
                     // SAFETY: installing a handler that only does
@@ -286,7 +302,6 @@ mod cleanup {
                 let old = PENDING.swap(c.into_raw(), Ordering::SeqCst);
                 free(old);
             }
-            Pending
         }
     }
 
@@ -310,9 +325,5 @@ mod cleanup {
 #[cfg(not(target_os = "linux"))]
 mod cleanup {
     pub struct Pending;
-    impl Pending {
-        pub fn new(_: &std::path::Path) -> Pending {
-            Pending
-        }
-    }
+    pub fn register(_: &std::path::Path) {}
 }

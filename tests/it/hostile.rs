@@ -364,14 +364,22 @@ fn an_interrupted_run_leaves_no_temporary_file() {
             .unwrap();
         assert!(killed.success());
         let status = child.wait().unwrap();
-        // The signal still ends the process as it would have.
-        assert_eq!(status.signal(), Some(sig), "SIG{name}: {status:?}");
+        // A shell running the tests in the background hands its children
+        // SIGINT ignored, and kaohe leaves an ignored signal ignored: then
+        // the run finishes, whole.
+        if sig == 2 && status.success() {
+            assert!(wd.path("out.json").exists());
+            std::fs::remove_file(wd.path("out.json")).unwrap();
+        } else {
+            // The signal still ends the process as it would have.
+            assert_eq!(status.signal(), Some(sig), "SIG{name}: {status:?}");
+            assert!(!wd.path("out.json").exists(), "no partial output");
+        }
         assert_eq!(
             temporaries(&wd),
             Vec::<String>::new(),
             "SIG{name} left its temporary file"
         );
-        assert!(!wd.path("out.json").exists(), "no partial output");
     }
 }
 
