@@ -190,9 +190,9 @@ pub fn ranking(fw: &Framework, a: &Assessment, lang: Lang, format: Format) -> St
         Format::Md => {
             let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
             format!(
-                "# {}{period}\n\n{}\n\n{}",
-                fw.title,
-                lang.labelled(lang.pick("等次分布", "Grades"), &grade_counts(fw, a)),
+                "# {}\n\n{}\n\n{}",
+                super::markdown_text(&format!("{}{period}", fw.title)),
+                super::markdown_text(&lang.labelled(lang.pick("等次分布", "Grades"), &grade_counts(fw, a))),
                 ranking_table(fw, a, lang, true).to_markdown()
             )
         }
@@ -366,9 +366,14 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang, forma
     match format {
         Format::Table => format!("{title}\n\n{}{}\n", table.to_terminal(), recon.join("\n")),
         Format::Md => format!(
-            "# {title}\n\n{}\n{}\n",
+            "# {}\n\n{}\n{}\n",
+            super::markdown_text(&title),
             table.to_markdown(),
-            recon.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")
+            recon
+                .iter()
+                .map(|l| format!("- {}", super::markdown_text(l)))
+                .collect::<Vec<_>>()
+                .join("\n")
         ),
         Format::Csv => table.to_csv(),
         Format::Json => super::json::to_string(&super::json::unit_doc(fw, u)),

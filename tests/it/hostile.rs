@@ -602,3 +602,110 @@ fn messages_do_not_show_library_internals() {
         ]
     );
 }
+
+/// Markdown that would run or fetch something if rendered as markup: a
+/// link or image (`](` whose `]` is not escaped), raw HTML.
+fn active(out: &str) -> Vec<String> {
+    let mut found: Vec<String> = ["![", "<img", "<script"]
+        .into_iter()
+        .filter(|a| out.contains(a))
+        .map(String::from)
+        .collect();
+    for (at, _) in out.match_indices("](") {
+        if !out[..at].ends_with('\\') {
+            found.push(out[at.saturating_sub(20)..].chars().take(40).collect());
+        }
+    }
+    found
+}
+
+#[test]
+fn markdown_outside_tables_is_text_not_markup() {
+    let wd = Workdir::new();
+    let fw = crate::fixtures::MINI
+        .replace(
+            r#"title = "迷你考核""#,
+            r#"title = "<img src=x onerror=alert(1)> [点此](javascript:alert(1))""#,
+        )
+        .replace(r#"name = "较好""#, r#"name = "![](http://evil.example/t.png)""#)
+        .replace(r#""较好" = 8"#, r#""![](http://evil.example/t.png)" = 8"#);
+    wd.create("m.toml", &fw);
+    let unit = "[U1](javascript:alert(1))";
+    wd.create(
+        "ev.csv",
+        &crate::fixtures::mini_evidence(&[crate::fixtures::mini_row(&format!("\"{unit}\""), &[("A2", "5")])]),
+    );
+    wd.create(
+        "ev2.csv",
+        &crate::fixtures::mini_evidence(&[crate::fixtures::mini_row(&format!("\"{unit}\""), &[("A2", "1")])]),
+    );
+    let f = ["-f", "$WD/m.toml"];
+    let run = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--lang", "en", "--period", "2023"]);
+        all.extend(f);
+        all.push("$WD/ev.csv");
+        wd.stdout(&all)
+    };
+    let outputs = [
+        ("score", run(&["score", "--format", "md"])),
+        ("explain", run(&["explain", "--format", "md", unit])),
+        ("deficiencies", run(&["deficiencies", "--format", "md"])),
+        (
+            "deficiencies --by owner",
+            run(&["deficiencies", "--format", "md", "--by", "owner"]),
+        ),
+    ];
+    // The general path agrees with the streamed one on every escape.
+    let slow = wd.run_env(
+        &[
+            "deficiencies",
+            "--format",
+            "md",
+            "--lang",
+            "en",
+            "--period",
+            "2023",
+            "-f",
+            "$WD/m.toml",
+            "$WD/ev.csv",
+        ],
+        &[("KAOHE_SLOW", "1")],
+    );
+    assert_eq!(slow.stdout, outputs[2].1);
+    for (what, out) in &outputs {
+        assert_eq!(active(out), Vec::<String>::new(), "{what}:\n{out}");
+        assert!(
+            out.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{what}: the title shown\n{out}"
+        );
+    }
+    // The unit's heading in the rectification list, its brackets escaped.
+    assert!(
+        outputs[2].1.contains("## \\[U1\\](javascript:alert(1))"),
+        "{}",
+        outputs[2].1
+    );
+    // diff and trend: titles, grades and periods come from result files.
+    for (name, ev) in [("a.json", "$WD/ev.csv"), ("b.json", "$WD/ev2.csv")] {
+        let json = wd.stdout(&["score", "-f", "$WD/m.toml", "--format", "json", "--period", "2023", ev]);
+        wd.create(name, &json);
+    }
+    for cmd in ["diff", "trend"] {
+        let out = wd.stdout(&[cmd, "--lang", "en", "--format", "md", "$WD/a.json", "$WD/b.json"]);
+        assert_eq!(active(&out), Vec::<String>::new(), "{cmd}:\n{out}");
+        assert!(out.contains("&lt;img src=x"), "{cmd}: the title shown\n{out}");
+    }
+}
+
+#[test]
+fn markdown_text_escapes_what_would_be_markup() {
+    use kaohe::render::markdown_text as md;
+    assert_eq!(md("# 标题"), "\\# 标题");
+    assert_eq!(md("1. 第一"), "1\\. 第一");
+    assert_eq!(md("a*b*_c_ `d`"), "a\\*b\\*\\_c\\_ \\`d\\`");
+    assert_eq!(md("[x](javascript:y)"), "\\[x\\](javascript:y)");
+    assert_eq!(md("<b>&"), "&lt;b&gt;&amp;");
+    assert_eq!(md("一\n# 二"), "一 # 二");
+    assert_eq!(md("2023"), "2023");
+}
