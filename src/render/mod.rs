@@ -487,7 +487,7 @@ mod tests {
         assert!(t.to_terminal().contains("| \\u{1b}]0;pwned\\u{7}<script>x|y |"));
         assert_eq!(
             t.to_markdown(),
-            "| a |\n| --- |\n| \u{1b}]0;pwned\u{7}&lt;script&gt;x\\|y |\n"
+            "| a |\n| --- |\n| \u{1b}\\]0;pwned\u{7}&lt;script&gt;x\\|y |\n"
         );
     }
 

@@ -928,7 +928,7 @@ pub fn summary(fw: &Framework, a: &Assessment, s: &Summary, lang: Lang, format: 
             };
             for (h, t) in parts {
                 if md {
-                    out.push_str(&format!("\n## {}\n\n{}", super::markdown_text(&h), t.to_markdown()));
+                    out.push_str(&format!("\n## {}\n\n{}", super::markdown_text(h), t.to_markdown()));
                 } else {
                     out.push_str(&format!("\n{h}\n{}", t.to_terminal()));
                 }
