@@ -361,7 +361,7 @@ pub fn markdown_cell(s: &str) -> String {
 /// User text (a title, a unit's name, a grade, a period) in a Markdown
 /// heading, paragraph or list item: shown as written, never as markup.
 /// Besides what [`markdown_cell`] escapes, emphasis and code marks are
-/// escaped, a line break becomes a space (it would end the heading), and a
+/// escaped, a line feed becomes a space (it would end the heading), and a
 /// line that would open a block (`#`, `>`, `-`, `1.`) starts escaped.
 pub fn markdown_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
@@ -374,7 +374,9 @@ pub fn markdown_text(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\n' | '\r' => out.push(' '),
+            // A carriage return is left to the control escapes every
+            // Markdown output gets (`\r`, shown).
+            '\n' => out.push(' '),
             c => out.push(c),
         }
     }
