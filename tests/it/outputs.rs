@@ -344,8 +344,9 @@ fn escapes_in_notes_are_shown_in_every_line_of_a_report() {
         // Markdown also escapes the bracket, which could open a link.
         let bracket = if format == "md" { "\\[" } else { "[" };
         assert!(
-            out.stdout
-                .contains(&format!("veto: V1 否决 (是; \\u{{1b}}{bracket}2J\\rhidden) → grade set to 差")),
+            out.stdout.contains(&format!(
+                "veto: V1 否决 (是; \\u{{1b}}{bracket}2J\\rhidden) → grade set to 差"
+            )),
             "{format}: {}",
             out.stdout
         );
