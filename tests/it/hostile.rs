@@ -709,3 +709,70 @@ fn markdown_text_escapes_what_would_be_markup() {
     assert_eq!(md("一\n# 二"), "一 # 二");
     assert_eq!(md("2023"), "2023");
 }
+
+/// The template and result fuzz targets' invariants, replayed on stable
+/// Rust over their seeds (the fixture frameworks, with invisibles added,
+/// in every mode; the example results): a workbook byte-identical twice,
+/// well-formed, read back as evidence; a written result read back, the
+/// same twice, ranks 1..=n, compared with itself into inert Markdown.
+#[test]
+fn the_fuzz_seeds_hold_the_targets_invariants() {
+    use kaohe::framework::Framework;
+    use kaohe::lang::Lang;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let every = std::fs::read_to_string(root.join("tests/fixtures/every-rule.toml")).unwrap();
+    let frameworks = [
+        Framework::embedded().expect("built-in"),
+        Framework::parse(&every, "every-rule.toml").expect("every-rule"),
+        Framework::parse(&mini_with_invisibles(), "m.toml").expect("invisibles"),
+    ];
+    let wd = Workdir::new();
+    for fw in &frameworks {
+        for mode in 0u8..16 {
+            let units: kaohe::template::UnitList = if mode & 1 == 1 {
+                vec![
+                    ("T01".into(), "城关镇".into()),
+                    ("D02".into(), "=cmd|' /C calc'!A0\u{b}\u{1b}".into()),
+                ]
+            } else {
+                Vec::new()
+            };
+            let (wide, period) = (mode & 2 == 2, (mode & 8 == 8).then_some("2023"));
+            let lang = if mode & 4 == 4 { Lang::En } else { Lang::Zh };
+            let book = kaohe::render::template::xlsx(fw, &units, period, wide, lang).expect("a template");
+            let again = kaohe::render::template::xlsx(fw, &units, period, wide, lang).expect("a template");
+            assert!(book == again, "{} mode {mode}: deterministic", fw.id);
+            let path = wd.create_bytes("t.xlsx", &book);
+            assert_eq!(
+                forbidden_xml(&path),
+                Vec::<(String, String)>::new(),
+                "{} mode {mode}",
+                fw.id
+            );
+            if let Err(d) = kaohe::workbook::read_bytes("t.xlsx", &book, None) {
+                panic!("{} mode {mode}: the template does not read back: {d}", fw.id);
+            }
+        }
+    }
+    for year in ["2022", "2023"] {
+        let json = wd.stdout(&[
+            "score",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            year,
+            "--format",
+            "json",
+            &format!("examples/{year}.csv"),
+        ]);
+        let r = kaohe::result::PeriodResult::parse(&json, "r.json").expect("a written result reads back");
+        assert_eq!(r, kaohe::result::PeriodResult::parse(&json, "r.json").unwrap());
+        let n = r.units.len();
+        assert!(r.units.iter().all(|u| u.rank >= 1 && u.rank <= n));
+        let c = kaohe::compare::compare(&r, &r);
+        for lang in [Lang::Zh, Lang::En] {
+            let md = kaohe::render::compare::diff(&c, lang, kaohe::render::Format::Md);
+            assert_eq!(active(&md), Vec::<String>::new());
+        }
+    }
+}
