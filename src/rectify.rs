@@ -66,7 +66,9 @@ pub struct NextGrade {
 }
 
 /// The outcome a deficiency has once fully rectified: full points for a
-/// base item, nothing taken off for a penalty, a veto lifted.
+/// base item, nothing taken off for a penalty, a veto lifted (the tests'
+/// reference: the search itself works on sums, see [`Sums`]).
+#[cfg(test)]
 fn fixed(fw: &Framework, index: usize) -> Outcome {
     let ind = &fw.indicators[index];
     match ind.kind {
@@ -76,13 +78,39 @@ fn fixed(fw: &Framework, index: usize) -> Outcome {
     }
 }
 
-/// Re-score `outcomes` with the deficiencies at `fix` rectified.
+/// Re-score `outcomes` with the deficiencies at `fix` rectified, in full.
+#[cfg(test)]
 fn rescore(fw: &Framework, outcomes: &[Outcome], fix: &[usize]) -> score::Totals {
     let mut o = outcomes.to_vec();
     for &i in fix {
         o[i] = fixed(fw, i);
     }
     score::totals(fw, &o)
+}
+
+/// What fixing deficiencies does to a unit's totals. The score depends on
+/// the fixes only through two sums — Σ base amounts (a base item fixed
+/// recovers its `lost`) and Σ penalty amounts (a penalty fixed takes its
+/// amount off) — and, once they are all lifted, no veto: so a candidate is
+/// two numbers, scored by [`score::finish_totals`] like the assessment.
+struct Sums<'a> {
+    fw: &'a Framework,
+    now: score::Totals,
+}
+
+impl Sums<'_> {
+    /// The totals with base items recovering `gain` and penalties
+    /// `dropped`, every veto lifted.
+    fn totals(&self, gain: Decimal, dropped: Decimal) -> score::Totals {
+        let mut t = score::Totals {
+            base_sum: self.now.base_sum + gain,
+            penalty_sum: self.now.penalty_sum - dropped,
+            veto: Vec::new(),
+            ..self.now.clone()
+        };
+        score::finish_totals(self.fw, &mut t);
+        t
+    }
 }
 
 /// The way to the next grade for a unit with these outcomes; `None` at the
@@ -102,21 +130,22 @@ fn rescore(fw: &Framework, outcomes: &[Outcome], fix: &[usize]) -> score::Totals
 /// `lost × total / applicable`, rounded.
 ///
 /// Enumerating subsets is out of the question (a unit may have 30
-/// deficiencies), and it is not needed: [`score::totals`] depends on the
-/// fixes only through two sums, Σ base amounts and Σ penalty amounts (the
+/// deficiencies), and it is not needed: the totals depend on the fixes
+/// only through two sums, Σ base amounts and Σ penalty amounts (the
 /// applicable points, the bonuses and — once lifted — the vetoes do not
 /// change), and the score is non-decreasing in the first and non-increasing
 /// in the second, through rescaling, caps, rounding and the floor at 0.
 /// So among all sets of `a` base and `b` penalty fixes, the one fixing the
 /// `a` base items with the most points lost and the `b` largest penalties
-/// scores highest. For `k = 0, 1, 2, …` non-veto fixes we therefore try
-/// each split `a + b = k` with those largest items (ties in framework
-/// order), re-scoring each candidate exactly; the first `k` at which any
-/// candidate reaches the grade is the minimum, and among its candidates
+/// scores highest, and each such candidate is scored from two prefix sums
+/// ([`Sums`]). The fewest fixes `k` is the least `a + b` that reaches the
+/// grade: for each `a`, the least `b` is found by bisection, since
+/// reaching the grade is monotone in `b`. Among the candidates of that `k`
 /// the highest score wins (ties: the set earliest in framework order).
-/// That is at most (n + 1)² / 2 re-scorings for n deficiencies. When
-/// fixing everything still falls short, the answer is every deficiency
-/// with `reachable: false`.
+/// That is O(n log n) scorings for n deficiencies (4,000 items: well under
+/// a second; trying every `k` and split with a full re-scoring each, as
+/// before, grew with the cube). When fixing everything still falls short,
+/// the answer is every deficiency with `reachable: false`.
 ///
 /// The tests check this against brute force over all subsets.
 pub fn next_grade(fw: &Framework, outcomes: &[Outcome]) -> Option<NextGrade> {
@@ -146,68 +175,106 @@ pub fn next_grade(fw: &Framework, outcomes: &[Outcome]) -> Option<NextGrade> {
     };
     let base = by_loss(Kind::Base);
     let penalties = by_loss(Kind::Penalty);
+    let prefix = |v: &[(usize, Decimal)]| {
+        let mut p = vec![Decimal::ZERO];
+        for x in v {
+            p.push(p[p.len() - 1] + x.1);
+        }
+        p
+    };
+    let (pb, pp) = (prefix(&base), prefix(&penalties));
+    let sums = Sums { fw, now };
+    let candidate = |a: usize, b: usize| sums.totals(pb[a], pp[b]);
 
     let every: Vec<usize> = defs.iter().map(|d| d.index).collect();
-    let all = rescore(fw, outcomes, &every);
+    let (nb, np) = (base.len(), penalties.len());
+    let all = candidate(nb, np);
     if !reaches(&all) {
         return Some(NextGrade {
             grade: target,
             needed,
-            fixes: way(fw, outcomes, &every),
+            fixes: way(fw, &sums, &defs, &every),
             reachable: false,
             score: all.score,
         });
     }
-    for k in 0..=base.len() + penalties.len() {
-        let mut best: Option<(Decimal, Vec<usize>)> = None;
-        for a in k.saturating_sub(penalties.len())..=k.min(base.len()) {
-            let mut set: Vec<usize> = vetoes.clone();
-            set.extend(base[..a].iter().map(|x| x.0));
-            set.extend(penalties[..k - a].iter().map(|x| x.0));
-            set.sort_unstable();
-            let t = rescore(fw, outcomes, &set);
-            if !reaches(&t) {
-                continue;
-            }
-            let better = match &best {
-                None => true,
-                Some((s, b)) => t.score > *s || (t.score == *s && set < *b),
-            };
-            if better {
-                best = Some((t.score, set));
+    // The least `b` reaching the grade with the `a` largest base fixes.
+    let least_b = |a: usize| -> Option<usize> {
+        if !reaches(&candidate(a, np)) {
+            return None;
+        }
+        let (mut lo, mut hi) = (0, np);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if reaches(&candidate(a, mid)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
-        if let Some((score, set)) = best {
-            return Some(NextGrade {
-                grade: target,
-                needed,
-                fixes: way(fw, outcomes, &set),
-                reachable: true,
-                score,
-            });
+        Some(lo)
+    };
+    let least: Vec<Option<usize>> = (0..=nb).map(least_b).collect();
+    let k = (0..=nb)
+        .filter_map(|a| least[a].map(|b| a + b))
+        .min()
+        .expect("fixing every deficiency reaches the grade");
+    let set_of = |a: usize| {
+        let mut set: Vec<usize> = vetoes.clone();
+        set.extend(base[..a].iter().map(|x| x.0));
+        set.extend(penalties[..k - a].iter().map(|x| x.0));
+        set.sort_unstable();
+        set
+    };
+    let mut best: Option<(Decimal, usize, Vec<usize>)> = None;
+    #[allow(clippy::needless_range_loop)] // `a` is the split, not only an index
+    for a in k.saturating_sub(np)..=k.min(nb) {
+        if least[a].is_none_or(|b| k - a < b) {
+            continue;
+        }
+        let score = candidate(a, k - a).score;
+        match &best {
+            Some((s, _, _)) if score < *s => {}
+            Some((s, _, set)) if score == *s => {
+                let this = set_of(a);
+                if this < *set {
+                    best = Some((score, a, this));
+                }
+            }
+            _ => best = Some((score, a, set_of(a))),
         }
     }
-    unreachable!("fixing every deficiency reaches the grade, so some k does")
+    let (score, _, set) = best.expect("the least k has a candidate");
+    Some(NextGrade {
+        grade: target,
+        needed,
+        fixes: way(fw, &sums, &defs, &set),
+        reachable: true,
+        score,
+    })
 }
 
 /// The fixes at `set`, ordered vetoes first, then by points lost (ties in
 /// framework order), each with the score it adds after those before it.
-fn way(fw: &Framework, outcomes: &[Outcome], set: &[usize]) -> Vec<Fix> {
-    let defs = score::deficiencies(fw, outcomes);
-    let mut chosen: Vec<&score::Deficiency> = defs.iter().filter(|d| set.contains(&d.index)).collect();
+fn way(fw: &Framework, sums: &Sums, defs: &[score::Deficiency], set: &[usize]) -> Vec<Fix> {
+    let mut chosen: Vec<&score::Deficiency> = defs.iter().filter(|d| set.binary_search(&d.index).is_ok()).collect();
     chosen.sort_by(|a, b| {
         (b.reason == Reason::Veto)
             .cmp(&(a.reason == Reason::Veto))
             .then(b.lost.cmp(&a.lost))
             .then(a.index.cmp(&b.index))
     });
-    let mut done: Vec<usize> = Vec::new();
-    let mut prev = score::totals(fw, outcomes).score;
+    let (mut gain, mut dropped) = (Decimal::ZERO, Decimal::ZERO);
+    let mut prev = sums.now.score;
     chosen
         .into_iter()
         .map(|d| {
-            done.push(d.index);
-            let s = rescore(fw, outcomes, &done).score;
+            match fw.indicators[d.index].kind {
+                Kind::Base => gain += d.lost.unwrap_or_default(),
+                Kind::Penalty => dropped += d.lost.unwrap_or_default(),
+                Kind::Bonus | Kind::Veto => {}
+            }
+            let s = sums.totals(gain, dropped).score;
             let gain = round2(s - prev);
             prev = s;
             Fix { index: d.index, gain }

@@ -245,6 +245,14 @@ pub fn totals(fw: &Framework, outcomes: &[Outcome]) -> Totals {
             }
         }
     }
+    finish_totals(fw, &mut t);
+    t
+}
+
+/// Base, bonus, penalty and score from the sums in `t` (SPEC §3): the
+/// rescaling, the caps, the rounding and the floor at 0. The way to the
+/// next grade changes only the sums, and scores them here.
+pub fn finish_totals(fw: &Framework, t: &mut Totals) {
     t.base = if t.applicable == fw.total || t.applicable.is_zero() {
         round2(t.base_sum)
     } else {
@@ -253,7 +261,6 @@ pub fn totals(fw: &Framework, outcomes: &[Outcome]) -> Totals {
     t.bonus = round2(fw.bonus_cap.map_or(t.bonus_sum, |c| t.bonus_sum.min(c)));
     t.penalty = round2(fw.penalty_cap.map_or(t.penalty_sum, |c| t.penalty_sum.min(c)));
     t.score = round2((t.base + t.bonus - t.penalty).max(Decimal::ZERO));
-    t
 }
 
 /// The grade for totals: by score, or the lowest when vetoed.

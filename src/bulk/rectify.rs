@@ -455,34 +455,55 @@ fn next_grade(plan: &Plan, u: &UnitResult, all: &[Short]) -> Res<Option<NextGrad
             score: dec(every),
         }));
     }
-    for k in 0..=nb + np {
-        // The highest score of `k` fixes; ties: the set earliest in
-        // framework order.
-        let mut best: Option<(u64, usize)> = None;
-        for a in k.saturating_sub(np)..=k.min(nb) {
-            let s = score(pb[a], pp[k - a])?;
-            if !reaches(s) {
-                continue;
-            }
-            let better = match best {
-                None => true,
-                Some((bs, ba)) => s > bs || (s == bs && indices(&mark(a, k - a)) < indices(&mark(ba, k - ba))),
-            };
-            if better {
-                best = Some((s, a));
+    // The fewest fixes: for each `a`, the least `b` that reaches the grade
+    // (reaching it is monotone in `b`: bisect), as `rectify::next_grade`.
+    let mut least: Vec<Option<usize>> = Vec::with_capacity(nb + 1);
+    for &gain in &pb {
+        if !reaches(score(gain, pp[np])?) {
+            least.push(None);
+            continue;
+        }
+        let (mut lo, mut hi) = (0, np);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if reaches(score(gain, pp[mid])?) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
-        if let Some((s, a)) = best {
-            return Ok(Some(NextGrade {
-                grade: target,
-                needed,
-                fixes: way(&mark(a, k - a))?,
-                reachable: true,
-                score: dec(s),
-            }));
+        least.push(Some(lo));
+    }
+    // fixing everything reaches the grade, so some `a` does
+    let k = (0..=nb).filter_map(|a| least[a].map(|b| a + b)).min().ok_or(GiveUp)?;
+    // The highest score of `k` fixes; ties: the set earliest in framework
+    // order.
+    let mut best: Option<(u64, usize, Vec<usize>)> = None;
+    #[allow(clippy::needless_range_loop)] // `a` is the split, not only an index
+    for a in k.saturating_sub(np)..=k.min(nb) {
+        if least[a].is_none_or(|b| k - a < b) {
+            continue;
+        }
+        let s = score(pb[a], pp[k - a])?;
+        match &best {
+            Some((bs, _, _)) if s < *bs => {}
+            Some((bs, _, set)) if s == *bs => {
+                let this = indices(&mark(a, k - a));
+                if this < *set {
+                    best = Some((s, a, this));
+                }
+            }
+            _ => best = Some((s, a, indices(&mark(a, k - a)))),
         }
     }
-    Err(GiveUp) // fixing everything reaches the grade, so some k does
+    let (s, a, _) = best.ok_or(GiveUp)?;
+    Ok(Some(NextGrade {
+        grade: target,
+        needed,
+        fixes: way(&mark(a, k - a))?,
+        reachable: true,
+        score: dec(s),
+    }))
 }
 
 // ---- CSV --------------------------------------------------------------------

@@ -11,6 +11,7 @@ mod html;
 mod malformed;
 mod outputs;
 mod props;
+mod quadratic;
 mod scale;
 mod template;
 mod util;
