@@ -28,6 +28,10 @@ const ABOUTS: &[(&str, &str)] = &[
     ("trend", "各单位在多个考核期的得分、排名和等次走势（走势）"),
     ("template", "生成供各单位填报的佐证材料填报表（佐证材料填报表）"),
     ("letters", "以 Word 文档写出给各单位的考核结果反馈意见书（反馈意见书）"),
+    (
+        "ledger",
+        "汇总各单位交回的整改台账：已完成、整改中、未启动、逾期和整改率（整改台账汇总）",
+    ),
     ("help", "显示本帮助信息或指定子命令的帮助"),
 ];
 
@@ -65,6 +69,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "encoding",
         "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
+    (
+        "score",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
     ("score", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
         "score",
@@ -100,6 +109,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "encoding",
         "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
+    (
+        "explain",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
     ("explain", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
         "explain",
@@ -134,6 +148,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "encoding",
         "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
+    (
+        "check",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
     ("check", "evidence", "一并校验的佐证材料文件"),
     // deficiencies
     (
@@ -152,6 +171,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "deficiencies",
         "encoding",
         "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+    ),
+    (
+        "deficiencies",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
     ),
     (
         "deficiencies",
@@ -213,6 +237,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "读取两侧 XLSX/XLS/ODS 佐证文件中的哪个工作表（默认：第一个含表头行的工作表）",
     ),
     ("diff", "encoding", "两侧 CSV 佐证文件的编码（默认自动识别）"),
+    (
+        "diff",
+        "missing",
+        "两侧缺少佐证时：error（每一项都报错）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
     ("diff", "sort", "单位排列顺序"),
     ("diff", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
@@ -325,6 +354,34 @@ const ARGS: &[(&str, &str, &str)] = &[
         "evidence",
         "佐证材料文件，合并读取（为确定排名，对全部单位评分）",
     ),
+    // ledger
+    (
+        "ledger",
+        "ledgers",
+        "由 deficiencies -o x.xlsx 写出、各单位填好交回的整改台账（XLSX/XLS/ODS 或 CSV），合并读取",
+    ),
+    (
+        "ledger",
+        "date",
+        "以此日期统计逾期：超过整改时限仍未完成的事项，如 2024-03-01",
+    ),
+    ("ledger", "today", "以今天（UTC）的日期统计逾期，代替 --date"),
+    (
+        "ledger",
+        "sheet",
+        "读取哪个工作表（默认：第一个含表头行的工作表，即“整改台账”）",
+    ),
+    ("ledger", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
+    (
+        "ledger",
+        "output",
+        "写入文件 FILE（要么完整写入，要么不写），而不输出到屏幕",
+    ),
+    (
+        "ledger",
+        "no_bom",
+        "写出的 CSV 文件不带 UTF-8 字节顺序标记（BOM）（Excel 正确显示中文需要它）",
+    ),
 ];
 
 /// `--issuer` and `--date` of the commands that write documents.
@@ -349,6 +406,8 @@ const VALUES: &[(&str, &str, &str)] = &[
     ("reason", "missing", "未提供佐证材料"),
     ("reason", "penalty", "扣分项"),
     ("reason", "veto", "一票否决"),
+    ("missing", "zero", "计 0 分（无佐证）；对完全没有佐证的单位给出警告"),
+    ("missing", "error", "报错，列出每个缺少佐证的单位和指标"),
     (
         "order",
         "rank",
