@@ -26,6 +26,7 @@ mod diff;
 mod encoding;
 mod errors;
 mod explain;
+mod grades;
 mod help_zh;
 mod invisible;
 mod json;
