@@ -218,7 +218,7 @@ pub fn ranking(fw: &Framework, a: &Assessment, lang: Lang, format: Format) -> St
             let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
             let quotas: String = crate::grade::quota_lines(fw, &a.units, lang)
                 .iter()
-                .map(|l| format!("{}\n\n", super::markdown_cell(l)))
+                .map(|l| format!("{}\n\n", super::markdown_text(l)))
                 .collect();
             format!(
                 "# {}\n\n{}\n\n{quotas}{}",
