@@ -195,6 +195,7 @@ fn the_rectification_ledger_is_ready_to_keep() {
             "扣分",
             "整改措施",
             "责任人",
+            "考核部门",
             "整改时限",
             "进展",
             "状态"
@@ -208,9 +209,9 @@ fn the_rectification_ledger_is_ready_to_keep() {
     use calamine::Data;
     for r in 1..ledger.height() {
         assert_eq!(ledger.get((r, 0)), Some(&Data::Float(r as f64)), "序号 is a number");
-        assert_eq!(ledger.get((r, 10)), Some(&Data::String("未启动".into())));
+        assert_eq!(ledger.get((r, 11)), Some(&Data::String("未启动".into())));
         assert!(
-            matches!(ledger.get((r, 8)), Some(Data::DateTime(_))),
+            matches!(ledger.get((r, 9)), Some(Data::DateTime(_))),
             "整改时限 is a date"
         );
     }
@@ -223,7 +224,7 @@ fn the_rectification_ledger_is_ready_to_keep() {
         "状态 dropdown"
     );
     assert!(
-        xml.contains(&format!(r#"sqref="K2:K{}""#, items + 1)),
+        xml.contains(&format!(r#"sqref="L2:L{}""#, items + 1)),
         "over every item"
     );
 }
