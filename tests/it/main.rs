@@ -25,6 +25,7 @@ mod diff;
 mod encoding;
 mod errors;
 mod explain;
+mod grades;
 mod help_zh;
 mod invisible;
 mod json;
