@@ -39,8 +39,8 @@ fn details_and_deductions_cover_every_unit() {
     let book = Book::open(&score_to(&wd, "r.xlsx", &["--lang", "en"]));
     assert_eq!(book.names(), vec!["Ranking", "Details", "Deductions"]);
     let details = book.sheet("Details");
-    // 15 units × 47 indicators, and the header.
-    assert_eq!(details.height(), 15 * 47 + 1);
+    // 15 units × 48 indicators, and the header.
+    assert_eq!(details.height(), 15 * 48 + 1);
     let header: Vec<String> = (0..details.width())
         .map(|c| details.get((0, c)).unwrap().to_string())
         .collect();
@@ -79,7 +79,7 @@ fn sheets_open_ready_to_use() {
     let book = Book::open(&score_to(&wd, "r.xlsx", &["--lang", "zh"]));
     let xml = book.xml("xl/worksheets/sheet1.xml");
     assert!(xml.contains(r#"<pane xSplit="3" ySplit="1" topLeftCell="D2" activePane="bottomRight" state="frozen"/>"#));
-    assert!(xml.contains(r#"<autoFilter ref="A1:Q16"/>"#), "{xml}");
+    assert!(xml.contains(r#"<autoFilter ref="A1:S16"/>"#), "{xml}");
     // Column C holds 市文化和旅游局党组 (18 columns on screen) and wider
     // names: it is sized by display width, not by characters.
     assert!(
