@@ -13,6 +13,7 @@ mod letters;
 mod malformed;
 mod outputs;
 mod props;
+mod quadratic;
 mod scale;
 mod template;
 mod util;
