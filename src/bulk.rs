@@ -1279,7 +1279,10 @@ fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>
         } else if cells.len() == 1 {
             (cells[0] - VALUE) as u64
         } else {
-            let values: Vec<Value> = cells.iter().map(|&c| Value::Number(Decimal::from(c - VALUE))).collect();
+            let values: Vec<Value> = cells
+                .iter()
+                .map(|&c| Value::Number(crate::num::Exact::from(u64::from(c - VALUE))))
+                .collect();
             let refs: Vec<&Value> = values.iter().collect();
             let rule = ind.rule.as_ref().ok_or(GiveUp)?;
             match rule.amount(&refs, ind.points) {

@@ -739,8 +739,8 @@ impl Loader<'_> {
         };
         if self.places[file].fractions_unknown
             && let Some(Value::Number(v)) = &value
-            && *v > rust_decimal::Decimal::ZERO
-            && *v < rust_decimal::Decimal::ONE
+            && v.signum().is_gt()
+            && v.cmp_decimal(rust_decimal::Decimal::ONE).is_lt()
             && !raw.contains(['%', '％'])
             && ind.rule.as_ref().is_some_and(Rule::reads_rates)
         {

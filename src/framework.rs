@@ -152,8 +152,8 @@ impl Indicator {
             None => match parse_yes_no(raw) {
                 Some(true) => Ok(Some(Value::Yes)),
                 Some(false) => Ok(Some(Value::No)),
-                None => match crate::num::parse_number(raw) {
-                    Ok(d) if d >= Decimal::ZERO => Ok(Some(Value::Number(d))),
+                None => match crate::num::parse_exact(raw) {
+                    Ok(d) if d.signum().is_ge() => Ok(Some(Value::Number(d))),
                     _ => Err(crate::msg!(
                         zh: "“{}”不是“是/否”，也不是次数（一票否决项 {}）",
                         en: "\"{}\" is not yes/no (是/否) or a count for veto item {}",

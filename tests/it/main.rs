@@ -21,6 +21,7 @@ mod deficiencies;
 mod diff;
 mod encoding;
 mod errors;
+mod exact;
 mod explain;
 mod help_zh;
 mod json;
