@@ -1276,7 +1276,7 @@ fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>
                 return Err(GiveUp);
             }
             0
-        } else if cells.len() == 1 {
+        } else if plan.amount_cell(i) {
             (cells[0] - VALUE) as u64
         } else {
             let values: Vec<Value> = cells

@@ -502,7 +502,9 @@ pub(super) fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome> {
     if cells.iter().any(|&c| c < VALUE) {
         return Ok(Outcome::Missing);
     }
-    if let [c] = cells {
+    if let [c] = cells
+        && plan.amount_cell(i)
+    {
         return Ok(Outcome::Amount(dec((c - VALUE) as u64)));
     }
     // Clause items: the cells hold the counts.

@@ -190,6 +190,12 @@ impl<'a> Plan<'a> {
         })
     }
 
+    /// Does indicator `i`'s one cell hold its amount in cents? Not for a
+    /// clause item, even one with a single clause: its cells hold counts.
+    pub(super) fn amount_cell(&self, i: usize) -> bool {
+        self.fw.indicators[i].slots() == 1 && !matches!(self.slots[self.first[i]].kernel, Kernel::Clause)
+    }
+
     /// One trimmed evidence value → its cell.
     pub(super) fn encode(&self, slot: usize, v: &[u8]) -> Res<u32> {
         let s = &self.slots[slot];
