@@ -197,6 +197,9 @@ pub struct Framework {
     pub penalty_cap: Option<Decimal>,
     pub missing: Missing,
     pub rectify_days: Option<u32>,
+    /// The issuing body printed on circulated documents (发文单位), unless
+    /// `--issuer` names another.
+    pub issuer: Option<String>,
     /// Highest first; the last has `min = 0`.
     pub grades: Vec<Grade>,
     pub groups: Vec<Group>,
@@ -377,6 +380,7 @@ struct RawHeader {
     penalty_cap: Option<Spanned<toml::Value>>,
     missing: Option<Spanned<String>>,
     rectify_days: Option<Spanned<i64>>,
+    issuer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -878,6 +882,7 @@ impl Validator<'_> {
             penalty_cap,
             missing,
             rectify_days,
+            issuer: h.issuer.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
             grades,
             groups,
             indicators,

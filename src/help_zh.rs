@@ -278,7 +278,20 @@ const ARGS: &[(&str, &str, &str)] = &[
         "no_bom",
         "写出的 CSV 文件不带 UTF-8 字节顺序标记（BOM）（Excel 正确显示中文需要它）",
     ),
+    // circulated documents: the issuing body and date
+    ("score", "issuer", ISSUER),
+    ("score", "date", DATE),
+    ("explain", "issuer", ISSUER),
+    ("explain", "date", DATE),
+    ("deficiencies", "issuer", ISSUER),
+    ("deficiencies", "date", DATE),
+    ("diff", "issuer", ISSUER),
+    ("diff", "date", DATE),
 ];
+
+/// `--issuer` and `--date` of the commands that write documents.
+const ISSUER: &str = "印在 HTML 和 DOCX 文书上的发文单位（默认：考核方案中写明的发文单位）";
+const DATE: &str = "印在 HTML 和 DOCX 文书上的日期，如 2024-01-05（默认：不印日期）";
 
 /// What each possible value of an argument means: (argument id, value,
 /// meaning). clap's own list is hidden under zh, as its heading is English.

@@ -169,7 +169,7 @@ where
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             match lang::messages() {
                 Lang::Zh => match help_zh::error_text(&e, subcommand_arg(&args)) {
-                    Some(text) => eprint!("{text}"),
+                    Some(text) => say(&text),
                     None => {
                         let _ = e.print();
                     }
@@ -196,18 +196,29 @@ where
     match result {
         Ok(()) => EXIT_OK,
         Err(Error::Input(d)) => {
-            for line in diag::report_lines(&d, diag::MAX_PROBLEMS_PER_FILE) {
-                eprintln!("{error}{line}");
-            }
+            let lines: String = diag::report_lines(&d, diag::MAX_PROBLEMS_PER_FILE)
+                .iter()
+                .map(|line| format!("{error}{line}\n"))
+                .collect();
+            say(&lines);
             EXIT_INPUT
         }
         Err(Error::Usage(m)) => {
-            eprintln!("{error}{}", diag::one_line(&m));
+            say(&format!("{error}{}\n", diag::one_line(&m)));
             EXIT_USAGE
         }
         Err(Error::Output(m)) => {
-            eprintln!("{error}{}", diag::one_line(&m));
+            say(&format!("{error}{}\n", diag::one_line(&m)));
             EXIT_INPUT
         }
     }
+}
+
+/// Write a message to stderr. A stderr that cannot be written (`2>/dev/full`,
+/// a pipe whose reader has gone) loses the message but never turns the
+/// exit code into a panic's 101: the code already says what happened.
+pub fn say(text: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
 }

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use std::io::Cursor;
 
 mod percents;
+mod zipscan;
 
 /// Read one worksheet of a workbook held in memory.
 pub fn read_bytes(name: &str, bytes: &[u8], wanted: Option<&str>) -> Result<Sheet, Diagnostic> {
@@ -40,6 +41,24 @@ pub fn read_bytes(name: &str, bytes: &[u8], wanted: Option<&str>) -> Result<Shee
 }
 
 fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Result<Sheet, Diagnostic> {
+    // A password-protected XLSX is a compound file holding the encrypted
+    // package: say so, rather than call it damaged.
+    if is_encrypted(bytes) {
+        return Err(Diagnostic::file(
+            name,
+            crate::lang::m(
+                "工作簿设有打开密码（已加密），无法读取；请在 Excel 或 WPS 中取消密码后另存一份",
+                "the workbook is encrypted (it has a password to open), so it cannot be read: remove the password in Excel or WPS and save a copy",
+            ),
+        ));
+    }
+    // What a zipped workbook inflates to is bounded before calamine reads
+    // it; the cells it would misread are found on the way.
+    let found = if bytes.starts_with(b"PK\x03\x04") {
+        zipscan::scan(name, bytes)?
+    } else {
+        zipscan::Found::default()
+    };
     // A compound file (XLS) whose chains do not end is damaged: the reader
     // would follow them without end.
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) && !percents::xls_sound(bytes) {
@@ -119,6 +138,7 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
     }
     let mut first = None;
     for ws in &candidates {
+        found.check_damage(name, ws)?;
         if let calamine::Sheets::Xlsx(x) = &mut book {
             check_extent(name, ws, x)?;
         }
@@ -139,13 +159,28 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
             })
         };
         if wanted.is_some() || has_header {
+            found.check(name, ws)?;
             return Ok(sheet);
         }
-        first.get_or_insert(sheet);
+        first.get_or_insert((ws, sheet));
     }
     // No sheet has a header: read the first, whose header the loaders will
     // then describe.
-    Ok(first.expect("at least one candidate"))
+    let (ws, sheet) = first.expect("at least one candidate");
+    found.check(name, ws)?;
+    Ok(sheet)
+}
+
+/// Is this an encrypted Office document (a compound file holding an
+/// `EncryptedPackage` stream, or an XLS whose workbook stream starts with a
+/// `FILEPASS` record is reported by calamine itself)?
+fn is_encrypted(bytes: &[u8]) -> bool {
+    const NAME: &str = "EncryptedPackage";
+    if !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return false;
+    }
+    let utf16: Vec<u8> = NAME.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    memchr::memmem::find(bytes, &utf16).is_some()
 }
 
 /// A workbook too damaged to read, and what to do.

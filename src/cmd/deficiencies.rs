@@ -18,6 +18,8 @@ pub struct Args {
     pub input: InputArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub issue: crate::render::issue::IssueArgs,
     /// Only this unit (repeatable)
     #[arg(long, value_name = "ID")]
     pub unit: Vec<String>,
@@ -77,15 +79,6 @@ fn parse_points(s: &str) -> Result<Decimal, String> {
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
-    if args.summary && format == crate::render::Format::Html {
-        return Err(Error::Usage(
-            crate::lang::m(
-                "deficiencies --summary 不能输出为 html：请使用 table、csv、json、md 或 xlsx",
-                "deficiencies --summary cannot be written as html: use table, csv, json, md or xlsx",
-            )
-            .to_string(),
-        ));
-    }
     let sel = Selection {
         units: args.unit,
         categories: args.category,
@@ -137,7 +130,13 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
     if format == crate::render::Format::Html {
-        let page = crate::render::html::deficiencies(fw, &assessment, &list, lang);
+        let issue = args.issue.issue(Some(fw));
+        let page = if args.summary {
+            let s = crate::rectify::summary(fw, &list);
+            crate::render::html::deficiency_summary(fw, &assessment, &s, &issue, lang)
+        } else {
+            crate::render::html::deficiencies(fw, &assessment, &list, &issue, lang)
+        };
         return crate::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
     }
     let text = if args.summary {

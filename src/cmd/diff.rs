@@ -59,6 +59,8 @@ pub struct Args {
     pub sort: Sort,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub issue: crate::render::issue::IssueArgs,
 }
 
 /// Orders for `--sort`.
@@ -198,7 +200,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
     if format == crate::render::Format::Html {
-        let page = crate::render::html::diff(&c, lang);
+        let page = crate::render::html::diff(&c, &args.issue.issue(None), lang);
         return crate::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
     }
     let text = crate::render::compare::diff(&c, lang, format);

@@ -15,13 +15,24 @@ pub struct Args {
     pub input: InputArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub issue: crate::render::issue::IssueArgs,
     /// Evidence files, read as one (all units are scored, for the rank)
     #[arg(value_name = "EVIDENCE", required = true)]
     pub evidence: Vec<PathBuf>,
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
-    let (format, dest) = args.output.resolve_text(&args.input.paths(&args.evidence), "explain")?;
+    let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
+    if format == crate::render::Format::Xlsx {
+        return Err(Error::Usage(
+            crate::lang::m(
+                "explain 不能输出为 xlsx：请使用 table、csv、json、md 或 html",
+                "explain cannot be written as xlsx: use table, csv, json, md or html",
+            )
+            .to_string(),
+        ));
+    }
     let (framework, units, assessment) = args.input.assess_unit(&args.evidence, &args.unit)?;
     let Some(unit) = assessment.units.iter().find(|u| u.unit == args.unit) else {
         let known = assessment.units.iter().map(|u| u.unit.as_str());
@@ -44,6 +55,11 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             ),
         )])));
     };
+    if format == crate::render::Format::Html {
+        let page =
+            crate::render::html::explain(&framework, &assessment, unit, &args.issue.issue(Some(&framework)), lang);
+        return crate::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
+    }
     let text = crate::render::report::explain(&framework, &assessment, unit, lang, format);
     crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }

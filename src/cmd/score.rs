@@ -13,6 +13,8 @@ pub struct Args {
     pub input: InputArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub issue: crate::render::issue::IssueArgs,
     /// Evidence files (CSV, long or wide, UTF-8 or GBK; or XLSX/XLS/ODS), read as one
     #[arg(value_name = "EVIDENCE", required = true)]
     pub evidence: Vec<PathBuf>,
@@ -41,7 +43,13 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         Format::Html => {
             let (loaded, assessment) = args.input.assess(&args.evidence)?;
             crate::output::emit_bytes(
-                crate::render::html::score(&loaded.framework, &assessment, lang).as_bytes(),
+                crate::render::html::score(
+                    &loaded.framework,
+                    &assessment,
+                    &args.issue.issue(Some(&loaded.framework)),
+                    lang,
+                )
+                .as_bytes(),
                 &dest,
             )
         }

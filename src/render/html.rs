@@ -9,11 +9,12 @@
 //! Chinese labels laid out by display width (a Hanzi is two columns).
 
 use super::colour;
+use super::issue::Issue;
 use crate::compare::Comparison;
 use crate::framework::{Framework, Kind};
 use crate::lang::Lang;
 use crate::num::{fmt_points, fmt2};
-use crate::rectify::List;
+use crate::rectify::{Item, List, Summary};
 use crate::score::{Assessment, UnitResult};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rust_decimal::Decimal;
@@ -49,7 +50,12 @@ td.grade { text-align: center; font-weight: 700; white-space: nowrap; }
 .chart svg { max-width: 100%; height: auto; }
 .legend { color: var(--muted); font-size: 12px; }
 section.unit { break-before: page; }
-@page { size: A4 landscape; margin: 12mm; }
+.issued { margin: 2px 0 0; }
+.colophon { margin-top: 36px; padding-top: 6px; border-top: 1px solid var(--line); color: var(--muted); font-size: 11px; }
+.colophon h2 { font-size: 13px; border: 0; margin: 0 0 4px; padding: 0; }
+.colophon td, .colophon th { font-size: 11px; padding: 1px 6px; }
+.colophon code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; word-break: break-all; }
+@page { size: A4 landscape; margin: 12mm 12mm 16mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   table { font-size: 9.5pt; }
@@ -58,6 +64,20 @@ section.unit { break-before: page; }
   h2, h3 { break-after: avoid; }
 }
 "#;
+
+/// Page numbers at the foot of every printed page (CSS paged media: margin
+/// boxes and the `page`/`pages` counters, which Chromium, and so Edge and
+/// 360 and QQ browsers, honour when printing or saving as PDF).
+fn page_numbers(lang: Lang) -> String {
+    let content = match lang {
+        Lang::Zh => r#""第 " counter(page) " 页，共 " counter(pages) " 页""#,
+        Lang::En => r#""Page " counter(page) " of " counter(pages)"#,
+    };
+    format!(
+        "@page {{ @bottom-center {{ content: {content}; font-size: 9pt; color: #59636e; \
+         font-family: \"Noto Sans CJK SC\", \"Microsoft YaHei\", \"WenQuanYi Micro Hei\", sans-serif; }} }}\n"
+    )
+}
 
 /// Font stack for SVG text (the same as the page's).
 const SVG_FONT: &str =
@@ -78,8 +98,8 @@ fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
-/// The whole page around a body.
-fn page(title: &str, lang: Lang, body: Markup) -> String {
+/// The whole page around a body, closed by its colophon.
+fn page(title: &str, lang: Lang, body: Markup, colophon: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang=(lang.pick("zh-CN", "en")) {
@@ -88,12 +108,72 @@ fn page(title: &str, lang: Lang, body: Markup) -> String {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="generator" content="kaohe";
                 title { (title) }
-                style { (PreEscaped(CSS)) }
+                style { (PreEscaped(CSS)) (PreEscaped(page_numbers(lang))) }
             }
-            body { (body) }
+            body { (body) (colophon) }
         }
     }
     .into_string()
+}
+
+/// The issuing body and date under a report's title, when given.
+fn issued(issue: &Issue, lang: Lang) -> Markup {
+    html! {
+        @if let Some(line) = issue.line(lang) { p.issued { (line) } }
+    }
+}
+
+/// What a colophon records: facts as (label, value) pairs, and the files
+/// read with their SHA-256.
+#[derive(Default)]
+struct Colophon {
+    facts: Vec<(String, String)>,
+    files: Vec<(String, String)>,
+}
+
+impl Colophon {
+    /// The framework's id and hash, and the evidence files read.
+    fn of(fw: &Framework, a: &Assessment, lang: Lang) -> Colophon {
+        let mut c = Colophon::default();
+        c.fact(lang.pick("指标体系", "Framework"), format!("{} [{}]", fw.title, fw.id));
+        c.files.push((fw.path.clone(), fw.sha256.clone()));
+        c.files
+            .extend(a.inputs.iter().map(|f| (f.path.clone(), f.sha256.clone())));
+        c
+    }
+
+    fn fact(&mut self, label: &str, value: impl Into<String>) {
+        self.facts.push((label.to_string(), value.into()));
+    }
+
+    /// Internal ids and hashes, kept at the end of the document where they
+    /// do not get in a reader's way but still tie it to its inputs.
+    fn render(&self, lang: Lang) -> Markup {
+        html! {
+            footer.colophon {
+                h2 { (lang.pick("制作说明", "Colophon")) }
+                @for (label, value) in &self.facts { p { (label) (lang.pick("：", ": ")) (value) } }
+                @if !self.files.is_empty() {
+                    table {
+                        thead { tr { th { (lang.pick("输入文件", "Input file")) } th { "SHA-256" } } }
+                        tbody { @for (path, sha) in &self.files { tr { td { (path) } td { code { (sha) } } } } }
+                    }
+                }
+                p { (lang.pick("由 kaohe ", "Made with kaohe ")) (env!("CARGO_PKG_VERSION")) (lang.pick(" 生成。", ".")) }
+            }
+        }
+    }
+}
+
+/// The top-level groups by id, name and points, for the columns headed by
+/// group id.
+fn group_legend(fw: &Framework, lang: Lang) -> Markup {
+    html! {
+        @for (j, (_, g)) in fw.top_groups().enumerate() {
+            @if j > 0 { " · " }
+            (g.id) " " (g.name) "（" (fmt_points(g.points)) (lang.pick("分", "")) "）"
+        }
+    }
 }
 
 fn grade_cell(fw: &Framework, g: usize) -> Markup {
@@ -233,10 +313,7 @@ fn group_heatmap(fw: &Framework, a: &Assessment, lang: Lang) -> Markup {
             }
         }
         p.legend {
-            @for (j, (_, g)) in groups.iter().enumerate() {
-                @if j > 0 { " · " }
-                (g.id) " " (g.name) "（" (fmt_points(g.points)) (lang.pick("分", "")) "）"
-            }
+            (group_legend(fw, lang))
             br;
             (lang.pick("格内为该组得分占该组分值的比例：绿色为满分，黄色约80%，红色60%及以下。",
                 "Each cell is the share of the group's points earned: green full marks, amber about 80%, red 60% or less."))
@@ -249,6 +326,7 @@ fn ranking_table(fw: &Framework, a: &Assessment, lang: Lang) -> Markup {
     let t = super::report::ranking_table(fw, a, lang, false);
     let grade_col = t.headers.iter().position(|h| h == lang.pick("等次", "Grade"));
     html! {
+        p.legend { (lang.pick("分组：", "Groups: ")) (group_legend(fw, lang)) }
         table {
             thead { tr { @for (h, num) in t.headers.iter().zip(&t.numeric) { th class=[num.then_some("num")] { (h) } } } }
             tbody {
@@ -267,9 +345,9 @@ fn ranking_table(fw: &Framework, a: &Assessment, lang: Lang) -> Markup {
 }
 
 /// A unit's deficiencies as a table, worst first, with the way to the next
-/// grade above it.
-fn unit_section(fw: &Framework, a: &Assessment, u: &UnitResult, unit_index: usize, lang: Lang) -> Markup {
-    let items = crate::rectify::items(fw, a, unit_index, None);
+/// grade above it; in a rectification list (`ledger`) with the deadline
+/// (整改时限) and status (状态) columns of the ledger.
+fn unit_section(fw: &Framework, u: &UnitResult, items: &[Item], ledger: bool, lang: Lang) -> Markup {
     let advice = crate::rectify::next_grade_of(fw, u).map(|ng| super::rectify::advice(fw, &ng, lang));
     let facts = {
         let mut p = Vec::new();
@@ -291,8 +369,10 @@ fn unit_section(fw: &Framework, a: &Assessment, u: &UnitResult, unit_index: usiz
             h2 { (u.unit) " " (u.name) }
             p { (facts) " · " span style=(grade_style(fw, u.grade)) { (fw.grades[u.grade].name) } }
             @if let Some(adv) = advice { p.advice { (adv) } }
-            @if items.is_empty() {
+            @if items.is_empty() && u.deficiencies.is_empty() {
                 p.ok { (lang.pick("没有失分项。", "No points lost.")) }
+            } @else if items.is_empty() {
+                p.ok { (lang.pick("没有符合筛选条件的整改项。", "No item matches the selection.")) }
             } @else {
                 table {
                     thead { tr {
@@ -305,9 +385,13 @@ fn unit_section(fw: &Framework, a: &Assessment, u: &UnitResult, unit_index: usiz
                         th { (lang.pick("情况说明", "Note")) }
                         th { (lang.pick("整改措施", "Remedy")) }
                         th.nw { (lang.pick("责任人", "Owner")) }
+                        @if ledger {
+                            th.nw { (lang.pick("整改时限", "Deadline")) }
+                            th.nw { (lang.pick("状态", "Status")) }
+                        }
                     } }
                     tbody {
-                        @for it in &items {
+                        @for it in items {
                             @let ind = &fw.indicators[it.index];
                             @let r = &u.indicators[it.index];
                             tr {
@@ -320,6 +404,10 @@ fn unit_section(fw: &Framework, a: &Assessment, u: &UnitResult, unit_index: usiz
                                 td { (if r.note.is_empty() { r.value.clone().unwrap_or_default() } else { r.note.clone() }) }
                                 td { (ind.remedy) }
                                 td.nw { (ind.owner) }
+                                @if ledger {
+                                    td.nw { (it.deadline.map(|d| d.to_string()).unwrap_or_default()) }
+                                    td.nw { (super::rectify::start_status(lang)) }
+                                }
                             }
                         }
                     }
@@ -339,7 +427,7 @@ fn grade_style(fw: &Framework, g: usize) -> String {
 }
 
 /// The `score` report.
-pub fn score(fw: &Framework, a: &Assessment, lang: Lang) -> String {
+pub fn score(fw: &Framework, a: &Assessment, issue: &Issue, lang: Lang) -> String {
     let title = match &a.period {
         Some(p) => format!("{} · {p}", fw.title),
         None => fw.title.clone(),
@@ -347,7 +435,8 @@ pub fn score(fw: &Framework, a: &Assessment, lang: Lang) -> String {
     let body = html! {
         header {
             h1 { (fw.title) }
-            p.meta { (period_units(a, lang)) " · " (lang.pick("指标体系", "framework")) " " (fw.id) }
+            p.meta { (period_units(a, lang)) }
+            (issued(issue, lang))
         }
         h2 { (lang.pick("等次分布", "Grades")) }
         (grade_cards(fw, a, lang))
@@ -358,15 +447,15 @@ pub fn score(fw: &Framework, a: &Assessment, lang: Lang) -> String {
         h2 { (lang.pick("分组得分率", "Group scores")) }
         (group_heatmap(fw, a, lang))
         @for (i, u) in a.units.iter().enumerate() {
-            (unit_section(fw, a, u, i, lang))
+            (unit_section(fw, u, &crate::rectify::items(fw, a, i, None), false, lang))
         }
     };
-    page(&title, lang, body)
+    page(&title, lang, body, Colophon::of(fw, a, lang).render(lang))
 }
 
 /// The `deficiencies` report: the list's units, each with its items and
 /// the way to the next grade.
-pub fn deficiencies(fw: &Framework, a: &Assessment, list: &List, lang: Lang) -> String {
+pub fn deficiencies(fw: &Framework, a: &Assessment, list: &List, issue: &Issue, lang: Lang) -> String {
     let head = lang.pick("整改清单", "Rectification list");
     let title = match &a.period {
         Some(p) => format!("{head} · {} · {p}", fw.title),
@@ -378,6 +467,7 @@ pub fn deficiencies(fw: &Framework, a: &Assessment, list: &List, lang: Lang) -> 
         header {
             h1 { (head) }
             p.meta { (fw.title) " · " (period_units(a, lang)) }
+            (issued(issue, lang))
             div.cards {
                 div.card { div.n { (list.units.len()) } div.l { (lang.pick("个单位", "units")) } }
                 div.card { div.n { (n) } div.l { (lang.pick("项整改", "items")) } }
@@ -387,11 +477,11 @@ pub fn deficiencies(fw: &Framework, a: &Assessment, list: &List, lang: Lang) -> 
             }
         }
         @for e in &list.units {
-            @let u = &a.units[e.unit];
-            (unit_section(fw, a, u, e.unit, lang))
+            @let items: Vec<Item> = list.items().filter(|(_, it)| it.unit == e.unit).map(|(_, it)| it.clone()).collect();
+            (unit_section(fw, &a.units[e.unit], &items, true, lang))
         }
     };
-    page(&title, lang, body)
+    page(&title, lang, body, Colophon::of(fw, a, lang).render(lang))
 }
 
 /// Old against new score for every unit in both periods, with the change.
@@ -447,15 +537,20 @@ fn diff_bars(c: &Comparison, lang: Lang) -> Markup {
     }
 }
 
-/// A table of the text renderer's, as HTML.
-fn plain_table(t: &super::Table) -> Markup {
+/// A table of the text renderer's, as HTML; the first `keep` columns (a
+/// unit's id and name) never wrap, so a name reads as one line.
+fn plain_table(t: &super::Table, keep: usize) -> Markup {
     html! {
         table {
-            thead { tr { @for (h, num) in t.headers.iter().zip(&t.numeric) { th class=[num.then_some("num")] { (h) } } } }
+            thead { tr { @for (c, (h, num)) in t.headers.iter().zip(&t.numeric).enumerate() {
+                th class=[num.then_some("num").or((c < keep).then_some("nw"))] { (h) }
+            } } }
             tbody {
                 @for row in &t.rows {
                     tr { @for (c, cell) in row.iter().enumerate() {
-                        @if t.numeric[c] { td.num { (cell) } } @else { td { (cell) } }
+                        @if t.numeric[c] { td.num { (cell) } }
+                        @else if c < keep { td.nw { (cell) } }
+                        @else { td { (cell) } }
                     } }
                 }
             }
@@ -465,29 +560,99 @@ fn plain_table(t: &super::Table) -> Markup {
 
 /// The `diff` report: the summary lines, old against new scores, and the
 /// unit and persisting-problem tables.
-pub fn diff(c: &Comparison, lang: Lang) -> String {
+pub fn diff(c: &Comparison, issue: &Issue, lang: Lang) -> String {
     use super::compare::{Layout, diff_head, persisting_table, units_table};
     let head = lang.pick("考核结果对比", "Comparison");
     let title = format!("{head}{}{} → {}", lang.pick("：", ": "), c.old.label, c.new.label);
     let persisting = persisting_table(c, lang);
+    // The sides' framework ids and hashes (the first three lines) go to
+    // the colophon.
+    let head = diff_head(c, lang);
+    let (sides, rest) = head.split_at(3.min(head.len()));
+    let mut colophon = Colophon::default();
+    for l in sides {
+        let (label, value) = l.split_once(lang.pick("：", ": ")).unwrap_or(("", l));
+        colophon.fact(label, value);
+    }
+    colophon.fact(
+        lang.pick("输入文件", "Input files"),
+        format!("{} · {}", c.old.source, c.new.source),
+    );
     let body = html! {
         header {
             h1 { (title) }
             p.meta { (c.new.title) }
+            (issued(issue, lang))
         }
-        ul { @for l in diff_head(c, lang) { li { (l) } } }
+        ul { @for l in rest { li { (l) } } }
         h2 { (lang.pick("新旧得分", "Old and new scores")) }
         (diff_bars(c, lang))
         h2 { (lang.pick("单位对比", "Units")) }
-        (plain_table(&units_table(c, lang, Layout::Markdown)))
+        (plain_table(&units_table(c, lang, Layout::Markdown), 2))
         h2 { (lang.pick("整改不到位（上期问题本期仍存在）", "Persisting problems (整改不到位)")) }
         @if persisting.rows.is_empty() {
             p.ok { (lang.pick("没有整改不到位的问题。", "No problem persists.")) }
         } @else {
-            (plain_table(&persisting))
+            (plain_table(&persisting, 2))
         }
     };
-    page(&title, lang, body)
+    page(&title, lang, body, colophon.render(lang))
+}
+
+/// `deficiencies --summary`: where the whole jurisdiction loses points, a
+/// table per view.
+pub fn deficiency_summary(fw: &Framework, a: &Assessment, s: &Summary, issue: &Issue, lang: Lang) -> String {
+    let head = lang.pick("整改情况汇总", "Rectification summary");
+    let title = match &a.period {
+        Some(p) => format!("{head} · {} · {p}", fw.title),
+        None => format!("{head} · {}", fw.title),
+    };
+    let body = html! {
+        header {
+            h1 { (head) }
+            p.meta { (fw.title) " · " (period_units(a, lang)) }
+            (issued(issue, lang))
+            div.cards {
+                div.card { div.n { (s.units) } div.l { (lang.pick("个单位", "units")) } }
+                div.card { div.n { (s.items) } div.l { (lang.pick("项整改", "items")) } }
+            }
+        }
+        @for (name, t) in super::rectify::summary_tables(fw, s, lang) {
+            h2 { (name) }
+            (plain_table(&t, 2))
+        }
+    };
+    page(&title, lang, body, Colophon::of(fw, a, lang).render(lang))
+}
+
+/// `explain UNIT`: the unit's ledger indicator by indicator, and how its
+/// score, grade and rank were reached.
+pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, issue: &Issue, lang: Lang) -> String {
+    let head = lang.pick("得分明细", "Score explained");
+    let name = if u.name.is_empty() {
+        u.unit.clone()
+    } else {
+        format!("{} {}", u.unit, u.name)
+    };
+    let title = match &a.period {
+        Some(p) => format!("{head} · {name} · {p}"),
+        None => format!("{head} · {name}"),
+    };
+    let mut facts = vec![fw.title.clone()];
+    facts.extend(a.period.clone());
+    if !u.category.is_empty() {
+        facts.push(u.category.clone());
+    }
+    let body = html! {
+        header {
+            h1 { (name) " " span style=(grade_style(fw, u.grade)) { (fw.grades[u.grade].name) } }
+            p.meta { (head) " · " (facts.join(" · ")) }
+            (issued(issue, lang))
+        }
+        ul { @for l in super::report::reconciliation(fw, a, u, lang) { li { (l) } } }
+        (plain_table(&super::report::ledger_table(fw, a, u, lang), 3))
+    };
+    page(&title, lang, body, Colophon::of(fw, a, lang).render(lang))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod colour;
 pub mod compare;
 pub mod grid;
 pub mod html;
+pub mod issue;
 pub mod json;
 pub mod rectify;
 pub mod report;

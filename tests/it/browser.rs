@@ -134,3 +134,71 @@ fn the_example_report_renders_in_chromium() {
         ink * 100.0
     );
 }
+
+/// pdftotext (poppler-utils), which `.ci/run` installs with Chromium.
+fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("run pdftotext (poppler-utils)");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The documents meant to be printed and sent: the rectification list, its
+/// summary and one unit's explanation, loaded in Chromium and printed to
+/// PDF, which must number its pages (第 n 页，共 N 页) and carry the issuer.
+#[test]
+#[ignore = "needs Chromium and pdftotext; .ci/run runs it"]
+fn the_circulated_documents_print_with_page_numbers() {
+    let wd = Workdir::new();
+    let common = [
+        "--lang",
+        "zh",
+        "-u",
+        "examples/units.csv",
+        "--period",
+        "2023",
+        "--issuer",
+        "某市考核办",
+        "--date",
+        "2024-01-05",
+        "examples/2023.csv",
+    ];
+    let pages: [(&str, &[&str], &str); 3] = [
+        ("deficiencies.html", &["deficiencies"], "未启动"),
+        ("summary.html", &["deficiencies", "--summary"], "整改情况汇总"),
+        ("explain.html", &["explain", "T01"], "得分明细"),
+    ];
+    for (file, command, text) in pages {
+        let page = wd.path(file);
+        let mut args = command.to_vec();
+        args.extend_from_slice(&common);
+        args.extend(["-o", page.to_str().unwrap()]);
+        wd.run(&args).assert_ok();
+        let dom = String::from_utf8(headless(&page, &["--dump-dom".to_string()])).unwrap();
+        assert!(
+            dom.contains(text) && dom.contains("某市考核办 · 2024年1月5日"),
+            "{file}"
+        );
+        let pdf = wd.path(&format!("{file}.pdf"));
+        headless(
+            &page,
+            &[
+                "--no-pdf-header-footer".to_string(),
+                format!("--print-to-pdf={}", pdf.display()),
+            ],
+        );
+        let text = pdf_text(&pdf);
+        // pdftotext ends every page with a form feed.
+        let printed: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+        let n = printed.len();
+        assert!(n >= 1, "{file}: no pages");
+        for (i, p) in printed.iter().enumerate() {
+            let number = format!("第 {} 页，共 {n} 页", i + 1);
+            assert!(p.contains(&number), "{file}: page {} lacks “{number}”:\n{p}", i + 1);
+        }
+    }
+}

@@ -389,7 +389,7 @@ fn unknown_keys_and_syntax_errors() {
     check_errors(
         &tiny(&[("total = 10", "totl = 10")], ""),
         &[
-            "4: unknown field `totl` (did you mean `total`?), expected one of `id`, `title`, `total`, `bonus_cap`, `penalty_cap`, `missing`, `rectify_days`",
+            "4: unknown field `totl` (did you mean `total`?), expected one of `id`, `title`, `total`, `bonus_cap`, `penalty_cap`, `missing`, `rectify_days`, `issuer`",
         ],
     );
     check_errors(

@@ -165,8 +165,8 @@ fn english_help_of_every_subcommand() {
 /// Names that may stand in Chinese help as they are: formats, encodings,
 /// programs, and the letters of `2023H1`, `2023Q4` and A4.
 const PROPER_NAMES: &[&str] = &[
-    "TOML", "CSV", "XLSX", "XLS", "ODS", "UTF", "BOM", "GBK", "GB", "JSON", "HTML", "Excel", "Windows", "Markdown",
-    "H", "Q", "A",
+    "TOML", "CSV", "XLSX", "XLS", "ODS", "UTF", "BOM", "GBK", "GB", "JSON", "HTML", "DOCX", "WPS", "Excel", "Windows",
+    "Markdown", "H", "Q", "A",
 ];
 
 /// What the command line itself spells: program and subcommand names,

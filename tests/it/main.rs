@@ -6,6 +6,7 @@
 
 mod browser;
 mod fixtures;
+mod hostile;
 mod html;
 mod malformed;
 mod oracle;

@@ -307,3 +307,28 @@ pub fn same_cell(c: &calamine::Data, text: &str) -> bool {
         _ => false,
     }
 }
+
+impl Workdir {
+    /// Run another program (a shell that sets limits, then runs kaohe)
+    /// with `$WD` in its arguments replaced, as [`Workdir::run`] does.
+    pub fn run_env_cmd(&self, program: &str, args: &[&str]) -> Output {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = self.dir.path().display().to_string();
+        let args: Vec<String> = args.iter().map(|a| a.replace("$WD", &dir)).collect();
+        let out = Command::new(program)
+            .args(&args)
+            .current_dir(root)
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("KAOHE_SLOW")
+            .output()
+            .expect("run");
+        let text = |b: Vec<u8>| String::from_utf8(b).expect("output is UTF-8").replace(&dir, "$WD");
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: text(out.stdout),
+            stderr: text(out.stderr),
+        }
+    }
+}

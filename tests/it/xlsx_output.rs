@@ -155,7 +155,7 @@ fn xlsx_goes_to_a_pipe_but_other_commands_refuse_it() {
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr,
-        "error: explain cannot be written as xlsx: use table, csv, json or md\n"
+        "error: explain cannot be written as xlsx: use table, csv, json, md or html\n"
     );
 }
 
