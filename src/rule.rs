@@ -220,8 +220,22 @@ impl Rule {
     /// counts as missing (a survey with no votes). `values` has one entry
     /// per slot, all present and none 不适用.
     pub fn amount(&self, values: &[&Value], points: Decimal) -> Option<Decimal> {
-        // Every step is exact (fractions of integers of any size); the
-        // only rounding is the last, half-up to two places.
+        // A chosen amount needs no arithmetic (and the bulk path asks this
+        // for every `levels` cell).
+        let chosen = match (self, values.first()) {
+            (Rule::Check, Some(Value::Yes)) => Some(points),
+            (Rule::Check, _) => Some(Decimal::ZERO),
+            (Rule::Levels(levels), Some(Value::Level(i))) => {
+                Some(levels.get_index(*i).map_or(Decimal::ZERO, |(_, a)| *a))
+            }
+            (Rule::Levels(_), _) => Some(Decimal::ZERO),
+            _ => None,
+        };
+        if let Some(a) = chosen {
+            return Some(round2(a.clamp(Decimal::ZERO, points)));
+        }
+        // Every other step is exact (fractions of integers of any size);
+        // the only rounding is the last, half-up to two places.
         let zero = Frac::zero();
         let num = |v: &Value| match v {
             Value::Number(x) => Frac::from(x),
@@ -230,10 +244,7 @@ impl Rule {
         let p = Frac::from(points);
         let v = values.first().map(|v| num(v)).unwrap_or_else(Frac::zero);
         let raw = match self {
-            Rule::Check => match values.first() {
-                Some(Value::Yes) => return Some(round2(points)),
-                _ => return Some(round2(Decimal::ZERO)),
-            },
+            Rule::Check | Rule::Levels(_) => return None, // chosen above
             Rule::Deduct { per } => &p - &(&Frac::from(*per) * &v).min(p.clone()),
             Rule::Count { per } => (&Frac::from(*per) * &v).min(p.clone()),
             Rule::Target { target, per: Some(per) } => {
@@ -249,13 +260,6 @@ impl Rule {
                     .iter()
                     .find(|t| v >= Frac::from(t.min))
                     .map_or(Decimal::ZERO, |t| t.amount);
-                return Some(round2(got.clamp(Decimal::ZERO, points)));
-            }
-            Rule::Levels(levels) => {
-                let got = match values.first() {
-                    Some(Value::Level(i)) => levels.get_index(*i).map_or(Decimal::ZERO, |(_, a)| *a),
-                    _ => Decimal::ZERO,
-                };
                 return Some(round2(got.clamp(Decimal::ZERO, points)));
             }
             Rule::Direct => v,
