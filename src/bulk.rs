@@ -691,6 +691,8 @@ struct Table<W: Word> {
     /// (kept when every row is read again: the JSON result, the
     /// rectification list).
     offsets: Option<Vec<Box<[u32]>>>,
+    /// A unit id holds an invisible character: give up.
+    invisible_id: bool,
 }
 
 /// One row of the unit being explained, kept whole.
@@ -720,6 +722,7 @@ impl<W: Word> Table<W> {
             detail: None,
             captured: Vec::new(),
             offsets: None,
+            invisible_id: false,
         }
     }
 
@@ -756,8 +759,14 @@ impl<W: Word> Table<W> {
         &self.pages[u / PAGE_UNITS][off..off + self.nslots]
     }
 
-    /// A new local unit.
+    /// A new local unit. An id with an invisible character (U+200B …)
+    /// is marked, for the general loader to refuse by name.
     fn add_unit(&mut self, id: Box<[u8]>) -> u32 {
+        if id.iter().any(|b| !(0x20..0x7f).contains(b))
+            && std::str::from_utf8(&id).is_ok_and(|s| crate::diag::first_invisible(s).is_some())
+        {
+            self.invisible_id = true;
+        }
         let u = self.units.len();
         if u.is_multiple_of(PAGE_UNITS) {
             if let Some(offsets) = &mut self.offsets {
@@ -793,6 +802,14 @@ impl<W: Word> Table<W> {
         let unit = cell(l.unit);
         if unit.is_empty() {
             return if blank() { Ok(()) } else { Err(GiveUp) };
+        }
+        // A byte-order mark starting a row (two exports pasted together):
+        // the general loader drops it.
+        if fields
+            .first()
+            .is_some_and(|&(a, _)| base[a..].starts_with(b"\xEF\xBB\xBF"))
+        {
+            return Err(GiveUp);
         }
         let name = l.name.map(cell).unwrap_or_default();
         if let Some(keys) = &l.wide {
@@ -866,6 +883,9 @@ impl<W: Word> Table<W> {
                 Some(&u) => (0, u),
                 None => {
                     let u = self.add_unit(unit.into());
+                    if self.invisible_id {
+                        return Err(GiveUp);
+                    }
                     self.long_ids.insert(unit.into(), u);
                     (0, u)
                 }
@@ -896,6 +916,9 @@ impl<W: Word> Table<W> {
                 let (u, new) = self.ids.get_or_insert(p.key, next);
                 if new {
                     self.add_unit(unpack(p.key));
+                    if self.invisible_id {
+                        return Err(GiveUp);
+                    }
                 }
                 p.unit = u;
             }

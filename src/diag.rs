@@ -103,7 +103,7 @@ pub const MAX_MESSAGE_CHARS: usize = 500;
 pub fn one_line(text: &str) -> String {
     let count = text.chars().count();
     let mut out = String::new();
-    let escape = |out: &mut String, s: &str| push_escaped(out, s);
+    let escape = |out: &mut String, s: &str| push_escaped(out, s, true);
     if count <= MAX_MESSAGE_CHARS {
         escape(&mut out, text);
     } else {
@@ -216,24 +216,97 @@ pub fn report_lines(d: &Diagnostics, per_file: usize) -> Vec<String> {
 /// a terminal.
 pub fn escape_controls(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    push_escaped(&mut out, text);
+    push_escaped(&mut out, text, false);
     out
 }
 
-fn push_escaped(out: &mut String, s: &str) {
+/// Escape what [`escape_controls`] escapes, and in messages (`invisible`)
+/// every other invisible character too ([`is_invisible`]): a message must
+/// show what is really in a cell, while a report cell keeps a joiner that
+/// belongs to the text.
+fn push_escaped(out: &mut String, s: &str, invisible: bool) {
     for c in s.chars() {
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if c.is_control()
-                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                || (invisible && is_invisible(c)) =>
             {
                 out.push_str(&format!("\\u{{{:x}}}", c as u32));
             }
             c => out.push(c),
         }
     }
+}
+
+/// Characters a reader cannot see: controls, zero-width and other format
+/// characters (U+200B–U+200F, U+2060–U+206F, U+FEFF, the soft hyphen …),
+/// line and paragraph separators, bidirectional controls, blank fillers and
+/// tag characters. In an id they make `A1` and `A1`+U+200B two different
+/// things that print the same, so ids holding one are refused and every
+/// message shows them escaped.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00ad}'
+                | '\u{034f}'
+                | '\u{061c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{17b4}'
+                | '\u{17b5}'
+                | '\u{180b}'..='\u{180f}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{3164}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+                | '\u{fff0}'..='\u{fffb}'
+                | '\u{1d173}'..='\u{1d17a}'
+                | '\u{e0000}'..='\u{e0fff}'
+        )
+}
+
+/// The first invisible character in `text` ([`is_invisible`]), if any.
+pub fn first_invisible(text: &str) -> Option<char> {
+    text.chars().find(|&c| is_invisible(c))
+}
+
+/// An invisible character named for a message: `U+200B (zero width
+/// space)`, its code point always, its name when it is a common one.
+pub fn describe_invisible(c: char) -> String {
+    let (zh, en) = match c {
+        '\u{200b}' => ("零宽空格", "zero width space"),
+        '\u{200c}' => ("零宽非连接符", "zero width non-joiner"),
+        '\u{200d}' => ("零宽连接符", "zero width joiner"),
+        '\u{2060}' => ("零宽不换行符", "word joiner"),
+        '\u{feff}' => ("字节顺序标记/零宽不换行空格", "byte order mark"),
+        '\u{00ad}' => ("软连字符", "soft hyphen"),
+        '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+            ("文字方向控制符", "bidirectional control")
+        }
+        c if c.is_control() => ("控制字符", "control character"),
+        _ => ("不可见字符", "invisible character"),
+    };
+    let code = format!("U+{:04X}", c as u32);
+    crate::msg!(zh: "{code}（{zh}）", en: "{code} ({en})")
+}
+
+/// The message for an id holding an invisible character: the id as it
+/// really is (escaped) and the character named, e.g. `the unit id
+/// "U2\u{200b}" contains the invisible character U+200B (zero width space)`.
+pub fn invisible_in_id(what_zh: &str, what_en: &str, id: &str, c: char) -> String {
+    let shown = one_line(id);
+    let ch = describe_invisible(c);
+    crate::msg!(
+        zh: "{what_zh}“{shown}”含不可见字符 {ch}，看起来相同的编号会被当作另一个；请删除该字符",
+        en: "{what_en} \"{shown}\" contains the invisible character {ch}, which makes it a different id that looks the same; delete the character"
+    )
 }
 
 /// 1-based line number of a byte offset in `text`.

@@ -161,6 +161,9 @@ pub fn resolve_key(fw: &Framework, key: &str) -> Result<(usize, usize), String> 
 /// [`resolve_key`], with the "did you mean" hint only when `hinted`.
 fn resolve(fw: &Framework, key: &str, hinted: bool) -> Result<(usize, usize), String> {
     let key = key.trim();
+    if let Some(c) = crate::diag::first_invisible(key) {
+        return Err(crate::diag::invisible_in_id("指标编号", "the indicator id", key, c));
+    }
     let (id, clause) = match key.split_once('/') {
         Some((i, c)) => (i.trim(), Some(c.trim())),
         None => (key, None),
@@ -677,6 +680,16 @@ impl Loader<'_> {
                 line,
                 col,
                 crate::lang::m("“unit”列：单位编号为空", "column \"unit\": the unit id is empty"),
+            );
+            return None;
+        }
+        if let Some(c) = crate::diag::first_invisible(id) {
+            let m = crate::diag::invisible_in_id("单位编号", "the unit id", id, c);
+            self.cell_err(
+                file,
+                line,
+                col,
+                crate::msg!(zh: "“unit”列：{m}", en: "column \"unit\": {m}"),
             );
             return None;
         }

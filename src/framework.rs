@@ -462,6 +462,10 @@ impl Validator<'_> {
         if s.trim().is_empty() {
             self.err(id, crate::msg!(zh: "{what_zh}编号为空", en: "{what} id is empty"));
             false
+        } else if let Some(c) = crate::diag::first_invisible(s) {
+            let m = crate::diag::invisible_in_id(&format!("{what_zh}编号"), &format!("{what} id"), s, c);
+            self.err(id, m);
+            false
         } else if s.contains('/') {
             self.err(
                 id,

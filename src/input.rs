@@ -136,7 +136,21 @@ pub fn read(path: &std::path::Path, opts: &ReadOptions) -> Result<Sheet, Diagnos
         read_csv_forced(&name, &bytes, opts.encoding)?
     };
     sheet.skip_title_rows();
+    strip_row_boms(&mut sheet.rows);
     Ok(sheet)
+}
+
+/// Drop a U+FEFF at the start of any row. Two exported CSV files pasted
+/// together leave the second one's byte-order mark at the start of a line,
+/// where it would become part of a unit id that looks like the real one.
+fn strip_row_boms(rows: &mut [Row]) {
+    for row in rows {
+        if let Some(first) = row.cells.first_mut()
+            && first.starts_with('\u{feff}')
+        {
+            *first = first.trim_start_matches('\u{feff}').to_string();
+        }
+    }
 }
 
 /// [`read_csv_bytes`], decoding as `forced` when given.

@@ -38,6 +38,15 @@ pub struct FrameworkDef {
     pub title: String,
     pub total: Decimal,
     pub sha256: String,
+    /// Cap on the sum of bonus amounts, when the framework has one.
+    #[serde(default)]
+    pub bonus_cap: Option<Decimal>,
+    /// Cap on the sum of penalty amounts, when the framework has one.
+    #[serde(default)]
+    pub penalty_cap: Option<Decimal>,
+    /// Cap on the score (SPEC §6.1), when the framework has one.
+    #[serde(default)]
+    pub max_score: Option<Decimal>,
     /// Highest first.
     pub grades: Vec<GradeDef>,
     pub groups: Vec<GroupDef>,
@@ -89,6 +98,14 @@ pub struct UnitRecord {
     pub bonus: Decimal,
     pub penalty: Decimal,
     pub grade: String,
+    /// The grade the score alone gives, where a grade rule (SPEC §6.2)
+    /// changed it.
+    #[serde(default)]
+    pub grade_by_score: Option<String>,
+    /// The grade rule that lowered the grade (`veto`, `condition`, `cap`,
+    /// `quota`), if any.
+    #[serde(default)]
+    pub grade_reason: Option<String>,
     #[serde(default)]
     pub veto: Vec<String>,
     pub groups: Vec<GroupAmount>,
@@ -154,6 +171,15 @@ impl PeriodResult {
 
     /// Parse and check result JSON; `name` is used in messages.
     pub fn parse(text: &str, name: &str) -> Result<PeriodResult, Diagnostics> {
+        let r = PeriodResult::parse_unverified(text, name)?;
+        r.check_arithmetic(text)?;
+        Ok(r)
+    }
+
+    /// [`PeriodResult::parse`] without checking the arithmetic: for tests
+    /// of the comparison's bookkeeping, whose made-up results need not
+    /// add up.
+    pub(crate) fn parse_unverified(text: &str, name: &str) -> Result<PeriodResult, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let one = |line: usize, msg: String| Diagnostics(vec![Diagnostic::at(name, line.max(1) as u64, msg)]);
         // First only the shape and the schema number, so a file that is
@@ -237,6 +263,234 @@ impl PeriodResult {
         Ok(r)
     }
 
+    /// The arithmetic every result must satisfy (SPEC §3, §3.1): a score
+    /// edited by hand, a negative score, base above the total, a grade or
+    /// rank that does not follow from the scores are refused, each with the
+    /// unit and field named, rather than compared as if they were true.
+    fn check_arithmetic(&self, text: &str) -> Result<(), Diagnostics> {
+        let mut errs = Diagnostics::new();
+        let fw = &self.framework;
+        let zero = Decimal::ZERO;
+        let mut located = 0usize;
+        let mut bad = |u: &UnitRecord, field: &str, detail: String| {
+            // The unit's line, for the first problems (finding it reads the text).
+            let line = if located < crate::diag::MAX_PROBLEMS_PER_FILE && text.len() <= 64 << 20 {
+                located += 1;
+                unit_line(text, &u.unit)
+            } else {
+                None
+            };
+            let d = crate::msg!(
+                zh: "评分结果不自洽：单位 {}，字段 {field}：{detail}（文件被改动过或已损坏；请用佐证重新评分）",
+                en: "the result does not add up: unit {}, field {field}: {detail} (the file was edited or damaged; score the evidence again)",
+                u.unit
+            );
+            errs.push(Diagnostic::new(&self.source, line, d));
+        };
+        let two_places = |d: Decimal| crate::num::round2(d) == d;
+        for u in &self.units {
+            for (field, v) in [
+                ("score", u.score),
+                ("base", u.base),
+                ("bonus", u.bonus),
+                ("penalty", u.penalty),
+            ] {
+                if v < zero {
+                    bad(u, field, crate::msg!(zh: "{v} 为负数", en: "{v} is negative"));
+                } else if !two_places(v) {
+                    bad(
+                        u,
+                        field,
+                        crate::msg!(zh: "{v} 超过两位小数", en: "{v} has more than two decimal places"),
+                    );
+                }
+            }
+            if u.base > fw.total {
+                bad(
+                    u,
+                    "base",
+                    crate::msg!(zh: "{} 超过总分 {}", en: "{} is above the total {}", u.base, fw.total),
+                );
+            }
+            if let Some(cap) = fw.bonus_cap
+                && u.bonus > cap
+            {
+                bad(
+                    u,
+                    "bonus",
+                    crate::msg!(zh: "{} 超过加分上限 {cap}", en: "{} is above the bonus cap {cap}", u.bonus),
+                );
+            }
+            if let Some(cap) = fw.penalty_cap
+                && u.penalty > cap
+            {
+                bad(
+                    u,
+                    "penalty",
+                    crate::msg!(zh: "{} 超过扣分上限 {cap}", en: "{} is above the penalty cap {cap}", u.penalty),
+                );
+            }
+            let mut expected = crate::num::round2((u.base + u.bonus - u.penalty).max(zero));
+            if let Some(max) = fw.max_score {
+                expected = expected.min(max);
+            }
+            // A veto may fix a lower score (SPEC §6.2: 判定为不合格（59分）).
+            let fits = if u.vetoed() {
+                u.score <= expected
+            } else {
+                u.score == expected
+            };
+            if !fits {
+                bad(
+                    u,
+                    "score",
+                    crate::msg!(
+                        zh: "为 {}，但 max(base {} + bonus {} − penalty {}, 0) = {expected}",
+                        en: "is {}, but max(base {} + bonus {} − penalty {}, 0) = {expected}",
+                        u.score,
+                        u.base,
+                        u.bonus,
+                        u.penalty
+                    ),
+                );
+            }
+            self.check_grade(u, &mut bad);
+        }
+        self.check_ranks(&mut bad);
+        errs.into_result(())
+    }
+
+    /// The grade from the bands (the lowest when vetoed); where a grade
+    /// rule gave a reason, `grade_by_score` is the bands' and the grade may
+    /// only be lower.
+    fn check_grade(&self, u: &UnitRecord, bad: &mut impl FnMut(&UnitRecord, &str, String)) {
+        let grades = &self.framework.grades;
+        let Some(lowest) = grades.last() else { return };
+        let band = grades.iter().position(|g| g.min <= u.score).unwrap_or(grades.len() - 1);
+        let at = |name: &str| self.grade_index(name);
+        if u.vetoed() {
+            if u.grade != lowest.name {
+                bad(
+                    u,
+                    "grade",
+                    crate::msg!(
+                        zh: "为“{}”，但被一票否决的单位应为最低等次“{}”",
+                        en: "is \"{}\", but a vetoed unit has the lowest grade \"{}\"",
+                        u.grade,
+                        lowest.name
+                    ),
+                );
+            }
+            return;
+        }
+        match (&u.grade_reason, &u.grade_by_score) {
+            (Some(_), Some(by_score)) => {
+                if at(by_score) != Some(band) {
+                    bad(
+                        u,
+                        "grade_by_score",
+                        crate::msg!(
+                            zh: "为“{by_score}”，但得分 {} 对应等次“{}”",
+                            en: "is \"{by_score}\", but a score of {} gives \"{}\"",
+                            u.score,
+                            grades[band].name
+                        ),
+                    );
+                } else if at(&u.grade).is_some_and(|g| g < band) {
+                    bad(
+                        u,
+                        "grade",
+                        crate::msg!(
+                            zh: "为“{}”，高于得分 {} 对应的等次“{}”",
+                            en: "is \"{}\", above \"{}\" that a score of {} gives",
+                            u.grade,
+                            grades[band].name,
+                            u.score
+                        ),
+                    );
+                }
+            }
+            _ => {
+                if at(&u.grade) != Some(band) {
+                    bad(
+                        u,
+                        "grade",
+                        crate::msg!(
+                            zh: "为“{}”，但得分 {} 对应等次“{}”",
+                            en: "is \"{}\", but a score of {} gives \"{}\"",
+                            u.grade,
+                            u.score,
+                            grades[band].name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Competition ranks from the scores (SPEC §3.1): units not vetoed
+    /// first, by score descending, equal scores sharing a rank; the same
+    /// within each category for `category_rank`.
+    fn check_ranks(&self, bad: &mut impl FnMut(&UnitRecord, &str, String)) {
+        let key = |u: &UnitRecord| (u.vetoed(), std::cmp::Reverse(u.score));
+        let expected = |members: &[&UnitRecord]| -> Vec<usize> {
+            let mut keys: Vec<_> = members.iter().map(|u| key(u)).collect();
+            keys.sort();
+            // Rank = 1 + the number of units strictly ahead.
+            members
+                .iter()
+                .map(|u| keys.partition_point(|k| *k < key(u)) + 1)
+                .collect()
+        };
+        let all: Vec<&UnitRecord> = self.units.iter().collect();
+        for (u, want) in all.iter().zip(expected(&all)) {
+            if u.rank != want {
+                bad(
+                    u,
+                    "rank",
+                    crate::msg!(
+                        zh: "为 {}，但按得分应为第 {want} 名",
+                        en: "is {}, but the scores give rank {want}",
+                        u.rank
+                    ),
+                );
+            }
+        }
+        let mut cats: std::collections::BTreeMap<&str, Vec<&UnitRecord>> = Default::default();
+        for u in &self.units {
+            match u.category.as_deref().filter(|c| !c.is_empty()) {
+                Some(c) => cats.entry(c).or_default().push(u),
+                None => {
+                    if let Some(r) = u.category_rank {
+                        bad(
+                            u,
+                            "category_rank",
+                            crate::msg!(
+                                zh: "为 {r}，但该单位没有类别",
+                                en: "is {r}, but the unit has no category"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        for members in cats.values() {
+            for (u, want) in members.iter().zip(expected(members)) {
+                if u.category_rank != Some(want) {
+                    let shown = u.category_rank.map_or_else(|| "null".to_string(), |r| r.to_string());
+                    bad(
+                        u,
+                        "category_rank",
+                        crate::msg!(
+                            zh: "为 {shown}，但按类别内得分应为第 {want} 名",
+                            en: "is {shown}, but the scores within its category give rank {want}"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     /// Cross-references a hand-edited or truncated file could break.
     fn check(&self) -> Result<(), Diagnostics> {
         let mut errs = Diagnostics::new();
@@ -318,6 +572,24 @@ impl UnitRecord {
     pub fn vetoed(&self) -> bool {
         !self.veto.is_empty()
     }
+}
+
+/// The line of a unit's record in result text: where `"unit": "ID"` is
+/// written (any spacing after the colon), if it is there.
+fn unit_line(text: &str, id: &str) -> Option<u64> {
+    let quoted = serde_json::to_string(id).ok()?;
+    let mut from = 0;
+    while let Some(i) = text[from..].find("\"unit\"") {
+        let at = from + i;
+        let rest = text[at + 6..].trim_start();
+        if let Some(rest) = rest.strip_prefix(':')
+            && rest.trim_start().starts_with(&quoted)
+        {
+            return Some(crate::diag::line_of(text, at));
+        }
+        from = at + 6;
+    }
+    None
 }
 
 /// serde_json's message without its " at line L column C" tail (the line

@@ -721,6 +721,11 @@ fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String
                 errs.push(crate::msg!(zh: "第 {n} 个子项的 id 为空", en: "clause {n} has an empty id"));
                 None
             }
+            Some(id) if crate::diag::first_invisible(id).is_some() => {
+                let c = crate::diag::first_invisible(id).expect("checked");
+                errs.push(crate::diag::invisible_in_id("子项 id", "clause id", id, c));
+                None
+            }
             Some(id) if id.contains('/') => {
                 errs.push(crate::msg!(
                     zh: "子项 id“{id}”不能包含“/”",

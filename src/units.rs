@@ -89,6 +89,15 @@ impl Units {
                 ));
                 continue;
             }
+            if let Some(c) = crate::diag::first_invisible(&id) {
+                let m = crate::diag::invisible_in_id("单位编号", "the unit id", &id, c);
+                errs.push(sheet.diag(
+                    row.line,
+                    Some(unit_col),
+                    crate::msg!(zh: "“unit”列：{m}", en: "column \"unit\": {m}"),
+                ));
+                continue;
+            }
             if let Some(first) = units.get(&id) {
                 let at = match &sheet.worksheet {
                     Some(_) => sheet.location(first.line, Some(unit_col)),

@@ -75,7 +75,11 @@ impl OutputArgs {
                 ));
             }
             None => {
-                crate::render::fit_terminal(format == Format::Table && std::io::stdout().is_terminal());
+                crate::render::fit_terminal(if format == Format::Table {
+                    crate::render::detect_terminal_width()
+                } else {
+                    None
+                });
                 Destination::Stdout
             }
         };

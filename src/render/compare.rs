@@ -370,8 +370,12 @@ pub fn units_table(c: &Comparison, lang: Lang, layout: Layout) -> Table {
     t.column(h("排名", "Rank", lo), true);
     t.column(h("排名", "Rank", ln), true);
     t.column(lang.pick("名次变化", "Rank ±"), true);
+    // On a narrow terminal the rank change and everything after the grades
+    // (counts of problems, rate, what moved the score) go first.
+    t.set_optional(t.headers.len() - 1);
     t.column(h("等次", "Grade", lo), false);
     t.column(h("等次", "Grade", ln), false);
+    let after_grades = t.headers.len();
     if full {
         t.column(lang.pick("等次变化", "Grade change"), false);
     }
@@ -396,6 +400,9 @@ pub fn units_table(c: &Comparison, lang: Lang, layout: Layout) -> Table {
         for (_, label) in &count_cols {
             t.column(*label, false);
         }
+    }
+    for i in after_grades..t.headers.len() {
+        t.set_optional(i);
     }
     for u in &c.units {
         let score = |s: &Option<Standing>| opt(s.as_ref(), |s| round2(s.score).to_string());

@@ -463,6 +463,7 @@ mod tests {
             headers: headers.to_vec(),
             numeric: numeric.to_vec(),
             rows: Vec::new(),
+            optional: vec![false; headers.len()],
         };
         for row in rows {
             t.push(row.clone());

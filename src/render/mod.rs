@@ -17,21 +17,51 @@ pub mod xlsx;
 
 use comfy_table::{CellAlignment, ContentArrangement, ContentLineStyle, LineStyle, TableStyle};
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU16, Ordering};
+use unicode_width::UnicodeWidthStr;
 
-/// Wrap wide tables to the terminal's width? Only when the output goes to a
-/// terminal: files and pipes always get the same unwrapped bytes.
-static FIT_TERMINAL: AtomicBool = AtomicBool::new(false);
+/// The terminal width tables are fitted to, 0 for none. Only when the
+/// output goes to a terminal (or `KAOHE_COLUMNS` says how wide to fit):
+/// files and pipes always get the same unfitted bytes.
+static FIT_TERMINAL: AtomicU16 = AtomicU16::new(0);
 
-/// Let terminal tables wrap long cells to the terminal width (call only when
-/// stdout is the destination and is a terminal).
-pub fn fit_terminal(on: bool) {
-    FIT_TERMINAL.store(on, Ordering::Relaxed);
+/// Text columns of a table too wide for the terminal fold down to this many
+/// display columns (five Hanzi) before any column is left out.
+const FOLDED_TEXT: usize = 10;
+
+/// Fit terminal tables to `width` columns (`None`: lay them out whole).
+pub fn fit_terminal(width: Option<u16>) {
+    FIT_TERMINAL.store(width.unwrap_or(0), Ordering::Relaxed);
 }
 
-/// Do terminal tables wrap to the terminal's width (see [`fit_terminal`])?
+/// The width terminal tables are fitted to (see [`fit_terminal`]), if any.
+pub fn terminal_width() -> Option<u16> {
+    match FIT_TERMINAL.load(Ordering::Relaxed) {
+        0 => None,
+        w => Some(w),
+    }
+}
+
+/// Are terminal tables fitted to a terminal's width (see [`fit_terminal`])?
 pub fn fits_terminal() -> bool {
-    FIT_TERMINAL.load(Ordering::Relaxed)
+    terminal_width().is_some()
+}
+
+/// The width to fit tables written to stdout: `KAOHE_COLUMNS` when set to
+/// a number (a terminal of that width, for scripts and tests), else the
+/// terminal's when stdout is one.
+pub fn detect_terminal_width() -> Option<u16> {
+    if let Some(w) = std::env::var("KAOHE_COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u16>().ok())
+    {
+        return (w > 0).then_some(w);
+    }
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    comfy_table::Table::new().width()
 }
 
 /// ASCII borders (every terminal draws them one column wide, unlike
@@ -101,6 +131,9 @@ pub struct Table {
     /// Which columns hold numbers (right-aligned).
     pub numeric: Vec<bool>,
     pub rows: Vec<Vec<String>>,
+    /// Columns a terminal too narrow for the table may leave out first
+    /// (see [`Table::set_optional`]).
+    pub optional: Vec<bool>,
 }
 
 impl Table {
@@ -109,12 +142,22 @@ impl Table {
             headers: columns.iter().map(|(h, _)| h.to_string()).collect(),
             numeric: columns.iter().map(|(_, n)| *n).collect(),
             rows: Vec::new(),
+            optional: vec![false; columns.len()],
         }
     }
 
     pub fn column(&mut self, header: impl Into<String>, numeric: bool) {
         self.headers.push(header.into());
         self.numeric.push(numeric);
+        self.optional.push(false);
+    }
+
+    /// Mark the column at `i` as one a narrow terminal may do without: such
+    /// columns are left out, rightmost first, before any text is folded.
+    pub fn set_optional(&mut self, i: usize) {
+        if let Some(o) = self.optional.get_mut(i) {
+            *o = true;
+        }
     }
 
     pub fn push(&mut self, row: Vec<String>) {
@@ -138,13 +181,26 @@ impl Table {
     }
 
     fn terminal(&self, widths: &[(usize, u16)]) -> String {
+        match terminal_width() {
+            Some(w) => self.fitted(widths, w),
+            None => self.laid_out(widths, None, &[]),
+        }
+    }
+
+    /// The table drawn by comfy-table: unwrapped (`fit` none), or fitted
+    /// to `fit` columns with numbers never wrapped; `hidden` columns left out.
+    fn laid_out(&self, widths: &[(usize, u16)], fit: Option<u16>, hidden: &[usize]) -> String {
         let mut t = comfy_table::Table::new();
         t.load_style(STYLE);
-        if FIT_TERMINAL.load(Ordering::Relaxed) {
-            t.set_content_arrangement(ContentArrangement::Dynamic);
-        } else {
-            t.force_no_tty();
-            t.set_content_arrangement(ContentArrangement::Disabled);
+        t.force_no_tty();
+        match fit {
+            Some(w) => {
+                t.set_content_arrangement(ContentArrangement::Dynamic);
+                t.set_width(w);
+            }
+            None => {
+                t.set_content_arrangement(ContentArrangement::Disabled);
+            }
         }
         t.set_header(self.headers.iter().map(|h| comfy_table::Cell::new(terminal_safe(h))));
         for row in &self.rows {
@@ -153,6 +209,10 @@ impl Table {
         for (i, numeric) in self.numeric.iter().enumerate() {
             if *numeric && let Some(col) = t.column_mut(i) {
                 col.set_cell_alignment(CellAlignment::Right);
+                if fit.is_some() {
+                    // A number is never split over lines (`95.9` / `2`).
+                    col.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+                }
             }
         }
         for &(i, w) in widths {
@@ -162,8 +222,74 @@ impl Table {
                 )));
             }
         }
+        for &i in hidden {
+            if let Some(col) = t.column_mut(i) {
+                col.set_constraint(comfy_table::ColumnConstraint::Hidden);
+            }
+        }
         let mut s = t.to_string();
         s.push('\n');
+        s
+    }
+
+    /// The table fitted to a terminal `width` columns wide. Numbers keep
+    /// their whole width. Optional columns ([`Table::set_optional`]) are
+    /// left out first, rightmost first, until the table fits; then text
+    /// columns fold down to [`FOLDED_TEXT`] columns; when even that does not
+    /// fit, columns are left out from the right (the tables put what
+    /// matters most first: the unit, its score, its rank), never the first
+    /// two. A line under the table says which were left out.
+    fn fitted(&self, widths: &[(usize, u16)], width: u16) -> String {
+        let n = self.headers.len();
+        let mut natural: Vec<usize> = self.headers.iter().map(|h| terminal_safe(h).width()).collect();
+        for row in &self.rows {
+            for (i, c) in row.iter().enumerate().take(n) {
+                natural[i] = natural[i].max(terminal_safe(c).width());
+            }
+        }
+        // Padding of one space on each side.
+        let mut natural: Vec<usize> = natural.into_iter().map(|w| w + 2).collect();
+        for &(i, w) in widths {
+            if let Some(x) = natural.get_mut(i) {
+                *x = (*x).min(usize::from(w));
+            }
+        }
+        let least = |i: usize| {
+            if self.numeric[i] {
+                natural[i]
+            } else {
+                natural[i].min(FOLDED_TEXT + 2)
+            }
+        };
+        // Borders: one more than the columns shown.
+        let span =
+            |cols: &[usize], w: &dyn Fn(usize) -> usize| cols.iter().map(|&i| w(i)).sum::<usize>() + cols.len() + 1;
+        let mut shown: Vec<usize> = (0..n).collect();
+        let mut hidden = Vec::new();
+        let width_us = usize::from(width);
+        // First the optional columns, rightmost first, while the table does
+        // not fit whole …
+        while span(&shown, &|i| natural[i]) > width_us {
+            let Some(p) = shown.iter().rposition(|&i| self.optional.get(i) == Some(&true)) else {
+                break;
+            };
+            hidden.push(shown.remove(p));
+        }
+        // … then any but the first two, while it does not fit folded.
+        while shown.len() > 2 && span(&shown, &least) > width_us {
+            hidden.push(shown.pop().expect("more than two"));
+        }
+        hidden.sort_unstable();
+        let fit = (span(&shown, &|i| natural[i]) > width_us).then_some(width);
+        let mut s = self.laid_out(widths, fit, &hidden);
+        if !hidden.is_empty() {
+            let names: Vec<String> = hidden.iter().map(|&i| terminal_safe(&self.headers[i])).collect();
+            s.push_str(&crate::msg!(
+                zh: "（终端宽 {width} 列，未显示：{}；全部列请用 --format csv 或 -o 文件）\n",
+                en: "(not shown at {width} columns: {}; all columns with --format csv or -o FILE)\n",
+                names.join(crate::lang::m("、", ", "))
+            ));
+        }
         s
     }
 

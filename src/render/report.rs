@@ -136,6 +136,12 @@ fn ranking_header(fw: &Framework, a: &Assessment, lang: Lang, full_group_names: 
     ] {
         t.column(h, n);
     }
+    // On a narrow terminal the rank, unit, score, grade and veto stay; the
+    // category and the parts of the score go first, from the right.
+    let n = t.headers.len();
+    for i in (0..n).filter(|&i| with_cat && (i == 3 || i == 4) || i + 3 >= n) {
+        t.set_optional(i);
+    }
     let tops: Vec<usize> = fw.top_groups().map(|(i, _)| i).collect();
     for &g in &tops {
         let grp = &fw.groups[g];
@@ -147,6 +153,9 @@ fn ranking_header(fw: &Framework, a: &Assessment, lang: Lang, full_group_names: 
             },
             true,
         );
+    }
+    for i in n..t.headers.len() {
+        t.set_optional(i);
     }
     t
 }

@@ -377,10 +377,10 @@ mod evidence_encoding {
             "error: {e}:1: the file contains NUL bytes; it is not a text CSV file",
         ];
         terminal_escapes_are_shown_escaped: *b"unit,indicator,value\nT01,\x1b[2J\xe2\x80\xaeA1,yes\n" => [
-            "error: {e}:2: column \"indicator\": unit T01: unknown indicator \"\\u{1b}[2J\\u{202e}A1\"",
+            "error: {e}:2: column \"indicator\": unit T01: the indicator id \"\\u{1b}[2J\\u{202e}A1\" contains the invisible character U+001B (control character), which makes it a different id that looks the same; delete the character",
         ];
         quoted_newline_in_an_id_stays_on_one_line: *b"unit,indicator,value\nT01,\"A\r\n1\",yes\n" => [
-            "error: {e}:2: column \"indicator\": unit T01: unknown indicator \"A\\r\\n1\"",
+            "error: {e}:2: column \"indicator\": unit T01: the indicator id \"A\\r\\n1\" contains the invisible character U+000D (control character), which makes it a different id that looks the same; delete the character",
         ];
     }
 
