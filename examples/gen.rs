@@ -158,7 +158,14 @@ fn number(rng: &mut Rng, max_hundredths: u64) -> String {
 /// A value for the benchmark's `target` rules: 0 to 1.25 × target.
 fn bench_value(rng: &mut Rng, target: rust_decimal::Decimal) -> String {
     let hundredths: u64 = (target * rust_decimal::Decimal::from(125)).try_into().unwrap_or(100);
-    number(rng, hundredths)
+    meant(number(rng, hundredths))
+}
+
+/// A value between 0 and 1 on a rate above 1 is refused as a likely
+/// fraction (0.75 for 75 %) unless written with `%`: write it so.
+fn meant(s: String) -> String {
+    let fraction = s.starts_with("0.") && s.bytes().skip(2).any(|b| b != b'0');
+    if fraction { format!("{s}%") } else { s }
 }
 
 /// Write a count in one of the spellings evidence uses.
@@ -210,11 +217,21 @@ fn mixed_value(rng: &mut Rng, fw: &Framework, i: usize, slot: usize, q: u64) -> 
         Rule::Target { target, .. } => {
             let t: u64 = (*target * rust_decimal::Decimal::from(100)).try_into().unwrap_or(100);
             let s = if good { number(rng, t * 5 / 4) } else { number(rng, t) };
-            if rng.chance(10) { format!("{s}%") } else { s }
+            let s = if rule.reads_rates() { meant(s) } else { s };
+            if rng.chance(10) && !s.ends_with('%') {
+                format!("{s}%")
+            } else {
+                s
+            }
         }
         Rule::Tiers(_) => {
             let s = number(rng, 10_000);
-            if rng.chance(20) { format!("{s}%") } else { s }
+            let s = if rule.reads_rates() { meant(s) } else { s };
+            if rng.chance(20) && !s.ends_with('%') {
+                format!("{s}%")
+            } else {
+                s
+            }
         }
         Rule::Levels(levels) => {
             let names: Vec<&String> = levels.keys().collect();

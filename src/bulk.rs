@@ -1276,6 +1276,11 @@ fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
 /// `groups` and its triggered vetoes to `veto`.
 fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>) -> Res<Sums> {
     let fw = plan.fw;
+    // A unit without any evidence (every cell unseen or empty): the
+    // general path warns of it.
+    if row.iter().all(|&c| c < NA) {
+        return Err(GiveUp);
+    }
     let (mut base_sum, mut applicable, mut bonus_sum, mut penalty_sum) = (0u64, 0u64, 0u64, 0u64);
     for (i, ind) in fw.indicators.iter().enumerate() {
         let cells = row.get(plan.first[i]..plan.first[i] + ind.slots()).ok_or(GiveUp)?;

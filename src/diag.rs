@@ -345,6 +345,19 @@ pub fn hint(word: &str, candidates: impl IntoIterator<Item = impl AsRef<str>>) -
     }
 }
 
+/// Print warnings on stderr (`警告：…`/`warning: …`), at most
+/// [`MAX_PROBLEMS_PER_FILE`] per file, then how many more: the run goes on.
+pub fn warn(d: &Diagnostics) {
+    let prefix = crate::lang::m("警告：", "warning: ");
+    let mut lines = report_lines(d, MAX_PROBLEMS_PER_FILE);
+    if d.len() > 1 {
+        lines.pop(); // "N problems found; nothing was written"
+    }
+    for line in lines {
+        eprintln!("{prefix}{line}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -232,6 +232,9 @@ struct Loader<'a> {
     seen: HashMap<(String, usize, usize), (usize, u64, usize)>,
     /// Problems found so far, per file.
     problems: Vec<usize>,
+    /// The unit column's header as each file writes it (`单位编号`), for
+    /// messages.
+    unit_header: HashMap<usize, String>,
 }
 
 /// Load evidence files (CSV or spreadsheets) against a framework and
@@ -296,6 +299,7 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
         unknown_units: BTreeMap::new(),
         seen: HashMap::new(),
         problems: Vec::new(),
+        unit_header: HashMap::new(),
     };
     for sheet in &sheets {
         l.ev.files.push(InputFile {
@@ -323,6 +327,7 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
     let mut hinted = vec![0usize; l.ev.files.len()];
     for ((file, unit), (line, col, rows)) in unknown {
         let u = l.units.expect("only with a units file");
+        let header = l.unit_header.get(&file).map_or("unit", String::as_str);
         let hint = if hinted[file] < crate::diag::MAX_PROBLEMS_PER_FILE {
             hinted[file] += 1;
             hint(&unit, u.units.keys())
@@ -338,8 +343,8 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
             line,
             Some(col),
             crate::msg!(
-                zh: "“unit”列：单位“{unit}”不在单位文件 {} 中{hint}{more}",
-                en: "column \"unit\": unit \"{unit}\" is not in the units file {}{hint}{more}",
+                zh: "“{header}”列：单位“{unit}”不在单位文件 {} 中{hint}{more}",
+                en: "column \"{header}\": unit \"{unit}\" is not in the units file {}{hint}{more}",
                 u.path,
             ),
         ));
@@ -405,6 +410,9 @@ impl Loader<'_> {
             );
         }
         let cols: Vec<Option<Column>> = header.cells.iter().map(|h| Column::of(h)).collect();
+        if let Some(c) = cols.iter().position(|c| *c == Some(Column::Unit)) {
+            self.unit_header.insert(file, header.cells[c].trim().to_string());
+        }
         // Each role at most once.
         let mut dup = false;
         for (i, c) in cols.iter().enumerate() {
@@ -510,7 +518,11 @@ impl Loader<'_> {
                         file,
                         row.line,
                         ind_c,
-                        crate::msg!(zh: "“indicator”列：单位 {unit}：{m}", en: "column \"indicator\": unit {unit}: {m}"),
+                        crate::msg!(
+                            zh: "“{}”列：单位 {unit}：{m}",
+                            en: "column \"{}\": unit {unit}: {m}",
+                            header.cells[ind_c].trim()
+                        ),
                     );
                     continue;
                 }
@@ -523,7 +535,7 @@ impl Loader<'_> {
                 name,
                 index,
                 slot,
-                ("value", val_c),
+                (header.cells[val_c].trim(), val_c),
                 get(Some(val_c)),
                 get(note_c),
                 get(src_c),
@@ -675,12 +687,12 @@ impl Loader<'_> {
     /// empty or unknown.
     fn unit(&mut self, file: usize, line: u64, col: usize, id: &str) -> Option<String> {
         if id.is_empty() {
-            self.cell_err(
-                file,
-                line,
-                col,
-                crate::lang::m("“unit”列：单位编号为空", "column \"unit\": the unit id is empty"),
+            let header = self.unit_header.get(&file).map_or("unit", String::as_str);
+            let msg = crate::msg!(
+                zh: "“{header}”列：单位编号为空",
+                en: "column \"{header}\": the unit id is empty"
             );
+            self.cell_err(file, line, col, msg);
             return None;
         }
         if let Some(c) = crate::diag::first_invisible(id) {
@@ -735,27 +747,10 @@ impl Loader<'_> {
             return;
         }
         self.seen.insert((unit.to_string(), index, slot), (file, line, col_ix));
-        let value = match ind.parse_value(raw) {
-            Ok(v) => v,
-            Err(m) => {
-                self.cell_err(
-                    file,
-                    line,
-                    col_ix,
-                    crate::msg!(
-                        zh: "“{col}”列：单位 {unit}，指标 {key}：{m}",
-                        en: "column \"{col}\": unit {unit}, indicator {key}: {m}"
-                    ),
-                );
-                return;
-            }
-        };
         if self.places[file].fractions_unknown
-            && let Some(Value::Number(v)) = &value
-            && v.signum().is_gt()
-            && v.cmp_decimal(rust_decimal::Decimal::ONE).is_lt()
-            && !raw.contains(['%', '％'])
-            && ind.rule.as_ref().is_some_and(Rule::reads_rates)
+            && let Some(rule) = &ind.rule
+            && let Ok(v) = crate::num::parse_exact(raw)
+            && ind.is_fraction_suspect(rule, raw, &v)
         {
             // 95% arrives as 0.95, and this file's cell formats could not be
             // read to say it was a percentage: scoring it as 0.95 would be
@@ -771,6 +766,21 @@ impl Loader<'_> {
             );
             return;
         }
+        let value = match ind.parse_value(raw) {
+            Ok(v) => v,
+            Err(m) => {
+                self.cell_err(
+                    file,
+                    line,
+                    col_ix,
+                    crate::msg!(
+                        zh: "“{col}”列：单位 {unit}，指标 {key}：{m}",
+                        en: "column \"{col}\": unit {unit}, indicator {key}: {m}"
+                    ),
+                );
+                return;
+            }
+        };
         if ind.kind == Kind::Veto && matches!(value, Some(Value::NotApplicable)) {
             return;
         }

@@ -7,7 +7,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics, hint, line_of};
 use crate::lang::Lang;
-use crate::num::fmt_points;
+use crate::num::{Exact, fmt_points};
 use crate::rule::{MAX_POINTS, Rule, Value, check_places, decimal, is_not_applicable, parse_yes_no, within};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -107,6 +107,11 @@ pub struct Indicator {
     pub exempt: bool,
     /// 考核方式.
     pub method: String,
+    /// The values an evidence cell may take (`range = [0, 100]`), inclusive.
+    pub range: Option<(Decimal, Decimal)>,
+    /// `fractions = true`: a value between 0 and 1 is meant as written, even
+    /// where the target or tier thresholds are above 1.
+    pub fractions: bool,
     /// Line in the framework file.
     pub line: u64,
 }
@@ -148,7 +153,13 @@ impl Indicator {
             };
         }
         match &self.rule {
-            Some(rule) => rule.parse_value(raw, self.points).map(Some),
+            Some(rule) => {
+                let value = rule.parse_value(raw, self.points)?;
+                if let Value::Number(v) = &value {
+                    self.check_number(rule, raw, v)?;
+                }
+                Ok(Some(value))
+            }
             None => match parse_yes_no(raw) {
                 Some(true) => Ok(Some(Value::Yes)),
                 Some(false) => Ok(Some(Value::No)),
@@ -163,6 +174,48 @@ impl Indicator {
                 },
             },
         }
+    }
+
+    /// A number against the declared `range`, and a fraction (0.75) where
+    /// the rule reads rates above 1 (target 95 %): most likely 75 % typed as
+    /// a fraction, which would score as 0.75 % without a word. A `%` in the
+    /// cell (`0.75%`) or `fractions = true` in the framework says it is meant.
+    fn check_number(&self, rule: &Rule, raw: &str, v: &Exact) -> Result<(), String> {
+        if let Some((lo, hi)) = self.range {
+            if v.cmp_decimal(lo).is_lt() || v.cmp_decimal(hi).is_gt() {
+                return Err(crate::msg!(
+                    zh: "{} 超出本指标的有效范围 {}–{}（考核方案中 range = [{}, {}]）",
+                    en: "{} is outside this indicator's valid range {}–{} (range = [{}, {}] in the framework)",
+                    raw.trim(),
+                    lo.normalize(),
+                    hi.normalize(),
+                    lo.normalize(),
+                    hi.normalize()
+                ));
+            }
+            return Ok(());
+        }
+        if self.is_fraction_suspect(rule, raw, v) {
+            return Err(crate::msg!(
+                zh: "{} 像是把百分比写成了小数（75% 应填 75，不填 0.75）：本指标的{}大于 1；如确为 {}，请填“{}%”，或在考核方案中为该指标加上 fractions = true",
+                en: "{} looks like a percentage written as a fraction (75% is 75, not 0.75): this indicator's {} above 1; if {} is meant, write \"{}%\", or set fractions = true on the indicator in the framework",
+                raw.trim(),
+                crate::lang::m(rule.rate_scale_zh(), rule.rate_scale_en()),
+                raw.trim(),
+                raw.trim()
+            ));
+        }
+        Ok(())
+    }
+
+    /// A value strictly between 0 and 1, written without `%`, on a rule that
+    /// reads rates above 1, with no `fractions = true`.
+    pub fn is_fraction_suspect(&self, rule: &Rule, raw: &str, v: &Exact) -> bool {
+        !self.fractions
+            && v.signum().is_gt()
+            && v.cmp_decimal(Decimal::ONE).is_lt()
+            && !raw.contains(['%', '％'])
+            && rule.reads_rates()
     }
 
     /// The rule in plain words.
@@ -196,6 +249,8 @@ pub struct Framework {
     pub bonus_cap: Option<Decimal>,
     pub penalty_cap: Option<Decimal>,
     pub missing: Missing,
+    /// `missing` was set by `--missing error`, not by the framework.
+    pub missing_from_option: bool,
     pub rectify_days: Option<u32>,
     /// The issuing body printed on circulated documents (发文单位), unless
     /// `--issuer` names another.
@@ -417,6 +472,8 @@ struct RawIndicator {
     exempt: Option<Spanned<bool>>,
     #[serde(default)]
     method: String,
+    range: Option<Spanned<toml::Value>>,
+    fractions: Option<Spanned<bool>>,
 }
 
 struct Validator<'a> {
@@ -480,6 +537,57 @@ impl Validator<'_> {
             false
         } else {
             true
+        }
+    }
+
+    /// `range = [MIN, MAX]`: two numbers, MIN ≤ MAX, on a rule whose
+    /// evidence is a number.
+    fn range(
+        &mut self,
+        id: &str,
+        r: &Spanned<toml::Value>,
+        rule: Option<&Rule>,
+        kind: Kind,
+    ) -> Option<(Decimal, Decimal)> {
+        if kind == Kind::Veto || !rule.is_some_and(Rule::reads_numbers) {
+            let what = rule.map_or("veto", Rule::type_name);
+            self.err(
+                r,
+                crate::msg!(
+                    zh: "{id}：range 只用于填数值的指标（target、tiers、count、deduct、direct 规则），本指标为 {what}",
+                    en: "{id}: range applies only to indicators whose evidence is a number (target, tiers, count, deduct, direct rules), not {what}"
+                ),
+            );
+            return None;
+        }
+        let bounds = match r.get_ref().as_array().map(|a| a.as_slice()) {
+            Some([lo, hi]) => decimal(lo).and_then(|lo| decimal(hi).map(|hi| (lo, hi))),
+            _ => Err(String::new()),
+        };
+        match bounds {
+            Ok((lo, hi)) if lo <= hi => Some((lo, hi)),
+            Ok((lo, hi)) => {
+                self.err(
+                    r,
+                    crate::msg!(
+                        zh: "{id}：range 的下限 {} 大于上限 {}",
+                        en: "{id}: range's lower bound {} is above its upper bound {}",
+                        lo.normalize(),
+                        hi.normalize()
+                    ),
+                );
+                None
+            }
+            Err(_) => {
+                self.err(
+                    r,
+                    crate::msg!(
+                        zh: "{id}：range 应写成两个数的列表：range = [最小值, 最大值]，例如 range = [0, 100]",
+                        en: "{id}: range must be a list of two numbers: range = [MIN, MAX], e.g. range = [0, 100]"
+                    ),
+                );
+                None
+            }
         }
     }
 
@@ -849,6 +957,18 @@ impl Validator<'_> {
                     ),
                 );
             }
+            let range = ri.range.as_ref().and_then(|r| self.range(&id, r, rule.as_ref(), kind));
+            if let Some(f) = &ri.fractions
+                && !matches!(rule, Some(Rule::Target { .. } | Rule::Tiers(_)))
+            {
+                self.err(
+                    f,
+                    crate::msg!(
+                        zh: "{id}：fractions 只用于读比率的指标（target、tiers 规则）",
+                        en: "{id}: fractions applies only to rates (target and tiers rules)"
+                    ),
+                );
+            }
             indicators.push(Indicator {
                 id,
                 name: ri.name.clone(),
@@ -861,6 +981,8 @@ impl Validator<'_> {
                 owner: ri.owner.clone(),
                 exempt,
                 method: ri.method.clone(),
+                range,
+                fractions: ri.fractions.as_ref().is_some_and(|f| *f.get_ref()),
                 line,
             });
         }
@@ -885,6 +1007,7 @@ impl Validator<'_> {
             bonus_cap,
             penalty_cap,
             missing,
+            missing_from_option: false,
             rectify_days,
             issuer: h.issuer.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
             grades,

@@ -27,6 +27,7 @@ const ABOUTS: &[(&str, &str)] = &[
     ),
     ("trend", "各单位在多个考核期的得分、排名和等次走势（走势）"),
     ("template", "生成供各单位填报的佐证材料填报表（佐证材料填报表）"),
+    ("letters", "以 Word 文档写出给各单位的考核结果反馈意见书（反馈意见书）"),
     ("help", "显示本帮助信息或指定子命令的帮助"),
 ];
 
@@ -64,6 +65,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "encoding",
         "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
+    (
+        "score",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
     ("score", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
         "score",
@@ -99,6 +105,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "encoding",
         "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
+    (
+        "explain",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
     ("explain", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
         "explain",
@@ -133,6 +144,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "encoding",
         "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
     ),
+    (
+        "check",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
     ("check", "evidence", "一并校验的佐证材料文件"),
     // deficiencies
     (
@@ -151,6 +167,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "deficiencies",
         "encoding",
         "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+    ),
+    (
+        "deficiencies",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
     ),
     (
         "deficiencies",
@@ -212,6 +233,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "读取两侧 XLSX/XLS/ODS 佐证文件中的哪个工作表（默认：第一个含表头行的工作表）",
     ),
     ("diff", "encoding", "两侧 CSV 佐证文件的编码（默认自动识别）"),
+    (
+        "diff",
+        "missing",
+        "两侧缺少佐证时：error（每一项都报错）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
     ("diff", "sort", "单位排列顺序"),
     ("diff", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
     (
@@ -287,6 +313,43 @@ const ARGS: &[(&str, &str, &str)] = &[
     ("deficiencies", "date", DATE),
     ("diff", "issuer", ISSUER),
     ("diff", "date", DATE),
+    // letters
+    (
+        "letters",
+        "framework",
+        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+    ),
+    ("letters", "units", "单位文件（CSV：单位代码、名称、类别）"),
+    ("letters", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
+    (
+        "letters",
+        "sheet",
+        "读取 XLSX/XLS/ODS 佐证文件中的哪个工作表（默认：第一个含表头行的工作表）",
+    ),
+    (
+        "letters",
+        "encoding",
+        "CSV 输入文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+    ),
+    ("letters", "issuer", ISSUER),
+    ("letters", "date", DATE),
+    (
+        "letters",
+        "output",
+        "目录（以 / 结尾或已存在）：每个单位一个 .docx 文件；或 FILE.docx：所有单位合为一个文件，单位之间分页",
+    ),
+    ("letters", "unit", "只写该单位（可重复指定）"),
+    ("letters", "category", "只写该类别的单位（可重复指定）"),
+    (
+        "letters",
+        "order",
+        "单位排列顺序：rank（按排名，排名靠后者在前）或 unit（按单位代码）",
+    ),
+    (
+        "letters",
+        "evidence",
+        "佐证材料文件，合并读取（为确定排名，对全部单位评分）",
+    ),
 ];
 
 /// `--issuer` and `--date` of the commands that write documents.
@@ -311,6 +374,8 @@ const VALUES: &[(&str, &str, &str)] = &[
     ("reason", "missing", "未提供佐证材料"),
     ("reason", "penalty", "扣分项"),
     ("reason", "veto", "一票否决"),
+    ("missing", "zero", "计 0 分（无佐证）；对完全没有佐证的单位给出警告"),
+    ("missing", "error", "报错，列出每个缺少佐证的单位和指标"),
     (
         "order",
         "rank",

@@ -94,6 +94,8 @@ pub enum Command {
     Trend(cmd::trend::Args),
     /// Write the evidence collection sheet for units to fill in (佐证材料填报表)
     Template(cmd::template::Args),
+    /// Feedback letters to units as Word documents (考核结果反馈意见书)
+    Letters(cmd::letters::Args),
 }
 
 /// The `--lang` given on the command line, if any, read ahead of parsing.
@@ -144,9 +146,18 @@ fn subcommand_arg(args: &[OsString]) -> Option<&'static str> {
         .skip(1)
         .filter_map(|a| a.to_str())
         .find(|a| names.contains(a))?;
-    ["score", "explain", "check", "deficiencies", "diff", "trend", "template"]
-        .into_iter()
-        .find(|n| *n == found)
+    [
+        "score",
+        "explain",
+        "check",
+        "deficiencies",
+        "diff",
+        "trend",
+        "template",
+        "letters",
+    ]
+    .into_iter()
+    .find(|n| *n == found)
 }
 
 /// Run the program with these arguments; returns the exit code.
@@ -191,6 +202,7 @@ where
         Command::Diff(a) => cmd::diff::run(a, lang),
         Command::Trend(a) => cmd::trend::run(a, lang),
         Command::Template(a) => cmd::template::run(a, lang),
+        Command::Letters(a) => cmd::letters::run(a, lang),
     };
     let error = lang::error_prefix();
     match result {

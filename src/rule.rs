@@ -141,10 +141,34 @@ impl Rule {
     /// likely a percentage stored as a fraction than a real figure?
     pub fn reads_rates(&self) -> bool {
         match self {
-            Rule::Target { target, per: None } => *target > Decimal::ONE,
-            Rule::Tiers(tiers) => tiers.first().is_some_and(|t| t.min > Decimal::ONE),
+            Rule::Target { target, .. } => *target > Decimal::ONE,
+            Rule::Tiers(tiers) => tiers.iter().any(|t| t.min > Decimal::ONE),
             _ => false,
         }
+    }
+
+    /// What makes [`Rule::reads_rates`] true, in words: `target is` / `tier
+    /// thresholds are`.
+    pub fn rate_scale_zh(&self) -> &'static str {
+        match self {
+            Rule::Tiers(_) => "档次门槛",
+            _ => "目标值",
+        }
+    }
+
+    pub fn rate_scale_en(&self) -> &'static str {
+        match self {
+            Rule::Tiers(_) => "tier thresholds are",
+            _ => "target is",
+        }
+    }
+
+    /// Is the evidence a plain number (so a `range` can bound it)?
+    pub fn reads_numbers(&self) -> bool {
+        matches!(
+            self,
+            Rule::Deduct { .. } | Rule::Count { .. } | Rule::Target { .. } | Rule::Tiers(_) | Rule::Direct
+        )
     }
 
     /// Number of evidence cells the rule reads: one per clause, else one.

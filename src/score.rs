@@ -417,11 +417,19 @@ pub fn assess(
                     } else {
                         crate::lang::m("缺少佐证", "no evidence").to_string()
                     };
-                    let message = crate::msg!(
-                        zh: "单位 {id}，指标 {}：{what}（考核方案设定了 missing = \"error\"）",
-                        en: "unit {id}, indicator {}: {what} (the framework sets missing = \"error\")",
-                        ind.id
-                    );
+                    let message = if fw.missing_from_option {
+                        crate::msg!(
+                            zh: "单位 {id}，指标 {}：{what}（--missing error）",
+                            en: "unit {id}, indicator {}: {what} (--missing error)",
+                            ind.id
+                        )
+                    } else {
+                        crate::msg!(
+                            zh: "单位 {id}，指标 {}：{what}（考核方案设定了 missing = \"error\"）",
+                            en: "unit {id}, indicator {}: {what} (the framework sets missing = \"error\")",
+                            ind.id
+                        )
+                    };
                     // Located at the item's evidence when part of it was given.
                     errs.push(match cells.iter().flatten().next() {
                         Some(c) => ev.files[c.file].diag(c.line, c.col, message),
@@ -502,6 +510,35 @@ pub fn assess(
         inputs,
         units: results,
     })
+}
+
+/// Each unit of the units file for which the evidence gives no value at
+/// all (not even 不适用): scored 0 on every item, most likely because its
+/// file was forgotten. Located at the unit's line in the units file.
+pub fn without_evidence(units: &Units, ev: &Evidence) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for (id, info) in &units.units {
+        let given = ev
+            .units
+            .get(id)
+            .is_some_and(|u| u.cells.iter().flatten().flatten().any(|c| c.value.is_some()));
+        if !given {
+            let name = if info.name.is_empty() {
+                String::new()
+            } else {
+                crate::msg!(zh: "（{}）", en: " ({})", info.name)
+            };
+            out.push(Diagnostic::at(
+                &units.path,
+                info.line,
+                crate::msg!(
+                    zh: "单位 {id}{name}在佐证中没有任何数据（是否漏交？），各项均按无佐证计 0 分",
+                    en: "unit {id}{name} has no evidence at all (was its file left out?); every item scores 0 as missing"
+                ),
+            ));
+        }
+    }
+    out
 }
 
 /// Sort into rank order and assign ranks (SPEC §3.1): units not vetoed by

@@ -107,6 +107,12 @@ pub(super) struct Slot {
     pub(super) exempt: bool,
     /// Points in cents.
     pub(super) pc: u64,
+    /// A value between 0 and 1 is refused here (a rate typed as a
+    /// fraction): left to the general code, which words it.
+    pub(super) rates: bool,
+    /// The framework bounds the values (`range`): every cell goes through
+    /// the general code, which checks them.
+    pub(super) ranged: bool,
 }
 
 /// The framework compiled for the bulk path.
@@ -161,12 +167,15 @@ impl<'a> Plan<'a> {
                 Some(Rule::Clauses(c)) => vec![Kernel::Clause; c.len()],
                 Some(Rule::Levels(_) | Rule::Survey(_)) => vec![Kernel::General],
             };
+            let rates = !ind.fractions && ind.rule.as_ref().is_some_and(Rule::reads_rates);
             for kernel in kernels {
                 slots.push(Slot {
                     ind: i,
                     kernel,
                     exempt: ind.exempt,
                     pc,
+                    rates,
+                    ranged: ind.range.is_some(),
                 });
             }
         }
@@ -212,7 +221,11 @@ impl<'a> Plan<'a> {
                 None => plain_number(v).map(|(m, _)| (m > 0) as u64),
             },
             Kernel::General => None,
-            k => plain_number(v).and_then(|(m, e)| amount(k, s.pc, m as u128, e)),
+            _ if s.ranged => None,
+            // 0 < m / 10^e < 1 without `%`: perhaps a fraction for a rate.
+            k => plain_number(v)
+                .filter(|&(m, e)| !(s.rates && m > 0 && u128::from(m) < POW10[e as usize] && v.last() != Some(&b'%')))
+                .and_then(|(m, e)| amount(k, s.pc, m as u128, e)),
         };
         match fast {
             Some(p) if p <= MAX_PAYLOAD => Ok(VALUE + p as u32),

@@ -35,20 +35,15 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             .flat_map(|u| &u.indicators)
             .filter(|r| r.status == crate::score::Status::Exempt)
             .count();
-        text.push_str(&format!(
-            "\n{}: {} {}, {} {}, {} {}; {} {}, {} {}\n",
-            lang.pick("佐证检查通过", "Evidence OK"),
-            loaded.evidence.files.len(),
-            lang.pick("个文件", "file(s)"),
-            a.units.len(),
-            lang.pick("个单位", "units"),
-            loaded.evidence.values(),
-            lang.pick("个值", "values"),
-            missing,
-            lang.pick("项缺佐证", "missing"),
-            exempt,
-            lang.pick("项不适用", "not applicable"),
-        ));
+        let (files, units, values) = (loaded.evidence.files.len(), a.units.len(), loaded.evidence.values());
+        text.push_str(&match lang {
+            Lang::Zh => format!(
+                "\n佐证检查通过：{files} 个文件，{units} 个单位，{values} 个值；{missing} 项缺佐证，{exempt} 项不适用\n"
+            ),
+            Lang::En => format!(
+                "\nEvidence OK: {files} file(s), {units} units, {values} values; {missing} missing, {exempt} not applicable\n"
+            ),
+        });
     }
     crate::output::emit(&text, crate::render::Format::Table, &crate::output::Destination::Stdout)
         .map_err(|e| Error::output(&crate::output::Destination::Stdout, e))

@@ -54,6 +54,9 @@ pub struct Args {
     /// Encoding of CSV evidence on either side (default: detected)
     #[arg(long, value_enum, value_name = "ENC")]
     pub encoding: Option<crate::input::ForcedEncoding>,
+    /// Missing evidence on either side: error (every missing item is an error) or zero; default: the framework's
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub missing: Option<super::MissingArg>,
     /// Order of the units
     #[arg(long, value_enum, default_value_t = Sort::Rank)]
     pub sort: Sort,
@@ -90,6 +93,8 @@ pub struct SideArgs<'a> {
     /// `--sheet` and `--encoding` for evidence.
     pub sheet: Option<&'a String>,
     pub encoding: Option<crate::input::ForcedEncoding>,
+    /// `--missing`.
+    pub missing: Option<super::MissingArg>,
 }
 
 impl SideArgs<'_> {
@@ -104,6 +109,7 @@ impl SideArgs<'_> {
                 period: self.period,
                 sheet: self.sheet.cloned(),
                 encoding: self.encoding,
+                missing: self.missing,
             };
             let (loaded, a) = input.assess(&[self.path.to_path_buf()])?;
             PeriodResult::from_assessment(&loaded.framework, &a, &self.path.display().to_string())
@@ -174,6 +180,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             period: args.old_period,
             sheet: args.sheet.as_ref(),
             encoding: args.encoding,
+            missing: args.missing,
         },
         SideArgs {
             path: &args.new,
@@ -182,6 +189,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             period: args.new_period,
             sheet: args.sheet.as_ref(),
             encoding: args.encoding,
+            missing: args.missing,
         },
     ];
     let [old, new]: [PeriodResult; 2] = load_all(&sides)?.try_into().expect("two sides");

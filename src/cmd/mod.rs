@@ -5,6 +5,7 @@ pub mod check;
 pub mod deficiencies;
 pub mod diff;
 pub mod explain;
+pub mod letters;
 pub mod score;
 pub mod template;
 pub mod trend;
@@ -38,6 +39,19 @@ pub struct InputArgs {
     /// Encoding of CSV inputs (default: detected: UTF-8, UTF-16 with BOM, or GBK/GB18030)
     #[arg(long, value_enum, value_name = "ENC")]
     pub encoding: Option<crate::input::ForcedEncoding>,
+    /// Missing evidence: error (every missing item of every unit is an error, located) or zero (scores 0);
+    /// default: the framework's `missing`
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub missing: Option<MissingArg>,
+}
+
+/// `--missing`: what missing evidence does, overriding the framework.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MissingArg {
+    /// Scores 0 (无佐证), with a warning for a unit without any evidence
+    Zero,
+    /// An error naming every missing (unit, indicator)
+    Error,
 }
 
 /// Output options shared by the commands that report.
@@ -125,8 +139,18 @@ impl InputArgs {
         }
     }
 
+    /// The framework, with `--missing` applied.
     pub fn framework(&self) -> Result<Framework, Error> {
-        Framework::load(self.framework.as_deref()).map_err(Error::Input)
+        let mut fw = Framework::load(self.framework.as_deref()).map_err(Error::Input)?;
+        match self.missing {
+            Some(MissingArg::Error) => {
+                fw.missing = crate::framework::Missing::Error;
+                fw.missing_from_option = true;
+            }
+            Some(MissingArg::Zero) => fw.missing = crate::framework::Missing::Zero,
+            None => {}
+        }
+        Ok(fw)
     }
 
     /// Load the framework, then units and evidence, reporting every problem
@@ -242,12 +266,16 @@ impl InputArgs {
         Ok((loaded.framework, loaded.units, a))
     }
 
-    /// Load and score.
+    /// Load and score; warn of each unit of the units file without any
+    /// evidence (the bulk path leaves such runs to this one).
     pub fn assess(&self, evidence: &[PathBuf]) -> Result<(Loaded, Assessment), Error> {
         let loaded = self.load(evidence)?;
         let period = self.period.as_ref().map(|p| p.to_string());
         let a = crate::score::assess(&loaded.framework, loaded.units.as_ref(), &loaded.evidence, period)
             .map_err(Error::Input)?;
+        if let Some(units) = &loaded.units {
+            crate::diag::warn(&crate::score::without_evidence(units, &loaded.evidence));
+        }
         Ok((loaded, a))
     }
 }

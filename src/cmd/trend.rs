@@ -44,6 +44,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             period: None,
             sheet: None,
             encoding: None,
+            missing: None,
         })
         .collect();
     let results = load_all(&sides)?;

@@ -6,6 +6,7 @@
 
 pub mod colour;
 pub mod compare;
+pub mod docx;
 pub mod grid;
 pub mod html;
 pub mod issue;

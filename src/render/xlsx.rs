@@ -427,7 +427,7 @@ pub fn score(fw: &Framework, a: &Assessment, lang: Lang) -> Result<Vec<u8>, Xlsx
 
 /// The problem of a ledger item in words: the unit's own note where it
 /// gave one, else what the evidence says.
-fn problem(fw: &Framework, a: &Assessment, it: &crate::rectify::Item, lang: Lang) -> String {
+pub(crate) fn problem(fw: &Framework, a: &Assessment, it: &crate::rectify::Item, lang: Lang) -> String {
     use crate::score::Reason;
     let r = &a.units[it.unit].indicators[it.index];
     let detail = if r.note.is_empty() {

@@ -383,7 +383,7 @@ fn unknown_keys_and_syntax_errors() {
     check_errors(
         &tiny(&[("points = 10\nrule", "ponts = 10\nrule")], ""),
         &[
-            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `exempt`, `method`",
+            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `exempt`, `method`, `range`, `fractions`",
         ],
     );
     check_errors(
@@ -430,6 +430,9 @@ fn checks_evidence_too() {
     );
     // U01 10 values (B4/b missing), U02 10 values + J1; U03 has none:
     // missing U01 B4, U02 A2, U03 × 10; B3 of U02 not applicable.
+    wd.allow_warnings(&[
+        "warning: $WD/units.csv:4: unit U03 (丙) has no evidence at all (was its file left out?); every item scores 0 as missing",
+    ]);
     let out = wd.stdout(&[
         "check",
         "--lang",
@@ -448,7 +451,7 @@ fn checks_evidence_too() {
     let out = wd.stdout(&["check", "--lang", "zh", "-f", "$WD/mini.toml", "$WD/e.csv"]);
     assert_eq!(
         out.lines().last().unwrap(),
-        "佐证检查通过: 1 个文件, 2 个单位, 21 个值; 2 项缺佐证, 1 项不适用"
+        "佐证检查通过：1 个文件，2 个单位，21 个值；2 项缺佐证，1 项不适用"
     );
     wd.create("bad.csv", "unit,indicator,value\nU01,A1,也许\nU01,A12,1\n");
     wd.run(&["check", "-f", "$WD/mini.toml", "$WD/bad.csv"])

@@ -39,7 +39,7 @@ fn gbk_long_evidence_with_chinese_headers() {
     // Errors point at the right GBK line, with the text decoded.
     wd.create_bytes("bad.csv", &gbk("单位,指标,值\r\nU01,A1,是\r\nU01,B2,优秀\r\n"));
     wd.run(&["score", "-f", "$WD/mini.toml", "$WD/bad.csv"]).assert_input_errors(&[
-        "error: $WD/bad.csv:3: column \"value\": unit U01, indicator B2: \"优秀\" is not one of the levels 好, 较好, 一般, 差",
+        "error: $WD/bad.csv:3: column \"值\": unit U01, indicator B2: \"优秀\" is not one of the levels 好, 较好, 一般, 差",
     ]);
 }
 

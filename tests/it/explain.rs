@@ -6,6 +6,11 @@ use crate::util::Workdir;
 /// U01: A1 否, B3 不适用, both caps biting; U02: 90.00 but vetoed.
 fn ledger_fixture() -> Workdir {
     let wd = Workdir::mini();
+    // U03 has no evidence on purpose.
+    wd.allow_warnings(&[
+        "warning: $WD/units.csv:4: unit U03 (丙局) has no evidence at all (was its file left out?); every item scores 0 as missing",
+        "警告：$WD/units.csv:4: 单位 U03（丙局）在佐证中没有任何数据（是否漏交？），各项均按无佐证计 0 分",
+    ]);
     wd.create(
         "units.csv",
         "unit,name,category\nU01,甲镇,乡镇\nU02,乙镇,乡镇\nU03,丙局,部门\n",
@@ -196,7 +201,10 @@ fn unknown_unit_is_an_input_error_with_a_suggestion() {
         "$WD/units.csv",
         "$WD/e.csv",
     ])
-    .assert_input_errors(&["error: $WD/units.csv: no unit \"u01\" is assessed (did you mean \"U01\"?)"]);
+    .assert_input_errors(&[
+        "warning: $WD/units.csv:4: unit U03 (丙局) has no evidence at all (was its file left out?); every item scores 0 as missing",
+        "error: $WD/units.csv: no unit \"u01\" is assessed (did you mean \"U01\"?)",
+    ]);
     wd.run(&[
         "explain",
         "X99",
@@ -206,7 +214,10 @@ fn unknown_unit_is_an_input_error_with_a_suggestion() {
         "$WD/units.csv",
         "$WD/e.csv",
     ])
-    .assert_input_errors(&["error: $WD/units.csv: no unit \"X99\" is assessed"]);
+    .assert_input_errors(&[
+        "warning: $WD/units.csv:4: unit U03 (丙局) has no evidence at all (was its file left out?); every item scores 0 as missing",
+        "error: $WD/units.csv: no unit \"X99\" is assessed",
+    ]);
     // Without a units file, the evidence files are named.
     wd.create("more.csv", "unit,indicator,value\nU07,A1,是\n");
     wd.run(&["explain", "U0", "-f", "$WD/mini.toml", "$WD/e.csv", "$WD/more.csv"])

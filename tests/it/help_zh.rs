@@ -101,7 +101,7 @@ fn parse_errors_in_chinese() {
         );
     // `--lang zh` alone is an argument, so no help in place of the error.
     wd.run(&["--lang", "zh"]).assert_usage_error(
-        "错误：缺少子命令；可选的子命令为 “score”、“explain”、“check”、“deficiencies”、“diff”、“trend”、“template”、“help”",
+        "错误：缺少子命令；可选的子命令为 “score”、“explain”、“check”、“deficiencies”、“diff”、“trend”、“template”、“letters”、“help”",
     );
     wd.run(&["--lang", "zh", "explain"])
         .assert_usage_error("错误：缺少必需的参数：“<UNIT>”、“<EVIDENCE>...”");
@@ -165,8 +165,8 @@ fn english_help_of_every_subcommand() {
 /// Names that may stand in Chinese help as they are: formats, encodings,
 /// programs, and the letters of `2023H1`, `2023Q4` and A4.
 const PROPER_NAMES: &[&str] = &[
-    "TOML", "CSV", "XLSX", "XLS", "ODS", "UTF", "BOM", "GBK", "GB", "JSON", "HTML", "DOCX", "WPS", "Excel", "Windows",
-    "Markdown", "H", "Q", "A",
+    "TOML", "CSV", "XLSX", "XLS", "ODS", "UTF", "BOM", "GBK", "GB", "JSON", "HTML", "DOCX", "WPS", "Word", "Excel",
+    "Windows", "Markdown", "H", "Q", "A",
 ];
 
 /// What the command line itself spells: program and subcommand names,

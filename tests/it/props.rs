@@ -36,7 +36,13 @@ fn count() -> BoxedStrategy<String> {
 
 fn quantity(max: u32) -> BoxedStrategy<String> {
     prop_oneof![
-        (0..=max * 100).prop_map(|n| format!("{}.{:02}", n / 100, n % 100)),
+        // A fraction on a rate above 1 is refused unless written with `%`.
+        (0..=max * 100).prop_map(|n| format!(
+            "{}.{:02}{}",
+            n / 100,
+            n % 100,
+            if (1..100).contains(&n) { "%" } else { "" }
+        )),
         (0..=max).prop_map(|n| format!("{n}%")),
         (0..=max).prop_map(|n| format!(" {n} ")),
     ]

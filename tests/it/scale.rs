@@ -325,16 +325,19 @@ id = "R"
 name = "比例"
 points = 5
 rule = { type = "target", target = 3 }
+fractions = true
 [[indicator]]
 id = "S"
 name = "差额"
 points = 5
 rule = { type = "target", target = 2.5, per = 0.3 }
+fractions = true
 [[indicator]]
 id = "T"
 name = "档次"
 points = 5
 rule = { type = "tiers", tiers = [[95.5, 5], [80, 3], [-1, 1]] }
+fractions = true
 [[indicator]]
 id = "D"
 name = "直接"
@@ -412,6 +415,7 @@ id = "A"
 name = "甲"
 points = 700.5
 rule = { type = "target", target = 7 }
+fractions = true
 [[indicator]]
 id = "B"
 name = "乙"
@@ -516,7 +520,13 @@ fn several_files_tabs_and_chinese_headers() {
         ][..],
     ] {
         let fast = wd.run(args);
-        fast.assert_ok();
+        assert_eq!(fast.code, 0, "{}", fast.stderr);
+        // Z9 has no evidence: named on both paths.
+        assert_eq!(
+            fast.stderr,
+            "warning: $WD/units-z.csv:92: unit Z9 (无佐证单位) has no evidence at all (was its file left out?); \
+             every item scores 0 as missing\n"
+        );
         assert_eq!(fast.stdout, wd.run_env(args, &[("KAOHE_SLOW", "1")]).stdout, "{args:?}");
         assert!(args[0] == "explain" || fast.stdout.contains("Z9"), "{args:?}");
     }

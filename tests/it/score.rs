@@ -425,6 +425,9 @@ fn units_without_evidence_are_scored_all_missing() {
     let wd = Workdir::mini();
     wd.create("units.csv", "unit,name,category\nU01,甲,乡镇\nU02,乙,乡镇\n");
     wd.create("e.csv", &mini_evidence(&[mini_row("U01", &[])]));
+    wd.allow_warnings(&[
+        "warning: $WD/units.csv:3: unit U02 (乙) has no evidence at all (was its file left out?); every item scores 0 as missing",
+    ]);
     let doc = wd.json(&["-f", "$WD/mini.toml", "-u", "$WD/units.csv", "$WD/e.csv"]);
     assert_eq!(
         ranking(&doc),

@@ -7,6 +7,9 @@ use std::process::Command;
 /// repository root, files created with `create*` live in the directory.
 pub struct Workdir {
     dir: tempfile::TempDir,
+    /// Warnings [`Workdir::stdout`] accepts on stderr (a fixture with a
+    /// unit deliberately left without evidence).
+    warnings: std::cell::RefCell<Vec<String>>,
 }
 
 /// What a run printed and returned. The scratch directory's path is
@@ -49,6 +52,7 @@ impl Workdir {
     pub fn new() -> Workdir {
         Workdir {
             dir: tempfile::tempdir().expect("temp dir"),
+            warnings: Default::default(),
         }
     }
 
@@ -142,8 +146,21 @@ impl Workdir {
     #[track_caller]
     pub fn stdout(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        out.assert_ok();
+        let allowed = self.warnings.borrow();
+        if allowed.is_empty() {
+            out.assert_ok();
+        } else {
+            assert_eq!(out.code, 0, "stderr:\n{}\nstdout:\n{}", out.stderr, out.stdout);
+            for line in out.stderr.lines() {
+                assert!(allowed.iter().any(|w| w == line), "unexpected on stderr: {line}");
+            }
+        }
         out.stdout
+    }
+
+    /// Let [`Workdir::stdout`] accept these warnings (each language's).
+    pub fn allow_warnings(&self, lines: &[&str]) {
+        self.warnings.borrow_mut().extend(lines.iter().map(|l| l.to_string()));
     }
 
     /// Run `score --format json`, expect success and parse the result.

@@ -271,23 +271,38 @@ const PERCENT_ROWS: [(&str, &str); 6] = [
     ("T02", "A1"),
 ];
 
-/// `explain` lines of B2, B6 and A1 for both units, and the ranking.
-fn percent_outcome(wd: &Workdir, file: &str) -> (Vec<String>, String) {
+/// `explain` lines of B2, B6 and A1 for both units, and the ranking, with
+/// the framework `fw`.
+fn percent_outcome(wd: &Workdir, fw: &str, file: &str) -> (Vec<String>, String) {
     let mut lines = Vec::new();
     for unit in ["T01", "T02"] {
-        let out = wd.stdout(&["explain", unit, "--lang", "en", "--format", "csv", file]);
+        let out = wd.stdout(&["explain", unit, "--lang", "en", "--format", "csv", "-f", fw, file]);
         lines.extend(
             out.lines()
                 .filter(|l| l.starts_with("B,B2,") || l.starts_with("B,B6,") || l.starts_with("A,A1,"))
                 .map(|l| l.replace(file, "FILE")),
         );
     }
-    (lines, ranking(wd, &[file]))
+    (lines, ranking(wd, &["-f", fw, file]))
 }
 
+/// The plain 0.9 on B2 (a rate, target 100) is refused as a likely 90 %
+/// typed as a fraction; with `fractions = true` on B2 it is taken as 0.9.
 fn assert_percent_outcome(wd: &Workdir, file: &str, cells: [&str; 6]) {
-    let (lines, ranking) = percent_outcome(wd, file);
     let c = |i: usize| cells[i];
+    wd.run(&["score", "--lang", "en", file]).assert_input_errors(&[&format!(
+        "error: {file}!佐证!{}: column \"value\": unit T02, indicator B2: 0.9 looks like a percentage written as a \
+         fraction (75% is 75, not 0.75): this indicator's target is above 1; if 0.9 is meant, write \"0.9%\", or set \
+         fractions = true on the indicator in the framework",
+        c(3)
+    )]);
+    let meant = kaohe::framework::EMBEDDED.replace(
+        "rule = { type = \"target\", target = 100 }\nremedy = \"对未达标党支部",
+        "fractions = true\nrule = { type = \"target\", target = 100 }\nremedy = \"对未达标党支部",
+    );
+    assert_ne!(meant, kaohe::framework::EMBEDDED);
+    wd.create("meant.toml", &meant);
+    let (lines, ranking) = percent_outcome(wd, "$WD/meant.toml", file);
     assert_eq!(
         lines,
         [
