@@ -67,11 +67,12 @@ fn check(toml: &str, cases: &[(&str, &str, &str)], key: &str, ind: usize) {
 
 const HEAD: &str = "[framework]\nid = \"b\"\ntitle = \"b\"\ntotal = 3\n[[grade]]\nname = \"好\"\nmin = 0\n";
 
-/// `target = 100` without `per` on 3 points (B2 of the provincial framework).
+/// `target = 100` without `per` on 3 points (B2 of the provincial
+/// framework); `fractions = true`, as 0.1666… below is meant as written.
 #[test]
 fn pro_rata_targets_round_the_exact_value() {
     let toml = format!(
-        "{HEAD}[[indicator]]\nid = \"B2\"\nname = \"达标率\"\npoints = 3\nrule = {{ type = \"target\", target = 100 }}\n"
+        "{HEAD}[[indicator]]\nid = \"B2\"\nname = \"达标率\"\npoints = 3\nrule = {{ type = \"target\", target = 100 }}\nfractions = true\n"
     );
     // 3 × v / 100; the boundary between 2.63 and 2.64 is v = 263.5 / 3 =
     // 87.8333… (no terminating decimal: any number of places matters).
