@@ -25,7 +25,8 @@ use std::path::PathBuf;
 /// Inputs shared by the commands that score: framework, units, evidence.
 #[derive(Debug, clap::Args)]
 pub struct InputArgs {
-    /// Framework TOML (default: the embedded provincial framework)
+    /// Framework: a TOML file or a built-in framework's id (default: the
+    /// built-in framework of --period's year, else the newest)
     #[arg(short = 'f', long = "framework", value_name = "FILE")]
     pub framework: Option<PathBuf>,
     /// Units file (CSV: unit, name, category)
@@ -142,7 +143,7 @@ impl InputArgs {
 
     /// The framework, with `--missing` applied.
     pub fn framework(&self) -> Result<Framework, Error> {
-        let mut fw = Framework::load(self.framework.as_deref()).map_err(Error::Input)?;
+        let mut fw = Framework::load(self.framework.as_deref(), self.period.map(|p| p.year)).map_err(Error::Input)?;
         match self.missing {
             Some(MissingArg::Error) => {
                 fw.missing = crate::framework::Missing::Error;

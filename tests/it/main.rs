@@ -35,6 +35,7 @@ mod messages_zh;
 mod mistakes;
 mod periods;
 mod progress;
+mod readme;
 mod score;
 mod snapshots;
 mod tampered;
