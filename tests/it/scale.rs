@@ -603,7 +603,8 @@ mod differential {
     ];
     const ENDS: &[&str] = &["\n", "\r\n", "\n\n", "\r"];
 
-    /// Valid (key, values) pairs on the built-in framework.
+    /// Valid (key, values) pairs on the built-in framework (a value between
+    /// 0 and 1 on a rate is refused unless written with %).
     const CLEAN: &[(&str, &[&str])] = &[
         (
             "A1",
@@ -614,22 +615,22 @@ mod differential {
                 "95%",
                 " 3 ",
                 "３",
-                ".5",
+                ".5%",
                 "2.",
                 "\u{3000}1\u{3000}",
-                "0.005",
+                "0.005%",
                 "",
                 "1.000000000001",
             ],
         ),
-        ("A2", &["4", "3.25", "０．５", "100 %", "7"]),
+        ("A2", &["4", "3.25", "０．５％", "100 %", "7"]),
         ("A3", &["是", "否", "√", "YES", "n", "0", "1", "有", "×"]),
         ("B1/a", &["0", "2", " 3 ", "３", "2.0"]),
         ("B1/b", &["0", "1", "4"]),
         ("C5", &["不适用", "N/A", "na", "2", "0", "不涉及"]),
         ("V1", &["否", "是", "0", "2", "无"]),
         ("J1", &["0", "1", "3", "9"]),
-        (" A4 ", &["2", "0", "1"]),
+        (" A4/a ", &["2", "0", "1"]),
     ];
 
     fn evidence() -> impl Strategy<Value = String> {
