@@ -11,7 +11,7 @@
 use super::colour;
 use super::issue::Issue;
 use crate::compare::Comparison;
-use crate::framework::{Framework, Kind};
+use crate::framework::Framework;
 use crate::lang::Lang;
 use crate::num::{fmt_points, fmt2};
 use crate::rectify::{Item, List, Summary};
@@ -397,7 +397,7 @@ fn unit_section(fw: &Framework, u: &UnitResult, items: &[Item], ledger: bool, la
                             tr {
                                 td.nw { (ind.id) }
                                 td { (ind.name) }
-                                td.num { @if ind.kind != Kind::Veto { (fmt_points(ind.points)) } }
+                                td.num { @if !ind.kind.is_trigger() { (fmt_points(ind.points)) } }
                                 td.num { (it.amount.map(fmt2).unwrap_or_default()) }
                                 td.num { (it.lost.map(fmt2).unwrap_or_default()) }
                                 td.nw { (it.reason.label(lang)) }

@@ -374,7 +374,7 @@ pub fn deductions_table(fw: &Framework, a: &Assessment, lang: Lang) -> Table {
                 group,
                 ind.id.clone(),
                 ind.name.clone(),
-                if ind.kind == Kind::Veto {
+                if ind.kind.is_trigger() {
                     String::new()
                 } else {
                     fmt_points(ind.points)
@@ -446,8 +446,8 @@ pub(crate) fn problem(fw: &Framework, a: &Assessment, it: &crate::rectify::Item,
             fw.indicators[it.index].standard
         ),
         Reason::Shortfall => detail,
-        Reason::Penalty | Reason::Veto if detail.is_empty() => it.reason.label(lang).to_string(),
-        Reason::Penalty | Reason::Veto => format!("{}{sep}{detail}", it.reason.label(lang)),
+        Reason::Penalty | Reason::Veto | Reason::Cap if detail.is_empty() => it.reason.label(lang).to_string(),
+        Reason::Penalty | Reason::Veto | Reason::Cap => format!("{}{sep}{detail}", it.reason.label(lang)),
     }
 }
 

@@ -408,7 +408,7 @@ fn veto_bonus_and_penalty_items() {
             "6: penalty_cap is set but no indicator has kind = \"penalty\"",
             "31: V1: a veto item has no points",
             "32: V1: a veto item has no rule (it is triggered by 是 or a count > 0)",
-            "36: X1: unknown kind \"extra\"; expected base, bonus, penalty or veto",
+            "36: X1: unknown kind \"extra\"; expected base, bonus, penalty, veto or cap",
         ],
     );
 }
@@ -418,13 +418,13 @@ fn unknown_keys_and_syntax_errors() {
     check_errors(
         &tiny(&[("points = 10\nrule", "ponts = 10\nrule")], ""),
         &[
-            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `range`, `fractions`",
+            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `max_grade`, `score`, `range`, `fractions`",
         ],
     );
     check_errors(
         &tiny(&[("total = 10", "totl = 10")], ""),
         &[
-            "4: unknown field `totl` (did you mean `total`?), expected one of `id`, `title`, `total`, `bonus_cap`, `penalty_cap`, `missing`, `rectify_days`, `min_rectify`, `issuer`",
+            "4: unknown field `totl` (did you mean `total`?), expected one of `id`, `title`, `total`, `bonus_cap`, `penalty_cap`, `bonus_gate`, `max_score`, `quota_scope`, `quota_round`, `quota_ties`, `missing`, `rectify_days`, `min_rectify`, `issuer`",
         ],
     );
     check_errors(
@@ -495,4 +495,39 @@ fn checks_evidence_too() {
             "error: $WD/bad.csv:3: column \"indicator\": unit U01: unknown indicator \"A12\" (did you mean \"A1\"?)",
             "error: 2 problems found; nothing was written",
         ]);
+}
+
+/// Evidence of another year, scored without -f or a fitting --period: the
+/// problems, then which built-in framework it fits and how to choose it.
+#[test]
+fn evidence_of_another_year_names_the_framework_it_fits() {
+    let wd = Workdir::new();
+    let out = wd.run(&["score", "-u", "examples/units.csv", "examples/2022.csv"]);
+    assert_eq!(out.code, 1);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    // B4 (党史学习教育) is gone from 2023: one problem per unit, then the hint.
+    assert_eq!(lines.len(), 15 + 2, "{}", out.stderr);
+    assert!(
+        lines[0].starts_with("error: examples/2022.csv:") && lines[0].ends_with("unknown indicator \"B4\""),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        lines[15],
+        "error: examples/2022.csv: checked against the built-in framework ideology-2023 (no --period given: the newest); \
+         this evidence fits ideology-2022: give --period 2022 or -f ideology-2022"
+    );
+    let zh = wd.run(&["score", "--lang", "zh", "--period", "2023", "examples/2022.csv"]);
+    assert_eq!(
+        zh.stderr.lines().nth(15),
+        Some(
+            "错误：examples/2022.csv: 以上按内置考核方案 ideology-2023（--period 所在的 2023 年度）核对；\
+             这些佐证材料与 ideology-2022 相符：请加 --period 2022 或 -f ideology-2022"
+        )
+    );
+    // A framework named with -f is taken as meant: no hint.
+    let named = wd.run(&["score", "-f", "ideology-2023", "examples/2022.csv"]);
+    assert_eq!(named.stderr.lines().count(), 15 + 1);
+    // The evidence of its own year scores.
+    wd.run(&["score", "--period", "2022", "examples/2022.csv"]).assert_ok();
 }

@@ -28,6 +28,7 @@ mod encoding;
 mod errors;
 mod exact;
 mod explain;
+mod grades;
 mod help_zh;
 mod invisible;
 mod json;
