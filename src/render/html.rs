@@ -367,7 +367,7 @@ fn unit_section(fw: &Framework, u: &UnitResult, items: &[Item], ledger: bool, la
     html! {
         section.unit {
             h2 { (u.unit) " " (u.name) }
-            p { (facts) " · " span style=(grade_style(fw, u.grade)) { (fw.grades[u.grade].name) } }
+            p { (facts) " · " span style=(grade_style(fw, u.grade)) { (crate::grade::grade_text(fw, u, lang)) } }
             @if let Some(adv) = advice { p.advice { (adv) } }
             @if items.is_empty() && u.deficiencies.is_empty() {
                 p.ok { (lang.pick("没有失分项。", "No points lost.")) }
@@ -440,6 +440,9 @@ pub fn score(fw: &Framework, a: &Assessment, issue: &Issue, lang: Lang) -> Strin
         }
         h2 { (lang.pick("等次分布", "Grades")) }
         (grade_cards(fw, a, lang))
+        @for line in crate::grade::quota_lines(fw, &a.units, lang) {
+            p { (line) }
+        }
         h2 { (lang.pick("得分排名", "Ranking")) }
         (ranking_table(fw, a, lang))
         h2 { (lang.pick("得分", "Scores")) }
@@ -645,7 +648,7 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, issue: &Issue, la
     }
     let body = html! {
         header {
-            h1 { (name) " " span style=(grade_style(fw, u.grade)) { (fw.grades[u.grade].name) } }
+            h1 { (name) " " span style=(grade_style(fw, u.grade)) { (crate::grade::grade_text(fw, u, lang)) } }
             p.meta { (head) " · " (facts.join(" · ")) }
             (issued(issue, lang))
         }

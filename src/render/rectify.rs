@@ -399,7 +399,7 @@ fn unit_facts(fw: &Framework, u: &UnitResult, n: usize, lang: Lang) -> String {
         }
     }
     s.push_str(" · ");
-    s.push_str(&fw.grades[u.grade].name);
+    s.push_str(&crate::grade::grade_text(fw, u, lang));
     s.push_str(" · ");
     s.push_str(&count(n, "项", "item", lang));
     s

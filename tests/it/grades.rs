@@ -517,3 +517,48 @@ fn diff_tells_moves_by_rule_from_moves_by_score() {
         table.stdout
     );
 }
+
+#[test]
+fn html_and_lists_show_the_rule_beside_the_grade() {
+    let case = Case::new(FW);
+    case.wd
+        .run(&[
+            "score",
+            "--lang",
+            "zh",
+            "-f",
+            "$WD/fw.toml",
+            "-u",
+            "$WD/units.csv",
+            "-o",
+            "$WD/r.html",
+            "$WD/e.csv",
+        ])
+        .assert_ok();
+    let html = std::fs::read_to_string(case.wd.path("r.html")).unwrap();
+    assert!(html.contains("等次比例：优秀不超过20%，10个单位最多2个；达到5个，U03、U04、U05 降为良好"));
+    assert!(html.contains("良好（按分数为优秀，超出比例）"), "the unit's section");
+    let list = case.wd.run(&[
+        "deficiencies",
+        "--lang",
+        "zh",
+        "--unit",
+        "U07",
+        "-f",
+        "$WD/fw.toml",
+        "-u",
+        "$WD/units.csv",
+        "$WD/e.csv",
+    ]);
+    list.assert_ok();
+    assert!(
+        list.stdout.contains("良好（按分数为优秀，等次限制）"),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        list.stdout.contains("等次限制（Q1，最高评为良好），本期等次不能提升"),
+        "{}",
+        list.stdout
+    );
+}
