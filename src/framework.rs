@@ -640,6 +640,9 @@ impl Framework {
 /// serde's "unknown field `ponts`, expected one of `id`, …" plus a
 /// did-you-mean when one of the expected fields is close.
 fn with_field_hint(msg: &str) -> String {
+    if let Some(plain) = plain_number_error(msg) {
+        return plain;
+    }
     let Some(rest) = msg.strip_prefix("unknown field `") else {
         return msg.to_string();
     };
@@ -655,6 +658,41 @@ fn with_field_hint(msg: &str) -> String {
         ),
         None if crate::lang::messages() == Lang::Zh => format!("未知字段 `{field}`{expected_zh}"),
         None => msg.to_string(),
+    }
+}
+
+/// The TOML reader's words for a number that does not fit, without its
+/// internals: "integer `N` as i128" (a number past 128 bits) and a float's
+/// full decimal expansion (`1e300` written out as 301 digits).
+fn plain_number_error(msg: &str) -> Option<String> {
+    if let Some(rest) = msg.strip_prefix("invalid type: integer `") {
+        let (n, _) = rest.split_once("` as i128")?;
+        return Some(crate::msg!(
+            zh: "数字 {} 超出可表示的范围",
+            en: "the number {} is out of range",
+            short_number(n)
+        ));
+    }
+    let rest = msg.strip_prefix("invalid type: floating point `")?;
+    let (x, expected) = rest.split_once('`')?;
+    if !expected.contains("expected i") && !expected.contains("expected u") {
+        return None;
+    }
+    Some(crate::msg!(
+        zh: "此处应为整数，而不是 {}",
+        en: "expected a whole number here, not {}",
+        short_number(x)
+    ))
+}
+
+/// A number as written short: `1e300`, not its 301 digits.
+fn short_number(n: &str) -> String {
+    if n.len() <= 30 {
+        return n.to_string();
+    }
+    match n.parse::<f64>() {
+        Ok(f) if f.is_finite() => format!("{f:e}"),
+        _ => format!("{}…", &n[..n.char_indices().nth(20).map_or(n.len(), |(i, _)| i)]),
     }
 }
 

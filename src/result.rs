@@ -596,10 +596,28 @@ fn unit_line(text: &str, id: &str) -> Option<u64> {
 /// goes in front, the column after).
 fn bare(e: &serde_json::Error) -> String {
     let s = e.to_string();
-    match s.rfind(" at line ") {
+    let s = match s.rfind(" at line ") {
         Some(i) if e.line() > 0 => s[..i].to_string(),
         _ => s,
+    };
+    // The decimal type's own words ("Scale exceeds the maximum precision
+    // allowed: 40 > 28", "Failed to parse") are its internals, not the
+    // user's problem.
+    const DECIMAL: [&str; 5] = [
+        "Scale exceeds the maximum precision",
+        "Failed to parse",
+        "Number exceeds maximum value",
+        "Number less than minimum value",
+        "Invalid decimal",
+    ];
+    if DECIMAL.iter().any(|p| s.starts_with(p)) {
+        return crate::lang::m(
+            "有一个数值超出了可精确表示的范围（最多 28 位小数、29 位有效数字）",
+            "a number beyond what can be held exactly (at most 28 decimal places and 29 digits)",
+        )
+        .to_string();
     }
+    s
 }
 
 #[cfg(test)]

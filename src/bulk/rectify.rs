@@ -1098,7 +1098,8 @@ fn push_escaped(out: &mut Vec<u8>, s: &[u8], md: bool) -> Res<()> {
 
 /// Does `s` hold anything the escapes of [`push_escaped`] change: a
 /// control character (C0, DEL, C1), a line or paragraph separator, a
-/// bidirectional override or isolate; in Markdown also `&`, `<`, `>`, `|`?
+/// bidirectional override or isolate; in Markdown also `&`, `<`, `>`, `|`,
+/// `[`, `]`, `\\`?
 fn needs_escape(s: &[u8], md: bool) -> bool {
     // Per byte: 1 escaped, 2 escaped in Markdown, 4 the lead of a
     // character to look at.
@@ -1114,6 +1115,9 @@ fn needs_escape(s: &[u8], md: bool) -> bool {
         t[b'<' as usize] = 2;
         t[b'>' as usize] = 2;
         t[b'|' as usize] = 2;
+        t[b'[' as usize] = 2;
+        t[b']' as usize] = 2;
+        t[b'\\' as usize] = 2;
         t[0xc2] = 4;
         t[0xe2] = 4;
         t
@@ -1124,7 +1128,7 @@ fn needs_escape(s: &[u8], md: bool) -> bool {
     }
     s.iter().enumerate().any(|(i, &c)| match c {
         0..=0x1f | 0x7f => true,
-        b'&' | b'<' | b'>' | b'|' => md,
+        b'&' | b'<' | b'>' | b'|' | b'[' | b']' | b'\\' => md,
         // U+0080–U+009F
         0xc2 => matches!(s.get(i + 1), Some(0x80..=0x9f)),
         // U+2028–U+202E, U+2066–U+2069

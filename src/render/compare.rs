@@ -703,12 +703,12 @@ pub fn diff(c: &Comparison, lang: Lang, format: Format) -> String {
             s
         }
         Format::Md => {
-            let mut s = format!("# {title}\n\n");
+            let mut s = format!("# {}\n\n", super::markdown_text(&title));
             for l in diff_head(c, lang) {
-                s.push_str(&format!("- {l}\n"));
+                s.push_str(&format!("- {}\n", super::markdown_text(&l)));
             }
             for sec in sections(c, lang, false) {
-                s.push_str(&format!("\n## {}\n", sec.title));
+                s.push_str(&format!("\n## {}\n", super::markdown_text(&sec.title)));
                 if let Some(t) = sec.table {
                     s.push('\n');
                     s.push_str(&t.to_markdown());
@@ -810,8 +810,12 @@ pub fn trend(t: &Trend, lang: Lang, format: Format) -> String {
             trend_table(t, lang, false).to_terminal()
         ),
         Format::Md => format!(
-            "# {title}\n\n{}\n\n{}",
-            head.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n"),
+            "# {}\n\n{}\n\n{}",
+            super::markdown_text(&title),
+            head.iter()
+                .map(|l| format!("- {}", super::markdown_text(l)))
+                .collect::<Vec<_>>()
+                .join("\n"),
             trend_table(t, lang, false).to_markdown()
         ),
         Format::Csv => trend_table(t, lang, true).to_csv(),

@@ -344,13 +344,49 @@ impl Table {
 }
 
 /// A cell of a Markdown table: Markdown passes HTML through, so user text
-/// must not bring its own; a pipe would end the cell, a line break the row.
+/// must not bring its own; a pipe would end the cell, a line break the row;
+/// brackets would make a link (`[x](javascript:…)`) or a remote image
+/// (`![](http://…)`, fetched when the file is opened).
 pub fn markdown_cell(s: &str) -> String {
-    s.replace('&', "&amp;")
+    s.replace('\\', "\\\\")
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
         .replace('\n', "<br>")
+}
+
+/// User text (a title, a unit's name, a grade, a period) in a Markdown
+/// heading, paragraph or list item: shown as written, never as markup.
+/// Besides what [`markdown_cell`] escapes, emphasis and code marks are
+/// escaped, a line feed becomes a space (it would end the heading), and a
+/// line that would open a block (`#`, `>`, `-`, `1.`) starts escaped.
+pub fn markdown_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // A carriage return is left to the control escapes every
+            // Markdown output gets (`\r`, shown).
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    let digits = out.bytes().take_while(u8::is_ascii_digit).count();
+    if out.starts_with(['#', '-', '+', '=']) {
+        out.insert(0, '\\');
+    } else if digits > 0 && out[digits..].starts_with(['.', ')']) {
+        out.insert(digits, '\\');
+    }
+    out
 }
 
 /// A CSV cell that no spreadsheet runs as a formula (CSV injection): text
@@ -453,7 +489,7 @@ mod tests {
         assert!(t.to_terminal().contains("| \\u{1b}]0;pwned\\u{7}<script>x|y |"));
         assert_eq!(
             t.to_markdown(),
-            "| a |\n| --- |\n| \u{1b}]0;pwned\u{7}&lt;script&gt;x\\|y |\n"
+            "| a |\n| --- |\n| \u{1b}\\]0;pwned\u{7}&lt;script&gt;x\\|y |\n"
         );
     }
 

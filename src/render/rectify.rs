@@ -438,7 +438,11 @@ pub fn text_head(
     let head = title(fw, a, lang.pick("整改清单", "Rectification list"));
     let counts = counts_line(units, items, deadline, lang);
     if format == Format::Md {
-        s.push_str(&format!("# {head}\n\n{counts}\n"));
+        s.push_str(&format!(
+            "# {}\n\n{}\n",
+            super::markdown_text(&head),
+            super::markdown_text(&counts)
+        ));
     } else {
         s.push_str(&format!("{head}\n{counts}\n"));
     }
@@ -497,9 +501,13 @@ pub fn text_section(
 fn section_opening(heading: &str, facts: &str, advice_line: Option<String>, lang: Lang, format: Format) -> String {
     let mut s = String::new();
     if format == Format::Md {
-        s.push_str(&format!("\n## {heading}\n\n{facts}\n\n"));
+        s.push_str(&format!(
+            "\n## {}\n\n{}\n\n",
+            super::markdown_text(heading),
+            super::markdown_text(facts)
+        ));
         if let Some(adv) = advice_line {
-            s.push_str(&format!("**{adv}**\n\n"));
+            s.push_str(&format!("**{}**\n\n", super::markdown_text(&adv)));
         }
     } else {
         match lang {
@@ -681,7 +689,7 @@ fn text(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, format:
             if md {
                 s.push_str(&format!("\n## {h}\n\n"));
                 for l in lines {
-                    s.push_str(&format!("- {l}\n"));
+                    s.push_str(&format!("- {}\n", super::markdown_text(&l)));
                 }
             } else {
                 s.push_str(&format!("\n{h}\n"));
@@ -1000,13 +1008,17 @@ pub fn summary(fw: &Framework, a: &Assessment, s: &Summary, lang: Lang, format: 
             );
             let parts = summary_tables(fw, s, lang);
             let mut out = if md {
-                format!("# {head}\n\n{counts}\n")
+                format!(
+                    "# {}\n\n{}\n",
+                    super::markdown_text(&head),
+                    super::markdown_text(&counts)
+                )
             } else {
                 format!("{head}\n{counts}\n")
             };
             for (h, t) in parts {
                 if md {
-                    out.push_str(&format!("\n## {h}\n\n{}", t.to_markdown()));
+                    out.push_str(&format!("\n## {}\n\n{}", super::markdown_text(h), t.to_markdown()));
                 } else {
                     out.push_str(&format!("\n{h}\n{}", t.to_terminal()));
                 }

@@ -218,12 +218,12 @@ pub fn ranking(fw: &Framework, a: &Assessment, lang: Lang, format: Format) -> St
             let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
             let quotas: String = crate::grade::quota_lines(fw, &a.units, lang)
                 .iter()
-                .map(|l| format!("{}\n\n", super::markdown_cell(l)))
+                .map(|l| format!("{}\n\n", super::markdown_text(l)))
                 .collect();
             format!(
-                "# {}{period}\n\n{}\n\n{quotas}{}",
-                fw.title,
-                lang.labelled(lang.pick("等次分布", "Grades"), &grade_counts(fw, a)),
+                "# {}\n\n{}\n\n{quotas}{}",
+                super::markdown_text(&format!("{}{period}", fw.title)),
+                super::markdown_text(&lang.labelled(lang.pick("等次分布", "Grades"), &grade_counts(fw, a))),
                 ranking_table(fw, a, lang, true).to_markdown()
             )
         }
@@ -399,9 +399,14 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang, forma
     match format {
         Format::Table => format!("{title}\n\n{}{}\n", table.to_terminal(), recon.join("\n")),
         Format::Md => format!(
-            "# {title}\n\n{}\n{}\n",
+            "# {}\n\n{}\n{}\n",
+            super::markdown_text(&title),
             table.to_markdown(),
-            recon.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")
+            recon
+                .iter()
+                .map(|l| format!("- {}", super::markdown_text(l)))
+                .collect::<Vec<_>>()
+                .join("\n")
         ),
         Format::Csv => table.to_csv(),
         Format::Json => super::json::to_string(&super::json::unit_doc(fw, u)),
@@ -411,12 +416,15 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang, forma
 
 /// The framework as a tree (`check`).
 pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
+    // The framework's own texts may hold line breaks (a name pasted from
+    // Word) or escapes: each is shown on its line, escaped, never obeyed.
+    use crate::diag::escape_controls as esc;
     let mut s = String::new();
     let bases = fw.indicators.iter().filter(|i| i.kind == Kind::Base).count();
     s.push_str(&format!(
         "{} [{}]\n{} {} · {} {} {}\n\n",
-        fw.title,
-        fw.id,
+        esc(&fw.title),
+        esc(&fw.id),
         lang.pick("总分", "total"),
         fmt_points(fw.total),
         fw.indicators.len(),
@@ -432,11 +440,11 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         s.push_str(&format!(
             "{}{} {}  {}{}  — {}{exempt}\n",
             "  ".repeat(depth),
-            i.id,
-            i.name,
+            esc(&i.id),
+            esc(&i.name),
             fmt_points(i.points),
             lang.pick("分", ""),
-            i.describe_rule(lang)
+            esc(&i.describe_rule(lang))
         ));
     };
     /// Each group's base indicators and subgroups, in framework order,
@@ -472,8 +480,8 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         s.push_str(&format!(
             "{}{} {}（{}{}）\n",
             "  ".repeat(depth),
-            grp.id,
-            grp.name,
+            esc(&grp.id),
+            esc(&grp.name),
             fmt_points(grp.points),
             lang.pick("分", "")
         ));
@@ -539,7 +547,12 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         }
         for i in items {
             if kind.is_trigger() {
-                s.push_str(&format!("  {} {}  — {}\n", i.id, i.name, i.describe_rule(lang)));
+                s.push_str(&format!(
+                    "  {} {}  — {}\n",
+                    esc(&i.id),
+                    esc(&i.name),
+                    esc(&i.describe_rule(lang))
+                ));
             } else {
                 line(&mut s, 1, i);
             }
@@ -549,7 +562,7 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         .grades
         .iter()
         .map(|g| {
-            let mut t = format!("{} ≥{}", g.name, fmt_points(g.min));
+            let mut t = format!("{} ≥{}", esc(&g.name), fmt_points(g.min));
             if let Some(n) = g.max_zero {
                 t.push_str(&match lang {
                     Lang::Zh => format!("（0分项不超过{n}个）"),
@@ -558,8 +571,8 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
             }
             if let Some(q) = &g.quota {
                 t.push_str(&match lang {
-                    Lang::Zh => format!("（不超过{}）", q.text),
-                    Lang::En => format!(" (at most {})", q.text),
+                    Lang::Zh => format!("（不超过{}）", esc(&q.text)),
+                    Lang::En => format!(" (at most {})", esc(&q.text)),
                 });
             }
             t

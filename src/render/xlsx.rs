@@ -96,7 +96,7 @@ impl Styles {
 /// properties.
 pub fn workbook(title: &str) -> Workbook {
     let mut book = Workbook::new();
-    let mut props = DocProperties::new().set_title(title);
+    let mut props = DocProperties::new().set_title(xml_safe(title).as_ref());
     if let Ok(epoch) = ExcelDateTime::from_ymd(1980, 1, 1) {
         props = props.set_creation_datetime(&epoch);
     }
@@ -137,14 +137,50 @@ pub fn looks_like_formula(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
+/// Text as an XLSX part can hold it. XML 1.0 forbids most control
+/// characters and U+FFFE/U+FFFF even escaped, and the writer escapes only
+/// some of them (cells, not validation prompts or properties): a framework
+/// pasted from Word carries U+000B, its soft line break, and Excel then
+/// "repairs" the file and drops its validations. U+000B and U+000C become
+/// the line break they stand for; any other forbidden character becomes
+/// U+FFFD (�), visible where it was, rather than refusing a framework
+/// over a character nobody can see.
+pub fn xml_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    if s.chars().all(allowed) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| match c {
+            '\u{B}' | '\u{C}' => '\n',
+            c if allowed(c) => c,
+            _ => '\u{FFFD}',
+        })
+        .collect()
+}
+
+/// A title across `first..=last` columns of row `row`, guarded as
+/// [`text_cell`] guards text.
+pub fn title_range(ws: &mut Worksheet, row: u32, cols: (u16, u16), s: &str, style: &Style) -> Result<(), XlsxError> {
+    let s = xml_safe(s);
+    if looks_like_formula(&s) {
+        ws.merge_range(row, cols.0, row, cols.1, &s, &style.clone().set_quote_prefix())?;
+    } else {
+        ws.merge_range(row, cols.0, row, cols.1, &s, style)?;
+    }
+    Ok(())
+}
+
 /// Write text as a string (never a formula), with the quote prefix when it
 /// looks like one, cut to what a cell holds.
 pub fn text_cell(ws: &mut Worksheet, row: u32, col: u16, s: &str, style: &Style) -> Result<(), XlsxError> {
+    let s = xml_safe(s);
     let s = if s.chars().count() > MAX_CELL_CHARS {
         let cut: String = s.chars().take(MAX_CELL_CHARS - 1).collect();
         std::borrow::Cow::Owned(cut + "…")
     } else {
-        std::borrow::Cow::Borrowed(s)
+        s
     };
     if looks_like_formula(&s) {
         ws.write_string_with_format(row, col, s.as_ref(), &style.clone().set_quote_prefix())?;
@@ -253,7 +289,7 @@ pub fn print_setup(ws: &mut Worksheet, title: &str, landscape: bool) -> Result<(
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;
     // `&` starts a control code in page headers; a title may contain one.
-    ws.set_header(format!("&C{}", title.replace('&', "&&")));
+    ws.set_header(format!("&C{}", xml_safe(title).replace('&', "&&")));
     ws.set_footer("&C&P / &N");
     Ok(())
 }
@@ -643,7 +679,7 @@ pub fn diff(c: &crate::compare::Comparison, lang: Lang) -> Result<Vec<u8>, XlsxE
     let ws = book.add_worksheet();
     ws.set_name(lang.pick("概况", "Overview"))?;
     ws.set_column_width(0, 110)?;
-    ws.write_string_with_format(0, 0, &title, &st.title)?;
+    text_cell(ws, 0, 0, &title, &st.title)?;
     for (i, line) in diff_head(c, lang).iter().enumerate() {
         text_cell(ws, i as u32 + 2, 0, line, &Style::new().set_text_wrap())?;
     }
