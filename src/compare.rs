@@ -82,6 +82,8 @@ pub struct Standing {
     pub score: Decimal,
     pub rank: usize,
     pub grade: String,
+    /// The grade rule that lowered the grade, if one did.
+    pub grade_reason: Option<String>,
     /// Triggered veto items.
     pub veto: Vec<String>,
 }
@@ -92,6 +94,7 @@ impl Standing {
             score: u.score,
             rank: u.rank,
             grade: u.grade.clone(),
+            grade_reason: u.grade_reason.clone(),
             veto: u.veto.clone(),
         }
     }

@@ -772,7 +772,14 @@ pub fn trend_table(t: &Trend, lang: Lang, full: bool) -> Table {
         }
         row.push(opt(r.rank_change, signed_int));
         if !full {
-            row.push(path(&|s| s.grade.clone()));
+            // A grade a rule lowered says which: 良好（超出比例）.
+            row.push(path(
+                &|s| match s.grade_reason.as_deref().and_then(crate::score::GradeReason::parse) {
+                    Some(r) if lang == Lang::Zh => format!("{}（{}）", s.grade, r.label(lang)),
+                    Some(r) => format!("{} ({})", s.grade, r.label(lang)),
+                    None => s.grade.clone(),
+                },
+            ));
         }
         tab.push(row);
     }

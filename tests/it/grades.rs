@@ -562,3 +562,34 @@ fn html_and_lists_show_the_rule_beside_the_grade() {
         list.stdout
     );
 }
+
+#[test]
+fn trend_names_the_rule_behind_a_grade() {
+    // Under the 20 % quota U03 is 良好 by quota; under 40 % it is 优秀.
+    let case = Case::new(FW);
+    case.wd
+        .create("fw40.toml", &FW.replace("quota = \"20%\"", "quota = \"40%\""));
+    for (fw, period, out) in [
+        ("$WD/fw40.toml", "2023", "$WD/a.json"),
+        ("$WD/fw.toml", "2024", "$WD/b.json"),
+    ] {
+        case.wd
+            .run(&[
+                "score",
+                "-f",
+                fw,
+                "--period",
+                period,
+                "-u",
+                "$WD/units.csv",
+                "-o",
+                out,
+                "$WD/e.csv",
+            ])
+            .assert_ok();
+    }
+    let out = case.wd.run(&["trend", "--lang", "zh", "$WD/a.json", "$WD/b.json"]);
+    out.assert_ok();
+    let row = out.stdout.lines().find(|l| l.contains(" U03 ")).unwrap();
+    assert!(row.contains("优秀→良好（超出比例）"), "{row}");
+}
