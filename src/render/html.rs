@@ -386,6 +386,7 @@ fn unit_section(fw: &Framework, u: &UnitResult, items: &[Item], ledger: bool, la
                         th { (lang.pick("整改措施", "Remedy")) }
                         th.nw { (lang.pick("责任人", "Owner")) }
                         @if ledger {
+                            th.nw { (lang.pick("考核部门", "Assessor")) }
                             th.nw { (lang.pick("整改时限", "Deadline")) }
                             th.nw { (lang.pick("状态", "Status")) }
                         }
@@ -405,6 +406,7 @@ fn unit_section(fw: &Framework, u: &UnitResult, items: &[Item], ledger: bool, la
                                 td { (ind.remedy) }
                                 td.nw { (ind.owner) }
                                 @if ledger {
+                                    td.nw { (ind.assessor) }
                                     td.nw { (it.deadline.map(|d| d.to_string()).unwrap_or_default()) }
                                     td.nw { (super::rectify::start_status(lang)) }
                                 }

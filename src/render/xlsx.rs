@@ -507,6 +507,7 @@ fn ledger_sheet(
         (lang.pick("扣分", "Lost"), true),
         (lang.pick("整改措施", "Remedy"), false),
         (lang.pick("责任人", "Owner"), false),
+        (lang.pick("考核部门", "Assessor"), false),
         (lang.pick("整改时限", "Deadline"), false),
         (lang.pick("进展", "Progress"), false),
         (lang.pick("状态", "Status"), false),
@@ -524,6 +525,7 @@ fn ledger_sheet(
             it.lost.map(fmt2).unwrap_or_else(|| it.reason.label(lang).to_string()),
             ind.remedy.clone(),
             ind.owner.clone(),
+            ind.assessor.clone(),
             it.deadline.map(|d| d.to_string()).unwrap_or_default(),
             String::new(),
             status.to_string(),
@@ -531,8 +533,8 @@ fn ledger_sheet(
     }
     let mut widths = widths(&t);
     // Room to write the progress in, and for a date.
-    widths[8] = widths[8].max(12);
-    widths[9] = 30;
+    widths[9] = widths[9].max(12);
+    widths[10] = 30;
     for (c, h) in t.headers.iter().enumerate() {
         text_cell(ws, 0, c as u16, h, &st.header)?;
         ws.set_column_width(c as u16, widths[c] as f64)?;
@@ -548,11 +550,11 @@ fn ledger_sheet(
         for (c, cell) in row.iter().enumerate() {
             match c {
                 0 | 5 => number_cell(ws, r, c as u16, cell, st)?,
-                8 => date_cell(ws, r, c as u16, cell, st)?,
-                9 => {
+                9 => date_cell(ws, r, c as u16, cell, st)?,
+                10 => {
                     ws.write_blank(r, c as u16, &input)?;
                 }
-                10 => text_cell(ws, r, c as u16, cell, &st.text.clone().set_align(FormatAlign::Center))?,
+                11 => text_cell(ws, r, c as u16, cell, &st.text.clone().set_align(FormatAlign::Center))?,
                 _ => {
                     let wrap = widths[c] >= MAX_WIDTH;
                     text_cell(ws, r, c as u16, cell, if wrap { &st.wrap } else { &st.text })?;
@@ -576,7 +578,7 @@ fn ledger_sheet(
             .set_input_title(lang.pick("状态", "Status"))?
             .set_input_message(states.join(" / "))?;
         let last = t.rows.len() as u32;
-        ws.add_data_validation(1, 10, last, 10, &dv)?;
+        ws.add_data_validation(1, 11, last, 11, &dv)?;
     }
     ws.set_freeze_panes(1, 3)?;
     ws.autofilter(0, 0, t.rows.len() as u32, t.headers.len() as u16 - 1)?;

@@ -141,7 +141,7 @@ fn the_embedded_framework_is_valid() {
         out.lines().take(2).collect::<Vec<_>>(),
         [
             "全省意识形态工作责任制考核评价指标体系（2023年度） [ideology-2023]",
-            "total 100 · 47 indicators, base: 39"
+            "total 100 · 48 indicators, base: 39"
         ]
     );
     // Without -f the newest is the default, and the list says so.
