@@ -192,6 +192,18 @@ impl Table {
     /// The table drawn by comfy-table: unwrapped (`fit` none), or fitted
     /// to `fit` columns with numbers never wrapped; `hidden` columns left out.
     fn laid_out(&self, widths: &[(usize, u16)], fit: Option<u16>, hidden: &[usize]) -> String {
+        if fit.is_none() && hidden.is_empty() {
+            // The same bytes as comfy-table's layout, in linear time (its
+            // cutting of a long word is quadratic: minutes for a note of a
+            // million Hanzi).
+            return self.grid(widths);
+        }
+        self.comfy(widths, fit, hidden)
+    }
+
+    /// [`Table::laid_out`] by comfy-table itself (the reference the grid
+    /// is tested against).
+    pub(crate) fn comfy(&self, widths: &[(usize, u16)], fit: Option<u16>, hidden: &[usize]) -> String {
         let mut t = comfy_table::Table::new();
         t.load_style(STYLE);
         t.force_no_tty();
@@ -232,6 +244,22 @@ impl Table {
         let mut s = t.to_string();
         s.push('\n');
         s
+    }
+
+    /// The table unfitted, through [`grid::Grid`].
+    fn grid(&self, widths: &[(usize, u16)]) -> String {
+        let headers: Vec<String> = self.headers.iter().map(|h| terminal_safe(h)).collect();
+        let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let g = grid::Grid::new(&header_refs, &self.numeric, widths);
+        let texts: Vec<String> = self
+            .rows
+            .iter()
+            .flat_map(|r| r.iter().map(|c| terminal_safe(c)))
+            .collect();
+        let cells: Vec<grid::Cell> = texts.iter().map(|t| grid::Cell::new(t)).collect();
+        let mut out = Vec::new();
+        g.write(&cells, &mut out);
+        String::from_utf8(out).expect("a grid of text is text")
     }
 
     /// The table fitted to a terminal `width` columns wide. Numbers keep

@@ -448,14 +448,21 @@ pub fn score(fw: &Framework, a: &Assessment, lang: Lang) -> Result<Vec<u8>, Xlsx
     }
     print_setup(ws, &title, true)?;
 
+    // The two sheets that grow with units × indicators are written row by
+    // row to a temporary file (rust_xlsxwriter's constant-memory mode) as
+    // `table_sheet` goes: kept in memory, every cell cost a few hundred
+    // bytes, ~250 KB per unit of the provincial framework (10,000 units:
+    // gigabytes). Each is built and written in turn, so only one table of
+    // text is held at a time.
     let details = details_table(fw, a, lang);
-    let ws = book.add_worksheet();
+    let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(lang.pick("明细", "Details"))?;
     table_sheet(ws, &details, &st, 3)?;
     print_setup(ws, &title, true)?;
+    drop(details);
 
     let deductions = deductions_table(fw, a, lang);
-    let ws = book.add_worksheet();
+    let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(lang.pick("扣分", "Deductions"))?;
     table_sheet(ws, &deductions, &st, 3)?;
     print_setup(ws, &title, true)?;

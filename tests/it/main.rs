@@ -14,6 +14,7 @@ mod malformed;
 mod oracle;
 mod outputs;
 mod props;
+mod quadratic;
 mod reference;
 mod scale;
 mod template;
