@@ -29,6 +29,7 @@ mod invisible;
 mod json;
 mod messages_zh;
 mod mistakes;
+mod office;
 mod periods;
 mod progress;
 mod score;
