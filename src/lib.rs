@@ -15,6 +15,7 @@ pub mod framework;
 pub mod help_zh;
 pub mod input;
 pub mod lang;
+pub mod ledger;
 pub mod num;
 pub mod output;
 pub mod period;
@@ -97,6 +98,8 @@ pub enum Command {
     Template(cmd::template::Args),
     /// Feedback letters to units as Word documents (考核结果反馈意见书)
     Letters(cmd::letters::Args),
+    /// Summarise rectification ledgers returned by units (整改台账汇总)
+    Ledger(cmd::ledger::Args),
 }
 
 /// The `--lang` given on the command line, if any, read ahead of parsing.
@@ -157,6 +160,7 @@ fn subcommand_arg(args: &[OsString]) -> Option<&'static str> {
         "trend",
         "template",
         "letters",
+        "ledger",
     ]
     .into_iter()
     .find(|n| *n == found)
@@ -202,6 +206,7 @@ where
         Command::Trend(a) => cmd::trend::run(a, lang),
         Command::Template(a) => cmd::template::run(a, lang),
         Command::Letters(a) => cmd::letters::run(a, lang),
+        Command::Ledger(a) => cmd::ledger::run(a, lang),
     };
     let error = lang::error_prefix();
     match result {

@@ -5,6 +5,7 @@ pub mod check;
 pub mod deficiencies;
 pub mod diff;
 pub mod explain;
+pub mod ledger;
 pub mod letters;
 pub mod score;
 pub mod template;

@@ -11,6 +11,7 @@ pub mod grid;
 pub mod html;
 pub mod issue;
 pub mod json;
+pub mod ledger;
 pub mod rectify;
 pub mod report;
 pub mod template;

@@ -8,6 +8,7 @@ mod browser;
 mod fixtures;
 mod hostile;
 mod html;
+mod ledger;
 mod letters;
 mod malformed;
 mod outputs;
