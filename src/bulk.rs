@@ -139,19 +139,27 @@ fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize)> {
     };
     let mut core = csv_reader(delim);
     let mut out = vec![0u8; 4096];
+    // A wide header has a column per evidence key: as many as it takes.
     let mut ends = vec![0usize; 64];
-    let (res, nin, nout, nend) = core.read_record(text, &mut out, &mut ends);
-    let (nin, nout, nend) = match res {
-        csv_core::ReadRecordResult::Record => (nin, nout, nend),
-        csv_core::ReadRecordResult::InputEmpty if eof => {
-            let (res, _, nout2, nend2) = core.read_record(b"", &mut out[nout..], &mut ends[nend..]);
-            if res != csv_core::ReadRecordResult::Record {
-                return Err(GiveUp);
+    let (mut nin, mut nout, mut nend) = (0, 0, 0);
+    loop {
+        let (res, i, o, e) = core.read_record(&text[nin..], &mut out[nout..], &mut ends[nend..]);
+        (nin, nout, nend) = (nin + i, nout + o, nend + e);
+        match res {
+            csv_core::ReadRecordResult::Record => break,
+            csv_core::ReadRecordResult::OutputFull if out.len() < 1 << 24 => out.resize(out.len() * 2, 0),
+            csv_core::ReadRecordResult::OutputEndsFull if ends.len() < 1 << 20 => ends.resize(ends.len() * 2, 0),
+            csv_core::ReadRecordResult::InputEmpty if eof && nin == text.len() => {
+                let (res, _, o, e) = core.read_record(b"", &mut out[nout..], &mut ends[nend..]);
+                if res != csv_core::ReadRecordResult::Record {
+                    return Err(GiveUp);
+                }
+                (nout, nend) = (nout + o, nend + e);
+                break;
             }
-            (nin, nout + nout2, nend + nend2)
+            _ => return Err(GiveUp),
         }
-        _ => return Err(GiveUp),
-    };
+    }
     if memchr::memchr(0, &text[..nin]).is_some() {
         return Err(GiveUp);
     }

@@ -15,10 +15,59 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use toml::Spanned;
 
-/// The framework compiled into the binary, used when `-f` is not given.
-pub const EMBEDDED: &str = include_str!("../indicators/ideology-2022.toml");
-/// How the embedded framework is named in messages and results.
-pub const EMBEDDED_NAME: &str = "<embedded>/indicators/ideology-2022.toml";
+/// A framework compiled into the binary (内置指标体系): one per year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Builtin {
+    /// The framework's id, which `-f` accepts in place of a file.
+    pub id: &'static str,
+    /// The assessment year it is for.
+    pub year: u16,
+    /// How it is named in messages and results.
+    pub name: &'static str,
+    /// The TOML text.
+    pub text: &'static str,
+}
+
+/// The built-in frameworks, oldest first. Without `-f`, a run uses the one
+/// whose year is `--period`'s year, else the newest ([`Builtin::default_for`]).
+pub const BUILTINS: &[Builtin] = &[
+    Builtin {
+        id: "ideology-2022",
+        year: 2022,
+        name: "<embedded>/indicators/ideology-2022.toml",
+        text: include_str!("../indicators/ideology-2022.toml"),
+    },
+    Builtin {
+        id: "ideology-2023",
+        year: 2023,
+        name: "<embedded>/indicators/ideology-2023.toml",
+        text: include_str!("../indicators/ideology-2023.toml"),
+    },
+];
+
+/// The newest built-in framework's text: the default when no period says otherwise.
+pub const EMBEDDED: &str = BUILTINS[BUILTINS.len() - 1].text;
+/// How the newest built-in framework is named in messages and results.
+pub const EMBEDDED_NAME: &str = BUILTINS[BUILTINS.len() - 1].name;
+
+impl Builtin {
+    /// The built-in framework with this id.
+    pub fn by_id(id: &str) -> Option<&'static Builtin> {
+        BUILTINS.iter().find(|b| b.id == id)
+    }
+
+    /// The default framework for a period's year: the built-in one made
+    /// for that year, else (no period, or a year without one of its own)
+    /// the newest.
+    pub fn default_for(year: Option<u16>) -> &'static Builtin {
+        year.and_then(|y| BUILTINS.iter().find(|b| b.year == y))
+            .unwrap_or(&BUILTINS[BUILTINS.len() - 1])
+    }
+
+    pub fn load(&self) -> Result<Framework, Diagnostics> {
+        Framework::parse(self.text, self.name)
+    }
+}
 
 /// Deepest nesting of groups (一级、二级、三级指标 … need a handful). It
 /// bounds the work of every walk up a group's parents.
@@ -101,8 +150,14 @@ pub struct Indicator {
     pub rule: Option<Rule>,
     /// 整改措施 template.
     pub remedy: String,
-    /// 责任人/责任部门.
+    /// 责任人/责任部门: the unit's own role that rectifies a loss here
+    /// (党委书记, 办公室 …).
     pub owner: String,
+    /// 负责考核部门: who checks the item (组织部, 网信办 …); "" when not given.
+    pub assessor: String,
+    /// The smallest loss that opens a rectification item, overriding the
+    /// framework's `min_rectify`.
+    pub min_rectify: Option<Decimal>,
     /// May a unit mark it 不适用?
     pub exempt: bool,
     /// 考核方式.
@@ -248,6 +303,9 @@ pub struct Framework {
     /// `missing` was set by `--missing error`, not by the framework.
     pub missing_from_option: bool,
     pub rectify_days: Option<u32>,
+    /// The smallest shortfall on a base item that opens a rectification
+    /// item (整改项); smaller losses still cost their points.
+    pub min_rectify: Option<Decimal>,
     /// The issuing body printed on circulated documents (发文单位), unless
     /// `--issuer` names another.
     pub issuer: Option<String>,
@@ -262,17 +320,35 @@ pub struct Framework {
 }
 
 impl Framework {
-    /// Load the embedded default framework.
+    /// Load the newest built-in framework.
     pub fn embedded() -> Result<Framework, Diagnostics> {
         Framework::parse(EMBEDDED, EMBEDDED_NAME)
     }
 
-    /// Load from a file, or the embedded framework when `path` is `None`.
-    pub fn load(path: Option<&std::path::Path>) -> Result<Framework, Diagnostics> {
-        let Some(path) = path else {
-            return Framework::embedded();
+    /// Load what `-f` names — a built-in framework's id or a file — or,
+    /// when `spec` is `None`, the built-in framework for `year`
+    /// ([`Builtin::default_for`]).
+    pub fn load(spec: Option<&std::path::Path>, year: Option<u16>) -> Result<Framework, Diagnostics> {
+        let Some(path) = spec else {
+            return Builtin::default_for(year).load();
         };
         let name = path.display().to_string();
+        if let Some(b) = Builtin::by_id(&name) {
+            return b.load();
+        }
+        if !path.exists() && path.extension().is_none() {
+            // Not a file, and written like an id: most likely a built-in misspelt.
+            let ids = BUILTINS.iter().map(|b| b.id);
+            return Err(Diagnostics(vec![Diagnostic::file(
+                &name,
+                crate::msg!(
+                    zh: "既不是文件，也不是内置考核方案{}；内置考核方案有 {}",
+                    en: "is neither a file nor a built-in framework{}; the built-in ones are {}",
+                    hint(&name, ids.clone()),
+                    ids.collect::<Vec<_>>().join(", ")
+                ),
+            )]));
+        }
         let bytes = crate::input::read_file(path).map_err(|m| Diagnostics(vec![Diagnostic::file(&name, m)]))?;
         Framework::from_bytes(bytes, &name)
     }
@@ -375,6 +451,33 @@ impl Framework {
         false
     }
 
+    /// The smallest shortfall of indicator `i` that opens a rectification
+    /// item: its own `min_rectify`, else the framework's.
+    pub fn min_rectify_of(&self, i: usize) -> Option<Decimal> {
+        self.indicators[i].min_rectify.or(self.min_rectify)
+    }
+
+    /// Caps that can never bind because the items they cap cannot add up to
+    /// more (e.g. K1 6 + K2 4 = penalty_cap 10): (key, items' sum, cap).
+    pub fn idle_caps(&self) -> Vec<(&'static str, Decimal, Decimal)> {
+        [
+            (self.bonus_cap, Kind::Bonus, "bonus_cap"),
+            (self.penalty_cap, Kind::Penalty, "penalty_cap"),
+        ]
+        .into_iter()
+        .filter_map(|(cap, kind, key)| {
+            let cap = cap?;
+            let sum: Decimal = self
+                .indicators
+                .iter()
+                .filter(|i| i.kind == kind)
+                .map(|i| i.points)
+                .sum();
+            (sum <= cap).then_some((key, sum, cap))
+        })
+        .collect()
+    }
+
     /// Ids of all indicators, for "did you mean".
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.indicators.iter().map(|i| i.id.as_str())
@@ -431,6 +534,7 @@ struct RawHeader {
     penalty_cap: Option<Spanned<toml::Value>>,
     missing: Option<Spanned<String>>,
     rectify_days: Option<Spanned<i64>>,
+    min_rectify: Option<Spanned<toml::Value>>,
     issuer: Option<String>,
 }
 
@@ -465,6 +569,9 @@ struct RawIndicator {
     remedy: String,
     #[serde(default)]
     owner: String,
+    #[serde(default)]
+    assessor: String,
+    min_rectify: Option<Spanned<toml::Value>>,
     exempt: Option<Spanned<bool>>,
     #[serde(default)]
     method: String,
@@ -606,6 +713,7 @@ impl Validator<'_> {
         };
         let bonus_cap = cap(&h.bonus_cap, "bonus_cap", &mut self);
         let penalty_cap = cap(&h.penalty_cap, "penalty_cap", &mut self);
+        let min_rectify = cap(&h.min_rectify, "min_rectify", &mut self);
         let missing = match h.missing.as_ref().map(|m| m.get_ref().as_str()) {
             None | Some("zero") => Missing::Zero,
             Some("error") => Missing::Error,
@@ -943,6 +1051,42 @@ impl Validator<'_> {
                     },
                 }
             }
+            let own_min_rectify = match &ri.min_rectify {
+                None => None,
+                Some(v) if kind != Kind::Base => {
+                    self.err(
+                        v,
+                        crate::msg!(
+                            zh: "{id}：只有基础指标可以设 min_rectify（扣分项、加分项和一票否决项总要整改或不需整改）",
+                            en: "{id}: only base indicators take min_rectify (a penalty always opens an item; bonus and veto items have no loss to skip)"
+                        ),
+                    );
+                    None
+                }
+                Some(v) => {
+                    let d = self.points(v, &crate::msg!(zh: "{id}：min_rectify", en: "{id}: min_rectify"));
+                    match d {
+                        Some(d) if d < Decimal::ZERO => {
+                            self.err(
+                                v,
+                                crate::msg!(zh: "{id}：min_rectify 必须 ≥ 0", en: "{id}: min_rectify must be ≥ 0"),
+                            );
+                            None
+                        }
+                        Some(d) if points > Decimal::ZERO && d > points => {
+                            let msg = crate::msg!(
+                                zh: "{id}：min_rectify = {} 大于本项分值 {}（任何失分都不会列入整改）",
+                                en: "{id}: min_rectify = {} exceeds the item's {} points (no loss would ever be listed)",
+                                fmt_points(d),
+                                fmt_points(points)
+                            );
+                            self.err(v, msg);
+                            None
+                        }
+                        d => d,
+                    }
+                }
+            };
             let exempt = ri.exempt.as_ref().is_some_and(|e| *e.get_ref());
             if exempt && kind != Kind::Base {
                 self.err(
@@ -975,6 +1119,8 @@ impl Validator<'_> {
                 rule,
                 remedy: ri.remedy.clone(),
                 owner: ri.owner.clone(),
+                assessor: ri.assessor.clone(),
+                min_rectify: own_min_rectify,
                 exempt,
                 method: ri.method.clone(),
                 range,
@@ -1005,6 +1151,7 @@ impl Validator<'_> {
             missing,
             missing_from_option: false,
             rectify_days,
+            min_rectify,
             issuer: h.issuer.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
             grades,
             groups,
@@ -1146,10 +1293,61 @@ rule = { type = "count", per = 1 }
     }
 
     #[test]
-    fn embedded_framework_is_valid() {
-        let fw = Framework::embedded().unwrap();
-        assert_eq!(fw.id, "ideology-2022");
-        assert!((25..=40).contains(&fw.indicators.len()));
+    fn built_in_frameworks_are_valid_and_chosen_by_year() {
+        for b in BUILTINS {
+            let fw = b.load().unwrap();
+            assert_eq!(fw.id, b.id);
+            assert!(b.id.ends_with(&b.year.to_string()));
+            assert!((25..=40).contains(&fw.base().count()), "{}", b.id);
+            // Every indicator says who fixes it and who checks it.
+            assert!(
+                fw.indicators
+                    .iter()
+                    .all(|i| !i.owner.is_empty() && !i.assessor.is_empty())
+            );
+        }
+        assert_eq!(Framework::embedded().unwrap().id, "ideology-2023");
+        assert_eq!(Builtin::default_for(Some(2022)).id, "ideology-2022");
+        assert_eq!(Builtin::default_for(Some(2023)).id, "ideology-2023");
+        // A year without a framework of its own, or none: the newest.
+        assert_eq!(Builtin::default_for(Some(2021)).id, "ideology-2023");
+        assert_eq!(Builtin::default_for(None).id, "ideology-2023");
+        assert_eq!(
+            Framework::load(Some("ideology-2022".as_ref()), Some(2023)).unwrap().id,
+            "ideology-2022"
+        );
+    }
+
+    #[test]
+    fn min_rectify_and_idle_caps() {
+        let src = MINI
+            .replace("bonus_cap = 2", "bonus_cap = 2\nmin_rectify = 0.5")
+            .replace(
+                "rule = { type = \"deduct\", per = 2 }",
+                "rule = { type = \"deduct\", per = 2 }\nmin_rectify = 3\nassessor = \"组织部\"",
+            );
+        let fw = Framework::parse(&src, "f.toml").unwrap();
+        assert_eq!(fw.min_rectify_of(0), Some("0.5".parse().unwrap()));
+        assert_eq!(fw.min_rectify_of(1), Some(Decimal::from(3)));
+        assert_eq!(fw.indicators[1].assessor, "组织部");
+        // J1 can add 2 at most, bonus_cap is 2: the cap never binds.
+        assert_eq!(fw.idle_caps(), vec![("bonus_cap", Decimal::from(2), Decimal::from(2))]);
+        let bad = MINI
+            .replace(
+                "rule = { type = \"deduct\", per = 2 }",
+                "rule = { type = \"deduct\", per = 2 }\nmin_rectify = 7",
+            )
+            .replace(
+                "rule = { type = \"count\", per = 1 }",
+                "rule = { type = \"count\", per = 1 }\nmin_rectify = 1",
+            );
+        assert_eq!(
+            errors(&bad),
+            vec![
+                "f.toml:33: A2: min_rectify = 7 exceeds the item's 6 points (no loss would ever be listed)",
+                "f.toml:41: J1: only base indicators take min_rectify (a penalty always opens an item; bonus and veto items have no loss to skip)",
+            ]
+        );
     }
 
     #[test]

@@ -40,7 +40,7 @@ const AFTER_HELP: &[(&str, &str)] = &[(
     "diff",
     "两侧各为一份已保存的考核结果（由 `kaohe score --format json` 写出的 .json 文件）\
      或一个佐证材料文件；佐证材料在此按 --old-framework/--new-framework（默认：-f，\
-     否则为内置考核方案）和 --old-units/--new-units（默认：-u）评分。\
+     否则为与 --old-period/--new-period 同年度的内置考核方案，再否则为最新的）和 --old-units/--new-units（默认：-u）评分。\
      单位、指标组和指标均按代码对应。",
 )];
 
@@ -55,7 +55,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "score",
         "framework",
-        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+        "考核方案（指标体系）：TOML 文件或内置方案代码（默认按 --period 年度选内置方案）",
     ),
     ("score", "units", "单位文件（CSV：单位代码、名称、类别）"),
     ("score", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
@@ -95,7 +95,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "explain",
         "framework",
-        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+        "考核方案（指标体系）：TOML 文件或内置方案代码（默认按 --period 年度选内置方案）",
     ),
     ("explain", "units", "单位文件（CSV：单位代码、名称、类别）"),
     ("explain", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
@@ -134,7 +134,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "check",
         "framework",
-        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+        "考核方案（指标体系）：TOML 文件或内置方案代码（默认按 --period 年度选内置方案）",
     ),
     ("check", "units", "单位文件（CSV：单位代码、名称、类别）"),
     ("check", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
@@ -158,7 +158,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "deficiencies",
         "framework",
-        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+        "考核方案（指标体系）：TOML 文件或内置方案代码（默认按 --period 年度选内置方案）",
     ),
     ("deficiencies", "units", "单位文件（CSV：单位代码、名称、类别）"),
     ("deficiencies", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
@@ -205,7 +205,11 @@ const ARGS: &[(&str, &str, &str)] = &[
         "order",
         "单位排列顺序：rank（按排名，排名靠后者在前）或 unit（按单位代码）",
     ),
-    ("deficiencies", "by", "按单位分节，或按责任人（责任人/责任部门）分节"),
+    (
+        "deficiencies",
+        "by",
+        "按单位、按责任人（责任人/责任部门）或按考核部门（负责考核部门）分节",
+    ),
     (
         "deficiencies",
         "summary",
@@ -222,7 +226,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "diff",
         "framework",
-        "对两侧佐证材料评分所用的考核方案（默认：内置考核方案）",
+        "对两侧佐证材料评分所用的考核方案：TOML 文件或内置方案代码（默认按该侧考核期年度选内置方案）",
     ),
     ("diff", "units", "对两侧佐证材料评分所用的单位文件"),
     ("diff", "old_framework", "OLD 为佐证材料时所用的考核方案（默认：-f）"),
@@ -275,7 +279,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "template",
         "framework",
-        "考核方案（指标体系）TOML 文件（默认：内置的省级考核方案）",
+        "考核方案（指标体系）：TOML 文件或内置方案代码（默认按 --period 年度选内置方案）",
     ),
     (
         "template",
@@ -419,6 +423,11 @@ const VALUES: &[(&str, &str, &str)] = &[
         "by",
         "owner",
         "每个责任人（责任人/责任部门）一节，列出其负责的各单位事项",
+    ),
+    (
+        "by",
+        "assessor",
+        "每个考核部门（负责考核部门）一节，列出其考核的各单位事项",
     ),
     ("sort", "delta", "升幅最大者在前"),
     ("sort", "rank", "按新排名（不再参加考核的单位排在最后）"),

@@ -244,6 +244,9 @@ pub enum By {
     /// One section per responsible owner (责任人/责任部门), with every
     /// unit's items it owns.
     Owner,
+    /// One section per assessing department (负责考核部门), with every
+    /// unit's items it checks.
+    Assessor,
 }
 
 /// Which items to list. Empty lists select everything.
@@ -335,6 +338,9 @@ pub enum Key {
     Unit(usize),
     /// An owner as written in the framework ("" when none is given).
     Owner(String),
+    /// An assessing department as written in the framework ("" when none
+    /// is given).
+    Assessor(String),
 }
 
 /// A section of the list.
@@ -453,19 +459,30 @@ pub fn build(
                 items,
             })
             .collect(),
-        By::Owner => owners(fw)
-            .into_iter()
-            .map(|owner| Section {
-                items: per_unit
-                    .iter()
-                    .flat_map(|(_, v)| v)
-                    .filter(|it| fw.indicators[it.index].owner == owner)
-                    .cloned()
-                    .collect(),
-                key: Key::Owner(owner),
-            })
-            .filter(|s| !s.items.is_empty())
-            .collect(),
+        By::Owner | By::Assessor => {
+            let role = |i: usize| match by {
+                By::Assessor => &fw.indicators[i].assessor,
+                _ => &fw.indicators[i].owner,
+            };
+            let roles = if by == By::Assessor { assessors(fw) } else { owners(fw) };
+            roles
+                .into_iter()
+                .map(|r| Section {
+                    items: per_unit
+                        .iter()
+                        .flat_map(|(_, v)| v)
+                        .filter(|it| *role(it.index) == r)
+                        .cloned()
+                        .collect(),
+                    key: if by == By::Assessor {
+                        Key::Assessor(r)
+                    } else {
+                        Key::Owner(r)
+                    },
+                })
+                .filter(|s| !s.items.is_empty())
+                .collect()
+        }
     };
     Ok(List {
         units: entries,
@@ -479,6 +496,18 @@ pub fn owners(fw: &Framework) -> Vec<String> {
     for ind in &fw.indicators {
         if !v.contains(&ind.owner) {
             v.push(ind.owner.clone());
+        }
+    }
+    v
+}
+
+/// The assessing departments named in the framework, in order of first
+/// appearance.
+pub fn assessors(fw: &Framework) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for ind in &fw.indicators {
+        if !v.contains(&ind.assessor) {
+            v.push(ind.assessor.clone());
         }
     }
     v

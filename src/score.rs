@@ -283,12 +283,22 @@ pub(crate) fn status(ind: &Indicator, o: &Outcome) -> Status {
 }
 
 /// Deficiencies from outcomes, in framework order (SPEC §3.2).
+///
+/// A shortfall smaller than the item's `min_rectify` (or the framework's)
+/// opens no deficiency: its points are lost all the same, and the
+/// indicator's amount and status say so, but it is no rectification item
+/// (a 民主测评 at 95% of full marks is not rectified). Missing evidence,
+/// penalties and vetoes always open one.
 pub fn deficiencies(fw: &Framework, outcomes: &[Outcome]) -> Vec<Deficiency> {
     let mut out = Vec::new();
     for (index, (ind, o)) in fw.indicators.iter().zip(outcomes).enumerate() {
         let d = match (ind.kind, o) {
             (Kind::Base, Outcome::Missing) => Some((Some(ind.points), Reason::Missing)),
-            (Kind::Base, Outcome::Amount(a)) if *a < ind.points => Some((Some(ind.points - a), Reason::Shortfall)),
+            (Kind::Base, Outcome::Amount(a))
+                if *a < ind.points && fw.min_rectify_of(index).is_none_or(|m| ind.points - a >= m) =>
+            {
+                Some((Some(ind.points - a), Reason::Shortfall))
+            }
             (Kind::Penalty, Outcome::Amount(a)) if *a > Decimal::ZERO => Some((Some(*a), Reason::Penalty)),
             (Kind::Veto, Outcome::Triggered) => Some((None, Reason::Veto)),
             _ => None,
@@ -938,6 +948,43 @@ name = "否"
             ]
         );
         assert_eq!(totals(&fw, &o).penalty.to_string(), "3.00");
+    }
+
+    #[test]
+    fn losses_under_min_rectify_open_no_deficiency_but_still_cost_points() {
+        // min_rectify 1.5 for the framework, 0.5 of its own on B2.
+        let src = FW.replacen("[[grade]]", "min_rectify = 1.5\n\n[[grade]]", 1).replace(
+            "rule = { type = \"survey\", survey = [[\"好\", 100], [\"差\", 0]] }",
+            "rule = { type = \"survey\", survey = [[\"好\", 100], [\"差\", 0]] }\nmin_rectify = 0.5",
+        );
+        let fw = Framework::parse(&src, "t.toml").unwrap();
+        let o = outcomes(
+            &fw,
+            &[
+                ("A1", amount("4")),
+                ("A2", amount("4.6")), // lost 1.40 < 1.5: no item
+                ("B1", amount("3.5")), // lost 1.50 = 1.5: an item
+                ("B2", amount("4.5")), // lost 0.50 ≥ its own 0.5: an item
+                ("K1", amount("2")),   // a penalty always opens one
+            ],
+        );
+        let got: Vec<(&str, String)> = deficiencies(&fw, &o)
+            .iter()
+            .map(|d| (fw.indicators[d.index].id.as_str(), d.lost.unwrap().to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("B1", "1.50".into()), ("B2", "0.50".into()), ("K1", "2.00".into())]
+        );
+        // The points are lost all the same: 4 + 4.6 + 3.5 + 4.5 = 16.6, less 2.
+        assert_eq!(totals(&fw, &o).score.to_string(), "14.60");
+        // Missing evidence opens an item whatever its size.
+        let o = outcomes(&fw, &[("A1", amount("4")), ("B1", amount("5")), ("B2", amount("5"))]);
+        let got: Vec<&str> = deficiencies(&fw, &o)
+            .iter()
+            .map(|d| fw.indicators[d.index].id.as_str())
+            .collect();
+        assert_eq!(got, vec!["A2"]);
     }
 
     fn result(unit: &str, score: &str, vetoed: bool, category: &str) -> UnitResult {

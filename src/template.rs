@@ -412,14 +412,14 @@ mod tests {
         let fw = Framework::embedded().unwrap();
         let s = slots(&fw);
         let keys: Vec<&str> = s.iter().map(|s| s.key.as_str()).collect();
-        assert_eq!(&keys[..6], ["A1", "A2", "A3", "A4", "B1/a", "B1/b"]);
-        let b1a = &s[4];
+        assert_eq!(&keys[..8], ["A1", "A2", "A3", "A4/a", "A4/b", "A5/a", "A5/b", "B1/a"]);
+        let b1a = &s[7];
         assert_eq!(b1a.standard, "未制定年度学习计划或计划中无意识形态专题的扣2分");
         assert_eq!(
             b1a.hint(Lang::Zh),
             "填次数（0或正整数）（填未达要求的次数，达到要求填0）"
         );
-        let b4 = s.iter().find(|s| s.key == "B4").unwrap();
+        let b4 = s.iter().find(|s| s.key == "B8").unwrap();
         assert_eq!(
             b4.input,
             Input::Choice(vec!["好".into(), "较好".into(), "一般".into(), "差".into()])

@@ -126,6 +126,9 @@ pub(super) struct Plan<'a> {
     pub(super) total_c: u64,
     pub(super) bonus_cap_c: Option<u64>,
     pub(super) penalty_cap_c: Option<u64>,
+    /// Per indicator, the smallest shortfall that opens a rectification
+    /// item, in cents ([`Framework::min_rectify_of`]).
+    pub(super) min_rectify: Vec<Option<u64>>,
 }
 
 pub(super) fn cents(d: Decimal) -> Res<u64> {
@@ -196,6 +199,9 @@ impl<'a> Plan<'a> {
             total_c: cents(fw.total)?,
             bonus_cap_c: fw.bonus_cap.map(cents).transpose()?,
             penalty_cap_c: fw.penalty_cap.map(cents).transpose()?,
+            min_rectify: (0..fw.indicators.len())
+                .map(|i| fw.min_rectify_of(i).map(cents).transpose())
+                .collect::<Res<_>>()?,
         })
     }
 

@@ -594,6 +594,8 @@ impl JsonConsts {
                 push_str(&mut tail, ind.remedy.as_bytes());
                 tail.extend_from_slice(b",\n      \"owner\": ");
                 push_str(&mut tail, ind.owner.as_bytes());
+                tail.extend_from_slice(b",\n      \"assessor\": ");
+                push_str(&mut tail, ind.assessor.as_bytes());
                 tail.extend_from_slice(b",\n      \"deadline\": ");
                 match deadline {
                     Some(d) => push_str(&mut tail, d.to_string().as_bytes()),
@@ -1164,7 +1166,11 @@ fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()>
                 let pc = plan.slots.get(first).ok_or(GiveUp)?.pc;
                 match (ind.kind, amount) {
                     (Kind::Base, None) => (MISSING, pc, 0),
-                    (Kind::Base, Some(a)) if a < pc => (SHORTFALL, pc - a, a),
+                    // A shortfall under `min_rectify` opens no item, as in
+                    // `score::deficiencies`.
+                    (Kind::Base, Some(a)) if a < pc && plan.min_rectify[i].is_none_or(|m| pc - a >= m) => {
+                        (SHORTFALL, pc - a, a)
+                    }
                     (Kind::Penalty, Some(a)) if a > 0 => (PENALTY, a, a),
                     _ => continue,
                 }

@@ -2,6 +2,7 @@
 
 use super::InputArgs;
 use crate::Error;
+use crate::framework::{BUILTINS, Builtin};
 use crate::lang::Lang;
 use std::path::PathBuf;
 
@@ -45,6 +46,38 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             ),
         });
     }
+    // With a framework of one's own the built-in ones are beside the point.
+    let builtin = match &args.input.framework {
+        None => true,
+        Some(f) => Builtin::by_id(&f.display().to_string()).is_some(),
+    };
+    if builtin {
+        text.push_str(&builtins(args.input.period.map(|p| p.year), lang));
+    }
     crate::output::emit(&text, crate::render::Format::Table, &crate::output::Destination::Stdout)
         .map_err(|e| Error::output(&crate::output::Destination::Stdout, e))
+}
+
+/// The built-in frameworks, each with its year, the default for `year`
+/// marked: `内置考核方案：ideology-2022（2022年度） · ideology-2023（2023年度，默认）`.
+fn builtins(year: Option<u16>, lang: Lang) -> String {
+    let default = Builtin::default_for(year).id;
+    let list: Vec<String> = BUILTINS
+        .iter()
+        .map(|b| {
+            let mark = if b.id == default {
+                lang.pick("，默认", ", default")
+            } else {
+                ""
+            };
+            match lang {
+                Lang::Zh => format!("{}（{}年度{mark}）", b.id, b.year),
+                Lang::En => format!("{} ({}{mark})", b.id, b.year),
+            }
+        })
+        .collect();
+    format!(
+        "\n{}\n",
+        lang.labelled(lang.pick("内置考核方案", "Built-in frameworks"), &list.join(" · "))
+    )
 }

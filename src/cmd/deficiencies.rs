@@ -35,7 +35,7 @@ pub struct Args {
     /// Order of the units: rank (worst first) or unit id
     #[arg(long, value_enum, default_value_t = Order::Rank)]
     pub order: Order,
-    /// Sections per unit, or per responsible owner (责任人/责任部门)
+    /// Sections per unit, per responsible owner (责任人/责任部门) or per assessing department (负责考核部门)
     #[arg(long, value_enum, default_value_t = By::Unit)]
     pub by: By,
     /// Summarise instead: indicators most often lost, counts by reason and owner

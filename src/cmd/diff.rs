@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 #[command(after_help = "\
 Each side is a saved result (a .json file written by `kaohe score --format json`) \
 or one evidence file, scored here against --old-framework/--new-framework (default: -f, \
-else the embedded framework) and --old-units/--new-units (default: -u). \
+else the built-in framework of --old-period/--new-period's year, else the newest) and --old-units/--new-units (default: -u). \
 Units, groups and indicators are matched by id.")]
 pub struct Args {
     /// The earlier period: a result (.json) or an evidence file
@@ -24,7 +24,8 @@ pub struct Args {
     /// The later period: a result (.json) or an evidence file
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
-    /// Framework for scoring evidence on either side (default: the embedded framework)
+    /// Framework for scoring evidence on either side: a TOML file or a built-in framework's id
+    /// (default: the built-in framework of the side's period year, else the newest)
     #[arg(short = 'f', long = "framework", value_name = "FILE")]
     pub framework: Option<PathBuf>,
     /// Units file for scoring evidence on either side

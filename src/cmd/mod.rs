@@ -25,7 +25,8 @@ use std::path::PathBuf;
 /// Inputs shared by the commands that score: framework, units, evidence.
 #[derive(Debug, clap::Args)]
 pub struct InputArgs {
-    /// Framework TOML (default: the embedded provincial framework)
+    /// Framework: a TOML file or a built-in framework's id (default: the
+    /// built-in framework of --period's year, else the newest)
     #[arg(short = 'f', long = "framework", value_name = "FILE")]
     pub framework: Option<PathBuf>,
     /// Units file (CSV: unit, name, category)
@@ -142,7 +143,7 @@ impl InputArgs {
 
     /// The framework, with `--missing` applied.
     pub fn framework(&self) -> Result<Framework, Error> {
-        let mut fw = Framework::load(self.framework.as_deref()).map_err(Error::Input)?;
+        let mut fw = Framework::load(self.framework.as_deref(), self.period.map(|p| p.year)).map_err(Error::Input)?;
         match self.missing {
             Some(MissingArg::Error) => {
                 fw.missing = crate::framework::Missing::Error;
@@ -173,13 +174,61 @@ impl InputArgs {
             // Without a valid units list, evidence cannot be checked against it.
             return Err(Error::Input(errs));
         }
-        let evidence = crate::evidence::load_with(evidence, &self.read_options(), &framework, units.as_ref())
-            .map_err(Error::Input)?;
+        let evidence = match crate::evidence::load_with(evidence, &self.read_options(), &framework, units.as_ref()) {
+            Ok(e) => e,
+            Err(mut errs) => {
+                if let Some(hint) = self.other_builtin(evidence, &framework, units.as_ref()) {
+                    errs.push(hint);
+                }
+                return Err(Error::Input(errs));
+            }
+        };
         Ok(Loaded {
             framework,
             units,
             evidence,
         })
+    }
+
+    /// When the framework was chosen by default and the evidence does not
+    /// fit it but fits another built-in one (2022 evidence scored without
+    /// `--period`), say which and how to choose it.
+    fn other_builtin(
+        &self,
+        evidence: &[PathBuf],
+        chosen: &Framework,
+        units: Option<&Units>,
+    ) -> Option<crate::diag::Diagnostic> {
+        if self.framework.is_some() {
+            return None;
+        }
+        let fits = crate::framework::BUILTINS
+            .iter()
+            .filter(|b| b.id != chosen.id)
+            .find(|b| {
+                b.load()
+                    .is_ok_and(|fw| crate::evidence::load_with(evidence, &self.read_options(), &fw, units).is_ok())
+            })?;
+        let year = self.period.map(|p| p.year);
+        let why = match year {
+            None => crate::lang::m("未给出 --period，用最新的", "no --period given: the newest").to_string(),
+            Some(y) if crate::framework::BUILTINS.iter().any(|b| b.year == y) => {
+                crate::msg!(zh: "--period 所在的 {y} 年度", en: "the one for --period's year, {y}")
+            }
+            Some(y) => crate::msg!(zh: "没有 {y} 年度的内置方案，用最新的", en: "none is built in for {y}: the newest"),
+        };
+        let files: Vec<String> = evidence.iter().map(|p| p.display().to_string()).collect();
+        Some(crate::diag::Diagnostic::file(
+            files.join(", "),
+            crate::msg!(
+                zh: "以上按内置考核方案 {}（{why}）核对；这些佐证材料与 {} 相符：请加 --period {} 或 -f {}",
+                en: "checked against the built-in framework {} ({why}); this evidence fits {}: give --period {} or -f {}",
+                chosen.id,
+                fits.id,
+                fits.year,
+                fits.id
+            ),
+        ))
     }
 
     /// Load and score for a ranking — totals, grades and ranks, no

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 /// Write the evidence collection sheet (佐证材料填报表) for units to fill in
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Framework TOML (default: the embedded provincial framework)
+    /// Framework: a TOML file or a built-in framework's id (default: the
+    /// built-in framework of --period's year, else the newest)
     #[arg(short = 'f', long = "framework", value_name = "FILE")]
     pub framework: Option<PathBuf>,
     /// Units file (unit, name): their rows are filled in already
@@ -45,7 +46,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     };
     let inputs: Vec<PathBuf> = args.framework.iter().chain(&args.units).cloned().collect();
     let (format, dest) = output.resolve(&inputs)?;
-    let fw = Framework::load(args.framework.as_deref()).map_err(Error::Input)?;
+    let fw = Framework::load(args.framework.as_deref(), args.period.map(|p| p.year)).map_err(Error::Input)?;
     let units: crate::template::UnitList = match &args.units {
         Some(p) => {
             let opts = crate::input::ReadOptions {

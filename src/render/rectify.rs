@@ -103,12 +103,13 @@ enum Col {
     Standard,
     Remedy,
     Owner,
+    Assessor,
     Deadline,
     Status,
 }
 
 /// Every column, in ledger order (CSV).
-const ALL: [Col; 18] = [
+const ALL: [Col; 19] = [
     Col::No,
     Col::Unit,
     Col::UnitName,
@@ -125,6 +126,7 @@ const ALL: [Col; 18] = [
     Col::Standard,
     Col::Remedy,
     Col::Owner,
+    Col::Assessor,
     Col::Deadline,
     Col::Status,
 ];
@@ -148,6 +150,7 @@ impl Col {
             Col::Standard => (lang.pick("评分标准", "Standard"), false),
             Col::Remedy => (lang.pick("整改措施", "Remedy"), false),
             Col::Owner => (lang.pick("责任人", "Owner"), false),
+            Col::Assessor => (lang.pick("考核部门", "Assessor"), false),
             Col::Deadline => (lang.pick("整改时限", "Deadline"), false),
             Col::Status => (lang.pick("状态", "Status"), false),
         }
@@ -197,6 +200,7 @@ impl Col {
             Col::Standard => b(&ind.standard),
             Col::Remedy => b(&ind.remedy),
             Col::Owner => b(&ind.owner),
+            Col::Assessor => b(&ind.assessor),
             Col::Deadline => Cow::Owned(deadline.map(|d| d.to_string()).unwrap_or_default()),
             Col::Status => b(status_label(lang)),
             _ => return None,
@@ -213,6 +217,14 @@ fn owner_label(owner: &str, lang: Lang) -> String {
         lang.pick("（未指定责任人）", "(no owner given)").to_string()
     } else {
         owner.to_string()
+    }
+}
+
+fn assessor_label(assessor: &str, lang: Lang) -> String {
+    if assessor.is_empty() {
+        lang.pick("（未指定考核部门）", "(no assessor given)").to_string()
+    } else {
+        assessor.to_string()
     }
 }
 
@@ -243,10 +255,11 @@ fn section_cols(by: By, format: Format) -> Vec<Col> {
             Col::Note,
             Col::Remedy,
             Col::Owner,
+            Col::Assessor,
             Col::Deadline,
             Col::Status,
         ],
-        (By::Owner, Format::Table) => vec![
+        (By::Owner | By::Assessor, Format::Table) => vec![
             Col::No,
             Col::Unit,
             Col::UnitName,
@@ -256,6 +269,9 @@ fn section_cols(by: By, format: Format) -> Vec<Col> {
             Col::Reason,
             Col::Note,
             Col::Remedy,
+            // The other role: who checks an owner's items, who fixes an
+            // assessor's.
+            if by == By::Owner { Col::Assessor } else { Col::Owner },
             Col::Deadline,
             Col::Status,
         ],
@@ -265,6 +281,7 @@ fn section_cols(by: By, format: Format) -> Vec<Col> {
             .filter(|c| !matches!(c, Col::Unit | Col::UnitName | Col::Category))
             .collect(),
         (By::Owner, _) => ALL.into_iter().filter(|c| *c != Col::Owner).collect(),
+        (By::Assessor, _) => ALL.into_iter().filter(|c| *c != Col::Assessor).collect(),
     }
 }
 
@@ -410,6 +427,13 @@ pub fn text_section(
             lang,
             format,
         ),
+        Key::Assessor(o) => section_opening(
+            &assessor_label(o, lang),
+            &owner_facts(&sec.items, lang),
+            None,
+            lang,
+            format,
+        ),
     };
     let numbered = sec.items.iter().map(|it| {
         *no += 1;
@@ -547,7 +571,17 @@ pub fn csv_indicator_parts(fw: &Framework, deadline: Option<Date>, lang: Lang) -
             let mut head = record(i, &[Col::Indicator, Col::Name, Col::Group, Col::Points]);
             head.truncate(head.len().saturating_sub(2));
             head.push(b',');
-            let tail = record(i, &[Col::Standard, Col::Remedy, Col::Owner, Col::Deadline, Col::Status]);
+            let tail = record(
+                i,
+                &[
+                    Col::Standard,
+                    Col::Remedy,
+                    Col::Owner,
+                    Col::Assessor,
+                    Col::Deadline,
+                    Col::Status,
+                ],
+            );
             (head, tail)
         })
         .collect()
@@ -583,11 +617,11 @@ fn text(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, format:
     for sec in &list.sections {
         let next = match &sec.key {
             Key::Unit(u) => list.entry(*u).and_then(|e| e.next.as_ref()),
-            Key::Owner(_) => None,
+            Key::Owner(_) | Key::Assessor(_) => None,
         };
         s.push_str(&text_section(fw, a, sec, next, by, lang, format, &mut no));
     }
-    if by == By::Owner {
+    if by != By::Unit {
         let lines: Vec<String> = list
             .units
             .iter()
@@ -671,6 +705,7 @@ pub struct ItemDoc<'a> {
     pub standard: &'a str,
     pub remedy: &'a str,
     pub owner: &'a str,
+    pub assessor: &'a str,
     pub deadline: Option<String>,
     pub status: &'static str,
 }
@@ -738,6 +773,7 @@ pub fn list_doc<'a>(fw: &'a Framework, a: &'a Assessment, list: &List) -> ListDo
                     standard: &ind.standard,
                     remedy: &ind.remedy,
                     owner: &ind.owner,
+                    assessor: &ind.assessor,
                     deadline: it.deadline.map(|d| d.to_string()),
                     status: STATUS,
                 }

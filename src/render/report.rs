@@ -489,6 +489,21 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
             None => String::new(),
         };
         s.push_str(&format!("{}{cap}\n", kind.label(lang)));
+        if let Some((key, sum, c)) = fw.idle_caps().into_iter().find(|x| Some(x.0) == cap_key(kind)) {
+            // Worth saying: a cap that can never bind is usually a slip.
+            s.push_str(&match lang {
+                Lang::Zh => format!(
+                    "  注意：各项上限合计 {}分，不超过 {key} = {}，封顶永远不会起作用\n",
+                    fmt_points(sum),
+                    fmt_points(c)
+                ),
+                Lang::En => format!(
+                    "  note: the items' own caps add up to {}, at most {key} = {}, so the cap can never bind\n",
+                    fmt_points(sum),
+                    fmt_points(c)
+                ),
+            });
+        }
         for i in items {
             if kind == Kind::Veto {
                 s.push_str(&format!("  {} {}  — {}\n", i.id, i.name, i.describe_rule(lang)));
@@ -517,5 +532,35 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         ));
     }
     s.push('\n');
+    let own: Vec<String> = fw
+        .indicators
+        .iter()
+        .filter_map(|i| i.min_rectify.map(|m| format!("{} {}", i.id, fmt_points(m))))
+        .collect();
+    if fw.min_rectify.is_some() || !own.is_empty() {
+        let mut line = match fw.min_rectify {
+            Some(m) => match lang {
+                Lang::Zh => format!("失分不足 {}分的不列入整改", fmt_points(m)),
+                Lang::En => format!("losses under {} open no rectification item", fmt_points(m)),
+            },
+            None => lang.pick("失分即列入整改", "every loss opens an item").to_string(),
+        };
+        if !own.is_empty() {
+            line.push_str(&match lang {
+                Lang::Zh => format!("（单项另定：{}）", own.join("、")),
+                Lang::En => format!(" (items of their own: {})", own.join(", ")),
+            });
+        }
+        s.push_str(&lang.labelled(lang.pick("整改起点", "Rectify"), &line));
+        s.push('\n');
+    }
     s
+}
+
+fn cap_key(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Bonus => Some("bonus_cap"),
+        Kind::Penalty => Some("penalty_cap"),
+        _ => None,
+    }
 }

@@ -357,6 +357,7 @@ pub fn deductions_table(fw: &Framework, a: &Assessment, lang: Lang) -> Table {
         (lang.pick("评分标准", "Standard"), false),
         (lang.pick("整改措施", "Remedy"), false),
         (lang.pick("责任人", "Owner"), false),
+        (lang.pick("考核部门", "Assessor"), false),
     ]);
     for u in &a.units {
         for d in &u.deficiencies {
@@ -386,6 +387,7 @@ pub fn deductions_table(fw: &Framework, a: &Assessment, lang: Lang) -> Table {
                 ind.standard.clone(),
                 ind.remedy.clone(),
                 ind.owner.clone(),
+                ind.assessor.clone(),
             ]);
         }
     }

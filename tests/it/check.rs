@@ -140,10 +140,45 @@ fn the_embedded_framework_is_valid() {
     assert_eq!(
         out.lines().take(2).collect::<Vec<_>>(),
         [
-            "全省意识形态工作责任制考核评价指标体系（2022年度） [ideology-2022]",
-            "total 100 · 38 indicators, base: 30"
+            "全省意识形态工作责任制考核评价指标体系（2023年度） [ideology-2023]",
+            "total 100 · 47 indicators, base: 39"
         ]
     );
+    // Without -f the newest is the default, and the list says so.
+    assert_eq!(
+        out.lines().last().unwrap(),
+        "Built-in frameworks: ideology-2022 (2022) · ideology-2023 (2023, default)"
+    );
+    // K1 (6) + K2 (4) exceed the 2023 penalty_cap of 8: no note there.
+    assert!(!out.contains("can never bind"), "{out}");
+}
+
+#[test]
+fn a_built_in_framework_by_id_or_by_year() {
+    let wd = Workdir::new();
+    let by_id = wd.stdout(&["check", "--lang", "zh", "-f", "ideology-2022"]);
+    assert!(by_id.starts_with("全省意识形态工作责任制考核评价指标体系（2022年度） [ideology-2022]\n"));
+    // In 2022 K1 (6) + K2 (4) = 10 = penalty_cap: the cap can never bind.
+    assert!(
+        by_id.contains(
+            "扣分项（合计封顶 10分）\n  注意：各项上限合计 10分，不超过 penalty_cap = 10，封顶永远不会起作用\n"
+        ),
+        "{by_id}"
+    );
+    assert!(
+        by_id.contains("\n整改起点：失分不足 0.5分的不列入整改（单项另定：F6 1）\n"),
+        "{by_id}"
+    );
+    // The year of --period chooses, and the list marks the one chosen.
+    let by_year = wd.stdout(&["check", "--lang", "zh", "--period", "2022H1"]);
+    let framework = |s: &str| s.split("\n内置考核方案").next().unwrap().to_string();
+    assert_eq!(framework(&by_year), framework(&by_id));
+    assert!(by_year.ends_with("内置考核方案：ideology-2022（2022年度，默认） · ideology-2023（2023年度）\n"));
+    // A year without its own: the newest.
+    assert!(wd.stdout(&["check", "--period", "2021"]).contains("[ideology-2023]"));
+    wd.run(&["check", "-f", "ideology-2032"]).assert_input_errors(&[
+        "error: ideology-2032: is neither a file nor a built-in framework (did you mean \"ideology-2022\"?); the built-in ones are ideology-2022, ideology-2023",
+    ]);
 }
 
 #[test]
@@ -383,13 +418,13 @@ fn unknown_keys_and_syntax_errors() {
     check_errors(
         &tiny(&[("points = 10\nrule", "ponts = 10\nrule")], ""),
         &[
-            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `exempt`, `method`, `range`, `fractions`",
+            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `range`, `fractions`",
         ],
     );
     check_errors(
         &tiny(&[("total = 10", "totl = 10")], ""),
         &[
-            "4: unknown field `totl` (did you mean `total`?), expected one of `id`, `title`, `total`, `bonus_cap`, `penalty_cap`, `missing`, `rectify_days`, `issuer`",
+            "4: unknown field `totl` (did you mean `total`?), expected one of `id`, `title`, `total`, `bonus_cap`, `penalty_cap`, `missing`, `rectify_days`, `min_rectify`, `issuer`",
         ],
     );
     check_errors(
@@ -460,4 +495,39 @@ fn checks_evidence_too() {
             "error: $WD/bad.csv:3: column \"indicator\": unit U01: unknown indicator \"A12\" (did you mean \"A1\"?)",
             "error: 2 problems found; nothing was written",
         ]);
+}
+
+/// Evidence of another year, scored without -f or a fitting --period: the
+/// problems, then which built-in framework it fits and how to choose it.
+#[test]
+fn evidence_of_another_year_names_the_framework_it_fits() {
+    let wd = Workdir::new();
+    let out = wd.run(&["score", "-u", "examples/units.csv", "examples/2022.csv"]);
+    assert_eq!(out.code, 1);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    // B4 (党史学习教育) is gone from 2023: one problem per unit, then the hint.
+    assert_eq!(lines.len(), 15 + 2, "{}", out.stderr);
+    assert!(
+        lines[0].starts_with("error: examples/2022.csv:") && lines[0].ends_with("unknown indicator \"B4\""),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        lines[15],
+        "error: examples/2022.csv: checked against the built-in framework ideology-2023 (no --period given: the newest); \
+         this evidence fits ideology-2022: give --period 2022 or -f ideology-2022"
+    );
+    let zh = wd.run(&["score", "--lang", "zh", "--period", "2023", "examples/2022.csv"]);
+    assert_eq!(
+        zh.stderr.lines().nth(15),
+        Some(
+            "错误：examples/2022.csv: 以上按内置考核方案 ideology-2023（--period 所在的 2023 年度）核对；\
+             这些佐证材料与 ideology-2022 相符：请加 --period 2022 或 -f ideology-2022"
+        )
+    );
+    // A framework named with -f is taken as meant: no hint.
+    let named = wd.run(&["score", "-f", "ideology-2023", "examples/2022.csv"]);
+    assert_eq!(named.stderr.lines().count(), 15 + 1);
+    // The evidence of its own year scores.
+    wd.run(&["score", "--period", "2022", "examples/2022.csv"]).assert_ok();
 }

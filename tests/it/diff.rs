@@ -36,42 +36,51 @@ fn ids(v: &serde_json::Value) -> Vec<&str> {
     v.as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect()
 }
 
+/// Every figure below agrees with tests/reference/score.py, an independent
+/// scorer, given both periods (its command is in its header); D02's are
+/// worked out by hand.
 #[test]
 fn shipped_periods_exact_figures() {
     let wd = Workdir::new();
     let doc = json(&shipped_diff(&wd, &["--format", "json"]).stdout);
     assert_eq!(doc["old"]["period"], "2022");
-    assert_eq!(doc["new"]["framework"], "ideology-2022");
+    // Each period scored on its own year's framework.
+    assert_eq!(doc["old"]["framework"], "ideology-2022");
+    assert_eq!(doc["new"]["framework"], "ideology-2023");
 
     let d02 = unit(&doc, "D02");
-    assert_eq!(d02["old_score"].to_string(), "80.63");
-    assert_eq!(d02["new_score"].to_string(), "78.59");
-    assert_eq!(d02["delta"].to_string(), "-2.04");
+    assert_eq!(d02["old_score"].to_string(), "79.72");
+    assert_eq!(d02["new_score"].to_string(), "79.20");
+    assert_eq!(d02["delta"].to_string(), "-0.52");
     assert_eq!(
         (d02["old_rank"].as_u64(), d02["new_rank"].as_u64()),
-        (Some(10), Some(13))
+        (Some(11), Some(13))
     );
-    assert_eq!(d02["rank_change"], -3);
+    assert_eq!(d02["rank_change"], -2);
     assert_eq!(
         (d02["old_grade"].as_str(), d02["new_grade"].as_str()),
-        (Some("较好"), Some("一般"))
+        (Some("一般"), Some("一般"))
     );
-    assert_eq!(d02["grade_change"], "down");
-    assert!(ids(&d02["resolved"]).is_empty());
+    assert_eq!(d02["grade_change"], "same");
+    // 2022's A4 (a report short) and A5 (duty lapses) were fixed; B4 is no
+    // longer assessed; 16 problems persist: 2 / (2 + 16) = 0.1111.
+    assert_eq!(ids(&d02["resolved"]), ["A4", "A5"]);
+    assert_eq!(ids(&d02["dropped"]), ["B4"]);
     assert_eq!(ids(&d02["persisting"]).len(), 16);
-    assert_eq!(d02["rectification_rate"].to_string(), "0.0000");
+    assert_eq!(ids(&d02["new"]), ["B8", "B9", "F10"]);
+    assert_eq!(d02["rectification_rate"].to_string(), "0.1111");
 
-    let t03 = unit(&doc, "T03");
+    let t06 = unit(&doc, "T06");
     assert_eq!(
-        (t03["old_grade"].as_str(), t03["new_grade"].as_str()),
+        (t06["old_grade"].as_str(), t06["new_grade"].as_str()),
         (Some("一般"), Some("较好"))
     );
-    assert_eq!(t03["grade_change"], "up");
-    assert_eq!(t03["delta"].to_string(), "10.62");
+    assert_eq!(t06["grade_change"], "up");
+    assert_eq!(t06["delta"].to_string(), "10.08");
 
     // E03 scores higher but is vetoed: lowest grade, last place.
     let e03 = unit(&doc, "E03");
-    assert_eq!(e03["delta"].to_string(), "12.08");
+    assert_eq!(e03["delta"].to_string(), "9.06");
     assert_eq!(e03["new_grade"], "差");
     assert_eq!(e03["new_rank"], 15);
     assert_eq!(ids(&e03["new_veto"]), ["V1"]);
@@ -79,25 +88,46 @@ fn shipped_periods_exact_figures() {
 
     let sum = &doc["summary"];
     assert_eq!((sum["compared"].as_u64(), sum["added"].as_u64()), (Some(15), Some(0)));
-    assert_eq!(sum["mean_delta"].to_string(), "4.35");
-    assert_eq!(sum["median_delta"].to_string(), "3.70");
+    assert_eq!(sum["mean_delta"].to_string(), "4.63");
+    assert_eq!(sum["median_delta"].to_string(), "3.33");
     assert_eq!(
         (
             sum["resolved"].as_u64(),
             sum["new"].as_u64(),
             sum["persisting"].as_u64()
         ),
-        (Some(42), Some(9), Some(172))
+        (Some(63), Some(37), Some(145))
     );
-    assert_eq!(sum["rectification_rate"].to_string(), "0.1963");
+    // 63 / (63 + 145) = 0.30288…
+    assert_eq!(sum["rectification_rate"].to_string(), "0.3029");
     assert_eq!(
         (sum["grade_up"].as_u64(), sum["grade_down"].as_u64()),
-        (Some(6), Some(2))
+        (Some(7), Some(1))
     );
-    assert_eq!(sum["risers"][0]["unit"], "E03");
-    assert_eq!(sum["fallers"][0]["unit"], "D02");
-    assert_eq!(sum["framework"]["same"], true);
-    assert_eq!(sum["framework"]["changed"], 0);
+    assert_eq!(sum["risers"][0]["unit"], "E04");
+    assert_eq!(sum["fallers"][0]["unit"], "D03");
+    // The 2023 revision: B8, B9, E5, F9, F10 added, B4 (党史学习教育) removed.
+    let fw = &sum["framework"];
+    assert_eq!(fw["same"], false);
+    assert_eq!((fw["added"].as_u64(), fw["removed"].as_u64()), (Some(5), Some(1)));
+    let changes: Vec<String> = fw["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["change"] != "changed")
+        .map(|c| format!("{} {}", c["id"].as_str().unwrap(), c["change"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "B8 added",
+            "B9 added",
+            "E5 added",
+            "F9 added",
+            "F10 added",
+            "B4 removed"
+        ]
+    );
 }
 
 #[test]
@@ -144,9 +174,10 @@ fn shipped_periods_csv_lists_indicators() {
     let d02 = out.stdout.lines().find(|l| l.starts_with("D02,")).unwrap();
     assert_eq!(
         d02,
-        "D02,市卫生健康委党组,present,80.63,78.59,-2.04,10,13,-3,较好,一般,down,0.00%,\
-         \"'-1.00 A 认清形势、分析研判, -1.00 E 新闻宣传发布审批, -0.04 F 责任落实\",\
-         A1 A2 B1 B2 B3 B4 B6 C3 C4 D2 D4 E2 E3 F2 F3 F6,,,"
+        "D02,市卫生健康委党组,present,79.72,79.20,-0.52,11,13,-2,一般,一般,same,11.11%,\
+         \"'-2.00 C 网络意识形态工作责任制, +1.98 F 责任落实与监督问责, -1.50 B 思想引领与学习型党组织建设, \
+         +1.50 E 新闻宣传发布审批与阵地管理, -0.50 A 认清形势、分析研判\",\
+         A1 A2 B1 B2 B3 B6 B7 C3 C4 C6 D2 D4 E2 E3 F2 F3,A4 A5,B8 B9 F10,B4"
     );
     assert_eq!(lines.next().unwrap().split(',').next(), Some("D01"));
 }
@@ -166,7 +197,7 @@ fn sort_orders() {
             .to_string()
     };
     assert_eq!(first("rank"), "T01");
-    assert_eq!(first("delta"), "E03");
+    assert_eq!(first("delta"), "E04");
     assert_eq!(first("unit"), "D01");
 }
 

@@ -238,15 +238,24 @@ fn shipped_example_rescaled_unit() {
         "en",
         "-u",
         "examples/units.csv",
+        "--period",
+        "2022",
         "examples/2022.csv",
     ]);
+    // E02 marked C5 (3) and E2 (4) 不适用: 93 applicable points. It lost
+    // A2 1, A4 0.5 (A4/a), B1 1 (B1/b 2 × 0.5), B3 1, C3 1, C4 1 (2 short × 0.5),
+    // D2 0.5 (3 × 0.5 = 1.5 of 2), D5 1, F4 1, F5 1 (90% → 2 of 3), F8 1 and
+    // F6 0.16 (3 × (40×100 + 10×80 + 2×60) / (100 × 52) = 2.8385 → 2.84):
+    // 10.16 lost, 93 − 10.16 = 82.84, × 100 / 93 = 89.075… → 89.08.
+    // Fixing one 1.00 loss gives (82.84 + 1) × 100 / 93 = 90.15 ≥ 90: the
+    // first in framework order, A2, +1.07.
     assert_eq!(
         tail(&out, 4),
         [
-            "base = 80.28 × 100 / 92 = 87.26 (C5, E2 not applicable, rescaled)",
-            "score = base 87.26 + bonus 0.00 − penalty 0.00 = 87.26",
-            "grade 较好 · rank 6/15 · category rank 1/4 (国有企业)",
-            "2.74 points short of 好: fix D2 (+1.63) + A2 (+1.09) + A4 (+1.09)",
+            "base = 82.84 × 100 / 93 = 89.08 (C5, E2 not applicable, rescaled)",
+            "score = base 89.08 + bonus 0.00 − penalty 0.00 = 89.08",
+            "grade 较好 · rank 5/15 · category rank 1/4 (国有企业)",
+            "0.92 points short of 好: fix A2 (+1.07)",
         ]
     );
     let out = wd.stdout(&[
@@ -256,10 +265,13 @@ fn shipped_example_rescaled_unit() {
         "en",
         "-u",
         "examples/units.csv",
+        "--period",
+        "2022",
         "examples/2022.csv",
     ]);
+    // J1 2 × 1 + J2 2 + J3 3 × 0.5 = 5.50, capped at 5.
     assert_eq!(
         tail(&out, 2)[0],
-        "score = base 89.83 + bonus 5.00 (sum 5.50, capped at 5) − penalty 0.00 = 94.83"
+        "score = base 90.38 + bonus 5.00 (sum 5.50, capped at 5) − penalty 0.00 = 95.38"
     );
 }

@@ -33,6 +33,7 @@ mod mistakes;
 mod office;
 mod periods;
 mod progress;
+mod readme;
 mod score;
 mod snapshots;
 mod tampered;

@@ -275,7 +275,8 @@ fn template_formats_and_misuse() {
     let out = wd.run(&["template", "--format", "csv", "--wide", "--lang", "en"]);
     out.assert_ok();
     assert!(
-        out.stdout.starts_with("unit,name,A1,A2,A3,A4,B1/a,B1/b,B1/c,B2,"),
+        out.stdout
+            .starts_with("unit,name,A1,A2,A3,A4/a,A4/b,A5/a,A5/b,B1/a,B1/b,B1/c,B2,"),
         "{}",
         out.stdout
     );

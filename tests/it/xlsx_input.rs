@@ -62,8 +62,20 @@ fn a_workbook_scores_exactly_like_the_csv() {
     let from_xlsx = ranking(&wd, &["-u", "examples/units.csv", xlsx.to_str().unwrap()]);
     assert_eq!(from_xlsx, from_csv);
     // The same typed into LibreOffice and saved as XLS (tests/fixtures/xls/make.py).
-    let from_xls = ranking(&wd, &["-u", "examples/units.csv", "tests/fixtures/xls/2023.xls"]);
-    assert_eq!(from_xls, from_csv);
+    // The workbook holds the 2023 example as it was before the 2023
+    // framework (tests/fixtures/xls/2023.csv), scored on the framework of
+    // then (tests/fixtures/xls/ideology-2022-v1.toml).
+    let then = [
+        "-u",
+        "examples/units.csv",
+        "-f",
+        "tests/fixtures/xls/ideology-2022-v1.toml",
+    ];
+    let from_xls = ranking(&wd, &[&then[..], &["tests/fixtures/xls/2023.xls"]].concat());
+    assert_eq!(
+        from_xls,
+        ranking(&wd, &[&then[..], &["tests/fixtures/xls/2023.csv"]].concat())
+    );
     let ods = wd.path("2023.ods");
     write_ods(&ods, "佐证", &example_rows());
     let from_ods = ranking(&wd, &["-u", "examples/units.csv", ods.to_str().unwrap()]);
@@ -79,7 +91,7 @@ fn wide_workbook_with_units_workbook() {
         &[(
             "Sheet1",
             vec![
-                texts(&["unit", "name", "A1", "A3", "B2", "B4"]),
+                texts(&["unit", "name", "A1", "A3", "B2", "B8"]),
                 vec![
                     t("T01"),
                     t("城关镇"),
@@ -105,7 +117,7 @@ fn wide_workbook_with_units_workbook() {
         )],
     );
     let out = ranking(&wd, &["-u", units.to_str().unwrap(), ev.to_str().unwrap()]);
-    // A1 4 + A3 2 + B2 3 × 90% + B4 较好 2 = 10.70; A1 1 of 2 → 2, B2 2.4, B4 3 = 7.40.
+    // A1 4 + A3 2 + B2 3 × 90% + B8 较好 2 = 10.70; A1 1 of 2 → 2, B2 2.4, B8 3 = 7.40.
     assert!(out.contains("\r\n1,T01,城关镇党委,乡镇,1,10.70,"), "{out}");
     assert!(out.contains("\r\n2,T02,河西街道党工委,乡镇,2,7.40,"), "{out}");
 }
@@ -315,7 +327,7 @@ fn assert_percent_outcome(wd: &Workdir, file: &str, cells: [&str; 6]) {
                 c(0)
             ),
             format!(
-                "B,B6,“学习强国”学习平台使用,3,95%,≥95: 3; ≥85: 2; ≥70: 1; else 0,3.00,0.00,met,,,FILE!佐证!{}",
+                "B,B6,“学习强国”注册率,1,95%,≥100: 1; ≥95: 0.5; else 0,0.50,0.50,partial,,,FILE!佐证!{}",
                 c(1)
             ),
             format!(
@@ -327,14 +339,15 @@ fn assert_percent_outcome(wd: &Workdir, file: &str, cells: [&str; 6]) {
                 c(3)
             ),
             format!(
-                "B,B6,“学习强国”学习平台使用,3,85%,≥95: 3; ≥85: 2; ≥70: 1; else 0,2.00,1.00,partial,,,FILE!佐证!{}",
+                "B,B6,“学习强国”注册率,1,85%,≥100: 1; ≥95: 0.5; else 0,0.00,1.00,failed,,,FILE!佐证!{}",
                 c(4)
             ),
         ]
     );
-    // T01: 4 + 3 × 87.5% + 3 = 9.625; T02: 4 + 3 × 0.9% + 2 = 6.027.
-    assert!(ranking.contains("\r\n1,T01,,9.63,"), "{ranking}");
-    assert!(ranking.contains("\r\n2,T02,,6.03,"), "{ranking}");
+    // T01: 4 + 3 × 87.5% (2.625 → 2.63) + 0.5 (95% ≥ 95) = 7.13;
+    // T02: 4 + 3 × 0.9% (0.027 → 0.03) + 0 (85% < 95) = 4.03.
+    assert!(ranking.contains("\r\n1,T01,,7.13,"), "{ranking}");
+    assert!(ranking.contains("\r\n2,T02,,4.03,"), "{ranking}");
 }
 
 /// A cell formatted as a percentage in XLS reads as the percentage, as in

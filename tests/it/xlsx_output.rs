@@ -39,8 +39,8 @@ fn details_and_deductions_cover_every_unit() {
     let book = Book::open(&score_to(&wd, "r.xlsx", &["--lang", "en"]));
     assert_eq!(book.names(), vec!["Ranking", "Details", "Deductions"]);
     let details = book.sheet("Details");
-    // 15 units × 38 indicators, and the header.
-    assert_eq!(details.height(), 15 * 38 + 1);
+    // 15 units × 47 indicators, and the header.
+    assert_eq!(details.height(), 15 * 47 + 1);
     let header: Vec<String> = (0..details.width())
         .map(|c| details.get((0, c)).unwrap().to_string())
         .collect();

@@ -1,0 +1,204 @@
+//! Every `kaohe` command of README.md that uses the shipped files is run,
+//! and the output the README shows after it must be what it prints: the
+//! commands are read from the README itself, so the two cannot drift.
+//!
+//! A ```` ```console ```` block holds `$ kaohe …` lines (a trailing `\`
+//! continues one), each followed by its output; a ```` ```sh ```` block holds
+//! plain `kaohe …` lines, and a bare ```` ``` ```` block right after it is the
+//! output of its last command. Shown output may leave lines out (`…`): every
+//! line shown must be printed, in that order. Commands naming a file that is
+//! not shipped (`my-framework.toml`, `城关镇.xlsx`) or an elided argument
+//! (`…`) only illustrate and are not run; outputs (`-o`) and `results/` go to
+//! a scratch directory. Without `--lang` a command runs under a Chinese
+//! locale, as the README shows it.
+
+use crate::util::Workdir;
+use std::path::Path;
+
+/// A command read from the README and what it is shown to print.
+#[derive(Debug)]
+struct Example {
+    line: usize,
+    command: String,
+    shown: Vec<String>,
+}
+
+fn examples(readme: &str) -> Vec<Example> {
+    let lines: Vec<&str> = readme.lines().collect();
+    let mut out: Vec<Example> = Vec::new();
+    let mut i = 0;
+    // The last command of the previous ```sh block, waiting for its output.
+    let mut pending: Option<usize> = None;
+    while i < lines.len() {
+        let Some(lang) = lines[i].strip_prefix("```") else {
+            if !lines[i].trim().is_empty() {
+                pending = None;
+            }
+            i += 1;
+            continue;
+        };
+        let start = i + 1;
+        let mut end = start;
+        while end < lines.len() && lines[end] != "```" {
+            end += 1;
+        }
+        let body = &lines[start..end.min(lines.len())];
+        match lang {
+            "console" => {
+                let mut k = 0;
+                while k < body.len() {
+                    if let Some(cmd) = body[k].strip_prefix("$ kaohe ") {
+                        let line = start + k + 1;
+                        let mut command = cmd.to_string();
+                        while command.ends_with('\\') && k + 1 < body.len() {
+                            command.pop();
+                            k += 1;
+                            command.push(' ');
+                            command.push_str(body[k].trim());
+                        }
+                        let mut shown = Vec::new();
+                        while k + 1 < body.len() && !body[k + 1].starts_with("$ ") {
+                            k += 1;
+                            shown.push(body[k].to_string());
+                        }
+                        out.push(Example { line, command, shown });
+                    }
+                    k += 1;
+                }
+                pending = None;
+            }
+            "sh" => {
+                pending = None;
+                for (k, l) in body.iter().enumerate() {
+                    if let Some(cmd) = l.strip_prefix("kaohe ") {
+                        out.push(Example {
+                            line: start + k + 1,
+                            command: cmd.to_string(),
+                            shown: Vec::new(),
+                        });
+                        pending = Some(out.len() - 1);
+                    }
+                }
+            }
+            "" => {
+                if let Some(p) = pending.take() {
+                    out[p].shown = body.iter().map(|l| l.to_string()).collect();
+                }
+            }
+            _ => pending = None,
+        }
+        i = end + 1;
+    }
+    out
+}
+
+/// The arguments to run `command` with, or `None` when it only illustrates.
+fn arguments(command: &str, root: &Path) -> Option<Vec<String>> {
+    if command.contains('…') {
+        return None;
+    }
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let mut args = Vec::new();
+    for (k, w) in words.iter().enumerate() {
+        let output = k > 0 && words[k - 1] == "-o";
+        let arg = if output || w.starts_with("results/") {
+            format!("$WD/{w}")
+        } else if (w.contains('/') || w.contains('.')) && !w.starts_with('-') && !root.join(w).exists() {
+            return None; // a file that is not shipped
+        } else {
+            w.to_string()
+        };
+        args.push(arg);
+    }
+    Some(args)
+}
+
+#[test]
+fn readme_commands_print_what_the_readme_shows() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let wd = Workdir::new();
+    wd.create("results/.keep", "");
+    wd.create("反馈意见书/.keep", "");
+    let mut ran = Vec::new();
+    for ex in examples(&readme) {
+        let Some(args) = arguments(&ex.command, root) else {
+            continue;
+        };
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env: &[(&str, &str)] = if args.contains(&"--lang") {
+            &[]
+        } else {
+            &[("LANG", "zh_CN.UTF-8")]
+        };
+        let out = wd.run_env(&args, env);
+        assert_eq!(
+            out.code, 0,
+            "README.md:{}: kaohe {}\n{}",
+            ex.line, ex.command, out.stderr
+        );
+        let printed: Vec<&str> = out
+            .stdout
+            .lines()
+            .chain(out.stderr.lines())
+            .map(str::trim_end)
+            .collect();
+        let mut at = 0;
+        for shown in ex.shown.iter().map(|l| l.trim_end()) {
+            if shown.is_empty() || shown == "…" {
+                continue;
+            }
+            match printed[at..].iter().position(|p| *p == shown) {
+                Some(p) => at += p + 1,
+                None => panic!(
+                    "README.md:{}: kaohe {}\nshown but not printed (in this order):\n{shown}\nprinted:\n{}",
+                    ex.line, ex.command, out.stdout
+                ),
+            }
+        }
+        ran.push(ex.command.clone());
+    }
+    // The examples that show scores, lists and comparisons did run (a README
+    // edit that hid them from this test would fail here).
+    for key in [
+        "score -u examples/units.csv --period 2023 examples/2023.csv",
+        "explain E02 -u examples/units.csv --period 2022 examples/2022.csv --format md",
+        "deficiencies --lang zh -u examples/units.csv --period 2023 --unit D02 --min-lost 2 examples/2023.csv",
+        "score -u examples/units.csv --period 2022 -o results/2022.json examples/2022.csv",
+        "diff --lang zh results/2022.json results/2023.json",
+        "trend --lang zh results/2022.json results/2023.json",
+        "check",
+        "template -u examples/units.csv --period 2023 -o 2023佐证材料填报表.xlsx",
+        "deficiencies -u examples/units.csv --period 2023 examples/2023.csv -o 2023整改台账.xlsx",
+    ] {
+        assert!(
+            ran.iter().any(|c| c == key),
+            "README example not run: kaohe {key}\nran: {ran:#?}"
+        );
+    }
+}
+
+/// The README's headline figures, worked out by hand from the shipped files.
+#[test]
+fn readme_figures_are_the_hand_computed_ones() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for line in [
+        // T01 2023 loses A2 1 (3 analyses of 4), D1 0.5 (2.5 of 3), E4 0.5 (one
+        // error × 0.5), F5 0.5 (92% → 1.5 of 2), F6 0.06 (3 × (44×100 + 3×80 +
+        // 1×60) / (100 × 48) = 2.9375 → 2.94): base 100 − 2.56 = 97.44; J3 one
+        // article × 0.5 → 97.94.
+        "|    1 | T01  | 城关镇党委                 | 乡镇（街道） |        1 | 97.94 | 好   |          |  97.44 | 0.50 | 0.00 |",
+        // E02 2022: C5 (3) and E2 (4) 不适用, 93 applicable; lost A2 1, A4 0.5,
+        // B1 1, B3 1, C3 1, C4 1, D2 0.5, D5 1, F4 1, F5 1, F8 1 and F6 0.16
+        // (3 × 4920 / 5200 = 2.838 → 2.84): 93 − 10.16 = 82.84.
+        "- 基础分 = 82.84 × 100 / 93 = 89.08（C5、E2 不适用，按比例折算）",
+        // D02 2023 scores 79.20; 较好 needs 80: 0.80 short, and E2 (3 checks
+        // without approval × 1) alone restores 3.
+        "距较好差0.80分：整改 E2（3.00分）即可",
+        // 2022 → 2023: 63 problems resolved, 145 persisting (both counted per
+        // unit and indicator by tests/reference/score.py): 63 / 208 = 30.29%.
+        "问题整改：原问题 215 项（已整改 63 · 整改不到位 145 · 不再考核 7）· 新增问题 37 · 整改率 30.29%（63/208）",
+    ] {
+        assert!(readme.lines().any(|l| l.starts_with(line)), "README.md lacks: {line}");
+    }
+}
