@@ -5,8 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 c=fuzz/corpus
-mkdir -p "$c/framework" "$c/evidence" "$c/score" "$c/workbook"
+mkdir -p "$c/framework" "$c/evidence" "$c/score" "$c/workbook" "$c/result" "$c/template"
 cp indicators/*.toml tests/fixtures/*.toml "$c/framework/"
+# Template seeds: a mode byte (layout, language, units, period), then a framework.
+m=0
+for f in indicators/*.toml tests/fixtures/*.toml; do
+  m=$(( (m + 5) % 16 ))
+  { printf "\\x$(printf %02x $m)"; cat "$f"; } > "$c/template/$(basename "$f")"
+done
 n=0
 for f in examples/2022.csv examples/2023.csv; do
   header=$(head -1 "$f")
@@ -32,4 +38,7 @@ printf '\x07T01,A1,=HYPERLINK("x"),@SUM(A1)\nD02,A3,是,+1\n' > "$c/score/inject
 # Workbooks: the XLS fixtures, and a collection template as XLSX.
 cp tests/fixtures/xls/*.xls "$c/workbook/"
 cargo run --quiet -- template -u examples/units.csv -o "$c/workbook/template.xlsx"
-echo "seeded: $(ls "$c/framework" | wc -l) framework, $(ls "$c/evidence" | wc -l) evidence, $(ls "$c/score" | wc -l) score, $(ls "$c/workbook" | wc -l) workbook"
+# Results as kaohe writes them, for diff and trend.
+cargo run --quiet -- score -u examples/units.csv --period 2022 -o "$c/result/2022.json" examples/2022.csv
+cargo run --quiet -- score -u examples/units.csv --period 2023 -o "$c/result/2023.json" examples/2023.csv
+echo "seeded: $(ls "$c/framework" | wc -l) framework, $(ls "$c/evidence" | wc -l) evidence, $(ls "$c/score" | wc -l) score, $(ls "$c/workbook" | wc -l) workbook, $(ls "$c/result" | wc -l) result, $(ls "$c/template" | wc -l) template"

@@ -51,7 +51,7 @@ mod kernel;
 mod rectify;
 
 pub use json::{write_json, write_json_tuned};
-use kernel::{NA, Plan, UNSEEN, VALUE, cents, round_div, trim};
+use kernel::{Kernel, NA, Plan, UNSEEN, VALUE, cents, trim};
 pub use rectify::{ListArgs, write_deficiencies, write_deficiencies_tuned};
 
 use crate::evidence::{Cell, Column, Evidence, InputFile, UnitEvidence, resolve_key};
@@ -1234,55 +1234,35 @@ struct Sums {
     applicable: u64,
     bonus_sum: u64,
     penalty_sum: u64,
+    zeros: u32,
 }
 
-impl Sums {
-    /// Base, bonus, penalty and score in cents, as [`crate::score::totals`]
-    /// gives them.
-    fn totals(&self, plan: &Plan) -> Res<[u64; 4]> {
-        if self.applicable == 0 {
-            return Err(GiveUp); // every base item 不适用: the general path says so
-        }
-        let base = if self.applicable == plan.total_c {
-            self.base_sum
-        } else {
-            let n = (self.base_sum as u128) * (plan.total_c as u128);
-            round_div(n, self.applicable as u128)
-                .and_then(|b| u64::try_from(b).ok())
-                .ok_or(GiveUp)?
-        };
-        let bonus = plan.bonus_cap_c.map_or(self.bonus_sum, |c| self.bonus_sum.min(c));
-        let penalty = plan.penalty_cap_c.map_or(self.penalty_sum, |c| self.penalty_sum.min(c));
-        Ok([base, bonus, penalty, (base + bonus).saturating_sub(penalty)])
-    }
-}
-
-/// Score one unit from its cells exactly as [`crate::score::evaluate`] and
-/// [`crate::score::totals`] do, in integer cents.
+/// Score one unit from its cells exactly as [`crate::score::evaluate`]
+/// does, summed in integer cents; the totals follow from the sums by
+/// [`Totals::from_sums`], as on every path.
 fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
     let mut groups = vec![0u64; plan.fw.groups.len()];
-    let mut veto = Vec::new();
-    let sums = unit_sums(plan, row, &mut groups, &mut veto)?;
-    let [base, bonus, penalty, score] = sums.totals(plan)?;
+    let (mut veto, mut caps) = (Vec::new(), Vec::new());
+    let sums = unit_sums(plan, row, &mut groups, &mut veto, &mut caps)?;
+    if sums.applicable == 0 {
+        return Err(GiveUp); // every base item 不适用: the general path says so
+    }
+    let sums = crate::score::Sums {
+        base_sum: dec(sums.base_sum),
+        applicable: dec(sums.applicable),
+        bonus_sum: dec(sums.bonus_sum),
+        penalty_sum: dec(sums.penalty_sum),
+        zeros: sums.zeros,
+    };
     Ok(Scored {
-        totals: Totals {
-            base_sum: dec(sums.base_sum),
-            applicable: dec(sums.applicable),
-            base: dec(base),
-            bonus_sum: dec(sums.bonus_sum),
-            bonus: dec(bonus),
-            penalty_sum: dec(sums.penalty_sum),
-            penalty: dec(penalty),
-            score: dec(score),
-            veto,
-        },
+        totals: Totals::from_sums(plan.fw, sums, veto, caps),
         groups: groups.into_iter().map(dec).collect(),
     })
 }
 
 /// A unit's sums from its cells, with its amounts per group added to
-/// `groups` and its triggered vetoes to `veto`.
-fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>) -> Res<Sums> {
+/// `groups` and its triggered vetoes and caps to `veto` and `caps`.
+fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>, caps: &mut Vec<usize>) -> Res<Sums> {
     let fw = plan.fw;
     // A unit without any evidence (every cell unseen or empty): the
     // general path warns of it.
@@ -1290,6 +1270,7 @@ fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>
         return Err(GiveUp);
     }
     let (mut base_sum, mut applicable, mut bonus_sum, mut penalty_sum) = (0u64, 0u64, 0u64, 0u64);
+    let mut zeros = 0u32;
     for (i, ind) in fw.indicators.iter().enumerate() {
         let cells = row.get(plan.first[i]..plan.first[i] + ind.slots()).ok_or(GiveUp)?;
         let na = cells.iter().filter(|&&c| c == NA).count();
@@ -1301,9 +1282,13 @@ fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>
             }
             continue; // exempt: not applicable, no amount
         }
-        if ind.kind == Kind::Veto {
+        if ind.kind.is_trigger() {
             if cells[0] == VALUE + 1 {
-                veto.push(i);
+                if ind.kind == Kind::Veto {
+                    veto.push(i)
+                } else {
+                    caps.push(i)
+                }
             }
             continue;
         }
@@ -1312,13 +1297,13 @@ fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>
                 return Err(GiveUp);
             }
             0
-        } else if cells.len() == 1 {
+        } else if !matches!(plan.slots[plan.first[i]].kernel, Kernel::Clause) {
             (cells[0] - VALUE) as u64
         } else {
+            // Clause cells hold counts: the amount is the rule's.
             let values: Vec<Value> = cells.iter().map(|&c| Value::Number(Decimal::from(c - VALUE))).collect();
             let refs: Vec<&Value> = values.iter().collect();
-            let rule = ind.rule.as_ref().ok_or(GiveUp)?;
-            match rule.amount(&refs, ind.points) {
+            match ind.amount(&refs) {
                 Some(a) => cents(a)?,
                 None => 0,
             }
@@ -1327,13 +1312,14 @@ fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>
             Kind::Base => {
                 applicable += plan.slots[plan.first[i]].pc;
                 base_sum += amount;
+                zeros += u32::from(amount == 0);
                 for &g in &plan.groups_of[i] {
                     groups[g] += amount;
                 }
             }
             Kind::Bonus => bonus_sum += amount,
             Kind::Penalty => penalty_sum += amount,
-            Kind::Veto => {}
+            Kind::Veto | Kind::Cap => {}
         }
     }
     Ok(Sums {
@@ -1341,6 +1327,7 @@ fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>
         applicable,
         bonus_sum,
         penalty_sum,
+        zeros,
     })
 }
 
@@ -1413,7 +1400,7 @@ pub fn assess_tuned(
         u.indicators = full.indicators;
         u.deficiencies = full.deficiencies;
     }
-    finish(results, units, paths, period).ok()
+    finish(fw, results, units, paths, period).ok()
 }
 
 /// Can the bulk path read these files at all? Workbooks, and files with
@@ -1487,16 +1474,18 @@ fn permute<T>(v: &mut [T], order: &mut [usize]) {
 
 /// Rank the units and add the inputs: the summary assessment.
 fn finish(
+    fw: &Framework,
     results: Vec<UnitResult>,
     units: Option<&Units>,
     paths: &[PathBuf],
     period: Option<String>,
 ) -> Res<Assessment> {
-    finish_paired(results, &mut [(); 0], units, paths, period)
+    finish_paired(fw, results, &mut [(); 0], units, paths, period)
 }
 
 /// [`finish`], and `paired` (one per unit, or empty) put in the same order.
 fn finish_paired<T>(
+    fw: &Framework,
     mut results: Vec<UnitResult>,
     paired: &mut [T],
     units: Option<&Units>,
@@ -1533,6 +1522,7 @@ fn finish_paired<T>(
         return Err(GiveUp);
     }
     crate::score::rank_sorted(&mut results, units.is_some_and(Units::has_categories));
+    crate::grade::apply(fw, &mut results);
     let mut inputs: Vec<InputFile> = paths
         .iter()
         .map(|p| InputFile {
@@ -1797,6 +1787,7 @@ fn unit_result<W: Word, T: Default>(
         rank: 0,
         category_rank: None,
         grade: crate::score::grade_of(plan.fw, &scored.totals),
+        grade_change: None,
         totals: scored.totals,
         groups: scored.groups,
         indicators: Vec::new(),

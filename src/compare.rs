@@ -82,6 +82,8 @@ pub struct Standing {
     pub score: Decimal,
     pub rank: usize,
     pub grade: String,
+    /// The grade rule that lowered the grade, if one did.
+    pub grade_reason: Option<String>,
     /// Triggered veto items.
     pub veto: Vec<String>,
 }
@@ -92,6 +94,7 @@ impl Standing {
             score: u.score,
             rank: u.rank,
             grade: u.grade.clone(),
+            grade_reason: u.grade_reason.clone(),
             veto: u.veto.clone(),
         }
     }
@@ -204,6 +207,10 @@ pub struct UnitChange {
     /// Old rank − new rank: positive = moved up.
     pub rank_change: Option<i64>,
     pub grade_move: Option<GradeMove>,
+    /// When the grade moved otherwise than the scores alone would have
+    /// moved it: the grade rule behind it (`veto`, `condition`, `cap`,
+    /// `quota`, of the new period, else of the old one).
+    pub grade_rule: Option<String>,
     /// Every group of either framework: the new framework's order, then
     /// groups only the old one had.
     pub groups: Vec<GroupChange>,
@@ -291,6 +298,9 @@ pub struct Summary {
     pub grades: Vec<GradeCount>,
     pub grade_up: usize,
     pub grade_down: usize,
+    /// Units whose grade moved otherwise than their scores alone would
+    /// have moved it (a grade rule in either period).
+    pub grade_by_rule: usize,
     pub risers: Vec<NotableChange>,
     pub fallers: Vec<NotableChange>,
     pub resolved: usize,
@@ -625,6 +635,7 @@ fn unit_change(
         delta: None,
         rank_change: None,
         grade_move: None,
+        grade_rule: None,
         groups: Vec::new(),
         bonus_delta: None,
         penalty_delta: None,
@@ -638,6 +649,11 @@ fn unit_change(
     c.delta = Some(delta);
     c.rank_change = Some(o.rank as i64 - n.rank as i64);
     c.grade_move = Some(grade_move(old, new, &o.grade, &n.grade));
+    // What the scores alone gave each period, and how that moved.
+    let by_score = |u: &UnitRecord| u.grade_by_score.clone().unwrap_or_else(|| u.grade.clone());
+    if grade_move(old, new, &by_score(o), &by_score(n)) != grade_move(old, new, &o.grade, &n.grade) {
+        c.grade_rule = n.grade_reason.clone().or_else(|| o.grade_reason.clone());
+    }
     let amount = |u: &UnitRecord, id: &str| u.groups.iter().find(|g| g.id == id).map(|g| g.amount);
     c.groups = groups
         .iter()
@@ -794,6 +810,7 @@ fn summarise(old: &PeriodResult, new: &PeriodResult, units: &[UnitChange]) -> Su
         grades,
         grade_up: present.iter().filter(|u| u.grade_move == Some(GradeMove::Up)).count(),
         grade_down: present.iter().filter(|u| u.grade_move == Some(GradeMove::Down)).count(),
+        grade_by_rule: present.iter().filter(|u| u.grade_rule.is_some()).count(),
         risers: movers(true),
         fallers: movers(false),
         resolved: total(Fate::Resolved),

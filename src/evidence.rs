@@ -9,7 +9,7 @@
 //! spreadsheet, its cell: `e.xlsx!佐证!C12`).
 
 use crate::diag::{Diagnostic, Diagnostics, hint};
-use crate::framework::{Framework, Kind};
+use crate::framework::Framework;
 use crate::input::{ReadOptions, Sheet, header_key};
 use crate::rule::{Rule, Value};
 use crate::units::{NAME_ALIASES, UNIT_ALIASES, Units};
@@ -781,7 +781,7 @@ impl Loader<'_> {
                 return;
             }
         };
-        if ind.kind == Kind::Veto && matches!(value, Some(Value::NotApplicable)) {
+        if ind.kind.is_trigger() && matches!(value, Some(Value::NotApplicable)) {
             return;
         }
         let fw = self.fw;

@@ -15,6 +15,8 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use toml::Spanned;
 
+mod grading;
+
 /// A framework compiled into the binary (内置指标体系): one per year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Builtin {
@@ -84,6 +86,9 @@ pub enum Kind {
     Penalty,
     /// 一票否决: forces the lowest grade when triggered.
     Veto,
+    /// A grade cap (被问责的不得评为好): triggered like a veto, it limits the
+    /// unit's grade to `max_grade` or below; score and rank are unchanged.
+    Cap,
 }
 
 impl Kind {
@@ -93,6 +98,7 @@ impl Kind {
             Kind::Bonus => "bonus",
             Kind::Penalty => "penalty",
             Kind::Veto => "veto",
+            Kind::Cap => "cap",
         }
     }
 
@@ -102,7 +108,13 @@ impl Kind {
             Kind::Bonus => lang.pick("加分项", "bonus"),
             Kind::Penalty => lang.pick("扣分项", "penalty"),
             Kind::Veto => lang.pick("一票否决", "veto"),
+            Kind::Cap => lang.pick("等次限制", "grade cap"),
         }
+    }
+
+    /// Veto and cap items: no points, no rule, triggered by 是 or a count > 0.
+    pub fn is_trigger(self) -> bool {
+        matches!(self, Kind::Veto | Kind::Cap)
     }
 }
 
@@ -120,6 +132,68 @@ pub enum Missing {
 pub struct Grade {
     pub name: String,
     pub min: Decimal,
+    /// A unit may hold this grade only with at most this many applicable
+    /// base indicators at 0 points (优秀需各单项不为0分).
+    pub max_zero: Option<u32>,
+    /// At most this share of the scope's units may hold it (优秀不超过20%).
+    pub quota: Option<Quota>,
+}
+
+/// A grade's quota: a share of the units in scope, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quota {
+    /// The share, in `(0, 1]`.
+    pub share: Decimal,
+    /// As the framework wrote it (`20%`, `0.2`).
+    pub text: String,
+}
+
+/// Over which units a grade quota counts (`quota_scope`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaScope {
+    /// Every scored unit.
+    All,
+    /// Each category on its own (分类掌握).
+    Category,
+}
+
+/// How a quota's share of n becomes a number of units (`quota_round`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaRound {
+    /// ⌊n × q⌋ (不超过).
+    Down,
+    /// n × q rounded half up.
+    HalfUp,
+}
+
+/// Units with equal scores across a quota's limit (`quota_ties`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaTies {
+    /// All move down: the limit is never exceeded.
+    Demote,
+    /// All stay: equal scores are never split.
+    Keep,
+}
+
+/// The grade rules of a framework beyond the score bands (考核办法).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradeRules {
+    pub quota_scope: QuotaScope,
+    /// Line of `quota_scope` in the framework file (1 when not given).
+    pub quota_scope_line: u64,
+    pub quota_round: QuotaRound,
+    pub quota_ties: QuotaTies,
+}
+
+impl Default for GradeRules {
+    fn default() -> GradeRules {
+        GradeRules {
+            quota_scope: QuotaScope::All,
+            quota_scope_line: 1,
+            quota_round: QuotaRound::Down,
+            quota_ties: QuotaTies::Demote,
+        }
+    }
 }
 
 /// A group of indicators (一级指标), possibly nested.
@@ -162,6 +236,13 @@ pub struct Indicator {
     pub exempt: bool,
     /// 考核方式.
     pub method: String,
+    /// A cap item's highest grade (index into `Framework::grades`).
+    pub max_grade: Option<usize>,
+    /// Its name, for words.
+    pub max_grade_name: Option<String>,
+    /// A veto item's fixed score (判定为不合格（59分）): the unit's score
+    /// becomes at most this.
+    pub veto_score: Option<Decimal>,
     /// The values an evidence cell may take (`range = [0, 100]`), inclusive.
     pub range: Option<(Decimal, Decimal)>,
     /// `fractions = true`: a value between 0 and 1 is meant as written, even
@@ -221,13 +302,37 @@ impl Indicator {
                 None => match crate::num::parse_number(raw) {
                     Ok(d) if d >= Decimal::ZERO => Ok(Some(Value::Number(d))),
                     _ => Err(crate::msg!(
-                        zh: "“{}”不是“是/否”，也不是次数（一票否决项 {}）",
-                        en: "\"{}\" is not yes/no (是/否) or a count for veto item {}",
+                        zh: "“{}”不是“是/否”，也不是次数（{}项 {}）",
+                        en: "\"{}\" is not yes/no (是/否) or a count for {} item {}",
                         raw.trim(),
+                        self.kind.label(crate::lang::messages()),
                         self.id
                     )),
                 },
             },
+        }
+    }
+
+    /// The amount earned from the values of every slot (all present, none
+    /// 不适用): the rule's, except that on bonus and penalty items clauses
+    /// add up (违纪按严重程度扣分: 诫勉1分、处分3分…) instead of deducting
+    /// from the full points: `min(Σ min(perᵢ × vᵢ, maxᵢ), P)`.
+    pub fn amount(&self, values: &[&Value]) -> Option<Decimal> {
+        let rule = self.rule.as_ref()?;
+        match (rule, self.kind) {
+            (Rule::Clauses(clauses), Kind::Bonus | Kind::Penalty) => {
+                let mut sum = Decimal::ZERO;
+                for (clause, value) in clauses.iter().zip(values) {
+                    let v = match value {
+                        Value::Number(d) => *d,
+                        _ => Decimal::ZERO,
+                    };
+                    let each = clause.per.checked_mul(v).unwrap_or(Decimal::MAX).min(clause.max);
+                    sum = (sum + each).min(self.points);
+                }
+                Some(crate::num::round2(sum))
+            }
+            _ => rule.amount(values, self.points),
         }
     }
 
@@ -285,8 +390,45 @@ impl Indicator {
                 Lang::Zh => format!("是则扣{p}分"),
                 Lang::En => format!("−{p} if yes"),
             },
+            (Some(Rule::Clauses(clauses)), Kind::Bonus | Kind::Penalty) => {
+                let sign = if self.kind == Kind::Penalty {
+                    ("扣", "−")
+                } else {
+                    ("加", "+")
+                };
+                let parts: Vec<String> = clauses
+                    .iter()
+                    .map(|c| {
+                        let per = fmt_points(c.per);
+                        let capped = c.max < self.points;
+                        match (lang, capped) {
+                            (Lang::Zh, true) => {
+                                format!("{}：每次{}{per}分（最多{}分）", c.id, sign.0, fmt_points(c.max))
+                            }
+                            (Lang::Zh, false) => format!("{}：每次{}{per}分", c.id, sign.0),
+                            (Lang::En, true) => format!("{}: {}{per} each (max {})", c.id, sign.1, fmt_points(c.max)),
+                            (Lang::En, false) => format!("{}: {}{per} each", c.id, sign.1),
+                        }
+                    })
+                    .collect();
+                match lang {
+                    Lang::Zh => format!("{}；合计最多{}{p}分", parts.join("；"), sign.0),
+                    Lang::En => format!("{}; together at most {}{p}", parts.join("; "), sign.1),
+                }
+            }
             (Some(r), _) => r.describe(self.points, lang),
-            (None, _) => lang.pick("触发即一票否决", "veto when triggered").to_string(),
+            (None, Kind::Cap) => {
+                let top = self.max_grade_name.as_deref().unwrap_or_default();
+                match lang {
+                    Lang::Zh => format!("触发则最高评为{top}"),
+                    Lang::En => format!("when triggered, at most {top}"),
+                }
+            }
+            (None, _) => match (self.veto_score, lang) {
+                (Some(s), Lang::Zh) => format!("触发即一票否决，得分不超过{}分", fmt_points(s)),
+                (Some(s), Lang::En) => format!("veto when triggered, score at most {}", fmt_points(s)),
+                (None, _) => lang.pick("触发即一票否决", "veto when triggered").to_string(),
+            },
         }
     }
 }
@@ -299,6 +441,11 @@ pub struct Framework {
     pub total: Decimal,
     pub bonus_cap: Option<Decimal>,
     pub penalty_cap: Option<Decimal>,
+    /// Bonuses count only when the base is at least this (进入加分环节).
+    pub bonus_gate: Option<Decimal>,
+    /// The score is at most this (总分不超过100分).
+    pub max_score: Option<Decimal>,
+    pub grade_rules: GradeRules,
     pub missing: Missing,
     /// `missing` was set by `--missing error`, not by the framework.
     pub missing_from_option: bool,
@@ -487,6 +634,9 @@ impl Framework {
 /// serde's "unknown field `ponts`, expected one of `id`, …" plus a
 /// did-you-mean when one of the expected fields is close.
 fn with_field_hint(msg: &str) -> String {
+    if let Some(plain) = plain_number_error(msg) {
+        return plain;
+    }
     let Some(rest) = msg.strip_prefix("unknown field `") else {
         return msg.to_string();
     };
@@ -502,6 +652,41 @@ fn with_field_hint(msg: &str) -> String {
         ),
         None if crate::lang::messages() == Lang::Zh => format!("未知字段 `{field}`{expected_zh}"),
         None => msg.to_string(),
+    }
+}
+
+/// The TOML reader's words for a number that does not fit, without its
+/// internals: "integer `N` as i128" (a number past 128 bits) and a float's
+/// full decimal expansion (`1e300` written out as 301 digits).
+fn plain_number_error(msg: &str) -> Option<String> {
+    if let Some(rest) = msg.strip_prefix("invalid type: integer `") {
+        let (n, _) = rest.split_once("` as i128")?;
+        return Some(crate::msg!(
+            zh: "数字 {} 超出可表示的范围",
+            en: "the number {} is out of range",
+            short_number(n)
+        ));
+    }
+    let rest = msg.strip_prefix("invalid type: floating point `")?;
+    let (x, expected) = rest.split_once('`')?;
+    if !expected.contains("expected i") && !expected.contains("expected u") {
+        return None;
+    }
+    Some(crate::msg!(
+        zh: "此处应为整数，而不是 {}",
+        en: "expected a whole number here, not {}",
+        short_number(x)
+    ))
+}
+
+/// A number as written short: `1e300`, not its 301 digits.
+fn short_number(n: &str) -> String {
+    if n.len() <= 30 {
+        return n.to_string();
+    }
+    match n.parse::<f64>() {
+        Ok(f) if f.is_finite() => format!("{f:e}"),
+        _ => format!("{}…", &n[..n.char_indices().nth(20).map_or(n.len(), |(i, _)| i)]),
     }
 }
 
@@ -532,6 +717,11 @@ struct RawHeader {
     total: Spanned<toml::Value>,
     bonus_cap: Option<Spanned<toml::Value>>,
     penalty_cap: Option<Spanned<toml::Value>>,
+    bonus_gate: Option<Spanned<toml::Value>>,
+    max_score: Option<Spanned<toml::Value>>,
+    quota_scope: Option<Spanned<String>>,
+    quota_round: Option<Spanned<String>>,
+    quota_ties: Option<Spanned<String>>,
     missing: Option<Spanned<String>>,
     rectify_days: Option<Spanned<i64>>,
     min_rectify: Option<Spanned<toml::Value>>,
@@ -543,6 +733,8 @@ struct RawHeader {
 struct RawGrade {
     name: Spanned<String>,
     min: Spanned<toml::Value>,
+    max_zero: Option<Spanned<i64>>,
+    quota: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -575,6 +767,8 @@ struct RawIndicator {
     exempt: Option<Spanned<bool>>,
     #[serde(default)]
     method: String,
+    max_grade: Option<Spanned<String>>,
+    score: Option<Spanned<toml::Value>>,
     range: Option<Spanned<toml::Value>>,
     fractions: Option<Spanned<bool>>,
 }
@@ -791,8 +985,15 @@ impl Validator<'_> {
                 );
                 self.err(&g.min, msg);
             }
-            grades.push(Grade { name, min });
+            let (max_zero, quota) = self.grade_keys(g, &name);
+            grades.push(Grade {
+                name,
+                min,
+                max_zero,
+                quota,
+            });
         }
+        self.lowest_grade_has_no_quota(&raw.grade);
         if let (Some(last), Some(raw_last)) = (grades.last(), raw.grade.last())
             && !last.min.is_zero()
         {
@@ -961,11 +1162,12 @@ impl Validator<'_> {
                 Some("bonus") => Kind::Bonus,
                 Some("penalty") => Kind::Penalty,
                 Some("veto") => Kind::Veto,
+                Some("cap") => Kind::Cap,
                 Some(other) => {
-                    let kinds = ["base", "bonus", "penalty", "veto"];
+                    let kinds = ["base", "bonus", "penalty", "veto", "cap"];
                     let msg = crate::msg!(
-                        zh: "{id}：未知类型“{other}”{}；应为 base（基础指标）、bonus（加分项）、penalty（扣分项）或 veto（一票否决）",
-                        en: "{id}: unknown kind \"{other}\"{}; expected base, bonus, penalty or veto",
+                        zh: "{id}：未知类型“{other}”{}；应为 base（基础指标）、bonus（加分项）、penalty（扣分项）、veto（一票否决）或 cap（等次限制）",
+                        en: "{id}: unknown kind \"{other}\"{}; expected base, bonus, penalty, veto or cap",
                         hint(other, kinds)
                     );
                     self.err(ri.kind.as_ref().unwrap(), msg);
@@ -990,19 +1192,23 @@ impl Validator<'_> {
             };
             let mut points = Decimal::ZERO;
             let mut rule = None;
-            if kind == Kind::Veto {
+            if kind.is_trigger() {
+                let what = match kind {
+                    Kind::Cap => crate::lang::m("等次限制项", "a grade-cap item"),
+                    _ => crate::lang::m("一票否决项", "a veto item"),
+                };
                 if let Some(p) = &ri.points {
                     self.err(
                         p,
-                        crate::msg!(zh: "{id}：一票否决项不设分值", en: "{id}: a veto item has no points"),
+                        crate::msg!(zh: "{id}：{what}不设分值", en: "{id}: {what} has no points"),
                     );
                 }
                 if let Some(r) = &ri.rule {
                     self.err(
                         r,
                         crate::msg!(
-                            zh: "{id}：一票否决项不设评分规则（填“是”或次数大于 0 即触发）",
-                            en: "{id}: a veto item has no rule (it is triggered by 是 or a count > 0)"
+                            zh: "{id}：{what}不设评分规则（填“是”或次数大于 0 即触发）",
+                            en: "{id}: {what} has no rule (it is triggered by 是 or a count > 0)"
                         ),
                     );
                 }
@@ -1042,7 +1248,10 @@ impl Validator<'_> {
                         ),
                     ),
                     Some(r) => match Rule::from_toml(r.get_ref(), bound) {
-                        Ok(parsed) => rule = Some(parsed),
+                        Ok(parsed) => {
+                            self.rule_fits_kind(&id, kind, &parsed, r);
+                            rule = Some(parsed)
+                        }
                         Err(msgs) => {
                             for m in msgs {
                                 self.err(r, crate::msg!(zh: "{id}：rule：{m}", en: "{id}: rule: {m}"));
@@ -1097,6 +1306,7 @@ impl Validator<'_> {
                     ),
                 );
             }
+            let (max_grade, veto_score) = self.trigger_keys(ri, &id, kind, &grades);
             let range = ri.range.as_ref().and_then(|r| self.range(&id, r, rule.as_ref(), kind));
             if let Some(f) = &ri.fractions
                 && !matches!(rule, Some(Rule::Target { .. } | Rule::Tiers(_)))
@@ -1123,6 +1333,9 @@ impl Validator<'_> {
                 min_rectify: own_min_rectify,
                 exempt,
                 method: ri.method.clone(),
+                max_grade_name: max_grade.map(|g| grades[g].name.clone()),
+                max_grade,
+                veto_score,
                 range,
                 fractions: ri.fractions.as_ref().is_some_and(|f| *f.get_ref()),
                 line,
@@ -1142,12 +1355,24 @@ impl Validator<'_> {
             .filter(|i| i.kind == Kind::Base)
             .map(|i| i.points)
             .sum();
+        let bonus_gate = cap(&h.bonus_gate, "bonus_gate", &mut self);
+        let max_score = h.max_score.as_ref().and_then(|v| {
+            let d = self.points(v, "max_score")?;
+            if d <= Decimal::ZERO {
+                self.err(v, crate::lang::m("max_score 必须大于 0", "max_score must be > 0"));
+            }
+            Some(d)
+        });
+        let grade_rules = self.grade_rules(&h);
         let mut fw = Framework {
             id: h.id.into_inner(),
             title: h.title,
             total,
             bonus_cap,
             penalty_cap,
+            bonus_gate,
+            max_score,
+            grade_rules,
             missing,
             missing_from_option: false,
             rectify_days,
@@ -1208,6 +1433,7 @@ impl Validator<'_> {
         }
         for (cap, kind, key) in [
             (&h.bonus_cap, Kind::Bonus, "bonus_cap"),
+            (&h.bonus_gate, Kind::Bonus, "bonus_gate"),
             (&h.penalty_cap, Kind::Penalty, "penalty_cap"),
         ] {
             if let Some(c) = cap

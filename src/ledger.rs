@@ -183,16 +183,25 @@ const INDICATOR_ALIASES: &[&str] = &["对应指标", "指标", "indicator"];
 pub fn read(paths: &[PathBuf], opts: &ReadOptions) -> Result<Vec<Entry>, Diagnostics> {
     let mut errs = Diagnostics::new();
     let mut entries: Vec<Entry> = Vec::new();
+    let mut seen = std::collections::HashMap::new();
     for p in paths {
         match crate::input::read(p, opts) {
-            Ok(sheet) => read_sheet(&sheet, &mut entries, &mut errs),
+            Ok(sheet) => read_sheet(&sheet, &mut entries, &mut seen, &mut errs),
             Err(d) => errs.push(d),
         }
     }
     errs.into_result(entries)
 }
 
-fn read_sheet(sheet: &Sheet, entries: &mut Vec<Entry>, errs: &mut Diagnostics) {
+/// Read one sheet's items; `seen` holds where each (unit, indicator) was
+/// first read, so the same item read twice (a unit's copy and the
+/// office's, or one file given twice) is an error, not counted twice.
+fn read_sheet(
+    sheet: &Sheet,
+    entries: &mut Vec<Entry>,
+    seen: &mut std::collections::HashMap<(String, String), String>,
+    errs: &mut Diagnostics,
+) {
     let Some(header) = sheet.rows.first() else {
         errs.push(Diagnostic::file(
             &sheet.path,
@@ -286,14 +295,30 @@ fn read_sheet(sheet: &Sheet, entries: &mut Vec<Entry>, errs: &mut Diagnostics) {
                 }
             }
         };
+        let ind = cell(row, indicator);
+        let at = sheet.location(row.line, None);
+        if !ind.is_empty() {
+            if let Some(first) = seen.get(&(u.clone(), ind.clone())) {
+                errs.push(sheet.diag(
+                    row.line,
+                    indicator,
+                    crate::msg!(
+                        zh: "单位 {u} 的整改项“{ind}”已在 {first} 读到（同一份台账是否给了两次？）",
+                        en: "unit {u}: item \"{ind}\" was already read at {first} (was the same ledger given twice?)"
+                    ),
+                ));
+                continue;
+            }
+            seen.insert((u.clone(), ind.clone()), at.clone());
+        }
         entries.push(Entry {
             unit: u,
             name: cell(row, name),
-            indicator: cell(row, indicator),
+            indicator: ind,
             deadline: due,
             status: st,
             progress: cell(row, progress),
-            at: sheet.location(row.line, None),
+            at,
         });
     }
 }

@@ -12,6 +12,7 @@ pub mod compare;
 pub mod diag;
 pub mod evidence;
 pub mod framework;
+pub mod grade;
 pub mod help_zh;
 pub mod input;
 pub mod lang;

@@ -129,12 +129,20 @@ pub fn emit_with(
 /// Write bytes to `path` via a temporary file and a rename.
 ///
 /// A symbolic link is written through (its target is replaced, not the
-/// link). A path that is not a regular file — `/dev/stdout`, a named pipe,
-/// a terminal — cannot be replaced by a rename (and must not be: renaming
-/// over `/dev/stdout` would put a plain file in its place), so it is written
-/// to directly.
+/// link); a link that leads nowhere (dangling, or a loop) is refused, as
+/// replacing it would put a file where the link was. A path that is not a
+/// regular file — `/dev/stdout`, a named pipe, a terminal — cannot be
+/// replaced by a rename (and must not be: renaming over `/dev/stdout` would
+/// put a plain file in its place), so it is written to directly. An
+/// existing file keeps its permission bits (a 0600 report stays private);
+/// a read-only one is refused, not silently replaced.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// An error whose text is the message (shown as it is in both languages).
+fn refusal(zh: &str, en: &str) -> std::io::Error {
+    std::io::Error::other(crate::lang::m(zh, en).to_string())
 }
 
 /// [`write_atomic`] for output produced piece by piece (a streamed
@@ -151,11 +159,17 @@ pub fn write_atomic_with(
                 resolved = target;
                 resolved.as_path()
             }
-            Err(_) => path, // dangling: the link itself is replaced
+            Err(_) => {
+                return Err(refusal(
+                    "这是一个指向不存在目标的符号链接（或链接成环），拒绝替换该链接；请删除它或换一个文件名",
+                    "it is a symbolic link that leads to nothing (dangling, or a loop of links); refusing to replace the link: remove it or name another file",
+                ));
+            }
         },
         _ => path,
     };
-    if let Ok(m) = std::fs::metadata(path)
+    let existing = std::fs::metadata(path).ok();
+    if let Some(m) = &existing
         && !m.is_file()
     {
         if m.is_dir() {
@@ -167,6 +181,12 @@ pub fn write_atomic_with(
         let mut f = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
         return write(&mut f).and_then(|_| f.flush());
     }
+    if existing.as_ref().is_some_and(|m| m.permissions().readonly()) {
+        return Err(refusal(
+            "文件是只读的，拒绝替换；如需覆盖，请先取消只读属性，或换一个文件名",
+            "the file is read-only; refusing to replace it: make it writable first, or name another file",
+        ));
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -175,17 +195,38 @@ pub fn write_atomic_with(
     builder.prefix(".kaohe-").suffix(".tmp");
     // Reports are shared: ask for rw-rw-rw- and let the umask decide, as a
     // plain file creation would (a temporary file is otherwise owner-only).
+    // A file replaced keeps its own bits.
     #[cfg(unix)]
-    {
+    let mode = {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+        existing.as_ref().map_or(0o666, |m| m.permissions().mode() & 0o7777)
+    };
+    // The name is registered for removal on a signal before the file
+    // exists, so no moment leaves it behind.
+    let _pending = cleanup::Pending;
+    let mut tmp = builder
+        .make_in(dir, |p| {
+            cleanup::register(p);
+            let mut open = std::fs::OpenOptions::new();
+            open.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                open.mode(mode);
+            }
+            open.open(p)
+        })
+        .map_err(|e| {
+            // The temporary file's random name is noise in the message.
+            let text = e.to_string();
+            let text = text.split(" at path \"").next().unwrap_or(&text).to_string();
+            std::io::Error::new(e.kind(), text)
+        })?;
+    // The mode asked for at creation is cut by the umask: set it whole.
+    #[cfg(unix)]
+    if let Some(m) = &existing {
+        tmp.as_file().set_permissions(m.permissions())?;
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| {
-        // The temporary file's random name is noise in the message.
-        let text = e.to_string();
-        let text = text.split(" at path \"").next().unwrap_or(&text).to_string();
-        std::io::Error::new(e.kind(), text)
-    })?;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut tmp);
     write(&mut out)?;
     out.flush()?;
@@ -193,4 +234,96 @@ pub fn write_atomic_with(
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// The temporary file being written, removed if the run is interrupted.
+///
+/// Ctrl-C, `kill` (SIGTERM) and a closed terminal (SIGHUP) end the process
+/// without unwinding, so the temporary file's own clean-up never runs and a
+/// hidden `.kaohe-*.tmp` of up to hundreds of MB stays behind. While one is
+/// being written, a handler for those signals removes it (`unlink` is safe
+/// in a signal handler) and then lets the signal end the process as it
+/// would have. The handler uses `libc`, already a dependency on Linux,
+/// rather than a crate of its own.
+#[cfg(target_os = "linux")]
+mod cleanup {
+    use std::ffi::CString;
+    use std::path::Path;
+    use std::sync::Once;
+    use std::sync::atomic::{AtomicPtr, Ordering};
+
+    /// The path of the temporary file being written, or null.
+    static PENDING: AtomicPtr<libc::c_char> = AtomicPtr::new(std::ptr::null_mut());
+    static INSTALL: Once = Once::new();
+    const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+    extern "C" fn on_signal(sig: libc::c_int) {
+        let p = PENDING.swap(std::ptr::null_mut(), Ordering::SeqCst);
+        // SAFETY: `p` is null or a NUL-terminated path leaked by
+        // `register` and freed only after being swapped out, which
+        // this handler just did; unlink, signal and raise are
+        // async-signal-safe.
+        unsafe {
+            if !p.is_null() {
+                libc::unlink(p);
+            }
+            libc::signal(sig, libc::SIG_DFL);
+            libc::raise(sig);
+        }
+    }
+
+    /// Clears the registered temporary file when dropped (the file is
+    /// then renamed into place, or removed by its own clean-up).
+    pub struct Pending;
+
+    /// Register the temporary file about to be created at `path` for
+    /// removal on a signal (replacing any earlier name tried).
+    pub fn register(path: &Path) {
+        use std::os::unix::ffi::OsStrExt;
+        {
+            INSTALL.call_once(|| {
+                for sig in SIGNALS {
+                    // SAFETY: installing a handler that only does
+                    // async-signal-safe work; a signal ignored by the
+                    // parent (nohup) stays ignored.
+                    unsafe {
+                        let mut old: libc::sigaction = std::mem::zeroed();
+                        if libc::sigaction(sig, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN {
+                            continue;
+                        }
+                        let mut act: libc::sigaction = std::mem::zeroed();
+                        act.sa_sigaction = on_signal as *const () as libc::sighandler_t;
+                        libc::sigemptyset(&mut act.sa_mask);
+                        libc::sigaction(sig, &act, std::ptr::null_mut());
+                    }
+                }
+            });
+            if let Ok(c) = CString::new(path.as_os_str().as_bytes()) {
+                let old = PENDING.swap(c.into_raw(), Ordering::SeqCst);
+                free(old);
+            }
+        }
+    }
+
+    impl Drop for Pending {
+        fn drop(&mut self) {
+            free(PENDING.swap(std::ptr::null_mut(), Ordering::SeqCst));
+        }
+    }
+
+    fn free(p: *mut libc::c_char) {
+        if !p.is_null() {
+            // SAFETY: `p` came from `CString::into_raw` and was swapped
+            // out of PENDING, so nothing else holds it.
+            drop(unsafe { CString::from_raw(p) });
+        }
+    }
+}
+
+/// Elsewhere the temporary file is removed when a run fails, not when it is
+/// interrupted.
+#[cfg(not(target_os = "linux"))]
+mod cleanup {
+    pub struct Pending;
+    pub fn register(_: &std::path::Path) {}
 }

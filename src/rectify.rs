@@ -12,7 +12,7 @@ use crate::diag::hint;
 use crate::framework::{Framework, Kind};
 use crate::num::round2;
 use crate::period::Period;
-use crate::score::{self, Assessment, Outcome, Reason, UnitResult};
+use crate::score::{self, Assessment, GradeReason, Outcome, Reason, UnitResult};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
@@ -35,6 +35,8 @@ pub struct Item {
     pub amount: Option<Decimal>,
     /// 整改时限: period end + `rectify_days`, when both are known.
     pub deadline: Option<Date>,
+    /// A penalty's share of what penalties took off after the cap.
+    pub deducted: Option<Decimal>,
 }
 
 /// One step on the way to the next grade.
@@ -42,10 +44,32 @@ pub struct Item {
 pub struct Fix {
     /// Index into `Framework::indicators`.
     pub index: usize,
-    /// Score gained by this fix, made after the fixes listed before it
-    /// (0 for lifting a veto, which changes the grade, not the score). The
-    /// gains of a way add up to `NextGrade::score` minus the unit's score.
+    /// Score gained by this fix, made after the fixes listed before it.
+    /// The gains of a way add up to `NextGrade::score` minus the unit's
+    /// score.
     pub gain: Decimal,
+}
+
+/// What keeps a unit from the next grade whatever it rectifies this
+/// period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    /// A veto fired: the lowest grade, whatever the score.
+    Veto,
+    /// A triggered cap item allows no higher grade.
+    Cap,
+    /// The score reaches a better grade, whose quota is full.
+    Quota,
+}
+
+impl Held {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Held::Veto => "veto",
+            Held::Cap => "cap",
+            Held::Quota => "quota",
+        }
+    }
 }
 
 /// The way to the next grade up (晋档路径).
@@ -53,101 +77,126 @@ pub struct Fix {
 pub struct NextGrade {
     /// Index into `Framework::grades`.
     pub grade: usize,
-    /// Points short of the grade's minimum (0 when only a veto stands in
-    /// the way).
+    /// Points short of the grade's minimum (0 when the score is enough and
+    /// a condition, a cap, a quota or a veto stands in the way).
     pub needed: Decimal,
-    /// The fewest deficiencies whose full rectification reaches the grade:
-    /// vetoes first, then by gain. When `reachable` is false: every
-    /// deficiency, which still is not enough.
+    /// The fewest base items whose full rectification reaches the grade,
+    /// by gain. When `reachable` is false: every base item, which still is
+    /// not enough (none when `held`).
     pub fixes: Vec<Fix>,
     pub reachable: bool,
     /// The score once `fixes` are made.
     pub score: Decimal,
+    /// Set when no rectification can lift the unit this period.
+    pub held: Option<Held>,
+    /// What holds the unit down and is not rectified within the period:
+    /// its triggered vetoes and caps and the penalties that took points,
+    /// in framework order.
+    pub holding: Vec<usize>,
 }
 
-/// The outcome a deficiency has once fully rectified: full points for a
-/// base item, nothing taken off for a penalty, a veto lifted.
-fn fixed(fw: &Framework, index: usize) -> Outcome {
-    let ind = &fw.indicators[index];
-    match ind.kind {
-        Kind::Base => Outcome::Amount(ind.points),
-        Kind::Penalty | Kind::Bonus => Outcome::Amount(Decimal::ZERO),
-        Kind::Veto => Outcome::Clear,
-    }
-}
-
-/// Re-score `outcomes` with the deficiencies at `fix` rectified.
+/// Re-score `outcomes` with the base items at `fix` given full points.
 fn rescore(fw: &Framework, outcomes: &[Outcome], fix: &[usize]) -> score::Totals {
     let mut o = outcomes.to_vec();
     for &i in fix {
-        o[i] = fixed(fw, i);
+        o[i] = Outcome::Amount(fw.indicators[i].points);
     }
     score::totals(fw, &o)
 }
 
-/// The way to the next grade for a unit with these outcomes; `None` at the
-/// top grade.
+/// The way to the next grade for a unit with these outcomes, whose final
+/// grade is `grade` (lowered by `reason`, if a rule lowered it); `None` at
+/// the top grade.
 ///
-/// The next grade is the one above the unit's; for a vetoed unit, which
-/// has the lowest grade whatever its score, that is the grade above the
-/// lowest, and every triggered veto must be lifted on the way.
+/// Only base items are rectified: a penalty is for something that
+/// happened, and a veto or a cap for an incident, neither undone within
+/// the period. So a vetoed unit, a unit whose cap allows no higher grade
+/// and a unit held by a full quota are `held`, with no fixes.
 ///
 /// # The search
 ///
-/// We want the fewest deficiencies whose full rectification reaches the
-/// grade, and among those the set recovering the most points, ties in
-/// framework order. Fixing a deficiency never lowers the score, but the
-/// recoveries interact: a penalty removed under a binding `penalty_cap`
-/// may recover nothing on its own, a rescaled unit recovers
-/// `lost × total / applicable`, rounded.
-///
+/// We want the fewest base items whose full rectification reaches the
+/// grade — its minimum score and its conditions (`max_zero`) — and among
+/// those the set recovering the most points, ties in framework order.
 /// Enumerating subsets is out of the question (a unit may have 30
-/// deficiencies), and it is not needed: [`score::totals`] depends on the
-/// fixes only through two sums, Σ base amounts and Σ penalty amounts (the
-/// applicable points, the bonuses and — once lifted — the vetoes do not
-/// change), and the score is non-decreasing in the first and non-increasing
-/// in the second, through rescaling, caps, rounding and the floor at 0.
-/// So among all sets of `a` base and `b` penalty fixes, the one fixing the
-/// `a` base items with the most points lost and the `b` largest penalties
-/// scores highest. For `k = 0, 1, 2, …` non-veto fixes we therefore try
-/// each split `a + b = k` with those largest items (ties in framework
-/// order), re-scoring each candidate exactly; the first `k` at which any
-/// candidate reaches the grade is the minimum, and among its candidates
-/// the highest score wins (ties: the set earliest in framework order).
-/// That is at most (n + 1)² / 2 re-scorings for n deficiencies. When
-/// fixing everything still falls short, the answer is every deficiency
-/// with `reachable: false`.
+/// deficiencies), and it is not needed: the totals depend on the fixes
+/// only through Σ base amounts, which the score is non-decreasing in
+/// (through rescaling, the bonus gate, caps, rounding, floor and ceiling),
+/// and the number of items at 0 points, which the conditions need small.
+/// Split the items into those at 0 (missing or failed) and those partly
+/// scored: among all sets of `a` zero and `b` partial fixes, fixing the
+/// `a` and `b` with the most points lost scores highest and leaves the
+/// same count at zero. For `k = 0, 1, 2, …` fixes we try each split
+/// `a + b = k`, re-scoring each candidate exactly; the first `k` at which
+/// any candidate reaches the grade is the minimum, and among its
+/// candidates the highest score wins (ties: the set earliest in framework
+/// order). When fixing everything still falls short, the answer is every
+/// base item with `reachable: false`.
 ///
 /// The tests check this against brute force over all subsets.
-pub fn next_grade(fw: &Framework, outcomes: &[Outcome]) -> Option<NextGrade> {
+pub fn next_grade(
+    fw: &Framework,
+    outcomes: &[Outcome],
+    grade: usize,
+    reason: Option<GradeReason>,
+) -> Option<NextGrade> {
     let now = score::totals(fw, outcomes);
-    let grade = score::grade_of(fw, &now);
     let target = grade.checked_sub(1)?;
     let min = fw.grades[target].min;
     let needed = round2((min - now.score).max(Decimal::ZERO));
-    let reaches = |t: &score::Totals| score::grade_of(fw, t) <= target;
-
     let defs = score::deficiencies(fw, outcomes);
-    let vetoes: Vec<usize> = defs
+    let holding: Vec<usize> = defs
         .iter()
-        .filter(|d| d.reason == Reason::Veto)
+        .filter(|d| matches!(d.reason, Reason::Veto | Reason::Cap | Reason::Penalty))
         .map(|d| d.index)
         .collect();
+    let held = |h: Held| {
+        Some(NextGrade {
+            grade: target,
+            needed,
+            fixes: Vec::new(),
+            reachable: false,
+            score: now.score,
+            held: Some(h),
+            holding: holding.clone(),
+        })
+    };
+    if !now.veto.is_empty() {
+        return held(Held::Veto);
+    }
+    if reason == Some(GradeReason::Quota) {
+        // The score reaches the grade already: nothing else holds it.
+        return Some(NextGrade {
+            holding: Vec::new(),
+            ..held(Held::Quota)?
+        });
+    }
+    if now
+        .caps
+        .iter()
+        .filter_map(|&i| fw.indicators[i].max_grade)
+        .any(|c| c > target)
+    {
+        return held(Held::Cap);
+    }
+    let reaches = |t: &score::Totals| crate::grade::own_grade(fw, t).0 <= target;
+
     // Largest loss first, ties in framework order (deficiencies come in
     // framework order and the sort is stable).
-    let by_loss = |kind: Kind| {
+    let by_loss = |zero: bool| {
         let mut v: Vec<(usize, Decimal)> = defs
             .iter()
-            .filter(|d| fw.indicators[d.index].kind == kind)
+            .filter(|d| fw.indicators[d.index].kind == Kind::Base)
+            .filter(|d| outcome_is_zero(&outcomes[d.index]) == zero)
             .map(|d| (d.index, d.lost.unwrap_or_default()))
             .collect();
         v.sort_by_key(|x| std::cmp::Reverse(x.1));
         v
     };
-    let base = by_loss(Kind::Base);
-    let penalties = by_loss(Kind::Penalty);
+    let (zeros, partial) = (by_loss(true), by_loss(false));
 
-    let every: Vec<usize> = defs.iter().map(|d| d.index).collect();
+    let mut every: Vec<usize> = zeros.iter().chain(&partial).map(|x| x.0).collect();
+    every.sort_unstable();
     let all = rescore(fw, outcomes, &every);
     if !reaches(&all) {
         return Some(NextGrade {
@@ -156,14 +205,14 @@ pub fn next_grade(fw: &Framework, outcomes: &[Outcome]) -> Option<NextGrade> {
             fixes: way(fw, outcomes, &every),
             reachable: false,
             score: all.score,
+            held: None,
+            holding,
         });
     }
-    for k in 0..=base.len() + penalties.len() {
+    for k in 0..=zeros.len() + partial.len() {
         let mut best: Option<(Decimal, Vec<usize>)> = None;
-        for a in k.saturating_sub(penalties.len())..=k.min(base.len()) {
-            let mut set: Vec<usize> = vetoes.clone();
-            set.extend(base[..a].iter().map(|x| x.0));
-            set.extend(penalties[..k - a].iter().map(|x| x.0));
+        for a in k.saturating_sub(partial.len())..=k.min(zeros.len()) {
+            let mut set: Vec<usize> = zeros[..a].iter().chain(&partial[..k - a]).map(|x| x.0).collect();
             set.sort_unstable();
             let t = rescore(fw, outcomes, &set);
             if !reaches(&t) {
@@ -184,23 +233,29 @@ pub fn next_grade(fw: &Framework, outcomes: &[Outcome]) -> Option<NextGrade> {
                 fixes: way(fw, outcomes, &set),
                 reachable: true,
                 score,
+                held: None,
+                holding,
             });
         }
     }
-    unreachable!("fixing every deficiency reaches the grade, so some k does")
+    unreachable!("fixing every base item reaches the grade, so some k does")
 }
 
-/// The fixes at `set`, ordered vetoes first, then by points lost (ties in
-/// framework order), each with the score it adds after those before it.
+/// A base item at 0 points (missing or failed): what `max_zero` counts.
+fn outcome_is_zero(o: &Outcome) -> bool {
+    match o {
+        Outcome::Missing => true,
+        Outcome::Amount(a) => a.is_zero(),
+        _ => false,
+    }
+}
+
+/// The fixes at `set`, ordered by points lost (ties in framework order),
+/// each with the score it adds after those before it.
 fn way(fw: &Framework, outcomes: &[Outcome], set: &[usize]) -> Vec<Fix> {
     let defs = score::deficiencies(fw, outcomes);
     let mut chosen: Vec<&score::Deficiency> = defs.iter().filter(|d| set.contains(&d.index)).collect();
-    chosen.sort_by(|a, b| {
-        (b.reason == Reason::Veto)
-            .cmp(&(a.reason == Reason::Veto))
-            .then(b.lost.cmp(&a.lost))
-            .then(a.index.cmp(&b.index))
-    });
+    chosen.sort_by(|a, b| b.lost.cmp(&a.lost).then(a.index.cmp(&b.index)));
     let mut done: Vec<usize> = Vec::new();
     let mut prev = score::totals(fw, outcomes).score;
     chosen
@@ -222,7 +277,7 @@ pub fn outcomes(u: &UnitResult) -> Vec<Outcome> {
 
 /// The way to the next grade of a scored unit; `None` at the top grade.
 pub fn next_grade_of(fw: &Framework, u: &UnitResult) -> Option<NextGrade> {
-    next_grade(fw, &outcomes(u))
+    next_grade(fw, &outcomes(u), u.grade, u.grade_change.map(|c| c.1))
 }
 
 /// In what order units come (`--order`).
@@ -390,17 +445,18 @@ pub fn items(fw: &Framework, a: &Assessment, unit: usize, period: Option<Period>
             index: d.index,
             reason: d.reason,
             lost: d.lost,
-            amount: if d.reason == Reason::Veto {
+            amount: if d.reason.no_points() {
                 None
             } else {
                 u.indicators[d.index].amount()
             },
             deadline,
+            deducted: d.deducted,
         })
         .collect();
     v.sort_by(|a, b| {
-        (b.reason == Reason::Veto)
-            .cmp(&(a.reason == Reason::Veto))
+        (b.reason.no_points())
+            .cmp(&a.reason.no_points())
             .then(b.lost.cmp(&a.lost))
             .then(a.index.cmp(&b.index))
     });
@@ -588,7 +644,13 @@ pub fn summary(fw: &Framework, list: &List) -> Summary {
     let reasons = tally(
         list,
         |it| it.reason,
-        vec![Reason::Veto, Reason::Shortfall, Reason::Missing, Reason::Penalty],
+        vec![
+            Reason::Veto,
+            Reason::Shortfall,
+            Reason::Missing,
+            Reason::Penalty,
+            Reason::Cap,
+        ],
     );
     let mut owners = tally(list, |it| fw.indicators[it.index].owner.clone(), owners(fw));
     // Stable sort: ties stay in framework order.

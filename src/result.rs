@@ -146,7 +146,16 @@ impl PeriodResult {
 
     /// Read a saved result file.
     pub fn load(path: &std::path::Path) -> Result<PeriodResult, Diagnostics> {
+        PeriodResult::load_within(path, crate::input::MAX_FILE_BYTES)
+    }
+
+    /// [`PeriodResult::load`], reading a file of up to `whole` bytes as
+    /// text and a larger one streamed ([`PeriodResult::load_streamed`]).
+    pub(crate) fn load_within(path: &std::path::Path, whole: u64) -> Result<PeriodResult, Diagnostics> {
         let name = path.display().to_string();
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > whole) {
+            return PeriodResult::load_streamed(path, &name);
+        }
         let bytes = crate::input::read_file(path).map_err(|m| Diagnostics(vec![Diagnostic::file(&name, m)]))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let bad = e.utf8_error().valid_up_to();
@@ -161,6 +170,52 @@ impl PeriodResult {
             )])
         })?;
         PeriodResult::parse(&text, &name)
+    }
+
+    /// A result too large to read as text: the results kaohe writes for a
+    /// province run to gigabytes, beyond the 512 MiB any input may take.
+    /// Parsed as it is read, keeping only what a comparison uses (per unit
+    /// its figures, groups, deficiencies and each indicator's status; the
+    /// values, notes and sources are skipped), so memory follows the units
+    /// and indicators, not the size of the text. The same checks as
+    /// [`PeriodResult::parse`]; problems are located by line where JSON
+    /// itself is broken, by unit and field otherwise.
+    fn load_streamed(path: &std::path::Path, name: &str) -> Result<PeriodResult, Diagnostics> {
+        let one =
+            |line: usize, msg: String| Diagnostics(vec![Diagnostic::new(name, (line > 0).then_some(line as u64), msg)]);
+        let f = std::fs::File::open(path).map_err(|e| {
+            one(
+                0,
+                crate::msg!(zh: "无法读取：{}", en: "cannot read: {}", crate::lang::io_error(&e)),
+            )
+        })?;
+        let mut r: PeriodResult =
+            serde_json::from_reader(std::io::BufReader::with_capacity(1 << 20, f)).map_err(|e| {
+                one(
+                    e.line(),
+                    crate::msg!(
+                        zh: "不是有效的 kaohe 评分结果：{}（第 {} 列）",
+                        en: "not a valid kaohe result: {} (column {})",
+                        bare(&e),
+                        e.column()
+                    ),
+                )
+            })?;
+        if r.schema != crate::render::json::SCHEMA {
+            return Err(one(
+                0,
+                crate::msg!(
+                    zh: "不支持结果格式版本 schema {}：本版 kaohe 读取 schema {}",
+                    en: "result schema {} is not supported: this kaohe reads schema {}",
+                    r.schema,
+                    crate::render::json::SCHEMA
+                ),
+            ));
+        }
+        r.source = name.to_string();
+        r.check()?;
+        r.check_arithmetic("")?;
+        Ok(r)
     }
 
     /// An assessment as its result document, read back.
@@ -596,10 +651,28 @@ fn unit_line(text: &str, id: &str) -> Option<u64> {
 /// goes in front, the column after).
 fn bare(e: &serde_json::Error) -> String {
     let s = e.to_string();
-    match s.rfind(" at line ") {
+    let s = match s.rfind(" at line ") {
         Some(i) if e.line() > 0 => s[..i].to_string(),
         _ => s,
+    };
+    // The decimal type's own words ("Scale exceeds the maximum precision
+    // allowed: 40 > 28", "Failed to parse") are its internals, not the
+    // user's problem.
+    const DECIMAL: [&str; 5] = [
+        "Scale exceeds the maximum precision",
+        "Failed to parse",
+        "Number exceeds maximum value",
+        "Number less than minimum value",
+        "Invalid decimal",
+    ];
+    if DECIMAL.iter().any(|p| s.starts_with(p)) {
+        return crate::lang::m(
+            "有一个数值超出了可精确表示的范围（最多 28 位小数、29 位有效数字）",
+            "a number beyond what can be held exactly (at most 28 decimal places and 29 digits)",
+        )
+        .to_string();
     }
+    s
 }
 
 #[cfg(test)]
@@ -688,6 +761,31 @@ mod tests {
         assert_eq!(
             err(&minimal().replace("\"grade\": \"差\", ", "")),
             "r.json:15: not a valid kaohe result: missing field `grade` (column 86)"
+        );
+    }
+
+    #[test]
+    fn a_result_read_streamed_is_the_same_as_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.json");
+        std::fs::write(&path, minimal()).unwrap();
+        let whole = PeriodResult::load_within(&path, u64::MAX).unwrap();
+        // A limit of 0 bytes: every file is "too large" and read streamed.
+        let streamed = PeriodResult::load_within(&path, 0).unwrap();
+        assert_eq!(whole, streamed);
+        assert_eq!(streamed.units[0].score.to_string(), "8.50");
+        // Checked the same way.
+        std::fs::write(&path, minimal().replace("\"rank\": 1", "\"rank\": 2")).unwrap();
+        let e = PeriodResult::load_within(&path, 0).unwrap_err().to_string();
+        assert!(
+            e.ends_with("unit U1, field rank: is 2, but the scores give rank 1 (the file was edited or damaged; score the evidence again)"),
+            "{e}"
+        );
+        std::fs::write(&path, minimal().replace("\"schema\": 1", "\"schema\": 2")).unwrap();
+        let e = PeriodResult::load_within(&path, 0).unwrap_err().to_string();
+        assert!(
+            e.ends_with("result schema 2 is not supported: this kaohe reads schema 1"),
+            "{e}"
         );
     }
 

@@ -39,6 +39,8 @@ pub enum Status {
     Exempt,
     Triggered,
     Clear,
+    /// A bonus that did not count: the base was under `bonus_gate`.
+    Gated,
 }
 
 impl Status {
@@ -51,6 +53,7 @@ impl Status {
             Status::Exempt => "exempt",
             Status::Triggered => "triggered",
             Status::Clear => "clear",
+            Status::Gated => "gated",
         }
     }
 
@@ -63,6 +66,7 @@ impl Status {
             Status::Exempt => lang.pick("不适用", "exempt"),
             Status::Triggered => lang.pick("触发", "triggered"),
             Status::Clear => lang.pick("未触发", "clear"),
+            Status::Gated => lang.pick("未进入加分环节", "gated"),
         }
     }
 }
@@ -74,15 +78,24 @@ pub enum Reason {
     Shortfall,
     Missing,
     Penalty,
+    /// A grade cap fired (被问责的不得评为好): no points lost, the grade
+    /// held down.
+    Cap,
 }
 
 impl Reason {
+    /// Vetoes and caps lose no points: they hold the grade down.
+    pub fn no_points(self) -> bool {
+        matches!(self, Reason::Veto | Reason::Cap)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::Veto => "veto",
             Reason::Shortfall => "shortfall",
             Reason::Missing => "missing",
             Reason::Penalty => "penalty",
+            Reason::Cap => "cap",
         }
     }
 
@@ -92,6 +105,7 @@ impl Reason {
             Reason::Shortfall => lang.pick("扣分", "shortfall"),
             Reason::Missing => lang.pick("未提供佐证材料", "missing evidence"),
             Reason::Penalty => lang.pick("扣分项", "penalty"),
+            Reason::Cap => lang.pick("等次限制", "grade cap"),
         }
     }
 }
@@ -130,9 +144,12 @@ impl IndicatorResult {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deficiency {
     pub index: usize,
-    /// Points lost; `None` for a veto.
+    /// Points lost; `None` for a veto or a cap.
     pub lost: Option<Decimal>,
     pub reason: Reason,
+    /// A penalty's share of what penalties took off the score after
+    /// `penalty_cap`: the cap is used up in framework order.
+    pub deducted: Option<Decimal>,
 }
 
 /// The arithmetic of one unit (SPEC §3 steps 1–4).
@@ -151,11 +168,72 @@ pub struct Totals {
     pub score: Decimal,
     /// Triggered veto indicators.
     pub veto: Vec<usize>,
+    /// Triggered grade-cap indicators.
+    pub caps: Vec<usize>,
+    /// Applicable base indicators at 0 points, missing ones included
+    /// (for `max_zero`).
+    pub zeros: u32,
+    /// The base was under `bonus_gate`: bonuses did not count.
+    pub gated: bool,
+    /// The score before a triggered veto fixed it (`score` otherwise).
+    pub unfixed: Decimal,
+}
+
+/// A unit's raw sums, from which its [`Totals`] follow.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sums {
+    pub base_sum: Decimal,
+    pub applicable: Decimal,
+    pub bonus_sum: Decimal,
+    pub penalty_sum: Decimal,
+    pub zeros: u32,
 }
 
 impl Totals {
     pub fn rescaled(&self, fw: &Framework) -> bool {
         self.applicable != fw.total
+    }
+
+    /// Totals from a unit's sums (SPEC §3 and the score bounds): the one
+    /// place where rescaling, the bonus gate, caps, the score's floor and
+    /// ceiling and a veto's fixed score are applied, whatever read the
+    /// evidence.
+    pub fn from_sums(fw: &Framework, s: Sums, veto: Vec<usize>, caps: Vec<usize>) -> Totals {
+        let base = if s.applicable == fw.total || s.applicable.is_zero() {
+            round2(s.base_sum)
+        } else {
+            round2(s.base_sum * fw.total / s.applicable)
+        };
+        let gated = fw.bonus_gate.is_some_and(|g| base < g);
+        let bonus = if gated {
+            Decimal::ZERO
+        } else {
+            round2(fw.bonus_cap.map_or(s.bonus_sum, |c| s.bonus_sum.min(c)))
+        };
+        let penalty = round2(fw.penalty_cap.map_or(s.penalty_sum, |c| s.penalty_sum.min(c)));
+        let mut score = round2((base + bonus - penalty).max(Decimal::ZERO));
+        if let Some(m) = fw.max_score {
+            score = score.min(m);
+        }
+        let unfixed = score;
+        if let Some(fixed) = veto.iter().filter_map(|&i| fw.indicators[i].veto_score).min() {
+            score = score.min(fixed);
+        }
+        Totals {
+            base_sum: s.base_sum,
+            applicable: s.applicable,
+            base,
+            bonus_sum: s.bonus_sum,
+            bonus,
+            penalty_sum: s.penalty_sum,
+            penalty,
+            score,
+            veto,
+            caps,
+            zeros: s.zeros,
+            gated,
+            unfixed,
+        }
     }
 }
 
@@ -168,12 +246,59 @@ pub struct UnitResult {
     pub rank: usize,
     pub category_rank: Option<usize>,
     pub totals: Totals,
-    /// Index into `Framework::grades`.
+    /// Index into `Framework::grades`: the final grade, after every grade
+    /// rule.
     pub grade: usize,
+    /// Where a grade rule changed the grade: the grade the score alone
+    /// gives (before a veto's fixed score), and the last rule that
+    /// lowered it.
+    pub grade_change: Option<(usize, GradeReason)>,
     /// Amount per group, framework order (raw sums, not rescaled).
     pub groups: Vec<Decimal>,
     pub indicators: Vec<IndicatorResult>,
     pub deficiencies: Vec<Deficiency>,
+}
+
+/// Which grade rule lowered a unit's grade (SPEC §6.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GradeReason {
+    Veto,
+    Condition,
+    Cap,
+    Quota,
+}
+
+impl GradeReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GradeReason::Veto => "veto",
+            GradeReason::Condition => "condition",
+            GradeReason::Cap => "cap",
+            GradeReason::Quota => "quota",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GradeReason> {
+        [
+            GradeReason::Veto,
+            GradeReason::Condition,
+            GradeReason::Cap,
+            GradeReason::Quota,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+
+    /// Why, in a few words, after the grade the score gives
+    /// (`良好（按分数为优秀，超出优秀比例）`).
+    pub fn label(self, lang: crate::lang::Lang) -> &'static str {
+        match self {
+            GradeReason::Veto => lang.pick("一票否决", "veto"),
+            GradeReason::Condition => lang.pick("未达等次条件", "condition not met"),
+            GradeReason::Cap => lang.pick("等次限制", "grade cap"),
+            GradeReason::Quota => lang.pick("超出比例", "over quota"),
+        }
+    }
 }
 
 /// A scored, ranked set of units.
@@ -194,7 +319,7 @@ pub fn evaluate(ind: &Indicator, cells: &[Option<Cell>]) -> Outcome {
     if values.iter().any(|v| matches!(v, Some(Value::NotApplicable))) {
         return Outcome::Exempt;
     }
-    if ind.kind == Kind::Veto {
+    if ind.kind.is_trigger() {
         return match values.first().copied().flatten() {
             Some(Value::Yes) => Outcome::Triggered,
             Some(Value::Number(n)) if *n > Decimal::ZERO => Outcome::Triggered,
@@ -204,8 +329,7 @@ pub fn evaluate(ind: &Indicator, cells: &[Option<Cell>]) -> Outcome {
     let Some(present) = values.iter().copied().collect::<Option<Vec<&Value>>>() else {
         return Outcome::Missing;
     };
-    let rule = ind.rule.as_ref().expect("validated: non-veto indicators have a rule");
-    match rule.amount(&present, ind.points) {
+    match ind.amount(&present) {
         Some(a) => Outcome::Amount(a),
         None => Outcome::Missing,
     }
@@ -213,17 +337,8 @@ pub fn evaluate(ind: &Indicator, cells: &[Option<Cell>]) -> Outcome {
 
 /// A unit's outcomes → its totals.
 pub fn totals(fw: &Framework, outcomes: &[Outcome]) -> Totals {
-    let mut t = Totals {
-        base_sum: Decimal::ZERO,
-        applicable: Decimal::ZERO,
-        base: Decimal::ZERO,
-        bonus_sum: Decimal::ZERO,
-        bonus: Decimal::ZERO,
-        penalty_sum: Decimal::ZERO,
-        penalty: Decimal::ZERO,
-        score: Decimal::ZERO,
-        veto: Vec::new(),
-    };
+    let mut sums = Sums::default();
+    let (mut veto, mut caps) = (Vec::new(), Vec::new());
     for (i, (ind, o)) in fw.indicators.iter().zip(outcomes).enumerate() {
         let amount = match o {
             Outcome::Amount(a) => *a,
@@ -232,28 +347,19 @@ pub fn totals(fw: &Framework, outcomes: &[Outcome]) -> Totals {
         match ind.kind {
             Kind::Base => {
                 if *o != Outcome::Exempt {
-                    t.applicable += ind.points;
-                    t.base_sum += amount;
+                    sums.applicable += ind.points;
+                    sums.base_sum += amount;
+                    sums.zeros += u32::from(amount.is_zero());
                 }
             }
-            Kind::Bonus => t.bonus_sum += amount,
-            Kind::Penalty => t.penalty_sum += amount,
-            Kind::Veto => {
-                if *o == Outcome::Triggered {
-                    t.veto.push(i);
-                }
-            }
+            Kind::Bonus => sums.bonus_sum += amount,
+            Kind::Penalty => sums.penalty_sum += amount,
+            Kind::Veto if *o == Outcome::Triggered => veto.push(i),
+            Kind::Cap if *o == Outcome::Triggered => caps.push(i),
+            Kind::Veto | Kind::Cap => {}
         }
     }
-    t.base = if t.applicable == fw.total || t.applicable.is_zero() {
-        round2(t.base_sum)
-    } else {
-        round2(t.base_sum * fw.total / t.applicable)
-    };
-    t.bonus = round2(fw.bonus_cap.map_or(t.bonus_sum, |c| t.bonus_sum.min(c)));
-    t.penalty = round2(fw.penalty_cap.map_or(t.penalty_sum, |c| t.penalty_sum.min(c)));
-    t.score = round2((t.base + t.bonus - t.penalty).max(Decimal::ZERO));
-    t
+    Totals::from_sums(fw, sums, veto, caps)
 }
 
 /// The grade for totals: by score, or the lowest when vetoed.
@@ -262,6 +368,16 @@ pub fn grade_of(fw: &Framework, t: &Totals) -> usize {
         fw.grade_index(t.score)
     } else {
         fw.grades.len() - 1
+    }
+}
+
+/// An indicator's status in a unit with these totals: [`status`], except
+/// that a bonus does not count when the base was under `bonus_gate`.
+pub fn status_in(ind: &Indicator, o: &Outcome, t: &Totals) -> Status {
+    if t.gated && ind.kind == Kind::Bonus && matches!(o, Outcome::Amount(_)) {
+        Status::Gated
+    } else {
+        status(ind, o)
     }
 }
 
@@ -291,6 +407,8 @@ pub(crate) fn status(ind: &Indicator, o: &Outcome) -> Status {
 /// penalties and vetoes always open one.
 pub fn deficiencies(fw: &Framework, outcomes: &[Outcome]) -> Vec<Deficiency> {
     let mut out = Vec::new();
+    // What penalties may still take off: the cap, used up in framework order.
+    let mut room = fw.penalty_cap;
     for (index, (ind, o)) in fw.indicators.iter().zip(outcomes).enumerate() {
         let d = match (ind.kind, o) {
             (Kind::Base, Outcome::Missing) => Some((Some(ind.points), Reason::Missing)),
@@ -301,13 +419,21 @@ pub fn deficiencies(fw: &Framework, outcomes: &[Outcome]) -> Vec<Deficiency> {
             }
             (Kind::Penalty, Outcome::Amount(a)) if *a > Decimal::ZERO => Some((Some(*a), Reason::Penalty)),
             (Kind::Veto, Outcome::Triggered) => Some((None, Reason::Veto)),
+            (Kind::Cap, Outcome::Triggered) => Some((None, Reason::Cap)),
             _ => None,
         };
         if let Some((lost, reason)) = d {
+            let deducted = (reason == Reason::Penalty).then(|| {
+                let lost = lost.unwrap_or_default();
+                let took = room.map_or(lost, |r| lost.min(r));
+                room = room.map(|r| r - took);
+                round2(took)
+            });
             out.push(Deficiency {
                 index,
                 lost: lost.map(round2),
                 reason,
+                deducted,
             });
         }
     }
@@ -469,7 +595,7 @@ pub fn assess(
                 IndicatorResult {
                     index,
                     outcome: o.clone(),
-                    status: status(ind, o),
+                    status: status_in(ind, o, &t),
                     value,
                     note,
                     source,
@@ -497,6 +623,7 @@ pub fn assess(
             rank: 0,
             category_rank: None,
             grade: grade_of(fw, &t),
+            grade_change: None,
             totals: t,
             groups,
             deficiencies: deficiencies(fw, &outcomes),
@@ -507,6 +634,7 @@ pub fn assess(
         return Err(errs);
     }
     rank(&mut results, units.is_some_and(Units::has_categories));
+    crate::grade::apply(fw, &mut results);
     let mut inputs = ev.files.clone();
     if let Some(u) = units {
         inputs.push(InputFile {
@@ -1004,8 +1132,13 @@ name = "否"
                 penalty: Decimal::ZERO,
                 score: d(score),
                 veto: if vetoed { vec![9] } else { Vec::new() },
+                caps: Vec::new(),
+                zeros: 0,
+                gated: false,
+                unfixed: d(score),
             },
             grade: 0,
+            grade_change: None,
             groups: Vec::new(),
             indicators: Vec::new(),
             deficiencies: Vec::new(),

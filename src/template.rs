@@ -132,8 +132,10 @@ impl Slot<'_> {
                 " (how many times the clause was not met; 0 if it was)",
             ));
         }
-        if self.indicator.kind == Kind::Veto {
-            h.push_str(lang.pick("（“是”即一票否决）", " (yes triggers the veto)"));
+        match self.indicator.kind {
+            Kind::Veto => h.push_str(lang.pick("（“是”即一票否决）", " (yes triggers the veto)")),
+            Kind::Cap => h.push_str(lang.pick("（“是”即限制等次）", " (yes caps the grade)")),
+            _ => {}
         }
         if self.indicator.exempt {
             h.push_str(lang.pick("；不涉及的填“不适用”", "; 不适用 if it does not apply"));
@@ -299,7 +301,7 @@ pub fn indicator_table(fw: &Framework, lang: Lang) -> Table {
             group,
             ind.name.clone(),
             ind.kind.label(lang).to_string(),
-            if ind.kind == Kind::Veto {
+            if ind.kind.is_trigger() {
                 String::new()
             } else {
                 fmt_points(ind.points)

@@ -372,6 +372,11 @@ pub fn number_text(f: f64) -> String {
         return "0".to_string();
     }
     let magnitude = f.abs().log10().floor() as i32;
+    // Past what any evidence holds, the shortest form (`1e300`) rather than
+    // 301 digits quoted back in a message.
+    if !(-20..=20).contains(&magnitude) {
+        return format!("{f:e}");
+    }
     let decimals = (14 - magnitude).clamp(0, 20) as usize;
     let s = format!("{f:.decimals$}");
     let s = if s.contains('.') {
@@ -394,6 +399,8 @@ mod tests {
         assert_eq!(number_text(-3.25), "-3.25");
         assert_eq!(number_text(123456789012.0), "123456789012");
         assert_eq!(number_text(0.000123), "0.000123");
+        assert_eq!(number_text(1e300), "1e300");
+        assert_eq!(number_text(-2.5e-40), "-2.5e-40");
         assert_eq!(cell_text(&Data::Float(0.955), true), "95.5%");
         assert_eq!(cell_text(&Data::Int(1), true), "100%");
         assert_eq!(cell_text(&Data::Bool(true), false), "TRUE");

@@ -7,6 +7,9 @@
 //! and whether a units file is given.
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
 use kaohe::framework::{Framework, Kind};
 use kaohe::input::read_csv_bytes;
 use kaohe::lang::Lang;
@@ -96,12 +99,29 @@ fuzz_target!(|data: &[u8]| {
             assert!(p.totals.veto.is_empty() || !t.veto.is_empty(), "vetoed units come last");
         }
     }
+    // The same evidence scores the same, byte for byte.
+    let json = kaohe::render::report::ranking(fw, &a, Lang::En, Format::Json);
+    let again = kaohe::score::assess(fw, u, &ev, Some("2023Q4".into())).expect("scored once, refused once");
+    assert_eq!(json, kaohe::render::report::ranking(fw, &again, Lang::En, Format::Json));
+    // What kaohe writes it reads back: the result adds up.
+    if let Err(d) = kaohe::result::PeriodResult::parse(&json, "r.json") {
+        panic!("a written result is refused: {d}");
+    }
     for lang in [Lang::Zh, Lang::En] {
         for format in [Format::Table, Format::Csv, Format::Json, Format::Md] {
-            let _ = kaohe::render::report::ranking(fw, &a, lang, format);
-            if let Some(first) = a.units.first() {
-                let _ = kaohe::render::report::explain(fw, &a, first, lang, format);
+            let out = kaohe::render::report::ranking(fw, &a, lang, format);
+            if format == Format::Md {
+                common::assert_inert_markdown(&out);
             }
+            if let Some(first) = a.units.first() {
+                let out = kaohe::render::report::explain(fw, &a, first, lang, format);
+                if format == Format::Md {
+                    common::assert_inert_markdown(&out);
+                }
+            }
+        }
+        if let Ok(book) = kaohe::render::xlsx::score(fw, &a, lang) {
+            common::assert_xml_chars(&book);
         }
     }
 });

@@ -492,7 +492,7 @@ pub(super) fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome> {
     if cells.contains(&NA) {
         return Ok(Outcome::Exempt);
     }
-    if ind.kind == Kind::Veto {
+    if ind.kind.is_trigger() {
         return Ok(if cells.first() == Some(&(VALUE + 1)) {
             Outcome::Triggered
         } else {

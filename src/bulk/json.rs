@@ -72,7 +72,7 @@ fn json<W: Word>(
         });
         let again = again.join().ok().flatten();
         let ((parsed, parts), (files, digests)) = (scored?, again?);
-        let a = finish(join(parts), units, paths, period).ok()?;
+        let a = finish(plan.fw, join(parts), units, paths, period).ok()?;
         Some((parsed, a, files, digests))
     })?;
     if !as_parsed(&files, &parsed.bases) {
@@ -224,6 +224,20 @@ fn unit(out: &mut Vec<u8>, fw: &Framework, c: &Consts, u: &UnitResult, full: &Fu
     }
     out.extend_from_slice(b",\n      \"grade\": ");
     out.extend_from_slice(&c.grades[u.grade]);
+    out.extend_from_slice(b",\n      \"grade_by_score\": ");
+    match u.grade_change {
+        Some((g, _)) => out.extend_from_slice(&c.grades[g]),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\n      \"grade_reason\": ");
+    match u.grade_change {
+        Some((_, r)) => {
+            out.push(b'"');
+            out.extend_from_slice(r.as_str().as_bytes());
+            out.push(b'"');
+        }
+        None => out.extend_from_slice(b"null"),
+    }
     out.extend_from_slice(b",\n      \"veto\": ");
     array(out, t.veto.len(), |out, k| {
         out.extend_from_slice(b"        ");
@@ -250,7 +264,11 @@ fn unit(out: &mut Vec<u8>, fw: &Framework, c: &Consts, u: &UnitResult, full: &Fu
             _ => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\n          \"status\": \"");
-        out.extend_from_slice(crate::score::status(&fw.indicators[i], o).as_str().as_bytes());
+        out.extend_from_slice(
+            crate::score::status_in(&fw.indicators[i], o, &u.totals)
+                .as_str()
+                .as_bytes(),
+        );
         out.extend_from_slice(b"\",\n          \"note\": ");
         push_str(out, full.note(i));
         out.extend_from_slice(b",\n          \"source\": ");
@@ -270,7 +288,12 @@ fn unit(out: &mut Vec<u8>, fw: &Framework, c: &Consts, u: &UnitResult, full: &Fu
         }
         out.extend_from_slice(b",\n          \"reason\": \"");
         out.extend_from_slice(d.reason.as_str().as_bytes());
-        out.extend_from_slice(b"\"\n        }");
+        out.push(b'"');
+        if let Some(x) = d.deducted {
+            out.extend_from_slice(b",\n          \"deducted\": ");
+            push_dec(out, x);
+        }
+        out.extend_from_slice(b"\n        }");
     });
     out.extend_from_slice(b"\n    }");
 }

@@ -123,9 +123,6 @@ pub(super) struct Plan<'a> {
     pub(super) first: Vec<usize>,
     /// Groups each base indicator counts toward (all ancestors).
     pub(super) groups_of: Vec<Vec<usize>>,
-    pub(super) total_c: u64,
-    pub(super) bonus_cap_c: Option<u64>,
-    pub(super) penalty_cap_c: Option<u64>,
     /// Per indicator, the smallest shortfall that opens a rectification
     /// item, in cents ([`Framework::min_rectify_of`]).
     pub(super) min_rectify: Vec<Option<u64>>,
@@ -196,9 +193,6 @@ impl<'a> Plan<'a> {
             slots,
             first,
             groups_of,
-            total_c: cents(fw.total)?,
-            bonus_cap_c: fw.bonus_cap.map(cents).transpose()?,
-            penalty_cap_c: fw.penalty_cap.map(cents).transpose()?,
             min_rectify: (0..fw.indicators.len())
                 .map(|i| fw.min_rectify_of(i).map(cents).transpose())
                 .collect::<Res<_>>()?,

@@ -15,7 +15,7 @@ use super::json::{push_cents, push_dec, push_str, quoted, uint};
 use super::*;
 use crate::lang::Lang;
 use crate::period::Period;
-use crate::rectify::{Fix, NextGrade, Order, Selection};
+use crate::rectify::{Fix, Held, NextGrade, Order, Selection};
 use crate::render::Format;
 use crate::render::grid::{Cell, Grid};
 use crate::render::rectify::RowCell;
@@ -103,7 +103,13 @@ fn list<W: Word>(
         let mut all = Vec::new();
         short_items(plan, cells, &mut all)?;
         let n = all.iter().filter(|it| keeps(args.selection, it)).count();
-        Ok((u32::try_from(n).map_err(|_| GiveUp)?, next_grade(plan, u, &all)?))
+        // The grade before quotas: those are known once every unit is
+        // ranked (below).
+        let (grade, reason) = crate::grade::own_grade(plan.fw, &u.totals);
+        Ok((
+            u32::try_from(n).map_err(|_| GiveUp)?,
+            next_grade(plan, u, &all, grade, reason)?,
+        ))
     };
     // The files are mapped and checked again while the units are merged
     // and ranked, on a core the ranking leaves idle.
@@ -112,7 +118,22 @@ fn list<W: Word>(
         let ranked =
             merge_tallied(plan, units, &parsed.tables, tuning.workers, tallied.then_some(&tally)).and_then(|parts| {
                 let (merged, mut tallies): (Vec<UnitResult>, Vec<Tallied>) = parts.into_iter().flatten().unzip();
-                let a = finish_paired(merged, &mut tallies, units, paths, args.period.map(|p| p.to_string()))?;
+                let a = finish_paired(
+                    plan.fw,
+                    merged,
+                    &mut tallies,
+                    units,
+                    paths,
+                    args.period.map(|p| p.to_string()),
+                )?;
+                if json {
+                    // A unit moved by a quota is held there.
+                    for (u, t) in a.units.iter().zip(&mut tallies) {
+                        if u.grade_change.is_some_and(|c| c.1 == crate::score::GradeReason::Quota) {
+                            t.1 = next_grade(plan, u, &[], u.grade, Some(crate::score::GradeReason::Quota))?;
+                        }
+                    }
+                }
                 Ok((a, tallies))
             });
         let files = again.join().ok().flatten();
@@ -354,50 +375,86 @@ impl<W: Word> Ctx<'_, W> {
 /// lose no points and are kept), as `Selection::keeps`.
 fn keeps(sel: &Selection, it: &Short) -> bool {
     (sel.reasons.is_empty() || sel.reasons.contains(&REASONS[it.reason as usize]))
-        && (it.reason == VETO || sel.min_lost.is_none_or(|min| Decimal::new(it.lost as i64, 2) >= min))
+        && (no_points(it.reason) || sel.min_lost.is_none_or(|min| Decimal::new(it.lost as i64, 2) >= min))
 }
 
 // ---- the way to the next grade ----------------------------------------------
 
 /// The way to the next grade of a scored unit with these deficiencies
 /// (all of them, in list order), exactly as `rectify::next_grade` finds
-/// it, in integer cents: the score depends on the fixes only through the
-/// sums of base amounts and of penalties, so each candidate is two sums
-/// and the totals of them.
-fn next_grade(plan: &Plan, u: &UnitResult, all: &[Short]) -> Res<Option<NextGrade>> {
+/// it: the totals depend on the fixes only through the sum of base amounts
+/// and the count of items at 0, so each candidate is a sum and a count
+/// and the totals of them. `grade` and `reason` are the unit's grade and
+/// why a rule lowered it.
+fn next_grade(
+    plan: &Plan,
+    u: &UnitResult,
+    all: &[Short],
+    grade: usize,
+    reason: Option<crate::score::GradeReason>,
+) -> Res<Option<NextGrade>> {
     let fw = plan.fw;
-    let Some(target) = u.grade.checked_sub(1) else {
+    let Some(target) = grade.checked_sub(1) else {
         return Ok(None);
     };
-    // The sums the unit was scored from (exact cents).
     let t = &u.totals;
-    let sums = Sums {
-        base_sum: cents(t.base_sum)?,
-        applicable: cents(t.applicable)?,
-        bonus_sum: cents(t.bonus_sum)?,
-        penalty_sum: cents(t.penalty_sum)?,
+    let needed = crate::num::round2((fw.grades[target].min - t.score).max(Decimal::ZERO));
+    let mut holding: Vec<usize> = all
+        .iter()
+        .filter(|it| matches!(it.reason, VETO | CAP | PENALTY))
+        .map(|it| it.index)
+        .collect();
+    holding.sort_unstable();
+    let held = |h: Held| {
+        Ok(Some(NextGrade {
+            grade: target,
+            needed,
+            fixes: Vec::new(),
+            reachable: false,
+            score: t.score,
+            held: Some(h),
+            holding: holding.clone(),
+        }))
     };
-    // The score with base items recovering `gain` and penalties `dropped`.
-    let score = |gain: u64, dropped: u64| -> Res<u64> {
-        let s = Sums {
-            base_sum: sums.base_sum + gain,
-            penalty_sum: sums.penalty_sum.checked_sub(dropped).ok_or(GiveUp)?,
-            ..sums
+    if !t.veto.is_empty() {
+        return held(Held::Veto);
+    }
+    if reason == Some(crate::score::GradeReason::Quota) {
+        return held(Held::Quota);
+    }
+    if t.caps
+        .iter()
+        .filter_map(|&i| fw.indicators[i].max_grade)
+        .any(|c| c > target)
+    {
+        return held(Held::Cap);
+    }
+    // The totals with base items recovering `gain` cents, `fixed_zeros` of
+    // them from 0 points.
+    let totals = |gain: u64, fixed_zeros: u32| -> Res<Totals> {
+        let sums = crate::score::Sums {
+            base_sum: t.base_sum + dec(gain),
+            applicable: t.applicable,
+            bonus_sum: t.bonus_sum,
+            penalty_sum: t.penalty_sum,
+            zeros: t.zeros.checked_sub(fixed_zeros).ok_or(GiveUp)?,
         };
-        Ok(s.totals(plan)?[3])
+        Ok(Totals::from_sums(fw, sums, Vec::new(), t.caps.clone()))
     };
-    let now = score(0, 0)?;
-    if dec(now) != u.totals.score {
+    if totals(0, 0)?.score != t.score {
         return Err(GiveUp);
     }
-    let needed = crate::num::round2((fw.grades[target].min - dec(now)).max(Decimal::ZERO));
-    let reaches = |s: u64| fw.grade_index(dec(s)) <= target;
-    // Positions in `all` of the base items and the penalties: most points
-    // lost first, ties in framework order, as `all` comes.
-    let base: Vec<usize> = (0..all.len())
-        .filter(|&k| matches!(all[k].reason, SHORTFALL | MISSING))
-        .collect();
-    let pens: Vec<usize> = (0..all.len()).filter(|&k| all[k].reason == PENALTY).collect();
+    let reaches = |t: &Totals| crate::grade::own_grade(fw, t).0 <= target;
+    // Positions in `all` of the base items at 0 and of those partly
+    // scored: most points lost first, ties in framework order, as `all`
+    // comes.
+    let is_zero = |it: &Short| it.reason == MISSING || it.amount == 0;
+    let base = |zero: bool| -> Vec<usize> {
+        (0..all.len())
+            .filter(|&k| matches!(all[k].reason, SHORTFALL | MISSING) && is_zero(&all[k]) == zero)
+            .collect()
+    };
+    let (zs, ps) = (base(true), base(false));
     let prefix = |at: &[usize]| -> Vec<u64> {
         let mut v = vec![0];
         for &k in at {
@@ -405,31 +462,28 @@ fn next_grade(plan: &Plan, u: &UnitResult, all: &[Short]) -> Res<Option<NextGrad
         }
         v
     };
-    let (pb, pp) = (prefix(&base), prefix(&pens));
-    // The fixes marked, in list order (vetoes first, then by points lost),
-    // each with the score it adds after those before it.
+    let (pz, pp) = (prefix(&zs), prefix(&ps));
+    // The fixes marked, in list order (by points lost), each with the
+    // score it adds after those before it.
     let way = |chosen: &[bool]| -> Res<Vec<Fix>> {
-        let (mut gain, mut dropped, mut prev) = (0, 0, now);
+        let (mut gain, mut zeros, mut prev) = (0, 0, t.score);
         let mut fixes = Vec::new();
         for (it, _) in all.iter().zip(chosen).filter(|(_, c)| **c) {
-            match it.reason {
-                PENALTY => dropped += it.lost,
-                VETO => {}
-                _ => gain += it.lost,
-            }
-            let s = score(gain, dropped)?;
+            gain += it.lost;
+            zeros += u32::from(is_zero(it));
+            let s = totals(gain, zeros)?.score;
             fixes.push(Fix {
                 index: it.index,
-                gain: dec(s.checked_sub(prev).ok_or(GiveUp)?),
+                gain: crate::num::round2(s - prev),
             });
             prev = s;
         }
         Ok(fixes)
     };
-    // The vetoes, the `a` first base items and the `b` first penalties.
+    // The `a` first items at 0 and the `b` first partly scored.
     let mark = |a: usize, b: usize| {
-        let mut chosen: Vec<bool> = all.iter().map(|it| it.reason == VETO).collect();
-        for &k in base[..a].iter().chain(&pens[..b]) {
+        let mut chosen = vec![false; all.len()];
+        for &k in zs[..a].iter().chain(&ps[..b]) {
             chosen[k] = true;
         }
         chosen
@@ -444,26 +498,29 @@ fn next_grade(plan: &Plan, u: &UnitResult, all: &[Short]) -> Res<Option<NextGrad
         v.sort_unstable();
         v
     };
-    let (nb, np) = (base.len(), pens.len());
-    let every = score(pb[nb], pp[np])?;
-    if !reaches(every) {
+    let (nz, np) = (zs.len(), ps.len());
+    let every = totals(pz[nz] + pp[np], nz as u32)?;
+    if !reaches(&every) {
         return Ok(Some(NextGrade {
             grade: target,
             needed,
-            fixes: way(&vec![true; all.len()])?,
+            fixes: way(&mark(nz, np))?,
             reachable: false,
-            score: dec(every),
+            score: every.score,
+            held: None,
+            holding,
         }));
     }
-    for k in 0..=nb + np {
+    for k in 0..=nz + np {
         // The highest score of `k` fixes; ties: the set earliest in
         // framework order.
-        let mut best: Option<(u64, usize)> = None;
-        for a in k.saturating_sub(np)..=k.min(nb) {
-            let s = score(pb[a], pp[k - a])?;
-            if !reaches(s) {
+        let mut best: Option<(Decimal, usize)> = None;
+        for a in k.saturating_sub(np)..=k.min(nz) {
+            let c = totals(pz[a] + pp[k - a], a as u32)?;
+            if !reaches(&c) {
                 continue;
             }
+            let s = c.score;
             let better = match best {
                 None => true,
                 Some((bs, ba)) => s > bs || (s == bs && indices(&mark(a, k - a)) < indices(&mark(ba, k - ba))),
@@ -478,7 +535,9 @@ fn next_grade(plan: &Plan, u: &UnitResult, all: &[Short]) -> Res<Option<NextGrad
                 needed,
                 fixes: way(&mark(a, k - a))?,
                 reachable: true,
-                score: dec(s),
+                score: s,
+                held: None,
+                holding,
             }));
         }
     }
@@ -581,7 +640,7 @@ impl JsonConsts {
                     None => head.extend_from_slice(b"null"),
                 }
                 head.extend_from_slice(b",\n      \"points\": ");
-                if ind.kind == Kind::Veto {
+                if ind.kind.is_trigger() {
                     head.extend_from_slice(b"null");
                 } else {
                     let p = crate::render::rectify::constant(ind.points);
@@ -656,6 +715,25 @@ fn json_unit(out: &mut Vec<u8>, c: &JsonConsts, u: &UnitResult, next: Option<&Ne
             out.extend_from_slice(if ng.reachable { b"true" } else { b"false" });
             out.extend_from_slice(b",\n        \"score\": ");
             push_dec(out, ng.score);
+            out.extend_from_slice(b",\n        \"held\": ");
+            match ng.held {
+                Some(h) => push_str(out, h.as_str().as_bytes()),
+                None => out.extend_from_slice(b"null"),
+            }
+            out.extend_from_slice(b",\n        \"holding\": ");
+            if ng.holding.is_empty() {
+                out.extend_from_slice(b"[]");
+            } else {
+                out.extend_from_slice(b"[\n");
+                for (k, &i) in ng.holding.iter().enumerate() {
+                    if k > 0 {
+                        out.extend_from_slice(b",\n");
+                    }
+                    out.extend_from_slice(b"          ");
+                    out.extend_from_slice(&c.ids[i]);
+                }
+                out.extend_from_slice(b"\n        ]");
+            }
             out.extend_from_slice(b"\n      }");
         }
     }
@@ -766,12 +844,16 @@ impl<W: Word> Ctx<'_, W> {
                 out.extend_from_slice(&prefix);
                 let (head, tail) = c.parts.get(it.index).ok_or(GiveUp)?;
                 out.extend_from_slice(head);
-                if it.reason == VETO {
+                if no_points(it.reason) {
                     out.extend_from_slice(b"null,\n      \"lost\": null");
                 } else {
                     push_cents(&mut out, it.amount);
                     out.extend_from_slice(b",\n      \"lost\": ");
                     push_cents(&mut out, it.lost);
+                    if it.reason == PENALTY {
+                        out.extend_from_slice(b",\n      \"deducted\": ");
+                        push_cents(&mut out, it.deducted);
+                    }
                 }
                 out.extend_from_slice(b",\n      \"reason\": \"");
                 out.extend_from_slice(REASONS[it.reason as usize].as_str().as_bytes());
@@ -916,7 +998,7 @@ impl<W: Word> Ctx<'_, W> {
             if l.shown.is_empty() {
                 return Ok(());
             }
-            let next = next_grade(self.rows.plan, u, &l.all)?;
+            let next = next_grade(self.rows.plan, u, &l.all, u.grade, u.grade_change.map(|c| c.1))?;
             let head = crate::render::rectify::unit_section_head(fw, u, l.shown.len(), next.as_ref(), lang, format);
             if head.split('\n').any(|line| needs_escape(line.as_bytes(), false)) {
                 out.extend_from_slice(crate::output::escape_lines(&head).as_bytes());
@@ -941,8 +1023,8 @@ impl<W: Word> Ctx<'_, W> {
                         // Taken from the template when the cells are laid out.
                         RowCell::Fixed(_) => continue,
                         RowCell::No => buf.extend_from_slice(uint(&mut digits, no as u64)),
-                        RowCell::Amount if it.reason != VETO => push_cents(buf, it.amount),
-                        RowCell::Lost if it.reason != VETO => push_cents(buf, it.lost),
+                        RowCell::Amount if !no_points(it.reason) => push_cents(buf, it.amount),
+                        RowCell::Lost if !no_points(it.reason) => push_cents(buf, it.lost),
                         RowCell::Amount | RowCell::Lost => {}
                         RowCell::Reason => {
                             let (label, width) = &c.reasons[it.reason as usize];
@@ -1016,7 +1098,8 @@ fn push_escaped(out: &mut Vec<u8>, s: &[u8], md: bool) -> Res<()> {
 
 /// Does `s` hold anything the escapes of [`push_escaped`] change: a
 /// control character (C0, DEL, C1), a line or paragraph separator, a
-/// bidirectional override or isolate; in Markdown also `&`, `<`, `>`, `|`?
+/// bidirectional override or isolate; in Markdown also `&`, `<`, `>`, `|`,
+/// `[`, `]`, `\\`?
 fn needs_escape(s: &[u8], md: bool) -> bool {
     // Per byte: 1 escaped, 2 escaped in Markdown, 4 the lead of a
     // character to look at.
@@ -1032,6 +1115,9 @@ fn needs_escape(s: &[u8], md: bool) -> bool {
         t[b'<' as usize] = 2;
         t[b'>' as usize] = 2;
         t[b'|' as usize] = 2;
+        t[b'[' as usize] = 2;
+        t[b']' as usize] = 2;
+        t[b'\\' as usize] = 2;
         t[0xc2] = 4;
         t[0xe2] = 4;
         t
@@ -1042,7 +1128,7 @@ fn needs_escape(s: &[u8], md: bool) -> bool {
     }
     s.iter().enumerate().any(|(i, &c)| match c {
         0..=0x1f | 0x7f => true,
-        b'&' | b'<' | b'>' | b'|' => md,
+        b'&' | b'<' | b'>' | b'|' | b'[' | b']' | b'\\' => md,
         // U+0080–U+009F
         0xc2 => matches!(s.get(i + 1), Some(0x80..=0x9f)),
         // U+2028–U+202E, U+2066–U+2069
@@ -1066,7 +1152,13 @@ struct CsvConsts {
     reasons: Vec<Vec<u8>>,
 }
 
-const REASONS: [Reason; 4] = [Reason::Veto, Reason::Shortfall, Reason::Missing, Reason::Penalty];
+const REASONS: [Reason; 5] = [
+    Reason::Veto,
+    Reason::Shortfall,
+    Reason::Missing,
+    Reason::Penalty,
+    Reason::Cap,
+];
 
 impl CsvConsts {
     fn new(fw: &Framework, deadline: Option<jiff::civil::Date>, lang: Lang) -> CsvConsts {
@@ -1121,12 +1213,20 @@ struct Short {
     /// Points lost (0 for a veto, which shows none).
     lost: u64,
     amount: u64,
+    /// A penalty's share of what penalties took off after the cap.
+    deducted: u64,
 }
 
 const VETO: u8 = 0;
 const SHORTFALL: u8 = 1;
 const MISSING: u8 = 2;
 const PENALTY: u8 = 3;
+const CAP: u8 = 4;
+
+/// Vetoes and caps lose no points: they show none.
+fn no_points(reason: u8) -> bool {
+    matches!(reason, VETO | CAP)
+}
 
 /// A unit's deficiencies as items (as `rectify::items` gives them, in the
 /// same order), from its cells alone: the outcomes of `detail::outcome`
@@ -1141,6 +1241,9 @@ fn short_items(plan: &Plan, cells: &[u32], out: &mut Vec<Short>) -> Res<()> {
 /// A unit's deficiencies as items, from its cells alone, in framework
 /// order (see [`short_items`]).
 fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()> {
+    // What penalties may still take off: the cap, used up in framework
+    // order (as `score::deficiencies` does).
+    let mut room = plan.fw.penalty_cap.map(cents).transpose()?;
     for (i, ind) in plan.fw.indicators.iter().enumerate() {
         let first = plan.first[i];
         let cells = cells.get(first..first + ind.slots()).ok_or(GiveUp)?;
@@ -1150,7 +1253,8 @@ fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()>
         let (reason, lost, amount) = match ind.kind {
             Kind::Bonus => continue,
             Kind::Veto if cells.first() == Some(&(VALUE + 1)) => (VETO, 0, 0),
-            Kind::Veto => continue,
+            Kind::Cap if cells.first() == Some(&(VALUE + 1)) => (CAP, 0, 0),
+            Kind::Veto | Kind::Cap => continue,
             Kind::Base | Kind::Penalty => {
                 let amount = if cells.iter().any(|&c| c < VALUE) {
                     None
@@ -1180,12 +1284,20 @@ fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()>
         // in one integer (amounts are below 2^32 cents, as are indices).
         let index = u32::try_from(i).ok().filter(|&i| i < 1 << 31).ok_or(GiveUp)?;
         let lost32 = u32::try_from(lost).map_err(|_| GiveUp)?;
+        let deducted = if reason == PENALTY {
+            let took = room.map_or(lost, |r| lost.min(r));
+            room = room.map(|r| r - took);
+            took
+        } else {
+            0
+        };
         item(Short {
-            key: (u64::from(reason != VETO) << 63) | (u64::from(u32::MAX - lost32) << 31) | u64::from(index),
+            key: (u64::from(!no_points(reason)) << 63) | (u64::from(u32::MAX - lost32) << 31) | u64::from(index),
             index: i,
             reason,
             lost,
             amount,
+            deducted,
         });
     }
     Ok(())
@@ -1207,7 +1319,7 @@ fn write_row(
     out.extend_from_slice(prefix);
     let (head, tail) = c.parts.get(it.index).ok_or(GiveUp)?;
     out.extend_from_slice(head);
-    if it.reason != VETO {
+    if !no_points(it.reason) {
         push_cents(out, it.amount);
         out.push(b',');
         push_cents(out, it.lost);

@@ -79,6 +79,19 @@ fn parse_points(s: &str) -> Result<Decimal, String> {
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
+    // A deadline past the calendar's end would silently vanish from every
+    // item: say so before anything is read.
+    if let Some(p) = args.input.period {
+        let fw = args.input.framework()?;
+        if let Some(days) = fw.rectify_days
+            && p.deadline(days).is_none()
+        {
+            return Err(Error::Usage(crate::msg!(
+                zh: "--period {p}：整改时限（考核期结束后 {days} 天）超出了可表示的最后日期 9999-12-31；请检查考核期是否写错",
+                en: "--period {p}: the rectification deadline ({days} days after the period ends) falls after 9999-12-31, the last date that can be held; check the period"
+            )));
+        }
+    }
     let sel = Selection {
         units: args.unit,
         categories: args.category,

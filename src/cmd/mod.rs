@@ -170,6 +170,9 @@ impl InputArgs {
             },
             None => None,
         };
+        if let Err(e) = crate::grade::check_units(&framework, units.as_ref()) {
+            errs.extend(e);
+        }
         if !errs.is_empty() {
             // Without a valid units list, evidence cannot be checked against it.
             return Err(Error::Input(errs));
@@ -254,10 +257,15 @@ impl InputArgs {
             return Ok(None);
         }
         let framework = self.framework()?;
-        match &self.units {
-            None => Ok(Some((framework, None))),
-            Some(p) => Ok(Units::load(p).ok().map(|u| (framework, Some(u)))),
-        }
+        let units = match &self.units {
+            None => None,
+            Some(p) => match Units::load(p) {
+                Ok(u) => Some(u),
+                Err(_) => return Ok(None),
+            },
+        };
+        crate::grade::check_units(&framework, units.as_ref()).map_err(Error::Input)?;
+        Ok(Some((framework, units)))
     }
 
     /// Write the canonical JSON result on the bulk path, streamed (a

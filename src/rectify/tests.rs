@@ -1,5 +1,5 @@
 use super::*;
-use crate::score::{IndicatorResult, Status};
+use crate::score::{GradeReason, IndicatorResult, Status};
 use proptest::prelude::*;
 
 /// 20 points over six base items (two may be 不适用), a capped bonus, two
@@ -135,23 +135,35 @@ fn gains(ng: &NextGrade) -> Vec<String> {
     ng.fixes.iter().map(|f| f.gain.to_string()).collect()
 }
 
+/// The way to the next grade of a unit with these outcomes, whose grade
+/// is what its own totals give (no quota).
+fn ng_of(fw: &Framework, o: &[Outcome]) -> Option<NextGrade> {
+    let (grade, reason) = crate::grade::own_grade(fw, &score::totals(fw, o));
+    next_grade(fw, o, grade, reason)
+}
+
 /// Re-score with the advised fixes made: the unit must reach the grade.
 fn check_fixed(fw: &Framework, o: &[Outcome], ng: &NextGrade) {
     let set: Vec<usize> = ng.fixes.iter().map(|f| f.index).collect();
     let t = rescore(fw, o, &set);
     assert_eq!(t.score, ng.score);
-    assert_eq!(score::grade_of(fw, &t) <= ng.grade, ng.reachable);
+    assert_eq!(crate::grade::own_grade(fw, &t).0 <= ng.grade, ng.reachable);
     let before = score::totals(fw, o).score;
     let sum: Decimal = ng.fixes.iter().map(|f| f.gain).sum();
     assert_eq!(before + sum, ng.score, "gains add up");
 }
 
-/// Brute force over every subset of the deficiencies: the fewest fixes
-/// that reach the next grade and the best score with that many.
+/// Brute force over every subset of the base items with points lost: the
+/// fewest fixes that reach the next grade (score and conditions) and the
+/// best score with that many.
 fn brute(fw: &Framework, o: &[Outcome]) -> Option<(usize, Decimal)> {
     let now = score::totals(fw, o);
-    let target = score::grade_of(fw, &now).checked_sub(1)?;
-    let defs: Vec<usize> = score::deficiencies(fw, o).iter().map(|d| d.index).collect();
+    let target = crate::grade::own_grade(fw, &now).0.checked_sub(1)?;
+    let defs: Vec<usize> = score::deficiencies(fw, o)
+        .iter()
+        .filter(|d| fw.indicators[d.index].kind == Kind::Base)
+        .map(|d| d.index)
+        .collect();
     let mut best: Option<(usize, Decimal)> = None;
     for mask in 0u32..(1 << defs.len()) {
         let set: Vec<usize> = (0..defs.len())
@@ -159,7 +171,7 @@ fn brute(fw: &Framework, o: &[Outcome]) -> Option<(usize, Decimal)> {
             .map(|b| defs[b])
             .collect();
         let t = rescore(fw, o, &set);
-        if score::grade_of(fw, &t) > target {
+        if crate::grade::own_grade(fw, &t).0 > target {
             continue;
         }
         let cand = (set.len(), t.score);
@@ -176,12 +188,13 @@ fn fewest_fixes_largest_first() {
     let fw = fw();
     // base 3 + 4 + 1.5 + 4 + 1 + 2 = 15.5 → 较好; 好 needs 2.5 more.
     let o = outs("3 4 1.5 4 1 2 0 0 0 ok");
-    let ng = next_grade(&fw, &o).unwrap();
+    let ng = ng_of(&fw, &o).unwrap();
     assert_eq!(fw.grades[ng.grade].name, "好");
     assert_eq!(ng.needed, d("2.50"));
     assert_eq!(ids(&fw, &ng), ["A1", "A3"]);
     assert_eq!(gains(&ng), ["2.00", "1.50"]);
     assert!(ng.reachable);
+    assert_eq!(ng.held, None);
     assert_eq!(ng.score, d("19.00"));
     check_fixed(&fw, &o, &ng);
     assert_eq!(brute(&fw, &o), Some((2, d("19.00"))));
@@ -192,7 +205,7 @@ fn one_big_fix_beats_two_small_ones() {
     let fw = fw();
     // Lost: A1 1, A2 1, A3 3 (missing), B2 1 → 14 → 一般; 较好 needs 1.
     let o = outs("4 3 - 4 1 2 0 0 0 ok");
-    let ng = next_grade(&fw, &o).unwrap();
+    let ng = ng_of(&fw, &o).unwrap();
     assert_eq!(fw.grades[ng.grade].name, "较好");
     assert_eq!(ng.needed, d("1.00"));
     assert_eq!(ids(&fw, &ng), ["A3"]);
@@ -204,11 +217,11 @@ fn equal_losses_are_taken_in_framework_order() {
     let fw = fw();
     // A1, A3, B1 each lose 1 → 17 → 较好; 好 needs 1: any one of them.
     let o = outs("4 4 2 3 2 2 0 0 0 ok");
-    let ng = next_grade(&fw, &o).unwrap();
+    let ng = ng_of(&fw, &o).unwrap();
     assert_eq!(ids(&fw, &ng), ["A1"]);
     // Two needed: the first two in framework order.
     let o = outs("4 4 2 3 1.5 2 0 0 0 ok");
-    let ng = next_grade(&fw, &o).unwrap();
+    let ng = ng_of(&fw, &o).unwrap();
     assert_eq!(ng.needed, d("1.50"));
     assert_eq!(ids(&fw, &ng), ["A1", "A3"]);
     check_fixed(&fw, &o, &ng);
@@ -222,7 +235,7 @@ fn rescaled_units_recover_more_than_they_lost() {
     let o = outs("3 na 3 3 1 na 0 0 0 ok");
     let t = score::totals(&fw, &o);
     assert_eq!(t.score, d("14.29"));
-    let ng = next_grade(&fw, &o).unwrap();
+    let ng = ng_of(&fw, &o).unwrap();
     assert_eq!(ng.needed, d("0.71"));
     // A1 lost 2 → recovers 2.86, more than the 2 it lost.
     assert_eq!(ids(&fw, &ng), ["A1"]);
@@ -232,77 +245,125 @@ fn rescaled_units_recover_more_than_they_lost() {
 }
 
 #[test]
-fn penalties_under_a_binding_cap() {
+fn penalties_are_not_fixes() {
     let fw = fw();
-    // Base 18 (A1 lost 2), penalties 2 + 2 capped at 3 → 15 → 较好.
-    // 好 needs 3: A1 alone gives 17; K1 alone 16; A1 + K1 = K1 + K2 = 18,
-    // a tie in score broken by framework order.
+    // Base 18 (A1 lost 2), penalties 2 + 2 capped at 3 → 15 → 较好. 好
+    // needs 3; the penalties were for what happened and stay: fixing A1
+    // gives 20 − 3 = 17, short of 18.
     let o = outs("3 4 3 4 2 2 0 2 2 ok");
-    let ng = next_grade(&fw, &o).unwrap();
+    let ng = ng_of(&fw, &o).unwrap();
     assert_eq!(ng.needed, d("3.00"));
-    assert_eq!(ids(&fw, &ng), ["A1", "K1"]);
-    assert_eq!(gains(&ng), ["2.00", "1.00"]);
+    assert!(!ng.reachable);
+    assert_eq!(ids(&fw, &ng), ["A1"]);
+    assert_eq!(ng.score, d("17.00"));
+    check_fixed(&fw, &o, &ng);
+    assert_eq!(brute(&fw, &o), None);
+    // Cap 2: base 19 − 2 = 17 → 较好; A1 and A3 (0.5 each) give 18.
+    let fw = Framework::parse(&FW.replace("penalty_cap = 3", "penalty_cap = 2"), "t.toml").unwrap();
+    let o = outs("4.5 4 2.5 4 2 2 0 2 2 ok");
+    let ng = ng_of(&fw, &o).unwrap();
+    assert_eq!(ng.needed, d("1.00"));
+    assert_eq!(ids(&fw, &ng), ["A1", "A3"]);
+    assert_eq!(gains(&ng), ["0.50", "0.50"]);
     check_fixed(&fw, &o, &ng);
     assert_eq!(brute(&fw, &o), Some((2, d("18.00"))));
 }
 
 #[test]
-fn a_penalty_may_recover_nothing_on_its_own() {
-    // Cap 2: removing one of two 2-point penalties changes nothing.
-    let fw = Framework::parse(&FW.replace("penalty_cap = 3", "penalty_cap = 2"), "t.toml").unwrap();
-    // Base 19 − 2 = 17 → 较好; 好 needs 1. No single fix does it (A1 or
-    // A3 +0.5, a penalty +0); A1 + A3 gives 18, both penalties 19.
-    let o = outs("4.5 4 2.5 4 2 2 0 2 2 ok");
-    let ng = next_grade(&fw, &o).unwrap();
-    assert_eq!(ng.needed, d("1.00"));
-    assert_eq!(ids(&fw, &ng), ["K1", "K2"]);
-    assert_eq!(gains(&ng), ["0.00", "2.00"]);
-    check_fixed(&fw, &o, &ng);
-    assert_eq!(brute(&fw, &o), Some((2, d("19.00"))));
-}
-
-#[test]
-fn a_vetoed_unit_starts_by_lifting_the_veto() {
+fn a_vetoed_unit_is_held() {
     let fw = fw();
-    // Score 19.5 but vetoed → 差; next is 一般, reached by the veto alone.
+    // Score 19.5 but vetoed → 差; next is 一般, which no fix reaches.
     let o = outs("5 4 2.5 4 2 2 0 0 0 x");
-    let ng = next_grade(&fw, &o).unwrap();
+    let ng = ng_of(&fw, &o).unwrap();
     assert_eq!(fw.grades[ng.grade].name, "一般");
+    assert_eq!(ng.held, Some(Held::Veto));
     assert_eq!(ng.needed, d("0.00"));
-    assert_eq!(ids(&fw, &ng), ["V1"]);
-    assert_eq!(gains(&ng), ["0.00"]);
-    check_fixed(&fw, &o, &ng);
-    assert_eq!(brute(&fw, &o), Some((1, d("19.50"))));
-    // Score 10, vetoed: the veto and 2 points.
+    assert!(ng.fixes.is_empty() && !ng.reachable);
+    assert_eq!(brute(&fw, &o), None);
+    // Score 10, vetoed: 2 points short of 一般 as well.
     let o = outs("3 4 0 1 2 0 0 0 0 x");
-    let ng = next_grade(&fw, &o).unwrap();
+    let ng = ng_of(&fw, &o).unwrap();
     assert_eq!(ng.needed, d("2.00"));
-    assert_eq!(ids(&fw, &ng), ["V1", "A3"]);
-    check_fixed(&fw, &o, &ng);
-    assert_eq!(brute(&fw, &o), Some((2, d("13.00"))));
+    assert_eq!(ng.held, Some(Held::Veto));
 }
 
 #[test]
 fn unreachable_when_even_fixing_everything_falls_short() {
     // 好 at 23: 20 points plus a bonus capped at 2 can never get there.
     let fw = Framework::parse(&FW.replace("min = 18", "min = 23"), "t.toml").unwrap();
-    // 17 + 0.5 − 1 = 16.5 → 较好; at best 20 + 0.5.
+    // 17 + 0.5 − 1 = 16.5 → 较好; at best 20 + 0.5 − 1 = 19.5.
     let o = outs("5 4 2 2 2 2 0.5 1 0 ok");
-    let ng = next_grade(&fw, &o).unwrap();
+    let ng = ng_of(&fw, &o).unwrap();
     assert_eq!(fw.grades[ng.grade].name, "好");
     assert!(!ng.reachable);
     assert_eq!(ng.needed, d("6.50"));
-    assert_eq!(ids(&fw, &ng), ["B1", "A3", "K1"]);
-    assert_eq!(ng.score, d("20.50"));
+    assert_eq!(ids(&fw, &ng), ["B1", "A3"]);
+    assert_eq!(ng.score, d("19.50"));
     check_fixed(&fw, &o, &ng);
     assert_eq!(brute(&fw, &o), None);
 }
 
 #[test]
+fn a_condition_asks_for_the_items_at_zero() {
+    // 好 only with no base item at 0 points.
+    let fw = Framework::parse(&FW.replace("min = 18", "min = 18\nmax_zero = 0"), "t.toml").unwrap();
+    // 5 + 4 + 0 + 4 + 2 + 2 = 17, bonus 2 → 19: 好 by score, but A3 is at
+    // 0 → 较好. Fixing A3 (3 lost) gives 20 + 2 = 22.
+    let o = outs("5 4 0 4 2 2 2 0 0 ok");
+    let (grade, reason) = crate::grade::own_grade(&fw, &score::totals(&fw, &o));
+    assert_eq!(
+        (fw.grades[grade].name.as_str(), reason),
+        ("较好", Some(GradeReason::Condition))
+    );
+    let ng = ng_of(&fw, &o).unwrap();
+    assert_eq!(ng.needed, d("0.00"));
+    assert_eq!(ids(&fw, &ng), ["A3"]);
+    assert_eq!(gains(&ng), ["3.00"]);
+    assert_eq!(ng.score, d("22.00"));
+    check_fixed(&fw, &o, &ng);
+    assert_eq!(brute(&fw, &o), Some((1, d("22.00"))));
+    // A1 partly lost (3), B2 at 0 (2): 15 → 较好, zeros 1. Fixing A1 alone
+    // gives 18 with B2 still at 0; B2 alone 17: both are needed (20).
+    let o = outs("2 4 3 4 0 2 0 0 0 ok");
+    let ng = ng_of(&fw, &o).unwrap();
+    assert_eq!(ids(&fw, &ng), ["A1", "B2"]);
+    assert_eq!(gains(&ng), ["3.00", "2.00"]);
+    assert_eq!(ng.score, d("20.00"));
+    check_fixed(&fw, &o, &ng);
+    assert_eq!(brute(&fw, &o), Some((2, d("20.00"))));
+}
+
+#[test]
+fn a_cap_or_a_quota_holds_the_unit() {
+    let src = format!("{FW}\n[[indicator]]\nid = \"Q1\"\nkind = \"cap\"\nname = \"被问责\"\nmax_grade = \"较好\"\n");
+    let fw = Framework::parse(&src, "t.toml").unwrap();
+    // 19 points, 好 by score; the cap fired → 较好, held there.
+    let o = outs("5 4 2 4 2 2 0 0 0 ok x");
+    let (grade, reason) = crate::grade::own_grade(&fw, &score::totals(&fw, &o));
+    assert_eq!(
+        (fw.grades[grade].name.as_str(), reason),
+        ("较好", Some(GradeReason::Cap))
+    );
+    let ng = ng_of(&fw, &o).unwrap();
+    assert_eq!(ng.held, Some(Held::Cap));
+    assert!(ng.fixes.is_empty());
+    // Under the cap the way up is open: 14 → 一般, 较好 needs 1.
+    let o = outs("5 4 0 3 0 2 0 0 0 ok x");
+    let ng = ng_of(&fw, &o).unwrap();
+    assert_eq!(fw.grades[ng.grade].name, "较好");
+    assert_eq!(ng.held, None);
+    assert_eq!(ids(&fw, &ng), ["A3"]);
+    // A unit moved down by a quota is held too.
+    let o = outs("5 4 2 4 2 2 0 0 0 ok ok");
+    let ng = next_grade(&fw, &o, 1, Some(GradeReason::Quota)).unwrap();
+    assert_eq!(ng.held, Some(Held::Quota));
+}
+
+#[test]
 fn the_top_grade_has_no_next() {
     let fw = fw();
-    assert_eq!(next_grade(&fw, &outs("5 4 3 4 2 1 0 0 0 ok")), None);
-    assert_eq!(next_grade(&fw, &outs("5 4 3 4 2 2 0 0 0 ok")), None);
+    assert_eq!(ng_of(&fw, &outs("5 4 3 4 2 1 0 0 0 ok")), None);
+    assert_eq!(ng_of(&fw, &outs("5 4 3 4 2 2 0 0 0 ok")), None);
 }
 
 // ---- lists ----------------------------------------------------------------
@@ -318,6 +379,7 @@ fn unit(fw: &Framework, id: &str, category: &str, spec: &str) -> UnitResult {
         rank: 0,
         category_rank: None,
         grade: score::grade_of(fw, &t),
+        grade_change: None,
         totals: t,
         groups: vec![Decimal::ZERO; fw.groups.len()],
         deficiencies: score::deficiencies(fw, &o),
@@ -564,9 +626,15 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     /// The advice reaches the grade, no smaller set does, and no set of the
-    /// same size scores higher — for any unit, under both penalty caps.
+    /// same size scores higher — for any unit, under both penalty caps,
+    /// with and without grade conditions.
     #[test]
-    fn search_agrees_with_brute_force(o in arb_outcomes(), tight in any::<bool>(), high in any::<bool>()) {
+    fn search_agrees_with_brute_force(
+        o in arb_outcomes(),
+        tight in any::<bool>(),
+        high in any::<bool>(),
+        condition in any::<bool>(),
+    ) {
         let mut src = FW.to_string();
         if tight {
             src = src.replace("penalty_cap = 3", "penalty_cap = 2");
@@ -574,22 +642,34 @@ proptest! {
         if high {
             src = src.replace("min = 18", "min = 21");
         }
+        if condition {
+            src = src
+                .replace("name = \"好\"\n", "name = \"好\"\nmax_zero = 0\n")
+                .replace("name = \"较好\"\n", "name = \"较好\"\nmax_zero = 1\n");
+        }
         let fw = Framework::parse(&src, "t.toml").unwrap();
-        let ng = next_grade(&fw, &o);
+        let ng = ng_of(&fw, &o);
         let expected = brute(&fw, &o);
+        let t = score::totals(&fw, &o);
         match &ng {
-            None => prop_assert_eq!(score::grade_of(&fw, &score::totals(&fw, &o)), 0),
+            None => prop_assert_eq!(crate::grade::own_grade(&fw, &t).0, 0),
+            Some(ng) if ng.held.is_some() => {
+                prop_assert_eq!(ng.held, Some(Held::Veto));
+                prop_assert!(!t.veto.is_empty());
+                prop_assert_eq!(expected, None);
+            }
             Some(ng) => {
                 check_fixed(&fw, &o, ng);
                 if ng.reachable {
                     prop_assert_eq!(Some((ng.fixes.len(), ng.score)), expected);
                 } else {
                     prop_assert_eq!(expected, None);
-                    prop_assert_eq!(ng.fixes.len(), score::deficiencies(&fw, &o).len());
+                    let base = score::deficiencies(&fw, &o)
+                        .iter()
+                        .filter(|d| fw.indicators[d.index].kind == Kind::Base)
+                        .count();
+                    prop_assert_eq!(ng.fixes.len(), base);
                 }
-                let vetoes = score::totals(&fw, &o).veto;
-                let first: Vec<usize> = ng.fixes.iter().take(vetoes.len()).map(|f| f.index).collect();
-                prop_assert_eq!(first, vetoes);
             }
         }
     }

@@ -51,6 +51,17 @@ fn grade_mark(m: Option<GradeMove>) -> &'static str {
     }
 }
 
+/// `（超出比例）` after a grade that a grade rule moved, not the score.
+fn rule_mark(u: &crate::compare::UnitChange, lang: Lang) -> String {
+    match u.grade_rule.as_deref().and_then(crate::score::GradeReason::parse) {
+        Some(r) => match lang {
+            Lang::Zh => format!("（{}）", r.label(lang)),
+            Lang::En => format!(" ({})", r.label(lang)),
+        },
+        None => String::new(),
+    }
+}
+
 fn grade_move_label(m: GradeMove, lang: Lang) -> &'static str {
     match m {
         GradeMove::Same => lang.pick("持平", "same"),
@@ -75,6 +86,7 @@ fn kind_label(kind: &str, lang: Lang) -> String {
         "bonus" => Kind::Bonus.label(lang).to_string(),
         "penalty" => Kind::Penalty.label(lang).to_string(),
         "veto" => Kind::Veto.label(lang).to_string(),
+        "cap" => Kind::Cap.label(lang).to_string(),
         other => other.to_string(),
     }
 }
@@ -278,16 +290,26 @@ pub fn diff_head(c: &Comparison, lang: Lang) -> Vec<String> {
         .collect();
     lines.push(match lang {
         Lang::Zh => format!(
-            "等次分布：{}；升档 {} · 降档 {}",
+            "等次分布：{}；升档 {} · 降档 {}{}",
             grades.join(" · "),
             s.grade_up,
-            s.grade_down
+            s.grade_down,
+            if s.grade_by_rule > 0 {
+                format!("（{} 个单位的等次变化由等次规则而非得分引起）", s.grade_by_rule)
+            } else {
+                String::new()
+            }
         ),
         Lang::En => format!(
-            "Grades: {}; {} up · {} down",
+            "Grades: {}; {} up · {} down{}",
             grades.join(" · "),
             s.grade_up,
-            s.grade_down
+            s.grade_down,
+            if s.grade_by_rule > 0 {
+                format!(" ({} moved by grade rules, not by score)", s.grade_by_rule)
+            } else {
+                String::new()
+            }
         ),
     });
     let movers = |v: &[crate::compare::NotableChange]| {
@@ -425,7 +447,12 @@ pub fn units_table(c: &Comparison, lang: Lang, layout: Layout) -> Table {
             row.push(grade(&u.new));
             row.push(opt(u.grade_move, |m| grade_move_label(m, lang).to_string()));
         } else {
-            row.push(format!("{}{}", grade(&u.new), grade_mark(u.grade_move)));
+            row.push(format!(
+                "{}{}{}",
+                grade(&u.new),
+                grade_mark(u.grade_move),
+                rule_mark(u, lang)
+            ));
         }
         let present = u.presence == Presence::Present;
         let rate = opt(u.rectification_rate(), percent);
@@ -676,12 +703,12 @@ pub fn diff(c: &Comparison, lang: Lang, format: Format) -> String {
             s
         }
         Format::Md => {
-            let mut s = format!("# {title}\n\n");
+            let mut s = format!("# {}\n\n", super::markdown_text(&title));
             for l in diff_head(c, lang) {
-                s.push_str(&format!("- {l}\n"));
+                s.push_str(&format!("- {}\n", super::markdown_text(&l)));
             }
             for sec in sections(c, lang, false) {
-                s.push_str(&format!("\n## {}\n", sec.title));
+                s.push_str(&format!("\n## {}\n", super::markdown_text(&sec.title)));
                 if let Some(t) = sec.table {
                     s.push('\n');
                     s.push_str(&t.to_markdown());
@@ -745,7 +772,14 @@ pub fn trend_table(t: &Trend, lang: Lang, full: bool) -> Table {
         }
         row.push(opt(r.rank_change, signed_int));
         if !full {
-            row.push(path(&|s| s.grade.clone()));
+            // A grade a rule lowered says which: 良好（超出比例）.
+            row.push(path(
+                &|s| match s.grade_reason.as_deref().and_then(crate::score::GradeReason::parse) {
+                    Some(r) if lang == Lang::Zh => format!("{}（{}）", s.grade, r.label(lang)),
+                    Some(r) => format!("{} ({})", s.grade, r.label(lang)),
+                    None => s.grade.clone(),
+                },
+            ));
         }
         tab.push(row);
     }
@@ -783,8 +817,12 @@ pub fn trend(t: &Trend, lang: Lang, format: Format) -> String {
             trend_table(t, lang, false).to_terminal()
         ),
         Format::Md => format!(
-            "# {title}\n\n{}\n\n{}",
-            head.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n"),
+            "# {}\n\n{}\n\n{}",
+            super::markdown_text(&title),
+            head.iter()
+                .map(|l| format!("- {}", super::markdown_text(l)))
+                .collect::<Vec<_>>()
+                .join("\n"),
             trend_table(t, lang, false).to_markdown()
         ),
         Format::Csv => trend_table(t, lang, true).to_csv(),
@@ -852,6 +890,8 @@ pub struct UnitDiffDoc<'a> {
     pub old_grade: Option<&'a str>,
     pub new_grade: Option<&'a str>,
     pub grade_change: Option<&'static str>,
+    /// The grade rule behind a grade move the scores do not explain.
+    pub grade_rule: Option<&'a str>,
     pub old_veto: Vec<&'a str>,
     pub new_veto: Vec<&'a str>,
     pub groups: Vec<GroupDeltaDoc<'a>>,
@@ -921,6 +961,7 @@ pub struct SummaryDoc<'a> {
     pub median_delta: Option<Decimal>,
     pub grades: Vec<GradeCountDoc<'a>>,
     pub grade_up: usize,
+    pub grade_by_rule: usize,
     pub grade_down: usize,
     pub risers: Vec<NotableDoc<'a>>,
     pub fallers: Vec<NotableDoc<'a>>,
@@ -1008,6 +1049,7 @@ pub fn diff_doc(c: &Comparison) -> DiffDoc<'_> {
                 old_grade: u.old.as_ref().map(|s| s.grade.as_str()),
                 new_grade: u.new.as_ref().map(|s| s.grade.as_str()),
                 grade_change: u.grade_move.map(GradeMove::as_str),
+                grade_rule: u.grade_rule.as_deref(),
                 old_veto: u
                     .old
                     .as_ref()
@@ -1055,6 +1097,7 @@ pub fn diff_doc(c: &Comparison) -> DiffDoc<'_> {
                 })
                 .collect(),
             grade_up: s.grade_up,
+            grade_by_rule: s.grade_by_rule,
             grade_down: s.grade_down,
             risers: s
                 .risers

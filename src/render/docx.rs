@@ -254,7 +254,10 @@ fn letter_xml(fw: &Framework, a: &Assessment, l: &Letter, issue: &Issue, first: 
         vec![lang.pick("考核期", "Period").to_string(), period.clone()],
         vec![lang.pick("得分", "Score").to_string(), fmt2(u.totals.score)],
         vec![lang.pick("排名", "Rank").to_string(), rank],
-        vec![lang.pick("等次", "Grade").to_string(), fw.grades[u.grade].name.clone()],
+        vec![
+            lang.pick("等次", "Grade").to_string(),
+            crate::grade::grade_text(fw, u, lang),
+        ],
     ];
     if !u.totals.veto.is_empty() {
         let ids: Vec<String> = u

@@ -87,6 +87,25 @@ fn width(s: &str) -> usize {
     w
 }
 
+/// [`width`] where it is at most `limit`; past that, some width above
+/// `limit` (plain text is measured only until it gets there, so a long
+/// word costs the part looked at).
+#[inline]
+fn width_beyond(s: &str, limit: usize) -> usize {
+    let mut w = 0;
+    for c in s.chars() {
+        w += match c {
+            ' '..='~' => 1,
+            c if is_plain_wide(c) => 2,
+            _ => return s.width(),
+        };
+        if w > limit {
+            return w;
+        }
+    }
+    w
+}
+
 /// CJK unified ideographs, 、。, CJK brackets and the full-width forms of
 /// ASCII: two columns, whatever surrounds them.
 #[inline]
@@ -369,7 +388,10 @@ fn split_line(text: &str, content: usize, lines: &mut Vec<(usize, usize)>) {
     let (mut start, mut end) = (0, 0);
     let mut current = 0;
     while let Some((s, e)) = words.pop() {
-        let word_width = width(&text[s..e]);
+        // Only how it compares with `content` matters once it is wider:
+        // measuring a megabyte word in full for every line it is cut into
+        // made the layout quadratic.
+        let word_width = width_beyond(&text[s..e], content);
         let empty = start == end;
         let added = word_width + current + usize::from(!empty);
         let mut remaining = content - current;
@@ -437,9 +459,9 @@ fn split_line(text: &str, content: usize, lines: &mut Vec<(usize, usize)>) {
 /// `allowed` columns, cutting printable ASCII by bytes and anything else
 /// between extended grapheme clusters.
 fn long_word_head(allowed: usize, word: &str) -> usize {
-    if is_printable_ascii(word) {
-        return word.len().min(allowed);
-    }
+    // Printable ASCII is cut by bytes, which is what cutting it between
+    // clusters gives too; only the head is looked at (a check of the whole
+    // word for every line cut from it was quadratic).
     let mut used = 0;
     for (i, g) in word.grapheme_indices(true) {
         let w = g.width();
@@ -468,7 +490,7 @@ mod tests {
         for row in rows {
             t.push(row.clone());
         }
-        t.to_terminal_wrapped(wraps)
+        t.comfy(wraps, None, &[])
     }
 
     fn grid(headers: &[String], numeric: &[bool], rows: &[Vec<String>], wraps: &[(usize, u16)]) -> String {

@@ -11,7 +11,7 @@
 use super::colour;
 use super::issue::Issue;
 use crate::compare::Comparison;
-use crate::framework::{Framework, Kind};
+use crate::framework::Framework;
 use crate::lang::Lang;
 use crate::num::{fmt_points, fmt2};
 use crate::rectify::{Item, List, Summary};
@@ -367,7 +367,7 @@ fn unit_section(fw: &Framework, u: &UnitResult, items: &[Item], ledger: bool, la
     html! {
         section.unit {
             h2 { (u.unit) " " (u.name) }
-            p { (facts) " · " span style=(grade_style(fw, u.grade)) { (fw.grades[u.grade].name) } }
+            p { (facts) " · " span style=(grade_style(fw, u.grade)) { (crate::grade::grade_text(fw, u, lang)) } }
             @if let Some(adv) = advice { p.advice { (adv) } }
             @if items.is_empty() && u.deficiencies.is_empty() {
                 p.ok { (lang.pick("没有失分项。", "No points lost.")) }
@@ -386,6 +386,7 @@ fn unit_section(fw: &Framework, u: &UnitResult, items: &[Item], ledger: bool, la
                         th { (lang.pick("整改措施", "Remedy")) }
                         th.nw { (lang.pick("责任人", "Owner")) }
                         @if ledger {
+                            th.nw { (lang.pick("考核部门", "Assessor")) }
                             th.nw { (lang.pick("整改时限", "Deadline")) }
                             th.nw { (lang.pick("状态", "Status")) }
                         }
@@ -397,7 +398,7 @@ fn unit_section(fw: &Framework, u: &UnitResult, items: &[Item], ledger: bool, la
                             tr {
                                 td.nw { (ind.id) }
                                 td { (ind.name) }
-                                td.num { @if ind.kind != Kind::Veto { (fmt_points(ind.points)) } }
+                                td.num { @if !ind.kind.is_trigger() { (fmt_points(ind.points)) } }
                                 td.num { (it.amount.map(fmt2).unwrap_or_default()) }
                                 td.num { (it.lost.map(fmt2).unwrap_or_default()) }
                                 td.nw { (it.reason.label(lang)) }
@@ -405,6 +406,7 @@ fn unit_section(fw: &Framework, u: &UnitResult, items: &[Item], ledger: bool, la
                                 td { (ind.remedy) }
                                 td.nw { (ind.owner) }
                                 @if ledger {
+                                    td.nw { (ind.assessor) }
                                     td.nw { (it.deadline.map(|d| d.to_string()).unwrap_or_default()) }
                                     td.nw { (super::rectify::start_status(lang)) }
                                 }
@@ -440,6 +442,9 @@ pub fn score(fw: &Framework, a: &Assessment, issue: &Issue, lang: Lang) -> Strin
         }
         h2 { (lang.pick("等次分布", "Grades")) }
         (grade_cards(fw, a, lang))
+        @for line in crate::grade::quota_lines(fw, &a.units, lang) {
+            p { (line) }
+        }
         h2 { (lang.pick("得分排名", "Ranking")) }
         (ranking_table(fw, a, lang))
         h2 { (lang.pick("得分", "Scores")) }
@@ -645,7 +650,7 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, issue: &Issue, la
     }
     let body = html! {
         header {
-            h1 { (name) " " span style=(grade_style(fw, u.grade)) { (fw.grades[u.grade].name) } }
+            h1 { (name) " " span style=(grade_style(fw, u.grade)) { (crate::grade::grade_text(fw, u, lang)) } }
             p.meta { (head) " · " (facts.join(" · ")) }
             (issued(issue, lang))
         }

@@ -5,7 +5,7 @@
 //! scores always with two places (`92.50`), framework constants as written
 //! (`25`, `2.5`). Key order is fixed, so the same inputs give the same bytes.
 
-use crate::framework::{Framework, Kind};
+use crate::framework::Framework;
 use crate::lang::Lang;
 use crate::num::round2;
 use crate::score::{Assessment, UnitResult};
@@ -32,6 +32,12 @@ pub struct FrameworkDoc<'a> {
     pub sha256: &'a str,
     pub bonus_cap: Option<Decimal>,
     pub penalty_cap: Option<Decimal>,
+    /// Bonuses count only from this base on (SPEC §6.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bonus_gate: Option<Decimal>,
+    /// The score is at most this (SPEC §6.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_score: Option<Decimal>,
     pub grades: Vec<GradeDoc<'a>>,
     pub groups: Vec<GroupDefDoc<'a>>,
     pub indicators: Vec<IndicatorDefDoc<'a>>,
@@ -41,6 +47,12 @@ pub struct FrameworkDoc<'a> {
 pub struct GradeDoc<'a> {
     pub name: &'a str,
     pub min: Decimal,
+    /// At most this many base items at 0 points (SPEC §6.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_zero: Option<u32>,
+    /// At most this share of the scope, as written (SPEC §6.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quota: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -80,6 +92,10 @@ pub struct UnitDoc<'a> {
     pub bonus: Decimal,
     pub penalty: Decimal,
     pub grade: &'a str,
+    /// The grade the score alone gives, where a grade rule changed it.
+    pub grade_by_score: Option<&'a str>,
+    /// The last rule that lowered the grade: veto, condition, cap, quota.
+    pub grade_reason: Option<&'static str>,
     pub veto: Vec<&'a str>,
     pub groups: Vec<GroupDoc<'a>>,
     pub indicators: Vec<IndicatorDoc<'a>>,
@@ -111,6 +127,9 @@ pub struct DeficiencyDoc<'a> {
     pub indicator: &'a str,
     pub lost: Option<Decimal>,
     pub reason: &'static str,
+    /// A penalty's share of what penalties took off after the cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deducted: Option<Decimal>,
 }
 
 fn points(d: Decimal) -> Decimal {
@@ -131,6 +150,8 @@ pub fn unit_doc<'a>(fw: &'a Framework, u: &'a UnitResult) -> UnitDoc<'a> {
         bonus: round2(u.totals.bonus),
         penalty: round2(u.totals.penalty),
         grade: &fw.grades[u.grade].name,
+        grade_by_score: u.grade_change.map(|(g, _)| fw.grades[g].name.as_str()),
+        grade_reason: u.grade_change.map(|(_, r)| r.as_str()),
         veto: u.totals.veto.iter().map(|&i| fw.indicators[i].id.as_str()).collect(),
         groups: fw
             .groups
@@ -167,6 +188,7 @@ pub fn unit_doc<'a>(fw: &'a Framework, u: &'a UnitResult) -> UnitDoc<'a> {
                 indicator: &fw.indicators[d.index].id,
                 lost: d.lost.map(round2),
                 reason: d.reason.as_str(),
+                deducted: d.deducted.map(round2),
             })
             .collect(),
     }
@@ -184,12 +206,16 @@ pub fn result_doc<'a>(fw: &'a Framework, a: &'a Assessment) -> ResultDoc<'a> {
             sha256: &fw.sha256,
             bonus_cap: fw.bonus_cap.map(points),
             penalty_cap: fw.penalty_cap.map(points),
+            bonus_gate: fw.bonus_gate.map(points),
+            max_score: fw.max_score.map(points),
             grades: fw
                 .grades
                 .iter()
                 .map(|g| GradeDoc {
                     name: &g.name,
                     min: points(g.min),
+                    max_zero: g.max_zero,
+                    quota: g.quota.as_ref().map(|q| q.text.as_str()),
                 })
                 .collect(),
             groups: fw
@@ -213,7 +239,7 @@ pub fn result_doc<'a>(fw: &'a Framework, a: &'a Assessment) -> ResultDoc<'a> {
                     points: points(i.points),
                     rule: match &i.rule {
                         Some(r) => format!("{}: {}", r.type_name(), i.describe_rule(Lang::En)),
-                        None if i.kind == Kind::Veto => "veto".to_string(),
+                        None if i.kind.is_trigger() => i.kind.as_str().to_string(),
                         None => String::new(),
                     },
                 })

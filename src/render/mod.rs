@@ -293,6 +293,18 @@ impl Table {
     /// The table drawn by comfy-table: unwrapped (`fit` none), or fitted
     /// to `fit` columns with numbers never wrapped; `hidden` columns left out.
     fn laid_out(&self, widths: &[(usize, u16)], fit: Option<u16>, hidden: &[usize]) -> String {
+        if fit.is_none() && hidden.is_empty() {
+            // The same bytes as comfy-table's layout, in linear time (its
+            // cutting of a long word is quadratic: minutes for a note of a
+            // million Hanzi).
+            return self.grid(widths);
+        }
+        self.comfy(widths, fit, hidden)
+    }
+
+    /// [`Table::laid_out`] by comfy-table itself (the reference the grid
+    /// is tested against).
+    pub(crate) fn comfy(&self, widths: &[(usize, u16)], fit: Option<u16>, hidden: &[usize]) -> String {
         let mut t = comfy_table::Table::new();
         t.load_style(STYLE);
         t.force_no_tty();
@@ -333,6 +345,22 @@ impl Table {
         let mut s = t.to_string();
         s.push('\n');
         s
+    }
+
+    /// The table unfitted, through [`grid::Grid`].
+    fn grid(&self, widths: &[(usize, u16)]) -> String {
+        let headers: Vec<String> = self.headers.iter().map(|h| terminal_safe(h)).collect();
+        let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let g = grid::Grid::new(&header_refs, &self.numeric, widths);
+        let texts: Vec<String> = self
+            .rows
+            .iter()
+            .flat_map(|r| r.iter().map(|c| terminal_safe(c)))
+            .collect();
+        let cells: Vec<grid::Cell> = texts.iter().map(|t| grid::Cell::new(t)).collect();
+        let mut out = Vec::new();
+        g.write(&cells, &mut out);
+        String::from_utf8(out).expect("a grid of text is text")
     }
 
     /// The table fitted to a terminal `width` columns wide. Numbers keep
@@ -445,13 +473,49 @@ impl Table {
 }
 
 /// A cell of a Markdown table: Markdown passes HTML through, so user text
-/// must not bring its own; a pipe would end the cell, a line break the row.
+/// must not bring its own; a pipe would end the cell, a line break the row;
+/// brackets would make a link (`[x](javascript:…)`) or a remote image
+/// (`![](http://…)`, fetched when the file is opened).
 pub fn markdown_cell(s: &str) -> String {
-    s.replace('&', "&amp;")
+    s.replace('\\', "\\\\")
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
         .replace('\n', "<br>")
+}
+
+/// User text (a title, a unit's name, a grade, a period) in a Markdown
+/// heading, paragraph or list item: shown as written, never as markup.
+/// Besides what [`markdown_cell`] escapes, emphasis and code marks are
+/// escaped, a line feed becomes a space (it would end the heading), and a
+/// line that would open a block (`#`, `>`, `-`, `1.`) starts escaped.
+pub fn markdown_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // A carriage return is left to the control escapes every
+            // Markdown output gets (`\r`, shown).
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    let digits = out.bytes().take_while(u8::is_ascii_digit).count();
+    if out.starts_with(['#', '-', '+', '=']) {
+        out.insert(0, '\\');
+    } else if digits > 0 && out[digits..].starts_with(['.', ')']) {
+        out.insert(digits, '\\');
+    }
+    out
 }
 
 /// A CSV cell that no spreadsheet runs as a formula (CSV injection): text
@@ -554,7 +618,7 @@ mod tests {
         assert!(t.to_terminal().contains("| \\u{1b}]0;pwned\\u{7}<script>x|y |"));
         assert_eq!(
             t.to_markdown(),
-            "| a |\n| --- |\n| \u{1b}]0;pwned\u{7}&lt;script&gt;x\\|y |\n"
+            "| a |\n| --- |\n| \u{1b}\\]0;pwned\u{7}&lt;script&gt;x\\|y |\n"
         );
     }
 

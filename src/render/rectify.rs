@@ -10,7 +10,7 @@ use super::{Format, Table};
 use crate::framework::{Framework, Kind};
 use crate::lang::Lang;
 use crate::num::{fmt_points, fmt2, round2};
-use crate::rectify::{By, Item, Key, List, NextGrade, STATUS, Section, Summary, Tally};
+use crate::rectify::{By, Held, Item, Key, List, NextGrade, STATUS, Section, Summary, Tally};
 use crate::score::{Assessment, Reason, UnitResult};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -18,42 +18,86 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 /// The way to the next grade in one line, e.g.
-/// `距较好差3.50分：整改 A2（2.00分）+ C1（1.50分）即可`.
+/// `距较好差3.50分：整改 A2（2.00分）+ C1（1.50分）即可`; what holds the
+/// unit down and is no fix (vetoes, caps, penalties) is named apart.
 pub fn advice(fw: &Framework, ng: &NextGrade, lang: Lang) -> String {
     let grade = &fw.grades[ng.grade].name;
     let needed = fmt2(ng.needed);
     let short = ng.needed > Decimal::ZERO;
+    let ids = |kind: Kind| -> String {
+        let v: Vec<&str> = ng
+            .holding
+            .iter()
+            .filter(|&&i| fw.indicators[i].kind == kind)
+            .map(|&i| fw.indicators[i].id.as_str())
+            .collect();
+        v.join(lang.pick("、", ", "))
+    };
+    match ng.held {
+        Some(Held::Veto) => {
+            return match lang {
+                Lang::Zh => format!("一票否决（{}），本期等次不能提升", ids(Kind::Veto)),
+                Lang::En => format!("vetoed ({}): the grade cannot rise this period", ids(Kind::Veto)),
+            };
+        }
+        Some(Held::Cap) => {
+            let top = ng
+                .holding
+                .iter()
+                .filter_map(|&i| fw.indicators[i].max_grade)
+                .max()
+                .map_or("", |g| fw.grades[g].name.as_str());
+            return match lang {
+                Lang::Zh => format!("等次限制（{}，最高评为{top}），本期等次不能提升", ids(Kind::Cap)),
+                Lang::En => format!(
+                    "grade capped ({}, at most {top}): the grade cannot rise this period",
+                    ids(Kind::Cap)
+                ),
+            };
+        }
+        Some(Held::Quota) => {
+            return match lang {
+                Lang::Zh => format!("得分已达{grade}，但{grade}等次名额已满（超出比例）"),
+                Lang::En => format!("the score reaches {grade}, but the quota of {grade} is full"),
+            };
+        }
+        None => {}
+    }
+    let penalties = ids(Kind::Penalty);
+    let several = penalties.contains(lang.pick("、", ", "));
+    let stand = match (lang, penalties.is_empty(), several) {
+        (_, true, _) => String::new(),
+        (Lang::Zh, false, _) => format!("（扣分项 {penalties} 不属整改之列）"),
+        (Lang::En, false, true) => format!(" (penalties {penalties} stand: they are not fixes)"),
+        (Lang::En, false, false) => format!(" (penalty {penalties} stands: it is not a fix)"),
+    };
+    if ng.fixes.is_empty() && !ng.reachable {
+        return match lang {
+            Lang::Zh => format!("距{grade}差{needed}分：基础指标已全部得分，本期不能再提升{stand}"),
+            Lang::En => format!(
+                "{needed} points short of {grade}: every base item has full points; the grade cannot rise this period{stand}"
+            ),
+        };
+    }
     if !ng.reachable {
         return match lang {
             Lang::Zh => format!(
-                "距{grade}差{needed}分：全部{}项整改到位后得分{}，仍达不到",
+                "距{grade}差{needed}分：全部{}项整改到位后得分{}，仍达不到{stand}",
                 ng.fixes.len(),
                 fmt2(ng.score)
             ),
             Lang::En => format!(
-                "{needed} points short of {grade}: even with all {} items fixed the score is {}, not enough",
+                "{needed} points short of {grade}: even with all {} items fixed the score is {}, not enough{stand}",
                 ng.fixes.len(),
                 fmt2(ng.score)
             ),
         };
     }
-    // Lifting vetoes, then the items to fix, one string built in place:
-    // every unit of a province-wide list has one of these.
+    // The items to fix, one string built in place: every unit of a
+    // province-wide list has one of these.
     let mut steps = String::new();
-    let is_veto = |f: &&crate::rectify::Fix| fw.indicators[f.index].kind == Kind::Veto;
-    for (k, f) in ng.fixes.iter().filter(is_veto).enumerate() {
-        steps.push_str(if k == 0 {
-            lang.pick("解除一票否决 ", "lift veto ")
-        } else {
-            lang.pick("、", ", ")
-        });
-        steps.push_str(&fw.indicators[f.index].id);
-    }
-    for (k, f) in ng.fixes.iter().filter(|f| !is_veto(f)).enumerate() {
+    for (k, f) in ng.fixes.iter().enumerate() {
         if k == 0 {
-            if !steps.is_empty() {
-                steps.push_str(" + ");
-            }
             steps.push_str(lang.pick("整改 ", "fix "));
         } else {
             steps.push_str(lang.pick("+ ", " + "));
@@ -77,10 +121,10 @@ pub fn advice(fw: &Framework, ng: &NextGrade, lang: Lang) -> String {
         steps.push(' ');
     }
     match (lang, short) {
-        (Lang::Zh, true) => format!("距{grade}差{needed}分：{steps}即可"),
-        (Lang::Zh, false) => format!("升至{grade}：{steps}即可"),
-        (Lang::En, true) => format!("{needed} points short of {grade}: {steps}"),
-        (Lang::En, false) => format!("to reach {grade}: {steps}"),
+        (Lang::Zh, true) => format!("距{grade}差{needed}分：{steps}即可{stand}"),
+        (Lang::Zh, false) => format!("升至{grade}：{steps}即可{stand}"),
+        (Lang::En, true) => format!("{needed} points short of {grade}: {steps}{stand}"),
+        (Lang::En, false) => format!("to reach {grade}: {steps}{stand}"),
     }
 }
 
@@ -195,7 +239,7 @@ impl Col {
                 Kind::Base => b(ind.group.map_or("", |g| fw.groups[g].id.as_str())),
                 k => b(k.label(lang)),
             },
-            Col::Points if ind.kind == Kind::Veto => b(""),
+            Col::Points if ind.kind.is_trigger() => b(""),
             Col::Points => Cow::Owned(fmt_points(ind.points)),
             Col::Standard => b(&ind.standard),
             Col::Remedy => b(&ind.remedy),
@@ -355,7 +399,7 @@ fn unit_facts(fw: &Framework, u: &UnitResult, n: usize, lang: Lang) -> String {
         }
     }
     s.push_str(" · ");
-    s.push_str(&fw.grades[u.grade].name);
+    s.push_str(&crate::grade::grade_text(fw, u, lang));
     s.push_str(" · ");
     s.push_str(&count(n, "项", "item", lang));
     s
@@ -394,7 +438,11 @@ pub fn text_head(
     let head = title(fw, a, lang.pick("整改清单", "Rectification list"));
     let counts = counts_line(units, items, deadline, lang);
     if format == Format::Md {
-        s.push_str(&format!("# {head}\n\n{counts}\n"));
+        s.push_str(&format!(
+            "# {}\n\n{}\n",
+            super::markdown_text(&head),
+            super::markdown_text(&counts)
+        ));
     } else {
         s.push_str(&format!("{head}\n{counts}\n"));
     }
@@ -453,9 +501,13 @@ pub fn text_section(
 fn section_opening(heading: &str, facts: &str, advice_line: Option<String>, lang: Lang, format: Format) -> String {
     let mut s = String::new();
     if format == Format::Md {
-        s.push_str(&format!("\n## {heading}\n\n{facts}\n\n"));
+        s.push_str(&format!(
+            "\n## {}\n\n{}\n\n",
+            super::markdown_text(heading),
+            super::markdown_text(facts)
+        ));
         if let Some(adv) = advice_line {
-            s.push_str(&format!("**{adv}**\n\n"));
+            s.push_str(&format!("**{}**\n\n", super::markdown_text(&adv)));
         }
     } else {
         match lang {
@@ -637,7 +689,7 @@ fn text(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, format:
             if md {
                 s.push_str(&format!("\n## {h}\n\n"));
                 for l in lines {
-                    s.push_str(&format!("- {l}\n"));
+                    s.push_str(&format!("- {}\n", super::markdown_text(&l)));
                 }
             } else {
                 s.push_str(&format!("\n{h}\n"));
@@ -685,6 +737,10 @@ pub struct NextGradeDoc<'a> {
     pub reachable: bool,
     /// The score once the fixes are made.
     pub score: Decimal,
+    /// `veto`, `cap` or `quota` when nothing rectified lifts the unit.
+    pub held: Option<&'static str>,
+    /// Vetoes, caps and penalties that hold the unit down: no fixes.
+    pub holding: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -699,6 +755,9 @@ pub struct ItemDoc<'a> {
     pub points: Option<Decimal>,
     pub amount: Option<Decimal>,
     pub lost: Option<Decimal>,
+    /// A penalty's share of what penalties took off after the cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deducted: Option<Decimal>,
     pub reason: &'static str,
     pub value: Option<&'a str>,
     pub note: &'a str,
@@ -746,6 +805,8 @@ pub fn list_doc<'a>(fw: &'a Framework, a: &'a Assessment, list: &List) -> ListDo
                         fixes: ng.fixes.iter().map(|f| fw.indicators[f.index].id.as_str()).collect(),
                         reachable: ng.reachable,
                         score: round2(ng.score),
+                        held: ng.held.map(Held::as_str),
+                        holding: ng.holding.iter().map(|&i| fw.indicators[i].id.as_str()).collect(),
                     }),
                 }
             })
@@ -764,9 +825,10 @@ pub fn list_doc<'a>(fw: &'a Framework, a: &'a Assessment, list: &List) -> ListDo
                     indicator: &ind.id,
                     indicator_name: &ind.name,
                     group: ind.group.map(|g| fw.groups[g].id.as_str()),
-                    points: (ind.kind != Kind::Veto).then(|| constant(ind.points)),
+                    points: (!ind.kind.is_trigger()).then(|| constant(ind.points)),
                     amount: it.amount.map(round2),
                     lost: it.lost.map(round2),
+                    deducted: it.deducted.map(round2),
                     reason: it.reason.as_str(),
                     value: r.value.as_deref(),
                     note: &r.note,
@@ -946,13 +1008,17 @@ pub fn summary(fw: &Framework, a: &Assessment, s: &Summary, lang: Lang, format: 
             );
             let parts = summary_tables(fw, s, lang);
             let mut out = if md {
-                format!("# {head}\n\n{counts}\n")
+                format!(
+                    "# {}\n\n{}\n",
+                    super::markdown_text(&head),
+                    super::markdown_text(&counts)
+                )
             } else {
                 format!("{head}\n{counts}\n")
             };
             for (h, t) in parts {
                 if md {
-                    out.push_str(&format!("\n## {h}\n\n{}", t.to_markdown()));
+                    out.push_str(&format!("\n## {}\n\n{}", super::markdown_text(h), t.to_markdown()));
                 } else {
                     out.push_str(&format!("\n{h}\n{}", t.to_terminal()));
                 }
@@ -1056,27 +1122,21 @@ mod tests {
     use super::*;
     use crate::rectify::Fix;
 
-    /// Two vetoes lifted and two items fixed, as one line in each language.
+    /// Two items to fix and two penalties that stand, in each language;
+    /// a unit held by vetoes or a quota.
     #[test]
-    fn advice_joins_vetoes_and_items() {
+    fn advice_names_fixes_and_what_stands_apart() {
         let fw = Framework::embedded().unwrap();
         let of_kind = |kind: Kind| fw.indicators.iter().enumerate().filter(move |(_, i)| i.kind == kind);
         let vetoes: Vec<usize> = of_kind(Kind::Veto).map(|(i, _)| i).take(2).collect();
+        let penalties: Vec<usize> = of_kind(Kind::Penalty).map(|(i, _)| i).take(2).collect();
         let base: Vec<usize> = of_kind(Kind::Base).map(|(i, _)| i).take(2).collect();
         let id = |i: usize| fw.indicators[i].id.clone();
         let gain = |s: &str| s.parse::<Decimal>().unwrap();
-        let ng = NextGrade {
+        let mut ng = NextGrade {
             grade: 2,
             needed: gain("1.5"),
             fixes: vec![
-                Fix {
-                    index: vetoes[0],
-                    gain: Decimal::ZERO,
-                },
-                Fix {
-                    index: vetoes[1],
-                    gain: Decimal::ZERO,
-                },
                 Fix {
                     index: base[0],
                     gain: gain("1"),
@@ -1088,27 +1148,32 @@ mod tests {
             ],
             reachable: true,
             score: gain("61.5"),
+            held: None,
+            holding: penalties.clone(),
         };
         let grade = &fw.grades[2].name;
+        let (b0, b1, p0, p1) = (id(base[0]), id(base[1]), id(penalties[0]), id(penalties[1]));
         assert_eq!(
             advice(&fw, &ng, Lang::Zh),
-            format!(
-                "距{grade}差1.50分：解除一票否决 {}、{} + 整改 {}（1.00分）+ {}（0.50分）即可",
-                id(vetoes[0]),
-                id(vetoes[1]),
-                id(base[0]),
-                id(base[1])
-            )
+            format!("距{grade}差1.50分：整改 {b0}（1.00分）+ {b1}（0.50分）即可（扣分项 {p0}、{p1} 不属整改之列）")
         );
         assert_eq!(
             advice(&fw, &ng, Lang::En),
             format!(
-                "1.50 points short of {grade}: lift veto {}, {} + fix {} (+1.00) + {} (+0.50)",
-                id(vetoes[0]),
-                id(vetoes[1]),
-                id(base[0]),
-                id(base[1])
+                "1.50 points short of {grade}: fix {b0} (+1.00) + {b1} (+0.50) (penalties {p0}, {p1} stand: they are not fixes)"
             )
+        );
+        ng.held = Some(Held::Veto);
+        ng.holding = vec![vetoes[0], vetoes[1], penalties[0]];
+        let (v0, v1) = (id(vetoes[0]), id(vetoes[1]));
+        assert_eq!(
+            advice(&fw, &ng, Lang::Zh),
+            format!("一票否决（{v0}、{v1}），本期等次不能提升")
+        );
+        ng.held = Some(Held::Quota);
+        assert_eq!(
+            advice(&fw, &ng, Lang::Zh),
+            format!("得分已达{grade}，但{grade}等次名额已满（超出比例）")
         );
     }
 }

@@ -21,11 +21,20 @@ pub fn grade_counts(fw: &Framework, a: &Assessment) -> String {
 /// The ranked table (`score`).
 pub fn ranking_table(fw: &Framework, a: &Assessment, lang: Lang, full_group_names: bool) -> Table {
     let mut t = ranking_header(fw, a, lang, full_group_names);
-    let with_cat = with_categories(a);
+    let (with_cat, rules) = (with_categories(a), with_grade_rules(a));
     for u in &a.units {
-        t.push(ranking_row(fw, u, with_cat));
+        t.push(ranking_row(fw, u, with_cat, rules, lang));
     }
     t
+}
+
+/// Does the ranking show the grade the score gave and the rule that
+/// changed it? Where a rule other than a veto (which has a column of its
+/// own) changed a grade.
+fn with_grade_rules(a: &Assessment) -> bool {
+    a.units
+        .iter()
+        .any(|u| u.grade_change.is_some_and(|c| c.1 != crate::score::GradeReason::Veto))
 }
 
 /// `score --format csv` written row by row, for rankings too large to hold
@@ -49,11 +58,11 @@ pub fn write_ranking_csv(
     let mut head = csv_writer(Vec::new());
     head.write_record(header.headers.iter().map(|h| super::csv_cell(h, false).into_owned()))?;
     w.write_all(&head.into_inner().map_err(|e| e.into_error())?)?;
-    let with_cat = with_categories(a);
+    let (with_cat, rules) = (with_categories(a), with_grade_rules(a));
     let batch = |units: &[UnitResult]| -> std::io::Result<Vec<u8>> {
         let mut csv = csv_writer(Vec::with_capacity(units.len() * 128));
         for u in units {
-            let row = ranking_row(fw, u, with_cat);
+            let row = ranking_row(fw, u, with_cat, rules, lang);
             let cells: Vec<_> = row
                 .iter()
                 .enumerate()
@@ -89,7 +98,7 @@ fn with_categories(a: &Assessment) -> bool {
 }
 
 /// One unit's row of the ranked table.
-fn ranking_row(fw: &Framework, u: &UnitResult, with_cat: bool) -> Vec<String> {
+fn ranking_row(fw: &Framework, u: &UnitResult, with_cat: bool, rules: bool, lang: Lang) -> Vec<String> {
     let mut row = vec![u.rank.to_string(), u.unit.clone(), u.name.clone()];
     if with_cat {
         row.push(u.category.clone());
@@ -97,6 +106,15 @@ fn ranking_row(fw: &Framework, u: &UnitResult, with_cat: bool) -> Vec<String> {
     }
     row.push(fmt2(u.totals.score));
     row.push(fw.grades[u.grade].name.clone());
+    if rules {
+        match u.grade_change {
+            Some((by, reason)) => {
+                row.push(fw.grades[by].name.clone());
+                row.push(reason.label(lang).to_string());
+            }
+            None => row.extend([String::new(), String::new()]),
+        }
+    }
     row.push(
         u.totals
             .veto
@@ -126,9 +144,13 @@ fn ranking_header(fw: &Framework, a: &Assessment, lang: Lang, full_group_names: 
         t.column(lang.pick("类别", "Category"), false);
         t.column(lang.pick("分类排名", "Cat. rank"), true);
     }
+    t.column(lang.pick("得分", "Score"), true);
+    t.column(lang.pick("等次", "Grade"), false);
+    if with_grade_rules(a) {
+        t.column(lang.pick("按分数等次", "By score"), false);
+        t.column(lang.pick("等次调整", "Grade rule"), false);
+    }
     for (h, n) in [
-        (lang.pick("得分", "Score"), true),
-        (lang.pick("等次", "Grade"), false),
         (lang.pick("一票否决", "Veto"), false),
         (lang.pick("基础分", "Base"), true),
         (lang.pick("加分", "Bonus"), true),
@@ -163,13 +185,18 @@ fn ranking_header(fw: &Framework, a: &Assessment, lang: Lang, full_group_names: 
 /// Heading lines shown above a ranking.
 fn ranking_head(fw: &Framework, a: &Assessment, lang: Lang) -> String {
     let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
-    format!(
+    let mut s = format!(
         "{}{period} · {} {}\n{}\n",
         fw.title,
         a.units.len(),
         lang.pick("个单位", "units"),
         lang.labelled(lang.pick("等次分布", "Grades"), &grade_counts(fw, a))
-    )
+    );
+    for line in crate::grade::quota_lines(fw, &a.units, lang) {
+        s.push_str(&line);
+        s.push('\n');
+    }
+    s
 }
 
 /// `score` in a text format.
@@ -189,10 +216,14 @@ pub fn ranking(fw: &Framework, a: &Assessment, lang: Lang, format: Format) -> St
         }
         Format::Md => {
             let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
+            let quotas: String = crate::grade::quota_lines(fw, &a.units, lang)
+                .iter()
+                .map(|l| format!("{}\n\n", super::markdown_text(l)))
+                .collect();
             format!(
-                "# {}{period}\n\n{}\n\n{}",
-                fw.title,
-                lang.labelled(lang.pick("等次分布", "Grades"), &grade_counts(fw, a)),
+                "# {}\n\n{}\n\n{quotas}{}",
+                super::markdown_text(&format!("{}{period}", fw.title)),
+                super::markdown_text(&lang.labelled(lang.pick("等次分布", "Grades"), &grade_counts(fw, a))),
                 ranking_table(fw, a, lang, true).to_markdown()
             )
         }
@@ -224,7 +255,7 @@ pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) 
             Kind::Base => ind.group.map(|g| fw.groups[g].id.clone()).unwrap_or_default(),
             k => k.label(lang).to_string(),
         };
-        let points = if ind.kind == Kind::Veto {
+        let points = if ind.kind.is_trigger() {
             String::new()
         } else {
             fmt_points(ind.points)
@@ -305,7 +336,6 @@ pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang
     } else {
         format!("score = base {base} + bonus {bonus} − penalty {penalty} = {score}")
     });
-    let grade = &fw.grades[u.grade].name;
     let (rank, n) = (u.rank, a.units.len());
     let cat = match u.category_rank {
         Some(r) => {
@@ -318,11 +348,14 @@ pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang
         }
         None => String::new(),
     };
+    let grade = crate::grade::grade_text(fw, u, lang);
     lines.push(if zh {
         format!("等次 {grade} · 排名 {rank}/{n}{cat}")
     } else {
         format!("grade {grade} · rank {rank}/{n}{cat}")
     });
+    let at = a.units.iter().position(|x| x.unit == u.unit).unwrap_or(0);
+    lines.extend(crate::grade::grade_lines(fw, &a.units, at, lang));
     let lowest = &fw.lowest_grade().name;
     for &v in &t.veto {
         let ind = &fw.indicators[v];
@@ -366,9 +399,14 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang, forma
     match format {
         Format::Table => format!("{title}\n\n{}{}\n", table.to_terminal(), recon.join("\n")),
         Format::Md => format!(
-            "# {title}\n\n{}\n{}\n",
+            "# {}\n\n{}\n{}\n",
+            super::markdown_text(&title),
             table.to_markdown(),
-            recon.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")
+            recon
+                .iter()
+                .map(|l| format!("- {}", super::markdown_text(l)))
+                .collect::<Vec<_>>()
+                .join("\n")
         ),
         Format::Csv => table.to_csv(),
         Format::Json => super::json::to_string(&super::json::unit_doc(fw, u)),
@@ -378,12 +416,15 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang, forma
 
 /// The framework as a tree (`check`).
 pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
+    // The framework's own texts may hold line breaks (a name pasted from
+    // Word) or escapes: each is shown on its line, escaped, never obeyed.
+    use crate::diag::escape_controls as esc;
     let mut s = String::new();
     let bases = fw.indicators.iter().filter(|i| i.kind == Kind::Base).count();
     s.push_str(&format!(
         "{} [{}]\n{} {} · {} {} {}\n\n",
-        fw.title,
-        fw.id,
+        esc(&fw.title),
+        esc(&fw.id),
         lang.pick("总分", "total"),
         fmt_points(fw.total),
         fw.indicators.len(),
@@ -405,11 +446,11 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         s.push_str(&format!(
             "{}{} {}  {}{}  — {}{exempt}{method}\n",
             "  ".repeat(depth),
-            i.id,
-            i.name,
+            esc(&i.id),
+            esc(&i.name),
             fmt_points(i.points),
             lang.pick("分", ""),
-            i.describe_rule(lang)
+            esc(&i.describe_rule(lang))
         ));
     };
     /// Each group's base indicators and subgroups, in framework order,
@@ -445,8 +486,8 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         s.push_str(&format!(
             "{}{} {}（{}{}）\n",
             "  ".repeat(depth),
-            grp.id,
-            grp.name,
+            esc(&grp.id),
+            esc(&grp.name),
             fmt_points(grp.points),
             lang.pick("分", "")
         ));
@@ -475,6 +516,7 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         (Kind::Bonus, fw.bonus_cap),
         (Kind::Penalty, fw.penalty_cap),
         (Kind::Veto, None),
+        (Kind::Cap, None),
     ] {
         let items: Vec<_> = fw.indicators.iter().filter(|i| i.kind == kind).collect();
         if items.is_empty() {
@@ -485,10 +527,15 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
                 Lang::Zh => format!("（合计封顶 {}分）", fmt_points(c)),
                 Lang::En => format!(" (capped at {})", fmt_points(c)),
             },
-            None if kind != Kind::Veto => lang.pick("（不封顶）", " (no cap)").to_string(),
+            None if !kind.is_trigger() => lang.pick("（不封顶）", " (no cap)").to_string(),
             None => String::new(),
         };
-        s.push_str(&format!("{}{cap}\n", kind.label(lang)));
+        let gate = match (kind, fw.bonus_gate, lang) {
+            (Kind::Bonus, Some(g), Lang::Zh) => format!("（基础分达到 {} 分方计入）", fmt_points(g)),
+            (Kind::Bonus, Some(g), Lang::En) => format!(" (only with a base of at least {})", fmt_points(g)),
+            _ => String::new(),
+        };
+        s.push_str(&format!("{}{cap}{gate}\n", kind.label(lang)));
         if let Some((key, sum, c)) = fw.idle_caps().into_iter().find(|x| Some(x.0) == cap_key(kind)) {
             // Worth saying: a cap that can never bind is usually a slip.
             s.push_str(&match lang {
@@ -505,8 +552,13 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
             });
         }
         for i in items {
-            if kind == Kind::Veto {
-                s.push_str(&format!("  {} {}  — {}\n", i.id, i.name, i.describe_rule(lang)));
+            if kind.is_trigger() {
+                s.push_str(&format!(
+                    "  {} {}  — {}\n",
+                    esc(&i.id),
+                    esc(&i.name),
+                    esc(&i.describe_rule(lang))
+                ));
             } else {
                 line(&mut s, 1, i);
             }
@@ -515,10 +567,49 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
     let grades: Vec<String> = fw
         .grades
         .iter()
-        .map(|g| format!("{} ≥{}", g.name, fmt_points(g.min)))
+        .map(|g| {
+            let mut t = format!("{} ≥{}", esc(&g.name), fmt_points(g.min));
+            if let Some(n) = g.max_zero {
+                t.push_str(&match lang {
+                    Lang::Zh => format!("（0分项不超过{n}个）"),
+                    Lang::En => format!(" (at most {n} items at 0)"),
+                });
+            }
+            if let Some(q) = &g.quota {
+                t.push_str(&match lang {
+                    Lang::Zh => format!("（不超过{}）", esc(&q.text)),
+                    Lang::En => format!(" (at most {})", esc(&q.text)),
+                });
+            }
+            t
+        })
         .collect();
     s.push_str(&lang.labelled(lang.pick("等次", "Grades"), &grades.join(" · ")));
     s.push('\n');
+    if fw.grades.iter().any(|g| g.quota.is_some()) {
+        use crate::framework::{QuotaRound, QuotaScope, QuotaTies};
+        let r = &fw.grade_rules;
+        let parts = [
+            match r.quota_scope {
+                QuotaScope::All => lang.pick("全部单位统一计算", "over all units"),
+                QuotaScope::Category => lang.pick("按类别分别计算", "per category"),
+            },
+            match r.quota_round {
+                QuotaRound::Down => lang.pick("名额向下取整", "rounded down"),
+                QuotaRound::HalfUp => lang.pick("名额四舍五入", "rounded half up"),
+            },
+            match r.quota_ties {
+                QuotaTies::Demote => lang.pick("同分跨线的一并降档", "ties across the limit move down"),
+                QuotaTies::Keep => lang.pick("同分跨线的一并保留", "ties across the limit stay"),
+            },
+        ];
+        s.push_str(&lang.labelled(lang.pick("等次比例", "Quotas"), &parts.join(" · ")));
+        s.push('\n');
+    }
+    if let Some(m) = fw.max_score {
+        s.push_str(&lang.labelled(lang.pick("总分上限", "Score at most"), &fmt_points(m)));
+        s.push('\n');
+    }
     let missing = match fw.missing {
         crate::framework::Missing::Zero => lang.pick("无佐证材料不得分", "missing evidence scores 0"),
         crate::framework::Missing::Error => lang.pick("缺少佐证即报错", "missing evidence is an error"),

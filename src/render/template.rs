@@ -8,7 +8,9 @@
 //! the cells to fill white. It is read back by the ordinary evidence loader:
 //! the title row above the header is skipped, the cover sheet passed over.
 
-use super::xlsx::{Styles, display_width, fit_row, print_setup, table_sheet, text_cell, workbook};
+use super::xlsx::{
+    Styles, display_width, fit_row, print_setup, table_sheet, text_cell, title_range, workbook, xml_safe,
+};
 use crate::framework::Framework;
 use crate::lang::Lang;
 use crate::num::fmt_points;
@@ -69,7 +71,7 @@ impl Looks {
 fn cut(s: &str, max: usize) -> String {
     let mut n = 0;
     let mut out = String::new();
-    for c in s.chars() {
+    for c in xml_safe(s).chars() {
         n += c.len_utf16();
         if n > max.saturating_sub(1) {
             out.push('…');
@@ -86,7 +88,7 @@ fn validation(slot: &Slot, lang: Lang) -> Result<DataValidation, XlsxError> {
     let na = lang.pick("不适用", "N/A");
     let exempt = slot.indicator.exempt;
     let list = |items: Vec<String>| -> Result<Option<DataValidation>, XlsxError> {
-        let mut items = items;
+        let mut items: Vec<String> = items.iter().map(|i| xml_safe(i).into_owned()).collect();
         if exempt {
             items.push(na.to_string());
         }
@@ -146,14 +148,14 @@ fn cover(
     ws.set_print_fit_to_pages(1, 0);
     let big = l.title.clone().set_font_size(16);
     ws.set_row_height(0, 30)?;
-    ws.write_string_with_format(0, 1, &fw.title, &big)?;
+    text_cell(ws, 0, 1, &fw.title, &big)?;
     let sub = match (period, lang) {
         (Some(p), Lang::Zh) => format!("佐证材料填报表 · {p}"),
         (None, Lang::Zh) => "佐证材料填报表".to_string(),
         (Some(p), Lang::En) => format!("Evidence collection sheet · {p}"),
         (None, Lang::En) => "Evidence collection sheet".to_string(),
     };
-    ws.write_string_with_format(1, 1, &sub, &Style::new().set_font_size(12))?;
+    text_cell(ws, 1, 1, &sub, &Style::new().set_font_size(12))?;
     let bold = Style::new().set_bold();
     ws.write_string_with_format(3, 1, lang.pick("填表说明", "How to fill in"), &bold)?;
     let para = Style::new().set_text_wrap().set_align(FormatAlign::Top);
@@ -233,7 +235,7 @@ fn long_sheet(
         ws.set_column_width(c as u16, *w as f64)?;
     }
     ws.set_row_height(0, 28)?;
-    ws.merge_range(0, 0, 0, 7, title, &l.title)?;
+    title_range(ws, 0, (0, 7), title, &l.title)?;
     for (c, h) in t.headers.iter().enumerate() {
         text_cell(ws, 1, c as u16, h, &l.st.header)?;
     }
@@ -292,7 +294,7 @@ fn wide_sheet(
     ws.set_column_width(0, col_width(&t, 0, 8, 12) as f64)?;
     ws.set_column_width(1, col_width(&t, 1, 12, 24) as f64)?;
     ws.set_row_height(0, 28)?;
-    ws.merge_range(0, 0, 0, last.min(12), title, &l.title)?;
+    title_range(ws, 0, (0, last.min(12)), title, &l.title)?;
     ws.set_row_height(1, 64)?;
     ws.write_blank(1, 0, &l.small)?;
     ws.write_blank(1, 1, &l.small)?;

@@ -96,7 +96,7 @@ impl Styles {
 /// properties.
 pub fn workbook(title: &str) -> Workbook {
     let mut book = Workbook::new();
-    let mut props = DocProperties::new().set_title(title);
+    let mut props = DocProperties::new().set_title(xml_safe(title).as_ref());
     if let Ok(epoch) = ExcelDateTime::from_ymd(1980, 1, 1) {
         props = props.set_creation_datetime(&epoch);
     }
@@ -137,14 +137,50 @@ pub fn looks_like_formula(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
+/// Text as an XLSX part can hold it. XML 1.0 forbids most control
+/// characters and U+FFFE/U+FFFF even escaped, and the writer escapes only
+/// some of them (cells, not validation prompts or properties): a framework
+/// pasted from Word carries U+000B, its soft line break, and Excel then
+/// "repairs" the file and drops its validations. U+000B and U+000C become
+/// the line break they stand for; any other forbidden character becomes
+/// U+FFFD (�), visible where it was, rather than refusing a framework
+/// over a character nobody can see.
+pub fn xml_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    if s.chars().all(allowed) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| match c {
+            '\u{B}' | '\u{C}' => '\n',
+            c if allowed(c) => c,
+            _ => '\u{FFFD}',
+        })
+        .collect()
+}
+
+/// A title across `first..=last` columns of row `row`, guarded as
+/// [`text_cell`] guards text.
+pub fn title_range(ws: &mut Worksheet, row: u32, cols: (u16, u16), s: &str, style: &Style) -> Result<(), XlsxError> {
+    let s = xml_safe(s);
+    if looks_like_formula(&s) {
+        ws.merge_range(row, cols.0, row, cols.1, &s, &style.clone().set_quote_prefix())?;
+    } else {
+        ws.merge_range(row, cols.0, row, cols.1, &s, style)?;
+    }
+    Ok(())
+}
+
 /// Write text as a string (never a formula), with the quote prefix when it
 /// looks like one, cut to what a cell holds.
 pub fn text_cell(ws: &mut Worksheet, row: u32, col: u16, s: &str, style: &Style) -> Result<(), XlsxError> {
+    let s = xml_safe(s);
     let s = if s.chars().count() > MAX_CELL_CHARS {
         let cut: String = s.chars().take(MAX_CELL_CHARS - 1).collect();
         std::borrow::Cow::Owned(cut + "…")
     } else {
-        std::borrow::Cow::Borrowed(s)
+        s
     };
     if looks_like_formula(&s) {
         ws.write_string_with_format(row, col, s.as_ref(), &style.clone().set_quote_prefix())?;
@@ -253,7 +289,7 @@ pub fn print_setup(ws: &mut Worksheet, title: &str, landscape: bool) -> Result<(
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;
     // `&` starts a control code in page headers; a title may contain one.
-    ws.set_header(format!("&C{}", title.replace('&', "&&")));
+    ws.set_header(format!("&C{}", xml_safe(title).replace('&', "&&")));
     ws.set_footer("&C&P / &N");
     Ok(())
 }
@@ -374,7 +410,7 @@ pub fn deductions_table(fw: &Framework, a: &Assessment, lang: Lang) -> Table {
                 group,
                 ind.id.clone(),
                 ind.name.clone(),
-                if ind.kind == Kind::Veto {
+                if ind.kind.is_trigger() {
                     String::new()
                 } else {
                     fmt_points(ind.points)
@@ -412,14 +448,21 @@ pub fn score(fw: &Framework, a: &Assessment, lang: Lang) -> Result<Vec<u8>, Xlsx
     }
     print_setup(ws, &title, true)?;
 
+    // The two sheets that grow with units × indicators are written row by
+    // row to a temporary file (rust_xlsxwriter's constant-memory mode) as
+    // `table_sheet` goes: kept in memory, every cell cost a few hundred
+    // bytes, ~250 KB per unit of the provincial framework (10,000 units:
+    // gigabytes). Each is built and written in turn, so only one table of
+    // text is held at a time.
     let details = details_table(fw, a, lang);
-    let ws = book.add_worksheet();
+    let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(lang.pick("明细", "Details"))?;
     table_sheet(ws, &details, &st, 3)?;
     print_setup(ws, &title, true)?;
+    drop(details);
 
     let deductions = deductions_table(fw, a, lang);
-    let ws = book.add_worksheet();
+    let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(lang.pick("扣分", "Deductions"))?;
     table_sheet(ws, &deductions, &st, 3)?;
     print_setup(ws, &title, true)?;
@@ -446,8 +489,8 @@ pub(crate) fn problem(fw: &Framework, a: &Assessment, it: &crate::rectify::Item,
             fw.indicators[it.index].standard
         ),
         Reason::Shortfall => detail,
-        Reason::Penalty | Reason::Veto if detail.is_empty() => it.reason.label(lang).to_string(),
-        Reason::Penalty | Reason::Veto => format!("{}{sep}{detail}", it.reason.label(lang)),
+        Reason::Penalty | Reason::Veto | Reason::Cap if detail.is_empty() => it.reason.label(lang).to_string(),
+        Reason::Penalty | Reason::Veto | Reason::Cap => format!("{}{sep}{detail}", it.reason.label(lang)),
     }
 }
 
@@ -471,6 +514,7 @@ fn ledger_sheet(
         (lang.pick("扣分", "Lost"), true),
         (lang.pick("整改措施", "Remedy"), false),
         (lang.pick("责任人", "Owner"), false),
+        (lang.pick("考核部门", "Assessor"), false),
         (lang.pick("整改时限", "Deadline"), false),
         (lang.pick("进展", "Progress"), false),
         (lang.pick("状态", "Status"), false),
@@ -488,6 +532,7 @@ fn ledger_sheet(
             it.lost.map(fmt2).unwrap_or_else(|| it.reason.label(lang).to_string()),
             ind.remedy.clone(),
             ind.owner.clone(),
+            ind.assessor.clone(),
             it.deadline.map(|d| d.to_string()).unwrap_or_default(),
             String::new(),
             status.to_string(),
@@ -495,8 +540,8 @@ fn ledger_sheet(
     }
     let mut widths = widths(&t);
     // Room to write the progress in, and for a date.
-    widths[8] = widths[8].max(12);
-    widths[9] = 30;
+    widths[9] = widths[9].max(12);
+    widths[10] = 30;
     for (c, h) in t.headers.iter().enumerate() {
         text_cell(ws, 0, c as u16, h, &st.header)?;
         ws.set_column_width(c as u16, widths[c] as f64)?;
@@ -512,11 +557,11 @@ fn ledger_sheet(
         for (c, cell) in row.iter().enumerate() {
             match c {
                 0 | 5 => number_cell(ws, r, c as u16, cell, st)?,
-                8 => date_cell(ws, r, c as u16, cell, st)?,
-                9 => {
+                9 => date_cell(ws, r, c as u16, cell, st)?,
+                10 => {
                     ws.write_blank(r, c as u16, &input)?;
                 }
-                10 => text_cell(ws, r, c as u16, cell, &st.text.clone().set_align(FormatAlign::Center))?,
+                11 => text_cell(ws, r, c as u16, cell, &st.text.clone().set_align(FormatAlign::Center))?,
                 _ => {
                     let wrap = widths[c] >= MAX_WIDTH;
                     text_cell(ws, r, c as u16, cell, if wrap { &st.wrap } else { &st.text })?;
@@ -540,7 +585,7 @@ fn ledger_sheet(
             .set_input_title(lang.pick("状态", "Status"))?
             .set_input_message(states.join(" / "))?;
         let last = t.rows.len() as u32;
-        ws.add_data_validation(1, 10, last, 10, &dv)?;
+        ws.add_data_validation(1, 11, last, 11, &dv)?;
     }
     ws.set_freeze_panes(1, 3)?;
     ws.autofilter(0, 0, t.rows.len() as u32, t.headers.len() as u16 - 1)?;
@@ -643,7 +688,7 @@ pub fn diff(c: &crate::compare::Comparison, lang: Lang) -> Result<Vec<u8>, XlsxE
     let ws = book.add_worksheet();
     ws.set_name(lang.pick("概况", "Overview"))?;
     ws.set_column_width(0, 110)?;
-    ws.write_string_with_format(0, 0, &title, &st.title)?;
+    text_cell(ws, 0, 0, &title, &st.title)?;
     for (i, line) in diff_head(c, lang).iter().enumerate() {
         text_cell(ws, i as u32 + 2, 0, line, &Style::new().set_text_wrap())?;
     }

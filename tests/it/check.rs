@@ -141,7 +141,7 @@ fn the_embedded_framework_is_valid() {
         out.lines().take(2).collect::<Vec<_>>(),
         [
             "全省意识形态工作责任制考核评价指标体系（2023年度） [ideology-2023]",
-            "total 100 · 47 indicators, base: 39"
+            "total 100 · 48 indicators, base: 39"
         ]
     );
     // Without -f the newest is the default, and the list says so.
@@ -408,7 +408,7 @@ fn veto_bonus_and_penalty_items() {
             "6: penalty_cap is set but no indicator has kind = \"penalty\"",
             "31: V1: a veto item has no points",
             "32: V1: a veto item has no rule (it is triggered by 是 or a count > 0)",
-            "36: X1: unknown kind \"extra\"; expected base, bonus, penalty or veto",
+            "36: X1: unknown kind \"extra\"; expected base, bonus, penalty, veto or cap",
         ],
     );
 }
@@ -418,13 +418,13 @@ fn unknown_keys_and_syntax_errors() {
     check_errors(
         &tiny(&[("points = 10\nrule", "ponts = 10\nrule")], ""),
         &[
-            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `range`, `fractions`",
+            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `max_grade`, `score`, `range`, `fractions`",
         ],
     );
     check_errors(
         &tiny(&[("total = 10", "totl = 10")], ""),
         &[
-            "4: unknown field `totl` (did you mean `total`?), expected one of `id`, `title`, `total`, `bonus_cap`, `penalty_cap`, `missing`, `rectify_days`, `min_rectify`, `issuer`",
+            "4: unknown field `totl` (did you mean `total`?), expected one of `id`, `title`, `total`, `bonus_cap`, `penalty_cap`, `bonus_gate`, `max_score`, `quota_scope`, `quota_round`, `quota_ties`, `missing`, `rectify_days`, `min_rectify`, `issuer`",
         ],
     );
     check_errors(

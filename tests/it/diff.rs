@@ -96,20 +96,23 @@ fn shipped_periods_exact_figures() {
             sum["new"].as_u64(),
             sum["persisting"].as_u64()
         ),
-        (Some(63), Some(37), Some(145))
+        (Some(63), Some(38), Some(145))
     );
     // 63 / (63 + 145) = 0.30288…
     assert_eq!(sum["rectification_rate"].to_string(), "0.3029");
     assert_eq!(
         (sum["grade_up"].as_u64(), sum["grade_down"].as_u64()),
-        (Some(7), Some(1))
+        // Up: D01, T02 (较好 → 好), T06 (一般 → 较好), E04 (差 → 一般); down:
+        // D03 (好 → 较好, its cap), E03 (一般 → 差, its veto).
+        (Some(4), Some(2))
     );
     assert_eq!(sum["risers"][0]["unit"], "E04");
     assert_eq!(sum["fallers"][0]["unit"], "D03");
-    // The 2023 revision: B8, B9, E5, F9, F10 added, B4 (党史学习教育) removed.
+    // The 2023 revision: B8, B9, E5, F9, F10 and the cap Q1 added, B4
+    // (党史学习教育) removed.
     let fw = &sum["framework"];
     assert_eq!(fw["same"], false);
-    assert_eq!((fw["added"].as_u64(), fw["removed"].as_u64()), (Some(5), Some(1)));
+    assert_eq!((fw["added"].as_u64(), fw["removed"].as_u64()), (Some(6), Some(1)));
     let changes: Vec<String> = fw["indicators"]
         .as_array()
         .unwrap()
@@ -125,6 +128,7 @@ fn shipped_periods_exact_figures() {
             "E5 added",
             "F9 added",
             "F10 added",
+            "Q1 added",
             "B4 removed"
         ]
     );

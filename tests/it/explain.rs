@@ -63,7 +63,7 @@ fn reconciles_a_rescaled_and_capped_score() {
             "base = 75.00 × 100 / 85 = 88.24 (B3 not applicable, rescaled)",
             "score = base 88.24 + bonus 4.00 (sum 5.00, capped at 4) − penalty 8.00 (sum 11.00, capped at 8) = 84.24",
             "grade 较好 · rank 1/3 · category rank 1/2 (乡镇)",
-            "5.76 points short of 好: fix A1 (+11.76)",
+            "5.76 points short of 好: fix A1 (+11.76) (penalties K1, K2 stand: they are not fixes)",
         ]
     );
     let row = |text: &str, id: &str| {
@@ -98,7 +98,7 @@ fn reconciles_a_rescaled_and_capped_score() {
             "基础分 = 75.00 × 100 / 85 = 88.24（B3 不适用，按比例折算）",
             "得分 = 基础分 88.24 + 加分 4.00（合计 5.00，封顶 4） − 扣分 8.00（合计 11.00，封顶 8） = 84.24",
             "等次 较好 · 排名 1/3 · 分类排名 1/2（乡镇）",
-            "距好差5.76分：整改 A1（11.76分）即可",
+            "距好差5.76分：整改 A1（11.76分）即可（扣分项 K1、K2 不属整改之列）",
         ]
     );
 }
@@ -120,17 +120,17 @@ fn names_the_veto_that_set_the_grade() {
         [
             "base = 90.00",
             "score = base 90.00 + bonus 0.00 − penalty 0.00 = 90.00",
-            "grade 差 · rank 3/3 · category rank 2/2 (乡镇)",
+            "grade 差 (score gives 好; veto) · rank 3/3 · category rank 2/2 (乡镇)",
             "veto: V1 严重错误导向 (是) → grade set to 差",
-            "to reach 一般: lift veto V1",
+            "vetoed (V1): the grade cannot rise this period",
         ]
     );
     assert_eq!(
         tail(&wd.stdout(&[&["--lang", "zh"], &args[..]].concat()), 3),
         [
-            "等次 差 · 排名 3/3 · 分类排名 2/2（乡镇）",
+            "等次 差（按分数为好，一票否决） · 排名 3/3 · 分类排名 2/2（乡镇）",
             "一票否决：V1 严重错误导向（是）→ 等次为差",
-            "升至一般：解除一票否决 V1 即可",
+            "一票否决（V1），本期等次不能提升",
         ]
     );
     // Markdown: the same lines as a list under the table.
@@ -142,9 +142,9 @@ fn names_the_veto_that_set_the_grade() {
             "",
             "- 基础分 = 90.00",
             "- 得分 = 基础分 90.00 + 加分 0.00 − 扣分 0.00 = 90.00",
-            "- 等次 差 · 排名 3/3 · 分类排名 2/2（乡镇）",
+            "- 等次 差（按分数为好，一票否决） · 排名 3/3 · 分类排名 2/2（乡镇）",
             "- 一票否决：V1 严重错误导向（是）→ 等次为差",
-            "- 升至一般：解除一票否决 V1 即可",
+            "- 一票否决（V1），本期等次不能提升",
         ]
     );
 }

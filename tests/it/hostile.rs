@@ -248,3 +248,531 @@ fn an_encrypted_workbook_is_called_encrypted() {
          remove the password in Excel or WPS and save a copy",
     ]);
 }
+
+/// `MINI` with Word's soft line break (U+000B), ESC and U+FFFE in its
+/// title, an indicator's name and a clause's text, and a title Excel would
+/// take for a formula.
+fn mini_with_invisibles() -> String {
+    crate::fixtures::MINI
+        .replace(r#"title = "迷你考核""#, r#"title = "=迷你\u000B考核\u001B\uFFFE""#)
+        .replace(r#"name = "专题研究""#, r#"name = "专题\u000B研究""#)
+        .replace("每缺1次扣1分，最多扣3分", r"每缺1次\u000B扣1分\u001B，最多扣3分")
+}
+
+/// Characters XML 1.0 forbids, raw or as a character reference, in any
+/// part of a workbook: (part, what).
+fn forbidden_xml(path: &Path) -> Vec<(String, String)> {
+    use std::io::Read;
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut bad = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut text = String::new();
+        f.read_to_string(&mut text).unwrap();
+        for c in text.chars().filter(|c| !allowed(*c)) {
+            bad.push((name.clone(), format!("U+{:04X}", c as u32)));
+        }
+        for (at, _) in text.match_indices("&#") {
+            let reference = &text[at + 2..at + text[at..].find(';').unwrap_or(2)];
+            let code = match reference.strip_prefix('x') {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => reference.parse().ok(),
+            };
+            if !code.and_then(char::from_u32).is_some_and(allowed) {
+                bad.push((name.clone(), format!("&#{reference};")));
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn a_template_from_a_framework_pasted_from_word_is_well_formed() {
+    let wd = Workdir::new();
+    wd.create("m.toml", &mini_with_invisibles());
+    for (file, layout) in [("long.xlsx", None), ("wide.xlsx", Some("--wide"))] {
+        let target = format!("$WD/{file}");
+        let mut args = vec!["template", "-f", "$WD/m.toml", "-o", &target];
+        args.extend(layout);
+        let out = wd.run(&args);
+        out.assert_ok();
+        assert_eq!(forbidden_xml(&wd.path(file)), Vec::<(String, String)>::new(), "{file}");
+        // The soft line break reads as the line break it stands for; ESC
+        // and U+FFFE as a visible U+FFFD.
+        let book = crate::util::Book::open(&wd.path(file));
+        let cover = book.sheet(book.names()[0]);
+        assert_eq!(
+            cover.get_value((0, 1)),
+            Some(&calamine::Data::String("=迷你\n考核\u{FFFD}\u{FFFD}".into()))
+        );
+        // The evidence sheet's title (`=…`) has the quote prefix that
+        // keeps Excel from taking it for a formula, as every text cell has.
+        let sheet = book.xml("xl/worksheets/sheet2.xml");
+        let a1 = &sheet[sheet.find(r#"<c r="A1""#).expect("title cell")..];
+        let style: usize = a1[a1.find(" s=\"").unwrap() + 4..]
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let styles = book.xml("xl/styles.xml");
+        let xfs = &styles[styles.find("<cellXfs").unwrap()..];
+        let xf = xfs.split("<xf ").nth(style + 1).expect("the title's style");
+        assert!(xf.contains(r#"quotePrefix="1""#), "{file}: title style {xf}");
+    }
+}
+
+/// Names of the hidden temporary files kaohe writes outputs through.
+fn temporaries(wd: &Workdir) -> Vec<String> {
+    wd.files().into_iter().filter(|f| f.starts_with(".kaohe-")).collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_run_leaves_no_temporary_file() {
+    use std::os::unix::process::ExitStatusExt;
+    let wd = Workdir::mini();
+    // Enough units that the JSON takes seconds to write in a debug build;
+    // the temporary file appears within ~0.1 s, and the signal follows.
+    let rows: Vec<String> = (0..3000)
+        .map(|i| crate::fixtures::mini_row(&format!("U{i:05}"), &[]))
+        .collect();
+    wd.create("ev.csv", &crate::fixtures::mini_evidence(&rows));
+    for (sig, name) in [(2, "INT"), (15, "TERM"), (1, "HUP")] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kaohe"))
+            .args(["score", "-f", "mini.toml", "ev.csv", "-o", "out.json"])
+            .current_dir(wd.path(""))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while temporaries(&wd).is_empty() {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "SIG{name}: finished before its temporary file was seen"
+            );
+            assert!(started.elapsed().as_secs() < 120, "no temporary file");
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let killed = Command::new("kill")
+            .args([format!("-{name}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        // A shell running the tests in the background hands its children
+        // SIGINT ignored, and kaohe leaves an ignored signal ignored: then
+        // the run finishes, whole.
+        if sig == 2 && status.success() {
+            assert!(wd.path("out.json").exists());
+            std::fs::remove_file(wd.path("out.json")).unwrap();
+        } else {
+            // The signal still ends the process as it would have.
+            assert_eq!(status.signal(), Some(sig), "SIG{name}: {status:?}");
+            assert!(!wd.path("out.json").exists(), "no partial output");
+        }
+        assert_eq!(
+            temporaries(&wd),
+            Vec::<String>::new(),
+            "SIG{name} left its temporary file"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn replacing_an_output_keeps_its_permissions_and_refuses_a_read_only_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let wd = Workdir::mini();
+    wd.create(
+        "ev.csv",
+        &crate::fixtures::mini_evidence(&[crate::fixtures::mini_row("U1", &[])]),
+    );
+    let mode = |name: &str| std::fs::metadata(wd.path(name)).unwrap().permissions().mode() & 0o7777;
+    // A private report stays private when it is written again.
+    let private = wd.create("private.csv", "old");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    wd.run(&["score", "-f", "$WD/mini.toml", "$WD/ev.csv", "-o", "$WD/private.csv"])
+        .assert_ok();
+    assert_ne!(wd.read("private.csv"), "old");
+    assert_eq!(mode("private.csv"), 0o600);
+    // A read-only file is not replaced (which the rename would do even
+    // though the file itself cannot be written).
+    let locked = wd.create("locked.csv", "old");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = wd.run(&[
+        "score",
+        "--lang",
+        "en",
+        "-f",
+        "$WD/mini.toml",
+        "$WD/ev.csv",
+        "-o",
+        "$WD/locked.csv",
+    ]);
+    out.assert_input_errors(&[
+        "error: $WD/locked.csv: cannot write: the file is read-only; refusing to replace it: make it writable \
+         first, or name another file",
+    ]);
+    assert_eq!(wd.read("locked.csv"), "old");
+    assert_eq!(mode("locked.csv"), 0o444);
+    assert_eq!(temporaries(&wd), Vec::<String>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_on_a_link_to_nothing_is_refused() {
+    let wd = Workdir::mini();
+    wd.create(
+        "ev.csv",
+        &crate::fixtures::mini_evidence(&[crate::fixtures::mini_row("U1", &[])]),
+    );
+    std::os::unix::fs::symlink(wd.path("nowhere/x.csv"), wd.path("dangling.csv")).unwrap();
+    std::os::unix::fs::symlink(wd.path("loop-b.csv"), wd.path("loop-a.csv")).unwrap();
+    std::os::unix::fs::symlink(wd.path("loop-a.csv"), wd.path("loop-b.csv")).unwrap();
+    for link in ["dangling.csv", "loop-a.csv"] {
+        let out = wd.run(&[
+            "score",
+            "--lang",
+            "en",
+            "-f",
+            "$WD/mini.toml",
+            "$WD/ev.csv",
+            "-o",
+            &format!("$WD/{link}"),
+        ]);
+        out.assert_input_errors(&[&format!(
+            "error: $WD/{link}: cannot write: it is a symbolic link that leads to nothing (dangling, or a loop of \
+             links); refusing to replace the link: remove it or name another file"
+        )]);
+        let meta = std::fs::symlink_metadata(wd.path(link)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{link} is still the link");
+    }
+    // A link to a file is written through: the file changes, the link stays.
+    wd.create("real.csv", "old");
+    std::os::unix::fs::symlink(wd.path("real.csv"), wd.path("via.csv")).unwrap();
+    wd.run(&["score", "-f", "$WD/mini.toml", "$WD/ev.csv", "-o", "$WD/via.csv"])
+        .assert_ok();
+    assert_ne!(wd.read("real.csv"), "old");
+    assert!(
+        std::fs::symlink_metadata(wd.path("via.csv"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn check_shows_line_breaks_in_framework_texts_escaped() {
+    let wd = Workdir::new();
+    let fw = crate::fixtures::MINI.replace(r#"name = "专题研究""#, r#"name = "专题\n研究\u001B[31m""#);
+    wd.create("m.toml", &fw);
+    let out = wd.stdout(&["check", "--lang", "en", "-f", "$WD/m.toml"]);
+    assert!(out.contains("  A1 专题\\n研究\\u{1b}[31m  10  — "), "{out}");
+    assert!(!out.contains('\u{1b}'));
+    // Every line of the tree is an item of it: none starts with the rest
+    // of a broken name.
+    assert!(!out.lines().any(|l| l.starts_with("研究")), "{out}");
+}
+
+#[test]
+fn a_period_whose_deadline_overflows_the_calendar_is_an_error() {
+    let wd = Workdir::mini();
+    wd.create(
+        "ev.csv",
+        &crate::fixtures::mini_evidence(&[crate::fixtures::mini_row("U1", &[("A1", "否")])]),
+    );
+    // 9999 ends on 9999-12-31; + 30 days (MINI's rectify_days) is past the
+    // last date there is, and the deadline would silently vanish.
+    let out = wd.run(&[
+        "deficiencies",
+        "--lang",
+        "en",
+        "-f",
+        "$WD/mini.toml",
+        "--period",
+        "9999",
+        "$WD/ev.csv",
+    ]);
+    out.assert_usage_error(
+        "error: --period 9999: the rectification deadline (30 days after the period ends) falls after 9999-12-31, \
+         the last date that can be held; check the period",
+    );
+    // 9999Q3 ends on 9999-09-30: + 30 days is 9999-10-30, listed.
+    let ok = wd.stdout(&[
+        "deficiencies",
+        "--lang",
+        "en",
+        "-f",
+        "$WD/mini.toml",
+        "--period",
+        "9999Q3",
+        "$WD/ev.csv",
+    ]);
+    assert!(ok.contains("9999-10-30"), "{ok}");
+}
+
+#[test]
+fn messages_do_not_show_library_internals() {
+    let wd = Workdir::mini();
+    let leaks = [
+        "i128",
+        "i64",
+        "Scale exceeds",
+        "Failed to parse",
+        "000000000000000000000000000000",
+    ];
+    let mut seen = Vec::new();
+    let mut check = |out: crate::util::Output, what: &str| {
+        assert_eq!(out.code, 1, "{what}: {}", out.stderr);
+        assert!(!leaks.iter().any(|l| out.stderr.contains(l)), "{what}: {}", out.stderr);
+        seen.push(out.stderr);
+    };
+    // Framework numbers past 128 bits, or a float where a whole number goes.
+    let big = crate::fixtures::MINI.replace("bonus_cap = 4", "bonus_cap = 79228162514264337593543950336");
+    wd.create("big.toml", &big);
+    check(wd.run(&["check", "--lang", "en", "-f", "$WD/big.toml"]), "big");
+    let float = crate::fixtures::MINI.replace("rectify_days = 30", "rectify_days = 1e300");
+    wd.create("float.toml", &float);
+    check(wd.run(&["check", "--lang", "en", "-f", "$WD/float.toml"]), "float");
+    // A result whose score has more decimals than a decimal holds.
+    wd.create(
+        "ev.csv",
+        &crate::fixtures::mini_evidence(&[crate::fixtures::mini_row("U1", &[])]),
+    );
+    let json = wd.stdout(&[
+        "score",
+        "-f",
+        "$WD/mini.toml",
+        "--format",
+        "json",
+        "--period",
+        "2023",
+        "$WD/ev.csv",
+    ]);
+    wd.create("a.json", &json);
+    let at = json.find("\"score\": ").expect("a score") + "\"score\": ".len();
+    let end = at + json[at..].find([',', '\n']).unwrap();
+    // Where serde_json stops: the score's line, the column of its last
+    // character.
+    let line = json[..at].matches('\n').count() + 1;
+    let column = |score: &str| at - json[..at].rfind('\n').unwrap() - 1 + score.len();
+    for (name, score) in [("tiny.json", "1e-40"), ("huge.json", "1e300")] {
+        wd.create(name, &format!("{}{score}{}", &json[..at], &json[end..]));
+        check(
+            wd.run(&["diff", "--lang", "en", "$WD/a.json", &format!("$WD/{name}")]),
+            name,
+        );
+    }
+    // A workbook cell holding 1e300 as a number.
+    crate::util::write_xlsx(
+        &wd.path("n.xlsx"),
+        &[(
+            "Sheet1",
+            vec![
+                crate::util::texts(&["unit", "A3"]),
+                vec![crate::util::t("U1"), crate::util::Xl::Num(1e300)],
+            ],
+        )],
+    );
+    check(
+        wd.run(&["score", "--lang", "en", "-f", "$WD/mini.toml", "$WD/n.xlsx"]),
+        "xlsx",
+    );
+    let decimal = |name: &str, score: &str| {
+        format!(
+            "error: $WD/{name}:{line}: not a valid kaohe result: a number beyond what can be held exactly (at most \
+             28 decimal places and 29 digits) (column {})\n",
+            column(score)
+        )
+    };
+    assert_eq!(
+        seen,
+        [
+            "error: $WD/big.toml:5: the number 79228162514264337593543950336 is out of range\n".to_string(),
+            "error: $WD/float.toml:7: expected a whole number here, not 1e300\n".to_string(),
+            decimal("tiny.json", "1e-40"),
+            decimal("huge.json", "1e300"),
+            "error: $WD/n.xlsx!Sheet1!B2: column \"A3\": unit U1, indicator A3: \"1e300\" is not a number\n"
+                .to_string(),
+        ]
+    );
+}
+
+/// Markdown that would run or fetch something if rendered as markup: a
+/// link or image (`](` whose `]` is not escaped), raw HTML.
+fn active(out: &str) -> Vec<String> {
+    let mut found: Vec<String> = ["![", "<img", "<script"]
+        .into_iter()
+        .filter(|a| out.contains(a))
+        .map(String::from)
+        .collect();
+    for (at, _) in out.match_indices("](") {
+        if !out[..at].ends_with('\\') {
+            found.push(out[at.saturating_sub(20)..].chars().take(40).collect());
+        }
+    }
+    found
+}
+
+#[test]
+fn markdown_outside_tables_is_text_not_markup() {
+    let wd = Workdir::new();
+    let fw = crate::fixtures::MINI
+        .replace(
+            r#"title = "迷你考核""#,
+            r#"title = "<img src=x onerror=alert(1)> [点此](javascript:alert(1))""#,
+        )
+        .replace(r#"name = "较好""#, r#"name = "![](http://evil.example/t.png)""#)
+        .replace(r#""较好" = 8"#, r#""![](http://evil.example/t.png)" = 8"#);
+    wd.create("m.toml", &fw);
+    let unit = "[U1](javascript:alert(1))";
+    wd.create(
+        "ev.csv",
+        &crate::fixtures::mini_evidence(&[crate::fixtures::mini_row(&format!("\"{unit}\""), &[("A2", "5")])]),
+    );
+    wd.create(
+        "ev2.csv",
+        &crate::fixtures::mini_evidence(&[crate::fixtures::mini_row(&format!("\"{unit}\""), &[("A2", "1")])]),
+    );
+    let f = ["-f", "$WD/m.toml"];
+    let run = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--lang", "en", "--period", "2023"]);
+        all.extend(f);
+        all.push("$WD/ev.csv");
+        wd.stdout(&all)
+    };
+    let outputs = [
+        ("score", run(&["score", "--format", "md"])),
+        ("explain", run(&["explain", "--format", "md", unit])),
+        ("deficiencies", run(&["deficiencies", "--format", "md"])),
+        (
+            "deficiencies --by owner",
+            run(&["deficiencies", "--format", "md", "--by", "owner"]),
+        ),
+    ];
+    // The general path agrees with the streamed one on every escape.
+    let slow = wd.run_env(
+        &[
+            "deficiencies",
+            "--format",
+            "md",
+            "--lang",
+            "en",
+            "--period",
+            "2023",
+            "-f",
+            "$WD/m.toml",
+            "$WD/ev.csv",
+        ],
+        &[("KAOHE_SLOW", "1")],
+    );
+    assert_eq!(slow.stdout, outputs[2].1);
+    for (what, out) in &outputs {
+        assert_eq!(active(out), Vec::<String>::new(), "{what}:\n{out}");
+        assert!(
+            out.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{what}: the title shown\n{out}"
+        );
+    }
+    // The unit's heading in the rectification list, its brackets escaped.
+    assert!(
+        outputs[2].1.contains("## \\[U1\\](javascript:alert(1))"),
+        "{}",
+        outputs[2].1
+    );
+    // diff and trend: titles, grades and periods come from result files.
+    for (name, ev) in [("a.json", "$WD/ev.csv"), ("b.json", "$WD/ev2.csv")] {
+        let json = wd.stdout(&["score", "-f", "$WD/m.toml", "--format", "json", "--period", "2023", ev]);
+        wd.create(name, &json);
+    }
+    for cmd in ["diff", "trend"] {
+        let out = wd.stdout(&[cmd, "--lang", "en", "--format", "md", "$WD/a.json", "$WD/b.json"]);
+        assert_eq!(active(&out), Vec::<String>::new(), "{cmd}:\n{out}");
+        assert!(out.contains("&lt;img src=x"), "{cmd}: the title shown\n{out}");
+    }
+}
+
+#[test]
+fn markdown_text_escapes_what_would_be_markup() {
+    use kaohe::render::markdown_text as md;
+    assert_eq!(md("# 标题"), "\\# 标题");
+    assert_eq!(md("1. 第一"), "1\\. 第一");
+    assert_eq!(md("a*b*_c_ `d`"), "a\\*b\\*\\_c\\_ \\`d\\`");
+    assert_eq!(md("[x](javascript:y)"), "\\[x\\](javascript:y)");
+    assert_eq!(md("<b>&"), "&lt;b&gt;&amp;");
+    assert_eq!(md("一\n# 二"), "一 # 二");
+    assert_eq!(md("2023"), "2023");
+}
+
+/// The template and result fuzz targets' invariants, replayed on stable
+/// Rust over their seeds (the fixture frameworks, with invisibles added,
+/// in every mode; the example results): a workbook byte-identical twice,
+/// well-formed, read back as evidence; a written result read back, the
+/// same twice, ranks 1..=n, compared with itself into inert Markdown.
+#[test]
+fn the_fuzz_seeds_hold_the_targets_invariants() {
+    use kaohe::framework::Framework;
+    use kaohe::lang::Lang;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let every = std::fs::read_to_string(root.join("tests/fixtures/every-rule.toml")).unwrap();
+    let frameworks = [
+        Framework::embedded().expect("built-in"),
+        Framework::parse(&every, "every-rule.toml").expect("every-rule"),
+        Framework::parse(&mini_with_invisibles(), "m.toml").expect("invisibles"),
+    ];
+    let wd = Workdir::new();
+    for fw in &frameworks {
+        for mode in 0u8..16 {
+            let units: kaohe::template::UnitList = if mode & 1 == 1 {
+                vec![
+                    ("T01".into(), "城关镇".into()),
+                    ("D02".into(), "=cmd|' /C calc'!A0\u{b}\u{1b}".into()),
+                ]
+            } else {
+                Vec::new()
+            };
+            let (wide, period) = (mode & 2 == 2, (mode & 8 == 8).then_some("2023"));
+            let lang = if mode & 4 == 4 { Lang::En } else { Lang::Zh };
+            let book = kaohe::render::template::xlsx(fw, &units, period, wide, lang).expect("a template");
+            let again = kaohe::render::template::xlsx(fw, &units, period, wide, lang).expect("a template");
+            assert!(book == again, "{} mode {mode}: deterministic", fw.id);
+            let path = wd.create_bytes("t.xlsx", &book);
+            assert_eq!(
+                forbidden_xml(&path),
+                Vec::<(String, String)>::new(),
+                "{} mode {mode}",
+                fw.id
+            );
+            if let Err(d) = kaohe::workbook::read_bytes("t.xlsx", &book, None) {
+                panic!("{} mode {mode}: the template does not read back: {d}", fw.id);
+            }
+        }
+    }
+    for year in ["2022", "2023"] {
+        let json = wd.stdout(&[
+            "score",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            year,
+            "--format",
+            "json",
+            &format!("examples/{year}.csv"),
+        ]);
+        let r = kaohe::result::PeriodResult::parse(&json, "r.json").expect("a written result reads back");
+        assert_eq!(r, kaohe::result::PeriodResult::parse(&json, "r.json").unwrap());
+        let n = r.units.len();
+        assert!(r.units.iter().all(|u| u.rank >= 1 && u.rank <= n));
+        let c = kaohe::compare::compare(&r, &r);
+        for lang in [Lang::Zh, Lang::En] {
+            let md = kaohe::render::compare::diff(&c, lang, kaohe::render::Format::Md);
+            assert_eq!(active(&md), Vec::<String>::new());
+        }
+    }
+}

@@ -200,6 +200,9 @@ fn the_rectification_report_has_deadline_and_status_for_each_listed_item() {
     args.extend_from_slice(EXAMPLE);
     let html = report(&wd, "deficiencies", &args);
     assert!(html.contains("<th class=\"nw\">整改时限</th><th class=\"nw\">状态</th>"));
+    // Who fixes each item and who checks it.
+    assert!(html.contains("<th class=\"nw\">责任人</th><th class=\"nw\">考核部门</th>"));
+    assert!(html.contains("<td class=\"nw\">网信工作牵头部门</td><td class=\"nw\">网信办</td>"));
     // One row per item of the list, as the CSV ledger has them: each with
     // the deadline (2023-12-31 + 30 days) and its starting status.
     let csv = wd.stdout(&[&["deficiencies", "--format", "csv"][..], &args].concat());

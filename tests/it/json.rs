@@ -136,6 +136,8 @@ fn document_shape_matches_the_spec() {
             "bonus",
             "penalty",
             "grade",
+            "grade_by_score",
+            "grade_reason",
             "veto",
             "groups",
             "indicators",

@@ -599,7 +599,7 @@ mod framework_files {
             "error: {e}:93: B3: rule: unknown rule type \"drect\" (did you mean \"direct\"?); expected one of check, deduct, count, target, tiers, levels, direct, clauses, survey",
         ];
         unknown_key: edit("points = 3\nrule = { type = \"direct\" }", "ponts = 3\nrule = { type = \"direct\" }") => [
-            "error: {e}:92: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `range`, `fractions`",
+            "error: {e}:92: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `max_grade`, `score`, `range`, `fractions`",
         ];
         zero_target: edit("target = 4, per = 2", "target = 0, per = 2") => [
             "error: {e}:64: A4: rule: target must be > 0, not 0",

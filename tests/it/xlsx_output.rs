@@ -39,8 +39,8 @@ fn details_and_deductions_cover_every_unit() {
     let book = Book::open(&score_to(&wd, "r.xlsx", &["--lang", "en"]));
     assert_eq!(book.names(), vec!["Ranking", "Details", "Deductions"]);
     let details = book.sheet("Details");
-    // 15 units × 47 indicators, and the header.
-    assert_eq!(details.height(), 15 * 47 + 1);
+    // 15 units × 48 indicators, and the header.
+    assert_eq!(details.height(), 15 * 48 + 1);
     let header: Vec<String> = (0..details.width())
         .map(|c| details.get((0, c)).unwrap().to_string())
         .collect();
@@ -79,7 +79,7 @@ fn sheets_open_ready_to_use() {
     let book = Book::open(&score_to(&wd, "r.xlsx", &["--lang", "zh"]));
     let xml = book.xml("xl/worksheets/sheet1.xml");
     assert!(xml.contains(r#"<pane xSplit="3" ySplit="1" topLeftCell="D2" activePane="bottomRight" state="frozen"/>"#));
-    assert!(xml.contains(r#"<autoFilter ref="A1:Q16"/>"#), "{xml}");
+    assert!(xml.contains(r#"<autoFilter ref="A1:S16"/>"#), "{xml}");
     // Column C holds 市文化和旅游局党组 (18 columns on screen) and wider
     // names: it is sized by display width, not by characters.
     assert!(
@@ -195,6 +195,7 @@ fn the_rectification_ledger_is_ready_to_keep() {
             "扣分",
             "整改措施",
             "责任人",
+            "考核部门",
             "整改时限",
             "进展",
             "状态"
@@ -208,9 +209,9 @@ fn the_rectification_ledger_is_ready_to_keep() {
     use calamine::Data;
     for r in 1..ledger.height() {
         assert_eq!(ledger.get((r, 0)), Some(&Data::Float(r as f64)), "序号 is a number");
-        assert_eq!(ledger.get((r, 10)), Some(&Data::String("未启动".into())));
+        assert_eq!(ledger.get((r, 11)), Some(&Data::String("未启动".into())));
         assert!(
-            matches!(ledger.get((r, 8)), Some(Data::DateTime(_))),
+            matches!(ledger.get((r, 9)), Some(Data::DateTime(_))),
             "整改时限 is a date"
         );
     }
@@ -223,7 +224,7 @@ fn the_rectification_ledger_is_ready_to_keep() {
         "状态 dropdown"
     );
     assert!(
-        xml.contains(&format!(r#"sqref="K2:K{}""#, items + 1)),
+        xml.contains(&format!(r#"sqref="L2:L{}""#, items + 1)),
         "over every item"
     );
 }
@@ -281,4 +282,22 @@ fn summary_diff_and_trend_workbooks() {
     let book = Book::open(&out);
     assert_eq!(book.names(), vec!["Trend"]);
     assert_eq!(book.sheet("Trend").height(), 16);
+}
+
+#[test]
+fn the_sheets_that_grow_with_units_are_written_row_by_row() {
+    // 明细 and 扣分 grow with units × indicators: written in
+    // rust_xlsxwriter's constant-memory mode, their text is inline (no
+    // shared-string table held in memory for them); the ranking keeps
+    // shared strings. Read back, they hold what they always did (see
+    // `details_and_deductions_cover_every_unit`).
+    let wd = Workdir::new();
+    let book = Book::open(&score_to(&wd, "r.xlsx", &["--lang", "zh"]));
+    assert!(!book.xml("xl/worksheets/sheet1.xml").contains("inlineStr"));
+    for sheet in ["xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"] {
+        let xml = book.xml(sheet);
+        assert!(xml.contains(r#"t="inlineStr""#), "{sheet} is not written row by row");
+        assert!(!xml.contains(r#"t="s""#), "{sheet} uses shared strings");
+    }
+    assert_eq!(book.sheet("明细").get((1, 1)).unwrap().to_string(), "T01");
 }

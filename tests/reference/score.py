@@ -8,7 +8,8 @@ each indicator and once after rescaling).
     python3 tests/reference/score.py indicators/ideology-2022.toml examples/2022.csv \
         indicators/ideology-2023.toml examples/2023.csv examples/units.csv
 
-prints `rank unit score base bonus penalty grade veto` per unit and, per
+prints `rank unit score base bonus penalty grade veto` per unit (grades after
+the cap items and a quota counted over all units) and, per
 unit, the rectification items (base shortfalls ≥ min_rectify, missing,
 penalties, vetoes); given two periods, what `diff` counts. Only what the
 built-in frameworks use is implemented.
@@ -59,9 +60,14 @@ def score(fw_path, ev_path, units_path):
         ev[(r['unit'], r['indicator'])] = r['value']
     out = []
     for u in units:
-        uid = u['unit']; base = D(0); appl = D(0); bonus = D(0); pen = D(0); veto = []; items = []
+        uid = u['unit']; base = D(0); appl = D(0); bonus = D(0); pen = D(0); veto = []; items = []; caps = []
         for ind in inds:
             kind = ind.get('kind', 'base'); iid = ind['id']
+            if kind == 'cap':
+                v = ev.get((uid, iid), '').strip()
+                if v and (v.lower() in YES or (v.lower() not in NO and D(v) > 0)):
+                    caps.append(ind['max_grade']); items.append((iid, None, 'cap'))
+                continue
             if kind == 'veto':
                 v = ev.get((uid, iid), '').strip()
                 if v and (v.lower() in YES or (v.lower() not in NO and D(v) > 0)):
@@ -89,9 +95,23 @@ def score(fw_path, ev_path, units_path):
         bo = r2(min(bonus, D(str(h['bonus_cap'])))); pe = r2(min(pen, D(str(h['penalty_cap']))))
         s = r2(max(b + bo - pe, D(0)))
         grades = fw['grade']
-        g = grades[-1]['name'] if veto else next(x['name'] for x in grades if D(str(x['min'])) <= s)
+        names = [x['name'] for x in grades]
+        g = len(grades) - 1 if veto else next(k for k, x in enumerate(grades) if D(str(x['min'])) <= s)
+        for c in caps:  # 被问责的不得评为好: at best the cap's grade
+            g = max(g, names.index(c))
         out.append((bool(veto), -s, uid, s, b, bo, pe, g, veto, items))
     out.sort()
+    # Quotas over all units, best grade first: the holders in rank order keep
+    # the grade up to ⌊n × q⌋, the rest move one grade down (no ties here).
+    names = [x['name'] for x in fw['grade']]
+    for k, gr in enumerate(fw['grade']):
+        if 'quota' not in gr: continue
+        q = D(str(gr['quota']).rstrip('%')) / (100 if str(gr['quota']).endswith('%') else 1)
+        limit = int(len(out) * q)
+        holders = [i for i, o in enumerate(out) if o[7] == k]
+        for i in holders[limit:]:
+            o = list(out[i]); o[7] = k + 1; out[i] = tuple(o)
+    out = [o[:7] + (names[o[7]],) + o[8:] for o in out]
     rank = 0; ranked = []
     for i, o in enumerate(out):
         if i == 0 or (o[0], o[1]) != (out[i-1][0], out[i-1][1]): rank = i + 1
