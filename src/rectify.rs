@@ -95,7 +95,9 @@ pub struct NextGrade {
     pub holding: Vec<usize>,
 }
 
-/// Re-score `outcomes` with the base items at `fix` given full points.
+/// Re-score `outcomes` with the base items at `fix` given full points
+/// (the tests' independent check of the search's arithmetic).
+#[cfg(test)]
 fn rescore(fw: &Framework, outcomes: &[Outcome], fix: &[usize]) -> score::Totals {
     let mut o = outcomes.to_vec();
     for &i in fix {
@@ -180,6 +182,19 @@ pub fn next_grade(
         return held(Held::Cap);
     }
     let reaches = |t: &score::Totals| crate::grade::own_grade(fw, t).0 <= target;
+    // The totals with base items recovering `gain`, `fixed` of them from
+    // 0 points: from the unit's sums, so each candidate costs the same
+    // whatever the number of indicators.
+    let after = |gain: Decimal, fixed: usize| {
+        let sums = score::Sums {
+            base_sum: now.base_sum + gain,
+            applicable: now.applicable,
+            bonus_sum: now.bonus_sum,
+            penalty_sum: now.penalty_sum,
+            zeros: now.zeros.saturating_sub(u32::try_from(fixed).unwrap_or(u32::MAX)),
+        };
+        score::Totals::from_sums(fw, sums, Vec::new(), now.caps.clone())
+    };
 
     // Largest loss first, ties in framework order (deficiencies come in
     // framework order and the sort is stable).
@@ -194,43 +209,72 @@ pub fn next_grade(
         v
     };
     let (zeros, partial) = (by_loss(true), by_loss(false));
+    let prefix = |v: &[(usize, Decimal)]| -> Vec<Decimal> {
+        let mut p = vec![Decimal::ZERO];
+        for x in v {
+            p.push(p[p.len() - 1] + x.1);
+        }
+        p
+    };
+    let (pz, pp) = (prefix(&zeros), prefix(&partial));
+    let set_of = |a: usize, b: usize| -> Vec<(usize, Decimal)> {
+        let mut set: Vec<(usize, Decimal)> = zeros[..a].iter().chain(&partial[..b]).copied().collect();
+        set.sort_unstable_by_key(|x| x.0);
+        set
+    };
+    let way = |set: Vec<(usize, Decimal)>| -> Vec<Fix> {
+        let mut chosen = set;
+        chosen.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let (mut gain, mut fixed, mut prev) = (Decimal::ZERO, 0, now.score);
+        chosen
+            .into_iter()
+            .map(|(index, lost)| {
+                gain += lost;
+                fixed += usize::from(outcome_is_zero(&outcomes[index]));
+                let s = after(gain, fixed).score;
+                let step = round2(s - prev);
+                prev = s;
+                Fix { index, gain: step }
+            })
+            .collect()
+    };
 
-    let mut every: Vec<usize> = zeros.iter().chain(&partial).map(|x| x.0).collect();
-    every.sort_unstable();
-    let all = rescore(fw, outcomes, &every);
+    let (nz, np) = (zeros.len(), partial.len());
+    let all = after(pz[nz] + pp[np], nz);
     if !reaches(&all) {
         return Some(NextGrade {
             grade: target,
             needed,
-            fixes: way(fw, outcomes, &every),
+            fixes: way(set_of(nz, np)),
             reachable: false,
             score: all.score,
             held: None,
             holding,
         });
     }
-    for k in 0..=zeros.len() + partial.len() {
-        let mut best: Option<(Decimal, Vec<usize>)> = None;
-        for a in k.saturating_sub(partial.len())..=k.min(zeros.len()) {
-            let mut set: Vec<usize> = zeros[..a].iter().chain(&partial[..k - a]).map(|x| x.0).collect();
-            set.sort_unstable();
-            let t = rescore(fw, outcomes, &set);
+    for k in 0..=nz + np {
+        // The highest score of `k` fixes; ties: the set earliest in
+        // framework order.
+        let mut best: Option<(Decimal, usize)> = None;
+        for a in k.saturating_sub(np)..=k.min(nz) {
+            let t = after(pz[a] + pp[k - a], a);
             if !reaches(&t) {
                 continue;
             }
-            let better = match &best {
+            let ids = |a: usize| set_of(a, k - a).into_iter().map(|x| x.0).collect::<Vec<_>>();
+            let better = match best {
                 None => true,
-                Some((s, b)) => t.score > *s || (t.score == *s && set < *b),
+                Some((s, ba)) => t.score > s || (t.score == s && ids(a) < ids(ba)),
             };
             if better {
-                best = Some((t.score, set));
+                best = Some((t.score, a));
             }
         }
-        if let Some((score, set)) = best {
+        if let Some((score, a)) = best {
             return Some(NextGrade {
                 grade: target,
                 needed,
-                fixes: way(fw, outcomes, &set),
+                fixes: way(set_of(a, k - a)),
                 reachable: true,
                 score,
                 held: None,
@@ -248,26 +292,6 @@ fn outcome_is_zero(o: &Outcome) -> bool {
         Outcome::Amount(a) => a.is_zero(),
         _ => false,
     }
-}
-
-/// The fixes at `set`, ordered by points lost (ties in framework order),
-/// each with the score it adds after those before it.
-fn way(fw: &Framework, outcomes: &[Outcome], set: &[usize]) -> Vec<Fix> {
-    let defs = score::deficiencies(fw, outcomes);
-    let mut chosen: Vec<&score::Deficiency> = defs.iter().filter(|d| set.contains(&d.index)).collect();
-    chosen.sort_by(|a, b| b.lost.cmp(&a.lost).then(a.index.cmp(&b.index)));
-    let mut done: Vec<usize> = Vec::new();
-    let mut prev = score::totals(fw, outcomes).score;
-    chosen
-        .into_iter()
-        .map(|d| {
-            done.push(d.index);
-            let s = rescore(fw, outcomes, &done).score;
-            let gain = round2(s - prev);
-            prev = s;
-            Fix { index: d.index, gain }
-        })
-        .collect()
 }
 
 /// The outcomes of a scored unit.
