@@ -35,6 +35,7 @@ mod invisible;
 mod json;
 mod messages_zh;
 mod mistakes;
+mod office;
 mod periods;
 mod progress;
 mod readme;
