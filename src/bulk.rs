@@ -58,7 +58,7 @@ mod rectify;
 mod source;
 
 pub use json::{write_json, write_json_tuned};
-use kernel::{Kernel, NA, Plan, UNSEEN, VALUE, cents, trim};
+use kernel::{NA, Plan, UNSEEN, VALUE, cents, trim};
 pub use rectify::{ListArgs, write_deficiencies, write_deficiencies_tuned};
 
 use crate::evidence::{Cell, Column, Evidence, InputFile, UnitEvidence, resolve_key};
@@ -1332,11 +1332,14 @@ fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>
                 return Err(GiveUp);
             }
             0
-        } else if !matches!(plan.slots[plan.first[i]].kernel, Kernel::Clause) {
+        } else if plan.amount_cell(i) {
             (cells[0] - VALUE) as u64
         } else {
             // Clause cells hold counts: the amount is the rule's.
-            let values: Vec<Value> = cells.iter().map(|&c| Value::Number(Decimal::from(c - VALUE))).collect();
+            let values: Vec<Value> = cells
+                .iter()
+                .map(|&c| Value::Number(crate::num::Exact::from(u64::from(c - VALUE))))
+                .collect();
             let refs: Vec<&Value> = values.iter().collect();
             match ind.amount(&refs) {
                 Some(a) => cents(a)?,

@@ -749,8 +749,8 @@ impl Loader<'_> {
         self.seen.insert((unit.to_string(), index, slot), (file, line, col_ix));
         if self.places[file].fractions_unknown
             && let Some(rule) = &ind.rule
-            && let Ok(v) = crate::num::parse_number(raw)
-            && ind.is_fraction_suspect(rule, raw, v)
+            && let Ok(v) = crate::num::parse_exact(raw)
+            && ind.is_fraction_suspect(rule, raw, &v)
         {
             // 95% arrives as 0.95, and this file's cell formats could not be
             // read to say it was a percentage: scoring it as 0.95 would be

@@ -7,7 +7,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics, hint, line_of};
 use crate::lang::Lang;
-use crate::num::fmt_points;
+use crate::num::{Exact, Frac, fmt_points};
 use crate::rule::{MAX_POINTS, Rule, Value, check_places, decimal, is_not_applicable, parse_yes_no, within};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -292,15 +292,15 @@ impl Indicator {
             Some(rule) => {
                 let value = rule.parse_value(raw, self.points)?;
                 if let Value::Number(v) = &value {
-                    self.check_number(rule, raw, *v)?;
+                    self.check_number(rule, raw, v)?;
                 }
                 Ok(Some(value))
             }
             None => match parse_yes_no(raw) {
                 Some(true) => Ok(Some(Value::Yes)),
                 Some(false) => Ok(Some(Value::No)),
-                None => match crate::num::parse_number(raw) {
-                    Ok(d) if d >= Decimal::ZERO => Ok(Some(Value::Number(d))),
+                None => match crate::num::parse_exact(raw) {
+                    Ok(d) if d.signum().is_ge() => Ok(Some(Value::Number(d))),
                     _ => Err(crate::msg!(
                         zh: "“{}”不是“是/否”，也不是次数（{}项 {}）",
                         en: "\"{}\" is not yes/no (是/否) or a count for {} item {}",
@@ -321,16 +321,18 @@ impl Indicator {
         let rule = self.rule.as_ref()?;
         match (rule, self.kind) {
             (Rule::Clauses(clauses), Kind::Bonus | Kind::Penalty) => {
-                let mut sum = Decimal::ZERO;
+                // Exact, as every rule amount: rounded once, at the end.
+                let p = Frac::from(self.points);
+                let mut sum = Frac::zero();
                 for (clause, value) in clauses.iter().zip(values) {
                     let v = match value {
-                        Value::Number(d) => *d,
-                        _ => Decimal::ZERO,
+                        Value::Number(x) => Frac::from(x),
+                        _ => Frac::zero(),
                     };
-                    let each = clause.per.checked_mul(v).unwrap_or(Decimal::MAX).min(clause.max);
-                    sum = (sum + each).min(self.points);
+                    let each = (&Frac::from(clause.per) * &v).min(Frac::from(clause.max));
+                    sum = (&sum + &each).min(p.clone());
                 }
-                Some(crate::num::round2(sum))
+                Some(sum.round2())
             }
             _ => rule.amount(values, self.points),
         }
@@ -340,9 +342,9 @@ impl Indicator {
     /// the rule reads rates above 1 (target 95 %): most likely 75 % typed as
     /// a fraction, which would score as 0.75 % without a word. A `%` in the
     /// cell (`0.75%`) or `fractions = true` in the framework says it is meant.
-    fn check_number(&self, rule: &Rule, raw: &str, v: Decimal) -> Result<(), String> {
+    fn check_number(&self, rule: &Rule, raw: &str, v: &Exact) -> Result<(), String> {
         if let Some((lo, hi)) = self.range {
-            if v < lo || v > hi {
+            if v.cmp_decimal(lo).is_lt() || v.cmp_decimal(hi).is_gt() {
                 return Err(crate::msg!(
                     zh: "{} 超出本指标的有效范围 {}–{}（考核方案中 range = [{}, {}]）",
                     en: "{} is outside this indicator's valid range {}–{} (range = [{}, {}] in the framework)",
@@ -370,8 +372,12 @@ impl Indicator {
 
     /// A value strictly between 0 and 1, written without `%`, on a rule that
     /// reads rates above 1, with no `fractions = true`.
-    pub fn is_fraction_suspect(&self, rule: &Rule, raw: &str, v: Decimal) -> bool {
-        !self.fractions && v > Decimal::ZERO && v < Decimal::ONE && !raw.contains(['%', '％']) && rule.reads_rates()
+    pub fn is_fraction_suspect(&self, rule: &Rule, raw: &str, v: &Exact) -> bool {
+        !self.fractions
+            && v.signum().is_gt()
+            && v.cmp_decimal(Decimal::ONE).is_lt()
+            && !raw.contains(['%', '％'])
+            && rule.reads_rates()
     }
 
     /// The rule in plain words.

@@ -49,7 +49,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "",
         "lang",
-        "标签、表头和提示信息的语言（默认：LANG 以 zh 开头时为 zh，否则为 en）",
+        "标签、表头和提示信息的语言（默认依次取自 KAOHE_LANG、LANG、系统区域设置）",
     ),
     // score
     (

@@ -14,21 +14,39 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// `zh` when `LANG`/`LC_ALL`/`LC_MESSAGES` starts with `zh`, else `en`.
+    /// The default language, when no `--lang` is given, in this order:
+    /// `KAOHE_LANG` (`zh` or `en`); the first set of `LC_ALL`,
+    /// `LC_MESSAGES`, `LANG`; the operating system's locale (Windows sets
+    /// none of those variables: its user locale, `zh-CN`, is read through
+    /// `sys-locale`); else English. A locale starting with `zh` is Chinese.
     pub fn from_env() -> Lang {
-        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let Ok(v) = std::env::var(var) {
-                if v.is_empty() {
-                    continue;
-                }
-                return if v.to_ascii_lowercase().starts_with("zh") {
-                    Lang::Zh
-                } else {
-                    Lang::En
-                };
+        Lang::from_sources(|var| std::env::var(var).ok(), sys_locale::get_locale)
+    }
+
+    /// [`Lang::from_env`] with the environment and the system locale given.
+    pub fn from_sources(env: impl Fn(&str) -> Option<String>, system: impl FnOnce() -> Option<String>) -> Lang {
+        let of = |v: &str| {
+            if v.to_ascii_lowercase().starts_with("zh") {
+                Lang::Zh
+            } else {
+                Lang::En
+            }
+        };
+        if let Some(v) = env("KAOHE_LANG") {
+            match v.trim().to_ascii_lowercase().as_str() {
+                "zh" => return Lang::Zh,
+                "en" => return Lang::En,
+                _ => {}
             }
         }
-        Lang::En
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Some(v) = env(var)
+                && !v.is_empty()
+            {
+                return of(&v);
+            }
+        }
+        system().filter(|v| !v.is_empty()).map_or(Lang::En, |v| of(&v))
     }
 
     /// The Chinese or the English text.
@@ -119,4 +137,38 @@ macro_rules! msg {
             $crate::lang::Lang::En => format!($en $(, $arg)*),
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+
+    fn lang(env: &[(&str, &str)], system: Option<&str>) -> Lang {
+        Lang::from_sources(
+            |var| env.iter().find(|(k, _)| *k == var).map(|(_, v)| v.to_string()),
+            || system.map(str::to_string),
+        )
+    }
+
+    #[test]
+    fn the_default_language_comes_from_kaohe_lang_then_posix_then_the_system() {
+        // A Chinese Windows PC: no LANG, the system locale zh-CN.
+        assert_eq!(lang(&[], Some("zh-CN")), Lang::Zh);
+        assert_eq!(lang(&[], Some("en-US")), Lang::En);
+        assert_eq!(lang(&[], None), Lang::En);
+        // LANG before the system locale; LC_ALL before LANG.
+        assert_eq!(lang(&[("LANG", "en_US.UTF-8")], Some("zh-CN")), Lang::En);
+        assert_eq!(
+            lang(&[("LANG", "en_US.UTF-8"), ("LC_ALL", "zh_CN.UTF-8")], None),
+            Lang::Zh
+        );
+        assert_eq!(lang(&[("LANG", "")], Some("zh-CN")), Lang::Zh);
+        // KAOHE_LANG before all; an unknown value is passed over.
+        assert_eq!(
+            lang(&[("KAOHE_LANG", "en"), ("LANG", "zh_CN.UTF-8")], Some("zh-CN")),
+            Lang::En
+        );
+        assert_eq!(lang(&[("KAOHE_LANG", "zh")], Some("en-US")), Lang::Zh);
+        assert_eq!(lang(&[("KAOHE_LANG", "fr")], Some("zh-TW")), Lang::Zh);
+    }
 }

@@ -73,7 +73,8 @@ impl Error {
 #[derive(Debug, Parser)]
 #[command(name = "kaohe", version, about, max_term_width = 100)]
 pub struct Cli {
-    /// Language of labels, headers and messages (default: zh when LANG starts with zh, else en)
+    /// Language of labels, headers and messages (default, in order: KAOHE_LANG; LC_ALL, LC_MESSAGES, LANG;
+    /// the system locale; zh when it starts with zh, else en)
     #[arg(long, value_enum, global = true)]
     pub lang: Option<Lang>,
     #[command(subcommand)]
@@ -126,16 +127,17 @@ fn lang_arg(args: &[OsString]) -> Option<Lang> {
 
 /// The command line definition, its help texts in this language.
 pub fn command(lang: Lang) -> clap::Command {
+    let cmd = render::restrict_formats(Cli::command());
     match lang {
-        Lang::En => Cli::command(),
-        Lang::Zh => help_zh::localise(Cli::command()),
+        Lang::En => cmd,
+        Lang::Zh => help_zh::localise(cmd),
     }
 }
 
-/// Parse with the Chinese help texts (`--help`, and the argument names in
+/// Parse with the help texts of `lang` (`--help`, and the argument names in
 /// errors, come from the command the arguments were parsed against).
-fn parse_zh(args: &[OsString]) -> Result<Cli, clap::Error> {
-    let mut cmd = command(Lang::Zh);
+fn parse(args: &[OsString], lang: Lang) -> Result<Cli, clap::Error> {
+    let mut cmd = command(lang);
     let mut matches = cmd.try_get_matches_from_mut(args)?;
     Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))
 }
@@ -175,10 +177,7 @@ where
     // Values are checked while the arguments are parsed (`--period 2023X`),
     // so the message language is needed before clap has read `--lang`.
     lang::set_messages(lang_arg(&args).unwrap_or_else(Lang::from_env));
-    let parsed = match lang::messages() {
-        Lang::En => Cli::try_parse_from(&args),
-        Lang::Zh => parse_zh(&args),
-    };
+    let parsed = parse(&args, lang::messages());
     let cli = match parsed {
         Ok(c) => c,
         Err(e) => {

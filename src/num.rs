@@ -5,8 +5,9 @@
 //! [`rust_decimal::Decimal`] and rounds half away from zero, which is what
 //! "四舍五入" and SPEC's "half-up" mean for the non-negative amounts we have.
 
+use num_bigint::{BigInt, BigUint, Sign};
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::str::FromStr;
+use std::cmp::Ordering;
 
 /// Round to two places, half away from zero (四舍五入), and keep the scale at 2
 /// so the value always prints as `12.30`.
@@ -49,12 +50,20 @@ pub enum NumberError {
 /// and small enough that products with points never overflow a `Decimal`.
 pub const MAX_VALUE: u64 = 1_000_000_000_000;
 
-/// Parse an evidence number: optional sign, digits, optional fraction, an
-/// optional trailing `%` (ignored: `95%` is 95), surrounding spaces.
-/// Full-width digits, point and percent sign (what a Chinese input method
-/// types: `９５．５％`) are read as their ASCII forms. Exponents, thousands
-/// separators, decimal commas, `NaN` and `inf` are not numbers here.
+/// Parse a number given on the command line or in evidence, as the nearest
+/// [`Decimal`] (exact up to 28 places; see [`parse_exact`] for evidence
+/// values, which are kept exact at any number of places).
 pub fn parse_number(text: &str) -> Result<Decimal, NumberError> {
+    parse_exact(text).map(|x| x.to_decimal())
+}
+
+/// Parse an evidence number exactly: optional sign, digits, optional
+/// fraction of any length, an optional trailing `%` (ignored: `95%` is 95),
+/// surrounding spaces. Full-width digits, point and percent sign (what a
+/// Chinese input method types: `９５．５％`) are read as their ASCII forms.
+/// Exponents, thousands separators, decimal commas, `NaN` and `inf` are not
+/// numbers here.
+pub fn parse_exact(text: &str) -> Result<Exact, NumberError> {
     let mut s: String = text
         .trim()
         .chars()
@@ -84,26 +93,265 @@ pub fn parse_number(text: &str) -> Result<Decimal, NumberError> {
     {
         return Err(NumberError::NotANumber);
     }
-    let int_digits = int.trim_start_matches('0');
-    if int_digits.len() > 13 {
+    let int = int.trim_start_matches('0');
+    let frac = frac.trim_end_matches('0');
+    // At most MAX_VALUE = 10^12 (13 digits) in magnitude.
+    if int.len() > 13 || int.len() == 13 && (int > "1000000000000" || !frac.is_empty()) {
         return Err(NumberError::TooLarge);
     }
-    // Keep at most 10 fractional digits: more cannot change a 2-place result.
-    let frac = &frac[..frac.len().min(10)];
-    // Leading zeros are dropped too: however many there are, the decimal
-    // parser sees at most 13 + 10 digits (millions of zeros overflowed its
-    // stack).
-    let canonical = format!(
-        "{}{}.{}",
-        if s.starts_with('-') { "-" } else { "" },
-        if int_digits.is_empty() { "0" } else { int_digits },
-        if frac.is_empty() { "0" } else { frac }
-    );
-    let d = Decimal::from_str(&canonical).map_err(|_| NumberError::NotANumber)?;
-    if d.abs() > Decimal::from(MAX_VALUE) {
-        return Err(NumberError::TooLarge);
+    // The digits that matter: no leading zeros (millions of them are cheap
+    // to skip), no trailing zeros in the fraction.
+    let digits = format!("{int}{frac}");
+    let digits = digits.trim_start_matches('0');
+    let mut m = BigInt::from_biguint(Sign::Plus, parse_digits(digits.as_bytes()));
+    if s.starts_with('-') {
+        m = -m;
     }
-    Ok(if d.is_zero() { Decimal::ZERO } else { d.normalize() })
+    if m.sign() == Sign::NoSign {
+        return Ok(Exact::zero());
+    }
+    Ok(Exact {
+        m,
+        e: frac.len() as u64,
+    })
+}
+
+/// Decimal digits to an integer, splitting long runs in halves so that a
+/// value of millions of digits costs a few big multiplications, not a
+/// quadratic number of small ones.
+fn parse_digits(d: &[u8]) -> BigUint {
+    if d.len() <= 1_000 {
+        return BigUint::parse_bytes(d, 10).unwrap_or_default();
+    }
+    let (hi, lo) = d.split_at(d.len() / 2);
+    parse_digits(hi) * pow10(lo.len() as u64) + parse_digits(lo)
+}
+
+/// `10^e`.
+fn pow10(e: u64) -> BigUint {
+    const SMALL: [u64; 20] = {
+        let mut t = [1u64; 20];
+        let mut i = 1;
+        while i < 20 {
+            t[i] = t[i - 1] * 10;
+            i += 1;
+        }
+        t
+    };
+    match SMALL.get(e as usize) {
+        Some(&p) => BigUint::from(p),
+        None => BigUint::from(10u32).pow(u32::try_from(e).unwrap_or(u32::MAX)),
+    }
+}
+
+/// An evidence number exactly as written, at any number of decimal places:
+/// `m / 10^e`, with no trailing zero in `m` when `e > 0`, so one number has
+/// one representation.
+///
+/// Why not cut long fractions: an amount is rounded half-up at 0.005, and
+/// whether a value lies above or below a rounding boundary can depend on its
+/// last digit however far out it is. With `P = 3`, `target = 100`, the
+/// boundary 2.635 lies at `v = 87.8333…` (a repeating decimal): `87.8333…34`
+/// earns 2.64 and `87.8333…33` earns 2.63 for any number of threes, so no
+/// fixed number of places (and no sticky digit) decides every value. Only
+/// the whole value does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exact {
+    m: BigInt,
+    e: u64,
+}
+
+impl Exact {
+    pub fn zero() -> Exact {
+        Exact { m: BigInt::ZERO, e: 0 }
+    }
+
+    /// `< 0`, `0` or `> 0`.
+    pub fn signum(&self) -> Ordering {
+        match self.m.sign() {
+            Sign::Minus => Ordering::Less,
+            Sign::NoSign => Ordering::Equal,
+            Sign::Plus => Ordering::Greater,
+        }
+    }
+
+    /// A whole number?
+    pub fn is_integer(&self) -> bool {
+        self.e == 0
+    }
+
+    /// The value as a whole number ≥ 0 that fits in 64 bits.
+    pub fn to_u64(&self) -> Option<u64> {
+        if self.e == 0 { u64::try_from(&self.m).ok() } else { None }
+    }
+
+    /// The nearest [`Decimal`]: the value itself up to 28 places, cut
+    /// toward zero beyond (for command-line thresholds, never for scoring).
+    pub fn to_decimal(&self) -> Decimal {
+        if self.e - 28.min(self.e) > self.m.bits() {
+            // |m| < 2^bits ≤ 10^(e − 28): nothing is left at 28 places.
+            return Decimal::ZERO;
+        }
+        let (m, e) = if self.e > 28 {
+            (&self.m / BigInt::from(pow10(self.e - 28)), 28)
+        } else {
+            (self.m.clone(), self.e as u32)
+        };
+        match i128::try_from(&m) {
+            Ok(m) => Decimal::try_from_i128_with_scale(m, e)
+                .unwrap_or(Decimal::ZERO)
+                .normalize(),
+            Err(_) => Decimal::ZERO,
+        }
+    }
+
+    /// Compare with a decimal, exactly.
+    pub fn cmp_decimal(&self, d: Decimal) -> Ordering {
+        Frac::from(self).cmp(&Frac::from(d))
+    }
+}
+
+impl From<u64> for Exact {
+    fn from(n: u64) -> Exact {
+        Exact {
+            m: BigInt::from(n),
+            e: 0,
+        }
+    }
+}
+
+/// An exact fraction `n / d` (`d > 0`), for the few steps of one rule's
+/// amount. Never reduced: each amount takes a handful of operations on
+/// small numbers, and reducing would cost a gcd each time.
+#[derive(Debug, Clone)]
+pub struct Frac {
+    n: BigInt,
+    d: BigInt,
+}
+
+impl Frac {
+    pub fn zero() -> Frac {
+        Frac {
+            n: BigInt::ZERO,
+            d: BigInt::from(1u32),
+        }
+    }
+
+    /// A whole number.
+    pub fn int(i: impl Into<BigInt>) -> Frac {
+        Frac {
+            n: i.into(),
+            d: BigInt::from(1u32),
+        }
+    }
+
+    /// `self / other`; `other` must not be 0.
+    pub fn div(&self, other: &Frac) -> Frac {
+        let (mut n, mut d) = (&self.n * &other.d, &self.d * &other.n);
+        if d.sign() == Sign::Minus {
+            n = -n;
+            d = -d;
+        }
+        Frac { n, d }
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.n.sign() == Sign::NoSign
+    }
+
+    /// Rounded half away from zero to two places, as [`round2`] does.
+    /// The value must be within ±10^20 (amounts are clamped to points).
+    pub fn round2(&self) -> Decimal {
+        let mag = (self.n.magnitude() * 200u32 + self.d.magnitude()) / (self.d.magnitude() * 2u32);
+        let mut c = i128::try_from(BigInt::from(mag)).unwrap_or(i128::MAX / 2);
+        if self.n.sign() == Sign::Minus {
+            c = -c;
+        }
+        round2(Decimal::try_from_i128_with_scale(c, 2).unwrap_or(Decimal::MAX))
+    }
+}
+
+impl From<&Exact> for Frac {
+    fn from(x: &Exact) -> Frac {
+        Frac {
+            n: x.m.clone(),
+            d: BigInt::from(pow10(x.e)),
+        }
+    }
+}
+
+impl From<Decimal> for Frac {
+    fn from(x: Decimal) -> Frac {
+        Frac {
+            n: BigInt::from(x.mantissa()),
+            d: BigInt::from(pow10(u64::from(x.scale()))),
+        }
+    }
+}
+
+impl std::ops::Add for &Frac {
+    type Output = Frac;
+    fn add(self, o: &Frac) -> Frac {
+        if self.d == o.d {
+            return Frac {
+                n: &self.n + &o.n,
+                d: self.d.clone(),
+            };
+        }
+        Frac {
+            n: &self.n * &o.d + &o.n * &self.d,
+            d: &self.d * &o.d,
+        }
+    }
+}
+
+impl std::ops::Sub for &Frac {
+    type Output = Frac;
+    fn sub(self, o: &Frac) -> Frac {
+        if self.d == o.d {
+            return Frac {
+                n: &self.n - &o.n,
+                d: self.d.clone(),
+            };
+        }
+        Frac {
+            n: &self.n * &o.d - &o.n * &self.d,
+            d: &self.d * &o.d,
+        }
+    }
+}
+
+impl std::ops::Mul for &Frac {
+    type Output = Frac;
+    fn mul(self, o: &Frac) -> Frac {
+        Frac {
+            n: &self.n * &o.n,
+            d: &self.d * &o.d,
+        }
+    }
+}
+
+impl PartialEq for Frac {
+    fn eq(&self, o: &Frac) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+
+impl Eq for Frac {}
+
+impl PartialOrd for Frac {
+    fn partial_cmp(&self, o: &Frac) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Ord for Frac {
+    fn cmp(&self, o: &Frac) -> Ordering {
+        if self.d == o.d {
+            return self.n.cmp(&o.n);
+        }
+        (&self.n * &o.d).cmp(&(&o.n * &self.d))
+    }
 }
 
 #[cfg(test)]
@@ -187,7 +435,52 @@ mod tests {
         assert_eq!(parse_number(".5"), Ok(dec("0.5")));
         assert_eq!(parse_number("2."), Ok(dec("2")));
         assert_eq!(parse_number("-3"), Ok(dec("-3")));
-        assert_eq!(parse_number("0.12345678901234"), Ok(dec("0.1234567890")));
+        assert_eq!(parse_number("0.12345678901234"), Ok(dec("0.12345678901234")));
+        assert_eq!(parse_number("1.50000000000000000000000000000000000000"), Ok(dec("1.5")));
+    }
+
+    /// `(n, d)` of an exact value, for comparing with hand-written fractions.
+    fn frac(s: &str) -> Frac {
+        Frac::from(&parse_exact(s).unwrap())
+    }
+
+    #[test]
+    fn evidence_numbers_are_exact_at_any_length() {
+        // 40 places: nothing is cut.
+        let forty = "0.1234567890123456789012345678901234567891";
+        let x = parse_exact(forty).unwrap();
+        assert_eq!(
+            Frac::from(&x),
+            Frac::int(BigInt::parse_bytes(b"1234567890123456789012345678901234567891", 10).unwrap())
+                .div(&Frac::int(BigInt::from(10u32).pow(40)))
+        );
+        assert!(x.cmp_decimal(dec("0.1234567890123456789012345678")).is_gt());
+        assert!(!x.is_integer());
+        // Trailing zeros do not make a different number; a count stays whole.
+        assert_eq!(parse_exact("5.000000000000000000000000000000"), parse_exact("5"));
+        assert!(parse_exact("5.0000000000000000000000000000001").is_ok_and(|x| !x.is_integer()));
+        // A value between two Decimals is told apart from both.
+        assert!(frac("87.83333333333333333333333333333333334") > frac("87.83333333333333333333333333333333333"));
+        // Millions of digits: exact, and quickly (a value this long is
+        // split in halves rather than read digit by digit).
+        let zeros = "0".repeat(5_000_000);
+        assert!(parse_exact(&format!("{zeros}.{zeros}1")).unwrap().signum().is_gt());
+        let long = "3".repeat(20_000);
+        let third = parse_exact(&format!("0.{long}")).unwrap();
+        // 0.333…3 (20,000 threes) = (10^20000 − 1) / (3 × 10^20000) < 1/3.
+        assert!(Frac::from(&third) < Frac::int(1).div(&Frac::int(3)));
+        assert!(frac(&format!("0.{long}4")) > Frac::int(1).div(&Frac::int(3)));
+    }
+
+    #[test]
+    fn fractions_round_half_away_from_zero() {
+        // 263.5 / 100 = 2.635 exactly: up.
+        assert_eq!(Frac::int(2635).div(&Frac::int(1000)).round2().to_string(), "2.64");
+        // 2.634999…9 (30 nines): down.
+        assert_eq!(frac("2.634999999999999999999999999999").round2().to_string(), "2.63");
+        assert_eq!(frac("-2.635").round2().to_string(), "-2.64");
+        assert_eq!(frac("-0.001").round2().to_string(), "0.00");
+        assert_eq!(Frac::zero().round2().to_string(), "0.00");
     }
 
     #[test]
@@ -208,6 +501,7 @@ mod tests {
         let zeros = "0".repeat(5_000_000);
         assert_eq!(parse_number(&format!("{zeros}12.5")), Ok(dec("12.5")));
         assert_eq!(parse_number(&format!("-{zeros}")), Ok(Decimal::ZERO));
+        // 10^-5000001 as the nearest Decimal (exact in parse_exact, above).
         assert_eq!(parse_number(&format!("{zeros}.{zeros}1")), Ok(Decimal::ZERO));
     }
 }

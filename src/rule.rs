@@ -8,7 +8,7 @@
 //! never look inside, so a new rule kind is added here alone.
 
 use crate::lang::Lang;
-use crate::num::{NumberError, fmt_points, parse_number, round2};
+use crate::num::{Exact, Frac, NumberError, fmt_points, parse_exact, round2};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -59,11 +59,12 @@ pub enum Rule {
 pub enum Value {
     Yes,
     No,
-    Number(Decimal),
+    /// Exactly as written, at any number of places.
+    Number(Exact),
     /// Index into a `levels` rule.
     Level(usize),
     /// Vote counts of a `survey` rule, in the order of its options.
-    Votes(Vec<Decimal>),
+    Votes(Vec<u64>),
     /// 不适用/不涉及.
     NotApplicable,
 }
@@ -89,8 +90,8 @@ pub fn is_not_applicable(raw: &str) -> bool {
     NOT_APPLICABLE.contains(&raw.trim().to_lowercase().as_str())
 }
 
-fn number(raw: &str) -> Result<Decimal, String> {
-    parse_number(raw).map_err(|e| match e {
+fn number(raw: &str) -> Result<Exact, String> {
+    parse_exact(raw).map_err(|e| match e {
         NumberError::Empty if raw.trim().is_empty() => crate::lang::m("缺少数值", "a number is missing").to_string(),
         NumberError::Empty | NumberError::NotANumber => {
             crate::msg!(zh: "“{}”不是数字", en: "\"{}\" is not a number", raw.trim())
@@ -100,20 +101,20 @@ fn number(raw: &str) -> Result<Decimal, String> {
 }
 
 /// A count of occurrences: a whole number ≥ 0.
-pub fn parse_count(raw: &str) -> Result<Decimal, String> {
+pub fn parse_count(raw: &str) -> Result<Exact, String> {
     let d = number(raw)?;
-    if d.is_sign_negative() && !d.is_zero() {
+    if d.signum().is_lt() {
         return Err(crate::msg!(zh: "次数 {} 为负数", en: "negative count {}", raw.trim()));
     }
-    if !d.fract().is_zero() {
+    if !d.is_integer() {
         return Err(crate::msg!(zh: "次数 {} 不是整数", en: "count {} is not a whole number", raw.trim()));
     }
     Ok(d)
 }
 
-fn non_negative(raw: &str) -> Result<Decimal, String> {
+fn non_negative(raw: &str) -> Result<Exact, String> {
     let d = number(raw)?;
-    if d.is_sign_negative() && !d.is_zero() {
+    if d.signum().is_lt() {
         return Err(crate::msg!(zh: "数值 {} 为负数", en: "negative value {}", raw.trim()));
     }
     Ok(d)
@@ -206,7 +207,7 @@ impl Rule {
             }
             Rule::Direct => {
                 let d = number(raw)?;
-                if d < Decimal::ZERO || d > points {
+                if d.signum().is_lt() || d.cmp_decimal(points).is_gt() {
                     Err(crate::msg!(
                         zh: "得分 {} 超出 0–{} 的范围",
                         en: "amount {} is outside 0–{}",
@@ -231,7 +232,8 @@ impl Rule {
                 }
                 parts
                     .iter()
-                    .map(|p| parse_count(p))
+                    // A count is at most 10^12: it fits.
+                    .map(|p| parse_count(p).map(|c| c.to_u64().unwrap_or(u64::MAX)))
                     .collect::<Result<Vec<_>, _>>()
                     .map(Value::Votes)
             }
@@ -242,61 +244,73 @@ impl Rule {
     /// counts as missing (a survey with no votes). `values` has one entry
     /// per slot, all present and none 不适用.
     pub fn amount(&self, values: &[&Value], points: Decimal) -> Option<Decimal> {
-        let num = |v: &Value| match v {
-            Value::Number(d) => *d,
-            _ => Decimal::ZERO,
+        // A chosen amount needs no arithmetic (and the bulk path asks this
+        // for every `levels` cell).
+        let chosen = match (self, values.first()) {
+            (Rule::Check, Some(Value::Yes)) => Some(points),
+            (Rule::Check, _) => Some(Decimal::ZERO),
+            (Rule::Levels(levels), Some(Value::Level(i))) => {
+                Some(levels.get_index(*i).map_or(Decimal::ZERO, |(_, a)| *a))
+            }
+            (Rule::Levels(_), _) => Some(Decimal::ZERO),
+            _ => None,
         };
-        let v = values.first().map(|v| num(v)).unwrap_or_default();
+        if let Some(a) = chosen {
+            return Some(round2(a.clamp(Decimal::ZERO, points)));
+        }
+        // Every other step is exact (fractions of integers of any size);
+        // the only rounding is the last, half-up to two places.
+        let zero = Frac::zero();
+        let num = |v: &Value| match v {
+            Value::Number(x) => Frac::from(x),
+            _ => Frac::zero(),
+        };
+        let p = Frac::from(points);
+        let v = values.first().map(|v| num(v)).unwrap_or_else(Frac::zero);
         let raw = match self {
-            Rule::Check => match values.first() {
-                Some(Value::Yes) => points,
-                _ => Decimal::ZERO,
-            },
-            Rule::Deduct { per } => points - per.checked_mul(v).unwrap_or(Decimal::MAX).min(points),
-            Rule::Count { per } => per.checked_mul(v).unwrap_or(Decimal::MAX).min(points),
+            Rule::Check | Rule::Levels(_) => return None, // chosen above
+            Rule::Deduct { per } => &p - &(&Frac::from(*per) * &v).min(p.clone()),
+            Rule::Count { per } => (&Frac::from(*per) * &v).min(p.clone()),
             Rule::Target { target, per: Some(per) } => {
-                let short = (*target - v).max(Decimal::ZERO);
-                points - per.checked_mul(short).unwrap_or(Decimal::MAX).min(points)
+                let short = (&Frac::from(*target) - &v).max(zero);
+                &p - &(&Frac::from(*per) * &short).min(p.clone())
             }
             Rule::Target { target, per: None } => {
-                if v >= *target {
-                    points
-                } else {
-                    v * points / *target
-                }
+                let target = Frac::from(*target);
+                if v >= target { p.clone() } else { (&v * &p).div(&target) }
             }
-            Rule::Tiers(tiers) => tiers.iter().find(|t| v >= t.min).map_or(Decimal::ZERO, |t| t.amount),
-            Rule::Levels(levels) => match values.first() {
-                Some(Value::Level(i)) => levels.get_index(*i).map_or(Decimal::ZERO, |(_, a)| *a),
-                _ => Decimal::ZERO,
-            },
+            Rule::Tiers(tiers) => {
+                let got = tiers
+                    .iter()
+                    .find(|t| v >= Frac::from(t.min))
+                    .map_or(Decimal::ZERO, |t| t.amount);
+                return Some(round2(got.clamp(Decimal::ZERO, points)));
+            }
             Rule::Direct => v,
             Rule::Clauses(clauses) => {
-                let mut deducted = Decimal::ZERO;
+                let mut deducted = Frac::zero();
                 for (clause, value) in clauses.iter().zip(values) {
-                    let d = clause
-                        .per
-                        .checked_mul(num(value))
-                        .unwrap_or(Decimal::MAX)
-                        .min(clause.max);
-                    deducted = (deducted + d).min(points);
+                    let d = (&Frac::from(clause.per) * &num(value)).min(Frac::from(clause.max));
+                    deducted = (&deducted + &d).min(p.clone());
                 }
-                points - deducted
+                &p - &deducted
             }
             Rule::Survey(options) => {
                 let Some(Value::Votes(votes)) = values.first() else {
                     return None;
                 };
-                let n: Decimal = votes.iter().sum();
-                if n.is_zero() {
+                let n: u128 = votes.iter().map(|&c| u128::from(c)).sum();
+                if n == 0 {
                     return None;
                 }
-                let weighted: Decimal = votes.iter().zip(options).map(|(c, (_, w))| c * w).sum();
-                // Multiply before dividing so the only inexact step is the last.
-                points * weighted / (Decimal::ONE_HUNDRED * n)
+                let mut weighted = Frac::zero();
+                for (&c, (_, w)) in votes.iter().zip(options) {
+                    weighted = &weighted + &(&Frac::int(c) * &Frac::from(*w));
+                }
+                (&p * &weighted).div(&Frac::int(n * 100))
             }
         };
-        Some(round2(raw.clamp(Decimal::ZERO, points)))
+        Some(raw.clamp(Frac::zero(), p).round2())
     }
 
     /// The largest amount the rule can award (for checks against `points`).

@@ -322,7 +322,7 @@ pub fn evaluate(ind: &Indicator, cells: &[Option<Cell>]) -> Outcome {
     if ind.kind.is_trigger() {
         return match values.first().copied().flatten() {
             Some(Value::Yes) => Outcome::Triggered,
-            Some(Value::Number(n)) if *n > Decimal::ZERO => Outcome::Triggered,
+            Some(Value::Number(n)) if n.signum().is_gt() => Outcome::Triggered,
             _ => Outcome::Clear,
         };
     }

@@ -24,10 +24,10 @@ pub enum Input {
     YesNo,
     /// A count: a whole number ≥ 0.
     Count,
-    /// A quantity or rate ≥ 0 (`95` or `95%`).
-    Quantity,
-    /// Any number (the thresholds of a `tiers` rule).
-    Number,
+    /// A quantity ≥ 0; `rate`: a percentage (`95` or `95%`).
+    Quantity { rate: bool },
+    /// Any number (the thresholds of a `tiers` rule); `rate`: a percentage.
+    Number { rate: bool },
     /// The amount itself, 0 to the points (`direct`).
     Amount(Decimal),
     /// One of these names (`levels`).
@@ -36,14 +36,23 @@ pub enum Input {
     Votes(Vec<String>),
 }
 
+/// Is the item a rate (a percentage), so that the sheet says how to write
+/// one? A `target` scored pro rata (no `per`), or an item whose name or
+/// standard speaks of a rate (率, %); a `target` with `per` counts things
+/// short of a number (每少1次扣2分).
+fn is_rate(ind: &Indicator) -> bool {
+    let words = |t: &str| t.contains(['率', '%', '％']);
+    matches!(ind.rule, Some(Rule::Target { per: None, .. })) || words(&ind.name) || words(&ind.standard)
+}
+
 impl Input {
     fn of(ind: &Indicator) -> Input {
         match &ind.rule {
             None => Input::YesNo,
             Some(Rule::Check) => Input::YesNo,
             Some(Rule::Deduct { .. } | Rule::Count { .. } | Rule::Clauses(_)) => Input::Count,
-            Some(Rule::Target { .. }) => Input::Quantity,
-            Some(Rule::Tiers(_)) => Input::Number,
+            Some(Rule::Target { .. }) => Input::Quantity { rate: is_rate(ind) },
+            Some(Rule::Tiers(_)) => Input::Number { rate: is_rate(ind) },
             Some(Rule::Direct) => Input::Amount(ind.points),
             Some(Rule::Levels(l)) => Input::Choice(l.keys().cloned().collect()),
             Some(Rule::Survey(o)) => Input::Votes(o.iter().map(|(n, _)| n.clone()).collect()),
@@ -58,10 +67,15 @@ impl Input {
             Input::Count => lang
                 .pick("填次数（0或正整数）", "a count (a whole number, 0 or more)")
                 .to_string(),
-            Input::Quantity => lang
-                .pick("填数值，比率可填 95 或 95%", "a number; a rate as 95 or 95%")
+            Input::Quantity { rate: true } | Input::Number { rate: true } => lang
+                .pick(
+                    "填百分数，可填 95 或 95%（不填 0.95）",
+                    "a percentage, 95 or 95% (not 0.95)",
+                )
                 .to_string(),
-            Input::Number => lang.pick("填数值", "a number").to_string(),
+            Input::Quantity { rate: false } | Input::Number { rate: false } => {
+                lang.pick("填数值", "a number").to_string()
+            }
             Input::Amount(p) => {
                 let p = fmt_points(*p);
                 if zh {

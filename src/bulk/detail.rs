@@ -549,11 +549,16 @@ pub(super) fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome> {
     if cells.iter().any(|&c| c < VALUE) {
         return Ok(Outcome::Missing);
     }
-    if let [c] = cells {
+    if let [c] = cells
+        && plan.amount_cell(i)
+    {
         return Ok(Outcome::Amount(dec((c - VALUE) as u64)));
     }
     // Clause items: the cells hold the counts.
-    let values: Vec<Value> = cells.iter().map(|&c| Value::Number(Decimal::from(c - VALUE))).collect();
+    let values: Vec<Value> = cells
+        .iter()
+        .map(|&c| Value::Number(crate::num::Exact::from(u64::from(c - VALUE))))
+        .collect();
     let refs: Vec<&Value> = values.iter().collect();
     let rule = ind.rule.as_ref().ok_or(GiveUp)?;
     Ok(match rule.amount(&refs, ind.points) {

@@ -19,8 +19,8 @@ pub(super) const NA: u32 = 2;
 pub(super) const VALUE: u32 = 4;
 pub(super) const MAX_PAYLOAD: u64 = (u32::MAX - VALUE) as u64;
 
-/// Largest mantissa a `Decimal` holds exactly (96 bits): products below it
-/// are computed exactly by the general path too.
+/// A bound on the products the kernels form (96 bits), far inside `u128`;
+/// larger ones are left to the general path, which is exact at any size.
 pub(super) const DECIMAL_EXACT: u128 = 1 << 96;
 
 /// A non-negative or signed decimal as `m / 10^e`.
@@ -199,6 +199,12 @@ impl<'a> Plan<'a> {
         })
     }
 
+    /// Does indicator `i`'s one cell hold its amount in cents? Not for a
+    /// clause item, even one with a single clause: its cells hold counts.
+    pub(super) fn amount_cell(&self, i: usize) -> bool {
+        self.fw.indicators[i].slots() == 1 && !matches!(self.slots[self.first[i]].kernel, Kernel::Clause)
+    }
+
     /// One trimmed evidence value → its cell.
     pub(super) fn encode(&self, slot: usize, v: &[u8]) -> Res<u32> {
         let s = &self.slots[slot];
@@ -243,11 +249,11 @@ impl<'a> Plan<'a> {
         let payload: u64 = match s.kernel {
             Kernel::Veto => match value {
                 Value::Yes => 1,
-                Value::Number(n) if n > Decimal::ZERO => 1,
+                Value::Number(n) if n.signum().is_gt() => 1,
                 _ => 0,
             },
             Kernel::Clause => match value {
-                Value::Number(n) => n.try_into().map_err(|_| GiveUp)?,
+                Value::Number(n) => n.to_u64().ok_or(GiveUp)?,
                 _ => return Err(GiveUp),
             },
             _ => {
@@ -267,9 +273,9 @@ impl<'a> Plan<'a> {
 
 /// The amount in cents of a numeric rule for `v = m / 10^e` (`v ≥ 0`), or
 /// `None` to leave the cell to the general path. Every branch is the exact
-/// rational value of [`Rule::amount`]'s formula rounded half away from zero;
-/// the guards keep to sizes where `Decimal` arithmetic is exact too, so both
-/// round the same number.
+/// rational value of [`Rule::amount`]'s formula rounded half away from zero,
+/// as [`Rule::amount`] computes it (exactly, in big fractions); the guards
+/// only keep the integers here from overflowing.
 pub(super) fn amount(k: &Kernel, pc: u64, m: u128, e: u32) -> Option<u64> {
     let pc = pc as u128;
     let r = match k {
@@ -344,9 +350,7 @@ pub(super) fn amount(k: &Kernel, pc: u64, m: u128, e: u32) -> Option<u64> {
             if vn >= tn {
                 pc
             } else {
-                // cents = v × P / target = m·pc·10^te / (t·10^e). The general
-                // path divides in Decimal (28 digits); with denominators this
-                // small that cannot move a result across a rounding boundary.
+                // cents = v × P / target = m·pc·10^te / (t·10^e), exactly.
                 let den = (target.m as u128).checked_mul(pow10(e)?)?;
                 if den.checked_mul(pc.max(1))? > 10u128.pow(25) || m.checked_mul(pc)? >= DECIMAL_EXACT {
                     return None;
@@ -412,9 +416,10 @@ pub(super) fn yes_no(v: &[u8]) -> Option<bool> {
 
 /// A plain non-negative decimal — ASCII digits with at most one point, an
 /// optional `%` — as a normalised `(mantissa, scale)`, read the way
-/// [`crate::num::parse_number`] reads it (at most 10 fractional digits).
-/// `None` for anything else (signs, full-width digits, more than 19 digits,
-/// values beyond the limit): the general code decides those.
+/// [`crate::num::parse_exact`] reads it: every digit, none cut.
+/// `None` for anything else (signs, full-width digits, more than 19
+/// significant digits, values beyond the limit): the general code decides
+/// those, exactly, at any length.
 pub(super) fn plain_number(v: &[u8]) -> Option<(u64, u32)> {
     let mut b = v;
     if let [rest @ .., b'%'] = b {
@@ -431,7 +436,6 @@ pub(super) fn plain_number(v: &[u8]) -> Option<(u64, u32)> {
         return None;
     }
     let int = &int[int.iter().position(|&c| c != b'0').unwrap_or(int.len())..];
-    let frac = &frac[..frac.len().min(10)];
     let frac = &frac[..frac.iter().rposition(|&c| c != b'0').map_or(0, |p| p + 1)];
     if int.len() > 13 || int.len() + frac.len() > 19 {
         return None;

@@ -1258,7 +1258,9 @@ fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()>
             Kind::Base | Kind::Penalty => {
                 let amount = if cells.iter().any(|&c| c < VALUE) {
                     None
-                } else if let [c] = cells {
+                } else if let [c] = cells
+                    && plan.amount_cell(i)
+                {
                     Some((c - VALUE) as u64)
                 } else {
                     match super::detail::outcome(plan, i, cells)? {

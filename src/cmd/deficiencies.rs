@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "REASON")]
     pub reason: Vec<ReasonArg>,
     /// Only items losing at least X points (vetoes are always listed)
-    #[arg(long = "min-lost", value_name = "X", value_parser = parse_points)]
+    #[arg(long = "min-lost", value_name = "X", value_parser = parse_points, allow_negative_numbers = true)]
     pub min_lost: Option<Decimal>,
     /// Order of the units: rank (worst first) or unit id
     #[arg(long, value_enum, default_value_t = Order::Rank)]

@@ -24,15 +24,7 @@ pub struct Args {
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
-    if format == crate::render::Format::Xlsx {
-        return Err(Error::Usage(
-            crate::lang::m(
-                "explain 不能输出为 xlsx：请使用 table、csv、json、md 或 html",
-                "explain cannot be written as xlsx: use table, csv, json, md or html",
-            )
-            .to_string(),
-        ));
-    }
+    crate::render::check_format("explain", format).map_err(Error::Usage)?;
     let (framework, units, assessment) = args.input.assess_unit(&args.evidence, &args.unit)?;
     let Some(unit) = assessment.units.iter().find(|u| u.unit == args.unit) else {
         let known = assessment.units.iter().map(|u| u.unit.as_str());

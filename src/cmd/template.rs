@@ -38,13 +38,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         (None, Some(p)) => Format::from_path(p).unwrap_or(Format::Xlsx),
         (None, None) => Format::Xlsx,
     };
-    if !matches!(format, Format::Xlsx | Format::Csv) {
-        return Err(Error::Usage(crate::msg!(
-            zh: "填报表只能输出为 xlsx 或 csv，不能为 {}",
-            en: "a template is written as xlsx or csv, not {}",
-            format.name()
-        )));
-    }
+    crate::render::check_format("template", format).map_err(Error::Usage)?;
     let output = OutputArgs {
         format: Some(format),
         output: args.output.output.clone(),

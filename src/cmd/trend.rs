@@ -18,15 +18,7 @@ pub struct Args {
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.results)?;
-    if format == crate::render::Format::Html {
-        return Err(Error::Usage(
-            crate::lang::m(
-                "trend 不能输出为 html：请使用 table、csv、json、md 或 xlsx",
-                "trend cannot be written as html: use table, csv, json, md or xlsx",
-            )
-            .to_string(),
-        ));
-    }
+    crate::render::check_format("trend", format).map_err(Error::Usage)?;
     if let Some(p) = args.results.iter().find(|p| !super::diff::is_result(p)) {
         return Err(Error::Usage(crate::msg!(
             zh: "{} 不是已保存的评分结果：trend 读取由 `kaohe score --format json` 写出的 .json 文件",

@@ -75,6 +75,107 @@ const STYLE: TableStyle = TableStyle::new()
     .content_lines(ContentLineStyle::new('|', '|', '|'))
     .bottom_border(LineStyle::new('+', '-', '+', '+'));
 
+/// Which `--format` each command writes: the one table the argument
+/// parser (and so `--help`) and the commands' own checks of `-o FILE.ext`
+/// read. A command not listed has no `--format`.
+pub const COMMAND_FORMATS: &[(&str, &[Format])] = &[
+    (
+        "score",
+        &[
+            Format::Table,
+            Format::Csv,
+            Format::Json,
+            Format::Md,
+            Format::Xlsx,
+            Format::Html,
+        ],
+    ),
+    (
+        "explain",
+        &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Html],
+    ),
+    (
+        "deficiencies",
+        &[
+            Format::Table,
+            Format::Csv,
+            Format::Json,
+            Format::Md,
+            Format::Xlsx,
+            Format::Html,
+        ],
+    ),
+    (
+        "diff",
+        &[
+            Format::Table,
+            Format::Csv,
+            Format::Json,
+            Format::Md,
+            Format::Xlsx,
+            Format::Html,
+        ],
+    ),
+    (
+        "trend",
+        &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx],
+    ),
+    ("template", &[Format::Xlsx, Format::Csv]),
+];
+
+/// The formats `command` writes (every format for a command not listed).
+pub fn formats_of(command: &str) -> &'static [Format] {
+    const ALL: &[Format] = &[
+        Format::Table,
+        Format::Csv,
+        Format::Json,
+        Format::Md,
+        Format::Xlsx,
+        Format::Html,
+    ];
+    COMMAND_FORMATS
+        .iter()
+        .find(|(c, _)| *c == command)
+        .map_or(ALL, |(_, f)| f)
+}
+
+/// `Err` with the usage message when `command` does not write `format`
+/// (given by `--format` or implied by `-o FILE.ext`).
+pub fn check_format(command: &str, format: Format) -> Result<(), String> {
+    let allowed = formats_of(command);
+    if allowed.contains(&format) {
+        return Ok(());
+    }
+    let names: Vec<&str> = allowed.iter().map(|f| f.name()).collect();
+    Err(crate::msg!(
+        zh: "{command} 不能输出为 {}：请使用 {}",
+        en: "{command} cannot be written as {}: use {}",
+        format.name(),
+        names.join(crate::lang::m("、", ", "))
+    ))
+}
+
+/// The command line with each command's `--format` taking only the formats
+/// [`COMMAND_FORMATS`] gives it, so `--help` lists those and no others.
+pub fn restrict_formats(mut cmd: clap::Command) -> clap::Command {
+    use clap::ValueEnum;
+    use clap::builder::TypedValueParser;
+    cmd = cmd.mut_subcommands(|sub| {
+        let Some((_, formats)) = COMMAND_FORMATS.iter().find(|(c, _)| *c == sub.get_name()) else {
+            return sub;
+        };
+        sub.mut_arg("format", |arg| {
+            let values: Vec<clap::builder::PossibleValue> =
+                formats.iter().filter_map(|f| f.to_possible_value()).collect();
+            arg.value_parser(
+                clap::builder::PossibleValuesParser::new(values)
+                    .map(|s: String| Format::from_str(&s, true).expect("one of the possible values")),
+            )
+        })
+    });
+    cmd
+}
+
 /// Output formats (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -437,8 +437,14 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         } else {
             ""
         };
+        // 考核方式 beside the rule it is assessed by.
+        let method = match (i.method.trim(), lang) {
+            ("", _) => String::new(),
+            (m, Lang::Zh) => format!("；考核方式：{m}"),
+            (m, Lang::En) => format!("; method: {m}"),
+        };
         s.push_str(&format!(
-            "{}{} {}  {}{}  — {}{exempt}\n",
+            "{}{} {}  {}{}  — {}{exempt}{method}\n",
             "  ".repeat(depth),
             esc(&i.id),
             esc(&i.name),

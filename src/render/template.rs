@@ -112,13 +112,13 @@ fn validation(slot: &Slot, lang: Lang) -> Result<DataValidation, XlsxError> {
         Input::Count => Some(soft(
             DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0)),
         )),
-        Input::Quantity => Some(soft(
+        Input::Quantity { .. } => Some(soft(
             DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
         )),
         Input::Amount(p) => Some(soft(
             DataValidation::new().allow_decimal_number(DataValidationRule::Between(0.0, p.to_f64().unwrap_or(0.0))),
         )),
-        Input::Number | Input::Votes(_) => None,
+        Input::Number { .. } | Input::Votes(_) => None,
     };
     let hint = slot.hint(lang);
     let title = cut(&format!("{} {}", slot.key, slot.indicator.name), 32);

@@ -14,7 +14,7 @@ fn program_help_in_chinese() {
         "  score         对各单位评分并排名（排名）",
         "  deficiencies  整改清单：将每一处失分列为一项整改事项（整改清单）",
         "  template      生成供各单位填报的佐证材料填报表（佐证材料填报表）",
-        "          标签、表头和提示信息的语言（默认：LANG 以 zh 开头时为 zh，否则为 en）",
+        "          标签、表头和提示信息的语言（默认依次取自 KAOHE_LANG、LANG、系统区域设置）",
         "          显示版本信息",
     ] {
         assert!(help.lines().any(|l| l == line), "missing {line:?} in:\n{help}");
@@ -166,7 +166,8 @@ fn english_help_of_every_subcommand() {
 /// programs, and the letters of `2023H1`, `2023Q4` and A4.
 const PROPER_NAMES: &[&str] = &[
     "TOML", "CSV", "XLSX", "XLS", "ODS", "UTF", "BOM", "GBK", "GB", "JSON", "HTML", "DOCX", "WPS", "Word", "Excel",
-    "Windows", "Markdown", "Big", "EUC", "KR", "Shift", "JIS", "H", "Q", "A",
+    "Windows", "Markdown", "Big", "EUC", "KR", "Shift", "JIS", "H", "Q", "A", // environment variables:
+    "KAOHE", "LANG", "LC", "ALL", "MESSAGES",
 ];
 
 /// What the command line itself spells: program and subcommand names,

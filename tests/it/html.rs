@@ -101,12 +101,23 @@ fn deficiencies_and_diff_reports() {
 #[test]
 fn html_where_it_makes_no_sense_is_a_usage_error() {
     let wd = Workdir::new();
+    // `--format` offers only what the command writes (one table for the
+    // parser and --help); `-o FILE.xlsx` is checked against the same.
     let out = wd.run(&["explain", "T01", "--format", "xlsx", "examples/2023.csv"]);
     assert_eq!(
         (out.code, out.stderr.as_str()),
         (
             2,
-            "error: explain cannot be written as xlsx: use table, csv, json, md or html\n"
+            "error: invalid value 'xlsx' for '--format <FORMAT>'\n  [possible values: table, csv, json, md, html]\n\n\
+             For more information, try '--help'.\n"
+        )
+    );
+    let out = wd.run(&["explain", "T01", "-o", "$WD/x.xlsx", "examples/2023.csv"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "error: explain cannot be written as xlsx: use table, csv, json, md, html\n"
         )
     );
 }

@@ -486,6 +486,10 @@ mod evidence_numbers {
     }
 
     fails! {
+        // Above 0 however far out its digit is (it was once cut to 0).
+        tiny_fraction_without_percent: row("A5", "0.0000000000001") => [
+            "error: {e}:2: column \"value\": unit T01, indicator A5: 0.0000000000001 looks like a percentage written as a fraction (75% is 75, not 0.75): this indicator's target is above 1; if 0.0000000000001 is meant, write \"0.0000000000001%\", or set fractions = true on the indicator in the framework",
+        ];
         yes_no_garbage: row("A1", "maybe") => [
             "error: {e}:2: column \"value\": unit T01, indicator A1: \"maybe\" is not yes/no (是/否)",
         ];
@@ -529,7 +533,9 @@ mod evidence_numbers {
         largest_bonus_count: row("J1", "1000000000000") => "1,T01,,2.00,差,,0.00,2.00,0.00,0.00,0.00\r\n";
         largest_penalty_count: row("K1", "1000000000000") => "1,T01,,0.00,差,,0.00,0.00,4.00,0.00,0.00\r\n";
         largest_survey_counts: row("B5", "1000000000000/1000000000000/1000000000000/1000000000000") => "1,T01,,4.20,差,,4.20,0.00,0.00,0.00,4.20\r\n";
-        tiny_fraction: row("A5", "0.0000000000001") => "1,T01,,0.00,差,,0.00,0.00,0.00,0.00,0.00\r\n";
+        // 3 × 10^-13 / 100 rounds to 0.00; written with % (a bare value
+        // between 0 and 1 on this rate is refused, below).
+        tiny_fraction: row("A5", "0.0000000000001%") => "1,T01,,0.00,差,,0.00,0.00,0.00,0.00,0.00\r\n";
         percent_with_spaces: row("A5", " 95 % ") => "1,T01,,2.85,差,,2.85,0.00,0.00,2.85,0.00\r\n";
     }
 }

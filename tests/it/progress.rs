@@ -26,11 +26,14 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
 
 #[test]
 fn a_progress_bar_on_a_terminal() {
-    // `script` (util-linux) gives the run a terminal.
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: no `script` to provide a terminal");
-        return;
-    }
+    // `script` (util-linux, on every Debian system) gives the run a
+    // terminal. Without it this test could not check anything: fail, not
+    // pass.
+    let script = Command::new("script").arg("--version").output();
+    assert!(
+        script.is_ok_and(|o| o.status.success()),
+        "`script` (util-linux) is needed to give the run a terminal"
+    );
     let cmd = format!(
         "KAOHE_PROGRESS_BYTES=1 {} score --format csv examples/2023.csv >/dev/null",
         env!("CARGO_BIN_EXE_kaohe")
@@ -40,6 +43,7 @@ fn a_progress_bar_on_a_terminal() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
+    assert!(out.status.success(), "{out:?}");
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.contains("examples/2023.csv ["), "{shown:?}");
     assert!(shown.contains("KiB"), "{shown:?}");

@@ -834,3 +834,68 @@ fn a_partly_given_clause_item_names_the_missing_clause() {
         "error: $WD/e.csv:2: unit U1, indicator A2: no evidence for A2/b, A2/c (the framework sets missing = \"error\")",
     ]);
 }
+
+/// A clause item with a single clause holds a count in its one cell, not an
+/// amount: the bulk path once read the count 2 as 0.02 points. Ranking,
+/// result and rectification list, on both paths.
+#[test]
+fn a_single_clause_item_deducts_per_count() {
+    let wd = Workdir::new();
+    wd.create(
+        "fw.toml",
+        "[framework]\nid = \"c\"\ntitle = \"c\"\ntotal = 2.5\n[[grade]]\nname = \"好\"\nmin = 0\n\
+         [[indicator]]\nid = \"I3\"\nname = \"三\"\npoints = 2.5\n\
+         rule = { type = \"clauses\", clauses = [{ id = \"a\", per = 0.7 }] }\n",
+    );
+    wd.create("e.csv", "unit,indicator,value\nU3,I3/a,2\nU2,I3/a,6\n");
+    let fw = kaohe::framework::Framework::parse(&wd.read("fw.toml"), "fw.toml").unwrap();
+    assert!(
+        kaohe::bulk::assess(&fw, None, &[wd.path("e.csv")], None).is_some(),
+        "the bulk path takes this file"
+    );
+    for env in [None, Some(("KAOHE_SLOW", "1"))] {
+        let score = wd.run_env(
+            &["score", "--format", "csv", "-f", "$WD/fw.toml", "$WD/e.csv"],
+            env.as_slice(),
+        );
+        score.assert_ok();
+        // U3: 2.5 − 0.7 × 2 = 1.10; U2: 2.5 − 0.7 × 6 = −1.7, floor 0.
+        let rows: Vec<&str> = score.stdout.lines().skip(1).collect();
+        assert_eq!(
+            rows,
+            ["1,U3,,1.10,好,,1.10,0.00,0.00", "2,U2,,0.00,好,,0.00,0.00,0.00"],
+            "{env:?}"
+        );
+        let json = wd.run_env(
+            &["score", "--format", "json", "-f", "$WD/fw.toml", "$WD/e.csv"],
+            env.as_slice(),
+        );
+        let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(
+            json["units"][0]["indicators"][0]["amount"].to_string(),
+            "1.10",
+            "{env:?}"
+        );
+        assert_eq!(
+            json["units"][0]["deficiencies"][0]["lost"].to_string(),
+            "1.40",
+            "{env:?}"
+        );
+        let list = wd.run_env(
+            &["deficiencies", "--format", "csv", "-f", "$WD/fw.toml", "$WD/e.csv"],
+            env.as_slice(),
+        );
+        list.assert_ok();
+        // U3 lost 2.5 − 1.10 = 1.40; U2 lost all 2.50.
+        assert!(
+            list.stdout.contains(",I3,三,,2.5,1.10,1.40,shortfall,2,"),
+            "{env:?}\n{}",
+            list.stdout
+        );
+        assert!(
+            list.stdout.contains(",I3,三,,2.5,0.00,2.50,shortfall,6,"),
+            "{env:?}\n{}",
+            list.stdout
+        );
+    }
+}

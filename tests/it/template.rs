@@ -262,7 +262,13 @@ fn template_formats_and_misuse() {
     let wd = Workdir::new();
     let out = wd.run(&["template", "--format", "json"]);
     assert_eq!(out.code, 2);
-    assert_eq!(out.stderr, "error: a template is written as xlsx or csv, not json\n");
+    assert_eq!(
+        out.stderr,
+        "error: invalid value 'json' for '--format <FORMAT>'\n  [possible values: xlsx, csv]\n\n\
+         For more information, try '--help'.\n"
+    );
+    let out = wd.run(&["template", "-o", "$WD/t.json"]);
+    assert_eq!(out.stderr, "error: template cannot be written as json: use xlsx, csv\n");
     let (code, bytes) = wd.run_raw(&["template"]);
     assert_eq!(code, 0);
     assert!(bytes.starts_with(b"PK\x03\x04"), "XLSX by default, to a pipe");

@@ -151,11 +151,11 @@ fn xlsx_goes_to_a_pipe_but_other_commands_refuse_it() {
     let (code, bytes) = wd.run_raw(&args);
     assert_eq!(code, 0);
     assert!(bytes.starts_with(b"PK\x03\x04"));
-    let out = wd.run(&["explain", "T01", "--format", "xlsx", "examples/2023.csv"]);
+    let out = wd.run(&["explain", "T01", "-o", "$WD/x.xlsx", "examples/2023.csv"]);
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr,
-        "error: explain cannot be written as xlsx: use table, csv, json, md or html\n"
+        "error: explain cannot be written as xlsx: use table, csv, json, md, html\n"
     );
 }
 

@@ -1,0 +1,118 @@
+//! For an assessment office's PCs and habits: the language chosen from the
+//! environment, Chinese input where users type it, one consistent word.
+
+use crate::util::Workdir;
+use kaohe::framework::Framework;
+use kaohe::lang::Lang;
+
+/// `KAOHE_LANG` chooses the language when `--lang` is not given, before
+/// `LANG`; `--lang` wins over both.
+#[test]
+fn kaohe_lang_sets_the_default_language() {
+    let wd = Workdir::new();
+    let out = wd.run_env(
+        &["score", "$WD/none.csv"],
+        &[("KAOHE_LANG", "zh"), ("LANG", "en_US.UTF-8")],
+    );
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.starts_with("错误：$WD/none.csv: 无法读取"), "{}", out.stderr);
+    let out = wd.run_env(&["score", "--lang", "en", "$WD/none.csv"], &[("KAOHE_LANG", "zh")]);
+    assert!(out.stderr.starts_with("error: $WD/none.csv: "), "{}", out.stderr);
+    let out = wd.run_env(
+        &["score", "$WD/none.csv"],
+        &[("KAOHE_LANG", "en"), ("LANG", "zh_CN.UTF-8")],
+    );
+    assert!(out.stderr.starts_with("error: $WD/none.csv: "), "{}", out.stderr);
+}
+
+/// `--min-lost -1` is a value, refused as such, not an unknown flag.
+#[test]
+fn a_negative_min_lost_is_refused_as_a_value() {
+    let wd = Workdir::new();
+    wd.run(&["deficiencies", "--lang", "zh", "--min-lost", "-1", "examples/2023.csv"])
+        .assert_usage_error("错误：参数“--min-lost <X>”：“-1”不是 ≥ 0 的分数");
+    wd.run(&["deficiencies", "--lang", "en", "--min-lost", "-1", "examples/2023.csv"])
+        .assert_usage_error("error: invalid value '-1' for '--min-lost <X>': \"-1\" is not a number of points ≥ 0");
+}
+
+/// The sheet's hint on how to write a rate is on rate items only: B2 (a
+/// 达标率, pro rata to 100) and B6 (a 学习强国 rate in tiers), not A1 (at
+/// least 2 meetings, 2 points off for each one short).
+#[test]
+fn the_rate_hint_is_on_rate_items_only() {
+    let fw = Framework::embedded().unwrap();
+    let slots = kaohe::template::slots(&fw);
+    let hint = |key: &str| slots.iter().find(|s| s.key == key).unwrap().hint(Lang::Zh);
+    assert_eq!(hint("A1"), "填数值");
+    assert_eq!(hint("B2"), "填百分数，可填 95 或 95%（不填 0.95）");
+    assert!(
+        fw.indicators
+            .iter()
+            .find(|i| i.id == "B6")
+            .unwrap()
+            .standard
+            .contains('%')
+    );
+    assert_eq!(hint("B6"), "填百分数，可填 95 或 95%（不填 0.95）");
+    for s in &slots {
+        let rate = s.hint(Lang::Zh).contains("95%");
+        let count = matches!(
+            s.indicator.rule,
+            Some(kaohe::rule::Rule::Count { .. } | kaohe::rule::Rule::Deduct { .. } | kaohe::rule::Rule::Clauses(_))
+        );
+        assert!(!(rate && count), "{}", s.key);
+    }
+}
+
+/// `method` (考核方式) is shown where the rule is: in `check`'s tree.
+#[test]
+fn check_shows_each_items_method_beside_its_rule() {
+    let wd = Workdir::new();
+    let zh = wd.stdout(&["check", "--lang", "zh"]);
+    assert!(
+        zh.lines()
+            .any(|l| l == "  A1 党委（党组）专题研究意识形态工作  4分  — 目标2，每少1扣2分，扣完为止；考核方式：查阅会议记录、会议纪要"),
+        "{zh}"
+    );
+    let en = wd.stdout(&["check", "--lang", "en"]);
+    assert!(en.contains("; method: 查阅会议记录、会议纪要\n"), "{en}");
+}
+
+/// `--help` offers each command the formats it writes, from the one table
+/// the parser reads too.
+#[test]
+fn help_offers_only_the_formats_a_command_writes() {
+    let cmd = kaohe::command(Lang::En);
+    for sub in cmd.get_subcommands() {
+        let Some(arg) = sub.get_arguments().find(|a| a.get_id() == "format") else {
+            continue;
+        };
+        let offered: Vec<String> = arg
+            .get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_string())
+            .collect();
+        let table: Vec<&str> = kaohe::render::formats_of(sub.get_name())
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        assert_eq!(offered, table, "{}", sub.get_name());
+    }
+    let wd = Workdir::new();
+    for (cmd, refused) in [("template", "md"), ("explain", "xlsx"), ("trend", "html")] {
+        let help = wd.stdout(&[cmd, "--help"]);
+        let formats = help
+            .split("--format <FORMAT>")
+            .nth(1)
+            .unwrap()
+            .split("\n\n  ")
+            .nth(1)
+            .unwrap_or("");
+        assert!(
+            !formats.contains(&format!("- {refused}:")),
+            "{cmd} offers {refused}:\n{help}"
+        );
+    }
+    let trend = wd.stdout(&["trend", "--help"]);
+    assert!(trend.contains("- xlsx:") && !trend.contains("- html:"), "{trend}");
+}
