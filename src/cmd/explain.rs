@@ -28,15 +28,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (framework, units, assessment) = args.input.assess_unit(&args.evidence, &args.unit)?;
     let Some(unit) = assessment.units.iter().find(|u| u.unit == args.unit) else {
         let known = assessment.units.iter().map(|u| u.unit.as_str());
-        let where_ = match &units {
-            Some(u) => u.path.clone(),
-            None => assessment
-                .inputs
-                .iter()
-                .map(|f| f.path.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        };
+        let where_ = super::units_source(units.as_ref(), &assessment);
         return Err(Error::Input(Diagnostics(vec![Diagnostic::file(
             where_,
             crate::msg!(

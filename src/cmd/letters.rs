@@ -96,15 +96,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     };
     let list =
         crate::rectify::build(fw, &assessment, args.input.period, &sel, args.order, By::Unit).map_err(|errs| {
-            let where_ = match &loaded.units {
-                Some(u) => u.path.clone(),
-                None => assessment
-                    .inputs
-                    .iter()
-                    .map(|f| f.path.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            };
+            let where_ = super::units_source(loaded.units.as_ref(), &assessment);
             Error::Input(Diagnostics(
                 errs.into_iter().map(|e| Diagnostic::file(where_.clone(), e)).collect(),
             ))

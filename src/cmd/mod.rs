@@ -340,3 +340,12 @@ impl InputArgs {
         Ok((loaded, a))
     }
 }
+
+/// The file a problem with the selected units is reported against: the
+/// units file, else the evidence files.
+pub fn units_source(units: Option<&Units>, a: &Assessment) -> String {
+    match units {
+        Some(u) => u.path.clone(),
+        None => a.inputs.iter().map(|f| f.path.as_str()).collect::<Vec<_>>().join(", "),
+    }
+}
