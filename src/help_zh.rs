@@ -32,17 +32,26 @@ const ABOUTS: &[(&str, &str)] = &[
         "ledger",
         "汇总各单位交回的整改台账：已完成、整改中、未启动、逾期和整改率（整改台账汇总）",
     ),
+    ("combine", "将各期考核结果按权重汇总为年度结果（季度汇总为年度）"),
     ("help", "显示本帮助信息或指定子命令的帮助"),
 ];
 
 /// Texts after the argument list: (subcommand, text).
-const AFTER_HELP: &[(&str, &str)] = &[(
-    "diff",
-    "两侧各为一份已保存的考核结果（由 `kaohe score --format json` 写出的 .json 文件）\
+const AFTER_HELP: &[(&str, &str)] = &[
+    (
+        "combine",
+        "每个 ID=文件 对应综合考核文件中的一个组成部分：文件为已保存的考核结果（`kaohe score --format json`）\
+         或含单位、得分两列的表格（CSV 或工作簿）。得分 = round2(Σ 权重 × 得分)，只在最后四舍五入一次；\
+         等次、比例限制和排名与考核方案相同。",
+    ),
+    (
+        "diff",
+        "两侧各为一份已保存的考核结果（由 `kaohe score --format json` 写出的 .json 文件）\
      或一个佐证材料文件；佐证材料在此按 --old-framework/--new-framework（默认：-f，\
      否则为与 --old-period/--new-period 同年度的内置考核方案，再否则为最新的）和 --old-units/--new-units（默认：-u）评分。\
      单位、指标组和指标均按代码对应。",
-)];
+    ),
+];
 
 /// Argument help: (subcommand, argument id, help); `""` is the program.
 const ARGS: &[(&str, &str, &str)] = &[
@@ -315,6 +324,41 @@ const ARGS: &[(&str, &str, &str)] = &[
         "template",
         "no_bom",
         "写出的 CSV 文件不带 UTF-8 字节顺序标记（BOM）（Excel 正确显示中文需要它）",
+    ),
+    // combine
+    (
+        "combine",
+        "composite",
+        "综合考核文件（TOML：[composite]、带权重的 [[component]]、[[grade]]）",
+    ),
+    (
+        "combine",
+        "units",
+        "单位文件（CSV：单位代码、名称、类别）：参加汇总的单位及其年度类别",
+    ),
+    ("combine", "period", "汇总结果的考核期（默认：各组成部分共同的年度）"),
+    ("combine", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
+    (
+        "combine",
+        "output",
+        "写入文件 FILE（要么完整写入，要么不写），而不输出到屏幕",
+    ),
+    (
+        "combine",
+        "no_bom",
+        "写出的 CSV 文件不带 UTF-8 字节顺序标记（BOM）（Excel 正确显示中文需要它）",
+    ),
+    (
+        "combine",
+        "parts",
+        "各组成部分，写作 ID=文件（如 Q1=2023Q1.json Q2=2023Q2.json …）；文件为已保存的考核结果或含单位、得分两列的表格",
+    ),
+    ("combine", "issuer", ISSUER),
+    ("combine", "date", DATE),
+    (
+        "check",
+        "composite",
+        "改为校验综合考核文件（kaohe combine 所用），而不是考核方案",
     ),
     // circulated documents: the issuing body and date
     ("score", "issuer", ISSUER),

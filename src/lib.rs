@@ -8,6 +8,7 @@
 
 pub mod bulk;
 pub mod cmd;
+pub mod combine;
 pub mod compare;
 pub mod diag;
 pub mod evidence;
@@ -101,6 +102,8 @@ pub enum Command {
     Letters(cmd::letters::Args),
     /// Summarise rectification ledgers returned by units (整改台账汇总)
     Ledger(cmd::ledger::Args),
+    /// Combine period results into the year's (季度汇总为年度)
+    Combine(cmd::combine::Args),
 }
 
 /// The `--lang` given on the command line, if any, read ahead of parsing.
@@ -208,6 +211,7 @@ where
         Command::Template(a) => cmd::template::run(a, lang),
         Command::Letters(a) => cmd::letters::run(a, lang),
         Command::Ledger(a) => cmd::ledger::run(a, lang),
+        Command::Combine(a) => cmd::combine::run(a, lang),
     };
     let error = lang::error_prefix();
     match result {

@@ -11,12 +11,30 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Validate a composite file (`kaohe combine`) instead of a framework
+    #[arg(short = 'c', long = "composite", value_name = "FILE", conflicts_with = "framework")]
+    pub composite: Option<PathBuf>,
     /// Evidence files to validate as well
     #[arg(value_name = "EVIDENCE")]
     pub evidence: Vec<PathBuf>,
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
+    if let Some(path) = &args.composite {
+        if !args.evidence.is_empty() {
+            return Err(Error::Usage(
+                crate::lang::m(
+                    "check -c 只校验综合考核文件，不读取佐证材料",
+                    "check -c validates a composite file and reads no evidence",
+                )
+                .to_string(),
+            ));
+        }
+        let comp = crate::combine::Composite::load(path).map_err(Error::Input)?;
+        let dest = crate::output::Destination::Stdout;
+        return crate::output::emit(&comp.describe(lang), crate::render::Format::Table, &dest)
+            .map_err(|e| Error::output(&dest, e));
+    }
     let mut text;
     if args.evidence.is_empty() && args.input.units.is_none() {
         let fw = args.input.framework()?;

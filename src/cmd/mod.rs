@@ -2,6 +2,7 @@
 //! renderers; no scoring logic lives here.
 
 pub mod check;
+pub mod combine;
 pub mod deficiencies;
 pub mod diff;
 pub mod explain;

@@ -278,3 +278,48 @@ mod tests {
         assert_eq!(v, "0.1".parse::<Decimal>().unwrap());
     }
 }
+
+/// A combined result (`kaohe combine`): the result document with
+/// `"type": "combined"` and, per unit, its components.
+#[derive(Serialize)]
+pub struct CombinedDoc<'a> {
+    pub schema: u32,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub period: Option<&'a str>,
+    pub framework: FrameworkDoc<'a>,
+    pub inputs: Vec<InputDoc<'a>>,
+    pub units: Vec<CombinedUnitDoc<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct CombinedUnitDoc<'a> {
+    #[serde(flatten)]
+    pub unit: UnitDoc<'a>,
+    pub components: Vec<crate::combine::ComponentRow>,
+}
+
+/// The combined result document; `components` gives each unit's rows.
+pub fn combined_doc<'a>(
+    fw: &'a Framework,
+    a: &'a Assessment,
+    mut components: impl FnMut(&UnitResult) -> Vec<crate::combine::ComponentRow>,
+) -> CombinedDoc<'a> {
+    let d = result_doc(fw, a);
+    CombinedDoc {
+        schema: d.schema,
+        kind: "combined",
+        period: d.period,
+        framework: d.framework,
+        inputs: d.inputs,
+        units: d
+            .units
+            .into_iter()
+            .zip(&a.units)
+            .map(|(unit, u)| CombinedUnitDoc {
+                unit,
+                components: components(u),
+            })
+            .collect(),
+    }
+}

@@ -23,6 +23,7 @@ mod xlsx_input;
 mod xlsx_output;
 
 mod check;
+mod combine;
 mod deficiencies;
 mod diff;
 mod encoding;

@@ -101,6 +101,11 @@ fn arguments(command: &str, root: &Path) -> Option<Vec<String>> {
     let mut args = Vec::new();
     for (k, w) in words.iter().enumerate() {
         let output = k > 0 && words[k - 1] == "-o";
+        // `combine`'s components are written ID=FILE.
+        let (id, w) = match w.split_once('=') {
+            Some((id, file)) if !w.starts_with('-') => (format!("{id}="), file),
+            _ => (String::new(), *w),
+        };
         let arg = if output || w.starts_with("results/") {
             format!("$WD/{w}")
         } else if (w.contains('/') || w.contains('.')) && !w.starts_with('-') && !root.join(w).exists() {
@@ -108,7 +113,7 @@ fn arguments(command: &str, root: &Path) -> Option<Vec<String>> {
         } else {
             w.to_string()
         };
-        args.push(arg);
+        args.push(format!("{id}{arg}"));
     }
     Some(args)
 }
@@ -168,6 +173,7 @@ fn readme_commands_print_what_the_readme_shows() {
         "diff --lang zh results/2022.json results/2023.json",
         "trend --lang zh results/2022.json results/2023.json",
         "check",
+        "combine --lang zh -c examples/quarters/annual-2023.toml -u examples/units.csv Q1=results/2023Q1.json Q2=results/2023Q2.json Q3=results/2023Q3.json Q4=results/2023Q4.json L=examples/quarters/2023领导小组评价.csv",
         "template -u examples/units.csv --period 2023 -o 2023佐证材料填报表.xlsx",
         "deficiencies -u examples/units.csv --period 2023 examples/2023.csv -o 2023整改台账.xlsx",
     ] {
