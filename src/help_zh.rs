@@ -33,6 +33,10 @@ const ABOUTS: &[(&str, &str)] = &[
         "汇总各单位交回的整改台账：已完成、整改中、未启动、逾期和整改率（整改台账汇总）",
     ),
     ("combine", "将各期考核结果按权重汇总为年度结果（季度汇总为年度）"),
+    (
+        "robust",
+        "排名稳健性：权重随机变动时各单位的排名区间和等次比例（排名稳健性）",
+    ),
     ("help", "显示本帮助信息或指定子命令的帮助"),
 ];
 
@@ -360,6 +364,51 @@ const ARGS: &[(&str, &str, &str)] = &[
         "composite",
         "改为校验综合考核文件（kaohe combine 所用），而不是考核方案",
     ),
+    // robust: the inputs as score reads them
+    (
+        "robust",
+        "framework",
+        "考核方案（指标体系）：TOML 文件或内置方案代码（默认按 --period 年度选内置方案）",
+    ),
+    ("robust", "units", "单位文件（CSV：单位代码、名称、类别）"),
+    ("robust", "period", "考核期：2023、2023H1、2023Q4 或 2023-06"),
+    (
+        "robust",
+        "sheet",
+        "读取 XLSX/XLS/ODS 佐证文件中的哪个工作表（默认：第一个含表头行的工作表）",
+    ),
+    (
+        "robust",
+        "encoding",
+        "CSV 输入文件的编码，或用 文件=编码 指定单个文件的编码（默认自动识别：UTF-8、带 BOM 的 UTF-16 或 GBK/GB18030）",
+    ),
+    (
+        "robust",
+        "missing",
+        "缺少佐证时：error（每个单位缺佐证的每一项都报错，并指出位置）或 zero（计 0 分）；默认按考核方案的 missing",
+    ),
+    ("robust", "format", "输出格式（默认：table，或按 -o 文件的扩展名确定）"),
+    (
+        "robust",
+        "output",
+        "写入文件 FILE（要么完整写入，要么不写），而不输出到屏幕",
+    ),
+    (
+        "robust",
+        "no_bom",
+        "写出的 CSV 文件不带 UTF-8 字节顺序标记（BOM）（Excel 正确显示中文需要它）",
+    ),
+    (
+        "robust",
+        "evidence",
+        "佐证材料文件（CSV 长表或宽表，UTF-8 或 GBK 编码；或 XLSX/XLS/ODS），合并读取",
+    ),
+    // robust
+    ("robust", "draws", "抽样次数"),
+    ("robust", "jitter", "各基础指标分值的变动幅度：10% 即在 ±10% 内随机变动"),
+    ("robust", "seed", "随机种子：种子相同，结果相同"),
+    ("robust", "issuer", ISSUER),
+    ("robust", "date", DATE),
     // circulated documents: the issuing body and date
     ("score", "issuer", ISSUER),
     ("score", "date", DATE),

@@ -25,6 +25,7 @@ pub mod progress;
 pub mod rectify;
 pub mod render;
 pub mod result;
+pub mod robust;
 pub mod rule;
 pub mod score;
 pub mod template;
@@ -104,6 +105,8 @@ pub enum Command {
     Ledger(cmd::ledger::Args),
     /// Combine period results into the year's (季度汇总为年度)
     Combine(cmd::combine::Args),
+    /// How robust the ranking is when the weights vary (排名稳健性)
+    Robust(cmd::robust::Args),
 }
 
 /// The `--lang` given on the command line, if any, read ahead of parsing.
@@ -212,6 +215,7 @@ where
         Command::Letters(a) => cmd::letters::run(a, lang),
         Command::Ledger(a) => cmd::ledger::run(a, lang),
         Command::Combine(a) => cmd::combine::run(a, lang),
+        Command::Robust(a) => cmd::robust::run(a, lang),
     };
     let error = lang::error_prefix();
     match result {

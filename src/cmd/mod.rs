@@ -8,6 +8,7 @@ pub mod diff;
 pub mod explain;
 pub mod ledger;
 pub mod letters;
+pub mod robust;
 pub mod score;
 pub mod template;
 pub mod trend;

@@ -660,6 +660,93 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, issue: &Issue, la
     page(&title, lang, body, Colophon::of(fw, a, lang).render(lang))
 }
 
+/// The `robust` report: what was drawn, the rank intervals as bars (the
+/// 5th–95th percentile, the median as a dot, the nominal rank as a tick),
+/// units whose grade is uncertain in amber, and the table.
+pub fn robust(fw: &Framework, a: &Assessment, r: &crate::robust::Robustness, issue: &Issue, lang: Lang) -> String {
+    let head = super::robust::head(fw, a, r, lang);
+    let t = super::robust::table(fw, a, r, lang);
+    let size = 12.0;
+    let labels: Vec<String> = r
+        .units
+        .iter()
+        .map(|s| format!("{} {}", a.units[s.unit].unit, a.units[s.unit].name))
+        .collect();
+    let label_w = labels.iter().map(|l| text_px(l, size)).fold(60.0, f64::max).min(300.0) + 10.0;
+    let (width, row_h, top) = (820.0, 18.0, 26.0);
+    let plot = width - label_w - 20.0;
+    let n = a.units.len().max(1) as f64;
+    // Rank 1 on the left.
+    let x = |rank: usize| label_w + plot * (rank as f64 - 1.0) / (n - 1.0).max(1.0);
+    let height = top + r.units.len() as f64 * row_h + 10.0;
+    let ticks: Vec<usize> = {
+        let step = ((n / 10.0).ceil() as usize).max(1);
+        let mut v: Vec<usize> = (1..=a.units.len()).step_by(step).collect();
+        if v.last() != Some(&a.units.len()) && !a.units.is_empty() {
+            v.push(a.units.len());
+        }
+        v
+    };
+    let body = html! {
+        header {
+            h1 { (lang.pick("排名稳健性分析", "Ranking robustness")) " · " (fw.title) }
+            (issued(issue, lang))
+        }
+        @for line in head.lines().skip(1) { p { (line) } }
+        h2 { (lang.pick("排名区间", "Rank intervals")) }
+        p.legend {
+            (lang.pick(
+                "横条为 5%–95% 抽样的排名区间，圆点为中位排名，竖线为现排名；橙色为等次不确定的单位。",
+                "Bars: the ranks of 5 %–95 % of draws; dot: the median rank; tick: the rank held; amber: grade uncertain.",
+            ))
+        }
+        div.chart {
+            svg width=(n1(width)) height=(n1(height)) viewBox=(format!("0 0 {} {}", n1(width), n1(height)))
+                font-family=(SVG_FONT) font-size=(n1(size)) role="img" aria-label=(lang.pick("排名区间", "Rank intervals")) {
+                @for &k in &ticks {
+                    line x1=(n1(x(k))) x2=(n1(x(k))) y1=(n1(top - 6.0)) y2=(n1(height - 6.0)) stroke="#d0d7de" {}
+                    text x=(n1(x(k))) y=(n1(top - 10.0)) text-anchor="middle" fill="#59636e" { (k) }
+                }
+                @for (i, (s, label)) in r.units.iter().zip(&labels).enumerate() {
+                    @let u = &a.units[s.unit];
+                    @let y = top + i as f64 * row_h;
+                    @let uncertain = r.uncertain(s, u.grade);
+                    @let colour = if uncertain { "#d97706" } else { "#0969da" };
+                    text x=(n1(label_w - 8.0)) y=(n1(y + row_h - 5.0)) text-anchor="end"
+                        font-weight=[uncertain.then_some("bold")] { (label) }
+                    rect x=(n1(x(s.rank_p5) - 3.0)) y=(n1(y + 4.0)) width=(n1(x(s.rank_p95) - x(s.rank_p5) + 6.0)) height=(n1(row_h - 8.0))
+                        rx="4" fill=(colour) fill-opacity="0.35" {
+                        title {
+                            (label) " " (lang.pick("排名区间", "ranks")) " " (super::robust::interval(s.rank_p5, s.rank_p95))
+                            " · " (lang.pick("中位", "median")) " " (s.median_rank)
+                        }
+                    }
+                    line x1=(n1(x(u.rank))) x2=(n1(x(u.rank))) y1=(n1(y + 2.0)) y2=(n1(y + row_h - 2.0)) stroke="#1f2328" stroke-width="1.5" {}
+                    circle cx=(n1(x(s.median_rank))) cy=(n1(y + row_h / 2.0)) r="3.5" fill=(colour) {}
+                }
+            }
+        }
+        h2 { (lang.pick("各单位", "Units")) }
+        table {
+            thead { tr { @for (h, num) in t.headers.iter().zip(&t.numeric) { th class=[num.then_some("num")] { (h) } } } }
+            tbody {
+                @for (row, s) in t.rows.iter().zip(&r.units) {
+                    @let u = &a.units[s.unit];
+                    tr style=[r.uncertain(s, u.grade).then_some("background:#fff4e5")] {
+                        @for (c, cell) in row.iter().enumerate() {
+                            @if c == 4 { (grade_cell(fw, u.grade)) }
+                            @else if t.numeric[c] { td.num { (cell) } }
+                            @else { td.nw { (cell) } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let title = format!("{} · {}", lang.pick("排名稳健性分析", "Ranking robustness"), fw.title);
+    page(&title, lang, body, Colophon::of(fw, a, lang).render(lang))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ pub mod json;
 pub mod ledger;
 pub mod rectify;
 pub mod report;
+pub mod robust;
 pub mod template;
 pub mod xlsx;
 
@@ -121,6 +122,10 @@ pub const COMMAND_FORMATS: &[(&str, &[Format])] = &[
         &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx],
     ),
     ("template", &[Format::Xlsx, Format::Csv]),
+    (
+        "robust",
+        &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Html],
+    ),
 ];
 
 /// The formats `command` writes (every format for a command not listed).

@@ -101,7 +101,7 @@ fn parse_errors_in_chinese() {
         );
     // `--lang zh` alone is an argument, so no help in place of the error.
     wd.run(&["--lang", "zh"]).assert_usage_error(
-        "错误：缺少子命令；可选的子命令为 “score”、“explain”、“check”、“deficiencies”、“diff”、“trend”、“template”、“letters”、“ledger”、“combine”、“help”",
+        "错误：缺少子命令；可选的子命令为 “score”、“explain”、“check”、“deficiencies”、“diff”、“trend”、“template”、“letters”、“ledger”、“combine”、“robust”、“help”",
     );
     wd.run(&["--lang", "zh", "explain"])
         .assert_usage_error("错误：缺少必需的参数：“<UNIT>”、“<EVIDENCE>...”");

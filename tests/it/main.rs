@@ -40,6 +40,7 @@ mod office;
 mod periods;
 mod progress;
 mod readme;
+mod robust;
 mod score;
 mod snapshots;
 mod tampered;

@@ -174,6 +174,7 @@ fn readme_commands_print_what_the_readme_shows() {
         "trend --lang zh results/2022.json results/2023.json",
         "check",
         "combine --lang zh -c examples/quarters/annual-2023.toml -u examples/units.csv Q1=results/2023Q1.json Q2=results/2023Q2.json Q3=results/2023Q3.json Q4=results/2023Q4.json L=examples/quarters/2023领导小组评价.csv",
+        "robust --lang zh -u examples/units.csv --period 2023 examples/2023.csv",
         "template -u examples/units.csv --period 2023 -o 2023佐证材料填报表.xlsx",
         "deficiencies -u examples/units.csv --period 2023 examples/2023.csv -o 2023整改台账.xlsx",
     ] {

@@ -1,0 +1,52 @@
+//! `kaohe robust`: how robust the ranking is to the weights.
+
+use super::{InputArgs, OutputArgs};
+use crate::Error;
+use crate::lang::Lang;
+use crate::render::Format;
+use crate::robust::{Plan, analyse, parse_jitter};
+use std::path::PathBuf;
+
+/// How robust the ranking is: rank intervals and grade shares when the weights vary (排名稳健性)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub issue: crate::render::issue::IssueArgs,
+    /// Number of draws
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub draws: u32,
+    /// How far each base indicator's points may vary: 10% varies them within ±10 %
+    #[arg(long, value_name = "SHARE", default_value = "10%", value_parser = parse_jitter)]
+    pub jitter: i64,
+    /// Seed of the draws: the same seed gives the same result
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Evidence files (CSV, long or wide, UTF-8 or GBK; or XLSX/XLS/ODS), read as one
+    #[arg(value_name = "EVIDENCE", required = true)]
+    pub evidence: Vec<PathBuf>,
+}
+
+pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
+    let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
+    crate::render::check_format("robust", format).map_err(Error::Usage)?;
+    let (loaded, a) = args.input.assess(&args.evidence)?;
+    let fw = &loaded.framework;
+    let plan = Plan {
+        draws: args.draws,
+        jitter: args.jitter,
+        seed: args.seed,
+    };
+    let r = analyse(fw, &a, plan);
+    match format {
+        Format::Html => crate::output::emit_bytes(
+            crate::render::html::robust(fw, &a, &r, &args.issue.issue(Some(fw)), lang).as_bytes(),
+            &dest,
+        ),
+        _ => crate::output::emit(&crate::render::robust::render(fw, &a, &r, lang, format), format, &dest),
+    }
+    .map_err(|e| Error::output(&dest, e))
+}
