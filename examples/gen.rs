@@ -224,6 +224,8 @@ fn mixed_value(rng: &mut Rng, fw: &Framework, i: usize, slot: usize, q: u64) -> 
                 s
             }
         }
+        // The built-in frameworks have no cohort rules; a number will do.
+        Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. } => number(rng, 1000),
         Rule::Tiers(_) => {
             let s = number(rng, 10_000);
             let s = if rule.reads_rates() { meant(s) } else { s };

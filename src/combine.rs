@@ -789,6 +789,7 @@ pub fn combine(
                 },
                 source: p.input.path.clone(),
                 origin: None,
+                cohort: None,
             });
         }
         let score = round2(weighted);

@@ -248,6 +248,12 @@ pub struct Indicator {
     /// `fractions = true`: a value between 0 and 1 is meant as written, even
     /// where the target or tier thresholds are above 1.
     pub fractions: bool,
+    /// `applies_to`: the categories the item concerns; for units of other
+    /// categories it is 不适用 without evidence. `None`: every unit.
+    pub applies_to: Option<Vec<String>>,
+    /// `by_category` on the rule: the rule with a category's own
+    /// parameters (分类设定目标), in the order written.
+    pub by_category: Vec<(String, Rule)>,
     /// Line in the framework file.
     pub line: u64,
 }
@@ -318,7 +324,36 @@ impl Indicator {
     /// add up (违纪按严重程度扣分: 诫勉1分、处分3分…) instead of deducting
     /// from the full points: `min(Σ min(perᵢ × vᵢ, maxᵢ), P)`.
     pub fn amount(&self, values: &[&Value]) -> Option<Decimal> {
-        let rule = self.rule.as_ref()?;
+        self.amount_by(self.rule.as_ref()?, values)
+    }
+
+    /// [`Indicator::amount`] by the rule a unit of `category` is scored by.
+    pub fn amount_in(&self, category: &str, values: &[&Value]) -> Option<Decimal> {
+        self.amount_by(self.rule_for(category)?, values)
+    }
+
+    /// The rule for a unit of `category`: its own parameters where
+    /// `by_category` gives them (分类设定目标), else the rule.
+    pub fn rule_for(&self, category: &str) -> Option<&Rule> {
+        self.by_category
+            .iter()
+            .find(|(c, _)| c == category)
+            .map(|(_, r)| r)
+            .or(self.rule.as_ref())
+    }
+
+    /// Does the item concern a unit of `category` (`applies_to`)?
+    pub fn applies(&self, category: &str) -> bool {
+        self.applies_to.as_ref().is_none_or(|a| a.iter().any(|c| c == category))
+    }
+
+    /// Is the item scored apart from the general rules of one unit: a
+    /// cohort rule, category parameters, or some categories only?
+    pub fn by_categories(&self) -> bool {
+        self.applies_to.is_some() || !self.by_category.is_empty()
+    }
+
+    fn amount_by(&self, rule: &Rule, values: &[&Value]) -> Option<Decimal> {
         match (rule, self.kind) {
             (Rule::Clauses(clauses), Kind::Bonus | Kind::Penalty) => {
                 // Exact, as every rule amount: rounded once, at the end.
@@ -382,8 +417,46 @@ impl Indicator {
 
     /// The rule in plain words.
     pub fn describe_rule(&self, lang: Lang) -> String {
+        let mut s = self.describe_rule_by(self.rule.as_ref(), lang);
+        for (category, rule) in &self.by_category {
+            s.push_str(&crate::msg!(
+                zh: "；{category}：{}",
+                en: "; {category}: {}",
+                self.describe_rule_by(Some(rule), lang)
+            ));
+        }
+        if let Some(only) = &self.applies_to {
+            s.push_str(&crate::msg!(
+                zh: "（仅考核{}）",
+                en: " (only {})",
+                only.join(crate::lang::m("、", ", "))
+            ));
+        }
+        s
+    }
+
+    /// The rule a unit of `category` is scored by, in plain words, with the
+    /// category named where its own parameters apply.
+    pub fn describe_rule_in(&self, category: &str, lang: Lang) -> String {
+        match self.by_category.iter().find(|(c, _)| c == category) {
+            Some((c, rule)) => crate::msg!(
+                zh: "{}（{c}的参数）",
+                en: "{} ({c}'s parameters)",
+                self.describe_rule_by(Some(rule), lang)
+            ),
+            None if !self.applies(category) => crate::msg!(
+                zh: "{}（仅考核{}）",
+                en: "{} (only {})",
+                self.describe_rule_by(self.rule.as_ref(), lang),
+                self.applies_to.as_deref().unwrap_or_default().join(crate::lang::m("、", ", "))
+            ),
+            None => self.describe_rule_by(self.rule.as_ref(), lang),
+        }
+    }
+
+    fn describe_rule_by(&self, rule: Option<&Rule>, lang: Lang) -> String {
         let p = fmt_points(self.points);
-        match (&self.rule, self.kind) {
+        match (rule, self.kind) {
             // A penalty's amount is what is taken off: say so.
             (Some(Rule::Count { per }), Kind::Penalty) => {
                 let per = fmt_points(*per);
@@ -777,6 +850,7 @@ struct RawIndicator {
     score: Option<Spanned<toml::Value>>,
     range: Option<Spanned<toml::Value>>,
     fractions: Option<Spanned<bool>>,
+    applies_to: Option<Spanned<Vec<String>>>,
 }
 
 struct Validator<'a> {
@@ -1198,6 +1272,7 @@ impl Validator<'_> {
             };
             let mut points = Decimal::ZERO;
             let mut rule = None;
+            let mut by_category: Vec<(String, Rule)> = Vec::new();
             if kind.is_trigger() {
                 let what = match kind {
                     Kind::Cap => crate::lang::m("等次限制项", "a grade-cap item"),
@@ -1256,6 +1331,14 @@ impl Validator<'_> {
                     Some(r) => match Rule::from_toml(r.get_ref(), bound) {
                         Ok(parsed) => {
                             self.rule_fits_kind(&id, kind, &parsed, r);
+                            match Rule::by_category_from_toml(r.get_ref(), bound) {
+                                Ok(each) => by_category = each,
+                                Err(msgs) => {
+                                    for m in msgs {
+                                        self.err(r, crate::msg!(zh: "{id}：rule：{m}", en: "{id}: rule: {m}"));
+                                    }
+                                }
+                            }
                             rule = Some(parsed)
                         }
                         Err(msgs) => {
@@ -1325,6 +1408,33 @@ impl Validator<'_> {
                     ),
                 );
             }
+            let applies_to = ri.applies_to.as_ref().map(|a| {
+                let mut list: Vec<String> = Vec::new();
+                for c in a.get_ref() {
+                    let c = c.trim().to_string();
+                    if c.is_empty() || list.contains(&c) {
+                        self.err(
+                            a,
+                            crate::msg!(
+                                zh: "{id}：applies_to 中的类别“{c}”为空或重复",
+                                en: "{id}: applies_to: category \"{c}\" is empty or repeated"
+                            ),
+                        );
+                    } else {
+                        list.push(c);
+                    }
+                }
+                if list.is_empty() {
+                    self.err(
+                        a,
+                        crate::msg!(
+                            zh: "{id}：applies_to 至少要列出一个类别，如 applies_to = [\"乡镇（街道）\"]",
+                            en: "{id}: applies_to must list at least one category, e.g. applies_to = [\"乡镇（街道）\"]"
+                        ),
+                    );
+                }
+                list
+            });
             indicators.push(Indicator {
                 id,
                 name: ri.name.clone(),
@@ -1344,6 +1454,8 @@ impl Validator<'_> {
                 veto_score,
                 range,
                 fractions: ri.fractions.as_ref().is_some_and(|f| *f.get_ref()),
+                applies_to,
+                by_category,
                 line,
             });
         }

@@ -8,6 +8,7 @@
 
 pub mod bulk;
 pub mod cmd;
+pub mod cohort;
 pub mod combine;
 pub mod compare;
 pub mod diag;

@@ -52,6 +52,33 @@ pub enum Rule {
     Clauses(Vec<Clause>),
     /// 民主测评: vote counts per option, weights 0–100.
     Survey(Vec<(String, Decimal)>),
+    /// 按排名赋分: the unit's competition rank among the values of its
+    /// scope gives `points[rank − 1]`, a rank beyond the list `rest`.
+    RankPoints {
+        points: Vec<Decimal>,
+        rest: Decimal,
+        /// Smaller values rank first (后两名各扣2分 on a penalty).
+        asc: bool,
+        within: Within,
+    },
+    /// 第1名得满分，其余按比例: P × v / the scope's largest value.
+    Relative { within: Within },
+    /// 高于平均加分、低于平均扣分: the value against the scope's exact mean.
+    VsMean {
+        above: Decimal,
+        equal: Decimal,
+        below: Decimal,
+        within: Within,
+    },
+}
+
+/// Which units a cohort rule compares a unit with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Within {
+    /// Every scored unit (vetoed ones included).
+    All,
+    /// The units of the unit's category.
+    Category,
 }
 
 /// A parsed evidence value.
@@ -133,6 +160,23 @@ impl Rule {
             Rule::Direct => "direct",
             Rule::Clauses(_) => "clauses",
             Rule::Survey(_) => "survey",
+            Rule::RankPoints { .. } => "rank_points",
+            Rule::Relative { .. } => "relative",
+            Rule::VsMean { .. } => "vs_mean",
+        }
+    }
+
+    /// Does the amount depend on the other units' values (a second pass
+    /// over every unit, [`crate::cohort`])?
+    pub fn is_cohort(&self) -> bool {
+        self.within().is_some()
+    }
+
+    /// A cohort rule's scope.
+    pub fn within(&self) -> Option<Within> {
+        match self {
+            Rule::RankPoints { within, .. } | Rule::Relative { within } | Rule::VsMean { within, .. } => Some(*within),
+            _ => None,
         }
     }
 
@@ -167,7 +211,14 @@ impl Rule {
     pub fn reads_numbers(&self) -> bool {
         matches!(
             self,
-            Rule::Deduct { .. } | Rule::Count { .. } | Rule::Target { .. } | Rule::Tiers(_) | Rule::Direct
+            Rule::Deduct { .. }
+                | Rule::Count { .. }
+                | Rule::Target { .. }
+                | Rule::Tiers(_)
+                | Rule::Direct
+                | Rule::RankPoints { .. }
+                | Rule::Relative { .. }
+                | Rule::VsMean { .. }
         )
     }
 
@@ -189,7 +240,9 @@ impl Rule {
             },
             Rule::Deduct { .. } | Rule::Count { .. } | Rule::Clauses(_) => parse_count(raw).map(Value::Number),
             Rule::Target { .. } => non_negative(raw).map(Value::Number),
-            Rule::Tiers(_) => number(raw).map(Value::Number),
+            Rule::Tiers(_) | Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. } => {
+                number(raw).map(Value::Number)
+            }
             Rule::Levels(levels) => {
                 let t = raw.trim();
                 levels
@@ -269,6 +322,8 @@ impl Rule {
         let v = values.first().map(|v| num(v)).unwrap_or_else(Frac::zero);
         let raw = match self {
             Rule::Check | Rule::Levels(_) => return None, // chosen above
+            // Decided over the scope, not by the value alone.
+            Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. } => return None,
             Rule::Deduct { per } => &p - &(&Frac::from(*per) * &v).min(p.clone()),
             Rule::Count { per } => (&Frac::from(*per) * &v).min(p.clone()),
             Rule::Target { target, per: Some(per) } => {
@@ -318,6 +373,10 @@ impl Rule {
         match self {
             Rule::Tiers(t) => t.iter().map(|t| t.amount).max(),
             Rule::Levels(l) => l.values().copied().max(),
+            Rule::RankPoints { points, rest, .. } => points.iter().copied().chain([*rest]).max(),
+            Rule::VsMean {
+                above, equal, below, ..
+            } => Some(*above.max(equal).max(below)),
             _ => None,
         }
     }
@@ -432,6 +491,56 @@ impl Rule {
                     format!("survey, weighted ({})", parts.join("/"))
                 }
             }
+            Rule::RankPoints {
+                points,
+                rest,
+                asc,
+                within,
+            } => {
+                let scope = within_words(*within, lang);
+                let list: Vec<String> = points.iter().map(|a| fmt_points(*a)).collect();
+                let rest = fmt_points(*rest);
+                match (zh, asc) {
+                    (true, false) => format!(
+                        "按{scope}排名赋分（从高到低）：第1名起依次{}分，其后{rest}分",
+                        list.join("、")
+                    ),
+                    (true, true) => format!(
+                        "按{scope}排名赋分（从低到高）：第1名起依次{}分，其后{rest}分",
+                        list.join("、")
+                    ),
+                    (false, false) => format!(
+                        "by rank {scope} (highest first): {} from rank 1, then {rest}",
+                        list.join(", ")
+                    ),
+                    (false, true) => format!(
+                        "by rank {scope} (lowest first): {} from rank 1, then {rest}",
+                        list.join(", ")
+                    ),
+                }
+            }
+            Rule::Relative { within } => {
+                let scope = within_words(*within, lang);
+                if zh {
+                    format!("{scope}最高者得{p}分，其余按与最高者的比例得分")
+                } else {
+                    format!("{p} for the highest {scope}, the others in proportion to it")
+                }
+            }
+            Rule::VsMean {
+                above,
+                equal,
+                below,
+                within,
+            } => {
+                let scope = within_words(*within, lang);
+                let (a, e, b) = (fmt_points(*above), fmt_points(*equal), fmt_points(*below));
+                if zh {
+                    format!("与{scope}平均值比较：高于平均{a}分，等于平均{e}分，低于平均{b}分")
+                } else {
+                    format!("against the mean {scope}: above {a}, equal {e}, below {b}")
+                }
+            }
         }
     }
 
@@ -451,8 +560,8 @@ impl Rule {
         let Some(kind) = table.get("type") else {
             return Err(vec![
                 crate::lang::m(
-                    "rule 缺少 type（应为 check、deduct、count、target、tiers、levels、direct、clauses、survey 之一）",
-                    "rule has no type (one of check, deduct, count, target, tiers, levels, direct, clauses, survey)",
+                    "rule 缺少 type（应为 check、deduct、count、target、tiers、levels、direct、clauses、survey、rank_points、relative、vs_mean 之一）",
+                    "rule has no type (one of check, deduct, count, target, tiers, levels, direct, clauses, survey, rank_points, relative, vs_mean)",
                 )
                 .into(),
             ]);
@@ -470,9 +579,23 @@ impl Rule {
             "levels" => &["type", "levels"],
             "clauses" => &["type", "clauses"],
             "survey" => &["type", "survey"],
+            "rank_points" => &["type", "points", "rest", "order", "within"],
+            "relative" => &["type", "within"],
+            "vs_mean" => &["type", "above", "equal", "below", "within"],
             other => {
                 let known = [
-                    "check", "deduct", "count", "target", "tiers", "levels", "direct", "clauses", "survey",
+                    "check",
+                    "deduct",
+                    "count",
+                    "target",
+                    "tiers",
+                    "levels",
+                    "direct",
+                    "clauses",
+                    "survey",
+                    "rank_points",
+                    "relative",
+                    "vs_mean",
                 ];
                 return Err(vec![crate::msg!(
                     zh: "未知评分规则类型“{other}”{}；应为以下之一：{}",
@@ -483,7 +606,9 @@ impl Rule {
             }
         };
         for key in table.keys() {
-            if !allowed.contains(&key.as_str()) {
+            // Per-category parameters are read by the framework, which knows
+            // the categories (`Rule::by_category`).
+            if !allowed.contains(&key.as_str()) && key != "by_category" {
                 errs.push(crate::msg!(
                     zh: "{kind} 评分规则中有未知的键“{key}”{}",
                     en: "unknown key \"{key}\" in a {kind} rule{}",
@@ -536,6 +661,7 @@ impl Rule {
             "levels" => parse_levels(table.get("levels"), points, &mut errs).map(Rule::Levels),
             "clauses" => parse_clauses(table.get("clauses"), points, &mut errs).map(Rule::Clauses),
             "survey" => parse_survey(table.get("survey"), &mut errs).map(Rule::Survey),
+            "rank_points" | "relative" | "vs_mean" => parse_cohort(kind, table, points, &mut errs),
             _ => None,
         };
         if let Some(max) = rule.as_ref().and_then(Rule::max_amount)
@@ -552,6 +678,159 @@ impl Rule {
             Some(r) if errs.is_empty() => Ok(r),
             _ => Err(errs),
         }
+    }
+}
+
+/// The parameters of a cohort rule (`rank_points`, `relative`, `vs_mean`);
+/// every amount within `[0, points]`.
+fn parse_cohort(kind: &str, table: &toml::Table, points: Decimal, errs: &mut Vec<String>) -> Option<Rule> {
+    let within = match table.get("within").map(|v| v.as_str()) {
+        None | Some(Some("all")) => Within::All,
+        Some(Some("category")) => Within::Category,
+        Some(other) => {
+            let shown = other.map_or_else(|| table["within"].to_string(), str::to_string);
+            errs.push(crate::msg!(
+                zh: "within 只能为“all”（全部单位）或“category”（本类别单位），不能为“{shown}”",
+                en: "within must be \"all\" or \"category\", not \"{shown}\""
+            ));
+            Within::All
+        }
+    };
+    let mut amount = |key: &str, default: Decimal| -> Decimal {
+        match table.get(key) {
+            None => default,
+            Some(v) => match decimal(v).and_then(check_places) {
+                Ok(d) if d >= Decimal::ZERO && d <= points => d,
+                Ok(d) => {
+                    errs.push(crate::msg!(
+                        zh: "{key} 应在 0 到该指标分值 {} 之间，不能为 {}",
+                        en: "{key} must be between 0 and the indicator's {} points, not {}",
+                        fmt_points(points),
+                        fmt_points(d)
+                    ));
+                    default
+                }
+                Err(e) => {
+                    errs.push(crate::msg!(zh: "{key}：{e}", en: "{key}: {e}"));
+                    default
+                }
+            },
+        }
+    };
+    match kind {
+        "rank_points" => {
+            let rest = amount("rest", Decimal::ZERO);
+            let asc = match table.get("order").map(|v| v.as_str()) {
+                None | Some(Some("desc")) => false,
+                Some(Some("asc")) => true,
+                Some(other) => {
+                    let shown = other.map_or_else(|| table["order"].to_string(), str::to_string);
+                    errs.push(crate::msg!(
+                        zh: "order 只能为“desc”（数值大者在前，默认）或“asc”（数值小者在前），不能为“{shown}”",
+                        en: "order must be \"desc\" (larger first, the default) or \"asc\" (smaller first), not \"{shown}\""
+                    ));
+                    false
+                }
+            };
+            let Some(list) = table.get("points").and_then(|v| v.as_array()).filter(|a| !a.is_empty()) else {
+                errs.push(
+                    crate::lang::m(
+                        "rank_points 评分规则需要 points：各名次的得分，如 points = [6, 5, 4]",
+                        "a rank_points rule needs points: the amount of each rank, e.g. points = [6, 5, 4]",
+                    )
+                    .to_string(),
+                );
+                return None;
+            };
+            let mut amounts = Vec::new();
+            for (k, v) in list.iter().enumerate() {
+                match decimal(v).and_then(check_places) {
+                    Ok(d) if d >= Decimal::ZERO && d <= points => amounts.push(d),
+                    Ok(d) => errs.push(crate::msg!(
+                        zh: "points 中第 {} 名的得分 {} 应在 0 到该指标分值 {} 之间",
+                        en: "points: the amount of rank {}, {}, must be between 0 and the indicator's {} points",
+                        k + 1,
+                        fmt_points(d),
+                        fmt_points(points)
+                    )),
+                    Err(e) => errs.push(crate::msg!(zh: "points 第 {} 项：{e}", en: "points item {}: {e}", k + 1)),
+                }
+            }
+            Some(Rule::RankPoints {
+                points: amounts,
+                rest,
+                asc,
+                within,
+            })
+        }
+        "relative" => Some(Rule::Relative { within }),
+        _ => Some(Rule::VsMean {
+            above: amount("above", points),
+            equal: amount("equal", Decimal::ZERO),
+            below: amount("below", Decimal::ZERO),
+            within,
+        }),
+    }
+}
+
+/// A cohort rule's scope in words: `全部单位` / `本类别` (`of all units` /
+/// `within the category`).
+pub fn within_words(within: Within, lang: Lang) -> &'static str {
+    match within {
+        Within::All => lang.pick("全部单位", "of all units"),
+        Within::Category => lang.pick("本类别单位", "within the category"),
+    }
+}
+
+impl Rule {
+    /// `by_category = { "开发区" = { target = 4 } }` in a rule table: for
+    /// each category, the rule with those parameters in place of its own
+    /// (分类设定目标). The type stays the rule's.
+    pub fn by_category_from_toml(value: &toml::Value, points: Decimal) -> Result<Vec<(String, Rule)>, Vec<String>> {
+        let Some(base) = value.as_table() else {
+            return Ok(Vec::new());
+        };
+        let Some(by) = base.get("by_category") else {
+            return Ok(Vec::new());
+        };
+        let Some(by) = by.as_table().filter(|t| !t.is_empty()) else {
+            return Err(vec![crate::lang::m(
+                "by_category 应为表，键为类别名，值为该类别的参数，如 by_category = { \"开发区\" = { target = 4 } }",
+                "by_category must be a table of categories and their parameters, e.g. by_category = { \"开发区\" = { target = 4 } }",
+            )
+            .to_string()]);
+        };
+        let (mut out, mut errs) = (Vec::new(), Vec::new());
+        for (category, over) in by {
+            let Some(over) = over.as_table() else {
+                errs.push(crate::msg!(
+                    zh: "by_category 中“{category}”的值应为参数表，如 {{ target = 4 }}",
+                    en: "by_category: \"{category}\" must be a table of parameters, e.g. {{ target = 4 }}"
+                ));
+                continue;
+            };
+            let mut merged = base.clone();
+            merged.remove("by_category");
+            for (k, v) in over {
+                if k == "type" || k == "by_category" {
+                    errs.push(crate::msg!(
+                        zh: "by_category 中“{category}”不能改动 {k}：只能替换评分参数",
+                        en: "by_category: \"{category}\" cannot change {k}, only the rule's parameters"
+                    ));
+                    continue;
+                }
+                merged.insert(k.clone(), v.clone());
+            }
+            match Rule::from_toml(&toml::Value::Table(merged), points) {
+                Ok(r) => out.push((category.trim().to_string(), r)),
+                Err(e) => {
+                    errs.extend(e.into_iter().map(
+                        |m| crate::msg!(zh: "by_category“{category}”：{m}", en: "by_category \"{category}\": {m}"),
+                    ))
+                }
+            }
+        }
+        if errs.is_empty() { Ok(out) } else { Err(errs) }
     }
 }
 
@@ -1129,7 +1408,7 @@ mod tests {
         );
         assert_eq!(
             rule(r#"{ type = "chek" }"#, "3"),
-            Err(vec!["unknown rule type \"chek\" (did you mean \"check\"?); expected one of check, deduct, count, target, tiers, levels, direct, clauses, survey".into()])
+            Err(vec!["unknown rule type \"chek\" (did you mean \"check\"?); expected one of check, deduct, count, target, tiers, levels, direct, clauses, survey, rank_points, relative, vs_mean".into()])
         );
         assert_eq!(
             rule(r#"{ type = "deduct", per = 1, pre = 2 }"#, "3"),

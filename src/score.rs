@@ -127,6 +127,8 @@ pub struct IndicatorResult {
     pub source: String,
     /// Where the evidence came from.
     pub origin: Option<Origin>,
+    /// For a cohort item, what its amount followed from.
+    pub cohort: Option<crate::cohort::Fact>,
 }
 
 impl IndicatorResult {
@@ -312,6 +314,13 @@ pub struct Assessment {
 
 /// One indicator's evidence → its outcome.
 pub fn evaluate(ind: &Indicator, cells: &[Option<Cell>]) -> Outcome {
+    evaluate_in(ind, "", cells)
+}
+
+/// [`evaluate`] for a unit of `category` (the rule's parameters for it). A
+/// cohort item with a value comes out as `Amount(0)`, its amount given by
+/// the second pass over every unit ([`crate::cohort`]).
+pub fn evaluate_in(ind: &Indicator, category: &str, cells: &[Option<Cell>]) -> Outcome {
     let values: Vec<Option<&Value>> = cells
         .iter()
         .map(|c| c.as_ref().and_then(|c| c.value.as_ref()))
@@ -329,8 +338,9 @@ pub fn evaluate(ind: &Indicator, cells: &[Option<Cell>]) -> Outcome {
     let Some(present) = values.iter().copied().collect::<Option<Vec<&Value>>>() else {
         return Outcome::Missing;
     };
-    match ind.amount(&present) {
+    match ind.amount_in(category, &present) {
         Some(a) => Outcome::Amount(a),
+        None if ind.rule_for(category).is_some_and(crate::rule::Rule::is_cohort) => Outcome::Amount(Decimal::ZERO),
         None => Outcome::Missing,
     }
 }
@@ -493,15 +503,71 @@ pub fn assess(
             None => (ev.files.first().map_or_else(String::new, |f| f.path.clone()), None),
         }
     };
-    let mut results = Vec::new();
+    let category_of = |id: &str| units.and_then(|u| u.units.get(id)).map_or("", |i| i.category.as_str());
+    // Each unit's outcomes by its own evidence; an item outside the unit's
+    // categories (`applies_to`) is 不适用, and evidence for it an error.
+    let mut scored: Vec<(String, &UnitEvidence, Vec<Outcome>)> = Vec::with_capacity(ids.len());
     for id in ids {
         let ue = ev.units.get(&id).unwrap_or(&empty);
+        let category = category_of(&id);
         let outcomes: Vec<Outcome> = fw
             .indicators
             .iter()
             .zip(&ue.cells)
-            .map(|(ind, cells)| evaluate(ind, cells))
+            .map(|(ind, cells)| {
+                if ind.applies(category) {
+                    return evaluate_in(ind, category, cells);
+                }
+                if let Some(c) = cells.iter().flatten().find(|c| c.value.is_some()) {
+                    let only = ind.applies_to.as_deref().unwrap_or_default().join(crate::lang::m("、", ", "));
+                    errs.push(ev.files[c.file].diag(
+                        c.line,
+                        c.col,
+                        crate::msg!(
+                            zh: "单位 {id} 属于“{category}”类，指标 {} 只考核 {only}，不应填报（该指标对本单位按不适用处理）",
+                            en: "unit {id} is in category \"{category}\", and indicator {} concerns {only} only: it takes no evidence (it is not applicable to this unit)",
+                            ind.id
+                        ),
+                    ));
+                }
+                Outcome::Exempt
+            })
             .collect();
+        scored.push((id, ue, outcomes));
+    }
+    // Cohort rules: a second pass, every unit's value known.
+    let mut facts: std::collections::HashMap<(usize, usize), crate::cohort::Fact> = Default::default();
+    for (i, ind) in fw.indicators.iter().enumerate() {
+        if !ind.rule.as_ref().is_some_and(crate::rule::Rule::is_cohort) {
+            continue;
+        }
+        let values: Vec<Option<&crate::num::Exact>> = scored
+            .iter()
+            .map(|(_, ue, o)| match (&o[i], ue.cells[i].first()) {
+                (
+                    Outcome::Amount(_),
+                    Some(Some(Cell {
+                        value: Some(Value::Number(x)),
+                        ..
+                    })),
+                ) => Some(x),
+                _ => None,
+            })
+            .collect();
+        let cats: Vec<&str> = scored.iter().map(|(id, _, _)| category_of(id)).collect();
+        let rule_of = |u: usize| ind.rule_for(cats[u]).expect("a cohort item has a rule");
+        for (u, got) in crate::cohort::resolve(&values, &cats, ind.points, rule_of)
+            .into_iter()
+            .enumerate()
+        {
+            if let Some((amount, fact)) = got {
+                scored[u].2[i] = Outcome::Amount(amount);
+                facts.insert((u, i), fact);
+            }
+        }
+    }
+    let mut results = Vec::new();
+    for (u, (id, ue, outcomes)) in scored.into_iter().enumerate() {
         // Clause items: 不适用 must cover the whole item.
         for (ind, cells) in fw.indicators.iter().zip(&ue.cells) {
             let na = cells
@@ -583,7 +649,7 @@ pub fn assess(
             .filter(|n| !n.is_empty())
             .or_else(|| ue.name.clone())
             .unwrap_or_default();
-        let category = info.map(|i| i.category.clone()).unwrap_or_default();
+        let category = category_of(&id).to_string();
         let indicators = fw
             .indicators
             .iter()
@@ -600,6 +666,7 @@ pub fn assess(
                     note,
                     source,
                     origin,
+                    cohort: facts.remove(&(u, index)),
                 }
             })
             .collect::<Vec<_>>();

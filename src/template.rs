@@ -52,7 +52,9 @@ impl Input {
             Some(Rule::Check) => Input::YesNo,
             Some(Rule::Deduct { .. } | Rule::Count { .. } | Rule::Clauses(_)) => Input::Count,
             Some(Rule::Target { .. }) => Input::Quantity { rate: is_rate(ind) },
-            Some(Rule::Tiers(_)) => Input::Number { rate: is_rate(ind) },
+            Some(Rule::Tiers(_) | Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. }) => {
+                Input::Number { rate: is_rate(ind) }
+            }
             Some(Rule::Direct) => Input::Amount(ind.points),
             Some(Rule::Levels(l)) => Input::Choice(l.keys().cloned().collect()),
             Some(Rule::Survey(o)) => Input::Votes(o.iter().map(|(n, _)| n.clone()).collect()),

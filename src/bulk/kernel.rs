@@ -144,6 +144,9 @@ impl<'a> Plan<'a> {
         for (i, ind) in fw.indicators.iter().enumerate() {
             first.push(slots.len());
             let pc = cents(ind.points)?;
+            if ind.by_categories() {
+                return Err(GiveUp);
+            }
             let kernels: Vec<Kernel> = match &ind.rule {
                 None => vec![Kernel::Veto],
                 Some(Rule::Check) => vec![Kernel::Check],
@@ -166,6 +169,10 @@ impl<'a> Plan<'a> {
                 Some(Rule::Direct) => vec![Kernel::Direct],
                 Some(Rule::Clauses(c)) => vec![Kernel::Clause; c.len()],
                 Some(Rule::Levels(_) | Rule::Survey(_)) => vec![Kernel::General],
+                // Amounts decided over every unit's value, per category
+                // parameters and items for some categories only: the
+                // general path.
+                Some(Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. }) => return Err(GiveUp),
             };
             let rates = !ind.fractions && ind.rule.as_ref().is_some_and(Rule::reads_rates);
             for kernel in kernels {

@@ -178,6 +178,9 @@ impl InputArgs {
         if let Err(e) = crate::grade::check_units(&framework, units.as_ref()) {
             errs.extend(e);
         }
+        if let Err(e) = crate::cohort::check_units(&framework, units.as_ref()) {
+            errs.extend(e);
+        }
         if !errs.is_empty() {
             // Without a valid units list, evidence cannot be checked against it.
             return Err(Error::Input(errs));
@@ -270,6 +273,7 @@ impl InputArgs {
             },
         };
         crate::grade::check_units(&framework, units.as_ref()).map_err(Error::Input)?;
+        crate::cohort::check_units(&framework, units.as_ref()).map_err(Error::Input)?;
         Ok(Some((framework, units)))
     }
 

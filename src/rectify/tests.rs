@@ -394,6 +394,7 @@ fn unit(fw: &Framework, id: &str, category: &str, spec: &str) -> UnitResult {
                 note: String::new(),
                 source: String::new(),
                 origin: None,
+                cohort: None,
             })
             .collect(),
     }

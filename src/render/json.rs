@@ -120,6 +120,22 @@ pub struct IndicatorDoc<'a> {
     pub status: &'static str,
     pub note: &'a str,
     pub source: &'a str,
+    /// A cohort item: the scope compared within and the unit's place in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cohort: Option<CohortDoc<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct CohortDoc<'a> {
+    /// The category compared within; null: all units.
+    pub scope: Option<&'a str>,
+    /// Units in the scope with a value.
+    pub n: usize,
+    pub rank: usize,
+    pub max: Decimal,
+    /// The mean to two places (the rule compares the exact mean).
+    pub mean: Decimal,
+    pub mean_exact: bool,
 }
 
 #[derive(Serialize)]
@@ -178,6 +194,14 @@ pub fn unit_doc<'a>(fw: &'a Framework, u: &'a UnitResult) -> UnitDoc<'a> {
                     status: r.status.as_str(),
                     note: &r.note,
                     source: &r.source,
+                    cohort: r.cohort.as_ref().map(|f| CohortDoc {
+                        scope: f.scope.as_deref(),
+                        n: f.n,
+                        rank: f.rank,
+                        max: f.max,
+                        mean: f.mean,
+                        mean_exact: f.mean_exact,
+                    }),
                 }
             })
             .collect(),

@@ -273,7 +273,15 @@ pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) 
             ind.name.clone(),
             points,
             r.value.clone().unwrap_or_default(),
-            ind.describe_rule(lang),
+            match &r.cohort {
+                Some(f) => format!(
+                    "{}{}{}",
+                    ind.describe_rule_in(&u.category, lang),
+                    lang.pick("；", "; "),
+                    crate::cohort::describe(f, lang)
+                ),
+                None => ind.describe_rule_in(&u.category, lang),
+            },
             amount,
             lost,
             r.status.label(lang).to_string(),

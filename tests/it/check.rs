@@ -361,7 +361,7 @@ fn rule_parameters() {
         ),
         (
             r#"{ type = "chek" }"#,
-            "unknown rule type \"chek\" (did you mean \"check\"?); expected one of check, deduct, count, target, tiers, levels, direct, clauses, survey",
+            "unknown rule type \"chek\" (did you mean \"check\"?); expected one of check, deduct, count, target, tiers, levels, direct, clauses, survey, rank_points, relative, vs_mean",
         ),
         (
             r#"{ type = "deduct", per = 1, pre = 2 }"#,
@@ -369,7 +369,7 @@ fn rule_parameters() {
         ),
         (
             r#"{ per = 1 }"#,
-            "rule has no type (one of check, deduct, count, target, tiers, levels, direct, clauses, survey)",
+            "rule has no type (one of check, deduct, count, target, tiers, levels, direct, clauses, survey, rank_points, relative, vs_mean)",
         ),
     ];
     for (rule, message) in cases {
@@ -418,7 +418,7 @@ fn unknown_keys_and_syntax_errors() {
     check_errors(
         &tiny(&[("points = 10\nrule", "ponts = 10\nrule")], ""),
         &[
-            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `max_grade`, `score`, `range`, `fractions`",
+            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `max_grade`, `score`, `range`, `fractions`, `applies_to`",
         ],
     );
     check_errors(

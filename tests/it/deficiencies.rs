@@ -589,6 +589,9 @@ fn full_marks(fw: &Framework, index: usize) -> Vec<(String, String)> {
         Rule::Tiers(t) => one(t[0].min.to_string()),
         Rule::Levels(l) => one(l.iter().find(|(_, a)| **a == ind.points).unwrap().0.clone()),
         Rule::Direct => one(ind.points.to_string()),
+        Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. } => {
+            unreachable!("the built-in frameworks have no cohort rules")
+        }
         Rule::Clauses(c) => (0..c.len()).map(|s| (ind.slot_key(s), "0".to_string())).collect(),
         Rule::Survey(options) => {
             assert_eq!(options[0].1, Decimal::from(100));

@@ -23,6 +23,7 @@ mod xlsx_input;
 mod xlsx_output;
 
 mod check;
+mod cohort;
 mod combine;
 mod deficiencies;
 mod diff;

@@ -602,10 +602,10 @@ mod framework_files {
             "error: {e}:93: B3: rule: rule must be a table such as { type = \"check\" }",
         ];
         unknown_rule_type: edit("type = \"direct\"", "type = \"drect\"") => [
-            "error: {e}:93: B3: rule: unknown rule type \"drect\" (did you mean \"direct\"?); expected one of check, deduct, count, target, tiers, levels, direct, clauses, survey",
+            "error: {e}:93: B3: rule: unknown rule type \"drect\" (did you mean \"direct\"?); expected one of check, deduct, count, target, tiers, levels, direct, clauses, survey, rank_points, relative, vs_mean",
         ];
         unknown_key: edit("points = 3\nrule = { type = \"direct\" }", "ponts = 3\nrule = { type = \"direct\" }") => [
-            "error: {e}:92: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `max_grade`, `score`, `range`, `fractions`",
+            "error: {e}:92: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `max_grade`, `score`, `range`, `fractions`, `applies_to`",
         ];
         zero_target: edit("target = 4, per = 2", "target = 0, per = 2") => [
             "error: {e}:64: A4: rule: target must be > 0, not 0",

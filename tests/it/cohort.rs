@@ -1,0 +1,272 @@
+//! Cohort rules and categories in the framework: every amount below is
+//! worked out by hand in the comments.
+
+use crate::util::Workdir;
+use serde_json::Value;
+
+const FW: &str = r#"
+[framework]
+id = "co"
+title = "县级考核"
+total = 30
+
+[[grade]]
+name = "好"
+min = 25
+[[grade]]
+name = "差"
+min = 0
+
+[[indicator]]
+id = "R1"
+name = "发稿量排名"
+points = 10
+rule = { type = "rank_points", points = [10, 8, 6], rest = 3 }
+
+[[indicator]]
+id = "R2"
+name = "网评员人数"
+points = 10
+rule = { type = "target", target = 10, by_category = { "开发区" = { target = 4 } } }
+
+[[indicator]]
+id = "R3"
+name = "信息报送"
+points = 10
+rule = { type = "vs_mean", above = 10, equal = 6, below = 3, within = "category" }
+
+[[indicator]]
+id = "R4"
+name = "乡镇阵地"
+kind = "bonus"
+points = 2
+applies_to = ["乡镇"]
+rule = { type = "relative" }
+
+[[indicator]]
+id = "P1"
+name = "报送排名靠后"
+kind = "penalty"
+points = 2
+rule = { type = "rank_points", points = [2], order = "asc" }
+
+[[indicator]]
+id = "V1"
+name = "重大舆情"
+kind = "veto"
+"#;
+
+const UNITS: &str = "unit,name,category\nA,甲镇,乡镇\nB,乙镇,乡镇\nC,丙镇,乡镇\nK,开发区,开发区\nL,高新区,开发区\n";
+
+// R1 (all units, larger first): A 30, B 25, C 25, K 10, L none.
+//    Ranks 1, 2, 2, 4 → 10, 8, 8, rest 3; L has no value: missing, 0.
+// R2 (target 10; 开发区 target 4, pro rata): A 10/10 → 10, B 5/10 → 5,
+//    C 8/10 → 8, K 4/4 → 10, L 2/4 → 5.
+// R3 (within the category): 乡镇 6, 3, 3, mean 4 → A above 10, B and C
+//    below 3; 开发区 5, 5, mean 5 → equal 6 each.
+// R4 (bonus, 乡镇 only, relative to the highest 4 of 2 points): A 4 → 2,
+//    B 2 → 2 × 2/4 = 1, C 0 → 0; K and L 不适用.
+// P1 (penalty, smallest first, the first rank loses 2): A 9, B 1, C 1,
+//    K 5, L 12 → B and C share rank 1: −2 each.
+// V1: C vetoed, still in every cohort above.
+// Scores: A 10+10+10 + 2 = 32; B 8+5+3 + 1 − 2 = 15; C 8+8+3 − 2 = 17 (vetoed);
+//         K 3+10+6 = 19; L 0+5+6 = 11.
+const EVIDENCE: &str = "unit,indicator,value
+A,R1,30
+B,R1,25
+C,R1,25
+K,R1,10
+A,R2,10
+B,R2,5
+C,R2,8
+K,R2,4
+L,R2,2
+A,R3,6
+B,R3,3
+C,R3,3
+K,R3,5
+L,R3,5
+A,R4,4
+B,R4,2
+C,R4,0
+A,P1,9
+B,P1,1
+C,P1,1
+K,P1,5
+L,P1,12
+A,V1,否
+B,V1,否
+C,V1,是
+K,V1,否
+L,V1,否
+";
+
+fn setup() -> Workdir {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    wd.create("units.csv", UNITS);
+    wd.create("e.csv", EVIDENCE);
+    wd
+}
+
+fn amounts(u: &Value) -> Vec<(String, Option<f64>)> {
+    u["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] != "veto")
+        .map(|i| (i["id"].as_str().unwrap().to_string(), i["amount"].as_f64()))
+        .collect()
+}
+
+#[test]
+fn every_cohort_rule_by_hand() {
+    let wd = setup();
+    let out = wd.run(&[
+        "score",
+        "-f",
+        "$WD/fw.toml",
+        "-u",
+        "$WD/units.csv",
+        "--format",
+        "json",
+        "$WD/e.csv",
+    ]);
+    out.assert_ok();
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let units = doc["units"].as_array().unwrap();
+    let get = |id: &str| units.iter().find(|u| u["unit"] == id).unwrap();
+    let want: [(&str, [Option<f64>; 5], f64); 5] = [
+        ("A", [Some(10.0), Some(10.0), Some(10.0), Some(2.0), Some(0.0)], 32.0),
+        ("B", [Some(8.0), Some(5.0), Some(3.0), Some(1.0), Some(2.0)], 15.0),
+        ("C", [Some(8.0), Some(8.0), Some(3.0), Some(0.0), Some(2.0)], 17.0),
+        ("K", [Some(3.0), Some(10.0), Some(6.0), None, Some(0.0)], 19.0),
+        ("L", [Some(0.0), Some(5.0), Some(6.0), None, Some(0.0)], 11.0),
+    ];
+    for (id, items, score) in want {
+        let u = get(id);
+        let got: Vec<Option<f64>> = amounts(u).into_iter().map(|(_, a)| a).collect();
+        assert_eq!(got, items, "{id}");
+        assert_eq!(u["score"].as_f64(), Some(score), "{id}");
+    }
+    // Ranks: A 32, K 19, B 15, L 11, then the vetoed C.
+    let order: Vec<&str> = units.iter().map(|u| u["unit"].as_str().unwrap()).collect();
+    assert_eq!(order, ["A", "K", "B", "L", "C"]);
+    // The facts behind each amount, as explain and the result give them.
+    let b = get("B");
+    let r1 = &b["indicators"][0]["cohort"];
+    assert_eq!((r1["n"].as_u64(), r1["rank"].as_u64()), (Some(4), Some(2)));
+    assert_eq!(r1["scope"], Value::Null);
+    // Mean of 30, 25, 25, 10 = 90 / 4 = 22.5.
+    assert_eq!(r1["mean"].as_f64(), Some(22.5));
+    assert_eq!(r1["max"].as_f64(), Some(30.0));
+    let r3 = &b["indicators"][2]["cohort"];
+    assert_eq!(r3["scope"], "乡镇");
+    assert_eq!(r3["mean"].as_f64(), Some(4.0));
+    assert_eq!(get("L")["indicators"][0]["status"], "missing");
+    assert!(get("L")["indicators"][0].get("cohort").is_none());
+    assert_eq!(get("K")["indicators"][3]["status"], "exempt");
+
+    // explain says where each amount came from.
+    let ex = wd.run(&[
+        "explain",
+        "K",
+        "--lang",
+        "zh",
+        "-f",
+        "$WD/fw.toml",
+        "-u",
+        "$WD/units.csv",
+        "$WD/e.csv",
+    ]);
+    ex.assert_ok();
+    for shown in [
+        "全部 4 个单位中第 4 名；最高 30，平均 22.5",
+        "按完成比例折算（目标4）（开发区的参数）",
+        "“开发区”类 2 个单位中第 1 名；最高 5，平均 5",
+        "（仅考核乡镇）",
+    ] {
+        assert!(ex.stdout.contains(shown), "{shown}\n{}", ex.stdout);
+    }
+}
+
+#[test]
+fn mean_that_is_not_a_decimal_is_compared_exactly() {
+    let wd = Workdir::new();
+    wd.create(
+        "fw.toml",
+        r#"
+[framework]
+id = "m"
+title = "平均"
+total = 1
+[[grade]]
+name = "合格"
+min = 0
+[[indicator]]
+id = "M"
+name = "高于平均"
+points = 1
+rule = { type = "vs_mean", above = 1, equal = 0.5, below = 0 }
+"#,
+    );
+    // Mean of 1, 1, 1.34 = 3.34 / 3 = 1.11333…: 1 below, 1.34 above; no
+    // value equals it.
+    wd.create("e.csv", "unit,indicator,value\nA,M,1\nB,M,1\nC,M,1.34\n");
+    let out = wd.run(&["score", "-f", "$WD/fw.toml", "--format", "json", "$WD/e.csv"]);
+    out.assert_ok();
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let scores: Vec<(String, f64)> = doc["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["unit"].as_str().unwrap().to_string(), u["score"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(
+        scores,
+        [("C".to_string(), 1.0), ("A".to_string(), 0.0), ("B".to_string(), 0.0)]
+    );
+    let fact = &doc["units"][0]["indicators"][0]["cohort"];
+    assert_eq!(fact["mean"].as_f64(), Some(1.11));
+    assert_eq!(fact["mean_exact"], false);
+}
+
+#[test]
+fn category_mistakes_are_located() {
+    let wd = setup();
+    // Evidence for a unit outside applies_to.
+    wd.create("bad.csv", &format!("{EVIDENCE}K,R4,3\n"));
+    wd.run(&["score", "-f", "$WD/fw.toml", "-u", "$WD/units.csv", "$WD/bad.csv"])
+        .assert_input_errors(&[
+            "error: $WD/bad.csv:29: unit K is in category \"开发区\", and indicator R4 concerns 乡镇 only: it takes no evidence (it is not applicable to this unit)",
+        ]);
+    // A category the units file does not have, and no units file at all.
+    wd.create("typo.toml", &FW.replace("\"开发区\" = {", "\"开发小区\" = {"));
+    wd.run(&["score", "-f", "$WD/typo.toml", "-u", "$WD/units.csv", "$WD/e.csv"])
+        .assert_input_errors(&[
+            "error: $WD/typo.toml:20: indicator R2: the units file $WD/units.csv has no category \"开发小区\" (did you mean \"开发区\"?); its categories are 乡镇, 开发区",
+        ]);
+    let out = wd.run(&["check", "-f", "$WD/fw.toml", "$WD/e.csv"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("$WD/fw.toml:26: indicator R3 is scored by category (applies_to, by_category or within = \"category\"): give a units file with a category column (-u)"),
+        "{}",
+        out.stderr
+    );
+    // Amounts above the points and unknown keys in the framework.
+    wd.create(
+        "over.toml",
+        &FW.replace(
+            "points = [10, 8, 6], rest = 3",
+            "points = [12, 8], rest = 3, ordr = \"asc\"",
+        ),
+    );
+    let out = wd.run(&["check", "-f", "$WD/over.toml"]);
+    assert_eq!(out.code, 1);
+    for want in [
+        "R1: rule: unknown key \"ordr\" in a rank_points rule (did you mean \"order\"?)",
+        "R1: rule: points: the amount of rank 1, 12, must be between 0 and the indicator's 10 points",
+    ] {
+        assert!(out.stderr.contains(want), "{want}\n{}", out.stderr);
+    }
+}
