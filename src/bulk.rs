@@ -207,6 +207,10 @@ fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize)> {
             return Err(GiveUp);
         }
     }
+    // Several rows per (unit, indicator), one per rater: the general path.
+    if roles.contains(&Some(Column::Rater)) {
+        return Err(GiveUp);
+    }
     let pos = |c: Column| roles.iter().position(|x| *x == Some(c));
     let wide = if roles.contains(&Some(Column::Indicator)) {
         if roles.contains(&None) {

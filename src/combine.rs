@@ -790,6 +790,7 @@ pub fn combine(
                 source: p.input.path.clone(),
                 origin: None,
                 cohort: None,
+                raters: Vec::new(),
             });
         }
         let score = round2(weighted);

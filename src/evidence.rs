@@ -68,6 +68,8 @@ pub struct UnitEvidence {
     /// Name given in the evidence (a `name`/单位名称 column), if any.
     pub name: Option<String>,
     pub cells: Vec<Vec<Option<Cell>>>,
+    /// Per indicator with `raters`, each rater's cell in the order given.
+    pub raters: Vec<Vec<(String, Cell)>>,
 }
 
 impl UnitEvidence {
@@ -75,6 +77,7 @@ impl UnitEvidence {
         UnitEvidence {
             name: None,
             cells: fw.indicators.iter().map(|i| vec![None; i.slots()]).collect(),
+            raters: vec![Vec::new(); fw.indicators.len()],
         }
     }
 }
@@ -91,8 +94,14 @@ impl Evidence {
     pub fn values(&self) -> usize {
         self.units
             .values()
-            .flat_map(|u| u.cells.iter().flatten())
-            .filter(|c| c.as_ref().is_some_and(|c| c.value.is_some()))
+            .flat_map(|u| {
+                u.cells
+                    .iter()
+                    .flatten()
+                    .filter_map(Option::as_ref)
+                    .chain(u.raters.iter().flatten().map(|(_, c)| c))
+            })
+            .filter(|c| c.value.is_some())
             .count()
     }
 }
@@ -108,6 +117,8 @@ pub(crate) enum Column {
     Value,
     Note,
     Source,
+    /// 评分人: one row per rater on an indicator with `raters`.
+    Rater,
     Ignored,
 }
 
@@ -131,6 +142,8 @@ impl Column {
             Column::Note
         } else if ["source", "佐证材料", "来源"].contains(&k) {
             Column::Source
+        } else if ["rater", "评分人", "考核人", "评委"].contains(&k) {
+            Column::Rater
         } else if ["no", "序号", "#"].contains(&k) {
             Column::Ignored
         } else {
@@ -148,6 +161,7 @@ impl Column {
             Column::Value => "value",
             Column::Note => "note",
             Column::Source => "source",
+            Column::Rater => "rater",
             Column::Ignored => "no",
         }
     }
@@ -219,6 +233,9 @@ fn resolve(fw: &Framework, key: &str, hinted: bool) -> Result<(usize, usize), St
 }
 
 /// Accumulates evidence and problems across files.
+/// Unit, indicator, slot and rater (empty without `raters`).
+type SeenKey = (String, usize, usize, String);
+
 struct Loader<'a> {
     fw: &'a Framework,
     units: Option<&'a Units>,
@@ -228,8 +245,9 @@ struct Loader<'a> {
     places: Vec<Sheet>,
     /// Unknown units already reported, per (file, unit): line, cell and row count.
     unknown_units: BTreeMap<(usize, String), (u64, usize, usize)>,
-    /// Where each (unit, indicator, slot) was first given: file, line, cell.
-    seen: HashMap<(String, usize, usize), (usize, u64, usize)>,
+    /// Where each (unit, indicator, slot) was first given: file, line, cell;
+    /// with the rater's name on an indicator with `raters` (else empty).
+    seen: HashMap<SeenKey, (usize, u64, usize)>,
     /// Problems found so far, per file.
     problems: Vec<usize>,
     /// The unit column's header as each file writes it (`单位编号`), for
@@ -473,14 +491,14 @@ impl Loader<'_> {
         for (i, c) in cols.iter().enumerate() {
             if c.is_none() {
                 let h = header.cells[i].trim();
-                let known = ["unit", "name", "indicator", "value", "note", "source"];
+                let known = ["unit", "name", "indicator", "value", "note", "source", "rater"];
                 self.cell_err(
                     file,
                     header.line,
                     i,
                     crate::msg!(
-                        zh: "未知列“{h}”{}；长表格式佐证应有 unit、indicator、value 列，可选 name、note、source、indicator_name、standard 列",
-                        en: "unknown column \"{h}\"{}; long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard",
+                        zh: "未知列“{h}”{}；长表格式佐证应有 unit、indicator、value 列，可选 name、note、source、indicator_name、standard、rater 列",
+                        en: "unknown column \"{h}\"{}; long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard, rater",
                         hint(h, known)
                     ),
                 );
@@ -497,6 +515,7 @@ impl Loader<'_> {
             pos(Column::Value).unwrap(),
         );
         let (name_c, note_c, src_c) = (pos(Column::Name), pos(Column::Note), pos(Column::Source));
+        let rater_c = pos(Column::Rater);
         for row in &sheet.rows[1..] {
             if !self.shape_ok(file, header.cells.len(), row) {
                 continue;
@@ -528,6 +547,36 @@ impl Loader<'_> {
                 }
             };
             let name = get(name_c);
+            let rater = get(rater_c);
+            let ind = &self.fw.indicators[index];
+            match (ind.raters.is_some(), rater.is_empty()) {
+                (true, true) => {
+                    let key = ind.slot_key(slot);
+                    self.err(
+                        file,
+                        row.line,
+                        crate::msg!(
+                            zh: "单位 {unit}，指标 {key}：该指标由多位评委分别打分（考核方案设有 raters），此行缺少评分人（rater/评分人 列）",
+                            en: "unit {unit}, indicator {key}: the item is scored by several raters (raters in the framework), and this row names none (a rater/评分人 column)"
+                        ),
+                    );
+                    continue;
+                }
+                (false, false) => {
+                    let key = ind.slot_key(slot);
+                    self.cell_err(
+                        file,
+                        row.line,
+                        rater_c.expect("a rater was read"),
+                        crate::msg!(
+                            zh: "单位 {unit}，指标 {key}：该指标不由多位评委打分（考核方案没有为它设 raters），不应填写评分人“{rater}”",
+                            en: "unit {unit}, indicator {key}: the item is not scored by several raters (no raters in the framework), so rater \"{rater}\" does not belong here"
+                        ),
+                    );
+                    continue;
+                }
+                _ => {}
+            }
             self.put(
                 file,
                 row.line,
@@ -539,6 +588,7 @@ impl Loader<'_> {
                 get(Some(val_c)),
                 get(note_c),
                 get(src_c),
+                rater,
             );
         }
     }
@@ -636,7 +686,7 @@ impl Loader<'_> {
                     continue;
                 }
                 let col = header.cells[i].trim().to_string();
-                self.put(file, row.line, &unit, name, index, slot, (&col, i), raw, "", "");
+                self.put(file, row.line, &unit, name, index, slot, (&col, i), raw, "", "", "");
             }
             if keys.iter().all(|k| k.is_none()) || (0..keys.len()).all(|i| keys[i].is_none() || get(i).is_empty()) {
                 // A unit row with no values still names the unit.
@@ -730,23 +780,43 @@ impl Loader<'_> {
         raw: &str,
         note: &str,
         source: &str,
+        rater: &str,
     ) {
         let ind = &self.fw.indicators[index];
         let key = ind.slot_key(slot);
-        if let Some(&(f0, l0, c0)) = self.seen.get(&(unit.to_string(), index, slot)) {
-            let first = self.places[f0].location(l0, Some(c0));
+        if ind.raters.is_some() && rater.is_empty() {
+            // A wide file: one value per unit and item, no rater.
             self.cell_err(
                 file,
                 line,
                 col_ix,
                 crate::msg!(
-                    zh: "单位 {unit}，指标 {key}：佐证重复（首次出现在 {first}）",
-                    en: "unit {unit}, indicator {key}: duplicate evidence (first at {first})"
+                    zh: "单位 {unit}，指标 {key}：该指标由多位评委分别打分，须用长表格式逐行填写（unit、indicator、rater/评分人、value 列）",
+                    en: "unit {unit}, indicator {key}: the item is scored by several raters; give it in long format, one row per rater (unit, indicator, rater, value)"
                 ),
             );
             return;
         }
-        self.seen.insert((unit.to_string(), index, slot), (file, line, col_ix));
+        if let Some(&(f0, l0, c0)) = self.seen.get(&(unit.to_string(), index, slot, rater.to_string())) {
+            let first = self.places[f0].location(l0, Some(c0));
+            let who = if rater.is_empty() {
+                String::new()
+            } else {
+                crate::msg!(zh: "，评分人 {rater}", en: ", rater {rater}")
+            };
+            self.cell_err(
+                file,
+                line,
+                col_ix,
+                crate::msg!(
+                    zh: "单位 {unit}，指标 {key}{who}：佐证重复（首次出现在 {first}）",
+                    en: "unit {unit}, indicator {key}{who}: duplicate evidence (first at {first})"
+                ),
+            );
+            return;
+        }
+        self.seen
+            .insert((unit.to_string(), index, slot, rater.to_string()), (file, line, col_ix));
         if self.places[file].fractions_unknown
             && let Some(rule) = &ind.rule
             && let Ok(v) = crate::num::parse_exact(raw)
@@ -798,7 +868,7 @@ impl Loader<'_> {
         } else {
             0
         };
-        entry.cells[index][slot] = Some(Cell {
+        let cell = Cell {
             value,
             raw: raw.to_string(),
             note: note.to_string(),
@@ -806,6 +876,11 @@ impl Loader<'_> {
             file,
             line,
             col,
-        });
+        };
+        if rater.is_empty() {
+            entry.cells[index][slot] = Some(cell);
+        } else {
+            entry.raters[index].push((rater.to_string(), cell));
+        }
     }
 }

@@ -254,6 +254,8 @@ pub struct Indicator {
     /// `by_category` on the rule: the rule with a category's own
     /// parameters (分类设定目标), in the order written.
     pub by_category: Vec<(String, Rule)>,
+    /// `raters`: several raters score the item, one evidence row each.
+    pub raters: Option<crate::raters::Raters>,
     /// Line in the framework file.
     pub line: u64,
 }
@@ -350,7 +352,7 @@ impl Indicator {
     /// Is the item scored apart from the general rules of one unit: a
     /// cohort rule, category parameters, or some categories only?
     pub fn by_categories(&self) -> bool {
-        self.applies_to.is_some() || !self.by_category.is_empty()
+        self.applies_to.is_some() || !self.by_category.is_empty() || self.raters.is_some()
     }
 
     fn amount_by(&self, rule: &Rule, values: &[&Value]) -> Option<Decimal> {
@@ -424,6 +426,9 @@ impl Indicator {
                 en: "; {category}: {}",
                 self.describe_rule_by(Some(rule), lang)
             ));
+        }
+        if let Some(r) = self.raters {
+            s.push_str(&crate::msg!(zh: "；多位评委打分，{}", en: "; several raters, {}", r.describe(lang)));
         }
         if let Some(only) = &self.applies_to {
             s.push_str(&crate::msg!(
@@ -851,6 +856,7 @@ struct RawIndicator {
     range: Option<Spanned<toml::Value>>,
     fractions: Option<Spanned<bool>>,
     applies_to: Option<Spanned<Vec<String>>>,
+    raters: Option<Spanned<toml::Value>>,
 }
 
 struct Validator<'a> {
@@ -1435,6 +1441,26 @@ impl Validator<'_> {
                 }
                 list
             });
+            let raters = ri.raters.as_ref().and_then(|v| {
+                let fits = rule.as_ref().is_some_and(|r| r.slots() == 1 && !r.is_cohort());
+                if !fits {
+                    self.err(
+                        v,
+                        crate::msg!(
+                            zh: "{id}：raters 只能用于单值评分规则的指标（不能用于一票否决、等次限制、clauses 和按排名/比例/平均值的规则）",
+                            en: "{id}: raters needs an item with a one-value rule (not veto, cap, clauses or a cohort rule)"
+                        ),
+                    );
+                    return None;
+                }
+                match crate::raters::Raters::from_toml(v.get_ref()) {
+                    Ok(r) => Some(r),
+                    Err(m) => {
+                        self.err(v, crate::msg!(zh: "{id}：{m}", en: "{id}: {m}"));
+                        None
+                    }
+                }
+            });
             indicators.push(Indicator {
                 id,
                 name: ri.name.clone(),
@@ -1456,6 +1482,7 @@ impl Validator<'_> {
                 fractions: ri.fractions.as_ref().is_some_and(|f| *f.get_ref()),
                 applies_to,
                 by_category,
+                raters,
                 line,
             });
         }

@@ -23,6 +23,7 @@ pub mod num;
 pub mod output;
 pub mod period;
 pub mod progress;
+pub mod raters;
 pub mod rectify;
 pub mod render;
 pub mod result;

@@ -129,6 +129,9 @@ pub struct IndicatorResult {
     pub origin: Option<Origin>,
     /// For a cohort item, what its amount followed from.
     pub cohort: Option<crate::cohort::Fact>,
+    /// For an item with `raters`, each rater's amount and whether it was
+    /// dropped.
+    pub raters: Vec<crate::raters::RaterAmount>,
 }
 
 impl IndicatorResult {
@@ -345,6 +348,77 @@ pub fn evaluate_in(ind: &Indicator, category: &str, cells: &[Option<Cell>]) -> O
     }
 }
 
+/// An item scored by several raters: each rater's value by the rule (for
+/// the unit's category), aggregated and rounded once. 不适用 from every
+/// rater makes it 不适用; values of raters who gave none are not counted.
+fn by_raters(
+    ind: &Indicator,
+    raters: crate::raters::Raters,
+    category: &str,
+    given: &[(String, Cell)],
+) -> (Outcome, Vec<crate::raters::RaterAmount>) {
+    let mut each = Vec::new();
+    let mut amounts = Vec::new();
+    let mut exempt = 0;
+    for (rater, c) in given {
+        match &c.value {
+            Some(Value::NotApplicable) => exempt += 1,
+            Some(v) => {
+                if let Some(a) = ind.amount_in(category, &[v]) {
+                    amounts.push(a);
+                    each.push(crate::raters::RaterAmount {
+                        rater: rater.clone(),
+                        value: c.raw.clone(),
+                        amount: a,
+                        dropped: false,
+                    });
+                }
+            }
+            None => {}
+        }
+    }
+    if amounts.is_empty() {
+        let o = if exempt > 0 && exempt == given.len() {
+            Outcome::Exempt
+        } else {
+            Outcome::Missing
+        };
+        return (o, each);
+    }
+    let (amount, dropped) = raters.aggregate(&amounts).expect("amounts given");
+    for (r, d) in each.iter_mut().zip(dropped) {
+        r.dropped = d;
+    }
+    (Outcome::Amount(amount), each)
+}
+
+/// The value, note, source and origin shown for an item with raters:
+/// `张三 8；李四 9`.
+fn describe_raters(given: &[(String, Cell)]) -> (Option<String>, String, String, Option<Origin>) {
+    let present: Vec<&(String, Cell)> = given.iter().filter(|(_, c)| c.value.is_some()).collect();
+    let Some((_, first)) = present.first() else {
+        return (None, String::new(), String::new(), None);
+    };
+    let join = |f: &dyn Fn(&(String, Cell)) -> String| {
+        present
+            .iter()
+            .map(|x| f(x))
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("；")
+    };
+    let value = join(&|(r, c)| format!("{r} {}", c.raw));
+    let note = join(&|(r, c)| {
+        if c.note.is_empty() {
+            String::new()
+        } else {
+            format!("{r}：{}", c.note)
+        }
+    });
+    let source = join(&|(_, c)| c.source.clone());
+    (Some(value), note, source, Some((first.file, first.line, first.col)))
+}
+
 /// A unit's outcomes → its totals.
 pub fn totals(fw: &Framework, outcomes: &[Outcome]) -> Totals {
     let mut sums = Sums::default();
@@ -506,19 +580,28 @@ pub fn assess(
     let category_of = |id: &str| units.and_then(|u| u.units.get(id)).map_or("", |i| i.category.as_str());
     // Each unit's outcomes by its own evidence; an item outside the unit's
     // categories (`applies_to`) is 不适用, and evidence for it an error.
-    let mut scored: Vec<(String, &UnitEvidence, Vec<Outcome>)> = Vec::with_capacity(ids.len());
+    type Rated = Vec<(usize, Vec<crate::raters::RaterAmount>)>;
+    let mut scored: Vec<(String, &UnitEvidence, Vec<Outcome>, Rated)> = Vec::with_capacity(ids.len());
     for id in ids {
         let ue = ev.units.get(&id).unwrap_or(&empty);
         let category = category_of(&id);
+        let mut rated: Vec<(usize, Vec<crate::raters::RaterAmount>)> = Vec::new();
         let outcomes: Vec<Outcome> = fw
             .indicators
             .iter()
             .zip(&ue.cells)
-            .map(|(ind, cells)| {
+            .enumerate()
+            .map(|(i, (ind, cells))| {
+                if let (Some(raters), true) = (ind.raters, ind.applies(category)) {
+                    let (o, each) = by_raters(ind, raters, category, &ue.raters[i]);
+                    rated.push((i, each));
+                    return o;
+                }
                 if ind.applies(category) {
                     return evaluate_in(ind, category, cells);
                 }
-                if let Some(c) = cells.iter().flatten().find(|c| c.value.is_some()) {
+                let rater_cell = ue.raters[i].iter().map(|(_, c)| c).find(|c| c.value.is_some());
+                if let Some(c) = cells.iter().flatten().find(|c| c.value.is_some()).or(rater_cell) {
                     let only = ind.applies_to.as_deref().unwrap_or_default().join(crate::lang::m("、", ", "));
                     errs.push(ev.files[c.file].diag(
                         c.line,
@@ -533,7 +616,7 @@ pub fn assess(
                 Outcome::Exempt
             })
             .collect();
-        scored.push((id, ue, outcomes));
+        scored.push((id, ue, outcomes, rated));
     }
     // Cohort rules: a second pass, every unit's value known.
     let mut facts: std::collections::HashMap<(usize, usize), crate::cohort::Fact> = Default::default();
@@ -543,7 +626,7 @@ pub fn assess(
         }
         let values: Vec<Option<&crate::num::Exact>> = scored
             .iter()
-            .map(|(_, ue, o)| match (&o[i], ue.cells[i].first()) {
+            .map(|(_, ue, o, _)| match (&o[i], ue.cells[i].first()) {
                 (
                     Outcome::Amount(_),
                     Some(Some(Cell {
@@ -554,7 +637,7 @@ pub fn assess(
                 _ => None,
             })
             .collect();
-        let cats: Vec<&str> = scored.iter().map(|(id, _, _)| category_of(id)).collect();
+        let cats: Vec<&str> = scored.iter().map(|(id, _, _, _)| category_of(id)).collect();
         let rule_of = |u: usize| ind.rule_for(cats[u]).expect("a cohort item has a rule");
         for (u, got) in crate::cohort::resolve(&values, &cats, ind.points, rule_of)
             .into_iter()
@@ -567,7 +650,7 @@ pub fn assess(
         }
     }
     let mut results = Vec::new();
-    for (u, (id, ue, outcomes)) in scored.into_iter().enumerate() {
+    for (u, (id, ue, outcomes, mut rated)) in scored.into_iter().enumerate() {
         // Clause items: 不适用 must cover the whole item.
         for (ind, cells) in fw.indicators.iter().zip(&ue.cells) {
             let na = cells
@@ -657,7 +740,16 @@ pub fn assess(
             .zip(&outcomes)
             .enumerate()
             .map(|(index, ((ind, cells), o))| {
-                let (value, note, source, origin) = describe_cells(ind, cells);
+                let raters = rated
+                    .iter()
+                    .position(|(i, _)| *i == index)
+                    .map(|k| rated.swap_remove(k).1)
+                    .unwrap_or_default();
+                let (value, note, source, origin) = if ind.raters.is_some() {
+                    describe_raters(&ue.raters[index])
+                } else {
+                    describe_cells(ind, cells)
+                };
                 IndicatorResult {
                     index,
                     outcome: o.clone(),
@@ -667,6 +759,7 @@ pub fn assess(
                     source,
                     origin,
                     cohort: facts.remove(&(u, index)),
+                    raters,
                 }
             })
             .collect::<Vec<_>>();
@@ -723,10 +816,10 @@ pub fn assess(
 pub fn without_evidence(units: &Units, ev: &Evidence) -> Diagnostics {
     let mut out = Diagnostics::new();
     for (id, info) in &units.units {
-        let given = ev
-            .units
-            .get(id)
-            .is_some_and(|u| u.cells.iter().flatten().flatten().any(|c| c.value.is_some()));
+        let given = ev.units.get(id).is_some_and(|u| {
+            u.cells.iter().flatten().flatten().any(|c| c.value.is_some())
+                || u.raters.iter().flatten().any(|(_, c)| c.value.is_some())
+        });
         if !given {
             let name = if info.name.is_empty() {
                 String::new()

@@ -395,6 +395,7 @@ fn unit(fw: &Framework, id: &str, category: &str, spec: &str) -> UnitResult {
                 source: String::new(),
                 origin: None,
                 cohort: None,
+                raters: Vec::new(),
             })
             .collect(),
     }

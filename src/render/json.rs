@@ -123,6 +123,18 @@ pub struct IndicatorDoc<'a> {
     /// A cohort item: the scope compared within and the unit's place in it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cohort: Option<CohortDoc<'a>>,
+    /// An item with several raters: each rater's value and amount, and
+    /// whether it was dropped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub raters: Vec<RaterDoc<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct RaterDoc<'a> {
+    pub rater: &'a str,
+    pub value: &'a str,
+    pub amount: Decimal,
+    pub dropped: bool,
 }
 
 #[derive(Serialize)]
@@ -202,6 +214,16 @@ pub fn unit_doc<'a>(fw: &'a Framework, u: &'a UnitResult) -> UnitDoc<'a> {
                         mean: f.mean,
                         mean_exact: f.mean_exact,
                     }),
+                    raters: r
+                        .raters
+                        .iter()
+                        .map(|x| RaterDoc {
+                            rater: &x.rater,
+                            value: &x.value,
+                            amount: round2(x.amount),
+                            dropped: x.dropped,
+                        })
+                        .collect(),
                 }
             })
             .collect(),

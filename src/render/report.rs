@@ -273,15 +273,7 @@ pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) 
             ind.name.clone(),
             points,
             r.value.clone().unwrap_or_default(),
-            match &r.cohort {
-                Some(f) => format!(
-                    "{}{}{}",
-                    ind.describe_rule_in(&u.category, lang),
-                    lang.pick("；", "; "),
-                    crate::cohort::describe(f, lang)
-                ),
-                None => ind.describe_rule_in(&u.category, lang),
-            },
+            rule_cell(ind, u, r, lang),
             amount,
             lost,
             r.status.label(lang).to_string(),
@@ -291,6 +283,41 @@ pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) 
         ]);
     }
     t
+}
+
+/// The rule as it scored this unit's item: its category's parameters, its
+/// place in a cohort, each rater's amount.
+fn rule_cell(
+    ind: &crate::framework::Indicator,
+    u: &UnitResult,
+    r: &crate::score::IndicatorResult,
+    lang: Lang,
+) -> String {
+    let mut s = ind.describe_rule_in(&u.category, lang);
+    let sep = lang.pick("；", "; ");
+    if let Some(f) = &r.cohort {
+        s.push_str(sep);
+        s.push_str(&crate::cohort::describe(f, lang));
+    }
+    if let (Some(how), false) = (ind.raters, r.raters.is_empty()) {
+        let each: Vec<String> = r
+            .raters
+            .iter()
+            .map(|x| {
+                let dropped = if x.dropped {
+                    lang.pick("（去掉）", " (dropped)")
+                } else {
+                    ""
+                };
+                format!("{} {}{dropped}", x.rater, fmt2(x.amount))
+            })
+            .collect();
+        s.push_str(sep);
+        s.push_str(&lang.labelled(lang.pick("评委", "Raters"), &each.join(lang.pick("、", ", "))));
+        s.push_str(sep);
+        s.push_str(&how.describe(lang));
+    }
+    s
 }
 
 /// The reconciliation lines under a ledger: base (rescaled), score, grade,

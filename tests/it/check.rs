@@ -418,7 +418,7 @@ fn unknown_keys_and_syntax_errors() {
     check_errors(
         &tiny(&[("points = 10\nrule", "ponts = 10\nrule")], ""),
         &[
-            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `max_grade`, `score`, `range`, `fractions`, `applies_to`",
+            "22: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `max_grade`, `score`, `range`, `fractions`, `applies_to`, `raters`",
         ],
     );
     check_errors(

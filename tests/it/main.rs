@@ -40,6 +40,7 @@ mod mistakes;
 mod office;
 mod periods;
 mod progress;
+mod raters;
 mod readme;
 mod robust;
 mod score;

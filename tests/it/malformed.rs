@@ -120,7 +120,7 @@ mod evidence_shape {
             "error: {e}:2: the row has 4 fields but the header has 3",
         ];
         unknown_column_in_long_form: *b"unit,indicator,value,remark\nT01,A1,yes,x\n" => [
-            "error: {e}:1: unknown column \"remark\"; long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard",
+            "error: {e}:1: unknown column \"remark\"; long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard, rater",
         ];
         long_form_column_in_wide_form: *b"unit,A1,note\nT01,yes,x\n" => [
             "error: {e}:1: column \"note\" (note) belongs to long-format evidence, which also needs an indicator column",
@@ -605,7 +605,7 @@ mod framework_files {
             "error: {e}:93: B3: rule: unknown rule type \"drect\" (did you mean \"direct\"?); expected one of check, deduct, count, target, tiers, levels, direct, clauses, survey, rank_points, relative, vs_mean",
         ];
         unknown_key: edit("points = 3\nrule = { type = \"direct\" }", "ponts = 3\nrule = { type = \"direct\" }") => [
-            "error: {e}:92: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `max_grade`, `score`, `range`, `fractions`, `applies_to`",
+            "error: {e}:92: unknown field `ponts` (did you mean `points`?), expected one of `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `max_grade`, `score`, `range`, `fractions`, `applies_to`, `raters`",
         ];
         zero_target: edit("target = 4, per = 2", "target = 0, per = 2") => [
             "error: {e}:64: A4: rule: target must be > 0, not 0",

@@ -104,7 +104,7 @@ fn framework_problems_in_chinese() {
         &BAD_FRAMEWORK.replace("points = 10\nrule", "ponts = 10\nrule"),
     );
     wd.run(&["check", "--lang=zh", "-f", "$WD/g.toml"]).assert_input_errors(&[
-        "错误：$WD/g.toml:22: 未知字段 `ponts`（是否应为 `points`？）；可用字段为 `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `max_grade`, `score`, `range`, `fractions`, `applies_to`",
+        "错误：$WD/g.toml:22: 未知字段 `ponts`（是否应为 `points`？）；可用字段为 `id`, `name`, `group`, `kind`, `points`, `standard`, `rule`, `remedy`, `owner`, `assessor`, `min_rectify`, `exempt`, `method`, `max_grade`, `score`, `range`, `fractions`, `applies_to`, `raters`",
     ]);
 }
 
