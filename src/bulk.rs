@@ -1834,6 +1834,7 @@ fn unit_result<W: Word, T: Default>(
         groups: scored.groups,
         indicators: Vec::new(),
         deficiencies: Vec::new(),
+        self_assessed: None,
     };
     let found = match tally {
         Some(t) => t(row, &result)?,

@@ -824,6 +824,7 @@ pub fn combine(
             groups,
             indicators,
             deficiencies: Vec::new(),
+            self_assessed: None,
         });
     }
     if fw.grade_rules.quota_scope == crate::framework::QuotaScope::Category

@@ -409,6 +409,22 @@ const ARGS: &[(&str, &str, &str)] = &[
     ("robust", "seed", "随机种子：种子相同，结果相同"),
     ("robust", "issuer", ISSUER),
     ("robust", "date", DATE),
+    // --self
+    (
+        "score",
+        "files",
+        "自评材料：按同一考核方案评分，与考核组评分对照（可多次给出）",
+    ),
+    (
+        "explain",
+        "files",
+        "自评材料：按同一考核方案评分，与考核组评分对照（可多次给出）",
+    ),
+    (
+        "deficiencies",
+        "files",
+        "自评材料：在清单后列出自评高于考核组评分的项目（自评偏高）",
+    ),
     // circulated documents: the issuing body and date
     ("score", "issuer", ISSUER),
     ("score", "date", DATE),

@@ -156,6 +156,7 @@ pub fn analyse(fw: &Framework, a: &Assessment, plan: Plan) -> Robustness {
             groups: Vec::new(),
             indicators: Vec::new(),
             deficiencies: Vec::new(),
+            self_assessed: None,
         })
         .collect();
     // Where each unit id sits in the nominal order, to read a draw's

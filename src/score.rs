@@ -262,6 +262,26 @@ pub struct UnitResult {
     pub groups: Vec<Decimal>,
     pub indicators: Vec<IndicatorResult>,
     pub deficiencies: Vec<Deficiency>,
+    /// The unit's self-assessment (自评), scored by the same framework,
+    /// where `--self` gave one.
+    pub self_assessed: Option<SelfAssessed>,
+}
+
+/// A unit's self-assessment beside the team's score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelfAssessed {
+    pub score: Decimal,
+    /// Index into `Framework::grades`.
+    pub grade: usize,
+    /// Per indicator (framework order), the self-assessed amount.
+    pub amounts: Vec<Option<Decimal>>,
+}
+
+impl UnitResult {
+    /// 差值: self-assessed score − the team's.
+    pub fn self_gap(&self) -> Option<Decimal> {
+        self.self_assessed.as_ref().map(|s| s.score - self.totals.score)
+    }
 }
 
 /// Which grade rule lowered a unit's grade (SPEC §6.2).
@@ -787,6 +807,7 @@ pub fn assess(
             totals: t,
             groups,
             deficiencies: deficiencies(fw, &outcomes),
+            self_assessed: None,
             indicators,
         });
     }
@@ -1302,6 +1323,7 @@ name = "否"
             groups: Vec::new(),
             indicators: Vec::new(),
             deficiencies: Vec::new(),
+            self_assessed: None,
         }
     }
 

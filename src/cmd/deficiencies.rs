@@ -41,6 +41,8 @@ pub struct Args {
     /// Summarise instead: indicators most often lost, counts by reason and owner
     #[arg(long, conflicts_with = "by")]
     pub summary: bool,
+    #[command(flatten)]
+    pub selfs: super::SelfArgs,
     /// Evidence files (CSV, long or wide; UTF-8 or GBK), read as one
     #[arg(value_name = "EVIDENCE", required = true)]
     pub evidence: Vec<PathBuf>,
@@ -92,6 +94,13 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             )));
         }
     }
+    if !args.selfs.files.is_empty() && !matches!(format, crate::render::Format::Table | crate::render::Format::Md) {
+        return Err(Error::Usage(crate::msg!(
+            zh: "deficiencies --self 在清单后列出自评偏高的项目，目前只能输出为 table 或 md，不能为 {}；各项自评分见 score --self --format json",
+            en: "deficiencies --self lists the items self-assessed higher after the list, written as table or md only, not {}; every item's self amount is in score --self --format json",
+            format.name()
+        )));
+    }
     let sel = Selection {
         units: args.unit,
         categories: args.category,
@@ -99,7 +108,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         min_lost: args.min_lost,
     };
     // Sections per unit are streamed on the bulk path when it applies.
-    if !args.summary && args.by == By::Unit && format.is_text() {
+    if !args.summary && args.by == By::Unit && format.is_text() && args.selfs.files.is_empty() {
         let list = crate::bulk::ListArgs {
             period: args.input.period,
             selection: &sel,
@@ -114,7 +123,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             return Ok(());
         }
     }
-    let (loaded, assessment) = args.input.assess(&args.evidence)?;
+    let (loaded, assessment) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
     let fw = &loaded.framework;
     let list =
         crate::rectify::build(fw, &assessment, args.input.period, &sel, args.order, args.by).map_err(|errs| {
@@ -149,6 +158,11 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         crate::render::rectify::summary(fw, &assessment, &s, lang, format)
     } else {
         crate::render::rectify::list(fw, &assessment, &list, args.by, lang, format)
+    };
+    let text = if args.selfs.files.is_empty() {
+        text
+    } else {
+        text + &crate::render::report::self_higher(fw, &assessment, &sel.units, lang, format)
     };
     crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }

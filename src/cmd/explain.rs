@@ -17,6 +17,8 @@ pub struct Args {
     pub output: OutputArgs,
     #[command(flatten)]
     pub issue: crate::render::issue::IssueArgs,
+    #[command(flatten)]
+    pub selfs: super::SelfArgs,
     /// Evidence files, read as one (all units are scored, for the rank)
     #[arg(value_name = "EVIDENCE", required = true)]
     pub evidence: Vec<PathBuf>,
@@ -25,7 +27,12 @@ pub struct Args {
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
     crate::render::check_format("explain", format).map_err(Error::Usage)?;
-    let (framework, units, assessment) = args.input.assess_unit(&args.evidence, &args.unit)?;
+    let (framework, units, assessment) = if args.selfs.files.is_empty() {
+        args.input.assess_unit(&args.evidence, &args.unit)?
+    } else {
+        let (loaded, a) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
+        (loaded.framework, loaded.units, a)
+    };
     let Some(unit) = assessment.units.iter().find(|u| u.unit == args.unit) else {
         let known = assessment.units.iter().map(|u| u.unit.as_str());
         let where_ = super::units_source(units.as_ref(), &assessment);

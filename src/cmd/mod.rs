@@ -119,6 +119,14 @@ impl OutputArgs {
     }
 }
 
+/// `--self FILE`: the units' self-assessment (自评).
+#[derive(Debug, Default, clap::Args)]
+pub struct SelfArgs {
+    /// Self-assessment evidence (自评), in the evidence's shapes: scored by the same framework and shown beside the team's score (repeatable)
+    #[arg(long = "self", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
 /// Everything loaded and checked.
 pub struct Loaded {
     pub framework: Framework,
@@ -333,7 +341,61 @@ impl InputArgs {
         Ok((loaded.framework, loaded.units, a))
     }
 
+    /// [`InputArgs::assess`], and the self-assessment of `self_files` (if
+    /// any) scored by the same framework and units as a run of its own and
+    /// attached to each unit. A unit without any self-assessment, or
+    /// self-assessed but not assessed, is named in a warning.
+    pub fn assess_self(&self, evidence: &[PathBuf], self_files: &[PathBuf]) -> Result<(Loaded, Assessment), Error> {
+        let (loaded, mut a) = self.assess(evidence)?;
+        if self_files.is_empty() {
+            return Ok((loaded, a));
+        }
+        let fw = &loaded.framework;
+        let ev = crate::evidence::load_with(self_files, &self.read_options(), fw, loaded.units.as_ref())
+            .map_err(Error::Input)?;
+        let mine = crate::score::assess(fw, loaded.units.as_ref(), &ev, None).map_err(Error::Input)?;
+        let by: std::collections::HashMap<&str, &crate::score::UnitResult> =
+            mine.units.iter().map(|u| (u.unit.as_str(), u)).collect();
+        let mut warnings = Diagnostics::new();
+        let source = self_files[0].display().to_string();
+        for u in &mut a.units {
+            match by.get(u.unit.as_str()).filter(|_| ev.units.contains_key(&u.unit)) {
+                Some(m) => {
+                    let mut amounts = vec![None; fw.indicators.len()];
+                    for r in &m.indicators {
+                        amounts[r.index] = r.amount();
+                    }
+                    u.self_assessed = Some(crate::score::SelfAssessed {
+                        score: m.totals.score,
+                        grade: m.grade,
+                        amounts,
+                    });
+                }
+                None => warnings.push(crate::diag::Diagnostic::file(
+                    &source,
+                    crate::msg!(
+                        zh: "单位 {} 没有自评材料：只列考核组评分",
+                        en: "unit {} has no self-assessment: the team's score only",
+                        u.unit
+                    ),
+                )),
+            }
+        }
+        for id in ev.units.keys().filter(|id| !a.units.iter().any(|u| &u.unit == *id)) {
+            warnings.push(crate::diag::Diagnostic::file(
+                &source,
+                crate::msg!(
+                    zh: "单位 {id} 有自评材料，但不在考核之列：其自评未列出",
+                    en: "unit {id} has a self-assessment but is not assessed: it is left out"
+                ),
+            ));
+        }
+        crate::diag::warn(&warnings);
+        Ok((loaded, a))
+    }
+
     /// Load and score; warn of each unit of the units file without any
+    /// evidence (the bulk path leaves such runs to this one).    /// Load and score; warn of each unit of the units file without any
     /// evidence (the bulk path leaves such runs to this one).
     pub fn assess(&self, evidence: &[PathBuf]) -> Result<(Loaded, Assessment), Error> {
         let loaded = self.load(evidence)?;

@@ -15,13 +15,36 @@ pub struct Args {
     pub output: OutputArgs,
     #[command(flatten)]
     pub issue: crate::render::issue::IssueArgs,
+    #[command(flatten)]
+    pub selfs: super::SelfArgs,
     /// Evidence files (CSV, long or wide, UTF-8 or GBK; or XLSX/XLS/ODS), read as one
     #[arg(value_name = "EVIDENCE", required = true)]
     pub evidence: Vec<PathBuf>,
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
-    let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
+    let mut inputs = args.input.paths(&args.evidence);
+    inputs.extend(args.selfs.files.iter().cloned());
+    let (format, dest) = args.output.resolve(&inputs)?;
+    if !args.selfs.files.is_empty() {
+        // Beside a self-assessment every unit is scored in full.
+        let (loaded, a) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
+        let fw = &loaded.framework;
+        return match format {
+            Format::Xlsx => {
+                let book = crate::render::xlsx::score(fw, &a, lang).map_err(|e| {
+                    Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+                })?;
+                crate::output::emit_bytes(&book, &dest)
+            }
+            Format::Html => crate::output::emit_bytes(
+                crate::render::html::score(fw, &a, &args.issue.issue(Some(fw)), lang).as_bytes(),
+                &dest,
+            ),
+            _ => crate::output::emit(&crate::render::report::ranking(fw, &a, lang, format), format, &dest),
+        }
+        .map_err(|e| Error::output(&dest, e));
+    }
     match format {
         Format::Json => {
             if args.input.stream_json(&args.evidence, &dest)? {

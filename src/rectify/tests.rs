@@ -383,6 +383,7 @@ fn unit(fw: &Framework, id: &str, category: &str, spec: &str) -> UnitResult {
         totals: t,
         groups: vec![Decimal::ZERO; fw.groups.len()],
         deficiencies: score::deficiencies(fw, &o),
+        self_assessed: None,
         indicators: o
             .into_iter()
             .enumerate()

@@ -100,6 +100,12 @@ pub struct UnitDoc<'a> {
     pub groups: Vec<GroupDoc<'a>>,
     pub indicators: Vec<IndicatorDoc<'a>>,
     pub deficiencies: Vec<DeficiencyDoc<'a>>,
+    /// The self-assessed score (`--self`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_score: Option<Decimal>,
+    /// self_score − score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_gap: Option<Decimal>,
 }
 
 #[derive(Serialize)]
@@ -127,6 +133,9 @@ pub struct IndicatorDoc<'a> {
     /// whether it was dropped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub raters: Vec<RaterDoc<'a>>,
+    /// The self-assessed amount (`--self`), where the unit gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_amount: Option<Decimal>,
 }
 
 #[derive(Serialize)]
@@ -224,6 +233,7 @@ pub fn unit_doc<'a>(fw: &'a Framework, u: &'a UnitResult) -> UnitDoc<'a> {
                             dropped: x.dropped,
                         })
                         .collect(),
+                    self_amount: u.self_assessed.as_ref().and_then(|m| m.amounts[r.index]).map(round2),
                 }
             })
             .collect(),
@@ -237,6 +247,8 @@ pub fn unit_doc<'a>(fw: &'a Framework, u: &'a UnitResult) -> UnitDoc<'a> {
                 deducted: d.deducted.map(round2),
             })
             .collect(),
+        self_score: u.self_assessed.as_ref().map(|m| round2(m.score)),
+        self_gap: u.self_gap().map(round2),
     }
 }
 

@@ -23,7 +23,7 @@ pub fn ranking_table(fw: &Framework, a: &Assessment, lang: Lang, full_group_name
     let mut t = ranking_header(fw, a, lang, full_group_names);
     let (with_cat, rules) = (with_categories(a), with_grade_rules(a));
     for u in &a.units {
-        t.push(ranking_row(fw, u, with_cat, rules, lang));
+        t.push(ranking_row(fw, u, with_cat, rules, with_self(a), lang));
     }
     t
 }
@@ -62,7 +62,7 @@ pub fn write_ranking_csv(
     let batch = |units: &[UnitResult]| -> std::io::Result<Vec<u8>> {
         let mut csv = csv_writer(Vec::with_capacity(units.len() * 128));
         for u in units {
-            let row = ranking_row(fw, u, with_cat, rules, lang);
+            let row = ranking_row(fw, u, with_cat, rules, with_self(a), lang);
             let cells: Vec<_> = row
                 .iter()
                 .enumerate()
@@ -92,19 +92,44 @@ pub fn write_ranking_csv(
     w.flush()
 }
 
+/// Does the ranking show the self-assessment (自评分, 差值 = 自评 − 考核组)?
+fn with_self(a: &Assessment) -> bool {
+    a.units.iter().any(|u| u.self_assessed.is_some())
+}
+
+/// A difference with its sign: `+1.50`, `-0.25`, `0.00`.
+fn signed(d: rust_decimal::Decimal) -> String {
+    if d > rust_decimal::Decimal::ZERO {
+        format!("+{}", fmt2(d))
+    } else {
+        fmt2(d)
+    }
+}
+
 /// Does the ranking show categories (分类排名)?
 fn with_categories(a: &Assessment) -> bool {
     a.units.iter().any(|u| !u.category.is_empty())
 }
 
 /// One unit's row of the ranked table.
-fn ranking_row(fw: &Framework, u: &UnitResult, with_cat: bool, rules: bool, lang: Lang) -> Vec<String> {
+fn ranking_row(
+    fw: &Framework,
+    u: &UnitResult,
+    with_cat: bool,
+    rules: bool,
+    with_self: bool,
+    lang: Lang,
+) -> Vec<String> {
     let mut row = vec![u.rank.to_string(), u.unit.clone(), u.name.clone()];
     if with_cat {
         row.push(u.category.clone());
         row.push(u.category_rank.map(|r| r.to_string()).unwrap_or_default());
     }
     row.push(fmt2(u.totals.score));
+    if with_self {
+        row.push(u.self_assessed.as_ref().map(|m| fmt2(m.score)).unwrap_or_default());
+        row.push(u.self_gap().map(signed).unwrap_or_default());
+    }
     row.push(fw.grades[u.grade].name.clone());
     if rules {
         match u.grade_change {
@@ -145,6 +170,10 @@ fn ranking_header(fw: &Framework, a: &Assessment, lang: Lang, full_group_names: 
         t.column(lang.pick("分类排名", "Cat. rank"), true);
     }
     t.column(lang.pick("得分", "Score"), true);
+    if with_self(a) {
+        t.column(lang.pick("自评分", "Self score"), true);
+        t.column(lang.pick("差值", "Gap"), true);
+    }
     t.column(lang.pick("等次", "Grade"), false);
     if with_grade_rules(a) {
         t.column(lang.pick("按分数等次", "By score"), false);
@@ -249,6 +278,10 @@ pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) 
         (lang.pick("佐证材料", "Source"), false),
         (lang.pick("出处", "Evidence at"), false),
     ]);
+    if u.self_assessed.is_some() {
+        t.column(lang.pick("自评", "Self"), true);
+        t.column(lang.pick("差值", "Gap"), true);
+    }
     for r in &u.indicators {
         let ind = &fw.indicators[r.index];
         let group = match ind.kind {
@@ -267,7 +300,7 @@ pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) 
             _ => String::new(),
         };
         let at = r.origin.map(|(f, l, c)| a.inputs[f].location(l, c)).unwrap_or_default();
-        t.push(vec![
+        let mut row = vec![
             group,
             ind.id.clone(),
             ind.name.clone(),
@@ -280,7 +313,16 @@ pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) 
             r.note.clone(),
             r.source.clone(),
             at,
-        ]);
+        ];
+        if let Some(m) = &u.self_assessed {
+            let mine = m.amounts[r.index];
+            row.push(mine.map(fmt2).unwrap_or_default());
+            row.push(match (mine, r.amount()) {
+                (Some(x), Some(y)) => signed(x - y),
+                _ => String::new(),
+            });
+        }
+        t.push(row);
     }
     t
 }
@@ -320,12 +362,96 @@ fn rule_cell(
     s
 }
 
+/// 自评偏高: the items whose self-assessed amount is above the team's, for
+/// feedback to each unit (only `units` when given), as a section after a
+/// rectification list.
+pub fn self_higher(fw: &Framework, a: &Assessment, units: &[String], lang: Lang, format: Format) -> String {
+    let mut t = Table::new(&[
+        (lang.pick("单位", "Unit"), false),
+        (lang.pick("名称", "Name"), false),
+        (lang.pick("指标", "Indicator"), false),
+        (lang.pick("指标名称", "Indicator name"), false),
+        (lang.pick("自评", "Self"), true),
+        (lang.pick("考核组", "Team"), true),
+        (lang.pick("差值", "Gap"), true),
+    ]);
+    for u in a.units.iter().filter(|u| units.is_empty() || units.contains(&u.unit)) {
+        let Some(m) = &u.self_assessed else { continue };
+        for r in &u.indicators {
+            let ind = &fw.indicators[r.index];
+            if let (Some(mine), Some(team)) = (m.amounts[r.index], r.amount())
+                && mine > team
+                && ind.kind != Kind::Penalty
+            {
+                t.push(vec![
+                    u.unit.clone(),
+                    u.name.clone(),
+                    ind.id.clone(),
+                    ind.name.clone(),
+                    fmt2(mine),
+                    fmt2(team),
+                    signed(mine - team),
+                ]);
+            }
+            // A penalty self-assessed lower than the team found is the same
+            // over-rating, seen from the other side.
+            if let (Some(mine), Some(team)) = (m.amounts[r.index], r.amount())
+                && mine < team
+                && ind.kind == Kind::Penalty
+            {
+                t.push(vec![
+                    u.unit.clone(),
+                    u.name.clone(),
+                    ind.id.clone(),
+                    ind.name.clone(),
+                    signed(-mine),
+                    signed(-team),
+                    signed(team - mine),
+                ]);
+            }
+        }
+    }
+    let head = lang.pick(
+        "自评偏高（自评得分高于考核组评分的项目，供反馈）",
+        "Self-assessed higher (items the unit scored above the team's amount, for feedback)",
+    );
+    let n = t.rows.len();
+    match format {
+        Format::Md => format!(
+            "\n## {head}\n\n{}",
+            if n == 0 {
+                format!("{}\n", lang.pick("无。", "None."))
+            } else {
+                t.to_markdown()
+            }
+        ),
+        _ => format!(
+            "\n{head}\n{}",
+            if n == 0 {
+                format!("{}\n", lang.pick("无", "none"))
+            } else {
+                t.to_terminal()
+            }
+        ),
+    }
+}
+
 /// The reconciliation lines under a ledger: base (rescaled), score, grade,
 /// rank, veto.
 pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) -> Vec<String> {
     let t = &u.totals;
     let zh = lang == Lang::Zh;
     let mut lines = Vec::new();
+    if let (Some(m), Some(gap)) = (&u.self_assessed, u.self_gap()) {
+        lines.push(crate::msg!(
+            zh: "自评分 {}（{}）· 考核组评分 {} · 差值 {}",
+            en: "Self-assessed {} ({}) · team {} · gap {}",
+            fmt2(m.score),
+            fw.grades[m.grade].name,
+            fmt2(t.score),
+            signed(gap)
+        ));
+    }
     let base = fmt2(t.base);
     if t.rescaled(fw) {
         let exempt: Vec<&str> = u

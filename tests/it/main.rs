@@ -17,6 +17,7 @@ mod props;
 mod quadratic;
 mod reference;
 mod scale;
+mod selfassess;
 mod template;
 mod util;
 mod xlsx_input;
