@@ -73,12 +73,19 @@ pub fn resolve<'r>(
         }
         let mean = sum.div(&Frac::int(n as u64));
         let mean_shown = mean.round2();
+        // The scope's values in order, once: a unit's competition rank is
+        // one more than the values strictly better, found by bisection.
+        let mut sorted: Vec<&Frac> = vals.iter().collect();
+        sorted.sort();
         for (k, &u) in members.iter().enumerate() {
             let v = &vals[k];
             let rule = rule_of(u);
             let asc = matches!(rule, Rule::RankPoints { asc: true, .. });
-            // Competition rank: one more than the units strictly better.
-            let better = vals.iter().filter(|w| if asc { *w < v } else { *w > v }).count();
+            let better = if asc {
+                sorted.partition_point(|w| *w < v)
+            } else {
+                n - sorted.partition_point(|w| *w <= v)
+            };
             let rank = better + 1;
             let raw = match rule {
                 Rule::RankPoints { points: list, rest, .. } => Frac::from(list.get(rank - 1).copied().unwrap_or(*rest)),
@@ -240,6 +247,45 @@ mod tests {
         );
         // 1, 1 are rank 1, 5 rank 3, 9 rank 4.
         assert_eq!(got, vec![d("0"), d("2"), d("0"), d("2")]);
+    }
+
+    #[test]
+    fn ranks_match_a_brute_force_count() {
+        // Many ties (values 0–9, some with places), both orders.
+        let mut x: u64 = 7;
+        let mut next = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % 10
+        };
+        let raw: Vec<String> = (0..200)
+            .map(|i| {
+                if i % 7 == 0 {
+                    format!("{}.0", next())
+                } else {
+                    next().to_string()
+                }
+            })
+            .collect();
+        let owned: Vec<Exact> = raw.iter().map(|v| exact(v)).collect();
+        let refs: Vec<Option<&Exact>> = owned.iter().map(Some).collect();
+        let cats = vec![""; raw.len()];
+        for asc in [false, true] {
+            let rule = Rule::RankPoints {
+                points: vec![Decimal::ONE],
+                rest: Decimal::ZERO,
+                asc,
+                within: Within::All,
+            };
+            let got = resolve(&refs, &cats, Decimal::ONE, |_| &rule);
+            let num: Vec<u64> = raw.iter().map(|v| v.trim_end_matches(".0").parse().unwrap()).collect();
+            for (i, g) in got.iter().enumerate() {
+                let better = num
+                    .iter()
+                    .filter(|&&w| if asc { w < num[i] } else { w > num[i] })
+                    .count();
+                assert_eq!(g.as_ref().unwrap().1.rank, better + 1, "{i} asc={asc}");
+            }
+        }
     }
 
     #[test]

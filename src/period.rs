@@ -23,9 +23,15 @@ pub struct Period {
 }
 
 impl Period {
-    /// Parse a period; `H`/`Q` may be lower case.
+    /// Parse a period; `H`/`Q` may be lower case. The Chinese forms are
+    /// read too: `2024年`, `2024年第一季度` (`一季度`, `1季度`, `第1季度`),
+    /// `2024年上半年`/`下半年`, `2024年6月` (`06月`); `年` may be left out
+    /// before a quarter or half (`2024上半年`).
     pub fn parse(s: &str) -> Option<Period> {
         let s = s.trim();
+        if s.contains(['年', '季', '月']) {
+            return Period::parse_zh(s);
+        }
         let year: u16 = s.get(..4)?.parse().ok().filter(|y| (1900..=9999).contains(y))?;
         if !s.is_char_boundary(4) {
             return None;
@@ -42,6 +48,43 @@ impl Period {
             Some('Q') => Span::Quarter(num(&rest[1..], 4)?),
             Some('-') if rest.len() == 3 => Span::Month(num(&rest[1..], 12)?),
             _ => return None,
+        };
+        Some(Period { year, span })
+    }
+
+    fn parse_zh(s: &str) -> Option<Period> {
+        let year: u16 = s.get(..4)?.parse().ok().filter(|y| (1900..=9999).contains(y))?;
+        let rest = s.get(4..)?;
+        let rest = rest.strip_prefix('年').unwrap_or(rest).trim();
+        let digit = |t: &str| -> Option<u8> {
+            match t {
+                "一" | "1" => Some(1),
+                "二" | "2" => Some(2),
+                "三" | "3" => Some(3),
+                "四" | "4" => Some(4),
+                _ => None,
+            }
+        };
+        let span = if rest.is_empty() {
+            // `2024` alone is the ASCII form; `2024年` says the year.
+            if !s.contains('年') {
+                return None;
+            }
+            Span::Year
+        } else if rest == "上半年" {
+            Span::Half(1)
+        } else if rest == "下半年" {
+            Span::Half(2)
+        } else if let Some(q) = rest.strip_suffix("季度") {
+            Span::Quarter(digit(q.strip_prefix('第').unwrap_or(q))?)
+        } else if let Some(m) = rest.strip_suffix('月') {
+            // After `年` only: `2024-06` is the ASCII form.
+            if !s[4..].starts_with('年') || m.is_empty() || m.len() > 2 || m.starts_with('+') {
+                return None;
+            }
+            Span::Month(m.parse::<u8>().ok().filter(|n| (1..=12).contains(n))?)
+        } else {
+            return None;
         };
         Some(Period { year, span })
     }
@@ -71,8 +114,8 @@ impl Period {
     pub fn parse_arg(s: &str) -> Result<Period, String> {
         Period::parse(s).ok_or_else(|| {
             crate::msg!(
-                zh: "“{s}”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06",
-                en: "\"{s}\" is not a period; use 2023, 2023H1, 2023Q4 or 2023-06"
+                zh: "“{s}”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06（也可写 2023年、2023年上半年、2023年第四季度、2023年6月）",
+                en: "\"{s}\" is not a period; use 2023, 2023H1, 2023Q4 or 2023-06 (or 2023年, 2023年上半年, 2023年第四季度, 2023年6月)"
             )
         })
     }
@@ -106,6 +149,37 @@ mod tests {
         }
         for bad in [
             "23", "2023H3", "2023Q0", "2023Q5", "2023-13", "2023-6", "2023-00", "2023X", "年2023", "2023Q+1",
+        ] {
+            assert_eq!(Period::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn parses_the_chinese_forms() {
+        for (s, shown) in [
+            ("2024年", "2024"),
+            ("2024年第一季度", "2024Q1"),
+            ("2024年一季度", "2024Q1"),
+            ("2024第四季度", "2024Q4"),
+            ("2024年第3季度", "2024Q3"),
+            ("2024年上半年", "2024H1"),
+            ("2024上半年", "2024H1"),
+            ("2024年下半年", "2024H2"),
+            ("2024年6月", "2024-06"),
+            ("2024年06月", "2024-06"),
+            ("2024年12月", "2024-12"),
+        ] {
+            assert_eq!(Period::parse(s).map(|p| p.to_string()).as_deref(), Some(shown), "{s}");
+        }
+        for bad in [
+            "2024年第五季度",
+            "2024年13月",
+            "2024年0月",
+            "2024年全年",
+            "2024季度",
+            "2024年+6月",
+            "2024年6",
+            "2024月",
         ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }

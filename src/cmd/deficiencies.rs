@@ -52,12 +52,16 @@ pub struct Args {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReasonArg {
     /// 扣分: evidence given, points short
+    #[value(alias = "扣分", alias = "失分")]
     Shortfall,
     /// 未提供佐证材料: no evidence
+    #[value(alias = "缺佐证", alias = "无佐证", alias = "未提供佐证材料")]
     Missing,
     /// 扣分项: a penalty
+    #[value(alias = "扣分项")]
     Penalty,
     /// 一票否决: a veto
+    #[value(alias = "一票否决", alias = "否决")]
     Veto,
 }
 

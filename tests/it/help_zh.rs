@@ -89,10 +89,10 @@ fn parse_errors_in_chinese() {
     let out = wd.run(&["score", "--period", "2023X", "--lang", "zh", "e.csv"]);
     assert_eq!(
         out.stderr,
-        "错误：参数“--period <P>”：“2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06\n\n\
+        "错误：参数“--period <P>”：“2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06（也可写 2023年、2023年上半年、2023年第四季度、2023年6月）\n\n\
          用 kaohe score --help 查看用法\n"
     );
-    out.assert_usage_error("错误：参数“--period <P>”：“2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06");
+    out.assert_usage_error("错误：参数“--period <P>”：“2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06（也可写 2023年、2023年上半年、2023年第四季度、2023年6月）");
     wd.run(&["--lang", "zh", "scor"])
         .assert_usage_error("错误：未知子命令“scor”（是否应为“score”？）");
     wd.run(&["--lang", "zh", "score", "--format", "pdf", "e.csv"])

@@ -123,7 +123,7 @@ fn usage_errors_in_chinese() {
         "zh",
         "$WD/e.csv",
     ])
-    .assert_usage_error("错误：参数“--period <P>”：“2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06");
+    .assert_usage_error("错误：参数“--period <P>”：“2023X”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06（也可写 2023年、2023年上半年、2023年第四季度、2023年6月）");
     wd.run(&[
         "score",
         "--lang",

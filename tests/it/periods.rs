@@ -230,3 +230,49 @@ pub fn shipped(wd: &Workdir) -> (String, String) {
 pub fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).expect("valid JSON")
 }
+
+#[test]
+fn chinese_periods_and_reasons_are_the_same_run() {
+    let wd = crate::util::Workdir::new();
+    let run = |args: &[&str]| {
+        let out = wd.run(args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let base = [
+        "score",
+        "-u",
+        "examples/units.csv",
+        "--format",
+        "json",
+        "examples/2023.csv",
+    ];
+    let with = |p: &'static str| {
+        let mut v = base.to_vec();
+        v.extend(["--period", p]);
+        v
+    };
+    // The same bytes: the period is written in its canonical form.
+    assert_eq!(run(&with("2023年")), run(&with("2023")));
+    assert_eq!(run(&with("2023年第四季度")), run(&with("2023Q4")));
+    assert_eq!(run(&with("2023年上半年")), run(&with("2023H1")));
+    assert_eq!(run(&with("2023年6月")), run(&with("2023-06")));
+    let list = |reason: &str| {
+        run(&[
+            "deficiencies",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            "2023",
+            "--reason",
+            reason,
+            "--format",
+            "json",
+            "examples/2023.csv",
+        ])
+    };
+    assert_eq!(list("扣分"), list("shortfall"));
+    assert_eq!(list("缺佐证"), list("missing"));
+    assert_eq!(list("一票否决"), list("veto"));
+    assert_ne!(list("扣分"), list("veto"), "the reasons select different items");
+}

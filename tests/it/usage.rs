@@ -14,7 +14,7 @@ fn bad_period() {
     let wd = fixture();
     for bad in ["2023Q5", "2023-6", "23", "2023H3"] {
         wd.run(&["score", "--period", bad, "-f", "$WD/mini.toml", "$WD/e.csv"]).assert_usage_error(&format!(
-            "error: invalid value '{bad}' for '--period <P>': \"{bad}\" is not a period; use 2023, 2023H1, 2023Q4 or 2023-06"
+            "error: invalid value '{bad}' for '--period <P>': \"{bad}\" is not a period; use 2023, 2023H1, 2023Q4 or 2023-06 (or 2023年, 2023年上半年, 2023年第四季度, 2023年6月)"
         ));
     }
 }
