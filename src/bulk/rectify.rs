@@ -11,7 +11,6 @@
 //! path's, as is a table laid out to the width of a terminal.
 
 use super::detail::{Full, Rows, Whole, in_order, read_again};
-use super::json::{push_cents, push_dec, push_str, quoted, uint};
 use super::*;
 use crate::lang::Lang;
 use crate::period::Period;
@@ -1350,6 +1349,89 @@ fn push_guarded(out: &mut Vec<u8>, cell: &[u8]) {
         out.push(b'\'');
     }
     out.extend_from_slice(cell);
+}
+
+/// A JSON string with serde_json's escapes: `"` and `\`, the short forms
+/// of backspace, form feed, line feed, carriage return and tab, `\u00xx`
+/// for the other control characters; everything else as it is.
+fn push_str(out: &mut Vec<u8>, b: &[u8]) {
+    out.push(b'"');
+    if !b
+        .iter()
+        .fold(false, |any, &c| any | (c < 0x20) | (c == b'"') | (c == b'\\'))
+    {
+        out.extend_from_slice(b);
+        out.push(b'"');
+        return;
+    }
+    let mut from = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let short = match c {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x0c => b'f',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0..=0x1f => 0,
+            _ => continue,
+        };
+        out.extend_from_slice(&b[from..i]);
+        from = i + 1;
+        if short != 0 {
+            out.extend_from_slice(&[b'\\', short]);
+        } else {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
+        }
+    }
+    out.extend_from_slice(&b[from..]);
+    out.push(b'"');
+}
+
+fn push_uint(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(uint(&mut [0; 20], n));
+}
+
+/// `n` in decimal, in `buf`.
+fn uint(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[at..];
+        }
+    }
+}
+
+/// Cents as `12.30`, as `num::fmt2` writes them.
+fn push_cents(out: &mut Vec<u8>, c: u64) {
+    push_uint(out, c / 100);
+    let f = (c % 100) as u8;
+    out.extend_from_slice(&[b'.', b'0' + f / 10, b'0' + f % 10]);
+}
+
+/// A text as a JSON string (see [`push_str`]).
+fn quoted(s: &str) -> Vec<u8> {
+    let mut v = Vec::new();
+    push_str(&mut v, s.as_bytes());
+    v
+}
+
+/// A computed amount with two places, as `round2` and `Decimal`'s
+/// `Display` write it.
+fn push_dec(out: &mut Vec<u8>, d: Decimal) {
+    let r = if d.scale() == 2 { d } else { crate::num::round2(d) };
+    match u64::try_from(r.mantissa()) {
+        Ok(m) if r.scale() == 2 => push_cents(out, m),
+        _ => {
+            use std::io::Write;
+            let _ = write!(out, "{}", crate::num::round2(d));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -322,6 +322,31 @@ pub fn to_string<T: Serialize>(doc: &T) -> String {
     s
 }
 
+/// One unit's object as it stands in the result document's `units` array
+/// (pretty-printed, two levels in, no comma), appended to `out`: the bulk
+/// path streams the document unit by unit with it.
+pub fn write_listed_unit(out: &mut Vec<u8>, fw: &Framework, u: &UnitResult) {
+    /// Indents every line after the first: a raw line break in the output
+    /// is always the printer's (strings escape theirs).
+    struct Indented<'a>(&'a mut Vec<u8>);
+    impl std::io::Write for Indented<'_> {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            for (k, line) in b.split(|&c| c == b'\n').enumerate() {
+                if k > 0 {
+                    self.0.extend_from_slice(b"\n    ");
+                }
+                self.0.extend_from_slice(line);
+            }
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    out.extend_from_slice(b"    ");
+    serde_json::to_writer_pretty(Indented(out), &unit_doc(fw, u)).expect("results serialise");
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal::Decimal;
