@@ -433,7 +433,7 @@ fn unknown_keys_and_syntax_errors() {
     );
     check_errors(
         &tiny(&[("name = \"一\"", "name = \"一")], ""),
-        &["21: invalid basic string, expected `\"`"],
+        &["21: a string is left open: add the closing ASCII double quote \" on the same line"],
     );
 }
 
