@@ -123,6 +123,32 @@ pub(crate) enum Column {
 }
 
 impl Column {
+    /// Every header name a column is known by, for "did you mean".
+    const HEADERS: &'static [&'static str] = &[
+        "单位",
+        "单位编号",
+        "单位代码",
+        "单位名称",
+        "名称",
+        "indicator_id",
+        "指标",
+        "指标编号",
+        "指标代码",
+        "指标名称",
+        "考核内容",
+        "评分标准",
+        "值",
+        "完成情况",
+        "数值",
+        "备注",
+        "说明",
+        "佐证材料",
+        "来源",
+        "评分人",
+        "考核人",
+        "评委",
+    ];
+
     pub(crate) fn of(header: &str) -> Option<Column> {
         let k = header_key(header);
         let k = k.as_str();
@@ -348,7 +374,31 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
         let header = l.unit_header.get(&file).map_or("unit", String::as_str);
         let hint = if hinted[file] < crate::diag::MAX_PROBLEMS_PER_FILE {
             hinted[file] += 1;
-            hint(&unit, u.units.keys())
+            // A unit typed by its name (城关镇党委 for T01): name the id.
+            let by_name = u
+                .units
+                .iter()
+                .find(|(_, i)| !i.name.is_empty() && i.name == unit)
+                .or_else(|| {
+                    let names = u.units.values().map(|i| i.name.as_str()).filter(|n| !n.is_empty());
+                    let near = crate::diag::did_you_mean(&unit, names)?;
+                    u.units.iter().find(|(_, i)| i.name == near)
+                })
+                .or_else(|| {
+                    // 乙镇党委 for 乙镇: one name inside the other, if only one.
+                    let inside = |n: &str| n.chars().count() >= 2 && (unit.contains(n) || n.contains(unit.as_str()));
+                    let mut found = u.units.iter().filter(|(_, i)| inside(&i.name));
+                    let first = found.next()?;
+                    found.next().is_none().then_some(first)
+                });
+            match by_name {
+                Some((id, info)) => crate::msg!(
+                    zh: "（是否应为单位编号“{id}”（{}）？单位列应填编号，不填名称）",
+                    en: " (did you mean unit id \"{id}\" ({})? the unit column takes the id, not the name)",
+                    info.name
+                ),
+                None => hint(&unit, u.units.keys()),
+            }
         } else {
             String::new()
         };
@@ -488,10 +538,21 @@ impl Loader<'_> {
                 fatal = true;
             }
         }
+        let mut ignored: Vec<&str> = Vec::new();
         for (i, c) in cols.iter().enumerate() {
             if c.is_none() {
                 let h = header.cells[i].trim();
                 let known = ["unit", "name", "indicator", "value", "note", "source", "rater"];
+                // A column of the office's own (联系人, 填报时间) is left
+                // aside with a notice; one that looks like a misspelt known
+                // column is an error, since its values would be lost.
+                if !h.is_empty()
+                    && crate::diag::did_you_mean(h, known.iter().copied().chain(Column::HEADERS.iter().copied()))
+                        .is_none()
+                {
+                    ignored.push(h);
+                    continue;
+                }
                 self.cell_err(
                     file,
                     header.line,
@@ -507,6 +568,21 @@ impl Loader<'_> {
         }
         if fatal {
             return;
+        }
+        if !ignored.is_empty() {
+            let list = ignored
+                .iter()
+                .map(|h| format!("“{h}”"))
+                .collect::<Vec<_>>()
+                .join(crate::lang::m("、", ", "));
+            crate::diag::warn(&Diagnostics(vec![self.places[file].diag(
+                header.line,
+                None,
+                crate::msg!(
+                    zh: "未使用的列 {list}：不是佐证列，已忽略",
+                    en: "column(s) {list} not used: not evidence columns, ignored"
+                ),
+            )]));
         }
         let pos = |c: Column| cols.iter().position(|x| *x == Some(c));
         let (unit_c, ind_c, val_c) = (

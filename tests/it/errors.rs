@@ -227,7 +227,7 @@ fn missing_and_unknown_columns() {
     wd.create("nu.csv", "indicator,value\nA1,是\n");
     wd.create("ni.csv", "unit,value\nU01,是\n");
     wd.create("wide.csv", "name,A1\n甲,是\n");
-    wd.create("extra.csv", "unit,indicator,value,remark\nU01,A1,是,x\n");
+    wd.create("extra.csv", "unit,indicator,value,valeu\nU01,A1,是,x\n");
     wd.create("twice.csv", "unit,单位,indicator,value\nU01,U01,A1,是\n");
     wd.create("wtwice.csv", "unit,A1,a1\nU01,是,1\n");
     wd.create("mixed.csv", "unit,A1,note\nU01,是,x\n");
@@ -248,7 +248,7 @@ fn missing_and_unknown_columns() {
             "nu.csv:1: missing required column unit for long-format evidence",
             "ni.csv:1: missing required column indicator (指标) for long-format evidence",
             "wide.csv:1: missing required column unit (单位); evidence needs either unit,indicator,value (long) or unit and one column per indicator id (wide); the header is: name,A1",
-            "extra.csv:1: unknown column \"remark\"; long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard, rater",
+            "extra.csv:1: unknown column \"valeu\" (did you mean \"value\"?); long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard, rater",
             "twice.csv:1: column \"单位\" appears twice in the header",
             "wtwice.csv:1: column \"a1\" appears twice in the header (columns 2 and 3)",
             "mixed.csv:1: column \"note\" (note) belongs to long-format evidence, which also needs an indicator column",

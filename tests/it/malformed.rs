@@ -119,8 +119,10 @@ mod evidence_shape {
         row_with_too_many_fields: *b"unit,indicator,value\nT01,A1,yes,extra\n" => [
             "error: {e}:2: the row has 4 fields but the header has 3",
         ];
-        unknown_column_in_long_form: *b"unit,indicator,value,remark\nT01,A1,yes,x\n" => [
-            "error: {e}:1: unknown column \"remark\"; long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard, rater",
+        // A misspelt known column would lose its values: an error (a column
+        // of the office's own is ignored with a notice, tests/it/office.rs).
+        unknown_column_in_long_form: *b"unit,indicator,value,sorce\nT01,A1,yes,x\n" => [
+            "error: {e}:1: unknown column \"sorce\" (did you mean \"source\"?); long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard, rater",
         ];
         long_form_column_in_wide_form: *b"unit,A1,note\nT01,yes,x\n" => [
             "error: {e}:1: column \"note\" (note) belongs to long-format evidence, which also needs an indicator column",

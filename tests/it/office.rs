@@ -116,3 +116,47 @@ fn help_offers_only_the_formats_a_command_writes() {
     let trend = wd.stdout(&["trend", "--help"]);
     assert!(trend.contains("- xlsx:") && !trend.contains("- html:"), "{trend}");
 }
+
+/// Columns of the office's own are left aside with a notice; a unit typed
+/// by its name is pointed to its id.
+#[test]
+fn extra_columns_are_noticed_and_names_point_to_ids() {
+    let wd = crate::util::Workdir::new();
+    wd.create(
+        "e.csv",
+        "unit,indicator,value,联系人,填报时间\nT01,A1,2,张三,2024-01-05\n",
+    );
+    let out = wd.run(&[
+        "check",
+        "--lang",
+        "zh",
+        "-u",
+        "examples/units.csv",
+        "--period",
+        "2023",
+        "$WD/e.csv",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("警告：$WD/e.csv:1: 未使用的列 “联系人”、“填报时间”：不是佐证列，已忽略"),
+        "{}",
+        out.stderr
+    );
+    wd.create("n.csv", "unit,indicator,value\n城关镇党委,A1,2\n河西街道,A1,2\n");
+    let out = wd.run(&[
+        "score",
+        "--lang",
+        "zh",
+        "-u",
+        "examples/units.csv",
+        "--period",
+        "2023",
+        "$WD/n.csv",
+    ]);
+    out.assert_input_errors(&[
+        "错误：$WD/n.csv:2: “unit”列：单位“城关镇党委”不在单位文件 examples/units.csv 中（是否应为单位编号“T01”（城关镇党委）？单位列应填编号，不填名称）",
+        "错误：$WD/n.csv:3: “unit”列：单位“河西街道”不在单位文件 examples/units.csv 中（是否应为单位编号“T02”（河西街道党工委）？单位列应填编号，不填名称）",
+        "错误：共发现 2 个问题，未写出任何文件",
+    ]);
+}
