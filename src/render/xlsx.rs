@@ -244,6 +244,27 @@ pub fn widths(t: &Table) -> Vec<usize> {
 /// `freeze_cols` columns), an autofilter over it, numbers as numbers, long
 /// text wrapped, widths to fit.
 pub fn table_sheet(ws: &mut Worksheet, t: &Table, st: &Styles, freeze_cols: u16) -> Result<(), XlsxError> {
+    graded_table_sheet(ws, t, st, freeze_cols, None)
+}
+
+/// The grade column of a table and each row's grade, to colour that column
+/// as its rows are written.
+pub struct GradeColumn<'a> {
+    pub col: usize,
+    pub grades: &'a [usize],
+    pub count: usize,
+}
+
+/// [`table_sheet`], colouring the grade column in the same pass: each row is
+/// written once and in order, as a constant-memory sheet (rows flushed to a
+/// temporary file as the next begins) requires.
+pub fn graded_table_sheet(
+    ws: &mut Worksheet,
+    t: &Table,
+    st: &Styles,
+    freeze_cols: u16,
+    graded: Option<GradeColumn>,
+) -> Result<(), XlsxError> {
     let widths = widths(t);
     for (c, h) in t.headers.iter().enumerate() {
         text_cell(ws, 0, c as u16, h, &st.header)?;
@@ -260,7 +281,10 @@ pub fn table_sheet(ws: &mut Worksheet, t: &Table, st: &Styles, freeze_cols: u16)
         let r = r as u32 + 1;
         let mut wrapped = Vec::new();
         for (c, cell) in row.iter().enumerate() {
-            if t.numeric[c] {
+            if let Some(g) = graded.as_ref().filter(|g| g.col == c) {
+                let grade = g.grades[r as usize - 1];
+                text_cell(ws, r, c as u16, cell, &st.grade(grade, g.count))?;
+            } else if t.numeric[c] {
                 number_cell(ws, r, c as u16, cell, st)?;
             } else {
                 let wrap = widths[c] >= MAX_WIDTH || cell.contains('\n');
@@ -318,7 +342,7 @@ pub fn add_table_sheet(
     freeze_cols: u16,
     title: &str,
 ) -> Result<(), XlsxError> {
-    let ws = book.add_worksheet();
+    let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(sheet_name(name))?;
     table_sheet(ws, t, st, freeze_cols)?;
     print_setup(ws, title, true)
@@ -330,23 +354,6 @@ pub fn sheet_name(s: &str) -> String {
         .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
         .take(31)
         .collect()
-}
-
-/// Colour the grade column of a written table: `grades[i]` is row `i`'s
-/// grade index.
-pub fn colour_grades(
-    ws: &mut Worksheet,
-    t: &Table,
-    col: usize,
-    grades: &[usize],
-    fw: &Framework,
-    st: &Styles,
-) -> Result<(), XlsxError> {
-    let n = fw.grades.len();
-    for (i, (row, &g)) in t.rows.iter().zip(grades).enumerate() {
-        text_cell(ws, i as u32 + 1, col as u16, &row[col], &st.grade(g, n))?;
-    }
-    Ok(())
 }
 
 /// Every unit × indicator: the ledger of each unit after its rank, id and
@@ -439,21 +446,28 @@ pub fn score(fw: &Framework, a: &Assessment, lang: Lang) -> Result<Vec<u8>, Xlsx
     let mut book = workbook(&title);
 
     let ranking = super::report::ranking_table(fw, a, lang, true);
-    let ws = book.add_worksheet();
+    // Every sheet of the workbook is written row by row to a temporary file
+    // (rust_xlsxwriter's constant-memory mode) as `table_sheet` goes: kept
+    // in memory, every cell cost a few hundred bytes (~250 KB per unit of
+    // the provincial framework in the details; 10,000 units: gigabytes).
+    let grades: Vec<usize> = a.units.iter().map(|u| u.grade).collect();
+    let graded = ranking
+        .headers
+        .iter()
+        .position(|h| h == lang.pick("等次", "Grade"))
+        .map(|col| GradeColumn {
+            col,
+            grades: &grades,
+            count: fw.grades.len(),
+        });
+    let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(lang.pick("排名", "Ranking"))?;
-    table_sheet(ws, &ranking, &st, 3)?;
-    if let Some(col) = ranking.headers.iter().position(|h| h == lang.pick("等次", "Grade")) {
-        let grades: Vec<usize> = a.units.iter().map(|u| u.grade).collect();
-        colour_grades(ws, &ranking, col, &grades, fw, &st)?;
-    }
+    graded_table_sheet(ws, &ranking, &st, 3, graded)?;
     print_setup(ws, &title, true)?;
+    drop(ranking);
 
-    // The two sheets that grow with units × indicators are written row by
-    // row to a temporary file (rust_xlsxwriter's constant-memory mode) as
-    // `table_sheet` goes: kept in memory, every cell cost a few hundred
-    // bytes, ~250 KB per unit of the provincial framework (10,000 units:
-    // gigabytes). Each is built and written in turn, so only one table of
-    // text is held at a time.
+    // Each table is built and written in turn, so only one table of text
+    // is held at a time.
     let details = details_table(fw, a, lang);
     let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(lang.pick("明细", "Details"))?;
@@ -639,10 +653,14 @@ pub fn deficiencies(
         ]);
         grades.push(u.grade);
     }
-    let ws = book.add_worksheet();
+    let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(lang.pick("晋档路径", "Next grade"))?;
-    table_sheet(ws, &way, &st, 2)?;
-    colour_grades(ws, &way, 4, &grades, fw, &st)?;
+    let graded = GradeColumn {
+        col: 4,
+        grades: &grades,
+        count: fw.grades.len(),
+    };
+    graded_table_sheet(ws, &way, &st, 2, Some(graded))?;
     print_setup(ws, &title, true)?;
 
     let full = super::rectify::full_table(fw, a, list, lang);

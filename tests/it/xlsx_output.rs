@@ -286,15 +286,19 @@ fn summary_diff_and_trend_workbooks() {
 
 #[test]
 fn the_sheets_that_grow_with_units_are_written_row_by_row() {
-    // 明细 and 扣分 grow with units × indicators: written in
-    // rust_xlsxwriter's constant-memory mode, their text is inline (no
-    // shared-string table held in memory for them); the ranking keeps
-    // shared strings. Read back, they hold what they always did (see
-    // `details_and_deductions_cover_every_unit`).
+    // 排名 grows with units, 明细 and 扣分 with units × indicators: written
+    // in rust_xlsxwriter's constant-memory mode, their text is inline (no
+    // shared-string table or cell grid held in memory for them). Read back,
+    // they hold what they always did (see
+    // `details_and_deductions_cover_every_unit`), and the grade column is
+    // still coloured in the same pass (see the grade-colour tests).
     let wd = Workdir::new();
     let book = Book::open(&score_to(&wd, "r.xlsx", &["--lang", "zh"]));
-    assert!(!book.xml("xl/worksheets/sheet1.xml").contains("inlineStr"));
-    for sheet in ["xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"] {
+    for sheet in [
+        "xl/worksheets/sheet1.xml",
+        "xl/worksheets/sheet2.xml",
+        "xl/worksheets/sheet3.xml",
+    ] {
         let xml = book.xml(sheet);
         assert!(xml.contains(r#"t="inlineStr""#), "{sheet} is not written row by row");
         assert!(!xml.contains(r#"t="s""#), "{sheet} uses shared strings");
