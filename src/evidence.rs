@@ -123,32 +123,6 @@ pub(crate) enum Column {
 }
 
 impl Column {
-    /// Every header name a column is known by, for "did you mean".
-    const HEADERS: &'static [&'static str] = &[
-        "单位",
-        "单位编号",
-        "单位代码",
-        "单位名称",
-        "名称",
-        "indicator_id",
-        "指标",
-        "指标编号",
-        "指标代码",
-        "指标名称",
-        "考核内容",
-        "评分标准",
-        "值",
-        "完成情况",
-        "数值",
-        "备注",
-        "说明",
-        "佐证材料",
-        "来源",
-        "评分人",
-        "考核人",
-        "评委",
-    ];
-
     pub(crate) fn of(header: &str) -> Option<Column> {
         let k = header_key(header);
         let k = k.as_str();
@@ -547,8 +521,11 @@ impl Loader<'_> {
                 // aside with a notice; one that looks like a misspelt known
                 // column is an error, since its values would be lost.
                 if !h.is_empty()
-                    && crate::diag::did_you_mean(h, known.iter().copied().chain(Column::HEADERS.iter().copied()))
-                        .is_none()
+                    && crate::diag::did_you_mean(
+                        h,
+                        known.iter().copied().chain(crate::input::KNOWN_HEADERS.iter().copied()),
+                    )
+                    .is_none()
                 {
                     ignored.push(h);
                     continue;

@@ -19,6 +19,7 @@ use crate::framework::hex;
 use sha2::{Digest, Sha256};
 
 mod detect;
+pub(crate) use detect::KNOWN_HEADERS;
 pub use detect::{SAMPLE, detect, sample_end};
 
 /// Text encodings we read.

@@ -189,7 +189,7 @@ struct Reading {
 
 /// Column names of evidence and units files written in Chinese (the
 /// header of nearly every file the provinces send).
-const KNOWN_HEADERS: &[&str] = &[
+pub(crate) const KNOWN_HEADERS: &[&str] = &[
     "单位",
     "单位编号",
     "单位代码",
@@ -212,6 +212,9 @@ const KNOWN_HEADERS: &[&str] = &[
     "说明",
     "佐证材料",
     "来源",
+    "评分人",
+    "考核人",
+    "评委",
     "序号",
 ];
 
