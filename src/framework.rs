@@ -620,7 +620,9 @@ impl Framework {
         }
         let raw: RawFile = toml::from_str(text_nobom).map_err(|e| {
             let line = e.span().map(|s| line_of(text_nobom, s.start)).unwrap_or(1);
-            let msg = with_field_hint(e.message().trim()).replace('\n', " ");
+            let source_line = text_nobom.lines().nth(line as usize - 1).unwrap_or("");
+            let msg = typed_in_chinese(source_line, e.message().trim())
+                .unwrap_or_else(|| in_chinese(&with_field_hint(e.message().trim()).replace('\n', " ")));
             Diagnostics(vec![Diagnostic::at(name, line, msg)])
         })?;
         let sha256 = hex(&Sha256::digest(text.as_bytes()));
@@ -717,6 +719,154 @@ impl Framework {
 
 /// serde's "unknown field `ponts`, expected one of `id`, …" plus a
 /// did-you-mean when one of the expected fields is close.
+/// A framework typed with a Chinese input method: full-width quotes,
+/// equals signs, commas, brackets and digits, `[indicator]` for
+/// `[[indicator]]`, `exempt = "是"`, a string left open. Read from the line
+/// the TOML reader stopped at; `None` when it looks like none of these.
+fn typed_in_chinese(line: &str, toml_msg: &str) -> Option<String> {
+    // Only what is outside ASCII-quoted strings: “三会一课” or a full-width
+    // comma inside a standard's text is as written.
+    let mut code = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                code.push(c);
+            }
+            '#' if !quoted => break,
+            _ if !quoted => code.push(c),
+            _ => {}
+        }
+    }
+    let code = code.as_str();
+    let has = |c: &[char]| code.contains(c);
+    if has(&['“', '”', '‘', '’', '＂']) {
+        return Some(crate::lang::m(
+            "用了中文引号（“ ” 或 ‘ ’）：文字两边应为英文双引号 \"，例如 name = \"理论学习\"（可切换到英文输入法输入）",
+            "Chinese quotation marks (“ ” or ‘ ’): text goes between ASCII double quotes \", e.g. name = \"理论学习\" (switch the input method to English to type them)",
+        )
+        .to_string());
+    }
+    if has(&['＝']) {
+        return Some(
+            crate::lang::m(
+                "用了全角等号“＝”：应为英文等号 =，例如 points = 4",
+                "a full-width equals sign “＝”: use the ASCII =, e.g. points = 4",
+            )
+            .to_string(),
+        );
+    }
+    if has(&['：']) && !code.contains('=') {
+        return Some(
+            crate::lang::m(
+                "用了中文冒号“：”：键和值之间应为英文等号 =，例如 points = 4",
+                "a Chinese colon “：”: key and value are joined by the ASCII =, e.g. points = 4",
+            )
+            .to_string(),
+        );
+    }
+    if has(&['，', '、']) {
+        return Some(
+            crate::lang::m(
+                "用了中文逗号“，”或顿号“、”：列表和 { } 中各项之间应为英文逗号 ,",
+                "a Chinese comma (， or 、): items of a list or a { } table are separated by the ASCII ,",
+            )
+            .to_string(),
+        );
+    }
+    if has(&['【', '】', '［', '］', '｛', '｝', '（', '）']) {
+        return Some(
+            crate::lang::m(
+                "用了中文括号（【】［］｛｝（））：表头和列表用英文方括号 [ ]，内联表用英文花括号 { }",
+                "Chinese brackets (【】［］｛｝（）): table headers and lists take ASCII [ ], inline tables ASCII { }",
+            )
+            .to_string(),
+        );
+    }
+    if code.chars().any(|c| ('０'..='９').contains(&c) || c == '．') {
+        return Some(crate::lang::m(
+            "用了全角数字或小数点（如 ４、０．５）：数字应为半角，例如 points = 4、per = 0.5",
+            "full-width digits or decimal point (４, ０．５): numbers take ASCII digits, e.g. points = 4, per = 0.5",
+        )
+        .to_string());
+    }
+    let t = code.trim();
+    for table in ["indicator", "grade", "group", "component"] {
+        if t == format!("[{table}]") {
+            return Some(crate::msg!(
+                zh: "[{table}] 应写作 [[{table}]]（两层方括号）：每一项各写一个 [[{table}]]",
+                en: "[{table}] should be [[{table}]] (double brackets): one [[{table}]] per item"
+            ));
+        }
+    }
+    if toml_msg.contains("expected a boolean") || toml_msg.contains("expected `bool`") {
+        let word = line.split('=').nth(1).map(|v| v.trim().trim_matches('"')).unwrap_or("");
+        let yes = crate::rule::parse_yes_no(word);
+        let want = match yes {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "true 或 false",
+        };
+        let want_en = match yes {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "true or false",
+        };
+        return Some(crate::msg!(
+            zh: "此处应为 true 或 false（不加引号），不能写“{word}”；应写作 {want}",
+            en: "this takes true or false (without quotes), not \"{word}\"; write {want_en}"
+        ));
+    }
+    if code.matches('"').count() % 2 == 1 {
+        return Some(
+            crate::lang::m(
+                "字符串缺少结尾的英文双引号 \"：引号须成对，且在同一行内",
+                "a string is left open: add the closing ASCII double quote \" on the same line",
+            )
+            .to_string(),
+        );
+    }
+    None
+}
+
+/// The TOML reader's other messages in Chinese when messages are (its words
+/// kept in brackets for anyone searching for them); English as it is.
+fn in_chinese(msg: &str) -> String {
+    if crate::lang::messages() != Lang::Zh || !msg.is_ascii() {
+        return msg.to_string();
+    }
+    let kind = |t: &str| -> String {
+        let t = t.trim();
+        if t.starts_with("string") || t == "a string" {
+            "文字（加英文双引号）".into()
+        } else if t.starts_with("integer") || t.starts_with("floating") || t.contains("number") {
+            "数字".into()
+        } else if t.contains("boolean") || t.contains("bool") {
+            "true 或 false".into()
+        } else if t.contains("sequence") || t.contains("array") {
+            "列表 [ … ]".into()
+        } else if t.contains("map") || t.contains("table") || t.starts_with("struct") {
+            "表 { … }".into()
+        } else {
+            t.to_string()
+        }
+    };
+    if let Some(rest) = msg.strip_prefix("invalid type: ")
+        && let Some((got, want)) = rest.split_once(", expected ")
+    {
+        return format!("类型不对：此处应为{}，实为{}（{msg}）", kind(want), kind(got));
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        return format!("缺少必需的字段 {field}（{msg}）");
+    }
+    if msg.contains("duplicate key") {
+        return format!("同一个键写了两次（{msg}）");
+    }
+    format!("考核方案文件的写法有误，请检查本行的引号、等号和括号（{msg}）")
+}
+
 fn with_field_hint(msg: &str) -> String {
     if let Some(plain) = plain_number_error(msg) {
         return plain;

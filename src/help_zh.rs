@@ -361,6 +361,11 @@ const ARGS: &[(&str, &str, &str)] = &[
     ("combine", "date", DATE),
     (
         "check",
+        "export",
+        "将内置考核方案（-f 代码，默认同评分时）写入 FILE，作为自定方案的起点",
+    ),
+    (
+        "check",
         "composite",
         "改为校验综合考核文件（kaohe combine 所用），而不是考核方案",
     ),

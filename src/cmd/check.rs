@@ -11,6 +11,9 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Write the built-in framework (-f ID, default as for scoring) to FILE as a starting point for your own
+    #[arg(long = "export", value_name = "FILE", conflicts_with = "composite")]
+    pub export: Option<PathBuf>,
     /// Validate a composite file (`kaohe combine`) instead of a framework
     #[arg(short = 'c', long = "composite", value_name = "FILE", conflicts_with = "framework")]
     pub composite: Option<PathBuf>,
@@ -20,6 +23,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
+    if let Some(out) = &args.export {
+        return export(&args, out, lang);
+    }
     if let Some(path) = &args.composite {
         if !args.evidence.is_empty() {
             return Err(Error::Usage(
@@ -98,4 +104,49 @@ fn builtins(year: Option<u16>, lang: Lang) -> String {
         "\n{}\n",
         lang.labelled(lang.pick("内置考核方案", "Built-in frameworks"), &list.join(" · "))
     )
+}
+
+/// `check --export FILE`: a built-in framework's TOML, byte for byte, as a
+/// file to start one's own from. An existing file is never replaced (it is
+/// most likely a framework being edited).
+fn export(args: &Args, out: &std::path::Path, lang: Lang) -> Result<(), Error> {
+    let chosen = match &args.input.framework {
+        None => Builtin::default_for(args.input.period.map(|p| p.year)),
+        Some(f) => Builtin::by_id(&f.display().to_string()).ok_or_else(|| {
+            let ids: Vec<&str> = BUILTINS.iter().map(|b| b.id).collect();
+            Error::Usage(crate::msg!(
+                zh: "--export 写出内置考核方案：-f 应为 {} 之一，不能为 {}",
+                en: "--export writes a built-in framework: -f must be one of {}, not {}",
+                ids.join(", "),
+                f.display()
+            ))
+        })?,
+    };
+    if out.exists() {
+        return Err(Error::Usage(crate::msg!(
+            zh: "{}：文件已存在，未覆盖；请换一个文件名",
+            en: "{}: the file exists and was left as it is; choose another name",
+            out.display()
+        )));
+    }
+    crate::output::write_atomic(out, chosen.text.as_bytes())
+        .map_err(|e| Error::output(&crate::output::Destination::File(out.to_path_buf()), e))?;
+    let dest = crate::output::Destination::Stdout;
+    let text = match lang {
+        Lang::Zh => format!(
+            "已将内置考核方案 {} 写入 {}；修改后用 kaohe check -f {} 校验，用 -f {} 评分\n",
+            chosen.id,
+            out.display(),
+            out.display(),
+            out.display()
+        ),
+        Lang::En => format!(
+            "wrote the built-in framework {} to {}; edit it, check it with kaohe check -f {} and score with -f {}\n",
+            chosen.id,
+            out.display(),
+            out.display(),
+            out.display()
+        ),
+    };
+    crate::output::emit(&text, crate::render::Format::Table, &dest).map_err(|e| Error::output(&dest, e))
 }

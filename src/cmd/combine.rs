@@ -74,28 +74,17 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
                 crate::render::json::combined_doc(fw, &a, |u| crate::combine::component_rows(&comp, &parts, &u.unit));
             crate::output::emit(&crate::render::json::to_string(&doc), format, &dest)
         }
-        Format::Xlsx => {
-            let book = crate::render::xlsx::score(fw, &a, lang).map_err(|e| {
-                Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
-            })?;
-            crate::output::emit_bytes(&book, &dest)
-        }
-        Format::Html => crate::output::emit_bytes(
-            crate::render::html::score(fw, &a, &args.issue.issue(Some(fw)), lang).as_bytes(),
-            &dest,
-        ),
-        Format::Table | Format::Csv | Format::Md => {
+        Format::Table => {
+            // The ranking's last line is its group legend; here the groups
+            // are the components, which the weights line names.
             let mut text = crate::render::report::ranking(fw, &a, lang, format);
-            if format == Format::Table {
-                // The ranking's last line is its group legend; here the
-                // groups are the components, which the weights line names.
-                if let Some(at) = text.trim_end_matches('\n').rfind('\n') {
-                    text.truncate(at + 1);
-                }
-                text.push_str(&crate::combine::weights_line(&comp, lang));
+            if let Some(at) = text.trim_end_matches('\n').rfind('\n') {
+                text.truncate(at + 1);
             }
+            text.push_str(&crate::combine::weights_line(&comp, lang));
             crate::output::emit(&text, format, &dest)
         }
+        _ => return super::emit_ranking(fw, &a, format, &dest, &args.issue, lang),
     }
     .map_err(|e| Error::output(&dest, e))
 }

@@ -119,6 +119,32 @@ impl OutputArgs {
     }
 }
 
+/// A ranking from an assessment scored in full, in any format of `score`
+/// (the workbook and the HTML report show every unit's items).
+pub fn emit_ranking(
+    fw: &Framework,
+    a: &Assessment,
+    format: Format,
+    dest: &Destination,
+    issue: &crate::render::issue::IssueArgs,
+    lang: crate::lang::Lang,
+) -> Result<(), Error> {
+    match format {
+        Format::Xlsx => {
+            let book = crate::render::xlsx::score(fw, a, lang).map_err(|e| {
+                Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+            })?;
+            crate::output::emit_bytes(&book, dest)
+        }
+        Format::Html => crate::output::emit_bytes(
+            crate::render::html::score(fw, a, &issue.issue(Some(fw)), lang).as_bytes(),
+            dest,
+        ),
+        _ => crate::output::emit(&crate::render::report::ranking(fw, a, lang, format), format, dest),
+    }
+    .map_err(|e| Error::output(dest, e))
+}
+
 /// `--self FILE`: the units' self-assessment (自评).
 #[derive(Debug, Default, clap::Args)]
 pub struct SelfArgs {

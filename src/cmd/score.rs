@@ -29,21 +29,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     if !args.selfs.files.is_empty() {
         // Beside a self-assessment every unit is scored in full.
         let (loaded, a) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
-        let fw = &loaded.framework;
-        return match format {
-            Format::Xlsx => {
-                let book = crate::render::xlsx::score(fw, &a, lang).map_err(|e| {
-                    Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
-                })?;
-                crate::output::emit_bytes(&book, &dest)
-            }
-            Format::Html => crate::output::emit_bytes(
-                crate::render::html::score(fw, &a, &args.issue.issue(Some(fw)), lang).as_bytes(),
-                &dest,
-            ),
-            _ => crate::output::emit(&crate::render::report::ranking(fw, &a, lang, format), format, &dest),
-        }
-        .map_err(|e| Error::output(&dest, e));
+        return super::emit_ranking(&loaded.framework, &a, format, &dest, &args.issue, lang);
     }
     match format {
         Format::Json => {

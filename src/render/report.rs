@@ -379,34 +379,33 @@ pub fn self_higher(fw: &Framework, a: &Assessment, units: &[String], lang: Lang,
         let Some(m) = &u.self_assessed else { continue };
         for r in &u.indicators {
             let ind = &fw.indicators[r.index];
-            if let (Some(mine), Some(team)) = (m.amounts[r.index], r.amount())
-                && mine > team
-                && ind.kind != Kind::Penalty
-            {
+            let (Some(mine), Some(team)) = (m.amounts[r.index], r.amount()) else {
+                continue;
+            };
+            // A penalty is what was taken off: self-assessed lower than the
+            // team found is the same over-rating, seen from the other side.
+            let (mine, team) = if ind.kind == Kind::Penalty {
+                (-mine, -team)
+            } else {
+                (mine, team)
+            };
+            if mine > team {
                 t.push(vec![
                     u.unit.clone(),
                     u.name.clone(),
                     ind.id.clone(),
                     ind.name.clone(),
-                    fmt2(mine),
-                    fmt2(team),
+                    if ind.kind == Kind::Penalty {
+                        signed(mine)
+                    } else {
+                        fmt2(mine)
+                    },
+                    if ind.kind == Kind::Penalty {
+                        signed(team)
+                    } else {
+                        fmt2(team)
+                    },
                     signed(mine - team),
-                ]);
-            }
-            // A penalty self-assessed lower than the team found is the same
-            // over-rating, seen from the other side.
-            if let (Some(mine), Some(team)) = (m.amounts[r.index], r.amount())
-                && mine < team
-                && ind.kind == Kind::Penalty
-            {
-                t.push(vec![
-                    u.unit.clone(),
-                    u.name.clone(),
-                    ind.id.clone(),
-                    ind.name.clone(),
-                    signed(-mine),
-                    signed(-team),
-                    signed(team - mine),
                 ]);
             }
         }

@@ -433,7 +433,7 @@ fn unknown_keys_and_syntax_errors() {
     );
     check_errors(
         &tiny(&[("name = \"一\"", "name = \"一")], ""),
-        &["21: invalid basic string, expected `\"`"],
+        &["21: a string is left open: add the closing ASCII double quote \" on the same line"],
     );
 }
 
@@ -530,4 +530,42 @@ fn evidence_of_another_year_names_the_framework_it_fits() {
     assert_eq!(named.stderr.lines().count(), 15 + 1);
     // The evidence of its own year scores.
     wd.run(&["score", "--period", "2022", "examples/2022.csv"]).assert_ok();
+}
+
+#[test]
+fn a_built_in_framework_is_written_out_to_start_from() {
+    let wd = Workdir::new();
+    let out = wd.run(&["check", "-f", "ideology-2022", "--export", "$WD/mine.toml"]);
+    out.assert_ok();
+    assert_eq!(
+        out.stdout,
+        "wrote the built-in framework ideology-2022 to $WD/mine.toml; edit it, check it with kaohe check -f $WD/mine.toml and score with -f $WD/mine.toml\n"
+    );
+    let shipped =
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("indicators/ideology-2022.toml")).unwrap();
+    assert_eq!(wd.read_bytes("mine.toml"), shipped);
+    // Scored with the file, the result is the built-in's, byte for byte.
+    let score = |f: &str| {
+        let out = wd.run(&[
+            "score",
+            "-f",
+            f,
+            "-u",
+            "examples/units.csv",
+            "--period",
+            "2022",
+            "--format",
+            "json",
+            "examples/2022.csv",
+        ]);
+        out.assert_ok();
+        out.stdout
+    };
+    assert_eq!(score("$WD/mine.toml"), score("ideology-2022"));
+    // Never over a file that exists (a framework being edited, most likely).
+    wd.run(&["check", "--export", "$WD/mine.toml"])
+        .assert_usage_error("error: $WD/mine.toml: the file exists and was left as it is; choose another name");
+    wd.run(&["check", "-f", "$WD/mine.toml", "--export", "$WD/x.toml"]).assert_usage_error(
+        "error: --export writes a built-in framework: -f must be one of ideology-2022, ideology-2023, not $WD/mine.toml",
+    );
 }

@@ -596,7 +596,7 @@ mod framework_files {
             "error: {e}:5: invalid type: integer `5`, expected a string",
         ];
         exempt_as_a_string: edit("exempt = true", "exempt = \"yes\"") => [
-            "error: {e}:65: invalid type: string \"yes\", expected a boolean",
+            "error: {e}:65: this takes true or false (without quotes), not \"yes\"; write true",
         ];
         rule_as_a_string: edit("rule = { type = \"direct\" }", "rule = \"direct\"") => [
             "error: {e}:93: B3: rule: rule must be a table such as { type = \"check\" }",

@@ -168,3 +168,75 @@ fn system_errors_in_chinese() {
     wd.run(&["score", "--lang", "en", "-f", "$WD/mini.toml", "$WD/none.csv"])
         .assert_input_errors(&["error: $WD/none.csv: cannot read: No such file or directory (os error 2)"]);
 }
+
+/// A framework typed with a Chinese input method: each slip gets a Chinese
+/// message at its line saying what to type instead.
+#[test]
+fn framework_typed_with_a_chinese_input_method() {
+    let base = "[framework]\nid = \"x\"\ntitle = \"t\"\ntotal = 10\n\n[[grade]]\nname = \"合格\"\nmin = 0\n\n[[indicator]]\nid = \"A1\"\nname = \"学习\"\npoints = 10\nrule = { type = \"check\" }\n";
+    let wd = crate::util::Workdir::new();
+    let cases: [(&str, String, &str); 8] = [
+        (
+            "quotes",
+            base.replace("name = \"学习\"", "name = “学习”"),
+            "12: 用了中文引号（“ ” 或 ‘ ’）：文字两边应为英文双引号 \"，例如 name = \"理论学习\"（可切换到英文输入法输入）",
+        ),
+        (
+            "equals",
+            base.replace("points = 10", "points ＝ 10"),
+            "13: 用了全角等号“＝”：应为英文等号 =，例如 points = 4",
+        ),
+        (
+            "table",
+            base.replace("[[indicator]]", "[indicator]"),
+            "10: [indicator] 应写作 [[indicator]]（两层方括号）：每一项各写一个 [[indicator]]",
+        ),
+        (
+            "exempt",
+            format!("{base}exempt = \"是\"\n"),
+            "15: 此处应为 true 或 false（不加引号），不能写“是”；应写作 true",
+        ),
+        (
+            "open",
+            base.replace("name = \"学习\"", "name = \"学习"),
+            "12: 字符串缺少结尾的英文双引号 \"：引号须成对，且在同一行内",
+        ),
+        (
+            "digits",
+            base.replace("points = 10", "points = １０"),
+            "13: 用了全角数字或小数点（如 ４、０．５）：数字应为半角，例如 points = 4、per = 0.5",
+        ),
+        (
+            "comma",
+            base.replace("{ type = \"check\" }", "{ type = \"check\"， }"),
+            "14: 用了中文逗号“，”或顿号“、”：列表和 { } 中各项之间应为英文逗号 ,",
+        ),
+        (
+            "colon",
+            base.replace("points = 10", "points：10"),
+            "13: 用了中文冒号“：”：键和值之间应为英文等号 =，例如 points = 4",
+        ),
+    ];
+    for (name, text, want) in cases {
+        wd.create(&format!("{name}.toml"), &text);
+        for cmd in ["check", "score"] {
+            let mut args = vec![cmd, "--lang", "zh", "-f"];
+            let path = format!("$WD/{name}.toml");
+            args.push(&path);
+            if cmd == "score" {
+                args.push("examples/2023.csv");
+            }
+            wd.run(&args)
+                .assert_input_errors(&[&format!("错误：$WD/{name}.toml:{want}")]);
+        }
+    }
+    // Chinese punctuation inside a quoted text is as written, and another
+    // mistake on that line is still said in Chinese.
+    wd.create(
+        "ok.toml",
+        &base.replace("name = \"学习\"", "name = \"关于“三会一课”，制度\"\nkind = 5"),
+    );
+    wd.run(&["check", "--lang", "zh", "-f", "$WD/ok.toml"]).assert_input_errors(&[
+        "错误：$WD/ok.toml:13: 类型不对：此处应为文字（加英文双引号），实为数字（invalid type: integer `5`, expected a string）",
+    ]);
+}
