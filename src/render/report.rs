@@ -21,9 +21,9 @@ pub fn grade_counts(fw: &Framework, a: &Assessment) -> String {
 /// The ranked table (`score`).
 pub fn ranking_table(fw: &Framework, a: &Assessment, lang: Lang, full_group_names: bool) -> Table {
     let mut t = ranking_header(fw, a, lang, full_group_names);
-    let (with_cat, rules) = (with_categories(a), with_grade_rules(a));
+    let (with_cat, rules, with_self) = (with_categories(a), with_grade_rules(a), with_self(a));
     for u in &a.units {
-        t.push(ranking_row(fw, u, with_cat, rules, with_self(a), lang));
+        t.push(ranking_row(fw, u, with_cat, rules, with_self, lang));
     }
     t
 }
@@ -58,11 +58,12 @@ pub fn write_ranking_csv(
     let mut head = csv_writer(Vec::new());
     head.write_record(header.headers.iter().map(|h| super::csv_cell(h, false).into_owned()))?;
     w.write_all(&head.into_inner().map_err(|e| e.into_error())?)?;
-    let (with_cat, rules) = (with_categories(a), with_grade_rules(a));
+    // Asked once: each looks over every unit.
+    let (with_cat, rules, with_self) = (with_categories(a), with_grade_rules(a), with_self(a));
     let batch = |units: &[UnitResult]| -> std::io::Result<Vec<u8>> {
         let mut csv = csv_writer(Vec::with_capacity(units.len() * 128));
         for u in units {
-            let row = ranking_row(fw, u, with_cat, rules, with_self(a), lang);
+            let row = ranking_row(fw, u, with_cat, rules, with_self, lang);
             let cells: Vec<_> = row
                 .iter()
                 .enumerate()
