@@ -17,6 +17,9 @@
 //! names that differ between rows, quoted notes with line breaks, and —
 //! depending on the seed — CRLF line ends and a byte-order mark.
 //!
+//! `cohort` is `mixed` with three base items scored against the other
+//! units (`rank_points`, `relative`, `vs_mean` within the category).
+//!
 //! The same arguments always give the same bytes (splitmix64 PRNG).
 //! The test suite includes this file as a module to generate its data.
 
@@ -68,6 +71,9 @@ impl Rng {
 pub enum Shape {
     Bench,
     Mixed,
+    /// `mixed` with three base items scored against the other units:
+    /// A1 `rank_points`, A2 `relative`, B2 `vs_mean` within the category.
+    Cohort,
 }
 
 /// Generated inputs, as file contents.
@@ -313,12 +319,13 @@ pub fn generate(shape: Shape, units: usize, seed: u64) -> Data {
                 evidence: out,
             }
         }
-        Shape::Mixed => mixed(&mut rng, units, seed),
+        Shape::Mixed => mixed(&mut rng, units, seed, &fw_text()),
+        Shape::Cohort => mixed(&mut rng, units, seed, &cohort_fw_text()),
     }
 }
 
-fn mixed(rng: &mut Rng, units: usize, seed: u64) -> Data {
-    let fw = Framework::embedded().expect("embedded framework");
+fn mixed(rng: &mut Rng, units: usize, seed: u64, framework: &str) -> Data {
+    let fw = Framework::parse(framework, "framework.toml").expect("the generated framework");
     let crlf = seed % 3 == 1;
     let bom = seed % 4 == 2;
     let eol = if crlf { "\r\n" } else { "\n" };
@@ -395,7 +402,7 @@ fn mixed(rng: &mut Rng, units: usize, seed: u64) -> Data {
         }
     }
     Data {
-        framework: fw_text(),
+        framework: framework.to_string(),
         units: Some(units_csv),
         evidence: out,
     }
@@ -403,6 +410,25 @@ fn mixed(rng: &mut Rng, units: usize, seed: u64) -> Data {
 
 fn fw_text() -> String {
     kaohe::framework::EMBEDDED.to_string()
+}
+
+/// The built-in framework with A1, A2 and B2 scored against the other units.
+fn cohort_fw_text() -> String {
+    let mut text = fw_text();
+    for (id, rule) in [
+        ("A1", "{ type = \"rank_points\", points = [4, 3.5, 3], rest = 2 }"),
+        ("A2", "{ type = \"relative\" }"),
+        (
+            "B2",
+            "{ type = \"vs_mean\", above = 3, equal = 2, below = 1, within = \"category\" }",
+        ),
+    ] {
+        let at = text.find(&format!("\nid = \"{id}\"\n")).expect("the item");
+        let start = at + text[at..].find("\nrule = ").expect("its rule") + 1;
+        let end = start + text[start..].find('\n').expect("one line");
+        text.replace_range(start..end, &format!("rule = {rule}"));
+    }
+    text
 }
 
 /// Write the data as `framework.toml`, `evidence.csv` and (mixed) `units.csv`.
@@ -431,6 +457,7 @@ fn main() {
                 shape = match val().as_str() {
                     "bench" => Shape::Bench,
                     "mixed" => Shape::Mixed,
+                    "cohort" => Shape::Cohort,
                     other => usage(&format!("unknown shape {other}")),
                 }
             }
@@ -453,6 +480,6 @@ fn main() {
 }
 
 fn usage(msg: &str) -> ! {
-    eprintln!("gen: {msg}\nusage: gen [--shape bench|mixed] [--units N] [--seed S] [--out DIR]");
+    eprintln!("gen: {msg}\nusage: gen [--shape bench|mixed|cohort] [--units N] [--seed S] [--out DIR]");
     std::process::exit(2);
 }

@@ -806,6 +806,11 @@ impl<W: Word> Table<W> {
         &self.pages[u / PAGE_UNITS][off..off + self.nslots]
     }
 
+    fn cells_mut(&mut self, u: usize) -> &mut [W] {
+        let off = (u % PAGE_UNITS) * self.nslots;
+        &mut self.pages[u / PAGE_UNITS][off..off + self.nslots]
+    }
+
     /// A new local unit. An id with an invisible character (U+200B …)
     /// is marked, for the general loader to refuse by name.
     fn add_unit(&mut self, id: Box<[u8]>) -> u32 {
@@ -1426,7 +1431,11 @@ pub fn assess_tuned(
         return None;
     }
     let plan = Plan::new(fw).ok()?;
-    let (mut results, captured) = if plan.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64) {
+    // The unit explained in full needs its cohort facts: the general path.
+    if detail.is_some() && plan.has_cohort() {
+        return None;
+    }
+    let (mut results, captured) = if plan.fits_u16() {
         run::<u16>(&plan, units, paths, tuning, detail)?
     } else {
         run::<u32>(&plan, units, paths, tuning, detail)?
@@ -1598,6 +1607,7 @@ fn run<W: Word>(
     detail: Option<&str>,
 ) -> Option<(Vec<UnitResult>, Vec<Captured>)> {
     let mut parsed = parse::<W>(plan, paths, tuning, detail, Reread::No)?;
+    settle_cohorts(plan, units, &mut parsed.tables).ok()?;
     let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
     let captured = parsed
         .tables
@@ -1606,6 +1616,78 @@ fn run<W: Word>(
         .collect();
     drop(parsed); // before the parts are joined
     Some((join(parts), captured))
+}
+
+/// Cohort items (按排名赋分, 按比例, 与平均比较), once every row is read:
+/// each unit's value cell becomes its amount in cents, decided over all
+/// units by [`crate::cohort::resolve`] — the general path's function, over
+/// the same scope (the units with a number for the item, per category
+/// when the rule says so). From here on a cohort cell is an amount cell
+/// like any other.
+fn settle_cohorts<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Table<W>]) -> Res<()> {
+    let fw = plan.fw;
+    let items: Vec<usize> = (0..fw.indicators.len())
+        .filter(|&i| matches!(plan.slots[plan.first[i]].kernel, kernel::Kernel::Cohort))
+        .collect();
+    if items.is_empty() {
+        return Ok(());
+    }
+    // Each unit's places in the tables (a unit's rows may lie in several).
+    let mut writes: Vec<(usize, usize, usize, u32)> = Vec::new();
+    {
+        let mut index: HashMap<&[u8], usize> = HashMap::new();
+        let mut places: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut categories: Vec<&str> = Vec::new();
+        for (t, table) in tables.iter().enumerate() {
+            for (u, id) in table.units.iter().enumerate() {
+                let k = *index.entry(&**id).or_insert_with(|| {
+                    places.push(Vec::new());
+                    let id = std::str::from_utf8(id).unwrap_or_default();
+                    categories.push(units.and_then(|l| l.units.get(id)).map_or("", |i| i.category.as_str()));
+                    places.len() - 1
+                });
+                places[k].push((t, u));
+            }
+        }
+        for &i in &items {
+            let (ind, slot) = (&fw.indicators[i], plan.first[i]);
+            let mut values: Vec<Option<crate::num::Exact>> = Vec::with_capacity(places.len());
+            let mut at: Vec<Option<(usize, usize)>> = Vec::with_capacity(places.len());
+            for p in &places {
+                let mut seen = p.iter().filter(|&&(t, u)| tables[t].cells(u)[slot].get() != UNSEEN);
+                let (first, second) = (seen.next(), seen.next());
+                if second.is_some() {
+                    return Err(GiveUp); // a duplicate: the general path names both lines
+                }
+                match first {
+                    Some(&(t, u)) if tables[t].cells(u)[slot].get() >= VALUE => {
+                        let c = tables[t].cells(u)[slot].get() - VALUE;
+                        values.push(Some(crate::num::Exact::from_cents(u64::from(c))));
+                        at.push(Some((t, u)));
+                    }
+                    _ => {
+                        values.push(None);
+                        at.push(None);
+                    }
+                }
+            }
+            let refs: Vec<Option<&crate::num::Exact>> = values.iter().map(Option::as_ref).collect();
+            let rule_of = |u: usize| ind.rule_for(categories[u]).expect("a cohort item has a rule");
+            for (got, place) in crate::cohort::resolve(&refs, &categories, ind.points, rule_of)
+                .into_iter()
+                .zip(&at)
+            {
+                if let (Some((amount, _)), Some((t, u))) = (got, place) {
+                    let c = u32::try_from(cents(amount)?).map_err(|_| GiveUp)?;
+                    writes.push((*t, *u, slot, VALUE.checked_add(c).ok_or(GiveUp)?));
+                }
+            }
+        }
+    }
+    for (t, u, slot, cell) in writes {
+        tables[t].cells_mut(u)[slot] = W::of(cell).ok_or(GiveUp)?;
+    }
+    Ok(())
 }
 
 fn join(parts: Vec<Vec<UnitResult>>) -> Vec<UnitResult> {

@@ -185,6 +185,32 @@ impl Exact {
         if self.e == 0 { u64::try_from(&self.m).ok() } else { None }
     }
 
+    /// The value in whole cents, when it is a whole number of cents ≥ 0
+    /// that fits in 64 bits.
+    pub fn to_cents(&self) -> Option<u64> {
+        if self.signum() == Ordering::Less {
+            return None;
+        }
+        let m = if self.e <= 2 {
+            &self.m * BigInt::from(pow10(2 - self.e))
+        } else {
+            let unit = BigInt::from(pow10(self.e - 2));
+            if (&self.m % &unit) != BigInt::ZERO {
+                return None;
+            }
+            &self.m / unit
+        };
+        u64::try_from(&m).ok()
+    }
+
+    /// `c` cents.
+    pub fn from_cents(c: u64) -> Exact {
+        Exact {
+            m: BigInt::from(c),
+            e: 2,
+        }
+    }
+
     /// The nearest [`Decimal`]: the value itself up to 28 places, cut
     /// toward zero beyond (for command-line thresholds, never for scoring).
     pub fn to_decimal(&self) -> Decimal {

@@ -36,7 +36,12 @@ pub fn write_json_tuned(
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
     let plan = Plan::new(fw).ok()?;
-    if plan.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64) {
+    // A cohort item's facts (rank, largest value, mean) come from the
+    // general path's second pass.
+    if plan.has_cohort() {
+        return None;
+    }
+    if plan.fits_u16() {
         json::<u16>(&plan, units, paths, period, tuning, w)
     } else {
         json::<u32>(&plan, units, paths, period, tuning, w)

@@ -98,6 +98,10 @@ pub(super) enum Kernel {
     Clause,
     /// `levels`, `survey`: the rule's own code for every cell.
     General,
+    /// A cohort rule (`rank_points`, `relative`, `vs_mean`): the payload is
+    /// the value in cents until every unit is read, then the amount
+    /// ([`super::settle_cohorts`]).
+    Cohort,
 }
 
 #[derive(Debug, Clone)]
@@ -169,10 +173,7 @@ impl<'a> Plan<'a> {
                 Some(Rule::Direct) => vec![Kernel::Direct],
                 Some(Rule::Clauses(c)) => vec![Kernel::Clause; c.len()],
                 Some(Rule::Levels(_) | Rule::Survey(_)) => vec![Kernel::General],
-                // Amounts decided over every unit's value, per category
-                // parameters and items for some categories only: the
-                // general path.
-                Some(Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. }) => return Err(GiveUp),
+                Some(Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. }) => vec![Kernel::Cohort],
             };
             let rates = !ind.fractions && ind.rule.as_ref().is_some_and(Rule::reads_rates);
             for kernel in kernels {
@@ -206,6 +207,17 @@ impl<'a> Plan<'a> {
         })
     }
 
+    /// Does any item have a cohort rule?
+    pub(super) fn has_cohort(&self) -> bool {
+        self.slots.iter().any(|s| matches!(s.kernel, Kernel::Cohort))
+    }
+
+    /// Do cells fit in 16 bits? Each payload is at most the points in
+    /// cents, except a cohort item's value before it is settled.
+    pub(super) fn fits_u16(&self) -> bool {
+        !self.has_cohort() && self.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64)
+    }
+
     /// Does indicator `i`'s one cell hold its amount in cents? Not for a
     /// clause item, even one with a single clause: its cells hold counts.
     pub(super) fn amount_cell(&self, i: usize) -> bool {
@@ -227,7 +239,7 @@ impl<'a> Plan<'a> {
                 Some(y) => Some(y as u64),
                 None => plain_number(v).map(|(m, _)| (m > 0) as u64),
             },
-            Kernel::General => None,
+            Kernel::General | Kernel::Cohort => None,
             _ if s.ranged => None,
             // 0 < m / 10^e < 1 without `%`: perhaps a fraction for a rate.
             k => plain_number(v)
@@ -261,6 +273,12 @@ impl<'a> Plan<'a> {
             },
             Kernel::Clause => match value {
                 Value::Number(n) => n.to_u64().ok_or(GiveUp)?,
+                _ => return Err(GiveUp),
+            },
+            // The value itself, in whole cents: finer values (and negative
+            // ones) are the general path's.
+            Kernel::Cohort => match value {
+                Value::Number(n) => n.to_cents().ok_or(GiveUp)?,
                 _ => return Err(GiveUp),
             },
             _ => {
@@ -392,7 +410,7 @@ pub(super) fn amount(k: &Kernel, pc: u64, m: u128, e: u32) -> Option<u64> {
             }
             m
         }
-        Kernel::Check | Kernel::Veto | Kernel::General => return None,
+        Kernel::Check | Kernel::Veto | Kernel::General | Kernel::Cohort => return None,
     };
     u64::try_from(r).ok()
 }

@@ -71,7 +71,12 @@ pub fn write_deficiencies_tuned(
         return None; // laid out to the terminal's width
     }
     let plan = Plan::new(fw).ok()?;
-    if plan.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64) {
+    // A cohort item's shortfall is explained by its facts (rank, largest
+    // value, mean), which come from the general path's second pass.
+    if plan.has_cohort() {
+        return None;
+    }
+    if plan.fits_u16() {
         list::<u16>(&plan, units, paths, args, tuning, w)
     } else {
         list::<u32>(&plan, units, paths, args, tuning, w)

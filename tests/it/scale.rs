@@ -129,6 +129,77 @@ fn bulk_matches_general_on_mixed_data() {
 }
 
 #[test]
+fn cohort_rules_on_the_bulk_path_match_the_general_path() {
+    // A1 rank_points, A2 relative, B2 vs_mean within the category: values
+    // with up to two places, ties from copied units, missing and empty
+    // values (out of the cohort), split over blocks and workers.
+    for seed in 0..4 {
+        let i = inputs(synth::Shape::Cohort, 90, seed, true);
+        let slow = general(&i);
+        let cohort: usize = slow
+            .units
+            .iter()
+            .flat_map(|u| &u.indicators)
+            .filter(|r| r.cohort.is_some())
+            .count();
+        assert!(cohort > 200, "the cohort items were scored: {cohort}");
+        for tuning in [
+            Tuning {
+                block: 1 << 20,
+                workers: 2,
+                batch: None,
+            },
+            Tuning {
+                block: 2048,
+                workers: 3,
+                batch: None,
+            },
+        ] {
+            let fast = bulk::assess_tuned(
+                &i.fw,
+                i.units.as_ref(),
+                std::slice::from_ref(&i.evidence),
+                Some("2023".into()),
+                tuning,
+                None,
+            )
+            .expect("the bulk path takes cohort rules");
+            assert_eq!(fast.units.len(), slow.units.len());
+            for (f, s) in fast.units.iter().zip(&slow.units) {
+                assert_eq!(
+                    (&f.unit, f.rank, f.category_rank, &f.totals, &f.groups, f.grade),
+                    (&s.unit, s.rank, s.category_rank, &s.totals, &s.groups, s.grade)
+                );
+            }
+            assert_eq!(renders(&i.fw, &fast), renders(&i.fw, &slow));
+            // What needs each unit's cohort facts is the general path's.
+            let first = Some(slow.units[0].unit.as_str());
+            let detail = bulk::assess_tuned(
+                &i.fw,
+                i.units.as_ref(),
+                std::slice::from_ref(&i.evidence),
+                None,
+                tuning,
+                first,
+            );
+            assert!(detail.is_none());
+        }
+        let mut json = Vec::new();
+        assert!(
+            bulk::write_json(
+                &i.fw,
+                i.units.as_ref(),
+                std::slice::from_ref(&i.evidence),
+                None,
+                &mut json
+            )
+            .is_none()
+        );
+        assert!(json.is_empty());
+    }
+}
+
+#[test]
 fn bulk_json_matches_general_json() {
     for seed in [1, 2, 5] {
         let i = inputs(synth::Shape::Mixed, 80, seed, seed != 5);
