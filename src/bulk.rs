@@ -1606,8 +1606,7 @@ fn run<W: Word>(
     tuning: Tuning,
     detail: Option<&str>,
 ) -> Option<(Vec<UnitResult>, Vec<Captured>)> {
-    let mut parsed = parse::<W>(plan, paths, tuning, detail, Reread::No)?;
-    settle_cohorts(plan, units, &mut parsed.tables).ok()?;
+    let mut parsed = parse::<W>(plan, units, paths, tuning, detail, Reread::No)?;
     let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
     let captured = parsed
         .tables
@@ -1624,13 +1623,14 @@ fn run<W: Word>(
 /// the same scope (the units with a number for the item, per category
 /// when the rule says so). From here on a cohort cell is an amount cell
 /// like any other.
-fn settle_cohorts<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Table<W>]) -> Res<()> {
+fn settle_cohorts<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Table<W>]) -> Res<Facts> {
     let fw = plan.fw;
     let items: Vec<usize> = (0..fw.indicators.len())
         .filter(|&i| matches!(plan.slots[plan.first[i]].kernel, kernel::Kernel::Cohort))
         .collect();
+    let mut facts = Facts::default();
     if items.is_empty() {
-        return Ok(());
+        return Ok(facts);
     }
     // Each unit's places in the tables (a unit's rows may lie in several).
     let mut writes: Vec<(usize, usize, usize, u32)> = Vec::new();
@@ -1677,9 +1677,11 @@ fn settle_cohorts<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Tab
                 .into_iter()
                 .zip(&at)
             {
-                if let (Some((amount, _)), Some((t, u))) = (got, place) {
+                if let (Some((amount, fact)), Some((t, u))) = (got, place) {
                     let c = u32::try_from(cents(amount)?).map_err(|_| GiveUp)?;
                     writes.push((*t, *u, slot, VALUE.checked_add(c).ok_or(GiveUp)?));
+                    let id = std::str::from_utf8(&tables[*t].units[*u]).map_err(|_| GiveUp)?;
+                    facts.entry(id.into()).or_default().push((i, fact));
                 }
             }
         }
@@ -1687,8 +1689,11 @@ fn settle_cohorts<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Tab
     for (t, u, slot, cell) in writes {
         tables[t].cells_mut(u)[slot] = W::of(cell).ok_or(GiveUp)?;
     }
-    Ok(())
+    Ok(facts)
 }
+
+/// Per unit id, its cohort items' facts: (indicator index, fact).
+type Facts = HashMap<Box<str>, Vec<(usize, crate::cohort::Fact)>>;
 
 fn join(parts: Vec<Vec<UnitResult>>) -> Vec<UnitResult> {
     let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
@@ -1701,6 +1706,8 @@ fn join(parts: Vec<Vec<UnitResult>>) -> Vec<UnitResult> {
 /// What the reader and the workers produced.
 struct Parsed<W: Word> {
     tables: Vec<Table<W>>,
+    /// Per unit, what each of its cohort amounts followed from.
+    facts: Facts,
     /// Per file: bytes in the files before it.
     bases: Vec<u64>,
     layouts: Vec<Arc<Layout>>,
@@ -1718,6 +1725,7 @@ enum Reread {
 /// Read and parse every file on every core: the workers' tables.
 fn parse<W: Word>(
     plan: &Plan,
+    units: Option<&Units>,
     paths: &[PathBuf],
     tuning: Tuning,
     detail: Option<&str>,
@@ -1734,7 +1742,7 @@ fn parse<W: Word>(
     let rx = Mutex::new(rx);
     let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
     let (mut bases, mut layouts) = (Vec::new(), Vec::new());
-    let tables: Vec<Table<W>> = std::thread::scope(|s| {
+    let mut tables: Vec<Table<W>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (rx, failed, pool) = (&rx, &failed, pool_tx.clone());
@@ -1766,7 +1774,13 @@ fn parse<W: Word>(
         tables.into_iter().collect::<Res<Vec<Table<W>>>>()
     })
     .ok()?;
-    Some(Parsed { tables, bases, layouts })
+    let facts = settle_cohorts(plan, units, &mut tables).ok()?;
+    Some(Parsed {
+        tables,
+        facts,
+        bases,
+        layouts,
+    })
 }
 
 /// Join the workers' tables unit by unit and score each unit, the units

@@ -47,6 +47,8 @@ pub(super) struct Rows<'a, W: Word> {
     layouts: &'a [Arc<Layout>],
     /// Per slot: the clause's own key (`a` of `B1/a`), for clause values.
     clauses: Vec<String>,
+    /// Per unit, what its cohort amounts followed from.
+    pub(super) facts: &'a Facts,
 }
 
 impl<'a, W: Word> Rows<'a, W> {
@@ -75,6 +77,7 @@ impl<'a, W: Word> Rows<'a, W> {
             pieces,
             layouts: &parsed.layouts,
             clauses,
+            facts: &parsed.facts,
         }
     }
 }

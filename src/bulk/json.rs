@@ -36,11 +36,6 @@ pub fn write_json_tuned(
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
     let plan = Plan::new(fw).ok()?;
-    // A cohort item's facts (rank, largest value, mean) come from the
-    // general path's second pass.
-    if plan.has_cohort() {
-        return None;
-    }
     if plan.fits_u16() {
         json::<u16>(&plan, units, paths, period, tuning, w)
     } else {
@@ -67,7 +62,7 @@ fn json<W: Word>(
             let digests: Vec<String> = files.iter().map(Whole::sha256).collect();
             Some((files, digests))
         });
-        let scored = parse::<W>(plan, paths, tuning, None, Reread::Files).and_then(|parsed| {
+        let scored = parse::<W>(plan, units, paths, tuning, None, Reread::Files).and_then(|parsed| {
             let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
             Some((parsed, parts))
         });
@@ -142,6 +137,7 @@ fn batch<W: Word>(rows: &Rows<W>, units: &[UnitResult], mut out: Vec<u8>) -> Res
             out.extend_from_slice(b",\n");
         }
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let facts = rows.facts.get(u.unit.as_str()).map_or(&[][..], Vec::as_slice);
         let whole = UnitResult {
             indicators: (fw.indicators.iter().zip(&f.outcomes).enumerate())
                 .map(|(index, (ind, o))| IndicatorResult {
@@ -152,7 +148,7 @@ fn batch<W: Word>(rows: &Rows<W>, units: &[UnitResult], mut out: Vec<u8>) -> Res
                     note: text(f.note(index)),
                     source: text(f.source(index)),
                     origin: None,
-                    cohort: None,
+                    cohort: facts.iter().find(|(i, _)| *i == index).map(|(_, f)| f.clone()),
                     raters: Vec::new(),
                 })
                 .collect(),

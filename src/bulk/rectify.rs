@@ -71,11 +71,6 @@ pub fn write_deficiencies_tuned(
         return None; // laid out to the terminal's width
     }
     let plan = Plan::new(fw).ok()?;
-    // A cohort item's shortfall is explained by its facts (rank, largest
-    // value, mean), which come from the general path's second pass.
-    if plan.has_cohort() {
-        return None;
-    }
     if plan.fits_u16() {
         list::<u16>(&plan, units, paths, args, tuning, w)
     } else {
@@ -91,7 +86,7 @@ fn list<W: Word>(
     tuning: Tuning,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
-    let parsed = parse::<W>(plan, paths, tuning, None, Reread::Files)?;
+    let parsed = parse::<W>(plan, units, paths, tuning, None, Reread::Files)?;
     // Found as each unit's cells are merged: the number of items it
     // lists (where each batch's numbering starts, and the counts the text
     // forms open with; CSV numbers its rows as it writes them) and, for
