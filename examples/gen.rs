@@ -17,8 +17,10 @@
 //! names that differ between rows, quoted notes with line breaks, and —
 //! depending on the seed — CRLF line ends and a byte-order mark.
 //!
-//! `cohort` is `mixed` with three base items scored against the other
-//! units (`rank_points`, `relative`, `vs_mean` within the category).
+//! `cohort` is `mixed` with base items scored against the other units
+//! (`rank_points`, `relative`, `vs_mean` within the category), one with a
+//! target per category (`by_category`) and two for some categories only
+//! (`applies_to`).
 //!
 //! The same arguments always give the same bytes (splitmix64 PRNG).
 //! The test suite includes this file as a module to generate its data.
@@ -71,8 +73,8 @@ impl Rng {
 pub enum Shape {
     Bench,
     Mixed,
-    /// `mixed` with three base items scored against the other units:
-    /// A1 `rank_points`, A2 `relative`, B2 `vs_mean` within the category.
+    /// `mixed` with items scored against the other units or by category
+    /// (see `cohort_fw_text`).
     Cohort,
 }
 
@@ -346,10 +348,22 @@ fn mixed(rng: &mut Rng, units: usize, seed: u64, framework: &str) -> Data {
         let q = rng.below(100);
         let tie = u > 0 && rng.chance(12);
         let mut mine: Vec<(String, String)> = Vec::new();
+        let category = cats[u % cats.len()].1;
         if tie {
-            mine = prev.clone();
+            // The unit before's values, on the items this unit's category has.
+            mine = prev
+                .iter()
+                .filter(|(key, _)| {
+                    let id = key.split('/').next().unwrap_or_default();
+                    fw.indicators.iter().any(|ind| ind.id == id && ind.applies(category))
+                })
+                .cloned()
+                .collect();
         } else {
             for (i, ind) in fw.indicators.iter().enumerate() {
+                if !ind.applies(category) {
+                    continue; // an item for other categories: no row
+                }
                 let na = ind.exempt && rng.chance(20);
                 let na_word = *rng.pick(&["不适用", "N/A", "不涉及", "na"]);
                 for slot in 0..ind.slots() {
@@ -412,21 +426,39 @@ fn fw_text() -> String {
     kaohe::framework::EMBEDDED.to_string()
 }
 
-/// The built-in framework with A1, A2 and B2 scored against the other units.
+/// The built-in framework with items scored against the other units or
+/// by category: A1 `rank_points`, A2 `relative`, B2 `vs_mean` within the
+/// category, C4 with a target per category (`by_category`), D3 and the
+/// clauses of C2 for some categories only (`applies_to`).
 fn cohort_fw_text() -> String {
     let mut text = fw_text();
-    for (id, rule) in [
-        ("A1", "{ type = \"rank_points\", points = [4, 3.5, 3], rest = 2 }"),
-        ("A2", "{ type = \"relative\" }"),
+    for (id, rule, extra) in [
+        (
+            "A1",
+            Some("{ type = \"rank_points\", points = [4, 3.5, 3], rest = 2 }"),
+            "",
+        ),
+        ("A2", Some("{ type = \"relative\" }"), ""),
         (
             "B2",
-            "{ type = \"vs_mean\", above = 3, equal = 2, below = 1, within = \"category\" }",
+            Some("{ type = \"vs_mean\", above = 3, equal = 2, below = 1, within = \"category\" }"),
+            "",
         ),
+        (
+            "C4",
+            Some("{ type = \"target\", target = 4, per = 0.5, by_category = { \"市直部门\" = { target = 3 } } }"),
+            "",
+        ),
+        ("D3", None, "applies_to = [\"乡镇（街道）\"]\n"),
+        ("C2", None, "applies_to = [\"乡镇（街道）\", \"国有企业\"]\n"),
     ] {
         let at = text.find(&format!("\nid = \"{id}\"\n")).expect("the item");
         let start = at + text[at..].find("\nrule = ").expect("its rule") + 1;
-        let end = start + text[start..].find('\n').expect("one line");
-        text.replace_range(start..end, &format!("rule = {rule}"));
+        if let Some(rule) = rule {
+            let end = start + text[start..].find('\n').expect("one line");
+            text.replace_range(start..end, &format!("rule = {rule}"));
+        }
+        text.insert_str(start, extra);
     }
     text
 }

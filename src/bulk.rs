@@ -58,7 +58,7 @@ mod rectify;
 mod source;
 
 pub use json::{write_json, write_json_tuned};
-use kernel::{NA, Plan, UNSEEN, VALUE, cents, trim};
+use kernel::{NA, OUTSIDE, Plan, UNSEEN, VALUE, cents, exempt, trim};
 pub use rectify::{ListArgs, write_deficiencies, write_deficiencies_tuned};
 
 use crate::evidence::{Cell, Column, Evidence, InputFile, UnitEvidence, resolve_key};
@@ -1317,10 +1317,10 @@ fn unit_sums(plan: &Plan, row: &[u32], groups: &mut [u64], veto: &mut Vec<usize>
     let mut zeros = 0u32;
     for (i, ind) in fw.indicators.iter().enumerate() {
         let cells = row.get(plan.first[i]..plan.first[i] + ind.slots()).ok_or(GiveUp)?;
-        let na = cells.iter().filter(|&&c| c == NA).count();
+        let na = cells.iter().filter(|&&c| exempt(c)).count();
         if na > 0 {
             // 不适用 must cover every clause given.
-            let given = cells.iter().filter(|&&c| c == NA || c >= VALUE).count();
+            let given = cells.iter().filter(|&&c| exempt(c) || c >= VALUE).count();
             if na < given {
                 return Err(GiveUp);
             }
@@ -1431,8 +1431,9 @@ pub fn assess_tuned(
         return None;
     }
     let plan = Plan::new(fw).ok()?;
-    // The unit explained in full needs its cohort facts: the general path.
-    if detail.is_some() && plan.has_cohort() {
+    // The unit explained in full needs its category and cohort facts: the
+    // general path.
+    if detail.is_some() && plan.has_deferred() {
         return None;
     }
     let (mut results, captured) = if plan.fits_u16() {
@@ -1617,24 +1618,33 @@ fn run<W: Word>(
     Some((join(parts), captured))
 }
 
-/// Cohort items (按排名赋分, 按比例, 与平均比较), once every row is read:
-/// each unit's value cell becomes its amount in cents, decided over all
-/// units by [`crate::cohort::resolve`] — the general path's function, over
-/// the same scope (the units with a number for the item, per category
-/// when the rule says so). From here on a cohort cell is an amount cell
-/// like any other.
-fn settle_cohorts<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Table<W>]) -> Res<Facts> {
+/// Items whose amount depends on more than the unit's own cells, once
+/// every row is read, as the general path scores them:
+/// - outside `applies_to`: the item is 不适用 (evidence for it is the
+///   general path's to report);
+/// - `by_category`: the value scored by the rule for the unit's category;
+/// - cohort rules (按排名赋分, 按比例, 与平均比较): the amounts decided over
+///   every unit's value by [`crate::cohort::resolve`] — the general path's
+///   function, over the same scope (the units with a number for the item,
+///   per category when the rule says so).
+///
+/// Each value cell becomes an amount cell like any other; the cohort facts
+/// are kept per unit for the JSON result.
+fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Table<W>]) -> Res<Facts> {
     let fw = plan.fw;
     let items: Vec<usize> = (0..fw.indicators.len())
-        .filter(|&i| matches!(plan.slots[plan.first[i]].kernel, kernel::Kernel::Cohort))
+        .filter(|&i| {
+            fw.indicators[i].applies_to.is_some()
+                || matches!(plan.slots[plan.first[i]].kernel, kernel::Kernel::Deferred)
+        })
         .collect();
     let mut facts = Facts::default();
     if items.is_empty() {
         return Ok(facts);
     }
-    // Each unit's places in the tables (a unit's rows may lie in several).
     let mut writes: Vec<(usize, usize, usize, u32)> = Vec::new();
     {
+        // Each unit's places in the tables (its rows may lie in several).
         let mut index: HashMap<&[u8], usize> = HashMap::new();
         let mut places: Vec<Vec<(usize, usize)>> = Vec::new();
         let mut categories: Vec<&str> = Vec::new();
@@ -1649,27 +1659,57 @@ fn settle_cohorts<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Tab
                 places[k].push((t, u));
             }
         }
+        // The one place holding a unit's cell for `slot`, with the cell.
+        let cell_of = |p: &[(usize, usize)], slot: usize| -> Res<Option<(usize, usize, u32)>> {
+            let mut seen = p
+                .iter()
+                .map(|&(t, u)| (t, u, tables[t].cells(u)[slot].get()))
+                .filter(|c| c.2 != UNSEEN);
+            let (first, second) = (seen.next(), seen.next());
+            if second.is_some() {
+                return Err(GiveUp); // a duplicate: the general path names both lines
+            }
+            Ok(first)
+        };
         for &i in &items {
-            let (ind, slot) = (&fw.indicators[i], plan.first[i]);
+            let (ind, first) = (&fw.indicators[i], plan.first[i]);
+            let deferred = matches!(plan.slots[first].kernel, kernel::Kernel::Deferred);
+            let cohort = ind.rule.as_ref().is_some_and(crate::rule::Rule::is_cohort);
             let mut values: Vec<Option<crate::num::Exact>> = Vec::with_capacity(places.len());
             let mut at: Vec<Option<(usize, usize)>> = Vec::with_capacity(places.len());
-            for p in &places {
-                let mut seen = p.iter().filter(|&&(t, u)| tables[t].cells(u)[slot].get() != UNSEEN);
-                let (first, second) = (seen.next(), seen.next());
-                if second.is_some() {
-                    return Err(GiveUp); // a duplicate: the general path names both lines
-                }
-                match first {
-                    Some(&(t, u)) if tables[t].cells(u)[slot].get() >= VALUE => {
-                        let c = tables[t].cells(u)[slot].get() - VALUE;
-                        values.push(Some(crate::num::Exact::from_cents(u64::from(c))));
-                        at.push(Some((t, u)));
+            for (p, category) in places.iter().zip(&categories) {
+                let (mut value, mut place) = (None, None);
+                if !ind.applies(category) {
+                    // 不适用. A row for it (evidence, an error; or an empty
+                    // value with a note) is the general path's to word.
+                    for slot in first..first + ind.slots() {
+                        if cell_of(p, slot)?.is_some() {
+                            return Err(GiveUp);
+                        }
+                        writes.push((p[0].0, p[0].1, slot, OUTSIDE));
                     }
-                    _ => {
-                        values.push(None);
-                        at.push(None);
+                } else if deferred
+                    && let Some((t, u, c)) = cell_of(p, first)?
+                    && c >= VALUE
+                {
+                    let x = crate::num::Exact::from_cents(u64::from(c - VALUE));
+                    if cohort {
+                        (value, place) = (Some(x), Some((t, u)));
+                    } else {
+                        let cell = match ind.amount_in(category, &[&Value::Number(x)]) {
+                            Some(a) => VALUE
+                                .checked_add(u32::try_from(cents(a)?).map_err(|_| GiveUp)?)
+                                .ok_or(GiveUp)?,
+                            None => kernel::EMPTY,
+                        };
+                        writes.push((t, u, first, cell));
                     }
                 }
+                values.push(value);
+                at.push(place);
+            }
+            if !cohort {
+                continue;
             }
             let refs: Vec<Option<&crate::num::Exact>> = values.iter().map(Option::as_ref).collect();
             let rule_of = |u: usize| ind.rule_for(categories[u]).expect("a cohort item has a rule");
@@ -1679,7 +1719,7 @@ fn settle_cohorts<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Tab
             {
                 if let (Some((amount, fact)), Some((t, u))) = (got, place) {
                     let c = u32::try_from(cents(amount)?).map_err(|_| GiveUp)?;
-                    writes.push((*t, *u, slot, VALUE.checked_add(c).ok_or(GiveUp)?));
+                    writes.push((*t, *u, first, VALUE.checked_add(c).ok_or(GiveUp)?));
                     let id = std::str::from_utf8(&tables[*t].units[*u]).map_err(|_| GiveUp)?;
                     facts.entry(id.into()).or_default().push((i, fact));
                 }
@@ -1774,7 +1814,7 @@ fn parse<W: Word>(
         tables.into_iter().collect::<Res<Vec<Table<W>>>>()
     })
     .ok()?;
-    let facts = settle_cohorts(plan, units, &mut tables).ok()?;
+    let facts = settle(plan, units, &mut tables).ok()?;
     Some(Parsed {
         tables,
         facts,

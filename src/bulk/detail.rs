@@ -5,6 +5,7 @@
 //! held in memory where each cell's row starts, give the values, notes and
 //! sources as [`crate::score::assess`] describes them.
 
+use super::kernel::has_row;
 use super::*;
 use crate::score::Outcome;
 
@@ -326,7 +327,7 @@ impl Full {
                     return Err(GiveUp);
                 }
                 self.cells[slot] = c;
-                if text {
+                if text && has_row(c) {
                     let offsets = t.offsets.as_ref().ok_or(GiveUp)?;
                     self.offsets[slot] = offsets[lu / PAGE_UNITS][off + slot];
                 }
@@ -339,7 +340,7 @@ impl Full {
     /// `wanted`, per indicator, only those of the indicators wanted).
     pub(super) fn prefetch<W: Word>(&self, rows: &Rows<W>, wanted: Option<&[bool]>) {
         for (slot, s) in rows.plan.slots.iter().enumerate() {
-            if self.cells[slot] != UNSEEN && wanted.is_none_or(|w| w.get(s.ind).copied().unwrap_or(false)) {
+            if has_row(self.cells[slot]) && wanted.is_none_or(|w| w.get(s.ind).copied().unwrap_or(false)) {
                 rows.prefetch(self.offsets[slot] as u64);
             }
         }
@@ -370,7 +371,7 @@ impl Full {
         self.slot_text.clear();
         for slot in 0..plan.slots.len() {
             let skip = wanted.is_some_and(|w| !w.get(plan.slots[slot].ind).copied().unwrap_or(false));
-            if self.cells[slot] == UNSEEN || skip {
+            if !has_row(self.cells[slot]) || skip {
                 self.slot_text.push([(0, 0); 3]);
                 continue;
             }
@@ -388,14 +389,14 @@ impl Full {
                 // One slot (nearly every indicator): its texts as they are.
                 let s = slots.start;
                 let t = self.slot_text[s];
-                self.ind_text.push(if self.cells[s] == UNSEEN {
+                self.ind_text.push(if !has_row(self.cells[s]) {
                     (None, (0, 0), (0, 0))
                 } else {
                     (Some(t[0]), t[1], t[2])
                 });
                 continue;
             }
-            let present: Vec<usize> = slots.clone().filter(|&s| self.cells[s] != UNSEEN).collect();
+            let present: Vec<usize> = slots.clone().filter(|&s| has_row(self.cells[s])).collect();
             if present.is_empty() {
                 self.ind_text.push((None, (0, 0), (0, 0)));
                 continue;
@@ -407,7 +408,7 @@ impl Full {
                 }
                 self.text.extend_from_slice(rows.clauses[s].as_bytes());
                 self.text.push(b'=');
-                if self.cells[s] != UNSEEN {
+                if has_row(self.cells[s]) {
                     let (a, b) = self.slot_text[s][0];
                     self.text.extend_from_within(a as usize..b as usize);
                 }
@@ -539,7 +540,7 @@ fn spans(
 /// gives it from the values.
 pub(super) fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome> {
     let ind = &plan.fw.indicators[i];
-    if cells.contains(&NA) {
+    if cells.iter().any(|&c| exempt(c)) {
         return Ok(Outcome::Exempt);
     }
     if ind.kind.is_trigger() {

@@ -15,8 +15,20 @@ pub(super) const UNSEEN: u32 = 0;
 pub(super) const EMPTY: u32 = 1;
 /// 不适用 on an exempt indicator.
 pub(super) const NA: u32 = 2;
+/// 不适用 because the item concerns other categories (`applies_to`): no row.
+pub(super) const OUTSIDE: u32 = 3;
 /// `VALUE + payload`: amount in cents, clause count, or veto triggered (1/0).
 pub(super) const VALUE: u32 = 4;
+/// Is the cell 不适用, as written or by the unit's category?
+pub(super) fn exempt(c: u32) -> bool {
+    c == NA || c == OUTSIDE
+}
+
+/// Does the cell come from a row of the evidence?
+pub(super) fn has_row(c: u32) -> bool {
+    c != UNSEEN && c != OUTSIDE
+}
+
 pub(super) const MAX_PAYLOAD: u64 = (u32::MAX - VALUE) as u64;
 
 /// A bound on the products the kernels form (96 bits), far inside `u128`;
@@ -98,10 +110,12 @@ pub(super) enum Kernel {
     Clause,
     /// `levels`, `survey`: the rule's own code for every cell.
     General,
-    /// A cohort rule (`rank_points`, `relative`, `vs_mean`): the payload is
-    /// the value in cents until every unit is read, then the amount
-    /// ([`super::settle_cohorts`]).
-    Cohort,
+    /// The amount depends on more than the cell: a cohort rule
+    /// (`rank_points`, `relative`, `vs_mean`: every unit's value) or a rule
+    /// with parameters per category (`by_category`: the unit's category).
+    /// The payload is the value in cents until every unit is read, then the
+    /// amount ([`super::settle`]).
+    Deferred,
 }
 
 #[derive(Debug, Clone)]
@@ -148,7 +162,8 @@ impl<'a> Plan<'a> {
         for (i, ind) in fw.indicators.iter().enumerate() {
             first.push(slots.len());
             let pc = cents(ind.points)?;
-            if ind.by_categories() {
+            // Several raters' rows for one cell: the general path.
+            if ind.raters.is_some() {
                 return Err(GiveUp);
             }
             let kernels: Vec<Kernel> = match &ind.rule {
@@ -173,7 +188,24 @@ impl<'a> Plan<'a> {
                 Some(Rule::Direct) => vec![Kernel::Direct],
                 Some(Rule::Clauses(c)) => vec![Kernel::Clause; c.len()],
                 Some(Rule::Levels(_) | Rule::Survey(_)) => vec![Kernel::General],
-                Some(Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. }) => vec![Kernel::Cohort],
+                Some(Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. }) => vec![Kernel::Deferred],
+            };
+            // Category parameters on a numeric rule of one value: settled
+            // by the unit's category once its category is known.
+            let kernels = match (&kernels[..], ind.by_category.is_empty()) {
+                (_, true) | ([Kernel::Deferred], false) => kernels,
+                (
+                    [
+                        Kernel::Deduct { .. }
+                        | Kernel::Count { .. }
+                        | Kernel::TargetShort { .. }
+                        | Kernel::TargetRatio { .. }
+                        | Kernel::Tiers(_)
+                        | Kernel::Direct,
+                    ],
+                    false,
+                ) => vec![Kernel::Deferred],
+                _ => return Err(GiveUp),
             };
             let rates = !ind.fractions && ind.rule.as_ref().is_some_and(Rule::reads_rates);
             for kernel in kernels {
@@ -207,15 +239,18 @@ impl<'a> Plan<'a> {
         })
     }
 
-    /// Does any item have a cohort rule?
-    pub(super) fn has_cohort(&self) -> bool {
-        self.slots.iter().any(|s| matches!(s.kernel, Kernel::Cohort))
+    /// Is any item's amount decided by more than the unit's own cells
+    /// (a cohort rule, category parameters, `applies_to`)?
+    pub(super) fn has_deferred(&self) -> bool {
+        self.fw.indicators.iter().any(|i| i.applies_to.is_some())
+            || self.slots.iter().any(|s| matches!(s.kernel, Kernel::Deferred))
     }
 
     /// Do cells fit in 16 bits? Each payload is at most the points in
-    /// cents, except a cohort item's value before it is settled.
+    /// cents, except a deferred item's value before it is settled.
     pub(super) fn fits_u16(&self) -> bool {
-        !self.has_cohort() && self.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64)
+        !self.slots.iter().any(|s| matches!(s.kernel, Kernel::Deferred))
+            && self.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64)
     }
 
     /// Does indicator `i`'s one cell hold its amount in cents? Not for a
@@ -239,7 +274,7 @@ impl<'a> Plan<'a> {
                 Some(y) => Some(y as u64),
                 None => plain_number(v).map(|(m, _)| (m > 0) as u64),
             },
-            Kernel::General | Kernel::Cohort => None,
+            Kernel::General | Kernel::Deferred => None,
             _ if s.ranged => None,
             // 0 < m / 10^e < 1 without `%`: perhaps a fraction for a rate.
             k => plain_number(v)
@@ -277,7 +312,7 @@ impl<'a> Plan<'a> {
             },
             // The value itself, in whole cents: finer values (and negative
             // ones) are the general path's.
-            Kernel::Cohort => match value {
+            Kernel::Deferred => match value {
                 Value::Number(n) => n.to_cents().ok_or(GiveUp)?,
                 _ => return Err(GiveUp),
             },
@@ -410,7 +445,7 @@ pub(super) fn amount(k: &Kernel, pc: u64, m: u128, e: u32) -> Option<u64> {
             }
             m
         }
-        Kernel::Check | Kernel::Veto | Kernel::General | Kernel::Cohort => return None,
+        Kernel::Check | Kernel::Veto | Kernel::General | Kernel::Deferred => return None,
     };
     u64::try_from(r).ok()
 }

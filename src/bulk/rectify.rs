@@ -11,6 +11,7 @@
 //! path's, as is a table laid out to the width of a terminal.
 
 use super::detail::{Full, Rows, Whole, in_order, read_again};
+use super::kernel::has_row;
 use super::*;
 use crate::lang::Lang;
 use crate::period::Period;
@@ -334,7 +335,7 @@ impl<W: Word> Ctx<'_, W> {
         }
         for it in &l.shown {
             let slot = plan.first[it.index];
-            if l.full.cells[slot] == UNSEEN {
+            if !has_row(l.full.cells[slot]) {
                 t.push(None, b"", true);
                 continue;
             }
@@ -1246,7 +1247,7 @@ fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()>
     for (i, ind) in plan.fw.indicators.iter().enumerate() {
         let first = plan.first[i];
         let cells = cells.get(first..first + ind.slots()).ok_or(GiveUp)?;
-        if cells.contains(&NA) {
+        if cells.iter().any(|&c| exempt(c)) {
             continue; // exempt
         }
         let (reason, lost, amount) = match ind.kind {

@@ -129,10 +129,11 @@ fn bulk_matches_general_on_mixed_data() {
 }
 
 #[test]
-fn cohort_rules_on_the_bulk_path_match_the_general_path() {
-    // A1 rank_points, A2 relative, B2 vs_mean within the category: values
-    // with up to two places, ties from copied units, missing and empty
-    // values (out of the cohort), split over blocks and workers.
+fn cohort_and_category_rules_on_the_bulk_path_match_the_general_path() {
+    // A1 rank_points, A2 relative, B2 vs_mean within the category, C4 a
+    // target per category, C2 (clauses) and D3 for some categories only:
+    // values with up to two places, ties from copied units, missing and
+    // empty values (out of the cohort), split over blocks and workers.
     for seed in 0..3 {
         let i = inputs(synth::Shape::Cohort, 90, seed, true);
         let slow = general(&i);
