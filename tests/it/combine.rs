@@ -140,9 +140,9 @@ fn one_rounding_at_the_end_and_a_quota_on_the_year() {
     );
 }
 
-#[test]
-fn the_shipped_year_rounds_once_and_carries_the_second_quarter_veto() {
-    let wd = Workdir::new();
+/// The shipped quarters scored into `$WD/2023Q{1..4}.json`; the
+/// components as `combine` takes them.
+fn shipped_quarters(wd: &Workdir) -> Vec<String> {
     let mut args: Vec<String> = vec![];
     for q in 1..=4 {
         wd.run(&[
@@ -159,6 +159,27 @@ fn the_shipped_year_rounds_once_and_carries_the_second_quarter_veto() {
         args.push(format!("Q{q}=$WD/2023Q{q}.json"));
     }
     args.push("L=examples/quarters/2023领导小组评价.csv".into());
+    args
+}
+
+/// `combine` of the shipped year with `extra` options.
+fn shipped_year(wd: &Workdir, parts: &[String], extra: &[&str]) -> crate::util::Output {
+    let mut cmd = vec![
+        "combine",
+        "-c",
+        "examples/quarters/annual-2023.toml",
+        "-u",
+        "examples/units.csv",
+    ];
+    cmd.extend(extra);
+    cmd.extend(parts.iter().map(String::as_str));
+    wd.run(&cmd)
+}
+
+#[test]
+fn the_shipped_year_rounds_once_and_carries_the_second_quarter_veto() {
+    let wd = Workdir::new();
+    let args = shipped_quarters(&wd);
     let mut cmd = vec![
         "combine",
         "-c",
@@ -282,4 +303,166 @@ fn composite_mistakes_are_located() {
         .assert_input_errors(&[
             "error: $WD/q.csv:2: column \"score\": \"八十\" is not a score (a number ≥ 0, e.g. 92.5)",
         ]);
+}
+
+/// Each component's own rank and grade, as every format of `combine`
+/// shows them beside its score, read back and compared with the quarters'
+/// saved results and with the leading group's ranks worked out by hand.
+#[test]
+fn every_format_shows_each_components_rank_and_grade() {
+    let wd = Workdir::new();
+    let parts = shipped_quarters(&wd);
+    // 领导小组评价 ranked by hand from its table (ties share, the next skips):
+    // 96 D03 · 95 T01 · 93 E01 · 92 T06 · 90 T02 D01 D04 · 88 T04 E02 ·
+    // 85 T03 D02 · 82 D05 · 80 T05 · 78 E03 · 75 E04.
+    let leading: &[(&str, u64)] = &[
+        ("D03", 1),
+        ("T01", 2),
+        ("E01", 3),
+        ("T06", 4),
+        ("T02", 5),
+        ("D01", 5),
+        ("D04", 5),
+        ("T04", 8),
+        ("E02", 8),
+        ("T03", 10),
+        ("D02", 10),
+        ("D05", 12),
+        ("T05", 13),
+        ("E03", 14),
+        ("E04", 15),
+    ];
+    // Expected cells per unit: Q1 rank, Q1 grade, …, Q4 grade, L rank.
+    let quarter: Vec<Vec<Value>> = (1..=4).map(|q| units(&wd.read(&format!("2023Q{q}.json")))).collect();
+    let expect = |id: &str| -> Vec<String> {
+        let mut cells = Vec::new();
+        for q in &quarter {
+            let u = unit(q, id);
+            cells.push(u["rank"].as_u64().unwrap().to_string());
+            cells.push(u["grade"].as_str().unwrap().to_string());
+        }
+        cells.push(leading.iter().find(|l| l.0 == id).unwrap().1.to_string());
+        cells
+    };
+    // The quarters do not all rank alike, or the check proves little.
+    assert_ne!(unit(&quarter[0], "D03")["rank"], unit(&quarter[1], "D03")["rank"]);
+    let ids: Vec<&str> = leading.iter().map(|l| l.0).collect();
+    let en = [
+        "Q1 rank", "Q1 grade", "Q2 rank", "Q2 grade", "Q3 rank", "Q3 grade", "Q4 rank", "Q4 grade", "L rank",
+    ];
+    let zh = [
+        "Q1排名", "Q1等次", "Q2排名", "Q2等次", "Q3排名", "Q3等次", "Q4排名", "Q4等次", "L排名",
+    ];
+    let check = |what: &str, headers: &[String], rows: &[Vec<String>], names: &[&str], unit_col: &str| {
+        let col = |h: &str| {
+            headers
+                .iter()
+                .position(|x| x == h)
+                .unwrap_or_else(|| panic!("{what}: no {h} in {headers:?}"))
+        };
+        let u = col(unit_col);
+        // Each beside its component's score: Q1 第一季度, Q1 rank, Q1 grade, Q2 …
+        assert_eq!(col(names[0]), col(names[1]) - 1, "{what}");
+        for id in &ids {
+            let row = rows
+                .iter()
+                .find(|r| r[u] == *id)
+                .unwrap_or_else(|| panic!("{what}: {id}"));
+            let got: Vec<String> = names.iter().map(|h| row[col(h)].clone()).collect();
+            assert_eq!(got, expect(id), "{what}: {id}");
+        }
+        assert!(
+            !headers.iter().any(|h| h == "L grade" || h == "L等次"),
+            "{what}: a table has no grades"
+        );
+    };
+
+    // CSV
+    let out = shipped_year(&wd, &parts, &["--lang", "en", "--format", "csv"]);
+    out.assert_ok();
+    let mut r = csv::Reader::from_reader(out.stdout.as_bytes());
+    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<Vec<String>> = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    check("csv", &headers, &rows, &en, "Unit");
+
+    // Markdown and the terminal table: rows of `|` cells.
+    let cells = |line: &str| -> Vec<String> {
+        line.trim()
+            .trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .collect()
+    };
+    let out = shipped_year(&wd, &parts, &["--lang", "en", "--format", "md"]);
+    out.assert_ok();
+    let lines: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with('|')).collect();
+    let rows: Vec<Vec<String>> = lines[2..].iter().map(|l| cells(l)).collect();
+    check("md", &cells(lines[0]), &rows, &en, "Unit");
+    let out = shipped_year(&wd, &parts, &["--lang", "zh"]);
+    out.assert_ok();
+    let lines: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with('|')).collect();
+    let rows: Vec<Vec<String>> = lines[1..].iter().map(|l| cells(l)).collect();
+    check("table", &cells(lines[0]), &rows, &zh, "单位");
+
+    // XLSX: the 排名 sheet.
+    shipped_year(&wd, &parts, &["--lang", "zh", "-o", "$WD/2023.xlsx"]).assert_ok();
+    let book = crate::util::Book::open(&wd.path("2023.xlsx"));
+    let sheet = book.sheet("排名");
+    let grid: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    calamine::Data::Float(f) => format!("{f}"),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let head = grid.iter().position(|r| r.iter().any(|c| c == "Q1排名")).unwrap();
+    check("xlsx", &grid[head], &grid[head + 1..], &zh, "单位");
+
+    // HTML: the ranking table's header and body cells.
+    let out = shipped_year(&wd, &parts, &["--lang", "zh", "--format", "html"]);
+    out.assert_ok();
+    let strip = |s: &str| -> String {
+        let mut t = String::new();
+        let mut tag = false;
+        for ch in s.chars() {
+            match ch {
+                '<' => tag = true,
+                '>' => tag = false,
+                c if !tag => t.push(c),
+                _ => {}
+            }
+        }
+        t.trim().to_string()
+    };
+    let table = out.stdout.split("<table>").find(|t| t.contains("Q1排名")).unwrap();
+    let table = table.split("</table>").next().unwrap();
+    let rows: Vec<Vec<String>> = table
+        .split("<tr>")
+        .skip(1)
+        .map(|tr| tr.split("<t").skip(1).map(|c| strip(&format!("<t{c}"))).collect())
+        .collect();
+    check("html", &rows[0], &rows[1..], &zh, "单位");
+
+    // JSON: each unit's components.
+    let out = shipped_year(&wd, &parts, &["--format", "json"]);
+    out.assert_ok();
+    let year = units(&out.stdout);
+    for id in &ids {
+        let c = unit(&year, id)["components"].as_array().unwrap();
+        let mut got = Vec::new();
+        for q in &c[..4] {
+            got.push(q["rank"].to_string());
+            got.push(q["grade"].as_str().unwrap().to_string());
+        }
+        got.push(c[4]["rank"].to_string());
+        assert_eq!(got, expect(id), "json: {id}");
+        assert_eq!(c[4]["grade"], Value::Null);
+    }
 }
