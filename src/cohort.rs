@@ -49,6 +49,9 @@ pub fn resolve<'r>(
     points: Decimal,
     rule_of: impl Fn(usize) -> &'r Rule,
 ) -> Vec<Option<(Decimal, Fact)>> {
+    if values.is_empty() {
+        return Vec::new();
+    }
     let within = rule_of(0).within().unwrap_or(Within::All);
     // Scopes: the indices of the units with a value, per category or all.
     let mut scopes: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();

@@ -812,7 +812,7 @@ impl Rule {
             let mut merged = base.clone();
             merged.remove("by_category");
             for (k, v) in over {
-                if k == "type" || k == "by_category" {
+                if k == "type" || k == "by_category" || k == "within" {
                     errs.push(crate::msg!(
                         zh: "by_category 中“{category}”不能改动 {k}：只能替换评分参数",
                         en: "by_category: \"{category}\" cannot change {k}, only the rule's parameters"

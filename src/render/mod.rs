@@ -76,47 +76,28 @@ const STYLE: TableStyle = TableStyle::new()
     .content_lines(ContentLineStyle::new('|', '|', '|'))
     .bottom_border(LineStyle::new('+', '-', '+', '+'));
 
+/// Every format there is.
+const ALL_FORMATS: &[Format] = &[
+    Format::Table,
+    Format::Csv,
+    Format::Json,
+    Format::Md,
+    Format::Xlsx,
+    Format::Html,
+];
+
 /// Which `--format` each command writes: the one table the argument
 /// parser (and so `--help`) and the commands' own checks of `-o FILE.ext`
 /// read. A command not listed has no `--format`.
 pub const COMMAND_FORMATS: &[(&str, &[Format])] = &[
-    (
-        "score",
-        &[
-            Format::Table,
-            Format::Csv,
-            Format::Json,
-            Format::Md,
-            Format::Xlsx,
-            Format::Html,
-        ],
-    ),
+    ("score", ALL_FORMATS),
     (
         "explain",
         &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Html],
     ),
-    (
-        "deficiencies",
-        &[
-            Format::Table,
-            Format::Csv,
-            Format::Json,
-            Format::Md,
-            Format::Xlsx,
-            Format::Html,
-        ],
-    ),
-    (
-        "diff",
-        &[
-            Format::Table,
-            Format::Csv,
-            Format::Json,
-            Format::Md,
-            Format::Xlsx,
-            Format::Html,
-        ],
-    ),
+    ("deficiencies", ALL_FORMATS),
+    ("diff", ALL_FORMATS),
+    ("combine", ALL_FORMATS),
     (
         "trend",
         &[Format::Table, Format::Csv, Format::Json, Format::Md, Format::Xlsx],
@@ -128,20 +109,13 @@ pub const COMMAND_FORMATS: &[(&str, &[Format])] = &[
     ),
 ];
 
-/// The formats `command` writes (every format for a command not listed).
+/// The formats `command` writes (every format for a command not listed,
+/// which the parser gives no `--format`).
 pub fn formats_of(command: &str) -> &'static [Format] {
-    const ALL: &[Format] = &[
-        Format::Table,
-        Format::Csv,
-        Format::Json,
-        Format::Md,
-        Format::Xlsx,
-        Format::Html,
-    ];
     COMMAND_FORMATS
         .iter()
         .find(|(c, _)| *c == command)
-        .map_or(ALL, |(_, f)| f)
+        .map_or(ALL_FORMATS, |(_, f)| f)
 }
 
 /// `Err` with the usage message when `command` does not write `format`

@@ -259,12 +259,17 @@ fn category_mistakes_are_located() {
         &FW.replace(
             "points = [10, 8, 6], rest = 3",
             "points = [12, 8], rest = 3, ordr = \"asc\"",
+        )
+        .replace(
+            "within = \"category\" }",
+            "within = \"category\", by_category = { \"开发区\" = { within = \"all\" } } }",
         ),
     );
     let out = wd.run(&["check", "-f", "$WD/over.toml"]);
     assert_eq!(out.code, 1);
     for want in [
         "R1: rule: unknown key \"ordr\" in a rank_points rule (did you mean \"order\"?)",
+        "R3: rule: by_category: \"开发区\" cannot change within, only the rule's parameters",
         "R1: rule: points: the amount of rank 1, 12, must be between 0 and the indicator's 10 points",
     ] {
         assert!(out.stderr.contains(want), "{want}\n{}", out.stderr);
