@@ -29,6 +29,8 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use toml::Spanned;
 
+pub mod year;
+
 /// What a unit vetoed in one component is in the year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VetoRule {
@@ -426,6 +428,20 @@ pub struct Part {
     pub rank: usize,
     pub name: String,
     pub category: String,
+    /// The unit's deficiencies (失分项) in this component, in its order,
+    /// where the component records them: a result of `score`; `None` for a
+    /// table or a combined result.
+    pub deficiencies: Option<Vec<ItemRecord>>,
+}
+
+/// One deficiency of a unit in a component, as its saved result records
+/// it, with the indicator's name from that result's framework.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ItemRecord {
+    pub indicator: String,
+    pub name: String,
+    pub lost: Option<Decimal>,
+    pub reason: String,
 }
 
 /// One component read from its file.
@@ -463,6 +479,20 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
     if is_json {
         let r = PeriodResult::load(path)?;
         let bytes = crate::input::read_file(path).unwrap_or_default();
+        // A combined result's own deficiencies are its components': it has
+        // none of its own to carry.
+        #[derive(Deserialize)]
+        struct TypeProbe {
+            #[serde(rename = "type")]
+            kind: Option<String>,
+        }
+        let combined = serde_json::from_slice::<TypeProbe>(&bytes).is_ok_and(|k| k.kind.as_deref() == Some("combined"));
+        let names: std::collections::HashMap<&str, &str> = r
+            .framework
+            .indicators
+            .iter()
+            .map(|i| (i.id.as_str(), i.name.as_str()))
+            .collect();
         let units = r
             .units
             .iter()
@@ -476,6 +506,17 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
                         rank: u.rank,
                         name: u.name.clone(),
                         category: u.category.clone().unwrap_or_default(),
+                        deficiencies: (!combined).then(|| {
+                            u.deficiencies
+                                .iter()
+                                .map(|d| ItemRecord {
+                                    indicator: d.indicator.clone(),
+                                    name: names.get(d.indicator.as_str()).copied().unwrap_or_default().to_string(),
+                                    lost: d.lost,
+                                    reason: d.reason.clone(),
+                                })
+                                .collect()
+                        }),
                     },
                 )
             })
@@ -598,6 +639,7 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
                 rank: 0,
                 name: name_col.map(|c| cell(c).to_string()).unwrap_or_default(),
                 category: String::new(),
+                deficiencies: None,
             },
         );
     }
@@ -874,6 +916,7 @@ pub fn component_rows(comp: &Composite, parts: &[Loaded], unit: &str) -> Vec<Com
                 score: part.map(|s| s.score),
                 grade: part.and_then(|s| s.grade.clone()),
                 rank: part.map(|s| s.rank),
+                deficiencies: part.and_then(|s| s.deficiencies.clone()),
             }
         })
         .collect()
@@ -922,6 +965,9 @@ pub struct ComponentRow {
     pub score: Option<Decimal>,
     pub grade: Option<String>,
     pub rank: Option<usize>,
+    /// The unit's deficiencies in the component (`null`: the component
+    /// records none — a table, a combined result, or a unit it lacks).
+    pub deficiencies: Option<Vec<ItemRecord>>,
 }
 
 /// The weights under a ranking: `权重：Q1 第一季度 23.75% · …`.

@@ -116,6 +116,30 @@ fn page(title: &str, lang: Lang, body: Markup, colophon: Markup) -> String {
     .into_string()
 }
 
+/// A page whose body another module builds: the heading, a line under it,
+/// the issuer, and a colophon of facts and the files read.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn document(
+    title: &str,
+    heading: &str,
+    meta: &str,
+    issue: &Issue,
+    lang: Lang,
+    body: Markup,
+    facts: Vec<(String, String)>,
+    files: Vec<(String, String)>,
+) -> String {
+    let body = html! {
+        header {
+            h1 { (heading) }
+            p.meta { (meta) }
+            (issued(issue, lang))
+        }
+        (body)
+    };
+    page(title, lang, body, Colophon { facts, files }.render(lang))
+}
+
 /// The issuing body and date under a report's title, when given.
 fn issued(issue: &Issue, lang: Lang) -> Markup {
     html! {
