@@ -29,6 +29,8 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use toml::Spanned;
 
+pub mod year;
+
 /// What a unit vetoed in one component is in the year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VetoRule {
@@ -426,6 +428,20 @@ pub struct Part {
     pub rank: usize,
     pub name: String,
     pub category: String,
+    /// The unit's deficiencies (失分项) in this component, in its order,
+    /// where the component records them: a result of `score`; `None` for a
+    /// table or a combined result.
+    pub deficiencies: Option<Vec<ItemRecord>>,
+}
+
+/// One deficiency of a unit in a component, as its saved result records
+/// it, with the indicator's name from that result's framework.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ItemRecord {
+    pub indicator: String,
+    pub name: String,
+    pub lost: Option<Decimal>,
+    pub reason: String,
 }
 
 /// One component read from its file.
@@ -463,6 +479,20 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
     if is_json {
         let r = PeriodResult::load(path)?;
         let bytes = crate::input::read_file(path).unwrap_or_default();
+        // A combined result's own deficiencies are its components': it has
+        // none of its own to carry.
+        #[derive(Deserialize)]
+        struct TypeProbe {
+            #[serde(rename = "type")]
+            kind: Option<String>,
+        }
+        let combined = serde_json::from_slice::<TypeProbe>(&bytes).is_ok_and(|k| k.kind.as_deref() == Some("combined"));
+        let names: std::collections::HashMap<&str, &str> = r
+            .framework
+            .indicators
+            .iter()
+            .map(|i| (i.id.as_str(), i.name.as_str()))
+            .collect();
         let units = r
             .units
             .iter()
@@ -476,6 +506,17 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
                         rank: u.rank,
                         name: u.name.clone(),
                         category: u.category.clone().unwrap_or_default(),
+                        deficiencies: (!combined).then(|| {
+                            u.deficiencies
+                                .iter()
+                                .map(|d| ItemRecord {
+                                    indicator: d.indicator.clone(),
+                                    name: names.get(d.indicator.as_str()).copied().unwrap_or_default().to_string(),
+                                    lost: d.lost,
+                                    reason: d.reason.clone(),
+                                })
+                                .collect()
+                        }),
                     },
                 )
             })
@@ -598,6 +639,7 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
                 rank: 0,
                 name: name_col.map(|c| cell(c).to_string()).unwrap_or_default(),
                 category: String::new(),
+                deficiencies: None,
             },
         );
     }
@@ -874,9 +916,46 @@ pub fn component_rows(comp: &Composite, parts: &[Loaded], unit: &str) -> Vec<Com
                 score: part.map(|s| s.score),
                 grade: part.and_then(|s| s.grade.clone()),
                 rank: part.map(|s| s.rank),
+                deficiencies: part.and_then(|s| s.deficiencies.clone()),
             }
         })
         .collect()
+}
+
+/// Each component's own rank, and its grade where the component has
+/// grades (a saved result), as columns beside the component's score in
+/// the ranking; cells in `a.units` order, empty where `missing = "zero"`
+/// filled in an absent unit.
+pub fn beside(
+    comp: &Composite,
+    parts: &[Loaded],
+    a: &Assessment,
+    lang: crate::lang::Lang,
+) -> Vec<crate::render::report::Beside> {
+    let mut cols = Vec::new();
+    for (k, (c, p)) in comp.components.iter().zip(parts).enumerate() {
+        let cell = |f: &dyn Fn(&Part) -> String| {
+            a.units
+                .iter()
+                .map(|u| p.units.get(&u.unit).map(f).unwrap_or_default())
+                .collect()
+        };
+        cols.push(crate::render::report::Beside {
+            group: k,
+            header: format!("{}{}", c.id, lang.pick("排名", " rank")),
+            numeric: true,
+            cells: cell(&|s| s.rank.to_string()),
+        });
+        if p.units.values().any(|s| s.grade.is_some()) {
+            cols.push(crate::render::report::Beside {
+                group: k,
+                header: format!("{}{}", c.id, lang.pick("等次", " grade")),
+                numeric: false,
+                cells: cell(&|s| s.grade.clone().unwrap_or_default()),
+            });
+        }
+    }
+    cols
 }
 
 /// One component of one unit, for the JSON result.
@@ -886,6 +965,9 @@ pub struct ComponentRow {
     pub score: Option<Decimal>,
     pub grade: Option<String>,
     pub rank: Option<usize>,
+    /// The unit's deficiencies in the component (`null`: the component
+    /// records none — a table, a combined result, or a unit it lacks).
+    pub deficiencies: Option<Vec<ItemRecord>>,
 }
 
 /// The weights under a ranking: `权重：Q1 第一季度 23.75% · …`.
@@ -898,8 +980,8 @@ pub fn weights_line(comp: &Composite, lang: crate::lang::Lang) -> String {
     let mut s = lang.labelled(lang.pick("权重", "Weights"), &parts.join(" · "));
     s.push('\n');
     s.push_str(lang.pick(
-        "得分 = Σ 权重 × 各组成部分得分，只在最后四舍五入一次；右侧各列为各组成部分自身的得分\n",
-        "Score = Σ weight × component score, rounded once at the end; the columns on the right are the components' own scores\n",
+        "得分 = Σ 权重 × 各组成部分得分，只在最后四舍五入一次；右侧各列为各组成部分自身的得分、排名和等次\n",
+        "Score = Σ weight × component score, rounded once at the end; the columns on the right are the components' own scores, ranks and grades\n",
     ));
     s
 }

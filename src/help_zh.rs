@@ -231,7 +231,7 @@ const ARGS: &[(&str, &str, &str)] = &[
     (
         "deficiencies",
         "evidence",
-        "佐证材料文件（CSV 长表或宽表；UTF-8 或 GBK 编码），合并读取",
+        "佐证材料文件（CSV 长表或宽表；UTF-8 或 GBK 编码），合并读取；或一个 kaohe combine 写出的年度结果（.json），列年度整改清单",
     ),
     // diff
     ("diff", "old", "前一考核期：考核结果（.json）或佐证材料文件"),

@@ -68,6 +68,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let period = args.period.map(|p| p.to_string());
     let a = crate::combine::combine(&mut comp, &parts, units.as_ref(), period).map_err(Error::Input)?;
     let fw = &comp.framework;
+    let beside = crate::combine::beside(&comp, &parts, &a, lang);
     match format {
         Format::Json => {
             let doc =
@@ -77,14 +78,28 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         Format::Table => {
             // The ranking's last line is its group legend; here the groups
             // are the components, which the weights line names.
-            let mut text = crate::render::report::ranking(fw, &a, lang, format);
+            let mut text = crate::render::report::ranking_beside(fw, &a, lang, format, &beside);
             if let Some(at) = text.trim_end_matches('\n').rfind('\n') {
                 text.truncate(at + 1);
             }
             text.push_str(&crate::combine::weights_line(&comp, lang));
             crate::output::emit(&text, format, &dest)
         }
-        _ => return super::emit_ranking(fw, &a, format, &dest, &args.issue, lang),
+        Format::Xlsx => {
+            let book = crate::render::xlsx::score_beside(fw, &a, lang, &beside).map_err(|e| {
+                Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+            })?;
+            crate::output::emit_bytes(&book, &dest)
+        }
+        Format::Html => crate::output::emit_bytes(
+            crate::render::html::score_beside(fw, &a, &args.issue.issue(Some(fw)), lang, &beside).as_bytes(),
+            &dest,
+        ),
+        Format::Csv | Format::Md => crate::output::emit(
+            &crate::render::report::ranking_beside(fw, &a, lang, format, &beside),
+            format,
+            &dest,
+        ),
     }
     .map_err(|e| Error::output(&dest, e))
 }

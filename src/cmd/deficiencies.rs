@@ -43,7 +43,7 @@ pub struct Args {
     pub summary: bool,
     #[command(flatten)]
     pub selfs: super::SelfArgs,
-    /// Evidence files (CSV, long or wide; UTF-8 or GBK), read as one
+    /// Evidence files (CSV, long or wide; UTF-8 or GBK), read as one; or one combined result (.json) written by kaohe combine, for the year's list
     #[arg(value_name = "EVIDENCE", required = true)]
     pub evidence: Vec<PathBuf>,
 }
@@ -84,6 +84,9 @@ fn parse_points(s: &str) -> Result<Decimal, String> {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
+    if args.evidence.iter().any(|p| crate::combine::year::is_json(p)) {
+        return year(args, lang);
+    }
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
     // A deadline past the calendar's end would silently vanish from every
     // item: say so before anything is read.
@@ -169,6 +172,74 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         text + &crate::render::report::self_higher(fw, &assessment, &sel.units, lang, format)
     };
     crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
+}
+
+/// The year's list from a combined result (docs/combine.md): the only
+/// saved result `deficiencies` reads, since a period's own list comes
+/// from its evidence.
+fn year(args: Args, lang: Lang) -> Result<(), Error> {
+    let path = match &args.evidence[..] {
+        [one] if crate::combine::year::is_combined(one) => one.clone(),
+        [one] => {
+            return Err(Error::Usage(crate::msg!(
+                zh: "{} 是一期的评分结果：deficiencies 从佐证材料列整改清单（kaohe deficiencies -u 单位文件 --period 期 佐证.csv），或读取 kaohe combine 写出的年度结果",
+                en: "{} is one period's saved result: deficiencies lists from the evidence (kaohe deficiencies -u UNITS --period P EVIDENCE.csv), or reads a combined result written by kaohe combine",
+                one.display()
+            )));
+        }
+        _ => {
+            return Err(Error::Usage(crate::lang::m(
+                "结果文件（.json）只能单独给出：年度整改清单读取一个 kaohe combine 写出的年度结果，不与佐证材料或其他结果同用",
+                "a result (.json) is read alone: the year's list reads one combined result written by kaohe combine, without evidence or other results",
+            ).to_string()));
+        }
+    };
+    // Options that concern scoring evidence have nothing to act on.
+    let input = &args.input;
+    let refused: Vec<&str> = [
+        (input.framework.is_some(), "-f/--framework"),
+        (input.units.is_some(), "-u/--units"),
+        (input.period.is_some(), "--period"),
+        (input.sheet.is_some(), "--sheet"),
+        (!input.encoding.is_empty(), "--encoding"),
+        (input.missing.is_some(), "--missing"),
+        (args.by != By::Unit, "--by"),
+        (args.summary, "--summary"),
+        (!args.selfs.files.is_empty(), "--self"),
+    ]
+    .into_iter()
+    .filter_map(|(given, name)| given.then_some(name))
+    .collect();
+    if !refused.is_empty() {
+        return Err(Error::Usage(crate::msg!(
+            zh: "年度整改清单取自年度结果中各期的问题，不能用 {}：这些选项只用于从佐证材料列清单",
+            en: "the year's list is taken from the periods' problems the combined result records; {} cannot be used with it (they apply to lists from evidence)",
+            refused.join(", ")
+        )));
+    }
+    let (format, dest) = args.output.resolve(std::slice::from_ref(&path))?;
+    let reasons: Vec<Reason> = args.reason.iter().map(|&r| Reason::from(r)).collect();
+    let sel = crate::combine::year::Selection {
+        units: &args.unit,
+        categories: &args.category,
+        reasons: &reasons,
+        min_lost: args.min_lost,
+        order: args.order,
+    };
+    let list = crate::combine::year::load(&path, &sel).map_err(Error::Input)?;
+    match format {
+        crate::render::Format::Xlsx => {
+            let book = list.xlsx(lang).map_err(|e| {
+                Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+            })?;
+            crate::output::emit_bytes(&book, &dest)
+        }
+        crate::render::Format::Html => {
+            crate::output::emit_bytes(list.html(&args.issue.issue(None), lang).as_bytes(), &dest)
+        }
+        _ => crate::output::emit(&list.text(lang, format), format, &dest),
+    }
+    .map_err(|e| Error::output(&dest, e))
 }
 
 #[cfg(test)]

@@ -81,6 +81,16 @@ fn file_name(unit: &str, name: &str) -> String {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
+    // A saved result holds too little for a letter (no notes, remedies,
+    // owners, deadlines): letters are written from evidence.
+    if let Some(json) = args.evidence.iter().find(|p| crate::combine::year::is_json(p)) {
+        return Err(Error::Usage(crate::msg!(
+            zh: "{} 是评分结果：反馈意见书从佐证材料生成（kaohe letters -u 单位文件 --period 期 -o 目录/ 佐证.csv）；年度结果的整改清单用 kaohe deficiencies {}",
+            en: "{} is a saved result: letters are written from the evidence (kaohe letters -u UNITS --period P -o DIR/ EVIDENCE.csv); the year's list of a combined result is kaohe deficiencies {}",
+            json.display(),
+            json.display()
+        )));
+    }
     let target = target(&args.output)?;
     let out_path = match &target {
         Target::Dir(d) => d.clone(),

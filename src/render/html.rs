@@ -116,6 +116,30 @@ fn page(title: &str, lang: Lang, body: Markup, colophon: Markup) -> String {
     .into_string()
 }
 
+/// A page whose body another module builds: the heading, a line under it,
+/// the issuer, and a colophon of facts and the files read.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn document(
+    title: &str,
+    heading: &str,
+    meta: &str,
+    issue: &Issue,
+    lang: Lang,
+    body: Markup,
+    facts: Vec<(String, String)>,
+    files: Vec<(String, String)>,
+) -> String {
+    let body = html! {
+        header {
+            h1 { (heading) }
+            p.meta { (meta) }
+            (issued(issue, lang))
+        }
+        (body)
+    };
+    page(title, lang, body, Colophon { facts, files }.render(lang))
+}
+
 /// The issuing body and date under a report's title, when given.
 fn issued(issue: &Issue, lang: Lang) -> Markup {
     html! {
@@ -322,8 +346,8 @@ fn group_heatmap(fw: &Framework, a: &Assessment, lang: Lang) -> Markup {
 }
 
 /// The ranked table, group subtotals by group id.
-fn ranking_table(fw: &Framework, a: &Assessment, lang: Lang) -> Markup {
-    let t = super::report::ranking_table(fw, a, lang, false);
+fn ranking_table(fw: &Framework, a: &Assessment, lang: Lang, beside: &[super::report::Beside]) -> Markup {
+    let t = super::report::ranking_table_beside(fw, a, lang, false, beside);
     let grade_col = t.headers.iter().position(|h| h == lang.pick("等次", "Grade"));
     html! {
         p.legend { (lang.pick("分组：", "Groups: ")) (group_legend(fw, lang)) }
@@ -430,6 +454,17 @@ fn grade_style(fw: &Framework, g: usize) -> String {
 
 /// The `score` report.
 pub fn score(fw: &Framework, a: &Assessment, issue: &Issue, lang: Lang) -> String {
+    score_beside(fw, a, issue, lang, &[])
+}
+
+/// [`score`] with columns beside the top groups' in the ranking.
+pub fn score_beside(
+    fw: &Framework,
+    a: &Assessment,
+    issue: &Issue,
+    lang: Lang,
+    beside: &[super::report::Beside],
+) -> String {
     let title = match &a.period {
         Some(p) => format!("{} · {p}", fw.title),
         None => fw.title.clone(),
@@ -446,7 +481,7 @@ pub fn score(fw: &Framework, a: &Assessment, issue: &Issue, lang: Lang) -> Strin
             p { (line) }
         }
         h2 { (lang.pick("得分排名", "Ranking")) }
-        (ranking_table(fw, a, lang))
+        (ranking_table(fw, a, lang, beside))
         h2 { (lang.pick("得分", "Scores")) }
         (score_bars(fw, a, lang))
         h2 { (lang.pick("分组得分率", "Group scores")) }

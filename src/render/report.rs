@@ -20,10 +20,50 @@ pub fn grade_counts(fw: &Framework, a: &Assessment) -> String {
 
 /// The ranked table (`score`).
 pub fn ranking_table(fw: &Framework, a: &Assessment, lang: Lang, full_group_names: bool) -> Table {
+    ranking_table_beside(fw, a, lang, full_group_names, &[])
+}
+
+/// A column shown right after a top group's column of the ranking, one
+/// cell per unit in `a.units` order: `combine` puts each component's own
+/// rank and grade beside its score.
+#[derive(Debug, Clone)]
+pub struct Beside {
+    /// The top group's position among [`Framework::top_groups`].
+    pub group: usize,
+    pub header: String,
+    pub numeric: bool,
+    pub cells: Vec<String>,
+}
+
+/// [`ranking_table`] with columns beside the top groups' columns.
+pub fn ranking_table_beside(
+    fw: &Framework,
+    a: &Assessment,
+    lang: Lang,
+    full_group_names: bool,
+    beside: &[Beside],
+) -> Table {
     let mut t = ranking_header(fw, a, lang, full_group_names);
     let (with_cat, rules, with_self) = (with_categories(a), with_grade_rules(a), with_self(a));
     for u in &a.units {
         t.push(ranking_row(fw, u, with_cat, rules, with_self, lang));
+    }
+    if beside.is_empty() {
+        return t;
+    }
+    // The top groups' columns end the table; columns go in from the right
+    // so that the positions to their left stay put.
+    let first = t.headers.len() - fw.top_groups().count();
+    let mut order: Vec<(usize, &Beside)> = beside.iter().enumerate().collect();
+    order.sort_by_key(|&(i, b)| (std::cmp::Reverse(b.group), std::cmp::Reverse(i)));
+    for (_, b) in order {
+        let at = first + b.group + 1;
+        t.headers.insert(at, b.header.clone());
+        t.numeric.insert(at, b.numeric);
+        t.optional.insert(at, true);
+        for (row, cell) in t.rows.iter_mut().zip(&b.cells) {
+            row.insert(at, cell.clone());
+        }
     }
     t
 }
@@ -231,6 +271,12 @@ fn ranking_head(fw: &Framework, a: &Assessment, lang: Lang) -> String {
 
 /// `score` in a text format.
 pub fn ranking(fw: &Framework, a: &Assessment, lang: Lang, format: Format) -> String {
+    ranking_beside(fw, a, lang, format, &[])
+}
+
+/// [`ranking`] with columns beside the top groups' columns.
+pub fn ranking_beside(fw: &Framework, a: &Assessment, lang: Lang, format: Format, beside: &[Beside]) -> String {
+    let ranking_table = |fw, a, lang, full| ranking_table_beside(fw, a, lang, full, beside);
     match format {
         Format::Table => {
             let mut s = ranking_head(fw, a, lang);

@@ -440,12 +440,22 @@ pub fn deductions_table(fw: &Framework, a: &Assessment, lang: Lang) -> Table {
 /// The `score` workbook: 排名 (the ranked table, grades coloured), 明细
 /// (every unit × indicator) and 扣分 (every lost point).
 pub fn score(fw: &Framework, a: &Assessment, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    score_beside(fw, a, lang, &[])
+}
+
+/// [`score`] with columns beside the top groups' in the 排名 sheet.
+pub fn score_beside(
+    fw: &Framework,
+    a: &Assessment,
+    lang: Lang,
+    beside: &[super::report::Beside],
+) -> Result<Vec<u8>, XlsxError> {
     let st = Styles::new();
     let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
     let title = format!("{}{period}", fw.title);
     let mut book = workbook(&title);
 
-    let ranking = super::report::ranking_table(fw, a, lang, true);
+    let ranking = super::report::ranking_table_beside(fw, a, lang, true, beside);
     // Every sheet of the workbook is written row by row to a temporary file
     // (rust_xlsxwriter's constant-memory mode) as `table_sheet` goes: kept
     // in memory, every cell cost a few hundred bytes (~250 KB per unit of
