@@ -1671,7 +1671,13 @@ fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Table<W>]) 
             }
             Ok(first)
         };
-        for &i in &items {
+        // One item's cells and facts: the items are settled side by side.
+        type Settled = (
+            Vec<(usize, usize, usize, u32)>,
+            Vec<(usize, usize, usize, crate::cohort::Fact)>,
+        );
+        let item = |i: usize| -> Res<Settled> {
+            let (mut writes, mut found) = (Vec::new(), Vec::new());
             let (ind, first) = (&fw.indicators[i], plan.first[i]);
             let deferred = matches!(plan.slots[first].kernel, kernel::Kernel::Deferred);
             let cohort = ind.rule.as_ref().is_some_and(crate::rule::Rule::is_cohort);
@@ -1708,21 +1714,50 @@ fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Table<W>]) 
                 values.push(value);
                 at.push(place);
             }
-            if !cohort {
-                continue;
-            }
-            let refs: Vec<Option<&crate::num::Exact>> = values.iter().map(Option::as_ref).collect();
-            let rule_of = |u: usize| ind.rule_for(categories[u]).expect("a cohort item has a rule");
-            for (got, place) in crate::cohort::resolve(&refs, &categories, ind.points, rule_of)
-                .into_iter()
-                .zip(&at)
-            {
-                if let (Some((amount, fact)), Some((t, u))) = (got, place) {
-                    let c = u32::try_from(cents(amount)?).map_err(|_| GiveUp)?;
-                    writes.push((*t, *u, first, VALUE.checked_add(c).ok_or(GiveUp)?));
-                    let id = std::str::from_utf8(&tables[*t].units[*u]).map_err(|_| GiveUp)?;
-                    facts.entry(id.into()).or_default().push((i, fact));
+            if cohort {
+                let refs: Vec<Option<&crate::num::Exact>> = values.iter().map(Option::as_ref).collect();
+                let rule_of = |u: usize| ind.rule_for(categories[u]).expect("a cohort item has a rule");
+                for (got, place) in crate::cohort::resolve(&refs, &categories, ind.points, rule_of)
+                    .into_iter()
+                    .zip(&at)
+                {
+                    if let (Some((amount, fact)), Some((t, u))) = (got, place) {
+                        let c = u32::try_from(cents(amount)?).map_err(|_| GiveUp)?;
+                        writes.push((*t, *u, first, VALUE.checked_add(c).ok_or(GiveUp)?));
+                        found.push((*t, *u, i, fact));
+                    }
                 }
+            }
+            Ok((writes, found))
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(items.len());
+        let settled: Vec<Res<Settled>> = std::thread::scope(|s| {
+            let (item, items) = (&item, &items);
+            let handles: Vec<_> = (0..threads)
+                .map(|k| {
+                    s.spawn(move || {
+                        items
+                            .iter()
+                            .skip(k)
+                            .step_by(threads)
+                            .map(|&i| item(i))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|_| vec![Err(GiveUp)]))
+                .collect()
+        });
+        for one in settled {
+            let (w, found) = one?;
+            writes.extend(w);
+            for (t, u, i, fact) in found {
+                let id = std::str::from_utf8(&tables[t].units[u]).map_err(|_| GiveUp)?;
+                facts.entry(id.into()).or_default().push((i, fact));
             }
         }
     }
