@@ -1405,6 +1405,67 @@ pub fn assess(fw: &Framework, units: Option<&Units>, paths: &[PathBuf], period: 
     assess_tuned(fw, units, paths, period, Tuning::default(), None)
 }
 
+/// [`assess`], with each unit's base amounts: `(indicator index, amount)`
+/// for the base items that apply to it, a missing one with 0 — what
+/// `robust` draws on.
+pub fn assess_amounts(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+) -> Option<(Assessment, Vec<Vec<(usize, Decimal)>>)> {
+    assess_amounts_tuned(fw, units, paths, period, Tuning::default())
+}
+
+#[doc(hidden)]
+pub fn assess_amounts_tuned(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+    tuning: Tuning,
+) -> Option<(Assessment, Vec<Vec<(usize, Decimal)>>)> {
+    if !eligible(paths) {
+        return None;
+    }
+    let plan = Plan::new(fw).ok()?;
+    if plan.fits_u16() {
+        amounts::<u16>(&plan, units, paths, period, tuning)
+    } else {
+        amounts::<u32>(&plan, units, paths, period, tuning)
+    }
+}
+
+fn amounts<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+    tuning: Tuning,
+) -> Option<(Assessment, Vec<Vec<(usize, Decimal)>>)> {
+    let parsed = parse::<W>(plan, units, paths, tuning, None, Reread::No)?;
+    let tally = |row: &[u32], _: &UnitResult| -> Res<Vec<(usize, Decimal)>> {
+        let mut out = Vec::new();
+        for (i, ind) in plan.fw.indicators.iter().enumerate() {
+            if ind.kind != Kind::Base {
+                continue;
+            }
+            let cells = row.get(plan.first[i]..plan.first[i] + ind.slots()).ok_or(GiveUp)?;
+            match detail::outcome(plan, i, cells)? {
+                crate::score::Outcome::Amount(a) => out.push((i, a)),
+                crate::score::Outcome::Missing => out.push((i, Decimal::ZERO)),
+                _ => {}
+            }
+        }
+        Ok(out)
+    };
+    let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, Some(&tally)).ok()?;
+    drop(parsed);
+    let (merged, mut amounts): (Vec<UnitResult>, Vec<Vec<(usize, Decimal)>>) = parts.into_iter().flatten().unzip();
+    let a = finish_paired(plan.fw, merged, &mut amounts, units, paths, period).ok()?;
+    Some((a, amounts))
+}
+
 /// [`assess`], with the unit `unit` (when it is assessed) in full: its
 /// per-indicator results with values, notes, sources and lines, and its
 /// deficiencies — what `explain` shows.

@@ -116,6 +116,24 @@ fn cents(d: Decimal) -> i64 {
 /// Run the draws over an assessment scored in full (every unit's
 /// indicators present), in rank order.
 pub fn analyse(fw: &Framework, a: &Assessment, plan: Plan) -> Robustness {
+    let amounts: Vec<Vec<(usize, Decimal)>> = a
+        .units
+        .iter()
+        .map(|u| {
+            u.indicators
+                .iter()
+                .filter(|r| fw.indicators[r.index].kind == Kind::Base)
+                .filter_map(|r| Some((r.index, r.amount()?)))
+                .collect()
+        })
+        .collect();
+    analyse_amounts(fw, a, &amounts, plan)
+}
+
+/// [`analyse`] from each unit's base amounts, `(indicator index, amount)`
+/// for the base items that apply to it (a missing one with 0): what the
+/// bulk path gives without per-indicator results.
+pub fn analyse_amounts(fw: &Framework, a: &Assessment, amounts: &[Vec<(usize, Decimal)>], plan: Plan) -> Robustness {
     let base: Vec<usize> = fw.base().map(|(i, _)| i).collect();
     let slot_of = |i: usize| base.iter().position(|&b| b == i);
     let points: Vec<i64> = base.iter().map(|&i| cents(fw.indicators[i].points)).collect();
@@ -123,12 +141,11 @@ pub fn analyse(fw: &Framework, a: &Assessment, plan: Plan) -> Robustness {
     let fixed: Vec<Fixed> = a
         .units
         .iter()
-        .map(|u| Fixed {
-            amounts: u
-                .indicators
+        .zip(amounts)
+        .map(|(u, amounts)| Fixed {
+            amounts: amounts
                 .iter()
-                .filter(|r| fw.indicators[r.index].kind == Kind::Base)
-                .filter_map(|r| Some((slot_of(r.index)?, cents(r.amount()?))))
+                .filter_map(|&(i, a)| Some((slot_of(i)?, cents(a))))
                 .collect(),
             sums: Sums {
                 base_sum: Decimal::ZERO,

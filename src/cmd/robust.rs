@@ -4,7 +4,7 @@ use super::{InputArgs, OutputArgs};
 use crate::Error;
 use crate::lang::Lang;
 use crate::render::Format;
-use crate::robust::{Plan, analyse, parse_jitter};
+use crate::robust::{Plan, analyse, analyse_amounts, parse_jitter};
 use std::path::PathBuf;
 
 /// How robust the ranking is: rank intervals and grade shares when the weights vary (排名稳健性)
@@ -33,14 +33,32 @@ pub struct Args {
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
     crate::render::check_format("robust", format).map_err(Error::Usage)?;
-    let (loaded, a) = args.input.assess(&args.evidence)?;
-    let fw = &loaded.framework;
     let plan = Plan {
         draws: args.draws,
         jitter: args.jitter,
         seed: args.seed,
     };
-    let r = analyse(fw, &a, plan);
+    // The evidence scored once: on the bulk path with each unit's base
+    // amounts, else on the general path (which words every problem).
+    let bulk = match args.input.bulk_inputs()? {
+        Some((framework, units)) => {
+            crate::bulk::assess_amounts(&framework, units.as_ref(), &args.evidence, args.input.period_text())
+                .map(|(a, amounts)| (framework, a, amounts))
+        }
+        None => None,
+    };
+    let (framework, a, r) = match bulk {
+        Some((framework, a, amounts)) => {
+            let r = analyse_amounts(&framework, &a, &amounts, plan);
+            (framework, a, r)
+        }
+        None => {
+            let (loaded, a) = args.input.assess(&args.evidence)?;
+            let r = analyse(&loaded.framework, &a, plan);
+            (loaded.framework, a, r)
+        }
+    };
+    let fw = &framework;
     match format {
         Format::Html => crate::output::emit_bytes(
             crate::render::html::robust(fw, &a, &r, &args.issue.issue(Some(fw)), lang).as_bytes(),

@@ -225,6 +225,52 @@ fn cohort_and_category_rules_on_the_bulk_path_match_the_general_path() {
 }
 
 #[test]
+fn robust_draws_on_the_same_amounts_on_both_paths() {
+    // Plain and deferred items, exempt and missing ones, split over
+    // blocks and workers: the same base amounts in the same order give
+    // the same draws.
+    let plan = kaohe::robust::Plan {
+        draws: 40,
+        jitter: 200_000,
+        seed: 7,
+    };
+    for (shape, seed) in [(synth::Shape::Mixed, 2), (synth::Shape::Cohort, 1)] {
+        let i = inputs(shape, 70, seed, true);
+        let slow = general(&i);
+        let want = kaohe::robust::analyse(&i.fw, &slow, plan);
+        assert!(
+            want.units.iter().any(|u| u.rank_p5 != u.rank_p95),
+            "the draws move ranks"
+        );
+        for (block, workers) in [(1 << 20, 2), (2048, 3)] {
+            let (fast, amounts) = bulk::assess_amounts_tuned(
+                &i.fw,
+                i.units.as_ref(),
+                std::slice::from_ref(&i.evidence),
+                Some("2023".into()),
+                Tuning {
+                    block,
+                    workers,
+                    batch: None,
+                },
+            )
+            .expect("the bulk path applies");
+            // Each unit's amounts are the general path's per-indicator ones.
+            for (u, got) in slow.units.iter().zip(&amounts) {
+                let base: Vec<(usize, rust_decimal::Decimal)> = u
+                    .indicators
+                    .iter()
+                    .filter(|r| i.fw.indicators[r.index].kind == kaohe::framework::Kind::Base)
+                    .filter_map(|r| Some((r.index, r.amount()?)))
+                    .collect();
+                assert_eq!(&base, got, "{}", u.unit);
+            }
+            assert_eq!(kaohe::robust::analyse_amounts(&i.fw, &fast, &amounts, plan), want);
+        }
+    }
+}
+
+#[test]
 fn bulk_json_matches_general_json() {
     for seed in [1, 2, 5] {
         let i = inputs(synth::Shape::Mixed, 80, seed, seed != 5);
