@@ -1405,6 +1405,9 @@ pub fn assess(fw: &Framework, units: Option<&Units>, paths: &[PathBuf], period: 
     assess_tuned(fw, units, paths, period, Tuning::default(), None)
 }
 
+/// A unit's base amounts: `(indicator index, amount)`.
+pub type BaseAmounts = Vec<(usize, Decimal)>;
+
 /// [`assess`], with each unit's base amounts: `(indicator index, amount)`
 /// for the base items that apply to it, a missing one with 0 — what
 /// `robust` draws on.
@@ -1413,7 +1416,7 @@ pub fn assess_amounts(
     units: Option<&Units>,
     paths: &[PathBuf],
     period: Option<String>,
-) -> Option<(Assessment, Vec<Vec<(usize, Decimal)>>)> {
+) -> Option<(Assessment, Vec<BaseAmounts>)> {
     assess_amounts_tuned(fw, units, paths, period, Tuning::default())
 }
 
@@ -1424,7 +1427,7 @@ pub fn assess_amounts_tuned(
     paths: &[PathBuf],
     period: Option<String>,
     tuning: Tuning,
-) -> Option<(Assessment, Vec<Vec<(usize, Decimal)>>)> {
+) -> Option<(Assessment, Vec<BaseAmounts>)> {
     if !eligible(paths) {
         return None;
     }
@@ -1442,9 +1445,9 @@ fn amounts<W: Word>(
     paths: &[PathBuf],
     period: Option<String>,
     tuning: Tuning,
-) -> Option<(Assessment, Vec<Vec<(usize, Decimal)>>)> {
+) -> Option<(Assessment, Vec<BaseAmounts>)> {
     let parsed = parse::<W>(plan, units, paths, tuning, None, Reread::No)?;
-    let tally = |row: &[u32], _: &UnitResult| -> Res<Vec<(usize, Decimal)>> {
+    let tally = |row: &[u32], _: &UnitResult| -> Res<BaseAmounts> {
         let mut out = Vec::new();
         for (i, ind) in plan.fw.indicators.iter().enumerate() {
             if ind.kind != Kind::Base {
@@ -1461,7 +1464,7 @@ fn amounts<W: Word>(
     };
     let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, Some(&tally)).ok()?;
     drop(parsed);
-    let (merged, mut amounts): (Vec<UnitResult>, Vec<Vec<(usize, Decimal)>>) = parts.into_iter().flatten().unzip();
+    let (merged, mut amounts): (Vec<UnitResult>, Vec<BaseAmounts>) = parts.into_iter().flatten().unzip();
     let a = finish_paired(plan.fw, merged, &mut amounts, units, paths, period).ok()?;
     Some((a, amounts))
 }
