@@ -616,10 +616,18 @@ impl UnitMap {
     }
 }
 
-/// Units per page of cells: pages are allocated whole and never moved, so
+/// Cells per page, at most: pages are allocated whole and never moved, so
 /// the table grows without copying and without a transient second copy.
-/// Large enough (several MB) for huge pages to cover most of a page.
-const PAGE_UNITS: usize = 1 << 16;
+/// Large enough (a few MB) for huge pages to cover most of a page. A page
+/// holds a power of two of units (16,384 for the 60 slots of a typical
+/// framework), fewer when a framework has thousands of slots: a fixed 2¹⁶
+/// units × 8,000 slots was 1 GB a page for a file of 50 units.
+const PAGE_CELLS: usize = 1 << 20;
+
+/// log₂ of the units per page of a table with `nslots` cells per unit.
+fn page_shift(nslots: usize) -> u32 {
+    (PAGE_CELLS / nslots.max(1)).max(1).ilog2().min(16)
+}
 
 /// A table of `n` copies of `value`, its memory written before use (and
 /// backed by huge pages where it is large). Memory that is only zeroed
@@ -716,13 +724,15 @@ impl Word for u32 {
 /// A worker's own units and cells.
 struct Table<W: Word> {
     nslots: usize,
+    /// log₂ of the units per page ([`page_shift`]).
+    page_shift: u32,
     /// Unit id → local index.
     ids: UnitMap,
     /// Ids longer than 15 bytes.
     long_ids: FastMap<Box<[u8]>, u32>,
     /// Unit ids by local index.
     units: Vec<Box<[u8]>>,
-    /// `nslots` cells per local unit, `PAGE_UNITS` units per page.
+    /// `nslots` cells per local unit, `1 << page_shift` units per page.
     pages: Vec<Box<[W]>>,
     /// First non-empty name per local unit, with where it was given.
     names: Vec<Option<(RowAt, Box<str>)>>,
@@ -757,6 +767,7 @@ impl<W: Word> Table<W> {
     fn new(nslots: usize) -> Table<W> {
         Table {
             nslots,
+            page_shift: page_shift(nslots),
             ids: UnitMap::new(),
             long_ids: FastMap::default(),
             units: Vec::new(),
@@ -801,14 +812,19 @@ impl<W: Word> Table<W> {
         Ok(())
     }
 
+    /// Local unit `u`'s page, and where its cells start in it.
+    fn at(&self, u: usize) -> (usize, usize) {
+        (u >> self.page_shift, (u & ((1 << self.page_shift) - 1)) * self.nslots)
+    }
+
     fn cells(&self, u: usize) -> &[W] {
-        let off = (u % PAGE_UNITS) * self.nslots;
-        &self.pages[u / PAGE_UNITS][off..off + self.nslots]
+        let (page, off) = self.at(u);
+        &self.pages[page][off..off + self.nslots]
     }
 
     fn cells_mut(&mut self, u: usize) -> &mut [W] {
-        let off = (u % PAGE_UNITS) * self.nslots;
-        &mut self.pages[u / PAGE_UNITS][off..off + self.nslots]
+        let (page, off) = self.at(u);
+        &mut self.pages[page][off..off + self.nslots]
     }
 
     /// A new local unit. An id with an invisible character (U+200B …)
@@ -820,11 +836,12 @@ impl<W: Word> Table<W> {
             self.invisible_id = true;
         }
         let u = self.units.len();
-        if u.is_multiple_of(PAGE_UNITS) {
+        if u.is_multiple_of(1 << self.page_shift) {
+            let cells = (1 << self.page_shift) * self.nslots;
             if let Some(offsets) = &mut self.offsets {
-                offsets.push(touched(PAGE_UNITS * self.nslots, 0));
+                offsets.push(touched(cells, 0));
             }
-            self.pages.push(touched(PAGE_UNITS * self.nslots, W::UNSEEN));
+            self.pages.push(touched(cells, W::UNSEEN));
         }
         self.units.push(id);
         self.names.push(None);
@@ -976,7 +993,8 @@ impl<W: Word> Table<W> {
             }
             let u = p.unit as usize;
             if p.slot != NO_SLOT {
-                prefetch(&self.pages[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize]);
+                let (page, off) = self.at(u);
+                prefetch(&self.pages[page][off + p.slot as usize]);
             }
         }
         for p in pending.drain(..) {
@@ -984,13 +1002,14 @@ impl<W: Word> Table<W> {
             if p.slot == NO_SLOT {
                 continue;
             }
-            let c = &mut self.pages[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize];
+            let (page, off) = self.at(u);
+            let c = &mut self.pages[page][off + p.slot as usize];
             if *c != W::UNSEEN {
                 return Err(GiveUp); // duplicate: the general path names both lines
             }
             *c = W::of(p.value).ok_or(GiveUp)?;
             if let Some(offsets) = &mut self.offsets {
-                offsets[u / PAGE_UNITS][(u % PAGE_UNITS) * self.nslots + p.slot as usize] = p.offset;
+                offsets[page][off + p.slot as usize] = p.offset;
             }
             if let Some((a, b)) = p.name
                 && self.names[u].as_ref().is_none_or(|(at, _)| p.at < *at)

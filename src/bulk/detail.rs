@@ -316,8 +316,8 @@ impl Full {
         self.offsets.resize(n, 0);
         for t in rows.tables {
             let Some(lu) = t.find(id.as_bytes()) else { continue };
-            let off = (lu % PAGE_UNITS) * t.nslots;
-            let cells = &t.pages[lu / PAGE_UNITS][off..off + t.nslots];
+            let (page, off) = t.at(lu);
+            let cells = &t.pages[page][off..off + t.nslots];
             for (slot, &c) in cells.iter().enumerate() {
                 let c = c.get();
                 if c == UNSEEN {
@@ -329,7 +329,7 @@ impl Full {
                 self.cells[slot] = c;
                 if text && has_row(c) {
                     let offsets = t.offsets.as_ref().ok_or(GiveUp)?;
-                    self.offsets[slot] = offsets[lu / PAGE_UNITS][off + slot];
+                    self.offsets[slot] = offsets[page][off + slot];
                 }
             }
         }

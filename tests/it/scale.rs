@@ -271,6 +271,64 @@ fn robust_draws_on_the_same_amounts_on_both_paths() {
 }
 
 #[test]
+fn thousands_of_slots_take_pages_of_fewer_units() {
+    // 4,000 items: a page holds 256 units, so 300 units span two pages
+    // (of each worker's table, with one worker); each unit's cells must
+    // land on its own page and row.
+    let n = 4000;
+    let mut fw = String::from(
+        "[framework]\nid = \"wide\"\ntitle = \"宽表\"\ntotal = 4000\n\n[[grade]]\nname = \"好\"\nmin = 2000\n[[grade]]\nname = \"差\"\nmin = 0\n",
+    );
+    for k in 0..n {
+        fw.push_str(&format!(
+            "\n[[indicator]]\nid = \"I{k}\"\nname = \"项{k}\"\npoints = 1\nrule = {{ type = \"check\" }}\n"
+        ));
+    }
+    let mut rng = synth::Rng::new(9);
+    let mut csv = String::from("unit");
+    for k in 0..n {
+        csv.push_str(&format!(",I{k}"));
+    }
+    csv.push('\n');
+    // Unit U{u} says 是 on a share of the items that grows with u: every
+    // score differs, and a cell read from another unit's row shows.
+    for u in 0..300u64 {
+        csv.push_str(&format!("U{u:03}"));
+        for _ in 0..n {
+            csv.push_str(if rng.below(300) < u { ",是" } else { ",否" });
+        }
+        csv.push('\n');
+    }
+    let wd = Workdir::new();
+    let path = wd.create("wide.csv", &csv);
+    let fw = Framework::parse(&fw, "wide.toml").unwrap();
+    let ev = kaohe::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
+    let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+    for workers in [1, 2] {
+        let fast = bulk::assess_tuned(
+            &fw,
+            None,
+            std::slice::from_ref(&path),
+            None,
+            Tuning {
+                block: 1 << 20,
+                workers,
+                batch: None,
+            },
+            None,
+        )
+        .expect("the bulk path applies");
+        let key = |a: &Assessment| {
+            a.units
+                .iter()
+                .map(|u| (u.unit.clone(), u.rank, u.totals.score))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(key(&fast), key(&slow), "{workers} workers");
+    }
+}
+
+#[test]
 fn bulk_json_matches_general_json() {
     for seed in [1, 2, 5] {
         let i = inputs(synth::Shape::Mixed, 80, seed, seed != 5);
