@@ -46,6 +46,11 @@ pub fn write_json_tuned(
 /// Units formatted per batch.
 const JSON_BATCH: usize = 256;
 
+/// Indicator slots formatted per batch, at most: fewer units per batch when
+/// a framework has thousands of items (a unit of an 8,000-item framework
+/// is over a megabyte of JSON).
+const JSON_BATCH_SLOTS: usize = JSON_BATCH * 64;
+
 fn json<W: Word>(
     plan: &Plan,
     units: Option<&Units>,
@@ -91,7 +96,8 @@ fn json<W: Word>(
     if a.units.is_empty() {
         return Some(w.write_all(doc.as_bytes()));
     }
-    let batches: Vec<&[UnitResult]> = a.units.chunks(JSON_BATCH).collect();
+    let per = (JSON_BATCH_SLOTS / plan.slots.len().max(1)).clamp(1, JSON_BATCH);
+    let batches: Vec<&[UnitResult]> = a.units.chunks(per).collect();
     let units = |w: &mut dyn std::io::Write| {
         let mut first = true;
         w.write_all(head.as_bytes())?;
