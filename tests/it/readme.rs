@@ -100,7 +100,7 @@ fn arguments(command: &str, root: &Path) -> Option<Vec<String>> {
     let words: Vec<&str> = command.split_whitespace().collect();
     let mut args = Vec::new();
     for (k, w) in words.iter().enumerate() {
-        let output = k > 0 && words[k - 1] == "-o";
+        let output = k > 0 && (words[k - 1] == "-o" || words[k - 1] == "--export");
         // `combine`'s components are written ID=FILE.
         let (id, w) = match w.split_once('=') {
             Some((id, file)) if !w.starts_with('-') => (format!("{id}="), file),
@@ -120,8 +120,51 @@ fn arguments(command: &str, root: &Path) -> Option<Vec<String>> {
 
 #[test]
 fn readme_commands_print_what_the_readme_shows() {
+    check_readme(
+        "README.md",
+        &[
+            "score -u examples/units.csv --period 2023 examples/2023.csv",
+            "explain E02 -u examples/units.csv --period 2022 examples/2022.csv --format md",
+            "deficiencies --lang zh -u examples/units.csv --period 2023 --unit D02 --min-lost 2 examples/2023.csv",
+            "score -u examples/units.csv --period 2022 -o results/2022.json examples/2022.csv",
+            "diff --lang zh results/2022.json results/2023.json",
+            "trend --lang zh results/2022.json results/2023.json",
+            "check",
+            "combine --lang zh -c examples/quarters/annual-2023.toml -u examples/units.csv Q1=results/2023Q1.json Q2=results/2023Q2.json Q3=results/2023Q3.json Q4=results/2023Q4.json L=examples/quarters/2023领导小组评价.csv",
+            "robust --lang zh -u examples/units.csv --period 2023 examples/2023.csv",
+            "template -u examples/units.csv --period 2023 -o 2023佐证材料填报表.xlsx",
+            "deficiencies -u examples/units.csv --period 2023 examples/2023.csv -o 2023整改台账.xlsx",
+        ],
+    );
+}
+
+/// The Chinese README's walk-through, from the built-in framework to the
+/// circulated report, run the same way.
+#[test]
+fn chinese_readme_walk_through_runs() {
+    check_readme(
+        "README.zh.md",
+        &[
+            "check",
+            "check --export 我的方案.toml",
+            "template -u examples/units.csv --period 2023 -o 2023佐证材料填报表.xlsx",
+            "score -u examples/units.csv --period 2023 examples/2023.csv",
+            "explain T01 -u examples/units.csv --period 2023 examples/2023.csv --format md",
+            "deficiencies -u examples/units.csv --period 2023 --unit D02 examples/2023.csv",
+            "score -u examples/units.csv --period 2023 examples/2023.csv -o 2023考核结果.html",
+            "letters -u examples/units.csv --period 2023 examples/2023.csv --issuer 某市考核办 --date 2024-01-05 -o 反馈意见书/",
+            "diff results/2022.json results/2023.json",
+            "combine -c examples/quarters/annual-2023.toml -u examples/units.csv Q1=results/2023Q1.json Q2=results/2023Q2.json Q3=results/2023Q3.json Q4=results/2023Q4.json L=examples/quarters/2023领导小组评价.csv",
+        ],
+    );
+}
+
+/// Run every command of the README `name` that uses the shipped files and
+/// check what it prints against what the README shows; `keys` must be
+/// among the commands run.
+fn check_readme(name: &str, keys: &[&str]) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root.join(name)).unwrap();
     let wd = Workdir::new();
     wd.create("results/.keep", "");
     wd.create("反馈意见书/.keep", "");
@@ -137,11 +180,7 @@ fn readme_commands_print_what_the_readme_shows() {
             &[("LANG", "zh_CN.UTF-8")]
         };
         let out = wd.run_env(&args, env);
-        assert_eq!(
-            out.code, 0,
-            "README.md:{}: kaohe {}\n{}",
-            ex.line, ex.command, out.stderr
-        );
+        assert_eq!(out.code, 0, "{name}:{}: kaohe {}\n{}", ex.line, ex.command, out.stderr);
         let printed: Vec<&str> = out
             .stdout
             .lines()
@@ -156,7 +195,7 @@ fn readme_commands_print_what_the_readme_shows() {
             match printed[at..].iter().position(|p| *p == shown) {
                 Some(p) => at += p + 1,
                 None => panic!(
-                    "README.md:{}: kaohe {}\nshown but not printed (in this order):\n{shown}\nprinted:\n{}",
+                    "{name}:{}: kaohe {}\nshown but not printed (in this order):\n{shown}\nprinted:\n{}",
                     ex.line, ex.command, out.stdout
                 ),
             }
@@ -165,19 +204,7 @@ fn readme_commands_print_what_the_readme_shows() {
     }
     // The examples that show scores, lists and comparisons did run (a README
     // edit that hid them from this test would fail here).
-    for key in [
-        "score -u examples/units.csv --period 2023 examples/2023.csv",
-        "explain E02 -u examples/units.csv --period 2022 examples/2022.csv --format md",
-        "deficiencies --lang zh -u examples/units.csv --period 2023 --unit D02 --min-lost 2 examples/2023.csv",
-        "score -u examples/units.csv --period 2022 -o results/2022.json examples/2022.csv",
-        "diff --lang zh results/2022.json results/2023.json",
-        "trend --lang zh results/2022.json results/2023.json",
-        "check",
-        "combine --lang zh -c examples/quarters/annual-2023.toml -u examples/units.csv Q1=results/2023Q1.json Q2=results/2023Q2.json Q3=results/2023Q3.json Q4=results/2023Q4.json L=examples/quarters/2023领导小组评价.csv",
-        "robust --lang zh -u examples/units.csv --period 2023 examples/2023.csv",
-        "template -u examples/units.csv --period 2023 -o 2023佐证材料填报表.xlsx",
-        "deficiencies -u examples/units.csv --period 2023 examples/2023.csv -o 2023整改台账.xlsx",
-    ] {
+    for key in keys {
         assert!(
             ran.iter().any(|c| c == key),
             "README example not run: kaohe {key}\nran: {ran:#?}"
@@ -208,5 +235,49 @@ fn readme_figures_are_the_hand_computed_ones() {
         "问题整改：原问题 215 项（已整改 63 · 整改不到位 145 · 不再考核 7）· 新增问题 38 · 整改率 30.29%（63/208）",
     ] {
         assert!(readme.lines().any(|l| l.starts_with(line)), "README.md lacks: {line}");
+    }
+}
+
+/// The worked example of docs/framework.zh.md: its framework, the
+/// evidence it describes, and the figures it works out by hand (A1 15,
+/// A2 10, A3 25, A4 20 × 3760 / 4000 = 18.80; base 68.80, bonus 1,
+/// score 69.80, 一般).
+#[test]
+fn chinese_framework_doc_example_scores_as_worked_out() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/framework.zh.md")).unwrap();
+    let at = doc.find("## 一个完整的小例子").expect("the example");
+    let start = at + doc[at..].find("```toml\n").expect("its framework") + 8;
+    let end = start + doc[start..].find("```").expect("closed");
+    let wd = Workdir::new();
+    wd.create("fw.toml", &doc[start..end]);
+    wd.create(
+        "e.csv",
+        "unit,indicator,value\nX1,A1,1\nX1,A2,72%\nX1,A3,1\nX1,A4,30/8/2/0\nX1,J1,1\nX1,K1,0\nX1,V1,否\n",
+    );
+    let out = wd.run(&[
+        "explain",
+        "X1",
+        "--lang",
+        "zh",
+        "-f",
+        "$WD/fw.toml",
+        "$WD/e.csv",
+        "--format",
+        "md",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for want in [
+        "| A1 | 党组专题研究意识形态工作 | 30 | 1 |",
+        "| 15.00 | 15.00 |",
+        "| 10.00 | 10.00 |",
+        "| 25.00 | 5.00 |",
+        "| 18.80 | 1.20 |",
+        "得分 = 基础分 68.80 + 加分 1.00 − 扣分 0.00 = 69.80",
+        "等次 一般",
+    ] {
+        assert!(out.stdout.contains(want), "{want}\n{}", out.stdout);
+    }
+    for line in ["基础分 15 + 10 + 25 + 18.80 = 68.80", "得分 **69.80**，等次“一般”"] {
+        assert!(doc.contains(line), "the doc says {line}");
     }
 }
