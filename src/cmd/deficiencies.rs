@@ -101,13 +101,6 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             )));
         }
     }
-    if !args.selfs.files.is_empty() && !matches!(format, crate::render::Format::Table | crate::render::Format::Md) {
-        return Err(Error::Usage(crate::msg!(
-            zh: "deficiencies --self 在清单后列出自评偏高的项目，目前只能输出为 table 或 md，不能为 {}；各项自评分见 score --self --format json",
-            en: "deficiencies --self lists the items self-assessed higher after the list, written as table or md only, not {}; every item's self amount is in score --self --format json",
-            format.name()
-        )));
-    }
     let sel = Selection {
         units: args.unit,
         categories: args.category,
@@ -166,11 +159,14 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     } else {
         crate::render::rectify::list(fw, &assessment, &list, args.by, lang, format)
     };
-    let text = if args.selfs.files.is_empty() {
-        text
-    } else {
-        text + &crate::render::report::self_higher(fw, &assessment, &sel.units, lang, format)
-    };
+    // 自评偏高 follows the list as a section of its own in the text formats;
+    // CSV carries each item's self amount as a column, JSON as a field.
+    let text =
+        if !args.selfs.files.is_empty() && matches!(format, crate::render::Format::Table | crate::render::Format::Md) {
+            text + &crate::render::report::self_higher(fw, &assessment, &sel.units, lang, format)
+        } else {
+            text
+        };
     crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }
 

@@ -520,6 +520,15 @@ pub fn deficiencies(fw: &Framework, a: &Assessment, list: &List, issue: &Issue, 
             @let items: Vec<Item> = list.items().filter(|(_, it)| it.unit == e.unit).map(|(_, it)| it.clone()).collect();
             (unit_section(fw, &a.units[e.unit], &items, true, lang))
         }
+        @if a.units.iter().any(|u| u.self_assessed.is_some()) {
+            @let listed: Vec<String> = list.units.iter().map(|e| a.units[e.unit].unit.clone()).collect();
+            @let t = super::report::self_higher_table(fw, a, &listed, lang);
+            section {
+                h2 { (super::report::self_higher_head(lang)) }
+                @if t.rows.is_empty() { p { (lang.pick("无。", "None.")) } }
+                @else { (plain_table(&t, 4)) }
+            }
+        }
     };
     page(&title, lang, body, Colophon::of(fw, a, lang).render(lang))
 }

@@ -150,6 +150,8 @@ enum Col {
     Assessor,
     Deadline,
     Status,
+    /// The unit's self-assessed amount of the item (`--self`).
+    SelfAmount,
 }
 
 /// Every column, in ledger order (CSV).
@@ -197,6 +199,7 @@ impl Col {
             Col::Assessor => (lang.pick("考核部门", "Assessor"), false),
             Col::Deadline => (lang.pick("整改时限", "Deadline"), false),
             Col::Status => (lang.pick("状态", "Status"), false),
+            Col::SelfAmount => (lang.pick("自评得分", "Self-assessed"), true),
         }
     }
 
@@ -217,6 +220,13 @@ impl Col {
             Col::Reason => b(it.reason.label(lang)),
             Col::Value => b(r.value.as_deref().unwrap_or("")),
             Col::Note => b(&r.note),
+            Col::SelfAmount => Cow::Owned(
+                u.self_assessed
+                    .as_ref()
+                    .and_then(|m| m.amounts[it.index])
+                    .map(fmt2)
+                    .unwrap_or_default(),
+            ),
             _ => b(""),
         }
     }
@@ -652,7 +662,14 @@ pub fn start_status(lang: Lang) -> &'static str {
 /// A rectification list in a format.
 pub fn list(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, format: Format) -> String {
     match format {
-        Format::Csv => table(fw, a, &ALL, list.items(), lang).to_csv(),
+        Format::Csv => {
+            // With a self-assessment, each item's self amount beside the team's.
+            let mut cols = ALL.to_vec();
+            if a.units.iter().any(|u| u.self_assessed.is_some()) {
+                cols.push(Col::SelfAmount);
+            }
+            table(fw, a, &cols, list.items(), lang).to_csv()
+        }
         Format::Json => super::json::to_string(&list_doc(fw, a, list)),
         Format::Table | Format::Md => text(fw, a, list, by, lang, format),
         Format::Xlsx | Format::Html => {
@@ -716,6 +733,23 @@ pub struct ListDoc<'a> {
     pub framework: FrameworkRef<'a>,
     pub units: Vec<UnitDoc<'a>>,
     pub deficiencies: Vec<ItemDoc<'a>>,
+    /// With `--self`: the items each listed unit assessed above the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_higher: Option<Vec<SelfHigherDoc<'a>>>,
+}
+
+/// An item a unit assessed higher than the team (自评偏高). For a penalty
+/// the amounts are what was taken off, negated.
+#[derive(Serialize)]
+pub struct SelfHigherDoc<'a> {
+    pub unit: &'a str,
+    pub unit_name: &'a str,
+    pub indicator: &'a str,
+    pub indicator_name: &'a str,
+    #[serde(rename = "self")]
+    pub own: Decimal,
+    pub team: Decimal,
+    pub gap: Decimal,
 }
 
 #[derive(Serialize)]
@@ -841,6 +875,24 @@ pub fn list_doc<'a>(fw: &'a Framework, a: &'a Assessment, list: &List) -> ListDo
                 }
             })
             .collect(),
+        self_higher: a.units.iter().any(|u| u.self_assessed.is_some()).then(|| {
+            let listed: Vec<String> = list.units.iter().map(|e| a.units[e.unit].unit.clone()).collect();
+            super::report::self_higher_items(fw, a, &listed)
+                .into_iter()
+                .map(|x| {
+                    let (u, ind) = (&a.units[x.unit], &fw.indicators[x.indicator]);
+                    SelfHigherDoc {
+                        unit: &u.unit,
+                        unit_name: &u.name,
+                        indicator: &ind.id,
+                        indicator_name: &ind.name,
+                        own: round2(x.own),
+                        team: round2(x.team),
+                        gap: round2(x.own - x.team),
+                    }
+                })
+                .collect()
+        }),
     }
 }
 

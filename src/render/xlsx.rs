@@ -635,6 +635,12 @@ pub fn deficiencies(
     let ws = book.add_worksheet();
     ws.set_name(lang.pick("整改台账", "Ledger"))?;
     ledger_sheet(ws, fw, a, list, lang, &st, &title)?;
+    if a.units.iter().any(|u| u.self_assessed.is_some()) {
+        // 自评偏高, for feedback: the listed units' items they rated above the team.
+        let listed: Vec<String> = list.units.iter().map(|e| a.units[e.unit].unit.clone()).collect();
+        let t = super::report::self_higher_table(fw, a, &listed, lang);
+        add_table_sheet(&mut book, lang.pick("自评偏高", "Self higher"), &t, &st, 4, &title)?;
+    }
 
     let mut way = Table::new(&[
         (lang.pick("单位", "Unit"), false),

@@ -146,8 +146,91 @@ fn items_self_assessed_higher_are_listed_for_feedback() {
         assert!(section.contains(row), "{row}\n{section}");
     }
     assert_eq!(section.matches("| U").count(), 3, "{section}");
-    wd.run(&["deficiencies", "-f", "$WD/fw.toml", "--self", "$WD/self.csv", "--format", "csv", "$WD/team.csv"])
-        .assert_usage_error(
-            "error: deficiencies --self lists the items self-assessed higher after the list, written as table or md only, not csv; every item's self amount is in score --self --format json",
+    let base = [
+        "deficiencies",
+        "--lang",
+        "zh",
+        "-f",
+        "$WD/fw.toml",
+        "--self",
+        "$WD/self.csv",
+    ];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let out = wd.run(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    // JSON: the same three items, self against team (a penalty as what was
+    // taken off, negated), gap = self − team.
+    let doc: Value = serde_json::from_str(&run(&["--format", "json", "$WD/team.csv"])).unwrap();
+    let items: Vec<(String, String, f64, f64, f64)> = doc["self_higher"]
+        .as_array()
+        .expect("self_higher")
+        .iter()
+        .map(|x| {
+            (
+                x["unit"].as_str().unwrap().to_string(),
+                x["indicator"].as_str().unwrap().to_string(),
+                x["self"].as_f64().unwrap(),
+                x["team"].as_f64().unwrap(),
+                x["gap"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("U1".into(), "A1".into(), 10.0, 8.0, 2.0),
+            ("U1".into(), "K1".into(), 0.0, -2.0, 2.0),
+            ("U2".into(), "A2".into(), 10.0, 0.0, 10.0),
+        ]
+    );
+    // Without --self there is no such field.
+    let plain = wd.run(&["deficiencies", "-f", "$WD/fw.toml", "--format", "json", "$WD/team.csv"]);
+    assert!(!plain.stdout.contains("self_higher"), "{}", plain.stdout);
+    // CSV: each listed item's self amount in a last column (U1 A1 lost 2
+    // self-assessed 10; U1 K1 took 2 off, self 0; U2 A2 lost 10, self 10).
+    let csv = run(&["--format", "csv", "$WD/team.csv"]);
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with(",状态,自评得分"), "{csv}");
+    let cells: Vec<(String, String)> = lines
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (format!("{} {}", c[1], c[4]), c.last().unwrap().to_string())
+        })
+        .collect();
+    for want in [("U1 A1", "10.00"), ("U1 K1", "0.00"), ("U2 A2", "10.00")] {
+        assert!(
+            cells.contains(&(want.0.to_string(), want.1.to_string())),
+            "{want:?}\n{csv}"
         );
+    }
+    // The workbook has a sheet of them, the HTML page a section.
+    run(&["-o", "$WD/l.xlsx", "$WD/team.csv"]);
+    let book = crate::util::Book::open(&wd.path("l.xlsx"));
+    let sheet = book.sheet("自评偏高");
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let u2 = rows
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c == "U2"))
+        .expect("U2's row");
+    // Number cells: self 10, team 0, gap 10.
+    assert_eq!(&u2[2..], ["A2", "制度建设", "10", "0", "10"], "{rows:?}");
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.first().is_some_and(|c| c.starts_with('U')))
+            .count(),
+        3
+    );
+    run(&["-o", "$WD/l.html", "$WD/team.csv"]);
+    let html = std::fs::read_to_string(wd.path("l.html")).unwrap();
+    let section = html.split("自评偏高").nth(1).expect("the section");
+    assert!(
+        section.contains("<td class=\"num\">+10.00</td>") || section.contains(">+10.00<"),
+        "{section}"
+    );
 }
