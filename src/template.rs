@@ -146,10 +146,21 @@ impl Slot<'_> {
     }
 }
 
-/// Every evidence slot, in framework order.
+/// Every slot a unit fills for itself, in framework order: all but the
+/// items scored by raters (评委打分), which each rater fills on a sheet of
+/// their own ([`rater_slots`]).
 pub fn slots(fw: &Framework) -> Vec<Slot<'_>> {
+    slots_of(fw, false)
+}
+
+/// The items scored by raters, in framework order: one rater's sheet.
+pub fn rater_slots(fw: &Framework) -> Vec<Slot<'_>> {
+    slots_of(fw, true)
+}
+
+fn slots_of(fw: &Framework, raters: bool) -> Vec<Slot<'_>> {
     let mut out = Vec::new();
-    for ind in &fw.indicators {
+    for ind in fw.indicators.iter().filter(|i| i.raters.is_some() == raters) {
         let input = Input::of(ind);
         match &ind.rule {
             Some(Rule::Clauses(clauses)) => {
@@ -188,6 +199,7 @@ pub struct Headers {
     pub value: &'static str,
     pub note: &'static str,
     pub source: &'static str,
+    pub rater: &'static str,
 }
 
 pub fn headers(lang: Lang) -> Headers {
@@ -201,6 +213,7 @@ pub fn headers(lang: Lang) -> Headers {
             value: "完成情况",
             note: "备注",
             source: "佐证材料",
+            rater: "评分人",
         },
         Lang::En => Headers {
             unit: "unit",
@@ -211,6 +224,7 @@ pub fn headers(lang: Lang) -> Headers {
             value: "value",
             note: "note",
             source: "source",
+            rater: "rater",
         },
     }
 }
@@ -222,9 +236,15 @@ pub type UnitList = Vec<(String, String)>;
 /// Column of the value in the long table (the first column a unit fills).
 pub const LONG_VALUE_COL: usize = 5;
 
-/// Long shape: a row per unit and slot.
-pub fn long_table(fw: &Framework, units: &UnitList, lang: Lang) -> Table {
+/// Long shape: a row per unit and slot. With `rater`, one rater's sheet:
+/// the items scored by raters, the rater's name in a column of its own
+/// (after the value) in place of the supporting documents.
+pub fn long_table(fw: &Framework, units: &UnitList, rater: Option<&str>, lang: Lang) -> Table {
     let h = headers(lang);
+    let (seventh, eighth) = match rater {
+        Some(_) => (h.rater, h.note),
+        None => (h.note, h.source),
+    };
     let mut t = Table::new(&[
         (h.unit, false),
         (h.name, false),
@@ -232,12 +252,15 @@ pub fn long_table(fw: &Framework, units: &UnitList, lang: Lang) -> Table {
         (h.indicator_name, false),
         (h.standard, false),
         (h.value, false),
-        (h.note, false),
-        (h.source, false),
+        (seventh, false),
+        (eighth, false),
     ]);
     let blank = vec![(String::new(), String::new())];
     let units = if units.is_empty() { &blank } else { units };
-    let slots = slots(fw);
+    let slots = match rater {
+        Some(_) => rater_slots(fw),
+        None => slots(fw),
+    };
     for (id, name) in units {
         for s in &slots {
             t.push(vec![
@@ -247,7 +270,7 @@ pub fn long_table(fw: &Framework, units: &UnitList, lang: Lang) -> Table {
                 s.indicator.name.clone(),
                 s.standard.clone(),
                 String::new(),
-                String::new(),
+                rater.unwrap_or_default().to_string(),
                 String::new(),
             ]);
         }
@@ -325,6 +348,43 @@ pub fn indicator_table(fw: &Framework, lang: Lang) -> Table {
 /// The instructions on a workbook template's cover sheet, one paragraph a
 /// line.
 pub fn instructions(fw: &Framework, wide: bool, units_known: bool, lang: Lang) -> Vec<String> {
+    instructions_for(fw, wide, units_known, None, lang)
+}
+
+/// [`instructions`], for a rater's sheet when `rater` is given: how to
+/// score; and on a unit's own sheet, where the rater items went.
+pub fn instructions_for(fw: &Framework, wide: bool, units_known: bool, rater: Option<&str>, lang: Lang) -> Vec<String> {
+    let rated: Vec<String> = rater_slots(fw).iter().map(|s| s.key.clone()).collect();
+    if let Some(r) = rater {
+        let h = headers(lang);
+        let sheet = lang.pick("佐证", "Evidence");
+        return vec![
+            crate::msg!(
+                zh: "本表是评委 {r} 的评分表：在“{sheet}”表中，每行是一个单位的一项评委打分指标（{}），请在“{}”列填写您对该单位的评分，在“{}”列简述理由。",
+                en: "This is rater {r}'s sheet: in the “{sheet}” sheet each row is one unit's item scored by raters ({}); write your score for the unit in “{}” and a short reason in “{}”.",
+                rated.join(lang.pick("、", ", ")),
+                h.value,
+                h.note
+            ),
+            crate::msg!(
+                zh: "“{}”列已填好您的姓名，请勿修改；灰色的列请勿修改，不要改动表头。每位评委各填一张表，交回后一并评分。",
+                en: "Your name is filled in under “{}”: do not change it, the grey columns or the header. Every rater fills a sheet of their own; all are scored together.",
+                h.rater
+            ),
+        ];
+    }
+    let mut v = instructions_body(fw, wide, units_known, lang);
+    if !rated.is_empty() {
+        v.push(crate::msg!(
+            zh: "由评委打分的指标（{}）不在本表中，由各位评委另行填写评委评分表（kaohe template --rater 姓名）。",
+            en: "The items scored by raters ({}) are not in this sheet: each rater fills a rater's sheet of their own (kaohe template --rater NAME).",
+            rated.join(lang.pick("、", ", "))
+        ));
+    }
+    v
+}
+
+fn instructions_body(fw: &Framework, wide: bool, units_known: bool, lang: Lang) -> Vec<String> {
     let h = headers(lang);
     let sheet = lang.pick("佐证", "Evidence");
     let indicators = lang.pick("指标", "Indicators");
@@ -440,10 +500,10 @@ mod tests {
         let fw = Framework::embedded().unwrap();
         let units = vec![("T01".to_string(), "城关镇党委".to_string())];
         let n = slots(&fw).len();
-        let long = long_table(&fw, &units, Lang::Zh);
+        let long = long_table(&fw, &units, None, Lang::Zh);
         assert_eq!(long.rows.len(), n);
         assert_eq!(long.headers[LONG_VALUE_COL], "完成情况");
-        assert_eq!(long_table(&fw, &Vec::new(), Lang::Zh).rows[0][0], "");
+        assert_eq!(long_table(&fw, &Vec::new(), None, Lang::Zh).rows[0][0], "");
         let wide = wide_table(&fw, &units, Lang::En);
         assert_eq!(wide.headers.len(), n + 2);
         assert_eq!(wide.rows.len(), 1);

@@ -30,10 +30,10 @@ fuzz_target!(|data: &[u8]| {
     let wide = mode & 2 == 2;
     let lang = if mode & 4 == 4 { Lang::En } else { Lang::Zh };
     let period = (mode & 8 == 8).then_some("2023");
-    let Ok(book) = kaohe::render::template::xlsx(&fw, &units, period, wide, lang) else {
+    let Ok(book) = kaohe::render::template::xlsx(&fw, &units, period, wide, None, lang) else {
         return;
     };
-    let again = kaohe::render::template::xlsx(&fw, &units, period, wide, lang).expect("deterministic");
+    let again = kaohe::render::template::xlsx(&fw, &units, period, wide, None, lang).expect("deterministic");
     assert!(book == again, "deterministic");
     common::assert_xml_chars(&book);
     if let Err(d) = kaohe::workbook::read_bytes("t.xlsx", &book, None) {

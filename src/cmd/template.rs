@@ -27,6 +27,10 @@ pub struct Args {
     /// One row per unit and one column per indicator, instead of one row per unit and indicator
     #[arg(long)]
     pub wide: bool,
+    /// One rater's sheet (评委评分表): the items scored by several raters, for every unit, with
+    /// this rater's name filled in
+    #[arg(long, value_name = "NAME", conflicts_with = "wide")]
+    pub rater: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -62,19 +66,43 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         }
         None => Vec::new(),
     };
+    let rater = args.rater.as_deref().map(str::trim);
+    match rater {
+        Some("") => {
+            return Err(Error::Usage(
+                crate::lang::m("--rater 需要评分人的姓名", "--rater needs the rater's name").to_string(),
+            ));
+        }
+        Some(_) if crate::template::rater_slots(&fw).is_empty() => {
+            return Err(Error::Usage(crate::msg!(
+                zh: "考核方案 {} 没有由评委打分的指标（raters）：不需要评委评分表，去掉 --rater 即为各单位的填报表",
+                en: "framework {} has no item scored by raters (raters): there is no rater's sheet to write; without --rater the template is the units' own",
+                fw.id
+            )));
+        }
+        None if crate::template::slots(&fw).is_empty() => {
+            return Err(Error::Usage(crate::msg!(
+                zh: "考核方案 {} 的指标都由评委打分：用 --rater 姓名 为每位评委生成评分表",
+                en: "every item of framework {} is scored by raters: write each rater's sheet with --rater NAME",
+                fw.id
+            )));
+        }
+        _ => {}
+    }
     let period = args.period.map(|p| p.to_string());
     match format {
         Format::Xlsx => {
-            let book = crate::render::template::xlsx(&fw, &units, period.as_deref(), args.wide, lang).map_err(|e| {
-                Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
-            })?;
+            let book =
+                crate::render::template::xlsx(&fw, &units, period.as_deref(), args.wide, rater, lang).map_err(|e| {
+                    Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+                })?;
             crate::output::emit_bytes(&book, &dest)
         }
         _ => {
             let table = if args.wide {
                 crate::template::wide_table(&fw, &units, lang)
             } else {
-                crate::template::long_table(&fw, &units, lang)
+                crate::template::long_table(&fw, &units, rater, lang)
             };
             crate::output::emit(&table.to_csv(), format, &dest)
         }

@@ -131,12 +131,14 @@ fn validation(slot: &Slot, lang: Lang) -> Result<DataValidation, XlsxError> {
 }
 
 /// The cover sheet: title, instructions, and what the template is for.
+#[allow(clippy::too_many_arguments)]
 fn cover(
     ws: &mut Worksheet,
     fw: &Framework,
     units: &UnitList,
     period: Option<&str>,
     wide: bool,
+    rater: Option<&str>,
     lang: Lang,
     l: &Looks,
 ) -> Result<(), XlsxError> {
@@ -161,7 +163,7 @@ fn cover(
     let para = Style::new().set_text_wrap().set_align(FormatAlign::Top);
     let num = Style::new().set_align(FormatAlign::Top).set_align(FormatAlign::Right);
     let mut row = 4;
-    for (i, p) in template::instructions(fw, wide, !units.is_empty(), lang)
+    for (i, p) in template::instructions_for(fw, wide, !units.is_empty(), rater, lang)
         .iter()
         .enumerate()
     {
@@ -215,12 +217,16 @@ fn long_sheet(
     ws: &mut Worksheet,
     fw: &Framework,
     units: &UnitList,
+    rater: Option<&str>,
     title: &str,
     lang: Lang,
     l: &Looks,
 ) -> Result<(), XlsxError> {
-    let t = template::long_table(fw, units, lang);
-    let slots = template::slots(fw);
+    let t = template::long_table(fw, units, rater, lang);
+    let slots = match rater {
+        Some(_) => template::rater_slots(fw),
+        None => template::slots(fw),
+    };
     let widths = [
         col_width(&t, 0, 8, 12),
         col_width(&t, 1, 12, 24),
@@ -248,6 +254,7 @@ fn long_sheet(
                 0 | 1 if !units_known => &l.input,
                 4 => &l.given_wrap,
                 0..=3 => &l.given,
+                6 if rater.is_some() => &l.given,
                 LONG_VALUE_COL if matches!(slot.input, Input::Votes(_)) => &l.input_text,
                 LONG_VALUE_COL => &l.input,
                 _ => &l.input_wrap,
@@ -261,7 +268,7 @@ fn long_sheet(
         fit_row(ws, r, &[(&row[4], widths[4])])?;
     }
     // One validation per slot, over that slot's cell in every unit's block.
-    let blocks = t.rows.len() / slots.len();
+    let blocks = t.rows.len().checked_div(slots.len()).unwrap_or(0);
     let col = rust_xlsxwriter::utility::column_number_to_name(LONG_VALUE_COL as u16);
     for (k, slot) in slots.iter().enumerate() {
         let cells: Vec<String> = (0..blocks)
@@ -362,23 +369,28 @@ pub fn xlsx(
     units: &UnitList,
     period: Option<&str>,
     wide: bool,
+    rater: Option<&str>,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     let l = Looks::new();
-    let title = match (period, lang) {
-        (Some(p), Lang::Zh) => format!("{}佐证材料填报表（{p}）", fw.title),
-        (None, Lang::Zh) => format!("{}佐证材料填报表", fw.title),
-        (Some(p), Lang::En) => format!("{} — evidence ({p})", fw.title),
-        (None, Lang::En) => format!("{} — evidence", fw.title),
+    let title = match (period, rater, lang) {
+        (Some(p), None, Lang::Zh) => format!("{}佐证材料填报表（{p}）", fw.title),
+        (None, None, Lang::Zh) => format!("{}佐证材料填报表", fw.title),
+        (Some(p), None, Lang::En) => format!("{} — evidence ({p})", fw.title),
+        (None, None, Lang::En) => format!("{} — evidence", fw.title),
+        (Some(p), Some(r), Lang::Zh) => format!("{}评委评分表（{p}，评分人：{r}）", fw.title),
+        (None, Some(r), Lang::Zh) => format!("{}评委评分表（评分人：{r}）", fw.title),
+        (Some(p), Some(r), Lang::En) => format!("{} — rater's sheet ({p}, rater: {r})", fw.title),
+        (None, Some(r), Lang::En) => format!("{} — rater's sheet (rater: {r})", fw.title),
     };
     let mut book = workbook(&title);
-    cover(book.add_worksheet(), fw, units, period, wide, lang, &l)?;
+    cover(book.add_worksheet(), fw, units, period, wide, rater, lang, &l)?;
     let ws = book.add_worksheet();
     ws.set_name(lang.pick("佐证", "Evidence"))?;
     if wide {
         wide_sheet(ws, fw, units, &title, lang, &l)?;
     } else {
-        long_sheet(ws, fw, units, &title, lang, &l)?;
+        long_sheet(ws, fw, units, rater, &title, lang, &l)?;
     }
     let ws = book.add_worksheet();
     ws.set_name(lang.pick("指标", "Indicators"))?;

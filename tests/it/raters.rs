@@ -147,3 +147,103 @@ fn rater_rows_that_do_not_fit_are_located() {
         out.stderr
     );
 }
+
+/// `template --rater NAME`: one sheet per rater with every unit's rater
+/// items and the rater's name filled in; the units' own template leaves
+/// those items out. Filled in and read back together, they score as by
+/// hand.
+#[test]
+fn each_rater_fills_a_sheet_of_their_own() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    wd.create("units.csv", "unit,name\nA,甲单位\nB,乙单位\n");
+    let base = ["template", "--lang", "zh", "-f", "$WD/fw.toml", "-u", "$WD/units.csv"];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        wd.run(&args)
+    };
+    // The units' own sheet: S3 only, for A and B.
+    let own = run(&["--format", "csv"]);
+    assert_eq!(own.code, 0, "{}", own.stderr);
+    let rows: Vec<&str> = own.stdout.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{}", own.stdout);
+    assert!(rows.iter().all(|r| r.contains(",S3,")), "{}", own.stdout);
+    // Five raters' sheets: S1 and S2 for A and B, the rater named.
+    // Scores: A S1 8, 9, 7, 10, 6 → drop 10 and 6 → 8; S2 好 ×3, 较好, 差 →
+    // median 10. B S1 5 each → 5; S2 一般 ×5 → 6.
+    let scores = [
+        ("张", ["8", "好", "5", "一般"]),
+        ("王", ["9", "好", "5", "一般"]),
+        ("李", ["7", "好", "5", "一般"]),
+        ("赵", ["10", "较好", "5", "一般"]),
+        ("钱", ["6", "差", "5", "一般"]),
+    ];
+    let mut files = Vec::new();
+    for (name, values) in scores {
+        let sheet = run(&["--format", "csv", "--rater", name]);
+        assert_eq!(sheet.code, 0, "{}", sheet.stderr);
+        let mut lines = sheet.stdout.lines();
+        let header = lines.next().unwrap();
+        assert_eq!(
+            header.trim_start_matches('\u{feff}'),
+            "单位,单位名称,指标,指标名称,评分标准,完成情况,评分人,备注"
+        );
+        let mut filled = vec![header.to_string()];
+        let body: Vec<&str> = lines.collect();
+        assert_eq!(body.len(), 4, "{}", sheet.stdout);
+        for (line, v) in body.iter().zip(values) {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            assert_eq!(cells[6], name, "{line}");
+            cells[5] = v;
+            filled.push(cells.join(","));
+        }
+        files.push(wd.create(&format!("{name}.csv"), &(filled.join("\n") + "\n")));
+    }
+    wd.create("own.csv", "unit,indicator,value\nA,S3,是\nB,S3,否\n");
+    let mut args = vec![
+        "score",
+        "--format",
+        "json",
+        "-f",
+        "$WD/fw.toml",
+        "-u",
+        "$WD/units.csv",
+        "$WD/own.csv",
+    ];
+    let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    args.extend(paths.iter().map(String::as_str));
+    let out = wd.run(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let score = |u: &str| {
+        doc["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["unit"] == u)
+            .unwrap()["score"]
+            .as_f64()
+            .unwrap()
+    };
+    // A: 8 + 10 + 10 = 28; B: 5 + 6 + 0 = 11.
+    assert_eq!((score("A"), score("B")), (28.0, 11.0));
+    // The workbook: the rater's name in its column, the title says whose.
+    assert_eq!(run(&["--rater", "张", "-o", "$WD/张.xlsx"]).code, 0);
+    let book = crate::util::Book::open(&wd.path("张.xlsx"));
+    let sheet = book.sheet("佐证");
+    let cells: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert!(cells[0][0].contains("评委评分表（评分人：张）"), "{:?}", cells[0]);
+    assert_eq!(cells[1][6], "评分人");
+    assert!(cells[2..].iter().all(|r| r[6] == "张"), "{cells:?}");
+    // No rater items, or a name missing: usage errors.
+    wd.create(
+        "plain.toml",
+        &FW.replace("raters = { drop = 1, min_raters = 5 }\n", "")
+            .replace("raters = \"median\"\n", ""),
+    );
+    let none = wd.run(&["template", "-f", "$WD/plain.toml", "--rater", "张", "--format", "csv"]);
+    none.assert_usage_error("error: framework ra has no item scored by raters (raters): there is no rater's sheet to write; without --rater the template is the units' own");
+}
