@@ -861,7 +861,7 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         crate::framework::Missing::Zero => lang.pick("无佐证材料不得分", "missing evidence scores 0"),
         crate::framework::Missing::Error => lang.pick("缺少佐证即报错", "missing evidence is an error"),
     };
-    s.push_str(&format!("{}: {missing}", lang.pick("缺项", "Missing")));
+    s.push_str(&lang.labelled(lang.pick("缺项", "Missing"), missing));
     if let Some(d) = fw.rectify_days {
         s.push_str(&format!(
             " · {} {d} {}",

@@ -105,7 +105,7 @@ Missing: missing evidence scores 0 · rectification within 30 days
     assert_eq!(lines[3], "A 思想引领（50分）");
     assert_eq!(lines[12], "  B3 品牌创建  15分  — 直接评定得分（0–15分）（可不适用）");
     assert_eq!(lines[15], "加分项（合计封顶 4分）");
-    assert_eq!(lines[lines.len() - 1], "缺项: 无佐证材料不得分 · 整改时限 30 天");
+    assert_eq!(lines[lines.len() - 1], "缺项：无佐证材料不得分 · 整改时限 30 天");
 }
 
 #[test]

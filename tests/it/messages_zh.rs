@@ -240,3 +240,124 @@ fn framework_typed_with_a_chinese_input_method() {
         "错误：$WD/ok.toml:13: 类型不对：此处应为文字（加英文双引号），实为数字（invalid type: integer `5`, expected a string）",
     ]);
 }
+
+/// Chinese text takes the full-width colon (：) after a label: every line
+/// the Chinese outputs print on the shipped examples is scanned for a Han
+/// character (or a closing full-width bracket) followed by an ASCII colon,
+/// outside the `FILE:LINE:` of a location.
+#[test]
+fn chinese_output_uses_full_width_colons() {
+    let wd = Workdir::new();
+    let ex = |a: &[&str]| {
+        let out = wd.run(a);
+        assert!(out.code == 0 || out.code == 1, "{a:?}: {}", out.stderr);
+        out.stdout + &out.stderr
+    };
+    wd.run(&[
+        "score",
+        "-u",
+        "examples/units.csv",
+        "--period",
+        "2022",
+        "-o",
+        "$WD/2022.json",
+        "examples/2022.csv",
+    ])
+    .assert_ok();
+    wd.run(&[
+        "score",
+        "-u",
+        "examples/units.csv",
+        "--period",
+        "2023",
+        "-o",
+        "$WD/2023.json",
+        "examples/2023.csv",
+    ])
+    .assert_ok();
+    wd.create("bad.csv", "unit,indicator,value\nT01,B7,0.89\nT01,A1,x\nT99,A2,3\n");
+    let common = ["--lang", "zh"];
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["check"],
+        vec!["check", "-f", "ideology-2022"],
+        vec![
+            "score",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            "2023",
+            "examples/2023.csv",
+        ],
+        vec![
+            "explain",
+            "T01",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            "2023",
+            "examples/2023.csv",
+        ],
+        vec![
+            "explain",
+            "E03",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            "2023",
+            "examples/2023.csv",
+        ],
+        vec![
+            "deficiencies",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            "2023",
+            "examples/2023.csv",
+        ],
+        vec![
+            "deficiencies",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            "2023",
+            "--summary",
+            "examples/2023.csv",
+        ],
+        vec!["diff", "$WD/2022.json", "$WD/2023.json"],
+        vec!["trend", "$WD/2022.json", "$WD/2023.json"],
+        vec![
+            "robust",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            "2023",
+            "--draws",
+            "20",
+            "examples/2023.csv",
+        ],
+        vec!["score", "-u", "examples/units.csv", "--period", "2023", "$WD/bad.csv"],
+        vec!["--help"],
+        vec!["score", "--help"],
+    ];
+    let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c) || "）」》".contains(c);
+    let mut bad = Vec::new();
+    for args in runs {
+        let all: Vec<&str> = args.iter().chain(&common).copied().collect();
+        let text = ex(&all);
+        for line in text.lines() {
+            let chars: Vec<(usize, char)> = line.char_indices().collect();
+            for w in chars.windows(2) {
+                if w[1].1 == ':' && is_han(w[0].1) {
+                    // A location: `… 2023.csv:4:` or `examples/units.csv:` ends in a path.
+                    let before = &line[..w[1].0];
+                    let token = before.rsplit(char::is_whitespace).next().unwrap_or("");
+                    let path = [".csv", ".toml", ".json", ".xlsx"].iter().any(|e| token.contains(e));
+                    if !path {
+                        bad.push(format!("{all:?}: {line}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "ASCII colons after Chinese text:\n{}", bad.join("\n"));
+}
