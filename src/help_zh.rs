@@ -316,6 +316,11 @@ const ARGS: &[(&str, &str, &str)] = &[
     ),
     (
         "template",
+        "rater",
+        "生成一位评委的评分表：全部单位的评委打分指标，已填好姓名",
+    ),
+    (
+        "template",
         "format",
         "输出格式（默认：table，或按 -o 文件的扩展名确定）",
     ),
