@@ -1,28 +1,8 @@
-//! Spreadsheet evidence: any bytes given as a workbook (XLSX, XLS, ODS —
-//! calamine's readers, the project's own bounds on what a zipped workbook
-//! inflates to, and its reading of XLS records and ODS percentage cells)
-//! must load or be rejected with a located problem, the same way every
-//! time, never panic, hang or exhaust memory (run it under -rss_limit_mb).
+//! The `workbook` target: see `fuzz/checks/workbook.rs`.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
+#[allow(dead_code)] // each binary runs one target's check
+#[path = "../checks/mod.rs"]
+mod checks;
 
-fuzz_target!(|data: &[u8]| {
-    let first = kaohe::workbook::read_bytes("e.xlsx", data, None);
-    let again = kaohe::workbook::read_bytes("e.xlsx", data, None);
-    match (first, again) {
-        (Ok(a), Ok(b)) => {
-            assert!(a.rows == b.rows, "deterministic");
-            for row in &a.rows {
-                assert!(row.line >= 1);
-            }
-            let _ = kaohe::units::Units::from_sheet(a);
-        }
-        (Err(a), Err(b)) => {
-            let s = a.to_string();
-            assert_eq!(s, b.to_string(), "deterministic");
-            assert!(s.starts_with("e.xlsx") && !s.contains('\n'), "{s:?}");
-        }
-        _ => panic!("read once, refused once"),
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::workbook::check(data));

@@ -6,6 +6,7 @@
 
 mod browser;
 mod fixtures;
+mod fuzzing;
 mod hostile;
 mod html;
 mod ledger;

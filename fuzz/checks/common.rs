@@ -1,4 +1,4 @@
-//! Checks shared by the targets (included with `#[path]`, not a crate).
+//! Checks shared by the targets.
 
 #![allow(dead_code)] // each target uses some of these
 

@@ -1,0 +1,39 @@
+//! Framework files: any bytes must load or be rejected with located,
+//! one-line problems; a framework that loads must render and score.
+
+use kaohe::diag::Diagnostics;
+use kaohe::evidence::{Evidence, UnitEvidence};
+use kaohe::framework::Framework;
+use kaohe::lang::Lang;
+
+fn one_line_each(d: &Diagnostics) {
+    assert!(!d.is_empty());
+    for p in &d.0 {
+        let s = p.to_string();
+        assert!(!s.contains('\n') && !s.contains('\r'), "{s:?}");
+        assert!(s.starts_with("f.toml"), "{s:?}");
+    }
+}
+
+pub fn check(data: &[u8]) {
+    let fw = match Framework::from_bytes(data, "f.toml") {
+        Ok(fw) => fw,
+        Err(d) => return one_line_each(&d),
+    };
+    let _ = kaohe::render::report::framework_tree(&fw, Lang::Zh);
+    let _ = kaohe::render::report::framework_tree(&fw, Lang::En);
+    // A unit with no evidence at all scores (or fails under missing = "error").
+    let mut ev = Evidence {
+        files: Vec::new(),
+        units: Default::default(),
+    };
+    ev.units.insert("U1".to_string(), UnitEvidence::empty(&fw));
+    match kaohe::score::assess(&fw, None, &ev, None) {
+        Ok(a) => {
+            let u = &a.units[0];
+            assert!(u.totals.score >= rust_decimal::Decimal::ZERO);
+            let _ = kaohe::render::json::to_string(&kaohe::render::json::result_doc(&fw, &a));
+        }
+        Err(d) => assert!(!d.is_empty()),
+    }
+}
