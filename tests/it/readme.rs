@@ -151,6 +151,8 @@ fn chinese_readme_walk_through_runs() {
             "score -u examples/units.csv --period 2023 examples/2023.csv",
             "explain T01 -u examples/units.csv --period 2023 examples/2023.csv --format md",
             "deficiencies -u examples/units.csv --period 2023 --unit D02 examples/2023.csv",
+            "score -u examples/units.csv --period 2023 --self examples/2023自评.csv examples/2023.csv",
+            "deficiencies -u examples/units.csv --period 2023 --unit D02 --self examples/2023自评.csv examples/2023.csv",
             "score -u examples/units.csv --period 2023 examples/2023.csv -o 2023考核结果.html",
             "letters -u examples/units.csv --period 2023 examples/2023.csv --issuer 某市考核办 --date 2024-01-05 -o 反馈意见书/",
             "diff results/2022.json results/2023.json",
@@ -238,46 +240,146 @@ fn readme_figures_are_the_hand_computed_ones() {
     }
 }
 
-/// The worked example of docs/framework.zh.md: its framework, the
-/// evidence it describes, and the figures it works out by hand (A1 15,
-/// A2 10, A3 25, A4 20 × 3760 / 4000 = 18.80; base 68.80, bonus 1,
-/// score 69.80, 一般).
+/// The worked example of docs/framework.zh.md, done as it tells a reader
+/// to: its framework saved as 县直考核.toml, its evidence as 佐证.csv, and
+/// its `kaohe explain` run in that directory must print what it shows. The
+/// figures it works out by hand (A1 15, A2 10, A3 25, A4 20 × 3760 / 4000 =
+/// 18.80; base 68.80, bonus 1, score 69.80, 一般; 10.20 short of 较好) are
+/// checked here too, independently of the output shown.
 #[test]
 fn chinese_framework_doc_example_scores_as_worked_out() {
     let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/framework.zh.md")).unwrap();
     let at = doc.find("## 一个完整的小例子").expect("the example");
-    let start = at + doc[at..].find("```toml\n").expect("its framework") + 8;
-    let end = start + doc[start..].find("```").expect("closed");
+    let section = &doc[at..at + doc[at..].find("\n## 分类考核").expect("the next section")];
+    let block = |fence: &str| {
+        let start = section.find(fence).unwrap_or_else(|| panic!("{fence}")) + fence.len();
+        &section[start..start + section[start..].find("```").expect("closed")]
+    };
     let wd = Workdir::new();
-    wd.create("fw.toml", &doc[start..end]);
-    wd.create(
-        "e.csv",
-        "unit,indicator,value\nX1,A1,1\nX1,A2,72%\nX1,A3,1\nX1,A4,30/8/2/0\nX1,J1,1\nX1,K1,0\nX1,V1,否\n",
-    );
-    let out = wd.run(&[
-        "explain",
-        "X1",
-        "--lang",
-        "zh",
-        "-f",
-        "$WD/fw.toml",
-        "$WD/e.csv",
-        "--format",
-        "md",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    wd.create("县直考核.toml", block("```toml\n"));
+    wd.create("佐证.csv", block("```csv\n"));
+    let console = block("```console\n");
+    let (command, shown) = console.split_once('\n').unwrap();
+    assert_eq!(command, "$ kaohe explain X1 -f 县直考核.toml 佐证.csv");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
+            .args(args)
+            .current_dir(wd.path(""))
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "zh_CN.UTF-8")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["check", "-f", "县直考核.toml"]);
+    let printed = run(&command[8..].split(' ').collect::<Vec<_>>());
+    assert_eq!(printed, shown, "docs/framework.zh.md shows another output");
     for want in [
-        "| A1 | 党组专题研究意识形态工作 | 30 | 1 |",
         "| 15.00 | 15.00 |",
         "| 10.00 | 10.00 |",
-        "| 25.00 | 5.00 |",
-        "| 18.80 | 1.20 |",
+        "| 25.00 |  5.00 |",
+        "| 18.80 |  1.20 |",
         "得分 = 基础分 68.80 + 加分 1.00 − 扣分 0.00 = 69.80",
         "等次 一般",
+        "距较好差10.20分",
     ] {
-        assert!(out.stdout.contains(want), "{want}\n{}", out.stdout);
+        assert!(printed.contains(want), "{want}\n{printed}");
     }
-    for line in ["基础分 15 + 10 + 25 + 18.80 = 68.80", "得分 **69.80**，等次“一般”"] {
-        assert!(doc.contains(line), "the doc says {line}");
+    for line in [
+        "20 × 3760 ÷ 4000 = **18.80**",
+        "基础分 15 + 10 + 25 + 18.80 = 68.80",
+        "得分 **69.80**，等次“一般”",
+        "差 80 − 69.80 = 10.20 分",
+    ] {
+        assert!(section.contains(line), "the doc says {line}");
+    }
+}
+
+/// The mistakes of README.zh.md's 常见错误与提示, made on the shipped files
+/// as it describes: each ```` ```text ```` block there must be what the
+/// command before it prints on stderr.
+#[test]
+fn chinese_readme_mistakes_print_what_it_shows() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.zh.md")).unwrap();
+    let at = readme.find("## 常见错误与提示").expect("the section");
+    let end = at + readme[at + 1..].find("\n## ").expect("a next section");
+    let section = &readme[at..end];
+    let shown: Vec<&str> = section
+        .split("```text\n")
+        .skip(1)
+        .map(|b| b.split("\n```").next().unwrap())
+        .collect();
+    let wd = Workdir::new();
+    let evidence = std::fs::read_to_string(root.join("examples/2023.csv")).unwrap();
+    // Line 18: T01's B7 89% typed as 0.89.
+    let lines: Vec<&str> = evidence.lines().collect();
+    assert!(lines[17].starts_with("T01,B7,89%,"), "{}", lines[17]);
+    let wrong: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(k, l)| {
+            if k == 17 {
+                l.replacen(",89%,", ",0.89,", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    wd.create("错误示例.csv", &(wrong.join("\n") + "\n"));
+    // T03's evidence left out.
+    let kept: String = evidence
+        .lines()
+        .filter(|l| !l.starts_with("T03,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    wd.create("缺报示例.csv", &kept);
+    // The exported framework with line 24's quotes typed in Chinese.
+    let out = wd.run(&["check", "--lang", "zh", "--export", "$WD/我的方案.toml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let fw = std::fs::read_to_string(wd.path("我的方案.toml")).unwrap();
+    let quoted: Vec<String> = fw
+        .lines()
+        .enumerate()
+        .map(|(k, l)| match (k, l.split_once(" = \"")) {
+            (23, Some((key, rest))) => format!("{key} = “{}”", rest.trim_end_matches('"')),
+            _ => l.to_string(),
+        })
+        .collect();
+    assert!(quoted[23].starts_with("title = “"), "{}", quoted[23]);
+    wd.create("引号示例.toml", &(quoted.join("\n") + "\n"));
+    let runs: [(&[&str], i32); 3] = [
+        (
+            &[
+                "score",
+                "-u",
+                "examples/units.csv",
+                "--period",
+                "2023",
+                "$WD/错误示例.csv",
+            ],
+            1,
+        ),
+        (
+            &[
+                "score",
+                "-u",
+                "examples/units.csv",
+                "--period",
+                "2023",
+                "$WD/缺报示例.csv",
+            ],
+            0,
+        ),
+        (&["check", "-f", "$WD/引号示例.toml"], 1),
+    ];
+    assert_eq!(shown.len(), runs.len(), "the mistakes shown");
+    for ((args, code), shown) in runs.iter().zip(shown) {
+        let out = wd.run_env(args, &[("LANG", "zh_CN.UTF-8")]);
+        assert_eq!(out.code, *code, "{args:?}: {}", out.stderr);
+        let printed = out.stderr.replace("$WD/", "");
+        assert_eq!(printed.trim_end(), shown, "{args:?}");
     }
 }
