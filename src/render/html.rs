@@ -327,7 +327,7 @@ fn group_heatmap(fw: &Framework, a: &Assessment, lang: Lang) -> Markup {
                         @let (fill, ink) = heat(pct);
                         @let x0 = label_w + j as f64 * cell_w;
                         rect x=(n1(x0)) y=(n1(y)) width=(n1(cell_w - 2.0)) height=(n1(cell_h - 2.0)) fill=(fill) {
-                            title { (label) " · " (g.id) " " (g.name) ": " (fmt2(u.groups[*gi])) "/" (fmt_points(g.points)) }
+                            title { (label) " · " (g.id) " " (g.name) (lang.pick("：", ": ")) (fmt2(u.groups[*gi])) "/" (fmt_points(g.points)) }
                         }
                         text x=(n1(x0 + cell_w / 2.0 - 1.0)) y=(n1(y + cell_h - 7.0)) text-anchor="middle" fill=(ink) {
                             (format!("{:.0}%", pct * 100.0))

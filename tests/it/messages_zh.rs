@@ -336,6 +336,26 @@ fn chinese_output_uses_full_width_colons() {
             "examples/2023.csv",
         ],
         vec!["score", "-u", "examples/units.csv", "--period", "2023", "$WD/bad.csv"],
+        vec![
+            "score",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            "2023",
+            "examples/2023.csv",
+            "--format",
+            "html",
+        ],
+        vec![
+            "deficiencies",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            "2023",
+            "--self",
+            "examples/2023自评.csv",
+            "examples/2023.csv",
+        ],
         vec!["--help"],
         vec!["score", "--help"],
     ];
@@ -353,7 +373,13 @@ fn chinese_output_uses_full_width_colons() {
                     let token = before.rsplit(char::is_whitespace).next().unwrap_or("");
                     let path = [".csv", ".toml", ".json", ".xlsx"].iter().any(|e| token.contains(e));
                     if !path {
-                        bad.push(format!("{all:?}: {line}"));
+                        // The words around it (an HTML page is one long line).
+                        let from = before.char_indices().rev().nth(30).map_or(0, |(i, _)| i);
+                        let to = line[w[1].0..]
+                            .char_indices()
+                            .nth(20)
+                            .map_or(line.len(), |(i, _)| w[1].0 + i);
+                        bad.push(format!("{all:?}: {}", &line[from..to]));
                     }
                 }
             }
