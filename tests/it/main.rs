@@ -26,6 +26,7 @@ mod xlsx_output;
 
 mod check;
 mod cohort;
+mod cohort_oracle;
 mod combine;
 mod deficiencies;
 mod diff;
