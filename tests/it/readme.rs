@@ -161,6 +161,46 @@ fn chinese_readme_walk_through_runs() {
     );
 }
 
+/// The shipped-file commands of docs/framework.zh.md (the export it starts
+/// from) run as it shows them.
+#[test]
+fn chinese_framework_doc_commands_run() {
+    check_readme(
+        "docs/framework.zh.md",
+        &["check -f ideology-2023 --export 我的方案.toml"],
+    );
+}
+
+/// The commands of docs/deficiencies.zh.md, and its worked example of one
+/// unit's list, whose figures it works out by hand from the shipped
+/// evidence (E2 3 unapproved × 1, A1 2 − 1 = 1 × 2, A2 4 − 2 = 2 × 1, C3 2
+/// late × 1; 2023-12-31 + 30 days = 2024-01-30; 79.20 + 3 = 82.20 ≥ 80).
+#[test]
+fn chinese_list_doc_commands_run() {
+    check_readme(
+        "docs/deficiencies.zh.md",
+        &[
+            "deficiencies -u examples/units.csv --period 2023 examples/2023.csv",
+            "deficiencies -u examples/units.csv --period 2023 --unit D02 --min-lost 2 examples/2023.csv",
+            "letters -u examples/units.csv --period 2023 examples/2023.csv --issuer 某市考核办 --date 2024-01-05 -o 反馈意见书/",
+        ],
+    );
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/deficiencies.zh.md")).unwrap();
+    for line in [
+        "|    1 | E2   | 落实“三审”制度           | 3.00 | 扣分 |",
+        "|    2 | A1   | 党委（党组）专题研究意识 | 2.00 | 扣分 |",
+        "|    3 | A2   | 意识形态领域形势分析研判 | 2.00 | 扣分 |",
+        "|    4 | C3   | 网络舆情监测与处置       | 2.00 | 扣分 |",
+        "距较好差0.80分：整改 E2（3.00分）即可",
+    ] {
+        assert!(
+            doc.lines().any(|l| l.starts_with(line)),
+            "docs/deficiencies.zh.md lacks: {line}"
+        );
+    }
+    assert!(doc.contains("2024-01-30 | 未启动 |"));
+}
+
 /// Run every command of the README `name` that uses the shipped files and
 /// check what it prints against what the README shows; `keys` must be
 /// among the commands run.
