@@ -20,7 +20,8 @@
 //! `cohort` is `mixed` with base items scored against the other units
 //! (`rank_points`, `relative`, `vs_mean` within the category), one with a
 //! target per category (`by_category`) and two for some categories only
-//! (`applies_to`).
+//! (`applies_to`). `raters` is `mixed` with D1 scored by three to seven
+//! raters per unit (trimmed), in a 评分人 column.
 //!
 //! The same arguments always give the same bytes (splitmix64 PRNG).
 //! The test suite includes this file as a module to generate its data.
@@ -76,6 +77,9 @@ pub enum Shape {
     /// `mixed` with items scored against the other units or by category
     /// (see `cohort_fw_text`).
     Cohort,
+    /// `mixed` with D1 scored by three to seven raters each, trimmed
+    /// (`raters = { drop = 1, min_raters = 5 }`), in a 评分人 column.
+    Raters,
 }
 
 /// Generated inputs, as file contents.
@@ -323,6 +327,7 @@ pub fn generate(shape: Shape, units: usize, seed: u64) -> Data {
         }
         Shape::Mixed => mixed(&mut rng, units, seed, &fw_text()),
         Shape::Cohort => mixed(&mut rng, units, seed, &cohort_fw_text()),
+        Shape::Raters => mixed(&mut rng, units, seed, &raters_fw_text()),
     }
 }
 
@@ -366,6 +371,14 @@ fn mixed(rng: &mut Rng, units: usize, seed: u64, framework: &str) -> Data {
                 }
                 let na = ind.exempt && rng.chance(20);
                 let na_word = *rng.pick(&["不适用", "N/A", "不涉及", "na"]);
+                if ind.raters.is_some() {
+                    // One row per rater, `ID#rater` until written.
+                    for r in 0..3 + rng.below(5) {
+                        let v = mixed_value(rng, &fw, i, 0, q);
+                        mine.push((format!("{}#评委{r}", ind.id), v));
+                    }
+                    continue;
+                }
                 for slot in 0..ind.slots() {
                     let key = ind.slot_key(slot);
                     if !na && rng.chance(3) {
@@ -392,16 +405,26 @@ fn mixed(rng: &mut Rng, units: usize, seed: u64, framework: &str) -> Data {
     if bom {
         out.extend_from_slice(b"\xEF\xBB\xBF");
     }
-    let _ = write!(out, "unit,name,indicator,value,note,source{eol}");
+    let rated = fw.indicators.iter().any(|i| i.raters.is_some());
+    if rated {
+        let _ = write!(out, "unit,name,indicator,评分人,value,note,source{eol}");
+    } else {
+        let _ = write!(out, "unit,name,indicator,value,note,source{eol}");
+    }
     for (u, key, value) in rows {
+        let (key, rater) = key.split_once('#').unwrap_or((&key, ""));
         field(&mut out, &ids[u]);
         out.push(b',');
         if rng.chance(30) {
             field(&mut out, &format!("{}单位{}", ids[u], rng.below(4)));
         }
         out.push(b',');
-        field(&mut out, &key);
+        field(&mut out, key);
         out.push(b',');
+        if rated {
+            field(&mut out, rater);
+            out.push(b',');
+        }
         field(&mut out, &value);
         out.push(b',');
         let quoted = rng.chance(10);
@@ -424,6 +447,16 @@ fn mixed(rng: &mut Rng, units: usize, seed: u64, framework: &str) -> Data {
 
 fn fw_text() -> String {
     kaohe::framework::EMBEDDED.to_string()
+}
+
+/// The built-in framework with D1 (a direct 0–3 amount) scored by several
+/// raters: the highest and lowest dropped from five raters up.
+fn raters_fw_text() -> String {
+    let mut text = fw_text();
+    let at = text.find("\nid = \"D1\"\n").expect("D1");
+    let start = at + text[at..].find("\nrule = ").expect("its rule") + 1;
+    text.insert_str(start, "raters = { drop = 1, min_raters = 5 }\n");
+    text
 }
 
 /// The built-in framework with items scored against the other units or
@@ -490,6 +523,7 @@ fn main() {
                     "bench" => Shape::Bench,
                     "mixed" => Shape::Mixed,
                     "cohort" => Shape::Cohort,
+                    "raters" => Shape::Raters,
                     other => usage(&format!("unknown shape {other}")),
                 }
             }
@@ -512,6 +546,6 @@ fn main() {
 }
 
 fn usage(msg: &str) -> ! {
-    eprintln!("gen: {msg}\nusage: gen [--shape bench|mixed|cohort] [--units N] [--seed S] [--out DIR]");
+    eprintln!("gen: {msg}\nusage: gen [--shape bench|mixed|cohort|raters] [--units N] [--seed S] [--out DIR]");
     std::process::exit(2);
 }

@@ -101,6 +101,8 @@ struct Layout {
     name: Option<usize>,
     note: Option<usize>,
     source: Option<usize>,
+    /// The rater column (评分人) of a long file.
+    rater: Option<usize>,
     delim: u8,
     /// Wide files (one row per unit): each indicator column and its slot.
     /// `indicator` and `value` are unused then.
@@ -207,10 +209,6 @@ fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize)> {
             return Err(GiveUp);
         }
     }
-    // Several rows per (unit, indicator), one per rater: the general path.
-    if roles.contains(&Some(Column::Rater)) {
-        return Err(GiveUp);
-    }
     let pos = |c: Column| roles.iter().position(|x| *x == Some(c));
     let wide = if roles.contains(&Some(Column::Indicator)) {
         if roles.contains(&None) {
@@ -229,6 +227,11 @@ fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize)> {
                 Some(_) => return Err(GiveUp),
                 None => {
                     let (ind, clause) = resolve_key(plan.fw, cells[i]).map_err(|_| GiveUp)?;
+                    // A rater item in a wide file cannot say who rated:
+                    // the general path words it.
+                    if plan.fw.indicators[ind].raters.is_some() {
+                        return Err(GiveUp);
+                    }
                     let slot = (plan.first[ind] + clause) as u32;
                     if keys.iter().any(|k| k.1 == slot) {
                         return Err(GiveUp);
@@ -259,6 +262,7 @@ fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize)> {
         name: pos(Column::Name),
         note: pos(Column::Note),
         source: pos(Column::Source),
+        rater: pos(Column::Rater),
         delim,
         wide,
     };
@@ -749,7 +753,14 @@ struct Table<W: Word> {
     offsets: Option<Vec<Box<[u32]>>>,
     /// A unit id holds an invisible character: give up.
     invisible_id: bool,
+    /// Rows of items scored by several raters: (unit id, slot, rater,
+    /// cell with the rater's amount), settled once every row is read.
+    rated: Vec<RatedRow>,
 }
+
+/// A row of an item scored by several raters: unit id, slot, rater, and
+/// the cell of the rater's amount.
+type RatedRow = (Box<[u8]>, u32, Box<[u8]>, u32);
 
 /// One row of the unit being explained, kept whole.
 struct Captured {
@@ -780,6 +791,7 @@ impl<W: Word> Table<W> {
             captured: Vec::new(),
             offsets: None,
             invisible_id: false,
+            rated: Vec::new(),
         }
     }
 
@@ -921,6 +933,17 @@ impl<W: Word> Table<W> {
         if self.detail.as_deref() == Some(unit) {
             self.capture(l, l.value, slot, at, line, cell)?;
         }
+        // One row per rater on a rater item, none on another: otherwise
+        // the general path words the problem.
+        let rater = l.rater.map(cell).unwrap_or_default();
+        let rated = plan.fw.indicators[plan.slots[slot as usize].ind].raters.is_some();
+        if rated == rater.is_empty() {
+            return Err(GiveUp);
+        }
+        if rated {
+            self.rated.push((unit.into(), slot, rater.into(), value));
+            return self.push(base, unit, NO_SLOT, 0, at, name, offset);
+        }
         self.push(base, unit, slot, value, at, name, offset)
     }
 
@@ -999,17 +1022,16 @@ impl<W: Word> Table<W> {
         }
         for p in pending.drain(..) {
             let u = p.unit as usize;
-            if p.slot == NO_SLOT {
-                continue;
-            }
-            let (page, off) = self.at(u);
-            let c = &mut self.pages[page][off + p.slot as usize];
-            if *c != W::UNSEEN {
-                return Err(GiveUp); // duplicate: the general path names both lines
-            }
-            *c = W::of(p.value).ok_or(GiveUp)?;
-            if let Some(offsets) = &mut self.offsets {
-                offsets[page][off + p.slot as usize] = p.offset;
+            if p.slot != NO_SLOT {
+                let (page, off) = self.at(u);
+                let c = &mut self.pages[page][off + p.slot as usize];
+                if *c != W::UNSEEN {
+                    return Err(GiveUp); // duplicate: the general path names both lines
+                }
+                *c = W::of(p.value).ok_or(GiveUp)?;
+                if let Some(offsets) = &mut self.offsets {
+                    offsets[page][off + p.slot as usize] = p.offset;
+                }
             }
             if let Some((a, b)) = p.name
                 && self.names[u].as_ref().is_none_or(|(at, _)| p.at < *at)
@@ -1722,7 +1744,7 @@ fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Table<W>]) 
         })
         .collect();
     let mut facts = Facts::default();
-    if items.is_empty() {
+    if items.is_empty() && tables.iter().all(|t| t.rated.is_empty()) {
         return Ok(facts);
     }
     let mut writes: Vec<(usize, usize, usize, u32)> = Vec::new();
@@ -1842,6 +1864,44 @@ fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Table<W>]) 
                 let id = std::str::from_utf8(&tables[t].units[u]).map_err(|_| GiveUp)?;
                 facts.entry(id.into()).or_default().push((i, fact));
             }
+        }
+        // Items scored by several raters: each unit's raters' amounts
+        // aggregated as the general path does (`Raters::aggregate`); empty
+        // values do not count, 不适用 from every rater is 不适用.
+        type Given<'t> = Vec<(&'t [u8], u32)>;
+        let mut by_item: std::collections::BTreeMap<(&[u8], u32), Given> = Default::default();
+        for t in tables.iter() {
+            for (unit, slot, rater, cell) in &t.rated {
+                by_item.entry((&**unit, *slot)).or_default().push((&**rater, *cell));
+            }
+        }
+        for ((unit, slot), mut given) in by_item {
+            given.sort_by(|a, b| a.0.cmp(b.0));
+            if given.windows(2).any(|w| w[0].0 == w[1].0) {
+                return Err(GiveUp); // a rater twice: the general path names both rows
+            }
+            let ind = &fw.indicators[plan.slots[slot as usize].ind];
+            let amounts: Vec<Decimal> = given
+                .iter()
+                .filter(|(_, c)| *c >= VALUE)
+                .map(|(_, c)| dec(u64::from(c - VALUE)))
+                .collect();
+            let exempt = given.iter().filter(|(_, c)| *c == NA).count();
+            let cell = if amounts.is_empty() {
+                if exempt == given.len() { NA } else { kernel::EMPTY }
+            } else {
+                let raters = ind.raters.ok_or(GiveUp)?;
+                let (amount, _) = raters.aggregate(&amounts).ok_or(GiveUp)?;
+                VALUE
+                    .checked_add(u32::try_from(cents(amount)?).map_err(|_| GiveUp)?)
+                    .ok_or(GiveUp)?
+            };
+            let k = *index.get(unit).ok_or(GiveUp)?;
+            let (t, u) = places[k][0];
+            if cell_of(&places[k], slot as usize)?.is_some() {
+                return Err(GiveUp);
+            }
+            writes.push((t, u, slot as usize, cell));
         }
     }
     for (t, u, slot, cell) in writes {

@@ -36,6 +36,10 @@ pub fn write_json_tuned(
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
     let plan = Plan::new(fw).ok()?;
+    // Each rater's amount is shown per item: the general path.
+    if plan.has_raters() {
+        return None;
+    }
     if plan.fits_u16() {
         json::<u16>(&plan, units, paths, period, tuning, w)
     } else {

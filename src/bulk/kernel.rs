@@ -162,8 +162,16 @@ impl<'a> Plan<'a> {
         for (i, ind) in fw.indicators.iter().enumerate() {
             first.push(slots.len());
             let pc = cents(ind.points)?;
-            // Several raters' rows for one cell: the general path.
-            if ind.raters.is_some() {
+            // Several raters' rows for one item: one value each, settled
+            // into the item's cell once every row is read; not with rules
+            // of several cells, per category, for some categories or over
+            // every unit.
+            if ind.raters.is_some()
+                && (ind.slots() != 1
+                    || !ind.by_category.is_empty()
+                    || ind.applies_to.is_some()
+                    || ind.rule.as_ref().is_some_and(Rule::is_cohort))
+            {
                 return Err(GiveUp);
             }
             let kernels: Vec<Kernel> = match &ind.rule {
@@ -243,7 +251,14 @@ impl<'a> Plan<'a> {
     /// (a cohort rule, category parameters, `applies_to`)?
     pub(super) fn has_deferred(&self) -> bool {
         self.fw.indicators.iter().any(|i| i.applies_to.is_some())
+            || self.has_raters()
             || self.slots.iter().any(|s| matches!(s.kernel, Kernel::Deferred))
+    }
+
+    /// Is any item scored by several raters? Outputs that show each
+    /// rater's amount are the general path's.
+    pub(super) fn has_raters(&self) -> bool {
+        self.fw.indicators.iter().any(|i| i.raters.is_some())
     }
 
     /// Do cells fit in 16 bits? Each payload is at most the points in

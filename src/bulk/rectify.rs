@@ -72,6 +72,10 @@ pub fn write_deficiencies_tuned(
         return None; // laid out to the terminal's width
     }
     let plan = Plan::new(fw).ok()?;
+    // Each rater's amount is shown per item: the general path.
+    if plan.has_raters() {
+        return None;
+    }
     if plan.fits_u16() {
         list::<u16>(&plan, units, paths, args, tuning, w)
     } else {

@@ -225,6 +225,76 @@ fn cohort_and_category_rules_on_the_bulk_path_match_the_general_path() {
 }
 
 #[test]
+fn rater_items_on_the_bulk_path_match_the_general_path() {
+    // Trimmed, median and mean rater items (a direct and a levels rule), a
+    // plain item; zero to six raters per unit, empty values, names on some
+    // rater rows, rows shuffled; split over blocks and workers.
+    let fw_text = "[framework]\nid = \"rt\"\ntitle = \"评委\"\ntotal = 30\n\n[[grade]]\nname = \"好\"\nmin = 20\n[[grade]]\nname = \"差\"\nmin = 0\n\n\
+        [[indicator]]\nid = \"S1\"\nname = \"述职评议\"\npoints = 10\nraters = { drop = 1, min_raters = 4 }\nrule = { type = \"direct\" }\n\n\
+        [[indicator]]\nid = \"S2\"\nname = \"现场答辩\"\npoints = 10\nraters = \"median\"\nrule = { type = \"levels\", levels = { \"好\" = 10, \"较好\" = 8, \"一般\" = 6, \"差\" = 0 } }\n\n\
+        [[indicator]]\nid = \"S3\"\nname = \"材料\"\npoints = 10\nrule = { type = \"check\" }\n";
+    let fw = Framework::parse(fw_text, "rt.toml").unwrap();
+    let mut rng = synth::Rng::new(5);
+    let mut rows: Vec<String> = Vec::new();
+    for u in 0..300 {
+        rows.push(format!("U{u:03},,S3,,{}", if rng.chance(70) { "是" } else { "否" }));
+        for (item, values) in [
+            ("S1", &["6", "7", "7.5", "8", "9.25", "10", ""][..]),
+            ("S2", &["好", "较好", "一般", "差"][..]),
+        ] {
+            for r in 0..rng.below(7) {
+                let name = if rng.chance(10) {
+                    format!("单位{u}")
+                } else {
+                    String::new()
+                };
+                rows.push(format!("U{u:03},{name},{item},评委{r},{}", rng.pick(values)));
+            }
+        }
+    }
+    rng.shuffle(&mut rows);
+    let wd = Workdir::new();
+    let path = wd.create(
+        "e.csv",
+        &format!("unit,name,indicator,评分人,value\n{}\n", rows.join("\n")),
+    );
+    let ev = kaohe::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
+    let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+    assert!(
+        slow.units
+            .iter()
+            .any(|u| u.indicators[0].raters.iter().any(|r| r.dropped)),
+        "some raters were dropped"
+    );
+    for (block, workers) in [(1 << 20, 2), (2048, 3)] {
+        let tuning = Tuning {
+            block,
+            workers,
+            batch: None,
+        };
+        let fast = bulk::assess_tuned(&fw, None, std::slice::from_ref(&path), None, tuning, None)
+            .expect("the bulk path takes rater items");
+        assert_eq!(fast.units.len(), slow.units.len());
+        for (f, s) in fast.units.iter().zip(&slow.units) {
+            assert_eq!(
+                (&f.unit, &f.name, f.rank, &f.totals, &f.groups, f.grade),
+                (&s.unit, &s.name, s.rank, &s.totals, &s.groups, s.grade)
+            );
+        }
+        assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
+    }
+    // Each rater's amount is shown in the JSON result: the general path's.
+    let mut json = Vec::new();
+    assert!(bulk::write_json(&fw, None, std::slice::from_ref(&path), None, &mut json).is_none());
+    // A rater twice for a unit and item is the general path's to word.
+    let twice = wd.create(
+        "twice.csv",
+        "unit,indicator,评分人,value\nU1,S1,张,8\nU1,S1,张,9\nU1,S3,,是\n",
+    );
+    assert!(bulk::assess(&fw, None, std::slice::from_ref(&twice), None).is_none());
+}
+
+#[test]
 fn robust_draws_on_the_same_amounts_on_both_paths() {
     // Plain and deferred items, exempt and missing ones, split over
     // blocks and workers: the same base amounts in the same order give
