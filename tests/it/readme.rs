@@ -169,6 +169,15 @@ fn chinese_framework_doc_commands_run() {
         "docs/framework.zh.md",
         &["check -f ideology-2023 --export 我的方案.toml"],
     );
+    // The note on a cap that cannot bind, as `check -f ideology-2022` prints it.
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/framework.zh.md")).unwrap();
+    let out = Workdir::new().run(&["check", "--lang", "zh", "-f", "ideology-2022"]);
+    let note = "  注意：各项上限合计 10分，不超过 penalty_cap = 10，封顶永远不会起作用";
+    assert!(
+        doc.lines().any(|l| l == note) && out.stdout.lines().any(|l| l == note),
+        "{}",
+        out.stdout
+    );
 }
 
 /// The commands of docs/deficiencies.zh.md, and its worked example of one
