@@ -134,6 +134,7 @@ fn readme_commands_print_what_the_readme_shows() {
             "robust --lang zh -u examples/units.csv --period 2023 examples/2023.csv",
             "template -u examples/units.csv --period 2023 -o 2023佐证材料填报表.xlsx",
             "deficiencies -u examples/units.csv --period 2023 examples/2023.csv -o 2023整改台账.xlsx",
+            "score -u examples/units.csv --period 2023 --self examples/2023自评.csv examples/2023.csv",
         ],
     );
 }
