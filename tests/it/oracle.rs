@@ -13,12 +13,17 @@
 //! byte for byte what `kaohe::bulk::write_json` wrote, so that path really
 //! ran), the general path (`KAOHE_SLOW=1`), and the general path again on
 //! the same evidence saved as GBK (read through the converting reader).
+//!
+//! Below, the cohort, category and rater rules (SPEC §6.3–§6.6) against
+//! tests/reference/score.py, a scorer in Python written from the SPEC
+//! (ignored by default: it needs python3 ≥ 3.11; `.ci/run` runs it).
 
 use crate::reference::{self as r, Expected, Given, Kind, Q, Rule};
 use crate::util::Workdir;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::Path;
 
 /// xorshift64*: the case from its seed.
 struct Rng(u64);
@@ -811,4 +816,569 @@ fn random_frameworks_score_as_the_reference_says() {
         scored >= CASES as usize / 2 && on_bulk >= scored / 2,
         "{scored} of {CASES} cases scored, {on_bulk} on the bulk path: too few compared"
     );
+}
+
+// ---------------------------------------------------------------------
+// Cohort, category and rater rules (SPEC §6.3–§6.6) against
+// tests/reference/score.py, a scorer in another language written from the
+// SPEC's wording: random small assessments with every cohort rule (ties,
+// values equal to the mean, units without a value, vetoed units inside
+// the cohort, `order = "asc"`, `within = "category"`), `applies_to`,
+// `by_category` overrides of plain and cohort rules, one to six raters
+// under mean, median and trimming below and above `min_raters`, and a
+// self-assessment beside the team's evidence. Both scorers print one line
+// per unit in rank order (totals, rank, category rank, grade, every item's
+// amount and status with its cohort facts and dropped raters,
+// deficiencies, self score and gap); the lines must be equal.
+
+const CATEGORIES: &[&str] = &["乡镇", "部门", "开发区"];
+const RATERS: &[&str] = &["张", "王", "李", "赵", "钱", "孙"];
+
+/// A random small assessment: framework, units file, evidence and
+/// (sometimes) a self-assessment.
+struct CohortCase {
+    toml: String,
+    units_csv: String,
+    csv: String,
+    self_csv: Option<String>,
+}
+
+/// `within = "category"` half the time.
+fn within(rng: &mut Rng) -> &'static str {
+    if rng.chance(50) { ", within = \"category\"" } else { "" }
+}
+
+/// One to three categories of those the units have, as a TOML list.
+fn some_categories(rng: &mut Rng, cats: &[&str]) -> String {
+    let picked: Vec<String> = cats
+        .iter()
+        .filter(|_| rng.chance(60))
+        .map(|c| format!("\"{c}\""))
+        .collect();
+    if picked.is_empty() {
+        format!("[\"{}\"]", cats[0])
+    } else {
+        format!("[{}]", picked.join(", "))
+    }
+}
+
+/// `n` amounts in cents, descending, within `[0, max]`.
+fn descending(rng: &mut Rng, n: usize, max: i64) -> Vec<i64> {
+    let mut v: Vec<i64> = (0..n).map(|_| rng.below(max as usize + 1) as i64).collect();
+    // Whole points often, so that ranks give equal amounts and ties show.
+    for a in &mut v {
+        if rng.chance(60) {
+            *a -= *a % 100;
+        }
+    }
+    v.sort_unstable_by(|a, b| b.cmp(a));
+    v
+}
+
+fn cents_list(v: &[i64]) -> String {
+    v.iter().map(|c| Q::cents(*c).fmt2()).collect::<Vec<_>>().join(", ")
+}
+
+/// A cohort value: small numbers (ties and values equal to the mean), a
+/// few with decimals (some beyond cents), zero (a max of 0 for `relative`).
+fn cohort_value(rng: &mut Rng) -> String {
+    rng.pick(&[
+        "0", "1", "2", "2", "3", "3", "4", "5", "6", "2.5", "0.25", "7.75", "10", "1.125", "3.335",
+    ])
+    .to_string()
+}
+
+fn generate_cohort(seed: u64) -> CohortCase {
+    let mut rng = Rng(seed | 1);
+    let cats: Vec<&str> = CATEGORIES[..2 + rng.below(2)].to_vec();
+    let mut toml = String::new();
+    let mut items = String::new();
+    // (id, how a value is drawn, applies_to, exempt, raters)
+    enum Draw {
+        Target,
+        Cohort,
+        Veto,
+        Rated(&'static [&'static str]),
+    }
+    let mut plan: Vec<(String, Draw, Option<String>, bool, bool)> = Vec::new();
+    let mut total = 0i64;
+
+    // B1: a target, with a category's own target or per (分类设定目标).
+    let by = if rng.chance(70) {
+        let c = rng.pick(&cats);
+        if rng.chance(50) {
+            format!(
+                ", by_category = {{ \"{c}\" = {{ target = {} }} }}",
+                rng.pick(&["2", "4", "5"])
+            )
+        } else {
+            format!(
+                ", by_category = {{ \"{c}\" = {{ target = 6, per = {} }} }}",
+                rng.pick(&["0.5", "2"])
+            )
+        }
+    } else {
+        String::new()
+    };
+    let per = if rng.chance(50) { ", per = 1.5" } else { "" };
+    let _ = writeln!(
+        items,
+        "[[indicator]]\nid = \"B1\"\nname = \"目标\"\npoints = 10\nrule = {{ type = \"target\", target = 8{per}{by} }}\n"
+    );
+    total += 1000;
+    plan.push(("B1".into(), Draw::Target, None, false, false));
+
+    // C1: rank_points (按排名赋分), on a base item; a category's own points.
+    let p = 500 + 100 * rng.below(6) as i64;
+    let k = 1 + rng.below(4);
+    let pts = descending(&mut rng, k, p);
+    let rest = rng.below(*pts.last().unwrap() as usize + 1) as i64;
+    let order = if rng.chance(40) { ", order = \"asc\"" } else { "" };
+    let by = if rng.chance(40) {
+        let k = 1 + rng.below(3);
+        let mine = descending(&mut rng, k, p);
+        // Its own order too, sometimes: its units rank the scope the other
+        // way round.
+        let mine_order = if rng.chance(30) { ", order = \"asc\"" } else { "" };
+        format!(
+            ", by_category = {{ \"{}\" = {{ points = [{}], rest = 0{mine_order} }} }}",
+            rng.pick(&cats),
+            cents_list(&mine)
+        )
+    } else {
+        String::new()
+    };
+    let exempt = rng.chance(30);
+    let applies = rng.chance(30).then(|| some_categories(&mut rng, &cats));
+    let w = within(&mut rng);
+    let _ = writeln!(
+        items,
+        "[[indicator]]\nid = \"C1\"\nname = \"排名\"\npoints = {}\nexempt = {exempt}\n{}rule = {{ type = \"rank_points\", points = [{}], rest = {}{order}{w}{by} }}\n",
+        Q::cents(p).fmt2(),
+        applies
+            .as_ref()
+            .map_or(String::new(), |a| format!("applies_to = {a}\n")),
+        cents_list(&pts),
+        Q::cents(rest).fmt2(),
+    );
+    total += p;
+    plan.push(("C1".into(), Draw::Cohort, applies, exempt, false));
+
+    // C2: relative (第1名满分，其余按比例), base or bonus.
+    let kind = if rng.chance(50) { "base" } else { "bonus" };
+    let applies = rng.chance(30).then(|| some_categories(&mut rng, &cats));
+    let w = within(&mut rng);
+    let _ = writeln!(
+        items,
+        "[[indicator]]\nid = \"C2\"\nname = \"比例\"\nkind = \"{kind}\"\npoints = 3\n{}rule = {{ type = \"relative\"{w} }}\n",
+        applies
+            .as_ref()
+            .map_or(String::new(), |a| format!("applies_to = {a}\n")),
+    );
+    if kind == "base" {
+        total += 300;
+    }
+    plan.push(("C2".into(), Draw::Cohort, applies, false, false));
+
+    // C3: vs_mean (高于平均…低于平均…), base or penalty; defaults left out
+    // sometimes; a category's own amounts.
+    let kind = if rng.chance(60) { "base" } else { "penalty" };
+    let mut params = String::new();
+    for key in ["above", "equal", "below"] {
+        if rng.chance(70) {
+            let _ = write!(params, ", {key} = {}", Q::cents(rng.below(401) as i64).fmt2());
+        }
+    }
+    let by = if rng.chance(40) {
+        format!(
+            ", by_category = {{ \"{}\" = {{ equal = {}, below = 0.5 }} }}",
+            rng.pick(&cats),
+            Q::cents(rng.below(401) as i64).fmt2()
+        )
+    } else {
+        String::new()
+    };
+    let w = within(&mut rng);
+    let _ = writeln!(
+        items,
+        "[[indicator]]\nid = \"C3\"\nname = \"均值\"\nkind = \"{kind}\"\npoints = 4\nrule = {{ type = \"vs_mean\"{params}{w}{by} }}\n"
+    );
+    if kind == "base" {
+        total += 400;
+    }
+    plan.push(("C3".into(), Draw::Cohort, None, false, false));
+
+    // C4: 后两名各扣2分: a penalty by ascending rank.
+    let _ = writeln!(
+        items,
+        "[[indicator]]\nid = \"C4\"\nname = \"后两名\"\nkind = \"penalty\"\npoints = 2\nrule = {{ type = \"rank_points\", points = [2, 2], order = \"asc\"{} }}\n",
+        within(&mut rng)
+    );
+    plan.push(("C4".into(), Draw::Cohort, None, false, false));
+
+    // S1: several raters, on a direct or levels item, base or bonus.
+    let how = match rng.below(4) {
+        0 => "\"mean\"".to_string(),
+        1 => "\"median\"".to_string(),
+        2 => format!("{{ drop = 1, min_raters = {} }}", 3 + rng.below(3)),
+        _ => "{ drop = 1 }".to_string(),
+    };
+    let kind = if rng.chance(70) { "base" } else { "bonus" };
+    let (rule, values): (String, &'static [&'static str]) = match rng.below(3) {
+        0 => (
+            r#"{ type = "direct" }"#.into(),
+            &["10", "9.5", "9", "8", "8", "7.25", "6", "0", "8.33"],
+        ),
+        1 => (
+            r#"{ type = "levels", levels = { "好" = 10, "较好" = 8, "一般" = 5.5, "差" = 0 } }"#.into(),
+            &["好", "较好", "较好", "一般", "差"],
+        ),
+        // Each rater's count against a target, the category's own for one.
+        _ => (
+            format!(
+                r#"{{ type = "target", target = 6, by_category = {{ "{}" = {{ target = 4 }} }} }}"#,
+                rng.pick(&cats)
+            ),
+            &["0", "1", "3", "4", "5", "6", "7"],
+        ),
+    };
+    let _ = writeln!(
+        items,
+        "[[indicator]]\nid = \"S1\"\nname = \"述职评议\"\nkind = \"{kind}\"\npoints = 10\nraters = {how}\nrule = {rule}\n"
+    );
+    if kind == "base" {
+        total += 1000;
+    }
+    plan.push(("S1".into(), Draw::Rated(values), None, false, true));
+
+    // V1: a veto; vetoed units stay in every cohort.
+    let _ = writeln!(items, "[[indicator]]\nid = \"V1\"\nname = \"否决\"\nkind = \"veto\"\n");
+    plan.push(("V1".into(), Draw::Veto, None, false, false));
+
+    let total = Q::cents(total);
+    let _ = writeln!(
+        toml,
+        "[framework]\nid = \"cohort\"\ntitle = \"横向比较\"\ntotal = {}\n",
+        total.fmt2()
+    );
+    if rng.chance(50) && items.contains("kind = \"bonus\"") {
+        let _ = writeln!(toml, "bonus_cap = 2.5\n");
+    }
+    if rng.chance(50) {
+        let _ = writeln!(toml, "penalty_cap = 3\n");
+    }
+    let hi = Q::cents(floor(&total.mul(&Q::int(60))));
+    let mid = Q::cents(floor(&total.mul(&Q::int(30))));
+    let _ = writeln!(
+        toml,
+        "[[grade]]\nname = \"好\"\nmin = {}\n\n[[grade]]\nname = \"一般\"\nmin = {}\n\n[[grade]]\nname = \"差\"\nmin = 0\n",
+        hi.fmt2(),
+        mid.fmt2()
+    );
+    toml.push_str(&items);
+
+    // Units, some copying the one before (ties), and their rows.
+    let n = cats.len() + rng.below(6);
+    let mut units_csv = String::from("unit,name,category\n");
+    let mut cat_of = Vec::new();
+    for u in 0..n {
+        let c = if u < cats.len() { cats[u] } else { *rng.pick(&cats) };
+        let _ = writeln!(units_csv, "U{},单位{},{c}", u + 1, u + 1);
+        cat_of.push(c);
+    }
+    let rows_for = |rng: &mut Rng, cat: &str| -> Vec<(String, String, String)> {
+        let mut rows = Vec::new();
+        for (id, draw, applies, exempt, _) in &plan {
+            if let Some(a) = applies
+                && !a.contains(&format!("\"{cat}\""))
+            {
+                continue; // not this category's item: no evidence allowed
+            }
+            if let Draw::Rated(values) = draw {
+                let k = if rng.chance(10) { 0 } else { 1 + rng.below(RATERS.len()) };
+                for r in &RATERS[..k] {
+                    rows.push((id.clone(), r.to_string(), rng.pick(values).to_string()));
+                }
+                continue;
+            }
+            if rng.chance(10) {
+                continue; // no row: missing
+            }
+            let value = if rng.chance(4) {
+                String::new()
+            } else if *exempt && rng.chance(15) {
+                "不适用".to_string()
+            } else {
+                match draw {
+                    Draw::Target => rng.pick(&["0", "2", "3", "4", "5", "6", "8", "12"]).to_string(),
+                    Draw::Veto => rng.pick(&["0", "0", "0", "1", "否", "是"]).to_string(),
+                    _ => cohort_value(rng),
+                }
+            };
+            rows.push((id.clone(), String::new(), value));
+        }
+        rows
+    };
+    let mut rows: Vec<(String, String, String, String)> = Vec::new();
+    let mut self_rows: Vec<(String, String, String, String)> = Vec::new();
+    let with_self = rng.chance(50);
+    let mut prev: Option<Vec<(String, String, String)>> = None;
+    for (u, cat) in cat_of.iter().enumerate() {
+        let unit = format!("U{}", u + 1);
+        let mine = match &prev {
+            // The same values as the unit before (when the same items apply).
+            Some(p) if rng.chance(25) && cat_of[u - 1] == *cat => p.clone(),
+            _ if rng.chance(5) => Vec::new(),
+            _ => rows_for(&mut rng, cat),
+        };
+        rows.extend(
+            mine.iter()
+                .map(|(i, r, v)| (unit.clone(), i.clone(), r.clone(), v.clone())),
+        );
+        if with_self && rng.chance(80) {
+            let own = rows_for(&mut rng, cat);
+            self_rows.extend(own.into_iter().map(|(i, r, v)| (unit.clone(), i, r, v)));
+        }
+        prev = Some(mine);
+    }
+    let write = |rng: &mut Rng, mut rows: Vec<(String, String, String, String)>| {
+        for i in (1..rows.len()).rev() {
+            let j = rng.below(i + 1);
+            rows.swap(i, j);
+        }
+        let mut csv = String::from("unit,indicator,rater,value\n");
+        for (u, i, r, v) in rows {
+            let _ = writeln!(csv, "{u},{i},{r},{v}");
+        }
+        csv
+    };
+    let csv = write(&mut rng, rows);
+    let self_csv = (with_self && !self_rows.is_empty()).then(|| write(&mut rng, self_rows));
+    CohortCase {
+        toml,
+        units_csv,
+        csv,
+        self_csv,
+    }
+}
+
+/// kaohe's JSON result as the lines `score.py --lines` prints.
+fn cohort_lines(json: &str) -> Vec<String> {
+    let c2 = |v: &serde_json::Value| q(v).map_or("null".into(), |x| x.fmt2());
+    let got: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    let mut lines = Vec::new();
+    for u in got["units"].as_array().expect("units") {
+        let veto: Vec<&str> = u["veto"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let mut line = format!(
+            "{} rank {} cat {} base {} bonus {} penalty {} score {} grade {} veto {}",
+            u["unit"].as_str().unwrap(),
+            u["rank"],
+            u["category_rank"],
+            c2(&u["base"]),
+            c2(&u["bonus"]),
+            c2(&u["penalty"]),
+            c2(&u["score"]),
+            u["grade"].as_str().unwrap(),
+            if veto.is_empty() {
+                "-".to_string()
+            } else {
+                veto.join(",")
+            }
+        );
+        let has_self = u.get("self_score").is_some();
+        if has_self {
+            let _ = write!(line, " self {} gap {}", c2(&u["self_score"]), c2(&u["self_gap"]));
+        }
+        for i in u["indicators"].as_array().unwrap() {
+            let _ = write!(
+                line,
+                " | {} {} {}",
+                i["id"].as_str().unwrap(),
+                c2(&i["amount"]),
+                i["status"].as_str().unwrap()
+            );
+            if let Some(c) = i.get("cohort") {
+                let _ = write!(
+                    line,
+                    " c {} {} {} {} {}{}",
+                    i["value"]
+                        .as_str()
+                        .map_or("?".to_string(), |v| Q::dec(v).round2().fmt2()),
+                    c["n"],
+                    c["rank"],
+                    c2(&c["max"]),
+                    c2(&c["mean"]),
+                    if c["mean_exact"] == serde_json::Value::Bool(true) {
+                        "="
+                    } else {
+                        "~"
+                    }
+                );
+            }
+            if let Some(raters) = i.get("raters").and_then(|r| r.as_array()).filter(|r| !r.is_empty()) {
+                let mut dropped: Vec<Q> = raters
+                    .iter()
+                    .filter(|r| r["dropped"] == serde_json::Value::Bool(true))
+                    .map(|r| q(&r["amount"]).expect("a rater's amount"))
+                    .collect();
+                dropped.sort();
+                let list: Vec<String> = dropped.iter().map(Q::fmt2).collect();
+                let _ = write!(line, " d {}", if list.is_empty() { "-".into() } else { list.join(",") });
+            }
+            if has_self {
+                let _ = write!(line, " s {}", c2(&i["self_amount"]));
+            }
+        }
+        for d in u["deficiencies"].as_array().unwrap() {
+            let _ = write!(
+                line,
+                " | ! {} {} {}",
+                d["indicator"].as_str().unwrap(),
+                c2(&d["lost"]),
+                d["reason"].as_str().unwrap()
+            );
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// python3 for tests/reference/score.py (3.11 or later, for `tomllib`):
+/// `KAOHE_PYTHON`, else /usr/bin/python3.
+fn reference_python() -> String {
+    std::env::var("KAOHE_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".to_string())
+}
+
+/// Run one case on both paths and by the reference; the case and the
+/// reference's lines (compared with both).
+fn run_cohort_case(seed: u64) -> (CohortCase, Vec<String>) {
+    let case = generate_cohort(seed);
+    let wd = Workdir::new();
+    let fw = wd.create("fw.toml", &case.toml);
+    let units = wd.create("units.csv", &case.units_csv);
+    let ev = wd.create("evidence.csv", &case.csv);
+    let own = case.self_csv.as_ref().map(|s| wd.create("self.csv", s));
+    let show = |p: &std::path::Path| p.display().to_string();
+    let mut args = vec![
+        "score".to_string(),
+        "--format".into(),
+        "json".into(),
+        "-f".into(),
+        show(&fw),
+        "-u".into(),
+        show(&units),
+        show(&ev),
+    ];
+    if let Some(s) = &own {
+        args.push("--self".into());
+        args.push(show(s));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let context = || {
+        format!(
+            "seed {seed}\n{}\n{}\n{}\nself:\n{}",
+            case.toml,
+            case.units_csv,
+            case.csv,
+            case.self_csv.as_deref().unwrap_or("(none)")
+        )
+    };
+
+    let mut py = std::process::Command::new(reference_python());
+    py.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/score.py"))
+        .args(["--lines".as_ref(), fw.as_os_str(), units.as_os_str(), ev.as_os_str()]);
+    if let Some(s) = &own {
+        py.arg("--self").arg(s);
+    }
+    let out = py.output().expect("run python3 (KAOHE_PYTHON)");
+    assert!(
+        out.status.success(),
+        "the reference failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        context()
+    );
+    let want: Vec<String> = String::from_utf8(out.stdout)
+        .expect("UTF-8")
+        .lines()
+        .map(str::to_string)
+        .collect();
+
+    for (env, what) in [(&[][..], "bulk path"), (&[("KAOHE_SLOW", "1")][..], "general path")] {
+        let got = wd.run_env(&args, env);
+        assert_eq!(got.code, 0, "{what}: {}\n{}", got.stderr, context());
+        for line in got.stderr.lines() {
+            assert!(line.starts_with("warning: "), "{what}: {line}\n{}", context());
+        }
+        let got = cohort_lines(&got.stdout);
+        if got != want {
+            let diff: Vec<String> = got
+                .iter()
+                .zip(&want)
+                .filter(|(a, b)| a != b)
+                .map(|(a, b)| format!("kaohe:     {a}\nreference: {b}"))
+                .collect();
+            panic!(
+                "{what}: kaohe and tests/reference/score.py differ\n{}\n{}",
+                diff.join("\n"),
+                context()
+            );
+        }
+    }
+    (case, want)
+}
+
+/// 60 fixed seeds (the same cases every run); needs python3 ≥ 3.11.
+#[test]
+#[ignore = "needs python3 ≥ 3.11; .ci/run runs it"]
+fn cohort_rules_score_as_the_python_reference_says() {
+    let mut seed = Rng(0x6b61_6f68_6520_2025);
+    let cases: Vec<(CohortCase, Vec<String>)> = (0..60).map(|_| run_cohort_case(seed.next())).collect();
+    // What the cases exercised, so that a generator change that stops
+    // producing one of them fails here. Items are the ` | ` parts of a
+    // unit's line; cohort facts read ` c VALUE N RANK MAX MEAN`.
+    let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
+    for (case, lines) in &cases {
+        let mut seen = std::collections::BTreeSet::new();
+        for line in lines {
+            let vetoed = !line.contains(" veto - ");
+            for item in line.split(" | ").skip(1) {
+                let mut add = |what, yes: bool| *tally.entry(what).or_default() += usize::from(yes);
+                let facts: Vec<&str> = item
+                    .split(" c ")
+                    .nth(1)
+                    .map_or(vec![], |c| c.split(' ').take(5).collect());
+                if let [v, n, rank, max, mean] = facts[..] {
+                    let id = item.split(' ').next().unwrap();
+                    add("cohort amounts", true);
+                    add("tied ranks", !seen.insert((id, n, rank, max, mean.to_string())));
+                    add(
+                        "values equal to the mean",
+                        mean.ends_with('=') && v == &mean[..mean.len() - 1],
+                    );
+                    add("inexact means", mean.ends_with('~'));
+                    add("vetoed units in a cohort", vetoed);
+                }
+                add(
+                    "cohort items missing",
+                    item.starts_with('C') && item.contains(" missing"),
+                );
+                add("not applicable", item.contains(" exempt"));
+                add("raters dropped", item.contains(" d ") && !item.contains(" d -"));
+                let trimmed = case.toml.contains("drop = 1");
+                add("trimming with too few raters", trimmed && item.contains(" d -"));
+                add("self amounts", item.contains(" s "));
+            }
+        }
+        *tally.entry("category overrides").or_default() += case.toml.matches("by_category").count();
+    }
+    for (what, n) in &tally {
+        assert!(*n >= 10, "only {n} {what} in 60 cases: {tally:?}");
+    }
+    let units: usize = cases.iter().map(|(_, l)| l.len()).sum();
+    eprintln!("{units} units; {tally:?}");
 }
