@@ -441,6 +441,13 @@ pub struct List {
 }
 
 impl List {
+    /// The ids of the listed units, in list order.
+    pub fn unit_ids(&self, a: &Assessment) -> Vec<String> {
+        self.units.iter().map(|e| a.units[e.unit].unit.clone()).collect()
+    }
+}
+
+impl List {
     /// Every item with its number (序号), in list order.
     pub fn items(&self) -> impl Iterator<Item = (usize, &Item)> {
         self.sections

@@ -521,7 +521,7 @@ pub fn deficiencies(fw: &Framework, a: &Assessment, list: &List, issue: &Issue, 
             (unit_section(fw, &a.units[e.unit], &items, true, lang))
         }
         @if a.units.iter().any(|u| u.self_assessed.is_some()) {
-            @let listed: Vec<String> = list.units.iter().map(|e| a.units[e.unit].unit.clone()).collect();
+            @let listed: Vec<String> = list.unit_ids(a);
             @let t = super::report::self_higher_table(fw, a, &listed, lang);
             section {
                 h2 { (super::report::self_higher_head(lang)) }

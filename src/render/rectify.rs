@@ -876,7 +876,7 @@ pub fn list_doc<'a>(fw: &'a Framework, a: &'a Assessment, list: &List) -> ListDo
             })
             .collect(),
         self_higher: a.units.iter().any(|u| u.self_assessed.is_some()).then(|| {
-            let listed: Vec<String> = list.units.iter().map(|e| a.units[e.unit].unit.clone()).collect();
+            let listed: Vec<String> = list.unit_ids(a);
             super::report::self_higher_items(fw, a, &listed)
                 .into_iter()
                 .map(|x| {

@@ -234,3 +234,47 @@ fn items_self_assessed_higher_are_listed_for_feedback() {
         "{section}"
     );
 }
+
+/// 自评偏高 covers the listed units only, in every format: with
+/// `--category 市直部门` only D02 of the four units that rated items higher
+/// in the shipped self-assessment (T01, T03, D02, E04) is a 市直部门.
+#[test]
+fn items_self_assessed_higher_follow_the_selection() {
+    let wd = Workdir::new();
+    let args = |format: &'static str| {
+        vec![
+            "deficiencies",
+            "--lang",
+            "zh",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            "2023",
+            "--self",
+            "examples/2023自评.csv",
+            "--category",
+            "市直部门",
+            "--format",
+            format,
+            "examples/2023.csv",
+        ]
+    };
+    let table = wd.run(&args("table"));
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let section = table.stdout.split("自评偏高").nth(1).expect("the section");
+    let units: std::collections::BTreeSet<&str> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| ")?.split_whitespace().next())
+        .filter(|c| c.starts_with(['T', 'D', 'E']))
+        .collect();
+    assert_eq!(units.into_iter().collect::<Vec<_>>(), ["D02"], "{section}");
+    let json = wd.run(&args("json"));
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    let listed: Vec<&str> = doc["self_higher"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["D02", "D02"]);
+}
