@@ -68,17 +68,33 @@ pub struct UnitEvidence {
     /// Name given in the evidence (a `name`/单位名称 column), if any.
     pub name: Option<String>,
     pub cells: Vec<Vec<Option<Cell>>>,
-    /// Per indicator with `raters`, each rater's cell in the order given.
-    pub raters: Vec<Vec<(String, Cell)>>,
+    /// Per indicator, each rater's cell in the order given; empty (no list
+    /// per indicator) when the framework has no item with `raters`.
+    raters: Vec<Vec<(String, Cell)>>,
 }
 
 impl UnitEvidence {
     pub fn empty(fw: &Framework) -> Self {
+        let rated = fw.indicators.iter().any(|i| i.raters.is_some());
         UnitEvidence {
             name: None,
             cells: fw.indicators.iter().map(|i| vec![None; i.slots()]).collect(),
-            raters: vec![Vec::new(); fw.indicators.len()],
+            raters: if rated {
+                vec![Vec::new(); fw.indicators.len()]
+            } else {
+                Vec::new()
+            },
         }
+    }
+
+    /// Each rater's cell for indicator `index`, in the order given.
+    pub fn raters(&self, index: usize) -> &[(String, Cell)] {
+        self.raters.get(index).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every rater's cell of every indicator.
+    pub fn rater_cells(&self) -> impl Iterator<Item = &Cell> {
+        self.raters.iter().flatten().map(|(_, c)| c)
     }
 }
 
@@ -99,7 +115,7 @@ impl Evidence {
                     .iter()
                     .flatten()
                     .filter_map(Option::as_ref)
-                    .chain(u.raters.iter().flatten().map(|(_, c)| c))
+                    .chain(u.rater_cells())
             })
             .filter(|c| c.value.is_some())
             .count()
@@ -233,8 +249,14 @@ fn resolve(fw: &Framework, key: &str, hinted: bool) -> Result<(usize, usize), St
 }
 
 /// Accumulates evidence and problems across files.
-/// Unit, indicator, slot and rater (empty without `raters`).
-type SeenKey = (String, usize, usize, String);
+/// Unit, indicator, slot and rater (0, the empty name, without `raters`),
+/// the unit and the rater by their numbers in [`Loader::names`]: a value
+/// costs a few bytes here, not two strings (a province's file holds
+/// millions of values).
+type SeenKey = (u32, u32, u32, u32);
+
+/// Where a value was first given: file, line, cell.
+type SeenAt = (u32, u64, u32);
 
 struct Loader<'a> {
     fw: &'a Framework,
@@ -247,7 +269,9 @@ struct Loader<'a> {
     unknown_units: BTreeMap<(usize, String), (u64, usize, usize)>,
     /// Where each (unit, indicator, slot) was first given: file, line, cell;
     /// with the rater's name on an indicator with `raters` (else empty).
-    seen: HashMap<SeenKey, (usize, u64, usize)>,
+    seen: HashMap<SeenKey, SeenAt>,
+    /// The number of each unit id and rater name met, for [`SeenKey`]s.
+    names: HashMap<String, u32>,
     /// Problems found so far, per file.
     problems: Vec<usize>,
     /// The unit column's header as each file writes it (`单位编号`), for
@@ -304,7 +328,7 @@ pub fn load_with(
 }
 
 /// Evidence from sheets already read.
-pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) -> Result<Evidence, Diagnostics> {
+pub fn from_sheets(mut sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) -> Result<Evidence, Diagnostics> {
     let mut l = Loader {
         fw,
         units,
@@ -316,10 +340,11 @@ pub fn from_sheets(sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) ->
         places: Vec::new(),
         unknown_units: BTreeMap::new(),
         seen: HashMap::new(),
+        names: HashMap::from([(String::new(), 0)]),
         problems: Vec::new(),
         unit_header: HashMap::new(),
     };
-    for sheet in &sheets {
+    for sheet in &mut sheets {
         l.ev.files.push(InputFile {
             path: sheet.path.clone(),
             sha256: sheet.sha256.clone(),
@@ -428,7 +453,9 @@ impl Loader<'_> {
         self.problems[file] += 1;
     }
 
-    fn sheet(&mut self, file: usize, sheet: &Sheet) {
+    /// Read `sheet`'s rows, letting go of each row once read (a province's
+    /// file holds millions of values, and the evidence keeps its own copy).
+    fn sheet(&mut self, file: usize, sheet: &mut Sheet) {
         let Some(header) = sheet.rows.first() else {
             self.errs.push(Diagnostic::file(
                 &sheet.path,
@@ -495,8 +522,9 @@ impl Loader<'_> {
         }
     }
 
-    fn long(&mut self, file: usize, sheet: &Sheet, cols: &[Option<Column>]) {
-        let header = &sheet.rows[0];
+    fn long(&mut self, file: usize, sheet: &mut Sheet, cols: &[Option<Column>]) {
+        let (header, body) = sheet.rows.split_at_mut(1);
+        let header = &header[0];
         let mut fatal = false;
         for need in [Column::Unit, Column::Value] {
             if !cols.contains(&Some(need)) {
@@ -569,7 +597,8 @@ impl Loader<'_> {
         );
         let (name_c, note_c, src_c) = (pos(Column::Name), pos(Column::Note), pos(Column::Source));
         let rater_c = pos(Column::Rater);
-        for row in &sheet.rows[1..] {
+        for row in body {
+            let row = &std::mem::take(row);
             if !self.shape_ok(file, header.cells.len(), row) {
                 continue;
             }
@@ -646,8 +675,9 @@ impl Loader<'_> {
         }
     }
 
-    fn wide(&mut self, file: usize, sheet: &Sheet, cols: &[Option<Column>]) {
-        let header = &sheet.rows[0];
+    fn wide(&mut self, file: usize, sheet: &mut Sheet, cols: &[Option<Column>]) {
+        let (header, body) = sheet.rows.split_at_mut(1);
+        let header = &header[0];
         let Some(unit_c) = cols.iter().position(|c| *c == Some(Column::Unit)) else {
             let separator = if header.cells.len() == 1 && header.cells[0].contains(';') {
                 crate::lang::m(
@@ -723,7 +753,8 @@ impl Loader<'_> {
         if bad {
             return;
         }
-        for row in &sheet.rows[1..] {
+        for row in body {
+            let row = &std::mem::take(row);
             if !self.shape_ok(file, header.cells.len(), row) {
                 continue;
             }
@@ -850,8 +881,16 @@ impl Loader<'_> {
             );
             return;
         }
-        if let Some(&(f0, l0, c0)) = self.seen.get(&(unit.to_string(), index, slot, rater.to_string())) {
-            let first = self.places[f0].location(l0, Some(c0));
+        let mut number = |name: &str| {
+            let next = self.names.len() as u32;
+            match self.names.get(name) {
+                Some(&n) => n,
+                None => *self.names.entry(name.to_string()).or_insert(next),
+            }
+        };
+        let seen_key = (number(unit), index as u32, slot as u32, number(rater));
+        if let Some(&(f0, l0, c0)) = self.seen.get(&seen_key) {
+            let first = self.places[f0 as usize].location(l0, Some(c0 as usize));
             let who = if rater.is_empty() {
                 String::new()
             } else {
@@ -868,8 +907,7 @@ impl Loader<'_> {
             );
             return;
         }
-        self.seen
-            .insert((unit.to_string(), index, slot, rater.to_string()), (file, line, col_ix));
+        self.seen.insert(seen_key, (file as u32, line, col_ix as u32));
         if self.places[file].fractions_unknown
             && let Some(rule) = &ind.rule
             && let Ok(v) = crate::num::parse_exact(raw)

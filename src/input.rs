@@ -34,7 +34,7 @@ pub enum Encoding {
 }
 
 /// One row of a sheet: its line and its cells (trimmed of nothing).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Row {
     pub line: u64,
     pub cells: Vec<String>,

@@ -127,8 +127,9 @@ pub struct IndicatorResult {
     pub source: String,
     /// Where the evidence came from.
     pub origin: Option<Origin>,
-    /// For a cohort item, what its amount followed from.
-    pub cohort: Option<crate::cohort::Fact>,
+    /// For a cohort item, what its amount followed from (boxed: most items
+    /// are not cohort items, and a result is kept for every value).
+    pub cohort: Option<Box<crate::cohort::Fact>>,
     /// For an item with `raters`, each rater's amount and whether it was
     /// dropped.
     pub raters: Vec<crate::raters::RaterAmount>,
@@ -613,14 +614,14 @@ pub fn assess(
             .enumerate()
             .map(|(i, (ind, cells))| {
                 if let (Some(raters), true) = (ind.raters, ind.applies(category)) {
-                    let (o, each) = by_raters(ind, raters, category, &ue.raters[i]);
+                    let (o, each) = by_raters(ind, raters, category, ue.raters(i));
                     rated.push((i, each));
                     return o;
                 }
                 if ind.applies(category) {
                     return evaluate_in(ind, category, cells);
                 }
-                let rater_cell = ue.raters[i].iter().map(|(_, c)| c).find(|c| c.value.is_some());
+                let rater_cell = ue.raters(i).iter().map(|(_, c)| c).find(|c| c.value.is_some());
                 if let Some(c) = cells.iter().flatten().find(|c| c.value.is_some()).or(rater_cell) {
                     let only = ind.applies_to.as_deref().unwrap_or_default().join(crate::lang::m("、", ", "));
                     errs.push(ev.files[c.file].diag(
@@ -766,7 +767,7 @@ pub fn assess(
                     .map(|k| rated.swap_remove(k).1)
                     .unwrap_or_default();
                 let (value, note, source, origin) = if ind.raters.is_some() {
-                    describe_raters(&ue.raters[index])
+                    describe_raters(ue.raters(index))
                 } else {
                     describe_cells(ind, cells)
                 };
@@ -778,7 +779,7 @@ pub fn assess(
                     note,
                     source,
                     origin,
-                    cohort: facts.remove(&(u, index)),
+                    cohort: facts.remove(&(u, index)).map(Box::new),
                     raters,
                 }
             })
@@ -838,8 +839,7 @@ pub fn without_evidence(units: &Units, ev: &Evidence) -> Diagnostics {
     let mut out = Diagnostics::new();
     for (id, info) in &units.units {
         let given = ev.units.get(id).is_some_and(|u| {
-            u.cells.iter().flatten().flatten().any(|c| c.value.is_some())
-                || u.raters.iter().flatten().any(|(_, c)| c.value.is_some())
+            u.cells.iter().flatten().flatten().any(|c| c.value.is_some()) || u.rater_cells().any(|c| c.value.is_some())
         });
         if !given {
             let name = if info.name.is_empty() {

@@ -158,7 +158,10 @@ fn batch<W: Word>(rows: &Rows<W>, units: &[UnitResult], mut out: Vec<u8>) -> Res
                     note: text(f.note(index)),
                     source: text(f.source(index)),
                     origin: None,
-                    cohort: facts.iter().find(|(i, _)| *i == index).map(|(_, f)| f.clone()),
+                    cohort: facts
+                        .iter()
+                        .find(|(i, _)| *i == index)
+                        .map(|(_, f)| Box::new(f.clone())),
                     raters: Vec::new(),
                 })
                 .collect(),
