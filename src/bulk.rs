@@ -2170,7 +2170,7 @@ fn detailed(plan: &Plan, paths: &[PathBuf], id: &str, mut rows: Vec<Captured>) -
         let index = plan.slots[r.slot as usize].ind;
         let slot = r.slot as usize - plan.first[index];
         let value = fw.indicators[index].parse_value(&r.raw).map_err(|_| GiveUp)?;
-        ue.cells[index][slot] = Some(Cell {
+        *ue.cell_mut(index, slot) = Some(Cell {
             value,
             raw: r.raw,
             note: r.note,
@@ -2191,7 +2191,7 @@ fn detailed(plan: &Plan, paths: &[PathBuf], id: &str, mut rows: Vec<Captured>) -
             .collect(),
         units: [(id.to_string(), ue)].into_iter().collect(),
     };
-    let a = crate::score::assess(fw, None, &ev, None).map_err(|_| GiveUp)?;
+    let a = crate::score::assess(fw, None, ev, None).map_err(|_| GiveUp)?;
     a.units.into_iter().next().ok_or(GiveUp)
 }
 

@@ -62,12 +62,16 @@ pub struct Cell {
     pub col: u32,
 }
 
-/// All evidence for one unit: `cells[indicator][slot]`.
+/// All evidence for one unit: each indicator's slots ([`Self::cells`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitEvidence {
     /// Name given in the evidence (a `name`/单位名称 column), if any.
     pub name: Option<String>,
-    pub cells: Vec<Vec<Option<Cell>>>,
+    /// Every slot of every indicator in framework order, in one list: one
+    /// allocation per unit, given back whole when the unit is scored.
+    slots: Vec<Option<Cell>>,
+    /// Where each indicator's slots start in `slots`, and the end.
+    starts: Box<[u32]>,
     /// Per indicator, each rater's cell in the order given; empty (no list
     /// per indicator) when the framework has no item with `raters`.
     raters: Vec<Vec<(String, Cell)>>,
@@ -76,15 +80,43 @@ pub struct UnitEvidence {
 impl UnitEvidence {
     pub fn empty(fw: &Framework) -> Self {
         let rated = fw.indicators.iter().any(|i| i.raters.is_some());
+        let mut starts = Vec::with_capacity(fw.indicators.len() + 1);
+        let mut n = 0u32;
+        starts.push(n);
+        for i in &fw.indicators {
+            n += i.slots() as u32;
+            starts.push(n);
+        }
         UnitEvidence {
             name: None,
-            cells: fw.indicators.iter().map(|i| vec![None; i.slots()]).collect(),
+            slots: vec![None; n as usize],
+            starts: starts.into(),
             raters: if rated {
                 vec![Vec::new(); fw.indicators.len()]
             } else {
                 Vec::new()
             },
         }
+    }
+
+    /// The slots of indicator `index` (one, or one per clause).
+    pub fn cells(&self, index: usize) -> &[Option<Cell>] {
+        &self.slots[self.starts[index] as usize..self.starts[index + 1] as usize]
+    }
+
+    /// The cell of indicator `index`'s slot `slot`.
+    pub fn cell_mut(&mut self, index: usize, slot: usize) -> &mut Option<Cell> {
+        &mut self.slots[self.starts[index] as usize + slot]
+    }
+
+    /// Each indicator's slots, in framework order.
+    pub fn by_indicator(&self) -> impl Iterator<Item = &[Option<Cell>]> {
+        self.starts.windows(2).map(|w| &self.slots[w[0] as usize..w[1] as usize])
+    }
+
+    /// Every cell given, raters' cells included.
+    pub fn given(&self) -> impl Iterator<Item = &Cell> {
+        self.slots.iter().flatten().chain(self.rater_cells())
     }
 
     /// Each rater's cell for indicator `index`, in the order given.
@@ -110,13 +142,7 @@ impl Evidence {
     pub fn values(&self) -> usize {
         self.units
             .values()
-            .flat_map(|u| {
-                u.cells
-                    .iter()
-                    .flatten()
-                    .filter_map(Option::as_ref)
-                    .chain(u.rater_cells())
-            })
+            .flat_map(UnitEvidence::given)
             .filter(|c| c.value.is_some())
             .count()
     }
@@ -969,7 +995,7 @@ impl Loader<'_> {
             col,
         };
         if rater.is_empty() {
-            entry.cells[index][slot] = Some(cell);
+            *entry.cell_mut(index, slot) = Some(cell);
         } else {
             entry.raters[index].push((rater.to_string(), cell));
         }

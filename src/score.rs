@@ -578,39 +578,46 @@ fn describe_cells(ind: &Indicator, cells: &[Option<Cell>]) -> (Option<String>, S
     (Some(value), join(|c| &c.note), join(|c| &c.source), origin)
 }
 
-/// Score every unit and rank them.
+/// Score every unit and rank them. The evidence is used up: each unit's
+/// is let go once its results are built, so that a province's evidence and
+/// its results are not both held whole.
 pub fn assess(
     fw: &Framework,
     units: Option<&Units>,
-    ev: &Evidence,
+    ev: Evidence,
     period: Option<String>,
 ) -> Result<Assessment, Diagnostics> {
     let mut errs = Diagnostics::new();
     let empty = UnitEvidence::empty(fw);
+    let Evidence {
+        files,
+        units: mut by_unit,
+    } = ev;
     // Units to score: the units file's, else those the evidence names.
     let ids: Vec<String> = match units {
         Some(u) => u.units.keys().cloned().collect(),
-        None => ev.units.keys().cloned().collect(),
+        None => by_unit.keys().cloned().collect(),
     };
     let where_unit = |id: &str| -> (String, Option<u64>) {
         match units.and_then(|u| u.units.get(id).map(|i| (u.path.clone(), i.line))) {
             Some((p, l)) => (p, Some(l)),
-            None => (ev.files.first().map_or_else(String::new, |f| f.path.clone()), None),
+            None => (files.first().map_or_else(String::new, |f| f.path.clone()), None),
         }
     };
     let category_of = |id: &str| units.and_then(|u| u.units.get(id)).map_or("", |i| i.category.as_str());
     // Each unit's outcomes by its own evidence; an item outside the unit's
     // categories (`applies_to`) is 不适用, and evidence for it an error.
     type Rated = Vec<(usize, Vec<crate::raters::RaterAmount>)>;
-    let mut scored: Vec<(String, &UnitEvidence, Vec<Outcome>, Rated)> = Vec::with_capacity(ids.len());
+    let mut scored: Vec<(String, Option<UnitEvidence>, Vec<Outcome>, Rated)> = Vec::with_capacity(ids.len());
     for id in ids {
-        let ue = ev.units.get(&id).unwrap_or(&empty);
+        let own = by_unit.remove(&id);
+        let ue = own.as_ref().unwrap_or(&empty);
         let category = category_of(&id);
         let mut rated: Vec<(usize, Vec<crate::raters::RaterAmount>)> = Vec::new();
         let outcomes: Vec<Outcome> = fw
             .indicators
             .iter()
-            .zip(&ue.cells)
+            .zip(ue.by_indicator())
             .enumerate()
             .map(|(i, (ind, cells))| {
                 if let (Some(raters), true) = (ind.raters, ind.applies(category)) {
@@ -624,7 +631,7 @@ pub fn assess(
                 let rater_cell = ue.raters(i).iter().map(|(_, c)| c).find(|c| c.value.is_some());
                 if let Some(c) = cells.iter().flatten().find(|c| c.value.is_some()).or(rater_cell) {
                     let only = ind.applies_to.as_deref().unwrap_or_default().join(crate::lang::m("、", ", "));
-                    errs.push(ev.files[c.file].diag(
+                    errs.push(files[c.file].diag(
                         c.line,
                         c.col,
                         crate::msg!(
@@ -637,8 +644,10 @@ pub fn assess(
                 Outcome::Exempt
             })
             .collect();
-        scored.push((id, ue, outcomes, rated));
+        scored.push((id, own, outcomes, rated));
     }
+    // Evidence of units not scored (reported when read) is of no more use.
+    drop(by_unit);
     // Cohort rules: a second pass, every unit's value known.
     let mut facts: std::collections::HashMap<(usize, usize), crate::cohort::Fact> = Default::default();
     for (i, ind) in fw.indicators.iter().enumerate() {
@@ -647,7 +656,7 @@ pub fn assess(
         }
         let values: Vec<Option<&crate::num::Exact>> = scored
             .iter()
-            .map(|(_, ue, o, _)| match (&o[i], ue.cells[i].first()) {
+            .map(|(_, ue, o, _)| match (&o[i], ue.as_ref().and_then(|ue| ue.cells(i).first())) {
                 (
                     Outcome::Amount(_),
                     Some(Some(Cell {
@@ -671,9 +680,10 @@ pub fn assess(
         }
     }
     let mut results = Vec::new();
-    for (u, (id, ue, outcomes, mut rated)) in scored.into_iter().enumerate() {
+    for (u, (id, own, outcomes, mut rated)) in scored.into_iter().enumerate() {
+        let ue = own.as_ref().unwrap_or(&empty);
         // Clause items: 不适用 must cover the whole item.
-        for (ind, cells) in fw.indicators.iter().zip(&ue.cells) {
+        for (ind, cells) in fw.indicators.iter().zip(ue.by_indicator()) {
             let na = cells
                 .iter()
                 .flatten()
@@ -686,7 +696,7 @@ pub fn assess(
                     .flatten()
                     .find(|c| c.value == Some(Value::NotApplicable))
                     .expect("counted");
-                errs.push(ev.files[c.file].diag(
+                errs.push(files[c.file].diag(
                     c.line,
                     c.col,
                     crate::msg!(
@@ -711,7 +721,7 @@ pub fn assess(
             continue;
         }
         if fw.missing == Missing::Error {
-            for ((ind, o), cells) in fw.indicators.iter().zip(&outcomes).zip(&ue.cells) {
+            for ((ind, o), cells) in fw.indicators.iter().zip(&outcomes).zip(ue.by_indicator()) {
                 if ind.kind == Kind::Base && *o == Outcome::Missing {
                     // A clause item with some clauses given: name the ones lacking.
                     let lacking: Vec<String> = (0..cells.len())
@@ -738,7 +748,7 @@ pub fn assess(
                     };
                     // Located at the item's evidence when part of it was given.
                     errs.push(match cells.iter().flatten().next() {
-                        Some(c) => ev.files[c.file].diag(c.line, c.col, message),
+                        Some(c) => files[c.file].diag(c.line, c.col, message),
                         None => {
                             let (file, line) = where_unit(&id);
                             Diagnostic::new(file, line, message)
@@ -757,7 +767,7 @@ pub fn assess(
         let indicators = fw
             .indicators
             .iter()
-            .zip(&ue.cells)
+            .zip(ue.by_indicator())
             .zip(&outcomes)
             .enumerate()
             .map(|(index, ((ind, cells), o))| {
@@ -817,7 +827,7 @@ pub fn assess(
     }
     rank(&mut results, units.is_some_and(Units::has_categories));
     crate::grade::apply(fw, &mut results);
-    let mut inputs = ev.files.clone();
+    let mut inputs = files;
     if let Some(u) = units {
         inputs.push(InputFile {
             path: u.path.clone(),
@@ -839,7 +849,7 @@ pub fn without_evidence(units: &Units, ev: &Evidence) -> Diagnostics {
     let mut out = Diagnostics::new();
     for (id, info) in &units.units {
         let given = ev.units.get(id).is_some_and(|u| {
-            u.cells.iter().flatten().flatten().any(|c| c.value.is_some()) || u.rater_cells().any(|c| c.value.is_some())
+            u.given().any(|c| c.value.is_some())
         });
         if !given {
             let name = if info.name.is_empty() {
@@ -1416,7 +1426,7 @@ name = "否"
         let sheet = read_csv_bytes("e.csv", csv.as_bytes()).unwrap();
         let units = units.map(|u| Units::from_sheet(read_csv_bytes("u.csv", u.as_bytes()).unwrap()).unwrap());
         let ev = crate::evidence::from_sheets(vec![sheet], fw, units.as_ref()).unwrap();
-        assess(fw, units.as_ref(), &ev, Some("2023".into())).map_err(|e| e.0.iter().map(|d| d.to_string()).collect())
+        assess(fw, units.as_ref(), ev, Some("2023".into())).map_err(|e| e.0.iter().map(|d| d.to_string()).collect())
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn check(data: &[u8]) {
         units: Default::default(),
     };
     ev.units.insert("U1".to_string(), UnitEvidence::empty(&fw));
-    match kaohe::score::assess(&fw, None, &ev, None) {
+    match kaohe::score::assess(&fw, None, ev, None) {
         Ok(a) => {
             let u = &a.units[0];
             assert!(u.totals.score >= rust_decimal::Decimal::ZERO);

@@ -68,7 +68,7 @@ pub fn check(data: &[u8]) {
     let Ok(ev) = kaohe::evidence::from_sheets(vec![sheet], fw, u) else {
         return;
     };
-    let Ok(a) = kaohe::score::assess(fw, u, &ev, Some("2023Q4".into())) else {
+    let Ok(a) = kaohe::score::assess(fw, u, ev.clone(), Some("2023Q4".into())) else {
         return;
     };
     let cap = fw.bonus_cap.unwrap_or(Decimal::MAX);
@@ -98,7 +98,7 @@ pub fn check(data: &[u8]) {
     }
     // The same evidence scores the same, byte for byte.
     let json = kaohe::render::report::ranking(fw, &a, Lang::En, Format::Json);
-    let again = kaohe::score::assess(fw, u, &ev, Some("2023Q4".into())).expect("scored once, refused once");
+    let again = kaohe::score::assess(fw, u, ev, Some("2023Q4".into())).expect("scored once, refused once");
     assert_eq!(json, kaohe::render::report::ranking(fw, &again, Lang::En, Format::Json));
     // What kaohe writes it reads back: the result adds up.
     if let Err(d) = kaohe::result::PeriodResult::parse(&json, "r.json") {

@@ -60,7 +60,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             .flat_map(|u| &u.indicators)
             .filter(|r| r.status == crate::score::Status::Exempt)
             .count();
-        let (files, units, values) = (loaded.evidence.files.len(), a.units.len(), loaded.evidence.values());
+        let (files, units, values) = (loaded.files, a.units.len(), loaded.values);
         text.push_str(&match lang {
             Lang::Zh => format!(
                 "\n佐证检查通过：{files} 个文件，{units} 个单位，{values} 个值；{missing} 项缺佐证，{exempt} 项不适用\n"

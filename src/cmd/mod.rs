@@ -153,11 +153,14 @@ pub struct SelfArgs {
     pub files: Vec<PathBuf>,
 }
 
-/// Everything loaded and checked.
+/// The framework and units loaded and checked (the evidence goes to
+/// scoring, which uses it up).
 pub struct Loaded {
     pub framework: Framework,
     pub units: Option<Units>,
-    pub evidence: Evidence,
+    /// How many evidence files and values were read.
+    pub files: usize,
+    pub values: usize,
 }
 
 impl InputArgs {
@@ -193,7 +196,7 @@ impl InputArgs {
 
     /// Load the framework, then units and evidence, reporting every problem
     /// of the latter two together.
-    pub fn load(&self, evidence: &[PathBuf]) -> Result<Loaded, Error> {
+    pub fn load(&self, evidence: &[PathBuf]) -> Result<(Loaded, Evidence), Error> {
         if let Some(m) = crate::input::unmatched_encoding(&self.encoding, &self.paths(evidence)) {
             return Err(Error::Usage(m));
         }
@@ -228,11 +231,13 @@ impl InputArgs {
                 return Err(Error::Input(errs));
             }
         };
-        Ok(Loaded {
+        let loaded = Loaded {
             framework,
             units,
-            evidence,
-        })
+            files: evidence.files.len(),
+            values: evidence.values(),
+        };
+        Ok((loaded, evidence))
     }
 
     /// When the framework was chosen by default and the evidence does not
@@ -379,13 +384,14 @@ impl InputArgs {
         let fw = &loaded.framework;
         let ev = crate::evidence::load_with(self_files, &self.read_options(), fw, loaded.units.as_ref())
             .map_err(Error::Input)?;
-        let mine = crate::score::assess(fw, loaded.units.as_ref(), &ev, None).map_err(Error::Input)?;
+        let given: std::collections::BTreeSet<String> = ev.units.keys().cloned().collect();
+        let mine = crate::score::assess(fw, loaded.units.as_ref(), ev, None).map_err(Error::Input)?;
         let by: std::collections::HashMap<&str, &crate::score::UnitResult> =
             mine.units.iter().map(|u| (u.unit.as_str(), u)).collect();
         let mut warnings = Diagnostics::new();
         let source = self_files[0].display().to_string();
         for u in &mut a.units {
-            match by.get(u.unit.as_str()).filter(|_| ev.units.contains_key(&u.unit)) {
+            match by.get(u.unit.as_str()).filter(|_| given.contains(&u.unit)) {
                 Some(m) => {
                     let mut amounts = vec![None; fw.indicators.len()];
                     for r in &m.indicators {
@@ -407,7 +413,7 @@ impl InputArgs {
                 )),
             }
         }
-        for id in ev.units.keys().filter(|id| !a.units.iter().any(|u| &u.unit == *id)) {
+        for id in given.iter().filter(|id| !a.units.iter().any(|u| &u.unit == *id)) {
             warnings.push(crate::diag::Diagnostic::file(
                 &source,
                 crate::msg!(
@@ -424,13 +430,15 @@ impl InputArgs {
     /// evidence (the bulk path leaves such runs to this one).    /// Load and score; warn of each unit of the units file without any
     /// evidence (the bulk path leaves such runs to this one).
     pub fn assess(&self, evidence: &[PathBuf]) -> Result<(Loaded, Assessment), Error> {
-        let loaded = self.load(evidence)?;
+        let (loaded, evidence) = self.load(evidence)?;
         let period = self.period.as_ref().map(|p| p.to_string());
-        let a = crate::score::assess(&loaded.framework, loaded.units.as_ref(), &loaded.evidence, period)
+        let warnings = match &loaded.units {
+            Some(units) => crate::score::without_evidence(units, &evidence),
+            None => Diagnostics::new(),
+        };
+        let a = crate::score::assess(&loaded.framework, loaded.units.as_ref(), evidence, period)
             .map_err(Error::Input)?;
-        if let Some(units) = &loaded.units {
-            crate::diag::warn(&crate::score::without_evidence(units, &loaded.evidence));
-        }
+        crate::diag::warn(&warnings);
         Ok((loaded, a))
     }
 }

@@ -85,7 +85,7 @@ fn bulk_and_general(
     let fw = Framework::parse(fw_text, "fw.toml").unwrap();
     let fast = kaohe::bulk::assess(&fw, None, &[csv.to_path_buf()], None);
     let ev = kaohe::evidence::load(&[csv.to_path_buf()], &fw, None).unwrap();
-    let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+    let slow = kaohe::score::assess(&fw, None, ev, None).unwrap();
     (fast, slow)
 }
 

@@ -142,7 +142,7 @@ fn assess_files(fw: &Framework, units: &Units, files: &[String]) -> Assessment {
         .map(|(i, text)| read_csv_bytes(&format!("e{i}.csv"), text.as_bytes()).unwrap())
         .collect();
     let ev: Evidence = kaohe::evidence::from_sheets(sheets, fw, Some(units)).unwrap();
-    kaohe::score::assess(fw, Some(units), &ev, None).unwrap()
+    kaohe::score::assess(fw, Some(units), ev, None).unwrap()
 }
 
 fn assess_long(fw: &Framework, data: &Data) -> Assessment {

@@ -41,7 +41,7 @@ fn inputs(shape: synth::Shape, n: usize, seed: u64, with_units: bool) -> Inputs 
 
 fn general(i: &Inputs) -> Assessment {
     let ev = kaohe::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
-    kaohe::score::assess(&i.fw, i.units.as_ref(), &ev, Some("2023".into())).unwrap()
+    kaohe::score::assess(&i.fw, i.units.as_ref(), ev, Some("2023".into())).unwrap()
 }
 
 fn renders(fw: &Framework, a: &Assessment) -> Vec<String> {
@@ -259,7 +259,7 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
         &format!("unit,name,indicator,评分人,value\n{}\n", rows.join("\n")),
     );
     let ev = kaohe::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
-    let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+    let slow = kaohe::score::assess(&fw, None, ev, None).unwrap();
     assert!(
         slow.units
             .iter()
@@ -373,7 +373,7 @@ fn thousands_of_slots_take_pages_of_fewer_units() {
     let path = wd.create("wide.csv", &csv);
     let fw = Framework::parse(&fw, "wide.toml").unwrap();
     let ev = kaohe::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
-    let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+    let slow = kaohe::score::assess(&fw, None, ev, None).unwrap();
     for workers in [1, 2] {
         let fast = bulk::assess_tuned(
             &fw,
@@ -667,7 +667,7 @@ rule = { type = "direct" }
     let p = wd.create("edges.csv", &csv);
     let fast = bulk::assess(&fw, None, std::slice::from_ref(&p), None).expect("bulk path");
     let ev = kaohe::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap();
-    let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+    let slow = kaohe::score::assess(&fw, None, ev, None).unwrap();
     assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
 }
 
@@ -708,7 +708,7 @@ rule = { type = "count", per = 33.3 }
     let p = wd.create("wide.csv", &csv);
     let fast = bulk::assess(&fw, None, std::slice::from_ref(&p), None).expect("bulk path");
     let ev = kaohe::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap();
-    let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+    let slow = kaohe::score::assess(&fw, None, ev, None).unwrap();
     assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
 }
 
@@ -824,7 +824,7 @@ fn several_files_tabs_and_chinese_headers() {
     let tsv = wd.create("t.tsv", "unit\tindicator\tvalue\nT01\tA1\t2\nT01\tA3\t是\nT02\tA1\t1\n");
     let fast = bulk::assess(&fw, None, std::slice::from_ref(&tsv), None).expect("bulk path");
     let ev = kaohe::evidence::load(std::slice::from_ref(&tsv), &fw, None).unwrap();
-    let slow = kaohe::score::assess(&fw, None, &ev, None).unwrap();
+    let slow = kaohe::score::assess(&fw, None, ev, None).unwrap();
     assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
 }
 
@@ -987,7 +987,7 @@ mod differential {
             let fast = bulk::assess_tuned(&fw, None, std::slice::from_ref(&p), None, tuning, None);
             let slow = kaohe::evidence::load(std::slice::from_ref(&p), &fw, None)
                 .ok()
-                .and_then(|ev| kaohe::score::assess(&fw, None, &ev, None).ok());
+                .and_then(|ev| kaohe::score::assess(&fw, None, ev, None).ok());
             if slow.is_some() {
                 valid.fetch_add(1, Ordering::Relaxed);
             }
@@ -1031,7 +1031,7 @@ fn wide_files_match_the_general_path() {
     header.extend(keys.iter().map(|k| k.2.clone()));
     w.write_record(&header).unwrap();
     for (n, (unit, ue)) in ev.units.iter().enumerate() {
-        let value = |ix: usize, s: usize| ue.cells[ix][s].as_ref().map(|c| c.raw.clone()).unwrap_or_default();
+        let value = |ix: usize, s: usize| ue.cells(ix)[s].as_ref().map(|c| c.raw.clone()).unwrap_or_default();
         let name = if n % 3 == 0 {
             format!("{unit}名")
         } else {
@@ -1077,7 +1077,7 @@ fn wide_files_match_the_general_path() {
         )
         .expect("wide files are read on the bulk path");
         let ev = kaohe::evidence::load(std::slice::from_ref(&p), &i.fw, units).unwrap();
-        let slow = kaohe::score::assess(&i.fw, units, &ev, None).unwrap();
+        let slow = kaohe::score::assess(&i.fw, units, ev, None).unwrap();
         assert_eq!(renders(&i.fw, &fast), renders(&i.fw, &slow));
     }
     // explain, the JSON result and the list find each cell again by its
@@ -1085,7 +1085,7 @@ fn wide_files_match_the_general_path() {
     let period = kaohe::period::Period::parse("2023");
     for units in [i.units.as_ref(), None] {
         let ev = kaohe::evidence::load(std::slice::from_ref(&p), &i.fw, units).unwrap();
-        let slow = kaohe::score::assess(&i.fw, units, &ev, Some("2023".into())).unwrap();
+        let slow = kaohe::score::assess(&i.fw, units, ev, Some("2023".into())).unwrap();
         let wi = Inputs {
             evidence: p.clone(),
             _wd: Workdir::new(),
