@@ -111,7 +111,9 @@ impl UnitEvidence {
 
     /// Each indicator's slots, in framework order.
     pub fn by_indicator(&self) -> impl Iterator<Item = &[Option<Cell>]> {
-        self.starts.windows(2).map(|w| &self.slots[w[0] as usize..w[1] as usize])
+        self.starts
+            .windows(2)
+            .map(|w| &self.slots[w[0] as usize..w[1] as usize])
     }
 
     /// Every cell given, raters' cells included.

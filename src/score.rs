@@ -656,16 +656,18 @@ pub fn assess(
         }
         let values: Vec<Option<&crate::num::Exact>> = scored
             .iter()
-            .map(|(_, ue, o, _)| match (&o[i], ue.as_ref().and_then(|ue| ue.cells(i).first())) {
-                (
-                    Outcome::Amount(_),
-                    Some(Some(Cell {
-                        value: Some(Value::Number(x)),
-                        ..
-                    })),
-                ) => Some(x),
-                _ => None,
-            })
+            .map(
+                |(_, ue, o, _)| match (&o[i], ue.as_ref().and_then(|ue| ue.cells(i).first())) {
+                    (
+                        Outcome::Amount(_),
+                        Some(Some(Cell {
+                            value: Some(Value::Number(x)),
+                            ..
+                        })),
+                    ) => Some(x),
+                    _ => None,
+                },
+            )
             .collect();
         let cats: Vec<&str> = scored.iter().map(|(id, _, _, _)| category_of(id)).collect();
         let rule_of = |u: usize| ind.rule_for(cats[u]).expect("a cohort item has a rule");
@@ -848,9 +850,7 @@ pub fn assess(
 pub fn without_evidence(units: &Units, ev: &Evidence) -> Diagnostics {
     let mut out = Diagnostics::new();
     for (id, info) in &units.units {
-        let given = ev.units.get(id).is_some_and(|u| {
-            u.given().any(|c| c.value.is_some())
-        });
+        let given = ev.units.get(id).is_some_and(|u| u.given().any(|c| c.value.is_some()));
         if !given {
             let name = if info.name.is_empty() {
                 String::new()

@@ -87,40 +87,11 @@ fn json<W: Word>(
         input.sha256 = d;
     }
     let rows = Rows::new(plan, &parsed, &files);
-    // The document without units, then the units spliced in.
-    let doc = crate::render::json::to_string(&crate::render::json::result_doc(
-        plan.fw,
-        &Assessment {
-            period: a.period.clone(),
-            inputs: a.inputs.clone(),
-            units: Vec::new(),
-        },
-    ));
-    let head = doc.strip_suffix("[]\n}\n")?;
-    if a.units.is_empty() {
-        return Some(w.write_all(doc.as_bytes()));
-    }
     let per = (JSON_BATCH_SLOTS / plan.slots.len().max(1)).clamp(1, JSON_BATCH);
     let batches: Vec<&[UnitResult]> = a.units.chunks(per).collect();
-    let units = |w: &mut dyn std::io::Write| {
-        let mut first = true;
-        w.write_all(head.as_bytes())?;
-        w.write_all(b"[\n")?;
-        in_order(
-            &batches,
-            tuning.workers,
-            |b, buf| batch(&rows, b, buf),
-            |text| {
-                if !first {
-                    w.write_all(b",\n")?;
-                }
-                first = false;
-                w.write_all(text)
-            },
-        )?;
-        w.write_all(b"\n  ]\n}\n")
-    };
-    let done = units(w);
+    let done = crate::render::json::write_result(w, plan.fw, &a, |put| {
+        in_order(&batches, tuning.workers, |b, buf| batch(&rows, b, buf), put)
+    });
     super::drop_aside((a, parsed, files));
     Some(done)
 }

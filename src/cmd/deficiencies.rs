@@ -153,6 +153,12 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         };
         return crate::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
     }
+    if format == crate::render::Format::Csv && !args.summary {
+        return crate::output::emit_with(format, &dest, |w| {
+            crate::render::rectify::write_list_csv(w, fw, &assessment, &list, lang)
+        })
+        .map_err(|e| Error::output(&dest, e));
+    }
     let text = if args.summary {
         let s = crate::rectify::summary(fw, &list);
         crate::render::rectify::summary(fw, &assessment, &s, lang, format)

@@ -140,6 +140,8 @@ pub fn emit_ranking(
             crate::render::html::score(fw, a, &issue.issue(Some(fw)), lang).as_bytes(),
             dest,
         ),
+        // Streamed: a province's result is gigabytes.
+        Format::Json => crate::output::emit_with(format, dest, |w| crate::render::json::write_scored(w, fw, a)),
         _ => crate::output::emit(&crate::render::report::ranking(fw, a, lang, format), format, dest),
     }
     .map_err(|e| Error::output(dest, e))
@@ -436,8 +438,8 @@ impl InputArgs {
             Some(units) => crate::score::without_evidence(units, &evidence),
             None => Diagnostics::new(),
         };
-        let a = crate::score::assess(&loaded.framework, loaded.units.as_ref(), evidence, period)
-            .map_err(Error::Input)?;
+        let a =
+            crate::score::assess(&loaded.framework, loaded.units.as_ref(), evidence, period).map_err(Error::Input)?;
         crate::diag::warn(&warnings);
         Ok((loaded, a))
     }

@@ -37,8 +37,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
                 return Ok(());
             }
             let (loaded, assessment) = args.input.assess(&args.evidence)?;
-            let text = crate::render::report::ranking(&loaded.framework, &assessment, lang, format);
-            crate::output::emit(&text, format, &dest)
+            return super::emit_ranking(&loaded.framework, &assessment, format, &dest, &args.issue, lang);
         }
         // Workbooks and HTML reports show every unit's indicators and
         // deficiencies: the general path keeps them all.

@@ -322,6 +322,53 @@ pub fn to_string<T: Serialize>(doc: &T) -> String {
     s
 }
 
+/// Write the result document of `a` to `w` unit by unit, never whole in
+/// memory (a province's result is gigabytes): the same bytes as
+/// [`to_string`] of [`result_doc`]. `units` writes the units' objects,
+/// each with [`write_listed_unit`], through the callback it is given,
+/// which puts the separators between them.
+pub fn write_result(
+    w: &mut dyn std::io::Write,
+    fw: &Framework,
+    a: &Assessment,
+    units: impl FnOnce(&mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let doc = to_string(&result_doc(
+        fw,
+        &Assessment {
+            period: a.period.clone(),
+            inputs: a.inputs.clone(),
+            units: Vec::new(),
+        },
+    ));
+    let (Some(head), false) = (doc.strip_suffix("[]\n}\n"), a.units.is_empty()) else {
+        return w.write_all(doc.as_bytes());
+    };
+    w.write_all(head.as_bytes())?;
+    w.write_all(b"[\n")?;
+    let mut first = true;
+    units(&mut |text| {
+        if !std::mem::take(&mut first) {
+            w.write_all(b",\n")?;
+        }
+        w.write_all(text)
+    })?;
+    w.write_all(b"\n  ]\n}\n")
+}
+
+/// [`write_result`] of units scored in full.
+pub fn write_scored(w: &mut dyn std::io::Write, fw: &Framework, a: &Assessment) -> std::io::Result<()> {
+    write_result(w, fw, a, |put| {
+        let mut buf = Vec::new();
+        for u in &a.units {
+            buf.clear();
+            write_listed_unit(&mut buf, fw, u);
+            put(&buf)?;
+        }
+        Ok(())
+    })
+}
+
 /// One unit's object as it stands in the result document's `units` array
 /// (pretty-printed, two levels in, no comma), appended to `out`: the bulk
 /// path streams the document unit by unit with it.

@@ -659,16 +659,43 @@ pub fn start_status(lang: Lang) -> &'static str {
     status_label(lang)
 }
 
+/// The CSV ledger of a list (every item, every column) written to `w` row
+/// by row: a province's ledger is millions of rows, never held whole.
+pub fn write_list_csv(
+    w: &mut dyn std::io::Write,
+    fw: &Framework,
+    a: &Assessment,
+    list: &List,
+    lang: Lang,
+) -> std::io::Result<()> {
+    // With a self-assessment, each item's self amount beside the team's.
+    let mut cols = ALL.to_vec();
+    if a.units.iter().any(|u| u.self_assessed.is_some()) {
+        cols.push(Col::SelfAmount);
+    }
+    let heads: Vec<(&str, bool)> = cols.iter().map(|c| c.header(lang)).collect();
+    // The same cells as `Table::to_csv`, formula guard included.
+    let mut csv = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w);
+    csv.write_record(heads.iter().map(|(h, _)| super::csv_cell(h, false).into_owned()))?;
+    for (no, it) in list.items() {
+        csv.write_record(
+            cols.iter()
+                .zip(&heads)
+                .map(|(c, (_, numeric))| super::csv_cell(&c.cell(fw, a, no, it, lang), *numeric).into_owned()),
+        )?;
+    }
+    csv.flush()
+}
+
 /// A rectification list in a format.
 pub fn list(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, format: Format) -> String {
     match format {
         Format::Csv => {
-            // With a self-assessment, each item's self amount beside the team's.
-            let mut cols = ALL.to_vec();
-            if a.units.iter().any(|u| u.self_assessed.is_some()) {
-                cols.push(Col::SelfAmount);
-            }
-            table(fw, a, &cols, list.items(), lang).to_csv()
+            let mut out = Vec::new();
+            write_list_csv(&mut out, fw, a, list, lang).expect("writing to memory");
+            String::from_utf8(out).expect("UTF-8 in, UTF-8 out")
         }
         Format::Json => super::json::to_string(&list_doc(fw, a, list)),
         Format::Table | Format::Md => text(fw, a, list, by, lang, format),
