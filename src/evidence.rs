@@ -355,8 +355,53 @@ pub fn load_with(
     }
 }
 
+/// The most evidence values read in detail in one run: each takes a few
+/// hundred bytes there (its text, note, place and result), so this many fit
+/// in about 3 GB, under a 4 GiB address space. The fast path, which reads
+/// clean CSV for the ranking, the JSON result and the list, keeps a few
+/// bytes per value and has no such limit.
+pub const MAX_DETAILED_VALUES: usize = 10_000_000;
+
+/// The row at which the values of `sheets` pass [`MAX_DETAILED_VALUES`],
+/// as a located refusal; `None` when they do not. A long file's value is a
+/// row; a wide file's, each cell under an indicator column.
+fn too_many_values(sheets: &[Sheet]) -> Option<Diagnostic> {
+    let mut total = 0usize;
+    for sheet in sheets {
+        let Some((header, rows)) = sheet.rows.split_first() else {
+            continue;
+        };
+        let cols: Vec<Option<Column>> = header.cells.iter().map(|h| Column::of(h)).collect();
+        let long = cols.contains(&Some(Column::Indicator));
+        for row in rows {
+            total += if long {
+                1
+            } else {
+                (row.cells.iter().zip(&cols))
+                    .filter(|(c, role)| role.is_none() && !c.trim().is_empty())
+                    .count()
+            };
+            if total > MAX_DETAILED_VALUES {
+                let max = MAX_DETAILED_VALUES;
+                return Some(sheet.diag(
+                    row.line,
+                    None,
+                    crate::msg!(
+                        zh: "佐证的值超过 {max} 个（到此行已超出）：本次要逐项读取全部佐证（查找并定位问题，或生成工作簿、网页等输出），最多容纳 {max} 个值。请将佐证按地区等拆成几个文件分别运行；没有问题的 CSV 佐证，其排名、JSON 结果和整改清单不受此限",
+                        en: "the evidence holds more than {max} values (passed at this line): this run reads every value in detail (to find and locate problems, or for a workbook or HTML output), which holds at most {max} values. Split the evidence into several files (by region, say) and run each; CSV evidence without problems is ranked, and its JSON result and list written, without this limit"
+                    ),
+                ));
+            }
+        }
+    }
+    None
+}
+
 /// Evidence from sheets already read.
 pub fn from_sheets(mut sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) -> Result<Evidence, Diagnostics> {
+    if let Some(d) = too_many_values(&sheets) {
+        return Err(Diagnostics(vec![d]));
+    }
     let mut l = Loader {
         fw,
         units,

@@ -776,3 +776,51 @@ fn the_fuzz_seeds_hold_the_targets_invariants() {
         }
     }
 }
+
+/// A wide file of 2,000 items × 5,001 units (10,002,000 values, 20 MB):
+/// the fast path would rank it in megabytes, but one bad cell sends it to
+/// the detailed reader, which at a few hundred bytes a value would pass a
+/// 4 GiB address space. It is refused at the row where the values pass
+/// 10,000,000, with nothing written.
+#[test]
+fn too_many_values_for_the_detailed_reader_are_refused_not_aborted() {
+    let wd = Workdir::new();
+    let items = 2_000;
+    let mut fw =
+        String::from("[framework]\nid = \"w\"\ntitle = \"w\"\ntotal = 2000\n\n[[grade]]\nname = \"好\"\nmin = 0\n\n");
+    for i in 0..items {
+        fw.push_str(&format!(
+            "[[indicator]]\nid = \"I{i}\"\nname = \"i\"\npoints = 1\nrule = {{ type = \"check\" }}\n\n"
+        ));
+    }
+    wd.create("w.toml", &fw);
+    let mut csv = String::from("unit");
+    for i in 0..items {
+        csv.push_str(&format!(",I{i}"));
+    }
+    csv.push('\n');
+    let row = ",1".repeat(items);
+    let units = 5_001;
+    for u in 0..units {
+        csv.push_str(&format!("U{u}{row}\n"));
+    }
+    // The last unit's first value cannot be read: the fast path gives up.
+    let bad = csv.rfind("\nU").unwrap() + 1 + format!("U{},", units - 1).len();
+    csv.replace_range(bad..bad + 1, "x");
+    wd.create("wide.csv", &csv);
+    let out = run_limited(&wd, "score --lang en -f $WD/w.toml $WD/wide.csv -o $WD/out.csv");
+    // 10,000,000 values are passed in the row of unit 5,000 (line 5,002):
+    // 5,000 rows × 2,000 values = 10,000,000, then one more.
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: $WD/wide.csv:5002: the evidence holds more than {max} values (passed at this line): this run \
+             reads every value in detail (to find and locate problems, or for a workbook or HTML output), which \
+             holds at most {max} values. Split the evidence into several files (by region, say) and run each; CSV \
+             evidence without problems is ranked, and its JSON result and list written, without this limit\n",
+            max = 10_000_000
+        )
+    );
+    assert_eq!(out.code, 1);
+    assert!(!wd.path("out.csv").exists(), "nothing written");
+}
