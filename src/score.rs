@@ -598,6 +598,23 @@ pub fn assess(
         Some(u) => u.units.keys().cloned().collect(),
         None => by_unit.keys().cloned().collect(),
     };
+    // Every unit gets a result per item: a units file of millions would
+    // need more memory than there is, however little evidence is given.
+    let results = ids.len().saturating_mul(fw.indicators.len());
+    if results > crate::evidence::MAX_DETAILED_VALUES {
+        let (n, items, max) = (ids.len(), fw.indicators.len(), crate::evidence::MAX_DETAILED_VALUES);
+        let file = units.map_or_else(
+            || files.first().map_or_else(String::new, |f| f.path.clone()),
+            |u| u.path.clone(),
+        );
+        return Err(Diagnostics(vec![Diagnostic::file(
+            file,
+            crate::msg!(
+                zh: "{n} 个单位 × {items} 项指标，共 {results} 项结果，超过逐项计分一次最多容纳的 {max} 项：请将单位分成几批分别运行",
+                en: "{n} units × {items} items make {results} results, more than scoring in detail holds at once ({max}): run the units in several batches"
+            ),
+        )]));
+    }
     let where_unit = |id: &str| -> (String, Option<u64>) {
         match units.and_then(|u| u.units.get(id).map(|i| (u.path.clone(), i.line))) {
             Some((p, l)) => (p, Some(l)),

@@ -133,6 +133,9 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
                 errs.into_iter().map(|e| Diagnostic::file(where_.clone(), e)).collect(),
             ))
         })?;
+    if format != crate::render::Format::Csv && !args.summary {
+        super::document_fits(fw, list.units.len(), &dest)?;
+    }
     if format == crate::render::Format::Xlsx {
         let book = if args.summary {
             let s = crate::rectify::summary(fw, &list);

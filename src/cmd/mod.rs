@@ -129,6 +129,9 @@ pub fn emit_ranking(
     issue: &crate::render::issue::IssueArgs,
     lang: crate::lang::Lang,
 ) -> Result<(), Error> {
+    if matches!(format, Format::Xlsx | Format::Html) {
+        document_fits(fw, a.units.len(), dest)?;
+    }
     match format {
         Format::Xlsx => {
             let book = crate::render::xlsx::score(fw, a, lang).map_err(|e| {
@@ -145,6 +148,32 @@ pub fn emit_ranking(
         _ => crate::output::emit(&crate::render::report::ranking(fw, a, lang, format), format, dest),
     }
     .map_err(|e| Error::output(dest, e))
+}
+
+/// The most results (units × items) one workbook, web page or text list
+/// is made of: such a document is built whole before it is written, at up
+/// to a kilobyte a result beside the results themselves, so this many fit
+/// in about 3 GB. CSV and the JSON result are streamed and not limited.
+pub const MAX_DOCUMENT_RESULTS: usize = 2_500_000;
+
+/// Refuse a workbook, web page or text list of `units` units for more
+/// than [`MAX_DOCUMENT_RESULTS`] results, before building it, rather than
+/// run out of memory part way.
+pub fn document_fits(fw: &Framework, units: usize, dest: &Destination) -> Result<(), Error> {
+    let items = fw.indicators.len();
+    let n = units.saturating_mul(items);
+    if n <= MAX_DOCUMENT_RESULTS {
+        return Ok(());
+    }
+    let max = MAX_DOCUMENT_RESULTS;
+    let to = match dest {
+        Destination::File(p) => p.display().to_string(),
+        Destination::Stdout => crate::lang::m("标准输出", "standard output").to_string(),
+    };
+    Err(Error::Output(crate::msg!(
+        zh: "{to}：{units} 个单位 × {items} 项指标，共 {n} 项结果，超过工作簿、网页和文本清单一次最多容纳的 {max} 项；请改用 CSV 或 JSON（--format csv、--format json），或只列出部分单位（deficiencies 的 --category、--unit）",
+        en: "{to}: {units} units × {items} items make {n} results, more than a workbook, web page or text list holds ({max}); write CSV or JSON instead (--format csv, --format json), or list some units only (deficiencies --category, --unit)"
+    )))
 }
 
 /// `--self FILE`: the units' self-assessment (自评).

@@ -32,34 +32,14 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         return super::emit_ranking(&loaded.framework, &a, format, &dest, &args.issue, lang);
     }
     match format {
-        Format::Json => {
-            if args.input.stream_json(&args.evidence, &dest)? {
+        // Workbooks and HTML reports show every unit's indicators and
+        // deficiencies: the general path keeps them all.
+        Format::Json | Format::Xlsx | Format::Html => {
+            if format == Format::Json && args.input.stream_json(&args.evidence, &dest)? {
                 return Ok(());
             }
             let (loaded, assessment) = args.input.assess(&args.evidence)?;
             return super::emit_ranking(&loaded.framework, &assessment, format, &dest, &args.issue, lang);
-        }
-        // Workbooks and HTML reports show every unit's indicators and
-        // deficiencies: the general path keeps them all.
-        Format::Xlsx => {
-            let (loaded, assessment) = args.input.assess(&args.evidence)?;
-            let book = crate::render::xlsx::score(&loaded.framework, &assessment, lang).map_err(|e| {
-                Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
-            })?;
-            crate::output::emit_bytes(&book, &dest)
-        }
-        Format::Html => {
-            let (loaded, assessment) = args.input.assess(&args.evidence)?;
-            crate::output::emit_bytes(
-                crate::render::html::score(
-                    &loaded.framework,
-                    &assessment,
-                    &args.issue.issue(Some(&loaded.framework)),
-                    lang,
-                )
-                .as_bytes(),
-                &dest,
-            )
         }
         // Provincial rankings run to 100,000+ rows: stream them.
         Format::Csv => {

@@ -824,3 +824,85 @@ fn too_many_values_for_the_detailed_reader_are_refused_not_aborted() {
     assert_eq!(out.code, 1);
     assert!(!wd.path("out.csv").exists(), "nothing written");
 }
+
+/// A framework of 2,000 check items, and a units file of `units` units,
+/// each with one value (its I0) in `e.csv`.
+fn many_units(wd: &Workdir, units: usize) {
+    let mut fw =
+        String::from("[framework]\nid = \"w\"\ntitle = \"w\"\ntotal = 2000\n\n[[grade]]\nname = \"好\"\nmin = 0\n\n");
+    for i in 0..2_000 {
+        fw.push_str(&format!(
+            "[[indicator]]\nid = \"I{i}\"\nname = \"i\"\npoints = 1\nrule = {{ type = \"check\" }}\n\n"
+        ));
+    }
+    wd.create("w.toml", &fw);
+    let list: String = (0..units).map(|u| format!("U{u},单位{u}\n")).collect();
+    wd.create("units.csv", &format!("unit,name\n{list}"));
+    let rows: String = (0..units).map(|u| format!("U{u},1\n")).collect();
+    wd.create("e.csv", &format!("unit,I0\n{rows}"));
+}
+
+/// Every unit gets a result per item: 5,001 units × 2,000 items are more
+/// results than the detailed path holds (10,000,000), refused before
+/// scoring, at the units file, however little evidence there is.
+#[test]
+fn more_results_than_scoring_in_detail_holds_are_refused() {
+    let wd = Workdir::new();
+    many_units(&wd, 5_001);
+    let out = run_limited(
+        &wd,
+        "score --lang en -f $WD/w.toml -u $WD/units.csv $WD/e.csv -o $WD/out.html",
+    );
+    assert_eq!(
+        out.stderr,
+        "error: $WD/units.csv: 5001 units × 2000 items make 10002000 results, more than scoring in detail holds \
+         at once (10000000): run the units in several batches\n"
+    );
+    assert_eq!(out.code, 1);
+    assert!(!wd.path("out.html").exists());
+}
+
+/// A workbook, web page or text list is built whole: 1,251 units × 2,000
+/// items (2,502,000 results, over 2,500,000) is refused before it is built;
+/// 1,250 units (2,500,000) are written. The CSV list of as many is written.
+#[test]
+fn a_document_of_too_many_results_is_refused_before_it_is_built() {
+    let wd = Workdir::new();
+    many_units(&wd, 1_251);
+    let out = run_limited(
+        &wd,
+        "score --lang en -f $WD/w.toml -u $WD/units.csv $WD/e.csv -o $WD/out.xlsx",
+    );
+    assert_eq!(
+        out.stderr,
+        "error: $WD/out.xlsx: 1251 units × 2000 items make 2502000 results, more than a workbook, web page or text \
+         list holds (2500000); write CSV or JSON instead (--format csv, --format json), or list some units only \
+         (deficiencies --category, --unit)\n"
+    );
+    assert_eq!(out.code, 1);
+    assert!(!wd.path("out.xlsx").exists());
+    let out = run_limited(
+        &wd,
+        "deficiencies --lang en -f $WD/w.toml -u $WD/units.csv $WD/e.csv --by owner --format md",
+    );
+    assert!(
+        out.stderr
+            .starts_with("error: standard output: 1251 units × 2000 items"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "");
+    // One unit fewer is at the limit, and written.
+    let fewer = |name: &str| {
+        let lines: String = wd.read(name).lines().take(1_251).map(|l| format!("{l}\n")).collect();
+        wd.create(name, &lines);
+    };
+    fewer("units.csv");
+    fewer("e.csv");
+    let out = run_limited(
+        &wd,
+        "score --lang en -f $WD/w.toml -u $WD/units.csv $WD/e.csv -o $WD/out.html",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(wd.path("out.html").exists());
+}
