@@ -646,21 +646,30 @@ impl Summary {
     }
 }
 
-fn tally<K: Clone + PartialEq>(list: &List, key: impl Fn(&Item) -> K, keys: Vec<K>) -> Vec<Tally<K>> {
+/// Tally the list's items under `keys`, each item under the key at
+/// `slot(item)` (none: under no key), in one pass over the items: a
+/// province's list of millions of items against thousands of indicators.
+fn tally<K>(list: &List, slot: impl Fn(&Item) -> Option<usize>, keys: Vec<K>) -> Vec<Tally<K>> {
+    let mut units: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
+    let mut items = vec![0usize; keys.len()];
+    let mut lost: Vec<Option<Decimal>> = vec![None; keys.len()];
+    for (_, it) in list.items() {
+        let Some(k) = slot(it) else { continue };
+        units[k].push(it.unit);
+        items[k] += 1;
+        if let Some(l) = it.lost {
+            lost[k] = Some(lost[k].unwrap_or_default() + l);
+        }
+    }
     keys.into_iter()
-        .map(|k| {
-            let its: Vec<&Item> = list.items().map(|(_, it)| it).filter(|it| key(it) == k).collect();
-            let mut units: Vec<usize> = its.iter().map(|it| it.unit).collect();
+        .zip(units.iter_mut().zip(items).zip(lost))
+        .map(|(key, ((units, items), lost))| {
             units.sort_unstable();
             units.dedup();
-            let lost = its
-                .iter()
-                .filter_map(|it| it.lost)
-                .fold(None, |acc: Option<Decimal>, l| Some(acc.unwrap_or_default() + l));
             Tally {
-                key: k,
+                key,
                 units: units.len(),
-                items: its.len(),
+                items,
                 lost: lost.map(round2),
             }
         })
@@ -670,20 +679,29 @@ fn tally<K: Clone + PartialEq>(list: &List, key: impl Fn(&Item) -> K, keys: Vec<
 
 /// Summarise a list across its units.
 pub fn summary(fw: &Framework, list: &List) -> Summary {
-    let mut indicators = tally(list, |it| it.index, (0..fw.indicators.len()).collect());
+    let mut indicators = tally(list, |it| Some(it.index), (0..fw.indicators.len()).collect());
     indicators.sort_by(|a, b| b.units.cmp(&a.units).then(b.lost.cmp(&a.lost)).then(a.key.cmp(&b.key)));
+    let reasons = [
+        Reason::Veto,
+        Reason::Shortfall,
+        Reason::Missing,
+        Reason::Penalty,
+        Reason::Cap,
+    ];
     let reasons = tally(
         list,
-        |it| it.reason,
-        vec![
-            Reason::Veto,
-            Reason::Shortfall,
-            Reason::Missing,
-            Reason::Penalty,
-            Reason::Cap,
-        ],
+        |it| reasons.iter().position(|r| *r == it.reason),
+        reasons.to_vec(),
     );
-    let mut owners = tally(list, |it| fw.indicators[it.index].owner.clone(), owners(fw));
+    let owners = owners(fw);
+    let owner_slot: std::collections::HashMap<&str, usize> =
+        owners.iter().enumerate().map(|(k, o)| (o.as_str(), k)).collect();
+    let owner_of: Vec<Option<usize>> = fw
+        .indicators
+        .iter()
+        .map(|i| owner_slot.get(i.owner.as_str()).copied())
+        .collect();
+    let mut owners = tally(list, |it| owner_of[it.index], owners);
     // Stable sort: ties stay in framework order.
     owners.sort_by(|a, b| b.items.cmp(&a.items).then(b.lost.cmp(&a.lost)));
     Summary {
