@@ -548,6 +548,10 @@ pub struct Framework {
     pub path: String,
     /// SHA-256 of the file's bytes, hex.
     pub sha256: String,
+    /// Each indicator's position by id, for [`Framework::indicator_index`]:
+    /// evidence names an indicator on every row, and a framework may have
+    /// thousands.
+    pub ids: std::collections::HashMap<String, usize>,
 }
 
 impl Framework {
@@ -646,7 +650,12 @@ impl Framework {
 
     /// Index of an indicator by id.
     pub fn indicator_index(&self, id: &str) -> Option<usize> {
-        self.indicators.iter().position(|i| i.id == id)
+        // `indicators` is public: an index that no longer fits it is not
+        // trusted, and the list is searched instead.
+        match self.ids.get(id) {
+            Some(&i) if self.indicators.get(i).is_some_and(|x| x.id == id) => Some(i),
+            _ => self.indicators.iter().position(|i| i.id == id),
+        }
     }
 
     /// The lowest grade (given to vetoed units).
@@ -1678,7 +1687,13 @@ impl Validator<'_> {
             indicators,
             path: self.name.to_string(),
             sha256,
+            ids: Default::default(),
         };
+        // The first of a repeated id, as the search finds it (a repeated id
+        // is reported when the framework is checked).
+        for (i, ind) in fw.indicators.iter().enumerate().rev() {
+            fw.ids.insert(ind.id.clone(), i);
+        }
         // Each base indicator adds its points to its group and the groups
         // above (at most MAX_GROUP_DEPTH): linear, where summing per group
         // over all indicators was groups × indicators.
@@ -1752,6 +1767,25 @@ impl Validator<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every indicator is found at its position, by the index built at
+    /// load; after the list is reordered (it is public) the index is not
+    /// trusted and the positions found are still the list's.
+    #[test]
+    fn indicators_are_found_by_id_at_their_positions() {
+        let mut fw = Framework::embedded().unwrap();
+        let ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
+        assert!(ids.len() > 40);
+        for (k, id) in ids.iter().enumerate() {
+            assert_eq!(fw.indicator_index(id), Some(k), "{id}");
+        }
+        assert_eq!(fw.indicator_index("NO-SUCH"), None);
+        fw.indicators.reverse();
+        let n = ids.len();
+        for (k, id) in ids.iter().enumerate() {
+            assert_eq!(fw.indicator_index(id), Some(n - 1 - k), "{id}");
+        }
+    }
 
     const MINI: &str = r#"
 [framework]
