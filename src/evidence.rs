@@ -1,6 +1,6 @@
 //! Evidence (佐证/自评数据): per-unit values for each indicator.
 //!
-//! Evidence comes in two shapes, told apart by the header (SPEC §3.4):
+//! Evidence comes in two shapes, told apart by the header (README, "Evidence files"):
 //! *long* — one row per (unit, indicator) with `value`, `note`, `source` —
 //! and *wide* — one row per unit, one column per indicator id. Clause items
 //! are addressed as `ID/CLAUSE`. Several files are read as one. Every cell is

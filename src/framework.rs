@@ -1,6 +1,6 @@
 //! The indicator framework (考核评价指标体系): model, loading and validation.
 //!
-//! A framework is one TOML file (SPEC §1). Loading happens in two stages:
+//! A framework is one TOML file (docs/framework.md). Loading happens in two stages:
 //! serde reads the file's shape (a syntax error or an unknown key such as
 //! `ponts` stops there, with its line), then every semantic check runs and
 //! *all* problems are reported together, each with the line it concerns.
@@ -75,7 +75,7 @@ impl Builtin {
 /// bounds the work of every walk up a group's parents.
 pub const MAX_GROUP_DEPTH: usize = 16;
 
-/// What an indicator does to a unit's score (SPEC §1).
+/// What an indicator does to a unit's score (docs/framework.md, `kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// An ordinary scored item; counts toward `total`.
@@ -118,7 +118,7 @@ impl Kind {
     }
 }
 
-/// Missing-evidence policy (SPEC §3 step 5).
+/// Missing-evidence policy (docs/framework.md, `missing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Missing {
     /// 无佐证材料不得分: the amount is 0.

@@ -118,7 +118,7 @@ pub fn io_error(e: &std::io::Error) -> String {
     e.to_string()
 }
 
-/// What starts every error line on stderr: `error: ` (SPEC), `错误：` in
+/// What starts every error line on stderr: `error: ` (README, "Exit codes"), `错误：` in
 /// Chinese, as Chinese command-line tools write it.
 pub fn error_prefix() -> &'static str {
     match messages() {

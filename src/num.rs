@@ -3,7 +3,7 @@
 //! Points are never held in binary floating point: a unit scoring exactly
 //! 90.00 must be 好, not 89.999… . Everything here works on
 //! [`rust_decimal::Decimal`] and rounds half away from zero, which is what
-//! "四舍五入" and SPEC's "half-up" mean for the non-negative amounts we have.
+//! "四舍五入" and docs/framework.md's "half-up" mean for the non-negative amounts we have.
 
 use num_bigint::{BigInt, BigUint, Sign};
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -1,6 +1,6 @@
 //! Rectification lists (整改清单): every lost point of every unit as an item
 //! to fix, ordered so a unit sees what matters first, and the way to the
-//! next grade (SPEC §3.2, §4).
+//! next grade (docs/deficiencies.md).
 //!
 //! This is engine code: it builds [`List`]s, [`NextGrade`] advice and the
 //! jurisdiction [`Summary`] from an [`Assessment`]; rendering them is

@@ -1,4 +1,4 @@
-//! Saved results read back: the canonical result document (SPEC §4) as
+//! Saved results read back: the canonical result document (docs/result.md) as
 //! owned data, for comparing periods (`diff`, `trend`).
 //!
 //! A result is either a file written by `score --format json` or evidence
@@ -44,7 +44,7 @@ pub struct FrameworkDef {
     /// Cap on the sum of penalty amounts, when the framework has one.
     #[serde(default)]
     pub penalty_cap: Option<Decimal>,
-    /// Cap on the score (SPEC §6.1), when the framework has one.
+    /// Cap on the score (`max_score`), when the framework has one.
     #[serde(default)]
     pub max_score: Option<Decimal>,
     /// Highest first.
@@ -98,7 +98,7 @@ pub struct UnitRecord {
     pub bonus: Decimal,
     pub penalty: Decimal,
     pub grade: String,
-    /// The grade the score alone gives, where a grade rule (SPEC §6.2)
+    /// The grade the score alone gives, where a grade rule (docs/framework.md)
     /// changed it.
     #[serde(default)]
     pub grade_by_score: Option<String>,
@@ -318,7 +318,7 @@ impl PeriodResult {
         Ok(r)
     }
 
-    /// The arithmetic every result must satisfy (SPEC §3, §3.1): a score
+    /// The arithmetic every result must satisfy (docs/framework.md, "Scoring a unit" and "Ranking"): a score
     /// edited by hand, a negative score, base above the total, a grade or
     /// rank that does not follow from the scores are refused, each with the
     /// unit and field named, rather than compared as if they were true.
@@ -389,7 +389,7 @@ impl PeriodResult {
             if let Some(max) = fw.max_score {
                 expected = expected.min(max);
             }
-            // A veto may fix a lower score (SPEC §6.2: 判定为不合格（59分）).
+            // A veto may fix a lower score (docs/framework.md: 判定为不合格（59分）).
             let fits = if u.vetoed() {
                 u.score <= expected
             } else {
@@ -483,7 +483,7 @@ impl PeriodResult {
         }
     }
 
-    /// Competition ranks from the scores (SPEC §3.1): units not vetoed
+    /// Competition ranks from the scores (docs/framework.md, "Ranking"): units not vetoed
     /// first, by score descending, equal scores sharing a rank; the same
     /// within each category for `category_rank`.
     fn check_ranks(&self, bad: &mut impl FnMut(&UnitRecord, &str, String)) {

@@ -1,7 +1,7 @@
 //! Scoring rules (评分标准) and the evidence values they read.
 //!
 //! A rule turns one indicator's evidence into an amount in `[0, points]`
-//! (SPEC §2). Everything a rule kind needs lives here: reading its parameters
+//! (docs/framework.md, "Rules"). Everything a rule kind needs lives here: reading its parameters
 //! from the framework, checking them, parsing an evidence cell, computing the
 //! amount and saying the rule in words. Loaders call [`Rule::from_toml`] and
 //! [`Indicator::parse_value`](crate::framework::Indicator::parse_value) and
@@ -31,7 +31,7 @@ pub struct Clause {
     pub text: String,
 }
 
-/// A scoring rule with its parameters (SPEC §2).
+/// A scoring rule with its parameters (docs/framework.md, "Rules").
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
     /// 是/否: points if yes, else 0.

@@ -1,4 +1,4 @@
-//! Scoring units and ranking them (SPEC §2–§3).
+//! Scoring units and ranking them (docs/framework.md, "Scoring a unit" and "Ranking").
 //!
 //! Scoring runs in two steps so that anything that asks "what if" — the way
 //! to the next grade, for one — can re-use the arithmetic exactly:
@@ -29,7 +29,7 @@ pub enum Outcome {
     Clear,
 }
 
-/// Indicator status in results (SPEC §4).
+/// Indicator status in results (docs/result.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Met,
@@ -71,7 +71,7 @@ impl Status {
     }
 }
 
-/// Why points were lost (SPEC §3.2).
+/// Why points were lost (docs/deficiencies.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Reason {
     Veto,
@@ -158,7 +158,7 @@ pub struct Deficiency {
     pub deducted: Option<Decimal>,
 }
 
-/// The arithmetic of one unit (SPEC §3 steps 1–4).
+/// The arithmetic of one unit (docs/framework.md, "Scoring a unit").
 #[derive(Debug, Clone, PartialEq)]
 pub struct Totals {
     /// Σ base amounts, before rescaling.
@@ -200,7 +200,7 @@ impl Totals {
         self.applicable != fw.total
     }
 
-    /// Totals from a unit's sums (SPEC §3 and the score bounds): the one
+    /// Totals from a unit's sums (docs/framework.md, "Scoring a unit", and the score bounds): the one
     /// place where rescaling, the bonus gate, caps, the score's floor and
     /// ceiling and a veto's fixed score are applied, whatever read the
     /// evidence.
@@ -285,7 +285,7 @@ impl UnitResult {
     }
 }
 
-/// Which grade rule lowered a unit's grade (SPEC §6.2).
+/// Which grade rule lowered a unit's grade (docs/framework.md, grade rules).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GradeReason {
     Veto,
@@ -503,7 +503,7 @@ pub(crate) fn status(ind: &Indicator, o: &Outcome) -> Status {
     }
 }
 
-/// Deficiencies from outcomes, in framework order (SPEC §3.2).
+/// Deficiencies from outcomes, in framework order (docs/deficiencies.md).
 ///
 /// A shortfall smaller than the item's `min_rectify` (or the framework's)
 /// opens no deficiency: its points are lost all the same, and the
@@ -887,7 +887,7 @@ pub fn without_evidence(units: &Units, ev: &Evidence) -> Diagnostics {
     out
 }
 
-/// Sort into rank order and assign ranks (SPEC §3.1): units not vetoed by
+/// Sort into rank order and assign ranks (docs/framework.md, "Ranking"): units not vetoed by
 /// score descending, then vetoed units by score descending; equal scores
 /// share a rank and the next rank skips (1, 2, 2, 4); ties listed by unit id.
 pub fn rank(units: &mut [UnitResult], by_category: bool) {

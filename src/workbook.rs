@@ -3,7 +3,7 @@
 //! The people who collect evidence keep it in Excel or WPS, so a workbook
 //! must read exactly like the CSV it would save: every cell becomes the text
 //! Excel shows for it. Numbers stored as numbers and numbers stored as text
-//! both work; a number formatted as a percentage reads as `95%` (SPEC's
+//! both work; a number formatted as a percentage reads as `95%` (the README's
 //! trailing `%`), not `0.95`; dates read as `2023-06-30`; error cells as
 //! `#N/A`, which the rules then reject with their cell named.
 //!

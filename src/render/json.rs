@@ -1,4 +1,4 @@
-//! The canonical JSON result (SPEC §4), written by `score --format json`
+//! The canonical JSON result (docs/result.md), written by `score --format json`
 //! and read back by `diff`.
 //!
 //! Numbers are exact decimals written as JSON numbers: computed amounts and
@@ -32,10 +32,10 @@ pub struct FrameworkDoc<'a> {
     pub sha256: &'a str,
     pub bonus_cap: Option<Decimal>,
     pub penalty_cap: Option<Decimal>,
-    /// Bonuses count only from this base on (SPEC §6.1).
+    /// Bonuses count only from this base on (`bonus_gate`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_gate: Option<Decimal>,
-    /// The score is at most this (SPEC §6.1).
+    /// The score is at most this (`max_score`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_score: Option<Decimal>,
     pub grades: Vec<GradeDoc<'a>>,
@@ -47,10 +47,10 @@ pub struct FrameworkDoc<'a> {
 pub struct GradeDoc<'a> {
     pub name: &'a str,
     pub min: Decimal,
-    /// At most this many base items at 0 points (SPEC §6.2).
+    /// At most this many base items at 0 points (docs/framework.md, grade rules).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_zero: Option<u32>,
-    /// At most this share of the scope, as written (SPEC §6.2).
+    /// At most this share of the scope, as written (docs/framework.md, grade rules).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quota: Option<&'a str>,
 }

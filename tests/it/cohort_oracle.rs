@@ -1,5 +1,5 @@
-//! The cohort, category and rater rules (SPEC §6.3–§6.5) against a
-//! reference written from the SPEC alone: random small assessments — ties,
+//! The cohort, category and rater rules (docs/framework.md, "Categories and cohorts", "Several raters") against a
+//! reference written from the rules as documented alone: random small assessments — ties,
 //! values equal to the mean, units without a value, vetoed units,
 //! categories with their own targets, items for one category only, one to
 //! six raters with mean, median or trimming below and above `min_raters` —
@@ -189,7 +189,7 @@ fn rank(scope: &[Q], v: &Q, asc: bool) -> usize {
     1 + scope.iter().filter(|w| if asc { *w < v } else { *w > v }).count()
 }
 
-/// Each unit's amount per item (R1–R5; `None` for 不适用), by SPEC §6.3–§6.4.
+/// Each unit's amount per item (R1–R5; `None` for 不适用), by the documented rules.
 fn reference(p: &Params, units: &[Unit]) -> Vec<Vec<Option<Q>>> {
     let pts = Q::int(P);
     let value = |u: &Unit, i: usize| u.values[i].as_deref().map(Q::dec);

@@ -1,4 +1,4 @@
-//! Input errors in evidence and units files (SPEC §3.4): each located by
+//! Input errors in evidence and units files (README, "Evidence files"): each located by
 //! file and line, all of them in one run, exit code 1, nothing written.
 
 use crate::fixtures::{WIDE, mini_evidence, mini_row};
@@ -354,7 +354,7 @@ fn all_problems_in_one_run_and_nothing_written() {
     assert!(!wd.path("new.json").exists());
 }
 
-/// Values are read generously where SPEC says so: spaces, `%`, case, the
+/// Values are read generously where the README says so: spaces, `%`, case, the
 /// many spellings of yes and no, full-width digits.
 #[test]
 fn lenient_values_are_accepted() {

@@ -1,4 +1,4 @@
-//! The canonical JSON result (SPEC §4), field by field.
+//! The canonical JSON result (docs/result.md), field by field.
 
 use crate::fixtures::{MINI, indicator, mini_evidence, mini_row, text, unit};
 use crate::util::Workdir;

@@ -14,8 +14,8 @@
 //! ran), the general path (`KAOHE_SLOW=1`), and the general path again on
 //! the same evidence saved as GBK (read through the converting reader).
 //!
-//! Below, the cohort, category and rater rules (SPEC §6.3–§6.6) against
-//! tests/reference/score.py, a scorer in Python written from the SPEC
+//! Below, the cohort, category and rater rules (docs/framework.md, "Categories and cohorts" and "Several raters") against
+//! tests/reference/score.py, a scorer in Python written from the documented rules
 //! (ignored by default: it needs python3 ≥ 3.11; `.ci/run` runs it).
 
 use crate::reference::{self as r, Expected, Given, Kind, Q, Rule};
@@ -110,7 +110,7 @@ fn rule_for(rng: &mut Rng, kind: Kind, p: &Q) -> (Rule, String) {
     let amount_le = |rng: &mut Rng| Q::cents(rng.below(floor(&p.mul(&Q::int(100))) as usize + 1) as i64);
     let choices: &[u8] = match kind {
         Kind::Base => &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-        // Rules whose meaning for an add-on item SPEC §2 states plainly.
+        // Rules whose meaning for an add-on item docs/framework.md states plainly.
         _ => &[0, 2, 4, 5, 6, 7, 9],
     };
     match rng.pick(choices) {
@@ -819,9 +819,9 @@ fn random_frameworks_score_as_the_reference_says() {
 }
 
 // ---------------------------------------------------------------------
-// Cohort, category and rater rules (SPEC §6.3–§6.6) against
+// Cohort, category and rater rules (docs/framework.md, "Categories and cohorts" and "Several raters") against
 // tests/reference/score.py, a scorer in another language written from the
-// SPEC's wording: random small assessments with every cohort rule (ties,
+// documented wording: random small assessments with every cohort rule (ties,
 // values equal to the mean, units without a value, vetoed units inside
 // the cohort, `order = "asc"`, `within = "category"`), `applies_to`,
 // `by_category` overrides of plain and cohort rules, one to six raters

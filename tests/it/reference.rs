@@ -1,4 +1,4 @@
-//! A second scorer, written from SPEC §1–§3 alone, to check the engine
+//! A second scorer, written from the documented rules alone (docs/framework.md), to check the engine
 //! against: exact fractions of big integers for every amount, rounding,
 //! rescaling, cap and total; its own ranking (并列, 分类排名) and its own
 //! deficiencies. It shares no code with the crate: it takes the framework
@@ -114,7 +114,7 @@ impl Q {
         self.n == BigInt::ZERO
     }
 
-    /// Half-up (away from zero) to two places: SPEC §2's 四舍五入.
+    /// Half-up (away from zero) to two places: the documented 四舍五入.
     pub fn round2(&self) -> Q {
         let neg = self.n < BigInt::ZERO;
         let mag = Q::new(self.n.magnitude().clone(), self.d.clone());
@@ -165,7 +165,7 @@ impl Kind {
     }
 }
 
-/// A rule with its parameters as exact numbers (SPEC §2).
+/// A rule with its parameters as exact numbers (docs/framework.md, "Rules").
 #[derive(Debug, Clone)]
 pub enum Rule {
     Check,
@@ -287,7 +287,7 @@ fn number(g: &Given) -> Q {
     }
 }
 
-/// SPEC §2: the unrounded amount, or `None` for missing (a survey without votes).
+/// The unrounded amount, or `None` for missing (a survey without votes).
 fn raw_amount(rule: &Rule, p: &Q, slots: &[Given]) -> Option<Q> {
     let zero = Q::zero();
     let v = || number(&slots[0]);
@@ -387,7 +387,7 @@ fn competition(keys: &[(bool, Q)]) -> Vec<usize> {
     ranks
 }
 
-/// Score every unit (SPEC §3). `units`: `(id, category)`, with
+/// Score every unit (docs/framework.md, "Scoring a unit"). `units`: `(id, category)`, with
 /// `categories` when the units file has a category column.
 pub fn score(
     fw: &Framework,
@@ -444,7 +444,7 @@ pub fn score(
                 },
                 status,
             });
-            // SPEC §3.2.
+            // docs/deficiencies.md.
             match (ind.kind, o) {
                 (Kind::Base, Outcome::Missing) => {
                     deficiencies.push((ind.id.clone(), Some(ind.points.clone()), "missing"));

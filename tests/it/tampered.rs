@@ -290,7 +290,7 @@ fn grades_and_ranks_must_follow_from_the_scores() {
 #[test]
 fn a_grade_rule_with_its_reason_may_lower_the_grade() {
     let (wd, doc) = setup();
-    // A quota (SPEC §6.2) moved U2 from 好 to 较好: accepted, since the
+    // A quota (docs/framework.md, grade rules) moved U2 from 好 to 较好: accepted, since the
     // reason is given and 好 is what 90.00 gives.
     let (diff, trend, _) = tampered(&wd, &doc, |id, u| {
         if id == "U2" {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An independent scorer for the shipped examples, written apart from the
 Rust code so the figures the tests assert for examples/*.csv are checked
-against a second implementation of SPEC §1–§3 (exact decimals, half-up at
+against a second implementation of the documented rules (docs/framework.md) (exact decimals, half-up at
 each indicator and once after rescaling).
 
     python3 tests/reference/score.py indicators/ideology-2023.toml examples/2023.csv examples/units.csv
@@ -12,7 +12,7 @@ prints `rank unit score base bonus penalty grade veto` per unit (grades after
 the cap items and a quota counted over all units) and, per
 unit, the rectification items (base shortfalls ≥ min_rectify, missing,
 penalties, vetoes); given two periods, what `diff` counts. Only what the
-built-in frameworks use is implemented, and the rules of SPEC §6.3–§6.6:
+built-in frameworks use is implemented, and the cohort, category and rater rules:
 
     python3 tests/reference/score.py --lines FW.toml UNITS.csv EVIDENCE.csv... [--self SELF.csv...]
 
@@ -82,13 +82,13 @@ def read_evidence(paths):
     return ev, rated
 
 def rule_for(ind, cat):
-    """The rule with the unit's category's parameters (SPEC §6.4 by_category)."""
+    """The rule with the unit's category's parameters (by_category)."""
     r = dict(ind['rule']); over = r.pop('by_category', {})
     r.update(over.get(cat, {}))
     return r
 
 def aggregate(how, amounts):
-    """SPEC §6.5: (the raters' aggregate, exact; the amounts dropped)."""
+    """Raters: (the raters' aggregate, exact; the amounts dropped)."""
     a = sorted(amounts); k = len(a)
     if how == 'mean': return F(sum(a)) / k, []
     if how == 'median':
@@ -99,7 +99,7 @@ def aggregate(how, amounts):
     return F(sum(kept)) / len(kept), a[:d] + a[k - d:]
 
 def cohort_amount(ind, r, v, scope):
-    """SPEC §6.3: the amount of value v among the scope's values, and the
+    """Cohort rules: the amount of value v among the scope's values, and the
     facts an explanation gives (v, n, rank, max, mean)."""
     P = F(D(str(ind['points']))); t = r['type']
     asc = r.get('order', 'desc') == 'asc'
@@ -126,10 +126,10 @@ def score(fw_path, ev_paths, units_path, facts=None):
     cat = {u['unit']: u.get('category', '') for u in units}
     ev, rated = read_evidence([ev_paths] if isinstance(ev_paths, str) else ev_paths)
 
-    def applies(ind, uid):  # SPEC §6.4 applies_to
+    def applies(ind, uid):  # applies_to
         return 'applies_to' not in ind or cat[uid] in ind['applies_to']
 
-    # SPEC §6.3: every unit's value of each cohort item first. The scope:
+    # Cohort rules: every unit's value of each cohort item first. The scope:
     # the units with a number (vetoed or not), all or of the unit's category.
     values = {}
     for ind in inds:
@@ -163,7 +163,7 @@ def score(fw_path, ev_paths, units_path, facts=None):
                 if vals and all(x.lower() in NA for x in vals): a = 'na'
                 elif not vals or any(x == '' for x in vals): a = None
                 elif any(x.lower() in NA for x in vals):
-                    sys.exit(f'{uid} {iid}: 不适用 from some raters only; SPEC §6.5 does not say what it means')
+                    sys.exit(f'{uid} {iid}: 不适用 from some raters only; the rules do not say what it means')
                 else:
                     agg, dropped = aggregate(ind['raters'], [r2(amount(dict(ind, rule=r), [x])) for x in vals])
                     a = r2f(agg)
