@@ -24,7 +24,6 @@ use crate::units::Units;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use toml::Spanned;
@@ -144,7 +143,7 @@ impl Composite {
                 ),
             )])
         })?;
-        let sha = crate::framework::hex(&Sha256::digest(&bytes));
+        let sha = crate::input::sha256_hex(&bytes);
         Composite::parse(&text, &name, sha)
     }
 
@@ -524,7 +523,7 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
         return Ok(Loaded {
             input: InputFile {
                 path: name,
-                sha256: crate::framework::hex(&Sha256::digest(&bytes)),
+                sha256: crate::input::sha256_hex(&bytes),
                 worksheet: None,
                 first_col: 0,
             },
@@ -533,7 +532,7 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
             units,
         });
     }
-    let mut sheet = crate::input::read(path, opts).map_err(|d| Diagnostics(vec![d]))?;
+    let mut sheet = crate::read::read(path, opts).map_err(|d| Diagnostics(vec![d]))?;
     sheet.skip_title_rows();
     let Some(header) = sheet.rows.first().cloned() else {
         return Err(Diagnostics(vec![Diagnostic::file(
@@ -550,7 +549,7 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
             .iter()
             .position(|c| aliases.contains(&crate::input::header_key(c).as_str()))
     };
-    let (Some(unit_col), Some(score_col)) = (find(crate::units::UNIT_ALIASES), find(SCORE_ALIASES)) else {
+    let (Some(unit_col), Some(score_col)) = (find(crate::input::UNIT_ALIASES), find(SCORE_ALIASES)) else {
         return Err(Diagnostics(vec![sheet.diag(
             header.line,
             None,

@@ -10,9 +10,10 @@
 
 use crate::diag::{Diagnostic, Diagnostics, hint};
 use crate::framework::Framework;
+use crate::input::UNIT_ALIASES;
 use crate::input::{ReadOptions, Sheet, header_key};
 use crate::rule::{Rule, Value};
-use crate::units::{NAME_ALIASES, UNIT_ALIASES, Units};
+use crate::units::{NAME_ALIASES, Units};
 use std::collections::{BTreeMap, HashMap};
 
 /// One input file as recorded in the result (path and SHA-256), and where
@@ -340,7 +341,7 @@ pub fn load_with(
             }
             given.push((real, p));
         }
-        match crate::input::read(p, opts) {
+        match crate::read::read(p, opts) {
             Ok(s) => sheets.push(s),
             Err(d) => errs.push(d),
         }

@@ -11,7 +11,6 @@ use crate::num::{Exact, Frac, fmt_points};
 use crate::rule::{MAX_POINTS, Rule, Value, check_places, decimal, is_not_applicable, parse_yes_no, within};
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use toml::Spanned;
 
@@ -629,7 +628,7 @@ impl Framework {
                 .unwrap_or_else(|| in_chinese(&with_field_hint(e.message().trim()).replace('\n', " ")));
             Diagnostics(vec![Diagnostic::at(name, line, msg)])
         })?;
-        let sha256 = hex(&Sha256::digest(text.as_bytes()));
+        let sha256 = crate::input::sha256_hex(text.as_bytes());
         Validator {
             breaks: text_nobom
                 .bytes()
@@ -931,11 +930,6 @@ fn short_number(n: &str) -> String {
         Ok(f) if f.is_finite() => format!("{f:e}"),
         _ => format!("{}…", &n[..n.char_indices().nth(20).map_or(n.len(), |(i, _)| i)]),
     }
-}
-
-/// Lower-case hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 // ---- raw file shape ------------------------------------------------------

@@ -15,7 +15,6 @@
 //! that a problem in a spreadsheet is located by cell (`e.xlsx!佐证!C12`).
 
 use crate::diag::{Diagnostic, line_of};
-use crate::framework::hex;
 use sha2::{Digest, Sha256};
 
 mod detect;
@@ -158,6 +157,16 @@ impl clap::builder::TypedValueParser for EncodingArgParser {
     }
 }
 
+/// The SHA-256 of `bytes`, in lower-case hex: how every file read is
+/// identified in results.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The headers a unit column goes by (lower-cased, as [`header_key`] makes
+/// them): evidence, units files, ledgers and results all name it so.
+pub(crate) const UNIT_ALIASES: &[&str] = &["unit", "unit_id", "单位", "单位编号", "单位代码", "单位id"];
+
 /// How to read input files (`--encoding`, `--sheet`).
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
@@ -242,11 +251,7 @@ impl Sheet {
     /// first row stays the header and the loaders say what is missing.
     pub fn skip_title_rows(&mut self) {
         const LOOK: usize = 20;
-        let is_header = |r: &Row| {
-            r.cells
-                .iter()
-                .any(|c| crate::units::UNIT_ALIASES.contains(&header_key(c).as_str()))
-        };
+        let is_header = |r: &Row| r.cells.iter().any(|c| UNIT_ALIASES.contains(&header_key(c).as_str()));
         if let Some(i) = self.rows.iter().take(LOOK).position(is_header)
             && i > 0
         {
@@ -260,52 +265,10 @@ pub fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
 }
 
-/// Read an input file — CSV or a spreadsheet — into rows, with any title
-/// rows above the header dropped.
-pub fn read(path: &std::path::Path, opts: &ReadOptions) -> Result<Sheet, Diagnostic> {
-    let name = path.display().to_string();
-    let bytes = read_file(path).map_err(|m| Diagnostic::file(&name, m))?;
-    let mut sheet = if is_workbook(&bytes) {
-        crate::workbook::read_bytes(&name, &bytes, opts.sheet.as_deref())?
-    } else {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&ext.as_str()) {
-            return Err(Diagnostic::file(
-                &name,
-                crate::msg!(
-                    zh: "该文件不是有效的 .{ext} 工作簿（可能已损坏或尚未下载完成）",
-                    en: "the file is not a valid .{ext} workbook (it may be damaged or still downloading)"
-                ),
-            ));
-        }
-        read_csv_forced(&name, &bytes, opts.encoding_for(path))?
-    };
-    sheet.skip_title_rows();
-    strip_row_boms(&mut sheet.rows);
-    Ok(sheet)
-}
-
-/// Drop a U+FEFF at the start of any row. Two exported CSV files pasted
-/// together leave the second one's byte-order mark at the start of a line,
-/// where it would become part of a unit id that looks like the real one.
-fn strip_row_boms(rows: &mut [Row]) {
-    for row in rows {
-        if let Some(first) = row.cells.first_mut()
-            && first.starts_with('\u{feff}')
-        {
-            *first = first.trim_start_matches('\u{feff}').to_string();
-        }
-    }
-}
-
 /// [`read_csv_bytes`], decoding as `forced` when given.
 pub fn read_csv_forced(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<Sheet, Diagnostic> {
     let (text, encoding) = decode_file(name, bytes, forced)?;
-    rows_of(name, &text, hex(&Sha256::digest(bytes)), encoding)
+    rows_of(name, &text, sha256_hex(bytes), encoding)
 }
 
 /// A CSV file's bytes as text: in the encoding forced, else in the one

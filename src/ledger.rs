@@ -185,7 +185,7 @@ pub fn read(paths: &[PathBuf], opts: &ReadOptions) -> Result<Vec<Entry>, Diagnos
     let mut entries: Vec<Entry> = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for p in paths {
-        match crate::input::read(p, opts) {
+        match crate::read::read(p, opts) {
             Ok(sheet) => read_sheet(&sheet, &mut entries, &mut seen, &mut errs),
             Err(d) => errs.push(d),
         }
@@ -212,7 +212,7 @@ fn read_sheet(
     let keys: Vec<String> = header.cells.iter().map(|c| header_key(c)).collect();
     let find = |aliases: &[&str]| keys.iter().position(|k| aliases.contains(&k.as_str()));
     let (unit, status, deadline) = (
-        find(crate::units::UNIT_ALIASES),
+        find(crate::input::UNIT_ALIASES),
         find(STATUS_ALIASES),
         find(DEADLINE_ALIASES),
     );

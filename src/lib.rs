@@ -24,6 +24,7 @@ pub mod output;
 pub mod period;
 pub mod progress;
 pub mod raters;
+pub mod read;
 pub mod rectify;
 pub mod render;
 pub mod result;

@@ -20,7 +20,6 @@ pub struct Units {
     pub units: IndexMap<String, UnitInfo>,
 }
 
-pub(crate) const UNIT_ALIASES: &[&str] = &["unit", "unit_id", "单位", "单位编号", "单位代码", "单位id"];
 pub(crate) const NAME_ALIASES: &[&str] = &["name", "unit_name", "单位名称", "名称"];
 const CATEGORY_ALIASES: &[&str] = &["category", "类别", "分类", "单位类别", "单位类型"];
 
@@ -38,7 +37,7 @@ impl Units {
             encodings: opts.encodings.clone(),
             sheet: None,
         };
-        let sheet = crate::input::read(path, &opts).map_err(|d| Diagnostics(vec![d]))?;
+        let sheet = crate::read::read(path, &opts).map_err(|d| Diagnostics(vec![d]))?;
         Units::from_sheet(sheet)
     }
 
@@ -60,7 +59,7 @@ impl Units {
                 .iter()
                 .position(|c| aliases.contains(&header_key(c).as_str()))
         };
-        let Some(unit_col) = find(UNIT_ALIASES) else {
+        let Some(unit_col) = find(crate::input::UNIT_ALIASES) else {
             return Err(Diagnostics(vec![sheet.diag(
                 header.line,
                 None,

@@ -12,10 +12,8 @@
 //! front — as in `kaohe template`'s workbooks — is passed over.
 
 use crate::diag::Diagnostic;
-use crate::framework::hex;
 use crate::input::{Encoding, Row, Sheet, header_key};
 use calamine::{Data, Reader, SheetType, SheetVisible, StyleRange};
-use sha2::{Digest, Sha256};
 use std::io::Cursor;
 
 mod percents;
@@ -23,7 +21,7 @@ mod zipscan;
 
 /// Read one worksheet of a workbook held in memory.
 pub fn read_bytes(name: &str, bytes: &[u8], wanted: Option<&str>) -> Result<Sheet, Diagnostic> {
-    let sha256 = hex(&Sha256::digest(bytes));
+    let sha256 = crate::input::sha256_hex(bytes);
     let progress = crate::progress::spinner(name, bytes.len() as u64);
     // calamine's readers can panic on a damaged file (a slice out of
     // bounds in its compound-file reader, found by fuzzing): that is a
@@ -155,7 +153,7 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
             probe.rows.first().is_some_and(|r| {
                 r.cells
                     .iter()
-                    .any(|c| crate::units::UNIT_ALIASES.contains(&header_key(c).as_str()))
+                    .any(|c| crate::input::UNIT_ALIASES.contains(&header_key(c).as_str()))
             })
         };
         if wanted.is_some() || has_header {

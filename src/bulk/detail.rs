@@ -145,23 +145,21 @@ impl std::ops::Deref for Whole {
 impl Whole {
     /// The SHA-256 of the file, in hex.
     pub(super) fn sha256(&self) -> String {
-        use sha2::Digest;
         match self {
             Whole::Decoded(_, d) => d.clone(),
-            _ => crate::framework::hex(&sha2::Sha256::digest(&**self)),
+            _ => crate::input::sha256_hex(self),
         }
     }
 
     /// The file as the workers parsed it: transcoded to UTF-8 when it is
     /// not UTF-8 already.
     fn into_parsed(self) -> std::io::Result<Whole> {
-        use sha2::Digest;
         let invalid = || std::io::Error::from(std::io::ErrorKind::InvalidData);
         match super::source::text_encoding(&self, true).map_err(|_| invalid())? {
             None => Ok(self),
             Some(encoding) => {
                 let text = super::source::decode_whole(&self, encoding).ok_or_else(invalid)?;
-                let digest = crate::framework::hex(&sha2::Sha256::digest(&*self));
+                let digest = crate::input::sha256_hex(&self);
                 Ok(Whole::Decoded(text, digest))
             }
         }

@@ -193,7 +193,7 @@ pub fn load(path: &Path, sel: &Selection) -> Result<YearList, Diagnostics> {
     // Every check a result gets (arithmetic, grades, ranks) first.
     crate::result::PeriodResult::load(path)?;
     let bytes = crate::input::read_file(path).map_err(|m| Diagnostics(vec![Diagnostic::file(&name, m)]))?;
-    let sha256 = crate::framework::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    let sha256 = crate::input::sha256_hex(&bytes);
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
     let doc: Doc = serde_json::from_slice(bytes).map_err(|e| {
         Diagnostics(vec![Diagnostic::at(
