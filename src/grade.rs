@@ -13,7 +13,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::framework::{Framework, QuotaRound, QuotaScope, QuotaTies};
-use crate::score::{GradeReason, Totals, UnitResult};
+use crate::model::{GradeReason, Totals, UnitResult};
 use crate::units::Units;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeMap;

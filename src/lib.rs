@@ -19,6 +19,7 @@ pub mod help_zh;
 pub mod input;
 pub mod lang;
 pub mod ledger;
+pub mod model;
 pub mod num;
 pub mod output;
 pub mod period;
