@@ -1,6 +1,8 @@
 """The benchmark computation in DuckDB: for every unit, sum of
 points x min(value / target, 1), each amount rounded to cents, ranked by
-score descending (ties share a rank), written as CSV."""
+score descending (ties share a rank), written as CSV. A value may carry a
+percent sign (`0.8%`, a rate given in percent, as kaohe reads it): the sign
+is dropped."""
 import os
 import sys
 import tomllib
@@ -22,9 +24,9 @@ con.execute(
     COPY (
       SELECT rank() OVER (ORDER BY score DESC) AS rank, unit, score
       FROM (
-        SELECT e.unit, round(sum(round(i.points * least(e.value / i.target, 1), 2)), 2) AS score
+        SELECT e.unit, round(sum(round(i.points * least(CAST(rtrim(e.value, '%') AS DOUBLE) / i.target, 1), 2)), 2) AS score
         FROM read_csv('{evidence}', header = true,
-                      columns = {{'unit': 'VARCHAR', 'indicator': 'VARCHAR', 'value': 'DOUBLE', 'note': 'VARCHAR'}}) e
+                      columns = {{'unit': 'VARCHAR', 'indicator': 'VARCHAR', 'value': 'VARCHAR', 'note': 'VARCHAR'}}) e
         JOIN ind i USING (indicator)
         GROUP BY e.unit
       )

@@ -1,6 +1,8 @@
 """The benchmark computation in Polars (lazy scan): for every unit,
 sum of points x min(value / target, 1), each amount rounded to cents,
-ranked by score descending (ties share a rank), written as CSV."""
+ranked by score descending (ties share a rank), written as CSV. A value may
+carry a percent sign (`0.8%`, a rate given in percent, as kaohe reads it):
+the sign is dropped."""
 import sys
 import tomllib
 
@@ -18,10 +20,10 @@ ind = pl.LazyFrame(
 )
 ev = pl.scan_csv(
     evidence,
-    schema={"unit": pl.String, "indicator": pl.String, "value": pl.Float64, "note": pl.String},
+    schema={"unit": pl.String, "indicator": pl.String, "value": pl.String, "note": pl.String},
 )
 (
-    ev.select("unit", "indicator", "value")
+    ev.select("unit", "indicator", pl.col("value").str.strip_chars_end("%").cast(pl.Float64))
     .join(ind, on="indicator")
     .with_columns(
         amount=(pl.col("points") * pl.min_horizontal(pl.col("value") / pl.col("target"), pl.lit(1.0))).round(2)
