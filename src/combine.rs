@@ -921,42 +921,6 @@ pub fn component_rows(comp: &Composite, parts: &[Loaded], unit: &str) -> Vec<Com
         .collect()
 }
 
-/// Each component's own rank, and its grade where the component has
-/// grades (a saved result), as columns beside the component's score in
-/// the ranking; cells in `a.units` order, empty where `missing = "zero"`
-/// filled in an absent unit.
-pub fn beside(
-    comp: &Composite,
-    parts: &[Loaded],
-    a: &Assessment,
-    lang: crate::lang::Lang,
-) -> Vec<crate::render::report::Beside> {
-    let mut cols = Vec::new();
-    for (k, (c, p)) in comp.components.iter().zip(parts).enumerate() {
-        let cell = |f: &dyn Fn(&Part) -> String| {
-            a.units
-                .iter()
-                .map(|u| p.units.get(&u.unit).map(f).unwrap_or_default())
-                .collect()
-        };
-        cols.push(crate::render::report::Beside {
-            group: k,
-            header: format!("{}{}", c.id, lang.pick("排名", " rank")),
-            numeric: true,
-            cells: cell(&|s| s.rank.to_string()),
-        });
-        if p.units.values().any(|s| s.grade.is_some()) {
-            cols.push(crate::render::report::Beside {
-                group: k,
-                header: format!("{}{}", c.id, lang.pick("等次", " grade")),
-                numeric: false,
-                cells: cell(&|s| s.grade.clone().unwrap_or_default()),
-            });
-        }
-    }
-    cols
-}
-
 /// One component of one unit, for the JSON result.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ComponentRow {

@@ -21,6 +21,15 @@ pub fn round2(d: Decimal) -> Decimal {
     r
 }
 
+/// A difference with two places and its sign: `+1.50`, `-0.25`, `0.00`.
+pub fn signed2(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("+{}", fmt2(d))
+    } else {
+        fmt2(d)
+    }
+}
+
 /// `12.30`: two places always.
 pub fn fmt2(d: Decimal) -> String {
     let r = round2(d);

@@ -9,11 +9,12 @@
 //! errors (`FILE:LINE: …`).
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::framework::Framework;
-use crate::score::Assessment;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::HashSet;
+
+/// Version of the result schema.
+pub const SCHEMA: u32 = 1;
 
 /// One period's scored, ranked units with the framework they were scored
 /// against.
@@ -201,14 +202,14 @@ impl PeriodResult {
                     ),
                 )
             })?;
-        if r.schema != crate::render::json::SCHEMA {
+        if r.schema != SCHEMA {
             return Err(one(
                 0,
                 crate::msg!(
                     zh: "不支持结果格式版本 schema {}：本版 kaohe 读取 schema {}",
                     en: "result schema {} is not supported: this kaohe reads schema {}",
                     r.schema,
-                    crate::render::json::SCHEMA
+                    SCHEMA
                 ),
             ));
         }
@@ -216,12 +217,6 @@ impl PeriodResult {
         r.check()?;
         r.check_arithmetic("")?;
         Ok(r)
-    }
-
-    /// An assessment as its result document, read back.
-    pub fn from_assessment(fw: &Framework, a: &Assessment, source: &str) -> PeriodResult {
-        let json = crate::render::json::to_string(&crate::render::json::result_doc(fw, a));
-        PeriodResult::parse(&json, source).expect("a result document this program wrote reads back")
     }
 
     /// Parse and check result JSON; `name` is used in messages.
@@ -289,7 +284,7 @@ impl PeriodResult {
                     .to_string(),
                 ));
             }
-            Some(v) if v.as_u64() == Some(u64::from(crate::render::json::SCHEMA)) => {}
+            Some(v) if v.as_u64() == Some(u64::from(SCHEMA)) => {}
             Some(v) => {
                 let line = text.lines().position(|l| l.contains("\"schema\"")).map_or(1, |i| i + 1);
                 return Err(one(
@@ -297,7 +292,7 @@ impl PeriodResult {
                     crate::msg!(
                         zh: "不支持结果格式版本 schema {v}：本版 kaohe 读取 schema {}",
                         en: "result schema {v} is not supported: this kaohe reads schema {}",
-                        crate::render::json::SCHEMA
+                        SCHEMA
                     ),
                 ));
             }

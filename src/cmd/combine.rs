@@ -68,7 +68,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let period = args.period.map(|p| p.to_string());
     let a = crate::combine::combine(&mut comp, &parts, units.as_ref(), period).map_err(Error::Input)?;
     let fw = &comp.framework;
-    let beside = crate::combine::beside(&comp, &parts, &a, lang);
+    let beside = crate::render::report::component_columns(&comp, &parts, &a, lang);
     match format {
         Format::Json => {
             let doc =

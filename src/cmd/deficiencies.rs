@@ -172,7 +172,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     // CSV carries each item's self amount as a column, JSON as a field.
     let text =
         if !args.selfs.files.is_empty() && matches!(format, crate::render::Format::Table | crate::render::Format::Md) {
-            text + &crate::render::report::self_higher(fw, &assessment, &list.unit_ids(&assessment), lang, format)
+            text + &crate::render::rectify::self_higher(fw, &assessment, &list.unit_ids(&assessment), lang, format)
         } else {
             text
         };

@@ -125,7 +125,7 @@ impl SideArgs<'_> {
                 missing: self.missing,
             };
             let (loaded, a) = input.assess(&[self.path.to_path_buf()])?;
-            PeriodResult::from_assessment(&loaded.framework, &a, &self.path.display().to_string())
+            crate::render::json::period_result(&loaded.framework, &a, &self.path.display().to_string())
         };
         if let Some(p) = self.period {
             r.period = Some(p.to_string());

@@ -522,9 +522,9 @@ pub fn deficiencies(fw: &Framework, a: &Assessment, list: &List, issue: &Issue, 
         }
         @if a.units.iter().any(|u| u.self_assessed.is_some()) {
             @let listed: Vec<String> = list.unit_ids(a);
-            @let t = super::report::self_higher_table(fw, a, &listed, lang);
+            @let t = super::rectify::self_higher_table(fw, a, &listed, lang);
             section {
-                h2 { (super::report::self_higher_head(lang)) }
+                h2 { (super::rectify::self_higher_head(lang)) }
                 @if t.rows.is_empty() { p { (lang.pick("无。", "None.")) } }
                 @else { (plain_table(&t, 4)) }
             }

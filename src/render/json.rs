@@ -12,8 +12,7 @@ use crate::score::{Assessment, UnitResult};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-/// Version of the result schema.
-pub const SCHEMA: u32 = 1;
+pub use crate::result::SCHEMA;
 
 #[derive(Serialize)]
 pub struct ResultDoc<'a> {
@@ -313,6 +312,13 @@ pub fn result_doc<'a>(fw: &'a Framework, a: &'a Assessment) -> ResultDoc<'a> {
             .collect(),
         units: a.units.iter().map(|u| unit_doc(fw, u)).collect(),
     }
+}
+
+/// An assessment as its result document, read back (what `diff` compares
+/// when given evidence instead of a saved result).
+pub fn period_result(fw: &Framework, a: &Assessment, source: &str) -> crate::result::PeriodResult {
+    crate::result::PeriodResult::parse(&to_string(&result_doc(fw, a)), source)
+        .expect("a result document this program wrote reads back")
 }
 
 /// Pretty-printed JSON with a final newline.

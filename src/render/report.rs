@@ -7,7 +7,6 @@ use crate::framework::{Framework, Kind};
 use crate::lang::Lang;
 use crate::num::{fmt_points, fmt2};
 use crate::score::{Assessment, Outcome, UnitResult};
-use rust_decimal::Decimal;
 
 /// Grade distribution: `好 4 · 较好 7 · 一般 3 · 差 1`.
 pub fn grade_counts(fw: &Framework, a: &Assessment) -> String {
@@ -139,15 +138,6 @@ fn with_self(a: &Assessment) -> bool {
     a.units.iter().any(|u| u.self_assessed.is_some())
 }
 
-/// A difference with its sign: `+1.50`, `-0.25`, `0.00`.
-fn signed(d: rust_decimal::Decimal) -> String {
-    if d > rust_decimal::Decimal::ZERO {
-        format!("+{}", fmt2(d))
-    } else {
-        fmt2(d)
-    }
-}
-
 /// Does the ranking show categories (分类排名)?
 fn with_categories(a: &Assessment) -> bool {
     a.units.iter().any(|u| !u.category.is_empty())
@@ -170,7 +160,7 @@ fn ranking_row(
     row.push(fmt2(u.totals.score));
     if with_self {
         row.push(u.self_assessed.as_ref().map(|m| fmt2(m.score)).unwrap_or_default());
-        row.push(u.self_gap().map(signed).unwrap_or_default());
+        row.push(u.self_gap().map(crate::num::signed2).unwrap_or_default());
     }
     row.push(fw.grades[u.grade].name.clone());
     if rules {
@@ -366,7 +356,7 @@ pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) 
             let mine = m.amounts[r.index];
             row.push(mine.map(fmt2).unwrap_or_default());
             row.push(match (mine, r.amount()) {
-                (Some(x), Some(y)) => signed(x - y),
+                (Some(x), Some(y)) => crate::num::signed2(x - y),
                 _ => String::new(),
             });
         }
@@ -410,118 +400,6 @@ fn rule_cell(
     s
 }
 
-/// One item a unit assessed higher than the team did (自评偏高).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SelfHigher {
-    /// Index into the assessment's units.
-    pub unit: usize,
-    /// Index into `Framework::indicators`.
-    pub indicator: usize,
-    /// The unit's own amount and the team's (for a penalty, what was taken
-    /// off, as a negative number).
-    pub own: Decimal,
-    pub team: Decimal,
-}
-
-/// Every item a unit (of `units`, or all when empty) self-assessed above
-/// the team's amount, units in assessment order, items in framework
-/// order. A penalty is what was taken off: self-assessed lower than the
-/// team found is the same over-rating seen from the other side, so its
-/// amounts are negated.
-pub fn self_higher_items(fw: &Framework, a: &Assessment, units: &[String]) -> Vec<SelfHigher> {
-    let mut out = Vec::new();
-    for (k, u) in a.units.iter().enumerate() {
-        if !(units.is_empty() || units.contains(&u.unit)) {
-            continue;
-        }
-        let Some(m) = &u.self_assessed else { continue };
-        for r in &u.indicators {
-            let ind = &fw.indicators[r.index];
-            let (Some(own), Some(team)) = (m.amounts[r.index], r.amount()) else {
-                continue;
-            };
-            let (own, team) = if ind.kind == Kind::Penalty {
-                (-own, -team)
-            } else {
-                (own, team)
-            };
-            if own > team {
-                out.push(SelfHigher {
-                    unit: k,
-                    indicator: r.index,
-                    own,
-                    team,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// The items of [`self_higher_items`] as a table: unit, name, indicator,
-/// its name, self, team, gap.
-pub fn self_higher_table(fw: &Framework, a: &Assessment, units: &[String], lang: Lang) -> Table {
-    let mut t = Table::new(&[
-        (lang.pick("单位", "Unit"), false),
-        (lang.pick("名称", "Name"), false),
-        (lang.pick("指标", "Indicator"), false),
-        (lang.pick("指标名称", "Indicator name"), false),
-        (lang.pick("自评", "Self"), true),
-        (lang.pick("考核组", "Team"), true),
-        (lang.pick("差值", "Gap"), true),
-    ]);
-    for x in self_higher_items(fw, a, units) {
-        let (u, ind) = (&a.units[x.unit], &fw.indicators[x.indicator]);
-        let shown = |d: Decimal| if ind.kind == Kind::Penalty { signed(d) } else { fmt2(d) };
-        t.push(vec![
-            u.unit.clone(),
-            u.name.clone(),
-            ind.id.clone(),
-            ind.name.clone(),
-            shown(x.own),
-            shown(x.team),
-            signed(x.own - x.team),
-        ]);
-    }
-    t
-}
-
-/// The heading of the 自评偏高 section.
-pub fn self_higher_head(lang: Lang) -> &'static str {
-    lang.pick(
-        "自评偏高（自评得分高于考核组评分的项目，供反馈）",
-        "Self-assessed higher (items the unit scored above the team's amount, for feedback)",
-    )
-}
-
-/// 自评偏高: the items whose self-assessed amount is above the team's, for
-/// feedback to each unit (only `units` when given), as a section after a
-/// rectification list (table and Markdown).
-pub fn self_higher(fw: &Framework, a: &Assessment, units: &[String], lang: Lang, format: Format) -> String {
-    let t = self_higher_table(fw, a, units, lang);
-    let head = self_higher_head(lang);
-
-    let n = t.rows.len();
-    match format {
-        Format::Md => format!(
-            "\n## {head}\n\n{}",
-            if n == 0 {
-                format!("{}\n", lang.pick("无。", "None."))
-            } else {
-                t.to_markdown()
-            }
-        ),
-        _ => format!(
-            "\n{head}\n{}",
-            if n == 0 {
-                format!("{}\n", lang.pick("无", "none"))
-            } else {
-                t.to_terminal()
-            }
-        ),
-    }
-}
-
 /// The reconciliation lines under a ledger: base (rescaled), score, grade,
 /// rank, veto.
 pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) -> Vec<String> {
@@ -535,7 +413,7 @@ pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang
             fmt2(m.score),
             fw.grades[m.grade].name,
             fmt2(t.score),
-            signed(gap)
+            crate::num::signed2(gap)
         ));
     }
     let base = fmt2(t.base);
@@ -901,4 +779,40 @@ fn cap_key(kind: Kind) -> Option<&'static str> {
         Kind::Penalty => Some("penalty_cap"),
         _ => None,
     }
+}
+
+/// Each component's own rank, and its grade where the component has
+/// grades (a saved result), as columns beside the component's score in
+/// the ranking; cells in `a.units` order, empty where `missing = "zero"`
+/// filled in an absent unit.
+pub fn component_columns(
+    comp: &crate::combine::Composite,
+    parts: &[crate::combine::Loaded],
+    a: &Assessment,
+    lang: crate::lang::Lang,
+) -> Vec<Beside> {
+    let mut cols = Vec::new();
+    for (k, (c, p)) in comp.components.iter().zip(parts).enumerate() {
+        let cell = |f: &dyn Fn(&crate::combine::Part) -> String| {
+            a.units
+                .iter()
+                .map(|u| p.units.get(&u.unit).map(f).unwrap_or_default())
+                .collect()
+        };
+        cols.push(Beside {
+            group: k,
+            header: format!("{}{}", c.id, lang.pick("排名", " rank")),
+            numeric: true,
+            cells: cell(&|s| s.rank.to_string()),
+        });
+        if p.units.values().any(|s| s.grade.is_some()) {
+            cols.push(Beside {
+                group: k,
+                header: format!("{}{}", c.id, lang.pick("等次", " grade")),
+                numeric: false,
+                cells: cell(&|s| s.grade.clone().unwrap_or_default()),
+            });
+        }
+    }
+    cols
 }

@@ -638,7 +638,7 @@ pub fn deficiencies(
     if a.units.iter().any(|u| u.self_assessed.is_some()) {
         // 自评偏高, for feedback: the listed units' items they rated above the team.
         let listed: Vec<String> = list.unit_ids(a);
-        let t = super::report::self_higher_table(fw, a, &listed, lang);
+        let t = super::rectify::self_higher_table(fw, a, &listed, lang);
         add_table_sheet(&mut book, lang.pick("自评偏高", "Self higher"), &t, &st, 4, &title)?;
     }
 

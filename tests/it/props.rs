@@ -328,7 +328,7 @@ proptest! {
     fn a_period_compared_with_itself_shows_no_change(data in units()) {
         let fw = framework();
         let a = assess_long(&fw, &data);
-        let p = kaohe::result::PeriodResult::from_assessment(&fw, &a, "a.json");
+        let p = kaohe::render::json::period_result(&fw, &a, "a.json");
         let c = kaohe::compare::compare(&p, &p);
         prop_assert_eq!(c.summary.compared, a.units.len());
         prop_assert_eq!(c.summary.unchanged, a.units.len());
@@ -347,7 +347,7 @@ proptest! {
         let a = assess_long(&fw, &data);
         let text = kaohe::render::json::to_string(&kaohe::render::json::result_doc(&fw, &a));
         let read = kaohe::result::PeriodResult::parse(&text, "a.json").unwrap();
-        let direct = kaohe::result::PeriodResult::from_assessment(&fw, &a, "a.json");
+        let direct = kaohe::render::json::period_result(&fw, &a, "a.json");
         prop_assert_eq!(&read.units, &direct.units);
         prop_assert_eq!(&read.framework, &direct.framework);
         let c = kaohe::compare::compare(&read, &direct);
