@@ -709,15 +709,11 @@ pub fn deficiency_summary(
 
 /// `diff` as a workbook: the comparison's lines, then a sheet per table.
 pub fn diff(c: &crate::compare::Comparison, lang: Lang) -> Result<Vec<u8>, XlsxError> {
-    use super::compare::{Layout, diff_head, indicators_table, persisting_table, revisions_table, units_table};
+    use super::compare::{
+        Layout, diff_head, diff_title, indicators_table, persisting_table, revisions_table, units_table,
+    };
     let st = Styles::new();
-    let title = format!(
-        "{}{}{} → {}",
-        lang.pick("考核结果对比", "Comparison"),
-        lang.pick("：", ": "),
-        c.old.label,
-        c.new.label
-    );
+    let title = diff_title(c, lang);
     let mut book = workbook(&title);
     let ws = book.add_worksheet();
     ws.set_name(lang.pick("概况", "Overview"))?;

@@ -508,15 +508,20 @@ fn sections(c: &Comparison, lang: Lang, terminal: bool) -> Vec<Section> {
     out
 }
 
-/// `diff` in a format.
-pub fn diff(c: &Comparison, lang: Lang, format: Format) -> String {
-    let title = format!(
+/// The title of a comparison: `考核结果对比：2022年度 → 2023年度`.
+pub fn diff_title(c: &Comparison, lang: Lang) -> String {
+    format!(
         "{}{}{} → {}",
         lang.pick("考核结果对比", "Comparison"),
         lang.pick("：", ": "),
         c.old.label,
         c.new.label
-    );
+    )
+}
+
+/// `diff` in a format.
+pub fn diff(c: &Comparison, lang: Lang, format: Format) -> String {
+    let title = diff_title(c, lang);
     match format {
         Format::Xlsx | Format::Html => unreachable!("diff writes {format:?} with render::xlsx and render::html"),
         Format::Table => {
