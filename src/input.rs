@@ -250,7 +250,7 @@ impl Sheet {
     /// first rows that names a unit column (单位/unit); when none does, the
     /// first row stays the header and the loaders say what is missing.
     pub fn skip_title_rows(&mut self) {
-        const LOOK: usize = 20;
+        const LOOK: usize = TITLE_LOOK;
         let is_header = |r: &Row| r.cells.iter().any(|c| UNIT_ALIASES.contains(&header_key(c).as_str()));
         if let Some(i) = self.rows.iter().take(LOOK).position(is_header)
             && i > 0
@@ -259,6 +259,10 @@ impl Sheet {
         }
     }
 }
+
+/// How many rows at the top [`Sheet::skip_title_rows`] looks at for the
+/// header.
+pub const TITLE_LOOK: usize = 20;
 
 /// Is this a spreadsheet (XLSX/XLSB/ODS are ZIP archives, XLS an OLE file)?
 pub fn is_workbook(bytes: &[u8]) -> bool {

@@ -13,7 +13,7 @@
 
 use crate::diag::Diagnostic;
 use crate::input::{Encoding, Row, Sheet, header_key};
-use calamine::{Data, Reader, SheetType, SheetVisible, StyleRange};
+use calamine::{Data, Reader, SheetType, SheetVisible};
 use std::io::Cursor;
 
 mod percents;
@@ -137,25 +137,23 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
     let mut first = None;
     for ws in &candidates {
         found.check_damage(name, ws)?;
-        if let calamine::Sheets::Xlsx(x) = &mut book {
-            check_extent(name, ws, x)?;
-        }
-        let range = book.worksheet_range(ws).map_err(|e| {
-            Diagnostic::file(
-                name,
-                crate::msg!(zh: "无法读取工作表“{ws}”：{e}", en: "cannot read worksheet \"{ws}\": {e}"),
-            )
-        })?;
-        let sheet = to_sheet(name, sha256, ws, &range, &formats(&mut book, bytes, ws, &range));
-        let has_header = {
-            let mut probe = sheet.clone();
-            probe.skip_title_rows();
-            probe.rows.first().is_some_and(|r| {
-                r.cells
-                    .iter()
-                    .any(|c| crate::input::UNIT_ALIASES.contains(&header_key(c).as_str()))
-            })
+        let sheet = if let calamine::Sheets::Xlsx(x) = &mut book {
+            read_xlsx_sheet(name, sha256, ws, x)?
+        } else {
+            let range = book.worksheet_range(ws).map_err(|e| {
+                Diagnostic::file(
+                    name,
+                    crate::msg!(zh: "无法读取工作表“{ws}”：{e}", en: "cannot read worksheet \"{ws}\": {e}"),
+                )
+            })?;
+            to_sheet(name, sha256, ws, &range, &formats(&mut book, bytes, ws, &range))
         };
+        // Whether the header is among the rows `skip_title_rows` looks at.
+        let has_header = sheet.rows.iter().take(crate::input::TITLE_LOOK).any(|r| {
+            r.cells
+                .iter()
+                .any(|c| crate::input::UNIT_ALIASES.contains(&header_key(c).as_str()))
+        });
         if wanted.is_some() || has_header {
             found.check(name, ws)?;
             return Ok(sheet);
@@ -198,10 +196,17 @@ fn damaged(name: &str) -> Diagnostic {
 /// and 100,000 units × 60 indicators wide is 6M cells.
 const MAX_SPAN: u64 = 16 << 20;
 
-/// Refuse a worksheet whose cells with values lie too far apart to hold as
-/// a grid — a stray value at XFD1048576 would make it 17 billion cells —
-/// naming the farthest cell, before the grid is made.
-fn check_extent(name: &str, ws: &str, x: &mut calamine::Xlsx<Cursor<&[u8]>>) -> Result<(), Diagnostic> {
+/// Read an XLSX worksheet in one pass over its XML: each cell's value and
+/// style together, made the text Excel shows as it is read (no grid of
+/// values beside the rows). A worksheet whose cells with values lie too far
+/// apart to hold as a grid — a stray value at XFD1048576 would make it 17
+/// billion cells — is refused at its farthest cell before the grid is made.
+fn read_xlsx_sheet(
+    name: &str,
+    sha256: &str,
+    ws: &str,
+    x: &mut calamine::Xlsx<Cursor<&[u8]>>,
+) -> Result<Sheet, Diagnostic> {
     let cannot = |e: calamine::XlsxError| {
         Diagnostic::file(
             name,
@@ -209,17 +214,66 @@ fn check_extent(name: &str, ws: &str, x: &mut calamine::Xlsx<Cursor<&[u8]>>) -> 
         )
     };
     let mut reader = x.worksheet_cells_reader(ws).map_err(cannot)?;
+    // Whether each style shows a percentage, decided once per style.
+    let percent_styles: Vec<bool> = reader
+        .styles()
+        .iter()
+        .map(|s| {
+            s.number_format
+                .as_ref()
+                .is_some_and(|f| is_percent_format(&f.format_code))
+        })
+        .collect();
     let mut seen = percents::Extent::default();
-    while let Some(cell) = reader.next_cell().map_err(cannot)? {
-        if !matches!(cell.get_value(), calamine::DataRef::Empty) {
-            let (r, c) = cell.get_position();
-            seen.add(r, c);
-        }
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(cannot)? {
+        let (r, c) = cell.get_position();
+        // Style 0 is the default format.
+        let percent = style > 0 && percent_styles.get(style).copied().unwrap_or(false);
+        let text = match cell.get_value() {
+            calamine::DataRef::Empty => continue,
+            calamine::DataRef::String(s) => s.clone(),
+            calamine::DataRef::SharedString(s) => (*s).to_string(),
+            v => cell_text(&Data::from(v.clone()), percent),
+        };
+        seen.add(r, c);
+        cells.push((r, c, text));
     }
-    if seen.cells() <= MAX_SPAN {
-        return Ok(());
+    if seen.cells() > MAX_SPAN {
+        return Err(too_far(name, ws, &seen));
     }
-    Err(too_far(name, ws, &seen))
+    // The rows of the grid the cells span (the last of two values for one
+    // cell wins), blank rows left out.
+    let (row0, col0) = cells
+        .iter()
+        .fold((u32::MAX, u32::MAX), |(r0, c0), &(r, c, _)| (r0.min(r), c0.min(c)));
+    let (row1, col1) = cells.iter().fold((0, 0), |(r1, c1), &(r, c, _)| (r1.max(r), c1.max(c)));
+    let mut grid: Vec<Vec<String>> = Vec::new();
+    if !cells.is_empty() {
+        let width = (col1 - col0 + 1) as usize;
+        grid.resize_with((row1 - row0 + 1) as usize, || vec![String::new(); width]);
+    }
+    for (r, c, text) in cells {
+        grid[(r - row0) as usize][(c - col0) as usize] = text;
+    }
+    let rows = grid
+        .into_iter()
+        .enumerate()
+        .filter(|(_, texts)| !texts.iter().all(|c| c.trim().is_empty()))
+        .map(|(i, cells)| Row {
+            line: u64::from(row0) + i as u64 + 1,
+            cells,
+        })
+        .collect();
+    Ok(Sheet {
+        path: name.to_string(),
+        sha256: sha256.to_string(),
+        encoding: Encoding::Utf8,
+        rows,
+        worksheet: Some(ws.to_string()),
+        first_col: if row0 == u32::MAX { 0 } else { col0 },
+        fractions_unknown: false,
+    })
 }
 
 /// A worksheet whose cells span more than [`MAX_SPAN`], refused at its
@@ -242,8 +296,6 @@ fn too_far(name: &str, ws: &str, seen: &percents::Extent) -> Diagnostic {
 
 /// How a worksheet tells which cells show a percentage.
 enum Formats {
-    /// XLSX: the cells' styles.
-    Styles(StyleRange),
     /// XLS and ODS: the cells [`percents`] finds.
     Cells(percents::Percents),
     /// Not known (XLSB, or an XLS or ODS file whose formats could not be
@@ -254,10 +306,6 @@ enum Formats {
 impl Formats {
     fn percent(&self, row: u32, col: u32) -> bool {
         match self {
-            Formats::Styles(styles) => styles
-                .get((row, col))
-                .and_then(|s| s.number_format.as_ref())
-                .is_some_and(|f| is_percent_format(&f.format_code)),
             Formats::Cells(cells) => cells.contains(row, col),
             Formats::Unknown => false,
         }
@@ -277,7 +325,6 @@ fn formats(
         .any(|(_, _, c)| matches!(c, Data::Float(_) | Data::Int(_)));
     let known = |cells: Option<percents::Percents>| cells.map_or(Formats::Unknown, Formats::Cells);
     match book {
-        calamine::Sheets::Xlsx(x) if numbers => Formats::Styles(x.worksheet_style(ws).unwrap_or_default()),
         calamine::Sheets::Ods(_) if numbers => known(percents::ods(bytes, ws)),
         calamine::Sheets::Xls(x) if numbers => {
             let sheets = x.sheets_metadata();

@@ -317,15 +317,20 @@ enum Seen {
 }
 
 /// The cells of a worksheet that are formulas without a result or
-/// shared-string references, as (row, column, what), 0-based.
+/// shared-string references, as (row, column, what), 0-based. Nothing is
+/// kept of a cell but what these need: a sheet of millions of cells is
+/// read without a string made for each.
 fn read_cells<R: Read>(input: &mut R) -> Vec<(u32, u32, Seen)> {
     let mut xml = Reader::from_reader(BufReader::new(input));
     let mut out = Vec::new();
     let mut buf = Vec::new();
     let (mut row, mut col) = (0u32, 0u32);
     let mut next_row = 0u32;
-    // The cell being read: its type, whether it has a formula, its value.
-    let mut cell: Option<(Option<String>, bool, Option<String>)> = None;
+    // The cell being read: its type, whether it has a formula; its value
+    // (once a `v` element is met), in a buffer kept from cell to cell.
+    let mut cell: Option<(CellType, bool)> = None;
+    let mut value = String::new();
+    let mut has_value = false;
     let mut in_v = false;
     loop {
         let event = match xml.read_event_into(&mut buf) {
@@ -334,20 +339,27 @@ fn read_cells<R: Read>(input: &mut R) -> Vec<(u32, u32, Seen)> {
         };
         match event {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "row" => {
-                row = attr(&e, "r")
-                    .and_then(|r| r.trim().parse::<u32>().ok())
+                row = with_attr(&e, "r", |r| r.trim().parse::<u32>().ok())
+                    .flatten()
                     .map_or(next_row, |r| r.saturating_sub(1));
                 next_row = row.saturating_add(1);
                 col = 0;
             }
             Event::Start(e) if e.local_name().as_ref() == "c" => {
-                if let Some((r, c)) = attr(&e, "r").and_then(|r| cell_ref(&r)) {
+                if let Some((r, c)) = with_attr(&e, "r", cell_ref).flatten() {
                     (row, col) = (r, c);
                 }
-                cell = Some((attr(&e, "t"), false, None));
+                let t = with_attr(&e, "t", |t| match t {
+                    "s" => CellType::Shared,
+                    "str" => CellType::FormulaString,
+                    _ => CellType::Other,
+                });
+                cell = Some((t.unwrap_or(CellType::Other), false));
+                value.clear();
+                has_value = false;
             }
             Event::Empty(e) if e.local_name().as_ref() == "c" => {
-                if let Some((r, c)) = attr(&e, "r").and_then(|r| cell_ref(&r)) {
+                if let Some((r, c)) = with_attr(&e, "r", cell_ref).flatten() {
                     (row, col) = (r, c);
                 }
                 col = col.saturating_add(1);
@@ -359,29 +371,25 @@ fn read_cells<R: Read>(input: &mut R) -> Vec<(u32, u32, Seen)> {
             }
             Event::Start(e) if e.local_name().as_ref() == "v" => {
                 in_v = true;
-                if let Some(c) = cell.as_mut() {
-                    c.2.get_or_insert_with(String::new);
+                if cell.is_some() {
+                    has_value = true;
                 }
             }
-            Event::Text(t) if in_v => {
-                if let Some(c) = cell.as_mut() {
-                    c.2.get_or_insert_with(String::new).push_str(&t);
-                }
+            Event::Text(t) if in_v && cell.is_some() => {
+                has_value = true;
+                value.push_str(&t);
             }
-            Event::GeneralRef(_) if in_v => {
-                if let Some(c) = cell.as_mut() {
-                    c.2.get_or_insert_with(String::new).push('&');
-                }
+            Event::GeneralRef(_) if in_v && cell.is_some() => {
+                has_value = true;
+                value.push('&');
             }
             Event::End(e) if e.local_name().as_ref() == "v" => in_v = false,
             Event::End(e) if e.local_name().as_ref() == "c" => {
-                if let Some((t, formula, value)) = cell.take() {
-                    let t = t.as_deref().unwrap_or("n");
-                    let empty = value.as_deref().is_none_or(|v| v.trim().is_empty());
-                    if t == "s" && !empty {
-                        let index = value.as_deref().and_then(|v| v.parse::<u64>().ok());
-                        out.push((row, col, Seen::String(index)));
-                    } else if formula && (value.is_none() || (empty && t != "str")) {
+                if let Some((t, formula)) = cell.take() {
+                    let empty = !has_value || value.trim().is_empty();
+                    if t == CellType::Shared && !empty {
+                        out.push((row, col, Seen::String(value.parse::<u64>().ok())));
+                    } else if formula && (!has_value || (empty && t != CellType::FormulaString)) {
                         out.push((row, col, Seen::Uncalculated));
                     }
                 }
@@ -391,6 +399,29 @@ fn read_cells<R: Read>(input: &mut R) -> Vec<(u32, u32, Seen)> {
         }
         buf.clear();
     }
+}
+
+/// A cell's type (`t`), as far as [`read_cells`] tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CellType {
+    /// `s`: a shared-string reference.
+    Shared,
+    /// `str`: a formula's text result.
+    FormulaString,
+    /// Any other (a number by default).
+    Other,
+}
+
+/// `f` of an attribute's value by local name, unescaped (without a copy
+/// unless it holds an entity).
+fn with_attr<T>(e: &BytesStart, key: &str, f: impl FnOnce(&str) -> T) -> Option<T> {
+    let a = e
+        .attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == key)?;
+    let text = quick_xml::escape::unescape(&a.value).ok()?;
+    Some(f(&text))
 }
 
 /// `B12` as 0-based (row, column).
