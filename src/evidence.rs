@@ -14,6 +14,7 @@ use crate::input::UNIT_ALIASES;
 use crate::input::{ReadOptions, Sheet, header_key};
 use crate::rule::{Rule, Value};
 use crate::units::{NAME_ALIASES, Units};
+use foldhash::fast::FixedState;
 use std::collections::{BTreeMap, HashMap};
 
 /// One input file as recorded in the result (path and SHA-256), and where
@@ -298,9 +299,9 @@ struct Loader<'a> {
     unknown_units: BTreeMap<(usize, String), (u64, usize, usize)>,
     /// Where each (unit, indicator, slot) was first given: file, line, cell;
     /// with the rater's name on an indicator with `raters` (else empty).
-    seen: HashMap<SeenKey, SeenAt>,
+    seen: HashMap<SeenKey, SeenAt, FixedState>,
     /// The number of each unit id and rater name met, for [`SeenKey`]s.
-    names: HashMap<String, u32>,
+    names: HashMap<String, u32, FixedState>,
     /// Problems found so far, per file.
     problems: Vec<usize>,
     /// The unit column's header as each file writes it (`单位编号`), for
@@ -413,8 +414,8 @@ pub fn from_sheets(mut sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>
         errs: Diagnostics::new(),
         places: Vec::new(),
         unknown_units: BTreeMap::new(),
-        seen: HashMap::new(),
-        names: HashMap::from([(String::new(), 0)]),
+        seen: HashMap::default(),
+        names: HashMap::from_iter([(String::new(), 0)]),
         problems: Vec::new(),
         unit_header: HashMap::new(),
     };
@@ -773,6 +774,7 @@ impl Loader<'_> {
             return;
         };
         let name_c = cols.iter().position(|c| *c == Some(Column::Name));
+        let trimmed: Vec<&str> = header.cells.iter().map(|c| c.trim()).collect();
         let mut keys: Vec<Option<(usize, usize)>> = vec![None; cols.len()];
         let mut bad = false;
         let mut taken: HashMap<(usize, usize), usize> = HashMap::new();
@@ -843,8 +845,19 @@ impl Loader<'_> {
                 if raw.is_empty() {
                     continue;
                 }
-                let col = header.cells[i].trim().to_string();
-                self.put(file, row.line, &unit, name, index, slot, (&col, i), raw, "", "", "");
+                self.put(
+                    file,
+                    row.line,
+                    &unit,
+                    name,
+                    index,
+                    slot,
+                    (trimmed[i], i),
+                    raw,
+                    "",
+                    "",
+                    "",
+                );
             }
             if keys.iter().all(|k| k.is_none()) || (0..keys.len()).all(|i| keys[i].is_none() || get(i).is_empty()) {
                 // A unit row with no values still names the unit.
@@ -962,8 +975,17 @@ impl Loader<'_> {
                 None => *self.names.entry(name.to_string()).or_insert(next),
             }
         };
-        let seen_key = (number(unit), index as u32, slot as u32, number(rater));
-        if let Some(&(f0, l0, c0)) = self.seen.get(&seen_key) {
+        // The empty rater is number 0.
+        let rater_number = if rater.is_empty() { 0 } else { number(rater) };
+        let seen_key = (number(unit), index as u32, slot as u32, rater_number);
+        let first_at = match self.seen.entry(seen_key) {
+            std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((file as u32, line, col_ix as u32));
+                None
+            }
+        };
+        if let Some((f0, l0, c0)) = first_at {
             let first = self.places[f0 as usize].location(l0, Some(c0 as usize));
             let who = if rater.is_empty() {
                 String::new()
@@ -981,7 +1003,6 @@ impl Loader<'_> {
             );
             return;
         }
-        self.seen.insert(seen_key, (file as u32, line, col_ix as u32));
         if self.places[file].fractions_unknown
             && let Some(rule) = &ind.rule
             && let Ok(v) = crate::num::parse_exact(raw)
@@ -1020,11 +1041,10 @@ impl Loader<'_> {
             return;
         }
         let fw = self.fw;
-        let entry = self
-            .ev
-            .units
-            .entry(unit.to_string())
-            .or_insert_with(|| UnitEvidence::empty(fw));
+        if !self.ev.units.contains_key(unit) {
+            self.ev.units.insert(unit.to_string(), UnitEvidence::empty(fw));
+        }
+        let entry = self.ev.units.get_mut(unit).expect("inserted above");
         if entry.name.is_none() && !name.is_empty() {
             entry.name = Some(name.to_string());
         }
