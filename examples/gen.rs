@@ -23,6 +23,10 @@
 //! (`applies_to`). `raters` is `mixed` with D1 scored by three to seven
 //! raters per unit (trimmed), in a 评分人 column.
 //!
+//! `--xlsx` also writes the evidence wide (one row per unit, one column per
+//! evidence key, as `bench/wide.py` does) as `wide.csv` and as the workbook
+//! `wide.xlsx` that reads as the same text.
+//!
 //! The same arguments always give the same bytes (splitmix64 PRNG).
 //! The test suite includes this file as a module to generate its data.
 
@@ -508,12 +512,116 @@ pub fn write_to(dir: &std::path::Path, data: &Data) -> std::io::Result<()> {
     f.flush()
 }
 
+/// The long evidence as a wide table, as `bench/wide.py` makes it: one row
+/// per unit in order of first appearance, one column per evidence key in
+/// the order keys first appear, the first non-empty name; notes and
+/// sources have no place in a wide file and are dropped.
+pub fn wide_table(evidence: &[u8]) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(evidence);
+    let mut records = r.records();
+    let header: Vec<String> = records
+        .next()
+        .and_then(Result::ok)
+        .map(|h| {
+            h.iter()
+                .map(|c| c.trim().trim_start_matches('\u{feff}').to_lowercase())
+                .collect()
+        })
+        .unwrap_or_default();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (ui, ni, ki, vi) = (col("unit"), col("name"), col("indicator"), col("value"));
+    let (Some(ui), Some(ki), Some(vi)) = (ui, ki, vi) else {
+        return Vec::new();
+    };
+    let mut keys: Vec<String> = Vec::new();
+    let mut key_ix = std::collections::HashMap::new();
+    let mut units: Vec<(String, String, std::collections::HashMap<usize, String>)> = Vec::new();
+    let mut unit_ix = std::collections::HashMap::new();
+    for rec in records.flatten() {
+        let unit = rec.get(ui).unwrap_or("").trim();
+        if unit.is_empty() {
+            continue;
+        }
+        let key = rec.get(ki).unwrap_or("").trim().to_string();
+        let k = *key_ix.entry(key.clone()).or_insert_with(|| {
+            keys.push(key);
+            keys.len() - 1
+        });
+        let u = *unit_ix.entry(unit.to_string()).or_insert_with(|| {
+            units.push((unit.to_string(), String::new(), Default::default()));
+            units.len() - 1
+        });
+        let name = ni.and_then(|i| rec.get(i)).unwrap_or("").trim();
+        if units[u].1.is_empty() {
+            units[u].1 = name.to_string();
+        }
+        units[u].2.insert(k, rec.get(vi).unwrap_or("").to_string());
+    }
+    let mut rows = vec![
+        ["unit", "name"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain(keys.iter().cloned())
+            .collect(),
+    ];
+    for (id, name, values) in units {
+        let mut row = vec![id, name];
+        row.extend((0..keys.len()).map(|k| values.get(&k).cloned().unwrap_or_default()));
+        rows.push(row);
+    }
+    rows
+}
+
+/// Write `table` as `wide.csv` and as the workbook `wide.xlsx` that reads
+/// as the same text: a value Excel would show as written is stored as a
+/// number (a rate as a fraction formatted as a percentage), any other as
+/// text.
+pub fn write_wide(dir: &std::path::Path, table: &[Vec<String>]) -> Result<(), Box<dyn std::error::Error>> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_path(dir.join("wide.csv"))?;
+    for row in table {
+        w.write_record(row)?;
+    }
+    w.flush()?;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("佐证")?;
+    let percent = rust_xlsxwriter::Format::new().set_num_format("0.00%");
+    for (r, row) in table.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            // A rate as Excel keeps it: the fraction, formatted as a percentage.
+            let rate = text
+                .strip_suffix('%')
+                .and_then(|t| t.parse::<f64>().ok())
+                .map(|p| p / 100.0)
+                .filter(|f| format!("{}%", kaohe::workbook::number_text(f * 100.0)) == *text);
+            match text.parse::<f64>() {
+                _ if text.is_empty() => {}
+                _ if r > 0 && rate.is_some() => {
+                    ws.write_number_with_format(r, c, rate.unwrap_or_default(), &percent)?;
+                }
+                Ok(f) if r > 0 && kaohe::workbook::number_text(f) == *text => {
+                    ws.write_number(r, c, f)?;
+                }
+                _ => {
+                    ws.write_string(r, c, text)?;
+                }
+            }
+        }
+    }
+    book.save(dir.join("wide.xlsx"))?;
+    Ok(())
+}
+
 #[allow(dead_code)]
 fn main() {
     let mut shape = Shape::Bench;
     let mut units = 100_000usize;
     let mut seed = 2023u64;
     let mut out = std::path::PathBuf::from("bench/data");
+    let mut xlsx = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next().unwrap_or_else(|| usage(&format!("{a} needs a value")));
@@ -530,11 +638,16 @@ fn main() {
             "--units" => units = val().parse().unwrap_or_else(|_| usage("--units takes a number")),
             "--seed" => seed = val().parse().unwrap_or_else(|_| usage("--seed takes a number")),
             "--out" => out = val().into(),
+            "--xlsx" => xlsx = true,
             other => usage(&format!("unknown argument {other}")),
         }
     }
     let data = generate(shape, units, seed);
     if let Err(e) = write_to(&out, &data) {
+        eprintln!("gen: {}: {e}", out.display());
+        std::process::exit(1);
+    }
+    if xlsx && let Err(e) = write_wide(&out, &wide_table(&data.evidence)) {
         eprintln!("gen: {}: {e}", out.display());
         std::process::exit(1);
     }
@@ -546,6 +659,8 @@ fn main() {
 }
 
 fn usage(msg: &str) -> ! {
-    eprintln!("gen: {msg}\nusage: gen [--shape bench|mixed|cohort|raters] [--units N] [--seed S] [--out DIR]");
+    eprintln!(
+        "gen: {msg}\nusage: gen [--shape bench|mixed|cohort|raters] [--units N] [--seed S] [--out DIR] [--xlsx]\n  --xlsx  also write the evidence wide, as wide.csv and the same table as the workbook wide.xlsx"
+    );
     std::process::exit(2);
 }
