@@ -15,7 +15,7 @@ use super::kernel::has_row;
 use super::*;
 use crate::lang::Lang;
 use crate::period::Period;
-use crate::rectify::{Fix, Held, NextGrade, Order, Selection};
+use crate::rectify::{Fixable, NextGrade, Order, Selection};
 use crate::render::Format;
 use crate::render::grid::{Cell, Grid};
 use crate::render::rectify::RowCell;
@@ -112,7 +112,7 @@ fn list<W: Word>(
         let (grade, reason) = crate::grade::own_grade(plan.fw, &u.totals);
         Ok((
             u32::try_from(n).map_err(|_| GiveUp)?,
-            next_grade(plan, u, &all, grade, reason)?,
+            next_grade(plan, u, &all, grade, reason),
         ))
     };
     // The files are mapped and checked again while the units are merged
@@ -134,7 +134,7 @@ fn list<W: Word>(
                     // A unit moved by a quota is held there.
                     for (u, t) in a.units.iter().zip(&mut tallies) {
                         if u.grade_change.is_some_and(|c| c.1 == crate::score::GradeReason::Quota) {
-                            t.1 = next_grade(plan, u, &[], u.grade, Some(crate::score::GradeReason::Quota))?;
+                            t.1 = next_grade(plan, u, &[], u.grade, Some(crate::score::GradeReason::Quota));
                         }
                     }
                 }
@@ -385,167 +385,32 @@ fn keeps(sel: &Selection, it: &Short) -> bool {
 // ---- the way to the next grade ----------------------------------------------
 
 /// The way to the next grade of a scored unit with these deficiencies
-/// (all of them, in list order), exactly as `rectify::next_grade` finds
-/// it: the totals depend on the fixes only through the sum of base amounts
-/// and the count of items at 0, so each candidate is a sum and a count
-/// and the totals of them. `grade` and `reason` are the unit's grade and
-/// why a rule lowered it.
+/// (all of them), found by `rectify::way_up` as on the general path.
+/// `grade` and `reason` are the unit's grade and why a rule lowered it.
 fn next_grade(
     plan: &Plan,
     u: &UnitResult,
     all: &[Short],
     grade: usize,
     reason: Option<crate::score::GradeReason>,
-) -> Res<Option<NextGrade>> {
-    let fw = plan.fw;
-    let Some(target) = grade.checked_sub(1) else {
-        return Ok(None);
-    };
-    let t = &u.totals;
-    let needed = crate::num::round2((fw.grades[target].min - t.score).max(Decimal::ZERO));
+) -> Option<NextGrade> {
+    let mut fixable: Vec<Fixable> = all
+        .iter()
+        .filter(|it| matches!(it.reason, SHORTFALL | MISSING))
+        .map(|it| Fixable {
+            index: it.index,
+            lost: dec(it.lost),
+            zero: it.reason == MISSING || it.amount == 0,
+        })
+        .collect();
+    fixable.sort_unstable_by_key(|f| f.index);
     let mut holding: Vec<usize> = all
         .iter()
         .filter(|it| matches!(it.reason, VETO | CAP | PENALTY))
         .map(|it| it.index)
         .collect();
     holding.sort_unstable();
-    let held = |h: Held| {
-        Ok(Some(NextGrade {
-            grade: target,
-            needed,
-            fixes: Vec::new(),
-            reachable: false,
-            score: t.score,
-            held: Some(h),
-            holding: holding.clone(),
-        }))
-    };
-    if !t.veto.is_empty() {
-        return held(Held::Veto);
-    }
-    if reason == Some(crate::score::GradeReason::Quota) {
-        return held(Held::Quota);
-    }
-    if t.caps
-        .iter()
-        .filter_map(|&i| fw.indicators[i].max_grade)
-        .any(|c| c > target)
-    {
-        return held(Held::Cap);
-    }
-    // The totals with base items recovering `gain` cents, `fixed_zeros` of
-    // them from 0 points.
-    let totals = |gain: u64, fixed_zeros: u32| -> Res<Totals> {
-        let sums = crate::score::Sums {
-            base_sum: t.base_sum + dec(gain),
-            applicable: t.applicable,
-            bonus_sum: t.bonus_sum,
-            penalty_sum: t.penalty_sum,
-            zeros: t.zeros.checked_sub(fixed_zeros).ok_or(GiveUp)?,
-        };
-        Ok(Totals::from_sums(fw, sums, Vec::new(), t.caps.clone()))
-    };
-    if totals(0, 0)?.score != t.score {
-        return Err(GiveUp);
-    }
-    let reaches = |t: &Totals| crate::grade::own_grade(fw, t).0 <= target;
-    // Positions in `all` of the base items at 0 and of those partly
-    // scored: most points lost first, ties in framework order, as `all`
-    // comes.
-    let is_zero = |it: &Short| it.reason == MISSING || it.amount == 0;
-    let base = |zero: bool| -> Vec<usize> {
-        (0..all.len())
-            .filter(|&k| matches!(all[k].reason, SHORTFALL | MISSING) && is_zero(&all[k]) == zero)
-            .collect()
-    };
-    let (zs, ps) = (base(true), base(false));
-    let prefix = |at: &[usize]| -> Vec<u64> {
-        let mut v = vec![0];
-        for &k in at {
-            v.push(v[v.len() - 1] + all[k].lost);
-        }
-        v
-    };
-    let (pz, pp) = (prefix(&zs), prefix(&ps));
-    // The fixes marked, in list order (by points lost), each with the
-    // score it adds after those before it.
-    let way = |chosen: &[bool]| -> Res<Vec<Fix>> {
-        let (mut gain, mut zeros, mut prev) = (0, 0, t.score);
-        let mut fixes = Vec::new();
-        for (it, _) in all.iter().zip(chosen).filter(|(_, c)| **c) {
-            gain += it.lost;
-            zeros += u32::from(is_zero(it));
-            let s = totals(gain, zeros)?.score;
-            fixes.push(Fix {
-                index: it.index,
-                gain: crate::num::round2(s - prev),
-            });
-            prev = s;
-        }
-        Ok(fixes)
-    };
-    // The `a` first items at 0 and the `b` first partly scored.
-    let mark = |a: usize, b: usize| {
-        let mut chosen = vec![false; all.len()];
-        for &k in zs[..a].iter().chain(&ps[..b]) {
-            chosen[k] = true;
-        }
-        chosen
-    };
-    let indices = |chosen: &[bool]| {
-        let mut v: Vec<usize> = all
-            .iter()
-            .zip(chosen)
-            .filter(|(_, c)| **c)
-            .map(|(it, _)| it.index)
-            .collect();
-        v.sort_unstable();
-        v
-    };
-    let (nz, np) = (zs.len(), ps.len());
-    let every = totals(pz[nz] + pp[np], nz as u32)?;
-    if !reaches(&every) {
-        return Ok(Some(NextGrade {
-            grade: target,
-            needed,
-            fixes: way(&mark(nz, np))?,
-            reachable: false,
-            score: every.score,
-            held: None,
-            holding,
-        }));
-    }
-    for k in 0..=nz + np {
-        // The highest score of `k` fixes; ties: the set earliest in
-        // framework order.
-        let mut best: Option<(Decimal, usize)> = None;
-        for a in k.saturating_sub(np)..=k.min(nz) {
-            let c = totals(pz[a] + pp[k - a], a as u32)?;
-            if !reaches(&c) {
-                continue;
-            }
-            let s = c.score;
-            let better = match best {
-                None => true,
-                Some((bs, ba)) => s > bs || (s == bs && indices(&mark(a, k - a)) < indices(&mark(ba, k - ba))),
-            };
-            if better {
-                best = Some((s, a));
-            }
-        }
-        if let Some((s, a)) = best {
-            return Ok(Some(NextGrade {
-                grade: target,
-                needed,
-                fixes: way(&mark(a, k - a))?,
-                reachable: true,
-                score: s,
-                held: None,
-                holding,
-            }));
-        }
-    }
-    Err(GiveUp) // fixing everything reaches the grade, so some k does
+    crate::rectify::way_up(plan.fw, &u.totals, &fixable, holding, grade, reason)
 }
 
 // ---- CSV --------------------------------------------------------------------
@@ -1002,7 +867,7 @@ impl<W: Word> Ctx<'_, W> {
             if l.shown.is_empty() {
                 return Ok(());
             }
-            let next = next_grade(self.rows.plan, u, &l.all, u.grade, u.grade_change.map(|c| c.1))?;
+            let next = next_grade(self.rows.plan, u, &l.all, u.grade, u.grade_change.map(|c| c.1));
             let head = crate::render::rectify::unit_section_head(fw, u, l.shown.len(), next.as_ref(), lang, format);
             if head.split('\n').any(|line| needs_escape(line.as_bytes(), false)) {
                 out.extend_from_slice(crate::output::escape_lines(&head).as_bytes());
