@@ -195,25 +195,15 @@ pub fn deficiencies(fw: &Framework, outcomes: &[Outcome]) -> Vec<Deficiency> {
     // What penalties may still take off: the cap, used up in framework order.
     let mut room = fw.penalty_cap;
     for (index, (ind, o)) in fw.indicators.iter().zip(outcomes).enumerate() {
-        let d = match (ind.kind, o) {
-            (Kind::Base, Outcome::Missing) => Some((Some(ind.points), Reason::Missing)),
-            (Kind::Base, Outcome::Amount(a))
-                if *a < ind.points && fw.min_rectify_of(index).is_none_or(|m| ind.points - a >= m) =>
-            {
-                Some((Some(ind.points - a), Reason::Shortfall))
-            }
-            (Kind::Penalty, Outcome::Amount(a)) if *a > Decimal::ZERO => Some((Some(*a), Reason::Penalty)),
-            (Kind::Veto, Outcome::Triggered) => Some((None, Reason::Veto)),
-            (Kind::Cap, Outcome::Triggered) => Some((None, Reason::Cap)),
-            _ => None,
+        let standing = match o {
+            Outcome::Amount(a) => Standing::Amount(*a),
+            Outcome::Missing => Standing::Missing,
+            Outcome::Triggered => Standing::Triggered,
+            Outcome::Exempt | Outcome::Clear => Standing::Other,
         };
-        if let Some((lost, reason)) = d {
-            let deducted = (reason == Reason::Penalty).then(|| {
-                let lost = lost.unwrap_or_default();
-                let took = room.map_or(lost, |r| lost.min(r));
-                room = room.map(|r| r - took);
-                round2(took)
-            });
+        if let Some((reason, lost)) = deficiency(ind.kind, standing, ind.points, fw.min_rectify_of(index)) {
+            let deducted =
+                (reason == Reason::Penalty).then(|| round2(penalty_takes(&mut room, lost.unwrap_or_default())));
             out.push(Deficiency {
                 index,
                 lost: lost.map(round2),
@@ -223,6 +213,52 @@ pub fn deficiencies(fw: &Framework, outcomes: &[Outcome]) -> Vec<Deficiency> {
         }
     }
     out
+}
+
+/// Where an item stands, as [`deficiency`] sees it, in points or in any
+/// other exact unit (the bulk path's cents).
+#[derive(Debug, Clone, Copy)]
+pub enum Standing<T> {
+    Amount(T),
+    /// No evidence.
+    Missing,
+    /// A veto or cap that fired.
+    Triggered,
+    /// Exempt, a veto or cap that did not fire.
+    Other,
+}
+
+/// Whether an item of this kind, standing so and worth `points`, is a
+/// deficiency, why, and the points it loses (none for a veto or cap): a
+/// missing or short base item (a shortfall under `min_rectify` is none), a
+/// penalty that took points, a veto or cap that fired.
+pub fn deficiency<T>(
+    kind: Kind,
+    standing: Standing<T>,
+    points: T,
+    min_rectify: Option<T>,
+) -> Option<(Reason, Option<T>)>
+where
+    T: Copy + Default + PartialOrd + std::ops::Sub<Output = T>,
+{
+    match (kind, standing) {
+        (Kind::Base, Standing::Missing) => Some((Reason::Missing, Some(points))),
+        (Kind::Base, Standing::Amount(a)) if a < points && min_rectify.is_none_or(|m| points - a >= m) => {
+            Some((Reason::Shortfall, Some(points - a)))
+        }
+        (Kind::Penalty, Standing::Amount(a)) if a > T::default() => Some((Reason::Penalty, Some(a))),
+        (Kind::Veto, Standing::Triggered) => Some((Reason::Veto, None)),
+        (Kind::Cap, Standing::Triggered) => Some((Reason::Cap, None)),
+        _ => None,
+    }
+}
+
+/// What a penalty losing `lost` takes off once the penalties before it (in
+/// framework order) used up the cap's `room`, which it uses up in turn.
+pub fn penalty_takes<T: Copy + Ord + std::ops::Sub<Output = T>>(room: &mut Option<T>, lost: T) -> T {
+    let took = room.map_or(lost, |r| lost.min(r));
+    *room = room.map(|r| r - took);
+    took
 }
 
 fn describe_cells(ind: &Indicator, cells: &[Option<Cell>]) -> (Option<String>, String, String, Option<Origin>) {

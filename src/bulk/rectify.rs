@@ -19,7 +19,7 @@ use crate::rectify::{Fixable, NextGrade, Order, Selection};
 use crate::render::Format;
 use crate::render::grid::{Cell, Grid};
 use crate::render::rectify::RowCell;
-use crate::score::{Reason, UnitResult};
+use crate::score::{Reason, Standing, UnitResult};
 
 /// Units read and listed per batch: large batches keep both cores busy
 /// (each round of batches waits for its slowest), small ones bound the
@@ -378,8 +378,8 @@ impl<W: Word> Ctx<'_, W> {
 /// Whether the selection lists an item (`--reason`, `--min-lost`; vetoes
 /// lose no points and are kept), as `Selection::keeps`.
 fn keeps(sel: &Selection, it: &Short) -> bool {
-    (sel.reasons.is_empty() || sel.reasons.contains(&REASONS[it.reason as usize]))
-        && (no_points(it.reason) || sel.min_lost.is_none_or(|min| Decimal::new(it.lost as i64, 2) >= min))
+    (sel.reasons.is_empty() || sel.reasons.contains(&it.reason))
+        && (it.reason.no_points() || sel.min_lost.is_none_or(|min| Decimal::new(it.lost as i64, 2) >= min))
 }
 
 // ---- the way to the next grade ----------------------------------------------
@@ -396,17 +396,17 @@ fn next_grade(
 ) -> Option<NextGrade> {
     let mut fixable: Vec<Fixable> = all
         .iter()
-        .filter(|it| matches!(it.reason, SHORTFALL | MISSING))
+        .filter(|it| matches!(it.reason, Reason::Shortfall | Reason::Missing))
         .map(|it| Fixable {
             index: it.index,
             lost: dec(it.lost),
-            zero: it.reason == MISSING || it.amount == 0,
+            zero: it.reason == Reason::Missing || it.amount == 0,
         })
         .collect();
     fixable.sort_unstable_by_key(|f| f.index);
     let mut holding: Vec<usize> = all
         .iter()
-        .filter(|it| matches!(it.reason, VETO | CAP | PENALTY))
+        .filter(|it| matches!(it.reason, Reason::Veto | Reason::Cap | Reason::Penalty))
         .map(|it| it.index)
         .collect();
     holding.sort_unstable();
@@ -713,19 +713,19 @@ impl<W: Word> Ctx<'_, W> {
                 out.extend_from_slice(&prefix);
                 let (head, tail) = c.parts.get(it.index).ok_or(GiveUp)?;
                 out.extend_from_slice(head);
-                if no_points(it.reason) {
+                if it.reason.no_points() {
                     out.extend_from_slice(b"null,\n      \"lost\": null");
                 } else {
                     push_cents(&mut out, it.amount);
                     out.extend_from_slice(b",\n      \"lost\": ");
                     push_cents(&mut out, it.lost);
-                    if it.reason == PENALTY {
+                    if it.reason == Reason::Penalty {
                         out.extend_from_slice(b",\n      \"deducted\": ");
                         push_cents(&mut out, it.deducted);
                     }
                 }
                 out.extend_from_slice(b",\n      \"reason\": \"");
-                out.extend_from_slice(REASONS[it.reason as usize].as_str().as_bytes());
+                out.extend_from_slice(it.reason.as_str().as_bytes());
                 out.extend_from_slice(b"\",\n      \"value\": ");
                 match t.value(k) {
                     Some(v) => push_str(&mut out, v),
@@ -892,8 +892,8 @@ impl<W: Word> Ctx<'_, W> {
                         // Taken from the template when the cells are laid out.
                         RowCell::Fixed(_) => continue,
                         RowCell::No => buf.extend_from_slice(uint(&mut digits, no as u64)),
-                        RowCell::Amount if !no_points(it.reason) => push_cents(buf, it.amount),
-                        RowCell::Lost if !no_points(it.reason) => push_cents(buf, it.lost),
+                        RowCell::Amount if !it.reason.no_points() => push_cents(buf, it.amount),
+                        RowCell::Lost if !it.reason.no_points() => push_cents(buf, it.lost),
                         RowCell::Amount | RowCell::Lost => {}
                         RowCell::Reason => {
                             let (label, width) = &c.reasons[it.reason as usize];
@@ -1077,24 +1077,12 @@ struct Short {
     /// Where it comes in the unit's list (smallest first).
     key: u64,
     index: usize,
-    /// Index into `REASONS`.
-    reason: u8,
+    reason: Reason,
     /// Points lost (0 for a veto, which shows none).
     lost: u64,
     amount: u64,
     /// A penalty's share of what penalties took off after the cap.
     deducted: u64,
-}
-
-const VETO: u8 = 0;
-const SHORTFALL: u8 = 1;
-const MISSING: u8 = 2;
-const PENALTY: u8 = 3;
-const CAP: u8 = 4;
-
-/// Vetoes and caps lose no points: they show none.
-fn no_points(reason: u8) -> bool {
-    matches!(reason, VETO | CAP)
 }
 
 /// A unit's deficiencies as items (as `rectify::items` gives them, in the
@@ -1110,60 +1098,54 @@ fn short_items(plan: &Plan, cells: &[u32], out: &mut Vec<Short>) -> Res<()> {
 /// A unit's deficiencies as items, from its cells alone, in framework
 /// order (see [`short_items`]).
 fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()> {
-    // What penalties may still take off: the cap, used up in framework
-    // order (as `score::deficiencies` does).
     let mut room = plan.fw.penalty_cap.map(cents).transpose()?;
     for (i, ind) in plan.fw.indicators.iter().enumerate() {
         let first = plan.first[i];
         let cells = cells.get(first..first + ind.slots()).ok_or(GiveUp)?;
-        if cells.iter().any(|&c| exempt(c)) {
-            continue; // exempt
-        }
-        let (reason, lost, amount) = match ind.kind {
-            Kind::Bonus => continue,
-            Kind::Veto if cells.first() == Some(&(VALUE + 1)) => (VETO, 0, 0),
-            Kind::Cap if cells.first() == Some(&(VALUE + 1)) => (CAP, 0, 0),
-            Kind::Veto | Kind::Cap => continue,
-            Kind::Base | Kind::Penalty => {
-                let amount = if cells.iter().any(|&c| c < VALUE) {
-                    None
-                } else if let [c] = cells
-                    && plan.amount_cell(i)
-                {
-                    Some((c - VALUE) as u64)
-                } else {
-                    match super::detail::outcome(plan, i, cells)? {
-                        crate::score::Outcome::Amount(a) => Some(cents(a)?),
-                        crate::score::Outcome::Missing => None,
-                        _ => return Err(GiveUp),
+        let standing = if cells.iter().any(|&c| exempt(c)) {
+            Standing::Other
+        } else {
+            match ind.kind {
+                Kind::Bonus => continue,
+                Kind::Veto | Kind::Cap if cells.first() == Some(&(VALUE + 1)) => Standing::Triggered,
+                Kind::Veto | Kind::Cap => Standing::Other,
+                Kind::Base | Kind::Penalty => {
+                    if cells.iter().any(|&c| c < VALUE) {
+                        Standing::Missing
+                    } else if let [c] = cells
+                        && plan.amount_cell(i)
+                    {
+                        Standing::Amount((c - VALUE) as u64)
+                    } else {
+                        match super::detail::outcome(plan, i, cells)? {
+                            crate::score::Outcome::Amount(a) => Standing::Amount(cents(a)?),
+                            crate::score::Outcome::Missing => Standing::Missing,
+                            _ => return Err(GiveUp),
+                        }
                     }
-                };
-                let pc = plan.slots.get(first).ok_or(GiveUp)?.pc;
-                match (ind.kind, amount) {
-                    (Kind::Base, None) => (MISSING, pc, 0),
-                    // A shortfall under `min_rectify` opens no item, as in
-                    // `score::deficiencies`.
-                    (Kind::Base, Some(a)) if a < pc && plan.min_rectify[i].is_none_or(|m| pc - a >= m) => {
-                        (SHORTFALL, pc - a, a)
-                    }
-                    (Kind::Penalty, Some(a)) if a > 0 => (PENALTY, a, a),
-                    _ => continue,
                 }
             }
+        };
+        let pc = plan.slots.get(first).ok_or(GiveUp)?.pc;
+        let Some((reason, lost)) = crate::score::deficiency(ind.kind, standing, pc, plan.min_rectify[i]) else {
+            continue;
+        };
+        let lost = lost.unwrap_or(0);
+        let amount = match standing {
+            Standing::Amount(a) => a,
+            _ => 0,
         };
         // Vetoes first, then the most points lost, then framework order:
         // in one integer (amounts are below 2^32 cents, as are indices).
         let index = u32::try_from(i).ok().filter(|&i| i < 1 << 31).ok_or(GiveUp)?;
         let lost32 = u32::try_from(lost).map_err(|_| GiveUp)?;
-        let deducted = if reason == PENALTY {
-            let took = room.map_or(lost, |r| lost.min(r));
-            room = room.map(|r| r - took);
-            took
+        let deducted = if reason == Reason::Penalty {
+            crate::score::penalty_takes(&mut room, lost)
         } else {
             0
         };
         item(Short {
-            key: (u64::from(!no_points(reason)) << 63) | (u64::from(u32::MAX - lost32) << 31) | u64::from(index),
+            key: (u64::from(!reason.no_points()) << 63) | (u64::from(u32::MAX - lost32) << 31) | u64::from(index),
             index: i,
             reason,
             lost,
@@ -1190,7 +1172,7 @@ fn write_row(
     out.extend_from_slice(prefix);
     let (head, tail) = c.parts.get(it.index).ok_or(GiveUp)?;
     out.extend_from_slice(head);
-    if !no_points(it.reason) {
+    if !it.reason.no_points() {
         push_cents(out, it.amount);
         out.push(b',');
         push_cents(out, it.lost);
