@@ -287,7 +287,7 @@ impl Indicator {
                 } else {
                     crate::lang::m("（不适用）", " (不适用)")
                 };
-                Err(crate::msg!(
+                Err(crate::lang::msg!(
                     zh: "不能填写“{}”{gloss}：考核方案未将 {} 标为可不适用",
                     en: "\"{}\"{gloss} is not allowed: {} is not marked exempt in the framework",
                     raw.trim(),
@@ -308,7 +308,7 @@ impl Indicator {
                 Some(false) => Ok(Some(Value::No)),
                 None => match crate::num::parse_exact(raw) {
                     Ok(d) if d.signum().is_ge() => Ok(Some(Value::Number(d))),
-                    _ => Err(crate::msg!(
+                    _ => Err(crate::lang::msg!(
                         zh: "“{}”不是“是/否”，也不是次数（{}项 {}）",
                         en: "\"{}\" is not yes/no (是/否) or a count for {} item {}",
                         raw.trim(),
@@ -381,7 +381,7 @@ impl Indicator {
     fn check_number(&self, rule: &Rule, raw: &str, v: &Exact) -> Result<(), String> {
         if let Some((lo, hi)) = self.range {
             if v.cmp_decimal(lo).is_lt() || v.cmp_decimal(hi).is_gt() {
-                return Err(crate::msg!(
+                return Err(crate::lang::msg!(
                     zh: "{} 超出本指标的有效范围 {}–{}（考核方案中 range = [{}, {}]）",
                     en: "{} is outside this indicator's valid range {}–{} (range = [{}, {}] in the framework)",
                     raw.trim(),
@@ -394,7 +394,7 @@ impl Indicator {
             return Ok(());
         }
         if self.is_fraction_suspect(rule, raw, v) {
-            return Err(crate::msg!(
+            return Err(crate::lang::msg!(
                 zh: "{} 像是把百分比写成了小数（75% 应填 75，不填 0.75）：本指标的{}大于 1；如确为 {}，请填“{}%”，或在考核方案中为该指标加上 fractions = true",
                 en: "{} looks like a percentage written as a fraction (75% is 75, not 0.75): this indicator's {} above 1; if {} is meant, write \"{}%\", or set fractions = true on the indicator in the framework",
                 raw.trim(),
@@ -420,17 +420,17 @@ impl Indicator {
     pub fn describe_rule(&self, lang: Lang) -> String {
         let mut s = self.describe_rule_by(self.rule.as_ref(), lang);
         for (category, rule) in &self.by_category {
-            s.push_str(&crate::msg!(
+            s.push_str(&crate::lang::msg!(
                 zh: "；{category}：{}",
                 en: "; {category}: {}",
                 self.describe_rule_by(Some(rule), lang)
             ));
         }
         if let Some(r) = self.raters {
-            s.push_str(&crate::msg!(zh: "；多位评委打分，{}", en: "; several raters, {}", r.describe(lang)));
+            s.push_str(&crate::lang::msg!(zh: "；多位评委打分，{}", en: "; several raters, {}", r.describe(lang)));
         }
         if let Some(only) = &self.applies_to {
-            s.push_str(&crate::msg!(
+            s.push_str(&crate::lang::msg!(
                 zh: "（仅考核{}）",
                 en: " (only {})",
                 only.join(crate::lang::m("、", ", "))
@@ -443,12 +443,12 @@ impl Indicator {
     /// category named where its own parameters apply.
     pub fn describe_rule_in(&self, category: &str, lang: Lang) -> String {
         match self.by_category.iter().find(|(c, _)| c == category) {
-            Some((c, rule)) => crate::msg!(
+            Some((c, rule)) => crate::lang::msg!(
                 zh: "{}（{c}的参数）",
                 en: "{} ({c}'s parameters)",
                 self.describe_rule_by(Some(rule), lang)
             ),
-            None if !self.applies(category) => crate::msg!(
+            None if !self.applies(category) => crate::lang::msg!(
                 zh: "{}（仅考核{}）",
                 en: "{} (only {})",
                 self.describe_rule_by(self.rule.as_ref(), lang),
@@ -575,7 +575,7 @@ impl Framework {
             let ids = BUILTINS.iter().map(|b| b.id);
             return Err(Diagnostics(vec![Diagnostic::file(
                 &name,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "既不是文件，也不是内置考核方案{}；内置考核方案有 {}",
                     en: "is neither a file nor a built-in framework{}; the built-in ones are {}",
                     hint(&name, ids.clone()),
@@ -802,7 +802,7 @@ fn typed_in_chinese(line: &str, toml_msg: &str) -> Option<String> {
     let t = code.trim();
     for table in ["indicator", "grade", "group", "component"] {
         if t == format!("[{table}]") {
-            return Some(crate::msg!(
+            return Some(crate::lang::msg!(
                 zh: "[{table}] 应写作 [[{table}]]（两层方括号）：每一项各写一个 [[{table}]]",
                 en: "[{table}] should be [[{table}]] (double brackets): one [[{table}]] per item"
             ));
@@ -821,7 +821,7 @@ fn typed_in_chinese(line: &str, toml_msg: &str) -> Option<String> {
             Some(false) => "false",
             None => "true or false",
         };
-        return Some(crate::msg!(
+        return Some(crate::lang::msg!(
             zh: "此处应为 true 或 false（不加引号），不能写“{word}”；应写作 {want}",
             en: "this takes true or false (without quotes), not \"{word}\"; write {want_en}"
         ));
@@ -888,7 +888,7 @@ fn with_field_hint(msg: &str) -> String {
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     let expected_zh = expected.replacen(", expected one of ", "；可用字段为 ", 1);
     match crate::diag::did_you_mean(field, candidates) {
-        Some(c) => crate::msg!(
+        Some(c) => crate::lang::msg!(
             zh: "未知字段 `{field}`（是否应为 `{c}`？）{expected_zh}",
             en: "unknown field `{field}` (did you mean `{c}`?){expected}"
         ),
@@ -903,7 +903,7 @@ fn with_field_hint(msg: &str) -> String {
 fn plain_number_error(msg: &str) -> Option<String> {
     if let Some(rest) = msg.strip_prefix("invalid type: integer `") {
         let (n, _) = rest.split_once("` as i128")?;
-        return Some(crate::msg!(
+        return Some(crate::lang::msg!(
             zh: "数字 {} 超出可表示的范围",
             en: "the number {} is out of range",
             short_number(n)
@@ -914,7 +914,7 @@ fn plain_number_error(msg: &str) -> Option<String> {
     if !expected.contains("expected i") && !expected.contains("expected u") {
         return None;
     }
-    Some(crate::msg!(
+    Some(crate::lang::msg!(
         zh: "此处应为整数，而不是 {}",
         en: "expected a whole number here, not {}",
         short_number(x)
@@ -1038,7 +1038,7 @@ impl Validator<'_> {
         {
             Ok(d) => Some(d),
             Err(e) => {
-                self.err(v, crate::msg!(zh: "{what}：{e}", en: "{what}: {e}"));
+                self.err(v, crate::lang::msg!(zh: "{what}：{e}", en: "{what}: {e}"));
                 None
             }
         }
@@ -1053,7 +1053,7 @@ impl Validator<'_> {
             other => other,
         };
         if s.trim().is_empty() {
-            self.err(id, crate::msg!(zh: "{what_zh}编号为空", en: "{what} id is empty"));
+            self.err(id, crate::lang::msg!(zh: "{what_zh}编号为空", en: "{what} id is empty"));
             false
         } else if let Some(c) = crate::diag::first_invisible(s) {
             let m = crate::diag::invisible_in_id(&format!("{what_zh}编号"), &format!("{what} id"), s, c);
@@ -1062,13 +1062,13 @@ impl Validator<'_> {
         } else if s.contains('/') {
             self.err(
                 id,
-                crate::msg!(zh: "{what_zh}编号“{s}”不能包含“/”", en: "{what} id \"{s}\" may not contain \"/\""),
+                crate::lang::msg!(zh: "{what_zh}编号“{s}”不能包含“/”", en: "{what} id \"{s}\" may not contain \"/\""),
             );
             false
         } else if s.trim() != s || s.chars().any(char::is_whitespace) {
             self.err(
                 id,
-                crate::msg!(zh: "{what_zh}编号“{s}”不能包含空格", en: "{what} id \"{s}\" may not contain spaces"),
+                crate::lang::msg!(zh: "{what_zh}编号“{s}”不能包含空格", en: "{what} id \"{s}\" may not contain spaces"),
             );
             false
         } else {
@@ -1089,7 +1089,7 @@ impl Validator<'_> {
             let what = rule.map_or("veto", Rule::type_name);
             self.err(
                 r,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "{id}：range 只用于填数值的指标（target、tiers、count、deduct、direct 规则），本指标为 {what}",
                     en: "{id}: range applies only to indicators whose evidence is a number (target, tiers, count, deduct, direct rules), not {what}"
                 ),
@@ -1105,7 +1105,7 @@ impl Validator<'_> {
             Ok((lo, hi)) => {
                 self.err(
                     r,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "{id}：range 的下限 {} 大于上限 {}",
                         en: "{id}: range's lower bound {} is above its upper bound {}",
                         lo.normalize(),
@@ -1117,7 +1117,7 @@ impl Validator<'_> {
             Err(_) => {
                 self.err(
                     r,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "{id}：range 应写成两个数的列表：range = [最小值, 最大值]，例如 range = [0, 100]",
                         en: "{id}: range must be a list of two numbers: range = [MIN, MAX], e.g. range = [0, 100]"
                     ),
@@ -1140,7 +1140,7 @@ impl Validator<'_> {
             let v = v.as_ref()?;
             let d = me.points(v, what)?;
             if d < Decimal::ZERO {
-                me.err(v, crate::msg!(zh: "{what} 必须 ≥ 0", en: "{what} must be ≥ 0"));
+                me.err(v, crate::lang::msg!(zh: "{what} 必须 ≥ 0", en: "{what} must be ≥ 0"));
             }
             Some(d)
         };
@@ -1154,7 +1154,7 @@ impl Validator<'_> {
                 let m = h.missing.as_ref().unwrap();
                 self.err(
                     m,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "missing 只能为“zero”或“error”，不能为“{other}”",
                         en: "missing must be \"zero\" or \"error\", not \"{other}\""
                     ),
@@ -1197,25 +1197,25 @@ impl Validator<'_> {
             } else if grades.iter().any(|x| x.name == name) {
                 self.err(
                     &g.name,
-                    crate::msg!(zh: "等次“{name}”重复", en: "duplicate grade \"{name}\""),
+                    crate::lang::msg!(zh: "等次“{name}”重复", en: "duplicate grade \"{name}\""),
                 );
             }
             let Some(min) = self.points(
                 &g.min,
-                &crate::msg!(zh: "等次“{name}”的 min", en: "grade \"{name}\" min"),
+                &crate::lang::msg!(zh: "等次“{name}”的 min", en: "grade \"{name}\" min"),
             ) else {
                 continue;
             };
             if min < Decimal::ZERO {
                 self.err(
                     &g.min,
-                    crate::msg!(zh: "等次“{name}”的 min 必须 ≥ 0", en: "grade \"{name}\" min must be ≥ 0"),
+                    crate::lang::msg!(zh: "等次“{name}”的 min 必须 ≥ 0", en: "grade \"{name}\" min must be ≥ 0"),
                 );
             }
             if let Some(prev) = grades.last()
                 && min >= prev.min
             {
-                let msg = crate::msg!(
+                let msg = crate::lang::msg!(
                     zh: "等次须从高到低排列，且 min 严格递减：“{name}”（{}）排在“{}”（{}）之后",
                     en: "grades must be listed highest first with strictly descending min: \"{name}\" ({}) follows \"{}\" ({})",
                     fmt_points(min),
@@ -1236,7 +1236,7 @@ impl Validator<'_> {
         if let (Some(last), Some(raw_last)) = (grades.last(), raw.grade.last())
             && !last.min.is_zero()
         {
-            let msg = crate::msg!(
+            let msg = crate::lang::msg!(
                 zh: "最低等次“{}”的 min 必须为 0，不能为 {}",
                 en: "the lowest grade \"{}\" must have min = 0, not {}",
                 last.name,
@@ -1256,7 +1256,7 @@ impl Validator<'_> {
                     let first_line = self.line(&raw.group[first].get_ref().id);
                     self.err(
                         &rg.id,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "分组编号“{id}”重复（首次出现在第 {first_line} 行）",
                             en: "duplicate group id \"{id}\" (first at line {first_line})"
                         ),
@@ -1277,7 +1277,7 @@ impl Validator<'_> {
                 match group_index.get(p.get_ref()) {
                     Some(&pi) => groups[gi].parent = Some(pi),
                     None => {
-                        let msg = crate::msg!(
+                        let msg = crate::lang::msg!(
                             zh: "未知上级分组“{}”{}",
                             en: "unknown parent group \"{}\"{}",
                             p.get_ref(),
@@ -1344,7 +1344,7 @@ impl Validator<'_> {
                 let at = g.parent.as_ref().expect("a nested group has a parent");
                 self.err(
                     at,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "分组“{}”嵌套了 {d} 层；分组最多嵌套 {MAX_GROUP_DEPTH} 层",
                         en: "group \"{}\" is nested {d} levels deep; groups may nest at most {MAX_GROUP_DEPTH} levels",
                         g.id.get_ref()
@@ -1358,7 +1358,7 @@ impl Validator<'_> {
                 let at = g.parent.as_ref().expect("a cycle has parents");
                 self.err(
                     at,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "分组“{}”是自身的上级（上级分组形成循环）",
                         en: "group \"{}\" is its own ancestor (cycle in parent links)",
                         g.id.get_ref()
@@ -1387,7 +1387,7 @@ impl Validator<'_> {
                 if let Some(first) = seen.get(&id) {
                     self.err(
                         &ri.id,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "指标编号“{id}”重复（首次出现在第 {first} 行）",
                             en: "duplicate indicator id \"{id}\" (first at line {first})"
                         ),
@@ -1404,7 +1404,7 @@ impl Validator<'_> {
                 Some("cap") => Kind::Cap,
                 Some(other) => {
                     let kinds = ["base", "bonus", "penalty", "veto", "cap"];
-                    let msg = crate::msg!(
+                    let msg = crate::lang::msg!(
                         zh: "{id}：未知类型“{other}”{}；应为 base（基础指标）、bonus（加分项）、penalty（扣分项）、veto（一票否决）或 cap（等次限制）",
                         en: "{id}: unknown kind \"{other}\"{}; expected base, bonus, penalty, veto or cap",
                         hint(other, kinds)
@@ -1418,7 +1418,7 @@ impl Validator<'_> {
                 Some(g) => match group_index.get(g.get_ref()) {
                     Some(&gi) => Some(gi),
                     None => {
-                        let msg = crate::msg!(
+                        let msg = crate::lang::msg!(
                             zh: "{id}：未知分组“{}”{}",
                             en: "{id}: unknown group \"{}\"{}",
                             g.get_ref(),
@@ -1440,13 +1440,13 @@ impl Validator<'_> {
                 if let Some(p) = &ri.points {
                     self.err(
                         p,
-                        crate::msg!(zh: "{id}：{what}不设分值", en: "{id}: {what} has no points"),
+                        crate::lang::msg!(zh: "{id}：{what}不设分值", en: "{id}: {what} has no points"),
                     );
                 }
                 if let Some(r) = &ri.rule {
                     self.err(
                         r,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "{id}：{what}不设评分规则（填“是”或次数大于 0 即触发）",
                             en: "{id}: {what} has no rule (it is triggered by 是 or a count > 0)"
                         ),
@@ -1457,17 +1457,17 @@ impl Validator<'_> {
                     None => {
                         self.err(
                             &ri.id,
-                            crate::msg!(zh: "{id}：缺少 points（分值）", en: "{id}: points is required"),
+                            crate::lang::msg!(zh: "{id}：缺少 points（分值）", en: "{id}: points is required"),
                         );
                         None
                     }
-                    Some(p) => self.points(p, &crate::msg!(zh: "{id}：points", en: "{id}: points")),
+                    Some(p) => self.points(p, &crate::lang::msg!(zh: "{id}：points", en: "{id}: points")),
                 };
                 match (given, &ri.points) {
                     (Some(d), Some(p)) if d <= Decimal::ZERO => {
                         self.err(
                             p,
-                            crate::msg!(zh: "{id}：points 必须大于 0", en: "{id}: points must be > 0"),
+                            crate::lang::msg!(zh: "{id}：points 必须大于 0", en: "{id}: points must be > 0"),
                         );
                         sums_known = false;
                     }
@@ -1482,7 +1482,7 @@ impl Validator<'_> {
                 match &ri.rule {
                     None => self.err(
                         &ri.id,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "{id}：缺少评分规则 rule（例如 rule = {{ type = \"check\" }}）",
                             en: "{id}: rule is required (e.g. rule = {{ type = \"check\" }})"
                         ),
@@ -1494,7 +1494,7 @@ impl Validator<'_> {
                                 Ok(each) => by_category = each,
                                 Err(msgs) => {
                                     for m in msgs {
-                                        self.err(r, crate::msg!(zh: "{id}：rule：{m}", en: "{id}: rule: {m}"));
+                                        self.err(r, crate::lang::msg!(zh: "{id}：rule：{m}", en: "{id}: rule: {m}"));
                                     }
                                 }
                             }
@@ -1502,7 +1502,7 @@ impl Validator<'_> {
                         }
                         Err(msgs) => {
                             for m in msgs {
-                                self.err(r, crate::msg!(zh: "{id}：rule：{m}", en: "{id}: rule: {m}"));
+                                self.err(r, crate::lang::msg!(zh: "{id}：rule：{m}", en: "{id}: rule: {m}"));
                             }
                         }
                     },
@@ -1513,7 +1513,7 @@ impl Validator<'_> {
                 Some(v) if kind != Kind::Base => {
                     self.err(
                         v,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "{id}：只有基础指标可以设 min_rectify（扣分项、加分项和一票否决项总要整改或不需整改）",
                             en: "{id}: only base indicators take min_rectify (a penalty always opens an item; bonus and veto items have no loss to skip)"
                         ),
@@ -1521,17 +1521,17 @@ impl Validator<'_> {
                     None
                 }
                 Some(v) => {
-                    let d = self.points(v, &crate::msg!(zh: "{id}：min_rectify", en: "{id}: min_rectify"));
+                    let d = self.points(v, &crate::lang::msg!(zh: "{id}：min_rectify", en: "{id}: min_rectify"));
                     match d {
                         Some(d) if d < Decimal::ZERO => {
                             self.err(
                                 v,
-                                crate::msg!(zh: "{id}：min_rectify 必须 ≥ 0", en: "{id}: min_rectify must be ≥ 0"),
+                                crate::lang::msg!(zh: "{id}：min_rectify 必须 ≥ 0", en: "{id}: min_rectify must be ≥ 0"),
                             );
                             None
                         }
                         Some(d) if points > Decimal::ZERO && d > points => {
-                            let msg = crate::msg!(
+                            let msg = crate::lang::msg!(
                                 zh: "{id}：min_rectify = {} 大于本项分值 {}（任何失分都不会列入整改）",
                                 en: "{id}: min_rectify = {} exceeds the item's {} points (no loss would ever be listed)",
                                 fmt_points(d),
@@ -1548,7 +1548,7 @@ impl Validator<'_> {
             if exempt && kind != Kind::Base {
                 self.err(
                     ri.exempt.as_ref().unwrap(),
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "{id}：只有基础指标可以设为不适用",
                         en: "{id}: only base indicators can be exempt (不适用)"
                     ),
@@ -1561,7 +1561,7 @@ impl Validator<'_> {
             {
                 self.err(
                     f,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "{id}：fractions 只用于读比率的指标（target、tiers 规则）",
                         en: "{id}: fractions applies only to rates (target and tiers rules)"
                     ),
@@ -1574,7 +1574,7 @@ impl Validator<'_> {
                     if c.is_empty() || list.contains(&c) {
                         self.err(
                             a,
-                            crate::msg!(
+                            crate::lang::msg!(
                                 zh: "{id}：applies_to 中的类别“{c}”为空或重复",
                                 en: "{id}: applies_to: category \"{c}\" is empty or repeated"
                             ),
@@ -1586,7 +1586,7 @@ impl Validator<'_> {
                 if list.is_empty() {
                     self.err(
                         a,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "{id}：applies_to 至少要列出一个类别，如 applies_to = [\"乡镇（街道）\"]",
                             en: "{id}: applies_to must list at least one category, e.g. applies_to = [\"乡镇（街道）\"]"
                         ),
@@ -1599,7 +1599,7 @@ impl Validator<'_> {
                 if !fits {
                     self.err(
                         v,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "{id}：raters 只能用于单值评分规则的指标（不能用于一票否决、等次限制、clauses 和按排名/比例/平均值的规则）",
                             en: "{id}: raters needs an item with a one-value rule (not veto, cap, clauses or a cohort rule)"
                         ),
@@ -1609,7 +1609,7 @@ impl Validator<'_> {
                 match crate::raters::Raters::from_toml(v.get_ref()) {
                     Ok(r) => Some(r),
                     Err(m) => {
-                        self.err(v, crate::msg!(zh: "{id}：{m}", en: "{id}: {m}"));
+                        self.err(v, crate::lang::msg!(zh: "{id}：{m}", en: "{id}: {m}"));
                         None
                     }
                 }
@@ -1706,11 +1706,11 @@ impl Validator<'_> {
                 && links_known
                 && let Some(declared) = self.points(
                     p,
-                    &crate::msg!(zh: "分组“{}”的 points", en: "group \"{}\" points", fw.groups[gi].id),
+                    &crate::lang::msg!(zh: "分组“{}”的 points", en: "group \"{}\" points", fw.groups[gi].id),
                 )
                 && declared != sum
             {
-                let msg = crate::msg!(
+                let msg = crate::lang::msg!(
                     zh: "分组“{}”的 points = {}，但其基础指标分值合计为 {}",
                     en: "group \"{}\" has points = {} but its base indicators add up to {}",
                     fw.groups[gi].id,
@@ -1727,7 +1727,7 @@ impl Validator<'_> {
         {
             self.err(
                 &h.total,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "total = {}，但基础指标分值合计为 {}",
                     en: "total = {} but the base indicators add up to {}",
                     fmt_points(total),
@@ -1745,7 +1745,7 @@ impl Validator<'_> {
             {
                 self.err(
                     c,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "设置了 {key}，但没有 kind = \"{}\" 的指标",
                         en: "{key} is set but no indicator has kind = \"{}\"",
                         kind.as_str()

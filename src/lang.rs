@@ -138,6 +138,7 @@ macro_rules! msg {
         }
     };
 }
+pub use msg;
 
 #[cfg(test)]
 mod tests {

@@ -380,7 +380,7 @@ impl Selection {
         let mut errs = Vec::new();
         for id in &self.units {
             if !a.units.iter().any(|u| &u.unit == id) {
-                errs.push(crate::msg!(
+                errs.push(crate::lang::msg!(
                     zh: "没有参加考核的单位“{id}”{}",
                     en: "no unit \"{id}\" is assessed{}",
                     hint(id, a.units.iter().map(|u| u.unit.as_str()))
@@ -398,12 +398,12 @@ impl Selection {
         for c in &self.categories {
             if !cats.contains(&c.as_str()) {
                 errs.push(if cats.is_empty() {
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "没有单位属于类别“{c}”：各单位均未设类别（请在单位文件中给出）",
                         en: "no unit is in category \"{c}\": the units have no categories (give them in a units file)"
                     )
                 } else {
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "没有单位属于类别“{c}”{}；现有类别为 {}",
                         en: "no unit is in category \"{c}\"{}; the categories are {}",
                         hint(c, &cats),

@@ -325,7 +325,7 @@ pub fn assess(
         );
         return Err(Diagnostics(vec![Diagnostic::file(
             file,
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "{n} 个单位 × {items} 项指标，共 {results} 项结果，超过逐项计分一次最多容纳的 {max} 项：请将单位分成几批分别运行",
                 en: "{n} units × {items} items make {results} results, more than scoring in detail holds at once ({max}): run the units in several batches"
             ),
@@ -367,7 +367,7 @@ pub fn assess(
                     errs.push(files[c.file].diag(
                         c.line,
                         c.col,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "单位 {id} 属于“{category}”类，指标 {} 只考核 {only}，不应填报（该指标对本单位按不适用处理）",
                             en: "unit {id} is in category \"{category}\", and indicator {} concerns {only} only: it takes no evidence (it is not applicable to this unit)",
                             ind.id
@@ -434,7 +434,7 @@ pub fn assess(
                 errs.push(files[c.file].diag(
                     c.line,
                     c.col,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "单位 {id}，指标 {}：不适用只能针对整个指标填写，不能只填部分子项",
                         en: "unit {id}, indicator {}: 不适用 must be given for the whole item, not for some clauses",
                         ind.id
@@ -448,7 +448,7 @@ pub fn assess(
             errs.push(Diagnostic::new(
                 file,
                 line,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "单位 {id}：所有基础指标均标为不适用，无法评分",
                     en: "unit {id}: every base indicator is marked 不适用; the unit cannot be scored"
                 ),
@@ -464,18 +464,18 @@ pub fn assess(
                         .map(|slot| ind.slot_key(slot))
                         .collect();
                     let what = if cells.len() > 1 && lacking.len() < cells.len() {
-                        crate::msg!(zh: "{} 缺少佐证", en: "no evidence for {}", lacking.join(", "))
+                        crate::lang::msg!(zh: "{} 缺少佐证", en: "no evidence for {}", lacking.join(", "))
                     } else {
                         crate::lang::m("缺少佐证", "no evidence").to_string()
                     };
                     let message = if fw.missing_from_option {
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "单位 {id}，指标 {}：{what}（--missing error）",
                             en: "unit {id}, indicator {}: {what} (--missing error)",
                             ind.id
                         )
                     } else {
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "单位 {id}，指标 {}：{what}（考核方案设定了 missing = \"error\"）",
                             en: "unit {id}, indicator {}: {what} (the framework sets missing = \"error\")",
                             ind.id
@@ -588,12 +588,12 @@ pub fn without_evidence(units: &Units, ev: &Evidence) -> Diagnostics {
             let name = if info.name.is_empty() {
                 String::new()
             } else {
-                crate::msg!(zh: "（{}）", en: " ({})", info.name)
+                crate::lang::msg!(zh: "（{}）", en: " ({})", info.name)
             };
             out.push(Diagnostic::at(
                 &units.path,
                 info.line,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "单位 {id}{name}在佐证中没有任何数据（是否漏交？），各项均按无佐证计 0 分",
                     en: "unit {id}{name} has no evidence at all (was its file left out?); every item scores 0 as missing"
                 ),
