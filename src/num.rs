@@ -32,13 +32,21 @@ pub fn signed2(d: Decimal) -> String {
 
 /// `12.30`: two places always.
 pub fn fmt2(d: Decimal) -> String {
+    let mut out = Vec::new();
+    push2(&mut out, d);
+    String::from_utf8(out).expect("digits, a point and a sign are ASCII")
+}
+
+/// [`fmt2`] appended to `out`, without an allocation of its own.
+pub fn push2(out: &mut Vec<u8>, d: Decimal) {
+    use std::io::Write;
     let r = round2(d);
     // What `Decimal`'s `Display` writes, without its general machinery:
     // every amount of a large list goes through here.
-    match u64::try_from(r.mantissa()) {
-        Ok(m) if r.scale() == 2 => format!("{}.{:02}", m / 100, m % 100),
-        _ => r.to_string(),
-    }
+    let _ = match u64::try_from(r.mantissa()) {
+        Ok(m) if r.scale() == 2 => write!(out, "{}.{:02}", m / 100, m % 100),
+        _ => write!(out, "{r}"),
+    };
 }
 
 /// A framework constant as written: `25`, `2.5`, `0.25` (no trailing zeros).

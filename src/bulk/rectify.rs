@@ -18,7 +18,7 @@ use crate::period::Period;
 use crate::rectify::{Fixable, NextGrade, Order, Selection};
 use crate::render::Format;
 use crate::render::grid::{Cell, Grid};
-use crate::render::rectify::RowCell;
+use crate::render::rectify::{CsvLedger, RowCell};
 use crate::score::{Reason, Standing, UnitResult};
 
 /// Units read and listed per batch: large batches keep both cores busy
@@ -236,12 +236,11 @@ impl Loaded {
 }
 
 /// The value (`None` when no row names the indicator) and note of each
-/// item listed, as given; `plain` when they came from a comma-separated
-/// line split where it lies, so hold no quote, comma or line end.
+/// item listed, as given.
 #[derive(Default)]
 struct Texts {
     buf: Vec<u8>,
-    items: Vec<(Option<Range>, Range, bool)>,
+    items: Vec<(Option<Range>, Range)>,
 }
 
 /// A range of `Texts::buf`.
@@ -253,7 +252,7 @@ impl Texts {
         self.items.clear();
     }
 
-    fn push(&mut self, value: Option<&[u8]>, note: &[u8], plain: bool) {
+    fn push(&mut self, value: Option<&[u8]>, note: &[u8]) {
         let mut span = |b: &[u8]| {
             let start = self.buf.len();
             self.buf.extend_from_slice(b);
@@ -261,20 +260,16 @@ impl Texts {
         };
         let value = value.map(&mut span);
         let note = span(note);
-        self.items.push((value, note, plain));
+        self.items.push((value, note));
     }
 
     fn value(&self, k: usize) -> Option<&[u8]> {
-        let (v, _, _) = self.items.get(k)?;
+        let (v, _) = self.items.get(k)?;
         v.map(|(a, b)| &self.buf[a..b])
     }
 
     fn note(&self, k: usize) -> &[u8] {
-        self.items.get(k).map_or(b"", |&(_, (a, b), _)| &self.buf[a..b])
-    }
-
-    fn plain(&self, k: usize) -> bool {
-        self.items.get(k).is_some_and(|i| i.2)
+        self.items.get(k).map_or(b"", |&(_, (a, b))| &self.buf[a..b])
     }
 }
 
@@ -333,14 +328,14 @@ impl<W: Word> Ctx<'_, W> {
             // Clause items: their texts joined as the general path does.
             l.full.describe(&self.rows, id, Some(&l.wanted))?;
             for it in &l.shown {
-                t.push(l.full.value(it.index), l.full.note(it.index), false);
+                t.push(l.full.value(it.index), l.full.note(it.index));
             }
             return Ok(());
         }
         for it in &l.shown {
             let slot = plan.first[it.index];
             if !has_row(l.full.cells[slot]) {
-                t.push(None, b"", true);
+                t.push(None, b"");
                 continue;
             }
             let offset = l.full.offset(slot);
@@ -352,7 +347,7 @@ impl<W: Word> Ctx<'_, W> {
                 _ => {
                     // Quotes, a lone CR: csv_core reads it.
                     let (value, note) = l.full.value_note(&self.rows, id, offset, slot)?;
-                    t.push(Some(value), note, false);
+                    t.push(Some(value), note);
                     continue;
                 }
             }
@@ -367,9 +362,7 @@ impl<W: Word> Ctx<'_, W> {
                 Some(n) => field(n)?,
                 None => b"",
             };
-            // A plain line's fields hold no quote or line end, nor, split
-            // at commas, a comma.
-            t.push(Some(field(lay.value_col(slot)?)?), note, lay.delim == b',');
+            t.push(Some(field(lay.value_col(slot)?)?), note);
         }
         Ok(())
     }
@@ -427,8 +420,8 @@ impl<W: Word> Ctx<'_, W> {
     ) -> std::io::Result<()> {
         let fw = self.rows.plan.fw;
         let lang = self.args.lang;
-        w.write_all(crate::render::rectify::csv_header(lang).as_bytes())?;
-        let consts = CsvConsts::new(fw, deadline, lang);
+        let consts = CsvLedger::new(fw, deadline, lang, false);
+        w.write_all(&consts.header(lang))?;
         let mut no = 0u64;
         let mut digits = [0u8; 20];
         in_order(
@@ -453,7 +446,7 @@ impl<W: Word> Ctx<'_, W> {
     /// A batch of units' CSV rows, each without its number and after its
     /// length: the bytes of the general path's CSV ledger rows (see
     /// `render::rectify::full_table`).
-    fn csv_batch(&self, c: &CsvConsts, units: &[usize], mut out: Vec<u8>) -> Res<Vec<u8>> {
+    fn csv_batch(&self, c: &CsvLedger, units: &[usize], mut out: Vec<u8>) -> Res<Vec<u8>> {
         out.clear();
         let mut prefix = Vec::new();
         self.each_unit(units, |u, l, t| {
@@ -461,20 +454,16 @@ impl<W: Word> Ctx<'_, W> {
                 return Ok(());
             }
             prefix.clear();
-            for cell in [&u.unit, &u.name, &u.category] {
-                prefix.push(b',');
-                push_cell(&mut prefix, cell.as_bytes());
-            }
+            CsvLedger::unit_cells(&mut prefix, u);
             for (k, it) in l.shown.iter().enumerate() {
-                write_row(
-                    &mut out,
-                    c,
-                    it,
-                    &prefix,
-                    t.value(k).unwrap_or(b""),
-                    t.note(k),
-                    t.plain(k),
-                )?;
+                // Each row after its length.
+                let at = out.len();
+                out.extend_from_slice(&[0; 4]);
+                let amounts = (!it.reason.no_points()).then(|| (dec(it.amount), dec(it.lost)));
+                let (value, note) = (t.value(k).unwrap_or(b""), t.note(k));
+                c.row(&mut out, &prefix, it.index, it.reason, amounts, value, note, None);
+                let len = u32::try_from(out.len() - at - 4).map_err(|_| GiveUp)?;
+                out[at..at + 4].copy_from_slice(&len.to_le_bytes());
             }
             Ok(())
         })?;
@@ -1011,16 +1000,7 @@ fn needs_escape(s: &[u8], md: bool) -> bool {
 
 // ---- items from the cells ---------------------------------------------------
 
-/// What every CSV row repeats, formatted once.
-struct CsvConsts {
-    /// Per indicator: from the delimiter before its id through the one
-    /// after its points, and from the delimiter after the note through the
-    /// line end.
-    parts: Vec<(Vec<u8>, Vec<u8>)>,
-    /// Per reason (in `REASONS` order): its label as a cell.
-    reasons: Vec<Vec<u8>>,
-}
-
+/// The reasons in the order of `Reason`'s variants (`reason as usize`).
 const REASONS: [Reason; 5] = [
     Reason::Veto,
     Reason::Shortfall,
@@ -1028,48 +1008,6 @@ const REASONS: [Reason; 5] = [
     Reason::Penalty,
     Reason::Cap,
 ];
-
-impl CsvConsts {
-    fn new(fw: &Framework, deadline: Option<jiff::civil::Date>, lang: Lang) -> CsvConsts {
-        CsvConsts {
-            parts: crate::render::rectify::csv_indicator_parts(fw, deadline, lang),
-            reasons: REASONS
-                .iter()
-                .map(|r| {
-                    let mut v = Vec::new();
-                    push_cell(&mut v, r.label(lang).as_bytes());
-                    v
-                })
-                .collect(),
-        }
-    }
-}
-
-/// A text cell of the CSV ledger: formula-guarded as `render::csv_cell`
-/// does for text, then quoted as the `csv` writer does (only when it holds
-/// a delimiter, a quote or a line end; quotes doubled).
-fn push_cell(out: &mut Vec<u8>, cell: &[u8]) {
-    let guard = matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
-    let quote = memchr::memchr3(b',', b'"', b'\n', cell).is_some() || memchr::memchr(b'\r', cell).is_some();
-    if quote {
-        out.push(b'"');
-    }
-    if guard {
-        out.push(b'\'');
-    }
-    if quote {
-        let mut from = 0;
-        for q in memchr::memchr_iter(b'"', cell) {
-            out.extend_from_slice(&cell[from..=q]);
-            out.push(b'"');
-            from = q + 1;
-        }
-        out.extend_from_slice(&cell[from..]);
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(cell);
-    }
-}
 
 /// An item of a unit's list, from its cells: amounts in cents.
 #[derive(Clone, Copy)]
@@ -1154,53 +1092,6 @@ fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()>
         });
     }
     Ok(())
-}
-
-/// One item's CSV row, after its length (see [`Ctx::csv_batch`]);
-/// `plain` when `value` and `note` need no quotes.
-fn write_row(
-    out: &mut Vec<u8>,
-    c: &CsvConsts,
-    it: &Short,
-    prefix: &[u8],
-    value: &[u8],
-    note: &[u8],
-    plain: bool,
-) -> Res<()> {
-    let at = out.len();
-    out.extend_from_slice(&[0; 4]);
-    out.extend_from_slice(prefix);
-    let (head, tail) = c.parts.get(it.index).ok_or(GiveUp)?;
-    out.extend_from_slice(head);
-    if !it.reason.no_points() {
-        push_cents(out, it.amount);
-        out.push(b',');
-        push_cents(out, it.lost);
-    } else {
-        out.push(b',');
-    }
-    out.push(b',');
-    out.extend_from_slice(&c.reasons[it.reason as usize]);
-    for cell in [value, note] {
-        out.push(b',');
-        if plain {
-            push_guarded(out, cell);
-        } else {
-            push_cell(out, cell);
-        }
-    }
-    out.extend_from_slice(tail);
-    let len = u32::try_from(out.len() - at - 4).map_err(|_| GiveUp)?;
-    out[at..at + 4].copy_from_slice(&len.to_le_bytes());
-    Ok(())
-}
-
-/// A text cell that needs no quotes, formula-guarded (see [`push_cell`]).
-fn push_guarded(out: &mut Vec<u8>, cell: &[u8]) {
-    if matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
-        out.push(b'\'');
-    }
-    out.extend_from_slice(cell);
 }
 
 /// A JSON string with serde_json's escapes: `"` and `\`, the short forms
