@@ -39,14 +39,29 @@ pub fn fmt2(d: Decimal) -> String {
 
 /// [`fmt2`] appended to `out`, without an allocation of its own.
 pub fn push2(out: &mut Vec<u8>, d: Decimal) {
-    use std::io::Write;
-    let r = round2(d);
+    // Already two places (every amount a list shows): nothing to round.
+    let r = if d.scale() == 2 { d } else { round2(d) };
     // What `Decimal`'s `Display` writes, without its general machinery:
     // every amount of a large list goes through here.
-    let _ = match u64::try_from(r.mantissa()) {
-        Ok(m) if r.scale() == 2 => write!(out, "{}.{:02}", m / 100, m % 100),
-        _ => write!(out, "{r}"),
-    };
+    match u64::try_from(r.mantissa()) {
+        Ok(m) if r.scale() == 2 => {
+            let mut buf = [0u8; 24];
+            let mut i = buf.len() - 3;
+            let f = (m % 100) as u8;
+            buf[i..].copy_from_slice(&[b'.', b'0' + f / 10, b'0' + f % 10]);
+            let mut n = m / 100;
+            loop {
+                i -= 1;
+                buf[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            out.extend_from_slice(&buf[i..]);
+        }
+        _ => out.extend_from_slice(r.to_string().as_bytes()),
+    }
 }
 
 /// A framework constant as written: `25`, `2.5`, `0.25` (no trailing zeros).

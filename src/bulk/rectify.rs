@@ -236,11 +236,12 @@ impl Loaded {
 }
 
 /// The value (`None` when no row names the indicator) and note of each
-/// item listed, as given.
+/// item listed, as given; `plain` when they came from a comma-separated
+/// line split where it lies, so hold no quote, comma or line end.
 #[derive(Default)]
 struct Texts {
     buf: Vec<u8>,
-    items: Vec<(Option<Range>, Range)>,
+    items: Vec<(Option<Range>, Range, bool)>,
 }
 
 /// A range of `Texts::buf`.
@@ -252,7 +253,7 @@ impl Texts {
         self.items.clear();
     }
 
-    fn push(&mut self, value: Option<&[u8]>, note: &[u8]) {
+    fn push(&mut self, value: Option<&[u8]>, note: &[u8], plain: bool) {
         let mut span = |b: &[u8]| {
             let start = self.buf.len();
             self.buf.extend_from_slice(b);
@@ -260,16 +261,20 @@ impl Texts {
         };
         let value = value.map(&mut span);
         let note = span(note);
-        self.items.push((value, note));
+        self.items.push((value, note, plain));
     }
 
     fn value(&self, k: usize) -> Option<&[u8]> {
-        let (v, _) = self.items.get(k)?;
+        let (v, _, _) = self.items.get(k)?;
         v.map(|(a, b)| &self.buf[a..b])
     }
 
     fn note(&self, k: usize) -> &[u8] {
-        self.items.get(k).map_or(b"", |&(_, (a, b))| &self.buf[a..b])
+        self.items.get(k).map_or(b"", |&(_, (a, b), _)| &self.buf[a..b])
+    }
+
+    fn plain(&self, k: usize) -> bool {
+        self.items.get(k).is_some_and(|i| i.2)
     }
 }
 
@@ -328,14 +333,14 @@ impl<W: Word> Ctx<'_, W> {
             // Clause items: their texts joined as the general path does.
             l.full.describe(&self.rows, id, Some(&l.wanted))?;
             for it in &l.shown {
-                t.push(l.full.value(it.index), l.full.note(it.index));
+                t.push(l.full.value(it.index), l.full.note(it.index), false);
             }
             return Ok(());
         }
         for it in &l.shown {
             let slot = plan.first[it.index];
             if !has_row(l.full.cells[slot]) {
-                t.push(None, b"");
+                t.push(None, b"", true);
                 continue;
             }
             let offset = l.full.offset(slot);
@@ -347,7 +352,7 @@ impl<W: Word> Ctx<'_, W> {
                 _ => {
                     // Quotes, a lone CR: csv_core reads it.
                     let (value, note) = l.full.value_note(&self.rows, id, offset, slot)?;
-                    t.push(Some(value), note);
+                    t.push(Some(value), note, false);
                     continue;
                 }
             }
@@ -362,7 +367,9 @@ impl<W: Word> Ctx<'_, W> {
                 Some(n) => field(n)?,
                 None => b"",
             };
-            t.push(Some(field(lay.value_col(slot)?)?), note);
+            // A plain line's fields hold no quote or line end, nor, split
+            // at commas, a comma.
+            t.push(Some(field(lay.value_col(slot)?)?), note, lay.delim == b',');
         }
         Ok(())
     }
@@ -461,7 +468,17 @@ impl<W: Word> Ctx<'_, W> {
                 out.extend_from_slice(&[0; 4]);
                 let amounts = (!it.reason.no_points()).then(|| (dec(it.amount), dec(it.lost)));
                 let (value, note) = (t.value(k).unwrap_or(b""), t.note(k));
-                c.row(&mut out, &prefix, it.index, it.reason, amounts, value, note, None);
+                c.row(
+                    &mut out,
+                    &prefix,
+                    it.index,
+                    it.reason,
+                    amounts,
+                    value,
+                    note,
+                    t.plain(k),
+                    None,
+                );
                 let len = u32::try_from(out.len() - at - 4).map_err(|_| GiveUp)?;
                 out[at..at + 4].copy_from_slice(&len.to_le_bytes());
             }

@@ -97,7 +97,8 @@ impl CsvLedger {
 
     /// One row, after its number: `unit` is [`CsvLedger::unit_cells`] of
     /// its unit; `amounts` the amount and the points lost (none for a veto
-    /// or a cap); `value` and `note` as given.
+    /// or a cap); `value` and `note` as given, `plain` when they are known
+    /// to hold no delimiter, quote or line end (a line split where it lies).
     #[allow(clippy::too_many_arguments)]
     pub fn row(
         &self,
@@ -108,6 +109,7 @@ impl CsvLedger {
         amounts: Option<(Decimal, Decimal)>,
         value: &[u8],
         note: &[u8],
+        plain: bool,
         self_amount: Option<Decimal>,
     ) {
         out.extend_from_slice(unit);
@@ -126,7 +128,12 @@ impl CsvLedger {
         }
         for cell in [value, note] {
             out.push(b',');
-            push_cell(out, cell, true);
+            if plain {
+                guard(out, cell);
+                out.extend_from_slice(cell);
+            } else {
+                push_cell(out, cell, true);
+            }
         }
         out.extend_from_slice(tail);
         if self.with_self {
@@ -140,15 +147,14 @@ impl CsvLedger {
 }
 
 /// A text cell of the CSV ledger: formula-guarded as [`crate::render::csv_cell`]
-/// guards text (when `guard`), then quoted as the `csv` writer quotes.
-fn push_cell(out: &mut Vec<u8>, cell: &[u8], guard: bool) {
-    let guard = guard && matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+/// guards text (when `guarded`), then quoted as the `csv` writer quotes.
+fn push_cell(out: &mut Vec<u8>, cell: &[u8], guarded: bool) {
     let quote = memchr::memchr3(b',', b'"', b'\n', cell).is_some() || memchr::memchr(b'\r', cell).is_some();
     if quote {
         out.push(b'"');
     }
-    if guard {
-        out.push(b'\'');
+    if guarded {
+        guard(out, cell);
     }
     if quote {
         let mut from = 0;
@@ -161,6 +167,14 @@ fn push_cell(out: &mut Vec<u8>, cell: &[u8], guard: bool) {
         out.push(b'"');
     } else {
         out.extend_from_slice(cell);
+    }
+}
+
+/// The mark that keeps a spreadsheet from reading `cell` as a formula, if
+/// it needs one.
+fn guard(out: &mut Vec<u8>, cell: &[u8]) {
+    if matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
+        out.push(b'\'');
     }
 }
 
@@ -199,6 +213,7 @@ pub fn write_list_csv(
             it.amount.zip(it.lost),
             r.value.as_deref().unwrap_or("").as_bytes(),
             r.note.as_bytes(),
+            false,
             u.self_assessed.as_ref().and_then(|m| m.amounts[it.index]),
         );
         w.write_all(&row)?;
