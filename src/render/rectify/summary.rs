@@ -41,13 +41,7 @@ fn indicator_table(fw: &Framework, s: &Summary, lang: Lang) -> Table {
     t
 }
 
-fn tally_table<K>(
-    s: &Summary,
-    first: &str,
-    rows: &[Tally<K>],
-    key: impl Fn(&K) -> String,
-    lang: Lang,
-) -> Table {
+fn tally_table<K>(s: &Summary, first: &str, rows: &[Tally<K>], key: impl Fn(&K) -> String, lang: Lang) -> Table {
     let mut t = Table::new(&[
         (first, false),
         (lang.pick("项数", "Items"), true),

@@ -79,13 +79,7 @@ pub fn text_section(
 
 /// What a section opens with, before its table: heading, facts and a way
 /// to the next grade.
-fn section_opening(
-    heading: &str,
-    facts: &str,
-    advice_line: Option<String>,
-    lang: Lang,
-    format: Format,
-) -> String {
+fn section_opening(heading: &str, facts: &str, advice_line: Option<String>, lang: Lang, format: Format) -> String {
     let mut s = String::new();
     if format == Format::Md {
         s.push_str(&format!(
