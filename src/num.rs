@@ -45,23 +45,27 @@ pub fn push2(out: &mut Vec<u8>, d: Decimal) {
     // every amount of a large list goes through here.
     match u64::try_from(r.mantissa()) {
         Ok(m) if r.scale() == 2 => {
-            let mut buf = [0u8; 24];
-            let mut i = buf.len() - 3;
+            push_uint(out, m / 100);
             let f = (m % 100) as u8;
-            buf[i..].copy_from_slice(&[b'.', b'0' + f / 10, b'0' + f % 10]);
-            let mut n = m / 100;
-            loop {
-                i -= 1;
-                buf[i] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            out.extend_from_slice(&buf[i..]);
+            out.extend_from_slice(&[b'.', b'0' + f / 10, b'0' + f % 10]);
         }
         _ => out.extend_from_slice(r.to_string().as_bytes()),
     }
+}
+
+/// `n` in decimal appended to `out`, without an allocation of its own.
+pub fn push_uint(out: &mut Vec<u8>, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[at..]);
 }
 
 /// A framework constant as written: `25`, `2.5`, `0.25` (no trailing zeros).

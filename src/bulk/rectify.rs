@@ -18,7 +18,7 @@ use crate::period::Period;
 use crate::rectify::{Fixable, NextGrade, Order, Selection};
 use crate::render::Format;
 use crate::render::grid::{Cell, Grid};
-use crate::render::rectify::{CsvLedger, RowCell};
+use crate::render::rectify::{CsvLedger, ListJson, RowCell};
 use crate::score::{Reason, Standing, UnitResult};
 
 /// Units read and listed per batch: large batches keep both cores busy
@@ -490,139 +490,6 @@ impl<W: Word> Ctx<'_, W> {
 
 // ---- JSON -------------------------------------------------------------------
 
-/// What every JSON entry repeats, formatted once.
-struct JsonConsts {
-    /// Per indicator: an item's members from the indicator's id through
-    /// the key of its amount, and from the standard to the item's end.
-    parts: Vec<(Vec<u8>, Vec<u8>)>,
-    ids: Vec<Vec<u8>>,
-    grades: Vec<Vec<u8>>,
-}
-
-impl JsonConsts {
-    fn new(fw: &Framework, deadline: Option<jiff::civil::Date>) -> JsonConsts {
-        let parts = fw
-            .indicators
-            .iter()
-            .map(|ind| {
-                let mut head = b",\n      \"indicator\": ".to_vec();
-                push_str(&mut head, ind.id.as_bytes());
-                head.extend_from_slice(b",\n      \"indicator_name\": ");
-                push_str(&mut head, ind.name.as_bytes());
-                head.extend_from_slice(b",\n      \"group\": ");
-                match ind.group {
-                    Some(g) => push_str(&mut head, fw.groups[g].id.as_bytes()),
-                    None => head.extend_from_slice(b"null"),
-                }
-                head.extend_from_slice(b",\n      \"points\": ");
-                if ind.kind.is_trigger() {
-                    head.extend_from_slice(b"null");
-                } else {
-                    let p = crate::render::rectify::constant(ind.points);
-                    head.extend_from_slice(serde_json::to_string(&p).unwrap_or_default().as_bytes());
-                }
-                head.extend_from_slice(b",\n      \"amount\": ");
-                let mut tail = b",\n      \"standard\": ".to_vec();
-                push_str(&mut tail, ind.standard.as_bytes());
-                tail.extend_from_slice(b",\n      \"remedy\": ");
-                push_str(&mut tail, ind.remedy.as_bytes());
-                tail.extend_from_slice(b",\n      \"owner\": ");
-                push_str(&mut tail, ind.owner.as_bytes());
-                tail.extend_from_slice(b",\n      \"assessor\": ");
-                push_str(&mut tail, ind.assessor.as_bytes());
-                tail.extend_from_slice(b",\n      \"deadline\": ");
-                match deadline {
-                    Some(d) => push_str(&mut tail, d.to_string().as_bytes()),
-                    None => tail.extend_from_slice(b"null"),
-                }
-                tail.extend_from_slice(b",\n      \"status\": ");
-                push_str(&mut tail, crate::rectify::STATUS.as_bytes());
-                tail.extend_from_slice(b"\n    }");
-                (head, tail)
-            })
-            .collect();
-        JsonConsts {
-            parts,
-            ids: fw.indicators.iter().map(|i| quoted(&i.id)).collect(),
-            grades: fw.grades.iter().map(|g| quoted(&g.name)).collect(),
-        }
-    }
-}
-
-/// A unit's entry of the `units` array, as `render::rectify::list_doc`
-/// pretty-printed.
-fn json_unit(out: &mut Vec<u8>, c: &JsonConsts, u: &UnitResult, next: Option<&NextGrade>) {
-    out.extend_from_slice(b"    {\n      \"unit\": ");
-    push_str(out, u.unit.as_bytes());
-    out.extend_from_slice(b",\n      \"name\": ");
-    push_str(out, u.name.as_bytes());
-    out.extend_from_slice(b",\n      \"category\": ");
-    push_category(out, u);
-    out.extend_from_slice(b",\n      \"rank\": ");
-    out.extend_from_slice(uint(&mut [0; 20], u.rank as u64));
-    out.extend_from_slice(b",\n      \"score\": ");
-    push_dec(out, u.totals.score);
-    out.extend_from_slice(b",\n      \"grade\": ");
-    out.extend_from_slice(&c.grades[u.grade]);
-    out.extend_from_slice(b",\n      \"next_grade\": ");
-    match next {
-        None => out.extend_from_slice(b"null"),
-        Some(ng) => {
-            out.extend_from_slice(b"{\n        \"grade\": ");
-            out.extend_from_slice(&c.grades[ng.grade]);
-            out.extend_from_slice(b",\n        \"needed\": ");
-            push_dec(out, ng.needed);
-            out.extend_from_slice(b",\n        \"fixes\": ");
-            if ng.fixes.is_empty() {
-                out.extend_from_slice(b"[]");
-            } else {
-                out.extend_from_slice(b"[\n");
-                for (k, f) in ng.fixes.iter().enumerate() {
-                    if k > 0 {
-                        out.extend_from_slice(b",\n");
-                    }
-                    out.extend_from_slice(b"          ");
-                    out.extend_from_slice(&c.ids[f.index]);
-                }
-                out.extend_from_slice(b"\n        ]");
-            }
-            out.extend_from_slice(b",\n        \"reachable\": ");
-            out.extend_from_slice(if ng.reachable { b"true" } else { b"false" });
-            out.extend_from_slice(b",\n        \"score\": ");
-            push_dec(out, ng.score);
-            out.extend_from_slice(b",\n        \"held\": ");
-            match ng.held {
-                Some(h) => push_str(out, h.as_str().as_bytes()),
-                None => out.extend_from_slice(b"null"),
-            }
-            out.extend_from_slice(b",\n        \"holding\": ");
-            if ng.holding.is_empty() {
-                out.extend_from_slice(b"[]");
-            } else {
-                out.extend_from_slice(b"[\n");
-                for (k, &i) in ng.holding.iter().enumerate() {
-                    if k > 0 {
-                        out.extend_from_slice(b",\n");
-                    }
-                    out.extend_from_slice(b"          ");
-                    out.extend_from_slice(&c.ids[i]);
-                }
-                out.extend_from_slice(b"\n        ]");
-            }
-            out.extend_from_slice(b"\n      }");
-        }
-    }
-    out.extend_from_slice(b"\n    }");
-}
-
-fn push_category(out: &mut Vec<u8>, u: &UnitResult) {
-    if u.category.is_empty() {
-        out.extend_from_slice(b"null");
-    } else {
-        push_str(out, u.category.as_bytes());
-    }
-}
-
 /// What a batch of the JSON document writes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Part {
@@ -644,16 +511,8 @@ impl<W: Word> Ctx<'_, W> {
         w: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let fw = self.rows.plan.fw;
-        let empty = crate::rectify::List {
-            units: Vec::new(),
-            sections: Vec::new(),
-        };
-        let doc = crate::render::json::to_string(&crate::render::rectify::list_doc(fw, self.a, &empty));
-        let head = doc
-            .strip_suffix("[],\n  \"deficiencies\": []\n}\n")
-            .ok_or_else(|| std::io::Error::other("internal error: the list's JSON head"))?;
-        w.write_all(head.as_bytes())?;
-        let c = JsonConsts::new(fw, deadline);
+        w.write_all(&ListJson::head(fw, self.a))?;
+        let c = ListJson::new(fw, deadline);
         for (part, any, close) in [
             (Part::Units, !jobs.is_empty(), &b",\n  \"deficiencies\": "[..]),
             (Part::Items, total > 0, b"\n}\n"),
@@ -687,59 +546,40 @@ impl<W: Word> Ctx<'_, W> {
 
     /// A batch's entries of one of the document's arrays, separated by
     /// commas; items numbered on from the batch's first.
-    fn json_batch(&self, c: &JsonConsts, job: &Job, part: Part, mut out: Vec<u8>) -> Res<Vec<u8>> {
+    fn json_batch(&self, c: &ListJson, job: &Job, part: Part, mut out: Vec<u8>) -> Res<Vec<u8>> {
         out.clear();
         if part == Part::Units {
             for (&u, t) in job.units.iter().zip(&job.tallies) {
                 if !out.is_empty() {
                     out.extend_from_slice(b",\n");
                 }
-                json_unit(&mut out, c, self.a.units.get(u).ok_or(GiveUp)?, t.1.as_ref());
+                c.unit(&mut out, self.a.units.get(u).ok_or(GiveUp)?, t.1.as_ref());
             }
             return Ok(out);
         }
         let mut no = job.first - 1;
-        let mut prefix = Vec::new();
-        let mut digits = [0u8; 20];
+        let mut members = Vec::new();
         self.each_unit(job.units, |u, l, t| {
-            prefix.clear();
-            prefix.extend_from_slice(b",\n      \"unit\": ");
-            push_str(&mut prefix, u.unit.as_bytes());
-            prefix.extend_from_slice(b",\n      \"unit_name\": ");
-            push_str(&mut prefix, u.name.as_bytes());
-            prefix.extend_from_slice(b",\n      \"category\": ");
-            push_category(&mut prefix, u);
+            members.clear();
+            ListJson::unit_members(&mut members, u);
             for (k, it) in l.shown.iter().enumerate() {
                 no += 1;
                 if !out.is_empty() {
                     out.extend_from_slice(b",\n");
                 }
-                out.extend_from_slice(b"    {\n      \"no\": ");
-                out.extend_from_slice(uint(&mut digits, no as u64));
-                out.extend_from_slice(&prefix);
-                let (head, tail) = c.parts.get(it.index).ok_or(GiveUp)?;
-                out.extend_from_slice(head);
-                if it.reason.no_points() {
-                    out.extend_from_slice(b"null,\n      \"lost\": null");
-                } else {
-                    push_cents(&mut out, it.amount);
-                    out.extend_from_slice(b",\n      \"lost\": ");
-                    push_cents(&mut out, it.lost);
-                    if it.reason == Reason::Penalty {
-                        out.extend_from_slice(b",\n      \"deducted\": ");
-                        push_cents(&mut out, it.deducted);
-                    }
-                }
-                out.extend_from_slice(b",\n      \"reason\": \"");
-                out.extend_from_slice(it.reason.as_str().as_bytes());
-                out.extend_from_slice(b"\",\n      \"value\": ");
-                match t.value(k) {
-                    Some(v) => push_str(&mut out, v),
-                    None => out.extend_from_slice(b"null"),
-                }
-                out.extend_from_slice(b",\n      \"note\": ");
-                push_str(&mut out, t.note(k));
-                out.extend_from_slice(tail);
+                let amounts = (!it.reason.no_points()).then(|| (dec(it.amount), dec(it.lost)));
+                let deducted = (it.reason == Reason::Penalty).then(|| dec(it.deducted));
+                c.item(
+                    &mut out,
+                    no,
+                    &members,
+                    it.index,
+                    it.reason,
+                    amounts,
+                    deducted,
+                    t.value(k),
+                    t.note(k),
+                );
             }
             Ok(())
         })?;
@@ -1111,49 +951,6 @@ fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()>
     Ok(())
 }
 
-/// A JSON string with serde_json's escapes: `"` and `\`, the short forms
-/// of backspace, form feed, line feed, carriage return and tab, `\u00xx`
-/// for the other control characters; everything else as it is.
-fn push_str(out: &mut Vec<u8>, b: &[u8]) {
-    out.push(b'"');
-    if !b
-        .iter()
-        .fold(false, |any, &c| any | (c < 0x20) | (c == b'"') | (c == b'\\'))
-    {
-        out.extend_from_slice(b);
-        out.push(b'"');
-        return;
-    }
-    let mut from = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let short = match c {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            0x08 => b'b',
-            0x0c => b'f',
-            b'\n' => b'n',
-            b'\r' => b'r',
-            b'\t' => b't',
-            0..=0x1f => 0,
-            _ => continue,
-        };
-        out.extend_from_slice(&b[from..i]);
-        from = i + 1;
-        if short != 0 {
-            out.extend_from_slice(&[b'\\', short]);
-        } else {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
-        }
-    }
-    out.extend_from_slice(&b[from..]);
-    out.push(b'"');
-}
-
-fn push_uint(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(uint(&mut [0; 20], n));
-}
-
 /// `n` in decimal, in `buf`.
 fn uint(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
     let mut at = buf.len();
@@ -1169,29 +966,9 @@ fn uint(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
 
 /// Cents as `12.30`, as `num::fmt2` writes them.
 fn push_cents(out: &mut Vec<u8>, c: u64) {
-    push_uint(out, c / 100);
+    crate::num::push_uint(out, c / 100);
     let f = (c % 100) as u8;
     out.extend_from_slice(&[b'.', b'0' + f / 10, b'0' + f % 10]);
-}
-
-/// A text as a JSON string (see [`push_str`]).
-fn quoted(s: &str) -> Vec<u8> {
-    let mut v = Vec::new();
-    push_str(&mut v, s.as_bytes());
-    v
-}
-
-/// A computed amount with two places, as `round2` and `Decimal`'s
-/// `Display` write it.
-fn push_dec(out: &mut Vec<u8>, d: Decimal) {
-    let r = if d.scale() == 2 { d } else { crate::num::round2(d) };
-    match u64::try_from(r.mantissa()) {
-        Ok(m) if r.scale() == 2 => push_cents(out, m),
-        _ => {
-            use std::io::Write;
-            let _ = write!(out, "{}", crate::num::round2(d));
-        }
-    }
 }
 
 #[cfg(test)]

@@ -389,6 +389,12 @@ pub fn write_nested<T: Serialize>(out: &mut Vec<u8>, doc: &T, depth: usize) {
     for _ in 0..depth {
         out.extend_from_slice(b"  ");
     }
+    write_value(out, doc, depth);
+}
+
+/// `doc` pretty-printed as the value of a member `depth` levels into a
+/// document (after its key: no indent before it).
+pub fn write_value<T: Serialize>(out: &mut Vec<u8>, doc: &T, depth: usize) {
     let mut ser = serde_json::Serializer::with_formatter(
         out,
         Pretty {

@@ -204,7 +204,7 @@ pub fn write_list_csv(
         }
         let r = &u.indicators[it.index];
         row.clear();
-        row.extend_from_slice(no.to_string().as_bytes());
+        crate::num::push_uint(&mut row, no as u64);
         ledger.row(
             &mut row,
             &unit,

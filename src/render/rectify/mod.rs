@@ -463,7 +463,11 @@ pub fn list(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, for
             write_list_csv(&mut out, fw, a, list, lang).expect("writing to memory");
             String::from_utf8(out).expect("UTF-8 in, UTF-8 out")
         }
-        Format::Json => super::json::to_string(&list_doc(fw, a, list)),
+        Format::Json => {
+            let mut out = Vec::new();
+            write_list_json(&mut out, fw, a, list);
+            String::from_utf8(out).expect("UTF-8 in, UTF-8 out")
+        }
         Format::Table | Format::Md => text(fw, a, list, by, lang, format),
         Format::Xlsx | Format::Html => {
             unreachable!("deficiencies writes {format:?} with render::xlsx and render::html")
@@ -472,12 +476,6 @@ pub fn list(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, for
 }
 
 // ---- JSON -------------------------------------------------------------------
-
-/// A framework constant as written (`5`, `2.5`).
-pub(crate) fn constant(d: Decimal) -> Decimal {
-    let n = d.normalize();
-    if n.is_zero() { Decimal::ZERO } else { n }
-}
 
 fn category(u: &UnitResult) -> Option<&str> {
     Some(u.category.as_str()).filter(|c| !c.is_empty())
