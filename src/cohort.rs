@@ -136,7 +136,7 @@ pub fn describe(fact: &Fact, lang: crate::lang::Lang) -> String {
     };
     let approx = if fact.mean_exact { "" } else { "≈" };
     let (max, mean) = (fact.max.normalize(), fact.mean.normalize());
-    crate::msg!(
+    crate::lang::msg!(
         zh: "{scope} {} 个单位中第 {} 名；最高 {max}，平均 {approx}{mean}",
         en: "rank {1} of {0} ({scope}); highest {max}, mean {approx}{mean}",
         fact.n,
@@ -163,7 +163,7 @@ pub fn check_units(fw: &Framework, units: Option<&Units>) -> Result<(), Diagnost
         }
         let at = |m: String| Diagnostic::at(&fw.path, ind.line, m);
         let Some(units) = units.filter(|u| u.has_categories()) else {
-            errs.push(at(crate::msg!(
+            errs.push(at(crate::lang::msg!(
                 zh: "指标 {} 按单位类别评分（applies_to、by_category 或 within = \"category\"），需要用 -u 给出含类别列的单位文件",
                 en: "indicator {} is scored by category (applies_to, by_category or within = \"category\"): give a units file with a category column (-u)",
                 ind.id
@@ -183,7 +183,7 @@ pub fn check_units(fw: &Framework, units: Option<&Units>) -> Result<(), Diagnost
         };
         for c in named {
             if !known.contains(&c) {
-                errs.push(at(crate::msg!(
+                errs.push(at(crate::lang::msg!(
                     zh: "指标 {}：单位文件 {} 中没有类别“{c}”{}；类别有 {}",
                     en: "indicator {}: the units file {} has no category \"{c}\"{}; its categories are {}",
                     ind.id,

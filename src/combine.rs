@@ -168,7 +168,7 @@ impl Composite {
                 errs.push(Diagnostic::at(
                     name,
                     line(v.span().start),
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "veto 只能为“any”（任一期被一票否决即否决）或“none”，不能为“{other}”",
                         en: "veto must be \"any\" (vetoed in any component) or \"none\", not \"{other}\""
                     ),
@@ -184,7 +184,7 @@ impl Composite {
                 errs.push(Diagnostic::at(
                     name,
                     line(v.span().start),
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "missing 只能为“error”或“zero”，不能为“{other}”",
                         en: "missing must be \"error\" or \"zero\", not \"{other}\""
                     ),
@@ -214,7 +214,7 @@ impl Composite {
                 errs.push(Diagnostic::at(
                     name,
                     id_line,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "组成部分的 id“{id}”不可用：不能为空，不能含空格或“=”",
                         en: "component id \"{id}\" cannot be used: it must be non-empty, without spaces or \"=\""
                     ),
@@ -229,7 +229,7 @@ impl Composite {
                 errs.push(Diagnostic::at(
                     name,
                     id_line,
-                    crate::msg!(zh: "组成部分 id“{id}”重复", en: "duplicate component id \"{id}\""),
+                    crate::lang::msg!(zh: "组成部分 id“{id}”重复", en: "duplicate component id \"{id}\""),
                 ));
             }
             let weight = match crate::rule::decimal(c.weight.get_ref()) {
@@ -238,7 +238,7 @@ impl Composite {
                     errs.push(Diagnostic::at(
                         name,
                         at(&c.weight),
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "组成部分“{id}”的 weight 应大于 0 且不超过 1，实为 {}",
                             en: "component \"{id}\" weight must be above 0 and at most 1, not {}",
                             w.normalize()
@@ -250,7 +250,7 @@ impl Composite {
                     errs.push(Diagnostic::at(
                         name,
                         at(&c.weight),
-                        crate::msg!(zh: "组成部分“{id}”的 weight：{e}", en: "component \"{id}\" weight: {e}"),
+                        crate::lang::msg!(zh: "组成部分“{id}”的 weight：{e}", en: "component \"{id}\" weight: {e}"),
                     ));
                     Decimal::ZERO
                 }
@@ -272,7 +272,7 @@ impl Composite {
             errs.push(Diagnostic::at(
                 name,
                 components[0].line,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "各组成部分的 weight 之和必须恰好为 1，实为 {}（{}）",
                     en: "the components' weights must sum to exactly 1, not {} ({})",
                     sum.normalize(),
@@ -396,7 +396,7 @@ impl Composite {
                 let quota = g
                     .quota
                     .as_ref()
-                    .map(|q| crate::msg!(zh: "（不超过{}）", en: " (at most {})", q.text))
+                    .map(|q| crate::lang::msg!(zh: "（不超过{}）", en: " (at most {})", q.text))
                     .unwrap_or_default();
                 format!("{} ≥ {}{quota}", g.name, crate::num::fmt_points(g.min))
             })
@@ -459,7 +459,7 @@ pub fn parse_pair(s: &str) -> Result<(String, PathBuf), String> {
         Some((id, file)) if !id.trim().is_empty() && !file.is_empty() => {
             Ok((id.trim().to_string(), PathBuf::from(file)))
         }
-        _ => Err(crate::msg!(
+        _ => Err(crate::lang::msg!(
             zh: "“{s}”应写作 组成部分ID=文件，例如 Q1=2023Q1.json",
             en: "\"{s}\" should be COMPONENT=FILE, e.g. Q1=2023Q1.json"
         )),
@@ -553,7 +553,7 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
         return Err(Diagnostics(vec![sheet.diag(
             header.line,
             None,
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "应有 unit（单位）和 score（得分）两列；表头为：{}",
                 en: "expected columns unit (单位) and score (得分); the header is: {}",
                 header.cells.join(",")
@@ -575,7 +575,7 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
             errs.push(sheet.diag(
                 row.line,
                 Some(unit_col),
-                crate::msg!(zh: "“{}”列：单位为空", en: "column \"{}\": the unit is empty", head(unit_col)),
+                crate::lang::msg!(zh: "“{}”列：单位为空", en: "column \"{}\": the unit is empty", head(unit_col)),
             ));
             continue;
         }
@@ -594,7 +594,7 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
                 errs.push(sheet.diag(
                     row.line,
                     Some(score_col),
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "“{}”列：“{raw}”不是有效得分（应为不小于 0 的数，如 92.5）",
                         en: "column \"{}\": \"{raw}\" is not a score (a number ≥ 0, e.g. 92.5)",
                         head(score_col)
@@ -611,7 +611,7 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
                     errs.push(sheet.diag(
                         row.line,
                         veto_col,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "“{}”列：“{v}”应为 是 或 否",
                             en: "column \"{}\": \"{v}\" should be yes or no",
                             head(veto_col.expect("matched"))
@@ -625,7 +625,7 @@ pub fn load_component(path: &Path, opts: &crate::input::ReadOptions) -> Result<L
             errs.push(sheet.diag(
                 row.line,
                 Some(unit_col),
-                crate::msg!(zh: "单位“{id}”重复", en: "duplicate unit \"{id}\""),
+                crate::lang::msg!(zh: "单位“{id}”重复", en: "duplicate unit \"{id}\""),
             ));
             continue;
         }
@@ -696,7 +696,7 @@ pub fn combine(
         if t != total {
             errs.push(Diagnostic::file(
                 &parts[i].input.path,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "满分为 {}，与 {} 的满分 {} 不同：各组成部分须按同一满分计分",
                     en: "is scored out of {}, but {} out of {}: components must share one total",
                     t.normalize(),
@@ -725,7 +725,7 @@ pub fn combine(
             for id in p.units.keys().filter(|id| !list.units.contains_key(*id)) {
                 errs.push(Diagnostic::file(
                     &p.input.path,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "单位“{id}”（{}）不在单位文件 {} 中{}",
                         en: "unit \"{id}\" ({}) is not in the units file {}{}",
                         c.id,
@@ -761,7 +761,7 @@ pub fn combine(
                 Some((cat, at)) if cat != part.category => {
                     errs.push(Diagnostic::file(
                         &p.input.path,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "单位“{id}”的类别在 {at} 为“{cat}”，在 {} 为“{}”：请用 -u 单位文件给出年度的类别",
                             en: "unit \"{id}\" is in category \"{cat}\" in {at} but \"{}\" in {}: give the year's categories with -u",
                             c.id,
@@ -789,7 +789,7 @@ pub fn combine(
             if part.is_none() && comp.missing == MissingRule::Error {
                 errs.push(Diagnostic::file(
                     &p.input.path,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "缺少单位“{id}”（组成部分 {} {}）；如该期未参加考核按0分计，请在综合考核文件中写 missing = \"zero\"",
                         en: "unit \"{id}\" is missing (component {} {}); to count an absent period as 0, set missing = \"zero\" in the composite file",
                         c.id,
@@ -874,7 +874,7 @@ pub fn combine(
     {
         errs.push(Diagnostic::file(
             &fw_name,
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "quota_scope = \"category\" 需要每个单位的类别，单位“{}”没有：请用 -u 给出单位文件",
                 en: "quota_scope = \"category\" needs every unit's category, and unit \"{}\" has none: give a units file with -u",
                 u.unit

@@ -891,7 +891,7 @@ pub fn trend(results: &[PeriodResult]) -> Result<Trend, Diagnostics> {
         {
             errs.push(Diagnostic::file(
                 &w[1].source,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "考核期 {} 排在更晚的考核期 {}（{}）之后：请按从早到晚的顺序提供结果",
                     en: "period {} is listed after the later period {} ({}): give the results oldest first",
                     w[1].label(),

@@ -111,7 +111,7 @@ pub fn one_line(text: &str) -> String {
         let head_end = text.char_indices().nth(head).map_or(text.len(), |(i, _)| i);
         let tail_start = text.char_indices().nth(count - tail).map_or(text.len(), |(i, _)| i);
         escape(&mut out, &text[..head_end]);
-        out.push_str(&crate::msg!(
+        out.push_str(&crate::lang::msg!(
             zh: "…[省略 {} 个字符]…",
             en: "…[{} characters left out]…",
             count - head - tail
@@ -194,7 +194,7 @@ pub fn report_lines(d: &Diagnostics, per_file: usize) -> Vec<String> {
     }
     for (file, _, more) in &shown {
         if *more > 0 {
-            lines.push(crate::msg!(
+            lines.push(crate::lang::msg!(
                 zh: "{}：…… 本文件另有 {more} 个问题",
                 en: "{}: … and {more} more problems in this file",
                 one_line(file)
@@ -202,7 +202,7 @@ pub fn report_lines(d: &Diagnostics, per_file: usize) -> Vec<String> {
         }
     }
     if d.len() > 1 {
-        lines.push(crate::msg!(
+        lines.push(crate::lang::msg!(
             zh: "共发现 {} 个问题，未写出任何文件",
             en: "{} problems found; nothing was written",
             d.len()
@@ -294,7 +294,7 @@ pub fn describe_invisible(c: char) -> String {
         _ => ("不可见字符", "invisible character"),
     };
     let code = format!("U+{:04X}", c as u32);
-    crate::msg!(zh: "{code}（{zh}）", en: "{code} ({en})")
+    crate::lang::msg!(zh: "{code}（{zh}）", en: "{code} ({en})")
 }
 
 /// The message for an id holding an invisible character: the id as it
@@ -303,7 +303,7 @@ pub fn describe_invisible(c: char) -> String {
 pub fn invisible_in_id(what_zh: &str, what_en: &str, id: &str, c: char) -> String {
     let shown = one_line(id);
     let ch = describe_invisible(c);
-    crate::msg!(
+    crate::lang::msg!(
         zh: "{what_zh}“{shown}”含不可见字符 {ch}，看起来相同的编号会被当作另一个；请删除该字符",
         en: "{what_en} \"{shown}\" contains the invisible character {ch}, which makes it a different id that looks the same; delete the character"
     )
@@ -340,7 +340,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 pub fn hint(word: &str, candidates: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     let owned: Vec<String> = candidates.into_iter().map(|c| c.as_ref().to_string()).collect();
     match did_you_mean(word, owned.iter().map(String::as_str)) {
-        Some(c) => crate::msg!(zh: "（是否应为“{c}”？）", en: " (did you mean \"{c}\"?)"),
+        Some(c) => crate::lang::msg!(zh: "（是否应为“{c}”？）", en: " (did you mean \"{c}\"?)"),
         None => String::new(),
     }
 }

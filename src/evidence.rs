@@ -244,13 +244,13 @@ fn resolve(fw: &Framework, key: &str, hinted: bool) -> Result<(usize, usize), St
             return Err(crate::lang::m("指标编号为空", "the indicator is empty").to_string());
         }
         let hint = if hinted { hint(id, fw.ids()) } else { String::new() };
-        return Err(crate::msg!(zh: "未知指标“{key}”{hint}", en: "unknown indicator \"{key}\"{hint}"));
+        return Err(crate::lang::msg!(zh: "未知指标“{key}”{hint}", en: "unknown indicator \"{key}\"{hint}"));
     };
     let ind = &fw.indicators[index];
     match (&ind.rule, clause) {
         (Some(Rule::Clauses(clauses)), Some(c)) => match clauses.iter().position(|x| x.id == c) {
             Some(slot) => Ok((index, slot)),
-            None => Err(crate::msg!(
+            None => Err(crate::lang::msg!(
                 zh: "{}没有子项“{c}”{}；其子项为 {}",
                 en: "{} has no clause \"{c}\"{}; its clauses are {}",
                 ind.id,
@@ -258,7 +258,7 @@ fn resolve(fw: &Framework, key: &str, hinted: bool) -> Result<(usize, usize), St
                 clauses.iter().map(|x| x.id.as_str()).collect::<Vec<_>>().join(", ")
             )),
         },
-        (Some(Rule::Clauses(clauses)), None) => Err(crate::msg!(
+        (Some(Rule::Clauses(clauses)), None) => Err(crate::lang::msg!(
             zh: "{}按子项逐项评分：请填写 {}",
             en: "{} is scored clause by clause: give {}",
             ind.id,
@@ -268,7 +268,7 @@ fn resolve(fw: &Framework, key: &str, hinted: bool) -> Result<(usize, usize), St
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
-        (_, Some(_)) => Err(crate::msg!(
+        (_, Some(_)) => Err(crate::lang::msg!(
             zh: "{}没有子项；请写作“{}”",
             en: "{} has no clauses; write it as \"{}\"",
             ind.id,
@@ -332,7 +332,7 @@ pub fn load_with(
             if let Some((_, first)) = given.iter().find(|(r, _)| *r == real) {
                 errs.push(Diagnostic::file(
                     p.display().to_string(),
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "同一文件重复给出（首次为 {}）",
                         en: "the same file is given twice (first as {})",
                         first.display()
@@ -388,7 +388,7 @@ fn too_many_values(sheets: &[Sheet]) -> Option<Diagnostic> {
                 return Some(sheet.diag(
                     row.line,
                     None,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "佐证的值超过 {max} 个（到此行已超出）：本次要逐项读取全部佐证（查找并定位问题，或生成工作簿、网页等输出），最多容纳 {max} 个值。请将佐证按地区等拆成几个文件分别运行；没有问题的 CSV 佐证，其排名、JSON 结果和整改清单不受此限",
                         en: "the evidence holds more than {max} values (passed at this line): this run reads every value in detail (to find and locate problems, or for a workbook or HTML output), which holds at most {max} values. Split the evidence into several files (by region, say) and run each; CSV evidence without problems is ranked, and its JSON result and list written, without this limit"
                     ),
@@ -466,7 +466,7 @@ pub fn from_sheets(mut sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>
                     found.next().is_none().then_some(first)
                 });
             match by_name {
-                Some((id, info)) => crate::msg!(
+                Some((id, info)) => crate::lang::msg!(
                     zh: "（是否应为单位编号“{id}”（{}）？单位列应填编号，不填名称）",
                     en: " (did you mean unit id \"{id}\" ({})? the unit column takes the id, not the name)",
                     info.name
@@ -477,14 +477,14 @@ pub fn from_sheets(mut sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>
             String::new()
         };
         let more = if rows > 1 {
-            crate::msg!(zh: "（共 {rows} 行）", en: " ({rows} rows)")
+            crate::lang::msg!(zh: "（共 {rows} 行）", en: " ({rows} rows)")
         } else {
             String::new()
         };
         l.errs.push(l.places[file].diag(
             line,
             Some(col),
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "“{header}”列：单位“{unit}”不在单位文件 {} 中{hint}{more}",
                 en: "column \"{header}\": unit \"{unit}\" is not in the units file {}{hint}{more}",
                 u.path,
@@ -568,7 +568,7 @@ impl Loader<'_> {
                     file,
                     header.line,
                     i,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "“{}”列在表头中出现两次",
                         en: "column \"{}\" appears twice in the header",
                         header.cells[i].trim()
@@ -606,7 +606,7 @@ impl Loader<'_> {
                 self.err(
                     file,
                     header.line,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "长表格式佐证缺少必需的 {} 列",
                         en: "missing required column {} for long-format evidence",
                         need.name()
@@ -637,7 +637,7 @@ impl Loader<'_> {
                     file,
                     header.line,
                     i,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "未知列“{h}”{}；长表格式佐证应有 unit、indicator、value 列，可选 name、note、source、indicator_name、standard、rater 列",
                         en: "unknown column \"{h}\"{}; long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard, rater",
                         hint(h, known)
@@ -658,7 +658,7 @@ impl Loader<'_> {
             crate::diag::warn(&Diagnostics(vec![self.places[file].diag(
                 header.line,
                 None,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "未使用的列 {list}：不是佐证列，已忽略",
                     en: "column(s) {list} not used: not evidence columns, ignored"
                 ),
@@ -694,7 +694,7 @@ impl Loader<'_> {
                         file,
                         row.line,
                         ind_c,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "“{}”列：单位 {unit}：{m}",
                             en: "column \"{}\": unit {unit}: {m}",
                             header.cells[ind_c].trim()
@@ -712,7 +712,7 @@ impl Loader<'_> {
                     self.err(
                         file,
                         row.line,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "单位 {unit}，指标 {key}：该指标由多位评委分别打分（考核方案设有 raters），此行缺少评分人（rater/评分人 列）",
                             en: "unit {unit}, indicator {key}: the item is scored by several raters (raters in the framework), and this row names none (a rater/评分人 column)"
                         ),
@@ -725,7 +725,7 @@ impl Loader<'_> {
                         file,
                         row.line,
                         rater_c.expect("a rater was read"),
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "单位 {unit}，指标 {key}：该指标不由多位评委打分（考核方案没有为它设 raters），不应填写评分人“{rater}”",
                             en: "unit {unit}, indicator {key}: the item is not scored by several raters (no raters in the framework), so rater \"{rater}\" does not belong here"
                         ),
@@ -765,7 +765,7 @@ impl Loader<'_> {
             self.err(
                 file,
                 header.line,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "缺少必需的 unit（单位）列；佐证应为 unit,indicator,value（长表），或 unit 加每个指标编号一列（宽表）；表头为：{}{separator}",
                     en: "missing required column unit (单位); evidence needs either unit,indicator,value (long) or unit and one column per indicator id (wide); the header is: {}{separator}",
                     header.cells.join(",")
@@ -786,7 +786,7 @@ impl Loader<'_> {
                         file,
                         header.line,
                         i,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "“{}”列（{}）属于长表格式佐证，长表还需要 indicator 列",
                             en: "column \"{}\" ({}) belongs to long-format evidence, which also needs an indicator column",
                             header.cells[i].trim(),
@@ -802,7 +802,7 @@ impl Loader<'_> {
                                 file,
                                 header.line,
                                 i,
-                                crate::msg!(
+                                crate::lang::msg!(
                                     zh: "“{}”列在表头中出现两次（第 {} 列和第 {} 列）",
                                     en: "column \"{}\" appears twice in the header (columns {} and {})",
                                     header.cells[i].trim(),
@@ -819,7 +819,7 @@ impl Loader<'_> {
                             file,
                             header.line,
                             i,
-                            crate::msg!(zh: "第 {} 列：{m}", en: "column {}: {m}", i + 1),
+                            crate::lang::msg!(zh: "第 {} 列：{m}", en: "column {}: {m}", i + 1),
                         );
                         bad = true;
                     }
@@ -882,7 +882,7 @@ impl Loader<'_> {
                 file,
                 row.line,
                 used - 1,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "该行有 {used} 个字段，但表头有 {width} 个",
                     en: "the row has {used} fields but the header has {width}"
                 ),
@@ -892,7 +892,7 @@ impl Loader<'_> {
             self.err(
                 file,
                 row.line,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "该行有 {n} 个字段{}，但表头有 {width} 个",
                     en: "the row has {n} field{} but the header has {width}",
                     crate::lang::m("", if n == 1 { "" } else { "s" })
@@ -909,7 +909,7 @@ impl Loader<'_> {
     fn unit(&mut self, file: usize, line: u64, col: usize, id: &str) -> Option<String> {
         if id.is_empty() {
             let header = self.unit_header.get(&file).map_or("unit", String::as_str);
-            let msg = crate::msg!(
+            let msg = crate::lang::msg!(
                 zh: "“{header}”列：单位编号为空",
                 en: "column \"{header}\": the unit id is empty"
             );
@@ -922,7 +922,7 @@ impl Loader<'_> {
                 file,
                 line,
                 col,
-                crate::msg!(zh: "“unit”列：{m}", en: "column \"unit\": {m}"),
+                crate::lang::msg!(zh: "“unit”列：{m}", en: "column \"unit\": {m}"),
             );
             return None;
         }
@@ -961,7 +961,7 @@ impl Loader<'_> {
                 file,
                 line,
                 col_ix,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "单位 {unit}，指标 {key}：该指标由多位评委分别打分，须用长表格式逐行填写（unit、indicator、rater/评分人、value 列）",
                     en: "unit {unit}, indicator {key}: the item is scored by several raters; give it in long format, one row per rater (unit, indicator, rater, value)"
                 ),
@@ -990,13 +990,13 @@ impl Loader<'_> {
             let who = if rater.is_empty() {
                 String::new()
             } else {
-                crate::msg!(zh: "，评分人 {rater}", en: ", rater {rater}")
+                crate::lang::msg!(zh: "，评分人 {rater}", en: ", rater {rater}")
             };
             self.cell_err(
                 file,
                 line,
                 col_ix,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "单位 {unit}，指标 {key}{who}：佐证重复（首次出现在 {first}）",
                     en: "unit {unit}, indicator {key}{who}: duplicate evidence (first at {first})"
                 ),
@@ -1015,7 +1015,7 @@ impl Loader<'_> {
                 file,
                 line,
                 col_ix,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "“{col}”列：单位 {unit}，指标 {key}：{raw} 可能是以小数存储的百分比，而本文件的单元格格式无法读取、无从区分；请直接填写数值（填 95，不填 95%），或将文件另存为 XLSX",
                     en: "column \"{col}\": unit {unit}, indicator {key}: {raw} may be a percentage stored as a fraction, and this file's cell formats cannot be read to tell; enter the number itself (95, not 95%), or save the file as XLSX"
                 ),
@@ -1029,7 +1029,7 @@ impl Loader<'_> {
                     file,
                     line,
                     col_ix,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "“{col}”列：单位 {unit}，指标 {key}：{m}",
                         en: "column \"{col}\": unit {unit}, indicator {key}: {m}"
                     ),

@@ -172,7 +172,7 @@ pub fn check_units(fw: &Framework, units: Option<&Units>) -> Result<(), Diagnost
             errs.push(Diagnostic::at(
                 &units.path,
                 info.line,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "单位 {id} 没有填写类别，而考核方案按类别分别计算等次比例（quota_scope = \"category\"）",
                     en: "unit {id} has no category, and the framework counts grade quotas per category (quota_scope = \"category\")"
                 ),

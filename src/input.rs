@@ -204,7 +204,7 @@ pub fn unmatched_encoding(args: &[EncodingArg], inputs: &[std::path::PathBuf]) -
         .iter()
         .find(|a| a.file.is_some() && !inputs.iter().any(|p| forced_for(std::slice::from_ref(a), p).is_some()))?;
     let f = a.file.as_deref()?.display();
-    Some(crate::msg!(
+    Some(crate::lang::msg!(
         zh: "--encoding {f}={}：{f} 不是本次读取的输入文件",
         en: "--encoding {f}={}: {f} is not one of the input files",
         a.encoding.label()
@@ -290,7 +290,7 @@ pub fn decode_file(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>) -> 
                 Err(Diagnostic::at(
                     name,
                     line_of(&text, e.valid_up_to()),
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "文件不是 UTF-8 编码（字节 0x{:02X} 无法读取），但指定了 --encoding utf-8",
                         en: "the file is not UTF-8 (byte 0x{:02X} cannot be read), but --encoding utf-8 was given",
                         body[e.valid_up_to()]
@@ -310,7 +310,7 @@ pub fn decode_file(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>) -> 
             Err(Diagnostic::at(
                 name,
                 line,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "文件不是有效的 {} 文本，但指定了 --encoding {label}",
                     en: "the file is not valid {} text, but --encoding {label} was given",
                     label.to_uppercase()
@@ -373,7 +373,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<(String, Encoding), Diagnostic
             Err(Diagnostic::at(
                 name,
                 line,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "文件既不是 UTF-8 也不是 GBK/GB18030 编码（字节 0x{:02X} 无法读取）；请另存为“CSV UTF-8”",
                     en: "the file is neither UTF-8 nor GBK/GB18030 (byte 0x{:02X} cannot be read); save it as CSV UTF-8",
                     bytes[at]
@@ -420,9 +420,9 @@ pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| crate::msg!(zh: "无法读取：{}", en: "cannot read: {}", crate::lang::io_error(&e)))?;
+        .map_err(|e| crate::lang::msg!(zh: "无法读取：{}", en: "cannot read: {}", crate::lang::io_error(&e)))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(crate::msg!(
+        return Err(crate::lang::msg!(
             zh: "文件超过 {} MiB，超出 kaohe 可读取的上限（佐证可拆分为多个文件）",
             en: "the file is larger than {} MiB, the most kaohe reads (evidence may be split into several files)",
             MAX_FILE_BYTES >> 20
@@ -490,7 +490,7 @@ fn rows_of(name: &str, text: &str, sha256: String, encoding: Encoding) -> Result
                 return Err(Diagnostic::at(
                     name,
                     line,
-                    crate::msg!(zh: "无法读取 CSV：{e}", en: "cannot read CSV: {e}"),
+                    crate::lang::msg!(zh: "无法读取 CSV：{e}", en: "cannot read CSV: {e}"),
                 ));
             }
         }

@@ -129,7 +129,6 @@ pub fn error_prefix() -> &'static str {
 
 /// A message formatted in the message language:
 /// `msg!(zh: "未知指标“{key}”", en: "unknown indicator \"{key}\"")`.
-#[macro_export]
 macro_rules! msg {
     (zh: $zh:literal, en: $en:literal $(, $arg:expr)* $(,)?) => {
         match $crate::lang::messages() {
@@ -138,6 +137,7 @@ macro_rules! msg {
         }
     };
 }
+pub(crate) use msg;
 
 #[cfg(test)]
 mod tests {

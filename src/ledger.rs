@@ -235,7 +235,7 @@ fn read_sheet(
         errs.push(sheet.diag(
             header.line,
             None,
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "不是 kaohe deficiencies 写出的整改台账：缺少“{}”列（表头为 {}）",
                 en: "not a rectification ledger written by kaohe deficiencies: no {} column (the header is {})",
                 missing.join(crate::lang::m("”“", ", ")),
@@ -262,13 +262,13 @@ fn read_sheet(
             None => {
                 let lookalike = LOOKALIKES.iter().find(|(w, _)| *w == s).map(|(_, c)| *c);
                 let hint = match lookalike {
-                    Some(c) => crate::msg!(zh: "（是否应为“{c}”？）", en: " (did you mean \"{c}\"?)"),
+                    Some(c) => crate::lang::msg!(zh: "（是否应为“{c}”？）", en: " (did you mean \"{c}\"?)"),
                     None => crate::diag::hint(&s, Status::WORDS.iter().flat_map(|(zh, en, _)| [*zh, *en])),
                 };
                 errs.push(sheet.diag(
                     row.line,
                     Some(status),
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "“{status_head}”列：单位 {u} 的状态“{s}”不是可选的状态（未启动、整改中、已完成、已销号）{hint}",
                         en: "column \"{status_head}\": unit {u}: status \"{s}\" is not one of 未启动, 整改中, 已完成, 已销号 (not started, in progress, done, closed){hint}"
                     ),
@@ -286,7 +286,7 @@ fn read_sheet(
                     errs.push(sheet.diag(
                         row.line,
                         Some(deadline),
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "“{deadline_head}”列：单位 {u} 的整改时限“{d}”不是日期（应如 2024-01-30）",
                             en: "column \"{deadline_head}\": unit {u}: deadline \"{d}\" is not a date (such as 2024-01-30)"
                         ),
@@ -302,7 +302,7 @@ fn read_sheet(
                 errs.push(sheet.diag(
                     row.line,
                     indicator,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "单位 {u} 的整改项“{ind}”已在 {first} 读到（同一份台账是否给了两次？）",
                         en: "unit {u}: item \"{ind}\" was already read at {first} (was the same ledger given twice?)"
                     ),

@@ -37,7 +37,7 @@ pub mod units;
 pub mod workbook;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use diag::Diagnostics;
+pub use cmd::Error;
 use lang::Lang;
 use std::ffi::OsString;
 
@@ -47,33 +47,6 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_INPUT: i32 = 1;
 /// Exit code: usage error.
 pub const EXIT_USAGE: i32 = 2;
-
-/// Why a run failed.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Problems with the inputs, every one located.
-    #[error("{0}")]
-    Input(Diagnostics),
-    /// Bad arguments.
-    #[error("{0}")]
-    Usage(String),
-    /// Writing the output failed.
-    #[error("{0}")]
-    Output(String),
-}
-
-impl Error {
-    pub fn output(dest: &output::Destination, e: std::io::Error) -> Error {
-        match dest {
-            output::Destination::File(p) => {
-                Error::Output(msg!(zh: "{}：无法写入：{}", en: "{}: cannot write: {}", p.display(), lang::io_error(&e)))
-            }
-            output::Destination::Stdout => Error::Output(
-                msg!(zh: "无法写入标准输出：{}", en: "cannot write to standard output: {}", lang::io_error(&e)),
-            ),
-        }
-    }
-}
 
 /// Score units against a responsibility-system indicator framework (考核).
 #[derive(Debug, Parser)]

@@ -32,13 +32,40 @@ pub fn signed2(d: Decimal) -> String {
 
 /// `12.30`: two places always.
 pub fn fmt2(d: Decimal) -> String {
-    let r = round2(d);
+    let mut out = Vec::new();
+    push2(&mut out, d);
+    String::from_utf8(out).expect("digits, a point and a sign are ASCII")
+}
+
+/// [`fmt2`] appended to `out`, without an allocation of its own.
+pub fn push2(out: &mut Vec<u8>, d: Decimal) {
+    // Already two places (every amount a list shows): nothing to round.
+    let r = if d.scale() == 2 { d } else { round2(d) };
     // What `Decimal`'s `Display` writes, without its general machinery:
     // every amount of a large list goes through here.
     match u64::try_from(r.mantissa()) {
-        Ok(m) if r.scale() == 2 => format!("{}.{:02}", m / 100, m % 100),
-        _ => r.to_string(),
+        Ok(m) if r.scale() == 2 => {
+            push_uint(out, m / 100);
+            let f = (m % 100) as u8;
+            out.extend_from_slice(&[b'.', b'0' + f / 10, b'0' + f % 10]);
+        }
+        _ => out.extend_from_slice(r.to_string().as_bytes()),
     }
+}
+
+/// `n` in decimal appended to `out`, without an allocation of its own.
+pub fn push_uint(out: &mut Vec<u8>, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[at..]);
 }
 
 /// A framework constant as written: `25`, `2.5`, `0.25` (no trailing zeros).

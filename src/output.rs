@@ -34,7 +34,7 @@ pub fn resolve_format(format: Option<Format>, output: Option<&Path>) -> Result<F
         (Some(f), _) => Ok(f),
         (None, None) => Ok(Format::Table),
         (None, Some(p)) => Format::from_path(p).ok_or_else(|| {
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "无法从“{}”判断输出格式：请使用 .csv、.json、.md、.txt、.xlsx 或 .html 文件名，或指定 --format",
                 en: "cannot tell the format from \"{}\": use a .csv, .json, .md, .txt, .xlsx or .html name, or --format",
                 p.display()
@@ -50,7 +50,7 @@ pub fn check_not_input(output: &Path, inputs: &[PathBuf]) -> Result<(), String> 
     };
     for i in inputs {
         if i.canonicalize().is_ok_and(|p| p == out) {
-            return Err(crate::msg!(
+            return Err(crate::lang::msg!(
                 zh: "拒绝用输出覆盖输入文件 {}",
                 en: "refusing to write the output over the input file {}",
                 i.display()

@@ -113,7 +113,7 @@ impl Period {
     /// For clap.
     pub fn parse_arg(s: &str) -> Result<Period, String> {
         Period::parse(s).ok_or_else(|| {
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "“{s}”不是有效的考核期；请写作 2023、2023H1、2023Q4 或 2023-06（也可写 2023年、2023年上半年、2023年第四季度、2023年6月）",
                 en: "\"{s}\" is not a period; use 2023, 2023H1, 2023Q4 or 2023-06 (or 2023年, 2023年上半年, 2023年第四季度, 2023年6月)"
             )

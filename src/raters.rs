@@ -46,7 +46,7 @@ impl Raters {
             toml::Value::String(s) if s == "median" => Ok(Raters::Median),
             toml::Value::Table(t) => {
                 if let Some(k) = t.keys().find(|k| *k != "drop" && *k != "min_raters") {
-                    return Err(crate::msg!(
+                    return Err(crate::lang::msg!(
                         zh: "raters 中有未知的键“{k}”{}",
                         en: "unknown key \"{k}\" in raters{}",
                         crate::diag::hint(k, ["drop", "min_raters"])
@@ -61,7 +61,7 @@ impl Raters {
                     None => 2 * drop + 1,
                     Some(Some(m)) if m as usize > 2 * drop => m as usize,
                     Some(_) => {
-                        return Err(crate::msg!(
+                        return Err(crate::lang::msg!(
                             zh: "raters 的 min_raters 至少为 {}（去掉 {drop} 个最高分和 {drop} 个最低分后还要留下评分）",
                             en: "raters min_raters must be at least {} (after dropping {drop} highest and {drop} lowest, amounts must remain)",
                             2 * drop + 1
@@ -113,7 +113,7 @@ impl Raters {
         match self {
             Raters::Mean => lang.pick("各评委得分取平均", "the raters' mean").to_string(),
             Raters::Median => lang.pick("各评委得分取中位数", "the raters' median").to_string(),
-            Raters::Trimmed { drop, min_raters } => crate::msg!(
+            Raters::Trimmed { drop, min_raters } => crate::lang::msg!(
                 zh: "去掉{drop}个最高分和{drop}个最低分后取平均（不少于{min_raters}位评委时）",
                 en: "the mean after dropping {drop} highest and {drop} lowest (with at least {min_raters} raters)"
             ),

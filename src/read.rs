@@ -22,7 +22,7 @@ pub fn read(path: &std::path::Path, opts: &ReadOptions) -> Result<Sheet, Diagnos
         if ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&ext.as_str()) {
             return Err(Diagnostic::file(
                 &name,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "该文件不是有效的 .{ext} 工作簿（可能已损坏或尚未下载完成）",
                     en: "the file is not a valid .{ext} workbook (it may be damaged or still downloading)"
                 ),

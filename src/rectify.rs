@@ -142,16 +142,50 @@ pub fn next_grade(
     grade: usize,
     reason: Option<GradeReason>,
 ) -> Option<NextGrade> {
-    let now = score::totals(fw, outcomes);
-    let target = grade.checked_sub(1)?;
-    let min = fw.grades[target].min;
-    let needed = round2((min - now.score).max(Decimal::ZERO));
     let defs = score::deficiencies(fw, outcomes);
     let holding: Vec<usize> = defs
         .iter()
         .filter(|d| matches!(d.reason, Reason::Veto | Reason::Cap | Reason::Penalty))
         .map(|d| d.index)
         .collect();
+    let fixable: Vec<Fixable> = defs
+        .iter()
+        .filter(|d| fw.indicators[d.index].kind == Kind::Base)
+        .map(|d| Fixable {
+            index: d.index,
+            lost: d.lost.unwrap_or_default(),
+            zero: outcome_is_zero(&outcomes[d.index]),
+        })
+        .collect();
+    way_up(fw, &score::totals(fw, outcomes), &fixable, holding, grade, reason)
+}
+
+/// A base item the way to the next grade may fix: its full rectification
+/// recovers `lost`; `zero` when it stands at 0 points (missing or failed),
+/// which `max_zero` counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fixable {
+    /// Index into `Framework::indicators`.
+    pub index: usize,
+    pub lost: Decimal,
+    pub zero: bool,
+}
+
+/// [`next_grade`] from what it needs of a unit: its totals `now`, its base
+/// deficiencies and what holds it (vetoes, caps and penalties that took
+/// points), both in framework order. The bulk path, which keeps a unit's
+/// items in integer cents rather than as outcomes, comes here too.
+pub fn way_up(
+    fw: &Framework,
+    now: &score::Totals,
+    fixable: &[Fixable],
+    holding: Vec<usize>,
+    grade: usize,
+    reason: Option<GradeReason>,
+) -> Option<NextGrade> {
+    let target = grade.checked_sub(1)?;
+    let min = fw.grades[target].min;
+    let needed = round2((min - now.score).max(Decimal::ZERO));
     let held = |h: Held| {
         Some(NextGrade {
             grade: target,
@@ -196,45 +230,43 @@ pub fn next_grade(
         score::Totals::from_sums(fw, sums, Vec::new(), now.caps.clone())
     };
 
-    // Largest loss first, ties in framework order (deficiencies come in
+    // Largest loss first, ties in framework order (the items come in
     // framework order and the sort is stable).
     let by_loss = |zero: bool| {
-        let mut v: Vec<(usize, Decimal)> = defs
-            .iter()
-            .filter(|d| fw.indicators[d.index].kind == Kind::Base)
-            .filter(|d| outcome_is_zero(&outcomes[d.index]) == zero)
-            .map(|d| (d.index, d.lost.unwrap_or_default()))
-            .collect();
-        v.sort_by_key(|x| std::cmp::Reverse(x.1));
+        let mut v: Vec<Fixable> = fixable.iter().filter(|f| f.zero == zero).copied().collect();
+        v.sort_by_key(|f| std::cmp::Reverse(f.lost));
         v
     };
     let (zeros, partial) = (by_loss(true), by_loss(false));
-    let prefix = |v: &[(usize, Decimal)]| -> Vec<Decimal> {
+    let prefix = |v: &[Fixable]| -> Vec<Decimal> {
         let mut p = vec![Decimal::ZERO];
-        for x in v {
-            p.push(p[p.len() - 1] + x.1);
+        for f in v {
+            p.push(p[p.len() - 1] + f.lost);
         }
         p
     };
     let (pz, pp) = (prefix(&zeros), prefix(&partial));
-    let set_of = |a: usize, b: usize| -> Vec<(usize, Decimal)> {
-        let mut set: Vec<(usize, Decimal)> = zeros[..a].iter().chain(&partial[..b]).copied().collect();
-        set.sort_unstable_by_key(|x| x.0);
+    let set_of = |a: usize, b: usize| -> Vec<Fixable> {
+        let mut set: Vec<Fixable> = zeros[..a].iter().chain(&partial[..b]).copied().collect();
+        set.sort_unstable_by_key(|f| f.index);
         set
     };
-    let way = |set: Vec<(usize, Decimal)>| -> Vec<Fix> {
+    let way = |set: Vec<Fixable>| -> Vec<Fix> {
         let mut chosen = set;
-        chosen.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        chosen.sort_by(|a, b| b.lost.cmp(&a.lost).then(a.index.cmp(&b.index)));
         let (mut gain, mut fixed, mut prev) = (Decimal::ZERO, 0, now.score);
         chosen
             .into_iter()
-            .map(|(index, lost)| {
-                gain += lost;
-                fixed += usize::from(outcome_is_zero(&outcomes[index]));
+            .map(|f| {
+                gain += f.lost;
+                fixed += usize::from(f.zero);
                 let s = after(gain, fixed).score;
                 let step = round2(s - prev);
                 prev = s;
-                Fix { index, gain: step }
+                Fix {
+                    index: f.index,
+                    gain: step,
+                }
             })
             .collect()
     };
@@ -261,7 +293,7 @@ pub fn next_grade(
             if !reaches(&t) {
                 continue;
             }
-            let ids = |a: usize| set_of(a, k - a).into_iter().map(|x| x.0).collect::<Vec<_>>();
+            let ids = |a: usize| set_of(a, k - a).into_iter().map(|f| f.index).collect::<Vec<_>>();
             let better = match best {
                 None => true,
                 Some((s, ba)) => t.score > s || (t.score == s && ids(a) < ids(ba)),
@@ -348,7 +380,7 @@ impl Selection {
         let mut errs = Vec::new();
         for id in &self.units {
             if !a.units.iter().any(|u| &u.unit == id) {
-                errs.push(crate::msg!(
+                errs.push(crate::lang::msg!(
                     zh: "没有参加考核的单位“{id}”{}",
                     en: "no unit \"{id}\" is assessed{}",
                     hint(id, a.units.iter().map(|u| u.unit.as_str()))
@@ -366,12 +398,12 @@ impl Selection {
         for c in &self.categories {
             if !cats.contains(&c.as_str()) {
                 errs.push(if cats.is_empty() {
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "没有单位属于类别“{c}”：各单位均未设类别（请在单位文件中给出）",
                         en: "no unit is in category \"{c}\": the units have no categories (give them in a units file)"
                     )
                 } else {
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "没有单位属于类别“{c}”{}；现有类别为 {}",
                         en: "no unit is in category \"{c}\"{}; the categories are {}",
                         hint(c, &cats),

@@ -187,14 +187,14 @@ impl PeriodResult {
         let f = std::fs::File::open(path).map_err(|e| {
             one(
                 0,
-                crate::msg!(zh: "无法读取：{}", en: "cannot read: {}", crate::lang::io_error(&e)),
+                crate::lang::msg!(zh: "无法读取：{}", en: "cannot read: {}", crate::lang::io_error(&e)),
             )
         })?;
         let mut r: PeriodResult =
             serde_json::from_reader(std::io::BufReader::with_capacity(1 << 20, f)).map_err(|e| {
                 one(
                     e.line(),
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "不是有效的 kaohe 评分结果：{}（第 {} 列）",
                         en: "not a valid kaohe result: {} (column {})",
                         bare(&e),
@@ -205,7 +205,7 @@ impl PeriodResult {
         if r.schema != SCHEMA {
             return Err(one(
                 0,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "不支持结果格式版本 schema {}：本版 kaohe 读取 schema {}",
                     en: "result schema {} is not supported: this kaohe reads schema {}",
                     r.schema,
@@ -236,12 +236,12 @@ impl PeriodResult {
         // not a result at all says so rather than "missing field `units`".
         let probe: serde_json::Value = serde_json::from_str(text).map_err(|e| {
             let what = match e.classify() {
-                serde_json::error::Category::Eof => crate::msg!(
+                serde_json::error::Category::Eof => crate::lang::msg!(
                     zh: "不是 kaohe 评分结果：JSON 提前结束（{}）",
                     en: "not a kaohe result: the JSON ends early ({})",
                     bare(&e)
                 ),
-                _ => crate::msg!(
+                _ => crate::lang::msg!(
                     zh: "不是 kaohe 评分结果：JSON 无效：{}（第 {} 列）",
                     en: "not a kaohe result: invalid JSON: {} (column {})",
                     bare(&e),
@@ -267,7 +267,7 @@ impl PeriodResult {
         {
             return Err(one(
                 1,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "不是 kaohe 评分结果：这是 `kaohe {kind}` 的输出；请提供生成它的评分结果",
                     en: "not a kaohe result: this is the output of `kaohe {kind}`; give the results it was made from"
                 ),
@@ -289,7 +289,7 @@ impl PeriodResult {
                 let line = text.lines().position(|l| l.contains("\"schema\"")).map_or(1, |i| i + 1);
                 return Err(one(
                     line,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "不支持结果格式版本 schema {v}：本版 kaohe 读取 schema {}",
                         en: "result schema {v} is not supported: this kaohe reads schema {}",
                         SCHEMA
@@ -300,7 +300,7 @@ impl PeriodResult {
         let mut r: PeriodResult = serde_json::from_str(text).map_err(|e| {
             one(
                 e.line(),
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "不是有效的 kaohe 评分结果：{}（第 {} 列）",
                     en: "not a valid kaohe result: {} (column {})",
                     bare(&e),
@@ -330,7 +330,7 @@ impl PeriodResult {
             } else {
                 None
             };
-            let d = crate::msg!(
+            let d = crate::lang::msg!(
                 zh: "评分结果不自洽：单位 {}，字段 {field}：{detail}（文件被改动过或已损坏；请用佐证重新评分）",
                 en: "the result does not add up: unit {}, field {field}: {detail} (the file was edited or damaged; score the evidence again)",
                 u.unit
@@ -346,12 +346,12 @@ impl PeriodResult {
                 ("penalty", u.penalty),
             ] {
                 if v < zero {
-                    bad(u, field, crate::msg!(zh: "{v} 为负数", en: "{v} is negative"));
+                    bad(u, field, crate::lang::msg!(zh: "{v} 为负数", en: "{v} is negative"));
                 } else if !two_places(v) {
                     bad(
                         u,
                         field,
-                        crate::msg!(zh: "{v} 超过两位小数", en: "{v} has more than two decimal places"),
+                        crate::lang::msg!(zh: "{v} 超过两位小数", en: "{v} has more than two decimal places"),
                     );
                 }
             }
@@ -359,7 +359,7 @@ impl PeriodResult {
                 bad(
                     u,
                     "base",
-                    crate::msg!(zh: "{} 超过总分 {}", en: "{} is above the total {}", u.base, fw.total),
+                    crate::lang::msg!(zh: "{} 超过总分 {}", en: "{} is above the total {}", u.base, fw.total),
                 );
             }
             if let Some(cap) = fw.bonus_cap
@@ -368,7 +368,7 @@ impl PeriodResult {
                 bad(
                     u,
                     "bonus",
-                    crate::msg!(zh: "{} 超过加分上限 {cap}", en: "{} is above the bonus cap {cap}", u.bonus),
+                    crate::lang::msg!(zh: "{} 超过加分上限 {cap}", en: "{} is above the bonus cap {cap}", u.bonus),
                 );
             }
             if let Some(cap) = fw.penalty_cap
@@ -377,7 +377,7 @@ impl PeriodResult {
                 bad(
                     u,
                     "penalty",
-                    crate::msg!(zh: "{} 超过扣分上限 {cap}", en: "{} is above the penalty cap {cap}", u.penalty),
+                    crate::lang::msg!(zh: "{} 超过扣分上限 {cap}", en: "{} is above the penalty cap {cap}", u.penalty),
                 );
             }
             let mut expected = crate::num::round2((u.base + u.bonus - u.penalty).max(zero));
@@ -394,7 +394,7 @@ impl PeriodResult {
                 bad(
                     u,
                     "score",
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "为 {}，但 max(base {} + bonus {} − penalty {}, 0) = {expected}",
                         en: "is {}, but max(base {} + bonus {} − penalty {}, 0) = {expected}",
                         u.score,
@@ -423,7 +423,7 @@ impl PeriodResult {
                 bad(
                     u,
                     "grade",
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "为“{}”，但被一票否决的单位应为最低等次“{}”",
                         en: "is \"{}\", but a vetoed unit has the lowest grade \"{}\"",
                         u.grade,
@@ -439,7 +439,7 @@ impl PeriodResult {
                     bad(
                         u,
                         "grade_by_score",
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "为“{by_score}”，但得分 {} 对应等次“{}”",
                             en: "is \"{by_score}\", but a score of {} gives \"{}\"",
                             u.score,
@@ -450,7 +450,7 @@ impl PeriodResult {
                     bad(
                         u,
                         "grade",
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "为“{}”，高于得分 {} 对应的等次“{}”",
                             en: "is \"{}\", above \"{}\" that a score of {} gives",
                             u.grade,
@@ -465,7 +465,7 @@ impl PeriodResult {
                     bad(
                         u,
                         "grade",
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "为“{}”，但得分 {} 对应等次“{}”",
                             en: "is \"{}\", but a score of {} gives \"{}\"",
                             u.grade,
@@ -498,7 +498,7 @@ impl PeriodResult {
                 bad(
                     u,
                     "rank",
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "为 {}，但按得分应为第 {want} 名",
                         en: "is {}, but the scores give rank {want}",
                         u.rank
@@ -515,7 +515,7 @@ impl PeriodResult {
                         bad(
                             u,
                             "category_rank",
-                            crate::msg!(
+                            crate::lang::msg!(
                                 zh: "为 {r}，但该单位没有类别",
                                 en: "is {r}, but the unit has no category"
                             ),
@@ -531,7 +531,7 @@ impl PeriodResult {
                     bad(
                         u,
                         "category_rank",
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "为 {shown}，但按类别内得分应为第 {want} 名",
                             en: "is {shown}, but the scores within its category give rank {want}"
                         ),
@@ -565,14 +565,14 @@ impl PeriodResult {
         let mut seen = HashSet::new();
         for u in &self.units {
             if !seen.insert(u.unit.as_str()) {
-                bad(crate::msg!(
+                bad(crate::lang::msg!(
                     zh: "不是有效的 kaohe 评分结果：单位“{}”出现两次",
                     en: "not a valid kaohe result: unit \"{}\" is listed twice",
                     u.unit
                 ));
             }
             if !fw.grades.iter().any(|g| g.name == u.grade) {
-                bad(crate::msg!(
+                bad(crate::lang::msg!(
                     zh: "不是有效的 kaohe 评分结果：单位 {}：等次“{}”不在 framework.grades 中",
                     en: "not a valid kaohe result: unit {}: grade \"{}\" is not among framework.grades",
                     u.unit, u.grade
@@ -580,7 +580,7 @@ impl PeriodResult {
             }
             for id in u.deficiencies.iter().map(|d| &d.indicator).chain(&u.veto) {
                 if !indicators.contains(id.as_str()) {
-                    bad(crate::msg!(
+                    bad(crate::lang::msg!(
                         zh: "不是有效的 kaohe 评分结果：单位 {}：指标“{id}”不在 framework.indicators 中",
                         en: "not a valid kaohe result: unit {}: indicator \"{id}\" is not among framework.indicators",
                         u.unit
@@ -589,7 +589,7 @@ impl PeriodResult {
             }
             for g in &u.groups {
                 if !groups.contains(g.id.as_str()) {
-                    bad(crate::msg!(
+                    bad(crate::lang::msg!(
                         zh: "不是有效的 kaohe 评分结果：单位 {}：分组“{}”不在 framework.groups 中",
                         en: "not a valid kaohe result: unit {}: group \"{}\" is not among framework.groups",
                         u.unit, g.id

@@ -266,7 +266,7 @@ pub fn parse_jitter(s: &str) -> Result<i64, String> {
         None => (t, Decimal::ONE),
     };
     let bad = || {
-        crate::msg!(
+        crate::lang::msg!(
             zh: "“{s}”不是有效的扰动幅度：应为 0 到 100% 之间（不含 100%）的比例，如 10% 或 0.1，最多精确到百万分之一",
             en: "\"{s}\" is not a jitter: a share from 0 up to (not including) 100 %, e.g. 10% or 0.1, to a millionth at most"
         )

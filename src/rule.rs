@@ -121,9 +121,9 @@ fn number(raw: &str) -> Result<Exact, String> {
     parse_exact(raw).map_err(|e| match e {
         NumberError::Empty if raw.trim().is_empty() => crate::lang::m("缺少数值", "a number is missing").to_string(),
         NumberError::Empty | NumberError::NotANumber => {
-            crate::msg!(zh: "“{}”不是数字", en: "\"{}\" is not a number", raw.trim())
+            crate::lang::msg!(zh: "“{}”不是数字", en: "\"{}\" is not a number", raw.trim())
         }
-        NumberError::TooLarge => crate::msg!(zh: "“{}”过大", en: "\"{}\" is too large", raw.trim()),
+        NumberError::TooLarge => crate::lang::msg!(zh: "“{}”过大", en: "\"{}\" is too large", raw.trim()),
     })
 }
 
@@ -131,10 +131,10 @@ fn number(raw: &str) -> Result<Exact, String> {
 pub fn parse_count(raw: &str) -> Result<Exact, String> {
     let d = number(raw)?;
     if d.signum().is_lt() {
-        return Err(crate::msg!(zh: "次数 {} 为负数", en: "negative count {}", raw.trim()));
+        return Err(crate::lang::msg!(zh: "次数 {} 为负数", en: "negative count {}", raw.trim()));
     }
     if !d.is_integer() {
-        return Err(crate::msg!(zh: "次数 {} 不是整数", en: "count {} is not a whole number", raw.trim()));
+        return Err(crate::lang::msg!(zh: "次数 {} 不是整数", en: "count {} is not a whole number", raw.trim()));
     }
     Ok(d)
 }
@@ -142,7 +142,7 @@ pub fn parse_count(raw: &str) -> Result<Exact, String> {
 fn non_negative(raw: &str) -> Result<Exact, String> {
     let d = number(raw)?;
     if d.signum().is_lt() {
-        return Err(crate::msg!(zh: "数值 {} 为负数", en: "negative value {}", raw.trim()));
+        return Err(crate::lang::msg!(zh: "数值 {} 为负数", en: "negative value {}", raw.trim()));
     }
     Ok(d)
 }
@@ -236,7 +236,7 @@ impl Rule {
             Rule::Check => match parse_yes_no(raw) {
                 Some(true) => Ok(Value::Yes),
                 Some(false) => Ok(Value::No),
-                None => Err(crate::msg!(zh: "“{}”不是“是/否”", en: "\"{}\" is not yes/no (是/否)", raw.trim())),
+                None => Err(crate::lang::msg!(zh: "“{}”不是“是/否”", en: "\"{}\" is not yes/no (是/否)", raw.trim())),
             },
             Rule::Deduct { .. } | Rule::Count { .. } | Rule::Clauses(_) => parse_count(raw).map(Value::Number),
             Rule::Target { .. } => non_negative(raw).map(Value::Number),
@@ -251,7 +251,7 @@ impl Rule {
                     .map(Value::Level)
                     .ok_or_else(|| {
                         let names: Vec<&str> = levels.keys().map(String::as_str).collect();
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "“{t}”不是可选等级之一（{}）",
                             en: "\"{t}\" is not one of the levels {}",
                             names.join(", ")
@@ -261,7 +261,7 @@ impl Rule {
             Rule::Direct => {
                 let d = number(raw)?;
                 if d.signum().is_lt() || d.cmp_decimal(points).is_gt() {
-                    Err(crate::msg!(
+                    Err(crate::lang::msg!(
                         zh: "得分 {} 超出 0–{} 的范围",
                         en: "amount {} is outside 0–{}",
                         raw.trim(),
@@ -274,7 +274,7 @@ impl Rule {
             Rule::Survey(options) => {
                 let parts: Vec<&str> = raw.split(['/', '／']).collect();
                 if parts.len() != options.len() {
-                    return Err(crate::msg!(
+                    return Err(crate::lang::msg!(
                         zh: "“{}”有 {} 个票数；本项民主测评需要 {} 个（{}）",
                         en: "\"{}\" has {} vote count(s); this survey needs {} ({})",
                         raw.trim(),
@@ -597,7 +597,7 @@ impl Rule {
                     "relative",
                     "vs_mean",
                 ];
-                return Err(vec![crate::msg!(
+                return Err(vec![crate::lang::msg!(
                     zh: "未知评分规则类型“{other}”{}；应为以下之一：{}",
                     en: "unknown rule type \"{other}\"{}; expected one of {}",
                     crate::diag::hint(other, known),
@@ -609,7 +609,7 @@ impl Rule {
             // Per-category parameters are read by the framework, which knows
             // the categories (`Rule::by_category`).
             if !allowed.contains(&key.as_str()) && key != "by_category" {
-                errs.push(crate::msg!(
+                errs.push(crate::lang::msg!(
                     zh: "{kind} 评分规则中有未知的键“{key}”{}",
                     en: "unknown key \"{key}\" in a {kind} rule{}",
                     crate::diag::hint(key, allowed.iter().copied())
@@ -626,14 +626,14 @@ impl Rule {
             match table.get(key) {
                 None => {
                     if required {
-                        errs.push(crate::msg!(zh: "{kind} 评分规则需要 {key}", en: "{kind} rule needs {key}"));
+                        errs.push(crate::lang::msg!(zh: "{kind} 评分规则需要 {key}", en: "{kind} rule needs {key}"));
                     }
                     None
                 }
                 Some(v) => match decimal(v).and_then(|d| within(d, limit)) {
                     Ok(d) if d > Decimal::ZERO => Some(d),
                     Ok(d) => {
-                        errs.push(crate::msg!(
+                        errs.push(crate::lang::msg!(
                             zh: "{key} 必须大于 0，不能为 {}",
                             en: "{key} must be > 0, not {}",
                             fmt_points(d)
@@ -641,7 +641,7 @@ impl Rule {
                         None
                     }
                     Err(e) => {
-                        errs.push(crate::msg!(zh: "{key}：{e}", en: "{key}: {e}"));
+                        errs.push(crate::lang::msg!(zh: "{key}：{e}", en: "{key}: {e}"));
                         None
                     }
                 },
@@ -667,7 +667,7 @@ impl Rule {
         if let Some(max) = rule.as_ref().and_then(Rule::max_amount)
             && max > points
         {
-            errs.push(crate::msg!(
+            errs.push(crate::lang::msg!(
                 zh: "得分 {} 超过该指标的分值 {} 分",
                 en: "an amount of {} exceeds the indicator's {} points",
                 fmt_points(max),
@@ -689,7 +689,7 @@ fn parse_cohort(kind: &str, table: &toml::Table, points: Decimal, errs: &mut Vec
         Some(Some("category")) => Within::Category,
         Some(other) => {
             let shown = other.map_or_else(|| table["within"].to_string(), str::to_string);
-            errs.push(crate::msg!(
+            errs.push(crate::lang::msg!(
                 zh: "within 只能为“all”（全部单位）或“category”（本类别单位），不能为“{shown}”",
                 en: "within must be \"all\" or \"category\", not \"{shown}\""
             ));
@@ -702,7 +702,7 @@ fn parse_cohort(kind: &str, table: &toml::Table, points: Decimal, errs: &mut Vec
             Some(v) => match decimal(v).and_then(check_places) {
                 Ok(d) if d >= Decimal::ZERO && d <= points => d,
                 Ok(d) => {
-                    errs.push(crate::msg!(
+                    errs.push(crate::lang::msg!(
                         zh: "{key} 应在 0 到该指标分值 {} 之间，不能为 {}",
                         en: "{key} must be between 0 and the indicator's {} points, not {}",
                         fmt_points(points),
@@ -711,7 +711,7 @@ fn parse_cohort(kind: &str, table: &toml::Table, points: Decimal, errs: &mut Vec
                     default
                 }
                 Err(e) => {
-                    errs.push(crate::msg!(zh: "{key}：{e}", en: "{key}: {e}"));
+                    errs.push(crate::lang::msg!(zh: "{key}：{e}", en: "{key}: {e}"));
                     default
                 }
             },
@@ -725,7 +725,7 @@ fn parse_cohort(kind: &str, table: &toml::Table, points: Decimal, errs: &mut Vec
                 Some(Some("asc")) => true,
                 Some(other) => {
                     let shown = other.map_or_else(|| table["order"].to_string(), str::to_string);
-                    errs.push(crate::msg!(
+                    errs.push(crate::lang::msg!(
                         zh: "order 只能为“desc”（数值大者在前，默认）或“asc”（数值小者在前），不能为“{shown}”",
                         en: "order must be \"desc\" (larger first, the default) or \"asc\" (smaller first), not \"{shown}\""
                     ));
@@ -746,14 +746,16 @@ fn parse_cohort(kind: &str, table: &toml::Table, points: Decimal, errs: &mut Vec
             for (k, v) in list.iter().enumerate() {
                 match decimal(v).and_then(check_places) {
                     Ok(d) if d >= Decimal::ZERO && d <= points => amounts.push(d),
-                    Ok(d) => errs.push(crate::msg!(
+                    Ok(d) => errs.push(crate::lang::msg!(
                         zh: "points 中第 {} 名的得分 {} 应在 0 到该指标分值 {} 之间",
                         en: "points: the amount of rank {}, {}, must be between 0 and the indicator's {} points",
                         k + 1,
                         fmt_points(d),
                         fmt_points(points)
                     )),
-                    Err(e) => errs.push(crate::msg!(zh: "points 第 {} 项：{e}", en: "points item {}: {e}", k + 1)),
+                    Err(e) => {
+                        errs.push(crate::lang::msg!(zh: "points 第 {} 项：{e}", en: "points item {}: {e}", k + 1))
+                    }
                 }
             }
             Some(Rule::RankPoints {
@@ -803,7 +805,7 @@ impl Rule {
         let (mut out, mut errs) = (Vec::new(), Vec::new());
         for (category, over) in by {
             let Some(over) = over.as_table() else {
-                errs.push(crate::msg!(
+                errs.push(crate::lang::msg!(
                     zh: "by_category 中“{category}”的值应为参数表，如 {{ target = 4 }}",
                     en: "by_category: \"{category}\" must be a table of parameters, e.g. {{ target = 4 }}"
                 ));
@@ -813,7 +815,7 @@ impl Rule {
             merged.remove("by_category");
             for (k, v) in over {
                 if k == "type" || k == "by_category" || k == "within" {
-                    errs.push(crate::msg!(
+                    errs.push(crate::lang::msg!(
                         zh: "by_category 中“{category}”不能改动 {k}：只能替换评分参数",
                         en: "by_category: \"{category}\" cannot change {k}, only the rule's parameters"
                     ));
@@ -823,11 +825,9 @@ impl Rule {
             }
             match Rule::from_toml(&toml::Value::Table(merged), points) {
                 Ok(r) => out.push((category.trim().to_string(), r)),
-                Err(e) => {
-                    errs.extend(e.into_iter().map(
-                        |m| crate::msg!(zh: "by_category“{category}”：{m}", en: "by_category \"{category}\": {m}"),
-                    ))
-                }
+                Err(e) => errs.extend(e.into_iter().map(
+                    |m| crate::lang::msg!(zh: "by_category“{category}”：{m}", en: "by_category \"{category}\": {m}"),
+                )),
             }
         }
         if errs.is_empty() { Ok(out) } else { Err(errs) }
@@ -841,12 +841,12 @@ pub fn decimal(v: &toml::Value) -> Result<Decimal, String> {
         toml::Value::Integer(i) => Ok(Decimal::from(*i)),
         toml::Value::Float(f) if f.is_finite() => match Decimal::from_str(&format!("{f}")) {
             // Beyond 28 places a decimal rounds to 0: say so, not "not > 0".
-            Ok(d) if d.is_zero() && *f != 0.0 => Err(crate::msg!(zh: "{f:?} 过小", en: "{f:?} is too small")),
+            Ok(d) if d.is_zero() && *f != 0.0 => Err(crate::lang::msg!(zh: "{f:?} 过小", en: "{f:?} is too small")),
             Ok(d) => Ok(d),
-            Err(_) => Err(crate::msg!(zh: "{f:?} 超出范围", en: "{f:?} is out of range")),
+            Err(_) => Err(crate::lang::msg!(zh: "{f:?} 超出范围", en: "{f:?} is out of range")),
         },
-        toml::Value::Float(f) => Err(crate::msg!(zh: "{f} 不是有限数值", en: "{f} is not a finite number")),
-        other => Err(crate::msg!(
+        toml::Value::Float(f) => Err(crate::lang::msg!(zh: "{f} 不是有限数值", en: "{f} is not a finite number")),
+        other => Err(crate::lang::msg!(
             zh: "应为数字，实为 {}",
             en: "expected a number, found {}",
             other.type_str()
@@ -862,7 +862,7 @@ pub const MAX_POINTS: u64 = 1_000_000;
 /// `d` if its magnitude is at most `limit`.
 pub fn within(d: Decimal, limit: u64) -> Result<Decimal, String> {
     if d.abs() > Decimal::from(limit) {
-        Err(crate::msg!(
+        Err(crate::lang::msg!(
             zh: "{} 过大（最大为 {limit}）",
             en: "{} is too large (at most {limit})",
             d.normalize()
@@ -875,7 +875,7 @@ pub fn within(d: Decimal, limit: u64) -> Result<Decimal, String> {
 /// Points-like decimals (amounts) carry at most two places.
 pub fn check_places(d: Decimal) -> Result<Decimal, String> {
     if d.normalize().scale() > 2 {
-        Err(crate::msg!(
+        Err(crate::lang::msg!(
             zh: "{} 的小数超过两位",
             en: "{} has more than two decimal places",
             d.normalize()
@@ -888,11 +888,11 @@ pub fn check_places(d: Decimal) -> Result<Decimal, String> {
 fn amount_param(v: &toml::Value, points: Decimal, what: &str, errs: &mut Vec<String>) -> Option<Decimal> {
     match decimal(v).and_then(check_places).and_then(|d| within(d, MAX_POINTS)) {
         Ok(d) if d < Decimal::ZERO => {
-            errs.push(crate::msg!(zh: "{what} {} 为负数", en: "{what} {} is negative", fmt_points(d)));
+            errs.push(crate::lang::msg!(zh: "{what} {} 为负数", en: "{what} {} is negative", fmt_points(d)));
             None
         }
         Ok(d) if d > points => {
-            errs.push(crate::msg!(
+            errs.push(crate::lang::msg!(
                 zh: "{what} {} 超过该指标的分值 {} 分",
                 en: "{what} {} exceeds the indicator's {} points",
                 fmt_points(d),
@@ -902,7 +902,7 @@ fn amount_param(v: &toml::Value, points: Decimal, what: &str, errs: &mut Vec<Str
         }
         Ok(d) => Some(d),
         Err(e) => {
-            errs.push(crate::msg!(zh: "{what}：{e}", en: "{what}: {e}"));
+            errs.push(crate::lang::msg!(zh: "{what}：{e}", en: "{what}: {e}"));
             None
         }
     }
@@ -924,7 +924,7 @@ fn parse_tiers(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>)
     for (i, t) in arr.iter().enumerate() {
         let pair = t.as_array().filter(|p| p.len() == 2);
         let Some(pair) = pair else {
-            errs.push(crate::msg!(
+            errs.push(crate::lang::msg!(
                 zh: "第 {} 档必须写作 [min_value, amount]",
                 en: "tier {} must be [min_value, amount]",
                 i + 1
@@ -933,19 +933,21 @@ fn parse_tiers(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>)
         };
         let min = decimal(&pair[0])
             .and_then(|d| within(d, crate::num::MAX_VALUE))
-            .map_err(|e| errs.push(crate::msg!(zh: "第 {} 档 min_value：{e}", en: "tier {} min_value: {e}", i + 1)))
+            .map_err(|e| {
+                errs.push(crate::lang::msg!(zh: "第 {} 档 min_value：{e}", en: "tier {} min_value: {e}", i + 1))
+            })
             .ok();
         let amount = amount_param(
             &pair[1],
             points,
-            &crate::msg!(zh: "第 {} 档 amount", en: "tier {} amount", i + 1),
+            &crate::lang::msg!(zh: "第 {} 档 amount", en: "tier {} amount", i + 1),
             errs,
         );
         if let (Some(min), Some(amount)) = (min, amount) {
             if let Some(prev) = tiers.last().map(|t: &Tier| t.min)
                 && min >= prev
             {
-                errs.push(crate::msg!(
+                errs.push(crate::lang::msg!(
                     zh: "各档 min_value 必须严格递减：{} 排在 {} 之后",
                     en: "tier min_values must be strictly descending: {} follows {}",
                     fmt_points(min),
@@ -979,7 +981,7 @@ fn parse_levels(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>
         if let Some(a) = amount_param(
             amount,
             points,
-            &crate::msg!(zh: "等级“{name}”", en: "level \"{name}\""),
+            &crate::lang::msg!(zh: "等级“{name}”", en: "level \"{name}\""),
             errs,
         ) {
             levels.insert(name.to_string(), a);
@@ -1004,7 +1006,7 @@ fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String
     for (i, c) in arr.iter().enumerate() {
         let n = i + 1;
         let Some(t) = c.as_table() else {
-            errs.push(crate::msg!(
+            errs.push(crate::lang::msg!(
                 zh: "第 {n} 个子项必须是表 {{ id = \"a\", per = 1 }}",
                 en: "clause {n} must be a table {{ id = \"a\", per = 1 }}"
             ));
@@ -1012,7 +1014,7 @@ fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String
         };
         for key in t.keys() {
             if !["id", "per", "max", "text"].contains(&key.as_str()) {
-                errs.push(crate::msg!(
+                errs.push(crate::lang::msg!(
                     zh: "第 {n} 个子项中有未知的键“{key}”{}",
                     en: "unknown key \"{key}\" in clause {n}{}",
                     crate::diag::hint(key, ["id", "per", "max", "text"])
@@ -1021,7 +1023,7 @@ fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String
         }
         let id = match t.get("id").and_then(toml::Value::as_str).map(str::trim) {
             Some("") => {
-                errs.push(crate::msg!(zh: "第 {n} 个子项的 id 为空", en: "clause {n} has an empty id"));
+                errs.push(crate::lang::msg!(zh: "第 {n} 个子项的 id 为空", en: "clause {n} has an empty id"));
                 None
             }
             Some(id) if crate::diag::first_invisible(id).is_some() => {
@@ -1030,19 +1032,19 @@ fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String
                 None
             }
             Some(id) if id.contains('/') => {
-                errs.push(crate::msg!(
+                errs.push(crate::lang::msg!(
                     zh: "子项 id“{id}”不能包含“/”",
                     en: "clause id \"{id}\" may not contain \"/\""
                 ));
                 None
             }
             Some(id) if clauses.iter().any(|c| c.id == id) => {
-                errs.push(crate::msg!(zh: "子项 id“{id}”重复", en: "duplicate clause id \"{id}\""));
+                errs.push(crate::lang::msg!(zh: "子项 id“{id}”重复", en: "duplicate clause id \"{id}\""));
                 None
             }
             Some(id) => Some(id.to_string()),
             None => {
-                errs.push(crate::msg!(
+                errs.push(crate::lang::msg!(
                     zh: "第 {n} 个子项需要 id（字符串）",
                     en: "clause {n} needs an id (a string)"
                 ));
@@ -1052,7 +1054,7 @@ fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String
         let per = match t.get("per").map(|v| decimal(v).and_then(|d| within(d, MAX_POINTS))) {
             Some(Ok(d)) if d > Decimal::ZERO => Some(d),
             Some(Ok(d)) => {
-                errs.push(crate::msg!(
+                errs.push(crate::lang::msg!(
                     zh: "第 {n} 个子项：per 必须大于 0，不能为 {}",
                     en: "clause {n}: per must be > 0, not {}",
                     fmt_points(d)
@@ -1060,11 +1062,11 @@ fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String
                 None
             }
             Some(Err(e)) => {
-                errs.push(crate::msg!(zh: "第 {n} 个子项：per：{e}", en: "clause {n}: per: {e}"));
+                errs.push(crate::lang::msg!(zh: "第 {n} 个子项：per：{e}", en: "clause {n}: per: {e}"));
                 None
             }
             None => {
-                errs.push(crate::msg!(zh: "第 {n} 个子项需要 per", en: "clause {n} needs per"));
+                errs.push(crate::lang::msg!(zh: "第 {n} 个子项需要 per", en: "clause {n} needs per"));
                 None
             }
         };
@@ -1072,7 +1074,7 @@ fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String
             Some(m) => amount_param(
                 m,
                 points,
-                &crate::msg!(zh: "第 {n} 个子项 max", en: "clause {n} max"),
+                &crate::lang::msg!(zh: "第 {n} 个子项 max", en: "clause {n} max"),
                 errs,
             ),
             None => Some(points),
@@ -1080,7 +1082,7 @@ fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String
         let text = match t.get("text") {
             Some(toml::Value::String(s)) => s.clone(),
             Some(_) => {
-                errs.push(crate::msg!(
+                errs.push(crate::lang::msg!(
                     zh: "第 {n} 个子项：text 必须是字符串",
                     en: "clause {n}: text must be a string"
                 ));
@@ -1112,25 +1114,27 @@ fn parse_survey(v: Option<&toml::Value>, errs: &mut Vec<String>) -> Option<Vec<(
         let n = i + 1;
         let pair = o.as_array().filter(|p| p.len() == 2);
         let Some((name, weight)) = pair.and_then(|p| Some((p[0].as_str()?, &p[1]))) else {
-            errs.push(crate::msg!(
+            errs.push(crate::lang::msg!(
                 zh: "民主测评第 {n} 个选项必须写作 [\"name\", weight]",
                 en: "survey option {n} must be [\"name\", weight]"
             ));
             continue;
         };
         match decimal(weight) {
-            Ok(w) if w < Decimal::ZERO || w > Decimal::ONE_HUNDRED => errs.push(crate::msg!(
+            Ok(w) if w < Decimal::ZERO || w > Decimal::ONE_HUNDRED => errs.push(crate::lang::msg!(
                 zh: "民主测评选项“{name}”的权重必须在 0–100 之间，不能为 {}",
                 en: "survey weight of \"{name}\" must be within 0–100, not {}",
                 fmt_points(w)
             )),
             Ok(w) => {
                 if options.iter().any(|(n, _)| n == name) {
-                    errs.push(crate::msg!(zh: "民主测评选项“{name}”重复", en: "duplicate survey option \"{name}\""));
+                    errs.push(
+                        crate::lang::msg!(zh: "民主测评选项“{name}”重复", en: "duplicate survey option \"{name}\""),
+                    );
                 }
                 options.push((name.to_string(), w));
             }
-            Err(e) => errs.push(crate::msg!(
+            Err(e) => errs.push(crate::lang::msg!(
                 zh: "民主测评选项“{name}”的权重：{e}",
                 en: "survey weight of \"{name}\": {e}"
             )),

@@ -195,25 +195,15 @@ pub fn deficiencies(fw: &Framework, outcomes: &[Outcome]) -> Vec<Deficiency> {
     // What penalties may still take off: the cap, used up in framework order.
     let mut room = fw.penalty_cap;
     for (index, (ind, o)) in fw.indicators.iter().zip(outcomes).enumerate() {
-        let d = match (ind.kind, o) {
-            (Kind::Base, Outcome::Missing) => Some((Some(ind.points), Reason::Missing)),
-            (Kind::Base, Outcome::Amount(a))
-                if *a < ind.points && fw.min_rectify_of(index).is_none_or(|m| ind.points - a >= m) =>
-            {
-                Some((Some(ind.points - a), Reason::Shortfall))
-            }
-            (Kind::Penalty, Outcome::Amount(a)) if *a > Decimal::ZERO => Some((Some(*a), Reason::Penalty)),
-            (Kind::Veto, Outcome::Triggered) => Some((None, Reason::Veto)),
-            (Kind::Cap, Outcome::Triggered) => Some((None, Reason::Cap)),
-            _ => None,
+        let standing = match o {
+            Outcome::Amount(a) => Standing::Amount(*a),
+            Outcome::Missing => Standing::Missing,
+            Outcome::Triggered => Standing::Triggered,
+            Outcome::Exempt | Outcome::Clear => Standing::Other,
         };
-        if let Some((lost, reason)) = d {
-            let deducted = (reason == Reason::Penalty).then(|| {
-                let lost = lost.unwrap_or_default();
-                let took = room.map_or(lost, |r| lost.min(r));
-                room = room.map(|r| r - took);
-                round2(took)
-            });
+        if let Some((reason, lost)) = deficiency(ind.kind, standing, ind.points, fw.min_rectify_of(index)) {
+            let deducted =
+                (reason == Reason::Penalty).then(|| round2(penalty_takes(&mut room, lost.unwrap_or_default())));
             out.push(Deficiency {
                 index,
                 lost: lost.map(round2),
@@ -223,6 +213,52 @@ pub fn deficiencies(fw: &Framework, outcomes: &[Outcome]) -> Vec<Deficiency> {
         }
     }
     out
+}
+
+/// Where an item stands, as [`deficiency`] sees it, in points or in any
+/// other exact unit (the bulk path's cents).
+#[derive(Debug, Clone, Copy)]
+pub enum Standing<T> {
+    Amount(T),
+    /// No evidence.
+    Missing,
+    /// A veto or cap that fired.
+    Triggered,
+    /// Exempt, a veto or cap that did not fire.
+    Other,
+}
+
+/// Whether an item of this kind, standing so and worth `points`, is a
+/// deficiency, why, and the points it loses (none for a veto or cap): a
+/// missing or short base item (a shortfall under `min_rectify` is none), a
+/// penalty that took points, a veto or cap that fired.
+pub fn deficiency<T>(
+    kind: Kind,
+    standing: Standing<T>,
+    points: T,
+    min_rectify: Option<T>,
+) -> Option<(Reason, Option<T>)>
+where
+    T: Copy + Default + PartialOrd + std::ops::Sub<Output = T>,
+{
+    match (kind, standing) {
+        (Kind::Base, Standing::Missing) => Some((Reason::Missing, Some(points))),
+        (Kind::Base, Standing::Amount(a)) if a < points && min_rectify.is_none_or(|m| points - a >= m) => {
+            Some((Reason::Shortfall, Some(points - a)))
+        }
+        (Kind::Penalty, Standing::Amount(a)) if a > T::default() => Some((Reason::Penalty, Some(a))),
+        (Kind::Veto, Standing::Triggered) => Some((Reason::Veto, None)),
+        (Kind::Cap, Standing::Triggered) => Some((Reason::Cap, None)),
+        _ => None,
+    }
+}
+
+/// What a penalty losing `lost` takes off once the penalties before it (in
+/// framework order) used up the cap's `room`, which it uses up in turn.
+pub fn penalty_takes<T: Copy + Ord + std::ops::Sub<Output = T>>(room: &mut Option<T>, lost: T) -> T {
+    let took = room.map_or(lost, |r| lost.min(r));
+    *room = room.map(|r| r - took);
+    took
 }
 
 fn describe_cells(ind: &Indicator, cells: &[Option<Cell>]) -> (Option<String>, String, String, Option<Origin>) {
@@ -289,7 +325,7 @@ pub fn assess(
         );
         return Err(Diagnostics(vec![Diagnostic::file(
             file,
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "{n} 个单位 × {items} 项指标，共 {results} 项结果，超过逐项计分一次最多容纳的 {max} 项：请将单位分成几批分别运行",
                 en: "{n} units × {items} items make {results} results, more than scoring in detail holds at once ({max}): run the units in several batches"
             ),
@@ -331,7 +367,7 @@ pub fn assess(
                     errs.push(files[c.file].diag(
                         c.line,
                         c.col,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "单位 {id} 属于“{category}”类，指标 {} 只考核 {only}，不应填报（该指标对本单位按不适用处理）",
                             en: "unit {id} is in category \"{category}\", and indicator {} concerns {only} only: it takes no evidence (it is not applicable to this unit)",
                             ind.id
@@ -398,7 +434,7 @@ pub fn assess(
                 errs.push(files[c.file].diag(
                     c.line,
                     c.col,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "单位 {id}，指标 {}：不适用只能针对整个指标填写，不能只填部分子项",
                         en: "unit {id}, indicator {}: 不适用 must be given for the whole item, not for some clauses",
                         ind.id
@@ -412,7 +448,7 @@ pub fn assess(
             errs.push(Diagnostic::new(
                 file,
                 line,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "单位 {id}：所有基础指标均标为不适用，无法评分",
                     en: "unit {id}: every base indicator is marked 不适用; the unit cannot be scored"
                 ),
@@ -428,18 +464,18 @@ pub fn assess(
                         .map(|slot| ind.slot_key(slot))
                         .collect();
                     let what = if cells.len() > 1 && lacking.len() < cells.len() {
-                        crate::msg!(zh: "{} 缺少佐证", en: "no evidence for {}", lacking.join(", "))
+                        crate::lang::msg!(zh: "{} 缺少佐证", en: "no evidence for {}", lacking.join(", "))
                     } else {
                         crate::lang::m("缺少佐证", "no evidence").to_string()
                     };
                     let message = if fw.missing_from_option {
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "单位 {id}，指标 {}：{what}（--missing error）",
                             en: "unit {id}, indicator {}: {what} (--missing error)",
                             ind.id
                         )
                     } else {
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "单位 {id}，指标 {}：{what}（考核方案设定了 missing = \"error\"）",
                             en: "unit {id}, indicator {}: {what} (the framework sets missing = \"error\")",
                             ind.id
@@ -552,12 +588,12 @@ pub fn without_evidence(units: &Units, ev: &Evidence) -> Diagnostics {
             let name = if info.name.is_empty() {
                 String::new()
             } else {
-                crate::msg!(zh: "（{}）", en: " ({})", info.name)
+                crate::lang::msg!(zh: "（{}）", en: " ({})", info.name)
             };
             out.push(Diagnostic::at(
                 &units.path,
                 info.line,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "单位 {id}{name}在佐证中没有任何数据（是否漏交？），各项均按无佐证计 0 分",
                     en: "unit {id}{name} has no evidence at all (was its file left out?); every item scores 0 as missing"
                 ),

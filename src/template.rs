@@ -359,14 +359,14 @@ pub fn instructions_for(fw: &Framework, wide: bool, units_known: bool, rater: Op
         let h = headers(lang);
         let sheet = lang.pick("佐证", "Evidence");
         return vec![
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "本表是评委 {r} 的评分表：在“{sheet}”表中，每行是一个单位的一项评委打分指标（{}），请在“{}”列填写您对该单位的评分，在“{}”列简述理由。",
                 en: "This is rater {r}'s sheet: in the “{sheet}” sheet each row is one unit's item scored by raters ({}); write your score for the unit in “{}” and a short reason in “{}”.",
                 rated.join(lang.pick("、", ", ")),
                 h.value,
                 h.note
             ),
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "“{}”列已填好您的姓名，请勿修改；灰色的列请勿修改，不要改动表头。每位评委各填一张表，交回后一并评分。",
                 en: "Your name is filled in under “{}”: do not change it, the grey columns or the header. Every rater fills a sheet of their own; all are scored together.",
                 h.rater
@@ -375,7 +375,7 @@ pub fn instructions_for(fw: &Framework, wide: bool, units_known: bool, rater: Op
     }
     let mut v = instructions_body(fw, wide, units_known, lang);
     if !rated.is_empty() {
-        v.push(crate::msg!(
+        v.push(crate::lang::msg!(
             zh: "由评委打分的指标（{}）不在本表中，由各位评委另行填写评委评分表（kaohe template --rater 姓名）。",
             en: "The items scored by raters ({}) are not in this sheet: each rater fills a rater's sheet of their own (kaohe template --rater NAME).",
             rated.join(lang.pick("、", ", "))

@@ -63,7 +63,7 @@ impl Units {
             return Err(Diagnostics(vec![sheet.diag(
                 header.line,
                 None,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "缺少必需的 unit（单位）列；表头为：{}",
                     en: "missing required column unit (单位); the header is: {}",
                     header.cells.join(",")
@@ -93,19 +93,19 @@ impl Units {
                 errs.push(sheet.diag(
                     row.line,
                     Some(unit_col),
-                    crate::msg!(zh: "“unit”列：{m}", en: "column \"unit\": {m}"),
+                    crate::lang::msg!(zh: "“unit”列：{m}", en: "column \"unit\": {m}"),
                 ));
                 continue;
             }
             if let Some(first) = units.get(&id) {
                 let at = match &sheet.worksheet {
                     Some(_) => sheet.location(first.line, Some(unit_col)),
-                    None => crate::msg!(zh: "第 {} 行", en: "line {}", first.line),
+                    None => crate::lang::msg!(zh: "第 {} 行", en: "line {}", first.line),
                 };
                 errs.push(sheet.diag(
                     row.line,
                     Some(unit_col),
-                    crate::msg!(zh: "单位“{id}”重复（首次出现在{at}）", en: "duplicate unit \"{id}\" (first at {at})"),
+                    crate::lang::msg!(zh: "单位“{id}”重复（首次出现在{at}）", en: "duplicate unit \"{id}\" (first at {at})"),
                 ));
                 continue;
             }

@@ -68,7 +68,7 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
     {
         return Err(Diagnostic::file(
             name,
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "第 {} 个工作表的数据延伸到第 {} 行第 {} 列，超出可读取的范围（{} 个单元格）；请删除远离表格的单元格内容；若并无此类内容，说明文件已损坏，请用 Excel 或 WPS 打开后重新保存",
                 en: "worksheet {} runs to row {}, column {}, more than can be read ({} cells); delete the stray values far from the table, or, if there are none, the file is damaged: open it in Excel or WPS and save it again",
                 index + 1,
@@ -89,7 +89,7 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         Diagnostic::file(
             name,
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "无法读取工作簿：{e}（文件是否已损坏或设有密码？）",
                 en: "cannot read the workbook: {e} (is it damaged or password-protected?)"
             ),
@@ -117,7 +117,7 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
             None => {
                 return Err(Diagnostic::file(
                     name,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "没有名为“{w}”的工作表{}；工作簿中的工作表为 {}",
                         en: "there is no worksheet \"{w}\"{}; the workbook has {}",
                         crate::diag::hint(w, sheets.iter().map(|(n, _)| n.as_str())),
@@ -143,7 +143,7 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
             let range = book.worksheet_range(ws).map_err(|e| {
                 Diagnostic::file(
                     name,
-                    crate::msg!(zh: "无法读取工作表“{ws}”：{e}", en: "cannot read worksheet \"{ws}\": {e}"),
+                    crate::lang::msg!(zh: "无法读取工作表“{ws}”：{e}", en: "cannot read worksheet \"{ws}\": {e}"),
                 )
             })?;
             to_sheet(name, sha256, ws, &range, &formats(&mut book, bytes, ws, &range))
@@ -210,7 +210,7 @@ fn read_xlsx_sheet(
     let cannot = |e: calamine::XlsxError| {
         Diagnostic::file(
             name,
-            crate::msg!(zh: "无法读取工作表“{ws}”：{e}", en: "cannot read worksheet \"{ws}\": {e}"),
+            crate::lang::msg!(zh: "无法读取工作表“{ws}”：{e}", en: "cannot read worksheet \"{ws}\": {e}"),
         )
     };
     let mut reader = x.worksheet_cells_reader(ws).map_err(cannot)?;
@@ -283,7 +283,7 @@ fn too_far(name: &str, ws: &str, seen: &percents::Extent) -> Diagnostic {
     Diagnostic::at(
         name,
         u64::from(far.0) + 1,
-        crate::msg!(
+        crate::lang::msg!(
             zh: "工作表的数据从第 {} 行第 {} 列延伸到此单元格，共 {rows} 行 × {cols} 列，超出可读取的范围（{} 个单元格）；请删除远离表格的单元格内容，或只保留佐证表格",
             en: "the sheet's cells run from row {}, column {} to this cell, {rows} rows × {cols} columns, more than can be read ({} cells); delete the stray values far from the table, or keep only the evidence table",
             first.0 + 1,

@@ -105,6 +105,9 @@ fn batch<W: Word>(rows: &Rows<W>, units: &[UnitResult], mut out: Vec<u8>) -> Res
     // Two units in flight: the rows of the next load while this one is
     // written.
     let mut full = [Full::new(), Full::new()];
+    // Indicators whose texts are reused from one unit to the next (a
+    // province's document is tens of millions of them).
+    let mut spare: Vec<IndicatorResult> = Vec::new();
     if let Some(u) = units.first() {
         full[0].gather(rows, &u.unit, true)?;
     }
@@ -117,29 +120,53 @@ fn batch<W: Word>(rows: &Rows<W>, units: &[UnitResult], mut out: Vec<u8>) -> Res
         if i > 0 {
             out.extend_from_slice(b",\n");
         }
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let facts = rows.facts.get(u.unit.as_str()).map_or(&[][..], Vec::as_slice);
-        let whole = UnitResult {
-            indicators: (fw.indicators.iter().zip(&f.outcomes).enumerate())
-                .map(|(index, (ind, o))| IndicatorResult {
-                    index,
-                    outcome: o.clone(),
-                    status: crate::score::status_in(ind, o, &u.totals),
-                    value: f.value(index).map(text),
-                    note: text(f.note(index)),
-                    source: text(f.source(index)),
-                    origin: None,
-                    cohort: facts
-                        .iter()
-                        .find(|(i, _)| *i == index)
-                        .map(|(_, f)| Box::new(f.clone())),
-                    raters: Vec::new(),
-                })
-                .collect(),
+        spare.resize_with(fw.indicators.len(), || IndicatorResult {
+            index: 0,
+            outcome: crate::score::Outcome::Missing,
+            status: crate::score::Status::Missing,
+            value: None,
+            note: String::new(),
+            source: String::new(),
+            origin: None,
+            cohort: None,
+            raters: Vec::new(),
+        });
+        let mut whole = UnitResult {
+            indicators: std::mem::take(&mut spare),
             deficiencies: crate::score::deficiencies(fw, &f.outcomes),
             ..u.clone()
         };
+        for (index, ((ind, o), r)) in fw
+            .indicators
+            .iter()
+            .zip(&f.outcomes)
+            .zip(&mut whole.indicators)
+            .enumerate()
+        {
+            r.index = index;
+            r.outcome = o.clone();
+            r.status = crate::score::status_in(ind, o, &u.totals);
+            set_text(&mut r.note, f.note(index));
+            set_text(&mut r.source, f.source(index));
+            match f.value(index) {
+                Some(v) => set_text(r.value.get_or_insert_with(String::new), v),
+                None => r.value = None,
+            }
+            r.cohort = facts
+                .iter()
+                .find(|(i, _)| *i == index)
+                .map(|(_, f)| Box::new(f.clone()));
+        }
         crate::render::json::write_listed_unit(&mut out, fw, &whole);
+        spare = whole.indicators;
     }
     Ok(out)
+}
+
+/// `to` holding `from`, as text (the parse checked it is UTF-8), in the
+/// room it already has.
+fn set_text(to: &mut String, from: &[u8]) {
+    to.clear();
+    to.push_str(&String::from_utf8_lossy(from));
 }

@@ -15,11 +15,11 @@ use super::kernel::has_row;
 use super::*;
 use crate::lang::Lang;
 use crate::period::Period;
-use crate::rectify::{Fix, Held, NextGrade, Order, Selection};
+use crate::rectify::{Fixable, NextGrade, Order, Selection};
 use crate::render::Format;
 use crate::render::grid::{Cell, Grid};
-use crate::render::rectify::RowCell;
-use crate::score::{Reason, UnitResult};
+use crate::render::rectify::{CsvLedger, ListJson, RowCell};
+use crate::score::{Reason, Standing, UnitResult};
 
 /// Units read and listed per batch: large batches keep both cores busy
 /// (each round of batches waits for its slowest), small ones bound the
@@ -112,7 +112,7 @@ fn list<W: Word>(
         let (grade, reason) = crate::grade::own_grade(plan.fw, &u.totals);
         Ok((
             u32::try_from(n).map_err(|_| GiveUp)?,
-            next_grade(plan, u, &all, grade, reason)?,
+            next_grade(plan, u, &all, grade, reason),
         ))
     };
     // The files are mapped and checked again while the units are merged
@@ -134,7 +134,7 @@ fn list<W: Word>(
                     // A unit moved by a quota is held there.
                     for (u, t) in a.units.iter().zip(&mut tallies) {
                         if u.grade_change.is_some_and(|c| c.1 == crate::score::GradeReason::Quota) {
-                            t.1 = next_grade(plan, u, &[], u.grade, Some(crate::score::GradeReason::Quota))?;
+                            t.1 = next_grade(plan, u, &[], u.grade, Some(crate::score::GradeReason::Quota));
                         }
                     }
                 }
@@ -378,174 +378,39 @@ impl<W: Word> Ctx<'_, W> {
 /// Whether the selection lists an item (`--reason`, `--min-lost`; vetoes
 /// lose no points and are kept), as `Selection::keeps`.
 fn keeps(sel: &Selection, it: &Short) -> bool {
-    (sel.reasons.is_empty() || sel.reasons.contains(&REASONS[it.reason as usize]))
-        && (no_points(it.reason) || sel.min_lost.is_none_or(|min| Decimal::new(it.lost as i64, 2) >= min))
+    (sel.reasons.is_empty() || sel.reasons.contains(&it.reason))
+        && (it.reason.no_points() || sel.min_lost.is_none_or(|min| Decimal::new(it.lost as i64, 2) >= min))
 }
 
 // ---- the way to the next grade ----------------------------------------------
 
 /// The way to the next grade of a scored unit with these deficiencies
-/// (all of them, in list order), exactly as `rectify::next_grade` finds
-/// it: the totals depend on the fixes only through the sum of base amounts
-/// and the count of items at 0, so each candidate is a sum and a count
-/// and the totals of them. `grade` and `reason` are the unit's grade and
-/// why a rule lowered it.
+/// (all of them), found by `rectify::way_up` as on the general path.
+/// `grade` and `reason` are the unit's grade and why a rule lowered it.
 fn next_grade(
     plan: &Plan,
     u: &UnitResult,
     all: &[Short],
     grade: usize,
     reason: Option<crate::score::GradeReason>,
-) -> Res<Option<NextGrade>> {
-    let fw = plan.fw;
-    let Some(target) = grade.checked_sub(1) else {
-        return Ok(None);
-    };
-    let t = &u.totals;
-    let needed = crate::num::round2((fw.grades[target].min - t.score).max(Decimal::ZERO));
+) -> Option<NextGrade> {
+    let mut fixable: Vec<Fixable> = all
+        .iter()
+        .filter(|it| matches!(it.reason, Reason::Shortfall | Reason::Missing))
+        .map(|it| Fixable {
+            index: it.index,
+            lost: dec(it.lost),
+            zero: it.reason == Reason::Missing || it.amount == 0,
+        })
+        .collect();
+    fixable.sort_unstable_by_key(|f| f.index);
     let mut holding: Vec<usize> = all
         .iter()
-        .filter(|it| matches!(it.reason, VETO | CAP | PENALTY))
+        .filter(|it| matches!(it.reason, Reason::Veto | Reason::Cap | Reason::Penalty))
         .map(|it| it.index)
         .collect();
     holding.sort_unstable();
-    let held = |h: Held| {
-        Ok(Some(NextGrade {
-            grade: target,
-            needed,
-            fixes: Vec::new(),
-            reachable: false,
-            score: t.score,
-            held: Some(h),
-            holding: holding.clone(),
-        }))
-    };
-    if !t.veto.is_empty() {
-        return held(Held::Veto);
-    }
-    if reason == Some(crate::score::GradeReason::Quota) {
-        return held(Held::Quota);
-    }
-    if t.caps
-        .iter()
-        .filter_map(|&i| fw.indicators[i].max_grade)
-        .any(|c| c > target)
-    {
-        return held(Held::Cap);
-    }
-    // The totals with base items recovering `gain` cents, `fixed_zeros` of
-    // them from 0 points.
-    let totals = |gain: u64, fixed_zeros: u32| -> Res<Totals> {
-        let sums = crate::score::Sums {
-            base_sum: t.base_sum + dec(gain),
-            applicable: t.applicable,
-            bonus_sum: t.bonus_sum,
-            penalty_sum: t.penalty_sum,
-            zeros: t.zeros.checked_sub(fixed_zeros).ok_or(GiveUp)?,
-        };
-        Ok(Totals::from_sums(fw, sums, Vec::new(), t.caps.clone()))
-    };
-    if totals(0, 0)?.score != t.score {
-        return Err(GiveUp);
-    }
-    let reaches = |t: &Totals| crate::grade::own_grade(fw, t).0 <= target;
-    // Positions in `all` of the base items at 0 and of those partly
-    // scored: most points lost first, ties in framework order, as `all`
-    // comes.
-    let is_zero = |it: &Short| it.reason == MISSING || it.amount == 0;
-    let base = |zero: bool| -> Vec<usize> {
-        (0..all.len())
-            .filter(|&k| matches!(all[k].reason, SHORTFALL | MISSING) && is_zero(&all[k]) == zero)
-            .collect()
-    };
-    let (zs, ps) = (base(true), base(false));
-    let prefix = |at: &[usize]| -> Vec<u64> {
-        let mut v = vec![0];
-        for &k in at {
-            v.push(v[v.len() - 1] + all[k].lost);
-        }
-        v
-    };
-    let (pz, pp) = (prefix(&zs), prefix(&ps));
-    // The fixes marked, in list order (by points lost), each with the
-    // score it adds after those before it.
-    let way = |chosen: &[bool]| -> Res<Vec<Fix>> {
-        let (mut gain, mut zeros, mut prev) = (0, 0, t.score);
-        let mut fixes = Vec::new();
-        for (it, _) in all.iter().zip(chosen).filter(|(_, c)| **c) {
-            gain += it.lost;
-            zeros += u32::from(is_zero(it));
-            let s = totals(gain, zeros)?.score;
-            fixes.push(Fix {
-                index: it.index,
-                gain: crate::num::round2(s - prev),
-            });
-            prev = s;
-        }
-        Ok(fixes)
-    };
-    // The `a` first items at 0 and the `b` first partly scored.
-    let mark = |a: usize, b: usize| {
-        let mut chosen = vec![false; all.len()];
-        for &k in zs[..a].iter().chain(&ps[..b]) {
-            chosen[k] = true;
-        }
-        chosen
-    };
-    let indices = |chosen: &[bool]| {
-        let mut v: Vec<usize> = all
-            .iter()
-            .zip(chosen)
-            .filter(|(_, c)| **c)
-            .map(|(it, _)| it.index)
-            .collect();
-        v.sort_unstable();
-        v
-    };
-    let (nz, np) = (zs.len(), ps.len());
-    let every = totals(pz[nz] + pp[np], nz as u32)?;
-    if !reaches(&every) {
-        return Ok(Some(NextGrade {
-            grade: target,
-            needed,
-            fixes: way(&mark(nz, np))?,
-            reachable: false,
-            score: every.score,
-            held: None,
-            holding,
-        }));
-    }
-    for k in 0..=nz + np {
-        // The highest score of `k` fixes; ties: the set earliest in
-        // framework order.
-        let mut best: Option<(Decimal, usize)> = None;
-        for a in k.saturating_sub(np)..=k.min(nz) {
-            let c = totals(pz[a] + pp[k - a], a as u32)?;
-            if !reaches(&c) {
-                continue;
-            }
-            let s = c.score;
-            let better = match best {
-                None => true,
-                Some((bs, ba)) => s > bs || (s == bs && indices(&mark(a, k - a)) < indices(&mark(ba, k - ba))),
-            };
-            if better {
-                best = Some((s, a));
-            }
-        }
-        if let Some((s, a)) = best {
-            return Ok(Some(NextGrade {
-                grade: target,
-                needed,
-                fixes: way(&mark(a, k - a))?,
-                reachable: true,
-                score: s,
-                held: None,
-                holding,
-            }));
-        }
-    }
-    Err(GiveUp) // fixing everything reaches the grade, so some k does
+    crate::rectify::way_up(plan.fw, &u.totals, &fixable, holding, grade, reason)
 }
 
 // ---- CSV --------------------------------------------------------------------
@@ -562,8 +427,8 @@ impl<W: Word> Ctx<'_, W> {
     ) -> std::io::Result<()> {
         let fw = self.rows.plan.fw;
         let lang = self.args.lang;
-        w.write_all(crate::render::rectify::csv_header(lang).as_bytes())?;
-        let consts = CsvConsts::new(fw, deadline, lang);
+        let consts = CsvLedger::new(fw, deadline, lang, false);
+        w.write_all(&consts.header(lang))?;
         let mut no = 0u64;
         let mut digits = [0u8; 20];
         in_order(
@@ -588,7 +453,7 @@ impl<W: Word> Ctx<'_, W> {
     /// A batch of units' CSV rows, each without its number and after its
     /// length: the bytes of the general path's CSV ledger rows (see
     /// `render::rectify::full_table`).
-    fn csv_batch(&self, c: &CsvConsts, units: &[usize], mut out: Vec<u8>) -> Res<Vec<u8>> {
+    fn csv_batch(&self, c: &CsvLedger, units: &[usize], mut out: Vec<u8>) -> Res<Vec<u8>> {
         out.clear();
         let mut prefix = Vec::new();
         self.each_unit(units, |u, l, t| {
@@ -596,20 +461,26 @@ impl<W: Word> Ctx<'_, W> {
                 return Ok(());
             }
             prefix.clear();
-            for cell in [&u.unit, &u.name, &u.category] {
-                prefix.push(b',');
-                push_cell(&mut prefix, cell.as_bytes());
-            }
+            CsvLedger::unit_cells(&mut prefix, u);
             for (k, it) in l.shown.iter().enumerate() {
-                write_row(
+                // Each row after its length.
+                let at = out.len();
+                out.extend_from_slice(&[0; 4]);
+                let amounts = (!it.reason.no_points()).then(|| (dec(it.amount), dec(it.lost)));
+                let (value, note) = (t.value(k).unwrap_or(b""), t.note(k));
+                c.row(
                     &mut out,
-                    c,
-                    it,
                     &prefix,
-                    t.value(k).unwrap_or(b""),
-                    t.note(k),
+                    it.index,
+                    it.reason,
+                    amounts,
+                    value,
+                    note,
                     t.plain(k),
-                )?;
+                    None,
+                );
+                let len = u32::try_from(out.len() - at - 4).map_err(|_| GiveUp)?;
+                out[at..at + 4].copy_from_slice(&len.to_le_bytes());
             }
             Ok(())
         })?;
@@ -618,139 +489,6 @@ impl<W: Word> Ctx<'_, W> {
 }
 
 // ---- JSON -------------------------------------------------------------------
-
-/// What every JSON entry repeats, formatted once.
-struct JsonConsts {
-    /// Per indicator: an item's members from the indicator's id through
-    /// the key of its amount, and from the standard to the item's end.
-    parts: Vec<(Vec<u8>, Vec<u8>)>,
-    ids: Vec<Vec<u8>>,
-    grades: Vec<Vec<u8>>,
-}
-
-impl JsonConsts {
-    fn new(fw: &Framework, deadline: Option<jiff::civil::Date>) -> JsonConsts {
-        let parts = fw
-            .indicators
-            .iter()
-            .map(|ind| {
-                let mut head = b",\n      \"indicator\": ".to_vec();
-                push_str(&mut head, ind.id.as_bytes());
-                head.extend_from_slice(b",\n      \"indicator_name\": ");
-                push_str(&mut head, ind.name.as_bytes());
-                head.extend_from_slice(b",\n      \"group\": ");
-                match ind.group {
-                    Some(g) => push_str(&mut head, fw.groups[g].id.as_bytes()),
-                    None => head.extend_from_slice(b"null"),
-                }
-                head.extend_from_slice(b",\n      \"points\": ");
-                if ind.kind.is_trigger() {
-                    head.extend_from_slice(b"null");
-                } else {
-                    let p = crate::render::rectify::constant(ind.points);
-                    head.extend_from_slice(serde_json::to_string(&p).unwrap_or_default().as_bytes());
-                }
-                head.extend_from_slice(b",\n      \"amount\": ");
-                let mut tail = b",\n      \"standard\": ".to_vec();
-                push_str(&mut tail, ind.standard.as_bytes());
-                tail.extend_from_slice(b",\n      \"remedy\": ");
-                push_str(&mut tail, ind.remedy.as_bytes());
-                tail.extend_from_slice(b",\n      \"owner\": ");
-                push_str(&mut tail, ind.owner.as_bytes());
-                tail.extend_from_slice(b",\n      \"assessor\": ");
-                push_str(&mut tail, ind.assessor.as_bytes());
-                tail.extend_from_slice(b",\n      \"deadline\": ");
-                match deadline {
-                    Some(d) => push_str(&mut tail, d.to_string().as_bytes()),
-                    None => tail.extend_from_slice(b"null"),
-                }
-                tail.extend_from_slice(b",\n      \"status\": ");
-                push_str(&mut tail, crate::rectify::STATUS.as_bytes());
-                tail.extend_from_slice(b"\n    }");
-                (head, tail)
-            })
-            .collect();
-        JsonConsts {
-            parts,
-            ids: fw.indicators.iter().map(|i| quoted(&i.id)).collect(),
-            grades: fw.grades.iter().map(|g| quoted(&g.name)).collect(),
-        }
-    }
-}
-
-/// A unit's entry of the `units` array, as `render::rectify::list_doc`
-/// pretty-printed.
-fn json_unit(out: &mut Vec<u8>, c: &JsonConsts, u: &UnitResult, next: Option<&NextGrade>) {
-    out.extend_from_slice(b"    {\n      \"unit\": ");
-    push_str(out, u.unit.as_bytes());
-    out.extend_from_slice(b",\n      \"name\": ");
-    push_str(out, u.name.as_bytes());
-    out.extend_from_slice(b",\n      \"category\": ");
-    push_category(out, u);
-    out.extend_from_slice(b",\n      \"rank\": ");
-    out.extend_from_slice(uint(&mut [0; 20], u.rank as u64));
-    out.extend_from_slice(b",\n      \"score\": ");
-    push_dec(out, u.totals.score);
-    out.extend_from_slice(b",\n      \"grade\": ");
-    out.extend_from_slice(&c.grades[u.grade]);
-    out.extend_from_slice(b",\n      \"next_grade\": ");
-    match next {
-        None => out.extend_from_slice(b"null"),
-        Some(ng) => {
-            out.extend_from_slice(b"{\n        \"grade\": ");
-            out.extend_from_slice(&c.grades[ng.grade]);
-            out.extend_from_slice(b",\n        \"needed\": ");
-            push_dec(out, ng.needed);
-            out.extend_from_slice(b",\n        \"fixes\": ");
-            if ng.fixes.is_empty() {
-                out.extend_from_slice(b"[]");
-            } else {
-                out.extend_from_slice(b"[\n");
-                for (k, f) in ng.fixes.iter().enumerate() {
-                    if k > 0 {
-                        out.extend_from_slice(b",\n");
-                    }
-                    out.extend_from_slice(b"          ");
-                    out.extend_from_slice(&c.ids[f.index]);
-                }
-                out.extend_from_slice(b"\n        ]");
-            }
-            out.extend_from_slice(b",\n        \"reachable\": ");
-            out.extend_from_slice(if ng.reachable { b"true" } else { b"false" });
-            out.extend_from_slice(b",\n        \"score\": ");
-            push_dec(out, ng.score);
-            out.extend_from_slice(b",\n        \"held\": ");
-            match ng.held {
-                Some(h) => push_str(out, h.as_str().as_bytes()),
-                None => out.extend_from_slice(b"null"),
-            }
-            out.extend_from_slice(b",\n        \"holding\": ");
-            if ng.holding.is_empty() {
-                out.extend_from_slice(b"[]");
-            } else {
-                out.extend_from_slice(b"[\n");
-                for (k, &i) in ng.holding.iter().enumerate() {
-                    if k > 0 {
-                        out.extend_from_slice(b",\n");
-                    }
-                    out.extend_from_slice(b"          ");
-                    out.extend_from_slice(&c.ids[i]);
-                }
-                out.extend_from_slice(b"\n        ]");
-            }
-            out.extend_from_slice(b"\n      }");
-        }
-    }
-    out.extend_from_slice(b"\n    }");
-}
-
-fn push_category(out: &mut Vec<u8>, u: &UnitResult) {
-    if u.category.is_empty() {
-        out.extend_from_slice(b"null");
-    } else {
-        push_str(out, u.category.as_bytes());
-    }
-}
 
 /// What a batch of the JSON document writes.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -773,16 +511,8 @@ impl<W: Word> Ctx<'_, W> {
         w: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let fw = self.rows.plan.fw;
-        let empty = crate::rectify::List {
-            units: Vec::new(),
-            sections: Vec::new(),
-        };
-        let doc = crate::render::json::to_string(&crate::render::rectify::list_doc(fw, self.a, &empty));
-        let head = doc
-            .strip_suffix("[],\n  \"deficiencies\": []\n}\n")
-            .ok_or_else(|| std::io::Error::other("internal error: the list's JSON head"))?;
-        w.write_all(head.as_bytes())?;
-        let c = JsonConsts::new(fw, deadline);
+        w.write_all(&ListJson::head(fw, self.a))?;
+        let c = ListJson::new(fw, deadline);
         for (part, any, close) in [
             (Part::Units, !jobs.is_empty(), &b",\n  \"deficiencies\": "[..]),
             (Part::Items, total > 0, b"\n}\n"),
@@ -816,59 +546,40 @@ impl<W: Word> Ctx<'_, W> {
 
     /// A batch's entries of one of the document's arrays, separated by
     /// commas; items numbered on from the batch's first.
-    fn json_batch(&self, c: &JsonConsts, job: &Job, part: Part, mut out: Vec<u8>) -> Res<Vec<u8>> {
+    fn json_batch(&self, c: &ListJson, job: &Job, part: Part, mut out: Vec<u8>) -> Res<Vec<u8>> {
         out.clear();
         if part == Part::Units {
             for (&u, t) in job.units.iter().zip(&job.tallies) {
                 if !out.is_empty() {
                     out.extend_from_slice(b",\n");
                 }
-                json_unit(&mut out, c, self.a.units.get(u).ok_or(GiveUp)?, t.1.as_ref());
+                c.unit(&mut out, self.a.units.get(u).ok_or(GiveUp)?, t.1.as_ref());
             }
             return Ok(out);
         }
         let mut no = job.first - 1;
-        let mut prefix = Vec::new();
-        let mut digits = [0u8; 20];
+        let mut members = Vec::new();
         self.each_unit(job.units, |u, l, t| {
-            prefix.clear();
-            prefix.extend_from_slice(b",\n      \"unit\": ");
-            push_str(&mut prefix, u.unit.as_bytes());
-            prefix.extend_from_slice(b",\n      \"unit_name\": ");
-            push_str(&mut prefix, u.name.as_bytes());
-            prefix.extend_from_slice(b",\n      \"category\": ");
-            push_category(&mut prefix, u);
+            members.clear();
+            ListJson::unit_members(&mut members, u);
             for (k, it) in l.shown.iter().enumerate() {
                 no += 1;
                 if !out.is_empty() {
                     out.extend_from_slice(b",\n");
                 }
-                out.extend_from_slice(b"    {\n      \"no\": ");
-                out.extend_from_slice(uint(&mut digits, no as u64));
-                out.extend_from_slice(&prefix);
-                let (head, tail) = c.parts.get(it.index).ok_or(GiveUp)?;
-                out.extend_from_slice(head);
-                if no_points(it.reason) {
-                    out.extend_from_slice(b"null,\n      \"lost\": null");
-                } else {
-                    push_cents(&mut out, it.amount);
-                    out.extend_from_slice(b",\n      \"lost\": ");
-                    push_cents(&mut out, it.lost);
-                    if it.reason == PENALTY {
-                        out.extend_from_slice(b",\n      \"deducted\": ");
-                        push_cents(&mut out, it.deducted);
-                    }
-                }
-                out.extend_from_slice(b",\n      \"reason\": \"");
-                out.extend_from_slice(REASONS[it.reason as usize].as_str().as_bytes());
-                out.extend_from_slice(b"\",\n      \"value\": ");
-                match t.value(k) {
-                    Some(v) => push_str(&mut out, v),
-                    None => out.extend_from_slice(b"null"),
-                }
-                out.extend_from_slice(b",\n      \"note\": ");
-                push_str(&mut out, t.note(k));
-                out.extend_from_slice(tail);
+                let amounts = (!it.reason.no_points()).then(|| (dec(it.amount), dec(it.lost)));
+                let deducted = (it.reason == Reason::Penalty).then(|| dec(it.deducted));
+                c.item(
+                    &mut out,
+                    no,
+                    &members,
+                    it.index,
+                    it.reason,
+                    amounts,
+                    deducted,
+                    t.value(k),
+                    t.note(k),
+                );
             }
             Ok(())
         })?;
@@ -1002,7 +713,7 @@ impl<W: Word> Ctx<'_, W> {
             if l.shown.is_empty() {
                 return Ok(());
             }
-            let next = next_grade(self.rows.plan, u, &l.all, u.grade, u.grade_change.map(|c| c.1))?;
+            let next = next_grade(self.rows.plan, u, &l.all, u.grade, u.grade_change.map(|c| c.1));
             let head = crate::render::rectify::unit_section_head(fw, u, l.shown.len(), next.as_ref(), lang, format);
             if head.split('\n').any(|line| needs_escape(line.as_bytes(), false)) {
                 out.extend_from_slice(crate::output::escape_lines(&head).as_bytes());
@@ -1027,8 +738,8 @@ impl<W: Word> Ctx<'_, W> {
                         // Taken from the template when the cells are laid out.
                         RowCell::Fixed(_) => continue,
                         RowCell::No => buf.extend_from_slice(uint(&mut digits, no as u64)),
-                        RowCell::Amount if !no_points(it.reason) => push_cents(buf, it.amount),
-                        RowCell::Lost if !no_points(it.reason) => push_cents(buf, it.lost),
+                        RowCell::Amount if !it.reason.no_points() => push_cents(buf, it.amount),
+                        RowCell::Lost if !it.reason.no_points() => push_cents(buf, it.lost),
                         RowCell::Amount | RowCell::Lost => {}
                         RowCell::Reason => {
                             let (label, width) = &c.reasons[it.reason as usize];
@@ -1146,16 +857,7 @@ fn needs_escape(s: &[u8], md: bool) -> bool {
 
 // ---- items from the cells ---------------------------------------------------
 
-/// What every CSV row repeats, formatted once.
-struct CsvConsts {
-    /// Per indicator: from the delimiter before its id through the one
-    /// after its points, and from the delimiter after the note through the
-    /// line end.
-    parts: Vec<(Vec<u8>, Vec<u8>)>,
-    /// Per reason (in `REASONS` order): its label as a cell.
-    reasons: Vec<Vec<u8>>,
-}
-
+/// The reasons in the order of `Reason`'s variants (`reason as usize`).
 const REASONS: [Reason; 5] = [
     Reason::Veto,
     Reason::Shortfall,
@@ -1164,72 +866,18 @@ const REASONS: [Reason; 5] = [
     Reason::Cap,
 ];
 
-impl CsvConsts {
-    fn new(fw: &Framework, deadline: Option<jiff::civil::Date>, lang: Lang) -> CsvConsts {
-        CsvConsts {
-            parts: crate::render::rectify::csv_indicator_parts(fw, deadline, lang),
-            reasons: REASONS
-                .iter()
-                .map(|r| {
-                    let mut v = Vec::new();
-                    push_cell(&mut v, r.label(lang).as_bytes());
-                    v
-                })
-                .collect(),
-        }
-    }
-}
-
-/// A text cell of the CSV ledger: formula-guarded as `render::csv_cell`
-/// does for text, then quoted as the `csv` writer does (only when it holds
-/// a delimiter, a quote or a line end; quotes doubled).
-fn push_cell(out: &mut Vec<u8>, cell: &[u8]) {
-    let guard = matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
-    let quote = memchr::memchr3(b',', b'"', b'\n', cell).is_some() || memchr::memchr(b'\r', cell).is_some();
-    if quote {
-        out.push(b'"');
-    }
-    if guard {
-        out.push(b'\'');
-    }
-    if quote {
-        let mut from = 0;
-        for q in memchr::memchr_iter(b'"', cell) {
-            out.extend_from_slice(&cell[from..=q]);
-            out.push(b'"');
-            from = q + 1;
-        }
-        out.extend_from_slice(&cell[from..]);
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(cell);
-    }
-}
-
 /// An item of a unit's list, from its cells: amounts in cents.
 #[derive(Clone, Copy)]
 struct Short {
     /// Where it comes in the unit's list (smallest first).
     key: u64,
     index: usize,
-    /// Index into `REASONS`.
-    reason: u8,
+    reason: Reason,
     /// Points lost (0 for a veto, which shows none).
     lost: u64,
     amount: u64,
     /// A penalty's share of what penalties took off after the cap.
     deducted: u64,
-}
-
-const VETO: u8 = 0;
-const SHORTFALL: u8 = 1;
-const MISSING: u8 = 2;
-const PENALTY: u8 = 3;
-const CAP: u8 = 4;
-
-/// Vetoes and caps lose no points: they show none.
-fn no_points(reason: u8) -> bool {
-    matches!(reason, VETO | CAP)
 }
 
 /// A unit's deficiencies as items (as `rectify::items` gives them, in the
@@ -1245,60 +893,54 @@ fn short_items(plan: &Plan, cells: &[u32], out: &mut Vec<Short>) -> Res<()> {
 /// A unit's deficiencies as items, from its cells alone, in framework
 /// order (see [`short_items`]).
 fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()> {
-    // What penalties may still take off: the cap, used up in framework
-    // order (as `score::deficiencies` does).
     let mut room = plan.fw.penalty_cap.map(cents).transpose()?;
     for (i, ind) in plan.fw.indicators.iter().enumerate() {
         let first = plan.first[i];
         let cells = cells.get(first..first + ind.slots()).ok_or(GiveUp)?;
-        if cells.iter().any(|&c| exempt(c)) {
-            continue; // exempt
-        }
-        let (reason, lost, amount) = match ind.kind {
-            Kind::Bonus => continue,
-            Kind::Veto if cells.first() == Some(&(VALUE + 1)) => (VETO, 0, 0),
-            Kind::Cap if cells.first() == Some(&(VALUE + 1)) => (CAP, 0, 0),
-            Kind::Veto | Kind::Cap => continue,
-            Kind::Base | Kind::Penalty => {
-                let amount = if cells.iter().any(|&c| c < VALUE) {
-                    None
-                } else if let [c] = cells
-                    && plan.amount_cell(i)
-                {
-                    Some((c - VALUE) as u64)
-                } else {
-                    match super::detail::outcome(plan, i, cells)? {
-                        crate::score::Outcome::Amount(a) => Some(cents(a)?),
-                        crate::score::Outcome::Missing => None,
-                        _ => return Err(GiveUp),
+        let standing = if cells.iter().any(|&c| exempt(c)) {
+            Standing::Other
+        } else {
+            match ind.kind {
+                Kind::Bonus => continue,
+                Kind::Veto | Kind::Cap if cells.first() == Some(&(VALUE + 1)) => Standing::Triggered,
+                Kind::Veto | Kind::Cap => Standing::Other,
+                Kind::Base | Kind::Penalty => {
+                    if cells.iter().any(|&c| c < VALUE) {
+                        Standing::Missing
+                    } else if let [c] = cells
+                        && plan.amount_cell(i)
+                    {
+                        Standing::Amount((c - VALUE) as u64)
+                    } else {
+                        match super::detail::outcome(plan, i, cells)? {
+                            crate::score::Outcome::Amount(a) => Standing::Amount(cents(a)?),
+                            crate::score::Outcome::Missing => Standing::Missing,
+                            _ => return Err(GiveUp),
+                        }
                     }
-                };
-                let pc = plan.slots.get(first).ok_or(GiveUp)?.pc;
-                match (ind.kind, amount) {
-                    (Kind::Base, None) => (MISSING, pc, 0),
-                    // A shortfall under `min_rectify` opens no item, as in
-                    // `score::deficiencies`.
-                    (Kind::Base, Some(a)) if a < pc && plan.min_rectify[i].is_none_or(|m| pc - a >= m) => {
-                        (SHORTFALL, pc - a, a)
-                    }
-                    (Kind::Penalty, Some(a)) if a > 0 => (PENALTY, a, a),
-                    _ => continue,
                 }
             }
+        };
+        let pc = plan.slots.get(first).ok_or(GiveUp)?.pc;
+        let Some((reason, lost)) = crate::score::deficiency(ind.kind, standing, pc, plan.min_rectify[i]) else {
+            continue;
+        };
+        let lost = lost.unwrap_or(0);
+        let amount = match standing {
+            Standing::Amount(a) => a,
+            _ => 0,
         };
         // Vetoes first, then the most points lost, then framework order:
         // in one integer (amounts are below 2^32 cents, as are indices).
         let index = u32::try_from(i).ok().filter(|&i| i < 1 << 31).ok_or(GiveUp)?;
         let lost32 = u32::try_from(lost).map_err(|_| GiveUp)?;
-        let deducted = if reason == PENALTY {
-            let took = room.map_or(lost, |r| lost.min(r));
-            room = room.map(|r| r - took);
-            took
+        let deducted = if reason == Reason::Penalty {
+            crate::score::penalty_takes(&mut room, lost)
         } else {
             0
         };
         item(Short {
-            key: (u64::from(!no_points(reason)) << 63) | (u64::from(u32::MAX - lost32) << 31) | u64::from(index),
+            key: (u64::from(!reason.no_points()) << 63) | (u64::from(u32::MAX - lost32) << 31) | u64::from(index),
             index: i,
             reason,
             lost,
@@ -1307,96 +949,6 @@ fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()>
         });
     }
     Ok(())
-}
-
-/// One item's CSV row, after its length (see [`Ctx::csv_batch`]);
-/// `plain` when `value` and `note` need no quotes.
-fn write_row(
-    out: &mut Vec<u8>,
-    c: &CsvConsts,
-    it: &Short,
-    prefix: &[u8],
-    value: &[u8],
-    note: &[u8],
-    plain: bool,
-) -> Res<()> {
-    let at = out.len();
-    out.extend_from_slice(&[0; 4]);
-    out.extend_from_slice(prefix);
-    let (head, tail) = c.parts.get(it.index).ok_or(GiveUp)?;
-    out.extend_from_slice(head);
-    if !no_points(it.reason) {
-        push_cents(out, it.amount);
-        out.push(b',');
-        push_cents(out, it.lost);
-    } else {
-        out.push(b',');
-    }
-    out.push(b',');
-    out.extend_from_slice(&c.reasons[it.reason as usize]);
-    for cell in [value, note] {
-        out.push(b',');
-        if plain {
-            push_guarded(out, cell);
-        } else {
-            push_cell(out, cell);
-        }
-    }
-    out.extend_from_slice(tail);
-    let len = u32::try_from(out.len() - at - 4).map_err(|_| GiveUp)?;
-    out[at..at + 4].copy_from_slice(&len.to_le_bytes());
-    Ok(())
-}
-
-/// A text cell that needs no quotes, formula-guarded (see [`push_cell`]).
-fn push_guarded(out: &mut Vec<u8>, cell: &[u8]) {
-    if matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
-        out.push(b'\'');
-    }
-    out.extend_from_slice(cell);
-}
-
-/// A JSON string with serde_json's escapes: `"` and `\`, the short forms
-/// of backspace, form feed, line feed, carriage return and tab, `\u00xx`
-/// for the other control characters; everything else as it is.
-fn push_str(out: &mut Vec<u8>, b: &[u8]) {
-    out.push(b'"');
-    if !b
-        .iter()
-        .fold(false, |any, &c| any | (c < 0x20) | (c == b'"') | (c == b'\\'))
-    {
-        out.extend_from_slice(b);
-        out.push(b'"');
-        return;
-    }
-    let mut from = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let short = match c {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            0x08 => b'b',
-            0x0c => b'f',
-            b'\n' => b'n',
-            b'\r' => b'r',
-            b'\t' => b't',
-            0..=0x1f => 0,
-            _ => continue,
-        };
-        out.extend_from_slice(&b[from..i]);
-        from = i + 1;
-        if short != 0 {
-            out.extend_from_slice(&[b'\\', short]);
-        } else {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
-        }
-    }
-    out.extend_from_slice(&b[from..]);
-    out.push(b'"');
-}
-
-fn push_uint(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(uint(&mut [0; 20], n));
 }
 
 /// `n` in decimal, in `buf`.
@@ -1414,29 +966,9 @@ fn uint(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
 
 /// Cents as `12.30`, as `num::fmt2` writes them.
 fn push_cents(out: &mut Vec<u8>, c: u64) {
-    push_uint(out, c / 100);
+    crate::num::push_uint(out, c / 100);
     let f = (c % 100) as u8;
     out.extend_from_slice(&[b'.', b'0' + f / 10, b'0' + f % 10]);
-}
-
-/// A text as a JSON string (see [`push_str`]).
-fn quoted(s: &str) -> Vec<u8> {
-    let mut v = Vec::new();
-    push_str(&mut v, s.as_bytes());
-    v
-}
-
-/// A computed amount with two places, as `round2` and `Decimal`'s
-/// `Display` write it.
-fn push_dec(out: &mut Vec<u8>, d: Decimal) {
-    let r = if d.scale() == 2 { d } else { crate::num::round2(d) };
-    match u64::try_from(r.mantissa()) {
-        Ok(m) if r.scale() == 2 => push_cents(out, m),
-        _ => {
-            use std::io::Write;
-            let _ = write!(out, "{}", crate::num::round2(d));
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `kaohe check`: validate a framework (and evidence) and summarise it.
 
+use super::Error;
 use super::InputArgs;
-use crate::Error;
 use crate::framework::{BUILTINS, Builtin};
 use crate::lang::Lang;
 use std::path::PathBuf;
@@ -114,7 +114,7 @@ fn export(args: &Args, out: &std::path::Path, lang: Lang) -> Result<(), Error> {
         None => Builtin::default_for(args.input.period.map(|p| p.year)),
         Some(f) => Builtin::by_id(&f.display().to_string()).ok_or_else(|| {
             let ids: Vec<&str> = BUILTINS.iter().map(|b| b.id).collect();
-            Error::Usage(crate::msg!(
+            Error::Usage(crate::lang::msg!(
                 zh: "--export 写出内置考核方案：-f 应为 {} 之一，不能为 {}",
                 en: "--export writes a built-in framework: -f must be one of {}, not {}",
                 ids.join(", "),
@@ -123,7 +123,7 @@ fn export(args: &Args, out: &std::path::Path, lang: Lang) -> Result<(), Error> {
         })?,
     };
     if out.exists() {
-        return Err(Error::Usage(crate::msg!(
+        return Err(Error::Usage(crate::lang::msg!(
             zh: "{}：文件已存在，未覆盖；请换一个文件名",
             en: "{}: the file exists and was left as it is; choose another name",
             out.display()

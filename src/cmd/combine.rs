@@ -1,7 +1,7 @@
 //! `kaohe combine`: the year's result from its components (季度汇总为年度).
 
+use super::Error;
 use super::OutputArgs;
-use crate::Error;
 use crate::combine::{Composite, Loaded, load_component, parse_pair};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
@@ -87,7 +87,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         }
         Format::Xlsx => {
             let book = crate::render::xlsx::score_beside(fw, &a, lang, &beside).map_err(|e| {
-                Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+                Error::Output(crate::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
             })?;
             crate::output::emit_bytes(&book, &dest)
         }
@@ -114,7 +114,7 @@ fn match_parts(comp: &Composite, given: &[(String, PathBuf)]) -> Result<Vec<Path
         if !ids.contains(&id.as_str()) {
             errs.push(Diagnostic::file(
                 name,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "没有组成部分“{id}”{}；组成部分为 {}",
                     en: "has no component \"{id}\"{}; the components are {}",
                     crate::diag::hint(id, ids.iter()),
@@ -124,7 +124,7 @@ fn match_parts(comp: &Composite, given: &[(String, PathBuf)]) -> Result<Vec<Path
         } else if given[..i].iter().any(|(o, _)| o == id) {
             errs.push(Diagnostic::file(
                 name,
-                crate::msg!(zh: "组成部分“{id}”给出了不止一个文件", en: "component \"{id}\" is given more than once"),
+                crate::lang::msg!(zh: "组成部分“{id}”给出了不止一个文件", en: "component \"{id}\" is given more than once"),
             ));
         }
     }
@@ -135,7 +135,7 @@ fn match_parts(comp: &Composite, given: &[(String, PathBuf)]) -> Result<Vec<Path
             None => errs.push(Diagnostic::at(
                 name,
                 c.line,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "组成部分“{}”（{}）没有给出文件：请在命令行写 {}=文件",
                     en: "component \"{}\" ({}) has no file: add {}=FILE to the command line",
                     c.id,

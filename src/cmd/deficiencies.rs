@@ -1,8 +1,8 @@
 //! `kaohe deficiencies`: the rectification list (整改清单), or with
 //! `--summary` where the whole jurisdiction loses its points.
 
+use super::Error;
 use super::{InputArgs, OutputArgs};
-use crate::Error;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
 use crate::rectify::{By, Order, Selection};
@@ -79,7 +79,7 @@ impl From<ReasonArg> for Reason {
 fn parse_points(s: &str) -> Result<Decimal, String> {
     match crate::num::parse_number(s) {
         Ok(d) if d >= Decimal::ZERO => Ok(d),
-        _ => Err(crate::msg!(zh: "“{s}”不是 ≥ 0 的分数", en: "\"{s}\" is not a number of points ≥ 0")),
+        _ => Err(crate::lang::msg!(zh: "“{s}”不是 ≥ 0 的分数", en: "\"{s}\" is not a number of points ≥ 0")),
     }
 }
 
@@ -95,7 +95,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         if let Some(days) = fw.rectify_days
             && p.deadline(days).is_none()
         {
-            return Err(Error::Usage(crate::msg!(
+            return Err(Error::Usage(crate::lang::msg!(
                 zh: "--period {p}：整改时限（考核期结束后 {days} 天）超出了可表示的最后日期 9999-12-31；请检查考核期是否写错",
                 en: "--period {p}: the rectification deadline ({days} days after the period ends) falls after 9999-12-31, the last date that can be held; check the period"
             )));
@@ -143,7 +143,9 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         } else {
             crate::render::xlsx::deficiencies(fw, &assessment, &list, lang)
         }
-        .map_err(|e| Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}")))?;
+        .map_err(|e| {
+            Error::Output(crate::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+        })?;
         return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
     if format == crate::render::Format::Html {
@@ -186,7 +188,7 @@ fn year(args: Args, lang: Lang) -> Result<(), Error> {
     let path = match &args.evidence[..] {
         [one] if crate::combine::year::is_combined(one) => one.clone(),
         [one] => {
-            return Err(Error::Usage(crate::msg!(
+            return Err(Error::Usage(crate::lang::msg!(
                 zh: "{} 是一期的评分结果：deficiencies 从佐证材料列整改清单（kaohe deficiencies -u 单位文件 --period 期 佐证.csv），或读取 kaohe combine 写出的年度结果",
                 en: "{} is one period's saved result: deficiencies lists from the evidence (kaohe deficiencies -u UNITS --period P EVIDENCE.csv), or reads a combined result written by kaohe combine",
                 one.display()
@@ -216,7 +218,7 @@ fn year(args: Args, lang: Lang) -> Result<(), Error> {
     .filter_map(|(given, name)| given.then_some(name))
     .collect();
     if !refused.is_empty() {
-        return Err(Error::Usage(crate::msg!(
+        return Err(Error::Usage(crate::lang::msg!(
             zh: "年度整改清单取自年度结果中各期的问题，不能用 {}：这些选项只用于从佐证材料列清单",
             en: "the year's list is taken from the periods' problems the combined result records; {} cannot be used with it (they apply to lists from evidence)",
             refused.join(", ")
@@ -235,7 +237,7 @@ fn year(args: Args, lang: Lang) -> Result<(), Error> {
     match format {
         crate::render::Format::Xlsx => {
             let book = list.xlsx(lang).map_err(|e| {
-                Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+                Error::Output(crate::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
             })?;
             crate::output::emit_bytes(&book, &dest)
         }

@@ -1,7 +1,7 @@
 //! `kaohe diff OLD NEW`: compare two periods.
 
+use super::Error;
 use super::{InputArgs, OutputArgs};
-use crate::Error;
 use crate::compare::SortKey;
 use crate::diag::Diagnostics;
 use crate::lang::Lang;
@@ -163,7 +163,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         ("--new-units", &args.new_units, &args.new, "NEW"),
     ] {
         if value.is_some() && is_result(side) {
-            return Err(Error::Usage(crate::msg!(
+            return Err(Error::Usage(crate::lang::msg!(
                 zh: "{flag} 仅在 {name} 为佐证时适用；{} 是已保存的评分结果，已经评过分",
                 en: "{flag} applies only when {name} is evidence; {} is a saved result, scored already",
                 side.display()
@@ -219,8 +219,9 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         },
     );
     if format == crate::render::Format::Xlsx {
-        let book = crate::render::xlsx::diff(&c, lang)
-            .map_err(|e| Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}")))?;
+        let book = crate::render::xlsx::diff(&c, lang).map_err(|e| {
+            Error::Output(crate::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+        })?;
         return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
     if format == crate::render::Format::Html {

@@ -1,7 +1,7 @@
 //! `kaohe explain UNIT`: one unit's ledger, indicator by indicator.
 
+use super::Error;
 use super::{InputArgs, OutputArgs};
-use crate::Error;
 use crate::diag::{Diagnostic, Diagnostics, hint};
 use crate::lang::Lang;
 use std::path::PathBuf;
@@ -38,7 +38,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         let where_ = super::units_source(units.as_ref(), &assessment);
         return Err(Error::Input(Diagnostics(vec![Diagnostic::file(
             where_,
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "没有参加考核的单位“{}”{}",
                 en: "no unit \"{}\" is assessed{}",
                 args.unit,

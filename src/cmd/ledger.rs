@@ -1,7 +1,7 @@
 //! `kaohe ledger FILE...`: returned rectification ledgers summarised.
 
+use super::Error;
 use super::OutputArgs;
-use crate::Error;
 use crate::lang::Lang;
 use std::path::PathBuf;
 

@@ -1,8 +1,8 @@
 //! `kaohe letters -o DIR/|FILE.docx`: a feedback letter (考核结果反馈意见书)
 //! per unit, as Word documents that WPS and Word open and edit.
 
+use super::Error;
 use super::InputArgs;
-use crate::Error;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Lang;
 use crate::output::Destination;
@@ -51,7 +51,7 @@ fn target(p: &Path) -> Result<Target, Error> {
     }
     match p.extension().and_then(|e| e.to_str()) {
         Some(e) if e.eq_ignore_ascii_case("docx") => Ok(Target::File(p.to_path_buf())),
-        _ => Err(Error::Usage(crate::msg!(
+        _ => Err(Error::Usage(crate::lang::msg!(
             zh: "letters 的 -o 应为目录（以 / 结尾，每个单位一个文件）或 .docx 文件（所有单位合为一个文件）：“{}”",
             en: "letters -o takes a directory (ending in /, a file per unit) or a .docx file (every unit in one): \"{}\"",
             p.display()
@@ -84,7 +84,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     // A saved result holds too little for a letter (no notes, remedies,
     // owners, deadlines): letters are written from evidence.
     if let Some(json) = args.evidence.iter().find(|p| crate::combine::year::is_json(p)) {
-        return Err(Error::Usage(crate::msg!(
+        return Err(Error::Usage(crate::lang::msg!(
             zh: "{} 是评分结果：反馈意见书从佐证材料生成（kaohe letters -u 单位文件 --period 期 -o 目录/ 佐证.csv）；年度结果的整改清单用 kaohe deficiencies {}",
             en: "{} is a saved result: letters are written from the evidence (kaohe letters -u UNITS --period P -o DIR/ EVIDENCE.csv); the year's list of a combined result is kaohe deficiencies {}",
             json.display(),
@@ -134,7 +134,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let issue = args.issue.issue(Some(fw));
     let build = |ls: &[Letter]| {
         crate::render::docx::letters(fw, &assessment, ls, &issue, lang).map_err(|e| {
-            Error::Output(crate::msg!(zh: "无法生成 DOCX 文件：{e}", en: "cannot build the DOCX file: {e}"))
+            Error::Output(crate::lang::msg!(zh: "无法生成 DOCX 文件：{e}", en: "cannot build the DOCX file: {e}"))
         })
     };
     match target {

@@ -13,7 +13,6 @@ pub mod score;
 pub mod template;
 pub mod trend;
 
-use crate::Error;
 use crate::diag::Diagnostics;
 use crate::evidence::Evidence;
 use crate::framework::Framework;
@@ -23,6 +22,33 @@ use crate::render::Format;
 use crate::score::Assessment;
 use crate::units::Units;
 use std::path::PathBuf;
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Problems with the inputs, every one located.
+    #[error("{0}")]
+    Input(Diagnostics),
+    /// Bad arguments.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing the output failed.
+    #[error("{0}")]
+    Output(String),
+}
+
+impl Error {
+    pub fn output(dest: &Destination, e: std::io::Error) -> Error {
+        match dest {
+            Destination::File(p) => Error::Output(
+                crate::lang::msg!(zh: "{}：无法写入：{}", en: "{}: cannot write: {}", p.display(), crate::lang::io_error(&e)),
+            ),
+            Destination::Stdout => Error::Output(
+                crate::lang::msg!(zh: "无法写入标准输出：{}", en: "cannot write to standard output: {}", crate::lang::io_error(&e)),
+            ),
+        }
+    }
+}
 
 /// Inputs shared by the commands that score: framework, units, evidence.
 #[derive(Debug, clap::Args)]
@@ -109,7 +135,7 @@ impl OutputArgs {
     pub fn resolve_text(&self, inputs: &[PathBuf], command: &str) -> Result<(Format, Destination), Error> {
         let (format, dest) = self.resolve(inputs)?;
         if !format.is_text() {
-            return Err(Error::Usage(crate::msg!(
+            return Err(Error::Usage(crate::lang::msg!(
                 zh: "{command} 不能输出为 {}：请使用 table、csv、json 或 md",
                 en: "{command} cannot be written as {}: use table, csv, json or md",
                 format.name()
@@ -135,7 +161,7 @@ pub fn emit_ranking(
     match format {
         Format::Xlsx => {
             let book = crate::render::xlsx::score(fw, a, lang).map_err(|e| {
-                Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+                Error::Output(crate::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
             })?;
             crate::output::emit_bytes(&book, dest)
         }
@@ -170,7 +196,7 @@ pub fn document_fits(fw: &Framework, units: usize, dest: &Destination) -> Result
         Destination::File(p) => p.display().to_string(),
         Destination::Stdout => crate::lang::m("标准输出", "standard output").to_string(),
     };
-    Err(Error::Output(crate::msg!(
+    Err(Error::Output(crate::lang::msg!(
         zh: "{to}：{units} 个单位 × {items} 项指标，共 {n} 项结果，超过工作簿、网页和文本清单一次最多容纳的 {max} 项；请改用 CSV 或 JSON（--format csv、--format json），或只列出部分单位（deficiencies 的 --category、--unit）",
         en: "{to}: {units} units × {items} items make {n} results, more than a workbook, web page or text list holds ({max}); write CSV or JSON instead (--format csv, --format json), or list some units only (deficiencies --category, --unit)"
     )))
@@ -294,14 +320,16 @@ impl InputArgs {
         let why = match year {
             None => crate::lang::m("未给出 --period，用最新的", "no --period given: the newest").to_string(),
             Some(y) if crate::framework::BUILTINS.iter().any(|b| b.year == y) => {
-                crate::msg!(zh: "--period 所在的 {y} 年度", en: "the one for --period's year, {y}")
+                crate::lang::msg!(zh: "--period 所在的 {y} 年度", en: "the one for --period's year, {y}")
             }
-            Some(y) => crate::msg!(zh: "没有 {y} 年度的内置方案，用最新的", en: "none is built in for {y}: the newest"),
+            Some(y) => {
+                crate::lang::msg!(zh: "没有 {y} 年度的内置方案，用最新的", en: "none is built in for {y}: the newest")
+            }
         };
         let files: Vec<String> = evidence.iter().map(|p| p.display().to_string()).collect();
         Some(crate::diag::Diagnostic::file(
             files.join(", "),
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "以上按内置考核方案 {}（{why}）核对；这些佐证材料与 {} 相符：请加 --period {} 或 -f {}",
                 en: "checked against the built-in framework {} ({why}); this evidence fits {}: give --period {} or -f {}",
                 chosen.id,
@@ -436,7 +464,7 @@ impl InputArgs {
                 }
                 None => warnings.push(crate::diag::Diagnostic::file(
                     &source,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "单位 {} 没有自评材料：只列考核组评分",
                         en: "unit {} has no self-assessment: the team's score only",
                         u.unit
@@ -447,7 +475,7 @@ impl InputArgs {
         for id in given.iter().filter(|id| !a.units.iter().any(|u| &u.unit == *id)) {
             warnings.push(crate::diag::Diagnostic::file(
                 &source,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "单位 {id} 有自评材料，但不在考核之列：其自评未列出",
                     en: "unit {id} has a self-assessment but is not assessed: it is left out"
                 ),

@@ -1,7 +1,7 @@
 //! `kaohe robust`: how robust the ranking is to the weights.
 
+use super::Error;
 use super::{InputArgs, OutputArgs};
-use crate::Error;
 use crate::lang::Lang;
 use crate::render::Format;
 use crate::robust::{Plan, analyse, analyse_amounts, parse_jitter};

@@ -1,7 +1,7 @@
 //! `kaohe score`: the ranked report.
 
+use super::Error;
 use super::{InputArgs, OutputArgs};
-use crate::Error;
 use crate::lang::Lang;
 use crate::render::Format;
 use std::path::PathBuf;

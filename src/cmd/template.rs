@@ -1,7 +1,7 @@
 //! `kaohe template`: the evidence collection sheet for a framework.
 
+use super::Error;
 use super::OutputArgs;
-use crate::Error;
 use crate::framework::Framework;
 use crate::lang::Lang;
 use crate::period::Period;
@@ -74,14 +74,14 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             ));
         }
         Some(_) if crate::template::rater_slots(&fw).is_empty() => {
-            return Err(Error::Usage(crate::msg!(
+            return Err(Error::Usage(crate::lang::msg!(
                 zh: "考核方案 {} 没有由评委打分的指标（raters）：不需要评委评分表，去掉 --rater 即为各单位的填报表",
                 en: "framework {} has no item scored by raters (raters): there is no rater's sheet to write; without --rater the template is the units' own",
                 fw.id
             )));
         }
         None if crate::template::slots(&fw).is_empty() => {
-            return Err(Error::Usage(crate::msg!(
+            return Err(Error::Usage(crate::lang::msg!(
                 zh: "考核方案 {} 的指标都由评委打分：用 --rater 姓名 为每位评委生成评分表",
                 en: "every item of framework {} is scored by raters: write each rater's sheet with --rater NAME",
                 fw.id
@@ -94,7 +94,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         Format::Xlsx => {
             let book =
                 crate::render::template::xlsx(&fw, &units, period.as_deref(), args.wide, rater, lang).map_err(|e| {
-                    Error::Output(crate::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+                    Error::Output(crate::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
                 })?;
             crate::output::emit_bytes(&book, &dest)
         }

@@ -199,7 +199,7 @@ pub fn load(path: &Path, sel: &Selection) -> Result<YearList, Diagnostics> {
         Diagnostics(vec![Diagnostic::at(
             &name,
             e.line().max(1) as u64,
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "不是有效的年度汇总结果：{e}",
                 en: "not a valid combined result: {e}"
             ),
@@ -222,7 +222,7 @@ pub fn load(path: &Path, sel: &Selection) -> Result<YearList, Diagnostics> {
         if ids != want {
             errs.push(Diagnostic::file(
                 &name,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "单位“{}”的 components 为 {}，与组成部分 {} 不一致",
                     en: "unit \"{}\" has components {}, not the composite's {}",
                     u.unit,
@@ -238,7 +238,7 @@ pub fn load(path: &Path, sel: &Selection) -> Result<YearList, Diagnostics> {
                 if reason_of(&d.reason).is_none() {
                     errs.push(Diagnostic::file(
                         &name,
-                        crate::msg!(
+                        crate::lang::msg!(
                             zh: "单位“{}”在 {} 的问题 {} 原因“{}”不可识别（应为 shortfall、missing、penalty、veto 或 cap）",
                             en: "unit \"{}\" in {}: deficiency {} has an unknown reason \"{}\" (shortfall, missing, penalty, veto or cap)",
                             u.unit,
@@ -264,7 +264,7 @@ pub fn load(path: &Path, sel: &Selection) -> Result<YearList, Diagnostics> {
         if !doc.units.iter().any(|u| &u.unit == id) {
             errs.push(Diagnostic::file(
                 &name,
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "--unit：没有单位“{id}”{}",
                     en: "--unit: there is no unit \"{id}\"{}",
                     crate::diag::hint(id, doc.units.iter().map(|u| &u.unit))
@@ -426,7 +426,7 @@ impl YearList {
             ),
         }];
         for c in self.components.iter().filter(|c| !c.recorded) {
-            lines.push(crate::msg!(
+            lines.push(crate::lang::msg!(
                 zh: "{} {}以得分给出，没有问题明细。",
                 en: "{} {} is given as scores, without deficiencies.",
                 c.id,
@@ -483,7 +483,7 @@ impl YearList {
                 })
                 .collect();
             lang.labelled(
-                &crate::msg!(zh: "前期问题已整改{}项", en: "{} earlier items resolved", u.resolved.len()),
+                &crate::lang::msg!(zh: "前期问题已整改{}项", en: "{} earlier items resolved", u.resolved.len()),
                 &list.join(lang.pick("、", ", ")),
             )
         })

@@ -78,7 +78,7 @@ pub fn detect(name: &str, sample: &[u8], whole_is_utf8: bool) -> Result<Encoding
                 let line = first_non_ascii_line(sample);
                 Err((
                     line,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "无法判断文件编码：按 UTF-8 读作“{}”，按 GBK 读作“{}”；请用 --encoding {name}=utf-8 或 --encoding {name}=gbk 指定",
                         en: "cannot tell the file's encoding: as UTF-8 it reads \"{}\", as GBK \"{}\"; pass --encoding {name}=utf-8 or --encoding {name}=gbk",
                         u.line_text(line),
@@ -99,7 +99,7 @@ pub fn detect(name: &str, sample: &[u8], whole_is_utf8: bool) -> Result<Encoding
                 let line = first_non_ascii_line(sample);
                 Err((
                     line,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "文件既不是 UTF-8 也不是 GBK/GB18030 编码，按 {} 读作“{}”：请另存为“CSV UTF-8”，或用 --encoding {name}={} 指定",
                         en: "the file is neither UTF-8 nor GBK/GB18030; as {} it reads \"{}\": save it as CSV UTF-8, or pass --encoding {name}={}",
                         r.label(),
@@ -116,7 +116,7 @@ pub fn detect(name: &str, sample: &[u8], whole_is_utf8: bool) -> Result<Encoding
 /// The refusal of GBK-valid bytes that do not read as Chinese.
 fn not_chinese(name: &str, g: &Reading, sample: &[u8], line: u64) -> String {
     match other(sample) {
-        Some(r) => crate::msg!(
+        Some(r) => crate::lang::msg!(
             zh: "文件不像是 GBK 编码的中文（按 GBK 读作“{}”），更像是 {}（读作“{}”）：请另存为“CSV UTF-8”，或用 --encoding {name}={} 指定",
             en: "the file does not read as Chinese in GBK (\"{}\"); it reads as {} (\"{}\"): save it as CSV UTF-8, or pass --encoding {name}={}",
             g.line_text(line),
@@ -124,7 +124,7 @@ fn not_chinese(name: &str, g: &Reading, sample: &[u8], line: u64) -> String {
             r.line_text(line),
             r.option()
         ),
-        None => crate::msg!(
+        None => crate::lang::msg!(
             zh: "无法判断文件编码：按 GBK 读作“{}”，不像中文；请另存为“CSV UTF-8”，或确认是 GBK 后用 --encoding {name}=gbk 指定",
             en: "cannot tell the file's encoding: as GBK it reads \"{}\", which is not Chinese; save it as CSV UTF-8, or pass --encoding {name}=gbk if it is GBK",
             g.line_text(line)

@@ -55,7 +55,7 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
         _ => None,
     };
     date.ok_or_else(|| {
-        crate::msg!(
+        crate::lang::msg!(
             zh: "“{s}”不是日期：请写成 2024-01-05 或 2024年1月5日",
             en: "\"{s}\" is not a date: write it as 2024-01-05"
         )

@@ -379,25 +379,104 @@ pub fn write_scored(w: &mut dyn std::io::Write, fw: &Framework, a: &Assessment) 
 /// (pretty-printed, two levels in, no comma), appended to `out`: the bulk
 /// path streams the document unit by unit with it.
 pub fn write_listed_unit(out: &mut Vec<u8>, fw: &Framework, u: &UnitResult) {
-    /// Indents every line after the first: a raw line break in the output
-    /// is always the printer's (strings escape theirs).
-    struct Indented<'a>(&'a mut Vec<u8>);
-    impl std::io::Write for Indented<'_> {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            for (k, line) in b.split(|&c| c == b'\n').enumerate() {
-                if k > 0 {
-                    self.0.extend_from_slice(b"\n    ");
-                }
-                self.0.extend_from_slice(line);
-            }
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+    write_nested(out, &unit_doc(fw, u), 2);
+}
+
+/// `doc` pretty-printed as it stands `depth` levels into a document, its
+/// first line indented too: the bytes of the whole document's
+/// `to_string_pretty` for that part.
+pub fn write_nested<T: Serialize>(out: &mut Vec<u8>, doc: &T, depth: usize) {
+    for _ in 0..depth {
+        out.extend_from_slice(b"  ");
     }
-    out.extend_from_slice(b"    ");
-    serde_json::to_writer_pretty(Indented(out), &unit_doc(fw, u)).expect("results serialise");
+    write_value(out, doc, depth);
+}
+
+/// `doc` pretty-printed as the value of a member `depth` levels into a
+/// document (after its key: no indent before it).
+pub fn write_value<T: Serialize>(out: &mut Vec<u8>, doc: &T, depth: usize) {
+    let mut ser = serde_json::Serializer::with_formatter(
+        out,
+        Pretty {
+            depth,
+            has_value: false,
+        },
+    );
+    doc.serialize(&mut ser).expect("results serialise");
+}
+
+const INDENT: &[u8; 64] = b"                                                                ";
+
+/// serde_json's pretty layout (two spaces a level), from `depth` levels in,
+/// each line break and its indent written at once.
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn line<W: ?Sized + std::io::Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
+        w.write_all(if comma { b",\n" } else { b"\n" })?;
+        let mut spaces = 2 * self.depth;
+        while spaces > 0 {
+            let k = spaces.min(INDENT.len());
+            w.write_all(&INDENT[..k])?;
+            spaces -= k;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(w, false)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.line(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(w, false)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.line(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -126,7 +126,7 @@ pub fn check_format(command: &str, format: Format) -> Result<(), String> {
         return Ok(());
     }
     let names: Vec<&str> = allowed.iter().map(|f| f.name()).collect();
-    Err(crate::msg!(
+    Err(crate::lang::msg!(
         zh: "{command} 不能输出为 {}：请使用 {}",
         en: "{command} cannot be written as {}: use {}",
         format.name(),
@@ -394,7 +394,7 @@ impl Table {
         let mut s = self.laid_out(widths, fit, &hidden);
         if !hidden.is_empty() {
             let names: Vec<String> = hidden.iter().map(|&i| terminal_safe(&self.headers[i])).collect();
-            s.push_str(&crate::msg!(
+            s.push_str(&crate::lang::msg!(
                 zh: "（终端宽 {width} 列，未显示：{}；全部列请用 --format csv 或 -o 文件）\n",
                 en: "(not shown at {width} columns: {}; all columns with --format csv or -o FILE)\n",
                 names.join(crate::lang::m("、", ", "))

@@ -407,7 +407,7 @@ pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang
     let zh = lang == Lang::Zh;
     let mut lines = Vec::new();
     if let (Some(m), Some(gap)) = (&u.self_assessed, u.self_gap()) {
-        lines.push(crate::msg!(
+        lines.push(crate::lang::msg!(
             zh: "自评分 {}（{}）· 考核组评分 {} · 差值 {}",
             en: "Self-assessed {} ({}) · team {} · gap {}",
             fmt2(m.score),

@@ -81,7 +81,7 @@ impl Found {
         let at = |c: &Cell| format!("{}{}", crate::diag::column_letters(c.col + 1), u64::from(c.row) + 1);
         let more = if same.len() > 1 {
             let shown: Vec<String> = same.iter().skip(1).take(5).map(|c| at(c)).collect();
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "（另有 {}{}，共 {} 个单元格）",
                 en: " (also {}{}; {} cells in all)",
                 shown.join(crate::lang::m("、", ", ")),
@@ -92,11 +92,11 @@ impl Found {
             String::new()
         };
         let message = match first.what {
-            Problem::Uncalculated => crate::msg!(
+            Problem::Uncalculated => crate::lang::msg!(
                 zh: "此单元格的公式没有保存计算结果（文件由不计算公式的程序生成），无法当作空白或 0 处理{more}；请用 Excel 或 WPS 打开后保存，或把公式换成数值",
                 en: "the formula in this cell has no stored result (the file was written by a program that does not calculate formulas); it is not read as blank or 0{more}: open the file in Excel or WPS and save it, or replace the formula with its value"
             ),
-            Problem::BadString => crate::msg!(
+            Problem::BadString => crate::lang::msg!(
                 zh: "此单元格引用了不存在的共享字符串{more}；文件已损坏，请用 Excel 或 WPS 打开后重新保存",
                 en: "this cell refers to a shared string that does not exist{more}; the file is damaged: open it in Excel or WPS and save it again"
             ),
@@ -174,7 +174,7 @@ pub fn scan(name: &str, bytes: &[u8]) -> Result<Found, Diagnostic> {
     let too_big = |part: &str| {
         refused(
             part,
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "工作簿的这一部分解压后超过 {} MiB，无法读取（正常的佐证表远小于此；文件可能是恶意构造的“压缩炸弹”）；请只保留佐证表格后重新保存",
                 en: "this part of the workbook inflates to more than {} MiB, more than can be read (real evidence is far smaller; the file may be a zip bomb): keep only the evidence table and save it again",
                 MAX_PART >> 20
@@ -220,7 +220,7 @@ pub fn scan(name: &str, bytes: &[u8]) -> Result<Found, Diagnostic> {
             Some(Refusal::Run) => {
                 return Err(refused(
                     &part,
-                    crate::msg!(
+                    crate::lang::msg!(
                         zh: "工作簿的这一部分含有超过 {} MiB 的连续文本或空白，无法读取（Excel 单元格最多 32767 个字符；文件已损坏或是恶意构造的）；请用 Excel 或 WPS 打开后重新保存",
                         en: "this part of the workbook holds a run of more than {} MiB of text or whitespace, more than can be read (an Excel cell holds at most 32,767 characters; the file is damaged or crafted): open it in Excel or WPS and save it again",
                         MAX_RUN >> 20
@@ -267,7 +267,7 @@ fn count_strings<R: Read>(name: &str, part: &str, input: &mut R) -> Result<u64, 
     let too_many = |n: String| {
         Diagnostic::file(
             name,
-            crate::msg!(
+            crate::lang::msg!(
                 zh: "工作簿的共享字符串表有 {n} 项，超过可读取的 {} 项（文件已损坏或是恶意构造的）；请用 Excel 或 WPS 打开后重新保存，或只保留佐证表格",
                 en: "the workbook's shared-string table has {n} entries, more than the {} that can be read (the file is damaged or crafted): open it in Excel or WPS and save it again, or keep only the evidence table",
                 MAX_STRINGS

@@ -1356,6 +1356,12 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
                     .flat_map(|l| [Format::Csv, Format::Table, Format::Md, Format::Json].map(|f| (l, f)))
                 {
                     let want = general_list(&i.fw, &slow, &list, lang, format);
+                    if format == Format::Json {
+                        // Layout and escapes are serde_json's own, read and
+                        // printed back by it.
+                        let v: serde_json::Value = serde_json::from_str(&want).unwrap();
+                        assert_eq!(serde_json::to_string_pretty(&v).unwrap() + "\n", want);
+                    }
                     for (block, workers, batch) in [(1 << 20, 2, None), (256, 3, Some(5))] {
                         let args = bulk::ListArgs {
                             period,

@@ -163,7 +163,10 @@ fn items_self_assessed_higher_are_listed_for_feedback() {
     };
     // JSON: the same three items, self against team (a penalty as what was
     // taken off, negated), gap = self − team.
-    let doc: Value = serde_json::from_str(&run(&["--format", "json", "$WD/team.csv"])).unwrap();
+    let json = run(&["--format", "json", "$WD/team.csv"]);
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    // Layout and escapes are serde_json's own, read and printed back by it.
+    assert_eq!(serde_json::to_string_pretty(&doc).unwrap() + "\n", json);
     let items: Vec<(String, String, f64, f64, f64)> = doc["self_higher"]
         .as_array()
         .expect("self_higher")

@@ -48,7 +48,7 @@ impl Validator<'_> {
             .map(|a| format!("\"{a}\""))
             .collect::<Vec<_>>()
             .join(", ");
-        let msg = crate::msg!(
+        let msg = crate::lang::msg!(
             zh: "{key} 只能为 {list}，不能为“{got}”{}",
             en: "{key} must be one of {list}, not \"{got}\"{}",
             hint(got, allowed)
@@ -61,7 +61,7 @@ impl Validator<'_> {
         let max_zero = g.max_zero.as_ref().and_then(|m| match u32::try_from(*m.get_ref()) {
             Ok(n) => Some(n),
             Err(_) => {
-                let msg = crate::msg!(
+                let msg = crate::lang::msg!(
                     zh: "等次“{name}”的 max_zero 必须是不小于 0 的整数（允许得 0 分的基础指标个数）",
                     en: "grade \"{name}\" max_zero must be a whole number ≥ 0 (how many base indicators may score 0)"
                 );
@@ -74,7 +74,7 @@ impl Validator<'_> {
             Err(e) => {
                 self.err(
                     q,
-                    crate::msg!(zh: "等次“{name}”的 quota：{e}", en: "grade \"{name}\" quota: {e}"),
+                    crate::lang::msg!(zh: "等次“{name}”的 quota：{e}", en: "grade \"{name}\" quota: {e}"),
                 );
                 None
             }
@@ -90,14 +90,14 @@ impl Validator<'_> {
         };
         let name = last.name.get_ref().trim();
         if let Some(q) = &last.quota {
-            let msg = crate::msg!(
+            let msg = crate::lang::msg!(
                 zh: "最低等次“{name}”不能设置 quota（超出比例的单位要降到最低等次，最低等次本身不限比例）",
                 en: "the lowest grade \"{name}\" cannot have a quota (units over a quota move down to it; it takes everyone left)"
             );
             self.err(q, msg);
         }
         if let Some(m) = &last.max_zero {
-            let msg = crate::msg!(
+            let msg = crate::lang::msg!(
                 zh: "最低等次“{name}”不能设置 max_zero（不满足条件的单位要降到最低等次）",
                 en: "the lowest grade \"{name}\" cannot have max_zero (units that fail a condition move down to it)"
             );
@@ -121,11 +121,11 @@ impl Validator<'_> {
                     None => {
                         let names: Vec<&str> = grades.iter().map(|g| g.name.as_str()).collect();
                         let msg = match crate::diag::did_you_mean(name, names.iter().copied()) {
-                            Some(c) => crate::msg!(
+                            Some(c) => crate::lang::msg!(
                                 zh: "{id}：max_grade 中的等次“{name}”不在 [[grade]] 中（是否应为“{c}”？）",
                                 en: "{id}: max_grade names \"{name}\", which is not a [[grade]] (did you mean \"{c}\"?)"
                             ),
-                            None => crate::msg!(
+                            None => crate::lang::msg!(
                                 zh: "{id}：max_grade 中的等次“{name}”不在 [[grade]] 中（等次有：{}）",
                                 en: "{id}: max_grade names \"{name}\", which is not a [[grade]] (the grades are {})",
                                 names.join(crate::lang::m("、", ", "))
@@ -137,7 +137,7 @@ impl Validator<'_> {
                 }
             }
             (Some(m), _) => {
-                let msg = crate::msg!(
+                let msg = crate::lang::msg!(
                     zh: "{id}：只有 kind = \"cap\"（等次限制项）可以设置 max_grade",
                     en: "{id}: only kind = \"cap\" items take max_grade"
                 );
@@ -145,7 +145,7 @@ impl Validator<'_> {
                 None
             }
             (None, Kind::Cap) => {
-                let msg = crate::msg!(
+                let msg = crate::lang::msg!(
                     zh: "{id}：等次限制项须设置 max_grade（触发后最高可评的等次，例如 max_grade = \"较好\"）",
                     en: "{id}: a cap item needs max_grade (the highest grade a unit may then hold, e.g. max_grade = \"较好\")"
                 );
@@ -156,17 +156,17 @@ impl Validator<'_> {
         };
         let veto_score = match (&ri.score, kind) {
             (Some(v), Kind::Veto) => {
-                let d = self.points(v, &crate::msg!(zh: "{id}：score", en: "{id}: score"));
+                let d = self.points(v, &crate::lang::msg!(zh: "{id}：score", en: "{id}: score"));
                 if d.is_some_and(|d| d < Decimal::ZERO) {
                     self.err(
                         v,
-                        crate::msg!(zh: "{id}：score 必须 ≥ 0", en: "{id}: score must be ≥ 0"),
+                        crate::lang::msg!(zh: "{id}：score 必须 ≥ 0", en: "{id}: score must be ≥ 0"),
                     );
                 }
                 d
             }
             (Some(v), _) => {
-                let msg = crate::msg!(
+                let msg = crate::lang::msg!(
                     zh: "{id}：只有一票否决项（kind = \"veto\"）可以设置 score（触发后的得分上限）",
                     en: "{id}: only veto items (kind = \"veto\") take score (the score a triggered veto fixes)"
                 );
@@ -201,7 +201,7 @@ impl Validator<'_> {
                 "for a bonus use count (per occurrence, capped) or clauses (each case adds its amount)",
             ),
         };
-        let msg = crate::msg!(
+        let msg = crate::lang::msg!(
             zh: "{id}：{what}不能用 {bad} 规则（它从满分开始扣，会让“未发生”得到全部{what}分值）；{hint}",
             en: "{id}: a {what} item cannot use the {bad} rule (it starts from the full points, so \"nothing happened\" would count in full); {hint}"
         );
@@ -219,7 +219,7 @@ fn parse_quota(v: &toml::Value) -> Result<Quota, String> {
                 None => (t, false),
             };
             let d = Decimal::from_str(num).map_err(|_| {
-                crate::msg!(
+                crate::lang::msg!(
                     zh: "“{s}”不是比例（应写作 \"20%\" 或 0.2）",
                     en: "\"{s}\" is not a share (write \"20%\" or 0.2)"
                 )
@@ -235,7 +235,7 @@ fn parse_quota(v: &toml::Value) -> Result<Quota, String> {
         }
     };
     if share <= Decimal::ZERO || share > Decimal::ONE {
-        return Err(crate::msg!(
+        return Err(crate::lang::msg!(
             zh: "比例必须大于 0 且不超过 100%，不能为 {text}",
             en: "the share must be above 0 and at most 100%, not {text}"
         ));
