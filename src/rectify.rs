@@ -172,8 +172,9 @@ pub struct Fixable {
 }
 
 /// [`next_grade`] from what it needs of a unit: its totals `now`, its base
-/// deficiencies and what holds it (vetoes, caps and penalties that took
-/// points), both in framework order. The bulk path, which keeps a unit's
+/// deficiencies (in framework order, or by points lost and then in
+/// framework order) and what holds it (vetoes, caps and penalties that
+/// took points, in framework order). The bulk path, which keeps a unit's
 /// items in integer cents rather than as outcomes, comes here too.
 pub fn way_up(
     fw: &Framework,

@@ -394,7 +394,9 @@ fn next_grade(
     grade: usize,
     reason: Option<crate::score::GradeReason>,
 ) -> Option<NextGrade> {
-    let mut fixable: Vec<Fixable> = all
+    // In list order (most points lost first, ties in framework order),
+    // which the search's own ordering keeps.
+    let fixable: Vec<Fixable> = all
         .iter()
         .filter(|it| matches!(it.reason, Reason::Shortfall | Reason::Missing))
         .map(|it| Fixable {
@@ -403,7 +405,6 @@ fn next_grade(
             zero: it.reason == Reason::Missing || it.amount == 0,
         })
         .collect();
-    fixable.sort_unstable_by_key(|f| f.index);
     let mut holding: Vec<usize> = all
         .iter()
         .filter(|it| matches!(it.reason, Reason::Veto | Reason::Cap | Reason::Penalty))
