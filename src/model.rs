@@ -78,6 +78,15 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in the order of the variants (`reason as usize`).
+    pub const ALL: [Reason; 5] = [
+        Reason::Veto,
+        Reason::Shortfall,
+        Reason::Missing,
+        Reason::Penalty,
+        Reason::Cap,
+    ];
+
     /// Vetoes and caps lose no points: they hold the grade down.
     pub fn no_points(self) -> bool {
         matches!(self, Reason::Veto | Reason::Cap)

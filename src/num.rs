@@ -54,18 +54,21 @@ pub fn push2(out: &mut Vec<u8>, d: Decimal) {
 }
 
 /// `n` in decimal appended to `out`, without an allocation of its own.
-pub fn push_uint(out: &mut Vec<u8>, mut n: u64) {
-    let mut buf = [0u8; 20];
+pub fn push_uint(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(uint(&mut [0; 20], n));
+}
+
+/// `n` in decimal, written into the end of `buf`.
+pub fn uint(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
     let mut at = buf.len();
     loop {
         at -= 1;
         buf[at] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
-            break;
+            return &buf[at..];
         }
     }
-    out.extend_from_slice(&buf[at..]);
 }
 
 /// A framework constant as written: `25`, `2.5`, `0.25` (no trailing zeros).

@@ -714,13 +714,7 @@ fn tally<K>(list: &List, slot: impl Fn(&Item) -> Option<usize>, keys: Vec<K>) ->
 pub fn summary(fw: &Framework, list: &List) -> Summary {
     let mut indicators = tally(list, |it| Some(it.index), (0..fw.indicators.len()).collect());
     indicators.sort_by(|a, b| b.units.cmp(&a.units).then(b.lost.cmp(&a.lost)).then(a.key.cmp(&b.key)));
-    let reasons = [
-        Reason::Veto,
-        Reason::Shortfall,
-        Reason::Missing,
-        Reason::Penalty,
-        Reason::Cap,
-    ];
+    let reasons = Reason::ALL;
     let reasons = tally(
         list,
         |it| reasons.iter().position(|r| *r == it.reason),

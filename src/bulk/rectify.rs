@@ -442,7 +442,7 @@ impl<W: Word> Ctx<'_, W> {
                     let len = u32::from_le_bytes([*a, *b0, *c, *d]) as usize;
                     let (row, after) = rest.split_at(len.min(rest.len()));
                     no += 1;
-                    w.write_all(uint(&mut digits, no))?;
+                    w.write_all(crate::num::uint(&mut digits, no))?;
                     w.write_all(row)?;
                     b = after;
                 }
@@ -596,7 +596,7 @@ struct TextConsts {
     /// the format, with their display widths (terminal); in Markdown the
     /// fixed text between the row's own cells, separators included.
     rows: Vec<Vec<(RowCell, usize)>>,
-    /// Reason labels (in `REASONS` order), escaped, with their widths.
+    /// Reason labels (in `Reason::ALL` order), escaped, with their widths.
     reasons: Vec<(String, usize)>,
     /// Terminal: the table's layout.
     grid: Grid,
@@ -644,7 +644,7 @@ impl TextConsts {
         let numeric: Vec<bool> = t.headers.iter().map(|h| h.1).collect();
         TextConsts {
             rows,
-            reasons: REASONS
+            reasons: Reason::ALL
                 .iter()
                 .map(|r| {
                     let label = escape(r.label(lang));
@@ -738,7 +738,7 @@ impl<W: Word> Ctx<'_, W> {
                         RowCell::Fixed(s) if md => buf.extend_from_slice(s.as_bytes()),
                         // Taken from the template when the cells are laid out.
                         RowCell::Fixed(_) => continue,
-                        RowCell::No => buf.extend_from_slice(uint(&mut digits, no as u64)),
+                        RowCell::No => buf.extend_from_slice(crate::num::uint(&mut digits, no as u64)),
                         RowCell::Amount if !it.reason.no_points() => push_cents(buf, it.amount),
                         RowCell::Lost if !it.reason.no_points() => push_cents(buf, it.lost),
                         RowCell::Amount | RowCell::Lost => {}
@@ -858,15 +858,6 @@ fn needs_escape(s: &[u8], md: bool) -> bool {
 
 // ---- items from the cells ---------------------------------------------------
 
-/// The reasons in the order of `Reason`'s variants (`reason as usize`).
-const REASONS: [Reason; 5] = [
-    Reason::Veto,
-    Reason::Shortfall,
-    Reason::Missing,
-    Reason::Penalty,
-    Reason::Cap,
-];
-
 /// An item of a unit's list, from its cells: amounts in cents.
 #[derive(Clone, Copy)]
 struct Short {
@@ -950,19 +941,6 @@ fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()>
         });
     }
     Ok(())
-}
-
-/// `n` in decimal, in `buf`.
-fn uint(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[at..];
-        }
-    }
 }
 
 /// Cents as `12.30`, as `num::fmt2` writes them.

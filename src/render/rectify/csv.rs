@@ -49,20 +49,14 @@ impl CsvLedger {
                 (head, tail)
             })
             .collect();
-        let reasons = [
-            Reason::Veto,
-            Reason::Shortfall,
-            Reason::Missing,
-            Reason::Penalty,
-            Reason::Cap,
-        ]
-        .into_iter()
-        .map(|r| {
-            let mut v = Vec::new();
-            push_cell(&mut v, r.label(lang).as_bytes(), true);
-            (r, v)
-        })
-        .collect();
+        let reasons = Reason::ALL
+            .into_iter()
+            .map(|r| {
+                let mut v = Vec::new();
+                push_cell(&mut v, r.label(lang).as_bytes(), true);
+                (r, v)
+            })
+            .collect();
         CsvLedger {
             parts,
             reasons,
