@@ -342,13 +342,22 @@ fn an_interrupted_run_leaves_no_temporary_file() {
         .collect();
     wd.create("ev.csv", &crate::fixtures::mini_evidence(&rows));
     for (sig, name) in [(2, "INT"), (15, "TERM"), (1, "HUP")] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kaohe"))
-            .args(["score", "-f", "mini.toml", "ev.csv", "-o", "out.json"])
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kaohe"));
+        cmd.args(["score", "-f", "mini.toml", "ev.csv", "-o", "out.json"])
             .current_dir(wd.path(""))
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::null());
+        // A hang-up ignored by whoever started the tests (`nohup`) would be
+        // ignored by kaohe too: the child starts with it at its default.
+        // SAFETY: `signal` is async-signal-safe, and nothing else runs
+        // between fork and exec.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+                libc::signal(libc::SIGHUP, libc::SIG_DFL);
+                Ok(())
+            });
+        }
+        let mut child = cmd.spawn().unwrap();
         let started = std::time::Instant::now();
         while temporaries(&wd).is_empty() {
             assert!(
