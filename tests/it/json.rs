@@ -55,6 +55,8 @@ fn document_shape_matches_the_spec() {
     let (wd, raw) = fixture();
     assert!(raw.ends_with("}\n"));
     let doc: Value = serde_json::from_str(&raw).unwrap();
+    // Layout and escapes are serde_json's own, read and printed back by it.
+    assert_eq!(serde_json::to_string_pretty(&doc).unwrap() + "\n", raw);
     assert_eq!(keys(&doc), ["schema", "period", "framework", "inputs", "units"]);
     assert_eq!(text(&doc["schema"]), "1");
     assert_eq!(doc["period"], "2023Q4");

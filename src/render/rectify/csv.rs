@@ -12,8 +12,8 @@ pub struct CsvLedger {
     /// after its points, and from the delimiter after the note through the
     /// status.
     parts: Vec<(Vec<u8>, Vec<u8>)>,
-    /// Each reason's label as a cell.
-    reasons: Vec<(Reason, Vec<u8>)>,
+    /// Each reason's label as a cell, in `Reason::ALL` order.
+    reasons: Vec<Vec<u8>>,
     /// A column of the unit's self-assessed amount after the status.
     with_self: bool,
 }
@@ -49,12 +49,13 @@ impl CsvLedger {
                 (head, tail)
             })
             .collect();
+        debug_assert!(Reason::ALL.iter().enumerate().all(|(i, r)| *r as usize == i));
         let reasons = Reason::ALL
             .into_iter()
             .map(|r| {
                 let mut v = Vec::new();
                 push_cell(&mut v, r.label(lang).as_bytes(), true);
-                (r, v)
+                v
             })
             .collect();
         CsvLedger {
@@ -117,9 +118,7 @@ impl CsvLedger {
             out.push(b',');
         }
         out.push(b',');
-        if let Some((_, label)) = self.reasons.iter().find(|(r, _)| *r == reason) {
-            out.extend_from_slice(label);
-        }
+        out.extend_from_slice(&self.reasons[reason as usize]);
         for cell in [value, note] {
             out.push(b',');
             if plain {
