@@ -15,6 +15,7 @@ use crate::input::{ReadOptions, Sheet, header_key};
 use crate::rule::{Rule, Value};
 use crate::units::{NAME_ALIASES, Units};
 use foldhash::fast::FixedState;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// One input file as recorded in the result (path and SHA-256), and where
@@ -280,9 +281,8 @@ fn resolve(fw: &Framework, key: &str, hinted: bool) -> Result<(usize, usize), St
 
 /// Accumulates evidence and problems across files.
 /// Unit, indicator, slot and rater (0, the empty name, without `raters`),
-/// the unit and the rater by their numbers in [`Loader::names`]: a value
-/// costs a few bytes here, not two strings (a province's file holds
-/// millions of values).
+/// the unit by its number in [`Loader::unit_at`] and the rater by its
+/// number in [`Loader::names`].
 type SeenKey = (u32, u32, u32, u32);
 
 /// Where a value was first given: file, line, cell.
@@ -297,10 +297,19 @@ struct Loader<'a> {
     places: Vec<Sheet>,
     /// Unknown units already reported, per (file, unit): line, cell and row count.
     unknown_units: BTreeMap<(usize, String), (u64, usize, usize)>,
-    /// Where each (unit, indicator, slot) was first given: file, line, cell;
-    /// with the rater's name on an indicator with `raters` (else empty).
+    /// Each unit's evidence so far, by its number: created with the first
+    /// value kept for it (or a row naming it), so a unit given only values
+    /// that are not kept has none.
+    store: Vec<(String, Option<UnitEvidence>)>,
+    /// The number of each unit id checked and found good, in `store`.
+    unit_at: HashMap<String, u32, FixedState>,
+    /// Where each (unit, indicator, slot, rater) was first given — file,
+    /// line, cell — when that value is not in the store: a rater's value,
+    /// or one refused or left out. A value kept in its slot says where it
+    /// was given itself, so a province's file of millions of values costs
+    /// nothing here.
     seen: HashMap<SeenKey, SeenAt, FixedState>,
-    /// The number of each unit id and rater name met, for [`SeenKey`]s.
+    /// The number of each rater name met, for [`SeenKey`]s.
     names: HashMap<String, u32, FixedState>,
     /// Problems found so far, per file.
     problems: Vec<usize>,
@@ -414,6 +423,8 @@ pub fn from_sheets(mut sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>
         errs: Diagnostics::new(),
         places: Vec::new(),
         unknown_units: BTreeMap::new(),
+        store: Vec::new(),
+        unit_at: HashMap::default(),
         seen: HashMap::default(),
         names: HashMap::from_iter([(String::new(), 0)]),
         problems: Vec::new(),
@@ -494,7 +505,10 @@ pub fn from_sheets(mut sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>
     l.errs
         .0
         .sort_by_key(|a| (sheet_order(&sheets, &a.file), a.line, a.column));
-    let Loader { ev, errs, .. } = l;
+    let Loader {
+        mut ev, errs, store, ..
+    } = l;
+    ev.units = store.into_iter().filter_map(|(id, e)| Some((id, e?))).collect();
     errs.into_result(ev)
 }
 
@@ -683,7 +697,8 @@ impl Loader<'_> {
             if get(Some(unit_c)).is_empty() && [Some(val_c), note_c, src_c].into_iter().all(|c| get(c).is_empty()) {
                 continue;
             }
-            let Some(unit) = self.unit(file, row.line, unit_c, get(Some(unit_c))) else {
+            let unit = get(Some(unit_c));
+            let Some(u) = self.unit(file, row.line, unit_c, unit) else {
                 continue;
             };
             let key = get(Some(ind_c));
@@ -737,12 +752,12 @@ impl Loader<'_> {
             self.put(
                 file,
                 row.line,
-                &unit,
+                (u, unit),
                 name,
                 index,
                 slot,
                 (header.cells[val_c].trim(), val_c),
-                get(Some(val_c)),
+                Cow::Borrowed(get(Some(val_c))),
                 get(note_c),
                 get(src_c),
                 rater,
@@ -830,26 +845,32 @@ impl Loader<'_> {
             return;
         }
         for row in body {
-            let row = &std::mem::take(row);
-            if !self.shape_ok(file, header.cells.len(), row) {
+            let mut row = std::mem::take(row);
+            if !self.shape_ok(file, header.cells.len(), &row) {
                 continue;
             }
             let get = |c: usize| row.cells.get(c).map(|s| s.trim()).unwrap_or("");
-            let Some(unit) = self.unit(file, row.line, unit_c, get(unit_c)) else {
+            let Some(u) = self.unit(file, row.line, unit_c, get(unit_c)) else {
                 continue;
             };
-            let name = name_c.map(get).unwrap_or("");
+            let (unit, name) = (get(unit_c).to_string(), name_c.map(get).unwrap_or("").to_string());
+            let mut given = false;
             for (i, key) in keys.iter().enumerate() {
                 let Some((index, slot)) = *key else { continue };
-                let raw = get(i);
-                if raw.is_empty() {
-                    continue;
-                }
+                // The cell's text becomes the value's as it stands, unless
+                // it has to be trimmed.
+                let text = std::mem::take(&mut row.cells[i]);
+                let raw = match text.trim() {
+                    "" => continue,
+                    t if t.len() == text.len() => Cow::Owned(text),
+                    t => Cow::Owned(t.to_string()),
+                };
+                given = true;
                 self.put(
                     file,
                     row.line,
-                    &unit,
-                    name,
+                    (u, &unit),
+                    &name,
                     index,
                     slot,
                     (trimmed[i], i),
@@ -859,12 +880,10 @@ impl Loader<'_> {
                     "",
                 );
             }
-            if keys.iter().all(|k| k.is_none()) || (0..keys.len()).all(|i| keys[i].is_none() || get(i).is_empty()) {
+            if !given {
                 // A unit row with no values still names the unit.
-                self.ev
-                    .units
-                    .entry(unit.clone())
-                    .or_insert_with(|| crate::evidence::UnitEvidence::empty(self.fw));
+                let fw = self.fw;
+                self.store[u as usize].1.get_or_insert_with(|| UnitEvidence::empty(fw));
             }
         }
     }
@@ -904,9 +923,12 @@ impl Loader<'_> {
         }
     }
 
-    /// Check a unit id (in cell `col`); `None` (and an error) when it is
-    /// empty or unknown.
-    fn unit(&mut self, file: usize, line: u64, col: usize, id: &str) -> Option<String> {
+    /// Check a unit id (in cell `col`): its number in the store; `None`
+    /// (and an error) when it is empty or unknown.
+    fn unit(&mut self, file: usize, line: u64, col: usize, id: &str) -> Option<u32> {
+        if let Some(&u) = self.unit_at.get(id) {
+            return Some(u);
+        }
         if id.is_empty() {
             let header = self.unit_header.get(&file).map_or("unit", String::as_str);
             let msg = crate::lang::msg!(
@@ -935,7 +957,18 @@ impl Loader<'_> {
                 .or_insert((line, col, 1));
             return None;
         }
-        Some(id.to_string())
+        let u = self.store.len() as u32;
+        self.store.push((id.to_string(), None));
+        self.unit_at.insert(id.to_string(), u);
+        Some(u)
+    }
+
+    /// Remember where a value without a rater was given that is not kept
+    /// in its slot (a rater's value is remembered when first met).
+    fn left_out(&mut self, key: SeenKey, at: SeenAt) {
+        if key.3 == 0 {
+            self.seen.insert(key, at);
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -943,20 +976,24 @@ impl Loader<'_> {
         &mut self,
         file: usize,
         line: u64,
-        unit: &str,
+        (u, unit): (u32, &str),
         name: &str,
         index: usize,
         slot: usize,
         (col, col_ix): (&str, usize),
-        raw: &str,
+        raw: Cow<'_, str>,
         note: &str,
         source: &str,
         rater: &str,
     ) {
+        let raw_text = raw;
+        let raw = raw_text.as_ref();
         let ind = &self.fw.indicators[index];
-        let key = ind.slot_key(slot);
+        // Named only in messages.
+        let key = || ind.slot_key(slot);
         if ind.raters.is_some() && rater.is_empty() {
             // A wide file: one value per unit and item, no rater.
+            let key = key();
             self.cell_err(
                 file,
                 line,
@@ -977,15 +1014,28 @@ impl Loader<'_> {
         };
         // The empty rater is number 0.
         let rater_number = if rater.is_empty() { 0 } else { number(rater) };
-        let seen_key = (number(unit), index as u32, slot as u32, rater_number);
-        let first_at = match self.seen.entry(seen_key) {
-            std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert((file as u32, line, col_ix as u32));
-                None
-            }
+        let seen_key = (u, index as u32, slot as u32, rater_number);
+        let here = (file as u32, line, col_ix as u32);
+        // A value kept in its slot (only values without a rater are) says
+        // where it was given; any other is remembered in `seen`.
+        let kept = rater
+            .is_empty()
+            .then(|| self.store[u as usize].1.as_ref()?.cells(index)[slot].as_ref())
+            .flatten()
+            .map(|c| (c.file as u32, c.line, c.col));
+        let first_at = match kept {
+            Some(at) => Some(at),
+            None if rater.is_empty() => self.seen.get(&seen_key).copied(),
+            None => match self.seen.entry(seen_key) {
+                std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(here);
+                    None
+                }
+            },
         };
         if let Some((f0, l0, c0)) = first_at {
+            let key = key();
             let first = self.places[f0 as usize].location(l0, Some(c0 as usize));
             let who = if rater.is_empty() {
                 String::new()
@@ -1011,6 +1061,8 @@ impl Loader<'_> {
             // 95% arrives as 0.95, and this file's cell formats could not be
             // read to say it was a percentage: scoring it as 0.95 would be
             // silently wrong.
+            let key = key();
+            self.left_out(seen_key, here);
             self.cell_err(
                 file,
                 line,
@@ -1025,6 +1077,8 @@ impl Loader<'_> {
         let value = match ind.parse_value(raw) {
             Ok(v) => v,
             Err(m) => {
+                let key = key();
+                self.left_out(seen_key, here);
                 self.cell_err(
                     file,
                     line,
@@ -1038,13 +1092,11 @@ impl Loader<'_> {
             }
         };
         if ind.kind.is_trigger() && matches!(value, Some(Value::NotApplicable)) {
+            self.left_out(seen_key, here);
             return;
         }
         let fw = self.fw;
-        if !self.ev.units.contains_key(unit) {
-            self.ev.units.insert(unit.to_string(), UnitEvidence::empty(fw));
-        }
-        let entry = self.ev.units.get_mut(unit).expect("inserted above");
+        let entry = self.store[u as usize].1.get_or_insert_with(|| UnitEvidence::empty(fw));
         if entry.name.is_none() && !name.is_empty() {
             entry.name = Some(name.to_string());
         }
@@ -1055,7 +1107,7 @@ impl Loader<'_> {
         };
         let cell = Cell {
             value,
-            raw: raw.to_string(),
+            raw: raw_text.into_owned(),
             note: note.to_string(),
             source: source.to_string(),
             file,
