@@ -208,8 +208,11 @@ pub fn scan(name: &str, bytes: &[u8]) -> Result<Found, Diagnostic> {
                 strings = Some(n);
             })
         } else if xlsx && lower.starts_with("xl/worksheets/") && lower.ends_with(".xml") {
-            let found = read_cells(&mut guard);
-            cells.insert(part.clone(), found);
+            // Inflated whole (as far as it goes), then read in place: the
+            // XML reader then copies nothing.
+            let mut text = Vec::with_capacity(guard.inner.size().min(MAX_PREALLOC) as usize);
+            let _ = guard.read_to_end(&mut text);
+            cells.insert(part.clone(), read_cells(&text));
             Ok(())
         } else {
             let _ = std::io::copy(&mut guard, &mut std::io::sink());
@@ -308,6 +311,10 @@ fn count_strings<R: Read>(name: &str, part: &str, input: &mut R) -> Result<u64, 
     }
 }
 
+/// Most bytes reserved up front for a worksheet from the size its archive
+/// declares (which a damaged file may overstate).
+const MAX_PREALLOC: u64 = 64 << 20;
+
 /// What a worksheet cell was seen to be.
 #[derive(Debug, Clone, Copy)]
 enum Seen {
@@ -320,10 +327,9 @@ enum Seen {
 /// shared-string references, as (row, column, what), 0-based. Nothing is
 /// kept of a cell but what these need: a sheet of millions of cells is
 /// read without a string made for each.
-fn read_cells<R: Read>(input: &mut R) -> Vec<(u32, u32, Seen)> {
-    let mut xml = Reader::from_reader(BufReader::new(input));
+fn read_cells(input: &[u8]) -> Vec<(u32, u32, Seen)> {
+    let mut xml = Reader::from_reader(input);
     let mut out = Vec::new();
-    let mut buf = Vec::new();
     let (mut row, mut col) = (0u32, 0u32);
     let mut next_row = 0u32;
     // The cell being read: its type, whether it has a formula; its value
@@ -333,7 +339,7 @@ fn read_cells<R: Read>(input: &mut R) -> Vec<(u32, u32, Seen)> {
     let mut has_value = false;
     let mut in_v = false;
     loop {
-        let event = match xml.read_event_into(&mut buf) {
+        let event = match xml.read_event() {
             Ok(Event::Eof) | Err(_) => return out,
             Ok(e) => e,
         };
@@ -397,7 +403,6 @@ fn read_cells<R: Read>(input: &mut R) -> Vec<(u32, u32, Seen)> {
             }
             _ => {}
         }
-        buf.clear();
     }
 }
 
