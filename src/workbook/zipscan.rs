@@ -20,6 +20,8 @@ use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read};
 
+mod plain;
+
 /// Most bytes one part of a workbook may inflate to. A worksheet of
 /// [`super::MAX_SPAN`] (16M) cells at ~40 bytes of XML each is ~640 MiB.
 pub const MAX_PART: u64 = 1 << 30;
@@ -145,7 +147,26 @@ impl<R: Read> Read for Guard<R> {
         if self.read > MAX_PART {
             return Err(self.refuse(Refusal::Part));
         }
-        if self.xml {
+        if self.xml && n as u64 <= MAX_RUN {
+            // No run between two markup characters of this piece can be too
+            // long: only the runs at its ends count.
+            let piece = &buf[..n];
+            match memchr::memchr2(b'<', b'>', piece) {
+                Some(first) => {
+                    if self.run + first as u64 > MAX_RUN {
+                        return Err(self.refuse(Refusal::Run));
+                    }
+                    let last = memchr::memrchr2(b'<', b'>', piece).unwrap_or(first);
+                    self.run = (n - last - 1) as u64;
+                }
+                None => {
+                    self.run += n as u64;
+                    if self.run > MAX_RUN {
+                        return Err(self.refuse(Refusal::Run));
+                    }
+                }
+            }
+        } else if self.xml {
             let mut rest = &buf[..n];
             while let Some(i) = memchr::memchr2(b'<', b'>', rest) {
                 if self.run + i as u64 > MAX_RUN {
@@ -212,7 +233,8 @@ pub fn scan(name: &str, bytes: &[u8]) -> Result<Found, Diagnostic> {
             // XML reader then copies nothing.
             let mut text = Vec::with_capacity(guard.inner.size().min(MAX_PREALLOC) as usize);
             let _ = guard.read_to_end(&mut text);
-            cells.insert(part.clone(), read_cells(&text));
+            let found = plain::read_cells(&text).unwrap_or_else(|| read_cells(&text));
+            cells.insert(part.clone(), found);
             Ok(())
         } else {
             let _ = std::io::copy(&mut guard, &mut std::io::sink());
