@@ -287,49 +287,101 @@ impl From<u64> for Exact {
 
 /// An exact fraction `n / d` (`d > 0`), for the few steps of one rule's
 /// amount. Never reduced: each amount takes a handful of operations on
-/// small numbers, and reducing would cost a gcd each time.
+/// small numbers, and reducing would cost a gcd each time. Held in two
+/// 128-bit integers while every step fits them (every ordinary value and
+/// rule does), in integers of any size from the first step that would not.
 #[derive(Debug, Clone)]
-pub struct Frac {
-    n: BigInt,
-    d: BigInt,
+pub struct Frac(Repr);
+
+#[derive(Debug, Clone)]
+enum Repr {
+    Small(i128, i128),
+    Big(BigInt, BigInt),
 }
 
 impl Frac {
     pub fn zero() -> Frac {
-        Frac {
-            n: BigInt::ZERO,
-            d: BigInt::from(1u32),
-        }
+        Frac(Repr::Small(0, 1))
     }
 
     /// A whole number.
     pub fn int(i: impl Into<BigInt>) -> Frac {
-        Frac {
-            n: i.into(),
-            d: BigInt::from(1u32),
+        Frac::big(i.into(), BigInt::from(1u32))
+    }
+
+    /// `n / d` (`d > 0`), small when both fit.
+    fn big(n: BigInt, d: BigInt) -> Frac {
+        match (i128::try_from(&n), i128::try_from(&d)) {
+            (Ok(n), Ok(d)) => Frac(Repr::Small(n, d)),
+            _ => Frac(Repr::Big(n, d)),
+        }
+    }
+
+    /// `(n, d)` in integers of any size.
+    fn parts(&self) -> (BigInt, BigInt) {
+        match &self.0 {
+            Repr::Small(n, d) => (BigInt::from(*n), BigInt::from(*d)),
+            Repr::Big(n, d) => (n.clone(), d.clone()),
+        }
+    }
+
+    /// Both as small fractions, if they are.
+    fn small(&self, o: &Frac) -> Option<(i128, i128, i128, i128)> {
+        match (&self.0, &o.0) {
+            (Repr::Small(a, b), Repr::Small(c, d)) => Some((*a, *b, *c, *d)),
+            _ => None,
         }
     }
 
     /// `self / other`; `other` must not be 0.
     pub fn div(&self, other: &Frac) -> Frac {
-        let (mut n, mut d) = (&self.n * &other.d, &self.d * &other.n);
+        if let Some((a, b, c, d)) = self.small(other)
+            && let (Some(mut n), Some(mut m)) = (a.checked_mul(d), b.checked_mul(c))
+            && m != i128::MIN
+            && n != i128::MIN
+        {
+            if m < 0 {
+                (n, m) = (-n, -m);
+            }
+            return Frac(Repr::Small(n, m));
+        }
+        let ((a, b), (c, d)) = (self.parts(), other.parts());
+        let (mut n, mut d) = (a * d, b * c);
         if d.sign() == Sign::Minus {
             n = -n;
             d = -d;
         }
-        Frac { n, d }
+        Frac::big(n, d)
     }
 
     pub fn is_zero(&self) -> bool {
-        self.n.sign() == Sign::NoSign
+        match &self.0 {
+            Repr::Small(n, _) => *n == 0,
+            Repr::Big(n, _) => n.sign() == Sign::NoSign,
+        }
     }
 
     /// Rounded half away from zero to two places, as [`round2`] does.
     /// The value must be within ±10^20 (amounts are clamped to points).
     pub fn round2(&self) -> Decimal {
-        let mag = (self.n.magnitude() * 200u32 + self.d.magnitude()) / (self.d.magnitude() * 2u32);
-        let mut c = i128::try_from(BigInt::from(mag)).unwrap_or(i128::MAX / 2);
-        if self.n.sign() == Sign::Minus {
+        let small = match &self.0 {
+            Repr::Small(n, d) => n
+                .unsigned_abs()
+                .checked_mul(200)
+                .and_then(|x| x.checked_add(d.unsigned_abs()))
+                .zip(d.unsigned_abs().checked_mul(2))
+                .map(|(x, y)| (i128::try_from(x / y).unwrap_or(i128::MAX / 2), *n < 0)),
+            Repr::Big(..) => None,
+        };
+        let (mut c, negative) = small.unwrap_or_else(|| {
+            let (n, d) = self.parts();
+            let mag = (n.magnitude() * 200u32 + d.magnitude()) / (d.magnitude() * 2u32);
+            (
+                i128::try_from(BigInt::from(mag)).unwrap_or(i128::MAX / 2),
+                n.sign() == Sign::Minus,
+            )
+        });
+        if negative {
             c = -c;
         }
         round2(Decimal::try_from_i128_with_scale(c, 2).unwrap_or(Decimal::MAX))
@@ -338,34 +390,55 @@ impl Frac {
 
 impl From<&Exact> for Frac {
     fn from(x: &Exact) -> Frac {
-        Frac {
-            n: x.m.clone(),
-            d: BigInt::from(pow10(x.e)),
+        if let Ok(n) = i128::try_from(&x.m)
+            && let Some(d) = 10i128.checked_pow(u32::try_from(x.e).unwrap_or(u32::MAX))
+        {
+            return Frac(Repr::Small(n, d));
         }
+        Frac(Repr::Big(x.m.clone(), BigInt::from(pow10(x.e))))
     }
 }
 
 impl From<Decimal> for Frac {
     fn from(x: Decimal) -> Frac {
-        Frac {
-            n: BigInt::from(x.mantissa()),
-            d: BigInt::from(pow10(u64::from(x.scale()))),
-        }
+        // A mantissa below 2^96, a scale at most 28: always small.
+        Frac(Repr::Small(x.mantissa(), 10i128.pow(x.scale())))
     }
+}
+
+/// `a/b ± c/d`, small when every step fits.
+fn add_small(a: i128, b: i128, c: i128, d: i128) -> Option<(i128, i128)> {
+    if b == d {
+        return Some((a.checked_add(c)?, b));
+    }
+    Some((a.checked_mul(d)?.checked_add(c.checked_mul(b)?)?, b.checked_mul(d)?))
 }
 
 impl std::ops::Add for &Frac {
     type Output = Frac;
     fn add(self, o: &Frac) -> Frac {
-        if self.d == o.d {
-            return Frac {
-                n: &self.n + &o.n,
-                d: self.d.clone(),
-            };
+        if let Some((a, b, c, d)) = self.small(o)
+            && let Some((n, m)) = add_small(a, b, c, d)
+        {
+            return Frac(Repr::Small(n, m));
         }
-        Frac {
-            n: &self.n * &o.d + &o.n * &self.d,
-            d: &self.d * &o.d,
+        let ((a, b), (c, d)) = (self.parts(), o.parts());
+        if b == d {
+            return Frac::big(a + c, b);
+        }
+        Frac::big(&a * &d + &c * &b, b * d)
+    }
+}
+
+impl std::ops::Neg for &Frac {
+    type Output = Frac;
+    fn neg(self) -> Frac {
+        match &self.0 {
+            Repr::Small(n, d) if *n != i128::MIN => Frac(Repr::Small(-n, *d)),
+            _ => {
+                let (n, d) = self.parts();
+                Frac::big(-n, d)
+            }
         }
     }
 }
@@ -373,26 +446,20 @@ impl std::ops::Add for &Frac {
 impl std::ops::Sub for &Frac {
     type Output = Frac;
     fn sub(self, o: &Frac) -> Frac {
-        if self.d == o.d {
-            return Frac {
-                n: &self.n - &o.n,
-                d: self.d.clone(),
-            };
-        }
-        Frac {
-            n: &self.n * &o.d - &o.n * &self.d,
-            d: &self.d * &o.d,
-        }
+        self + &-o
     }
 }
 
 impl std::ops::Mul for &Frac {
     type Output = Frac;
     fn mul(self, o: &Frac) -> Frac {
-        Frac {
-            n: &self.n * &o.n,
-            d: &self.d * &o.d,
+        if let Some((a, b, c, d)) = self.small(o)
+            && let (Some(n), Some(m)) = (a.checked_mul(c), b.checked_mul(d))
+        {
+            return Frac(Repr::Small(n, m));
         }
+        let ((a, b), (c, d)) = (self.parts(), o.parts());
+        Frac::big(a * c, b * d)
     }
 }
 
@@ -412,10 +479,16 @@ impl PartialOrd for Frac {
 
 impl Ord for Frac {
     fn cmp(&self, o: &Frac) -> Ordering {
-        if self.d == o.d {
-            return self.n.cmp(&o.n);
+        if let Some((a, b, c, d)) = self.small(o) {
+            if b == d {
+                return a.cmp(&c);
+            }
+            if let (Some(x), Some(y)) = (a.checked_mul(d), c.checked_mul(b)) {
+                return x.cmp(&y);
+            }
         }
-        (&self.n * &o.d).cmp(&(&o.n * &self.d))
+        let ((a, b), (c, d)) = (self.parts(), o.parts());
+        (a * d).cmp(&(c * b))
     }
 }
 
@@ -568,5 +641,57 @@ mod tests {
         assert_eq!(parse_number(&format!("-{zeros}")), Ok(Decimal::ZERO));
         // 10^-5000001 as the nearest Decimal (exact in parse_exact, above).
         assert_eq!(parse_number(&format!("{zeros}.{zeros}1")), Ok(Decimal::ZERO));
+    }
+
+    /// Small fractions give what the same steps give in integers of any
+    /// size, near the edge of 128 bits too (where they must switch).
+    #[test]
+    fn small_fractions_agree_with_big_ones() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let big = |f: &Frac| {
+            let (n, d) = f.parts();
+            Frac(Repr::Big(n, d))
+        };
+        let mut small = 0;
+        for _ in 0..20_000 {
+            let mut pick = || {
+                let r = next();
+                // Bits of the numerator: small, middling or at the edge.
+                let bits = [8, 40, 63, 100, 126][(r % 5) as usize];
+                let n = (i128::from(next()) << 64 | i128::from(next())) >> (127 - bits);
+                let d = (10i128.pow((r >> 8) as u32 % 30)).max(1);
+                let n = if r >> 40 & 1 == 1 { -n } else { n };
+                Frac(Repr::Small(n, d))
+            };
+            let (a, b) = (pick(), pick());
+            let (ba, bb) = (big(&a), big(&b));
+            let same = |s: Frac, t: Frac| {
+                let ((n, d), (m, e)) = (s.parts(), t.parts());
+                assert_eq!(&n * &e, &m * &d, "{a:?} {b:?}");
+            };
+            let sum = &a + &b;
+            small += usize::from(matches!(sum.0, Repr::Small(..)));
+            same(sum, &ba + &bb);
+            same(&a - &b, &ba - &bb);
+            same(&a * &b, &ba * &bb);
+            if !b.is_zero() {
+                let (q, bq) = (a.div(&b), ba.div(&bb));
+                assert!(q.parts().1.sign() == Sign::Plus);
+                same(q, bq);
+            }
+            assert_eq!(a.cmp(&b), ba.cmp(&bb));
+            let (n, d) = a.parts();
+            if n.magnitude() < &(d.magnitude() * BigUint::from(10u32).pow(20)) {
+                assert_eq!(a.round2(), ba.round2(), "{a:?}");
+            }
+        }
+        // Both ways were taken.
+        assert!((5_000..15_000).contains(&small), "{small} small sums");
     }
 }

@@ -3,8 +3,8 @@
 //! order in parallel batches. Each unit's items come straight from its
 //! cells in integer cents, its way to the next grade is found in integer
 //! cents, the values and notes its items show are read again from its
-//! rows, and its part of the list is written by writers made for each
-//! format, in the same bytes as the general path's renderers.
+//! rows, and its part of the list is written by the writers the general
+//! path uses too (`render::rectify`: `CsvLedger`, `ListJson`, `UnitRows`).
 //!
 //! Sections per unit (`--by unit`) in CSV, table, Markdown and JSON. A list
 //! by owner, the summary and the workbook and HTML forms are the general
@@ -17,8 +17,7 @@ use crate::lang::Lang;
 use crate::period::Period;
 use crate::rectify::{Fixable, NextGrade, Order, Selection};
 use crate::render::Format;
-use crate::render::grid::{Cell, Grid};
-use crate::render::rectify::{CsvLedger, ListJson, RowCell};
+use crate::render::rectify::{CsvLedger, ListJson, RowScratch, SectionRow, UnitRows};
 use crate::score::{Reason, Standing, UnitResult};
 
 /// Units read and listed per batch: large batches keep both cores busy
@@ -46,10 +45,10 @@ pub struct ListArgs<'a> {
 /// written to `w` as the units are listed, never held whole. `None`, with
 /// nothing written, when the general path must do it — including an
 /// unknown `--unit` or `--category`, which it reports.
-pub fn write_deficiencies(
+pub fn write_deficiencies<'a>(
     fw: &Framework,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: impl Into<Files<'a>>,
     args: &ListArgs,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
@@ -57,14 +56,15 @@ pub fn write_deficiencies(
 }
 
 #[doc(hidden)]
-pub fn write_deficiencies_tuned(
+pub fn write_deficiencies_tuned<'a>(
     fw: &Framework,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: impl Into<Files<'a>>,
     args: &ListArgs,
     tuning: Tuning,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
+    let paths = &paths.into();
     if !matches!(args.format, Format::Csv | Format::Table | Format::Md | Format::Json) || !super::eligible(paths) {
         return None;
     }
@@ -86,7 +86,7 @@ pub fn write_deficiencies_tuned(
 fn list<W: Word>(
     plan: &Plan,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: &Files,
     args: &ListArgs,
     tuning: Tuning,
     w: &mut dyn std::io::Write,
@@ -276,11 +276,6 @@ impl Texts {
     fn plain(&self, k: usize) -> bool {
         self.items.get(k).is_some_and(|i| i.2)
     }
-}
-
-/// Text the file gave, known to be UTF-8 (the parse checked it).
-fn utf8(b: &[u8]) -> Res<&str> {
-    simdutf8::basic::from_utf8(b).map_err(|_| GiveUp)
 }
 
 impl<W: Word> Ctx<'_, W> {
@@ -590,94 +585,6 @@ impl<W: Word> Ctx<'_, W> {
 
 // ---- table and Markdown -----------------------------------------------------
 
-/// What every section of a text list repeats, prepared once.
-struct TextConsts {
-    /// Per indicator: the cells of its rows, the fixed ones escaped for
-    /// the format, with their display widths (terminal); in Markdown the
-    /// fixed text between the row's own cells, separators included.
-    rows: Vec<Vec<(RowCell, usize)>>,
-    /// Reason labels (in `Reason::ALL` order), escaped, with their widths.
-    reasons: Vec<(String, usize)>,
-    /// Terminal: the table's layout.
-    grid: Grid,
-    /// Markdown: the header and alignment rows.
-    md_head: String,
-}
-
-impl TextConsts {
-    fn new(fw: &Framework, deadline: Option<jiff::civil::Date>, lang: Lang, format: Format) -> TextConsts {
-        let t = crate::render::rectify::unit_section_table(fw, deadline, lang, format);
-        let md = format == Format::Md;
-        let escape = |s: &str| {
-            if md {
-                crate::diag::escape_controls(&crate::render::markdown_cell(s))
-            } else {
-                crate::render::terminal_safe(s)
-            }
-        };
-        let rows: Vec<Vec<(RowCell, usize)>> = t
-            .rows
-            .into_iter()
-            .map(|cells| {
-                cells
-                    .into_iter()
-                    .map(|c| match c {
-                        RowCell::Fixed(s) => {
-                            let e = escape(&s);
-                            let w = unicode_width::UnicodeWidthStr::width(e.as_str());
-                            (RowCell::Fixed(e), w)
-                        }
-                        other => (other, 0),
-                    })
-                    .collect()
-            })
-            .collect();
-        // A Markdown row is written as it comes: its fixed cells with the
-        // separators around them as one piece.
-        let rows = if md {
-            rows.into_iter().map(md_pieces).collect()
-        } else {
-            rows
-        };
-        let heads: Vec<String> = t.headers.iter().map(|h| crate::render::terminal_safe(h.0)).collect();
-        let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
-        let numeric: Vec<bool> = t.headers.iter().map(|h| h.1).collect();
-        TextConsts {
-            rows,
-            reasons: Reason::ALL
-                .iter()
-                .map(|r| {
-                    let label = escape(r.label(lang));
-                    let width = unicode_width::UnicodeWidthStr::width(label.as_str());
-                    (label, width)
-                })
-                .collect(),
-            grid: Grid::new(&heads, &numeric, &t.wraps),
-            md_head: crate::output::escape_lines(&crate::render::Table::new(&t.headers).to_markdown()),
-        }
-    }
-}
-
-/// A Markdown row's cells as pieces: the row's own cells, and the text
-/// between them as one fixed piece.
-fn md_pieces(cells: Vec<(RowCell, usize)>) -> Vec<(RowCell, usize)> {
-    let mut pieces = Vec::new();
-    let mut text = String::new();
-    for (j, (cell, _)) in cells.into_iter().enumerate() {
-        text.push_str(if j == 0 { "| " } else { " | " });
-        match cell {
-            RowCell::Fixed(s) => text.push_str(&s),
-            own => {
-                pieces.push((RowCell::Fixed(std::mem::take(&mut text)), 0));
-                pieces.push((own, 0));
-            }
-        }
-    }
-    text.push_str(" |\n");
-    pieces.push((RowCell::Fixed(text), 0));
-    pieces
-}
-
 impl<W: Word> Ctx<'_, W> {
     /// The list as text (table or Markdown): its head, then each unit's
     /// section.
@@ -694,166 +601,40 @@ impl<W: Word> Ctx<'_, W> {
         let (lang, format) = (self.args.lang, self.args.format);
         let head = crate::render::rectify::text_head(fw, self.a, units, total, deadline, lang, format);
         w.write_all(crate::output::escape_lines(&head).as_bytes())?;
-        let c = TextConsts::new(fw, deadline, lang, format);
-        in_order(jobs, workers, |j, buf| self.text_batch(&c, j, buf), |b| w.write_all(b))
+        let rows = UnitRows::new(fw, deadline, lang, format);
+        in_order(
+            jobs,
+            workers,
+            |j, buf| self.text_batch(&rows, j, buf),
+            |b| w.write_all(b),
+        )
     }
 
     /// A batch's sections, items numbered on from `first`.
-    fn text_batch(&self, c: &TextConsts, job: &Job, mut out: Vec<u8>) -> Res<Vec<u8>> {
+    fn text_batch(&self, rows: &UnitRows, job: &Job, mut out: Vec<u8>) -> Res<Vec<u8>> {
         out.clear();
         let fw = self.rows.plan.fw;
         let (lang, format) = (self.args.lang, self.args.format);
-        let md = format == Format::Md;
         let mut no = job.first - 1;
-        let mut own: Vec<u8> = Vec::new();
-        // The row's own cells of a terminal table: their range of `own`
-        // and, when known, their width.
-        let mut pieces: Vec<(usize, usize, Option<usize>)> = Vec::new();
-        let mut digits = [0u8; 20];
+        let mut scratch = RowScratch::default();
         self.each_unit(job.units, |u, l, t| {
             if l.shown.is_empty() {
                 return Ok(());
             }
             let next = next_grade(self.rows.plan, u, &l.all, u.grade, u.grade_change.map(|c| c.1));
             let head = crate::render::rectify::unit_section_head(fw, u, l.shown.len(), next.as_ref(), lang, format);
-            if head.split('\n').any(|line| needs_escape(line.as_bytes(), false)) {
-                out.extend_from_slice(crate::output::escape_lines(&head).as_bytes());
-            } else {
-                out.extend_from_slice(head.as_bytes());
-            }
-            if md {
-                out.extend_from_slice(c.md_head.as_bytes());
-            }
-            // Markdown rows are written as they come; a terminal table is
-            // laid out once its cells are known (the row's own in `own`).
-            own.clear();
-            pieces.clear();
-            let buf = if md { &mut out } else { &mut own };
-            for (k, it) in l.shown.iter().enumerate() {
-                no += 1;
-                let row = c.rows.get(it.index).ok_or(GiveUp)?;
-                for (cell, _) in row {
-                    let start = buf.len();
-                    match cell {
-                        RowCell::Fixed(s) if md => buf.extend_from_slice(s.as_bytes()),
-                        // Taken from the template when the cells are laid out.
-                        RowCell::Fixed(_) => continue,
-                        RowCell::No => buf.extend_from_slice(crate::num::uint(&mut digits, no as u64)),
-                        RowCell::Amount if !it.reason.no_points() => push_cents(buf, it.amount),
-                        RowCell::Lost if !it.reason.no_points() => push_cents(buf, it.lost),
-                        RowCell::Amount | RowCell::Lost => {}
-                        RowCell::Reason => {
-                            let (label, width) = &c.reasons[it.reason as usize];
-                            buf.extend_from_slice(label.as_bytes());
-                            if !md {
-                                pieces.push((start, buf.len(), Some(*width)));
-                            }
-                            continue;
-                        }
-                        RowCell::Value | RowCell::Note => {
-                            let text = if *cell == RowCell::Note {
-                                t.note(k)
-                            } else {
-                                t.value(k).unwrap_or(b"")
-                            };
-                            push_escaped(buf, text, md)?;
-                            if !md {
-                                pieces.push((start, buf.len(), None));
-                            }
-                            continue;
-                        }
-                    }
-                    // Numbers: ASCII, a column per byte.
-                    if !md {
-                        pieces.push((start, buf.len(), Some(buf.len() - start)));
-                    }
-                }
-            }
-            if !md {
-                // The rows' cells: the template's, the row's own in order.
-                let own = utf8(&own)?;
-                let mut cells = Vec::with_capacity(l.shown.len() * c.grid.columns());
-                let mut pieces = pieces.iter();
-                for it in &l.shown {
-                    for (cell, width) in c.rows.get(it.index).ok_or(GiveUp)? {
-                        cells.push(match cell {
-                            RowCell::Fixed(text) => Cell { text, width: *width },
-                            _ => {
-                                let &(a, b, width) = pieces.next().ok_or(GiveUp)?;
-                                let text = own.get(a..b).ok_or(GiveUp)?;
-                                match width {
-                                    Some(width) => Cell { text, width },
-                                    None => Cell::new(text),
-                                }
-                            }
-                        });
-                    }
-                }
-                c.grid.write(&cells, &mut out);
-            }
-            Ok(())
+            let items = l.shown.iter().enumerate().map(|(k, it)| SectionRow {
+                index: it.index,
+                reason: it.reason,
+                amounts: (!it.reason.no_points()).then(|| (dec(it.amount), dec(it.lost))),
+                value: t.value(k).unwrap_or(b""),
+                note: t.note(k),
+            });
+            rows.write(&mut out, &mut scratch, &head, &mut no, items)
+                .map_err(|_| GiveUp)
         })?;
         Ok(out)
     }
-}
-
-/// Text from the file as a cell: escaped for Markdown
-/// (`render::markdown_cell`, then its control characters as
-/// `output::escape_lines` shows them), or terminal-safe
-/// (`render::terminal_safe`).
-fn push_escaped(out: &mut Vec<u8>, s: &[u8], md: bool) -> Res<()> {
-    if !needs_escape(s, md) {
-        out.extend_from_slice(s);
-    } else if md {
-        out.extend_from_slice(crate::diag::escape_controls(&crate::render::markdown_cell(utf8(s)?)).as_bytes());
-    } else {
-        out.extend_from_slice(crate::render::terminal_safe(utf8(s)?).as_bytes());
-    }
-    Ok(())
-}
-
-/// Does `s` hold anything the escapes of [`push_escaped`] change: a
-/// control character (C0, DEL, C1), a line or paragraph separator, a
-/// bidirectional override or isolate; in Markdown also `&`, `<`, `>`, `|`,
-/// `[`, `]`, `\\`?
-fn needs_escape(s: &[u8], md: bool) -> bool {
-    // Per byte: 1 escaped, 2 escaped in Markdown, 4 the lead of a
-    // character to look at.
-    const CLASS: [u8; 256] = {
-        let mut t = [0u8; 256];
-        let mut c = 0;
-        while c < 0x20 {
-            t[c] = 1;
-            c += 1;
-        }
-        t[0x7f] = 1;
-        t[b'&' as usize] = 2;
-        t[b'<' as usize] = 2;
-        t[b'>' as usize] = 2;
-        t[b'|' as usize] = 2;
-        t[b'[' as usize] = 2;
-        t[b']' as usize] = 2;
-        t[b'\\' as usize] = 2;
-        t[0xc2] = 4;
-        t[0xe2] = 4;
-        t
-    };
-    let mask = if md { 7 } else { 5 };
-    if s.iter().fold(0, |acc, &c| acc | CLASS[c as usize]) & mask == 0 {
-        return false;
-    }
-    s.iter().enumerate().any(|(i, &c)| match c {
-        0..=0x1f | 0x7f => true,
-        b'&' | b'<' | b'>' | b'|' | b'[' | b']' | b'\\' => md,
-        // U+0080–U+009F
-        0xc2 => matches!(s.get(i + 1), Some(0x80..=0x9f)),
-        // U+2028–U+202E, U+2066–U+2069
-        0xe2 => matches!(
-            (s.get(i + 1), s.get(i + 2)),
-            (Some(0x80), Some(0xa8..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
-        ),
-        _ => false,
-    })
 }
 
 // ---- items from the cells ---------------------------------------------------
@@ -941,29 +722,4 @@ fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()>
         });
     }
     Ok(())
-}
-
-/// Cents as `12.30`, as `num::fmt2` writes them.
-fn push_cents(out: &mut Vec<u8>, c: u64) {
-    crate::num::push_uint(out, c / 100);
-    let f = (c % 100) as u8;
-    out.extend_from_slice(&[b'.', b'0' + f / 10, b'0' + f % 10]);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The quick test says "escape" exactly for the characters the escapes
-    /// change, alone and amid other text.
-    #[test]
-    fn needs_escape_agrees_with_the_escapes() {
-        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
-            let s = format!("a{c}b");
-            let terminal = crate::render::terminal_safe(&s) != s;
-            let md = crate::diag::escape_controls(&crate::render::markdown_cell(&s)) != s;
-            assert_eq!(needs_escape(s.as_bytes(), false), terminal, "{:x}", c as u32);
-            assert_eq!(needs_escape(s.as_bytes(), true), md, "{:x}", c as u32);
-        }
-    }
 }
