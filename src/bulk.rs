@@ -25,15 +25,16 @@
 //!   items over 655 points) is kept: unseen, empty, 不适用, or the amount (a
 //!   clause count, a veto flag).
 //!
-//! Files in GBK/GB18030 or UTF-16 (with its byte-order mark) are transcoded
-//! to UTF-8 in blocks as they are read (`source`), their encoding decided
-//! as the general loader decides it; lines and offsets are counted in the
+//! Files in GBK/GB18030 or UTF-16 (with its byte-order mark), or in an
+//! encoding forced with `--encoding` ([`Files`]), are transcoded to UTF-8
+//! in blocks as they are read (`source`), their encoding decided as the
+//! general loader decides it; lines and offsets are counted in the
 //! transcoded text, whose lines are the file's.
 //!
 //! Errors are the rare case, and the general loader words them: on any
 //! problem — a bad value, an unknown unit or indicator, a duplicate, a ragged
-//! row, bytes that are not valid in the file's encoding — and on anything
-//! this path does not read (an encoding forced with `--encoding`) it gives
+//! row, bytes that are not valid in the file's encoding, detected or forced —
+//! and on anything this path does not read (a workbook, a pipe) it gives
 //! up, before any output, and the caller runs the general path, which
 //! produces the same result or the diagnostics.
 //!
@@ -80,6 +81,7 @@ pub use rectify::{ListArgs, write_deficiencies, write_deficiencies_tuned};
 
 use crate::evidence::{Cell, Column, Evidence, InputFile, UnitEvidence, resolve_key};
 use crate::framework::{Framework, Kind, Missing};
+use crate::input::ForcedEncoding;
 use crate::rule::Value;
 use crate::score::{Assessment, Totals, UnitResult};
 use crate::units::Units;
@@ -121,9 +123,66 @@ impl Default for Tuning {
     }
 }
 
+/// The evidence files, each with the encoding forced for it with
+/// `--encoding`, if any (else its encoding is told from its bytes). A
+/// slice of paths is these files with none forced.
+#[derive(Debug, Clone, Copy)]
+pub struct Files<'a> {
+    paths: &'a [PathBuf],
+    /// One per path, or none at all.
+    forced: &'a [Option<ForcedEncoding>],
+}
+
+impl<'a> Files<'a> {
+    /// `paths`, with `forced[i]` forced for `paths[i]`. `forced` is empty
+    /// (none forced) or one per path.
+    pub fn new(paths: &'a [PathBuf], forced: &'a [Option<ForcedEncoding>]) -> Files<'a> {
+        assert!(
+            forced.is_empty() || forced.len() == paths.len(),
+            "one encoding per file"
+        );
+        Files { paths, forced }
+    }
+
+    /// The encoding forced for the file at `i`.
+    fn forced(&self, i: usize) -> Option<ForcedEncoding> {
+        self.forced.get(i).copied().flatten()
+    }
+}
+
+impl std::ops::Deref for Files<'_> {
+    type Target = [PathBuf];
+    fn deref(&self) -> &[PathBuf] {
+        self.paths
+    }
+}
+
+impl<'a> From<&'a [PathBuf]> for Files<'a> {
+    fn from(paths: &'a [PathBuf]) -> Files<'a> {
+        Files::new(paths, &[])
+    }
+}
+
+impl<'a, const N: usize> From<&'a [PathBuf; N]> for Files<'a> {
+    fn from(paths: &'a [PathBuf; N]) -> Files<'a> {
+        Files::new(paths, &[])
+    }
+}
+
+impl<'a> From<&'a Vec<PathBuf>> for Files<'a> {
+    fn from(paths: &'a Vec<PathBuf>) -> Files<'a> {
+        Files::new(paths, &[])
+    }
+}
+
 /// Score and rank every unit from long-format evidence files, or `None`
 /// when the general path must do it (see the module documentation).
-pub fn assess(fw: &Framework, units: Option<&Units>, paths: &[PathBuf], period: Option<String>) -> Option<Assessment> {
+pub fn assess<'a>(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: impl Into<Files<'a>>,
+    period: Option<String>,
+) -> Option<Assessment> {
     assess_tuned(fw, units, paths, period, Tuning::default(), None)
 }
 
@@ -133,23 +192,24 @@ pub type BaseAmounts = Vec<(usize, Decimal)>;
 /// [`assess`], with each unit's base amounts: `(indicator index, amount)`
 /// for the base items that apply to it, a missing one with 0 — what
 /// `robust` draws on.
-pub fn assess_amounts(
+pub fn assess_amounts<'a>(
     fw: &Framework,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: impl Into<Files<'a>>,
     period: Option<String>,
 ) -> Option<(Assessment, Vec<BaseAmounts>)> {
     assess_amounts_tuned(fw, units, paths, period, Tuning::default())
 }
 
 #[doc(hidden)]
-pub fn assess_amounts_tuned(
+pub fn assess_amounts_tuned<'a>(
     fw: &Framework,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: impl Into<Files<'a>>,
     period: Option<String>,
     tuning: Tuning,
 ) -> Option<(Assessment, Vec<BaseAmounts>)> {
+    let paths = &paths.into();
     if !eligible(paths) {
         return None;
     }
@@ -164,7 +224,7 @@ pub fn assess_amounts_tuned(
 fn amounts<W: Word>(
     plan: &Plan,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: &Files,
     period: Option<String>,
     tuning: Tuning,
 ) -> Option<(Assessment, Vec<BaseAmounts>)> {
@@ -194,10 +254,10 @@ fn amounts<W: Word>(
 /// [`assess`], with the unit `unit` (when it is assessed) in full: its
 /// per-indicator results with values, notes, sources and lines, and its
 /// deficiencies — what `explain` shows.
-pub fn assess_unit(
+pub fn assess_unit<'a>(
     fw: &Framework,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: impl Into<Files<'a>>,
     period: Option<String>,
     unit: &str,
 ) -> Option<Assessment> {
@@ -205,14 +265,15 @@ pub fn assess_unit(
 }
 
 #[doc(hidden)]
-pub fn assess_tuned(
+pub fn assess_tuned<'a>(
     fw: &Framework,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: impl Into<Files<'a>>,
     period: Option<String>,
     tuning: Tuning,
     detail: Option<&str>,
 ) -> Option<Assessment> {
+    let paths = &paths.into();
     if !eligible(paths) {
         return None;
     }
@@ -389,7 +450,7 @@ fn finish_paired<T>(
 fn run<W: Word>(
     plan: &Plan,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: &Files,
     tuning: Tuning,
     detail: Option<&str>,
 ) -> Option<(Vec<UnitResult>, Vec<Captured>)> {
@@ -427,7 +488,7 @@ enum Reread {
 fn parse<W: Word>(
     plan: &Plan,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: &Files,
     tuning: Tuning,
     detail: Option<&str>,
     reread: Reread,

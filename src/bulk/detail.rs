@@ -118,7 +118,7 @@ impl<W: Word> Rows<'_, W> {
 /// Every evidence file again, mapped (the rows of each unit are found by
 /// offset), or `None` when one changed size or is too large for the
 /// offsets kept.
-pub(super) fn read_again(paths: &[PathBuf], bases: &[u64]) -> Option<Vec<Whole>> {
+pub(super) fn read_again(paths: &Files, bases: &[u64]) -> Option<Vec<Whole>> {
     read_whole(paths).filter(|files| as_parsed(files, bases))
 }
 
@@ -152,10 +152,10 @@ impl Whole {
     }
 
     /// The file as the workers parsed it: transcoded to UTF-8 when it is
-    /// not UTF-8 already.
-    fn into_parsed(self) -> std::io::Result<Whole> {
+    /// not UTF-8 already (or `forced` says it is not).
+    fn into_parsed(self, forced: Option<ForcedEncoding>) -> std::io::Result<Whole> {
         let invalid = || std::io::Error::from(std::io::ErrorKind::InvalidData);
-        match super::source::text_encoding(&self, true).map_err(|_| invalid())? {
+        match super::source::text_encoding(&self, true, forced).map_err(|_| invalid())? {
             None => Ok(self),
             Some(encoding) => {
                 let text = super::source::decode_whole(&self, encoding).ok_or_else(invalid)?;
@@ -169,7 +169,7 @@ impl Whole {
 /// Every evidence file whole, or `None` when one cannot be read, is not
 /// UTF-8 throughout (as when parsed, so that every field cut at its
 /// delimiters is too) or is too large for the offsets kept.
-pub(super) fn read_whole(paths: &[PathBuf]) -> Option<Vec<Whole>> {
+pub(super) fn read_whole(paths: &Files) -> Option<Vec<Whole>> {
     let read = |p: &PathBuf| -> std::io::Result<Whole> {
         let mut f = std::fs::File::open(p)?;
         // The file was just parsed, so its pages are in the page cache:
@@ -194,8 +194,10 @@ pub(super) fn read_whole(paths: &[PathBuf]) -> Option<Vec<Whole>> {
         f.read_to_end(&mut v)?;
         Ok(Whole::Read(v))
     };
-    let read = |p: &PathBuf| read(p).and_then(Whole::into_parsed);
-    let files: Vec<Whole> = paths.iter().map(read).collect::<Result<_, _>>().ok()?;
+    let files: Vec<Whole> = (paths.iter().enumerate())
+        .map(|(i, p)| read(p).and_then(|f| f.into_parsed(paths.forced(i))))
+        .collect::<Result<_, _>>()
+        .ok()?;
     if files.iter().any(|f| simdutf8::basic::from_utf8(f).is_err()) {
         return None;
     }

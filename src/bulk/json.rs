@@ -13,28 +13,30 @@ use crate::score::IndicatorResult;
 /// and rank, then — the files held in memory — again per unit for its
 /// values, notes and sources, units formatted in parallel batches.
 /// `None`, with nothing written, when the general path must do it.
-pub fn write_json(
+pub fn write_json<'a>(
     fw: &Framework,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: impl Into<Files<'a>>,
     period: Option<String>,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
-    if !super::eligible(paths) {
+    let paths = paths.into();
+    if !super::eligible(&paths) {
         return None;
     }
     write_json_tuned(fw, units, paths, period, Tuning::default(), w)
 }
 
 #[doc(hidden)]
-pub fn write_json_tuned(
+pub fn write_json_tuned<'a>(
     fw: &Framework,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: impl Into<Files<'a>>,
     period: Option<String>,
     tuning: Tuning,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
+    let paths = &paths.into();
     let plan = Plan::new(fw).ok()?;
     // Each rater's amount is shown per item: the general path.
     if plan.has_raters() {
@@ -58,7 +60,7 @@ const JSON_BATCH_SLOTS: usize = JSON_BATCH * 64;
 fn json<W: Word>(
     plan: &Plan,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: &Files,
     period: Option<String>,
     tuning: Tuning,
     w: &mut dyn std::io::Write,

@@ -238,7 +238,7 @@ pub(super) fn cut_point(buf: &[u8]) -> Option<usize> {
 /// file's layout and where it starts over all files (in bytes).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn read_files(
-    paths: &[PathBuf],
+    paths: &Files,
     tx: mpsc::SyncSender<Chunk>,
     pool: &mpsc::Receiver<Vec<u8>>,
     failed: &AtomicBool,
@@ -257,7 +257,7 @@ pub(super) fn read_files(
         let mut buf = take();
         // The sample the encoding is told from, and a little more.
         let mut eof = fill(&mut f, &mut buf, block.max(BLOCK_HEADER + 1))?;
-        let encoding = source::text_encoding(&buf, eof)?;
+        let encoding = source::text_encoding(&buf, eof, paths.forced(file))?;
         let mut f = source::Source::new(f, encoding, &mut buf, eof)?;
         let (layout, consumed) = header(&buf, eof, plan)?;
         if let Some(pb) = &progress {

@@ -45,10 +45,10 @@ pub struct ListArgs<'a> {
 /// written to `w` as the units are listed, never held whole. `None`, with
 /// nothing written, when the general path must do it — including an
 /// unknown `--unit` or `--category`, which it reports.
-pub fn write_deficiencies(
+pub fn write_deficiencies<'a>(
     fw: &Framework,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: impl Into<Files<'a>>,
     args: &ListArgs,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
@@ -56,14 +56,15 @@ pub fn write_deficiencies(
 }
 
 #[doc(hidden)]
-pub fn write_deficiencies_tuned(
+pub fn write_deficiencies_tuned<'a>(
     fw: &Framework,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: impl Into<Files<'a>>,
     args: &ListArgs,
     tuning: Tuning,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
+    let paths = &paths.into();
     if !matches!(args.format, Format::Csv | Format::Table | Format::Md | Format::Json) || !super::eligible(paths) {
         return None;
     }
@@ -85,7 +86,7 @@ pub fn write_deficiencies_tuned(
 fn list<W: Word>(
     plan: &Plan,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: &Files,
     args: &ListArgs,
     tuning: Tuning,
     w: &mut dyn std::io::Write,

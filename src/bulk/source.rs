@@ -1,9 +1,11 @@
 //! The bytes the bulk path parses: UTF-8 as the file holds it, or, for a
-//! file in GBK/GB18030 or UTF-16 (with its byte-order mark), the file
-//! transcoded to UTF-8 in blocks as it is read.
+//! file in GBK/GB18030 or UTF-16 (with its byte-order mark) or in another
+//! encoding forced with `--encoding`, the file transcoded to UTF-8 in
+//! blocks as it is read.
 //!
-//! Which encoding a file is in is decided as the general reader decides it
-//! ([`crate::input::detect`]), from the same sample of its first lines, so
+//! Which encoding a file is in is decided as the general reader decides it:
+//! the one forced with `--encoding` ([`crate::input::decode_file`]), else
+//! from the same sample of its first lines ([`crate::input::detect`]), so
 //! both read every file alike; where the decision needs more than the
 //! sample (a sample that is valid UTF-8 in a file that may not be), the
 //! bulk path gives up. Everything after parsing — line numbers, the offsets
@@ -13,7 +15,7 @@
 //! general reader reads.
 
 use super::{GiveUp, Res};
-use crate::input::{Encoding, SAMPLE, detect, sample_end};
+use crate::input::{Encoding, ForcedEncoding, SAMPLE, detect, sample_end};
 use std::io::Read;
 
 /// Raw bytes decoded at a time.
@@ -23,7 +25,21 @@ const RAW: usize = 1 << 20;
 /// are UTF-8 already (a UTF-8 byte-order mark is the header's to skip).
 /// `head` is the file's start, at least [`SAMPLE`] + 1 bytes unless `eof`
 /// (the whole file). `GiveUp` when the general reader must decide.
-pub(super) fn text_encoding(head: &[u8], eof: bool) -> Res<Option<&'static encoding_rs::Encoding>> {
+///
+/// An encoding `forced` is taken as the general reader takes it: UTF-8
+/// with its byte-order mark skipped (by the header) and every block
+/// checked (by the workers); any other decoded with no byte-order mark
+/// handled, a byte not valid in it giving up.
+pub(super) fn text_encoding(
+    head: &[u8],
+    eof: bool,
+    forced: Option<ForcedEncoding>,
+) -> Res<Option<&'static encoding_rs::Encoding>> {
+    match forced.map(ForcedEncoding::decoder) {
+        Some((_, Encoding::Utf8)) => return Ok(None),
+        Some((encoding, _)) => return Ok(Some(encoding)),
+        None => {}
+    }
     if head.starts_with(b"\xEF\xBB\xBF") {
         return Ok(None);
     }
@@ -59,13 +75,14 @@ pub(super) fn text_encoding(head: &[u8], eof: bool) -> Res<Option<&'static encod
     }
 }
 
-/// The decoder the general reader uses for `encoding`: UTF-16 drops its
-/// byte-order mark, GB18030 (which reads GBK) has none to handle.
+/// The decoder the general reader uses for `encoding`: UTF-16 (told by
+/// its byte-order mark) drops that mark; GB18030 (which reads GBK), Big5,
+/// EUC-KR and Shift_JIS have none to handle.
 fn decoder(encoding: &'static encoding_rs::Encoding) -> encoding_rs::Decoder {
-    if encoding == encoding_rs::GB18030 {
-        encoding.new_decoder_without_bom_handling()
-    } else {
+    if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
         encoding.new_decoder_with_bom_removal()
+    } else {
+        encoding.new_decoder_without_bom_handling()
     }
 }
 

@@ -116,9 +116,11 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             format,
             lang,
         };
-        let streamed = args.input.stream(format, &dest, |fw, units, w| {
-            crate::bulk::write_deficiencies(fw, units, &args.evidence, &list, w)
-        })?;
+        let streamed = args
+            .input
+            .stream(&args.evidence, format, &dest, |fw, units, files, w| {
+                crate::bulk::write_deficiencies(fw, units, files, &list, w)
+            })?;
         if streamed {
             return Ok(());
         }

@@ -210,6 +210,11 @@ pub struct SelfArgs {
     pub files: Vec<PathBuf>,
 }
 
+/// What the bulk path reads besides the evidence: the framework, the
+/// units, and the encoding forced for each evidence file (none for any
+/// when `--encoding` is not given).
+pub type BulkInputs = (Framework, Option<Units>, Vec<Option<crate::input::ForcedEncoding>>);
+
 /// The framework and units loaded and checked (the evidence goes to
 /// scoring, which uses it up).
 pub struct Loaded {
@@ -345,8 +350,13 @@ impl InputArgs {
     /// applies, else on the general path, which also words every problem.
     /// `KAOHE_SLOW=1` in the environment forces the general path.
     pub fn assess_ranking(&self, evidence: &[PathBuf]) -> Result<(Framework, Assessment), Error> {
-        if let Some((framework, units)) = self.bulk_inputs()?
-            && let Some(a) = crate::bulk::assess(&framework, units.as_ref(), evidence, self.period_text())
+        if let Some((framework, units, forced)) = self.bulk_inputs(evidence)?
+            && let Some(a) = crate::bulk::assess(
+                &framework,
+                units.as_ref(),
+                crate::bulk::Files::new(evidence, &forced),
+                self.period_text(),
+            )
         {
             return Ok((framework, a));
         }
@@ -354,51 +364,70 @@ impl InputArgs {
         Ok((loaded.framework, a))
     }
 
-    /// The framework and units for the bulk path, unless `KAOHE_SLOW=1`
-    /// asks for the general path or the units file has problems (which the
-    /// general path reports).
-    pub fn bulk_inputs(&self) -> Result<Option<(Framework, Option<Units>)>, Error> {
-        // A forced encoding or a chosen sheet is the general reader's job.
-        if std::env::var_os("KAOHE_SLOW").is_some() || !self.encoding.is_empty() || self.sheet.is_some() {
+    /// The framework and units for the bulk path, and the encoding forced
+    /// for each of the `evidence` files (`--encoding`), unless `KAOHE_SLOW=1`
+    /// asks for the general path or the units file or a `FILE=ENC` has
+    /// problems (which the general path reports).
+    pub fn bulk_inputs(&self, evidence: &[PathBuf]) -> Result<Option<BulkInputs>, Error> {
+        // A chosen sheet is the general reader's job.
+        if std::env::var_os("KAOHE_SLOW").is_some() || self.sheet.is_some() {
+            return Ok(None);
+        }
+        if crate::input::unmatched_encoding(&self.encoding, &self.paths(evidence)).is_some() {
             return Ok(None);
         }
         let framework = self.framework()?;
         let units = match &self.units {
             None => None,
-            Some(p) => match Units::load(p) {
+            Some(p) => match Units::load_with(p, &self.read_options()) {
                 Ok(u) => Some(u),
                 Err(_) => return Ok(None),
             },
         };
         crate::grade::check_units(&framework, units.as_ref()).map_err(Error::Input)?;
         crate::cohort::check_units(&framework, units.as_ref()).map_err(Error::Input)?;
-        Ok(Some((framework, units)))
+        let forced = match self.encoding.is_empty() {
+            true => Vec::new(),
+            false => evidence
+                .iter()
+                .map(|p| crate::input::forced_for(&self.encoding, p))
+                .collect(),
+        };
+        Ok(Some((framework, units, forced)))
     }
 
     /// Write the canonical JSON result on the bulk path, streamed (a
     /// provincial result is GBs). `false`, with nothing written, when the
     /// general path must do it (and then writes it or reports the problems).
     pub fn stream_json(&self, evidence: &[PathBuf], dest: &Destination) -> Result<bool, Error> {
-        self.stream(Format::Json, dest, |fw, units, w| {
-            crate::bulk::write_json(fw, units, evidence, self.period_text(), w)
+        self.stream(evidence, Format::Json, dest, |fw, units, files, w| {
+            crate::bulk::write_json(fw, units, files, self.period_text(), w)
         })
     }
 
-    /// Write an output in `format` on the bulk path with `write`, streamed.
-    /// `false`, with nothing written, when `write` leaves it to the general
-    /// path (returns `None` before writing anything).
+    /// Write an output in `format` from `evidence` on the bulk path with
+    /// `write`, streamed. `false`, with nothing written, when `write`
+    /// leaves it to the general path (returns `None` before writing
+    /// anything).
     pub fn stream(
         &self,
+        evidence: &[PathBuf],
         format: Format,
         dest: &Destination,
-        write: impl FnOnce(&Framework, Option<&Units>, &mut dyn std::io::Write) -> Option<std::io::Result<()>>,
+        write: impl FnOnce(
+            &Framework,
+            Option<&Units>,
+            crate::bulk::Files,
+            &mut dyn std::io::Write,
+        ) -> Option<std::io::Result<()>>,
     ) -> Result<bool, Error> {
-        let Some((framework, units)) = self.bulk_inputs()? else {
+        let Some((framework, units, forced)) = self.bulk_inputs(evidence)? else {
             return Ok(false);
         };
+        let files = crate::bulk::Files::new(evidence, &forced);
         let mut gave_up = false;
         let written = crate::output::emit_with(format, dest, |w| {
-            write(&framework, units.as_ref(), w).unwrap_or_else(|| {
+            write(&framework, units.as_ref(), files, w).unwrap_or_else(|| {
                 gave_up = true;
                 Err(std::io::Error::other("left to the general path"))
             })
@@ -422,8 +451,14 @@ impl InputArgs {
         evidence: &[PathBuf],
         unit: &str,
     ) -> Result<(Framework, Option<Units>, Assessment), Error> {
-        if let Some((framework, units)) = self.bulk_inputs()?
-            && let Some(a) = crate::bulk::assess_unit(&framework, units.as_ref(), evidence, self.period_text(), unit)
+        if let Some((framework, units, forced)) = self.bulk_inputs(evidence)?
+            && let Some(a) = crate::bulk::assess_unit(
+                &framework,
+                units.as_ref(),
+                crate::bulk::Files::new(evidence, &forced),
+                self.period_text(),
+                unit,
+            )
         {
             return Ok((framework, units, a));
         }

@@ -40,11 +40,14 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     };
     // The evidence scored once: on the bulk path with each unit's base
     // amounts, else on the general path (which words every problem).
-    let bulk = match args.input.bulk_inputs()? {
-        Some((framework, units)) => {
-            crate::bulk::assess_amounts(&framework, units.as_ref(), &args.evidence, args.input.period_text())
-                .map(|(a, amounts)| (framework, a, amounts))
-        }
+    let bulk = match args.input.bulk_inputs(&args.evidence)? {
+        Some((framework, units, forced)) => crate::bulk::assess_amounts(
+            &framework,
+            units.as_ref(),
+            crate::bulk::Files::new(&args.evidence, &forced),
+            args.input.period_text(),
+        )
+        .map(|(a, amounts)| (framework, a, amounts)),
         None => None,
     };
     let (framework, a, r) = match bulk {

@@ -6,6 +6,7 @@
 
 mod browser;
 mod fixtures;
+mod forced;
 mod fuzzing;
 mod hostile;
 mod html;

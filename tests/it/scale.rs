@@ -4,7 +4,7 @@
 
 #[allow(dead_code)]
 #[path = "../../examples/gen.rs"]
-mod synth;
+pub(crate) mod synth;
 
 use crate::util::Workdir;
 use kaohe::bulk::{self, Tuning};
