@@ -245,4 +245,52 @@ mod tests {
             assert!(decode_whole(&raw, enc).is_none(), "a cut character is malformed");
         }
     }
+
+    /// A forced encoding is read as the general reader reads it
+    /// (`input::decode_file`): streamed through a head and raw blocks cut
+    /// at arbitrary bytes (between characters or inside them, some with an
+    /// ASCII `\` as second byte: Big5 許 B3 5C, Shift_JIS 表 95 5C), or
+    /// whole; a byte not valid in it is an error either way.
+    #[test]
+    fn forced_encodings_decode_as_the_general_reader() {
+        for (forced, text) in [
+            (ForcedEncoding::Big5, "單位,許功,是"),
+            (ForcedEncoding::ShiftJis, "単位,表ソ能,はい"),
+            (ForcedEncoding::EucKr, "단위,지표,예"),
+            (ForcedEncoding::Gbk, "单位,指标,是"),
+        ] {
+            let (enc, _) = forced.decoder();
+            let text: String = (0..100_000).map(|i| format!("U{i},{text}{i}\r\n")).collect();
+            let (raw, _, unmappable) = enc.encode(&text);
+            assert!(!unmappable);
+            let mut raw = raw.into_owned();
+            let want = crate::input::decode_file("e.csv", &raw, Some(forced)).map(|t| t.0);
+            assert!(want.is_ok(), "{}", enc.name());
+            assert_eq!(text_encoding(&raw[..SAMPLE + 1], false, Some(forced)), Ok(Some(enc)));
+            let path = std::env::temp_dir().join(format!("kaohe-forced-{}-{}", std::process::id(), enc.name()));
+            std::fs::write(&path, &raw).unwrap();
+            let mut file = std::fs::File::open(&path).unwrap();
+            let mut head = vec![0u8; 100_001];
+            file.read_exact(&mut head).unwrap();
+            let mut s = Source::new(file, Some(enc), &mut head, false).unwrap();
+            let mut got = head;
+            s.read_to_end(&mut got).unwrap();
+            std::fs::remove_file(&path).unwrap();
+            // More than the head and one raw block.
+            assert!(raw.len() > 2 * RAW, "{}", enc.name());
+            let got = String::from_utf8(got).unwrap();
+            assert_eq!(Ok(got.clone()), want, "{}", enc.name());
+            assert!(got.ends_with("\r\n"));
+            assert_eq!(decode_whole(&raw, enc).map(String::from_utf8), Some(Ok(got)));
+            raw.insert(raw.len() / 2, 0xFF);
+            assert!(crate::input::decode_file("e.csv", &raw, Some(forced)).is_err());
+            assert!(decode_whole(&raw, enc).is_none(), "{}: 0xFF is not valid", enc.name());
+        }
+        // UTF-8 is not transcoded: its byte-order mark is the header's.
+        assert_eq!(
+            text_encoding(b"\xEF\xBB\xBFunit\n", true, Some(ForcedEncoding::Utf8)),
+            Ok(None)
+        );
+        assert_eq!(text_encoding(b"\xB5\xA5\n", true, Some(ForcedEncoding::Utf8)), Ok(None));
+    }
 }
