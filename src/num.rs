@@ -140,19 +140,33 @@ pub fn parse_exact(text: &str) -> Result<Exact, NumberError> {
     }
     // The digits that matter: no leading zeros (millions of them are cheap
     // to skip), no trailing zeros in the fraction.
+    let e = frac.len() as u64;
+    let negative = s.starts_with('-');
+    let (int, frac) = if int.is_empty() {
+        ("", frac.trim_start_matches('0'))
+    } else {
+        (int, frac)
+    };
+    if int.len() + frac.len() <= 38 {
+        // Every value typed by hand: no integers of any size.
+        let m = int
+            .bytes()
+            .chain(frac.bytes())
+            .fold(0i128, |m, b| m * 10 + i128::from(b - b'0'));
+        if m == 0 {
+            return Ok(Exact::zero());
+        }
+        return Ok(Exact {
+            m: Mant::Small(if negative { -m } else { m }),
+            e,
+        });
+    }
     let digits = format!("{int}{frac}");
-    let digits = digits.trim_start_matches('0');
     let mut m = BigInt::from_biguint(Sign::Plus, parse_digits(digits.as_bytes()));
-    if s.starts_with('-') {
+    if negative {
         m = -m;
     }
-    if m.sign() == Sign::NoSign {
-        return Ok(Exact::zero());
-    }
-    Ok(Exact {
-        m,
-        e: frac.len() as u64,
-    })
+    Ok(Exact::new(m, e))
 }
 
 /// Decimal digits to an integer, splitting long runs in halves so that a
@@ -196,21 +210,52 @@ fn pow10(e: u64) -> BigUint {
 /// the whole value does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exact {
-    m: BigInt,
+    m: Mant,
     e: u64,
+}
+
+/// The digits of an [`Exact`]: in 128 bits whenever they fit (one number,
+/// one representation), else in an integer of any size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Mant {
+    Small(i128),
+    Big(BigInt),
 }
 
 impl Exact {
     pub fn zero() -> Exact {
-        Exact { m: BigInt::ZERO, e: 0 }
+        Exact {
+            m: Mant::Small(0),
+            e: 0,
+        }
+    }
+
+    /// `m / 10^e`, `m` with no trailing zero when `e > 0`, `e = 0` when `m = 0`.
+    fn new(m: BigInt, e: u64) -> Exact {
+        let m = match i128::try_from(&m) {
+            Ok(m) => Mant::Small(m),
+            Err(_) => Mant::Big(m),
+        };
+        Exact { m, e }
+    }
+
+    /// The digits as an integer of any size.
+    fn digits(&self) -> BigInt {
+        match &self.m {
+            Mant::Small(m) => BigInt::from(*m),
+            Mant::Big(m) => m.clone(),
+        }
     }
 
     /// `< 0`, `0` or `> 0`.
     pub fn signum(&self) -> Ordering {
-        match self.m.sign() {
-            Sign::Minus => Ordering::Less,
-            Sign::NoSign => Ordering::Equal,
-            Sign::Plus => Ordering::Greater,
+        match &self.m {
+            Mant::Small(m) => m.cmp(&0),
+            Mant::Big(m) => match m.sign() {
+                Sign::Minus => Ordering::Less,
+                Sign::NoSign => Ordering::Equal,
+                Sign::Plus => Ordering::Greater,
+            },
         }
     }
 
@@ -221,7 +266,11 @@ impl Exact {
 
     /// The value as a whole number ≥ 0 that fits in 64 bits.
     pub fn to_u64(&self) -> Option<u64> {
-        if self.e == 0 { u64::try_from(&self.m).ok() } else { None }
+        match &self.m {
+            _ if self.e != 0 => None,
+            Mant::Small(m) => u64::try_from(*m).ok(),
+            Mant::Big(m) => u64::try_from(m).ok(),
+        }
     }
 
     /// The value in whole cents, when it is a whole number of cents ≥ 0
@@ -230,37 +279,36 @@ impl Exact {
         if self.signum() == Ordering::Less {
             return None;
         }
+        let digits = self.digits();
         let m = if self.e <= 2 {
-            &self.m * BigInt::from(pow10(2 - self.e))
+            digits * BigInt::from(pow10(2 - self.e))
         } else {
             let unit = BigInt::from(pow10(self.e - 2));
-            if (&self.m % &unit) != BigInt::ZERO {
+            if (&digits % &unit) != BigInt::ZERO {
                 return None;
             }
-            &self.m / unit
+            digits / unit
         };
         u64::try_from(&m).ok()
     }
 
     /// `c` cents.
     pub fn from_cents(c: u64) -> Exact {
-        Exact {
-            m: BigInt::from(c),
-            e: 2,
-        }
+        Exact::new(BigInt::from(c), 2)
     }
 
     /// The nearest [`Decimal`]: the value itself up to 28 places, cut
     /// toward zero beyond (for command-line thresholds, never for scoring).
     pub fn to_decimal(&self) -> Decimal {
-        if self.e - 28.min(self.e) > self.m.bits() {
+        let digits = self.digits();
+        if self.e - 28.min(self.e) > digits.bits() {
             // |m| < 2^bits ≤ 10^(e − 28): nothing is left at 28 places.
             return Decimal::ZERO;
         }
         let (m, e) = if self.e > 28 {
-            (&self.m / BigInt::from(pow10(self.e - 28)), 28)
+            (digits / BigInt::from(pow10(self.e - 28)), 28)
         } else {
-            (self.m.clone(), self.e as u32)
+            (digits, self.e as u32)
         };
         match i128::try_from(&m) {
             Ok(m) => Decimal::try_from_i128_with_scale(m, e)
@@ -279,7 +327,7 @@ impl Exact {
 impl From<u64> for Exact {
     fn from(n: u64) -> Exact {
         Exact {
-            m: BigInt::from(n),
+            m: Mant::Small(i128::from(n)),
             e: 0,
         }
     }
@@ -390,12 +438,12 @@ impl Frac {
 
 impl From<&Exact> for Frac {
     fn from(x: &Exact) -> Frac {
-        if let Ok(n) = i128::try_from(&x.m)
+        if let Mant::Small(n) = x.m
             && let Some(d) = 10i128.checked_pow(u32::try_from(x.e).unwrap_or(u32::MAX))
         {
             return Frac(Repr::Small(n, d));
         }
-        Frac(Repr::Big(x.m.clone(), BigInt::from(pow10(x.e))))
+        Frac(Repr::Big(x.digits(), BigInt::from(pow10(x.e))))
     }
 }
 
@@ -693,5 +741,58 @@ mod tests {
         }
         // Both ways were taken.
         assert!((5_000..15_000).contains(&small), "{small} small sums");
+    }
+
+    /// A number read in 128 bits is the one read in integers of any size:
+    /// digits, point and zeros anywhere, 1 to 60 digits (past the edge).
+    #[test]
+    fn numbers_read_small_are_the_numbers_read_big() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        for _ in 0..20_000 {
+            let mut int = String::new();
+            let mut frac = String::new();
+            for _ in 0..next(14) {
+                int.push(char::from(b'0' + next(10) as u8));
+            }
+            for _ in 0..next(48) {
+                frac.push(char::from(b'0' + [0, 0, 3, 9, 1][next(5) as usize]));
+            }
+            if int.len() == 13 {
+                int.replace_range(..1, "0");
+            }
+            let sign = ["", "-", "+"][next(3) as usize];
+            let text = if frac.is_empty() {
+                format!("{sign}{int}")
+            } else {
+                format!("{sign}{int}.{frac}")
+            };
+            let Ok(got) = parse_exact(&text) else {
+                assert!(int.is_empty() && frac.is_empty(), "{text}");
+                continue;
+            };
+            // By hand: every digit as one integer over 10^(places), then
+            // trailing zeros of the fraction dropped.
+            let mut m = BigInt::parse_bytes(format!("0{int}{frac}").as_bytes(), 10).unwrap();
+            let mut e = frac.len() as u64;
+            while e > 0 && (&m % 10u32) == BigInt::ZERO {
+                m /= 10u32;
+                e -= 1;
+            }
+            if sign == "-" {
+                m = -m;
+            }
+            let want = if m == BigInt::ZERO {
+                Exact::zero()
+            } else {
+                Exact::new(m, e)
+            };
+            assert_eq!(got, want, "{text}");
+        }
     }
 }
