@@ -259,6 +259,14 @@ impl Exact {
         }
     }
 
+    /// `(m, e)` for `m / 10^e`, when `m` fits in 128 bits.
+    pub fn small(&self) -> Option<(i128, u64)> {
+        match self.m {
+            Mant::Small(m) => Some((m, self.e)),
+            Mant::Big(_) => None,
+        }
+    }
+
     /// A whole number?
     pub fn is_integer(&self) -> bool {
         self.e == 0

@@ -7,6 +7,8 @@
 //! [`Indicator::parse_value`](crate::framework::Indicator::parse_value) and
 //! never look inside, so a new rule kind is added here alone.
 
+pub(crate) mod cents;
+
 use crate::lang::Lang;
 use crate::num::{Exact, Frac, NumberError, fmt_points, parse_exact, round2};
 use indexmap::IndexMap;
@@ -96,9 +98,10 @@ pub enum Value {
     NotApplicable,
 }
 
-const YES: &[&str] = &["yes", "y", "true", "1", "是", "有", "√", "✓"];
-const NO: &[&str] = &["no", "n", "false", "0", "否", "无", "×", "✗"];
-const NOT_APPLICABLE: &[&str] = &["n/a", "na", "不适用", "不涉及"];
+/// The words for yes, for no and for 不适用, in lower case.
+pub(crate) const YES: &[&str] = &["yes", "y", "true", "1", "是", "有", "√", "✓"];
+pub(crate) const NO: &[&str] = &["no", "n", "false", "0", "否", "无", "×", "✗"];
+pub(crate) const NOT_APPLICABLE: &[&str] = &["n/a", "na", "不适用", "不涉及"];
 
 /// `Some(true)` for a yes word, `Some(false)` for a no word.
 pub fn parse_yes_no(raw: &str) -> Option<bool> {
@@ -311,6 +314,27 @@ impl Rule {
         if let Some(a) = chosen {
             return Some(round2(a.clamp(Decimal::ZERO, points)));
         }
+        // An ordinary value of a numeric rule: in integer cents, as every
+        // engine computes it (tiers only compare, below). The fractions
+        // decide whatever does not fit there.
+        if let [Value::Number(x)] = values
+            && !matches!(self, Rule::Tiers(_))
+            && let Some((m, e)) = x.small()
+            && let (Ok(m), Ok(e)) = (u128::try_from(m), u32::try_from(e))
+            && let Some(pc) = cents::cents(points)
+            && let Some(rule) = cents::InCents::of(self)
+            && let Some(c) = rule.amount(pc, m, e)
+            && let Ok(c) = i64::try_from(c)
+        {
+            return Some(Decimal::new(c, 2));
+        }
+        self.amount_in_fractions(values, points)
+    }
+
+    /// [`Rule::amount`] for a rule that computes (not `check`, `levels`),
+    /// every step in exact fractions: the definition of each rule, and the
+    /// way of every value whose integers do not fit [`cents::InCents`].
+    pub(crate) fn amount_in_fractions(&self, values: &[&Value], points: Decimal) -> Option<Decimal> {
         // Every other step is exact (fractions of integers of any size);
         // the only rounding is the last, half-up to two places.
         let zero = Frac::zero();

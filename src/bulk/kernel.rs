@@ -6,6 +6,7 @@
 
 use super::{GiveUp, Res};
 use crate::framework::{Framework, Kind};
+use crate::rule::cents::{InCents, POW10};
 use crate::rule::{Rule, Value};
 use rust_decimal::Decimal;
 
@@ -31,81 +32,13 @@ pub(super) fn has_row(c: u32) -> bool {
 
 pub(super) const MAX_PAYLOAD: u64 = (u32::MAX - VALUE) as u64;
 
-/// A bound on the products the kernels form (96 bits), far inside `u128`;
-/// larger ones are left to the general path, which is exact at any size.
-pub(super) const DECIMAL_EXACT: u128 = 1 << 96;
-
-/// A non-negative or signed decimal as `m / 10^e`.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Num {
-    pub(super) m: i128,
-    pub(super) e: u32,
-}
-
-impl Num {
-    fn of(d: Decimal) -> Num {
-        let d = d.normalize();
-        Num {
-            m: d.mantissa(),
-            e: d.scale(),
-        }
-    }
-}
-
-pub(super) const POW10: [u128; 39] = {
-    let mut t = [1u128; 39];
-    let mut i = 1;
-    while i < 39 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
-
-pub(super) const POW10_64: [u64; 20] = {
-    let mut t = [1u64; 20];
-    let mut i = 1;
-    while i < 20 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
-
-pub(super) fn pow10(e: u32) -> Option<u128> {
-    POW10.get(e as usize).copied()
-}
-
-/// `n / d` rounded half away from zero, for `n ≥ 0`, `d > 0`.
-pub(super) fn round_div(n: u128, d: u128) -> Option<u128> {
-    let (n2, d2) = (n.checked_mul(2)?.checked_add(d)?, d.checked_mul(2)?);
-    // 64-bit division is many times faster than 128-bit; values are small.
-    match (u64::try_from(n2), u64::try_from(d2)) {
-        (Ok(n), Ok(d)) => Some((n / d) as u128),
-        _ => Some(n2 / d2),
-    }
-}
-
 /// How one evidence slot turns text into a cell.
 #[derive(Debug, Clone)]
 pub(super) enum Kernel {
     Check,
     Veto,
-    Deduct {
-        per: Num,
-    },
-    Count {
-        per: Num,
-    },
-    TargetShort {
-        target: Num,
-        per: Num,
-    },
-    TargetRatio {
-        target: Num,
-    },
-    Tiers(Vec<(Num, u64)>),
-    Direct,
+    /// A numeric rule of one value: its amount in cents.
+    Cents(InCents),
     /// One clause of a `clauses` rule: the payload is the count.
     Clause,
     /// `levels`, `survey`: the rule's own code for every cell.
@@ -147,12 +80,9 @@ pub(super) struct Plan<'a> {
 }
 
 pub(super) fn cents(d: Decimal) -> Res<u64> {
-    let c = d * Decimal::ONE_HUNDRED;
-    if !c.fract().is_zero() || c.is_sign_negative() && !c.is_zero() {
-        return Err(GiveUp);
-    }
-    let c: u64 = c.try_into().map_err(|_| GiveUp)?;
-    if c > MAX_PAYLOAD / 4 { Err(GiveUp) } else { Ok(c) }
+    crate::rule::cents::cents(d)
+        .filter(|&c| c <= MAX_PAYLOAD / 4)
+        .ok_or(GiveUp)
 }
 
 impl<'a> Plan<'a> {
@@ -177,23 +107,13 @@ impl<'a> Plan<'a> {
             let kernels: Vec<Kernel> = match &ind.rule {
                 None => vec![Kernel::Veto],
                 Some(Rule::Check) => vec![Kernel::Check],
-                Some(Rule::Deduct { per }) => vec![Kernel::Deduct { per: Num::of(*per) }],
-                Some(Rule::Count { per }) => vec![Kernel::Count { per: Num::of(*per) }],
-                Some(Rule::Target { target, per: Some(per) }) => vec![Kernel::TargetShort {
-                    target: Num::of(*target),
-                    per: Num::of(*per),
-                }],
-                Some(Rule::Target { target, per: None }) => vec![Kernel::TargetRatio {
-                    target: Num::of(*target),
-                }],
-                Some(Rule::Tiers(tiers)) => {
-                    let mut t = Vec::new();
-                    for tier in tiers {
-                        t.push((Num::of(tier.min), cents(tier.amount)?));
-                    }
-                    vec![Kernel::Tiers(t)]
-                }
-                Some(Rule::Direct) => vec![Kernel::Direct],
+                Some(
+                    rule @ (Rule::Deduct { .. }
+                    | Rule::Count { .. }
+                    | Rule::Target { .. }
+                    | Rule::Tiers(_)
+                    | Rule::Direct),
+                ) => vec![Kernel::Cents(InCents::of(rule).ok_or(GiveUp)?)],
                 Some(Rule::Clauses(c)) => vec![Kernel::Clause; c.len()],
                 Some(Rule::Levels(_) | Rule::Survey(_)) => vec![Kernel::General],
                 Some(Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. }) => vec![Kernel::Deferred],
@@ -202,17 +122,7 @@ impl<'a> Plan<'a> {
             // by the unit's category once its category is known.
             let kernels = match (&kernels[..], ind.by_category.is_empty()) {
                 (_, true) | ([Kernel::Deferred], false) => kernels,
-                (
-                    [
-                        Kernel::Deduct { .. }
-                        | Kernel::Count { .. }
-                        | Kernel::TargetShort { .. }
-                        | Kernel::TargetRatio { .. }
-                        | Kernel::Tiers(_)
-                        | Kernel::Direct,
-                    ],
-                    false,
-                ) => vec![Kernel::Deferred],
+                ([Kernel::Cents(_)], false) => vec![Kernel::Deferred],
                 _ => return Err(GiveUp),
             };
             let rates = !ind.fractions && ind.rule.as_ref().is_some_and(Rule::reads_rates);
@@ -294,7 +204,11 @@ impl<'a> Plan<'a> {
             // 0 < m / 10^e < 1 without `%`: perhaps a fraction for a rate.
             k => plain_number(v)
                 .filter(|&(m, e)| !(s.rates && m > 0 && u128::from(m) < POW10[e as usize] && v.last() != Some(&b'%')))
-                .and_then(|(m, e)| amount(k, s.pc, m as u128, e)),
+                .and_then(|(m, e)| match k {
+                    Kernel::Cents(rule) => rule.amount(s.pc, m as u128, e),
+                    // A clause's count: a whole number.
+                    _ => (e == 0).then_some(m),
+                }),
         };
         match fast {
             Some(p) if p <= MAX_PAYLOAD => Ok(VALUE + p as u32),
@@ -346,147 +260,28 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// The amount in cents of a numeric rule for `v = m / 10^e` (`v ≥ 0`), or
-/// `None` to leave the cell to the general path. Every branch is the exact
-/// rational value of [`Rule::amount`]'s formula rounded half away from zero,
-/// as [`Rule::amount`] computes it (exactly, in big fractions); the guards
-/// only keep the integers here from overflowing.
-pub(super) fn amount(k: &Kernel, pc: u64, m: u128, e: u32) -> Option<u64> {
-    let pc = pc as u128;
-    let r = match k {
-        Kernel::Deduct { per } | Kernel::Count { per } => {
-            if e != 0 {
-                return None; // not a whole count: the general path reports it
-            }
-            let rm = (per.m as u128).checked_mul(m)?;
-            if rm >= DECIMAL_EXACT {
-                return None;
-            }
-            // per × v in cents = rm × 100 / 10^per.e, compared with P.
-            let scale = pow10(per.e)?;
-            let x100 = rm.checked_mul(100)?;
-            let full = pc.checked_mul(scale)?;
-            let deducted_all = x100 >= full;
-            match k {
-                Kernel::Deduct { .. } if deducted_all => 0,
-                Kernel::Deduct { .. } => round_div(full - x100, scale)?,
-                _ if deducted_all => pc,
-                _ => round_div(x100, scale)?,
-            }
-        }
-        Kernel::TargetShort { target, per } => {
-            let cs = target.e.max(e);
-            let tn = (target.m as u128).checked_mul(pow10(cs - target.e)?)?;
-            let vn = m.checked_mul(pow10(cs - e)?)?;
-            if vn >= tn {
-                pc
-            } else {
-                let short = tn - vn;
-                let x = (per.m as u128).checked_mul(short)?;
-                if x >= DECIMAL_EXACT || tn >= DECIMAL_EXACT {
-                    return None;
-                }
-                let scale = pow10(per.e.checked_add(cs)?)?;
-                let x100 = x.checked_mul(100)?;
-                let full = pc.checked_mul(scale)?;
-                if x100 >= full {
-                    0
-                } else {
-                    round_div(full - x100, scale)?
-                }
-            }
-        }
-        Kernel::TargetRatio { target } => {
-            // The common case in 64 bits: cents = m·pc·10^te / (t·10^e) with
-            // both sides below 2^62 and points below 655.36 (which keeps
-            // within the guards of the general case below).
-            if let (Ok(t), Some(&p10e), Some(&p10t)) = (
-                u64::try_from(target.m),
-                POW10_64.get(e as usize),
-                POW10_64.get(target.e as usize),
-            ) && let (Some(den), Some(num)) = (
-                t.checked_mul(p10e),
-                (m as u64).checked_mul(pc as u64).and_then(|x| x.checked_mul(p10t)),
-            ) && m <= u64::MAX as u128
-                && den < 1 << 62
-                && num < 1 << 62
-                && pc < 1 << 16
-            {
-                // v ≥ target ⟺ m·pc·10^te ≥ t·10^e·pc
-                return Some(if num >= den.saturating_mul(pc as u64) {
-                    pc as u64
-                } else {
-                    (2 * num + den) / (2 * den)
-                });
-            }
-            let cs = target.e.max(e);
-            let tn = (target.m as u128).checked_mul(pow10(cs - target.e)?)?;
-            let vn = m.checked_mul(pow10(cs - e)?)?;
-            if vn >= tn {
-                pc
-            } else {
-                // cents = v × P / target = m·pc·10^te / (t·10^e), exactly.
-                let den = (target.m as u128).checked_mul(pow10(e)?)?;
-                if den.checked_mul(pc.max(1))? > 10u128.pow(25) || m.checked_mul(pc)? >= DECIMAL_EXACT {
-                    return None;
-                }
-                let num = m.checked_mul(pc)?.checked_mul(pow10(target.e)?)?;
-                round_div(num, den)?
-            }
-        }
-        Kernel::Tiers(tiers) => {
-            let mut got = 0;
-            for (min, c) in tiers {
-                // v ≥ min ⟺ m·10^min.e ≥ min.m·10^e
-                let lhs = i128::try_from(m.checked_mul(pow10(min.e)?)?).ok()?;
-                let rhs = min.m.checked_mul(i128::try_from(pow10(e)?).ok()?)?;
-                if lhs >= rhs {
-                    got = *c as u128;
-                    break;
-                }
-            }
-            got
-        }
-        Kernel::Direct => {
-            let scale = pow10(e)?;
-            if m.checked_mul(100)? > pc.checked_mul(scale)? {
-                return None; // outside 0–P: the general path reports it
-            }
-            round_div(m.checked_mul(100)?, scale)?
-        }
-        Kernel::Clause => {
-            if e != 0 {
-                return None;
-            }
-            m
-        }
-        Kernel::Check | Kernel::Veto | Kernel::General | Kernel::Deferred => return None,
-    };
-    u64::try_from(r).ok()
-}
-
-/// Is this (trimmed) text the 不适用 marker? Only exact spellings; anything
-/// else that the general code would take as 不适用 fails the fast parsers
-/// and reaches it.
+/// Is this (trimmed) text the 不适用 marker? Its words as
+/// [`crate::rule::is_not_applicable`] reads them, ASCII ones in any case;
+/// anything else it takes (another case of a non-ASCII letter) fails the
+/// fast parsers and reaches it.
 pub(super) fn is_not_applicable(v: &[u8]) -> bool {
-    v.eq_ignore_ascii_case(b"n/a")
-        || v.eq_ignore_ascii_case(b"na")
-        || v == "不适用".as_bytes()
-        || v == "不涉及".as_bytes()
+    word_in(v, crate::rule::NOT_APPLICABLE)
 }
 
-/// The yes/no words of [`crate::rule::parse_yes_no`]: ASCII ones in any case,
-/// the others as written.
+/// The yes/no words of [`crate::rule::parse_yes_no`], as
+/// [`is_not_applicable`] reads them.
 pub(super) fn yes_no(v: &[u8]) -> Option<bool> {
-    const YES: &[&str] = &["yes", "y", "true", "1", "是", "有", "√", "✓"];
-    const NO: &[&str] = &["no", "n", "false", "0", "否", "无", "×", "✗"];
-    if YES.iter().any(|w| v.eq_ignore_ascii_case(w.as_bytes())) {
+    if word_in(v, crate::rule::YES) {
         Some(true)
-    } else if NO.iter().any(|w| v.eq_ignore_ascii_case(w.as_bytes())) {
+    } else if word_in(v, crate::rule::NO) {
         Some(false)
     } else {
         None
     }
+}
+
+fn word_in(v: &[u8], words: &[&str]) -> bool {
+    words.iter().any(|w| v.eq_ignore_ascii_case(w.as_bytes()))
 }
 
 /// A plain non-negative decimal — ASCII digits with at most one point, an
