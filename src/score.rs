@@ -262,12 +262,12 @@ pub fn penalty_takes<T: Copy + Ord + std::ops::Sub<Output = T>>(room: &mut Optio
 }
 
 fn describe_cells(ind: &Indicator, cells: &[Option<Cell>]) -> (Option<String>, String, String, Option<Origin>) {
-    let present: Vec<&Cell> = cells.iter().flatten().collect();
-    if present.is_empty() {
+    // Without a list of the cells given: this runs for every value.
+    let Some(first) = cells.iter().flatten().next() else {
         return (None, String::new(), String::new(), None);
-    }
+    };
     let value = if cells.len() == 1 {
-        present[0].raw.clone()
+        first.raw.clone()
     } else {
         cells
             .iter()
@@ -282,7 +282,7 @@ fn describe_cells(ind: &Indicator, cells: &[Option<Cell>]) -> (Option<String>, S
     };
     let join = |f: fn(&Cell) -> &str| {
         let mut parts: Vec<&str> = Vec::new();
-        for c in &present {
+        for c in cells.iter().flatten() {
             let s = f(c);
             if !s.is_empty() && !parts.contains(&s) {
                 parts.push(s);
@@ -290,7 +290,7 @@ fn describe_cells(ind: &Indicator, cells: &[Option<Cell>]) -> (Option<String>, S
         }
         parts.join("；")
     };
-    let origin = Some((present[0].file, present[0].line, present[0].col));
+    let origin = Some((first.file, first.line, first.col));
     (Some(value), join(|c| &c.note), join(|c| &c.source), origin)
 }
 
@@ -524,7 +524,12 @@ pub fn assess(
                     note,
                     source,
                     origin,
-                    cohort: facts.remove(&(u, index)).map(Box::new),
+                    // (Not hashed for every value when there is no cohort item.)
+                    cohort: if facts.is_empty() {
+                        None
+                    } else {
+                        facts.remove(&(u, index)).map(Box::new)
+                    },
                     raters,
                 }
             })
