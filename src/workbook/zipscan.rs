@@ -413,18 +413,26 @@ fn read_cells(input: &[u8]) -> Vec<(u32, u32, Seen)> {
             }
             Event::End(e) if e.local_name().as_ref() == "v" => in_v = false,
             Event::End(e) if e.local_name().as_ref() == "c" => {
-                if let Some((t, formula)) = cell.take() {
-                    let empty = !has_value || value.trim().is_empty();
-                    if t == CellType::Shared && !empty {
-                        out.push((row, col, Seen::String(value.parse::<u64>().ok())));
-                    } else if formula && (!has_value || (empty && t != CellType::FormulaString)) {
-                        out.push((row, col, Seen::Uncalculated));
-                    }
+                if let Some(seen) = cell.take().and_then(|c| seen(c, has_value.then_some(value.as_str()))) {
+                    out.push((row, col, seen));
                 }
                 col = col.saturating_add(1);
             }
             _ => {}
         }
+    }
+}
+
+/// What a cell of type `t`, with a formula or not, and with its value
+/// (`None` without a `v` element), is seen to be, if anything.
+fn seen((t, formula): (CellType, bool), value: Option<&str>) -> Option<Seen> {
+    let empty = value.is_none_or(|v| v.trim().is_empty());
+    if t == CellType::Shared && !empty {
+        Some(Seen::String(value?.parse::<u64>().ok()))
+    } else if formula && (value.is_none() || (empty && t != CellType::FormulaString)) {
+        Some(Seen::Uncalculated)
+    } else {
+        None
     }
 }
 

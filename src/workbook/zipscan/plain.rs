@@ -9,7 +9,7 @@
 //! open — and the XML reader then reads the worksheet. Where it answers,
 //! the answer is the XML reader's.
 
-use super::{CellType, Seen, cell_ref};
+use super::{CellType, Seen, cell_ref, seen};
 
 /// The cells [`super::read_cells`] gives, or `None` where the worksheet is
 /// not plain.
@@ -60,13 +60,8 @@ pub(super) fn read_cells(input: &[u8]) -> Option<Vec<(u32, u32, Seen)>> {
                 match local(name) {
                     "v" => in_v = false,
                     "c" => {
-                        if let Some((t, formula)) = cell.take() {
-                            let empty = !has_value || value.trim().is_empty();
-                            if t == CellType::Shared && !empty {
-                                out.push((row, col, Seen::String(value.parse::<u64>().ok())));
-                            } else if formula && (!has_value || (empty && t != CellType::FormulaString)) {
-                                out.push((row, col, Seen::Uncalculated));
-                            }
+                        if let Some(seen) = cell.take().and_then(|c| seen(c, has_value.then_some(value.as_ref()))) {
+                            out.push((row, col, seen));
                         }
                         col = col.saturating_add(1);
                     }
