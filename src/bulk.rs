@@ -473,6 +473,9 @@ struct Parsed<W: Word> {
     /// Per file: bytes in the files before it.
     bases: Vec<u64>,
     layouts: Vec<Arc<Layout>>,
+    /// Per file, with [`Reread::FilesAfter`]: a file transcoded, as it was
+    /// decoded (see [`detail::read_again`]).
+    kept: Vec<Option<Vec<u8>>>,
 }
 
 /// Whether the rows are read again after parsing, and from where.
@@ -482,6 +485,9 @@ enum Reread {
     No,
     /// From the files read again: each cell keeps its row's offset.
     Files,
+    /// As `Files`, once parsing is done: a file transcoded is kept as
+    /// decoded, not decoded a second time.
+    FilesAfter,
 }
 
 /// Read and parse every file on every core: the workers' tables.
@@ -503,12 +509,12 @@ fn parse<W: Word>(
     let (tx, rx) = mpsc::sync_channel::<Chunk>(workers * 2);
     let rx = Mutex::new(rx);
     let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
-    let (mut bases, mut layouts) = (Vec::new(), Vec::new());
+    let (mut bases, mut layouts, mut kept) = (Vec::new(), Vec::new(), Vec::new());
     let mut tables: Vec<Table<W>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (rx, failed, pool) = (&rx, &failed, pool_tx.clone());
-                let offsets = reread == Reread::Files;
+                let offsets = reread != Reread::No;
                 s.spawn(move || worker::<W>(plan, rx, pool, failed, detail, offsets))
             })
             .collect();
@@ -527,6 +533,7 @@ fn parse<W: Word>(
             &mut bases,
             &mut layouts,
             plan,
+            (reread == Reread::FilesAfter).then_some(&mut kept),
         );
         if read.is_err() {
             failed.store(true, Ordering::Relaxed);
@@ -542,6 +549,7 @@ fn parse<W: Word>(
         facts,
         bases,
         layouts,
+        kept,
     })
 }
 

@@ -117,9 +117,10 @@ impl<W: Word> Rows<'_, W> {
 
 /// Every evidence file again, mapped (the rows of each unit are found by
 /// offset), or `None` when one changed size or is too large for the
-/// offsets kept.
-pub(super) fn read_again(paths: &Files, bases: &[u64]) -> Option<Vec<Whole>> {
-    read_whole(paths).filter(|files| as_parsed(files, bases))
+/// offsets kept. A file transcoded is taken from `kept`, what it was
+/// decoded to as it was parsed (when there), not decoded again.
+pub(super) fn read_again(paths: &Files, bases: &[u64], kept: Vec<Option<Vec<u8>>>) -> Option<Vec<Whole>> {
+    read_whole_with(paths, kept).filter(|files| as_parsed(files, bases))
 }
 
 /// An evidence file held whole for its rows to be found again.
@@ -152,13 +153,16 @@ impl Whole {
     }
 
     /// The file as the workers parsed it: transcoded to UTF-8 when it is
-    /// not UTF-8 already (or `forced` says it is not).
-    fn into_parsed(self, forced: Option<ForcedEncoding>) -> std::io::Result<Whole> {
+    /// not UTF-8 already (or `forced` says it is not), or `kept` when given.
+    fn into_parsed(self, forced: Option<ForcedEncoding>, kept: Option<Vec<u8>>) -> std::io::Result<Whole> {
         let invalid = || std::io::Error::from(std::io::ErrorKind::InvalidData);
         match super::source::text_encoding(&self, true, forced).map_err(|_| invalid())? {
             None => Ok(self),
             Some(encoding) => {
-                let text = super::source::decode_whole(&self, encoding).ok_or_else(invalid)?;
+                let text = match kept {
+                    Some(text) => text,
+                    None => super::source::decode_whole(&self, encoding).ok_or_else(invalid)?,
+                };
                 let digest = crate::input::sha256_hex(&self);
                 Ok(Whole::Decoded(text, digest))
             }
@@ -170,6 +174,12 @@ impl Whole {
 /// UTF-8 throughout (as when parsed, so that every field cut at its
 /// delimiters is too) or is too large for the offsets kept.
 pub(super) fn read_whole(paths: &Files) -> Option<Vec<Whole>> {
+    read_whole_with(paths, Vec::new())
+}
+
+/// [`read_whole`], taking each file transcoded from `kept` where given.
+fn read_whole_with(paths: &Files, mut kept: Vec<Option<Vec<u8>>>) -> Option<Vec<Whole>> {
+    kept.resize_with(paths.len(), || None);
     let read = |p: &PathBuf| -> std::io::Result<Whole> {
         let mut f = std::fs::File::open(p)?;
         // The file was just parsed, so its pages are in the page cache:
@@ -195,7 +205,8 @@ pub(super) fn read_whole(paths: &Files) -> Option<Vec<Whole>> {
         Ok(Whole::Read(v))
     };
     let files: Vec<Whole> = (paths.iter().enumerate())
-        .map(|(i, p)| read(p).and_then(|f| f.into_parsed(paths.forced(i))))
+        .zip(kept)
+        .map(|((i, p), kept)| read(p).and_then(|f| f.into_parsed(paths.forced(i), kept)))
         .collect::<Result<_, _>>()
         .ok()?;
     if files.iter().any(|f| simdutf8::basic::from_utf8(f).is_err()) {

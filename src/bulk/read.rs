@@ -247,6 +247,7 @@ pub(super) fn read_files(
     bases: &mut Vec<u64>,
     layouts: &mut Vec<Arc<Layout>>,
     plan: &Plan,
+    mut kept: Option<&mut Vec<Option<Vec<u8>>>>,
 ) -> Res<()> {
     let mut global = 0u64;
     let take = || pool.try_recv().unwrap_or_else(|_| Vec::with_capacity(block + 4096));
@@ -258,7 +259,7 @@ pub(super) fn read_files(
         // The sample the encoding is told from, and a little more.
         let mut eof = fill(&mut f, &mut buf, block.max(BLOCK_HEADER + 1))?;
         let encoding = source::text_encoding(&buf, eof, paths.forced(file))?;
-        let mut f = source::Source::new(f, encoding, &mut buf, eof)?;
+        let mut f = source::Source::new(f, encoding, &mut buf, eof, kept.is_some())?;
         let (layout, consumed) = header(&buf, eof, plan)?;
         if let Some(pb) = &progress {
             pb.inc(consumed as u64);
@@ -324,6 +325,9 @@ pub(super) fn read_files(
             }
         }
         global += pos;
+        if let Some(kept) = &mut kept {
+            kept.push(f.into_kept());
+        }
         if let Some(pb) = progress {
             pb.finish_and_clear();
         }

@@ -91,7 +91,7 @@ fn list<W: Word>(
     tuning: Tuning,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
-    let parsed = parse::<W>(plan, units, paths, tuning, None, Reread::Files)?;
+    let mut parsed = parse::<W>(plan, units, paths, tuning, None, Reread::FilesAfter)?;
     // Found as each unit's cells are merged: the number of items it
     // lists (where each batch's numbering starts, and the counts the text
     // forms open with; CSV numbers its rows as it writes them) and, for
@@ -118,7 +118,8 @@ fn list<W: Word>(
     // The files are mapped and checked again while the units are merged
     // and ranked, on a core the ranking leaves idle.
     let (a, tallies, files) = std::thread::scope(|s| {
-        let again = s.spawn(|| read_again(paths, &parsed.bases));
+        let (bases, kept) = (&parsed.bases, std::mem::take(&mut parsed.kept));
+        let again = s.spawn(move || read_again(paths, bases, kept));
         let ranked =
             merge_tallied(plan, units, &parsed.tables, tuning.workers, tallied.then_some(&tally)).and_then(|parts| {
                 let (merged, mut tallies): (Vec<UnitResult>, Vec<Tallied>) = parts.into_iter().flatten().unzip();

@@ -99,21 +99,38 @@ pub(super) struct Source {
     out_pos: usize,
     out_len: usize,
     done: bool,
+    /// Everything decoded, kept for the rows to be found again
+    /// ([`Source::into_kept`]), when asked for.
+    keep: Option<Vec<u8>>,
 }
 
 impl Source {
     /// Read `file`, whose first bytes `head` have been read already, as
     /// UTF-8: the bytes to parse first (for a file transcoded, what `head`
-    /// decodes to, or as much of it as there is) are left in `head`.
+    /// decodes to, or as much of it as there is) are left in `head`. With
+    /// `keep`, a file transcoded keeps all it decodes to.
     pub(super) fn new(
         file: std::fs::File,
         encoding: Option<&'static encoding_rs::Encoding>,
         head: &mut Vec<u8>,
         eof: bool,
+        keep: bool,
     ) -> Res<Source> {
+        let decoder = encoding.map(decoder);
+        // At most this much (pages never written take no memory).
+        let keep = match &decoder {
+            Some(d) if keep => {
+                let len = file.metadata().map_err(|_| GiveUp)?.len();
+                let len = usize::try_from(len).map_err(|_| GiveUp)?;
+                Some(Vec::with_capacity(
+                    d.max_utf8_buffer_length_without_replacement(len).ok_or(GiveUp)?,
+                ))
+            }
+            _ => None,
+        };
         let mut s = Source {
             file,
-            decoder: encoding.map(decoder),
+            decoder,
             raw: Vec::new(),
             raw_pos: 0,
             raw_eof: eof,
@@ -121,6 +138,7 @@ impl Source {
             out_pos: 0,
             out_len: 0,
             done: false,
+            keep,
         };
         if s.decoder.is_some() {
             s.raw = std::mem::take(head);
@@ -138,6 +156,14 @@ impl Source {
             }
         }
         Ok(s)
+    }
+}
+
+impl Source {
+    /// A file transcoded with `keep`: all it decoded to, once read to its
+    /// end — what [`decode_whole`] gives.
+    pub(super) fn into_kept(self) -> Option<Vec<u8>> {
+        self.keep.filter(|_| self.done)
     }
 }
 
@@ -181,6 +207,9 @@ impl Read for Source {
             self.raw_pos += read;
             self.out_pos = 0;
             self.out_len = written;
+            if let Some(keep) = &mut self.keep {
+                keep.extend_from_slice(&self.out[..written]);
+            }
             match result {
                 encoding_rs::DecoderResult::InputEmpty => self.done = self.raw_eof,
                 encoding_rs::DecoderResult::OutputFull => {}
@@ -227,7 +256,7 @@ mod tests {
             let mut file = std::fs::File::open(&path).unwrap();
             let mut head = vec![0u8; 100_001];
             file.read_exact(&mut head).unwrap();
-            let mut s = Source::new(file, Some(enc), &mut head, false).unwrap();
+            let mut s = Source::new(file, Some(enc), &mut head, false, false).unwrap();
             let mut got = head;
             let mut small = [0u8; 7];
             loop {
@@ -238,6 +267,7 @@ mod tests {
                 got.extend_from_slice(&small[..n]);
             }
             std::fs::remove_file(&path).unwrap();
+            assert_eq!(s.into_kept(), None, "nothing kept unless asked");
             assert_eq!(String::from_utf8(got).unwrap(), text, "{}", enc.name());
             // A character cut short at the end: a lone GBK lead byte, half
             // a UTF-16 code unit.
@@ -272,10 +302,12 @@ mod tests {
             let mut file = std::fs::File::open(&path).unwrap();
             let mut head = vec![0u8; 100_001];
             file.read_exact(&mut head).unwrap();
-            let mut s = Source::new(file, Some(enc), &mut head, false).unwrap();
+            let mut s = Source::new(file, Some(enc), &mut head, false, true).unwrap();
             let mut got = head;
             s.read_to_end(&mut got).unwrap();
             std::fs::remove_file(&path).unwrap();
+            // What was kept is all that was read, head included.
+            assert_eq!(s.into_kept().as_ref(), Some(&got), "{}", enc.name());
             // More than the head and one raw block.
             assert!(raw.len() > 2 * RAW, "{}", enc.name());
             let got = String::from_utf8(got).unwrap();
