@@ -377,12 +377,8 @@ fn read_cells(input: &[u8]) -> Vec<(u32, u32, Seen)> {
                 if let Some((r, c)) = with_attr(&e, "r", cell_ref).flatten() {
                     (row, col) = (r, c);
                 }
-                let t = with_attr(&e, "t", |t| match t {
-                    "s" => CellType::Shared,
-                    "str" => CellType::FormulaString,
-                    _ => CellType::Other,
-                });
-                cell = Some((t.unwrap_or(CellType::Other), false));
+                let t = with_attr(&e, "t", |t| CellType::of(Some(t)));
+                cell = Some((t.unwrap_or(CellType::of(None)), false));
                 value.clear();
                 has_value = false;
             }
@@ -445,6 +441,17 @@ enum CellType {
     FormulaString,
     /// Any other (a number by default).
     Other,
+}
+
+impl CellType {
+    /// The type a cell's `t` attribute (if any) says.
+    fn of(t: Option<&str>) -> CellType {
+        match t {
+            Some("s") => CellType::Shared,
+            Some("str") => CellType::FormulaString,
+            _ => CellType::Other,
+        }
+    }
 }
 
 /// `f` of an attribute's value by local name, unescaped (without a copy

@@ -90,12 +90,7 @@ pub(super) fn read_cells(input: &[u8]) -> Option<Vec<(u32, u32, Seen)>> {
                         if let Some((r, c)) = attr(attrs, "r")?.and_then(cell_ref) {
                             (row, col) = (r, c);
                         }
-                        let t = attr(attrs, "t")?.map(|t| match t {
-                            "s" => CellType::Shared,
-                            "str" => CellType::FormulaString,
-                            _ => CellType::Other,
-                        });
-                        cell = Some((t.unwrap_or(CellType::Other), false));
+                        cell = Some((CellType::of(attr(attrs, "t")?), false));
                         value.clear();
                         has_value = false;
                     }
