@@ -83,7 +83,7 @@ use crate::evidence::{Cell, Column, Evidence, InputFile, UnitEvidence, resolve_k
 use crate::framework::{Framework, Kind, Missing};
 use crate::input::ForcedEncoding;
 use crate::rule::Value;
-use crate::score::{Assessment, Totals, UnitResult};
+use crate::score::{Assessment, Outcome, Totals, UnitResult};
 use crate::units::Units;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -236,8 +236,8 @@ fn amounts<W: Word>(
                 continue;
             }
             let cells = row.get(plan.first[i]..plan.first[i] + ind.slots()).ok_or(GiveUp)?;
-            match detail::outcome(plan, i, cells)? {
-                crate::score::Outcome::Amount(a) => out.push((i, a)),
+            match outcome(plan, i, cells)? {
+                crate::score::Outcome::Amount(a) => out.push((i, dec(a))),
                 crate::score::Outcome::Missing => out.push((i, Decimal::ZERO)),
                 _ => {}
             }

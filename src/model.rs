@@ -8,11 +8,12 @@ use crate::framework::Framework;
 use crate::num::round2;
 use rust_decimal::Decimal;
 
-/// What one indicator's evidence comes to.
+/// What one indicator's evidence comes to, its amount in points
+/// (`Decimal`) or in any other exact unit (the bulk path's integer cents).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+pub enum Outcome<T = Decimal> {
     /// An amount in `[0, points]` (for veto items: never).
-    Amount(Decimal),
+    Amount(T),
     /// No evidence.
     Missing,
     /// Marked 不适用 on an exempt indicator.
@@ -21,6 +22,19 @@ pub enum Outcome {
     Triggered,
     /// A veto item that did not fire.
     Clear,
+}
+
+impl<T> Outcome<T> {
+    /// The same outcome, its amount in another unit.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        match self {
+            Outcome::Amount(a) => Outcome::Amount(f(a)),
+            Outcome::Missing => Outcome::Missing,
+            Outcome::Exempt => Outcome::Exempt,
+            Outcome::Triggered => Outcome::Triggered,
+            Outcome::Clear => Outcome::Clear,
+        }
+    }
 }
 
 /// Indicator status in results (docs/result.md).
@@ -188,14 +202,28 @@ pub struct Totals {
     pub unfixed: Decimal,
 }
 
-/// A unit's raw sums, from which its [`Totals`] follow.
+/// A unit's raw sums, from which its [`Totals`] follow; in points, or in
+/// another exact unit while they are added up ([`crate::score::sum_outcomes`]).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Sums {
-    pub base_sum: Decimal,
-    pub applicable: Decimal,
-    pub bonus_sum: Decimal,
-    pub penalty_sum: Decimal,
+pub struct Sums<T = Decimal> {
+    pub base_sum: T,
+    pub applicable: T,
+    pub bonus_sum: T,
+    pub penalty_sum: T,
     pub zeros: u32,
+}
+
+impl<T> Sums<T> {
+    /// The same sums in another unit.
+    pub fn map<U>(self, f: impl Fn(T) -> U) -> Sums<U> {
+        Sums {
+            base_sum: f(self.base_sum),
+            applicable: f(self.applicable),
+            bonus_sum: f(self.bonus_sum),
+            penalty_sum: f(self.penalty_sum),
+            zeros: self.zeros,
+        }
+    }
 }
 
 impl Totals {

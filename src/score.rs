@@ -120,31 +120,69 @@ fn describe_raters(given: &[(String, Cell)]) -> (Option<String>, String, String,
     (Some(value), note, source, Some((first.file, first.line, first.col)))
 }
 
-/// A unit's outcomes → its totals.
-pub fn totals(fw: &Framework, outcomes: &[Outcome]) -> Totals {
-    let mut sums = Sums::default();
-    let (mut veto, mut caps) = (Vec::new(), Vec::new());
+/// An exact amount of points in some unit: decimals, or the bulk path's
+/// integer cents. Sums, deficiencies and the penalty cap are written once
+/// over it.
+pub trait Points: Copy + Default + Ord + std::ops::AddAssign + std::ops::Sub<Output = Self> {}
+
+impl<T: Copy + Default + Ord + std::ops::AddAssign + std::ops::Sub<Output = T>> Points for T {}
+
+/// A unit's outcomes, in framework order, → its sums: every amount counted
+/// by its item's kind (a 不适用 base item adds no points to what applies;
+/// a missing one counts 0 and as a zero), each base amount also added to
+/// its group and every group above it in `groups`, and the vetoes and caps
+/// that fired pushed to `veto` and `caps`. `points(i)` is item `i`'s points
+/// in the unit of `T`.
+pub fn sum_outcomes<T: Points>(
+    fw: &Framework,
+    outcomes: impl IntoIterator<Item = Outcome<T>>,
+    points: impl Fn(usize) -> T,
+    groups: &mut [T],
+    veto: &mut Vec<usize>,
+    caps: &mut Vec<usize>,
+) -> Sums<T> {
+    let mut sums = Sums::<T>::default();
     for (i, (ind, o)) in fw.indicators.iter().zip(outcomes).enumerate() {
         let amount = match o {
-            Outcome::Amount(a) => *a,
-            _ => Decimal::ZERO,
+            Outcome::Amount(a) => a,
+            _ => T::default(),
         };
         match ind.kind {
-            Kind::Base => {
-                if *o != Outcome::Exempt {
-                    sums.applicable += ind.points;
-                    sums.base_sum += amount;
-                    sums.zeros += u32::from(amount.is_zero());
+            Kind::Base if o != Outcome::Exempt => {
+                sums.applicable += points(i);
+                sums.base_sum += amount;
+                sums.zeros += u32::from(amount == T::default());
+                // A bounded walk up: linear in the items, not groups × items.
+                let mut cur = ind.group;
+                while let Some(g) = cur {
+                    groups[g] += amount;
+                    cur = fw.groups[g].parent;
                 }
             }
+            Kind::Base => {}
             Kind::Bonus => sums.bonus_sum += amount,
             Kind::Penalty => sums.penalty_sum += amount,
-            Kind::Veto if *o == Outcome::Triggered => veto.push(i),
-            Kind::Cap if *o == Outcome::Triggered => caps.push(i),
+            Kind::Veto if o == Outcome::Triggered => veto.push(i),
+            Kind::Cap if o == Outcome::Triggered => caps.push(i),
             Kind::Veto | Kind::Cap => {}
         }
     }
-    Totals::from_sums(fw, sums, veto, caps)
+    sums
+}
+
+/// A unit's outcomes → its totals.
+pub fn totals(fw: &Framework, outcomes: &[Outcome]) -> Totals {
+    totals_and_groups(fw, outcomes).0
+}
+
+/// A unit's outcomes → its totals and its amount per group.
+pub fn totals_and_groups(fw: &Framework, outcomes: &[Outcome]) -> (Totals, Vec<Decimal>) {
+    let mut groups = vec![Decimal::ZERO; fw.groups.len()];
+    let (mut veto, mut caps) = (Vec::new(), Vec::new());
+    let points = |i: usize| fw.indicators[i].points;
+    let sums = sum_outcomes(fw, outcomes.iter().cloned(), points, &mut groups, &mut veto, &mut caps);
+    let groups = groups.into_iter().map(round2).collect();
+    (Totals::from_sums(fw, sums, veto, caps), groups)
 }
 
 /// The grade for totals: by score, or the lowest when vetoed.
@@ -192,27 +230,66 @@ pub(crate) fn status(ind: &Indicator, o: &Outcome) -> Status {
 /// penalties and vetoes always open one.
 pub fn deficiencies(fw: &Framework, outcomes: &[Outcome]) -> Vec<Deficiency> {
     let mut out = Vec::new();
+    each_deficiency(
+        fw,
+        outcomes.iter().cloned(),
+        |i| fw.indicators[i].points,
+        |i| fw.min_rectify_of(i),
+        fw.penalty_cap,
+        |index, reason, found| {
+            out.push(Deficiency {
+                index,
+                lost: found.lost.map(round2),
+                reason,
+                deducted: found.deducted.map(round2),
+            })
+        },
+    );
+    out
+}
+
+/// What a deficiency found by [`each_deficiency`] comes to, in the unit of
+/// its amounts.
+#[derive(Debug, Clone, Copy)]
+pub struct Found<T> {
+    /// Points lost (none for a veto or cap).
+    pub lost: Option<T>,
+    /// The item's amount, where it has one.
+    pub amount: Option<T>,
+    /// A penalty's share of what penalties took off after the cap.
+    pub deducted: Option<T>,
+}
+
+/// Each deficiency of a unit from its outcomes, in framework order, in
+/// any exact unit of points: `points(i)` and `min_rectify(i)` are item
+/// `i`'s in that unit, `cap` the framework's penalty cap. Penalties use up
+/// the cap in framework order.
+pub fn each_deficiency<T: Points>(
+    fw: &Framework,
+    outcomes: impl IntoIterator<Item = Outcome<T>>,
+    points: impl Fn(usize) -> T,
+    min_rectify: impl Fn(usize) -> Option<T>,
+    cap: Option<T>,
+    mut found: impl FnMut(usize, Reason, Found<T>),
+) {
     // What penalties may still take off: the cap, used up in framework order.
-    let mut room = fw.penalty_cap;
+    let mut room = cap;
     for (index, (ind, o)) in fw.indicators.iter().zip(outcomes).enumerate() {
         let standing = match o {
-            Outcome::Amount(a) => Standing::Amount(*a),
+            Outcome::Amount(a) => Standing::Amount(a),
             Outcome::Missing => Standing::Missing,
             Outcome::Triggered => Standing::Triggered,
             Outcome::Exempt | Outcome::Clear => Standing::Other,
         };
-        if let Some((reason, lost)) = deficiency(ind.kind, standing, ind.points, fw.min_rectify_of(index)) {
-            let deducted =
-                (reason == Reason::Penalty).then(|| round2(penalty_takes(&mut room, lost.unwrap_or_default())));
-            out.push(Deficiency {
-                index,
-                lost: lost.map(round2),
-                reason,
-                deducted,
-            });
+        if let Some((reason, lost)) = deficiency(ind.kind, standing, points(index), min_rectify(index)) {
+            let deducted = (reason == Reason::Penalty).then(|| penalty_takes(&mut room, lost.unwrap_or_default()));
+            let amount = match standing {
+                Standing::Amount(a) => Some(a),
+                _ => None,
+            };
+            found(index, reason, Found { lost, amount, deducted });
         }
     }
-    out
 }
 
 /// Where an item stands, as [`deficiency`] sees it, in points or in any
@@ -442,7 +519,7 @@ pub fn assess(
                 ));
             }
         }
-        let t = totals(fw, &outcomes);
+        let (t, groups) = totals_and_groups(fw, &outcomes);
         if t.applicable.is_zero() {
             let (file, line) = where_unit(&id);
             errs.push(Diagnostic::new(
@@ -534,19 +611,6 @@ pub fn assess(
                 }
             })
             .collect::<Vec<_>>();
-        // Each amount goes to its group and the groups above (a bounded
-        // walk): linear, not groups × indicators per unit.
-        let mut groups = vec![Decimal::ZERO; fw.groups.len()];
-        for (ind, o) in fw.indicators.iter().zip(&outcomes) {
-            if let (Kind::Base, Outcome::Amount(a)) = (ind.kind, o) {
-                let mut cur = ind.group;
-                while let Some(g) = cur {
-                    groups[g] += *a;
-                    cur = fw.groups[g].parent;
-                }
-            }
-        }
-        let groups = groups.into_iter().map(round2).collect();
         results.push(UnitResult {
             unit: id,
             name,

@@ -364,7 +364,7 @@ impl Full {
         self.outcomes.clear();
         for (i, ind) in plan.fw.indicators.iter().enumerate() {
             let cells = &self.cells[plan.first[i]..plan.first[i] + ind.slots()];
-            self.outcomes.push(outcome(plan, i, cells)?);
+            self.outcomes.push(outcome(plan, i, cells)?.map(dec));
         }
         if text {
             self.describe(rows, id, None)?;
@@ -545,41 +545,6 @@ fn spans(
         }
     }
     Ok(spans)
-}
-
-/// An indicator's outcome from its cells, as [`crate::score::evaluate`]
-/// gives it from the values.
-pub(super) fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome> {
-    let ind = &plan.fw.indicators[i];
-    if cells.iter().any(|&c| exempt(c)) {
-        return Ok(Outcome::Exempt);
-    }
-    if ind.kind.is_trigger() {
-        return Ok(if cells.first() == Some(&(VALUE + 1)) {
-            Outcome::Triggered
-        } else {
-            Outcome::Clear
-        });
-    }
-    if cells.iter().any(|&c| c < VALUE) {
-        return Ok(Outcome::Missing);
-    }
-    if let [c] = cells
-        && plan.amount_cell(i)
-    {
-        return Ok(Outcome::Amount(dec((c - VALUE) as u64)));
-    }
-    // Clause items: the cells hold the counts.
-    let values: Vec<Value> = cells
-        .iter()
-        .map(|&c| Value::Number(crate::num::Exact::from(u64::from(c - VALUE))))
-        .collect();
-    let refs: Vec<&Value> = values.iter().collect();
-    let rule = ind.rule.as_ref().ok_or(GiveUp)?;
-    Ok(match rule.amount(&refs, ind.points) {
-        Some(a) => Outcome::Amount(a),
-        None => Outcome::Missing,
-    })
 }
 
 /// Format `batches` on `workers` threads and hand the bytes of each to

@@ -5,7 +5,7 @@
 //! one cell.
 
 use super::{GiveUp, Res};
-use crate::framework::{Framework, Kind};
+use crate::framework::Framework;
 use crate::rule::cents::{InCents, POW10};
 use crate::rule::{Rule, Value};
 use rust_decimal::Decimal;
@@ -72,8 +72,6 @@ pub(super) struct Plan<'a> {
     pub(super) slots: Vec<Slot>,
     /// First slot of each indicator.
     pub(super) first: Vec<usize>,
-    /// Groups each base indicator counts toward (all ancestors).
-    pub(super) groups_of: Vec<Vec<usize>>,
     /// Per indicator, the smallest shortfall that opens a rectification
     /// item, in cents ([`Framework::min_rectify_of`]).
     pub(super) min_rectify: Vec<Option<u64>>,
@@ -137,20 +135,10 @@ impl<'a> Plan<'a> {
                 });
             }
         }
-        let groups_of = fw
-            .indicators
-            .iter()
-            .map(|ind| {
-                (0..fw.groups.len())
-                    .filter(|&g| ind.kind == Kind::Base && fw.in_group(ind, g))
-                    .collect()
-            })
-            .collect();
         Ok(Plan {
             fw,
             slots,
             first,
-            groups_of,
             min_rectify: (0..fw.indicators.len())
                 .map(|i| fw.min_rectify_of(i).map(cents).transpose())
                 .collect::<Res<_>>()?,

@@ -18,7 +18,7 @@ use crate::period::Period;
 use crate::rectify::{Fixable, NextGrade, Order, Selection};
 use crate::render::Format;
 use crate::render::rectify::{CsvLedger, ListJson, RowScratch, SectionRow, UnitRows};
-use crate::score::{Reason, Standing, UnitResult};
+use crate::score::{Outcome, Reason, UnitResult};
 
 /// Units read and listed per batch: large batches keep both cores busy
 /// (each round of batches waits for its slowest), small ones bound the
@@ -667,60 +667,43 @@ fn short_items(plan: &Plan, cells: &[u32], out: &mut Vec<Short>) -> Res<()> {
 /// A unit's deficiencies as items, from its cells alone, in framework
 /// order (see [`short_items`]).
 fn each_item(plan: &Plan, cells: &[u32], mut item: impl FnMut(Short)) -> Res<()> {
-    let mut room = plan.fw.penalty_cap.map(cents).transpose()?;
-    for (i, ind) in plan.fw.indicators.iter().enumerate() {
+    let fw = plan.fw;
+    let failed = std::cell::Cell::new(false);
+    let outcomes = fw.indicators.iter().enumerate().map(|(i, ind)| {
         let first = plan.first[i];
-        let cells = cells.get(first..first + ind.slots()).ok_or(GiveUp)?;
-        let standing = if cells.iter().any(|&c| exempt(c)) {
-            Standing::Other
-        } else {
-            match ind.kind {
-                Kind::Bonus => continue,
-                Kind::Veto | Kind::Cap if cells.first() == Some(&(VALUE + 1)) => Standing::Triggered,
-                Kind::Veto | Kind::Cap => Standing::Other,
-                Kind::Base | Kind::Penalty => {
-                    if cells.iter().any(|&c| c < VALUE) {
-                        Standing::Missing
-                    } else if let [c] = cells
-                        && plan.amount_cell(i)
-                    {
-                        Standing::Amount((c - VALUE) as u64)
-                    } else {
-                        match super::detail::outcome(plan, i, cells)? {
-                            crate::score::Outcome::Amount(a) => Standing::Amount(cents(a)?),
-                            crate::score::Outcome::Missing => Standing::Missing,
-                            _ => return Err(GiveUp),
-                        }
-                    }
-                }
-            }
-        };
-        let pc = plan.slots.get(first).ok_or(GiveUp)?.pc;
-        let Some((reason, lost)) = crate::score::deficiency(ind.kind, standing, pc, plan.min_rectify[i]) else {
-            continue;
-        };
-        let lost = lost.unwrap_or(0);
-        let amount = match standing {
-            Standing::Amount(a) => a,
-            _ => 0,
-        };
-        // Vetoes first, then the most points lost, then framework order:
-        // in one integer (amounts are below 2^32 cents, as are indices).
-        let index = u32::try_from(i).ok().filter(|&i| i < 1 << 31).ok_or(GiveUp)?;
-        let lost32 = u32::try_from(lost).map_err(|_| GiveUp)?;
-        let deducted = if reason == Reason::Penalty {
-            crate::score::penalty_takes(&mut room, lost)
-        } else {
-            0
-        };
-        item(Short {
-            key: (u64::from(!reason.no_points()) << 63) | (u64::from(u32::MAX - lost32) << 31) | u64::from(index),
-            index: i,
-            reason,
-            lost,
-            amount,
-            deducted,
-        });
-    }
-    Ok(())
+        let o = cells
+            .get(first..first + ind.slots())
+            .ok_or(GiveUp)
+            .and_then(|c| super::tally::outcome(plan, i, c));
+        o.unwrap_or_else(|_| {
+            failed.set(true);
+            Outcome::Missing
+        })
+    });
+    crate::score::each_deficiency(
+        fw,
+        outcomes,
+        |i| plan.slots[plan.first[i]].pc,
+        |i| plan.min_rectify[i],
+        fw.penalty_cap.map(cents).transpose()?,
+        |i, reason, found| {
+            // Vetoes first, then the most points lost, then framework order:
+            // in one integer (amounts are below 2^32 cents, as are indices).
+            let lost = found.lost.unwrap_or(0);
+            let (Some(index), Ok(lost32)) = (u32::try_from(i).ok().filter(|&i| i < 1 << 31), u32::try_from(lost))
+            else {
+                failed.set(true);
+                return;
+            };
+            item(Short {
+                key: (u64::from(!reason.no_points()) << 63) | (u64::from(u32::MAX - lost32) << 31) | u64::from(index),
+                index: i,
+                reason,
+                lost,
+                amount: found.amount.unwrap_or(0),
+                deducted: found.deducted.unwrap_or(0),
+            })
+        },
+    );
+    if failed.get() { Err(GiveUp) } else { Ok(()) }
 }

@@ -12,19 +12,9 @@ pub(super) fn dec(c: u64) -> Decimal {
     Decimal::new(c as i64, 2)
 }
 
-/// A unit's sums in cents, from which its totals follow.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Sums {
-    pub(super) base_sum: u64,
-    pub(super) applicable: u64,
-    pub(super) bonus_sum: u64,
-    pub(super) penalty_sum: u64,
-    pub(super) zeros: u32,
-}
-
-/// Score one unit from its cells exactly as [`crate::score::evaluate`]
-/// does, summed in integer cents; the totals follow from the sums by
-/// [`Totals::from_sums`], as on every path.
+/// Score one unit from its cells: each item's outcome in cents
+/// ([`outcome`]), summed by [`crate::score::sum_outcomes`] and made totals
+/// by [`Totals::from_sums`], as on every path.
 pub(super) fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
     let mut groups = vec![0u64; plan.fw.groups.len()];
     let (mut veto, mut caps) = (Vec::new(), Vec::new());
@@ -32,95 +22,93 @@ pub(super) fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
     if sums.applicable == 0 {
         return Err(GiveUp); // every base item 不适用: the general path says so
     }
-    let sums = crate::score::Sums {
-        base_sum: dec(sums.base_sum),
-        applicable: dec(sums.applicable),
-        bonus_sum: dec(sums.bonus_sum),
-        penalty_sum: dec(sums.penalty_sum),
-        zeros: sums.zeros,
-    };
     Ok(Scored {
-        totals: Totals::from_sums(plan.fw, sums, veto, caps),
+        totals: Totals::from_sums(plan.fw, sums.map(dec), veto, caps),
         groups: groups.into_iter().map(dec).collect(),
     })
 }
 
-/// A unit's sums from its cells, with its amounts per group added to
-/// `groups` and its triggered vetoes and caps to `veto` and `caps`.
+/// A unit's sums in cents from its cells, with its amounts per group added
+/// to `groups` and its triggered vetoes and caps to `veto` and `caps`.
+/// What the general path words as a problem, this path gives up on: a unit
+/// without evidence, 不适用 for some clauses of an item only, a base item
+/// missing under `missing = "error"`.
 pub(super) fn unit_sums(
     plan: &Plan,
     row: &[u32],
     groups: &mut [u64],
     veto: &mut Vec<usize>,
     caps: &mut Vec<usize>,
-) -> Res<Sums> {
+) -> Res<crate::score::Sums<u64>> {
     let fw = plan.fw;
     // A unit without any evidence (every cell unseen or empty): the
     // general path warns of it.
     if row.iter().all(|&c| c < NA) {
         return Err(GiveUp);
     }
-    let (mut base_sum, mut applicable, mut bonus_sum, mut penalty_sum) = (0u64, 0u64, 0u64, 0u64);
-    let mut zeros = 0u32;
-    for (i, ind) in fw.indicators.iter().enumerate() {
-        let cells = row.get(plan.first[i]..plan.first[i] + ind.slots()).ok_or(GiveUp)?;
-        let na = cells.iter().filter(|&&c| exempt(c)).count();
-        if na > 0 {
-            // 不适用 must cover every clause given.
-            let given = cells.iter().filter(|&&c| exempt(c) || c >= VALUE).count();
-            if na < given {
-                return Err(GiveUp);
-            }
-            continue; // exempt: not applicable, no amount
-        }
-        if ind.kind.is_trigger() {
-            if cells[0] == VALUE + 1 {
-                if ind.kind == Kind::Veto {
-                    veto.push(i)
-                } else {
-                    caps.push(i)
-                }
-            }
-            continue;
-        }
-        let amount = if cells.iter().any(|&c| c < VALUE) {
-            if ind.kind == Kind::Base && fw.missing == Missing::Error {
-                return Err(GiveUp);
-            }
-            0
-        } else if plan.amount_cell(i) {
-            (cells[0] - VALUE) as u64
-        } else {
-            // Clause cells hold counts: the amount is the rule's.
-            let values: Vec<Value> = cells
-                .iter()
-                .map(|&c| Value::Number(crate::num::Exact::from(u64::from(c - VALUE))))
-                .collect();
-            let refs: Vec<&Value> = values.iter().collect();
-            match ind.amount(&refs) {
-                Some(a) => cents(a)?,
-                None => 0,
-            }
+    let mut failed = false;
+    let outcomes = fw.indicators.iter().enumerate().map(|(i, ind)| {
+        let Some(cells) = row.get(plan.first[i]..plan.first[i] + ind.slots()) else {
+            failed = true;
+            return Outcome::Missing;
         };
-        match ind.kind {
-            Kind::Base => {
-                applicable += plan.slots[plan.first[i]].pc;
-                base_sum += amount;
-                zeros += u32::from(amount == 0);
-                for &g in &plan.groups_of[i] {
-                    groups[g] += amount;
-                }
-            }
-            Kind::Bonus => bonus_sum += amount,
-            Kind::Penalty => penalty_sum += amount,
-            Kind::Veto | Kind::Cap => {}
+        let na = cells.iter().filter(|&&c| exempt(c)).count();
+        // 不适用 must cover every clause given.
+        if na > 0 && na < cells.iter().filter(|&&c| exempt(c) || c >= VALUE).count() {
+            failed = true;
         }
+        let o = outcome(plan, i, cells).unwrap_or_else(|_| {
+            failed = true;
+            Outcome::Missing
+        });
+        if o == Outcome::Missing && ind.kind == Kind::Base && fw.missing == Missing::Error {
+            failed = true;
+        }
+        o
+    });
+    let points = |i: usize| plan.slots[plan.first[i]].pc;
+    let sums = crate::score::sum_outcomes(fw, outcomes, points, groups, veto, caps);
+    if failed {
+        return Err(GiveUp);
     }
-    Ok(Sums {
-        base_sum,
-        applicable,
-        bonus_sum,
-        penalty_sum,
-        zeros,
+    Ok(sums)
+}
+
+/// An indicator's outcome in cents from its cells, as
+/// [`crate::score::evaluate`] gives it from the values: 不适用 in any cell
+/// exempts it; a veto or cap fires on its one cell; a cell without a
+/// value makes it missing; an amount cell holds the amount, clause cells
+/// the counts the rule's amount is computed from.
+pub(super) fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome<u64>> {
+    let ind = &plan.fw.indicators[i];
+    if cells.iter().any(|&c| exempt(c)) {
+        return Ok(Outcome::Exempt);
+    }
+    if ind.kind.is_trigger() {
+        return Ok(if cells.first() == Some(&(VALUE + 1)) {
+            Outcome::Triggered
+        } else {
+            Outcome::Clear
+        });
+    }
+    if cells.iter().any(|&c| c < VALUE) {
+        return Ok(Outcome::Missing);
+    }
+    if let [c] = cells
+        && plan.amount_cell(i)
+    {
+        return Ok(Outcome::Amount(u64::from(c - VALUE)));
+    }
+    // Clause items: the cells hold the counts.
+    let values: Vec<Value> = cells
+        .iter()
+        .map(|&c| Value::Number(crate::num::Exact::from(u64::from(c - VALUE))))
+        .collect();
+    let refs: Vec<&Value> = values.iter().collect();
+    // The item's amount, not the rule's: a bonus or penalty item adds its
+    // clauses up where a base item deducts them.
+    Ok(match ind.amount(&refs) {
+        Some(a) => Outcome::Amount(cents(a)?),
+        None => Outcome::Missing,
     })
 }
