@@ -29,24 +29,53 @@ pub fn evaluate_in(ind: &Indicator, category: &str, cells: &[Option<Cell>]) -> O
         .iter()
         .map(|c| c.as_ref().and_then(|c| c.value.as_ref()))
         .collect();
-    if values.iter().any(|v| matches!(v, Some(Value::NotApplicable))) {
+    decide(
+        ind,
+        &values,
+        |v| matches!(v, Some(Value::NotApplicable)),
+        |v| match v {
+            Some(Value::Yes) => true,
+            Some(Value::Number(n)) => n.signum().is_gt(),
+            _ => false,
+        },
+        Option::is_some,
+        || {
+            let present: Vec<&Value> = values.iter().copied().flatten().collect();
+            match ind.amount_in(category, &present) {
+                None if ind.rule_for(category).is_some_and(crate::rule::Rule::is_cohort) => Some(Decimal::ZERO),
+                a => a,
+            }
+        },
+    )
+}
+
+/// An item's outcome from its cells, in whatever form they are kept (the
+/// values as read, or the bulk path's codes): 不适用 in any cell exempts
+/// it; a veto or cap fires when its first cell `fires`; a cell not
+/// `given` makes it missing; otherwise it is `amount()`, missing when the
+/// rule gives none.
+pub fn decide<C, T>(
+    ind: &Indicator,
+    cells: &[C],
+    exempt: impl Fn(&C) -> bool,
+    fires: impl Fn(&C) -> bool,
+    given: impl Fn(&C) -> bool,
+    amount: impl FnOnce() -> Option<T>,
+) -> Outcome<T> {
+    if cells.iter().any(exempt) {
         return Outcome::Exempt;
     }
     if ind.kind.is_trigger() {
-        return match values.first().copied().flatten() {
-            Some(Value::Yes) => Outcome::Triggered,
-            Some(Value::Number(n)) if n.signum().is_gt() => Outcome::Triggered,
-            _ => Outcome::Clear,
+        return if cells.first().is_some_and(fires) {
+            Outcome::Triggered
+        } else {
+            Outcome::Clear
         };
     }
-    let Some(present) = values.iter().copied().collect::<Option<Vec<&Value>>>() else {
+    if !cells.iter().all(given) {
         return Outcome::Missing;
-    };
-    match ind.amount_in(category, &present) {
-        Some(a) => Outcome::Amount(a),
-        None if ind.rule_for(category).is_some_and(crate::rule::Rule::is_cohort) => Outcome::Amount(Decimal::ZERO),
-        None => Outcome::Missing,
     }
+    amount().map_or(Outcome::Missing, Outcome::Amount)
 }
 
 /// An item scored by several raters: each rater's value by the rule (for

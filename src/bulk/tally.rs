@@ -81,34 +81,25 @@ pub(super) fn unit_sums(
 /// the counts the rule's amount is computed from.
 pub(super) fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome<u64>> {
     let ind = &plan.fw.indicators[i];
-    if cells.iter().any(|&c| exempt(c)) {
-        return Ok(Outcome::Exempt);
-    }
-    if ind.kind.is_trigger() {
-        return Ok(if cells.first() == Some(&(VALUE + 1)) {
-            Outcome::Triggered
-        } else {
-            Outcome::Clear
-        });
-    }
-    if cells.iter().any(|&c| c < VALUE) {
-        return Ok(Outcome::Missing);
-    }
-    if let [c] = cells
-        && plan.amount_cell(i)
-    {
-        return Ok(Outcome::Amount(u64::from(c - VALUE)));
-    }
-    // Clause items: the cells hold the counts.
-    let values: Vec<Value> = cells
-        .iter()
-        .map(|&c| Value::Number(crate::num::Exact::from(u64::from(c - VALUE))))
-        .collect();
-    let refs: Vec<&Value> = values.iter().collect();
-    // The item's amount, not the rule's: a bonus or penalty item adds its
-    // clauses up where a base item deducts them.
-    Ok(match ind.amount(&refs) {
-        Some(a) => Outcome::Amount(cents(a)?),
-        None => Outcome::Missing,
-    })
+    let mut failed = false;
+    let amount = || {
+        if let [c] = cells
+            && plan.amount_cell(i)
+        {
+            return Some(u64::from(c - VALUE));
+        }
+        // Clause items: the cells hold the counts. The item's amount, not
+        // the rule's: a bonus or penalty item adds its clauses up where a
+        // base item deducts them.
+        let values: Vec<Value> = cells
+            .iter()
+            .map(|&c| Value::Number(crate::num::Exact::from(u64::from(c - VALUE))))
+            .collect();
+        let refs: Vec<&Value> = values.iter().collect();
+        let a = cents(ind.amount(&refs)?);
+        failed = a.is_err();
+        a.ok()
+    };
+    let o = crate::score::decide(ind, cells, |&c| exempt(c), |&c| c == VALUE + 1, |&c| c >= VALUE, amount);
+    if failed { Err(GiveUp) } else { Ok(o) }
 }
