@@ -30,8 +30,8 @@
 //! The same arguments always give the same bytes (splitmix64 PRNG).
 //! The test suite includes this file as a module to generate its data.
 
-use kaohe::framework::{Framework, Kind};
-use kaohe::rule::Rule;
+use kaohe::model::framework::{Framework, Kind};
+use kaohe::model::rule::Rule;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -450,7 +450,7 @@ fn mixed(rng: &mut Rng, units: usize, seed: u64, framework: &str) -> Data {
 }
 
 fn fw_text() -> String {
-    kaohe::framework::EMBEDDED.to_string()
+    kaohe::model::framework::EMBEDDED.to_string()
 }
 
 /// The built-in framework with D1 (a direct 0–3 amount) scored by several
@@ -596,13 +596,13 @@ pub fn write_wide(dir: &std::path::Path, table: &[Vec<String>]) -> Result<(), Bo
                 .strip_suffix('%')
                 .and_then(|t| t.parse::<f64>().ok())
                 .map(|p| p / 100.0)
-                .filter(|f| format!("{}%", kaohe::workbook::number_text(f * 100.0)) == *text);
+                .filter(|f| format!("{}%", kaohe::reading::workbook::number_text(f * 100.0)) == *text);
             match text.parse::<f64>() {
                 _ if text.is_empty() => {}
                 _ if r > 0 && rate.is_some() => {
                     ws.write_number_with_format(r, c, rate.unwrap_or_default(), &percent)?;
                 }
-                Ok(f) if r > 0 && kaohe::workbook::number_text(f) == *text => {
+                Ok(f) if r > 0 && kaohe::reading::workbook::number_text(f) == *text => {
                     ws.write_number(r, c, f)?;
                 }
                 _ => {

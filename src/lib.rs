@@ -1,44 +1,25 @@
 //! kaohe (考核): score organisational units against a responsibility-system
 //! indicator framework, rank them and explain every point.
 //!
-//! The engine — [`framework`], [`rule`], [`evidence`], [`units`], [`score`] —
-//! knows nothing of the terminal; [`render`] turns results into tables, CSV,
-//! Markdown and JSON; [`cmd`] glues command-line arguments to both. [`run`]
-//! is the whole program, so it can be driven in-process.
+//! One folder per layer, each using only the layers before it:
+//! [`base`] (exact numbers, messages, diagnostics), [`model`] (the
+//! framework, its rules, the result types), [`reading`] (files, encodings,
+//! workbooks, the evidence), [`engine`] (scoring, grades, lists,
+//! comparisons), [`render`] (tables, CSV, Markdown, JSON, XLSX, HTML,
+//! DOCX, and where output goes) and [`cmd`] (one file per subcommand). The
+//! engine knows nothing of the terminal. [`run`] is the whole program, so
+//! it can be driven in-process.
 
-pub mod bulk;
+pub mod base;
 pub mod cmd;
-pub mod cohort;
-pub mod combine;
-pub mod compare;
-pub mod diag;
-pub mod evidence;
-pub mod framework;
-pub mod grade;
-pub mod help_zh;
-pub mod input;
-pub mod lang;
-pub mod ledger;
+pub mod engine;
 pub mod model;
-pub mod num;
-pub mod output;
-pub mod period;
-pub mod progress;
-pub mod raters;
-pub mod read;
-pub mod rectify;
+pub mod reading;
 pub mod render;
-pub mod result;
-pub mod robust;
-pub mod rule;
-pub mod score;
-pub mod template;
-pub mod units;
-pub mod workbook;
 
+use base::lang::Lang;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use cmd::Error;
-use lang::Lang;
 use std::ffi::OsString;
 
 /// Exit code: success.
@@ -113,7 +94,7 @@ pub fn command(lang: Lang) -> clap::Command {
     let cmd = render::restrict_formats(Cli::command());
     match lang {
         Lang::En => cmd,
-        Lang::Zh => help_zh::localise(cmd),
+        Lang::Zh => base::help_zh::localise(cmd),
     }
 }
 
@@ -159,14 +140,14 @@ where
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     // Values are checked while the arguments are parsed (`--period 2023X`),
     // so the message language is needed before clap has read `--lang`.
-    lang::set_messages(lang_arg(&args).unwrap_or_else(Lang::from_env));
-    let parsed = parse(&args, lang::messages());
+    base::lang::set_messages(lang_arg(&args).unwrap_or_else(Lang::from_env));
+    let parsed = parse(&args, base::lang::messages());
     let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-            match lang::messages() {
-                Lang::Zh => match help_zh::error_text(&e, subcommand_arg(&args)) {
+            match base::lang::messages() {
+                Lang::Zh => match base::help_zh::error_text(&e, subcommand_arg(&args)) {
                     Some(text) => say(&text),
                     None => {
                         let _ = e.print();
@@ -180,7 +161,7 @@ where
         }
     };
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
-    lang::set_messages(lang);
+    base::lang::set_messages(lang);
     let result = match cli.command {
         Command::Score(a) => cmd::score::run(a, lang),
         Command::Explain(a) => cmd::explain::run(a, lang),
@@ -194,11 +175,11 @@ where
         Command::Combine(a) => cmd::combine::run(a, lang),
         Command::Robust(a) => cmd::robust::run(a, lang),
     };
-    let error = lang::error_prefix();
+    let error = base::lang::error_prefix();
     match result {
         Ok(()) => EXIT_OK,
         Err(Error::Input(d)) => {
-            let lines: String = diag::report_lines(&d, diag::MAX_PROBLEMS_PER_FILE)
+            let lines: String = base::diag::report_lines(&d, base::diag::MAX_PROBLEMS_PER_FILE)
                 .iter()
                 .map(|line| format!("{error}{line}\n"))
                 .collect();
@@ -206,11 +187,11 @@ where
             EXIT_INPUT
         }
         Err(Error::Usage(m)) => {
-            say(&format!("{error}{}\n", diag::one_line(&m)));
+            say(&format!("{error}{}\n", base::diag::one_line(&m)));
             EXIT_USAGE
         }
         Err(Error::Output(m)) => {
-            say(&format!("{error}{}\n", diag::one_line(&m)));
+            say(&format!("{error}{}\n", base::diag::one_line(&m)));
             EXIT_INPUT
         }
     }

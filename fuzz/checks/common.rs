@@ -37,7 +37,7 @@ pub fn assert_xml_chars(book: &[u8]) {
 }
 
 /// Problems are located in `file` and one line each.
-pub fn assert_located(d: &kaohe::diag::Diagnostics, file: &str) {
+pub fn assert_located(d: &kaohe::base::diag::Diagnostics, file: &str) {
     assert!(!d.is_empty());
     for p in &d.0 {
         let s = p.to_string();

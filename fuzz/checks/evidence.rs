@@ -3,9 +3,9 @@
 //! The first byte picks whether a units file is given, so the unknown-unit
 //! path is reached too.
 
-use kaohe::framework::Framework;
-use kaohe::input::read_csv_bytes;
-use kaohe::units::Units;
+use kaohe::model::framework::Framework;
+use kaohe::reading::input::read_csv_bytes;
+use kaohe::reading::units::Units;
 use std::sync::OnceLock;
 
 fn framework() -> &'static Framework {
@@ -37,7 +37,7 @@ pub fn check(data: &[u8]) {
         assert!(row.line >= 1);
     }
     let u = (mode & 1 == 1).then(units);
-    match kaohe::evidence::from_sheets(vec![sheet], framework(), u) {
+    match kaohe::reading::evidence::from_sheets(vec![sheet], framework(), u) {
         Ok(ev) => {
             let _ = ev.values();
         }

@@ -1,10 +1,10 @@
 //! Framework files: any bytes must load or be rejected with located,
 //! one-line problems; a framework that loads must render and score.
 
-use kaohe::diag::Diagnostics;
-use kaohe::evidence::{Evidence, UnitEvidence};
-use kaohe::framework::Framework;
-use kaohe::lang::Lang;
+use kaohe::base::diag::Diagnostics;
+use kaohe::base::lang::Lang;
+use kaohe::model::framework::Framework;
+use kaohe::reading::evidence::{Evidence, UnitEvidence};
 
 fn one_line_each(d: &Diagnostics) {
     assert!(!d.is_empty());
@@ -28,7 +28,7 @@ pub fn check(data: &[u8]) {
         units: Default::default(),
     };
     ev.units.insert("U1".to_string(), UnitEvidence::empty(&fw));
-    match kaohe::score::assess(&fw, None, ev, None) {
+    match kaohe::engine::score::assess(&fw, None, ev, None) {
         Ok(a) => {
             let u = &a.units[0];
             assert!(u.totals.score >= rust_decimal::Decimal::ZERO);

@@ -5,9 +5,9 @@
 
 use super::common;
 
-use kaohe::lang::Lang;
+use kaohe::base::lang::Lang;
+use kaohe::reading::result::PeriodResult;
 use kaohe::render::Format;
-use kaohe::result::PeriodResult;
 use rust_decimal::Decimal;
 
 pub fn check(data: &[u8]) {
@@ -32,7 +32,7 @@ pub fn check(data: &[u8]) {
         assert!(u.score >= Decimal::ZERO && u.base >= Decimal::ZERO, "{}", u.unit);
         assert!(u.rank >= 1 && u.rank <= n, "{}: rank {}", u.unit, u.rank);
     }
-    let c = kaohe::compare::compare(&r, &r);
+    let c = kaohe::engine::compare::compare(&r, &r);
     for lang in [Lang::Zh, Lang::En] {
         for format in [Format::Table, Format::Csv, Format::Json, Format::Md] {
             let out = kaohe::render::compare::diff(&c, lang, format);

@@ -8,12 +8,12 @@
 
 use super::common;
 
-use kaohe::framework::{Framework, Kind};
-use kaohe::input::read_csv_bytes;
-use kaohe::lang::Lang;
+use kaohe::base::lang::Lang;
+use kaohe::engine::score::Outcome;
+use kaohe::model::framework::{Framework, Kind};
+use kaohe::reading::input::read_csv_bytes;
+use kaohe::reading::units::Units;
 use kaohe::render::Format;
-use kaohe::score::Outcome;
-use kaohe::units::Units;
 use rust_decimal::Decimal;
 use std::sync::OnceLock;
 
@@ -65,10 +65,10 @@ pub fn check(data: &[u8]) {
         return;
     };
     let u = (mode & 4 == 4).then(units);
-    let Ok(ev) = kaohe::evidence::from_sheets(vec![sheet], fw, u) else {
+    let Ok(ev) = kaohe::reading::evidence::from_sheets(vec![sheet], fw, u) else {
         return;
     };
-    let Ok(a) = kaohe::score::assess(fw, u, ev.clone(), Some("2023Q4".into())) else {
+    let Ok(a) = kaohe::engine::score::assess(fw, u, ev.clone(), Some("2023Q4".into())) else {
         return;
     };
     let cap = fw.bonus_cap.unwrap_or(Decimal::MAX);
@@ -98,10 +98,10 @@ pub fn check(data: &[u8]) {
     }
     // The same evidence scores the same, byte for byte.
     let json = kaohe::render::report::ranking(fw, &a, Lang::En, Format::Json);
-    let again = kaohe::score::assess(fw, u, ev, Some("2023Q4".into())).expect("scored once, refused once");
+    let again = kaohe::engine::score::assess(fw, u, ev, Some("2023Q4".into())).expect("scored once, refused once");
     assert_eq!(json, kaohe::render::report::ranking(fw, &again, Lang::En, Format::Json));
     // What kaohe writes it reads back: the result adds up.
-    if let Err(d) = kaohe::result::PeriodResult::parse(&json, "r.json") {
+    if let Err(d) = kaohe::reading::result::PeriodResult::parse(&json, "r.json") {
         panic!("a written result is refused: {d}");
     }
     for lang in [Lang::Zh, Lang::En] {

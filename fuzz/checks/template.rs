@@ -6,8 +6,8 @@
 
 use super::common;
 
-use kaohe::framework::Framework;
-use kaohe::lang::Lang;
+use kaohe::base::lang::Lang;
+use kaohe::model::framework::Framework;
 
 pub fn check(data: &[u8]) {
     let Some((&mode, bytes)) = data.split_first() else {
@@ -16,7 +16,7 @@ pub fn check(data: &[u8]) {
     let Ok(fw) = Framework::from_bytes(bytes, "f.toml") else {
         return;
     };
-    let units: kaohe::template::UnitList = if mode & 1 == 1 {
+    let units: kaohe::engine::template::UnitList = if mode & 1 == 1 {
         vec![
             ("T01".into(), "城关镇".into()),
             ("D02".into(), "=cmd|' /C calc'!A0\u{b}\u{1b}".into()),
@@ -28,14 +28,14 @@ pub fn check(data: &[u8]) {
     let lang = if mode & 4 == 4 { Lang::En } else { Lang::Zh };
     let period = (mode & 8 == 8).then_some("2023");
     // A rater's sheet (of a framework with rater items, not wide).
-    let rater = (mode & 16 == 16 && !wide && !kaohe::template::rater_slots(&fw).is_empty()).then_some("张三");
+    let rater = (mode & 16 == 16 && !wide && !kaohe::engine::template::rater_slots(&fw).is_empty()).then_some("张三");
     let Ok(book) = kaohe::render::template::xlsx(&fw, &units, period, wide, rater, lang) else {
         return;
     };
     let again = kaohe::render::template::xlsx(&fw, &units, period, wide, rater, lang).expect("deterministic");
     assert!(book == again, "deterministic");
     common::assert_xml_chars(&book);
-    if let Err(d) = kaohe::workbook::read_bytes("t.xlsx", &book, None) {
+    if let Err(d) = kaohe::reading::workbook::read_bytes("t.xlsx", &book, None) {
         assert!(d.to_string().starts_with("t.xlsx"), "{d}");
     }
 }

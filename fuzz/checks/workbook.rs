@@ -5,15 +5,15 @@
 //! time, never panic, hang or exhaust memory (run it under -rss_limit_mb).
 
 pub fn check(data: &[u8]) {
-    let first = kaohe::workbook::read_bytes("e.xlsx", data, None);
-    let again = kaohe::workbook::read_bytes("e.xlsx", data, None);
+    let first = kaohe::reading::workbook::read_bytes("e.xlsx", data, None);
+    let again = kaohe::reading::workbook::read_bytes("e.xlsx", data, None);
     match (first, again) {
         (Ok(a), Ok(b)) => {
             assert!(a.rows == b.rows, "deterministic");
             for row in &a.rows {
                 assert!(row.line >= 1);
             }
-            let _ = kaohe::units::Units::from_sheet(a);
+            let _ = kaohe::reading::units::Units::from_sheet(a);
         }
         (Err(a), Err(b)) => {
             let s = a.to_string();

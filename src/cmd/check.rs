@@ -2,8 +2,8 @@
 
 use super::Error;
 use super::InputArgs;
-use crate::framework::{BUILTINS, Builtin};
-use crate::lang::Lang;
+use crate::base::lang::Lang;
+use crate::model::framework::{BUILTINS, Builtin};
 use std::path::PathBuf;
 
 /// Validate the framework, and any evidence given; print the framework tree.
@@ -29,16 +29,16 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     if let Some(path) = &args.composite {
         if !args.evidence.is_empty() {
             return Err(Error::Usage(
-                crate::lang::m(
+                crate::base::lang::m(
                     "check -c 只校验综合考核文件，不读取佐证材料",
                     "check -c validates a composite file and reads no evidence",
                 )
                 .to_string(),
             ));
         }
-        let comp = crate::combine::Composite::load(path).map_err(Error::Input)?;
-        let dest = crate::output::Destination::Stdout;
-        return crate::output::emit(&comp.describe(lang), crate::render::Format::Table, &dest)
+        let comp = crate::engine::combine::Composite::load(path).map_err(Error::Input)?;
+        let dest = crate::render::output::Destination::Stdout;
+        return crate::render::output::emit(&comp.describe(lang), crate::render::Format::Table, &dest)
             .map_err(|e| Error::output(&dest, e));
     }
     let mut text;
@@ -52,13 +52,13 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             .units
             .iter()
             .flat_map(|u| &u.indicators)
-            .filter(|r| r.status == crate::score::Status::Missing)
+            .filter(|r| r.status == crate::engine::score::Status::Missing)
             .count();
         let exempt = a
             .units
             .iter()
             .flat_map(|u| &u.indicators)
-            .filter(|r| r.status == crate::score::Status::Exempt)
+            .filter(|r| r.status == crate::engine::score::Status::Exempt)
             .count();
         let (files, units, values) = (loaded.files, a.units.len(), loaded.values);
         text.push_str(&match lang {
@@ -78,8 +78,12 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     if builtin {
         text.push_str(&builtins(args.input.period.map(|p| p.year), lang));
     }
-    crate::output::emit(&text, crate::render::Format::Table, &crate::output::Destination::Stdout)
-        .map_err(|e| Error::output(&crate::output::Destination::Stdout, e))
+    crate::render::output::emit(
+        &text,
+        crate::render::Format::Table,
+        &crate::render::output::Destination::Stdout,
+    )
+    .map_err(|e| Error::output(&crate::render::output::Destination::Stdout, e))
 }
 
 /// The built-in frameworks, each with its year, the default for `year`
@@ -114,7 +118,7 @@ fn export(args: &Args, out: &std::path::Path, lang: Lang) -> Result<(), Error> {
         None => Builtin::default_for(args.input.period.map(|p| p.year)),
         Some(f) => Builtin::by_id(&f.display().to_string()).ok_or_else(|| {
             let ids: Vec<&str> = BUILTINS.iter().map(|b| b.id).collect();
-            Error::Usage(crate::lang::msg!(
+            Error::Usage(crate::base::lang::msg!(
                 zh: "--export 写出内置考核方案：-f 应为 {} 之一，不能为 {}",
                 en: "--export writes a built-in framework: -f must be one of {}, not {}",
                 ids.join(", "),
@@ -123,15 +127,15 @@ fn export(args: &Args, out: &std::path::Path, lang: Lang) -> Result<(), Error> {
         })?,
     };
     if out.exists() {
-        return Err(Error::Usage(crate::lang::msg!(
+        return Err(Error::Usage(crate::base::lang::msg!(
             zh: "{}：文件已存在，未覆盖；请换一个文件名",
             en: "{}: the file exists and was left as it is; choose another name",
             out.display()
         )));
     }
-    crate::output::write_atomic(out, chosen.text.as_bytes())
-        .map_err(|e| Error::output(&crate::output::Destination::File(out.to_path_buf()), e))?;
-    let dest = crate::output::Destination::Stdout;
+    crate::render::output::write_atomic(out, chosen.text.as_bytes())
+        .map_err(|e| Error::output(&crate::render::output::Destination::File(out.to_path_buf()), e))?;
+    let dest = crate::render::output::Destination::Stdout;
     let text = match lang {
         Lang::Zh => format!(
             "已将内置考核方案 {} 写入 {}；修改后用 kaohe check -f {} 校验，用 -f {} 评分\n",
@@ -148,5 +152,5 @@ fn export(args: &Args, out: &std::path::Path, lang: Lang) -> Result<(), Error> {
             out.display()
         ),
     };
-    crate::output::emit(&text, crate::render::Format::Table, &dest).map_err(|e| Error::output(&dest, e))
+    crate::render::output::emit(&text, crate::render::Format::Table, &dest).map_err(|e| Error::output(&dest, e))
 }

@@ -2,12 +2,12 @@
 
 use super::Error;
 use super::OutputArgs;
-use crate::combine::{Composite, Loaded, load_component, parse_pair};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::lang::Lang;
-use crate::period::Period;
+use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::base::lang::Lang;
+use crate::base::period::Period;
+use crate::engine::combine::{Composite, Loaded, load_component, parse_pair};
+use crate::reading::units::Units;
 use crate::render::Format;
-use crate::units::Units;
 use std::path::PathBuf;
 
 /// Combine period results into one (季度汇总为年度；平时考核 + 年终考核)
@@ -43,7 +43,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&inputs)?;
     let mut comp = Composite::load(&args.composite).map_err(Error::Input)?;
     let files = match_parts(&comp, &args.parts)?;
-    let opts = crate::input::ReadOptions::default();
+    let opts = crate::reading::input::ReadOptions::default();
     let mut errs = Diagnostics::new();
     let units = match &args.units {
         Some(p) => match Units::load(p) {
@@ -66,14 +66,15 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         return Err(Error::Input(errs));
     }
     let period = args.period.map(|p| p.to_string());
-    let a = crate::combine::combine(&mut comp, &parts, units.as_ref(), period).map_err(Error::Input)?;
+    let a = crate::engine::combine::combine(&mut comp, &parts, units.as_ref(), period).map_err(Error::Input)?;
     let fw = &comp.framework;
     let beside = crate::render::report::component_columns(&comp, &parts, &a, lang);
     match format {
         Format::Json => {
-            let doc =
-                crate::render::json::combined_doc(fw, &a, |u| crate::combine::component_rows(&comp, &parts, &u.unit));
-            crate::output::emit(&crate::render::json::to_string(&doc), format, &dest)
+            let doc = crate::render::json::combined_doc(fw, &a, |u| {
+                crate::engine::combine::component_rows(&comp, &parts, &u.unit)
+            });
+            crate::render::output::emit(&crate::render::json::to_string(&doc), format, &dest)
         }
         Format::Table => {
             // The ranking's last line is its group legend; here the groups
@@ -82,20 +83,20 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             if let Some(at) = text.trim_end_matches('\n').rfind('\n') {
                 text.truncate(at + 1);
             }
-            text.push_str(&crate::combine::weights_line(&comp, lang));
-            crate::output::emit(&text, format, &dest)
+            text.push_str(&crate::engine::combine::weights_line(&comp, lang));
+            crate::render::output::emit(&text, format, &dest)
         }
         Format::Xlsx => {
             let book = crate::render::xlsx::score_beside(fw, &a, lang, &beside).map_err(|e| {
-                Error::Output(crate::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+                Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
             })?;
-            crate::output::emit_bytes(&book, &dest)
+            crate::render::output::emit_bytes(&book, &dest)
         }
-        Format::Html => crate::output::emit_bytes(
+        Format::Html => crate::render::output::emit_bytes(
             crate::render::html::score_beside(fw, &a, &args.issue.issue(Some(fw)), lang, &beside).as_bytes(),
             &dest,
         ),
-        Format::Csv | Format::Md => crate::output::emit(
+        Format::Csv | Format::Md => crate::render::output::emit(
             &crate::render::report::ranking_beside(fw, &a, lang, format, &beside),
             format,
             &dest,
@@ -114,17 +115,17 @@ fn match_parts(comp: &Composite, given: &[(String, PathBuf)]) -> Result<Vec<Path
         if !ids.contains(&id.as_str()) {
             errs.push(Diagnostic::file(
                 name,
-                crate::lang::msg!(
+                crate::base::lang::msg!(
                     zh: "没有组成部分“{id}”{}；组成部分为 {}",
                     en: "has no component \"{id}\"{}; the components are {}",
-                    crate::diag::hint(id, ids.iter()),
+                    crate::base::diag::hint(id, ids.iter()),
                     ids.join(", ")
                 ),
             ));
         } else if given[..i].iter().any(|(o, _)| o == id) {
             errs.push(Diagnostic::file(
                 name,
-                crate::lang::msg!(zh: "组成部分“{id}”给出了不止一个文件", en: "component \"{id}\" is given more than once"),
+                crate::base::lang::msg!(zh: "组成部分“{id}”给出了不止一个文件", en: "component \"{id}\" is given more than once"),
             ));
         }
     }
@@ -135,7 +136,7 @@ fn match_parts(comp: &Composite, given: &[(String, PathBuf)]) -> Result<Vec<Path
             None => errs.push(Diagnostic::at(
                 name,
                 c.line,
-                crate::lang::msg!(
+                crate::base::lang::msg!(
                     zh: "组成部分“{}”（{}）没有给出文件：请在命令行写 {}=文件",
                     en: "component \"{}\" ({}) has no file: add {}=FILE to the command line",
                     c.id,

@@ -3,10 +3,10 @@
 
 use super::Error;
 use super::{InputArgs, OutputArgs};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::lang::Lang;
-use crate::rectify::{By, Order, Selection};
-use crate::score::Reason;
+use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::base::lang::Lang;
+use crate::engine::rectify::{By, Order, Selection};
+use crate::engine::score::Reason;
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 
@@ -77,14 +77,14 @@ impl From<ReasonArg> for Reason {
 }
 
 fn parse_points(s: &str) -> Result<Decimal, String> {
-    match crate::num::parse_number(s) {
+    match crate::base::num::parse_number(s) {
         Ok(d) if d >= Decimal::ZERO => Ok(d),
-        _ => Err(crate::lang::msg!(zh: "“{s}”不是 ≥ 0 的分数", en: "\"{s}\" is not a number of points ≥ 0")),
+        _ => Err(crate::base::lang::msg!(zh: "“{s}”不是 ≥ 0 的分数", en: "\"{s}\" is not a number of points ≥ 0")),
     }
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
-    if args.evidence.iter().any(|p| crate::combine::year::is_json(p)) {
+    if args.evidence.iter().any(|p| crate::engine::combine::year::is_json(p)) {
         return year(args, lang);
     }
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;
@@ -95,7 +95,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         if let Some(days) = fw.rectify_days
             && p.deadline(days).is_none()
         {
-            return Err(Error::Usage(crate::lang::msg!(
+            return Err(Error::Usage(crate::base::lang::msg!(
                 zh: "--period {p}：整改时限（考核期结束后 {days} 天）超出了可表示的最后日期 9999-12-31；请检查考核期是否写错",
                 en: "--period {p}: the rectification deadline ({days} days after the period ends) falls after 9999-12-31, the last date that can be held; check the period"
             )));
@@ -109,7 +109,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     };
     // Sections per unit are streamed on the bulk path when it applies.
     if !args.summary && args.by == By::Unit && format.is_text() && args.selfs.files.is_empty() {
-        let list = crate::bulk::ListArgs {
+        let list = crate::engine::bulk::ListArgs {
             period: args.input.period,
             selection: &sel,
             order: args.order,
@@ -119,7 +119,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         let streamed = args
             .input
             .stream(&args.evidence, format, &dest, |fw, units, files, w| {
-                crate::bulk::write_deficiencies(fw, units, files, &list, w)
+                crate::engine::bulk::write_deficiencies(fw, units, files, &list, w)
             })?;
         if streamed {
             return Ok(());
@@ -127,47 +127,48 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     }
     let (loaded, assessment) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
     let fw = &loaded.framework;
-    let list =
-        crate::rectify::build(fw, &assessment, args.input.period, &sel, args.order, args.by).map_err(|errs| {
+    let list = crate::engine::rectify::build(fw, &assessment, args.input.period, &sel, args.order, args.by).map_err(
+        |errs| {
             // Name the file the units came from, as `explain` does.
             let where_ = super::units_source(loaded.units.as_ref(), &assessment);
             Error::Input(Diagnostics(
                 errs.into_iter().map(|e| Diagnostic::file(where_.clone(), e)).collect(),
             ))
-        })?;
+        },
+    )?;
     if format != crate::render::Format::Csv && !args.summary {
         super::document_fits(fw, list.units.len(), &dest)?;
     }
     if format == crate::render::Format::Xlsx {
         let book = if args.summary {
-            let s = crate::rectify::summary(fw, &list);
+            let s = crate::engine::rectify::summary(fw, &list);
             crate::render::xlsx::deficiency_summary(fw, &assessment, &s, lang)
         } else {
             crate::render::xlsx::deficiencies(fw, &assessment, &list, lang)
         }
         .map_err(|e| {
-            Error::Output(crate::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+            Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
         })?;
-        return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
+        return crate::render::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
     if format == crate::render::Format::Html {
         let issue = args.issue.issue(Some(fw));
         let page = if args.summary {
-            let s = crate::rectify::summary(fw, &list);
+            let s = crate::engine::rectify::summary(fw, &list);
             crate::render::html::deficiency_summary(fw, &assessment, &s, &issue, lang)
         } else {
             crate::render::html::deficiencies(fw, &assessment, &list, &issue, lang)
         };
-        return crate::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
+        return crate::render::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
     }
     if format == crate::render::Format::Csv && !args.summary {
-        return crate::output::emit_with(format, &dest, |w| {
+        return crate::render::output::emit_with(format, &dest, |w| {
             crate::render::rectify::write_list_csv(w, fw, &assessment, &list, lang)
         })
         .map_err(|e| Error::output(&dest, e));
     }
     let text = if args.summary {
-        let s = crate::rectify::summary(fw, &list);
+        let s = crate::engine::rectify::summary(fw, &list);
         crate::render::rectify::summary(fw, &assessment, &s, lang, format)
     } else {
         crate::render::rectify::list(fw, &assessment, &list, args.by, lang, format)
@@ -180,7 +181,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         } else {
             text
         };
-    crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
+    crate::render::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }
 
 /// The year's list from a combined result (docs/combine.md): the only
@@ -188,16 +189,16 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
 /// from its evidence.
 fn year(args: Args, lang: Lang) -> Result<(), Error> {
     let path = match &args.evidence[..] {
-        [one] if crate::combine::year::is_combined(one) => one.clone(),
+        [one] if crate::engine::combine::year::is_combined(one) => one.clone(),
         [one] => {
-            return Err(Error::Usage(crate::lang::msg!(
+            return Err(Error::Usage(crate::base::lang::msg!(
                 zh: "{} 是一期的评分结果：deficiencies 从佐证材料列整改清单（kaohe deficiencies -u 单位文件 --period 期 佐证.csv），或读取 kaohe combine 写出的年度结果",
                 en: "{} is one period's saved result: deficiencies lists from the evidence (kaohe deficiencies -u UNITS --period P EVIDENCE.csv), or reads a combined result written by kaohe combine",
                 one.display()
             )));
         }
         _ => {
-            return Err(Error::Usage(crate::lang::m(
+            return Err(Error::Usage(crate::base::lang::m(
                 "结果文件（.json）只能单独给出：年度整改清单读取一个 kaohe combine 写出的年度结果，不与佐证材料或其他结果同用",
                 "a result (.json) is read alone: the year's list reads one combined result written by kaohe combine, without evidence or other results",
             ).to_string()));
@@ -220,7 +221,7 @@ fn year(args: Args, lang: Lang) -> Result<(), Error> {
     .filter_map(|(given, name)| given.then_some(name))
     .collect();
     if !refused.is_empty() {
-        return Err(Error::Usage(crate::lang::msg!(
+        return Err(Error::Usage(crate::base::lang::msg!(
             zh: "年度整改清单取自年度结果中各期的问题，不能用 {}：这些选项只用于从佐证材料列清单",
             en: "the year's list is taken from the periods' problems the combined result records; {} cannot be used with it (they apply to lists from evidence)",
             refused.join(", ")
@@ -228,25 +229,25 @@ fn year(args: Args, lang: Lang) -> Result<(), Error> {
     }
     let (format, dest) = args.output.resolve(std::slice::from_ref(&path))?;
     let reasons: Vec<Reason> = args.reason.iter().map(|&r| Reason::from(r)).collect();
-    let sel = crate::combine::year::Selection {
+    let sel = crate::engine::combine::year::Selection {
         units: &args.unit,
         categories: &args.category,
         reasons: &reasons,
         min_lost: args.min_lost,
         order: args.order,
     };
-    let list = crate::combine::year::load(&path, &sel).map_err(Error::Input)?;
+    let list = crate::engine::combine::year::load(&path, &sel).map_err(Error::Input)?;
     match format {
         crate::render::Format::Xlsx => {
             let book = list.xlsx(lang).map_err(|e| {
-                Error::Output(crate::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+                Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
             })?;
-            crate::output::emit_bytes(&book, &dest)
+            crate::render::output::emit_bytes(&book, &dest)
         }
         crate::render::Format::Html => {
-            crate::output::emit_bytes(list.html(&args.issue.issue(None), lang).as_bytes(), &dest)
+            crate::render::output::emit_bytes(list.html(&args.issue.issue(None), lang).as_bytes(), &dest)
         }
-        _ => crate::output::emit(&list.text(lang, format), format, &dest),
+        _ => crate::render::output::emit(&list.text(lang, format), format, &dest),
     }
     .map_err(|e| Error::output(&dest, e))
 }

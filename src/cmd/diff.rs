@@ -2,11 +2,11 @@
 
 use super::Error;
 use super::{InputArgs, OutputArgs};
-use crate::compare::SortKey;
-use crate::diag::Diagnostics;
-use crate::lang::Lang;
-use crate::period::Period;
-use crate::result::PeriodResult;
+use crate::base::diag::Diagnostics;
+use crate::base::lang::Lang;
+use crate::base::period::Period;
+use crate::engine::compare::SortKey;
+use crate::reading::result::PeriodResult;
 use std::path::{Path, PathBuf};
 
 /// Compare two periods: scores, ranks, grades, problems fixed and found
@@ -53,8 +53,8 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
     /// Encoding of CSV evidence on either side, or FILE=ENC for one file (default: detected)
-    #[arg(long, value_name = "ENC", value_parser = crate::input::EncodingArgParser, action = clap::ArgAction::Append)]
-    pub encoding: Vec<crate::input::EncodingArg>,
+    #[arg(long, value_name = "ENC", value_parser = crate::reading::input::EncodingArgParser, action = clap::ArgAction::Append)]
+    pub encoding: Vec<crate::reading::input::EncodingArg>,
     /// Missing evidence on either side: error (every missing item is an error) or zero; default: the framework's
     #[arg(long, value_enum, value_name = "HOW")]
     pub missing: Option<super::MissingArg>,
@@ -93,7 +93,7 @@ pub struct SideArgs<'a> {
     pub period: Option<Period>,
     /// `--sheet` and `--encoding` for evidence.
     pub sheet: Option<&'a String>,
-    pub encoding: &'a [crate::input::EncodingArg],
+    pub encoding: &'a [crate::reading::input::EncodingArg],
     /// `--missing`.
     pub missing: Option<super::MissingArg>,
 }
@@ -118,7 +118,7 @@ impl SideArgs<'_> {
                         .collect();
                     self.encoding
                         .iter()
-                        .filter(|a| crate::input::unmatched_encoding(std::slice::from_ref(a), &own).is_none())
+                        .filter(|a| crate::reading::input::unmatched_encoding(std::slice::from_ref(a), &own).is_none())
                         .cloned()
                         .collect()
                 },
@@ -163,7 +163,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         ("--new-units", &args.new_units, &args.new, "NEW"),
     ] {
         if value.is_some() && is_result(side) {
-            return Err(Error::Usage(crate::lang::msg!(
+            return Err(Error::Usage(crate::base::lang::msg!(
                 zh: "{flag} 仅在 {name} 为佐证时适用；{} 是已保存的评分结果，已经评过分",
                 en: "{flag} applies only when {name} is evidence; {} is a saved result, scored already",
                 side.display()
@@ -185,7 +185,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         .cloned(),
     );
     let (format, dest) = args.output.resolve(&inputs)?;
-    if let Some(m) = crate::input::unmatched_encoding(&args.encoding, &inputs) {
+    if let Some(m) = crate::reading::input::unmatched_encoding(&args.encoding, &inputs) {
         return Err(Error::Usage(m));
     }
     let sides = [
@@ -209,8 +209,8 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         },
     ];
     let [old, new]: [PeriodResult; 2] = load_all(&sides)?.try_into().expect("two sides");
-    let mut c = crate::compare::compare(&old, &new);
-    crate::compare::sort(
+    let mut c = crate::engine::compare::compare(&old, &new);
+    crate::engine::compare::sort(
         &mut c.units,
         match args.sort {
             Sort::Delta => SortKey::Delta,
@@ -220,14 +220,14 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     );
     if format == crate::render::Format::Xlsx {
         let book = crate::render::xlsx::diff(&c, lang).map_err(|e| {
-            Error::Output(crate::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+            Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
         })?;
-        return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
+        return crate::render::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
     if format == crate::render::Format::Html {
         let page = crate::render::html::diff(&c, &args.issue.issue(None), lang);
-        return crate::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
+        return crate::render::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
     }
     let text = crate::render::compare::diff(&c, lang, format);
-    crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
+    crate::render::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }

@@ -2,8 +2,8 @@
 
 use super::Error;
 use super::{InputArgs, OutputArgs};
-use crate::diag::{Diagnostic, Diagnostics, hint};
-use crate::lang::Lang;
+use crate::base::diag::{Diagnostic, Diagnostics, hint};
+use crate::base::lang::Lang;
 use std::path::PathBuf;
 
 /// Show how one unit's score was reached (得分明细).
@@ -38,7 +38,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         let where_ = super::units_source(units.as_ref(), &assessment);
         return Err(Error::Input(Diagnostics(vec![Diagnostic::file(
             where_,
-            crate::lang::msg!(
+            crate::base::lang::msg!(
                 zh: "没有参加考核的单位“{}”{}",
                 en: "no unit \"{}\" is assessed{}",
                 args.unit,
@@ -49,8 +49,8 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     if format == crate::render::Format::Html {
         let page =
             crate::render::html::explain(&framework, &assessment, unit, &args.issue.issue(Some(&framework)), lang);
-        return crate::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
+        return crate::render::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
     }
     let text = crate::render::report::explain(&framework, &assessment, unit, lang, format);
-    crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
+    crate::render::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }

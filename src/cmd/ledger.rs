@@ -2,7 +2,7 @@
 
 use super::Error;
 use super::OutputArgs;
-use crate::lang::Lang;
+use crate::base::lang::Lang;
 use std::path::PathBuf;
 
 /// Summarise rectification ledgers returned by units (整改台账): completed,
@@ -13,7 +13,7 @@ pub struct Args {
     #[arg(value_name = "LEDGER", required = true)]
     pub ledgers: Vec<PathBuf>,
     /// Count items not completed by their deadline as overdue on this date (YYYY-MM-DD)
-    #[arg(long = "date", value_name = "DATE", value_parser = crate::render::issue::parse_date, conflicts_with = "today")]
+    #[arg(long = "date", value_name = "DATE", value_parser = crate::base::period::parse_date, conflicts_with = "today")]
     pub date: Option<jiff::civil::Date>,
     /// Count overdue items against today's date (UTC) instead of --date
     #[arg(long)]
@@ -27,18 +27,18 @@ pub struct Args {
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve_text(&args.ledgers, "ledger")?;
-    let opts = crate::input::ReadOptions {
+    let opts = crate::reading::input::ReadOptions {
         encodings: Vec::new(),
         sheet: args.sheet.clone(),
     };
-    let entries = crate::ledger::read(&args.ledgers, &opts).map_err(Error::Input)?;
+    let entries = crate::engine::ledger::read(&args.ledgers, &opts).map_err(Error::Input)?;
     let on = match (args.date, args.today) {
         (Some(d), _) => Some(d),
         // The clock only when asked for.
         (None, true) => Some(jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date()),
         (None, false) => None,
     };
-    let summary = crate::ledger::summarise(&entries, on);
+    let summary = crate::engine::ledger::summarise(&entries, on);
     let text = crate::render::ledger::render(&summary, args.ledgers.len(), lang, format);
-    crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
+    crate::render::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }

@@ -3,11 +3,11 @@
 
 use super::Error;
 use super::InputArgs;
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::lang::Lang;
-use crate::output::Destination;
-use crate::rectify::{By, Order, Selection};
+use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::base::lang::Lang;
+use crate::engine::rectify::{By, Order, Selection};
 use crate::render::docx::Letter;
+use crate::render::output::Destination;
 use std::path::{Path, PathBuf};
 
 /// Write each unit's feedback letter (考核结果反馈意见书) as DOCX: score, rank,
@@ -51,7 +51,7 @@ fn target(p: &Path) -> Result<Target, Error> {
     }
     match p.extension().and_then(|e| e.to_str()) {
         Some(e) if e.eq_ignore_ascii_case("docx") => Ok(Target::File(p.to_path_buf())),
-        _ => Err(Error::Usage(crate::lang::msg!(
+        _ => Err(Error::Usage(crate::base::lang::msg!(
             zh: "letters 的 -o 应为目录（以 / 结尾，每个单位一个文件）或 .docx 文件（所有单位合为一个文件）：“{}”",
             en: "letters -o takes a directory (ending in /, a file per unit) or a .docx file (every unit in one): \"{}\"",
             p.display()
@@ -83,8 +83,8 @@ fn file_name(unit: &str, name: &str) -> String {
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     // A saved result holds too little for a letter (no notes, remedies,
     // owners, deadlines): letters are written from evidence.
-    if let Some(json) = args.evidence.iter().find(|p| crate::combine::year::is_json(p)) {
-        return Err(Error::Usage(crate::lang::msg!(
+    if let Some(json) = args.evidence.iter().find(|p| crate::engine::combine::year::is_json(p)) {
+        return Err(Error::Usage(crate::base::lang::msg!(
             zh: "{} 是评分结果：反馈意见书从佐证材料生成（kaohe letters -u 单位文件 --period 期 -o 目录/ 佐证.csv）；年度结果的整改清单用 kaohe deficiencies {}",
             en: "{} is a saved result: letters are written from the evidence (kaohe letters -u UNITS --period P -o DIR/ EVIDENCE.csv); the year's list of a combined result is kaohe deficiencies {}",
             json.display(),
@@ -96,7 +96,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         Target::Dir(d) => d.clone(),
         Target::File(f) => f.clone(),
     };
-    crate::output::check_not_input(&out_path, &args.input.paths(&args.evidence)).map_err(Error::Usage)?;
+    crate::render::output::check_not_input(&out_path, &args.input.paths(&args.evidence)).map_err(Error::Usage)?;
     let (loaded, assessment) = args.input.assess(&args.evidence)?;
     let fw = &loaded.framework;
     let sel = Selection {
@@ -104,14 +104,15 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         categories: args.category,
         ..Selection::default()
     };
-    let list =
-        crate::rectify::build(fw, &assessment, args.input.period, &sel, args.order, By::Unit).map_err(|errs| {
+    let list = crate::engine::rectify::build(fw, &assessment, args.input.period, &sel, args.order, By::Unit).map_err(
+        |errs| {
             let where_ = super::units_source(loaded.units.as_ref(), &assessment);
             Error::Input(Diagnostics(
                 errs.into_iter().map(|e| Diagnostic::file(where_.clone(), e)).collect(),
             ))
-        })?;
-    let items: Vec<Vec<crate::rectify::Item>> = list
+        },
+    )?;
+    let items: Vec<Vec<crate::engine::rectify::Item>> = list
         .units
         .iter()
         .map(|e| {
@@ -134,14 +135,14 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let issue = args.issue.issue(Some(fw));
     let build = |ls: &[Letter]| {
         crate::render::docx::letters(fw, &assessment, ls, &issue, lang).map_err(|e| {
-            Error::Output(crate::lang::msg!(zh: "无法生成 DOCX 文件：{e}", en: "cannot build the DOCX file: {e}"))
+            Error::Output(crate::base::lang::msg!(zh: "无法生成 DOCX 文件：{e}", en: "cannot build the DOCX file: {e}"))
         })
     };
     match target {
         Target::File(path) => {
             let bytes = build(&letters)?;
             let dest = Destination::File(path);
-            crate::output::emit_bytes(&bytes, &dest).map_err(|e| Error::output(&dest, e))
+            crate::render::output::emit_bytes(&bytes, &dest).map_err(|e| Error::output(&dest, e))
         }
         Target::Dir(dir) => {
             // Every document is built before the first is written.
@@ -153,7 +154,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             std::fs::create_dir_all(&dir).map_err(|e| Error::output(&Destination::File(dir.clone()), e))?;
             for (path, bytes) in docs {
                 let dest = Destination::File(path);
-                crate::output::emit_bytes(&bytes, &dest).map_err(|e| Error::output(&dest, e))?;
+                crate::render::output::emit_bytes(&bytes, &dest).map_err(|e| Error::output(&dest, e))?;
             }
             Ok(())
         }

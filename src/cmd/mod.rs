@@ -13,14 +13,14 @@ pub mod score;
 pub mod template;
 pub mod trend;
 
-use crate::diag::Diagnostics;
-use crate::evidence::Evidence;
-use crate::framework::Framework;
-use crate::output::{Destination, resolve_format};
-use crate::period::Period;
+use crate::base::diag::Diagnostics;
+use crate::base::period::Period;
+use crate::engine::score::Assessment;
+use crate::model::framework::Framework;
+use crate::reading::evidence::Evidence;
+use crate::reading::units::Units;
 use crate::render::Format;
-use crate::score::Assessment;
-use crate::units::Units;
+use crate::render::output::{Destination, resolve_format};
 use std::path::PathBuf;
 
 /// Why a run failed.
@@ -41,10 +41,10 @@ impl Error {
     pub fn output(dest: &Destination, e: std::io::Error) -> Error {
         match dest {
             Destination::File(p) => Error::Output(
-                crate::lang::msg!(zh: "{}：无法写入：{}", en: "{}: cannot write: {}", p.display(), crate::lang::io_error(&e)),
+                crate::base::lang::msg!(zh: "{}：无法写入：{}", en: "{}: cannot write: {}", p.display(), crate::base::lang::io_error(&e)),
             ),
             Destination::Stdout => Error::Output(
-                crate::lang::msg!(zh: "无法写入标准输出：{}", en: "cannot write to standard output: {}", crate::lang::io_error(&e)),
+                crate::base::lang::msg!(zh: "无法写入标准输出：{}", en: "cannot write to standard output: {}", crate::base::lang::io_error(&e)),
             ),
         }
     }
@@ -67,8 +67,8 @@ pub struct InputArgs {
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
     /// Encoding of CSV inputs, or FILE=ENC for one file (default: detected: UTF-8, UTF-16 with BOM, or GBK/GB18030)
-    #[arg(long, value_name = "ENC", value_parser = crate::input::EncodingArgParser, action = clap::ArgAction::Append)]
-    pub encoding: Vec<crate::input::EncodingArg>,
+    #[arg(long, value_name = "ENC", value_parser = crate::reading::input::EncodingArgParser, action = clap::ArgAction::Append)]
+    pub encoding: Vec<crate::reading::input::EncodingArg>,
     /// Missing evidence: error (every missing item of every unit is an error, located) or zero (scores 0);
     /// default: the framework's `missing`
     #[arg(long, value_enum, value_name = "HOW")]
@@ -103,15 +103,15 @@ impl OutputArgs {
     pub fn resolve(&self, inputs: &[PathBuf]) -> Result<(Format, Destination), Error> {
         use std::io::IsTerminal;
         let format = resolve_format(self.format, self.output.as_deref()).map_err(Error::Usage)?;
-        crate::output::set_csv_bom(!self.no_bom);
+        crate::render::output::set_csv_bom(!self.no_bom);
         let dest = match &self.output {
             Some(p) => {
-                crate::output::check_not_input(p, inputs).map_err(Error::Usage)?;
+                crate::render::output::check_not_input(p, inputs).map_err(Error::Usage)?;
                 Destination::File(p.clone())
             }
             None if format == Format::Xlsx && std::io::stdout().is_terminal() => {
                 return Err(Error::Usage(
-                    crate::lang::m(
+                    crate::base::lang::m(
                         "XLSX 工作簿不能输出到终端：请用 -o FILE.xlsx 写入文件",
                         "an XLSX workbook is not for the terminal: write it with -o FILE.xlsx",
                     )
@@ -135,7 +135,7 @@ impl OutputArgs {
     pub fn resolve_text(&self, inputs: &[PathBuf], command: &str) -> Result<(Format, Destination), Error> {
         let (format, dest) = self.resolve(inputs)?;
         if !format.is_text() {
-            return Err(Error::Usage(crate::lang::msg!(
+            return Err(Error::Usage(crate::base::lang::msg!(
                 zh: "{command} 不能输出为 {}：请使用 table、csv、json 或 md",
                 en: "{command} cannot be written as {}: use table, csv, json or md",
                 format.name()
@@ -153,7 +153,7 @@ pub fn emit_ranking(
     format: Format,
     dest: &Destination,
     issue: &crate::render::issue::IssueArgs,
-    lang: crate::lang::Lang,
+    lang: crate::base::lang::Lang,
 ) -> Result<(), Error> {
     if matches!(format, Format::Xlsx | Format::Html) {
         document_fits(fw, a.units.len(), dest)?;
@@ -161,17 +161,17 @@ pub fn emit_ranking(
     match format {
         Format::Xlsx => {
             let book = crate::render::xlsx::score(fw, a, lang).map_err(|e| {
-                Error::Output(crate::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+                Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
             })?;
-            crate::output::emit_bytes(&book, dest)
+            crate::render::output::emit_bytes(&book, dest)
         }
-        Format::Html => crate::output::emit_bytes(
+        Format::Html => crate::render::output::emit_bytes(
             crate::render::html::score(fw, a, &issue.issue(Some(fw)), lang).as_bytes(),
             dest,
         ),
         // Streamed: a province's result is gigabytes.
-        Format::Json => crate::output::emit_with(format, dest, |w| crate::render::json::write_scored(w, fw, a)),
-        _ => crate::output::emit(&crate::render::report::ranking(fw, a, lang, format), format, dest),
+        Format::Json => crate::render::output::emit_with(format, dest, |w| crate::render::json::write_scored(w, fw, a)),
+        _ => crate::render::output::emit(&crate::render::report::ranking(fw, a, lang, format), format, dest),
     }
     .map_err(|e| Error::output(dest, e))
 }
@@ -194,9 +194,9 @@ pub fn document_fits(fw: &Framework, units: usize, dest: &Destination) -> Result
     let max = MAX_DOCUMENT_RESULTS;
     let to = match dest {
         Destination::File(p) => p.display().to_string(),
-        Destination::Stdout => crate::lang::m("标准输出", "standard output").to_string(),
+        Destination::Stdout => crate::base::lang::m("标准输出", "standard output").to_string(),
     };
-    Err(Error::Output(crate::lang::msg!(
+    Err(Error::Output(crate::base::lang::msg!(
         zh: "{to}：{units} 个单位 × {items} 项指标，共 {n} 项结果，超过工作簿、网页和文本清单一次最多容纳的 {max} 项；请改用 CSV 或 JSON（--format csv、--format json），或只列出部分单位（deficiencies 的 --category、--unit）",
         en: "{to}: {units} units × {items} items make {n} results, more than a workbook, web page or text list holds ({max}); write CSV or JSON instead (--format csv, --format json), or list some units only (deficiencies --category, --unit)"
     )))
@@ -213,7 +213,11 @@ pub struct SelfArgs {
 /// What the bulk path reads besides the evidence: the framework, the
 /// units, and the encoding forced for each evidence file (none for any
 /// when `--encoding` is not given).
-pub type BulkInputs = (Framework, Option<Units>, Vec<Option<crate::input::ForcedEncoding>>);
+pub type BulkInputs = (
+    Framework,
+    Option<Units>,
+    Vec<Option<crate::reading::input::ForcedEncoding>>,
+);
 
 /// The framework and units loaded and checked (the evidence goes to
 /// scoring, which uses it up).
@@ -235,8 +239,8 @@ impl InputArgs {
     }
 
     /// How inputs are read (`--sheet`, `--encoding`).
-    pub fn read_options(&self) -> crate::input::ReadOptions {
-        crate::input::ReadOptions {
+    pub fn read_options(&self) -> crate::reading::input::ReadOptions {
+        crate::reading::input::ReadOptions {
             encodings: self.encoding.clone(),
             sheet: self.sheet.clone(),
         }
@@ -247,10 +251,10 @@ impl InputArgs {
         let mut fw = Framework::load(self.framework.as_deref(), self.period.map(|p| p.year)).map_err(Error::Input)?;
         match self.missing {
             Some(MissingArg::Error) => {
-                fw.missing = crate::framework::Missing::Error;
+                fw.missing = crate::model::framework::Missing::Error;
                 fw.missing_from_option = true;
             }
-            Some(MissingArg::Zero) => fw.missing = crate::framework::Missing::Zero,
+            Some(MissingArg::Zero) => fw.missing = crate::model::framework::Missing::Zero,
             None => {}
         }
         Ok(fw)
@@ -259,7 +263,7 @@ impl InputArgs {
     /// Load the framework, then units and evidence, reporting every problem
     /// of the latter two together.
     pub fn load(&self, evidence: &[PathBuf]) -> Result<(Loaded, Evidence), Error> {
-        if let Some(m) = crate::input::unmatched_encoding(&self.encoding, &self.paths(evidence)) {
+        if let Some(m) = crate::reading::input::unmatched_encoding(&self.encoding, &self.paths(evidence)) {
             return Err(Error::Usage(m));
         }
         let framework = self.framework()?;
@@ -274,25 +278,26 @@ impl InputArgs {
             },
             None => None,
         };
-        if let Err(e) = crate::grade::check_units(&framework, units.as_ref()) {
+        if let Err(e) = crate::engine::grade::check_units(&framework, units.as_ref()) {
             errs.extend(e);
         }
-        if let Err(e) = crate::cohort::check_units(&framework, units.as_ref()) {
+        if let Err(e) = crate::engine::cohort::check_units(&framework, units.as_ref()) {
             errs.extend(e);
         }
         if !errs.is_empty() {
             // Without a valid units list, evidence cannot be checked against it.
             return Err(Error::Input(errs));
         }
-        let evidence = match crate::evidence::load_with(evidence, &self.read_options(), &framework, units.as_ref()) {
-            Ok(e) => e,
-            Err(mut errs) => {
-                if let Some(hint) = self.other_builtin(evidence, &framework, units.as_ref()) {
-                    errs.push(hint);
+        let evidence =
+            match crate::reading::evidence::load_with(evidence, &self.read_options(), &framework, units.as_ref()) {
+                Ok(e) => e,
+                Err(mut errs) => {
+                    if let Some(hint) = self.other_builtin(evidence, &framework, units.as_ref()) {
+                        errs.push(hint);
+                    }
+                    return Err(Error::Input(errs));
                 }
-                return Err(Error::Input(errs));
-            }
-        };
+            };
         let loaded = Loaded {
             framework,
             units,
@@ -310,31 +315,32 @@ impl InputArgs {
         evidence: &[PathBuf],
         chosen: &Framework,
         units: Option<&Units>,
-    ) -> Option<crate::diag::Diagnostic> {
+    ) -> Option<crate::base::diag::Diagnostic> {
         if self.framework.is_some() {
             return None;
         }
-        let fits = crate::framework::BUILTINS
+        let fits = crate::model::framework::BUILTINS
             .iter()
             .filter(|b| b.id != chosen.id)
             .find(|b| {
-                b.load()
-                    .is_ok_and(|fw| crate::evidence::load_with(evidence, &self.read_options(), &fw, units).is_ok())
+                b.load().is_ok_and(|fw| {
+                    crate::reading::evidence::load_with(evidence, &self.read_options(), &fw, units).is_ok()
+                })
             })?;
         let year = self.period.map(|p| p.year);
         let why = match year {
-            None => crate::lang::m("未给出 --period，用最新的", "no --period given: the newest").to_string(),
-            Some(y) if crate::framework::BUILTINS.iter().any(|b| b.year == y) => {
-                crate::lang::msg!(zh: "--period 所在的 {y} 年度", en: "the one for --period's year, {y}")
+            None => crate::base::lang::m("未给出 --period，用最新的", "no --period given: the newest").to_string(),
+            Some(y) if crate::model::framework::BUILTINS.iter().any(|b| b.year == y) => {
+                crate::base::lang::msg!(zh: "--period 所在的 {y} 年度", en: "the one for --period's year, {y}")
             }
             Some(y) => {
-                crate::lang::msg!(zh: "没有 {y} 年度的内置方案，用最新的", en: "none is built in for {y}: the newest")
+                crate::base::lang::msg!(zh: "没有 {y} 年度的内置方案，用最新的", en: "none is built in for {y}: the newest")
             }
         };
         let files: Vec<String> = evidence.iter().map(|p| p.display().to_string()).collect();
-        Some(crate::diag::Diagnostic::file(
+        Some(crate::base::diag::Diagnostic::file(
             files.join(", "),
-            crate::lang::msg!(
+            crate::base::lang::msg!(
                 zh: "以上按内置考核方案 {}（{why}）核对；这些佐证材料与 {} 相符：请加 --period {} 或 -f {}",
                 en: "checked against the built-in framework {} ({why}); this evidence fits {}: give --period {} or -f {}",
                 chosen.id,
@@ -346,15 +352,15 @@ impl InputArgs {
     }
 
     /// Load and score for a ranking — totals, grades and ranks, no
-    /// per-indicator detail — on the bulk path ([`crate::bulk`]) when it
+    /// per-indicator detail — on the bulk path ([`crate::engine::bulk`]) when it
     /// applies, else on the general path, which also words every problem.
     /// `KAOHE_SLOW=1` in the environment forces the general path.
     pub fn assess_ranking(&self, evidence: &[PathBuf]) -> Result<(Framework, Assessment), Error> {
         if let Some((framework, units, forced)) = self.bulk_inputs(evidence)?
-            && let Some(a) = crate::bulk::assess(
+            && let Some(a) = crate::engine::bulk::assess(
                 &framework,
                 units.as_ref(),
-                crate::bulk::Files::new(evidence, &forced),
+                crate::engine::bulk::Files::new(evidence, &forced),
                 self.period_text(),
             )
         {
@@ -373,7 +379,7 @@ impl InputArgs {
         if std::env::var_os("KAOHE_SLOW").is_some() || self.sheet.is_some() {
             return Ok(None);
         }
-        if crate::input::unmatched_encoding(&self.encoding, &self.paths(evidence)).is_some() {
+        if crate::reading::input::unmatched_encoding(&self.encoding, &self.paths(evidence)).is_some() {
             return Ok(None);
         }
         let framework = self.framework()?;
@@ -384,13 +390,13 @@ impl InputArgs {
                 Err(_) => return Ok(None),
             },
         };
-        crate::grade::check_units(&framework, units.as_ref()).map_err(Error::Input)?;
-        crate::cohort::check_units(&framework, units.as_ref()).map_err(Error::Input)?;
+        crate::engine::grade::check_units(&framework, units.as_ref()).map_err(Error::Input)?;
+        crate::engine::cohort::check_units(&framework, units.as_ref()).map_err(Error::Input)?;
         let forced = match self.encoding.is_empty() {
             true => Vec::new(),
             false => evidence
                 .iter()
-                .map(|p| crate::input::forced_for(&self.encoding, p))
+                .map(|p| crate::reading::input::forced_for(&self.encoding, p))
                 .collect(),
         };
         Ok(Some((framework, units, forced)))
@@ -401,7 +407,7 @@ impl InputArgs {
     /// general path must do it (and then writes it or reports the problems).
     pub fn stream_json(&self, evidence: &[PathBuf], dest: &Destination) -> Result<bool, Error> {
         self.stream(evidence, Format::Json, dest, |fw, units, files, w| {
-            crate::bulk::write_json(fw, units, files, self.period_text(), w)
+            crate::engine::bulk::write_json(fw, units, files, self.period_text(), w)
         })
     }
 
@@ -417,16 +423,16 @@ impl InputArgs {
         write: impl FnOnce(
             &Framework,
             Option<&Units>,
-            crate::bulk::Files,
+            crate::engine::bulk::Files,
             &mut dyn std::io::Write,
         ) -> Option<std::io::Result<()>>,
     ) -> Result<bool, Error> {
         let Some((framework, units, forced)) = self.bulk_inputs(evidence)? else {
             return Ok(false);
         };
-        let files = crate::bulk::Files::new(evidence, &forced);
+        let files = crate::engine::bulk::Files::new(evidence, &forced);
         let mut gave_up = false;
-        let written = crate::output::emit_with(format, dest, |w| {
+        let written = crate::render::output::emit_with(format, dest, |w| {
             write(&framework, units.as_ref(), files, w).unwrap_or_else(|| {
                 gave_up = true;
                 Err(std::io::Error::other("left to the general path"))
@@ -452,10 +458,10 @@ impl InputArgs {
         unit: &str,
     ) -> Result<(Framework, Option<Units>, Assessment), Error> {
         if let Some((framework, units, forced)) = self.bulk_inputs(evidence)?
-            && let Some(a) = crate::bulk::assess_unit(
+            && let Some(a) = crate::engine::bulk::assess_unit(
                 &framework,
                 units.as_ref(),
-                crate::bulk::Files::new(evidence, &forced),
+                crate::engine::bulk::Files::new(evidence, &forced),
                 self.period_text(),
                 unit,
             )
@@ -476,11 +482,11 @@ impl InputArgs {
             return Ok((loaded, a));
         }
         let fw = &loaded.framework;
-        let ev = crate::evidence::load_with(self_files, &self.read_options(), fw, loaded.units.as_ref())
+        let ev = crate::reading::evidence::load_with(self_files, &self.read_options(), fw, loaded.units.as_ref())
             .map_err(Error::Input)?;
         let given: std::collections::BTreeSet<String> = ev.units.keys().cloned().collect();
-        let mine = crate::score::assess(fw, loaded.units.as_ref(), ev, None).map_err(Error::Input)?;
-        let by: std::collections::HashMap<&str, &crate::score::UnitResult> =
+        let mine = crate::engine::score::assess(fw, loaded.units.as_ref(), ev, None).map_err(Error::Input)?;
+        let by: std::collections::HashMap<&str, &crate::engine::score::UnitResult> =
             mine.units.iter().map(|u| (u.unit.as_str(), u)).collect();
         let mut warnings = Diagnostics::new();
         let source = self_files[0].display().to_string();
@@ -491,15 +497,15 @@ impl InputArgs {
                     for r in &m.indicators {
                         amounts[r.index] = r.amount();
                     }
-                    u.self_assessed = Some(crate::score::SelfAssessed {
+                    u.self_assessed = Some(crate::engine::score::SelfAssessed {
                         score: m.totals.score,
                         grade: m.grade,
                         amounts,
                     });
                 }
-                None => warnings.push(crate::diag::Diagnostic::file(
+                None => warnings.push(crate::base::diag::Diagnostic::file(
                     &source,
-                    crate::lang::msg!(
+                    crate::base::lang::msg!(
                         zh: "单位 {} 没有自评材料：只列考核组评分",
                         en: "unit {} has no self-assessment: the team's score only",
                         u.unit
@@ -508,15 +514,15 @@ impl InputArgs {
             }
         }
         for id in given.iter().filter(|id| !a.units.iter().any(|u| &u.unit == *id)) {
-            warnings.push(crate::diag::Diagnostic::file(
+            warnings.push(crate::base::diag::Diagnostic::file(
                 &source,
-                crate::lang::msg!(
+                crate::base::lang::msg!(
                     zh: "单位 {id} 有自评材料，但不在考核之列：其自评未列出",
                     en: "unit {id} has a self-assessment but is not assessed: it is left out"
                 ),
             ));
         }
-        crate::diag::warn(&warnings);
+        crate::base::diag::warn(&warnings);
         Ok((loaded, a))
     }
 
@@ -527,12 +533,12 @@ impl InputArgs {
         let (loaded, evidence) = self.load(evidence)?;
         let period = self.period.as_ref().map(|p| p.to_string());
         let warnings = match &loaded.units {
-            Some(units) => crate::score::without_evidence(units, &evidence),
+            Some(units) => crate::engine::score::without_evidence(units, &evidence),
             None => Diagnostics::new(),
         };
-        let a =
-            crate::score::assess(&loaded.framework, loaded.units.as_ref(), evidence, period).map_err(Error::Input)?;
-        crate::diag::warn(&warnings);
+        let a = crate::engine::score::assess(&loaded.framework, loaded.units.as_ref(), evidence, period)
+            .map_err(Error::Input)?;
+        crate::base::diag::warn(&warnings);
         Ok((loaded, a))
     }
 }

@@ -2,9 +2,9 @@
 
 use super::Error;
 use super::{InputArgs, OutputArgs};
-use crate::lang::Lang;
+use crate::base::lang::Lang;
+use crate::engine::robust::{Plan, analyse, analyse_amounts, parse_jitter};
 use crate::render::Format;
-use crate::robust::{Plan, analyse, analyse_amounts, parse_jitter};
 use std::path::PathBuf;
 
 /// How robust the ranking is: rank intervals and grade shares when the weights vary (排名稳健性)
@@ -41,10 +41,10 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     // The evidence scored once: on the bulk path with each unit's base
     // amounts, else on the general path (which words every problem).
     let bulk = match args.input.bulk_inputs(&args.evidence)? {
-        Some((framework, units, forced)) => crate::bulk::assess_amounts(
+        Some((framework, units, forced)) => crate::engine::bulk::assess_amounts(
             &framework,
             units.as_ref(),
-            crate::bulk::Files::new(&args.evidence, &forced),
+            crate::engine::bulk::Files::new(&args.evidence, &forced),
             args.input.period_text(),
         )
         .map(|(a, amounts)| (framework, a, amounts)),
@@ -63,11 +63,11 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     };
     let fw = &framework;
     match format {
-        Format::Html => crate::output::emit_bytes(
+        Format::Html => crate::render::output::emit_bytes(
             crate::render::html::robust(fw, &a, &r, &args.issue.issue(Some(fw)), lang).as_bytes(),
             &dest,
         ),
-        _ => crate::output::emit(&crate::render::robust::render(fw, &a, &r, lang, format), format, &dest),
+        _ => crate::render::output::emit(&crate::render::robust::render(fw, &a, &r, lang, format), format, &dest),
     }
     .map_err(|e| Error::output(&dest, e))
 }

@@ -2,7 +2,7 @@
 
 use super::Error;
 use super::{InputArgs, OutputArgs};
-use crate::lang::Lang;
+use crate::base::lang::Lang;
 use crate::render::Format;
 use std::path::PathBuf;
 
@@ -44,14 +44,14 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         // Provincial rankings run to 100,000+ rows: stream them.
         Format::Csv => {
             let (framework, assessment) = args.input.assess_ranking(&args.evidence)?;
-            crate::output::emit_with(format, &dest, |w| {
+            crate::render::output::emit_with(format, &dest, |w| {
                 crate::render::report::write_ranking_csv(w, &framework, &assessment, lang)
             })
         }
         Format::Table | Format::Md => {
             let (framework, assessment) = args.input.assess_ranking(&args.evidence)?;
             let text = crate::render::report::ranking(&framework, &assessment, lang, format);
-            crate::output::emit(&text, format, &dest)
+            crate::render::output::emit(&text, format, &dest)
         }
     }
     .map_err(|e| Error::output(&dest, e))

@@ -2,9 +2,9 @@
 
 use super::Error;
 use super::OutputArgs;
-use crate::framework::Framework;
-use crate::lang::Lang;
-use crate::period::Period;
+use crate::base::lang::Lang;
+use crate::base::period::Period;
+use crate::model::framework::Framework;
 use crate::render::Format;
 use std::path::PathBuf;
 
@@ -22,8 +22,8 @@ pub struct Args {
     #[arg(long, value_name = "P", value_parser = Period::parse_arg)]
     pub period: Option<Period>,
     /// Encoding of a CSV units file (default: detected)
-    #[arg(long, value_name = "ENC", value_parser = crate::input::EncodingArgParser, action = clap::ArgAction::Append)]
-    pub encoding: Vec<crate::input::EncodingArg>,
+    #[arg(long, value_name = "ENC", value_parser = crate::reading::input::EncodingArgParser, action = clap::ArgAction::Append)]
+    pub encoding: Vec<crate::reading::input::EncodingArg>,
     /// One row per unit and one column per indicator, instead of one row per unit and indicator
     #[arg(long)]
     pub wide: bool,
@@ -51,13 +51,13 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let inputs: Vec<PathBuf> = args.framework.iter().chain(&args.units).cloned().collect();
     let (format, dest) = output.resolve(&inputs)?;
     let fw = Framework::load(args.framework.as_deref(), args.period.map(|p| p.year)).map_err(Error::Input)?;
-    let units: crate::template::UnitList = match &args.units {
+    let units: crate::engine::template::UnitList = match &args.units {
         Some(p) => {
-            let opts = crate::input::ReadOptions {
+            let opts = crate::reading::input::ReadOptions {
                 encodings: args.encoding.clone(),
                 sheet: None,
             };
-            crate::units::Units::load_with(p, &opts)
+            crate::reading::units::Units::load_with(p, &opts)
                 .map_err(Error::Input)?
                 .units
                 .into_iter()
@@ -70,18 +70,18 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     match rater {
         Some("") => {
             return Err(Error::Usage(
-                crate::lang::m("--rater 需要评分人的姓名", "--rater needs the rater's name").to_string(),
+                crate::base::lang::m("--rater 需要评分人的姓名", "--rater needs the rater's name").to_string(),
             ));
         }
-        Some(_) if crate::template::rater_slots(&fw).is_empty() => {
-            return Err(Error::Usage(crate::lang::msg!(
+        Some(_) if crate::engine::template::rater_slots(&fw).is_empty() => {
+            return Err(Error::Usage(crate::base::lang::msg!(
                 zh: "考核方案 {} 没有由评委打分的指标（raters）：不需要评委评分表，去掉 --rater 即为各单位的填报表",
                 en: "framework {} has no item scored by raters (raters): there is no rater's sheet to write; without --rater the template is the units' own",
                 fw.id
             )));
         }
-        None if crate::template::slots(&fw).is_empty() => {
-            return Err(Error::Usage(crate::lang::msg!(
+        None if crate::engine::template::slots(&fw).is_empty() => {
+            return Err(Error::Usage(crate::base::lang::msg!(
                 zh: "考核方案 {} 的指标都由评委打分：用 --rater 姓名 为每位评委生成评分表",
                 en: "every item of framework {} is scored by raters: write each rater's sheet with --rater NAME",
                 fw.id
@@ -94,17 +94,19 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         Format::Xlsx => {
             let book =
                 crate::render::template::xlsx(&fw, &units, period.as_deref(), args.wide, rater, lang).map_err(|e| {
-                    Error::Output(crate::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+                    Error::Output(
+                        crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"),
+                    )
                 })?;
-            crate::output::emit_bytes(&book, &dest)
+            crate::render::output::emit_bytes(&book, &dest)
         }
         _ => {
             let table = if args.wide {
-                crate::template::wide_table(&fw, &units, lang)
+                crate::engine::template::wide_table(&fw, &units, lang)
             } else {
-                crate::template::long_table(&fw, &units, rater, lang)
+                crate::engine::template::long_table(&fw, &units, rater, lang)
             };
-            crate::output::emit(&table.to_csv(), format, &dest)
+            crate::render::output::emit(&table.to_csv(), format, &dest)
         }
     }
     .map_err(|e| Error::output(&dest, e))

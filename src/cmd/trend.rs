@@ -3,7 +3,7 @@
 use super::Error;
 use super::OutputArgs;
 use super::diff::{SideArgs, load_all};
-use crate::lang::Lang;
+use crate::base::lang::Lang;
 use std::path::PathBuf;
 
 /// Each unit's score, rank and grade over several periods, with a sparkline.
@@ -20,7 +20,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.results)?;
     crate::render::check_format("trend", format).map_err(Error::Usage)?;
     if let Some(p) = args.results.iter().find(|p| !super::diff::is_result(p)) {
-        return Err(Error::Usage(crate::lang::msg!(
+        return Err(Error::Usage(crate::base::lang::msg!(
             zh: "{} 不是已保存的评分结果：trend 读取由 `kaohe score --format json` 写出的 .json 文件",
             en: "{} is not a saved result: trend reads .json files written by `kaohe score --format json`",
             p.display()
@@ -40,13 +40,13 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         })
         .collect();
     let results = load_all(&sides)?;
-    let t = crate::compare::trend(&results).map_err(Error::Input)?;
+    let t = crate::engine::compare::trend(&results).map_err(Error::Input)?;
     if format == crate::render::Format::Xlsx {
         let book = crate::render::xlsx::trend(&t, lang).map_err(|e| {
-            Error::Output(crate::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+            Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
         })?;
-        return crate::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
+        return crate::render::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
     let text = crate::render::compare::trend(&t, lang, format);
-    crate::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
+    crate::render::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
 }

@@ -15,11 +15,11 @@
 //! the official document format (GB/T 9704), numbered at its foot.
 
 use super::issue::{Issue, date_text};
-use crate::framework::Framework;
-use crate::lang::Lang;
-use crate::num::{fmt_points, fmt2};
-use crate::rectify::{Item, NextGrade};
-use crate::score::{Assessment, UnitResult};
+use crate::base::lang::Lang;
+use crate::base::num::{fmt_points, fmt2};
+use crate::engine::rectify::{Item, NextGrade};
+use crate::engine::score::{Assessment, UnitResult};
+use crate::model::framework::Framework;
 use rust_decimal::Decimal;
 use std::io::Write;
 
@@ -256,7 +256,7 @@ fn letter_xml(fw: &Framework, a: &Assessment, l: &Letter, issue: &Issue, first: 
         vec![lang.pick("排名", "Rank").to_string(), rank],
         vec![
             lang.pick("等次", "Grade").to_string(),
-            crate::grade::grade_text(fw, u, lang),
+            crate::engine::grade::grade_text(fw, u, lang),
         ],
     ];
     if !u.totals.veto.is_empty() {

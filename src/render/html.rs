@@ -10,12 +10,12 @@
 
 use super::colour;
 use super::issue::Issue;
-use crate::compare::Comparison;
-use crate::framework::Framework;
-use crate::lang::Lang;
-use crate::num::{fmt_points, fmt2};
-use crate::rectify::{Item, List, Summary};
-use crate::score::{Assessment, UnitResult};
+use crate::base::lang::Lang;
+use crate::base::num::{fmt_points, fmt2};
+use crate::engine::compare::Comparison;
+use crate::engine::rectify::{Item, List, Summary};
+use crate::engine::score::{Assessment, UnitResult};
+use crate::model::framework::Framework;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -303,7 +303,7 @@ fn heat(pct: f64) -> (String, &'static str) {
 /// Heat map: units × top-level groups, the share of each group's points
 /// the unit earned.
 fn group_heatmap(fw: &Framework, a: &Assessment, lang: Lang) -> Markup {
-    let groups: Vec<(usize, &crate::framework::Group)> = fw.top_groups().collect();
+    let groups: Vec<(usize, &crate::model::framework::Group)> = fw.top_groups().collect();
     let size = 12.0;
     let labels: Vec<String> = a.units.iter().map(|u| format!("{} {}", u.unit, u.name)).collect();
     let label_w = labels.iter().map(|l| text_px(l, size)).fold(60.0, f64::max).min(300.0) + 10.0;
@@ -372,7 +372,7 @@ fn ranking_table(fw: &Framework, a: &Assessment, lang: Lang, beside: &[super::re
 /// grade above it; in a rectification list (`ledger`) with the deadline
 /// (整改时限) and status (状态) columns of the ledger.
 fn unit_section(fw: &Framework, u: &UnitResult, items: &[Item], ledger: bool, lang: Lang) -> Markup {
-    let advice = crate::rectify::next_grade_of(fw, u).map(|ng| super::rectify::advice(fw, &ng, lang));
+    let advice = crate::engine::rectify::next_grade_of(fw, u).map(|ng| super::rectify::advice(fw, &ng, lang));
     let facts = {
         let mut p = Vec::new();
         if !u.category.is_empty() {
@@ -391,7 +391,7 @@ fn unit_section(fw: &Framework, u: &UnitResult, items: &[Item], ledger: bool, la
     html! {
         section.unit {
             h2 { (u.unit) " " (u.name) }
-            p { (facts) " · " span style=(grade_style(fw, u.grade)) { (crate::grade::grade_text(fw, u, lang)) } }
+            p { (facts) " · " span style=(grade_style(fw, u.grade)) { (crate::engine::grade::grade_text(fw, u, lang)) } }
             @if let Some(adv) = advice { p.advice { (adv) } }
             @if items.is_empty() && u.deficiencies.is_empty() {
                 p.ok { (lang.pick("没有失分项。", "No points lost.")) }
@@ -477,7 +477,7 @@ pub fn score_beside(
         }
         h2 { (lang.pick("等次分布", "Grades")) }
         (grade_cards(fw, a, lang))
-        @for line in crate::grade::quota_lines(fw, &a.units, lang) {
+        @for line in crate::engine::grade::quota_lines(fw, &a.units, lang) {
             p { (line) }
         }
         h2 { (lang.pick("得分排名", "Ranking")) }
@@ -487,7 +487,7 @@ pub fn score_beside(
         h2 { (lang.pick("分组得分率", "Group scores")) }
         (group_heatmap(fw, a, lang))
         @for (i, u) in a.units.iter().enumerate() {
-            (unit_section(fw, u, &crate::rectify::items(fw, a, i, None), false, lang))
+            (unit_section(fw, u, &crate::engine::rectify::items(fw, a, i, None), false, lang))
         }
     };
     page(&title, lang, body, Colophon::of(fw, a, lang).render(lang))
@@ -535,7 +535,7 @@ pub fn deficiencies(fw: &Framework, a: &Assessment, list: &List, issue: &Issue, 
 
 /// Old against new score for every unit in both periods, with the change.
 fn diff_bars(c: &Comparison, lang: Lang) -> Markup {
-    let both: Vec<&crate::compare::UnitChange> =
+    let both: Vec<&crate::engine::compare::UnitChange> =
         c.units.iter().filter(|u| u.old.is_some() && u.new.is_some()).collect();
     let size = 12.0;
     let labels: Vec<String> = both.iter().map(|u| format!("{} {}", u.unit, u.name)).collect();
@@ -694,7 +694,7 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, issue: &Issue, la
     }
     let body = html! {
         header {
-            h1 { (name) " " span style=(grade_style(fw, u.grade)) { (crate::grade::grade_text(fw, u, lang)) } }
+            h1 { (name) " " span style=(grade_style(fw, u.grade)) { (crate::engine::grade::grade_text(fw, u, lang)) } }
             p.meta { (head) " · " (facts.join(" · ")) }
             (issued(issue, lang))
         }
@@ -707,7 +707,13 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, issue: &Issue, la
 /// The `robust` report: what was drawn, the rank intervals as bars (the
 /// 5th–95th percentile, the median as a dot, the nominal rank as a tick),
 /// units whose grade is uncertain in amber, and the table.
-pub fn robust(fw: &Framework, a: &Assessment, r: &crate::robust::Robustness, issue: &Issue, lang: Lang) -> String {
+pub fn robust(
+    fw: &Framework,
+    a: &Assessment,
+    r: &crate::engine::robust::Robustness,
+    issue: &Issue,
+    lang: Lang,
+) -> String {
     let head = super::robust::head(fw, a, r, lang);
     let t = super::robust::table(fw, a, r, lang);
     let size = 12.0;

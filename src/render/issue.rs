@@ -3,8 +3,8 @@
 //! the issuer comes from the framework's `issuer` key; the date is never
 //! read from the clock, so the same inputs give the same document.
 
-use crate::framework::Framework;
-use crate::lang::Lang;
+use crate::base::lang::Lang;
+use crate::model::framework::Framework;
 use jiff::civil::Date;
 
 /// The issuing body and date of a document; either may be absent.
@@ -43,24 +43,7 @@ impl IssueArgs {
     }
 }
 
-/// A date as `YYYY-MM-DD` (also `2024/1/5` and `2024年1月5日`), for clap.
-pub fn parse_date(s: &str) -> Result<Date, String> {
-    let t = s.trim();
-    let parts: Vec<&str> = t.trim_end_matches('日').split(['-', '/', '年', '月', '.']).collect();
-    let date = match parts.as_slice() {
-        [y, m, d] if y.len() == 4 => match (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>()) {
-            (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).ok(),
-            _ => None,
-        },
-        _ => None,
-    };
-    date.ok_or_else(|| {
-        crate::lang::msg!(
-            zh: "“{s}”不是日期：请写成 2024-01-05 或 2024年1月5日",
-            en: "\"{s}\" is not a date: write it as 2024-01-05"
-        )
-    })
-}
+use crate::base::period::parse_date;
 
 /// A date as a document shows it: `2024年1月5日`, `2024-01-05`.
 pub fn date_text(d: Date, lang: Lang) -> String {

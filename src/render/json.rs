@@ -5,14 +5,14 @@
 //! scores always with two places (`92.50`), framework constants as written
 //! (`25`, `2.5`). Key order is fixed, so the same inputs give the same bytes.
 
-use crate::framework::Framework;
-use crate::lang::Lang;
-use crate::num::round2;
-use crate::score::{Assessment, UnitResult};
+use crate::base::lang::Lang;
+use crate::base::num::round2;
+use crate::engine::score::{Assessment, UnitResult};
+use crate::model::framework::Framework;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use crate::result::SCHEMA;
+pub use crate::reading::result::SCHEMA;
 
 #[derive(Serialize)]
 pub struct ResultDoc<'a> {
@@ -316,8 +316,8 @@ pub fn result_doc<'a>(fw: &'a Framework, a: &'a Assessment) -> ResultDoc<'a> {
 
 /// An assessment as its result document, read back (what `diff` compares
 /// when given evidence instead of a saved result).
-pub fn period_result(fw: &Framework, a: &Assessment, source: &str) -> crate::result::PeriodResult {
-    crate::result::PeriodResult::parse(&to_string(&result_doc(fw, a)), source)
+pub fn period_result(fw: &Framework, a: &Assessment, source: &str) -> crate::reading::result::PeriodResult {
+    crate::reading::result::PeriodResult::parse(&to_string(&result_doc(fw, a)), source)
         .expect("a result document this program wrote reads back")
 }
 
@@ -511,14 +511,14 @@ pub struct CombinedDoc<'a> {
 pub struct CombinedUnitDoc<'a> {
     #[serde(flatten)]
     pub unit: UnitDoc<'a>,
-    pub components: Vec<crate::combine::ComponentRow>,
+    pub components: Vec<crate::engine::combine::ComponentRow>,
 }
 
 /// The combined result document; `components` gives each unit's rows.
 pub fn combined_doc<'a>(
     fw: &'a Framework,
     a: &'a Assessment,
-    mut components: impl FnMut(&UnitResult) -> Vec<crate::combine::ComponentRow>,
+    mut components: impl FnMut(&UnitResult) -> Vec<crate::engine::combine::ComponentRow>,
 ) -> CombinedDoc<'a> {
     let d = result_doc(fw, a);
     CombinedDoc {

@@ -3,9 +3,9 @@
 //! the overdue items.
 
 use super::{Format, Table};
-use crate::lang::Lang;
-use crate::ledger::{Counts, Status, Summary};
-use crate::num::fmt2;
+use crate::base::lang::Lang;
+use crate::base::num::fmt2;
+use crate::engine::ledger::{Counts, Status, Summary};
 use serde::Serialize;
 
 /// A status as the ledger's dropdown words it.

@@ -12,11 +12,13 @@ pub mod html;
 pub mod issue;
 pub mod json;
 pub mod ledger;
+pub mod output;
 pub mod rectify;
 pub mod report;
 pub mod robust;
 pub mod template;
 pub mod xlsx;
+pub mod year;
 
 use comfy_table::{CellAlignment, ContentArrangement, ContentLineStyle, LineStyle, TableStyle};
 use std::borrow::Cow;
@@ -126,11 +128,11 @@ pub fn check_format(command: &str, format: Format) -> Result<(), String> {
         return Ok(());
     }
     let names: Vec<&str> = allowed.iter().map(|f| f.name()).collect();
-    Err(crate::lang::msg!(
+    Err(crate::base::lang::msg!(
         zh: "{command} 不能输出为 {}：请使用 {}",
         en: "{command} cannot be written as {}: use {}",
         format.name(),
-        names.join(crate::lang::m("、", ", "))
+        names.join(crate::base::lang::m("、", ", "))
     ))
 }
 
@@ -394,10 +396,10 @@ impl Table {
         let mut s = self.laid_out(widths, fit, &hidden);
         if !hidden.is_empty() {
             let names: Vec<String> = hidden.iter().map(|&i| terminal_safe(&self.headers[i])).collect();
-            s.push_str(&crate::lang::msg!(
+            s.push_str(&crate::base::lang::msg!(
                 zh: "（终端宽 {width} 列，未显示：{}；全部列请用 --format csv 或 -o 文件）\n",
                 en: "(not shown at {width} columns: {}; all columns with --format csv or -o FILE)\n",
-                names.join(crate::lang::m("、", ", "))
+                names.join(crate::base::lang::m("、", ", "))
             ));
         }
         s
@@ -528,7 +530,7 @@ fn is_plain_number(s: &str) -> bool {
 /// sequences that would recolour, move or retitle the terminal) shown
 /// escaped rather than obeyed.
 pub(crate) fn terminal_safe(cell: &str) -> String {
-    crate::diag::escape_controls(&cell.replace(['\n', '\r'], " "))
+    crate::base::diag::escape_controls(&cell.replace(['\n', '\r'], " "))
 }
 
 #[cfg(test)]

@@ -3,10 +3,10 @@
 //! the format.
 
 use super::{Format, Table};
-use crate::framework::{Framework, Kind};
-use crate::lang::Lang;
-use crate::num::{fmt_points, fmt2};
-use crate::score::{Assessment, Outcome, UnitResult};
+use crate::base::lang::Lang;
+use crate::base::num::{fmt_points, fmt2};
+use crate::engine::score::{Assessment, Outcome, UnitResult};
+use crate::model::framework::{Framework, Kind};
 
 /// Grade distribution: `好 4 · 较好 7 · 一般 3 · 差 1`.
 pub fn grade_counts(fw: &Framework, a: &Assessment) -> String {
@@ -72,9 +72,10 @@ pub fn ranking_table_beside(
 /// changed it? Where a rule other than a veto (which has a column of its
 /// own) changed a grade.
 fn with_grade_rules(a: &Assessment) -> bool {
-    a.units
-        .iter()
-        .any(|u| u.grade_change.is_some_and(|c| c.1 != crate::score::GradeReason::Veto))
+    a.units.iter().any(|u| {
+        u.grade_change
+            .is_some_and(|c| c.1 != crate::engine::score::GradeReason::Veto)
+    })
 }
 
 /// `score --format csv` written row by row, for rankings too large to hold
@@ -160,7 +161,7 @@ fn ranking_row(
     row.push(fmt2(u.totals.score));
     if with_self {
         row.push(u.self_assessed.as_ref().map(|m| fmt2(m.score)).unwrap_or_default());
-        row.push(u.self_gap().map(crate::num::signed2).unwrap_or_default());
+        row.push(u.self_gap().map(crate::base::num::signed2).unwrap_or_default());
     }
     row.push(fw.grades[u.grade].name.clone());
     if rules {
@@ -253,7 +254,7 @@ fn ranking_head(fw: &Framework, a: &Assessment, lang: Lang) -> String {
         lang.pick("个单位", "units"),
         lang.labelled(lang.pick("等次分布", "Grades"), &grade_counts(fw, a))
     );
-    for line in crate::grade::quota_lines(fw, &a.units, lang) {
+    for line in crate::engine::grade::quota_lines(fw, &a.units, lang) {
         s.push_str(&line);
         s.push('\n');
     }
@@ -283,7 +284,7 @@ pub fn ranking_beside(fw: &Framework, a: &Assessment, lang: Lang, format: Format
         }
         Format::Md => {
             let period = a.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
-            let quotas: String = crate::grade::quota_lines(fw, &a.units, lang)
+            let quotas: String = crate::engine::grade::quota_lines(fw, &a.units, lang)
                 .iter()
                 .map(|l| format!("{}\n\n", super::markdown_text(l)))
                 .collect();
@@ -356,7 +357,7 @@ pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) 
             let mine = m.amounts[r.index];
             row.push(mine.map(fmt2).unwrap_or_default());
             row.push(match (mine, r.amount()) {
-                (Some(x), Some(y)) => crate::num::signed2(x - y),
+                (Some(x), Some(y)) => crate::base::num::signed2(x - y),
                 _ => String::new(),
             });
         }
@@ -368,16 +369,16 @@ pub fn ledger_table(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang) 
 /// The rule as it scored this unit's item: its category's parameters, its
 /// place in a cohort, each rater's amount.
 fn rule_cell(
-    ind: &crate::framework::Indicator,
+    ind: &crate::model::framework::Indicator,
     u: &UnitResult,
-    r: &crate::score::IndicatorResult,
+    r: &crate::engine::score::IndicatorResult,
     lang: Lang,
 ) -> String {
     let mut s = ind.describe_rule_in(&u.category, lang);
     let sep = lang.pick("；", "; ");
     if let Some(f) = &r.cohort {
         s.push_str(sep);
-        s.push_str(&crate::cohort::describe(f, lang));
+        s.push_str(&crate::engine::cohort::describe(f, lang));
     }
     if let (Some(how), false) = (ind.raters, r.raters.is_empty()) {
         let each: Vec<String> = r
@@ -407,13 +408,13 @@ pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang
     let zh = lang == Lang::Zh;
     let mut lines = Vec::new();
     if let (Some(m), Some(gap)) = (&u.self_assessed, u.self_gap()) {
-        lines.push(crate::lang::msg!(
+        lines.push(crate::base::lang::msg!(
             zh: "自评分 {}（{}）· 考核组评分 {} · 差值 {}",
             en: "Self-assessed {} ({}) · team {} · gap {}",
             fmt2(m.score),
             fw.grades[m.grade].name,
             fmt2(t.score),
-            crate::num::signed2(gap)
+            crate::base::num::signed2(gap)
         ));
     }
     let base = fmt2(t.base);
@@ -473,14 +474,14 @@ pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang
         }
         None => String::new(),
     };
-    let grade = crate::grade::grade_text(fw, u, lang);
+    let grade = crate::engine::grade::grade_text(fw, u, lang);
     lines.push(if zh {
         format!("等次 {grade} · 排名 {rank}/{n}{cat}")
     } else {
         format!("grade {grade} · rank {rank}/{n}{cat}")
     });
     let at = a.units.iter().position(|x| x.unit == u.unit).unwrap_or(0);
-    lines.extend(crate::grade::grade_lines(fw, &a.units, at, lang));
+    lines.extend(crate::engine::grade::grade_lines(fw, &a.units, at, lang));
     let lowest = &fw.lowest_grade().name;
     for &v in &t.veto {
         let ind = &fw.indicators[v];
@@ -497,7 +498,7 @@ pub fn reconciliation(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang
         });
     }
     // The way to the next grade (晋档路径), as the rectification list shows it.
-    if let Some(ng) = crate::rectify::next_grade_of(fw, u) {
+    if let Some(ng) = crate::engine::rectify::next_grade_of(fw, u) {
         lines.push(super::rectify::advice(fw, &ng, lang));
     }
     lines
@@ -543,7 +544,7 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang, forma
 pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
     // The framework's own texts may hold line breaks (a name pasted from
     // Word) or escapes: each is shown on its line, escaped, never obeyed.
-    use crate::diag::escape_controls as esc;
+    use crate::base::diag::escape_controls as esc;
     let mut s = String::new();
     let bases = fw.indicators.iter().filter(|i| i.kind == Kind::Base).count();
     s.push_str(&format!(
@@ -556,7 +557,7 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         lang.pick("项指标，其中基础指标", "indicators, base:"),
         bases
     ));
-    let line = |s: &mut String, depth: usize, i: &crate::framework::Indicator| {
+    let line = |s: &mut String, depth: usize, i: &crate::model::framework::Indicator| {
         let exempt = if i.exempt {
             lang.pick("（可不适用）", " (may be N/A)")
         } else {
@@ -604,7 +605,7 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         g: usize,
         depth: usize,
         s: &mut String,
-        line: &dyn Fn(&mut String, usize, &crate::framework::Indicator),
+        line: &dyn Fn(&mut String, usize, &crate::model::framework::Indicator),
         lang: Lang,
     ) {
         let grp = &fw.groups[g];
@@ -712,7 +713,7 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
     s.push_str(&lang.labelled(lang.pick("等次", "Grades"), &grades.join(" · ")));
     s.push('\n');
     if fw.grades.iter().any(|g| g.quota.is_some()) {
-        use crate::framework::{QuotaRound, QuotaScope, QuotaTies};
+        use crate::model::framework::{QuotaRound, QuotaScope, QuotaTies};
         let r = &fw.grade_rules;
         let parts = [
             match r.quota_scope {
@@ -736,8 +737,8 @@ pub fn framework_tree(fw: &Framework, lang: Lang) -> String {
         s.push('\n');
     }
     let missing = match fw.missing {
-        crate::framework::Missing::Zero => lang.pick("无佐证材料不得分", "missing evidence scores 0"),
-        crate::framework::Missing::Error => lang.pick("缺少佐证即报错", "missing evidence is an error"),
+        crate::model::framework::Missing::Zero => lang.pick("无佐证材料不得分", "missing evidence scores 0"),
+        crate::model::framework::Missing::Error => lang.pick("缺少佐证即报错", "missing evidence is an error"),
     };
     s.push_str(&lang.labelled(lang.pick("缺项", "Missing"), missing));
     if let Some(d) = fw.rectify_days {
@@ -786,14 +787,14 @@ fn cap_key(kind: Kind) -> Option<&'static str> {
 /// the ranking; cells in `a.units` order, empty where `missing = "zero"`
 /// filled in an absent unit.
 pub fn component_columns(
-    comp: &crate::combine::Composite,
-    parts: &[crate::combine::Loaded],
+    comp: &crate::engine::combine::Composite,
+    parts: &[crate::engine::combine::Loaded],
     a: &Assessment,
-    lang: crate::lang::Lang,
+    lang: crate::base::lang::Lang,
 ) -> Vec<Beside> {
     let mut cols = Vec::new();
     for (k, (c, p)) in comp.components.iter().zip(parts).enumerate() {
-        let cell = |f: &dyn Fn(&crate::combine::Part) -> String| {
+        let cell = |f: &dyn Fn(&crate::engine::combine::Part) -> String| {
             a.units
                 .iter()
                 .map(|u| p.units.get(&u.unit).map(f).unwrap_or_default())

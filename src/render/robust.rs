@@ -1,11 +1,11 @@
 //! `kaohe robust` as a table, CSV, Markdown and JSON.
 
 use super::{Format, Table};
-use crate::framework::Framework;
-use crate::lang::Lang;
-use crate::num::fmt2;
-use crate::robust::Robustness;
-use crate::score::Assessment;
+use crate::base::lang::Lang;
+use crate::base::num::fmt2;
+use crate::engine::robust::Robustness;
+use crate::engine::score::Assessment;
+use crate::model::framework::Framework;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -76,7 +76,7 @@ pub fn head(fw: &Framework, a: &Assessment, r: &Robustness, lang: Lang) -> Strin
             fw.title,
             a.units.len(),
             r.plan.draws,
-            crate::num::fmt_points(fw.total),
+            crate::base::num::fmt_points(fw.total),
             r.plan.seed
         ),
         Lang::En => format!(
@@ -84,7 +84,7 @@ pub fn head(fw: &Framework, a: &Assessment, r: &Robustness, lang: Lang) -> Strin
             fw.title,
             a.units.len(),
             r.plan.draws,
-            crate::num::fmt_points(fw.total),
+            crate::base::num::fmt_points(fw.total),
             r.plan.seed
         ),
     }
@@ -136,7 +136,7 @@ pub fn render(fw: &Framework, a: &Assessment, r: &Robustness, lang: Lang, format
                     UnitDoc {
                         unit: &u.unit,
                         rank: u.rank,
-                        score: crate::num::round2(u.totals.score),
+                        score: crate::base::num::round2(u.totals.score),
                         grade: &fw.grades[u.grade].name,
                         median_rank: s.median_rank,
                         rank_p5: s.rank_p5,

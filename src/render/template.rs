@@ -11,10 +11,10 @@
 use super::xlsx::{
     Styles, display_width, fit_row, print_setup, table_sheet, text_cell, title_range, workbook, xml_safe,
 };
-use crate::framework::Framework;
-use crate::lang::Lang;
-use crate::num::fmt_points;
-use crate::template::{self, Input, LONG_VALUE_COL, Slot, UnitList};
+use crate::base::lang::Lang;
+use crate::base::num::fmt_points;
+use crate::engine::template::{self, Input, LONG_VALUE_COL, Slot, UnitList};
+use crate::model::framework::Framework;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, Format as Style, FormatAlign, FormatBorder,
@@ -178,7 +178,7 @@ fn cover(
     let bases = fw
         .indicators
         .iter()
-        .filter(|i| i.kind == crate::framework::Kind::Base)
+        .filter(|i| i.kind == crate::model::framework::Kind::Base)
         .count();
     let facts = [
         lang.labelled(lang.pick("指标体系", "Framework"), &format!("{} [{}]", fw.title, fw.id)),

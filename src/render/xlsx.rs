@@ -16,10 +16,10 @@
 
 use super::Table;
 use super::colour;
-use crate::framework::{Framework, Kind};
-use crate::lang::Lang;
-use crate::num::{fmt_points, fmt2};
-use crate::score::Assessment;
+use crate::base::lang::Lang;
+use crate::base::num::{fmt_points, fmt2};
+use crate::engine::score::Assessment;
+use crate::model::framework::{Framework, Kind};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format as Style, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
@@ -496,8 +496,8 @@ pub fn score_beside(
 
 /// The problem of a ledger item in words: the unit's own note where it
 /// gave one, else what the evidence says.
-pub(crate) fn problem(fw: &Framework, a: &Assessment, it: &crate::rectify::Item, lang: Lang) -> String {
-    use crate::score::Reason;
+pub(crate) fn problem(fw: &Framework, a: &Assessment, it: &crate::engine::rectify::Item, lang: Lang) -> String {
+    use crate::engine::score::Reason;
     let r = &a.units[it.unit].indicators[it.index];
     let detail = if r.note.is_empty() {
         r.value.clone().unwrap_or_default()
@@ -524,7 +524,7 @@ fn ledger_sheet(
     ws: &mut Worksheet,
     fw: &Framework,
     a: &Assessment,
-    list: &crate::rectify::List,
+    list: &crate::engine::rectify::List,
     lang: Lang,
     st: &Styles,
     title: &str,
@@ -621,7 +621,7 @@ fn ledger_sheet(
 pub fn deficiencies(
     fw: &Framework,
     a: &Assessment,
-    list: &crate::rectify::List,
+    list: &crate::engine::rectify::List,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     let st = Styles::new();
@@ -688,7 +688,7 @@ pub fn deficiencies(
 pub fn deficiency_summary(
     fw: &Framework,
     a: &Assessment,
-    s: &crate::rectify::Summary,
+    s: &crate::engine::rectify::Summary,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     let st = Styles::new();
@@ -708,7 +708,7 @@ pub fn deficiency_summary(
 }
 
 /// `diff` as a workbook: the comparison's lines, then a sheet per table.
-pub fn diff(c: &crate::compare::Comparison, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+pub fn diff(c: &crate::engine::compare::Comparison, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     use super::compare::{
         Layout, diff_head, diff_title, indicators_table, persisting_table, revisions_table, units_table,
     };
@@ -762,7 +762,7 @@ pub fn diff(c: &crate::compare::Comparison, lang: Lang) -> Result<Vec<u8>, XlsxE
 }
 
 /// `trend` as a workbook: one sheet, a row per unit, columns per period.
-pub fn trend(t: &crate::compare::Trend, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+pub fn trend(t: &crate::engine::compare::Trend, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let st = Styles::new();
     let title = lang.pick("考核结果走势", "Trend").to_string();
     let mut book = workbook(&title);

@@ -3,8 +3,8 @@
 //! the shipped examples with the advised fixes made.
 
 use crate::util::Workdir;
-use kaohe::framework::{Framework, Kind};
-use kaohe::rule::Rule;
+use kaohe::model::framework::{Framework, Kind};
+use kaohe::model::rule::Rule;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -641,7 +641,7 @@ fn advised_fixes_reach_the_next_grade_when_re_scored() {
     // are not independent (one unit reaching 好 may push another out).
     let free = wd.create(
         "free.toml",
-        &kaohe::framework::EMBEDDED.replace("quota = \"30%\"\n", ""),
+        &kaohe::model::framework::EMBEDDED.replace("quota = \"30%\"\n", ""),
     );
     let free = free.to_str().unwrap().to_string();
     let doc = json(&wd, &[&["-f", free.as_str()][..], &EX].concat());
@@ -728,11 +728,11 @@ fn advised_fixes_reach_the_next_grade_when_re_scored() {
 /// smaller sets fall short too).
 #[test]
 fn no_smaller_set_of_fixes_reaches_the_next_grade() {
-    use kaohe::rectify::{next_grade_of, outcomes};
-    use kaohe::score::{self, Outcome};
+    use kaohe::engine::rectify::{next_grade_of, outcomes};
+    use kaohe::engine::score::{self, Outcome};
     let fw = Framework::embedded().unwrap();
-    let units = kaohe::units::Units::load(std::path::Path::new("examples/units.csv")).unwrap();
-    let ev = kaohe::evidence::load(&["examples/2023.csv".into()], &fw, Some(&units)).unwrap();
+    let units = kaohe::reading::units::Units::load(std::path::Path::new("examples/units.csv")).unwrap();
+    let ev = kaohe::reading::evidence::load(&["examples/2023.csv".into()], &fw, Some(&units)).unwrap();
     let a = score::assess(&fw, Some(&units), ev, None).unwrap();
     let mut checked = 0;
     for u in &a.units {
@@ -757,7 +757,7 @@ fn no_smaller_set_of_fixes_reaches_the_next_grade() {
             }
             let t = score::totals(&fw, &fixed);
             assert!(
-                kaohe::grade::own_grade(&fw, &t).0 > ng.grade,
+                kaohe::engine::grade::own_grade(&fw, &t).0 > ng.grade,
                 "{}: {combo:?} reaches",
                 u.unit
             );

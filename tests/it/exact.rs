@@ -1,7 +1,7 @@
 //! Exact evidence values, at any number of places, on both engines: hand-
 //! computed amounts at rounding boundaries, where cutting a value to a fixed
 //! number of places would round the other way. Each input runs on the bulk
-//! path (clean UTF-8 CSV, checked to be taken by `kaohe::bulk::write_json`),
+//! path (clean UTF-8 CSV, checked to be taken by `kaohe::engine::bulk::write_json`),
 //! the general path (`KAOHE_SLOW=1`) and the same file as GBK.
 
 use crate::util::Workdir;
@@ -13,10 +13,10 @@ fn amounts_on_every_path(toml: &str, csv: &str, ind: usize) -> Vec<Vec<(String, 
     let fw = wd.create("fw.toml", toml);
     let utf8 = wd.create("e.csv", csv);
     let gbk = wd.create_bytes("e-gbk.csv", &encoding_rs::GBK.encode(csv).0);
-    let framework = kaohe::framework::Framework::parse(toml, "fw.toml").unwrap();
+    let framework = kaohe::model::framework::Framework::parse(toml, "fw.toml").unwrap();
     assert!(
         matches!(
-            kaohe::bulk::write_json(&framework, None, std::slice::from_ref(&utf8), None, &mut Vec::new()),
+            kaohe::engine::bulk::write_json(&framework, None, std::slice::from_ref(&utf8), None, &mut Vec::new()),
             Some(Ok(()))
         ),
         "the bulk path takes the UTF-8 file"

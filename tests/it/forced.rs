@@ -15,10 +15,10 @@
 use crate::scale::synth;
 use crate::util::Workdir;
 use clap::Parser;
-use kaohe::bulk;
-use kaohe::input::ForcedEncoding;
-use kaohe::lang::Lang;
-use kaohe::rectify::{Order, Selection};
+use kaohe::base::lang::Lang;
+use kaohe::engine::bulk;
+use kaohe::engine::rectify::{Order, Selection};
+use kaohe::reading::input::ForcedEncoding;
 use kaohe::render::Format;
 use std::path::PathBuf;
 
@@ -287,7 +287,7 @@ fn bytes_not_in_the_forced_encoding_are_located() {
         // The bulk path gave up, in blocks of any size.
         let dir = wd.path("");
         let e = [dir.join("e.csv")];
-        let fw = kaohe::framework::Framework::load(Some(&dir.join("fw.toml")), None).unwrap();
+        let fw = kaohe::model::framework::Framework::load(Some(&dir.join("fw.toml")), None).unwrap();
         let forced = [Some(if label == "gbk" {
             ForcedEncoding::Gbk
         } else {

@@ -264,10 +264,10 @@ fn fuzz_workbook() {
     write_ods(&wd.path("e.ods"), "Sheet1", &rows);
     seeds.push(wd.read_bytes("e.xlsx"));
     seeds.push(wd.read_bytes("e.ods"));
-    let fw = kaohe::framework::Framework::embedded().expect("built-in framework");
+    let fw = kaohe::model::framework::Framework::embedded().expect("built-in framework");
     let units = vec![("T01".to_string(), "城关镇".to_string())];
     for wide in [false, true] {
-        let book = kaohe::render::template::xlsx(&fw, &units, Some("2023"), wide, None, kaohe::lang::Lang::Zh);
+        let book = kaohe::render::template::xlsx(&fw, &units, Some("2023"), wide, None, kaohe::base::lang::Lang::Zh);
         seeds.push(book.expect("a template"));
     }
     drive("workbook", checks::workbook::check, seeds, Shape::Workbook);

@@ -48,9 +48,9 @@ fn subcommand_help_in_chinese() {
 /// Every about and every argument help under zh is Chinese, not the English.
 #[test]
 fn every_argument_has_chinese_help() {
-    let mut en = kaohe::command(kaohe::lang::Lang::En);
+    let mut en = kaohe::command(kaohe::base::lang::Lang::En);
     en.build();
-    let zh = kaohe::command(kaohe::lang::Lang::Zh);
+    let zh = kaohe::command(kaohe::base::lang::Lang::Zh);
     let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     let mut checked = 0;
     let mut commands = vec![(&zh, &en)];
@@ -195,7 +195,7 @@ fn literals() -> Literals {
             walk(sub, lit);
         }
     }
-    let mut cmd = kaohe::command(kaohe::lang::Lang::En);
+    let mut cmd = kaohe::command(kaohe::base::lang::Lang::En);
     cmd.build();
     let mut lit = Literals {
         flags: BTreeSet::new(),
@@ -342,8 +342,8 @@ fn help_columns(help: &str) -> Vec<usize> {
 /// argument, so a value added later cannot be left out.
 #[test]
 fn every_possible_value_explained_in_chinese() {
-    let zh = kaohe::command(kaohe::lang::Lang::Zh);
-    let mut en = kaohe::command(kaohe::lang::Lang::En);
+    let zh = kaohe::command(kaohe::base::lang::Lang::Zh);
+    let mut en = kaohe::command(kaohe::base::lang::Lang::En);
     en.build();
     let mut checked = 0;
     for z in std::iter::once(&zh).chain(zh.get_subcommands()) {

@@ -726,8 +726,8 @@ fn markdown_text_escapes_what_would_be_markup() {
 /// same twice, ranks 1..=n, compared with itself into inert Markdown.
 #[test]
 fn the_fuzz_seeds_hold_the_targets_invariants() {
-    use kaohe::framework::Framework;
-    use kaohe::lang::Lang;
+    use kaohe::base::lang::Lang;
+    use kaohe::model::framework::Framework;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let every = std::fs::read_to_string(root.join("tests/fixtures/every-rule.toml")).unwrap();
     let frameworks = [
@@ -738,7 +738,7 @@ fn the_fuzz_seeds_hold_the_targets_invariants() {
     let wd = Workdir::new();
     for fw in &frameworks {
         for mode in 0u8..16 {
-            let units: kaohe::template::UnitList = if mode & 1 == 1 {
+            let units: kaohe::engine::template::UnitList = if mode & 1 == 1 {
                 vec![
                     ("T01".into(), "城关镇".into()),
                     ("D02".into(), "=cmd|' /C calc'!A0\u{b}\u{1b}".into()),
@@ -758,7 +758,7 @@ fn the_fuzz_seeds_hold_the_targets_invariants() {
                 "{} mode {mode}",
                 fw.id
             );
-            if let Err(d) = kaohe::workbook::read_bytes("t.xlsx", &book, None) {
+            if let Err(d) = kaohe::reading::workbook::read_bytes("t.xlsx", &book, None) {
                 panic!("{} mode {mode}: the template does not read back: {d}", fw.id);
             }
         }
@@ -774,11 +774,11 @@ fn the_fuzz_seeds_hold_the_targets_invariants() {
             "json",
             &format!("examples/{year}.csv"),
         ]);
-        let r = kaohe::result::PeriodResult::parse(&json, "r.json").expect("a written result reads back");
-        assert_eq!(r, kaohe::result::PeriodResult::parse(&json, "r.json").unwrap());
+        let r = kaohe::reading::result::PeriodResult::parse(&json, "r.json").expect("a written result reads back");
+        assert_eq!(r, kaohe::reading::result::PeriodResult::parse(&json, "r.json").unwrap());
         let n = r.units.len();
         assert!(r.units.iter().all(|u| u.rank >= 1 && u.rank <= n));
-        let c = kaohe::compare::compare(&r, &r);
+        let c = kaohe::engine::compare::compare(&r, &r);
         for lang in [Lang::Zh, Lang::En] {
             let md = kaohe::render::compare::diff(&c, lang, kaohe::render::Format::Md);
             assert_eq!(active(&md), Vec::<String>::new());

@@ -5,7 +5,7 @@
 //! hands these cases to the general path) as on the general one.
 
 use crate::util::{Workdir, Xl, t, texts, write_xlsx};
-use kaohe::framework::Framework;
+use kaohe::model::framework::Framework;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -81,15 +81,18 @@ fn every_command_fails_with(wd: &Workdir, rest: &[&str], lines: &[&str]) {
 fn bulk_and_general(
     fw_text: &str,
     csv: &std::path::Path,
-) -> (Option<kaohe::score::Assessment>, kaohe::score::Assessment) {
+) -> (
+    Option<kaohe::engine::score::Assessment>,
+    kaohe::engine::score::Assessment,
+) {
     let fw = Framework::parse(fw_text, "fw.toml").unwrap();
-    let fast = kaohe::bulk::assess(&fw, None, &[csv.to_path_buf()], None);
-    let ev = kaohe::evidence::load(&[csv.to_path_buf()], &fw, None).unwrap();
-    let slow = kaohe::score::assess(&fw, None, ev, None).unwrap();
+    let fast = kaohe::engine::bulk::assess(&fw, None, &[csv.to_path_buf()], None);
+    let ev = kaohe::reading::evidence::load(&[csv.to_path_buf()], &fw, None).unwrap();
+    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
     (fast, slow)
 }
 
-fn score_of(a: &kaohe::score::Assessment, unit: &str) -> Decimal {
+fn score_of(a: &kaohe::engine::score::Assessment, unit: &str) -> Decimal {
     a.units.iter().find(|u| u.unit == unit).unwrap().totals.score
 }
 
@@ -113,7 +116,7 @@ fn a_rate_typed_as_a_fraction_is_a_located_error() {
     );
     // The bulk path does not score it: it hands the file to the general one.
     let fw = Framework::parse(SAFETY, "fw.toml").unwrap();
-    assert!(kaohe::bulk::assess(&fw, None, &[e], None).is_none());
+    assert!(kaohe::engine::bulk::assess(&fw, None, &[e], None).is_none());
 }
 
 #[test]
@@ -184,7 +187,7 @@ fn a_value_outside_the_declared_range_is_a_located_error() {
         ],
     );
     let fw = Framework::parse(&ranged, "fw.toml").unwrap();
-    assert!(kaohe::bulk::assess(&fw, None, &[e], None).is_none());
+    assert!(kaohe::engine::bulk::assess(&fw, None, &[e], None).is_none());
     // At the bound it is taken, alike on both paths: T02 = 10 + 3 + 4.
     let e = wd.create("ok.csv", &csv.replace("T01,R1,120", "T01,R1,100"));
     let (fast, slow) = bulk_and_general(&ranged, &e);
@@ -279,9 +282,9 @@ fn a_unit_without_any_evidence_is_named_by_every_scoring_command() {
     wd.run(&["score", "-f", "$WD/fw.toml", "-u", "$WD/u2.csv", "$WD/e.csv"])
         .assert_ok();
     let fw = Framework::parse(SAFETY, "fw.toml").unwrap();
-    let units = kaohe::units::Units::load(&wd.path("u.csv")).unwrap();
+    let units = kaohe::reading::units::Units::load(&wd.path("u.csv")).unwrap();
     assert!(
-        kaohe::bulk::assess(&fw, Some(&units), &[e], None).is_none(),
+        kaohe::engine::bulk::assess(&fw, Some(&units), &[e], None).is_none(),
         "left to the general path"
     );
 }

@@ -2,8 +2,8 @@
 //! environment, Chinese input where users type it, one consistent word.
 
 use crate::util::Workdir;
-use kaohe::framework::Framework;
-use kaohe::lang::Lang;
+use kaohe::base::lang::Lang;
+use kaohe::model::framework::Framework;
 
 /// `KAOHE_LANG` chooses the language when `--lang` is not given, before
 /// `LANG`; `--lang` wins over both.
@@ -41,7 +41,7 @@ fn a_negative_min_lost_is_refused_as_a_value() {
 #[test]
 fn the_rate_hint_is_on_rate_items_only() {
     let fw = Framework::embedded().unwrap();
-    let slots = kaohe::template::slots(&fw);
+    let slots = kaohe::engine::template::slots(&fw);
     let hint = |key: &str| slots.iter().find(|s| s.key == key).unwrap().hint(Lang::Zh);
     assert_eq!(hint("A1"), "填数值");
     assert_eq!(hint("B2"), "填百分数，可填 95 或 95%（不填 0.95）");
@@ -58,7 +58,11 @@ fn the_rate_hint_is_on_rate_items_only() {
         let rate = s.hint(Lang::Zh).contains("95%");
         let count = matches!(
             s.indicator.rule,
-            Some(kaohe::rule::Rule::Count { .. } | kaohe::rule::Rule::Deduct { .. } | kaohe::rule::Rule::Clauses(_))
+            Some(
+                kaohe::model::rule::Rule::Count { .. }
+                    | kaohe::model::rule::Rule::Deduct { .. }
+                    | kaohe::model::rule::Rule::Clauses(_)
+            )
         );
         assert!(!(rate && count), "{}", s.key);
     }

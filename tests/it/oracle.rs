@@ -10,7 +10,7 @@
 //! are often placed a 40th decimal place either side of a rounding boundary
 //! of their rule, with units copying each other to make ties. Each case
 //! runs three times: the bulk path (the binary's output is checked to be
-//! byte for byte what `kaohe::bulk::write_json` wrote, so that path really
+//! byte for byte what `kaohe::engine::bulk::write_json` wrote, so that path really
 //! ran), the general path (`KAOHE_SLOW=1`), and the general path again on
 //! the same evidence saved as GBK (read through the converting reader).
 //!
@@ -701,10 +701,11 @@ fn run_case(seed: u64) -> Result<(bool, bool), TestCaseError> {
     let gbk = run(&gbk_path, &[]);
     // The GBK file is converted block by block and read by the same fast
     // reader; the general path is the KAOHE_SLOW run.
-    let fw = kaohe::framework::Framework::parse(&case.toml, "fw.toml").expect("the generated framework is valid");
+    let fw =
+        kaohe::model::framework::Framework::parse(&case.toml, "fw.toml").expect("the generated framework is valid");
     let units = units_path
         .as_ref()
-        .map(|p| kaohe::units::Units::load(p).expect("units"));
+        .map(|p| kaohe::reading::units::Units::load(p).expect("units"));
     match r::score(&case.fw, &case.units, &case.evidence, case.categories) {
         Expected::Missing(missing) => {
             for (out, what) in [(&fast, "bulk"), (&slow, "general"), (&gbk, "GBK")] {
@@ -757,7 +758,7 @@ fn run_case(seed: u64) -> Result<(bool, bool), TestCaseError> {
             };
             let mut bulk = Vec::new();
             let answered =
-                kaohe::bulk::write_json(&fw, units.as_ref(), std::slice::from_ref(&ev_path), None, &mut bulk);
+                kaohe::engine::bulk::write_json(&fw, units.as_ref(), std::slice::from_ref(&ev_path), None, &mut bulk);
             succeeded(&fast, "bulk path")?;
             if bulk_expected {
                 // The bulk path answers this case, and the binary printed

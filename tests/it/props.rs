@@ -4,12 +4,12 @@
 //! These call the library directly: thousands of assessments in a second,
 //! where driving the binary would take minutes.
 
-use kaohe::evidence::Evidence;
-use kaohe::framework::{Framework, Kind};
-use kaohe::input::read_csv_bytes;
-use kaohe::num::fmt2;
-use kaohe::score::{Assessment, Outcome};
-use kaohe::units::Units;
+use kaohe::base::num::fmt2;
+use kaohe::engine::score::{Assessment, Outcome};
+use kaohe::model::framework::{Framework, Kind};
+use kaohe::reading::evidence::Evidence;
+use kaohe::reading::input::read_csv_bytes;
+use kaohe::reading::units::Units;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -141,8 +141,8 @@ fn assess_files(fw: &Framework, units: &Units, files: &[String]) -> Assessment {
         .enumerate()
         .map(|(i, text)| read_csv_bytes(&format!("e{i}.csv"), text.as_bytes()).unwrap())
         .collect();
-    let ev: Evidence = kaohe::evidence::from_sheets(sheets, fw, Some(units)).unwrap();
-    kaohe::score::assess(fw, Some(units), ev, None).unwrap()
+    let ev: Evidence = kaohe::reading::evidence::from_sheets(sheets, fw, Some(units)).unwrap();
+    kaohe::engine::score::assess(fw, Some(units), ev, None).unwrap()
 }
 
 fn assess_long(fw: &Framework, data: &Data) -> Assessment {
@@ -177,9 +177,9 @@ fn score_of(a: &Assessment, unit: &str) -> Decimal {
 fn bumped(data: &Data, slot: &str, f: impl Fn(Decimal) -> Decimal) -> Option<Data> {
     let i = SLOTS.iter().position(|s| *s == slot).unwrap();
     let raw = data[0].1[i].as_deref()?;
-    let n = kaohe::num::parse_number(raw).ok()?;
+    let n = kaohe::base::num::parse_number(raw).ok()?;
     let changed = f(n);
-    if changed > Decimal::from(kaohe::num::MAX_VALUE) {
+    if changed > Decimal::from(kaohe::base::num::MAX_VALUE) {
         return None;
     }
     let mut out = data.clone();
@@ -223,7 +223,7 @@ proptest! {
         let fw = framework();
         let a = assess_long(&fw, &data);
         prop_assert_eq!(a.units.len(), data.len());
-        let key = |u: &kaohe::score::UnitResult| (!u.totals.veto.is_empty(), std::cmp::Reverse(u.totals.score));
+        let key = |u: &kaohe::engine::score::UnitResult| (!u.totals.veto.is_empty(), std::cmp::Reverse(u.totals.score));
         for (i, u) in a.units.iter().enumerate() {
             // Rank = 1 + the number of units strictly ahead.
             let ahead = a.units.iter().filter(|v| key(v) < key(u)).count();
@@ -329,7 +329,7 @@ proptest! {
         let fw = framework();
         let a = assess_long(&fw, &data);
         let p = kaohe::render::json::period_result(&fw, &a, "a.json");
-        let c = kaohe::compare::compare(&p, &p);
+        let c = kaohe::engine::compare::compare(&p, &p);
         prop_assert_eq!(c.summary.compared, a.units.len());
         prop_assert_eq!(c.summary.unchanged, a.units.len());
         prop_assert_eq!((c.summary.resolved, c.summary.new), (0, 0));
@@ -346,11 +346,11 @@ proptest! {
         let fw = framework();
         let a = assess_long(&fw, &data);
         let text = kaohe::render::json::to_string(&kaohe::render::json::result_doc(&fw, &a));
-        let read = kaohe::result::PeriodResult::parse(&text, "a.json").unwrap();
+        let read = kaohe::reading::result::PeriodResult::parse(&text, "a.json").unwrap();
         let direct = kaohe::render::json::period_result(&fw, &a, "a.json");
         prop_assert_eq!(&read.units, &direct.units);
         prop_assert_eq!(&read.framework, &direct.framework);
-        let c = kaohe::compare::compare(&read, &direct);
+        let c = kaohe::engine::compare::compare(&read, &direct);
         prop_assert_eq!(c.summary.unchanged, a.units.len());
     }
 

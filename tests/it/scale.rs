@@ -1,4 +1,4 @@
-//! The bulk path (`kaohe::bulk`) against the general path: the same
+//! The bulk path (`kaohe::engine::bulk`) against the general path: the same
 //! rankings byte for byte on generated data, and the general path's
 //! diagnostics whenever the input has a problem.
 
@@ -7,12 +7,12 @@
 pub(crate) mod synth;
 
 use crate::util::Workdir;
-use kaohe::bulk::{self, Tuning};
-use kaohe::framework::Framework;
-use kaohe::lang::Lang;
+use kaohe::base::lang::Lang;
+use kaohe::engine::bulk::{self, Tuning};
+use kaohe::engine::score::Assessment;
+use kaohe::model::framework::Framework;
+use kaohe::reading::units::Units;
 use kaohe::render::Format;
-use kaohe::score::Assessment;
-use kaohe::units::Units;
 use std::path::PathBuf;
 
 struct Inputs {
@@ -40,8 +40,8 @@ fn inputs(shape: synth::Shape, n: usize, seed: u64, with_units: bool) -> Inputs 
 }
 
 fn general(i: &Inputs) -> Assessment {
-    let ev = kaohe::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
-    kaohe::score::assess(&i.fw, i.units.as_ref(), ev, Some("2023".into())).unwrap()
+    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
+    kaohe::engine::score::assess(&i.fw, i.units.as_ref(), ev, Some("2023".into())).unwrap()
 }
 
 fn renders(fw: &Framework, a: &Assessment) -> Vec<String> {
@@ -203,10 +203,10 @@ fn cohort_and_category_rules_on_the_bulk_path_match_the_general_path() {
             .expect("the bulk path writes the JSON result")
             .unwrap();
             assert_eq!(String::from_utf8(got).unwrap(), want);
-            use kaohe::rectify::{By, Order, Selection};
-            let period = kaohe::period::Period::parse("2023");
+            use kaohe::engine::rectify::{By, Order, Selection};
+            let period = kaohe::base::period::Period::parse("2023");
             let selection = Selection::default();
-            let list = kaohe::rectify::build(&i.fw, &slow, period, &selection, Order::Rank, By::Unit).unwrap();
+            let list = kaohe::engine::rectify::build(&i.fw, &slow, period, &selection, Order::Rank, By::Unit).unwrap();
             for format in [Format::Csv, Format::Json] {
                 let args = bulk::ListArgs {
                     period,
@@ -258,8 +258,8 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
         "e.csv",
         &format!("unit,name,indicator,评分人,value\n{}\n", rows.join("\n")),
     );
-    let ev = kaohe::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
-    let slow = kaohe::score::assess(&fw, None, ev, None).unwrap();
+    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
+    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
     assert!(
         slow.units
             .iter()
@@ -299,7 +299,7 @@ fn robust_draws_on_the_same_amounts_on_both_paths() {
     // Plain and deferred items, exempt and missing ones, split over
     // blocks and workers: the same base amounts in the same order give
     // the same draws.
-    let plan = kaohe::robust::Plan {
+    let plan = kaohe::engine::robust::Plan {
         draws: 40,
         jitter: 200_000,
         seed: 7,
@@ -307,7 +307,7 @@ fn robust_draws_on_the_same_amounts_on_both_paths() {
     for (shape, seed) in [(synth::Shape::Mixed, 2), (synth::Shape::Cohort, 1)] {
         let i = inputs(shape, 70, seed, true);
         let slow = general(&i);
-        let want = kaohe::robust::analyse(&i.fw, &slow, plan);
+        let want = kaohe::engine::robust::analyse(&i.fw, &slow, plan);
         assert!(
             want.units.iter().any(|u| u.rank_p5 != u.rank_p95),
             "the draws move ranks"
@@ -330,12 +330,15 @@ fn robust_draws_on_the_same_amounts_on_both_paths() {
                 let base: Vec<(usize, rust_decimal::Decimal)> = u
                     .indicators
                     .iter()
-                    .filter(|r| i.fw.indicators[r.index].kind == kaohe::framework::Kind::Base)
+                    .filter(|r| i.fw.indicators[r.index].kind == kaohe::model::framework::Kind::Base)
                     .filter_map(|r| Some((r.index, r.amount()?)))
                     .collect();
                 assert_eq!(&base, got, "{}", u.unit);
             }
-            assert_eq!(kaohe::robust::analyse_amounts(&i.fw, &fast, &amounts, plan), want);
+            assert_eq!(
+                kaohe::engine::robust::analyse_amounts(&i.fw, &fast, &amounts, plan),
+                want
+            );
         }
     }
 }
@@ -372,8 +375,8 @@ fn thousands_of_slots_take_pages_of_fewer_units() {
     let wd = Workdir::new();
     let path = wd.create("wide.csv", &csv);
     let fw = Framework::parse(&fw, "wide.toml").unwrap();
-    let ev = kaohe::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
-    let slow = kaohe::score::assess(&fw, None, ev, None).unwrap();
+    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
+    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
     for workers in [1, 2] {
         let fast = bulk::assess_tuned(
             &fw,
@@ -666,8 +669,8 @@ rule = { type = "direct" }
     assert!(n > 60);
     let p = wd.create("edges.csv", &csv);
     let fast = bulk::assess(&fw, None, std::slice::from_ref(&p), None).expect("bulk path");
-    let ev = kaohe::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap();
-    let slow = kaohe::score::assess(&fw, None, ev, None).unwrap();
+    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap();
+    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
     assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
 }
 
@@ -707,8 +710,8 @@ rule = { type = "count", per = 33.3 }
     }
     let p = wd.create("wide.csv", &csv);
     let fast = bulk::assess(&fw, None, std::slice::from_ref(&p), None).expect("bulk path");
-    let ev = kaohe::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap();
-    let slow = kaohe::score::assess(&fw, None, ev, None).unwrap();
+    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap();
+    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
     assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
 }
 
@@ -823,8 +826,8 @@ fn several_files_tabs_and_chinese_headers() {
     // Tab-separated.
     let tsv = wd.create("t.tsv", "unit\tindicator\tvalue\nT01\tA1\t2\nT01\tA3\t是\nT02\tA1\t1\n");
     let fast = bulk::assess(&fw, None, std::slice::from_ref(&tsv), None).expect("bulk path");
-    let ev = kaohe::evidence::load(std::slice::from_ref(&tsv), &fw, None).unwrap();
-    let slow = kaohe::score::assess(&fw, None, ev, None).unwrap();
+    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&tsv), &fw, None).unwrap();
+    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
     assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
 }
 
@@ -985,9 +988,9 @@ mod differential {
                 batch: None,
             };
             let fast = bulk::assess_tuned(&fw, None, std::slice::from_ref(&p), None, tuning, None);
-            let slow = kaohe::evidence::load(std::slice::from_ref(&p), &fw, None)
+            let slow = kaohe::reading::evidence::load(std::slice::from_ref(&p), &fw, None)
                 .ok()
-                .and_then(|ev| kaohe::score::assess(&fw, None, ev, None).ok());
+                .and_then(|ev| kaohe::engine::score::assess(&fw, None, ev, None).ok());
             if slow.is_some() {
                 valid.fetch_add(1, Ordering::Relaxed);
             }
@@ -1017,7 +1020,7 @@ fn wide_files_match_the_general_path() {
     // evidence key, empty where a unit gave nothing; one unit split over two
     // rows, one row with no values, a name column given now and then.
     let i = inputs(synth::Shape::Mixed, 60, 8, true);
-    let ev = kaohe::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
+    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
     let keys: Vec<(usize, usize, String)> =
         i.fw.indicators
             .iter()
@@ -1076,30 +1079,30 @@ fn wide_files_match_the_general_path() {
             None,
         )
         .expect("wide files are read on the bulk path");
-        let ev = kaohe::evidence::load(std::slice::from_ref(&p), &i.fw, units).unwrap();
-        let slow = kaohe::score::assess(&i.fw, units, ev, None).unwrap();
+        let ev = kaohe::reading::evidence::load(std::slice::from_ref(&p), &i.fw, units).unwrap();
+        let slow = kaohe::engine::score::assess(&i.fw, units, ev, None).unwrap();
         assert_eq!(renders(&i.fw, &fast), renders(&i.fw, &slow));
     }
     // explain, the JSON result and the list find each cell again by its
     // row and column, on the bulk path too.
-    let period = kaohe::period::Period::parse("2023");
+    let period = kaohe::base::period::Period::parse("2023");
     for units in [i.units.as_ref(), None] {
-        let ev = kaohe::evidence::load(std::slice::from_ref(&p), &i.fw, units).unwrap();
-        let slow = kaohe::score::assess(&i.fw, units, ev, Some("2023".into())).unwrap();
+        let ev = kaohe::reading::evidence::load(std::slice::from_ref(&p), &i.fw, units).unwrap();
+        let slow = kaohe::engine::score::assess(&i.fw, units, ev, Some("2023".into())).unwrap();
         let wi = Inputs {
             evidence: p.clone(),
             _wd: Workdir::new(),
             fw: i.fw.clone(),
             units: units.cloned(),
         };
-        let selection = kaohe::rectify::Selection::default();
-        let list = kaohe::rectify::build(
+        let selection = kaohe::engine::rectify::Selection::default();
+        let list = kaohe::engine::rectify::build(
             &i.fw,
             &slow,
             period,
             &selection,
-            kaohe::rectify::Order::Rank,
-            kaohe::rectify::By::Unit,
+            kaohe::engine::rectify::Order::Rank,
+            kaohe::engine::rectify::By::Unit,
         )
         .unwrap();
         let json = kaohe::render::json::to_string(&kaohe::render::json::result_doc(&i.fw, &slow));
@@ -1126,7 +1129,7 @@ fn wide_files_match_the_general_path() {
                 let args = bulk::ListArgs {
                     period,
                     selection: &selection,
-                    order: kaohe::rectify::Order::Rank,
+                    order: kaohe::engine::rectify::Order::Rank,
                     format,
                     lang: Lang::Zh,
                 };
@@ -1175,10 +1178,16 @@ fn wide_files_match_the_general_path() {
 
 /// The general path's rectification list (sections per unit) in
 /// `format`, as the command writes it.
-fn general_list(fw: &Framework, a: &Assessment, list: &kaohe::rectify::List, lang: Lang, format: Format) -> String {
-    let text = kaohe::render::rectify::list(fw, a, list, kaohe::rectify::By::Unit, lang, format);
+fn general_list(
+    fw: &Framework,
+    a: &Assessment,
+    list: &kaohe::engine::rectify::List,
+    lang: Lang,
+    format: Format,
+) -> String {
+    let text = kaohe::render::rectify::list(fw, a, list, kaohe::engine::rectify::By::Unit, lang, format);
     match format {
-        Format::Table | Format::Md => kaohe::output::escape_lines(&text),
+        Format::Table | Format::Md => kaohe::render::output::escape_lines(&text),
         _ => text,
     }
 }
@@ -1201,13 +1210,13 @@ fn bulk_list(i: &Inputs, args: &bulk::ListArgs, tuning: Tuning) -> String {
 
 #[test]
 fn bulk_deficiencies_match_the_general_list() {
-    use kaohe::rectify::{By, Order, Selection};
-    let period = kaohe::period::Period::parse("2023");
+    use kaohe::engine::rectify::{By, Order, Selection};
+    let period = kaohe::base::period::Period::parse("2023");
     for seed in [1, 2] {
         let i = inputs(synth::Shape::Mixed, 80, seed, seed == 1);
         let slow = general(&i);
         let selection = Selection::default();
-        let list = kaohe::rectify::build(&i.fw, &slow, period, &selection, Order::Rank, By::Unit).unwrap();
+        let list = kaohe::engine::rectify::build(&i.fw, &slow, period, &selection, Order::Rank, By::Unit).unwrap();
         for format in [Format::Csv, Format::Table, Format::Md, Format::Json] {
             for lang in [Lang::Zh, Lang::En] {
                 let want = general_list(&i.fw, &slow, &list, lang, format);
@@ -1238,9 +1247,9 @@ fn bulk_deficiencies_match_the_general_list() {
 /// comma- and tab-separated evidence; every format.
 #[test]
 fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
-    use kaohe::rectify::{By, Order, Selection};
+    use kaohe::engine::rectify::{By, Order, Selection};
     use std::fmt::Write as _;
-    let period = kaohe::period::Period::parse("2023");
+    let period = kaohe::base::period::Period::parse("2023");
     let mut framework = synth::bench_framework();
     framework.push_str(
         "rectify_days = 30\n\n[[indicator]]\nid = \"V1\"\nkind = \"veto\"\nname = \"否决,项\"\n\
@@ -1322,7 +1331,10 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
             _wd: wd,
         };
         let slow = general(&i);
-        let reasons = [kaohe::score::Reason::Veto, kaohe::score::Reason::Missing];
+        let reasons = [
+            kaohe::engine::score::Reason::Veto,
+            kaohe::engine::score::Reason::Missing,
+        ];
         let kinds: Vec<_> = slow
             .units
             .iter()
@@ -1332,8 +1344,8 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
         for r in [
             reasons[0],
             reasons[1],
-            kaohe::score::Reason::Shortfall,
-            kaohe::score::Reason::Penalty,
+            kaohe::engine::score::Reason::Shortfall,
+            kaohe::engine::score::Reason::Penalty,
         ] {
             assert!(kinds.contains(&r), "{r:?} in the data");
         }
@@ -1350,7 +1362,7 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
         ];
         for selection in &selections {
             for order in [Order::Rank, Order::Unit] {
-                let list = kaohe::rectify::build(&i.fw, &slow, period, selection, order, By::Unit).unwrap();
+                let list = kaohe::engine::rectify::build(&i.fw, &slow, period, selection, order, By::Unit).unwrap();
                 for (lang, format) in [Lang::Zh, Lang::En]
                     .into_iter()
                     .flat_map(|l| [Format::Csv, Format::Table, Format::Md, Format::Json].map(|f| (l, f)))
@@ -1485,8 +1497,8 @@ fn padded_cells_are_trimmed_alike_on_both_paths() {
 /// SHA-256, and the rectification list — which is also the UTF-8 file's.
 #[test]
 fn other_encodings_are_read_on_the_bulk_path() {
-    use kaohe::rectify::{Order, Selection};
-    let period = kaohe::period::Period::parse("2023");
+    use kaohe::engine::rectify::{Order, Selection};
+    let period = kaohe::base::period::Period::parse("2023");
     let utf8 = inputs(synth::Shape::Mixed, 80, 3, true);
     let text = std::fs::read_to_string(&utf8.evidence).unwrap();
     let text = text.trim_start_matches('\u{feff}');

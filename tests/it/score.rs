@@ -848,9 +848,9 @@ fn a_single_clause_item_deducts_per_count() {
          rule = { type = \"clauses\", clauses = [{ id = \"a\", per = 0.7 }] }\n",
     );
     wd.create("e.csv", "unit,indicator,value\nU3,I3/a,2\nU2,I3/a,6\n");
-    let fw = kaohe::framework::Framework::parse(&wd.read("fw.toml"), "fw.toml").unwrap();
+    let fw = kaohe::model::framework::Framework::parse(&wd.read("fw.toml"), "fw.toml").unwrap();
     assert!(
-        kaohe::bulk::assess(&fw, None, &[wd.path("e.csv")], None).is_some(),
+        kaohe::engine::bulk::assess(&fw, None, &[wd.path("e.csv")], None).is_some(),
         "the bulk path takes this file"
     );
     for env in [None, Some(("KAOHE_SLOW", "1"))] {

@@ -243,7 +243,7 @@ fn scoring_problems_and_explain_name_the_cell() {
     let fw = wd.path("fw.toml");
     std::fs::write(
         &fw,
-        kaohe::framework::EMBEDDED.replace("missing = \"zero\"", "missing = \"error\""),
+        kaohe::model::framework::EMBEDDED.replace("missing = \"zero\"", "missing = \"error\""),
     )
     .unwrap();
     write_xlsx(
@@ -308,11 +308,11 @@ fn assert_percent_outcome(wd: &Workdir, file: &str, cells: [&str; 6]) {
          fractions = true on the indicator in the framework",
         c(3)
     )]);
-    let meant = kaohe::framework::EMBEDDED.replace(
+    let meant = kaohe::model::framework::EMBEDDED.replace(
         "rule = { type = \"target\", target = 100 }\nremedy = \"对未达标党支部",
         "fractions = true\nrule = { type = \"target\", target = 100 }\nremedy = \"对未达标党支部",
     );
-    assert_ne!(meant, kaohe::framework::EMBEDDED);
+    assert_ne!(meant, kaohe::model::framework::EMBEDDED);
     wd.create("meant.toml", &meant);
     let (lines, ranking) = percent_outcome(wd, "$WD/meant.toml", file);
     assert_eq!(

@@ -2,9 +2,9 @@
 
 use super::json::diff_doc;
 use super::words::*;
-use crate::compare::{Comparison, Fate, IndicatorRevision, Mover, Presence, Side, Standing};
-use crate::lang::Lang;
-use crate::num::{fmt_points, round2};
+use crate::base::lang::Lang;
+use crate::base::num::{fmt_points, round2};
+use crate::engine::compare::{Comparison, Fate, IndicatorRevision, Mover, Presence, Side, Standing};
 use crate::render::{Format, Table};
 
 pub(super) fn side_line(label: &str, s: &Side, lang: Lang) -> String {
@@ -72,7 +72,7 @@ fn framework_line(c: &Comparison, lang: Lang) -> String {
         ));
     }
     if f.grades_changed {
-        let show = |g: &[crate::result::GradeDef]| {
+        let show = |g: &[crate::reading::result::GradeDef]| {
             g.iter()
                 .map(|g| format!("{}≥{}", g.name, fmt_points(g.min)))
                 .collect::<Vec<_>>()
@@ -142,7 +142,7 @@ pub fn diff_head(c: &Comparison, lang: Lang) -> Vec<String> {
             }
         ),
     });
-    let movers = |v: &[crate::compare::NotableChange]| {
+    let movers = |v: &[crate::engine::compare::NotableChange]| {
         if v.is_empty() {
             return lang.pick("无", "none").to_string();
         }
@@ -372,7 +372,7 @@ pub fn indicators_table(c: &Comparison, lang: Lang) -> Table {
 }
 
 fn revision_text(r: &IndicatorRevision, lang: Lang) -> String {
-    let describe = |i: &crate::result::IndicatorDef| {
+    let describe = |i: &crate::reading::result::IndicatorDef| {
         let group = i.group.as_deref().unwrap_or("-");
         let kind = kind_label(&i.kind, lang);
         match lang {
@@ -388,7 +388,7 @@ fn revision_text(r: &IndicatorRevision, lang: Lang) -> String {
             .fields
             .iter()
             .map(|f| {
-                use crate::compare::Field;
+                use crate::engine::compare::Field;
                 let (label, a, b) = match f {
                     Field::Name => (lang.pick("名称", "name"), o.name.clone(), n.name.clone()),
                     Field::Group => (

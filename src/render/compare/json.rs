@@ -1,7 +1,7 @@
 //! The JSON documents of `diff` and `trend` (schema in docs/compare.md).
 
-use crate::compare::{Comparison, Fate, GradeMove, Side, Trend};
-use crate::num::round2;
+use crate::base::num::round2;
+use crate::engine::compare::{Comparison, Fate, GradeMove, Side, Trend};
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
@@ -185,7 +185,7 @@ pub struct IndicatorDefDoc<'a> {
     pub rule: &'a str,
 }
 
-fn def_doc(i: &crate::result::IndicatorDef) -> IndicatorDefDoc<'_> {
+fn def_doc(i: &crate::reading::result::IndicatorDef) -> IndicatorDefDoc<'_> {
     IndicatorDefDoc {
         name: &i.name,
         group: i.group.as_deref(),

@@ -3,9 +3,9 @@
 use super::diff::side_line;
 use super::json::trend_doc;
 use super::words::*;
-use crate::compare::{Standing, Trend, sparkline};
-use crate::lang::Lang;
-use crate::num::round2;
+use crate::base::lang::Lang;
+use crate::base::num::round2;
+use crate::engine::compare::{Standing, Trend, sparkline};
 use crate::render::{Format, Table};
 use rust_decimal::Decimal;
 
@@ -59,13 +59,15 @@ pub fn trend_table(t: &Trend, lang: Lang, full: bool) -> Table {
         row.push(opt(r.rank_change, signed_int));
         if !full {
             // A grade a rule lowered says which: 良好（超出比例）.
-            row.push(path(
-                &|s| match s.grade_reason.as_deref().and_then(crate::score::GradeReason::parse) {
-                    Some(r) if lang == Lang::Zh => format!("{}（{}）", s.grade, r.label(lang)),
-                    Some(r) => format!("{} ({})", s.grade, r.label(lang)),
-                    None => s.grade.clone(),
-                },
-            ));
+            row.push(path(&|s| match s
+                .grade_reason
+                .as_deref()
+                .and_then(crate::engine::score::GradeReason::parse)
+            {
+                Some(r) if lang == Lang::Zh => format!("{}（{}）", s.grade, r.label(lang)),
+                Some(r) => format!("{} ({})", s.grade, r.label(lang)),
+                None => s.grade.clone(),
+            }));
         }
         tab.push(row);
     }

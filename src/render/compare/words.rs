@@ -1,9 +1,9 @@
 //! Numbers and words shared by the period-over-period reports.
 
-use crate::compare::{Comparison, GradeMove, Mover, Presence, UnitChange};
-use crate::lang::Lang;
-use crate::num::round2;
-use crate::score::Reason;
+use crate::base::lang::Lang;
+use crate::base::num::round2;
+use crate::engine::compare::{Comparison, GradeMove, Mover, Presence, UnitChange};
+use crate::engine::score::Reason;
 use rust_decimal::Decimal;
 
 /// `+2.04`, `-2.04`, `0.00`.
@@ -40,8 +40,12 @@ pub(super) fn grade_mark(m: Option<GradeMove>) -> &'static str {
 }
 
 /// `（超出比例）` after a grade that a grade rule moved, not the score.
-pub(super) fn rule_mark(u: &crate::compare::UnitChange, lang: Lang) -> String {
-    match u.grade_rule.as_deref().and_then(crate::score::GradeReason::parse) {
+pub(super) fn rule_mark(u: &crate::engine::compare::UnitChange, lang: Lang) -> String {
+    match u
+        .grade_rule
+        .as_deref()
+        .and_then(crate::engine::score::GradeReason::parse)
+    {
         Some(r) => match lang {
             Lang::Zh => format!("（{}）", r.label(lang)),
             Lang::En => format!(" ({})", r.label(lang)),
@@ -68,7 +72,7 @@ pub(super) fn presence_label(p: Presence, lang: Lang) -> &'static str {
 }
 
 pub(super) fn kind_label(kind: &str, lang: Lang) -> String {
-    use crate::framework::Kind;
+    use crate::model::framework::Kind;
     match kind {
         "base" => Kind::Base.label(lang).to_string(),
         "bonus" => Kind::Bonus.label(lang).to_string(),

@@ -111,9 +111,9 @@ impl CsvLedger {
         let (head, tail) = &self.parts[index];
         out.extend_from_slice(head);
         if let Some((amount, lost)) = amounts {
-            crate::num::push2(out, amount);
+            crate::base::num::push2(out, amount);
             out.push(b',');
-            crate::num::push2(out, lost);
+            crate::base::num::push2(out, lost);
         } else {
             out.push(b',');
         }
@@ -132,7 +132,7 @@ impl CsvLedger {
         if self.with_self {
             out.push(b',');
             if let Some(d) = self_amount {
-                crate::num::push2(out, d);
+                crate::base::num::push2(out, d);
             }
         }
         out.extend_from_slice(b"\r\n");
@@ -197,7 +197,7 @@ pub fn write_list_csv(
         }
         let r = &u.indicators[it.index];
         row.clear();
-        crate::num::push_uint(&mut row, no as u64);
+        crate::base::num::push_uint(&mut row, no as u64);
         ledger.row(
             &mut row,
             &unit,

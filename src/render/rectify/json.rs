@@ -122,9 +122,9 @@ impl ListJson {
         out.extend_from_slice(b",\n      \"category\": ");
         push_category(out, u);
         out.extend_from_slice(b",\n      \"rank\": ");
-        crate::num::push_uint(out, u.rank as u64);
+        crate::base::num::push_uint(out, u.rank as u64);
         out.extend_from_slice(b",\n      \"score\": ");
-        crate::num::push2(out, u.totals.score);
+        crate::base::num::push2(out, u.totals.score);
         out.extend_from_slice(b",\n      \"grade\": ");
         out.extend_from_slice(&self.grades[u.grade]);
         out.extend_from_slice(b",\n      \"next_grade\": ");
@@ -134,13 +134,13 @@ impl ListJson {
                 out.extend_from_slice(b"{\n        \"grade\": ");
                 out.extend_from_slice(&self.grades[ng.grade]);
                 out.extend_from_slice(b",\n        \"needed\": ");
-                crate::num::push2(out, ng.needed);
+                crate::base::num::push2(out, ng.needed);
                 out.extend_from_slice(b",\n        \"fixes\": ");
                 self.ids_array(out, ng.fixes.iter().map(|f| f.index));
                 out.extend_from_slice(b",\n        \"reachable\": ");
                 out.extend_from_slice(if ng.reachable { b"true" } else { b"false" });
                 out.extend_from_slice(b",\n        \"score\": ");
-                crate::num::push2(out, ng.score);
+                crate::base::num::push2(out, ng.score);
                 out.extend_from_slice(b",\n        \"held\": ");
                 match ng.held {
                     Some(h) => push_str(out, h.as_str().as_bytes()),
@@ -193,21 +193,21 @@ impl ListJson {
         note: &[u8],
     ) {
         out.extend_from_slice(b"    {\n      \"no\": ");
-        crate::num::push_uint(out, no as u64);
+        crate::base::num::push_uint(out, no as u64);
         out.extend_from_slice(unit);
         let (head, tail) = &self.parts[index];
         out.extend_from_slice(head);
         match amounts {
             None => out.extend_from_slice(b"null,\n      \"lost\": null"),
             Some((amount, lost)) => {
-                crate::num::push2(out, amount);
+                crate::base::num::push2(out, amount);
                 out.extend_from_slice(b",\n      \"lost\": ");
-                crate::num::push2(out, lost);
+                crate::base::num::push2(out, lost);
             }
         }
         if let Some(d) = deducted {
             out.extend_from_slice(b",\n      \"deducted\": ");
-            crate::num::push2(out, d);
+            crate::base::num::push2(out, d);
         }
         out.extend_from_slice(b",\n      \"reason\": \"");
         out.extend_from_slice(reason.as_str().as_bytes());

@@ -7,11 +7,11 @@
 //! column, including the scoring standard and the evidence.
 
 use super::{Format, Table};
-use crate::framework::{Framework, Kind};
-use crate::lang::Lang;
-use crate::num::{fmt_points, fmt2, round2};
-use crate::rectify::{By, Held, Item, Key, List, NextGrade, STATUS, Section, Summary, Tally};
-use crate::score::{Assessment, Reason, UnitResult};
+use crate::base::lang::Lang;
+use crate::base::num::{fmt_points, fmt2, round2};
+use crate::engine::rectify::{By, Held, Item, Key, List, NextGrade, STATUS, Section, Summary, Tally};
+use crate::engine::score::{Assessment, Reason, UnitResult};
+use crate::model::framework::{Framework, Kind};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -421,7 +421,7 @@ fn unit_facts(fw: &Framework, u: &UnitResult, n: usize, lang: Lang) -> String {
         }
     }
     s.push_str(" · ");
-    s.push_str(&crate::grade::grade_text(fw, u, lang));
+    s.push_str(&crate::engine::grade::grade_text(fw, u, lang));
     s.push_str(" · ");
     s.push_str(&count(n, "项", "item", lang));
     s
@@ -486,7 +486,7 @@ fn category(u: &UnitResult) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rectify::Fix;
+    use crate::engine::rectify::Fix;
 
     /// Two items to fix and two penalties that stand, in each language;
     /// a unit held by vetoes or a quota.

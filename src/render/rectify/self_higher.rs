@@ -66,7 +66,7 @@ pub fn self_higher_table(fw: &Framework, a: &Assessment, units: &[String], lang:
         let (u, ind) = (&a.units[x.unit], &fw.indicators[x.indicator]);
         let shown = |d: Decimal| {
             if ind.kind == Kind::Penalty {
-                crate::num::signed2(d)
+                crate::base::num::signed2(d)
             } else {
                 fmt2(d)
             }
@@ -78,7 +78,7 @@ pub fn self_higher_table(fw: &Framework, a: &Assessment, units: &[String], lang:
             ind.name.clone(),
             shown(x.own),
             shown(x.team),
-            crate::num::signed2(x.own - x.team),
+            crate::base::num::signed2(x.own - x.team),
         ]);
     }
     t

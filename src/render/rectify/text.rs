@@ -285,7 +285,7 @@ impl UnitRows {
         let md = format == Format::Md;
         let escape = |s: &str| {
             if md {
-                crate::diag::escape_controls(&crate::render::markdown_cell(s))
+                crate::base::diag::escape_controls(&crate::render::markdown_cell(s))
             } else {
                 crate::render::terminal_safe(s)
             }
@@ -326,7 +326,7 @@ impl UnitRows {
                 })
                 .collect(),
             grid: crate::render::grid::Grid::new(&heads, &numeric, &t.wraps),
-            md_head: crate::output::escape_lines(&Table::new(&t.headers).to_markdown()),
+            md_head: crate::render::output::escape_lines(&Table::new(&t.headers).to_markdown()),
         }
     }
 
@@ -343,7 +343,7 @@ impl UnitRows {
         items: impl Iterator<Item = SectionRow<'a>> + Clone,
     ) -> Result<(), std::str::Utf8Error> {
         if head.split('\n').any(|line| needs_escape(line.as_bytes(), false)) {
-            out.extend_from_slice(crate::output::escape_lines(head).as_bytes());
+            out.extend_from_slice(crate::render::output::escape_lines(head).as_bytes());
         } else {
             out.extend_from_slice(head.as_bytes());
         }
@@ -366,10 +366,10 @@ impl UnitRows {
                     RowCell::Fixed(s) if md => buf.extend_from_slice(s.as_bytes()),
                     // Taken from the template when the cells are laid out.
                     RowCell::Fixed(_) => continue,
-                    RowCell::No => buf.extend_from_slice(crate::num::uint(&mut digits, *no as u64)),
+                    RowCell::No => buf.extend_from_slice(crate::base::num::uint(&mut digits, *no as u64)),
                     RowCell::Amount | RowCell::Lost => {
                         if let Some((amount, lost)) = it.amounts {
-                            crate::num::push2(buf, if *cell == RowCell::Amount { amount } else { lost });
+                            crate::base::num::push2(buf, if *cell == RowCell::Amount { amount } else { lost });
                         }
                     }
                     RowCell::Reason => {
@@ -452,7 +452,7 @@ fn push_escaped(out: &mut Vec<u8>, s: &[u8], md: bool) -> Result<(), std::str::U
         out.extend_from_slice(s);
     } else if md {
         let s = std::str::from_utf8(s)?;
-        out.extend_from_slice(crate::diag::escape_controls(&crate::render::markdown_cell(s)).as_bytes());
+        out.extend_from_slice(crate::base::diag::escape_controls(&crate::render::markdown_cell(s)).as_bytes());
     } else {
         out.extend_from_slice(crate::render::terminal_safe(std::str::from_utf8(s)?).as_bytes());
     }
@@ -514,7 +514,7 @@ mod tests {
         for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
             let s = format!("a{c}b");
             let terminal = crate::render::terminal_safe(&s) != s;
-            let md = crate::diag::escape_controls(&crate::render::markdown_cell(&s)) != s;
+            let md = crate::base::diag::escape_controls(&crate::render::markdown_cell(&s)) != s;
             assert_eq!(needs_escape(s.as_bytes(), false), terminal, "{:x}", c as u32);
             assert_eq!(needs_escape(s.as_bytes(), true), md, "{:x}", c as u32);
         }

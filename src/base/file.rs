@@ -1,0 +1,35 @@
+//! A whole file's bytes, within the size kaohe reads, and the SHA-256 that
+//! identifies every file read in results.
+
+use sha2::{Digest, Sha256};
+
+/// Largest input file read: room for a province-wide evidence file
+/// (100,000 units × 60 indicators is some 300 MiB) while keeping memory
+/// bounded, and a stop for a path that names something endless
+/// (`/dev/zero`, a pipe that never closes).
+pub const MAX_FILE_BYTES: u64 = 512 << 20;
+
+/// A whole input file, at most [`MAX_FILE_BYTES`]; the error is the message.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(
+            |e| crate::base::lang::msg!(zh: "无法读取：{}", en: "cannot read: {}", crate::base::lang::io_error(&e)),
+        )?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(crate::base::lang::msg!(
+            zh: "文件超过 {} MiB，超出 kaohe 可读取的上限（佐证可拆分为多个文件）",
+            en: "the file is larger than {} MiB, the most kaohe reads (evidence may be split into several files)",
+            MAX_FILE_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The SHA-256 of `bytes`, in lower-case hex: how every file read is
+/// identified in results.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,754 @@
+//! Bulk scoring (全省规模): the compact, parallel path for large evidence.
+//!
+//! A province-wide run has 100,000+ units × 60 indicators — millions of
+//! long-format rows, or 100,000 wide rows of 60 values. The general loader ([`crate::reading::evidence`]) keeps every
+//! cell as strings for explanations and diagnostics, which is the right
+//! model for a few hundred units and far too heavy for millions of rows.
+//! This path computes the same results with a fraction of the time and
+//! memory:
+//!
+//! * files are streamed in blocks and cut at line ends; the blocks are parsed
+//!   on every core (`std::thread::scope`), each worker keeping its own unit
+//!   table, merged and scored at the end, again on every core;
+//! * a row is split in place (quoted rows go through `csv_core`, the engine
+//!   of the general loader, so both see the same fields), unit ids are
+//!   packed into integers and looked up in batches whose memory accesses are
+//!   prefetched, indicator keys resolved through a small map — no
+//!   allocation per row;
+//! * a value is parsed straight from its bytes to an exact fixed-point
+//!   integer and the indicator's amount computed in integer cents with the
+//!   rounding of [`Rule::amount`](crate::model::rule::Rule::amount); anything unusual (full-width digits,
+//!   signs, yes/no spellings the fast matcher does not know, huge numbers,
+//!   `levels` and `survey` rules) goes through the general code for that one
+//!   cell, so every cell gets exactly the amount the general path gives;
+//! * per (unit, indicator slot) only a `u16` (`u32` for frameworks with
+//!   items over 655 points) is kept: unseen, empty, 不适用, or the amount (a
+//!   clause count, a veto flag).
+//!
+//! Files in GBK/GB18030 or UTF-16 (with its byte-order mark), or in an
+//! encoding forced with `--encoding` ([`Files`]), are transcoded to UTF-8
+//! in blocks as they are read (`source`), their encoding decided as the
+//! general loader decides it; lines and offsets are counted in the
+//! transcoded text, whose lines are the file's.
+//!
+//! Errors are the rare case, and the general loader words them: on any
+//! problem — a bad value, an unknown unit or indicator, a duplicate, a ragged
+//! row, bytes that are not valid in the file's encoding, detected or forced —
+//! and on anything this path does not read (a workbook, a pipe) it gives
+//! up, before any output, and the caller runs the general path, which
+//! produces the same result or the diagnostics.
+//!
+//! Four entry points:
+//!
+//! * [`assess`] returns a *summary* assessment: every unit's totals, grade,
+//!   groups and rank, as the ranking needs, without per-indicator results or
+//!   deficiencies (`indicators` and `deficiencies` are empty) and without
+//!   input digests (`sha256` is empty);
+//! * [`assess_unit`] adds one unit in full, as `explain` shows it: its rows
+//!   are kept whole while parsing and scored by the general code;
+//! * [`write_json`] streams the canonical JSON result, every unit in full:
+//!   each cell's offset is kept (a wide file's cells, their row's; the
+//!   layout gives each slot's column), and each unit's rows are read again;
+//! * [`write_deficiencies`] streams the rectification list (sections per
+//!   unit) the same way.
+//!
+//! The stages, one module each: `source` (bytes, transcoded), `read`
+//! (blocks cut at line ends, the header's layout), `kernel` (the plan of
+//! slots and a value's amount in cents), `parse` (rows into each worker's
+//! table of cells), `merge` (the tables joined, deferred items settled,
+//! units put in order), `tally` (a unit's sums and totals), `detail` (a
+//! unit's rows read again for what it shows in full), then the writers
+//! `json` and `rectify`. This file runs them.
+
+mod detail;
+mod json;
+mod kernel;
+mod merge;
+mod parse;
+mod read;
+mod rectify;
+mod source;
+mod tally;
+
+use merge::*;
+use parse::*;
+use read::*;
+use tally::*;
+
+pub use json::{write_json, write_json_tuned};
+use kernel::{NA, OUTSIDE, Plan, UNSEEN, VALUE, cents, exempt, trim};
+pub use rectify::{ListArgs, write_deficiencies, write_deficiencies_tuned};
+
+use crate::engine::score::{Assessment, Outcome, Totals, UnitResult};
+use crate::model::framework::{Framework, Kind, Missing};
+use crate::model::rule::Value;
+use crate::reading::evidence::{Cell, Column, Evidence, InputFile, UnitEvidence, resolve_key};
+use crate::reading::input::ForcedEncoding;
+use crate::reading::units::Units;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+/// foldhash: several times faster than SipHash on short keys such as unit
+/// ids; the inputs are the user's own files, so hash flooding is no concern.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// The bulk path does not apply, or found a problem: use the general path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GiveUp;
+
+type Res<T> = Result<T, GiveUp>;
+
+/// How the work is cut up: block size, number of workers and units per
+/// batch of output (`None`: the output's own). Only tests change it, to
+/// force many blocks, cuts and batches out of small files.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct Tuning {
+    pub block: usize,
+    pub workers: usize,
+    pub batch: Option<usize>,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning {
+            block: BLOCK,
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8),
+            batch: None,
+        }
+    }
+}
+
+/// The evidence files, each with the encoding forced for it with
+/// `--encoding`, if any (else its encoding is told from its bytes). A
+/// slice of paths is these files with none forced.
+#[derive(Debug, Clone, Copy)]
+pub struct Files<'a> {
+    paths: &'a [PathBuf],
+    /// One per path, or none at all.
+    forced: &'a [Option<ForcedEncoding>],
+}
+
+impl<'a> Files<'a> {
+    /// `paths`, with `forced[i]` forced for `paths[i]`. `forced` is empty
+    /// (none forced) or one per path.
+    pub fn new(paths: &'a [PathBuf], forced: &'a [Option<ForcedEncoding>]) -> Files<'a> {
+        assert!(
+            forced.is_empty() || forced.len() == paths.len(),
+            "one encoding per file"
+        );
+        Files { paths, forced }
+    }
+
+    /// The encoding forced for the file at `i`.
+    fn forced(&self, i: usize) -> Option<ForcedEncoding> {
+        self.forced.get(i).copied().flatten()
+    }
+}
+
+impl std::ops::Deref for Files<'_> {
+    type Target = [PathBuf];
+    fn deref(&self) -> &[PathBuf] {
+        self.paths
+    }
+}
+
+impl<'a> From<&'a [PathBuf]> for Files<'a> {
+    fn from(paths: &'a [PathBuf]) -> Files<'a> {
+        Files::new(paths, &[])
+    }
+}
+
+impl<'a, const N: usize> From<&'a [PathBuf; N]> for Files<'a> {
+    fn from(paths: &'a [PathBuf; N]) -> Files<'a> {
+        Files::new(paths, &[])
+    }
+}
+
+impl<'a> From<&'a Vec<PathBuf>> for Files<'a> {
+    fn from(paths: &'a Vec<PathBuf>) -> Files<'a> {
+        Files::new(paths, &[])
+    }
+}
+
+/// Score and rank every unit from long-format evidence files, or `None`
+/// when the general path must do it (see the module documentation).
+pub fn assess<'a>(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: impl Into<Files<'a>>,
+    period: Option<String>,
+) -> Option<Assessment> {
+    assess_tuned(fw, units, paths, period, Tuning::default(), None)
+}
+
+/// A unit's base amounts: `(indicator index, amount)`.
+pub type BaseAmounts = Vec<(usize, Decimal)>;
+
+/// [`assess`], with each unit's base amounts: `(indicator index, amount)`
+/// for the base items that apply to it, a missing one with 0 — what
+/// `robust` draws on.
+pub fn assess_amounts<'a>(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: impl Into<Files<'a>>,
+    period: Option<String>,
+) -> Option<(Assessment, Vec<BaseAmounts>)> {
+    assess_amounts_tuned(fw, units, paths, period, Tuning::default())
+}
+
+#[doc(hidden)]
+pub fn assess_amounts_tuned<'a>(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: impl Into<Files<'a>>,
+    period: Option<String>,
+    tuning: Tuning,
+) -> Option<(Assessment, Vec<BaseAmounts>)> {
+    let paths = &paths.into();
+    if !eligible(paths) {
+        return None;
+    }
+    let plan = Plan::new(fw).ok()?;
+    if plan.fits_u16() {
+        amounts::<u16>(&plan, units, paths, period, tuning)
+    } else {
+        amounts::<u32>(&plan, units, paths, period, tuning)
+    }
+}
+
+fn amounts<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &Files,
+    period: Option<String>,
+    tuning: Tuning,
+) -> Option<(Assessment, Vec<BaseAmounts>)> {
+    let parsed = parse::<W>(plan, units, paths, tuning, None, Reread::No)?;
+    let tally = |row: &[u32], _: &UnitResult| -> Res<BaseAmounts> {
+        let mut out = Vec::new();
+        for (i, ind) in plan.fw.indicators.iter().enumerate() {
+            if ind.kind != Kind::Base {
+                continue;
+            }
+            let cells = row.get(plan.first[i]..plan.first[i] + ind.slots()).ok_or(GiveUp)?;
+            match outcome(plan, i, cells)? {
+                crate::engine::score::Outcome::Amount(a) => out.push((i, dec(a))),
+                crate::engine::score::Outcome::Missing => out.push((i, Decimal::ZERO)),
+                _ => {}
+            }
+        }
+        Ok(out)
+    };
+    let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, Some(&tally)).ok()?;
+    drop(parsed);
+    let (merged, mut amounts): (Vec<UnitResult>, Vec<BaseAmounts>) = parts.into_iter().flatten().unzip();
+    let a = finish_paired(plan.fw, merged, &mut amounts, units, paths, period).ok()?;
+    Some((a, amounts))
+}
+
+/// [`assess`], with the unit `unit` (when it is assessed) in full: its
+/// per-indicator results with values, notes, sources and lines, and its
+/// deficiencies — what `explain` shows.
+pub fn assess_unit<'a>(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: impl Into<Files<'a>>,
+    period: Option<String>,
+    unit: &str,
+) -> Option<Assessment> {
+    assess_tuned(fw, units, paths, period, Tuning::default(), Some(unit))
+}
+
+#[doc(hidden)]
+pub fn assess_tuned<'a>(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: impl Into<Files<'a>>,
+    period: Option<String>,
+    tuning: Tuning,
+    detail: Option<&str>,
+) -> Option<Assessment> {
+    let paths = &paths.into();
+    if !eligible(paths) {
+        return None;
+    }
+    let plan = Plan::new(fw).ok()?;
+    // The unit explained in full needs its category and cohort facts: the
+    // general path.
+    if detail.is_some() && plan.has_deferred() {
+        return None;
+    }
+    let (mut results, captured) = if plan.fits_u16() {
+        run::<u16>(&plan, units, paths, tuning, detail)?
+    } else {
+        run::<u32>(&plan, units, paths, tuning, detail)?
+    };
+    if let Some(id) = detail
+        && let Some(u) = results.iter_mut().find(|u| u.unit == id)
+    {
+        let full = detailed(&plan, paths, id, captured).ok()?;
+        // Both paths scored this unit: they must agree.
+        if full.totals != u.totals || full.groups != u.groups {
+            return None;
+        }
+        u.indicators = full.indicators;
+        u.deficiencies = full.deficiencies;
+    }
+    finish(fw, results, units, paths, period).ok()
+}
+
+/// Can the bulk path read these files at all? Workbooks, and files with
+/// no data rows (an empty file, a header alone), are the general path's:
+/// it reads the one and reports the other.
+pub(crate) fn eligible(paths: &[PathBuf]) -> bool {
+    use std::io::Read;
+    paths.iter().all(|p| {
+        let Ok(f) = std::fs::File::open(p) else { return false };
+        let mut head = Vec::with_capacity(64 << 10);
+        if f.take(64 << 10).read_to_end(&mut head).is_err() || crate::reading::input::is_workbook(&head) {
+            return false;
+        }
+        // A data row means a second line with something on it.
+        head.split(|&b| b == b'\n')
+            .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace() && *b != b','))
+            .nth(1)
+            .is_some()
+    })
+}
+
+/// The first 16 bytes of a unit id as a big-endian integer: ids have no
+/// NUL bytes, so zero padding sorts first, and ids compare as their
+/// prefixes do unless these are equal.
+fn id_prefix(id: &[u8]) -> u128 {
+    let mut a = [0u8; 16];
+    let n = id.len().min(16);
+    a[..n].copy_from_slice(&id[..n]);
+    u128::from_be_bytes(a)
+}
+
+/// Two ids in byte order, given their [`id_prefix`]es: equal prefixes are
+/// equal ids unless both ids fill them (the zero padding of a shorter id
+/// matches no byte of another id).
+fn by_id(pa: u128, a: &[u8], pb: u128, b: &[u8]) -> std::cmp::Ordering {
+    pa.cmp(&pb).then_with(|| {
+        if a.len().min(b.len()) >= 16 {
+            a.cmp(b)
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    })
+}
+
+/// Let go of `x` on a thread of its own: freeing a province's results and
+/// tables takes tens of milliseconds the caller need not wait for (and a
+/// process about to exit does not wait at all).
+fn drop_aside<T: Send + 'static>(x: T) {
+    // Were no thread to be had, the closure, and `x` with it, is dropped
+    // here.
+    let _ = std::thread::Builder::new().spawn(move || drop(x));
+}
+
+/// Put `v[order[k]]` at `k` for every `k`, in place: swaps along each cycle
+/// of the permutation, no second copy of the results (100,000 of them are
+/// tens of MB, and fresh memory costs page faults). `order` is used up.
+fn permute<T>(v: &mut [T], order: &mut [usize]) {
+    const DONE: usize = usize::MAX;
+    for i in 0..order.len() {
+        let mut j = i;
+        while order[j] != DONE {
+            let k = std::mem::replace(&mut order[j], DONE);
+            if k == i {
+                break;
+            }
+            v.swap(j, k);
+            j = k;
+        }
+    }
+}
+
+/// Rank the units and add the inputs: the summary assessment.
+fn finish(
+    fw: &Framework,
+    results: Vec<UnitResult>,
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+) -> Res<Assessment> {
+    finish_paired(fw, results, &mut [(); 0], units, paths, period)
+}
+
+/// [`finish`], and `paired` (one per unit, or empty) put in the same order.
+fn finish_paired<T>(
+    fw: &Framework,
+    mut results: Vec<UnitResult>,
+    paired: &mut [T],
+    units: Option<&Units>,
+    paths: &[PathBuf],
+    period: Option<String>,
+) -> Res<Assessment> {
+    // Rank order by integer keys (score mantissas are cents), checked
+    // against the general ranking's order. The keys are sorted, not the
+    // results (a few hundred bytes each), which are then put in order in
+    // place.
+    let mut order: Vec<_> = results
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let id = u.unit.as_bytes();
+            (
+                !u.totals.veto.is_empty(),
+                std::cmp::Reverse(u.totals.score.mantissa()),
+                id_prefix(id),
+                id,
+                i,
+            )
+        })
+        .collect();
+    order.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| by_id(a.2, a.3, b.2, b.3)));
+    let mut order: Vec<usize> = order.into_iter().map(|o| o.4).collect();
+    if paired.len() == results.len() {
+        permute(paired, &mut order.clone());
+    } else if !paired.is_empty() {
+        return Err(GiveUp);
+    }
+    permute(&mut results, &mut order);
+    if !results.is_sorted_by(|a, b| crate::engine::score::rank_order(a, b).is_le()) {
+        return Err(GiveUp);
+    }
+    crate::engine::score::rank_sorted(&mut results, units.is_some_and(Units::has_categories));
+    crate::engine::grade::apply(fw, &mut results);
+    let mut inputs: Vec<InputFile> = paths
+        .iter()
+        .map(|p| InputFile {
+            path: p.display().to_string(),
+            sha256: String::new(),
+            ..Default::default()
+        })
+        .collect();
+    if let Some(u) = units {
+        inputs.push(InputFile {
+            path: u.path.clone(),
+            sha256: u.sha256.clone(),
+            ..Default::default()
+        });
+    }
+    Ok(Assessment {
+        period,
+        inputs,
+        units: results,
+    })
+}
+
+/// Read, parse and merge with cells of type `W`: every unit's result, not
+/// yet ranked. The worker tables are gone when this returns, before ranking
+/// sorts, which takes memory of its own.
+fn run<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &Files,
+    tuning: Tuning,
+    detail: Option<&str>,
+) -> Option<(Vec<UnitResult>, Vec<Captured>)> {
+    let mut parsed = parse::<W>(plan, units, paths, tuning, detail, Reread::No)?;
+    let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
+    let captured = parsed
+        .tables
+        .iter_mut()
+        .flat_map(|t| std::mem::take(&mut t.captured))
+        .collect();
+    drop(parsed); // before the parts are joined
+    Some((join(parts), captured))
+}
+
+/// What the reader and the workers produced.
+struct Parsed<W: Word> {
+    tables: Vec<Table<W>>,
+    /// Per unit, what each of its cohort amounts followed from.
+    facts: Facts,
+    /// Per file: bytes in the files before it.
+    bases: Vec<u64>,
+    layouts: Vec<Arc<Layout>>,
+    /// Per file, with [`Reread::FilesAfter`]: a file transcoded, as it was
+    /// decoded (see [`detail::read_again`]).
+    kept: Vec<Option<Vec<u8>>>,
+}
+
+/// Whether the rows are read again after parsing, and from where.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reread {
+    /// Never: only the cells are kept.
+    No,
+    /// From the files read again: each cell keeps its row's offset.
+    Files,
+    /// As `Files`, once parsing is done: a file transcoded is kept as
+    /// decoded, not decoded a second time.
+    FilesAfter,
+}
+
+/// Read and parse every file on every core: the workers' tables.
+fn parse<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &Files,
+    tuning: Tuning,
+    detail: Option<&str>,
+    reread: Reread,
+) -> Option<Parsed<W>> {
+    // Only regular files: a pipe read here could not be read again by the
+    // general path (nor twice for the JSON result).
+    if !paths.iter().all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file())) {
+        return None;
+    }
+    let workers = tuning.workers.max(1);
+    let failed = AtomicBool::new(false);
+    let (tx, rx) = mpsc::sync_channel::<Chunk>(workers * 2);
+    let rx = Mutex::new(rx);
+    let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
+    let (mut bases, mut layouts, mut kept) = (Vec::new(), Vec::new(), Vec::new());
+    let mut tables: Vec<Table<W>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (rx, failed, pool) = (&rx, &failed, pool_tx.clone());
+                let offsets = reread != Reread::No;
+                s.spawn(move || worker::<W>(plan, rx, pool, failed, detail, offsets))
+            })
+            .collect();
+        drop(pool_tx);
+        // The reader's verdict counts whatever the workers say: they may
+        // have seen the channel close before a failure was flagged.
+        let count_lines = detail.is_some();
+        let block = tuning.block.max(64);
+        let read = read_files(
+            paths,
+            tx,
+            &pool_rx,
+            &failed,
+            block,
+            count_lines,
+            &mut bases,
+            &mut layouts,
+            plan,
+            (reread == Reread::FilesAfter).then_some(&mut kept),
+        );
+        if read.is_err() {
+            failed.store(true, Ordering::Relaxed);
+        }
+        let tables: Vec<Res<Table<W>>> = handles.into_iter().map(|h| h.join().unwrap_or(Err(GiveUp))).collect();
+        read?;
+        tables.into_iter().collect::<Res<Vec<Table<W>>>>()
+    })
+    .ok()?;
+    let facts = settle(plan, units, &mut tables).ok()?;
+    Some(Parsed {
+        tables,
+        facts,
+        bases,
+        layouts,
+        kept,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Interner, Scan, by_id, id_prefix, pack, pack_in, permute, scan_line};
+
+    /// The windowed line splitter agrees with a byte-by-byte reading on
+    /// lines of every length around the 64-byte windows, with delimiters,
+    /// quotes, CRs and CRLFs at every position, including across windows.
+    #[test]
+    fn scan_line_matches_a_plain_reading() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for case in 0..20_000 {
+            let len = (next() % 200) as usize;
+            let data: Vec<u8> = (0..len)
+                .map(|_| match next() % 40 {
+                    0..=3 => b',',
+                    4 => b'\n',
+                    5 if case % 3 == 0 => b'"',
+                    6 if case % 2 == 0 => b'\r',
+                    7 => 0xe4,
+                    _ => b'a',
+                })
+                .collect();
+            let pos = (next() % (len as u64 + 1)) as usize;
+            let mut fields = Vec::new();
+            let got = scan_line(&data, pos, b',', &mut fields);
+            // The reading by bytes.
+            let mut want_fields = Vec::new();
+            let mut field = pos;
+            let mut want = Scan::Unknown;
+            for i in pos..data.len() {
+                match data[i] {
+                    b',' => {
+                        want_fields.push((field, i));
+                        field = i + 1;
+                    }
+                    b'\n' => {
+                        want = Scan::Plain {
+                            end: i,
+                            next: i + 1,
+                            last: field,
+                        };
+                        break;
+                    }
+                    b'\r' if data.get(i + 1) == Some(&b'\n') => {
+                        want = Scan::Plain {
+                            end: i,
+                            next: i + 2,
+                            last: field,
+                        };
+                        break;
+                    }
+                    b'"' | b'\r' => {
+                        want = Scan::Special;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            match (got, want) {
+                (Scan::Unknown, _) => {
+                    // Only when the window holding the line's end (or the
+                    // last one) runs past the data.
+                    let first = data[pos..]
+                        .iter()
+                        .position(|b| matches!(b, b'\n' | b'"' | b'\r'))
+                        .map_or(data.len(), |p| pos + p);
+                    let k = (first - pos) / 64;
+                    assert!(pos + 64 * (k + 1) > data.len(), "case {case}: {data:?} from {pos}");
+                }
+                (
+                    Scan::Plain { end, next, last },
+                    Scan::Plain {
+                        end: e,
+                        next: n,
+                        last: l,
+                    },
+                ) => {
+                    assert_eq!((end, next, last), (e, n, l), "case {case}");
+                    assert_eq!(fields, want_fields, "case {case}");
+                }
+                (Scan::Special, Scan::Special) => {}
+                _ => panic!("case {case}: {data:?} from {pos}"),
+            }
+        }
+    }
+
+    /// The key table finds every key it was given, across its growth, and
+    /// no other.
+    #[test]
+    fn interner_finds_its_keys() {
+        let mut t = Interner::default();
+        let key = |i: usize| {
+            if i.is_multiple_of(7) {
+                format!("long-indicator-key-{i}")
+            } else {
+                format!("K{i}")
+            }
+        };
+        for i in 0..1000 {
+            let k = key(i);
+            assert_eq!(t.get(k.as_bytes(), k.as_bytes()), None);
+            t.insert(k.as_bytes(), i as u32);
+            for j in (0..=i).step_by(37) {
+                let k = key(j);
+                assert_eq!(t.get(k.as_bytes(), k.as_bytes()), Some(j as u32), "{k} after {i}");
+            }
+        }
+        t.insert(b"K1", 5000);
+        assert_eq!(t.get(b"K1", b"K1"), Some(5000));
+        assert_eq!(t.get(b"K1000", b"K1000"), None);
+    }
+
+    /// Packing in place gives what copying gives, at every position —
+    /// near the end of the buffer too — and for slices from elsewhere.
+    #[test]
+    fn pack_in_place_matches_pack() {
+        let buf: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        for a in 0..=buf.len() {
+            for b in a..=buf.len() {
+                assert_eq!(pack_in(&buf, &buf[a..b]), pack(&buf[a..b]), "{a}..{b}");
+            }
+        }
+        let other = b"U000001".to_vec();
+        assert_eq!(pack_in(&buf, &other), pack(&other));
+        assert_eq!(pack_in(&buf[..3], &buf[2..6]), pack(&buf[2..6]));
+    }
+
+    /// Ids sort by their prefixes as by their bytes: short, exactly 16
+    /// bytes, longer, sharing 16 bytes, multi-byte characters.
+    #[test]
+    fn ids_compare_by_prefix_as_bytes() {
+        let ids: Vec<&[u8]> = vec![
+            b"",
+            b"A",
+            b"AB",
+            b"B",
+            b"U000001",
+            b"U0000010",
+            b"ABCDEFGHIJKLMNO",
+            b"ABCDEFGHIJKLMNOP",
+            b"ABCDEFGHIJKLMNOPQ",
+            b"ABCDEFGHIJKLMNOPR",
+            b"ABCDEFGHIJKLMNOPQR",
+            b"ABCDEFGHIJKLMNOQ",
+            "单位一".as_bytes(),
+            "宣传部第一党支部第二小组".as_bytes(),
+            "宣传部第一党支部第三小组".as_bytes(),
+            b"\xff",
+        ];
+        for a in &ids {
+            for b in &ids {
+                assert_eq!(
+                    by_id(id_prefix(a), a, id_prefix(b), b),
+                    a.cmp(b),
+                    "{:?} vs {:?}",
+                    String::from_utf8_lossy(a),
+                    String::from_utf8_lossy(b)
+                );
+            }
+        }
+    }
+
+    /// Every permutation of up to 6 elements, and a long one with large
+    /// cycles, against a copy made the plain way.
+    #[test]
+    fn permute_in_place_matches_a_copy() {
+        fn check(order: &[usize]) {
+            let v: Vec<String> = (0..order.len()).map(|i| format!("u{i}")).collect();
+            let want: Vec<String> = order.iter().map(|&i| v[i].clone()).collect();
+            let (mut got, mut o) = (v, order.to_vec());
+            permute(&mut got, &mut o);
+            assert_eq!(got, want, "order {order:?}");
+        }
+        fn all(prefix: &mut Vec<usize>, n: usize) {
+            if prefix.len() == n {
+                return check(prefix);
+            }
+            for i in 0..n {
+                if !prefix.contains(&i) {
+                    prefix.push(i);
+                    all(prefix, n);
+                    prefix.pop();
+                }
+            }
+        }
+        for n in 0..=6 {
+            all(&mut Vec::new(), n);
+        }
+        // i ↦ 7919·i mod 10007 (a prime): a few long cycles.
+        let order: Vec<usize> = (0..10007).map(|i| i * 7919 % 10007).collect();
+        check(&order);
+    }
+}

@@ -1,0 +1,705 @@
+//! A unit in full on the bulk path, for the outputs that show every
+//! indicator (the JSON result, the rectification list): its cells, merged
+//! from the workers' tables, give its outcomes exactly as
+//! [`crate::engine::score::evaluate`] does; its rows, read again from the files
+//! held in memory where each cell's row starts, give the values, notes and
+//! sources as [`crate::engine::score::assess`] describes them.
+
+use super::kernel::has_row;
+use super::*;
+use crate::engine::score::Outcome;
+
+impl UnitMap {
+    fn get(&self, k: u128) -> Option<u32> {
+        let (lo, hi) = (k as u64, (k >> 64) as u64);
+        let mut i = self.home(k);
+        loop {
+            let e = self.entries[i];
+            if e.0 == lo && e.1 == hi {
+                return Some(e.2);
+            }
+            if e.0 == 0 && e.1 == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+impl<W: Word> Table<W> {
+    /// A unit's local index in this table.
+    fn find(&self, id: &[u8]) -> Option<usize> {
+        match pack(id) {
+            Some(k) => self.ids.get(k),
+            None => self.long_ids.get(id).copied(),
+        }
+        .map(|u| u as usize)
+    }
+}
+
+/// Everything reading a unit in full needs: the parsed tables (with each
+/// cell's offset) and the files read again.
+pub(super) struct Rows<'a, W: Word> {
+    pub(super) plan: &'a Plan<'a>,
+    tables: &'a [Table<W>],
+    /// The files, in order: where each starts over all files, its index,
+    /// its bytes.
+    pieces: Vec<(u64, usize, &'a [u8])>,
+    layouts: &'a [Arc<Layout>],
+    /// Per slot: the clause's own key (`a` of `B1/a`), for clause values.
+    clauses: Vec<String>,
+    /// Per unit, what its cohort amounts followed from.
+    pub(super) facts: &'a Facts,
+}
+
+impl<'a, W: Word> Rows<'a, W> {
+    /// Rows read from `files`, the evidence held whole again.
+    pub(super) fn new(plan: &'a Plan<'a>, parsed: &'a Parsed<W>, files: &'a [Whole]) -> Rows<'a, W> {
+        let clauses = plan
+            .slots
+            .iter()
+            .enumerate()
+            .map(|(s, slot)| {
+                let ind = &plan.fw.indicators[slot.ind];
+                let key = ind.slot_key(s - plan.first[slot.ind]);
+                key.rsplit('/').next().unwrap_or("").to_string()
+            })
+            .collect();
+        let pieces = parsed
+            .bases
+            .iter()
+            .zip(files)
+            .enumerate()
+            .map(|(i, (&b, f))| (b, i, &f[..]))
+            .collect();
+        Rows {
+            plan,
+            tables: &parsed.tables,
+            pieces,
+            layouts: &parsed.layouts,
+            clauses,
+            facts: &parsed.facts,
+        }
+    }
+}
+
+impl<W: Word> Rows<'_, W> {
+    /// Start loading the row at `offset` into cache.
+    fn prefetch(&self, offset: u64) {
+        if let Some((_, data)) = self.at(offset) {
+            // Rows are short: the line it starts in holds most, the next
+            // the rest of one that starts late in its line.
+            if let Some(b) = data.first() {
+                prefetch(b);
+                let start = b as *const u8 as usize;
+                if start % 64 > 16
+                    && let Some(next) = data.get(64 - start % 64)
+                {
+                    prefetch(next);
+                }
+            }
+        }
+    }
+
+    /// The layout of file `file`.
+    pub(super) fn layout(&self, file: usize) -> Option<&Layout> {
+        self.layouts.get(file).map(|l| &**l)
+    }
+
+    /// The bytes from `offset` (over all files) to the end of its piece,
+    /// with the file they are in.
+    pub(super) fn at(&self, offset: u64) -> Option<(usize, &[u8])> {
+        let i = self.pieces.partition_point(|p| p.0 <= offset).checked_sub(1)?;
+        let &(start, file, data) = self.pieces.get(i)?;
+        Some((file, data.get((offset - start) as usize..)?))
+    }
+}
+
+/// Every evidence file again, mapped (the rows of each unit are found by
+/// offset), or `None` when one changed size or is too large for the
+/// offsets kept. A file transcoded is taken from `kept`, what it was
+/// decoded to as it was parsed (when there), not decoded again.
+pub(super) fn read_again(paths: &Files, bases: &[u64], kept: Vec<Option<Vec<u8>>>) -> Option<Vec<Whole>> {
+    read_whole_with(paths, kept).filter(|files| as_parsed(files, bases))
+}
+
+/// An evidence file held whole for its rows to be found again.
+pub(super) enum Whole {
+    /// Mapped from the page cache, where the parse has just left it.
+    Mapped(memmap2::Mmap),
+    /// Read into memory, where a file cannot be mapped.
+    Read(Vec<u8>),
+    /// Transcoded to UTF-8 (GBK, UTF-16), with the SHA-256 of the file.
+    Decoded(Vec<u8>, String),
+}
+
+impl std::ops::Deref for Whole {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Whole::Mapped(m) => m,
+            Whole::Read(v) | Whole::Decoded(v, _) => v,
+        }
+    }
+}
+
+impl Whole {
+    /// The SHA-256 of the file, in hex.
+    pub(super) fn sha256(&self) -> String {
+        match self {
+            Whole::Decoded(_, d) => d.clone(),
+            _ => crate::base::file::sha256_hex(self),
+        }
+    }
+
+    /// The file as the workers parsed it: transcoded to UTF-8 when it is
+    /// not UTF-8 already (or `forced` says it is not), or `kept` when given.
+    fn into_parsed(self, forced: Option<ForcedEncoding>, kept: Option<Vec<u8>>) -> std::io::Result<Whole> {
+        let invalid = || std::io::Error::from(std::io::ErrorKind::InvalidData);
+        match super::source::text_encoding(&self, true, forced).map_err(|_| invalid())? {
+            None => Ok(self),
+            Some(encoding) => {
+                let text = match kept {
+                    Some(text) => text,
+                    None => super::source::decode_whole(&self, encoding).ok_or_else(invalid)?,
+                };
+                let digest = crate::base::file::sha256_hex(&self);
+                Ok(Whole::Decoded(text, digest))
+            }
+        }
+    }
+}
+
+/// Every evidence file whole, or `None` when one cannot be read, is not
+/// UTF-8 throughout (as when parsed, so that every field cut at its
+/// delimiters is too) or is too large for the offsets kept.
+pub(super) fn read_whole(paths: &Files) -> Option<Vec<Whole>> {
+    read_whole_with(paths, Vec::new())
+}
+
+/// [`read_whole`], taking each file transcoded from `kept` where given.
+fn read_whole_with(paths: &Files, mut kept: Vec<Option<Vec<u8>>>) -> Option<Vec<Whole>> {
+    kept.resize_with(paths.len(), || None);
+    let read = |p: &PathBuf| -> std::io::Result<Whole> {
+        let mut f = std::fs::File::open(p)?;
+        // The file was just parsed, so its pages are in the page cache:
+        // mapping them costs no copy and no fresh memory (which, zeroed
+        // page by page, took longer than the copy). Reading it instead
+        // takes a second copy of the file in memory.
+        //
+        // SAFETY: the map is only read, as bytes. Were the file changed
+        // while mapped, the bytes seen could change: every row read again
+        // is checked to be the row parsed (same unit), and a file cut
+        // short underneath would end the process with SIGBUS — before
+        // the output, written to a temporary file, is put in place.
+        if let Ok(m) = unsafe { memmap2::Mmap::map(&f) } {
+            // Rows are read in no order: ask for read-ahead off.
+            let _ = m.advise(memmap2::Advice::Random);
+            return Ok(Whole::Mapped(m));
+        }
+        let len = f.metadata()?.len() as usize;
+        // Rows are read in no order: huge pages spare most TLB misses.
+        let mut v = Vec::with_capacity(len + 1);
+        huge_pages_raw(v.as_ptr() as usize, v.capacity());
+        f.read_to_end(&mut v)?;
+        Ok(Whole::Read(v))
+    };
+    let files: Vec<Whole> = (paths.iter().enumerate())
+        .zip(kept)
+        .map(|((i, p), kept)| read(p).and_then(|f| f.into_parsed(paths.forced(i), kept)))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    if files.iter().any(|f| simdutf8::basic::from_utf8(f).is_err()) {
+        return None;
+    }
+    let total: u64 = files.iter().map(|f| f.len() as u64).sum();
+    (total < u32::MAX as u64).then_some(files)
+}
+
+/// Are these the files as parsed: each starting where the ones before it
+/// end?
+pub(super) fn as_parsed(files: &[Whole], bases: &[u64]) -> bool {
+    let mut at = 0u64;
+    bases.len() == files.len()
+        && files.iter().zip(bases).all(|(f, &b)| {
+            let ok = b == at;
+            at += f.len() as u64;
+            ok
+        })
+}
+
+/// A text of the unit: a range of `Full::text`.
+type Span = (u32, u32);
+
+/// One unit in full. Reused from unit to unit, so that reading a unit
+/// allocates nothing once the buffers have grown.
+pub(super) struct Full {
+    /// Cells per slot, merged over the tables.
+    pub(super) cells: Vec<u32>,
+    offsets: Vec<u32>,
+    /// Per indicator, as `crate::engine::score::evaluate` gives it.
+    pub(super) outcomes: Vec<Outcome>,
+    /// UTF-8: pieces of the files, which are, cut at ASCII bytes.
+    text: Vec<u8>,
+    /// Per slot: value as given, note, source.
+    slot_text: Vec<[Span; 3]>,
+    /// Per indicator: value (`None` without rows), note, source.
+    ind_text: Vec<(Option<Span>, Span, Span)>,
+    sc: Scratch,
+}
+
+impl Full {
+    pub(super) fn new() -> Full {
+        Full {
+            cells: Vec::new(),
+            offsets: Vec::new(),
+            outcomes: Vec::new(),
+            text: Vec::new(),
+            slot_text: Vec::new(),
+            ind_text: Vec::new(),
+            sc: Scratch {
+                core: csv_reader(b','),
+                delim: b',',
+                out: vec![0; 4096],
+                ends: vec![0; 64],
+                fields: Vec::new(),
+            },
+        }
+    }
+
+    /// Where the row of the cell at `slot` starts (kept with `text`).
+    pub(super) fn offset(&self, slot: usize) -> u64 {
+        self.offsets.get(slot).map_or(0, |&o| o as u64)
+    }
+
+    /// The value and note of the unit's row at `offset`, read on their
+    /// own (the texts read before are dropped).
+    pub(super) fn value_note<W: Word>(
+        &mut self,
+        rows: &Rows<W>,
+        id: &str,
+        offset: u64,
+        slot: usize,
+    ) -> Res<(&[u8], &[u8])> {
+        self.text.clear();
+        let [value, note, _] = self.row(rows, id, offset, slot)?;
+        Ok((self.get(value), self.get(note)))
+    }
+
+    fn get(&self, s: Span) -> &[u8] {
+        self.text.get(s.0 as usize..s.1 as usize).unwrap_or(b"")
+    }
+
+    /// An indicator's evidence as given (`a=1;b=0` for clause items),
+    /// `None` when no row names it; UTF-8.
+    pub(super) fn value(&self, i: usize) -> Option<&[u8]> {
+        self.ind_text[i].0.map(|s| self.get(s))
+    }
+
+    /// An indicator's notes: each distinct one once, joined by `；`; UTF-8.
+    pub(super) fn note(&self, i: usize) -> &[u8] {
+        self.get(self.ind_text[i].1)
+    }
+
+    /// An indicator's sources, as its notes.
+    pub(super) fn source(&self, i: usize) -> &[u8] {
+        self.get(self.ind_text[i].2)
+    }
+
+    /// Read unit `id`, first half: its cells, and with `text` a request to
+    /// load its rows into cache, so that the rows of one unit
+    /// load while the one before it is finished.
+    pub(super) fn gather<W: Word>(&mut self, rows: &Rows<W>, id: &str, text: bool) -> Res<()> {
+        self.cells_of(rows, id, text)?;
+        if text {
+            self.prefetch(rows, None);
+        }
+        Ok(())
+    }
+
+    /// The unit's cells, and with `text` where their rows start.
+    pub(super) fn cells_of<W: Word>(&mut self, rows: &Rows<W>, id: &str, text: bool) -> Res<()> {
+        let plan = rows.plan;
+        let n = plan.slots.len();
+        self.cells.clear();
+        self.cells.resize(n, UNSEEN);
+        self.offsets.clear();
+        self.offsets.resize(n, 0);
+        for t in rows.tables {
+            let Some(lu) = t.find(id.as_bytes()) else { continue };
+            let (page, off) = t.at(lu);
+            let cells = &t.pages[page][off..off + t.nslots];
+            for (slot, &c) in cells.iter().enumerate() {
+                let c = c.get();
+                if c == UNSEEN {
+                    continue;
+                }
+                if self.cells[slot] != UNSEEN {
+                    return Err(GiveUp);
+                }
+                self.cells[slot] = c;
+                if text && has_row(c) {
+                    let offsets = t.offsets.as_ref().ok_or(GiveUp)?;
+                    self.offsets[slot] = offsets[page][off + slot];
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Request to load the rows of the unit's cells into cache (with
+    /// `wanted`, per indicator, only those of the indicators wanted).
+    pub(super) fn prefetch<W: Word>(&self, rows: &Rows<W>, wanted: Option<&[bool]>) {
+        for (slot, s) in rows.plan.slots.iter().enumerate() {
+            if has_row(self.cells[slot]) && wanted.is_none_or(|w| w.get(s.ind).copied().unwrap_or(false)) {
+                rows.prefetch(self.offsets[slot] as u64);
+            }
+        }
+    }
+
+    /// Read unit `id`, second half, once gathered: its outcomes, and with
+    /// `text` its values, notes and sources.
+    pub(super) fn finish<W: Word>(&mut self, rows: &Rows<W>, id: &str, text: bool) -> Res<()> {
+        let plan = rows.plan;
+        self.outcomes.clear();
+        for (i, ind) in plan.fw.indicators.iter().enumerate() {
+            let cells = &self.cells[plan.first[i]..plan.first[i] + ind.slots()];
+            self.outcomes.push(outcome(plan, i, cells)?.map(dec));
+        }
+        if text {
+            self.describe(rows, id, None)?;
+        }
+        Ok(())
+    }
+
+    /// The unit's rows read again: each slot's texts, then each
+    /// indicator's as `crate::engine::score::assess` describes them; with `wanted`
+    /// (per indicator) only those of the indicators wanted, the others
+    /// left without rows.
+    pub(super) fn describe<W: Word>(&mut self, rows: &Rows<W>, id: &str, wanted: Option<&[bool]>) -> Res<()> {
+        let plan = rows.plan;
+        self.text.clear();
+        self.slot_text.clear();
+        for slot in 0..plan.slots.len() {
+            let skip = wanted.is_some_and(|w| !w.get(plan.slots[slot].ind).copied().unwrap_or(false));
+            if !has_row(self.cells[slot]) || skip {
+                self.slot_text.push([(0, 0); 3]);
+                continue;
+            }
+            let spans = self.row(rows, id, self.offsets[slot] as u64, slot)?;
+            self.slot_text.push(spans);
+        }
+        self.ind_text.clear();
+        for (i, ind) in plan.fw.indicators.iter().enumerate() {
+            let slots = plan.first[i]..plan.first[i] + ind.slots();
+            if wanted.is_some_and(|w| !w.get(i).copied().unwrap_or(false)) {
+                self.ind_text.push((None, (0, 0), (0, 0)));
+                continue;
+            }
+            if slots.len() == 1 {
+                // One slot (nearly every indicator): its texts as they are.
+                let s = slots.start;
+                let t = self.slot_text[s];
+                self.ind_text.push(if !has_row(self.cells[s]) {
+                    (None, (0, 0), (0, 0))
+                } else {
+                    (Some(t[0]), t[1], t[2])
+                });
+                continue;
+            }
+            let present: Vec<usize> = slots.clone().filter(|&s| has_row(self.cells[s])).collect();
+            if present.is_empty() {
+                self.ind_text.push((None, (0, 0), (0, 0)));
+                continue;
+            }
+            let start = self.text.len() as u32;
+            for s in slots.clone() {
+                if s > slots.start {
+                    self.text.push(b';');
+                }
+                self.text.extend_from_slice(rows.clauses[s].as_bytes());
+                self.text.push(b'=');
+                if has_row(self.cells[s]) {
+                    let (a, b) = self.slot_text[s][0];
+                    self.text.extend_from_within(a as usize..b as usize);
+                }
+            }
+            let value = (start, self.text.len() as u32);
+            let note = self.join(present.iter().map(|&s| self.slot_text[s][1]).collect());
+            let source = self.join(present.iter().map(|&s| self.slot_text[s][2]).collect());
+            self.ind_text.push((Some(value), note, source));
+        }
+        Ok(())
+    }
+
+    /// Texts joined by `；`, each distinct non-empty one once.
+    fn join(&mut self, spans: Vec<Span>) -> Span {
+        let start = self.text.len();
+        let mut seen: Vec<Span> = Vec::new();
+        for s in spans {
+            if s.1 == s.0 || seen.iter().any(|&t| self.get(t) == self.get(s)) {
+                continue;
+            }
+            if !seen.is_empty() {
+                self.text.extend_from_slice("；".as_bytes());
+            }
+            self.text.extend_from_within(s.0 as usize..s.1 as usize);
+            seen.push(s);
+        }
+        match seen[..] {
+            [one] => {
+                self.text.truncate(start);
+                one
+            }
+            _ => (start as u32, self.text.len() as u32),
+        }
+    }
+
+    /// The row starting at `offset` (over all files): its value for
+    /// `slot`, note and source, added to `text`. The row must be the
+    /// unit's.
+    fn row<W: Word>(&mut self, rows: &Rows<W>, id: &str, offset: u64, slot: usize) -> Res<[Span; 3]> {
+        let (file, data) = rows.at(offset).ok_or(GiveUp)?;
+        let l = &**rows.layouts.get(file).ok_or(GiveUp)?;
+        // A plain line splits in place; anything else (quotes, a lone CR)
+        // goes through csv_core, as when it was first read.
+        let mut fields = std::mem::take(&mut self.sc.fields);
+        fields.clear();
+        let plain = match scan_line(data, 0, l.delim, &mut fields) {
+            Scan::Plain { end, last, .. } if end > 0 => {
+                fields.push((last, end));
+                true
+            }
+            _ => false,
+        };
+        let spans = if plain {
+            spans(&mut self.text, l, data, &fields, id, slot)
+        } else {
+            Err(GiveUp)
+        };
+        self.sc.fields = fields;
+        if plain {
+            spans
+        } else {
+            self.row_slow(rows, id, offset, slot)
+        }
+    }
+
+    /// [`Full::row`] for a row that is not plain (quotes, a lone CR) or
+    /// runs to the end of its piece.
+    #[cold]
+    fn row_slow<W: Word>(&mut self, rows: &Rows<W>, id: &str, offset: u64, slot: usize) -> Res<[Span; 3]> {
+        let (file, data) = rows.at(offset).ok_or(GiveUp)?;
+        let l = &**rows.layouts.get(file).ok_or(GiveUp)?;
+        let sc = &mut self.sc;
+        // The line end, looked for near the start first: a search over the
+        // whole rest would load cache lines past the row.
+        let near = &data[..data.len().min(64)];
+        let line_end = memchr::memchr(b'\n', near)
+            .or_else(|| memchr::memchr(b'\n', &data[near.len()..]).map(|p| p + near.len()))
+            .unwrap_or(data.len());
+        let text = data[..line_end].strip_suffix(b"\r").unwrap_or(&data[..line_end]);
+        let base: &[u8] = if memchr::memchr2(b'"', b'\r', text).is_none() && !text.is_empty() {
+            sc.fields.clear();
+            let mut from = 0;
+            for p in memchr::memchr_iter(l.delim, text) {
+                sc.fields.push((from, p));
+                from = p + 1;
+            }
+            sc.fields.push((from, text.len()));
+            text
+        } else {
+            let (_, found) = sc.record(l.delim, data, true)?;
+            if !found {
+                return Err(GiveUp);
+            }
+            &sc.out
+        };
+        spans(&mut self.text, l, base, &sc.fields, id, slot)
+    }
+}
+
+/// The fields wanted of a row (`fields` of `base`), split: its value for
+/// `slot`, note and source, added to `text`. The row must be the unit's.
+fn spans(
+    text: &mut Vec<u8>,
+    l: &Layout,
+    base: &[u8],
+    fields: &[(usize, usize)],
+    id: &str,
+    slot: usize,
+) -> Res<[Span; 3]> {
+    let field = |col: usize| -> Res<&[u8]> {
+        let &(a, b) = fields.get(col).ok_or(GiveUp)?;
+        Ok(trim(base.get(a..b).ok_or(GiveUp)?))
+    };
+    if field(l.unit)? != id.as_bytes() {
+        return Err(GiveUp); // not the row parsed: the file changed
+    }
+    let mut spans = [(0, 0); 3];
+    for (k, col) in [Some(l.value_col(slot)?), l.note, l.source].into_iter().enumerate() {
+        if let Some(c) = col {
+            let start = text.len() as u32;
+            text.extend_from_slice(field(c)?);
+            spans[k] = (start, text.len() as u32);
+        }
+    }
+    Ok(spans)
+}
+
+/// Format `batches` on `workers` threads and hand the bytes of each to
+/// `write`, in order. Each worker takes the next batch as soon as it is
+/// done with one; at most two batches per worker are formatted and not yet
+/// written (which bounds the memory held), and their buffers go round
+/// again.
+pub(super) fn in_order<T: Sync>(
+    batches: &[T],
+    workers: usize,
+    format: impl Fn(&T, Vec<u8>) -> Res<Vec<u8>> + Sync,
+    mut write: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Mutex, mpsc};
+    let workers = workers.max(1);
+    let failed = || std::io::Error::other("internal error: a unit could not be read again");
+    // A worker holds a buffer before it takes a batch: the buffers bound
+    // the batches in hand, and the one written next is always among them.
+    let (give, buffers) = mpsc::channel::<Vec<u8>>();
+    for _ in 0..2 * workers {
+        let _ = give.send(Vec::new());
+    }
+    let buffers = Mutex::new(buffers);
+    let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let (done, formatted) = mpsc::channel::<(usize, Res<Vec<u8>>)>();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let (buffers, next, stop, done, format) = (&buffers, &next, &stop, done.clone(), &format);
+            s.spawn(move || {
+                loop {
+                    let buf = match buffers.lock().map(|b| b.recv()) {
+                        Ok(Ok(buf)) => buf,
+                        _ => return,
+                    };
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let Some(batch) = batches.get(i) else { return };
+                    // A panic is reported as the batch failing: the writer
+                    // waits for every batch in turn.
+                    let text = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| format(batch, buf)))
+                        .unwrap_or(Err(GiveUp));
+                    if done.send((i, text)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done);
+        let result = (|| {
+            // Formatted out of turn, waiting for the ones before (a batch
+            // that failed, too: the ones before it are written first).
+            let mut waiting: std::collections::BTreeMap<usize, Res<Vec<u8>>> = Default::default();
+            for at in 0..batches.len() {
+                let text = loop {
+                    if let Some(text) = waiting.remove(&at) {
+                        break text.map_err(|_| failed())?;
+                    }
+                    let (i, text) = formatted.recv().map_err(|_| failed())?;
+                    waiting.insert(i, text);
+                };
+                write(&text)?;
+                let _ = give.send(text);
+            }
+            Ok(())
+        })();
+        // Workers waiting for a buffer, or about to take a batch, stop.
+        stop.store(true, Ordering::Relaxed);
+        drop(give);
+        result
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Batches of uneven cost, formatted on 1–3 workers: written in order,
+    /// each once, the buffers reused.
+    #[test]
+    fn in_order_writes_every_batch_in_order() {
+        let batches: Vec<u32> = (0..200).collect();
+        for workers in 1..=3 {
+            let mut out = Vec::new();
+            in_order(
+                &batches,
+                workers,
+                |&b, mut buf| {
+                    buf.clear();
+                    // Some batches take far longer than the ones after them.
+                    if b % 7 == 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                    }
+                    buf.extend_from_slice(format!("{b};").as_bytes());
+                    Ok(buf)
+                },
+                |text| {
+                    out.extend_from_slice(text);
+                    Ok(())
+                },
+            )
+            .unwrap();
+            let want: String = batches.iter().map(|b| format!("{b};")).collect();
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{workers} workers");
+        }
+    }
+
+    /// A batch that cannot be formatted, or whose formatting panics, or a
+    /// write that fails: an error, the batches before it written and none
+    /// after, and no thread left waiting.
+    #[test]
+    fn in_order_stops_at_the_first_failure() {
+        let batches: Vec<u32> = (0..50).collect();
+        for workers in 1..=3 {
+            for how in ["error", "panic", "write"] {
+                let mut out = Vec::new();
+                let r = in_order(
+                    &batches,
+                    workers,
+                    |&b, mut buf| {
+                        // The batch before the failing one is still being
+                        // formatted when the failure comes in.
+                        if b == 19 && workers > 1 {
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                        }
+                        if b == 20 && how == "error" {
+                            return Err(GiveUp);
+                        }
+                        if b == 20 && how == "panic" {
+                            panic!("batch 20");
+                        }
+                        buf.clear();
+                        buf.extend_from_slice(format!("{b};").as_bytes());
+                        Ok(buf)
+                    },
+                    |text| {
+                        if text == b"20;" {
+                            return Err(std::io::Error::other("disk full"));
+                        }
+                        out.extend_from_slice(text);
+                        Ok(())
+                    },
+                );
+                let e = r.expect_err(how);
+                let want = if how == "write" {
+                    "disk full"
+                } else {
+                    "internal error: a unit could not be read again"
+                };
+                assert_eq!(e.to_string(), want, "{how}, {workers} workers");
+                let written: String = (0..20).map(|b| format!("{b};")).collect();
+                assert_eq!(String::from_utf8(out).unwrap(), written, "{how}, {workers} workers");
+            }
+        }
+    }
+}

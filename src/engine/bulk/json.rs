@@ -1,0 +1,174 @@
+//! The canonical JSON result on the bulk path, streamed: every unit in
+//! full, in rank order, its rows read again, each unit written by
+//! `render::json` (the general path's writer) as it stands in the
+//! document's `units` array.
+
+use super::detail::{Full, Rows, Whole, as_parsed, in_order, read_whole};
+use super::*;
+use crate::engine::score::IndicatorResult;
+
+/// `score --format json` on the bulk path: the canonical result (the same
+/// bytes as `render::json` on the general path), written to `w` unit by unit
+/// in rank order, never held whole. Every row is read twice: once to score
+/// and rank, then — the files held in memory — again per unit for its
+/// values, notes and sources, units formatted in parallel batches.
+/// `None`, with nothing written, when the general path must do it.
+pub fn write_json<'a>(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: impl Into<Files<'a>>,
+    period: Option<String>,
+    w: &mut dyn std::io::Write,
+) -> Option<std::io::Result<()>> {
+    let paths = paths.into();
+    if !super::eligible(&paths) {
+        return None;
+    }
+    write_json_tuned(fw, units, paths, period, Tuning::default(), w)
+}
+
+#[doc(hidden)]
+pub fn write_json_tuned<'a>(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: impl Into<Files<'a>>,
+    period: Option<String>,
+    tuning: Tuning,
+    w: &mut dyn std::io::Write,
+) -> Option<std::io::Result<()>> {
+    let paths = &paths.into();
+    let plan = Plan::new(fw).ok()?;
+    // Each rater's amount is shown per item: the general path.
+    if plan.has_raters() {
+        return None;
+    }
+    if plan.fits_u16() {
+        json::<u16>(&plan, units, paths, period, tuning, w)
+    } else {
+        json::<u32>(&plan, units, paths, period, tuning, w)
+    }
+}
+
+/// Units formatted per batch.
+const JSON_BATCH: usize = 256;
+
+/// Indicator slots formatted per batch, at most: fewer units per batch when
+/// a framework has thousands of items (a unit of an 8,000-item framework
+/// is over a megabyte of JSON).
+const JSON_BATCH_SLOTS: usize = JSON_BATCH * 64;
+
+fn json<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &Files,
+    period: Option<String>,
+    tuning: Tuning,
+    w: &mut dyn std::io::Write,
+) -> Option<std::io::Result<()>> {
+    // The files are read again whole, and hashed, while they are parsed
+    // and scored: a core would otherwise wait on each.
+    let (parsed, mut a, files, digests) = std::thread::scope(|s| {
+        let again = s.spawn(|| {
+            let files = read_whole(paths)?;
+            let digests: Vec<String> = files.iter().map(Whole::sha256).collect();
+            Some((files, digests))
+        });
+        let scored = parse::<W>(plan, units, paths, tuning, None, Reread::Files).and_then(|parsed| {
+            let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
+            Some((parsed, parts))
+        });
+        let again = again.join().ok().flatten();
+        let ((parsed, parts), (files, digests)) = (scored?, again?);
+        let a = finish(plan.fw, join(parts), units, paths, period).ok()?;
+        Some((parsed, a, files, digests))
+    })?;
+    if !as_parsed(&files, &parsed.bases) {
+        return None;
+    }
+    for (input, d) in a.inputs.iter_mut().zip(digests) {
+        input.sha256 = d;
+    }
+    let rows = Rows::new(plan, &parsed, &files);
+    let per = (JSON_BATCH_SLOTS / plan.slots.len().max(1)).clamp(1, JSON_BATCH);
+    let batches: Vec<&[UnitResult]> = a.units.chunks(per).collect();
+    let done = crate::render::json::write_result(w, plan.fw, &a, |put| {
+        in_order(&batches, tuning.workers, |b, buf| batch(&rows, b, buf), put)
+    });
+    super::drop_aside((a, parsed, files));
+    Some(done)
+}
+
+/// Units as their JSON objects, indented for the `units` array and
+/// separated by commas: each unit's rows read again into its indicators and
+/// deficiencies, then written by `render::json`, as on the general path.
+fn batch<W: Word>(rows: &Rows<W>, units: &[UnitResult], mut out: Vec<u8>) -> Res<Vec<u8>> {
+    out.clear();
+    let fw = rows.plan.fw;
+    // Two units in flight: the rows of the next load while this one is
+    // written.
+    let mut full = [Full::new(), Full::new()];
+    // Indicators whose texts are reused from one unit to the next (a
+    // province's document is tens of millions of them).
+    let mut spare: Vec<IndicatorResult> = Vec::new();
+    if let Some(u) = units.first() {
+        full[0].gather(rows, &u.unit, true)?;
+    }
+    for (i, u) in units.iter().enumerate() {
+        if let Some(next) = units.get(i + 1) {
+            full[(i + 1) % 2].gather(rows, &next.unit, true)?;
+        }
+        let f = &mut full[i % 2];
+        f.finish(rows, &u.unit, true)?;
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        let facts = rows.facts.get(u.unit.as_str()).map_or(&[][..], Vec::as_slice);
+        spare.resize_with(fw.indicators.len(), || IndicatorResult {
+            index: 0,
+            outcome: crate::engine::score::Outcome::Missing,
+            status: crate::engine::score::Status::Missing,
+            value: None,
+            note: String::new(),
+            source: String::new(),
+            origin: None,
+            cohort: None,
+            raters: Vec::new(),
+        });
+        let mut whole = UnitResult {
+            indicators: std::mem::take(&mut spare),
+            deficiencies: crate::engine::score::deficiencies(fw, &f.outcomes),
+            ..u.clone()
+        };
+        for (index, ((ind, o), r)) in fw
+            .indicators
+            .iter()
+            .zip(&f.outcomes)
+            .zip(&mut whole.indicators)
+            .enumerate()
+        {
+            r.index = index;
+            r.outcome = o.clone();
+            r.status = crate::engine::score::status_in(ind, o, &u.totals);
+            set_text(&mut r.note, f.note(index));
+            set_text(&mut r.source, f.source(index));
+            match f.value(index) {
+                Some(v) => set_text(r.value.get_or_insert_with(String::new), v),
+                None => r.value = None,
+            }
+            r.cohort = facts
+                .iter()
+                .find(|(i, _)| *i == index)
+                .map(|(_, f)| Box::new(f.clone()));
+        }
+        crate::render::json::write_listed_unit(&mut out, fw, &whole);
+        spare = whole.indicators;
+    }
+    Ok(out)
+}
+
+/// `to` holding `from`, as text (the parse checked it is UTF-8), in the
+/// room it already has.
+fn set_text(to: &mut String, from: &[u8]) {
+    to.clear();
+    to.push_str(&String::from_utf8_lossy(from));
+}

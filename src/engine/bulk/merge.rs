@@ -1,0 +1,396 @@
+//! Merging the workers' tables: deferred items settled (cohorts, raters),
+//! units scored and put in order, and a unit read in full again.
+
+use super::*;
+
+/// Items whose amount depends on more than the unit's own cells, once
+/// every row is read, as the general path scores them:
+/// - outside `applies_to`: the item is 不适用 (evidence for it is the
+///   general path's to report);
+/// - `by_category`: the value scored by the rule for the unit's category;
+/// - cohort rules (按排名赋分, 按比例, 与平均比较): the amounts decided over
+///   every unit's value by [`crate::engine::cohort::resolve`] — the general path's
+///   function, over the same scope (the units with a number for the item,
+///   per category when the rule says so).
+///
+/// Each value cell becomes an amount cell like any other; the cohort facts
+/// are kept per unit for the JSON result.
+pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Table<W>]) -> Res<Facts> {
+    let fw = plan.fw;
+    let items: Vec<usize> = (0..fw.indicators.len())
+        .filter(|&i| {
+            fw.indicators[i].applies_to.is_some()
+                || matches!(plan.slots[plan.first[i]].kernel, kernel::Kernel::Deferred)
+        })
+        .collect();
+    let mut facts = Facts::default();
+    if items.is_empty() && tables.iter().all(|t| t.rated.is_empty()) {
+        return Ok(facts);
+    }
+    let mut writes: Vec<(usize, usize, usize, u32)> = Vec::new();
+    {
+        // Each unit's places in the tables (its rows may lie in several).
+        let mut index: HashMap<&[u8], usize> = HashMap::new();
+        let mut places: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut categories: Vec<&str> = Vec::new();
+        for (t, table) in tables.iter().enumerate() {
+            for (u, id) in table.units.iter().enumerate() {
+                let k = *index.entry(&**id).or_insert_with(|| {
+                    places.push(Vec::new());
+                    let id = std::str::from_utf8(id).unwrap_or_default();
+                    categories.push(units.and_then(|l| l.units.get(id)).map_or("", |i| i.category.as_str()));
+                    places.len() - 1
+                });
+                places[k].push((t, u));
+            }
+        }
+        // The one place holding a unit's cell for `slot`, with the cell.
+        let cell_of = |p: &[(usize, usize)], slot: usize| -> Res<Option<(usize, usize, u32)>> {
+            let mut seen = p
+                .iter()
+                .map(|&(t, u)| (t, u, tables[t].cells(u)[slot].get()))
+                .filter(|c| c.2 != UNSEEN);
+            let (first, second) = (seen.next(), seen.next());
+            if second.is_some() {
+                return Err(GiveUp); // a duplicate: the general path names both lines
+            }
+            Ok(first)
+        };
+        // One item's cells and facts: the items are settled side by side.
+        type Settled = (
+            Vec<(usize, usize, usize, u32)>,
+            Vec<(usize, usize, usize, crate::engine::cohort::Fact)>,
+        );
+        let item = |i: usize| -> Res<Settled> {
+            let (mut writes, mut found) = (Vec::new(), Vec::new());
+            let (ind, first) = (&fw.indicators[i], plan.first[i]);
+            let deferred = matches!(plan.slots[first].kernel, kernel::Kernel::Deferred);
+            let cohort = ind.rule.as_ref().is_some_and(crate::model::rule::Rule::is_cohort);
+            let mut values: Vec<Option<crate::base::num::Exact>> = Vec::with_capacity(places.len());
+            let mut at: Vec<Option<(usize, usize)>> = Vec::with_capacity(places.len());
+            for (p, category) in places.iter().zip(&categories) {
+                let (mut value, mut place) = (None, None);
+                if !ind.applies(category) {
+                    // 不适用. A row for it (evidence, an error; or an empty
+                    // value with a note) is the general path's to word.
+                    for slot in first..first + ind.slots() {
+                        if cell_of(p, slot)?.is_some() {
+                            return Err(GiveUp);
+                        }
+                        writes.push((p[0].0, p[0].1, slot, OUTSIDE));
+                    }
+                } else if deferred
+                    && let Some((t, u, c)) = cell_of(p, first)?
+                    && c >= VALUE
+                {
+                    let x = crate::base::num::Exact::from_cents(u64::from(c - VALUE));
+                    if cohort {
+                        (value, place) = (Some(x), Some((t, u)));
+                    } else {
+                        let cell = match ind.amount_in(category, &[&Value::Number(x)]) {
+                            Some(a) => VALUE
+                                .checked_add(u32::try_from(cents(a)?).map_err(|_| GiveUp)?)
+                                .ok_or(GiveUp)?,
+                            None => kernel::EMPTY,
+                        };
+                        writes.push((t, u, first, cell));
+                    }
+                }
+                values.push(value);
+                at.push(place);
+            }
+            if cohort {
+                let refs: Vec<Option<&crate::base::num::Exact>> = values.iter().map(Option::as_ref).collect();
+                let rule_of = |u: usize| ind.rule_for(categories[u]).expect("a cohort item has a rule");
+                for (got, place) in crate::engine::cohort::resolve(&refs, &categories, ind.points, rule_of)
+                    .into_iter()
+                    .zip(&at)
+                {
+                    if let (Some((amount, fact)), Some((t, u))) = (got, place) {
+                        let c = u32::try_from(cents(amount)?).map_err(|_| GiveUp)?;
+                        writes.push((*t, *u, first, VALUE.checked_add(c).ok_or(GiveUp)?));
+                        found.push((*t, *u, i, fact));
+                    }
+                }
+            }
+            Ok((writes, found))
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(items.len());
+        let settled: Vec<Res<Settled>> = std::thread::scope(|s| {
+            let (item, items) = (&item, &items);
+            let handles: Vec<_> = (0..threads)
+                .map(|k| {
+                    s.spawn(move || {
+                        items
+                            .iter()
+                            .skip(k)
+                            .step_by(threads)
+                            .map(|&i| item(i))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|_| vec![Err(GiveUp)]))
+                .collect()
+        });
+        for one in settled {
+            let (w, found) = one?;
+            writes.extend(w);
+            for (t, u, i, fact) in found {
+                let id = std::str::from_utf8(&tables[t].units[u]).map_err(|_| GiveUp)?;
+                facts.entry(id.into()).or_default().push((i, fact));
+            }
+        }
+        // Items scored by several raters: each unit's raters' amounts
+        // aggregated as the general path does (`Raters::aggregate`); empty
+        // values do not count, 不适用 from every rater is 不适用.
+        type Given<'t> = Vec<(&'t [u8], u32)>;
+        let mut by_item: std::collections::BTreeMap<(&[u8], u32), Given> = Default::default();
+        for t in tables.iter() {
+            for (unit, slot, rater, cell) in &t.rated {
+                by_item.entry((&**unit, *slot)).or_default().push((&**rater, *cell));
+            }
+        }
+        for ((unit, slot), mut given) in by_item {
+            given.sort_by(|a, b| a.0.cmp(b.0));
+            if given.windows(2).any(|w| w[0].0 == w[1].0) {
+                return Err(GiveUp); // a rater twice: the general path names both rows
+            }
+            let ind = &fw.indicators[plan.slots[slot as usize].ind];
+            let amounts: Vec<Decimal> = given
+                .iter()
+                .filter(|(_, c)| *c >= VALUE)
+                .map(|(_, c)| dec(u64::from(c - VALUE)))
+                .collect();
+            let exempt = given.iter().filter(|(_, c)| *c == NA).count();
+            let cell = if amounts.is_empty() {
+                if exempt == given.len() { NA } else { kernel::EMPTY }
+            } else {
+                let raters = ind.raters.ok_or(GiveUp)?;
+                let (amount, _) = raters.aggregate(&amounts).ok_or(GiveUp)?;
+                VALUE
+                    .checked_add(u32::try_from(cents(amount)?).map_err(|_| GiveUp)?)
+                    .ok_or(GiveUp)?
+            };
+            let k = *index.get(unit).ok_or(GiveUp)?;
+            let (t, u) = places[k][0];
+            if cell_of(&places[k], slot as usize)?.is_some() {
+                return Err(GiveUp);
+            }
+            writes.push((t, u, slot as usize, cell));
+        }
+    }
+    for (t, u, slot, cell) in writes {
+        tables[t].cells_mut(u)[slot] = W::of(cell).ok_or(GiveUp)?;
+    }
+    Ok(facts)
+}
+
+/// Per unit id, its cohort items' facts: (indicator index, fact).
+pub(super) type Facts = HashMap<Box<str>, Vec<(usize, crate::engine::cohort::Fact)>>;
+
+pub(super) fn join(parts: Vec<Vec<UnitResult>>) -> Vec<UnitResult> {
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        out.extend(p);
+    }
+    out
+}
+
+/// Join the workers' tables unit by unit and score each unit, the units
+/// split between `workers` threads: the results in parts, in order.
+pub(super) fn merge<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    tables: &[Table<W>],
+    workers: usize,
+) -> Res<Vec<Vec<UnitResult>>> {
+    let parts = merge_tallied::<W, ()>(plan, units, tables, workers, None)?;
+    Ok(parts
+        .into_iter()
+        .map(|p| p.into_iter().map(|(u, _)| u).collect())
+        .collect())
+}
+
+/// Something found from each unit's cells (and its result) while they are
+/// merged: a second look at every unit's cells later would cost a second
+/// gather.
+pub(super) type Tally<'a, T> = &'a (dyn Fn(&[u32], &UnitResult) -> Res<T> + Sync);
+
+/// [`merge`], each unit with what `tally` finds (the default without one).
+pub(super) fn merge_tallied<W: Word, T: Send + Default>(
+    plan: &Plan,
+    units: Option<&Units>,
+    tables: &[Table<W>],
+    workers: usize,
+    tally: Option<Tally<T>>,
+) -> Res<Vec<Vec<(UnitResult, T)>>> {
+    // Every (unit id, table, local index), sorted by id.
+    let mut all: Vec<(u128, &[u8], (u32, u32))> = Vec::with_capacity(tables.iter().map(|t| t.units.len()).sum());
+    for (t, table) in tables.iter().enumerate() {
+        for (u, id) in table.units.iter().enumerate() {
+            all.push((id_prefix(id), &**id, (t as u32, u as u32)));
+        }
+    }
+    all.sort_unstable_by(|a, b| by_id(a.0, a.1, b.0, b.1).then(a.2.cmp(&b.2)));
+    let locals: Vec<(u32, u32)> = all.iter().map(|a| a.2).collect();
+    let mut evidence: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+    for (i, (_, id, _)) in all.iter().enumerate() {
+        match evidence.last_mut() {
+            Some((last, r)) if last.as_bytes() == *id => r.end = i + 1,
+            _ => evidence.push((std::str::from_utf8(id).map_err(|_| GiveUp)?, i..i + 1)),
+        }
+    }
+    // The units to score: the units file's (each evidence unit must be in
+    // it), else those the evidence names, in id order.
+    let order: Vec<(&str, &[(u32, u32)])> = match units {
+        Some(list) => {
+            let mut found: Vec<&[(u32, u32)]> = vec![&[]; list.units.len()];
+            for (id, r) in &evidence {
+                let i = list.units.get_index_of(*id).ok_or(GiveUp)?;
+                found[i] = &locals[r.clone()];
+            }
+            list.units.keys().map(String::as_str).zip(found).collect()
+        }
+        None => evidence.iter().map(|(id, r)| (*id, &locals[r.clone()])).collect(),
+    };
+    let part = order.len().div_ceil(workers.max(1)).max(1);
+    let parts: Vec<Res<Vec<(UnitResult, T)>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = order
+            .chunks(part)
+            .map(|part| {
+                s.spawn(move || {
+                    // A unit's cells lie anywhere in the tables: ask for
+                    // those of a unit a few ahead while scoring this one.
+                    const AHEAD: usize = 8;
+                    let fetch = |locals: &[(u32, u32)]| {
+                        for &(t, u) in locals {
+                            let cells = tables[t as usize].cells(u as usize);
+                            for line in (0..cells.len()).step_by(64 / std::mem::size_of::<W>()) {
+                                prefetch(&cells[line]);
+                            }
+                        }
+                    };
+                    part.iter().take(AHEAD).for_each(|(_, l)| fetch(l));
+                    part.iter()
+                        .enumerate()
+                        .map(|(i, (id, l))| {
+                            if let Some((_, next)) = part.get(i + AHEAD) {
+                                fetch(next);
+                            }
+                            unit_result(plan, units, tables, id, l, tally)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(Err(GiveUp))).collect()
+    });
+    parts.into_iter().collect()
+}
+
+/// One unit's result from its cells in the workers' tables, with what
+/// `tally` finds from them.
+pub(super) fn unit_result<W: Word, T: Default>(
+    plan: &Plan,
+    units: Option<&Units>,
+    tables: &[Table<W>],
+    id: &str,
+    locals: &[(u32, u32)],
+    tally: Option<Tally<T>>,
+) -> Res<(UnitResult, T)> {
+    let mut row = [UNSEEN; 256];
+    let mut heap;
+    let row: &mut [u32] = if plan.slots.len() <= row.len() {
+        &mut row[..plan.slots.len()]
+    } else {
+        heap = vec![UNSEEN; plan.slots.len()];
+        &mut heap
+    };
+    let mut name: Option<&(RowAt, Box<str>)> = None;
+    for &(t, u) in locals {
+        let (table, u) = (&tables[t as usize], u as usize);
+        for (dst, &c) in row.iter_mut().zip(table.cells(u)) {
+            let c = c.get();
+            if c != UNSEEN {
+                if *dst != UNSEEN {
+                    return Err(GiveUp); // duplicate across blocks
+                }
+                *dst = c;
+            }
+        }
+        if let Some(n) = &table.names[u]
+            && name.is_none_or(|m| n.0 < m.0)
+        {
+            name = Some(n);
+        }
+    }
+    let scored = score_unit(plan, row)?;
+    let info = units.and_then(|u| u.units.get(id));
+    let name = info
+        .map(|i| i.name.clone())
+        .filter(|n| !n.is_empty())
+        .or_else(|| name.map(|n| n.1.to_string()))
+        .unwrap_or_default();
+    let result = UnitResult {
+        unit: id.to_string(),
+        name,
+        category: info.map(|i| i.category.clone()).unwrap_or_default(),
+        rank: 0,
+        category_rank: None,
+        grade: crate::engine::score::grade_of(plan.fw, &scored.totals),
+        grade_change: None,
+        totals: scored.totals,
+        groups: scored.groups,
+        indicators: Vec::new(),
+        deficiencies: Vec::new(),
+        self_assessed: None,
+    };
+    let found = match tally {
+        Some(t) => t(row, &result)?,
+        None => T::default(),
+    };
+    Ok((result, found))
+}
+
+/// The unit being explained, scored by the general code from its captured
+/// rows: per-indicator results with values, notes, sources and lines.
+pub(super) fn detailed(plan: &Plan, paths: &[PathBuf], id: &str, mut rows: Vec<Captured>) -> Res<UnitResult> {
+    let fw = plan.fw;
+    rows.sort_by_key(|r| r.at);
+    let mut ue = UnitEvidence::empty(fw);
+    for r in rows {
+        if ue.name.is_none() && !r.name.is_empty() {
+            ue.name = Some(r.name);
+        }
+        let index = plan.slots[r.slot as usize].ind;
+        let slot = r.slot as usize - plan.first[index];
+        let value = fw.indicators[index].parse_value(&r.raw).map_err(|_| GiveUp)?;
+        *ue.cell_mut(index, slot) = Some(Cell {
+            value,
+            raw: r.raw,
+            note: r.note,
+            source: r.source,
+            file: r.file as usize,
+            line: r.line,
+            col: 0,
+        });
+    }
+    let ev = Evidence {
+        files: paths
+            .iter()
+            .map(|p| InputFile {
+                path: p.display().to_string(),
+                sha256: String::new(),
+                ..Default::default()
+            })
+            .collect(),
+        units: [(id.to_string(), ue)].into_iter().collect(),
+    };
+    let a = crate::engine::score::assess(fw, None, ev, None).map_err(|_| GiveUp)?;
+    a.units.into_iter().next().ok_or(GiveUp)
+}

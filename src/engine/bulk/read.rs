@@ -1,0 +1,336 @@
+//! Reading: files streamed in blocks, cut at line ends, their header
+//! read into a layout of columns.
+
+use super::*;
+
+/// Bytes read from a file at a time.
+pub(super) const BLOCK: usize = 1 << 20;
+/// Bytes read for the header (which must fit).
+pub(super) const BLOCK_HEADER: usize = 64 << 10;
+/// A block with no line end in this many bytes is left to the general path.
+pub(super) const MAX_RECORD: usize = 64 << 20;
+
+/// Where the columns of one evidence file are (long or wide).
+pub(super) struct Layout {
+    pub(super) width: usize,
+    pub(super) unit: usize,
+    pub(super) indicator: usize,
+    pub(super) value: usize,
+    pub(super) name: Option<usize>,
+    pub(super) note: Option<usize>,
+    pub(super) source: Option<usize>,
+    /// The rater column (评分人) of a long file.
+    pub(super) rater: Option<usize>,
+    pub(super) delim: u8,
+    /// Wide files (one row per unit): each indicator column and its slot.
+    /// `indicator` and `value` are unused then.
+    pub(super) wide: Option<Vec<(usize, u32)>>,
+    /// Wide files: per slot, its column (`u32::MAX` for none).
+    pub(super) slot_col: Vec<u32>,
+}
+
+impl Layout {
+    /// The column holding the value of a cell of `slot`: the value column
+    /// of a long file, the slot's own column of a wide one.
+    pub(super) fn value_col(&self, slot: usize) -> Res<usize> {
+        if self.wide.is_none() {
+            return Ok(self.value);
+        }
+        match self.slot_col.get(slot) {
+            Some(&c) if c != u32::MAX => Ok(c as usize),
+            _ => Err(GiveUp),
+        }
+    }
+}
+
+/// A run of whole lines of one file.
+pub(super) struct Chunk {
+    pub(super) layout: Arc<Layout>,
+    pub(super) file: u32,
+    pub(super) seq: u32,
+    /// The file's last chunk: it may end without a line end.
+    pub(super) last: bool,
+    /// Line ends in the file before the chunk (counted only when lines are
+    /// needed: a unit's rows captured for `explain`).
+    pub(super) lines_before: u64,
+    /// Where the chunk starts, in bytes over all files read one after the
+    /// other.
+    pub(super) offset: u64,
+    pub(super) data: Vec<u8>,
+}
+
+pub(super) fn csv_reader(delim: u8) -> csv_core::Reader {
+    // The general loader's settings (csv::ReaderBuilder defaults).
+    csv_core::ReaderBuilder::new().delimiter(delim).build()
+}
+
+/// Read the header of a file from its first block: the layout and the
+/// number of bytes it took (BOM included). Only long-format files with
+/// known, distinct columns are taken.
+pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize)> {
+    let (bom, text) = match block.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None if block.starts_with(b"\xFF\xFE") || block.starts_with(b"\xFE\xFF") => return Err(GiveUp),
+        None => (0, block),
+    };
+    // The general loader's rule: tab when the first line has tabs and no commas.
+    let first_line = text.split(|&b| b == b'\n').next().unwrap_or(b"");
+    let delim = if !first_line.contains(&b',') && first_line.contains(&b'\t') {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut core = csv_reader(delim);
+    let mut out = vec![0u8; 4096];
+    // A wide header has a column per evidence key: as many as it takes.
+    let mut ends = vec![0usize; 64];
+    let (mut nin, mut nout, mut nend) = (0, 0, 0);
+    loop {
+        let (res, i, o, e) = core.read_record(&text[nin..], &mut out[nout..], &mut ends[nend..]);
+        (nin, nout, nend) = (nin + i, nout + o, nend + e);
+        match res {
+            csv_core::ReadRecordResult::Record => break,
+            csv_core::ReadRecordResult::OutputFull if out.len() < 1 << 24 => out.resize(out.len() * 2, 0),
+            csv_core::ReadRecordResult::OutputEndsFull if ends.len() < 1 << 20 => ends.resize(ends.len() * 2, 0),
+            csv_core::ReadRecordResult::InputEmpty if eof && nin == text.len() => {
+                let (res, _, o, e) = core.read_record(b"", &mut out[nout..], &mut ends[nend..]);
+                if res != csv_core::ReadRecordResult::Record {
+                    return Err(GiveUp);
+                }
+                (nout, nend) = (nout + o, nend + e);
+                break;
+            }
+            _ => return Err(GiveUp),
+        }
+    }
+    if memchr::memchr(0, &text[..nin]).is_some() {
+        return Err(GiveUp);
+    }
+    let out = std::str::from_utf8(&out[..nout]).map_err(|_| GiveUp)?;
+    let mut cells = Vec::new();
+    let mut start = 0;
+    for &end in &ends[..nend] {
+        cells.push(out.get(start..end).ok_or(GiveUp)?);
+        start = end;
+    }
+    if cells.iter().all(|c| c.trim().is_empty()) {
+        return Err(GiveUp);
+    }
+    // The general loader's reading of a header (evidence::Loader::sheet):
+    // each role at most once; long with an indicator column, else wide.
+    let roles: Vec<Option<Column>> = cells.iter().map(|c| Column::of(c)).collect();
+    for (i, c) in roles.iter().enumerate() {
+        if let Some(c) = c
+            && *c != Column::Ignored
+            && roles[..i].contains(&Some(*c))
+        {
+            return Err(GiveUp);
+        }
+    }
+    let pos = |c: Column| roles.iter().position(|x| *x == Some(c));
+    let wide = if roles.contains(&Some(Column::Indicator)) {
+        if roles.contains(&None) {
+            return Err(GiveUp); // an unknown column in a long file
+        }
+        None
+    } else if roles.contains(&Some(Column::Value)) {
+        return Err(GiveUp); // a value column without an indicator column
+    } else {
+        // One column per indicator key; only unit, name and ignored
+        // columns beside them.
+        let mut keys: Vec<(usize, u32)> = Vec::new();
+        for (i, role) in roles.iter().enumerate() {
+            match role {
+                Some(Column::Unit | Column::Name | Column::Ignored) => {}
+                Some(_) => return Err(GiveUp),
+                None => {
+                    let (ind, clause) = resolve_key(plan.fw, cells[i]).map_err(|_| GiveUp)?;
+                    // A rater item in a wide file cannot say who rated:
+                    // the general path words it.
+                    if plan.fw.indicators[ind].raters.is_some() {
+                        return Err(GiveUp);
+                    }
+                    let slot = (plan.first[ind] + clause) as u32;
+                    if keys.iter().any(|k| k.1 == slot) {
+                        return Err(GiveUp);
+                    }
+                    keys.push((i, slot));
+                }
+            }
+        }
+        Some(keys)
+    };
+    let mut slot_col = Vec::new();
+    if let Some(keys) = &wide {
+        slot_col = vec![u32::MAX; plan.slots.len()];
+        for &(c, slot) in keys {
+            slot_col[slot as usize] = c as u32;
+        }
+    }
+    let layout = Layout {
+        slot_col,
+        width: roles.len(),
+        unit: pos(Column::Unit).ok_or(GiveUp)?,
+        indicator: pos(Column::Indicator).unwrap_or(0),
+        value: if wide.is_some() {
+            0
+        } else {
+            pos(Column::Value).ok_or(GiveUp)?
+        },
+        name: pos(Column::Name),
+        note: pos(Column::Note),
+        source: pos(Column::Source),
+        rater: pos(Column::Rater),
+        delim,
+        wide,
+    };
+    Ok((layout, bom + nin))
+}
+
+/// Read until `buf` holds `want` bytes or the file ends; true at the end.
+pub(super) fn fill(f: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Res<bool> {
+    let mut len = buf.len();
+    if len >= want {
+        return Ok(false);
+    }
+    buf.resize(want, 0);
+    let end = loop {
+        match f.read(&mut buf[len..]) {
+            Ok(0) => break true,
+            Ok(n) => {
+                len += n;
+                if len == want {
+                    break false;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return Err(GiveUp),
+        }
+    };
+    buf.truncate(len);
+    Ok(end)
+}
+
+/// Where to cut a block: after a line end, preferring one with no quote on
+/// the lines either side, so that the cut is very unlikely to fall inside a
+/// quoted field. Workers check it all the same: a chunk must end between
+/// records, or the bulk path gives up.
+pub(super) fn cut_point(buf: &[u8]) -> Option<usize> {
+    let mut after_end = buf.len();
+    let mut fallback = None;
+    for (tries, nl) in memchr::memrchr_iter(b'\n', buf).enumerate() {
+        fallback.get_or_insert(nl + 1);
+        let after = &buf[nl + 1..after_end];
+        let before_start = memchr::memrchr(b'\n', &buf[..nl]).map_or(0, |p| p + 1);
+        let before = &buf[before_start..nl];
+        if memchr::memchr(b'"', after).is_none() && memchr::memchr(b'"', before).is_none() {
+            return Some(nl + 1);
+        }
+        if tries > 256 {
+            break;
+        }
+        after_end = nl;
+    }
+    fallback
+}
+
+/// Stream every file to the workers as chunks of whole lines; note each
+/// file's layout and where it starts over all files (in bytes).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn read_files(
+    paths: &Files,
+    tx: mpsc::SyncSender<Chunk>,
+    pool: &mpsc::Receiver<Vec<u8>>,
+    failed: &AtomicBool,
+    block: usize,
+    count_lines: bool,
+    bases: &mut Vec<u64>,
+    layouts: &mut Vec<Arc<Layout>>,
+    plan: &Plan,
+    mut kept: Option<&mut Vec<Option<Vec<u8>>>>,
+) -> Res<()> {
+    let mut global = 0u64;
+    let take = || pool.try_recv().unwrap_or_else(|_| Vec::with_capacity(block + 4096));
+    for (file, path) in paths.iter().enumerate() {
+        let mut f = std::fs::File::open(path).map_err(|_| GiveUp)?;
+        let len = f.metadata().map_or(0, |m| m.len());
+        let progress = crate::base::progress::bytes(&path.display().to_string(), len);
+        let mut buf = take();
+        // The sample the encoding is told from, and a little more.
+        let mut eof = fill(&mut f, &mut buf, block.max(BLOCK_HEADER + 1))?;
+        let encoding = source::text_encoding(&buf, eof, paths.forced(file))?;
+        let mut f = source::Source::new(f, encoding, &mut buf, eof, kept.is_some())?;
+        let (layout, consumed) = header(&buf, eof, plan)?;
+        if let Some(pb) = &progress {
+            pb.inc(consumed as u64);
+        }
+        let layout = Arc::new(layout);
+        layouts.push(Arc::clone(&layout));
+        let newlines = |b: &[u8]| {
+            if count_lines {
+                memchr::memchr_iter(b'\n', b).count() as u64
+            } else {
+                0
+            }
+        };
+        let mut lines_before = newlines(&buf[..consumed]);
+        bases.push(global);
+        let mut pos = consumed as u64;
+        buf.drain(..consumed);
+        let mut seq = 0u32;
+        loop {
+            if failed.load(Ordering::Relaxed) {
+                return Err(GiveUp);
+            }
+            if !eof {
+                let want = block.max(buf.len());
+                eof = fill(&mut f, &mut buf, want)?;
+            }
+            let cut = if eof { None } else { cut_point(&buf) };
+            let data = match cut {
+                None if !eof => {
+                    if buf.len() > MAX_RECORD {
+                        return Err(GiveUp);
+                    }
+                    let want = buf.len() + block;
+                    eof = fill(&mut f, &mut buf, want)?;
+                    continue;
+                }
+                None => std::mem::take(&mut buf),
+                Some(cut) => {
+                    let mut next = take();
+                    next.extend_from_slice(&buf[cut..]);
+                    buf.truncate(cut);
+                    std::mem::replace(&mut buf, next)
+                }
+            };
+            let chunk = Chunk {
+                layout: Arc::clone(&layout),
+                file: file as u32,
+                seq,
+                last: eof,
+                lines_before,
+                offset: global + pos,
+                data,
+            };
+            lines_before += newlines(&chunk.data);
+            pos += chunk.data.len() as u64;
+            if let Some(pb) = &progress {
+                pb.inc(chunk.data.len() as u64);
+            }
+            tx.send(chunk).map_err(|_| GiveUp)?;
+            seq += 1;
+            if eof {
+                break;
+            }
+        }
+        global += pos;
+        if let Some(kept) = &mut kept {
+            kept.push(f.into_kept());
+        }
+        if let Some(pb) = progress {
+            pb.finish_and_clear();
+        }
+    }
+    Ok(())
+}

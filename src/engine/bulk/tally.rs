@@ -1,0 +1,105 @@
+//! Scoring a unit's cells: its sums and totals in integer cents.
+
+use super::*;
+
+/// What scoring one unit's cells gives, in cents.
+pub(super) struct Scored {
+    pub(super) totals: Totals,
+    pub(super) groups: Vec<Decimal>,
+}
+
+pub(super) fn dec(c: u64) -> Decimal {
+    Decimal::new(c as i64, 2)
+}
+
+/// Score one unit from its cells: each item's outcome in cents
+/// ([`outcome`]), summed by [`crate::engine::score::sum_outcomes`] and made totals
+/// by [`Totals::from_sums`], as on every path.
+pub(super) fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
+    let mut groups = vec![0u64; plan.fw.groups.len()];
+    let (mut veto, mut caps) = (Vec::new(), Vec::new());
+    let sums = unit_sums(plan, row, &mut groups, &mut veto, &mut caps)?;
+    if sums.applicable == 0 {
+        return Err(GiveUp); // every base item 不适用: the general path says so
+    }
+    Ok(Scored {
+        totals: Totals::from_sums(plan.fw, sums.map(dec), veto, caps),
+        groups: groups.into_iter().map(dec).collect(),
+    })
+}
+
+/// A unit's sums in cents from its cells, with its amounts per group added
+/// to `groups` and its triggered vetoes and caps to `veto` and `caps`.
+/// What the general path words as a problem, this path gives up on: a unit
+/// without evidence, 不适用 for some clauses of an item only, a base item
+/// missing under `missing = "error"`.
+pub(super) fn unit_sums(
+    plan: &Plan,
+    row: &[u32],
+    groups: &mut [u64],
+    veto: &mut Vec<usize>,
+    caps: &mut Vec<usize>,
+) -> Res<crate::engine::score::Sums<u64>> {
+    let fw = plan.fw;
+    // A unit without any evidence (every cell unseen or empty): the
+    // general path warns of it.
+    if row.iter().all(|&c| c < NA) {
+        return Err(GiveUp);
+    }
+    let mut failed = false;
+    let outcomes = fw.indicators.iter().enumerate().map(|(i, ind)| {
+        let Some(cells) = row.get(plan.first[i]..plan.first[i] + ind.slots()) else {
+            failed = true;
+            return Outcome::Missing;
+        };
+        let na = cells.iter().filter(|&&c| exempt(c)).count();
+        // 不适用 must cover every clause given.
+        if na > 0 && na < cells.iter().filter(|&&c| exempt(c) || c >= VALUE).count() {
+            failed = true;
+        }
+        let o = outcome(plan, i, cells).unwrap_or_else(|_| {
+            failed = true;
+            Outcome::Missing
+        });
+        if o == Outcome::Missing && ind.kind == Kind::Base && fw.missing == Missing::Error {
+            failed = true;
+        }
+        o
+    });
+    let points = |i: usize| plan.slots[plan.first[i]].pc;
+    let sums = crate::engine::score::sum_outcomes(fw, outcomes, points, groups, veto, caps);
+    if failed {
+        return Err(GiveUp);
+    }
+    Ok(sums)
+}
+
+/// An indicator's outcome in cents from its cells, as
+/// [`crate::engine::score::evaluate`] gives it from the values: 不适用 in any cell
+/// exempts it; a veto or cap fires on its one cell; a cell without a
+/// value makes it missing; an amount cell holds the amount, clause cells
+/// the counts the rule's amount is computed from.
+pub(super) fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome<u64>> {
+    let ind = &plan.fw.indicators[i];
+    let mut failed = false;
+    let amount = || {
+        if let [c] = cells
+            && plan.amount_cell(i)
+        {
+            return Some(u64::from(c - VALUE));
+        }
+        // Clause items: the cells hold the counts. The item's amount, not
+        // the rule's: a bonus or penalty item adds its clauses up where a
+        // base item deducts them.
+        let values: Vec<Value> = cells
+            .iter()
+            .map(|&c| Value::Number(crate::base::num::Exact::from(u64::from(c - VALUE))))
+            .collect();
+        let refs: Vec<&Value> = values.iter().collect();
+        let a = cents(ind.amount(&refs)?);
+        failed = a.is_err();
+        a.ok()
+    };
+    let o = crate::engine::score::decide(ind, cells, |&c| exempt(c), |&c| c == VALUE + 1, |&c| c >= VALUE, amount);
+    if failed { Err(GiveUp) } else { Ok(o) }
+}

@@ -1,0 +1,11 @@
+//! Reading the inputs: bytes and their encodings, spreadsheets, one reader
+//! per file kind behind [`read::read`], the evidence of every unit with
+//! where each value came from, the units file, and a saved result read
+//! back. Uses the model; used by the engine.
+
+pub mod evidence;
+pub mod input;
+pub mod read;
+pub mod result;
+pub mod units;
+pub mod workbook;
