@@ -420,9 +420,7 @@ fn finish_paired<T>(
     if !results.is_sorted_by(|a, b| crate::engine::score::rank_order(a, b).is_le()) {
         return Err(GiveUp);
     }
-    crate::engine::score::rank_sorted(&mut results, units.is_some_and(Units::has_categories));
-    crate::engine::grade::apply(fw, &mut results);
-    let mut inputs: Vec<InputFile> = paths
+    let inputs = paths
         .iter()
         .map(|p| InputFile {
             path: p.display().to_string(),
@@ -430,18 +428,7 @@ fn finish_paired<T>(
             ..Default::default()
         })
         .collect();
-    if let Some(u) = units {
-        inputs.push(InputFile {
-            path: u.path.clone(),
-            sha256: u.sha256.clone(),
-            ..Default::default()
-        });
-    }
-    Ok(Assessment {
-        period,
-        inputs,
-        units: results,
-    })
+    Ok(crate::engine::score::ranked(fw, results, units, inputs, period))
 }
 
 /// Read, parse and merge with cells of type `W`: every unit's result, not

@@ -107,19 +107,11 @@ fn by_raters(
             None => {}
         }
     }
-    if amounts.is_empty() {
-        let o = if exempt > 0 && exempt == given.len() {
-            Outcome::Exempt
-        } else {
-            Outcome::Missing
-        };
-        return (o, each);
-    }
-    let (amount, dropped) = raters.aggregate(&amounts).expect("amounts given");
+    let (o, dropped) = raters.outcome(given.len(), exempt, &amounts);
     for (r, d) in each.iter_mut().zip(dropped) {
         r.dropped = d;
     }
-    (Outcome::Amount(amount), each)
+    (o, each)
 }
 
 /// The value, note, source and origin shown for an item with raters:
@@ -662,9 +654,23 @@ pub fn assess(
     if !errs.is_empty() {
         return Err(errs);
     }
-    rank(&mut results, units.is_some_and(Units::has_categories));
+    results.sort_by(rank_order);
+    Ok(ranked(fw, results, units, files, period))
+}
+
+/// The assessment of units already in the ranking's order
+/// ([`rank_order`]): ranked (by category too where the units file gives
+/// categories), graded by every grade rule, with the units file recorded
+/// after the evidence `inputs`.
+pub fn ranked(
+    fw: &Framework,
+    mut results: Vec<UnitResult>,
+    units: Option<&Units>,
+    mut inputs: Vec<InputFile>,
+    period: Option<String>,
+) -> Assessment {
+    rank_sorted(&mut results, units.is_some_and(Units::has_categories));
     crate::engine::grade::apply(fw, &mut results);
-    let mut inputs = files;
     if let Some(u) = units {
         inputs.push(InputFile {
             path: u.path.clone(),
@@ -672,11 +678,11 @@ pub fn assess(
             ..Default::default()
         });
     }
-    Ok(Assessment {
+    Assessment {
         period,
         inputs,
         units: results,
-    })
+    }
 }
 
 /// Each unit of the units file for which the evidence gives no value at

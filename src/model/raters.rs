@@ -74,6 +74,20 @@ impl Raters {
         }
     }
 
+    /// An item's outcome from its raters' rows: `given` rows, `exempt` of
+    /// them 不适用, and the `amounts` of those with a value. The aggregate of
+    /// the amounts; without any, 不适用 when every row said so, else
+    /// missing (an empty value does not count). With which amounts were
+    /// dropped, parallel to `amounts`.
+    pub fn outcome(self, given: usize, exempt: usize, amounts: &[Decimal]) -> (crate::model::Outcome, Vec<bool>) {
+        use crate::model::Outcome;
+        match self.aggregate(amounts) {
+            Some((amount, dropped)) => (Outcome::Amount(amount), dropped),
+            None if exempt > 0 && exempt == given => (Outcome::Exempt, Vec::new()),
+            None => (Outcome::Missing, Vec::new()),
+        }
+    }
+
     /// The aggregate of the raters' amounts, rounded half up to cents, and
     /// which were dropped (parallel to `amounts`); `None` without amounts.
     pub fn aggregate(self, amounts: &[Decimal]) -> Option<(Decimal, Vec<bool>)> {

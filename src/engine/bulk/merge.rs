@@ -167,14 +167,13 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
                 .map(|(_, c)| dec(u64::from(c - VALUE)))
                 .collect();
             let exempt = given.iter().filter(|(_, c)| *c == NA).count();
-            let cell = if amounts.is_empty() {
-                if exempt == given.len() { NA } else { kernel::EMPTY }
-            } else {
-                let raters = ind.raters.ok_or(GiveUp)?;
-                let (amount, _) = raters.aggregate(&amounts).ok_or(GiveUp)?;
-                VALUE
+            let raters = ind.raters.ok_or(GiveUp)?;
+            let cell = match raters.outcome(given.len(), exempt, &amounts).0 {
+                Outcome::Amount(amount) => VALUE
                     .checked_add(u32::try_from(cents(amount)?).map_err(|_| GiveUp)?)
-                    .ok_or(GiveUp)?
+                    .ok_or(GiveUp)?,
+                Outcome::Exempt => NA,
+                _ => kernel::EMPTY,
             };
             let k = *index.get(unit).ok_or(GiveUp)?;
             let (t, u) = places[k][0];
