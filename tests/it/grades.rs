@@ -593,3 +593,53 @@ fn trend_names_the_rule_behind_a_grade() {
     let row = out.stdout.lines().find(|l| l.contains(" U03 ")).unwrap();
     assert!(row.contains("优秀→良好（超出比例）"), "{row}");
 }
+
+/// A score held at the ceiling (`max_score = 100`, written without
+/// places) ranks above one just under it, on the bulk path itself: by hand,
+/// U1 = min(100 + 5, 100) = 100; U0 and U2 = 99.50, tied, in id order.
+#[test]
+fn a_score_at_the_ceiling_ranks_first_on_the_bulk_path() {
+    let toml = r#"
+[framework]
+id = "c"
+title = "封顶"
+total = 100
+bonus_cap = 5
+max_score = 100
+
+[[grade]]
+name = "好"
+min = 90
+[[grade]]
+name = "差"
+min = 0
+
+[[indicator]]
+id = "A1"
+name = "一"
+points = 100
+rule = { type = "direct" }
+[[indicator]]
+id = "J1"
+kind = "bonus"
+name = "加分"
+points = 5
+rule = { type = "direct" }
+"#;
+    let wd = Workdir::new();
+    let evidence = wd.create("e.csv", "unit,A1,J1\nU0,99.5,0\nU1,100,5\nU2,99.5,0\n");
+    let fw = kaohe::model::framework::Framework::parse(toml, "fw.toml").unwrap();
+    let a = kaohe::engine::bulk::assess(&fw, None, std::slice::from_ref(&evidence), None)
+        .expect("the bulk path takes the file");
+    let got: Vec<(String, String, usize)> = a
+        .units
+        .iter()
+        .map(|u| (u.unit.clone(), u.totals.score.to_string(), u.rank))
+        .collect();
+    let want = [("U1", "100", 1), ("U0", "99.50", 2), ("U2", "99.50", 2)];
+    assert_eq!(
+        got,
+        want.map(|(u, s, r)| (u.to_string(), s.to_string(), r)),
+        "ranked by score, ties by id"
+    );
+}
