@@ -348,12 +348,6 @@ impl Indicator {
         self.applies_to.as_ref().is_none_or(|a| a.iter().any(|c| c == category))
     }
 
-    /// Is the item scored apart from the general rules of one unit: a
-    /// cohort rule, category parameters, or some categories only?
-    pub fn by_categories(&self) -> bool {
-        self.applies_to.is_some() || !self.by_category.is_empty() || self.raters.is_some()
-    }
-
     fn amount_by(&self, rule: &Rule, values: &[&Value]) -> Option<Decimal> {
         match (rule, self.kind) {
             (Rule::Clauses(clauses), Kind::Bonus | Kind::Penalty) => {
@@ -647,23 +641,6 @@ impl Framework {
     /// Indices of the top-level groups, in framework order.
     pub fn top_groups(&self) -> impl Iterator<Item = (usize, &Group)> {
         self.groups.iter().enumerate().filter(|(_, g)| g.parent.is_none())
-    }
-
-    /// Is indicator `i` within group `g` (directly or below)?
-    pub fn in_group(&self, i: &Indicator, g: usize) -> bool {
-        let mut cur = i.group;
-        let mut steps = 0;
-        while let Some(c) = cur {
-            if c == g {
-                return true;
-            }
-            cur = self.groups[c].parent;
-            steps += 1;
-            if steps > self.groups.len() {
-                break;
-            }
-        }
-        false
     }
 
     /// The smallest shortfall of indicator `i` that opens a rectification
