@@ -401,7 +401,6 @@ pub fn assess(
     ev: Evidence,
     period: Option<String>,
 ) -> Result<Assessment, Diagnostics> {
-    let mut errs = Diagnostics::new();
     let empty = UnitEvidence::empty(fw);
     let Evidence {
         files,
@@ -433,23 +432,119 @@ pub fn assess(
             ),
         )]));
     }
-    let where_unit = |id: &str| -> (String, Option<u64>) {
-        match units.and_then(|u| u.units.get(id).map(|i| (u.path.clone(), i.line))) {
-            Some((p, l)) => (p, Some(l)),
-            None => (files.first().map_or_else(String::new, |f| f.path.clone()), None),
-        }
+    let mut run = Scoring {
+        fw,
+        units,
+        files: &files,
+        errs: Diagnostics::new(),
     };
-    let category_of = |id: &str| units.and_then(|u| u.units.get(id)).map_or("", |i| i.category.as_str());
-    // Each unit's outcomes by its own evidence; an item outside the unit's
-    // categories (`applies_to`) is 不适用, and evidence for it an error.
-    type Rated = Vec<(usize, Vec<crate::model::raters::RaterAmount>)>;
+    // Each unit's outcomes by its own evidence.
     let mut scored: Vec<(String, Option<UnitEvidence>, Vec<Outcome>, Rated)> = Vec::with_capacity(ids.len());
     for id in ids {
         let own = by_unit.remove(&id);
+        let (outcomes, rated) = run.own_outcomes(&id, own.as_ref().unwrap_or(&empty));
+        scored.push((id, own, outcomes, rated));
+    }
+    // Evidence of units not scored (reported when read) is of no more use.
+    drop(by_unit);
+    let mut facts = run.settle_cohorts(&mut scored);
+    let mut results = Vec::new();
+    for (u, (id, own, outcomes, rated)) in scored.into_iter().enumerate() {
         let ue = own.as_ref().unwrap_or(&empty);
-        let category = category_of(&id);
-        let mut rated: Vec<(usize, Vec<crate::model::raters::RaterAmount>)> = Vec::new();
-        let outcomes: Vec<Outcome> = fw
+        run.partial_exemptions(&id, ue);
+        let (t, groups) = totals_and_groups(fw, &outcomes);
+        if t.applicable.is_zero() {
+            let (file, line) = run.where_unit(&id);
+            run.errs.push(Diagnostic::new(
+                file,
+                line,
+                crate::base::lang::msg!(
+                    zh: "单位 {id}：所有基础指标均标为不适用，无法评分",
+                    en: "unit {id}: every base indicator is marked 不适用; the unit cannot be scored"
+                ),
+            ));
+            continue;
+        }
+        run.missing_evidence(&id, ue, &outcomes);
+        let info = units.and_then(|u| u.units.get(&id));
+        let name = info
+            .map(|i| i.name.clone())
+            .filter(|n| !n.is_empty())
+            .or_else(|| ue.name.clone())
+            .unwrap_or_default();
+        let mut cohort = |index: usize| {
+            // (Not hashed for every value when there is no cohort item.)
+            if facts.is_empty() {
+                None
+            } else {
+                facts.remove(&(u, index)).map(Box::new)
+            }
+        };
+        let indicators = indicator_results(fw, ue, &outcomes, &t, rated, &mut cohort);
+        let category = run.category_of(&id).to_string();
+        results.push(UnitResult {
+            unit: id,
+            name,
+            category,
+            rank: 0,
+            category_rank: None,
+            grade: grade_of(fw, &t),
+            grade_change: None,
+            totals: t,
+            groups,
+            deficiencies: deficiencies(fw, &outcomes),
+            self_assessed: None,
+            indicators,
+        });
+    }
+    let errs = run.errs;
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    results.sort_by(rank_order);
+    Ok(ranked(fw, results, units, files, period))
+}
+
+/// Each rater item's amounts per rater, by indicator index.
+type Rated = Vec<(usize, Vec<crate::model::raters::RaterAmount>)>;
+
+/// What [`assess`] scores every unit against, and the problems it has
+/// found so far.
+struct Scoring<'a> {
+    fw: &'a Framework,
+    units: Option<&'a Units>,
+    files: &'a [InputFile],
+    errs: Diagnostics,
+}
+
+impl<'a> Scoring<'a> {
+    fn category_of(&self, id: &str) -> &'a str {
+        self.units
+            .and_then(|u| u.units.get(id))
+            .map_or("", |i| i.category.as_str())
+    }
+
+    /// Where a unit is named: its line in the units file, else the first
+    /// evidence file.
+    fn where_unit(&self, id: &str) -> (String, Option<u64>) {
+        match self
+            .units
+            .and_then(|u| u.units.get(id).map(|i| (u.path.clone(), i.line)))
+        {
+            Some((p, l)) => (p, Some(l)),
+            None => (self.files.first().map_or_else(String::new, |f| f.path.clone()), None),
+        }
+    }
+
+    /// A unit's outcomes by its own evidence, and its raters' amounts. An
+    /// item outside the unit's categories (`applies_to`) is 不适用, and
+    /// evidence for it an error.
+    fn own_outcomes(&mut self, id: &str, ue: &UnitEvidence) -> (Vec<Outcome>, Rated) {
+        let (fw, files) = (self.fw, self.files);
+        let category = self.category_of(id);
+        let errs = &mut self.errs;
+        let mut rated: Rated = Vec::new();
+        let outcomes = fw
             .indicators
             .iter()
             .zip(ue.by_indicator())
@@ -479,47 +574,56 @@ pub fn assess(
                 Outcome::Exempt
             })
             .collect();
-        scored.push((id, own, outcomes, rated));
+        (outcomes, rated)
     }
-    // Evidence of units not scored (reported when read) is of no more use.
-    drop(by_unit);
-    // Cohort rules: a second pass, every unit's value known.
-    let mut facts: std::collections::HashMap<(usize, usize), crate::engine::cohort::Fact> = Default::default();
-    for (i, ind) in fw.indicators.iter().enumerate() {
-        if !ind.rule.as_ref().is_some_and(crate::model::rule::Rule::is_cohort) {
-            continue;
-        }
-        let values: Vec<Option<&crate::base::num::Exact>> = scored
-            .iter()
-            .map(
-                |(_, ue, o, _)| match (&o[i], ue.as_ref().and_then(|ue| ue.cells(i).first())) {
-                    (
-                        Outcome::Amount(_),
-                        Some(Some(Cell {
-                            value: Some(Value::Number(x)),
-                            ..
-                        })),
-                    ) => Some(x),
-                    _ => None,
-                },
-            )
-            .collect();
-        let cats: Vec<&str> = scored.iter().map(|(id, _, _, _)| category_of(id)).collect();
-        let rule_of = |u: usize| ind.rule_for(cats[u]).expect("a cohort item has a rule");
-        for (u, got) in crate::engine::cohort::resolve(&values, &cats, ind.points, rule_of)
-            .into_iter()
-            .enumerate()
-        {
-            if let Some((amount, fact)) = got {
-                scored[u].2[i] = Outcome::Amount(amount);
-                facts.insert((u, i), fact);
+
+    /// Cohort rules: a second pass, every unit's value known. Each cohort
+    /// item's amount is written into the units' outcomes; its facts are
+    /// returned by (unit, indicator).
+    fn settle_cohorts(
+        &self,
+        scored: &mut [(String, Option<UnitEvidence>, Vec<Outcome>, Rated)],
+    ) -> std::collections::HashMap<(usize, usize), crate::engine::cohort::Fact> {
+        let fw = self.fw;
+        let category_of = |id: &str| self.category_of(id);
+        let mut facts = std::collections::HashMap::new();
+        for (i, ind) in fw.indicators.iter().enumerate() {
+            if !ind.rule.as_ref().is_some_and(crate::model::rule::Rule::is_cohort) {
+                continue;
+            }
+            let values: Vec<Option<&crate::base::num::Exact>> = scored
+                .iter()
+                .map(
+                    |(_, ue, o, _)| match (&o[i], ue.as_ref().and_then(|ue| ue.cells(i).first())) {
+                        (
+                            Outcome::Amount(_),
+                            Some(Some(Cell {
+                                value: Some(Value::Number(x)),
+                                ..
+                            })),
+                        ) => Some(x),
+                        _ => None,
+                    },
+                )
+                .collect();
+            let cats: Vec<&str> = scored.iter().map(|(id, _, _, _)| category_of(id)).collect();
+            let rule_of = |u: usize| ind.rule_for(cats[u]).expect("a cohort item has a rule");
+            for (u, got) in crate::engine::cohort::resolve(&values, &cats, ind.points, rule_of)
+                .into_iter()
+                .enumerate()
+            {
+                if let Some((amount, fact)) = got {
+                    scored[u].2[i] = Outcome::Amount(amount);
+                    facts.insert((u, i), fact);
+                }
             }
         }
+        facts
     }
-    let mut results = Vec::new();
-    for (u, (id, own, outcomes, mut rated)) in scored.into_iter().enumerate() {
-        let ue = own.as_ref().unwrap_or(&empty);
-        // Clause items: 不适用 must cover the whole item.
+
+    /// 不适用 must cover the whole of a clause item.
+    fn partial_exemptions(&mut self, id: &str, ue: &UnitEvidence) {
+        let (fw, files, errs) = (self.fw, self.files, &mut self.errs);
         for (ind, cells) in fw.indicators.iter().zip(ue.by_indicator()) {
             let na = cells
                 .iter()
@@ -544,21 +648,13 @@ pub fn assess(
                 ));
             }
         }
-        let (t, groups) = totals_and_groups(fw, &outcomes);
-        if t.applicable.is_zero() {
-            let (file, line) = where_unit(&id);
-            errs.push(Diagnostic::new(
-                file,
-                line,
-                crate::base::lang::msg!(
-                    zh: "单位 {id}：所有基础指标均标为不适用，无法评分",
-                    en: "unit {id}: every base indicator is marked 不适用; the unit cannot be scored"
-                ),
-            ));
-            continue;
-        }
+    }
+
+    /// Under `missing = "error"`, each base item without evidence.
+    fn missing_evidence(&mut self, id: &str, ue: &UnitEvidence, outcomes: &[Outcome]) {
+        let fw = self.fw;
         if fw.missing == Missing::Error {
-            for ((ind, o), cells) in fw.indicators.iter().zip(&outcomes).zip(ue.by_indicator()) {
+            for ((ind, o), cells) in fw.indicators.iter().zip(outcomes).zip(ue.by_indicator()) {
                 if ind.kind == Kind::Base && *o == Outcome::Missing {
                     // A clause item with some clauses given: name the ones lacking.
                     let lacking: Vec<String> = (0..cells.len())
@@ -584,78 +680,59 @@ pub fn assess(
                         )
                     };
                     // Located at the item's evidence when part of it was given.
-                    errs.push(match cells.iter().flatten().next() {
-                        Some(c) => files[c.file].diag(c.line, c.col, message),
+                    self.errs.push(match cells.iter().flatten().next() {
+                        Some(c) => self.files[c.file].diag(c.line, c.col, message),
                         None => {
-                            let (file, line) = where_unit(&id);
+                            let (file, line) = self.where_unit(id);
                             Diagnostic::new(file, line, message)
                         }
                     });
                 }
             }
         }
-        let info = units.and_then(|u| u.units.get(&id));
-        let name = info
-            .map(|i| i.name.clone())
-            .filter(|n| !n.is_empty())
-            .or_else(|| ue.name.clone())
-            .unwrap_or_default();
-        let category = category_of(&id).to_string();
-        let indicators = fw
-            .indicators
-            .iter()
-            .zip(ue.by_indicator())
-            .zip(&outcomes)
-            .enumerate()
-            .map(|(index, ((ind, cells), o))| {
-                let raters = rated
-                    .iter()
-                    .position(|(i, _)| *i == index)
-                    .map(|k| rated.swap_remove(k).1)
-                    .unwrap_or_default();
-                let (value, note, source, origin) = if ind.raters.is_some() {
-                    describe_raters(ue.raters(index))
-                } else {
-                    describe_cells(ind, cells)
-                };
-                IndicatorResult {
-                    index,
-                    outcome: o.clone(),
-                    status: status_in(ind, o, &t),
-                    value,
-                    note,
-                    source,
-                    origin,
-                    // (Not hashed for every value when there is no cohort item.)
-                    cohort: if facts.is_empty() {
-                        None
-                    } else {
-                        facts.remove(&(u, index)).map(Box::new)
-                    },
-                    raters,
-                }
-            })
-            .collect::<Vec<_>>();
-        results.push(UnitResult {
-            unit: id,
-            name,
-            category,
-            rank: 0,
-            category_rank: None,
-            grade: grade_of(fw, &t),
-            grade_change: None,
-            totals: t,
-            groups,
-            deficiencies: deficiencies(fw, &outcomes),
-            self_assessed: None,
-            indicators,
-        });
     }
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    results.sort_by(rank_order);
-    Ok(ranked(fw, results, units, files, period))
+}
+
+/// A unit's per-indicator results: each outcome with its status, the
+/// evidence described (value, note, source, where), the raters' amounts
+/// and, from `cohort(index)`, a cohort item's facts.
+fn indicator_results(
+    fw: &Framework,
+    ue: &UnitEvidence,
+    outcomes: &[Outcome],
+    t: &Totals,
+    mut rated: Rated,
+    cohort: &mut dyn FnMut(usize) -> Option<Box<crate::engine::cohort::Fact>>,
+) -> Vec<IndicatorResult> {
+    fw.indicators
+        .iter()
+        .zip(ue.by_indicator())
+        .zip(outcomes)
+        .enumerate()
+        .map(|(index, ((ind, cells), o))| {
+            let raters = rated
+                .iter()
+                .position(|(i, _)| *i == index)
+                .map(|k| rated.swap_remove(k).1)
+                .unwrap_or_default();
+            let (value, note, source, origin) = if ind.raters.is_some() {
+                describe_raters(ue.raters(index))
+            } else {
+                describe_cells(ind, cells)
+            };
+            IndicatorResult {
+                index,
+                outcome: o.clone(),
+                status: status_in(ind, o, t),
+                value,
+                note,
+                source,
+                origin,
+                cohort: cohort(index),
+                raters,
+            }
+        })
+        .collect()
 }
 
 /// The assessment of units already in the ranking's order
