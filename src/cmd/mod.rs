@@ -527,7 +527,6 @@ impl InputArgs {
     }
 
     /// Load and score; warn of each unit of the units file without any
-    /// evidence (the bulk path leaves such runs to this one).    /// Load and score; warn of each unit of the units file without any
     /// evidence (the bulk path leaves such runs to this one).
     pub fn assess(&self, evidence: &[PathBuf]) -> Result<(Loaded, Assessment), Error> {
         let (loaded, evidence) = self.load(evidence)?;
