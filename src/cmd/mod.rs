@@ -238,6 +238,14 @@ impl InputArgs {
         v
     }
 
+    /// The evidence and units files that `--encoding` for every file would
+    /// garble (UTF-8 files read in a legacy encoding): problems.
+    fn garbled_by_encoding(&self, evidence: &[PathBuf]) -> Vec<crate::base::diag::Diagnostic> {
+        let mut files: Vec<PathBuf> = evidence.to_vec();
+        files.extend(self.units.clone());
+        crate::reading::input::utf8_under_blanket(&self.encoding, &files)
+    }
+
     /// How inputs are read (`--sheet`, `--encoding`).
     pub fn read_options(&self) -> crate::reading::input::ReadOptions {
         crate::reading::input::ReadOptions {
@@ -267,6 +275,12 @@ impl InputArgs {
             return Err(Error::Usage(m));
         }
         let framework = self.framework()?;
+        // A file the encoding would garble: whatever else reading it finds
+        // follows from that.
+        let garbled = self.garbled_by_encoding(evidence);
+        if !garbled.is_empty() {
+            return Err(Error::Input(Diagnostics(garbled)));
+        }
         let mut errs = Diagnostics::new();
         let units = match &self.units {
             Some(p) => match Units::load_with(p, &self.read_options()) {
@@ -379,7 +393,9 @@ impl InputArgs {
         if std::env::var_os("KAOHE_SLOW").is_some() || self.sheet.is_some() {
             return Ok(None);
         }
-        if crate::reading::input::unmatched_encoding(&self.encoding, &self.paths(evidence)).is_some() {
+        if crate::reading::input::unmatched_encoding(&self.encoding, &self.paths(evidence)).is_some()
+            || !self.garbled_by_encoding(evidence).is_empty()
+        {
             return Ok(None);
         }
         let framework = self.framework()?;

@@ -205,6 +205,63 @@ pub fn unmatched_encoding(args: &[EncodingArg], inputs: &[std::path::PathBuf]) -
     ))
 }
 
+/// The files a blanket `--encoding` (one without `FILE=`) would read in a
+/// legacy encoding although they are UTF-8 with non-ASCII text, as
+/// detection tells it from their first bytes (a UTF-8 byte-order mark, or a
+/// sample it reads as UTF-8 Chinese): read so, every Chinese character of
+/// the file would come out garbled, names and notes without any error. Most
+/// often a units file saved as UTF-8 beside evidence in GBK. Each is a
+/// problem naming the file. An encoding given for the file itself
+/// (`FILE=ENC`) is taken as meant, and so is a file detection cannot tell.
+pub fn utf8_under_blanket(args: &[EncodingArg], paths: &[std::path::PathBuf]) -> Vec<Diagnostic> {
+    use std::io::Read;
+    let Some(blanket) = args.iter().rev().find(|a| a.file.is_none()).map(|a| a.encoding) else {
+        return Vec::new();
+    };
+    if blanket == ForcedEncoding::Utf8 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for path in paths {
+        let own = args
+            .iter()
+            .any(|a| a.file.is_some() && forced_for(std::slice::from_ref(a), path).is_some());
+        if own {
+            continue;
+        }
+        // The first MiB tells; a file that cannot be read is reported
+        // where it is read.
+        let mut head = Vec::new();
+        if std::fs::File::open(path)
+            .and_then(|f| f.take(1 << 20).read_to_end(&mut head))
+            .is_err()
+            || head.is_ascii()
+            || is_workbook(&head)
+        {
+            continue;
+        }
+        let utf8 = match head.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(_) => true,
+            None => {
+                // Valid up to a character the first MiB cuts.
+                let valid = std::str::from_utf8(&head).map_or_else(|e| e.error_len().is_none(), |_| true);
+                valid && matches!(detect("", &head[..sample_end(&head)], true), Ok(Encoding::Utf8))
+            }
+        };
+        if utf8 {
+            let (name, enc) = (path.display(), blanket.label());
+            out.push(Diagnostic::file(
+                name.to_string(),
+                crate::base::lang::msg!(
+                    zh: "文件是 UTF-8 编码，但 --encoding {enc} 要求把所有 CSV 文件按 {enc} 读取，其中的汉字会全部变成乱码：请只对 {enc} 编码的文件指定编码（--encoding 文件名={enc}），本文件不必指定",
+                    en: "the file is UTF-8, but --encoding {enc} reads every CSV file as {enc}, which would garble its Chinese text: give the encoding for the {enc} files only (--encoding FILE={enc}); this one needs none"
+                ),
+            ));
+        }
+    }
+    out
+}
+
 /// A file read into rows: the first row is the header.
 #[derive(Debug, Clone)]
 pub struct Sheet {

@@ -313,3 +313,42 @@ fn diff_takes_the_encoding_of_one_side() {
     ])
     .assert_usage_error("error: --encoding $WD/x.csv=gbk: $WD/x.csv is not one of the input files");
 }
+
+/// `--encoding gbk` for every file while the units file is saved as UTF-8
+/// (WPS and Excel both offer it): read as GBK, its names would come out
+/// garbled without a word (the six bytes of 宣传 in UTF-8 are three valid
+/// GBK characters, 瀹ｄ紶). Refused, naming the file and how to give the
+/// encoding for the GBK file only; given so, the names read right. A file
+/// named with its own encoding is taken as meant.
+#[test]
+fn an_encoding_for_every_file_does_not_garble_a_utf8_one() {
+    let wd = Workdir::mini();
+    wd.create("units.csv", "unit,name\nU01,宣传\n");
+    wd.create_bytes("e.csv", &gbk(&mini_evidence(&[mini_row("U01", &[])])));
+    let args = |enc: &str| {
+        let enc = enc.to_string();
+        move |wd: &Workdir| {
+            wd.run(&[
+                "score",
+                "--format",
+                "json",
+                "-f",
+                "$WD/mini.toml",
+                "--encoding",
+                &enc,
+                "-u",
+                "$WD/units.csv",
+                "$WD/e.csv",
+            ])
+        }
+    };
+    args("gbk")(&wd).assert_input_errors(&[
+        "error: $WD/units.csv: the file is UTF-8, but --encoding gbk reads every CSV file as gbk, which would garble its Chinese text: give the encoding for the gbk files only (--encoding FILE=gbk); this one needs none",
+    ]);
+    for given in ["$WD/e.csv=gbk", "$WD/units.csv=utf-8"] {
+        let out = args(given)(&wd);
+        out.assert_ok();
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(unit(&doc, "U01")["name"], "宣传", "{given}");
+    }
+}
