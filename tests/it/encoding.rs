@@ -351,4 +351,11 @@ fn an_encoding_for_every_file_does_not_garble_a_utf8_one() {
         let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
         assert_eq!(unit(&doc, "U01")["name"], "宣传", "{given}");
     }
+    // A short GBK file whose bytes are valid UTF-8 too (路目: "·Ŀ") is
+    // GBK as detection reads it, and is read as given.
+    wd.create_bytes("units.csv", &gbk("unit,name\r\nU01,路目\r\n"));
+    let out = args("gbk")(&wd);
+    out.assert_ok();
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(unit(&doc, "U01")["name"], "路目");
 }
