@@ -239,7 +239,8 @@ impl InputArgs {
     }
 
     /// The evidence and units files that `--encoding` for every file would
-    /// garble (UTF-8 files read in a legacy encoding): problems.
+    /// garble (UTF-8 files read in a legacy encoding): problems. (The
+    /// self-assessment's files are checked where they are read.)
     fn garbled_by_encoding(&self, evidence: &[PathBuf]) -> Vec<crate::base::diag::Diagnostic> {
         let mut files: Vec<PathBuf> = evidence.to_vec();
         files.extend(self.units.clone());
@@ -498,6 +499,10 @@ impl InputArgs {
             return Ok((loaded, a));
         }
         let fw = &loaded.framework;
+        let garbled = crate::reading::input::utf8_under_blanket(&self.encoding, self_files);
+        if !garbled.is_empty() {
+            return Err(Error::Input(Diagnostics(garbled)));
+        }
         let ev = crate::reading::evidence::load_with(self_files, &self.read_options(), fw, loaded.units.as_ref())
             .map_err(Error::Input)?;
         let given: std::collections::BTreeSet<String> = ev.units.keys().cloned().collect();

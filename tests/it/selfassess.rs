@@ -281,3 +281,25 @@ fn items_self_assessed_higher_follow_the_selection() {
         .collect();
     assert_eq!(listed, ["D02", "D02"]);
 }
+
+/// `--encoding gbk` for every file, the team's evidence in GBK and the
+/// self-assessment saved as UTF-8: the self-assessment would be read as
+/// GBK. Refused, naming its file, as an evidence or units file is.
+#[test]
+fn an_encoding_for_every_file_does_not_garble_the_self_assessment() {
+    let wd = setup();
+    wd.create_bytes("team.csv", &encoding_rs::GBK.encode(TEAM).0);
+    let out = wd.run(&[
+        "score",
+        "-f",
+        "$WD/fw.toml",
+        "--encoding",
+        "gbk",
+        "--self",
+        "$WD/self.csv",
+        "$WD/team.csv",
+    ]);
+    out.assert_input_errors(&[
+        "error: $WD/self.csv: the file is UTF-8, but --encoding gbk reads every CSV file as gbk, which would garble its Chinese text: give the encoding for the gbk files only (--encoding FILE=gbk); this one needs none",
+    ]);
+}
