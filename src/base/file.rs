@@ -33,3 +33,18 @@ pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The first `n` bytes of the file at `path`, if it is a regular file: a
+/// pipe (`<(iconv …)`, `/dev/stdin`) is read once only, and a look at its
+/// head would take those bytes from the reader that follows. `None` for
+/// anything else, or a file that cannot be read (reported where it is read).
+pub fn head(path: &std::path::Path, n: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut head = Vec::new();
+    file.take(n).read_to_end(&mut head).ok()?;
+    Some(head)
+}

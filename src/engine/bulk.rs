@@ -306,11 +306,12 @@ pub fn assess_tuned<'a>(
 /// no data rows (an empty file, a header alone), are the general path's:
 /// it reads the one and reports the other.
 pub(crate) fn eligible(paths: &[PathBuf]) -> bool {
-    use std::io::Read;
     paths.iter().all(|p| {
-        let Ok(f) = std::fs::File::open(p) else { return false };
-        let mut head = Vec::with_capacity(64 << 10);
-        if f.take(64 << 10).read_to_end(&mut head).is_err() || crate::reading::input::is_workbook(&head) {
+        // Not a pipe, which only the general reader reads (once).
+        let Some(head) = crate::base::file::head(p, 64 << 10) else {
+            return false;
+        };
+        if crate::reading::input::is_workbook(&head) {
             return false;
         }
         // A data row means a second line with something on it.

@@ -214,7 +214,6 @@ pub fn unmatched_encoding(args: &[EncodingArg], inputs: &[std::path::PathBuf]) -
 /// problem naming the file. An encoding given for the file itself
 /// (`FILE=ENC`) is taken as meant, and so is a file detection cannot tell.
 pub fn utf8_under_blanket(args: &[EncodingArg], paths: &[std::path::PathBuf]) -> Vec<Diagnostic> {
-    use std::io::Read;
     let Some(blanket) = args.iter().rev().find(|a| a.file.is_none()).map(|a| a.encoding) else {
         return Vec::new();
     };
@@ -229,15 +228,13 @@ pub fn utf8_under_blanket(args: &[EncodingArg], paths: &[std::path::PathBuf]) ->
         if own {
             continue;
         }
-        // The first MiB tells; a file that cannot be read is reported
-        // where it is read.
-        let mut head = Vec::new();
-        if std::fs::File::open(path)
-            .and_then(|f| f.take(1 << 20).read_to_end(&mut head))
-            .is_err()
-            || head.is_ascii()
-            || is_workbook(&head)
-        {
+        // The first MiB tells. A pipe is not looked at (that would take
+        // its bytes from the reader), nor a file that cannot be read
+        // (reported where it is read).
+        let Some(head) = crate::base::file::head(path, 1 << 20) else {
+            continue;
+        };
+        if head.is_ascii() || is_workbook(&head) {
             continue;
         }
         let utf8 = match head.strip_prefix(b"\xEF\xBB\xBF") {

@@ -352,3 +352,42 @@ fn escapes_in_notes_are_shown_in_every_line_of_a_report() {
         );
     }
 }
+
+/// Evidence given as a pipe (`<(iconv …)`, a process substitution) is read
+/// once, whole: nothing looks at its head first (whether it is a saved
+/// result, a workbook, UTF-8 under `--encoding gbk`), which would take
+/// those bytes from the reader. Each command gives what the same bytes in
+/// a file give; the GBK copy with `--encoding gbk` too.
+#[cfg(unix)]
+#[test]
+fn evidence_from_a_pipe_is_read_whole() {
+    let wd = Workdir::new();
+    let mut text = String::from("unit,indicator,value,note\n");
+    for i in 0..2000 {
+        text.push_str(&format!("U{i:04},A1,{},第{i}号佐证材料\n", if i % 3 == 0 { "否" } else { "是" }));
+    }
+    let file = wd.create("e.csv", &text);
+    let gbk = wd.create_bytes("gbk.csv", &encoding_rs::GBK.encode(&text).0);
+    let kaohe = env!("CARGO_BIN_EXE_kaohe");
+    let run = |args: &str| {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!("'{kaohe}' {args}"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args}: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let (f, g) = (file.display(), gbk.display());
+    for command in ["score --format csv", "deficiencies --format csv"] {
+        let whole = run(&format!("{command} -f {FW} '{f}'"));
+        assert!(whole.len() > 2000 * 6, "{command}: every unit listed");
+        assert_eq!(run(&format!("{command} -f {FW} <(cat '{f}')")), whole, "{command}");
+        assert_eq!(
+            run(&format!("{command} -f {FW} --encoding gbk <(cat '{g}')")),
+            whole,
+            "{command}, GBK"
+        );
+    }
+}

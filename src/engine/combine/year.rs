@@ -146,14 +146,10 @@ pub struct Selection<'a> {
 /// Does `path` hold JSON (a saved result) rather than evidence? Evidence is
 /// never a JSON object, so the first character tells.
 pub fn is_json(path: &Path) -> bool {
-    use std::io::Read;
-    let Ok(f) = std::fs::File::open(path) else {
+    // A pipe is taken for evidence: its head cannot be looked at first.
+    let Some(head) = crate::base::file::head(path, 4096) else {
         return false;
     };
-    let mut head = Vec::with_capacity(4096);
-    if f.take(4096).read_to_end(&mut head).is_err() {
-        return false;
-    }
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
     head.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{')
 }
@@ -165,10 +161,11 @@ pub fn is_combined(path: &Path) -> bool {
         #[serde(rename = "type")]
         kind: Option<String>,
     }
-    crate::base::file::read_file(path).is_ok_and(|b| {
-        let b = b.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&b);
-        serde_json::from_slice::<TypeProbe>(b).is_ok_and(|p| p.kind.as_deref() == Some("combined"))
-    })
+    is_json(path)
+        && crate::base::file::read_file(path).is_ok_and(|b| {
+            let b = b.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&b);
+            serde_json::from_slice::<TypeProbe>(b).is_ok_and(|p| p.kind.as_deref() == Some("combined"))
+        })
 }
 
 fn reason_of(s: &str) -> Option<Reason> {
