@@ -364,7 +364,10 @@ fn evidence_from_a_pipe_is_read_whole() {
     let wd = Workdir::new();
     let mut text = String::from("unit,indicator,value,note\n");
     for i in 0..2000 {
-        text.push_str(&format!("U{i:04},A1,{},第{i}号佐证材料\n", if i % 3 == 0 { "否" } else { "是" }));
+        text.push_str(&format!(
+            "U{i:04},A1,{},第{i}号佐证材料\n",
+            if i % 3 == 0 { "否" } else { "是" }
+        ));
     }
     let file = wd.create("e.csv", &text);
     let gbk = wd.create_bytes("gbk.csv", &encoding_rs::GBK.encode(&text).0);
@@ -376,7 +379,12 @@ fn evidence_from_a_pipe_is_read_whole() {
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{args}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         out.stdout
     };
     let (f, g) = (file.display(), gbk.display());
