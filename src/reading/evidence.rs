@@ -12,10 +12,9 @@ use crate::base::diag::{Diagnostic, Diagnostics, hint};
 use crate::model::framework::Framework;
 use crate::model::rule::{Rule, Value};
 use crate::reading::input::UNIT_ALIASES;
-use crate::reading::input::{ReadOptions, Sheet, header_key};
+use crate::reading::input::{ReadOptions, Row, Sheet, header_key};
 use crate::reading::units::{NAME_ALIASES, Units};
 use foldhash::fast::FixedState;
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 pub use crate::model::InputFile;
@@ -265,6 +264,38 @@ type SeenKey = (u32, u32, u32, u32);
 /// Where a value was first given: file, line, cell.
 type SeenAt = (u32, u64, u32);
 
+/// How a file's rows are read, from its header ([`Loader::layout`]).
+enum Layout {
+    Long(Long),
+    Wide(Wide),
+}
+
+/// A long file's columns: one value a row.
+struct Long {
+    /// The header's cells.
+    width: usize,
+    unit_c: usize,
+    ind_c: usize,
+    val_c: usize,
+    name_c: Option<usize>,
+    note_c: Option<usize>,
+    src_c: Option<usize>,
+    rater_c: Option<usize>,
+    /// The indicator and value columns' headers as the file writes them.
+    ind_header: String,
+    val_header: String,
+}
+
+/// A wide file's columns: a unit a row, an indicator (or clause) a column.
+struct Wide {
+    unit_c: usize,
+    name_c: Option<usize>,
+    /// Each column's indicator and slot (`None` for the unit's own).
+    keys: Vec<Option<(usize, usize)>>,
+    /// Each column's header, trimmed.
+    headers: Vec<String>,
+}
+
 struct Loader<'a> {
     fw: &'a Framework,
     units: Option<&'a Units>,
@@ -308,9 +339,10 @@ pub fn load_with(
     fw: &Framework,
     units: Option<&Units>,
 ) -> Result<Evidence, Diagnostics> {
-    let mut sheets = Vec::new();
     let mut errs = Diagnostics::new();
+    let mut l = Loader::new(fw, units);
     let mut given: Vec<(std::path::PathBuf, &std::path::Path)> = Vec::new();
+    let mut values = 0usize;
     for p in paths {
         // The same file twice would report each of its rows as a duplicate
         // of itself; say what happened instead.
@@ -328,12 +360,29 @@ pub fn load_with(
             }
             given.push((real, p));
         }
-        match crate::reading::read::read(p, opts) {
-            Ok(s) => sheets.push(s),
-            Err(d) => errs.push(d),
+        let read = match crate::reading::read::open(p, opts) {
+            Ok(crate::reading::read::Opened::Rows(mut sheet)) => match too_many_values(&mut values, &sheet, None) {
+                Some(refused) => Err(Stop::Refused(refused)),
+                None => {
+                    let file = l.file(&sheet);
+                    l.sheet(file, &mut sheet);
+                    Ok(())
+                }
+            },
+            Ok(crate::reading::read::Opened::Csv { sheet, text }) => l.csv(sheet, &text, &mut values),
+            Err(d) => Err(Stop::Unread(d)),
+        };
+        match read {
+            Ok(()) => {}
+            Err(Stop::Unread(d)) => errs.push(d),
+            // Past the limit, nothing else is read.
+            Err(Stop::Refused(d)) => {
+                errs.push(d);
+                return Err(errs);
+            }
         }
     }
-    match from_sheets(sheets, fw, units) {
+    match l.finish() {
         Ok(ev) if errs.is_empty() => Ok(ev),
         Ok(_) => Err(errs),
         Err(more) => {
@@ -343,6 +392,26 @@ pub fn load_with(
     }
 }
 
+/// `s` without the spaces around it, in its own room when it has none.
+fn trimmed(s: String) -> String {
+    match s.trim() {
+        t if t.len() == s.len() => s,
+        t => t.to_string(),
+    }
+}
+
+/// Why a file's rows stopped being read.
+enum Stop {
+    /// The file cannot be read (on or after the rows read so far).
+    Unread(Diagnostic),
+    /// Its values pass [`MAX_DETAILED_VALUES`].
+    Refused(Diagnostic),
+}
+
+/// CSV rows read and loaded at a time: a province's file is read in
+/// batches, never held whole as rows.
+const CSV_BATCH: usize = 1 << 16;
+
 /// The most evidence values read in detail in one run: each takes a few
 /// hundred bytes there (its text, note, place and result), so this many fit
 /// in about 3 GB, under a 4 GiB address space. The fast path, which reads
@@ -350,36 +419,33 @@ pub fn load_with(
 /// bytes per value and has no such limit.
 pub const MAX_DETAILED_VALUES: usize = 10_000_000;
 
-/// The row at which the values of `sheets` pass [`MAX_DETAILED_VALUES`],
-/// as a located refusal; `None` when they do not. A long file's value is a
-/// row; a wide file's, each cell under an indicator column.
-fn too_many_values(sheets: &[Sheet]) -> Option<Diagnostic> {
-    let mut total = 0usize;
-    for sheet in sheets {
-        let Some((header, rows)) = sheet.rows.split_first() else {
-            continue;
+/// Counts the values of `sheet`'s rows into `total` (of `rows` when given,
+/// rows below the same header, else of its own): a located refusal at the
+/// row where the total passes [`MAX_DETAILED_VALUES`]. A long file's value
+/// is a row; a wide file's, each cell under an indicator column.
+fn too_many_values(total: &mut usize, sheet: &Sheet, rows: Option<&[Row]>) -> Option<Diagnostic> {
+    let (header, own) = sheet.rows.split_first()?;
+    let rows = rows.unwrap_or(own);
+    let cols: Vec<Option<Column>> = header.cells.iter().map(|h| Column::of(h)).collect();
+    let long = cols.contains(&Some(Column::Indicator));
+    for row in rows {
+        *total += if long {
+            1
+        } else {
+            (row.cells.iter().zip(&cols))
+                .filter(|(c, role)| role.is_none() && !c.trim().is_empty())
+                .count()
         };
-        let cols: Vec<Option<Column>> = header.cells.iter().map(|h| Column::of(h)).collect();
-        let long = cols.contains(&Some(Column::Indicator));
-        for row in rows {
-            total += if long {
-                1
-            } else {
-                (row.cells.iter().zip(&cols))
-                    .filter(|(c, role)| role.is_none() && !c.trim().is_empty())
-                    .count()
-            };
-            if total > MAX_DETAILED_VALUES {
-                let max = MAX_DETAILED_VALUES;
-                return Some(sheet.diag(
-                    row.line,
-                    None,
-                    crate::base::lang::msg!(
-                        zh: "佐证的值超过 {max} 个（到此行已超出）：本次要逐项读取全部佐证（查找并定位问题，或生成工作簿、网页等输出），最多容纳 {max} 个值。请将佐证按地区等拆成几个文件分别运行；没有问题的 CSV 佐证，其排名、JSON 结果和整改清单不受此限",
-                        en: "the evidence holds more than {max} values (passed at this line): this run reads every value in detail (to find and locate problems, or for a workbook or HTML output), which holds at most {max} values. Split the evidence into several files (by region, say) and run each; CSV evidence without problems is ranked, and its JSON result and list written, without this limit"
-                    ),
-                ));
-            }
+        if *total > MAX_DETAILED_VALUES {
+            let max = MAX_DETAILED_VALUES;
+            return Some(sheet.diag(
+                row.line,
+                None,
+                crate::base::lang::msg!(
+                    zh: "佐证的值超过 {max} 个（到此行已超出）：本次要逐项读取全部佐证（查找并定位问题，或生成工作簿、网页等输出），最多容纳 {max} 个值。请将佐证按地区等拆成几个文件分别运行；没有问题的 CSV 佐证，其排名、JSON 结果和整改清单不受此限",
+                    en: "the evidence holds more than {max} values (passed at this line): this run reads every value in detail (to find and locate problems, or for a workbook or HTML output), which holds at most {max} values. Split the evidence into several files (by region, say) and run each; CSV evidence without problems is ranked, and its JSON result and list written, without this limit"
+                ),
+            ));
         }
     }
     None
@@ -387,34 +453,48 @@ fn too_many_values(sheets: &[Sheet]) -> Option<Diagnostic> {
 
 /// Evidence from sheets already read.
 pub fn from_sheets(mut sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>) -> Result<Evidence, Diagnostics> {
-    if let Some(d) = too_many_values(&sheets) {
+    let mut values = 0;
+    if let Some(d) = sheets.iter().find_map(|s| too_many_values(&mut values, s, None)) {
         return Err(Diagnostics(vec![d]));
     }
-    let mut l = Loader {
-        fw,
-        units,
-        ev: Evidence {
-            files: Vec::new(),
-            units: BTreeMap::new(),
-        },
-        errs: Diagnostics::new(),
-        places: Vec::new(),
-        unknown_units: BTreeMap::new(),
-        store: Vec::new(),
-        unit_at: HashMap::default(),
-        seen: HashMap::default(),
-        names: HashMap::from_iter([(String::new(), 0)]),
-        problems: Vec::new(),
-        unit_header: HashMap::new(),
-    };
+    let mut l = Loader::new(fw, units);
     for sheet in &mut sheets {
-        l.ev.files.push(InputFile {
+        let file = l.file(sheet);
+        l.sheet(file, sheet);
+    }
+    l.finish()
+}
+
+impl<'a> Loader<'a> {
+    fn new(fw: &'a Framework, units: Option<&'a Units>) -> Self {
+        Loader {
+            fw,
+            units,
+            ev: Evidence {
+                files: Vec::new(),
+                units: BTreeMap::new(),
+            },
+            errs: Diagnostics::new(),
+            places: Vec::new(),
+            unknown_units: BTreeMap::new(),
+            store: Vec::new(),
+            unit_at: HashMap::default(),
+            seen: HashMap::default(),
+            names: HashMap::from_iter([(String::new(), 0)]),
+            problems: Vec::new(),
+            unit_header: HashMap::new(),
+        }
+    }
+
+    /// A file about to be read (`sheet`'s rows are not looked at): its number.
+    fn file(&mut self, sheet: &Sheet) -> usize {
+        self.ev.files.push(InputFile {
             path: sheet.path.clone(),
             sha256: sheet.sha256.clone(),
             worksheet: sheet.worksheet.clone(),
             first_col: sheet.first_col,
         });
-        l.places.push(Sheet {
+        self.places.push(Sheet {
             path: sheet.path.clone(),
             sha256: String::new(),
             encoding: sheet.encoding,
@@ -423,70 +503,106 @@ pub fn from_sheets(mut sheets: Vec<Sheet>, fw: &Framework, units: Option<&Units>
             first_col: sheet.first_col,
             fractions_unknown: sheet.fractions_unknown,
         });
-        l.sheet(l.ev.files.len() - 1, sheet);
+        self.ev.files.len() - 1
     }
-    // In line order, so that the problems listed (the first of each file)
-    // are the ones given a "did you mean": against a units file of tens of
-    // thousands, a hint for every unknown unit took minutes.
-    let mut unknown: Vec<_> = std::mem::take(&mut l.unknown_units).into_iter().collect();
-    unknown.sort_by_key(|((file, _), (line, _, _))| (*file, *line));
-    let mut hinted = vec![0usize; l.ev.files.len()];
-    for ((file, unit), (line, col, rows)) in unknown {
-        let u = l.units.expect("only with a units file");
-        let header = l.unit_header.get(&file).map_or("unit", String::as_str);
-        let hint = if hinted[file] < crate::base::diag::MAX_PROBLEMS_PER_FILE {
-            hinted[file] += 1;
-            // A unit typed by its name (城关镇党委 for T01): name the id.
-            let by_name = u
-                .units
-                .iter()
-                .find(|(_, i)| !i.name.is_empty() && i.name == unit)
-                .or_else(|| {
-                    let names = u.units.values().map(|i| i.name.as_str()).filter(|n| !n.is_empty());
-                    let near = crate::base::diag::did_you_mean(&unit, names)?;
-                    u.units.iter().find(|(_, i)| i.name == near)
-                })
-                .or_else(|| {
-                    // 乙镇党委 for 乙镇: one name inside the other, if only one.
-                    let inside = |n: &str| n.chars().count() >= 2 && (unit.contains(n) || n.contains(unit.as_str()));
-                    let mut found = u.units.iter().filter(|(_, i)| inside(&i.name));
-                    let first = found.next()?;
-                    found.next().is_none().then_some(first)
-                });
-            match by_name {
-                Some((id, info)) => crate::base::lang::msg!(
-                    zh: "（是否应为单位编号“{id}”（{}）？单位列应填编号，不填名称）",
-                    en: " (did you mean unit id \"{id}\" ({})? the unit column takes the id, not the name)",
-                    info.name
-                ),
-                None => hint(&unit, u.units.keys()),
+
+    /// A CSV file, `text` decoded, read and loaded [`CSV_BATCH`] rows at a
+    /// time, its values counted into `values`.
+    fn csv(&mut self, mut sheet: Sheet, text: &str, values: &mut usize) -> Result<(), Stop> {
+        let name = sheet.path.clone();
+        let mut rows = crate::reading::input::CsvRows::new(&name, text).map_err(Stop::Unread)?;
+        sheet.rows = rows.next_rows(CSV_BATCH).map_err(Stop::Unread)?;
+        let mut sheet = crate::reading::read::ready(sheet);
+        if let Some(d) = too_many_values(values, &sheet, None) {
+            return Err(Stop::Refused(d));
+        }
+        let file = self.file(&sheet);
+        let Some(layout) = self.layout(file, &sheet) else {
+            return Ok(());
+        };
+        self.rows(file, &layout, &mut sheet.rows[1..]);
+        sheet.rows.truncate(1);
+        loop {
+            let mut batch = rows.next_rows(CSV_BATCH).map_err(Stop::Unread)?;
+            if batch.is_empty() {
+                return Ok(());
             }
-        } else {
-            String::new()
-        };
-        let more = if rows > 1 {
-            crate::base::lang::msg!(zh: "（共 {rows} 行）", en: " ({rows} rows)")
-        } else {
-            String::new()
-        };
-        l.errs.push(l.places[file].diag(
-            line,
-            Some(col),
-            crate::base::lang::msg!(
-                zh: "“{header}”列：单位“{unit}”不在单位文件 {} 中{hint}{more}",
-                en: "column \"{header}\": unit \"{unit}\" is not in the units file {}{hint}{more}",
-                u.path,
-            ),
-        ));
+            crate::reading::read::strip_row_boms(&mut batch);
+            if let Some(d) = too_many_values(values, &sheet, Some(&batch)) {
+                return Err(Stop::Refused(d));
+            }
+            self.rows(file, &layout, &mut batch);
+        }
     }
-    l.errs
-        .0
-        .sort_by_key(|a| (sheet_order(&sheets, &a.file), a.line, a.column));
-    let Loader {
-        mut ev, errs, store, ..
-    } = l;
-    ev.units = store.into_iter().filter_map(|(id, e)| Some((id, e?))).collect();
-    errs.into_result(ev)
+
+    /// The evidence of every file read, or every problem found in them.
+    fn finish(mut self) -> Result<Evidence, Diagnostics> {
+        let l = &mut self;
+        // In line order, so that the problems listed (the first of each file)
+        // are the ones given a "did you mean": against a units file of tens of
+        // thousands, a hint for every unknown unit took minutes.
+        let mut unknown: Vec<_> = std::mem::take(&mut l.unknown_units).into_iter().collect();
+        unknown.sort_by_key(|((file, _), (line, _, _))| (*file, *line));
+        let mut hinted = vec![0usize; l.ev.files.len()];
+        for ((file, unit), (line, col, rows)) in unknown {
+            let u = l.units.expect("only with a units file");
+            let header = l.unit_header.get(&file).map_or("unit", String::as_str);
+            let hint = if hinted[file] < crate::base::diag::MAX_PROBLEMS_PER_FILE {
+                hinted[file] += 1;
+                // A unit typed by its name (城关镇党委 for T01): name the id.
+                let by_name = u
+                    .units
+                    .iter()
+                    .find(|(_, i)| !i.name.is_empty() && i.name == unit)
+                    .or_else(|| {
+                        let names = u.units.values().map(|i| i.name.as_str()).filter(|n| !n.is_empty());
+                        let near = crate::base::diag::did_you_mean(&unit, names)?;
+                        u.units.iter().find(|(_, i)| i.name == near)
+                    })
+                    .or_else(|| {
+                        // 乙镇党委 for 乙镇: one name inside the other, if only one.
+                        let inside =
+                            |n: &str| n.chars().count() >= 2 && (unit.contains(n) || n.contains(unit.as_str()));
+                        let mut found = u.units.iter().filter(|(_, i)| inside(&i.name));
+                        let first = found.next()?;
+                        found.next().is_none().then_some(first)
+                    });
+                match by_name {
+                    Some((id, info)) => crate::base::lang::msg!(
+                        zh: "（是否应为单位编号“{id}”（{}）？单位列应填编号，不填名称）",
+                        en: " (did you mean unit id \"{id}\" ({})? the unit column takes the id, not the name)",
+                        info.name
+                    ),
+                    None => hint(&unit, u.units.keys()),
+                }
+            } else {
+                String::new()
+            };
+            let more = if rows > 1 {
+                crate::base::lang::msg!(zh: "（共 {rows} 行）", en: " ({rows} rows)")
+            } else {
+                String::new()
+            };
+            l.errs.push(l.places[file].diag(
+                line,
+                Some(col),
+                crate::base::lang::msg!(
+                    zh: "“{header}”列：单位“{unit}”不在单位文件 {} 中{hint}{more}",
+                    en: "column \"{header}\": unit \"{unit}\" is not in the units file {}{hint}{more}",
+                    u.path,
+                ),
+            ));
+        }
+        let places = &self.places;
+        self.errs
+            .0
+            .sort_by_key(|a| (sheet_order(places, &a.file), a.line, a.column));
+        let Loader {
+            mut ev, errs, store, ..
+        } = self;
+        ev.units = store.into_iter().filter_map(|(id, e)| Some((id, e?))).collect();
+        errs.into_result(ev)
+    }
 }
 
 fn sheet_order(sheets: &[Sheet], path: &str) -> usize {
@@ -522,6 +638,23 @@ impl Loader<'_> {
     /// Read `sheet`'s rows, letting go of each row once read (a province's
     /// file holds millions of values, and the evidence keeps its own copy).
     fn sheet(&mut self, file: usize, sheet: &mut Sheet) {
+        if let Some(layout) = self.layout(file, sheet) {
+            self.rows(file, &layout, &mut sheet.rows[1..]);
+        }
+    }
+
+    /// Rows below the header, read as `layout` says.
+    fn rows(&mut self, file: usize, layout: &Layout, body: &mut [Row]) {
+        match layout {
+            Layout::Long(long) => self.long(file, long, body),
+            Layout::Wide(wide) => self.wide(file, wide, body),
+        }
+    }
+
+    /// How the rows of `sheet` (its header and, for the check that it has
+    /// some, its first rows) are read; `None`, with the problems, when
+    /// they cannot be.
+    fn layout(&mut self, file: usize, sheet: &Sheet) -> Option<Layout> {
         let Some(header) = sheet.rows.first() else {
             self.errs.push(Diagnostic::file(
                 &sheet.path,
@@ -530,7 +663,7 @@ impl Loader<'_> {
                     "the evidence file is empty (expected a header row)",
                 ),
             ));
-            return;
+            return None;
         };
         if sheet.rows.len() == 1 {
             // Most likely a truncated or wrong export: scoring nothing from
@@ -569,11 +702,11 @@ impl Loader<'_> {
             }
         }
         if dup {
-            return;
+            return None;
         }
         let has = |c: Column| cols.contains(&Some(c));
         if has(Column::Indicator) {
-            self.long(file, sheet, &cols);
+            self.long_layout(file, header, &cols).map(Layout::Long)
         } else if has(Column::Value) {
             self.err(
                 file,
@@ -583,14 +716,14 @@ impl Loader<'_> {
                     "missing required column indicator (指标) for long-format evidence",
                 ),
             );
+            None
         } else {
-            self.wide(file, sheet, &cols);
+            self.wide_layout(file, header, &cols).map(Layout::Wide)
         }
     }
 
-    fn long(&mut self, file: usize, sheet: &mut Sheet, cols: &[Option<Column>]) {
-        let (header, body) = sheet.rows.split_at_mut(1);
-        let header = &header[0];
+    /// The columns of a long file, from its header.
+    fn long_layout(&mut self, file: usize, header: &Row, cols: &[Option<Column>]) -> Option<Long> {
         let mut fatal = false;
         for need in [Column::Unit, Column::Value] {
             if !cols.contains(&Some(need)) {
@@ -641,7 +774,7 @@ impl Loader<'_> {
             }
         }
         if fatal {
-            return;
+            return None;
         }
         if !ignored.is_empty() {
             let list = ignored
@@ -659,22 +792,49 @@ impl Loader<'_> {
             )]));
         }
         let pos = |c: Column| cols.iter().position(|x| *x == Some(c));
-        let (unit_c, ind_c, val_c) = (
-            pos(Column::Unit).unwrap(),
-            pos(Column::Indicator).unwrap(),
-            pos(Column::Value).unwrap(),
-        );
-        let (name_c, note_c, src_c) = (pos(Column::Name), pos(Column::Note), pos(Column::Source));
-        let rater_c = pos(Column::Rater);
+        let (unit_c, ind_c, val_c) = (pos(Column::Unit)?, pos(Column::Indicator)?, pos(Column::Value)?);
+        Some(Long {
+            width: header.cells.len(),
+            unit_c,
+            ind_c,
+            val_c,
+            name_c: pos(Column::Name),
+            note_c: pos(Column::Note),
+            src_c: pos(Column::Source),
+            rater_c: pos(Column::Rater),
+            ind_header: header.cells[ind_c].trim().to_string(),
+            val_header: header.cells[val_c].trim().to_string(),
+        })
+    }
+
+    fn long(&mut self, file: usize, layout: &Long, body: &mut [Row]) {
+        let &Long {
+            width,
+            unit_c,
+            ind_c,
+            val_c,
+            name_c,
+            note_c,
+            src_c,
+            rater_c,
+            ..
+        } = layout;
         for row in body {
-            let row = &std::mem::take(row);
-            if !self.shape_ok(file, header.cells.len(), row) {
+            let mut row = std::mem::take(row);
+            if !self.shape_ok(file, width, &row) {
                 continue;
             }
+            // The value, note and source become the cell's own, moved out
+            // of the row rather than copied.
+            let mut own = |c: Option<usize>| {
+                c.and_then(|c| row.cells.get_mut(c))
+                    .map_or_else(String::new, |s| trimmed(std::mem::take(s)))
+            };
+            let (value, note, source) = (own(Some(val_c)), own(note_c), own(src_c));
             let get = |c: Option<usize>| c.and_then(|c| row.cells.get(c)).map(|s| s.trim()).unwrap_or("");
             // A row of a filled-in template that nobody filled: no unit and
             // nothing given, only the indicator's own columns.
-            if get(Some(unit_c)).is_empty() && [Some(val_c), note_c, src_c].into_iter().all(|c| get(c).is_empty()) {
+            if get(Some(unit_c)).is_empty() && value.is_empty() && note.is_empty() && source.is_empty() {
                 continue;
             }
             let unit = get(Some(unit_c));
@@ -692,7 +852,7 @@ impl Loader<'_> {
                         crate::base::lang::msg!(
                             zh: "“{}”列：单位 {unit}：{m}",
                             en: "column \"{}\": unit {unit}: {m}",
-                            header.cells[ind_c].trim()
+                            layout.ind_header
                         ),
                     );
                     continue;
@@ -736,18 +896,17 @@ impl Loader<'_> {
                 name,
                 index,
                 slot,
-                (header.cells[val_c].trim(), val_c),
-                Cow::Borrowed(get(Some(val_c))),
-                get(note_c),
-                get(src_c),
+                (&layout.val_header, val_c),
+                value,
+                note,
+                source,
                 rater,
             );
         }
     }
 
-    fn wide(&mut self, file: usize, sheet: &mut Sheet, cols: &[Option<Column>]) {
-        let (header, body) = sheet.rows.split_at_mut(1);
-        let header = &header[0];
+    /// The columns of a wide file, from its header.
+    fn wide_layout(&mut self, file: usize, header: &Row, cols: &[Option<Column>]) -> Option<Wide> {
         let Some(unit_c) = cols.iter().position(|c| *c == Some(Column::Unit)) else {
             let separator = if header.cells.len() == 1 && header.cells[0].contains(';') {
                 crate::base::lang::m(
@@ -766,10 +925,9 @@ impl Loader<'_> {
                     header.cells.join(",")
                 ),
             );
-            return;
+            return None;
         };
         let name_c = cols.iter().position(|c| *c == Some(Column::Name));
-        let trimmed: Vec<&str> = header.cells.iter().map(|c| c.trim()).collect();
         let mut keys: Vec<Option<(usize, usize)>> = vec![None; cols.len()];
         let mut bad = false;
         let mut taken: HashMap<(usize, usize), usize> = HashMap::new();
@@ -822,11 +980,27 @@ impl Loader<'_> {
             }
         }
         if bad {
-            return;
+            return None;
         }
+        Some(Wide {
+            unit_c,
+            name_c,
+            keys,
+            headers: header.cells.iter().map(|c| c.trim().to_string()).collect(),
+        })
+    }
+
+    fn wide(&mut self, file: usize, layout: &Wide, body: &mut [Row]) {
+        let Wide {
+            unit_c,
+            name_c,
+            keys,
+            headers,
+        } = layout;
+        let (unit_c, name_c) = (*unit_c, *name_c);
         for row in body {
             let mut row = std::mem::take(row);
-            if !self.shape_ok(file, header.cells.len(), &row) {
+            if !self.shape_ok(file, headers.len(), &row) {
                 continue;
             }
             let get = |c: usize| row.cells.get(c).map(|s| s.trim()).unwrap_or("");
@@ -839,12 +1013,10 @@ impl Loader<'_> {
                 let Some((index, slot)) = *key else { continue };
                 // The cell's text becomes the value's as it stands, unless
                 // it has to be trimmed.
-                let text = std::mem::take(&mut row.cells[i]);
-                let raw = match text.trim() {
-                    "" => continue,
-                    t if t.len() == text.len() => Cow::Owned(text),
-                    t => Cow::Owned(t.to_string()),
-                };
+                let raw = trimmed(std::mem::take(&mut row.cells[i]));
+                if raw.is_empty() {
+                    continue;
+                }
                 given = true;
                 self.put(
                     file,
@@ -853,10 +1025,10 @@ impl Loader<'_> {
                     &name,
                     index,
                     slot,
-                    (trimmed[i], i),
+                    (&headers[i], i),
                     raw,
-                    "",
-                    "",
+                    String::new(),
+                    String::new(),
                     "",
                 );
             }
@@ -961,13 +1133,12 @@ impl Loader<'_> {
         index: usize,
         slot: usize,
         (col, col_ix): (&str, usize),
-        raw: Cow<'_, str>,
-        note: &str,
-        source: &str,
+        raw_text: String,
+        note: String,
+        source: String,
         rater: &str,
     ) {
-        let raw_text = raw;
-        let raw = raw_text.as_ref();
+        let raw = raw_text.as_str();
         let ind = &self.fw.indicators[index];
         // Named only in messages.
         let key = || ind.slot_key(slot);
@@ -1087,9 +1258,9 @@ impl Loader<'_> {
         };
         let cell = Cell {
             value,
-            raw: raw_text.into_owned(),
-            note: note.to_string(),
-            source: source.to_string(),
+            raw: raw_text,
+            note,
+            source,
             file,
             line,
             col,
@@ -1099,5 +1270,152 @@ impl Loader<'_> {
         } else {
             entry.raters[index].push((rater.to_string(), cell));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FW: &str = r#"
+[framework]
+id = "t"
+title = "t"
+total = 20
+
+[[grade]]
+name = "好"
+min = 0
+
+[[group]]
+id = "A"
+name = "甲"
+
+[[indicator]]
+id = "D1"
+group = "A"
+name = "一"
+points = 10
+rule = { type = "direct" }
+
+[[indicator]]
+id = "D2"
+group = "A"
+name = "二"
+points = 10
+rule = { type = "direct" }
+"#;
+
+    /// A file of `rows` long rows for `rows / 2` units (D1 and D2 each),
+    /// with title rows above the header, CRLF line ends, blank lines, and
+    /// the byte-order mark of a pasted export at the start of a row; then
+    /// each `(line, text)` of `changes` put in place of that line.
+    fn long_file(rows: usize, changes: &[(usize, &str)]) -> String {
+        let mut lines = vec![
+            "2024年度考核佐证".to_string(),
+            String::new(),
+            "unit,indicator,value,note".into(),
+        ];
+        for r in 0..rows {
+            let unit = format!("U{:06}", r / 2);
+            let unit = if r == 2 * CSV_BATCH + 7 {
+                format!("\u{feff}{unit}")
+            } else {
+                unit
+            };
+            lines.push(format!("{unit},D{},{}.{},n{r}", r % 2 + 1, r % 10, r % 7));
+        }
+        for &(line, text) in changes {
+            lines[line - 1] = text.to_string();
+        }
+        let mut text = lines.join("\r\n");
+        text.push_str("\r\n\r\n");
+        text
+    }
+
+    /// Read in batches (`load`) and whole (`read::read`, then
+    /// `from_sheets`), a file gives the same evidence or the same problems.
+    fn both(text: &str) -> (Result<Evidence, Diagnostics>, Result<Evidence, Diagnostics>) {
+        let fw = Framework::parse(FW, "t.toml").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.csv");
+        std::fs::write(&path, text).unwrap();
+        let batched = load(std::slice::from_ref(&path), &fw, None);
+        let sheet = crate::reading::read::read(&path, &ReadOptions::default()).unwrap();
+        (batched, from_sheets(vec![sheet], &fw, None))
+    }
+
+    #[test]
+    fn a_file_read_in_batches_is_read_as_a_whole() {
+        let rows = 3 * CSV_BATCH + 11;
+        let (batched, whole) = both(&long_file(rows, &[]));
+        let ev = batched.unwrap();
+        assert_eq!(Ok(&ev), whole.as_ref());
+        // Every unit, with its values and the lines they stand on: the
+        // header is line 3, so row r is line r + 4.
+        assert_eq!(ev.units.len(), rows.div_ceil(2));
+        let last = &ev.units[&format!("U{:06}", (rows - 1) / 2)];
+        let cell = last.cells(0)[0].as_ref().unwrap();
+        // Row 196,618: D1, 8.2 (r % 10, r % 7).
+        assert_eq!(rows - 1, 196_618);
+        assert_eq!((cell.raw.as_str(), cell.line), ("8.2", 196_622));
+        let pasted = &ev.units[&format!("U{:06}", (2 * CSV_BATCH + 7) / 2)];
+        assert!(
+            pasted.cells(1)[0].is_some(),
+            "the unit after a byte-order mark is the same unit"
+        );
+    }
+
+    #[test]
+    fn problems_in_later_batches_are_found_as_in_the_whole_file() {
+        let rows = 3 * CSV_BATCH;
+        // Line 10 (row 6: U000003,D1) again in the second batch, a value
+        // that is not a number in the third, and an unknown indicator.
+        let dup = CSV_BATCH + 100;
+        let bad = 2 * CSV_BATCH + 50;
+        let unknown = 3 * CSV_BATCH;
+        let (batched, whole) = both(&long_file(
+            rows,
+            &[
+                (dup, "U000003,D1,1,again"),
+                (bad, "U999999,D1,abc,x"),
+                (unknown, "U999998,X9,1,x"),
+            ],
+        ));
+        let errs = batched.unwrap_err();
+        assert_eq!(Err(&errs), whole.as_ref());
+        let lines: Vec<Option<u64>> = errs.0.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [Some(dup as u64), Some(bad as u64), Some(unknown as u64)]);
+        let first = crate::base::diag::location(&errs.0[0].file, None, Some(10), None);
+        assert!(errs.0[0].message.contains(&first), "{}", errs.0[0].message);
+    }
+
+    #[test]
+    fn a_wide_file_read_in_batches_is_read_as_a_whole() {
+        let rows = 2 * CSV_BATCH + 3;
+        let mut text = String::from("单位编号,D1,D2\n");
+        for r in 0..rows {
+            let d2 = if r == CSV_BATCH + 5 {
+                "x".to_string()
+            } else {
+                (r % 5).to_string()
+            };
+            text.push_str(&format!("U{r:06},{},{d2}\n", r % 10));
+        }
+        let (batched, whole) = both(&text);
+        let errs = batched.unwrap_err();
+        assert_eq!(Err(&errs), whole.as_ref());
+        // Row r is line r + 2.
+        assert_eq!(errs.0.len(), 1);
+        assert_eq!((errs.0[0].line, errs.0[0].column), (Some(CSV_BATCH as u64 + 7), None));
+        let bad = CSV_BATCH + 5;
+        let clean = text.replace(
+            &format!("U{bad:06},{},x", bad % 10),
+            &format!("U{bad:06},{},0", bad % 10),
+        );
+        let (batched, whole) = both(&clean);
+        let ev = batched.unwrap();
+        assert_eq!(Ok(&ev), whole.as_ref());
+        assert_eq!(ev.units.len(), rows);
     }
 }

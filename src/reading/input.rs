@@ -317,12 +317,6 @@ pub fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
 }
 
-/// [`read_csv_bytes`], decoding as `forced` when given.
-pub fn read_csv_forced(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<Sheet, Diagnostic> {
-    let (text, encoding) = decode_file(name, bytes, forced)?;
-    rows_of(name, &text, sha256_hex(bytes), encoding)
-}
-
 /// A CSV file's bytes as text: in the encoding forced, else in the one
 /// its bytes show ([`decode`]).
 pub fn decode_file(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<(String, Encoding), Diagnostic> {
@@ -463,66 +457,15 @@ pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
     read_csv_forced(name, bytes, None)
 }
 
+/// [`read_csv_bytes`], decoding as `forced` when given.
+pub fn read_csv_forced(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<Sheet, Diagnostic> {
+    let (text, encoding) = decode_file(name, bytes, forced)?;
+    rows_of(name, &text, sha256_hex(bytes), encoding)
+}
+
 /// The rows of a CSV file's text.
 fn rows_of(name: &str, text: &str, sha256: String, encoding: Encoding) -> Result<Sheet, Diagnostic> {
-    if text.contains('\0') {
-        let at = text.find('\0').unwrap_or(0);
-        return Err(Diagnostic::at(
-            name,
-            line_of(text, at),
-            crate::base::lang::m(
-                "文件含有 NUL 字节，不是文本 CSV 文件",
-                "the file contains NUL bytes; it is not a text CSV file",
-            ),
-        ));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter(text))
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
-    let progress = crate::base::progress::bytes(name, text.len() as u64);
-    let mut lines = LineCounter::new(text);
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                if let Some(pb) = &progress
-                    && rows.len() % 4096 == 0
-                {
-                    pb.set_position(record.position().map_or(0, |p| p.byte()));
-                }
-                // csv's own line count lags after CRLF; derive the line from
-                // the byte offset, past any line breaks before the record.
-                let start = record.position().map_or(0, |p| p.byte() as usize);
-                let skip = text.as_bytes()[start.min(text.len())..]
-                    .iter()
-                    .take_while(|b| matches!(b, b'\r' | b'\n'))
-                    .count();
-                let line = lines.line_at(start + skip);
-                if record.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                rows.push(Row {
-                    line,
-                    cells: record.iter().map(str::to_string).collect(),
-                });
-            }
-            Err(e) => {
-                let line = e.position().map_or(1, |p| line_of(text, p.byte() as usize));
-                return Err(Diagnostic::at(
-                    name,
-                    line,
-                    crate::base::lang::msg!(zh: "无法读取 CSV：{e}", en: "cannot read CSV: {e}"),
-                ));
-            }
-        }
-    }
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
-    }
+    let rows = CsvRows::new(name, text)?.next_rows(usize::MAX)?;
     Ok(Sheet {
         path: name.to_string(),
         sha256,
@@ -532,6 +475,101 @@ fn rows_of(name: &str, text: &str, sha256: String, encoding: Encoding) -> Result
         first_col: 0,
         fractions_unknown: false,
     })
+}
+
+/// A CSV file's rows, read a batch at a time: the evidence of a province
+/// is millions of rows, and held all at once as rows it took several times
+/// the file's size.
+pub struct CsvRows<'t> {
+    text: &'t str,
+    reader: csv::Reader<&'t [u8]>,
+    record: csv::StringRecord,
+    lines: LineCounter<'t>,
+    progress: Option<indicatif::ProgressBar>,
+    read: usize,
+    name: &'t str,
+}
+
+impl<'t> CsvRows<'t> {
+    /// The rows of `text`, the file `name` decoded; refused when it holds
+    /// a NUL byte (it is not text).
+    pub fn new(name: &'t str, text: &'t str) -> Result<Self, Diagnostic> {
+        if let Some(at) = text.find('\0') {
+            return Err(Diagnostic::at(
+                name,
+                line_of(text, at),
+                crate::base::lang::m(
+                    "文件含有 NUL 字节，不是文本 CSV 文件",
+                    "the file contains NUL bytes; it is not a text CSV file",
+                ),
+            ));
+        }
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter(text))
+            .from_reader(text.as_bytes());
+        Ok(CsvRows {
+            text,
+            reader,
+            record: csv::StringRecord::new(),
+            lines: LineCounter::new(text),
+            progress: crate::base::progress::bytes(name, text.len() as u64),
+            read: 0,
+            name,
+        })
+    }
+
+    /// Up to `max` more rows; none at the end of the file. Rows whose
+    /// cells are all blank are dropped (Excel leaves them at the end of
+    /// exports); every other row is kept, ragged or not, for the caller to
+    /// judge.
+    pub fn next_rows(&mut self, max: usize) -> Result<Vec<Row>, Diagnostic> {
+        let mut rows = Vec::new();
+        while rows.len() < max {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => {
+                    if let Some(pb) = self.progress.take() {
+                        pb.finish_and_clear();
+                    }
+                    break;
+                }
+                Ok(true) => {
+                    let record = &self.record;
+                    if let Some(pb) = &self.progress
+                        && self.read.is_multiple_of(4096)
+                    {
+                        pb.set_position(record.position().map_or(0, |p| p.byte()));
+                    }
+                    self.read += 1;
+                    // csv's own line count lags after CRLF; derive the line from
+                    // the byte offset, past any line breaks before the record.
+                    let start = record.position().map_or(0, |p| p.byte() as usize);
+                    let skip = self.text.as_bytes()[start.min(self.text.len())..]
+                        .iter()
+                        .take_while(|b| matches!(b, b'\r' | b'\n'))
+                        .count();
+                    let line = self.lines.line_at(start + skip);
+                    if record.iter().all(|c| c.trim().is_empty()) {
+                        continue;
+                    }
+                    rows.push(Row {
+                        line,
+                        cells: record.iter().map(str::to_string).collect(),
+                    });
+                }
+                Err(e) => {
+                    let line = e.position().map_or(1, |p| line_of(self.text, p.byte() as usize));
+                    return Err(Diagnostic::at(
+                        self.name,
+                        line,
+                        crate::base::lang::msg!(zh: "无法读取 CSV：{e}", en: "cannot read CSV: {e}"),
+                    ));
+                }
+            }
+        }
+        Ok(rows)
+    }
 }
 
 /// Line numbers of increasing byte offsets, counting each newline once, so

@@ -9,36 +9,71 @@ use crate::reading::input::{ReadOptions, Row, Sheet};
 /// Read an input file — CSV or a spreadsheet — into rows, with any title
 /// rows above the header dropped.
 pub fn read(path: &std::path::Path, opts: &ReadOptions) -> Result<Sheet, Diagnostic> {
+    match open(path, opts)? {
+        Opened::Rows(sheet) => Ok(sheet),
+        Opened::Csv { mut sheet, text } => {
+            sheet.rows = crate::reading::input::CsvRows::new(&sheet.path, &text)?.next_rows(usize::MAX)?;
+            Ok(ready(sheet))
+        }
+    }
+}
+
+/// An input file opened: a workbook's rows, or a CSV file's text with its
+/// rows still to be read ([`crate::reading::input::CsvRows`], then
+/// [`ready`]) a batch at a time.
+pub enum Opened {
+    Rows(Sheet),
+    Csv { sheet: Sheet, text: String },
+}
+
+/// Open an input file: a workbook is read into rows (title rows dropped),
+/// a CSV file decoded (its `sheet` without rows).
+pub fn open(path: &std::path::Path, opts: &ReadOptions) -> Result<Opened, Diagnostic> {
     let name = path.display().to_string();
     let bytes = crate::base::file::read_file(path).map_err(|m| Diagnostic::file(&name, m))?;
-    let mut sheet = if crate::reading::input::is_workbook(&bytes) {
-        crate::reading::workbook::read_bytes(&name, &bytes, opts.sheet.as_deref())?
-    } else {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&ext.as_str()) {
-            return Err(Diagnostic::file(
-                &name,
-                crate::base::lang::msg!(
-                    zh: "该文件不是有效的 .{ext} 工作簿（可能已损坏或尚未下载完成）",
-                    en: "the file is not a valid .{ext} workbook (it may be damaged or still downloading)"
-                ),
-            ));
-        }
-        crate::reading::input::read_csv_forced(&name, &bytes, opts.encoding_for(path))?
+    if crate::reading::input::is_workbook(&bytes) {
+        let sheet = crate::reading::workbook::read_bytes(&name, &bytes, opts.sheet.as_deref())?;
+        return Ok(Opened::Rows(ready(sheet)));
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&ext.as_str()) {
+        return Err(Diagnostic::file(
+            &name,
+            crate::base::lang::msg!(
+                zh: "该文件不是有效的 .{ext} 工作簿（可能已损坏或尚未下载完成）",
+                en: "the file is not a valid .{ext} workbook (it may be damaged or still downloading)"
+            ),
+        ));
+    }
+    let (text, encoding) = crate::reading::input::decode_file(&name, &bytes, opts.encoding_for(path))?;
+    let sheet = Sheet {
+        sha256: crate::base::file::sha256_hex(&bytes),
+        path: name,
+        encoding,
+        rows: Vec::new(),
+        worksheet: None,
+        first_col: 0,
+        fractions_unknown: false,
     };
+    Ok(Opened::Csv { sheet, text })
+}
+
+/// A sheet's first rows made ready to read: any title rows above the
+/// header dropped, and a byte-order mark at the start of a row.
+pub fn ready(mut sheet: Sheet) -> Sheet {
     sheet.skip_title_rows();
     strip_row_boms(&mut sheet.rows);
-    Ok(sheet)
+    sheet
 }
 
 /// Drop a U+FEFF at the start of any row. Two exported CSV files pasted
 /// together leave the second one's byte-order mark at the start of a line,
 /// where it would become part of a unit id that looks like the real one.
-fn strip_row_boms(rows: &mut [Row]) {
+pub fn strip_row_boms(rows: &mut [Row]) {
     for row in rows {
         if let Some(first) = row.cells.first_mut()
             && first.starts_with('\u{feff}')
