@@ -521,9 +521,10 @@ impl<'a> Loader<'a> {
             return Ok(());
         };
         self.rows(file, &layout, &mut sheet.rows[1..]);
-        sheet.rows.truncate(1);
+        // The rows of each batch are written over by the next.
+        let mut batch = sheet.rows.split_off(1);
         loop {
-            let mut batch = rows.next_rows(CSV_BATCH).map_err(Stop::Unread)?;
+            rows.refill(&mut batch, CSV_BATCH).map_err(Stop::Unread)?;
             if batch.is_empty() {
                 return Ok(());
             }
@@ -639,11 +640,15 @@ impl Loader<'_> {
     /// file holds millions of values, and the evidence keeps its own copy).
     fn sheet(&mut self, file: usize, sheet: &mut Sheet) {
         if let Some(layout) = self.layout(file, sheet) {
-            self.rows(file, &layout, &mut sheet.rows[1..]);
+            for rows in sheet.rows[1..].chunks_mut(4096) {
+                self.rows(file, &layout, rows);
+                rows.fill_with(Row::default);
+            }
         }
     }
 
-    /// Rows below the header, read as `layout` says.
+    /// Rows below the header, read as `layout` says (the values, notes and
+    /// sources kept are taken out of them).
     fn rows(&mut self, file: usize, layout: &Layout, body: &mut [Row]) {
         match layout {
             Layout::Long(long) => self.long(file, long, body),
@@ -820,8 +825,7 @@ impl Loader<'_> {
             ..
         } = layout;
         for row in body {
-            let mut row = std::mem::take(row);
-            if !self.shape_ok(file, width, &row) {
+            if !self.shape_ok(file, width, row) {
                 continue;
             }
             // The value, note and source become the cell's own, moved out
@@ -999,8 +1003,7 @@ impl Loader<'_> {
         } = layout;
         let (unit_c, name_c) = (*unit_c, *name_c);
         for row in body {
-            let mut row = std::mem::take(row);
-            if !self.shape_ok(file, headers.len(), &row) {
+            if !self.shape_ok(file, headers.len(), row) {
                 continue;
             }
             let get = |c: usize| row.cells.get(c).map(|s| s.trim()).unwrap_or("");

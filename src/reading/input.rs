@@ -526,7 +526,15 @@ impl<'t> CsvRows<'t> {
     /// judge.
     pub fn next_rows(&mut self, max: usize) -> Result<Vec<Row>, Diagnostic> {
         let mut rows = Vec::new();
-        while rows.len() < max {
+        self.refill(&mut rows, max)?;
+        Ok(rows)
+    }
+
+    /// [`CsvRows::next_rows`] into `rows`, whose rows and cells are written
+    /// over: a batch read after another reuses its room.
+    pub fn refill(&mut self, rows: &mut Vec<Row>, max: usize) -> Result<(), Diagnostic> {
+        let mut n = 0;
+        while n < max {
             match self.reader.read_record(&mut self.record) {
                 Ok(false) => {
                     if let Some(pb) = self.progress.take() {
@@ -553,10 +561,17 @@ impl<'t> CsvRows<'t> {
                     if record.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
-                    rows.push(Row {
-                        line,
-                        cells: record.iter().map(str::to_string).collect(),
-                    });
+                    if n == rows.len() {
+                        rows.push(Row::default());
+                    }
+                    let row = &mut rows[n];
+                    row.line = line;
+                    row.cells.resize_with(record.len(), String::new);
+                    for (cell, field) in row.cells.iter_mut().zip(record) {
+                        cell.clear();
+                        cell.push_str(field);
+                    }
+                    n += 1;
                 }
                 Err(e) => {
                     let line = e.position().map_or(1, |p| line_of(self.text, p.byte() as usize));
@@ -568,7 +583,8 @@ impl<'t> CsvRows<'t> {
                 }
             }
         }
-        Ok(rows)
+        rows.truncate(n);
+        Ok(())
     }
 }
 
