@@ -272,7 +272,7 @@ enum Layout {
 
 /// A long file's columns: one value a row.
 struct Long {
-    /// The header's cells.
+    /// How many cells the header has.
     width: usize,
     unit_c: usize,
     ind_c: usize,

@@ -317,6 +317,12 @@ pub fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
 }
 
+/// [`read_csv_bytes`], decoding as `forced` when given.
+pub fn read_csv_forced(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<Sheet, Diagnostic> {
+    let (text, encoding) = decode_file(name, bytes, forced)?;
+    rows_of(name, &text, sha256_hex(bytes), encoding)
+}
+
 /// A CSV file's bytes as text: in the encoding forced, else in the one
 /// its bytes show ([`decode`]).
 pub fn decode_file(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<(String, Encoding), Diagnostic> {
@@ -457,12 +463,6 @@ pub fn read_csv_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, Diagnostic> {
     read_csv_forced(name, bytes, None)
 }
 
-/// [`read_csv_bytes`], decoding as `forced` when given.
-pub fn read_csv_forced(name: &str, bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<Sheet, Diagnostic> {
-    let (text, encoding) = decode_file(name, bytes, forced)?;
-    rows_of(name, &text, sha256_hex(bytes), encoding)
-}
-
 /// The rows of a CSV file's text.
 fn rows_of(name: &str, text: &str, sha256: String, encoding: Encoding) -> Result<Sheet, Diagnostic> {
     let rows = CsvRows::new(name, text)?.next_rows(usize::MAX)?;
@@ -585,6 +585,16 @@ impl<'t> CsvRows<'t> {
         }
         rows.truncate(n);
         Ok(())
+    }
+}
+
+/// A file left part way (a header with problems, too many values) takes
+/// its progress line with it.
+impl Drop for CsvRows<'_> {
+    fn drop(&mut self) {
+        if let Some(pb) = self.progress.take() {
+            pb.finish_and_clear();
+        }
     }
 }
 
