@@ -359,7 +359,15 @@ pub fn penalty_takes<T: Copy + Ord + std::ops::Sub<Output = T>>(room: &mut Optio
     took
 }
 
-fn describe_cells(ind: &Indicator, cells: &[Option<Cell>]) -> (Option<String>, String, String, Option<Origin>) {
+/// The value, note, source and origin shown for an item: its one cell's
+/// own texts, taken from it (the unit's evidence is done with), or its
+/// clauses' values and their notes and sources joined.
+fn describe_cells(ind: &Indicator, cells: &mut [Option<Cell>]) -> (Option<String>, String, String, Option<Origin>) {
+    if let [Some(c)] = cells {
+        let origin = Some((c.file, c.line, c.col));
+        let take = std::mem::take;
+        return (Some(take(&mut c.raw)), take(&mut c.note), take(&mut c.source), origin);
+    }
     // Without a list of the cells given: this runs for every value.
     let Some(first) = cells.iter().flatten().next() else {
         return (None, String::new(), String::new(), None);
@@ -449,7 +457,7 @@ pub fn assess(
     drop(by_unit);
     let mut facts = run.settle_cohorts(&mut scored);
     let mut results = Vec::new();
-    for (u, (id, own, outcomes, rated)) in scored.into_iter().enumerate() {
+    for (u, (id, mut own, outcomes, rated)) in scored.into_iter().enumerate() {
         let ue = own.as_ref().unwrap_or(&empty);
         run.partial_exemptions(&id, ue);
         let (t, groups) = totals_and_groups(fw, &outcomes);
@@ -478,6 +486,14 @@ pub fn assess(
                 None
             } else {
                 facts.remove(&(u, index)).map(Box::new)
+            }
+        };
+        let mut none;
+        let ue = match own.as_mut() {
+            Some(ue) => ue,
+            None => {
+                none = empty.clone();
+                &mut none
             }
         };
         let indicators = indicator_results(fw, ue, &outcomes, &t, rated, &mut cohort);
@@ -698,7 +714,7 @@ impl<'a> Scoring<'a> {
 /// and, from `cohort(index)`, a cohort item's facts.
 fn indicator_results(
     fw: &Framework,
-    ue: &UnitEvidence,
+    ue: &mut UnitEvidence,
     outcomes: &[Outcome],
     t: &Totals,
     mut rated: Rated,
@@ -706,10 +722,9 @@ fn indicator_results(
 ) -> Vec<IndicatorResult> {
     fw.indicators
         .iter()
-        .zip(ue.by_indicator())
         .zip(outcomes)
         .enumerate()
-        .map(|(index, ((ind, cells), o))| {
+        .map(|(index, (ind, o))| {
             let raters = rated
                 .iter()
                 .position(|(i, _)| *i == index)
@@ -718,7 +733,7 @@ fn indicator_results(
             let (value, note, source, origin) = if ind.raters.is_some() {
                 describe_raters(ue.raters(index))
             } else {
-                describe_cells(ind, cells)
+                describe_cells(ind, ue.cells_mut(index))
             };
             IndicatorResult {
                 index,

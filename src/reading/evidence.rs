@@ -78,6 +78,11 @@ impl UnitEvidence {
         &self.slots[self.starts[index] as usize..self.starts[index + 1] as usize]
     }
 
+    /// The slots of indicator `index`, to change.
+    pub fn cells_mut(&mut self, index: usize) -> &mut [Option<Cell>] {
+        &mut self.slots[self.starts[index] as usize..self.starts[index + 1] as usize]
+    }
+
     /// The cell of indicator `index`'s slot `slot`.
     pub fn cell_mut(&mut self, index: usize, slot: usize) -> &mut Option<Cell> {
         &mut self.slots[self.starts[index] as usize + slot]
