@@ -345,15 +345,6 @@ fn by_id(pa: u128, a: &[u8], pb: u128, b: &[u8]) -> std::cmp::Ordering {
     })
 }
 
-/// Let go of `x` on a thread of its own: freeing a province's results and
-/// tables takes tens of milliseconds the caller need not wait for (and a
-/// process about to exit does not wait at all).
-fn drop_aside<T: Send + 'static>(x: T) {
-    // Were no thread to be had, the closure, and `x` with it, is dropped
-    // here.
-    let _ = std::thread::Builder::new().spawn(move || drop(x));
-}
-
 /// Put `v[order[k]]` at `k` for every `k`, in place: swaps along each cycle
 /// of the permutation, no second copy of the results (100,000 of them are
 /// tens of MB, and fresh memory costs page faults). `order` is used up.

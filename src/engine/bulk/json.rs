@@ -94,7 +94,7 @@ fn json<W: Word>(
     let done = crate::render::json::write_result(w, plan.fw, &a, |put| {
         in_order(&batches, tuning.workers, |b, buf| batch(&rows, b, buf), put)
     });
-    super::drop_aside((a, parsed, files));
+    crate::base::drop_aside((a, parsed, files));
     Some(done)
 }
 

@@ -150,7 +150,7 @@ fn list<W: Word>(
     let done = write_list(plan, &parsed, &files, &a, &tallies, args, tuning, w);
     // Freeing a province's results and tables takes tens of milliseconds
     // nobody need wait for.
-    super::drop_aside((a, tallies, files, parsed));
+    crate::base::drop_aside((a, tallies, files, parsed));
     done
 }
 
