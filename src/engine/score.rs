@@ -409,7 +409,7 @@ pub fn assess(
     ev: Evidence,
     period: Option<String>,
 ) -> Result<Assessment, Diagnostics> {
-    let empty = UnitEvidence::empty(fw);
+    let mut empty = UnitEvidence::empty(fw);
     let Evidence {
         files,
         units: mut by_unit,
@@ -488,14 +488,8 @@ pub fn assess(
                 facts.remove(&(u, index)).map(Box::new)
             }
         };
-        let mut none;
-        let ue = match own.as_mut() {
-            Some(ue) => ue,
-            None => {
-                none = empty.clone();
-                &mut none
-            }
-        };
+        // (A unit without evidence has no texts to take from `empty`.)
+        let ue = own.as_mut().unwrap_or(&mut empty);
         let indicators = indicator_results(fw, ue, &outcomes, &t, rated, &mut cohort);
         let category = run.category_of(&id).to_string();
         results.push(UnitResult {

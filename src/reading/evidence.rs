@@ -1426,4 +1426,34 @@ rule = { type = "direct" }
         assert_eq!(Ok(&ev), whole.as_ref());
         assert_eq!(ev.units.len(), rows);
     }
+
+    /// The values are counted across batches: a file whose values pass the
+    /// limit in its second batch is refused at that row, not loaded.
+    #[test]
+    fn the_limit_on_values_counts_across_batches() {
+        let fw = Framework::parse(FW, "t.toml").unwrap();
+        let mut text = String::from("unit,indicator,value\n");
+        for r in 0..CSV_BATCH + 5 {
+            text.push_str(&format!("U{r},D1,1\n"));
+        }
+        let sheet = Sheet {
+            path: "e.csv".into(),
+            sha256: String::new(),
+            encoding: crate::reading::input::Encoding::Utf8,
+            rows: Vec::new(),
+            worksheet: None,
+            first_col: 0,
+            fractions_unknown: false,
+        };
+        // The first batch is the header and rows on lines 2 to CSV_BATCH,
+        // which leave the total one short of the limit; the second batch's
+        // first row (line CSV_BATCH + 1) reaches it, its second passes it.
+        let mut values = MAX_DETAILED_VALUES - CSV_BATCH;
+        let mut l = Loader::new(&fw, None);
+        match l.csv(sheet, &text, &mut values) {
+            Err(Stop::Refused(d)) => assert_eq!(d.line, Some(CSV_BATCH as u64 + 2)),
+            _ => panic!("not refused"),
+        }
+        assert_eq!(values, MAX_DETAILED_VALUES + 1);
+    }
 }

@@ -536,12 +536,7 @@ impl<'t> CsvRows<'t> {
         let mut n = 0;
         while n < max {
             match self.reader.read_record(&mut self.record) {
-                Ok(false) => {
-                    if let Some(pb) = self.progress.take() {
-                        pb.finish_and_clear();
-                    }
-                    break;
-                }
+                Ok(false) => break,
                 Ok(true) => {
                     let record = &self.record;
                     if let Some(pb) = &self.progress
@@ -588,8 +583,9 @@ impl<'t> CsvRows<'t> {
     }
 }
 
-/// A file left part way (a header with problems, too many values) takes
-/// its progress line with it.
+/// The progress line goes with the rows: at the end of the file, or
+/// where reading stopped part way (a header with problems, too many
+/// values).
 impl Drop for CsvRows<'_> {
     fn drop(&mut self) {
         if let Some(pb) = self.progress.take() {
