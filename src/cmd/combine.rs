@@ -70,12 +70,11 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let fw = &comp.framework;
     let beside = crate::render::report::component_columns(&comp, &parts, &a, lang);
     match format {
-        Format::Json => {
-            let doc = crate::render::json::combined_doc(fw, &a, |u| {
+        Format::Json => crate::render::output::emit_with(format, &dest, |w| {
+            crate::render::json::write_combined(w, fw, &a, |u| {
                 crate::engine::combine::component_rows(&comp, &parts, &u.unit)
-            });
-            crate::render::output::emit(&crate::render::json::to_string(&doc), format, &dest)
-        }
+            })
+        }),
         Format::Table => {
             // The ranking's last line is its group legend; here the groups
             // are the components, which the weights line names.

@@ -6,8 +6,8 @@
 //! (`25`, `2.5`). Key order is fixed, so the same inputs give the same bytes.
 
 use crate::base::lang::Lang;
-use crate::base::num::round2;
-use crate::engine::score::{Assessment, UnitResult};
+use crate::base::num::{fmt_points, push_uint, push2};
+use crate::engine::score::{Assessment, IndicatorResult, UnitResult};
 use crate::model::framework::Framework;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -20,7 +20,9 @@ pub struct ResultDoc<'a> {
     pub period: Option<&'a str>,
     pub framework: FrameworkDoc<'a>,
     pub inputs: Vec<InputDoc<'a>>,
-    pub units: Vec<UnitDoc<'a>>,
+    /// Always empty here: the units are written one by one after the
+    /// head ([`write_result`]).
+    pub units: [(); 0],
 }
 
 #[derive(Serialize)]
@@ -79,93 +81,333 @@ pub struct InputDoc<'a> {
     pub sha256: &'a str,
 }
 
-#[derive(Serialize)]
-pub struct UnitDoc<'a> {
-    pub unit: &'a str,
-    pub name: &'a str,
-    pub category: Option<&'a str>,
-    pub rank: usize,
-    pub category_rank: Option<usize>,
-    pub score: Decimal,
-    pub base: Decimal,
-    pub bonus: Decimal,
-    pub penalty: Decimal,
-    pub grade: &'a str,
-    /// The grade the score alone gives, where a grade rule changed it.
-    pub grade_by_score: Option<&'a str>,
-    /// The last rule that lowered the grade: veto, condition, cap, quota.
-    pub grade_reason: Option<&'static str>,
-    pub veto: Vec<&'a str>,
-    pub groups: Vec<GroupDoc<'a>>,
-    pub indicators: Vec<IndicatorDoc<'a>>,
-    pub deficiencies: Vec<DeficiencyDoc<'a>>,
-    /// The self-assessed score (`--self`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub self_score: Option<Decimal>,
-    /// self_score − score.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub self_gap: Option<Decimal>,
+/// Units' objects of the result document, written straight into a buffer
+/// (what `score --format json`, `explain --format json` and `combine`
+/// write for each unit), in serde_json's pretty layout: two spaces a
+/// level, `"key": value`. A province's result is tens of millions of
+/// items, so what is the same for every unit — each group's and each
+/// indicator's id, name, kind and points — is formatted once per
+/// framework, and nothing is built on the way to the bytes.
+pub struct UnitWriter<'a> {
+    fw: &'a Framework,
+    /// How many levels into the document a unit's object stands.
+    depth: usize,
+    /// Per group, its object up to the value of `amount`.
+    groups: Vec<Vec<u8>>,
+    /// Per indicator, its object up to the value of `value`.
+    indicators: Vec<Vec<u8>>,
+    /// Per indicator, its id as a JSON string.
+    ids: Vec<Vec<u8>>,
+    /// An indicator's keys after `value`, each with the line break and
+    /// indent before it, and its closing brace with its own.
+    after_value: [Vec<u8>; 4],
+    end: Vec<u8>,
 }
 
-#[derive(Serialize)]
-pub struct GroupDoc<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub points: Decimal,
-    pub amount: Decimal,
+impl<'a> UnitWriter<'a> {
+    /// A unit in the result document's `units` array.
+    pub const LISTED: usize = 2;
+
+    pub fn new(fw: &'a Framework, depth: usize) -> UnitWriter<'a> {
+        let inner = depth + 3;
+        let groups = fw
+            .groups
+            .iter()
+            .map(|g| {
+                let mut o = vec![b'{'];
+                key(&mut o, inner, "id", true);
+                string(&mut o, &g.id);
+                key(&mut o, inner, "name", false);
+                string(&mut o, &g.name);
+                key(&mut o, inner, "points", false);
+                o.extend_from_slice(fmt_points(g.points).as_bytes());
+                key(&mut o, inner, "amount", false);
+                o
+            })
+            .collect();
+        let indicators = fw
+            .indicators
+            .iter()
+            .map(|i| {
+                let mut o = vec![b'{'];
+                key(&mut o, inner, "id", true);
+                string(&mut o, &i.id);
+                key(&mut o, inner, "kind", false);
+                string(&mut o, i.kind.as_str());
+                key(&mut o, inner, "points", false);
+                o.extend_from_slice(fmt_points(i.points).as_bytes());
+                key(&mut o, inner, "value", false);
+                o
+            })
+            .collect();
+        let ids = fw
+            .indicators
+            .iter()
+            .map(|i| {
+                let mut o = Vec::new();
+                string(&mut o, &i.id);
+                o
+            })
+            .collect();
+        let after_value = ["amount", "status", "note", "source"].map(|name| {
+            let mut o = Vec::new();
+            key(&mut o, inner, name, false);
+            o
+        });
+        let mut end = Vec::new();
+        line(&mut end, inner - 1, false);
+        end.push(b'}');
+        UnitWriter {
+            fw,
+            depth,
+            groups,
+            indicators,
+            ids,
+            after_value,
+            end,
+        }
+    }
+
+    /// `u`'s object appended to `out`, its first line indented to its
+    /// depth, without a comma or a line break after it.
+    pub fn write(&self, out: &mut Vec<u8>, u: &UnitResult) {
+        self.open(out, u);
+        self.close(out);
+    }
+
+    /// [`UnitWriter::write`] without the object's closing brace: members
+    /// may follow ([`UnitWriter::key`]).
+    pub fn open(&self, out: &mut Vec<u8>, u: &UnitResult) {
+        let fw = self.fw;
+        let (d, m) = (self.depth, self.depth + 1);
+        indent(out, d);
+        out.push(b'{');
+        key(out, m, "unit", true);
+        string(out, &u.unit);
+        key(out, m, "name", false);
+        string(out, &u.name);
+        key(out, m, "category", false);
+        optional(out, Some(u.category.as_str()).filter(|c| !c.is_empty()), string);
+        key(out, m, "rank", false);
+        push_uint(out, u.rank as u64);
+        key(out, m, "category_rank", false);
+        optional(out, u.category_rank, |o, r| push_uint(o, r as u64));
+        for (name, amount) in [
+            ("score", u.totals.score),
+            ("base", u.totals.base),
+            ("bonus", u.totals.bonus),
+            ("penalty", u.totals.penalty),
+        ] {
+            key(out, m, name, false);
+            push2(out, amount);
+        }
+        key(out, m, "grade", false);
+        string(out, &fw.grades[u.grade].name);
+        key(out, m, "grade_by_score", false);
+        optional(out, u.grade_change.map(|(g, _)| fw.grades[g].name.as_str()), string);
+        key(out, m, "grade_reason", false);
+        optional(out, u.grade_change.map(|(_, r)| r.as_str()), string);
+        key(out, m, "veto", false);
+        array(out, m, &u.totals.veto, |out, &i| out.extend_from_slice(&self.ids[i]));
+        key(out, m, "groups", false);
+        array(out, m, self.groups.iter().zip(&u.groups), |out, (head, amount)| {
+            out.extend_from_slice(head);
+            push2(out, *amount);
+            line(out, m + 1, false);
+            out.push(b'}');
+        });
+        key(out, m, "indicators", false);
+        array(out, m, &u.indicators, |out, r| self.indicator(out, u, r));
+        key(out, m, "deficiencies", false);
+        array(out, m, &u.deficiencies, |out, x| {
+            let inner = m + 2;
+            out.push(b'{');
+            key(out, inner, "indicator", true);
+            out.extend_from_slice(&self.ids[x.index]);
+            key(out, inner, "lost", false);
+            optional(out, x.lost, push2);
+            key(out, inner, "reason", false);
+            string(out, x.reason.as_str());
+            if let Some(deducted) = x.deducted {
+                key(out, inner, "deducted", false);
+                push2(out, deducted);
+            }
+            line(out, m + 1, false);
+            out.push(b'}');
+        });
+        if let Some(own) = &u.self_assessed {
+            key(out, m, "self_score", false);
+            push2(out, own.score);
+        }
+        if let Some(gap) = u.self_gap() {
+            key(out, m, "self_gap", false);
+            push2(out, gap);
+        }
+    }
+
+    /// A member of the unit's object after [`UnitWriter::open`]: its key,
+    /// for its value to follow at [`UnitWriter::member_depth`].
+    pub fn key(&self, out: &mut Vec<u8>, name: &str) {
+        key(out, self.depth + 1, name, false);
+    }
+
+    /// How many levels into the document the unit's members stand.
+    pub fn member_depth(&self) -> usize {
+        self.depth + 1
+    }
+
+    /// The closing brace of an object [`UnitWriter::open`] began.
+    pub fn close(&self, out: &mut Vec<u8>) {
+        line(out, self.depth, false);
+        out.push(b'}');
+    }
+
+    fn indicator(&self, out: &mut Vec<u8>, u: &UnitResult, r: &IndicatorResult) {
+        let m = self.depth + 3;
+        out.extend_from_slice(&self.indicators[r.index]);
+        let [amount, status, note, source] = &self.after_value;
+        optional(out, r.value.as_deref(), string);
+        out.extend_from_slice(amount);
+        optional(out, r.amount(), push2);
+        out.extend_from_slice(status);
+        string(out, r.status.as_str());
+        out.extend_from_slice(note);
+        string(out, &r.note);
+        out.extend_from_slice(source);
+        string(out, &r.source);
+        if let Some(f) = &r.cohort {
+            key(out, m, "cohort", false);
+            out.push(b'{');
+            key(out, m + 1, "scope", true);
+            optional(out, f.scope.as_deref(), string);
+            key(out, m + 1, "n", false);
+            push_uint(out, f.n as u64);
+            key(out, m + 1, "rank", false);
+            push_uint(out, f.rank as u64);
+            key(out, m + 1, "max", false);
+            out.extend_from_slice(f.max.to_string().as_bytes());
+            key(out, m + 1, "mean", false);
+            out.extend_from_slice(f.mean.to_string().as_bytes());
+            key(out, m + 1, "mean_exact", false);
+            boolean(out, f.mean_exact);
+            line(out, m, false);
+            out.push(b'}');
+        }
+        if !r.raters.is_empty() {
+            key(out, m, "raters", false);
+            array(out, m, &r.raters, |out, x| {
+                out.push(b'{');
+                key(out, m + 2, "rater", true);
+                string(out, &x.rater);
+                key(out, m + 2, "value", false);
+                string(out, &x.value);
+                key(out, m + 2, "amount", false);
+                push2(out, x.amount);
+                key(out, m + 2, "dropped", false);
+                boolean(out, x.dropped);
+                line(out, m + 1, false);
+                out.push(b'}');
+            });
+        }
+        if let Some(own) = u.self_assessed.as_ref().and_then(|s| s.amounts[r.index]) {
+            key(out, m, "self_amount", false);
+            push2(out, own);
+        }
+        out.extend_from_slice(&self.end);
+    }
 }
 
-#[derive(Serialize)]
-pub struct IndicatorDoc<'a> {
-    pub id: &'a str,
-    pub kind: &'static str,
-    pub points: Decimal,
-    pub value: Option<&'a str>,
-    pub amount: Option<Decimal>,
-    pub status: &'static str,
-    pub note: &'a str,
-    pub source: &'a str,
-    /// A cohort item: the scope compared within and the unit's place in it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cohort: Option<CohortDoc<'a>>,
-    /// An item with several raters: each rater's value and amount, and
-    /// whether it was dropped.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub raters: Vec<RaterDoc<'a>>,
-    /// The self-assessed amount (`--self`), where the unit gave one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub self_amount: Option<Decimal>,
+/// Two spaces for each of `level` levels.
+fn indent(out: &mut Vec<u8>, level: usize) {
+    let mut spaces = 2 * level;
+    while spaces > 0 {
+        let k = spaces.min(INDENT.len());
+        out.extend_from_slice(&INDENT[..k]);
+        spaces -= k;
+    }
 }
 
-#[derive(Serialize)]
-pub struct RaterDoc<'a> {
-    pub rater: &'a str,
-    pub value: &'a str,
-    pub amount: Decimal,
-    pub dropped: bool,
+/// A line break (after a comma) and the indent of `level`.
+fn line(out: &mut Vec<u8>, level: usize, comma: bool) {
+    out.extend_from_slice(if comma { b",\n" } else { b"\n" });
+    indent(out, level);
 }
 
-#[derive(Serialize)]
-pub struct CohortDoc<'a> {
-    /// The category compared within; null: all units.
-    pub scope: Option<&'a str>,
-    /// Units in the scope with a value.
-    pub n: usize,
-    pub rank: usize,
-    pub max: Decimal,
-    /// The mean to two places (the rule compares the exact mean).
-    pub mean: Decimal,
-    pub mean_exact: bool,
+/// A member's key on its own line at `level`, after a comma unless first.
+fn key(out: &mut Vec<u8>, level: usize, name: &str, first: bool) {
+    line(out, level, !first);
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\": ");
 }
 
-#[derive(Serialize)]
-pub struct DeficiencyDoc<'a> {
-    pub indicator: &'a str,
-    pub lost: Option<Decimal>,
-    pub reason: &'static str,
-    /// A penalty's share of what penalties took off after the cap.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deducted: Option<Decimal>,
+/// An array whose elements stand at `level + 1`, each written by `each`.
+fn array<T>(
+    out: &mut Vec<u8>,
+    level: usize,
+    items: impl IntoIterator<Item = T>,
+    mut each: impl FnMut(&mut Vec<u8>, T),
+) {
+    out.push(b'[');
+    let mut any = false;
+    for item in items {
+        line(out, level + 1, std::mem::replace(&mut any, true));
+        each(out, item);
+    }
+    if any {
+        line(out, level, false);
+    }
+    out.push(b']');
+}
+
+/// `null`, or the value as `some` writes it.
+fn optional<T>(out: &mut Vec<u8>, value: Option<T>, some: impl FnOnce(&mut Vec<u8>, T)) {
+    match value {
+        Some(v) => some(out, v),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn boolean(out: &mut Vec<u8>, b: bool) {
+    out.extend_from_slice(if b { b"true" } else { b"false" });
+}
+
+/// `s` as a JSON string, escaped as serde_json escapes: `"`, `\\` and the
+/// control characters, the common ones by letter (`\n`), the others as
+/// `\u00XX`; everything else as it is.
+fn string(out: &mut Vec<u8>, s: &str) {
+    // Most texts need no escape: found a block at a time, without a branch
+    // per byte.
+    let special = |block: &[u8]| {
+        block
+            .iter()
+            .fold(false, |any, &b| any | (b < 0x20) | (b == b'"') | (b == b'\\'))
+    };
+    let blocks = s.as_bytes().chunks_exact(16);
+    let plain = !special(blocks.remainder()) && !blocks.into_iter().any(special);
+    out.push(b'"');
+    if plain {
+        out.extend_from_slice(s.as_bytes());
+    } else {
+        for b in s.bytes() {
+            match b {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                0x08 => out.extend_from_slice(b"\\b"),
+                0x0c => out.extend_from_slice(b"\\f"),
+                b if b < 0x20 => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.extend_from_slice(b"\\u00");
+                    out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+                }
+                b => out.push(b),
+            }
+        }
+    }
+    out.push(b'"');
 }
 
 fn points(d: Decimal) -> Decimal {
@@ -173,86 +415,9 @@ fn points(d: Decimal) -> Decimal {
     if n.is_zero() { Decimal::ZERO } else { n }
 }
 
-/// One unit as a JSON document (also used by `explain --format json`).
-pub fn unit_doc<'a>(fw: &'a Framework, u: &'a UnitResult) -> UnitDoc<'a> {
-    UnitDoc {
-        unit: &u.unit,
-        name: &u.name,
-        category: Some(u.category.as_str()).filter(|c| !c.is_empty()),
-        rank: u.rank,
-        category_rank: u.category_rank,
-        score: round2(u.totals.score),
-        base: round2(u.totals.base),
-        bonus: round2(u.totals.bonus),
-        penalty: round2(u.totals.penalty),
-        grade: &fw.grades[u.grade].name,
-        grade_by_score: u.grade_change.map(|(g, _)| fw.grades[g].name.as_str()),
-        grade_reason: u.grade_change.map(|(_, r)| r.as_str()),
-        veto: u.totals.veto.iter().map(|&i| fw.indicators[i].id.as_str()).collect(),
-        groups: fw
-            .groups
-            .iter()
-            .zip(&u.groups)
-            .map(|(g, a)| GroupDoc {
-                id: &g.id,
-                name: &g.name,
-                points: points(g.points),
-                amount: round2(*a),
-            })
-            .collect(),
-        indicators: u
-            .indicators
-            .iter()
-            .map(|r| {
-                let ind = &fw.indicators[r.index];
-                IndicatorDoc {
-                    id: &ind.id,
-                    kind: ind.kind.as_str(),
-                    points: points(ind.points),
-                    value: r.value.as_deref(),
-                    amount: r.amount().map(round2),
-                    status: r.status.as_str(),
-                    note: &r.note,
-                    source: &r.source,
-                    cohort: r.cohort.as_ref().map(|f| CohortDoc {
-                        scope: f.scope.as_deref(),
-                        n: f.n,
-                        rank: f.rank,
-                        max: f.max,
-                        mean: f.mean,
-                        mean_exact: f.mean_exact,
-                    }),
-                    raters: r
-                        .raters
-                        .iter()
-                        .map(|x| RaterDoc {
-                            rater: &x.rater,
-                            value: &x.value,
-                            amount: round2(x.amount),
-                            dropped: x.dropped,
-                        })
-                        .collect(),
-                    self_amount: u.self_assessed.as_ref().and_then(|m| m.amounts[r.index]).map(round2),
-                }
-            })
-            .collect(),
-        deficiencies: u
-            .deficiencies
-            .iter()
-            .map(|d| DeficiencyDoc {
-                indicator: &fw.indicators[d.index].id,
-                lost: d.lost.map(round2),
-                reason: d.reason.as_str(),
-                deducted: d.deducted.map(round2),
-            })
-            .collect(),
-        self_score: u.self_assessed.as_ref().map(|m| round2(m.score)),
-        self_gap: u.self_gap().map(round2),
-    }
-}
-
-/// The whole result document.
-pub fn result_doc<'a>(fw: &'a Framework, a: &'a Assessment) -> ResultDoc<'a> {
+/// The result document's head: everything but the units, which are
+/// written one by one ([`write_result`], [`UnitWriter`]).
+pub fn result_head<'a>(fw: &'a Framework, a: &'a Assessment) -> ResultDoc<'a> {
     ResultDoc {
         schema: SCHEMA,
         period: a.period.as_deref(),
@@ -310,15 +475,22 @@ pub fn result_doc<'a>(fw: &'a Framework, a: &'a Assessment) -> ResultDoc<'a> {
                 sha256: &f.sha256,
             })
             .collect(),
-        units: a.units.iter().map(|u| unit_doc(fw, u)).collect(),
+        units: [],
     }
 }
 
 /// An assessment as its result document, read back (what `diff` compares
 /// when given evidence instead of a saved result).
 pub fn period_result(fw: &Framework, a: &Assessment, source: &str) -> crate::reading::result::PeriodResult {
-    crate::reading::result::PeriodResult::parse(&to_string(&result_doc(fw, a)), source)
+    crate::reading::result::PeriodResult::parse(&result_text(fw, a), source)
         .expect("a result document this program wrote reads back")
+}
+
+/// The whole result document of `a`, in memory.
+pub fn result_text(fw: &Framework, a: &Assessment) -> String {
+    let mut out = Vec::new();
+    write_scored(&mut out, fw, a).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the result document is UTF-8")
 }
 
 /// Pretty-printed JSON with a final newline.
@@ -329,25 +501,28 @@ pub fn to_string<T: Serialize>(doc: &T) -> String {
 }
 
 /// Write the result document of `a` to `w` unit by unit, never whole in
-/// memory (a province's result is gigabytes): the same bytes as
-/// [`to_string`] of [`result_doc`]. `units` writes the units' objects,
-/// each with [`write_listed_unit`], through the callback it is given,
-/// which puts the separators between them.
+/// memory (a province's result is gigabytes). `units` writes the units'
+/// objects, each with a [`UnitWriter`] at [`UnitWriter::LISTED`], through
+/// the callback it is given, which puts the separators between them.
 pub fn write_result(
     w: &mut dyn std::io::Write,
     fw: &Framework,
     a: &Assessment,
     units: impl FnOnce(&mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let doc = to_string(&result_doc(
-        fw,
-        &Assessment {
-            period: a.period.clone(),
-            inputs: a.inputs.clone(),
-            units: Vec::new(),
-        },
-    ));
-    let (Some(head), false) = (doc.strip_suffix("[]\n}\n"), a.units.is_empty()) else {
+    write_with_units(w, &result_head(fw, a), a.units.is_empty(), units)
+}
+
+/// `head`, a document whose last member is an empty `units` array, written
+/// with the units `units` gives in that array.
+fn write_with_units(
+    w: &mut dyn std::io::Write,
+    head: &impl Serialize,
+    none: bool,
+    units: impl FnOnce(&mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let doc = to_string(head);
+    let (Some(head), false) = (doc.strip_suffix("[]\n}\n"), none) else {
         return w.write_all(doc.as_bytes());
     };
     w.write_all(head.as_bytes())?;
@@ -364,22 +539,30 @@ pub fn write_result(
 
 /// [`write_result`] of units scored in full.
 pub fn write_scored(w: &mut dyn std::io::Write, fw: &Framework, a: &Assessment) -> std::io::Result<()> {
-    write_result(w, fw, a, |put| {
+    write_units(w, &result_head(fw, a), fw, a, |_, _, _| {})
+}
+
+/// `head` with `a`'s units, each unit's object with the members `more`
+/// adds at its end.
+fn write_units(
+    w: &mut dyn std::io::Write,
+    head: &impl Serialize,
+    fw: &Framework,
+    a: &Assessment,
+    mut more: impl FnMut(&mut Vec<u8>, &UnitWriter, &UnitResult),
+) -> std::io::Result<()> {
+    let writer = UnitWriter::new(fw, UnitWriter::LISTED);
+    write_with_units(w, head, a.units.is_empty(), |put| {
         let mut buf = Vec::new();
         for u in &a.units {
             buf.clear();
-            write_listed_unit(&mut buf, fw, u);
+            writer.open(&mut buf, u);
+            more(&mut buf, &writer, u);
+            writer.close(&mut buf);
             put(&buf)?;
         }
         Ok(())
     })
-}
-
-/// One unit's object as it stands in the result document's `units` array
-/// (pretty-printed, two levels in, no comma), appended to `out`: the bulk
-/// path streams the document unit by unit with it.
-pub fn write_listed_unit(out: &mut Vec<u8>, fw: &Framework, u: &UnitResult) {
-    write_nested(out, &unit_doc(fw, u), 2);
 }
 
 /// `doc` pretty-printed as it stands `depth` levels into a document, its
@@ -481,7 +664,7 @@ impl serde_json::ser::Formatter for Pretty {
 
 #[cfg(test)]
 mod tests {
-    use rust_decimal::Decimal;
+    use super::*;
 
     #[test]
     fn decimals_are_json_numbers_both_ways() {
@@ -491,6 +674,160 @@ mod tests {
         assert_eq!(back.to_string(), "95.90");
         let v: Decimal = serde_json::from_str("0.1").unwrap();
         assert_eq!(v, "0.1".parse::<Decimal>().unwrap());
+    }
+
+    /// A unit with every member that can be there (a veto, a cohort item,
+    /// raters, a self-assessment, a penalty's deducted share) and texts
+    /// that need escaping: its object reads back as JSON to the values
+    /// given, and serde_json's own pretty printer writes the same bytes
+    /// from what was read, so the layout and the escapes are serde_json's.
+    #[test]
+    fn a_unit_is_written_as_serde_json_writes_it() {
+        use crate::model::framework::Kind;
+        use crate::model::raters::RaterAmount;
+        use crate::model::{Deficiency, Fact, GradeReason, Outcome, Reason, SelfAssessed, Status, Totals};
+        let fw = Framework::embedded().unwrap();
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let of = |k: Kind| fw.indicators.iter().position(|i| i.kind == k).unwrap();
+        let (base, veto, penalty) = (of(Kind::Base), of(Kind::Veto), of(Kind::Penalty));
+        let item = |index, outcome, status, value: Option<&str>, note: &str| IndicatorResult {
+            index,
+            outcome,
+            status,
+            value: value.map(str::to_string),
+            note: note.to_string(),
+            source: "材料\\7".to_string(),
+            origin: None,
+            cohort: None,
+            raters: Vec::new(),
+        };
+        let tricky = "引号\"a\" 反斜杠\\ tab\t换行\n回车\r\u{1}\u{8}\u{c}\u{1f}\u{7f}é";
+        let mut cohort = item(
+            base + 1,
+            Outcome::Amount(d("2.5")),
+            Status::Partial,
+            Some("87.83333333333334"),
+            "",
+        );
+        cohort.cohort = Some(Box::new(Fact {
+            scope: Some("乡镇".to_string()),
+            n: 12,
+            rank: 3,
+            max: d("98.5"),
+            mean: d("87.83"),
+            mean_exact: false,
+        }));
+        let mut rated = item(base + 2, Outcome::Missing, Status::Missing, None, "");
+        rated.raters = vec![
+            RaterAmount {
+                rater: "甲".to_string(),
+                value: "5".to_string(),
+                amount: d("4.5"),
+                dropped: true,
+            },
+            RaterAmount {
+                rater: "乙".to_string(),
+                value: "3".to_string(),
+                amount: d("2.705"),
+                dropped: false,
+            },
+        ];
+        let mut amounts = vec![None; fw.indicators.len()];
+        amounts[base] = Some(d("1.995"));
+        let u = UnitResult {
+            unit: "D1".to_string(),
+            name: "宣传部\"一\"".to_string(),
+            category: String::new(),
+            rank: 7,
+            category_rank: None,
+            totals: Totals {
+                base_sum: d("80"),
+                applicable: d("100"),
+                base: d("80"),
+                bonus_sum: d("1"),
+                bonus: d("1"),
+                penalty_sum: d("0.5"),
+                penalty: d("0.5"),
+                score: d("80.505"),
+                veto: vec![veto],
+                caps: Vec::new(),
+                zeros: 0,
+                gated: false,
+                unfixed: d("80.5"),
+            },
+            grade: 1,
+            grade_change: Some((0, GradeReason::Veto)),
+            groups: vec![d("10.333"); fw.groups.len()],
+            indicators: vec![
+                item(base, Outcome::Amount(d("4")), Status::Met, Some("2.3"), tricky),
+                cohort,
+                rated,
+                item(veto, Outcome::Triggered, Status::Triggered, Some("是"), ""),
+            ],
+            deficiencies: vec![
+                Deficiency {
+                    index: veto,
+                    lost: None,
+                    reason: Reason::Veto,
+                    deducted: None,
+                },
+                Deficiency {
+                    index: penalty,
+                    lost: Some(d("0.5")),
+                    reason: Reason::Penalty,
+                    deducted: Some(d("0.25")),
+                },
+            ],
+            self_assessed: Some(SelfAssessed {
+                score: d("80.5"),
+                grade: 1,
+                amounts,
+            }),
+        };
+        for depth in [0, UnitWriter::LISTED] {
+            let mut out = Vec::new();
+            UnitWriter::new(&fw, depth).write(&mut out, &u);
+            let text = String::from_utf8(out).unwrap();
+            let indent = "  ".repeat(depth);
+            let own = text.strip_prefix(indent.as_str()).unwrap();
+            let v: serde_json::Value = serde_json::from_str(own).unwrap();
+            // serde_json's layout, each line after the first indented to the depth.
+            let theirs = serde_json::to_string_pretty(&v)
+                .unwrap()
+                .replace('\n', &format!("\n{indent}"));
+            assert_eq!(own, theirs);
+            assert_eq!(v["name"], "宣传部\"一\"");
+            assert_eq!(v["category"], serde_json::Value::Null);
+            assert_eq!(v["score"].to_string(), "80.51");
+            assert_eq!(v["penalty"].to_string(), "0.50");
+            assert_eq!(v["grade"], fw.grades[1].name.as_str());
+            assert_eq!(v["grade_by_score"], fw.grades[0].name.as_str());
+            assert_eq!(v["grade_reason"], "veto");
+            assert_eq!(v["veto"][0], fw.indicators[veto].id.as_str());
+            assert_eq!(v["groups"][0]["amount"].to_string(), "10.33");
+            assert_eq!(v["groups"].as_array().unwrap().len(), fw.groups.len());
+            let first = &v["indicators"][0];
+            assert_eq!(first["note"], tricky);
+            assert_eq!(first["source"], "材料\\7");
+            assert_eq!(first["amount"].to_string(), "4.00");
+            assert_eq!(first["self_amount"].to_string(), "2.00");
+            assert_eq!(v["indicators"][1]["cohort"]["mean"].to_string(), "87.83");
+            assert_eq!(v["indicators"][1]["cohort"]["scope"], "乡镇");
+            assert_eq!(v["indicators"][2]["value"], serde_json::Value::Null);
+            assert_eq!(v["indicators"][2]["amount"].to_string(), "0.00");
+            assert_eq!(v["indicators"][2]["raters"][1]["amount"].to_string(), "2.71");
+            assert_eq!(v["indicators"][2]["raters"][0]["dropped"], true);
+            assert_eq!(v["indicators"][3]["amount"], serde_json::Value::Null);
+            assert!(v["indicators"][3].get("cohort").is_none());
+            assert_eq!(v["deficiencies"][0]["lost"], serde_json::Value::Null);
+            assert!(v["deficiencies"][0].get("deducted").is_none());
+            assert_eq!(v["deficiencies"][1]["deducted"].to_string(), "0.25");
+            assert_eq!(v["self_score"].to_string(), "80.50");
+            assert_eq!(v["self_gap"].to_string(), "-0.01");
+            // The escapes themselves, as serde_json writes them.
+            assert!(own.contains(r#"反斜杠\\ tab\t换行\n回车\r\u0001\b\f\u001f"#));
+            assert!(own.contains("\\u001f\u{7f}é\""));
+        }
     }
 }
 
@@ -504,37 +841,29 @@ pub struct CombinedDoc<'a> {
     pub period: Option<&'a str>,
     pub framework: FrameworkDoc<'a>,
     pub inputs: Vec<InputDoc<'a>>,
-    pub units: Vec<CombinedUnitDoc<'a>>,
+    /// Always empty here, as in [`ResultDoc`].
+    pub units: [(); 0],
 }
 
-#[derive(Serialize)]
-pub struct CombinedUnitDoc<'a> {
-    #[serde(flatten)]
-    pub unit: UnitDoc<'a>,
-    pub components: Vec<crate::engine::combine::ComponentRow>,
-}
-
-/// The combined result document; `components` gives each unit's rows.
-pub fn combined_doc<'a>(
-    fw: &'a Framework,
-    a: &'a Assessment,
+/// The combined result document written to `w`: each unit's object ends
+/// with its `components`, which `components` gives.
+pub fn write_combined(
+    w: &mut dyn std::io::Write,
+    fw: &Framework,
+    a: &Assessment,
     mut components: impl FnMut(&UnitResult) -> Vec<crate::engine::combine::ComponentRow>,
-) -> CombinedDoc<'a> {
-    let d = result_doc(fw, a);
-    CombinedDoc {
+) -> std::io::Result<()> {
+    let d = result_head(fw, a);
+    let head = CombinedDoc {
         schema: d.schema,
         kind: "combined",
         period: d.period,
         framework: d.framework,
         inputs: d.inputs,
-        units: d
-            .units
-            .into_iter()
-            .zip(&a.units)
-            .map(|(unit, u)| CombinedUnitDoc {
-                unit,
-                components: components(u),
-            })
-            .collect(),
-    }
+        units: [],
+    };
+    write_units(w, &head, fw, a, |out, writer, u| {
+        writer.key(out, "components");
+        write_value(out, &components(u), writer.member_depth());
+    })
 }

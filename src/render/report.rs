@@ -296,7 +296,7 @@ pub fn ranking_beside(fw: &Framework, a: &Assessment, lang: Lang, format: Format
             )
         }
         Format::Csv => ranking_table(fw, a, lang, true).to_csv(),
-        Format::Json => super::json::to_string(&super::json::result_doc(fw, a)),
+        Format::Json => super::json::result_text(fw, a),
         Format::Xlsx | Format::Html => unreachable!("score writes {format:?} with render::xlsx and render::html"),
     }
 }
@@ -535,7 +535,12 @@ pub fn explain(fw: &Framework, a: &Assessment, u: &UnitResult, lang: Lang, forma
                 .join("\n")
         ),
         Format::Csv => table.to_csv(),
-        Format::Json => super::json::to_string(&super::json::unit_doc(fw, u)),
+        Format::Json => {
+            let mut out = Vec::new();
+            super::json::UnitWriter::new(fw, 0).write(&mut out, u);
+            out.push(b'\n');
+            String::from_utf8(out).expect("a unit's JSON is UTF-8")
+        }
         Format::Xlsx | Format::Html => unreachable!("explain takes text formats only (OutputArgs::resolve_text)"),
     }
 }

@@ -186,11 +186,11 @@ fn cohort_and_category_rules_on_the_bulk_path_match_the_general_path() {
             assert!(detail.is_none());
             // The JSON result, every cohort fact included, and the
             // rectification list: the general path's bytes.
-            let want = kaohe::render::json::to_string(&kaohe::render::json::result_doc(&i.fw, &{
+            let want = kaohe::render::json::result_text(&i.fw, &{
                 let mut a = slow.clone();
                 a.period = Some("2023".into());
                 a
-            }));
+            });
             let mut got = Vec::new();
             bulk::write_json_tuned(
                 &i.fw,
@@ -406,12 +406,12 @@ fn bulk_json_matches_general_json() {
     for seed in [1, 2, 5] {
         let i = inputs(synth::Shape::Mixed, 80, seed, seed != 5);
         let slow = general(&i);
-        let want = kaohe::render::json::to_string(&kaohe::render::json::result_doc(&i.fw, &{
+        let want = kaohe::render::json::result_text(&i.fw, &{
             // The general path's digests, as the bulk path computes them.
             let mut a = slow.clone();
             a.period = Some("2023".into());
             a
-        }));
+        });
         // Tiny blocks too: rows found again across many chunks, by workers
         // that each saw only some of a unit's rows.
         for (block, workers) in [(1 << 20, 2), (2048, 3), (4096, 1)] {
@@ -1105,7 +1105,7 @@ fn wide_files_match_the_general_path() {
             kaohe::engine::rectify::By::Unit,
         )
         .unwrap();
-        let json = kaohe::render::json::to_string(&kaohe::render::json::result_doc(&i.fw, &slow));
+        let json = kaohe::render::json::result_text(&i.fw, &slow);
         for block in [1 << 20, 4096] {
             let tuning = Tuning {
                 block,
@@ -1548,7 +1548,7 @@ fn other_encodings_are_read_on_the_bulk_path() {
             .unwrap();
             let mut a = slow.clone();
             a.period = Some("2023".into());
-            let want = kaohe::render::json::to_string(&kaohe::render::json::result_doc(&i.fw, &a));
+            let want = kaohe::render::json::result_text(&i.fw, &a);
             let digest = <sha2::Sha256 as sha2::Digest>::digest(&bytes);
             let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
             assert!(want.contains(&hex));

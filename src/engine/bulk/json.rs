@@ -6,6 +6,7 @@
 use super::detail::{Full, Rows, Whole, as_parsed, in_order, read_whole};
 use super::*;
 use crate::engine::score::IndicatorResult;
+use crate::render::json::UnitWriter;
 
 /// `score --format json` on the bulk path: the canonical result (the same
 /// bytes as `render::json` on the general path), written to `w` unit by unit
@@ -91,8 +92,9 @@ fn json<W: Word>(
     let rows = Rows::new(plan, &parsed, &files);
     let per = (JSON_BATCH_SLOTS / plan.slots.len().max(1)).clamp(1, JSON_BATCH);
     let batches: Vec<&[UnitResult]> = a.units.chunks(per).collect();
+    let writer = UnitWriter::new(plan.fw, UnitWriter::LISTED);
     let done = crate::render::json::write_result(w, plan.fw, &a, |put| {
-        in_order(&batches, tuning.workers, |b, buf| batch(&rows, b, buf), put)
+        in_order(&batches, tuning.workers, |b, buf| batch(&rows, &writer, b, buf), put)
     });
     crate::base::drop_aside((a, parsed, files));
     Some(done)
@@ -101,7 +103,7 @@ fn json<W: Word>(
 /// Units as their JSON objects, indented for the `units` array and
 /// separated by commas: each unit's rows read again into its indicators and
 /// deficiencies, then written by `render::json`, as on the general path.
-fn batch<W: Word>(rows: &Rows<W>, units: &[UnitResult], mut out: Vec<u8>) -> Res<Vec<u8>> {
+fn batch<W: Word>(rows: &Rows<W>, writer: &UnitWriter, units: &[UnitResult], mut out: Vec<u8>) -> Res<Vec<u8>> {
     out.clear();
     let fw = rows.plan.fw;
     // Two units in flight: the rows of the next load while this one is
@@ -160,7 +162,7 @@ fn batch<W: Word>(rows: &Rows<W>, units: &[UnitResult], mut out: Vec<u8>) -> Res
                 .find(|(i, _)| *i == index)
                 .map(|(_, f)| Box::new(f.clone()));
         }
-        crate::render::json::write_listed_unit(&mut out, fw, &whole);
+        writer.write(&mut out, &whole);
         spare = whole.indicators;
     }
     Ok(out)
@@ -170,5 +172,8 @@ fn batch<W: Word>(rows: &Rows<W>, units: &[UnitResult], mut out: Vec<u8>) -> Res
 /// room it already has.
 fn set_text(to: &mut String, from: &[u8]) {
     to.clear();
-    to.push_str(&String::from_utf8_lossy(from));
+    match simdutf8::basic::from_utf8(from) {
+        Ok(text) => to.push_str(text),
+        Err(_) => to.push_str(&String::from_utf8_lossy(from)),
+    }
 }
