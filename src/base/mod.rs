@@ -19,3 +19,29 @@ pub fn drop_aside<T: Send + 'static>(x: T) {
     // here.
     let _ = std::thread::Builder::new().spawn(move || drop(x));
 }
+
+/// A value let go of with [`drop_aside`] when it goes out of scope, on
+/// whichever path the scope is left: a command's assessment, held by a
+/// command with many ways to return.
+pub struct Aside<T: Send + 'static>(Option<T>);
+
+impl<T: Send + 'static> Aside<T> {
+    pub fn new(x: T) -> Aside<T> {
+        Aside(Some(x))
+    }
+}
+
+impl<T: Send + 'static> std::ops::Deref for Aside<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.0.as_ref().expect("held until dropped")
+    }
+}
+
+impl<T: Send + 'static> Drop for Aside<T> {
+    fn drop(&mut self) {
+        if let Some(x) = self.0.take() {
+            drop_aside(x);
+        }
+    }
+}

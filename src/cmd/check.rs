@@ -47,6 +47,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         text = crate::render::report::framework_tree(&fw, lang);
     } else {
         let (loaded, a) = args.input.assess(&args.evidence)?;
+        let a = crate::base::Aside::new(a);
         text = crate::render::report::framework_tree(&loaded.framework, lang);
         let missing = a
             .units

@@ -126,6 +126,8 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         }
     }
     let (loaded, assessment) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
+    // Freeing every unit's detail is seconds the run need not wait for.
+    let assessment = crate::base::Aside::new(assessment);
     let fw = &loaded.framework;
     let list = crate::engine::rectify::build(fw, &assessment, args.input.period, &sel, args.order, args.by).map_err(
         |errs| {

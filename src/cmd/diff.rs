@@ -125,6 +125,7 @@ impl SideArgs<'_> {
                 missing: self.missing,
             };
             let (loaded, a) = input.assess(&[self.path.to_path_buf()])?;
+            let a = crate::base::Aside::new(a);
             crate::render::json::period_result(&loaded.framework, &a, &self.path.display().to_string())
         };
         if let Some(p) = self.period {

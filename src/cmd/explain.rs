@@ -33,6 +33,8 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         let (loaded, a) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
         (loaded.framework, loaded.units, a)
     };
+    // Freeing every unit's detail is seconds the run need not wait for.
+    let assessment = crate::base::Aside::new(assessment);
     let Some(unit) = assessment.units.iter().find(|u| u.unit == args.unit) else {
         let known = assessment.units.iter().map(|u| u.unit.as_str());
         let where_ = super::units_source(units.as_ref(), &assessment);

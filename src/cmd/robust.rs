@@ -62,6 +62,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         }
     };
     let fw = &framework;
+    let a = crate::base::Aside::new(a);
     match format {
         Format::Html => crate::render::output::emit_bytes(
             crate::render::html::robust(fw, &a, &r, &args.issue.issue(Some(fw)), lang).as_bytes(),

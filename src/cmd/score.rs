@@ -29,6 +29,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     if !args.selfs.files.is_empty() {
         // Beside a self-assessment every unit is scored in full.
         let (loaded, a) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
+        let a = crate::base::Aside::new(a);
         return super::emit_ranking(&loaded.framework, &a, format, &dest, &args.issue, lang);
     }
     // Each branch lets go of its assessment aside: freeing every unit's
