@@ -19,6 +19,8 @@ Score = round2(Σ weight × score), rounded once; grades, quotas and ranks as in
 )]
 pub struct Args {
     /// Composite file (TOML: [composite], [[component]] with weights, [[grade]])
+    // The comment is the option's help: its brackets are TOML tables, not links.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(short = 'c', long = "composite", value_name = "FILE")]
     pub composite: PathBuf,
     /// Units file (CSV: unit, name, category): the units to combine, with the year's categories

@@ -215,7 +215,7 @@ pub fn grade_of(fw: &Framework, t: &Totals) -> usize {
     }
 }
 
-/// An indicator's status in a unit with these totals: [`status`], except
+/// An indicator's status in a unit with these totals: `status`, except
 /// that a bonus does not count when the base was under `bonus_gate`.
 pub fn status_in(ind: &Indicator, o: &Outcome, t: &Totals) -> Status {
     if t.gated && ind.kind == Kind::Bonus && matches!(o, Outcome::Amount(_)) {

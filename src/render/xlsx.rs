@@ -227,8 +227,8 @@ pub fn number_cell(ws: &mut Worksheet, row: u32, col: u16, s: &str, st: &Styles)
 const MAX_HEADER_WIDTH: usize = 14;
 
 /// Column widths for a table: by display width of the cells and (up to
-/// [`MAX_HEADER_WIDTH`]) the header, two units of padding, between
-/// [`MIN_WIDTH`] and [`MAX_WIDTH`].
+/// `MAX_HEADER_WIDTH`) the header, two units of padding, between
+/// `MIN_WIDTH` and `MAX_WIDTH`.
 pub fn widths(t: &Table) -> Vec<usize> {
     (0..t.headers.len())
         .map(|c| {
