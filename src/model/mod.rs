@@ -30,6 +30,18 @@ pub enum Outcome<T = Decimal> {
     Clear,
 }
 
+impl Outcome {
+    /// The amount awarded: 0 for missing evidence; `None` for exempt and
+    /// veto items.
+    pub fn awarded(&self) -> Option<Decimal> {
+        match self {
+            Outcome::Amount(a) => Some(*a),
+            Outcome::Missing => Some(Decimal::ZERO),
+            _ => None,
+        }
+    }
+}
+
 impl<T> Outcome<T> {
     /// The same outcome, its amount in another unit.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
@@ -161,11 +173,7 @@ pub struct IndicatorResult {
 impl IndicatorResult {
     /// The amount awarded (0 for missing; `None` for exempt and veto items).
     pub fn amount(&self) -> Option<Decimal> {
-        match self.outcome {
-            Outcome::Amount(a) => Some(a),
-            Outcome::Missing => Some(Decimal::ZERO),
-            _ => None,
-        }
+        self.outcome.awarded()
     }
 }
 

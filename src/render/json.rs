@@ -7,8 +7,10 @@
 
 use crate::base::lang::Lang;
 use crate::base::num::{fmt_points, push_uint, push2};
-use crate::engine::score::{Assessment, IndicatorResult, UnitResult};
+use crate::engine::score::{Assessment, IndicatorResult, Outcome, Status, UnitResult};
 use crate::model::framework::Framework;
+use crate::model::raters::RaterAmount;
+use crate::model::{Deficiency, Fact};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -178,6 +180,18 @@ impl<'a> UnitWriter<'a> {
     /// [`UnitWriter::write`] without the object's closing brace: members
     /// may follow ([`UnitWriter::key`]).
     pub fn open(&self, out: &mut Vec<u8>, u: &UnitResult) {
+        self.open_with(out, u, u.indicators.iter().map(Item::of), &u.deficiencies);
+    }
+
+    /// [`UnitWriter::open`] with the unit's items and deficiencies given
+    /// apart from it (the bulk path's, read again from its rows).
+    pub fn open_with<'i>(
+        &self,
+        out: &mut Vec<u8>,
+        u: &UnitResult,
+        items: impl Iterator<Item = Item<'i>>,
+        deficiencies: &[Deficiency],
+    ) {
         let fw = self.fw;
         let (d, m) = (self.depth, self.depth + 1);
         indent(out, d);
@@ -217,9 +231,9 @@ impl<'a> UnitWriter<'a> {
             out.push(b'}');
         });
         key(out, m, "indicators", false);
-        array(out, m, &u.indicators, |out, r| self.indicator(out, u, r));
+        array(out, m, items, |out, r| self.indicator(out, u, r));
         key(out, m, "deficiencies", false);
-        array(out, m, &u.deficiencies, |out, x| {
+        array(out, m, deficiencies, |out, x| {
             let inner = m + 2;
             out.push(b'{');
             key(out, inner, "indicator", true);
@@ -262,20 +276,20 @@ impl<'a> UnitWriter<'a> {
         out.push(b'}');
     }
 
-    fn indicator(&self, out: &mut Vec<u8>, u: &UnitResult, r: &IndicatorResult) {
+    fn indicator(&self, out: &mut Vec<u8>, u: &UnitResult, r: Item) {
         let m = self.depth + 3;
         out.extend_from_slice(&self.indicators[r.index]);
         let [amount, status, note, source] = &self.after_value;
-        optional(out, r.value.as_deref(), string);
+        optional(out, r.value, string);
         out.extend_from_slice(amount);
-        optional(out, r.amount(), push2);
+        optional(out, r.outcome.awarded(), push2);
         out.extend_from_slice(status);
-        string(out, r.status.as_str());
+        string(out, r.status.as_str().as_bytes());
         out.extend_from_slice(note);
-        string(out, &r.note);
+        string(out, r.note);
         out.extend_from_slice(source);
-        string(out, &r.source);
-        if let Some(f) = &r.cohort {
+        string(out, r.source);
+        if let Some(f) = r.cohort {
             key(out, m, "cohort", false);
             out.push(b'{');
             key(out, m + 1, "scope", true);
@@ -295,7 +309,7 @@ impl<'a> UnitWriter<'a> {
         }
         if !r.raters.is_empty() {
             key(out, m, "raters", false);
-            array(out, m, &r.raters, |out, x| {
+            array(out, m, r.raters, |out, x| {
                 out.push(b'{');
                 key(out, m + 2, "rater", true);
                 string(out, &x.rater);
@@ -314,6 +328,34 @@ impl<'a> UnitWriter<'a> {
             push2(out, own);
         }
         out.extend_from_slice(&self.end);
+    }
+}
+
+/// One item of a unit as [`UnitWriter`] writes it: its texts as bytes of
+/// UTF-8, borrowed from wherever they are held.
+pub struct Item<'a> {
+    pub index: usize,
+    pub outcome: &'a Outcome,
+    pub status: Status,
+    pub value: Option<&'a [u8]>,
+    pub note: &'a [u8],
+    pub source: &'a [u8],
+    pub cohort: Option<&'a Fact>,
+    pub raters: &'a [RaterAmount],
+}
+
+impl<'a> Item<'a> {
+    pub fn of(r: &'a IndicatorResult) -> Item<'a> {
+        Item {
+            index: r.index,
+            outcome: &r.outcome,
+            status: r.status,
+            value: r.value.as_deref().map(str::as_bytes),
+            note: r.note.as_bytes(),
+            source: r.source.as_bytes(),
+            cohort: r.cohort.as_deref(),
+            raters: &r.raters,
+        }
     }
 }
 
@@ -372,10 +414,11 @@ fn boolean(out: &mut Vec<u8>, b: bool) {
     out.extend_from_slice(if b { b"true" } else { b"false" });
 }
 
-/// `s` as a JSON string, escaped as serde_json escapes: `"`, `\\` and the
-/// control characters, the common ones by letter (`\n`), the others as
-/// `\u00XX`; everything else as it is.
-fn string(out: &mut Vec<u8>, s: &str) {
+/// `s`, UTF-8, as a JSON string, escaped as serde_json escapes: `"`, `\\`
+/// and the control characters, the common ones by letter (`\n`), the
+/// others as `\u00XX`; everything else as it is.
+fn string(out: &mut Vec<u8>, s: impl AsRef<[u8]>) {
+    let s = s.as_ref();
     // Most texts need no escape: found a block at a time, without a branch
     // per byte.
     let special = |block: &[u8]| {
@@ -383,13 +426,13 @@ fn string(out: &mut Vec<u8>, s: &str) {
             .iter()
             .fold(false, |any, &b| any | (b < 0x20) | (b == b'"') | (b == b'\\'))
     };
-    let blocks = s.as_bytes().chunks_exact(16);
+    let blocks = s.chunks_exact(16);
     let plain = !special(blocks.remainder()) && !blocks.into_iter().any(special);
     out.push(b'"');
     if plain {
-        out.extend_from_slice(s.as_bytes());
+        out.extend_from_slice(s);
     } else {
-        for b in s.bytes() {
+        for &b in s {
             match b {
                 b'"' => out.extend_from_slice(b"\\\""),
                 b'\\' => out.extend_from_slice(b"\\\\"),

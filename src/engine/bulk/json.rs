@@ -5,8 +5,7 @@
 
 use super::detail::{Full, Rows, Whole, as_parsed, in_order, read_whole};
 use super::*;
-use crate::engine::score::IndicatorResult;
-use crate::render::json::UnitWriter;
+use crate::render::json::{Item, UnitWriter};
 
 /// `score --format json` on the bulk path: the canonical result (the same
 /// bytes as `render::json` on the general path), written to `w` unit by unit
@@ -109,9 +108,6 @@ fn batch<W: Word>(rows: &Rows<W>, writer: &UnitWriter, units: &[UnitResult], mut
     // Two units in flight: the rows of the next load while this one is
     // written.
     let mut full = [Full::new(), Full::new()];
-    // Indicators whose texts are reused from one unit to the next (a
-    // province's document is tens of millions of them).
-    let mut spare: Vec<IndicatorResult> = Vec::new();
     if let Some(u) = units.first() {
         full[0].gather(rows, &u.unit, true)?;
     }
@@ -125,55 +121,25 @@ fn batch<W: Word>(rows: &Rows<W>, writer: &UnitWriter, units: &[UnitResult], mut
             out.extend_from_slice(b",\n");
         }
         let facts = rows.facts.get(u.unit.as_str()).map_or(&[][..], Vec::as_slice);
-        spare.resize_with(fw.indicators.len(), || IndicatorResult {
-            index: 0,
-            outcome: crate::engine::score::Outcome::Missing,
-            status: crate::engine::score::Status::Missing,
-            value: None,
-            note: String::new(),
-            source: String::new(),
-            origin: None,
-            cohort: None,
-            raters: Vec::new(),
-        });
-        let mut whole = UnitResult {
-            indicators: std::mem::take(&mut spare),
-            deficiencies: crate::engine::score::deficiencies(fw, &f.outcomes),
-            ..u.clone()
-        };
-        for (index, ((ind, o), r)) in fw
+        // The texts are the rows' own bytes, UTF-8 (the parse checked).
+        let items = fw
             .indicators
             .iter()
             .zip(&f.outcomes)
-            .zip(&mut whole.indicators)
             .enumerate()
-        {
-            r.index = index;
-            r.outcome = o.clone();
-            r.status = crate::engine::score::status_in(ind, o, &u.totals);
-            set_text(&mut r.note, f.note(index));
-            set_text(&mut r.source, f.source(index));
-            match f.value(index) {
-                Some(v) => set_text(r.value.get_or_insert_with(String::new), v),
-                None => r.value = None,
-            }
-            r.cohort = facts
-                .iter()
-                .find(|(i, _)| *i == index)
-                .map(|(_, f)| Box::new(f.clone()));
-        }
-        writer.write(&mut out, &whole);
-        spare = whole.indicators;
+            .map(|(index, (ind, o))| Item {
+                index,
+                outcome: o,
+                status: crate::engine::score::status_in(ind, o, &u.totals),
+                value: f.value(index),
+                note: f.note(index),
+                source: f.source(index),
+                cohort: facts.iter().find(|(i, _)| *i == index).map(|(_, f)| f),
+                raters: &[],
+            });
+        let deficiencies = crate::engine::score::deficiencies(fw, &f.outcomes);
+        writer.open_with(&mut out, u, items, &deficiencies);
+        writer.close(&mut out);
     }
     Ok(out)
-}
-
-/// `to` holding `from`, as text (the parse checked it is UTF-8), in the
-/// room it already has.
-fn set_text(to: &mut String, from: &[u8]) {
-    to.clear();
-    match simdutf8::basic::from_utf8(from) {
-        Ok(text) => to.push_str(text),
-        Err(_) => to.push_str(&String::from_utf8_lossy(from)),
-    }
 }
