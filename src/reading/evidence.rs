@@ -348,6 +348,7 @@ pub fn load_with(
     let mut l = Loader::new(fw, units);
     let mut given: Vec<(std::path::PathBuf, &std::path::Path)> = Vec::new();
     let mut values = 0usize;
+    let mut refused = None;
     for p in paths {
         // The same file twice would report each of its rows as a duplicate
         // of itself; say what happened instead.
@@ -365,6 +366,15 @@ pub fn load_with(
             }
             given.push((real, p));
         }
+        if refused.is_some() {
+            // Past the limit nothing more is loaded, but each file is still
+            // opened: every file that cannot be read is named beside the
+            // refusal, as when every file was read first.
+            if let Err(d) = crate::reading::read::open(p, opts) {
+                errs.push(d);
+            }
+            continue;
+        }
         let read = match crate::reading::read::open(p, opts) {
             Ok(crate::reading::read::Opened::Rows(mut sheet)) => match too_many_values(&mut values, &sheet, None) {
                 Some(refused) => Err(Stop::Refused(refused)),
@@ -380,12 +390,12 @@ pub fn load_with(
         match read {
             Ok(()) => {}
             Err(Stop::Unread(d)) => errs.push(d),
-            // Past the limit, nothing else is read.
-            Err(Stop::Refused(d)) => {
-                errs.push(d);
-                return Err(errs);
-            }
+            Err(Stop::Refused(d)) => refused = Some(d),
         }
+    }
+    if let Some(d) = refused {
+        errs.push(d);
+        return Err(errs);
     }
     match l.finish() {
         Ok(ev) if errs.is_empty() => Ok(ev),

@@ -817,16 +817,22 @@ fn too_many_values_for_the_detailed_reader_are_refused_not_aborted() {
     let bad = csv.rfind("\nU").unwrap() + 1 + format!("U{},", units - 1).len();
     csv.replace_range(bad..bad + 1, "x");
     wd.create("wide.csv", &csv);
-    let out = run_limited(&wd, "score --lang en -f $WD/w.toml $WD/wide.csv -o $WD/out.csv");
+    // A file after it that cannot be read is named too.
+    let out = run_limited(
+        &wd,
+        "score --lang en -f $WD/w.toml $WD/wide.csv $WD/absent.csv -o $WD/out.csv",
+    );
     // 10,000,000 values are passed in the row of unit 5,000 (line 5,002):
     // 5,000 rows × 2,000 values = 10,000,000, then one more.
     assert_eq!(
         out.stderr,
         format!(
-            "error: $WD/wide.csv:5002: the evidence holds more than {max} values (passed at this line): this run \
+            "error: $WD/absent.csv: cannot read: No such file or directory (os error 2)\n\
+             error: $WD/wide.csv:5002: the evidence holds more than {max} values (passed at this line): this run \
              reads every value in detail (to find and locate problems, or for a workbook or HTML output), which \
              holds at most {max} values. Split the evidence into several files (by region, say) and run each; CSV \
-             evidence without problems is ranked, and its JSON result and list written, without this limit\n",
+             evidence without problems is ranked, and its JSON result and list written, without this limit\n\
+             error: 2 problems found; nothing was written\n",
             max = 10_000_000
         )
     );
