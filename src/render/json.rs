@@ -112,35 +112,28 @@ impl<'a> UnitWriter<'a> {
 
     pub fn new(fw: &'a Framework, depth: usize) -> UnitWriter<'a> {
         let inner = depth + 3;
+        // An object's constant members, `id`, a second text and `points`,
+        // up to the key of the first member that varies.
+        let head = |id: &str, (second, text): (&str, &str), points: Decimal, next: &str| {
+            let mut o = vec![b'{'];
+            key(&mut o, inner, "id", true);
+            string(&mut o, id);
+            key(&mut o, inner, second, false);
+            string(&mut o, text);
+            key(&mut o, inner, "points", false);
+            o.extend_from_slice(fmt_points(points).as_bytes());
+            key(&mut o, inner, next, false);
+            o
+        };
         let groups = fw
             .groups
             .iter()
-            .map(|g| {
-                let mut o = vec![b'{'];
-                key(&mut o, inner, "id", true);
-                string(&mut o, &g.id);
-                key(&mut o, inner, "name", false);
-                string(&mut o, &g.name);
-                key(&mut o, inner, "points", false);
-                o.extend_from_slice(fmt_points(g.points).as_bytes());
-                key(&mut o, inner, "amount", false);
-                o
-            })
+            .map(|g| head(&g.id, ("name", &g.name), g.points, "amount"))
             .collect();
         let indicators = fw
             .indicators
             .iter()
-            .map(|i| {
-                let mut o = vec![b'{'];
-                key(&mut o, inner, "id", true);
-                string(&mut o, &i.id);
-                key(&mut o, inner, "kind", false);
-                string(&mut o, i.kind.as_str());
-                key(&mut o, inner, "points", false);
-                o.extend_from_slice(fmt_points(i.points).as_bytes());
-                key(&mut o, inner, "value", false);
-                o
-            })
+            .map(|i| head(&i.id, ("kind", i.kind.as_str()), i.points, "value"))
             .collect();
         let ids = fw
             .indicators
