@@ -117,9 +117,9 @@ impl<'a> UnitWriter<'a> {
         let head = |id: &str, (second, text): (&str, &str), points: Decimal, next: &str| {
             let mut o = vec![b'{'];
             key(&mut o, inner, "id", true);
-            string(&mut o, id);
+            push_str(&mut o, id);
             key(&mut o, inner, second, false);
-            string(&mut o, text);
+            push_str(&mut o, text);
             key(&mut o, inner, "points", false);
             o.extend_from_slice(fmt_points(points).as_bytes());
             key(&mut o, inner, next, false);
@@ -140,7 +140,7 @@ impl<'a> UnitWriter<'a> {
             .iter()
             .map(|i| {
                 let mut o = Vec::new();
-                string(&mut o, &i.id);
+                push_str(&mut o, &i.id);
                 o
             })
             .collect();
@@ -190,11 +190,11 @@ impl<'a> UnitWriter<'a> {
         indent(out, d);
         out.push(b'{');
         key(out, m, "unit", true);
-        string(out, &u.unit);
+        push_str(out, &u.unit);
         key(out, m, "name", false);
-        string(out, &u.name);
+        push_str(out, &u.name);
         key(out, m, "category", false);
-        optional(out, Some(u.category.as_str()).filter(|c| !c.is_empty()), string);
+        optional(out, Some(u.category.as_str()).filter(|c| !c.is_empty()), push_str);
         key(out, m, "rank", false);
         push_uint(out, u.rank as u64);
         key(out, m, "category_rank", false);
@@ -209,11 +209,11 @@ impl<'a> UnitWriter<'a> {
             push2(out, amount);
         }
         key(out, m, "grade", false);
-        string(out, &fw.grades[u.grade].name);
+        push_str(out, &fw.grades[u.grade].name);
         key(out, m, "grade_by_score", false);
-        optional(out, u.grade_change.map(|(g, _)| fw.grades[g].name.as_str()), string);
+        optional(out, u.grade_change.map(|(g, _)| fw.grades[g].name.as_str()), push_str);
         key(out, m, "grade_reason", false);
-        optional(out, u.grade_change.map(|(_, r)| r.as_str()), string);
+        optional(out, u.grade_change.map(|(_, r)| r.as_str()), push_str);
         key(out, m, "veto", false);
         array(out, m, &u.totals.veto, |out, &i| out.extend_from_slice(&self.ids[i]));
         key(out, m, "groups", false);
@@ -234,7 +234,7 @@ impl<'a> UnitWriter<'a> {
             key(out, inner, "lost", false);
             optional(out, x.lost, push2);
             key(out, inner, "reason", false);
-            string(out, x.reason.as_str());
+            push_str(out, x.reason.as_str());
             if let Some(deducted) = x.deducted {
                 key(out, inner, "deducted", false);
                 push2(out, deducted);
@@ -273,20 +273,20 @@ impl<'a> UnitWriter<'a> {
         let m = self.depth + 3;
         out.extend_from_slice(&self.indicators[r.index]);
         let [amount, status, note, source] = &self.after_value;
-        optional(out, r.value, string);
+        optional(out, r.value, push_str);
         out.extend_from_slice(amount);
         optional(out, r.outcome.awarded(), push2);
         out.extend_from_slice(status);
-        string(out, r.status.as_str().as_bytes());
+        push_str(out, r.status.as_str().as_bytes());
         out.extend_from_slice(note);
-        string(out, r.note);
+        push_str(out, r.note);
         out.extend_from_slice(source);
-        string(out, r.source);
+        push_str(out, r.source);
         if let Some(f) = r.cohort {
             key(out, m, "cohort", false);
             out.push(b'{');
             key(out, m + 1, "scope", true);
-            optional(out, f.scope.as_deref(), string);
+            optional(out, f.scope.as_deref(), push_str);
             key(out, m + 1, "n", false);
             push_uint(out, f.n as u64);
             key(out, m + 1, "rank", false);
@@ -305,9 +305,9 @@ impl<'a> UnitWriter<'a> {
             array(out, m, r.raters, |out, x| {
                 out.push(b'{');
                 key(out, m + 2, "rater", true);
-                string(out, &x.rater);
+                push_str(out, &x.rater);
                 key(out, m + 2, "value", false);
-                string(out, &x.value);
+                push_str(out, &x.value);
                 key(out, m + 2, "amount", false);
                 push2(out, x.amount);
                 key(out, m + 2, "dropped", false);
@@ -322,6 +322,46 @@ impl<'a> UnitWriter<'a> {
         }
         out.extend_from_slice(&self.end);
     }
+}
+
+/// Text as a JSON string with serde_json's escapes: `"` and `\\`, the
+/// short forms `\\b \\f \\n \\r \\t`, any other control character as
+/// `\\u00XX`; everything else as it is.
+pub fn push_str(out: &mut Vec<u8>, b: impl AsRef<[u8]>) {
+    let b = b.as_ref();
+    out.push(b'"');
+    if !b
+        .iter()
+        .fold(false, |any, &c| any | (c < 0x20) | (c == b'"') | (c == b'\\'))
+    {
+        out.extend_from_slice(b);
+        out.push(b'"');
+        return;
+    }
+    let mut from = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let short = match c {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x0c => b'f',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0..=0x1f => 0,
+            _ => continue,
+        };
+        out.extend_from_slice(&b[from..i]);
+        from = i + 1;
+        if short != 0 {
+            out.extend_from_slice(&[b'\\', short]);
+        } else {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
+        }
+    }
+    out.extend_from_slice(&b[from..]);
+    out.push(b'"');
 }
 
 /// One item of a unit as [`UnitWriter`] writes it: its texts as bytes of
@@ -405,45 +445,6 @@ fn optional<T>(out: &mut Vec<u8>, value: Option<T>, some: impl FnOnce(&mut Vec<u
 
 fn boolean(out: &mut Vec<u8>, b: bool) {
     out.extend_from_slice(if b { b"true" } else { b"false" });
-}
-
-/// `s`, UTF-8, as a JSON string, escaped as serde_json escapes: `"`, `\\`
-/// and the control characters, the common ones by letter (`\n`), the
-/// others as `\u00XX`; everything else as it is.
-fn string(out: &mut Vec<u8>, s: impl AsRef<[u8]>) {
-    let s = s.as_ref();
-    // Most texts need no escape: found a block at a time, without a branch
-    // per byte.
-    let special = |block: &[u8]| {
-        block
-            .iter()
-            .fold(false, |any, &b| any | (b < 0x20) | (b == b'"') | (b == b'\\'))
-    };
-    let blocks = s.chunks_exact(16);
-    let plain = !special(blocks.remainder()) && !blocks.into_iter().any(special);
-    out.push(b'"');
-    if plain {
-        out.extend_from_slice(s);
-    } else {
-        for &b in s {
-            match b {
-                b'"' => out.extend_from_slice(b"\\\""),
-                b'\\' => out.extend_from_slice(b"\\\\"),
-                b'\n' => out.extend_from_slice(b"\\n"),
-                b'\r' => out.extend_from_slice(b"\\r"),
-                b'\t' => out.extend_from_slice(b"\\t"),
-                0x08 => out.extend_from_slice(b"\\b"),
-                0x0c => out.extend_from_slice(b"\\f"),
-                b if b < 0x20 => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.extend_from_slice(b"\\u00");
-                    out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
-                }
-                b => out.push(b),
-            }
-        }
-    }
-    out.push(b'"');
 }
 
 fn points(d: Decimal) -> Decimal {
@@ -601,16 +602,6 @@ fn write_units(
     })
 }
 
-/// `doc` pretty-printed as it stands `depth` levels into a document, its
-/// first line indented too: the bytes of the whole document's
-/// `to_string_pretty` for that part.
-pub fn write_nested<T: Serialize>(out: &mut Vec<u8>, doc: &T, depth: usize) {
-    for _ in 0..depth {
-        out.extend_from_slice(b"  ");
-    }
-    write_value(out, doc, depth);
-}
-
 /// `doc` pretty-printed as the value of a member `depth` levels into a
 /// document (after its key: no indent before it).
 pub fn write_value<T: Serialize>(out: &mut Vec<u8>, doc: &T, depth: usize) {
@@ -635,14 +626,9 @@ struct Pretty {
 
 impl Pretty {
     fn line<W: ?Sized + std::io::Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
-        w.write_all(if comma { b",\n" } else { b"\n" })?;
-        let mut spaces = 2 * self.depth;
-        while spaces > 0 {
-            let k = spaces.min(INDENT.len());
-            w.write_all(&INDENT[..k])?;
-            spaces -= k;
-        }
-        Ok(())
+        let mut bytes = Vec::with_capacity(2 + 2 * self.depth);
+        line(&mut bytes, self.depth, comma);
+        w.write_all(&bytes)
     }
 }
 

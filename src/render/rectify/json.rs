@@ -1,6 +1,7 @@
 //! The list as a JSON document (docs/deficiencies.md).
 
 use super::*;
+use crate::render::json::push_str;
 
 #[derive(Serialize)]
 pub struct FrameworkRef<'a> {
@@ -228,45 +229,6 @@ fn push_category(out: &mut Vec<u8>, u: &UnitResult) {
         Some(c) => push_str(out, c.as_bytes()),
         None => out.extend_from_slice(b"null"),
     }
-}
-
-/// Text as a JSON string with serde_json's escapes: `"` and `\\`, the
-/// short forms `\\b \\f \\n \\r \\t`, any other control character as
-/// `\\u00XX`; everything else as it is.
-pub fn push_str(out: &mut Vec<u8>, b: &[u8]) {
-    out.push(b'"');
-    if !b
-        .iter()
-        .fold(false, |any, &c| any | (c < 0x20) | (c == b'"') | (c == b'\\'))
-    {
-        out.extend_from_slice(b);
-        out.push(b'"');
-        return;
-    }
-    let mut from = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let short = match c {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            0x08 => b'b',
-            0x0c => b'f',
-            b'\n' => b'n',
-            b'\r' => b'r',
-            b'\t' => b't',
-            0..=0x1f => 0,
-            _ => continue,
-        };
-        out.extend_from_slice(&b[from..i]);
-        from = i + 1;
-        if short != 0 {
-            out.extend_from_slice(&[b'\\', short]);
-        } else {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
-        }
-    }
-    out.extend_from_slice(&b[from..]);
-    out.push(b'"');
 }
 
 /// The whole list as its JSON document.
