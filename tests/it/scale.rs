@@ -237,7 +237,7 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
     let mut rng = synth::Rng::new(5);
     let mut rows: Vec<String> = Vec::new();
     for u in 0..300 {
-        rows.push(format!("U{u:03},,S3,,{}", if rng.chance(70) { "是" } else { "否" }));
+        rows.push(format!("U{u:03},,S3,,{},,", if rng.chance(70) { "是" } else { "否" }));
         for (item, values) in [
             ("S1", &["6", "7", "7.5", "8", "9.25", "10", ""][..]),
             ("S2", &["好", "较好", "一般", "差"][..]),
@@ -248,7 +248,13 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
                 } else {
                     String::new()
                 };
-                rows.push(format!("U{u:03},{name},{item},评委{r},{}", rng.pick(values)));
+                // Notes and sources on some rows, the same one on several.
+                let note = *rng.pick(&["", "", "迟交", "材料不全"]);
+                let source = *rng.pick(&["", "材料1", "材料1", "材料2"]);
+                rows.push(format!(
+                    "U{u:03},{name},{item},评委{r},{},{note},{source}",
+                    rng.pick(values)
+                ));
             }
         }
     }
@@ -256,7 +262,7 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
     let wd = Workdir::new();
     let path = wd.create(
         "e.csv",
-        &format!("unit,name,indicator,评分人,value\n{}\n", rows.join("\n")),
+        &format!("unit,name,indicator,评分人,value,note,source\n{}\n", rows.join("\n")),
     );
     let ev = kaohe::reading::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
     let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
@@ -283,9 +289,29 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
         }
         assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
     }
-    // Each rater's amount is shown in the JSON result: the general path's.
-    let mut json = Vec::new();
-    assert!(bulk::write_json(&fw, None, std::slice::from_ref(&path), None, &mut json).is_none());
+    // The JSON result shows each rater's value and amount, in the order
+    // the rows were given (which of two equal amounts is dropped follows
+    // it), and the item's value, notes and sources joined: the general
+    // path's bytes, rows found again across blocks and workers.
+    let want = kaohe::render::json::result_text(&fw, &slow);
+    assert!(want.contains("\"dropped\": true"), "a dropped rater is shown");
+    assert!(want.contains("：迟交"), "a rater's note is shown");
+    for (block, workers) in [(1 << 20, 2), (2048, 3)] {
+        let tuning = Tuning {
+            block,
+            workers,
+            batch: None,
+        };
+        let mut got = Vec::new();
+        bulk::write_json_tuned(&fw, None, std::slice::from_ref(&path), None, tuning, &mut got)
+            .expect("the bulk path writes rater items' JSON")
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            want,
+            "block {block}, {workers} workers"
+        );
+    }
     // A rater twice for a unit and item is the general path's to word.
     let twice = wd.create(
         "twice.csv",

@@ -8,6 +8,7 @@
 use super::kernel::has_row;
 use super::*;
 use crate::engine::score::Outcome;
+use crate::model::raters::RaterAmount;
 
 impl UnitMap {
     fn get(&self, k: u128) -> Option<u32> {
@@ -50,6 +51,10 @@ pub(super) struct Rows<'a, W: Word> {
     clauses: Vec<String>,
     /// Per unit, what its cohort amounts followed from.
     pub(super) facts: &'a Facts,
+    /// Per unit and item scored by several raters: each rater's row, in
+    /// the order given (as the general path keeps them: which of two
+    /// equal amounts is dropped follows it).
+    rated: HashMap<(&'a [u8], u32), Vec<&'a RatedRow>>,
 }
 
 impl<'a, W: Word> Rows<'a, W> {
@@ -72,6 +77,13 @@ impl<'a, W: Word> Rows<'a, W> {
             .enumerate()
             .map(|(i, (&b, f))| (b, i, &f[..]))
             .collect();
+        let mut rated: HashMap<(&[u8], u32), Vec<&RatedRow>> = HashMap::default();
+        for r in parsed.tables.iter().flat_map(|t| &t.rated) {
+            rated.entry((&*r.0, r.1)).or_default().push(r);
+        }
+        for rows in rated.values_mut() {
+            rows.sort_by_key(|r| r.4);
+        }
         Rows {
             plan,
             tables: &parsed.tables,
@@ -79,6 +91,7 @@ impl<'a, W: Word> Rows<'a, W> {
             layouts: &parsed.layouts,
             clauses,
             facts: &parsed.facts,
+            rated,
         }
     }
 }
@@ -245,6 +258,8 @@ pub(super) struct Full {
     slot_text: Vec<[Span; 3]>,
     /// Per indicator: value (`None` without rows), note, source.
     ind_text: Vec<(Option<Span>, Span, Span)>,
+    /// Per indicator scored by several raters: each rater's amount.
+    raters: Vec<Vec<RaterAmount>>,
     sc: Scratch,
 }
 
@@ -257,6 +272,7 @@ impl Full {
             text: Vec::new(),
             slot_text: Vec::new(),
             ind_text: Vec::new(),
+            raters: Vec::new(),
             sc: Scratch {
                 core: csv_reader(b','),
                 delim: b',',
@@ -304,6 +320,12 @@ impl Full {
     /// An indicator's sources, as its notes.
     pub(super) fn source(&self, i: usize) -> &[u8] {
         self.get(self.ind_text[i].2)
+    }
+
+    /// Each rater's amount of an item scored by several raters, in the
+    /// order given; empty for any other item.
+    pub(super) fn raters(&self, i: usize) -> &[RaterAmount] {
+        self.raters.get(i).map_or(&[], Vec::as_slice)
     }
 
     /// Read unit `id`, first half: its cells, and with `text` a request to
@@ -381,8 +403,10 @@ impl Full {
         self.text.clear();
         self.slot_text.clear();
         for slot in 0..plan.slots.len() {
-            let skip = wanted.is_some_and(|w| !w.get(plan.slots[slot].ind).copied().unwrap_or(false));
-            if !has_row(self.cells[slot]) || skip {
+            let ind = plan.slots[slot].ind;
+            let skip = wanted.is_some_and(|w| !w.get(ind).copied().unwrap_or(false));
+            // A rater item's cell is settled from several rows: read below.
+            if !has_row(self.cells[slot]) || skip || plan.fw.indicators[ind].raters.is_some() {
                 self.slot_text.push([(0, 0); 3]);
                 continue;
             }
@@ -390,10 +414,17 @@ impl Full {
             self.slot_text.push(spans);
         }
         self.ind_text.clear();
+        self.raters.iter_mut().for_each(Vec::clear);
+        self.raters.resize_with(plan.fw.indicators.len(), Vec::new);
         for (i, ind) in plan.fw.indicators.iter().enumerate() {
             let slots = plan.first[i]..plan.first[i] + ind.slots();
             if wanted.is_some_and(|w| !w.get(i).copied().unwrap_or(false)) {
                 self.ind_text.push((None, (0, 0), (0, 0)));
+                continue;
+            }
+            if let Some(raters) = ind.raters {
+                let texts = self.describe_raters(rows, id, i, raters)?;
+                self.ind_text.push(texts);
                 continue;
             }
             if slots.len() == 1 {
@@ -430,6 +461,78 @@ impl Full {
             self.ind_text.push((Some(value), note, source));
         }
         Ok(())
+    }
+
+    /// An item scored by several raters, as `score::assess` shows it:
+    /// each rater's amount, in the order given, and whether it was
+    /// dropped; the value `张三 8；李四 9`, the notes `张三：…` and the
+    /// sources of the raters who gave a value (or 不适用), joined.
+    fn describe_raters<W: Word>(
+        &mut self,
+        rows: &Rows<W>,
+        id: &str,
+        i: usize,
+        raters: crate::model::raters::Raters,
+    ) -> Res<(Option<Span>, Span, Span)> {
+        let slot = rows.plan.first[i];
+        let given = rows
+            .rated
+            .get(&(id.as_bytes(), slot as u32))
+            .map_or(&[][..], Vec::as_slice);
+        let text = |b: &[u8]| std::str::from_utf8(b).map(str::to_string).map_err(|_| GiveUp);
+        let (mut each, mut amounts, mut exempt) = (Vec::new(), Vec::new(), 0);
+        let mut present: Vec<(&[u8], [Span; 3])> = Vec::new();
+        for r in given {
+            // A row without a value is counted among the raters, not shown.
+            if r.3 == kernel::EMPTY {
+                continue;
+            }
+            let spans = self.row(rows, id, u64::from(r.4), slot)?;
+            present.push((&r.2, spans));
+            if r.3 == NA {
+                exempt += 1;
+                continue;
+            }
+            let amount = dec(u64::from(r.3.checked_sub(VALUE).ok_or(GiveUp)?));
+            amounts.push(amount);
+            each.push(RaterAmount {
+                rater: text(&r.2)?,
+                value: text(self.get(spans[0]))?,
+                amount,
+                dropped: false,
+            });
+        }
+        for (r, d) in each.iter_mut().zip(raters.outcome(given.len(), exempt, &amounts).1) {
+            r.dropped = d;
+        }
+        self.raters[i] = each;
+        if present.is_empty() {
+            return Ok((None, (0, 0), (0, 0)));
+        }
+        // Joined as the general path joins them: empty ones left out,
+        // the same text twice kept twice.
+        let mut joined = |field: usize, before: &[u8]| {
+            let start = self.text.len();
+            for (rater, spans) in &present {
+                let (a, b) = spans[field];
+                if field > 0 && a == b {
+                    continue;
+                }
+                if self.text.len() > start {
+                    self.text.extend_from_slice("；".as_bytes());
+                }
+                if !before.is_empty() {
+                    self.text.extend_from_slice(rater);
+                    self.text.extend_from_slice(before);
+                }
+                self.text.extend_from_within(a as usize..b as usize);
+            }
+            (start as u32, self.text.len() as u32)
+        };
+        let value = joined(0, b" ");
+        let note = joined(1, "：".as_bytes());
+        let source = joined(2, b"");
+        Ok((Some(value), note, source))
     }
 
     /// Texts joined by `；`, each distinct non-empty one once.

@@ -38,10 +38,6 @@ pub fn write_json_tuned<'a>(
 ) -> Option<std::io::Result<()>> {
     let paths = &paths.into();
     let plan = Plan::new(fw).ok()?;
-    // Each rater's amount is shown per item: the general path.
-    if plan.has_raters() {
-        return None;
-    }
     if plan.fits_u16() {
         json::<u16>(&plan, units, paths, period, tuning, w)
     } else {
@@ -135,7 +131,7 @@ fn batch<W: Word>(rows: &Rows<W>, writer: &UnitWriter, units: &[UnitResult], mut
                 note: f.note(index),
                 source: f.source(index),
                 cohort: facts.iter().find(|(i, _)| *i == index).map(|(_, f)| f),
-                raters: &[],
+                raters: f.raters(index),
             });
         let deficiencies = crate::engine::score::deficiencies(fw, &f.outcomes);
         writer.open_with(&mut out, u, items, &deficiencies);

@@ -151,7 +151,7 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
         type Given<'t> = Vec<(&'t [u8], u32)>;
         let mut by_item: std::collections::BTreeMap<(&[u8], u32), Given> = Default::default();
         for t in tables.iter() {
-            for (unit, slot, rater, cell) in &t.rated {
+            for (unit, slot, rater, cell, _) in &t.rated {
                 by_item.entry((&**unit, *slot)).or_default().push((&**rater, *cell));
             }
         }

@@ -342,14 +342,15 @@ pub(super) struct Table<W: Word> {
     pub(super) offsets: Option<Vec<Box<[u32]>>>,
     /// A unit id holds an invisible character: give up.
     pub(super) invisible_id: bool,
-    /// Rows of items scored by several raters: (unit id, slot, rater,
-    /// cell with the rater's amount), settled once every row is read.
+    /// Rows of items scored by several raters, settled once every row is
+    /// read.
     pub(super) rated: Vec<RatedRow>,
 }
 
-/// A row of an item scored by several raters: unit id, slot, rater, and
-/// the cell of the rater's amount.
-pub(super) type RatedRow = (Box<[u8]>, u32, Box<[u8]>, u32);
+/// A row of an item scored by several raters: unit id, slot, rater, the
+/// cell of the rater's amount, and where the row starts over all files
+/// (when rows are read again; else 0).
+pub(super) type RatedRow = (Box<[u8]>, u32, Box<[u8]>, u32, u32);
 
 /// One row of the unit being explained, kept whole.
 pub(super) struct Captured {
@@ -530,7 +531,7 @@ impl<W: Word> Table<W> {
             return Err(GiveUp);
         }
         if rated {
-            self.rated.push((unit.into(), slot, rater.into(), value));
+            self.rated.push((unit.into(), slot, rater.into(), value, offset));
             return self.push(base, unit, NO_SLOT, 0, at, name, offset);
         }
         self.push(base, unit, slot, value, at, name, offset)
