@@ -54,7 +54,7 @@ pub(super) struct Rows<'a, W: Word> {
     /// Per unit and item scored by several raters: each rater's row, in
     /// the order given (as the general path keeps them: which of two
     /// equal amounts is dropped follows it).
-    rated: HashMap<(&'a [u8], u32), Vec<&'a RatedRow>>,
+    rated: FastMap<(&'a [u8], u32), Vec<&'a RatedRow>>,
 }
 
 impl<'a, W: Word> Rows<'a, W> {
@@ -77,7 +77,7 @@ impl<'a, W: Word> Rows<'a, W> {
             .enumerate()
             .map(|(i, (&b, f))| (b, i, &f[..]))
             .collect();
-        let mut rated: HashMap<(&[u8], u32), Vec<&RatedRow>> = HashMap::default();
+        let mut rated: FastMap<(&[u8], u32), Vec<&RatedRow>> = FastMap::default();
         for r in parsed.tables.iter().flat_map(|t| &t.rated) {
             rated.entry((&*r.0, r.1)).or_default().push(r);
         }

@@ -149,7 +149,10 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
         // aggregated as the general path does (`Raters::aggregate`); empty
         // values do not count, 不适用 from every rater is 不适用.
         type Given<'t> = Vec<(&'t [u8], u32)>;
-        let mut by_item: std::collections::BTreeMap<(&[u8], u32), Given> = Default::default();
+        // Hashed, not ordered: each (unit, item) is settled on its own, and
+        // hundreds of thousands of them compared as byte strings in a tree
+        // were a serial tenth of the run.
+        let mut by_item: FastMap<(&[u8], u32), Given> = Default::default();
         for t in tables.iter() {
             for (unit, slot, rater, cell, _) in &t.rated {
                 by_item.entry((&**unit, *slot)).or_default().push((&**rater, *cell));
