@@ -483,17 +483,17 @@ impl Full {
         let (mut each, mut amounts, mut exempt) = (Vec::new(), Vec::new(), 0);
         let mut present: Vec<(&[u8], [Span; 3])> = Vec::new();
         for r in given {
+            let gives = super::merge::rater_gives(r.3);
             // A row without a value is counted among the raters, not shown.
-            if r.3 == kernel::EMPTY {
+            if gives == Outcome::Missing {
                 continue;
             }
             let spans = self.row(rows, id, u64::from(r.4), slot)?;
             present.push((&r.2, spans));
-            if r.3 == NA {
+            let Outcome::Amount(amount) = gives else {
                 exempt += 1;
                 continue;
-            }
-            let amount = dec(u64::from(r.3.checked_sub(VALUE).ok_or(GiveUp)?));
+            };
             amounts.push(amount);
             each.push(RaterAmount {
                 rater: text(&r.2)?,

@@ -164,12 +164,15 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
                 return Err(GiveUp); // a rater twice: the general path names both rows
             }
             let ind = &fw.indicators[plan.slots[slot as usize].ind];
-            let amounts: Vec<Decimal> = given
+            let gives: Vec<Outcome> = given.iter().map(|&(_, c)| rater_gives(c)).collect();
+            let amounts: Vec<Decimal> = gives
                 .iter()
-                .filter(|(_, c)| *c >= VALUE)
-                .map(|(_, c)| dec(u64::from(c - VALUE)))
+                .filter_map(|g| match g {
+                    Outcome::Amount(a) => Some(*a),
+                    _ => None,
+                })
                 .collect();
-            let exempt = given.iter().filter(|(_, c)| *c == NA).count();
+            let exempt = gives.iter().filter(|g| **g == Outcome::Exempt).count();
             let raters = ind.raters.ok_or(GiveUp)?;
             let cell = match raters.outcome(given.len(), exempt, &amounts).0 {
                 Outcome::Amount(amount) => VALUE
@@ -190,6 +193,16 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
         tables[t].cells_mut(u)[slot] = W::of(cell).ok_or(GiveUp)?;
     }
     Ok(facts)
+}
+
+/// What one rater's row gives, as its cell says: an amount, 不适用
+/// (`Exempt`), or no value (`Missing`).
+pub(super) fn rater_gives(cell: u32) -> Outcome {
+    match cell {
+        NA => Outcome::Exempt,
+        c if c >= VALUE => Outcome::Amount(dec(u64::from(c - VALUE))),
+        _ => Outcome::Missing,
+    }
 }
 
 /// Per unit id, its cohort items' facts: (indicator index, fact).
