@@ -121,24 +121,25 @@ fn describe_raters(given: &[(String, Cell)]) -> (Option<String>, String, String,
     let Some((_, first)) = present.first() else {
         return (None, String::new(), String::new(), None);
     };
-    let join = |f: &dyn Fn(&(String, Cell)) -> String| {
-        present
-            .iter()
-            .map(|x| f(x))
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join("；")
-    };
-    let value = join(&|(r, c)| format!("{r} {}", c.raw));
-    let note = join(&|(r, c)| {
-        if c.note.is_empty() {
-            String::new()
-        } else {
-            format!("{r}：{}", c.note)
-        }
-    });
-    let source = join(&|(_, c)| c.source.clone());
-    (Some(value), note, source, Some((first.file, first.line, first.col)))
+    let mut buf = Vec::new();
+    let texts: Vec<crate::model::raters::RaterTexts> = present
+        .iter()
+        .map(|(r, c)| {
+            [r, &c.raw, &c.note, &c.source].map(|t| {
+                let start = buf.len();
+                buf.extend_from_slice(t.as_bytes());
+                start..buf.len()
+            })
+        })
+        .collect();
+    let [value, note, source] = crate::model::raters::describe_texts(&mut buf, &texts);
+    let text = |r: std::ops::Range<usize>| String::from_utf8_lossy(&buf[r]).into_owned();
+    (
+        Some(text(value)),
+        text(note),
+        text(source),
+        Some((first.file, first.line, first.col)),
+    )
 }
 
 /// An exact amount of points in some unit: decimals, or the bulk path's

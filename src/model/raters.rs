@@ -136,6 +136,36 @@ impl Raters {
 }
 
 /// The exact mean of amounts, rounded half up once.
+/// Where one rater's texts stand in a buffer: the rater's name, the
+/// value as given, the note, the source.
+pub type RaterTexts = [std::ops::Range<usize>; 4];
+
+/// The value, notes and sources shown for an item scored by several
+/// raters (`张三 8；李四 9`, `张三：迟交`, the sources), from the texts of
+/// each rater who gave a value or 不适用, in the order given, which stand
+/// in `buf`: appended to `buf`, their places returned. Empty notes and
+/// sources are left out; the same text twice is kept twice.
+pub fn describe_texts(buf: &mut Vec<u8>, present: &[RaterTexts]) -> [std::ops::Range<usize>; 3] {
+    let mut joined = |field: usize, after_name: &str| {
+        let start = buf.len();
+        for t in present {
+            if field > 1 && t[field].is_empty() {
+                continue;
+            }
+            if buf.len() > start {
+                buf.extend_from_slice("；".as_bytes());
+            }
+            if !after_name.is_empty() {
+                buf.extend_from_within(t[0].clone());
+                buf.extend_from_slice(after_name.as_bytes());
+            }
+            buf.extend_from_within(t[field].clone());
+        }
+        start..buf.len()
+    };
+    [joined(1, " "), joined(2, "："), joined(3, "")]
+}
+
 fn mean(a: &[Decimal]) -> Decimal {
     let mut sum = Frac::zero();
     for x in a {
@@ -199,5 +229,32 @@ mod tests {
         assert!(t("{ drop = 2, min_raters = 4 }").is_err());
         assert!(t("\"avg\"").is_err());
         assert!(t("{ dorp = 1 }").unwrap_err().contains("drop"));
+    }
+
+    /// The texts shown for a rater item, worked out by hand: every rater
+    /// who gave a value or 不适用 in the value, only notes given in the
+    /// notes, the same source twice kept twice.
+    #[test]
+    fn a_rater_items_texts_are_joined_in_the_order_given() {
+        let mut buf = Vec::new();
+        let mut place = |t: &str| {
+            let start = buf.len();
+            buf.extend_from_slice(t.as_bytes());
+            start..buf.len()
+        };
+        let present: Vec<RaterTexts> = [
+            ["张三", "8", "", "材料1"],
+            ["李四", "不适用", "迟交", "材料1"],
+            ["王五", "9", "", ""],
+        ]
+        .iter()
+        .map(|texts| texts.map(&mut place))
+        .collect();
+        let [value, note, source] = describe_texts(&mut buf, &present);
+        let text = |r: std::ops::Range<usize>| std::str::from_utf8(&buf[r]).unwrap().to_string();
+        assert_eq!(text(value), "张三 8；李四 不适用；王五 9");
+        assert_eq!(text(note), "李四：迟交");
+        assert_eq!(text(source), "材料1；材料1");
+        assert!(describe_texts(&mut buf, &[]).iter().all(|r| r.is_empty()));
     }
 }

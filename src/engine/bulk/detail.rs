@@ -481,15 +481,19 @@ impl Full {
             .map_or(&[][..], Vec::as_slice);
         let text = |b: &[u8]| std::str::from_utf8(b).map(str::to_string).map_err(|_| GiveUp);
         let (mut each, mut amounts, mut exempt) = (Vec::new(), Vec::new(), 0);
-        let mut present: Vec<(&[u8], [Span; 3])> = Vec::new();
+        let mut present: Vec<crate::model::raters::RaterTexts> = Vec::new();
         for r in given {
             let gives = super::merge::rater_gives(r.3);
             // A row without a value is counted among the raters, not shown.
             if gives == Outcome::Missing {
                 continue;
             }
-            let spans = self.row(rows, id, u64::from(r.4), slot)?;
-            present.push((&r.2, spans));
+            let [value, note, source] = self
+                .row(rows, id, u64::from(r.4), slot)?
+                .map(|(a, b)| a as usize..b as usize);
+            let name = self.text.len()..self.text.len() + r.2.len();
+            self.text.extend_from_slice(&r.2);
+            present.push([name, value.clone(), note, source]);
             let Outcome::Amount(amount) = gives else {
                 exempt += 1;
                 continue;
@@ -497,7 +501,7 @@ impl Full {
             amounts.push(amount);
             each.push(RaterAmount {
                 rater: text(&r.2)?,
-                value: text(self.get(spans[0]))?,
+                value: text(&self.text[value])?,
                 amount,
                 dropped: false,
             });
@@ -509,29 +513,8 @@ impl Full {
         if present.is_empty() {
             return Ok((None, (0, 0), (0, 0)));
         }
-        // Joined as the general path joins them: empty ones left out,
-        // the same text twice kept twice.
-        let mut joined = |field: usize, before: &[u8]| {
-            let start = self.text.len();
-            for (rater, spans) in &present {
-                let (a, b) = spans[field];
-                if field > 0 && a == b {
-                    continue;
-                }
-                if self.text.len() > start {
-                    self.text.extend_from_slice("；".as_bytes());
-                }
-                if !before.is_empty() {
-                    self.text.extend_from_slice(rater);
-                    self.text.extend_from_slice(before);
-                }
-                self.text.extend_from_within(a as usize..b as usize);
-            }
-            (start as u32, self.text.len() as u32)
-        };
-        let value = joined(0, b" ");
-        let note = joined(1, "：".as_bytes());
-        let source = joined(2, b"");
+        let span = |r: std::ops::Range<usize>| (r.start as u32, r.end as u32);
+        let [value, note, source] = crate::model::raters::describe_texts(&mut self.text, &present).map(span);
         Ok((Some(value), note, source))
     }
 
