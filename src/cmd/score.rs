@@ -29,11 +29,10 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     if !args.selfs.files.is_empty() {
         // Beside a self-assessment every unit is scored in full.
         let (loaded, a) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
+        // Freeing every unit's detail is seconds the run need not wait for.
         let a = crate::base::Aside::new(a);
         return super::emit_ranking(&loaded.framework, &a, format, &dest, &args.issue, lang);
     }
-    // Each branch lets go of its assessment aside: freeing every unit's
-    // detail is seconds the run need not wait for.
     match format {
         // Workbooks and HTML reports show every unit's indicators and
         // deficiencies: the general path keeps them all.
@@ -42,23 +41,20 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
                 return Ok(());
             }
             let (loaded, assessment) = args.input.assess(&args.evidence)?;
-            let done = super::emit_ranking(&loaded.framework, &assessment, format, &dest, &args.issue, lang);
-            crate::base::drop_aside(assessment);
-            return done;
+            let assessment = crate::base::Aside::new(assessment);
+            return super::emit_ranking(&loaded.framework, &assessment, format, &dest, &args.issue, lang);
         }
         // Provincial rankings run to 100,000+ rows: stream them.
         Format::Csv => {
             let (framework, assessment) = args.input.assess_ranking(&args.evidence)?;
-            let done = crate::render::output::emit_with(format, &dest, |w| {
+            let assessment = crate::base::Aside::new(assessment);
+            crate::render::output::emit_with(format, &dest, |w| {
                 crate::render::report::write_ranking_csv(w, &framework, &assessment, lang)
-            });
-            crate::base::drop_aside(assessment);
-            done
+            })
         }
         Format::Table | Format::Md => {
             let (framework, assessment) = args.input.assess_ranking(&args.evidence)?;
-            let text = crate::render::report::ranking(&framework, &assessment, lang, format);
-            crate::base::drop_aside(assessment);
+            let text = crate::render::report::ranking(&framework, &crate::base::Aside::new(assessment), lang, format);
             crate::render::output::emit(&text, format, &dest)
         }
     }
