@@ -44,8 +44,10 @@
 //!   groups and rank, as the ranking needs, without per-indicator results or
 //!   deficiencies (`indicators` and `deficiencies` are empty) and without
 //!   input digests (`sha256` is empty);
-//! * [`assess_unit`] adds one unit in full, as `explain` shows it: its rows
-//!   are kept whole while parsing and scored by the general code;
+//! * [`assess_unit`] adds one unit in full, as `explain` shows it: its
+//!   outcomes from its merged cells, as every unit's, and its values,
+//!   notes, sources, lines and raters from its rows, kept whole while
+//!   parsing;
 //! * [`write_json`] streams the canonical JSON result, every unit in full:
 //!   each cell's offset is kept (a wide file's cells, their row's; the
 //!   layout gives each slot's column), and each unit's rows are read again;
@@ -82,7 +84,7 @@ pub use rectify::{ListArgs, write_deficiencies, write_deficiencies_tuned};
 use crate::engine::score::{Assessment, Outcome, Totals, UnitResult};
 use crate::model::framework::{Framework, Kind, Missing};
 use crate::model::rule::Value;
-use crate::reading::evidence::{Cell, Column, Evidence, InputFile, UnitEvidence, resolve_key};
+use crate::reading::evidence::{Cell, Column, InputFile, UnitEvidence, resolve_key};
 use crate::reading::input::ForcedEncoding;
 use crate::reading::units::Units;
 use rust_decimal::Decimal;
@@ -278,27 +280,11 @@ pub fn assess_tuned<'a>(
         return None;
     }
     let plan = Plan::new(fw).ok()?;
-    // The unit explained in full needs its category and cohort facts: the
-    // general path.
-    if detail.is_some() && plan.has_deferred() {
-        return None;
-    }
-    let (mut results, captured) = if plan.fits_u16() {
+    let results = if plan.fits_u16() {
         run::<u16>(&plan, units, paths, tuning, detail)?
     } else {
         run::<u32>(&plan, units, paths, tuning, detail)?
     };
-    if let Some(id) = detail
-        && let Some(u) = results.iter_mut().find(|u| u.unit == id)
-    {
-        let full = detailed(&plan, paths, id, captured).ok()?;
-        // Both paths scored this unit: they must agree.
-        if full.totals != u.totals || full.groups != u.groups {
-            return None;
-        }
-        u.indicators = full.indicators;
-        u.deficiencies = full.deficiencies;
-    }
     finish(fw, results, units, paths, period).ok()
 }
 
@@ -422,24 +408,45 @@ fn finish_paired<T>(
 }
 
 /// Read, parse and merge with cells of type `W`: every unit's result, not
-/// yet ranked. The worker tables are gone when this returns, before ranking
-/// sorts, which takes memory of its own.
+/// yet ranked, the unit `detail` (when assessed) in full. The worker
+/// tables are gone when this returns, before ranking sorts, which takes
+/// memory of its own.
 fn run<W: Word>(
     plan: &Plan,
     units: Option<&Units>,
     paths: &Files,
     tuning: Tuning,
     detail: Option<&str>,
-) -> Option<(Vec<UnitResult>, Vec<Captured>)> {
+) -> Option<Vec<UnitResult>> {
     let mut parsed = parse::<W>(plan, units, paths, tuning, detail, Reread::No)?;
-    let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
-    let captured = parsed
+    let Some(id) = detail else {
+        let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
+        drop(parsed); // before the parts are joined
+        return Some(join(parts));
+    };
+    // The unit explained: its cells as merged, found among every unit's.
+    let cells_of =
+        |cells: &[u32], u: &UnitResult| -> Res<Option<Box<[u32]>>> { Ok((u.unit == id).then(|| cells.into())) };
+    let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, Some(&cells_of)).ok()?;
+    let captured: Vec<Captured> = parsed
         .tables
         .iter_mut()
         .flat_map(|t| std::mem::take(&mut t.captured))
         .collect();
-    drop(parsed); // before the parts are joined
-    Some((join(parts), captured))
+    let mut facts = std::mem::take(&mut parsed.facts);
+    drop(parsed);
+    let mut results = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    let mut explained = None;
+    for (u, cells) in parts.into_iter().flatten() {
+        if cells.is_some() {
+            explained = cells.map(|c| (results.len(), c));
+        }
+        results.push(u);
+    }
+    if let Some((k, cells)) = explained {
+        detailed(plan, &mut results[k], &cells, captured, &mut facts).ok()?;
+    }
+    Some(results)
 }
 
 /// What the reader and the workers produced.

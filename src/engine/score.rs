@@ -81,7 +81,7 @@ pub fn decide<C, T>(
 /// An item scored by several raters: each rater's value by the rule (for
 /// the unit's category), aggregated and rounded once. 不适用 from every
 /// rater makes it 不适用; values of raters who gave none are not counted.
-fn by_raters(
+pub(crate) fn by_raters(
     ind: &Indicator,
     raters: crate::model::raters::Raters,
     category: &str,
@@ -707,7 +707,7 @@ impl<'a> Scoring<'a> {
 /// A unit's per-indicator results: each outcome with its status, the
 /// evidence described (value, note, source, where), the raters' amounts
 /// and, from `cohort(index)`, a cohort item's facts.
-fn indicator_results(
+pub(crate) fn indicator_results(
     fw: &Framework,
     ue: &mut UnitEvidence,
     outcomes: &[Outcome],

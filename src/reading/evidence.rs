@@ -105,6 +105,12 @@ impl UnitEvidence {
         self.raters.get(index).map_or(&[], Vec::as_slice)
     }
 
+    /// Add rater `rater`'s cell for indicator `index`, after those given
+    /// before it.
+    pub fn push_rater(&mut self, index: usize, rater: String, cell: Cell) {
+        self.raters[index].push((rater, cell));
+    }
+
     /// Every rater's cell of every indicator.
     pub fn rater_cells(&self) -> impl Iterator<Item = &Cell> {
         self.raters.iter().flatten().map(|(_, c)| c)
@@ -1286,7 +1292,7 @@ impl Loader<'_> {
         if rater.is_empty() {
             *entry.cell_mut(index, slot) = Some(cell);
         } else {
-            entry.raters[index].push((rater.to_string(), cell));
+            entry.push_rater(index, rater.to_string(), cell);
         }
     }
 }

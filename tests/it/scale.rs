@@ -77,26 +77,52 @@ fn assert_same(i: &Inputs, slow: &Assessment, tuning: Tuning) {
         );
     }
     assert_eq!(renders(&i.fw, &fast), renders(&i.fw, slow));
-    // One unit in full, as `explain` shows it: values, notes, sources, lines.
-    for s in slow.units.iter().step_by(slow.units.len() / 3 + 1) {
+    assert_explained_alike(
+        &i.fw,
+        i.units.as_ref(),
+        &i.evidence,
+        Some("2023"),
+        slow,
+        tuning,
+        slow.units.iter().step_by(slow.units.len() / 3 + 1),
+    );
+}
+
+/// Each of `these` units in full on the bulk path, as `explain` shows it
+/// (values, notes, sources, lines, raters, cohort facts), is the general
+/// path's `slow` unit, and `explain` writes the same bytes in every format.
+#[track_caller]
+fn assert_explained_alike<'a>(
+    fw: &Framework,
+    units: Option<&kaohe::reading::units::Units>,
+    evidence: &std::path::Path,
+    period: Option<&str>,
+    slow: &Assessment,
+    tuning: Tuning,
+    these: impl Iterator<Item = &'a kaohe::engine::score::UnitResult>,
+) {
+    let mut n = 0;
+    for s in these {
         let fast = bulk::assess_tuned(
-            &i.fw,
-            i.units.as_ref(),
-            std::slice::from_ref(&i.evidence),
-            Some("2023".into()),
+            fw,
+            units,
+            std::slice::from_ref(&evidence.to_path_buf()),
+            period.map(String::from),
             tuning,
             Some(&s.unit),
         )
-        .expect("the bulk path applies to generated data");
+        .expect("the bulk path explains the unit");
         let f = fast.units.iter().find(|u| u.unit == s.unit).unwrap();
         assert_eq!(f, s);
         for format in [Format::Table, Format::Csv, Format::Json, Format::Md] {
             assert_eq!(
-                kaohe::render::report::explain(&i.fw, &fast, f, Lang::Zh, format),
-                kaohe::render::report::explain(&i.fw, slow, s, Lang::Zh, format)
+                kaohe::render::report::explain(fw, &fast, f, Lang::Zh, format),
+                kaohe::render::report::explain(fw, slow, s, Lang::Zh, format)
             );
         }
+        n += 1;
     }
+    assert!(n > 0, "some unit was explained");
 }
 
 #[test]
@@ -173,17 +199,21 @@ fn cohort_and_category_rules_on_the_bulk_path_match_the_general_path() {
                 );
             }
             assert_eq!(renders(&i.fw, &fast), renders(&i.fw, &slow));
-            // Explaining one unit in full is the general path's.
-            let first = Some(slow.units[0].unit.as_str());
-            let detail = bulk::assess_tuned(
+            // Units explained in full: with cohort facts, in several
+            // categories.
+            let these: Vec<_> = slow.units.iter().step_by(7).collect();
+            assert!(these.iter().all(|u| u.indicators.iter().any(|r| r.cohort.is_some())));
+            let categories: std::collections::BTreeSet<&str> = these.iter().map(|u| u.category.as_str()).collect();
+            assert!(categories.len() > 1, "{categories:?}");
+            assert_explained_alike(
                 &i.fw,
                 i.units.as_ref(),
-                std::slice::from_ref(&i.evidence),
-                None,
+                &i.evidence,
+                Some("2023"),
+                &slow,
                 tuning,
-                first,
+                these.into_iter(),
             );
-            assert!(detail.is_none());
             // The JSON result, every cohort fact included, and the
             // rectification list: the general path's bytes.
             let want = kaohe::render::json::result_text(&i.fw, &{
@@ -288,6 +318,18 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
             );
         }
         assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
+        // Units explained in full, each rater's amount shown: some with a
+        // rater dropped, some without raters.
+        let dropped = |u: &&kaohe::engine::score::UnitResult| u.indicators[0].raters.iter().any(|r| r.dropped);
+        let these: Vec<_> = slow
+            .units
+            .iter()
+            .filter(dropped)
+            .take(3)
+            .chain(slow.units.iter().filter(|u| u.indicators[0].raters.is_empty()).take(2))
+            .collect();
+        assert_eq!(these.len(), 5);
+        assert_explained_alike(&fw, None, &path, None, &slow, tuning, these.into_iter());
     }
     // The JSON result shows each rater's value and amount, in the order
     // the rows were given (which of two equal amounts is dropped follows
@@ -311,6 +353,30 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
             want,
             "block {block}, {workers} workers"
         );
+    }
+    // The rectification list: each rater item's value and notes joined,
+    // as on the general path, across blocks, workers and batches.
+    use kaohe::engine::rectify::{By, Order, Selection};
+    let selection = Selection::default();
+    let list = kaohe::engine::rectify::build(&fw, &slow, None, &selection, Order::Rank, By::Unit).unwrap();
+    for format in [Format::Csv, Format::Table, Format::Md, Format::Json] {
+        let want = general_list(&fw, &slow, &list, Lang::Zh, format);
+        assert!(want.contains("；评委"), "a rater item with several raters is listed");
+        for (block, workers, batch) in [(1 << 20, 2, None), (2048, 3, Some(7))] {
+            let args = bulk::ListArgs {
+                period: None,
+                selection: &selection,
+                order: Order::Rank,
+                format,
+                lang: Lang::Zh,
+            };
+            let tuning = Tuning { block, workers, batch };
+            let mut got = Vec::new();
+            bulk::write_deficiencies_tuned(&fw, None, std::slice::from_ref(&path), &args, tuning, &mut got)
+                .expect("the bulk path lists rater items")
+                .unwrap();
+            assert_eq!(String::from_utf8(got).unwrap(), want, "{format:?}, block {block}");
+        }
     }
     // A rater twice for a unit and item is the general path's to word.
     let twice = wd.create(

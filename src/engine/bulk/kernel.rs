@@ -145,20 +145,6 @@ impl<'a> Plan<'a> {
         })
     }
 
-    /// Is any item's amount decided by more than the unit's own cells
-    /// (a cohort rule, category parameters, `applies_to`)?
-    pub(super) fn has_deferred(&self) -> bool {
-        self.fw.indicators.iter().any(|i| i.applies_to.is_some())
-            || self.has_raters()
-            || self.slots.iter().any(|s| matches!(s.kernel, Kernel::Deferred))
-    }
-
-    /// Is any item scored by several raters? Outputs that show each
-    /// rater's amount are the general path's.
-    pub(super) fn has_raters(&self) -> bool {
-        self.fw.indicators.iter().any(|i| i.raters.is_some())
-    }
-
     /// Do cells fit in 16 bits? Each payload is at most the points in
     /// cents, except a deferred item's value before it is settled.
     pub(super) fn fits_u16(&self) -> bool {

@@ -372,20 +372,25 @@ pub(super) fn unit_result<W: Word, T: Default>(
     Ok((result, found))
 }
 
-/// The unit being explained, scored by the general code from its captured
-/// rows: per-indicator results with values, notes, sources and lines.
-pub(super) fn detailed(plan: &Plan, paths: &[PathBuf], id: &str, mut rows: Vec<Captured>) -> Res<UnitResult> {
+/// The unit being explained, in full: its outcomes from its merged cells
+/// (`cells`), as every unit's are, and from its rows kept whole what it
+/// shows — values, notes, sources and lines, each rater's amount — with
+/// its cohort facts from `facts`.
+pub(super) fn detailed(
+    plan: &Plan,
+    u: &mut UnitResult,
+    cells: &[u32],
+    mut rows: Vec<Captured>,
+    facts: &mut Facts,
+) -> Res<()> {
     let fw = plan.fw;
     rows.sort_by_key(|r| r.at);
     let mut ue = UnitEvidence::empty(fw);
     for r in rows {
-        if ue.name.is_none() && !r.name.is_empty() {
-            ue.name = Some(r.name);
-        }
         let index = plan.slots[r.slot as usize].ind;
         let slot = r.slot as usize - plan.first[index];
         let value = fw.indicators[index].parse_value(&r.raw).map_err(|_| GiveUp)?;
-        *ue.cell_mut(index, slot) = Some(Cell {
+        let cell = Cell {
             value,
             raw: r.raw,
             note: r.note,
@@ -393,19 +398,38 @@ pub(super) fn detailed(plan: &Plan, paths: &[PathBuf], id: &str, mut rows: Vec<C
             file: r.file as usize,
             line: r.line,
             col: 0,
-        });
+        };
+        if r.rater.is_empty() {
+            *ue.cell_mut(index, slot) = Some(cell);
+        } else {
+            ue.push_rater(index, r.rater, cell);
+        }
     }
-    let ev = Evidence {
-        files: paths
-            .iter()
-            .map(|p| InputFile {
-                path: p.display().to_string(),
-                sha256: String::new(),
-                ..Default::default()
-            })
-            .collect(),
-        units: [(id.to_string(), ue)].into_iter().collect(),
+    let outcomes = (0..fw.indicators.len())
+        .map(|i| {
+            let c = cells
+                .get(plan.first[i]..plan.first[i] + fw.indicators[i].slots())
+                .ok_or(GiveUp)?;
+            Ok(outcome(plan, i, c)?.map(dec))
+        })
+        .collect::<Res<Vec<Outcome>>>()?;
+    let rated = fw
+        .indicators
+        .iter()
+        .enumerate()
+        .filter_map(|(i, ind)| {
+            Some((
+                i,
+                crate::engine::score::by_raters(ind, ind.raters?, &u.category, ue.raters(i)).1,
+            ))
+        })
+        .collect();
+    let mut facts = facts.remove(u.unit.as_str()).unwrap_or_default();
+    let mut cohort = |index: usize| {
+        let k = facts.iter().position(|(i, _)| *i == index)?;
+        Some(Box::new(facts.swap_remove(k).1))
     };
-    let a = crate::engine::score::assess(fw, None, ev, None).map_err(|_| GiveUp)?;
-    a.units.into_iter().next().ok_or(GiveUp)
+    u.indicators = crate::engine::score::indicator_results(fw, &mut ue, &outcomes, &u.totals, rated, &mut cohort);
+    u.deficiencies = crate::engine::score::deficiencies(fw, &outcomes);
+    Ok(())
 }

@@ -361,7 +361,8 @@ pub(super) struct Captured {
     pub(super) raw: String,
     pub(super) note: String,
     pub(super) source: String,
-    pub(super) name: String,
+    /// Who gave it, on an item scored by several raters; else empty.
+    pub(super) rater: String,
 }
 
 impl<W: Word> Table<W> {
@@ -409,7 +410,7 @@ impl<W: Word> Table<W> {
             raw: text(Some(value))?,
             note: text(l.note)?,
             source: text(l.source)?,
-            name: text(l.name)?,
+            rater: text(l.rater)?,
         });
         Ok(())
     }

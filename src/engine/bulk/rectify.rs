@@ -72,10 +72,6 @@ pub fn write_deficiencies_tuned<'a>(
         return None; // laid out to the terminal's width
     }
     let plan = Plan::new(fw).ok()?;
-    // Each rater's amount is shown per item: the general path.
-    if plan.has_raters() {
-        return None;
-    }
     if plan.fits_u16() {
         list::<u16>(&plan, units, paths, args, tuning, w)
     } else {
@@ -327,8 +323,12 @@ impl<W: Word> Ctx<'_, W> {
     fn texts(&self, l: &mut Loaded, id: &str, fields: &mut Vec<(usize, usize)>, t: &mut Texts) -> Res<()> {
         t.clear();
         let plan = self.rows.plan;
-        if l.shown.iter().any(|it| plan.fw.indicators[it.index].slots() != 1) {
-            // Clause items: their texts joined as the general path does.
+        if l.shown.iter().any(|it| {
+            let ind = &plan.fw.indicators[it.index];
+            ind.slots() != 1 || ind.raters.is_some()
+        }) {
+            // Clause items and items scored by several raters: their texts
+            // joined as the general path does.
             l.full.describe(&self.rows, id, Some(&l.wanted))?;
             for it in &l.shown {
                 t.push(l.full.value(it.index), l.full.note(it.index), false);
