@@ -138,7 +138,9 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             ))
         },
     )?;
-    if format != crate::render::Format::Csv && !args.summary {
+    // CSV and JSON are streamed; the other forms are built whole first.
+    let streamed = matches!(format, crate::render::Format::Csv | crate::render::Format::Json);
+    if !streamed && !args.summary {
         super::document_fits(fw, list.units.len(), &dest)?;
     }
     if format == crate::render::Format::Xlsx {
@@ -163,9 +165,10 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         };
         return crate::render::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
     }
-    if format == crate::render::Format::Csv && !args.summary {
-        return crate::render::output::emit_with(format, &dest, |w| {
-            crate::render::rectify::write_list_csv(w, fw, &assessment, &list, lang)
+    if streamed && !args.summary {
+        return crate::render::output::emit_with(format, &dest, |w| match format {
+            crate::render::Format::Json => crate::render::rectify::write_list_json(w, fw, &assessment, &list),
+            _ => crate::render::rectify::write_list_csv(w, fw, &assessment, &list, lang),
         })
         .map_err(|e| Error::output(&dest, e));
     }

@@ -179,7 +179,7 @@ pub fn emit_ranking(
 /// The most results (units × items) one workbook, web page or text list
 /// is made of: such a document is built whole before it is written, at up
 /// to a kilobyte a result beside the results themselves, so this many fit
-/// in about 3 GB. CSV and the JSON result are streamed and not limited.
+/// in about 3 GB. CSV and JSON (the result, the list) are streamed and not limited.
 pub const MAX_DOCUMENT_RESULTS: usize = 2_500_000;
 
 /// Refuse a workbook, web page or text list of `units` units for more

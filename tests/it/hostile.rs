@@ -879,7 +879,7 @@ fn more_results_than_scoring_in_detail_holds_are_refused() {
 
 /// A workbook, web page or text list is built whole: 1,251 units × 2,000
 /// items (2,502,000 results, over 2,500,000) is refused before it is built;
-/// 1,250 units (2,500,000) are written. The CSV list of as many is written.
+/// 1,250 units (2,500,000) are written. The JSON list of as many is written.
 #[test]
 fn a_document_of_too_many_results_is_refused_before_it_is_built() {
     let wd = Workdir::new();
@@ -907,6 +907,16 @@ fn a_document_of_too_many_results_is_refused_before_it_is_built() {
         out.stderr
     );
     assert_eq!(out.stdout, "");
+    // The JSON list, like the CSV ledger, is written a piece at a time and
+    // not refused, as the message above advises.
+    let out = run_limited(
+        &wd,
+        "deficiencies --lang en -f $WD/w.toml -u $WD/units.csv $WD/e.csv --by owner --reason veto --format json",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["units"].as_array().map(Vec::len), Some(1_251));
+    assert_eq!(doc["deficiencies"], serde_json::json!([]));
     // One unit fewer is at the limit, and written.
     let fewer = |name: &str| {
         let lines: String = wd.read(name).lines().take(1_251).map(|l| format!("{l}\n")).collect();

@@ -231,8 +231,13 @@ fn push_category(out: &mut Vec<u8>, u: &UnitResult) {
     }
 }
 
-/// The whole list as its JSON document.
-pub fn write_list_json(out: &mut Vec<u8>, fw: &Framework, a: &Assessment, list: &List) {
+/// The whole list as its JSON document, written to `w` a piece at a time:
+/// a province's list is gigabytes, never held whole.
+pub fn write_list_json(w: &mut dyn std::io::Write, fw: &Framework, a: &Assessment, list: &List) -> std::io::Result<()> {
+    // Written out whenever this much has gathered.
+    const PIECE: usize = 1 << 16;
+    let mut buf = Vec::with_capacity(2 * PIECE);
+    let out = &mut buf;
     let deadline = list.items().find_map(|(_, it)| it.deadline);
     let lj = ListJson::new(fw, deadline);
     out.extend_from_slice(&ListJson::head(fw, a));
@@ -242,6 +247,10 @@ pub fn write_list_json(out: &mut Vec<u8>, fw: &Framework, a: &Assessment, list: 
         for (k, e) in list.units.iter().enumerate() {
             out.extend_from_slice(if k == 0 { b"[\n" } else { b",\n" });
             lj.unit(out, &a.units[e.unit], e.next.as_ref());
+            if out.len() >= PIECE {
+                w.write_all(out)?;
+                out.clear();
+            }
         }
         out.extend_from_slice(b"\n  ]");
     }
@@ -268,6 +277,10 @@ pub fn write_list_json(out: &mut Vec<u8>, fw: &Framework, a: &Assessment, list: 
             r.value.as_deref().map(str::as_bytes),
             r.note.as_bytes(),
         );
+        if out.len() >= PIECE {
+            w.write_all(out)?;
+            out.clear();
+        }
     }
     out.extend_from_slice(if any { b"\n  ]" } else { b"[]" });
     if a.units.iter().any(|u| u.self_assessed.is_some()) {
@@ -291,4 +304,5 @@ pub fn write_list_json(out: &mut Vec<u8>, fw: &Framework, a: &Assessment, list: 
         crate::render::json::write_value(out, &higher, 1);
     }
     out.extend_from_slice(b"\n}\n");
+    w.write_all(out)
 }

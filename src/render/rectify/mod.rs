@@ -465,7 +465,7 @@ pub fn list(fw: &Framework, a: &Assessment, list: &List, by: By, lang: Lang, for
         }
         Format::Json => {
             let mut out = Vec::new();
-            write_list_json(&mut out, fw, a, list);
+            write_list_json(&mut out, fw, a, list).expect("writing to memory");
             String::from_utf8(out).expect("UTF-8 in, UTF-8 out")
         }
         Format::Table | Format::Md => text(fw, a, list, by, lang, format),
