@@ -102,9 +102,9 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         }
     }
     let sel = Selection {
-        units: args.unit,
-        categories: args.category,
-        reasons: args.reason.into_iter().map(Reason::from).collect(),
+        units: args.unit.clone(),
+        categories: args.category.clone(),
+        reasons: args.reason.iter().map(|&r| Reason::from(r)).collect(),
         min_lost: args.min_lost,
     };
     // Sections per unit are streamed on the bulk path when it applies.
@@ -125,6 +125,21 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             return Ok(());
         }
     }
+    // A summary of clean evidence comes from the bulk path's cells.
+    if args.summary
+        && args.selfs.files.is_empty()
+        && let Some((fw, units, forced)) = args.input.bulk_inputs(&args.evidence)?
+        && let Some((a, list)) = crate::engine::bulk::summary_list(
+            &fw,
+            units.as_ref(),
+            crate::engine::bulk::Files::new(&args.evidence, &forced),
+            args.input.period,
+            &sel,
+            args.order,
+        )
+    {
+        return emit_summary(&fw, &crate::base::Aside::new(a), &list, &args, format, &dest, lang);
+    }
     let (loaded, assessment) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
     // Freeing every unit's detail is seconds the run need not wait for.
     let assessment = crate::base::Aside::new(assessment);
@@ -138,46 +153,32 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             ))
         },
     )?;
+    if args.summary {
+        return emit_summary(fw, &assessment, &list, &args, format, &dest, lang);
+    }
     // CSV and JSON are streamed; the other forms are built whole first.
     let streamed = matches!(format, crate::render::Format::Csv | crate::render::Format::Json);
-    if !streamed && !args.summary {
+    if !streamed {
         super::document_fits(fw, list.units.len(), &dest)?;
     }
     if format == crate::render::Format::Xlsx {
-        let book = if args.summary {
-            let s = crate::engine::rectify::summary(fw, &list);
-            crate::render::xlsx::deficiency_summary(fw, &assessment, &s, lang)
-        } else {
-            crate::render::xlsx::deficiencies(fw, &assessment, &list, lang)
-        }
-        .map_err(|e| {
+        let book = crate::render::xlsx::deficiencies(fw, &assessment, &list, lang).map_err(|e| {
             Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
         })?;
         return crate::render::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
     if format == crate::render::Format::Html {
-        let issue = args.issue.issue(Some(fw));
-        let page = if args.summary {
-            let s = crate::engine::rectify::summary(fw, &list);
-            crate::render::html::deficiency_summary(fw, &assessment, &s, &issue, lang)
-        } else {
-            crate::render::html::deficiencies(fw, &assessment, &list, &issue, lang)
-        };
+        let page = crate::render::html::deficiencies(fw, &assessment, &list, &args.issue.issue(Some(fw)), lang);
         return crate::render::output::emit_bytes(page.as_bytes(), &dest).map_err(|e| Error::output(&dest, e));
     }
-    if streamed && !args.summary {
+    if streamed {
         return crate::render::output::emit_with(format, &dest, |w| match format {
             crate::render::Format::Json => crate::render::rectify::write_list_json(w, fw, &assessment, &list),
             _ => crate::render::rectify::write_list_csv(w, fw, &assessment, &list, lang),
         })
         .map_err(|e| Error::output(&dest, e));
     }
-    let text = if args.summary {
-        let s = crate::engine::rectify::summary(fw, &list);
-        crate::render::rectify::summary(fw, &assessment, &s, lang, format)
-    } else {
-        crate::render::rectify::list(fw, &assessment, &list, args.by, lang, format)
-    };
+    let text = crate::render::rectify::list(fw, &assessment, &list, args.by, lang, format);
     // 自评偏高 follows the list as a section of its own in the text formats;
     // CSV carries each item's self amount as a column, JSON as a field.
     let text =
@@ -187,6 +188,43 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             text
         };
     crate::render::output::emit(&text, format, &dest).map_err(|e| Error::output(&dest, e))
+}
+
+/// `--summary`: where the units of `list` lose their points, in
+/// `format`; in the text formats with a self-assessment, the items
+/// assessed higher by the units themselves follow.
+fn emit_summary(
+    fw: &crate::model::framework::Framework,
+    a: &crate::engine::score::Assessment,
+    list: &crate::engine::rectify::List,
+    args: &Args,
+    format: crate::render::Format,
+    dest: &crate::render::output::Destination,
+    lang: Lang,
+) -> Result<(), Error> {
+    let s = crate::engine::rectify::summary(fw, list);
+    match format {
+        crate::render::Format::Xlsx => {
+            let book = crate::render::xlsx::deficiency_summary(fw, a, &s, lang).map_err(|e| {
+                Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
+            })?;
+            crate::render::output::emit_bytes(&book, dest)
+        }
+        crate::render::Format::Html => {
+            let page = crate::render::html::deficiency_summary(fw, a, &s, &args.issue.issue(Some(fw)), lang);
+            crate::render::output::emit_bytes(page.as_bytes(), dest)
+        }
+        _ => {
+            let mut text = crate::render::rectify::summary(fw, a, &s, lang, format);
+            if !args.selfs.files.is_empty()
+                && matches!(format, crate::render::Format::Table | crate::render::Format::Md)
+            {
+                text += &crate::render::rectify::self_higher(fw, a, &list.unit_ids(a), lang, format);
+            }
+            crate::render::output::emit(&text, format, dest)
+        }
+    }
+    .map_err(|e| Error::output(dest, e))
 }
 
 /// The year's list from a combined result (docs/combine.md): the only

@@ -79,7 +79,7 @@ use tally::*;
 
 pub use json::{write_json, write_json_tuned};
 use kernel::{NA, OUTSIDE, Plan, UNSEEN, VALUE, cents, exempt, trim};
-pub use rectify::{ListArgs, write_deficiencies, write_deficiencies_tuned};
+pub use rectify::{ListArgs, summary_list, write_deficiencies, write_deficiencies_tuned};
 
 use crate::engine::score::{Assessment, Outcome, Totals, UnitResult};
 use crate::model::framework::{Framework, Kind, Missing};

@@ -554,19 +554,43 @@ pub fn build(
     order: Order,
     by: By,
 ) -> Result<List, Vec<String>> {
+    build_with(
+        fw,
+        a,
+        sel,
+        order,
+        by,
+        |u| items(fw, a, u, period),
+        |u| next_grade_of(fw, &a.units[u]),
+    )
+}
+
+/// [`build`], each unit's items (all of them, in list order) and its way
+/// to the next grade given by `items_of` and `next_of` (by index into
+/// `a.units`): from its results in full, or from its cells on the bulk
+/// path.
+pub fn build_with(
+    fw: &Framework,
+    a: &Assessment,
+    sel: &Selection,
+    order: Order,
+    by: By,
+    items_of: impl Fn(usize) -> Vec<Item>,
+    next_of: impl Fn(usize) -> Option<NextGrade>,
+) -> Result<List, Vec<String>> {
     let mut units = sel.units(a)?;
     sort_units(a, &mut units, order);
     let entries: Vec<UnitEntry> = units
         .iter()
         .map(|&u| UnitEntry {
             unit: u,
-            next: next_grade_of(fw, &a.units[u]),
+            next: next_of(u),
         })
         .collect();
     let per_unit: Vec<(usize, Vec<Item>)> = units
         .iter()
         .map(|&u| {
-            let v = items(fw, a, u, period).into_iter().filter(|it| sel.keeps(it)).collect();
+            let v = items_of(u).into_iter().filter(|it| sel.keeps(it)).collect();
             (u, v)
         })
         .collect();

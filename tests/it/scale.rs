@@ -1653,3 +1653,85 @@ fn other_encodings_are_read_on_the_bulk_path() {
         }
     }
 }
+
+/// `deficiencies --summary` on the bulk path: the items found from each
+/// unit's cells are the general path's (every field, every unit, in list
+/// order), and so are the summary and what it renders, for plain, cohort
+/// and rater frameworks, with and without a units file, and selections by
+/// category, reason and points lost.
+#[test]
+fn the_summary_from_the_cells_is_the_general_paths() {
+    use kaohe::engine::rectify::{By, Order, Selection};
+    use kaohe::engine::score::Reason;
+    let period = kaohe::base::period::Period::parse("2023");
+    let mut compared = 0;
+    for (shape, seed, with_units) in [
+        (synth::Shape::Mixed, 1, true),
+        (synth::Shape::Mixed, 2, false),
+        (synth::Shape::Cohort, 3, true),
+        (synth::Shape::Raters, 4, true),
+    ] {
+        let i = inputs(shape, 80, seed, with_units);
+        let slow = general(&i);
+        let categories: Vec<String> = slow
+            .units
+            .iter()
+            .map(|u| u.category.clone())
+            .filter(|c| !c.is_empty())
+            .take(1)
+            .collect();
+        let selections = [
+            Selection::default(),
+            Selection {
+                categories,
+                ..Selection::default()
+            },
+            Selection {
+                reasons: vec![Reason::Shortfall, Reason::Veto],
+                ..Selection::default()
+            },
+            Selection {
+                min_lost: Some(rust_decimal::Decimal::new(15, 1)),
+                ..Selection::default()
+            },
+        ];
+        for sel in &selections {
+            for order in [Order::Rank, Order::Unit] {
+                let want = kaohe::engine::rectify::build(&i.fw, &slow, period, sel, order, By::Unit).unwrap();
+                let (fast, got) = bulk::summary_list(
+                    &i.fw,
+                    i.units.as_ref(),
+                    std::slice::from_ref(&i.evidence),
+                    period,
+                    sel,
+                    order,
+                )
+                .expect("the bulk path summarises clean evidence");
+                assert!(want.items().count() > 0);
+                assert_eq!(got.sections, want.sections, "{shape:?} {sel:?} {order:?}");
+                assert_eq!(
+                    got.units.iter().map(|e| e.unit).collect::<Vec<_>>(),
+                    want.units.iter().map(|e| e.unit).collect::<Vec<_>>()
+                );
+                let (s, t) = (
+                    kaohe::engine::rectify::summary(&i.fw, &got),
+                    kaohe::engine::rectify::summary(&i.fw, &want),
+                );
+                assert_eq!(s, t);
+                for format in [Format::Table, Format::Md, Format::Json, Format::Csv] {
+                    assert_eq!(
+                        kaohe::render::rectify::summary(&i.fw, &fast, &s, Lang::Zh, format),
+                        kaohe::render::rectify::summary(&i.fw, &slow, &t, Lang::Zh, format)
+                    );
+                }
+                let issue = kaohe::render::issue::Issue::default();
+                assert_eq!(
+                    kaohe::render::html::deficiency_summary(&i.fw, &fast, &s, &issue, Lang::Zh),
+                    kaohe::render::html::deficiency_summary(&i.fw, &slow, &t, &issue, Lang::Zh)
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 32);
+}

@@ -150,6 +150,107 @@ fn list<W: Word>(
     done
 }
 
+/// The rectification list of `deficiencies --summary` on the bulk path:
+/// every unit scored and ranked from its cells, with its input digests,
+/// and its items found from its cells in integer cents — no row is read
+/// again, since a summary shows no value or note. The list is built by
+/// `rectify::build_with`, as on the general path (sections per unit, ways
+/// to the next grade left out: a summary counts items). `None` when the
+/// general path must do it, including an unknown `--unit` or
+/// `--category`, which it reports.
+pub fn summary_list<'a>(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: impl Into<Files<'a>>,
+    period: Option<Period>,
+    selection: &Selection,
+    order: Order,
+) -> Option<(Assessment, crate::engine::rectify::List)> {
+    let paths = &paths.into();
+    if !super::eligible(paths) {
+        return None;
+    }
+    let plan = Plan::new(fw).ok()?;
+    if plan.fits_u16() {
+        summary::<u16>(&plan, units, paths, period, selection, order)
+    } else {
+        summary::<u32>(&plan, units, paths, period, selection, order)
+    }
+}
+
+fn summary<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &Files,
+    period: Option<Period>,
+    selection: &Selection,
+    order: Order,
+) -> Option<(Assessment, crate::engine::rectify::List)> {
+    let tuning = Tuning::default();
+    let (a, tallies) = std::thread::scope(|s| {
+        // The digests (a summary's web page names its inputs) while the
+        // files are parsed.
+        let digests = s.spawn(|| {
+            paths
+                .iter()
+                .map(|p| crate::base::file::sha256_of_file(p).ok())
+                .collect::<Option<Vec<String>>>()
+        });
+        let parsed = parse::<W>(plan, units, paths, tuning, None, Reread::No)?;
+        let items = |cells: &[u32], _: &UnitResult| -> Res<Vec<Short>> {
+            let mut all = Vec::new();
+            short_items(plan, cells, &mut all)?;
+            Ok(all)
+        };
+        let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, Some(&items)).ok()?;
+        drop(parsed);
+        let (merged, mut tallies): (Vec<UnitResult>, Vec<Vec<Short>>) = parts.into_iter().flatten().unzip();
+        let mut a = finish_paired(
+            plan.fw,
+            merged,
+            &mut tallies,
+            units,
+            paths,
+            period.map(|p| p.to_string()),
+        )
+        .ok()?;
+        for (input, d) in a.inputs.iter_mut().zip(digests.join().ok()??) {
+            input.sha256 = d;
+        }
+        Some((a, tallies))
+    })?;
+    let deadline = crate::engine::rectify::deadline(plan.fw, period);
+    let items_of = |u: usize| {
+        tallies[u]
+            .iter()
+            .map(|it| {
+                let points = !it.reason.no_points();
+                crate::engine::rectify::Item {
+                    unit: u,
+                    index: it.index,
+                    reason: it.reason,
+                    lost: points.then(|| dec(it.lost)),
+                    amount: points.then(|| dec(it.amount)),
+                    deadline,
+                    deducted: (it.reason == Reason::Penalty).then(|| dec(it.deducted)),
+                }
+            })
+            .collect()
+    };
+    let list = crate::engine::rectify::build_with(
+        plan.fw,
+        &a,
+        selection,
+        order,
+        crate::engine::rectify::By::Unit,
+        items_of,
+        |_| None,
+    )
+    .ok()?;
+    drop(tallies);
+    Some((a, list))
+}
+
 /// The list of these ranked units, written.
 #[allow(clippy::too_many_arguments)]
 fn write_list<W: Word>(
