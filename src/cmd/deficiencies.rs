@@ -140,14 +140,19 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     {
         return emit_summary(&fw, &crate::base::Aside::new(a), &list, &args, format, &dest, lang);
     }
-    let (loaded, assessment) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
+    let (framework, units, assessment) = if args.selfs.files.is_empty() {
+        args.input.assess_in_full(&args.evidence)?
+    } else {
+        let (loaded, a) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
+        (loaded.framework, loaded.units, a)
+    };
     // Freeing every unit's detail is seconds the run need not wait for.
     let assessment = crate::base::Aside::new(assessment);
-    let fw = &loaded.framework;
+    let fw = &framework;
     let list = crate::engine::rectify::build(fw, &assessment, args.input.period, &sel, args.order, args.by).map_err(
         |errs| {
             // Name the file the units came from, as `explain` does.
-            let where_ = super::units_source(loaded.units.as_ref(), &assessment);
+            let where_ = super::units_source(units.as_ref(), &assessment);
             Error::Input(Diagnostics(
                 errs.into_iter().map(|e| Diagnostic::file(where_.clone(), e)).collect(),
             ))

@@ -97,10 +97,10 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         Target::File(f) => f.clone(),
     };
     crate::render::output::check_not_input(&out_path, &args.input.paths(&args.evidence)).map_err(Error::Usage)?;
-    let (loaded, assessment) = args.input.assess(&args.evidence)?;
+    let (framework, units, assessment) = args.input.assess_in_full(&args.evidence)?;
     // Freeing every unit's detail is seconds the run need not wait for.
     let assessment = crate::base::Aside::new(assessment);
-    let fw = &loaded.framework;
+    let fw = &framework;
     let sel = Selection {
         units: args.unit,
         categories: args.category,
@@ -108,7 +108,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     };
     let list = crate::engine::rectify::build(fw, &assessment, args.input.period, &sel, args.order, By::Unit).map_err(
         |errs| {
-            let where_ = super::units_source(loaded.units.as_ref(), &assessment);
+            let where_ = super::units_source(units.as_ref(), &assessment);
             Error::Input(Diagnostics(
                 errs.into_iter().map(|e| Diagnostic::file(where_.clone(), e)).collect(),
             ))

@@ -489,6 +489,26 @@ impl InputArgs {
         Ok((loaded.framework, loaded.units, a))
     }
 
+    /// Load and score with every unit in full — each item's value, note,
+    /// source and line, its deficiencies — as workbooks, web pages,
+    /// letters and lists by owner show them: on the bulk path when it
+    /// applies, else on the general path ([`InputArgs::assess`]). Also
+    /// returns the units file.
+    pub fn assess_in_full(&self, evidence: &[PathBuf]) -> Result<(Framework, Option<Units>, Assessment), Error> {
+        if let Some((framework, units, forced)) = self.bulk_inputs(evidence)?
+            && let Some(a) = crate::engine::bulk::assess_full(
+                &framework,
+                units.as_ref(),
+                crate::engine::bulk::Files::new(evidence, &forced),
+                self.period_text(),
+            )
+        {
+            return Ok((framework, units, a));
+        }
+        let (loaded, a) = self.assess(evidence)?;
+        Ok((loaded.framework, loaded.units, a))
+    }
+
     /// [`InputArgs::assess`], and the self-assessment of `self_files` (if
     /// any) scored by the same framework and units as a run of its own and
     /// attached to each unit. A unit without any self-assessment, or

@@ -35,14 +35,14 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     }
     match format {
         // Workbooks and HTML reports show every unit's indicators and
-        // deficiencies: the general path keeps them all.
+        // deficiencies.
         Format::Json | Format::Xlsx | Format::Html => {
             if format == Format::Json && args.input.stream_json(&args.evidence, &dest)? {
                 return Ok(());
             }
-            let (loaded, assessment) = args.input.assess(&args.evidence)?;
+            let (framework, _, assessment) = args.input.assess_in_full(&args.evidence)?;
             let assessment = crate::base::Aside::new(assessment);
-            return super::emit_ranking(&loaded.framework, &assessment, format, &dest, &args.issue, lang);
+            return super::emit_ranking(&framework, &assessment, format, &dest, &args.issue, lang);
         }
         // Provincial rankings run to 100,000+ rows: stream them.
         Format::Csv => {

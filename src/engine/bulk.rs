@@ -38,7 +38,7 @@
 //! up, before any output, and the caller runs the general path, which
 //! produces the same result or the diagnostics.
 //!
-//! Four entry points:
+//! The entry points:
 //!
 //! * [`assess`] returns a *summary* assessment: every unit's totals, grade,
 //!   groups and rank, as the ranking needs, without per-indicator results or
@@ -52,7 +52,12 @@
 //!   each cell's offset is kept (a wide file's cells, their row's; the
 //!   layout gives each slot's column), and each unit's rows are read again;
 //! * [`write_deficiencies`] streams the rectification list (sections per
-//!   unit) the same way.
+//!   unit) the same way;
+//! * [`assess_full`] returns every unit in full, read again the same way,
+//!   for the outputs built whole (workbooks, web pages, lists by owner,
+//!   letters);
+//! * [`summary_list`] finds the rectification list's items from the cells
+//!   alone, for its summary.
 //!
 //! The stages, one module each: `source` (bytes, transcoded), `read`
 //! (blocks cut at line ends, the header's layout), `kernel` (the plan of
@@ -63,6 +68,7 @@
 //! `json` and `rectify`. This file runs them.
 
 mod detail;
+mod full;
 mod json;
 mod kernel;
 mod merge;
@@ -77,6 +83,7 @@ use parse::*;
 use read::*;
 use tally::*;
 
+pub use full::assess_full;
 pub use json::{write_json, write_json_tuned};
 use kernel::{NA, OUTSIDE, Plan, UNSEEN, VALUE, cents, exempt, trim};
 pub use rectify::{ListArgs, summary_list, write_deficiencies, write_deficiencies_tuned};

@@ -1735,3 +1735,71 @@ fn the_summary_from_the_cells_is_the_general_paths() {
     }
     assert_eq!(compared, 32);
 }
+
+/// Every unit in full on the bulk path (what workbooks, web pages, letters
+/// and lists by owner are made from) is the general path's assessment,
+/// field for field — values, notes, sources, the lines they were given on,
+/// raters, cohort facts, deficiencies, digests — over plain data with
+/// quoted notes across lines, CRLF and a byte-order mark, wide files, and
+/// cohort and rater frameworks.
+#[test]
+fn every_unit_in_full_from_the_cells_is_the_general_paths() {
+    let mut n = 0;
+    for (shape, seed, with_units) in [
+        (synth::Shape::Mixed, 0, true),
+        (synth::Shape::Mixed, 1, false),
+        (synth::Shape::Mixed, 2, true),
+        (synth::Shape::Mixed, 3, true),
+        (synth::Shape::Cohort, 1, true),
+        (synth::Shape::Raters, 2, true),
+    ] {
+        let i = inputs(shape, 80, seed, with_units);
+        let slow = general(&i);
+        let fast = bulk::assess_full(
+            &i.fw,
+            i.units.as_ref(),
+            std::slice::from_ref(&i.evidence),
+            Some("2023".into()),
+        )
+        .expect("the bulk path assesses clean evidence in full");
+        assert!(fast.inputs.iter().all(|f| f.sha256.len() == 64));
+        assert!(fast.units.iter().all(|u| u.indicators.len() == i.fw.indicators.len()));
+        assert_eq!(fast, slow, "{shape:?} seed {seed}");
+        n += 1;
+    }
+    assert_eq!(n, 6);
+    // Lines as the general reader numbers them: blank lines (LF and CRLF)
+    // before quoted and plain rows, notes across lines, a last row without
+    // a line end.
+    let fw = Framework::parse(
+        "[framework]\nid = \"l\"\ntitle = \"行\"\ntotal = 10\n\n[[grade]]\nname = \"好\"\nmin = 0\n\n\
+         [[indicator]]\nid = \"A\"\nname = \"甲\"\npoints = 5\nrule = { type = \"check\" }\n\n\
+         [[indicator]]\nid = \"B\"\nname = \"乙\"\npoints = 5\nrule = { type = \"check\" }\n",
+        "l.toml",
+    )
+    .unwrap();
+    let wd = Workdir::new();
+    let path = wd.create(
+        "e.csv",
+        "unit,indicator,value,note\r\n\r\nU1,A,是,\"两\n行\"\r\n\n\r\n\"U1\",B,否,x\nU2,A,是,\n\n\n\"U2\",\"B\",是,\"a\r\nb\"\r\nU3,A,是,\n\"U3\",B,否,last",
+    );
+    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
+    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
+    let fast = bulk::assess_full(&fw, None, std::slice::from_ref(&path), None).expect("the bulk path takes it");
+    let lines = |a: &Assessment| -> Vec<(String, u64)> {
+        let mut v: Vec<_> = a
+            .units
+            .iter()
+            .flat_map(|u| u.indicators.iter().map(move |r| (u.unit.clone(), r.origin.unwrap().1)))
+            .collect();
+        v.sort();
+        v
+    };
+    // Worked out by hand from the file above.
+    let want: Vec<(String, u64)> = [("U1", 3), ("U1", 7), ("U2", 8), ("U2", 11), ("U3", 13), ("U3", 14)]
+        .iter()
+        .map(|&(u, l)| (u.to_string(), l))
+        .collect();
+    assert_eq!(lines(&slow), want);
+    assert_eq!(fast, slow);
+}

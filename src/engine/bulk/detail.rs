@@ -119,6 +119,26 @@ impl<W: Word> Rows<'_, W> {
         self.layouts.get(file).map(|l| &**l)
     }
 
+    /// Where the row of item `i` of unit `id` that the item's results name
+    /// (their `origin`) starts over all files, as `score::assess` takes it:
+    /// the first rater who gave a value (or 不适用) of an item scored by
+    /// several raters, else the first slot with a row. `cells` and
+    /// `offsets` are the unit's (see [`Full`]).
+    pub(super) fn origin(&self, id: &str, i: usize, cells: &[u32], offsets: &[u32]) -> Option<u64> {
+        let plan = self.plan;
+        let first = plan.first[i];
+        if plan.fw.indicators[i].raters.is_some() {
+            let given = self.rated.get(&(id.as_bytes(), first as u32))?;
+            return given
+                .iter()
+                .find(|r| super::merge::rater_gives(r.3) != Outcome::Missing)
+                .map(|r| u64::from(r.4));
+        }
+        (first..first + plan.fw.indicators[i].slots())
+            .find(|&s| has_row(cells[s]))
+            .map(|s| u64::from(offsets[s]))
+    }
+
     /// The bytes from `offset` (over all files) to the end of its piece,
     /// with the file they are in.
     pub(super) fn at(&self, offset: u64) -> Option<(usize, &[u8])> {
@@ -181,6 +201,43 @@ impl Whole {
             }
         }
     }
+}
+
+/// Every unit scored and ranked, with the evidence files read again whole,
+/// and hashed, while they were parsed (each cell keeping its row's
+/// offset): what every output showing every unit in full starts from.
+/// The inputs carry their digests. `None` when the bulk path does not
+/// apply, or a file changed since it was parsed.
+pub(super) fn scored_with_files<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &Files,
+    period: Option<String>,
+    tuning: Tuning,
+) -> Option<(Parsed<W>, Assessment, Vec<Whole>)> {
+    // Each core would otherwise wait on the other's work.
+    let (parsed, mut a, files, digests) = std::thread::scope(|s| {
+        let again = s.spawn(|| {
+            let files = read_whole(paths)?;
+            let digests: Vec<String> = files.iter().map(Whole::sha256).collect();
+            Some((files, digests))
+        });
+        let scored = parse::<W>(plan, units, paths, tuning, None, Reread::Files).and_then(|parsed| {
+            let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
+            Some((parsed, parts))
+        });
+        let again = again.join().ok().flatten();
+        let ((parsed, parts), (files, digests)) = (scored?, again?);
+        let a = finish(plan.fw, join(parts), units, paths, period).ok()?;
+        Some((parsed, a, files, digests))
+    })?;
+    if !as_parsed(&files, &parsed.bases) {
+        return None;
+    }
+    for (input, d) in a.inputs.iter_mut().zip(digests) {
+        input.sha256 = d;
+    }
+    Some((parsed, a, files))
 }
 
 /// Every evidence file whole, or `None` when one cannot be read, is not
@@ -286,6 +343,11 @@ impl Full {
     /// Where the row of the cell at `slot` starts (kept with `text`).
     pub(super) fn offset(&self, slot: usize) -> u64 {
         self.offsets.get(slot).map_or(0, |&o| o as u64)
+    }
+
+    /// Where the row of item `i`'s results starts (see [`Rows::origin`]).
+    pub(super) fn origin<W: Word>(&self, rows: &Rows<W>, id: &str, i: usize) -> Option<u64> {
+        rows.origin(id, i, &self.cells, &self.offsets)
     }
 
     /// The value and note of the unit's row at `offset`, read on their

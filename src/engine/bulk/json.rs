@@ -3,7 +3,7 @@
 //! `render::json` (the general path's writer) as it stands in the
 //! document's `units` array.
 
-use super::detail::{Full, Rows, Whole, as_parsed, in_order, read_whole};
+use super::detail::{Full, Rows, in_order, scored_with_files};
 use super::*;
 use crate::render::json::{Item, UnitWriter};
 
@@ -61,29 +61,7 @@ fn json<W: Word>(
     tuning: Tuning,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
-    // The files are read again whole, and hashed, while they are parsed
-    // and scored: a core would otherwise wait on each.
-    let (parsed, mut a, files, digests) = std::thread::scope(|s| {
-        let again = s.spawn(|| {
-            let files = read_whole(paths)?;
-            let digests: Vec<String> = files.iter().map(Whole::sha256).collect();
-            Some((files, digests))
-        });
-        let scored = parse::<W>(plan, units, paths, tuning, None, Reread::Files).and_then(|parsed| {
-            let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
-            Some((parsed, parts))
-        });
-        let again = again.join().ok().flatten();
-        let ((parsed, parts), (files, digests)) = (scored?, again?);
-        let a = finish(plan.fw, join(parts), units, paths, period).ok()?;
-        Some((parsed, a, files, digests))
-    })?;
-    if !as_parsed(&files, &parsed.bases) {
-        return None;
-    }
-    for (input, d) in a.inputs.iter_mut().zip(digests) {
-        input.sha256 = d;
-    }
+    let (parsed, a, files) = scored_with_files::<W>(plan, units, paths, period, tuning)?;
     let rows = Rows::new(plan, &parsed, &files);
     let per = (JSON_BATCH_SLOTS / plan.slots.len().max(1)).clamp(1, JSON_BATCH);
     let batches: Vec<&[UnitResult]> = a.units.chunks(per).collect();

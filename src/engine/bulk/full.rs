@@ -1,0 +1,149 @@
+//! Every unit in full on the bulk path: the assessment the workbooks, web
+//! pages, letters and lists by owner are made from, with each item's
+//! outcome, status, value, note, source, the line it was given on, each
+//! rater's amount and its cohort facts, and each unit's deficiencies — as
+//! `score::assess` gives them. The units are scored and ranked from their
+//! cells, then each unit's rows are read again, as for the JSON result.
+
+use super::detail::{Full, Rows, Whole, scored_with_files};
+use super::*;
+use crate::model::IndicatorResult;
+
+/// Score and rank every unit with every unit in full (see the module
+/// documentation), or `None` when the general path must do it.
+pub fn assess_full<'a>(
+    fw: &Framework,
+    units: Option<&Units>,
+    paths: impl Into<Files<'a>>,
+    period: Option<String>,
+) -> Option<Assessment> {
+    let paths = &paths.into();
+    if !super::eligible(paths) {
+        return None;
+    }
+    let plan = Plan::new(fw).ok()?;
+    if plan.fits_u16() {
+        full::<u16>(&plan, units, paths, period)
+    } else {
+        full::<u32>(&plan, units, paths, period)
+    }
+}
+
+fn full<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, period: Option<String>) -> Option<Assessment> {
+    let tuning = Tuning::default();
+    let (parsed, mut a, files) = scored_with_files::<W>(plan, units, paths, period, tuning)?;
+    // As many results as the general path holds: past them it refuses the
+    // run, and says so.
+    if a.units.len().saturating_mul(plan.fw.indicators.len()) > crate::reading::evidence::MAX_DETAILED_VALUES {
+        return None;
+    }
+    let lines = Lines::of(&files);
+    let rows = Rows::new(plan, &parsed, &files);
+    let part = a.units.len().div_ceil(tuning.workers.max(1)).max(1);
+    let done = std::thread::scope(|s| {
+        let handles: Vec<_> = a
+            .units
+            .chunks_mut(part)
+            .map(|part| {
+                let (rows, lines) = (&rows, &lines);
+                s.spawn(move || {
+                    let mut f = Full::new();
+                    part.iter_mut().try_for_each(|u| in_full(rows, lines, &mut f, u))
+                })
+            })
+            .collect();
+        handles.into_iter().all(|h| h.join().is_ok_and(|r| r.is_ok()))
+    });
+    drop(rows);
+    crate::base::drop_aside((parsed, files));
+    done.then_some(a)
+}
+
+/// Unit `u`'s results per item and its deficiencies, from its rows read
+/// again (into `f`).
+fn in_full<W: Word>(rows: &Rows<W>, lines: &Lines, f: &mut Full, u: &mut UnitResult) -> Res<()> {
+    let fw = rows.plan.fw;
+    f.gather(rows, &u.unit, true)?;
+    f.finish(rows, &u.unit, true)?;
+    let facts = rows.facts.get(u.unit.as_str()).map_or(&[][..], Vec::as_slice);
+    let text = |b: &[u8]| std::str::from_utf8(b).map(str::to_string).map_err(|_| GiveUp);
+    u.indicators = fw
+        .indicators
+        .iter()
+        .zip(&f.outcomes)
+        .enumerate()
+        .map(|(index, (ind, o))| {
+            let origin = match f.origin(rows, &u.unit, index) {
+                Some(offset) => Some(lines.origin(offset).ok_or(GiveUp)?),
+                None => None,
+            };
+            Ok(IndicatorResult {
+                index,
+                outcome: o.clone(),
+                status: crate::engine::score::status_in(ind, o, &u.totals),
+                value: f.value(index).map(text).transpose()?,
+                note: text(f.note(index))?,
+                source: text(f.source(index))?,
+                origin,
+                cohort: facts
+                    .iter()
+                    .find(|(i, _)| *i == index)
+                    .map(|(_, fact)| Box::new(fact.clone())),
+                raters: f.raters(index).to_vec(),
+            })
+        })
+        .collect::<Res<_>>()?;
+    u.deficiencies = crate::engine::score::deficiencies(fw, &f.outcomes);
+    Ok(())
+}
+
+/// Line numbers of rows by where they start over all files: per file, the
+/// line ends before each block of [`Lines::BLOCK`] bytes, so that finding
+/// a row's line counts at most one block.
+struct Lines<'a> {
+    /// Per file: where it starts over all files, its bytes, and the line
+    /// ends before each block.
+    files: Vec<(u64, &'a [u8], Vec<u32>)>,
+}
+
+impl<'a> Lines<'a> {
+    const BLOCK: usize = 256;
+
+    fn of(files: &'a [Whole]) -> Lines<'a> {
+        let mut start = 0u64;
+        let files = files
+            .iter()
+            .map(|f| {
+                let data: &[u8] = f;
+                let mut before = Vec::with_capacity(data.len() / Self::BLOCK + 1);
+                let mut n = 0u32;
+                for block in data.chunks(Self::BLOCK) {
+                    before.push(n);
+                    n += memchr::memchr_iter(b'\n', block).count() as u32;
+                }
+                let at = start;
+                start += data.len() as u64;
+                (at, data, before)
+            })
+            .collect();
+        Lines { files }
+    }
+
+    /// The file and line of the row at `offset`, as the general reader
+    /// numbers it: the line of the row's first byte past any line ends.
+    /// (Offsets and line ends fit in `u32`: the files together are
+    /// smaller, or the bulk path does not keep them.)
+    fn origin(&self, offset: u64) -> Option<(usize, u64, u32)> {
+        let file = self.files.partition_point(|f| f.0 <= offset).checked_sub(1)?;
+        let (start, data, before) = &self.files[file];
+        let local = usize::try_from(offset - start).ok()?;
+        let block = local / Self::BLOCK;
+        let skip = data
+            .get(local..)?
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        let within = memchr::memchr_iter(b'\n', data.get(block * Self::BLOCK..local + skip)?).count();
+        Some((file, u64::from(*before.get(block)?) + within as u64 + 1, 0))
+    }
+}
