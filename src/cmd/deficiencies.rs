@@ -140,12 +140,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     {
         return emit_summary(&fw, &crate::base::Aside::new(a), &list, &args, format, &dest, lang);
     }
-    let (framework, units, assessment) = if args.selfs.files.is_empty() {
-        args.input.assess_in_full(&args.evidence)?
-    } else {
-        let (loaded, a) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
-        (loaded.framework, loaded.units, a)
-    };
+    let (framework, units, assessment) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
     // Freeing every unit's detail is seconds the run need not wait for.
     let assessment = crate::base::Aside::new(assessment);
     let fw = &framework;

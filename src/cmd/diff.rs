@@ -124,9 +124,9 @@ impl SideArgs<'_> {
                 },
                 missing: self.missing,
             };
-            let (loaded, a) = input.assess(&[self.path.to_path_buf()])?;
+            let (framework, _, a) = input.assess_in_full(&[self.path.to_path_buf()])?;
             let a = crate::base::Aside::new(a);
-            crate::render::json::period_result(&loaded.framework, &a, &self.path.display().to_string())
+            crate::render::json::period_result(&framework, &a, &self.path.display().to_string())
         };
         if let Some(p) = self.period {
             r.period = Some(p.to_string());

@@ -30,8 +30,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (framework, units, assessment) = if args.selfs.files.is_empty() {
         args.input.assess_unit(&args.evidence, &args.unit)?
     } else {
-        let (loaded, a) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
-        (loaded.framework, loaded.units, a)
+        args.input.assess_self(&args.evidence, &args.selfs.files)?
     };
     // Freeing every unit's detail is seconds the run need not wait for.
     let assessment = crate::base::Aside::new(assessment);

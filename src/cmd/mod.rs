@@ -509,24 +509,28 @@ impl InputArgs {
         Ok((loaded.framework, loaded.units, a))
     }
 
-    /// [`InputArgs::assess`], and the self-assessment of `self_files` (if
+    /// [`InputArgs::assess_in_full`], and the self-assessment of `self_files` (if
     /// any) scored by the same framework and units as a run of its own and
     /// attached to each unit. A unit without any self-assessment, or
     /// self-assessed but not assessed, is named in a warning.
-    pub fn assess_self(&self, evidence: &[PathBuf], self_files: &[PathBuf]) -> Result<(Loaded, Assessment), Error> {
-        let (loaded, mut a) = self.assess(evidence)?;
+    pub fn assess_self(
+        &self,
+        evidence: &[PathBuf],
+        self_files: &[PathBuf],
+    ) -> Result<(Framework, Option<Units>, Assessment), Error> {
+        let (framework, units, mut a) = self.assess_in_full(evidence)?;
         if self_files.is_empty() {
-            return Ok((loaded, a));
+            return Ok((framework, units, a));
         }
-        let fw = &loaded.framework;
+        let fw = &framework;
         let garbled = crate::reading::input::utf8_under_blanket(&self.encoding, self_files);
         if !garbled.is_empty() {
             return Err(Error::Input(Diagnostics(garbled)));
         }
-        let ev = crate::reading::evidence::load_with(self_files, &self.read_options(), fw, loaded.units.as_ref())
+        let ev = crate::reading::evidence::load_with(self_files, &self.read_options(), fw, units.as_ref())
             .map_err(Error::Input)?;
         let given: std::collections::BTreeSet<String> = ev.units.keys().cloned().collect();
-        let mine = crate::engine::score::assess(fw, loaded.units.as_ref(), ev, None).map_err(Error::Input)?;
+        let mine = crate::engine::score::assess(fw, units.as_ref(), ev, None).map_err(Error::Input)?;
         let by: std::collections::HashMap<&str, &crate::engine::score::UnitResult> =
             mine.units.iter().map(|u| (u.unit.as_str(), u)).collect();
         let mut warnings = Diagnostics::new();
@@ -564,7 +568,7 @@ impl InputArgs {
             ));
         }
         crate::base::diag::warn(&warnings);
-        Ok((loaded, a))
+        Ok((framework, units, a))
     }
 
     /// Load and score; warn of each unit of the units file without any

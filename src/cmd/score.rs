@@ -28,10 +28,10 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&inputs)?;
     if !args.selfs.files.is_empty() {
         // Beside a self-assessment every unit is scored in full.
-        let (loaded, a) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
+        let (framework, _, a) = args.input.assess_self(&args.evidence, &args.selfs.files)?;
         // Freeing every unit's detail is seconds the run need not wait for.
         let a = crate::base::Aside::new(a);
-        return super::emit_ranking(&loaded.framework, &a, format, &dest, &args.issue, lang);
+        return super::emit_ranking(&framework, &a, format, &dest, &args.issue, lang);
     }
     match format {
         // Workbooks and HTML reports show every unit's indicators and
