@@ -88,9 +88,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
             crate::render::output::emit(&text, format, &dest)
         }
         Format::Xlsx => {
-            let book = crate::render::xlsx::score_beside(fw, &a, lang, &beside).map_err(|e| {
-                Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
-            })?;
+            let book = crate::render::xlsx::score_beside(fw, &a, lang, &beside).map_err(super::workbook_error)?;
             crate::render::output::emit_bytes(&book, &dest)
         }
         Format::Html => crate::render::output::emit_bytes(

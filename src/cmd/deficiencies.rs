@@ -162,9 +162,9 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         super::document_fits(fw, list.units.len(), &dest)?;
     }
     if format == crate::render::Format::Xlsx {
-        let book = crate::render::xlsx::deficiencies(fw, &assessment, &list, lang).map_err(|e| {
-            Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
-        })?;
+        // The ledger: a row per item.
+        super::sheet_fits(list.items().count())?;
+        let book = crate::render::xlsx::deficiencies(fw, &assessment, &list, lang).map_err(super::workbook_error)?;
         return crate::render::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
     if format == crate::render::Format::Html {
@@ -205,9 +205,7 @@ fn emit_summary(
     let s = crate::engine::rectify::summary(fw, list);
     match format {
         crate::render::Format::Xlsx => {
-            let book = crate::render::xlsx::deficiency_summary(fw, a, &s, lang).map_err(|e| {
-                Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
-            })?;
+            let book = crate::render::xlsx::deficiency_summary(fw, a, &s, lang).map_err(super::workbook_error)?;
             crate::render::output::emit_bytes(&book, dest)
         }
         crate::render::Format::Html => {
@@ -282,9 +280,7 @@ fn year(args: Args, lang: Lang) -> Result<(), Error> {
     let list = crate::engine::combine::year::load(&path, &sel).map_err(Error::Input)?;
     match format {
         crate::render::Format::Xlsx => {
-            let book = list.xlsx(lang).map_err(|e| {
-                Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
-            })?;
+            let book = list.xlsx(lang).map_err(super::workbook_error)?;
             crate::render::output::emit_bytes(&book, &dest)
         }
         crate::render::Format::Html => {

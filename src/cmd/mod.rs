@@ -158,11 +158,13 @@ pub fn emit_ranking(
     if matches!(format, Format::Xlsx | Format::Html) {
         document_fits(fw, a.units.len(), dest)?;
     }
+    if format == Format::Xlsx {
+        // The 明细 sheet: a row per unit and item at least.
+        sheet_fits(a.units.len().saturating_mul(fw.indicators.len()))?;
+    }
     match format {
         Format::Xlsx => {
-            let book = crate::render::xlsx::score(fw, a, lang).map_err(|e| {
-                Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
-            })?;
+            let book = crate::render::xlsx::score(fw, a, lang).map_err(workbook_error)?;
             crate::render::output::emit_bytes(&book, dest)
         }
         Format::Html => crate::render::output::emit_bytes(
@@ -174,6 +176,37 @@ pub fn emit_ranking(
         _ => crate::render::output::emit(&crate::render::report::ranking(fw, a, lang, format), format, dest),
     }
     .map_err(|e| Error::output(dest, e))
+}
+
+/// The rows a worksheet holds (Excel's limit, which WPS shares), its
+/// header row included.
+pub const WORKSHEET_ROWS: usize = 1_048_576;
+
+/// A workbook that could not be built, in the user's language: a sheet
+/// past [`WORKSHEET_ROWS`] said so, with what to do instead.
+pub fn workbook_error(e: rust_xlsxwriter::XlsxError) -> Error {
+    match e {
+        rust_xlsxwriter::XlsxError::RowColumnLimitError => too_many_rows(),
+        e => Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}")),
+    }
+}
+
+fn too_many_rows() -> Error {
+    let max = WORKSHEET_ROWS;
+    Error::Output(crate::base::lang::msg!(
+        zh: "工作簿的一张表将超过 Excel 和 WPS 每表最多的 {max} 行：请改用 CSV（--format csv），或只列出部分单位（--category、--unit）、分批运行",
+        en: "a sheet of the workbook would pass the {max} rows Excel and WPS hold: write CSV instead (--format csv), or list some units only (--category, --unit) or run them in batches"
+    ))
+}
+
+/// Refuse a workbook a sheet of which will have at least `rows` rows
+/// besides its header, when that is more than a sheet holds, before it is
+/// built.
+pub fn sheet_fits(rows: usize) -> Result<(), Error> {
+    if rows >= WORKSHEET_ROWS {
+        return Err(too_many_rows());
+    }
+    Ok(())
 }
 
 /// The most results (units × items) one workbook, web page or text list

@@ -92,12 +92,8 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let period = args.period.map(|p| p.to_string());
     match format {
         Format::Xlsx => {
-            let book =
-                crate::render::template::xlsx(&fw, &units, period.as_deref(), args.wide, rater, lang).map_err(|e| {
-                    Error::Output(
-                        crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"),
-                    )
-                })?;
+            let book = crate::render::template::xlsx(&fw, &units, period.as_deref(), args.wide, rater, lang)
+                .map_err(super::workbook_error)?;
             crate::render::output::emit_bytes(&book, &dest)
         }
         _ => {

@@ -42,9 +42,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let results = load_all(&sides)?;
     let t = crate::engine::compare::trend(&results).map_err(Error::Input)?;
     if format == crate::render::Format::Xlsx {
-        let book = crate::render::xlsx::trend(&t, lang).map_err(|e| {
-            Error::Output(crate::base::lang::msg!(zh: "无法生成工作簿：{e}", en: "cannot build the workbook: {e}"))
-        })?;
+        let book = crate::render::xlsx::trend(&t, lang).map_err(super::workbook_error)?;
         return crate::render::output::emit_bytes(&book, &dest).map_err(|e| Error::output(&dest, e));
     }
     let text = crate::render::compare::trend(&t, lang, format);

@@ -877,6 +877,38 @@ fn more_results_than_scoring_in_detail_holds_are_refused() {
     assert!(!wd.path("out.html").exists());
 }
 
+/// A worksheet holds 1,048,576 rows (Excel and WPS): 525 units × 2,000
+/// items are 1,050,000 rows of 明细, and as many items to rectify, which
+/// is refused before the workbook is built, in the user's language, where
+/// it used to fail once built with the workbook library's English message.
+#[test]
+fn a_sheet_of_more_rows_than_excel_holds_is_refused_before_it_is_built() {
+    let wd = Workdir::new();
+    many_units(&wd, 525);
+    for (cmd, lang, want) in [
+        (
+            "score",
+            "en",
+            "error: a sheet of the workbook would pass the 1048576 rows Excel and WPS hold: write CSV instead \
+             (--format csv), or list some units only (--category, --unit) or run them in batches\n",
+        ),
+        (
+            "deficiencies",
+            "zh",
+            "错误：工作簿的一张表将超过 Excel 和 WPS 每表最多的 1048576 行：请改用 CSV（--format csv），\
+             或只列出部分单位（--category、--unit）、分批运行\n",
+        ),
+    ] {
+        let out = run_limited(
+            &wd,
+            &format!("{cmd} --lang {lang} -f $WD/w.toml -u $WD/units.csv $WD/e.csv -o $WD/out.xlsx"),
+        );
+        assert_eq!(out.stderr, want, "{cmd}");
+        assert_eq!(out.code, 1);
+        assert!(!wd.path("out.xlsx").exists());
+    }
+}
+
 /// A workbook, web page or text list is built whole: 1,251 units × 2,000
 /// items (2,502,000 results, over 2,500,000) is refused before it is built;
 /// 1,250 units (2,500,000) are written. The JSON list of as many is written.
