@@ -128,15 +128,9 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     // A summary of clean evidence comes from the bulk path's cells.
     if args.summary
         && args.selfs.files.is_empty()
-        && let Some((fw, units, forced)) = args.input.bulk_inputs(&args.evidence)?
-        && let Some((a, list)) = crate::engine::bulk::summary_list(
-            &fw,
-            units.as_ref(),
-            crate::engine::bulk::Files::new(&args.evidence, &forced),
-            args.input.period,
-            &sel,
-            args.order,
-        )
+        && let Some((fw, _, (a, list))) = args.input.on_bulk(&args.evidence, |fw, units, files| {
+            crate::engine::bulk::summary_list(fw, units, files, args.input.period, &sel, args.order)
+        })?
     {
         return emit_summary(&fw, &crate::base::Aside::new(a), &list, &args, format, &dest, lang);
     }

@@ -404,14 +404,9 @@ impl InputArgs {
     /// applies, else on the general path, which also words every problem.
     /// `KAOHE_SLOW=1` in the environment forces the general path.
     pub fn assess_ranking(&self, evidence: &[PathBuf]) -> Result<(Framework, Assessment), Error> {
-        if let Some((framework, units, forced)) = self.bulk_inputs(evidence)?
-            && let Some(a) = crate::engine::bulk::assess(
-                &framework,
-                units.as_ref(),
-                crate::engine::bulk::Files::new(evidence, &forced),
-                self.period_text(),
-            )
-        {
+        if let Some((framework, _, a)) = self.on_bulk(evidence, |fw, units, files| {
+            crate::engine::bulk::assess(fw, units, files, self.period_text())
+        })? {
             return Ok((framework, a));
         }
         let (loaded, a) = self.assess(evidence)?;
@@ -452,6 +447,26 @@ impl InputArgs {
         Ok(Some((framework, units, forced)))
     }
 
+    /// `run` on the bulk path, with the framework, the units and the
+    /// evidence files it takes, when [`InputArgs::bulk_inputs`] lets it:
+    /// what it gives, with the framework and units; `None` when the bulk
+    /// path does not apply or `run` leaves the evidence to the general path.
+    pub fn on_bulk<T>(
+        &self,
+        evidence: &[PathBuf],
+        run: impl FnOnce(&Framework, Option<&Units>, crate::engine::bulk::Files) -> Option<T>,
+    ) -> Result<Option<(Framework, Option<Units>, T)>, Error> {
+        let Some((framework, units, forced)) = self.bulk_inputs(evidence)? else {
+            return Ok(None);
+        };
+        let found = run(
+            &framework,
+            units.as_ref(),
+            crate::engine::bulk::Files::new(evidence, &forced),
+        );
+        Ok(found.map(|t| (framework, units, t)))
+    }
+
     /// Write the canonical JSON result on the bulk path, streamed (a
     /// provincial result is GBs). `false`, with nothing written, when the
     /// general path must do it (and then writes it or reports the problems).
@@ -477,21 +492,20 @@ impl InputArgs {
             &mut dyn std::io::Write,
         ) -> Option<std::io::Result<()>>,
     ) -> Result<bool, Error> {
-        let Some((framework, units, forced)) = self.bulk_inputs(evidence)? else {
-            return Ok(false);
-        };
-        let files = crate::engine::bulk::Files::new(evidence, &forced);
-        let mut gave_up = false;
-        let written = crate::render::output::emit_with(format, dest, |w| {
-            write(&framework, units.as_ref(), files, w).unwrap_or_else(|| {
-                gave_up = true;
-                Err(std::io::Error::other("left to the general path"))
-            })
-        });
-        if gave_up {
-            return Ok(false);
+        let written = self.on_bulk(evidence, |fw, units, files| {
+            let mut gave_up = false;
+            let written = crate::render::output::emit_with(format, dest, |w| {
+                write(fw, units, files, w).unwrap_or_else(|| {
+                    gave_up = true;
+                    Err(std::io::Error::other("left to the general path"))
+                })
+            });
+            (!gave_up).then_some(written)
+        })?;
+        match written {
+            None => Ok(false),
+            Some((_, _, written)) => written.map(|()| true).map_err(|e| Error::output(dest, e)),
         }
-        written.map(|()| true).map_err(|e| Error::output(dest, e))
     }
 
     /// `--period` as written in results.
@@ -507,16 +521,10 @@ impl InputArgs {
         evidence: &[PathBuf],
         unit: &str,
     ) -> Result<(Framework, Option<Units>, Assessment), Error> {
-        if let Some((framework, units, forced)) = self.bulk_inputs(evidence)?
-            && let Some(a) = crate::engine::bulk::assess_unit(
-                &framework,
-                units.as_ref(),
-                crate::engine::bulk::Files::new(evidence, &forced),
-                self.period_text(),
-                unit,
-            )
-        {
-            return Ok((framework, units, a));
+        if let Some(found) = self.on_bulk(evidence, |fw, units, files| {
+            crate::engine::bulk::assess_unit(fw, units, files, self.period_text(), unit)
+        })? {
+            return Ok(found);
         }
         let (loaded, a) = self.assess(evidence)?;
         Ok((loaded.framework, loaded.units, a))
@@ -528,15 +536,10 @@ impl InputArgs {
     /// applies, else on the general path ([`InputArgs::assess`]). Also
     /// returns the units file.
     pub fn assess_in_full(&self, evidence: &[PathBuf]) -> Result<(Framework, Option<Units>, Assessment), Error> {
-        if let Some((framework, units, forced)) = self.bulk_inputs(evidence)?
-            && let Some(a) = crate::engine::bulk::assess_full(
-                &framework,
-                units.as_ref(),
-                crate::engine::bulk::Files::new(evidence, &forced),
-                self.period_text(),
-            )
-        {
-            return Ok((framework, units, a));
+        if let Some(found) = self.on_bulk(evidence, |fw, units, files| {
+            crate::engine::bulk::assess_full(fw, units, files, self.period_text())
+        })? {
+            return Ok(found);
         }
         let (loaded, a) = self.assess(evidence)?;
         Ok((loaded.framework, loaded.units, a))

@@ -40,18 +40,11 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     };
     // The evidence scored once: on the bulk path with each unit's base
     // amounts, else on the general path (which words every problem).
-    let bulk = match args.input.bulk_inputs(&args.evidence)? {
-        Some((framework, units, forced)) => crate::engine::bulk::assess_amounts(
-            &framework,
-            units.as_ref(),
-            crate::engine::bulk::Files::new(&args.evidence, &forced),
-            args.input.period_text(),
-        )
-        .map(|(a, amounts)| (framework, a, amounts)),
-        None => None,
-    };
+    let bulk = args.input.on_bulk(&args.evidence, |fw, units, files| {
+        crate::engine::bulk::assess_amounts(fw, units, files, args.input.period_text())
+    })?;
     let (framework, a, r) = match bulk {
-        Some((framework, a, amounts)) => {
+        Some((framework, _, (a, amounts))) => {
             let r = analyse_amounts(&framework, &a, &amounts, plan);
             (framework, a, r)
         }
