@@ -107,6 +107,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         reasons: args.reason.iter().map(|&r| Reason::from(r)).collect(),
         min_lost: args.min_lost,
     };
+    args.input.check_selection(&sel)?;
     // Sections per unit are streamed on the bulk path when it applies.
     if !args.summary && args.by == By::Unit && format.is_text() && args.selfs.files.is_empty() {
         let list = crate::engine::bulk::ListArgs {

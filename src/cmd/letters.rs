@@ -97,15 +97,16 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         Target::File(f) => f.clone(),
     };
     crate::render::output::check_not_input(&out_path, &args.input.paths(&args.evidence)).map_err(Error::Usage)?;
-    let (framework, units, assessment) = args.input.assess_in_full(&args.evidence)?;
-    // Freeing every unit's detail is seconds the run need not wait for.
-    let assessment = crate::base::Aside::new(assessment);
-    let fw = &framework;
     let sel = Selection {
         units: args.unit,
         categories: args.category,
         ..Selection::default()
     };
+    args.input.check_selection(&sel)?;
+    let (framework, units, assessment) = args.input.assess_in_full(&args.evidence)?;
+    // Freeing every unit's detail is seconds the run need not wait for.
+    let assessment = crate::base::Aside::new(assessment);
+    let fw = &framework;
     let list = crate::engine::rectify::build(fw, &assessment, args.input.period, &sel, args.order, By::Unit).map_err(
         |errs| {
             let where_ = super::units_source(units.as_ref(), &assessment);

@@ -447,6 +447,28 @@ impl InputArgs {
         Ok(Some((framework, units, forced)))
     }
 
+    /// The units and categories selected (`--unit`, `--category`) checked
+    /// against the units file, when one is given, before any evidence is
+    /// read: a mistyped name is said at once, with the units file, as it
+    /// would be once a province's evidence were scored. (A units file
+    /// with problems is left to be reported where it is read.)
+    pub fn check_selection(&self, sel: &crate::engine::rectify::Selection) -> Result<(), Error> {
+        if sel.units.is_empty() && sel.categories.is_empty() {
+            return Ok(());
+        }
+        let Some(Ok(units)) = self.units.as_ref().map(|p| Units::load_with(p, &self.read_options())) else {
+            return Ok(());
+        };
+        sel.check(units.units.iter().map(|(id, i)| (id.as_str(), i.category.as_str())))
+            .map_err(|errs| {
+                Error::Input(Diagnostics(
+                    errs.into_iter()
+                        .map(|e| crate::base::diag::Diagnostic::file(units.path.clone(), e))
+                        .collect(),
+                ))
+            })
+    }
+
     /// `run` on the bulk path, with the framework, the units and the
     /// evidence files it takes, when [`InputArgs::bulk_inputs`] lets it:
     /// what it gives, with the framework and units; `None` when the bulk

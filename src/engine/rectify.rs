@@ -378,22 +378,31 @@ impl Selection {
     /// Indices of the selected units, in rank order; an unknown unit or
     /// category is an error naming it (with a "did you mean").
     pub fn units(&self, a: &Assessment) -> Result<Vec<usize>, Vec<String>> {
+        self.check(a.units.iter().map(|u| (u.unit.as_str(), u.category.as_str())))?;
+        Ok(a.units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| self.units.is_empty() || self.units.contains(&u.unit))
+            .filter(|(_, u)| self.categories.is_empty() || self.categories.contains(&u.category))
+            .map(|(i, _)| i)
+            .collect())
+    }
+
+    /// Each unit and category selected that none of `units` (id, category)
+    /// is, worded: the units assessed, or those of the units file before
+    /// any evidence is read.
+    pub fn check<'a>(&self, units: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Result<(), Vec<String>> {
         let mut errs = Vec::new();
         for id in &self.units {
-            if !a.units.iter().any(|u| &u.unit == id) {
+            if !units.clone().any(|(u, _)| u == id) {
                 errs.push(crate::base::lang::msg!(
                     zh: "没有参加考核的单位“{id}”{}",
                     en: "no unit \"{id}\" is assessed{}",
-                    hint(id, a.units.iter().map(|u| u.unit.as_str()))
+                    hint(id, units.clone().map(|(u, _)| u))
                 ));
             }
         }
-        let mut cats: Vec<&str> = a
-            .units
-            .iter()
-            .map(|u| u.category.as_str())
-            .filter(|c| !c.is_empty())
-            .collect();
+        let mut cats: Vec<&str> = units.map(|(_, c)| c).filter(|c| !c.is_empty()).collect();
         cats.sort_unstable();
         cats.dedup();
         for c in &self.categories {
@@ -413,16 +422,7 @@ impl Selection {
                 });
             }
         }
-        if !errs.is_empty() {
-            return Err(errs);
-        }
-        Ok(a.units
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| self.units.is_empty() || self.units.contains(&u.unit))
-            .filter(|(_, u)| self.categories.is_empty() || self.categories.contains(&u.category))
-            .map(|(i, _)| i)
-            .collect())
+        if errs.is_empty() { Ok(()) } else { Err(errs) }
     }
 
     /// Whether an item of a selected unit is listed (`--reason`, `--min-lost`).

@@ -330,6 +330,35 @@ fn unknown_units_and_categories_are_input_errors() {
     ]);
 }
 
+/// A mistyped unit or category is checked against the units file before
+/// any evidence is read, for the list and its summary, as a workbook and
+/// as letters: said at once, not after a province's evidence is scored
+/// (here the evidence file does not even exist, and is not reached).
+#[test]
+fn a_mistyped_selection_is_said_before_the_evidence_is_read() {
+    let wd = Workdir::new();
+    for args in [
+        &["deficiencies", "--category", "学校"][..],
+        &["deficiencies", "--summary", "--category", "学校"],
+        &["deficiencies", "--format", "json", "--category", "学校"],
+        &["letters", "-o", "$WD/out/", "--category", "学校"],
+    ] {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&[
+            "--lang",
+            "en",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            "2023",
+            "$WD/absent.csv",
+        ]);
+        wd.run(&all).assert_input_errors(&[
+            "error: examples/units.csv: no unit is in category \"学校\"; the categories are 乡镇（街道）, 国有企业, 市直部门",
+        ]);
+    }
+}
+
 #[test]
 fn usage_errors() {
     let wd = Workdir::new();
