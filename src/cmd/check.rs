@@ -46,22 +46,25 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         let fw = args.input.framework()?;
         text = crate::render::report::framework_tree(&fw, lang);
     } else {
-        let (loaded, a) = args.input.assess(&args.evidence)?;
-        let a = crate::base::Aside::new(a);
-        text = crate::render::report::framework_tree(&loaded.framework, lang);
-        let missing = a
-            .units
-            .iter()
-            .flat_map(|u| &u.indicators)
-            .filter(|r| r.status == crate::engine::score::Status::Missing)
-            .count();
-        let exempt = a
-            .units
-            .iter()
-            .flat_map(|u| &u.indicators)
-            .filter(|r| r.status == crate::engine::score::Status::Exempt)
-            .count();
-        let (files, units, values) = (loaded.files, a.units.len(), loaded.values);
+        let (framework, c) = match args.input.on_bulk(&args.evidence, |fw, units, files| {
+            crate::engine::bulk::check(fw, units, files)
+        })? {
+            Some((framework, _, c)) => (framework, c),
+            None => {
+                let (loaded, a) = args.input.assess(&args.evidence)?;
+                let c = crate::engine::score::Checked::of(&a, loaded.files, loaded.values);
+                crate::base::drop_aside(a);
+                (loaded.framework, c)
+            }
+        };
+        text = crate::render::report::framework_tree(&framework, lang);
+        let crate::engine::score::Checked {
+            files,
+            units,
+            values,
+            missing,
+            exempt,
+        } = c;
         text.push_str(&match lang {
             Lang::Zh => format!(
                 "\n佐证检查通过：{files} 个文件，{units} 个单位，{values} 个值；{missing} 项缺佐证，{exempt} 项不适用\n"

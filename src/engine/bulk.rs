@@ -57,7 +57,8 @@
 //!   for the outputs built whole (workbooks, web pages, lists by owner,
 //!   letters);
 //! * [`summary_list`] finds the rectification list's items from the cells
-//!   alone, for its summary.
+//!   alone, for its summary;
+//! * [`check`] counts the values read and the items missing or 不适用.
 //!
 //! The stages, one module each: `source` (bytes, transcoded), `read`
 //! (blocks cut at line ends, the header's layout), `kernel` (the plan of
@@ -88,7 +89,7 @@ pub use json::{write_json, write_json_tuned};
 use kernel::{NA, OUTSIDE, Plan, UNSEEN, VALUE, cents, exempt, trim};
 pub use rectify::{ListArgs, summary_list, write_deficiencies, write_deficiencies_tuned};
 
-use crate::engine::score::{Assessment, Outcome, Totals, UnitResult};
+use crate::engine::score::{Assessment, Checked, Outcome, Totals, UnitResult};
 use crate::model::framework::{Framework, Kind, Missing};
 use crate::model::rule::Value;
 use crate::reading::evidence::{Cell, Column, InputFile, UnitEvidence, resolve_key};
@@ -110,6 +111,19 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 pub struct GiveUp;
 
 type Res<T> = Result<T, GiveUp>;
+
+/// `$run::<W>(…)` with the cells as narrow as `$plan` allows: `u16` when
+/// every cell fits in 16 bits, else `u32`.
+macro_rules! by_width {
+    ($plan:expr, $run:ident($($arg:expr),* $(,)?)) => {
+        if $plan.fits_u16() {
+            $run::<u16>($($arg),*)
+        } else {
+            $run::<u32>($($arg),*)
+        }
+    };
+}
+use by_width;
 
 /// How the work is cut up: block size, number of workers and units per
 /// batch of output (`None`: the output's own). Only tests change it, to
@@ -219,15 +233,8 @@ pub fn assess_amounts_tuned<'a>(
     tuning: Tuning,
 ) -> Option<(Assessment, Vec<BaseAmounts>)> {
     let paths = &paths.into();
-    if !eligible(paths) {
-        return None;
-    }
-    let plan = Plan::new(fw).ok()?;
-    if plan.fits_u16() {
-        amounts::<u16>(&plan, units, paths, period, tuning)
-    } else {
-        amounts::<u32>(&plan, units, paths, period, tuning)
-    }
+    let plan = plan_for(fw, paths)?;
+    by_width!(plan, amounts(&plan, units, paths, period, tuning))
 }
 
 fn amounts<W: Word>(
@@ -283,16 +290,57 @@ pub fn assess_tuned<'a>(
     detail: Option<&str>,
 ) -> Option<Assessment> {
     let paths = &paths.into();
+    let plan = plan_for(fw, paths)?;
+    let results = by_width!(plan, run(&plan, units, paths, tuning, detail))?;
+    finish(fw, results, units, paths, period).ok()
+}
+
+/// What `check` says of evidence that scores: how many files, units and
+/// values were read, and how many items lack evidence or do not apply.
+/// `None` when the general path must do it (and word the problems).
+pub fn check<'a>(fw: &Framework, units: Option<&Units>, paths: impl Into<Files<'a>>) -> Option<Checked> {
+    let paths = &paths.into();
+    let plan = plan_for(fw, paths)?;
+    by_width!(plan, checked(&plan, units, paths))
+}
+
+fn checked<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files) -> Option<Checked> {
+    let tuning = Tuning::default();
+    let parsed = parse::<W>(plan, units, paths, tuning, None, Reread::No)?;
+    let values = parsed.tables.iter().map(|t| t.values).sum();
+    // Per unit: its base items without evidence, and its items 不适用.
+    let tally = |row: &[u32], _: &UnitResult| -> Res<(usize, usize)> {
+        let (mut missing, mut exempt) = (0, 0);
+        for (i, ind) in plan.fw.indicators.iter().enumerate() {
+            let cells = row.get(plan.first[i]..plan.first[i] + ind.slots()).ok_or(GiveUp)?;
+            match outcome(plan, i, cells)? {
+                Outcome::Missing if ind.kind == Kind::Base => missing += 1,
+                Outcome::Exempt => exempt += 1,
+                _ => {}
+            }
+        }
+        Ok((missing, exempt))
+    };
+    let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, Some(&tally)).ok()?;
+    let mut c = Checked {
+        files: paths.len(),
+        values,
+        ..Checked::default()
+    };
+    for (_, (missing, exempt)) in parts.iter().flatten() {
+        c.units += 1;
+        c.missing += missing;
+        c.exempt += exempt;
+    }
+    Some(c)
+}
+
+/// The plan for `fw` when the bulk path reads `paths` (see [`eligible`]).
+fn plan_for<'f>(fw: &'f Framework, paths: &Files) -> Option<Plan<'f>> {
     if !eligible(paths) {
         return None;
     }
-    let plan = Plan::new(fw).ok()?;
-    let results = if plan.fits_u16() {
-        run::<u16>(&plan, units, paths, tuning, detail)?
-    } else {
-        run::<u32>(&plan, units, paths, tuning, detail)?
-    };
-    finish(fw, results, units, paths, period).ok()
+    Plan::new(fw).ok()
 }
 
 /// Can the bulk path read these files at all? Workbooks, and files with

@@ -381,6 +381,33 @@ pub struct Assessment {
     pub units: Vec<UnitResult>,
 }
 
+/// What `check` says of evidence that scores: how many files, units and
+/// values (cells not empty, raters' included) were read, and how many base
+/// items lack evidence (缺佐证) and items do not apply (不适用).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Checked {
+    pub files: usize,
+    pub units: usize,
+    pub values: usize,
+    pub missing: usize,
+    pub exempt: usize,
+}
+
+impl Checked {
+    /// The counts of an assessment in full, from `files` files of `values`
+    /// values.
+    pub fn of(a: &Assessment, files: usize, values: usize) -> Checked {
+        let results = || a.units.iter().flat_map(|u| &u.indicators);
+        Checked {
+            files,
+            units: a.units.len(),
+            values,
+            missing: results().filter(|r| r.status == Status::Missing).count(),
+            exempt: results().filter(|r| r.status == Status::Exempt).count(),
+        }
+    }
+}
+
 /// One input file as recorded in the result (path and SHA-256), and where
 /// its rows came from when it is a spreadsheet.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -612,6 +612,16 @@ fn cli_output_is_the_same_on_both_paths() {
             assert_eq!(fast.stdout, wd.run_env(&args, &[("KAOHE_SLOW", "1")]).stdout);
         }
     }
+    // `check`: the same summary line, with or without the units file.
+    for args in [
+        &["check", "-u", "$WD/d/units.csv", "$WD/d/evidence.csv"][..],
+        &["check", "$WD/d/evidence.csv"][..],
+    ] {
+        let fast = wd.run(args);
+        fast.assert_ok();
+        assert!(fast.stdout.contains("Evidence OK: 1 file(s), "), "{}", fast.stdout);
+        assert_eq!(fast.stdout, wd.run_env(args, &[("KAOHE_SLOW", "1")]).stdout);
+    }
     // A CSV file is streamed: a BOM, then the same bytes.
     let out = wd.run(&[
         "score",
@@ -1802,4 +1812,72 @@ fn every_unit_in_full_from_the_cells_is_the_general_paths() {
         .collect();
     assert_eq!(lines(&slow), want);
     assert_eq!(fast, slow);
+}
+
+/// What `check` counts of evidence that scores: the files, units and
+/// values read and the items missing or 不适用, from the cells as the
+/// general path counts them from the evidence and its results.
+#[test]
+fn check_counts_from_the_cells_are_the_general_paths() {
+    use kaohe::engine::score::Checked;
+    let mut n = 0;
+    for (shape, seed, with_units) in [
+        (synth::Shape::Mixed, 0, true),
+        (synth::Shape::Mixed, 1, false),
+        (synth::Shape::Mixed, 4, true),
+        (synth::Shape::Cohort, 1, true),
+        (synth::Shape::Raters, 2, true),
+        (synth::Shape::Raters, 3, false),
+    ] {
+        let i = inputs(shape, 80, seed, with_units);
+        let ev = kaohe::reading::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
+        let values = ev.values();
+        let slow = kaohe::engine::score::assess(&i.fw, i.units.as_ref(), ev, None).unwrap();
+        let want = Checked::of(&slow, 1, values);
+        assert!(
+            want.missing > 0 && want.values > 0,
+            "{shape:?} seed {seed}: the data tries little"
+        );
+        let fast = bulk::check(&i.fw, i.units.as_ref(), std::slice::from_ref(&i.evidence))
+            .expect("the bulk path checks clean evidence");
+        assert_eq!(fast, want, "{shape:?} seed {seed}");
+        n += 1;
+    }
+    assert_eq!(n, 6);
+    // Counted by hand: a value empty or blank is none (U1 B, U3 A: two
+    // items missing), 不适用 is one (U2 A: one item exempt); four values.
+    let fw = Framework::parse(
+        "[framework]\nid = \"c\"\ntitle = \"数\"\ntotal = 10\n\n[[grade]]\nname = \"好\"\nmin = 0\n\n\
+         [[indicator]]\nid = \"A\"\nname = \"甲\"\npoints = 5\nexempt = true\nrule = { type = \"check\" }\n\n\
+         [[indicator]]\nid = \"B\"\nname = \"乙\"\npoints = 5\nrule = { type = \"check\" }\n",
+        "c.toml",
+    )
+    .unwrap();
+    let wd = Workdir::new();
+    let long = wd.create(
+        "long.csv",
+        "unit,indicator,value\nU1,A,是\nU1,B,\nU2,A,不适用\nU2,B,否\nU3,A,\"  \"\nU3,B,是\n",
+    );
+    let wide = wd.create("wide.csv", "unit,A,B\nU1,是,\nU2,不适用,否\nU3,,是\n");
+    let want = Checked {
+        files: 1,
+        units: 3,
+        values: 4,
+        missing: 2,
+        exempt: 1,
+    };
+    for path in [&long, &wide] {
+        assert_eq!(
+            bulk::check(&fw, None, std::slice::from_ref(path)),
+            Some(want),
+            "{}",
+            path.display()
+        );
+    }
+    let both = [long, wide];
+    assert_eq!(
+        bulk::check(&fw, None, &both),
+        None,
+        "each unit's items given twice: the general path names the duplicates"
+    );
 }

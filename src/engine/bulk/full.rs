@@ -18,15 +18,8 @@ pub fn assess_full<'a>(
     period: Option<String>,
 ) -> Option<Assessment> {
     let paths = &paths.into();
-    if !super::eligible(paths) {
-        return None;
-    }
-    let plan = Plan::new(fw).ok()?;
-    if plan.fits_u16() {
-        full::<u16>(&plan, units, paths, period)
-    } else {
-        full::<u32>(&plan, units, paths, period)
-    }
+    let plan = super::plan_for(fw, paths)?;
+    by_width!(plan, full(&plan, units, paths, period))
 }
 
 fn full<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, period: Option<String>) -> Option<Assessment> {

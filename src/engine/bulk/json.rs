@@ -20,10 +20,6 @@ pub fn write_json<'a>(
     period: Option<String>,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
-    let paths = paths.into();
-    if !super::eligible(&paths) {
-        return None;
-    }
     write_json_tuned(fw, units, paths, period, Tuning::default(), w)
 }
 
@@ -37,12 +33,8 @@ pub fn write_json_tuned<'a>(
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
     let paths = &paths.into();
-    let plan = Plan::new(fw).ok()?;
-    if plan.fits_u16() {
-        json::<u16>(&plan, units, paths, period, tuning, w)
-    } else {
-        json::<u32>(&plan, units, paths, period, tuning, w)
-    }
+    let plan = super::plan_for(fw, paths)?;
+    by_width!(plan, json(&plan, units, paths, period, tuning, w))
 }
 
 /// Units formatted per batch.

@@ -345,6 +345,9 @@ pub(super) struct Table<W: Word> {
     /// Rows of items scored by several raters, settled once every row is
     /// read.
     pub(super) rated: Vec<RatedRow>,
+    /// Values given (cells not empty, raters' included), as `check` counts
+    /// them.
+    pub(super) values: usize,
 }
 
 /// A row of an item scored by several raters: unit id, slot, rater, the
@@ -383,6 +386,7 @@ impl<W: Word> Table<W> {
             offsets: None,
             invisible_id: false,
             rated: Vec::new(),
+            values: 0,
         }
     }
 
@@ -496,6 +500,7 @@ impl<W: Word> Table<W> {
             for &(c, slot) in keys {
                 let raw = cell(c);
                 if !raw.is_empty() {
+                    self.values += usize::from(!raw.is_empty());
                     let value = plan.encode(slot as usize, raw)?;
                     if detail {
                         self.capture(l, c, slot, at, line, cell)?;
@@ -520,7 +525,9 @@ impl<W: Word> Table<W> {
                 s
             }
         };
-        let value = plan.encode(slot as usize, cell(l.value))?;
+        let raw = cell(l.value);
+        self.values += usize::from(!raw.is_empty());
+        let value = plan.encode(slot as usize, raw)?;
         if self.detail.as_deref() == Some(unit) {
             self.capture(l, l.value, slot, at, line, cell)?;
         }

@@ -65,18 +65,14 @@ pub fn write_deficiencies_tuned<'a>(
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
     let paths = &paths.into();
-    if !matches!(args.format, Format::Csv | Format::Table | Format::Md | Format::Json) || !super::eligible(paths) {
+    if !matches!(args.format, Format::Csv | Format::Table | Format::Md | Format::Json) {
         return None;
     }
     if args.format == Format::Table && crate::render::fits_terminal() {
         return None; // laid out to the terminal's width
     }
-    let plan = Plan::new(fw).ok()?;
-    if plan.fits_u16() {
-        list::<u16>(&plan, units, paths, args, tuning, w)
-    } else {
-        list::<u32>(&plan, units, paths, args, tuning, w)
-    }
+    let plan = super::plan_for(fw, paths)?;
+    by_width!(plan, list(&plan, units, paths, args, tuning, w))
 }
 
 fn list<W: Word>(
@@ -167,15 +163,8 @@ pub fn summary_list<'a>(
     order: Order,
 ) -> Option<(Assessment, crate::engine::rectify::List)> {
     let paths = &paths.into();
-    if !super::eligible(paths) {
-        return None;
-    }
-    let plan = Plan::new(fw).ok()?;
-    if plan.fits_u16() {
-        summary::<u16>(&plan, units, paths, period, selection, order)
-    } else {
-        summary::<u32>(&plan, units, paths, period, selection, order)
-    }
+    let plan = super::plan_for(fw, paths)?;
+    by_width!(plan, summary(&plan, units, paths, period, selection, order))
 }
 
 fn summary<W: Word>(
