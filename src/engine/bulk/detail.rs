@@ -318,6 +318,9 @@ pub(super) struct Full {
     /// Per indicator scored by several raters: each rater's amount.
     raters: Vec<Vec<RaterAmount>>,
     sc: Scratch,
+    /// Where the row whose fields `sc` holds, split in place, starts: a
+    /// wide row gives each of its cells, and is split once for them all.
+    split: Option<u64>,
 }
 
 impl Full {
@@ -330,6 +333,7 @@ impl Full {
             slot_text: Vec::new(),
             ind_text: Vec::new(),
             raters: Vec::new(),
+            split: None,
             sc: Scratch {
                 core: csv_reader(b','),
                 delim: b',',
@@ -609,6 +613,9 @@ impl Full {
     fn row<W: Word>(&mut self, rows: &Rows<W>, id: &str, offset: u64, slot: usize) -> Res<[Span; 3]> {
         let (file, data) = rows.at(offset).ok_or(GiveUp)?;
         let l = &**rows.layouts.get(file).ok_or(GiveUp)?;
+        if self.split == Some(offset) {
+            return spans(&mut self.text, l, data, &self.sc.fields, id, slot);
+        }
         // A plain line splits in place; anything else (quotes, a lone CR)
         // goes through csv_core, as when it was first read.
         let mut fields = std::mem::take(&mut self.sc.fields);
@@ -627,8 +634,10 @@ impl Full {
         };
         self.sc.fields = fields;
         if plain {
+            self.split = Some(offset);
             spans
         } else {
+            self.split = None;
             self.row_slow(rows, id, offset, slot)
         }
     }
