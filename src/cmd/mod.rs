@@ -155,13 +155,7 @@ pub fn emit_ranking(
     issue: &crate::render::issue::IssueArgs,
     lang: crate::base::lang::Lang,
 ) -> Result<(), Error> {
-    if matches!(format, Format::Xlsx | Format::Html) {
-        document_fits(fw, a.units.len(), dest)?;
-    }
-    if format == Format::Xlsx {
-        // The 明细 sheet: a row per unit and item at least.
-        sheet_fits(a.units.len().saturating_mul(fw.indicators.len()))?;
-    }
+    ranking_fits(fw, a.units.len(), format, dest)?;
     match format {
         Format::Xlsx => {
             let book = crate::render::xlsx::score(fw, a, lang).map_err(workbook_error)?;
@@ -176,6 +170,19 @@ pub fn emit_ranking(
         _ => crate::render::output::emit(&crate::render::report::ranking(fw, a, lang, format), format, dest),
     }
     .map_err(|e| Error::output(dest, e))
+}
+
+/// Refuse a ranking of `units` units as a workbook or web page too large
+/// to build (see [`document_fits`], [`sheet_fits`]).
+fn ranking_fits(fw: &Framework, units: usize, format: Format, dest: &Destination) -> Result<(), Error> {
+    if matches!(format, Format::Xlsx | Format::Html) {
+        document_fits(fw, units, dest)?;
+    }
+    if format == Format::Xlsx {
+        // The 明细 sheet: a row per unit and item at least.
+        sheet_fits(units.saturating_mul(fw.indicators.len()))?;
+    }
+    Ok(())
 }
 
 /// The rows a worksheet holds (Excel's limit, which WPS shares), its
@@ -467,6 +474,24 @@ impl InputArgs {
                         .collect(),
                 ))
             })
+    }
+
+    /// A ranking in `format` of the units file's units refused, before any
+    /// evidence is read, as a workbook or web page too large to build, as
+    /// [`emit_ranking`] refuses it once they are scored. (Without a units
+    /// file the units are known only then; a framework or units file with
+    /// problems is left to be reported where it is read.)
+    pub fn ranking_fits(&self, format: Format, dest: &Destination) -> Result<(), Error> {
+        if !matches!(format, Format::Xlsx | Format::Html) {
+            return Ok(());
+        }
+        let Some(Ok(units)) = self.units.as_ref().map(|p| Units::load_with(p, &self.read_options())) else {
+            return Ok(());
+        };
+        match self.framework() {
+            Ok(fw) => ranking_fits(&fw, units.units.len(), format, dest),
+            Err(_) => Ok(()),
+        }
     }
 
     /// `run` on the bulk path, with the framework, the units and the

@@ -26,6 +26,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let mut inputs = args.input.paths(&args.evidence);
     inputs.extend(args.selfs.files.iter().cloned());
     let (format, dest) = args.output.resolve(&inputs)?;
+    args.input.ranking_fits(format, &dest)?;
     if !args.selfs.files.is_empty() {
         // Beside a self-assessment every unit is scored in full.
         let (framework, _, a) = args.input.assess_self(&args.evidence, &args.selfs.files)?;

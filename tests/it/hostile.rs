@@ -907,6 +907,18 @@ fn a_sheet_of_more_rows_than_excel_holds_is_refused_before_it_is_built() {
         assert_eq!(out.code, 1);
         assert!(!wd.path("out.xlsx").exists());
     }
+    // The units file says how many units a ranking has: refused before
+    // any evidence is read (the file named here does not exist).
+    let out = run_limited(
+        &wd,
+        "score --lang en -f $WD/w.toml -u $WD/units.csv $WD/absent.csv -o $WD/out.xlsx",
+    );
+    assert!(
+        out.stderr.starts_with("error: a sheet of the workbook would pass"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.code, 1);
 }
 
 /// A workbook, web page or text list is built whole: 1,251 units × 2,000
