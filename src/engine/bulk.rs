@@ -85,9 +85,9 @@ use read::*;
 use tally::*;
 
 pub use full::assess_full;
-pub use json::{write_json, write_json_tuned};
+pub use json::write_json;
 use kernel::{NA, OUTSIDE, Plan, UNSEEN, VALUE, cents, exempt, trim};
-pub use rectify::{ListArgs, summary_list, write_deficiencies, write_deficiencies_tuned};
+pub use rectify::{ListArgs, summary_list, write_deficiencies};
 
 use crate::engine::score::{Assessment, Checked, Outcome, Totals, UnitResult};
 use crate::model::framework::{Framework, Kind, Missing};
@@ -154,6 +154,7 @@ pub struct Files<'a> {
     paths: &'a [PathBuf],
     /// One per path, or none at all.
     forced: &'a [Option<ForcedEncoding>],
+    tuning: Tuning,
 }
 
 impl<'a> Files<'a> {
@@ -164,7 +165,18 @@ impl<'a> Files<'a> {
             forced.is_empty() || forced.len() == paths.len(),
             "one encoding per file"
         );
-        Files { paths, forced }
+        Files {
+            paths,
+            forced,
+            tuning: Tuning::default(),
+        }
+    }
+
+    /// These files read with the work cut up as `tuning` says (tests force
+    /// many blocks, cuts and batches out of small files with it).
+    #[doc(hidden)]
+    pub fn tuned(self, tuning: Tuning) -> Files<'a> {
+        Files { tuning, ..self }
     }
 
     /// The encoding forced for the file at `i`.
@@ -206,7 +218,7 @@ pub fn assess<'a>(
     paths: impl Into<Files<'a>>,
     period: Option<String>,
 ) -> Option<Assessment> {
-    assess_tuned(fw, units, paths, period, Tuning::default(), None)
+    assess_with(fw, units, paths.into(), period, None)
 }
 
 /// A unit's base amounts: `(indicator index, amount)`.
@@ -221,20 +233,9 @@ pub fn assess_amounts<'a>(
     paths: impl Into<Files<'a>>,
     period: Option<String>,
 ) -> Option<(Assessment, Vec<BaseAmounts>)> {
-    assess_amounts_tuned(fw, units, paths, period, Tuning::default())
-}
-
-#[doc(hidden)]
-pub fn assess_amounts_tuned<'a>(
-    fw: &Framework,
-    units: Option<&Units>,
-    paths: impl Into<Files<'a>>,
-    period: Option<String>,
-    tuning: Tuning,
-) -> Option<(Assessment, Vec<BaseAmounts>)> {
     let paths = &paths.into();
     let plan = plan_for(fw, paths)?;
-    by_width!(plan, amounts(&plan, units, paths, period, tuning))
+    by_width!(plan, amounts(&plan, units, paths, period))
 }
 
 fn amounts<W: Word>(
@@ -242,8 +243,8 @@ fn amounts<W: Word>(
     units: Option<&Units>,
     paths: &Files,
     period: Option<String>,
-    tuning: Tuning,
 ) -> Option<(Assessment, Vec<BaseAmounts>)> {
+    let tuning = paths.tuning;
     let parsed = parse::<W>(plan, units, paths, tuning, None, Reread::No)?;
     let tally = |row: &[u32], _: &UnitResult| -> Res<BaseAmounts> {
         let mut out = Vec::new();
@@ -277,21 +278,20 @@ pub fn assess_unit<'a>(
     period: Option<String>,
     unit: &str,
 ) -> Option<Assessment> {
-    assess_tuned(fw, units, paths, period, Tuning::default(), Some(unit))
+    assess_with(fw, units, paths.into(), period, Some(unit))
 }
 
-#[doc(hidden)]
-pub fn assess_tuned<'a>(
+/// [`assess`], with the unit `detail` in full ([`assess_unit`]).
+fn assess_with(
     fw: &Framework,
     units: Option<&Units>,
-    paths: impl Into<Files<'a>>,
+    paths: Files,
     period: Option<String>,
-    tuning: Tuning,
     detail: Option<&str>,
 ) -> Option<Assessment> {
-    let paths = &paths.into();
+    let paths = &paths;
     let plan = plan_for(fw, paths)?;
-    let results = by_width!(plan, run(&plan, units, paths, tuning, detail))?;
+    let results = by_width!(plan, run(&plan, units, paths, paths.tuning, detail))?;
     finish(fw, results, units, paths, period).ok()
 }
 
@@ -305,7 +305,7 @@ pub fn check<'a>(fw: &Framework, units: Option<&Units>, paths: impl Into<Files<'
 }
 
 fn checked<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files) -> Option<Checked> {
-    let tuning = Tuning::default();
+    let tuning = paths.tuning;
     let parsed = parse::<W>(plan, units, paths, tuning, None, Reread::No)?;
     let values = parsed.tables.iter().map(|t| t.values).sum();
     // Per unit: its base items without evidence, and its items 不适用.

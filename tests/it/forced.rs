@@ -300,12 +300,9 @@ fn bytes_not_in_the_forced_encoding_are_located() {
                 batch: None,
             };
             let files = bulk::Files::new(&e, &forced);
-            assert!(
-                bulk::assess_tuned(&fw, None, files, None, tuning, None).is_none(),
-                "{label}"
-            );
+            assert!(bulk::assess(&fw, None, files.tuned(tuning), None).is_none(), "{label}");
             let mut out = Vec::new();
-            assert!(bulk::write_json_tuned(&fw, None, files, None, tuning, &mut out).is_none() && out.is_empty());
+            assert!(bulk::write_json(&fw, None, files.tuned(tuning), None, &mut out).is_none() && out.is_empty());
         }
     }
 }

@@ -56,13 +56,11 @@ fn renders(fw: &Framework, a: &Assessment) -> Vec<String> {
 
 #[track_caller]
 fn assert_same(i: &Inputs, slow: &Assessment, tuning: Tuning) {
-    let fast = bulk::assess_tuned(
+    let fast = bulk::assess(
         &i.fw,
         i.units.as_ref(),
-        std::slice::from_ref(&i.evidence),
+        bulk::Files::from(std::slice::from_ref(&i.evidence)).tuned(tuning),
         Some("2023".into()),
-        tuning,
-        None,
     )
     .expect("the bulk path applies to generated data");
     assert_eq!(fast.units.len(), slow.units.len());
@@ -103,13 +101,12 @@ fn assert_explained_alike<'a>(
 ) {
     let mut n = 0;
     for s in these {
-        let fast = bulk::assess_tuned(
+        let fast = bulk::assess_unit(
             fw,
             units,
-            std::slice::from_ref(&evidence.to_path_buf()),
+            bulk::Files::from(std::slice::from_ref(&evidence.to_path_buf())).tuned(tuning),
             period.map(String::from),
-            tuning,
-            Some(&s.unit),
+            &s.unit,
         )
         .expect("the bulk path explains the unit");
         let f = fast.units.iter().find(|u| u.unit == s.unit).unwrap();
@@ -182,13 +179,11 @@ fn cohort_and_category_rules_on_the_bulk_path_match_the_general_path() {
                 batch: None,
             },
         ] {
-            let fast = bulk::assess_tuned(
+            let fast = bulk::assess(
                 &i.fw,
                 i.units.as_ref(),
-                std::slice::from_ref(&i.evidence),
+                bulk::Files::from(std::slice::from_ref(&i.evidence)).tuned(tuning),
                 Some("2023".into()),
-                tuning,
-                None,
             )
             .expect("the bulk path takes cohort rules");
             assert_eq!(fast.units.len(), slow.units.len());
@@ -222,12 +217,11 @@ fn cohort_and_category_rules_on_the_bulk_path_match_the_general_path() {
                 a
             });
             let mut got = Vec::new();
-            bulk::write_json_tuned(
+            bulk::write_json(
                 &i.fw,
                 i.units.as_ref(),
-                std::slice::from_ref(&i.evidence),
+                bulk::Files::from(std::slice::from_ref(&i.evidence)).tuned(tuning),
                 Some("2023".into()),
-                tuning,
                 &mut got,
             )
             .expect("the bulk path writes the JSON result")
@@ -308,8 +302,13 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
             workers,
             batch: None,
         };
-        let fast = bulk::assess_tuned(&fw, None, std::slice::from_ref(&path), None, tuning, None)
-            .expect("the bulk path takes rater items");
+        let fast = bulk::assess(
+            &fw,
+            None,
+            bulk::Files::from(std::slice::from_ref(&path)).tuned(tuning),
+            None,
+        )
+        .expect("the bulk path takes rater items");
         assert_eq!(fast.units.len(), slow.units.len());
         for (f, s) in fast.units.iter().zip(&slow.units) {
             assert_eq!(
@@ -345,9 +344,15 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
             batch: None,
         };
         let mut got = Vec::new();
-        bulk::write_json_tuned(&fw, None, std::slice::from_ref(&path), None, tuning, &mut got)
-            .expect("the bulk path writes rater items' JSON")
-            .unwrap();
+        bulk::write_json(
+            &fw,
+            None,
+            bulk::Files::from(std::slice::from_ref(&path)).tuned(tuning),
+            None,
+            &mut got,
+        )
+        .expect("the bulk path writes rater items' JSON")
+        .unwrap();
         assert_eq!(
             String::from_utf8(got).unwrap(),
             want,
@@ -372,9 +377,15 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
             };
             let tuning = Tuning { block, workers, batch };
             let mut got = Vec::new();
-            bulk::write_deficiencies_tuned(&fw, None, std::slice::from_ref(&path), &args, tuning, &mut got)
-                .expect("the bulk path lists rater items")
-                .unwrap();
+            bulk::write_deficiencies(
+                &fw,
+                None,
+                bulk::Files::from(std::slice::from_ref(&path)).tuned(tuning),
+                &args,
+                &mut got,
+            )
+            .expect("the bulk path lists rater items")
+            .unwrap();
             assert_eq!(String::from_utf8(got).unwrap(), want, "{format:?}, block {block}");
         }
     }
@@ -405,16 +416,15 @@ fn robust_draws_on_the_same_amounts_on_both_paths() {
             "the draws move ranks"
         );
         for (block, workers) in [(1 << 20, 2), (2048, 3)] {
-            let (fast, amounts) = bulk::assess_amounts_tuned(
+            let (fast, amounts) = bulk::assess_amounts(
                 &i.fw,
                 i.units.as_ref(),
-                std::slice::from_ref(&i.evidence),
-                Some("2023".into()),
-                Tuning {
+                bulk::Files::from(std::slice::from_ref(&i.evidence)).tuned(Tuning {
                     block,
                     workers,
                     batch: None,
-                },
+                }),
+                Some("2023".into()),
             )
             .expect("the bulk path applies");
             // Each unit's amounts are the general path's per-indicator ones.
@@ -470,16 +480,14 @@ fn thousands_of_slots_take_pages_of_fewer_units() {
     let ev = kaohe::reading::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
     let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
     for workers in [1, 2] {
-        let fast = bulk::assess_tuned(
+        let fast = bulk::assess(
             &fw,
             None,
-            std::slice::from_ref(&path),
-            None,
-            Tuning {
+            bulk::Files::from(std::slice::from_ref(&path)).tuned(Tuning {
                 block: 1 << 20,
                 workers,
                 batch: None,
-            },
+            }),
             None,
         )
         .expect("the bulk path applies");
@@ -508,16 +516,15 @@ fn bulk_json_matches_general_json() {
         // that each saw only some of a unit's rows.
         for (block, workers) in [(1 << 20, 2), (2048, 3), (4096, 1)] {
             let mut got = Vec::new();
-            bulk::write_json_tuned(
+            bulk::write_json(
                 &i.fw,
                 i.units.as_ref(),
-                std::slice::from_ref(&i.evidence),
-                Some("2023".into()),
-                Tuning {
+                bulk::Files::from(std::slice::from_ref(&i.evidence)).tuned(Tuning {
                     block,
                     workers,
                     batch: None,
-                },
+                }),
+                Some("2023".into()),
                 &mut got,
             )
             .expect("the bulk path applies")
@@ -1089,7 +1096,12 @@ mod differential {
                 workers,
                 batch: None,
             };
-            let fast = bulk::assess_tuned(&fw, None, std::slice::from_ref(&p), None, tuning, None);
+            let fast = bulk::assess(
+                &fw,
+                None,
+                bulk::Files::from(std::slice::from_ref(&p)).tuned(tuning),
+                None,
+            );
             let slow = kaohe::reading::evidence::load(std::slice::from_ref(&p), &fw, None)
                 .ok()
                 .and_then(|ev| kaohe::engine::score::assess(&fw, None, ev, None).ok());
@@ -1168,16 +1180,14 @@ fn wide_files_match_the_general_path() {
     let wd = Workdir::new();
     let p = wd.create_bytes("wide.csv", &w.into_inner().unwrap());
     for units in [i.units.as_ref(), None] {
-        let fast = bulk::assess_tuned(
+        let fast = bulk::assess(
             &i.fw,
             units,
-            std::slice::from_ref(&p),
-            None,
-            Tuning {
+            bulk::Files::from(std::slice::from_ref(&p)).tuned(Tuning {
                 block: 4096,
                 workers: 2,
                 batch: None,
-            },
+            }),
             None,
         )
         .expect("wide files are read on the bulk path");
@@ -1216,12 +1226,11 @@ fn wide_files_match_the_general_path() {
             };
             assert_same(&wi, &slow, tuning);
             let mut got = Vec::new();
-            bulk::write_json_tuned(
+            bulk::write_json(
                 &i.fw,
                 units,
-                std::slice::from_ref(&p),
+                bulk::Files::from(std::slice::from_ref(&p)).tuned(tuning),
                 Some("2023".into()),
-                tuning,
                 &mut got,
             )
             .expect("wide files are read on the bulk path")
@@ -1297,12 +1306,11 @@ fn general_list(
 /// The bulk path's rectification list, which must apply.
 fn bulk_list(i: &Inputs, args: &bulk::ListArgs, tuning: Tuning) -> String {
     let mut got = Vec::new();
-    bulk::write_deficiencies_tuned(
+    bulk::write_deficiencies(
         &i.fw,
         i.units.as_ref(),
-        std::slice::from_ref(&i.evidence),
+        bulk::Files::from(std::slice::from_ref(&i.evidence)).tuned(tuning),
         args,
-        tuning,
         &mut got,
     )
     .expect("the bulk path applies")
@@ -1638,12 +1646,11 @@ fn other_encodings_are_read_on_the_bulk_path() {
         for block in [1 << 20, 2048, 4099] {
             assert_same(&i, &slow, tuning(block));
             let mut got = Vec::new();
-            bulk::write_json_tuned(
+            bulk::write_json(
                 &i.fw,
                 i.units.as_ref(),
-                std::slice::from_ref(&i.evidence),
+                bulk::Files::from(std::slice::from_ref(&i.evidence)).tuned(tuning(block)),
                 Some("2023".into()),
-                tuning(block),
                 &mut got,
             )
             .expect("the bulk path applies")

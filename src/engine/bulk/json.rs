@@ -20,21 +20,9 @@ pub fn write_json<'a>(
     period: Option<String>,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
-    write_json_tuned(fw, units, paths, period, Tuning::default(), w)
-}
-
-#[doc(hidden)]
-pub fn write_json_tuned<'a>(
-    fw: &Framework,
-    units: Option<&Units>,
-    paths: impl Into<Files<'a>>,
-    period: Option<String>,
-    tuning: Tuning,
-    w: &mut dyn std::io::Write,
-) -> Option<std::io::Result<()>> {
     let paths = &paths.into();
     let plan = super::plan_for(fw, paths)?;
-    by_width!(plan, json(&plan, units, paths, period, tuning, w))
+    by_width!(plan, json(&plan, units, paths, period, paths.tuning, w))
 }
 
 /// Units formatted per batch.

@@ -52,18 +52,6 @@ pub fn write_deficiencies<'a>(
     args: &ListArgs,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
-    write_deficiencies_tuned(fw, units, paths, args, Tuning::default(), w)
-}
-
-#[doc(hidden)]
-pub fn write_deficiencies_tuned<'a>(
-    fw: &Framework,
-    units: Option<&Units>,
-    paths: impl Into<Files<'a>>,
-    args: &ListArgs,
-    tuning: Tuning,
-    w: &mut dyn std::io::Write,
-) -> Option<std::io::Result<()>> {
     let paths = &paths.into();
     if !matches!(args.format, Format::Csv | Format::Table | Format::Md | Format::Json) {
         return None;
@@ -72,7 +60,7 @@ pub fn write_deficiencies_tuned<'a>(
         return None; // laid out to the terminal's width
     }
     let plan = super::plan_for(fw, paths)?;
-    by_width!(plan, list(&plan, units, paths, args, tuning, w))
+    by_width!(plan, list(&plan, units, paths, args, paths.tuning, w))
 }
 
 fn list<W: Word>(
@@ -175,7 +163,7 @@ fn summary<W: Word>(
     selection: &Selection,
     order: Order,
 ) -> Option<(Assessment, crate::engine::rectify::List)> {
-    let tuning = Tuning::default();
+    let tuning = paths.tuning;
     let (a, tallies) = std::thread::scope(|s| {
         // The digests (a summary's web page names its inputs) while the
         // files are parsed.
