@@ -606,29 +606,45 @@ impl InputArgs {
             return Ok((framework, units, a));
         }
         let fw = &framework;
-        let garbled = crate::reading::input::utf8_under_blanket(&self.encoding, self_files);
-        if !garbled.is_empty() {
-            return Err(Error::Input(Diagnostics(garbled)));
-        }
-        let ev = crate::reading::evidence::load_with(self_files, &self.read_options(), fw, units.as_ref())
-            .map_err(Error::Input)?;
-        let given: std::collections::BTreeSet<String> = ev.units.keys().cloned().collect();
-        let mine = crate::engine::score::assess(fw, units.as_ref(), ev, None).map_err(Error::Input)?;
-        let by: std::collections::HashMap<&str, &crate::engine::score::UnitResult> =
-            mine.units.iter().map(|u| (u.unit.as_str(), u)).collect();
+        // The units that gave a self-assessment, each with its score, grade
+        // and amount per item: on the bulk path when it applies (every unit
+        // of the run then gave one), else on the general path, which also
+        // words the problems.
+        let (mine, amounts, given) = match self.on_bulk(self_files, |fw, units, files| {
+            crate::engine::bulk::assess_amounts(fw, units, files, None)
+        })? {
+            Some((_, _, (mine, amounts))) => {
+                let given = mine.units.iter().map(|u| u.unit.clone()).collect();
+                (mine, amounts, given)
+            }
+            None => {
+                let garbled = crate::reading::input::utf8_under_blanket(&self.encoding, self_files);
+                if !garbled.is_empty() {
+                    return Err(Error::Input(Diagnostics(garbled)));
+                }
+                let ev = crate::reading::evidence::load_with(self_files, &self.read_options(), fw, units.as_ref())
+                    .map_err(Error::Input)?;
+                let given: std::collections::BTreeSet<String> = ev.units.keys().cloned().collect();
+                let mine = crate::engine::score::assess(fw, units.as_ref(), ev, None).map_err(Error::Input)?;
+                let amounts = mine.units.iter().map(|u| u.amounts(fw.indicators.len())).collect();
+                (mine, amounts, given)
+            }
+        };
+        let by: std::collections::HashMap<&str, (&crate::engine::score::UnitResult, &Vec<_>)> = mine
+            .units
+            .iter()
+            .zip(&amounts)
+            .map(|(u, amounts)| (u.unit.as_str(), (u, amounts)))
+            .collect();
         let mut warnings = Diagnostics::new();
         let source = self_files[0].display().to_string();
         for u in &mut a.units {
             match by.get(u.unit.as_str()).filter(|_| given.contains(&u.unit)) {
-                Some(m) => {
-                    let mut amounts = vec![None; fw.indicators.len()];
-                    for r in &m.indicators {
-                        amounts[r.index] = r.amount();
-                    }
+                Some((m, amounts)) => {
                     u.self_assessed = Some(crate::engine::score::SelfAssessed {
                         score: m.totals.score,
                         grade: m.grade,
-                        amounts,
+                        amounts: amounts.to_vec(),
                     });
                 }
                 None => warnings.push(crate::base::diag::Diagnostic::file(

@@ -221,18 +221,16 @@ pub fn assess<'a>(
     assess_with(fw, units, paths.into(), period, None)
 }
 
-/// A unit's base amounts: `(indicator index, amount)`.
-pub type BaseAmounts = Vec<(usize, Decimal)>;
-
-/// [`assess`], with each unit's base amounts: `(indicator index, amount)`
-/// for the base items that apply to it, a missing one with 0 — what
-/// `robust` draws on.
+/// [`assess`], with each unit's amount awarded per item, as
+/// `IndicatorResult::amount` gives it (0 for missing evidence, `None` for
+/// an item exempt or a veto): what `robust` draws on and a self-assessment
+/// shows.
 pub fn assess_amounts<'a>(
     fw: &Framework,
     units: Option<&Units>,
     paths: impl Into<Files<'a>>,
     period: Option<String>,
-) -> Option<(Assessment, Vec<BaseAmounts>)> {
+) -> Option<(Assessment, Vec<Vec<Option<Decimal>>>)> {
     let paths = &paths.into();
     let plan = plan_for(fw, paths)?;
     by_width!(plan, amounts(&plan, units, paths, period))
@@ -243,27 +241,20 @@ fn amounts<W: Word>(
     units: Option<&Units>,
     paths: &Files,
     period: Option<String>,
-) -> Option<(Assessment, Vec<BaseAmounts>)> {
+) -> Option<(Assessment, Vec<Vec<Option<Decimal>>>)> {
     let tuning = paths.tuning;
     let parsed = parse::<W>(plan, units, paths, tuning, None, Reread::No)?;
-    let tally = |row: &[u32], _: &UnitResult| -> Res<BaseAmounts> {
-        let mut out = Vec::new();
-        for (i, ind) in plan.fw.indicators.iter().enumerate() {
-            if ind.kind != Kind::Base {
-                continue;
-            }
-            let cells = row.get(plan.first[i]..plan.first[i] + ind.slots()).ok_or(GiveUp)?;
-            match outcome(plan, i, cells)? {
-                crate::engine::score::Outcome::Amount(a) => out.push((i, dec(a))),
-                crate::engine::score::Outcome::Missing => out.push((i, Decimal::ZERO)),
-                _ => {}
-            }
-        }
-        Ok(out)
+    let tally = |row: &[u32], _: &UnitResult| -> Res<Vec<Option<Decimal>>> {
+        (0..plan.fw.indicators.len())
+            .map(|i| {
+                let cells = row.get(plan.first[i]..plan.first[i] + plan.fw.indicators[i].slots());
+                Ok(outcome(plan, i, cells.ok_or(GiveUp)?)?.map(dec).awarded())
+            })
+            .collect()
     };
     let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, Some(&tally)).ok()?;
     drop(parsed);
-    let (merged, mut amounts): (Vec<UnitResult>, Vec<BaseAmounts>) = parts.into_iter().flatten().unzip();
+    let (merged, mut amounts): (Vec<UnitResult>, Vec<_>) = parts.into_iter().flatten().unzip();
     let a = finish_paired(plan.fw, merged, &mut amounts, units, paths, period).ok()?;
     Some((a, amounts))
 }

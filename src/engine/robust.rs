@@ -20,7 +20,7 @@
 
 use crate::engine::grade;
 use crate::engine::score::{self, Assessment, Sums, UnitResult};
-use crate::model::framework::{Framework, Kind};
+use crate::model::framework::Framework;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rust_decimal::Decimal;
@@ -116,26 +116,15 @@ fn cents(d: Decimal) -> i64 {
 /// Run the draws over an assessment scored in full (every unit's
 /// indicators present), in rank order.
 pub fn analyse(fw: &Framework, a: &Assessment, plan: Plan) -> Robustness {
-    let amounts: Vec<Vec<(usize, Decimal)>> = a
-        .units
-        .iter()
-        .map(|u| {
-            u.indicators
-                .iter()
-                .filter(|r| fw.indicators[r.index].kind == Kind::Base)
-                .filter_map(|r| Some((r.index, r.amount()?)))
-                .collect()
-        })
-        .collect();
+    let amounts: Vec<Vec<Option<Decimal>>> = a.units.iter().map(|u| u.amounts(fw.indicators.len())).collect();
     analyse_amounts(fw, a, &amounts, plan)
 }
 
-/// [`analyse`] from each unit's base amounts, `(indicator index, amount)`
-/// for the base items that apply to it (a missing one with 0): what the
-/// bulk path gives without per-indicator results.
-pub fn analyse_amounts(fw: &Framework, a: &Assessment, amounts: &[Vec<(usize, Decimal)>], plan: Plan) -> Robustness {
+/// [`analyse`] from each unit's amount awarded per item (0 for missing
+/// evidence, `None` for an item exempt or a veto): what the bulk path gives
+/// without per-indicator results.
+pub fn analyse_amounts(fw: &Framework, a: &Assessment, amounts: &[Vec<Option<Decimal>>], plan: Plan) -> Robustness {
     let base: Vec<usize> = fw.base().map(|(i, _)| i).collect();
-    let slot_of = |i: usize| base.iter().position(|&b| b == i);
     let points: Vec<i64> = base.iter().map(|&i| cents(fw.indicators[i].points)).collect();
     let total = i128::from(cents(fw.total));
     let fixed: Vec<Fixed> = a
@@ -143,9 +132,10 @@ pub fn analyse_amounts(fw: &Framework, a: &Assessment, amounts: &[Vec<(usize, De
         .iter()
         .zip(amounts)
         .map(|(u, amounts)| Fixed {
-            amounts: amounts
+            amounts: base
                 .iter()
-                .filter_map(|&(i, a)| Some((slot_of(i)?, cents(a))))
+                .enumerate()
+                .filter_map(|(slot, &i)| Some((slot, cents((*amounts.get(i)?)?))))
                 .collect(),
             sums: Sums {
                 base_sum: Decimal::ZERO,

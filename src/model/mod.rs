@@ -324,6 +324,17 @@ pub struct SelfAssessed {
 }
 
 impl UnitResult {
+    /// The amount awarded per item of a framework of `items` items, as
+    /// [`IndicatorResult::amount`] gives it (`None` also for an item
+    /// without a result).
+    pub fn amounts(&self, items: usize) -> Vec<Option<Decimal>> {
+        let mut amounts = vec![None; items];
+        for r in &self.indicators {
+            amounts[r.index] = r.amount();
+        }
+        amounts
+    }
+
     /// 差值: self-assessed score − the team's.
     pub fn self_gap(&self) -> Option<Decimal> {
         self.self_assessed.as_ref().map(|s| s.score - self.totals.score)

@@ -429,13 +429,11 @@ fn robust_draws_on_the_same_amounts_on_both_paths() {
             .expect("the bulk path applies");
             // Each unit's amounts are the general path's per-indicator ones.
             for (u, got) in slow.units.iter().zip(&amounts) {
-                let base: Vec<(usize, rust_decimal::Decimal)> = u
-                    .indicators
-                    .iter()
-                    .filter(|r| i.fw.indicators[r.index].kind == kaohe::model::framework::Kind::Base)
-                    .filter_map(|r| Some((r.index, r.amount()?)))
+                let each: Vec<Option<rust_decimal::Decimal>> = (0..i.fw.indicators.len())
+                    .map(|k| u.indicators.iter().find(|r| r.index == k).and_then(|r| r.amount()))
                     .collect();
-                assert_eq!(&base, got, "{}", u.unit);
+                assert!(each.iter().any(Option::is_none) && each.iter().any(Option::is_some));
+                assert_eq!(&each, got, "{}", u.unit);
             }
             assert_eq!(
                 kaohe::engine::robust::analyse_amounts(&i.fw, &fast, &amounts, plan),
@@ -617,6 +615,47 @@ fn cli_output_is_the_same_on_both_paths() {
             let fast = wd.run(&args);
             fast.assert_ok();
             assert_eq!(fast.stdout, wd.run_env(&args, &[("KAOHE_SLOW", "1")]).stdout);
+        }
+    }
+    // A self-assessment rosier than the team's (否 given as 是), by every
+    // unit and by all but the units whose ids end in 7.
+    let evidence = std::fs::read_to_string(wd.path("d/evidence.csv")).unwrap();
+    let rosier = evidence.replace(",否,", ",是,");
+    assert_ne!(rosier, evidence);
+    wd.create("self.csv", &rosier);
+    let mut some = csv::Writer::from_writer(Vec::new());
+    let mut rows = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(rosier.as_bytes());
+    for r in rows.records() {
+        let r = r.unwrap();
+        if !r[0].ends_with('7') {
+            some.write_record(&r).unwrap();
+        }
+    }
+    let some = some.into_inner().unwrap();
+    assert!(some.len() < rosier.len());
+    wd.create_bytes("some.csv", &some);
+    for mine in ["$WD/self.csv", "$WD/some.csv"] {
+        for format in ["json", "csv"] {
+            let args = [
+                "score",
+                "-u",
+                "$WD/d/units.csv",
+                "--self",
+                mine,
+                "--format",
+                format,
+                "$WD/d/evidence.csv",
+            ];
+            let fast = wd.run(&args);
+            assert_eq!(fast.code, 0, "{}", fast.stderr);
+            assert!(fast.stdout.contains("self_score") || format == "csv");
+            // Units left out of the self-assessment are named.
+            assert_eq!(fast.stderr.is_empty(), mine.ends_with("self.csv"), "{}", fast.stderr);
+            let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
+            assert_eq!(fast.stdout, slow.stdout, "{mine} {format}");
+            assert_eq!(fast.stderr, slow.stderr, "{mine} {format}");
         }
     }
     // `check`: the same summary line, with or without the units file.
