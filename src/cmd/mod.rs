@@ -657,7 +657,8 @@ impl InputArgs {
                 )),
             }
         }
-        for id in given.iter().filter(|id| !a.units.iter().any(|u| &u.unit == *id)) {
+        let assessed: std::collections::HashSet<&str> = a.units.iter().map(|u| u.unit.as_str()).collect();
+        for id in given.iter().filter(|id| !assessed.contains(id.as_str())) {
             warnings.push(crate::base::diag::Diagnostic::file(
                 &source,
                 crate::base::lang::msg!(

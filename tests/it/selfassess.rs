@@ -303,3 +303,36 @@ fn an_encoding_for_every_file_does_not_garble_the_self_assessment() {
         "error: $WD/self.csv: the file is UTF-8, but --encoding gbk reads every CSV file as gbk, which would garble its Chinese text: give the encoding for the gbk files only (--encoding FILE=gbk); this one needs none",
     ]);
 }
+
+/// A unit self-assessed but not assessed is named, as is a unit assessed
+/// without a self-assessment, on either path.
+#[test]
+fn a_self_assessment_of_a_unit_not_assessed_is_named() {
+    let wd = setup();
+    wd.create("self.csv", &format!("{MINE}U9,A1,4\nU9,A2,是\n"));
+    for slow in [false, true] {
+        let args = [
+            "score",
+            "-f",
+            "$WD/fw.toml",
+            "--self",
+            "$WD/self.csv",
+            "--format",
+            "csv",
+            "$WD/team.csv",
+        ];
+        let out = if slow {
+            wd.run_env(&args, &[("KAOHE_SLOW", "1")])
+        } else {
+            wd.run(&args)
+        };
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(
+            out.stderr,
+            "warning: $WD/self.csv: unit U3 has no self-assessment: the team's score only\n\
+             warning: $WD/self.csv: unit U9 has a self-assessment but is not assessed: it is left out\n",
+            "slow: {slow}"
+        );
+        assert!(!out.stdout.contains("U9"), "{}", out.stdout);
+    }
+}
