@@ -866,12 +866,26 @@ fn more_results_than_scoring_in_detail_holds_are_refused() {
     many_units(&wd, 5_001);
     let out = run_limited(
         &wd,
-        "score --lang en -f $WD/w.toml -u $WD/units.csv $WD/e.csv -o $WD/out.html",
+        "deficiencies --lang en -f $WD/w.toml -u $WD/units.csv $WD/e.csv --by owner --format csv -o $WD/out.csv",
     );
     assert_eq!(
         out.stderr,
         "error: $WD/units.csv: 5001 units × 2000 items make 10002000 results, more than scoring in detail holds \
          at once (10000000): run the units in several batches\n"
+    );
+    assert_eq!(out.code, 1);
+    assert!(!wd.path("out.csv").exists());
+    // A ranking's web page of as many is refused first as a document too
+    // large, with the units file's count, before any evidence is read.
+    let out = run_limited(
+        &wd,
+        "score --lang en -f $WD/w.toml -u $WD/units.csv $WD/e.csv -o $WD/out.html",
+    );
+    assert_eq!(
+        out.stderr,
+        "error: $WD/out.html: 5001 units × 2000 items make 10002000 results, more than a workbook, web page or \
+         text list holds (2500000); write CSV or JSON instead (--format csv, --format json), or list some units \
+         only (deficiencies --category, --unit)\n"
     );
     assert_eq!(out.code, 1);
     assert!(!wd.path("out.html").exists());
