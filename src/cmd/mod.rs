@@ -498,20 +498,42 @@ impl InputArgs {
     /// evidence files it takes, when [`InputArgs::bulk_inputs`] lets it:
     /// what it gives, with the framework and units; `None` when the bulk
     /// path does not apply or `run` leaves the evidence to the general path.
+    /// Each unit of the units file without any evidence is named in a
+    /// warning, as [`InputArgs::assess`] names it.
     pub fn on_bulk<T>(
         &self,
         evidence: &[PathBuf],
         run: impl FnOnce(&Framework, Option<&Units>, crate::engine::bulk::Files) -> Option<T>,
     ) -> Result<Option<(Framework, Option<Units>, T)>, Error> {
+        let found = self.on_bulk_silent(evidence, run)?;
+        Ok(found.map(|(framework, units, t, silent)| {
+            if let Some(list) = &units {
+                let silent: std::collections::HashSet<&str> = silent.iter().map(String::as_str).collect();
+                crate::base::diag::warn(&crate::engine::score::silent_units(list, |id| silent.contains(id)));
+            }
+            (framework, units, t)
+        }))
+    }
+
+    /// [`InputArgs::on_bulk`], the units of the units file without any
+    /// evidence given back, not warned of.
+    #[allow(clippy::type_complexity)]
+    fn on_bulk_silent<T>(
+        &self,
+        evidence: &[PathBuf],
+        run: impl FnOnce(&Framework, Option<&Units>, crate::engine::bulk::Files) -> Option<T>,
+    ) -> Result<Option<(Framework, Option<Units>, T, Vec<String>)>, Error> {
         let Some((framework, units, forced)) = self.bulk_inputs(evidence)? else {
             return Ok(None);
         };
+        let silent = std::sync::Mutex::new(Vec::new());
         let found = run(
             &framework,
             units.as_ref(),
-            crate::engine::bulk::Files::new(evidence, &forced),
+            crate::engine::bulk::Files::new(evidence, &forced).telling_silent(&silent),
         );
-        Ok(found.map(|t| (framework, units, t)))
+        let silent = silent.into_inner().unwrap_or_default();
+        Ok(found.map(|t| (framework, units, t, silent)))
     }
 
     /// Write the canonical JSON result on the bulk path, streamed (a
@@ -610,10 +632,13 @@ impl InputArgs {
         // and amount per item: on the bulk path when it applies (every unit
         // of the run then gave one), else on the general path, which also
         // words the problems.
-        let (mine, amounts, given) = match self.on_bulk(self_files, |fw, units, files| {
+        let bulk = self.on_bulk_silent(self_files, |fw, units, files| {
             crate::engine::bulk::assess_amounts(fw, units, files, None)
-        })? {
-            Some((_, _, (mine, amounts))) => {
+        })?;
+        // A unit without a self-assessment is not self-assessed: the
+        // general path tells the units that gave one.
+        let (mine, amounts, given) = match bulk.filter(|b| b.3.is_empty()) {
+            Some((_, _, (mine, amounts), _)) => {
                 let given = mine.units.iter().map(|u| u.unit.clone()).collect();
                 (mine, amounts, given)
             }
@@ -672,7 +697,7 @@ impl InputArgs {
     }
 
     /// Load and score; warn of each unit of the units file without any
-    /// evidence (the bulk path leaves such runs to this one).
+    /// evidence, as the bulk path does ([`InputArgs::on_bulk`]).
     pub fn assess(&self, evidence: &[PathBuf]) -> Result<(Loaded, Assessment), Error> {
         let (loaded, evidence) = self.load(evidence)?;
         let period = self.period.as_ref().map(|p| p.to_string());

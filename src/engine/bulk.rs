@@ -36,7 +36,9 @@
 //! row, bytes that are not valid in the file's encoding, detected or forced —
 //! and on anything this path does not read (a workbook, a pipe) it gives
 //! up, before any output, and the caller runs the general path, which
-//! produces the same result or the diagnostics.
+//! produces the same result or the diagnostics. A unit of the units file
+//! without any value is no problem: it is scored, every item missing, and
+//! told to the caller for its warning ([`Files::telling_silent`]).
 //!
 //! The entry points:
 //!
@@ -155,6 +157,10 @@ pub struct Files<'a> {
     /// One per path, or none at all.
     forced: &'a [Option<ForcedEncoding>],
     tuning: Tuning,
+    /// Where to put the units of the units file without any value in
+    /// these files (scored 0 on every item, with a warning the caller
+    /// gives), in the units file's order.
+    silent: Option<&'a Mutex<Vec<String>>>,
 }
 
 impl<'a> Files<'a> {
@@ -169,6 +175,16 @@ impl<'a> Files<'a> {
             paths,
             forced,
             tuning: Tuning::default(),
+            silent: None,
+        }
+    }
+
+    /// These files, the units of the units file without any value in them
+    /// put in `silent` when they are scored.
+    pub fn telling_silent(self, silent: &'a Mutex<Vec<String>>) -> Files<'a> {
+        Files {
+            silent: Some(silent),
+            ..self
         }
     }
 
@@ -573,7 +589,30 @@ fn parse<W: Word>(
         tables.into_iter().collect::<Res<Vec<Table<W>>>>()
     })
     .ok()?;
+    if let Some(list) = units {
+        // A unit of the units file no row names is a unit without cells,
+        // as one whose rows give no value.
+        for id in list.units.keys() {
+            if !tables.iter().any(|t| t.find(id.as_bytes()).is_some()) {
+                tables.first_mut()?.add_silent(id.as_bytes());
+            }
+        }
+    }
     let facts = settle(plan, units, &mut tables).ok()?;
+    if let (Some(list), Some(silent)) = (units, paths.silent) {
+        let mut heard: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+        for t in &tables {
+            for (u, id) in t.units.iter().enumerate() {
+                // A value given (不适用 included), not an item of other
+                // categories.
+                if t.cells(u).iter().any(|c| c.get() >= NA && c.get() != OUTSIDE) {
+                    heard.insert(id);
+                }
+            }
+        }
+        let ids = list.units.keys().filter(|id| !heard.contains(id.as_bytes()));
+        *silent.lock().ok()? = ids.cloned().collect();
+    }
     Some(Parsed {
         tables,
         facts,

@@ -776,10 +776,16 @@ pub fn ranked(
 /// all (not even 不适用): scored 0 on every item, most likely because its
 /// file was forgotten. Located at the unit's line in the units file.
 pub fn without_evidence(units: &Units, ev: &Evidence) -> Diagnostics {
+    silent_units(units, |id| {
+        !ev.units.get(id).is_some_and(|u| u.given().any(|c| c.value.is_some()))
+    })
+}
+
+/// [`without_evidence`], the units without any value told by `silent`.
+pub fn silent_units(units: &Units, silent: impl Fn(&str) -> bool) -> Diagnostics {
     let mut out = Diagnostics::new();
     for (id, info) in &units.units {
-        let given = ev.units.get(id).is_some_and(|u| u.given().any(|c| c.value.is_some()));
-        if !given {
+        if silent(id) {
             let name = if info.name.is_empty() {
                 String::new()
             } else {

@@ -283,10 +283,19 @@ fn a_unit_without_any_evidence_is_named_by_every_scoring_command() {
         .assert_ok();
     let fw = Framework::parse(SAFETY, "fw.toml").unwrap();
     let units = kaohe::reading::units::Units::load(&wd.path("u.csv")).unwrap();
-    assert!(
-        kaohe::engine::bulk::assess(&fw, Some(&units), &[e], None).is_none(),
-        "left to the general path"
+    // The bulk path scores it, every item missing (0 points), and tells
+    // it for the warning.
+    let silent = std::sync::Mutex::new(Vec::new());
+    let e = [e];
+    let files = kaohe::engine::bulk::Files::from(&e).telling_silent(&silent);
+    let a = kaohe::engine::bulk::assess(&fw, Some(&units), files, None).expect("the bulk path scores it");
+    assert_eq!(*silent.lock().unwrap(), ["T03"]);
+    let t03 = a.units.iter().find(|u| u.unit == "T03").unwrap();
+    assert_eq!(
+        (t03.name.as_str(), t03.totals.score),
+        ("新城镇", rust_decimal::Decimal::ZERO)
     );
+    assert_eq!(a.units.len(), 3);
 }
 
 #[test]

@@ -1927,3 +1927,75 @@ fn check_counts_from_the_cells_are_the_general_paths() {
         "each unit's items given twice: the general path names the duplicates"
     );
 }
+
+/// Units of the units file without any value — no row at all (ids ending
+/// in 7) or rows whose values are all empty (ids ending in 3) — are scored
+/// on the bulk path as on the general path, every item missing, and told
+/// for the warning, in the units file's order.
+#[test]
+fn units_without_evidence_are_scored_on_the_bulk_path_as_on_the_general() {
+    let mut n = 0;
+    for (shape, seed) in [
+        (synth::Shape::Mixed, 5),
+        (synth::Shape::Cohort, 2),
+        (synth::Shape::Raters, 4),
+    ] {
+        let i = inputs(shape, 90, seed, true);
+        let units = i.units.as_ref().unwrap();
+        let mut rows = csv::Reader::from_path(&i.evidence).unwrap();
+        let header = rows.headers().unwrap().clone();
+        let value = header.iter().position(|h| h == "value").unwrap();
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record(&header).unwrap();
+        for r in rows.records() {
+            let r = r.unwrap();
+            let id = r[0].trim_start_matches('\u{feff}');
+            if id.ends_with('7') {
+                continue;
+            }
+            let blank = id.ends_with('3');
+            out.write_record(
+                r.iter()
+                    .enumerate()
+                    .map(|(k, f)| if blank && k == value { "" } else { f }),
+            )
+            .unwrap();
+        }
+        std::fs::write(&i.evidence, out.into_inner().unwrap()).unwrap();
+        let want: Vec<&str> = units
+            .units
+            .keys()
+            .map(String::as_str)
+            .filter(|id| id.ends_with('7') || id.ends_with('3'))
+            .collect();
+        assert!(want.len() >= 10, "{want:?}");
+        let slow = general(&i);
+        for block in [1 << 20, 1500] {
+            let tuning = Tuning {
+                block,
+                workers: 3,
+                batch: Some(7),
+            };
+            assert_same(&i, &slow, tuning);
+            let silent = std::sync::Mutex::new(Vec::new());
+            let files = bulk::Files::from(std::slice::from_ref(&i.evidence))
+                .tuned(tuning)
+                .telling_silent(&silent);
+            let full = bulk::assess_full(&i.fw, i.units.as_ref(), files, Some("2023".into()))
+                .expect("the bulk path scores units without evidence");
+            assert_eq!(full, slow, "{shape:?}");
+            assert_eq!(*silent.lock().unwrap(), want, "{shape:?}");
+            let mut json = Vec::new();
+            bulk::write_json(&i.fw, i.units.as_ref(), files, Some("2023".into()), &mut json)
+                .expect("the bulk path applies")
+                .unwrap();
+            assert_eq!(
+                String::from_utf8(json).unwrap(),
+                kaohe::render::json::result_text(&i.fw, &slow),
+                "{shape:?}"
+            );
+        }
+        n += 1;
+    }
+    assert_eq!(n, 3);
+}

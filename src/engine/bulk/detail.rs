@@ -29,7 +29,7 @@ impl UnitMap {
 
 impl<W: Word> Table<W> {
     /// A unit's local index in this table.
-    fn find(&self, id: &[u8]) -> Option<usize> {
+    pub(super) fn find(&self, id: &[u8]) -> Option<usize> {
         match pack(id) {
             Some(k) => self.ids.get(k),
             None => self.long_ids.get(id).copied(),

@@ -455,6 +455,21 @@ impl<W: Word> Table<W> {
         u as u32
     }
 
+    /// A unit no row names (one of the units file without evidence),
+    /// added without cells, to be found and scored as any other.
+    pub(super) fn add_silent(&mut self, id: &[u8]) {
+        let next = self.units.len() as u32;
+        match pack(id) {
+            Some(k) => {
+                self.ids.get_or_insert(k, next);
+            }
+            None => {
+                self.long_ids.insert(id.into(), next);
+            }
+        }
+        self.add_unit(id.into());
+    }
+
     pub(super) fn row(
         &mut self,
         plan: &Plan,

@@ -30,9 +30,9 @@ pub(super) fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
 
 /// A unit's sums in cents from its cells, with its amounts per group added
 /// to `groups` and its triggered vetoes and caps to `veto` and `caps`.
-/// What the general path words as a problem, this path gives up on: a unit
-/// without evidence, 不适用 for some clauses of an item only, a base item
-/// missing under `missing = "error"`.
+/// What the general path words as a problem, this path gives up on:
+/// 不适用 for some clauses of an item only, a base item missing under
+/// `missing = "error"`.
 pub(super) fn unit_sums(
     plan: &Plan,
     row: &[u32],
@@ -41,11 +41,6 @@ pub(super) fn unit_sums(
     caps: &mut Vec<usize>,
 ) -> Res<crate::engine::score::Sums<u64>> {
     let fw = plan.fw;
-    // A unit without any evidence (every cell unseen or empty): the
-    // general path warns of it.
-    if row.iter().all(|&c| c < NA) {
-        return Err(GiveUp);
-    }
     let mut failed = false;
     let outcomes = fw.indicators.iter().enumerate().map(|(i, ind)| {
         let Some(cells) = row.get(plan.first[i]..plan.first[i] + ind.slots()) else {
