@@ -505,35 +505,35 @@ impl InputArgs {
         evidence: &[PathBuf],
         run: impl FnOnce(&Framework, Option<&Units>, crate::engine::bulk::Files) -> Option<T>,
     ) -> Result<Option<(Framework, Option<Units>, T)>, Error> {
-        let found = self.on_bulk_silent(evidence, run)?;
-        Ok(found.map(|(framework, units, t, silent)| {
+        let found = self.on_bulk_told(evidence, run)?;
+        Ok(found.map(|(framework, units, t, told)| {
+            crate::base::diag::warn(&Diagnostics(told.notices));
             if let Some(list) = &units {
-                let silent: std::collections::HashSet<&str> = silent.iter().map(String::as_str).collect();
+                let silent: std::collections::HashSet<&str> = told.silent.iter().map(String::as_str).collect();
                 crate::base::diag::warn(&crate::engine::score::silent_units(list, |id| silent.contains(id)));
             }
             (framework, units, t)
         }))
     }
 
-    /// [`InputArgs::on_bulk`], the units of the units file without any
-    /// evidence given back, not warned of.
+    /// [`InputArgs::on_bulk`], what it warns of given back instead.
     #[allow(clippy::type_complexity)]
-    fn on_bulk_silent<T>(
+    fn on_bulk_told<T>(
         &self,
         evidence: &[PathBuf],
         run: impl FnOnce(&Framework, Option<&Units>, crate::engine::bulk::Files) -> Option<T>,
-    ) -> Result<Option<(Framework, Option<Units>, T, Vec<String>)>, Error> {
+    ) -> Result<Option<(Framework, Option<Units>, T, crate::engine::bulk::Told)>, Error> {
         let Some((framework, units, forced)) = self.bulk_inputs(evidence)? else {
             return Ok(None);
         };
-        let silent = std::sync::Mutex::new(Vec::new());
+        let told = std::sync::Mutex::new(crate::engine::bulk::Told::default());
         let found = run(
             &framework,
             units.as_ref(),
-            crate::engine::bulk::Files::new(evidence, &forced).telling_silent(&silent),
+            crate::engine::bulk::Files::new(evidence, &forced).telling(&told),
         );
-        let silent = silent.into_inner().unwrap_or_default();
-        Ok(found.map(|t| (framework, units, t, silent)))
+        let told = told.into_inner().unwrap_or_default();
+        Ok(found.map(|t| (framework, units, t, told)))
     }
 
     /// Write the canonical JSON result on the bulk path, streamed (a
@@ -632,13 +632,14 @@ impl InputArgs {
         // and amount per item: on the bulk path when it applies (every unit
         // of the run then gave one), else on the general path, which also
         // words the problems.
-        let bulk = self.on_bulk_silent(self_files, |fw, units, files| {
+        let bulk = self.on_bulk_told(self_files, |fw, units, files| {
             crate::engine::bulk::assess_amounts(fw, units, files, None)
         })?;
         // A unit without a self-assessment is not self-assessed: the
         // general path tells the units that gave one.
-        let (mine, amounts, given) = match bulk.filter(|b| b.3.is_empty()) {
-            Some((_, _, (mine, amounts), _)) => {
+        let (mine, amounts, given) = match bulk.filter(|b| b.3.silent.is_empty()) {
+            Some((_, _, (mine, amounts), told)) => {
+                crate::base::diag::warn(&Diagnostics(told.notices));
                 let given = mine.units.iter().map(|u| u.unit.clone()).collect();
                 (mine, amounts, given)
             }

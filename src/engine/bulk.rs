@@ -38,7 +38,8 @@
 //! up, before any output, and the caller runs the general path, which
 //! produces the same result or the diagnostics. A unit of the units file
 //! without any value is no problem: it is scored, every item missing, and
-//! told to the caller for its warning ([`Files::telling_silent`]).
+//! told to the caller for its warning ([`Files::telling`]), as are the
+//! columns of a long file left aside.
 //!
 //! The entry points:
 //!
@@ -157,10 +158,20 @@ pub struct Files<'a> {
     /// One per path, or none at all.
     forced: &'a [Option<ForcedEncoding>],
     tuning: Tuning,
-    /// Where to put the units of the units file without any value in
-    /// these files (scored 0 on every item, with a warning the caller
-    /// gives), in the units file's order.
-    silent: Option<&'a Mutex<Vec<String>>>,
+    /// Where to put what the caller warns of (see [`Told`]).
+    told: Option<&'a Mutex<Told>>,
+}
+
+/// What the bulk path tells the caller of the evidence it scored, which
+/// the general path warns of while reading it.
+#[derive(Debug, Default)]
+pub struct Told {
+    /// Columns of a long file left aside (the office's own), a notice per
+    /// file, at its header.
+    pub notices: Vec<crate::base::diag::Diagnostic>,
+    /// The units of the units file without any value in these files
+    /// (scored 0 on every item), in the units file's order.
+    pub silent: Vec<String>,
 }
 
 impl<'a> Files<'a> {
@@ -175,15 +186,15 @@ impl<'a> Files<'a> {
             paths,
             forced,
             tuning: Tuning::default(),
-            silent: None,
+            told: None,
         }
     }
 
-    /// These files, the units of the units file without any value in them
-    /// put in `silent` when they are scored.
-    pub fn telling_silent(self, silent: &'a Mutex<Vec<String>>) -> Files<'a> {
+    /// These files, what the caller warns of put in `told` when they are
+    /// scored.
+    pub fn telling(self, told: &'a Mutex<Told>) -> Files<'a> {
         Files {
-            silent: Some(silent),
+            told: Some(told),
             ..self
         }
     }
@@ -599,7 +610,19 @@ fn parse<W: Word>(
         }
     }
     let facts = settle(plan, units, &mut tables).ok()?;
-    if let (Some(list), Some(silent)) = (units, paths.silent) {
+    if let Some(told) = paths.told {
+        let notices = paths.iter().zip(&layouts).filter(|(_, l)| !l.ignored.is_empty());
+        let notices = notices.map(|(p, l)| {
+            let ignored: Vec<&str> = l.ignored.iter().map(String::as_str).collect();
+            crate::base::diag::Diagnostic::at(
+                p.display().to_string(),
+                l.line,
+                crate::reading::evidence::ignored_columns(&ignored),
+            )
+        });
+        told.lock().ok()?.notices = notices.collect();
+    }
+    if let (Some(list), Some(told)) = (units, paths.told) {
         let mut heard: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
         for t in &tables {
             for (u, id) in t.units.iter().enumerate() {
@@ -611,7 +634,7 @@ fn parse<W: Word>(
             }
         }
         let ids = list.units.keys().filter(|id| !heard.contains(id.as_bytes()));
-        *silent.lock().ok()? = ids.cloned().collect();
+        told.lock().ok()?.silent = ids.cloned().collect();
     }
     Some(Parsed {
         tables,

@@ -135,6 +135,39 @@ impl Evidence {
     }
 }
 
+/// The columns a long file may have, as written in English.
+const KNOWN_LONG: [&str; 7] = ["unit", "name", "indicator", "value", "note", "source", "rater"];
+
+/// Is a column of a long file headed `h` (trimmed), which is none of the
+/// evidence columns, left aside with a notice? A column of the office's
+/// own (联系人, 填报时间) is; one that looks like a misspelt known column
+/// is an error, since its values would be lost, and so is one without a
+/// header.
+pub(crate) fn ignorable(h: &str) -> bool {
+    !h.is_empty()
+        && crate::base::diag::did_you_mean(
+            h,
+            KNOWN_LONG
+                .iter()
+                .copied()
+                .chain(crate::reading::input::KNOWN_HEADERS.iter().copied()),
+        )
+        .is_none()
+}
+
+/// The notice for the columns `ignored` of a long file, left aside.
+pub(crate) fn ignored_columns(ignored: &[&str]) -> String {
+    let list = ignored
+        .iter()
+        .map(|h| format!("“{h}”"))
+        .collect::<Vec<_>>()
+        .join(crate::base::lang::m("、", ", "));
+    crate::base::lang::msg!(
+        zh: "未使用的列 {list}：不是佐证列，已忽略",
+        en: "column(s) {list} not used: not evidence columns, ignored"
+    )
+}
+
 /// The role of an evidence column, from its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Column {
@@ -769,20 +802,7 @@ impl Loader<'_> {
         for (i, c) in cols.iter().enumerate() {
             if c.is_none() {
                 let h = header.cells[i].trim();
-                let known = ["unit", "name", "indicator", "value", "note", "source", "rater"];
-                // A column of the office's own (联系人, 填报时间) is left
-                // aside with a notice; one that looks like a misspelt known
-                // column is an error, since its values would be lost.
-                if !h.is_empty()
-                    && crate::base::diag::did_you_mean(
-                        h,
-                        known
-                            .iter()
-                            .copied()
-                            .chain(crate::reading::input::KNOWN_HEADERS.iter().copied()),
-                    )
-                    .is_none()
-                {
+                if ignorable(h) {
                     ignored.push(h);
                     continue;
                 }
@@ -793,7 +813,7 @@ impl Loader<'_> {
                     crate::base::lang::msg!(
                         zh: "未知列“{h}”{}；长表格式佐证应有 unit、indicator、value 列，可选 name、note、source、indicator_name、standard、rater 列",
                         en: "unknown column \"{h}\"{}; long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard, rater",
-                        hint(h, known)
+                        hint(h, KNOWN_LONG)
                     ),
                 );
                 fatal = true;
@@ -803,18 +823,10 @@ impl Loader<'_> {
             return None;
         }
         if !ignored.is_empty() {
-            let list = ignored
-                .iter()
-                .map(|h| format!("“{h}”"))
-                .collect::<Vec<_>>()
-                .join(crate::base::lang::m("、", ", "));
             crate::base::diag::warn(&Diagnostics(vec![self.places[file].diag(
                 header.line,
                 None,
-                crate::base::lang::msg!(
-                    zh: "未使用的列 {list}：不是佐证列，已忽略",
-                    en: "column(s) {list} not used: not evidence columns, ignored"
-                ),
+                ignored_columns(&ignored),
             )]));
         }
         let pos = |c: Column| cols.iter().position(|x| *x == Some(c));

@@ -285,11 +285,11 @@ fn a_unit_without_any_evidence_is_named_by_every_scoring_command() {
     let units = kaohe::reading::units::Units::load(&wd.path("u.csv")).unwrap();
     // The bulk path scores it, every item missing (0 points), and tells
     // it for the warning.
-    let silent = std::sync::Mutex::new(Vec::new());
+    let told = std::sync::Mutex::new(kaohe::engine::bulk::Told::default());
     let e = [e];
-    let files = kaohe::engine::bulk::Files::from(&e).telling_silent(&silent);
+    let files = kaohe::engine::bulk::Files::from(&e).telling(&told);
     let a = kaohe::engine::bulk::assess(&fw, Some(&units), files, None).expect("the bulk path scores it");
-    assert_eq!(*silent.lock().unwrap(), ["T03"]);
+    assert_eq!(told.lock().unwrap().silent, ["T03"]);
     let t03 = a.units.iter().find(|u| u.unit == "T03").unwrap();
     assert_eq!(
         (t03.name.as_str(), t03.totals.score),

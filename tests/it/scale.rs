@@ -1977,14 +1977,14 @@ fn units_without_evidence_are_scored_on_the_bulk_path_as_on_the_general() {
                 batch: Some(7),
             };
             assert_same(&i, &slow, tuning);
-            let silent = std::sync::Mutex::new(Vec::new());
+            let told = std::sync::Mutex::new(kaohe::engine::bulk::Told::default());
             let files = bulk::Files::from(std::slice::from_ref(&i.evidence))
                 .tuned(tuning)
-                .telling_silent(&silent);
+                .telling(&told);
             let full = bulk::assess_full(&i.fw, i.units.as_ref(), files, Some("2023".into()))
                 .expect("the bulk path scores units without evidence");
             assert_eq!(full, slow, "{shape:?}");
-            assert_eq!(*silent.lock().unwrap(), want, "{shape:?}");
+            assert_eq!(told.lock().unwrap().silent, want, "{shape:?}");
             let mut json = Vec::new();
             bulk::write_json(&i.fw, i.units.as_ref(), files, Some("2023".into()), &mut json)
                 .expect("the bulk path applies")
@@ -1998,4 +1998,111 @@ fn units_without_evidence_are_scored_on_the_bulk_path_as_on_the_general() {
         n += 1;
     }
     assert_eq!(n, 3);
+}
+
+/// Title rows above the header and columns of the office's own (联系人,
+/// 填报时间) beside the evidence, as exports from Excel have them: read
+/// on the bulk path as on the general path, the columns left aside with
+/// the same notice at the header's line.
+#[test]
+fn title_rows_and_columns_of_ones_own_are_read_on_the_bulk_path() {
+    let i = inputs(synth::Shape::Mixed, 70, 6, true);
+    let text = std::fs::read_to_string(&i.evidence).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let mut own = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut header: Vec<String> = rows.headers().unwrap().iter().map(str::to_string).collect();
+    header.insert(1, "联系人".into());
+    header.push("填报时间".into());
+    own.write_record(&header).unwrap();
+    for (k, r) in rows.records().enumerate() {
+        let mut r: Vec<String> = r.unwrap().iter().map(str::to_string).collect();
+        r.insert(1, format!("张{}", k % 7));
+        r.push(format!("2023-12-{:02}", k % 28 + 1));
+        own.write_record(&r).unwrap();
+    }
+    let own = String::from_utf8(own.into_inner().unwrap()).unwrap();
+    let title = "2023年度意识形态工作责任制考核佐证汇总表,,\n\n,,,\n填报单位：宣传部\n";
+    let wd = Workdir::new();
+    let slow = general(&i);
+    // (file, the notice's line: the header's, under four lines of title)
+    for (name, body, notice) in [
+        ("titled.csv", format!("\u{feff}{title}{text}"), None),
+        ("own.csv", own.clone(), Some(1)),
+        ("both.csv", format!("{}{own}", title.replace('\n', "\r\n")), Some(5)),
+    ] {
+        let path = wd.create(name, &body);
+        let told = std::sync::Mutex::new(bulk::Told::default());
+        let files = [path.clone()];
+        let full = bulk::assess_full(
+            &i.fw,
+            i.units.as_ref(),
+            bulk::Files::from(&files).telling(&told),
+            Some("2023".into()),
+        )
+        .expect("the bulk path reads it");
+        let ev = kaohe::reading::evidence::load(&files, &i.fw, i.units.as_ref()).unwrap();
+        let want = kaohe::engine::score::assess(&i.fw, i.units.as_ref(), ev, Some("2023".into())).unwrap();
+        assert!(
+            full == want,
+            "{name}: the bulk path's units in full differ from the general path's"
+        );
+        // The scores are those of the file without title rows or columns
+        // of one's own; only the lines differ where title rows come first.
+        let lines = |a: &Assessment| -> Vec<u64> {
+            a.units
+                .iter()
+                .flat_map(|u| u.indicators.iter().filter_map(|r| r.origin.map(|o| o.1)))
+                .collect()
+        };
+        if name == "titled.csv" {
+            let moved: Vec<u64> = lines(&slow).iter().map(|l| l + 4).collect();
+            assert_eq!(lines(&full), moved, "{name}");
+        }
+        let scores = |a: &Assessment| {
+            a.units
+                .iter()
+                .map(|u| (u.unit.clone(), u.totals.score))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(scores(&full), scores(&slow), "{name}");
+        let notices: Vec<(u64, String)> = told
+            .lock()
+            .unwrap()
+            .notices
+            .iter()
+            .map(|d| (d.line.unwrap(), d.message.clone()))
+            .collect();
+        let want: Vec<(u64, String)> = notice
+            .map(|line| {
+                (
+                    line,
+                    "column(s) “联系人”, “填报时间” not used: not evidence columns, ignored".to_string(),
+                )
+            })
+            .into_iter()
+            .collect();
+        assert_eq!(notices, want, "{name}");
+        for format in ["csv", "json"] {
+            let args = [
+                "score",
+                "--lang",
+                "en",
+                "-u",
+                "$WD/u.csv",
+                "--format",
+                format,
+                &format!("$WD/{name}"),
+            ];
+            std::fs::copy(i.units.as_ref().unwrap().path.as_str(), wd.path("u.csv")).unwrap();
+            let fast = wd.run(&args);
+            assert_eq!(fast.code, 0, "{}", fast.stderr);
+            let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
+            assert_eq!(fast.stdout, slow.stdout, "{name} {format}");
+            assert_eq!(fast.stderr, slow.stderr, "{name} {format}");
+            assert_eq!(notice.is_some(), fast.stderr.contains("not used"), "{}", fast.stderr);
+        }
+    }
 }

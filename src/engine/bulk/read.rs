@@ -27,6 +27,10 @@ pub(super) struct Layout {
     pub(super) wide: Option<Vec<(usize, u32)>>,
     /// Wide files: per slot, its column (`u32::MAX` for none).
     pub(super) slot_col: Vec<u32>,
+    /// Columns of a long file left aside (the office's own), as headed.
+    pub(super) ignored: Vec<String>,
+    /// The header's line.
+    pub(super) line: u64,
 }
 
 impl Layout {
@@ -64,22 +68,11 @@ pub(super) fn csv_reader(delim: u8) -> csv_core::Reader {
     csv_core::ReaderBuilder::new().delimiter(delim).build()
 }
 
-/// Read the header of a file from its first block: the layout and the
-/// number of bytes it took (BOM included). Only long-format files with
-/// known, distinct columns are taken.
-pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize)> {
-    let (bom, text) = match block.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (3, rest),
-        None if block.starts_with(b"\xFF\xFE") || block.starts_with(b"\xFE\xFF") => return Err(GiveUp),
-        None => (0, block),
-    };
-    // The general loader's rule: tab when the first line has tabs and no commas.
-    let first_line = text.split(|&b| b == b'\n').next().unwrap_or(b"");
-    let delim = if !first_line.contains(&b',') && first_line.contains(&b'\t') {
-        b'\t'
-    } else {
-        b','
-    };
+/// One record of `text` from `from`: its cells and the bytes it took, or
+/// `None` at the end of the text. A record that does not end in the block
+/// (`eof` false) is given up on.
+fn record(text: &[u8], from: usize, delim: u8, eof: bool) -> Res<Option<(Vec<String>, usize)>> {
+    let text = &text[from..];
     let mut core = csv_reader(delim);
     let mut out = vec![0u8; 4096];
     // A wide header has a column per evidence key: as many as it takes.
@@ -94,8 +87,10 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
             csv_core::ReadRecordResult::OutputEndsFull if ends.len() < 1 << 20 => ends.resize(ends.len() * 2, 0),
             csv_core::ReadRecordResult::InputEmpty if eof && nin == text.len() => {
                 let (res, _, o, e) = core.read_record(b"", &mut out[nout..], &mut ends[nend..]);
-                if res != csv_core::ReadRecordResult::Record {
-                    return Err(GiveUp);
+                match res {
+                    csv_core::ReadRecordResult::Record => {}
+                    csv_core::ReadRecordResult::End => return Ok(None),
+                    _ => return Err(GiveUp),
                 }
                 (nout, nend) = (nout + o, nend + e);
                 break;
@@ -110,9 +105,60 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
     let mut cells = Vec::new();
     let mut start = 0;
     for &end in &ends[..nend] {
-        cells.push(out.get(start..end).ok_or(GiveUp)?);
+        cells.push(out.get(start..end).ok_or(GiveUp)?.to_string());
         start = end;
     }
+    Ok(Some((cells, nin)))
+}
+
+/// Read the header of a file from its first block: the layout and the
+/// number of bytes it took (BOM and title rows included). The header is
+/// found as the general loader finds it (`Sheet::skip_title_rows`): the
+/// first of the first rows not blank that names a unit column, else the
+/// first. Only long-format files with known, distinct columns (and
+/// columns of the office's own, left aside) and wide files with known
+/// keys are taken.
+pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize)> {
+    let (bom, text) = match block.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None if block.starts_with(b"\xFF\xFE") || block.starts_with(b"\xFE\xFF") => return Err(GiveUp),
+        None => (0, block),
+    };
+    // The general loader's rule: tab when the first line has tabs and no commas.
+    let first_line = text.split(|&b| b == b'\n').next().unwrap_or(b"");
+    let delim = if !first_line.contains(&b',') && first_line.contains(&b'\t') {
+        b'\t'
+    } else {
+        b','
+    };
+    let names_unit = |cells: &[String]| {
+        cells
+            .iter()
+            .any(|c| crate::reading::input::UNIT_ALIASES.contains(&crate::reading::input::header_key(c).as_str()))
+    };
+    let (mut at, mut rows, mut first) = (0, 0, None);
+    let mut found = None;
+    while rows < crate::reading::input::TITLE_LOOK {
+        // A record that does not end in the block ends the search.
+        let Ok(Some((cells, used))) = record(text, at, delim, eof) else {
+            break;
+        };
+        if !cells.iter().all(|c| c.trim().is_empty()) {
+            if names_unit(&cells) {
+                found = Some((at, cells, used));
+                break;
+            }
+            first.get_or_insert((at, cells, used));
+            rows += 1;
+        }
+        at += used;
+    }
+    let (start, cells, used) = found.or(first).ok_or(GiveUp)?;
+    let nin = start + used;
+    // The header's line: past the line ends the record starts with.
+    let skip = text[start..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+    let line = 1 + memchr::memchr_iter(b'\n', &text[..start + skip]).count() as u64;
+    let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
     if cells.iter().all(|c| c.trim().is_empty()) {
         return Err(GiveUp);
     }
@@ -128,9 +174,18 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
         }
     }
     let pos = |c: Column| roles.iter().position(|x| *x == Some(c));
+    let mut ignored = Vec::new();
     let wide = if roles.contains(&Some(Column::Indicator)) {
-        if roles.contains(&None) {
-            return Err(GiveUp); // an unknown column in a long file
+        for (c, role) in cells.iter().zip(&roles) {
+            if role.is_none() {
+                // An unknown column in a long file: left aside with a
+                // notice, or a problem the general path words.
+                let h = c.trim();
+                if !crate::reading::evidence::ignorable(h) {
+                    return Err(GiveUp);
+                }
+                ignored.push(h.to_string());
+            }
         }
         None
     } else if roles.contains(&Some(Column::Value)) {
@@ -183,6 +238,8 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
         rater: pos(Column::Rater),
         delim,
         wide,
+        ignored,
+        line,
     };
     Ok((layout, bom + nin))
 }
