@@ -635,12 +635,18 @@ impl InputArgs {
         let bulk = self.on_bulk_told(self_files, |fw, units, files| {
             crate::engine::bulk::assess_amounts(fw, units, files, None)
         })?;
-        // A unit without a self-assessment is not self-assessed: the
-        // general path tells the units that gave one.
-        let (mine, amounts, given) = match bulk.filter(|b| b.3.silent.is_empty()) {
+        let (mine, amounts, given) = match bulk {
             Some((_, _, (mine, amounts), told)) => {
                 crate::base::diag::warn(&Diagnostics(told.notices));
-                let given = mine.units.iter().map(|u| u.unit.clone()).collect();
+                // The units that gave a self-assessment: those with rows
+                // (the general path's units of the evidence).
+                let unnamed: std::collections::HashSet<&str> = told.unnamed.iter().map(String::as_str).collect();
+                let given = mine
+                    .units
+                    .iter()
+                    .filter(|u| !unnamed.contains(u.unit.as_str()))
+                    .map(|u| u.unit.clone())
+                    .collect();
                 (mine, amounts, given)
             }
             None => {

@@ -172,6 +172,8 @@ pub struct Told {
     /// The units of the units file without any value in these files
     /// (scored 0 on every item), in the units file's order.
     pub silent: Vec<String>,
+    /// Of these, those no row names, in the units file's order.
+    pub unnamed: Vec<String>,
 }
 
 impl<'a> Files<'a> {
@@ -600,12 +602,14 @@ fn parse<W: Word>(
         tables.into_iter().collect::<Res<Vec<Table<W>>>>()
     })
     .ok()?;
+    let mut unnamed = Vec::new();
     if let Some(list) = units {
         // A unit of the units file no row names is a unit without cells,
         // as one whose rows give no value.
         for id in list.units.keys() {
             if !tables.iter().any(|t| t.find(id.as_bytes()).is_some()) {
                 tables.first_mut()?.add_silent(id.as_bytes());
+                unnamed.push(id.clone());
             }
         }
     }
@@ -634,7 +638,9 @@ fn parse<W: Word>(
             }
         }
         let ids = list.units.keys().filter(|id| !heard.contains(id.as_bytes()));
-        told.lock().ok()?.silent = ids.cloned().collect();
+        let mut told = told.lock().ok()?;
+        told.silent = ids.cloned().collect();
+        told.unnamed = unnamed;
     }
     Some(Parsed {
         tables,

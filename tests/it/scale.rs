@@ -1985,6 +1985,8 @@ fn units_without_evidence_are_scored_on_the_bulk_path_as_on_the_general() {
                 .expect("the bulk path scores units without evidence");
             assert_eq!(full, slow, "{shape:?}");
             assert_eq!(told.lock().unwrap().silent, want, "{shape:?}");
+            let unnamed: Vec<&str> = want.iter().copied().filter(|id| id.ends_with('7')).collect();
+            assert_eq!(told.lock().unwrap().unnamed, unnamed, "{shape:?}: no row names these");
             let mut json = Vec::new();
             bulk::write_json(&i.fw, i.units.as_ref(), files, Some("2023".into()), &mut json)
                 .expect("the bulk path applies")
