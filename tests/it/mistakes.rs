@@ -246,6 +246,7 @@ fn a_unit_without_any_evidence_is_named_by_every_scoring_command() {
     let warning = "警告：$WD/u.csv:4: 单位 T03（新城镇）在佐证中没有任何数据（是否漏交？），各项均按无佐证计 0 分";
     for args in scoring(&["--lang", "zh", "-f", "$WD/fw.toml", "-u", "$WD/u.csv", "$WD/e.csv"]) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut outputs = Vec::new();
         for slow in [false, true] {
             let env: &[(&str, &str)] = if slow { &[("KAOHE_SLOW", "1")] } else { &[] };
             let out = wd.run_env(&args, env);
@@ -256,7 +257,9 @@ fn a_unit_without_any_evidence_is_named_by_every_scoring_command() {
                 "{args:?} slow={slow}"
             );
             assert!(!out.stdout.is_empty());
+            outputs.push(out.stdout);
         }
+        assert_eq!(outputs[0], outputs[1], "{args:?}: the same on both paths");
     }
     // diff on evidence scores both sides: each names it.
     let out = wd.run(&[

@@ -1987,6 +1987,36 @@ fn units_without_evidence_are_scored_on_the_bulk_path_as_on_the_general() {
             assert_eq!(told.lock().unwrap().silent, want, "{shape:?}");
             let unnamed: Vec<&str> = want.iter().copied().filter(|id| id.ends_with('7')).collect();
             assert_eq!(told.lock().unwrap().unnamed, unnamed, "{shape:?}: no row names these");
+            // `check`'s counts and the rectification list, every base item
+            // of such a unit missing.
+            let ev =
+                kaohe::reading::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
+            let counts = kaohe::engine::score::Checked::of(&slow, 1, ev.values());
+            assert_eq!(bulk::check(&i.fw, i.units.as_ref(), files), Some(counts), "{shape:?}");
+            let period = kaohe::base::period::Period::parse("2023");
+            let selection = kaohe::engine::rectify::Selection::default();
+            let order = kaohe::engine::rectify::Order::Rank;
+            let list = kaohe::engine::rectify::build(
+                &i.fw,
+                &slow,
+                period,
+                &selection,
+                order,
+                kaohe::engine::rectify::By::Unit,
+            )
+            .unwrap();
+            let args = bulk::ListArgs {
+                period,
+                selection: &selection,
+                order,
+                format: Format::Csv,
+                lang: Lang::Zh,
+            };
+            assert_eq!(
+                bulk_list(&i, &args, tuning),
+                general_list(&i.fw, &slow, &list, Lang::Zh, Format::Csv),
+                "{shape:?}"
+            );
             let mut json = Vec::new();
             bulk::write_json(&i.fw, i.units.as_ref(), files, Some("2023".into()), &mut json)
                 .expect("the bulk path applies")
