@@ -463,7 +463,7 @@ impl InputArgs {
         if sel.units.is_empty() && sel.categories.is_empty() {
             return Ok(());
         }
-        let Some(Ok(units)) = self.units.as_ref().map(|p| Units::load_with(p, &self.read_options())) else {
+        let Some(units) = self.units_read_early() else {
             return Ok(());
         };
         sel.check(units.units.iter().map(|(id, i)| (id.as_str(), i.category.as_str())))
@@ -476,6 +476,13 @@ impl InputArgs {
             })
     }
 
+    /// The units file, read before the evidence to say a mistake at once;
+    /// `None` without one, or when it has problems, which are reported
+    /// where the run reads it.
+    fn units_read_early(&self) -> Option<Units> {
+        Units::load_with(self.units.as_ref()?, &self.read_options()).ok()
+    }
+
     /// A ranking in `format` of the units file's units refused, before any
     /// evidence is read, as a workbook or web page too large to build, as
     /// [`emit_ranking`] refuses it once they are scored. (Without a units
@@ -485,7 +492,7 @@ impl InputArgs {
         if !matches!(format, Format::Xlsx | Format::Html) {
             return Ok(());
         }
-        let Some(Ok(units)) = self.units.as_ref().map(|p| Units::load_with(p, &self.read_options())) else {
+        let Some(units) = self.units_read_early() else {
             return Ok(());
         };
         match self.framework() {
