@@ -272,7 +272,7 @@ fn amounts<W: Word>(
     period: Option<String>,
 ) -> Option<(Assessment, Vec<Vec<Option<Decimal>>>)> {
     let tuning = paths.tuning;
-    let parsed = parse::<W>(plan, units, paths, tuning, None, Reread::No)?;
+    let parsed = parse::<W>(plan, units, paths, None, Reread::No)?;
     let tally = |row: &[u32], _: &UnitResult| -> Res<Vec<Option<Decimal>>> {
         (0..plan.fw.indicators.len())
             .map(|i| {
@@ -311,7 +311,7 @@ fn assess_with(
 ) -> Option<Assessment> {
     let paths = &paths;
     let plan = plan_for(fw, paths)?;
-    let results = by_width!(plan, run(&plan, units, paths, paths.tuning, detail))?;
+    let results = by_width!(plan, run(&plan, units, paths, detail))?;
     finish(fw, results, units, paths, period).ok()
 }
 
@@ -326,7 +326,7 @@ pub fn check<'a>(fw: &Framework, units: Option<&Units>, paths: impl Into<Files<'
 
 fn checked<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files) -> Option<Checked> {
     let tuning = paths.tuning;
-    let parsed = parse::<W>(plan, units, paths, tuning, None, Reread::No)?;
+    let parsed = parse::<W>(plan, units, paths, None, Reread::No)?;
     let values = parsed.tables.iter().map(|t| t.values).sum();
     // Per unit: its base items without evidence, and its items 不适用.
     let tally = |row: &[u32], _: &UnitResult| -> Res<(usize, usize)> {
@@ -486,14 +486,9 @@ fn finish_paired<T>(
 /// yet ranked, the unit `detail` (when assessed) in full. The worker
 /// tables are gone when this returns, before ranking sorts, which takes
 /// memory of its own.
-fn run<W: Word>(
-    plan: &Plan,
-    units: Option<&Units>,
-    paths: &Files,
-    tuning: Tuning,
-    detail: Option<&str>,
-) -> Option<Vec<UnitResult>> {
-    let mut parsed = parse::<W>(plan, units, paths, tuning, detail, Reread::No)?;
+fn run<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, detail: Option<&str>) -> Option<Vec<UnitResult>> {
+    let tuning = paths.tuning;
+    let mut parsed = parse::<W>(plan, units, paths, detail, Reread::No)?;
     let Some(id) = detail else {
         let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
         drop(parsed); // before the parts are joined
@@ -554,10 +549,10 @@ fn parse<W: Word>(
     plan: &Plan,
     units: Option<&Units>,
     paths: &Files,
-    tuning: Tuning,
     detail: Option<&str>,
     reread: Reread,
 ) -> Option<Parsed<W>> {
+    let tuning = paths.tuning;
     // Only regular files: a pipe read here could not be read again by the
     // general path (nor twice for the JSON result).
     if !paths.iter().all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file())) {

@@ -213,8 +213,8 @@ pub(super) fn scored_with_files<W: Word>(
     units: Option<&Units>,
     paths: &Files,
     period: Option<String>,
-    tuning: Tuning,
 ) -> Option<(Parsed<W>, Assessment, Vec<Whole>)> {
+    let tuning = paths.tuning;
     // Each core would otherwise wait on the other's work.
     let (parsed, mut a, files, digests) = std::thread::scope(|s| {
         let again = s.spawn(|| {
@@ -222,7 +222,7 @@ pub(super) fn scored_with_files<W: Word>(
             let digests: Vec<String> = files.iter().map(Whole::sha256).collect();
             Some((files, digests))
         });
-        let scored = parse::<W>(plan, units, paths, tuning, None, Reread::Files).and_then(|parsed| {
+        let scored = parse::<W>(plan, units, paths, None, Reread::Files).and_then(|parsed| {
             let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
             Some((parsed, parts))
         });

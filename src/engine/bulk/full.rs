@@ -24,7 +24,7 @@ pub fn assess_full<'a>(
 
 fn full<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, period: Option<String>) -> Option<Assessment> {
     let tuning = paths.tuning;
-    let (parsed, mut a, files) = scored_with_files::<W>(plan, units, paths, period, tuning)?;
+    let (parsed, mut a, files) = scored_with_files::<W>(plan, units, paths, period)?;
     // As many results as the general path holds: past them it refuses the
     // run, and says so.
     if a.units.len().saturating_mul(plan.fw.indicators.len()) > crate::reading::evidence::MAX_DETAILED_VALUES {

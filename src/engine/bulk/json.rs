@@ -22,7 +22,7 @@ pub fn write_json<'a>(
 ) -> Option<std::io::Result<()>> {
     let paths = &paths.into();
     let plan = super::plan_for(fw, paths)?;
-    by_width!(plan, json(&plan, units, paths, period, paths.tuning, w))
+    by_width!(plan, json(&plan, units, paths, period, w))
 }
 
 /// Units formatted per batch.
@@ -38,10 +38,10 @@ fn json<W: Word>(
     units: Option<&Units>,
     paths: &Files,
     period: Option<String>,
-    tuning: Tuning,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
-    let (parsed, a, files) = scored_with_files::<W>(plan, units, paths, period, tuning)?;
+    let tuning = paths.tuning;
+    let (parsed, a, files) = scored_with_files::<W>(plan, units, paths, period)?;
     let rows = Rows::new(plan, &parsed, &files);
     let per = (JSON_BATCH_SLOTS / plan.slots.len().max(1)).clamp(1, JSON_BATCH);
     let batches: Vec<&[UnitResult]> = a.units.chunks(per).collect();

@@ -60,7 +60,7 @@ pub fn write_deficiencies<'a>(
         return None; // laid out to the terminal's width
     }
     let plan = super::plan_for(fw, paths)?;
-    by_width!(plan, list(&plan, units, paths, args, paths.tuning, w))
+    by_width!(plan, list(&plan, units, paths, args, w))
 }
 
 fn list<W: Word>(
@@ -68,10 +68,10 @@ fn list<W: Word>(
     units: Option<&Units>,
     paths: &Files,
     args: &ListArgs,
-    tuning: Tuning,
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
-    let mut parsed = parse::<W>(plan, units, paths, tuning, None, Reread::FilesAfter)?;
+    let tuning = paths.tuning;
+    let mut parsed = parse::<W>(plan, units, paths, None, Reread::FilesAfter)?;
     // Found as each unit's cells are merged: the number of items it
     // lists (where each batch's numbering starts, and the counts the text
     // forms open with; CSV numbers its rows as it writes them) and, for
@@ -173,7 +173,7 @@ fn summary<W: Word>(
                 .map(|p| crate::base::file::sha256_of_file(p).ok())
                 .collect::<Option<Vec<String>>>()
         });
-        let parsed = parse::<W>(plan, units, paths, tuning, None, Reread::No)?;
+        let parsed = parse::<W>(plan, units, paths, None, Reread::No)?;
         let items = |cells: &[u32], _: &UnitResult| -> Res<Vec<Short>> {
             let mut all = Vec::new();
             short_items(plan, cells, &mut all)?;
