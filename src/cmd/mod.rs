@@ -534,11 +534,9 @@ impl InputArgs {
             return Ok(None);
         };
         let told = std::sync::Mutex::new(crate::engine::bulk::Told::default());
-        let found = run(
-            &framework,
-            units.as_ref(),
-            crate::engine::bulk::Files::new(evidence, &forced).telling(&told),
-        );
+        let books: Vec<_> = evidence.iter().map(|p| crate::reading::workbook::book(p)).collect();
+        let files = crate::engine::bulk::Files::new(evidence, &forced);
+        let found = run(&framework, units.as_ref(), files.with_books(&books).telling(&told));
         let told = told.into_inner().unwrap_or_default();
         Ok(found.map(|t| (framework, units, t, told)))
     }

@@ -31,10 +31,18 @@
 //! general loader decides it; lines and offsets are counted in the
 //! transcoded text, whose lines are the file's.
 //!
+//! A workbook is read by the general reader's workbook reader into the
+//! worksheet it would read, and that sheet given as CSV text ([`Book`],
+//! [`Files::with_books`]): each row on the line of its number, unless a
+//! cell of several lines above pushed it down (the book says to which
+//! row each line belongs). Its values are located by row and column, as
+//! the general reader locates them.
+//!
 //! Errors are the rare case, and the general loader words them: on any
 //! problem — a bad value, an unknown unit or indicator, a duplicate, a ragged
 //! row, bytes that are not valid in the file's encoding, detected or forced —
-//! and on anything this path does not read (a workbook, a pipe) it gives
+//! and on anything this path does not read (a workbook not given as
+//! text, a worksheet chosen with `--sheet`, a pipe) it gives
 //! up, before any output, and the caller runs the general path, which
 //! produces the same result or the diagnostics. A unit of the units file
 //! without any value is no problem: it is scored, every item missing, and
@@ -98,6 +106,7 @@ use crate::model::rule::Value;
 use crate::reading::evidence::{Cell, Column, InputFile, UnitEvidence, resolve_key};
 use crate::reading::input::ForcedEncoding;
 use crate::reading::units::Units;
+pub use crate::reading::workbook::Book;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::io::Read;
@@ -160,6 +169,9 @@ pub struct Files<'a> {
     tuning: Tuning,
     /// Where to put what the caller warns of (see [`Told`]).
     told: Option<&'a Mutex<Told>>,
+    /// One per path, or none at all: a workbook's worksheet as CSV text,
+    /// read in place of the file.
+    books: &'a [Option<Book>],
 }
 
 /// What the bulk path tells the caller of the evidence it scored, which
@@ -189,7 +201,35 @@ impl<'a> Files<'a> {
             forced,
             tuning: Tuning::default(),
             told: None,
+            books: &[],
         }
+    }
+
+    /// These files, the workbooks among them read from `books` (one per
+    /// path, `None` for a CSV file; see [`Book`]).
+    pub fn with_books(self, books: &'a [Option<Book>]) -> Files<'a> {
+        assert!(books.len() == self.paths.len(), "one book or none per file");
+        Files { books, ..self }
+    }
+
+    /// The workbook at `i`, read as CSV text.
+    fn book(&self, i: usize) -> Option<&'a Book> {
+        self.books.get(i).and_then(Option::as_ref)
+    }
+
+    /// The inputs as the results name them: each file's path, and a
+    /// workbook's worksheet and digest.
+    fn inputs(&self) -> Vec<InputFile> {
+        (self.paths.iter().enumerate())
+            .map(|(i, p)| match self.book(i) {
+                Some(b) => b.input.clone(),
+                None => InputFile {
+                    path: p.display().to_string(),
+                    sha256: String::new(),
+                    ..Default::default()
+                },
+            })
+            .collect()
     }
 
     /// These files, what the caller warns of put in `told` when they are
@@ -363,18 +403,20 @@ fn plan_for<'f>(fw: &'f Framework, paths: &Files) -> Option<Plan<'f>> {
     Plan::new(fw).ok()
 }
 
-/// Can the bulk path read these files at all? Workbooks, and files with
-/// no data rows (an empty file, a header alone), are the general path's:
-/// it reads the one and reports the other.
-pub(crate) fn eligible(paths: &[PathBuf]) -> bool {
-    paths.iter().all(|p| {
+/// Can the bulk path read these files at all? Workbooks not read as CSV
+/// text ([`Files::with_books`]), and files with no data rows (an empty
+/// file, a header alone), are the general path's: it reads the one and
+/// reports the other.
+fn eligible(paths: &Files) -> bool {
+    paths.iter().enumerate().all(|(i, p)| {
         // Not a pipe, which only the general reader reads (once).
-        let Some(head) = crate::base::file::head(p, 64 << 10) else {
-            return false;
+        let head = match paths.book(i) {
+            Some(book) => book.text[..book.text.len().min(64 << 10)].to_vec(),
+            None => match crate::base::file::head(p, 64 << 10) {
+                Some(head) if !crate::reading::input::is_workbook(&head) => head,
+                _ => return false,
+            },
         };
-        if crate::reading::input::is_workbook(&head) {
-            return false;
-        }
         // A data row means a second line with something on it.
         head.split(|&b| b == b'\n')
             .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace() && *b != b','))
@@ -429,7 +471,7 @@ fn finish(
     fw: &Framework,
     results: Vec<UnitResult>,
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: &Files,
     period: Option<String>,
 ) -> Res<Assessment> {
     finish_paired(fw, results, &mut [(); 0], units, paths, period)
@@ -441,7 +483,7 @@ fn finish_paired<T>(
     mut results: Vec<UnitResult>,
     paired: &mut [T],
     units: Option<&Units>,
-    paths: &[PathBuf],
+    paths: &Files,
     period: Option<String>,
 ) -> Res<Assessment> {
     // The ranking's order (`score::rank_order`: no veto first, the score
@@ -471,15 +513,7 @@ fn finish_paired<T>(
     }
     permute(&mut results, &mut order);
     debug_assert!(results.is_sorted_by(|a, b| crate::engine::score::rank_order(a, b).is_le()));
-    let inputs = paths
-        .iter()
-        .map(|p| InputFile {
-            path: p.display().to_string(),
-            sha256: String::new(),
-            ..Default::default()
-        })
-        .collect();
-    Ok(crate::engine::score::ranked(fw, results, units, inputs, period))
+    Ok(crate::engine::score::ranked(fw, results, units, paths.inputs(), period))
 }
 
 /// Read, parse and merge with cells of type `W`: every unit's result, not
@@ -504,6 +538,7 @@ fn run<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, detail: Optio
         .flat_map(|t| std::mem::take(&mut t.captured))
         .collect();
     let mut facts = std::mem::take(&mut parsed.facts);
+    let layouts = std::mem::take(&mut parsed.layouts);
     drop(parsed);
     let mut results = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     let mut explained = None;
@@ -514,7 +549,7 @@ fn run<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, detail: Optio
         results.push(u);
     }
     if let Some((k, cells)) = explained {
-        detailed(plan, &mut results[k], &cells, captured, &mut facts).ok()?;
+        detailed(plan, &layouts, &mut results[k], &cells, captured, &mut facts).ok()?;
     }
     Some(results)
 }
@@ -610,14 +645,22 @@ fn parse<W: Word>(
     }
     let facts = settle(plan, units, &mut tables).ok()?;
     if let Some(told) = paths.told {
-        let notices = paths.iter().zip(&layouts).filter(|(_, l)| !l.ignored.is_empty());
-        let notices = notices.map(|(p, l)| {
+        let notices = paths
+            .inputs()
+            .into_iter()
+            .zip(&layouts)
+            .filter(|(_, l)| !l.ignored.is_empty());
+        let notices = notices.map(|(input, l)| {
             let ignored: Vec<&str> = l.ignored.iter().map(String::as_str).collect();
-            crate::base::diag::Diagnostic::at(
-                p.display().to_string(),
+            let d = crate::base::diag::Diagnostic::at(
+                input.path,
                 l.line,
                 crate::reading::evidence::ignored_columns(&ignored),
-            )
+            );
+            match &input.worksheet {
+                Some(ws) => d.in_sheet(ws, None),
+                None => d,
+            }
         });
         told.lock().ok()?.notices = notices.collect();
     }

@@ -460,9 +460,158 @@ fn significant_digits(text: &str) -> usize {
     count
 }
 
+/// A worksheet of evidence as CSV text, for the CSV reader of the bulk
+/// path to read as it reads a file: each row of the sheet on the line of
+/// its row number where it can be (blank lines between), `input` naming
+/// the file and worksheet, and the column of the sheet each row starts
+/// in, as the general reader names them.
+#[derive(Debug)]
+pub struct Book {
+    pub input: crate::model::InputFile,
+    pub text: Vec<u8>,
+    /// Per line of `text`, the row of the sheet it is in, where a cell of
+    /// several lines put rows below their own row number; empty where every
+    /// line is its row.
+    pub rows: std::sync::Arc<[u64]>,
+}
+
+impl Book {
+    /// The row of the sheet a record starting on line `line` of the text
+    /// is.
+    pub fn row(&self, line: u64) -> u64 {
+        sheet_row(&self.rows, line)
+    }
+}
+
+/// The row of the sheet on line `line` of a [`Book`]'s text, given its
+/// `rows`.
+pub fn sheet_row(rows: &[u64], line: u64) -> u64 {
+    match line.checked_sub(1).and_then(|i| rows.get(i as usize)) {
+        Some(&row) => row,
+        None => line,
+    }
+}
+
+/// The worksheet of evidence at `path` that the general reader reads
+/// without `--sheet`, as CSV text ([`Book`]); `None` when the path is not
+/// a workbook, or its reading or its text would not be the general
+/// reader's: a workbook it cannot read (it words why), one whose cell
+/// formats cannot be read (it checks every fraction), or a cell the text
+/// cannot give as it is (a byte-order mark, a NUL).
+pub fn book(path: &std::path::Path) -> Option<Book> {
+    if !crate::reading::input::is_workbook(&crate::base::file::head(path, 8)?) {
+        return None;
+    }
+    let bytes = crate::base::file::read_file(path).ok()?;
+    let sheet = read_bytes(&path.display().to_string(), &bytes, None).ok()?;
+    drop(bytes);
+    if sheet.fractions_unknown {
+        return None;
+    }
+    let (text, rows) = sheet_text(&sheet.rows)?;
+    Some(Book {
+        input: crate::model::InputFile {
+            path: sheet.path,
+            sha256: sheet.sha256,
+            worksheet: sheet.worksheet,
+            first_col: sheet.first_col,
+        },
+        text,
+        rows: rows.into(),
+    })
+}
+
+/// `rows` as CSV text, each on the line of its row number unless a cell
+/// of several lines above pushed it down, and the row of each line when
+/// one did (see [`Book::rows`]). A cell with a comma, quote, tab or line
+/// end is quoted. `None` for a cell that would not be read back as given,
+/// and for a first line that would be taken as tab-separated.
+fn sheet_text(rows: &[Row]) -> Option<(Vec<u8>, Vec<u64>)> {
+    let mut text = Vec::with_capacity(
+        rows.iter()
+            .map(|r| r.cells.iter().map(|c| c.len() + 1).sum::<usize>())
+            .sum(),
+    );
+    // Per line written, its row; the text's next line.
+    let (mut of_line, mut line) = (Vec::new(), 1u64);
+    let mut moved = false;
+    for row in rows {
+        while line < row.line {
+            text.push(b'\n');
+            of_line.push(line);
+            line += 1;
+        }
+        moved |= line != row.line;
+        let mut ends = 1;
+        for (i, cell) in row.cells.iter().enumerate() {
+            if cell.contains(['\u{feff}', '\0']) {
+                return None;
+            }
+            if i > 0 {
+                text.push(b',');
+            }
+            if cell.contains([',', '"', '\t', '\n', '\r']) {
+                ends += cell.bytes().filter(|&b| b == b'\n').count() as u64;
+                text.push(b'"');
+                text.extend_from_slice(cell.replace('"', "\"\"").as_bytes());
+                text.push(b'"');
+            } else {
+                text.extend_from_slice(cell.as_bytes());
+            }
+        }
+        if line == 1 && row.cells.len() < 2 && row.cells.iter().any(|c| c.contains('\t')) {
+            return None;
+        }
+        text.push(b'\n');
+        of_line.extend(std::iter::repeat_n(row.line, ends as usize));
+        line += ends;
+    }
+    if !moved {
+        of_line.clear();
+    }
+    Some((text, of_line))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rows on the lines of their numbers, blank lines between; a note of
+    /// two lines pushes the row below it down a line, until a blank row
+    /// takes the line back; cells quoted as CSV quotes them.
+    #[test]
+    fn a_sheet_as_text_keeps_each_row_on_its_line_or_says_where_it_went() {
+        let row = |line: u64, cells: &[&str]| Row {
+            line,
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+        };
+        let rows = [
+            row(2, &["unit", "note"]),
+            row(3, &["U1", "a,\"b\""]),
+            row(4, &["U2", "one\ntwo"]),
+            row(5, &["U3", ""]),
+            row(7, &["U4", "x\ty"]),
+        ];
+        let (text, lines) = sheet_text(&rows).unwrap();
+        assert_eq!(
+            String::from_utf8(text).unwrap(),
+            "\nunit,note\nU1,\"a,\"\"b\"\"\"\nU2,\"one\ntwo\"\nU3,\nU4,\"x\ty\"\n"
+        );
+        // Lines 1–7 of the text: blank, rows 2, 3, 4 (two lines), 5 on
+        // line 6, 7 back on its own line.
+        assert_eq!(lines, [1, 2, 3, 4, 4, 5, 7]);
+        assert_eq!(sheet_row(&lines, 6), 5);
+        assert_eq!(sheet_row(&lines, 7), 7);
+        // No row moved: no table, every line its row.
+        let (_, lines) = sheet_text(&rows[..3]).unwrap();
+        assert!(lines.is_empty());
+        assert_eq!(sheet_row(&lines, 9), 9);
+        // What the text could not give back, or would give as tab-separated.
+        assert!(sheet_text(&[row(1, &["U1\u{feff}"])]).is_none());
+        assert!(sheet_text(&[row(1, &["a\0"]), row(2, &["b"])]).is_none());
+        assert!(sheet_text(&[row(1, &["unit\tvalue"])]).is_none());
+        assert!(sheet_text(&[row(2, &["unit\tvalue"])]).is_some());
+    }
 
     /// The text rounded to 15 significant digits the long way, as
     /// `number_text` made it before taking the shortest text first.

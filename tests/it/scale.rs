@@ -2138,3 +2138,165 @@ fn title_rows_and_columns_of_ones_own_are_read_on_the_bulk_path() {
         }
     }
 }
+
+/// A workbook is read on the bulk path as the general path reads it: a
+/// long sheet under title rows, with blank rows, numbers stored as numbers,
+/// notes of several lines and with commas and quotes, and a column of the
+/// office's own; and a wide sheet. The units in full are the general
+/// path's, each value located by the row written for it and its column,
+/// the scores those of the CSV it came from, and the CLI's output the
+/// general path's.
+#[test]
+fn workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
+    use crate::util::{Xl, texts, write_xlsx};
+    let i = inputs(synth::Shape::Mixed, 70, 6, true);
+    let slow = general(&i);
+    let text = std::fs::read_to_string(&i.evidence).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let cell = |c: &str| -> Xl {
+        match c.parse::<f64>() {
+            Ok(n) if n.to_string() == c => Xl::Num(n),
+            _ if c.is_empty() => Xl::Blank,
+            _ => Xl::Text(c.to_string()),
+        }
+    };
+    // The long sheet: three rows of title, the header on row 4.
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let mut header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    header.insert(1, "联系人".into());
+    assert_eq!(header[4], "value");
+    let note = header.iter().position(|h| h == "note").unwrap();
+    let mut long: Vec<Vec<Xl>> = vec![
+        texts(&["2023年度意识形态工作责任制考核佐证汇总表"]),
+        vec![],
+        texts(&["填报单位：宣传部"]),
+    ];
+    long.push(header.iter().map(|h| cell(h)).collect());
+    let mut several = 0;
+    for (k, rec) in r.records().enumerate() {
+        if k % 17 == 5 {
+            long.push(vec![]);
+        }
+        let mut cells: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        cells.insert(1, format!("张{}", k % 7));
+        if k % 11 == 3 {
+            cells[note] = format!("说明,\"引号\"\n第二行 {k}");
+        }
+        several += usize::from(cells[note].contains('\n'));
+        long.push(cells.iter().map(|c| cell(c)).collect());
+    }
+    assert!(several > 10, "notes of several lines push rows down");
+    // The wide sheet: one title row.
+    let wide_rows = synth::wide_table(text.as_bytes());
+    let mut wide: Vec<Vec<Xl>> = vec![texts(&["汇总表"])];
+    wide.extend(wide_rows.iter().map(|r| r.iter().map(|c| cell(c)).collect()));
+    let wd = Workdir::new();
+    std::fs::copy(i.units.as_ref().unwrap().path.as_str(), wd.path("u.csv")).unwrap();
+    let cell_text = |x: &Xl| match x {
+        Xl::Text(s) => s.trim().to_string(),
+        Xl::Num(n) => n.to_string(),
+        _ => String::new(),
+    };
+    for (name, sheet, rows, notice) in [
+        ("long.xlsx", "佐证", &long, Some(4)),
+        ("wide.xlsx", "宽表", &wide, None),
+    ] {
+        let path = wd.path(name);
+        write_xlsx(&path, &[(sheet, rows.clone())]);
+        let files = [path.clone()];
+        let books = [Some(kaohe::reading::workbook::book(&path).expect("read as text"))];
+        let told = std::sync::Mutex::new(bulk::Told::default());
+        let small = Tuning {
+            block: 2048,
+            workers: 3,
+            batch: None,
+        };
+        for tuning in [Tuning::default(), small] {
+            let full = bulk::assess_full(
+                &i.fw,
+                i.units.as_ref(),
+                bulk::Files::from(&files)
+                    .with_books(&books)
+                    .telling(&told)
+                    .tuned(tuning),
+                Some("2023".into()),
+            )
+            .expect("the bulk path reads a workbook");
+            let ev = kaohe::reading::evidence::load(&files, &i.fw, i.units.as_ref()).unwrap();
+            let want = kaohe::engine::score::assess(&i.fw, i.units.as_ref(), ev, Some("2023".into())).unwrap();
+            assert!(
+                full == want,
+                "{name}: the bulk path's units in full differ from the general path's"
+            );
+            let scores = |a: &Assessment| {
+                a.units
+                    .iter()
+                    .map(|u| (u.unit.clone(), u.totals.score))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(scores(&full), scores(&slow), "{name}");
+            assert_eq!(full.inputs[0].worksheet.as_deref(), Some(sheet));
+            // Each value shown is in the cell its origin names, of a row
+            // of its unit.
+            let mut located = 0;
+            for u in &full.units {
+                for r in &u.indicators {
+                    let ind = &i.fw.indicators[r.index];
+                    let (Some((0, line, col)), Some(value)) = (r.origin, &r.value) else {
+                        continue;
+                    };
+                    if ind.raters.is_some() || ind.slots() > 1 {
+                        continue;
+                    }
+                    let row = &rows[line as usize - 1];
+                    assert_eq!(cell_text(&row[0]), u.unit, "{name}: row {line}");
+                    assert_eq!(
+                        &cell_text(&row[col as usize]),
+                        value,
+                        "{name}: row {line}, column {col}"
+                    );
+                    if name == "long.xlsx" {
+                        assert_eq!(col, 4, "the value column");
+                    }
+                    located += 1;
+                }
+            }
+            assert!(located > 1000, "{name}: {located}");
+        }
+        let notices: Vec<(Option<u64>, Option<String>, String)> = told
+            .lock()
+            .unwrap()
+            .notices
+            .iter()
+            .map(|d| (d.line, d.sheet.clone(), d.message.clone()))
+            .collect();
+        let want: Vec<_> = notice
+            .map(|line| {
+                (
+                    Some(line),
+                    Some(sheet.to_string()),
+                    "column(s) “联系人” not used: not evidence columns, ignored".to_string(),
+                )
+            })
+            .into_iter()
+            .collect();
+        assert_eq!(notices, want, "{name}");
+        let unit = slow.units[7].unit.clone();
+        let file = format!("$WD/{name}");
+        for args in [
+            &["score", "--format", "csv"][..],
+            &["score", "--format", "json"],
+            &["deficiencies", "--format", "csv"],
+            &["explain", "--format", "md", &unit],
+            &["check"],
+        ] {
+            let mut args = args.to_vec();
+            args.extend(["--lang", "en", "-u", "$WD/u.csv", &file]);
+            let fast = wd.run(&args);
+            assert_eq!(fast.code, 0, "{args:?}: {}", fast.stderr);
+            let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
+            assert_eq!(fast.stdout, slow.stdout, "{args:?}");
+            assert_eq!(fast.stderr, slow.stderr, "{args:?}");
+        }
+    }
+}

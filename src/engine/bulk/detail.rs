@@ -120,11 +120,12 @@ impl<W: Word> Rows<'_, W> {
     }
 
     /// Where the row of item `i` of unit `id` that the item's results name
-    /// (their `origin`) starts over all files, as `score::assess` takes it:
+    /// (their `origin`) starts over all files, and its slot, as
+    /// `score::assess` takes it:
     /// the first rater who gave a value (or 不适用) of an item scored by
     /// several raters, else the first slot with a row. `cells` and
     /// `offsets` are the unit's (see [`Full`]).
-    pub(super) fn origin(&self, id: &str, i: usize, cells: &[u32], offsets: &[u32]) -> Option<u64> {
+    pub(super) fn origin(&self, id: &str, i: usize, cells: &[u32], offsets: &[u32]) -> Option<(u64, usize)> {
         let plan = self.plan;
         let first = plan.first[i];
         if plan.fw.indicators[i].raters.is_some() {
@@ -132,11 +133,11 @@ impl<W: Word> Rows<'_, W> {
             return given
                 .iter()
                 .find(|r| super::merge::rater_gives(r.3) != Outcome::Missing)
-                .map(|r| u64::from(r.4));
+                .map(|r| (u64::from(r.4), first));
         }
         (first..first + plan.fw.indicators[i].slots())
             .find(|&s| has_row(cells[s]))
-            .map(|s| u64::from(offsets[s]))
+            .map(|s| (u64::from(offsets[s]), s))
     }
 
     /// The bytes from `offset` (over all files) to the end of its piece,
@@ -162,7 +163,8 @@ pub(super) enum Whole {
     Mapped(memmap2::Mmap),
     /// Read into memory, where a file cannot be mapped.
     Read(Vec<u8>),
-    /// Transcoded to UTF-8 (GBK, UTF-16), with the SHA-256 of the file.
+    /// Transcoded to UTF-8 (GBK, UTF-16), or a workbook's worksheet as CSV
+    /// text, with the SHA-256 of the file.
     Decoded(Vec<u8>, String),
 }
 
@@ -276,7 +278,10 @@ fn read_whole_with(paths: &Files, mut kept: Vec<Option<Vec<u8>>>) -> Option<Vec<
     };
     let files: Vec<Whole> = (paths.iter().enumerate())
         .zip(kept)
-        .map(|((i, p), kept)| read(p).and_then(|f| f.into_parsed(paths.forced(i), kept)))
+        .map(|((i, p), kept)| match paths.book(i) {
+            Some(book) => Ok(Whole::Decoded(book.text.clone(), book.input.sha256.clone())),
+            None => read(p).and_then(|f| f.into_parsed(paths.forced(i), kept)),
+        })
         .collect::<Result<_, _>>()
         .ok()?;
     if files.iter().any(|f| simdutf8::basic::from_utf8(f).is_err()) {
@@ -350,7 +355,7 @@ impl Full {
     }
 
     /// Where the row of item `i`'s results starts (see [`Rows::origin`]).
-    pub(super) fn origin<W: Word>(&self, rows: &Rows<W>, id: &str, i: usize) -> Option<u64> {
+    pub(super) fn origin<W: Word>(&self, rows: &Rows<W>, id: &str, i: usize) -> Option<(u64, usize)> {
         rows.origin(id, i, &self.cells, &self.offsets)
     }
 

@@ -67,7 +67,11 @@ fn in_full<W: Word>(rows: &Rows<W>, lines: &Lines, f: &mut Full, u: &mut UnitRes
         .enumerate()
         .map(|(index, (ind, o))| {
             let origin = match f.origin(rows, &u.unit, index) {
-                Some(offset) => Some(lines.origin(offset).ok_or(GiveUp)?),
+                Some((offset, slot)) => {
+                    let (file, line) = lines.origin(offset).ok_or(GiveUp)?;
+                    let layout = rows.layout(file).ok_or(GiveUp)?;
+                    Some((file, layout.line(line), layout.origin_col(slot)?))
+                }
                 None => None,
             };
             Ok(IndicatorResult {
@@ -126,7 +130,7 @@ impl<'a> Lines<'a> {
     /// numbers it: the line of the row's first byte past any line ends.
     /// (Offsets and line ends fit in `u32`: the files together are
     /// smaller, or the bulk path does not keep them.)
-    fn origin(&self, offset: u64) -> Option<(usize, u64, u32)> {
+    fn origin(&self, offset: u64) -> Option<(usize, u64)> {
         let file = self.files.partition_point(|f| f.0 <= offset).checked_sub(1)?;
         let (start, data, before) = &self.files[file];
         let local = usize::try_from(offset - start).ok()?;
@@ -137,6 +141,6 @@ impl<'a> Lines<'a> {
             .take_while(|b| matches!(b, b'\r' | b'\n'))
             .count();
         let within = memchr::memchr_iter(b'\n', data.get(block * Self::BLOCK..local + skip)?).count();
-        Some((file, u64::from(*before.get(block)?) + within as u64 + 1, 0))
+        Some((file, u64::from(*before.get(block)?) + within as u64 + 1))
     }
 }

@@ -374,10 +374,12 @@ pub(super) fn unit_result<W: Word, T: Default>(
 
 /// The unit being explained, in full: its outcomes from its merged cells
 /// (`cells`), as every unit's are, and from its rows kept whole what it
-/// shows — values, notes, sources and lines, each rater's amount — with
+/// shows — values, notes, sources and lines (and columns, in a worksheet
+/// laid out as `layouts` says), each rater's amount — with
 /// its cohort facts from `facts`.
 pub(super) fn detailed(
     plan: &Plan,
+    layouts: &[Arc<Layout>],
     u: &mut UnitResult,
     cells: &[u32],
     mut rows: Vec<Captured>,
@@ -389,6 +391,7 @@ pub(super) fn detailed(
     for r in rows {
         let index = plan.slots[r.slot as usize].ind;
         let slot = r.slot as usize - plan.first[index];
+        let layout = layouts.get(r.file as usize).ok_or(GiveUp)?;
         let value = fw.indicators[index].parse_value(&r.raw).map_err(|_| GiveUp)?;
         let cell = Cell {
             value,
@@ -396,8 +399,8 @@ pub(super) fn detailed(
             note: r.note,
             source: r.source,
             file: r.file as usize,
-            line: r.line,
-            col: 0,
+            line: layout.line(r.line),
+            col: layout.origin_col(r.slot as usize)?,
         };
         if r.rater.is_empty() {
             *ue.cell_mut(index, slot) = Some(cell);

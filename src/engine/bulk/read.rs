@@ -31,6 +31,10 @@ pub(super) struct Layout {
     pub(super) ignored: Vec<String>,
     /// The header's line.
     pub(super) line: u64,
+    /// A workbook's worksheet, with the row of each line of its text
+    /// (`Book::rows`): each value is located by its cell, in its row and
+    /// the column [`Layout::value_col`] gives (else by its line alone).
+    pub(super) sheet: Option<Arc<[u64]>>,
 }
 
 impl Layout {
@@ -43,6 +47,24 @@ impl Layout {
         match self.slot_col.get(slot) {
             Some(&c) if c != u32::MAX => Ok(c as usize),
             _ => Err(GiveUp),
+        }
+    }
+
+    /// The column a value of `slot` is located by, as the general reader
+    /// gives it (`evidence::Cell::col`): its own in a worksheet, 0 in CSV.
+    pub(super) fn origin_col(&self, slot: usize) -> Res<u32> {
+        match self.sheet {
+            Some(_) => Ok(self.value_col(slot)? as u32),
+            None => Ok(0),
+        }
+    }
+
+    /// The line a record starting on line `line` of the text is located
+    /// at: its row, in a worksheet.
+    pub(super) fn line(&self, line: u64) -> u64 {
+        match &self.sheet {
+            Some(rows) => crate::reading::workbook::sheet_row(rows, line),
+            None => line,
         }
     }
 }
@@ -240,6 +262,7 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
         wide,
         ignored,
         line,
+        sheet: None,
     };
     Ok((layout, bom + nin))
 }
@@ -291,6 +314,22 @@ pub(super) fn cut_point(buf: &[u8]) -> Option<usize> {
     fallback
 }
 
+/// What a file is read from: the file (transcoded when it must be), or a
+/// workbook's text.
+enum Input<'t> {
+    File(source::Source),
+    Text(&'t [u8]),
+}
+
+impl Read for Input<'_> {
+    fn read(&mut self, dst: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Input::File(f) => f.read(dst),
+            Input::Text(t) => t.read(dst),
+        }
+    }
+}
+
 /// Stream every file to the workers as chunks of whole lines; note each
 /// file's layout and where it starts over all files (in bytes).
 #[allow(clippy::too_many_arguments)]
@@ -309,15 +348,30 @@ pub(super) fn read_files(
     let mut global = 0u64;
     let take = || pool.try_recv().unwrap_or_else(|_| Vec::with_capacity(block + 4096));
     for (file, path) in paths.iter().enumerate() {
-        let mut f = std::fs::File::open(path).map_err(|_| GiveUp)?;
-        let len = f.metadata().map_or(0, |m| m.len());
-        let progress = crate::base::progress::bytes(&path.display().to_string(), len);
         let mut buf = take();
         // The sample the encoding is told from, and a little more.
-        let mut eof = fill(&mut f, &mut buf, block.max(BLOCK_HEADER + 1))?;
-        let encoding = source::text_encoding(&buf, eof, paths.forced(file))?;
-        let mut f = source::Source::new(f, encoding, &mut buf, eof, kept.is_some())?;
-        let (layout, consumed) = header(&buf, eof, plan)?;
+        let want = block.max(BLOCK_HEADER + 1);
+        let (mut f, mut eof, len) = match paths.book(file) {
+            Some(book) => {
+                let mut text = &book.text[..];
+                let eof = fill(&mut text, &mut buf, want)?;
+                (Input::Text(text), eof, book.text.len() as u64)
+            }
+            None => {
+                let mut f = std::fs::File::open(path).map_err(|_| GiveUp)?;
+                let len = f.metadata().map_or(0, |m| m.len());
+                let eof = fill(&mut f, &mut buf, want)?;
+                let encoding = source::text_encoding(&buf, eof, paths.forced(file))?;
+                let f = source::Source::new(f, encoding, &mut buf, eof, kept.is_some())?;
+                (Input::File(f), eof, len)
+            }
+        };
+        let progress = crate::base::progress::bytes(&path.display().to_string(), len);
+        let (mut layout, consumed) = header(&buf, eof, plan)?;
+        if let Some(book) = paths.book(file) {
+            layout.sheet = Some(Arc::clone(&book.rows));
+            layout.line = book.row(layout.line);
+        }
         if let Some(pb) = &progress {
             pb.inc(consumed as u64);
         }
@@ -383,7 +437,10 @@ pub(super) fn read_files(
         }
         global += pos;
         if let Some(kept) = &mut kept {
-            kept.push(f.into_kept());
+            kept.push(match f {
+                Input::File(f) => f.into_kept(),
+                Input::Text(_) => None,
+            });
         }
         if let Some(pb) = progress {
             pb.finish_and_clear();

@@ -168,9 +168,11 @@ fn summary<W: Word>(
         // The digests (a summary's web page names its inputs) while the
         // files are parsed.
         let digests = s.spawn(|| {
-            paths
-                .iter()
-                .map(|p| crate::base::file::sha256_of_file(p).ok())
+            (paths.iter().enumerate())
+                .map(|(i, p)| match paths.book(i) {
+                    Some(book) => Some(book.input.sha256.clone()),
+                    None => crate::base::file::sha256_of_file(p).ok(),
+                })
                 .collect::<Option<Vec<String>>>()
         });
         let parsed = parse::<W>(plan, units, paths, None, Reread::No)?;
