@@ -425,8 +425,7 @@ impl InputArgs {
     /// asks for the general path or the units file or a `FILE=ENC` has
     /// problems (which the general path reports).
     pub fn bulk_inputs(&self, evidence: &[PathBuf]) -> Result<Option<BulkInputs>, Error> {
-        // A chosen sheet is the general reader's job.
-        if std::env::var_os("KAOHE_SLOW").is_some() || self.sheet.is_some() {
+        if std::env::var_os("KAOHE_SLOW").is_some() {
             return Ok(None);
         }
         if crate::reading::input::unmatched_encoding(&self.encoding, &self.paths(evidence)).is_some()
@@ -534,7 +533,9 @@ impl InputArgs {
             return Ok(None);
         };
         let told = std::sync::Mutex::new(crate::engine::bulk::Told::default());
-        let books: Vec<_> = evidence.iter().map(|p| crate::reading::workbook::book(p)).collect();
+        let books: Vec<_> = (evidence.iter())
+            .map(|p| crate::reading::workbook::book(p, self.sheet.as_deref()))
+            .collect();
         let files = crate::engine::bulk::Files::new(evidence, &forced);
         let found = run(&framework, units.as_ref(), files.with_books(&books).telling(&told));
         let told = told.into_inner().unwrap_or_default();

@@ -32,7 +32,8 @@
 //! transcoded text, whose lines are the file's.
 //!
 //! A workbook is read by the general reader's workbook reader into the
-//! worksheet it would read, and that sheet given as CSV text ([`Book`],
+//! worksheet it would read (the one chosen with `--sheet`, else the first
+//! with a header), and that sheet given as CSV text ([`Book`],
 //! [`Files::with_books`]): each row on the line of its number, unless a
 //! cell of several lines above pushed it down (the book says to which
 //! row each line belongs). Its values are located by row and column, as
@@ -42,7 +43,7 @@
 //! problem — a bad value, an unknown unit or indicator, a duplicate, a ragged
 //! row, bytes that are not valid in the file's encoding, detected or forced —
 //! and on anything this path does not read (a workbook not given as
-//! text, a worksheet chosen with `--sheet`, a pipe) it gives
+//! text, a pipe) it gives
 //! up, before any output, and the caller runs the general path, which
 //! produces the same result or the diagnostics. A unit of the units file
 //! without any value is no problem: it is scored, every item missing, and

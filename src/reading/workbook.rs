@@ -492,18 +492,19 @@ pub fn sheet_row(rows: &[u64], line: u64) -> u64 {
     }
 }
 
-/// The worksheet of evidence at `path` that the general reader reads
-/// without `--sheet`, as CSV text ([`Book`]); `None` when the path is not
+/// The worksheet of evidence at `path` that the general reader reads —
+/// the one `wanted` (`--sheet`), else the first with a header — as CSV
+/// text ([`Book`]); `None` when the path is not
 /// a workbook, or its reading or its text would not be the general
 /// reader's: a workbook it cannot read (it words why), one whose cell
 /// formats cannot be read (it checks every fraction), or a cell the text
 /// cannot give as it is (a byte-order mark, a NUL).
-pub fn book(path: &std::path::Path) -> Option<Book> {
+pub fn book(path: &std::path::Path, wanted: Option<&str>) -> Option<Book> {
     if !crate::reading::input::is_workbook(&crate::base::file::head(path, 8)?) {
         return None;
     }
     let bytes = crate::base::file::read_file(path).ok()?;
-    let sheet = read_bytes(&path.display().to_string(), &bytes, None).ok()?;
+    let sheet = read_bytes(&path.display().to_string(), &bytes, wanted).ok()?;
     drop(bytes);
     if sheet.fractions_unknown {
         return None;

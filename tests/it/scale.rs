@@ -2142,7 +2142,8 @@ fn title_rows_and_columns_of_ones_own_are_read_on_the_bulk_path() {
 /// A workbook is read on the bulk path as the general path reads it: a
 /// long sheet under title rows, with blank rows, numbers stored as numbers,
 /// notes of several lines and with commas and quotes, and a column of the
-/// office's own; and a wide sheet. The units in full are the general
+/// office's own; and a wide sheet; and a sheet chosen with `--sheet`. The
+/// units in full are the general
 /// path's, each value located by the row written for it and its column,
 /// the scores those of the CSV it came from, and the CLI's output the
 /// general path's.
@@ -2204,7 +2205,7 @@ fn workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
         let path = wd.path(name);
         write_xlsx(&path, &[(sheet, rows.clone())]);
         let files = [path.clone()];
-        let books = [Some(kaohe::reading::workbook::book(&path).expect("read as text"))];
+        let books = [Some(kaohe::reading::workbook::book(&path, None).expect("read as text"))];
         let told = std::sync::Mutex::new(bulk::Told::default());
         let small = Tuning {
             block: 2048,
@@ -2299,4 +2300,20 @@ fn workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
             assert_eq!(fast.stderr, slow.stderr, "{args:?}");
         }
     }
+    // The worksheet chosen with --sheet, behind one the reader would take
+    // first: read as that sheet alone is.
+    let path = wd.path("two.xlsx");
+    write_xlsx(&path, &[("旧", long[..40].to_vec()), ("佐证", long.clone())]);
+    let chosen = kaohe::reading::workbook::book(&path, Some("佐证")).unwrap();
+    let alone = kaohe::reading::workbook::book(&wd.path("long.xlsx"), None).unwrap();
+    assert_eq!(
+        (chosen.text, chosen.input.worksheet),
+        (alone.text, alone.input.worksheet)
+    );
+    let args = |file: &'static str| ["score", "--format", "csv", "-u", "$WD/u.csv", "--sheet", "佐证", file];
+    let fast = wd.run(&args("$WD/two.xlsx"));
+    assert_eq!(fast.code, 0, "{}", fast.stderr);
+    assert_eq!(fast.stdout, wd.run(&args("$WD/long.xlsx")).stdout);
+    let slow = wd.run_env(&args("$WD/two.xlsx"), &[("KAOHE_SLOW", "1")]);
+    assert_eq!((&fast.stdout, &fast.stderr), (&slow.stdout, &slow.stderr));
 }
