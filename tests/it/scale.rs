@@ -2317,3 +2317,84 @@ fn workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
     let slow = wd.run_env(&args("$WD/two.xlsx"), &[("KAOHE_SLOW", "1")]);
     assert_eq!((&fast.stdout, &fast.stderr), (&slow.stdout, &slow.stderr));
 }
+
+/// Rows of a filled-in template that nobody filled (no unit, nothing
+/// given: only the item's own columns) are passed over on the bulk path as
+/// the general loader passes them over; a row without a unit that gives
+/// something is left to the general path, which names it.
+#[test]
+fn rows_of_a_template_nobody_filled_are_passed_over_on_the_bulk_path() {
+    let i = inputs(synth::Shape::Mixed, 60, 8, true);
+    let slow = general(&i);
+    let text = std::fs::read_to_string(&i.evidence).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    header.insert(3, "indicator_name".into());
+    w.write_record(&header).unwrap();
+    let keys: Vec<String> = i.fw.indicators.iter().map(|ind| ind.id.clone()).collect();
+    let mut unfilled = 0;
+    for (k, rec) in r.records().enumerate() {
+        let mut row: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        row.insert(3, format!("指标 {}", row[2]));
+        w.write_record(&row).unwrap();
+        if k % 9 == 4 {
+            let key = &keys[k % keys.len()];
+            let mut empty = vec![String::new(); header.len()];
+            (empty[2], empty[3]) = (key.clone(), format!("指标 {key}"));
+            w.write_record(&empty).unwrap();
+            unfilled += 1;
+        }
+    }
+    assert!(unfilled > 100);
+    let filled = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    let wd = Workdir::new();
+    let path = wd.create("filled.csv", &filled);
+    let files = [path.clone()];
+    let full = bulk::assess_full(&i.fw, i.units.as_ref(), bulk::Files::from(&files), Some("2023".into()))
+        .expect("the bulk path passes unfilled rows over");
+    let ev = kaohe::reading::evidence::load(&files, &i.fw, i.units.as_ref()).unwrap();
+    let want = kaohe::engine::score::assess(&i.fw, i.units.as_ref(), ev, Some("2023".into())).unwrap();
+    assert!(
+        full == want,
+        "the bulk path's units in full differ from the general path's"
+    );
+    let scores = |a: &Assessment| {
+        a.units
+            .iter()
+            .map(|u| (u.unit.clone(), u.totals.score))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(scores(&full), scores(&slow));
+    // A row without a unit that gives a note: the general path says so, at
+    // its line (the header's, 1, and two more).
+    let mut lines: Vec<&str> = filled.lines().collect();
+    lines.insert(3, ",,A1,指标 A1,,漏填单位,");
+    let named = wd.create("named.csv", &(lines.join("\n") + "\n"));
+    assert!(bulk::assess(&i.fw, i.units.as_ref(), std::slice::from_ref(&named), None).is_none());
+    std::fs::copy(i.units.as_ref().unwrap().path.as_str(), wd.path("u.csv")).unwrap();
+    for (file, code, command) in [
+        ("$WD/filled.csv", 0, "score"),
+        ("$WD/filled.csv", 0, "deficiencies"),
+        ("$WD/filled.csv", 0, "check"),
+        ("$WD/named.csv", 1, "score"),
+    ] {
+        let mut args = vec![command, "--lang", "en", "-u", "$WD/u.csv", file];
+        if command != "check" {
+            args.extend(["--format", "json"]);
+        }
+        let fast = wd.run(&args);
+        assert_eq!(fast.code, code, "{}", fast.stderr);
+        let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
+        assert_eq!((&fast.stdout, &fast.stderr), (&slow.stdout, &slow.stderr));
+        if code == 1 {
+            assert!(
+                fast.stderr
+                    .contains("named.csv:4: column \"unit\": the unit id is empty"),
+                "{}",
+                fast.stderr
+            );
+        }
+    }
+}

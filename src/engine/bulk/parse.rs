@@ -492,7 +492,18 @@ impl<W: Word> Table<W> {
         }
         let unit = cell(l.unit);
         if unit.is_empty() {
-            return if blank() { Ok(()) } else { Err(GiveUp) };
+            // A row of a filled-in template that nobody filled: no unit and
+            // nothing given, only the item's own columns (a long file's),
+            // passed over as the general loader passes it over.
+            let given = [Some(l.value), l.note, l.source]
+                .into_iter()
+                .flatten()
+                .any(|c| !cell(c).is_empty());
+            return if blank() || (l.wide.is_none() && !given) {
+                Ok(())
+            } else {
+                Err(GiveUp)
+            };
         }
         // A byte-order mark starting a row (two exports pasted together):
         // the general loader drops it.
