@@ -40,8 +40,18 @@ fn inputs(shape: synth::Shape, n: usize, seed: u64, with_units: bool) -> Inputs 
 }
 
 fn general(i: &Inputs) -> Assessment {
-    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
+    general_of(i, std::slice::from_ref(&i.evidence))
+}
+
+/// The general path's assessment of `files`, with `i`'s framework and units.
+fn general_of(i: &Inputs, files: &[PathBuf]) -> Assessment {
+    let ev = kaohe::reading::evidence::load(files, &i.fw, i.units.as_ref()).unwrap();
     kaohe::engine::score::assess(&i.fw, i.units.as_ref(), ev, Some("2023".into())).unwrap()
+}
+
+/// Each unit's id and score, in rank order.
+fn scores(a: &Assessment) -> Vec<(String, rust_decimal::Decimal)> {
+    a.units.iter().map(|u| (u.unit.clone(), u.totals.score)).collect()
 }
 
 fn renders(fw: &Framework, a: &Assessment) -> Vec<String> {
@@ -2075,8 +2085,7 @@ fn title_rows_and_columns_of_ones_own_are_read_on_the_bulk_path() {
             Some("2023".into()),
         )
         .expect("the bulk path reads it");
-        let ev = kaohe::reading::evidence::load(&files, &i.fw, i.units.as_ref()).unwrap();
-        let want = kaohe::engine::score::assess(&i.fw, i.units.as_ref(), ev, Some("2023".into())).unwrap();
+        let want = general_of(&i, &files);
         assert!(
             full == want,
             "{name}: the bulk path's units in full differ from the general path's"
@@ -2093,12 +2102,6 @@ fn title_rows_and_columns_of_ones_own_are_read_on_the_bulk_path() {
             let moved: Vec<u64> = lines(&slow).iter().map(|l| l + 4).collect();
             assert_eq!(lines(&full), moved, "{name}");
         }
-        let scores = |a: &Assessment| {
-            a.units
-                .iter()
-                .map(|u| (u.unit.clone(), u.totals.score))
-                .collect::<Vec<_>>()
-        };
         assert_eq!(scores(&full), scores(&slow), "{name}");
         let notices: Vec<(u64, String)> = told
             .lock()
@@ -2223,18 +2226,11 @@ fn workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
                 Some("2023".into()),
             )
             .expect("the bulk path reads a workbook");
-            let ev = kaohe::reading::evidence::load(&files, &i.fw, i.units.as_ref()).unwrap();
-            let want = kaohe::engine::score::assess(&i.fw, i.units.as_ref(), ev, Some("2023".into())).unwrap();
+            let want = general_of(&i, &files);
             assert!(
                 full == want,
                 "{name}: the bulk path's units in full differ from the general path's"
             );
-            let scores = |a: &Assessment| {
-                a.units
-                    .iter()
-                    .map(|u| (u.unit.clone(), u.totals.score))
-                    .collect::<Vec<_>>()
-            };
             assert_eq!(scores(&full), scores(&slow), "{name}");
             assert_eq!(full.inputs[0].worksheet.as_deref(), Some(sheet));
             // Each value shown is in the cell its origin names, of a row
@@ -2354,18 +2350,11 @@ fn rows_of_a_template_nobody_filled_are_passed_over_on_the_bulk_path() {
     let files = [path.clone()];
     let full = bulk::assess_full(&i.fw, i.units.as_ref(), bulk::Files::from(&files), Some("2023".into()))
         .expect("the bulk path passes unfilled rows over");
-    let ev = kaohe::reading::evidence::load(&files, &i.fw, i.units.as_ref()).unwrap();
-    let want = kaohe::engine::score::assess(&i.fw, i.units.as_ref(), ev, Some("2023".into())).unwrap();
+    let want = general_of(&i, &files);
     assert!(
         full == want,
         "the bulk path's units in full differ from the general path's"
     );
-    let scores = |a: &Assessment| {
-        a.units
-            .iter()
-            .map(|u| (u.unit.clone(), u.totals.score))
-            .collect::<Vec<_>>()
-    };
     assert_eq!(scores(&full), scores(&slow));
     // A row without a unit that gives a note: the general path says so, at
     // its line (the header's, 1, and two more).
