@@ -1112,7 +1112,7 @@ impl Loader<'_> {
     }
 
     /// Check a unit id (in cell `col`): its number in the store; `None`
-    /// (and an error) when it is empty or unknown.
+    /// (and an error) when it is empty, a column heading or unknown.
     fn unit(&mut self, file: usize, line: u64, col: usize, id: &str) -> Option<u32> {
         if let Some(&u) = self.unit_at.get(id) {
             return Some(u);
@@ -1122,6 +1122,18 @@ impl Loader<'_> {
             let msg = crate::base::lang::msg!(
                 zh: "“{header}”列：单位编号为空",
                 en: "column \"{header}\": the unit id is empty"
+            );
+            self.cell_err(file, line, col, msg);
+            return None;
+        }
+        if Column::of(id) == Some(Column::Unit) {
+            // The header again below the first (two exports pasted
+            // together): its other cells would each be a problem of their
+            // own, none saying what happened.
+            let header = self.unit_header.get(&file).map_or("unit", String::as_str);
+            let msg = crate::base::lang::msg!(
+                zh: "“{header}”列：“{id}”是表头文字，这一行重复了表头（两个文件拼接在一起？）；请删除这一行",
+                en: "column \"{header}\": \"{id}\" is a column heading, so this row repeats the header (two files pasted together?); delete the row"
             );
             self.cell_err(file, line, col, msg);
             return None;

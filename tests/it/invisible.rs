@@ -155,3 +155,33 @@ fn messages_escape_invisible_characters_in_user_text() {
         out.stderr
     );
 }
+
+/// Two exports pasted together whole: the second one's header, below the
+/// first one's rows, is named as a repeated header, once, on both paths —
+/// not as an unknown unit beside an unknown indicator or a bad value.
+#[test]
+fn a_header_repeated_below_the_rows_is_named_as_such() {
+    let wd = Workdir::mini();
+    wd.create("units.csv", "unit,name\nU1,甲\nU2,乙\n");
+    wd.create(
+        "long.csv",
+        "\u{feff}单位,指标,值\nU1,A1,是\n\u{feff}单位,指标,值\nU2,A1,否\n",
+    );
+    let one = |u: &str| mini_evidence(&[mini_row(u, &[])]);
+    wd.create("wide.csv", &format!("{}{}", one("U1"), one("U2")));
+    for (file, header) in [("long.csv", "单位"), ("wide.csv", "unit")] {
+        for units in [&[][..], &["-u", "$WD/units.csv"][..]] {
+            let path = format!("$WD/{file}");
+            let mut args = vec!["score", "--lang", "en", "-f", "$WD/mini.toml", "--format", "csv", &path];
+            args.extend_from_slice(units);
+            let out = both(&wd, &args);
+            assert_eq!(out.code, 1, "{}", out.stderr);
+            let lines: Vec<&str> = out.stderr.lines().collect();
+            let want = format!(
+                "{file}:3: column \"{header}\": \"{header}\" is a column heading, so this row repeats the header (two files pasted together?); delete the row"
+            );
+            assert_eq!(lines.len(), 1, "{}", out.stderr);
+            assert!(lines[0].ends_with(&want), "{}", out.stderr);
+        }
+    }
+}
