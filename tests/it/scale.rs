@@ -2387,3 +2387,66 @@ fn rows_of_a_template_nobody_filled_are_passed_over_on_the_bulk_path() {
         }
     }
 }
+
+/// Random workbooks, long and wide, with title rows, blank rows and notes
+/// of commas, quotes, tabs, CRs, line ends and spaces of every kind: the
+/// bulk path reads each as the general path does, field for field (the
+/// location of every value included).
+#[test]
+fn random_workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
+    use crate::util::{Xl, texts, write_xlsx};
+    let pieces = [
+        ",", "\"", "\n", "\r", "\r\n", "\t", " ", "\u{3000}", "\u{a0}", "a", "中", "1",
+    ];
+    for seed in 0..24u64 {
+        let mut rng = synth::Rng::new(seed);
+        let i = inputs(synth::Shape::Mixed, 8 + seed as usize % 9, seed, seed % 3 != 0);
+        let text = std::fs::read_to_string(&i.evidence).unwrap();
+        let text = text.trim_start_matches('\u{feff}');
+        let cell = |c: &str| {
+            if c.is_empty() {
+                Xl::Blank
+            } else {
+                Xl::Text(c.to_string())
+            }
+        };
+        let mut rows: Vec<Vec<Xl>> = Vec::new();
+        for k in 0..rng.below(4) {
+            rows.push(texts(&[&format!("标题 {k}")]));
+        }
+        let wide = seed % 2 == 1;
+        let table: Vec<Vec<String>> = if wide {
+            synth::wide_table(text.as_bytes())
+        } else {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(text.as_bytes());
+            r.records()
+                .map(|r| r.unwrap().iter().map(str::to_string).collect())
+                .collect()
+        };
+        let note = table[0].iter().position(|h| h == "note");
+        for (k, mut row) in table.into_iter().enumerate() {
+            if k > 0 && rng.chance(10) {
+                rows.push(vec![]);
+            }
+            if let Some(n) = note.filter(|_| k > 0 && rng.chance(40)) {
+                row[n] = (0..rng.below(7)).map(|_| *rng.pick(&pieces)).collect();
+            }
+            rows.push(row.iter().map(|c| cell(c)).collect());
+        }
+        let wd = Workdir::new();
+        let path = wd.path("e.xlsx");
+        write_xlsx(&path, &[("佐证", rows)]);
+        let files = [path.clone()];
+        let books = [Some(kaohe::reading::workbook::book(&path, None).expect("read as text"))];
+        let full = bulk::assess_full(
+            &i.fw,
+            i.units.as_ref(),
+            bulk::Files::from(&files).with_books(&books),
+            Some("2023".into()),
+        )
+        .unwrap_or_else(|| panic!("seed {seed}: the bulk path reads the workbook"));
+        assert!(full == general_of(&i, &files), "seed {seed} (wide: {wide})");
+    }
+}
