@@ -736,6 +736,19 @@ impl Loader<'_> {
                 ),
             );
         }
+        // Empty cells closing the header are no columns: Excel writes its
+        // used range, wider than the table when a cell to its right was
+        // once touched. (A row giving a value there has more fields than
+        // the header, and is named.)
+        let named = header
+            .cells
+            .iter()
+            .rposition(|c| !c.trim().is_empty())
+            .map_or(0, |p| p + 1);
+        let header = &Row {
+            line: header.line,
+            cells: header.cells[..named].to_vec(),
+        };
         let cols: Vec<Option<Column>> = header.cells.iter().map(|h| Column::of(h)).collect();
         if let Some(c) = cols.iter().position(|c| *c == Some(Column::Unit)) {
             self.unit_header.insert(file, header.cells[c].trim().to_string());

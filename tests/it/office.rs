@@ -164,3 +164,62 @@ fn extra_columns_are_noticed_and_names_point_to_ids() {
         "错误：共发现 2 个问题，未写出任何文件",
     ]);
 }
+
+/// Excel saves its used range: once a cell right of the table was touched,
+/// every line of the CSV, the header's included, ends in empty cells. Those
+/// are no columns: the file scores as it would without them, on the fast
+/// path as on the general one; a value given under them is named.
+#[test]
+fn empty_cells_closing_the_header_are_no_columns() {
+    let wd = crate::util::Workdir::new();
+    wd.create("mini.toml", crate::fixtures::MINI);
+    let with = |text: &str, tail: &str| text.lines().map(|l| format!("{l}{tail}\n")).collect::<String>();
+    let long = "unit,indicator,value\nU01,A1,是\nU01,B1,3\nU02,A1,否\nU02,B1,1";
+    let wide = "unit,A1,B1\nU01,是,3\nU02,否,1";
+    for (name, text) in [("long", long), ("wide", wide)] {
+        let plain = wd.create(&format!("{name}.csv"), &with(text, ""));
+        let padded = wd.create(&format!("{name}-used.csv"), &with(text, ",,"));
+        let fw = Framework::parse(crate::fixtures::MINI, "mini.toml").unwrap();
+        assert!(
+            kaohe::engine::bulk::assess(&fw, None, std::slice::from_ref(&padded), None).is_some(),
+            "{name}: the fast path reads it"
+        );
+        let run = |file: &std::path::Path, slow: bool| {
+            let args = [
+                "score",
+                "--lang",
+                "en",
+                "-f",
+                "$WD/mini.toml",
+                "--format",
+                "csv",
+                file.to_str().unwrap(),
+            ];
+            let env: &[(&str, &str)] = if slow { &[("KAOHE_SLOW", "1")] } else { &[] };
+            wd.run_env(&args, env)
+        };
+        let want = run(&plain, false);
+        want.assert_ok();
+        for slow in [false, true] {
+            let got = run(&padded, slow);
+            assert_eq!(
+                (got.code, &got.stdout, &got.stderr),
+                (0, &want.stdout, &want.stderr),
+                "{name}"
+            );
+        }
+        // A value under the unnamed columns would be lost: named, on both.
+        let mut lines: Vec<String> = with(text, ",,").lines().map(str::to_string).collect();
+        lines[2] = format!("{},x", &lines[2][..lines[2].len() - 1]);
+        let given = wd.create(&format!("{name}-given.csv"), &(lines.join("\n") + "\n"));
+        for slow in [false, true] {
+            let got = run(&given, slow);
+            assert_eq!(got.code, 1, "{name}");
+            assert_eq!(
+                got.stderr,
+                format!("error: $WD/{name}-given.csv:3: the row has 5 fields but the header has 3\n"),
+                "{name}"
+            );
+        }
+    }
+}
