@@ -2450,3 +2450,61 @@ fn random_workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
         assert!(full == general_of(&i, &files), "seed {seed} (wide: {wide})");
     }
 }
+
+/// A byte-order mark starting rows (exports pasted together, their headers
+/// taken out), plain rows and rows with quoted notes across lines among
+/// them, is dropped on the bulk path as on the general one: the units in
+/// full are the general path's, the scores those of the file without it.
+#[test]
+fn a_byte_order_mark_starting_a_row_is_dropped_on_the_bulk_path() {
+    let i = inputs(synth::Shape::Mixed, 50, 12, true);
+    let slow = general(&i);
+    let text = std::fs::read_to_string(&i.evidence).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let mut out = String::new();
+    out.push_str(&r.headers().unwrap().iter().collect::<Vec<_>>().join(","));
+    out.push('\n');
+    let (mut marked, mut quoted) = (0, 0);
+    for (k, rec) in r.records().enumerate() {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        w.write_record(&rec.unwrap()).unwrap();
+        let line = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        if k % 7 == 3 {
+            out.push_str(if k % 2 == 0 { "\u{feff}" } else { "\u{feff}\u{feff}" });
+            marked += 1;
+            quoted += usize::from(line.contains('"'));
+        }
+        out.push_str(&line);
+    }
+    assert!(marked > 300 && quoted > 10, "{marked} {quoted}");
+    let wd = Workdir::new();
+    let path = wd.create("pasted.csv", &out);
+    let files = [path.clone()];
+    let full = bulk::assess_full(&i.fw, i.units.as_ref(), bulk::Files::from(&files), Some("2023".into()))
+        .expect("the bulk path drops the marks");
+    assert!(
+        full == general_of(&i, &files),
+        "the bulk path's units in full differ from the general path's"
+    );
+    assert_eq!(scores(&full), scores(&slow));
+    std::fs::copy(i.units.as_ref().unwrap().path.as_str(), wd.path("u.csv")).unwrap();
+    for format in ["csv", "json"] {
+        let args = [
+            "score",
+            "--lang",
+            "en",
+            "-u",
+            "$WD/u.csv",
+            "--format",
+            format,
+            "$WD/pasted.csv",
+        ];
+        let fast = wd.run(&args);
+        assert_eq!(fast.code, 0, "{}", fast.stderr);
+        let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
+        assert_eq!((&fast.stdout, &fast.stderr), (&slow.stdout, &slow.stderr), "{format}");
+    }
+}

@@ -479,6 +479,22 @@ impl<W: Word> Table<W> {
         at: RowAt,
         (line, offset): (u64, u64),
     ) -> Res<()> {
+        // A byte-order mark starting a row (two exports pasted together) is
+        // dropped, as the general loader drops it, and the row is found
+        // again past it. (Where the mark was inside quotes, the row is not
+        // found there, and the outputs that read it again give up.)
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        let past_bom;
+        let (fields, offset) = match fields.first() {
+            Some(&(a, b)) if base[a..b].starts_with(BOM) => {
+                let skip = base[a..b].chunks(3).take_while(|c| *c == BOM).count() * 3;
+                let mut f = fields.to_vec();
+                f[0].0 += skip;
+                past_bom = f;
+                (&past_bom[..], offset + skip as u64)
+            }
+            _ => (fields, offset),
+        };
         let cell = |c: usize| trim(&base[fields[c].0..fields[c].1]);
         let blank = || fields.iter().all(|&(a, b)| trim(&base[a..b]).is_empty());
         if fields.len() != l.width {
@@ -504,14 +520,6 @@ impl<W: Word> Table<W> {
             } else {
                 Err(GiveUp)
             };
-        }
-        // A byte-order mark starting a row (two exports pasted together):
-        // the general loader drops it.
-        if fields
-            .first()
-            .is_some_and(|&(a, _)| base[a..].starts_with(b"\xEF\xBB\xBF"))
-        {
-            return Err(GiveUp);
         }
         let name = l.name.map(cell).unwrap_or_default();
         let offset = match self.offsets {
