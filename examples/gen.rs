@@ -25,7 +25,8 @@
 //!
 //! `--xlsx` also writes the evidence wide (one row per unit, one column per
 //! evidence key, as `bench/wide.py` does) as `wide.csv` and as the workbook
-//! `wide.xlsx` that reads as the same text.
+//! `wide.xlsx` that reads as the same text, and the long evidence as the
+//! workbook `long.xlsx`.
 //!
 //! The same arguments always give the same bytes (splitmix64 PRNG).
 //! The test suite includes this file as a module to generate its data.
@@ -573,9 +574,7 @@ pub fn wide_table(evidence: &[u8]) -> Vec<Vec<String>> {
 }
 
 /// Write `table` as `wide.csv` and as the workbook `wide.xlsx` that reads
-/// as the same text: a value Excel would show as written is stored as a
-/// number (a rate as a fraction formatted as a percentage), any other as
-/// text.
+/// as the same text (see [`write_book`]).
 pub fn write_wide(dir: &std::path::Path, table: &[Vec<String>]) -> Result<(), Box<dyn std::error::Error>> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
@@ -584,6 +583,28 @@ pub fn write_wide(dir: &std::path::Path, table: &[Vec<String>]) -> Result<(), Bo
         w.write_record(row)?;
     }
     w.flush()?;
+    write_book(&dir.join("wide.xlsx"), table)
+}
+
+/// The long evidence as the workbook `long.xlsx`, a row per row of the
+/// CSV, read as the same text (see [`write_book`]).
+pub fn write_long(dir: &std::path::Path, evidence: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(evidence);
+    let mut table = Vec::new();
+    for rec in r.records() {
+        table.push(
+            rec?.iter()
+                .map(|c| c.trim_start_matches('\u{feff}').to_string())
+                .collect(),
+        );
+    }
+    write_book(&dir.join("long.xlsx"), &table)
+}
+
+/// Write `table` as a workbook that reads as the same text: a value Excel
+/// would show as written is stored as a number (a rate as a fraction
+/// formatted as a percentage), any other as text.
+fn write_book(path: &std::path::Path, table: &[Vec<String>]) -> Result<(), Box<dyn std::error::Error>> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("佐证")?;
@@ -611,7 +632,7 @@ pub fn write_wide(dir: &std::path::Path, table: &[Vec<String>]) -> Result<(), Bo
             }
         }
     }
-    book.save(dir.join("wide.xlsx"))?;
+    book.save(path)?;
     Ok(())
 }
 
@@ -647,7 +668,9 @@ fn main() {
         eprintln!("gen: {}: {e}", out.display());
         std::process::exit(1);
     }
-    if xlsx && let Err(e) = write_wide(&out, &wide_table(&data.evidence)) {
+    if xlsx
+        && let Err(e) = write_wide(&out, &wide_table(&data.evidence)).and_then(|()| write_long(&out, &data.evidence))
+    {
         eprintln!("gen: {}: {e}", out.display());
         std::process::exit(1);
     }
@@ -660,7 +683,7 @@ fn main() {
 
 fn usage(msg: &str) -> ! {
     eprintln!(
-        "gen: {msg}\nusage: gen [--shape bench|mixed|cohort|raters] [--units N] [--seed S] [--out DIR] [--xlsx]\n  --xlsx  also write the evidence wide, as wide.csv and the same table as the workbook wide.xlsx"
+        "gen: {msg}\nusage: gen [--shape bench|mixed|cohort|raters] [--units N] [--seed S] [--out DIR] [--xlsx]\n  --xlsx  also write the evidence wide, as wide.csv and the same table as the workbook wide.xlsx, and the long evidence as long.xlsx"
     );
     std::process::exit(2);
 }
