@@ -587,7 +587,8 @@ pub fn write_wide(dir: &std::path::Path, table: &[Vec<String>]) -> Result<(), Bo
 }
 
 /// The long evidence as the workbook `long.xlsx`, a row per row of the
-/// CSV, read as the same text (see [`write_book`]).
+/// CSV, read as the same text (see [`write_book`]), when its rows fit in a
+/// worksheet.
 pub fn write_long(dir: &std::path::Path, evidence: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
     let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(evidence);
     let mut table = Vec::new();
@@ -597,6 +598,14 @@ pub fn write_long(dir: &std::path::Path, evidence: &[u8]) -> Result<(), Box<dyn 
                 .map(|c| c.trim_start_matches('\u{feff}').to_string())
                 .collect(),
         );
+    }
+    // Rows past what a worksheet holds: no workbook, said so.
+    if table.len() > 1_048_576 {
+        eprintln!(
+            "gen: long.xlsx not written: {} rows, more than a worksheet holds",
+            table.len()
+        );
+        return Ok(());
     }
     write_book(&dir.join("long.xlsx"), &table)
 }
