@@ -615,6 +615,9 @@ pub fn write_long(dir: &std::path::Path, evidence: &[u8]) -> Result<(), Box<dyn 
 /// formatted as a percentage), any other as text.
 fn write_book(path: &std::path::Path, table: &[Vec<String>]) -> Result<(), Box<dyn std::error::Error>> {
     let mut book = rust_xlsxwriter::Workbook::new();
+    // A fixed creation date: the same arguments, the same bytes.
+    let epoch = rust_xlsxwriter::ExcelDateTime::from_ymd(1980, 1, 1)?;
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&epoch));
     let ws = book.add_worksheet();
     ws.set_name("佐证")?;
     let percent = rust_xlsxwriter::Format::new().set_num_format("0.00%");
