@@ -532,6 +532,10 @@ impl InputArgs {
         let Some((framework, units, forced)) = self.bulk_inputs(evidence)? else {
             return Ok(None);
         };
+        // A workbook is read before the bulk path runs, not for nothing.
+        if !crate::engine::bulk::holds(&framework) {
+            return Ok(None);
+        }
         let told = std::sync::Mutex::new(crate::engine::bulk::Told::default());
         let books: Vec<_> = (evidence.iter())
             .map(|p| crate::reading::workbook::book(p, self.sheet.as_deref()))

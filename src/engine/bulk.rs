@@ -396,6 +396,12 @@ fn checked<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files) -> Option
     Some(c)
 }
 
+/// Does the bulk path hold the items of `fw` in its cells? (Where it
+/// does not, nothing need be read for it: the general path scores.)
+pub fn holds(fw: &Framework) -> bool {
+    Plan::new(fw).is_ok()
+}
+
 /// The plan for `fw` when the bulk path reads `paths` (see [`eligible`]).
 fn plan_for<'f>(fw: &'f Framework, paths: &Files) -> Option<Plan<'f>> {
     if !eligible(paths) {
