@@ -412,13 +412,15 @@ fn plan_for<'f>(fw: &'f Framework, paths: &Files) -> Option<Plan<'f>> {
 
 /// Can the bulk path read these files at all? Workbooks not read as CSV
 /// text ([`Files::with_books`]), and files with no data rows (an empty
-/// file, a header alone), are the general path's: it reads the one and
-/// reports the other.
+/// file, a header alone) or named as a workbook without being one, are
+/// the general path's: it reads the one and reports the others.
 fn eligible(paths: &Files) -> bool {
     paths.iter().enumerate().all(|(i, p)| {
         // Not a pipe, which only the general reader reads (once).
         let head = match paths.book(i) {
             Some(book) => book.text[..book.text.len().min(64 << 10)].to_vec(),
+            // Named as a workbook but not one: the general reader refuses it.
+            None if crate::reading::read::workbook_extension(p).is_some() => return false,
             None => match crate::base::file::head(p, 64 << 10) {
                 Some(head) if !crate::reading::input::is_workbook(&head) => head,
                 _ => return false,

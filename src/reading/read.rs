@@ -35,12 +35,7 @@ pub fn open(path: &std::path::Path, opts: &ReadOptions) -> Result<Opened, Diagno
         let sheet = crate::reading::workbook::read_bytes(&name, &bytes, opts.sheet.as_deref())?;
         return Ok(Opened::Rows(ready(sheet)));
     }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&ext.as_str()) {
+    if let Some(ext) = workbook_extension(path) {
         return Err(Diagnostic::file(
             &name,
             crate::base::lang::msg!(
@@ -60,6 +55,16 @@ pub fn open(path: &std::path::Path, opts: &ReadOptions) -> Result<Opened, Diagno
         fractions_unknown: false,
     };
     Ok(Opened::Csv { sheet, text })
+}
+
+/// The extension of a workbook's name (`xlsx`, `xls`, …, lower-cased) that
+/// `path` has, if any: a file so named that is not a workbook is refused,
+/// not read as CSV (a download cut short, a renamed file).
+pub fn workbook_extension(path: &std::path::Path) -> Option<String> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    ["xlsx", "xlsm", "xlsb", "xls", "ods"]
+        .contains(&ext.as_str())
+        .then_some(ext)
 }
 
 /// A sheet's first rows made ready to read: any title rows above the

@@ -192,14 +192,29 @@ fn sheet_chooses_the_worksheet() {
     ]);
 }
 
+/// A file named as a workbook that is not one (a download cut short, a CSV
+/// renamed) is refused, on the fast path as on the general one, even when
+/// its text would read as CSV evidence.
 #[test]
 fn a_damaged_workbook_is_an_error_not_garbage() {
     let wd = Workdir::new();
-    let ev = wd.create("e.xlsx", "unit,indicator,value\n");
-    let out = wd.run(&["score", ev.to_str().unwrap()]);
-    out.assert_input_errors(&[
-        "error: $WD/e.xlsx: the file is not a valid .xlsx workbook (it may be damaged or still downloading)",
-    ]);
+    for (name, text, ext) in [
+        ("e.xlsx", "unit,indicator,value\n", "xlsx"),
+        ("f.xlsx", "unit,indicator,value\nT01,A3,是\n", "xlsx"),
+        ("g.XLS", "unit,indicator,value\nT01,A3,是\n", "xls"),
+        ("h.ods", "unit,indicator,value\nT01,A3,是\n", "ods"),
+    ] {
+        let ev = wd.create(name, text);
+        let text = std::fs::read_to_string("indicators/ideology-2023.toml").unwrap();
+        let fw = kaohe::model::framework::Framework::parse(&text, "ideology-2023.toml").unwrap();
+        assert!(kaohe::engine::bulk::assess(&fw, None, std::slice::from_ref(&ev), None).is_none());
+        for env in [&[][..], &[("KAOHE_SLOW", "1")][..]] {
+            let out = wd.run_env(&["score", "--period", "2023", ev.to_str().unwrap()], env);
+            out.assert_input_errors(&[&format!(
+                "error: $WD/{name}: the file is not a valid .{ext} workbook (it may be damaged or still downloading)"
+            )]);
+        }
+    }
 }
 
 #[test]
