@@ -155,6 +155,14 @@ pub(crate) fn ignorable(h: &str) -> bool {
         .is_none()
 }
 
+/// How many of a header's cells are columns: empty cells closing it are
+/// none. Excel saves its used range, wider than the table once a cell to
+/// its right was touched; a row that gives a value there has more fields
+/// than the header, and is named.
+pub(crate) fn columns(header: &[String]) -> usize {
+    header.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |p| p + 1)
+}
+
 /// The notice for the columns `ignored` of a long file, left aside.
 pub(crate) fn ignored_columns(ignored: &[&str]) -> String {
     let list = ignored
@@ -736,18 +744,9 @@ impl Loader<'_> {
                 ),
             );
         }
-        // Empty cells closing the header are no columns: Excel writes its
-        // used range, wider than the table when a cell to its right was
-        // once touched. (A row giving a value there has more fields than
-        // the header, and is named.)
-        let named = header
-            .cells
-            .iter()
-            .rposition(|c| !c.trim().is_empty())
-            .map_or(0, |p| p + 1);
         let header = &Row {
             line: header.line,
-            cells: header.cells[..named].to_vec(),
+            cells: header.cells[..columns(&header.cells)].to_vec(),
         };
         let cols: Vec<Option<Column>> = header.cells.iter().map(|h| Column::of(h)).collect();
         if let Some(c) = cols.iter().position(|c| *c == Some(Column::Unit)) {

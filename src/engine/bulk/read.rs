@@ -180,10 +180,15 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
     // The header's line: past the line ends the record starts with.
     let skip = text[start..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
     let line = 1 + memchr::memchr_iter(b'\n', &text[..start + skip]).count() as u64;
-    // Empty cells closing the header are no columns (the general loader's
-    // rule): rows' cells past the named ones must then be empty.
-    let named = cells.iter().rposition(|c| !c.trim().is_empty()).ok_or(GiveUp)? + 1;
-    let cells: Vec<&str> = cells[..named].iter().map(String::as_str).collect();
+    // Empty cells closing the header are no columns (`evidence::columns`):
+    // rows' cells past the others must then be empty.
+    let cells: Vec<&str> = cells[..crate::reading::evidence::columns(&cells)]
+        .iter()
+        .map(String::as_str)
+        .collect();
+    if cells.is_empty() {
+        return Err(GiveUp);
+    }
     // The general loader's reading of a header (evidence::Loader::sheet):
     // each role at most once; long with an indicator column, else wide.
     let roles: Vec<Option<Column>> = cells.iter().map(|c| Column::of(c)).collect();
