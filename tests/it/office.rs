@@ -184,42 +184,28 @@ fn empty_cells_closing_the_header_are_no_columns() {
             kaohe::engine::bulk::assess(&fw, None, std::slice::from_ref(&padded), None).is_some(),
             "{name}: the fast path reads it"
         );
-        let run = |file: &std::path::Path, slow: bool| {
-            let args = [
-                "score",
-                "--lang",
-                "en",
-                "-f",
-                "$WD/mini.toml",
-                "--format",
-                "csv",
-                file.to_str().unwrap(),
-            ];
-            let env: &[(&str, &str)] = if slow { &[("KAOHE_SLOW", "1")] } else { &[] };
-            wd.run_env(&args, env)
+        let run = |file: &std::path::Path| {
+            let file = file.to_str().unwrap();
+            wd.run_both(&["score", "--lang", "en", "-f", "$WD/mini.toml", "--format", "csv", file])
         };
-        let want = run(&plain, false);
+        let want = run(&plain);
         want.assert_ok();
-        for slow in [false, true] {
-            let got = run(&padded, slow);
-            assert_eq!(
-                (got.code, &got.stdout, &got.stderr),
-                (0, &want.stdout, &want.stderr),
-                "{name}"
-            );
-        }
+        let got = run(&padded);
+        assert_eq!(
+            (got.code, &got.stdout, &got.stderr),
+            (0, &want.stdout, &want.stderr),
+            "{name}"
+        );
         // A value under the unnamed columns would be lost: named, on both.
         let mut lines: Vec<String> = with(text, ",,").lines().map(str::to_string).collect();
         lines[2] = format!("{},x", &lines[2][..lines[2].len() - 1]);
         let given = wd.create(&format!("{name}-given.csv"), &(lines.join("\n") + "\n"));
-        for slow in [false, true] {
-            let got = run(&given, slow);
-            assert_eq!(got.code, 1, "{name}");
-            assert_eq!(
-                got.stderr,
-                format!("error: $WD/{name}-given.csv:3: the row has 5 fields but the header has 3\n"),
-                "{name}"
-            );
-        }
+        let got = run(&given);
+        assert_eq!(got.code, 1, "{name}");
+        assert_eq!(
+            got.stderr,
+            format!("error: $WD/{name}-given.csv:3: the row has 5 fields but the header has 3\n"),
+            "{name}"
+        );
     }
 }

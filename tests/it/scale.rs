@@ -2132,11 +2132,8 @@ fn title_rows_and_columns_of_ones_own_are_read_on_the_bulk_path() {
                 &format!("$WD/{name}"),
             ];
             std::fs::copy(i.units.as_ref().unwrap().path.as_str(), wd.path("u.csv")).unwrap();
-            let fast = wd.run(&args);
-            assert_eq!(fast.code, 0, "{}", fast.stderr);
-            let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
-            assert_eq!(fast.stdout, slow.stdout, "{name} {format}");
-            assert_eq!(fast.stderr, slow.stderr, "{name} {format}");
+            let fast = wd.run_both(&args);
+            assert_eq!(fast.code, 0, "{name} {format}: {}", fast.stderr);
             assert_eq!(notice.is_some(), fast.stderr.contains("not used"), "{}", fast.stderr);
         }
     }
@@ -2289,11 +2286,8 @@ fn workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
         ] {
             let mut args = args.to_vec();
             args.extend(["--lang", "en", "-u", "$WD/u.csv", &file]);
-            let fast = wd.run(&args);
+            let fast = wd.run_both(&args);
             assert_eq!(fast.code, 0, "{args:?}: {}", fast.stderr);
-            let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
-            assert_eq!(fast.stdout, slow.stdout, "{args:?}");
-            assert_eq!(fast.stderr, slow.stderr, "{args:?}");
         }
     }
     // The worksheet chosen with --sheet, behind one the reader would take
@@ -2307,11 +2301,9 @@ fn workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
         (alone.text, alone.input.worksheet)
     );
     let args = |file: &'static str| ["score", "--format", "csv", "-u", "$WD/u.csv", "--sheet", "佐证", file];
-    let fast = wd.run(&args("$WD/two.xlsx"));
+    let fast = wd.run_both(&args("$WD/two.xlsx"));
     assert_eq!(fast.code, 0, "{}", fast.stderr);
     assert_eq!(fast.stdout, wd.run(&args("$WD/long.xlsx")).stdout);
-    let slow = wd.run_env(&args("$WD/two.xlsx"), &[("KAOHE_SLOW", "1")]);
-    assert_eq!((&fast.stdout, &fast.stderr), (&slow.stdout, &slow.stderr));
 }
 
 /// Rows of a filled-in template that nobody filled (no unit, nothing
@@ -2373,10 +2365,8 @@ fn rows_of_a_template_nobody_filled_are_passed_over_on_the_bulk_path() {
         if command != "check" {
             args.extend(["--format", "json"]);
         }
-        let fast = wd.run(&args);
+        let fast = wd.run_both(&args);
         assert_eq!(fast.code, code, "{}", fast.stderr);
-        let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
-        assert_eq!((&fast.stdout, &fast.stderr), (&slow.stdout, &slow.stderr));
         if code == 1 {
             assert!(
                 fast.stderr
@@ -2502,9 +2492,7 @@ fn a_byte_order_mark_starting_a_row_is_dropped_on_the_bulk_path() {
             format,
             "$WD/pasted.csv",
         ];
-        let fast = wd.run(&args);
-        assert_eq!(fast.code, 0, "{}", fast.stderr);
-        let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
-        assert_eq!((&fast.stdout, &fast.stderr), (&slow.stdout, &slow.stderr), "{format}");
+        let fast = wd.run_both(&args);
+        assert_eq!(fast.code, 0, "{format}: {}", fast.stderr);
     }
 }

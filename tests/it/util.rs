@@ -120,6 +120,20 @@ impl Workdir {
     }
 
     /// [`Workdir::run`] with extra environment variables.
+    /// Run `args` on the fast path and on the general one (`KAOHE_SLOW=1`):
+    /// both must end alike and print the same, which is returned.
+    #[track_caller]
+    pub fn run_both(&self, args: &[&str]) -> Output {
+        let fast = self.run(args);
+        let slow = self.run_env(args, &[("KAOHE_SLOW", "1")]);
+        assert_eq!(
+            (fast.code, &fast.stdout, &fast.stderr),
+            (slow.code, &slow.stdout, &slow.stderr),
+            "{args:?}"
+        );
+        fast
+    }
+
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let dir = self.dir.path().display().to_string();
