@@ -1129,8 +1129,8 @@ impl Loader<'_> {
         if let Some(&u) = self.unit_at.get(id) {
             return Some(u);
         }
+        let header = self.unit_header.get(&file).map_or("unit", String::as_str);
         if id.is_empty() {
-            let header = self.unit_header.get(&file).map_or("unit", String::as_str);
             let msg = crate::base::lang::msg!(
                 zh: "“{header}”列：单位编号为空",
                 en: "column \"{header}\": the unit id is empty"
@@ -1142,7 +1142,6 @@ impl Loader<'_> {
             // The header again below the first (two exports pasted
             // together): its other cells would each be a problem of their
             // own, none saying what happened.
-            let header = self.unit_header.get(&file).map_or("unit", String::as_str);
             let msg = crate::base::lang::msg!(
                 zh: "“{header}”列：“{id}”是表头文字，这一行重复了表头（两个文件拼接在一起？）；请删除这一行",
                 en: "column \"{header}\": \"{id}\" is a column heading, so this row repeats the header (two files pasted together?); delete the row"
@@ -1156,7 +1155,7 @@ impl Loader<'_> {
                 file,
                 line,
                 col,
-                crate::base::lang::msg!(zh: "“unit”列：{m}", en: "column \"unit\": {m}"),
+                crate::base::lang::msg!(zh: "“{header}”列：{m}", en: "column \"{header}\": {m}"),
             );
             return None;
         }

@@ -70,6 +70,8 @@ impl Units {
                 ),
             )]));
         };
+        // The unit column as the file heads it, for the messages about it.
+        let heading = header.cells[unit_col].trim();
         let name_col = find(NAME_ALIASES);
         let cat_col = find(CATEGORY_ALIASES);
         let mut units: IndexMap<String, UnitInfo> = IndexMap::new();
@@ -84,7 +86,10 @@ impl Units {
                 errs.push(sheet.diag(
                     row.line,
                     Some(unit_col),
-                    crate::base::lang::m("“unit”列：单位编号为空", "column \"unit\": the unit id is empty"),
+                    crate::base::lang::msg!(
+                        zh: "“{heading}”列：单位编号为空",
+                        en: "column \"{heading}\": the unit id is empty"
+                    ),
                 ));
                 continue;
             }
@@ -93,7 +98,7 @@ impl Units {
                 errs.push(sheet.diag(
                     row.line,
                     Some(unit_col),
-                    crate::base::lang::msg!(zh: "“unit”列：{m}", en: "column \"unit\": {m}"),
+                    crate::base::lang::msg!(zh: "“{heading}”列：{m}", en: "column \"{heading}\": {m}"),
                 ));
                 continue;
             }

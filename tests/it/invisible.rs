@@ -82,7 +82,13 @@ fn a_zero_width_character_in_a_unit_id_is_refused_by_name() {
         &[("LANG", "zh_CN.UTF-8")],
     );
     out.assert_input_errors(&[
-        "错误：$WD/units.csv:3: “unit”列：单位编号“U1\\u{200b}”含不可见字符 U+200B（零宽空格），看起来相同的编号会被当作另一个；请删除该字符",
+        "错误：$WD/units.csv:3: “单位”列：单位编号“U1\\u{200b}”含不可见字符 U+200B（零宽空格），看起来相同的编号会被当作另一个；请删除该字符",
+    ]);
+    // The evidence's unit column named as the file heads it.
+    wd.create("long.csv", "单位编号,指标,值\nU1,A1,是\nU1\u{200b},A2,0\n");
+    let out = wd.run_both(&["score", "--lang", "en", "-f", "$WD/mini.toml", "$WD/long.csv"]);
+    out.assert_input_errors(&[
+        "error: $WD/long.csv:3: column \"单位编号\": the unit id \"U1\\u{200b}\" contains the invisible character U+200B (zero width space), which makes it a different id that looks the same; delete the character",
     ]);
 }
 
