@@ -1043,14 +1043,19 @@ fn generate_cohort(seed: u64) -> CohortCase {
             &["0", "1", "3", "4", "5", "6", "7"],
         ),
     };
+    // For some categories only, on some cases.
+    let applies = rng.chance(30).then(|| some_categories(&mut rng, &cats));
     let _ = writeln!(
         items,
-        "[[indicator]]\nid = \"S1\"\nname = \"述职评议\"\nkind = \"{kind}\"\npoints = 10\nraters = {how}\nrule = {rule}\n"
+        "[[indicator]]\nid = \"S1\"\nname = \"述职评议\"\nkind = \"{kind}\"\npoints = 10\nraters = {how}\n{}rule = {rule}\n",
+        applies
+            .as_ref()
+            .map_or(String::new(), |a| format!("applies_to = {a}\n"))
     );
     if kind == "base" {
         total += 1000;
     }
-    plan.push(("S1".into(), Draw::Rated(values), None, false, true));
+    plan.push(("S1".into(), Draw::Rated(values), applies, false, true));
 
     // V1: a veto; vetoed units stay in every cohort.
     let _ = writeln!(items, "[[indicator]]\nid = \"V1\"\nname = \"否决\"\nkind = \"veto\"\n");
@@ -1369,6 +1374,10 @@ fn cohort_rules_score_as_the_python_reference_says() {
                     item.starts_with('C') && item.contains(" missing"),
                 );
                 add("not applicable", item.contains(" exempt"));
+                add(
+                    "rater items not applicable",
+                    item.starts_with("S1 ") && item.contains(" exempt"),
+                );
                 add("raters dropped", item.contains(" d ") && !item.contains(" d -"));
                 let trimmed = case.toml.contains("drop = 1");
                 add("trimming with too few raters", trimmed && item.contains(" d -"));

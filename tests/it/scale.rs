@@ -407,6 +407,215 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
     assert!(bulk::assess(&fw, None, std::slice::from_ref(&twice), None).is_none());
 }
 
+/// Items whose amount follows the unit's category or every unit's value,
+/// on the bulk path as on the general one: raters under parameters per
+/// category (R1) and for some categories only (R2), a levels rule per
+/// category (L1), cohort values finer than a cent and below zero (G1, G2).
+/// Five units are worked by hand; sixty random ones are held to the
+/// general path.
+#[test]
+fn category_rater_and_fine_cohort_items_are_scored_on_the_bulk_path() {
+    let fw_text = r#"[framework]
+id = "fc"
+title = "分类评议"
+total = 50
+
+[[grade]]
+name = "好"
+min = 30
+[[grade]]
+name = "差"
+min = 0
+
+[[indicator]]
+id = "L1"
+name = "宣传质量"
+points = 10
+rule = { type = "levels", levels = { "好" = 10, "较好" = 8, "一般" = 5, "差" = 0 }, by_category = { "开发区" = { levels = { "好" = 10, "较好" = 6, "一般" = 3, "差" = 0 } } } }
+
+[[indicator]]
+id = "R1"
+name = "述职评议"
+points = 10
+raters = "mean"
+rule = { type = "target", target = 6, by_category = { "开发区" = { target = 4 } } }
+
+[[indicator]]
+id = "R2"
+name = "乡镇评议"
+points = 10
+raters = "median"
+applies_to = ["乡镇"]
+rule = { type = "direct" }
+
+[[indicator]]
+id = "G1"
+name = "增长率"
+points = 10
+rule = { type = "vs_mean", above = 10, equal = 6, below = 3 }
+
+[[indicator]]
+id = "G2"
+name = "发稿量"
+points = 10
+rule = { type = "rank_points", points = [10, 8, 6], rest = 3 }
+"#;
+    let mut units = String::from(
+        "unit,name,category\nT1,甲镇,乡镇\nT2,乙镇,乡镇\nT3,丙镇,乡镇\nK1,开发区,开发区\nK2,高新区,开发区\n",
+    );
+    let mut rows: Vec<String> = [
+        "T1,L1,,较好",
+        "T2,L1,,好",
+        "T3,L1,,差",
+        "K1,L1,,较好",
+        "K2,L1,,一般",
+        "T1,R1,甲,6",
+        "T1,R1,乙,3",
+        "T2,R1,甲,6",
+        "K1,R1,甲,4",
+        "K1,R1,乙,2",
+        "K2,R1,甲,2",
+        "K2,R1,乙,",
+        "T1,R2,甲,8",
+        "T1,R2,乙,9",
+        "T1,R2,丙,10",
+        "T2,R2,甲,6",
+        "T2,R2,乙,7",
+        "T3,R2,甲,10",
+        "K1,R2,甲,",
+        "T1,G1,,-1.5",
+        "T2,G1,,0.25",
+        "T3,G1,,1.255",
+        "K1,G1,,0.001",
+        "K2,G1,,-0.001",
+        "T1,G2,,12.345",
+        "T2,G2,,12.34",
+        "T3,G2,,12.34",
+        "K1,G2,,12.3449",
+    ]
+    .iter()
+    .map(|r| r.to_string())
+    .collect();
+    // By hand: L1 by the category's levels; R1 each rater against the
+    // category's target (6, or 4 for 开发区), then the mean; R2 the median,
+    // 不适用 outside 乡镇; G1 against the mean 0.001 of the five values; G2
+    // ranks 1, 2, 3, 3 (12.345 > 12.3449 > 12.34), K2 without a value.
+    let by_hand: [(&str, [Option<&str>; 5]); 5] = [
+        ("T1", [Some("8"), Some("7.5"), Some("9"), Some("3"), Some("10")]),
+        ("T2", [Some("10"), Some("10"), Some("6.5"), Some("10"), Some("6")]),
+        ("T3", [Some("0"), Some("0"), Some("10"), Some("10"), Some("6")]),
+        ("K1", [Some("6"), Some("7.5"), None, Some("6"), Some("8")]),
+        ("K2", [Some("3"), Some("5"), None, Some("3"), Some("0")]),
+    ];
+    let make = |units: &str, rows: &[String]| {
+        let wd = Workdir::new();
+        let evidence = wd.create("e.csv", &format!("unit,indicator,评分人,value\n{}\n", rows.join("\n")));
+        wd.create("fc.toml", fw_text);
+        let list = Units::load(&wd.create("units.csv", units)).unwrap();
+        Inputs {
+            _wd: wd,
+            fw: Framework::parse(fw_text, "fc.toml").unwrap(),
+            units: Some(list),
+            evidence,
+        }
+    };
+    let hand = make(&units, &rows);
+    for (what, a) in [
+        ("general", general(&hand)),
+        (
+            "bulk",
+            bulk::assess_full(
+                &hand.fw,
+                hand.units.as_ref(),
+                std::slice::from_ref(&hand.evidence),
+                None,
+            )
+            .expect("the bulk path takes these items"),
+        ),
+    ] {
+        for (unit, want) in by_hand {
+            let u = a.units.iter().find(|u| u.unit == unit).unwrap();
+            let got: Vec<Option<String>> = u
+                .indicators
+                .iter()
+                .map(|r| r.amount().map(|a| a.normalize().to_string()))
+                .collect();
+            let want: Vec<Option<String>> = want.iter().map(|w| w.map(String::from)).collect();
+            assert_eq!(got, want, "{unit} on the {what} path");
+        }
+    }
+    // Random units besides, every category, values of up to four places.
+    let mut rng = synth::Rng::new(11);
+    for u in 0..60 {
+        let category = *rng.pick(&["乡镇", "开发区", "街道"]);
+        units.push_str(&format!("X{u:02},单位{u},{category}\n"));
+        rows.push(format!("X{u:02},L1,,{}", rng.pick(&["好", "较好", "一般", "差"])));
+        for r in 0..rng.below(4) {
+            rows.push(format!(
+                "X{u:02},R1,评委{r},{}",
+                rng.pick(&["0", "2", "3.5", "4", "5", "6", "7", ""])
+            ));
+        }
+        if category == "乡镇" {
+            for r in 0..rng.below(4) {
+                rows.push(format!(
+                    "X{u:02},R2,评委{r},{}",
+                    rng.pick(&["6", "7.25", "8", "9.5", "10", ""])
+                ));
+            }
+        }
+        let sign = if rng.chance(30) { "-" } else { "" };
+        rows.push(format!("X{u:02},G1,,{sign}{}.{:04}", rng.below(3), rng.below(10_000)));
+        if rng.chance(90) {
+            rows.push(format!(
+                "X{u:02},G2,,{}.{}",
+                10 + rng.below(3),
+                rng.pick(&["34", "345", "3449", "5"])
+            ));
+        }
+    }
+    rng.shuffle(&mut rows);
+    let i = make(&units, &rows);
+    let slow = general(&i);
+    let ev = i.evidence.clone();
+    let files = [ev.clone()];
+    for tuning in [
+        Tuning::default(),
+        Tuning {
+            block: 2048,
+            workers: 3,
+            batch: None,
+        },
+    ] {
+        let full = bulk::assess_full(
+            &i.fw,
+            i.units.as_ref(),
+            bulk::Files::from(&files).tuned(tuning),
+            Some("2023".into()),
+        )
+        .expect("the bulk path takes these items");
+        assert!(
+            full == slow,
+            "the bulk path's units in full differ from the general path's"
+        );
+        assert_same(&i, &slow, tuning);
+    }
+    // And from the command line, in every output that reads rows again.
+    let common = ["-f", "$WD/fc.toml", "-u", "$WD/units.csv", "$WD/e.csv"];
+    for cmd in [
+        &["score", "--format", "json"][..],
+        &["score", "--format", "csv"],
+        &["explain", "K1"],
+        &["explain", "T1", "--format", "json"],
+        &["deficiencies", "--format", "csv"],
+        &["check"],
+    ] {
+        let args: Vec<&str> = cmd.iter().chain(&common).copied().collect();
+        let out = i._wd.run_both(&args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    }
+}
+
 #[test]
 fn robust_draws_on_the_same_amounts_on_both_paths() {
     // Plain and deferred items, exempt and missing ones, split over

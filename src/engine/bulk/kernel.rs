@@ -45,9 +45,10 @@ pub(super) enum Kernel {
     General,
     /// The amount depends on more than the cell: a cohort rule
     /// (`rank_points`, `relative`, `vs_mean`: every unit's value) or a rule
-    /// with parameters per category (`by_category`: the unit's category).
-    /// The payload is the value in cents until every unit is read, then the
-    /// amount ([`super::settle`]).
+    /// of one value with parameters per category (`by_category`: the
+    /// unit's category). The value as read is kept in its table
+    /// (`Table::deferred`), the payload its index there, until every unit
+    /// is read; then the cell holds the amount ([`super::settle`]).
     Deferred,
 }
 
@@ -91,15 +92,9 @@ impl<'a> Plan<'a> {
             first.push(slots.len());
             let pc = cents(ind.points)?;
             // Several raters' rows for one item: one value each, settled
-            // into the item's cell once every row is read; not with rules
-            // of several cells, per category, for some categories or over
-            // every unit.
-            if ind.raters.is_some()
-                && (ind.slots() != 1
-                    || !ind.by_category.is_empty()
-                    || ind.applies_to.is_some()
-                    || ind.rule.as_ref().is_some_and(Rule::is_cohort))
-            {
+            // into the item's cell once every row is read. (The framework
+            // refuses raters on a rule of several cells or over every unit.)
+            if ind.raters.is_some() && (ind.slots() != 1 || ind.rule.as_ref().is_some_and(Rule::is_cohort)) {
                 return Err(GiveUp);
             }
             let kernels: Vec<Kernel> = match &ind.rule {
@@ -116,11 +111,13 @@ impl<'a> Plan<'a> {
                 Some(Rule::Levels(_) | Rule::Survey(_)) => vec![Kernel::General],
                 Some(Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. }) => vec![Kernel::Deferred],
             };
-            // Category parameters on a numeric rule of one value: settled
-            // by the unit's category once its category is known.
+            // Category parameters on a rule of one value: settled by the
+            // unit's category once its category is known. (On clauses, whose
+            // cells hold counts until the unit is tallied, they are the
+            // general path's.)
             let kernels = match (&kernels[..], ind.by_category.is_empty()) {
                 (_, true) | ([Kernel::Deferred], false) => kernels,
-                ([Kernel::Cents(_)], false) => vec![Kernel::Deferred],
+                ([Kernel::Cents(_) | Kernel::General | Kernel::Check], false) => vec![Kernel::Deferred],
                 _ => return Err(GiveUp),
             };
             let rates = !ind.fractions && ind.rule.as_ref().is_some_and(Rule::reads_rates);
@@ -158,14 +155,31 @@ impl<'a> Plan<'a> {
         self.fw.indicators[i].slots() == 1 && !matches!(self.slots[self.first[i]].kernel, Kernel::Clause)
     }
 
-    /// One trimmed evidence value → its cell.
-    pub(super) fn encode(&self, slot: usize, v: &[u8]) -> Res<u32> {
+    /// One trimmed evidence value → its cell. A deferred slot's value is
+    /// pushed onto `deferred`, and its cell gives the index there.
+    pub(super) fn encode(&self, slot: usize, v: &[u8], deferred: &mut Vec<Value>) -> Res<u32> {
         let s = &self.slots[slot];
         if v.is_empty() {
             return Ok(EMPTY);
         }
         if is_not_applicable(v) {
             return if s.exempt { Ok(NA) } else { Err(GiveUp) };
+        }
+        if let Kernel::Deferred = s.kernel {
+            let raw = std::str::from_utf8(v).map_err(|_| GiveUp)?;
+            return match self.fw.indicators[s.ind].parse_value(raw) {
+                Err(_) => Err(GiveUp),
+                Ok(None) => Ok(EMPTY),
+                Ok(Some(Value::NotApplicable)) => Ok(NA),
+                Ok(Some(value)) => {
+                    let at = u32::try_from(deferred.len())
+                        .ok()
+                        .filter(|&i| u64::from(i) <= MAX_PAYLOAD)
+                        .ok_or(GiveUp)?;
+                    deferred.push(value);
+                    Ok(VALUE + at)
+                }
+            };
         }
         let fast = match &s.kernel {
             Kernel::Check => yes_no(v).map(|y| if y { s.pc } else { 0 }),
@@ -213,12 +227,7 @@ impl<'a> Plan<'a> {
                 Value::Number(n) => n.to_u64().ok_or(GiveUp)?,
                 _ => return Err(GiveUp),
             },
-            // The value itself, in whole cents: finer values (and negative
-            // ones) are the general path's.
-            Kernel::Deferred => match value {
-                Value::Number(n) => n.to_cents().ok_or(GiveUp)?,
-                _ => return Err(GiveUp),
-            },
+            Kernel::Deferred => return Err(GiveUp), // kept whole by `encode`
             _ => {
                 let rule = ind.rule.as_ref().ok_or(GiveUp)?;
                 match rule.amount(&[&value], ind.points) {

@@ -27,6 +27,25 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
     if items.is_empty() && tables.iter().all(|t| t.rated.is_empty()) {
         return Ok(facts);
     }
+    let category_of = |id: &[u8]| -> &str {
+        let id = std::str::from_utf8(id).unwrap_or_default();
+        units.and_then(|l| l.units.get(id)).map_or("", |i| i.category.as_str())
+    };
+    // Each rater's value on an item with parameters per category: its
+    // amount for the unit's category, as every other rater's cell holds it.
+    // (A value for a unit the item does not concern is left as it is, to
+    // be given up on below.)
+    for t in tables.iter_mut() {
+        let (rated, deferred) = (&mut t.rated, &t.deferred);
+        for (unit, slot, _, cell, _) in rated.iter_mut() {
+            let s = &plan.slots[*slot as usize];
+            let (ind, category) = (&fw.indicators[s.ind], category_of(unit));
+            if matches!(s.kernel, kernel::Kernel::Deferred) && *cell >= VALUE && ind.applies(category) {
+                let value = deferred.get((*cell - VALUE) as usize).ok_or(GiveUp)?;
+                *cell = amount_cell(ind.amount_in(category, &[value]))?;
+            }
+        }
+    }
     let mut writes: Vec<(usize, usize, usize, u32)> = Vec::new();
     {
         // Each unit's places in the tables (its rows may lie in several).
@@ -37,8 +56,7 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
             for (u, id) in table.units.iter().enumerate() {
                 let k = *index.entry(&**id).or_insert_with(|| {
                     places.push(Vec::new());
-                    let id = std::str::from_utf8(id).unwrap_or_default();
-                    categories.push(units.and_then(|l| l.units.get(id)).map_or("", |i| i.category.as_str()));
+                    categories.push(category_of(id));
                     places.len() - 1
                 });
                 places[k].push((t, u));
@@ -66,7 +84,7 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
             let (ind, first) = (&fw.indicators[i], plan.first[i]);
             let deferred = matches!(plan.slots[first].kernel, kernel::Kernel::Deferred);
             let cohort = ind.rule.as_ref().is_some_and(crate::model::rule::Rule::is_cohort);
-            let mut values: Vec<Option<crate::base::num::Exact>> = Vec::with_capacity(places.len());
+            let mut values: Vec<Option<&crate::base::num::Exact>> = Vec::with_capacity(places.len());
             let mut at: Vec<Option<(usize, usize)>> = Vec::with_capacity(places.len());
             for (p, category) in places.iter().zip(&categories) {
                 let (mut value, mut place) = (None, None);
@@ -83,32 +101,27 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
                     && let Some((t, u, c)) = cell_of(p, first)?
                     && c >= VALUE
                 {
-                    let x = crate::base::num::Exact::from_cents(u64::from(c - VALUE));
+                    let given = tables[t].deferred.get((c - VALUE) as usize).ok_or(GiveUp)?;
                     if cohort {
+                        let Value::Number(x) = given else {
+                            return Err(GiveUp);
+                        };
                         (value, place) = (Some(x), Some((t, u)));
                     } else {
-                        let cell = match ind.amount_in(category, &[&Value::Number(x)]) {
-                            Some(a) => VALUE
-                                .checked_add(u32::try_from(cents(a)?).map_err(|_| GiveUp)?)
-                                .ok_or(GiveUp)?,
-                            None => kernel::EMPTY,
-                        };
-                        writes.push((t, u, first, cell));
+                        writes.push((t, u, first, amount_cell(ind.amount_in(category, &[given]))?));
                     }
                 }
                 values.push(value);
                 at.push(place);
             }
             if cohort {
-                let refs: Vec<Option<&crate::base::num::Exact>> = values.iter().map(Option::as_ref).collect();
                 let rule_of = |u: usize| ind.rule_for(categories[u]).expect("a cohort item has a rule");
-                for (got, place) in crate::engine::cohort::resolve(&refs, &categories, ind.points, rule_of)
+                for (got, place) in crate::engine::cohort::resolve(&values, &categories, ind.points, rule_of)
                     .into_iter()
                     .zip(&at)
                 {
                     if let (Some((amount, fact)), Some((t, u))) = (got, place) {
-                        let c = u32::try_from(cents(amount)?).map_err(|_| GiveUp)?;
-                        writes.push((*t, *u, first, VALUE.checked_add(c).ok_or(GiveUp)?));
+                        writes.push((*t, *u, first, amount_cell(Some(amount))?));
                         found.push((*t, *u, i, fact));
                     }
                 }
@@ -164,6 +177,15 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
                 return Err(GiveUp); // a rater twice: the general path names both rows
             }
             let ind = &fw.indicators[plan.slots[slot as usize].ind];
+            let k = *index.get(unit).ok_or(GiveUp)?;
+            if !ind.applies(categories[k]) {
+                // 不适用 by the unit's category: a rater's value for it is
+                // the general path's to word.
+                if given.iter().any(|&(_, c)| c != kernel::EMPTY) {
+                    return Err(GiveUp);
+                }
+                continue;
+            }
             let gives: Vec<Outcome> = given.iter().map(|&(_, c)| rater_gives(c)).collect();
             let amounts: Vec<Decimal> = gives
                 .iter()
@@ -175,13 +197,10 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
             let exempt = gives.iter().filter(|g| **g == Outcome::Exempt).count();
             let raters = ind.raters.ok_or(GiveUp)?;
             let cell = match raters.outcome(given.len(), exempt, &amounts).0 {
-                Outcome::Amount(amount) => VALUE
-                    .checked_add(u32::try_from(cents(amount)?).map_err(|_| GiveUp)?)
-                    .ok_or(GiveUp)?,
+                Outcome::Amount(amount) => amount_cell(Some(amount))?,
                 Outcome::Exempt => NA,
                 _ => kernel::EMPTY,
             };
-            let k = *index.get(unit).ok_or(GiveUp)?;
             let (t, u) = places[k][0];
             if cell_of(&places[k], slot as usize)?.is_some() {
                 return Err(GiveUp);
@@ -193,6 +212,16 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
         tables[t].cells_mut(u)[slot] = W::of(cell).ok_or(GiveUp)?;
     }
     Ok(facts)
+}
+
+/// The cell of an amount, or of none (no value to score).
+fn amount_cell(amount: Option<Decimal>) -> Res<u32> {
+    match amount {
+        Some(a) => VALUE
+            .checked_add(u32::try_from(cents(a)?).map_err(|_| GiveUp)?)
+            .ok_or(GiveUp),
+        None => Ok(kernel::EMPTY),
+    }
 }
 
 /// What one rater's row gives, as its cell says: an amount, 不适用

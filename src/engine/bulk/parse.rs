@@ -348,6 +348,9 @@ pub(super) struct Table<W: Word> {
     /// Values given (cells not empty, raters' included), as `check` counts
     /// them.
     pub(super) values: usize,
+    /// The values of deferred slots as read, each cell's payload its
+    /// index here ([`kernel::Kernel::Deferred`]).
+    pub(super) deferred: Vec<Value>,
 }
 
 /// A row of an item scored by several raters: unit id, slot, rater, the
@@ -387,6 +390,7 @@ impl<W: Word> Table<W> {
             invisible_id: false,
             rated: Vec::new(),
             values: 0,
+            deferred: Vec::new(),
         }
     }
 
@@ -535,7 +539,7 @@ impl<W: Word> Table<W> {
                 let raw = cell(c);
                 if !raw.is_empty() {
                     self.values += usize::from(!raw.is_empty());
-                    let value = plan.encode(slot as usize, raw)?;
+                    let value = plan.encode(slot as usize, raw, &mut self.deferred)?;
                     if detail {
                         self.capture(l, c, slot, at, line, cell)?;
                     }
@@ -561,7 +565,7 @@ impl<W: Word> Table<W> {
         };
         let raw = cell(l.value);
         self.values += usize::from(!raw.is_empty());
-        let value = plan.encode(slot as usize, raw)?;
+        let value = plan.encode(slot as usize, raw, &mut self.deferred)?;
         if self.detail.as_deref() == Some(unit) {
             self.capture(l, l.value, slot, at, line, cell)?;
         }
