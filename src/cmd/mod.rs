@@ -346,12 +346,7 @@ impl InputArgs {
         let evidence =
             match crate::reading::evidence::load_with(evidence, &self.read_options(), &framework, units.as_ref()) {
                 Ok(e) => e,
-                Err(mut errs) => {
-                    if let Some(hint) = self.other_builtin(evidence, &framework, units.as_ref()) {
-                        errs.push(hint);
-                    }
-                    return Err(Error::Input(errs));
-                }
+                Err(errs) => return Err(self.evidence_problems(errs, evidence, &framework, units.as_ref())),
             };
         let loaded = Loaded {
             framework,
@@ -360,6 +355,21 @@ impl InputArgs {
             values: evidence.values(),
         };
         Ok((loaded, evidence))
+    }
+
+    /// The problems found in `evidence`, and which other built-in
+    /// framework it fits, if one does ([`InputArgs::other_builtin`]).
+    fn evidence_problems(
+        &self,
+        mut errs: Diagnostics,
+        evidence: &[PathBuf],
+        chosen: &Framework,
+        units: Option<&Units>,
+    ) -> Error {
+        if let Some(hint) = self.other_builtin(evidence, chosen, units) {
+            errs.push(hint);
+        }
+        Error::Input(errs)
     }
 
     /// When the framework was chosen by default and the evidence does not
@@ -543,6 +553,12 @@ impl InputArgs {
         let files = crate::engine::bulk::Files::new(evidence, &forced);
         let found = run(&framework, units.as_ref(), files.with_books(&books).telling(&told));
         let told = told.into_inner().unwrap_or_default();
+        if found.is_none() && !told.problems.is_empty() {
+            // Values the items do not take, and nothing else to say: the
+            // problems, after the notices the general reader gives first.
+            crate::base::diag::warn(&Diagnostics(told.notices));
+            return Err(self.evidence_problems(Diagnostics(told.problems), evidence, &framework, units.as_ref()));
+        }
         Ok(found.map(|t| (framework, units, t, told)))
     }
 
@@ -665,7 +681,7 @@ impl InputArgs {
                     return Err(Error::Input(Diagnostics(garbled)));
                 }
                 let ev = crate::reading::evidence::load_with(self_files, &self.read_options(), fw, units.as_ref())
-                    .map_err(Error::Input)?;
+                    .map_err(|errs| self.evidence_problems(errs, self_files, fw, units.as_ref()))?;
                 let given: std::collections::BTreeSet<String> = ev.units.keys().cloned().collect();
                 let mine = crate::engine::score::assess(fw, units.as_ref(), ev, None).map_err(Error::Input)?;
                 let amounts = mine.units.iter().map(|u| u.amounts(fw.indicators.len())).collect();

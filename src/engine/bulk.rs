@@ -187,6 +187,10 @@ pub struct Told {
     pub silent: Vec<String>,
     /// Of these, those no row names, in the units file's order.
     pub unnamed: Vec<String>,
+    /// Values their items do not take, located and worded as the general
+    /// path words them, in file and line order: when the evidence has no
+    /// other problem, the run's problems (and it gives nothing else).
+    pub problems: Vec<crate::base::diag::Diagnostic>,
 }
 
 impl<'a> Files<'a> {
@@ -619,7 +623,9 @@ fn parse<W: Word>(
         drop(pool_tx);
         // The reader's verdict counts whatever the workers say: they may
         // have seen the channel close before a failure was flagged.
-        let count_lines = detail.is_some();
+        // Lines are counted for the unit `explain` shows, and to locate a
+        // value its item does not take.
+        let count_lines = detail.is_some() || paths.told.is_some();
         let block = tuning.block.max(64);
         let read = read_files(
             paths,
@@ -676,6 +682,7 @@ fn parse<W: Word>(
     if let (Some(list), Some(told)) = (units, paths.told) {
         let mut heard: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
         for t in &tables {
+            heard.extend(t.voiced.iter().map(|id| &**id));
             for (u, id) in t.units.iter().enumerate() {
                 // A value given (不适用 included), not an item of other
                 // categories.
@@ -688,6 +695,23 @@ fn parse<W: Word>(
         let mut told = told.lock().ok()?;
         told.silent = ids.cloned().collect();
         told.unnamed = unnamed;
+    }
+    if tables.iter().any(|t| !t.bad.is_empty()) {
+        // Values their items do not take: the run's problems when the rest
+        // reads as the general path reads it (each unit known, no cell
+        // given twice), else the general path words them with the others.
+        let told = paths.told?;
+        merge_tallied::<W, ()>(plan, units, &tables, tuning.workers, None).ok()?;
+        let inputs = paths.inputs();
+        let mut bad: Vec<&BadValue> = tables.iter().flat_map(|t| &t.bad).collect();
+        bad.sort_by_key(|b| (b.at, b.col));
+        let problems = bad.into_iter().map(|b| {
+            let file = b.at.0 as usize;
+            let line = layouts.get(file)?.line(b.line);
+            Some(inputs.get(file)?.diag(line, b.col as u32, b.message.clone()))
+        });
+        told.lock().ok()?.problems = problems.collect::<Option<_>>()?;
+        return None;
     }
     Some(Parsed {
         tables,

@@ -668,6 +668,17 @@ impl<'a> Loader<'a> {
     }
 }
 
+/// A value its item does not take ([`Indicator::parse_value`]'s `m`), in
+/// the column headed `col`: how every reader words it.
+///
+/// [`Indicator::parse_value`]: crate::model::framework::Indicator::parse_value
+pub fn value_problem(col: &str, unit: &str, key: &str, m: &str) -> String {
+    crate::base::lang::msg!(
+        zh: "“{col}”列：单位 {unit}，指标 {key}：{m}",
+        en: "column \"{col}\": unit {unit}, indicator {key}: {m}"
+    )
+}
+
 fn sheet_order(sheets: &[Sheet], path: &str) -> usize {
     sheets.iter().position(|s| s.path == path).unwrap_or(usize::MAX)
 }
@@ -1289,15 +1300,7 @@ impl Loader<'_> {
             Err(m) => {
                 let key = key();
                 self.left_out(seen_key, here);
-                self.cell_err(
-                    file,
-                    line,
-                    col_ix,
-                    crate::base::lang::msg!(
-                        zh: "“{col}”列：单位 {unit}，指标 {key}：{m}",
-                        en: "column \"{col}\": unit {unit}, indicator {key}: {m}"
-                    ),
-                );
+                self.cell_err(file, line, col_ix, value_problem(col, unit, &key, &m));
                 return;
             }
         };

@@ -383,3 +383,41 @@ fn lenient_values_are_accepted() {
         [("U01".to_string(), 1, "102.00".to_string(), "好".to_string())]
     );
 }
+
+/// Values their items do not take, in a file otherwise fine: the notice of
+/// the columns set aside, then each such value at its line under the
+/// file's own heading, in both languages and for every output, on the
+/// bulk path (which words them from its one reading) as on the general.
+#[test]
+fn values_items_do_not_take_follow_the_notice_of_columns_set_aside() {
+    let wd = Workdir::mini();
+    wd.create(
+        "nb.csv",
+        "单位,联系人,指标,值\nU01,张三,A1,也许\nU01,张三,A2,2\nU02,李四,A1,是\nU02,李四,A3,三次\n",
+    );
+    let en = [
+        "warning: $WD/nb.csv:1: column(s) “联系人” not used: not evidence columns, ignored",
+        "error: $WD/nb.csv:2: column \"值\": unit U01, indicator A1: \"也许\" is not yes/no (是/否)",
+        "error: $WD/nb.csv:5: column \"值\": unit U02, indicator A3: \"三次\" is not a number",
+        "error: 2 problems found; nothing was written",
+    ];
+    let zh = [
+        "警告：$WD/nb.csv:1: 未使用的列 “联系人”：不是佐证列，已忽略",
+        "错误：$WD/nb.csv:2: “值”列：单位 U01，指标 A1：“也许”不是“是/否”",
+        "错误：$WD/nb.csv:5: “值”列：单位 U02，指标 A3：“三次”不是数字",
+        "错误：共发现 2 个问题，未写出任何文件",
+    ];
+    for (lang, want) in [("en", &en), ("zh", &zh)] {
+        for cmd in [
+            &["score", "--format", "csv"][..],
+            &["score", "--format", "json"],
+            &["check"],
+            &["explain", "U01"],
+            &["deficiencies", "--format", "csv"],
+        ] {
+            let mut args = cmd.to_vec();
+            args.extend(["--lang", lang, "-f", "$WD/mini.toml", "$WD/nb.csv"]);
+            wd.run_both(&args).assert_input_errors(want);
+        }
+    }
+}

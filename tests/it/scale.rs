@@ -616,6 +616,138 @@ rule = { type = "rank_points", points = [10, 8, 6], rest = 3 }
     }
 }
 
+/// Values their items do not take — a word for a number, 不适用 where the
+/// item is not exempt, a count with its unit — are worded on the bulk path
+/// as the general reader words them: the same problems at the same lines
+/// and cells, in the same order, in long and wide files, in GBK, in
+/// workbooks long and wide, split over blocks and workers. Beside another
+/// problem (a row given twice, a unit not in the units file) the bulk path
+/// says nothing, and the general path words them all.
+#[test]
+fn values_items_do_not_take_are_worded_on_the_bulk_path() {
+    use crate::util::{Xl, write_xlsx};
+    const BAD: &[&str] = &[
+        "abc",
+        "不适用",
+        "1.2.3",
+        "十次",
+        "-3",
+        "12 次",
+        "N/A",
+        "5分",
+        " x ",
+        "0.5.0",
+    ];
+    let (mut worded, mut left, mut other_cases) = (0, 0, 0);
+    for seed in 0..8u64 {
+        let i = inputs(synth::Shape::Mixed, 40, seed, true);
+        let mut rng = synth::Rng::new(seed + 100);
+        let mut reader = csv::Reader::from_path(&i.evidence).unwrap();
+        let header = reader.headers().unwrap().clone();
+        let value = header.iter().position(|h| h == "value").unwrap();
+        let mut records: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        for _ in 0..1 + rng.below(4) {
+            let k = rng.below(records.len() as u64) as usize;
+            records[k][value] = rng.pick(BAD).to_string();
+        }
+        // Another problem besides, in a third of the cases: a row given
+        // twice, or a unit not in the units file.
+        let other = match rng.below(6) {
+            0 => {
+                let k = rng.below(records.len() as u64) as usize;
+                records.push(records[k].clone());
+                true
+            }
+            1 => {
+                let k = rng.below(records.len() as u64) as usize;
+                records[k][0] = "ZZ999".into();
+                true
+            }
+            _ => false,
+        };
+        other_cases += usize::from(other);
+        let csv_text = |rows: &[Vec<String>]| {
+            let mut out = csv::Writer::from_writer(Vec::new());
+            for r in rows {
+                out.write_record(r).unwrap();
+            }
+            String::from_utf8(out.into_inner().unwrap()).unwrap()
+        };
+        let long: Vec<Vec<String>> = std::iter::once(header.iter().map(String::from).collect())
+            .chain(records)
+            .collect();
+        let long_text = csv_text(&long);
+        let wide = synth::wide_table(long_text.as_bytes());
+        let cells = |rows: &[Vec<String>]| -> Vec<Vec<Xl>> {
+            rows.iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| if c.is_empty() { Xl::Blank } else { Xl::Text(c.clone()) })
+                        .collect()
+                })
+                .collect()
+        };
+        let wd = &i._wd;
+        let mut files = vec![
+            (wd.create("long.csv", &long_text), other),
+            (
+                wd.create_bytes("long-gbk.csv", &encoding_rs::GBK.encode(&long_text).0),
+                other,
+            ),
+            (wd.create("wide.csv", &csv_text(&wide)), false),
+        ];
+        for (name, rows) in [("long.xlsx", &long), ("wide.xlsx", &wide)] {
+            write_xlsx(&wd.path(name), &[("佐证", cells(rows))]);
+            files.push((wd.path(name), name == "long.xlsx" && other));
+        }
+        for (path, other) in files {
+            let general = kaohe::reading::evidence::load(std::slice::from_ref(&path), &i.fw, i.units.as_ref());
+            let books = [kaohe::reading::workbook::book(&path, None)];
+            for tuning in [
+                Tuning::default(),
+                Tuning {
+                    block: 2048,
+                    workers: 3,
+                    batch: None,
+                },
+            ] {
+                let told = std::sync::Mutex::new(bulk::Told::default());
+                let got = bulk::assess(
+                    &i.fw,
+                    i.units.as_ref(),
+                    bulk::Files::from(std::slice::from_ref(&path))
+                        .with_books(&books)
+                        .telling(&told)
+                        .tuned(tuning),
+                    Some("2023".into()),
+                );
+                let problems = told.into_inner().unwrap().problems;
+                let what = format!("seed {seed}, {}", path.display());
+                match (&general, got) {
+                    (Err(want), None) if !problems.is_empty() => {
+                        assert_eq!(problems, want.0, "{what}");
+                        assert!(!other, "{what}: another problem, left to the general path");
+                        worded += 1;
+                    }
+                    (Err(_), None) => left += 1,
+                    // The texts were values after all.
+                    (Ok(_), Some(_)) => {}
+                    (g, got) => panic!("{what}: general {:?}, bulk {:?}", g.is_ok(), got.is_some()),
+                }
+            }
+        }
+    }
+    eprintln!("{worded} worded on the bulk path, {left} left, {other_cases} with another problem");
+    assert!(other_cases >= 2, "{other_cases} cases with another problem");
+    assert!(
+        worded >= 40 && left >= 4,
+        "{worded} worded on the bulk path, {left} left"
+    );
+}
+
 #[test]
 fn robust_draws_on_the_same_amounts_on_both_paths() {
     // Plain and deferred items, exempt and missing ones, split over

@@ -230,6 +230,7 @@ impl<'a> Plan<'a> {
             Kernel::Deferred => return Err(GiveUp), // kept whole by `encode`
             _ => {
                 let rule = ind.rule.as_ref().ok_or(GiveUp)?;
+                // No amount: a survey without votes, missing evidence.
                 match rule.amount(&[&value], ind.points) {
                     Some(a) => cents(a)?,
                     None => return Ok(EMPTY),

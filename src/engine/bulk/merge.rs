@@ -214,14 +214,12 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
     Ok(facts)
 }
 
-/// The cell of an amount, or of none (no value to score).
+/// The cell of an amount. None (a survey without votes) is the general
+/// path's, as in [`kernel::Plan::encode`].
 fn amount_cell(amount: Option<Decimal>) -> Res<u32> {
-    match amount {
-        Some(a) => VALUE
-            .checked_add(u32::try_from(cents(a)?).map_err(|_| GiveUp)?)
-            .ok_or(GiveUp),
-        None => Ok(kernel::EMPTY),
-    }
+    VALUE
+        .checked_add(u32::try_from(cents(amount.ok_or(GiveUp)?)?).map_err(|_| GiveUp)?)
+        .ok_or(GiveUp)
 }
 
 /// What one rater's row gives, as its cell says: an amount, 不适用

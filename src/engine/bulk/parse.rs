@@ -340,8 +340,9 @@ pub(super) struct Table<W: Word> {
     /// (kept when every row is read again: the JSON result, the
     /// rectification list).
     pub(super) offsets: Option<Vec<Box<[u32]>>>,
-    /// A unit id holds an invisible character: give up.
-    pub(super) invisible_id: bool,
+    /// A unit id the general loader refuses (one holding an invisible
+    /// character, or a column heading: the header repeated): give up.
+    pub(super) refused_id: bool,
     /// Rows of items scored by several raters, settled once every row is
     /// read.
     pub(super) rated: Vec<RatedRow>,
@@ -351,6 +352,21 @@ pub(super) struct Table<W: Word> {
     /// The values of deferred slots as read, each cell's payload its
     /// index here ([`kernel::Kernel::Deferred`]).
     pub(super) deferred: Vec<Value>,
+    /// Values their items do not take, each with where it was given: the
+    /// run's problems, when it has no other.
+    pub(super) bad: Vec<BadValue>,
+    /// Units that gave a value scoring as missing (a survey without
+    /// votes): evidence given all the same, as the warnings count it.
+    pub(super) voiced: Vec<Box<[u8]>>,
+}
+
+/// A value its item does not take, and where: its row, line (of the
+/// text) and column, and the problem as the reader words it.
+pub(super) struct BadValue {
+    pub(super) at: RowAt,
+    pub(super) line: u64,
+    pub(super) col: usize,
+    pub(super) message: String,
 }
 
 /// A row of an item scored by several raters: unit id, slot, rater, the
@@ -387,10 +403,12 @@ impl<W: Word> Table<W> {
             detail: None,
             captured: Vec::new(),
             offsets: None,
-            invisible_id: false,
+            refused_id: false,
             rated: Vec::new(),
             values: 0,
             deferred: Vec::new(),
+            bad: Vec::new(),
+            voiced: Vec::new(),
         }
     }
 
@@ -438,13 +456,17 @@ impl<W: Word> Table<W> {
         &mut self.pages[page][off..off + self.nslots]
     }
 
-    /// A new local unit. An id with an invisible character (U+200B …)
-    /// is marked, for the general loader to refuse by name.
+    /// A new local unit. An id with an invisible character (U+200B …),
+    /// or a unit column's heading (单位, unit: the header again below the
+    /// first), is marked, for the general loader to refuse by name.
     pub(super) fn add_unit(&mut self, id: Box<[u8]>) -> u32 {
         if id.iter().any(|b| !(0x20..0x7f).contains(b))
             && std::str::from_utf8(&id).is_ok_and(|s| crate::base::diag::first_invisible(s).is_some())
         {
-            self.invisible_id = true;
+            self.refused_id = true;
+        }
+        if std::str::from_utf8(&id).is_ok_and(|s| Column::of(s) == Some(Column::Unit)) {
+            self.refused_id = true;
         }
         let u = self.units.len();
         if u.is_multiple_of(1 << self.page_shift) {
@@ -539,7 +561,7 @@ impl<W: Word> Table<W> {
                 let raw = cell(c);
                 if !raw.is_empty() {
                     self.values += usize::from(!raw.is_empty());
-                    let value = plan.encode(slot as usize, raw, &mut self.deferred)?;
+                    let value = self.encode(plan, l, (slot, raw), unit, (at, line, c))?;
                     if detail {
                         self.capture(l, c, slot, at, line, cell)?;
                     }
@@ -565,7 +587,7 @@ impl<W: Word> Table<W> {
         };
         let raw = cell(l.value);
         self.values += usize::from(!raw.is_empty());
-        let value = plan.encode(slot as usize, raw, &mut self.deferred)?;
+        let value = self.encode(plan, l, (slot, raw), unit, (at, line, l.value))?;
         if self.detail.as_deref() == Some(unit) {
             self.capture(l, l.value, slot, at, line, cell)?;
         }
@@ -581,6 +603,48 @@ impl<W: Word> Table<W> {
             return self.push(base, unit, NO_SLOT, 0, at, name, offset);
         }
         self.push(base, unit, slot, value, at, name, offset)
+    }
+
+    /// A value's cell ([`Plan::encode`]). A value its item does not take
+    /// (`abc` for a number, 不适用 where it is not allowed) is noted with
+    /// the reader's words and where it was given, and its cell left
+    /// without a value: the run then reports every such value, unless it
+    /// finds something else the general path words.
+    fn encode(
+        &mut self,
+        plan: &Plan,
+        l: &Layout,
+        (slot, raw): (u32, &[u8]),
+        unit: &[u8],
+        (at, line, col): (RowAt, u64, usize),
+    ) -> Res<u32> {
+        let ind = &plan.fw.indicators[plan.slots[slot as usize].ind];
+        if let Ok(cell) = plan.encode(slot as usize, raw, &mut self.deferred) {
+            if cell == kernel::EMPTY && !raw.is_empty() {
+                // A value scoring as missing: given all the same. (A
+                // rater's is shown among the raters by the general path.)
+                if ind.raters.is_some() {
+                    return Err(GiveUp);
+                }
+                self.voiced.push(unit.into());
+            }
+            return Ok(cell);
+        }
+        fn text(b: &[u8]) -> Res<&str> {
+            std::str::from_utf8(b).map_err(|_| GiveUp)
+        }
+        let Err(m) = ind.parse_value(text(raw)?) else {
+            return Err(GiveUp);
+        };
+        let key = ind.slot_key(slot as usize - plan.first[plan.slots[slot as usize].ind]);
+        let head = l.heads.get(col).ok_or(GiveUp)?;
+        self.bad.push(BadValue {
+            at,
+            line,
+            col,
+            message: crate::reading::evidence::value_problem(head, text(unit)?, &key, &m),
+        });
+        Ok(kernel::EMPTY)
     }
 
     /// Queue a cell (or, with `NO_SLOT`, only its unit) for the next flush.
@@ -611,7 +675,7 @@ impl<W: Word> Table<W> {
                 Some(&u) => (0, u),
                 None => {
                     let u = self.add_unit(unit.into());
-                    if self.invisible_id {
+                    if self.refused_id {
                         return Err(GiveUp);
                     }
                     self.long_ids.insert(unit.into(), u);
@@ -644,7 +708,7 @@ impl<W: Word> Table<W> {
                 let (u, new) = self.ids.get_or_insert(p.key, next);
                 if new {
                     self.add_unit(unpack(p.key));
-                    if self.invisible_id {
+                    if self.refused_id {
                         return Err(GiveUp);
                     }
                 }

@@ -29,6 +29,8 @@ pub(super) struct Layout {
     pub(super) slot_col: Vec<u32>,
     /// Columns of a long file left aside (the office's own), as headed.
     pub(super) ignored: Vec<String>,
+    /// Each column's heading, trimmed: a problem in a cell names it.
+    pub(super) heads: Vec<String>,
     /// The header's line.
     pub(super) line: u64,
     /// A workbook's worksheet, with the row of each line of its text
@@ -266,6 +268,7 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
         delim,
         wide,
         ignored,
+        heads: cells.iter().map(|c| c.trim().to_string()).collect(),
         line,
         sheet: None,
     };
