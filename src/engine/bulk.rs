@@ -703,12 +703,24 @@ fn parse<W: Word>(
         let told = paths.told?;
         merge_tallied::<W, ()>(plan, units, &tables, tuning.workers, None).ok()?;
         let inputs = paths.inputs();
-        let mut bad: Vec<&BadValue> = tables.iter().flat_map(|t| &t.bad).collect();
+        let mut bad: Vec<&Problem> = tables.iter().flat_map(|t| &t.bad).collect();
         bad.sort_by_key(|b| (b.at, b.col));
+        // An unknown key's hint for the first problems of each file only,
+        // as the general loader gives it.
+        let mut before = vec![0usize; inputs.len()];
         let problems = bad.into_iter().map(|b| {
             let file = b.at.0 as usize;
-            let line = layouts.get(file)?.line(b.line);
-            Some(inputs.get(file)?.diag(line, b.col as u32, b.message.clone()))
+            let layout = layouts.get(file)?;
+            let hinted = *before.get(file)? < crate::base::diag::MAX_PROBLEMS_PER_FILE;
+            before[file] += 1;
+            let message = match &b.said {
+                Said::Value(m) => m.clone(),
+                Said::Key { unit, key } => {
+                    let m = crate::reading::evidence::resolve(plan.fw, key, hinted).err()?;
+                    crate::reading::evidence::key_problem(layout.heads.get(b.col)?, unit, &m)
+                }
+            };
+            Some(inputs.get(file)?.diag(layout.line(b.line), b.col as u32, message))
         });
         told.lock().ok()?.problems = problems.collect::<Option<_>>()?;
         return None;

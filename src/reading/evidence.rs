@@ -243,7 +243,7 @@ pub fn resolve_key(fw: &Framework, key: &str) -> Result<(usize, usize), String> 
 }
 
 /// [`resolve_key`], with the "did you mean" hint only when `hinted`.
-fn resolve(fw: &Framework, key: &str, hinted: bool) -> Result<(usize, usize), String> {
+pub fn resolve(fw: &Framework, key: &str, hinted: bool) -> Result<(usize, usize), String> {
     let key = key.trim();
     if let Some(c) = crate::base::diag::first_invisible(key) {
         return Err(crate::base::diag::invisible_in_id(
@@ -679,6 +679,12 @@ pub fn value_problem(col: &str, unit: &str, key: &str, m: &str) -> String {
     )
 }
 
+/// An indicator key [`resolve`] does not take (its `m`), in the column
+/// headed `col`: how every reader words it.
+pub fn key_problem(col: &str, unit: &str, m: &str) -> String {
+    crate::base::lang::msg!(zh: "“{col}”列：单位 {unit}：{m}", en: "column \"{col}\": unit {unit}: {m}")
+}
+
 fn sheet_order(sheets: &[Sheet], path: &str) -> usize {
     sheets.iter().position(|s| s.path == path).unwrap_or(usize::MAX)
 }
@@ -905,16 +911,7 @@ impl Loader<'_> {
             let (index, slot) = match resolve(self.fw, key, self.listing(file)) {
                 Ok(k) => k,
                 Err(m) => {
-                    self.cell_err(
-                        file,
-                        row.line,
-                        ind_c,
-                        crate::base::lang::msg!(
-                            zh: "“{}”列：单位 {unit}：{m}",
-                            en: "column \"{}\": unit {unit}: {m}",
-                            layout.ind_header
-                        ),
-                    );
+                    self.cell_err(file, row.line, ind_c, key_problem(&layout.ind_header, unit, &m));
                     continue;
                 }
             };

@@ -352,21 +352,31 @@ pub(super) struct Table<W: Word> {
     /// The values of deferred slots as read, each cell's payload its
     /// index here ([`kernel::Kernel::Deferred`]).
     pub(super) deferred: Vec<Value>,
-    /// Values their items do not take, each with where it was given: the
-    /// run's problems, when it has no other.
-    pub(super) bad: Vec<BadValue>,
+    /// Values their items do not take and keys the framework does not
+    /// have, each with where it was given: the run's problems, when it
+    /// has no other.
+    pub(super) bad: Vec<Problem>,
     /// Units that gave a value scoring as missing (a survey without
     /// votes): evidence given all the same, as the warnings count it.
     pub(super) voiced: Vec<Box<[u8]>>,
 }
 
-/// A value its item does not take, and where: its row, line (of the
-/// text) and column, and the problem as the reader words it.
-pub(super) struct BadValue {
+/// A problem in a cell, and where: its row, line (of the text) and
+/// column.
+pub(super) struct Problem {
     pub(super) at: RowAt,
     pub(super) line: u64,
     pub(super) col: usize,
-    pub(super) message: String,
+    pub(super) said: Said,
+}
+
+/// What a [`Problem`] is.
+pub(super) enum Said {
+    /// A value its item does not take, as the reader words it.
+    Value(String),
+    /// An indicator key the framework does not have, worded once the
+    /// problems are in order (its hint depends on how many came before).
+    Key { unit: String, key: String },
 }
 
 /// A row of an item scored by several raters: unit id, slot, rater, the
@@ -579,7 +589,20 @@ impl<W: Word> Table<W> {
             Some(s) => s,
             None => {
                 let text = std::str::from_utf8(key).map_err(|_| GiveUp)?;
-                let (ind, clause) = resolve_key(plan.fw, text).map_err(|_| GiveUp)?;
+                let Ok((ind, clause)) = crate::reading::evidence::resolve(plan.fw, text, false) else {
+                    // Not a key of the framework: a problem of the run, the
+                    // row passed over as the general loader passes it over.
+                    self.bad.push(Problem {
+                        at,
+                        line,
+                        col: l.indicator,
+                        said: Said::Key {
+                            unit: std::str::from_utf8(unit).map_err(|_| GiveUp)?.into(),
+                            key: text.into(),
+                        },
+                    });
+                    return self.push(base, unit, NO_SLOT, 0, at, b"", offset);
+                };
                 let s = (plan.first[ind] + clause) as u32;
                 self.keys.insert(key, s);
                 s
@@ -638,11 +661,11 @@ impl<W: Word> Table<W> {
         };
         let key = ind.slot_key(slot as usize - plan.first[plan.slots[slot as usize].ind]);
         let head = l.heads.get(col).ok_or(GiveUp)?;
-        self.bad.push(BadValue {
+        self.bad.push(Problem {
             at,
             line,
             col,
-            message: crate::reading::evidence::value_problem(head, text(unit)?, &key, &m),
+            said: Said::Value(crate::reading::evidence::value_problem(head, text(unit)?, &key, &m)),
         });
         Ok(kernel::EMPTY)
     }
