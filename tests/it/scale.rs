@@ -39,6 +39,18 @@ fn inputs(shape: synth::Shape, n: usize, seed: u64, with_units: bool) -> Inputs 
     }
 }
 
+/// The whole file in one block, and many small blocks over three workers.
+fn two_tunings() -> [Tuning; 2] {
+    [
+        Tuning::default(),
+        Tuning {
+            block: 2048,
+            workers: 3,
+            batch: None,
+        },
+    ]
+}
+
 fn general(i: &Inputs) -> Assessment {
     general_of(i, std::slice::from_ref(&i.evidence))
 }
@@ -579,14 +591,7 @@ rule = { type = "rank_points", points = [10, 8, 6], rest = 3 }
     let slow = general(&i);
     let ev = i.evidence.clone();
     let files = [ev.clone()];
-    for tuning in [
-        Tuning::default(),
-        Tuning {
-            block: 2048,
-            workers: 3,
-            batch: None,
-        },
-    ] {
+    for tuning in two_tunings() {
         let full = bulk::assess_full(
             &i.fw,
             i.units.as_ref(),
@@ -737,14 +742,7 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
         for (path, other) in files {
             let general = kaohe::reading::evidence::load(std::slice::from_ref(&path), &i.fw, i.units.as_ref());
             let books = [kaohe::reading::workbook::book(&path, None)];
-            for tuning in [
-                Tuning::default(),
-                Tuning {
-                    block: 2048,
-                    workers: 3,
-                    batch: None,
-                },
-            ] {
+            for tuning in two_tunings() {
                 let told = std::sync::Mutex::new(bulk::Told::default());
                 let got = bulk::assess(
                     &i.fw,
@@ -2584,12 +2582,7 @@ fn workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
         let files = [path.clone()];
         let books = [Some(kaohe::reading::workbook::book(&path, None).expect("read as text"))];
         let told = std::sync::Mutex::new(bulk::Told::default());
-        let small = Tuning {
-            block: 2048,
-            workers: 3,
-            batch: None,
-        };
-        for tuning in [Tuning::default(), small] {
+        for tuning in two_tunings() {
             let full = bulk::assess_full(
                 &i.fw,
                 i.units.as_ref(),
