@@ -554,8 +554,9 @@ impl InputArgs {
         let found = run(&framework, units.as_ref(), files.with_books(&books).telling(&told));
         let told = told.into_inner().unwrap_or_default();
         if found.is_none() && !told.problems.is_empty() {
-            // Values the items do not take, and nothing else to say: the
-            // problems, after the notices the general reader gives first.
+            // Values or keys the framework does not take, and nothing else
+            // to say: the problems, after the notices the general reader
+            // gives first.
             crate::base::diag::warn(&Diagnostics(told.notices));
             return Err(self.evidence_problems(Diagnostics(told.problems), evidence, &framework, units.as_ref()));
         }

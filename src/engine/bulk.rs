@@ -187,9 +187,10 @@ pub struct Told {
     pub silent: Vec<String>,
     /// Of these, those no row names, in the units file's order.
     pub unnamed: Vec<String>,
-    /// Values their items do not take, located and worded as the general
-    /// path words them, in file and line order: when the evidence has no
-    /// other problem, the run's problems (and it gives nothing else).
+    /// Values their items do not take and indicator keys the framework
+    /// does not have, located and worded as the general path words them,
+    /// in file and line order: when the evidence has no other problem, the
+    /// run's problems (and it gives nothing else).
     pub problems: Vec<crate::base::diag::Diagnostic>,
 }
 
@@ -697,8 +698,8 @@ fn parse<W: Word>(
         told.unnamed = unnamed;
     }
     if tables.iter().any(|t| !t.bad.is_empty()) {
-        // Values their items do not take: the run's problems when the rest
-        // reads as the general path reads it (each unit known, no cell
+        // Values and keys the framework does not take: the run's problems
+        // when the rest reads as the general path reads it (each unit known, no cell
         // given twice), else the general path words them with the others.
         let told = paths.told?;
         merge_tallied::<W, ()>(plan, units, &tables, tuning.workers, None).ok()?;
