@@ -1105,13 +1105,16 @@ impl Loader<'_> {
             .rposition(|c| !c.trim().is_empty())
             .map_or(0, |p| p + 1);
         if used > width {
+            // Most often a comma inside a value or note, unquoted (1,5 for
+            // 1.5; 材料1,材料2): the cell past the header says which.
+            let past = row.cells[used - 1].trim();
             self.cell_err(
                 file,
                 row.line,
                 used - 1,
                 crate::base::lang::msg!(
-                    zh: "该行有 {used} 个字段，但表头有 {width} 个",
-                    en: "the row has {used} fields but the header has {width}"
+                    zh: "该行有 {used} 个字段，但表头有 {width} 个：“{past}”上方没有表头（值或备注中有未加引号的逗号？）",
+                    en: "the row has {used} fields but the header has {width}: \"{past}\" has no heading above it (a comma inside a value or note, without quotes?)"
                 ),
             );
             false

@@ -265,7 +265,7 @@ fn ragged_rows_and_bad_csv() {
         &["e.csv"],
         &[
             "e.csv:2: the row has 2 fields but the header has 3",
-            "e.csv:3: the row has 4 fields but the header has 3",
+            "e.csv:3: the row has 4 fields but the header has 3: \"1\" has no heading above it (a comma inside a value or note, without quotes?)",
         ],
     );
     let wd = Workdir::mini();
@@ -420,4 +420,17 @@ fn values_items_do_not_take_follow_the_notice_of_columns_set_aside() {
             wd.run_both(&args).assert_input_errors(want);
         }
     }
+}
+
+/// A comma in a note without quotes (材料1,材料2) pushes a cell past the
+/// header: the message names that cell and the likely cause, in Chinese as
+/// in English, on both paths.
+#[test]
+fn a_cell_past_the_header_is_named_with_its_likely_cause() {
+    let wd = Workdir::mini();
+    wd.create("rag.csv", "unit,indicator,value,note\nU01,A1,是,材料1,材料2\n");
+    wd.run_both(&["score", "--lang", "zh", "-f", "$WD/mini.toml", "$WD/rag.csv"])
+        .assert_input_errors(&[
+            "错误：$WD/rag.csv:2: 该行有 5 个字段，但表头有 4 个：“材料2”上方没有表头（值或备注中有未加引号的逗号？）",
+        ]);
 }

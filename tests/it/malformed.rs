@@ -117,7 +117,7 @@ mod evidence_shape {
             "error: {e}:2: the row has 2 fields but the header has 3",
         ];
         row_with_too_many_fields: *b"unit,indicator,value\nT01,A1,yes,extra\n" => [
-            "error: {e}:2: the row has 4 fields but the header has 3",
+            "error: {e}:2: the row has 4 fields but the header has 3: \"extra\" has no heading above it (a comma inside a value or note, without quotes?)",
         ];
         // A misspelt known column would lose its values: an error (a column
         // of the office's own is ignored with a notice, tests/it/office.rs).
@@ -418,7 +418,9 @@ mod evidence_numbers {
     fn decimal_comma_unquoted_is_a_ragged_row() {
         evidence_fails(
             &row("A5", "1,5"),
-            &["error: {e}:2: the row has 4 fields but the header has 3"],
+            &[
+                "error: {e}:2: the row has 4 fields but the header has 3: \"5\" has no heading above it (a comma inside a value or note, without quotes?)",
+            ],
         );
     }
 

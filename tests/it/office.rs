@@ -204,7 +204,9 @@ fn empty_cells_closing_the_header_are_no_columns() {
         assert_eq!(got.code, 1, "{name}");
         assert_eq!(
             got.stderr,
-            format!("error: $WD/{name}-given.csv:3: the row has 5 fields but the header has 3\n"),
+            format!(
+                "error: $WD/{name}-given.csv:3: the row has 5 fields but the header has 3: \"x\" has no heading above it (a comma inside a value or note, without quotes?)\n"
+            ),
             "{name}"
         );
     }
