@@ -715,13 +715,14 @@ fn parse<W: Word>(
             let hinted = *before.get(file)? < crate::base::diag::MAX_PROBLEMS_PER_FILE;
             before[file] += 1;
             let message = match &b.said {
-                Said::Value(m) => m.clone(),
+                Said::Worded(m) => m.clone(),
                 Said::Key { unit, key } => {
                     let m = crate::reading::evidence::resolve(plan.fw, key, hinted).err()?;
-                    crate::reading::evidence::key_problem(layout.heads.get(b.col)?, unit, &m)
+                    crate::reading::evidence::key_problem(layout.heads.get(b.col?)?, unit, &m)
                 }
             };
-            Some(inputs.get(file)?.diag(layout.line(b.line), b.col as u32, message))
+            let col = b.col.map(|c| c as u32);
+            Some(inputs.get(file)?.diag_in(layout.line(b.line), col, message))
         });
         told.lock().ok()?.problems = problems.collect::<Option<_>>()?;
         return None;

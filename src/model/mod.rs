@@ -435,9 +435,14 @@ impl InputFile {
     /// A problem with the cell at `line` and row index `col` (spreadsheets
     /// name the cell, `FILE!SHEET!C12`; CSV the line).
     pub fn diag(&self, line: u64, col: u32, message: impl Into<String>) -> Diagnostic {
+        self.diag_in(line, Some(col), message)
+    }
+
+    /// [`InputFile::diag`], of a whole row when `col` is `None`.
+    pub fn diag_in(&self, line: u64, col: Option<u32>, message: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::at(&self.path, line, message);
         match &self.worksheet {
-            Some(ws) => d.in_sheet(ws, Some(self.first_col + col + 1)),
+            Some(ws) => d.in_sheet(ws, col.map(|c| self.first_col + c + 1)),
             None => d,
         }
     }

@@ -668,6 +668,25 @@ impl<'a> Loader<'a> {
     }
 }
 
+/// A row with a value in its `used`-th cell, past the header's `width`:
+/// how every reader words it, `past` being that cell. Most often a comma
+/// inside a value or note went unquoted (1,5 for 1.5; 材料1,材料2).
+pub fn too_many_fields(used: usize, width: usize, past: &str) -> String {
+    crate::base::lang::msg!(
+        zh: "该行有 {used} 个字段，但表头有 {width} 个：“{past}”上方没有表头（值或备注中有未加引号的逗号？）",
+        en: "the row has {used} fields but the header has {width}: \"{past}\" has no heading above it (a comma inside a value or note, without quotes?)"
+    )
+}
+
+/// A row of `n` cells under a header of `width`: how every reader words it.
+pub fn too_few_fields(n: usize, width: usize) -> String {
+    crate::base::lang::msg!(
+        zh: "该行有 {n} 个字段{}，但表头有 {width} 个",
+        en: "the row has {n} field{} but the header has {width}",
+        crate::base::lang::m("", if n == 1 { "" } else { "s" })
+    )
+}
+
 /// A value its item does not take ([`Indicator::parse_value`]'s `m`), in
 /// the column headed `col`: how every reader words it.
 ///
@@ -1105,29 +1124,11 @@ impl Loader<'_> {
             .rposition(|c| !c.trim().is_empty())
             .map_or(0, |p| p + 1);
         if used > width {
-            // Most often a comma inside a value or note, unquoted (1,5 for
-            // 1.5; 材料1,材料2): the cell past the header says which.
             let past = row.cells[used - 1].trim();
-            self.cell_err(
-                file,
-                row.line,
-                used - 1,
-                crate::base::lang::msg!(
-                    zh: "该行有 {used} 个字段，但表头有 {width} 个：“{past}”上方没有表头（值或备注中有未加引号的逗号？）",
-                    en: "the row has {used} fields but the header has {width}: \"{past}\" has no heading above it (a comma inside a value or note, without quotes?)"
-                ),
-            );
+            self.cell_err(file, row.line, used - 1, too_many_fields(used, width, past));
             false
         } else if n < width {
-            self.err(
-                file,
-                row.line,
-                crate::base::lang::msg!(
-                    zh: "该行有 {n} 个字段{}，但表头有 {width} 个",
-                    en: "the row has {n} field{} but the header has {width}",
-                    crate::base::lang::m("", if n == 1 { "" } else { "s" })
-                ),
-            );
+            self.err(file, row.line, too_few_fields(n, width));
             false
         } else {
             true

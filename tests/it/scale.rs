@@ -626,7 +626,8 @@ rule = { type = "rank_points", points = [10, 8, 6], rest = 3 }
 /// framework does not have (a typo, a clause item without its clause) are
 /// worded on the bulk path as the general reader words them: the same
 /// problems at the same lines and cells, in the same order, each unknown
-/// key's hint for the first 100 problems of a file only, in long and wide
+/// key's hint for the first 100 problems of a file only, with rows of
+/// more or fewer cells than the header among them, in long and wide
 /// files, in GBK, in workbooks long and wide, split over blocks and
 /// workers. Beside another problem (a row given twice, a unit not in the
 /// units file) the bulk path says nothing, and the general path words
@@ -646,7 +647,7 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
         " x ",
         "0.5.0",
     ];
-    let (mut worded, mut left, mut other_cases, mut hinted_past) = (0, 0, 0, 0);
+    let (mut worded, mut left, mut other_cases, mut hinted_past, mut ragged_rows) = (0, 0, 0, 0, 0);
     for seed in 0..8u64 {
         let i = inputs(synth::Shape::Mixed, 40, seed, true);
         let mut rng = synth::Rng::new(seed + 100);
@@ -684,39 +685,56 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
         // twice, or a unit not in the units file.
         // (On a row left as it was: another problem on a row with one
         // already can be the only one said.)
-        let untouched = |rng: &mut synth::Rng| loop {
-            let k = rng.below(records.len() as u64) as usize;
-            if records[k] == original[k] {
+        let mut touched = std::collections::HashSet::new();
+        let mut untouched = |rng: &mut synth::Rng, records: &[Vec<String>]| loop {
+            let k = rng.below(original.len() as u64) as usize;
+            if records[k] == original[k] && touched.insert(k) {
                 break k;
             }
         };
         let other = match rng.below(6) {
             _ if seed == 3 => false,
             0 => {
-                let k = untouched(&mut rng);
+                let k = untouched(&mut rng, &records);
                 records.push(records[k].clone());
                 true
             }
             1 => {
-                let k = untouched(&mut rng);
+                let k = untouched(&mut rng, &records);
                 records[k][0] = "ZZ999".into();
                 true
             }
             _ => false,
         };
         other_cases += usize::from(other);
+        // In half the cases, a row with a cell past the header (a note's
+        // comma unquoted) or short of it: in the long forms only (a wide
+        // table is made from rows of the header's width).
+        let ragged = rng.chance(50).then(|| {
+            let k = untouched(&mut rng, &records);
+            let mut row = records[k].clone();
+            if rng.chance(50) {
+                row.push("材料2".into());
+            } else {
+                row.truncate(2);
+            }
+            (k + 1, row)
+        });
         let csv_text = |rows: &[Vec<String>]| {
-            let mut out = csv::Writer::from_writer(Vec::new());
+            let mut out = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
             for r in rows {
                 out.write_record(r).unwrap();
             }
             String::from_utf8(out.into_inner().unwrap()).unwrap()
         };
-        let long: Vec<Vec<String>> = std::iter::once(header.iter().map(String::from).collect())
+        let mut long: Vec<Vec<String>> = std::iter::once(header.iter().map(String::from).collect())
             .chain(records)
             .collect();
+        let wide = synth::wide_table(csv_text(&long).as_bytes());
+        if let Some((k, row)) = ragged {
+            long[k] = row;
+        }
         let long_text = csv_text(&long);
-        let wide = synth::wide_table(long_text.as_bytes());
         let cells = |rows: &[Vec<String>]| -> Vec<Vec<Xl>> {
             rows.iter()
                 .map(|r| {
@@ -761,6 +779,8 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
                         assert!(!other, "{what}: another problem, left to the general path");
                         worded += 1;
                         hinted_past += usize::from(problems.len() > 100);
+                        let shape = |p: &kaohe::base::diag::Diagnostic| p.message.contains("fields but the header");
+                        ragged_rows += problems.iter().filter(|p| shape(p)).count();
                     }
                     (Err(_), None) => left += 1,
                     // The texts were values after all.
@@ -779,6 +799,10 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
     assert!(
         hinted_past > 0,
         "the case of more problems than a file lists was worded on the bulk path"
+    );
+    assert!(
+        ragged_rows >= 4,
+        "{ragged_rows} rows of more or fewer cells worded on the bulk path"
     );
 }
 

@@ -361,19 +361,20 @@ pub(super) struct Table<W: Word> {
     pub(super) voiced: Vec<Box<[u8]>>,
 }
 
-/// A problem in a cell, and where: its row, line (of the text) and
-/// column.
+/// A problem in a row, and where: its row, line (of the text) and
+/// column (none for the row as a whole).
 pub(super) struct Problem {
     pub(super) at: RowAt,
     pub(super) line: u64,
-    pub(super) col: usize,
+    pub(super) col: Option<usize>,
     pub(super) said: Said,
 }
 
 /// What a [`Problem`] is.
 pub(super) enum Said {
-    /// A value its item does not take, as the reader words it.
-    Value(String),
+    /// A value its item does not take, or a row of more or fewer cells
+    /// than the header: worded as the reader words it.
+    Worded(String),
     /// An indicator key the framework does not have, worded once the
     /// problems are in order (its hint depends on how many came before).
     Key { unit: String, key: String },
@@ -537,9 +538,26 @@ impl<W: Word> Table<W> {
             if blank() {
                 return Ok(());
             }
-            // Extra cells are fine when empty; missing cells are not.
-            if fields.len() < l.width || fields[l.width..].iter().any(|&(a, b)| !trim(&base[a..b]).is_empty()) {
-                return Err(GiveUp);
+            // Extra cells are fine when empty; missing cells are not. The
+            // row is passed over, a problem of the run, as the general
+            // loader passes it over.
+            let used = fields
+                .iter()
+                .rposition(|&(a, b)| !trim(&base[a..b]).is_empty())
+                .map_or(0, |p| p + 1);
+            let problem = if used > l.width {
+                let past = std::str::from_utf8(cell(used - 1)).map_err(|_| GiveUp)?;
+                let message = crate::reading::evidence::too_many_fields(used, l.width, past);
+                Some((Some(used - 1), message))
+            } else if fields.len() < l.width {
+                Some((None, crate::reading::evidence::too_few_fields(fields.len(), l.width)))
+            } else {
+                None // only empty cells past the header
+            };
+            if let Some((col, message)) = problem {
+                let said = Said::Worded(message);
+                self.bad.push(Problem { at, line, col, said });
+                return Ok(());
             }
         }
         let unit = cell(l.unit);
@@ -595,7 +613,7 @@ impl<W: Word> Table<W> {
                     self.bad.push(Problem {
                         at,
                         line,
-                        col: l.indicator,
+                        col: Some(l.indicator),
                         said: Said::Key {
                             unit: std::str::from_utf8(unit).map_err(|_| GiveUp)?.into(),
                             key: text.into(),
@@ -664,8 +682,8 @@ impl<W: Word> Table<W> {
         self.bad.push(Problem {
             at,
             line,
-            col,
-            said: Said::Value(crate::reading::evidence::value_problem(head, text(unit)?, &key, &m)),
+            col: Some(col),
+            said: Said::Worded(crate::reading::evidence::value_problem(head, text(unit)?, &key, &m)),
         });
         Ok(kernel::EMPTY)
     }
