@@ -86,6 +86,7 @@ mod json;
 mod kernel;
 mod merge;
 mod parse;
+mod problems;
 mod read;
 mod rectify;
 mod source;
@@ -118,6 +119,9 @@ use std::sync::{Arc, Mutex, mpsc};
 /// foldhash: several times faster than SipHash on short keys such as unit
 /// ids; the inputs are the user's own files, so hash flooding is no concern.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// Unit ids, as a set.
+type Ids = FastMap<Box<[u8]>, ()>;
 
 /// The bulk path does not apply, or found a problem: use the general path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -593,7 +597,13 @@ enum Reread {
     FilesAfter,
 }
 
-/// Read and parse every file on every core: the workers' tables.
+/// Read and parse every file on every core: the workers' tables, every
+/// unit settled. `None` when the general path must read the evidence:
+/// for something this path does not read, or a problem it does not word.
+/// The problems it words (a value or key the framework does not take, a
+/// row of the wrong width, a unit not in the units file, a value given
+/// twice) are told back instead ([`Told::problems`]), and `None`
+/// returned.
 fn parse<W: Word>(
     plan: &Plan,
     units: Option<&Units>,
@@ -601,31 +611,120 @@ fn parse<W: Word>(
     detail: Option<&str>,
     reread: Reread,
 ) -> Option<Parsed<W>> {
-    let tuning = paths.tuning;
     // Only regular files: a pipe read here could not be read again by the
-    // general path (nor twice for the JSON result).
-    if !paths.iter().all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file())) {
+    // general path (nor twice for the JSON result). The same file twice
+    // is the general path's to say, not a duplicate of every row.
+    if !paths.iter().all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file())) || problems::same_file_twice(paths) {
         return None;
     }
+    let (mut tables, bases, layouts, kept) = read_tables::<W>(plan, paths, detail, reread, None)?;
+    if let Some(told) = paths.told {
+        let notices = paths
+            .inputs()
+            .into_iter()
+            .zip(&layouts)
+            .filter(|(_, l)| !l.ignored.is_empty());
+        let notices = notices.map(|(input, l)| {
+            let ignored: Vec<&str> = l.ignored.iter().map(String::as_str).collect();
+            let d = crate::base::diag::Diagnostic::at(
+                input.path,
+                l.line,
+                crate::reading::evidence::ignored_columns(&ignored),
+            );
+            match &input.worksheet {
+                Some(ws) => d.in_sheet(ws, None),
+                None => d,
+            }
+        });
+        told.lock().ok()?.notices = notices.collect();
+    }
+    let found = problems::Found::in_tables(&tables, units)?;
+    if !found.is_empty() || tables.iter().any(|t| !t.bad.is_empty()) {
+        let told = paths.told?;
+        if !found.is_empty() {
+            // Where the rows of the units concerned are: read again,
+            // noting them.
+            drop(tables);
+            let watch = Some(Arc::new(found.watch()));
+            tables = read_tables::<W>(plan, paths, None, Reread::No, watch)?.0;
+        }
+        let inputs = paths.inputs();
+        told.lock().ok()?.problems = problems::word(plan, units, &inputs, &layouts, &tables, &found)?;
+        return None;
+    }
+    let mut unnamed = Vec::new();
+    if let Some(list) = units {
+        // A unit of the units file no row names is a unit without cells,
+        // as one whose rows give no value.
+        for id in list.units.keys() {
+            if !tables.iter().any(|t| t.find(id.as_bytes()).is_some()) {
+                tables.first_mut()?.add_silent(id.as_bytes());
+                unnamed.push(id.clone());
+            }
+        }
+    }
+    let facts = settle(plan, units, &mut tables).ok()?;
+    if let (Some(list), Some(told)) = (units, paths.told) {
+        let mut heard: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+        for t in &tables {
+            heard.extend(t.voiced.iter().map(|id| &**id));
+            for (u, id) in t.units.iter().enumerate() {
+                // A value given (不适用 included), not an item of other
+                // categories.
+                if t.cells(u).iter().any(|c| c.get() >= NA && c.get() != OUTSIDE) {
+                    heard.insert(id);
+                }
+            }
+        }
+        let ids = list.units.keys().filter(|id| !heard.contains(id.as_bytes()));
+        let mut told = told.lock().ok()?;
+        told.silent = ids.cloned().collect();
+        told.unnamed = unnamed;
+    }
+    Some(Parsed {
+        tables,
+        facts,
+        bases,
+        layouts,
+        kept,
+    })
+}
+
+/// What [`read_tables`] gives: the workers' tables, and per file the
+/// bytes before it, its layout and (with [`Reread::FilesAfter`]) its text
+/// as decoded.
+type ReadTables<W> = (Vec<Table<W>>, Vec<u64>, Vec<Arc<Layout>>, Vec<Option<Vec<u8>>>);
+
+/// Read every file and parse it on every core, the rows of the units of
+/// `watch` noted where they were read.
+fn read_tables<W: Word>(
+    plan: &Plan,
+    paths: &Files,
+    detail: Option<&str>,
+    reread: Reread,
+    watch: Option<Arc<Ids>>,
+) -> Option<ReadTables<W>> {
+    let tuning = paths.tuning;
     let workers = tuning.workers.max(1);
     let failed = AtomicBool::new(false);
     let (tx, rx) = mpsc::sync_channel::<Chunk>(workers * 2);
     let rx = Mutex::new(rx);
     let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
     let (mut bases, mut layouts, mut kept) = (Vec::new(), Vec::new(), Vec::new());
-    let mut tables: Vec<Table<W>> = std::thread::scope(|s| {
+    let tables: Vec<Table<W>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (rx, failed, pool) = (&rx, &failed, pool_tx.clone());
                 let offsets = reread != Reread::No;
-                s.spawn(move || worker::<W>(plan, rx, pool, failed, detail, offsets))
+                let watch = watch.clone();
+                s.spawn(move || worker::<W>(plan, rx, pool, failed, (detail, watch), offsets))
             })
             .collect();
         drop(pool_tx);
         // The reader's verdict counts whatever the workers say: they may
         // have seen the channel close before a failure was flagged.
         // Lines are counted for the unit `explain` shows, and to locate a
-        // value its item does not take.
+        // problem.
         let count_lines = detail.is_some() || paths.told.is_some();
         let block = tuning.block.max(64);
         let read = read_files(
@@ -648,92 +747,7 @@ fn parse<W: Word>(
         tables.into_iter().collect::<Res<Vec<Table<W>>>>()
     })
     .ok()?;
-    let mut unnamed = Vec::new();
-    if let Some(list) = units {
-        // A unit of the units file no row names is a unit without cells,
-        // as one whose rows give no value.
-        for id in list.units.keys() {
-            if !tables.iter().any(|t| t.find(id.as_bytes()).is_some()) {
-                tables.first_mut()?.add_silent(id.as_bytes());
-                unnamed.push(id.clone());
-            }
-        }
-    }
-    let facts = settle(plan, units, &mut tables).ok()?;
-    if let Some(told) = paths.told {
-        let notices = paths
-            .inputs()
-            .into_iter()
-            .zip(&layouts)
-            .filter(|(_, l)| !l.ignored.is_empty());
-        let notices = notices.map(|(input, l)| {
-            let ignored: Vec<&str> = l.ignored.iter().map(String::as_str).collect();
-            let d = crate::base::diag::Diagnostic::at(
-                input.path,
-                l.line,
-                crate::reading::evidence::ignored_columns(&ignored),
-            );
-            match &input.worksheet {
-                Some(ws) => d.in_sheet(ws, None),
-                None => d,
-            }
-        });
-        told.lock().ok()?.notices = notices.collect();
-    }
-    if let (Some(list), Some(told)) = (units, paths.told) {
-        let mut heard: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
-        for t in &tables {
-            heard.extend(t.voiced.iter().map(|id| &**id));
-            for (u, id) in t.units.iter().enumerate() {
-                // A value given (不适用 included), not an item of other
-                // categories.
-                if t.cells(u).iter().any(|c| c.get() >= NA && c.get() != OUTSIDE) {
-                    heard.insert(id);
-                }
-            }
-        }
-        let ids = list.units.keys().filter(|id| !heard.contains(id.as_bytes()));
-        let mut told = told.lock().ok()?;
-        told.silent = ids.cloned().collect();
-        told.unnamed = unnamed;
-    }
-    if tables.iter().any(|t| !t.bad.is_empty()) {
-        // Values and keys the framework does not take: the run's problems
-        // when the rest reads as the general path reads it (each unit known, no cell
-        // given twice), else the general path words them with the others.
-        let told = paths.told?;
-        merge_tallied::<W, ()>(plan, units, &tables, tuning.workers, None).ok()?;
-        let inputs = paths.inputs();
-        let mut bad: Vec<&Problem> = tables.iter().flat_map(|t| &t.bad).collect();
-        bad.sort_by_key(|b| (b.at, b.col));
-        // An unknown key's hint for the first problems of each file only,
-        // as the general loader gives it.
-        let mut before = vec![0usize; inputs.len()];
-        let problems = bad.into_iter().map(|b| {
-            let file = b.at.0 as usize;
-            let layout = layouts.get(file)?;
-            let hinted = *before.get(file)? < crate::base::diag::MAX_PROBLEMS_PER_FILE;
-            before[file] += 1;
-            let message = match &b.said {
-                Said::Worded(m) => m.clone(),
-                Said::Key { unit, key } => {
-                    let m = crate::reading::evidence::resolve(plan.fw, key, hinted).err()?;
-                    crate::reading::evidence::key_problem(layout.heads.get(b.col?)?, unit, &m)
-                }
-            };
-            let col = b.col.map(|c| c as u32);
-            Some(inputs.get(file)?.diag_in(layout.line(b.line), col, message))
-        });
-        told.lock().ok()?.problems = problems.collect::<Option<_>>()?;
-        return None;
-    }
-    Some(Parsed {
-        tables,
-        facts,
-        bases,
-        layouts,
-        kept,
-    })
+    Some((tables, bases, layouts, kept))
 }
 
 #[cfg(test)]

@@ -610,51 +610,10 @@ impl<'a> Loader<'a> {
         for ((file, unit), (line, col, rows)) in unknown {
             let u = l.units.expect("only with a units file");
             let header = l.unit_header.get(&file).map_or("unit", String::as_str);
-            let hint = if hinted[file] < crate::base::diag::MAX_PROBLEMS_PER_FILE {
-                hinted[file] += 1;
-                // A unit typed by its name (城关镇党委 for T01): name the id.
-                let by_name = u
-                    .units
-                    .iter()
-                    .find(|(_, i)| !i.name.is_empty() && i.name == unit)
-                    .or_else(|| {
-                        let names = u.units.values().map(|i| i.name.as_str()).filter(|n| !n.is_empty());
-                        let near = crate::base::diag::did_you_mean(&unit, names)?;
-                        u.units.iter().find(|(_, i)| i.name == near)
-                    })
-                    .or_else(|| {
-                        // 乙镇党委 for 乙镇: one name inside the other, if only one.
-                        let inside =
-                            |n: &str| n.chars().count() >= 2 && (unit.contains(n) || n.contains(unit.as_str()));
-                        let mut found = u.units.iter().filter(|(_, i)| inside(&i.name));
-                        let first = found.next()?;
-                        found.next().is_none().then_some(first)
-                    });
-                match by_name {
-                    Some((id, info)) => crate::base::lang::msg!(
-                        zh: "（是否应为单位编号“{id}”（{}）？单位列应填编号，不填名称）",
-                        en: " (did you mean unit id \"{id}\" ({})? the unit column takes the id, not the name)",
-                        info.name
-                    ),
-                    None => hint(&unit, u.units.keys()),
-                }
-            } else {
-                String::new()
-            };
-            let more = if rows > 1 {
-                crate::base::lang::msg!(zh: "（共 {rows} 行）", en: " ({rows} rows)")
-            } else {
-                String::new()
-            };
-            l.errs.push(l.places[file].diag(
-                line,
-                Some(col),
-                crate::base::lang::msg!(
-                    zh: "“{header}”列：单位“{unit}”不在单位文件 {} 中{hint}{more}",
-                    en: "column \"{header}\": unit \"{unit}\" is not in the units file {}{hint}{more}",
-                    u.path,
-                ),
-            ));
+            let hint = hinted[file] < crate::base::diag::MAX_PROBLEMS_PER_FILE;
+            hinted[file] += usize::from(hint);
+            let message = unknown_unit_problem(header, &unit, u, hint, rows);
+            l.errs.push(l.places[file].diag(line, Some(col), message));
         }
         let places = &self.places;
         self.errs
@@ -666,6 +625,67 @@ impl<'a> Loader<'a> {
         ev.units = store.into_iter().filter_map(|(id, e)| Some((id, e?))).collect();
         errs.into_result(ev)
     }
+}
+
+/// Unit `unit`, of `rows` rows of a file (the first in the column headed
+/// `header`), is not in the units file `u`: how every reader words it,
+/// with a "did you mean" when `hinted` (a file's first problems only:
+/// against a units file of tens of thousands, a hint for every unknown
+/// unit took minutes).
+pub fn unknown_unit_problem(header: &str, unit: &str, u: &Units, hinted: bool, rows: usize) -> String {
+    let hint = if hinted {
+        // A unit typed by its name (城关镇党委 for T01): name the id.
+        let by_name = u
+            .units
+            .iter()
+            .find(|(_, i)| !i.name.is_empty() && i.name == unit)
+            .or_else(|| {
+                let names = u.units.values().map(|i| i.name.as_str()).filter(|n| !n.is_empty());
+                let near = crate::base::diag::did_you_mean(unit, names)?;
+                u.units.iter().find(|(_, i)| i.name == near)
+            })
+            .or_else(|| {
+                // 乙镇党委 for 乙镇: one name inside the other, if only one.
+                let inside = |n: &str| n.chars().count() >= 2 && (unit.contains(n) || n.contains(unit));
+                let mut found = u.units.iter().filter(|(_, i)| inside(&i.name));
+                let first = found.next()?;
+                found.next().is_none().then_some(first)
+            });
+        match by_name {
+            Some((id, info)) => crate::base::lang::msg!(
+                zh: "（是否应为单位编号“{id}”（{}）？单位列应填编号，不填名称）",
+                en: " (did you mean unit id \"{id}\" ({})? the unit column takes the id, not the name)",
+                info.name
+            ),
+            None => hint(unit, u.units.keys()),
+        }
+    } else {
+        String::new()
+    };
+    let more = if rows > 1 {
+        crate::base::lang::msg!(zh: "（共 {rows} 行）", en: " ({rows} rows)")
+    } else {
+        String::new()
+    };
+    crate::base::lang::msg!(
+        zh: "“{header}”列：单位“{unit}”不在单位文件 {} 中{hint}{more}",
+        en: "column \"{header}\": unit \"{unit}\" is not in the units file {}{hint}{more}",
+        u.path,
+    )
+}
+
+/// Unit `unit`'s value for indicator `key` (by `rater`, if not empty)
+/// given again, first at `first`: how every reader words it.
+pub fn duplicate_problem(unit: &str, key: &str, rater: &str, first: &str) -> String {
+    let who = if rater.is_empty() {
+        String::new()
+    } else {
+        crate::base::lang::msg!(zh: "，评分人 {rater}", en: ", rater {rater}")
+    };
+    crate::base::lang::msg!(
+        zh: "单位 {unit}，指标 {key}{who}：佐证重复（首次出现在 {first}）",
+        en: "unit {unit}, indicator {key}{who}: duplicate evidence (first at {first})"
+    )
 }
 
 /// A row with a value in its `used`-th cell, past the header's `width`:
@@ -1259,20 +1279,7 @@ impl Loader<'_> {
         if let Some((f0, l0, c0)) = first_at {
             let key = key();
             let first = self.places[f0 as usize].location(l0, Some(c0 as usize));
-            let who = if rater.is_empty() {
-                String::new()
-            } else {
-                crate::base::lang::msg!(zh: "，评分人 {rater}", en: ", rater {rater}")
-            };
-            self.cell_err(
-                file,
-                line,
-                col_ix,
-                crate::base::lang::msg!(
-                    zh: "单位 {unit}，指标 {key}{who}：佐证重复（首次出现在 {first}）",
-                    en: "unit {unit}, indicator {key}{who}: duplicate evidence (first at {first})"
-                ),
-            );
+            self.cell_err(file, line, col_ix, duplicate_problem(unit, &key, rater, &first));
             return;
         }
         if self.places[file].fractions_unknown

@@ -434,3 +434,74 @@ fn a_cell_past_the_header_is_named_with_its_likely_cause() {
             "错误：$WD/rag.csv:2: 该行有 5 个字段，但表头有 4 个：“材料2”上方没有表头（值或备注中有未加引号的逗号？）",
         ]);
 }
+
+/// A value given twice (in one file, across files, one with a value its
+/// item does not take) and units not in the units file (on two rows, by
+/// the unit's name): each located, said once per row, in line order, in
+/// English and Chinese, alike on both paths and for every command.
+#[test]
+fn values_given_twice_and_units_not_in_the_units_file_are_located_on_both_paths() {
+    let wd = Workdir::mini();
+    wd.create("units.csv", "unit,name,category\nU01,甲乡,乡镇\nU02,城关镇,乡镇\n");
+    wd.create(
+        "a.csv",
+        "unit,indicator,value\n\
+         U01,A1,是\n\
+         U01,A2,1\n\
+         U09,A1,是\n\
+         U01,A1,否\n\
+         U09,A2,abc\n\
+         城关镇,A1,是\n\
+         U02,A3,三次\n\
+         U02,A3,4\n\
+         U01,A2,x\n",
+    );
+    wd.create("b.csv", "unit,indicator,value\nU02,A1,是\nU01,A2,2\nU09,A12,1\n");
+    // Line 6's `abc` is U09's, a unit not in the units file; line 10's `x`
+    // is given twice: neither is said. Line 8 is the first of U02's A3,
+    // though its value is not taken.
+    let en = [
+        "error: $WD/a.csv:4: column \"unit\": unit \"U09\" is not in the units file $WD/units.csv (did you mean \"U01\"?) (2 rows)",
+        "error: $WD/a.csv:5: unit U01, indicator A1: duplicate evidence (first at $WD/a.csv:2)",
+        "error: $WD/a.csv:7: column \"unit\": unit \"城关镇\" is not in the units file $WD/units.csv (did you mean unit id \"U02\" (城关镇)? the unit column takes the id, not the name)",
+        "error: $WD/a.csv:8: column \"value\": unit U02, indicator A3: \"三次\" is not a number",
+        "error: $WD/a.csv:9: unit U02, indicator A3: duplicate evidence (first at $WD/a.csv:8)",
+        "error: $WD/a.csv:10: unit U01, indicator A2: duplicate evidence (first at $WD/a.csv:3)",
+        "error: $WD/b.csv:3: unit U01, indicator A2: duplicate evidence (first at $WD/a.csv:3)",
+        "error: $WD/b.csv:4: column \"unit\": unit \"U09\" is not in the units file $WD/units.csv (did you mean \"U01\"?)",
+        "error: 8 problems found; nothing was written",
+    ];
+    let zh = [
+        "错误：$WD/a.csv:4: “unit”列：单位“U09”不在单位文件 $WD/units.csv 中（是否应为“U01”？）（共 2 行）",
+        "错误：$WD/a.csv:5: 单位 U01，指标 A1：佐证重复（首次出现在 $WD/a.csv:2）",
+        "错误：$WD/a.csv:7: “unit”列：单位“城关镇”不在单位文件 $WD/units.csv 中（是否应为单位编号“U02”（城关镇）？单位列应填编号，不填名称）",
+        "错误：$WD/a.csv:8: “value”列：单位 U02，指标 A3：“三次”不是数字",
+        "错误：$WD/a.csv:9: 单位 U02，指标 A3：佐证重复（首次出现在 $WD/a.csv:8）",
+        "错误：$WD/a.csv:10: 单位 U01，指标 A2：佐证重复（首次出现在 $WD/a.csv:3）",
+        "错误：$WD/b.csv:3: 单位 U01，指标 A2：佐证重复（首次出现在 $WD/a.csv:3）",
+        "错误：$WD/b.csv:4: “unit”列：单位“U09”不在单位文件 $WD/units.csv 中（是否应为“U01”？）",
+        "错误：共发现 8 个问题，未写出任何文件",
+    ];
+    for (lang, want) in [("en", &en), ("zh", &zh)] {
+        for cmd in [
+            &["score", "--format", "csv"][..],
+            &["score", "--format", "json"],
+            &["check"],
+            &["explain", "U01"],
+            &["deficiencies", "--format", "csv"],
+        ] {
+            let mut args = cmd.to_vec();
+            args.extend([
+                "--lang",
+                lang,
+                "-f",
+                "$WD/mini.toml",
+                "-u",
+                "$WD/units.csv",
+                "$WD/a.csv",
+                "$WD/b.csv",
+            ]);
+            wd.run_both(&args).assert_input_errors(want);
+        }
+    }
+}

@@ -647,8 +647,17 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
         " x ",
         "0.5.0",
     ];
+    #[derive(Clone, Copy, PartialEq)]
+    enum Other {
+        None,
+        Worded,
+        Left,
+        /// Either (see `wide_other`).
+        Either,
+    }
     let (mut worded, mut left, mut other_cases, mut hinted_past, mut ragged_rows) = (0, 0, 0, 0, 0);
-    for seed in 0..8u64 {
+    let (mut left_cases, mut units_worded, mut doubled_worded) = (0, 0, 0);
+    for seed in 0..12u64 {
         let i = inputs(synth::Shape::Mixed, 40, seed, true);
         let mut rng = synth::Rng::new(seed + 100);
         let mut reader = csv::Reader::from_path(&i.evidence).unwrap();
@@ -681,8 +690,11 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
             };
             records[k][indicator] = rng.pick(keys).to_string();
         }
-        // Another problem besides, in a third of the cases: a row given
-        // twice, or a unit not in the units file.
+        // Another problem besides, in most cases: a row given twice (in
+        // the small blocks, in another block than the first), a unit not
+        // in the units file (on one row or several), a unit typed by its
+        // name; or one the bulk path leaves to the general path (a unit
+        // id left empty beside a value).
         // (On a row left as it was: another problem on a row with one
         // already can be the only one said.)
         let mut touched = std::collections::HashSet::new();
@@ -692,21 +704,37 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
                 break k;
             }
         };
-        let other = match rng.below(6) {
-            _ if seed == 3 => false,
+        let other = match seed % 6 {
+            3 => Other::None,
             0 => {
-                let k = untouched(&mut rng, &records);
-                records.push(records[k].clone());
-                true
+                for _ in 0..1 + rng.below(2) {
+                    let k = untouched(&mut rng, &records);
+                    records.push(records[k].clone());
+                }
+                Other::Worded
             }
             1 => {
-                let k = untouched(&mut rng, &records);
-                records[k][0] = "ZZ999".into();
-                true
+                for _ in 0..1 + rng.below(3) {
+                    let k = untouched(&mut rng, &records);
+                    records[k][0] = "ZZ999".into();
+                }
+                Other::Worded
             }
-            _ => false,
+            2 => {
+                let k = untouched(&mut rng, &records);
+                let list = i.units.as_ref().unwrap();
+                records[k][0] = list.units[records[k][0].as_str()].name.clone();
+                Other::Worded
+            }
+            4 => {
+                let k = untouched(&mut rng, &records);
+                records[k][0] = String::new();
+                Other::Left
+            }
+            _ => Other::None,
         };
-        other_cases += usize::from(other);
+        other_cases += usize::from(other != Other::None);
+        left_cases += usize::from(other == Other::Left);
         // In half the cases, a row with a cell past the header (a note's
         // comma unquoted) or short of it: in the long forms only (a wide
         // table is made from rows of the header's width).
@@ -745,17 +773,26 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
                 .collect()
         };
         let wd = &i._wd;
+        // A wide table made from rows with keys not in the framework has
+        // columns it does not take, most often: a problem of its header,
+        // the general path's to word. One made from a row without its
+        // unit has lost the unit.
+        let wide_other = match other {
+            _ if keys > 0 => Other::Either,
+            Other::Left => Other::Either,
+            o => o,
+        };
         let mut files = vec![
             (wd.create("long.csv", &long_text), other),
             (
                 wd.create_bytes("long-gbk.csv", &encoding_rs::GBK.encode(&long_text).0),
                 other,
             ),
-            (wd.create("wide.csv", &csv_text(&wide)), false),
+            (wd.create("wide.csv", &csv_text(&wide)), wide_other),
         ];
         for (name, rows) in [("long.xlsx", &long), ("wide.xlsx", &wide)] {
             write_xlsx(&wd.path(name), &[("佐证", cells(rows))]);
-            files.push((wd.path(name), name == "long.xlsx" && other));
+            files.push((wd.path(name), if name == "wide.xlsx" { wide_other } else { other }));
         }
         for (path, other) in files {
             let general = kaohe::reading::evidence::load(std::slice::from_ref(&path), &i.fw, i.units.as_ref());
@@ -776,13 +813,24 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
                 match (&general, got) {
                     (Err(want), None) if !problems.is_empty() => {
                         assert_eq!(problems, want.0, "{what}");
-                        assert!(!other, "{what}: another problem, left to the general path");
+                        assert!(
+                            other != Other::Left,
+                            "{what}: an empty unit id, left to the general path"
+                        );
                         worded += 1;
+                        units_worded += usize::from(problems.iter().any(|p| p.message.contains("units file")));
+                        doubled_worded += usize::from(problems.iter().any(|p| p.message.contains("duplicate")));
                         hinted_past += usize::from(problems.len() > 100);
                         let shape = |p: &kaohe::base::diag::Diagnostic| p.message.contains("fields but the header");
                         ragged_rows += problems.iter().filter(|p| shape(p)).count();
                     }
-                    (Err(_), None) => left += 1,
+                    (Err(_), None) => {
+                        assert!(
+                            matches!(other, Other::Left | Other::Either),
+                            "{what}: left to the general path"
+                        );
+                        left += 1;
+                    }
                     // The texts were values after all.
                     (Ok(_), Some(_)) => {}
                     (g, got) => panic!("{what}: general {:?}, bulk {:?}", g.is_ok(), got.is_some()),
@@ -790,10 +838,16 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
             }
         }
     }
-    eprintln!("{worded} worded on the bulk path, {left} left, {other_cases} with another problem");
-    assert!(other_cases >= 2, "{other_cases} cases with another problem");
+    eprintln!(
+        "{worded} worded on the bulk path ({units_worded} with units not in the units file, \
+         {doubled_worded} with values given twice), {left} left, {other_cases} with another problem"
+    );
     assert!(
-        worded >= 25 && left >= 4,
+        other_cases >= 4 && left_cases >= 1,
+        "{other_cases} cases with another problem"
+    );
+    assert!(
+        worded >= 40 && left >= 4 && units_worded >= 10 && doubled_worded >= 10,
         "{worded} worded on the bulk path, {left} left"
     );
     assert!(
@@ -804,6 +858,75 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
         ragged_rows >= 4,
         "{ragged_rows} rows of more or fewer cells worded on the bulk path"
     );
+}
+
+/// A rater's value given twice, in one block or two, and a wide
+/// workbook's unit given twice: worded on the bulk path as the general
+/// path words them (where the first value was, the cell in a worksheet).
+#[test]
+fn values_given_twice_by_raters_and_in_worksheets_are_worded_on_the_bulk_path() {
+    use crate::util::{Xl, t, write_xlsx};
+    let fw = Framework::parse(
+        r#"
+[framework]
+id = "ra"
+title = "评委"
+total = 20
+[[grade]]
+name = "合格"
+min = 0
+[[indicator]]
+id = "S1"
+name = "述职"
+points = 10
+raters = "mean"
+rule = { type = "direct" }
+[[indicator]]
+id = "S2"
+name = "材料"
+points = 10
+rule = { type = "check" }
+"#,
+        "fw.toml",
+    )
+    .unwrap();
+    let wd = Workdir::new();
+    let mut long = String::from("unit,indicator,rater,value\n");
+    for u in 0..60 {
+        for r in ["张", "王", "李"] {
+            long.push_str(&format!("K{u:02},S1,{r},{}\n", 5 + u % 5));
+        }
+        long.push_str(&format!("K{u:02},S2,,是\n"));
+    }
+    // 王 again for K03 at once, 李 again for K41 far below, K07's S2 again.
+    let mut lines: Vec<&str> = long.lines().collect();
+    lines.insert(15, "K03,S1,王,9");
+    lines.push("K41,S1,李,6");
+    lines.push("K07,S2,,否");
+    let long = wd.create("long.csv", &(lines.join("\n") + "\n"));
+    let mut rows = vec![vec![t("单位"), t("S2")]];
+    for u in 0..60 {
+        rows.push(vec![t(&format!("K{u:02}")), t("是")]);
+    }
+    rows.push(vec![t("K30"), t("否")]);
+    rows.push(vec![t("K31"), Xl::Blank]);
+    let book = wd.path("wide.xlsx");
+    write_xlsx(&book, &[("佐证", rows)]);
+    let mut worded = 0;
+    for (path, want) in [(long, 3), (book, 1)] {
+        let general = kaohe::reading::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap_err();
+        assert_eq!(general.0.len(), want, "{}", path.display());
+        assert!(general.0.iter().all(|d| d.message.contains("duplicate")));
+        let books = [kaohe::reading::workbook::book(&path, None)];
+        for tuning in two_tunings() {
+            let told = std::sync::Mutex::new(bulk::Told::default());
+            let files = bulk::Files::from(std::slice::from_ref(&path)).with_books(&books);
+            assert!(bulk::assess(&fw, None, files.telling(&told).tuned(tuning), None).is_none());
+            assert_eq!(told.into_inner().unwrap().problems, general.0, "{}", path.display());
+            worded += 1;
+        }
+    }
+    assert_eq!(worded, 4);
 }
 
 #[test]

@@ -359,6 +359,23 @@ pub(super) struct Table<W: Word> {
     /// Units that gave a value scoring as missing (a survey without
     /// votes): evidence given all the same, as the warnings count it.
     pub(super) voiced: Vec<Box<[u8]>>,
+    /// Local units given a value twice for one slot (the first kept).
+    pub(super) doubled: Vec<u32>,
+    /// The units whose rows are noted where they were read ([`Watched`]):
+    /// those the problems of the run concern (not in the units file, a
+    /// value given twice).
+    pub(super) watch: Option<Arc<Ids>>,
+    pub(super) watched: Vec<Watched>,
+}
+
+/// A row of a watched unit, or one of its cells: where it was read.
+pub(super) struct Watched {
+    pub(super) unit: Box<[u8]>,
+    pub(super) at: RowAt,
+    pub(super) line: u64,
+    /// A cell: its slot, column and rater (empty without). `None`: the
+    /// row itself, noted once before its cells.
+    pub(super) cell: Option<(u32, usize, Box<[u8]>)>,
 }
 
 /// A problem in a row, and where: its row, line (of the text) and
@@ -420,6 +437,22 @@ impl<W: Word> Table<W> {
             deferred: Vec::new(),
             bad: Vec::new(),
             voiced: Vec::new(),
+            doubled: Vec::new(),
+            watch: None,
+            watched: Vec::new(),
+        }
+    }
+
+    /// Note a row (`cell` none) or a cell of `unit`'s where it was read, if
+    /// the unit is watched.
+    fn watching(&mut self, unit: &[u8], at: RowAt, line: u64, cell: Option<(u32, usize, &[u8])>) {
+        if self.watch.as_ref().is_some_and(|w| w.contains_key(unit)) {
+            self.watched.push(Watched {
+                unit: unit.into(),
+                at,
+                line,
+                cell: cell.map(|(slot, col, rater)| (slot, col, rater.into())),
+            });
         }
     }
 
@@ -575,6 +608,7 @@ impl<W: Word> Table<W> {
                 Err(GiveUp)
             };
         }
+        self.watching(unit, at, line, None);
         let name = l.name.map(cell).unwrap_or_default();
         let offset = match self.offsets {
             Some(_) => u32::try_from(offset).map_err(|_| GiveUp)?,
@@ -590,6 +624,7 @@ impl<W: Word> Table<W> {
                 if !raw.is_empty() {
                     self.values += usize::from(!raw.is_empty());
                     let value = self.encode(plan, l, (slot, raw), unit, (at, line, c))?;
+                    self.watching(unit, at, line, Some((slot, c, b"")));
                     if detail {
                         self.capture(l, c, slot, at, line, cell)?;
                     }
@@ -639,6 +674,7 @@ impl<W: Word> Table<W> {
         if rated == rater.is_empty() {
             return Err(GiveUp);
         }
+        self.watching(unit, at, line, Some((slot, l.value, rater)));
         if rated {
             self.rated.push((unit.into(), slot, rater.into(), value, offset));
             return self.push(base, unit, NO_SLOT, 0, at, name, offset);
@@ -767,7 +803,10 @@ impl<W: Word> Table<W> {
                 let (page, off) = self.at(u);
                 let c = &mut self.pages[page][off + p.slot as usize];
                 if *c != W::UNSEEN {
-                    return Err(GiveUp); // duplicate: the general path names both lines
+                    // Given twice: the first is kept, and the unit noted
+                    // for both rows to be located.
+                    self.doubled.push(p.unit);
+                    continue;
                 }
                 *c = W::of(p.value).ok_or(GiveUp)?;
                 if let Some(offsets) = &mut self.offsets {
@@ -1010,11 +1049,12 @@ pub(super) fn worker<W: Word>(
     rx: &Mutex<mpsc::Receiver<Chunk>>,
     pool: mpsc::Sender<Vec<u8>>,
     failed: &AtomicBool,
-    detail: Option<&str>,
+    (detail, watch): (Option<&str>, Option<Arc<Ids>>),
     offsets: bool,
 ) -> Res<Table<W>> {
     let mut t = Table::new(plan.slots.len());
     t.detail = detail.map(|d| d.as_bytes().into());
+    t.watch = watch;
     if offsets {
         t.offsets = Some(Vec::new());
     }
