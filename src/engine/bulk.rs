@@ -39,16 +39,19 @@
 //! row each line belongs). Its values are located by row and column, as
 //! the general reader locates them.
 //!
-//! Errors are the rare case, and the general loader words them: on any
-//! problem — a bad value, an unknown unit or indicator, a duplicate, a ragged
-//! row, bytes that are not valid in the file's encoding, detected or forced —
-//! and on anything this path does not read (a workbook not given as
-//! text, a pipe) it gives
-//! up, before any output, and the caller runs the general path, which
-//! produces the same result or the diagnostics. A unit of the units file
-//! without any value is no problem: it is scored, every item missing, and
-//! told to the caller for its warning ([`Files::telling`]), as are the
-//! columns of a long file left aside.
+//! Errors are the rare case. The common ones in the rows — a value its
+//! item does not take, an indicator the framework does not have, a row of
+//! the wrong width, a value given twice, a unit not in the units file —
+//! are worded here as the general loader words them (`problems`), told
+//! to the caller ([`Told::problems`]) with nothing else produced. On any
+//! other problem (a header the framework does not fit, bytes that are not
+//! valid in the file's encoding, detected or forced) and on anything this
+//! path does not read (a workbook whose cell formats cannot be read, a
+//! pipe) it gives up, before any output, and the caller runs the general
+//! path, which produces the same result or the diagnostics. A unit of the
+//! units file without any value is no problem: it is scored, every item
+//! missing, and told to the caller for its warning ([`Files::telling`]),
+//! as are the columns of a long file left aside.
 //!
 //! The entry points:
 //!
@@ -75,7 +78,8 @@
 //! The stages, one module each: `source` (bytes, transcoded), `read`
 //! (blocks cut at line ends, the header's layout), `kernel` (the plan of
 //! slots and a value's amount in cents), `parse` (rows into each worker's
-//! table of cells), `merge` (the tables joined, deferred items settled,
+//! table of cells), `problems` (the evidence's problems, worded), `merge`
+//! (the tables joined, deferred items settled,
 //! units put in order), `tally` (a unit's sums and totals), `detail` (a
 //! unit's rows read again for what it shows in full), then the writers
 //! `json` and `rectify`. This file runs them.
