@@ -627,6 +627,30 @@ impl<'a> Loader<'a> {
     }
 }
 
+/// What is wrong with unit id `id`, in the column headed `header`, that
+/// no units file can put right: how every reader words it. `None` for an
+/// id that may be a unit's.
+pub fn unit_id_problem(header: &str, id: &str) -> Option<String> {
+    if id.is_empty() {
+        return Some(crate::base::lang::msg!(
+            zh: "“{header}”列：单位编号为空",
+            en: "column \"{header}\": the unit id is empty"
+        ));
+    }
+    if Column::of(id) == Some(Column::Unit) {
+        // The header again below the first (two exports pasted together):
+        // its other cells would each be a problem of their own, none
+        // saying what happened.
+        return Some(crate::base::lang::msg!(
+            zh: "“{header}”列：“{id}”是表头文字，这一行重复了表头（两个文件拼接在一起？）；请删除这一行",
+            en: "column \"{header}\": \"{id}\" is a column heading, so this row repeats the header (two files pasted together?); delete the row"
+        ));
+    }
+    let c = crate::base::diag::first_invisible(id)?;
+    let m = crate::base::diag::invisible_in_id("单位编号", "the unit id", id, c);
+    Some(crate::base::lang::msg!(zh: "“{header}”列：{m}", en: "column \"{header}\": {m}"))
+}
+
 /// Unit `unit`, of `rows` rows of a file (the first in the column headed
 /// `header`), is not in the units file `u`: how every reader words it,
 /// with a "did you mean" when `hinted` (a file's first problems only:
@@ -1162,33 +1186,8 @@ impl Loader<'_> {
             return Some(u);
         }
         let header = self.unit_header.get(&file).map_or("unit", String::as_str);
-        if id.is_empty() {
-            let msg = crate::base::lang::msg!(
-                zh: "“{header}”列：单位编号为空",
-                en: "column \"{header}\": the unit id is empty"
-            );
+        if let Some(msg) = unit_id_problem(header, id) {
             self.cell_err(file, line, col, msg);
-            return None;
-        }
-        if Column::of(id) == Some(Column::Unit) {
-            // The header again below the first (two exports pasted
-            // together): its other cells would each be a problem of their
-            // own, none saying what happened.
-            let msg = crate::base::lang::msg!(
-                zh: "“{header}”列：“{id}”是表头文字，这一行重复了表头（两个文件拼接在一起？）；请删除这一行",
-                en: "column \"{header}\": \"{id}\" is a column heading, so this row repeats the header (two files pasted together?); delete the row"
-            );
-            self.cell_err(file, line, col, msg);
-            return None;
-        }
-        if let Some(c) = crate::base::diag::first_invisible(id) {
-            let m = crate::base::diag::invisible_in_id("单位编号", "the unit id", id, c);
-            self.cell_err(
-                file,
-                line,
-                col,
-                crate::base::lang::msg!(zh: "“{header}”列：{m}", en: "column \"{header}\": {m}"),
-            );
             return None;
         }
         if let Some(u) = self.units

@@ -656,7 +656,7 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
         Either,
     }
     let (mut worded, mut left, mut other_cases, mut hinted_past, mut ragged_rows) = (0, 0, 0, 0, 0);
-    let (mut left_cases, mut units_worded, mut doubled_worded) = (0, 0, 0);
+    let (mut left_cases, mut units_worded, mut doubled_worded, mut ids_worded) = (0, 0, 0, 0);
     for seed in 0..12u64 {
         let i = inputs(synth::Shape::Mixed, 40, seed, true);
         let mut rng = synth::Rng::new(seed + 100);
@@ -704,8 +704,9 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
                 break k;
             }
         };
+        let mut renamed = false;
         let other = match seed % 6 {
-            3 => Other::None,
+            3 if seed == 3 => Other::None,
             0 => {
                 for _ in 0..1 + rng.below(2) {
                     let k = untouched(&mut rng, &records);
@@ -726,12 +727,25 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
                 records[k][0] = list.units[records[k][0].as_str()].name.clone();
                 Other::Worded
             }
+            // A header the framework does not fit (the value column's
+            // heading mistyped, in the long forms): the general path's.
+            3 => {
+                renamed = true;
+                Other::Left
+            }
             4 => {
                 let k = untouched(&mut rng, &records);
                 records[k][0] = String::new();
-                Other::Left
+                Other::Worded
             }
-            _ => Other::None,
+            // The header again below the first (two exports pasted
+            // together), and a unit id with an invisible character.
+            _ => {
+                records.push(header.iter().map(String::from).collect());
+                let k = untouched(&mut rng, &records);
+                records[k][0].push('\u{200b}');
+                Other::Worded
+            }
         };
         other_cases += usize::from(other != Other::None);
         left_cases += usize::from(other == Other::Left);
@@ -762,6 +776,9 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
         if let Some((k, row)) = ragged {
             long[k] = row;
         }
+        if renamed {
+            long[0][value] = "valeu".into();
+        }
         let long_text = csv_text(&long);
         let cells = |rows: &[Vec<String>]| -> Vec<Vec<Xl>> {
             rows.iter()
@@ -776,10 +793,10 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
         // A wide table made from rows with keys not in the framework has
         // columns it does not take, most often: a problem of its header,
         // the general path's to word. One made from a row without its
-        // unit has lost the unit.
+        // unit, or from the header repeated, is not what the long file
+        // says; one whose long file's header was mistyped is not.
         let wide_other = match other {
-            _ if keys > 0 => Other::Either,
-            Other::Left => Other::Either,
+            _ if keys > 0 || seed % 6 >= 3 => Other::Either,
             o => o,
         };
         let mut files = vec![
@@ -820,6 +837,9 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
                         worded += 1;
                         units_worded += usize::from(problems.iter().any(|p| p.message.contains("units file")));
                         doubled_worded += usize::from(problems.iter().any(|p| p.message.contains("duplicate")));
+                        let refused = ["the unit id is empty", "column heading", "invisible character"];
+                        ids_worded +=
+                            usize::from(problems.iter().any(|p| refused.iter().any(|r| p.message.contains(r))));
                         hinted_past += usize::from(problems.len() > 100);
                         let shape = |p: &kaohe::base::diag::Diagnostic| p.message.contains("fields but the header");
                         ragged_rows += problems.iter().filter(|p| shape(p)).count();
@@ -840,14 +860,15 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
     }
     eprintln!(
         "{worded} worded on the bulk path ({units_worded} with units not in the units file, \
-         {doubled_worded} with values given twice), {left} left, {other_cases} with another problem"
+         {doubled_worded} with values given twice, {ids_worded} with unit ids refused), {left} left, \
+         {other_cases} with another problem"
     );
     assert!(
         other_cases >= 4 && left_cases >= 1,
         "{other_cases} cases with another problem"
     );
     assert!(
-        worded >= 40 && left >= 4 && units_worded >= 10 && doubled_worded >= 10,
+        worded >= 40 && left >= 4 && units_worded >= 10 && doubled_worded >= 10 && ids_worded >= 8,
         "{worded} worded on the bulk path, {left} left"
     );
     assert!(

@@ -340,9 +340,10 @@ pub(super) struct Table<W: Word> {
     /// (kept when every row is read again: the JSON result, the
     /// rectification list).
     pub(super) offsets: Option<Vec<Box<[u32]>>>,
-    /// A unit id the general loader refuses (one holding an invisible
-    /// character, or a column heading: the header repeated): give up.
-    pub(super) refused_id: bool,
+    /// Local units whose ids the general loader refuses (one holding an
+    /// invisible character, or a column heading: the header repeated),
+    /// each of their rows a problem of the run.
+    pub(super) refused: Vec<u32>,
     /// Rows of items scored by several raters, settled once every row is
     /// read.
     pub(super) rated: Vec<RatedRow>,
@@ -431,7 +432,7 @@ impl<W: Word> Table<W> {
             detail: None,
             captured: Vec::new(),
             offsets: None,
-            refused_id: false,
+            refused: Vec::new(),
             rated: Vec::new(),
             values: 0,
             deferred: Vec::new(),
@@ -502,17 +503,16 @@ impl<W: Word> Table<W> {
 
     /// A new local unit. An id with an invisible character (U+200B …),
     /// or a unit column's heading (单位, unit: the header again below the
-    /// first), is marked, for the general loader to refuse by name.
+    /// first), is noted, for each of its rows to be refused by name.
     pub(super) fn add_unit(&mut self, id: Box<[u8]>) -> u32 {
-        if id.iter().any(|b| !(0x20..0x7f).contains(b))
-            && std::str::from_utf8(&id).is_ok_and(|s| crate::base::diag::first_invisible(s).is_some())
-        {
-            self.refused_id = true;
-        }
-        if std::str::from_utf8(&id).is_ok_and(|s| Column::of(s) == Some(Column::Unit)) {
-            self.refused_id = true;
-        }
         let u = self.units.len();
+        let invisible = || {
+            id.iter().any(|b| !(0x20..0x7f).contains(b))
+                && std::str::from_utf8(&id).is_ok_and(|s| crate::base::diag::first_invisible(s).is_some())
+        };
+        if invisible() || std::str::from_utf8(&id).is_ok_and(|s| Column::of(s) == Some(Column::Unit)) {
+            self.refused.push(u as u32);
+        }
         if u.is_multiple_of(1 << self.page_shift) {
             let cells = (1 << self.page_shift) * self.nslots;
             if let Some(offsets) = &mut self.offsets {
@@ -602,11 +602,18 @@ impl<W: Word> Table<W> {
                 .into_iter()
                 .flatten()
                 .any(|c| !cell(c).is_empty());
-            return if blank() || (l.wide.is_none() && !given) {
-                Ok(())
-            } else {
-                Err(GiveUp)
-            };
+            if !(blank() || (l.wide.is_none() && !given)) {
+                // A value without its unit: a problem of the run.
+                let message = crate::reading::evidence::unit_id_problem(l.heads.get(l.unit).ok_or(GiveUp)?, "");
+                let said = Said::Worded(message.ok_or(GiveUp)?);
+                self.bad.push(Problem {
+                    at,
+                    line,
+                    col: Some(l.unit),
+                    said,
+                });
+            }
+            return Ok(());
         }
         self.watching(unit, at, line, None);
         let name = l.name.map(cell).unwrap_or_default();
@@ -752,9 +759,6 @@ impl<W: Word> Table<W> {
                 Some(&u) => (0, u),
                 None => {
                     let u = self.add_unit(unit.into());
-                    if self.refused_id {
-                        return Err(GiveUp);
-                    }
                     self.long_ids.insert(unit.into(), u);
                     (0, u)
                 }
@@ -785,9 +789,6 @@ impl<W: Word> Table<W> {
                 let (u, new) = self.ids.get_or_insert(p.key, next);
                 if new {
                     self.add_unit(unpack(p.key));
-                    if self.refused_id {
-                        return Err(GiveUp);
-                    }
                 }
                 p.unit = u;
             }

@@ -1,9 +1,11 @@
 //! The problems of the evidence this path words itself, as the general
 //! loader words them: a value its item does not take, an indicator key the
-//! framework does not have, a row of more or fewer cells than the header
-//! (each noted by `parse` where it was read), a unit not in the units file
-//! and a value given twice (found once every file is read, then located
-//! by reading the files again, noting the rows of the units concerned).
+//! framework does not have, a row of more or fewer cells than the header,
+//! a value without its unit (each noted by `parse` where it was read); a
+//! unit id refused (a column heading, an invisible character), a unit not
+//! in the units file and a value given twice (found once every file is
+//! read, then located by reading the files again, noting the rows of the
+//! units concerned).
 
 use super::*;
 
@@ -16,19 +18,29 @@ pub(super) fn same_file_twice(paths: &Files) -> bool {
         .any(|p| p.canonicalize().is_ok_and(|real| !seen.insert(real)))
 }
 
-/// The units the tables show a problem of: given a value twice (in one
-/// table, across tables, or by one rater twice), or not in the units file.
+/// The units the tables show a problem of: an id the general loader
+/// refuses whatever the units file says (a column heading, an invisible
+/// character), one not in the units file, or one given a value twice (in
+/// one table, across tables, or by one rater twice). Each unit is in one
+/// set, the first that holds it.
 pub(super) struct Found {
-    pub(super) doubled: Ids,
+    pub(super) refused: Ids,
     pub(super) unknown: Ids,
+    pub(super) doubled: Ids,
 }
 
 impl Found {
     pub(super) fn in_tables<W: Word>(tables: &[Table<W>], units: Option<&Units>) -> Option<Found> {
         let mut found = Found {
-            doubled: Ids::default(),
+            refused: Ids::default(),
             unknown: Ids::default(),
+            doubled: Ids::default(),
         };
+        for table in tables {
+            for &u in &table.refused {
+                found.refused.insert(table.units.get(u as usize)?.clone(), ());
+            }
+        }
         let mut first: FastMap<&[u8], ()> = FastMap::default();
         let mut again: Vec<&[u8]> = Vec::new();
         for table in tables {
@@ -40,6 +52,7 @@ impl Found {
                     again.push(id);
                 } else if let Some(list) = units
                     && !list.units.contains_key(std::str::from_utf8(id).ok()?)
+                    && !found.refused.contains_key(id)
                 {
                     found.unknown.insert(id.clone(), ());
                 }
@@ -62,17 +75,22 @@ impl Found {
                 found.doubled.insert(unit.clone(), ());
             }
         }
+        found
+            .doubled
+            .retain(|id, ()| !found.refused.contains_key(id) && !found.unknown.contains_key(id));
         Some(found)
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.doubled.is_empty() && self.unknown.is_empty()
+        self.refused.is_empty() && self.doubled.is_empty() && self.unknown.is_empty()
     }
 
     /// The units whose rows are to be located.
     pub(super) fn watch(&self) -> Ids {
         let mut ids = self.doubled.clone();
-        ids.extend(self.unknown.iter().map(|(id, ())| (id.clone(), ())));
+        for set in [&self.unknown, &self.refused] {
+            ids.extend(set.iter().map(|(id, ())| (id.clone(), ())));
+        }
         ids
     }
 }
@@ -90,7 +108,7 @@ pub(super) fn word<W: Word>(
     tables: &[Table<W>],
     found: &Found,
 ) -> Option<Vec<crate::base::diag::Diagnostic>> {
-    use crate::reading::evidence::{duplicate_problem, key_problem, resolve, unknown_unit_problem};
+    use crate::reading::evidence::{duplicate_problem, key_problem, resolve, unit_id_problem, unknown_unit_problem};
     // Each problem: its row and column (for the order), whether it counts
     // among a file's first problems (which a key's hint depends on), and
     // the diagnostic or the key to word.
@@ -123,6 +141,19 @@ pub(super) fn word<W: Word>(
             }
         }
     }
+    // A unit id refused: each of its rows, as a problem counted among the
+    // file's.
+    for w in watched
+        .iter()
+        .filter(|w| w.cell.is_none() && found.refused.contains_key(&w.unit))
+    {
+        skipped.insert(w.at);
+        let (input, layout) = (inputs.get(w.at.0 as usize)?, layouts.get(w.at.0 as usize)?);
+        let id = std::str::from_utf8(&w.unit).ok()?;
+        let message = unit_id_problem(layout.heads.get(layout.unit)?, id)?;
+        let d = input.diag_in(layout.line(w.line), Some(layout.unit as u32), message);
+        all.push((w.at, Some(layout.unit), true, Told::Said(d)));
+    }
     let mut hinted = vec![0usize; inputs.len()];
     for ((file, unit), (at, line, rows)) in unknown {
         let (f, list) = (file as usize, units?);
@@ -143,7 +174,7 @@ pub(super) fn word<W: Word>(
     let mut again: std::collections::HashSet<(RowAt, usize)> = std::collections::HashSet::new();
     for w in &watched {
         let Some((slot, col, rater)) = &w.cell else { continue };
-        if !found.doubled.contains_key(&w.unit) || found.unknown.contains_key(&w.unit) {
+        if !found.doubled.contains_key(&w.unit) {
             continue;
         }
         let here = (w.at.0, w.line, *col);
