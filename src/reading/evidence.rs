@@ -698,6 +698,23 @@ pub fn unknown_unit_problem(header: &str, unit: &str, u: &Units, hinted: bool, r
     )
 }
 
+/// Unit `unit`'s row for indicator `key` names a rater (`rater`) though
+/// the item is not scored by several raters, or (`rater` empty) names
+/// none though it is: how every reader words it.
+pub fn rater_problem(unit: &str, key: &str, rater: &str) -> String {
+    if rater.is_empty() {
+        crate::base::lang::msg!(
+            zh: "单位 {unit}，指标 {key}：该指标由多位评委分别打分（考核方案设有 raters），此行缺少评分人（rater/评分人 列）",
+            en: "unit {unit}, indicator {key}: the item is scored by several raters (raters in the framework), and this row names none (a rater/评分人 column)"
+        )
+    } else {
+        crate::base::lang::msg!(
+            zh: "单位 {unit}，指标 {key}：该指标不由多位评委打分（考核方案没有为它设 raters），不应填写评分人“{rater}”",
+            en: "unit {unit}, indicator {key}: the item is not scored by several raters (no raters in the framework), so rater \"{rater}\" does not belong here"
+        )
+    }
+}
+
 /// Unit `unit`'s value for indicator `key` (by `rater`, if not empty)
 /// given again, first at `first`: how every reader words it.
 pub fn duplicate_problem(unit: &str, key: &str, rater: &str, first: &str) -> String {
@@ -981,33 +998,13 @@ impl Loader<'_> {
             let name = get(name_c);
             let rater = get(rater_c);
             let ind = &self.fw.indicators[index];
-            match (ind.raters.is_some(), rater.is_empty()) {
-                (true, true) => {
-                    let key = ind.slot_key(slot);
-                    self.err(
-                        file,
-                        row.line,
-                        crate::base::lang::msg!(
-                            zh: "单位 {unit}，指标 {key}：该指标由多位评委分别打分（考核方案设有 raters），此行缺少评分人（rater/评分人 列）",
-                            en: "unit {unit}, indicator {key}: the item is scored by several raters (raters in the framework), and this row names none (a rater/评分人 column)"
-                        ),
-                    );
-                    continue;
+            if ind.raters.is_some() == rater.is_empty() {
+                let m = rater_problem(unit, &ind.slot_key(slot), rater);
+                match rater_c.filter(|_| !rater.is_empty()) {
+                    Some(c) => self.cell_err(file, row.line, c, m),
+                    None => self.err(file, row.line, m),
                 }
-                (false, false) => {
-                    let key = ind.slot_key(slot);
-                    self.cell_err(
-                        file,
-                        row.line,
-                        rater_c.expect("a rater was read"),
-                        crate::base::lang::msg!(
-                            zh: "单位 {unit}，指标 {key}：该指标不由多位评委打分（考核方案没有为它设 raters），不应填写评分人“{rater}”",
-                            en: "unit {unit}, indicator {key}: the item is not scored by several raters (no raters in the framework), so rater \"{rater}\" does not belong here"
-                        ),
-                    );
-                    continue;
-                }
-                _ => {}
+                continue;
             }
             self.put(
                 file,

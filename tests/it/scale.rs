@@ -881,11 +881,12 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
     );
 }
 
-/// A rater's value given twice, in one block or two, and a wide
-/// workbook's unit given twice: worded on the bulk path as the general
-/// path words them (where the first value was, the cell in a worksheet).
+/// A rater's value given twice, in one block or two, a wide workbook's
+/// unit given twice, and rows naming a rater where the item has none or
+/// none where it has: worded on the bulk path as the general path words
+/// them (where the first value was, the cell in a worksheet).
 #[test]
-fn values_given_twice_by_raters_and_in_worksheets_are_worded_on_the_bulk_path() {
+fn values_given_twice_and_raters_out_of_place_are_worded_on_the_bulk_path() {
     use crate::util::{Xl, t, write_xlsx};
     let fw = Framework::parse(
         r#"
@@ -924,6 +925,9 @@ rule = { type = "check" }
     lines.insert(15, "K03,S1,王,9");
     lines.push("K41,S1,李,6");
     lines.push("K07,S2,,否");
+    // A rater named on an item without raters, none on one with them.
+    lines.push("K05,S2,张,是");
+    lines.push("K06,S1,,7");
     let long = wd.create("long.csv", &(lines.join("\n") + "\n"));
     let mut rows = vec![vec![t("单位"), t("S2")]];
     for u in 0..60 {
@@ -934,10 +938,15 @@ rule = { type = "check" }
     let book = wd.path("wide.xlsx");
     write_xlsx(&book, &[("佐证", rows)]);
     let mut worded = 0;
-    for (path, want) in [(long, 3), (book, 1)] {
+    for (path, want) in [(long, 5), (book, 1)] {
         let general = kaohe::reading::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap_err();
         assert_eq!(general.0.len(), want, "{}", path.display());
-        assert!(general.0.iter().all(|d| d.message.contains("duplicate")));
+        assert!(
+            general
+                .0
+                .iter()
+                .all(|d| d.message.contains("duplicate") || d.message.contains("raters"))
+        );
         let books = [kaohe::reading::workbook::book(&path, None)];
         for tuning in two_tunings() {
             let told = std::sync::Mutex::new(bulk::Told::default());

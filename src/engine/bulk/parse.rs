@@ -668,18 +668,29 @@ impl<W: Word> Table<W> {
                 s
             }
         };
+        // One row per rater on a rater item, none on another: otherwise a
+        // problem of the run, the row passed over.
+        let rater = l.rater.map(cell).unwrap_or_default();
+        let ind = plan.slots[slot as usize].ind;
+        let rated = plan.fw.indicators[ind].raters.is_some();
+        if rated == rater.is_empty() {
+            let text = |b: &[u8]| std::str::from_utf8(b).map(str::to_string).map_err(|_| GiveUp);
+            let key = plan.fw.indicators[ind].slot_key(slot as usize - plan.first[ind]);
+            let message = crate::reading::evidence::rater_problem(&text(unit)?, &key, &text(rater)?);
+            let col = l.rater.filter(|_| !rater.is_empty());
+            self.bad.push(Problem {
+                at,
+                line,
+                col,
+                said: Said::Worded(message),
+            });
+            return self.push(base, unit, NO_SLOT, 0, at, b"", offset);
+        }
         let raw = cell(l.value);
         self.values += usize::from(!raw.is_empty());
         let value = self.encode(plan, l, (slot, raw), unit, (at, line, l.value))?;
         if self.detail.as_deref() == Some(unit) {
             self.capture(l, l.value, slot, at, line, cell)?;
-        }
-        // One row per rater on a rater item, none on another: otherwise
-        // the general path words the problem.
-        let rater = l.rater.map(cell).unwrap_or_default();
-        let rated = plan.fw.indicators[plan.slots[slot as usize].ind].raters.is_some();
-        if rated == rater.is_empty() {
-            return Err(GiveUp);
         }
         self.watching(unit, at, line, Some((slot, l.value, rater)));
         if rated {
