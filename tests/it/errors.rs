@@ -407,7 +407,13 @@ fn values_items_do_not_take_follow_the_notice_of_columns_set_aside() {
         "错误：$WD/nb.csv:5: “值”列：单位 U02，指标 A3：“三次”不是数字",
         "错误：共发现 2 个问题，未写出任何文件",
     ];
-    for (lang, want) in [("en", &en), ("zh", &zh)] {
+    every_command_says(&wd, &["-f", "$WD/mini.toml", "$WD/nb.csv"], &en, &zh);
+}
+
+/// `score` (CSV and JSON), `check`, `explain` and `deficiencies` on
+/// `inputs` say `en` in English and `zh` in Chinese, on both paths.
+fn every_command_says(wd: &Workdir, inputs: &[&str], en: &[&str], zh: &[&str]) {
+    for (lang, want) in [("en", en), ("zh", zh)] {
         for cmd in [
             &["score", "--format", "csv"][..],
             &["score", "--format", "json"],
@@ -416,7 +422,8 @@ fn values_items_do_not_take_follow_the_notice_of_columns_set_aside() {
             &["deficiencies", "--format", "csv"],
         ] {
             let mut args = cmd.to_vec();
-            args.extend(["--lang", lang, "-f", "$WD/mini.toml", "$WD/nb.csv"]);
+            args.extend(["--lang", lang]);
+            args.extend(inputs);
             wd.run_both(&args).assert_input_errors(want);
         }
     }
@@ -482,26 +489,6 @@ fn values_given_twice_and_units_not_in_the_units_file_are_located_on_both_paths(
         "错误：$WD/b.csv:4: “unit”列：单位“U09”不在单位文件 $WD/units.csv 中（是否应为“U01”？）",
         "错误：共发现 8 个问题，未写出任何文件",
     ];
-    for (lang, want) in [("en", &en), ("zh", &zh)] {
-        for cmd in [
-            &["score", "--format", "csv"][..],
-            &["score", "--format", "json"],
-            &["check"],
-            &["explain", "U01"],
-            &["deficiencies", "--format", "csv"],
-        ] {
-            let mut args = cmd.to_vec();
-            args.extend([
-                "--lang",
-                lang,
-                "-f",
-                "$WD/mini.toml",
-                "-u",
-                "$WD/units.csv",
-                "$WD/a.csv",
-                "$WD/b.csv",
-            ]);
-            wd.run_both(&args).assert_input_errors(want);
-        }
-    }
+    let inputs = ["-f", "$WD/mini.toml", "-u", "$WD/units.csv", "$WD/a.csv", "$WD/b.csv"];
+    every_command_says(&wd, &inputs, &en, &zh);
 }
