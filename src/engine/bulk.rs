@@ -706,7 +706,7 @@ fn read_tables<W: Word>(
     paths: &Files,
     detail: Option<&str>,
     reread: Reread,
-    watch: Option<Arc<Ids>>,
+    watch: Option<Arc<Watch>>,
 ) -> Option<ReadTables<W>> {
     let tuning = paths.tuning;
     let workers = tuning.workers.max(1);

@@ -362,21 +362,34 @@ pub(super) struct Table<W: Word> {
     pub(super) voiced: Vec<Box<[u8]>>,
     /// Local units given a value twice for one slot (the first kept).
     pub(super) doubled: Vec<u32>,
-    /// The units whose rows are noted where they were read ([`Watched`]):
-    /// those the problems of the run concern (not in the units file, a
-    /// value given twice).
-    pub(super) watch: Option<Arc<Ids>>,
+    /// The units whose rows or cells are noted where they were read
+    /// ([`Watched`]): those the problems of the run concern.
+    pub(super) watch: Option<Arc<Watch>>,
     pub(super) watched: Vec<Watched>,
+}
+
+/// Units watched on a second reading, each with its number and what is
+/// noted of it: its rows (a unit not in the units file, an id refused:
+/// every row of it a problem) or its cells (a value given twice).
+pub(super) type Watch = FastMap<Box<[u8]>, (u32, Noted)>;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Noted {
+    Rows,
+    Cells,
 }
 
 /// A row of a watched unit, or one of its cells: where it was read.
 pub(super) struct Watched {
-    pub(super) unit: Box<[u8]>,
     pub(super) at: RowAt,
+    /// The unit's number in the [`Watch`].
+    pub(super) unit: u32,
     pub(super) line: u64,
-    /// A cell: its slot, column and rater (empty without). `None`: the
-    /// row itself, noted once before its cells.
-    pub(super) cell: Option<(u32, usize, Box<[u8]>)>,
+    /// A cell's slot ([`NO_SLOT`] for a row), column and rater (empty
+    /// without).
+    pub(super) slot: u32,
+    pub(super) col: u32,
+    pub(super) rater: Box<[u8]>,
 }
 
 /// A problem in a row, and where: its row, line (of the text) and
@@ -445,16 +458,24 @@ impl<W: Word> Table<W> {
     }
 
     /// Note a row (`cell` none) or a cell of `unit`'s where it was read, if
-    /// the unit is watched.
+    /// the unit is watched for it.
     fn watching(&mut self, unit: &[u8], at: RowAt, line: u64, cell: Option<(u32, usize, &[u8])>) {
-        if self.watch.as_ref().is_some_and(|w| w.contains_key(unit)) {
-            self.watched.push(Watched {
-                unit: unit.into(),
-                at,
-                line,
-                cell: cell.map(|(slot, col, rater)| (slot, col, rater.into())),
-            });
-        }
+        let Some(&(n, noted)) = self.watch.as_ref().and_then(|w| w.get(unit)) else {
+            return;
+        };
+        let (slot, col, rater) = match (cell, noted) {
+            (None, Noted::Rows) => (NO_SLOT, 0, &b""[..]),
+            (Some(c), Noted::Cells) => c,
+            _ => return,
+        };
+        self.watched.push(Watched {
+            at,
+            unit: n,
+            line,
+            slot,
+            col: col as u32,
+            rater: rater.into(),
+        });
     }
 
     /// Keep a row of the unit being explained, with its line: the general
@@ -1061,7 +1082,7 @@ pub(super) fn worker<W: Word>(
     rx: &Mutex<mpsc::Receiver<Chunk>>,
     pool: mpsc::Sender<Vec<u8>>,
     failed: &AtomicBool,
-    (detail, watch): (Option<&str>, Option<Arc<Ids>>),
+    (detail, watch): (Option<&str>, Option<Arc<Watch>>),
     offsets: bool,
 ) -> Res<Table<W>> {
     let mut t = Table::new(plan.slots.len());

@@ -18,43 +18,47 @@ pub(super) fn same_file_twice(paths: &Files) -> bool {
         .any(|p| p.canonicalize().is_ok_and(|real| !seen.insert(real)))
 }
 
-/// The units the tables show a problem of: an id the general loader
-/// refuses whatever the units file says (a column heading, an invisible
-/// character), one not in the units file, or one given a value twice (in
-/// one table, across tables, or by one rater twice). Each unit is in one
-/// set, the first that holds it.
-pub(super) struct Found {
-    pub(super) refused: Ids,
-    pub(super) unknown: Ids,
-    pub(super) doubled: Ids,
+/// What is wrong with a unit the tables show a problem of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Wrong {
+    /// An id the general loader refuses whatever the units file says (a
+    /// column heading, an invisible character).
+    Refused,
+    /// Not in the units file.
+    Unknown,
+    /// A value given twice (in one table, across tables, or by one rater
+    /// twice).
+    Doubled,
 }
+
+/// The units the tables show a problem of, each with the first of
+/// [`Wrong`] that holds for it, numbered by their place here.
+pub(super) struct Found(pub(super) Vec<(Box<[u8]>, Wrong)>);
 
 impl Found {
     pub(super) fn in_tables<W: Word>(tables: &[Table<W>], units: Option<&Units>) -> Option<Found> {
-        let mut found = Found {
-            refused: Ids::default(),
-            unknown: Ids::default(),
-            doubled: Ids::default(),
-        };
+        let mut refused = Ids::default();
+        let mut unknown = Ids::default();
+        let mut doubled = Ids::default();
         for table in tables {
             for &u in &table.refused {
-                found.refused.insert(table.units.get(u as usize)?.clone(), ());
+                refused.insert(table.units.get(u as usize)?.clone(), ());
             }
         }
         let mut first: FastMap<&[u8], ()> = FastMap::default();
         let mut again: Vec<&[u8]> = Vec::new();
         for table in tables {
             for &u in &table.doubled {
-                found.doubled.insert(table.units.get(u as usize)?.clone(), ());
+                doubled.insert(table.units.get(u as usize)?.clone(), ());
             }
             for id in &table.units {
                 if first.insert(&**id, ()).is_some() {
                     again.push(id);
                 } else if let Some(list) = units
                     && !list.units.contains_key(std::str::from_utf8(id).ok()?)
-                    && !found.refused.contains_key(id)
+                    && !refused.contains_key(id)
                 {
-                    found.unknown.insert(id.clone(), ());
+                    unknown.insert(id.clone(), ());
                 }
             }
         }
@@ -66,32 +70,45 @@ impl Found {
             let twice =
                 (0..places.first()?.len()).any(|slot| places.iter().filter(|c| c[slot].get() != UNSEEN).count() > 1);
             if twice {
-                found.doubled.insert(id.into(), ());
+                doubled.insert(id.into(), ());
             }
         }
         let mut rated: FastMap<(&[u8], u32, &[u8]), ()> = FastMap::default();
         for (unit, slot, rater, _, _) in tables.iter().flat_map(|t| &t.rated) {
             if rated.insert((unit, *slot, rater), ()).is_some() {
-                found.doubled.insert(unit.clone(), ());
+                doubled.insert(unit.clone(), ());
             }
         }
-        found
-            .doubled
-            .retain(|id, ()| !found.refused.contains_key(id) && !found.unknown.contains_key(id));
-        Some(found)
+        doubled.retain(|id, ()| !refused.contains_key(id) && !unknown.contains_key(id));
+        let mut all = Vec::new();
+        for (set, wrong) in [
+            (refused, Wrong::Refused),
+            (unknown, Wrong::Unknown),
+            (doubled, Wrong::Doubled),
+        ] {
+            let mut ids: Vec<Box<[u8]>> = set.into_keys().collect();
+            ids.sort_unstable();
+            all.extend(ids.into_iter().map(|id| (id, wrong)));
+        }
+        Some(Found(all))
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.refused.is_empty() && self.doubled.is_empty() && self.unknown.is_empty()
+        self.0.is_empty()
     }
 
-    /// The units whose rows are to be located.
-    pub(super) fn watch(&self) -> Ids {
-        let mut ids = self.doubled.clone();
-        for set in [&self.unknown, &self.refused] {
-            ids.extend(set.iter().map(|(id, ())| (id.clone(), ())));
-        }
-        ids
+    /// The units to watch on a second reading, and what of each.
+    pub(super) fn watch(&self) -> Watch {
+        (self.0.iter().enumerate())
+            .map(|(n, (id, wrong))| {
+                let noted = if *wrong == Wrong::Doubled {
+                    Noted::Cells
+                } else {
+                    Noted::Rows
+                };
+                (id.clone(), (n as u32, noted))
+            })
+            .collect()
     }
 }
 
@@ -124,15 +141,17 @@ pub(super) fn word<W: Word>(
     // its number of rows.
     // (file, unit) → its first row and line, and its rows.
     type Rows = (RowAt, u64, usize);
-    let mut unknown: Vec<((u32, &[u8]), Rows)> = Vec::new();
-    let mut index: FastMap<(u32, &[u8]), usize> = FastMap::default();
+    let mut unknown: Vec<((u32, u32), Rows)> = Vec::new();
+    let mut index: FastMap<(u32, u32), usize> = FastMap::default();
     let mut skipped: std::collections::HashSet<RowAt> = std::collections::HashSet::new();
+    let wrong = |w: &Watched| found.0.get(w.unit as usize).map(|f| f.1);
+    let id = |n: u32| -> Option<&str> { std::str::from_utf8(&found.0.get(n as usize)?.0).ok() };
     for w in watched
         .iter()
-        .filter(|w| w.cell.is_none() && found.unknown.contains_key(&w.unit))
+        .filter(|w| w.slot == NO_SLOT && wrong(w) == Some(Wrong::Unknown))
     {
         skipped.insert(w.at);
-        let key = (w.at.0, &*w.unit);
+        let key = (w.at.0, w.unit);
         match index.get(&key) {
             Some(&k) => unknown[k].1.2 += 1,
             None => {
@@ -145,12 +164,11 @@ pub(super) fn word<W: Word>(
     // file's.
     for w in watched
         .iter()
-        .filter(|w| w.cell.is_none() && found.refused.contains_key(&w.unit))
+        .filter(|w| w.slot == NO_SLOT && wrong(w) == Some(Wrong::Refused))
     {
         skipped.insert(w.at);
         let (input, layout) = (inputs.get(w.at.0 as usize)?, layouts.get(w.at.0 as usize)?);
-        let id = std::str::from_utf8(&w.unit).ok()?;
-        let message = unit_id_problem(layout.heads.get(layout.unit)?, id)?;
+        let message = unit_id_problem(layout.heads.get(layout.unit)?, id(w.unit)?)?;
         let d = input.diag_in(layout.line(w.line), Some(layout.unit as u32), message);
         all.push((w.at, Some(layout.unit), true, Told::Said(d)));
     }
@@ -160,8 +178,7 @@ pub(super) fn word<W: Word>(
         let layout = layouts.get(f)?;
         let hint = *hinted.get(f)? < crate::base::diag::MAX_PROBLEMS_PER_FILE;
         hinted[f] += usize::from(hint);
-        let unit = std::str::from_utf8(unit).ok()?;
-        let message = unknown_unit_problem(layout.heads.get(layout.unit)?, unit, list, hint, rows);
+        let message = unknown_unit_problem(layout.heads.get(layout.unit)?, id(unit)?, list, hint, rows);
         let d = inputs
             .get(f)?
             .diag_in(layout.line(line), Some(layout.unit as u32), message);
@@ -169,29 +186,28 @@ pub(super) fn word<W: Word>(
     }
     // A value given again: located where it was given first.
     // (unit, slot, rater) → the file, line and column of its first value.
-    type Place = (u32, u64, usize);
-    let mut first: FastMap<(&[u8], u32, &[u8]), Place> = FastMap::default();
+    type Place = (u32, u64, u32);
+    let mut first: FastMap<(u32, u32, &[u8]), Place> = FastMap::default();
     let mut again: std::collections::HashSet<(RowAt, usize)> = std::collections::HashSet::new();
-    for w in &watched {
-        let Some((slot, col, rater)) = &w.cell else { continue };
-        if !found.doubled.contains_key(&w.unit) {
-            continue;
-        }
-        let here = (w.at.0, w.line, *col);
-        let Some(&(f0, l0, c0)) = first.get(&(&*w.unit, *slot, &**rater)) else {
-            first.insert((&w.unit, *slot, rater), here);
+    for w in watched
+        .iter()
+        .filter(|w| w.slot != NO_SLOT && wrong(w) == Some(Wrong::Doubled))
+    {
+        let here = (w.at.0, w.line, w.col);
+        let Some(&(f0, l0, c0)) = first.get(&(w.unit, w.slot, &*w.rater)) else {
+            first.insert((w.unit, w.slot, &w.rater), here);
             continue;
         };
-        again.insert((w.at, *col));
-        let ind = plan.slots.get(*slot as usize)?.ind;
-        let key = plan.fw.indicators[ind].slot_key(*slot as usize - plan.first[ind]);
+        let (slot, col) = (w.slot as usize, w.col as usize);
+        again.insert((w.at, col));
+        let ind = plan.slots.get(slot)?.ind;
+        let key = plan.fw.indicators[ind].slot_key(slot - plan.first[ind]);
         let (in0, layout0) = (inputs.get(f0 as usize)?, layouts.get(f0 as usize)?);
-        let at_first = in0.location(layout0.line(l0), c0 as u32);
-        let unit = std::str::from_utf8(&w.unit).ok()?;
-        let message = duplicate_problem(unit, &key, std::str::from_utf8(rater).ok()?, &at_first);
+        let at_first = in0.location(layout0.line(l0), c0);
+        let message = duplicate_problem(id(w.unit)?, &key, std::str::from_utf8(&w.rater).ok()?, &at_first);
         let (input, layout) = (inputs.get(w.at.0 as usize)?, layouts.get(w.at.0 as usize)?);
-        let d = input.diag_in(layout.line(w.line), Some(*col as u32), message);
-        all.push((w.at, Some(*col), true, Told::Said(d)));
+        let d = input.diag_in(layout.line(w.line), Some(w.col), message);
+        all.push((w.at, Some(col), true, Told::Said(d)));
     }
     for t in tables {
         for b in &t.bad {
