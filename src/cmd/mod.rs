@@ -387,11 +387,7 @@ impl InputArgs {
         let fits = crate::model::framework::BUILTINS
             .iter()
             .filter(|b| b.id != chosen.id)
-            .find(|b| {
-                b.load().is_ok_and(|fw| {
-                    crate::reading::evidence::load_with(evidence, &self.read_options(), &fw, units).is_ok()
-                })
-            })?;
+            .find(|b| b.load().is_ok_and(|fw| self.fits(evidence, &fw, units)))?;
         let year = self.period.map(|p| p.year);
         let why = match year {
             None => crate::base::lang::m("未给出 --period，用最新的", "no --period given: the newest").to_string(),
@@ -414,6 +410,45 @@ impl InputArgs {
                 fits.id
             ),
         ))
+    }
+
+    /// Does `evidence` load under `fw` without a problem? The fast path is
+    /// asked first (a province's file in a second or two, where the
+    /// detailed reader takes tens of seconds for each framework tried): yes
+    /// when it takes the evidence, no when it words the evidence's
+    /// problems; anything else is the detailed reader's to answer.
+    fn fits(&self, evidence: &[PathBuf], fw: &Framework, units: Option<&Units>) -> bool {
+        let fast = std::env::var_os("KAOHE_SLOW").is_none()
+            && crate::reading::input::unmatched_encoding(&self.encoding, &self.paths(evidence)).is_none()
+            && self.garbled_by_encoding(evidence).is_empty()
+            && crate::engine::bulk::holds(fw);
+        if fast {
+            let forced = self.forced_encodings(evidence);
+            let books: Vec<_> = (evidence.iter())
+                .map(|p| crate::reading::workbook::book(p, self.sheet.as_deref()))
+                .collect();
+            let told = std::sync::Mutex::new(crate::engine::bulk::Told::default());
+            let files = crate::engine::bulk::Files::new(evidence, &forced).with_books(&books);
+            if crate::engine::bulk::check(fw, units, files.telling(&told)).is_some() {
+                return true;
+            }
+            if !told.into_inner().unwrap_or_default().problems.is_empty() {
+                return false;
+            }
+        }
+        crate::reading::evidence::load_with(evidence, &self.read_options(), fw, units).is_ok()
+    }
+
+    /// The encoding forced for each of the `evidence` files (`--encoding`),
+    /// or none at all.
+    fn forced_encodings(&self, evidence: &[PathBuf]) -> Vec<Option<crate::reading::input::ForcedEncoding>> {
+        match self.encoding.is_empty() {
+            true => Vec::new(),
+            false => evidence
+                .iter()
+                .map(|p| crate::reading::input::forced_for(&self.encoding, p))
+                .collect(),
+        }
     }
 
     /// Load and score for a ranking — totals, grades and ranks, no
@@ -453,14 +488,7 @@ impl InputArgs {
         };
         crate::engine::grade::check_units(&framework, units.as_ref()).map_err(Error::Input)?;
         crate::engine::cohort::check_units(&framework, units.as_ref()).map_err(Error::Input)?;
-        let forced = match self.encoding.is_empty() {
-            true => Vec::new(),
-            false => evidence
-                .iter()
-                .map(|p| crate::reading::input::forced_for(&self.encoding, p))
-                .collect(),
-        };
-        Ok(Some((framework, units, forced)))
+        Ok(Some((framework, units, self.forced_encodings(evidence))))
     }
 
     /// The units and categories selected (`--unit`, `--category`) checked
@@ -554,9 +582,9 @@ impl InputArgs {
         let found = run(&framework, units.as_ref(), files.with_books(&books).telling(&told));
         let told = told.into_inner().unwrap_or_default();
         if found.is_none() && !told.problems.is_empty() {
-            // Values or keys the framework does not take, and nothing else
-            // to say: the problems, after the notices the general reader
-            // gives first.
+            // Problems of the evidence the bulk path words, and nothing
+            // else to say: the problems, after the notices the general
+            // reader gives first.
             crate::base::diag::warn(&Diagnostics(told.notices));
             return Err(self.evidence_problems(Diagnostics(told.problems), evidence, &framework, units.as_ref()));
         }

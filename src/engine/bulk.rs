@@ -195,10 +195,12 @@ pub struct Told {
     pub silent: Vec<String>,
     /// Of these, those no row names, in the units file's order.
     pub unnamed: Vec<String>,
-    /// Values their items do not take and indicator keys the framework
-    /// does not have, located and worded as the general path words them,
-    /// in file and line order: when the evidence has no other problem, the
-    /// run's problems (and it gives nothing else).
+    /// The problems of the evidence this path words (see the `problems`
+    /// module: values and keys the framework does not take, rows of the
+    /// wrong width, values given twice, unit ids not taken, raters out of
+    /// place), located and worded as the general path words them, in file
+    /// and line order: when the evidence has no other problem, the run's
+    /// problems (and it gives nothing else).
     pub problems: Vec<crate::base::diag::Diagnostic>,
 }
 
