@@ -139,13 +139,16 @@ impl SideArgs<'_> {
 pub fn load_all(sides: &[SideArgs]) -> Result<Vec<PeriodResult>, Error> {
     let mut errs = Diagnostics::new();
     let mut out = Vec::new();
+    // The problems said so far: looked up in a set, not in the list (a
+    // province's file can have a hundred thousand).
+    let mut said = std::collections::BTreeSet::new();
     for s in sides {
         match s.load() {
             Ok(r) => out.push(r),
             Err(Error::Input(d)) => {
                 // The same file on two sides: say each problem once.
                 for x in d.0 {
-                    if !errs.0.contains(&x) {
+                    if said.insert(x.clone()) {
                         errs.push(x);
                     }
                 }

@@ -455,6 +455,31 @@ fn problems_on_both_sides_are_reported_together() {
     assert_eq!(out.stdout, "");
 }
 
+/// The same file with problems on both sides: each problem said once, in
+/// the order the file gives them; two problems alike in two files are two.
+#[test]
+fn the_same_problems_on_both_sides_are_said_once() {
+    let wd = Workdir::new();
+    let bad = wd.create(
+        "bad.csv",
+        "unit,indicator,value\nT01,A3,也许\nT01,A1,也许\nT02,A3,也许\n",
+    );
+    let other = wd.create("other.csv", "unit,indicator,value\nT01,A3,也许\n");
+    wd.run(&["diff", s(&bad), s(&bad)]).assert_input_errors(&[
+        "error: $WD/bad.csv:2: column \"value\": unit T01, indicator A3: \"也许\" is not yes/no (是/否)",
+        "error: $WD/bad.csv:3: column \"value\": unit T01, indicator A1: \"也许\" is not a number",
+        "error: $WD/bad.csv:4: column \"value\": unit T02, indicator A3: \"也许\" is not yes/no (是/否)",
+        "error: 3 problems found; nothing was written",
+    ]);
+    wd.run(&["diff", s(&bad), s(&other)]).assert_input_errors(&[
+        "error: $WD/bad.csv:2: column \"value\": unit T01, indicator A3: \"也许\" is not yes/no (是/否)",
+        "error: $WD/bad.csv:3: column \"value\": unit T01, indicator A1: \"也许\" is not a number",
+        "error: $WD/bad.csv:4: column \"value\": unit T02, indicator A3: \"也许\" is not yes/no (是/否)",
+        "error: $WD/other.csv:2: column \"value\": unit T01, indicator A3: \"也许\" is not yes/no (是/否)",
+        "error: 4 problems found; nothing was written",
+    ]);
+}
+
 #[test]
 fn side_options_for_a_saved_result_are_a_usage_error() {
     let wd = Workdir::new();
