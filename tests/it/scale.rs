@@ -1537,8 +1537,9 @@ fn several_files_tabs_and_chinese_headers() {
 
 mod differential {
     //! Random small evidence files built from awkward fragments: whenever
-    //! the bulk path answers, it answers what the general path answers, and
-    //! it never answers when the general path finds a problem.
+    //! the bulk path answers, it answers what the general path answers; it
+    //! never answers when the general path finds a problem; and the
+    //! problems it words are the general path's.
     use super::*;
     use proptest::prelude::*;
 
@@ -1677,7 +1678,7 @@ mod differential {
     fn bulk_answers_only_what_the_general_path_answers() {
         use std::sync::atomic::{AtomicUsize, Ordering};
         const CASES: u32 = 64;
-        let (answered, valid) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let (answered, valid, worded) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
             cases: CASES,
             ..ProptestConfig::default()
@@ -1691,13 +1692,22 @@ mod differential {
                 workers,
                 batch: None,
             };
+            let told = std::sync::Mutex::new(bulk::Told::default());
             let fast = bulk::assess(
                 &fw,
                 None,
-                bulk::Files::from(std::slice::from_ref(&p)).tuned(tuning),
+                bulk::Files::from(std::slice::from_ref(&p)).telling(&told).tuned(tuning),
                 None,
             );
-            let slow = kaohe::reading::evidence::load(std::slice::from_ref(&p), &fw, None)
+            let loaded = kaohe::reading::evidence::load(std::slice::from_ref(&p), &fw, None);
+            let problems = told.into_inner().unwrap().problems;
+            if !problems.is_empty() {
+                // The problems it words are the general path's, exactly.
+                prop_assert!(fast.is_none());
+                prop_assert_eq!(&problems, &loaded.as_ref().expect_err("the general path finds them").0);
+                worded.fetch_add(1, Ordering::Relaxed);
+            }
+            let slow = loaded
                 .ok()
                 .and_then(|ev| kaohe::engine::score::assess(&fw, None, ev, None).ok());
             if slow.is_some() {
@@ -1713,12 +1723,13 @@ mod differential {
         if let Err(e) = result {
             panic!("{e}");
         }
-        let (answered, valid) = (answered.into_inner(), valid.into_inner());
+        let (answered, valid, worded) = (answered.into_inner(), valid.into_inner(), worded.into_inner());
         // About two in five generated files are valid; the bulk path takes
-        // nearly all of those.
+        // nearly all of those, and words the problems of many others.
         assert!(
-            answered * 4 >= valid && answered >= CASES as usize / 8,
-            "the bulk path answered {answered} of {CASES} cases ({valid} valid): the comparison hardly ran"
+            answered * 4 >= valid && answered >= CASES as usize / 8 && worded >= CASES as usize / 8,
+            "the bulk path answered {answered} of {CASES} cases ({valid} valid) and worded {worded}: \
+             the comparison hardly ran"
         );
     }
 }
