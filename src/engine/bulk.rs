@@ -618,10 +618,13 @@ fn parse<W: Word>(
     reread: Reread,
 ) -> Option<Parsed<W>> {
     // Only regular files: a pipe read here could not be read again by the
-    // general path (nor twice for the JSON result). The same file twice
-    // is the general path's to say, not a duplicate of every row.
-    if !paths.iter().all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file())) || problems::same_file_twice(paths) {
+    // general path (nor twice for the JSON result).
+    if !paths.iter().all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file())) {
         return None;
+    }
+    let (again, once) = problems::given_again(paths);
+    if !again.is_empty() {
+        return parse_once_each::<W>(plan, units, paths, again, &once);
     }
     let (mut tables, bases, layouts, kept) = read_tables::<W>(plan, paths, detail, reread, None)?;
     if let Some(told) = paths.told {
@@ -694,6 +697,38 @@ fn parse<W: Word>(
         layouts,
         kept,
     })
+}
+
+/// `paths` with each file given again (`again`, its problem) read once,
+/// the files at `once`: the problems of the run told back, those of the
+/// files given again first, as the general loader gives them. `None`
+/// always: a file given twice is a problem of the run.
+fn parse_once_each<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &Files,
+    again: Vec<crate::base::diag::Diagnostic>,
+    once: &[usize],
+) -> Option<Parsed<W>> {
+    let told = paths.told?;
+    let pick = |n: usize| once.iter().copied().filter(move |_| n > 0);
+    let kept: Vec<PathBuf> = pick(paths.paths.len()).map(|i| paths.paths[i].clone()).collect();
+    let forced: Vec<_> = pick(paths.forced.len()).map(|i| paths.forced[i]).collect();
+    let books: Vec<Option<Book>> = pick(paths.books.len()).map(|i| paths.books[i].clone()).collect();
+    let files = Files {
+        paths: &kept,
+        forced: &forced,
+        books: &books,
+        ..*paths
+    };
+    let read = parse::<W>(plan, units, &files, None, Reread::No);
+    let mut told = told.lock().ok()?;
+    if read.is_none() && told.problems.is_empty() {
+        return None; // given up: the general path reads them all
+    }
+    let rest = std::mem::take(&mut told.problems);
+    told.problems = again.into_iter().chain(rest).collect();
+    None
 }
 
 /// What [`read_tables`] gives: the workers' tables, and per file the

@@ -401,14 +401,7 @@ pub fn load_with(
         // of itself; say what happened instead.
         if let Ok(real) = p.canonicalize() {
             if let Some((_, first)) = given.iter().find(|(r, _)| *r == real) {
-                errs.push(Diagnostic::file(
-                    p.display().to_string(),
-                    crate::base::lang::msg!(
-                        zh: "同一文件重复给出（首次为 {}）",
-                        en: "the same file is given twice (first as {})",
-                        first.display()
-                    ),
-                ));
+                errs.push(same_file_problem(p, first));
                 continue;
             }
             given.push((real, p));
@@ -695,6 +688,20 @@ pub fn unknown_unit_problem(header: &str, unit: &str, u: &Units, hinted: bool, r
         zh: "“{header}”列：单位“{unit}”不在单位文件 {} 中{hint}{more}",
         en: "column \"{header}\": unit \"{unit}\" is not in the units file {}{hint}{more}",
         u.path,
+    )
+}
+
+/// File `path` is `first` again (by another name, or the same): how
+/// every reader words it, rather than each of its rows as a duplicate of
+/// itself.
+pub fn same_file_problem(path: &std::path::Path, first: &std::path::Path) -> Diagnostic {
+    Diagnostic::file(
+        path.display().to_string(),
+        crate::base::lang::msg!(
+            zh: "同一文件重复给出（首次为 {}）",
+            en: "the same file is given twice (first as {})",
+            first.display()
+        ),
     )
 }
 

@@ -465,7 +465,7 @@ fn significant_digits(text: &str) -> usize {
 /// its row number where it can be (blank lines between), `input` naming
 /// the file and worksheet, and the column of the sheet each row starts
 /// in, as the general reader names them.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Book {
     pub input: crate::model::InputFile,
     pub text: Vec<u8>,

@@ -959,6 +959,39 @@ rule = { type = "check" }
     assert_eq!(worded, 4);
 }
 
+/// A file given again (by the same name, and by another) beside problems
+/// of its own and of another file: the bulk path says each repeat once,
+/// then the problems of the files read, as the general path says them.
+/// Without other problems, the repeats alone.
+#[test]
+fn a_file_given_twice_is_said_on_the_bulk_path() {
+    let i = inputs(synth::Shape::Mixed, 30, 5, true);
+    let wd = &i._wd;
+    let text = std::fs::read_to_string(&i.evidence).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let copied = lines[3];
+    lines.push(copied);
+    let twice = wd.create("twice.csv", &(lines.join("\n") + "\n"));
+    std::fs::create_dir(wd.path("sub")).unwrap();
+    let by_another_name = wd.path("sub/../twice.csv");
+    let cases: [(Vec<PathBuf>, usize); 3] = [
+        (vec![twice.clone(), i.evidence.clone(), twice.clone()], 2),
+        (vec![twice.clone(), by_another_name.clone(), twice.clone()], 3),
+        (vec![i.evidence.clone(), i.evidence.clone()], 1),
+    ];
+    for (paths, at_least) in cases {
+        let general = kaohe::reading::evidence::load(&paths, &i.fw, i.units.as_ref()).unwrap_err();
+        assert!(general.0.len() >= at_least, "{general}");
+        assert!(general.0[0].message.contains("given twice"), "{general}");
+        for tuning in two_tunings() {
+            let told = std::sync::Mutex::new(bulk::Told::default());
+            let files = bulk::Files::from(&paths[..]).telling(&told).tuned(tuning);
+            assert!(bulk::assess(&i.fw, i.units.as_ref(), files, None).is_none());
+            assert_eq!(told.into_inner().unwrap().problems, general.0, "{paths:?}");
+        }
+    }
+}
+
 #[test]
 fn robust_draws_on_the_same_amounts_on_both_paths() {
     // Plain and deferred items, exempt and missing ones, split over

@@ -9,13 +9,23 @@
 
 use super::*;
 
-/// Is a file given twice (by two names, or one)? Each of its rows would be
-/// a duplicate of itself; the general loader says what happened instead.
-pub(super) fn same_file_twice(paths: &Files) -> bool {
-    let mut seen = std::collections::HashSet::new();
-    paths
-        .iter()
-        .any(|p| p.canonicalize().is_ok_and(|real| !seen.insert(real)))
+/// The files given again (by another name, or the same), each a problem
+/// worded as the general loader words it, and the places of the others:
+/// each of a repeat's rows would be a duplicate of itself.
+pub(super) fn given_again(paths: &Files) -> (Vec<crate::base::diag::Diagnostic>, Vec<usize>) {
+    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+    let (mut again, mut once) = (Vec::new(), Vec::new());
+    for (i, p) in paths.iter().enumerate() {
+        if let Ok(real) = p.canonicalize() {
+            if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
+                again.push(crate::reading::evidence::same_file_problem(p, first));
+                continue;
+            }
+            seen.push((real, p));
+        }
+        once.push(i);
+    }
+    (again, once)
 }
 
 /// What is wrong with a unit the tables show a problem of.
