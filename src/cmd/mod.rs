@@ -418,11 +418,7 @@ impl InputArgs {
     /// when it takes the evidence, no when it words the evidence's
     /// problems; anything else is the detailed reader's to answer.
     fn fits(&self, evidence: &[PathBuf], fw: &Framework, units: Option<&Units>) -> bool {
-        let fast = std::env::var_os("KAOHE_SLOW").is_none()
-            && crate::reading::input::unmatched_encoding(&self.encoding, &self.paths(evidence)).is_none()
-            && self.garbled_by_encoding(evidence).is_empty()
-            && crate::engine::bulk::holds(fw);
-        if fast {
+        if self.fast_path_may_read(evidence) && crate::engine::bulk::holds(fw) {
             let forced = self.forced_encodings(evidence);
             let books: Vec<_> = (evidence.iter())
                 .map(|p| crate::reading::workbook::book(p, self.sheet.as_deref()))
@@ -437,6 +433,15 @@ impl InputArgs {
             }
         }
         crate::reading::evidence::load_with(evidence, &self.read_options(), fw, units).is_ok()
+    }
+
+    /// May the bulk path read `evidence`? Not with `KAOHE_SLOW=1`, nor
+    /// when a `FILE=ENC` of `--encoding` names no file given or an encoding
+    /// forced garbles a file (which the general path reports).
+    fn fast_path_may_read(&self, evidence: &[PathBuf]) -> bool {
+        std::env::var_os("KAOHE_SLOW").is_none()
+            && crate::reading::input::unmatched_encoding(&self.encoding, &self.paths(evidence)).is_none()
+            && self.garbled_by_encoding(evidence).is_empty()
     }
 
     /// The encoding forced for each of the `evidence` files (`--encoding`),
@@ -470,12 +475,7 @@ impl InputArgs {
     /// asks for the general path or the units file or a `FILE=ENC` has
     /// problems (which the general path reports).
     pub fn bulk_inputs(&self, evidence: &[PathBuf]) -> Result<Option<BulkInputs>, Error> {
-        if std::env::var_os("KAOHE_SLOW").is_some() {
-            return Ok(None);
-        }
-        if crate::reading::input::unmatched_encoding(&self.encoding, &self.paths(evidence)).is_some()
-            || !self.garbled_by_encoding(evidence).is_empty()
-        {
+        if !self.fast_path_may_read(evidence) {
             return Ok(None);
         }
         let framework = self.framework()?;

@@ -39,19 +39,20 @@
 //! row each line belongs). Its values are located by row and column, as
 //! the general reader locates them.
 //!
-//! Errors are the rare case. The common ones in the rows — a value its
-//! item does not take, an indicator the framework does not have, a row of
-//! the wrong width, a value given twice, a unit not in the units file —
-//! are worded here as the general loader words them (`problems`), told
-//! to the caller ([`Told::problems`]) with nothing else produced. On any
-//! other problem (a header the framework does not fit, bytes that are not
-//! valid in the file's encoding, detected or forced) and on anything this
-//! path does not read (a workbook whose cell formats cannot be read, a
-//! pipe) it gives up, before any output, and the caller runs the general
-//! path, which produces the same result or the diagnostics. A unit of the
-//! units file without any value is no problem: it is scored, every item
-//! missing, and told to the caller for its warning ([`Files::telling`]),
-//! as are the columns of a long file left aside.
+//! Errors are the rare case. The common mistakes of an office's files
+//! (the `problems` module lists them: a value or key the framework does
+//! not take, a value given twice, a unit not in the units file, a file
+//! given twice, …) are worded here as the general loader words them,
+//! told to the caller ([`Told::problems`]) with nothing else produced. On
+//! any other problem (a header the framework does not fit, bytes that are
+//! not valid in the file's encoding, detected or forced, a problem found
+//! while scoring) and on anything this path does not read (a workbook
+//! whose cell formats cannot be read, a pipe) it gives up, before any
+//! output, and the caller runs the general path, which produces the same
+//! result or the diagnostics. A unit of the units file without any value
+//! is no problem: it is scored, every item missing, and told to the
+//! caller for its warning ([`Files::telling`]), as are the columns of a
+//! long file left aside.
 //!
 //! The entry points:
 //!
@@ -195,11 +196,9 @@ pub struct Told {
     pub silent: Vec<String>,
     /// Of these, those no row names, in the units file's order.
     pub unnamed: Vec<String>,
-    /// The problems of the evidence this path words (see the `problems`
-    /// module: values and keys the framework does not take, rows of the
-    /// wrong width, values given twice, unit ids not taken, raters out of
-    /// place), located and worded as the general path words them, in file
-    /// and line order: when the evidence has no other problem, the run's
+    /// The problems of the evidence this path words (those the `problems`
+    /// module lists), located and worded as the general path words them,
+    /// in its order: when the evidence has no other problem, the run's
     /// problems (and it gives nothing else).
     pub problems: Vec<crate::base::diag::Diagnostic>,
 }
@@ -606,10 +605,8 @@ enum Reread {
 /// Read and parse every file on every core: the workers' tables, every
 /// unit settled. `None` when the general path must read the evidence:
 /// for something this path does not read, or a problem it does not word.
-/// The problems it words (a value or key the framework does not take, a
-/// row of the wrong width, a unit not in the units file, a value given
-/// twice) are told back instead ([`Told::problems`]), and `None`
-/// returned.
+/// The problems it words (see `problems`) are told back instead
+/// ([`Told::problems`]), and `None` returned.
 fn parse<W: Word>(
     plan: &Plan,
     units: Option<&Units>,

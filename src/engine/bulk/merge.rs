@@ -70,7 +70,7 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
                 .filter(|c| c.2 != UNSEEN);
             let (first, second) = (seen.next(), seen.next());
             if second.is_some() {
-                return Err(GiveUp); // a duplicate: the general path names both lines
+                return Err(GiveUp); // given twice: found and worded before (`problems`)
             }
             Ok(first)
         };
@@ -174,7 +174,7 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
         for ((unit, slot), mut given) in by_item {
             given.sort_by(|a, b| a.0.cmp(b.0));
             if given.windows(2).any(|w| w[0].0 == w[1].0) {
-                return Err(GiveUp); // a rater twice: the general path names both rows
+                return Err(GiveUp); // a rater twice: found and worded before (`problems`)
             }
             let ind = &fw.indicators[plan.slots[slot as usize].ind];
             let k = *index.get(unit).ok_or(GiveUp)?;
@@ -360,7 +360,7 @@ pub(super) fn unit_result<W: Word, T: Default>(
             let c = c.get();
             if c != UNSEEN {
                 if *dst != UNSEEN {
-                    return Err(GiveUp); // duplicate across blocks
+                    return Err(GiveUp); // given twice across blocks: as above
                 }
                 *dst = c;
             }

@@ -1,11 +1,14 @@
 //! The problems of the evidence this path words itself, as the general
-//! loader words them: a value its item does not take, an indicator key the
-//! framework does not have, a row of more or fewer cells than the header,
-//! a value without its unit (each noted by `parse` where it was read); a
-//! unit id refused (a column heading, an invisible character), a unit not
-//! in the units file and a value given twice (found once every file is
-//! read, then located by reading the files again, noting the rows of the
-//! units concerned).
+//! loader words them:
+//! - noted by `parse` where it reads them: a value its item does not take,
+//!   an indicator key the framework does not have, a row of more or fewer
+//!   cells than the header, a value without its unit, a row naming a
+//!   rater where the item has none (or none where it has);
+//! - found once every file is read, then located by reading the files
+//!   again, noting the rows or cells of the units concerned: a unit id
+//!   refused (a column heading, an invisible character), a unit not in
+//!   the units file, a value given twice;
+//! - found before any file is read: a file given twice ([`given_again`]).
 
 use super::*;
 
