@@ -464,14 +464,7 @@ pub fn assess(
         let (t, groups) = totals_and_groups(fw, &outcomes);
         if t.applicable.is_zero() {
             let (file, line) = run.where_unit(&id);
-            run.errs.push(Diagnostic::new(
-                file,
-                line,
-                crate::base::lang::msg!(
-                    zh: "单位 {id}：所有基础指标均标为不适用，无法评分",
-                    en: "unit {id}: every base indicator is marked 不适用; the unit cannot be scored"
-                ),
-            ));
+            run.errs.push(Diagnostic::new(file, line, all_exempt_problem(&id)));
             continue;
         }
         run.missing_evidence(&id, ue, &outcomes);
@@ -538,13 +531,7 @@ impl<'a> Scoring<'a> {
     /// Where a unit is named: its line in the units file, else the first
     /// evidence file.
     fn where_unit(&self, id: &str) -> (String, Option<u64>) {
-        match self
-            .units
-            .and_then(|u| u.units.get(id).map(|i| (u.path.clone(), i.line)))
-        {
-            Some((p, l)) => (p, Some(l)),
-            None => (self.files.first().map_or_else(String::new, |f| f.path.clone()), None),
-        }
+        where_unit(self.units, self.files.first().map_or("", |f| f.path.as_str()), id)
     }
 
     /// A unit's outcomes by its own evidence, and its raters' amounts. An
@@ -571,16 +558,7 @@ impl<'a> Scoring<'a> {
                 }
                 let rater_cell = ue.raters(i).iter().map(|(_, c)| c).find(|c| c.value.is_some());
                 if let Some(c) = cells.iter().flatten().find(|c| c.value.is_some()).or(rater_cell) {
-                    let only = ind.applies_to.as_deref().unwrap_or_default().join(crate::base::lang::m("、", ", "));
-                    errs.push(files[c.file].diag(
-                        c.line,
-                        c.col,
-                        crate::base::lang::msg!(
-                            zh: "单位 {id} 属于“{category}”类，指标 {} 只考核 {only}，不应填报（该指标对本单位按不适用处理）",
-                            en: "unit {id} is in category \"{category}\", and indicator {} concerns {only} only: it takes no evidence (it is not applicable to this unit)",
-                            ind.id
-                        ),
-                    ));
+                    errs.push(files[c.file].diag(c.line, c.col, outside_problem(id, category, ind)));
                 }
                 Outcome::Exempt
             })
@@ -648,15 +626,7 @@ impl<'a> Scoring<'a> {
                     .flatten()
                     .find(|c| c.value == Some(Value::NotApplicable))
                     .expect("counted");
-                errs.push(files[c.file].diag(
-                    c.line,
-                    c.col,
-                    crate::base::lang::msg!(
-                        zh: "单位 {id}，指标 {}：不适用只能针对整个指标填写，不能只填部分子项",
-                        en: "unit {id}, indicator {}: 不适用 must be given for the whole item, not for some clauses",
-                        ind.id
-                    ),
-                ));
+                errs.push(files[c.file].diag(c.line, c.col, partial_exemption_problem(id, &ind.id)));
             }
         }
     }
@@ -667,29 +637,10 @@ impl<'a> Scoring<'a> {
         if fw.missing == Missing::Error {
             for ((ind, o), cells) in fw.indicators.iter().zip(outcomes).zip(ue.by_indicator()) {
                 if ind.kind == Kind::Base && *o == Outcome::Missing {
-                    // A clause item with some clauses given: name the ones lacking.
-                    let lacking: Vec<String> = (0..cells.len())
+                    let lacking: Vec<usize> = (0..cells.len())
                         .filter(|&slot| cells[slot].as_ref().is_none_or(|c| c.value.is_none()))
-                        .map(|slot| ind.slot_key(slot))
                         .collect();
-                    let what = if cells.len() > 1 && lacking.len() < cells.len() {
-                        crate::base::lang::msg!(zh: "{} 缺少佐证", en: "no evidence for {}", lacking.join(", "))
-                    } else {
-                        crate::base::lang::m("缺少佐证", "no evidence").to_string()
-                    };
-                    let message = if fw.missing_from_option {
-                        crate::base::lang::msg!(
-                            zh: "单位 {id}，指标 {}：{what}（--missing error）",
-                            en: "unit {id}, indicator {}: {what} (--missing error)",
-                            ind.id
-                        )
-                    } else {
-                        crate::base::lang::msg!(
-                            zh: "单位 {id}，指标 {}：{what}（考核方案设定了 missing = \"error\"）",
-                            en: "unit {id}, indicator {}: {what} (the framework sets missing = \"error\")",
-                            ind.id
-                        )
-                    };
+                    let message = missing_problem(fw, id, ind, &lacking);
                     // Located at the item's evidence when part of it was given.
                     self.errs.push(match cells.iter().flatten().next() {
                         Some(c) => self.files[c.file].diag(c.line, c.col, message),
@@ -701,6 +652,71 @@ impl<'a> Scoring<'a> {
                 }
             }
         }
+    }
+}
+
+/// Where a unit is named, for a problem of the unit as a whole: its line
+/// in the units file, else the first evidence file (`first_file`).
+pub(crate) fn where_unit(units: Option<&Units>, first_file: &str, id: &str) -> (String, Option<u64>) {
+    match units.and_then(|u| u.units.get(id).map(|i| (u.path.clone(), i.line))) {
+        Some((p, l)) => (p, Some(l)),
+        None => (first_file.to_string(), None),
+    }
+}
+
+/// Evidence given for an item unit `id`'s category is not assessed on
+/// (`applies_to`).
+pub(crate) fn outside_problem(id: &str, category: &str, ind: &Indicator) -> String {
+    let only = ind
+        .applies_to
+        .as_deref()
+        .unwrap_or_default()
+        .join(crate::base::lang::m("、", ", "));
+    crate::base::lang::msg!(
+        zh: "单位 {id} 属于“{category}”类，指标 {} 只考核 {only}，不应填报（该指标对本单位按不适用处理）",
+        en: "unit {id} is in category \"{category}\", and indicator {} concerns {only} only: it takes no evidence (it is not applicable to this unit)",
+        ind.id
+    )
+}
+
+/// 不适用 given for some of an item's clauses only.
+pub(crate) fn partial_exemption_problem(id: &str, indicator: &str) -> String {
+    crate::base::lang::msg!(
+        zh: "单位 {id}，指标 {indicator}：不适用只能针对整个指标填写，不能只填部分子项",
+        en: "unit {id}, indicator {indicator}: 不适用 must be given for the whole item, not for some clauses"
+    )
+}
+
+/// Every base item of unit `id` 不适用.
+pub(crate) fn all_exempt_problem(id: &str) -> String {
+    crate::base::lang::msg!(
+        zh: "单位 {id}：所有基础指标均标为不适用，无法评分",
+        en: "unit {id}: every base indicator is marked 不适用; the unit cannot be scored"
+    )
+}
+
+/// A base item of unit `id` without evidence under `missing = "error"`,
+/// its slots `lacking` (a clause item with some clauses given names them).
+pub(crate) fn missing_problem(fw: &Framework, id: &str, ind: &Indicator, lacking: &[usize]) -> String {
+    let slots = ind.slots();
+    let what = if slots > 1 && lacking.len() < slots {
+        let keys: Vec<String> = lacking.iter().map(|&slot| ind.slot_key(slot)).collect();
+        crate::base::lang::msg!(zh: "{} 缺少佐证", en: "no evidence for {}", keys.join(", "))
+    } else {
+        crate::base::lang::m("缺少佐证", "no evidence").to_string()
+    };
+    if fw.missing_from_option {
+        crate::base::lang::msg!(
+            zh: "单位 {id}，指标 {}：{what}（--missing error）",
+            en: "unit {id}, indicator {}: {what} (--missing error)",
+            ind.id
+        )
+    } else {
+        crate::base::lang::msg!(
+            zh: "单位 {id}，指标 {}：{what}（考核方案设定了 missing = \"error\"）",
+            en: "unit {id}, indicator {}: {what} (the framework sets missing = \"error\")",
+            ind.id
+        )
     }
 }
 
