@@ -428,8 +428,10 @@ impl InputArgs {
             if crate::engine::bulk::check(fw, units, files.telling(&told)).is_some() {
                 return true;
             }
-            if !told.into_inner().unwrap_or_default().problems.is_empty() {
-                return false;
+            let told = told.into_inner().unwrap_or_default();
+            if !told.problems.is_empty() {
+                // Problems found while scoring: the evidence reads.
+                return told.scoring;
             }
         }
         crate::reading::evidence::load_with(evidence, &self.read_options(), fw, units).is_ok()
@@ -586,6 +588,11 @@ impl InputArgs {
             // else to say: the problems, after the notices the general
             // reader gives first.
             crate::base::diag::warn(&Diagnostics(told.notices));
+            if told.scoring {
+                // Evidence that reads, found wanting while scored: not
+                // evidence of another framework.
+                return Err(Error::Input(Diagnostics(told.problems)));
+            }
             return Err(self.evidence_problems(Diagnostics(told.problems), evidence, &framework, units.as_ref()));
         }
         Ok(found.map(|t| (framework, units, t, told)))

@@ -42,11 +42,11 @@
 //! Errors are the rare case. The common mistakes of an office's files
 //! (the `problems` module lists them: a value or key the framework does
 //! not take, a value given twice, a unit not in the units file, a file
-//! given twice, …) are worded here as the general loader words them,
-//! told to the caller ([`Told::problems`]) with nothing else produced. On
-//! any other problem (a header the framework does not fit, bytes that are
-//! not valid in the file's encoding, detected or forced, a problem found
-//! while scoring) and on anything this path does not read (a workbook
+//! given twice, evidence missing under `missing = "error"`, …) are worded
+//! here as the general path words them, told to the caller
+//! ([`Told::problems`]) with nothing else produced. On any other problem
+//! (a header the framework does not fit, bytes that are not valid in the
+//! file's encoding, detected or forced) and on anything this path does not read (a workbook
 //! whose cell formats cannot be read, a pipe) it gives up, before any
 //! output, and the caller runs the general path, which produces the same
 //! result or the diagnostics. A unit of the units file without any value
@@ -201,6 +201,11 @@ pub struct Told {
     /// in its order: when the evidence has no other problem, the run's
     /// problems (and it gives nothing else).
     pub problems: Vec<crate::base::diag::Diagnostic>,
+    /// The `problems` are those found while scoring (evidence for an item
+    /// outside a unit's categories, 不适用 in part or for every base item,
+    /// evidence missing under `missing = "error"`): the evidence itself
+    /// reads without a problem.
+    pub scoring: bool,
 }
 
 impl<'a> Files<'a> {
@@ -326,7 +331,6 @@ fn amounts<W: Word>(
     paths: &Files,
     period: Option<String>,
 ) -> Option<(Assessment, Vec<Vec<Option<Decimal>>>)> {
-    let tuning = paths.tuning;
     let parsed = parse::<W>(plan, units, paths, None, Reread::No)?;
     let tally = |row: &[u32], _: &UnitResult| -> Res<Vec<Option<Decimal>>> {
         (0..plan.fw.indicators.len())
@@ -336,7 +340,7 @@ fn amounts<W: Word>(
             })
             .collect()
     };
-    let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, Some(&tally)).ok()?;
+    let parts = merge_tallied(plan, units, paths, &parsed, Some(&tally)).ok()?;
     drop(parsed);
     let (merged, mut amounts): (Vec<UnitResult>, Vec<_>) = parts.into_iter().flatten().unzip();
     let a = finish_paired(plan.fw, merged, &mut amounts, units, paths, period).ok()?;
@@ -380,7 +384,6 @@ pub fn check<'a>(fw: &Framework, units: Option<&Units>, paths: impl Into<Files<'
 }
 
 fn checked<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files) -> Option<Checked> {
-    let tuning = paths.tuning;
     let parsed = parse::<W>(plan, units, paths, None, Reread::No)?;
     let values = parsed.tables.iter().map(|t| t.values).sum();
     // Per unit: its base items without evidence, and its items 不适用.
@@ -396,7 +399,7 @@ fn checked<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files) -> Option
         }
         Ok((missing, exempt))
     };
-    let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, Some(&tally)).ok()?;
+    let parts = merge_tallied(plan, units, paths, &parsed, Some(&tally)).ok()?;
     let mut c = Checked {
         files: paths.len(),
         values,
@@ -544,17 +547,16 @@ fn finish_paired<T>(
 /// tables are gone when this returns, before ranking sorts, which takes
 /// memory of its own.
 fn run<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, detail: Option<&str>) -> Option<Vec<UnitResult>> {
-    let tuning = paths.tuning;
     let mut parsed = parse::<W>(plan, units, paths, detail, Reread::No)?;
     let Some(id) = detail else {
-        let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
+        let parts = merge(plan, units, paths, &parsed).ok()?;
         drop(parsed); // before the parts are joined
         return Some(join(parts));
     };
     // The unit explained: its cells as merged, found among every unit's.
     let cells_of =
         |cells: &[u32], u: &UnitResult| -> Res<Option<Box<[u32]>>> { Ok((u.unit == id).then(|| cells.into())) };
-    let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, Some(&cells_of)).ok()?;
+    let parts = merge_tallied(plan, units, paths, &parsed, Some(&cells_of)).ok()?;
     let captured: Vec<Captured> = parsed
         .tables
         .iter_mut()
@@ -669,7 +671,11 @@ fn parse<W: Word>(
             }
         }
     }
-    let facts = settle(plan, units, &mut tables).ok()?;
+    let (facts, outside) = settle(plan, units, &mut tables).ok()?;
+    if !outside.is_empty() {
+        problems::after_scoring(plan, units, paths, &tables, outside);
+        return None;
+    }
     if let (Some(list), Some(told)) = (units, paths.told) {
         let mut heard: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
         for t in &tables {

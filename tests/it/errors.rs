@@ -492,3 +492,93 @@ fn values_given_twice_and_units_not_in_the_units_file_are_located_on_both_paths(
     let inputs = ["-f", "$WD/mini.toml", "-u", "$WD/units.csv", "$WD/a.csv", "$WD/b.csv"];
     every_command_says(&wd, &inputs, &en, &zh);
 }
+
+/// The problems found while scoring: a value for an item outside the
+/// unit's category, items missing under `missing = "error"` (at the units
+/// file's line, at a clause given, at an empty value), 不适用 for one
+/// clause only, every base item 不适用. Evidence outside a unit's category
+/// first, then unit by unit in the units file's order, 不适用 in part before
+/// items missing; in English and Chinese, alike on both paths and for
+/// every command.
+#[test]
+fn problems_found_while_scoring_are_located_on_both_paths() {
+    let wd = Workdir::new();
+    wd.create(
+        "f.toml",
+        r#"[framework]
+id = "sp"
+title = "评分中的问题"
+total = 30
+missing = "error"
+
+[[grade]]
+name = "好"
+min = 0
+
+[[indicator]]
+id = "A1"
+name = "学习"
+points = 10
+exempt = true
+rule = { type = "check" }
+
+[[indicator]]
+id = "C1"
+name = "活动"
+points = 10
+exempt = true
+rule = { type = "clauses", clauses = [
+  { id = "a", per = 1, max = 5, text = "每缺1次扣1分" },
+  { id = "b", per = 2, text = "每缺1次扣2分" },
+] }
+
+[[indicator]]
+id = "X1"
+name = "乡镇专项"
+points = 10
+applies_to = ["乡镇"]
+rule = { type = "direct" }
+"#,
+    );
+    wd.create(
+        "units.csv",
+        "unit,name,category\nU01,甲镇,乡镇\nU02,乙街道,街道\nU03,丙镇,乡镇\nU04,丁街道,街道\n",
+    );
+    wd.create(
+        "e.csv",
+        "unit,indicator,value\n\
+         U01,A1,是\n\
+         U01,C1/a,1\n\
+         U01,C1/b,0\n\
+         U02,A1,否\n\
+         U02,C1/a,2\n\
+         U02,X1,5\n\
+         U03,A1,\n\
+         U03,C1/a,不适用\n\
+         U03,C1/b,1\n\
+         U03,X1,6\n\
+         U04,A1,不适用\n\
+         U04,C1/a,不适用\n\
+         U04,C1/b,不适用\n",
+    );
+    let en = [
+        "error: $WD/e.csv:7: unit U02 is in category \"街道\", and indicator X1 concerns 乡镇 only: it takes no evidence (it is not applicable to this unit)",
+        "error: $WD/units.csv:2: unit U01, indicator X1: no evidence (the framework sets missing = \"error\")",
+        "error: $WD/e.csv:6: unit U02, indicator C1: no evidence for C1/b (the framework sets missing = \"error\")",
+        "error: $WD/e.csv:9: unit U03, indicator C1: 不适用 must be given for the whole item, not for some clauses",
+        "error: $WD/e.csv:8: unit U03, indicator A1: no evidence (the framework sets missing = \"error\")",
+        "error: $WD/units.csv:5: unit U04: every base indicator is marked 不适用; the unit cannot be scored",
+        "error: 6 problems found; nothing was written",
+    ];
+    let zh = [
+        "错误：$WD/e.csv:7: 单位 U02 属于“街道”类，指标 X1 只考核 乡镇，不应填报（该指标对本单位按不适用处理）",
+        "错误：$WD/units.csv:2: 单位 U01，指标 X1：缺少佐证（考核方案设定了 missing = \"error\"）",
+        "错误：$WD/e.csv:6: 单位 U02，指标 C1：C1/b 缺少佐证（考核方案设定了 missing = \"error\"）",
+        "错误：$WD/e.csv:9: 单位 U03，指标 C1：不适用只能针对整个指标填写，不能只填部分子项",
+        "错误：$WD/e.csv:8: 单位 U03，指标 A1：缺少佐证（考核方案设定了 missing = \"error\"）",
+        "错误：$WD/units.csv:5: 单位 U04：所有基础指标均标为不适用，无法评分",
+        "错误：共发现 6 个问题，未写出任何文件",
+    ];
+    let inputs = ["-f", "$WD/f.toml", "-u", "$WD/units.csv", "$WD/e.csv"];
+    every_command_says(&wd, &inputs, &en, &zh);
+}

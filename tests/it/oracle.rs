@@ -708,6 +708,13 @@ fn run_case(seed: u64) -> Result<bool, TestCaseError> {
         .map(|p| kaohe::reading::units::Units::load(p).expect("units"));
     match r::score(&case.fw, &case.units, &case.evidence, case.categories) {
         Expected::Missing(missing) => {
+            // Said alike, where and in which order, on every path.
+            prop_assert_eq!(&fast.stderr, &slow.stderr, "bulk and general");
+            prop_assert_eq!(
+                &gbk.stderr.replace("evidence-gbk.csv", "evidence.csv"),
+                &slow.stderr,
+                "GBK and general"
+            );
             for (out, what) in [(&fast, "bulk"), (&slow, "general"), (&gbk, "GBK")] {
                 prop_assert_eq!(out.code, 1, "{}: {}\n{}", what, out.stderr, case.toml);
                 prop_assert_eq!(&out.stdout, "");

@@ -3081,3 +3081,187 @@ fn a_byte_order_mark_starting_a_row_is_dropped_on_the_bulk_path() {
         assert_eq!(fast.code, 0, "{format}: {}", fast.stderr);
     }
 }
+
+/// The problems the general path finds while scoring — a value for an item
+/// outside the unit's category, 不适用 for some clauses only, every base
+/// item 不适用, items missing under `missing = "error"` (at the units
+/// file's line, at an empty value, at a clause given) — are said on the
+/// bulk path, located and in the general path's order, whatever the
+/// blocks, in long and wide files, with and without a units file.
+#[test]
+fn problems_found_while_scoring_are_said_on_the_bulk_path() {
+    let fw_text = r#"[framework]
+id = "sp"
+title = "评分中的问题"
+total = 30
+missing = "error"
+
+[[grade]]
+name = "好"
+min = 20
+[[grade]]
+name = "差"
+min = 0
+
+[[indicator]]
+id = "A1"
+name = "学习"
+points = 10
+exempt = true
+rule = { type = "check" }
+
+[[indicator]]
+id = "C1"
+name = "活动"
+points = 10
+exempt = true
+rule = { type = "clauses", clauses = [
+  { id = "a", per = 1, max = 5, text = "每缺1次扣1分" },
+  { id = "b", per = 2, text = "每缺1次扣2分" },
+] }
+
+[[indicator]]
+id = "X1"
+name = "乡镇专项"
+points = 10
+applies_to = ["乡镇"]
+rule = { type = "direct" }
+"#;
+    const KEYS: [&str; 4] = ["A1", "C1/a", "C1/b", "X1"];
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Mistake {
+        None,
+        /// A row left out (or, in a long file, its value left empty).
+        Missing,
+        /// X1 given by a unit of 街道.
+        Outside,
+        /// C1/a 不适用, C1/b a count; now and then A1 left out besides
+        /// (said after, though A1 comes first).
+        Partial,
+        /// A1 and both clauses 不适用 by a unit of 街道.
+        AllExempt,
+    }
+    let mut rng = synth::Rng::new(23);
+    let (mut worded, mut clean, mut left) = (0, 0, 0);
+    let mut seen = std::collections::HashSet::new();
+    for case in 0..16u64 {
+        let n = 40 + rng.below(80) as usize;
+        let mut units = String::from("unit,name,category\n");
+        // Per unit: its value for each key (None: no row or an empty cell).
+        let mut rows: Vec<(String, bool, [Option<String>; 4])> = Vec::new();
+        for u in 0..n {
+            let id = format!("U{u:03}");
+            let town = rng.chance(60);
+            let category = if town { "乡镇" } else { "街道" };
+            units.push_str(&format!("{id},单位{u},{category}\n"));
+            if case % 4 == 3 && rng.chance(3) {
+                continue; // a unit of the units file without a row
+            }
+            let mut values = [
+                Some(rng.pick(&["是", "否"]).to_string()),
+                Some(rng.below(4).to_string()),
+                Some(rng.below(3).to_string()),
+                town.then(|| format!("{}.{}", rng.below(10), rng.below(100))),
+            ];
+            let mistake = match case % 4 {
+                0 => Mistake::None,
+                _ if !rng.chance(8) => Mistake::None,
+                _ => *rng.pick(&[Mistake::Missing, Mistake::Outside, Mistake::Partial, Mistake::AllExempt]),
+            };
+            match mistake {
+                Mistake::None => {}
+                Mistake::Missing => values[rng.below(4) as usize] = None,
+                Mistake::Outside if !town => values[3] = Some("5".into()),
+                Mistake::Partial => {
+                    values[1] = Some("不适用".into());
+                    values[2] = Some("1".into());
+                    if rng.chance(50) {
+                        values[0] = None;
+                    }
+                }
+                Mistake::AllExempt if !town => {
+                    for v in &mut values[..3] {
+                        *v = Some("不适用".into());
+                    }
+                }
+                _ => {}
+            }
+            seen.insert(format!("{mistake:?}"));
+            rows.push((id, town, values));
+        }
+        let wd = Workdir::new();
+        wd.create("sp.toml", fw_text);
+        let fw = Framework::parse(fw_text, "sp.toml").unwrap();
+        let list = Units::load(&wd.create("units.csv", &units)).unwrap();
+        // Long, its rows shuffled so that a unit's lie in several blocks;
+        // an empty value now and then instead of a row left out. In some
+        // cases, X1 empty for units of 街道 too: no problem, a note shown,
+        // which the bulk path leaves to the general path unless the run
+        // has a value for X1 from a unit of 街道 besides.
+        let empty_outside = case % 5 == 1;
+        let mut long: Vec<String> = Vec::new();
+        let (mut outside_values, mut outside_empty) = (false, false);
+        for (id, town, values) in &rows {
+            for (key, v) in KEYS.iter().zip(values) {
+                let (x, town) = (key.starts_with('X'), *town);
+                outside_values |= x && !town && v.is_some();
+                match v {
+                    Some(v) => long.push(format!("{id},{key},{v}")),
+                    None if rng.chance(30) && (!x || (empty_outside && !town)) => {
+                        outside_empty |= x;
+                        long.push(format!("{id},{key},"));
+                    }
+                    None => {}
+                }
+            }
+        }
+        rng.shuffle(&mut long);
+        let long = wd.create("long.csv", &format!("unit,indicator,value\n{}\n", long.join("\n")));
+        let wide: Vec<String> = (rows.iter())
+            .map(|(id, _, values)| {
+                let cells: Vec<&str> = values.iter().map(|v| v.as_deref().unwrap_or("")).collect();
+                format!("{id},{}", cells.join(","))
+            })
+            .collect();
+        let wide = wd.create("wide.csv", &format!("unit,{}\n{}\n", KEYS.join(","), wide.join("\n")));
+        for (file, with_units) in [(&long, true), (&wide, true), (&long, false)] {
+            let may_leave = file == &long && with_units && outside_empty && !outside_values;
+            let units = with_units.then_some(&list);
+            let paths = std::slice::from_ref(file);
+            let ev = kaohe::reading::evidence::load(paths, &fw, units).expect("the evidence reads");
+            let want = kaohe::engine::score::assess(&fw, units, ev, None).err();
+            for tuning in two_tunings() {
+                let told = std::sync::Mutex::new(bulk::Told::default());
+                let files = bulk::Files::from(paths).telling(&told).tuned(tuning);
+                let got = bulk::check(&fw, units, files);
+                let told = told.into_inner().unwrap();
+                let what = format!("case {case}, {}, units file: {with_units}", file.display());
+                if may_leave && got.is_none() && told.problems.is_empty() {
+                    left += 1;
+                    continue;
+                }
+                match &want {
+                    None => {
+                        assert!(got.is_some(), "{what}: the bulk path scores it");
+                        assert!(told.problems.is_empty() && !told.scoring, "{what}");
+                    }
+                    Some(want) => {
+                        assert!(got.is_none(), "{what}");
+                        assert!(told.scoring, "{what}: said as problems found while scoring");
+                        assert_eq!(told.problems, want.0, "{what}");
+                    }
+                }
+            }
+            match want {
+                None => clean += 1,
+                Some(_) => worded += 1,
+            }
+        }
+    }
+    // Every kind of mistake was made, and most runs have some.
+    assert_eq!(seen.len(), 5, "{seen:?}");
+    assert!(
+        worded >= 30 && clean >= 6 && left >= 1,
+        "{worded} worded, {clean} clean, {left} left"
+    );
+}

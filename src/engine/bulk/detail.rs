@@ -216,7 +216,6 @@ pub(super) fn scored_with_files<W: Word>(
     paths: &Files,
     period: Option<String>,
 ) -> Option<(Parsed<W>, Assessment, Vec<Whole>)> {
-    let tuning = paths.tuning;
     // Each core would otherwise wait on the other's work.
     let (parsed, mut a, files, digests) = std::thread::scope(|s| {
         let again = s.spawn(|| {
@@ -225,7 +224,7 @@ pub(super) fn scored_with_files<W: Word>(
             Some((files, digests))
         });
         let scored = parse::<W>(plan, units, paths, None, Reread::Files).and_then(|parsed| {
-            let parts = merge(plan, units, &parsed.tables, tuning.workers).ok()?;
+            let parts = merge(plan, units, paths, &parsed).ok()?;
             Some((parsed, parts))
         });
         let again = again.join().ok().flatten();

@@ -5,8 +5,10 @@ use super::*;
 
 /// Items whose amount depends on more than the unit's own cells, once
 /// every row is read, as the general path scores them:
-/// - outside `applies_to`: the item is 不适用 (evidence for it is the
-///   general path's to report);
+/// - outside `applies_to`: the item is 不适用, and a value given for it a
+///   problem of the run, returned as a [`Flaw::Outside`] of its unit (an
+///   empty value with a note alone, or a rater's value, is the general
+///   path's to report);
 /// - `by_category`: the value scored by the rule for the unit's category;
 /// - cohort rules (按排名赋分, 按比例, 与平均比较): the amounts decided over
 ///   every unit's value by [`crate::engine::cohort::resolve`] — the general path's
@@ -15,7 +17,7 @@ use super::*;
 ///
 /// Each value cell becomes an amount cell like any other; the cohort facts
 /// are kept per unit for the JSON result.
-pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Table<W>]) -> Res<Facts> {
+pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [Table<W>]) -> Res<(Facts, Outside)> {
     let fw = plan.fw;
     let items: Vec<usize> = (0..fw.indicators.len())
         .filter(|&i| {
@@ -24,8 +26,9 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
         })
         .collect();
     let mut facts = Facts::default();
+    let mut outside = Vec::new();
     if items.is_empty() && tables.iter().all(|t| t.rated.is_empty()) {
-        return Ok(facts);
+        return Ok((facts, outside));
     }
     let category_of = |id: &[u8]| -> &str {
         let id = std::str::from_utf8(id).unwrap_or_default();
@@ -78,9 +81,12 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
         type Settled = (
             Vec<(usize, usize, usize, u32)>,
             Vec<(usize, usize, usize, crate::engine::cohort::Fact)>,
+            Vec<(usize, usize, Flaw)>,
+            bool,
         );
         let item = |i: usize| -> Res<Settled> {
-            let (mut writes, mut found) = (Vec::new(), Vec::new());
+            let (mut writes, mut found, mut flawed) = (Vec::new(), Vec::new(), Vec::new());
+            let mut noted = false;
             let (ind, first) = (&fw.indicators[i], plan.first[i]);
             let deferred = matches!(plan.slots[first].kernel, kernel::Kernel::Deferred);
             let cohort = ind.rule.as_ref().is_some_and(crate::model::rule::Rule::is_cohort);
@@ -89,13 +95,28 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
             for (p, category) in places.iter().zip(&categories) {
                 let (mut value, mut place) = (None, None);
                 if !ind.applies(category) {
-                    // 不适用. A row for it (evidence, an error; or an empty
-                    // value with a note) is the general path's to word.
+                    // 不适用, in place of any cell given. A value given is a
+                    // problem, said at the first; an empty value with a
+                    // note alone is the general path's to show (below).
+                    let mut given = None;
+                    let mut empty = false;
                     for slot in first..first + ind.slots() {
-                        if cell_of(p, slot)?.is_some() {
-                            return Err(GiveUp);
-                        }
-                        writes.push((p[0].0, p[0].1, slot, OUTSIDE));
+                        let (t, u) = match cell_of(p, slot)? {
+                            Some((t, u, c)) => {
+                                if c == kernel::EMPTY {
+                                    empty = true;
+                                } else if given.is_none() {
+                                    given = Some((t, u, slot - first));
+                                }
+                                (t, u)
+                            }
+                            None => p[0],
+                        };
+                        writes.push((t, u, slot, OUTSIDE));
+                    }
+                    match given {
+                        Some((t, u, slot)) => flawed.push((t, u, Flaw::Outside { ind: i, slot })),
+                        None => noted |= empty,
                     }
                 } else if deferred
                     && let Some((t, u, c)) = cell_of(p, first)?
@@ -126,7 +147,7 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
                     }
                 }
             }
-            Ok((writes, found))
+            Ok((writes, found, flawed, noted))
         };
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -150,13 +171,22 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
                 .flat_map(|h| h.join().unwrap_or_else(|_| vec![Err(GiveUp)]))
                 .collect()
         });
+        let mut noted = false;
         for one in settled {
-            let (w, found) = one?;
+            let (w, found, flawed, empty) = one?;
+            noted |= empty;
             writes.extend(w);
+            outside.extend(flawed.into_iter().map(|(t, u, f)| (tables[t].units[u].clone(), f)));
             for (t, u, i, fact) in found {
                 let id = std::str::from_utf8(&tables[t].units[u]).map_err(|_| GiveUp)?;
                 facts.entry(id.into()).or_default().push((i, fact));
             }
+        }
+        if noted && outside.is_empty() {
+            // An empty value with a note for an item outside the unit's
+            // categories, and no value given for one: the general path
+            // shows the note. (With a value given, the run has problems.)
+            return Err(GiveUp);
         }
         // Items scored by several raters: each unit's raters' amounts
         // aggregated as the general path does (`Raters::aggregate`); empty
@@ -211,7 +241,7 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
     for (t, u, slot, cell) in writes {
         tables[t].cells_mut(u)[slot] = W::of(cell).ok_or(GiveUp)?;
     }
-    Ok(facts)
+    Ok((facts, outside))
 }
 
 /// The cell of an amount. None (a survey without votes) is the general
@@ -232,6 +262,10 @@ pub(super) fn rater_gives(cell: u32) -> Outcome {
     }
 }
 
+/// Values given for items outside their units' categories: each unit's
+/// id with its [`Flaw::Outside`].
+pub(super) type Outside = Vec<(Box<[u8]>, Flaw)>;
+
 /// Per unit id, its cohort items' facts: (indicator index, fact).
 pub(super) type Facts = HashMap<Box<str>, Vec<(usize, crate::engine::cohort::Fact)>>;
 
@@ -248,10 +282,10 @@ pub(super) fn join(parts: Vec<Vec<UnitResult>>) -> Vec<UnitResult> {
 pub(super) fn merge<W: Word>(
     plan: &Plan,
     units: Option<&Units>,
-    tables: &[Table<W>],
-    workers: usize,
+    paths: &Files,
+    parsed: &Parsed<W>,
 ) -> Res<Vec<Vec<UnitResult>>> {
-    let parts = merge_tallied::<W, ()>(plan, units, tables, workers, None)?;
+    let parts = merge_tallied::<W, ()>(plan, units, paths, parsed, None)?;
     Ok(parts
         .into_iter()
         .map(|p| p.into_iter().map(|(u, _)| u).collect())
@@ -264,42 +298,31 @@ pub(super) fn merge<W: Word>(
 pub(super) type Tally<'a, T> = &'a (dyn Fn(&[u32], &UnitResult) -> Res<T> + Sync);
 
 /// [`merge`], each unit with what `tally` finds (the default without one).
+/// A unit that does not score for a problem the general path words while
+/// scoring has it told back ([`problems::after_scoring`]).
 pub(super) fn merge_tallied<W: Word, T: Send + Default>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &Files,
+    parsed: &Parsed<W>,
+    tally: Option<Tally<T>>,
+) -> Res<Vec<Vec<(UnitResult, T)>>> {
+    let merged = merge_with(plan, units, &parsed.tables, paths.tuning.workers, tally);
+    if merged.is_err() {
+        problems::after_scoring(plan, units, paths, &parsed.tables, Vec::new());
+    }
+    merged
+}
+
+fn merge_with<W: Word, T: Send + Default>(
     plan: &Plan,
     units: Option<&Units>,
     tables: &[Table<W>],
     workers: usize,
     tally: Option<Tally<T>>,
 ) -> Res<Vec<Vec<(UnitResult, T)>>> {
-    // Every (unit id, table, local index), sorted by id.
-    let mut all: Vec<(u128, &[u8], (u32, u32))> = Vec::with_capacity(tables.iter().map(|t| t.units.len()).sum());
-    for (t, table) in tables.iter().enumerate() {
-        for (u, id) in table.units.iter().enumerate() {
-            all.push((id_prefix(id), &**id, (t as u32, u as u32)));
-        }
-    }
-    all.sort_unstable_by(|a, b| by_id(a.0, a.1, b.0, b.1).then(a.2.cmp(&b.2)));
-    let locals: Vec<(u32, u32)> = all.iter().map(|a| a.2).collect();
-    let mut evidence: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
-    for (i, (_, id, _)) in all.iter().enumerate() {
-        match evidence.last_mut() {
-            Some((last, r)) if last.as_bytes() == *id => r.end = i + 1,
-            _ => evidence.push((std::str::from_utf8(id).map_err(|_| GiveUp)?, i..i + 1)),
-        }
-    }
-    // The units to score: the units file's (each evidence unit must be in
-    // it), else those the evidence names, in id order.
-    let order: Vec<(&str, &[(u32, u32)])> = match units {
-        Some(list) => {
-            let mut found: Vec<&[(u32, u32)]> = vec![&[]; list.units.len()];
-            for (id, r) in &evidence {
-                let i = list.units.get_index_of(*id).ok_or(GiveUp)?;
-                found[i] = &locals[r.clone()];
-            }
-            list.units.keys().map(String::as_str).zip(found).collect()
-        }
-        None => evidence.iter().map(|(id, r)| (*id, &locals[r.clone()])).collect(),
-    };
+    let (locals, ranges) = in_order(units, tables)?;
+    let order: Vec<(&str, &[(u32, u32)])> = ranges.iter().map(|(id, r)| (*id, &locals[r.clone()])).collect();
     let part = order.len().div_ceil(workers.max(1)).max(1);
     let parts: Vec<Res<Vec<(UnitResult, T)>>> = std::thread::scope(|s| {
         let handles: Vec<_> = order
@@ -335,6 +358,75 @@ pub(super) fn merge_tallied<W: Word, T: Send + Default>(
     parts.into_iter().collect()
 }
 
+/// The units to score, in the order of their results: the units file's
+/// (each evidence unit must be in it), else those the evidence names, in
+/// id order. Each with the range of its places in the tables (table,
+/// local index) in the first list.
+#[allow(clippy::type_complexity)]
+pub(super) fn in_order<'t, W: Word>(
+    units: Option<&'t Units>,
+    tables: &'t [Table<W>],
+) -> Res<(Vec<(u32, u32)>, Vec<(&'t str, std::ops::Range<usize>)>)> {
+    // Every (unit id, table, local index), sorted by id.
+    let mut all: Vec<(u128, &[u8], (u32, u32))> = Vec::with_capacity(tables.iter().map(|t| t.units.len()).sum());
+    for (t, table) in tables.iter().enumerate() {
+        for (u, id) in table.units.iter().enumerate() {
+            all.push((id_prefix(id), &**id, (t as u32, u as u32)));
+        }
+    }
+    all.sort_unstable_by(|a, b| by_id(a.0, a.1, b.0, b.1).then(a.2.cmp(&b.2)));
+    let locals: Vec<(u32, u32)> = all.iter().map(|a| a.2).collect();
+    let mut evidence: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+    for (i, (_, id, _)) in all.iter().enumerate() {
+        match evidence.last_mut() {
+            Some((last, r)) if last.as_bytes() == *id => r.end = i + 1,
+            _ => evidence.push((std::str::from_utf8(id).map_err(|_| GiveUp)?, i..i + 1)),
+        }
+    }
+    // The units to score: the units file's (each evidence unit must be in
+    // it), else those the evidence names, in id order.
+    let order = match units {
+        Some(list) => {
+            let mut found = vec![0..0; list.units.len()];
+            for (id, r) in evidence {
+                let i = list.units.get_index_of(id).ok_or(GiveUp)?;
+                found[i] = r;
+            }
+            list.units.keys().map(String::as_str).zip(found).collect()
+        }
+        None => evidence,
+    };
+    Ok((locals, order))
+}
+
+/// A unit's cells from its places in the tables (`locals`) into `row`
+/// (all [`UNSEEN`]), with the first name its rows give.
+pub(super) fn gather<'t, W: Word>(
+    tables: &'t [Table<W>],
+    locals: &[(u32, u32)],
+    row: &mut [u32],
+) -> Res<Option<&'t (RowAt, Box<str>)>> {
+    let mut name: Option<&(RowAt, Box<str>)> = None;
+    for &(t, u) in locals {
+        let (table, u) = (&tables[t as usize], u as usize);
+        for (dst, &c) in row.iter_mut().zip(table.cells(u)) {
+            let c = c.get();
+            if c != UNSEEN {
+                if *dst != UNSEEN {
+                    return Err(GiveUp); // given twice across blocks: found and worded before (`problems`)
+                }
+                *dst = c;
+            }
+        }
+        if let Some(n) = &table.names[u]
+            && name.is_none_or(|m| n.0 < m.0)
+        {
+            name = Some(n);
+        }
+    }
+    Ok(name)
+}
+
 /// One unit's result from its cells in the workers' tables, with what
 /// `tally` finds from them.
 pub(super) fn unit_result<W: Word, T: Default>(
@@ -353,24 +445,7 @@ pub(super) fn unit_result<W: Word, T: Default>(
         heap = vec![UNSEEN; plan.slots.len()];
         &mut heap
     };
-    let mut name: Option<&(RowAt, Box<str>)> = None;
-    for &(t, u) in locals {
-        let (table, u) = (&tables[t as usize], u as usize);
-        for (dst, &c) in row.iter_mut().zip(table.cells(u)) {
-            let c = c.get();
-            if c != UNSEEN {
-                if *dst != UNSEEN {
-                    return Err(GiveUp); // given twice across blocks: as above
-                }
-                *dst = c;
-            }
-        }
-        if let Some(n) = &table.names[u]
-            && name.is_none_or(|m| n.0 < m.0)
-        {
-            name = Some(n);
-        }
-    }
+    let name = gather(tables, locals, row)?;
     let scored = score_unit(plan, row)?;
     let info = units.and_then(|u| u.units.get(id));
     let name = info

@@ -8,7 +8,14 @@
 //!   again, noting the rows or cells of the units concerned: a unit id
 //!   refused (a column heading, an invisible character), a unit not in
 //!   the units file, a value given twice;
-//! - found before any file is read: a file given twice ([`given_again`]).
+//! - found before any file is read: a file given twice ([`given_again`]);
+//! - found while scoring, as `score::assess` finds and words them, then
+//!   located by reading the files again ([`after_scoring`]): a value for
+//!   an item outside the unit's categories, 不适用 for some clauses of an
+//!   item only, every base item 不适用, a base item missing under
+//!   `missing = "error"` ([`Flaw`]). Left to the general path: a rater's
+//!   value for an item outside the unit's categories, and an empty value
+//!   with a note for one when the run has no value for one besides.
 
 use super::*;
 
@@ -256,4 +263,122 @@ pub(super) fn word<W: Word>(
             })
         })
         .collect()
+}
+
+/// The problems the general path finds while scoring ([`Flaw`]), when
+/// the units' cells (`tables`, settled) have any: `outside`, the values
+/// `settle` found for items outside a unit's categories, then each unit's
+/// clauses 不适用 in part, every base item 不适用, and base items missing
+/// under `missing = "error"`. The files are read again noting the cells of
+/// the units concerned, and the problems told back located and worded as
+/// the general path gives them, in its order ([`Told::scoring`] set).
+/// Nothing is told when no unit has one (something else gave up).
+pub(super) fn after_scoring<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &Files,
+    tables: &[Table<W>],
+    outside: merge::Outside,
+) -> Option<()> {
+    use crate::engine::score::{all_exempt_problem, missing_problem, outside_problem, partial_exemption_problem};
+    let told = paths.told?;
+    let fw = plan.fw;
+    let (locals, order) = merge::in_order(units, tables).ok()?;
+    let place: FastMap<&[u8], usize> = (order.iter().enumerate())
+        .map(|(k, (id, _))| (id.as_bytes(), k))
+        .collect();
+    // Evidence outside a unit's categories for every unit first, then
+    // each unit's own, as the general path scores them.
+    let mut flaws: Vec<(usize, Flaw)> = Vec::with_capacity(outside.len());
+    for (id, f) in outside {
+        flaws.push((*place.get(&*id)?, f));
+    }
+    flaws.sort_by_key(|(k, f)| (*k, if let Flaw::Outside { ind, .. } = f { *ind } else { 0 }));
+    let mut row = vec![UNSEEN; plan.slots.len()];
+    let mut groups = vec![0u64; fw.groups.len()];
+    let (mut veto, mut caps, mut own) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, (_, r)) in order.iter().enumerate() {
+        row.fill(UNSEEN);
+        merge::gather(tables, &locals[r.clone()], &mut row).ok()?;
+        own.clear();
+        let sums = tally::sums_noting(plan, &row, &mut groups, &mut veto, &mut caps, &mut own).ok()?;
+        // 不适用 in part first; a unit with every base item 不适用 is not
+        // scored, so its items missing are not said.
+        let (partial, missing): (Vec<Flaw>, Vec<Flaw>) = own.drain(..).partition(|f| matches!(f, Flaw::Partial { .. }));
+        flaws.extend(partial.into_iter().map(|f| (k, f)));
+        match sums.applicable {
+            0 => flaws.push((k, Flaw::AllExempt)),
+            _ => flaws.extend(missing.into_iter().map(|f| (k, f))),
+        }
+    }
+    if flaws.is_empty() {
+        return None;
+    }
+    // Each unit said at one of its cells, by its place in `order`,
+    // watched for its cells on a second reading. (Without any, as when
+    // units without a row lack items, the files are not read again.)
+    let mut number: FastMap<usize, u32> = FastMap::default();
+    for (k, f) in &flaws {
+        if matches!(
+            f,
+            Flaw::Outside { .. } | Flaw::Partial { .. } | Flaw::Missing { at: Some(_), .. }
+        ) {
+            let n = number.len() as u32;
+            number.entry(*k).or_insert(n);
+        }
+    }
+    let (again, layouts) = match number.is_empty() {
+        true => (Vec::new(), Vec::new()),
+        false => {
+            let watch: Watch = (number.iter())
+                .map(|(&k, &n)| (order[k].0.as_bytes().into(), (n, Noted::Cells)))
+                .collect();
+            let (again, _, layouts, _) = read_tables::<W>(plan, paths, None, Reread::No, Some(Arc::new(watch)))?;
+            (again, layouts)
+        }
+    };
+    let inputs = paths.inputs();
+    // (unit's number, slot) → where its cell was first read.
+    let mut cells: FastMap<(u32, u32), &Watched> = FastMap::default();
+    for w in again.iter().flat_map(|t| &t.watched) {
+        if w.slot != NO_SLOT && w.rater.is_empty() {
+            let first = cells.entry((w.unit, w.slot)).or_insert(w);
+            if w.at < first.at {
+                *first = w;
+            }
+        }
+    }
+    let first_file = inputs.first().map_or("", |f| f.path.as_str());
+    let mut said = Vec::with_capacity(flaws.len());
+    for (k, flaw) in flaws {
+        let id = order[k].0;
+        let at = |ind: usize, slot: usize, message: String| -> Option<crate::base::diag::Diagnostic> {
+            let w = cells.get(&(*number.get(&k)?, (plan.first[ind] + slot) as u32))?;
+            let (input, layout) = (inputs.get(w.at.0 as usize)?, layouts.get(w.at.0 as usize)?);
+            Some(input.diag_in(layout.line(w.line), Some(w.col), message))
+        };
+        let unit = |message: String| {
+            let (file, line) = crate::engine::score::where_unit(units, first_file, id);
+            crate::base::diag::Diagnostic::new(file, line, message)
+        };
+        said.push(match flaw {
+            Flaw::Outside { ind, slot } => {
+                let category = units.and_then(|l| l.units.get(id)).map_or("", |i| i.category.as_str());
+                at(ind, slot, outside_problem(id, category, &fw.indicators[ind]))?
+            }
+            Flaw::Partial { ind, slot } => at(ind, slot, partial_exemption_problem(id, &fw.indicators[ind].id))?,
+            Flaw::AllExempt => unit(all_exempt_problem(id)),
+            Flaw::Missing { ind, lacking, at: slot } => {
+                let message = missing_problem(fw, id, &fw.indicators[ind], &lacking);
+                match slot {
+                    Some(slot) => at(ind, slot, message)?,
+                    None => unit(message),
+                }
+            }
+        });
+    }
+    let mut told = told.lock().ok()?;
+    told.problems = said;
+    told.scoring = true;
+    Some(())
 }

@@ -100,29 +100,28 @@ fn list<W: Word>(
     let (a, tallies, files) = std::thread::scope(|s| {
         let (bases, kept) = (&parsed.bases, std::mem::take(&mut parsed.kept));
         let again = s.spawn(move || read_again(paths, bases, kept));
-        let ranked =
-            merge_tallied(plan, units, &parsed.tables, tuning.workers, tallied.then_some(&tally)).and_then(|parts| {
-                let (merged, mut tallies): (Vec<UnitResult>, Vec<Tallied>) = parts.into_iter().flatten().unzip();
-                let a = finish_paired(
-                    plan.fw,
-                    merged,
-                    &mut tallies,
-                    units,
-                    paths,
-                    args.period.map(|p| p.to_string()),
-                )?;
-                if json {
-                    // A unit moved by a quota is held there.
-                    for (u, t) in a.units.iter().zip(&mut tallies) {
-                        if u.grade_change
-                            .is_some_and(|c| c.1 == crate::engine::score::GradeReason::Quota)
-                        {
-                            t.1 = next_grade(plan, u, &[], u.grade, Some(crate::engine::score::GradeReason::Quota));
-                        }
+        let ranked = merge_tallied(plan, units, paths, &parsed, tallied.then_some(&tally)).and_then(|parts| {
+            let (merged, mut tallies): (Vec<UnitResult>, Vec<Tallied>) = parts.into_iter().flatten().unzip();
+            let a = finish_paired(
+                plan.fw,
+                merged,
+                &mut tallies,
+                units,
+                paths,
+                args.period.map(|p| p.to_string()),
+            )?;
+            if json {
+                // A unit moved by a quota is held there.
+                for (u, t) in a.units.iter().zip(&mut tallies) {
+                    if u.grade_change
+                        .is_some_and(|c| c.1 == crate::engine::score::GradeReason::Quota)
+                    {
+                        t.1 = next_grade(plan, u, &[], u.grade, Some(crate::engine::score::GradeReason::Quota));
                     }
                 }
-                Ok((a, tallies))
-            });
+            }
+            Ok((a, tallies))
+        });
         let files = again.join().ok().flatten();
         let (a, tallies) = ranked.ok()?;
         Some((a, tallies, files?))
@@ -163,7 +162,6 @@ fn summary<W: Word>(
     selection: &Selection,
     order: Order,
 ) -> Option<(Assessment, crate::engine::rectify::List)> {
-    let tuning = paths.tuning;
     let (a, tallies) = std::thread::scope(|s| {
         // The digests (a summary's web page names its inputs) while the
         // files are parsed.
@@ -181,7 +179,7 @@ fn summary<W: Word>(
             short_items(plan, cells, &mut all)?;
             Ok(all)
         };
-        let parts = merge_tallied(plan, units, &parsed.tables, tuning.workers, Some(&items)).ok()?;
+        let parts = merge_tallied(plan, units, paths, &parsed, Some(&items)).ok()?;
         drop(parsed);
         let (merged, mut tallies): (Vec<UnitResult>, Vec<Vec<Short>>) = parts.into_iter().flatten().unzip();
         let mut a = finish_paired(

@@ -30,9 +30,8 @@ pub(super) fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
 
 /// A unit's sums in cents from its cells, with its amounts per group added
 /// to `groups` and its triggered vetoes and caps to `veto` and `caps`.
-/// What the general path words as a problem, this path gives up on:
-/// 不适用 for some clauses of an item only, a base item missing under
-/// `missing = "error"`.
+/// What the general path words as a problem ([`Flaw`]), this path gives
+/// up on, to be found again and worded by `problems::after_scoring`.
 pub(super) fn unit_sums(
     plan: &Plan,
     row: &[u32],
@@ -40,24 +39,68 @@ pub(super) fn unit_sums(
     veto: &mut Vec<usize>,
     caps: &mut Vec<usize>,
 ) -> Res<crate::engine::score::Sums<u64>> {
+    let mut flaws = Vec::new();
+    let sums = sums_noting(plan, row, groups, veto, caps, &mut flaws)?;
+    if flaws.is_empty() { Ok(sums) } else { Err(GiveUp) }
+}
+
+/// A problem of a unit's cells the general path words while scoring.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Flaw {
+    /// A value for an item the unit's category is not assessed on
+    /// (`applies_to`), at the item's first slot given a value.
+    Outside { ind: usize, slot: usize },
+    /// 不适用 for some clauses of an item only, at its first 不适用.
+    Partial { ind: usize, slot: usize },
+    /// Every base item 不适用.
+    AllExempt,
+    /// A base item without evidence under `missing = "error"`: its slots
+    /// lacking, and its first slot given a row (a clause given, or an
+    /// empty value), where it is said.
+    Missing {
+        ind: usize,
+        lacking: Vec<usize>,
+        at: Option<usize>,
+    },
+}
+
+/// [`unit_sums`], each problem of the cells pushed onto `flaws` instead
+/// (不适用 for some clauses only, a base item missing under `missing =
+/// "error"`), in the indicators' order.
+pub(super) fn sums_noting(
+    plan: &Plan,
+    row: &[u32],
+    groups: &mut [u64],
+    veto: &mut Vec<usize>,
+    caps: &mut Vec<usize>,
+    flaws: &mut Vec<Flaw>,
+) -> Res<crate::engine::score::Sums<u64>> {
     let fw = plan.fw;
     let mut failed = false;
     let outcomes = fw.indicators.iter().enumerate().map(|(i, ind)| {
-        let Some(cells) = row.get(plan.first[i]..plan.first[i] + ind.slots()) else {
+        let first = plan.first[i];
+        let Some(cells) = row.get(first..first + ind.slots()) else {
             failed = true;
             return Outcome::Missing;
         };
         let na = cells.iter().filter(|&&c| exempt(c)).count();
         // 不适用 must cover every clause given.
         if na > 0 && na < cells.iter().filter(|&&c| exempt(c) || c >= VALUE).count() {
-            failed = true;
+            let slot = cells.iter().position(|&c| c == NA).unwrap_or_default();
+            flaws.push(Flaw::Partial { ind: i, slot });
         }
         let o = outcome(plan, i, cells).unwrap_or_else(|_| {
             failed = true;
             Outcome::Missing
         });
         if o == Outcome::Missing && ind.kind == Kind::Base && fw.missing == Missing::Error {
-            failed = true;
+            // A rater item's rows are the raters', not the item's cells.
+            let rows = ind.raters.is_none();
+            flaws.push(Flaw::Missing {
+                ind: i,
+                lacking: (0..cells.len()).filter(|&s| cells[s] < NA).collect(),
+                at: cells.iter().position(|&c| kernel::has_row(c)).filter(|_| rows),
+            });
         }
         o
     });
