@@ -1,7 +1,7 @@
 //! Input errors in evidence and units files (README, "Evidence files"): each located by
 //! file and line, all of them in one run, exit code 1, nothing written.
 
-use crate::fixtures::{WIDE, mini_evidence, mini_row};
+use crate::fixtures::{SCORED_BY_CATEGORY, WIDE, mini_evidence, mini_row};
 use crate::util::Workdir;
 
 /// Score `files` (names in the directory) against `MINI` and expect exactly
@@ -503,43 +503,7 @@ fn values_given_twice_and_units_not_in_the_units_file_are_located_on_both_paths(
 #[test]
 fn problems_found_while_scoring_are_located_on_both_paths() {
     let wd = Workdir::new();
-    wd.create(
-        "f.toml",
-        r#"[framework]
-id = "sp"
-title = "评分中的问题"
-total = 30
-missing = "error"
-
-[[grade]]
-name = "好"
-min = 0
-
-[[indicator]]
-id = "A1"
-name = "学习"
-points = 10
-exempt = true
-rule = { type = "check" }
-
-[[indicator]]
-id = "C1"
-name = "活动"
-points = 10
-exempt = true
-rule = { type = "clauses", clauses = [
-  { id = "a", per = 1, max = 5, text = "每缺1次扣1分" },
-  { id = "b", per = 2, text = "每缺1次扣2分" },
-] }
-
-[[indicator]]
-id = "X1"
-name = "乡镇专项"
-points = 10
-applies_to = ["乡镇"]
-rule = { type = "direct" }
-"#,
-    );
+    wd.create("f.toml", SCORED_BY_CATEGORY);
     wd.create(
         "units.csv",
         "unit,name,category\nU01,甲镇,乡镇\nU02,乙街道,街道\nU03,丙镇,乡镇\nU04,丁街道,街道\n",

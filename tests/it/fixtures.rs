@@ -159,6 +159,44 @@ pub const FULL: [&str; 16] = [
     "是", "0", "4", "4", "100", "95", "好", "15", "0", "0", "10/0/0/0", "", "", "", "", "",
 ];
 
+/// A framework whose items may be 不适用 (A1, and the clause item C1),
+/// one of them for 乡镇 only (X1), and evidence missing an error: each
+/// problem found while scoring can be made with it.
+pub const SCORED_BY_CATEGORY: &str = r#"[framework]
+id = "sp"
+title = "评分中的问题"
+total = 30
+missing = "error"
+
+[[grade]]
+name = "好"
+min = 0
+
+[[indicator]]
+id = "A1"
+name = "学习"
+points = 10
+exempt = true
+rule = { type = "check" }
+
+[[indicator]]
+id = "C1"
+name = "活动"
+points = 10
+exempt = true
+rule = { type = "clauses", clauses = [
+  { id = "a", per = 1, max = 5, text = "每缺1次扣1分" },
+  { id = "b", per = 2, text = "每缺1次扣2分" },
+] }
+
+[[indicator]]
+id = "X1"
+name = "乡镇专项"
+points = 10
+applies_to = ["乡镇"]
+rule = { type = "direct" }
+"#;
+
 /// One wide row: `FULL` with some cells changed, e.g. `[("B3", "5")]`.
 pub fn mini_row(unit: &str, changes: &[(&str, &str)]) -> String {
     let cols: Vec<&str> = WIDE.split(',').skip(1).collect();

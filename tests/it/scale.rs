@@ -3090,43 +3090,7 @@ fn a_byte_order_mark_starting_a_row_is_dropped_on_the_bulk_path() {
 /// blocks, in long and wide files, with and without a units file.
 #[test]
 fn problems_found_while_scoring_are_said_on_the_bulk_path() {
-    let fw_text = r#"[framework]
-id = "sp"
-title = "评分中的问题"
-total = 30
-missing = "error"
-
-[[grade]]
-name = "好"
-min = 20
-[[grade]]
-name = "差"
-min = 0
-
-[[indicator]]
-id = "A1"
-name = "学习"
-points = 10
-exempt = true
-rule = { type = "check" }
-
-[[indicator]]
-id = "C1"
-name = "活动"
-points = 10
-exempt = true
-rule = { type = "clauses", clauses = [
-  { id = "a", per = 1, max = 5, text = "每缺1次扣1分" },
-  { id = "b", per = 2, text = "每缺1次扣2分" },
-] }
-
-[[indicator]]
-id = "X1"
-name = "乡镇专项"
-points = 10
-applies_to = ["乡镇"]
-rule = { type = "direct" }
-"#;
+    let fw_text = crate::fixtures::SCORED_BY_CATEGORY;
     const KEYS: [&str; 4] = ["A1", "C1/a", "C1/b", "X1"];
     #[derive(Clone, Copy, Debug, PartialEq)]
     enum Mistake {
