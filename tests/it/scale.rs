@@ -3229,3 +3229,67 @@ fn problems_found_while_scoring_are_said_on_the_bulk_path() {
         "{worded} worded, {clean} clean, {left} left"
     );
 }
+
+/// A rater's value for an item outside the unit's category, and a rater
+/// item missing under `missing = "error"`, are said on the bulk path as on
+/// the general one: the first rater giving a value (not an earlier empty
+/// one), the unit's line for an item no rater gave.
+#[test]
+fn rater_items_outside_a_category_or_missing_are_said_on_the_bulk_path() {
+    let fw_text = r#"[framework]
+id = "rt"
+title = "评议"
+total = 20
+missing = "error"
+
+[[grade]]
+name = "好"
+min = 0
+
+[[indicator]]
+id = "R1"
+name = "述职评议"
+points = 10
+raters = "mean"
+rule = { type = "direct" }
+
+[[indicator]]
+id = "R2"
+name = "乡镇评议"
+points = 10
+raters = "median"
+applies_to = ["乡镇"]
+exempt = true
+rule = { type = "direct" }
+"#;
+    let wd = Workdir::new();
+    let fw = Framework::parse(fw_text, "rt.toml").unwrap();
+    let list = Units::load(&wd.create(
+        "units.csv",
+        "unit,name,category\nT1,甲,乡镇\nT2,乙,乡镇\nK1,丙,开发区\nK2,丁,开发区\n",
+    ))
+    .unwrap();
+    let head = "unit,indicator,评分人,value\n";
+    let cases = [
+        // K2's R2: 乙 empty first, then 甲 with a value (line 8).
+        "T1,R1,甲,5\nT1,R2,甲,3\nT2,R1,甲,\nT2,R2,甲,4\nK1,R1,甲,3\nK2,R2,乙,\nK2,R2,甲,5\nK2,R1,甲,3\n",
+        // R2 from K1 and K2, both outside, K2's before K1's in the file.
+        "K2,R2,丙,不适用\nT1,R1,甲,5\nT1,R2,甲,3\nT2,R1,甲,2\nT2,R2,甲,4\nK1,R1,甲,3\nK1,R2,乙,2\nK2,R1,甲,3\n",
+        // Only empty values outside: no problem there; T1's R2 missing.
+        "T1,R1,甲,5\nT1,R2,甲,\nT2,R1,甲,1\nT2,R2,甲,4\nK1,R1,甲,3\nK1,R2,甲,\nK2,R1,甲,3\n",
+    ];
+    for (n, rows) in cases.iter().enumerate() {
+        let e = wd.create(&format!("e{n}.csv"), &format!("{head}{rows}"));
+        let paths = std::slice::from_ref(&e);
+        let ev = kaohe::reading::evidence::load(paths, &fw, Some(&list)).expect("the evidence reads");
+        let want = kaohe::engine::score::assess(&fw, Some(&list), ev, None).expect_err("problems found while scoring");
+        for tuning in two_tunings() {
+            let told = std::sync::Mutex::new(bulk::Told::default());
+            let files = bulk::Files::from(paths).telling(&told).tuned(tuning);
+            assert!(bulk::assess(&fw, Some(&list), files, None).is_none());
+            let told = told.into_inner().unwrap();
+            assert!(told.scoring, "case {n}: said by the bulk path");
+            assert_eq!(told.problems, want.0, "case {n}");
+        }
+    }
+}

@@ -7,8 +7,7 @@ use super::*;
 /// every row is read, as the general path scores them:
 /// - outside `applies_to`: the item is 不适用, and a value given for it a
 ///   problem of the run, returned as a [`Flaw::Outside`] of its unit (an
-///   empty value with a note alone, or a rater's value, is the general
-///   path's to report);
+///   empty value with a note alone is the general path's to show);
 /// - `by_category`: the value scored by the rule for the unit's category;
 /// - cohort rules (按排名赋分, 按比例, 与平均比较): the amounts decided over
 ///   every unit's value by [`crate::engine::cohort::resolve`] — the general path's
@@ -210,9 +209,10 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
             let k = *index.get(unit).ok_or(GiveUp)?;
             if !ind.applies(categories[k]) {
                 // 不适用 by the unit's category: a rater's value for it is
-                // the general path's to word.
+                // a problem, said at the first rater's row giving one.
                 if given.iter().any(|&(_, c)| c != kernel::EMPTY) {
-                    return Err(GiveUp);
+                    let ind = plan.slots[slot as usize].ind;
+                    outside.push((unit.into(), Flaw::Outside { ind, slot: 0 }));
                 }
                 continue;
             }

@@ -390,6 +390,8 @@ pub(super) struct Watched {
     pub(super) slot: u32,
     pub(super) col: u32,
     pub(super) rater: Box<[u8]>,
+    /// Whether the cell gives a value (not empty).
+    pub(super) given: bool,
 }
 
 /// A problem in a row, and where: its row, line (of the text) and
@@ -459,12 +461,12 @@ impl<W: Word> Table<W> {
 
     /// Note a row (`cell` none) or a cell of `unit`'s where it was read, if
     /// the unit is watched for it.
-    fn watching(&mut self, unit: &[u8], at: RowAt, line: u64, cell: Option<(u32, usize, &[u8])>) {
+    fn watching(&mut self, unit: &[u8], at: RowAt, line: u64, cell: Option<(u32, usize, &[u8], bool)>) {
         let Some(&(n, noted)) = self.watch.as_ref().and_then(|w| w.get(unit)) else {
             return;
         };
-        let (slot, col, rater) = match (cell, noted) {
-            (None, Noted::Rows) => (NO_SLOT, 0, &b""[..]),
+        let (slot, col, rater, given) = match (cell, noted) {
+            (None, Noted::Rows) => (NO_SLOT, 0, &b""[..], false),
             (Some(c), Noted::Cells) => c,
             _ => return,
         };
@@ -475,6 +477,7 @@ impl<W: Word> Table<W> {
             slot,
             col: col as u32,
             rater: rater.into(),
+            given,
         });
     }
 
@@ -652,7 +655,7 @@ impl<W: Word> Table<W> {
                 if !raw.is_empty() {
                     self.values += usize::from(!raw.is_empty());
                     let value = self.encode(plan, l, (slot, raw), unit, (at, line, c))?;
-                    self.watching(unit, at, line, Some((slot, c, b"")));
+                    self.watching(unit, at, line, Some((slot, c, b"", true)));
                     if detail {
                         self.capture(l, c, slot, at, line, cell)?;
                     }
@@ -713,7 +716,7 @@ impl<W: Word> Table<W> {
         if self.detail.as_deref() == Some(unit) {
             self.capture(l, l.value, slot, at, line, cell)?;
         }
-        self.watching(unit, at, line, Some((slot, l.value, rater)));
+        self.watching(unit, at, line, Some((slot, l.value, rater, value != kernel::EMPTY)));
         if rated {
             self.rated.push((unit.into(), slot, rater.into(), value, offset));
             return self.push(base, unit, NO_SLOT, 0, at, name, offset);

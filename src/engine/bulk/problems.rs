@@ -13,9 +13,9 @@
 //!   located by reading the files again ([`after_scoring`]): a value for
 //!   an item outside the unit's categories, 不适用 for some clauses of an
 //!   item only, every base item 不适用, a base item missing under
-//!   `missing = "error"` ([`Flaw`]). Left to the general path: a rater's
-//!   value for an item outside the unit's categories, and an empty value
-//!   with a note for one when the run has no value for one besides.
+//!   `missing = "error"` ([`Flaw`]). Left to the general path: an empty
+//!   value with a note for an item outside the unit's categories, when the
+//!   run has no value for one besides.
 
 use super::*;
 
@@ -338,10 +338,11 @@ pub(super) fn after_scoring<W: Word>(
         }
     };
     let inputs = paths.inputs();
-    // (unit's number, slot) → where its cell was first read.
+    // (unit's number, slot) → where its cell was first read; on a rater
+    // item, where a rater first gave a value.
     let mut cells: FastMap<(u32, u32), &Watched> = FastMap::default();
     for w in again.iter().flat_map(|t| &t.watched) {
-        if w.slot != NO_SLOT && w.rater.is_empty() {
+        if w.slot != NO_SLOT && (w.rater.is_empty() || w.given) {
             let first = cells.entry((w.unit, w.slot)).or_insert(w);
             if w.at < first.at {
                 *first = w;
