@@ -230,14 +230,33 @@ const MAX_HEADER_WIDTH: usize = 14;
 /// `MAX_HEADER_WIDTH`) the header, two units of padding, between
 /// `MIN_WIDTH` and `MAX_WIDTH`.
 pub fn widths(t: &Table) -> Vec<usize> {
-    (0..t.headers.len())
-        .map(|c| {
-            let cells = t.rows.iter().map(|r| display_width(&r[c]));
-            let header = display_width(&t.headers[c]).min(MAX_HEADER_WIDTH);
-            let w = cells.chain([header]).max().unwrap_or(0) + 2;
-            w.clamp(MIN_WIDTH, MAX_WIDTH)
-        })
-        .collect()
+    let mut w = Widths::of(&t.headers);
+    for row in &t.rows {
+        w.add(row);
+    }
+    w.done()
+}
+
+/// [`widths`] found a row at a time, for a table whose rows are not held.
+struct Widths(Vec<usize>);
+
+impl Widths {
+    fn of(headers: &[String]) -> Widths {
+        Widths(headers.iter().map(|h| display_width(h).min(MAX_HEADER_WIDTH)).collect())
+    }
+
+    fn add(&mut self, row: &[String]) {
+        for (w, cell) in self.0.iter_mut().zip(row) {
+            *w = (*w).max(display_width(cell));
+        }
+    }
+
+    fn done(self) -> Vec<usize> {
+        self.0
+            .into_iter()
+            .map(|w| (w + 2).clamp(MIN_WIDTH, MAX_WIDTH))
+            .collect()
+    }
 }
 
 /// Write a table from cell A1: bold header row frozen (with the first
@@ -265,26 +284,88 @@ pub fn graded_table_sheet(
     freeze_cols: u16,
     graded: Option<GradeColumn>,
 ) -> Result<(), XlsxError> {
-    let widths = widths(t);
-    for (c, h) in t.headers.iter().enumerate() {
-        text_cell(ws, 0, c as u16, h, &st.header)?;
-        ws.set_column_width(c as u16, widths[c] as f64)?;
+    let mut w = TableWriter::start(ws, t, widths(t), st, graded)?;
+    for row in &t.rows {
+        w.row(row)?;
     }
-    let header: Vec<(&str, usize)> = t
-        .headers
-        .iter()
-        .map(String::as_str)
-        .zip(widths.iter().copied())
-        .collect();
-    fit_row(ws, 0, &header)?;
-    for (r, row) in t.rows.iter().enumerate() {
-        let r = r as u32 + 1;
+    w.finish(freeze_cols)
+}
+
+/// What is done with each row of a table given a row at a time.
+type EachRow<'e> = &'e mut dyn FnMut(&[String]) -> Result<(), XlsxError>;
+
+/// A table whose rows are too many to hold (every unit × indicator), given
+/// by `rows` — called twice, once for the widths and once to write them —
+/// with `head`'s columns; written as [`table_sheet`] writes a table.
+pub fn streamed_table_sheet(
+    ws: &mut Worksheet,
+    head: &Table,
+    st: &Styles,
+    freeze_cols: u16,
+    rows: &dyn Fn(EachRow) -> Result<(), XlsxError>,
+) -> Result<(), XlsxError> {
+    let mut widths = Widths::of(&head.headers);
+    rows(&mut |row| {
+        widths.add(row);
+        Ok(())
+    })?;
+    let mut w = TableWriter::start(ws, head, widths.done(), st, None)?;
+    rows(&mut |row| w.row(row))?;
+    w.finish(freeze_cols)
+}
+
+/// A table's sheet as its rows are written: the header (by `t`'s
+/// columns) first, each row after the last, in order, as a constant-memory
+/// sheet requires.
+struct TableWriter<'a> {
+    ws: &'a mut Worksheet,
+    numeric: &'a [bool],
+    columns: usize,
+    widths: Vec<usize>,
+    st: &'a Styles,
+    graded: Option<GradeColumn<'a>>,
+    /// The rows written, the header's included.
+    rows: u32,
+}
+
+impl<'a> TableWriter<'a> {
+    fn start(
+        ws: &'a mut Worksheet,
+        t: &'a Table,
+        widths: Vec<usize>,
+        st: &'a Styles,
+        graded: Option<GradeColumn<'a>>,
+    ) -> Result<TableWriter<'a>, XlsxError> {
+        for (c, h) in t.headers.iter().enumerate() {
+            text_cell(ws, 0, c as u16, h, &st.header)?;
+            ws.set_column_width(c as u16, widths[c] as f64)?;
+        }
+        let header: Vec<(&str, usize)> = t
+            .headers
+            .iter()
+            .map(String::as_str)
+            .zip(widths.iter().copied())
+            .collect();
+        fit_row(ws, 0, &header)?;
+        Ok(TableWriter {
+            ws,
+            numeric: &t.numeric,
+            columns: t.headers.len(),
+            widths,
+            st,
+            graded,
+            rows: 1,
+        })
+    }
+
+    fn row(&mut self, row: &[String]) -> Result<(), XlsxError> {
+        let (ws, st, widths, r) = (&mut *self.ws, self.st, &self.widths, self.rows);
         let mut wrapped = Vec::new();
         for (c, cell) in row.iter().enumerate() {
-            if let Some(g) = graded.as_ref().filter(|g| g.col == c) {
+            if let Some(g) = self.graded.as_ref().filter(|g| g.col == c) {
                 let grade = g.grades[r as usize - 1];
                 text_cell(ws, r, c as u16, cell, &st.grade(grade, g.count))?;
-            } else if t.numeric[c] {
+            } else if self.numeric[c] {
                 number_cell(ws, r, c as u16, cell, st)?;
             } else {
                 let wrap = widths[c] >= MAX_WIDTH || cell.contains('\n');
@@ -295,12 +376,17 @@ pub fn graded_table_sheet(
             }
         }
         fit_row(ws, r, &wrapped)?;
+        self.rows += 1;
+        Ok(())
     }
-    ws.set_freeze_panes(1, freeze_cols)?;
-    if !t.headers.is_empty() {
-        ws.autofilter(0, 0, t.rows.len() as u32, t.headers.len() as u16 - 1)?;
+
+    fn finish(self, freeze_cols: u16) -> Result<(), XlsxError> {
+        self.ws.set_freeze_panes(1, freeze_cols)?;
+        if self.columns > 0 {
+            self.ws.autofilter(0, 0, self.rows - 1, self.columns as u16 - 1)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// A4 printing: landscape, one page wide, the header row on every page and
@@ -357,34 +443,39 @@ pub fn sheet_name(s: &str) -> String {
 }
 
 /// Every unit × indicator: the ledger of each unit after its rank, id and
-/// name (sheet 明细). With no units there are no ledger columns either.
-pub fn details_table(fw: &Framework, a: &Assessment, lang: Lang) -> Table {
+/// name (sheet 明细), given to `each` a row at a time; with its columns.
+/// With no units there are no ledger columns either.
+fn details_head(fw: &Framework, a: &Assessment, lang: Lang) -> Table {
     let mut t = Table::new(&[
         (lang.pick("排名", "Rank"), true),
         (lang.pick("单位", "Unit"), false),
         (lang.pick("单位名称", "Unit name"), false),
     ]);
-    let mut first = true;
-    for u in &a.units {
+    if let Some(u) = a.units.first() {
         let ledger = super::report::ledger_table(fw, a, u, lang);
-        if first {
-            for (h, n) in ledger.headers.iter().zip(&ledger.numeric) {
-                t.column(h.clone(), *n);
-            }
-            first = false;
-        }
-        for row in ledger.rows {
-            let mut r = vec![u.rank.to_string(), u.unit.clone(), u.name.clone()];
-            r.extend(row);
-            t.push(r);
+        for (h, n) in ledger.headers.iter().zip(&ledger.numeric) {
+            t.column(h.clone(), *n);
         }
     }
     t
 }
 
-/// Every lost point of every unit, units in rank order (sheet 扣分).
-pub fn deductions_table(fw: &Framework, a: &Assessment, lang: Lang) -> Table {
-    let mut t = Table::new(&[
+/// The rows of [`details_head`]'s table.
+fn details_rows(fw: &Framework, a: &Assessment, lang: Lang, each: EachRow) -> Result<(), XlsxError> {
+    for u in &a.units {
+        for row in super::report::ledger_table(fw, a, u, lang).rows {
+            let mut r = vec![u.rank.to_string(), u.unit.clone(), u.name.clone()];
+            r.extend(row);
+            each(&r)?;
+        }
+    }
+    Ok(())
+}
+
+/// Every lost point of every unit, units in rank order (sheet 扣分): its
+/// columns; the rows are [`deductions_rows`].
+fn deductions_head(lang: Lang) -> Table {
+    Table::new(&[
         (lang.pick("排名", "Rank"), true),
         (lang.pick("单位", "Unit"), false),
         (lang.pick("单位名称", "Unit name"), false),
@@ -401,7 +492,11 @@ pub fn deductions_table(fw: &Framework, a: &Assessment, lang: Lang) -> Table {
         (lang.pick("整改措施", "Remedy"), false),
         (lang.pick("责任人", "Owner"), false),
         (lang.pick("考核部门", "Assessor"), false),
-    ]);
+    ])
+}
+
+/// The rows of [`deductions_head`]'s table, given to `each` a row at a time.
+fn deductions_rows(fw: &Framework, a: &Assessment, lang: Lang, each: EachRow) -> Result<(), XlsxError> {
     for u in &a.units {
         for d in &u.deficiencies {
             let ind = &fw.indicators[d.index];
@@ -410,7 +505,7 @@ pub fn deductions_table(fw: &Framework, a: &Assessment, lang: Lang) -> Table {
                 Kind::Base => ind.group.map(|g| fw.groups[g].id.clone()).unwrap_or_default(),
                 k => k.label(lang).to_string(),
             };
-            t.push(vec![
+            each(&[
                 u.rank.to_string(),
                 u.unit.clone(),
                 u.name.clone(),
@@ -431,10 +526,10 @@ pub fn deductions_table(fw: &Framework, a: &Assessment, lang: Lang) -> Table {
                 ind.remedy.clone(),
                 ind.owner.clone(),
                 ind.assessor.clone(),
-            ]);
+            ])?;
         }
     }
-    t
+    Ok(())
 }
 
 /// The `score` workbook: 排名 (the ranked table, grades coloured), 明细
@@ -476,19 +571,21 @@ pub fn score_beside(
     print_setup(ws, &title, true)?;
     drop(ranking);
 
-    // Each table is built and written in turn, so only one table of text
-    // is held at a time.
-    let details = details_table(fw, a, lang);
+    // The details and deductions are never held whole: each row is made
+    // for the columns' widths, then again to be written (a province's
+    // details, held as text, took gigabytes).
     let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(lang.pick("明细", "Details"))?;
-    table_sheet(ws, &details, &st, 3)?;
+    streamed_table_sheet(ws, &details_head(fw, a, lang), &st, 3, &|each| {
+        details_rows(fw, a, lang, each)
+    })?;
     print_setup(ws, &title, true)?;
-    drop(details);
 
-    let deductions = deductions_table(fw, a, lang);
     let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(lang.pick("扣分", "Deductions"))?;
-    table_sheet(ws, &deductions, &st, 3)?;
+    streamed_table_sheet(ws, &deductions_head(lang), &st, 3, &|each| {
+        deductions_rows(fw, a, lang, each)
+    })?;
     print_setup(ws, &title, true)?;
 
     book.save_to_buffer()
