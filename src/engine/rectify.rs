@@ -490,9 +490,15 @@ impl List {
             .map(|(i, it)| (i + 1, it))
     }
 
-    /// The entry of a unit.
-    pub fn entry(&self, unit: usize) -> Option<&UnitEntry> {
-        self.units.iter().find(|e| e.unit == unit)
+    /// Each unit's items, in list order, by the unit's index: for a
+    /// document that goes unit by unit (looking each unit's items up among
+    /// all of them took a province's list minutes).
+    pub fn items_by_unit(&self) -> std::collections::HashMap<usize, Vec<&Item>> {
+        let mut by: std::collections::HashMap<usize, Vec<&Item>> = std::collections::HashMap::new();
+        for (_, it) in self.items() {
+            by.entry(it.unit).or_default().push(it);
+        }
+        by
     }
 }
 

@@ -516,8 +516,9 @@ pub fn deficiencies(fw: &Framework, a: &Assessment, list: &List, issue: &Issue, 
                 }
             }
         }
+        @let by_unit = list.items_by_unit();
         @for e in &list.units {
-            @let items: Vec<Item> = list.items().filter(|(_, it)| it.unit == e.unit).map(|(_, it)| it.clone()).collect();
+            @let items: Vec<Item> = by_unit.get(&e.unit).into_iter().flatten().map(|&it| it.clone()).collect();
             (unit_section(fw, &a.units[e.unit], &items, true, lang))
         }
         @if a.units.iter().any(|u| u.self_assessed.is_some()) {

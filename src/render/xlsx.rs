@@ -749,9 +749,10 @@ pub fn deficiencies(
         (lang.pick("晋档路径", "Way to the next grade"), false),
     ]);
     let mut grades = Vec::new();
+    let by_unit = list.items_by_unit();
     for e in &list.units {
         let u = &a.units[e.unit];
-        let n = list.items().filter(|(_, it)| it.unit == e.unit).count();
+        let n = by_unit.get(&e.unit).map_or(0, Vec::len);
         way.push(vec![
             u.unit.clone(),
             u.name.clone(),

@@ -183,9 +183,12 @@ pub(super) fn text(fw: &Framework, a: &Assessment, list: &List, by: By, lang: La
     let mut rows = (by == By::Unit && (md || !crate::render::fits_terminal()))
         .then(|| (UnitRows::new(fw, deadline, lang, format), RowScratch::default()));
     let mut out = Vec::new();
+    // Each unit's entry, found once (not among every unit's for each).
+    let entries: std::collections::HashMap<usize, &crate::engine::rectify::UnitEntry> =
+        list.units.iter().rev().map(|e| (e.unit, e)).collect();
     for sec in &list.sections {
         let next = match &sec.key {
-            Key::Unit(u) => list.entry(*u).and_then(|e| e.next.as_ref()),
+            Key::Unit(u) => entries.get(u).and_then(|e| e.next.as_ref()),
             Key::Owner(_) | Key::Assessor(_) => None,
         };
         match (&sec.key, &mut rows) {
