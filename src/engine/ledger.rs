@@ -143,10 +143,14 @@ pub fn summarise(entries: &[Entry], on: Option<Date>) -> Summary {
     if on.is_some() {
         total.overdue = Some(0);
     }
+    // Each unit's place in `units`, found once (not among every unit's for
+    // each item: a province's ledger holds hundreds of thousands).
+    let mut place: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for e in entries {
-        let i = match units.iter().position(|u| u.0 == e.unit) {
-            Some(i) => i,
+        let i = match place.get(e.unit.as_str()) {
+            Some(&i) => i,
             None => {
+                place.insert(&e.unit, units.len());
                 let mut c = Counts::default();
                 if on.is_some() {
                     c.overdue = Some(0);
