@@ -626,7 +626,7 @@ fn ledger_sheet(
     st: &Styles,
     title: &str,
 ) -> Result<(), XlsxError> {
-    let mut t = Table::new(&[
+    let t = Table::new(&[
         (lang.pick("序号", "No."), true),
         (lang.pick("单位", "Unit"), false),
         (lang.pick("单位名称", "Unit name"), false),
@@ -641,25 +641,35 @@ fn ledger_sheet(
         (lang.pick("状态", "Status"), false),
     ]);
     let status = super::rectify::start_status(lang);
-    for (no, it) in list.items() {
-        let u = &a.units[it.unit];
-        let ind = &fw.indicators[it.index];
-        t.push(vec![
-            no.to_string(),
-            u.unit.clone(),
-            u.name.clone(),
-            problem(fw, a, it, lang),
-            format!("{} {}", ind.id, ind.name),
-            it.lost.map(fmt2).unwrap_or_else(|| it.reason.label(lang).to_string()),
-            ind.remedy.clone(),
-            ind.owner.clone(),
-            ind.assessor.clone(),
-            it.deadline.map(|d| d.to_string()).unwrap_or_default(),
-            String::new(),
-            status.to_string(),
-        ]);
-    }
-    let mut widths = widths(&t);
+    // Each item's row, made once for the widths and again to be written:
+    // a province's ledger is never held as text.
+    let rows = |each: EachRow| -> Result<(), XlsxError> {
+        for (no, it) in list.items() {
+            let u = &a.units[it.unit];
+            let ind = &fw.indicators[it.index];
+            each(&[
+                no.to_string(),
+                u.unit.clone(),
+                u.name.clone(),
+                problem(fw, a, it, lang),
+                format!("{} {}", ind.id, ind.name),
+                it.lost.map(fmt2).unwrap_or_else(|| it.reason.label(lang).to_string()),
+                ind.remedy.clone(),
+                ind.owner.clone(),
+                ind.assessor.clone(),
+                it.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                String::new(),
+                status.to_string(),
+            ])?;
+        }
+        Ok(())
+    };
+    let mut widths = Widths::of(&t.headers);
+    rows(&mut |row| {
+        widths.add(row);
+        Ok(())
+    })?;
+    let mut widths = widths.done();
     // Room to write the progress in, and for a date.
     widths[9] = widths[9].max(12);
     widths[10] = 30;
@@ -672,8 +682,11 @@ fn ledger_sheet(
         .clone()
         .set_background_color(Color::RGB(0xFFFFFF))
         .set_text_wrap();
-    for (i, row) in t.rows.iter().enumerate() {
-        let r = i as u32 + 1;
+    let centred = st.text.clone().set_align(FormatAlign::Center);
+    let mut last = 0;
+    rows(&mut |row| {
+        last += 1;
+        let r = last;
         let mut wrapped = Vec::new();
         for (c, cell) in row.iter().enumerate() {
             match c {
@@ -682,7 +695,7 @@ fn ledger_sheet(
                 10 => {
                     ws.write_blank(r, c as u16, &input)?;
                 }
-                11 => text_cell(ws, r, c as u16, cell, &st.text.clone().set_align(FormatAlign::Center))?,
+                11 => text_cell(ws, r, c as u16, cell, &centred)?,
                 _ => {
                     let wrap = widths[c] >= MAX_WIDTH;
                     text_cell(ws, r, c as u16, cell, if wrap { &st.wrap } else { &st.text })?;
@@ -692,9 +705,9 @@ fn ledger_sheet(
                 }
             }
         }
-        fit_row(ws, r, &wrapped)?;
-    }
-    if !t.rows.is_empty() {
+        fit_row(ws, r, &wrapped)
+    })?;
+    if last > 0 {
         let states = [
             status,
             lang.pick("整改中", "in progress"),
@@ -705,11 +718,10 @@ fn ledger_sheet(
             .allow_list_strings(&states)?
             .set_input_title(lang.pick("状态", "Status"))?
             .set_input_message(states.join(" / "))?;
-        let last = t.rows.len() as u32;
         ws.add_data_validation(1, 11, last, 11, &dv)?;
     }
     ws.set_freeze_panes(1, 3)?;
-    ws.autofilter(0, 0, t.rows.len() as u32, t.headers.len() as u16 - 1)?;
+    ws.autofilter(0, 0, last, t.headers.len() as u16 - 1)?;
     print_setup(ws, title, true)
 }
 
@@ -729,7 +741,9 @@ pub fn deficiencies(
         fw.title
     );
     let mut book = workbook(&title);
-    let ws = book.add_worksheet();
+    // Each row written as the next begins; the strings, many of them the
+    // same remedy again, still shared.
+    let ws = book.add_worksheet_with_low_memory()?;
     ws.set_name(lang.pick("整改台账", "Ledger"))?;
     ledger_sheet(ws, fw, a, list, lang, &st, &title)?;
     if a.units.iter().any(|u| u.self_assessed.is_some()) {
@@ -777,8 +791,12 @@ pub fn deficiencies(
     graded_table_sheet(ws, &way, &st, 2, Some(graded))?;
     print_setup(ws, &title, true)?;
 
-    let full = super::rectify::full_table(fw, a, list, lang);
-    add_table_sheet(&mut book, lang.pick("明细", "Details"), &full, &st, 3, &title)?;
+    let ws = book.add_worksheet_with_constant_memory()?;
+    ws.set_name(sheet_name(lang.pick("明细", "Details")))?;
+    streamed_table_sheet(ws, &super::rectify::full_head(lang), &st, 3, &|each| {
+        super::rectify::full_rows(fw, a, list, lang, each)
+    })?;
+    print_setup(ws, &title, true)?;
     book.save_to_buffer()
 }
 

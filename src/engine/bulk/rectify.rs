@@ -529,7 +529,7 @@ impl<W: Word> Ctx<'_, W> {
 
     /// A batch of units' CSV rows, each without its number and after its
     /// length: the bytes of the general path's CSV ledger rows (see
-    /// `render::rectify::full_table`).
+    /// `render::rectify::full_rows`).
     fn csv_batch(&self, c: &CsvLedger, units: &[usize], mut out: Vec<u8>) -> Res<Vec<u8>> {
         out.clear();
         let mut prefix = Vec::new();

@@ -445,9 +445,27 @@ fn owner_facts(items: &[Item], lang: Lang) -> String {
     .join(" · ")
 }
 
-/// Every item of a list with every column (the CSV ledger).
-pub fn full_table(fw: &Framework, a: &Assessment, list: &List, lang: Lang) -> Table {
-    table(fw, a, &ALL, list.items(), lang)
+/// The columns of every item of a list with every column (the CSV
+/// ledger); its rows are [`full_rows`].
+pub fn full_head(lang: Lang) -> Table {
+    let heads: Vec<(&str, bool)> = ALL.iter().map(|c| c.header(lang)).collect();
+    Table::new(&heads)
+}
+
+/// Each row of [`full_head`]'s table, given to `each` in turn: a
+/// province's list is never held as text.
+pub fn full_rows<E>(
+    fw: &Framework,
+    a: &Assessment,
+    list: &List,
+    lang: Lang,
+    each: &mut dyn FnMut(&[String]) -> Result<(), E>,
+) -> Result<(), E> {
+    for (no, it) in list.items() {
+        let row: Vec<String> = ALL.iter().map(|c| c.cell(fw, a, no, it, lang).into_owned()).collect();
+        each(&row)?;
+    }
+    Ok(())
 }
 
 /// The status every listed item starts with (未启动), in the tool's language.
