@@ -741,9 +741,10 @@ pub fn deficiencies(
         fw.title
     );
     let mut book = workbook(&title);
-    // Each row written as the next begins; the strings, many of them the
-    // same remedy again, still shared.
-    let ws = book.add_worksheet_with_low_memory()?;
+    // In the library's ordinary mode: in its low-memory one, a last row
+    // given a height is written twice (`<row r="N">` again, empty), which
+    // a strict reader may refuse, and this sheet is the one units return.
+    let ws = book.add_worksheet();
     ws.set_name(lang.pick("整改台账", "Ledger"))?;
     ledger_sheet(ws, fw, a, list, lang, &st, &title)?;
     if a.units.iter().any(|u| u.self_assessed.is_some()) {
