@@ -3261,6 +3261,14 @@ raters = "median"
 applies_to = ["乡镇"]
 exempt = true
 rule = { type = "direct" }
+
+[[indicator]]
+id = "P1"
+name = "乡镇台账"
+points = 2
+kind = "bonus"
+applies_to = ["乡镇"]
+rule = { type = "direct" }
 "#;
     let wd = Workdir::new();
     let fw = Framework::parse(fw_text, "rt.toml").unwrap();
@@ -3277,6 +3285,9 @@ rule = { type = "direct" }
         "K2,R2,丙,不适用\nT1,R1,甲,5\nT1,R2,甲,3\nT2,R1,甲,2\nT2,R2,甲,4\nK1,R1,甲,3\nK1,R2,乙,2\nK2,R1,甲,3\n",
         // Only empty values outside: no problem there; T1's R2 missing.
         "T1,R1,甲,5\nT1,R2,甲,\nT2,R1,甲,1\nT2,R2,甲,4\nK1,R1,甲,3\nK1,R2,甲,\nK2,R1,甲,3\n",
+        // K1's P1 empty (a note, no problem), K2's R2 a rater's value: the
+        // run has a problem all the same.
+        "T1,R1,甲,5\nT1,R2,甲,3\nT2,R1,甲,1\nT2,R2,甲,4\nK1,R1,甲,3\nK1,P1,,\nK2,R1,甲,3\nK2,R2,乙,6\n",
     ];
     for (n, rows) in cases.iter().enumerate() {
         let e = wd.create(&format!("e{n}.csv"), &format!("{head}{rows}"));

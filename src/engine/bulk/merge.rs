@@ -181,12 +181,6 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
                 facts.entry(id.into()).or_default().push((i, fact));
             }
         }
-        if noted && outside.is_empty() {
-            // An empty value with a note for an item outside the unit's
-            // categories, and no value given for one: the general path
-            // shows the note. (With a value given, the run has problems.)
-            return Err(GiveUp);
-        }
         // Items scored by several raters: each unit's raters' amounts
         // aggregated as the general path does (`Raters::aggregate`); empty
         // values do not count, 不适用 from every rater is 不适用.
@@ -236,6 +230,13 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
                 return Err(GiveUp);
             }
             writes.push((t, u, slot as usize, cell));
+        }
+        if noted && outside.is_empty() {
+            // An empty value with a note for an item outside the unit's
+            // categories, and no value given for one (a rater's included):
+            // the general path shows the note. (With a value given, the
+            // run has problems.)
+            return Err(GiveUp);
         }
     }
     for (t, u, slot, cell) in writes {
