@@ -251,6 +251,16 @@ impl Widths {
         }
     }
 
+    /// The widths of a table given a row at a time by `rows`.
+    fn of_rows(headers: &[String], rows: &dyn Fn(EachRow) -> Result<(), XlsxError>) -> Result<Vec<usize>, XlsxError> {
+        let mut w = Widths::of(headers);
+        rows(&mut |row| {
+            w.add(row);
+            Ok(())
+        })?;
+        Ok(w.done())
+    }
+
     fn done(self) -> Vec<usize> {
         self.0
             .into_iter()
@@ -304,12 +314,8 @@ pub fn streamed_table_sheet(
     freeze_cols: u16,
     rows: &dyn Fn(EachRow) -> Result<(), XlsxError>,
 ) -> Result<(), XlsxError> {
-    let mut widths = Widths::of(&head.headers);
-    rows(&mut |row| {
-        widths.add(row);
-        Ok(())
-    })?;
-    let mut w = TableWriter::start(ws, head, widths.done(), st, None)?;
+    let widths = Widths::of_rows(&head.headers, rows)?;
+    let mut w = TableWriter::start(ws, head, widths, st, None)?;
     rows(&mut |row| w.row(row))?;
     w.finish(freeze_cols)
 }
@@ -664,12 +670,7 @@ fn ledger_sheet(
         }
         Ok(())
     };
-    let mut widths = Widths::of(&t.headers);
-    rows(&mut |row| {
-        widths.add(row);
-        Ok(())
-    })?;
-    let mut widths = widths.done();
+    let mut widths = Widths::of_rows(&t.headers, &rows)?;
     // Room to write the progress in, and for a date.
     widths[9] = widths[9].max(12);
     widths[10] = 30;
