@@ -420,21 +420,34 @@ impl InputArgs {
     fn fits(&self, evidence: &[PathBuf], fw: &Framework, units: Option<&Units>) -> bool {
         if self.fast_path_may_read(evidence) && crate::engine::bulk::holds(fw) {
             let forced = self.forced_encodings(evidence);
-            let books: Vec<_> = (evidence.iter())
-                .map(|p| crate::reading::workbook::book(p, self.sheet.as_deref()))
-                .collect();
-            let told = std::sync::Mutex::new(crate::engine::bulk::Told::default());
-            let files = crate::engine::bulk::Files::new(evidence, &forced).with_books(&books);
-            if crate::engine::bulk::check(fw, units, files.telling(&told)).is_some() {
+            let (checked, told) =
+                self.run_bulk(evidence, &forced, |files| crate::engine::bulk::check(fw, units, files));
+            if checked.is_some() {
                 return true;
             }
-            let told = told.into_inner().unwrap_or_default();
             if !told.problems.is_empty() {
                 // Problems found while scoring: the evidence reads.
                 return told.scoring;
             }
         }
         crate::reading::evidence::load_with(evidence, &self.read_options(), fw, units).is_ok()
+    }
+
+    /// `run` on the bulk path over `evidence` (each workbook read as its
+    /// worksheet, `forced` as `--encoding` says), with what it tells back.
+    fn run_bulk<T>(
+        &self,
+        evidence: &[PathBuf],
+        forced: &[Option<crate::reading::input::ForcedEncoding>],
+        run: impl FnOnce(crate::engine::bulk::Files) -> Option<T>,
+    ) -> (Option<T>, crate::engine::bulk::Told) {
+        let told = std::sync::Mutex::new(crate::engine::bulk::Told::default());
+        let books: Vec<_> = (evidence.iter())
+            .map(|p| crate::reading::workbook::book(p, self.sheet.as_deref()))
+            .collect();
+        let files = crate::engine::bulk::Files::new(evidence, forced).with_books(&books);
+        let found = run(files.telling(&told));
+        (found, told.into_inner().unwrap_or_default())
     }
 
     /// May the bulk path read `evidence`? Not with `KAOHE_SLOW=1`, nor
@@ -576,13 +589,7 @@ impl InputArgs {
         if !crate::engine::bulk::holds(&framework) {
             return Ok(None);
         }
-        let told = std::sync::Mutex::new(crate::engine::bulk::Told::default());
-        let books: Vec<_> = (evidence.iter())
-            .map(|p| crate::reading::workbook::book(p, self.sheet.as_deref()))
-            .collect();
-        let files = crate::engine::bulk::Files::new(evidence, &forced);
-        let found = run(&framework, units.as_ref(), files.with_books(&books).telling(&told));
-        let told = told.into_inner().unwrap_or_default();
+        let (found, told) = self.run_bulk(evidence, &forced, |files| run(&framework, units.as_ref(), files));
         if found.is_none() && !told.problems.is_empty() {
             // Problems of the evidence the bulk path words, and nothing
             // else to say: the problems, after the notices the general
