@@ -729,7 +729,11 @@ fn parse_once_each<W: Word>(
     if read.is_none() && told.problems.is_empty() {
         return None; // given up: the general path reads them all
     }
-    let rest = std::mem::take(&mut told.problems);
+    let mut rest = std::mem::take(&mut told.problems);
+    if std::mem::take(&mut told.scoring) {
+        // Found while scoring: a run with a file given twice is not scored.
+        rest.clear();
+    }
     told.problems = again.into_iter().chain(rest).collect();
     None
 }

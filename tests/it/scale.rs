@@ -3304,3 +3304,35 @@ rule = { type = "direct" }
         }
     }
 }
+
+/// A file given twice is a problem of reading: the run is not scored, so
+/// the problems found while scoring the file read once are not said, on
+/// the bulk path as on the general one.
+#[test]
+fn a_file_given_twice_is_not_scored_for_its_problems() {
+    let wd = Workdir::new();
+    let fw = Framework::parse(crate::fixtures::SCORED_BY_CATEGORY, "f.toml").unwrap();
+    let list = Units::load(&wd.create("units.csv", "unit,name,category\nU01,甲镇,乡镇\nU02,乙街道,街道\n")).unwrap();
+    // U02 (街道) gives X1, which only 乡镇 take.
+    let e = wd.create(
+        "e.csv",
+        "unit,indicator,value\nU01,A1,是\nU01,C1/a,1\nU01,C1/b,0\nU01,X1,3\nU02,A1,否\nU02,C1/a,2\nU02,C1/b,1\nU02,X1,5\n",
+    );
+    let once = std::slice::from_ref(&e);
+    let ev = kaohe::reading::evidence::load(once, &fw, Some(&list)).expect("the file reads");
+    assert!(
+        kaohe::engine::score::assess(&fw, Some(&list), ev, None).is_err(),
+        "a problem found while scoring"
+    );
+    let twice = [e.clone(), wd.path("e.csv").parent().unwrap().join(".").join("e.csv")];
+    let want = kaohe::reading::evidence::load(&twice, &fw, Some(&list)).unwrap_err();
+    assert_eq!(want.0.len(), 1, "{want}");
+    for tuning in two_tunings() {
+        let told = std::sync::Mutex::new(bulk::Told::default());
+        let files = bulk::Files::from(&twice[..]).telling(&told).tuned(tuning);
+        assert!(bulk::assess(&fw, Some(&list), files, None).is_none());
+        let told = told.into_inner().unwrap();
+        assert!(!told.scoring);
+        assert_eq!(told.problems, want.0);
+    }
+}
