@@ -124,12 +124,13 @@ pub fn wrapped_lines(s: &str, width: usize) -> usize {
 /// Give a row the height its tallest wrapped cell needs: Excel and WPS keep
 /// the default height for rows written by a program, so wrapped text would
 /// be cut off. `cells` are (text, column width) of the wrapped cells.
-pub fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, usize)]) -> Result<(), XlsxError> {
+/// Whether the row was given a height.
+pub fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, usize)]) -> Result<bool, XlsxError> {
     let lines = cells.iter().map(|(s, w)| wrapped_lines(s, *w)).max().unwrap_or(1);
     if lines > 1 {
         ws.set_row_height(row, (lines as f64 * LINE_HEIGHT).min(409.0))?;
     }
-    Ok(())
+    Ok(lines > 1)
 }
 
 /// Would Excel read this text as a formula if the cell were edited?
@@ -332,6 +333,8 @@ struct TableWriter<'a> {
     graded: Option<GradeColumn<'a>>,
     /// The rows written, the header's included.
     rows: u32,
+    /// Was the last row written given a height?
+    last_fitted: bool,
 }
 
 impl<'a> TableWriter<'a> {
@@ -352,7 +355,7 @@ impl<'a> TableWriter<'a> {
             .map(String::as_str)
             .zip(widths.iter().copied())
             .collect();
-        fit_row(ws, 0, &header)?;
+        let last_fitted = fit_row(ws, 0, &header)?;
         Ok(TableWriter {
             ws,
             numeric: &t.numeric,
@@ -361,6 +364,7 @@ impl<'a> TableWriter<'a> {
             st,
             graded,
             rows: 1,
+            last_fitted,
         })
     }
 
@@ -381,12 +385,21 @@ impl<'a> TableWriter<'a> {
                 }
             }
         }
-        fit_row(ws, r, &wrapped)?;
+        self.last_fitted = fit_row(ws, r, &wrapped)?;
         self.rows += 1;
         Ok(())
     }
 
     fn finish(self, freeze_cols: u16) -> Result<(), XlsxError> {
+        if self.last_fitted {
+            // A constant-memory sheet whose last row has a height writes
+            // that row's `<row>` twice (rust_xlsxwriter 0.102, when the
+            // sheet is closed), which Excel may take for a damaged file.
+            // An empty cell below it, which holds nothing and is not
+            // written, has the last row flushed as every other row is.
+            // (On an ordinary sheet it does nothing.)
+            self.ws.write_blank(self.rows, 0, &Style::new())?;
+        }
         self.ws.set_freeze_panes(1, freeze_cols)?;
         if self.columns > 0 {
             self.ws.autofilter(0, 0, self.rows - 1, self.columns as u16 - 1)?;
@@ -706,7 +719,7 @@ fn ledger_sheet(
                 }
             }
         }
-        fit_row(ws, r, &wrapped)
+        fit_row(ws, r, &wrapped).map(drop)
     })?;
     if last > 0 {
         let states = [

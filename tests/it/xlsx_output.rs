@@ -305,3 +305,103 @@ fn the_sheets_that_grow_with_units_are_written_row_by_row() {
     }
     assert_eq!(book.sheet("明细").get((1, 1)).unwrap().to_string(), "T01");
 }
+
+/// Each `<row>` of every worksheet of `book`, by number, in the order
+/// written; and whether that sheet's last row with cells was given a height.
+fn rows_of(book: &Book) -> Vec<(String, Vec<u32>, bool)> {
+    let zip = zip::ZipArchive::new(std::fs::File::open(&book.path).unwrap()).unwrap();
+    let mut parts: Vec<String> = zip
+        .file_names()
+        .map(|n| n.unwrap().to_string())
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .collect();
+    parts.sort();
+    parts
+        .into_iter()
+        .map(|part| {
+            let xml = book.xml(&part);
+            let mut rows = Vec::new();
+            let mut last_tall = false;
+            for tag in xml.split("<row ").skip(1) {
+                let n = tag.split('"').nth(1).unwrap().parse().unwrap();
+                rows.push(n);
+                let head = &tag[..tag.find('>').unwrap()];
+                if !head.ends_with('/') && tag.contains("<c ") {
+                    last_tall = head.contains(" ht=");
+                }
+            }
+            (part, rows, last_tall)
+        })
+        .collect()
+}
+
+#[test]
+fn every_row_of_every_sheet_is_written_once_and_in_order() {
+    // Excel reads a sheet's rows in order and may call a file damaged (and
+    // offer to repair it) when a row number comes twice or goes back. The
+    // sheets written row by row once wrote a last row with wrapped text
+    // twice.
+    let wd = Workdir::new();
+    let mut books = vec![
+        score_to(&wd, "zh.xlsx", &["--lang", "zh"]),
+        score_to(&wd, "en.xlsx", &["--lang", "en"]),
+    ];
+    for (name, extra) in [("d.xlsx", &[][..]), ("s.xlsx", &["--summary"][..])] {
+        let out = wd.path(name);
+        let mut args = vec!["deficiencies", "--lang", "zh", "-o", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(EXAMPLE);
+        wd.run(&args).assert_ok();
+        books.push(out);
+    }
+    let mut results = Vec::new();
+    for year in ["2022", "2023"] {
+        let p = wd.path(&format!("r{year}.json"));
+        let ev = format!("examples/{year}.csv");
+        let args = [
+            "score",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            year,
+            "-o",
+            p.to_str().unwrap(),
+            &ev,
+        ];
+        wd.run(&args).assert_ok();
+        results.push(p);
+    }
+    let (old, new) = (results[0].to_str().unwrap(), results[1].to_str().unwrap());
+    for (name, command) in [("diff.xlsx", "diff"), ("trend.xlsx", "trend")] {
+        let out = wd.path(name);
+        wd.run(&[command, "--lang", "zh", old, new, "-o", out.to_str().unwrap()])
+            .assert_ok();
+        books.push(out);
+    }
+    let out = wd.path("template.xlsx");
+    wd.run(&[
+        "template",
+        "-u",
+        "examples/units.csv",
+        "--period",
+        "2023",
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .assert_ok();
+    books.push(out);
+
+    let mut tall_last_rows = 0;
+    for path in &books {
+        for (part, rows, last_tall) in rows_of(&Book::open(path)) {
+            assert!(!rows.is_empty(), "{} {part}: no rows", path.display());
+            if let Some(w) = rows.windows(2).find(|w| w[0] >= w[1]) {
+                panic!("{} {part}: row {} after row {}", path.display(), w[1], w[0]);
+            }
+            tall_last_rows += usize::from(last_tall);
+        }
+    }
+    // The case that wrote a row twice is among them: a sheet written row by
+    // row (扣分, its last deduction's rule wrapped) whose last row is tall.
+    assert!(tall_last_rows > 0, "no sheet ends in a row given a height");
+}
