@@ -133,6 +133,20 @@ pub fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, usize)]) -> Result<
     Ok(lines > 1)
 }
 
+/// End a sheet written row by row whose rows end before row `next`, the
+/// last of them given a height by [`fit_row`] if `last_fitted`. A
+/// constant-memory or low-memory sheet whose last row has a height writes
+/// that row's `<row>` twice when the sheet is closed (rust_xlsxwriter
+/// 0.102), which Excel may take for a damaged file. An empty cell below
+/// it, which holds nothing and is not written, has that row flushed as
+/// every other row is. (On an ordinary sheet it does nothing.)
+fn close_rows(ws: &mut Worksheet, next: u32, last_fitted: bool) -> Result<(), XlsxError> {
+    if last_fitted {
+        ws.write_blank(next, 0, &Style::new())?;
+    }
+    Ok(())
+}
+
 /// Would Excel read this text as a formula if the cell were edited?
 pub fn looks_like_formula(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t', '\r'])
@@ -391,15 +405,7 @@ impl<'a> TableWriter<'a> {
     }
 
     fn finish(self, freeze_cols: u16) -> Result<(), XlsxError> {
-        if self.last_fitted {
-            // A constant-memory sheet whose last row has a height writes
-            // that row's `<row>` twice (rust_xlsxwriter 0.102, when the
-            // sheet is closed), which Excel may take for a damaged file.
-            // An empty cell below it, which holds nothing and is not
-            // written, has the last row flushed as every other row is.
-            // (On an ordinary sheet it does nothing.)
-            self.ws.write_blank(self.rows, 0, &Style::new())?;
-        }
+        close_rows(self.ws, self.rows, self.last_fitted)?;
         self.ws.set_freeze_panes(1, freeze_cols)?;
         if self.columns > 0 {
             self.ws.autofilter(0, 0, self.rows - 1, self.columns as u16 - 1)?;
@@ -697,7 +703,7 @@ fn ledger_sheet(
         .set_background_color(Color::RGB(0xFFFFFF))
         .set_text_wrap();
     let centred = st.text.clone().set_align(FormatAlign::Center);
-    let mut last = 0;
+    let (mut last, mut last_fitted) = (0, false);
     rows(&mut |row| {
         last += 1;
         let r = last;
@@ -719,8 +725,10 @@ fn ledger_sheet(
                 }
             }
         }
-        fit_row(ws, r, &wrapped).map(drop)
+        last_fitted = fit_row(ws, r, &wrapped)?;
+        Ok(())
     })?;
+    close_rows(ws, last + 1, last_fitted)?;
     if last > 0 {
         let states = [
             status,
@@ -755,10 +763,10 @@ pub fn deficiencies(
         fw.title
     );
     let mut book = workbook(&title);
-    // In the library's ordinary mode: in its low-memory one, a last row
-    // given a height is written twice (`<row r="N">` again, empty), which
-    // a strict reader may refuse, and this sheet is the one units return.
-    let ws = book.add_worksheet();
+    // Each row flushed as the next is written, its strings still shared
+    // (the library's low-memory mode): a province's ledger held whole
+    // took gigabytes.
+    let ws = book.add_worksheet_with_low_memory()?;
     ws.set_name(lang.pick("整改台账", "Ledger"))?;
     ledger_sheet(ws, fw, a, list, lang, &st, &title)?;
     if a.units.iter().any(|u| u.self_assessed.is_some()) {
