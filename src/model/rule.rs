@@ -817,8 +817,13 @@ pub fn within_words(within: Within, lang: Lang) -> &'static str {
 impl Rule {
     /// `by_category = { "开发区" = { target = 4 } }` in a rule table: for
     /// each category, the rule with those parameters in place of its own
-    /// (分类设定目标). The type stays the rule's.
-    pub fn by_category_from_toml(value: &toml::Value, points: Decimal) -> Result<Vec<(String, Rule)>, Vec<String>> {
+    /// (分类设定目标). The type stays the rule's, and so does the form of
+    /// its values (see [`Rule::aligned_to`]): `own` is the rule itself.
+    pub fn by_category_from_toml(
+        value: &toml::Value,
+        own: &Rule,
+        points: Decimal,
+    ) -> Result<Vec<(String, Rule)>, Vec<String>> {
         let Some(base) = value.as_table() else {
             return Ok(Vec::new());
         };
@@ -853,7 +858,7 @@ impl Rule {
                 }
                 merged.insert(k.clone(), v.clone());
             }
-            match Rule::from_toml(&toml::Value::Table(merged), points) {
+            match Rule::from_toml(&toml::Value::Table(merged), points).and_then(|r| r.aligned_to(own)) {
                 Ok(r) => out.push((category.trim().to_string(), r)),
                 Err(e) => errs.extend(e.into_iter().map(
                     |m| crate::base::lang::msg!(zh: "by_category“{category}”：{m}", en: "by_category \"{category}\": {m}"),
@@ -861,6 +866,69 @@ impl Rule {
             }
         }
         if errs.is_empty() { Ok(out) } else { Err(errs) }
+    }
+}
+
+impl Rule {
+    /// A category's rule (`by_category`) with its levels, survey options or
+    /// clauses in the order of `own`'s, which must have the same ones. The
+    /// evidence of every unit is read by the rule's own names: a level is
+    /// its place among the rule's levels, a survey's counts and a clause
+    /// item's cells come in the rule's order. A category's own amounts,
+    /// weights and deductions are taken by name; a name the rule does not
+    /// have could never be given, and one it lacks would go unscored.
+    fn aligned_to(self, own: &Rule) -> Result<Rule, Vec<String>> {
+        fn align<T: Clone>(
+            what: (&str, &str),
+            own: &[&str],
+            mine: &[(&str, T)],
+        ) -> Result<Vec<(String, T)>, Vec<String>> {
+            let has = |names: &[&str], n: &str| names.contains(&n);
+            let names: Vec<&str> = mine.iter().map(|(n, _)| *n).collect();
+            if own.len() == names.len() && own.iter().all(|n| has(&names, n)) {
+                return Ok(own
+                    .iter()
+                    .map(|n| {
+                        let (_, t) = mine.iter().find(|(m, _)| m == n).expect("the same names");
+                        (n.to_string(), t.clone())
+                    })
+                    .collect());
+            }
+            let (zh, en) = what;
+            let sep = crate::base::lang::m("、", ", ");
+            let (own, names) = (own.join(sep), names.join(sep));
+            Err(vec![crate::base::lang::msg!(
+                zh: "{zh}须与规则本身的一致（{own}），只可改各自的参数；此处为 {names}。证据按规则本身的{zh}填写：多出的无从填写，缺少的无法计分",
+                en: "the {en} must be the rule's own ({own}), only their parameters changed; here: {names}. Evidence names the rule's own {en}: another could never be given, and one left out could not be scored"
+            )])
+        }
+        match (self, own) {
+            (Rule::Levels(mine), Rule::Levels(theirs)) => {
+                let own: Vec<&str> = theirs.keys().map(String::as_str).collect();
+                let mine: Vec<(&str, Decimal)> = mine.iter().map(|(n, a)| (n.as_str(), *a)).collect();
+                let aligned = align(("等级", "levels"), &own, &mine)?;
+                Ok(Rule::Levels(aligned.into_iter().collect()))
+            }
+            (Rule::Survey(mine), Rule::Survey(theirs)) => {
+                let own: Vec<&str> = theirs.iter().map(|(n, _)| n.as_str()).collect();
+                let mine: Vec<(&str, Decimal)> = mine.iter().map(|(n, w)| (n.as_str(), *w)).collect();
+                Ok(Rule::Survey(align(("测评选项", "survey options"), &own, &mine)?))
+            }
+            (Rule::Clauses(mine), Rule::Clauses(theirs)) => {
+                let own: Vec<&str> = theirs.iter().map(|c| c.id.as_str()).collect();
+                let mine: Vec<(&str, Clause)> = mine.iter().map(|c| (c.id.as_str(), c.clone())).collect();
+                let aligned = align(("条款", "clauses"), &own, &mine)?;
+                // A clause without its own text keeps the rule's.
+                let clauses = aligned.into_iter().zip(theirs).map(|((_, mut c), t)| {
+                    if c.text.is_empty() {
+                        c.text.clone_from(&t.text);
+                    }
+                    c
+                });
+                Ok(Rule::Clauses(clauses.collect()))
+            }
+            (mine, _) => Ok(mine),
+        }
     }
 }
 

@@ -275,3 +275,144 @@ fn category_mistakes_are_located() {
         assert!(out.stderr.contains(want), "{want}\n{}", out.stderr);
     }
 }
+
+/// Levels, survey options and clauses set per category in another order
+/// than the rule's own.
+const BY_NAME: &str = r#"
+[framework]
+id = "order"
+title = "分类参数"
+total = 30
+
+[[grade]]
+name = "好"
+min = 20
+[[grade]]
+name = "一般"
+min = 0
+
+[[indicator]]
+id = "L1"
+name = "评价"
+points = 10
+rule = { type = "levels", levels = { "好" = 10, "较好" = 8, "一般" = 5 }, by_category = { "开发区" = { levels = { "一般" = 3, "好" = 10, "较好" = 6 } } } }
+
+[[indicator]]
+id = "S1"
+name = "测评"
+points = 10
+rule = { type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]], by_category = { "开发区" = { survey = [["一般", 50], ["好", 100], ["较好", 80]] } } }
+
+[[indicator]]
+id = "C1"
+name = "活动"
+points = 10
+rule = { type = "clauses", clauses = [
+  { id = "a", per = 1, max = 5, text = "每缺1次扣1分" },
+  { id = "b", per = 2.5, text = "每缺1次扣2.5分" },
+], by_category = { "开发区" = { clauses = [ { id = "b", per = 1 }, { id = "a", per = 3 } ] } } }
+"#;
+
+#[test]
+fn a_category_s_levels_options_and_clauses_are_taken_by_name() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", BY_NAME);
+    wd.create("units.csv", "unit,name,category\nU1,一,乡镇\nU2,二,开发区\n");
+    wd.create(
+        "e.csv",
+        "unit,indicator,value\n\
+         U1,L1,较好\nU1,S1,2/1/1\nU1,C1/a,1\nU1,C1/b,2\n\
+         U2,L1,较好\nU2,S1,2/1/1\nU2,C1/a,1\nU2,C1/b,2\n",
+    );
+    // By hand. U1 (乡镇), the rule's own: 较好 8; (2×100 + 1×80 + 1×60) /
+    // (100 × 4) × 10 = 8.50; 10 − 1×1 − 2×2.5 = 4; 20.50.
+    // U2 (开发区), its own by name: 较好 6 (not 好 10, second in its list);
+    // (2×100 + 1×80 + 1×50) / 400 × 10 = 8.25 (not 7.00 by place);
+    // 10 − a 1×3 − b 2×1 = 5 (not 3 by place); 19.25.
+    let out = wd.run_both(&[
+        "score",
+        "-f",
+        "$WD/fw.toml",
+        "-u",
+        "$WD/units.csv",
+        "--format",
+        "csv",
+        "$WD/e.csv",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "Rank,Unit,Name,Category,Cat. rank,Score,Grade,Veto,Base,Bonus,Penalty\r\n\
+         1,U1,一,乡镇,1,20.50,好,,20.50,0.00,0.00\r\n\
+         2,U2,二,开发区,1,19.25,一般,,19.25,0.00,0.00\r\n"
+    );
+    let json = wd.run_both(&[
+        "score",
+        "-f",
+        "$WD/fw.toml",
+        "-u",
+        "$WD/units.csv",
+        "--format",
+        "json",
+        "$WD/e.csv",
+    ]);
+    let result: Value = serde_json::from_str(&json.stdout).unwrap();
+    let u2 = &result["units"][1];
+    assert_eq!(u2["unit"], "U2");
+    assert_eq!(
+        amounts(u2),
+        [
+            ("L1".to_string(), Some(6.0)),
+            ("S1".to_string(), Some(8.25)),
+            ("C1".to_string(), Some(5.0))
+        ]
+    );
+    // A category's clause without text keeps the rule's, in the rule's order.
+    let fw = wd.stdout(&[
+        "check",
+        "-f",
+        "$WD/fw.toml",
+        "-u",
+        "$WD/units.csv",
+        "--lang",
+        "en",
+        "$WD/e.csv",
+    ]);
+    assert!(fw.contains("开发区: a: −3 each; b: −1 each"), "{fw}");
+}
+
+#[test]
+fn a_category_may_not_change_which_levels_options_or_clauses_there_are() {
+    // Evidence is read by the rule's own names, so a category's other
+    // level could never be given, and one it leaves out could not be
+    // scored: the framework is refused, each place said.
+    let wd = Workdir::new();
+    wd.create(
+        "fw.toml",
+        &BY_NAME
+            .replace(r#""一般" = 3, "好" = 10, "较好" = 6"#, r#""优" = 10, "良" = 6"#)
+            .replace(
+                r#"[["一般", 50], ["好", 100], ["较好", 80]]"#,
+                r#"[["好", 100], ["一般", 50]]"#,
+            )
+            .replace(
+                r#"{ id = "a", per = 3 } ]"#,
+                r#"{ id = "a", per = 3 }, { id = "c", per = 1 } ]"#,
+            ),
+    );
+    let out = wd.run(&["check", "-f", "$WD/fw.toml", "--lang", "en"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "error: $WD/fw.toml:18: L1: rule: by_category \"开发区\": the levels must be the rule's own (好, 较好, 一般), only their parameters changed; here: 优, 良. Evidence names the rule's own levels: another could never be given, and one left out could not be scored\n\
+         error: $WD/fw.toml:24: S1: rule: by_category \"开发区\": the survey options must be the rule's own (好, 较好, 一般), only their parameters changed; here: 好, 一般. Evidence names the rule's own survey options: another could never be given, and one left out could not be scored\n\
+         error: $WD/fw.toml:30: C1: rule: by_category \"开发区\": the clauses must be the rule's own (a, b), only their parameters changed; here: b, a, c. Evidence names the rule's own clauses: another could never be given, and one left out could not be scored\n\
+         error: 3 problems found; nothing was written\n"
+    );
+    let out = wd.run(&["check", "-f", "$WD/fw.toml", "--lang", "zh"]);
+    assert!(
+        out.stderr.contains("$WD/fw.toml:18: L1：rule：by_category“开发区”：等级须与规则本身的一致（好、较好、一般），只可改各自的参数；此处为 优、良。证据按规则本身的等级填写：多出的无从填写，缺少的无法计分"),
+        "{}",
+        out.stderr
+    );
+}

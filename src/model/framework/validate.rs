@@ -963,7 +963,7 @@ impl Validator<'_> {
                 Some(r) => match Rule::from_toml(r.get_ref(), bound) {
                     Ok(parsed) => {
                         self.rule_fits_kind(&id, kind, &parsed, r);
-                        match Rule::by_category_from_toml(r.get_ref(), bound) {
+                        match Rule::by_category_from_toml(r.get_ref(), &parsed, bound) {
                             Ok(each) => by_category = each,
                             Err(msgs) => {
                                 for m in msgs {
