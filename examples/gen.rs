@@ -467,7 +467,8 @@ fn raters_fw_text() -> String {
 /// The built-in framework with items scored against the other units or
 /// by category: A1 `rank_points`, A2 `relative`, B2 `vs_mean` within the
 /// category, C4 with a target per category (`by_category`), D3 and the
-/// clauses of C2 for some categories only (`applies_to`).
+/// clauses of C2 for some categories only (`applies_to`), C2's clauses
+/// with other deductions for 国有企业, listed in another order.
 fn cohort_fw_text() -> String {
     let mut text = fw_text();
     for (id, rule, extra) in [
@@ -498,6 +499,15 @@ fn cohort_fw_text() -> String {
         }
         text.insert_str(start, extra);
     }
+    let at = text.find("\nid = \"C2\"\n").expect("C2");
+    let end = at + text[at..].find("\n] }\n").expect("its clauses");
+    text.insert_str(
+        end + 2,
+        ", by_category = { \"国有企业\" = { clauses = [\n  \
+         { id = \"c\", per = 0.25, max = 0.5 },\n  \
+         { id = \"a\", per = 0.5, max = 0.5 },\n  \
+         { id = \"b\", per = 1, max = 1 },\n] } }",
+    );
     text
 }
 

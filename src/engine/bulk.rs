@@ -332,11 +332,11 @@ fn amounts<W: Word>(
     period: Option<String>,
 ) -> Option<(Assessment, Vec<Vec<Option<Decimal>>>)> {
     let parsed = parse::<W>(plan, units, paths, None, Reread::No)?;
-    let tally = |row: &[u32], _: &UnitResult| -> Res<Vec<Option<Decimal>>> {
+    let tally = |row: &[u32], u: &UnitResult| -> Res<Vec<Option<Decimal>>> {
         (0..plan.fw.indicators.len())
             .map(|i| {
                 let cells = row.get(plan.first[i]..plan.first[i] + plan.fw.indicators[i].slots());
-                Ok(outcome(plan, i, cells.ok_or(GiveUp)?)?.map(dec).awarded())
+                Ok(outcome(plan, i, cells.ok_or(GiveUp)?, &u.category)?.map(dec).awarded())
             })
             .collect()
     };
@@ -387,11 +387,11 @@ fn checked<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files) -> Option
     let parsed = parse::<W>(plan, units, paths, None, Reread::No)?;
     let values = parsed.tables.iter().map(|t| t.values).sum();
     // Per unit: its base items without evidence, and its items 不适用.
-    let tally = |row: &[u32], _: &UnitResult| -> Res<(usize, usize)> {
+    let tally = |row: &[u32], u: &UnitResult| -> Res<(usize, usize)> {
         let (mut missing, mut exempt) = (0, 0);
         for (i, ind) in plan.fw.indicators.iter().enumerate() {
             let cells = row.get(plan.first[i]..plan.first[i] + ind.slots()).ok_or(GiveUp)?;
-            match outcome(plan, i, cells)? {
+            match outcome(plan, i, cells, &u.category)? {
                 Outcome::Missing if ind.kind == Kind::Base => missing += 1,
                 Outcome::Exempt => exempt += 1,
                 _ => {}

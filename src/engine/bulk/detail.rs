@@ -449,14 +449,14 @@ impl Full {
         }
     }
 
-    /// Read unit `id`, second half, once gathered: its outcomes, and with
-    /// `text` its values, notes and sources.
-    pub(super) fn finish<W: Word>(&mut self, rows: &Rows<W>, id: &str, text: bool) -> Res<()> {
+    /// Read unit `id` of `category`, second half, once gathered: its
+    /// outcomes, and with `text` its values, notes and sources.
+    pub(super) fn finish<W: Word>(&mut self, rows: &Rows<W>, id: &str, category: &str, text: bool) -> Res<()> {
         let plan = rows.plan;
         self.outcomes.clear();
         for (i, ind) in plan.fw.indicators.iter().enumerate() {
             let cells = &self.cells[plan.first[i]..plan.first[i] + ind.slots()];
-            self.outcomes.push(outcome(plan, i, cells)?.map(dec));
+            self.outcomes.push(outcome(plan, i, cells, category)?.map(dec));
         }
         if text {
             self.describe(rows, id, None)?;

@@ -57,7 +57,7 @@ fn full<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, period: Opti
 fn in_full<W: Word>(rows: &Rows<W>, lines: &Lines, f: &mut Full, u: &mut UnitResult) -> Res<()> {
     let fw = rows.plan.fw;
     f.gather(rows, &u.unit, true)?;
-    f.finish(rows, &u.unit, true)?;
+    f.finish(rows, &u.unit, &u.category, true)?;
     let facts = rows.facts.get(u.unit.as_str()).map_or(&[][..], Vec::as_slice);
     let text = |b: &[u8]| std::str::from_utf8(b).map(str::to_string).map_err(|_| GiveUp);
     u.indicators = fw

@@ -70,7 +70,7 @@ fn batch<W: Word>(rows: &Rows<W>, writer: &UnitWriter, units: &[UnitResult], mut
             full[(i + 1) % 2].gather(rows, &next.unit, true)?;
         }
         let f = &mut full[i % 2];
-        f.finish(rows, &u.unit, true)?;
+        f.finish(rows, &u.unit, &u.category, true)?;
         if i > 0 {
             out.extend_from_slice(b",\n");
         }

@@ -112,12 +112,13 @@ impl<'a> Plan<'a> {
                 Some(Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. }) => vec![Kernel::Deferred],
             };
             // Category parameters on a rule of one value: settled by the
-            // unit's category once its category is known. (On clauses, whose
-            // cells hold counts until the unit is tallied, they are the
-            // general path's.)
+            // unit's category once its category is known. On clauses,
+            // whose cells hold counts, the unit is tallied by its
+            // category's rule ([`super::tally::outcome`]).
             let kernels = match (&kernels[..], ind.by_category.is_empty()) {
                 (_, true) | ([Kernel::Deferred], false) => kernels,
                 ([Kernel::Cents(_) | Kernel::General | Kernel::Check], false) => vec![Kernel::Deferred],
+                (_, false) if matches!(ind.rule, Some(Rule::Clauses(_))) => kernels,
                 _ => return Err(GiveUp),
             };
             let rates = !ind.fractions && ind.rule.as_ref().is_some_and(Rule::reads_rates);

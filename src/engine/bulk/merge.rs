@@ -447,8 +447,8 @@ pub(super) fn unit_result<W: Word, T: Default>(
         &mut heap
     };
     let name = gather(tables, locals, row)?;
-    let scored = score_unit(plan, row)?;
     let info = units.and_then(|u| u.units.get(id));
+    let scored = score_unit(plan, row, info.map_or("", |i| i.category.as_str()))?;
     let name = info
         .map(|i| i.name.clone())
         .filter(|n| !n.is_empty())
@@ -516,7 +516,7 @@ pub(super) fn detailed(
             let c = cells
                 .get(plan.first[i]..plan.first[i] + fw.indicators[i].slots())
                 .ok_or(GiveUp)?;
-            Ok(outcome(plan, i, c)?.map(dec))
+            Ok(outcome(plan, i, c, &u.category)?.map(dec))
         })
         .collect::<Res<Vec<Outcome>>>()?;
     let rated = fw

@@ -297,11 +297,14 @@ pub(super) fn after_scoring<W: Word>(
     let mut row = vec![UNSEEN; plan.slots.len()];
     let mut groups = vec![0u64; fw.groups.len()];
     let (mut veto, mut caps, mut own) = (Vec::new(), Vec::new(), Vec::new());
-    for (k, (_, r)) in order.iter().enumerate() {
+    for (k, (id, r)) in order.iter().enumerate() {
         row.fill(UNSEEN);
         merge::gather(tables, &locals[r.clone()], &mut row).ok()?;
         own.clear();
-        let sums = tally::sums_noting(plan, &row, &mut groups, &mut veto, &mut caps, &mut own).ok()?;
+        let category = units
+            .and_then(|l| l.units.get(&**id))
+            .map_or("", |i| i.category.as_str());
+        let sums = tally::sums_noting(plan, &row, category, &mut groups, &mut veto, &mut caps, &mut own).ok()?;
         // 不适用 in part first; a unit with every base item 不适用 is not
         // scored, so its items missing are not said.
         let (partial, missing): (Vec<Flaw>, Vec<Flaw>) = own.drain(..).partition(|f| matches!(f, Flaw::Partial { .. }));

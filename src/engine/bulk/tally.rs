@@ -14,11 +14,11 @@ pub(super) fn dec(c: u64) -> Decimal {
 
 /// Score one unit from its cells: each item's outcome in cents
 /// ([`outcome`]), summed by [`crate::engine::score::sum_outcomes`] and made totals
-/// by [`Totals::from_sums`], as on every path.
-pub(super) fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
+/// by [`Totals::from_sums`], as on every path. `category` is the unit's.
+pub(super) fn score_unit(plan: &Plan, row: &[u32], category: &str) -> Res<Scored> {
     let mut groups = vec![0u64; plan.fw.groups.len()];
     let (mut veto, mut caps) = (Vec::new(), Vec::new());
-    let sums = unit_sums(plan, row, &mut groups, &mut veto, &mut caps)?;
+    let sums = unit_sums(plan, row, category, &mut groups, &mut veto, &mut caps)?;
     if sums.applicable == 0 {
         return Err(GiveUp); // every base item 不适用: the general path says so
     }
@@ -35,12 +35,13 @@ pub(super) fn score_unit(plan: &Plan, row: &[u32]) -> Res<Scored> {
 pub(super) fn unit_sums(
     plan: &Plan,
     row: &[u32],
+    category: &str,
     groups: &mut [u64],
     veto: &mut Vec<usize>,
     caps: &mut Vec<usize>,
 ) -> Res<crate::engine::score::Sums<u64>> {
     let mut flaws = Vec::new();
-    let sums = sums_noting(plan, row, groups, veto, caps, &mut flaws)?;
+    let sums = sums_noting(plan, row, category, groups, veto, caps, &mut flaws)?;
     if flaws.is_empty() { Ok(sums) } else { Err(GiveUp) }
 }
 
@@ -70,6 +71,7 @@ pub(super) enum Flaw {
 pub(super) fn sums_noting(
     plan: &Plan,
     row: &[u32],
+    category: &str,
     groups: &mut [u64],
     veto: &mut Vec<usize>,
     caps: &mut Vec<usize>,
@@ -89,7 +91,7 @@ pub(super) fn sums_noting(
             let slot = cells.iter().position(|&c| c == NA).unwrap_or_default();
             flaws.push(Flaw::Partial { ind: i, slot });
         }
-        let o = outcome(plan, i, cells).unwrap_or_else(|_| {
+        let o = outcome(plan, i, cells, category).unwrap_or_else(|_| {
             failed = true;
             Outcome::Missing
         });
@@ -116,8 +118,9 @@ pub(super) fn sums_noting(
 /// [`crate::engine::score::evaluate`] gives it from the values: 不适用 in any cell
 /// exempts it; a veto or cap fires on its one cell; a cell without a
 /// value makes it missing; an amount cell holds the amount, clause cells
-/// the counts the rule's amount is computed from.
-pub(super) fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome<u64>> {
+/// the counts the amount is computed from, by the rule for the unit's
+/// `category` (`by_category`).
+pub(super) fn outcome(plan: &Plan, i: usize, cells: &[u32], category: &str) -> Res<Outcome<u64>> {
     let ind = &plan.fw.indicators[i];
     let mut failed = false;
     let amount = || {
@@ -134,7 +137,7 @@ pub(super) fn outcome(plan: &Plan, i: usize, cells: &[u32]) -> Res<Outcome<u64>>
             .map(|&c| Value::Number(crate::base::num::Exact::from(u64::from(c - VALUE))))
             .collect();
         let refs: Vec<&Value> = values.iter().collect();
-        let a = cents(ind.amount(&refs)?);
+        let a = cents(ind.amount_in(category, &refs)?);
         failed = a.is_err();
         a.ok()
     };
