@@ -818,7 +818,7 @@ impl Rule {
     /// `by_category = { "开发区" = { target = 4 } }` in a rule table: for
     /// each category, the rule with those parameters in place of its own
     /// (分类设定目标). The type stays the rule's, and so does the form of
-    /// its values (see [`Rule::aligned_to`]): `own` is the rule itself.
+    /// its values (see `Rule::aligned_to`): `own` is the rule itself.
     pub fn by_category_from_toml(
         value: &toml::Value,
         own: &Rule,
