@@ -683,7 +683,7 @@ fn parse<W: Word>(
             for (u, id) in t.units.iter().enumerate() {
                 // A value given (不适用 included), not an item of other
                 // categories.
-                if t.cells(u).iter().any(|c| c.get() >= NA && c.get() != OUTSIDE) {
+                if t.cells(u).iter().any(|c| c.get() == NA || c.get() >= VALUE) {
                     heard.insert(id);
                 }
             }

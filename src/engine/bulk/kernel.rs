@@ -18,11 +18,14 @@ pub(super) const EMPTY: u32 = 1;
 pub(super) const NA: u32 = 2;
 /// 不适用 because the item concerns other categories (`applies_to`): no row.
 pub(super) const OUTSIDE: u32 = 3;
+/// 不适用 because the item concerns other categories, given a row with an
+/// empty value (and perhaps a note and source, which are shown).
+pub(super) const OUTSIDE_ROW: u32 = 4;
 /// `VALUE + payload`: amount in cents, clause count, or veto triggered (1/0).
-pub(super) const VALUE: u32 = 4;
+pub(super) const VALUE: u32 = 5;
 /// Is the cell 不适用, as written or by the unit's category?
 pub(super) fn exempt(c: u32) -> bool {
-    c == NA || c == OUTSIDE
+    c == NA || c == OUTSIDE || c == OUTSIDE_ROW
 }
 
 /// Does the cell come from a row of the evidence?

@@ -81,11 +81,9 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
             Vec<(usize, usize, usize, u32)>,
             Vec<(usize, usize, usize, crate::engine::cohort::Fact)>,
             Vec<(usize, usize, Flaw)>,
-            bool,
         );
         let item = |i: usize| -> Res<Settled> {
             let (mut writes, mut found, mut flawed) = (Vec::new(), Vec::new(), Vec::new());
-            let mut noted = false;
             let (ind, first) = (&fw.indicators[i], plan.first[i]);
             let deferred = matches!(plan.slots[first].kernel, kernel::Kernel::Deferred);
             let cohort = ind.rule.as_ref().is_some_and(crate::model::rule::Rule::is_cohort);
@@ -95,27 +93,22 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
                 let (mut value, mut place) = (None, None);
                 if !ind.applies(category) {
                     // 不适用, in place of any cell given. A value given is a
-                    // problem, said at the first; an empty value with a
-                    // note alone is the general path's to show (below).
+                    // problem, said at the first; an empty value keeps its
+                    // row, whose note and source are shown.
                     let mut given = None;
-                    let mut empty = false;
                     for slot in first..first + ind.slots() {
-                        let (t, u) = match cell_of(p, slot)? {
-                            Some((t, u, c)) => {
-                                if c == kernel::EMPTY {
-                                    empty = true;
-                                } else if given.is_none() {
-                                    given = Some((t, u, slot - first));
-                                }
-                                (t, u)
+                        let (t, u, cell) = match cell_of(p, slot)? {
+                            Some((t, u, kernel::EMPTY)) => (t, u, kernel::OUTSIDE_ROW),
+                            Some((t, u, _)) => {
+                                given = given.or(Some((t, u, slot - first)));
+                                (t, u, OUTSIDE)
                             }
-                            None => p[0],
+                            None => (p[0].0, p[0].1, OUTSIDE),
                         };
-                        writes.push((t, u, slot, OUTSIDE));
+                        writes.push((t, u, slot, cell));
                     }
-                    match given {
-                        Some((t, u, slot)) => flawed.push((t, u, Flaw::Outside { ind: i, slot })),
-                        None => noted |= empty,
+                    if let Some((t, u, slot)) = given {
+                        flawed.push((t, u, Flaw::Outside { ind: i, slot }));
                     }
                 } else if deferred
                     && let Some((t, u, c)) = cell_of(p, first)?
@@ -146,7 +139,7 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
                     }
                 }
             }
-            Ok((writes, found, flawed, noted))
+            Ok((writes, found, flawed))
         };
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -170,10 +163,8 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
                 .flat_map(|h| h.join().unwrap_or_else(|_| vec![Err(GiveUp)]))
                 .collect()
         });
-        let mut noted = false;
         for one in settled {
-            let (w, found, flawed, empty) = one?;
-            noted |= empty;
+            let (w, found, flawed) = one?;
             writes.extend(w);
             outside.extend(flawed.into_iter().map(|(t, u, f)| (tables[t].units[u].clone(), f)));
             for (t, u, i, fact) in found {
@@ -230,13 +221,6 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
                 return Err(GiveUp);
             }
             writes.push((t, u, slot as usize, cell));
-        }
-        if noted && outside.is_empty() {
-            // An empty value with a note for an item outside the unit's
-            // categories, and no value given for one (a rater's included):
-            // the general path shows the note. (With a value given, the
-            // run has problems.)
-            return Err(GiveUp);
         }
     }
     for (t, u, slot, cell) in writes {
