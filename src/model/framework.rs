@@ -275,6 +275,13 @@ impl Indicator {
 
     /// Parse one evidence cell: `Ok(None)` when empty (missing).
     pub fn parse_value(&self, raw: &str) -> Result<Option<Value>, String> {
+        self.parse_value_in(None, raw)
+    }
+
+    /// [`Indicator::parse_value`] for a unit of `category`: a fraction for
+    /// a rate is looked for by the rule the unit is scored by
+    /// (`by_category`); without a category, by the rule's own.
+    pub fn parse_value_in(&self, category: Option<&str>, raw: &str) -> Result<Option<Value>, String> {
         if raw.trim().is_empty() {
             return Ok(None);
         }
@@ -299,7 +306,8 @@ impl Indicator {
             Some(rule) => {
                 let value = rule.parse_value(raw, self.points)?;
                 if let Value::Number(v) = &value {
-                    self.check_number(rule, raw, v)?;
+                    let scored_by = category.and_then(|c| self.rule_for(c)).unwrap_or(rule);
+                    self.check_number(scored_by, raw, v)?;
                 }
                 Ok(Some(value))
             }
@@ -369,23 +377,23 @@ impl Indicator {
     }
 
     /// A number against the declared `range`, and a fraction (0.75) where
-    /// the rule reads rates above 1 (target 95 %): most likely 75 % typed as
-    /// a fraction, which would score as 0.75 % without a word. A `%` in the
-    /// cell (`0.75%`) or `fractions = true` in the framework says it is meant.
+    /// the rule reads rates above 1 (target 95 %), within the range or
+    /// not: most likely 75 % typed as a fraction, which would score as
+    /// 0.75 % without a word. A `%` in the cell (`0.75%`) or `fractions =
+    /// true` in the framework says it is meant.
     fn check_number(&self, rule: &Rule, raw: &str, v: &Exact) -> Result<(), String> {
-        if let Some((lo, hi)) = self.range {
-            if v.cmp_decimal(lo).is_lt() || v.cmp_decimal(hi).is_gt() {
-                return Err(crate::base::lang::msg!(
-                    zh: "{} 超出本指标的有效范围 {}–{}（考核方案中 range = [{}, {}]）",
-                    en: "{} is outside this indicator's valid range {}–{} (range = [{}, {}] in the framework)",
-                    raw.trim(),
-                    lo.normalize(),
-                    hi.normalize(),
-                    lo.normalize(),
-                    hi.normalize()
-                ));
-            }
-            return Ok(());
+        if let Some((lo, hi)) = self.range
+            && (v.cmp_decimal(lo).is_lt() || v.cmp_decimal(hi).is_gt())
+        {
+            return Err(crate::base::lang::msg!(
+                zh: "{} 超出本指标的有效范围 {}–{}（考核方案中 range = [{}, {}]）",
+                en: "{} is outside this indicator's valid range {}–{} (range = [{}, {}] in the framework)",
+                raw.trim(),
+                lo.normalize(),
+                hi.normalize(),
+                lo.normalize(),
+                hi.normalize()
+            ));
         }
         if self.is_fraction_suspect(rule, raw, v) {
             return Err(crate::base::lang::msg!(
@@ -398,6 +406,14 @@ impl Indicator {
             ));
         }
         Ok(())
+    }
+
+    /// Do the rules of a unit's category (`by_category`) read rates as the
+    /// rule's own does? Where they do not, whether a fraction is a mistake
+    /// depends on the unit's category.
+    pub fn rates_by_category(&self) -> bool {
+        let own = self.rule.as_ref().is_some_and(Rule::reads_rates);
+        !self.fractions && self.by_category.iter().any(|(_, r)| r.reads_rates() != own)
     }
 
     /// A value strictly between 0 and 1, written without `%`, on a rule that

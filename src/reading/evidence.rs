@@ -1285,8 +1285,11 @@ impl Loader<'_> {
             self.cell_err(file, line, col_ix, duplicate_problem(unit, &key, rater, &first));
             return;
         }
+        // A fraction for a rate is looked for by the rule the unit is
+        // scored by (`by_category`).
+        let category = self.units.and_then(|l| l.units.get(unit)).map(|i| i.category.as_str());
         if self.places[file].fractions_unknown
-            && let Some(rule) = &ind.rule
+            && let Some(rule) = category.and_then(|c| ind.rule_for(c)).or(ind.rule.as_ref())
             && let Ok(v) = crate::base::num::parse_exact(raw)
             && ind.is_fraction_suspect(rule, raw, &v)
         {
@@ -1306,7 +1309,7 @@ impl Loader<'_> {
             );
             return;
         }
-        let value = match ind.parse_value(raw) {
+        let value = match ind.parse_value_in(category, raw) {
             Ok(v) => v,
             Err(m) => {
                 let key = key();

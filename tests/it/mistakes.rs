@@ -345,3 +345,96 @@ fn missing_error_lists_every_missing_item_with_the_units_line() {
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+/// A rate with a declared range, and targets and tiers set per category
+/// on another scale than the rule's own.
+const RATES: &str = r#"[framework]
+id = "rates"
+title = "比率"
+total = 30
+
+[[grade]]
+name = "好"
+min = 18
+[[grade]]
+name = "差"
+min = 0
+
+[[indicator]]
+id = "B6"
+name = "学习强国注册率"
+points = 10
+range = [0, 100]
+rule = { type = "target", target = 100 }
+
+[[indicator]]
+id = "T1"
+name = "达标率"
+points = 10
+rule = { type = "target", target = 1, by_category = { "乡镇" = { target = 100 } } }
+
+[[indicator]]
+id = "T2"
+name = "覆盖率"
+points = 10
+rule = { type = "tiers", tiers = [[95, 10], [80, 5]], by_category = { "部门" = { tiers = [[0.9, 10], [0.8, 5]] } } }
+"#;
+
+#[test]
+fn a_fraction_for_a_rate_is_refused_within_a_range_and_by_the_unit_s_category() {
+    // 0.96 typed for 96 %: within B6's range [0, 100] it is still 0.096 of
+    // the target (0.10 points); for a unit of 乡镇, T1's target is 100,
+    // not the rule's 1; a unit of 部门 is scored on T2 by thresholds of
+    // 0.9 and 0.8, where 0.96 is what is meant.
+    let wd = Workdir::new();
+    wd.create("fw.toml", RATES);
+    wd.create("units.csv", "unit,name,category\nA,甲镇,乡镇\nB,乙局,部门\n");
+    wd.create(
+        "e.csv",
+        "unit,indicator,value\nA,B6,0.96\nA,T1,0.96\nA,T2,96\nB,B6,96\nB,T1,0.96\nB,T2,0.96\n",
+    );
+    for cmd in ["score", "check"] {
+        let out = wd.run_both(&[
+            cmd,
+            "--lang",
+            "en",
+            "-f",
+            "$WD/fw.toml",
+            "-u",
+            "$WD/units.csv",
+            "$WD/e.csv",
+        ]);
+        assert_eq!(out.code, 1, "{cmd}");
+        assert_eq!(
+            out.stderr,
+            "error: $WD/e.csv:2: column \"value\": unit A, indicator B6: 0.96 looks like a percentage written as a fraction (75% is 75, not 0.75): this indicator's target is above 1; if 0.96 is meant, write \"0.96%\", or set fractions = true on the indicator in the framework\n\
+             error: $WD/e.csv:3: column \"value\": unit A, indicator T1: 0.96 looks like a percentage written as a fraction (75% is 75, not 0.75): this indicator's target is above 1; if 0.96 is meant, write \"0.96%\", or set fractions = true on the indicator in the framework\n\
+             error: 2 problems found; nothing was written\n",
+            "{cmd}"
+        );
+    }
+    // Typed as meant, by hand: A 10 × 96/100 = 9.60, 10 × min(96/100, 1)
+    // = 9.60, 96 ≥ 95: 10; 29.20. B 9.60, 10 × min(0.96/1, 1) = 9.60,
+    // 0.96 ≥ 0.9: 10; 29.20.
+    wd.create(
+        "meant.csv",
+        "unit,indicator,value\nA,B6,96\nA,T1,96\nA,T2,96\nB,B6,96\nB,T1,0.96\nB,T2,0.96\n",
+    );
+    let out = wd.run_both(&[
+        "score",
+        "-f",
+        "$WD/fw.toml",
+        "-u",
+        "$WD/units.csv",
+        "--format",
+        "csv",
+        "$WD/meant.csv",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "Rank,Unit,Name,Category,Cat. rank,Score,Grade,Veto,Base,Bonus,Penalty\r\n\
+         1,A,甲镇,乡镇,1,29.20,好,,29.20,0.00,0.00\r\n\
+         1,B,乙局,部门,1,29.20,好,,29.20,0.00,0.00\r\n"
+    );
+}

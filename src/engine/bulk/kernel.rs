@@ -68,6 +68,11 @@ pub(super) struct Slot {
     /// The framework bounds the values (`range`): every cell goes through
     /// the general code, which checks them.
     pub(super) ranged: bool,
+    /// Whether a fraction is a rate mistyped depends on the unit's
+    /// category (`Indicator::rates_by_category`): a value between 0 and
+    /// 1 is left to the general path, which knows the unit's category
+    /// when it reads the value.
+    pub(super) rates_by_category: bool,
 }
 
 /// The framework compiled for the bulk path.
@@ -133,6 +138,7 @@ impl<'a> Plan<'a> {
                     pc,
                     rates,
                     ranged: ind.range.is_some(),
+                    rates_by_category: ind.rates_by_category(),
                 });
             }
         }
@@ -175,6 +181,14 @@ impl<'a> Plan<'a> {
                 Err(_) => Err(GiveUp),
                 Ok(None) => Ok(EMPTY),
                 Ok(Some(Value::NotApplicable)) => Ok(NA),
+                Ok(Some(Value::Number(x)))
+                    if s.rates_by_category
+                        && x.signum().is_gt()
+                        && x.cmp_decimal(Decimal::ONE).is_lt()
+                        && !raw.contains(['%', '％']) =>
+                {
+                    Err(GiveUp)
+                }
                 Ok(Some(value)) => {
                     let at = u32::try_from(deferred.len())
                         .ok()

@@ -752,6 +752,11 @@ impl<W: Word> Table<W> {
         fn text(b: &[u8]) -> Res<&str> {
             std::str::from_utf8(b).map_err(|_| GiveUp)
         }
+        if plan.slots[slot as usize].rates_by_category {
+            // Refused or not by the unit's category's rule, which the
+            // general path reads it by.
+            return Err(GiveUp);
+        }
         let Err(m) = ind.parse_value(text(raw)?) else {
             return Err(GiveUp);
         };
