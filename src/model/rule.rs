@@ -99,8 +99,8 @@ pub enum Value {
 }
 
 /// The words for yes, for no and for 不适用, in lower case.
-pub(crate) const YES: &[&str] = &["yes", "y", "true", "1", "是", "有", "√", "✓"];
-pub(crate) const NO: &[&str] = &["no", "n", "false", "0", "否", "无", "×", "✗"];
+pub(crate) const YES: &[&str] = &["yes", "y", "true", "1", "１", "是", "有", "√", "✓"];
+pub(crate) const NO: &[&str] = &["no", "n", "false", "0", "０", "否", "无", "×", "✗"];
 pub(crate) const NOT_APPLICABLE: &[&str] = &["n/a", "na", "不适用", "不涉及"];
 
 /// `Some(true)` for a yes word, `Some(false)` for a no word.

@@ -531,6 +531,9 @@ mod evidence_numbers {
     scores! {
         full_width_digits: row("A5", "９０．５％") => "1,T01,,2.72,差,,2.72,0.00,0.00,2.72,0.00\r\n";
         full_width_count: row("A2", "２") => "1,T01,,2.00,差,,2.00,0.00,0.00,2.00,0.00\r\n";
+        // A1 (check, 4 points): full-width 1 and 0 as yes and no.
+        full_width_yes: row("A1", "１") => "1,T01,,4.00,差,,4.00,0.00,0.00,4.00,0.00\r\n";
+        full_width_no: row("A1", "０") => "1,T01,,0.00,差,,0.00,0.00,0.00,0.00,0.00\r\n";
         negative_zero_count: row("A2", "-0") => "1,T01,,5.00,差,,5.00,0.00,0.00,5.00,0.00\r\n";
         negative_zero_rate: row("A5", "-0.0") => "1,T01,,0.00,差,,0.00,0.00,0.00,0.00,0.00\r\n";
         largest_count: row("A2", "1000000000000") => "1,T01,,0.00,差,,0.00,0.00,0.00,0.00,0.00\r\n";
