@@ -229,6 +229,26 @@ fn the_rectification_ledger_is_ready_to_keep() {
     );
 }
 
+/// The shipped examples' results of 2022 and 2023, saved as JSON.
+fn two_results(wd: &Workdir) -> [std::path::PathBuf; 2] {
+    ["2022", "2023"].map(|year| {
+        let p = wd.path(&format!("r{year}.json"));
+        let ev = format!("examples/{year}.csv");
+        let args = [
+            "score",
+            "-u",
+            "examples/units.csv",
+            "--period",
+            year,
+            "-o",
+            p.to_str().unwrap(),
+            &ev,
+        ];
+        wd.run(&args).assert_ok();
+        p
+    })
+}
+
 #[test]
 fn summary_diff_and_trend_workbooks() {
     let wd = Workdir::new();
@@ -240,22 +260,7 @@ fn summary_diff_and_trend_workbooks() {
         Book::open(&out).names(),
         vec!["Indicators most often lost", "By reason", "By owner"]
     );
-    for (year, file) in [("2022", "r22.json"), ("2023", "r23.json")] {
-        let p = wd.path(file);
-        let ev = format!("examples/{year}.csv");
-        wd.run(&[
-            "score",
-            "-u",
-            "examples/units.csv",
-            "--period",
-            year,
-            "-o",
-            p.to_str().unwrap(),
-            &ev,
-        ])
-        .assert_ok();
-    }
-    let (old, new) = (wd.path("r22.json"), wd.path("r23.json"));
+    let [old, new] = two_results(&wd);
     let out = wd.path("d.xlsx");
     wd.run(&[
         "diff",
@@ -354,23 +359,7 @@ fn every_row_of_every_sheet_is_written_once_and_in_order() {
         wd.run(&args).assert_ok();
         books.push(out);
     }
-    let mut results = Vec::new();
-    for year in ["2022", "2023"] {
-        let p = wd.path(&format!("r{year}.json"));
-        let ev = format!("examples/{year}.csv");
-        let args = [
-            "score",
-            "-u",
-            "examples/units.csv",
-            "--period",
-            year,
-            "-o",
-            p.to_str().unwrap(),
-            &ev,
-        ];
-        wd.run(&args).assert_ok();
-        results.push(p);
-    }
+    let results = two_results(&wd);
     let (old, new) = (results[0].to_str().unwrap(), results[1].to_str().unwrap());
     for (name, command) in [("diff.xlsx", "diff"), ("trend.xlsx", "trend")] {
         let out = wd.path(name);
