@@ -185,9 +185,7 @@ fn ranking_fits(fw: &Framework, units: usize, format: Format, dest: &Destination
     Ok(())
 }
 
-/// The rows a worksheet holds (Excel's limit, which WPS shares), its
-/// header row included.
-pub const WORKSHEET_ROWS: usize = 1_048_576;
+pub use crate::render::xlsx::WORKSHEET_ROWS;
 
 /// A workbook that could not be built, in the user's language: a sheet
 /// past [`WORKSHEET_ROWS`] said so, with what to do instead.

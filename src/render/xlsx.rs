@@ -138,14 +138,21 @@ pub fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, usize)]) -> Result<
 /// constant-memory or low-memory sheet whose last row has a height writes
 /// that row's `<row>` twice when the sheet is closed (rust_xlsxwriter
 /// 0.102), which Excel may take for a damaged file. An empty cell below
-/// it, which holds nothing and is not written, has that row flushed as
-/// every other row is. (On an ordinary sheet it does nothing.)
+/// it has that row flushed as every other row is: the cell is not
+/// written, but leaves an empty `<row>` below the table, and the sheet's
+/// dimension one row longer. (Only for such sheets: on a sheet held in
+/// memory it would add that row for nothing. At the last row a sheet can
+/// have there is no row below, and nothing is done.)
 fn close_rows(ws: &mut Worksheet, next: u32, last_fitted: bool) -> Result<(), XlsxError> {
-    if last_fitted {
+    if last_fitted && (next as usize) < WORKSHEET_ROWS {
         ws.write_blank(next, 0, &Style::new())?;
     }
     Ok(())
 }
+
+/// The rows a worksheet holds (Excel's limit, which WPS shares), its
+/// header row included.
+pub const WORKSHEET_ROWS: usize = 1_048_576;
 
 /// Would Excel read this text as a formula if the cell were edited?
 pub fn looks_like_formula(s: &str) -> bool {
@@ -284,11 +291,11 @@ impl Widths {
     }
 }
 
-/// Write a table from cell A1: bold header row frozen (with the first
-/// `freeze_cols` columns), an autofilter over it, numbers as numbers, long
-/// text wrapped, widths to fit.
+/// Write a table from cell A1 of a sheet held in memory: bold header row
+/// frozen (with the first `freeze_cols` columns), an autofilter over it,
+/// numbers as numbers, long text wrapped, widths to fit.
 pub fn table_sheet(ws: &mut Worksheet, t: &Table, st: &Styles, freeze_cols: u16) -> Result<(), XlsxError> {
-    graded_table_sheet(ws, t, st, freeze_cols, None)
+    whole_table(ws, t, st, freeze_cols, None, false)
 }
 
 /// The grade column of a table and each row's grade, to colour that column
@@ -299,9 +306,9 @@ pub struct GradeColumn<'a> {
     pub count: usize,
 }
 
-/// [`table_sheet`], colouring the grade column in the same pass: each row is
-/// written once and in order, as a constant-memory sheet (rows flushed to a
-/// temporary file as the next begins) requires.
+/// [`table_sheet`] on a constant-memory sheet (rows flushed to a temporary
+/// file as the next begins), colouring the grade column in the same pass:
+/// each row is written once and in order, as such a sheet requires.
 pub fn graded_table_sheet(
     ws: &mut Worksheet,
     t: &Table,
@@ -309,7 +316,19 @@ pub fn graded_table_sheet(
     freeze_cols: u16,
     graded: Option<GradeColumn>,
 ) -> Result<(), XlsxError> {
-    let mut w = TableWriter::start(ws, t, widths(t), st, graded)?;
+    whole_table(ws, t, st, freeze_cols, graded, true)
+}
+
+/// A table held whole, on a sheet written `row_by_row` or held in memory.
+fn whole_table(
+    ws: &mut Worksheet,
+    t: &Table,
+    st: &Styles,
+    freeze_cols: u16,
+    graded: Option<GradeColumn>,
+    row_by_row: bool,
+) -> Result<(), XlsxError> {
+    let mut w = TableWriter::start(ws, t, widths(t), st, graded, row_by_row)?;
     for row in &t.rows {
         w.row(row)?;
     }
@@ -330,7 +349,7 @@ pub fn streamed_table_sheet(
     rows: &dyn Fn(EachRow) -> Result<(), XlsxError>,
 ) -> Result<(), XlsxError> {
     let widths = Widths::of_rows(&head.headers, rows)?;
-    let mut w = TableWriter::start(ws, head, widths, st, None)?;
+    let mut w = TableWriter::start(ws, head, widths, st, None, true)?;
     rows(&mut |row| w.row(row))?;
     w.finish(freeze_cols)
 }
@@ -349,6 +368,8 @@ struct TableWriter<'a> {
     rows: u32,
     /// Was the last row written given a height?
     last_fitted: bool,
+    /// Is the sheet written row by row (see [`close_rows`])?
+    row_by_row: bool,
 }
 
 impl<'a> TableWriter<'a> {
@@ -358,6 +379,7 @@ impl<'a> TableWriter<'a> {
         widths: Vec<usize>,
         st: &'a Styles,
         graded: Option<GradeColumn<'a>>,
+        row_by_row: bool,
     ) -> Result<TableWriter<'a>, XlsxError> {
         for (c, h) in t.headers.iter().enumerate() {
             text_cell(ws, 0, c as u16, h, &st.header)?;
@@ -379,6 +401,7 @@ impl<'a> TableWriter<'a> {
             graded,
             rows: 1,
             last_fitted,
+            row_by_row,
         })
     }
 
@@ -405,7 +428,7 @@ impl<'a> TableWriter<'a> {
     }
 
     fn finish(self, freeze_cols: u16) -> Result<(), XlsxError> {
-        close_rows(self.ws, self.rows, self.last_fitted)?;
+        close_rows(self.ws, self.rows, self.last_fitted && self.row_by_row)?;
         self.ws.set_freeze_panes(1, freeze_cols)?;
         if self.columns > 0 {
             self.ws.autofilter(0, 0, self.rows - 1, self.columns as u16 - 1)?;
@@ -455,7 +478,7 @@ pub fn add_table_sheet(
 ) -> Result<(), XlsxError> {
     let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(sheet_name(name))?;
-    table_sheet(ws, t, st, freeze_cols)?;
+    graded_table_sheet(ws, t, st, freeze_cols, None)?;
     print_setup(ws, title, true)
 }
 
