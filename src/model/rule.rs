@@ -856,7 +856,11 @@ impl Rule {
                     ));
                     continue;
                 }
-                merged.insert(k.clone(), v.clone());
+                let v = match (k.as_str(), base.get("clauses")) {
+                    ("clauses", Some(own)) => clauses_over(own, v),
+                    _ => v.clone(),
+                };
+                merged.insert(k.clone(), v);
             }
             match Rule::from_toml(&toml::Value::Table(merged), points).and_then(|r| r.aligned_to(own)) {
                 Ok(r) => out.push((category.trim().to_string(), r)),
@@ -867,6 +871,38 @@ impl Rule {
         }
         if errs.is_empty() { Ok(out) } else { Err(errs) }
     }
+}
+
+/// A category's clauses (`by_category`) over the rule's own `own`: each
+/// keeps what it does not give (`max`, `text`, even `per`) from the rule's
+/// clause of the same id, so that only what it gives is changed.
+fn clauses_over(own: &toml::Value, mine: &toml::Value) -> toml::Value {
+    let id_of = |c: &toml::Value| {
+        c.get("id")
+            .and_then(toml::Value::as_str)
+            .map(str::trim)
+            .map(str::to_string)
+    };
+    let Some(list) = mine.as_array() else {
+        return mine.clone();
+    };
+    let owns = own.as_array().map(Vec::as_slice).unwrap_or_default();
+    let merged = list.iter().map(|c| {
+        let (Some(id), Some(table)) = (id_of(c), c.as_table()) else {
+            return c.clone();
+        };
+        let Some(mut whole) = owns
+            .iter()
+            .find(|o| id_of(o).as_deref() == Some(id.as_str()))
+            .and_then(toml::Value::as_table)
+            .cloned()
+        else {
+            return c.clone();
+        };
+        whole.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
+        toml::Value::Table(whole)
+    });
+    toml::Value::Array(merged.collect())
 }
 
 impl Rule {
@@ -918,14 +954,7 @@ impl Rule {
                 let own: Vec<&str> = theirs.iter().map(|c| c.id.as_str()).collect();
                 let mine: Vec<(&str, Clause)> = mine.iter().map(|c| (c.id.as_str(), c.clone())).collect();
                 let aligned = align(("条款", "clauses"), &own, &mine)?;
-                // A clause without its own text keeps the rule's.
-                let clauses = aligned.into_iter().zip(theirs).map(|((_, mut c), t)| {
-                    if c.text.is_empty() {
-                        c.text.clone_from(&t.text);
-                    }
-                    c
-                });
-                Ok(Rule::Clauses(clauses.collect()))
+                Ok(Rule::Clauses(aligned.into_iter().map(|(_, c)| c).collect()))
             }
             (mine, _) => Ok(mine),
         }
@@ -1077,6 +1106,10 @@ fn parse_levels(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String>
         let name = name.trim();
         if name.is_empty() {
             errs.push(crate::base::lang::m("等级名称为空", "a level name is empty").into());
+        } else if levels.contains_key(name) {
+            // "好" and "好 ": one level, its amount given twice.
+            errs.push(crate::base::lang::msg!(zh: "等级“{name}”重复", en: "level \"{name}\" is given twice"));
+            continue;
         }
         if let Some(a) = amount_param(
             amount,

@@ -322,13 +322,14 @@ fn a_category_s_levels_options_and_clauses_are_taken_by_name() {
         "e.csv",
         "unit,indicator,value\n\
          U1,L1,较好\nU1,S1,2/1/1\nU1,C1/a,1\nU1,C1/b,2\n\
-         U2,L1,较好\nU2,S1,2/1/1\nU2,C1/a,1\nU2,C1/b,2\n",
+         U2,L1,较好\nU2,S1,2/1/1\nU2,C1/a,2\nU2,C1/b,2\n",
     );
     // By hand. U1 (乡镇), the rule's own: 较好 8; (2×100 + 1×80 + 1×60) /
     // (100 × 4) × 10 = 8.50; 10 − 1×1 − 2×2.5 = 4; 20.50.
     // U2 (开发区), its own by name: 较好 6 (not 好 10, second in its list);
     // (2×100 + 1×80 + 1×50) / 400 × 10 = 8.25 (not 7.00 by place);
-    // 10 − a 1×3 − b 2×1 = 5 (not 3 by place); 19.25.
+    // 10 − a min(2×3, 5) − b 2×1 = 3, the rule's max of 5 kept for a
+    // (not 2 with a's max the points, nor by place); 17.25.
     let out = wd.run_both(&[
         "score",
         "-f",
@@ -344,7 +345,7 @@ fn a_category_s_levels_options_and_clauses_are_taken_by_name() {
         out.stdout,
         "Rank,Unit,Name,Category,Cat. rank,Score,Grade,Veto,Base,Bonus,Penalty\r\n\
          1,U1,一,乡镇,1,20.50,好,,20.50,0.00,0.00\r\n\
-         2,U2,二,开发区,1,19.25,一般,,19.25,0.00,0.00\r\n"
+         2,U2,二,开发区,1,17.25,一般,,17.25,0.00,0.00\r\n"
     );
     let json = wd.run_both(&[
         "score",
@@ -364,10 +365,11 @@ fn a_category_s_levels_options_and_clauses_are_taken_by_name() {
         [
             ("L1".to_string(), Some(6.0)),
             ("S1".to_string(), Some(8.25)),
-            ("C1".to_string(), Some(5.0))
+            ("C1".to_string(), Some(3.0))
         ]
     );
-    // A category's clause without text keeps the rule's, in the rule's order.
+    // A category's clause keeps what it does not give (max, text) from the
+    // rule's clause of that id, in the rule's order.
     let fw = wd.stdout(&[
         "check",
         "-f",
@@ -378,7 +380,7 @@ fn a_category_s_levels_options_and_clauses_are_taken_by_name() {
         "en",
         "$WD/e.csv",
     ]);
-    assert!(fw.contains("开发区: a: −3 each; b: −1 each"), "{fw}");
+    assert!(fw.contains("开发区: a: −3 each (max 5); b: −1 each; floor 0"), "{fw}");
 }
 
 #[test]
@@ -415,4 +417,70 @@ fn a_category_may_not_change_which_levels_options_or_clauses_there_are() {
         "{}",
         out.stderr
     );
+    // One level twice ("好" and "好 " are one name once trimmed): which
+    // amount is meant cannot be told.
+    wd.create(
+        "twice.toml",
+        &BY_NAME.replace(r#""一般" = 3, "好" = 10,"#, r#""一般" = 3, "好" = 10, "好 " = 2,"#),
+    );
+    let out = wd.run(&["check", "-f", "$WD/twice.toml", "--lang", "en"]);
+    assert_eq!(
+        out.stderr,
+        "error: $WD/twice.toml:18: L1: rule: by_category \"开发区\": level \"好\" is given twice\n"
+    );
+}
+
+#[test]
+fn a_value_without_an_amount_outside_a_unit_s_category_is_said() {
+    // 0/0/0 is a survey without votes: written, but no amount. For a unit
+    // of a category the item does not concern it is evidence all the same,
+    // which is refused, on both paths.
+    let wd = Workdir::new();
+    wd.create(
+        "fw.toml",
+        r#"[framework]
+id = "sv"
+title = "测评"
+total = 20
+
+[[grade]]
+name = "好"
+min = 0
+
+[[indicator]]
+id = "A1"
+name = "扣分"
+points = 10
+rule = { type = "deduct", per = 1 }
+
+[[indicator]]
+id = "S1"
+name = "测评"
+points = 10
+applies_to = ["乡镇"]
+rule = { type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]] }
+"#,
+    );
+    wd.create("units.csv", "unit,name,category\nU1,一,乡镇\nU2,二,部门\n");
+    wd.create(
+        "e.csv",
+        "unit,indicator,value\nU1,A1,1\nU1,S1,2/1/1\nU2,A1,3\nU2,S1,0/0/0\n",
+    );
+    for cmd in ["score", "check"] {
+        let out = wd.run_both(&[
+            cmd,
+            "--lang",
+            "en",
+            "-f",
+            "$WD/fw.toml",
+            "-u",
+            "$WD/units.csv",
+            "$WD/e.csv",
+        ]);
+        assert_eq!(
+            out.stderr,
+            "error: $WD/e.csv:5: unit U2 is in category \"部门\", and indicator S1 concerns 乡镇 only: it takes no evidence (it is not applicable to this unit)\n",
+            "{cmd}"
+        );
+    }
 }

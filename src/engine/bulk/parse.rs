@@ -741,8 +741,12 @@ impl<W: Word> Table<W> {
         if let Ok(cell) = plan.encode(slot as usize, raw, &mut self.deferred) {
             if cell == kernel::EMPTY && !raw.is_empty() {
                 // A value scoring as missing: given all the same. (A
-                // rater's is shown among the raters by the general path.)
-                if ind.raters.is_some() {
+                // rater's is shown among the raters by the general path;
+                // one for an item some categories only are assessed on
+                // is a problem for a unit of another, which the general
+                // path says, where the cell could not tell it from an
+                // empty value.)
+                if ind.raters.is_some() || ind.applies_to.is_some() {
                     return Err(GiveUp);
                 }
                 self.voiced.push(unit.into());
