@@ -306,8 +306,10 @@ impl Indicator {
             Some(rule) => {
                 let value = rule.parse_value(raw, self.points)?;
                 if let Value::Number(v) = &value {
-                    let scored_by = category.and_then(|c| self.rule_for(c)).unwrap_or(rule);
-                    self.check_number(scored_by, raw, v)?;
+                    // The category named where its own parameters apply.
+                    let own = category.and_then(|c| self.by_category.iter().find(|(k, _)| k == c));
+                    let scored_by = own.map_or(rule, |(_, r)| r);
+                    self.check_number(scored_by, own.map(|(c, _)| c.as_str()), raw, v)?;
                 }
                 Ok(Some(value))
             }
@@ -381,7 +383,7 @@ impl Indicator {
     /// not: most likely 75 % typed as a fraction, which would score as
     /// 0.75 % without a word. A `%` in the cell (`0.75%`) or `fractions =
     /// true` in the framework says it is meant.
-    fn check_number(&self, rule: &Rule, raw: &str, v: &Exact) -> Result<(), String> {
+    fn check_number(&self, rule: &Rule, category: Option<&str>, raw: &str, v: &Exact) -> Result<(), String> {
         if let Some((lo, hi)) = self.range
             && (v.cmp_decimal(lo).is_lt() || v.cmp_decimal(hi).is_gt())
         {
@@ -396,9 +398,11 @@ impl Indicator {
             ));
         }
         if self.is_fraction_suspect(rule, raw, v) {
+            // Where a category's own parameters apply, the category.
+            let whose = category.map_or(String::new(), |c| crate::base::lang::msg!(zh: "对{c}", en: " for {c}"));
             return Err(crate::base::lang::msg!(
-                zh: "{} 像是把百分比写成了小数（75% 应填 75，不填 0.75）：本指标的{}大于 1；如确为 {}，请填“{}%”，或在考核方案中为该指标加上 fractions = true",
-                en: "{} looks like a percentage written as a fraction (75% is 75, not 0.75): this indicator's {} above 1; if {} is meant, write \"{}%\", or set fractions = true on the indicator in the framework",
+                zh: "{} 像是把百分比写成了小数（75% 应填 75，不填 0.75）：本指标{whose}的{}大于 1；如确为 {}，请填“{}%”，或在考核方案中为该指标加上 fractions = true",
+                en: "{} looks like a percentage written as a fraction (75% is 75, not 0.75): this indicator's {} above 1{whose}; if {} is meant, write \"{}%\", or set fractions = true on the indicator in the framework",
                 raw.trim(),
                 crate::base::lang::m(rule.rate_scale_zh(), rule.rate_scale_en()),
                 raw.trim(),

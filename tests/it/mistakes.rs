@@ -408,7 +408,7 @@ fn a_fraction_for_a_rate_is_refused_within_a_range_and_by_the_unit_s_category() 
         assert_eq!(
             out.stderr,
             "error: $WD/e.csv:2: column \"value\": unit A, indicator B6: 0.96 looks like a percentage written as a fraction (75% is 75, not 0.75): this indicator's target is above 1; if 0.96 is meant, write \"0.96%\", or set fractions = true on the indicator in the framework\n\
-             error: $WD/e.csv:3: column \"value\": unit A, indicator T1: 0.96 looks like a percentage written as a fraction (75% is 75, not 0.75): this indicator's target is above 1; if 0.96 is meant, write \"0.96%\", or set fractions = true on the indicator in the framework\n\
+             error: $WD/e.csv:3: column \"value\": unit A, indicator T1: 0.96 looks like a percentage written as a fraction (75% is 75, not 0.75): this indicator's target is above 1 for 乡镇; if 0.96 is meant, write \"0.96%\", or set fractions = true on the indicator in the framework\n\
              error: 2 problems found; nothing was written\n",
             "{cmd}"
         );
@@ -436,5 +436,30 @@ fn a_fraction_for_a_rate_is_refused_within_a_range_and_by_the_unit_s_category() 
         "Rank,Unit,Name,Category,Cat. rank,Score,Grade,Veto,Base,Bonus,Penalty\r\n\
          1,A,甲镇,乡镇,1,29.20,好,,29.20,0.00,0.00\r\n\
          1,B,乙局,部门,1,29.20,好,,29.20,0.00,0.00\r\n"
+    );
+}
+
+#[test]
+fn a_fraction_refused_by_a_category_s_target_names_the_category() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", RATES);
+    wd.create("units.csv", "unit,name,category\nA,甲镇,乡镇\nB,乙局,部门\n");
+    wd.create(
+        "e.csv",
+        "unit,indicator,value\nA,B6,96\nA,T1,0.96\nA,T2,96\nB,B6,96\nB,T1,1\nB,T2,1\n",
+    );
+    let out = wd.run_both(&[
+        "score",
+        "--lang",
+        "zh",
+        "-f",
+        "$WD/fw.toml",
+        "-u",
+        "$WD/units.csv",
+        "$WD/e.csv",
+    ]);
+    assert_eq!(
+        out.stderr,
+        "错误：$WD/e.csv:3: “value”列：单位 A，指标 T1：0.96 像是把百分比写成了小数（75% 应填 75，不填 0.75）：本指标对乡镇的目标值大于 1；如确为 0.96，请填“0.96%”，或在考核方案中为该指标加上 fractions = true\n"
     );
 }
