@@ -301,8 +301,12 @@ fn read_sheet(
         };
         let ind = cell(row, indicator);
         let at = sheet.location(row.line, None);
-        if !ind.is_empty() {
-            if let Some(first) = seen.get(&(u.clone(), ind.clone())) {
+        // An item is its unit and its indicator's id: the workbook's
+        // column reads "A1 专题研究", the CSV ledger's "A1", and a unit may
+        // have edited the name.
+        let id = ind.split_whitespace().next().unwrap_or_default().to_string();
+        if !id.is_empty() {
+            if let Some(first) = seen.get(&(u.clone(), id.clone())) {
                 errs.push(sheet.diag(
                     row.line,
                     indicator,
@@ -313,7 +317,7 @@ fn read_sheet(
                 ));
                 continue;
             }
-            seen.insert((u.clone(), ind.clone()), at.clone());
+            seen.insert((u.clone(), id), at.clone());
         }
         entries.push(Entry {
             unit: u,

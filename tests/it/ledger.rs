@@ -186,3 +186,58 @@ fn unknown_statuses_and_dates_are_located_with_a_suggestion() {
         "错误：共发现 5 个问题，未写出任何文件",
     ]);
 }
+
+#[test]
+fn the_office_s_csv_copy_beside_the_unit_s_workbook_is_not_counted_twice() {
+    // The workbook's 对应指标 reads "A1 甲" (id and name), the CSV
+    // ledger's "A1": one item, its unit and its indicator's id.
+    let wd = Workdir::new();
+    wd.create(
+        "unit.csv",
+        "单位,对应指标,整改时限,状态\nT01,A1 甲,2024-01-30,已完成\nT01,A2 乙,2024-01-30,未启动\n",
+    );
+    wd.create(
+        "office.csv",
+        "单位,对应指标,整改时限,状态\nT01,A1,2024-01-30,已完成\nT01,A2,2024-01-30,未启动\n",
+    );
+    let out = wd.run(&[
+        "ledger",
+        "--lang",
+        "en",
+        "--date",
+        "2024-02-15",
+        "$WD/unit.csv",
+        "$WD/office.csv",
+    ]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "error: $WD/office.csv:2: unit T01: item \"A1\" was already read at $WD/unit.csv:2 (was the same ledger given twice?)\n\
+         error: $WD/office.csv:3: unit T01: item \"A2\" was already read at $WD/unit.csv:3 (was the same ledger given twice?)\n\
+         error: 2 problems found; nothing was written\n"
+    );
+    // kaohe's own workbook and CSV ledger of one run, given together:
+    // every item of the CSV is one the workbook has.
+    let (x, c) = (wd.path("l.xlsx"), wd.path("l.csv"));
+    for out in [&x, &c] {
+        let args = [
+            "deficiencies",
+            "-u",
+            "examples/units.csv",
+            "-o",
+            out.to_str().unwrap(),
+            "examples/2023.csv",
+        ];
+        wd.run(&args).assert_ok();
+    }
+    let items = wd.read("l.csv").trim_end().lines().count() - 1;
+    let out = wd.run(&["ledger", "--lang", "en", x.to_str().unwrap(), c.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .ends_with(&format!("error: {items} problems found; nothing was written\n")),
+        "{}",
+        out.stderr
+    );
+}
