@@ -219,7 +219,16 @@ pub fn quota_lines(fw: &Framework, units: &[UnitResult], lang: crate::base::lang
             let moved: Vec<&str> = q.moved.iter().map(|&i| units[i].unit.as_str()).collect();
             let next = &fw.grades[q.grade + 1].name;
             let (name, n, allowed, reached) = (&g.name, q.n, q.allowed, q.reached);
+            // Past the limit with none moved: those past it tie with those
+            // within it, and ties are kept (`quota_ties = "keep"`).
+            let kept = moved.is_empty() && reached > allowed;
             match (zh, moved.is_empty()) {
+                (true, true) if kept => format!(
+                    "等次比例{scope}：{name}不超过{share}，{n}个单位最多{allowed}个；达到{reached}个，超出的与名额内的并列，均保留"
+                ),
+                (false, true) if kept => format!(
+                    "quota{scope}: {name} at most {share}, {allowed} of {n} units; {reached} reached it, those past the limit tie with those within it and are kept"
+                ),
                 (true, true) => format!(
                     "等次比例{scope}：{name}不超过{share}，{n}个单位最多{allowed}个；达到{reached}个，未超出"
                 ),

@@ -643,3 +643,57 @@ rule = { type = "direct" }
         "ranked by score, ties by id"
     );
 }
+
+#[test]
+fn a_quota_passed_by_ties_kept_says_so() {
+    // 优秀 for at most a third of 3 units, 1; A and B both reach it at 95,
+    // tied, and ties are kept: 2 of 1, none moved. The line once said the
+    // limit was not passed.
+    let wd = Workdir::new();
+    wd.create(
+        "fw.toml",
+        r#"[framework]
+id = "q"
+title = "并列"
+total = 100
+quota_ties = "keep"
+
+[[grade]]
+name = "优秀"
+min = 90
+quota = "34%"
+
+[[grade]]
+name = "合格"
+min = 0
+
+[[indicator]]
+id = "D1"
+name = "评定"
+points = 100
+rule = { type = "direct" }
+"#,
+    );
+    wd.create(
+        "e.csv",
+        "unit,indicator,value
+A,D1,95
+B,D1,95
+C,D1,80
+",
+    );
+    for (lang, line) in [
+        (
+            "zh",
+            "\n等次比例：优秀不超过34%，3个单位最多1个；达到2个，超出的与名额内的并列，均保留\n",
+        ),
+        (
+            "en",
+            "\nquota: 优秀 at most 34%, 1 of 3 units; 2 reached it, those past the limit tie with those within it and are kept\n",
+        ),
+    ] {
+        let out = wd.run(&["score", "--lang", lang, "-f", "$WD/fw.toml", "$WD/e.csv"]);
+        out.assert_ok();
+        assert!(out.stdout.contains(line), "{}", out.stdout);
+    }
+}
