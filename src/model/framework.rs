@@ -307,9 +307,9 @@ impl Indicator {
                 let value = rule.parse_value(raw, self.points)?;
                 if let Value::Number(v) = &value {
                     // The category named where its own parameters apply.
-                    let own = category.and_then(|c| self.by_category.iter().find(|(k, _)| k == c));
-                    let scored_by = own.map_or(rule, |(_, r)| r);
-                    self.check_number(scored_by, own.map(|(c, _)| c.as_str()), raw, v)?;
+                    let its_own = category.and_then(|c| self.by_category.iter().find(|(k, _)| k == c));
+                    let scored_by = its_own.map_or(rule, |(_, r)| r);
+                    self.check_number(scored_by, its_own.map(|(c, _)| c.as_str()), raw, v)?;
                 }
                 Ok(Some(value))
             }
@@ -423,11 +423,14 @@ impl Indicator {
     /// A value strictly between 0 and 1, written without `%`, on a rule that
     /// reads rates above 1, with no `fractions = true`.
     pub fn is_fraction_suspect(&self, rule: &Rule, raw: &str, v: &Exact) -> bool {
-        !self.fractions
-            && v.signum().is_gt()
-            && v.cmp_decimal(Decimal::ONE).is_lt()
-            && !raw.contains(['%', '％'])
-            && rule.reads_rates()
+        self.looks_like_fraction(raw, v) && rule.reads_rates()
+    }
+
+    /// A value strictly between 0 and 1, written without `%`, with no
+    /// `fractions = true`: a fraction for a rate if the rule reads rates
+    /// above 1 ([`Indicator::is_fraction_suspect`]).
+    pub fn looks_like_fraction(&self, raw: &str, v: &Exact) -> bool {
+        !self.fractions && v.signum().is_gt() && v.cmp_decimal(Decimal::ONE).is_lt() && !raw.contains(['%', '％'])
     }
 
     /// The rule in plain words.

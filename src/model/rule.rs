@@ -871,41 +871,7 @@ impl Rule {
         }
         if errs.is_empty() { Ok(out) } else { Err(errs) }
     }
-}
 
-/// A category's clauses (`by_category`) over the rule's own `own`: each
-/// keeps what it does not give (`max`, `text`, even `per`) from the rule's
-/// clause of the same id, so that only what it gives is changed.
-fn clauses_over(own: &toml::Value, mine: &toml::Value) -> toml::Value {
-    let id_of = |c: &toml::Value| {
-        c.get("id")
-            .and_then(toml::Value::as_str)
-            .map(str::trim)
-            .map(str::to_string)
-    };
-    let Some(list) = mine.as_array() else {
-        return mine.clone();
-    };
-    let owns = own.as_array().map(Vec::as_slice).unwrap_or_default();
-    let merged = list.iter().map(|c| {
-        let (Some(id), Some(table)) = (id_of(c), c.as_table()) else {
-            return c.clone();
-        };
-        let Some(mut whole) = owns
-            .iter()
-            .find(|o| id_of(o).as_deref() == Some(id.as_str()))
-            .and_then(toml::Value::as_table)
-            .cloned()
-        else {
-            return c.clone();
-        };
-        whole.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
-        toml::Value::Table(whole)
-    });
-    toml::Value::Array(merged.collect())
-}
-
-impl Rule {
     /// A category's rule (`by_category`) with its levels, survey options or
     /// clauses in the order of `own`'s, which must have the same ones. The
     /// evidence of every unit is read by the rule's own names: a level is
@@ -959,6 +925,38 @@ impl Rule {
             (mine, _) => Ok(mine),
         }
     }
+}
+
+/// A category's clauses (`by_category`) over the rule's own `own`: each
+/// keeps what it does not give (`max`, `text`, even `per`) from the rule's
+/// clause of the same id, so that only what it gives is changed.
+fn clauses_over(own: &toml::Value, mine: &toml::Value) -> toml::Value {
+    let id_of = |c: &toml::Value| {
+        c.get("id")
+            .and_then(toml::Value::as_str)
+            .map(str::trim)
+            .map(str::to_string)
+    };
+    let Some(list) = mine.as_array() else {
+        return mine.clone();
+    };
+    let owns = own.as_array().map(Vec::as_slice).unwrap_or_default();
+    let merged = list.iter().map(|c| {
+        let (Some(id), Some(table)) = (id_of(c), c.as_table()) else {
+            return c.clone();
+        };
+        let Some(mut whole) = owns
+            .iter()
+            .find(|o| id_of(o).as_deref() == Some(id.as_str()))
+            .and_then(toml::Value::as_table)
+            .cloned()
+        else {
+            return c.clone();
+        };
+        whole.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
+        toml::Value::Table(whole)
+    });
+    toml::Value::Array(merged.collect())
 }
 
 /// A TOML number as an exact decimal. Floats are read through their shortest

@@ -182,10 +182,7 @@ impl<'a> Plan<'a> {
                 Ok(None) => Ok(EMPTY),
                 Ok(Some(Value::NotApplicable)) => Ok(NA),
                 Ok(Some(Value::Number(x)))
-                    if s.rates_by_category
-                        && x.signum().is_gt()
-                        && x.cmp_decimal(Decimal::ONE).is_lt()
-                        && !raw.contains(['%', '％']) =>
+                    if s.rates_by_category && self.fw.indicators[s.ind].looks_like_fraction(raw, &x) =>
                 {
                     Err(GiveUp)
                 }

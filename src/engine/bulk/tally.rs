@@ -18,7 +18,13 @@ pub(super) fn dec(c: u64) -> Decimal {
 pub(super) fn score_unit(plan: &Plan, row: &[u32], category: &str) -> Res<Scored> {
     let mut groups = vec![0u64; plan.fw.groups.len()];
     let (mut veto, mut caps) = (Vec::new(), Vec::new());
-    let sums = unit_sums(plan, row, category, &mut groups, &mut veto, &mut caps)?;
+    // What the general path words as a problem ([`Flaw`]), this path gives
+    // up on, to be found again and worded by `problems::after_scoring`.
+    let mut flaws = Vec::new();
+    let sums = sums_noting(plan, row, category, &mut groups, &mut veto, &mut caps, &mut flaws)?;
+    if !flaws.is_empty() {
+        return Err(GiveUp);
+    }
     if sums.applicable == 0 {
         return Err(GiveUp); // every base item 不适用: the general path says so
     }
@@ -26,23 +32,6 @@ pub(super) fn score_unit(plan: &Plan, row: &[u32], category: &str) -> Res<Scored
         totals: Totals::from_sums(plan.fw, sums.map(dec), veto, caps),
         groups: groups.into_iter().map(dec).collect(),
     })
-}
-
-/// A unit's sums in cents from its cells, with its amounts per group added
-/// to `groups` and its triggered vetoes and caps to `veto` and `caps`.
-/// What the general path words as a problem ([`Flaw`]), this path gives
-/// up on, to be found again and worded by `problems::after_scoring`.
-pub(super) fn unit_sums(
-    plan: &Plan,
-    row: &[u32],
-    category: &str,
-    groups: &mut [u64],
-    veto: &mut Vec<usize>,
-    caps: &mut Vec<usize>,
-) -> Res<crate::engine::score::Sums<u64>> {
-    let mut flaws = Vec::new();
-    let sums = sums_noting(plan, row, category, groups, veto, caps, &mut flaws)?;
-    if flaws.is_empty() { Ok(sums) } else { Err(GiveUp) }
 }
 
 /// A problem of a unit's cells the general path words while scoring.
@@ -65,9 +54,11 @@ pub(super) enum Flaw {
     },
 }
 
-/// [`unit_sums`], each problem of the cells pushed onto `flaws` instead
-/// (不适用 for some clauses only, a base item missing under `missing =
-/// "error"`), in the indicators' order.
+/// A unit's sums in cents from its cells, with its amounts per group added
+/// to `groups` and its triggered vetoes and caps to `veto` and `caps`, and
+/// each problem of the cells the general path words while scoring pushed
+/// onto `flaws` (不适用 for some clauses only, a base item missing under
+/// `missing = "error"`), in the indicators' order.
 pub(super) fn sums_noting(
     plan: &Plan,
     row: &[u32],
