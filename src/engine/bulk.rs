@@ -321,7 +321,7 @@ pub fn assess_amounts<'a>(
     period: Option<String>,
 ) -> Option<(Assessment, Vec<Vec<Option<Decimal>>>)> {
     let paths = &paths.into();
-    let plan = plan_for(fw, paths)?;
+    let plan = plan_for(fw, units, paths)?;
     by_width!(plan, amounts(&plan, units, paths, period))
 }
 
@@ -369,7 +369,7 @@ fn assess_with(
     detail: Option<&str>,
 ) -> Option<Assessment> {
     let paths = &paths;
-    let plan = plan_for(fw, paths)?;
+    let plan = plan_for(fw, units, paths)?;
     let results = by_width!(plan, run(&plan, units, paths, detail))?;
     finish(fw, results, units, paths, period).ok()
 }
@@ -379,7 +379,7 @@ fn assess_with(
 /// `None` when the general path must do it (and word the problems).
 pub fn check<'a>(fw: &Framework, units: Option<&Units>, paths: impl Into<Files<'a>>) -> Option<Checked> {
     let paths = &paths.into();
-    let plan = plan_for(fw, paths)?;
+    let plan = plan_for(fw, units, paths)?;
     by_width!(plan, checked(&plan, units, paths))
 }
 
@@ -419,12 +419,13 @@ pub fn holds(fw: &Framework) -> bool {
     Plan::new(fw).is_ok()
 }
 
-/// The plan for `fw` when the bulk path reads `paths` (see [`eligible`]).
-fn plan_for<'f>(fw: &'f Framework, paths: &Files) -> Option<Plan<'f>> {
+/// The plan for `fw` and `units` when the bulk path reads `paths` (see
+/// [`eligible`]).
+fn plan_for<'f>(fw: &'f Framework, units: Option<&Units>, paths: &Files) -> Option<Plan<'f>> {
     if !eligible(paths) {
         return None;
     }
-    Plan::new(fw).ok()
+    Some(Plan::new(fw).ok()?.with_units(units))
 }
 
 /// Can the bulk path read these files at all? Workbooks not read as CSV
@@ -679,14 +680,15 @@ fn parse<W: Word>(
     if let (Some(list), Some(told)) = (units, paths.told) {
         let mut heard: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
         for t in &tables {
-            heard.extend(t.voiced.iter().map(|id| &**id));
             for (u, id) in t.units.iter().enumerate() {
-                // A value given (不适用 included), not an item of other
-                // categories.
-                if t.cells(u).iter().any(|c| c.get() == NA || c.get() >= VALUE) {
+                // A value given (不适用 and one scoring as missing
+                // included), not an item of other categories.
+                if t.cells(u).iter().any(|c| kernel::given(c.get())) {
                     heard.insert(id);
                 }
             }
+            // A rater's value, whatever the item's cell settled to.
+            heard.extend(t.rated.iter().filter(|r| kernel::given(r.3)).map(|r| &*r.0));
         }
         let ids = list.units.keys().filter(|id| !heard.contains(id.as_bytes()));
         let mut told = told.lock().ok()?;

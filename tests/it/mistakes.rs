@@ -348,7 +348,7 @@ fn missing_error_lists_every_missing_item_with_the_units_line() {
 
 /// A rate with a declared range, and targets and tiers set per category
 /// on another scale than the rule's own.
-const RATES: &str = r#"[framework]
+pub(crate) const RATES: &str = r#"[framework]
 id = "rates"
 title = "比率"
 total = 30

@@ -3342,3 +3342,225 @@ fn a_file_given_twice_is_not_scored_for_its_problems() {
         assert_eq!(told.problems, want.0);
     }
 }
+
+/// The bulk path's own reading of `evidence`, checked: `None` with the
+/// problems it words (as problems of reading, or of scoring), or the
+/// assessment it scores, with no problem told.
+fn on_the_bulk_path(
+    fw: &Framework,
+    units: Option<&Units>,
+    evidence: &PathBuf,
+) -> Result<Assessment, (bool, kaohe::base::diag::Diagnostics)> {
+    let mut found = Vec::new();
+    for tuning in two_tunings() {
+        let told = std::sync::Mutex::new(bulk::Told::default());
+        let files = bulk::Files::from(std::slice::from_ref(evidence))
+            .telling(&told)
+            .tuned(tuning);
+        let a = bulk::assess(fw, units, files, None);
+        let told = told.into_inner().unwrap();
+        found.push(match a {
+            Some(a) => {
+                assert!(told.problems.is_empty(), "scored, with problems told");
+                Ok(a)
+            }
+            None => {
+                assert!(!told.problems.is_empty(), "given up on {}", evidence.display());
+                Err((told.scoring, kaohe::base::diag::Diagnostics(told.problems)))
+            }
+        });
+    }
+    let last = found.pop().unwrap();
+    assert_eq!(
+        format!(
+            "{:?}",
+            found.pop().unwrap().as_ref().map(scores).map_err(|e| e.1.to_string())
+        ),
+        format!("{:?}", last.as_ref().map(scores).map_err(|e| e.1.to_string())),
+        "the same whatever the tuning"
+    );
+    last
+}
+
+/// An item whose categories read rates on other scales than its rule: a
+/// value is read by the rule of the unit's category on the bulk path, as
+/// the general reader reads it, whether it is refused or scored.
+#[test]
+fn a_fraction_is_read_by_the_unit_s_category_on_the_bulk_path() {
+    let wd = Workdir::new();
+    let fw = Framework::parse(crate::mistakes::RATES, "rates.toml").unwrap();
+    let list = Units::load(&wd.create("units.csv", "unit,name,category\nA,甲镇,乡镇\nB,乙局,部门\n")).unwrap();
+    // A's T1 0.96: its category's target is 100, not the rule's 1; B's T1
+    // and T2 0.96, read by the rule's target 1 and 部门's thresholds 0.9
+    // and 0.8, are meant.
+    let e = wd.create(
+        "e.csv",
+        "unit,indicator,value\nA,B6,96\nA,T1,0.96\nA,T2,96\nB,B6,96\nB,T1,0.96\nB,T2,0.96\n",
+    );
+    let (scoring, problems) = on_the_bulk_path(&fw, Some(&list), &e).expect_err("A's T1 is refused");
+    assert!(!scoring, "a problem of reading");
+    assert_eq!(
+        problems.to_string(),
+        format!(
+            "{}:3: column \"value\": unit A, indicator T1: 0.96 looks like a percentage written as a fraction (75% is 75, not 0.75): this indicator's target is above 1 for 乡镇; if 0.96 is meant, write \"0.96%\", or set fractions = true on the indicator in the framework",
+            e.display()
+        )
+    );
+    // Typed as meant, by hand: A 10 × 96/100 = 9.60, 10 × min(96/100, 1)
+    // = 9.60, 96 ≥ 95: 10; 29.20. B 9.60, 10 × min(0.96/1, 1) = 9.60,
+    // 0.96 ≥ 0.9: 10; 29.20. B's B6 0.5% (a rate of 0.5 of a target of 100):
+    // 10 × 0.5/100 = 0.05, so 19.65.
+    let meant = wd.create(
+        "meant.csv",
+        "unit,indicator,value\nA,B6,96\nA,T1,96\nA,T2,96\nB,B6,0.5%\nB,T1,0.96\nB,T2,0.96\n",
+    );
+    let a = on_the_bulk_path(&fw, Some(&list), &meant).expect("scored on the bulk path");
+    assert_eq!(
+        scores(&a),
+        [
+            ("A".to_string(), "29.20".parse().unwrap()),
+            ("B".to_string(), "19.65".parse().unwrap())
+        ]
+    );
+}
+
+/// A survey without votes (0/0/0) is written, but has no amount: missing
+/// evidence on the bulk path as on the general one, for an item with
+/// options per category too, and a value refused for a unit of a category
+/// the item does not concern.
+#[test]
+fn a_survey_without_votes_is_scored_and_said_on_the_bulk_path() {
+    let fw = Framework::parse(
+        r#"[framework]
+id = "sv"
+title = "测评"
+total = 30
+
+[[grade]]
+name = "好"
+min = 0
+
+[[indicator]]
+id = "A1"
+name = "扣分"
+points = 10
+rule = { type = "deduct", per = 1 }
+
+[[indicator]]
+id = "S1"
+name = "乡镇测评"
+points = 10
+applies_to = ["乡镇"]
+rule = { type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]] }
+
+[[indicator]]
+id = "S2"
+name = "群众测评"
+points = 10
+rule = { type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]], by_category = { "部门" = { survey = [["好", 100], ["较好", 50], ["一般", 0]] } } }
+"#,
+        "sv.toml",
+    )
+    .unwrap();
+    let wd = Workdir::new();
+    let list = Units::load(&wd.create("units.csv", "unit,name,category\nU1,一,乡镇\nU2,二,部门\n")).unwrap();
+    // By hand: U1 10 − 1 = 9, S1 0/0/0 missing 0, S2 10 × (2×100 + 1×80
+    // + 1×60)/(100 × 4) = 8.50: 17.50. U2 10 − 3 = 7, S1 不适用 (no row),
+    // S2 0/0/0 by 部门's options missing 0: 7.00 of a base of 20,
+    // rescaled to 30: 10.50.
+    let clean = wd.create(
+        "clean.csv",
+        "unit,indicator,value\nU1,A1,1\nU1,S1,0/0/0\nU1,S2,2/1/1\nU2,A1,3\nU2,S2,0/0/0\n",
+    );
+    let a = on_the_bulk_path(&fw, Some(&list), &clean).expect("scored on the bulk path");
+    assert_eq!(
+        scores(&a),
+        [
+            ("U1".to_string(), "17.50".parse().unwrap()),
+            ("U2".to_string(), "10.50".parse().unwrap())
+        ]
+    );
+    // U2's S1 0/0/0: evidence for an item U2 is not assessed on.
+    let outside = wd.create(
+        "outside.csv",
+        "unit,indicator,value\nU1,A1,1\nU1,S1,2/1/1\nU1,S2,2/1/1\nU2,A1,3\nU2,S1,0/0/0\nU2,S2,1/0/0\n",
+    );
+    let (scoring, problems) = on_the_bulk_path(&fw, Some(&list), &outside).expect_err("U2's S1 is refused");
+    assert!(scoring, "a problem found while scoring");
+    assert_eq!(
+        problems.to_string(),
+        format!(
+            "{}:6: unit U2 is in category \"部门\", and indicator S1 concerns 乡镇 only: it takes no evidence (it is not applicable to this unit)",
+            outside.display()
+        )
+    );
+}
+
+/// Raters' surveys without votes (0/0/0) on the bulk path: each shown
+/// among the raters' values, none counted in the mean; a unit whose
+/// raters gave only such values has evidence all the same.
+#[test]
+fn raters_surveys_without_votes_are_shown_on_the_bulk_path() {
+    let fw = Framework::parse(
+        r#"[framework]
+id = "rv"
+title = "测评"
+total = 20
+
+[[grade]]
+name = "好"
+min = 0
+
+[[indicator]]
+id = "A1"
+name = "扣分"
+points = 10
+rule = { type = "deduct", per = 1 }
+
+[[indicator]]
+id = "S1"
+name = "测评"
+points = 10
+raters = "mean"
+rule = { type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]] }
+"#,
+        "rv.toml",
+    )
+    .unwrap();
+    let wd = Workdir::new();
+    let list = Units::load(&wd.create("units.csv", "unit,name\nU1,一\nU2,二\nU3,三\n")).unwrap();
+    let e = wd.create(
+        "e.csv",
+        "unit,indicator,评分人,value\nU1,A1,,1\nU1,S1,甲,2/1/1\nU1,S1,乙,0/0/0\n\
+         U2,S1,甲,0/0/0\nU2,S1,乙,0/0/0\nU3,A1,,0\nU3,S1,甲,1/0/0\nU3,S1,乙,\n",
+    );
+    // By hand: U1 9 + 甲's 10 × (200 + 80 + 60)/400 = 8.50 (乙's not
+    // counted): 17.50. U2 A1 missing, S1 no amount: 0.00. U3 10 + 10: 20.00.
+    let a = on_the_bulk_path(&fw, Some(&list), &e).expect("scored on the bulk path");
+    assert_eq!(
+        scores(&a),
+        [
+            ("U3".to_string(), "20.00".parse().unwrap()),
+            ("U1".to_string(), "17.50".parse().unwrap()),
+            ("U2".to_string(), "0.00".parse().unwrap()),
+        ]
+    );
+    let told = std::sync::Mutex::new(bulk::Told::default());
+    let paths = std::slice::from_ref(&e);
+    let full = bulk::assess_full(&fw, Some(&list), bulk::Files::from(paths).telling(&told), None)
+        .expect("every unit in full on the bulk path");
+    assert!(told.into_inner().unwrap().silent.is_empty(), "every unit gave evidence");
+    let value = |u: &str| {
+        let unit = full.units.iter().find(|r| r.unit == u).unwrap();
+        unit.indicators[1].value.clone()
+    };
+    assert_eq!(value("U1").as_deref(), Some("甲 2/1/1；乙 0/0/0"));
+    assert_eq!(value("U2").as_deref(), Some("甲 0/0/0；乙 0/0/0"));
+    assert_eq!(value("U3").as_deref(), Some("甲 1/0/0"));
+    let ev = kaohe::reading::evidence::load(paths, &fw, Some(&list)).expect("the evidence reads");
+    let general = kaohe::engine::score::assess(&fw, Some(&list), ev, None).unwrap();
+    assert_eq!(
+        kaohe::render::json::result_text(&fw, &full),
+        kaohe::render::json::result_text(&fw, &general)
+    );
+}

@@ -132,7 +132,7 @@ impl<W: Word> Rows<'_, W> {
             let given = self.rated.get(&(id.as_bytes(), first as u32))?;
             return given
                 .iter()
-                .find(|r| super::merge::rater_gives(r.3) != Outcome::Missing)
+                .find(|r| super::kernel::given(r.3))
                 .map(|r| (u64::from(r.4), first));
         }
         (first..first + plan.fw.indicators[i].slots())
@@ -553,20 +553,25 @@ impl Full {
         let (mut each, mut amounts, mut exempt) = (Vec::new(), Vec::new(), 0);
         let mut present: Vec<crate::model::raters::RaterTexts> = Vec::new();
         for r in given {
-            let gives = super::merge::rater_gives(r.3);
-            // A row without a value is counted among the raters, not shown.
-            if gives == Outcome::Missing {
+            // A row without a value is counted among the raters, not
+            // shown; a value without an amount is shown, not counted.
+            if !super::kernel::given(r.3) {
                 continue;
             }
+            let gives = super::merge::rater_gives(r.3);
             let [value, note, source] = self
                 .row(rows, id, u64::from(r.4), slot)?
                 .map(|(a, b)| a as usize..b as usize);
             let name = self.text.len()..self.text.len() + r.2.len();
             self.text.extend_from_slice(&r.2);
             present.push([name, value.clone(), note, source]);
-            let Outcome::Amount(amount) = gives else {
-                exempt += 1;
-                continue;
+            let amount = match gives {
+                Outcome::Amount(amount) => amount,
+                Outcome::Exempt => {
+                    exempt += 1;
+                    continue;
+                }
+                _ => continue,
             };
             amounts.push(amount);
             each.push(RaterAmount {

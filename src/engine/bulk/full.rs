@@ -18,7 +18,7 @@ pub fn assess_full<'a>(
     period: Option<String>,
 ) -> Option<Assessment> {
     let paths = &paths.into();
-    let plan = super::plan_for(fw, paths)?;
+    let plan = super::plan_for(fw, units, paths)?;
     by_width!(plan, full(&plan, units, paths, period))
 }
 

@@ -21,7 +21,7 @@ pub fn write_json<'a>(
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
     let paths = &paths.into();
-    let plan = super::plan_for(fw, paths)?;
+    let plan = super::plan_for(fw, units, paths)?;
     by_width!(plan, json(&plan, units, paths, period, w))
 }
 

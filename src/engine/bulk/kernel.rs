@@ -21,11 +21,21 @@ pub(super) const OUTSIDE: u32 = 3;
 /// 不适用 because the item concerns other categories, given a row with an
 /// empty value (and perhaps a note and source, which are shown).
 pub(super) const OUTSIDE_ROW: u32 = 4;
+/// A value written that scores as missing (a survey without votes):
+/// missing evidence, but given, and so refused for a unit of a category
+/// the item does not concern, as any value is.
+pub(super) const VOICED: u32 = 5;
 /// `VALUE + payload`: amount in cents, clause count, or veto triggered (1/0).
-pub(super) const VALUE: u32 = 5;
+pub(super) const VALUE: u32 = 6;
 /// Is the cell 不适用, as written or by the unit's category?
 pub(super) fn exempt(c: u32) -> bool {
     c == NA || c == OUTSIDE || c == OUTSIDE_ROW
+}
+
+/// Does the cell hold a value given (不适用 included, and a value
+/// without an amount), as the general reader's cells hold one?
+pub(super) fn given(c: u32) -> bool {
+    c == NA || c == VOICED || c >= VALUE
 }
 
 /// Does the cell come from a row of the evidence?
@@ -69,9 +79,9 @@ pub(super) struct Slot {
     /// the general code, which checks them.
     pub(super) ranged: bool,
     /// Whether a fraction is a rate mistyped depends on the unit's
-    /// category (`Indicator::rates_by_category`): a value between 0 and
-    /// 1 is left to the general path, which knows the unit's category
-    /// when it reads the value.
+    /// category (`Indicator::rates_by_category`): each value is read by
+    /// the rule of the unit's category ([`Plan::category_of`]), as the
+    /// general reader reads it.
     pub(super) rates_by_category: bool,
 }
 
@@ -84,6 +94,11 @@ pub(super) struct Plan<'a> {
     /// Per indicator, the smallest shortfall that opens a rectification
     /// item, in cents ([`Framework::min_rectify_of`]).
     pub(super) min_rectify: Vec<Option<u64>>,
+    /// Each unit's category, by its id, when an item's categories read
+    /// rates differently from its rule ([`Slot::rates_by_category`]): a
+    /// value is read by the rule of the unit's category, as the general
+    /// reader reads it. Empty otherwise.
+    pub(super) categories: std::collections::HashMap<Box<[u8]>, String>,
 }
 
 pub(super) fn cents(d: Decimal) -> Res<u64> {
@@ -149,7 +164,36 @@ impl<'a> Plan<'a> {
             min_rectify: (0..fw.indicators.len())
                 .map(|i| fw.min_rectify_of(i).map(cents).transpose())
                 .collect::<Res<_>>()?,
+            categories: std::collections::HashMap::new(),
         })
+    }
+
+    /// The plan, with the categories of `units` where an item needs them
+    /// to read a value ([`Plan::categories`]).
+    pub(super) fn with_units(mut self, units: Option<&crate::reading::units::Units>) -> Self {
+        if let Some(list) = units.filter(|_| self.slots.iter().any(|s| s.rates_by_category)) {
+            self.categories = (list.units.iter())
+                .map(|(id, info)| (id.as_bytes().into(), info.category.clone()))
+                .collect();
+        }
+        self
+    }
+
+    /// The category of the unit `unit`, if the units file gives it one
+    /// and an item needs it ([`Plan::categories`]).
+    pub(super) fn category_of(&self, unit: &[u8]) -> Option<&str> {
+        self.categories.get(unit).map(String::as_str)
+    }
+
+    /// A deferred slot's value, kept whole in `deferred`: its cell gives
+    /// the index there.
+    pub(super) fn defer(value: Value, deferred: &mut Vec<Value>) -> Res<u32> {
+        let at = u32::try_from(deferred.len())
+            .ok()
+            .filter(|&i| u64::from(i) <= MAX_PAYLOAD)
+            .ok_or(GiveUp)?;
+        deferred.push(value);
+        Ok(VALUE + at)
     }
 
     /// Do cells fit in 16 bits? Each payload is at most the points in
@@ -181,19 +225,7 @@ impl<'a> Plan<'a> {
                 Err(_) => Err(GiveUp),
                 Ok(None) => Ok(EMPTY),
                 Ok(Some(Value::NotApplicable)) => Ok(NA),
-                Ok(Some(Value::Number(x)))
-                    if s.rates_by_category && self.fw.indicators[s.ind].looks_like_fraction(raw, &x) =>
-                {
-                    Err(GiveUp)
-                }
-                Ok(Some(value)) => {
-                    let at = u32::try_from(deferred.len())
-                        .ok()
-                        .filter(|&i| u64::from(i) <= MAX_PAYLOAD)
-                        .ok_or(GiveUp)?;
-                    deferred.push(value);
-                    Ok(VALUE + at)
-                }
+                Ok(Some(value)) => Self::defer(value, deferred),
             };
         }
         let fast = match &s.kernel {
@@ -248,7 +280,7 @@ impl<'a> Plan<'a> {
                 // No amount: a survey without votes, missing evidence.
                 match rule.amount(&[&value], ind.points) {
                     Some(a) => cents(a)?,
-                    None => return Ok(EMPTY),
+                    None => return Ok(VOICED),
                 }
             }
         };

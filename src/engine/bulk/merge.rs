@@ -229,12 +229,16 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
     Ok((facts, outside))
 }
 
-/// The cell of an amount. None (a survey without votes) is the general
-/// path's, as in [`kernel::Plan::encode`].
+/// The cell of an amount, or of a value without one (a survey without
+/// votes), as [`kernel::Plan::encode`] writes them.
 fn amount_cell(amount: Option<Decimal>) -> Res<u32> {
-    VALUE
-        .checked_add(u32::try_from(cents(amount.ok_or(GiveUp)?)?).map_err(|_| GiveUp)?)
-        .ok_or(GiveUp)
+    match amount {
+        // No amount: a survey without votes, missing evidence.
+        None => Ok(kernel::VOICED),
+        Some(a) => VALUE
+            .checked_add(u32::try_from(cents(a)?).map_err(|_| GiveUp)?)
+            .ok_or(GiveUp),
+    }
 }
 
 /// What one rater's row gives, as its cell says: an amount, 不适用

@@ -357,9 +357,6 @@ pub(super) struct Table<W: Word> {
     /// have, each with where it was given: the run's problems, when it
     /// has no other.
     pub(super) bad: Vec<Problem>,
-    /// Units that gave a value scoring as missing (a survey without
-    /// votes): evidence given all the same, as the warnings count it.
-    pub(super) voiced: Vec<Box<[u8]>>,
     /// Local units given a value twice for one slot (the first kept).
     pub(super) doubled: Vec<u32>,
     /// The units whose rows or cells are noted where they were read
@@ -452,7 +449,6 @@ impl<W: Word> Table<W> {
             values: 0,
             deferred: Vec::new(),
             bad: Vec::new(),
-            voiced: Vec::new(),
             doubled: Vec::new(),
             watch: None,
             watched: Vec::new(),
@@ -738,39 +734,41 @@ impl<W: Word> Table<W> {
         (at, line, col): (RowAt, u64, usize),
     ) -> Res<u32> {
         let ind = &plan.fw.indicators[plan.slots[slot as usize].ind];
-        if let Ok(cell) = plan.encode(slot as usize, raw, &mut self.deferred) {
-            if cell == kernel::EMPTY && !raw.is_empty() {
-                // A value scoring as missing: given all the same. (A
-                // rater's is shown among the raters by the general path;
-                // one for an item some categories only are assessed on
-                // is a problem for a unit of another, which the general
-                // path says, where the cell could not tell it from an
-                // empty value.)
-                if ind.raters.is_some() || ind.applies_to.is_some() {
-                    return Err(GiveUp);
-                }
-                self.voiced.push(unit.into());
-            }
-            return Ok(cell);
-        }
         fn text(b: &[u8]) -> Res<&str> {
             std::str::from_utf8(b).map_err(|_| GiveUp)
         }
-        if plan.slots[slot as usize].rates_by_category {
-            // Refused or not by the unit's category's rule, which the
-            // general path reads it by.
-            return Err(GiveUp);
-        }
-        let Err(m) = ind.parse_value(text(raw)?) else {
-            return Err(GiveUp);
-        };
+        let refused =
+            if plan.slots[slot as usize].rates_by_category && !raw.is_empty() && !kernel::is_not_applicable(raw) {
+                // Whether a fraction is a rate typed as one depends on the rule
+                // of the unit's category: read by it, as the general reader
+                // reads it, and kept whole (the slot is deferred) until the
+                // unit is scored by that rule.
+                match ind.parse_value_in(plan.category_of(unit), text(raw)?) {
+                    Ok(Some(value)) => return Plan::defer(value, &mut self.deferred),
+                    Ok(None) => return Ok(kernel::EMPTY),
+                    Err(m) => m,
+                }
+            } else {
+                match plan.encode(slot as usize, raw, &mut self.deferred) {
+                    Ok(cell) => return Ok(cell),
+                    Err(GiveUp) => match ind.parse_value(text(raw)?) {
+                        Err(m) => m,
+                        Ok(_) => return Err(GiveUp),
+                    },
+                }
+            };
         let key = ind.slot_key(slot as usize - plan.first[plan.slots[slot as usize].ind]);
         let head = l.heads.get(col).ok_or(GiveUp)?;
         self.bad.push(Problem {
             at,
             line,
             col: Some(col),
-            said: Said::Worded(crate::reading::evidence::value_problem(head, text(unit)?, &key, &m)),
+            said: Said::Worded(crate::reading::evidence::value_problem(
+                head,
+                text(unit)?,
+                &key,
+                &refused,
+            )),
         });
         Ok(kernel::EMPTY)
     }

@@ -59,7 +59,7 @@ pub fn write_deficiencies<'a>(
     if args.format == Format::Table && crate::render::fits_terminal() {
         return None; // laid out to the terminal's width
     }
-    let plan = super::plan_for(fw, paths)?;
+    let plan = super::plan_for(fw, units, paths)?;
     by_width!(plan, list(&plan, units, paths, args, w))
 }
 
@@ -152,7 +152,7 @@ pub fn summary_list<'a>(
     order: Order,
 ) -> Option<(Assessment, crate::engine::rectify::List)> {
     let paths = &paths.into();
-    let plan = super::plan_for(fw, paths)?;
+    let plan = super::plan_for(fw, units, paths)?;
     by_width!(plan, summary(&plan, units, paths, period, selection, order))
 }
 
