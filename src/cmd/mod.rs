@@ -441,7 +441,7 @@ impl InputArgs {
     ) -> (Option<T>, crate::engine::bulk::Told) {
         let told = std::sync::Mutex::new(crate::engine::bulk::Told::default());
         let books: Vec<_> = (evidence.iter())
-            .map(|p| crate::reading::workbook::book(p, self.sheet.as_deref()))
+            .map(|p| crate::reading::read::book(p, &self.read_options()))
             .collect();
         let files = crate::engine::bulk::Files::new(evidence, forced).with_books(&books);
         let found = run(files.telling(&told));

@@ -47,7 +47,7 @@
 //! ([`Told::problems`]) with nothing else produced. On any other problem
 //! (a header the framework does not fit, bytes that are not valid in the
 //! file's encoding, detected or forced) and on anything this path does not read (a workbook
-//! whose cell formats cannot be read, a pipe) it gives up, before any
+//! whose cell formats cannot be read) it gives up, before any
 //! output, and the caller runs the general path, which produces the same
 //! result or the diagnostics. A unit of the units file without any value
 //! is no problem: it is scored, every item missing, and told to the
@@ -428,13 +428,13 @@ fn plan_for<'f>(fw: &'f Framework, units: Option<&Units>, paths: &Files) -> Opti
     Some(Plan::new(fw).ok()?.with_units(units))
 }
 
-/// Can the bulk path read these files at all? Workbooks not read as CSV
-/// text ([`Files::with_books`]), and files with no data rows (an empty
-/// file, a header alone) or named as a workbook without being one, are
-/// the general path's: it reads the one and reports the others.
+/// Can the bulk path read these files at all? Workbooks and pipes not
+/// read as CSV text ([`Files::with_books`]), and files with no data rows
+/// (an empty file, a header alone) or named as a workbook without being
+/// one, are the general path's: it reads the one and reports the others.
 fn eligible(paths: &Files) -> bool {
     paths.iter().enumerate().all(|(i, p)| {
-        // Not a pipe, which only the general reader reads (once).
+        // A pipe's head is not looked at: that would take its bytes.
         let head = match paths.book(i) {
             Some(book) => book.text[..book.text.len().min(64 << 10)].to_vec(),
             // Named as a workbook but not one: the general reader refuses it.
@@ -617,9 +617,9 @@ fn parse<W: Word>(
     detail: Option<&str>,
     reread: Reread,
 ) -> Option<Parsed<W>> {
-    // Only regular files: a pipe read here could not be read again by the
-    // general path (nor twice for the JSON result).
-    if !paths.iter().all(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file())) {
+    // Only regular files, and pipes read once as text (`Files::with_books`):
+    // a pipe read here could not be read again.
+    if !(paths.iter().enumerate()).all(|(i, p)| paths.book(i).is_some() || crate::base::file::is_regular(p)) {
         return None;
     }
     let (again, once) = problems::given_again(paths);

@@ -57,6 +57,37 @@ pub fn open(path: &std::path::Path, opts: &ReadOptions) -> Result<Opened, Diagno
     Ok(Opened::Csv { sheet, text })
 }
 
+/// The evidence file at `path` as CSV text for the fast reader
+/// (`engine::bulk::Files::with_books`), where it does not read the file
+/// itself: a workbook's worksheet ([`crate::reading::workbook::book`]),
+/// or a pipe's bytes (read once, and kept for a second reader:
+/// [`crate::base::file::read_file`]) decoded as [`open`] decodes them.
+/// `None` for a CSV file, and for what only [`open`] reads or words.
+pub fn book(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading::workbook::Book> {
+    if crate::base::file::is_regular(path) {
+        return crate::reading::workbook::book(path, opts.sheet.as_deref());
+    }
+    let bytes = crate::base::file::read_file(path).ok()?;
+    if crate::reading::input::is_workbook(&bytes) {
+        return crate::reading::workbook::book_of(path, bytes, opts.sheet.as_deref());
+    }
+    if workbook_extension(path).is_some() {
+        return None;
+    }
+    let name = path.display().to_string();
+    let (text, _) = crate::reading::input::decode_file(&name, &bytes, opts.encoding_for(path)).ok()?;
+    Some(crate::reading::workbook::Book {
+        input: crate::model::InputFile {
+            path: name,
+            sha256: crate::base::file::sha256_hex(&bytes),
+            worksheet: None,
+            first_col: 0,
+        },
+        text: text.into_bytes(),
+        rows: std::sync::Arc::from([]),
+    })
+}
+
 /// The extension of a workbook's name (`xlsx`, `xls`, …, lower-cased) that
 /// `path` has, if any: a file so named that is not a workbook is refused,
 /// not read as CSV (a download cut short, a renamed file).

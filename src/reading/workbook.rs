@@ -504,6 +504,11 @@ pub fn book(path: &std::path::Path, wanted: Option<&str>) -> Option<Book> {
         return None;
     }
     let bytes = crate::base::file::read_file(path).ok()?;
+    book_of(path, bytes, wanted)
+}
+
+/// [`book`] from the workbook's `bytes`, read from `path`.
+pub fn book_of(path: &std::path::Path, bytes: Vec<u8>, wanted: Option<&str>) -> Option<Book> {
     let sheet = read_bytes(&path.display().to_string(), &bytes, wanted).ok()?;
     drop(bytes);
     if sheet.fractions_unknown {

@@ -3564,3 +3564,80 @@ rule = { type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]
         kaohe::render::json::result_text(&fw, &general)
     );
 }
+
+/// A pipe (`<(iconv …)`) is read once, as text for the bulk path
+/// (`reading::read::book`), and scored there; the general reader, which
+/// words a run's problems, is given the same bytes again.
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_scored_on_the_bulk_path() {
+    let fw = Framework::parse(
+        r#"[framework]
+id = "pp"
+title = "管道"
+total = 20
+
+[[grade]]
+name = "好"
+min = 0
+
+[[indicator]]
+id = "A1"
+name = "扣分"
+points = 10
+rule = { type = "deduct", per = 1 }
+
+[[indicator]]
+id = "B1"
+name = "落实"
+points = 10
+rule = { type = "check" }
+"#,
+        "pp.toml",
+    )
+    .unwrap();
+    let wd = Workdir::new();
+    let fifo = wd.path("e.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    // Wide, in GBK, as Excel on Chinese Windows saves it.
+    let text = "单位,A1,B1\n甲,2,是\n乙,0,否\n";
+    let bytes = encoding_rs::GBK.encode(text).0.into_owned();
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, bytes).unwrap())
+    };
+    let opts = kaohe::reading::input::ReadOptions::default();
+    let book = kaohe::reading::read::book(&fifo, &opts).expect("the pipe's text");
+    writer.join().unwrap();
+    assert!(book.input.worksheet.is_none());
+    let paths = std::slice::from_ref(&fifo);
+    let books = [Some(book)];
+    // By hand: 甲 10 − 2 + 10 = 18, 乙 10 + 0 = 10.
+    let want = [
+        ("甲".to_string(), "18.00".parse().unwrap()),
+        ("乙".to_string(), "10.00".parse().unwrap()),
+    ];
+    for tuning in two_tunings() {
+        let files = bulk::Files::from(paths).with_books(&books).tuned(tuning);
+        let a = bulk::assess(&fw, None, files, None).expect("scored on the bulk path");
+        assert_eq!(scores(&a), want);
+        let full = bulk::assess_full(
+            &fw,
+            None,
+            bulk::Files::from(paths).with_books(&books).tuned(tuning),
+            None,
+        )
+        .expect("in full on the bulk path");
+        let at: Vec<Option<(u64, u32)>> = (full.units[0].indicators.iter())
+            .map(|i| i.origin.map(|(_, line, col)| (line, col)))
+            .collect();
+        assert_eq!(at, [Some((2, 0)), Some((2, 0))], "located by line, as a CSV file is");
+    }
+    // The pipe gave its bytes once; the general reader is given them again.
+    let ev = kaohe::reading::evidence::load(paths, &fw, None).expect("read again");
+    assert_eq!(
+        scores(&kaohe::engine::score::assess(&fw, None, ev, None).unwrap()),
+        want
+    );
+}

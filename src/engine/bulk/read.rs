@@ -376,7 +376,9 @@ pub(super) fn read_files(
         };
         let progress = crate::base::progress::bytes(&path.display().to_string(), len);
         let (mut layout, consumed) = header(&buf, eof, plan)?;
-        if let Some(book) = paths.book(file) {
+        // A worksheet's values are located by their cells; a pipe's
+        // text (no worksheet), as a CSV file's are.
+        if let Some(book) = paths.book(file).filter(|b| b.input.worksheet.is_some()) {
             layout.sheet = Some(Arc::clone(&book.rows));
             layout.line = book.row(layout.line);
         }
