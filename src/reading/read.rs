@@ -45,6 +45,7 @@ pub fn open(path: &std::path::Path, opts: &ReadOptions) -> Result<Opened, Diagno
         ));
     }
     let (text, encoding) = crate::reading::input::decode_file(&name, &bytes, opts.encoding_for(path))?;
+    let text = lf_lines(text);
     let sheet = Sheet {
         sha256: crate::base::file::sha256_hex(&bytes),
         path: name,
@@ -60,12 +61,22 @@ pub fn open(path: &std::path::Path, opts: &ReadOptions) -> Result<Opened, Diagno
 /// The evidence file at `path` as CSV text for the fast reader
 /// (`engine::bulk::Files::with_books`), where it does not read the file
 /// itself: a workbook's worksheet ([`crate::reading::workbook::book`]),
-/// or a pipe's bytes (read once, and kept for a second reader:
-/// [`crate::base::file::read_file`]) decoded as [`open`] decodes them.
+/// or, decoded as [`open`] decodes them, a pipe's bytes (read once, and
+/// kept for a second reader: [`crate::base::file::read_file`]) or those
+/// of a CSV file whose lines end in CR alone.
 /// `None` for a CSV file, and for what only [`open`] reads or words.
 pub fn book(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading::workbook::Book> {
     if crate::base::file::is_regular(path) {
-        return crate::reading::workbook::book(path, opts.sheet.as_deref());
+        let head = crate::base::file::head(path, 64 << 10)?;
+        if crate::reading::input::is_workbook(&head) {
+            return crate::reading::workbook::book(path, opts.sheet.as_deref());
+        }
+        // Lines ended by CR alone ("CSV (Macintosh)"): the fast reader cuts
+        // lines at LF, so the file is given to it as text, its line ends
+        // made LF.
+        if head.contains(&b'\n') || !head.contains(&b'\r') {
+            return None;
+        }
     }
     let bytes = crate::base::file::read_file(path).ok()?;
     if crate::reading::input::is_workbook(&bytes) {
@@ -76,6 +87,10 @@ pub fn book(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading
     }
     let name = path.display().to_string();
     let (text, _) = crate::reading::input::decode_file(&name, &bytes, opts.encoding_for(path)).ok()?;
+    if crate::base::file::is_regular(path) && text.contains('\n') {
+        return None; // an LF within a quoted cell after all: read by lines
+    }
+    let text = lf_lines(text);
     Some(crate::reading::workbook::Book {
         input: crate::model::InputFile {
             path: name,
@@ -86,6 +101,27 @@ pub fn book(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading
         text: text.into_bytes(),
         rows: std::sync::Arc::from([]),
     })
+}
+
+/// The text of a CSV file whose lines end in CR alone ("CSV (Macintosh)"),
+/// each such line end made LF, so that a record's line is its row, on
+/// both readers; a CR within a quoted cell stays. Any other text as it is
+/// (with an LF anywhere, the CSV reader's own line ends count).
+pub fn lf_lines(text: String) -> String {
+    if text.contains('\n') || !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    let mut quoted = false;
+    for b in &mut bytes {
+        match *b {
+            b'"' => quoted = !quoted,
+            b'\r' if !quoted => *b = b'\n',
+            _ => {}
+        }
+    }
+    // Only ASCII bytes were changed, for ASCII bytes.
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// The extension of a workbook's name (`xlsx`, `xls`, …, lower-cased) that

@@ -3565,16 +3565,10 @@ rule = { type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]
     );
 }
 
-/// A pipe (`<(iconv …)`) is read once, as text for the bulk path
-/// (`reading::read::book`), and scored there; the general reader, which
-/// words a run's problems, is given the same bytes again.
-#[cfg(unix)]
-#[test]
-fn a_pipe_is_scored_on_the_bulk_path() {
-    let fw = Framework::parse(
-        r#"[framework]
+/// A deduction and a yes/no item, 10 points each.
+const TWO_ITEMS: &str = r#"[framework]
 id = "pp"
-title = "管道"
+title = "两项"
 total = 20
 
 [[grade]]
@@ -3592,10 +3586,15 @@ id = "B1"
 name = "落实"
 points = 10
 rule = { type = "check" }
-"#,
-        "pp.toml",
-    )
-    .unwrap();
+"#;
+
+/// A pipe (`<(iconv …)`) is read once, as text for the bulk path
+/// (`reading::read::book`), and scored there; the general reader, which
+/// words a run's problems, is given the same bytes again.
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_scored_on_the_bulk_path() {
+    let fw = Framework::parse(TWO_ITEMS, "pp.toml").unwrap();
     let wd = Workdir::new();
     let fifo = wd.path("e.csv");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
@@ -3639,5 +3638,65 @@ rule = { type = "check" }
     assert_eq!(
         scores(&kaohe::engine::score::assess(&fw, None, ev, None).unwrap()),
         want
+    );
+}
+
+/// A CSV file whose lines end in CR alone ("CSV (Macintosh)") is given to
+/// the bulk path as text with LF line ends (`reading::read::book`); a CR
+/// within a quoted cell stays. Both readers locate a record by its row.
+#[test]
+fn a_file_of_cr_line_ends_is_scored_on_the_bulk_path() {
+    let fw = Framework::parse(TWO_ITEMS, "pp.toml").unwrap();
+    let wd = Workdir::new();
+    let opts = kaohe::reading::input::ReadOptions::default();
+    let e = wd.create(
+        "e.csv",
+        "unit,indicator,value,note\rU1,A1,2,\"第一\r第二\"\rU1,B1,是,\rU2,A1,0,\rU2,B1,否,\r",
+    );
+    let paths = std::slice::from_ref(&e);
+    let books = [Some(kaohe::reading::read::book(&e, &opts).expect("the file as text"))];
+    // By hand: U1 10 − 2 + 10 = 18, U2 10 + 0 = 10.
+    let want = [
+        ("U1".to_string(), "18.00".parse().unwrap()),
+        ("U2".to_string(), "10.00".parse().unwrap()),
+    ];
+    let a = bulk::assess(&fw, None, bulk::Files::from(paths).with_books(&books), None).expect("on the bulk path");
+    assert_eq!(scores(&a), want);
+    let full = bulk::assess_full(&fw, None, bulk::Files::from(paths).with_books(&books), None).expect("in full");
+    let u1 = &full.units[0].indicators[0];
+    assert_eq!((u1.note.as_str(), u1.origin.map(|o| o.1)), ("第一\r第二", Some(2)));
+    let u2 = &full.units[1].indicators[0];
+    assert_eq!(u2.origin.map(|o| o.1), Some(4), "U2's A1 on row 4");
+    let ev = kaohe::reading::evidence::load(paths, &fw, None).expect("the general reader");
+    assert_eq!(
+        scores(&kaohe::engine::score::assess(&fw, None, ev, None).unwrap()),
+        want
+    );
+    // A value refused on row 4: said there by both readers.
+    let bad = wd.create(
+        "bad.csv",
+        "unit,indicator,value\rU1,A1,2\rU1,B1,是\rU2,A1,x\rU2,B1,否\r",
+    );
+    let paths = std::slice::from_ref(&bad);
+    let books = [Some(kaohe::reading::read::book(&bad, &opts).expect("the file as text"))];
+    let told = std::sync::Mutex::new(bulk::Told::default());
+    assert!(
+        bulk::assess(
+            &fw,
+            None,
+            bulk::Files::from(paths).with_books(&books).telling(&told),
+            None
+        )
+        .is_none()
+    );
+    let general = kaohe::reading::evidence::load(paths, &fw, None).expect_err("refused");
+    let told = kaohe::base::diag::Diagnostics(told.into_inner().unwrap().problems);
+    assert_eq!(told.to_string(), general.to_string());
+    assert_eq!(
+        general.to_string(),
+        format!(
+            "{}:4: column \"value\": unit U2, indicator A1: \"x\" is not a number",
+            bad.display()
+        )
     );
 }
