@@ -3424,6 +3424,15 @@ fn a_fraction_is_read_by_the_unit_s_category_on_the_bulk_path() {
     );
 }
 
+/// A framework out of `total` whose first item, A1, deducts 1 of its 10
+/// points a time; the items that follow are the caller's.
+fn deduction_out_of(total: u32) -> String {
+    format!(
+        "[framework]\nid = \"sv\"\ntitle = \"测评\"\ntotal = {total}\n\n[[grade]]\nname = \"好\"\nmin = 0\n\n\
+         [[indicator]]\nid = \"A1\"\nname = \"扣分\"\npoints = 10\nrule = {{ type = \"deduct\", per = 1 }}\n"
+    )
+}
+
 /// A survey without votes (0/0/0) is written, but has no amount: missing
 /// evidence on the bulk path as on the general one, for an item with
 /// options per category too, and a value refused for a unit of a category
@@ -3431,34 +3440,23 @@ fn a_fraction_is_read_by_the_unit_s_category_on_the_bulk_path() {
 #[test]
 fn a_survey_without_votes_is_scored_and_said_on_the_bulk_path() {
     let fw = Framework::parse(
-        r#"[framework]
-id = "sv"
-title = "测评"
-total = 30
-
-[[grade]]
-name = "好"
-min = 0
-
-[[indicator]]
-id = "A1"
-name = "扣分"
-points = 10
-rule = { type = "deduct", per = 1 }
-
+        &format!(
+            r#"{}
 [[indicator]]
 id = "S1"
 name = "乡镇测评"
 points = 10
 applies_to = ["乡镇"]
-rule = { type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]] }
+rule = {{ type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]] }}
 
 [[indicator]]
 id = "S2"
 name = "群众测评"
 points = 10
-rule = { type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]], by_category = { "部门" = { survey = [["好", 100], ["较好", 50], ["一般", 0]] } } }
+rule = {{ type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]], by_category = {{ "部门" = {{ survey = [["好", 100], ["较好", 50], ["一般", 0]] }} }} }}
 "#,
+            deduction_out_of(30)
+        ),
         "sv.toml",
     )
     .unwrap();
@@ -3502,28 +3500,17 @@ rule = { type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]
 #[test]
 fn raters_surveys_without_votes_are_shown_on_the_bulk_path() {
     let fw = Framework::parse(
-        r#"[framework]
-id = "rv"
-title = "测评"
-total = 20
-
-[[grade]]
-name = "好"
-min = 0
-
-[[indicator]]
-id = "A1"
-name = "扣分"
-points = 10
-rule = { type = "deduct", per = 1 }
-
+        &format!(
+            r#"{}
 [[indicator]]
 id = "S1"
 name = "测评"
 points = 10
 raters = "mean"
-rule = { type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]] }
+rule = {{ type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]] }}
 "#,
+            deduction_out_of(20)
+        ),
         "rv.toml",
     )
     .unwrap();
