@@ -46,10 +46,8 @@
 //! here as the general path words them, told to the caller
 //! ([`Told::problems`]) with nothing else produced. On any other problem
 //! (a header the framework does not fit, bytes that are not valid in the
-//! file's encoding, detected or forced) and on anything this path does not read (a workbook
-//! whose cell formats cannot be read) it gives up, before any
-//! output, and the caller runs the general path, which produces the same
-//! result or the diagnostics. A unit of the units file without any value
+//! file's encoding, detected or forced) it gives up, before any output,
+//! and the caller runs the general path, which words the problems. A unit of the units file without any value
 //! is no problem: it is scored, every item missing, and told to the
 //! caller for its warning ([`Files::telling`]), as are the columns of a
 //! long file left aside.
@@ -425,7 +423,8 @@ fn plan_for<'f>(fw: &'f Framework, units: Option<&Units>, paths: &Files) -> Opti
     if !eligible(paths) {
         return None;
     }
-    Some(Plan::new(fw).ok()?.with_units(units))
+    let unread_formats = paths.books.iter().flatten().any(|b| b.fractions_unknown);
+    Some(Plan::new(fw).ok()?.with_units(units, unread_formats))
 }
 
 /// Can the bulk path read these files at all? Workbooks and pipes not

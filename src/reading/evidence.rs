@@ -766,6 +766,16 @@ pub fn value_problem(col: &str, unit: &str, key: &str, m: &str) -> String {
     )
 }
 
+/// Why `raw`, a fraction on a rate, is refused in a file whose cell
+/// formats cannot be read: 95% may have arrived as 0.95, and scoring it
+/// as 0.95 would be silently wrong.
+pub fn unread_format_fraction(raw: &str) -> String {
+    crate::base::lang::msg!(
+        zh: "{raw} 可能是以小数存储的百分比，而本文件的单元格格式无法读取、无从区分；请直接填写数值（填 95，不填 95%），或将文件另存为 XLSX",
+        en: "{raw} may be a percentage stored as a fraction, and this file's cell formats cannot be read to tell; enter the number itself (95, not 95%), or save the file as XLSX"
+    )
+}
+
 /// An indicator key [`resolve`] does not take (its `m`), in the column
 /// headed `col`: how every reader words it.
 pub fn key_problem(col: &str, unit: &str, m: &str) -> String {
@@ -1302,10 +1312,7 @@ impl Loader<'_> {
                 file,
                 line,
                 col_ix,
-                crate::base::lang::msg!(
-                    zh: "“{col}”列：单位 {unit}，指标 {key}：{raw} 可能是以小数存储的百分比，而本文件的单元格格式无法读取、无从区分；请直接填写数值（填 95，不填 95%），或将文件另存为 XLSX",
-                    en: "column \"{col}\": unit {unit}, indicator {key}: {raw} may be a percentage stored as a fraction, and this file's cell formats cannot be read to tell; enter the number itself (95, not 95%), or save the file as XLSX"
-                ),
+                value_problem(col, unit, &key, &unread_format_fraction(raw)),
             );
             return;
         }

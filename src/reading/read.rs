@@ -100,6 +100,7 @@ pub fn book(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading
         },
         text: text.into_bytes(),
         rows: std::sync::Arc::from([]),
+        fractions_unknown: false,
     })
 }
 

@@ -473,6 +473,10 @@ pub struct Book {
     /// several lines put rows below their own row number; empty where every
     /// line is its row.
     pub rows: std::sync::Arc<[u64]>,
+    /// The worksheet's cell formats could not be read: a fraction on a
+    /// rate may be a percentage stored as one, and is refused
+    /// (`evidence::unread_format_fraction`).
+    pub fractions_unknown: bool,
 }
 
 impl Book {
@@ -496,9 +500,8 @@ pub fn sheet_row(rows: &[u64], line: u64) -> u64 {
 /// the one `wanted` (`--sheet`), else the first with a header — as CSV
 /// text ([`Book`]); `None` when the path is not
 /// a workbook, or its reading or its text would not be the general
-/// reader's: a workbook it cannot read (it words why), one whose cell
-/// formats cannot be read (it checks every fraction), or a cell the text
-/// cannot give as it is (a byte-order mark, a NUL).
+/// reader's: a workbook it cannot read (it words why), or a cell the
+/// text cannot give as it is (a byte-order mark, a NUL).
 pub fn book(path: &std::path::Path, wanted: Option<&str>) -> Option<Book> {
     if !crate::reading::input::is_workbook(&crate::base::file::head(path, 8)?) {
         return None;
@@ -511,9 +514,6 @@ pub fn book(path: &std::path::Path, wanted: Option<&str>) -> Option<Book> {
 pub fn book_of(path: &std::path::Path, bytes: Vec<u8>, wanted: Option<&str>) -> Option<Book> {
     let sheet = read_bytes(&path.display().to_string(), &bytes, wanted).ok()?;
     drop(bytes);
-    if sheet.fractions_unknown {
-        return None;
-    }
     let (text, rows) = sheet_text(&sheet.rows)?;
     Some(Book {
         input: crate::model::InputFile {
@@ -524,6 +524,7 @@ pub fn book_of(path: &std::path::Path, bytes: Vec<u8>, wanted: Option<&str>) -> 
         },
         text,
         rows: rows.into(),
+        fractions_unknown: sheet.fractions_unknown,
     })
 }
 

@@ -3687,3 +3687,41 @@ fn a_file_of_cr_line_ends_is_scored_on_the_bulk_path() {
         )
     );
 }
+
+/// A worksheet whose cell formats cannot be read (here a Format record of
+/// percent.xls running past its end) is read on the bulk path: a fraction
+/// on a rate refused there, in the general reader's words, at its cell;
+/// with `fractions = true` on every item, the same values scored as the
+/// general path scores them.
+#[test]
+fn a_worksheet_of_unread_formats_is_read_on_the_bulk_path() {
+    let wd = Workdir::new();
+    let mut bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xls/percent.xls")).unwrap();
+    let format = b"\x1e\x04\x09\x00\xa5\x00\x04\x00\x000.0%";
+    let at = bytes
+        .windows(format.len())
+        .position(|w| w == format)
+        .expect("the 0.0% format");
+    bytes[at + 6] = 200;
+    let ev = wd.create_bytes("e.xls", &bytes);
+    let paths = std::slice::from_ref(&ev);
+    let opts = kaohe::reading::input::ReadOptions::default();
+    let book = kaohe::reading::read::book(&ev, &opts).expect("the worksheet as text");
+    assert!(book.fractions_unknown, "the formats are not read");
+    let books = [Some(book)];
+    let mut fw = Framework::load(None, None).unwrap();
+    let general = kaohe::reading::evidence::load(paths, &fw, None).expect_err("fractions refused");
+    assert_eq!(general.0.len(), 4, "{general}");
+    let told = std::sync::Mutex::new(bulk::Told::default());
+    let files = bulk::Files::from(paths).with_books(&books).telling(&told);
+    assert!(bulk::assess(&fw, None, files, None).is_none());
+    assert_eq!(told.into_inner().unwrap().problems, general.0);
+    // Every fraction meant as written.
+    for ind in &mut fw.indicators {
+        ind.fractions = true;
+    }
+    let ev_general = kaohe::reading::evidence::load(paths, &fw, None).expect("the general reader takes them");
+    let want = scores(&kaohe::engine::score::assess(&fw, None, ev_general, None).unwrap());
+    let a = bulk::assess(&fw, None, bulk::Files::from(paths).with_books(&books), None).expect("on the bulk path");
+    assert_eq!(scores(&a), want);
+}

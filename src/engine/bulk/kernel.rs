@@ -94,10 +94,9 @@ pub(super) struct Plan<'a> {
     /// Per indicator, the smallest shortfall that opens a rectification
     /// item, in cents ([`Framework::min_rectify_of`]).
     pub(super) min_rectify: Vec<Option<u64>>,
-    /// Each unit's category, by its id, when an item's categories read
-    /// rates differently from its rule ([`Slot::rates_by_category`]): a
-    /// value is read by the rule of the unit's category, as the general
-    /// reader reads it. Empty otherwise.
+    /// Each unit's category, by its id, where a value is read by the rule
+    /// of the unit's category, as the general reader reads it
+    /// ([`Plan::with_units`]). Empty otherwise.
     pub(super) categories: std::collections::HashMap<Box<[u8]>, String>,
 }
 
@@ -169,9 +168,14 @@ impl<'a> Plan<'a> {
     }
 
     /// The plan, with the categories of `units` where an item needs them
-    /// to read a value ([`Plan::categories`]).
-    pub(super) fn with_units(mut self, units: Option<&crate::reading::units::Units>) -> Self {
-        if let Some(list) = units.filter(|_| self.slots.iter().any(|s| s.rates_by_category)) {
+    /// to read a value ([`Plan::categories`]): one whose categories read
+    /// rates differently, or, in a worksheet whose cell formats cannot be
+    /// read (`unread_formats`), one with parameters per category.
+    pub(super) fn with_units(mut self, units: Option<&crate::reading::units::Units>, unread_formats: bool) -> Self {
+        let by_category = |ind: &crate::model::framework::Indicator| !ind.by_category.is_empty();
+        let needed = self.slots.iter().any(|s| s.rates_by_category)
+            || (unread_formats && self.fw.indicators.iter().any(by_category));
+        if let Some(list) = units.filter(|_| needed) {
             self.categories = (list.units.iter())
                 .map(|(id, info)| (id.as_bytes().into(), info.category.clone()))
                 .collect();

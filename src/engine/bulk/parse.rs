@@ -737,26 +737,36 @@ impl<W: Word> Table<W> {
         fn text(b: &[u8]) -> Res<&str> {
             std::str::from_utf8(b).map_err(|_| GiveUp)
         }
-        let refused =
-            if plan.slots[slot as usize].rates_by_category && !raw.is_empty() && !kernel::is_not_applicable(raw) {
-                // Whether a fraction is a rate typed as one depends on the rule
-                // of the unit's category: read by it, as the general reader
-                // reads it, and kept whole (the slot is deferred) until the
-                // unit is scored by that rule.
-                match ind.parse_value_in(plan.category_of(unit), text(raw)?) {
-                    Ok(Some(value)) => return Plan::defer(value, &mut self.deferred),
-                    Ok(None) => return Ok(kernel::EMPTY),
+        let suspect = |raw: &str| {
+            let category = plan.category_of(unit);
+            let rule = category.and_then(|c| ind.rule_for(c)).or(ind.rule.as_ref());
+            let v = crate::base::num::parse_exact(raw);
+            rule.zip(v.ok())
+                .is_some_and(|(rule, v)| ind.is_fraction_suspect(rule, raw, &v))
+        };
+        let refused = if l.fractions_unknown && suspect(text(raw)?) {
+            // 95% may have arrived as 0.95: this worksheet's cell formats
+            // could not be read to say.
+            crate::reading::evidence::unread_format_fraction(text(raw)?)
+        } else if plan.slots[slot as usize].rates_by_category && !raw.is_empty() && !kernel::is_not_applicable(raw) {
+            // Whether a fraction is a rate typed as one depends on the rule
+            // of the unit's category: read by it, as the general reader
+            // reads it, and kept whole (the slot is deferred) until the
+            // unit is scored by that rule.
+            match ind.parse_value_in(plan.category_of(unit), text(raw)?) {
+                Ok(Some(value)) => return Plan::defer(value, &mut self.deferred),
+                Ok(None) => return Ok(kernel::EMPTY),
+                Err(m) => m,
+            }
+        } else {
+            match plan.encode(slot as usize, raw, &mut self.deferred) {
+                Ok(cell) => return Ok(cell),
+                Err(GiveUp) => match ind.parse_value(text(raw)?) {
                     Err(m) => m,
-                }
-            } else {
-                match plan.encode(slot as usize, raw, &mut self.deferred) {
-                    Ok(cell) => return Ok(cell),
-                    Err(GiveUp) => match ind.parse_value(text(raw)?) {
-                        Err(m) => m,
-                        Ok(_) => return Err(GiveUp),
-                    },
-                }
-            };
+                    Ok(_) => return Err(GiveUp),
+                },
+            }
+        };
         let key = ind.slot_key(slot as usize - plan.first[plan.slots[slot as usize].ind]);
         let head = l.heads.get(col).ok_or(GiveUp)?;
         self.bad.push(Problem {

@@ -37,6 +37,9 @@ pub(super) struct Layout {
     /// (`Book::rows`): each value is located by its cell, in its row and
     /// the column [`Layout::value_col`] gives (else by its line alone).
     pub(super) sheet: Option<Arc<[u64]>>,
+    /// The worksheet's cell formats could not be read
+    /// (`Book::fractions_unknown`): a fraction on a rate is refused.
+    pub(super) fractions_unknown: bool,
 }
 
 impl Layout {
@@ -271,6 +274,7 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
         heads: cells.iter().map(|c| c.trim().to_string()).collect(),
         line,
         sheet: None,
+        fractions_unknown: false,
     };
     Ok((layout, bom + nin))
 }
@@ -381,6 +385,7 @@ pub(super) fn read_files(
         if let Some(book) = paths.book(file).filter(|b| b.input.worksheet.is_some()) {
             layout.sheet = Some(Arc::clone(&book.rows));
             layout.line = book.row(layout.line);
+            layout.fractions_unknown = book.fractions_unknown;
         }
         if let Some(pb) = &progress {
             pb.inc(consumed as u64);
