@@ -9,48 +9,94 @@ use sha2::{Digest, Sha256};
 /// (`/dev/zero`, a pipe that never closes).
 pub const MAX_FILE_BYTES: u64 = 512 << 20;
 
+/// What tells a file from another, whatever it is called: two names of
+/// one file (`./e.csv` and `e.csv`, a link, `/dev/stdin` and `/dev/fd/0`
+/// for one pipe) give the same ([`identity`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileId {
+    /// The device and inode.
+    Node(u64, u64),
+    /// The path made absolute, links followed (where there are no
+    /// inodes).
+    Path(std::path::PathBuf),
+}
+
+/// The [`FileId`] of the file at `path`; `None` for a path that names
+/// nothing.
+pub fn identity(path: &std::path::Path) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(FileId::Node(m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        path.canonicalize().ok().map(FileId::Path)
+    }
+}
+
 /// The bytes of each pipe read so far (`<(iconv …)`, `/dev/stdin`), by
-/// its path, or `None` for one larger than [`MAX_FILE_BYTES`]: a pipe
+/// the pipe, or `None` for one larger than [`MAX_FILE_BYTES`]: a pipe
 /// gives its bytes once, and the run may read an input more than once
 /// (the fast reader, then the reader that words its problems).
-type Pipes = Vec<(std::path::PathBuf, Option<std::sync::Arc<[u8]>>)>;
+type Pipes = Vec<(FileId, Option<std::sync::Arc<[u8]>>)>;
 static PIPES: std::sync::Mutex<Pipes> = std::sync::Mutex::new(Vec::new());
 
 /// A whole input file, at most [`MAX_FILE_BYTES`]; the error is the message.
 /// A pipe is read once: a second call gives the same bytes, or the same
 /// error.
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let too_large = || {
-        crate::base::lang::msg!(
-            zh: "文件超过 {} MiB，超出 kaohe 可读取的上限（佐证可拆分为多个文件）",
-            en: "the file is larger than {} MiB, the most kaohe reads (evidence may be split into several files)",
-            MAX_FILE_BYTES >> 20
-        )
-    };
+    match read_pipe(path) {
+        Some(kept) => kept.map(|b| b.to_vec()),
+        None => read_whole(path)?.ok_or_else(too_large),
+    }
+}
+
+/// The bytes of the pipe at `path` ([`read_file`]), as kept for the run,
+/// without a copy; `None` when `path` is not a pipe.
+pub fn read_pipe(path: &std::path::Path) -> Option<Result<std::sync::Arc<[u8]>, String>> {
     // Looked up before the pipe is opened again: opening a named pipe
     // waits for a writer.
-    let mut pipes = match std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        true => Some(PIPES.lock().unwrap_or_else(std::sync::PoisonError::into_inner)),
-        false => None,
-    };
-    if let Some((_, kept)) = pipes.as_ref().and_then(|p| p.iter().find(|(p, _)| p == path)) {
-        return kept.as_ref().map(|b| b.to_vec()).ok_or_else(too_large);
+    if !std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return None;
     }
+    let id = identity(path)?;
+    let mut pipes = PIPES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let kept = match pipes.iter().find(|(p, _)| *p == id) {
+        Some((_, kept)) => kept.clone(),
+        None => {
+            let kept = match read_whole(path) {
+                Ok(bytes) => bytes.map(std::sync::Arc::<[u8]>::from),
+                Err(m) => return Some(Err(m)), // not read: nothing kept
+            };
+            pipes.push((id, kept.clone()));
+            kept
+        }
+    };
+    Some(kept.ok_or_else(too_large))
+}
+
+/// Why a file is not read: it is larger than [`MAX_FILE_BYTES`].
+fn too_large() -> String {
+    crate::base::lang::msg!(
+        zh: "文件超过 {} MiB，超出 kaohe 可读取的上限（佐证可拆分为多个文件）",
+        en: "the file is larger than {} MiB, the most kaohe reads (evidence may be split into several files)",
+        MAX_FILE_BYTES >> 20
+    )
+}
+
+/// The whole file at `path`, read from the file itself, or `None` when
+/// it is larger than [`MAX_FILE_BYTES`]; the error is the message.
+fn read_whole(path: &std::path::Path) -> Result<Option<Vec<u8>>, String> {
+    use std::io::Read;
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
         .map_err(
             |e| crate::base::lang::msg!(zh: "无法读取：{}", en: "cannot read: {}", crate::base::lang::io_error(&e)),
         )?;
-    let fits = bytes.len() as u64 <= MAX_FILE_BYTES;
-    if let Some(pipes) = &mut pipes {
-        pipes.push((path.to_path_buf(), fits.then(|| bytes.as_slice().into())));
-    }
-    match fits {
-        true => Ok(bytes),
-        false => Err(too_large()),
-    }
+    Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
 }
 
 /// The SHA-256 of `bytes`, in lower-case hex: how every file read is

@@ -423,8 +423,7 @@ fn plan_for<'f>(fw: &'f Framework, units: Option<&Units>, paths: &Files) -> Opti
     if !eligible(paths) {
         return None;
     }
-    let unread_formats = paths.books.iter().flatten().any(|b| b.fractions_unknown);
-    Some(Plan::new(fw).ok()?.with_units(units, unread_formats))
+    Some(Plan::new(fw).ok()?.with_units(units))
 }
 
 /// Can the bulk path read these files at all? Workbooks and pipes not

@@ -393,13 +393,13 @@ pub fn load_with(
 ) -> Result<Evidence, Diagnostics> {
     let mut errs = Diagnostics::new();
     let mut l = Loader::new(fw, units);
-    let mut given: Vec<(std::path::PathBuf, &std::path::Path)> = Vec::new();
+    let mut given: Vec<(crate::base::file::FileId, &std::path::Path)> = Vec::new();
     let mut values = 0usize;
     let mut refused = None;
     for p in paths {
         // The same file twice would report each of its rows as a duplicate
         // of itself; say what happened instead.
-        if let Ok(real) = p.canonicalize() {
+        if let Some(real) = crate::base::file::identity(p) {
             if let Some((_, first)) = given.iter().find(|(r, _)| *r == real) {
                 errs.push(same_file_problem(p, first));
                 continue;

@@ -228,11 +228,15 @@ pub fn utf8_under_blanket(args: &[EncodingArg], paths: &[std::path::PathBuf]) ->
         if own {
             continue;
         }
-        // The first MiB tells. A pipe is not looked at (that would take
-        // its bytes from the reader), nor a file that cannot be read
-        // (reported where it is read).
-        let Some(head) = crate::base::file::head(path, 1 << 20) else {
-            continue;
+        // The first MiB tells (a pipe's, of the bytes kept for the run);
+        // a file that cannot be read is reported where it is read.
+        let head = match crate::base::file::read_pipe(path) {
+            Some(Ok(bytes)) => bytes[..bytes.len().min(1 << 20)].to_vec(),
+            Some(Err(_)) => continue,
+            None => match crate::base::file::head(path, 1 << 20) {
+                Some(head) => head,
+                None => continue,
+            },
         };
         if head.is_ascii() || is_workbook(&head) {
             continue;
@@ -408,6 +412,8 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<(String, Encoding), Diagnostic
     }
     match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
         Some(text) => Ok((text.into_owned(), Encoding::Gb18030)),
+        // Not GBK after all, and valid UTF-8 throughout: read as such.
+        None if let Some(text) = utf8 => Ok((text.to_string(), Encoding::Utf8)),
         None => {
             // Blame the byte where the encoding that reads further stops:
             // a GBK export with one stray byte fails as UTF-8 at its first

@@ -74,21 +74,24 @@ pub fn book(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading
         // Lines ended by CR alone ("CSV (Macintosh)"): the fast reader cuts
         // lines at LF, so the file is given to it as text, its line ends
         // made LF.
-        if head.contains(&b'\n') || !head.contains(&b'\r') {
+        if !lone_cr(&head) {
             return None;
         }
     }
-    let bytes = crate::base::file::read_file(path).ok()?;
+    let bytes: std::sync::Arc<[u8]> = match crate::base::file::read_pipe(path) {
+        Some(kept) => kept.ok()?,
+        None => crate::base::file::read_file(path).ok()?.into(),
+    };
     if crate::reading::input::is_workbook(&bytes) {
-        return crate::reading::workbook::book_of(path, bytes, opts.sheet.as_deref());
+        return crate::reading::workbook::book_of(path, bytes.to_vec(), opts.sheet.as_deref());
     }
     if workbook_extension(path).is_some() {
         return None;
     }
     let name = path.display().to_string();
     let (text, _) = crate::reading::input::decode_file(&name, &bytes, opts.encoding_for(path)).ok()?;
-    if crate::base::file::is_regular(path) && text.contains('\n') {
-        return None; // an LF within a quoted cell after all: read by lines
+    if crate::base::file::is_regular(path) && cr_line_ends(&text).is_none() {
+        return None; // lines ended by LF after all: read as they are
     }
     let text = lf_lines(text);
     Some(crate::reading::workbook::Book {
@@ -106,23 +109,67 @@ pub fn book(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading
 
 /// The text of a CSV file whose lines end in CR alone ("CSV (Macintosh)"),
 /// each such line end made LF, so that a record's line is its row, on
-/// both readers; a CR within a quoted cell stays. Any other text as it is
-/// (with an LF anywhere, the CSV reader's own line ends count).
+/// both readers; a CR or LF within a quoted cell stays. Any other text
+/// (an LF ending a line anywhere) as it is.
 pub fn lf_lines(text: String) -> String {
-    if text.contains('\n') || !text.contains('\r') {
+    let Some(ends) = cr_line_ends(&text) else {
         return text;
-    }
+    };
     let mut bytes = text.into_bytes();
-    let mut quoted = false;
-    for b in &mut bytes {
-        match *b {
-            b'"' => quoted = !quoted,
-            b'\r' if !quoted => *b = b'\n',
-            _ => {}
-        }
+    for at in ends {
+        bytes[at] = b'\n';
     }
     // Only ASCII bytes were changed, for ASCII bytes.
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Where the lines of `text` end, when each ends in a CR alone: the CRs
+/// outside quoted cells, read as the CSV reader reads a cell (a quote
+/// opens one only where a cell starts; `""` within it is a quote).
+/// `None` when there are none, or an LF ends a line.
+fn cr_line_ends(text: &str) -> Option<Vec<usize>> {
+    let bytes = text.as_bytes();
+    let (mut ends, mut quoted, mut start) = (Vec::new(), false, true);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted {
+            if b == b'"' {
+                match bytes.get(i + 1) {
+                    Some(b'"') => i += 1,
+                    _ => quoted = false,
+                }
+            }
+        } else {
+            match b {
+                b'"' if start => quoted = true,
+                b'\n' => return None,
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => return None,
+                b'\r' => ends.push(i),
+                _ => {}
+            }
+            start = matches!(b, b',' | b'\t' | b'\r');
+        }
+        i += 1;
+    }
+    (!ends.is_empty()).then_some(ends)
+}
+
+/// Does `head`, the start of a file, have a line end that is a CR alone?
+/// Read by 16-bit units in UTF-16, where a character may hold a byte 0x0A
+/// or 0x0D.
+fn lone_cr(head: &[u8]) -> bool {
+    let unit = |i: usize| -> u16 {
+        match head.starts_with(b"\xFE\xFF") {
+            true => u16::from_be_bytes([head[i], head[i + 1]]),
+            false => u16::from_le_bytes([head[i], head[i + 1]]),
+        }
+    };
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        let n = head.len() / 2;
+        return (1..n).any(|k| unit(2 * k) == 0x0D && (k + 1 >= n || unit(2 * k + 2) != 0x0A));
+    }
+    (memchr::memchr_iter(b'\r', head)).any(|i| head.get(i + 1) != Some(&b'\n'))
 }
 
 /// The extension of a workbook's name (`xlsx`, `xls`, …, lower-cased) that
@@ -152,6 +199,31 @@ pub fn strip_row_boms(rows: &mut [Row]) {
             && first.starts_with('\u{feff}')
         {
             *first = first.trim_start_matches('\u{feff}').to_string();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lf_lines;
+
+    #[test]
+    fn line_ends_of_cr_alone_are_made_lf_outside_quoted_cells() {
+        let lf = |t: &str| lf_lines(t.to_string());
+        assert_eq!(lf("a,b\r1,2\r"), "a,b\n1,2\n");
+        // A CR or an LF within a quoted cell stays; "" is a quote there.
+        assert_eq!(lf("a,b\r1,\"x\ry\"\r"), "a,b\n1,\"x\ry\"\n");
+        assert_eq!(lf("a,b\r1,\"x\ny\"\r2,3\r"), "a,b\n1,\"x\ny\"\n2,3\n");
+        assert_eq!(
+            lf("a,b\r1,\"say \"\"hi\r\"\"\"\r2,3"),
+            "a,b\n1,\"say \"\"hi\r\"\"\"\n2,3"
+        );
+        // A quote inside a cell opens nothing: 5" is five inches.
+        assert_eq!(lf("a,b\r1,5\"\r2,3\r"), "a,b\n1,5\"\n2,3\n");
+        assert_eq!(lf("a\tb\r1\t\"x\ry\"\r"), "a\tb\n1\t\"x\ry\"\n");
+        // Lines ended by LF or CRLF anywhere: the text as it is.
+        for t in ["a,b\n1,2\r", "a,b\r\n1,2\r", "a,b\n1,2\n", "a,b,c", ""] {
+            assert_eq!(lf(t), t);
         }
     }
 }

@@ -353,6 +353,47 @@ fn escapes_in_notes_are_shown_in_every_line_of_a_report() {
     }
 }
 
+/// A pipe is read once and its bytes kept for the run: given under two
+/// names (`/dev/stdin`, `/dev/fd/0`) it is the same file given twice, and
+/// UTF-8 in it is seen under `--encoding gbk`, as in a file.
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_known_by_its_bytes_and_under_any_name() {
+    let wd = Workdir::new();
+    wd.create("e.csv", "unit,indicator,value,note\nT01,A1,是,材料\n");
+    let kaohe = env!("CARGO_BIN_EXE_kaohe");
+    let run = |script: &str| {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(
+                script
+                    .replace("$K", &format!("'{kaohe}' "))
+                    .replace("$E", &wd.path("e.csv").display().to_string()),
+            )
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    for slow in ["", "KAOHE_SLOW=1 "] {
+        let (code, stderr) = run(&format!(
+            "cat $E | {slow}$K score --lang en -f {FW} /dev/stdin /dev/fd/0"
+        ));
+        assert_eq!(code, Some(1), "{slow}");
+        assert_eq!(
+            stderr, "error: /dev/fd/0: the same file is given twice (first as /dev/stdin)\n",
+            "{slow}"
+        );
+        let (code, stderr) = run(&format!("{slow}$K score --lang en --encoding gbk -f {FW} <(cat $E)"));
+        assert_eq!(code, Some(1), "{slow}");
+        assert!(
+            stderr.starts_with("error: /dev/fd/")
+                && stderr.contains(": the file is UTF-8, but --encoding gbk reads every CSV file as gbk"),
+            "{slow}{stderr}"
+        );
+    }
+}
+
 /// Evidence given as a pipe (`<(iconv …)`, a process substitution) is read
 /// once, whole: nothing looks at its head first (whether it is a saved
 /// result, a workbook, UTF-8 under `--encoding gbk`), which would take

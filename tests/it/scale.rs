@@ -3725,3 +3725,86 @@ fn a_worksheet_of_unread_formats_is_read_on_the_bulk_path() {
     let a = bulk::assess(&fw, None, bulk::Files::from(paths).with_books(&books), None).expect("on the bulk path");
     assert_eq!(scores(&a), want);
 }
+
+/// A CSV file of CR line ends in UTF-16, a character of it holding a byte
+/// 0x0A (上, U+4E0A), and one in UTF-8 longer than the sample its
+/// encoding is told from: each given to the bulk path as text, a record
+/// located by its row on both readers.
+#[test]
+fn cr_line_ends_are_found_in_utf16_and_past_the_sample() {
+    let fw = Framework::parse(TWO_ITEMS, "pp.toml").unwrap();
+    let wd = Workdir::new();
+    let opts = kaohe::reading::input::ReadOptions::default();
+    let text = "unit,indicator,value,note\rU1,A1,2,上级\rU1,B1,是,\rU2,A1,x,\rU2,B1,否,\r";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let e16 = wd.create_bytes("u16.csv", &utf16);
+    // Past 64 KiB, cut mid-character if cut at a fixed length.
+    let mut long = String::from("unit,indicator,value,note\r");
+    for u in 0..1500 {
+        long.push_str(&format!("U{u:04},A1,1,说明说明说明说明说明说明说明\rU{u:04},B1,是,\r"));
+    }
+    long.push_str("U9999,A1,x,\r");
+    let e8 = wd.create("long.csv", &long);
+    for (e, line) in [(&e16, 4), (&e8, 3002)] {
+        let paths = std::slice::from_ref(e);
+        let books = [Some(kaohe::reading::read::book(e, &opts).expect("the file as text"))];
+        let told = std::sync::Mutex::new(bulk::Told::default());
+        assert!(
+            bulk::assess(
+                &fw,
+                None,
+                bulk::Files::from(paths).with_books(&books).telling(&told),
+                None
+            )
+            .is_none()
+        );
+        let general = kaohe::reading::evidence::load(paths, &fw, None).expect_err("refused");
+        assert_eq!(
+            kaohe::base::diag::Diagnostics(told.into_inner().unwrap().problems).to_string(),
+            general.to_string()
+        );
+        let unit = if line == 4 { "U2" } else { "U9999" };
+        assert_eq!(
+            general.to_string(),
+            format!(
+                "{}:{line}: column \"value\": unit {unit}, indicator A1: \"x\" is not a number",
+                e.display()
+            )
+        );
+    }
+}
+
+/// A value refused on an item with parameters per category, where the
+/// category's rule and the item's own both read rates: worded on the
+/// bulk path by the unit's category, as the general reader words it.
+#[test]
+fn a_value_refused_is_worded_by_the_unit_s_category_on_the_bulk_path() {
+    let fw = Framework::parse(
+        &format!(
+            "{}\n[[indicator]]\nid = \"R3\"\nname = \"率\"\npoints = 10\n\
+             rule = {{ type = \"target\", target = 100, by_category = {{ \"乡镇\" = {{ target = 50 }} }} }}\n",
+            deduction_out_of(20)
+        ),
+        "r3.toml",
+    )
+    .unwrap();
+    let wd = Workdir::new();
+    let list = Units::load(&wd.create("units.csv", "unit,name,category\nU1,一,乡镇\nU2,二,部门\n")).unwrap();
+    let e = wd.create(
+        "e.csv",
+        "unit,indicator,value\nU1,A1,1\nU1,R3,0.5\nU2,A1,0\nU2,R3,0.5\n",
+    );
+    let (scoring, problems) = on_the_bulk_path(&fw, Some(&list), &e).expect_err("both refused");
+    assert!(!scoring);
+    let said = |line: u32, unit: &str, whose: &str| {
+        format!(
+            "{}:{line}: column \"value\": unit {unit}, indicator R3: 0.5 looks like a percentage written as a fraction (75% is 75, not 0.75): this indicator's target is above 1{whose}; if 0.5 is meant, write \"0.5%\", or set fractions = true on the indicator in the framework",
+            e.display()
+        )
+    };
+    assert_eq!(
+        problems.to_string(),
+        [said(3, "U1", " for 乡镇"), said(5, "U2", "")].join("\n")
+    );
+}

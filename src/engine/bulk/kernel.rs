@@ -167,14 +167,11 @@ impl<'a> Plan<'a> {
         })
     }
 
-    /// The plan, with the categories of `units` where an item needs them
-    /// to read a value ([`Plan::categories`]): one whose categories read
-    /// rates differently, or, in a worksheet whose cell formats cannot be
-    /// read (`unread_formats`), one with parameters per category.
-    pub(super) fn with_units(mut self, units: Option<&crate::reading::units::Units>, unread_formats: bool) -> Self {
-        let by_category = |ind: &crate::model::framework::Indicator| !ind.by_category.is_empty();
-        let needed = self.slots.iter().any(|s| s.rates_by_category)
-            || (unread_formats && self.fw.indicators.iter().any(by_category));
+    /// The plan, with the categories of `units` where an item has
+    /// parameters per category ([`Plan::categories`]): a value is read,
+    /// and a value refused worded, by the rule of the unit's category.
+    pub(super) fn with_units(mut self, units: Option<&crate::reading::units::Units>) -> Self {
+        let needed = self.fw.indicators.iter().any(|ind| !ind.by_category.is_empty());
         if let Some(list) = units.filter(|_| needed) {
             self.categories = (list.units.iter())
                 .map(|(id, info)| (id.as_bytes().into(), info.category.clone()))

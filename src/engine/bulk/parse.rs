@@ -761,7 +761,7 @@ impl<W: Word> Table<W> {
         } else {
             match plan.encode(slot as usize, raw, &mut self.deferred) {
                 Ok(cell) => return Ok(cell),
-                Err(GiveUp) => match ind.parse_value(text(raw)?) {
+                Err(GiveUp) => match ind.parse_value_in(plan.category_of(unit), text(raw)?) {
                     Err(m) => m,
                     Ok(_) => return Err(GiveUp),
                 },

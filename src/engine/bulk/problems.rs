@@ -23,10 +23,10 @@ use super::*;
 /// worded as the general loader words it, and the places of the others:
 /// each of a repeat's rows would be a duplicate of itself.
 pub(super) fn given_again(paths: &Files) -> (Vec<crate::base::diag::Diagnostic>, Vec<usize>) {
-    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+    let mut seen: Vec<(crate::base::file::FileId, &PathBuf)> = Vec::new();
     let (mut again, mut once) = (Vec::new(), Vec::new());
     for (i, p) in paths.iter().enumerate() {
-        if let Ok(real) = p.canonicalize() {
+        if let Some(real) = crate::base::file::identity(p) {
             if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
                 again.push(crate::reading::evidence::same_file_problem(p, first));
                 continue;

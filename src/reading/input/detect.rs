@@ -30,13 +30,13 @@ use super::Encoding;
 pub const SAMPLE: usize = 64 << 10;
 
 /// The end of a file's sample: its first [`SAMPLE`] bytes cut back to a
-/// line end (`\n` is never part of a multi-byte character in any of the
-/// encodings read), or all of it when shorter.
+/// line end, LF or a CR alone (neither is ever part of a multi-byte
+/// character in any of the encodings read), or all of it when shorter.
 pub fn sample_end(bytes: &[u8]) -> usize {
     if bytes.len() <= SAMPLE {
         return bytes.len();
     }
-    memchr::memrchr(b'\n', &bytes[..SAMPLE]).map_or(SAMPLE, |p| p + 1)
+    memchr::memrchr2(b'\n', b'\r', &bytes[..SAMPLE]).map_or(SAMPLE, |p| p + 1)
 }
 
 /// A refusal: the line it is about and the message.
