@@ -3696,14 +3696,7 @@ fn a_file_of_cr_line_ends_is_scored_on_the_bulk_path() {
 #[test]
 fn a_worksheet_of_unread_formats_is_read_on_the_bulk_path() {
     let wd = Workdir::new();
-    let mut bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xls/percent.xls")).unwrap();
-    let format = b"\x1e\x04\x09\x00\xa5\x00\x04\x00\x000.0%";
-    let at = bytes
-        .windows(format.len())
-        .position(|w| w == format)
-        .expect("the 0.0% format");
-    bytes[at + 6] = 200;
-    let ev = wd.create_bytes("e.xls", &bytes);
+    let ev = wd.create_bytes("e.xls", &crate::xlsx_input::percent_xls_of_unread_formats());
     let paths = std::slice::from_ref(&ev);
     let opts = kaohe::reading::input::ReadOptions::default();
     let book = kaohe::reading::read::book(&ev, &opts).expect("the worksheet as text");

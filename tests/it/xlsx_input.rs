@@ -390,21 +390,26 @@ fn percentages_in_ods_read_as_the_percentage() {
     assert_percent_outcome(&wd, "$WD/e.ods", ["C2", "C3", "C4", "C5", "C6", "C7"]);
 }
 
-/// When a file's cell formats cannot be read (here a Format record of
-/// percent.xls running past its end), 95% arriving as 0.95 is refused on a
-/// rate, never scored as 0.95; the 2 on A1, not a rate, is taken.
-#[test]
-fn a_fraction_on_a_rate_is_refused_when_formats_cannot_be_read() {
-    let wd = Workdir::new();
+/// percent.xls with the Format record of 0.0% given a length running past
+/// its end: a workbook whose cell formats cannot be read.
+pub(crate) fn percent_xls_of_unread_formats() -> Vec<u8> {
     let mut bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xls/percent.xls")).unwrap();
-    // The Format record of 0.0%, given a length running past its end.
     let format = b"\x1e\x04\x09\x00\xa5\x00\x04\x00\x000.0%";
     let at = bytes
         .windows(format.len())
         .position(|w| w == format)
         .expect("the 0.0% format");
     bytes[at + 6] = 200;
-    let ev = wd.create_bytes("e.xls", &bytes);
+    bytes
+}
+
+/// When a file's cell formats cannot be read (here a Format record of
+/// percent.xls running past its end), 95% arriving as 0.95 is refused on a
+/// rate, never scored as 0.95; the 2 on A1, not a rate, is taken.
+#[test]
+fn a_fraction_on_a_rate_is_refused_when_formats_cannot_be_read() {
+    let wd = Workdir::new();
+    let ev = wd.create_bytes("e.xls", &percent_xls_of_unread_formats());
     let msg = |cell: &str, unit: &str, ind: &str, raw: &str| {
         format!(
             "error: $WD/e.xls!佐证!{cell}: column \"value\": unit {unit}, indicator {ind}: {raw} may be a percentage stored as a fraction, and this file's cell formats cannot be read to tell; enter the number itself (95, not 95%), or save the file as XLSX"
