@@ -451,6 +451,17 @@ pub struct Loaded {
     pub total: Option<Decimal>,
     pub period: Option<String>,
     pub units: IndexMap<String, Part>,
+    /// For a table, where each unit's score is: its column (and heading)
+    /// and each unit's line.
+    pub scores_at: Option<ScoresAt>,
+}
+
+/// Where a table's scores are ([`Loaded::scores_at`]).
+#[derive(Debug, Clone)]
+pub struct ScoresAt {
+    pub col: usize,
+    pub head: String,
+    pub lines: std::collections::HashMap<String, u64>,
 }
 
 /// `ID=FILE` from the command line.
@@ -530,6 +541,7 @@ pub fn load_component(path: &Path, opts: &crate::reading::input::ReadOptions) ->
             total: Some(r.framework.total),
             period: r.period.clone(),
             units,
+            scores_at: None,
         });
     }
     let mut sheet = crate::reading::read::read(path, opts).map_err(|d| Diagnostics(vec![d]))?;
@@ -564,6 +576,7 @@ pub fn load_component(path: &Path, opts: &crate::reading::input::ReadOptions) ->
     let veto_col = find(VETO_ALIASES);
     let mut errs = Diagnostics::new();
     let mut units: IndexMap<String, Part> = IndexMap::new();
+    let mut lines = std::collections::HashMap::new();
     let head = |c: usize| header.cells.get(c).map_or("", |s| s.trim()).to_string();
     for row in &sheet.rows[1..] {
         let cell = |c: usize| row.cells.get(c).map_or("", |s| s.trim());
@@ -629,6 +642,7 @@ pub fn load_component(path: &Path, opts: &crate::reading::input::ReadOptions) ->
             ));
             continue;
         }
+        lines.insert(id.to_string(), row.line);
         units.insert(
             id.to_string(),
             Part {
@@ -671,6 +685,53 @@ pub fn load_component(path: &Path, opts: &crate::reading::input::ReadOptions) ->
         total: None,
         period: None,
         units,
+        scores_at: Some(ScoresAt {
+            col: score_col,
+            head: head(score_col),
+            lines,
+        }),
+    })
+}
+
+/// A table's scores against the total the results are scored out of: a
+/// score more than twice the total is an error, at its cell, and a table
+/// whose every score is a fifth of the total or less is warned of. Either
+/// way the table is most likely on another scale (out of 10 beside
+/// results out of 100, or the reverse), which would count it at a tenth
+/// or ten times its weight without a word.
+fn check_scale(part: &Loaded, total: Decimal, errs: &mut Diagnostics) -> Option<Diagnostic> {
+    let at = part.scores_at.as_ref()?;
+    let cell = |id: &str, message: String| {
+        let d = Diagnostic::at(&part.input.path, at.lines.get(id).copied().unwrap_or(0), message);
+        match &part.input.worksheet {
+            Some(ws) => d.in_sheet(ws, Some(part.input.first_col + at.col as u32 + 1)),
+            None => d,
+        }
+    };
+    let head = &at.head;
+    let t = total.normalize();
+    for (id, p) in &part.units {
+        if p.score > total * Decimal::TWO {
+            let score = p.score.normalize();
+            errs.push(cell(
+                id,
+                crate::base::lang::msg!(
+                    zh: "“{head}”列：单位 {id} 的得分 {score} 超过满分 {t} 的两倍：本表是否按另一满分计分？各组成部分须按同一满分（{t} 分）计分",
+                    en: "column \"{head}\": unit {id} scores {score}, more than twice the total of {t}: is this table scored out of another total? every component must be scored out of {t}"
+                ),
+            ));
+        }
+    }
+    let (id, top) = part.units.iter().max_by_key(|(_, p)| p.score)?;
+    (part.units.len() > 1 && top.score * Decimal::from(5) <= total).then(|| {
+        let top = top.score.normalize();
+        cell(
+            id,
+            crate::base::lang::msg!(
+                zh: "“{head}”列：最高得分为 {top}（单位 {id}），不到满分 {t} 的五分之一：本表是否按另一满分（如 10 分）计分？如是，请折算为 {t} 分制，否则其权重只计入一小部分",
+                en: "column \"{head}\": the highest score is {top} (unit {id}), a fifth of the total of {t} or less: is this table scored out of another total (10, say)? if so, convert it to {t}, or it counts for a fraction of its weight"
+            ),
+        )
     })
 }
 
@@ -706,6 +767,13 @@ pub fn combine(
             ));
         }
     }
+    let mut warnings = Diagnostics::new();
+    for part in parts {
+        if let Some(w) = check_scale(part, total, &mut errs) {
+            warnings.push(w);
+        }
+    }
+    crate::base::diag::warn(&warnings);
     let fw = &mut comp.framework;
     fw.total = total;
     for (ind, c) in fw.indicators.iter_mut().zip(&comp.components) {

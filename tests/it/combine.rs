@@ -244,6 +244,46 @@ fn the_shipped_year_rounds_once_and_carries_the_second_quarter_veto() {
     assert_eq!(d["summary"]["unchanged"], 15, "{d}");
 }
 
+/// A table on another scale than the total: out of 10 beside 100 is
+/// warned of at its highest score (and still combined: 0.3 × 9.5 + 0.7 ×
+/// 85 = 62.35 for B, by hand); a score more than twice the total is an
+/// error at its cell, nothing combined.
+#[test]
+fn a_table_on_another_scale_is_said() {
+    let wd = Workdir::new();
+    wd.create("y.toml", COMPOSITE);
+    wd.create("p.csv", "unit,score\nA,8\nB,9.5\n");
+    wd.create("n.csv", "unit,得分\nA,90\nB,85\n");
+    let out = wd.run(&[
+        "combine",
+        "--lang",
+        "en",
+        "-c",
+        "$WD/y.toml",
+        "P=$WD/p.csv",
+        "N=$WD/n.csv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stderr,
+        "warning: $WD/p.csv:3: column \"score\": the highest score is 9.5 (unit B), a fifth of the total of 100 or less: is this table scored out of another total (10, say)? if so, convert it to 100, or it counts for a fraction of its weight\n"
+    );
+    assert_eq!(score_cents(unit(&units(&out.stdout), "B")), 6_235);
+    wd.create("big.csv", "unit,得分\nA,90\nB,850\n");
+    wd.run(&["combine", "--lang", "en", "-c", "$WD/y.toml", "P=$WD/p.csv", "N=$WD/big.csv"])
+        .assert_input_errors(&[
+            "warning: $WD/p.csv:3: column \"score\": the highest score is 9.5 (unit B), a fifth of the total of 100 or less: is this table scored out of another total (10, say)? if so, convert it to 100, or it counts for a fraction of its weight",
+            "error: $WD/big.csv:3: column \"得分\": unit B scores 850, more than twice the total of 100: is this table scored out of another total? every component must be scored out of 100",
+        ]);
+    // A score above the total, as bonus points may give, is no mistake.
+    wd.create("bonus.csv", "unit,score\nA,90\nB,103.5\n");
+    let out = wd.run(&["combine", "-c", "$WD/y.toml", "P=$WD/bonus.csv", "N=$WD/n.csv"]);
+    out.assert_ok();
+    assert_eq!(out.stderr, "");
+}
+
 #[test]
 fn a_missing_unit_is_an_error_or_zero() {
     let wd = Workdir::new();
