@@ -78,13 +78,6 @@ pub enum Sort {
     Unit,
 }
 
-/// Is this path a saved result rather than evidence?
-pub fn is_result(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-}
-
 /// One side: how to read it.
 pub struct SideArgs<'a> {
     pub path: &'a Path,
@@ -101,7 +94,7 @@ pub struct SideArgs<'a> {
 impl SideArgs<'_> {
     /// A saved result, or the evidence scored now and read as one.
     pub fn load(&self) -> Result<PeriodResult, Error> {
-        let mut r = if is_result(self.path) {
+        let mut r = if crate::reading::result::is_result(self.path) {
             PeriodResult::load(self.path).map_err(Error::Input)?
         } else {
             let input = InputArgs {
@@ -166,7 +159,7 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         ("--new-framework", &args.new_framework, &args.new, "NEW"),
         ("--new-units", &args.new_units, &args.new, "NEW"),
     ] {
-        if value.is_some() && is_result(side) {
+        if value.is_some() && crate::reading::result::is_result(side) {
             return Err(Error::Usage(crate::base::lang::msg!(
                 zh: "{flag} 仅在 {name} 为佐证时适用；{} 是已保存的评分结果，已经评过分",
                 en: "{flag} applies only when {name} is evidence; {} is a saved result, scored already",

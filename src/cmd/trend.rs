@@ -19,7 +19,7 @@ pub struct Args {
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     let (format, dest) = args.output.resolve(&args.results)?;
     crate::render::check_format("trend", format).map_err(Error::Usage)?;
-    if let Some(p) = args.results.iter().find(|p| !super::diff::is_result(p)) {
+    if let Some(p) = args.results.iter().find(|p| !crate::reading::result::is_result(p)) {
         return Err(Error::Usage(crate::base::lang::msg!(
             zh: "{} 不是已保存的评分结果：trend 读取由 `kaohe score --format json` 写出的 .json 文件",
             en: "{} is not a saved result: trend reads .json files written by `kaohe score --format json`",

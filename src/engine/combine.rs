@@ -484,9 +484,7 @@ const VETO_ALIASES: &[&str] = &["veto", "一票否决"];
 /// score columns (CSV in any encoding kaohe reads, or a workbook).
 pub fn load_component(path: &Path, opts: &crate::reading::input::ReadOptions) -> Result<Loaded, Diagnostics> {
     let name = path.display().to_string();
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        || std::fs::read(path).is_ok_and(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{'));
-    if is_json {
+    if crate::reading::result::is_result(path) {
         let r = PeriodResult::load(path)?;
         let bytes = crate::base::file::read_file(path).unwrap_or_default();
         // A combined result's own deficiencies are its components': it has

@@ -394,6 +394,76 @@ fn a_pipe_is_known_by_its_bytes_and_under_any_name() {
     }
 }
 
+/// A saved result or a `unit,score` table through a pipe: `diff` and
+/// `trend` know a result by its first byte, as they know one saved under
+/// another name; `combine` no longer takes a look that empties the pipe.
+/// Each gives what the same files by name give.
+#[cfg(unix)]
+#[test]
+fn results_and_tables_are_read_through_a_pipe() {
+    let wd = Workdir::new();
+    wd.run(&[
+        "score",
+        "-u",
+        "examples/units.csv",
+        "--period",
+        "2023",
+        "-o",
+        "$WD/a.json",
+        "examples/2023.csv",
+    ])
+    .assert_ok();
+    std::fs::copy(wd.path("a.json"), wd.path("a.result")).unwrap();
+    wd.create("p.csv", "unit,score\nT01,90\nT02,80\n");
+    wd.create(
+        "y.toml",
+        "[composite]\nid = \"y\"\ntitle = \"年度\"\n\n[[component]]\nid = \"P\"\nname = \"平时\"\nweight = 1\n\n\
+         [[grade]]\nname = \"好\"\nmin = 0\n",
+    );
+    let kaohe = env!("CARGO_BIN_EXE_kaohe");
+    let run = |args: &str| {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "'{kaohe}' {}",
+                args.replace("$WD", &wd.path("").display().to_string())
+            ))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(0), "{args}: {stderr}");
+        out.stdout
+    };
+    for (piped, named) in [
+        (
+            "diff --format csv <(cat $WD/a.json) <(cat $WD/a.json)",
+            "diff --format csv $WD/a.json $WD/a.json",
+        ),
+        (
+            "trend <(cat $WD/a.json) <(cat $WD/a.json)",
+            "trend $WD/a.json $WD/a.json",
+        ),
+        (
+            "combine --format csv -c $WD/y.toml P=<(cat $WD/p.csv)",
+            "combine --format csv -c $WD/y.toml P=$WD/p.csv",
+        ),
+    ] {
+        let named = run(named);
+        assert!(!named.is_empty());
+        assert_eq!(
+            String::from_utf8_lossy(&run(piped)),
+            String::from_utf8_lossy(&named),
+            "{piped}"
+        );
+    }
+    // A result saved under another name is a result.
+    assert_eq!(
+        run("diff --format csv $WD/a.result $WD/a.json"),
+        run("diff --format csv $WD/a.json $WD/a.json")
+    );
+}
+
 /// Evidence given as a pipe (`<(iconv …)`, a process substitution) is read
 /// once, whole: nothing looks at its head first (whether it is a saved
 /// result, a workbook, UTF-8 under `--encoding gbk`), which would take
