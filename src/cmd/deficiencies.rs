@@ -84,7 +84,7 @@ fn parse_points(s: &str) -> Result<Decimal, String> {
 }
 
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
-    if args.evidence.iter().any(|p| crate::engine::combine::year::is_json(p)) {
+    if args.evidence.iter().any(|p| crate::reading::result::is_result(p)) {
         return year(args, lang);
     }
     let (format, dest) = args.output.resolve(&args.input.paths(&args.evidence))?;

@@ -83,7 +83,7 @@ fn file_name(unit: &str, name: &str) -> String {
 pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
     // A saved result holds too little for a letter (no notes, remedies,
     // owners, deadlines): letters are written from evidence.
-    if let Some(json) = args.evidence.iter().find(|p| crate::engine::combine::year::is_json(p)) {
+    if let Some(json) = args.evidence.iter().find(|p| crate::reading::result::is_result(p)) {
         return Err(Error::Usage(crate::base::lang::msg!(
             zh: "{} 是评分结果：反馈意见书从佐证材料生成（kaohe letters -u 单位文件 --period 期 -o 目录/ 佐证.csv）；年度结果的整改清单用 kaohe deficiencies {}",
             en: "{} is a saved result: letters are written from the evidence (kaohe letters -u UNITS --period P -o DIR/ EVIDENCE.csv); the year's list of a combined result is kaohe deficiencies {}",

@@ -675,11 +675,15 @@ fn bare(e: &serde_json::Error) -> String {
 }
 
 /// Is the file at `path` a saved result (JSON) rather than evidence or a
-/// table? Named `.json`, or its first byte other than white space is `{`
-/// (a result saved under another name, or given through a pipe, whose
-/// bytes are kept for the reader: [`crate::base::file::read_pipe`]).
+/// table? Named `.json`, or its first byte other than white space (and a
+/// byte-order mark) is `{`, which evidence never is: a result saved under
+/// another name, or given through a pipe, whose bytes are kept for the
+/// reader ([`crate::base::file::read_pipe`]).
 pub fn is_result(path: &std::path::Path) -> bool {
-    let opens = |b: &[u8]| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{');
+    let opens = |b: &[u8]| {
+        let b = b.strip_prefix(b"\xef\xbb\xbf").unwrap_or(b);
+        b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{')
+    };
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
         || match crate::base::file::read_pipe(path) {
             Some(kept) => kept.is_ok_and(|b| opens(&b)),

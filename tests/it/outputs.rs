@@ -394,9 +394,9 @@ fn a_pipe_is_known_by_its_bytes_and_under_any_name() {
     }
 }
 
-/// A saved result or a `unit,score` table through a pipe: `diff` and
-/// `trend` know a result by its first byte, as they know one saved under
-/// another name; `combine` no longer takes a look that empties the pipe.
+/// A saved result or a `unit,score` table through a pipe: `diff`,
+/// `trend` and `deficiencies` know a result by its first byte, as they
+/// know one saved under another name; `combine` no longer takes a look that empties the pipe.
 /// Each gives what the same files by name give.
 #[cfg(unix)]
 #[test]
@@ -457,6 +457,21 @@ fn results_and_tables_are_read_through_a_pipe() {
             "{piped}"
         );
     }
+    // deficiencies takes a combined result: one period's, through a
+    // pipe, is known as a result and refused as such, as by name.
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "'{kaohe}' deficiencies --lang en <(cat '{}')",
+            wd.path("a.json").display()
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is one period's saved result: deficiencies lists from the evidence"),
+        "{stderr}"
+    );
     // A result saved under another name is a result.
     assert_eq!(
         run("diff --format csv $WD/a.result $WD/a.json"),

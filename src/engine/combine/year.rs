@@ -143,17 +143,6 @@ pub struct Selection<'a> {
     pub order: Order,
 }
 
-/// Does `path` hold JSON (a saved result) rather than evidence? Evidence is
-/// never a JSON object, so the first character tells.
-pub fn is_json(path: &Path) -> bool {
-    // A pipe is taken for evidence: its head cannot be looked at first.
-    let Some(head) = crate::base::file::head(path, 4096) else {
-        return false;
-    };
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
-    head.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{')
-}
-
 /// Is the JSON at `path` a combined result (`"type": "combined"`)?
 pub fn is_combined(path: &Path) -> bool {
     #[derive(Deserialize)]
@@ -161,7 +150,7 @@ pub fn is_combined(path: &Path) -> bool {
         #[serde(rename = "type")]
         kind: Option<String>,
     }
-    is_json(path)
+    crate::reading::result::is_result(path)
         && crate::base::file::read_file(path).is_ok_and(|b| {
             let b = b.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&b);
             serde_json::from_slice::<TypeProbe>(b).is_ok_and(|p| p.kind.as_deref() == Some("combined"))
