@@ -47,10 +47,10 @@
 //! ([`Told::problems`]) with nothing else produced. On any other problem
 //! (a header the framework does not fit, bytes that are not valid in the
 //! file's encoding, detected or forced) it gives up, before any output,
-//! and the caller runs the general path, which words the problems. A unit of the units file without any value
-//! is no problem: it is scored, every item missing, and told to the
-//! caller for its warning ([`Files::telling`]), as are the columns of a
-//! long file left aside.
+//! and the caller runs the general path, which words the problems. A
+//! unit of the units file without any value is no problem: it is scored,
+//! every item missing, and told to the caller for its warning
+//! ([`Files::telling`]), as are the columns of a long file left aside.
 //!
 //! The entry points:
 //!

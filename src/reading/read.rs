@@ -157,7 +157,9 @@ fn cr_line_ends(text: &str) -> Option<Vec<usize>> {
 
 /// Does `head`, the start of a file, have a line end that is a CR alone?
 /// Read by 16-bit units in UTF-16, where a character may hold a byte 0x0A
-/// or 0x0D.
+/// or 0x0D. A CR closing `head` does not count: the head may cut a CRLF,
+/// and taking it for a lone CR would decode a whole file of CRLF lines
+/// for nothing.
 fn lone_cr(head: &[u8]) -> bool {
     let unit = |i: usize| -> u16 {
         match head.starts_with(b"\xFE\xFF") {
@@ -167,9 +169,9 @@ fn lone_cr(head: &[u8]) -> bool {
     };
     if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
         let n = head.len() / 2;
-        return (1..n).any(|k| unit(2 * k) == 0x0D && (k + 1 >= n || unit(2 * k + 2) != 0x0A));
+        return (1..n.saturating_sub(1)).any(|k| unit(2 * k) == 0x0D && unit(2 * k + 2) != 0x0A);
     }
-    (memchr::memchr_iter(b'\r', head)).any(|i| head.get(i + 1) != Some(&b'\n'))
+    (memchr::memchr_iter(b'\r', head)).any(|i| head.get(i + 1).is_some_and(|&b| b != b'\n'))
 }
 
 /// The extension of a workbook's name (`xlsx`, `xls`, …, lower-cased) that
@@ -205,7 +207,26 @@ pub fn strip_row_boms(rows: &mut [Row]) {
 
 #[cfg(test)]
 mod tests {
-    use super::lf_lines;
+    use super::{lf_lines, lone_cr};
+
+    #[test]
+    fn a_lone_cr_is_found_in_a_head_but_not_where_it_cuts_a_crlf() {
+        assert!(lone_cr(b"a,b\r1,2\r"));
+        assert!(!lone_cr(b"a,b\r\n1,2\r\n"));
+        // The head ends between the CR and the LF of a CRLF.
+        assert!(!lone_cr(b"a,b\r\n1,2\r"));
+        let utf16 = |t: &str| {
+            let mut b = vec![0xFF, 0xFE];
+            b.extend(t.encode_utf16().flat_map(u16::to_le_bytes));
+            b
+        };
+        assert!(lone_cr(&utf16("a,上\r1,2\r")));
+        assert!(!lone_cr(&utf16("a,上\r\n1,2\r\n")));
+        assert!(!lone_cr(&utf16("a,上\r\n1,2\r")));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend("a\r1\r".encode_utf16().flat_map(u16::to_be_bytes));
+        assert!(lone_cr(&be));
+    }
 
     #[test]
     fn line_ends_of_cr_alone_are_made_lf_outside_quoted_cells() {
