@@ -433,19 +433,37 @@ impl InputArgs {
 
     /// `run` on the bulk path over `evidence` (each workbook read as its
     /// worksheet, `forced` as `--encoding` says), with what it tells back.
+    /// Given up without a word where a file turned out not to be UTF-8
+    /// after a first 64 KiB that is (a GBK file whose first lines are
+    /// ASCII), `run` runs once more, that file decoded whole as the
+    /// detailed reader decodes it ([`crate::reading::read::late_encoding`]).
     fn run_bulk<T>(
         &self,
         evidence: &[PathBuf],
         forced: &[Option<crate::reading::input::ForcedEncoding>],
-        run: impl FnOnce(crate::engine::bulk::Files) -> Option<T>,
+        mut run: impl FnMut(crate::engine::bulk::Files) -> Option<T>,
     ) -> (Option<T>, crate::engine::bulk::Told) {
-        let told = std::sync::Mutex::new(crate::engine::bulk::Told::default());
-        let books: Vec<_> = (evidence.iter())
-            .map(|p| crate::reading::read::book(p, &self.read_options()))
+        let opts = self.read_options();
+        let mut books: Vec<_> = (evidence.iter())
+            .map(|p| crate::reading::read::book(p, &opts))
             .collect();
-        let files = crate::engine::bulk::Files::new(evidence, forced).with_books(&books);
-        let found = run(files.telling(&told));
-        (found, told.into_inner().unwrap_or_default())
+        loop {
+            let told = std::sync::Mutex::new(crate::engine::bulk::Told::default());
+            let files = crate::engine::bulk::Files::new(evidence, forced).with_books(&books);
+            let found = run(files.telling(&told));
+            let told = told.into_inner().unwrap_or_default();
+            if found.is_none() && told.problems.is_empty() {
+                let mut again = false;
+                for (book, path) in books.iter_mut().zip(evidence).filter(|(b, _)| b.is_none()) {
+                    *book = crate::reading::read::late_encoding(path, &opts);
+                    again |= book.is_some();
+                }
+                if again {
+                    continue;
+                }
+            }
+            return (found, told);
+        }
     }
 
     /// May the bulk path read `evidence`? Not with `KAOHE_SLOW=1`, nor
@@ -560,7 +578,7 @@ impl InputArgs {
     pub fn on_bulk<T>(
         &self,
         evidence: &[PathBuf],
-        run: impl FnOnce(&Framework, Option<&Units>, crate::engine::bulk::Files) -> Option<T>,
+        run: impl FnMut(&Framework, Option<&Units>, crate::engine::bulk::Files) -> Option<T>,
     ) -> Result<Option<(Framework, Option<Units>, T)>, Error> {
         let found = self.on_bulk_told(evidence, run)?;
         Ok(found.map(|(framework, units, t, told)| {
@@ -578,7 +596,7 @@ impl InputArgs {
     fn on_bulk_told<T>(
         &self,
         evidence: &[PathBuf],
-        run: impl FnOnce(&Framework, Option<&Units>, crate::engine::bulk::Files) -> Option<T>,
+        mut run: impl FnMut(&Framework, Option<&Units>, crate::engine::bulk::Files) -> Option<T>,
     ) -> Result<Option<(Framework, Option<Units>, T, crate::engine::bulk::Told)>, Error> {
         let Some((framework, units, forced)) = self.bulk_inputs(evidence)? else {
             return Ok(None);
@@ -621,7 +639,7 @@ impl InputArgs {
         evidence: &[PathBuf],
         format: Format,
         dest: &Destination,
-        write: impl FnOnce(
+        mut write: impl FnMut(
             &Framework,
             Option<&Units>,
             crate::engine::bulk::Files,

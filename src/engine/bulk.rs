@@ -428,25 +428,29 @@ fn plan_for<'f>(fw: &'f Framework, units: Option<&Units>, paths: &Files) -> Opti
 
 /// Can the bulk path read these files at all? Workbooks and pipes not
 /// read as CSV text ([`Files::with_books`]), and files with no data rows
-/// (an empty file, a header alone) or named as a workbook without being
-/// one, are the general path's: it reads the one and reports the others.
+/// (an empty file, a header alone, or with blank rows) or named as a
+/// workbook without being one, are the detailed reader's to report.
 fn eligible(paths: &Files) -> bool {
-    paths.iter().enumerate().all(|(i, p)| {
-        // A pipe's head is not looked at: that would take its bytes.
-        let head = match paths.book(i) {
-            Some(book) => book.text[..book.text.len().min(64 << 10)].to_vec(),
-            // Named as a workbook but not one: the general reader refuses it.
-            None if crate::reading::read::workbook_extension(p).is_some() => return false,
-            None => match crate::base::file::head(p, 64 << 10) {
-                Some(head) if !crate::reading::input::is_workbook(&head) => head,
-                _ => return false,
-            },
-        };
-        // A data row means a second line with something on it.
-        head.split(|&b| b == b'\n')
+    // A data row means a second line with something on it.
+    let rows = |text: &[u8]| {
+        text.split(|&b| b == b'\n')
             .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace() && *b != b','))
             .nth(1)
             .is_some()
+    };
+    const HEAD: usize = 64 << 10;
+    paths.iter().enumerate().all(|(i, p)| match paths.book(i) {
+        // A pipe's head is not looked at: that would take its bytes.
+        Some(book) => rows(&book.text),
+        // Named as a workbook but not one: the general reader refuses it.
+        None if crate::reading::read::workbook_extension(p).is_some() => false,
+        None => match crate::base::file::head(p, HEAD as u64) {
+            // Past a head of blank rows, the rest decides (read whole: rare).
+            Some(head) if !crate::reading::input::is_workbook(&head) => {
+                rows(&head) || (head.len() >= HEAD && std::fs::read(p).is_ok_and(|b| rows(&b)))
+            }
+            _ => false,
+        },
     })
 }
 

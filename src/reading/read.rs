@@ -88,30 +88,64 @@ pub fn book(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading
     if workbook_extension(path).is_some() {
         return None;
     }
-    let name = path.display().to_string();
-    let (text, _) = crate::reading::input::decode_file(&name, &bytes, opts.encoding_for(path)).ok()?;
+    let (text, _) =
+        crate::reading::input::decode_file(&path.display().to_string(), &bytes, opts.encoding_for(path)).ok()?;
     if crate::base::file::is_regular(path) && cr_line_ends(&text).is_none() {
         return None; // lines ended by LF after all: read as they are
     }
+    Some(text_book(path, &bytes, text))
+}
+
+/// A CSV file by name whose first [`crate::reading::input::SAMPLE`] bytes
+/// are UTF-8 and whose later ones are not (a GBK file whose first lines
+/// are ASCII, say), as CSV text for the fast reader, decoded as [`open`]
+/// decodes it: the fast reader tells the encoding from those first bytes
+/// alone, and gives up where the bytes stop being UTF-8. `None` for any
+/// other file. The whole file is read: this is asked only once the fast
+/// reader has given up.
+pub fn late_encoding(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading::workbook::Book> {
+    if !crate::base::file::is_regular(path) || workbook_extension(path).is_some() {
+        return None;
+    }
+    let bytes = crate::base::file::read_file(path).ok()?;
+    let sample = &bytes[..crate::reading::input::sample_end(&bytes)];
+    if crate::reading::input::is_workbook(&bytes)
+        || simdutf8::basic::from_utf8(sample).is_err()
+        || simdutf8::basic::from_utf8(&bytes).is_ok()
+    {
+        return None;
+    }
+    let (text, _) =
+        crate::reading::input::decode_file(&path.display().to_string(), &bytes, opts.encoding_for(path)).ok()?;
+    Some(text_book(path, &bytes, text))
+}
+
+/// `text`, decoded from `bytes`, the file at `path`, as the fast reader's
+/// text, with the lines [`lf_lines`] makes.
+fn text_book(path: &std::path::Path, bytes: &[u8], text: String) -> crate::reading::workbook::Book {
     let text = lf_lines(text);
-    Some(crate::reading::workbook::Book {
+    crate::reading::workbook::Book {
         input: crate::model::InputFile {
-            path: name,
-            sha256: crate::base::file::sha256_hex(&bytes),
+            path: path.display().to_string(),
+            sha256: crate::base::file::sha256_hex(bytes),
             worksheet: None,
             first_col: 0,
         },
         text: text.into_bytes(),
         rows: std::sync::Arc::from([]),
         fractions_unknown: false,
-    })
+    }
 }
 
-/// The text of a CSV file whose lines end in CR alone ("CSV (Macintosh)"),
-/// each such line end made LF, so that a record's line is its row, on
-/// both readers; a CR or LF within a quoted cell stays. Any other text
-/// (an LF ending a line anywhere) as it is.
+/// The text of a CSV file with lines ending in CR alone ("CSV
+/// (Macintosh)", or such lines among LF and CRLF ones), each such line end
+/// made LF, so that a record's line is its row, on both readers; a CR or
+/// LF within a quoted cell stays. Any other text as it is.
 pub fn lf_lines(text: String) -> String {
+    let bytes = text.as_bytes();
+    if !memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n')) {
+        return text;
+    }
     let Some(ends) = cr_line_ends(&text) else {
         return text;
     };
@@ -123,10 +157,10 @@ pub fn lf_lines(text: String) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Where the lines of `text` end, when each ends in a CR alone: the CRs
-/// outside quoted cells, read as the CSV reader reads a cell (a quote
-/// opens one only where a cell starts; `""` within it is a quote).
-/// `None` when there are none, or an LF ends a line.
+/// Where the lines of `text` that end in a CR alone end: the CRs outside
+/// quoted cells not followed by an LF, read as the CSV reader reads a cell
+/// (a quote opens one only where a cell starts; `""` within it is a
+/// quote). `None` when there are none.
 fn cr_line_ends(text: &str) -> Option<Vec<usize>> {
     let bytes = text.as_bytes();
     let (mut ends, mut quoted, mut start) = (Vec::new(), false, true);
@@ -143,12 +177,10 @@ fn cr_line_ends(text: &str) -> Option<Vec<usize>> {
         } else {
             match b {
                 b'"' if start => quoted = true,
-                b'\n' => return None,
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => return None,
-                b'\r' => ends.push(i),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => ends.push(i),
                 _ => {}
             }
-            start = matches!(b, b',' | b'\t' | b'\r');
+            start = matches!(b, b',' | b'\t' | b'\r' | b'\n');
         }
         i += 1;
     }
@@ -242,8 +274,12 @@ mod tests {
         // A quote inside a cell opens nothing: 5" is five inches.
         assert_eq!(lf("a,b\r1,5\"\r2,3\r"), "a,b\n1,5\"\n2,3\n");
         assert_eq!(lf("a\tb\r1\t\"x\ry\"\r"), "a\tb\n1\t\"x\ry\"\n");
-        // Lines ended by LF or CRLF anywhere: the text as it is.
-        for t in ["a,b\n1,2\r", "a,b\r\n1,2\r", "a,b\n1,2\n", "a,b,c", ""] {
+        // A CR alone among lines ended by LF or CRLF is made LF too.
+        assert_eq!(lf("a,b\n1,2\r"), "a,b\n1,2\n");
+        assert_eq!(lf("a,b\r\n1,2\r3,4\r\n"), "a,b\r\n1,2\n3,4\r\n");
+        assert_eq!(lf("u,v\nT01,A1,2,\rT01,A1\n"), "u,v\nT01,A1,2,\nT01,A1\n");
+        // Lines ended by LF or CRLF alone: the text as it is.
+        for t in ["a,b\n1,2\n", "a,b\r\n1,2\r\n", "a,b,c", ""] {
             assert_eq!(lf(t), t);
         }
     }

@@ -31,11 +31,29 @@ pub fn read_bytes(name: &str, bytes: &[u8], wanted: Option<&str>) -> Result<Shee
     std::panic::set_hook(Box::new(|_| {}));
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_book(name, bytes, wanted, &sha256)));
     std::panic::set_hook(hook);
-    let result = caught.unwrap_or_else(|_| Err(damaged(name)));
+    let result = caught.unwrap_or_else(|_| Err(damaged(name))).and_then(without_nul);
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
     result
+}
+
+/// A cell holding a NUL character (`_x0000_` in the file) is refused, as a
+/// CSV file with a NUL byte is: it is not text, and nothing typed in Excel
+/// or WPS makes one.
+fn without_nul(sheet: Sheet) -> Result<Sheet, Diagnostic> {
+    let nul = (sheet.rows.iter()).find_map(|r| r.cells.iter().position(|c| c.contains('\0')).map(|c| (r.line, c)));
+    match nul {
+        None => Ok(sheet),
+        Some((line, col)) => Err(sheet.diag(
+            line,
+            Some(col),
+            crate::base::lang::m(
+                "单元格含有 NUL 字符（不是文本）：请删除该字符后重新保存",
+                "the cell holds a NUL character (not text): delete it and save again",
+            ),
+        )),
+    }
 }
 
 fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Result<Sheet, Diagnostic> {
@@ -551,7 +569,7 @@ fn sheet_text(rows: &[Row]) -> Option<(Vec<u8>, Vec<u64>)> {
         moved |= line != row.line;
         let mut ends = 1;
         for (i, cell) in row.cells.iter().enumerate() {
-            if cell.contains(['\u{feff}', '\0']) {
+            if cell.contains('\0') {
                 return None;
             }
             if i > 0 {
@@ -613,8 +631,11 @@ mod tests {
         let (_, lines) = sheet_text(&rows[..3]).unwrap();
         assert!(lines.is_empty());
         assert_eq!(sheet_row(&lines, 9), 9);
+        // A byte-order mark is text like any other (dropped starting a row,
+        // by both readers).
+        let (text, _) = sheet_text(&[row(1, &["U1\u{feff}", "\u{feff}x"])]).unwrap();
+        assert_eq!(String::from_utf8(text).unwrap(), "U1\u{feff},\u{feff}x\n");
         // What the text could not give back, or would give as tab-separated.
-        assert!(sheet_text(&[row(1, &["U1\u{feff}"])]).is_none());
         assert!(sheet_text(&[row(1, &["a\0"]), row(2, &["b"])]).is_none());
         assert!(sheet_text(&[row(1, &["unit\tvalue"])]).is_none());
         assert!(sheet_text(&[row(2, &["unit\tvalue"])]).is_some());

@@ -31,6 +31,7 @@ mod cohort_oracle;
 mod combine;
 mod deficiencies;
 mod diff;
+mod edges;
 mod encoding;
 mod errors;
 mod exact;

@@ -1726,10 +1726,15 @@ mod differential {
                 batch: None,
             };
             let told = std::sync::Mutex::new(bulk::Told::default());
+            // A file of lines ended by CR alone as text, as the commands give it.
+            let books = [kaohe::reading::read::book(&p, &Default::default())];
             let fast = bulk::assess(
                 &fw,
                 None,
-                bulk::Files::from(std::slice::from_ref(&p)).telling(&told).tuned(tuning),
+                bulk::Files::from(std::slice::from_ref(&p))
+                    .with_books(&books)
+                    .telling(&told)
+                    .tuned(tuning),
                 None,
             );
             let loaded = kaohe::reading::evidence::load(std::slice::from_ref(&p), &fw, None);

@@ -363,3 +363,33 @@ impl Workdir {
         }
     }
 }
+
+/// `evidence` scored by the engine in process as the commands score it,
+/// every unit in full (the assessment the workbooks, letters and lists are
+/// made from), else the problems it tells. It never gives up without a word on input it is
+/// given here: that would be a fault.
+#[track_caller]
+pub fn assess(
+    fw: &kaohe::model::framework::Framework,
+    units: Option<&kaohe::reading::units::Units>,
+    evidence: &[PathBuf],
+    period: Option<&str>,
+) -> Result<kaohe::engine::score::Assessment, Vec<String>> {
+    let told = std::sync::Mutex::new(kaohe::engine::bulk::Told::default());
+    // Workbooks (and pipes, and CSV files of CR line ends) as the commands
+    // give them.
+    let opts = kaohe::reading::input::ReadOptions::default();
+    let books: Vec<_> = evidence.iter().map(|p| kaohe::reading::read::book(p, &opts)).collect();
+    let files = kaohe::engine::bulk::Files::from(evidence)
+        .with_books(&books)
+        .telling(&told);
+    let scored = kaohe::engine::bulk::assess_full(fw, units, files, period.map(String::from));
+    let problems = told.into_inner().unwrap().problems;
+    match scored {
+        Some(a) => Ok(a),
+        None => {
+            assert!(!problems.is_empty(), "the engine gave up without a word: {evidence:?}");
+            Err(problems.iter().map(ToString::to_string).collect())
+        }
+    }
+}

@@ -697,7 +697,13 @@ fn spans(
 ) -> Res<[Span; 3]> {
     let field = |col: usize| -> Res<&[u8]> {
         let &(a, b) = fields.get(col).ok_or(GiveUp)?;
-        Ok(trim(base.get(a..b).ok_or(GiveUp)?))
+        let mut cell = base.get(a..b).ok_or(GiveUp)?;
+        // A byte-order mark starting the row's first cell, inside quotes
+        // or not, is dropped as when the row was parsed.
+        while col == 0 && cell.starts_with(b"\xEF\xBB\xBF") {
+            cell = &cell[3..];
+        }
+        Ok(trim(cell))
     };
     if field(l.unit)? != id.as_bytes() {
         return Err(GiveUp); // not the row parsed: the file changed

@@ -52,8 +52,11 @@ pub(super) enum Kernel {
     Veto,
     /// A numeric rule of one value: its amount in cents.
     Cents(InCents),
-    /// One clause of a `clauses` rule: the payload is the count.
-    Clause,
+    /// One clause of a `clauses` rule: the payload is the count, up to
+    /// `most`, past which a count deducts nothing more ([`clause_most`]).
+    Clause {
+        most: u64,
+    },
     /// `levels`, `survey`: the rule's own code for every cell.
     General,
     /// The amount depends on more than the cell: a cohort rule
@@ -100,6 +103,24 @@ pub(super) struct Plan<'a> {
     pub(super) categories: std::collections::HashMap<Box<[u8]>, String>,
 }
 
+/// The count of clause `k` of `ind` past which a count deducts nothing
+/// more, under the rule or any category's: enough for the least `per` to
+/// take every point (a clause deducts at most its `max`, and an item at
+/// most its points). Any `per` of 0 deducts nothing, whatever the count.
+fn clause_most(ind: &crate::model::framework::Indicator, k: usize) -> u64 {
+    let rules = ind.rule.iter().chain(ind.by_category.iter().map(|(_, r)| r));
+    let least = rules
+        .filter_map(|r| match r {
+            Rule::Clauses(c) => c.get(k).map(|c| c.per),
+            _ => None,
+        })
+        .min();
+    match least {
+        Some(per) if per > Decimal::ZERO => u64::try_from((ind.points / per).ceil()).unwrap_or(u64::MAX),
+        _ => 1,
+    }
+}
+
 pub(super) fn cents(d: Decimal) -> Res<u64> {
     crate::model::rule::cents::cents(d)
         .filter(|&c| c <= MAX_PAYLOAD / 4)
@@ -129,7 +150,11 @@ impl<'a> Plan<'a> {
                     | Rule::Tiers(_)
                     | Rule::Direct),
                 ) => vec![Kernel::Cents(InCents::of(rule).ok_or(GiveUp)?)],
-                Some(Rule::Clauses(c)) => vec![Kernel::Clause; c.len()],
+                Some(Rule::Clauses(c)) => (0..c.len())
+                    .map(|k| Kernel::Clause {
+                        most: clause_most(ind, k),
+                    })
+                    .collect(),
                 Some(Rule::Levels(_) | Rule::Survey(_)) => vec![Kernel::General],
                 Some(Rule::RankPoints { .. } | Rule::Relative { .. } | Rule::VsMean { .. }) => vec![Kernel::Deferred],
             };
@@ -200,14 +225,18 @@ impl<'a> Plan<'a> {
     /// Do cells fit in 16 bits? Each payload is at most the points in
     /// cents, except a deferred item's value before it is settled.
     pub(super) fn fits_u16(&self) -> bool {
+        let fits = |payload: u64| payload.saturating_add(VALUE as u64) <= u16::MAX as u64;
         !self.slots.iter().any(|s| matches!(s.kernel, Kernel::Deferred))
-            && self.slots.iter().all(|s| s.pc + VALUE as u64 <= u16::MAX as u64)
+            && self.slots.iter().all(|s| match s.kernel {
+                Kernel::Clause { most } => fits(most),
+                _ => fits(s.pc),
+            })
     }
 
     /// Does indicator `i`'s one cell hold its amount in cents? Not for a
     /// clause item, even one with a single clause: its cells hold counts.
     pub(super) fn amount_cell(&self, i: usize) -> bool {
-        self.fw.indicators[i].slots() == 1 && !matches!(self.slots[self.first[i]].kernel, Kernel::Clause)
+        self.fw.indicators[i].slots() == 1 && !matches!(self.slots[self.first[i]].kernel, Kernel::Clause { .. })
     }
 
     /// One trimmed evidence value → its cell. A deferred slot's value is
@@ -243,7 +272,8 @@ impl<'a> Plan<'a> {
                 .and_then(|(m, e)| match k {
                     Kernel::Cents(rule) => rule.amount(s.pc, m as u128, e),
                     // A clause's count: a whole number.
-                    _ => (e == 0).then_some(m),
+                    Kernel::Clause { most } => (e == 0).then_some(m.min(*most)),
+                    _ => None,
                 }),
         };
         match fast {
@@ -271,7 +301,8 @@ impl<'a> Plan<'a> {
                 Value::Number(n) if n.signum().is_gt() => 1,
                 _ => 0,
             },
-            Kernel::Clause => match value {
+            Kernel::Clause { most } => match value {
+                Value::Number(n) if n.cmp_decimal(Decimal::from(most)).is_ge() => most,
                 Value::Number(n) => n.to_u64().ok_or(GiveUp)?,
                 _ => return Err(GiveUp),
             },

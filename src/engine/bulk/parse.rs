@@ -569,21 +569,20 @@ impl<W: Word> Table<W> {
         at: RowAt,
         (line, offset): (u64, u64),
     ) -> Res<()> {
-        // A byte-order mark starting a row (two exports pasted together) is
-        // dropped, as the general loader drops it, and the row is found
-        // again past it. (Where the mark was inside quotes, the row is not
-        // found there, and the outputs that read it again give up.)
+        // A byte-order mark starting a row's first cell (two exports pasted
+        // together), inside quotes or not, is dropped, as the general loader
+        // drops it (and as the row is read again: `detail::spans`).
         const BOM: &[u8] = b"\xEF\xBB\xBF";
         let past_bom;
-        let (fields, offset) = match fields.first() {
+        let fields = match fields.first() {
             Some(&(a, b)) if base[a..b].starts_with(BOM) => {
                 let skip = base[a..b].chunks(3).take_while(|c| *c == BOM).count() * 3;
                 let mut f = fields.to_vec();
                 f[0].0 += skip;
                 past_bom = f;
-                (&past_bom[..], offset + skip as u64)
+                &past_bom[..]
             }
-            _ => (fields, offset),
+            _ => fields,
         };
         let cell = |c: usize| trim(&base[fields[c].0..fields[c].1]);
         let blank = || fields.iter().all(|&(a, b)| trim(&base[a..b]).is_empty());

@@ -7,7 +7,7 @@ use super::*;
 pub(super) const BLOCK: usize = 1 << 20;
 /// Bytes read for the header (which must fit).
 pub(super) const BLOCK_HEADER: usize = 64 << 10;
-/// A block with no line end in this many bytes is left to the general path.
+/// A record longer than this is not read (most likely a quote left open).
 pub(super) const MAX_RECORD: usize = 64 << 20;
 
 /// Where the columns of one evidence file are (long or wide).
@@ -303,27 +303,40 @@ pub(super) fn fill(f: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Res<boo
     Ok(end)
 }
 
-/// Where to cut a block: after a line end, preferring one with no quote on
-/// the lines either side, so that the cut is very unlikely to fall inside a
-/// quoted field. Workers check it all the same: a chunk must end between
-/// records, or the bulk path gives up.
-pub(super) fn cut_point(buf: &[u8]) -> Option<usize> {
-    let mut after_end = buf.len();
-    let mut fallback = None;
-    for (tries, nl) in memchr::memrchr_iter(b'\n', buf).enumerate() {
-        fallback.get_or_insert(nl + 1);
-        let after = &buf[nl + 1..after_end];
-        let before_start = memchr::memrchr(b'\n', &buf[..nl]).map_or(0, |p| p + 1);
-        let before = &buf[before_start..nl];
-        if memchr::memchr(b'"', after).is_none() && memchr::memchr(b'"', before).is_none() {
-            return Some(nl + 1);
-        }
-        if tries > 256 {
-            break;
-        }
-        after_end = nl;
+/// Where to cut a block that starts at a record's start: just past the
+/// line end of its last whole record, quotes read as the CSV reader reads
+/// them (a quote opens a quoted cell only at the cell's start, `""` inside
+/// one is a quote, and a line end inside one is the cell's), so that every
+/// chunk holds whole records however many lines a quoted note takes.
+/// `None` when the block holds no whole record.
+pub(super) fn cut_point(buf: &[u8], delim: u8) -> Option<usize> {
+    if memchr::memchr(b'"', buf).is_none() {
+        return memchr::memrchr(b'\n', buf).map(|nl| nl + 1);
     }
-    fallback
+    let (mut at, mut cell_start, mut last) = (0, 0, None);
+    while let Some(p) = memchr::memchr3(b'"', delim, b'\n', &buf[at..]).map(|p| at + p) {
+        at = p + 1;
+        match buf[p] {
+            b'\n' => {
+                last = Some(p + 1);
+                cell_start = p + 1;
+            }
+            // A quoted cell, to its closing quote (`""` is a quote).
+            b'"' if p == cell_start => loop {
+                let Some(q) = memchr::memchr(b'"', &buf[at..]).map(|q| at + q) else {
+                    return last; // the cell goes on past the block
+                };
+                at = q + 1;
+                if buf.get(q + 1) != Some(&b'"') {
+                    break;
+                }
+                at += 1;
+            },
+            b'"' => {} // a quote within a cell is itself
+            _ => cell_start = p + 1,
+        }
+    }
+    last
 }
 
 /// What a file is read from: the file (transcoded when it must be), or a
@@ -412,13 +425,28 @@ pub(super) fn read_files(
                 let want = block.max(buf.len());
                 eof = fill(&mut f, &mut buf, want)?;
             }
-            let cut = if eof { None } else { cut_point(&buf) };
+            let cut = if eof { None } else { cut_point(&buf, layout.delim) };
             let data = match cut {
                 None if !eof => {
                     if buf.len() > MAX_RECORD {
+                        // A record this long is most likely a quote left open.
+                        if let Some(told) = paths.told
+                            && let Ok(mut told) = told.lock()
+                        {
+                            let at = count_lines.then_some(lines_before + 1);
+                            told.problems = vec![crate::base::diag::Diagnostic::new(
+                                path.display().to_string(),
+                                at,
+                                crate::base::lang::msg!(
+                                    zh: "从此行起的一条记录超过 64 MiB，无法读取：多半是某个引号没有成对（请检查该行的引号）",
+                                    en: "the record starting here is longer than 64 MiB and cannot be read: most likely a quote is left open (check this line's quotes)"
+                                ),
+                            )];
+                        }
                         return Err(GiveUp);
                     }
-                    let want = buf.len() + block;
+                    // Twice as much: each try reads the block from its start.
+                    let want = buf.len() * 2;
                     eof = fill(&mut f, &mut buf, want)?;
                     continue;
                 }

@@ -1,0 +1,268 @@
+//! Valid evidence at the edges of what the engine's reader takes in one
+//! pass: counts past what a clause can deduct, quoted notes of many lines
+//! across the blocks a large file is cut into, CR line ends among LF ones,
+//! a GBK file whose first 64 KiB are ASCII, marks and characters in
+//! workbook cells, blank rows. Each is scored (or, where it is not text,
+//! refused at its cell), with the numbers worked by hand.
+
+use crate::util::{Workdir, Xl, t, texts, write_xlsx};
+use kaohe::engine::bulk::{self, Tuning};
+use kaohe::model::framework::Framework;
+
+/// A check worth 10, and a clause item worth 10: clause a deducts 1 each
+/// (at most 6), clause b 0.5 each (at most the item's 10).
+const FW: &str = r#"[framework]
+id = "edges"
+title = "边界"
+total = 20
+
+[[grade]]
+name = "好"
+min = 15
+[[grade]]
+name = "差"
+min = 0
+
+[[indicator]]
+id = "A1"
+name = "专题研究"
+points = 10
+rule = { type = "check" }
+
+[[indicator]]
+id = "C1"
+name = "书记责任"
+points = 10
+rule = { type = "clauses", clauses = [{ id = "a", per = 1, max = 6 }, { id = "b", per = 0.5 }] }
+"#;
+
+fn framework() -> Framework {
+    Framework::parse(FW, "fw.toml").unwrap()
+}
+
+/// Each unit's id and score, in rank order.
+fn scores(a: &kaohe::engine::score::Assessment) -> Vec<(String, String)> {
+    a.units
+        .iter()
+        .map(|u| (u.unit.clone(), u.totals.score.to_string()))
+        .collect()
+}
+
+fn pairs(want: &[(&str, &str)]) -> Vec<(String, String)> {
+    want.iter().map(|(u, s)| (u.to_string(), s.to_string())).collect()
+}
+
+#[test]
+fn counts_past_what_a_clause_can_deduct_are_scored() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    // U1: 10 + (10 − min(70000, 6) − 0.5) = 13.50.
+    // U2: 0 + max(10 − 2 − min(0.5 × 10¹¹, 10), 0) = 0.00.
+    // U3: 10 + (10 − 3 − 2) = 15.00.
+    let e = wd.create(
+        "e.csv",
+        "unit,indicator,value\nU1,A1,是\nU1,C1/a,70000\nU1,C1/b,1\n\
+         U2,A1,否\nU2,C1/a,2\nU2,C1/b,100000000000\nU3,A1,是\nU3,C1/a,3\nU3,C1/b,4\n",
+    );
+    let a = crate::util::assess(&framework(), None, &[e], None).unwrap();
+    assert_eq!(scores(&a), pairs(&[("U3", "15.00"), ("U1", "13.50"), ("U2", "0.00")]));
+    // The value shown is the count given.
+    let c1 = &a.units[1].indicators[1];
+    assert_eq!(c1.value.as_deref(), Some("a=70000;b=1"));
+    let out = wd.stdout(&["score", "--format", "csv", "-f", "$WD/fw.toml", "$WD/e.csv"]);
+    assert!(out.contains("\n2,U1,,13.50,差,"), "{out}");
+}
+
+/// Units U0…U{n−1}: A1 是 for even units, 否 for odd ones, no clause
+/// missed (20 or 10), every row with a note of `lines` lines.
+fn many_lined_notes(n: usize, lines: usize) -> String {
+    let mut csv = String::from("unit,indicator,value,note\n");
+    for u in 0..n {
+        let yes = if u % 2 == 0 { "是" } else { "否" };
+        for (key, value) in [("A1", yes), ("C1/a", "0"), ("C1/b", "0")] {
+            let note: Vec<String> = (1..=lines).map(|k| format!("第{k}行，{key}材料{u}")).collect();
+            csv.push_str(&format!("U{u},{key},{value},\"{}\"\n", note.join("\n")));
+        }
+    }
+    csv
+}
+
+#[test]
+fn notes_of_many_lines_are_read_across_blocks() {
+    let fw = framework();
+    for lines in [2, 3, 4, 9] {
+        let wd = Workdir::new();
+        let e = [wd.create("e.csv", &many_lined_notes(300, lines))];
+        for (block, workers) in [(2048, 3), (4096, 2), (1 << 20, 2)] {
+            let tuning = Tuning {
+                block,
+                workers,
+                batch: None,
+            };
+            let a = bulk::assess(&fw, None, bulk::Files::from(&e[..]).tuned(tuning), None)
+                .unwrap_or_else(|| panic!("{lines} lines, block {block}: given up"));
+            let twenty = a.units.iter().filter(|u| u.totals.score.to_string() == "20.00").count();
+            let ten = a.units.iter().filter(|u| u.totals.score.to_string() == "10.00").count();
+            assert_eq!(
+                (a.units.len(), twenty, ten),
+                (300, 150, 150),
+                "{lines} lines, block {block}"
+            );
+            let full = bulk::assess_full(&fw, None, bulk::Files::from(&e[..]).tuned(tuning), None)
+                .unwrap_or_else(|| panic!("{lines} lines, block {block}: given up in full"));
+            let u7 = full.units.iter().find(|u| u.unit == "U7").unwrap();
+            let want: Vec<String> = (1..=lines).map(|k| format!("第{k}行，A1材料7")).collect();
+            assert_eq!(u7.indicators[0].note, want.join("\n"), "{lines} lines, block {block}");
+            // U7's A1 starts on line 2 + 7 units × 3 rows of `lines` lines.
+            let line = 2 + 7 * 3 * lines as u64;
+            assert_eq!(u7.indicators[0].origin.map(|o| o.1), Some(line), "{lines} lines");
+        }
+    }
+}
+
+#[test]
+fn cr_line_ends_among_lf_ones_are_read_as_lines() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    // Lines ended by CR, the last by LF; then by CR among CRLF.
+    for (name, text) in [
+        ("cr-lf.csv", "unit,indicator,value\rU1,A1,是\rU1,C1/a,2\rU1,C1/b,1\n"),
+        (
+            "cr-crlf.csv",
+            "unit,indicator,value\r\nU1,A1,是\rU1,C1/a,2\r\nU1,C1/b,1\r\n",
+        ),
+    ] {
+        let e = wd.create(name, text);
+        // U1: 10 + (10 − 2 − 0.5) = 17.50.
+        let a = crate::util::assess(&framework(), None, &[e], None).unwrap();
+        assert_eq!(scores(&a), pairs(&[("U1", "17.50")]), "{name}");
+        assert_eq!(
+            a.units[0].indicators[1].origin.map(|o| o.1),
+            Some(3),
+            "{name}: C1/a on line 3"
+        );
+        let out = wd.stdout(&["score", "--format", "csv", "-f", "$WD/fw.toml", &format!("$WD/{name}")]);
+        assert!(out.contains("\n1,U1,,17.50,好,"), "{name}: {out}");
+    }
+}
+
+#[test]
+fn a_gbk_file_whose_first_64_kib_are_ascii_is_read_as_gbk() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    // 3,000 units of ASCII (A1 1: 10; C1 none: 0), then one with a note
+    // in Chinese, past the first 64 KiB.
+    let mut text = String::from("unit,indicator,value,note\n");
+    for u in 0..3000 {
+        text.push_str(&format!("U{u:05},A1,1,ok\nU{u:05},C1/a,0,\nU{u:05},C1/b,0,\n"));
+    }
+    assert!(text.len() > 70 << 10);
+    text.push_str("Z1,A1,0,会议纪要两份\nZ1,C1/a,1,\nZ1,C1/b,0,\n");
+    wd.create_bytes("gbk.csv", &encoding_rs::GBK.encode(&text).0);
+    wd.create("utf8.csv", &text);
+    let run = |file: &str| wd.stdout(&["score", "--format", "csv", "-f", "$WD/fw.toml", file]);
+    let gbk = run("$WD/gbk.csv");
+    assert_eq!(gbk, run("$WD/utf8.csv"));
+    // Z1: 0 + (10 − 1) = 9.00, last.
+    assert!(
+        gbk.ends_with("\n3001,Z1,,9.00,差,,9.00,0.00,0.00\r\n"),
+        "{}",
+        &gbk[gbk.len() - 200..]
+    );
+    let out = wd.stdout(&["explain", "Z1", "--format", "csv", "-f", "$WD/fw.toml", "$WD/gbk.csv"]);
+    assert!(out.contains("会议纪要两份"), "{out}");
+}
+
+#[test]
+fn byte_order_marks_in_workbook_cells_are_read_as_in_a_csv_file() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    let rows = vec![
+        texts(&["\u{feff}unit", "indicator", "value", "note"]),
+        vec![t("\u{feff}U1"), t("A1"), t("是"), t("\u{feff}会议纪要")],
+        vec![t("U1"), t("C1/a"), Xl::Num(1.0), Xl::Blank],
+        vec![t("U1"), t("C1/b"), Xl::Num(2.0), Xl::Blank],
+    ];
+    let e = wd.path("e.xlsx");
+    write_xlsx(&e, &[("佐证", rows)]);
+    let opts = kaohe::reading::input::ReadOptions::default();
+    assert!(
+        kaohe::reading::read::book(&e, &opts).is_some(),
+        "the worksheet is given as text"
+    );
+    // U1: 10 + (10 − 1 − 1) = 18.00; the note keeps its mark, as a CSV
+    // file's does.
+    let a = crate::util::assess(&framework(), None, &[e], None).unwrap();
+    assert_eq!(scores(&a), pairs(&[("U1", "18.00")]));
+    assert_eq!(a.units[0].indicators[0].note, "\u{feff}会议纪要");
+    let csv = wd.create(
+        "e.csv",
+        "\u{feff}unit,indicator,value,note\n\u{feff}U1,A1,是,\u{feff}会议纪要\nU1,C1/a,1,\nU1,C1/b,2,\n",
+    );
+    let from_csv = crate::util::assess(&framework(), None, &[csv], None).unwrap();
+    assert_eq!(a.units[0].indicators[0].note, from_csv.units[0].indicators[0].note);
+}
+
+#[test]
+fn a_nul_in_a_workbook_cell_is_refused_at_its_cell() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    let rows = vec![
+        texts(&["unit", "indicator", "value", "note"]),
+        vec![t("U1"), t("A1"), t("是"), t("会议\0纪要")],
+    ];
+    write_xlsx(&wd.path("e.xlsx"), &[("佐证", rows)]);
+    wd.run(&["score", "--lang", "en", "-f", "$WD/fw.toml", "$WD/e.xlsx"])
+        .assert_input_errors(&[
+            "error: $WD/e.xlsx!佐证!D2: the cell holds a NUL character (not text): delete it and save again",
+        ]);
+}
+
+#[test]
+fn a_byte_order_mark_inside_a_row_s_first_quotes_is_dropped() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    wd.create(
+        "e.csv",
+        "unit,indicator,value,note\nU1,A1,是,x\n\"\u{feff}U1\",C1/a,1,y\n\"U1\",C1/b,0,z\n",
+    );
+    // U1: 10 + (10 − 1) = 19.00, one unit.
+    let json = wd.stdout(&["score", "--format", "json", "-f", "$WD/fw.toml", "$WD/e.csv"]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["units"].as_array().unwrap().len(), 1);
+    assert_eq!(json["units"][0]["score"].to_string(), "19.00");
+    assert_eq!(json["units"][0]["indicators"][1]["note"], "y；z");
+    let list = wd.stdout(&["deficiencies", "--format", "csv", "-f", "$WD/fw.toml", "$WD/e.csv"]);
+    assert!(list.contains(",U1,") && list.contains(",C1,"), "{list}");
+}
+
+#[test]
+fn blank_rows_past_the_first_64_kib_are_passed_over() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    let blank = ",,\n".repeat(30_000);
+    wd.create(
+        "gap.csv",
+        &format!("unit,indicator,value\n{blank}U1,A1,是\nU1,C1/a,0\nU1,C1/b,0\n"),
+    );
+    wd.create("none.csv", &format!("unit,indicator,value\n{blank}"));
+    // U1: 10 + 10.
+    let out = wd.stdout(&["score", "--format", "csv", "-f", "$WD/fw.toml", "$WD/gap.csv"]);
+    assert!(out.contains("\n1,U1,,20.00,好,"), "{out}");
+    wd.run(&["score", "--lang", "en", "-f", "$WD/fw.toml", "$WD/none.csv"])
+        .assert_input_errors(&["error: $WD/none.csv:1: the evidence file has a header but no rows"]);
+}
+
+#[test]
+fn a_note_of_65_mib_is_read() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    // One note of 65 MiB over many lines, then more rows.
+    let note = "会议纪要第一页\n".repeat((65 << 20) / 22);
+    let text = format!("unit,indicator,value,note\nU1,A1,是,\"{note}\"\nU1,C1/a,1,\nU1,C1/b,0,\n");
+    let e = wd.create("e.csv", &text);
+    // U1: 10 + (10 − 1) = 19.00.
+    let a = crate::util::assess(&framework(), None, &[e], None).unwrap();
+    assert_eq!(scores(&a), pairs(&[("U1", "19.00")]));
+    assert_eq!(a.units[0].indicators[0].note.len(), note.trim_end().len());
+}
