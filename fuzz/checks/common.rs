@@ -53,3 +53,36 @@ pub fn assert_inert_markdown(md: &str) {
     }
     assert!(!md.contains("<img") && !md.contains("<script"), "{md}");
 }
+
+/// `bytes` scored by the engine as the evidence file `e.csv` (in a folder
+/// of this thread's own), with every unit in full: the assessment, else
+/// the problems found. The engine gives up without a word only on input
+/// the detailed reader refuses; input that reader takes and the engine
+/// does not score is a fault.
+pub fn assess(
+    fw: &kaohe::model::framework::Framework,
+    units: Option<&kaohe::reading::units::Units>,
+    bytes: &[u8],
+    period: Option<&str>,
+) -> Result<kaohe::engine::score::Assessment, kaohe::base::diag::Diagnostics> {
+    let dir = std::env::temp_dir().join(format!(
+        "kaohe-fuzz-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::create_dir_all(&dir).expect("a folder of its own");
+    let path = [dir.join("e.csv")];
+    std::fs::write(&path[0], bytes).expect("the evidence written");
+    let told = std::sync::Mutex::new(kaohe::engine::bulk::Told::default());
+    let files = kaohe::engine::bulk::Files::from(&path[..]).telling(&told);
+    let scored = kaohe::engine::bulk::assess_full(fw, units, files, period.map(String::from));
+    let problems = told.into_inner().expect("told").problems;
+    match scored {
+        Some(a) => Ok(a),
+        None if !problems.is_empty() => Err(kaohe::base::diag::Diagnostics(problems)),
+        None => match kaohe::reading::evidence::load(&path, fw, units) {
+            Err(problems) => Err(problems),
+            Ok(_) => panic!("the evidence reads, but the engine did not score it"),
+        },
+    }
+}

@@ -1,10 +1,10 @@
 //! Framework files: any bytes must load or be rejected with located,
 //! one-line problems; a framework that loads must render and score.
 
+use super::common;
 use kaohe::base::diag::Diagnostics;
 use kaohe::base::lang::Lang;
 use kaohe::model::framework::Framework;
-use kaohe::reading::evidence::{Evidence, UnitEvidence};
 
 fn one_line_each(d: &Diagnostics) {
     assert!(!d.is_empty());
@@ -22,13 +22,13 @@ pub fn check(data: &[u8]) {
     };
     let _ = kaohe::render::report::framework_tree(&fw, Lang::Zh);
     let _ = kaohe::render::report::framework_tree(&fw, Lang::En);
-    // A unit with no evidence at all scores (or fails under missing = "error").
-    let mut ev = Evidence {
-        files: Vec::new(),
-        units: Default::default(),
+    // A unit with nothing but an empty value scores (or fails under
+    // missing = "error").
+    let Some(first) = fw.indicators.first() else {
+        return;
     };
-    ev.units.insert("U1".to_string(), UnitEvidence::empty(&fw));
-    match kaohe::engine::score::assess(&fw, None, ev, None) {
+    let row = format!("unit,indicator,value\nU1,{},\n", first.slot_key(0));
+    match common::assess(&fw, None, row.as_bytes(), None) {
         Ok(a) => {
             let u = &a.units[0];
             assert!(u.totals.score >= rust_decimal::Decimal::ZERO);

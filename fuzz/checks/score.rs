@@ -61,14 +61,8 @@ pub fn check(data: &[u8]) {
         wide_header(fw)
     };
     let bytes = [header.as_bytes(), body].concat();
-    let Ok(sheet) = read_csv_bytes("e.csv", &bytes) else {
-        return;
-    };
     let u = (mode & 4 == 4).then(units);
-    let Ok(ev) = kaohe::reading::evidence::from_sheets(vec![sheet], fw, u) else {
-        return;
-    };
-    let Ok(a) = kaohe::engine::score::assess(fw, u, ev.clone(), Some("2023Q4".into())) else {
+    let Ok(a) = common::assess(fw, u, &bytes, Some("2023Q4")) else {
         return;
     };
     let cap = fw.bonus_cap.unwrap_or(Decimal::MAX);
@@ -98,7 +92,7 @@ pub fn check(data: &[u8]) {
     }
     // The same evidence scores the same, byte for byte.
     let json = kaohe::render::report::ranking(fw, &a, Lang::En, Format::Json);
-    let again = kaohe::engine::score::assess(fw, u, ev, Some("2023Q4".into())).expect("scored once, refused once");
+    let again = common::assess(fw, u, &bytes, Some("2023Q4")).expect("scored once, refused once");
     assert_eq!(json, kaohe::render::report::ranking(fw, &again, Lang::En, Format::Json));
     // What kaohe writes it reads back: the result adds up.
     if let Err(d) = kaohe::reading::result::PeriodResult::parse(&json, "r.json") {

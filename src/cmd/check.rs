@@ -46,16 +46,11 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         let fw = args.input.framework()?;
         text = crate::render::report::framework_tree(&fw, lang);
     } else {
-        let (framework, c) = match args.input.on_bulk(&args.evidence, |fw, units, files| {
+        let Some((framework, _, c)) = args.input.on_bulk(&args.evidence, |fw, units, files| {
             crate::engine::bulk::check(fw, units, files)
-        })? {
-            Some((framework, _, c)) => (framework, c),
-            None => {
-                let (loaded, a) = args.input.assess(&args.evidence)?;
-                let c = crate::engine::score::Checked::of(&a, loaded.files, loaded.values);
-                crate::base::drop_aside(a);
-                (loaded.framework, c)
-            }
+        })?
+        else {
+            return Err(args.input.refuse(&args.evidence));
         };
         text = crate::render::report::framework_tree(&framework, lang);
         let crate::engine::score::Checked {

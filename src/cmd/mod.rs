@@ -17,7 +17,6 @@ use crate::base::diag::Diagnostics;
 use crate::base::period::Period;
 use crate::engine::score::Assessment;
 use crate::model::framework::Framework;
-use crate::reading::evidence::Evidence;
 use crate::reading::units::Units;
 use crate::render::Format;
 use crate::render::output::{Destination, resolve_format};
@@ -257,16 +256,6 @@ pub type BulkInputs = (
     Vec<Option<crate::reading::input::ForcedEncoding>>,
 );
 
-/// The framework and units loaded and checked (the evidence goes to
-/// scoring, which uses it up).
-pub struct Loaded {
-    pub framework: Framework,
-    pub units: Option<Units>,
-    /// How many evidence files and values were read.
-    pub files: usize,
-    pub values: usize,
-}
-
 impl InputArgs {
     /// Every input path of the run (to refuse writing over one).
     pub fn paths(&self, evidence: &[PathBuf]) -> Vec<PathBuf> {
@@ -307,9 +296,31 @@ impl InputArgs {
         Ok(fw)
     }
 
-    /// Load the framework, then units and evidence, reporting every problem
-    /// of the latter two together.
-    pub fn load(&self, evidence: &[PathBuf]) -> Result<(Loaded, Evidence), Error> {
+    /// Why the engine did not score `evidence` ([`InputArgs::on_bulk`]
+    /// gave nothing and told no problem): the problems of the framework,
+    /// the units file or the evidence, every one, as the detailed reader
+    /// finds and words them. Input that reader takes whole the engine
+    /// should have scored: that is said as a fault of kaohe's own, never
+    /// scored some other way.
+    pub fn refuse(&self, evidence: &[PathBuf]) -> Error {
+        match self.read_in_detail(evidence) {
+            Err(e) => e,
+            Ok(()) => {
+                let files: Vec<String> = evidence.iter().map(|p| p.display().to_string()).collect();
+                Error::Input(Diagnostics(vec![crate::base::diag::Diagnostic::file(
+                    files.join(", "),
+                    crate::base::lang::m(
+                        "这些佐证材料读取无误，却未能计分：这是 kaohe 自身的缺陷，未输出任何结果；请将所用命令和文件报告维护者",
+                        "this evidence reads without a problem but was not scored: a fault of kaohe's own, and nothing was written; please report the command and the files",
+                    ),
+                )]))
+            }
+        }
+    }
+
+    /// Read the framework, then units and evidence in detail, reporting
+    /// every problem of the latter two together.
+    fn read_in_detail(&self, evidence: &[PathBuf]) -> Result<(), Error> {
         if let Some(m) = crate::reading::input::unmatched_encoding(&self.encoding, &self.paths(evidence)) {
             return Err(Error::Usage(m));
         }
@@ -341,18 +352,10 @@ impl InputArgs {
             // Without a valid units list, evidence cannot be checked against it.
             return Err(Error::Input(errs));
         }
-        let evidence =
-            match crate::reading::evidence::load_with(evidence, &self.read_options(), &framework, units.as_ref()) {
-                Ok(e) => e,
-                Err(errs) => return Err(self.evidence_problems(errs, evidence, &framework, units.as_ref())),
-            };
-        let loaded = Loaded {
-            framework,
-            units,
-            files: evidence.files.len(),
-            values: evidence.values(),
-        };
-        Ok((loaded, evidence))
+        match crate::reading::evidence::load_with(evidence, &self.read_options(), &framework, units.as_ref()) {
+            Ok(_) => Ok(()),
+            Err(errs) => Err(self.evidence_problems(errs, evidence, &framework, units.as_ref())),
+        }
     }
 
     /// The problems found in `evidence`, and which other built-in
@@ -466,12 +469,11 @@ impl InputArgs {
         }
     }
 
-    /// May the bulk path read `evidence`? Not with `KAOHE_SLOW=1`, nor
-    /// when a `FILE=ENC` of `--encoding` names no file given or an encoding
-    /// forced garbles a file (which the general path reports).
+    /// May the bulk path read `evidence`? Not when a `FILE=ENC` of
+    /// `--encoding` names no file given or an encoding forced garbles a
+    /// file ([`InputArgs::refuse`] says so).
     fn fast_path_may_read(&self, evidence: &[PathBuf]) -> bool {
-        std::env::var_os("KAOHE_SLOW").is_none()
-            && crate::reading::input::unmatched_encoding(&self.encoding, &self.paths(evidence)).is_none()
+        crate::reading::input::unmatched_encoding(&self.encoding, &self.paths(evidence)).is_none()
             && self.garbled_by_encoding(evidence).is_empty()
     }
 
@@ -488,23 +490,21 @@ impl InputArgs {
     }
 
     /// Load and score for a ranking — totals, grades and ranks, no
-    /// per-indicator detail — on the bulk path ([`crate::engine::bulk`]) when it
-    /// applies, else on the general path, which also words every problem.
-    /// `KAOHE_SLOW=1` in the environment forces the general path.
+    /// per-indicator detail ([`crate::engine::bulk::assess`]); else every
+    /// problem ([`InputArgs::refuse`]).
     pub fn assess_ranking(&self, evidence: &[PathBuf]) -> Result<(Framework, Assessment), Error> {
-        if let Some((framework, _, a)) = self.on_bulk(evidence, |fw, units, files| {
+        match self.on_bulk(evidence, |fw, units, files| {
             crate::engine::bulk::assess(fw, units, files, self.period_text())
         })? {
-            return Ok((framework, a));
+            Some((framework, _, a)) => Ok((framework, a)),
+            None => Err(self.refuse(evidence)),
         }
-        let (loaded, a) = self.assess(evidence)?;
-        Ok((loaded.framework, a))
     }
 
     /// The framework and units for the bulk path, and the encoding forced
-    /// for each of the `evidence` files (`--encoding`), unless `KAOHE_SLOW=1`
-    /// asks for the general path or the units file or a `FILE=ENC` has
-    /// problems (which the general path reports).
+    /// for each of the `evidence` files (`--encoding`), unless the units
+    /// file or a `FILE=ENC` has problems (which
+    /// [`InputArgs::refuse`] reports).
     pub fn bulk_inputs(&self, evidence: &[PathBuf]) -> Result<Option<BulkInputs>, Error> {
         if !self.fast_path_may_read(evidence) {
             return Ok(None);
@@ -572,9 +572,9 @@ impl InputArgs {
     /// `run` on the bulk path, with the framework, the units and the
     /// evidence files it takes, when [`InputArgs::bulk_inputs`] lets it:
     /// what it gives, with the framework and units; `None` when the bulk
-    /// path does not apply or `run` leaves the evidence to the general path.
+    /// path does not apply or `run` gives up on the evidence.
     /// Each unit of the units file without any evidence is named in a
-    /// warning, as [`InputArgs::assess`] names it.
+    /// warning.
     pub fn on_bulk<T>(
         &self,
         evidence: &[PathBuf],
@@ -623,7 +623,7 @@ impl InputArgs {
 
     /// Write the canonical JSON result on the bulk path, streamed (a
     /// provincial result is GBs). `false`, with nothing written, when the
-    /// general path must do it (and then writes it or reports the problems).
+    /// bulk path gives up.
     pub fn stream_json(&self, evidence: &[PathBuf], dest: &Destination) -> Result<bool, Error> {
         self.stream(evidence, Format::Json, dest, |fw, units, files, w| {
             crate::engine::bulk::write_json(fw, units, files, self.period_text(), w)
@@ -632,7 +632,7 @@ impl InputArgs {
 
     /// Write an output in `format` from `evidence` on the bulk path with
     /// `write`, streamed. `false`, with nothing written, when `write`
-    /// leaves it to the general path (returns `None` before writing
+    /// gives up (returns `None` before writing
     /// anything).
     pub fn stream(
         &self,
@@ -651,7 +651,7 @@ impl InputArgs {
             let written = crate::render::output::emit_with(format, dest, |w| {
                 write(fw, units, files, w).unwrap_or_else(|| {
                     gave_up = true;
-                    Err(std::io::Error::other("left to the general path"))
+                    Err(std::io::Error::other("given up"))
                 })
             });
             (!gave_up).then_some(written)
@@ -667,36 +667,29 @@ impl InputArgs {
         self.period.as_ref().map(|p| p.to_string())
     }
 
-    /// Load and score with one unit in full (`explain`): on the bulk path
-    /// when it applies, else on the general path. Also returns the units
-    /// file, for messages.
+    /// Load and score with one unit in full (`explain`); else every
+    /// problem ([`InputArgs::refuse`]). Also returns the units file, for
+    /// messages.
     pub fn assess_unit(
         &self,
         evidence: &[PathBuf],
         unit: &str,
     ) -> Result<(Framework, Option<Units>, Assessment), Error> {
-        if let Some(found) = self.on_bulk(evidence, |fw, units, files| {
+        self.on_bulk(evidence, |fw, units, files| {
             crate::engine::bulk::assess_unit(fw, units, files, self.period_text(), unit)
-        })? {
-            return Ok(found);
-        }
-        let (loaded, a) = self.assess(evidence)?;
-        Ok((loaded.framework, loaded.units, a))
+        })?
+        .ok_or_else(|| self.refuse(evidence))
     }
 
     /// Load and score with every unit in full — each item's value, note,
     /// source and line, its deficiencies — as workbooks, web pages,
-    /// letters and lists by owner show them: on the bulk path when it
-    /// applies, else on the general path ([`InputArgs::assess`]). Also
-    /// returns the units file.
+    /// letters and lists by owner show them; else every problem
+    /// ([`InputArgs::refuse`]). Also returns the units file.
     pub fn assess_in_full(&self, evidence: &[PathBuf]) -> Result<(Framework, Option<Units>, Assessment), Error> {
-        if let Some(found) = self.on_bulk(evidence, |fw, units, files| {
+        self.on_bulk(evidence, |fw, units, files| {
             crate::engine::bulk::assess_full(fw, units, files, self.period_text())
-        })? {
-            return Ok(found);
-        }
-        let (loaded, a) = self.assess(evidence)?;
-        Ok((loaded.framework, loaded.units, a))
+        })?
+        .ok_or_else(|| self.refuse(evidence))
     }
 
     /// [`InputArgs::assess_in_full`], and the self-assessment of `self_files` (if
@@ -712,41 +705,22 @@ impl InputArgs {
         if self_files.is_empty() {
             return Ok((framework, units, a));
         }
-        let fw = &framework;
         // The units that gave a self-assessment, each with its score, grade
-        // and amount per item: on the bulk path when it applies (every unit
-        // of the run then gave one), else on the general path, which also
-        // words the problems.
-        let bulk = self.on_bulk_told(self_files, |fw, units, files| {
+        // and amount per item (every unit of the run gets one); else every
+        // problem of the self-assessment's files.
+        let Some((_, _, (mine, amounts), told)) = self.on_bulk_told(self_files, |fw, units, files| {
             crate::engine::bulk::assess_amounts(fw, units, files, None)
-        })?;
-        let (mine, amounts, given) = match bulk {
-            Some((_, _, (mine, amounts), told)) => {
-                crate::base::diag::warn(&Diagnostics(told.notices));
-                // The units that gave a self-assessment: those with rows
-                // (the general path's units of the evidence).
-                let unnamed: std::collections::HashSet<&str> = told.unnamed.iter().map(String::as_str).collect();
-                let given = mine
-                    .units
-                    .iter()
-                    .filter(|u| !unnamed.contains(u.unit.as_str()))
-                    .map(|u| u.unit.clone())
-                    .collect();
-                (mine, amounts, given)
-            }
-            None => {
-                let garbled = crate::reading::input::utf8_under_blanket(&self.encoding, self_files);
-                if !garbled.is_empty() {
-                    return Err(Error::Input(Diagnostics(garbled)));
-                }
-                let ev = crate::reading::evidence::load_with(self_files, &self.read_options(), fw, units.as_ref())
-                    .map_err(|errs| self.evidence_problems(errs, self_files, fw, units.as_ref()))?;
-                let given: std::collections::BTreeSet<String> = ev.units.keys().cloned().collect();
-                let mine = crate::engine::score::assess(fw, units.as_ref(), ev, None).map_err(Error::Input)?;
-                let amounts = mine.units.iter().map(|u| u.amounts(fw.indicators.len())).collect();
-                (mine, amounts, given)
-            }
+        })?
+        else {
+            return Err(self.refuse(self_files));
         };
+        crate::base::diag::warn(&Diagnostics(told.notices));
+        // The units that gave a self-assessment: those with rows.
+        let unnamed: std::collections::HashSet<&str> = told.unnamed.iter().map(String::as_str).collect();
+        let given: std::collections::BTreeSet<&str> = (mine.units.iter())
+            .map(|u| u.unit.as_str())
+            .filter(|u| !unnamed.contains(u))
+            .collect();
         let by: std::collections::HashMap<&str, (&crate::engine::score::UnitResult, &Vec<_>)> = mine
             .units
             .iter()
@@ -756,7 +730,7 @@ impl InputArgs {
         let mut warnings = Diagnostics::new();
         let source = self_files[0].display().to_string();
         for u in &mut a.units {
-            match by.get(u.unit.as_str()).filter(|_| given.contains(&u.unit)) {
+            match by.get(u.unit.as_str()).filter(|_| given.contains(u.unit.as_str())) {
                 Some((m, amounts)) => {
                     u.self_assessed = Some(crate::engine::score::SelfAssessed {
                         score: m.totals.score,
@@ -775,7 +749,7 @@ impl InputArgs {
             }
         }
         let assessed: std::collections::HashSet<&str> = a.units.iter().map(|u| u.unit.as_str()).collect();
-        for id in given.iter().filter(|id| !assessed.contains(id.as_str())) {
+        for id in given.iter().filter(|id| !assessed.contains(*id)) {
             warnings.push(crate::base::diag::Diagnostic::file(
                 &source,
                 crate::base::lang::msg!(
@@ -786,21 +760,6 @@ impl InputArgs {
         }
         crate::base::diag::warn(&warnings);
         Ok((framework, units, a))
-    }
-
-    /// Load and score; warn of each unit of the units file without any
-    /// evidence, as the bulk path does ([`InputArgs::on_bulk`]).
-    pub fn assess(&self, evidence: &[PathBuf]) -> Result<(Loaded, Assessment), Error> {
-        let (loaded, evidence) = self.load(evidence)?;
-        let period = self.period.as_ref().map(|p| p.to_string());
-        let warnings = match &loaded.units {
-            Some(units) => crate::engine::score::without_evidence(units, &evidence),
-            None => Diagnostics::new(),
-        };
-        let a = crate::engine::score::assess(&loaded.framework, loaded.units.as_ref(), evidence, period)
-            .map_err(Error::Input)?;
-        crate::base::diag::warn(&warnings);
-        Ok((loaded, a))
     }
 }
 

@@ -3,7 +3,7 @@
 use super::Error;
 use super::{InputArgs, OutputArgs};
 use crate::base::lang::Lang;
-use crate::engine::robust::{Plan, analyse, analyse_amounts, parse_jitter};
+use crate::engine::robust::{Plan, analyse_amounts, parse_jitter};
 use crate::render::Format;
 use std::path::PathBuf;
 
@@ -38,22 +38,14 @@ pub fn run(args: Args, lang: Lang) -> Result<(), Error> {
         jitter: args.jitter,
         seed: args.seed,
     };
-    // The evidence scored once: on the bulk path with each unit's base
-    // amounts, else on the general path (which words every problem).
-    let bulk = args.input.on_bulk(&args.evidence, |fw, units, files| {
+    // The evidence scored once, with each unit's base amounts.
+    let Some((framework, _, (a, amounts))) = args.input.on_bulk(&args.evidence, |fw, units, files| {
         crate::engine::bulk::assess_amounts(fw, units, files, args.input.period_text())
-    })?;
-    let (framework, a, r) = match bulk {
-        Some((framework, _, (a, amounts))) => {
-            let r = analyse_amounts(&framework, &a, &amounts, plan);
-            (framework, a, r)
-        }
-        None => {
-            let (loaded, a) = args.input.assess(&args.evidence)?;
-            let r = analyse(&loaded.framework, &a, plan);
-            (loaded.framework, a, r)
-        }
+    })?
+    else {
+        return Err(args.input.refuse(&args.evidence));
     };
+    let r = analyse_amounts(&framework, &a, &amounts, plan);
     let fw = &framework;
     let a = crate::base::Aside::new(a);
     match format {

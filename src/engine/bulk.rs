@@ -1,7 +1,7 @@
 //! Bulk scoring (全省规模): the compact, parallel path for large evidence.
 //!
 //! A province-wide run has 100,000+ units × 60 indicators — millions of
-//! long-format rows, or 100,000 wide rows of 60 values. The general loader ([`crate::reading::evidence`]) keeps every
+//! long-format rows, or 100,000 wide rows of 60 values. The detailed reader ([`crate::reading::evidence`]) keeps every
 //! cell as strings for explanations and diagnostics, which is the right
 //! model for a few hundred units and far too heavy for millions of rows.
 //! This path computes the same results with a fraction of the time and
@@ -11,7 +11,7 @@
 //!   on every core (`std::thread::scope`), each worker keeping its own unit
 //!   table, merged and scored at the end, again on every core;
 //! * a row is split in place (quoted rows go through `csv_core`, the engine
-//!   of the general loader, so both see the same fields), unit ids are
+//!   of the detailed reader, so both see the same fields), unit ids are
 //!   packed into integers and looked up in batches whose memory accesses are
 //!   prefetched, indicator keys resolved through a small map — no
 //!   allocation per row;
@@ -19,8 +19,9 @@
 //!   integer and the indicator's amount computed in integer cents with the
 //!   rounding of [`Rule::amount`](crate::model::rule::Rule::amount); anything unusual (full-width digits,
 //!   signs, yes/no spellings the fast matcher does not know, huge numbers,
-//!   `levels` and `survey` rules) goes through the general code for that one
-//!   cell, so every cell gets exactly the amount the general path gives;
+//!   `levels` and `survey` rules) goes through the rule's own reading for that one
+//!   cell (`Indicator::parse_value`, `Rule::amount`), so every cell gets
+//!   exactly the amount the rule defines;
 //! * per (unit, indicator slot) only a `u16` (`u32` for frameworks with
 //!   items over 655 points) is kept: unseen, empty, 不适用, or the amount (a
 //!   clause count, a veto flag).
@@ -28,26 +29,26 @@
 //! Files in GBK/GB18030 or UTF-16 (with its byte-order mark), or in an
 //! encoding forced with `--encoding` ([`Files`]), are transcoded to UTF-8
 //! in blocks as they are read (`source`), their encoding decided as the
-//! general loader decides it; lines and offsets are counted in the
+//! detailed reader decides it; lines and offsets are counted in the
 //! transcoded text, whose lines are the file's.
 //!
-//! A workbook is read by the general reader's workbook reader into the
+//! A workbook is read by the detailed reader's workbook reader into the
 //! worksheet it would read (the one chosen with `--sheet`, else the first
 //! with a header), and that sheet given as CSV text ([`Book`],
 //! [`Files::with_books`]): each row on the line of its number, unless a
 //! cell of several lines above pushed it down (the book says to which
 //! row each line belongs). Its values are located by row and column, as
-//! the general reader locates them.
+//! the detailed reader locates them.
 //!
 //! Errors are the rare case. The common mistakes of an office's files
 //! (the `problems` module lists them: a value or key the framework does
 //! not take, a value given twice, a unit not in the units file, a file
 //! given twice, evidence missing under `missing = "error"`, …) are worded
-//! here as the general path words them, told to the caller
+//! here as the detailed reader words them, told to the caller
 //! ([`Told::problems`]) with nothing else produced. On any other problem
 //! (a header the framework does not fit, bytes that are not valid in the
 //! file's encoding, detected or forced) it gives up, before any output,
-//! and the caller runs the general path, which words the problems. A
+//! and the caller runs the detailed reader, which words the problems. A
 //! unit of the units file without any value is no problem: it is scored,
 //! every item missing, and told to the caller for its warning
 //! ([`Files::telling`]), as are the columns of a long file left aside.
@@ -126,7 +127,8 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 /// Unit ids, as a set.
 type Ids = FastMap<Box<[u8]>, ()>;
 
-/// The bulk path does not apply, or found a problem: use the general path.
+/// The bulk path does not apply, or found a problem: the detailed reader
+/// words it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GiveUp;
 
@@ -183,7 +185,7 @@ pub struct Files<'a> {
 }
 
 /// What the bulk path tells the caller of the evidence it scored, which
-/// the general path warns of while reading it.
+/// the detailed reader would warn of while reading it.
 #[derive(Debug, Default)]
 pub struct Told {
     /// Columns of a long file left aside (the office's own), a notice per
@@ -195,7 +197,7 @@ pub struct Told {
     /// Of these, those no row names, in the units file's order.
     pub unnamed: Vec<String>,
     /// The problems of the evidence this path words (those the `problems`
-    /// module lists), located and worded as the general path words them,
+    /// module lists), located and worded as the detailed reader words them,
     /// in its order: when the evidence has no other problem, the run's
     /// problems (and it gives nothing else).
     pub problems: Vec<crate::base::diag::Diagnostic>,
@@ -298,7 +300,7 @@ impl<'a> From<&'a Vec<PathBuf>> for Files<'a> {
 }
 
 /// Score and rank every unit from long-format evidence files, or `None`
-/// when the general path must do it (see the module documentation).
+/// when it gives up (see the module documentation).
 pub fn assess<'a>(
     fw: &Framework,
     units: Option<&Units>,
@@ -374,7 +376,7 @@ fn assess_with(
 
 /// What `check` says of evidence that scores: how many files, units and
 /// values were read, and how many items lack evidence or do not apply.
-/// `None` when the general path must do it (and word the problems).
+/// `None` when it gives up (the detailed reader then words the problems).
 pub fn check<'a>(fw: &Framework, units: Option<&Units>, paths: impl Into<Files<'a>>) -> Option<Checked> {
     let paths = &paths.into();
     let plan = plan_for(fw, units, paths)?;
@@ -412,7 +414,8 @@ fn checked<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files) -> Option
 }
 
 /// Does the bulk path hold the items of `fw` in its cells? (Where it
-/// does not, nothing need be read for it: the general path scores.)
+/// does not, nothing need be read for it. Every framework that loads is
+/// held: the framework's own checks refuse what it could not hold.)
 pub fn holds(fw: &Framework) -> bool {
     Plan::new(fw).is_ok()
 }
@@ -442,7 +445,7 @@ fn eligible(paths: &Files) -> bool {
     paths.iter().enumerate().all(|(i, p)| match paths.book(i) {
         // A pipe's head is not looked at: that would take its bytes.
         Some(book) => rows(&book.text),
-        // Named as a workbook but not one: the general reader refuses it.
+        // Named as a workbook but not one: the detailed reader refuses it.
         None if crate::reading::read::workbook_extension(p).is_some() => false,
         None => match crate::base::file::head(p, HEAD as u64) {
             // Past a head of blank rows, the rest decides (read whole: rare).
@@ -608,7 +611,7 @@ enum Reread {
 }
 
 /// Read and parse every file on every core: the workers' tables, every
-/// unit settled. `None` when the general path must read the evidence:
+/// unit settled. `None` when the detailed reader must read the evidence:
 /// for something this path does not read, or a problem it does not word.
 /// The problems it words (see `problems`) are told back instead
 /// ([`Told::problems`]), and `None` returned.
@@ -708,7 +711,7 @@ fn parse<W: Word>(
 
 /// `paths` with each file given again (`again`, its problem) read once,
 /// the files at `once`: the problems of the run told back, those of the
-/// files given again first, as the general loader gives them. `None`
+/// files given again first, as the detailed reader gives them. `None`
 /// always: a file given twice is a problem of the run.
 fn parse_once_each<W: Word>(
     plan: &Plan,
@@ -731,7 +734,7 @@ fn parse_once_each<W: Word>(
     let read = parse::<W>(plan, units, &files, None, Reread::No);
     let mut told = told.lock().ok()?;
     if read.is_none() && told.problems.is_empty() {
-        return None; // given up: the general path reads them all
+        return None; // given up: the detailed reader reads them all
     }
     let mut rest = std::mem::take(&mut told.problems);
     if std::mem::take(&mut told.scoring) {

@@ -113,16 +113,9 @@ fn cents(d: Decimal) -> i64 {
     i64::try_from((d * Decimal::from(100)).trunc().mantissa()).unwrap_or(i64::MAX)
 }
 
-/// Run the draws over an assessment scored in full (every unit's
-/// indicators present), in rank order.
-pub fn analyse(fw: &Framework, a: &Assessment, plan: Plan) -> Robustness {
-    let amounts: Vec<Vec<Option<Decimal>>> = a.units.iter().map(|u| u.amounts(fw.indicators.len())).collect();
-    analyse_amounts(fw, a, &amounts, plan)
-}
-
-/// [`analyse`] from each unit's amount awarded per item (0 for missing
-/// evidence, `None` for an item exempt or a veto): what the bulk path gives
-/// without per-indicator results.
+/// Run the draws over the units of `a`, in rank order, from each unit's
+/// amount awarded per item (0 for missing evidence, `None` for an item
+/// exempt or a veto).
 pub fn analyse_amounts(fw: &Framework, a: &Assessment, amounts: &[Vec<Option<Decimal>>], plan: Plan) -> Robustness {
     let base: Vec<usize> = fw.base().map(|(i, _)| i).collect();
     let points: Vec<i64> = base.iter().map(|&i| cents(fw.indicators[i].points)).collect();

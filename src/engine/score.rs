@@ -1,53 +1,23 @@
 //! Scoring units and ranking them (docs/framework.md, "Scoring a unit" and "Ranking").
 //!
-//! Scoring runs in two steps so that anything that asks "what if" — the way
-//! to the next grade, for one — can re-use the arithmetic exactly:
-//! [`evaluate`] turns one indicator's evidence into an [`Outcome`], and
-//! [`totals`] turns a unit's outcomes into base, bonus, penalty, score and
-//! vetoes. [`assess`] does both for every unit, then ranks.
+//! The steps of scoring that every command shares, whatever holds the
+//! cells: [`decide`] turns one item's cells into an [`Outcome`] by its
+//! rule (`Indicator::amount_in`), [`sum_outcomes`] and [`totals`] turn a
+//! unit's outcomes into base, bonus, penalty, score and vetoes (and
+//! anything that asks "what if" — the way to the next grade, for one —
+//! re-uses them exactly), [`each_deficiency`] finds what to rectify, and
+//! [`rank`] ranks. The engine that scores every unit with them is
+//! [`crate::engine::bulk`].
 
 use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::base::num::round2;
-use crate::model::framework::{Framework, Indicator, Kind, Missing};
+use crate::model::framework::{Framework, Indicator, Kind};
 use crate::model::rule::Value;
-use crate::reading::evidence::{Cell, Evidence, UnitEvidence};
+use crate::reading::evidence::{Cell, UnitEvidence};
 use crate::reading::units::Units;
 use rust_decimal::Decimal;
 
 pub use crate::model::*;
-
-/// One indicator's evidence → its outcome.
-pub fn evaluate(ind: &Indicator, cells: &[Option<Cell>]) -> Outcome {
-    evaluate_in(ind, "", cells)
-}
-
-/// [`evaluate`] for a unit of `category` (the rule's parameters for it). A
-/// cohort item with a value comes out as `Amount(0)`, its amount given by
-/// the second pass over every unit ([`crate::engine::cohort`]).
-pub fn evaluate_in(ind: &Indicator, category: &str, cells: &[Option<Cell>]) -> Outcome {
-    let values: Vec<Option<&Value>> = cells
-        .iter()
-        .map(|c| c.as_ref().and_then(|c| c.value.as_ref()))
-        .collect();
-    decide(
-        ind,
-        &values,
-        |v| matches!(v, Some(Value::NotApplicable)),
-        |v| match v {
-            Some(Value::Yes) => true,
-            Some(Value::Number(n)) => n.signum().is_gt(),
-            _ => false,
-        },
-        Option::is_some,
-        || {
-            let present: Vec<&Value> = values.iter().copied().flatten().collect();
-            match ind.amount_in(category, &present) {
-                None if ind.rule_for(category).is_some_and(crate::model::rule::Rule::is_cohort) => Some(Decimal::ZERO),
-                a => a,
-            }
-        },
-    )
-}
 
 /// An item's outcome from its cells, in whatever form they are kept (the
 /// values as read, or the bulk path's codes): 不适用 in any cell exempts
@@ -194,17 +164,11 @@ pub fn sum_outcomes<T: Points>(
 
 /// A unit's outcomes → its totals.
 pub fn totals(fw: &Framework, outcomes: &[Outcome]) -> Totals {
-    totals_and_groups(fw, outcomes).0
-}
-
-/// A unit's outcomes → its totals and its amount per group.
-pub fn totals_and_groups(fw: &Framework, outcomes: &[Outcome]) -> (Totals, Vec<Decimal>) {
     let mut groups = vec![Decimal::ZERO; fw.groups.len()];
     let (mut veto, mut caps) = (Vec::new(), Vec::new());
     let points = |i: usize| fw.indicators[i].points;
     let sums = sum_outcomes(fw, outcomes.iter().cloned(), points, &mut groups, &mut veto, &mut caps);
-    let groups = groups.into_iter().map(round2).collect();
-    (Totals::from_sums(fw, sums, veto, caps), groups)
+    Totals::from_sums(fw, sums, veto, caps)
 }
 
 /// The grade for totals: by score, or the lowest when vetoed.
@@ -401,259 +365,8 @@ fn describe_cells(ind: &Indicator, cells: &mut [Option<Cell>]) -> (Option<String
     (Some(value), join(|c| &c.note), join(|c| &c.source), origin)
 }
 
-/// Score every unit and rank them. The evidence is used up: each unit's
-/// is let go once its results are built, so that a province's evidence and
-/// its results are not both held whole.
-pub fn assess(
-    fw: &Framework,
-    units: Option<&Units>,
-    ev: Evidence,
-    period: Option<String>,
-) -> Result<Assessment, Diagnostics> {
-    let mut empty = UnitEvidence::empty(fw);
-    let Evidence {
-        files,
-        units: mut by_unit,
-    } = ev;
-    // Units to score: the units file's, else those the evidence names.
-    let ids: Vec<String> = match units {
-        Some(u) => u.units.keys().cloned().collect(),
-        None => by_unit.keys().cloned().collect(),
-    };
-    // Every unit gets a result per item: a units file of millions would
-    // need more memory than there is, however little evidence is given.
-    let results = ids.len().saturating_mul(fw.indicators.len());
-    if results > crate::reading::evidence::MAX_DETAILED_VALUES {
-        let (n, items, max) = (
-            ids.len(),
-            fw.indicators.len(),
-            crate::reading::evidence::MAX_DETAILED_VALUES,
-        );
-        let file = units.map_or_else(
-            || files.first().map_or_else(String::new, |f| f.path.clone()),
-            |u| u.path.clone(),
-        );
-        return Err(Diagnostics(vec![Diagnostic::file(
-            file,
-            crate::base::lang::msg!(
-                zh: "{n} 个单位 × {items} 项指标，共 {results} 项结果，超过逐项计分一次最多容纳的 {max} 项：请将单位分成几批分别运行",
-                en: "{n} units × {items} items make {results} results, more than scoring in detail holds at once ({max}): run the units in several batches"
-            ),
-        )]));
-    }
-    let mut run = Scoring {
-        fw,
-        units,
-        files: &files,
-        errs: Diagnostics::new(),
-    };
-    // Each unit's outcomes by its own evidence.
-    let mut scored: Vec<(String, Option<UnitEvidence>, Vec<Outcome>, Rated)> = Vec::with_capacity(ids.len());
-    for id in ids {
-        let own = by_unit.remove(&id);
-        let (outcomes, rated) = run.own_outcomes(&id, own.as_ref().unwrap_or(&empty));
-        scored.push((id, own, outcomes, rated));
-    }
-    // Evidence of units not scored (reported when read) is of no more use.
-    drop(by_unit);
-    let mut facts = run.settle_cohorts(&mut scored);
-    let mut results = Vec::new();
-    for (u, (id, mut own, outcomes, rated)) in scored.into_iter().enumerate() {
-        let ue = own.as_ref().unwrap_or(&empty);
-        run.partial_exemptions(&id, ue);
-        let (t, groups) = totals_and_groups(fw, &outcomes);
-        if t.applicable.is_zero() {
-            let (file, line) = run.where_unit(&id);
-            run.errs.push(Diagnostic::new(file, line, all_exempt_problem(&id)));
-            continue;
-        }
-        run.missing_evidence(&id, ue, &outcomes);
-        let info = units.and_then(|u| u.units.get(&id));
-        let name = info
-            .map(|i| i.name.clone())
-            .filter(|n| !n.is_empty())
-            .or_else(|| ue.name.clone())
-            .unwrap_or_default();
-        let mut cohort = |index: usize| {
-            // (Not hashed for every value when there is no cohort item.)
-            if facts.is_empty() {
-                None
-            } else {
-                facts.remove(&(u, index)).map(Box::new)
-            }
-        };
-        // (A unit without evidence has no texts to take from `empty`.)
-        let ue = own.as_mut().unwrap_or(&mut empty);
-        let indicators = indicator_results(fw, ue, &outcomes, &t, rated, &mut cohort);
-        let category = run.category_of(&id).to_string();
-        results.push(UnitResult {
-            unit: id,
-            name,
-            category,
-            rank: 0,
-            category_rank: None,
-            grade: grade_of(fw, &t),
-            grade_change: None,
-            totals: t,
-            groups,
-            deficiencies: deficiencies(fw, &outcomes),
-            self_assessed: None,
-            indicators,
-        });
-    }
-    let errs = run.errs;
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    results.sort_by(rank_order);
-    Ok(ranked(fw, results, units, files, period))
-}
-
 /// Each rater item's amounts per rater, by indicator index.
 type Rated = Vec<(usize, Vec<crate::model::raters::RaterAmount>)>;
-
-/// What [`assess`] scores every unit against, and the problems it has
-/// found so far.
-struct Scoring<'a> {
-    fw: &'a Framework,
-    units: Option<&'a Units>,
-    files: &'a [InputFile],
-    errs: Diagnostics,
-}
-
-impl<'a> Scoring<'a> {
-    fn category_of(&self, id: &str) -> &'a str {
-        self.units
-            .and_then(|u| u.units.get(id))
-            .map_or("", |i| i.category.as_str())
-    }
-
-    /// Where a unit is named: its line in the units file, else the first
-    /// evidence file.
-    fn where_unit(&self, id: &str) -> (String, Option<u64>) {
-        where_unit(self.units, self.files.first().map_or("", |f| f.path.as_str()), id)
-    }
-
-    /// A unit's outcomes by its own evidence, and its raters' amounts. An
-    /// item outside the unit's categories (`applies_to`) is 不适用, and
-    /// evidence for it an error.
-    fn own_outcomes(&mut self, id: &str, ue: &UnitEvidence) -> (Vec<Outcome>, Rated) {
-        let (fw, files) = (self.fw, self.files);
-        let category = self.category_of(id);
-        let errs = &mut self.errs;
-        let mut rated: Rated = Vec::new();
-        let outcomes = fw
-            .indicators
-            .iter()
-            .zip(ue.by_indicator())
-            .enumerate()
-            .map(|(i, (ind, cells))| {
-                if let (Some(raters), true) = (ind.raters, ind.applies(category)) {
-                    let (o, each) = by_raters(ind, raters, category, ue.raters(i));
-                    rated.push((i, each));
-                    return o;
-                }
-                if ind.applies(category) {
-                    return evaluate_in(ind, category, cells);
-                }
-                let rater_cell = ue.raters(i).iter().map(|(_, c)| c).find(|c| c.value.is_some());
-                if let Some(c) = cells.iter().flatten().find(|c| c.value.is_some()).or(rater_cell) {
-                    errs.push(files[c.file].diag(c.line, c.col, outside_problem(id, category, ind)));
-                }
-                Outcome::Exempt
-            })
-            .collect();
-        (outcomes, rated)
-    }
-
-    /// Cohort rules: a second pass, every unit's value known. Each cohort
-    /// item's amount is written into the units' outcomes; its facts are
-    /// returned by (unit, indicator).
-    fn settle_cohorts(
-        &self,
-        scored: &mut [(String, Option<UnitEvidence>, Vec<Outcome>, Rated)],
-    ) -> std::collections::HashMap<(usize, usize), crate::engine::cohort::Fact> {
-        let fw = self.fw;
-        let category_of = |id: &str| self.category_of(id);
-        let mut facts = std::collections::HashMap::new();
-        for (i, ind) in fw.indicators.iter().enumerate() {
-            if !ind.rule.as_ref().is_some_and(crate::model::rule::Rule::is_cohort) {
-                continue;
-            }
-            let values: Vec<Option<&crate::base::num::Exact>> = scored
-                .iter()
-                .map(
-                    |(_, ue, o, _)| match (&o[i], ue.as_ref().and_then(|ue| ue.cells(i).first())) {
-                        (
-                            Outcome::Amount(_),
-                            Some(Some(Cell {
-                                value: Some(Value::Number(x)),
-                                ..
-                            })),
-                        ) => Some(x),
-                        _ => None,
-                    },
-                )
-                .collect();
-            let cats: Vec<&str> = scored.iter().map(|(id, _, _, _)| category_of(id)).collect();
-            let rule_of = |u: usize| ind.rule_for(cats[u]).expect("a cohort item has a rule");
-            for (u, got) in crate::engine::cohort::resolve(&values, &cats, ind.points, rule_of)
-                .into_iter()
-                .enumerate()
-            {
-                if let Some((amount, fact)) = got {
-                    scored[u].2[i] = Outcome::Amount(amount);
-                    facts.insert((u, i), fact);
-                }
-            }
-        }
-        facts
-    }
-
-    /// 不适用 must cover the whole of a clause item.
-    fn partial_exemptions(&mut self, id: &str, ue: &UnitEvidence) {
-        let (fw, files, errs) = (self.fw, self.files, &mut self.errs);
-        for (ind, cells) in fw.indicators.iter().zip(ue.by_indicator()) {
-            let na = cells
-                .iter()
-                .flatten()
-                .filter(|c| c.value == Some(Value::NotApplicable))
-                .count();
-            let given = cells.iter().flatten().filter(|c| c.value.is_some()).count();
-            if na > 0 && na < given {
-                let c = cells
-                    .iter()
-                    .flatten()
-                    .find(|c| c.value == Some(Value::NotApplicable))
-                    .expect("counted");
-                errs.push(files[c.file].diag(c.line, c.col, partial_exemption_problem(id, &ind.id)));
-            }
-        }
-    }
-
-    /// Under `missing = "error"`, each base item without evidence.
-    fn missing_evidence(&mut self, id: &str, ue: &UnitEvidence, outcomes: &[Outcome]) {
-        let fw = self.fw;
-        if fw.missing == Missing::Error {
-            for ((ind, o), cells) in fw.indicators.iter().zip(outcomes).zip(ue.by_indicator()) {
-                if ind.kind == Kind::Base && *o == Outcome::Missing {
-                    let lacking: Vec<usize> = (0..cells.len())
-                        .filter(|&slot| cells[slot].as_ref().is_none_or(|c| c.value.is_none()))
-                        .collect();
-                    let message = missing_problem(fw, id, ind, &lacking);
-                    // Located at the item's evidence when part of it was given.
-                    self.errs.push(match cells.iter().flatten().next() {
-                        Some(c) => self.files[c.file].diag(c.line, c.col, message),
-                        None => {
-                            let (file, line) = self.where_unit(id);
-                            Diagnostic::new(file, line, message)
-                        }
-                    });
-                }
-            }
-        }
-    }
-}
 
 /// Where a unit is named, for a problem of the unit as a whole: its line
 /// in the units file, else the first evidence file (`first_file`).
@@ -788,16 +501,10 @@ pub fn ranked(
     }
 }
 
-/// Each unit of the units file for which the evidence gives no value at
-/// all (not even 不适用): scored 0 on every item, most likely because its
-/// file was forgotten. Located at the unit's line in the units file.
-pub fn without_evidence(units: &Units, ev: &Evidence) -> Diagnostics {
-    silent_units(units, |id| {
-        !ev.units.get(id).is_some_and(|u| u.given().any(|c| c.value.is_some()))
-    })
-}
-
-/// [`without_evidence`], the units without any value told by `silent`.
+/// Each unit of the units file without any value in the evidence (not
+/// even 不适用), as `silent` tells: scored 0 on every item, most likely
+/// because its file was forgotten. Located at the unit's line in the units
+/// file.
 pub fn silent_units(units: &Units, silent: impl Fn(&str) -> bool) -> Diagnostics {
     let mut out = Diagnostics::new();
     for (id, info) in &units.units {
@@ -873,7 +580,6 @@ fn assign_ranks(units: Vec<&mut UnitResult>, mut set: impl FnMut(&mut UnitResult
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reading::input::read_csv_bytes;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
@@ -961,6 +667,41 @@ id = "V1"
 kind = "veto"
 name = "否"
 "#;
+
+    /// One indicator's evidence → its outcome.
+    fn evaluate(ind: &Indicator, cells: &[Option<Cell>]) -> Outcome {
+        evaluate_in(ind, "", cells)
+    }
+
+    /// [`evaluate`] for a unit of `category` (the rule's parameters for it). A
+    /// cohort item with a value comes out as `Amount(0)`, its amount given by
+    /// the second pass over every unit ([`crate::engine::cohort`]).
+    fn evaluate_in(ind: &Indicator, category: &str, cells: &[Option<Cell>]) -> Outcome {
+        let values: Vec<Option<&Value>> = cells
+            .iter()
+            .map(|c| c.as_ref().and_then(|c| c.value.as_ref()))
+            .collect();
+        decide(
+            ind,
+            &values,
+            |v| matches!(v, Some(Value::NotApplicable)),
+            |v| match v {
+                Some(Value::Yes) => true,
+                Some(Value::Number(n)) => n.signum().is_gt(),
+                _ => false,
+            },
+            Option::is_some,
+            || {
+                let present: Vec<&Value> = values.iter().copied().flatten().collect();
+                match ind.amount_in(category, &present) {
+                    None if ind.rule_for(category).is_some_and(crate::model::rule::Rule::is_cohort) => {
+                        Some(Decimal::ZERO)
+                    }
+                    a => a,
+                }
+            },
+        )
+    }
 
     fn fw() -> Framework {
         Framework::parse(FW, "t.toml").unwrap()
@@ -1372,11 +1113,41 @@ name = "否"
         }
     }
 
+    /// `csv` (and `units`) scored by the engine, every unit in full, as
+    /// `e.csv` (and `u.csv`); else its problems, the folder left out.
     fn assess_csv(fw: &Framework, csv: &str, units: Option<&str>) -> Result<Assessment, Vec<String>> {
-        let sheet = read_csv_bytes("e.csv", csv.as_bytes()).unwrap();
-        let units = units.map(|u| Units::from_sheet(read_csv_bytes("u.csv", u.as_bytes()).unwrap()).unwrap());
-        let ev = crate::reading::evidence::from_sheets(vec![sheet], fw, units.as_ref()).unwrap();
-        assess(fw, units.as_ref(), ev, Some("2023".into())).map_err(|e| e.0.iter().map(|d| d.to_string()).collect())
+        static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("kaohe-score-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let evidence = [dir.join("e.csv")];
+        std::fs::write(&evidence[0], csv).unwrap();
+        let units = units.map(|u| {
+            std::fs::write(dir.join("u.csv"), u).unwrap();
+            Units::load(&dir.join("u.csv")).unwrap()
+        });
+        let told = std::sync::Mutex::new(crate::engine::bulk::Told::default());
+        let files = crate::engine::bulk::Files::from(&evidence[..]).telling(&told);
+        let found = crate::engine::bulk::assess_full(fw, units.as_ref(), files, Some("2023".into()));
+        let prefix = format!("{}{}", dir.display(), std::path::MAIN_SEPARATOR);
+        std::fs::remove_dir_all(&dir).unwrap();
+        match found {
+            Some(mut a) => {
+                for i in &mut a.inputs {
+                    i.path = i.path.replace(&prefix, "");
+                }
+                Ok(a)
+            }
+            None => {
+                let told = told.into_inner().unwrap();
+                assert!(!told.problems.is_empty(), "the engine scores or says why not");
+                Err(told
+                    .problems
+                    .iter()
+                    .map(|d| d.to_string().replace(&prefix, ""))
+                    .collect())
+            }
+        }
     }
 
     #[test]

@@ -324,17 +324,6 @@ pub struct SelfAssessed {
 }
 
 impl UnitResult {
-    /// The amount awarded per item of a framework of `items` items, as
-    /// [`IndicatorResult::amount`] gives it (`None` also for an item
-    /// without a result).
-    pub fn amounts(&self, items: usize) -> Vec<Option<Decimal>> {
-        let mut amounts = vec![None; items];
-        for r in &self.indicators {
-            amounts[r.index] = r.amount();
-        }
-        amounts
-    }
-
     /// 差值: self-assessed score − the team's.
     pub fn self_gap(&self) -> Option<Decimal> {
         self.self_assessed.as_ref().map(|s| s.score - self.totals.score)
@@ -402,21 +391,6 @@ pub struct Checked {
     pub values: usize,
     pub missing: usize,
     pub exempt: usize,
-}
-
-impl Checked {
-    /// The counts of an assessment in full, from `files` files of `values`
-    /// values.
-    pub fn of(a: &Assessment, files: usize, values: usize) -> Checked {
-        let results = || a.units.iter().flat_map(|u| &u.indicators);
-        Checked {
-            files,
-            units: a.units.len(),
-            values,
-            missing: results().filter(|r| r.status == Status::Missing).count(),
-            exempt: results().filter(|r| r.status == Status::Exempt).count(),
-        }
-    }
 }
 
 /// One input file as recorded in the result (path and SHA-256), and where

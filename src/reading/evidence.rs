@@ -88,13 +88,6 @@ impl UnitEvidence {
         &mut self.slots[self.starts[index] as usize + slot]
     }
 
-    /// Each indicator's slots, in framework order.
-    pub fn by_indicator(&self) -> impl Iterator<Item = &[Option<Cell>]> {
-        self.starts
-            .windows(2)
-            .map(|w| &self.slots[w[0] as usize..w[1] as usize])
-    }
-
     /// Every cell given, raters' cells included.
     pub fn given(&self) -> impl Iterator<Item = &Cell> {
         self.slots.iter().flatten().chain(self.rater_cells())

@@ -482,7 +482,7 @@ fn significant_digits(text: &str) -> usize {
 /// path to read as it reads a file: each row of the sheet on the line of
 /// its row number where it can be (blank lines between), `input` naming
 /// the file and worksheet, and the column of the sheet each row starts
-/// in, as the general reader names them.
+/// in, as the detailed reader names them.
 #[derive(Debug, Clone)]
 pub struct Book {
     pub input: crate::model::InputFile,
@@ -514,7 +514,7 @@ pub fn sheet_row(rows: &[u64], line: u64) -> u64 {
     }
 }
 
-/// The worksheet of evidence at `path` that the general reader reads —
+/// The worksheet of evidence at `path` that the detailed reader reads —
 /// the one `wanted` (`--sheet`), else the first with a header — as CSV
 /// text ([`Book`]); `None` when the path is not
 /// a workbook, or its reading or its text would not be the general

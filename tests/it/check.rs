@@ -530,15 +530,15 @@ fn evidence_of_another_year_names_the_framework_it_fits() {
     assert_eq!(named.stderr.lines().count(), 15 + 1);
     // The evidence of its own year scores.
     wd.run(&["score", "--period", "2022", "examples/2022.csv"]).assert_ok();
-    // Alike on both paths (the fit is asked of the fast path first).
-    let both = wd.run_both(&["score", "-u", "examples/units.csv", "examples/2022.csv"]);
+    // (The fit is asked of the engine first.)
+    let both = wd.run(&["score", "-u", "examples/units.csv", "examples/2022.csv"]);
     assert_eq!(both.stderr, out.stderr);
     // With a row given twice it fits no framework: the problems alone.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("examples/2022.csv")).unwrap();
     let second = text.lines().nth(1).unwrap();
     wd.create("twice.csv", &format!("{text}{second}\n"));
-    let twice = wd.run_both(&["score", "-u", "examples/units.csv", "$WD/twice.csv"]);
+    let twice = wd.run(&["score", "-u", "examples/units.csv", "$WD/twice.csv"]);
     assert_eq!(twice.code, 1);
     let lines: Vec<&str> = twice.stderr.lines().collect();
     assert_eq!(lines.len(), 15 + 2, "{}", twice.stderr);

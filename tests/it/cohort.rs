@@ -330,7 +330,7 @@ fn a_category_s_levels_options_and_clauses_are_taken_by_name() {
     // (2×100 + 1×80 + 1×50) / 400 × 10 = 8.25 (not 7.00 by place);
     // 10 − a min(2×3, 5) − b 2×1 = 3, the rule's max of 5 kept for a
     // (not 2 with a's max the points, nor by place); 17.25.
-    let out = wd.run_both(&[
+    let out = wd.run(&[
         "score",
         "-f",
         "$WD/fw.toml",
@@ -347,7 +347,7 @@ fn a_category_s_levels_options_and_clauses_are_taken_by_name() {
          1,U1,一,乡镇,1,20.50,好,,20.50,0.00,0.00\r\n\
          2,U2,二,开发区,1,17.25,一般,,17.25,0.00,0.00\r\n"
     );
-    let json = wd.run_both(&[
+    let json = wd.run(&[
         "score",
         "-f",
         "$WD/fw.toml",
@@ -434,7 +434,7 @@ fn a_category_may_not_change_which_levels_options_or_clauses_there_are() {
 fn a_value_without_an_amount_outside_a_unit_s_category_is_said() {
     // 0/0/0 is a survey without votes: written, but no amount. For a unit
     // of a category the item does not concern it is evidence all the same,
-    // which is refused, on both paths.
+    // which is refused.
     let wd = Workdir::new();
     wd.create(
         "fw.toml",
@@ -467,7 +467,7 @@ rule = { type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60]
         "unit,indicator,value\nU1,A1,1\nU1,S1,2/1/1\nU2,A1,3\nU2,S1,0/0/0\n",
     );
     for cmd in ["score", "check"] {
-        let out = wd.run_both(&[
+        let out = wd.run(&[
             cmd,
             "--lang",
             "en",

@@ -3,7 +3,7 @@
 //! values equal to the mean, units without a value, vetoed units,
 //! categories with their own targets, items for one category only, one to
 //! six raters with mean, median or trimming below and above `min_raters` —
-//! scored by kaohe (its JSON result, on both paths) and by the exact
+//! scored by kaohe (its JSON result) and by the exact
 //! fractions below, item by item.
 
 use crate::reference::Q;
@@ -306,53 +306,46 @@ fn cohort_category_and_rater_rules_score_as_the_reference_says() {
         }
         wd.create("units.csv", &units_csv);
         wd.create("e.csv", &evidence);
-        // The bulk path (the default) and the general one must both agree
-        // with the reference.
-        for env in [&[][..], &[("KAOHE_SLOW", "1")][..]] {
-            let out = wd.run_env(
-                &[
-                    "score",
-                    "--format",
-                    "json",
-                    "-f",
-                    "$WD/fw.toml",
-                    "-u",
-                    "$WD/units.csv",
-                    "$WD/e.csv",
-                ],
-                env,
-            );
-            assert_eq!(out.code, 0, "seed {seed}: {}\n{evidence}", out.stderr);
-            let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-            let want = reference(&params, &units);
-            for (u, w) in units.iter().zip(&want) {
-                let got = doc["units"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|x| x["unit"] == u.id.as_str())
-                    .unwrap_or_else(|| panic!("seed {seed}: {} not in the result", u.id));
-                for (i, amount) in w.iter().enumerate() {
-                    let r = &got["indicators"][i];
-                    assert_eq!(r["id"], format!("R{}", i + 1));
-                    let shown = match &r["amount"] {
-                        serde_json::Value::Null => None,
-                        x => Some(Q::dec(&x.to_string())),
-                    };
-                    assert_eq!(
-                        shown,
-                        amount.clone(),
-                        "seed {seed} {env:?}: {} R{} ({:?}, {})\n{}\n{evidence}",
-                        u.id,
-                        i + 1,
-                        u.values.get(i),
-                        u.category,
-                        framework(&params)
-                    );
-                    compared += 1;
-                }
+        let out = wd.run(&[
+            "score",
+            "--format",
+            "json",
+            "-f",
+            "$WD/fw.toml",
+            "-u",
+            "$WD/units.csv",
+            "$WD/e.csv",
+        ]);
+        assert_eq!(out.code, 0, "seed {seed}: {}\n{evidence}", out.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let want = reference(&params, &units);
+        for (u, w) in units.iter().zip(&want) {
+            let got = doc["units"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["unit"] == u.id.as_str())
+                .unwrap_or_else(|| panic!("seed {seed}: {} not in the result", u.id));
+            for (i, amount) in w.iter().enumerate() {
+                let r = &got["indicators"][i];
+                assert_eq!(r["id"], format!("R{}", i + 1));
+                let shown = match &r["amount"] {
+                    serde_json::Value::Null => None,
+                    x => Some(Q::dec(&x.to_string())),
+                };
+                assert_eq!(
+                    shown,
+                    amount.clone(),
+                    "seed {seed}: {} R{} ({:?}, {})\n{}\n{evidence}",
+                    u.id,
+                    i + 1,
+                    u.values.get(i),
+                    u.category,
+                    framework(&params)
+                );
+                compared += 1;
             }
         }
     }
-    assert!(compared > 3000, "{compared} amounts compared");
+    assert!(compared > 1500, "{compared} amounts compared");
 }

@@ -761,8 +761,7 @@ fn no_smaller_set_of_fixes_reaches_the_next_grade() {
     use kaohe::engine::score::{self, Outcome};
     let fw = Framework::embedded().unwrap();
     let units = kaohe::reading::units::Units::load(std::path::Path::new("examples/units.csv")).unwrap();
-    let ev = kaohe::reading::evidence::load(&["examples/2023.csv".into()], &fw, Some(&units)).unwrap();
-    let a = score::assess(&fw, Some(&units), ev, None).unwrap();
+    let a = crate::util::assess(&fw, Some(&units), &["examples/2023.csv".into()], None).unwrap();
     let mut checked = 0;
     for u in &a.units {
         let Some(ng) = next_grade_of(&fw, u).filter(|ng| ng.held.is_none()) else {

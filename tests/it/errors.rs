@@ -411,7 +411,7 @@ fn values_items_do_not_take_follow_the_notice_of_columns_set_aside() {
 }
 
 /// `score` (CSV and JSON), `check`, `explain` and `deficiencies` on
-/// `inputs` say `en` in English and `zh` in Chinese, on both paths.
+/// `inputs` say `en` in English and `zh` in Chinese.
 fn every_command_says(wd: &Workdir, inputs: &[&str], en: &[&str], zh: &[&str]) {
     for (lang, want) in [("en", en), ("zh", zh)] {
         for cmd in [
@@ -424,19 +424,19 @@ fn every_command_says(wd: &Workdir, inputs: &[&str], en: &[&str], zh: &[&str]) {
             let mut args = cmd.to_vec();
             args.extend(["--lang", lang]);
             args.extend(inputs);
-            wd.run_both(&args).assert_input_errors(want);
+            wd.run(&args).assert_input_errors(want);
         }
     }
 }
 
 /// A comma in a note without quotes (材料1,材料2) pushes a cell past the
 /// header: the message names that cell and the likely cause, in Chinese as
-/// in English, on both paths.
+/// in English.
 #[test]
 fn a_cell_past_the_header_is_named_with_its_likely_cause() {
     let wd = Workdir::mini();
     wd.create("rag.csv", "unit,indicator,value,note\nU01,A1,是,材料1,材料2\n");
-    wd.run_both(&["score", "--lang", "zh", "-f", "$WD/mini.toml", "$WD/rag.csv"])
+    wd.run(&["score", "--lang", "zh", "-f", "$WD/mini.toml", "$WD/rag.csv"])
         .assert_input_errors(&[
             "错误：$WD/rag.csv:2: 该行有 5 个字段，但表头有 4 个：“材料2”上方没有表头（值或备注中有未加引号的逗号？）",
         ]);
@@ -445,7 +445,7 @@ fn a_cell_past_the_header_is_named_with_its_likely_cause() {
 /// A value given twice (in one file, across files, one with a value its
 /// item does not take) and units not in the units file (on two rows, by
 /// the unit's name): each located, said once per row, in line order, in
-/// English and Chinese, alike on both paths and for every command.
+/// English and Chinese, alike for every command.
 #[test]
 fn values_given_twice_and_units_not_in_the_units_file_are_located_on_both_paths() {
     let wd = Workdir::mini();
@@ -498,7 +498,7 @@ fn values_given_twice_and_units_not_in_the_units_file_are_located_on_both_paths(
 /// file's line, at a clause given, at an empty value), 不适用 for one
 /// clause only, every base item 不适用. Evidence outside a unit's category
 /// first, then unit by unit in the units file's order, 不适用 in part before
-/// items missing; in English and Chinese, alike on both paths and for
+/// items missing; in English and Chinese, alike for
 /// every command.
 #[test]
 fn problems_found_while_scoring_are_located_on_both_paths() {

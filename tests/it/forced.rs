@@ -1,16 +1,15 @@
 //! An encoding forced with `--encoding` (for every CSV input, or
-//! `FILE=ENC` for one) is read on the bulk path, which prints what the
-//! general path prints, byte for byte; bytes not valid in the encoding
-//! forced are left to the general path, which locates them.
+//! `FILE=ENC` for one) is read by the engine, which ranks the units as it
+//! ranks the same text saved as UTF-8; bytes not valid in the encoding
+//! forced are left to the detailed reader, which locates them.
 //!
-//! That the bulk path really runs is shown from the library: the options
-//! are parsed as `kaohe` parses them, and the bulk path's own entry points
-//! (`InputArgs::bulk_inputs`, then `bulk::assess`, `bulk::write_json`,
-//! `bulk::write_deficiencies`, which `score` and `deficiencies` call in
-//! that order) must answer (`Some`) and give the bytes the command printed
-//! with the general path forced (`KAOHE_SLOW=1`). Were a forced encoding
-//! left to the general path, either by the command or by the bulk reader,
-//! the `expect`s below fail.
+//! That the engine really reads them is shown from the library: the
+//! options are parsed as `kaohe` parses them, and the engine's own entry
+//! points (`InputArgs::bulk_inputs`, then `bulk::assess`,
+//! `bulk::write_json`, `bulk::write_deficiencies`, which `score` and
+//! `deficiencies` call in that order) must answer (`Some`) and give the
+//! bytes the command printed. Were a forced encoding not taken, either by
+//! the command or by the reader, the `expect`s below fail.
 
 use crate::scale::synth;
 use crate::util::Workdir;
@@ -74,8 +73,8 @@ fn data() -> (String, String, String) {
     )
 }
 
-/// The three outputs, printed on both paths: the same bytes, or a panic.
-/// `args` go between the command and its format.
+/// The three outputs, as printed. `args` go between the command and its
+/// format.
 fn printed(wd: &Workdir, args: &[&str], evidence: &[&str]) -> [String; 3] {
     let commands: [&[&str]; 3] = [
         &["score", "--format", "csv"],
@@ -84,13 +83,10 @@ fn printed(wd: &Workdir, args: &[&str], evidence: &[&str]) -> [String; 3] {
     ];
     commands.map(|c| {
         let all: Vec<&str> = c.iter().chain(args).chain(evidence).copied().collect();
-        let fast = wd.run_env(&all, &[("KAOHE_LANG", "zh")]);
-        fast.assert_ok();
-        let slow = wd.run_env(&all, &[("KAOHE_LANG", "zh"), ("KAOHE_SLOW", "1")]);
-        slow.assert_ok();
-        assert_eq!(fast.stdout, slow.stdout, "{all:?}");
-        assert!(fast.stdout.lines().count() > 80, "{all:?}: a unit or more per line");
-        fast.stdout
+        let out = wd.run_env(&all, &[("KAOHE_LANG", "zh")]);
+        out.assert_ok();
+        assert!(out.stdout.lines().count() > 80, "{all:?}: a unit or more per line");
+        out.stdout
     })
 }
 
@@ -211,22 +207,36 @@ fn forced_encodings_are_read_on_the_bulk_path() {
         for (b, c) in bulk.iter().zip(&cli) {
             assert_eq!(b, c, "{label}");
         }
+        // The same text as UTF-8, no encoding forced: the same ranking.
+        let encoding = encoding_rs::Encoding::for_label(label.as_bytes()).unwrap();
+        wd.create("plain-units.csv", &encoding.decode(&units).0);
+        wd.create("plain.csv", &encoding.decode(&evidence).0);
+        let plain = wd.run_env(
+            &[
+                "score",
+                "--format",
+                "csv",
+                "-f",
+                "$WD/fw.toml",
+                "-u",
+                "$WD/plain-units.csv",
+                "--period",
+                "2023",
+                "$WD/plain.csv",
+            ],
+            &[("KAOHE_LANG", "zh")],
+        );
+        assert_eq!(plain.stdout, cli[0], "{label}");
         // A unit in full, its rows' lines counted in the text decoded.
         let explain = [&["explain", "T1", "--format", "csv"][..], &args, &["$WD/e.csv"]].concat();
-        let fast = wd.run(&explain);
-        fast.assert_ok();
-        assert!(fast.stdout.contains("$WD/e.csv:"), "{label}: lines shown");
-        assert_eq!(
-            fast.stdout,
-            wd.run_env(&explain, &[("KAOHE_SLOW", "1")]).stdout,
-            "{label}"
-        );
+        let out = wd.run(&explain);
+        out.assert_ok();
+        assert!(out.stdout.contains("$WD/e.csv:"), "{label}: lines shown");
     }
 }
 
-/// A forced encoding the bytes are not in: the bulk path gives up before
-/// writing anything, and the general path names the line, as it does with
-/// the bulk path forced off.
+/// A forced encoding the bytes are not in: the engine gives up before
+/// writing anything, and the detailed reader names the line.
 #[test]
 fn bytes_not_in_the_forced_encoding_are_located() {
     let (framework, units, evidence) = data();
@@ -275,10 +285,7 @@ fn bytes_not_in_the_forced_encoding_are_located() {
                 &forced,
                 "$WD/e.csv",
             ]);
-            let fast = wd.run_env(&args, &[("KAOHE_LANG", "en")]);
-            fast.assert_input_errors(&[&want]);
-            let slow = wd.run_env(&args, &[("KAOHE_LANG", "en"), ("KAOHE_SLOW", "1")]);
-            assert_eq!((slow.code, &slow.stderr), (1, &fast.stderr));
+            wd.run_env(&args, &[("KAOHE_LANG", "en")]).assert_input_errors(&[&want]);
             assert!(
                 !wd.path("out.json").exists() && !wd.path("out.csv").exists(),
                 "nothing written"
@@ -359,10 +366,8 @@ fn each_file_in_its_own_encoding() {
     let none = &both[..6];
     let out = wd.run(&[&["score", "--format", "csv"], none, &files].concat());
     assert_ne!(out.stdout, cli[0]);
-    // A FILE=ENC that names no input is a mistake, on either path.
+    // A FILE=ENC that names no input is a mistake.
     let stray = [&both[..6], &["--encoding", "$WD/c.csv=gbk"]].concat();
-    for env in [&[][..], &[("KAOHE_SLOW", "1")]] {
-        let out = wd.run_env(&[&["score", "--format", "csv"], &stray[..], &files].concat(), env);
-        out.assert_usage_error("error: --encoding $WD/c.csv=gbk: $WD/c.csv is not one of the input files");
-    }
+    let out = wd.run(&[&["score", "--format", "csv"], &stray[..], &files].concat());
+    out.assert_usage_error("error: --encoding $WD/c.csv=gbk: $WD/c.csv is not one of the input files");
 }

@@ -665,23 +665,6 @@ fn markdown_outside_tables_is_text_not_markup() {
             run(&["deficiencies", "--format", "md", "--by", "owner"]),
         ),
     ];
-    // The general path agrees with the streamed one on every escape.
-    let slow = wd.run_env(
-        &[
-            "deficiencies",
-            "--format",
-            "md",
-            "--lang",
-            "en",
-            "--period",
-            "2023",
-            "-f",
-            "$WD/m.toml",
-            "$WD/ev.csv",
-        ],
-        &[("KAOHE_SLOW", "1")],
-    );
-    assert_eq!(slow.stdout, outputs[2].1);
     for (what, out) in &outputs {
         assert_eq!(active(out), Vec::<String>::new(), "{what}:\n{out}");
         assert!(

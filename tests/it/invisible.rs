@@ -1,7 +1,7 @@
 //! Invisible characters (zero-width spaces, a byte-order mark in the middle
 //! of a file) must never make a second unit or indicator that prints like
 //! the first: a row-start U+FEFF is dropped, an id holding one is refused
-//! by name, and both scoring paths (the bulk one and `KAOHE_SLOW=1`) agree.
+//! by name.
 
 use crate::fixtures::{MINI, WIDE, mini_evidence, mini_row};
 use crate::util::Workdir;
@@ -27,7 +27,7 @@ fn a_byte_order_mark_starting_a_row_is_dropped() {
     for extra in [&[][..], &["-u", "$WD/units.csv"][..]] {
         let mut args = vec!["score", "-f", "$WD/mini.toml", "--format", "csv", "$WD/e.csv"];
         args.extend_from_slice(extra);
-        let out = wd.run_both(&args);
+        let out = wd.run(&args);
         out.assert_ok();
         // U2 is the real U2 (matched in the units file) and lost A1's
         // 10 points: 100 − 10 = 90.00.
@@ -39,7 +39,7 @@ fn a_byte_order_mark_starting_a_row_is_dropped() {
         "long.csv",
         "unit,indicator,value\nU1,A1,是\n\u{feff}U2,A1,否\nU2,A2,0\n",
     );
-    let out = wd.run_both(&["score", "-f", "$WD/mini.toml", "--format", "json", "$WD/long.csv"]);
+    let out = wd.run(&["score", "-f", "$WD/mini.toml", "--format", "json", "$WD/long.csv"]);
     out.assert_ok();
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let ids: Vec<&str> = doc["units"]
@@ -68,7 +68,7 @@ fn a_zero_width_character_in_a_unit_id_is_refused_by_name() {
             mini_row(&format!("U2{c}"), &[]),
         ]);
         wd.create("e.csv", &text);
-        let out = wd.run_both(&["score", "-f", "$WD/mini.toml", "$WD/e.csv"]);
+        let out = wd.run(&["score", "-f", "$WD/mini.toml", "$WD/e.csv"]);
         out.assert_input_errors(&[&format!(
             "error: $WD/e.csv:4: column \"unit\": the unit id \"U2\\u{{{:x}}}\" contains the invisible character {name}, which makes it a different id that looks the same; delete the character",
             c as u32
@@ -86,7 +86,7 @@ fn a_zero_width_character_in_a_unit_id_is_refused_by_name() {
     ]);
     // The evidence's unit column named as the file heads it.
     wd.create("long.csv", "单位编号,指标,值\nU1,A1,是\nU1\u{200b},A2,0\n");
-    let out = wd.run_both(&["score", "--lang", "en", "-f", "$WD/mini.toml", "$WD/long.csv"]);
+    let out = wd.run(&["score", "--lang", "en", "-f", "$WD/mini.toml", "$WD/long.csv"]);
     out.assert_input_errors(&[
         "error: $WD/long.csv:3: column \"单位编号\": the unit id \"U1\\u{200b}\" contains the invisible character U+200B (zero width space), which makes it a different id that looks the same; delete the character",
     ]);
@@ -98,13 +98,13 @@ fn a_zero_width_character_in_an_indicator_key_is_refused_by_name() {
     // Wide header.
     let header = WIDE.replace("A2,", "A2\u{200b},");
     wd.create("e.csv", &format!("{header}\n{}\n", mini_row("U1", &[]).as_str()));
-    let out = wd.run_both(&["score", "-f", "$WD/mini.toml", "$WD/e.csv"]);
+    let out = wd.run(&["score", "-f", "$WD/mini.toml", "$WD/e.csv"]);
     out.assert_input_errors(&[
         "error: $WD/e.csv:1: column 3: the indicator id \"A2\\u{200b}\" contains the invisible character U+200B (zero width space), which makes it a different id that looks the same; delete the character",
     ]);
     // Long format: A1 given twice, once with a zero-width joiner.
     wd.create("long.csv", "unit,indicator,value\nU1,A1,是\nU1,A1\u{200d},否\n");
-    let out = wd.run_both(&["score", "-f", "$WD/mini.toml", "$WD/long.csv"]);
+    let out = wd.run(&["score", "-f", "$WD/mini.toml", "$WD/long.csv"]);
     out.assert_input_errors(&[
         "error: $WD/long.csv:3: column \"indicator\": unit U1: the indicator id \"A1\\u{200d}\" contains the invisible character U+200D (zero width joiner), which makes it a different id that looks the same; delete the character",
     ]);
@@ -137,7 +137,7 @@ fn messages_escape_invisible_characters_in_user_text() {
         "e.csv",
         &mini_evidence(&[mini_row("U1", &[("A1", "是\u{2060}\u{feff}x")])]),
     );
-    let out = wd.run_both(&["score", "-f", "$WD/mini.toml", "$WD/e.csv"]);
+    let out = wd.run(&["score", "-f", "$WD/mini.toml", "$WD/e.csv"]);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("\\u{2060}\\u{feff}x"), "{}", out.stderr);
     assert!(
@@ -148,7 +148,7 @@ fn messages_escape_invisible_characters_in_user_text() {
 }
 
 /// Two exports pasted together whole: the second one's header, below the
-/// first one's rows, is named as a repeated header, once, on both paths —
+/// first one's rows, is named as a repeated header, once —
 /// not as an unknown unit beside an unknown indicator or a bad value.
 #[test]
 fn a_header_repeated_below_the_rows_is_named_as_such() {
@@ -165,7 +165,7 @@ fn a_header_repeated_below_the_rows_is_named_as_such() {
             let path = format!("$WD/{file}");
             let mut args = vec!["score", "--lang", "en", "-f", "$WD/mini.toml", "--format", "csv", &path];
             args.extend_from_slice(units);
-            let out = wd.run_both(&args);
+            let out = wd.run(&args);
             assert_eq!(out.code, 1, "{}", out.stderr);
             let lines: Vec<&str> = out.stderr.lines().collect();
             let want = format!(

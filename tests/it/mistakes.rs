@@ -1,8 +1,7 @@
 //! Plausible mistakes that used to give a wrong score without a word: a
 //! unit whose evidence was forgotten, a rate typed as a fraction, a value
 //! outside the range the framework declares. Each is reported by every
-//! scoring command and by `check`, on the bulk path (clean UTF-8 CSV, which
-//! hands these cases to the general path) as on the general one.
+//! scoring command and by `check`.
 
 use crate::util::{Workdir, Xl, t, texts, write_xlsx};
 use kaohe::model::framework::Framework;
@@ -68,28 +67,20 @@ fn scoring(rest: &[&str]) -> Vec<Vec<String>> {
 fn every_command_fails_with(wd: &Workdir, rest: &[&str], lines: &[&str]) {
     for args in scoring(rest) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        for slow in [false, true] {
-            let env: &[(&str, &str)] = if slow { &[("KAOHE_SLOW", "1")] } else { &[] };
-            let out = wd.run_env(&args, env);
-            assert_eq!(out.code, 1, "{args:?} slow={slow}\n{}", out.stderr);
-            assert_eq!(out.stderr.lines().collect::<Vec<_>>(), lines, "{args:?} slow={slow}");
-            assert_eq!(out.stdout, "", "{args:?}");
-        }
+        let out = wd.run(&args);
+        assert_eq!(out.code, 1, "{args:?}\n{}", out.stderr);
+        assert_eq!(out.stderr.lines().collect::<Vec<_>>(), lines, "{args:?}");
+        assert_eq!(out.stdout, "", "{args:?}");
     }
 }
 
-fn bulk_and_general(
-    fw_text: &str,
-    csv: &std::path::Path,
-) -> (
-    Option<kaohe::engine::score::Assessment>,
-    kaohe::engine::score::Assessment,
-) {
+/// `csv` scored against `fw_text`, ranked and in full (the two ways the
+/// engine gives an assessment).
+fn ranked_and_in_full(fw_text: &str, csv: &std::path::Path) -> [kaohe::engine::score::Assessment; 2] {
     let fw = Framework::parse(fw_text, "fw.toml").unwrap();
-    let fast = kaohe::engine::bulk::assess(&fw, None, &[csv.to_path_buf()], None);
-    let ev = kaohe::reading::evidence::load(&[csv.to_path_buf()], &fw, None).unwrap();
-    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
-    (fast, slow)
+    let ranked = kaohe::engine::bulk::assess(&fw, None, &[csv.to_path_buf()], None).expect("scored");
+    let full = crate::util::assess(&fw, None, &[csv.to_path_buf()], None).expect("scored in full");
+    [ranked, full]
 }
 
 fn score_of(a: &kaohe::engine::score::Assessment, unit: &str) -> Decimal {
@@ -114,21 +105,19 @@ fn a_rate_typed_as_a_fraction_is_a_located_error() {
             "错误：共发现 2 个问题，未写出任何文件",
         ],
     );
-    // The bulk path does not score it: it hands the file to the general one.
+    // The engine does not score it.
     let fw = Framework::parse(SAFETY, "fw.toml").unwrap();
     assert!(kaohe::engine::bulk::assess(&fw, None, &[e], None).is_none());
 }
 
 #[test]
-fn a_fraction_meant_as_written_is_taken_on_both_paths() {
+fn a_fraction_meant_as_written_is_taken() {
     let wd = Workdir::new();
     // With `%` in the cell: T01 R1 = 10 × 0.75 / 100 = 0.075 → 0.08;
     // R2 96 ≥ 95 → 6; C1 0 → 4: 10.08. T02 R1 = 10 × 80 / 100 = 8; R2
     // 0.9% is below 80 → 0; C1 one → 4 − 2 = 2: 10.00.
     let e = wd.create("e.csv", &FRACTIONS.replace("0.75", "0.75%").replace("0.9\n", "0.9%\n"));
-    let (fast, slow) = bulk_and_general(SAFETY, &e);
-    let fast = fast.expect("the bulk path scores it");
-    for a in [&fast, &slow] {
+    for a in &ranked_and_in_full(SAFETY, &e) {
         assert_eq!(score_of(a, "T01"), Decimal::from_str("10.08").unwrap());
         assert_eq!(score_of(a, "T02"), Decimal::from_str("10.00").unwrap());
     }
@@ -141,9 +130,7 @@ fn a_fraction_meant_as_written_is_taken_on_both_paths() {
         ),
     ]);
     let e = wd.create("plain.csv", FRACTIONS);
-    let (fast, slow) = bulk_and_general(&meant, &e);
-    let fast = fast.expect("the bulk path scores it");
-    for a in [&fast, &slow] {
+    for a in &ranked_and_in_full(&meant, &e) {
         assert_eq!(score_of(a, "T01"), Decimal::from_str("10.08").unwrap());
         assert_eq!(score_of(a, "T02"), Decimal::from_str("10.00").unwrap());
     }
@@ -188,10 +175,9 @@ fn a_value_outside_the_declared_range_is_a_located_error() {
     );
     let fw = Framework::parse(&ranged, "fw.toml").unwrap();
     assert!(kaohe::engine::bulk::assess(&fw, None, &[e], None).is_none());
-    // At the bound it is taken, alike on both paths: T02 = 10 + 3 + 4.
+    // At the bound it is taken: T02 = 10 + 3 + 4.
     let e = wd.create("ok.csv", &csv.replace("T01,R1,120", "T01,R1,100"));
-    let (fast, slow) = bulk_and_general(&ranged, &e);
-    for a in [&fast.expect("bulk"), &slow] {
+    for a in &ranked_and_in_full(&ranged, &e) {
         assert_eq!(score_of(a, "T02"), Decimal::from_str("17").unwrap());
     }
 }
@@ -246,20 +232,10 @@ fn a_unit_without_any_evidence_is_named_by_every_scoring_command() {
     let warning = "警告：$WD/u.csv:4: 单位 T03（新城镇）在佐证中没有任何数据（是否漏交？），各项均按无佐证计 0 分";
     for args in scoring(&["--lang", "zh", "-f", "$WD/fw.toml", "-u", "$WD/u.csv", "$WD/e.csv"]) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let mut outputs = Vec::new();
-        for slow in [false, true] {
-            let env: &[(&str, &str)] = if slow { &[("KAOHE_SLOW", "1")] } else { &[] };
-            let out = wd.run_env(&args, env);
-            assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
-            assert_eq!(
-                out.stderr.lines().collect::<Vec<_>>(),
-                [warning],
-                "{args:?} slow={slow}"
-            );
-            assert!(!out.stdout.is_empty());
-            outputs.push(out.stdout);
-        }
-        assert_eq!(outputs[0], outputs[1], "{args:?}: the same on both paths");
+        let out = wd.run(&args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().collect::<Vec<_>>(), [warning], "{args:?}");
+        assert!(!out.stdout.is_empty());
     }
     // diff on evidence scores both sides: each names it.
     let out = wd.run(&[
@@ -394,7 +370,7 @@ fn a_fraction_for_a_rate_is_refused_within_a_range_and_by_the_unit_s_category() 
         "unit,indicator,value\nA,B6,0.96\nA,T1,0.96\nA,T2,96\nB,B6,96\nB,T1,0.96\nB,T2,0.96\n",
     );
     for cmd in ["score", "check"] {
-        let out = wd.run_both(&[
+        let out = wd.run(&[
             cmd,
             "--lang",
             "en",
@@ -420,7 +396,7 @@ fn a_fraction_for_a_rate_is_refused_within_a_range_and_by_the_unit_s_category() 
         "meant.csv",
         "unit,indicator,value\nA,B6,96\nA,T1,96\nA,T2,96\nB,B6,96\nB,T1,0.96\nB,T2,0.96\n",
     );
-    let out = wd.run_both(&[
+    let out = wd.run(&[
         "score",
         "-f",
         "$WD/fw.toml",
@@ -448,7 +424,7 @@ fn a_fraction_refused_by_a_category_s_target_names_the_category() {
         "e.csv",
         "unit,indicator,value\nA,B6,96\nA,T1,0.96\nA,T2,96\nB,B6,96\nB,T1,1\nB,T2,1\n",
     );
-    let out = wd.run_both(&[
+    let out = wd.run(&[
         "score",
         "--lang",
         "zh",

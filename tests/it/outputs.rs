@@ -375,23 +375,19 @@ fn a_pipe_is_known_by_its_bytes_and_under_any_name() {
             .unwrap();
         (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
     };
-    for slow in ["", "KAOHE_SLOW=1 "] {
-        let (code, stderr) = run(&format!(
-            "cat $E | {slow}$K score --lang en -f {FW} /dev/stdin /dev/fd/0"
-        ));
-        assert_eq!(code, Some(1), "{slow}");
-        assert_eq!(
-            stderr, "error: /dev/fd/0: the same file is given twice (first as /dev/stdin)\n",
-            "{slow}"
-        );
-        let (code, stderr) = run(&format!("{slow}$K score --lang en --encoding gbk -f {FW} <(cat $E)"));
-        assert_eq!(code, Some(1), "{slow}");
-        assert!(
-            stderr.starts_with("error: /dev/fd/")
-                && stderr.contains(": the file is UTF-8, but --encoding gbk reads every CSV file as gbk"),
-            "{slow}{stderr}"
-        );
-    }
+    let (code, stderr) = run(&format!("cat $E | $K score --lang en -f {FW} /dev/stdin /dev/fd/0"));
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        stderr,
+        "error: /dev/fd/0: the same file is given twice (first as /dev/stdin)\n"
+    );
+    let (code, stderr) = run(&format!("$K score --lang en --encoding gbk -f {FW} <(cat $E)"));
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.starts_with("error: /dev/fd/")
+            && stderr.contains(": the file is UTF-8, but --encoding gbk reads every CSV file as gbk"),
+        "{stderr}"
+    );
 }
 
 /// A saved result or a `unit,score` table through a pipe: `diff`,

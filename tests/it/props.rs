@@ -1,13 +1,12 @@
 //! Invariants of scoring and ranking, over random evidence for a fixed
 //! framework with every rule type (tests/fixtures/every-rule.toml).
 //!
-//! These call the library directly: thousands of assessments in a second,
+//! These call the library directly: thousands of assessments in seconds,
 //! where driving the binary would take minutes.
 
 use kaohe::base::num::fmt2;
 use kaohe::engine::score::{Assessment, Outcome};
 use kaohe::model::framework::{Framework, Kind};
-use kaohe::reading::evidence::Evidence;
 use kaohe::reading::input::read_csv_bytes;
 use kaohe::reading::units::Units;
 use proptest::prelude::*;
@@ -136,13 +135,15 @@ fn shuffle<T>(items: &mut [T], mut seed: u64) {
 }
 
 fn assess_files(fw: &Framework, units: &Units, files: &[String]) -> Assessment {
-    let sheets = files
-        .iter()
-        .enumerate()
-        .map(|(i, text)| read_csv_bytes(&format!("e{i}.csv"), text.as_bytes()).unwrap())
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<std::path::PathBuf> = (files.iter().enumerate())
+        .map(|(i, text)| {
+            let path = dir.path().join(format!("e{i}.csv"));
+            std::fs::write(&path, text).unwrap();
+            path
+        })
         .collect();
-    let ev: Evidence = kaohe::reading::evidence::from_sheets(sheets, fw, Some(units)).unwrap();
-    kaohe::engine::score::assess(fw, Some(units), ev, None).unwrap()
+    crate::util::assess(fw, Some(units), &paths, None).unwrap()
 }
 
 fn assess_long(fw: &Framework, data: &Data) -> Assessment {

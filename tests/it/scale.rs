@@ -51,14 +51,48 @@ fn two_tunings() -> [Tuning; 2] {
     ]
 }
 
+/// `i`'s evidence scored with every unit in full, for 2023.
 fn general(i: &Inputs) -> Assessment {
     general_of(i, std::slice::from_ref(&i.evidence))
 }
 
-/// The general path's assessment of `files`, with `i`'s framework and units.
+/// `files` scored with every unit in full, with `i`'s framework and units,
+/// for 2023.
 fn general_of(i: &Inputs, files: &[PathBuf]) -> Assessment {
-    let ev = kaohe::reading::evidence::load(files, &i.fw, i.units.as_ref()).unwrap();
-    kaohe::engine::score::assess(&i.fw, i.units.as_ref(), ev, Some("2023".into())).unwrap()
+    crate::util::assess(&i.fw, i.units.as_ref(), files, Some("2023")).unwrap()
+}
+
+/// `check`'s counts of an assessment in full, from `files` files of
+/// `values` values.
+fn counts_of(a: &Assessment, files: usize, values: usize) -> kaohe::engine::score::Checked {
+    use kaohe::engine::score::Status;
+    let results = || a.units.iter().flat_map(|u| &u.indicators);
+    kaohe::engine::score::Checked {
+        files,
+        units: a.units.len(),
+        values,
+        missing: results().filter(|r| r.status == Status::Missing).count(),
+        exempt: results().filter(|r| r.status == Status::Exempt).count(),
+    }
+}
+
+/// Each unit's amount per item, in framework order, from its results in
+/// full.
+fn amounts_of(fw: &Framework, a: &Assessment) -> Vec<Vec<Option<rust_decimal::Decimal>>> {
+    (a.units.iter())
+        .map(|u| {
+            let mut amounts = vec![None; fw.indicators.len()];
+            for r in &u.indicators {
+                amounts[r.index] = r.amount();
+            }
+            amounts
+        })
+        .collect()
+}
+
+/// Problems as printed.
+fn texts(problems: &[kaohe::base::diag::Diagnostic]) -> Vec<String> {
+    problems.iter().map(ToString::to_string).collect()
 }
 
 /// Each unit's id and score, in rank order.
@@ -310,8 +344,7 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
         "e.csv",
         &format!("unit,name,indicator,评分人,value,note,source\n{}\n", rows.join("\n")),
     );
-    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
-    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
+    let slow = crate::util::assess(&fw, None, std::slice::from_ref(&path), None).unwrap();
     assert!(
         slow.units
             .iter()
@@ -616,7 +649,7 @@ rule = { type = "rank_points", points = [10, 8, 6], rest = 3 }
         &["check"],
     ] {
         let args: Vec<&str> = cmd.iter().chain(&common).copied().collect();
-        let out = i._wd.run_both(&args);
+        let out = i._wd.run(&args);
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
     }
 }
@@ -1005,7 +1038,7 @@ fn robust_draws_on_the_same_amounts_on_both_paths() {
     for (shape, seed) in [(synth::Shape::Mixed, 2), (synth::Shape::Cohort, 1)] {
         let i = inputs(shape, 70, seed, true);
         let slow = general(&i);
-        let want = kaohe::engine::robust::analyse(&i.fw, &slow, plan);
+        let want = kaohe::engine::robust::analyse_amounts(&i.fw, &slow, &amounts_of(&i.fw, &slow), plan);
         assert!(
             want.units.iter().any(|u| u.rank_p5 != u.rank_p95),
             "the draws move ranks"
@@ -1070,8 +1103,7 @@ fn thousands_of_slots_take_pages_of_fewer_units() {
     let wd = Workdir::new();
     let path = wd.create("wide.csv", &csv);
     let fw = Framework::parse(&fw, "wide.toml").unwrap();
-    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
-    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
+    let slow = crate::util::assess(&fw, None, std::slice::from_ref(&path), None).unwrap();
     for workers in [1, 2] {
         let fast = bulk::assess(
             &fw,
@@ -1155,11 +1187,19 @@ fn bulk_matches_general_on_benchmark_data() {
     );
 }
 
+/// What the commands print, streamed unit by unit, is what the writers
+/// make of the assessment in full.
 #[test]
-fn cli_output_is_the_same_on_both_paths() {
+fn cli_output_is_the_assessment_in_full() {
     let wd = Workdir::new();
     let data = synth::generate(synth::Shape::Mixed, 60, 4);
     synth::write_to(&wd.path("d"), &data).unwrap();
+    let fw = Framework::embedded().unwrap();
+    let dir = wd.path("").display().to_string();
+    let dir = dir.trim_end_matches('/');
+    let listed = Units::load(&wd.path("d/units.csv")).unwrap();
+    let ev_files = [wd.path("d/evidence.csv")];
+    let full = crate::util::assess(&fw, Some(&listed), &ev_files, Some("2023")).unwrap();
     for format in ["csv", "table", "md"] {
         let args = [
             "score",
@@ -1171,30 +1211,33 @@ fn cli_output_is_the_same_on_both_paths() {
             format,
             "$WD/d/evidence.csv",
         ];
-        let fast = wd.run(&args);
-        fast.assert_ok();
-        let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
-        slow.assert_ok();
-        assert_eq!(fast.stdout, slow.stdout);
+        let out = wd.run(&args);
+        out.assert_ok();
+        let format = <Format as clap::ValueEnum>::from_str(format, true).unwrap();
+        assert_eq!(out.stdout, kaohe::render::report::ranking(&fw, &full, Lang::En, format));
     }
-    // The canonical JSON result, streamed by the bulk path.
-    for args in [
-        &[
-            "score",
-            "-u",
-            "$WD/d/units.csv",
-            "--period",
-            "2023",
-            "--format",
-            "json",
-            "$WD/d/evidence.csv",
-        ][..],
-        &["score", "--format", "json", "$WD/d/evidence.csv"][..],
+    // The canonical JSON result, streamed.
+    let unlisted = crate::util::assess(&fw, None, &ev_files, None).unwrap();
+    for (args, a) in [
+        (
+            &[
+                "score",
+                "-u",
+                "$WD/d/units.csv",
+                "--period",
+                "2023",
+                "--format",
+                "json",
+                "$WD/d/evidence.csv",
+            ][..],
+            &full,
+        ),
+        (&["score", "--format", "json", "$WD/d/evidence.csv"][..], &unlisted),
     ] {
-        let fast = wd.run(args);
-        fast.assert_ok();
-        let slow = wd.run_env(args, &[("KAOHE_SLOW", "1")]);
-        assert_eq!(fast.stdout, slow.stdout);
+        let out = wd.run(args);
+        out.assert_ok();
+        let want = kaohe::render::json::result_text(&fw, a).replace(dir, "$WD");
+        assert_eq!(out.stdout, want);
     }
     for unit in ["T1", "D3", "E5"] {
         for format in ["table", "csv", "json"] {
@@ -1203,13 +1246,18 @@ fn cli_output_is_the_same_on_both_paths() {
                 unit,
                 "-u",
                 "$WD/d/units.csv",
+                "--period",
+                "2023",
                 "--format",
                 format,
                 "$WD/d/evidence.csv",
             ];
-            let fast = wd.run(&args);
-            fast.assert_ok();
-            assert_eq!(fast.stdout, wd.run_env(&args, &[("KAOHE_SLOW", "1")]).stdout);
+            let out = wd.run(&args);
+            out.assert_ok();
+            let u = full.units.iter().find(|u| u.unit == unit).unwrap();
+            let format = <Format as clap::ValueEnum>::from_str(format, true).unwrap();
+            let want = kaohe::render::report::explain(&fw, &full, u, Lang::En, format).replace(dir, "$WD");
+            assert_eq!(out.stdout, want);
         }
     }
     // A self-assessment rosier than the team's (否 given as 是), by every
@@ -1243,14 +1291,36 @@ fn cli_output_is_the_same_on_both_paths() {
                 format,
                 "$WD/d/evidence.csv",
             ];
-            let fast = wd.run(&args);
-            assert_eq!(fast.code, 0, "{}", fast.stderr);
-            assert!(fast.stdout.contains("self_score") || format == "csv");
+            let out = wd.run(&args);
+            assert_eq!(out.code, 0, "{}", out.stderr);
+            assert!(out.stdout.contains("self_score") || format == "csv");
             // Units left out of the self-assessment are named.
-            assert_eq!(fast.stderr.is_empty(), mine.ends_with("self.csv"), "{}", fast.stderr);
-            let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
-            assert_eq!(fast.stdout, slow.stdout, "{mine} {format}");
-            assert_eq!(fast.stderr, slow.stderr, "{mine} {format}");
+            assert_eq!(out.stderr.is_empty(), mine.ends_with("self.csv"), "{}", out.stderr);
+            if format == "json" {
+                // Each self-assessed score is the self-assessment's own
+                // score, as a run of its own gives it.
+                let own = wd.run(&["score", "-u", "$WD/d/units.csv", "--format", "json", mine]);
+                assert_eq!(own.code, 0, "{}", own.stderr);
+                let own: serde_json::Value = serde_json::from_str(&own.stdout).unwrap();
+                let got: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+                let mut compared = 0;
+                for u in got["units"].as_array().unwrap() {
+                    let mine = own["units"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|o| o["unit"] == u["unit"])
+                        .unwrap();
+                    match u.get("self_score") {
+                        Some(score) => {
+                            assert_eq!(score, &mine["score"], "{}", u["unit"]);
+                            compared += 1;
+                        }
+                        None => assert!(u["unit"].as_str().unwrap().ends_with('7'), "{}", u["unit"]),
+                    }
+                }
+                assert!(compared > 40, "{compared}");
+            }
         }
     }
     // `check`: the same summary line, with or without the units file.
@@ -1258,10 +1328,16 @@ fn cli_output_is_the_same_on_both_paths() {
         &["check", "-u", "$WD/d/units.csv", "$WD/d/evidence.csv"][..],
         &["check", "$WD/d/evidence.csv"][..],
     ] {
-        let fast = wd.run(args);
-        fast.assert_ok();
-        assert!(fast.stdout.contains("Evidence OK: 1 file(s), "), "{}", fast.stdout);
-        assert_eq!(fast.stdout, wd.run_env(args, &[("KAOHE_SLOW", "1")]).stdout);
+        let out = wd.run(args);
+        out.assert_ok();
+        let a = if args.len() == 4 { &full } else { &unlisted };
+        let values = kaohe::reading::evidence::load(&ev_files, &fw, None).unwrap().values();
+        let c = counts_of(a, 1, values);
+        let want = format!(
+            "\nEvidence OK: 1 file(s), {} units, {} values; {} missing, {} not applicable\n",
+            c.units, c.values, c.missing, c.exempt
+        );
+        assert!(out.stdout.contains(&want), "{}\n{want}", out.stdout);
     }
     // A CSV file is streamed: a BOM, then the same bytes.
     let out = wd.run(&[
@@ -1286,7 +1362,7 @@ fn cli_output_is_the_same_on_both_paths() {
 }
 
 #[test]
-fn problems_are_left_to_the_general_path() {
+fn problems_are_left_to_the_detailed_reader() {
     let fw = Framework::embedded().unwrap();
     let wd = Workdir::new();
     let cases: &[(&str, &[u8])] = &[
@@ -1314,19 +1390,22 @@ fn problems_are_left_to_the_general_path() {
         let p = wd.create_bytes(name, bytes);
         assert!(
             bulk::assess(&fw, None, std::slice::from_ref(&p), None).is_none(),
-            "{name}: the bulk path must give up"
+            "{name}: the engine must give up"
         );
-        // …and the command reports exactly what the general path reports.
-        let fast = wd.run(&["score", "--format", "csv", p.to_str().unwrap()]);
-        let slow = wd.run_env(
-            &["score", "--format", "csv", p.to_str().unwrap()],
-            &[("KAOHE_SLOW", "1")],
-        );
-        assert_eq!(
-            (fast.code, &fast.stdout, &fast.stderr),
-            (slow.code, &slow.stdout, &slow.stderr),
-            "{name}"
-        );
+        // …and the command reports exactly what the detailed reader finds.
+        let out = wd.run(&["score", "--format", "csv", "--lang", "en", p.to_str().unwrap()]);
+        let found = kaohe::reading::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap_err();
+        let mut want: Vec<String> = found.0.iter().map(|d| format!("error: {d}")).collect();
+        if want.len() > 1 {
+            want.push(format!("error: {} problems found; nothing was written", want.len()));
+        }
+        let dir = wd.path("").display().to_string();
+        let want: Vec<String> = want
+            .iter()
+            .map(|l| l.replace(dir.trim_end_matches('/'), "$WD"))
+            .collect();
+        assert_eq!(out.stderr.lines().collect::<Vec<_>>(), want, "{name}");
+        assert_eq!((out.code, out.stdout.as_str()), (1, ""), "{name}");
     }
 }
 
@@ -1412,8 +1491,7 @@ rule = { type = "direct" }
     assert!(n > 60);
     let p = wd.create("edges.csv", &csv);
     let fast = bulk::assess(&fw, None, std::slice::from_ref(&p), None).expect("bulk path");
-    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap();
-    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
+    let slow = crate::util::assess(&fw, None, std::slice::from_ref(&p), None).unwrap();
     assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
 }
 
@@ -1453,8 +1531,7 @@ rule = { type = "count", per = 33.3 }
     }
     let p = wd.create("wide.csv", &csv);
     let fast = bulk::assess(&fw, None, std::slice::from_ref(&p), None).expect("bulk path");
-    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap();
-    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
+    let slow = crate::util::assess(&fw, None, std::slice::from_ref(&p), None).unwrap();
     assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
 }
 
@@ -1482,25 +1559,19 @@ fn several_files_tabs_and_chinese_headers() {
     );
     assert_ne!(zh, header);
     wd.create("b.csv", &format!("{zh}\n{b}"));
-    let runs: &[&[&str]] = &[
-        &[
-            "score",
-            "-u",
-            "$WD/d/units.csv",
-            "--format",
-            "csv",
-            "$WD/a.csv",
-            "$WD/b.csv",
-        ],
-        &["score", "--format", "csv", "$WD/b.csv", "$WD/a.csv"],
-        &["explain", "T2", "--format", "csv", "$WD/a.csv", "$WD/b.csv"],
-        &["score", "--format", "json", "$WD/a.csv", "$WD/b.csv"],
-        // The same rows twice: duplicates, reported by the general path.
-        &["score", "--format", "csv", "$WD/a.csv", "$WD/a.csv"],
-    ];
-    for args in runs {
-        wd.run_both(args);
-    }
+    // The two halves rank as the whole file does (the first name given
+    // for a unit is its name, when no units file names it).
+    let listed = ["score", "-u", "$WD/d/units.csv", "--format", "csv"];
+    let whole = wd.stdout(&[&listed[..], &["$WD/d/evidence.csv"]].concat());
+    assert_eq!(wd.stdout(&[&listed[..], &["$WD/b.csv", "$WD/a.csv"]].concat()), whole);
+    let unlisted = ["score", "--format", "csv"];
+    let whole = wd.stdout(&[&unlisted[..], &["$WD/d/evidence.csv"]].concat());
+    assert_eq!(wd.stdout(&[&unlisted[..], &["$WD/a.csv", "$WD/b.csv"]].concat()), whole);
+    wd.stdout(&["explain", "T2", "--format", "csv", "$WD/a.csv", "$WD/b.csv"]);
+    wd.stdout(&["score", "--format", "json", "$WD/a.csv", "$WD/b.csv"]);
+    // The same file twice.
+    wd.run(&["score", "--format", "csv", "--lang", "en", "$WD/a.csv", "$WD/a.csv"])
+        .assert_input_errors(&["error: $WD/a.csv: the same file is given twice (first as $WD/a.csv)"]);
     // A listed unit with no evidence at all is scored with everything missing.
     let mut units = std::fs::read_to_string(wd.path("d/units.csv")).unwrap();
     units.push_str("Z9,无佐证单位,市直部门\n");
@@ -1537,13 +1608,12 @@ fn several_files_tabs_and_chinese_headers() {
     ] {
         let fast = wd.run(args);
         assert_eq!(fast.code, 0, "{}", fast.stderr);
-        // Z9 has no evidence: named on both paths.
+        // Z9 has no evidence: named.
         assert_eq!(
             fast.stderr,
             "warning: $WD/units-z.csv:92: unit Z9 (无佐证单位) has no evidence at all (was its file left out?); \
              every item scores 0 as missing\n"
         );
-        assert_eq!(fast.stdout, wd.run_env(args, &[("KAOHE_SLOW", "1")]).stdout, "{args:?}");
         assert!(args[0] == "explain" || fast.stdout.contains("Z9"), "{args:?}");
     }
     let fw = Framework::embedded().unwrap();
@@ -1563,8 +1633,7 @@ fn several_files_tabs_and_chinese_headers() {
     // Tab-separated.
     let tsv = wd.create("t.tsv", "unit\tindicator\tvalue\nT01\tA1\t2\nT01\tA3\t是\nT02\tA1\t1\n");
     let fast = bulk::assess(&fw, None, std::slice::from_ref(&tsv), None).expect("bulk path");
-    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&tsv), &fw, None).unwrap();
-    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
+    let slow = crate::util::assess(&fw, None, std::slice::from_ref(&tsv), None).unwrap();
     assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
 }
 
@@ -1703,12 +1772,13 @@ mod differential {
         })
     }
 
-    /// Whenever the bulk path answers, the general path answers the same;
-    /// and the bulk path does answer a good share of the cases (most rows
-    /// are clean): were it to give up on everything, the comparison would
-    /// never run and this test would still pass.
+    /// The engine scores exactly the files the detailed reader takes, the
+    /// ranking as in full, in blocks of any size; the problems it words
+    /// are the detailed reader's; and a good share of the cases are valid
+    /// (most rows are clean): were every file refused, the comparison
+    /// would never run and this test would still pass.
     #[test]
-    fn bulk_answers_only_what_the_general_path_answers() {
+    fn the_engine_scores_what_the_detailed_reader_takes() {
         use std::sync::atomic::{AtomicUsize, Ordering};
         const CASES: u32 = 64;
         let (answered, valid, worded) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
@@ -1740,21 +1810,28 @@ mod differential {
             let loaded = kaohe::reading::evidence::load(std::slice::from_ref(&p), &fw, None);
             let problems = told.into_inner().unwrap().problems;
             if !problems.is_empty() {
-                // The problems it words are the general path's, exactly.
+                // The problems it words are the detailed reader's, exactly.
                 prop_assert!(fast.is_none());
-                prop_assert_eq!(&problems, &loaded.as_ref().expect_err("the general path finds them").0);
+                prop_assert_eq!(
+                    &problems,
+                    &loaded.as_ref().expect_err("the detailed reader finds them").0
+                );
                 worded.fetch_add(1, Ordering::Relaxed);
             }
-            let slow = loaded
-                .ok()
-                .and_then(|ev| kaohe::engine::score::assess(&fw, None, ev, None).ok());
-            if slow.is_some() {
+            if loaded.is_ok() {
                 valid.fetch_add(1, Ordering::Relaxed);
             }
-            if let Some(fast) = fast {
-                answered.fetch_add(1, Ordering::Relaxed);
-                let slow = slow.expect("the bulk path answered where the general path finds a problem");
-                prop_assert_eq!(renders(&fw, &fast), renders(&fw, &slow));
+            match fast {
+                Some(fast) => {
+                    answered.fetch_add(1, Ordering::Relaxed);
+                    prop_assert!(loaded.is_ok(), "the engine scored what the detailed reader refuses");
+                    let full = crate::util::assess(&fw, None, std::slice::from_ref(&p), None).unwrap();
+                    prop_assert_eq!(renders(&fw, &fast), renders(&fw, &full));
+                }
+                None => prop_assert!(
+                    loaded.is_err(),
+                    "the detailed reader takes a file the engine did not score"
+                ),
             }
             Ok(())
         });
@@ -1762,11 +1839,11 @@ mod differential {
             panic!("{e}");
         }
         let (answered, valid, worded) = (answered.into_inner(), valid.into_inner(), worded.into_inner());
-        // About two in five generated files are valid; the bulk path takes
-        // nearly all of those, and words the problems of many others.
+        // About two in five generated files are valid, each scored; the
+        // engine words the problems of many others.
         assert!(
-            answered * 4 >= valid && answered >= CASES as usize / 8 && worded >= CASES as usize / 8,
-            "the bulk path answered {answered} of {CASES} cases ({valid} valid) and worded {worded}: \
+            answered == valid && answered >= CASES as usize / 8 && worded >= CASES as usize / 8,
+            "the engine answered {answered} of {CASES} cases ({valid} valid) and worded {worded}: \
              the comparison hardly ran"
         );
     }
@@ -1835,16 +1912,18 @@ fn wide_files_match_the_general_path() {
             None,
         )
         .expect("wide files are read on the bulk path");
-        let ev = kaohe::reading::evidence::load(std::slice::from_ref(&p), &i.fw, units).unwrap();
-        let slow = kaohe::engine::score::assess(&i.fw, units, ev, None).unwrap();
+        let slow = crate::util::assess(&i.fw, units, std::slice::from_ref(&p), None).unwrap();
         assert_eq!(renders(&i.fw, &fast), renders(&i.fw, &slow));
+        // The same scores as the long file's (the names are the wide file's
+        // own).
+        let long = crate::util::assess(&i.fw, units, std::slice::from_ref(&i.evidence), None).unwrap();
+        assert_eq!(scores(&fast), scores(&long));
     }
     // explain, the JSON result and the list find each cell again by its
     // row and column, on the bulk path too.
     let period = kaohe::base::period::Period::parse("2023");
     for units in [i.units.as_ref(), None] {
-        let ev = kaohe::reading::evidence::load(std::slice::from_ref(&p), &i.fw, units).unwrap();
-        let slow = kaohe::engine::score::assess(&i.fw, units, ev, Some("2023".into())).unwrap();
+        let slow = crate::util::assess(&i.fw, units, std::slice::from_ref(&p), Some("2023")).unwrap();
         let wi = Inputs {
             evidence: p.clone(),
             _wd: Workdir::new(),
@@ -1896,9 +1975,7 @@ fn wide_files_match_the_general_path() {
             }
         }
     }
-    let args = ["explain", "T2", "--format", "csv", p.to_str().unwrap()];
-    assert_eq!(wd.run(&args).stdout, wd.run_env(&args, &[("KAOHE_SLOW", "1")]).stdout);
-    // Problems in wide files are left to the general path too.
+    // Problems in wide files are left to the detailed reader too.
     let fw = Framework::embedded().unwrap();
     for (name, text) in [
         ("dup-col.csv", "unit,A1,A1\nT01,1,2\n"),
@@ -1912,20 +1989,12 @@ fn wide_files_match_the_general_path() {
             bulk::assess(&fw, None, std::slice::from_ref(&p), None).is_none(),
             "{name}"
         );
-        let fast = wd.run(&["score", "--format", "csv", p.to_str().unwrap()]);
-        let slow = wd.run_env(
-            &["score", "--format", "csv", p.to_str().unwrap()],
-            &[("KAOHE_SLOW", "1")],
-        );
-        // A located input error on both paths, the same one: not, say, two
-        // runs that failed for want of an argument.
-        assert_eq!(fast.code, 1, "{name}: {}", fast.stderr);
-        assert!(
-            fast.stderr.starts_with(&format!("error: $WD/{name}:")),
-            "{name}: {}",
-            fast.stderr
-        );
-        assert_eq!((fast.code, &fast.stderr), (slow.code, &slow.stderr), "{name}");
+        let out = wd.run(&["score", "--format", "csv", "--lang", "en", p.to_str().unwrap()]);
+        // A located input error, the detailed reader's.
+        let found = kaohe::reading::evidence::load(std::slice::from_ref(&p), &fw, None).unwrap_err();
+        let dir = wd.path("").display().to_string();
+        let want = format!("error: {}\n", found.0[0]).replace(dir.trim_end_matches('/'), "$WD");
+        assert!(out.code == 1 && out.stderr.starts_with(&want), "{name}: {}", out.stderr);
     }
     let ok = wd.create("split.csv", "unit,A1,A2\nT01,1,\nT01,,2\n");
     assert!(bulk::assess(&fw, None, std::slice::from_ref(&ok), None).is_some());
@@ -2148,11 +2217,21 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
     }
 }
 
+/// The list as the command streams it, with every option, in every
+/// format: the list built from the assessment in full where the option
+/// asks nothing more, else a list all the same, or the mistake said.
 #[test]
-fn deficiencies_are_the_same_on_both_paths() {
+fn deficiencies_print_the_list_of_the_assessment_in_full() {
+    use kaohe::engine::rectify::{By, Order, Selection};
     let wd = Workdir::new();
     let data = synth::generate(synth::Shape::Mixed, 60, 4);
     synth::write_to(&wd.path("d"), &data).unwrap();
+    let fw = Framework::embedded().unwrap();
+    let dir = wd.path("").display().to_string();
+    let dir = dir.trim_end_matches('/');
+    let listed = Units::load(&wd.path("d/units.csv")).unwrap();
+    let evidence = [wd.path("d/evidence.csv")];
+    let period = kaohe::base::period::Period::parse("2023");
     let options: &[&[&str]] = &[
         &[],
         &["--order", "unit"],
@@ -2176,31 +2255,41 @@ fn deficiencies_are_the_same_on_both_paths() {
                 }
                 args.extend(opts.iter());
                 args.push("$WD/d/evidence.csv");
-                let fast = wd.run(&args);
-                let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
-                assert_eq!(
-                    (fast.code, &fast.stdout, &fast.stderr),
-                    (slow.code, &slow.stdout, &slow.stderr),
-                    "{args:?}"
-                );
+                let out = wd.run(&args);
+                // Categories need a units file.
+                if opts.contains(&"NOPE") || (opts.contains(&"--category") && !units) {
+                    assert_eq!((out.code, out.stdout.as_str()), (1, ""), "{args:?}");
+                    let named = opts.iter().find(|o| !o.starts_with("--")).unwrap();
+                    assert!(out.stderr.contains(named), "{args:?}: {}", out.stderr);
+                    continue;
+                }
+                assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+                assert!(!out.stdout.is_empty(), "{args:?}");
+                if opts.is_empty() {
+                    let a = match units {
+                        true => crate::util::assess(&fw, Some(&listed), &evidence, Some("2023")).unwrap(),
+                        false => crate::util::assess(&fw, None, &evidence, Some("2023")).unwrap(),
+                    };
+                    let list =
+                        kaohe::engine::rectify::build(&fw, &a, period, &Selection::default(), Order::Rank, By::Unit)
+                            .unwrap();
+                    let format = <Format as clap::ValueEnum>::from_str(format, true).unwrap();
+                    let want = general_list(&fw, &a, &list, Lang::En, format).replace(dir, "$WD");
+                    assert_eq!(out.stdout, want, "{args:?}");
+                }
             }
         }
     }
     // Written to a file: a CSV with a BOM, whole.
-    for env in [&[][..], &[("KAOHE_SLOW", "1")][..]] {
-        let out = wd.run_env(
-            &[
-                "deficiencies",
-                "-u",
-                "$WD/d/units.csv",
-                "-o",
-                "$WD/list.csv",
-                "$WD/d/evidence.csv",
-            ],
-            env,
-        );
-        out.assert_ok();
-    }
+    wd.run(&[
+        "deficiencies",
+        "-u",
+        "$WD/d/units.csv",
+        "-o",
+        "$WD/list.csv",
+        "$WD/d/evidence.csv",
+    ])
+    .assert_ok();
     let stdout = wd.run(&[
         "deficiencies",
         "-u",
@@ -2214,10 +2303,11 @@ fn deficiencies_are_the_same_on_both_paths() {
 }
 
 /// Cells padded with white space that `trim_ascii` leaves (a vertical tab)
-/// or that only Unicode knows (ideographic and no-break spaces) are trimmed
-/// alike on both paths, in ids, keys, values and notes.
+/// or that only Unicode knows (ideographic and no-break spaces) are
+/// trimmed, in ids, keys, values and notes: they give what the same cells
+/// without it give.
 #[test]
-fn padded_cells_are_trimmed_alike_on_both_paths() {
+fn padded_cells_are_trimmed() {
     let wd = Workdir::mini();
     wd.create(
         "e.csv",
@@ -2227,14 +2317,15 @@ fn padded_cells_are_trimmed_alike_on_both_paths() {
          \u{3000}U02\u{b},\u{b}A1,\u{b}否,\n\
          U02,B1,\u{3000}2\u{3000},\u{3000}\n",
     );
-    for format in ["csv", "json"] {
-        let args = ["score", "-f", "$WD/mini.toml", "--format", format, "$WD/e.csv"];
-        let fast = wd.run(&args);
-        fast.assert_ok();
-        let slow = wd.run_env(&args, &[("KAOHE_SLOW", "1")]);
-        slow.assert_ok();
-        assert_eq!(fast.stdout, slow.stdout, "{format}");
-    }
+    wd.create(
+        "plain.csv",
+        "unit,indicator,value,note\nU01,A1,是,查\nU01,B1,3,x\nU02,A1,否,\nU02,B1,2,\n",
+    );
+    let units = |file: &str| {
+        let out = wd.stdout(&["score", "-f", "$WD/mini.toml", "--format", "json", file]);
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["units"].to_string()
+    };
+    assert_eq!(units("$WD/e.csv").replace("e.csv", "plain.csv"), units("$WD/plain.csv"));
     let fast = wd.run(&["score", "-f", "$WD/mini.toml", "--format", "csv", "$WD/e.csv"]);
     assert!(
         fast.stdout.contains(",U01,") && fast.stdout.contains(",U02,"),
@@ -2444,8 +2535,7 @@ fn every_unit_in_full_from_the_cells_is_the_general_paths() {
         "e.csv",
         "unit,indicator,value,note\r\n\r\nU1,A,是,\"两\n行\"\r\n\n\r\n\"U1\",B,否,x\nU2,A,是,\n\n\n\"U2\",\"B\",是,\"a\r\nb\"\r\nU3,A,是,\n\"U3\",B,否,last",
     );
-    let ev = kaohe::reading::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap();
-    let slow = kaohe::engine::score::assess(&fw, None, ev, None).unwrap();
+    let slow = crate::util::assess(&fw, None, std::slice::from_ref(&path), None).unwrap();
     let fast = bulk::assess_full(&fw, None, std::slice::from_ref(&path), None).expect("the bulk path takes it");
     let lines = |a: &Assessment| -> Vec<(String, u64)> {
         let mut v: Vec<_> = a
@@ -2482,9 +2572,8 @@ fn check_counts_from_the_cells_are_the_general_paths() {
     ] {
         let i = inputs(shape, 80, seed, with_units);
         let ev = kaohe::reading::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
-        let values = ev.values();
-        let slow = kaohe::engine::score::assess(&i.fw, i.units.as_ref(), ev, None).unwrap();
-        let want = Checked::of(&slow, 1, values);
+        let full = general(&i);
+        let want = counts_of(&full, 1, ev.values());
         assert!(
             want.missing > 0 && want.values > 0,
             "{shape:?} seed {seed}: the data tries little"
@@ -2596,7 +2685,7 @@ fn units_without_evidence_are_scored_on_the_bulk_path_as_on_the_general() {
             // of such a unit missing.
             let ev =
                 kaohe::reading::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
-            let counts = kaohe::engine::score::Checked::of(&slow, 1, ev.values());
+            let counts = counts_of(&slow, 1, ev.values());
             assert_eq!(bulk::check(&i.fw, i.units.as_ref(), files), Some(counts), "{shape:?}");
             let period = kaohe::base::period::Period::parse("2023");
             let selection = kaohe::engine::rectify::Selection::default();
@@ -2727,7 +2816,7 @@ fn title_rows_and_columns_of_ones_own_are_read_on_the_bulk_path() {
                 &format!("$WD/{name}"),
             ];
             std::fs::copy(i.units.as_ref().unwrap().path.as_str(), wd.path("u.csv")).unwrap();
-            let fast = wd.run_both(&args);
+            let fast = wd.run(&args);
             assert_eq!(fast.code, 0, "{name} {format}: {}", fast.stderr);
             assert_eq!(notice.is_some(), fast.stderr.contains("not used"), "{}", fast.stderr);
         }
@@ -2876,7 +2965,7 @@ fn workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
         ] {
             let mut args = args.to_vec();
             args.extend(["--lang", "en", "-u", "$WD/u.csv", &file]);
-            let fast = wd.run_both(&args);
+            let fast = wd.run(&args);
             assert_eq!(fast.code, 0, "{args:?}: {}", fast.stderr);
         }
     }
@@ -2891,7 +2980,7 @@ fn workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
         (alone.text, alone.input.worksheet)
     );
     let args = |file: &'static str| ["score", "--format", "csv", "-u", "$WD/u.csv", "--sheet", "佐证", file];
-    let fast = wd.run_both(&args("$WD/two.xlsx"));
+    let fast = wd.run(&args("$WD/two.xlsx"));
     assert_eq!(fast.code, 0, "{}", fast.stderr);
     assert_eq!(fast.stdout, wd.run(&args("$WD/long.xlsx")).stdout);
 }
@@ -2955,7 +3044,7 @@ fn rows_of_a_template_nobody_filled_are_passed_over_on_the_bulk_path() {
         if command != "check" {
             args.extend(["--format", "json"]);
         }
-        let fast = wd.run_both(&args);
+        let fast = wd.run(&args);
         assert_eq!(fast.code, code, "{}", fast.stderr);
         if code == 1 {
             assert!(
@@ -3082,7 +3171,7 @@ fn a_byte_order_mark_starting_a_row_is_dropped_on_the_bulk_path() {
             format,
             "$WD/pasted.csv",
         ];
-        let fast = wd.run_both(&args);
+        let fast = wd.run(&args);
         assert_eq!(fast.code, 0, "{format}: {}", fast.stderr);
     }
 }
@@ -3197,8 +3286,7 @@ fn problems_found_while_scoring_are_said_on_the_bulk_path() {
             let noted = file == &long && with_units && outside_empty && !outside_values;
             let units = with_units.then_some(&list);
             let paths = std::slice::from_ref(file);
-            let ev = kaohe::reading::evidence::load(paths, &fw, units).expect("the evidence reads");
-            let general = kaohe::engine::score::assess(&fw, units, ev, None);
+            let general = crate::util::assess(&fw, units, paths, None);
             if let (true, Ok(a)) = (noted, &general) {
                 // The notes of X1 for units of 街道, in every unit's
                 // results in full, as the general path gives them.
@@ -3223,7 +3311,7 @@ fn problems_found_while_scoring_are_said_on_the_bulk_path() {
                     Some(want) => {
                         assert!(got.is_none(), "{what}");
                         assert!(told.scoring, "{what}: said as problems found while scoring");
-                        assert_eq!(told.problems, want.0, "{what}");
+                        assert_eq!(texts(&told.problems), *want, "{what}");
                     }
                 }
             }
@@ -3303,15 +3391,14 @@ rule = { type = "direct" }
     for (n, rows) in cases.iter().enumerate() {
         let e = wd.create(&format!("e{n}.csv"), &format!("{head}{rows}"));
         let paths = std::slice::from_ref(&e);
-        let ev = kaohe::reading::evidence::load(paths, &fw, Some(&list)).expect("the evidence reads");
-        let want = kaohe::engine::score::assess(&fw, Some(&list), ev, None).expect_err("problems found while scoring");
+        let want = crate::util::assess(&fw, Some(&list), paths, None).expect_err("problems found while scoring");
         for tuning in two_tunings() {
             let told = std::sync::Mutex::new(bulk::Told::default());
             let files = bulk::Files::from(paths).telling(&told).tuned(tuning);
             assert!(bulk::assess(&fw, Some(&list), files, None).is_none());
             let told = told.into_inner().unwrap();
             assert!(told.scoring, "case {n}: said by the bulk path");
-            assert_eq!(told.problems, want.0, "case {n}");
+            assert_eq!(texts(&told.problems), want, "case {n}");
         }
     }
 }
@@ -3330,9 +3417,15 @@ fn a_file_given_twice_is_not_scored_for_its_problems() {
         "unit,indicator,value\nU01,A1,是\nU01,C1/a,1\nU01,C1/b,0\nU01,X1,3\nU02,A1,否\nU02,C1/a,2\nU02,C1/b,1\nU02,X1,5\n",
     );
     let once = std::slice::from_ref(&e);
-    let ev = kaohe::reading::evidence::load(once, &fw, Some(&list)).expect("the file reads");
-    assert!(
-        kaohe::engine::score::assess(&fw, Some(&list), ev, None).is_err(),
+    kaohe::reading::evidence::load(once, &fw, Some(&list)).expect("the file reads");
+    assert_eq!(
+        crate::util::assess(&fw, Some(&list), once, None).unwrap_err(),
+        // U02 (街道) gives X1 on line 9.
+        [format!(
+            "{}:9: unit U02 is in category \"街道\", and indicator X1 concerns 乡镇 only: \
+             it takes no evidence (it is not applicable to this unit)",
+            e.display()
+        )],
         "a problem found while scoring"
     );
     let twice = [e.clone(), wd.path("e.csv").parent().unwrap().join(".").join("e.csv")];
@@ -3549,8 +3642,7 @@ rule = {{ type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60
     assert_eq!(value("U1").as_deref(), Some("甲 2/1/1；乙 0/0/0"));
     assert_eq!(value("U2").as_deref(), Some("甲 0/0/0；乙 0/0/0"));
     assert_eq!(value("U3").as_deref(), Some("甲 1/0/0"));
-    let ev = kaohe::reading::evidence::load(paths, &fw, Some(&list)).expect("the evidence reads");
-    let general = kaohe::engine::score::assess(&fw, Some(&list), ev, None).unwrap();
+    let general = crate::util::assess(&fw, Some(&list), paths, None).unwrap();
     assert_eq!(
         kaohe::render::json::result_text(&fw, &full),
         kaohe::render::json::result_text(&fw, &general)
@@ -3625,12 +3717,9 @@ fn a_pipe_is_scored_on_the_bulk_path() {
             .collect();
         assert_eq!(at, [Some((2, 0)), Some((2, 0))], "located by line, as a CSV file is");
     }
-    // The pipe gave its bytes once; the general reader is given them again.
+    // The pipe gave its bytes once; the detailed reader is given them again.
     let ev = kaohe::reading::evidence::load(paths, &fw, None).expect("read again");
-    assert_eq!(
-        scores(&kaohe::engine::score::assess(&fw, None, ev, None).unwrap()),
-        want
-    );
+    assert_eq!(ev.units.len(), want.len());
 }
 
 /// A CSV file whose lines end in CR alone ("CSV (Macintosh)") is given to
@@ -3659,11 +3748,9 @@ fn a_file_of_cr_line_ends_is_scored_on_the_bulk_path() {
     assert_eq!((u1.note.as_str(), u1.origin.map(|o| o.1)), ("第一\r第二", Some(2)));
     let u2 = &full.units[1].indicators[0];
     assert_eq!(u2.origin.map(|o| o.1), Some(4), "U2's A1 on row 4");
-    let ev = kaohe::reading::evidence::load(paths, &fw, None).expect("the general reader");
-    assert_eq!(
-        scores(&kaohe::engine::score::assess(&fw, None, ev, None).unwrap()),
-        want
-    );
+    let ev = kaohe::reading::evidence::load(paths, &fw, None).expect("the detailed reader");
+    let at = |u: &str| ev.units[u].cells(0)[0].as_ref().map(|c| c.line);
+    assert_eq!((at("U1"), at("U2")), (Some(2), Some(4)), "the detailed reader's rows");
     // A value refused on row 4: said there by both readers.
     let bad = wd.create(
         "bad.csv",
@@ -3718,8 +3805,10 @@ fn a_worksheet_of_unread_formats_is_read_on_the_bulk_path() {
     for ind in &mut fw.indicators {
         ind.fractions = true;
     }
-    let ev_general = kaohe::reading::evidence::load(paths, &fw, None).expect("the general reader takes them");
-    let want = scores(&kaohe::engine::score::assess(&fw, None, ev_general, None).unwrap());
+    kaohe::reading::evidence::load(paths, &fw, None).expect("the detailed reader takes them");
+    // The same cells as a CSV file.
+    let csv = [wd.create_bytes("e.csv", &books[0].as_ref().unwrap().text)];
+    let want = scores(&crate::util::assess(&fw, None, &csv, None).unwrap());
     let a = bulk::assess(&fw, None, bulk::Files::from(paths).with_books(&books), None).expect("on the bulk path");
     assert_eq!(scores(&a), want);
 }

@@ -837,7 +837,7 @@ fn a_partly_given_clause_item_names_the_missing_clause() {
 
 /// A clause item with a single clause holds a count in its one cell, not an
 /// amount: the bulk path once read the count 2 as 0.02 points. Ranking,
-/// result and rectification list, on both paths.
+/// result and rectification list.
 #[test]
 fn a_single_clause_item_deducts_per_count() {
     let wd = Workdir::new();
@@ -853,49 +853,26 @@ fn a_single_clause_item_deducts_per_count() {
         kaohe::engine::bulk::assess(&fw, None, &[wd.path("e.csv")], None).is_some(),
         "the bulk path takes this file"
     );
-    for env in [None, Some(("KAOHE_SLOW", "1"))] {
-        let score = wd.run_env(
-            &["score", "--format", "csv", "-f", "$WD/fw.toml", "$WD/e.csv"],
-            env.as_slice(),
-        );
-        score.assert_ok();
-        // U3: 2.5 − 0.7 × 2 = 1.10; U2: 2.5 − 0.7 × 6 = −1.7, floor 0.
-        let rows: Vec<&str> = score.stdout.lines().skip(1).collect();
-        assert_eq!(
-            rows,
-            ["1,U3,,1.10,好,,1.10,0.00,0.00", "2,U2,,0.00,好,,0.00,0.00,0.00"],
-            "{env:?}"
-        );
-        let json = wd.run_env(
-            &["score", "--format", "json", "-f", "$WD/fw.toml", "$WD/e.csv"],
-            env.as_slice(),
-        );
-        let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-        assert_eq!(
-            json["units"][0]["indicators"][0]["amount"].to_string(),
-            "1.10",
-            "{env:?}"
-        );
-        assert_eq!(
-            json["units"][0]["deficiencies"][0]["lost"].to_string(),
-            "1.40",
-            "{env:?}"
-        );
-        let list = wd.run_env(
-            &["deficiencies", "--format", "csv", "-f", "$WD/fw.toml", "$WD/e.csv"],
-            env.as_slice(),
-        );
-        list.assert_ok();
-        // U3 lost 2.5 − 1.10 = 1.40; U2 lost all 2.50.
-        assert!(
-            list.stdout.contains(",I3,三,,2.5,1.10,1.40,shortfall,2,"),
-            "{env:?}\n{}",
-            list.stdout
-        );
-        assert!(
-            list.stdout.contains(",I3,三,,2.5,0.00,2.50,shortfall,6,"),
-            "{env:?}\n{}",
-            list.stdout
-        );
-    }
+    let score = wd.run(&["score", "--format", "csv", "-f", "$WD/fw.toml", "$WD/e.csv"]);
+    score.assert_ok();
+    // U3: 2.5 − 0.7 × 2 = 1.10; U2: 2.5 − 0.7 × 6 = −1.7, floor 0.
+    let rows: Vec<&str> = score.stdout.lines().skip(1).collect();
+    assert_eq!(rows, ["1,U3,,1.10,好,,1.10,0.00,0.00", "2,U2,,0.00,好,,0.00,0.00,0.00"]);
+    let json = wd.run(&["score", "--format", "json", "-f", "$WD/fw.toml", "$WD/e.csv"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(json["units"][0]["indicators"][0]["amount"].to_string(), "1.10");
+    assert_eq!(json["units"][0]["deficiencies"][0]["lost"].to_string(), "1.40");
+    let list = wd.run(&["deficiencies", "--format", "csv", "-f", "$WD/fw.toml", "$WD/e.csv"]);
+    list.assert_ok();
+    // U3 lost 2.5 − 1.10 = 1.40; U2 lost all 2.50.
+    assert!(
+        list.stdout.contains(",I3,三,,2.5,1.10,1.40,shortfall,2,"),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        list.stdout.contains(",I3,三,,2.5,0.00,2.50,shortfall,6,"),
+        "{}",
+        list.stdout
+    );
 }

@@ -120,20 +120,6 @@ impl Workdir {
     }
 
     /// [`Workdir::run`] with extra environment variables.
-    /// Run `args` on the fast path and on the general one (`KAOHE_SLOW=1`):
-    /// both must end alike and print the same, which is returned.
-    #[track_caller]
-    pub fn run_both(&self, args: &[&str]) -> Output {
-        let fast = self.run(args);
-        let slow = self.run_env(args, &[("KAOHE_SLOW", "1")]);
-        assert_eq!(
-            (fast.code, &fast.stdout, &fast.stderr),
-            (slow.code, &slow.stdout, &slow.stderr),
-            "{args:?}"
-        );
-        fast
-    }
-
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let dir = self.dir.path().display().to_string();
@@ -144,7 +130,6 @@ impl Workdir {
             .env_remove("LANG")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
-            .env_remove("KAOHE_SLOW")
             .envs(env.iter().copied())
             .output()
             .expect("run kaohe");
@@ -352,7 +337,6 @@ impl Workdir {
             .env_remove("LANG")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
-            .env_remove("KAOHE_SLOW")
             .output()
             .expect("run");
         let text = |b: Vec<u8>| String::from_utf8(b).expect("output is UTF-8").replace(&dir, "$WD");

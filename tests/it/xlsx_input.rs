@@ -208,7 +208,7 @@ fn a_damaged_workbook_is_an_error_not_garbage() {
         let text = std::fs::read_to_string("indicators/ideology-2023.toml").unwrap();
         let fw = kaohe::model::framework::Framework::parse(&text, "ideology-2023.toml").unwrap();
         assert!(kaohe::engine::bulk::assess(&fw, None, std::slice::from_ref(&ev), None).is_none());
-        let out = wd.run_both(&["score", "--period", "2023", ev.to_str().unwrap()]);
+        let out = wd.run(&["score", "--period", "2023", ev.to_str().unwrap()]);
         out.assert_input_errors(&[&format!(
             "error: $WD/{name}: the file is not a valid .{ext} workbook (it may be damaged or still downloading)"
         )]);

@@ -22,7 +22,7 @@ applies_to; by_category; raters; a self-assessment scored as a run of its
 own). Evidence for it is long CSV: unit, indicator, value and, for rater
 items, rater.
 """
-import csv, sys, tomllib
+import csv, sys, tomllib, unicodedata
 from decimal import Decimal as D, ROUND_HALF_UP
 from fractions import Fraction as F
 
@@ -55,6 +55,7 @@ def amount(ind, vals):
     if t == 'survey':
         n = [D(x) for x in vals[0].split('/')]
         w = [D(str(s[1])) for s in r['survey']]
+        if sum(n) == 0: return None  # no votes: missing
         return F(P) * F(sum(a * b for a, b in zip(n, w))) / (100 * F(sum(n)))
     raise ValueError(t)
 
@@ -77,8 +78,10 @@ def read_evidence(paths):
             r = {k.strip().lower(): (v or '') for k, v in r.items()}
             rater = next((r[h] for h in RATER_HEADERS if h in r), '').strip()
             key = (r['unit'], r['indicator'])
-            if rater: rated.setdefault(key, []).append((rater, r['value']))
-            else: ev[key] = r['value']
+            # Full-width digits, slashes and signs read as ordinary ones.
+            value = unicodedata.normalize('NFKC', r['value'])
+            if rater: rated.setdefault(key, []).append((rater, value))
+            else: ev[key] = value
     return ev, rated
 
 def rule_for(ind, cat):
@@ -146,8 +149,9 @@ def score(fw_path, ev_paths, units_path, facts=None):
         for ind in inds:
             kind = ind.get('kind', 'base'); iid = ind['id']
             if kind == 'cap':
-                if triggered(ev.get((uid, iid), '').strip()):
-                    caps.append(ind['max_grade']); items.append((iid, None, 'cap'))
+                t = triggered(ev.get((uid, iid), '').strip())
+                if t: caps.append(ind['max_grade']); items.append((iid, None, 'cap'))
+                if facts is not None: facts[(uid, iid)] = (None, 'triggered' if t else 'clear', None, None)
                 continue
             if kind == 'veto':
                 t = triggered(ev.get((uid, iid), '').strip())
@@ -160,12 +164,15 @@ def score(fw_path, ev_paths, units_path, facts=None):
                 a = 'na'
             elif 'raters' in ind:
                 vals = [x.strip() for _, x in rated.get((uid, iid), [])]
+                # A rater whose value gives no amount (empty, 不适用, a
+                # survey without votes) is left out; 不适用 from every rater
+                # exempts the item, and without any amount it is missing.
+                each = [amount(dict(ind, rule=r), [x]) for x in vals if x and x.lower() not in NA]
+                each = [r2(x) for x in each if x is not None]
                 if vals and all(x.lower() in NA for x in vals): a = 'na'
-                elif not vals or any(x == '' for x in vals): a = None
-                elif any(x.lower() in NA for x in vals):
-                    sys.exit(f'{uid} {iid}: 不适用 from some raters only; the rules do not say what it means')
+                elif not each: a = None
                 else:
-                    agg, dropped = aggregate(ind['raters'], [r2(amount(dict(ind, rule=r), [x])) for x in vals])
+                    agg, dropped = aggregate(ind['raters'], each)
                     a = r2f(agg)
             elif r['type'] in COHORT:
                 x = ev.get((uid, iid), '').strip()
@@ -184,7 +191,9 @@ def score(fw_path, ev_paths, units_path, facts=None):
                     keys = [iid]
                 vals = [ev.get((uid, k), '').strip() for k in keys]
                 if any(x.lower() in NA for x in vals): a = 'na'
-                else: a = None if any(x == '' for x in vals) else r2(amount(dict(ind, rule=r), vals))
+                else:
+                    a = None if any(x == '' for x in vals) else amount(dict(ind, rule=r), vals)
+                    if a is not None: a = r2(a)
             if a == 'na':
                 if facts is not None: facts[(uid, iid)] = (None, 'exempt', None, None)
                 continue
@@ -285,7 +294,6 @@ def lines(fw_path, units_path, ev_paths, self_paths=()):
         if uid in selves:
             line += f" self {selves[uid][0]:.2f} gap {selves[uid][0] - r[2]:.2f}"
         for ind in fw['indicator']:
-            if ind.get('kind') == 'cap': continue
             a, status, cohort, dropped = facts[(uid, ind['id'])]
             line += f" | {ind['id']} {'null' if a is None else f'{a:.2f}'} {status}"
             if cohort:

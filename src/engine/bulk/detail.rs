@@ -3,7 +3,7 @@
 //! from the workers' tables, give its outcomes exactly as
 //! [`crate::engine::score::evaluate`] does; its rows, read again from the files
 //! held in memory where each cell's row starts, give the values, notes and
-//! sources as [`crate::engine::score::assess`] describes them.
+//! sources as [`crate::engine::score::indicator_results`] describes them.
 
 use super::kernel::has_row;
 use super::*;
@@ -52,7 +52,7 @@ pub(super) struct Rows<'a, W: Word> {
     /// Per unit, what its cohort amounts followed from.
     pub(super) facts: &'a Facts,
     /// Per unit and item scored by several raters: each rater's row, in
-    /// the order given (as the general path keeps them: which of two
+    /// the order given (as the detailed reader keeps them: which of two
     /// equal amounts is dropped follows it).
     rated: FastMap<(&'a [u8], u32), Vec<&'a RatedRow>>,
 }
@@ -121,7 +121,7 @@ impl<W: Word> Rows<'_, W> {
 
     /// Where the row of item `i` of unit `id` that the item's results name
     /// (their `origin`) starts over all files, and its slot, as
-    /// `score::assess` takes it:
+    /// the detailed reader takes it:
     /// the first rater who gave a value (or 不适用) of an item scored by
     /// several raters, else the first slot with a row. `cells` and
     /// `offsets` are the unit's (see [`Full`]).
@@ -465,7 +465,7 @@ impl Full {
     }
 
     /// The unit's rows read again: each slot's texts, then each
-    /// indicator's as `crate::engine::score::assess` describes them; with `wanted`
+    /// indicator's as `crate::engine::score::indicator_results` describes them; with `wanted`
     /// (per indicator) only those of the indicators wanted, the others
     /// left without rows.
     pub(super) fn describe<W: Word>(&mut self, rows: &Rows<W>, id: &str, wanted: Option<&[bool]>) -> Res<()> {
@@ -533,7 +533,7 @@ impl Full {
         Ok(())
     }
 
-    /// An item scored by several raters, as `score::assess` shows it:
+    /// An item scored by several raters, as `score::indicator_results` shows it:
     /// each rater's amount, in the order given, and whether it was
     /// dropped; the value `张三 8；李四 9`, the notes `张三：…` and the
     /// sources of the raters who gave a value (or 不适用), joined.

@@ -1,8 +1,8 @@
 //! Every unit in full on the bulk path: the assessment the workbooks, web
 //! pages, letters and lists by owner are made from, with each item's
 //! outcome, status, value, note, source, the line it was given on, each
-//! rater's amount and its cohort facts, and each unit's deficiencies — as
-//! `score::assess` gives them. The units are scored and ranked from their
+//! rater's amount and its cohort facts, and each unit's deficiencies. The
+//! units are scored and ranked from their
 //! cells, then each unit's rows are read again, as for the JSON result.
 
 use super::detail::{Full, Rows, Whole, scored_with_files};
@@ -10,7 +10,7 @@ use super::*;
 use crate::model::IndicatorResult;
 
 /// Score and rank every unit with every unit in full (see the module
-/// documentation), or `None` when the general path must do it.
+/// documentation), or `None` when it gives up.
 pub fn assess_full<'a>(
     fw: &Framework,
     units: Option<&Units>,
@@ -25,9 +25,26 @@ pub fn assess_full<'a>(
 fn full<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, period: Option<String>) -> Option<Assessment> {
     let tuning = paths.tuning;
     let (parsed, mut a, files) = scored_with_files::<W>(plan, units, paths, period)?;
-    // As many results as the general path holds: past them it refuses the
-    // run, and says so.
-    if a.units.len().saturating_mul(plan.fw.indicators.len()) > crate::reading::evidence::MAX_DETAILED_VALUES {
+    // Every unit gets a result per item: a units file of millions would
+    // need more memory than there is, however little evidence is given.
+    let results = a.units.len().saturating_mul(plan.fw.indicators.len());
+    if results > crate::reading::evidence::MAX_DETAILED_VALUES {
+        let told = paths.told?;
+        let mut told = told.lock().ok()?;
+        let file = units.map_or_else(|| paths.inputs()[0].path.clone(), |u| u.path.clone());
+        let (n, items, max) = (
+            a.units.len(),
+            plan.fw.indicators.len(),
+            crate::reading::evidence::MAX_DETAILED_VALUES,
+        );
+        told.problems = vec![crate::base::diag::Diagnostic::file(
+            file,
+            crate::base::lang::msg!(
+                zh: "{n} 个单位 × {items} 项指标，共 {results} 项结果，超过逐项计分一次最多容纳的 {max} 项：请将单位分成几批分别运行",
+                en: "{n} units × {items} items make {results} results, more than scoring in detail holds at once ({max}): run the units in several batches"
+            ),
+        )];
+        told.scoring = true;
         return None;
     }
     let lines = Lines::of(&files);
@@ -126,7 +143,7 @@ impl<'a> Lines<'a> {
         Lines { files }
     }
 
-    /// The file and line of the row at `offset`, as the general reader
+    /// The file and line of the row at `offset`, as the detailed reader
     /// numbers it: the line of the row's first byte past any line ends.
     /// (Offsets and line ends fit in `u32`: the files together are
     /// smaller, or the bulk path does not keep them.)

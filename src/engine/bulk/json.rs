@@ -1,6 +1,6 @@
 //! The canonical JSON result on the bulk path, streamed: every unit in
 //! full, in rank order, its rows read again, each unit written by
-//! `render::json` (the general path's writer) as it stands in the
+//! `render::json` (the writer of every JSON result) as it stands in the
 //! document's `units` array.
 
 use super::detail::{Full, Rows, in_order, scored_with_files};
@@ -8,11 +8,11 @@ use super::*;
 use crate::render::json::{Item, UnitWriter};
 
 /// `score --format json` on the bulk path: the canonical result (the same
-/// bytes as `render::json` on the general path), written to `w` unit by unit
+/// bytes as `render::json` writes of an assessment), written to `w` unit by unit
 /// in rank order, never held whole. Every row is read twice: once to score
 /// and rank, then — the files held in memory — again per unit for its
 /// values, notes and sources, units formatted in parallel batches.
-/// `None`, with nothing written, when the general path must do it.
+/// `None`, with nothing written, when it gives up.
 pub fn write_json<'a>(
     fw: &Framework,
     units: Option<&Units>,
@@ -55,7 +55,7 @@ fn json<W: Word>(
 
 /// Units as their JSON objects, indented for the `units` array and
 /// separated by commas: each unit's rows read again into its indicators and
-/// deficiencies, then written by `render::json`, as on the general path.
+/// deficiencies, then written by `render::json`.
 fn batch<W: Word>(rows: &Rows<W>, writer: &UnitWriter, units: &[UnitResult], mut out: Vec<u8>) -> Res<Vec<u8>> {
     out.clear();
     let fw = rows.plan.fw;

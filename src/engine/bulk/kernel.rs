@@ -1,8 +1,8 @@
 //! Evidence values to cells: the framework compiled per evidence slot,
 //! values parsed from bytes to exact fixed-point integers, and each rule's
 //! amount in integer cents with the rounding of [`Rule::amount`]. Anything
-//! the fast parsers do not take goes through the general code for that
-//! one cell.
+//! the fast parsers do not take goes through the rule's own reading for
+//! that one cell ([`Plan::encode_general`]).
 
 use super::{GiveUp, Res};
 use crate::model::framework::Framework;
@@ -33,7 +33,7 @@ pub(super) fn exempt(c: u32) -> bool {
 }
 
 /// Does the cell hold a value given (不适用 included, and a value
-/// without an amount), as the general reader's cells hold one?
+/// without an amount), as the detailed reader's cells hold one?
 pub(super) fn given(c: u32) -> bool {
     c == NA || c == VOICED || c >= VALUE
 }
@@ -76,15 +76,15 @@ pub(super) struct Slot {
     /// Points in cents.
     pub(super) pc: u64,
     /// A value between 0 and 1 is refused here (a rate typed as a
-    /// fraction): left to the general code, which words it.
+    /// fraction): left to the rule's own reading, which words it.
     pub(super) rates: bool,
     /// The framework bounds the values (`range`): every cell goes through
-    /// the general code, which checks them.
+    /// the rule's own reading, which checks them.
     pub(super) ranged: bool,
     /// Whether a fraction is a rate mistyped depends on the unit's
     /// category (`Indicator::rates_by_category`): each value is read by
     /// the rule of the unit's category ([`Plan::category_of`]), as the
-    /// general reader reads it.
+    /// detailed reader reads it.
     pub(super) rates_by_category: bool,
 }
 
@@ -98,7 +98,7 @@ pub(super) struct Plan<'a> {
     /// item, in cents ([`Framework::min_rectify_of`]).
     pub(super) min_rectify: Vec<Option<u64>>,
     /// Each unit's category, by its id, where a value is read by the rule
-    /// of the unit's category, as the general reader reads it
+    /// of the unit's category, as the detailed reader reads it
     /// ([`Plan::with_units`]). Empty otherwise.
     pub(super) categories: std::collections::HashMap<Box<[u8]>, String>,
 }
@@ -282,8 +282,8 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// The general path for one cell: [`Indicator::parse_value`] and
-    /// [`Rule::amount`], exactly as the evidence loader and scorer do.
+    /// The rule's own reading of one cell: [`Indicator::parse_value`]
+    /// and [`Rule::amount`], exactly as the detailed reader reads it.
     ///
     /// [`Indicator::parse_value`]: crate::model::framework::Indicator::parse_value
     fn encode_general(&self, s: &Slot, v: &[u8]) -> Res<u32> {
@@ -351,7 +351,7 @@ fn word_in(v: &[u8], words: &[&str]) -> bool {
 /// optional `%` — as a normalised `(mantissa, scale)`, read the way
 /// [`crate::base::num::parse_exact`] reads it: every digit, none cut.
 /// `None` for anything else (signs, full-width digits, more than 19
-/// significant digits, values beyond the limit): the general code decides
+/// significant digits, values beyond the limit): the rule's own reading decides
 /// those, exactly, at any length.
 pub(super) fn plain_number(v: &[u8]) -> Option<(u64, u32)> {
     let mut b = v;
@@ -462,7 +462,7 @@ fn trim_unicode(mut t: &[u8]) -> Option<&[u8]> {
 mod tests {
     use super::trim;
 
-    /// As the general reader trims a cell (`str::trim`): white space off
+    /// As the detailed reader trims a cell (`str::trim`): white space off
     /// both ends, the Unicode kinds (ideographic space, no-break space,
     /// vertical tab, …) too.
     fn reference(b: &[u8]) -> &[u8] {

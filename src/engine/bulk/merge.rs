@@ -4,14 +4,14 @@
 use super::*;
 
 /// Items whose amount depends on more than the unit's own cells, once
-/// every row is read, as the general path scores them:
+/// every row is read:
 /// - outside `applies_to`: the item is 不适用, and a value given for it a
 ///   problem of the run, returned as a [`Flaw::Outside`] of its unit (an
-///   empty value with a note alone is the general path's to show);
+///   empty value with a note alone is shown, not a problem);
 /// - `by_category`: the value scored by the rule for the unit's category;
 /// - cohort rules (按排名赋分, 按比例, 与平均比较): the amounts decided over
-///   every unit's value by [`crate::engine::cohort::resolve`] — the general path's
-///   function, over the same scope (the units with a number for the item,
+///   every unit's value by [`crate::engine::cohort::resolve`], over the
+///   scope (the units with a number for the item,
 ///   per category when the rule says so).
 ///
 /// Each value cell becomes an amount cell like any other; the cohort facts
@@ -173,7 +173,7 @@ pub(super) fn settle<W: Word>(plan: &Plan, units: Option<&Units>, tables: &mut [
             }
         }
         // Items scored by several raters: each unit's raters' amounts
-        // aggregated as the general path does (`Raters::aggregate`); empty
+        // aggregated (`Raters::aggregate`); empty
         // values do not count, 不适用 from every rater is 不适用.
         type Given<'t> = Vec<(&'t [u8], u32)>;
         // Hashed, not ordered: each (unit, item) is settled on its own, and
@@ -287,8 +287,8 @@ pub(super) fn merge<W: Word>(
 pub(super) type Tally<'a, T> = &'a (dyn Fn(&[u32], &UnitResult) -> Res<T> + Sync);
 
 /// [`merge`], each unit with what `tally` finds (the default without one).
-/// A unit that does not score for a problem the general path words while
-/// scoring has it told back ([`problems::after_scoring`]).
+/// A unit that does not score for a problem found while scoring has it
+/// told back ([`problems::after_scoring`]).
 pub(super) fn merge_tallied<W: Word, T: Send + Default>(
     plan: &Plan,
     units: Option<&Units>,

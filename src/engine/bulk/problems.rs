@@ -9,18 +9,15 @@
 //!   refused (a column heading, an invisible character), a unit not in
 //!   the units file, a value given twice;
 //! - found before any file is read: a file given twice ([`given_again`]);
-//! - found while scoring, as `score::assess` finds and words them, then
-//!   located by reading the files again ([`after_scoring`]): a value for
-//!   an item outside the unit's categories, 不适用 for some clauses of an
-//!   item only, every base item 不适用, a base item missing under
-//!   `missing = "error"` ([`Flaw`]). Left to the general path: an empty
-//!   value with a note for an item outside the unit's categories, when the
-//!   run has no value for one besides.
+//! - found while scoring, then located by reading the files again
+//!   ([`after_scoring`]): a value for an item outside the unit's
+//!   categories, 不适用 for some clauses of an item only, every base item
+//!   不适用, a base item missing under `missing = "error"` ([`Flaw`]).
 
 use super::*;
 
 /// The files given again (by another name, or the same), each a problem
-/// worded as the general loader words it, and the places of the others:
+/// worded as the detailed reader words it, and the places of the others:
 /// each of a repeat's rows would be a duplicate of itself.
 pub(super) fn given_again(paths: &Files) -> (Vec<crate::base::diag::Diagnostic>, Vec<usize>) {
     let mut seen: Vec<(crate::base::file::FileId, &PathBuf)> = Vec::new();
@@ -41,7 +38,7 @@ pub(super) fn given_again(paths: &Files) -> (Vec<crate::base::diag::Diagnostic>,
 /// What is wrong with a unit the tables show a problem of.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Wrong {
-    /// An id the general loader refuses whatever the units file says (a
+    /// An id the detailed reader refuses whatever the units file says (a
     /// column heading, an invisible character).
     Refused,
     /// Not in the units file.
@@ -134,7 +131,7 @@ impl Found {
 
 /// The run's problems from the tables (read with `found`'s units
 /// watched, if any), in file, line and column order, located and worded
-/// as the general loader gives them. A problem is the row's first only:
+/// as the detailed reader gives them. A problem is the row's first only:
 /// the row of a unit not in the units file has no other, a value given
 /// again is not read.
 pub(super) fn word<W: Word>(
@@ -245,7 +242,7 @@ pub(super) fn word<W: Word>(
     }
     all.sort_by_key(|p| (p.0, p.1));
     // An unknown key's hint for a file's first problems only, as the
-    // general loader gives it (a unit not in the units file not counted).
+    // detailed reader gives it (a unit not in the units file not counted).
     let mut before = vec![0usize; inputs.len()];
     all.into_iter()
         .map(|(at, _, counts, told)| {
@@ -265,13 +262,13 @@ pub(super) fn word<W: Word>(
         .collect()
 }
 
-/// The problems the general path finds while scoring ([`Flaw`]), when
+/// The problems found while scoring ([`Flaw`]), when
 /// the units' cells (`tables`, settled) have any: `outside`, the values
 /// `settle` found for items outside a unit's categories, then each unit's
 /// clauses 不适用 in part, every base item 不适用, and base items missing
 /// under `missing = "error"`. The files are read again noting the cells of
 /// the units concerned, and the problems told back located and worded as
-/// the general path gives them, in its order ([`Told::scoring`] set).
+/// every unit in the order of the results ([`Told::scoring`] set).
 /// Nothing is told when no unit has one (something else gave up).
 pub(super) fn after_scoring<W: Word>(
     plan: &Plan,
@@ -288,7 +285,7 @@ pub(super) fn after_scoring<W: Word>(
         .map(|(k, (id, _))| (id.as_bytes(), k))
         .collect();
     // Evidence outside a unit's categories for every unit first, then
-    // each unit's own, as the general path scores them.
+    // each unit's own, in the order of the results.
     let mut flaws: Vec<(usize, Flaw)> = Vec::with_capacity(outside.len());
     for (id, f) in outside {
         flaws.push((*place.get(&*id)?, f));

@@ -55,7 +55,7 @@ impl Layout {
         }
     }
 
-    /// The column a value of `slot` is located by, as the general reader
+    /// The column a value of `slot` is located by, as the detailed reader
     /// gives it (`evidence::Cell::col`): its own in a worksheet, 0 in CSV.
     pub(super) fn origin_col(&self, slot: usize) -> Res<u32> {
         match self.sheet {
@@ -91,7 +91,7 @@ pub(super) struct Chunk {
 }
 
 pub(super) fn csv_reader(delim: u8) -> csv_core::Reader {
-    // The general loader's settings (csv::ReaderBuilder defaults).
+    // The detailed reader's settings (csv::ReaderBuilder defaults).
     csv_core::ReaderBuilder::new().delimiter(delim).build()
 }
 
@@ -140,7 +140,7 @@ fn record(text: &[u8], from: usize, delim: u8, eof: bool) -> Res<Option<(Vec<Str
 
 /// Read the header of a file from its first block: the layout and the
 /// number of bytes it took (BOM and title rows included). The header is
-/// found as the general loader finds it (`Sheet::skip_title_rows`): the
+/// found as the detailed reader finds it (`Sheet::skip_title_rows`): the
 /// first of the first rows not blank that names a unit column, else the
 /// first. Only long-format files with known, distinct columns (and
 /// columns of the office's own, left aside) and wide files with known
@@ -151,7 +151,7 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
         None if block.starts_with(b"\xFF\xFE") || block.starts_with(b"\xFE\xFF") => return Err(GiveUp),
         None => (0, block),
     };
-    // The general loader's rule: tab when the first line has tabs and no commas.
+    // The detailed reader's rule: tab when the first line has tabs and no commas.
     let first_line = text.split(|&b| b == b'\n').next().unwrap_or(b"");
     let delim = if !first_line.contains(&b',') && first_line.contains(&b'\t') {
         b'\t'
@@ -194,7 +194,7 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
     if cells.is_empty() {
         return Err(GiveUp);
     }
-    // The general loader's reading of a header (evidence::Loader::sheet):
+    // The detailed reader's reading of a header (evidence::Loader::sheet):
     // each role at most once; long with an indicator column, else wide.
     let roles: Vec<Option<Column>> = cells.iter().map(|c| Column::of(c)).collect();
     for (i, c) in roles.iter().enumerate() {
@@ -211,7 +211,7 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
         for (c, role) in cells.iter().zip(&roles) {
             if role.is_none() {
                 // An unknown column in a long file: left aside with a
-                // notice, or a problem the general path words.
+                // notice, or a problem the detailed reader words.
                 let h = c.trim();
                 if !crate::reading::evidence::ignorable(h) {
                     return Err(GiveUp);
@@ -233,7 +233,7 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
                 None => {
                     let (ind, clause) = resolve_key(plan.fw, cells[i]).map_err(|_| GiveUp)?;
                     // A rater item in a wide file cannot say who rated:
-                    // the general path words it.
+                    // the detailed reader words it.
                     if plan.fw.indicators[ind].raters.is_some() {
                         return Err(GiveUp);
                     }

@@ -41,10 +41,10 @@ pub struct ListArgs<'a> {
 }
 
 /// `deficiencies` (sections per unit) on the bulk path: the same bytes as
-/// the general path's list in `format` (CSV, table, Markdown or JSON),
+/// the list `render::rectify` makes in `format` (CSV, table, Markdown or JSON),
 /// written to `w` as the units are listed, never held whole. `None`, with
-/// nothing written, when the general path must do it — including an
-/// unknown `--unit` or `--category`, which it reports.
+/// nothing written, when it gives up — including on an unknown `--unit`
+/// or `--category`, which the list built in full reports.
 pub fn write_deficiencies<'a>(
     fw: &Framework,
     units: Option<&Units>,
@@ -139,9 +139,9 @@ fn list<W: Word>(
 /// every unit scored and ranked from its cells, with its input digests,
 /// and its items found from its cells in integer cents — no row is read
 /// again, since a summary shows no value or note. The list is built by
-/// `rectify::build_with`, as on the general path (sections per unit, ways
+/// `rectify::build_with`, as a list built in full (sections per unit, ways
 /// to the next grade left out: a summary counts items). `None` when the
-/// general path must do it, including an unknown `--unit` or
+/// list must be built in full, including for an unknown `--unit` or
 /// `--category`, which it reports.
 pub fn summary_list<'a>(
     fw: &Framework,
@@ -408,7 +408,7 @@ impl<W: Word> Ctx<'_, W> {
             ind.slots() != 1 || ind.raters.is_some()
         }) {
             // Clause items and items scored by several raters: their texts
-            // joined as the general path does.
+            // joined as every unit in full joins them.
             l.full.describe(&self.rows, id, Some(&l.wanted))?;
             for it in &l.shown {
                 t.push(l.full.value(it.index), l.full.note(it.index), false);
@@ -463,7 +463,7 @@ fn keeps(sel: &Selection, it: &Short) -> bool {
 // ---- the way to the next grade ----------------------------------------------
 
 /// The way to the next grade of a scored unit with these deficiencies
-/// (all of them), found by `rectify::way_up` as on the general path.
+/// (all of them), found by `rectify::way_up`.
 /// `grade` and `reason` are the unit's grade and why a rule lowered it.
 fn next_grade(
     plan: &Plan,
@@ -530,7 +530,7 @@ impl<W: Word> Ctx<'_, W> {
     }
 
     /// A batch of units' CSV rows, each without its number and after its
-    /// length: the bytes of the general path's CSV ledger rows (see
+    /// length: the bytes of the CSV ledger rows (see
     /// `render::rectify::full_rows`).
     fn csv_batch(&self, c: &CsvLedger, units: &[usize], mut out: Vec<u8>) -> Res<Vec<u8>> {
         out.clear();

@@ -18,7 +18,7 @@ pub(super) fn dec(c: u64) -> Decimal {
 pub(super) fn score_unit(plan: &Plan, row: &[u32], category: &str) -> Res<Scored> {
     let mut groups = vec![0u64; plan.fw.groups.len()];
     let (mut veto, mut caps) = (Vec::new(), Vec::new());
-    // What the general path words as a problem ([`Flaw`]), this path gives
+    // What is a problem of the run ([`Flaw`]), this path gives
     // up on, to be found again and worded by `problems::after_scoring`.
     let mut flaws = Vec::new();
     let sums = sums_noting(plan, row, category, &mut groups, &mut veto, &mut caps, &mut flaws)?;
@@ -26,7 +26,7 @@ pub(super) fn score_unit(plan: &Plan, row: &[u32], category: &str) -> Res<Scored
         return Err(GiveUp);
     }
     if sums.applicable == 0 {
-        return Err(GiveUp); // every base item 不适用: the general path says so
+        return Err(GiveUp); // every base item 不适用: said by `problems::after_scoring`
     }
     Ok(Scored {
         totals: Totals::from_sums(plan.fw, sums.map(dec), veto, caps),
@@ -34,7 +34,7 @@ pub(super) fn score_unit(plan: &Plan, row: &[u32], category: &str) -> Res<Scored
     })
 }
 
-/// A problem of a unit's cells the general path words while scoring.
+/// A problem of a unit's cells found while scoring.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Flaw {
     /// A value for an item the unit's category is not assessed on
@@ -56,7 +56,7 @@ pub(super) enum Flaw {
 
 /// A unit's sums in cents from its cells, with its amounts per group added
 /// to `groups` and its triggered vetoes and caps to `veto` and `caps`, and
-/// each problem of the cells the general path words while scoring pushed
+/// each problem of the cells found while scoring pushed
 /// onto `flaws` (不适用 for some clauses only, a base item missing under
 /// `missing = "error"`), in the indicators' order.
 pub(super) fn sums_noting(

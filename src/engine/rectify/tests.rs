@@ -368,7 +368,7 @@ fn the_top_grade_has_no_next() {
 
 // ---- lists ----------------------------------------------------------------
 
-/// A scored unit from outcomes, as `score::assess` would make it.
+/// A scored unit from outcomes, as the engine would make it.
 fn unit(fw: &Framework, id: &str, category: &str, spec: &str) -> UnitResult {
     let o = outs(spec);
     let t = score::totals(fw, &o);
