@@ -310,33 +310,32 @@ pub(super) fn fill(f: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Res<boo
 /// chunk holds whole records however many lines a quoted note takes.
 /// `None` when the block holds no whole record.
 pub(super) fn cut_point(buf: &[u8], delim: u8) -> Option<usize> {
-    if memchr::memchr(b'"', buf).is_none() {
-        return memchr::memrchr(b'\n', buf).map(|nl| nl + 1);
-    }
-    let (mut at, mut cell_start, mut last) = (0, 0, None);
-    while let Some(p) = memchr::memchr3(b'"', delim, b'\n', &buf[at..]).map(|p| at + p) {
-        at = p + 1;
-        match buf[p] {
-            b'\n' => {
-                last = Some(p + 1);
-                cell_start = p + 1;
-            }
-            // A quoted cell, to its closing quote (`""` is a quote).
-            b'"' if p == cell_start => loop {
-                let Some(q) = memchr::memchr(b'"', &buf[at..]).map(|q| at + q) else {
-                    return last; // the cell goes on past the block
-                };
-                at = q + 1;
-                if buf.get(q + 1) != Some(&b'"') {
-                    break;
-                }
-                at += 1;
-            },
-            b'"' => {} // a quote within a cell is itself
-            _ => cell_start = p + 1,
+    // The last line end in `buf[a..b]`, a stretch outside quotes.
+    let line_end = |a: usize, b: usize| memchr::memrchr(b'\n', &buf[a..b]).map(|p| a + p + 1);
+    // Only the quotes are looked at: between quoted cells, the last line
+    // end is all that matters.
+    let (mut last, mut outside, mut at) = (None, 0, 0);
+    while let Some(q) = memchr::memchr(b'"', &buf[at..]).map(|q| at + q) {
+        at = q + 1;
+        // A quote within a cell is itself.
+        if q > 0 && !matches!(buf[q - 1], b'\n' | b'\r') && buf[q - 1] != delim {
+            continue;
         }
+        last = line_end(outside, q).or(last);
+        // The quoted cell, to its closing quote (`""` is a quote).
+        loop {
+            let Some(c) = memchr::memchr(b'"', &buf[at..]).map(|c| at + c) else {
+                return last; // it goes on past the block
+            };
+            at = c + 1;
+            if buf.get(at) != Some(&b'"') {
+                break;
+            }
+            at += 1;
+        }
+        outside = at;
     }
-    last
+    line_end(outside, buf.len()).or(last)
 }
 
 /// What a file is read from: the file (transcoded when it must be), or a
@@ -490,4 +489,66 @@ pub(super) fn read_files(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut_point;
+
+    /// The records of `text`, read whole by `csv_core`.
+    fn records(text: &[u8], delim: u8) -> Vec<Vec<u8>> {
+        let mut r = csv_core::ReaderBuilder::new().delimiter(delim).build();
+        let (mut out, mut ends) = (vec![0u8; text.len() + 16], vec![0usize; text.len() + 16]);
+        let (mut nin, mut all) = (0, Vec::new());
+        loop {
+            let (res, i, o, e) = r.read_record(&text[nin..], &mut out, &mut ends);
+            nin += i;
+            match res {
+                csv_core::ReadRecordResult::Record => all.push([&out[..o], format!("|{e}").as_bytes()].concat()),
+                csv_core::ReadRecordResult::End => return all,
+                _ => {}
+            }
+        }
+    }
+
+    /// Cutting `text` at `at` leaves its records as they are.
+    fn whole(text: &[u8], at: usize, delim: u8) -> bool {
+        let mut split = records(&text[..at], delim);
+        split.extend(records(&text[at..], delim));
+        split == records(text, delim)
+    }
+
+    #[test]
+    fn a_block_is_cut_after_its_last_whole_record_as_the_csv_reader_reads_it() {
+        assert_eq!(cut_point(b"a,b\n1,\"x\ny\"\n2,", b','), Some(12));
+        assert_eq!(cut_point(b"a,b\n1,\"x\ny", b','), Some(4));
+        assert_eq!(cut_point(b"1,5\"\n2,3\n4", b','), Some(9));
+        assert_eq!(cut_point(b"\"no end", b','), None);
+        // Random text of the characters that matter, cut as csv_core reads it.
+        let alphabet = b"a,\"\n\r \t";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..4_000 {
+            let mut buf = Vec::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 40) {
+                buf.push(alphabet[((seed >> (k % 50)) as usize + k as usize * 7) % alphabet.len()]);
+            }
+            for delim in [b',', b'\t'] {
+                let text = String::from_utf8_lossy(&buf);
+                let cut = cut_point(&buf, delim);
+                // A cut leaves every record whole, and no later line end
+                // would, the block being followed by more.
+                let more = [&buf[..], b"z\n"].concat();
+                if let Some(at) = cut {
+                    assert!(buf[at - 1] == b'\n' && whole(&more, at, delim), "{text:?}: {at}");
+                }
+                let after = cut.unwrap_or(0);
+                for (p, _) in buf.iter().enumerate().skip(after).filter(|(_, b)| **b == b'\n') {
+                    assert!(!whole(&more, p + 1, delim), "{text:?}: {cut:?}, but {}", p + 1);
+                }
+            }
+        }
+    }
 }
