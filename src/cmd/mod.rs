@@ -436,10 +436,11 @@ impl InputArgs {
 
     /// `run` on the bulk path over `evidence` (each workbook read as its
     /// worksheet, `forced` as `--encoding` says), with what it tells back.
-    /// Given up without a word where a file turned out not to be UTF-8
-    /// after a first 64 KiB that is (a GBK file whose first lines are
-    /// ASCII), `run` runs once more, that file decoded whole as the
-    /// detailed reader decodes it ([`crate::reading::read::late_encoding`]).
+    /// Given up without a word where a file turned out other than its
+    /// first 64 KiB say (a GBK file whose first lines are ASCII, a line
+    /// ended by CR alone further down), `run` runs once more, that file
+    /// decoded whole as the detailed reader decodes it
+    /// ([`crate::reading::read::late_text`]).
     fn run_bulk<T>(
         &self,
         evidence: &[PathBuf],
@@ -458,7 +459,7 @@ impl InputArgs {
             if found.is_none() && told.problems.is_empty() {
                 let mut again = false;
                 for (book, path) in books.iter_mut().zip(evidence).filter(|(b, _)| b.is_none()) {
-                    *book = crate::reading::read::late_encoding(path, &opts);
+                    *book = crate::reading::read::late_text(path, &opts);
                     again |= book.is_some();
                 }
                 if again {

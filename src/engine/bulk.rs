@@ -632,6 +632,13 @@ fn parse<W: Word>(
         return parse_once_each::<W>(plan, units, paths, again, &once);
     }
     let (mut tables, bases, layouts, kept) = read_tables::<W>(plan, paths, detail, reread, None)?;
+    // A file with a header and not one row with anything on it (a title
+    // row and the header, cells of white space alone): the detailed
+    // reader says so.
+    let read_from = |file: usize| tables.iter().any(|t| t.rows_in.get(file).copied().unwrap_or(false));
+    if !(0..paths.iter().count()).all(read_from) {
+        return None;
+    }
     if let Some(told) = paths.told {
         let notices = paths
             .inputs()

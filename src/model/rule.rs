@@ -1182,8 +1182,18 @@ fn parse_clauses(v: Option<&toml::Value>, points: Decimal, errs: &mut Vec<String
                 None
             }
         };
+        // A count is kept up to where it takes every point: 10⁹ at most.
+        let least = Decimal::new(1, 3);
         let per = match t.get("per").map(|v| decimal(v).and_then(|d| within(d, MAX_POINTS))) {
-            Some(Ok(d)) if d > Decimal::ZERO => Some(d),
+            Some(Ok(d)) if d >= least => Some(d),
+            Some(Ok(d)) if d > Decimal::ZERO => {
+                errs.push(crate::base::lang::msg!(
+                    zh: "第 {n} 个子项：per 最小为 0.001，不能为 {}",
+                    en: "clause {n}: per must be at least 0.001, not {}",
+                    d.normalize()
+                ));
+                None
+            }
             Some(Ok(d)) => {
                 errs.push(crate::base::lang::msg!(
                     zh: "第 {n} 个子项：per 必须大于 0，不能为 {}",

@@ -96,28 +96,28 @@ pub fn book(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading
     Some(text_book(path, &bytes, text))
 }
 
-/// A CSV file by name whose first [`crate::reading::input::SAMPLE`] bytes
-/// are UTF-8 and whose later ones are not (a GBK file whose first lines
-/// are ASCII, say), as CSV text for the fast reader, decoded as [`open`]
-/// decodes it: the fast reader tells the encoding from those first bytes
-/// alone, and gives up where the bytes stop being UTF-8. `None` for any
-/// other file. The whole file is read: this is asked only once the fast
-/// reader has given up.
-pub fn late_encoding(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading::workbook::Book> {
+/// A CSV file by name as CSV text for the fast reader, decoded as
+/// [`open`] decodes it, where the fast reader, which looks at the file's
+/// head, would read it otherwise: its first [`crate::reading::input::SAMPLE`]
+/// bytes UTF-8 and later ones not (a GBK file whose first lines are
+/// ASCII), or a line ended by CR alone past the head ([`lf_lines`]).
+/// `None` for any other file. The whole file is read: this is asked only
+/// once the fast reader has given up.
+pub fn late_text(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading::workbook::Book> {
     if !crate::base::file::is_regular(path) || workbook_extension(path).is_some() {
         return None;
     }
     let bytes = crate::base::file::read_file(path).ok()?;
-    let sample = &bytes[..crate::reading::input::sample_end(&bytes)];
-    if crate::reading::input::is_workbook(&bytes)
-        || simdutf8::basic::from_utf8(sample).is_err()
-        || simdutf8::basic::from_utf8(&bytes).is_ok()
-    {
+    if crate::reading::input::is_workbook(&bytes) {
         return None;
     }
+    let sample = &bytes[..crate::reading::input::sample_end(&bytes)];
+    let late = simdutf8::basic::from_utf8(sample).is_ok() && simdutf8::basic::from_utf8(&bytes).is_err();
     let (text, _) =
         crate::reading::input::decode_file(&path.display().to_string(), &bytes, opts.encoding_for(path)).ok()?;
-    Some(text_book(path, &bytes, text))
+    let t = text.as_bytes();
+    let lone_cr = memchr::memchr_iter(b'\r', t).any(|i| t.get(i + 1) != Some(&b'\n'));
+    (late || lone_cr).then(|| text_book(path, &bytes, text))
 }
 
 /// `text`, decoded from `bytes`, the file at `path`, as the fast reader's
@@ -163,6 +163,13 @@ pub fn lf_lines(text: String) -> String {
 /// quote). `None` when there are none.
 fn cr_line_ends(text: &str) -> Option<Vec<usize>> {
     let bytes = text.as_bytes();
+    // The delimiter as the CSV reader is given it: a tab when the first
+    // line has tabs and no commas.
+    let first = &bytes[..memchr::memchr2(b'\r', b'\n', bytes).unwrap_or(bytes.len())];
+    let delim = match first.contains(&b'\t') && !first.contains(&b',') {
+        true => b'\t',
+        false => b',',
+    };
     let (mut ends, mut quoted, mut start) = (Vec::new(), false, true);
     let mut i = 0;
     while i < bytes.len() {
@@ -180,7 +187,7 @@ fn cr_line_ends(text: &str) -> Option<Vec<usize>> {
                 b'\r' if bytes.get(i + 1) != Some(&b'\n') => ends.push(i),
                 _ => {}
             }
-            start = matches!(b, b',' | b'\t' | b'\r' | b'\n');
+            start = b == delim || matches!(b, b'\r' | b'\n');
         }
         i += 1;
     }
@@ -274,6 +281,9 @@ mod tests {
         // A quote inside a cell opens nothing: 5" is five inches.
         assert_eq!(lf("a,b\r1,5\"\r2,3\r"), "a,b\n1,5\"\n2,3\n");
         assert_eq!(lf("a\tb\r1\t\"x\ry\"\r"), "a\tb\n1\t\"x\ry\"\n");
+        // A tab in a file of commas is no delimiter: a quote after it opens
+        // nothing.
+        assert_eq!(lf("a,b\r1,x\t\"in\r2,3\r"), "a,b\n1,x\t\"in\n2,3\n");
         // A CR alone among lines ended by LF or CRLF is made LF too.
         assert_eq!(lf("a,b\n1,2\r"), "a,b\n1,2\n");
         assert_eq!(lf("a,b\r\n1,2\r3,4\r\n"), "a,b\r\n1,2\n3,4\r\n");

@@ -266,3 +266,95 @@ fn a_note_of_65_mib_is_read() {
     assert_eq!(scores(&a), pairs(&[("U1", "19.00")]));
     assert_eq!(a.units[0].indicators[0].note.len(), note.trim_end().len());
 }
+
+#[test]
+fn a_line_ended_by_cr_alone_past_the_first_64_kib_is_a_line() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    // 6,000 rows ended by LF (lines 2–6001), the last by CR alone; then X1
+    // on line 6002 with a quoted note of 2 MiB over two lines, across the
+    // blocks a file is read in; then X2 on lines 6004 and 6005.
+    let rows: Vec<String> = (0..6000).map(|u| format!("U{u},A1,是,")).collect();
+    let note = "b".repeat(2 << 20);
+    let text = format!(
+        "unit,indicator,value,note\n{}\rX1,A1,是,\"a\n{note}\"\nX2,C1/a,2,\nX2,C1/b,0,\n",
+        rows.join("\n")
+    );
+    wd.create("e.csv", &text);
+    let out = wd.stdout(&["score", "--format", "csv", "-f", "$WD/fw.toml", "$WD/e.csv"]);
+    // X1: 10; X2: 10 − 2 = 8.
+    assert!(
+        out.contains(",X1,,10.00,") && out.contains(",X2,,8.00,"),
+        "{}",
+        &out[..300]
+    );
+    let x2 = wd.stdout(&["explain", "X2", "--format", "csv", "-f", "$WD/fw.toml", "$WD/e.csv"]);
+    assert!(x2.contains("$WD/e.csv:6004"), "X2 on line 6004: {x2}");
+}
+
+#[test]
+fn a_header_without_a_row_is_refused() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    wd.create("title.csv", "2023年度考核佐证\nunit,indicator,value\n");
+    // Cells of white space alone: a quoted empty cell, an ideographic space.
+    wd.create("blank.csv", "unit,indicator,value\n\"\",,\n\u{3000},,\n");
+    wd.create("e.csv", "unit,indicator,value\nU1,A1,是\n");
+    let run = |files: &[&str]| {
+        let mut args = vec!["score", "--lang", "en", "-f", "$WD/fw.toml"];
+        args.extend(files);
+        wd.run(&args)
+    };
+    run(&["$WD/title.csv"])
+        .assert_input_errors(&["error: $WD/title.csv:2: the evidence file has a header but no rows"]);
+    run(&["$WD/blank.csv"])
+        .assert_input_errors(&["error: $WD/blank.csv:1: the evidence file has a header but no rows"]);
+    run(&["$WD/e.csv", "$WD/title.csv"])
+        .assert_input_errors(&["error: $WD/title.csv:2: the evidence file has a header but no rows"]);
+}
+
+#[test]
+fn a_clause_s_per_under_a_thousandth_is_refused() {
+    let wd = Workdir::new();
+    wd.create(
+        "fw.toml",
+        &FW.replace("{ id = \"b\", per = 0.5 }", "{ id = \"b\", per = 0.0005 }"),
+    );
+    wd.create("e.csv", "unit,indicator,value\nU1,A1,是\n");
+    let out = wd.run(&["score", "--lang", "en", "-f", "$WD/fw.toml", "$WD/e.csv"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("clause 2: per must be at least 0.001, not 0.0005"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_byte_order_mark_before_a_row_s_opening_quote_is_read_alike_in_any_block() {
+    let fw = framework();
+    let wd = Workdir::new();
+    // Rows of filler, then a row starting with a mark and a quoted note of
+    // two lines, then U3: the mark row falls at many places in the blocks.
+    let filler: String = (0..400).map(|u| format!("n,F{u},A1,否\n")).collect();
+    let text = format!("note,unit,indicator,value\n{filler}\u{feff}\"x,\ny\",U2,A1,是\nn,U3,A1,否\n");
+    let e = [wd.create("e.csv", &text)];
+    for block in [512, 1000, 2048, 4096, 1 << 20] {
+        let tuning = Tuning {
+            block,
+            workers: 2,
+            batch: None,
+        };
+        let a = bulk::assess_full(&fw, None, bulk::Files::from(&e[..]).tuned(tuning), None)
+            .unwrap_or_else(|| panic!("block {block}: given up"));
+        let u2 = a
+            .units
+            .iter()
+            .find(|u| u.unit == "U2")
+            .unwrap_or_else(|| panic!("block {block}: no U2"));
+        // U2: A1 是 = 10; its note the quoted cell's.
+        assert_eq!(u2.totals.base.to_string(), "10.00", "block {block}");
+        assert_eq!(u2.indicators[0].note, "x,\ny", "block {block}");
+        assert_eq!(a.units.len(), 402, "block {block}");
+    }
+}

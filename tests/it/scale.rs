@@ -1795,20 +1795,11 @@ mod differential {
                 workers,
                 batch: None,
             };
-            let told = std::sync::Mutex::new(bulk::Told::default());
-            // A file of lines ended by CR alone as text, as the commands give it.
-            let books = [kaohe::reading::read::book(&p, &Default::default())];
-            let fast = bulk::assess(
-                &fw,
-                None,
-                bulk::Files::from(std::slice::from_ref(&p))
-                    .with_books(&books)
-                    .telling(&told)
-                    .tuned(tuning),
-                None,
-            );
+            let paths = std::slice::from_ref(&p);
+            let (fast, told) =
+                crate::util::as_the_commands(paths, Some(tuning), |files| bulk::assess(&fw, None, files, None));
             let loaded = kaohe::reading::evidence::load(std::slice::from_ref(&p), &fw, None);
-            let problems = told.into_inner().unwrap().problems;
+            let problems = told.problems;
             if !problems.is_empty() {
                 // The problems it words are the detailed reader's, exactly.
                 prop_assert!(fast.is_none());

@@ -359,21 +359,49 @@ pub fn assess(
     evidence: &[PathBuf],
     period: Option<&str>,
 ) -> Result<kaohe::engine::score::Assessment, Vec<String>> {
-    let told = std::sync::Mutex::new(kaohe::engine::bulk::Told::default());
-    // Workbooks (and pipes, and CSV files of CR line ends) as the commands
-    // give them.
-    let opts = kaohe::reading::input::ReadOptions::default();
-    let books: Vec<_> = evidence.iter().map(|p| kaohe::reading::read::book(p, &opts)).collect();
-    let files = kaohe::engine::bulk::Files::from(evidence)
-        .with_books(&books)
-        .telling(&told);
-    let scored = kaohe::engine::bulk::assess_full(fw, units, files, period.map(String::from));
-    let problems = told.into_inner().unwrap().problems;
+    let (scored, told) = as_the_commands(evidence, None, |files| {
+        kaohe::engine::bulk::assess_full(fw, units, files, period.map(String::from))
+    });
     match scored {
         Some(a) => Ok(a),
         None => {
-            assert!(!problems.is_empty(), "the engine gave up without a word: {evidence:?}");
-            Err(problems.iter().map(ToString::to_string).collect())
+            assert!(
+                !told.problems.is_empty(),
+                "the engine gave up without a word: {evidence:?}"
+            );
+            Err(told.problems.iter().map(ToString::to_string).collect())
         }
+    }
+}
+
+/// `run` on the engine over `evidence` (cut up as `tuning` says) as the
+/// commands run it: workbooks, pipes and files of CR line ends given as
+/// text; and where it gives up without a word, the files whose head told
+/// it wrong (`read::late_text`) read whole as text, and `run` once more.
+pub fn as_the_commands<T>(
+    evidence: &[PathBuf],
+    tuning: Option<kaohe::engine::bulk::Tuning>,
+    mut run: impl FnMut(kaohe::engine::bulk::Files) -> Option<T>,
+) -> (Option<T>, kaohe::engine::bulk::Told) {
+    let opts = kaohe::reading::input::ReadOptions::default();
+    let mut books: Vec<_> = evidence.iter().map(|p| kaohe::reading::read::book(p, &opts)).collect();
+    loop {
+        let told = std::sync::Mutex::new(kaohe::engine::bulk::Told::default());
+        let files = kaohe::engine::bulk::Files::from(evidence)
+            .with_books(&books)
+            .telling(&told);
+        let found = run(tuning.map_or(files, |t| files.tuned(t)));
+        let told = told.into_inner().unwrap();
+        if found.is_none() && told.problems.is_empty() {
+            let mut again = false;
+            for (book, path) in books.iter_mut().zip(evidence).filter(|(b, _)| b.is_none()) {
+                *book = kaohe::reading::read::late_text(path, &opts);
+                again |= book.is_some();
+            }
+            if again {
+                continue;
+            }
+        }
+        return (found, told);
     }
 }

@@ -350,6 +350,8 @@ pub(super) struct Table<W: Word> {
     /// Values given (cells not empty, raters' included), as `check` counts
     /// them.
     pub(super) values: usize,
+    /// By file, whether a row with anything on it was read from it here.
+    pub(super) rows_in: Vec<bool>,
     /// The values of deferred slots as read, each cell's payload its
     /// index here ([`kernel::Kernel::Deferred`]).
     pub(super) deferred: Vec<Value>,
@@ -447,6 +449,7 @@ impl<W: Word> Table<W> {
             refused: Vec::new(),
             rated: Vec::new(),
             values: 0,
+            rows_in: Vec::new(),
             deferred: Vec::new(),
             bad: Vec::new(),
             doubled: Vec::new(),
@@ -586,6 +589,11 @@ impl<W: Word> Table<W> {
         };
         let cell = |c: usize| trim(&base[fields[c].0..fields[c].1]);
         let blank = || fields.iter().all(|&(a, b)| trim(&base[a..b]).is_empty());
+        let file = at.0 as usize;
+        if !self.rows_in.get(file).copied().unwrap_or(false) && !blank() {
+            self.rows_in.resize(self.rows_in.len().max(file + 1), false);
+            self.rows_in[file] = true;
+        }
         if fields.len() != l.width {
             if blank() {
                 return Ok(());

@@ -317,8 +317,13 @@ pub(super) fn cut_point(buf: &[u8], delim: u8) -> Option<usize> {
     let (mut last, mut outside, mut at) = (None, 0, 0);
     while let Some(q) = memchr::memchr(b'"', &buf[at..]).map(|q| at + q) {
         at = q + 1;
-        // A quote within a cell is itself.
-        if q > 0 && !matches!(buf[q - 1], b'\n' | b'\r') && buf[q - 1] != delim {
+        // A quote within a cell is itself. One byte-order mark starting a
+        // record is passed over first (the CSV reader, reset for each
+        // record, drops it).
+        let at_start = |p: usize| p == 0 || matches!(buf[p - 1], b'\n' | b'\r');
+        let opens =
+            at_start(q) || buf[q - 1] == delim || (q >= 3 && buf[q - 3..q] == *b"\xEF\xBB\xBF" && at_start(q - 3));
+        if !opens {
             continue;
         }
         last = line_end(outside, q).or(last);
@@ -336,6 +341,16 @@ pub(super) fn cut_point(buf: &[u8], delim: u8) -> Option<usize> {
         outside = at;
     }
     line_end(outside, buf.len()).or(last)
+}
+
+/// Does `data` hold a CR not followed by an LF? (Without a branch per
+/// byte: CRLF text has a CR on every line.)
+fn lone_cr(data: &[u8]) -> bool {
+    if memchr::memchr(b'\r', data).is_none() {
+        return false;
+    }
+    let pairs = data.iter().zip(&data[1..]);
+    data.last() == Some(&b'\r') || pairs.fold(false, |lone, (&a, &b)| lone | ((a == b'\r') & (b != b'\n')))
 }
 
 /// What a file is read from: the file (transcoded when it must be), or a
@@ -457,6 +472,12 @@ pub(super) fn read_files(
                     std::mem::replace(&mut buf, next)
                 }
             };
+            // A line ended by CR alone past the head `read::book` looks at:
+            // the file is read again as text, those line ends made LF
+            // (`read::late_text`), as the detailed reader reads it.
+            if paths.book(file).is_none() && lone_cr(&data) {
+                return Err(GiveUp);
+            }
             let chunk = Chunk {
                 layout: Arc::clone(&layout),
                 file: file as u32,
@@ -524,6 +545,8 @@ mod tests {
         assert_eq!(cut_point(b"a,b\n1,\"x\ny", b','), Some(4));
         assert_eq!(cut_point(b"1,5\"\n2,3\n4", b','), Some(9));
         assert_eq!(cut_point(b"\"no end", b','), None);
+        // A byte-order mark starting a record, then a quoted cell.
+        assert_eq!(cut_point(b"a\n\xEF\xBB\xBF\"x\ny\"\nb", b','), Some(11));
         // Random text of the characters that matter, cut as csv_core reads it.
         let alphabet = b"a,\"\n\r \t";
         let mut seed = 0x2545_f491_4f6c_dd1du64;
