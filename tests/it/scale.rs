@@ -1,6 +1,12 @@
-//! The bulk path (`kaohe::engine::bulk`) against the general path: the same
-//! rankings byte for byte on generated data, and the general path's
-//! diagnostics whenever the input has a problem.
+//! The engine (`kaohe::engine::bulk`) against itself and against the
+//! detailed reader: its ways of giving an assessment (ranked, in full, one
+//! unit, each unit's amounts, the JSON result, the lists, `check`) alike
+//! in blocks of any size and on any number of workers; workbooks, wide
+//! files, other encodings, title rows and several files read as the same
+//! values in one plain CSV file, or as the detailed reader reads them; and
+//! the problems it words as the detailed reader words them. The scores
+//! themselves are checked against the reference scorers written apart from
+//! the engine (`oracle.rs`).
 
 #[allow(dead_code)]
 #[path = "../../examples/gen.rs"]
@@ -52,13 +58,13 @@ fn two_tunings() -> [Tuning; 2] {
 }
 
 /// `i`'s evidence scored with every unit in full, for 2023.
-fn general(i: &Inputs) -> Assessment {
-    general_of(i, std::slice::from_ref(&i.evidence))
+fn in_full(i: &Inputs) -> Assessment {
+    in_full_of(i, std::slice::from_ref(&i.evidence))
 }
 
 /// `files` scored with every unit in full, with `i`'s framework and units,
 /// for 2023.
-fn general_of(i: &Inputs, files: &[PathBuf]) -> Assessment {
+fn in_full_of(i: &Inputs, files: &[PathBuf]) -> Assessment {
     crate::util::assess(&i.fw, i.units.as_ref(), files, Some("2023")).unwrap()
 }
 
@@ -88,6 +94,56 @@ fn amounts_of(fw: &Framework, a: &Assessment) -> Vec<Vec<Option<rust_decimal::De
             amounts
         })
         .collect()
+}
+
+/// Every unit's results in full but where each value was read: ranks,
+/// grades, totals, groups, deficiencies, and each item's outcome, status,
+/// value, note and source.
+fn results_but_where(a: &Assessment) -> Vec<String> {
+    (a.units.iter())
+        .map(|u| {
+            let items: Vec<_> = (u.indicators.iter())
+                .map(|r| {
+                    (
+                        r.index, &r.outcome, r.status, &r.value, &r.note, &r.source, &r.raters, &r.cohort,
+                    )
+                })
+                .collect();
+            format!(
+                "{} {} {} {} {:?} {} {:?} {:?} {:?} {:?}",
+                u.unit, u.name, u.category, u.rank, u.category_rank, u.grade, u.totals, u.groups, u.deficiencies, items
+            )
+        })
+        .collect()
+}
+
+/// Each one-cell item's value, note, source and place as the engine shows
+/// them in `a`, against the cells the detailed reader reads from the same
+/// `files`: the two readers of evidence read it alike.
+#[track_caller]
+fn read_alike(i: &Inputs, files: &[PathBuf], a: &Assessment, what: &str) {
+    let ev = kaohe::reading::evidence::load(files, &i.fw, i.units.as_ref()).expect("the detailed reader reads it");
+    let mut compared = 0;
+    for u in &a.units {
+        let Some(ue) = ev.units.get(&u.unit) else { continue };
+        for r in &u.indicators {
+            let ind = &i.fw.indicators[r.index];
+            if ind.slots() != 1 || ind.raters.is_some() {
+                continue;
+            }
+            let Some(c) = &ue.cells(r.index)[0] else { continue };
+            let shown = (r.value.as_deref(), r.note.as_str(), r.source.as_str(), r.origin);
+            let read = (
+                Some(c.raw.as_str()),
+                c.note.as_str(),
+                c.source.as_str(),
+                Some((c.file, c.line, c.col)),
+            );
+            assert_eq!(shown, read, "{what}: {} {}", u.unit, ind.id);
+            compared += 1;
+        }
+    }
+    assert!(compared > 0, "{what}: nothing compared");
 }
 
 /// Problems as printed.
@@ -143,8 +199,8 @@ fn assert_same(i: &Inputs, slow: &Assessment, tuning: Tuning) {
 }
 
 /// Each of `these` units in full on the bulk path, as `explain` shows it
-/// (values, notes, sources, lines, raters, cohort facts), is the general
-/// path's `slow` unit, and `explain` writes the same bytes in every format.
+/// (values, notes, sources, lines, raters, cohort facts), is that unit in
+/// the assessment in full, `slow`, and `explain` writes the same bytes in every format.
 #[track_caller]
 fn assert_explained_alike<'a>(
     fw: &Framework,
@@ -179,12 +235,12 @@ fn assert_explained_alike<'a>(
 }
 
 #[test]
-fn bulk_matches_general_on_mixed_data() {
+fn rankings_are_those_in_full_on_mixed_data() {
     // Every rule kind, exemptions, missing rows and empty values, ties,
     // shuffled rows, quoted notes with line breaks, CRLF and BOM by seed.
     for seed in 0..4 {
         let i = inputs(synth::Shape::Mixed, 80, seed, seed % 2 == 0);
-        let slow = general(&i);
+        let slow = in_full(&i);
         assert_same(
             &i,
             &slow,
@@ -208,14 +264,14 @@ fn bulk_matches_general_on_mixed_data() {
 }
 
 #[test]
-fn cohort_and_category_rules_on_the_bulk_path_match_the_general_path() {
+fn cohort_and_category_rules_rank_as_in_full() {
     // A1 rank_points, A2 relative, B2 vs_mean within the category, C4 a
     // target per category, C2 (clauses) and D3 for some categories only:
     // values with up to two places, ties from copied units, missing and
     // empty values (out of the cohort), split over blocks and workers.
     for seed in 0..3 {
         let i = inputs(synth::Shape::Cohort, 90, seed, true);
-        let slow = general(&i);
+        let slow = in_full(&i);
         let cohort: usize = slow
             .units
             .iter()
@@ -266,7 +322,7 @@ fn cohort_and_category_rules_on_the_bulk_path_match_the_general_path() {
                 these.into_iter(),
             );
             // The JSON result, every cohort fact included, and the
-            // rectification list: the general path's bytes.
+            // rectification list: the assessment in full's bytes.
             let want = kaohe::render::json::result_text(&i.fw, &{
                 let mut a = slow.clone();
                 a.period = Some("2023".into());
@@ -297,7 +353,7 @@ fn cohort_and_category_rules_on_the_bulk_path_match_the_general_path() {
                 };
                 assert_eq!(
                     bulk_list(&i, &args, tuning),
-                    general_list(&i.fw, &slow, &list, Lang::Zh, format)
+                    built_list(&i.fw, &slow, &list, Lang::Zh, format)
                 );
             }
         }
@@ -305,7 +361,7 @@ fn cohort_and_category_rules_on_the_bulk_path_match_the_general_path() {
 }
 
 #[test]
-fn rater_items_on_the_bulk_path_match_the_general_path() {
+fn rater_items_rank_as_in_full() {
     // Trimmed, median and mean rater items (a direct and a levels rule), a
     // plain item; zero to six raters per unit, empty values, names on some
     // rater rows, rows shuffled; split over blocks and workers.
@@ -387,8 +443,8 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
     }
     // The JSON result shows each rater's value and amount, in the order
     // the rows were given (which of two equal amounts is dropped follows
-    // it), and the item's value, notes and sources joined: the general
-    // path's bytes, rows found again across blocks and workers.
+    // it), and the item's value, notes and sources joined: the bytes of
+    // the assessment in full, rows found again across blocks and workers.
     let want = kaohe::render::json::result_text(&fw, &slow);
     assert!(want.contains("\"dropped\": true"), "a dropped rater is shown");
     assert!(want.contains("：迟交"), "a rater's note is shown");
@@ -415,12 +471,12 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
         );
     }
     // The rectification list: each rater item's value and notes joined,
-    // as on the general path, across blocks, workers and batches.
+    // as on the assessment in full, across blocks, workers and batches.
     use kaohe::engine::rectify::{By, Order, Selection};
     let selection = Selection::default();
     let list = kaohe::engine::rectify::build(&fw, &slow, None, &selection, Order::Rank, By::Unit).unwrap();
     for format in [Format::Csv, Format::Table, Format::Md, Format::Json] {
-        let want = general_list(&fw, &slow, &list, Lang::Zh, format);
+        let want = built_list(&fw, &slow, &list, Lang::Zh, format);
         assert!(want.contains("；评委"), "a rater item with several raters is listed");
         for (block, workers, batch) in [(1 << 20, 2, None), (2048, 3, Some(7))] {
             let args = bulk::ListArgs {
@@ -444,7 +500,7 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
             assert_eq!(String::from_utf8(got).unwrap(), want, "{format:?}, block {block}");
         }
     }
-    // A rater twice for a unit and item is the general path's to word.
+    // A rater twice for a unit and item is the detailed reader's to word.
     let twice = wd.create(
         "twice.csv",
         "unit,indicator,评分人,value\nU1,S1,张,8\nU1,S1,张,9\nU1,S3,,是\n",
@@ -453,11 +509,11 @@ fn rater_items_on_the_bulk_path_match_the_general_path() {
 }
 
 /// Items whose amount follows the unit's category or every unit's value,
-/// on the bulk path as on the general one: raters under parameters per
+/// on the bulk path as on the assessment in full: raters under parameters per
 /// category (R1) and for some categories only (R2), a levels rule per
 /// category (L1), cohort values finer than a cent and below zero (G1, G2).
-/// Five units are worked by hand; sixty random ones are held to the
-/// general path.
+/// Five units are worked by hand; sixty random ones are ranked as in
+/// full.
 #[test]
 fn category_rater_and_fine_cohort_items_are_scored_on_the_bulk_path() {
     let fw_text = r#"[framework]
@@ -566,7 +622,7 @@ rule = { type = "rank_points", points = [10, 8, 6], rest = 3 }
     };
     let hand = make(&units, &rows);
     for (what, a) in [
-        ("general", general(&hand)),
+        ("in full", in_full(&hand)),
         (
             "bulk",
             bulk::assess_full(
@@ -621,7 +677,7 @@ rule = { type = "rank_points", points = [10, 8, 6], rest = 3 }
     }
     rng.shuffle(&mut rows);
     let i = make(&units, &rows);
-    let slow = general(&i);
+    let slow = in_full(&i);
     let ev = i.evidence.clone();
     let files = [ev.clone()];
     for tuning in two_tunings() {
@@ -634,7 +690,7 @@ rule = { type = "rank_points", points = [10, 8, 6], rest = 3 }
         .expect("the bulk path takes these items");
         assert!(
             full == slow,
-            "the bulk path's units in full differ from the general path's"
+            "the bulk path's units in full differ from the assessment in full's"
         );
         assert_same(&i, &slow, tuning);
     }
@@ -657,13 +713,13 @@ rule = { type = "rank_points", points = [10, 8, 6], rest = 3 }
 /// Values their items do not take — a word for a number, 不适用 where the
 /// item is not exempt, a count with its unit — and indicator keys the
 /// framework does not have (a typo, a clause item without its clause) are
-/// worded on the bulk path as the general reader words them: the same
+/// worded on the bulk path as the detailed reader words them: the same
 /// problems at the same lines and cells, in the same order, each unknown
 /// key's hint for the first 100 problems of a file only, with rows of
 /// more or fewer cells than the header among them, in long and wide
 /// files, in GBK, in workbooks long and wide, split over blocks and
 /// workers. Beside another problem (a row given twice, a unit not in the
-/// units file) the bulk path says nothing, and the general path words
+/// units file) the bulk path says nothing, and the detailed reader words
 /// them all.
 #[test]
 fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
@@ -726,7 +782,7 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
         // Another problem besides, in most cases: a row given twice (in
         // the small blocks, in another block than the first), a unit not
         // in the units file (on one row or several), a unit typed by its
-        // name; or one the bulk path leaves to the general path (a unit
+        // name; or one the bulk path leaves to the detailed reader (a unit
         // id left empty beside a value).
         // (On a row left as it was: another problem on a row with one
         // already can be the only one said.)
@@ -761,7 +817,7 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
                 Other::Worded
             }
             // A header the framework does not fit (the value column's
-            // heading mistyped, in the long forms): the general path's.
+            // heading mistyped, in the long forms): the assessment in full's.
             3 => {
                 renamed = true;
                 Other::Left
@@ -825,7 +881,7 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
         let wd = &i._wd;
         // A wide table made from rows with keys not in the framework has
         // columns it does not take, most often: a problem of its header,
-        // the general path's to word. One made from a row without its
+        // the detailed reader's to word. One made from a row without its
         // unit, or from the header repeated, is not what the long file
         // says; one whose long file's header was mistyped is not.
         let wide_other = match other {
@@ -845,7 +901,7 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
             files.push((wd.path(name), if name == "wide.xlsx" { wide_other } else { other }));
         }
         for (path, other) in files {
-            let general = kaohe::reading::evidence::load(std::slice::from_ref(&path), &i.fw, i.units.as_ref());
+            let detailed = kaohe::reading::evidence::load(std::slice::from_ref(&path), &i.fw, i.units.as_ref());
             let books = [kaohe::reading::workbook::book(&path, None)];
             for tuning in two_tunings() {
                 let told = std::sync::Mutex::new(bulk::Told::default());
@@ -860,12 +916,12 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
                 );
                 let problems = told.into_inner().unwrap().problems;
                 let what = format!("seed {seed}, {}", path.display());
-                match (&general, got) {
+                match (&detailed, got) {
                     (Err(want), None) if !problems.is_empty() => {
                         assert_eq!(problems, want.0, "{what}");
                         assert!(
                             other != Other::Left,
-                            "{what}: an empty unit id, left to the general path"
+                            "{what}: an empty unit id, left to the detailed reader"
                         );
                         worded += 1;
                         units_worded += usize::from(problems.iter().any(|p| p.message.contains("units file")));
@@ -880,13 +936,13 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
                     (Err(_), None) => {
                         assert!(
                             matches!(other, Other::Left | Other::Either),
-                            "{what}: left to the general path"
+                            "{what}: left to the detailed reader"
                         );
                         left += 1;
                     }
                     // The texts were values after all.
                     (Ok(_), Some(_)) => {}
-                    (g, got) => panic!("{what}: general {:?}, bulk {:?}", g.is_ok(), got.is_some()),
+                    (g, got) => panic!("{what}: detailed reader {:?}, engine {:?}", g.is_ok(), got.is_some()),
                 }
             }
         }
@@ -916,7 +972,7 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
 
 /// A rater's value given twice, in one block or two, a wide workbook's
 /// unit given twice, and rows naming a rater where the item has none or
-/// none where it has: worded on the bulk path as the general path words
+/// none where it has: worded on the bulk path as the detailed reader words
 /// them (where the first value was, the cell in a worksheet).
 #[test]
 fn values_given_twice_and_raters_out_of_place_are_worded_on_the_bulk_path() {
@@ -972,10 +1028,10 @@ rule = { type = "check" }
     write_xlsx(&book, &[("佐证", rows)]);
     let mut worded = 0;
     for (path, want) in [(long, 5), (book, 1)] {
-        let general = kaohe::reading::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap_err();
-        assert_eq!(general.0.len(), want, "{}", path.display());
+        let detailed = kaohe::reading::evidence::load(std::slice::from_ref(&path), &fw, None).unwrap_err();
+        assert_eq!(detailed.0.len(), want, "{}", path.display());
         assert!(
-            general
+            detailed
                 .0
                 .iter()
                 .all(|d| d.message.contains("duplicate") || d.message.contains("raters"))
@@ -985,7 +1041,7 @@ rule = { type = "check" }
             let told = std::sync::Mutex::new(bulk::Told::default());
             let files = bulk::Files::from(std::slice::from_ref(&path)).with_books(&books);
             assert!(bulk::assess(&fw, None, files.telling(&told).tuned(tuning), None).is_none());
-            assert_eq!(told.into_inner().unwrap().problems, general.0, "{}", path.display());
+            assert_eq!(told.into_inner().unwrap().problems, detailed.0, "{}", path.display());
             worded += 1;
         }
     }
@@ -994,7 +1050,7 @@ rule = { type = "check" }
 
 /// A file given again (by the same name, and by another) beside problems
 /// of its own and of another file: the bulk path says each repeat once,
-/// then the problems of the files read, as the general path says them.
+/// then the problems of the files read, as the detailed reader says them.
 /// Without other problems, the repeats alone.
 #[test]
 fn a_file_given_twice_is_said_on_the_bulk_path() {
@@ -1013,14 +1069,14 @@ fn a_file_given_twice_is_said_on_the_bulk_path() {
         (vec![i.evidence.clone(), i.evidence.clone()], 1),
     ];
     for (paths, at_least) in cases {
-        let general = kaohe::reading::evidence::load(&paths, &i.fw, i.units.as_ref()).unwrap_err();
-        assert!(general.0.len() >= at_least, "{general}");
-        assert!(general.0[0].message.contains("given twice"), "{general}");
+        let detailed = kaohe::reading::evidence::load(&paths, &i.fw, i.units.as_ref()).unwrap_err();
+        assert!(detailed.0.len() >= at_least, "{detailed}");
+        assert!(detailed.0[0].message.contains("given twice"), "{detailed}");
         for tuning in two_tunings() {
             let told = std::sync::Mutex::new(bulk::Told::default());
             let files = bulk::Files::from(&paths[..]).telling(&told).tuned(tuning);
             assert!(bulk::assess(&i.fw, i.units.as_ref(), files, None).is_none());
-            assert_eq!(told.into_inner().unwrap().problems, general.0, "{paths:?}");
+            assert_eq!(told.into_inner().unwrap().problems, detailed.0, "{paths:?}");
         }
     }
 }
@@ -1037,7 +1093,7 @@ fn robust_draws_on_the_same_amounts_on_both_paths() {
     };
     for (shape, seed) in [(synth::Shape::Mixed, 2), (synth::Shape::Cohort, 1)] {
         let i = inputs(shape, 70, seed, true);
-        let slow = general(&i);
+        let slow = in_full(&i);
         let want = kaohe::engine::robust::analyse_amounts(&i.fw, &slow, &amounts_of(&i.fw, &slow), plan);
         assert!(
             want.units.iter().any(|u| u.rank_p5 != u.rank_p95),
@@ -1055,7 +1111,7 @@ fn robust_draws_on_the_same_amounts_on_both_paths() {
                 Some("2023".into()),
             )
             .expect("the bulk path applies");
-            // Each unit's amounts are the general path's per-indicator ones.
+            // Each unit's amounts are the assessment in full's per-indicator ones.
             for (u, got) in slow.units.iter().zip(&amounts) {
                 let each: Vec<Option<rust_decimal::Decimal>> = (0..i.fw.indicators.len())
                     .map(|k| u.indicators.iter().find(|r| r.index == k).and_then(|r| r.amount()))
@@ -1127,12 +1183,12 @@ fn thousands_of_slots_take_pages_of_fewer_units() {
 }
 
 #[test]
-fn bulk_json_matches_general_json() {
+fn the_streamed_json_is_the_assessment_in_full() {
     for seed in [1, 2, 5] {
         let i = inputs(synth::Shape::Mixed, 80, seed, seed != 5);
-        let slow = general(&i);
+        let slow = in_full(&i);
         let want = kaohe::render::json::result_text(&i.fw, &{
-            // The general path's digests, as the bulk path computes them.
+            // The digests of the assessment in full, as the stream computes them.
             let mut a = slow.clone();
             a.period = Some("2023".into());
             a
@@ -1164,9 +1220,9 @@ fn bulk_json_matches_general_json() {
 }
 
 #[test]
-fn bulk_matches_general_on_benchmark_data() {
+fn benchmark_data_ranks_as_in_full() {
     let i = inputs(synth::Shape::Bench, 150, 11, false);
-    let slow = general(&i);
+    let slow = in_full(&i);
     assert_same(
         &i,
         &slow,
@@ -1412,7 +1468,7 @@ fn problems_are_left_to_the_detailed_reader() {
 #[test]
 fn spellings_and_rounding_match_cell_by_cell() {
     // Values on the fast parsers' edges next to ones they leave to the
-    // general code, on rules whose amounts need rounding.
+    // rule's own reading, on rules whose amounts need rounding.
     let fw_text = r#"
 [framework]
 id = "edges"
@@ -1627,7 +1683,7 @@ fn several_files_tabs_and_chinese_headers() {
         bulk::write_json(&fw, None, &ab, None, &mut json).is_some_and(|r| r.is_ok()),
         "and their rows found again for the JSON result"
     );
-    // A header with no rows is the general path's to report.
+    // A header with no rows is the detailed reader's to report.
     let empty = wd.create("e.csv", "unit,indicator,value\n");
     assert!(bulk::assess(&fw, None, std::slice::from_ref(&empty), None).is_none());
     // Tab-separated.
@@ -1639,9 +1695,9 @@ fn several_files_tabs_and_chinese_headers() {
 
 mod differential {
     //! Random small evidence files built from awkward fragments: whenever
-    //! the bulk path answers, it answers what the general path answers; it
-    //! never answers when the general path finds a problem; and the
-    //! problems it words are the general path's.
+    //! the bulk path answers, it answers what the assessment in full answers; it
+    //! never answers when the detailed reader finds a problem; and the
+    //! problems it words are the detailed reader's.
     use super::*;
     use proptest::prelude::*;
 
@@ -1841,7 +1897,7 @@ mod differential {
 }
 
 #[test]
-fn wide_files_match_the_general_path() {
+fn wide_files_score_as_long_ones() {
     // The mixed data rewritten wide: one row per unit, one column per
     // evidence key, empty where a unit gave nothing; one unit split over two
     // rows, one row with no values, a name column given now and then.
@@ -1960,7 +2016,7 @@ fn wide_files_match_the_general_path() {
                 };
                 assert_eq!(
                     bulk_list(&wi, &args, tuning),
-                    general_list(&i.fw, &slow, &list, Lang::Zh, format),
+                    built_list(&i.fw, &slow, &list, Lang::Zh, format),
                     "{format:?}, block {block}"
                 );
             }
@@ -1991,9 +2047,9 @@ fn wide_files_match_the_general_path() {
     assert!(bulk::assess(&fw, None, std::slice::from_ref(&ok), None).is_some());
 }
 
-/// The general path's rectification list (sections per unit) in
+/// The rectification list built from an assessment in full (sections per unit) in
 /// `format`, as the command writes it.
-fn general_list(
+fn built_list(
     fw: &Framework,
     a: &Assessment,
     list: &kaohe::engine::rectify::List,
@@ -2023,17 +2079,17 @@ fn bulk_list(i: &Inputs, args: &bulk::ListArgs, tuning: Tuning) -> String {
 }
 
 #[test]
-fn bulk_deficiencies_match_the_general_list() {
+fn bulk_deficiencies_match_the_built_list() {
     use kaohe::engine::rectify::{By, Order, Selection};
     let period = kaohe::base::period::Period::parse("2023");
     for seed in [1, 2] {
         let i = inputs(synth::Shape::Mixed, 80, seed, seed == 1);
-        let slow = general(&i);
+        let slow = in_full(&i);
         let selection = Selection::default();
         let list = kaohe::engine::rectify::build(&i.fw, &slow, period, &selection, Order::Rank, By::Unit).unwrap();
         for format in [Format::Csv, Format::Table, Format::Md, Format::Json] {
             for lang in [Lang::Zh, Lang::En] {
-                let want = general_list(&i.fw, &slow, &list, lang, format);
+                let want = built_list(&i.fw, &slow, &list, lang, format);
                 // Tiny blocks and batches too: rows found again across many
                 // chunks, items numbered on across batches.
                 for (block, workers, batch) in [(1 << 20, 2, None), (2048, 3, Some(7))] {
@@ -2060,7 +2116,7 @@ fn bulk_deficiencies_match_the_general_list() {
 /// names, notes and the framework's own texts; items of every reason;
 /// comma- and tab-separated evidence; every format.
 #[test]
-fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
+fn bulk_deficiency_rows_quote_guard_and_trim_as_the_built_list() {
     use kaohe::engine::rectify::{By, Order, Selection};
     use std::fmt::Write as _;
     let period = kaohe::base::period::Period::parse("2023");
@@ -2144,7 +2200,7 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
             units: Some(Units::load(&wd.path("d/units.csv")).unwrap()),
             _wd: wd,
         };
-        let slow = general(&i);
+        let slow = in_full(&i);
         let reasons = [
             kaohe::engine::score::Reason::Veto,
             kaohe::engine::score::Reason::Missing,
@@ -2181,7 +2237,7 @@ fn bulk_deficiency_rows_quote_guard_and_trim_as_the_general_list() {
                     .into_iter()
                     .flat_map(|l| [Format::Csv, Format::Table, Format::Md, Format::Json].map(|f| (l, f)))
                 {
-                    let want = general_list(&i.fw, &slow, &list, lang, format);
+                    let want = built_list(&i.fw, &slow, &list, lang, format);
                     if format == Format::Json {
                         // Layout and escapes are serde_json's own, read and
                         // printed back by it.
@@ -2233,7 +2289,7 @@ fn deficiencies_print_the_list_of_the_assessment_in_full() {
         &["--category", "乡镇（街道）"],
         &["--unit", "NOPE"],
         &["--category", "NOPE"],
-        // The general path's own (by owner, summary), for completeness.
+        // Lists built in full (by owner, summary), for completeness.
         &["--by", "owner"],
         &["--summary"],
     ];
@@ -2265,7 +2321,7 @@ fn deficiencies_print_the_list_of_the_assessment_in_full() {
                         kaohe::engine::rectify::build(&fw, &a, period, &Selection::default(), Order::Rank, By::Unit)
                             .unwrap();
                     let format = <Format as clap::ValueEnum>::from_str(format, true).unwrap();
-                    let want = general_list(&fw, &a, &list, Lang::En, format).replace(dir, "$WD");
+                    let want = built_list(&fw, &a, &list, Lang::En, format).replace(dir, "$WD");
                     assert_eq!(out.stdout, want, "{args:?}");
                 }
             }
@@ -2328,7 +2384,7 @@ fn padded_cells_are_trimmed() {
 /// The mixed data saved as GBK (GB18030), UTF-16LE and UTF-16BE (with
 /// their byte-order marks) is read on the bulk path, transcoded in blocks
 /// as small as 2 KiB (characters cut at every kind of boundary), and gives
-/// what the general path gives from the same file: the ranking, a unit in
+/// what the assessment in full gives from the same file: the ranking, a unit in
 /// full with its lines (`explain`), the JSON result with the file's own
 /// SHA-256, and the rectification list — which is also the UTF-8 file's.
 #[test]
@@ -2368,7 +2424,7 @@ fn other_encodings_are_read_on_the_bulk_path() {
             fw: utf8.fw.clone(),
             units: utf8.units.clone(),
         };
-        let slow = general(&i);
+        let slow = in_full(&i);
         for block in [1 << 20, 2048, 4099] {
             assert_same(&i, &slow, tuning(block));
             let mut got = Vec::new();
@@ -2398,12 +2454,12 @@ fn other_encodings_are_read_on_the_bulk_path() {
 }
 
 /// `deficiencies --summary` on the bulk path: the items found from each
-/// unit's cells are the general path's (every field, every unit, in list
+/// unit's cells are the assessment in full's (every field, every unit, in list
 /// order), and so are the summary and what it renders, for plain, cohort
 /// and rater frameworks, with and without a units file, and selections by
 /// category, reason and points lost.
 #[test]
-fn the_summary_from_the_cells_is_the_general_paths() {
+fn the_summary_from_the_cells_is_the_list_s() {
     use kaohe::engine::rectify::{By, Order, Selection};
     use kaohe::engine::score::Reason;
     let period = kaohe::base::period::Period::parse("2023");
@@ -2415,7 +2471,7 @@ fn the_summary_from_the_cells_is_the_general_paths() {
         (synth::Shape::Raters, 4, true),
     ] {
         let i = inputs(shape, 80, seed, with_units);
-        let slow = general(&i);
+        let slow = in_full(&i);
         let categories: Vec<String> = slow
             .units
             .iter()
@@ -2480,13 +2536,13 @@ fn the_summary_from_the_cells_is_the_general_paths() {
 }
 
 /// Every unit in full on the bulk path (what workbooks, web pages, letters
-/// and lists by owner are made from) is the general path's assessment,
+/// and lists by owner are made from) is the assessment in full's assessment,
 /// field for field — values, notes, sources, the lines they were given on,
 /// raters, cohort facts, deficiencies, digests — over plain data with
 /// quoted notes across lines, CRLF and a byte-order mark, wide files, and
 /// cohort and rater frameworks.
 #[test]
-fn every_unit_in_full_from_the_cells_is_the_general_paths() {
+fn every_unit_in_full_is_alike_in_any_blocks() {
     let mut n = 0;
     for (shape, seed, with_units) in [
         (synth::Shape::Mixed, 0, true),
@@ -2497,7 +2553,7 @@ fn every_unit_in_full_from_the_cells_is_the_general_paths() {
         (synth::Shape::Raters, 2, true),
     ] {
         let i = inputs(shape, 80, seed, with_units);
-        let slow = general(&i);
+        let slow = in_full(&i);
         let fast = bulk::assess_full(
             &i.fw,
             i.units.as_ref(),
@@ -2511,7 +2567,7 @@ fn every_unit_in_full_from_the_cells_is_the_general_paths() {
         n += 1;
     }
     assert_eq!(n, 6);
-    // Lines as the general reader numbers them: blank lines (LF and CRLF)
+    // Lines as the detailed reader numbers them: blank lines (LF and CRLF)
     // before quoted and plain rows, notes across lines, a last row without
     // a line end.
     let fw = Framework::parse(
@@ -2547,10 +2603,11 @@ fn every_unit_in_full_from_the_cells_is_the_general_paths() {
 }
 
 /// What `check` counts of evidence that scores: the files, units and
-/// values read and the items missing or 不适用, from the cells as the
-/// general path counts them from the evidence and its results.
+/// values read and the items missing or 不适用, from the cells as they
+/// are counted from the detailed reader's evidence and the results in
+/// full.
 #[test]
-fn check_counts_from_the_cells_are_the_general_paths() {
+fn check_counts_from_the_cells_are_those_of_the_units_in_full() {
     use kaohe::engine::score::Checked;
     let mut n = 0;
     for (shape, seed, with_units) in [
@@ -2563,7 +2620,7 @@ fn check_counts_from_the_cells_are_the_general_paths() {
     ] {
         let i = inputs(shape, 80, seed, with_units);
         let ev = kaohe::reading::evidence::load(std::slice::from_ref(&i.evidence), &i.fw, i.units.as_ref()).unwrap();
-        let full = general(&i);
+        let full = in_full(&i);
         let want = counts_of(&full, 1, ev.values());
         assert!(
             want.missing > 0 && want.values > 0,
@@ -2609,16 +2666,16 @@ fn check_counts_from_the_cells_are_the_general_paths() {
     assert_eq!(
         bulk::check(&fw, None, &both),
         None,
-        "each unit's items given twice: the general path names the duplicates"
+        "each unit's items given twice: the detailed reader names the duplicates"
     );
 }
 
 /// Units of the units file without any value — no row at all (ids ending
 /// in 7) or rows whose values are all empty (ids ending in 3) — are scored
-/// on the bulk path as on the general path, every item missing, and told
+/// on the bulk path as on the assessment in full, every item missing, and told
 /// for the warning, in the units file's order.
 #[test]
-fn units_without_evidence_are_scored_on_the_bulk_path_as_on_the_general() {
+fn units_without_evidence_are_scored_every_item_missing() {
     let mut n = 0;
     for (shape, seed) in [
         (synth::Shape::Mixed, 5),
@@ -2654,7 +2711,7 @@ fn units_without_evidence_are_scored_on_the_bulk_path_as_on_the_general() {
             .filter(|id| id.ends_with('7') || id.ends_with('3'))
             .collect();
         assert!(want.len() >= 10, "{want:?}");
-        let slow = general(&i);
+        let slow = in_full(&i);
         for block in [1 << 20, 1500] {
             let tuning = Tuning {
                 block,
@@ -2699,7 +2756,7 @@ fn units_without_evidence_are_scored_on_the_bulk_path_as_on_the_general() {
             };
             assert_eq!(
                 bulk_list(&i, &args, tuning),
-                general_list(&i.fw, &slow, &list, Lang::Zh, Format::Csv),
+                built_list(&i.fw, &slow, &list, Lang::Zh, Format::Csv),
                 "{shape:?}"
             );
             let mut json = Vec::new();
@@ -2719,7 +2776,7 @@ fn units_without_evidence_are_scored_on_the_bulk_path_as_on_the_general() {
 
 /// Title rows above the header and columns of the office's own (联系人,
 /// 填报时间) beside the evidence, as exports from Excel have them: read
-/// on the bulk path as on the general path, the columns left aside with
+/// on the bulk path as on the detailed reader, the columns left aside with
 /// the same notice at the header's line.
 #[test]
 fn title_rows_and_columns_of_ones_own_are_read_on_the_bulk_path() {
@@ -2743,7 +2800,7 @@ fn title_rows_and_columns_of_ones_own_are_read_on_the_bulk_path() {
     let own = String::from_utf8(own.into_inner().unwrap()).unwrap();
     let title = "2023年度意识形态工作责任制考核佐证汇总表,,\n\n,,,\n填报单位：宣传部\n";
     let wd = Workdir::new();
-    let slow = general(&i);
+    let slow = in_full(&i);
     // (file, the notice's line: the header's, under four lines of title)
     for (name, body, notice) in [
         ("titled.csv", format!("\u{feff}{title}{text}"), None),
@@ -2760,11 +2817,7 @@ fn title_rows_and_columns_of_ones_own_are_read_on_the_bulk_path() {
             Some("2023".into()),
         )
         .expect("the bulk path reads it");
-        let want = general_of(&i, &files);
-        assert!(
-            full == want,
-            "{name}: the bulk path's units in full differ from the general path's"
-        );
+        read_alike(&i, &files, &full, name);
         // The scores are those of the file without title rows or columns
         // of one's own; only the lines differ where title rows come first.
         let lines = |a: &Assessment| -> Vec<u64> {
@@ -2814,19 +2867,18 @@ fn title_rows_and_columns_of_ones_own_are_read_on_the_bulk_path() {
     }
 }
 
-/// A workbook is read on the bulk path as the general path reads it: a
+/// A workbook is read on the bulk path as the detailed reader reads it: a
 /// long sheet under title rows, with blank rows, numbers stored as numbers,
 /// notes of several lines and with commas and quotes, and a column of the
-/// office's own; and a wide sheet; and a sheet chosen with `--sheet`. The
-/// units in full are the general
-/// path's, each value located by the row written for it and its column,
-/// the scores those of the CSV it came from, and the CLI's output the
-/// general path's.
+/// office's own; and a wide sheet; and a sheet chosen with `--sheet`. Each
+/// value, note and source is the detailed reader's, located by the row
+/// written for it and its column, and the scores are those of the CSV it
+/// came from.
 #[test]
-fn workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
+fn workbooks_are_read_as_the_detailed_reader_reads_them() {
     use crate::util::{Xl, texts, write_xlsx};
     let i = inputs(synth::Shape::Mixed, 70, 6, true);
-    let slow = general(&i);
+    let slow = in_full(&i);
     let text = std::fs::read_to_string(&i.evidence).unwrap();
     let text = text.trim_start_matches('\u{feff}');
     let cell = |c: &str| -> Xl {
@@ -2893,11 +2945,7 @@ fn workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
                 Some("2023".into()),
             )
             .expect("the bulk path reads a workbook");
-            let want = general_of(&i, &files);
-            assert!(
-                full == want,
-                "{name}: the bulk path's units in full differ from the general path's"
-            );
+            read_alike(&i, &files, &full, name);
             assert_eq!(scores(&full), scores(&slow), "{name}");
             assert_eq!(full.inputs[0].worksheet.as_deref(), Some(sheet));
             // Each value shown is in the cell its origin names, of a row
@@ -2978,12 +3026,12 @@ fn workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
 
 /// Rows of a filled-in template that nobody filled (no unit, nothing
 /// given: only the item's own columns) are passed over on the bulk path as
-/// the general loader passes them over; a row without a unit that gives
-/// something is left to the general path, which names it.
+/// the detailed reader passes them over; a row without a unit that gives
+/// something is left to the detailed reader, which names it.
 #[test]
 fn rows_of_a_template_nobody_filled_are_passed_over_on_the_bulk_path() {
     let i = inputs(synth::Shape::Mixed, 60, 8, true);
-    let slow = general(&i);
+    let slow = in_full(&i);
     let text = std::fs::read_to_string(&i.evidence).unwrap();
     let text = text.trim_start_matches('\u{feff}');
     let mut r = csv::Reader::from_reader(text.as_bytes());
@@ -3012,13 +3060,9 @@ fn rows_of_a_template_nobody_filled_are_passed_over_on_the_bulk_path() {
     let files = [path.clone()];
     let full = bulk::assess_full(&i.fw, i.units.as_ref(), bulk::Files::from(&files), Some("2023".into()))
         .expect("the bulk path passes unfilled rows over");
-    let want = general_of(&i, &files);
-    assert!(
-        full == want,
-        "the bulk path's units in full differ from the general path's"
-    );
-    assert_eq!(scores(&full), scores(&slow));
-    // A row without a unit that gives a note: the general path says so, at
+    read_alike(&i, &files, &full, "filled.csv");
+    assert_eq!(results_but_where(&full), results_but_where(&slow));
+    // A row without a unit that gives a note: the detailed reader says so, at
     // its line (the header's, 1, and two more).
     let mut lines: Vec<&str> = filled.lines().collect();
     lines.insert(3, ",,A1,指标 A1,,漏填单位,");
@@ -3050,10 +3094,10 @@ fn rows_of_a_template_nobody_filled_are_passed_over_on_the_bulk_path() {
 
 /// Random workbooks, long and wide, with title rows, blank rows and notes
 /// of commas, quotes, tabs, CRs, line ends and spaces of every kind: the
-/// bulk path reads each as the general path does, field for field (the
+/// bulk path reads each as the detailed reader does, field for field (the
 /// location of every value included).
 #[test]
-fn random_workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
+fn random_workbooks_are_read_as_the_detailed_reader_reads_them() {
     use crate::util::{Xl, texts, write_xlsx};
     let pieces = [
         ",", "\"", "\n", "\r", "\r\n", "\t", " ", "\u{3000}", "\u{a0}", "a", "中", "1",
@@ -3107,18 +3151,18 @@ fn random_workbooks_are_read_on_the_bulk_path_as_the_general_path_reads_them() {
             Some("2023".into()),
         )
         .unwrap_or_else(|| panic!("seed {seed}: the bulk path reads the workbook"));
-        assert!(full == general_of(&i, &files), "seed {seed} (wide: {wide})");
+        read_alike(&i, &files, &full, &format!("seed {seed} (wide: {wide})"));
     }
 }
 
 /// A byte-order mark starting rows (exports pasted together, their headers
 /// taken out), plain rows and rows with quoted notes across lines among
-/// them, is dropped on the bulk path as on the general one: the units in
-/// full are the general path's, the scores those of the file without it.
+/// them, is dropped on the bulk path as on the assessment in full: the units in
+/// full are the assessment in full's, the scores those of the file without it.
 #[test]
 fn a_byte_order_mark_starting_a_row_is_dropped_on_the_bulk_path() {
     let i = inputs(synth::Shape::Mixed, 50, 12, true);
-    let slow = general(&i);
+    let slow = in_full(&i);
     let text = std::fs::read_to_string(&i.evidence).unwrap();
     let text = text.trim_start_matches('\u{feff}');
     let mut r = csv::Reader::from_reader(text.as_bytes());
@@ -3145,11 +3189,8 @@ fn a_byte_order_mark_starting_a_row_is_dropped_on_the_bulk_path() {
     let files = [path.clone()];
     let full = bulk::assess_full(&i.fw, i.units.as_ref(), bulk::Files::from(&files), Some("2023".into()))
         .expect("the bulk path drops the marks");
-    assert!(
-        full == general_of(&i, &files),
-        "the bulk path's units in full differ from the general path's"
-    );
-    assert_eq!(scores(&full), scores(&slow));
+    read_alike(&i, &files, &full, "pasted.csv");
+    assert_eq!(results_but_where(&full), results_but_where(&slow));
     std::fs::copy(i.units.as_ref().unwrap().path.as_str(), wd.path("u.csv")).unwrap();
     for format in ["csv", "json"] {
         let args = [
@@ -3167,11 +3208,11 @@ fn a_byte_order_mark_starting_a_row_is_dropped_on_the_bulk_path() {
     }
 }
 
-/// The problems the general path finds while scoring — a value for an item
+/// The problems the detailed reader finds while scoring — a value for an item
 /// outside the unit's category, 不适用 for some clauses only, every base
 /// item 不适用, items missing under `missing = "error"` (at the units
 /// file's line, at an empty value, at a clause given) — are said on the
-/// bulk path, located and in the general path's order, whatever the
+/// bulk path, located and in the assessment in full's order, whatever the
 /// blocks, in long and wide files, with and without a units file.
 #[test]
 fn problems_found_while_scoring_are_said_on_the_bulk_path() {
@@ -3277,17 +3318,17 @@ fn problems_found_while_scoring_are_said_on_the_bulk_path() {
             let noted = file == &long && with_units && outside_empty && !outside_values;
             let units = with_units.then_some(&list);
             let paths = std::slice::from_ref(file);
-            let general = crate::util::assess(&fw, units, paths, None);
-            if let (true, Ok(a)) = (noted, &general) {
+            let detailed = crate::util::assess(&fw, units, paths, None);
+            if let (true, Ok(a)) = (noted, &detailed) {
                 // The notes of X1 for units of 街道, in every unit's
-                // results in full, as the general path gives them.
+                // results in full, as the assessment in full gives them.
                 let full = bulk::assess_full(&fw, units, paths, None).expect("the bulk path shows the notes");
                 let json = kaohe::render::json::result_text(&fw, &full);
                 assert!(json.contains("街道无此项工作"), "case {case}");
                 assert_eq!(json, kaohe::render::json::result_text(&fw, a), "case {case}");
                 outside_noted += 1;
             }
-            let want = general.err();
+            let want = detailed.err();
             for tuning in two_tunings() {
                 let told = std::sync::Mutex::new(bulk::Told::default());
                 let files = bulk::Files::from(paths).telling(&told).tuned(tuning);
@@ -3322,7 +3363,7 @@ fn problems_found_while_scoring_are_said_on_the_bulk_path() {
 
 /// A rater's value for an item outside the unit's category, and a rater
 /// item missing under `missing = "error"`, are said on the bulk path as on
-/// the general one: the first rater giving a value (not an earlier empty
+/// the assessment in full: the first rater giving a value (not an earlier empty
 /// one), the unit's line for an item no rater gave.
 #[test]
 fn rater_items_outside_a_category_or_missing_are_said_on_the_bulk_path() {
@@ -3396,7 +3437,7 @@ rule = { type = "direct" }
 
 /// A file given twice is a problem of reading: the run is not scored, so
 /// the problems found while scoring the file read once are not said, on
-/// the bulk path as on the general one.
+/// the bulk path as on the assessment in full.
 #[test]
 fn a_file_given_twice_is_not_scored_for_its_problems() {
     let wd = Workdir::new();
@@ -3473,7 +3514,7 @@ fn on_the_bulk_path(
 
 /// An item whose categories read rates on other scales than its rule: a
 /// value is read by the rule of the unit's category on the bulk path, as
-/// the general reader reads it, whether it is refused or scored.
+/// the detailed reader reads it, whether it is refused or scored.
 #[test]
 fn a_fraction_is_read_by_the_unit_s_category_on_the_bulk_path() {
     let wd = Workdir::new();
@@ -3523,7 +3564,7 @@ fn deduction_out_of(total: u32) -> String {
 }
 
 /// A survey without votes (0/0/0) is written, but has no amount: missing
-/// evidence on the bulk path as on the general one, for an item with
+/// evidence on the bulk path as on the assessment in full, for an item with
 /// options per category too, and a value refused for a unit of a category
 /// the item does not concern.
 #[test]
@@ -3633,10 +3674,10 @@ rule = {{ type = "survey", survey = [["好", 100], ["较好", 80], ["一般", 60
     assert_eq!(value("U1").as_deref(), Some("甲 2/1/1；乙 0/0/0"));
     assert_eq!(value("U2").as_deref(), Some("甲 0/0/0；乙 0/0/0"));
     assert_eq!(value("U3").as_deref(), Some("甲 1/0/0"));
-    let general = crate::util::assess(&fw, Some(&list), paths, None).unwrap();
+    let detailed = crate::util::assess(&fw, Some(&list), paths, None).unwrap();
     assert_eq!(
         kaohe::render::json::result_text(&fw, &full),
-        kaohe::render::json::result_text(&fw, &general)
+        kaohe::render::json::result_text(&fw, &detailed)
     );
 }
 
@@ -3664,7 +3705,7 @@ rule = { type = "check" }
 "#;
 
 /// A pipe (`<(iconv …)`) is read once, as text for the bulk path
-/// (`reading::read::book`), and scored there; the general reader, which
+/// (`reading::read::book`), and scored there; the detailed reader, which
 /// words a run's problems, is given the same bytes again.
 #[cfg(unix)]
 #[test]
@@ -3759,11 +3800,11 @@ fn a_file_of_cr_line_ends_is_scored_on_the_bulk_path() {
         )
         .is_none()
     );
-    let general = kaohe::reading::evidence::load(paths, &fw, None).expect_err("refused");
+    let detailed = kaohe::reading::evidence::load(paths, &fw, None).expect_err("refused");
     let told = kaohe::base::diag::Diagnostics(told.into_inner().unwrap().problems);
-    assert_eq!(told.to_string(), general.to_string());
+    assert_eq!(told.to_string(), detailed.to_string());
     assert_eq!(
-        general.to_string(),
+        detailed.to_string(),
         format!(
             "{}:4: column \"value\": unit U2, indicator A1: \"x\" is not a number",
             bad.display()
@@ -3773,9 +3814,9 @@ fn a_file_of_cr_line_ends_is_scored_on_the_bulk_path() {
 
 /// A worksheet whose cell formats cannot be read (here a Format record of
 /// percent.xls running past its end) is read on the bulk path: a fraction
-/// on a rate refused there, in the general reader's words, at its cell;
+/// on a rate refused there, in the detailed reader's words, at its cell;
 /// with `fractions = true` on every item, the same values scored as the
-/// general path scores them.
+/// same cells in a CSV file.
 #[test]
 fn a_worksheet_of_unread_formats_is_read_on_the_bulk_path() {
     let wd = Workdir::new();
@@ -3786,12 +3827,12 @@ fn a_worksheet_of_unread_formats_is_read_on_the_bulk_path() {
     assert!(book.fractions_unknown, "the formats are not read");
     let books = [Some(book)];
     let mut fw = Framework::load(None, None).unwrap();
-    let general = kaohe::reading::evidence::load(paths, &fw, None).expect_err("fractions refused");
-    assert_eq!(general.0.len(), 4, "{general}");
+    let detailed = kaohe::reading::evidence::load(paths, &fw, None).expect_err("fractions refused");
+    assert_eq!(detailed.0.len(), 4, "{detailed}");
     let told = std::sync::Mutex::new(bulk::Told::default());
     let files = bulk::Files::from(paths).with_books(&books).telling(&told);
     assert!(bulk::assess(&fw, None, files, None).is_none());
-    assert_eq!(told.into_inner().unwrap().problems, general.0);
+    assert_eq!(told.into_inner().unwrap().problems, detailed.0);
     // Every fraction meant as written.
     for ind in &mut fw.indicators {
         ind.fractions = true;
@@ -3837,14 +3878,14 @@ fn cr_line_ends_are_found_in_utf16_and_past_the_sample() {
             )
             .is_none()
         );
-        let general = kaohe::reading::evidence::load(paths, &fw, None).expect_err("refused");
+        let detailed = kaohe::reading::evidence::load(paths, &fw, None).expect_err("refused");
         assert_eq!(
             kaohe::base::diag::Diagnostics(told.into_inner().unwrap().problems).to_string(),
-            general.to_string()
+            detailed.to_string()
         );
         let unit = if line == 4 { "U2" } else { "U9999" };
         assert_eq!(
-            general.to_string(),
+            detailed.to_string(),
             format!(
                 "{}:{line}: column \"value\": unit {unit}, indicator A1: \"x\" is not a number",
                 e.display()
@@ -3855,7 +3896,7 @@ fn cr_line_ends_are_found_in_utf16_and_past_the_sample() {
 
 /// A value refused on an item with parameters per category, where the
 /// category's rule and the item's own both read rates: worded on the
-/// bulk path by the unit's category, as the general reader words it.
+/// bulk path by the unit's category, as the detailed reader words it.
 #[test]
 fn a_value_refused_is_worded_by_the_unit_s_category_on_the_bulk_path() {
     let fw = Framework::parse(
