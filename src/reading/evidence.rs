@@ -1109,6 +1109,20 @@ impl Loader<'_> {
         if bad {
             return None;
         }
+        if keys.iter().all(Option::is_none) {
+            // Units and nothing of theirs (another sheet exported, the
+            // indicator columns cut off): every item would score 0.
+            self.err(
+                file,
+                header.line,
+                crate::base::lang::msg!(
+                    zh: "表头没有指标列：佐证应为 unit,indicator,value（长表），或 unit 加每个指标编号一列（宽表）；表头为：{}",
+                    en: "the header has no indicator column: evidence needs either unit,indicator,value (long) or unit and one column per indicator id (wide); the header is: {}",
+                    header.cells.join(",")
+                ),
+            );
+            return None;
+        }
         Some(Wide {
             unit_c,
             name_c,

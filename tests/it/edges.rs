@@ -358,3 +358,44 @@ fn a_byte_order_mark_before_a_row_s_opening_quote_is_read_alike_in_any_block() {
         assert_eq!(a.units.len(), 402, "block {block}");
     }
 }
+
+#[test]
+fn a_byte_order_mark_starting_a_row_is_dropped_in_every_list() {
+    let wd = Workdir::new();
+    let text = std::fs::read("examples/2023.csv").unwrap();
+    let mut lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+    // T01's A2, an item it loses points on (two exports pasted together).
+    assert!(lines[2].starts_with(b"T01,A2,"));
+    let marked = [b"\xEF\xBB\xBF".as_slice(), lines[2]].concat();
+    lines[2] = &marked;
+    std::fs::create_dir_all(wd.path("a")).unwrap();
+    std::fs::create_dir_all(wd.path("b")).unwrap();
+    wd.create_bytes("a/e.csv", &text);
+    wd.create_bytes("b/e.csv", &lines.join(&b'\n'));
+    for format in ["csv", "table", "json"] {
+        let list = |dir: &str| {
+            let out = wd.stdout(&[
+                "deficiencies",
+                "--format",
+                format,
+                "-u",
+                "examples/units.csv",
+                &format!("$WD/{dir}/e.csv"),
+            ]);
+            out.replace(&format!("$WD/{dir}/"), "$WD/")
+        };
+        assert_eq!(list("b"), list("a"), "{format}");
+    }
+}
+
+#[test]
+fn a_file_of_units_alone_is_refused() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    wd.create("units-only.csv", "unit,name\nU1,城关镇\nU2,河西街道\n");
+    wd.run(&["score", "--lang", "en", "-f", "$WD/fw.toml", "$WD/units-only.csv"])
+        .assert_input_errors(&[
+            "error: $WD/units-only.csv:1: the header has no indicator column: evidence needs either \
+             unit,indicator,value (long) or unit and one column per indicator id (wide); the header is: unit,name",
+        ]);
+}

@@ -685,6 +685,18 @@ impl Full {
     }
 }
 
+/// Field `col` of a row read again (`fields` of `base`), trimmed: a
+/// byte-order mark starting the row's first cell, inside quotes or not,
+/// dropped, as when the row was parsed (`Table::row`).
+pub(super) fn field_of<'a>(base: &'a [u8], fields: &[(usize, usize)], col: usize) -> Res<&'a [u8]> {
+    let &(a, b) = fields.get(col).ok_or(GiveUp)?;
+    let mut cell = base.get(a..b).ok_or(GiveUp)?;
+    while col == 0 && cell.starts_with(b"\xEF\xBB\xBF") {
+        cell = &cell[3..];
+    }
+    Ok(trim(cell))
+}
+
 /// The fields wanted of a row (`fields` of `base`), split: its value for
 /// `slot`, note and source, added to `text`. The row must be the unit's.
 fn spans(
@@ -695,16 +707,7 @@ fn spans(
     id: &str,
     slot: usize,
 ) -> Res<[Span; 3]> {
-    let field = |col: usize| -> Res<&[u8]> {
-        let &(a, b) = fields.get(col).ok_or(GiveUp)?;
-        let mut cell = base.get(a..b).ok_or(GiveUp)?;
-        // A byte-order mark starting the row's first cell, inside quotes
-        // or not, is dropped as when the row was parsed.
-        while col == 0 && cell.starts_with(b"\xEF\xBB\xBF") {
-            cell = &cell[3..];
-        }
-        Ok(trim(cell))
-    };
+    let field = |col: usize| field_of(base, fields, col);
     if field(l.unit)? != id.as_bytes() {
         return Err(GiveUp); // not the row parsed: the file changed
     }

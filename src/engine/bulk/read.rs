@@ -245,6 +245,10 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
                 }
             }
         }
+        // No indicator column: the detailed reader says so.
+        if keys.is_empty() {
+            return Err(GiveUp);
+        }
         Some(keys)
     };
     let mut slot_col = Vec::new();

@@ -434,10 +434,7 @@ impl<W: Word> Ctx<'_, W> {
                     continue;
                 }
             }
-            let field = |col: usize| -> Res<&[u8]> {
-                let &(a, b) = fields.get(col).ok_or(GiveUp)?;
-                Ok(trim(data.get(a..b).ok_or(GiveUp)?))
-            };
+            let field = |col: usize| super::detail::field_of(data, fields, col);
             if field(lay.unit)? != id.as_bytes() {
                 return Err(GiveUp); // not the row parsed: the file changed
             }
