@@ -434,40 +434,15 @@ impl InputArgs {
         crate::reading::evidence::load_with(evidence, &self.read_options(), fw, units).is_ok()
     }
 
-    /// `run` on the bulk path over `evidence` (each workbook read as its
-    /// worksheet, `forced` as `--encoding` says), with what it tells back.
-    /// Given up without a word where a file turned out other than its
-    /// first 64 KiB say (a GBK file whose first lines are ASCII, a line
-    /// ended by CR alone further down), `run` runs once more, that file
-    /// decoded whole as the detailed reader decodes it
-    /// ([`crate::reading::read::late_text`]).
+    /// `run` on the bulk path over `evidence` as [`crate::engine::bulk::read_and_run`]
+    /// reads it, `forced` as `--encoding` says, with what it tells back.
     fn run_bulk<T>(
         &self,
         evidence: &[PathBuf],
         forced: &[Option<crate::reading::input::ForcedEncoding>],
-        mut run: impl FnMut(crate::engine::bulk::Files) -> Option<T>,
+        run: impl FnMut(crate::engine::bulk::Files) -> Option<T>,
     ) -> (Option<T>, crate::engine::bulk::Told) {
-        let opts = self.read_options();
-        let mut books: Vec<_> = (evidence.iter())
-            .map(|p| crate::reading::read::book(p, &opts))
-            .collect();
-        loop {
-            let told = std::sync::Mutex::new(crate::engine::bulk::Told::default());
-            let files = crate::engine::bulk::Files::new(evidence, forced).with_books(&books);
-            let found = run(files.telling(&told));
-            let told = told.into_inner().unwrap_or_default();
-            if found.is_none() && told.problems.is_empty() {
-                let mut again = false;
-                for (book, path) in books.iter_mut().zip(evidence).filter(|(b, _)| b.is_none()) {
-                    *book = crate::reading::read::late_text(path, &opts);
-                    again |= book.is_some();
-                }
-                if again {
-                    continue;
-                }
-            }
-            return (found, told);
-        }
+        crate::engine::bulk::read_and_run(evidence, forced, &self.read_options(), run)
     }
 
     /// May the bulk path read `evidence`? Not when a `FILE=ENC` of

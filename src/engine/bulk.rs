@@ -299,6 +299,39 @@ impl<'a> From<&'a Vec<PathBuf>> for Files<'a> {
     }
 }
 
+/// `run` over `evidence` as the commands read it, with what it tells
+/// back: each workbook as its worksheet's text, a pipe or a file of CR line
+/// ends as text ([`crate::reading::read::book`]), `forced` as `--encoding`
+/// says. Given up without a word where a file turned out other than its
+/// first 64 KiB say (a GBK file whose first lines are ASCII, a line ended
+/// by CR alone further down), `run` runs once more, that file decoded
+/// whole as the detailed reader decodes it
+/// ([`crate::reading::read::late_text`]).
+pub fn read_and_run<T>(
+    evidence: &[PathBuf],
+    forced: &[Option<ForcedEncoding>],
+    opts: &crate::reading::input::ReadOptions,
+    mut run: impl FnMut(Files) -> Option<T>,
+) -> (Option<T>, Told) {
+    let mut books: Vec<_> = (evidence.iter()).map(|p| crate::reading::read::book(p, opts)).collect();
+    loop {
+        let told = Mutex::new(Told::default());
+        let found = run(Files::new(evidence, forced).with_books(&books).telling(&told));
+        let told = told.into_inner().unwrap_or_default();
+        if found.is_none() && told.problems.is_empty() {
+            let mut again = false;
+            for (book, path) in books.iter_mut().zip(evidence).filter(|(b, _)| b.is_none()) {
+                *book = crate::reading::read::late_text(path, opts);
+                again |= book.is_some();
+            }
+            if again {
+                continue;
+            }
+        }
+        return (found, told);
+    }
+}
+
 /// Score and rank every unit from long-format evidence files, or `None`
 /// when it gives up (see the module documentation).
 pub fn assess<'a>(

@@ -375,33 +375,14 @@ pub fn assess(
 }
 
 /// `run` on the engine over `evidence` (cut up as `tuning` says) as the
-/// commands run it: workbooks, pipes and files of CR line ends given as
-/// text; and where it gives up without a word, the files whose head told
-/// it wrong (`read::late_text`) read whole as text, and `run` once more.
+/// commands run it (`bulk::read_and_run`).
 pub fn as_the_commands<T>(
     evidence: &[PathBuf],
     tuning: Option<kaohe::engine::bulk::Tuning>,
     mut run: impl FnMut(kaohe::engine::bulk::Files) -> Option<T>,
 ) -> (Option<T>, kaohe::engine::bulk::Told) {
     let opts = kaohe::reading::input::ReadOptions::default();
-    let mut books: Vec<_> = evidence.iter().map(|p| kaohe::reading::read::book(p, &opts)).collect();
-    loop {
-        let told = std::sync::Mutex::new(kaohe::engine::bulk::Told::default());
-        let files = kaohe::engine::bulk::Files::from(evidence)
-            .with_books(&books)
-            .telling(&told);
-        let found = run(tuning.map_or(files, |t| files.tuned(t)));
-        let told = told.into_inner().unwrap();
-        if found.is_none() && told.problems.is_empty() {
-            let mut again = false;
-            for (book, path) in books.iter_mut().zip(evidence).filter(|(b, _)| b.is_none()) {
-                *book = kaohe::reading::read::late_text(path, &opts);
-                again |= book.is_some();
-            }
-            if again {
-                continue;
-            }
-        }
-        return (found, told);
-    }
+    kaohe::engine::bulk::read_and_run(evidence, &[], &opts, |files| {
+        run(tuning.map_or(files, |t| files.tuned(t)))
+    })
 }
