@@ -1047,9 +1047,9 @@ impl Loader<'_> {
                 file,
                 header.line,
                 crate::base::lang::msg!(
-                    zh: "缺少必需的 unit（单位）列；佐证应为 unit,indicator,value（长表），或 unit 加每个指标编号一列（宽表）；表头为：{}{separator}",
-                    en: "missing required column unit (单位); evidence needs either unit,indicator,value (long) or unit and one column per indicator id (wide); the header is: {}{separator}",
-                    header.cells.join(",")
+                    zh: "缺少必需的 unit（单位）列；{}{separator}",
+                    en: "missing required column unit (单位); {}{separator}",
+                    shapes_wanted(header)
                 ),
             );
             return None;
@@ -1116,9 +1116,9 @@ impl Loader<'_> {
                 file,
                 header.line,
                 crate::base::lang::msg!(
-                    zh: "表头没有指标列：佐证应为 unit,indicator,value（长表），或 unit 加每个指标编号一列（宽表）；表头为：{}",
-                    en: "the header has no indicator column: evidence needs either unit,indicator,value (long) or unit and one column per indicator id (wide); the header is: {}",
-                    header.cells.join(",")
+                    zh: "表头没有指标列：{}",
+                    en: "the header has no indicator column: {}",
+                    shapes_wanted(header)
                 ),
             );
             return None;
@@ -1361,6 +1361,15 @@ impl Loader<'_> {
             entry.push_rater(index, rater.to_string(), cell);
         }
     }
+}
+
+/// The two shapes evidence comes in, and the `header` given.
+fn shapes_wanted(header: &Row) -> String {
+    crate::base::lang::msg!(
+        zh: "佐证应为 unit,indicator,value（长表），或 unit 加每个指标编号一列（宽表）；表头为：{}",
+        en: "evidence needs either unit,indicator,value (long) or unit and one column per indicator id (wide); the header is: {}",
+        header.cells.join(",")
+    )
 }
 
 #[cfg(test)]
