@@ -55,10 +55,9 @@ pub fn assert_inert_markdown(md: &str) {
 }
 
 /// `bytes` scored by the engine as the evidence file `e.csv` (in a folder
-/// of this thread's own), with every unit in full: the assessment, else
-/// the problems found. The engine gives up without a word only on input
-/// the detailed reader refuses; input that reader takes and the engine
-/// does not score is a fault.
+/// of this thread's own), read as the commands read it, with every unit in
+/// full: the assessment, else the problems found. The engine words every
+/// problem; giving up without one is a fault.
 pub fn assess(
     fw: &kaohe::model::framework::Framework,
     units: Option<&kaohe::reading::units::Units>,
@@ -73,16 +72,13 @@ pub fn assess(
     std::fs::create_dir_all(&dir).expect("a folder of its own");
     let path = [dir.join("e.csv")];
     std::fs::write(&path[0], bytes).expect("the evidence written");
-    let told = std::sync::Mutex::new(kaohe::engine::bulk::Told::default());
-    let files = kaohe::engine::bulk::Files::from(&path[..]).telling(&told);
-    let scored = kaohe::engine::bulk::assess_full(fw, units, files, period.map(String::from));
-    let problems = told.into_inner().expect("told").problems;
+    let opts = kaohe::reading::input::ReadOptions::default();
+    let (scored, told) = kaohe::engine::bulk::read_and_run(&path, &[], &opts, |files| {
+        kaohe::engine::bulk::assess_full(fw, units, files, period.map(String::from))
+    });
     match scored {
         Some(a) => Ok(a),
-        None if !problems.is_empty() => Err(kaohe::base::diag::Diagnostics(problems)),
-        None => match kaohe::reading::evidence::load(&path, fw, units) {
-            Err(problems) => Err(problems),
-            Ok(_) => panic!("the evidence reads, but the engine did not score it"),
-        },
+        None if !told.problems.is_empty() => Err(kaohe::base::diag::Diagnostics(told.problems)),
+        None => panic!("given up without a word"),
     }
 }

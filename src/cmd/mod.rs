@@ -297,13 +297,12 @@ impl InputArgs {
     }
 
     /// Why the engine did not score `evidence` ([`InputArgs::on_bulk`]
-    /// gave nothing and told no problem): the problems of the framework,
-    /// the units file or the evidence, every one, as the detailed reader
-    /// finds and words them. Input that reader takes whole the engine
-    /// should have scored: that is said as a fault of kaohe's own, never
-    /// scored some other way.
+    /// gave nothing and told no problem): the problems of the options, the
+    /// framework or the units file, every one. The engine words every
+    /// problem of the evidence itself; evidence it gave up on without one
+    /// is said as a fault of kaohe's own, never scored some other way.
     pub fn refuse(&self, evidence: &[PathBuf]) -> Error {
-        match self.read_in_detail(evidence) {
+        match self.inputs_problems(evidence) {
             Err(e) => e,
             Ok(()) => {
                 let files: Vec<String> = evidence.iter().map(|p| p.display().to_string()).collect();
@@ -318,9 +317,9 @@ impl InputArgs {
         }
     }
 
-    /// Read the framework, then units and evidence in detail, reporting
-    /// every problem of the latter two together.
-    fn read_in_detail(&self, evidence: &[PathBuf]) -> Result<(), Error> {
+    /// The problems of the options, the framework and the units file
+    /// (the latter's all together), which the engine did not get to.
+    fn inputs_problems(&self, evidence: &[PathBuf]) -> Result<(), Error> {
         if let Some(m) = crate::reading::input::unmatched_encoding(&self.encoding, &self.paths(evidence)) {
             return Err(Error::Usage(m));
         }
@@ -352,10 +351,7 @@ impl InputArgs {
             // Without a valid units list, evidence cannot be checked against it.
             return Err(Error::Input(errs));
         }
-        match crate::reading::evidence::load_with(evidence, &self.read_options(), &framework, units.as_ref()) {
-            Ok(_) => Ok(()),
-            Err(errs) => Err(self.evidence_problems(errs, evidence, &framework, units.as_ref())),
-        }
+        Ok(())
     }
 
     /// The problems found in `evidence`, and which other built-in
@@ -413,25 +409,15 @@ impl InputArgs {
         ))
     }
 
-    /// Does `evidence` load under `fw` without a problem? The fast path is
-    /// asked first (a province's file in a second or two, where the
-    /// detailed reader takes tens of seconds for each framework tried): yes
-    /// when it takes the evidence, no when it words the evidence's
-    /// problems; anything else is the detailed reader's to answer.
+    /// Does `evidence` read under `fw` without a problem? Yes when the
+    /// engine scores it, or finds it wanting only once scored.
     fn fits(&self, evidence: &[PathBuf], fw: &Framework, units: Option<&Units>) -> bool {
-        if self.fast_path_may_read(evidence) && crate::engine::bulk::holds(fw) {
-            let forced = self.forced_encodings(evidence);
-            let (checked, told) =
-                self.run_bulk(evidence, &forced, |files| crate::engine::bulk::check(fw, units, files));
-            if checked.is_some() {
-                return true;
-            }
-            if !told.problems.is_empty() {
-                // Problems found while scoring: the evidence reads.
-                return told.scoring;
-            }
+        if !self.fast_path_may_read(evidence) || !crate::engine::bulk::holds(fw) {
+            return false;
         }
-        crate::reading::evidence::load_with(evidence, &self.read_options(), fw, units).is_ok()
+        let forced = self.forced_encodings(evidence);
+        let (checked, told) = self.run_bulk(evidence, &forced, |files| crate::engine::bulk::check(fw, units, files));
+        checked.is_some() || (!told.problems.is_empty() && told.scoring)
     }
 
     /// `run` on the bulk path over `evidence` as [`crate::engine::bulk::read_and_run`]

@@ -109,7 +109,8 @@ pub use rectify::{ListArgs, summary_list, write_deficiencies};
 use crate::engine::score::{Assessment, Checked, Outcome, Totals, UnitResult};
 use crate::model::framework::{Framework, Kind, Missing};
 use crate::model::rule::Value;
-use crate::reading::evidence::{Cell, Column, InputFile, UnitEvidence, resolve_key};
+use crate::reading::evidence::{Cell, InputFile, UnitEvidence};
+use crate::reading::heading::{Column, Shape, heading};
 use crate::reading::input::ForcedEncoding;
 use crate::reading::units::Units;
 pub use crate::reading::workbook::Book;
@@ -301,35 +302,77 @@ impl<'a> From<&'a Vec<PathBuf>> for Files<'a> {
 
 /// `run` over `evidence` as the commands read it, with what it tells
 /// back: each workbook as its worksheet's text, a pipe or a file of CR line
-/// ends as text ([`crate::reading::read::book`]), `forced` as `--encoding`
-/// says. Given up without a word where a file turned out other than its
-/// first 64 KiB say (a GBK file whose first lines are ASCII, a line ended
-/// by CR alone further down), `run` runs once more, that file decoded
-/// whole as the detailed reader decodes it
-/// ([`crate::reading::read::late_text`]).
+/// ends as text ([`crate::reading::read::text_of`]), `forced` as
+/// `--encoding` says. Given up without a word (a file turned out other
+/// than its first 64 KiB say: a GBK file whose first lines are ASCII, a
+/// line ended by CR alone further down), `run` runs once more, each CSV
+/// file read whole and decoded ([`crate::reading::read::late_text`]).
+/// A file that cannot be read (not found, a workbook damaged, bytes not
+/// valid in its encoding) is a problem told back, beside those `run`
+/// tells of the others, in the order of the files; nothing is scored then.
 pub fn read_and_run<T>(
     evidence: &[PathBuf],
     forced: &[Option<ForcedEncoding>],
     opts: &crate::reading::input::ReadOptions,
     mut run: impl FnMut(Files) -> Option<T>,
 ) -> (Option<T>, Told) {
-    let mut books: Vec<_> = (evidence.iter()).map(|p| crate::reading::read::book(p, opts)).collect();
-    loop {
-        let told = Mutex::new(Told::default());
-        let found = run(Files::new(evidence, forced).with_books(&books).telling(&told));
-        let told = told.into_inner().unwrap_or_default();
-        if found.is_none() && told.problems.is_empty() {
-            let mut again = false;
-            for (book, path) in books.iter_mut().zip(evidence).filter(|(b, _)| b.is_none()) {
-                *book = crate::reading::read::late_text(path, opts);
-                again |= book.is_some();
+    let (mut read, mut books, mut unread) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, p) in evidence.iter().enumerate() {
+        match crate::reading::read::text_of(p, opts) {
+            Ok(book) => {
+                read.push(i);
+                books.push(book);
             }
-            if again {
-                continue;
+            Err(d) => unread.push((i, d)),
+        }
+    }
+    let (mut found, mut told) = (None, Told::default());
+    while !read.is_empty() {
+        let paths: Vec<PathBuf> = read.iter().map(|&i| evidence[i].clone()).collect();
+        let forced: Vec<_> = read.iter().filter_map(|&i| forced.get(i).copied()).collect();
+        let telling = Mutex::new(Told::default());
+        found = run(Files::new(&paths, &forced).with_books(&books).telling(&telling));
+        told = telling.into_inner().unwrap_or_default();
+        if found.is_some() || !told.problems.is_empty() {
+            break;
+        }
+        // Given up without a word: each CSV file read whole, once; those
+        // that cannot be are left out of the next run, and said.
+        let mut again = false;
+        for (k, &i) in read.clone().iter().enumerate().rev() {
+            if books[k].is_none() {
+                match crate::reading::read::late_text(&evidence[i], opts) {
+                    Ok(text) => {
+                        again |= text.is_some();
+                        books[k] = text;
+                    }
+                    Err(d) => {
+                        unread.push((i, d));
+                        read.remove(k);
+                        books.remove(k);
+                        again = true;
+                    }
+                }
             }
         }
+        if !again {
+            break;
+        }
+    }
+    if unread.is_empty() {
         return (found, told);
     }
+    // Files not read: the run is not scored, and what was found wanting
+    // once scored is not said.
+    if std::mem::take(&mut told.scoring) {
+        told.problems.clear();
+    }
+    let place = |file: &str| evidence.iter().position(|p| p.display().to_string() == file);
+    let mut problems: Vec<_> = unread.into_iter().map(|(i, d)| (Some(i), d)).collect();
+    problems.extend(told.problems.into_iter().map(|d| (place(&d.file), d)));
+    problems.sort_by_key(|(i, _)| *i);
+    told.problems = problems.into_iter().map(|(_, d)| d).collect();
+    (None, told)
 }
 
 /// Score and rank every unit from long-format evidence files, or `None`
@@ -462,31 +505,15 @@ fn plan_for<'f>(fw: &'f Framework, units: Option<&Units>, paths: &Files) -> Opti
     Some(Plan::new(fw).ok()?.with_units(units))
 }
 
-/// Can the bulk path read these files at all? Workbooks and pipes not
-/// read as CSV text ([`Files::with_books`]), and files with no data rows
-/// (an empty file, a header alone, or with blank rows) or named as a
-/// workbook without being one, are the detailed reader's to report.
+/// Can the bulk path read these files at all? Workbooks only as their
+/// worksheet's text, pipes only as text ([`Files::with_books`]); a file
+/// that cannot be read, or is named as a workbook without being one, is
+/// worded by [`read_and_run`] before.
 fn eligible(paths: &Files) -> bool {
-    // A data row means a second line with something on it.
-    let rows = |text: &[u8]| {
-        text.split(|&b| b == b'\n')
-            .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace() && *b != b','))
-            .nth(1)
-            .is_some()
-    };
-    const HEAD: usize = 64 << 10;
-    paths.iter().enumerate().all(|(i, p)| match paths.book(i) {
-        // A pipe's head is not looked at: that would take its bytes.
-        Some(book) => rows(&book.text),
-        // Named as a workbook but not one: the detailed reader refuses it.
-        None if crate::reading::read::workbook_extension(p).is_some() => false,
-        None => match crate::base::file::head(p, HEAD as u64) {
-            // Past a head of blank rows, the rest decides (read whole: rare).
-            Some(head) if !crate::reading::input::is_workbook(&head) => {
-                rows(&head) || (head.len() >= HEAD && std::fs::read(p).is_ok_and(|b| rows(&b)))
-            }
-            _ => false,
-        },
+    paths.iter().enumerate().all(|(i, p)| {
+        paths.book(i).is_some()
+            || (crate::reading::read::workbook_extension(p).is_none()
+                && crate::base::file::head(p, 8).is_some_and(|h| !crate::reading::input::is_workbook(&h)))
     })
 }
 
@@ -666,34 +693,31 @@ fn parse<W: Word>(
     }
     let (mut tables, bases, layouts, kept) = read_tables::<W>(plan, paths, detail, reread, None)?;
     // A file with a header and not one row with anything on it (a title
-    // row and the header, cells of white space alone): the detailed
-    // reader says so.
+    // row and the header, cells of white space alone): most likely a
+    // truncated or wrong export, which would score nothing.
     let read_from = |file: usize| tables.iter().any(|t| t.rows_in.get(file).copied().unwrap_or(false));
-    if !(0..paths.iter().count()).all(read_from) {
-        return None;
-    }
+    let rowless: Vec<_> = (paths.inputs().into_iter().zip(&layouts).enumerate())
+        .filter(|(file, _)| !read_from(*file))
+        .map(|(file, (input, l))| {
+            let no_rows = crate::base::lang::m(
+                "佐证文件只有表头，没有数据行",
+                "the evidence file has a header but no rows",
+            );
+            (file, at_header(input, l, no_rows.to_string()))
+        })
+        .collect();
     if let Some(told) = paths.told {
         let notices = paths
             .inputs()
             .into_iter()
             .zip(&layouts)
             .filter(|(_, l)| !l.ignored.is_empty());
-        let notices = notices.map(|(input, l)| {
-            let ignored: Vec<&str> = l.ignored.iter().map(String::as_str).collect();
-            let d = crate::base::diag::Diagnostic::at(
-                input.path,
-                l.line,
-                crate::reading::evidence::ignored_columns(&ignored),
-            );
-            match &input.worksheet {
-                Some(ws) => d.in_sheet(ws, None),
-                None => d,
-            }
-        });
+        let notices =
+            notices.map(|(input, l)| at_header(input, l, crate::reading::heading::ignored_columns(&l.ignored)));
         told.lock().ok()?.notices = notices.collect();
     }
     let found = problems::Found::in_tables(&tables, units)?;
-    if !found.is_empty() || tables.iter().any(|t| !t.bad.is_empty()) {
+    if !found.is_empty() || tables.iter().any(|t| !t.bad.is_empty()) || !rowless.is_empty() {
         let told = paths.told?;
         if !found.is_empty() {
             // Where the rows of the units concerned are: read again,
@@ -703,7 +727,15 @@ fn parse<W: Word>(
             tables = read_tables::<W>(plan, paths, None, Reread::No, watch)?.0;
         }
         let inputs = paths.inputs();
-        told.lock().ok()?.problems = problems::word(plan, units, &inputs, &layouts, &tables, &found)?;
+        let mut worded = problems::word(plan, units, &inputs, &layouts, &tables, &found)?;
+        // Each file's want of rows before its other problems.
+        for (file, d) in rowless.into_iter().rev() {
+            let at = worded
+                .iter()
+                .position(|w| inputs.iter().position(|i| i.path == w.file) >= Some(file));
+            worded.insert(at.unwrap_or(worded.len()), d);
+        }
+        told.lock().ok()?.problems = worded;
         return None;
     }
     let mut unnamed = Vec::new();
@@ -747,6 +779,15 @@ fn parse<W: Word>(
         layouts,
         kept,
     })
+}
+
+/// `message` at the header of the file `input`, which `layout` reads.
+fn at_header(input: InputFile, layout: &Layout, message: String) -> crate::base::diag::Diagnostic {
+    let d = crate::base::diag::Diagnostic::at(input.path, layout.line, message);
+    match &input.worksheet {
+        Some(ws) => d.in_sheet(ws, None),
+        None => d,
+    }
 }
 
 /// `paths` with each file given again (`again`, its problem) read once,

@@ -316,6 +316,26 @@ impl Sheet {
 /// header.
 pub const TITLE_LOOK: usize = 20;
 
+/// A CSV file's `text` is text: no NUL byte.
+pub fn without_nul(name: &str, text: &str) -> Result<(), Diagnostic> {
+    match text.find('\0') {
+        Some(at) => Err(nul_bytes(name, line_of(text, at))),
+        None => Ok(()),
+    }
+}
+
+/// The problem of a CSV file holding a NUL byte, the first on `line`.
+pub fn nul_bytes(name: &str, line: u64) -> Diagnostic {
+    Diagnostic::at(
+        name,
+        line,
+        crate::base::lang::m(
+            "文件含有 NUL 字节，不是文本 CSV 文件",
+            "the file contains NUL bytes; it is not a text CSV file",
+        ),
+    )
+}
+
 /// Is this a spreadsheet (XLSX/XLSB/ODS are ZIP archives, XLS an OLE file)?
 pub fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
@@ -500,16 +520,7 @@ impl<'t> CsvRows<'t> {
     /// The rows of `text`, the file `name` decoded; refused when it holds
     /// a NUL byte (it is not text).
     pub fn new(name: &'t str, text: &'t str) -> Result<Self, Diagnostic> {
-        if let Some(at) = text.find('\0') {
-            return Err(Diagnostic::at(
-                name,
-                line_of(text, at),
-                crate::base::lang::m(
-                    "文件含有 NUL 字节，不是文本 CSV 文件",
-                    "the file contains NUL bytes; it is not a text CSV file",
-                ),
-            ));
-        }
+        without_nul(name, text)?;
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)

@@ -4,6 +4,7 @@
 //! back. Uses the model; used by the engine.
 
 pub mod evidence;
+pub mod heading;
 pub mod input;
 pub mod read;
 pub mod result;

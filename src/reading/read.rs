@@ -58,66 +58,94 @@ pub fn open(path: &std::path::Path, opts: &ReadOptions) -> Result<Opened, Diagno
     Ok(Opened::Csv { sheet, text })
 }
 
+/// [`text_of`], its problem left aside.
+pub fn book(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading::workbook::Book> {
+    text_of(path, opts).ok().flatten()
+}
+
 /// The evidence file at `path` as CSV text for the fast reader
 /// (`engine::bulk::Files::with_books`), where it does not read the file
-/// itself: a workbook's worksheet ([`crate::reading::workbook::book`]),
+/// itself: a workbook's worksheet ([`crate::reading::workbook::book_of`]),
 /// or, decoded as [`open`] decodes them, a pipe's bytes (read once, and
 /// kept for a second reader: [`crate::base::file::read_file`]) or those
-/// of a CSV file whose lines end in CR alone.
-/// `None` for a CSV file, and for what only [`open`] reads or words.
-pub fn book(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading::workbook::Book> {
+/// of a CSV file whose lines end in CR alone. `None` for a CSV file the
+/// fast reader reads itself; the problem when the file cannot be read
+/// (not found, a directory, a workbook damaged, bytes of a pipe not
+/// valid in its encoding).
+pub fn text_of(
+    path: &std::path::Path,
+    opts: &ReadOptions,
+) -> Result<Option<crate::reading::workbook::Book>, Diagnostic> {
+    let name = path.display().to_string();
+    let unread = |m: String| Diagnostic::file(&name, m);
+    let not_a_workbook = |ext: String| {
+        Diagnostic::file(
+            &name,
+            crate::base::lang::msg!(
+                zh: "该文件不是有效的 .{ext} 工作簿（可能已损坏或尚未下载完成）",
+                en: "the file is not a valid .{ext} workbook (it may be damaged or still downloading)"
+            ),
+        )
+    };
     if crate::base::file::is_regular(path) {
-        let head = crate::base::file::head(path, 64 << 10)?;
+        let Some(head) = crate::base::file::head(path, 64 << 10) else {
+            return Err(unread(crate::base::file::read_file(path).err().unwrap_or_default()));
+        };
         if crate::reading::input::is_workbook(&head) {
-            return crate::reading::workbook::book(path, opts.sheet.as_deref());
+            let bytes = crate::base::file::read_file(path).map_err(unread)?;
+            return crate::reading::workbook::book_of(path, bytes, opts.sheet.as_deref()).map(Some);
+        }
+        if let Some(ext) = workbook_extension(path) {
+            return Err(not_a_workbook(ext));
         }
         // Lines ended by CR alone ("CSV (Macintosh)"): the fast reader cuts
         // lines at LF, so the file is given to it as text, its line ends
         // made LF.
         if !lone_cr(&head) {
-            return None;
+            return Ok(None);
         }
     }
     let bytes: std::sync::Arc<[u8]> = match crate::base::file::read_pipe(path) {
-        Some(kept) => kept.ok()?,
-        None => crate::base::file::read_file(path).ok()?.into(),
+        Some(kept) => kept.map_err(unread)?,
+        None => crate::base::file::read_file(path).map_err(unread)?.into(),
     };
     if crate::reading::input::is_workbook(&bytes) {
-        return crate::reading::workbook::book_of(path, bytes.to_vec(), opts.sheet.as_deref());
+        return crate::reading::workbook::book_of(path, bytes.to_vec(), opts.sheet.as_deref()).map(Some);
     }
-    if workbook_extension(path).is_some() {
-        return None;
+    if let Some(ext) = workbook_extension(path) {
+        return Err(not_a_workbook(ext));
     }
-    let (text, _) =
-        crate::reading::input::decode_file(&path.display().to_string(), &bytes, opts.encoding_for(path)).ok()?;
+    let (text, _) = crate::reading::input::decode_file(&name, &bytes, opts.encoding_for(path))?;
+    crate::reading::input::without_nul(&name, &text)?;
     if crate::base::file::is_regular(path) && cr_line_ends(&text).is_none() {
-        return None; // lines ended by LF after all: read as they are
+        return Ok(None); // lines ended by LF after all: read as they are
     }
-    Some(text_book(path, &bytes, text))
+    Ok(Some(text_book(path, &bytes, text)))
 }
 
-/// A CSV file by name as CSV text for the fast reader, decoded as
-/// [`open`] decodes it, where the fast reader, which looks at the file's
-/// head, would read it otherwise: its first [`crate::reading::input::SAMPLE`]
-/// bytes UTF-8 and later ones not (a GBK file whose first lines are
-/// ASCII), or a line ended by CR alone past the head ([`lf_lines`]).
-/// `None` for any other file. The whole file is read: this is asked only
-/// once the fast reader has given up.
-pub fn late_text(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading::workbook::Book> {
+/// A CSV file by name, read whole and decoded as [`open`] decodes it, as
+/// CSV text for the fast reader where it gave up on the file as it reads
+/// it: its head misled it (its first [`crate::reading::input::SAMPLE`]
+/// bytes UTF-8 and later ones not, as in a GBK file whose first lines are
+/// ASCII; a line ended by CR alone past the head, made LF by
+/// [`lf_lines`]), or did not tell its encoding. `None` for a workbook or a
+/// pipe ([`text_of`] gives them); the problem when the file cannot be
+/// read or its bytes are not valid in its encoding.
+pub fn late_text(
+    path: &std::path::Path,
+    opts: &ReadOptions,
+) -> Result<Option<crate::reading::workbook::Book>, Diagnostic> {
     if !crate::base::file::is_regular(path) || workbook_extension(path).is_some() {
-        return None;
+        return Ok(None);
     }
-    let bytes = crate::base::file::read_file(path).ok()?;
+    let name = path.display().to_string();
+    let bytes = crate::base::file::read_file(path).map_err(|m| Diagnostic::file(&name, m))?;
     if crate::reading::input::is_workbook(&bytes) {
-        return None;
+        return Ok(None);
     }
-    let sample = &bytes[..crate::reading::input::sample_end(&bytes)];
-    let late = simdutf8::basic::from_utf8(sample).is_ok() && simdutf8::basic::from_utf8(&bytes).is_err();
-    let (text, _) =
-        crate::reading::input::decode_file(&path.display().to_string(), &bytes, opts.encoding_for(path)).ok()?;
-    let t = text.as_bytes();
-    let lone_cr = memchr::memchr_iter(b'\r', t).any(|i| t.get(i + 1) != Some(&b'\n'));
-    (late || lone_cr).then(|| text_book(path, &bytes, text))
+    let (text, _) = crate::reading::input::decode_file(&name, &bytes, opts.encoding_for(path))?;
+    crate::reading::input::without_nul(&name, &text)?;
+    Ok(Some(text_book(path, &bytes, text)))
 }
 
 /// `text`, decoded from `bytes`, the file at `path`, as the fast reader's

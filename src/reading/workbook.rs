@@ -514,26 +514,24 @@ pub fn sheet_row(rows: &[u64], line: u64) -> u64 {
     }
 }
 
-/// The worksheet of evidence at `path` that the detailed reader reads —
-/// the one `wanted` (`--sheet`), else the first with a header — as CSV
-/// text ([`Book`]); `None` when the path is not
-/// a workbook, or its reading or its text would not be the general
-/// reader's: a workbook it cannot read (it words why), or a cell the
-/// text cannot give as it is (a byte-order mark, a NUL).
+/// The worksheet of evidence at `path` — the one `wanted` (`--sheet`),
+/// else the first with a header — as CSV text ([`Book`]); `None` when the
+/// path is not a workbook or cannot be read ([`book_of`] says why).
 pub fn book(path: &std::path::Path, wanted: Option<&str>) -> Option<Book> {
     if !crate::reading::input::is_workbook(&crate::base::file::head(path, 8)?) {
         return None;
     }
     let bytes = crate::base::file::read_file(path).ok()?;
-    book_of(path, bytes, wanted)
+    book_of(path, bytes, wanted).ok()
 }
 
-/// [`book`] from the workbook's `bytes`, read from `path`.
-pub fn book_of(path: &std::path::Path, bytes: Vec<u8>, wanted: Option<&str>) -> Option<Book> {
-    let sheet = read_bytes(&path.display().to_string(), &bytes, wanted).ok()?;
+/// The worksheet [`book`] gives, from the workbook's `bytes`, read from
+/// `path`; the problem when it cannot be read.
+pub fn book_of(path: &std::path::Path, bytes: Vec<u8>, wanted: Option<&str>) -> Result<Book, Diagnostic> {
+    let sheet = read_bytes(&path.display().to_string(), &bytes, wanted)?;
     drop(bytes);
-    let (text, rows) = sheet_text(&sheet.rows)?;
-    Some(Book {
+    let (text, rows) = sheet_text(&sheet.rows);
+    Ok(Book {
         input: crate::model::InputFile {
             path: sheet.path,
             sha256: sheet.sha256,
@@ -549,9 +547,9 @@ pub fn book_of(path: &std::path::Path, bytes: Vec<u8>, wanted: Option<&str>) -> 
 /// `rows` as CSV text, each on the line of its row number unless a cell
 /// of several lines above pushed it down, and the row of each line when
 /// one did (see [`Book::rows`]). A cell with a comma, quote, tab or line
-/// end is quoted. `None` for a cell that would not be read back as given,
-/// and for a first line that would be taken as tab-separated.
-fn sheet_text(rows: &[Row]) -> Option<(Vec<u8>, Vec<u64>)> {
+/// end is quoted. (No cell holds a NUL: [`read_bytes`] refuses it. The
+/// text is read as comma-separated whatever its first line holds.)
+fn sheet_text(rows: &[Row]) -> (Vec<u8>, Vec<u64>) {
     let mut text = Vec::with_capacity(
         rows.iter()
             .map(|r| r.cells.iter().map(|c| c.len() + 1).sum::<usize>())
@@ -569,9 +567,6 @@ fn sheet_text(rows: &[Row]) -> Option<(Vec<u8>, Vec<u64>)> {
         moved |= line != row.line;
         let mut ends = 1;
         for (i, cell) in row.cells.iter().enumerate() {
-            if cell.contains('\0') {
-                return None;
-            }
             if i > 0 {
                 text.push(b',');
             }
@@ -584,9 +579,6 @@ fn sheet_text(rows: &[Row]) -> Option<(Vec<u8>, Vec<u64>)> {
                 text.extend_from_slice(cell.as_bytes());
             }
         }
-        if line == 1 && row.cells.len() < 2 && row.cells.iter().any(|c| c.contains('\t')) {
-            return None;
-        }
         text.push(b'\n');
         of_line.extend(std::iter::repeat_n(row.line, ends as usize));
         line += ends;
@@ -594,7 +586,7 @@ fn sheet_text(rows: &[Row]) -> Option<(Vec<u8>, Vec<u64>)> {
     if !moved {
         of_line.clear();
     }
-    Some((text, of_line))
+    (text, of_line)
 }
 
 #[cfg(test)]
@@ -617,7 +609,7 @@ mod tests {
             row(5, &["U3", ""]),
             row(7, &["U4", "x\ty"]),
         ];
-        let (text, lines) = sheet_text(&rows).unwrap();
+        let (text, lines) = sheet_text(&rows);
         assert_eq!(
             String::from_utf8(text).unwrap(),
             "\nunit,note\nU1,\"a,\"\"b\"\"\"\nU2,\"one\ntwo\"\nU3,\nU4,\"x\ty\"\n"
@@ -628,17 +620,16 @@ mod tests {
         assert_eq!(sheet_row(&lines, 6), 5);
         assert_eq!(sheet_row(&lines, 7), 7);
         // No row moved: no table, every line its row.
-        let (_, lines) = sheet_text(&rows[..3]).unwrap();
+        let (_, lines) = sheet_text(&rows[..3]);
         assert!(lines.is_empty());
         assert_eq!(sheet_row(&lines, 9), 9);
         // A byte-order mark is text like any other (dropped starting a row,
         // by both readers).
-        let (text, _) = sheet_text(&[row(1, &["U1\u{feff}", "\u{feff}x"])]).unwrap();
+        let (text, _) = sheet_text(&[row(1, &["U1\u{feff}", "\u{feff}x"])]);
         assert_eq!(String::from_utf8(text).unwrap(), "U1\u{feff},\u{feff}x\n");
-        // What the text could not give back, or would give as tab-separated.
-        assert!(sheet_text(&[row(1, &["a\0"]), row(2, &["b"])]).is_none());
-        assert!(sheet_text(&[row(1, &["unit\tvalue"])]).is_none());
-        assert!(sheet_text(&[row(2, &["unit\tvalue"])]).is_some());
+        // A tab in a first line alone is quoted, as any tab is.
+        let (text, _) = sheet_text(&[row(1, &["unit\tvalue"])]);
+        assert_eq!(String::from_utf8(text).unwrap(), "\"unit\tvalue\"\n");
     }
 
     /// The text rounded to 15 significant digits the long way, as

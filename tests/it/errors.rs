@@ -288,12 +288,12 @@ fn empty_and_unreadable_files() {
     expect_errors(
         &wd,
         &["empty.csv", "blank.csv", "nul.csv", "nosuch.csv"],
-        // Files that cannot be read at all are reported first.
+        // In the order of the files.
         &[
-            "nul.csv:2: the file contains NUL bytes; it is not a text CSV file",
-            "nosuch.csv: cannot read: No such file or directory (os error 2)",
             "empty.csv: the evidence file is empty (expected a header row)",
             "blank.csv: the evidence file is empty (expected a header row)",
+            "nul.csv:2: the file contains NUL bytes; it is not a text CSV file",
+            "nosuch.csv: cannot read: No such file or directory (os error 2)",
         ],
     );
 }

@@ -30,6 +30,7 @@ mod cohort;
 mod cohort_oracle;
 mod combine;
 mod deficiencies;
+mod detailed;
 mod diff;
 mod edges;
 mod encoding;

@@ -133,7 +133,7 @@ fn rater_rows_that_do_not_fit_are_located() {
     assert_eq!(out.code, 1);
     assert!(
         out.stderr
-            .contains("the item is scored by several raters; give it in long format"),
+            .contains("$WD/e.csv:1: column 2: indicator S1 is scored by several raters; give it in long format"),
         "{}",
         out.stderr
     );

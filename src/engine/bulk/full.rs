@@ -22,21 +22,22 @@ pub fn assess_full<'a>(
     by_width!(plan, full(&plan, units, paths, period))
 }
 
+/// The most results (units × items) an assessment in full holds: each
+/// takes a few hundred bytes (its amount, status, text, note and place),
+/// so this many fit in about 3 GB, under a 4 GiB address space.
+const MAX_DETAILED_RESULTS: usize = 10_000_000;
+
 fn full<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, period: Option<String>) -> Option<Assessment> {
     let tuning = paths.tuning;
     let (parsed, mut a, files) = scored_with_files::<W>(plan, units, paths, period)?;
     // Every unit gets a result per item: a units file of millions would
     // need more memory than there is, however little evidence is given.
     let results = a.units.len().saturating_mul(plan.fw.indicators.len());
-    if results > crate::reading::evidence::MAX_DETAILED_VALUES {
+    if results > MAX_DETAILED_RESULTS {
         let told = paths.told?;
         let mut told = told.lock().ok()?;
         let file = units.map_or_else(|| paths.inputs()[0].path.clone(), |u| u.path.clone());
-        let (n, items, max) = (
-            a.units.len(),
-            plan.fw.indicators.len(),
-            crate::reading::evidence::MAX_DETAILED_VALUES,
-        );
+        let (n, items, max) = (a.units.len(), plan.fw.indicators.len(), MAX_DETAILED_RESULTS);
         told.problems = vec![crate::base::diag::Diagnostic::file(
             file,
             crate::base::lang::msg!(

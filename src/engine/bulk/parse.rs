@@ -410,6 +410,8 @@ pub(super) enum Said {
     /// An indicator key the framework does not have, worded once the
     /// problems are in order (its hint depends on how many came before).
     Key { unit: String, key: String },
+    /// A NUL byte: the file is not text (said once, at the first).
+    Nul,
 }
 
 /// A row of an item scored by several raters: unit id, slot, rater, the
@@ -1030,9 +1032,25 @@ pub(super) fn window_masks(w: &[u8; 64], delim: u8) -> [u64; 4] {
 /// Parse one chunk into the worker's table.
 pub(super) fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scratch, c: &Chunk) -> Res<()> {
     let data = &c.data[..];
-    // Any byte the detailed reader would not read as UTF-8 text (GBK, NUL):
-    // leave the file to it.
-    if memchr::memchr(0, data).is_some() || simdutf8::basic::from_utf8(data).is_err() {
+    // A NUL byte: the file is not text, and the chunk is not read.
+    if let Some(p) = memchr::memchr(0, data) {
+        let line = c.lines_before + memchr::memchr_iter(b'\n', &data[..p]).count() as u64 + 1;
+        let (at, said) = ((c.file, c.seq, 0), Said::Nul);
+        t.bad.push(Problem {
+            at,
+            line,
+            col: None,
+            said,
+        });
+        // Rows were given: not a file of a header alone.
+        let file = c.file as usize;
+        t.rows_in.resize(t.rows_in.len().max(file + 1), false);
+        t.rows_in[file] = true;
+        return Ok(());
+    }
+    // Bytes not UTF-8 (a GBK file whose head is ASCII): read whole, as
+    // text (`read::late_text`).
+    if simdutf8::basic::from_utf8(data).is_err() {
         return Err(GiveUp);
     }
     let l = &*c.layout;

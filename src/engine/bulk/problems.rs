@@ -226,6 +226,8 @@ pub(super) fn word<W: Word>(
         let d = input.diag_in(layout.line(w.line), Some(w.col), message);
         all.push((w.at, Some(col), true, Told::Said(d)));
     }
+    // A file's first NUL byte, by where it is read.
+    let mut nul: FastMap<u32, (RowAt, u64)> = FastMap::default();
     for t in tables {
         for b in &t.bad {
             if skipped.contains(&b.at) || b.col.is_some_and(|c| again.contains(&(b.at, c))) {
@@ -236,9 +238,18 @@ pub(super) fn word<W: Word>(
             let told = match &b.said {
                 Said::Worded(m) => Told::Said(input.diag_in(line, b.col.map(|c| c as u32), m.clone())),
                 Said::Key { unit, key } => Told::Key(b.at.0 as usize, line, b.col?, unit.clone(), key.clone()),
+                Said::Nul => {
+                    let first = nul.entry(b.at.0).or_insert((b.at, line));
+                    *first = (*first).min((b.at, line));
+                    continue;
+                }
             };
             all.push((b.at, b.col, true, told));
         }
+    }
+    for (file, (at, line)) in nul {
+        let d = crate::reading::input::nul_bytes(&inputs.get(file as usize)?.path, line);
+        all.push((at, None, true, Told::Said(d)));
     }
     all.sort_by_key(|p| (p.0, p.1));
     // An unknown key's hint for a file's first problems only, as the

@@ -112,6 +112,8 @@ fn record(text: &[u8], from: usize, delim: u8, eof: bool) -> Res<Option<(Vec<Str
             csv_core::ReadRecordResult::Record => break,
             csv_core::ReadRecordResult::OutputFull if out.len() < 1 << 24 => out.resize(out.len() * 2, 0),
             csv_core::ReadRecordResult::OutputEndsFull if ends.len() < 1 << 20 => ends.resize(ends.len() * 2, 0),
+            // Empty input is the end to the reader.
+            csv_core::ReadRecordResult::End if eof => return Ok(None),
             csv_core::ReadRecordResult::InputEmpty if eof && nin == text.len() => {
                 let (res, _, o, e) = core.read_record(b"", &mut out[nout..], &mut ends[nend..]);
                 match res {
@@ -138,22 +140,31 @@ fn record(text: &[u8], from: usize, delim: u8, eof: bool) -> Res<Option<(Vec<Str
     Ok(Some((cells, nin)))
 }
 
-/// Read the header of a file from its first block: the layout and the
-/// number of bytes it took (BOM and title rows included). The header is
-/// found as the detailed reader finds it (`Sheet::skip_title_rows`): the
+/// A file's header, read from its first block.
+pub(super) enum Head {
+    /// The layout, and the number of bytes the header took (byte-order
+    /// mark and title rows included).
+    Read(Layout, usize),
+    /// The header's line, and every problem of it ([`heading`]).
+    Wrong(u64, Vec<crate::reading::heading::Problem>),
+    /// No row with anything on it: the file is empty.
+    Empty,
+}
+
+/// Read the header of a file from its first block. The header is found
+/// as [`crate::reading::input::Sheet::skip_title_rows`] finds it: the
 /// first of the first rows not blank that names a unit column, else the
-/// first. Only long-format files with known, distinct columns (and
-/// columns of the office's own, left aside) and wide files with known
-/// keys are taken.
-pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize)> {
+/// first; then read by [`heading`]. A worksheet's text (`sheet`) is
+/// comma-separated whatever its first line holds.
+pub(super) fn header(block: &[u8], eof: bool, plan: &Plan, sheet: bool) -> Res<Head> {
     let (bom, text) = match block.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (3, rest),
         None if block.starts_with(b"\xFF\xFE") || block.starts_with(b"\xFE\xFF") => return Err(GiveUp),
         None => (0, block),
     };
-    // The detailed reader's rule: tab when the first line has tabs and no commas.
+    // Tab when the first line has tabs and no commas.
     let first_line = text.split(|&b| b == b'\n').next().unwrap_or(b"");
-    let delim = if !first_line.contains(&b',') && first_line.contains(&b'\t') {
+    let delim = if !sheet && !first_line.contains(&b',') && first_line.contains(&b'\t') {
         b'\t'
     } else {
         b','
@@ -165,9 +176,14 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
     };
     let (mut at, mut rows, mut first) = (0, 0, None);
     let mut found = None;
+    let mut ended = false;
     while rows < crate::reading::input::TITLE_LOOK {
         // A record that does not end in the block ends the search.
-        let Ok(Some((cells, used))) = record(text, at, delim, eof) else {
+        let Ok(record) = record(text, at, delim, eof) else {
+            break;
+        };
+        let Some((cells, used)) = record else {
+            ended = true;
             break;
         };
         if !cells.iter().all(|c| c.trim().is_empty()) {
@@ -180,107 +196,61 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan) -> Res<(Layout, usize
         }
         at += used;
     }
-    let (start, cells, used) = found.or(first).ok_or(GiveUp)?;
+    let Some((start, cells, used)) = found.or(first) else {
+        // Nothing but blank rows (a file past a block of them is not read).
+        return if ended && eof { Ok(Head::Empty) } else { Err(GiveUp) };
+    };
     let nin = start + used;
     // The header's line: past the line ends the record starts with.
     let skip = text[start..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
     let line = 1 + memchr::memchr_iter(b'\n', &text[..start + skip]).count() as u64;
-    // Empty cells closing the header are no columns (`evidence::columns`):
-    // rows' cells past the others must then be empty.
-    let cells: Vec<&str> = cells[..crate::reading::evidence::columns(&cells)]
-        .iter()
-        .map(String::as_str)
-        .collect();
-    if cells.is_empty() {
-        return Err(GiveUp);
-    }
-    // The detailed reader's reading of a header (evidence::Loader::sheet):
-    // each role at most once; long with an indicator column, else wide.
-    let roles: Vec<Option<Column>> = cells.iter().map(|c| Column::of(c)).collect();
-    for (i, c) in roles.iter().enumerate() {
-        if let Some(c) = c
-            && *c != Column::Ignored
-            && roles[..i].contains(&Some(*c))
-        {
-            return Err(GiveUp);
-        }
-    }
-    let pos = |c: Column| roles.iter().position(|x| *x == Some(c));
-    let mut ignored = Vec::new();
-    let wide = if roles.contains(&Some(Column::Indicator)) {
-        for (c, role) in cells.iter().zip(&roles) {
-            if role.is_none() {
-                // An unknown column in a long file: left aside with a
-                // notice, or a problem the detailed reader words.
-                let h = c.trim();
-                if !crate::reading::evidence::ignorable(h) {
-                    return Err(GiveUp);
-                }
-                ignored.push(h.to_string());
-            }
-        }
-        None
-    } else if roles.contains(&Some(Column::Value)) {
-        return Err(GiveUp); // a value column without an indicator column
-    } else {
-        // One column per indicator key; only unit, name and ignored
-        // columns beside them.
-        let mut keys: Vec<(usize, u32)> = Vec::new();
-        for (i, role) in roles.iter().enumerate() {
-            match role {
-                Some(Column::Unit | Column::Name | Column::Ignored) => {}
-                Some(_) => return Err(GiveUp),
-                None => {
-                    let (ind, clause) = resolve_key(plan.fw, cells[i]).map_err(|_| GiveUp)?;
-                    // A rater item in a wide file cannot say who rated:
-                    // the detailed reader words it.
-                    if plan.fw.indicators[ind].raters.is_some() {
-                        return Err(GiveUp);
-                    }
-                    let slot = (plan.first[ind] + clause) as u32;
-                    if keys.iter().any(|k| k.1 == slot) {
-                        return Err(GiveUp);
-                    }
-                    keys.push((i, slot));
-                }
-            }
-        }
-        // No indicator column: the detailed reader says so.
-        if keys.is_empty() {
-            return Err(GiveUp);
-        }
-        Some(keys)
+    let h = match heading(plan.fw, &cells) {
+        Ok(h) => h,
+        Err(problems) => return Ok(Head::Wrong(line, problems)),
     };
-    let mut slot_col = Vec::new();
-    if let Some(keys) = &wide {
-        slot_col = vec![u32::MAX; plan.slots.len()];
-        for &(c, slot) in keys {
-            slot_col[slot as usize] = c as u32;
-        }
-    }
-    let layout = Layout {
-        slot_col,
-        width: roles.len(),
-        unit: pos(Column::Unit).ok_or(GiveUp)?,
-        indicator: pos(Column::Indicator).unwrap_or(0),
-        value: if wide.is_some() {
-            0
-        } else {
-            pos(Column::Value).ok_or(GiveUp)?
-        },
-        name: pos(Column::Name),
-        note: pos(Column::Note),
-        source: pos(Column::Source),
-        rater: pos(Column::Rater),
+    let mut layout = Layout {
+        slot_col: Vec::new(),
+        width: h.heads.len(),
+        unit: h.unit,
+        indicator: 0,
+        value: 0,
+        name: h.name,
+        note: None,
+        source: None,
+        rater: None,
         delim,
-        wide,
-        ignored,
-        heads: cells.iter().map(|c| c.trim().to_string()).collect(),
+        wide: None,
+        ignored: Vec::new(),
+        heads: Vec::new(),
         line,
         sheet: None,
         fractions_unknown: false,
     };
-    Ok((layout, bom + nin))
+    match h.shape {
+        Shape::Long {
+            indicator,
+            value,
+            note,
+            source,
+            rater,
+            ignored,
+        } => {
+            (layout.indicator, layout.value, layout.note) = (indicator, value, note);
+            (layout.source, layout.rater, layout.ignored) = (source, rater, ignored);
+        }
+        Shape::Wide { keys } => {
+            let keys: Vec<(usize, u32)> = (keys.iter().enumerate())
+                .filter_map(|(c, k)| k.map(|(ind, clause)| (c, (plan.first[ind] + clause) as u32)))
+                .collect();
+            layout.slot_col = vec![u32::MAX; plan.slots.len()];
+            for &(c, slot) in &keys {
+                layout.slot_col[slot as usize] = c as u32;
+            }
+            layout.wide = Some(keys);
+        }
+    }
+    layout.heads = h.heads;
+    Ok(Head::Read(layout, bom + nin))
 }
 
 /// Read until `buf` holds `want` bytes or the file ends; true at the end.
@@ -390,6 +360,9 @@ pub(super) fn read_files(
 ) -> Res<()> {
     let mut global = 0u64;
     let take = || pool.try_recv().unwrap_or_else(|_| Vec::with_capacity(block + 4096));
+    // The problems of the headers read: once there is one, only headers
+    // are read, each file's problems said.
+    let mut wrong = Vec::new();
     for (file, path) in paths.iter().enumerate() {
         let mut buf = take();
         // The sample the encoding is told from, and a little more.
@@ -409,11 +382,29 @@ pub(super) fn read_files(
                 (Input::File(f), eof, len)
             }
         };
+        let worksheet = paths.book(file).filter(|b| b.input.worksheet.is_some());
+        let (mut layout, consumed) = match header(&buf, eof, plan, worksheet.is_some())? {
+            Head::Read(layout, consumed) if wrong.is_empty() => (layout, consumed),
+            Head::Read(..) => continue,
+            Head::Wrong(line, problems) => {
+                wrong.extend(header_problems(paths, file, line, problems));
+                continue;
+            }
+            Head::Empty => {
+                wrong.push(crate::base::diag::Diagnostic::file(
+                    path.display().to_string(),
+                    crate::base::lang::m(
+                        "佐证文件为空（应有表头行）",
+                        "the evidence file is empty (expected a header row)",
+                    ),
+                ));
+                continue;
+            }
+        };
         let progress = crate::base::progress::bytes(&path.display().to_string(), len);
-        let (mut layout, consumed) = header(&buf, eof, plan)?;
         // A worksheet's values are located by their cells; a pipe's
         // text (no worksheet), as a CSV file's are.
-        if let Some(book) = paths.book(file).filter(|b| b.input.worksheet.is_some()) {
+        if let Some(book) = worksheet {
             layout.sheet = Some(Arc::clone(&book.rows));
             layout.line = book.row(layout.line);
             layout.fractions_unknown = book.fractions_unknown;
@@ -513,7 +504,37 @@ pub(super) fn read_files(
             pb.finish_and_clear();
         }
     }
+    if !wrong.is_empty() {
+        if let Some(told) = paths.told
+            && let Ok(mut told) = told.lock()
+        {
+            told.problems = wrong;
+        }
+        return Err(GiveUp);
+    }
     Ok(())
+}
+
+/// The `problems` of the header on line `line` of the file at `file`,
+/// each at its cell in a worksheet.
+fn header_problems(
+    paths: &Files,
+    file: usize,
+    line: u64,
+    problems: Vec<crate::reading::heading::Problem>,
+) -> Vec<crate::base::diag::Diagnostic> {
+    let path = paths[file].display().to_string();
+    let book = paths.book(file);
+    let line = book.map_or(line, |b| b.row(line));
+    (problems.into_iter())
+        .map(|(col, m)| {
+            let d = crate::base::diag::Diagnostic::at(path.clone(), line, m);
+            match book.and_then(|b| b.input.worksheet.as_ref().map(|ws| (ws, b.input.first_col))) {
+                Some((ws, first)) => d.in_sheet(ws, col.map(|c| first + c as u32 + 1)),
+                None => d,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
