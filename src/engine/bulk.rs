@@ -1,17 +1,17 @@
 //! Bulk scoring (全省规模): the compact, parallel path for large evidence.
 //!
 //! A province-wide run has 100,000+ units × 60 indicators — millions of
-//! long-format rows, or 100,000 wide rows of 60 values. The detailed reader ([`crate::reading::evidence`]) keeps every
-//! cell as strings for explanations and diagnostics, which is the right
-//! model for a few hundred units and far too heavy for millions of rows.
-//! This path computes the same results with a fraction of the time and
-//! memory:
+//! long-format rows, or 100,000 wide rows of 60 values. Keeping every
+//! cell as strings (its text, note and place) is the right model for a
+//! few hundred units and far too heavy for millions of rows. This path
+//! keeps a cell of two or four bytes per value instead, and reads a unit's
+//! rows again for what it shows in full:
 //!
 //! * files are streamed in blocks and cut at line ends; the blocks are parsed
 //!   on every core (`std::thread::scope`), each worker keeping its own unit
 //!   table, merged and scored at the end, again on every core;
 //! * a row is split in place (quoted rows go through `csv_core`, the engine
-//!   of the detailed reader, so both see the same fields), unit ids are
+//!   of the `csv` crate, so every reading sees the same fields), unit ids are
 //!   packed into integers and looked up in batches whose memory accesses are
 //!   prefetched, indicator keys resolved through a small map — no
 //!   allocation per row;
@@ -28,27 +28,24 @@
 //!
 //! Files in GBK/GB18030 or UTF-16 (with its byte-order mark), or in an
 //! encoding forced with `--encoding` ([`Files`]), are transcoded to UTF-8
-//! in blocks as they are read (`source`), their encoding decided as the
-//! detailed reader decides it; lines and offsets are counted in the
+//! in blocks as they are read (`source`), their encoding decided as for
+//! a file read whole; lines and offsets are counted in the
 //! transcoded text, whose lines are the file's.
 //!
-//! A workbook is read by the detailed reader's workbook reader into the
-//! worksheet it would read (the one chosen with `--sheet`, else the first
+//! A workbook is read by the workbook reader into the worksheet chosen (the one chosen with `--sheet`, else the first
 //! with a header), and that sheet given as CSV text ([`Book`],
 //! [`Files::with_books`]): each row on the line of its number, unless a
 //! cell of several lines above pushed it down (the book says to which
-//! row each line belongs). Its values are located by row and column, as
-//! the detailed reader locates them.
+//! row each line belongs). Its values are located by row and column.
 //!
 //! Errors are the rare case. The common mistakes of an office's files
 //! (the `problems` module lists them: a value or key the framework does
 //! not take, a value given twice, a unit not in the units file, a file
 //! given twice, evidence missing under `missing = "error"`, …) are worded
-//! here as the detailed reader words them, told to the caller
-//! ([`Told::problems`]) with nothing else produced. On any other problem
-//! (a header the framework does not fit, bytes that are not valid in the
-//! file's encoding, detected or forced) it gives up, before any output,
-//! and the caller runs the detailed reader, which words the problems. A
+//! here, told to the caller ([`Told::problems`]) with nothing else
+//! produced; so are a header the framework does not fit, an empty file,
+//! a file with a header but no rows, and a file that cannot be read or
+//! decoded ([`read_and_run`]). A
 //! unit of the units file without any value is no problem: it is scored,
 //! every item missing, and told to the caller for its warning
 //! ([`Files::telling`]), as are the columns of a long file left aside.
@@ -128,8 +125,8 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 /// Unit ids, as a set.
 type Ids = FastMap<Box<[u8]>, ()>;
 
-/// The bulk path does not apply, or found a problem: the detailed reader
-/// words it.
+/// The bulk path gives up: on a file it must read whole
+/// ([`read_and_run`]), or a problem it tells ([`Told::problems`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GiveUp;
 
@@ -185,8 +182,8 @@ pub struct Files<'a> {
     books: &'a [Option<Book>],
 }
 
-/// What the bulk path tells the caller of the evidence it scored, which
-/// the detailed reader would warn of while reading it.
+/// What the bulk path tells the caller of the evidence it read: what to
+/// warn of, or its problems.
 #[derive(Debug, Default)]
 pub struct Told {
     /// Columns of a long file left aside (the office's own), a notice per
@@ -198,8 +195,7 @@ pub struct Told {
     /// Of these, those no row names, in the units file's order.
     pub unnamed: Vec<String>,
     /// The problems of the evidence this path words (those the `problems`
-    /// module lists), located and worded as the detailed reader words them,
-    /// in its order: when the evidence has no other problem, the run's
+    /// module lists), located and worded, in the order of the files: when the evidence has no other problem, the run's
     /// problems (and it gives nothing else).
     pub problems: Vec<crate::base::diag::Diagnostic>,
     /// The `problems` are those found while scoring (evidence for an item
@@ -452,7 +448,7 @@ fn assess_with(
 
 /// What `check` says of evidence that scores: how many files, units and
 /// values were read, and how many items lack evidence or do not apply.
-/// `None` when it gives up (the detailed reader then words the problems).
+/// `None` when it gives up (its problems told, [`Told::problems`]).
 pub fn check<'a>(fw: &Framework, units: Option<&Units>, paths: impl Into<Files<'a>>) -> Option<Checked> {
     let paths = &paths.into();
     let plan = plan_for(fw, units, paths)?;
@@ -671,9 +667,8 @@ enum Reread {
 }
 
 /// Read and parse every file on every core: the workers' tables, every
-/// unit settled. `None` when the detailed reader must read the evidence:
-/// for something this path does not read, or a problem it does not word.
-/// The problems it words (see `problems`) are told back instead
+/// unit settled. `None` when a file must be read whole first
+/// ([`read_and_run`]). The problems it finds (see `problems`) are told back instead
 /// ([`Told::problems`]), and `None` returned.
 fn parse<W: Word>(
     plan: &Plan,
@@ -792,7 +787,7 @@ fn at_header(input: InputFile, layout: &Layout, message: String) -> crate::base:
 
 /// `paths` with each file given again (`again`, its problem) read once,
 /// the files at `once`: the problems of the run told back, those of the
-/// files given again first, as the detailed reader gives them. `None`
+/// files given again first. `None`
 /// always: a file given twice is a problem of the run.
 fn parse_once_each<W: Word>(
     plan: &Plan,
@@ -815,7 +810,7 @@ fn parse_once_each<W: Word>(
     let read = parse::<W>(plan, units, &files, None, Reread::No);
     let mut told = told.lock().ok()?;
     if read.is_none() && told.problems.is_empty() {
-        return None; // given up: the detailed reader reads them all
+        return None; // given up: a file to read whole first
     }
     let mut rest = std::mem::take(&mut told.problems);
     if std::mem::take(&mut told.scoring) {

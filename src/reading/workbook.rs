@@ -482,7 +482,7 @@ fn significant_digits(text: &str) -> usize {
 /// path to read as it reads a file: each row of the sheet on the line of
 /// its row number where it can be (blank lines between), `input` naming
 /// the file and worksheet, and the column of the sheet each row starts
-/// in, as the detailed reader names them.
+/// in, which name the cells of its problems.
 #[derive(Debug, Clone)]
 pub struct Book {
     pub input: crate::model::InputFile,

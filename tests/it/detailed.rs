@@ -1,4 +1,4 @@
-//! A reader of evidence written apart from the engine's, for the tests:
+//! The detailed reader, for the tests: a reader of evidence apart from the engine's:
 //! each file read whole into rows ([`kaohe::reading::read::read`]), each
 //! row into cells keeping its text, note and place, every problem found.
 //! The engine's reading of the same files (its cells, amounts and

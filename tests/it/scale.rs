@@ -1408,8 +1408,10 @@ fn cli_output_is_the_assessment_in_full() {
     assert_eq!(file, [b"\xEF\xBB\xBF".as_slice(), stdout.stdout.as_bytes()].concat());
 }
 
+/// Problems of every kind, in one file each: the engine scores none of
+/// them, and the command says what the tests' own reader finds.
 #[test]
-fn problems_are_left_to_the_detailed_reader() {
+fn problems_are_worded_as_the_tests_reader_finds_them() {
     let fw = Framework::embedded().unwrap();
     let wd = Workdir::new();
     let cases: &[(&str, &[u8])] = &[
@@ -1439,7 +1441,7 @@ fn problems_are_left_to_the_detailed_reader() {
             bulk::assess(&fw, None, std::slice::from_ref(&p), None).is_none(),
             "{name}: the engine must give up"
         );
-        // …and the command reports exactly what the detailed reader finds.
+        // …and the command reports exactly what the tests' reader finds.
         let out = wd.run(&["score", "--format", "csv", "--lang", "en", p.to_str().unwrap()]);
         let found = crate::detailed::load(std::slice::from_ref(&p), &fw, None).unwrap_err();
         let mut want: Vec<String> = found.0.iter().map(|d| format!("error: {d}")).collect();

@@ -52,8 +52,8 @@ pub(super) struct Rows<'a, W: Word> {
     /// Per unit, what its cohort amounts followed from.
     pub(super) facts: &'a Facts,
     /// Per unit and item scored by several raters: each rater's row, in
-    /// the order given (as the detailed reader keeps them: which of two
-    /// equal amounts is dropped follows it).
+    /// the order given (which of two equal amounts is dropped follows
+    /// it).
     rated: FastMap<(&'a [u8], u32), Vec<&'a RatedRow>>,
 }
 
@@ -120,8 +120,7 @@ impl<W: Word> Rows<'_, W> {
     }
 
     /// Where the row of item `i` of unit `id` that the item's results name
-    /// (their `origin`) starts over all files, and its slot, as
-    /// the detailed reader takes it:
+    /// (their `origin`) starts over all files, and its slot:
     /// the first rater who gave a value (or 不适用) of an item scored by
     /// several raters, else the first slot with a row. `cells` and
     /// `offsets` are the unit's (see [`Full`]).

@@ -144,8 +144,7 @@ impl<'a> Lines<'a> {
         Lines { files }
     }
 
-    /// The file and line of the row at `offset`, as the detailed reader
-    /// numbers it: the line of the row's first byte past any line ends.
+    /// The file and line of the row at `offset`: the line of the row's first byte past any line ends.
     /// (Offsets and line ends fit in `u32`: the files together are
     /// smaller, or the bulk path does not keep them.)
     fn origin(&self, offset: u64) -> Option<(usize, u64)> {

@@ -33,7 +33,7 @@ pub(super) fn exempt(c: u32) -> bool {
 }
 
 /// Does the cell hold a value given (不适用 included, and a value
-/// without an amount), as the detailed reader's cells hold one?
+/// without an amount)?
 pub(super) fn given(c: u32) -> bool {
     c == NA || c == VOICED || c >= VALUE
 }
@@ -83,8 +83,7 @@ pub(super) struct Slot {
     pub(super) ranged: bool,
     /// Whether a fraction is a rate mistyped depends on the unit's
     /// category (`Indicator::rates_by_category`): each value is read by
-    /// the rule of the unit's category ([`Plan::category_of`]), as the
-    /// detailed reader reads it.
+    /// the rule of the unit's category ([`Plan::category_of`]).
     pub(super) rates_by_category: bool,
 }
 
@@ -98,8 +97,7 @@ pub(super) struct Plan<'a> {
     /// item, in cents ([`Framework::min_rectify_of`]).
     pub(super) min_rectify: Vec<Option<u64>>,
     /// Each unit's category, by its id, where a value is read by the rule
-    /// of the unit's category, as the detailed reader reads it
-    /// ([`Plan::with_units`]). Empty otherwise.
+    /// of the unit's category ([`Plan::with_units`]). Empty otherwise.
     pub(super) categories: std::collections::HashMap<Box<[u8]>, String>,
 }
 
@@ -283,7 +281,7 @@ impl<'a> Plan<'a> {
     }
 
     /// The rule's own reading of one cell: [`Indicator::parse_value`]
-    /// and [`Rule::amount`], exactly as the detailed reader reads it.
+    /// and [`Rule::amount`].
     ///
     /// [`Indicator::parse_value`]: crate::model::framework::Indicator::parse_value
     fn encode_general(&self, s: &Slot, v: &[u8]) -> Res<u32> {
@@ -462,7 +460,7 @@ fn trim_unicode(mut t: &[u8]) -> Option<&[u8]> {
 mod tests {
     use super::trim;
 
-    /// As the detailed reader trims a cell (`str::trim`): white space off
+    /// As `str::trim` trims a cell: white space off
     /// both ends, the Unicode kinds (ideographic space, no-break space,
     /// vertical tab, …) too.
     fn reference(b: &[u8]) -> &[u8] {

@@ -340,7 +340,7 @@ pub(super) struct Table<W: Word> {
     /// (kept when every row is read again: the JSON result, the
     /// rectification list).
     pub(super) offsets: Option<Vec<Box<[u32]>>>,
-    /// Local units whose ids the detailed reader refuses (one holding an
+    /// Local units whose ids are refused (one holding an
     /// invisible character, or a column heading: the header repeated),
     /// each of their rows a problem of the run.
     pub(super) refused: Vec<u32>,
@@ -575,8 +575,8 @@ impl<W: Word> Table<W> {
         (line, offset): (u64, u64),
     ) -> Res<()> {
         // A byte-order mark starting a row's first cell (two exports pasted
-        // together), inside quotes or not, is dropped, as the detailed reader
-        // drops it (and as the row is read again: `detail::spans`).
+        // together), inside quotes or not, is dropped (as when the row is
+        // read again: `detail::spans`).
         const BOM: &[u8] = b"\xEF\xBB\xBF";
         let past_bom;
         let fields = match fields.first() {
@@ -626,7 +626,7 @@ impl<W: Word> Table<W> {
         if unit.is_empty() {
             // A row of a filled-in template that nobody filled: no unit and
             // nothing given, only the item's own columns (a long file's),
-            // passed over as the detailed reader passes it over.
+            // passed over.
             let given = [Some(l.value), l.note, l.source]
                 .into_iter()
                 .flatten()
@@ -680,7 +680,7 @@ impl<W: Word> Table<W> {
                 let text = std::str::from_utf8(key).map_err(|_| GiveUp)?;
                 let Ok((ind, clause)) = crate::reading::evidence::resolve(plan.fw, text, false) else {
                     // Not a key of the framework: a problem of the run, the
-                    // row passed over as the detailed reader passes it over.
+                    // row passed over.
                     self.bad.push(Problem {
                         at,
                         line,
@@ -732,8 +732,7 @@ impl<W: Word> Table<W> {
     /// A value's cell ([`Plan::encode`]). A value its item does not take
     /// (`abc` for a number, 不适用 where it is not allowed) is noted with
     /// the reader's words and where it was given, and its cell left
-    /// without a value: the run then reports every such value, unless it
-    /// finds something else the detailed reader words.
+    /// without a value: the run then reports every such value.
     fn encode(
         &mut self,
         plan: &Plan,
@@ -759,8 +758,7 @@ impl<W: Word> Table<W> {
             crate::reading::evidence::unread_format_fraction(text(raw)?)
         } else if plan.slots[slot as usize].rates_by_category && !raw.is_empty() && !kernel::is_not_applicable(raw) {
             // Whether a fraction is a rate typed as one depends on the rule
-            // of the unit's category: read by it, as the detailed reader
-            // reads it, and kept whole (the slot is deferred) until the
+            // of the unit's category: read by it, and kept whole (the slot is deferred) until the
             // unit is scored by that rule.
             match ind.parse_value_in(plan.category_of(unit), text(raw)?) {
                 Ok(Some(value)) => return Plan::defer(value, &mut self.deferred),
@@ -1056,8 +1054,8 @@ pub(super) fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scrat
     let l = &*c.layout;
     let mut pos = 0;
     let mut row = 0u32;
-    // Line ends in data[..pos]: a record's line is the detailed reader's,
-    // that of its first byte past any line ends.
+    // Line ends in data[..pos]: a record's line is that of its first byte
+    // past any line ends.
     let mut nl = 0u64;
     // Short spans (a quoted record): a plain count beats a vector search.
     let newlines = |b: &[u8]| b.iter().filter(|&&b| b == b'\n').count() as u64;

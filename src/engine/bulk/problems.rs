@@ -17,7 +17,7 @@
 use super::*;
 
 /// The files given again (by another name, or the same), each a problem
-/// worded as the detailed reader words it, and the places of the others:
+/// worded, and the places of the others:
 /// each of a repeat's rows would be a duplicate of itself.
 pub(super) fn given_again(paths: &Files) -> (Vec<crate::base::diag::Diagnostic>, Vec<usize>) {
     let mut seen: Vec<(crate::base::file::FileId, &PathBuf)> = Vec::new();
@@ -38,7 +38,7 @@ pub(super) fn given_again(paths: &Files) -> (Vec<crate::base::diag::Diagnostic>,
 /// What is wrong with a unit the tables show a problem of.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Wrong {
-    /// An id the detailed reader refuses whatever the units file says (a
+    /// An id refused whatever the units file says (a
     /// column heading, an invisible character).
     Refused,
     /// Not in the units file.
@@ -130,8 +130,8 @@ impl Found {
 }
 
 /// The run's problems from the tables (read with `found`'s units
-/// watched, if any), in file, line and column order, located and worded
-/// as the detailed reader gives them. A problem is the row's first only:
+/// watched, if any), in file, line and column order, located and
+/// worded. A problem is the row's first only:
 /// the row of a unit not in the units file has no other, a value given
 /// again is not read.
 pub(super) fn word<W: Word>(
@@ -252,8 +252,8 @@ pub(super) fn word<W: Word>(
         all.push((at, None, true, Told::Said(d)));
     }
     all.sort_by_key(|p| (p.0, p.1));
-    // An unknown key's hint for a file's first problems only, as the
-    // detailed reader gives it (a unit not in the units file not counted).
+    // An unknown key's hint for a file's first problems only (a unit not
+    // in the units file not counted).
     let mut before = vec![0usize; inputs.len()];
     all.into_iter()
         .map(|(at, _, counts, told)| {

@@ -55,8 +55,8 @@ impl Layout {
         }
     }
 
-    /// The column a value of `slot` is located by, as the detailed reader
-    /// gives it (`evidence::Cell::col`): its own in a worksheet, 0 in CSV.
+    /// The column a value of `slot` is located by (`evidence::Cell::col`):
+    /// its own in a worksheet, 0 in CSV.
     pub(super) fn origin_col(&self, slot: usize) -> Res<u32> {
         match self.sheet {
             Some(_) => Ok(self.value_col(slot)? as u32),
@@ -91,7 +91,7 @@ pub(super) struct Chunk {
 }
 
 pub(super) fn csv_reader(delim: u8) -> csv_core::Reader {
-    // The detailed reader's settings (csv::ReaderBuilder defaults).
+    // csv::ReaderBuilder's defaults, as `input::CsvRows` reads the units file.
     csv_core::ReaderBuilder::new().delimiter(delim).build()
 }
 
@@ -467,9 +467,9 @@ pub(super) fn read_files(
                     std::mem::replace(&mut buf, next)
                 }
             };
-            // A line ended by CR alone past the head `read::book` looks at:
-            // the file is read again as text, those line ends made LF
-            // (`read::late_text`), as the detailed reader reads it.
+            // A line ended by CR alone past the head `read::text_of` looks
+            // at: the file is read again as text, those line ends made LF
+            // (`read::late_text`).
             if paths.book(file).is_none() && lone_cr(&data) {
                 return Err(GiveUp);
             }

@@ -3,16 +3,16 @@
 //! encoding forced with `--encoding`, the file transcoded to UTF-8 in
 //! blocks as it is read.
 //!
-//! Which encoding a file is in is decided as the detailed reader decides it:
-//! the one forced with `--encoding` ([`crate::reading::input::decode_file`]), else
+//! Which encoding a file is in is decided as `input::decode_file` decides
+//! it for a file read whole: the one forced with `--encoding` ([`crate::reading::input::decode_file`]), else
 //! from the same sample of its first lines ([`crate::reading::input::detect`]), so
 //! both read every file alike; where the decision needs more than the
 //! sample (a sample that is valid UTF-8 in a file that may not be), the
 //! bulk path gives up. Everything after parsing — line numbers, the offsets
 //! each unit's rows are found again by — is counted in the transcoded text,
 //! which has the same lines as the file (a line end is one character in
-//! every encoding read, never part of another), and is the text the
-//! detailed reader reads.
+//! every encoding read, never part of another), and is the text
+//! `read::late_text` gives.
 
 use super::{GiveUp, Res};
 use crate::reading::input::{Encoding, ForcedEncoding, SAMPLE, detect, sample_end};
@@ -24,9 +24,10 @@ const RAW: usize = 1 << 20;
 /// How a file's bytes become the UTF-8 the workers parse: `None` when they
 /// are UTF-8 already (a UTF-8 byte-order mark is the header's to skip).
 /// `head` is the file's start, at least [`SAMPLE`] + 1 bytes unless `eof`
-/// (the whole file). `GiveUp` when the detailed reader must decide.
+/// (the whole file). `GiveUp` when the file must be decoded whole
+/// (`read::late_text`).
 ///
-/// An encoding `forced` is taken as the detailed reader takes it: UTF-8
+/// An encoding `forced` is taken as `input::decode_file` takes it: UTF-8
 /// with its byte-order mark skipped (by the header) and every block
 /// checked (by the workers); any other decoded with no byte-order mark
 /// handled, a byte not valid in it giving up.
@@ -75,7 +76,7 @@ pub(super) fn text_encoding(
     }
 }
 
-/// The decoder the detailed reader uses for `encoding`: UTF-16 (told by
+/// The decoder `input::decode_file` uses for `encoding`: UTF-16 (told by
 /// its byte-order mark) drops that mark; GB18030 (which reads GBK), Big5,
 /// EUC-KR and Shift_JIS have none to handle.
 fn decoder(encoding: &'static encoding_rs::Encoding) -> encoding_rs::Decoder {
@@ -276,7 +277,7 @@ mod tests {
         }
     }
 
-    /// A forced encoding is read as the detailed reader reads it
+    /// A forced encoding is read as a file read whole is
     /// (`input::decode_file`): streamed through a head and raw blocks cut
     /// at arbitrary bytes (between characters or inside them, some with an
     /// ASCII `\` as second byte: Big5 許 B3 5C, Shift_JIS 表 95 5C), or
