@@ -253,6 +253,31 @@ fn blank_rows_past_the_first_64_kib_are_passed_over() {
         .assert_input_errors(&["error: $WD/none.csv:1: the evidence file has a header but no rows"]);
 }
 
+/// Blank rows or a title row of more than the first block (1 MiB) above
+/// the header: the header is looked for further down, and a value is
+/// located at its own line.
+#[test]
+fn a_header_below_a_block_of_blank_rows_or_a_long_title_is_found() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    let blank = "\n".repeat(1_100_000);
+    // (A title of Chinese text as long would not say its encoding within
+    // the first 64 KiB: a line end is looked for there.)
+    let title = format!("{}\n", "Assessment ".repeat(100_000));
+    let rows = "unit,indicator,value\nU1,A1,是\nU1,C1/a,0\nU1,C1/b,x\n";
+    wd.create("blank.csv", &format!("{blank}{rows}"));
+    wd.create("title.csv", &format!("{title}{rows}"));
+    // The header on line 1,100,001, the bad value three lines below.
+    wd.run(&["score", "--lang", "en", "-f", "$WD/fw.toml", "$WD/blank.csv"])
+        .assert_input_errors(&[
+            "error: $WD/blank.csv:1100004: column \"value\": unit U1, indicator C1/b: \"x\" is not a number",
+        ]);
+    wd.run(&["score", "--lang", "en", "-f", "$WD/fw.toml", "$WD/title.csv"])
+        .assert_input_errors(&[
+            "error: $WD/title.csv:5: column \"value\": unit U1, indicator C1/b: \"x\" is not a number",
+        ]);
+}
+
 #[test]
 fn a_note_of_65_mib_is_read() {
     let wd = Workdir::new();

@@ -149,6 +149,8 @@ pub(super) enum Head {
     Wrong(u64, Vec<crate::reading::heading::Problem>),
     /// No row with anything on it: the file is empty.
     Empty,
+    /// The block ends before the header is found: read more.
+    More,
 }
 
 /// Read the header of a file from its first block. The header is found
@@ -176,10 +178,11 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan, sheet: bool) -> Res<H
     };
     let (mut at, mut rows, mut first) = (0, 0, None);
     let mut found = None;
-    let mut ended = false;
+    let (mut ended, mut short) = (false, false);
     while rows < crate::reading::input::TITLE_LOOK {
         // A record that does not end in the block ends the search.
         let Ok(record) = record(text, at, delim, eof) else {
+            short = !eof;
             break;
         };
         let Some((cells, used)) = record else {
@@ -196,8 +199,11 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan, sheet: bool) -> Res<H
         }
         at += used;
     }
+    if found.is_none() && short {
+        // Blank or title rows fill the block: the header may be below.
+        return Ok(Head::More);
+    }
     let Some((start, cells, used)) = found.or(first) else {
-        // Nothing but blank rows (a file past a block of them is not read).
         return if ended && eof { Ok(Head::Empty) } else { Err(GiveUp) };
     };
     let nin = start + used;
@@ -383,9 +389,17 @@ pub(super) fn read_files(
             }
         };
         let worksheet = paths.book(file).filter(|b| b.input.worksheet.is_some());
-        let (mut layout, consumed) = match header(&buf, eof, plan, worksheet.is_some())? {
+        let mut head = header(&buf, eof, plan, worksheet.is_some())?;
+        while matches!(head, Head::More) && buf.len() <= MAX_RECORD {
+            // Twice as much, as for a long record.
+            let want = buf.len() * 2;
+            eof = fill(&mut f, &mut buf, want)?;
+            head = header(&buf, eof, plan, worksheet.is_some())?;
+        }
+        let (mut layout, consumed) = match head {
             Head::Read(layout, consumed) if wrong.is_empty() => (layout, consumed),
             Head::Read(..) => continue,
+            Head::More => return Err(GiveUp),
             Head::Wrong(line, problems) => {
                 wrong.extend(header_problems(paths, file, line, problems));
                 continue;
