@@ -312,12 +312,32 @@ pub fn read_and_run<T>(
     opts: &crate::reading::input::ReadOptions,
     mut run: impl FnMut(Files) -> Option<T>,
 ) -> (Option<T>, Told) {
-    let (mut read, mut books, mut unread) = (Vec::new(), Vec::new(), Vec::new());
+    // The files read, by their place in `evidence`; each one's text, if
+    // read as text; and the place of the file it is again, if it is.
+    let (mut read, mut books, mut twin): (Vec<usize>, Vec<Option<Book>>, Vec<Option<usize>>) = Default::default();
+    let mut unread = Vec::new();
+    let mut seen: Vec<(crate::base::file::FileId, usize)> = Vec::new();
     for (i, p) in evidence.iter().enumerate() {
+        // A file given again is read once (`problems::given_again` says it
+        // is given again); one that cannot be read is said once.
+        let id = crate::base::file::identity(p);
+        if let Some(&(_, first)) = seen.iter().find(|(f, _)| Some(f) == id.as_ref()) {
+            match read.iter().position(|&r| r == first) {
+                Some(k) => {
+                    read.push(i);
+                    books.push(books[k].clone());
+                    twin.push(Some(first));
+                }
+                None => unread.push((i, crate::reading::evidence::same_file_problem(p, &evidence[first]))),
+            }
+            continue;
+        }
+        seen.extend(id.map(|f| (f, i)));
         match crate::reading::read::text_of(p, opts) {
             Ok(book) => {
                 read.push(i);
                 books.push(book);
+                twin.push(None);
             }
             Err(d) => unread.push((i, d)),
         }
@@ -332,12 +352,22 @@ pub fn read_and_run<T>(
         if found.is_some() || !told.problems.is_empty() {
             break;
         }
-        // Given up without a word: each CSV file read whole, once; those
-        // that cannot be are left out of the next run, and said.
-        let mut again = false;
-        for (k, &i) in read.clone().iter().enumerate().rev() {
+        // Given up without a word: each CSV file read whole, once (a file
+        // given again as its first is); those that cannot be are left out
+        // of the next run, and said.
+        let (mut again, mut k) = (false, 0);
+        while k < read.len() {
             if books[k].is_none() {
-                match crate::reading::read::late_text(&evidence[i], opts) {
+                let (i, first) = (read[k], twin[k]);
+                let text = match first.map(|f| read.iter().position(|&r| r == f)) {
+                    Some(Some(j)) => Ok(books[j].clone()),
+                    Some(None) => Err(crate::reading::evidence::same_file_problem(
+                        &evidence[i],
+                        &evidence[first.unwrap_or(i)],
+                    )),
+                    None => crate::reading::read::late_text(&evidence[i], opts),
+                };
+                match text {
                     Ok(text) => {
                         again |= text.is_some();
                         books[k] = text;
@@ -346,10 +376,13 @@ pub fn read_and_run<T>(
                         unread.push((i, d));
                         read.remove(k);
                         books.remove(k);
+                        twin.remove(k);
                         again = true;
+                        continue;
                     }
                 }
             }
+            k += 1;
         }
         if !again {
             break;
@@ -694,10 +727,7 @@ fn parse<W: Word>(
     let rowless: Vec<_> = (paths.inputs().into_iter().zip(&layouts).enumerate())
         .filter(|(file, _)| !read_from(*file))
         .map(|(file, (input, l))| {
-            let no_rows = crate::base::lang::m(
-                "佐证文件只有表头，没有数据行",
-                "the evidence file has a header but no rows",
-            );
+            let no_rows = crate::reading::heading::no_rows();
             (file, at_header(input, l, no_rows.to_string()))
         })
         .collect();

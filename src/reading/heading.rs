@@ -331,6 +331,15 @@ fn wide(
     Some(Shape::Wide { keys })
 }
 
+/// The problem of a file with a header and not one row below it: most
+/// likely a truncated or wrong export, which would score nothing.
+pub fn no_rows() -> &'static str {
+    crate::base::lang::m(
+        "佐证文件只有表头，没有数据行",
+        "the evidence file has a header but no rows",
+    )
+}
+
 /// The two shapes evidence comes in, and the header given (its `cells`).
 fn shapes_wanted(cells: &[String]) -> String {
     crate::base::lang::msg!(

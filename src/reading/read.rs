@@ -116,11 +116,11 @@ pub fn text_of(
         return Err(not_a_workbook(ext));
     }
     let (text, _) = crate::reading::input::decode_file(&name, &bytes, opts.encoding_for(path))?;
-    crate::reading::input::without_nul(&name, &text)?;
     if crate::base::file::is_regular(path) && cr_line_ends(&text).is_none() {
+        crate::reading::input::without_nul(&name, &text)?;
         return Ok(None); // lines ended by LF after all: read as they are
     }
-    Ok(Some(text_book(path, &bytes, text)))
+    text_book(path, &bytes, text).map(Some)
 }
 
 /// A CSV file by name, read whole and decoded as [`open`] decodes it, as
@@ -144,15 +144,17 @@ pub fn late_text(
         return Ok(None);
     }
     let (text, _) = crate::reading::input::decode_file(&name, &bytes, opts.encoding_for(path))?;
-    crate::reading::input::without_nul(&name, &text)?;
-    Ok(Some(text_book(path, &bytes, text)))
+    text_book(path, &bytes, text).map(Some)
 }
 
 /// `text`, decoded from `bytes`, the file at `path`, as the fast reader's
-/// text, with the lines [`lf_lines`] makes.
-fn text_book(path: &std::path::Path, bytes: &[u8], text: String) -> crate::reading::workbook::Book {
+/// text, with the lines [`lf_lines`] makes; the problem of a NUL byte,
+/// at its line.
+fn text_book(path: &std::path::Path, bytes: &[u8], text: String) -> Result<crate::reading::workbook::Book, Diagnostic> {
     let text = lf_lines(text);
-    crate::reading::workbook::Book {
+    // A NUL byte at its line, the lines made.
+    crate::reading::input::without_nul(&path.display().to_string(), &text)?;
+    Ok(crate::reading::workbook::Book {
         input: crate::model::InputFile {
             path: path.display().to_string(),
             sha256: crate::base::file::sha256_hex(bytes),
@@ -162,7 +164,7 @@ fn text_book(path: &std::path::Path, bytes: &[u8], text: String) -> crate::readi
         text: text.into_bytes(),
         rows: std::sync::Arc::from([]),
         fractions_unknown: false,
-    }
+    })
 }
 
 /// The text of a CSV file with lines ending in CR alone ("CSV

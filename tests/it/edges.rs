@@ -424,3 +424,72 @@ fn a_file_of_units_alone_is_refused() {
              unit,indicator,value (long) or unit and one column per indicator id (wide); the header is: unit,name",
         ]);
 }
+
+/// What the engine says of a file that is not text, wherever the bytes
+/// are: a NUL or a byte not UTF-8 below a title row is the file's
+/// problem, not the title read as its header; a NUL in a file of CR line
+/// ends is at its own line; a file that is not text says nothing else;
+/// a file that cannot be read, given twice, is said once, then as given
+/// again; a header that does not read, with no row below it, says both.
+#[test]
+fn files_that_are_not_text_are_said_so_once_at_their_line() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    let run = |files: &[&str]| {
+        let mut args = vec!["score", "--lang", "en", "-f", "$WD/fw.toml"];
+        args.extend(files);
+        wd.run(&args)
+    };
+    wd.create_bytes("title-nul.csv", b"Title\nx\0\nunit,indicator,value\nU1,A1,1\n");
+    run(&["$WD/title-nul.csv"])
+        .assert_input_errors(&["error: $WD/title-nul.csv:2: the file contains NUL bytes; it is not a text CSV file"]);
+    // A title in UTF-8 after a byte-order mark, the rest in GBK.
+    let mut mixed = b"\xEF\xBB\xBF2023\xE5\xB9\xB4\n".to_vec();
+    mixed.extend_from_slice(&encoding_rs::GBK.encode("单位,指标,值\nU1,A1,是\n").0);
+    wd.create_bytes("title-gbk.csv", &mixed);
+    let out = run(&["$WD/title-gbk.csv"]);
+    assert!(
+        out.stderr.starts_with("error: $WD/title-gbk.csv:2: ") && !out.stderr.contains("header"),
+        "{}",
+        out.stderr
+    );
+    // Ten rows ended by CR alone, then a NUL on line 12.
+    let rows: String = (0..10).map(|_| "U1,C1/a,1\r").collect();
+    wd.create_bytes(
+        "cr-nul.csv",
+        format!("unit,indicator,value\r{rows}U1,A1,\0\r").as_bytes(),
+    );
+    run(&["$WD/cr-nul.csv"])
+        .assert_input_errors(&["error: $WD/cr-nul.csv:12: the file contains NUL bytes; it is not a text CSV file"]);
+    // A NUL past the first block, a bad value on line 2: the NUL alone.
+    let filler: String = (0..120_000).map(|i| format!("U{i},A1,是\n")).collect();
+    wd.create_bytes(
+        "late-nul.csv",
+        format!("unit,indicator,value\nU1,C1/a,x\n{filler}U9,A1,\0\n").as_bytes(),
+    );
+    run(&["$WD/late-nul.csv"]).assert_input_errors(&[
+        "error: $WD/late-nul.csv:120003: the file contains NUL bytes; it is not a text CSV file",
+    ]);
+    // Named as a workbook without being one, given twice.
+    wd.create("fake.xlsx", "unit,indicator,value\nU1,A1,是\n");
+    run(&["$WD/fake.xlsx", "$WD/fake.xlsx"]).assert_input_errors(&[
+        "error: $WD/fake.xlsx: the file is not a valid .xlsx workbook (it may be damaged or still downloading)",
+        "error: $WD/fake.xlsx: the same file is given twice (first as $WD/fake.xlsx)",
+        "error: 2 problems found; nothing was written",
+    ]);
+    // A NUL in the header, given twice under two names.
+    wd.create_bytes("nul-head.csv", b"unit,indic\0ator,value\nU1,A1,1\n");
+    run(&["$WD/nul-head.csv", "$WD/./nul-head.csv"]).assert_input_errors(&[
+        "error: $WD/nul-head.csv:1: the file contains NUL bytes; it is not a text CSV file",
+        "error: $WD/./nul-head.csv: the same file is given twice (first as $WD/nul-head.csv)",
+        "error: 2 problems found; nothing was written",
+    ]);
+    // A header misspelt, and nothing below it.
+    wd.create("head-only.csv", "unit,indicator,valeu\n");
+    run(&["$WD/head-only.csv"]).assert_input_errors(&[
+        "error: $WD/head-only.csv:1: the evidence file has a header but no rows",
+        "error: $WD/head-only.csv:1: missing required column value for long-format evidence",
+        "error: $WD/head-only.csv:1: unknown column \"valeu\" (did you mean \"value\"?); long-format evidence has unit, indicator, value and optional name, note, source, indicator_name, standard, rater",
+        "error: 3 problems found; nothing was written",
+    ]);
+}

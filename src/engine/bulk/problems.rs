@@ -247,6 +247,8 @@ pub(super) fn word<W: Word>(
             all.push((b.at, b.col, true, told));
         }
     }
+    // A file that is not text has no other problem to say.
+    all.retain(|p| !nul.contains_key(&p.0.0));
     for (file, (at, line)) in nul {
         let d = crate::reading::input::nul_bytes(&inputs.get(file as usize)?.path, line);
         all.push((at, None, true, Told::Said(d)));

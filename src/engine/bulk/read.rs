@@ -95,10 +95,17 @@ pub(super) fn csv_reader(delim: u8) -> csv_core::Reader {
     csv_core::ReaderBuilder::new().delimiter(delim).build()
 }
 
+/// Why [`record`] read no record.
+enum Unread {
+    /// It does not end in the block (which is not the file's last).
+    Short,
+    /// It is not text: a NUL byte, or bytes not UTF-8.
+    Bad,
+}
+
 /// One record of `text` from `from`: its cells and the bytes it took, or
-/// `None` at the end of the text. A record that does not end in the block
-/// (`eof` false) is given up on.
-fn record(text: &[u8], from: usize, delim: u8, eof: bool) -> Res<Option<(Vec<String>, usize)>> {
+/// `None` at the end of the text.
+fn record(text: &[u8], from: usize, delim: u8, eof: bool) -> Result<Option<(Vec<String>, usize)>, Unread> {
     let text = &text[from..];
     let mut core = csv_reader(delim);
     let mut out = vec![0u8; 4096];
@@ -110,8 +117,8 @@ fn record(text: &[u8], from: usize, delim: u8, eof: bool) -> Res<Option<(Vec<Str
         (nin, nout, nend) = (nin + i, nout + o, nend + e);
         match res {
             csv_core::ReadRecordResult::Record => break,
-            csv_core::ReadRecordResult::OutputFull if out.len() < 1 << 24 => out.resize(out.len() * 2, 0),
-            csv_core::ReadRecordResult::OutputEndsFull if ends.len() < 1 << 20 => ends.resize(ends.len() * 2, 0),
+            csv_core::ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
+            csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
             // Empty input is the end to the reader.
             csv_core::ReadRecordResult::End if eof => return Ok(None),
             csv_core::ReadRecordResult::InputEmpty if eof && nin == text.len() => {
@@ -119,22 +126,22 @@ fn record(text: &[u8], from: usize, delim: u8, eof: bool) -> Res<Option<(Vec<Str
                 match res {
                     csv_core::ReadRecordResult::Record => {}
                     csv_core::ReadRecordResult::End => return Ok(None),
-                    _ => return Err(GiveUp),
+                    _ => return Err(Unread::Short),
                 }
                 (nout, nend) = (nout + o, nend + e);
                 break;
             }
-            _ => return Err(GiveUp),
+            _ => return Err(Unread::Short),
         }
     }
     if memchr::memchr(0, &text[..nin]).is_some() {
-        return Err(GiveUp);
+        return Err(Unread::Bad);
     }
-    let out = std::str::from_utf8(&out[..nout]).map_err(|_| GiveUp)?;
-    let mut cells = Vec::new();
+    let out = std::str::from_utf8(&out[..nout]).map_err(|_| Unread::Bad)?;
+    let mut cells = Vec::with_capacity(nend);
     let mut start = 0;
     for &end in &ends[..nend] {
-        cells.push(out.get(start..end).ok_or(GiveUp)?.to_string());
+        cells.push(out.get(start..end).ok_or(Unread::Bad)?.to_string());
         start = end;
     }
     Ok(Some((cells, nin)))
@@ -145,8 +152,9 @@ pub(super) enum Head {
     /// The layout, and the number of bytes the header took (byte-order
     /// mark and title rows included).
     Read(Layout, usize),
-    /// The header's line, and every problem of it ([`heading`]).
-    Wrong(u64, Vec<crate::reading::heading::Problem>),
+    /// The header's line, every problem of it ([`heading`]), and the
+    /// bytes it took.
+    Wrong(u64, Vec<crate::reading::heading::Problem>, usize),
     /// No row with anything on it: the file is empty.
     Empty,
     /// The block ends before the header is found: read more.
@@ -181,9 +189,15 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan, sheet: bool) -> Res<H
     let (mut ended, mut short) = (false, false);
     while rows < crate::reading::input::TITLE_LOOK {
         // A record that does not end in the block ends the search.
-        let Ok(record) = record(text, at, delim, eof) else {
-            short = !eof;
-            break;
+        let record = match record(text, at, delim, eof) {
+            Ok(record) => record,
+            Err(Unread::Short) => {
+                short = !eof;
+                break;
+            }
+            // A row that is not text below a title: read whole, the file
+            // says why (`read::late_text`), never its title a header.
+            Err(Unread::Bad) => return Err(GiveUp),
         };
         let Some((cells, used)) = record else {
             ended = true;
@@ -212,7 +226,7 @@ pub(super) fn header(block: &[u8], eof: bool, plan: &Plan, sheet: bool) -> Res<H
     let line = 1 + memchr::memchr_iter(b'\n', &text[..start + skip]).count() as u64;
     let h = match heading(plan.fw, &cells) {
         Ok(h) => h,
-        Err(problems) => return Ok(Head::Wrong(line, problems)),
+        Err(problems) => return Ok(Head::Wrong(line, problems, bom + nin)),
     };
     let mut layout = Layout {
         slot_col: Vec::new(),
@@ -400,7 +414,13 @@ pub(super) fn read_files(
             Head::Read(layout, consumed) if wrong.is_empty() => (layout, consumed),
             Head::Read(..) => continue,
             Head::More => return Err(GiveUp),
-            Head::Wrong(line, problems) => {
+            Head::Wrong(line, mut problems, consumed) => {
+                // Nothing below the header either: said first, as it is
+                // for a header that reads.
+                let rest = &buf[consumed.min(buf.len())..];
+                if eof && rest.iter().all(|&b| b.is_ascii_whitespace() || b == b',') {
+                    problems.insert(0, (None, crate::reading::heading::no_rows().to_string()));
+                }
                 wrong.extend(header_problems(paths, file, line, problems));
                 continue;
             }
