@@ -177,6 +177,9 @@ pub struct Files<'a> {
     tuning: Tuning,
     /// Where to put what the caller warns of (see [`Told`]).
     told: Option<&'a Mutex<Told>>,
+    /// Only the files' problems are wanted: nothing is scored or written
+    /// (other files of the run cannot be read).
+    problems_only: bool,
     /// One per path, or none at all: a workbook's worksheet as CSV text,
     /// read in place of the file.
     books: &'a [Option<Book>],
@@ -203,6 +206,9 @@ pub struct Told {
     /// evidence missing under `missing = "error"`): the evidence itself
     /// reads without a problem.
     pub scoring: bool,
+    /// Read for their problems only (beside a file that cannot be read), the files
+    /// were read through, and have none.
+    pub read_through: bool,
 }
 
 impl<'a> Files<'a> {
@@ -218,6 +224,7 @@ impl<'a> Files<'a> {
             forced,
             tuning: Tuning::default(),
             told: None,
+            problems_only: false,
             books: &[],
         }
     }
@@ -251,6 +258,15 @@ impl<'a> Files<'a> {
 
     /// These files, what the caller warns of put in `told` when they are
     /// scored.
+    /// These files, read for their problems only: the run gives nothing,
+    /// and writes nothing.
+    fn problems_only(self) -> Files<'a> {
+        Files {
+            problems_only: true,
+            ..self
+        }
+    }
+
     pub fn telling(self, told: &'a Mutex<Told>) -> Files<'a> {
         Files {
             told: Some(told),
@@ -347,9 +363,16 @@ pub fn read_and_run<T>(
         let paths: Vec<PathBuf> = read.iter().map(|&i| evidence[i].clone()).collect();
         let forced: Vec<_> = read.iter().filter_map(|&i| forced.get(i).copied()).collect();
         let telling = Mutex::new(Told::default());
-        found = run(Files::new(&paths, &forced).with_books(&books).telling(&telling));
+        let files = Files::new(&paths, &forced).with_books(&books).telling(&telling);
+        // Beside a file that cannot be read, nothing is scored or written:
+        // the others are read for their problems.
+        found = run(if unread.is_empty() {
+            files
+        } else {
+            files.problems_only()
+        });
         told = telling.into_inner().unwrap_or_default();
-        if found.is_some() || !told.problems.is_empty() {
+        if found.is_some() || !told.problems.is_empty() || told.read_through {
             break;
         }
         // Given up without a word: each CSV file read whole, once (a file
@@ -796,6 +819,12 @@ fn parse<W: Word>(
         let mut told = told.lock().ok()?;
         told.silent = ids.cloned().collect();
         told.unnamed = unnamed;
+    }
+    if paths.problems_only {
+        // Read through without a problem: the run's problems are those of
+        // other files.
+        paths.told?.lock().ok()?.read_through = true;
+        return None;
     }
     Some(Parsed {
         tables,

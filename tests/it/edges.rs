@@ -493,3 +493,50 @@ fn files_that_are_not_text_are_said_so_once_at_their_line() {
         "error: 3 problems found; nothing was written",
     ]);
 }
+
+/// Beside a file that cannot be read (not found, or bytes not valid in
+/// its encoding, found once the engine reads it whole), nothing is
+/// written, by any command, to standard output or to `-o`: the other
+/// files are read for their problems only.
+#[test]
+fn nothing_is_written_beside_a_file_that_cannot_be_read() {
+    let wd = Workdir::new();
+    wd.create("fw.toml", FW);
+    wd.create("good.csv", "unit,indicator,value\nU1,A1,否\nU1,C1/a,1\nU1,C1/b,0\n");
+    wd.create("bad.csv", "unit,indicator,value\nU2,A1,maybe\nU2,C1/a,1\nU2,C1/b,0\n");
+    wd.create_bytes("invalid.csv", b"unit,indicator,value\nU9,A1,\xff\n");
+    let missing = "error: $WD/nosuch.csv: cannot read: No such file or directory (os error 2)";
+    let invalid = "error: $WD/invalid.csv:2: the file is neither UTF-8 nor GBK/GB18030 (byte 0xFF cannot be read); save it as CSV UTF-8";
+    let commands: [&[&str]; 5] = [
+        &["score", "--format", "json"],
+        &["score", "--format", "json", "-o", "$WD/out.json"],
+        &["score", "--format", "csv", "-o", "$WD/out.csv"],
+        &["deficiencies"],
+        &["deficiencies", "--format", "csv", "-o", "$WD/list.csv"],
+    ];
+    for command in commands {
+        for (files, want) in [
+            (["$WD/good.csv", "$WD/nosuch.csv"], vec![missing]),
+            (["$WD/invalid.csv", "$WD/good.csv"], vec![invalid]),
+            (
+                ["$WD/bad.csv", "$WD/nosuch.csv"],
+                vec![
+                    "error: $WD/bad.csv:2: column \"value\": unit U2, indicator A1: \"maybe\" is not yes/no (是/否)",
+                    missing,
+                    "error: 2 problems found; nothing was written",
+                ],
+            ),
+        ] {
+            let mut args = vec!["--lang", "en"];
+            args.extend(command);
+            args.extend(["-f", "$WD/fw.toml"]);
+            args.extend(files);
+            let out = wd.run(&args);
+            out.assert_input_errors(&want);
+            assert_eq!(out.stdout, "", "{args:?}");
+            for written in ["out.json", "out.csv", "list.csv"] {
+                assert!(!wd.path(written).exists(), "{args:?}: {written} written");
+            }
+        }
+    }
+}
