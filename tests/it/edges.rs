@@ -470,6 +470,11 @@ fn files_that_are_not_text_are_said_so_once_at_their_line() {
     run(&["$WD/late-nul.csv"]).assert_input_errors(&[
         "error: $WD/late-nul.csv:120003: the file contains NUL bytes; it is not a text CSV file",
     ]);
+    // Nor is a value in it the first of one given again in another file.
+    wd.create("again.csv", "unit,indicator,value\nU1,C1/a,1\n");
+    run(&["$WD/late-nul.csv", "$WD/again.csv"]).assert_input_errors(&[
+        "error: $WD/late-nul.csv:120003: the file contains NUL bytes; it is not a text CSV file",
+    ]);
     // Named as a workbook without being one, given twice.
     wd.create("fake.xlsx", "unit,indicator,value\nU1,A1,是\n");
     run(&["$WD/fake.xlsx", "$WD/fake.xlsx"]).assert_input_errors(&[

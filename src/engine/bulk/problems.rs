@@ -151,7 +151,15 @@ pub(super) fn word<W: Word>(
         Key(usize, u64, usize, String, String),
     }
     let mut all: Vec<(RowAt, Option<usize>, bool, Told)> = Vec::new();
-    let mut watched: Vec<&Watched> = tables.iter().flat_map(|t| &t.watched).collect();
+    // A file that is not text (a NUL byte) says nothing else, nor is a
+    // value in it the first of one given again elsewhere.
+    let not_text: std::collections::HashSet<u32> = (tables.iter().flat_map(|t| &t.bad))
+        .filter(|b| matches!(b.said, Said::Nul))
+        .map(|b| b.at.0)
+        .collect();
+    let mut watched: Vec<&Watched> = (tables.iter().flat_map(|t| &t.watched))
+        .filter(|w| !not_text.contains(&w.at.0))
+        .collect();
     // In reading order; a row noted before its cells, in column order.
     watched.sort_by_key(|w| w.at);
     // A unit not in the units file: once per file, at its first row, with
@@ -247,8 +255,7 @@ pub(super) fn word<W: Word>(
             all.push((b.at, b.col, true, told));
         }
     }
-    // A file that is not text has no other problem to say.
-    all.retain(|p| !nul.contains_key(&p.0.0));
+    all.retain(|p| !not_text.contains(&p.0.0));
     for (file, (at, line)) in nul {
         let d = crate::reading::input::nul_bytes(&inputs.get(file as usize)?.path, line);
         all.push((at, None, true, Told::Said(d)));
