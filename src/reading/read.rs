@@ -58,11 +58,6 @@ pub fn open(path: &std::path::Path, opts: &ReadOptions) -> Result<Opened, Diagno
     Ok(Opened::Csv { sheet, text })
 }
 
-/// [`text_of`], its problem left aside.
-pub fn book(path: &std::path::Path, opts: &ReadOptions) -> Option<crate::reading::workbook::Book> {
-    text_of(path, opts).ok().flatten()
-}
-
 /// The evidence file at `path` as CSV text for the fast reader
 /// (`engine::bulk::Files::with_books`), where it does not read the file
 /// itself: a workbook's worksheet ([`crate::reading::workbook::book_of`]),

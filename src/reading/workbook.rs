@@ -514,19 +514,9 @@ pub fn sheet_row(rows: &[u64], line: u64) -> u64 {
     }
 }
 
-/// The worksheet of evidence at `path` — the one `wanted` (`--sheet`),
-/// else the first with a header — as CSV text ([`Book`]); `None` when the
-/// path is not a workbook or cannot be read ([`book_of`] says why).
-pub fn book(path: &std::path::Path, wanted: Option<&str>) -> Option<Book> {
-    if !crate::reading::input::is_workbook(&crate::base::file::head(path, 8)?) {
-        return None;
-    }
-    let bytes = crate::base::file::read_file(path).ok()?;
-    book_of(path, bytes, wanted).ok()
-}
-
-/// The worksheet [`book`] gives, from the workbook's `bytes`, read from
-/// `path`; the problem when it cannot be read.
+/// The worksheet of evidence in the workbook `bytes`, read from `path` —
+/// the one `wanted` (`--sheet`), else the first with a header — as CSV
+/// text ([`Book`]); the problem when it cannot be read.
 pub fn book_of(path: &std::path::Path, bytes: Vec<u8>, wanted: Option<&str>) -> Result<Book, Diagnostic> {
     let sheet = read_bytes(&path.display().to_string(), &bytes, wanted)?;
     drop(bytes);

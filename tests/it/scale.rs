@@ -903,7 +903,7 @@ fn values_and_keys_the_framework_does_not_take_are_worded_on_the_bulk_path() {
         }
         for (path, other) in files {
             let detailed = crate::detailed::load(std::slice::from_ref(&path), &i.fw, i.units.as_ref());
-            let books = [kaohe::reading::workbook::book(&path, None)];
+            let books = [crate::util::as_text(&path, None)];
             for tuning in two_tunings() {
                 let told = std::sync::Mutex::new(bulk::Told::default());
                 let got = bulk::assess(
@@ -1027,7 +1027,7 @@ rule = { type = "check" }
                 .iter()
                 .all(|d| d.message.contains("duplicate") || d.message.contains("raters"))
         );
-        let books = [kaohe::reading::workbook::book(&path, None)];
+        let books = [crate::util::as_text(&path, None)];
         for tuning in two_tunings() {
             let told = std::sync::Mutex::new(bulk::Told::default());
             let files = bulk::Files::from(std::slice::from_ref(&path)).with_books(&books);
@@ -2924,7 +2924,7 @@ fn workbooks_are_read_as_the_detailed_reader_reads_them() {
         let path = wd.path(name);
         write_xlsx(&path, &[(sheet, rows.clone())]);
         let files = [path.clone()];
-        let books = [Some(kaohe::reading::workbook::book(&path, None).expect("read as text"))];
+        let books = [Some(crate::util::as_text(&path, None).expect("read as text"))];
         let told = std::sync::Mutex::new(bulk::Told::default());
         for tuning in two_tunings() {
             let full = bulk::assess_full(
@@ -3004,8 +3004,8 @@ fn workbooks_are_read_as_the_detailed_reader_reads_them() {
     // first: read as that sheet alone is.
     let path = wd.path("two.xlsx");
     write_xlsx(&path, &[("旧", long[..40].to_vec()), ("佐证", long.clone())]);
-    let chosen = kaohe::reading::workbook::book(&path, Some("佐证")).unwrap();
-    let alone = kaohe::reading::workbook::book(&wd.path("long.xlsx"), None).unwrap();
+    let chosen = crate::util::as_text(&path, Some("佐证")).unwrap();
+    let alone = crate::util::as_text(&wd.path("long.xlsx"), None).unwrap();
     assert_eq!(
         (chosen.text, chosen.input.worksheet),
         (alone.text, alone.input.worksheet)
@@ -3135,7 +3135,7 @@ fn random_workbooks_are_read_as_the_detailed_reader_reads_them() {
         let path = wd.path("e.xlsx");
         write_xlsx(&path, &[("佐证", rows)]);
         let files = [path.clone()];
-        let books = [Some(kaohe::reading::workbook::book(&path, None).expect("read as text"))];
+        let books = [Some(crate::util::as_text(&path, None).expect("read as text"))];
         let full = bulk::assess_full(
             &i.fw,
             i.units.as_ref(),
@@ -3697,7 +3697,7 @@ rule = { type = "check" }
 "#;
 
 /// A pipe (`<(iconv …)`) is read once, as text for the bulk path
-/// (`reading::read::book`), and scored there; the detailed reader, which
+/// (`reading::read::text_of`), and scored there; the detailed reader, which
 /// words a run's problems, is given the same bytes again.
 #[cfg(unix)]
 #[test]
@@ -3715,7 +3715,10 @@ fn a_pipe_is_scored_on_the_bulk_path() {
         std::thread::spawn(move || std::fs::write(fifo, bytes).unwrap())
     };
     let opts = kaohe::reading::input::ReadOptions::default();
-    let book = kaohe::reading::read::book(&fifo, &opts).expect("the pipe's text");
+    let book = kaohe::reading::read::text_of(&fifo, &opts)
+        .ok()
+        .flatten()
+        .expect("the pipe's text");
     writer.join().unwrap();
     assert!(book.input.worksheet.is_none());
     let paths = std::slice::from_ref(&fifo);
@@ -3747,7 +3750,7 @@ fn a_pipe_is_scored_on_the_bulk_path() {
 }
 
 /// A CSV file whose lines end in CR alone ("CSV (Macintosh)") is given to
-/// the bulk path as text with LF line ends (`reading::read::book`); a CR
+/// the bulk path as text with LF line ends (`reading::read::text_of`); a CR
 /// within a quoted cell stays. Both readers locate a record by its row.
 #[test]
 fn a_file_of_cr_line_ends_is_scored_on_the_bulk_path() {
@@ -3759,7 +3762,12 @@ fn a_file_of_cr_line_ends_is_scored_on_the_bulk_path() {
         "unit,indicator,value,note\rU1,A1,2,\"第一\r第二\"\rU1,B1,是,\rU2,A1,0,\rU2,B1,否,\r",
     );
     let paths = std::slice::from_ref(&e);
-    let books = [Some(kaohe::reading::read::book(&e, &opts).expect("the file as text"))];
+    let books = [Some(
+        kaohe::reading::read::text_of(&e, &opts)
+            .ok()
+            .flatten()
+            .expect("the file as text"),
+    )];
     // By hand: U1 10 − 2 + 10 = 18, U2 10 + 0 = 10.
     let want = [
         ("U1".to_string(), "18.00".parse().unwrap()),
@@ -3781,7 +3789,12 @@ fn a_file_of_cr_line_ends_is_scored_on_the_bulk_path() {
         "unit,indicator,value\rU1,A1,2\rU1,B1,是\rU2,A1,x\rU2,B1,否\r",
     );
     let paths = std::slice::from_ref(&bad);
-    let books = [Some(kaohe::reading::read::book(&bad, &opts).expect("the file as text"))];
+    let books = [Some(
+        kaohe::reading::read::text_of(&bad, &opts)
+            .ok()
+            .flatten()
+            .expect("the file as text"),
+    )];
     let told = std::sync::Mutex::new(bulk::Told::default());
     assert!(
         bulk::assess(
@@ -3815,7 +3828,10 @@ fn a_worksheet_of_unread_formats_is_read_on_the_bulk_path() {
     let ev = wd.create_bytes("e.xls", &crate::xlsx_input::percent_xls_of_unread_formats());
     let paths = std::slice::from_ref(&ev);
     let opts = kaohe::reading::input::ReadOptions::default();
-    let book = kaohe::reading::read::book(&ev, &opts).expect("the worksheet as text");
+    let book = kaohe::reading::read::text_of(&ev, &opts)
+        .ok()
+        .flatten()
+        .expect("the worksheet as text");
     assert!(book.fractions_unknown, "the formats are not read");
     let books = [Some(book)];
     let mut fw = Framework::load(None, None).unwrap();
@@ -3859,7 +3875,12 @@ fn cr_line_ends_are_found_in_utf16_and_past_the_sample() {
     let e8 = wd.create("long.csv", &long);
     for (e, line) in [(&e16, 4), (&e8, 3002)] {
         let paths = std::slice::from_ref(e);
-        let books = [Some(kaohe::reading::read::book(e, &opts).expect("the file as text"))];
+        let books = [Some(
+            kaohe::reading::read::text_of(e, &opts)
+                .ok()
+                .flatten()
+                .expect("the file as text"),
+        )];
         let told = std::sync::Mutex::new(bulk::Told::default());
         assert!(
             bulk::assess(

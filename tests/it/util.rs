@@ -386,3 +386,14 @@ pub fn as_the_commands<T>(
         run(tuning.map_or(files, |t| files.tuned(t)))
     })
 }
+
+/// The file at `path` as the engine is given it to read as text (a
+/// workbook's worksheet, `sheet`'s or the first with a header), if it is
+/// one; `None` for a CSV file, or a file that cannot be read.
+pub fn as_text(path: &std::path::Path, sheet: Option<&str>) -> Option<kaohe::reading::workbook::Book> {
+    let opts = kaohe::reading::input::ReadOptions {
+        sheet: sheet.map(String::from),
+        ..Default::default()
+    };
+    kaohe::reading::read::text_of(path, &opts).ok().flatten()
+}
