@@ -9,59 +9,45 @@ use crate::reading::input::{ReadOptions, Row, Sheet};
 /// Read an input file — CSV or a spreadsheet — into rows, with any title
 /// rows above the header dropped.
 pub fn read(path: &std::path::Path, opts: &ReadOptions) -> Result<Sheet, Diagnostic> {
-    match open(path, opts)? {
-        Opened::Rows(sheet) => Ok(sheet),
-        Opened::Csv { mut sheet, text } => {
-            sheet.rows = crate::reading::input::CsvRows::new(&sheet.path, &text)?.next_rows(usize::MAX)?;
-            Ok(ready(sheet))
-        }
-    }
-}
-
-/// An input file opened: a workbook's rows, or a CSV file's text with its
-/// rows still to be read ([`crate::reading::input::CsvRows`], then
-/// [`ready`]) a batch at a time.
-pub enum Opened {
-    Rows(Sheet),
-    Csv { sheet: Sheet, text: String },
-}
-
-/// Open an input file: a workbook is read into rows (title rows dropped),
-/// a CSV file decoded (its `sheet` without rows).
-pub fn open(path: &std::path::Path, opts: &ReadOptions) -> Result<Opened, Diagnostic> {
     let name = path.display().to_string();
     let bytes = crate::base::file::read_file(path).map_err(|m| Diagnostic::file(&name, m))?;
     if crate::reading::input::is_workbook(&bytes) {
         let sheet = crate::reading::workbook::read_bytes(&name, &bytes, opts.sheet.as_deref())?;
-        return Ok(Opened::Rows(ready(sheet)));
+        return Ok(ready(sheet));
     }
     if let Some(ext) = workbook_extension(path) {
-        return Err(Diagnostic::file(
-            &name,
-            crate::base::lang::msg!(
-                zh: "该文件不是有效的 .{ext} 工作簿（可能已损坏或尚未下载完成）",
-                en: "the file is not a valid .{ext} workbook (it may be damaged or still downloading)"
-            ),
-        ));
+        return Err(not_a_workbook(&name, &ext));
     }
     let (text, encoding) = crate::reading::input::decode_file(&name, &bytes, opts.encoding_for(path))?;
     let text = lf_lines(text);
-    let sheet = Sheet {
+    let rows = crate::reading::input::CsvRows::new(&name, &text)?.next_rows(usize::MAX)?;
+    Ok(ready(Sheet {
         sha256: crate::base::file::sha256_hex(&bytes),
         path: name,
         encoding,
-        rows: Vec::new(),
+        rows,
         worksheet: None,
         first_col: 0,
         fractions_unknown: false,
-    };
-    Ok(Opened::Csv { sheet, text })
+    }))
+}
+
+/// The problem of the file `name`, named as a workbook (`.{ext}`) without
+/// being one.
+fn not_a_workbook(name: &str, ext: &str) -> Diagnostic {
+    Diagnostic::file(
+        name,
+        crate::base::lang::msg!(
+            zh: "该文件不是有效的 .{ext} 工作簿（可能已损坏或尚未下载完成）",
+            en: "the file is not a valid .{ext} workbook (it may be damaged or still downloading)"
+        ),
+    )
 }
 
 /// The evidence file at `path` as CSV text for the fast reader
 /// (`engine::bulk::Files::with_books`), where it does not read the file
 /// itself: a workbook's worksheet ([`crate::reading::workbook::book_of`]),
-/// or, decoded as [`open`] decodes them, a pipe's bytes (read once, and
+/// or, decoded as [`read`] decodes them, a pipe's bytes (read once, and
 /// kept for a second reader: [`crate::base::file::read_file`]) or those
 /// of a CSV file whose lines end in CR alone. `None` for a CSV file the
 /// fast reader reads itself; the problem when the file cannot be read
@@ -73,15 +59,6 @@ pub fn text_of(
 ) -> Result<Option<crate::reading::workbook::Book>, Diagnostic> {
     let name = path.display().to_string();
     let unread = |m: String| Diagnostic::file(&name, m);
-    let not_a_workbook = |ext: String| {
-        Diagnostic::file(
-            &name,
-            crate::base::lang::msg!(
-                zh: "该文件不是有效的 .{ext} 工作簿（可能已损坏或尚未下载完成）",
-                en: "the file is not a valid .{ext} workbook (it may be damaged or still downloading)"
-            ),
-        )
-    };
     if crate::base::file::is_regular(path) {
         let Some(head) = crate::base::file::head(path, 64 << 10) else {
             return Err(unread(crate::base::file::read_file(path).err().unwrap_or_default()));
@@ -91,7 +68,7 @@ pub fn text_of(
             return crate::reading::workbook::book_of(path, bytes, opts.sheet.as_deref()).map(Some);
         }
         if let Some(ext) = workbook_extension(path) {
-            return Err(not_a_workbook(ext));
+            return Err(not_a_workbook(&name, &ext));
         }
         // Lines ended by CR alone ("CSV (Macintosh)"): the fast reader cuts
         // lines at LF, so the file is given to it as text, its line ends
@@ -108,7 +85,7 @@ pub fn text_of(
         return crate::reading::workbook::book_of(path, bytes.to_vec(), opts.sheet.as_deref()).map(Some);
     }
     if let Some(ext) = workbook_extension(path) {
-        return Err(not_a_workbook(ext));
+        return Err(not_a_workbook(&name, &ext));
     }
     let (text, _) = crate::reading::input::decode_file(&name, &bytes, opts.encoding_for(path))?;
     if crate::base::file::is_regular(path) && cr_line_ends(&text).is_none() {
@@ -118,7 +95,7 @@ pub fn text_of(
     text_book(path, &bytes, text).map(Some)
 }
 
-/// A CSV file by name, read whole and decoded as [`open`] decodes it, as
+/// A CSV file by name, read whole and decoded as [`read`] decodes it, as
 /// CSV text for the fast reader where it gave up on the file as it reads
 /// it: its head misled it (its first [`crate::reading::input::SAMPLE`]
 /// bytes UTF-8 and later ones not, as in a GBK file whose first lines are
