@@ -216,6 +216,14 @@ pub(crate) fn status(ind: &Indicator, o: &Outcome) -> Status {
 /// penalties and vetoes always open one.
 pub fn deficiencies(fw: &Framework, outcomes: &[Outcome]) -> Vec<Deficiency> {
     let mut out = Vec::new();
+    deficiencies_into(fw, outcomes, &mut out);
+    out
+}
+
+/// [`deficiencies`] into `out`, cleared first: a writer of many units
+/// reuses one vector rather than allocate one per unit.
+pub fn deficiencies_into(fw: &Framework, outcomes: &[Outcome], out: &mut Vec<Deficiency>) {
+    out.clear();
     each_deficiency(
         fw,
         outcomes.iter().cloned(),
@@ -231,7 +239,6 @@ pub fn deficiencies(fw: &Framework, outcomes: &[Outcome]) -> Vec<Deficiency> {
             })
         },
     );
-    out
 }
 
 /// What a deficiency found by [`each_deficiency`] comes to, in the unit of

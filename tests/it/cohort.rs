@@ -384,6 +384,47 @@ fn a_category_s_levels_options_and_clauses_are_taken_by_name() {
 }
 
 #[test]
+fn the_same_clause_counts_in_two_categories_are_scored_by_each_one_s_rule() {
+    // The JSON result works a clause item's amount out once for counts
+    // seen before: by the item, the counts and the unit's category's rule.
+    let wd = Workdir::new();
+    wd.create("fw.toml", BY_NAME);
+    wd.create(
+        "units.csv",
+        "unit,name,category\nU1,一,乡镇\nU2,二,开发区\nU3,三,乡镇\n",
+    );
+    let rows = |u: &str| format!("{u},L1,好\n{u},S1,4/0/0\n{u},C1/a,1\n{u},C1/b,2\n");
+    wd.create(
+        "e.csv",
+        &format!("unit,indicator,value\n{}{}{}", rows("U1"), rows("U2"), rows("U3")),
+    );
+    // By hand, C1: 乡镇 10 − 1×1 − 2×2.5 = 4.00; 开发区 10 − min(1×3, 5)
+    // − 2×1 = 5.00. L1 10 and S1 10 everywhere: U2 25.00, U1 and U3 24.00.
+    let json = wd.stdout(&[
+        "score",
+        "-f",
+        "$WD/fw.toml",
+        "-u",
+        "$WD/units.csv",
+        "--format",
+        "json",
+        "$WD/e.csv",
+    ]);
+    let result: Value = serde_json::from_str(&json).unwrap();
+    let got: Vec<(String, String, Option<f64>)> = result["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let c1 = amounts(u).into_iter().find(|(id, _)| id == "C1").unwrap().1;
+            (u["unit"].as_str().unwrap().to_string(), u["score"].to_string(), c1)
+        })
+        .collect();
+    let want = [("U2", "25.00", 5.0), ("U1", "24.00", 4.0), ("U3", "24.00", 4.0)];
+    assert_eq!(got, want.map(|(u, s, c)| (u.to_string(), s.to_string(), Some(c))));
+}
+
+#[test]
 fn a_category_may_not_change_which_levels_options_or_clauses_there_are() {
     // Evidence is read by the rule's own names, so a category's other
     // level could never be given, and one it leaves out could not be

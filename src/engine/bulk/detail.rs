@@ -100,15 +100,15 @@ impl<W: Word> Rows<'_, W> {
     /// Start loading the row at `offset` into cache.
     fn prefetch(&self, offset: u64) {
         if let Some((_, data)) = self.at(offset) {
-            // Rows are short: the line it starts in holds most, the next
-            // the rest of one that starts late in its line.
+            // Rows are short, but a row is split 64 bytes at a time
+            // (`scan_line`): the cache lines of the first two windows.
             if let Some(b) = data.first() {
                 prefetch(b);
                 let start = b as *const u8 as usize;
-                if start % 64 > 16
-                    && let Some(next) = data.get(64 - start % 64)
-                {
-                    prefetch(next);
+                for ahead in [64, 128] {
+                    if let Some(next) = data.get(ahead - start % 64) {
+                        prefetch(next);
+                    }
                 }
             }
         }
@@ -301,6 +301,42 @@ pub(super) fn as_parsed(files: &[Whole], bases: &[u64]) -> bool {
         })
 }
 
+/// The outcomes of items of several cells (clause items) already worked
+/// out, by item, rule and cells. Units' clause counts repeat (most are
+/// 0), and working one out takes exact fractions: each is worked out once
+/// by each [`Full`], which a worker keeps from unit to unit.
+#[derive(Default)]
+struct Known {
+    /// The key being looked up: item, rule for the category, cells.
+    key: Vec<u32>,
+    map: FastMap<Box<[u32]>, Outcome>,
+}
+
+impl Known {
+    /// More than this many are not kept (the counts of a province's units
+    /// repeat far sooner).
+    const MOST: usize = 1 << 14;
+
+    /// Item `i`'s outcome from `cells`, as [`outcome`] gives it.
+    fn outcome(&mut self, plan: &Plan, i: usize, cells: &[u32], category: &str) -> Res<Outcome> {
+        let ind = &plan.fw.indicators[i];
+        // The rule for the category: an item's own for it, or its rule.
+        let rule = ind.by_category.iter().position(|(c, _)| c == category);
+        self.key.clear();
+        self.key.push(i as u32);
+        self.key.push(rule.map_or(u32::MAX, |r| r as u32));
+        self.key.extend_from_slice(cells);
+        if let Some(o) = self.map.get(&self.key[..]) {
+            return Ok(o.clone());
+        }
+        let o = outcome(plan, i, cells, category)?.map(dec);
+        if self.map.len() < Self::MOST {
+            self.map.insert(self.key.clone().into_boxed_slice(), o.clone());
+        }
+        Ok(o)
+    }
+}
+
 /// A text of the unit: a range of `Full::text`.
 type Span = (u32, u32);
 
@@ -320,6 +356,11 @@ pub(super) struct Full {
     ind_text: Vec<(Option<Span>, Span, Span)>,
     /// Per indicator scored by several raters: each rater's amount.
     raters: Vec<Vec<RaterAmount>>,
+    /// Scratch of `describe`: the slots of an item with a row, and the
+    /// texts already joined (kept so that no unit allocates them).
+    present: Vec<usize>,
+    seen: Vec<Span>,
+    known: Known,
     sc: Scratch,
     /// Where the row whose fields `sc` holds, split in place, starts: a
     /// wide row gives each of its cells, and is split once for them all.
@@ -336,6 +377,9 @@ impl Full {
             slot_text: Vec::new(),
             ind_text: Vec::new(),
             raters: Vec::new(),
+            present: Vec::new(),
+            seen: Vec::new(),
+            known: Known::default(),
             split: None,
             sc: Scratch {
                 core: csv_reader(b','),
@@ -455,7 +499,12 @@ impl Full {
         self.outcomes.clear();
         for (i, ind) in plan.fw.indicators.iter().enumerate() {
             let cells = &self.cells[plan.first[i]..plan.first[i] + ind.slots()];
-            self.outcomes.push(outcome(plan, i, cells, category)?.map(dec));
+            let o = if cells.len() == 1 {
+                outcome(plan, i, cells, category)?.map(dec)
+            } else {
+                self.known.outcome(plan, i, cells, category)?
+            };
+            self.outcomes.push(o);
         }
         if text {
             self.describe(rows, id, None)?;
@@ -507,9 +556,12 @@ impl Full {
                 });
                 continue;
             }
-            let present: Vec<usize> = slots.clone().filter(|&s| has_row(self.cells[s])).collect();
+            let mut present = std::mem::take(&mut self.present);
+            present.clear();
+            present.extend(slots.clone().filter(|&s| has_row(self.cells[s])));
             if present.is_empty() {
                 self.ind_text.push((None, (0, 0), (0, 0)));
+                self.present = present;
                 continue;
             }
             let start = self.text.len() as u32;
@@ -525,8 +577,9 @@ impl Full {
                 }
             }
             let value = (start, self.text.len() as u32);
-            let note = self.join(present.iter().map(|&s| self.slot_text[s][1]).collect());
-            let source = self.join(present.iter().map(|&s| self.slot_text[s][2]).collect());
+            let note = self.join(&present, 1);
+            let source = self.join(&present, 2);
+            self.present = present;
             self.ind_text.push((Some(value), note, source));
         }
         Ok(())
@@ -592,11 +645,14 @@ impl Full {
         Ok((Some(value), note, source))
     }
 
-    /// Texts joined by `；`, each distinct non-empty one once.
-    fn join(&mut self, spans: Vec<Span>) -> Span {
+    /// Texts joined by `；`, each distinct non-empty one once: text
+    /// `field` (1 the note, 2 the source) of each slot in `slots`.
+    fn join(&mut self, slots: &[usize], field: usize) -> Span {
         let start = self.text.len();
-        let mut seen: Vec<Span> = Vec::new();
-        for s in spans {
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.clear();
+        for &slot in slots {
+            let s = self.slot_text[slot][field];
             if s.1 == s.0 || seen.iter().any(|&t| self.get(t) == self.get(s)) {
                 continue;
             }
@@ -606,13 +662,15 @@ impl Full {
             self.text.extend_from_within(s.0 as usize..s.1 as usize);
             seen.push(s);
         }
-        match seen[..] {
+        let joined = match seen[..] {
             [one] => {
                 self.text.truncate(start);
                 one
             }
             _ => (start as u32, self.text.len() as u32),
-        }
+        };
+        self.seen = seen;
+        joined
     }
 
     /// The row starting at `offset` (over all files): its value for
@@ -730,6 +788,18 @@ pub(super) fn in_order<T: Sync>(
     batches: &[T],
     workers: usize,
     format: impl Fn(&T, Vec<u8>) -> Res<Vec<u8>> + Sync,
+    write: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    in_order_with(batches, workers, || (), |_, batch, buf| format(batch, buf), write)
+}
+
+/// [`in_order`], each worker keeping what `start` gives it from batch to
+/// batch (buffers that have grown, what it has worked out).
+pub(super) fn in_order_with<T: Sync, S>(
+    batches: &[T],
+    workers: usize,
+    start: impl Fn() -> S + Sync,
+    format: impl Fn(&mut S, &T, Vec<u8>) -> Res<Vec<u8>> + Sync,
     mut write: impl FnMut(&[u8]) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -747,8 +817,9 @@ pub(super) fn in_order<T: Sync>(
     let (done, formatted) = mpsc::channel::<(usize, Res<Vec<u8>>)>();
     std::thread::scope(|s| {
         for _ in 0..workers {
-            let (buffers, next, stop, done, format) = (&buffers, &next, &stop, done.clone(), &format);
+            let (buffers, next, stop, done, format, start) = (&buffers, &next, &stop, done.clone(), &format, &start);
             s.spawn(move || {
+                let mut state = start();
                 loop {
                     let buf = match buffers.lock().map(|b| b.recv()) {
                         Ok(Ok(buf)) => buf,
@@ -761,8 +832,9 @@ pub(super) fn in_order<T: Sync>(
                     let Some(batch) = batches.get(i) else { return };
                     // A panic is reported as the batch failing: the writer
                     // waits for every batch in turn.
-                    let text = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| format(batch, buf)))
-                        .unwrap_or(Err(GiveUp));
+                    let text =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| format(&mut state, batch, buf)))
+                            .unwrap_or(Err(GiveUp));
                     if done.send((i, text)).is_err() {
                         return;
                     }

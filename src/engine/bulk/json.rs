@@ -3,8 +3,9 @@
 //! `render::json` (the writer of every JSON result) as it stands in the
 //! document's `units` array.
 
-use super::detail::{Full, Rows, in_order, scored_with_files};
+use super::detail::{Full, Rows, in_order_with, scored_with_files};
 use super::*;
+use crate::model::Deficiency;
 use crate::render::json::{Item, UnitWriter};
 
 /// `score --format json` on the bulk path: the canonical result (the same
@@ -47,7 +48,14 @@ fn json<W: Word>(
     let batches: Vec<&[UnitResult]> = a.units.chunks(per).collect();
     let writer = UnitWriter::new(plan.fw, UnitWriter::LISTED);
     let done = crate::render::json::write_result(w, plan.fw, &a, |put| {
-        in_order(&batches, tuning.workers, |b, buf| batch(&rows, &writer, b, buf), put)
+        let start = || ([Full::new(), Full::new()], Vec::new());
+        in_order_with(
+            &batches,
+            tuning.workers,
+            start,
+            |kept, b, buf| batch(&rows, &writer, kept, b, buf),
+            put,
+        )
     });
     crate::base::drop_aside((a, parsed, files));
     Some(done)
@@ -56,12 +64,17 @@ fn json<W: Word>(
 /// Units as their JSON objects, indented for the `units` array and
 /// separated by commas: each unit's rows read again into its indicators and
 /// deficiencies, then written by `render::json`.
-fn batch<W: Word>(rows: &Rows<W>, writer: &UnitWriter, units: &[UnitResult], mut out: Vec<u8>) -> Res<Vec<u8>> {
+fn batch<W: Word>(
+    rows: &Rows<W>,
+    writer: &UnitWriter,
+    (full, deficiencies): &mut ([Full; 2], Vec<Deficiency>),
+    units: &[UnitResult],
+    mut out: Vec<u8>,
+) -> Res<Vec<u8>> {
     out.clear();
     let fw = rows.plan.fw;
-    // Two units in flight: the rows of the next load while this one is
-    // written.
-    let mut full = [Full::new(), Full::new()];
+    // Two units in flight (`full`): the rows of the next load while this
+    // one is written.
     if let Some(u) = units.first() {
         full[0].gather(rows, &u.unit, true)?;
     }
@@ -91,8 +104,8 @@ fn batch<W: Word>(rows: &Rows<W>, writer: &UnitWriter, units: &[UnitResult], mut
                 cohort: facts.iter().find(|(i, _)| *i == index).map(|(_, f)| f),
                 raters: f.raters(index),
             });
-        let deficiencies = crate::engine::score::deficiencies(fw, &f.outcomes);
-        writer.open_with(&mut out, u, items, &deficiencies);
+        crate::engine::score::deficiencies_into(fw, &f.outcomes, deficiencies);
+        writer.open_with(&mut out, u, items, deficiencies);
         writer.close(&mut out);
     }
     Ok(out)
