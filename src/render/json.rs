@@ -100,10 +100,8 @@ pub struct UnitWriter<'a> {
     indicators: Vec<Vec<u8>>,
     /// Per indicator, its id as a JSON string.
     ids: Vec<Vec<u8>>,
-    /// An indicator's keys after `value`, each with the line break and
-    /// indent before it, and its closing brace with its own.
+    /// An indicator's keys after `value`, each with the comma before it.
     after_value: [Vec<u8>; 4],
-    end: Vec<u8>,
 }
 
 impl<'a> UnitWriter<'a> {
@@ -111,18 +109,17 @@ impl<'a> UnitWriter<'a> {
     pub const LISTED: usize = 2;
 
     pub fn new(fw: &'a Framework, depth: usize) -> UnitWriter<'a> {
-        let inner = depth + 3;
         // An object's constant members, `id`, a second text and `points`,
         // up to the key of the first member that varies.
         let head = |id: &str, (second, text): (&str, &str), points: Decimal, next: &str| {
             let mut o = vec![b'{'];
-            key(&mut o, inner, "id", true);
+            member(&mut o, "id", true);
             push_str(&mut o, id);
-            key(&mut o, inner, second, false);
+            member(&mut o, second, false);
             push_str(&mut o, text);
-            key(&mut o, inner, "points", false);
+            member(&mut o, "points", false);
             o.extend_from_slice(fmt_points(points).as_bytes());
-            key(&mut o, inner, next, false);
+            member(&mut o, next, false);
             o
         };
         let groups = fw
@@ -146,12 +143,9 @@ impl<'a> UnitWriter<'a> {
             .collect();
         let after_value = ["amount", "status", "note", "source"].map(|name| {
             let mut o = Vec::new();
-            key(&mut o, inner, name, false);
+            member(&mut o, name, false);
             o
         });
-        let mut end = Vec::new();
-        line(&mut end, inner - 1, false);
-        end.push(b'}');
         UnitWriter {
             fw,
             depth,
@@ -159,7 +153,6 @@ impl<'a> UnitWriter<'a> {
             indicators,
             ids,
             after_value,
-            end,
         }
     }
 
@@ -215,31 +208,28 @@ impl<'a> UnitWriter<'a> {
         key(out, m, "grade_reason", false);
         optional(out, u.grade_change.map(|(_, r)| r.as_str()), push_str);
         key(out, m, "veto", false);
-        array(out, m, &u.totals.veto, |out, &i| out.extend_from_slice(&self.ids[i]));
+        inline_array(out, &u.totals.veto, |out, &i| out.extend_from_slice(&self.ids[i]));
         key(out, m, "groups", false);
         array(out, m, self.groups.iter().zip(&u.groups), |out, (head, amount)| {
             out.extend_from_slice(head);
             push2(out, *amount);
-            line(out, m + 1, false);
             out.push(b'}');
         });
         key(out, m, "indicators", false);
         array(out, m, items, |out, r| self.indicator(out, u, r));
         key(out, m, "deficiencies", false);
         array(out, m, deficiencies, |out, x| {
-            let inner = m + 2;
             out.push(b'{');
-            key(out, inner, "indicator", true);
+            member(out, "indicator", true);
             out.extend_from_slice(&self.ids[x.index]);
-            key(out, inner, "lost", false);
+            member(out, "lost", false);
             optional(out, x.lost, push2);
-            key(out, inner, "reason", false);
+            member(out, "reason", false);
             push_str(out, x.reason.as_str());
             if let Some(deducted) = x.deducted {
-                key(out, inner, "deducted", false);
+                member(out, "deducted", false);
                 push2(out, deducted);
             }
-            line(out, m + 1, false);
             out.push(b'}');
         });
         if let Some(own) = &u.self_assessed {
@@ -270,7 +260,6 @@ impl<'a> UnitWriter<'a> {
     }
 
     fn indicator(&self, out: &mut Vec<u8>, u: &UnitResult, r: Item) {
-        let m = self.depth + 3;
         out.extend_from_slice(&self.indicators[r.index]);
         let [amount, status, note, source] = &self.after_value;
         optional(out, r.value, push_str);
@@ -283,44 +272,42 @@ impl<'a> UnitWriter<'a> {
         out.extend_from_slice(source);
         push_str(out, r.source);
         if let Some(f) = r.cohort {
-            key(out, m, "cohort", false);
+            member(out, "cohort", false);
             out.push(b'{');
-            key(out, m + 1, "scope", true);
+            member(out, "scope", true);
             optional(out, f.scope.as_deref(), push_str);
-            key(out, m + 1, "n", false);
+            member(out, "n", false);
             push_uint(out, f.n as u64);
-            key(out, m + 1, "rank", false);
+            member(out, "rank", false);
             push_uint(out, f.rank as u64);
-            key(out, m + 1, "max", false);
+            member(out, "max", false);
             out.extend_from_slice(f.max.to_string().as_bytes());
-            key(out, m + 1, "mean", false);
+            member(out, "mean", false);
             out.extend_from_slice(f.mean.to_string().as_bytes());
-            key(out, m + 1, "mean_exact", false);
+            member(out, "mean_exact", false);
             boolean(out, f.mean_exact);
-            line(out, m, false);
             out.push(b'}');
         }
         if !r.raters.is_empty() {
-            key(out, m, "raters", false);
-            array(out, m, r.raters, |out, x| {
+            member(out, "raters", false);
+            inline_array(out, r.raters, |out, x| {
                 out.push(b'{');
-                key(out, m + 2, "rater", true);
+                member(out, "rater", true);
                 push_str(out, &x.rater);
-                key(out, m + 2, "value", false);
+                member(out, "value", false);
                 push_str(out, &x.value);
-                key(out, m + 2, "amount", false);
+                member(out, "amount", false);
                 push2(out, x.amount);
-                key(out, m + 2, "dropped", false);
+                member(out, "dropped", false);
                 boolean(out, x.dropped);
-                line(out, m + 1, false);
                 out.push(b'}');
             });
         }
         if let Some(own) = u.self_assessed.as_ref().and_then(|s| s.amounts[r.index]) {
-            key(out, m, "self_amount", false);
+            member(out, "self_amount", false);
             push2(out, own);
         }
-        out.extend_from_slice(&self.end);
+        out.push(b'}');
     }
 }
 
@@ -414,6 +401,26 @@ fn key(out: &mut Vec<u8>, level: usize, name: &str, first: bool) {
     out.push(b'"');
     out.extend_from_slice(name.as_bytes());
     out.extend_from_slice(b"\": ");
+}
+
+/// A member's key in an object written on one line, after a comma and a
+/// space unless first.
+fn member(out: &mut Vec<u8>, name: &str, first: bool) {
+    out.extend_from_slice(if first { b"\"" } else { b", \"" });
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\": ");
+}
+
+/// An array on one line, its elements separated by a comma and a space.
+fn inline_array<T>(out: &mut Vec<u8>, items: impl IntoIterator<Item = T>, mut each: impl FnMut(&mut Vec<u8>, T)) {
+    out.push(b'[');
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b", ");
+        }
+        each(out, item);
+    }
+    out.push(b']');
 }
 
 /// An array whose elements stand at `level + 1`, each written by `each`.
@@ -704,7 +711,7 @@ mod tests {
     /// given, and serde_json's own pretty printer writes the same bytes
     /// from what was read, so the layout and the escapes are serde_json's.
     #[test]
-    fn a_unit_is_written_as_serde_json_writes_it() {
+    fn a_unit_is_written_a_member_or_an_item_a_line() {
         use crate::model::framework::Kind;
         use crate::model::raters::RaterAmount;
         use crate::model::{Deficiency, Fact, GradeReason, Outcome, Reason, SelfAssessed, Status, Totals};
@@ -813,11 +820,32 @@ mod tests {
             let indent = "  ".repeat(depth);
             let own = text.strip_prefix(indent.as_str()).unwrap();
             let v: serde_json::Value = serde_json::from_str(own).unwrap();
-            // serde_json's layout, each line after the first indented to the depth.
-            let theirs = serde_json::to_string_pretty(&v)
-                .unwrap()
-                .replace('\n', &format!("\n{indent}"));
-            assert_eq!(own, theirs);
+            // The layout (docs/result.md): a member a line, each item,
+            // group and deficiency on one line; every line after the first
+            // indented to the depth.
+            let lines: Vec<&str> = own.lines().collect();
+            assert_eq!(lines.len(), 35, "{own}");
+            assert_eq!((lines[0], lines[34]), ("{", format!("{indent}}}").as_str()));
+            let group = format!(
+                r#"    {{"id": "A", "name": "{}", "points": 13, "amount": 10.33}},"#,
+                fw.groups[0].name
+            );
+            for want in [
+                r#"  "unit": "D1","#,
+                r#"  "veto": ["V1"],"#,
+                group.as_str(),
+                r#"    {"id": "A2", "kind": "base", "points": 3, "value": "87.83333333333334", "amount": 2.50, "status": "partial", "note": "", "source": "材料\\7", "cohort": {"scope": "乡镇", "n": 12, "rank": 3, "max": 98.5, "mean": 87.83, "mean_exact": false}},"#,
+                r#"    {"id": "A3", "kind": "base", "points": 2, "value": null, "amount": 0.00, "status": "missing", "note": "", "source": "材料\\7", "raters": [{"rater": "甲", "value": "5", "amount": 4.50, "dropped": true}, {"rater": "乙", "value": "3", "amount": 2.71, "dropped": false}]},"#,
+                r#"    {"id": "V1", "kind": "veto", "points": 0, "value": "是", "amount": null, "status": "triggered", "note": "", "source": "材料\\7"}"#,
+                r#"  "deficiencies": ["#,
+                r#"    {"indicator": "V1", "lost": null, "reason": "veto"},"#,
+                r#"    {"indicator": "K1", "lost": 0.50, "reason": "penalty", "deducted": 0.25}"#,
+                r#"  ],"#,
+                r#"  "self_gap": -0.01"#,
+            ] {
+                let want = format!("{indent}{want}");
+                assert!(lines.contains(&want.as_str()), "{want}\nnot in\n{own}");
+            }
             assert_eq!(v["name"], "宣传部\"一\"");
             assert_eq!(v["category"], serde_json::Value::Null);
             assert_eq!(v["score"].to_string(), "80.51");
