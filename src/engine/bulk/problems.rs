@@ -62,32 +62,34 @@ impl Found {
                 refused.insert(table.units.get(u as usize)?.clone(), ());
             }
         }
-        let mut first: FastMap<&[u8], ()> = FastMap::default();
-        let mut again: Vec<&[u8]> = Vec::new();
-        for table in tables {
+        // Each table's units against the tables before it: a unit found in
+        // none is seen for the first time (and may be unknown); one found
+        // with a slot given in both is given twice across blocks. A look-up
+        // per unit and table, on the reading's critical path: no set of
+        // every id, no sort.
+        for (k, table) in tables.iter().enumerate() {
             for &u in &table.doubled {
                 doubled.insert(table.units.get(u as usize)?.clone(), ());
             }
-            for id in &table.units {
-                if first.insert(&**id, ()).is_some() {
-                    again.push(id);
-                } else if let Some(list) = units
+            let before = &tables[..k];
+            for (u, id) in table.units.iter().enumerate() {
+                let mine = table.cells(u);
+                let mut seen = false;
+                for t in before {
+                    let Some(there) = t.find(id) else { continue };
+                    seen = true;
+                    let given = |c: &W| c.get() != UNSEEN;
+                    if mine.iter().zip(t.cells(there)).any(|(a, b)| given(a) & given(b)) {
+                        doubled.insert(id.clone(), ());
+                    }
+                }
+                if !seen
+                    && let Some(list) = units
                     && !list.units.contains_key(std::str::from_utf8(id).ok()?)
                     && !refused.contains_key(id)
                 {
                     unknown.insert(id.clone(), ());
                 }
-            }
-        }
-        // A unit whose rows lie in several tables: a slot given in two.
-        again.sort_unstable();
-        again.dedup();
-        for id in again {
-            let places: Vec<&[W]> = tables.iter().filter_map(|t| Some(t.cells(t.find(id)?))).collect();
-            let twice =
-                (0..places.first()?.len()).any(|slot| places.iter().filter(|c| c[slot].get() != UNSEEN).count() > 1);
-            if twice {
-                doubled.insert(id.into(), ());
             }
         }
         let mut rated: FastMap<(&[u8], u32, &[u8]), ()> = FastMap::default();
