@@ -96,6 +96,11 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
             ),
         ));
     }
+    // A table whose end tag is missing (the file cut short or damaged)
+    // would be read without end.
+    if !percents::ods_tables_end(bytes) {
+        return Err(damaged(name));
+    }
     // ODS files are read whole when opened, every sheet made a grid (of up
     // to 100 million cells: several GB).
     if let Some((ws, seen)) = percents::ods_extents(bytes)

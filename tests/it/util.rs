@@ -248,13 +248,18 @@ pub fn write_ods(path: &Path, sheet: &str, rows: &[Vec<Xl>]) {
 
 /// An ODS file whose one sheet holds this XML (`table:table-row`s).
 pub fn write_ods_xml(path: &Path, sheet: &str, body: &str) {
-    use std::io::Write;
     let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
     let content = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="{}">{body}</table:table></office:spreadsheet></office:body></office:document-content>"#,
         esc(sheet)
     );
+    write_ods_content(path, &content);
+}
+
+/// An ODS file whose `content.xml` is `content`, as it is.
+pub fn write_ods_content(path: &Path, content: &str) {
+    use std::io::Write;
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
 <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());

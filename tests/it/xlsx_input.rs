@@ -1,7 +1,7 @@
 //! Evidence and units kept in spreadsheets: XLSX, XLS and ODS read exactly
 //! like the CSV they would save, and problems name their cell.
 
-use crate::util::{Workdir, Xl, t, texts, write_ods, write_ods_xml, write_xlsx};
+use crate::util::{Workdir, Xl, t, texts, write_ods, write_ods_content, write_ods_xml, write_xlsx};
 
 /// `score --format csv` of these arguments.
 fn ranking(wd: &Workdir, args: &[&str]) -> String {
@@ -585,4 +585,52 @@ fn a_workbook_the_reader_panics_on_is_reported_as_damaged() {
     ]);
     wd.run(&["score", "--lang", "zh", "$WD/d.xls"])
         .assert_input_errors(&["错误：$WD/d.xls: 无法读取工作簿：文件已损坏（请用 Excel 或 WPS 打开后重新保存）"]);
+}
+
+#[test]
+fn an_ods_file_ending_inside_its_table_is_said_to_be_damaged() {
+    // The table's end tag garbled: the file ends inside the table. The
+    // workbook reader waits for the end tag past the end of the file, so
+    // the run must be refused before it, and within a bound here.
+    let wd = Workdir::new();
+    let cell =
+        |s: &str| format!(r#"<table:table-cell office:value-type="string"><text:p>{s}</text:p></table:table-cell>"#);
+    let row = |cells: &[&str]| {
+        format!(
+            "<table:table-row>{}</table:table-row>",
+            cells.iter().map(|c| cell(c)).collect::<String>()
+        )
+    };
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Sheet1">{}{}</table:uable></office:spreadsheet></office:body></office:document-content>"#,
+        row(&["unit", "indicator", "value"]),
+        row(&["T01", "A3", "是"]),
+    );
+    let ev = wd.path("e.ods");
+    write_ods_content(&ev, &content);
+    let before = std::fs::read(&ev).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
+        .args(["score", "--lang", "en", ev.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("still reading the workbook after 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("e.ods"), "{stderr}");
+    assert!(stderr.contains("the file is damaged"), "{stderr}");
+    assert_eq!(std::fs::read(&ev).unwrap(), before);
 }

@@ -98,6 +98,30 @@ pub fn ods_extents(bytes: &[u8]) -> Vec<(String, Extent)> {
     out
 }
 
+/// Does every `table:table` of an ODS file's `content.xml` end before the
+/// file does? calamine reads a table until its end tag, and waits for it
+/// past the end of the file without end. `true` when the bytes are no ODS
+/// file, or the XML fails on the way (calamine says so itself).
+pub fn ods_tables_end(bytes: &[u8]) -> bool {
+    let mut ends = true;
+    let _ = ods_tables(bytes, |_, xml| {
+        let mut buf = Vec::new();
+        loop {
+            match xml.read_event_into(&mut buf) {
+                Ok(Event::End(e)) if e.name() == QName("table:table") => return Some(()),
+                Ok(Event::Eof) => {
+                    ends = false;
+                    return None;
+                }
+                Err(_) => return None,
+                Ok(_) => {}
+            }
+            buf.clear();
+        }
+    });
+    ends
+}
+
 /// Each `table:table` of an ODS file's `content.xml`, by name, to `table`,
 /// which reads it to its end.
 fn ods_tables(
