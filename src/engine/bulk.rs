@@ -764,7 +764,7 @@ fn parse<W: Word>(
             notices.map(|(input, l)| at_header(input, l, crate::reading::heading::ignored_columns(&l.ignored)));
         told.lock().ok()?.notices = notices.collect();
     }
-    let found = problems::Found::in_tables(&tables, units)?;
+    let found = problems::Found::in_tables(&tables, units, paths.tuning.workers)?;
     if !found.is_empty() || tables.iter().any(|t| !t.bad.is_empty()) || !rowless.is_empty() {
         let told = paths.told?;
         if !found.is_empty() {

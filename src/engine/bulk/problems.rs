@@ -53,7 +53,7 @@ pub(super) enum Wrong {
 pub(super) struct Found(pub(super) Vec<(Box<[u8]>, Wrong)>);
 
 impl Found {
-    pub(super) fn in_tables<W: Word>(tables: &[Table<W>], units: Option<&Units>) -> Option<Found> {
+    pub(super) fn in_tables<W: Word>(tables: &[Table<W>], units: Option<&Units>, workers: usize) -> Option<Found> {
         let mut refused = Ids::default();
         let mut unknown = Ids::default();
         let mut doubled = Ids::default();
@@ -65,30 +65,55 @@ impl Found {
         // Each table's units against the tables before it: a unit found in
         // none is seen for the first time (and may be unknown); one found
         // with a slot given in both is given twice across blocks. A look-up
-        // per unit and table, on the reading's critical path: no set of
-        // every id, no sort.
+        // per unit and table, no set of every id, and on every core: this
+        // lies between reading and scoring.
         for (k, table) in tables.iter().enumerate() {
             for &u in &table.doubled {
                 doubled.insert(table.units.get(u as usize)?.clone(), ());
             }
             let before = &tables[..k];
-            for (u, id) in table.units.iter().enumerate() {
-                let mine = table.cells(u);
-                let mut seen = false;
-                for t in before {
-                    let Some(there) = t.find(id) else { continue };
-                    seen = true;
-                    let given = |c: &W| c.get() != UNSEEN;
-                    if mine.iter().zip(t.cells(there)).any(|(a, b)| given(a) & given(b)) {
-                        doubled.insert(id.clone(), ());
-                    }
+            let refused = &refused;
+            let part = table.units.len().div_ceil(workers.max(1)).max(1);
+            // Per part: its units given twice, and those not in the units file.
+            let parts: Vec<Option<(Vec<usize>, Vec<usize>)>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..table.units.len())
+                    .step_by(part)
+                    .map(|from| {
+                        s.spawn(move || {
+                            let (mut twice, mut unknown) = (Vec::new(), Vec::new());
+                            for u in from..(from + part).min(table.units.len()) {
+                                let id = &table.units[u];
+                                let mine = table.cells(u);
+                                let mut seen = false;
+                                for t in before {
+                                    let Some(there) = t.find(id) else { continue };
+                                    seen = true;
+                                    let given = |c: &W| c.get() != UNSEEN;
+                                    if mine.iter().zip(t.cells(there)).any(|(a, b)| given(a) & given(b)) {
+                                        twice.push(u);
+                                    }
+                                }
+                                if !seen
+                                    && let Some(list) = units
+                                    && !list.units.contains_key(std::str::from_utf8(id).ok()?)
+                                    && !refused.contains_key(id)
+                                {
+                                    unknown.push(u);
+                                }
+                            }
+                            Some((twice, unknown))
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().ok().flatten()).collect()
+            });
+            for part in parts {
+                let (twice, not_known) = part?;
+                for u in twice {
+                    doubled.insert(table.units[u].clone(), ());
                 }
-                if !seen
-                    && let Some(list) = units
-                    && !list.units.contains_key(std::str::from_utf8(id).ok()?)
-                    && !refused.contains_key(id)
-                {
-                    unknown.insert(id.clone(), ());
+                for u in not_known {
+                    unknown.insert(table.units[u].clone(), ());
                 }
             }
         }
