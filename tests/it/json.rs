@@ -20,58 +20,44 @@ fn keys(v: &Value) -> Vec<&str> {
 /// array (`veto`) and each of those objects is written on one line, members
 /// after `, `. Scalars are serde_json's, escapes included.
 fn layout(doc: &Value) -> String {
+    /// `open`, each item on a line of its own at `level + 1` (written by
+    /// `each`), and `close` on a line at `level`.
+    fn lines<T>(
+        out: &mut String,
+        level: usize,
+        (open, close): (char, char),
+        items: impl IntoIterator<Item = T>,
+        mut each: impl FnMut(T, &mut String),
+    ) {
+        out.push(open);
+        for (i, x) in items.into_iter().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            out.push_str(&"  ".repeat(level + 1));
+            each(x, out);
+        }
+        out.push('\n');
+        out.push_str(&"  ".repeat(level));
+        out.push(close);
+    }
     fn pretty(v: &Value, level: usize, unit: bool, out: &mut String) {
-        let pad = |n: usize| "  ".repeat(n);
         match v {
-            Value::Object(m) if !m.is_empty() => {
-                out.push('{');
-                for (i, (k, x)) in m.iter().enumerate() {
-                    out.push_str(if i == 0 { "\n" } else { ",\n" });
-                    out.push_str(&pad(level + 1));
-                    out.push_str(&serde_json::to_string(k).unwrap());
-                    out.push_str(": ");
-                    match x {
-                        Value::Array(a) if unit && a.iter().all(Value::is_object) && !a.is_empty() => {
-                            out.push('[');
-                            for (j, o) in a.iter().enumerate() {
-                                out.push_str(if j == 0 { "\n" } else { ",\n" });
-                                out.push_str(&pad(level + 2));
-                                line(o, out);
-                            }
-                            out.push('\n');
-                            out.push_str(&pad(level + 1));
-                            out.push(']');
-                        }
-                        Value::Array(_) if unit => line(x, out),
-                        // The units: each one's members as a unit's.
-                        Value::Array(a) if level == 0 && k == "units" && !a.is_empty() => {
-                            out.push('[');
-                            for (j, u) in a.iter().enumerate() {
-                                out.push_str(if j == 0 { "\n" } else { ",\n" });
-                                out.push_str(&pad(level + 2));
-                                pretty(u, level + 2, true, out);
-                            }
-                            out.push('\n');
-                            out.push_str(&pad(level + 1));
-                            out.push(']');
-                        }
-                        _ => pretty(x, level + 1, false, out),
+            Value::Object(m) if !m.is_empty() => lines(out, level, ('{', '}'), m, |(k, x), out| {
+                out.push_str(&serde_json::to_string(k).unwrap());
+                out.push_str(": ");
+                match x {
+                    Value::Array(a) if unit && a.iter().all(Value::is_object) && !a.is_empty() => {
+                        lines(out, level + 1, ('[', ']'), a, line);
                     }
+                    Value::Array(_) if unit => line(x, out),
+                    // The units: each one's members as a unit's.
+                    Value::Array(a) if level == 0 && k == "units" && !a.is_empty() => {
+                        lines(out, level + 1, ('[', ']'), a, |u, out| pretty(u, level + 2, true, out));
+                    }
+                    _ => pretty(x, level + 1, false, out),
                 }
-                out.push('\n');
-                out.push_str(&pad(level));
-                out.push('}');
-            }
+            }),
             Value::Array(a) if !a.is_empty() => {
-                out.push('[');
-                for (i, x) in a.iter().enumerate() {
-                    out.push_str(if i == 0 { "\n" } else { ",\n" });
-                    out.push_str(&pad(level + 1));
-                    pretty(x, level + 1, false, out);
-                }
-                out.push('\n');
-                out.push_str(&pad(level));
-                out.push(']');
+                lines(out, level, ('[', ']'), a, |x, out| pretty(x, level + 1, false, out));
             }
             _ => line(v, out),
         }
