@@ -96,17 +96,14 @@ fn read_book(name: &str, bytes: &[u8], wanted: Option<&str>, sha256: &str) -> Re
             ),
         ));
     }
-    // A table whose end tag is missing (the file cut short or damaged)
-    // would be read without end.
-    if !percents::ods_tables_end(bytes) {
+    // ODS files are read whole when opened, every sheet made a grid (of up
+    // to 100 million cells: several GB); a table whose end tag is missing
+    // (the file cut short or damaged) would be read without end.
+    let (extents, cut) = percents::ods_extents(bytes);
+    if cut {
         return Err(damaged(name));
     }
-    // ODS files are read whole when opened, every sheet made a grid (of up
-    // to 100 million cells: several GB).
-    if let Some((ws, seen)) = percents::ods_extents(bytes)
-        .iter()
-        .find(|(_, seen)| seen.cells() > MAX_SPAN)
-    {
+    if let Some((ws, seen)) = extents.iter().find(|(_, seen)| seen.cells() > MAX_SPAN) {
         return Err(too_far(name, ws, seen));
     }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {

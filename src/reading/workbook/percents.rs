@@ -62,7 +62,8 @@ pub fn ods(bytes: &[u8], sheet: &str) -> Option<Percents> {
                 out.push(rows, cols);
             }
             Some(())
-        })?;
+        })?
+        .then_some(())?;
         if wanted {
             found = Some(out);
         }
@@ -78,8 +79,14 @@ pub fn ods(bytes: &[u8], sheet: &str) -> Option<Percents> {
 /// one it cannot read to the end may already hold a grid by then: so
 /// where `content.xml` stops making sense, what was seen up to there is
 /// given, and a value type that cannot be read counts as a value.
-pub fn ods_extents(bytes: &[u8]) -> Vec<(String, Extent)> {
+///
+/// Also whether a table runs to the end of the file (its end tag missing:
+/// the file cut short or damaged). calamine reads a table until its end
+/// tag, rows and cells as here, and waits for it past the end of the file
+/// without end.
+pub fn ods_extents(bytes: &[u8]) -> (Vec<(String, Extent)>, bool) {
     let mut out = Vec::new();
+    let mut cut = false;
     let _ = ods_tables(bytes, |name, xml| {
         let mut seen = Extent::default();
         // Past u32, a position is as far as counting goes (one short of
@@ -93,33 +100,10 @@ pub fn ods_extents(bytes: &[u8]) -> Vec<(String, Extent)> {
             Some(())
         });
         out.push((name.to_string(), seen));
-        read
+        cut |= read == Some(false);
+        read?.then_some(())
     });
-    out
-}
-
-/// Does every `table:table` of an ODS file's `content.xml` end before the
-/// file does? calamine reads a table until its end tag, and waits for it
-/// past the end of the file without end. `true` when the bytes are no ODS
-/// file, or the XML fails on the way (calamine says so itself).
-pub fn ods_tables_end(bytes: &[u8]) -> bool {
-    let mut ends = true;
-    let _ = ods_tables(bytes, |_, xml| {
-        let mut buf = Vec::new();
-        loop {
-            match xml.read_event_into(&mut buf) {
-                Ok(Event::End(e)) if e.name() == QName("table:table") => return Some(()),
-                Ok(Event::Eof) => {
-                    ends = false;
-                    return None;
-                }
-                Err(_) => return None,
-                Ok(_) => {}
-            }
-            buf.clear();
-        }
-    });
-    ends
+    (out, cut)
 }
 
 /// Each `table:table` of an ODS file's `content.xml`, by name, to `table`,
@@ -154,11 +138,11 @@ fn ods_tables(
 /// The rest of a `table:table`: every `table:table-row` in it (also inside
 /// row groups and header rows) is `table:number-rows-repeated` rows; each
 /// cell goes to `cell` with the rows and columns it covers and whether it
-/// has content.
+/// has content. `false` when the file ends before the table does.
 fn ods_table<R: BufRead>(
     xml: &mut Reader<R>,
     mut cell: impl FnMut(Range<u64>, Range<u64>, &BytesStart, bool) -> Option<()>,
-) -> Option<()> {
+) -> Option<bool> {
     let mut buf = Vec::new();
     let mut row = 0u64;
     loop {
@@ -168,8 +152,8 @@ fn ods_table<R: BufRead>(
                 ods_row(xml, row..row.saturating_add(repeats), &mut cell)?;
                 row = row.saturating_add(repeats);
             }
-            Event::End(e) if e.name() == QName("table:table") => return Some(()),
-            Event::Eof => return None,
+            Event::End(e) if e.name() == QName("table:table") => return Some(true),
+            Event::Eof => return Some(false),
             _ => {}
         }
         buf.clear();
