@@ -119,10 +119,10 @@ fn amounts(u: &Value) -> Vec<(String, Option<f64>)> {
         .collect()
 }
 
-#[test]
-fn every_cohort_rule_by_hand() {
-    let wd = setup();
-    let out = wd.run(&[
+/// `score --format json` of `e.csv` by `fw.toml` with `units.csv`, read
+/// back; the run must succeed.
+fn result(wd: &Workdir) -> Value {
+    let json = wd.stdout(&[
         "score",
         "-f",
         "$WD/fw.toml",
@@ -132,8 +132,13 @@ fn every_cohort_rule_by_hand() {
         "json",
         "$WD/e.csv",
     ]);
-    out.assert_ok();
-    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    serde_json::from_str(&json).unwrap()
+}
+
+#[test]
+fn every_cohort_rule_by_hand() {
+    let wd = setup();
+    let doc = result(&wd);
     let units = doc["units"].as_array().unwrap();
     let get = |id: &str| units.iter().find(|u| u["unit"] == id).unwrap();
     let want: [(&str, [Option<f64>; 5], f64); 5] = [
@@ -347,17 +352,7 @@ fn a_category_s_levels_options_and_clauses_are_taken_by_name() {
          1,U1,一,乡镇,1,20.50,好,,20.50,0.00,0.00\r\n\
          2,U2,二,开发区,1,17.25,一般,,17.25,0.00,0.00\r\n"
     );
-    let json = wd.run(&[
-        "score",
-        "-f",
-        "$WD/fw.toml",
-        "-u",
-        "$WD/units.csv",
-        "--format",
-        "json",
-        "$WD/e.csv",
-    ]);
-    let result: Value = serde_json::from_str(&json.stdout).unwrap();
+    let result = result(&wd);
     let u2 = &result["units"][1];
     assert_eq!(u2["unit"], "U2");
     assert_eq!(
@@ -400,17 +395,7 @@ fn the_same_clause_counts_in_two_categories_are_scored_by_each_one_s_rule() {
     );
     // By hand, C1: 乡镇 10 − 1×1 − 2×2.5 = 4.00; 开发区 10 − min(1×3, 5)
     // − 2×1 = 5.00. L1 10 and S1 10 everywhere: U2 25.00, U1 and U3 24.00.
-    let json = wd.stdout(&[
-        "score",
-        "-f",
-        "$WD/fw.toml",
-        "-u",
-        "$WD/units.csv",
-        "--format",
-        "json",
-        "$WD/e.csv",
-    ]);
-    let result: Value = serde_json::from_str(&json).unwrap();
+    let result = result(&wd);
     let got: Vec<(String, String, Option<f64>)> = result["units"]
         .as_array()
         .unwrap()
