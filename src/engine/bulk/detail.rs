@@ -301,42 +301,6 @@ pub(super) fn as_parsed(files: &[Whole], bases: &[u64]) -> bool {
         })
 }
 
-/// The outcomes of items of several cells (clause items) already worked
-/// out, by item, rule and cells. Units' clause counts repeat (most are
-/// 0), and working one out takes exact fractions: each is worked out once
-/// by each [`Full`], which a worker keeps from unit to unit.
-#[derive(Default)]
-struct Known {
-    /// The key being looked up: item, rule for the category, cells.
-    key: Vec<u32>,
-    map: FastMap<Box<[u32]>, Outcome>,
-}
-
-impl Known {
-    /// More than this many are not kept (the counts of a province's units
-    /// repeat far sooner).
-    const MOST: usize = 1 << 14;
-
-    /// Item `i`'s outcome from `cells`, as [`outcome`] gives it.
-    fn outcome(&mut self, plan: &Plan, i: usize, cells: &[u32], category: &str) -> Res<Outcome> {
-        let ind = &plan.fw.indicators[i];
-        // The rule for the category: an item's own for it, or its rule.
-        let rule = ind.by_category.iter().position(|(c, _)| c == category);
-        self.key.clear();
-        self.key.push(i as u32);
-        self.key.push(rule.map_or(u32::MAX, |r| r as u32));
-        self.key.extend_from_slice(cells);
-        if let Some(o) = self.map.get(&self.key[..]) {
-            return Ok(o.clone());
-        }
-        let o = outcome(plan, i, cells, category)?.map(dec);
-        if self.map.len() < Self::MOST {
-            self.map.insert(self.key.clone().into_boxed_slice(), o.clone());
-        }
-        Ok(o)
-    }
-}
-
 /// A text of the unit: a range of `Full::text`.
 type Span = (u32, u32);
 
@@ -360,7 +324,7 @@ pub(super) struct Full {
     /// texts already joined (kept so that no unit allocates them).
     present: Vec<usize>,
     seen: Vec<Span>,
-    known: Known,
+    known: super::tally::Known,
     sc: Scratch,
     /// Where the row whose fields `sc` holds, split in place, starts: a
     /// wide row gives each of its cells, and is split once for them all.
@@ -379,7 +343,7 @@ impl Full {
             raters: Vec::new(),
             present: Vec::new(),
             seen: Vec::new(),
-            known: Known::default(),
+            known: super::tally::Known::default(),
             split: None,
             sc: Scratch {
                 core: csv_reader(b','),
@@ -499,12 +463,8 @@ impl Full {
         self.outcomes.clear();
         for (i, ind) in plan.fw.indicators.iter().enumerate() {
             let cells = &self.cells[plan.first[i]..plan.first[i] + ind.slots()];
-            let o = if cells.len() == 1 {
-                outcome(plan, i, cells, category)?.map(dec)
-            } else {
-                self.known.outcome(plan, i, cells, category)?
-            };
-            self.outcomes.push(o);
+            self.outcomes
+                .push(self.known.outcome(plan, i, cells, category)?.map(dec));
         }
         if text {
             self.describe(rows, id, None)?;

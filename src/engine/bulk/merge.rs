@@ -330,13 +330,14 @@ fn merge_with<W: Word, T: Send + Default>(
                         }
                     };
                     part.iter().take(AHEAD).for_each(|(_, l)| fetch(l));
+                    let mut known = Known::default();
                     part.iter()
                         .enumerate()
                         .map(|(i, (id, l))| {
                             if let Some((_, next)) = part.get(i + AHEAD) {
                                 fetch(next);
                             }
-                            unit_result(plan, units, tables, id, l, tally)
+                            unit_result(plan, units, tables, id, l, tally, &mut known)
                         })
                         .collect()
                 })
@@ -425,6 +426,7 @@ pub(super) fn unit_result<W: Word, T: Default>(
     id: &str,
     locals: &[(u32, u32)],
     tally: Option<Tally<T>>,
+    known: &mut Known,
 ) -> Res<(UnitResult, T)> {
     let mut row = [UNSEEN; 256];
     let mut heap;
@@ -436,7 +438,7 @@ pub(super) fn unit_result<W: Word, T: Default>(
     };
     let name = gather(tables, locals, row)?;
     let info = units.and_then(|u| u.units.get(id));
-    let scored = score_unit(plan, row, info.map_or("", |i| i.category.as_str()))?;
+    let scored = score_unit(plan, row, info.map_or("", |i| i.category.as_str()), known)?;
     let name = info
         .map(|i| i.name.clone())
         .filter(|n| !n.is_empty())

@@ -348,7 +348,17 @@ pub(super) fn after_scoring<W: Word>(
         let category = units
             .and_then(|l| l.units.get(&**id))
             .map_or("", |i| i.category.as_str());
-        let sums = tally::sums_noting(plan, &row, category, &mut groups, &mut veto, &mut caps, &mut own).ok()?;
+        let sums = tally::sums_noting(
+            plan,
+            &row,
+            category,
+            &mut groups,
+            &mut veto,
+            &mut caps,
+            &mut own,
+            &mut tally::Known::default(),
+        )
+        .ok()?;
         // 不适用 in part first; a unit with every base item 不适用 is not
         // scored, so its items missing are not said.
         let (partial, missing): (Vec<Flaw>, Vec<Flaw>) = own.drain(..).partition(|f| matches!(f, Flaw::Partial { .. }));

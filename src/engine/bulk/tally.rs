@@ -15,13 +15,22 @@ pub(super) fn dec(c: u64) -> Decimal {
 /// Score one unit from its cells: each item's outcome in cents
 /// ([`outcome`]), summed by [`crate::engine::score::sum_outcomes`] and made totals
 /// by [`Totals::from_sums`], as on every path. `category` is the unit's.
-pub(super) fn score_unit(plan: &Plan, row: &[u32], category: &str) -> Res<Scored> {
+pub(super) fn score_unit(plan: &Plan, row: &[u32], category: &str, known: &mut Known) -> Res<Scored> {
     let mut groups = vec![0u64; plan.fw.groups.len()];
     let (mut veto, mut caps) = (Vec::new(), Vec::new());
     // What is a problem of the run ([`Flaw`]), this path gives
     // up on, to be found again and worded by `problems::after_scoring`.
     let mut flaws = Vec::new();
-    let sums = sums_noting(plan, row, category, &mut groups, &mut veto, &mut caps, &mut flaws)?;
+    let sums = sums_noting(
+        plan,
+        row,
+        category,
+        &mut groups,
+        &mut veto,
+        &mut caps,
+        &mut flaws,
+        known,
+    )?;
     if !flaws.is_empty() {
         return Err(GiveUp);
     }
@@ -58,7 +67,9 @@ pub(super) enum Flaw {
 /// to `groups` and its triggered vetoes and caps to `veto` and `caps`, and
 /// each problem of the cells found while scoring pushed
 /// onto `flaws` (不适用 for some clauses only, a base item missing under
-/// `missing = "error"`), in the indicators' order.
+/// `missing = "error"`), in the indicators' order. Clause items' outcomes
+/// are taken from `known` where worked out before.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn sums_noting(
     plan: &Plan,
     row: &[u32],
@@ -67,6 +78,7 @@ pub(super) fn sums_noting(
     veto: &mut Vec<usize>,
     caps: &mut Vec<usize>,
     flaws: &mut Vec<Flaw>,
+    known: &mut Known,
 ) -> Res<crate::engine::score::Sums<u64>> {
     let fw = plan.fw;
     let mut failed = false;
@@ -82,7 +94,7 @@ pub(super) fn sums_noting(
             let slot = cells.iter().position(|&c| c == NA).unwrap_or_default();
             flaws.push(Flaw::Partial { ind: i, slot });
         }
-        let o = outcome(plan, i, cells, category).unwrap_or_else(|_| {
+        let o = known.outcome(plan, i, cells, category).unwrap_or_else(|_| {
             failed = true;
             Outcome::Missing
         });
@@ -103,6 +115,45 @@ pub(super) fn sums_noting(
         return Err(GiveUp);
     }
     Ok(sums)
+}
+
+/// The outcomes of items of several cells (clause items) already worked
+/// out, by item, rule and cells. Units' clause counts repeat (most are
+/// 0), and working one out takes exact fractions and two vectors: each is
+/// worked out once by each holder (a worker scoring, a unit in full).
+#[derive(Default)]
+pub(super) struct Known {
+    /// The key being looked up: item, rule for the category, cells.
+    key: Vec<u32>,
+    map: FastMap<Box<[u32]>, Outcome<u64>>,
+}
+
+impl Known {
+    /// More than this many are not kept (the counts of a province's units
+    /// repeat far sooner).
+    const MOST: usize = 1 << 14;
+
+    /// Item `i`'s outcome from `cells`, as [`outcome`] gives it.
+    pub(super) fn outcome(&mut self, plan: &Plan, i: usize, cells: &[u32], category: &str) -> Res<Outcome<u64>> {
+        if cells.len() == 1 {
+            return outcome(plan, i, cells, category);
+        }
+        let ind = &plan.fw.indicators[i];
+        // The rule for the category: an item's own for it, or its rule.
+        let rule = ind.by_category.iter().position(|(c, _)| c == category);
+        self.key.clear();
+        self.key.push(i as u32);
+        self.key.push(rule.map_or(u32::MAX, |r| r as u32));
+        self.key.extend_from_slice(cells);
+        if let Some(o) = self.map.get(&self.key[..]) {
+            return Ok(o.clone());
+        }
+        let o = outcome(plan, i, cells, category)?;
+        if self.map.len() < Self::MOST {
+            self.map.insert(self.key.clone().into_boxed_slice(), o.clone());
+        }
+        Ok(o)
+    }
 }
 
 /// An indicator's outcome in cents from its cells, as
