@@ -460,11 +460,14 @@ fn amounts<W: Word>(
     period: Option<String>,
 ) -> Option<(Assessment, Vec<Vec<Option<Decimal>>>)> {
     let parsed = parse::<W>(plan, units, paths, None, Reread::No)?;
-    let tally = |row: &[u32], u: &UnitResult| -> Res<Vec<Option<Decimal>>> {
+    let tally = |row: &[u32], u: &UnitResult, known: &mut Known| -> Res<Vec<Option<Decimal>>> {
         (0..plan.fw.indicators.len())
             .map(|i| {
                 let cells = row.get(plan.first[i]..plan.first[i] + plan.fw.indicators[i].slots());
-                Ok(outcome(plan, i, cells.ok_or(GiveUp)?, &u.category)?.map(dec).awarded())
+                Ok(known
+                    .outcome(plan, i, cells.ok_or(GiveUp)?, &u.category)?
+                    .map(dec)
+                    .awarded())
             })
             .collect()
     };
@@ -515,11 +518,11 @@ fn checked<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files) -> Option
     let parsed = parse::<W>(plan, units, paths, None, Reread::No)?;
     let values = parsed.tables.iter().map(|t| t.values).sum();
     // Per unit: its base items without evidence, and its items 不适用.
-    let tally = |row: &[u32], u: &UnitResult| -> Res<(usize, usize)> {
+    let tally = |row: &[u32], u: &UnitResult, known: &mut Known| -> Res<(usize, usize)> {
         let (mut missing, mut exempt) = (0, 0);
         for (i, ind) in plan.fw.indicators.iter().enumerate() {
             let cells = row.get(plan.first[i]..plan.first[i] + ind.slots()).ok_or(GiveUp)?;
-            match outcome(plan, i, cells, &u.category)? {
+            match known.outcome(plan, i, cells, &u.category)? {
                 Outcome::Missing if ind.kind == Kind::Base => missing += 1,
                 Outcome::Exempt => exempt += 1,
                 _ => {}
@@ -672,8 +675,9 @@ fn run<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, detail: Optio
         return Some(join(parts));
     };
     // The unit explained: its cells as merged, found among every unit's.
-    let cells_of =
-        |cells: &[u32], u: &UnitResult| -> Res<Option<Box<[u32]>>> { Ok((u.unit == id).then(|| cells.into())) };
+    let cells_of = |cells: &[u32], u: &UnitResult, _: &mut Known| -> Res<Option<Box<[u32]>>> {
+        Ok((u.unit == id).then(|| cells.into()))
+    };
     let parts = merge_tallied(plan, units, paths, &parsed, Some(&cells_of)).ok()?;
     let captured: Vec<Captured> = parsed
         .tables

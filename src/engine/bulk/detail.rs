@@ -324,7 +324,7 @@ pub(super) struct Full {
     /// texts already joined (kept so that no unit allocates them).
     present: Vec<usize>,
     seen: Vec<Span>,
-    known: super::tally::Known,
+    pub(super) known: super::tally::Known,
     sc: Scratch,
     /// Where the row whose fields `sc` holds, split in place, starts: a
     /// wide row gives each of its cells, and is split once for them all.

@@ -284,7 +284,8 @@ pub(super) fn merge<W: Word>(
 /// Something found from each unit's cells (and its result) while they are
 /// merged: a second look at every unit's cells later would cost a second
 /// gather.
-pub(super) type Tally<'a, T> = &'a (dyn Fn(&[u32], &UnitResult) -> Res<T> + Sync);
+/// It is given the worker's clause outcomes worked out so far.
+pub(super) type Tally<'a, T> = &'a (dyn Fn(&[u32], &UnitResult, &mut Known) -> Res<T> + Sync);
 
 /// [`merge`], each unit with what `tally` finds (the default without one).
 /// A unit that does not score for a problem found while scoring has it
@@ -459,7 +460,7 @@ pub(super) fn unit_result<W: Word, T: Default>(
         self_assessed: None,
     };
     let found = match tally {
-        Some(t) => t(row, &result)?,
+        Some(t) => t(row, &result, known)?,
         None => T::default(),
     };
     Ok((result, found))

@@ -78,16 +78,16 @@ fn list<W: Word>(
     // JSON, whose units come before the items, its way to the next grade.
     let tallied = args.format != Format::Csv;
     let json = args.format == Format::Json;
-    let tally = |cells: &[u32], u: &UnitResult| -> Res<Tallied> {
+    let tally = |cells: &[u32], u: &UnitResult, known: &mut Known| -> Res<Tallied> {
         if !json {
             let mut n = 0;
-            each_item(plan, cells, &u.category, |it| {
+            each_item(plan, cells, &u.category, known, |it| {
                 n += u32::from(keeps(args.selection, &it))
             })?;
             return Ok((n, None));
         }
         let mut all = Vec::new();
-        short_items(plan, cells, &u.category, &mut all)?;
+        short_items(plan, cells, &u.category, known, &mut all)?;
         let n = all.iter().filter(|it| keeps(args.selection, it)).count();
         // The grade before quotas: those are known once every unit is
         // ranked (below).
@@ -176,9 +176,9 @@ fn summary<W: Word>(
                 .collect::<Option<Vec<String>>>()
         });
         let parsed = parse::<W>(plan, units, paths, None, Reread::No)?;
-        let items = |cells: &[u32], u: &UnitResult| -> Res<Vec<Short>> {
+        let items = |cells: &[u32], u: &UnitResult, known: &mut Known| -> Res<Vec<Short>> {
             let mut all = Vec::new();
-            short_items(plan, cells, &u.category, &mut all)?;
+            short_items(plan, cells, &u.category, known, &mut all)?;
             Ok(all)
         };
         let parts = merge_tallied(plan, units, paths, &parsed, Some(&items)).ok()?;
@@ -375,7 +375,7 @@ impl<W: Word> Ctx<'_, W> {
         let load = |k: usize, l: &mut Loaded| -> Res<()> {
             let Some(u) = unit(k) else { return Ok(()) };
             l.full.cells_of(rows, &u.unit, true)?;
-            short_items(plan, &l.full.cells, &u.category, &mut l.all)?;
+            short_items(plan, &l.full.cells, &u.category, &mut l.full.known, &mut l.all)?;
             l.shown.clear();
             l.shown.extend(l.all.iter().filter(|it| keeps(sel, it)));
             l.wanted.fill(false);
@@ -736,16 +736,16 @@ struct Short {
 /// A unit's deficiencies as items (as `rectify::items` gives them, in the
 /// same order), from its cells alone: the outcomes of `detail::outcome`
 /// and the deficiencies of `score::deficiencies`, in integer cents.
-fn short_items(plan: &Plan, cells: &[u32], category: &str, out: &mut Vec<Short>) -> Res<()> {
+fn short_items(plan: &Plan, cells: &[u32], category: &str, known: &mut Known, out: &mut Vec<Short>) -> Res<()> {
     out.clear();
-    each_item(plan, cells, category, |it| out.push(it))?;
+    each_item(plan, cells, category, known, |it| out.push(it))?;
     out.sort_unstable_by_key(|it| it.key);
     Ok(())
 }
 
 /// A unit's deficiencies as items, from its cells alone, in framework
 /// order (see [`short_items`]).
-fn each_item(plan: &Plan, cells: &[u32], category: &str, mut item: impl FnMut(Short)) -> Res<()> {
+fn each_item(plan: &Plan, cells: &[u32], category: &str, known: &mut Known, mut item: impl FnMut(Short)) -> Res<()> {
     let fw = plan.fw;
     let failed = std::cell::Cell::new(false);
     let outcomes = fw.indicators.iter().enumerate().map(|(i, ind)| {
@@ -753,7 +753,7 @@ fn each_item(plan: &Plan, cells: &[u32], category: &str, mut item: impl FnMut(Sh
         let o = cells
             .get(first..first + ind.slots())
             .ok_or(GiveUp)
-            .and_then(|c| super::tally::outcome(plan, i, c, category));
+            .and_then(|c| known.outcome(plan, i, c, category));
         o.unwrap_or_else(|_| {
             failed.set(true);
             Outcome::Missing
