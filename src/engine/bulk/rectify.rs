@@ -734,7 +734,8 @@ struct Short {
 }
 
 /// A unit's deficiencies as items (as `rectify::items` gives them, in the
-/// same order), from its cells alone: the outcomes of `detail::outcome`
+/// same order), from its cells alone: the outcomes of `tally::outcome`
+/// (those worked out before taken from `known`)
 /// and the deficiencies of `score::deficiencies`, in integer cents.
 fn short_items(plan: &Plan, cells: &[u32], category: &str, known: &mut Known, out: &mut Vec<Short>) -> Res<()> {
     out.clear();
