@@ -704,6 +704,9 @@ fn run<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, detail: Optio
 /// What the reader and the workers produced.
 struct Parsed<W: Word> {
     tables: Vec<Table<W>>,
+    /// The units in the order of the results, with their places in
+    /// `tables`.
+    order: Places,
     /// Per unit, what each of its cohort amounts followed from.
     facts: Facts,
     /// Per file: bytes in the files before it.
@@ -768,44 +771,46 @@ fn parse<W: Word>(
             notices.map(|(input, l)| at_header(input, l, crate::reading::heading::ignored_columns(&l.ignored)));
         told.lock().ok()?.notices = notices.collect();
     }
-    let found = problems::Found::in_tables(&tables, units, paths.tuning.workers)?;
-    if !found.is_empty() || tables.iter().any(|t| !t.bad.is_empty()) || !rowless.is_empty() {
-        let told = paths.told?;
-        if !found.is_empty() {
-            // Where the rows of the units concerned are: read again,
-            // noting them.
-            drop(tables);
-            let watch = Some(Arc::new(found.watch()));
-            tables = read_tables::<W>(plan, paths, None, Reread::No, watch)?.0;
-        }
-        let inputs = paths.inputs();
-        let mut worded = problems::word(plan, units, &inputs, &layouts, &tables, &found)?;
-        // Each file's want of rows before its other problems.
-        for (file, d) in rowless.into_iter().rev() {
-            let at = worded
-                .iter()
-                .position(|w| inputs.iter().position(|i| i.path == w.file) >= Some(file));
-            worded.insert(at.unwrap_or(worded.len()), d);
-        }
-        told.lock().ok()?.problems = worded;
+    // Every unit in the order of the results, each with its places in the
+    // tables: the units file's order, else the ids'.
+    let (mut order, unknown) = match units {
+        Some(list) => Places::by_id(&tables).in_list(list, &tables),
+        None => (Places::by_id(&tables), Vec::new()),
+    };
+    // Units given a value twice across the tables are found as they are
+    // merged (`merge::gather`): looked for here only when nothing will be,
+    // every problem of the run said at once.
+    let bad = tables.iter().any(|t| !t.bad.is_empty()) || !rowless.is_empty();
+    let unmerged = bad || paths.problems_only;
+    let mut found = problems::Found::in_tables(&tables, &order, &unknown, unmerged)?;
+    if !found.is_empty() && !unmerged {
+        found = problems::Found::in_tables(&tables, &order, &unknown, true)?;
+    }
+    if !found.is_empty() || bad {
+        // Where the rows of the units concerned are: read again, noting
+        // them (these tables' own problems are those of the rows).
+        let tables = if found.is_empty() { tables } else { Vec::new() };
+        tell(plan, units, paths, &layouts, &tables, &found, rowless);
         return None;
     }
-    let mut unnamed = Vec::new();
-    if let Some(list) = units {
-        // A unit of the units file no row names is a unit without cells,
-        // as one whose rows give no value.
-        for id in list.units.keys() {
-            if !tables.iter().any(|t| t.find(id.as_bytes()).is_some()) {
-                tables.first_mut()?.add_silent(id.as_bytes());
-                unnamed.push(id.clone());
+    // A unit of the units file no row names is a unit without cells, as
+    // one whose rows give no value.
+    let unnamed = match units {
+        Some(list) => order.place_silent(list, &mut tables).ok()?,
+        None => Vec::new(),
+    };
+    let settled = settle(plan, units, &mut tables);
+    let (facts, _) = match settled {
+        Ok(s) if s.1.is_empty() => s,
+        settled => {
+            // A unit given twice across the tables first, as when nothing
+            // is settled.
+            if !tell_twice(plan, units, paths, &layouts, &tables, &order)? {
+                problems::after_scoring(plan, units, paths, &tables, &order, settled.ok()?.1);
             }
+            return None;
         }
-    }
-    let (facts, outside) = settle(plan, units, &mut tables).ok()?;
-    if !outside.is_empty() {
-        problems::after_scoring(plan, units, paths, &tables, outside);
-        return None;
-    }
+    };
     if let (Some(list), Some(told)) = (units, paths.told) {
         let mut heard: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
         for t in &tables {
@@ -832,6 +837,7 @@ fn parse<W: Word>(
     }
     Some(Parsed {
         tables,
+        order,
         facts,
         bases,
         layouts,
@@ -846,6 +852,60 @@ fn at_header(input: InputFile, layout: &Layout, message: String) -> crate::base:
         Some(ws) => d.in_sheet(ws, None),
         None => d,
     }
+}
+
+/// Tell back the run's problems: those of the units `found` (every file
+/// read again, their rows noted where they are), else those of the rows
+/// of `tables`; and each file's want of rows (`rowless`, by file) before
+/// its others.
+fn tell<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &Files,
+    layouts: &[Arc<Layout>],
+    tables: &[Table<W>],
+    found: &problems::Found,
+    rowless: Vec<(usize, crate::base::diag::Diagnostic)>,
+) -> Option<()> {
+    let told = paths.told?;
+    let watched;
+    let tables = if found.is_empty() {
+        tables
+    } else {
+        let watch = Some(Arc::new(found.watch()));
+        watched = read_tables::<W>(plan, paths, None, Reread::No, watch)?.0;
+        &watched
+    };
+    let inputs = paths.inputs();
+    let mut worded = problems::word(plan, units, &inputs, layouts, tables, found)?;
+    // Each file's want of rows before its other problems.
+    for (file, d) in rowless.into_iter().rev() {
+        let at = worded
+            .iter()
+            .position(|w| inputs.iter().position(|i| i.path == w.file) >= Some(file));
+        worded.insert(at.unwrap_or(worded.len()), d);
+    }
+    told.lock().ok()?.problems = worded;
+    Some(())
+}
+
+/// Units given a value twice across the tables, found only once they are
+/// merged (or settled): their problems told back ([`tell`]), and `true`;
+/// `false` when there is none.
+fn tell_twice<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &Files,
+    layouts: &[Arc<Layout>],
+    tables: &[Table<W>],
+    order: &Places,
+) -> Option<bool> {
+    let found = problems::Found::in_tables(tables, order, &[], true)?;
+    if found.is_empty() {
+        return Some(false);
+    }
+    tell::<W>(plan, units, paths, layouts, &[], &found, Vec::new())?;
+    Some(true)
 }
 
 /// `paths` with each file given again (`again`, its problem) read once,
@@ -864,15 +924,19 @@ fn parse_once_each<W: Word>(
     let kept: Vec<PathBuf> = pick(paths.paths.len()).map(|i| paths.paths[i].clone()).collect();
     let forced: Vec<_> = pick(paths.forced.len()).map(|i| paths.forced[i]).collect();
     let books: Vec<Option<Book>> = pick(paths.books.len()).map(|i| paths.books[i].clone()).collect();
+    // Read for their problems only: a run with a file given twice is not
+    // scored.
     let files = Files {
         paths: &kept,
         forced: &forced,
         books: &books,
+        problems_only: true,
         ..*paths
     };
     let read = parse::<W>(plan, units, &files, None, Reread::No);
     let mut told = told.lock().ok()?;
-    if read.is_none() && told.problems.is_empty() {
+    let through = std::mem::take(&mut told.read_through);
+    if read.is_none() && told.problems.is_empty() && !through {
         return None; // given up: a file to read whole first
     }
     let mut rest = std::mem::take(&mut told.problems);
@@ -946,7 +1010,58 @@ fn read_tables<W: Word>(
 
 #[cfg(test)]
 mod tests {
-    use super::{Interner, Scan, by_id, id_prefix, pack, pack_in, permute, scan_line};
+    use super::{Interner, Places, Scan, Table, by_id, id_prefix, pack, pack_in, permute, scan_line};
+
+    /// The units of several tables in id order, each with its places in
+    /// table order, as sorting every (id, table, local index) gives them:
+    /// ids shared by some tables, short, of 15 to 17 bytes, sharing their
+    /// first 16, multi-byte.
+    #[test]
+    fn places_by_id_merge_the_tables_orders() {
+        let ids: Vec<String> = (0..40)
+            .map(|i| match i % 5 {
+                0 => format!("U{i:03}"),
+                1 => format!("ABCDEFGHIJKLMN{i}"),
+                2 => format!("ABCDEFGHIJKLMNOP{i}"),
+                3 => format!("单位{i}"),
+                _ => format!("{i}"),
+            })
+            .collect();
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed >> 33
+        };
+        for case in 0..50 {
+            let n = 1 + case % 4;
+            let mut tables: Vec<Table<u16>> = (0..n).map(|_| Table::new(1)).collect();
+            for t in tables.iter_mut() {
+                for id in &ids {
+                    if next() % 3 == 0 {
+                        t.add_silent(id.as_bytes());
+                    }
+                }
+                t.sort_units();
+            }
+            let mut all: Vec<(&[u8], u32, u32)> = (tables.iter().enumerate())
+                .flat_map(|(t, table)| (table.units.iter().enumerate()).map(move |(u, id)| (&**id, t as u32, u as u32)))
+                .collect();
+            all.sort();
+            let places = Places::by_id(&tables);
+            let got: Vec<(&[u8], u32, u32)> = (0..places.units.len())
+                .flat_map(|k| {
+                    let id = places.id(&tables, k);
+                    places.locals[places.units[k].clone()]
+                        .iter()
+                        .map(move |&(t, u)| (id, t, u))
+                })
+                .collect();
+            assert_eq!(got, all, "case {case}");
+            // Each unit once.
+            let distinct: std::collections::BTreeSet<&[u8]> = all.iter().map(|a| a.0).collect();
+            assert_eq!(places.units.len(), distinct.len(), "case {case}");
+        }
+    }
 
     /// The windowed line splitter agrees with a byte-by-byte reading on
     /// lines of every length around the 64-byte windows, with delimiters,

@@ -1072,6 +1072,80 @@ fn a_file_given_twice_is_said_on_the_bulk_path() {
     }
 }
 
+/// Values given twice far apart: most often each in the table of another
+/// worker, found only as the tables are merged (or settled, for a cohort
+/// item). Every way the engine runs says them as the detailed reader does,
+/// and nothing is scored or written.
+#[test]
+fn values_given_twice_far_apart_are_said_by_every_run() {
+    use kaohe::engine::rectify::{Order, Selection};
+    type Run<'r> = &'r dyn Fn(bulk::Files) -> bool;
+    let mut said = 0;
+    for (shape, seed) in [(synth::Shape::Mixed, 3), (synth::Shape::Cohort, 2)] {
+        let i = inputs(shape, 60, seed, true);
+        let mut reader = csv::Reader::from_path(&i.evidence).unwrap();
+        let mut rows = vec![reader.headers().unwrap().clone()];
+        rows.extend(reader.records().map(Result::unwrap));
+        // Rows from the first block, again at the end of the file.
+        let again: Vec<csv::StringRecord> = rows[1..40].iter().step_by(6).cloned().collect();
+        rows.extend(again.iter().cloned());
+        let mut out = csv::Writer::from_writer(Vec::new());
+        rows.iter().for_each(|r| out.write_record(r).unwrap());
+        let twice = i
+            ._wd
+            .create("twice.csv", &String::from_utf8(out.into_inner().unwrap()).unwrap());
+        let paths = std::slice::from_ref(&twice);
+        let want = crate::detailed::load(paths, &i.fw, i.units.as_ref()).unwrap_err().0;
+        assert_eq!(want.len(), again.len(), "{want:?}");
+        assert!(want.iter().all(|d| d.message.contains("duplicate")), "{want:?}");
+        let (fw, units) = (&i.fw, i.units.as_ref());
+        let unit = i.units.as_ref().unwrap().units.keys().next().unwrap();
+        let selection = Selection::default();
+        let list = |format| bulk::ListArgs {
+            period: None,
+            selection: &selection,
+            order: Order::Rank,
+            format,
+            lang: Lang::Zh,
+        };
+        let written = |run: &dyn Fn(&mut Vec<u8>) -> bool| {
+            let mut out = Vec::new();
+            run(&mut out) || !out.is_empty()
+        };
+        let runs: [(&str, Run); 8] = [
+            ("ranking", &|f| bulk::assess(fw, units, f, None).is_some()),
+            ("amounts", &|f| bulk::assess_amounts(fw, units, f, None).is_some()),
+            ("explain", &|f| bulk::assess_unit(fw, units, f, None, unit).is_some()),
+            ("check", &|f| bulk::check(fw, units, f).is_some()),
+            ("in full", &|f| bulk::assess_full(fw, units, f, None).is_some()),
+            ("JSON", &|f| {
+                written(&|w| bulk::write_json(fw, units, f, None, w).is_some())
+            }),
+            ("list", &|f| {
+                written(&|w| bulk::write_deficiencies(fw, units, f, &list(Format::Csv), w).is_some())
+            }),
+            ("summary", &|f| {
+                bulk::summary_list(fw, units, f, None, &selection, Order::Rank).is_some()
+            }),
+        ];
+        for (name, run) in runs {
+            for workers in [2, 3] {
+                let tuning = Tuning {
+                    block: 2048,
+                    workers,
+                    batch: None,
+                };
+                let told = std::sync::Mutex::new(bulk::Told::default());
+                let scored = run(bulk::Files::from(paths).telling(&told).tuned(tuning));
+                assert!(!scored, "{name}, {workers} workers: scored");
+                assert_eq!(told.into_inner().unwrap().problems, want, "{name}, {workers} workers");
+                said += 1;
+            }
+        }
+    }
+    assert_eq!(said, 32);
+}
+
 #[test]
 fn robust_draws_on_the_same_amounts_on_both_paths() {
     // Plain and deferred items, exempt and missing ones, split over

@@ -297,9 +297,13 @@ pub(super) fn merge_tallied<W: Word, T: Send + Default>(
     parsed: &Parsed<W>,
     tally: Option<Tally<T>>,
 ) -> Res<Vec<Vec<(UnitResult, T)>>> {
-    let merged = merge_with(plan, units, &parsed.tables, paths.tuning.workers, tally);
+    let merged = merge_with(plan, units, &parsed.tables, &parsed.order, paths.tuning.workers, tally);
     if merged.is_err() {
-        problems::after_scoring(plan, units, paths, &parsed.tables, Vec::new());
+        // A unit given twice across the tables first: `gather` found it.
+        let (tables, order) = (&parsed.tables, &parsed.order);
+        if tell_twice(plan, units, paths, &parsed.layouts, tables, order) == Some(false) {
+            problems::after_scoring(plan, units, paths, tables, order, Vec::new());
+        }
     }
     merged
 }
@@ -308,11 +312,11 @@ fn merge_with<W: Word, T: Send + Default>(
     plan: &Plan,
     units: Option<&Units>,
     tables: &[Table<W>],
+    order: &Places,
     workers: usize,
     tally: Option<Tally<T>>,
 ) -> Res<Vec<Vec<(UnitResult, T)>>> {
-    let (locals, ranges) = in_order(units, tables)?;
-    let order: Vec<(&str, &[(u32, u32)])> = ranges.iter().map(|(id, r)| (*id, &locals[r.clone()])).collect();
+    let order = order.named(units, tables)?;
     let part = order.len().div_ceil(workers.max(1)).max(1);
     let parts: Vec<Res<Vec<(UnitResult, T)>>> = std::thread::scope(|s| {
         let handles: Vec<_> = order
@@ -349,45 +353,115 @@ fn merge_with<W: Word, T: Send + Default>(
     parts.into_iter().collect()
 }
 
-/// The units to score, in the order of their results: the units file's
-/// (each evidence unit must be in it), else those the evidence names, in
-/// id order. Each with the range of its places in the tables (table,
-/// local index) in the first list.
-#[allow(clippy::type_complexity)]
-pub(super) fn in_order<'t, W: Word>(
-    units: Option<&'t Units>,
-    tables: &'t [Table<W>],
-) -> Res<(Vec<(u32, u32)>, Vec<(&'t str, std::ops::Range<usize>)>)> {
-    // Every (unit id, table, local index), sorted by id.
-    let mut all: Vec<(u128, &[u8], (u32, u32))> = Vec::with_capacity(tables.iter().map(|t| t.units.len()).sum());
-    for (t, table) in tables.iter().enumerate() {
-        for (u, id) in table.units.iter().enumerate() {
-            all.push((id_prefix(id), &**id, (t as u32, u as u32)));
-        }
-    }
-    all.sort_unstable_by(|a, b| by_id(a.0, a.1, b.0, b.1).then(a.2.cmp(&b.2)));
-    let locals: Vec<(u32, u32)> = all.iter().map(|a| a.2).collect();
-    let mut evidence: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
-    for (i, (_, id, _)) in all.iter().enumerate() {
-        match evidence.last_mut() {
-            Some((last, r)) if last.as_bytes() == *id => r.end = i + 1,
-            _ => evidence.push((std::str::from_utf8(id).map_err(|_| GiveUp)?, i..i + 1)),
-        }
-    }
-    // The units to score: the units file's (each evidence unit must be in
-    // it), else those the evidence names, in id order.
-    let order = match units {
-        Some(list) => {
-            let mut found = vec![0..0; list.units.len()];
-            for (id, r) in evidence {
-                let i = list.units.get_index_of(id).ok_or(GiveUp)?;
-                found[i] = r;
+/// A unit's id and its places in the tables ([`Places`]).
+pub(super) type Named<'t> = (&'t str, &'t [(u32, u32)]);
+
+/// Units and their places in the workers' tables: each place a table and
+/// a local index, each unit's places together (in table order), and the
+/// units in an order, each with its range of places.
+pub(super) struct Places {
+    pub(super) locals: Vec<(u32, u32)>,
+    pub(super) units: Vec<std::ops::Range<usize>>,
+}
+
+impl Places {
+    /// Every unit the tables' rows name, in id order: the tables' own
+    /// orders ([`Table::sorted`]) merged.
+    pub(super) fn by_id<W: Word>(tables: &[Table<W>]) -> Places {
+        let n = tables.iter().map(|t| t.sorted.len()).sum();
+        let (mut locals, mut units) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut next = vec![0usize; tables.len()];
+        let head = |t: usize, next: &[usize]| {
+            let table = &tables[t];
+            let &(prefix, u) = table.sorted.get(next[t])?;
+            Some((prefix, &*table.units[u as usize], u))
+        };
+        loop {
+            // The least id at the head of a table's order, then that id
+            // from every table holding it.
+            let least = (0..tables.len())
+                .filter_map(|t| head(t, &next))
+                .min_by(|a, b| by_id(a.0, a.1, b.0, b.1));
+            let Some((prefix, id, _)) = least else { break };
+            let start = locals.len();
+            for t in 0..tables.len() {
+                if let Some((p, other, u)) = head(t, &next)
+                    && by_id(p, other, prefix, id).is_eq()
+                {
+                    locals.push((t as u32, u));
+                    next[t] += 1;
+                }
             }
-            list.units.keys().map(String::as_str).zip(found).collect()
+            units.push(start..locals.len());
         }
-        None => evidence,
-    };
-    Ok((locals, order))
+        Places { locals, units }
+    }
+
+    /// A unit's id, from its first place (the unit `k` of the order has
+    /// one).
+    pub(super) fn id<'t, W: Word>(&self, tables: &'t [Table<W>], k: usize) -> &'t [u8] {
+        let (t, u) = self.locals[self.units[k].start];
+        &tables[t as usize].units[u as usize]
+    }
+
+    /// The units of `list` in its order, each with its places among these
+    /// (none for a unit no row names), and the places of each unit here
+    /// not in `list`.
+    pub(super) fn in_list<W: Word>(self, list: &Units, tables: &[Table<W>]) -> (Places, Vec<std::ops::Range<usize>>) {
+        let mut found = vec![0..0; list.units.len()];
+        let mut unknown = Vec::new();
+        for (k, r) in self.units.iter().enumerate() {
+            let i = std::str::from_utf8(self.id(tables, k))
+                .ok()
+                .and_then(|id| list.units.get_index_of(id));
+            match i {
+                Some(i) => found[i] = r.clone(),
+                None => unknown.push(r.clone()),
+            }
+        }
+        let places = Places {
+            locals: self.locals,
+            units: found,
+        };
+        (places, unknown)
+    }
+
+    /// Place each unit without one (a unit of the units file no row
+    /// names) in the first table, without cells: its id, for each.
+    pub(super) fn place_silent<W: Word>(&mut self, list: &Units, tables: &mut [Table<W>]) -> Res<Vec<String>> {
+        let mut silent = Vec::new();
+        for (r, id) in self.units.iter_mut().zip(list.units.keys()) {
+            if r.start == r.end {
+                let u = tables.first_mut().ok_or(GiveUp)?.add_silent(id.as_bytes());
+                self.locals.push((0, u));
+                *r = self.locals.len() - 1..self.locals.len();
+                silent.push(id.clone());
+            }
+        }
+        Ok(silent)
+    }
+
+    /// The units in order, each id with its places: the ids of `list` when
+    /// these are in its order ([`Places::in_list`]).
+    pub(super) fn named<'t, W: Word>(
+        &'t self,
+        list: Option<&'t Units>,
+        tables: &'t [Table<W>],
+    ) -> Res<Vec<Named<'t>>> {
+        let places = self.units.iter().map(|r| &self.locals[r.clone()]);
+        match list {
+            Some(list) => {
+                if list.units.len() != self.units.len() {
+                    return Err(GiveUp);
+                }
+                Ok(list.units.keys().map(String::as_str).zip(places).collect())
+            }
+            None => (0..self.units.len())
+                .zip(places)
+                .map(|(k, p)| Ok((std::str::from_utf8(self.id(tables, k)).map_err(|_| GiveUp)?, p)))
+                .collect(),
+        }
+    }
 }
 
 /// A unit's cells from its places in the tables (`locals`) into `row`
@@ -404,7 +478,9 @@ pub(super) fn gather<'t, W: Word>(
             let c = c.get();
             if c != UNSEEN {
                 if *dst != UNSEEN {
-                    return Err(GiveUp); // given twice across blocks: found and worded before (`problems`)
+                    // Given twice across blocks: found again and worded
+                    // when the merge fails (`tell_twice`).
+                    return Err(GiveUp);
                 }
                 *dst = c;
             }

@@ -365,6 +365,10 @@ pub(super) struct Table<W: Word> {
     /// ([`Watched`]): those the problems of the run concern.
     pub(super) watch: Option<Arc<Watch>>,
     pub(super) watched: Vec<Watched>,
+    /// The local units in id order, each with its id's [`id_prefix`]:
+    /// sorted by the worker once every row is read, so that the tables'
+    /// units are put in order by merging these ([`merge::Places::by_id`]).
+    pub(super) sorted: Vec<(u128, u32)>,
 }
 
 /// Units watched on a second reading, each with its number and what is
@@ -457,7 +461,18 @@ impl<W: Word> Table<W> {
             doubled: Vec::new(),
             watch: None,
             watched: Vec::new(),
+            sorted: Vec::new(),
         }
+    }
+
+    /// Put the local units in id order ([`Table::sorted`]).
+    pub(super) fn sort_units(&mut self) {
+        let units = &self.units;
+        let mut sorted: Vec<(u128, u32)> = (units.iter().enumerate())
+            .map(|(u, id)| (id_prefix(id), u as u32))
+            .collect();
+        sorted.sort_unstable_by(|a, b| by_id(a.0, &units[a.1 as usize], b.0, &units[b.1 as usize]));
+        self.sorted = sorted;
     }
 
     /// Note a row (`cell` none) or a cell of `unit`'s where it was read, if
@@ -551,8 +566,10 @@ impl<W: Word> Table<W> {
     }
 
     /// A unit no row names (one of the units file without evidence),
-    /// added without cells, to be found and scored as any other.
-    pub(super) fn add_silent(&mut self, id: &[u8]) {
+    /// added without cells, to be found and scored as any other: its
+    /// local index. (It is not among [`Table::sorted`], the units rows
+    /// name.)
+    pub(super) fn add_silent(&mut self, id: &[u8]) -> u32 {
         let next = self.units.len() as u32;
         match pack(id) {
             Some(k) => {
@@ -562,7 +579,7 @@ impl<W: Word> Table<W> {
                 self.long_ids.insert(id.into(), next);
             }
         }
-        self.add_unit(id.into());
+        self.add_unit(id.into())
     }
 
     pub(super) fn row(
@@ -1151,8 +1168,8 @@ pub(super) fn worker<W: Word>(
         let _ = pool.send(chunk.data);
     }
     if failed.load(Ordering::Relaxed) {
-        Err(GiveUp)
-    } else {
-        Ok(t)
+        return Err(GiveUp);
     }
+    t.sort_units();
+    Ok(t)
 }

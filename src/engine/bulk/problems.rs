@@ -7,7 +7,9 @@
 //! - found once every file is read, then located by reading the files
 //!   again, noting the rows or cells of the units concerned: a unit id
 //!   refused (a column heading, an invisible character), a unit not in
-//!   the units file, a value given twice;
+//!   the units file, a value given twice (in one worker's table; across
+//!   the tables, as they are merged or settled, unless the run has other
+//!   problems: `tell_twice`);
 //! - found before any file is read: a file given twice ([`given_again`]);
 //! - found while scoring, then located by reading the files again
 //!   ([`after_scoring`]): a value for an item outside the unit's
@@ -53,68 +55,48 @@ pub(super) enum Wrong {
 pub(super) struct Found(pub(super) Vec<(Box<[u8]>, Wrong)>);
 
 impl Found {
-    pub(super) fn in_tables<W: Word>(tables: &[Table<W>], units: Option<&Units>, workers: usize) -> Option<Found> {
+    /// The units `tables` show a problem of: `order` holds every unit of
+    /// the tables' rows but those not in the units file, whose places are
+    /// `unknown` ([`merge::Places::in_list`]). With `across`, units given
+    /// a value twice across the tables too (which merging finds itself).
+    pub(super) fn in_tables<W: Word>(
+        tables: &[Table<W>],
+        order: &merge::Places,
+        unknown: &[std::ops::Range<usize>],
+        across: bool,
+    ) -> Option<Found> {
         let mut refused = Ids::default();
-        let mut unknown = Ids::default();
         let mut doubled = Ids::default();
         for table in tables {
             for &u in &table.refused {
                 refused.insert(table.units.get(u as usize)?.clone(), ());
             }
-        }
-        // Each table's units against the tables before it: a unit found in
-        // none is seen for the first time (and may be unknown); one found
-        // with a slot given in both is given twice across blocks. A look-up
-        // per unit and table, no set of every id, and on every core: this
-        // lies between reading and scoring.
-        for (k, table) in tables.iter().enumerate() {
             for &u in &table.doubled {
                 doubled.insert(table.units.get(u as usize)?.clone(), ());
             }
-            let before = &tables[..k];
-            let refused = &refused;
-            let part = table.units.len().div_ceil(workers.max(1)).max(1);
-            // Per part: its units given twice, and those not in the units file.
-            let parts: Vec<Option<(Vec<usize>, Vec<usize>)>> = std::thread::scope(|s| {
-                let handles: Vec<_> = (0..table.units.len())
-                    .step_by(part)
-                    .map(|from| {
-                        s.spawn(move || {
-                            let (mut twice, mut unknown) = (Vec::new(), Vec::new());
-                            for u in from..(from + part).min(table.units.len()) {
-                                let id = &table.units[u];
-                                let mine = table.cells(u);
-                                let mut seen = false;
-                                for t in before {
-                                    let Some(there) = t.find(id) else { continue };
-                                    seen = true;
-                                    let given = |c: &W| c.get() != UNSEEN;
-                                    if mine.iter().zip(t.cells(there)).any(|(a, b)| given(a) & given(b)) {
-                                        twice.push(u);
-                                    }
-                                }
-                                if !seen
-                                    && let Some(list) = units
-                                    && !list.units.contains_key(std::str::from_utf8(id).ok()?)
-                                    && !refused.contains_key(id)
-                                {
-                                    unknown.push(u);
-                                }
-                            }
-                            Some((twice, unknown))
-                        })
-                    })
-                    .collect();
-                handles.into_iter().map(|h| h.join().ok().flatten()).collect()
+        }
+        let id = |(t, u): (u32, u32)| tables[t as usize].units.get(u as usize);
+        let mut not_listed = Ids::default();
+        for r in unknown {
+            let id = id(*order.locals.get(r.start)?)?;
+            if !refused.contains_key(id) {
+                not_listed.insert(id.clone(), ());
+            }
+        }
+        let unknown = not_listed;
+        // A unit whose rows lie in several tables, with a slot given in two:
+        // given twice across blocks.
+        let given = |c: &W| c.get() != UNSEEN;
+        for r in order.units.iter().filter(|r| across && r.len() > 1) {
+            let places = order.locals.get(r.clone())?;
+            let cells = |&(t, u): &(u32, u32)| tables[t as usize].cells(u as usize);
+            let twice = (places.iter().enumerate()).any(|(i, a)| {
+                places[i + 1..]
+                    .iter()
+                    .any(|b| cells(a).iter().zip(cells(b)).any(|(x, y)| given(x) & given(y)))
             });
-            for part in parts {
-                let (twice, not_known) = part?;
-                for u in twice {
-                    doubled.insert(table.units[u].clone(), ());
-                }
-                for u in not_known {
-                    unknown.insert(table.units[u].clone(), ());
-                }
+            if twice {
+                doubled.insert(id(places[0])?.clone(), ());
             }
         }
         let mut rated: FastMap<(&[u8], u32, &[u8]), ()> = FastMap::default();
@@ -322,12 +304,13 @@ pub(super) fn after_scoring<W: Word>(
     units: Option<&Units>,
     paths: &Files,
     tables: &[Table<W>],
+    order: &merge::Places,
     outside: merge::Outside,
 ) -> Option<()> {
     use crate::engine::score::{all_exempt_problem, missing_problem, outside_problem, partial_exemption_problem};
     let told = paths.told?;
     let fw = plan.fw;
-    let (locals, order) = merge::in_order(units, tables).ok()?;
+    let order = order.named(units, tables).ok()?;
     let place: FastMap<&[u8], usize> = (order.iter().enumerate())
         .map(|(k, (id, _))| (id.as_bytes(), k))
         .collect();
@@ -341,9 +324,9 @@ pub(super) fn after_scoring<W: Word>(
     let mut row = vec![UNSEEN; plan.slots.len()];
     let mut groups = vec![0u64; fw.groups.len()];
     let (mut veto, mut caps, mut own) = (Vec::new(), Vec::new(), Vec::new());
-    for (k, (id, r)) in order.iter().enumerate() {
+    for (k, (id, places)) in order.iter().enumerate() {
         row.fill(UNSEEN);
-        merge::gather(tables, &locals[r.clone()], &mut row).ok()?;
+        merge::gather(tables, places, &mut row).ok()?;
         own.clear();
         let category = units
             .and_then(|l| l.units.get(&**id))
