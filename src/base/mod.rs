@@ -10,6 +10,19 @@ pub mod num;
 pub mod period;
 pub mod progress;
 
+/// Ask for the cache line at `p` ahead of its use: a hint, which never
+/// faults whatever the address.
+#[inline(always)]
+pub fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint; it never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// Let go of `x` on a thread of its own: freeing a province's results and
 /// tables takes from tens of milliseconds (the bulk path's) to seconds (the
 /// detailed path's millions of texts), which the caller need not wait for,

@@ -505,25 +505,57 @@ pub fn markdown_text(s: &str) -> String {
 /// Cells of numeric columns that are plain numbers the tool computed
 /// (`-1.50`, `+2`, `95%`) stay numbers; anything else in them is text.
 pub fn csv_cell(cell: &str, numeric: bool) -> Cow<'_, str> {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && !(numeric && is_plain_number(cell)) {
+    if needs_guard(cell.as_bytes(), numeric) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
     }
 }
 
+/// Does `cell` take the leading `'` of [`csv_cell`]?
+pub(crate) fn needs_guard(cell: &[u8], numeric: bool) -> bool {
+    let risky = matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    risky && !(numeric && is_plain_number(cell))
+}
+
+/// `cell` appended to a CSV row being written: with the leading `'` of
+/// [`csv_cell`] when `guarded`, then quoted as the `csv` writer quotes
+/// (only a cell holding a delimiter, a quote or a line end; quotes
+/// doubled). For rows written by the hundred thousand, without a writer's
+/// copies.
+pub(crate) fn push_csv_cell(out: &mut Vec<u8>, cell: &[u8], guarded: bool) {
+    let quote = memchr::memchr3(b',', b'"', b'\n', cell).is_some() || memchr::memchr(b'\r', cell).is_some();
+    if quote {
+        out.push(b'"');
+    }
+    if guarded {
+        out.push(b'\'');
+    }
+    if quote {
+        let mut from = 0;
+        for q in memchr::memchr_iter(b'"', cell) {
+            out.extend_from_slice(&cell[from..=q]);
+            out.push(b'"');
+            from = q + 1;
+        }
+        out.extend_from_slice(&cell[from..]);
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(cell);
+    }
+}
+
 /// `-1.50`, `+2`, `95%`: an optional sign, digits with at most one point,
 /// an optional `%`.
-fn is_plain_number(s: &str) -> bool {
-    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let body = body.strip_suffix('%').unwrap_or(body);
-    let mut parts = body.splitn(2, '.');
-    let int = parts.next().unwrap_or("");
-    let frac = parts.next().unwrap_or("");
+fn is_plain_number(s: &[u8]) -> bool {
+    let body = s.strip_prefix(b"+").or_else(|| s.strip_prefix(b"-")).unwrap_or(s);
+    let body = body.strip_suffix(b"%").unwrap_or(body);
+    let mut parts = body.splitn(2, |&b| b == b'.');
+    let int = parts.next().unwrap_or_default();
+    let frac = parts.next().unwrap_or_default();
     !(int.is_empty() && frac.is_empty())
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
+        && int.iter().all(|b| b.is_ascii_digit())
+        && frac.iter().all(|b| b.is_ascii_digit())
 }
 
 /// A cell for the terminal: one line, and control characters (escape

@@ -100,19 +100,31 @@ pub fn write_ranking_csv(
     head.write_record(header.headers.iter().map(|h| super::csv_cell(h, false).into_owned()))?;
     w.write_all(&head.into_inner().map_err(|e| e.into_error())?)?;
     // Asked once: each looks over every unit.
-    let (with_cat, rules, with_self) = (with_categories(a), with_grade_rules(a), with_self(a));
+    let shown = (with_categories(a), with_grade_rules(a), with_self(a));
     let batch = |units: &[UnitResult]| -> std::io::Result<Vec<u8>> {
-        let mut csv = csv_writer(Vec::with_capacity(units.len() * 128));
-        for u in units {
-            let row = ranking_row(fw, u, with_cat, rules, with_self, lang);
-            let cells: Vec<_> = row
-                .iter()
-                .enumerate()
-                .map(|(i, c)| super::csv_cell(c, header.numeric.get(i).copied().unwrap_or(false)))
-                .collect();
-            csv.write_record(cells.iter().map(|c| c.as_bytes()))?;
+        let mut out = Vec::with_capacity(units.len() * 128);
+        let mut cells = Cells::default();
+        for (k, u) in units.iter().enumerate() {
+            // The texts of a unit a few rows on, asked for now: each lies
+            // elsewhere on the heap.
+            if let Some(v) = units.get(k + 4) {
+                crate::base::prefetch(v.unit.as_ptr());
+                crate::base::prefetch(v.name.as_ptr());
+                crate::base::prefetch(v.category.as_ptr());
+                crate::base::prefetch(v.groups.as_ptr());
+            }
+            cells.clear();
+            ranking_cells(fw, u, shown, lang, &mut cells);
+            for (i, c) in cells.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                let numeric = header.numeric.get(i).copied().unwrap_or(false);
+                super::push_csv_cell(&mut out, c, super::needs_guard(c, numeric));
+            }
+            out.extend_from_slice(b"\r\n");
         }
-        csv.into_inner().map_err(|e| e.into_error())
+        Ok(out)
     };
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let batches: Vec<&[UnitResult]> = a.units.chunks(BATCH).collect();
@@ -153,41 +165,109 @@ fn ranking_row(
     with_self: bool,
     lang: Lang,
 ) -> Vec<String> {
-    let mut row = vec![u.rank.to_string(), u.unit.clone(), u.name.clone()];
+    let mut cells = Cells::default();
+    ranking_cells(fw, u, (with_cat, rules, with_self), lang, &mut cells);
+    // Each cell is whole text: written from `&str`s and ASCII digits.
+    cells.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect()
+}
+
+/// A row's cells, written one after another into one buffer: a large
+/// ranking's rows are written without an allocation per cell.
+#[derive(Default)]
+struct Cells {
+    text: Vec<u8>,
+    /// Where each cell ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Cells {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// End the cell being written.
+    fn end(&mut self) {
+        self.ends.push(self.text.len());
+    }
+
+    fn text(&mut self, s: &str) {
+        self.text.extend_from_slice(s.as_bytes());
+        self.end();
+    }
+
+    fn uint(&mut self, n: Option<usize>) {
+        if let Some(n) = n {
+            crate::base::num::push_uint(&mut self.text, n as u64);
+        }
+        self.end();
+    }
+
+    /// [`fmt2`]; with `sign`, a `+` before a positive amount
+    /// ([`crate::base::num::signed2`]).
+    fn amount(&mut self, d: Option<rust_decimal::Decimal>, sign: bool) {
+        if let Some(d) = d {
+            if sign && d > rust_decimal::Decimal::ZERO {
+                self.text.push(b'+');
+            }
+            crate::base::num::push2(&mut self.text, d);
+        }
+        self.end();
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        (starts.zip(&self.ends)).map(|(a, &b)| &self.text[a..b])
+    }
+}
+
+/// One unit's row of the ranked table into `cells`; `(with_cat, rules,
+/// with_self)` say which columns the ranking shows.
+fn ranking_cells(
+    fw: &Framework,
+    u: &UnitResult,
+    (with_cat, rules, with_self): (bool, bool, bool),
+    lang: Lang,
+    cells: &mut Cells,
+) {
+    cells.uint(Some(u.rank));
+    cells.text(&u.unit);
+    cells.text(&u.name);
     if with_cat {
-        row.push(u.category.clone());
-        row.push(u.category_rank.map(|r| r.to_string()).unwrap_or_default());
+        cells.text(&u.category);
+        cells.uint(u.category_rank);
     }
-    row.push(fmt2(u.totals.score));
+    cells.amount(Some(u.totals.score), false);
     if with_self {
-        row.push(u.self_assessed.as_ref().map(|m| fmt2(m.score)).unwrap_or_default());
-        row.push(u.self_gap().map(crate::base::num::signed2).unwrap_or_default());
+        cells.amount(u.self_assessed.as_ref().map(|m| m.score), false);
+        cells.amount(u.self_gap(), true);
     }
-    row.push(fw.grades[u.grade].name.clone());
+    cells.text(&fw.grades[u.grade].name);
     if rules {
         match u.grade_change {
             Some((by, reason)) => {
-                row.push(fw.grades[by].name.clone());
-                row.push(reason.label(lang).to_string());
+                cells.text(&fw.grades[by].name);
+                cells.text(reason.label(lang));
             }
-            None => row.extend([String::new(), String::new()]),
+            None => {
+                cells.text("");
+                cells.text("");
+            }
         }
     }
-    row.push(
-        u.totals
-            .veto
-            .iter()
-            .map(|&i| fw.indicators[i].id.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
-    );
-    row.push(fmt2(u.totals.base));
-    row.push(fmt2(u.totals.bonus));
-    row.push(fmt2(u.totals.penalty));
-    for (g, _) in fw.top_groups() {
-        row.push(fmt2(u.groups[g]));
+    for (k, &i) in u.totals.veto.iter().enumerate() {
+        if k > 0 {
+            cells.text.push(b' ');
+        }
+        cells.text.extend_from_slice(fw.indicators[i].id.as_bytes());
     }
-    row
+    cells.end();
+    for d in [u.totals.base, u.totals.bonus, u.totals.penalty] {
+        cells.amount(Some(d), false);
+    }
+    for (g, _) in fw.top_groups() {
+        cells.amount(Some(u.groups[g]), false);
+    }
 }
 
 /// The ranked table's columns, without rows.

@@ -49,18 +49,7 @@ pub(super) fn unpack(k: u128) -> Box<[u8]> {
     a[..a[15] as usize].into()
 }
 
-/// Ask the processor to start loading `p` into cache: a batch of rows
-/// issues all its loads before it needs any, instead of waiting for each.
-#[inline(always)]
-pub(super) fn prefetch<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is only a hint; it never faults, whatever the address.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
+pub(super) use crate::base::prefetch;
 
 /// Byte strings → small dense indices (indicator keys): a few dozen keys
 /// looked up once per row, short ones in a small open-addressing table

@@ -1,6 +1,7 @@
 //! The CSV ledger: every item of a list, every column, row by row.
 
 use super::*;
+use crate::render::{csv_cell, needs_guard, push_csv_cell};
 
 /// The CSV ledger's rows, as both paths write them: the cells that depend
 /// on the indicator alone, and the reasons' labels, formatted once per
@@ -27,7 +28,7 @@ impl CsvLedger {
                 out.push(b',');
                 let cell = c.of_indicator(fw, index, deadline, lang).unwrap_or_default();
                 let (_, numeric) = c.header(lang);
-                push_cell(&mut out, crate::render::csv_cell(&cell, numeric).as_bytes(), false);
+                push_csv_cell(&mut out, csv_cell(&cell, numeric).as_bytes(), false);
             }
             out
         };
@@ -54,7 +55,7 @@ impl CsvLedger {
             .into_iter()
             .map(|r| {
                 let mut v = Vec::new();
-                push_cell(&mut v, r.label(lang).as_bytes(), true);
+                push_text(&mut v, r.label(lang).as_bytes());
                 v
             })
             .collect();
@@ -76,7 +77,7 @@ impl CsvLedger {
             if k > 0 {
                 out.push(b',');
             }
-            push_cell(&mut out, c.header(lang).0.as_bytes(), true);
+            push_text(&mut out, c.header(lang).0.as_bytes());
         }
         out.extend_from_slice(b"\r\n");
         out
@@ -86,7 +87,7 @@ impl CsvLedger {
     pub fn unit_cells(out: &mut Vec<u8>, u: &UnitResult) {
         for cell in [&u.unit, &u.name, &u.category] {
             out.push(b',');
-            push_cell(out, cell.as_bytes(), true);
+            push_text(out, cell.as_bytes());
         }
     }
 
@@ -122,10 +123,12 @@ impl CsvLedger {
         for cell in [value, note] {
             out.push(b',');
             if plain {
-                guard(out, cell);
+                if needs_guard(cell, false) {
+                    out.push(b'\'');
+                }
                 out.extend_from_slice(cell);
             } else {
-                push_cell(out, cell, true);
+                push_text(out, cell);
             }
         }
         out.extend_from_slice(tail);
@@ -139,36 +142,10 @@ impl CsvLedger {
     }
 }
 
-/// A text cell of the CSV ledger: formula-guarded as [`crate::render::csv_cell`]
-/// guards text (when `guarded`), then quoted as the `csv` writer quotes.
-fn push_cell(out: &mut Vec<u8>, cell: &[u8], guarded: bool) {
-    let quote = memchr::memchr3(b',', b'"', b'\n', cell).is_some() || memchr::memchr(b'\r', cell).is_some();
-    if quote {
-        out.push(b'"');
-    }
-    if guarded {
-        guard(out, cell);
-    }
-    if quote {
-        let mut from = 0;
-        for q in memchr::memchr_iter(b'"', cell) {
-            out.extend_from_slice(&cell[from..=q]);
-            out.push(b'"');
-            from = q + 1;
-        }
-        out.extend_from_slice(&cell[from..]);
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(cell);
-    }
-}
-
-/// The mark that keeps a spreadsheet from reading `cell` as a formula, if
-/// it needs one.
-fn guard(out: &mut Vec<u8>, cell: &[u8]) {
-    if matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
-        out.push(b'\'');
-    }
+/// A text cell of the CSV ledger, formula-guarded as [`csv_cell`] guards
+/// text and quoted as the `csv` writer quotes.
+fn push_text(out: &mut Vec<u8>, cell: &[u8]) {
+    push_csv_cell(out, cell, needs_guard(cell, false));
 }
 
 /// The CSV ledger of a list (every item, every column) written to `w` row
