@@ -473,9 +473,7 @@ fn amounts<W: Word>(
     };
     let parts = merge_tallied(plan, units, paths, &parsed, Some(&tally)).ok()?;
     drop(parsed);
-    let (merged, mut amounts): (Vec<UnitResult>, Vec<_>) = parts.into_iter().flatten().unzip();
-    let a = finish_paired(plan.fw, merged, &mut amounts, units, paths, period).ok()?;
-    Some((a, amounts))
+    finish_parts(plan.fw, parts, units, paths, period).ok()
 }
 
 /// [`assess`], with the unit `unit` (when it is assessed) in full: its
@@ -501,8 +499,7 @@ fn assess_with(
 ) -> Option<Assessment> {
     let paths = &paths;
     let plan = plan_for(fw, units, paths)?;
-    let results = by_width!(plan, run(&plan, units, paths, detail))?;
-    finish(fw, results, units, paths, period).ok()
+    by_width!(plan, run(&plan, units, paths, detail, period))
 }
 
 /// What `check` says of evidence that scores: how many files, units and
@@ -607,72 +604,133 @@ fn permute<T>(v: &mut [T], order: &mut [usize]) {
             if k == i {
                 break;
             }
+            // The next element of the cycle, asked for while this one
+            // moves.
+            if let Some(&n) = order.get(k)
+                && n != DONE
+            {
+                prefetch(&v[n]);
+            }
             v.swap(j, k);
             j = k;
         }
     }
 }
 
-/// Rank the units and add the inputs: the summary assessment.
-fn finish(
+/// A unit's place in the ranking's order (`score::rank_order`: no veto
+/// first, the score highest first, ties by id): its veto, its score, its
+/// id's [`id_prefix`] and its index in its part.
+type RankKey = (bool, std::cmp::Reverse<Decimal>, u128, u32);
+
+/// Rank the units merged in parts ([`merge::merge_tallied`]), each with
+/// what its tally found: the summary assessment, and the tallies in its
+/// order.
+fn finish_parts<T: Default + Send + Sync>(
     fw: &Framework,
-    results: Vec<UnitResult>,
+    parts: Vec<Vec<(UnitResult, T)>>,
     units: Option<&Units>,
     paths: &Files,
     period: Option<String>,
-) -> Res<Assessment> {
-    finish_paired(fw, results, &mut [(); 0], units, paths, period)
+) -> Res<(Assessment, Vec<T>)> {
+    let (results, tallies) = in_rank_order(parts)?;
+    let a = crate::engine::score::ranked(fw, results, units, paths.inputs(), period);
+    Ok((a, tallies))
 }
 
-/// [`finish`], and `paired` (one per unit, or empty) put in the same order.
-fn finish_paired<T>(
-    fw: &Framework,
-    mut results: Vec<UnitResult>,
-    paired: &mut [T],
-    units: Option<&Units>,
-    paths: &Files,
-    period: Option<String>,
-) -> Res<Assessment> {
-    // The ranking's order (`score::rank_order`: no veto first, the score
-    // highest first, ties by id), by keys: the keys are sorted, not the
-    // results (a few hundred bytes each), which are then put in order in
-    // place. Ids compare as bytes, by their packed prefix first.
-    let mut order: Vec<_> = results
-        .iter()
-        .enumerate()
-        .map(|(i, u)| {
-            let id = u.unit.as_bytes();
-            (
-                !u.totals.veto.is_empty(),
-                std::cmp::Reverse(u.totals.score),
-                id_prefix(id),
-                id,
-                i,
-            )
+/// The units of `parts`, with what each is paired with, in the ranking's
+/// order.
+///
+/// Each part's keys are sorted on a core of its own (reading every unit's
+/// id is a cache miss), and merged; the parts are then joined and put in
+/// that order in place: the results are a few hundred bytes each, tens of
+/// MB in all, and fresh memory costs page faults.
+fn in_rank_order<T: Default + Send + Sync>(parts: Vec<Vec<(UnitResult, T)>>) -> Res<(Vec<UnitResult>, Vec<T>)> {
+    fn unit<'p, T>(parts: &'p [Vec<(UnitResult, T)>], p: usize, k: &RankKey) -> &'p [u8] {
+        parts[p][k.3 as usize].0.unit.as_bytes()
+    }
+    // Ids compare as bytes, by their packed prefix first.
+    fn cmp<T>(
+        parts: &[Vec<(UnitResult, T)>],
+        (p, a): (usize, &RankKey),
+        (q, b): (usize, &RankKey),
+    ) -> std::cmp::Ordering {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| by_id(a.2, unit(parts, p, a), b.2, unit(parts, q, b)))
+    }
+    let sorted: Vec<Vec<RankKey>> = std::thread::scope(|s| {
+        let parts = &parts;
+        let handles: Vec<_> = (0..parts.len())
+            .map(|p| {
+                s.spawn(move || {
+                    let mut keys: Vec<RankKey> = (parts[p].iter().enumerate())
+                        .map(|(i, (u, _))| {
+                            let score = std::cmp::Reverse(u.totals.score);
+                            (!u.totals.veto.is_empty(), score, id_prefix(u.unit.as_bytes()), i as u32)
+                        })
+                        .collect();
+                    keys.sort_unstable_by(|a, b| cmp(parts, (p, a), (p, b)));
+                    keys
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().map_err(|_| GiveUp))
+            .collect::<Res<_>>()
+    })?;
+    // The parts' orders merged: each unit's place in the parts one after
+    // another.
+    let offsets: Vec<usize> = (parts.iter())
+        .scan(0, |at, p| {
+            let from = *at;
+            *at += p.len();
+            Some(from)
         })
         .collect();
-    order.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| by_id(a.2, a.3, b.2, b.3)));
-    let mut order: Vec<usize> = order.into_iter().map(|o| o.4).collect();
-    if paired.len() == results.len() {
-        permute(paired, &mut order.clone());
-    } else if !paired.is_empty() {
-        return Err(GiveUp);
+    let mut order = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    let mut next = vec![0; parts.len()];
+    loop {
+        let mut least: Option<usize> = None;
+        for (p, keys) in sorted.iter().enumerate() {
+            let Some(k) = keys.get(next[p]) else { continue };
+            if least.is_none_or(|q| cmp(&parts, (p, k), (q, &sorted[q][next[q]])).is_lt()) {
+                least = Some(p);
+            }
+        }
+        let Some(p) = least else { break };
+        order.push(offsets[p] + sorted[p][next[p]].3 as usize);
+        next[p] += 1;
     }
-    permute(&mut results, &mut order);
-    debug_assert!(results.is_sorted_by(|a, b| crate::engine::score::rank_order(a, b).is_le()));
-    Ok(crate::engine::score::ranked(fw, results, units, paths.inputs(), period))
+    // The parts in one, in place: the first grows (a large vector is
+    // remapped, not copied) to take the others.
+    let mut parts = parts.into_iter();
+    let mut all = parts.next().unwrap_or_default();
+    let rest: Vec<_> = parts.collect();
+    all.reserve_exact(rest.iter().map(Vec::len).sum());
+    rest.into_iter().for_each(|p| all.extend(p));
+    permute(&mut all, &mut order);
+    let tallies: Vec<T> = all.iter_mut().map(|(_, t)| std::mem::take(t)).collect();
+    let results: Vec<UnitResult> = all.into_iter().map(|(u, _)| u).collect();
+    Ok((results, tallies))
 }
 
-/// Read, parse and merge with cells of type `W`: every unit's result, not
-/// yet ranked, the unit `detail` (when assessed) in full. The worker
-/// tables are gone when this returns, before ranking sorts, which takes
-/// memory of its own.
-fn run<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, detail: Option<&str>) -> Option<Vec<UnitResult>> {
+/// Read, parse, merge and rank with cells of type `W`: the summary
+/// assessment, the unit `detail` (when assessed) in full.
+fn run<W: Word>(
+    plan: &Plan,
+    units: Option<&Units>,
+    paths: &Files,
+    detail: Option<&str>,
+    period: Option<String>,
+) -> Option<Assessment> {
     let mut parsed = parse::<W>(plan, units, paths, detail, Reread::No)?;
     let Some(id) = detail else {
-        let parts = merge(plan, units, paths, &parsed).ok()?;
-        drop(parsed); // before the parts are joined
-        return Some(join(parts));
+        let parts = merge_tallied::<W, ()>(plan, units, paths, &parsed, None).ok()?;
+        // The tables are let go of before the ranking takes memory of its
+        // own.
+        drop(parsed);
+        return Some(finish_parts(plan.fw, parts, units, paths, period).ok()?.0);
     };
     // The unit explained: its cells as merged, found among every unit's.
     let cells_of = |cells: &[u32], u: &UnitResult, _: &mut Known| -> Res<Option<Box<[u32]>>> {
@@ -687,18 +745,12 @@ fn run<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, detail: Optio
     let mut facts = std::mem::take(&mut parsed.facts);
     let layouts = std::mem::take(&mut parsed.layouts);
     drop(parsed);
-    let mut results = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    let mut explained = None;
-    for (u, cells) in parts.into_iter().flatten() {
-        if cells.is_some() {
-            explained = cells.map(|c| (results.len(), c));
-        }
-        results.push(u);
+    let (mut a, cells) = finish_parts(plan.fw, parts, units, paths, period).ok()?;
+    // (Each unit's grade is decided by its totals, which are whole.)
+    if let Some((k, cells)) = cells.into_iter().enumerate().find_map(|(k, c)| Some((k, c?))) {
+        detailed(plan, &layouts, &mut a.units[k], &cells, captured, &mut facts).ok()?;
     }
-    if let Some((k, cells)) = explained {
-        detailed(plan, &layouts, &mut results[k], &cells, captured, &mut facts).ok()?;
-    }
-    Some(results)
+    Some(a)
 }
 
 /// What the reader and the workers produced.
@@ -1010,7 +1062,7 @@ fn read_tables<W: Word>(
 
 #[cfg(test)]
 mod tests {
-    use super::{Interner, Places, Scan, Table, by_id, id_prefix, pack, pack_in, permute, scan_line};
+    use super::{Interner, Places, Scan, Table, by_id, id_prefix, in_rank_order, pack, pack_in, scan_line};
 
     /// The units of several tables in id order, each with its places in
     /// table order, as sorting every (id, table, local index) gives them:
@@ -1227,34 +1279,49 @@ mod tests {
         }
     }
 
-    /// Every permutation of up to 6 elements, and a long one with large
-    /// cycles, against a copy made the plain way.
+    /// Units in parts, each part in any order, come out in the ranking's
+    /// order as `score::rank_order` sorts them all, each with what it was
+    /// paired with: vetoed or not, equal scores at several scales, ids
+    /// sharing their first 16 bytes, parts of every size.
     #[test]
-    fn permute_in_place_matches_a_copy() {
-        fn check(order: &[usize]) {
-            let v: Vec<String> = (0..order.len()).map(|i| format!("u{i}")).collect();
-            let want: Vec<String> = order.iter().map(|&i| v[i].clone()).collect();
-            let (mut got, mut o) = (v, order.to_vec());
-            permute(&mut got, &mut o);
-            assert_eq!(got, want, "order {order:?}");
-        }
-        fn all(prefix: &mut Vec<usize>, n: usize) {
-            if prefix.len() == n {
-                return check(prefix);
-            }
+    fn parts_come_out_in_rank_order() {
+        use crate::engine::score::UnitResult;
+        use rust_decimal::Decimal;
+        let mut seed = 11u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for case in 0..200 {
+            let parts_n = 1 + next(4) as usize;
+            let mut parts: Vec<Vec<(UnitResult, usize)>> = vec![Vec::new(); parts_n];
+            let n = next(60) as usize;
             for i in 0..n {
-                if !prefix.contains(&i) {
-                    prefix.push(i);
-                    all(prefix, n);
-                    prefix.pop();
+                let mut u = UnitResult {
+                    unit: match next(3) {
+                        0 => format!("U{:02}", i),
+                        1 => format!("ABCDEFGHIJKLMNOP{i}"),
+                        _ => format!("单位{i}"),
+                    },
+                    ..UnitResult::default()
+                };
+                // 0 to 3 points, as 2 or 3 places: equal scores abound.
+                let cents = next(4) as i64 * 50;
+                u.totals.score = match next(2) {
+                    0 => Decimal::new(cents, 2),
+                    _ => Decimal::new(cents * 10, 3),
+                };
+                if next(5) == 0 {
+                    u.totals.veto.push(0);
                 }
+                parts[next(parts_n as u64) as usize].push((u, i));
             }
+            let mut want: Vec<(UnitResult, usize)> = parts.iter().flatten().cloned().collect();
+            want.sort_by(|a, b| crate::engine::score::rank_order(&a.0, &b.0));
+            let (units, paired) = in_rank_order(parts).unwrap();
+            let got: Vec<(String, usize)> = units.into_iter().map(|u| u.unit).zip(paired).collect();
+            let want: Vec<(String, usize)> = want.into_iter().map(|(u, i)| (u.unit, i)).collect();
+            assert_eq!(got, want, "case {case}");
         }
-        for n in 0..=6 {
-            all(&mut Vec::new(), n);
-        }
-        // i ↦ 7919·i mod 10007 (a prime): a few long cycles.
-        let order: Vec<usize> = (0..10007).map(|i| i * 7919 % 10007).collect();
-        check(&order);
     }
 }

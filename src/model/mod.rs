@@ -190,7 +190,7 @@ pub struct Deficiency {
 }
 
 /// The arithmetic of one unit (docs/framework.md, "Scoring a unit").
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Totals {
     /// Σ base amounts, before rescaling.
     pub base_sum: Decimal,
@@ -289,7 +289,7 @@ impl Totals {
 }
 
 /// One unit's full result.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnitResult {
     pub unit: String,
     pub name: String,

@@ -1308,6 +1308,55 @@ fn benchmark_data_ranks_as_in_full() {
     );
 }
 
+/// The ranking streamed as CSV quotes and guards every text as the `csv`
+/// writer of the ranked table does: names and categories holding commas,
+/// quotes, line ends, tabs, formulas and numbers with a sign.
+#[test]
+fn the_streamed_csv_ranking_quotes_and_guards_as_the_table() {
+    let wd = Workdir::new();
+    let data = synth::generate(synth::Shape::Mixed, 40, 9);
+    synth::write_to(&wd.path("d"), &data).unwrap();
+    let fw = Framework::embedded().unwrap();
+    let texts = [
+        "甲,乙",
+        "他说\"好\"",
+        "两行\n名称",
+        "回车\r名称",
+        "制表\t符",
+        "=SUM(A1)",
+        "+1",
+        "-1.50",
+        "@某人",
+        "\t前",
+        "",
+        "普通",
+    ];
+    let listed = Units::load(&wd.path("d/units.csv")).unwrap();
+    let mut units = csv::Writer::from_writer(Vec::new());
+    units.write_record(["unit", "name", "category"]).unwrap();
+    for (k, id) in listed.units.keys().enumerate() {
+        let category = ["+类", "类,别"][k % 2];
+        units.write_record([id, texts[k % texts.len()], category]).unwrap();
+    }
+    std::fs::write(wd.path("units.csv"), units.into_inner().unwrap()).unwrap();
+    let listed = Units::load(&wd.path("units.csv")).unwrap();
+    let full = crate::util::assess(&fw, Some(&listed), &[wd.path("d/evidence.csv")], None).unwrap();
+    let out = wd.run(&["score", "-u", "$WD/units.csv", "--format", "csv", "$WD/d/evidence.csv"]);
+    out.assert_ok();
+    let want = kaohe::render::report::ranking(&fw, &full, Lang::En, Format::Csv);
+    assert_eq!(out.stdout, want);
+    for t in [
+        "\"两行\n名称\"",
+        "\"甲,乙\"",
+        "'=SUM(A1)",
+        "'-1.50",
+        ",'+类,",
+        "\"类,别\"",
+    ] {
+        assert!(want.contains(t), "{t}");
+    }
+}
+
 /// What the commands print, streamed unit by unit, is what the writers
 /// make of the assessment in full.
 #[test]

@@ -223,12 +223,12 @@ pub(super) fn scored_with_files<W: Word>(
             Some((files, digests))
         });
         let scored = parse::<W>(plan, units, paths, None, Reread::Files).and_then(|parsed| {
-            let parts = merge(plan, units, paths, &parsed).ok()?;
+            let parts = merge_tallied::<W, ()>(plan, units, paths, &parsed, None).ok()?;
             Some((parsed, parts))
         });
         let again = again.join().ok().flatten();
         let ((parsed, parts), (files, digests)) = (scored?, again?);
-        let a = finish(plan.fw, join(parts), units, paths, period).ok()?;
+        let (a, _) = finish_parts(plan.fw, parts, units, paths, period).ok()?;
         Some((parsed, a, files, digests))
     })?;
     if !as_parsed(&files, &parsed.bases) {

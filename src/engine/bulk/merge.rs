@@ -258,29 +258,6 @@ pub(super) type Outside = Vec<(Box<[u8]>, Flaw)>;
 /// Per unit id, its cohort items' facts: (indicator index, fact).
 pub(super) type Facts = HashMap<Box<str>, Vec<(usize, crate::engine::cohort::Fact)>>;
 
-pub(super) fn join(parts: Vec<Vec<UnitResult>>) -> Vec<UnitResult> {
-    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for p in parts {
-        out.extend(p);
-    }
-    out
-}
-
-/// Join the workers' tables unit by unit and score each unit, the units
-/// split between `workers` threads: the results in parts, in order.
-pub(super) fn merge<W: Word>(
-    plan: &Plan,
-    units: Option<&Units>,
-    paths: &Files,
-    parsed: &Parsed<W>,
-) -> Res<Vec<Vec<UnitResult>>> {
-    let parts = merge_tallied::<W, ()>(plan, units, paths, parsed, None)?;
-    Ok(parts
-        .into_iter()
-        .map(|p| p.into_iter().map(|(u, _)| u).collect())
-        .collect())
-}
-
 /// Something found from each unit's cells (and its result) while they are
 /// merged: a second look at every unit's cells later would cost a second
 /// gather.
@@ -443,11 +420,7 @@ impl Places {
 
     /// The units in order, each id with its places: the ids of `list` when
     /// these are in its order ([`Places::in_list`]).
-    pub(super) fn named<'t, W: Word>(
-        &'t self,
-        list: Option<&'t Units>,
-        tables: &'t [Table<W>],
-    ) -> Res<Vec<Named<'t>>> {
+    pub(super) fn named<'t, W: Word>(&'t self, list: Option<&'t Units>, tables: &'t [Table<W>]) -> Res<Vec<Named<'t>>> {
         let places = self.units.iter().map(|r| &self.locals[r.clone()]);
         match list {
             Some(list) => {

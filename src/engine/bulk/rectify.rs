@@ -103,15 +103,8 @@ fn list<W: Word>(
         let (bases, kept) = (&parsed.bases, std::mem::take(&mut parsed.kept));
         let again = s.spawn(move || read_again(paths, bases, kept));
         let ranked = merge_tallied(plan, units, paths, &parsed, tallied.then_some(&tally)).and_then(|parts| {
-            let (merged, mut tallies): (Vec<UnitResult>, Vec<Tallied>) = parts.into_iter().flatten().unzip();
-            let a = finish_paired(
-                plan.fw,
-                merged,
-                &mut tallies,
-                units,
-                paths,
-                args.period.map(|p| p.to_string()),
-            )?;
+            let period = args.period.map(|p| p.to_string());
+            let (a, mut tallies) = finish_parts(plan.fw, parts, units, paths, period)?;
             if json {
                 // A unit moved by a quota is held there.
                 for (u, t) in a.units.iter().zip(&mut tallies) {
@@ -183,16 +176,8 @@ fn summary<W: Word>(
         };
         let parts = merge_tallied(plan, units, paths, &parsed, Some(&items)).ok()?;
         drop(parsed);
-        let (merged, mut tallies): (Vec<UnitResult>, Vec<Vec<Short>>) = parts.into_iter().flatten().unzip();
-        let mut a = finish_paired(
-            plan.fw,
-            merged,
-            &mut tallies,
-            units,
-            paths,
-            period.map(|p| p.to_string()),
-        )
-        .ok()?;
+        let period = period.map(|p| p.to_string());
+        let (mut a, tallies) = finish_parts(plan.fw, parts, units, paths, period).ok()?;
         for (input, d) in a.inputs.iter_mut().zip(digests.join().ok()??) {
             input.sha256 = d;
         }
