@@ -447,16 +447,19 @@ pub(super) fn gather<'t, W: Word>(
     let mut name: Option<&(RowAt, Box<str>)> = None;
     for &(t, u) in locals {
         let (table, u) = (&tables[t as usize], u as usize);
+        // Without a branch per cell: an unseen cell is 0, so a cell given
+        // in one place only is the bitwise or of the places'.
+        const _: () = assert!(UNSEEN == 0);
+        let mut twice = false;
         for (dst, &c) in row.iter_mut().zip(table.cells(u)) {
             let c = c.get();
-            if c != UNSEEN {
-                if *dst != UNSEEN {
-                    // Given twice across blocks: found again and worded
-                    // when the merge fails (`tell_twice`).
-                    return Err(GiveUp);
-                }
-                *dst = c;
-            }
+            twice |= (*dst != UNSEEN) & (c != UNSEEN);
+            *dst |= c;
+        }
+        if twice {
+            // Given twice across blocks: found again and worded when the
+            // merge fails (`tell_twice`).
+            return Err(GiveUp);
         }
         if let Some(n) = &table.names[u]
             && name.is_none_or(|m| n.0 < m.0)
