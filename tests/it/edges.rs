@@ -461,6 +461,17 @@ fn files_that_are_not_text_are_said_so_once_at_their_line() {
     );
     run(&["$WD/cr-nul.csv"])
         .assert_input_errors(&["error: $WD/cr-nul.csv:12: the file contains NUL bytes; it is not a text CSV file"]);
+    // Rows ended by LF past the first 64 KiB, two by CR alone (lines
+    // 120002 and 120003), then a NUL on line 120004: a CR alone ends a line
+    // there too.
+    let filler: String = (0..120_000).map(|i| format!("U{i},A1,是\n")).collect();
+    wd.create_bytes(
+        "late-cr-nul.csv",
+        format!("unit,indicator,value\n{filler}V1,A1,是\rV2,A1,是\rV3,A1,\0\n").as_bytes(),
+    );
+    run(&["$WD/late-cr-nul.csv"]).assert_input_errors(&[
+        "error: $WD/late-cr-nul.csv:120004: the file contains NUL bytes; it is not a text CSV file",
+    ]);
     // A NUL past the first block, a bad value on line 2: the NUL alone.
     let filler: String = (0..120_000).map(|i| format!("U{i},A1,是\n")).collect();
     wd.create_bytes(

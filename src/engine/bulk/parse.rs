@@ -1036,8 +1036,17 @@ pub(super) fn window_masks(w: &[u8; 64], delim: u8) -> [u64; 4] {
 /// Parse one chunk into the worker's table.
 pub(super) fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scratch, c: &Chunk) -> Res<()> {
     let data = &c.data[..];
+    // A line ended by CR alone past the head `read::text_of` looks at: the
+    // file is read again as text, those line ends made LF
+    // (`read::late_text`). Such a CR is always in a record read by
+    // `csv_core` (a line split in place ends at an LF), so a chunk is
+    // looked at for one only when it has such a record, or a NUL byte.
+    let cr_alone = || !c.whole && lone_cr(data);
     // A NUL byte: the file is not text, and the chunk is not read.
     if let Some(p) = memchr::memchr(0, data) {
+        if cr_alone() {
+            return Err(GiveUp);
+        }
         let line = c.lines_before + memchr::memchr_iter(b'\n', &data[..p]).count() as u64 + 1;
         let (at, said) = ((c.file, c.seq, 0), Said::Nul);
         t.bad.push(Problem {
@@ -1063,6 +1072,8 @@ pub(super) fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scrat
     // Line ends in data[..pos]: a record's line is that of its first byte
     // past any line ends.
     let mut nl = 0u64;
+    // Whether the chunk was looked at for a CR alone.
+    let mut cr_seen = false;
     // Short spans (a quoted record): a plain count beats a vector search.
     let newlines = |b: &[u8]| b.iter().filter(|&&b| b == b'\n').count() as u64;
     while pos < data.len() {
@@ -1110,6 +1121,10 @@ pub(super) fn parse_chunk<W: Word>(plan: &Plan, t: &mut Table<W>, sc: &mut Scrat
                 t.row(plan, l, data, &sc.fields, at, (line, c.offset + start as u64))?;
             }
             None => {
+                if !cr_seen && cr_alone() {
+                    return Err(GiveUp);
+                }
+                cr_seen = true;
                 let skip = data[start..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
                 let line = c.lines_before + nl + newlines(&data[start..start + skip]) + 1;
                 let (taken, found) = sc.record(l.delim, &data[start..], c.last)?;

@@ -87,6 +87,10 @@ pub(super) struct Chunk {
     /// Where the chunk starts, in bytes over all files read one after the
     /// other.
     pub(super) offset: u64,
+    /// Read from a text given whole (a workbook's, a pipe's), whose line
+    /// ends are its own: a CR alone in it is not a reason to read the file
+    /// again ([`crate::engine::bulk::parse::parse_chunk`]).
+    pub(super) whole: bool,
     pub(super) data: Vec<u8>,
 }
 
@@ -339,7 +343,7 @@ pub(super) fn cut_point(buf: &[u8], delim: u8) -> Option<usize> {
 
 /// Does `data` hold a CR not followed by an LF? (Without a branch per
 /// byte: CRLF text has a CR on every line.)
-fn lone_cr(data: &[u8]) -> bool {
+pub(super) fn lone_cr(data: &[u8]) -> bool {
     if memchr::memchr(b'\r', data).is_none() {
         return false;
     }
@@ -501,12 +505,6 @@ pub(super) fn read_files(
                     std::mem::replace(&mut buf, next)
                 }
             };
-            // A line ended by CR alone past the head `read::text_of` looks
-            // at: the file is read again as text, those line ends made LF
-            // (`read::late_text`).
-            if paths.book(file).is_none() && lone_cr(&data) {
-                return Err(GiveUp);
-            }
             let chunk = Chunk {
                 layout: Arc::clone(&layout),
                 file: file as u32,
@@ -514,6 +512,7 @@ pub(super) fn read_files(
                 last: eof,
                 lines_before,
                 offset: global + pos,
+                whole: paths.book(file).is_some(),
                 data,
             };
             lines_before += newlines(&chunk.data);
