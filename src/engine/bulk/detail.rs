@@ -424,24 +424,30 @@ impl Full {
         self.cells.resize(n, UNSEEN);
         self.offsets.clear();
         self.offsets.resize(n, 0);
+        let mut twice = false;
         for t in rows.tables {
             let Some(lu) = t.find(id.as_bytes()) else { continue };
             let (page, off) = t.at(lu);
             let cells = &t.pages[page][off..off + t.nslots];
-            for (slot, &c) in cells.iter().enumerate() {
+            // As `merge::gather`: an unseen cell is 0, a cell given in one
+            // place only the bitwise or of the places', without a branch
+            // per cell; then where the rows of this place's cells start.
+            for (dst, &c) in self.cells.iter_mut().zip(cells) {
                 let c = c.get();
-                if c == UNSEEN {
-                    continue;
-                }
-                if self.cells[slot] != UNSEEN {
-                    return Err(GiveUp);
-                }
-                self.cells[slot] = c;
-                if text && has_row(c) {
-                    let offsets = t.offsets.as_ref().ok_or(GiveUp)?;
-                    self.offsets[slot] = offsets[page][off + slot];
+                twice |= (*dst != UNSEEN) & (c != UNSEEN);
+                *dst |= c;
+            }
+            if text {
+                let offsets = &t.offsets.as_ref().ok_or(GiveUp)?[page][off..off + t.nslots];
+                for ((o, &c), &at) in self.offsets.iter_mut().zip(cells).zip(offsets) {
+                    if has_row(c.get()) {
+                        *o = at;
+                    }
                 }
             }
+        }
+        if twice {
+            return Err(GiveUp);
         }
         Ok(())
     }
