@@ -336,3 +336,28 @@ fn optional_fields_are_null() {
     );
     assert_eq!(doc["inputs"].as_array().unwrap().len(), 1);
 }
+
+/// An evidence file in GBK or UTF-16 is named in `inputs` by the SHA-256
+/// of its bytes as given, not of the text it was read as.
+#[test]
+fn a_file_transcoded_is_named_by_the_digest_of_its_bytes() {
+    let (wd, _) = fixture();
+    let text = std::fs::read_to_string(wd.path("e.csv")).unwrap();
+    let gbk = encoding_rs::GBK.encode(&text).0.into_owned();
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    for (name, bytes) in [("e-gbk.csv", gbk), ("e-utf16.csv", utf16)] {
+        wd.create_bytes(name, &bytes);
+        let out = wd.stdout(&[
+            "score",
+            "--format",
+            "json",
+            "-f",
+            "$WD/mini.toml",
+            &format!("$WD/{name}"),
+        ]);
+        let doc: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc["inputs"][0]["sha256"], sha256(&bytes), "{name}");
+        assert_ne!(doc["inputs"][0]["sha256"], sha256(text.as_bytes()), "{name}");
+    }
+}

@@ -164,7 +164,15 @@ pub(super) enum Whole {
     Read(Vec<u8>),
     /// Transcoded to UTF-8 (GBK, UTF-16), or a workbook's worksheet as CSV
     /// text, with the SHA-256 of the file.
-    Decoded(Vec<u8>, String),
+    Decoded(Vec<u8>, Digest),
+}
+
+/// The SHA-256 of a file transcoded: known, or worked out from the file,
+/// mapped, when asked for. Hashing a file of hundreds of MB takes a core
+/// a quarter of a second, and the list, which shows no digest, never asks.
+pub(super) enum Digest {
+    Known(String),
+    Of(memmap2::Mmap),
 }
 
 impl std::ops::Deref for Whole {
@@ -181,7 +189,8 @@ impl Whole {
     /// The SHA-256 of the file, in hex.
     pub(super) fn sha256(&self) -> String {
         match self {
-            Whole::Decoded(_, d) => d.clone(),
+            Whole::Decoded(_, Digest::Known(d)) => d.clone(),
+            Whole::Decoded(_, Digest::Of(file)) => crate::base::file::sha256_hex(file),
             _ => crate::base::file::sha256_hex(self),
         }
     }
@@ -197,7 +206,10 @@ impl Whole {
                     Some(text) => text,
                     None => super::source::decode_whole(&self, encoding).ok_or_else(invalid)?,
                 };
-                let digest = crate::base::file::sha256_hex(&self);
+                let digest = match self {
+                    Whole::Mapped(file) => Digest::Of(file),
+                    raw => Digest::Known(crate::base::file::sha256_hex(&raw)),
+                };
                 Ok(Whole::Decoded(text, digest))
             }
         }
@@ -277,7 +289,10 @@ fn read_whole_with(paths: &Files, mut kept: Vec<Option<Vec<u8>>>) -> Option<Vec<
     let files: Vec<Whole> = (paths.iter().enumerate())
         .zip(kept)
         .map(|((i, p), kept)| match paths.book(i) {
-            Some(book) => Ok(Whole::Decoded(book.text.clone(), book.input.sha256.clone())),
+            Some(book) => Ok(Whole::Decoded(
+                book.text.clone(),
+                Digest::Known(book.input.sha256.clone()),
+            )),
             None => read(p).and_then(|f| f.into_parsed(paths.forced(i), kept)),
         })
         .collect::<Result<_, _>>()
