@@ -632,9 +632,23 @@ fn finish_parts<T: Default + Send + Sync>(
     paths: &Files,
     period: Option<String>,
 ) -> Res<(Assessment, Vec<T>)> {
-    let (results, tallies) = in_rank_order(parts)?;
-    let a = crate::engine::score::ranked(fw, results, units, paths.inputs(), period);
+    let (a, tallies, _) = finish_placed(fw, parts, units, paths, period)?;
     Ok((a, tallies))
+}
+
+/// [`finish_parts`], with each ranked unit's place in the parts one after
+/// another, which is its place in [`Parsed::order`] (the parts are that
+/// order cut in turn).
+fn finish_placed<T: Default + Send + Sync>(
+    fw: &Framework,
+    parts: Vec<Vec<(UnitResult, T)>>,
+    units: Option<&Units>,
+    paths: &Files,
+    period: Option<String>,
+) -> Res<(Assessment, Vec<T>, Vec<usize>)> {
+    let (results, tallies, placed) = in_rank_order(parts)?;
+    let a = crate::engine::score::ranked(fw, results, units, paths.inputs(), period);
+    Ok((a, tallies, placed))
 }
 
 /// The units of `parts`, with what each is paired with, in the ranking's
@@ -644,7 +658,10 @@ fn finish_parts<T: Default + Send + Sync>(
 /// id is a cache miss), and merged; the parts are then joined and put in
 /// that order in place: the results are a few hundred bytes each, tens of
 /// MB in all, and fresh memory costs page faults.
-fn in_rank_order<T: Default + Send + Sync>(parts: Vec<Vec<(UnitResult, T)>>) -> Res<(Vec<UnitResult>, Vec<T>)> {
+#[allow(clippy::type_complexity)]
+fn in_rank_order<T: Default + Send + Sync>(
+    parts: Vec<Vec<(UnitResult, T)>>,
+) -> Res<(Vec<UnitResult>, Vec<T>, Vec<usize>)> {
     fn unit<'p, T>(parts: &'p [Vec<(UnitResult, T)>], p: usize, k: &RankKey) -> &'p [u8] {
         parts[p][k.3 as usize].0.unit.as_bytes()
     }
@@ -709,10 +726,11 @@ fn in_rank_order<T: Default + Send + Sync>(parts: Vec<Vec<(UnitResult, T)>>) -> 
     let rest: Vec<_> = parts.collect();
     all.reserve_exact(rest.iter().map(Vec::len).sum());
     rest.into_iter().for_each(|p| all.extend(p));
+    let placed = order.clone();
     permute(&mut all, &mut order);
     let tallies: Vec<T> = all.iter_mut().map(|(_, t)| std::mem::take(t)).collect();
     let results: Vec<UnitResult> = all.into_iter().map(|(u, _)| u).collect();
-    Ok((results, tallies))
+    Ok((results, tallies, placed))
 }
 
 /// Read, parse, merge and rank with cells of type `W`: the summary
@@ -759,6 +777,8 @@ struct Parsed<W: Word> {
     /// The units in the order of the results, with their places in
     /// `tables`.
     order: Places,
+    /// Once ranked, where each unit of the ranking is in `order`.
+    ranked: Vec<usize>,
     /// Per unit, what each of its cohort amounts followed from.
     facts: Facts,
     /// Per file: bytes in the files before it.
@@ -890,6 +910,7 @@ fn parse<W: Word>(
     Some(Parsed {
         tables,
         order,
+        ranked: Vec::new(),
         facts,
         bases,
         layouts,
@@ -1281,7 +1302,7 @@ mod tests {
 
     /// Units in parts, each part in any order, come out in the ranking's
     /// order as `score::rank_order` sorts them all, each with what it was
-    /// paired with: vetoed or not, equal scores at several scales, ids
+    /// paired with and its place in the parts: vetoed or not, equal scores at several scales, ids
     /// sharing their first 16 bytes, parts of every size.
     #[test]
     fn parts_come_out_in_rank_order() {
@@ -1318,7 +1339,13 @@ mod tests {
             }
             let mut want: Vec<(UnitResult, usize)> = parts.iter().flatten().cloned().collect();
             want.sort_by(|a, b| crate::engine::score::rank_order(&a.0, &b.0));
-            let (units, paired) = in_rank_order(parts).unwrap();
+            // Each unit's place in the parts one after another.
+            let flat: std::collections::HashMap<String, usize> = (parts.iter().flatten().enumerate())
+                .map(|(k, (u, _))| (u.unit.clone(), k))
+                .collect();
+            let (units, paired, placed) = in_rank_order(parts).unwrap();
+            let places: Vec<usize> = units.iter().map(|u| flat[&u.unit]).collect();
+            assert_eq!(placed, places, "case {case}");
             let got: Vec<(String, usize)> = units.into_iter().map(|u| u.unit).zip(paired).collect();
             let want: Vec<(String, usize)> = want.into_iter().map(|(u, i)| (u.unit, i)).collect();
             assert_eq!(got, want, "case {case}");

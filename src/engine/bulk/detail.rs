@@ -10,34 +10,6 @@ use super::*;
 use crate::engine::score::Outcome;
 use crate::model::raters::RaterAmount;
 
-impl UnitMap {
-    fn get(&self, k: u128) -> Option<u32> {
-        let (lo, hi) = (k as u64, (k >> 64) as u64);
-        let mut i = self.home(k);
-        loop {
-            let e = self.entries[i];
-            if e.0 == lo && e.1 == hi {
-                return Some(e.2);
-            }
-            if e.0 == 0 && e.1 == 0 {
-                return None;
-            }
-            i = (i + 1) & self.mask;
-        }
-    }
-}
-
-impl<W: Word> Table<W> {
-    /// A unit's local index in this table.
-    pub(super) fn find(&self, id: &[u8]) -> Option<usize> {
-        match pack(id) {
-            Some(k) => self.ids.get(k),
-            None => self.long_ids.get(id).copied(),
-        }
-        .map(|u| u as usize)
-    }
-}
-
 /// Everything reading a unit in full needs: the parsed tables (with each
 /// cell's offset) and the files read again.
 pub(super) struct Rows<'a, W: Word> {
@@ -55,6 +27,8 @@ pub(super) struct Rows<'a, W: Word> {
     /// the order given (which of two equal amounts is dropped follows
     /// it).
     rated: FastMap<(&'a [u8], u32), Vec<&'a RatedRow>>,
+    /// Per unit of the ranking, its places in `tables` ([`Places`]).
+    places: Vec<&'a [(u32, u32)]>,
 }
 
 impl<'a, W: Word> Rows<'a, W> {
@@ -84,8 +58,19 @@ impl<'a, W: Word> Rows<'a, W> {
         for rows in rated.values_mut() {
             rows.sort_by_key(|r| r.4);
         }
+        let order = &parsed.order;
+        let places = (parsed.ranked.iter())
+            .map(|&k| {
+                order
+                    .units
+                    .get(k)
+                    .and_then(|r| order.locals.get(r.clone()))
+                    .unwrap_or(&[])
+            })
+            .collect();
         Rows {
             plan,
+            places,
             tables: &parsed.tables,
             pieces,
             layouts: &parsed.layouts,
@@ -97,6 +82,24 @@ impl<'a, W: Word> Rows<'a, W> {
 }
 
 impl<W: Word> Rows<'_, W> {
+    /// Start loading the cells of the `k`-th unit of the ranking (with
+    /// `offsets`, where their rows start) into cache.
+    pub(super) fn prefetch_cells(&self, k: usize, offsets: bool) {
+        for &(t, u) in self.places.get(k).copied().unwrap_or_default() {
+            let t = &self.tables[t as usize];
+            let (page, off) = t.at(u as usize);
+            let cells = &t.pages[page][off..off + t.nslots];
+            for line in cells.chunks(64 / std::mem::size_of::<W>()) {
+                prefetch(line.as_ptr());
+            }
+            if let Some(o) = t.offsets.as_ref().filter(|_| offsets) {
+                for line in o[page][off..off + t.nslots].chunks(16) {
+                    prefetch(line.as_ptr());
+                }
+            }
+        }
+    }
+
     /// Start loading the row at `offset` into cache.
     fn prefetch(&self, offset: u64) {
         if let Some((_, data)) = self.at(offset) {
@@ -239,8 +242,9 @@ pub(super) fn scored_with_files<W: Word>(
             Some((parsed, parts))
         });
         let again = again.join().ok().flatten();
-        let ((parsed, parts), (files, digests)) = (scored?, again?);
-        let (a, _) = finish_parts(plan.fw, parts, units, paths, period).ok()?;
+        let ((mut parsed, parts), (files, digests)) = (scored?, again?);
+        let (a, _, placed) = finish_placed(plan.fw, parts, units, paths, period).ok()?;
+        parsed.ranked = placed;
         Some((parsed, a, files, digests))
     })?;
     if !as_parsed(&files, &parsed.bases) {
@@ -423,36 +427,37 @@ impl Full {
     /// Read unit `id`, first half: its cells, and with `text` a request to
     /// load its rows into cache, so that the rows of one unit
     /// load while the one before it is finished.
-    pub(super) fn gather<W: Word>(&mut self, rows: &Rows<W>, id: &str, text: bool) -> Res<()> {
-        self.cells_of(rows, id, text)?;
+    pub(super) fn gather<W: Word>(&mut self, rows: &Rows<W>, (k, id): (usize, &str), text: bool) -> Res<()> {
+        // The next unit's cells, asked for while this one's are read.
+        rows.prefetch_cells(k + 1, text);
+        self.cells_of(rows, (k, id), text)?;
         if text {
             self.prefetch(rows, None);
         }
         Ok(())
     }
 
-    /// The unit's cells, and with `text` where their rows start.
-    pub(super) fn cells_of<W: Word>(&mut self, rows: &Rows<W>, id: &str, text: bool) -> Res<()> {
-        let plan = rows.plan;
-        let n = plan.slots.len();
+    /// The cells of unit `id`, `k`-th in the ranking, and with `text`
+    /// where their rows start.
+    pub(super) fn cells_of<W: Word>(&mut self, rows: &Rows<W>, (k, id): (usize, &str), text: bool) -> Res<()> {
+        let n = rows.plan.slots.len();
+        let places = *rows.places.get(k).ok_or(GiveUp)?;
+        // The unit the ranking has there (and so for every unit).
+        let &(t, u) = places.first().ok_or(GiveUp)?;
+        if rows.tables[t as usize].units.get(u as usize).map(|b| &**b) != Some(id.as_bytes()) {
+            return Err(GiveUp);
+        }
         self.cells.clear();
         self.cells.resize(n, UNSEEN);
+        super::merge::gather(rows.tables, places, &mut self.cells)?;
         self.offsets.clear();
         self.offsets.resize(n, 0);
-        let mut twice = false;
-        for t in rows.tables {
-            let Some(lu) = t.find(id.as_bytes()) else { continue };
-            let (page, off) = t.at(lu);
-            let cells = &t.pages[page][off..off + t.nslots];
-            // As `merge::gather`: an unseen cell is 0, a cell given in one
-            // place only the bitwise or of the places', without a branch
-            // per cell; then where the rows of this place's cells start.
-            for (dst, &c) in self.cells.iter_mut().zip(cells) {
-                let c = c.get();
-                twice |= (*dst != UNSEEN) & (c != UNSEEN);
-                *dst |= c;
-            }
-            if text {
+        if text {
+            // Where the rows of each place's cells start.
+            for &(t, u) in places {
+                let t = &rows.tables[t as usize];
+                let (page, off) = t.at(u as usize);
+                let cells = &t.pages[page][off..off + t.nslots];
                 let offsets = &t.offsets.as_ref().ok_or(GiveUp)?[page][off..off + t.nslots];
                 for ((o, &c), &at) in self.offsets.iter_mut().zip(cells).zip(offsets) {
                     if has_row(c.get()) {
@@ -460,9 +465,6 @@ impl Full {
                     }
                 }
             }
-        }
-        if twice {
-            return Err(GiveUp);
         }
         Ok(())
     }

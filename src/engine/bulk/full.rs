@@ -52,14 +52,14 @@ fn full<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, period: Opti
     let rows = Rows::new(plan, &parsed, &files);
     let part = a.units.len().div_ceil(tuning.workers.max(1)).max(1);
     let done = std::thread::scope(|s| {
-        let handles: Vec<_> = a
-            .units
-            .chunks_mut(part)
-            .map(|part| {
+        let handles: Vec<_> = (a.units.chunks_mut(part).enumerate())
+            .map(|(c, units)| {
                 let (rows, lines) = (&rows, &lines);
                 s.spawn(move || {
                     let mut f = Full::new();
-                    part.iter_mut().try_for_each(|u| in_full(rows, lines, &mut f, u))
+                    // Each unit with its place in the ranking.
+                    (units.iter_mut().enumerate())
+                        .try_for_each(|(i, u)| in_full(rows, lines, &mut f, (c * part + i, u)))
                 })
             })
             .collect();
@@ -72,9 +72,9 @@ fn full<W: Word>(plan: &Plan, units: Option<&Units>, paths: &Files, period: Opti
 
 /// Unit `u`'s results per item and its deficiencies, from its rows read
 /// again (into `f`).
-fn in_full<W: Word>(rows: &Rows<W>, lines: &Lines, f: &mut Full, u: &mut UnitResult) -> Res<()> {
+fn in_full<W: Word>(rows: &Rows<W>, lines: &Lines, f: &mut Full, (k, u): (usize, &mut UnitResult)) -> Res<()> {
     let fw = rows.plan.fw;
-    f.gather(rows, &u.unit, true)?;
+    f.gather(rows, (k, &u.unit), true)?;
     f.finish(rows, &u.unit, &u.category, true)?;
     let facts = rows.facts.get(u.unit.as_str()).map_or(&[][..], Vec::as_slice);
     let text = |b: &[u8]| std::str::from_utf8(b).map(str::to_string).map_err(|_| GiveUp);

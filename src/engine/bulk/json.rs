@@ -45,7 +45,8 @@ fn json<W: Word>(
     let (parsed, a, files) = scored_with_files::<W>(plan, units, paths, period)?;
     let rows = Rows::new(plan, &parsed, &files);
     let per = (JSON_BATCH_SLOTS / plan.slots.len().max(1)).clamp(1, JSON_BATCH);
-    let batches: Vec<&[UnitResult]> = a.units.chunks(per).collect();
+    // Each batch with the place of its first unit in the ranking.
+    let batches: Vec<(usize, &[UnitResult])> = (a.units.chunks(per).enumerate()).map(|(i, b)| (i * per, b)).collect();
     let writer = UnitWriter::new(plan.fw, UnitWriter::LISTED);
     let done = crate::render::json::write_result(w, plan.fw, &a, |put| {
         let start = || ([Full::new(), Full::new()], Vec::new());
@@ -68,7 +69,7 @@ fn batch<W: Word>(
     rows: &Rows<W>,
     writer: &UnitWriter,
     (full, deficiencies): &mut ([Full; 2], Vec<Deficiency>),
-    units: &[UnitResult],
+    &(first, units): &(usize, &[UnitResult]),
     mut out: Vec<u8>,
 ) -> Res<Vec<u8>> {
     out.clear();
@@ -76,11 +77,11 @@ fn batch<W: Word>(
     // Two units in flight (`full`): the rows of the next load while this
     // one is written.
     if let Some(u) = units.first() {
-        full[0].gather(rows, &u.unit, true)?;
+        full[0].gather(rows, (first, &u.unit), true)?;
     }
     for (i, u) in units.iter().enumerate() {
         if let Some(next) = units.get(i + 1) {
-            full[(i + 1) % 2].gather(rows, &next.unit, true)?;
+            full[(i + 1) % 2].gather(rows, (first + i + 1, &next.unit), true)?;
         }
         let f = &mut full[i % 2];
         f.finish(rows, &u.unit, &u.category, true)?;

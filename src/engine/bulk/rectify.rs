@@ -99,12 +99,12 @@ fn list<W: Word>(
     };
     // The files are mapped and checked again while the units are merged
     // and ranked, on a core the ranking leaves idle.
-    let (a, tallies, files) = std::thread::scope(|s| {
+    let (a, tallies, placed, files) = std::thread::scope(|s| {
         let (bases, kept) = (&parsed.bases, std::mem::take(&mut parsed.kept));
         let again = s.spawn(move || read_again(paths, bases, kept));
         let ranked = merge_tallied(plan, units, paths, &parsed, tallied.then_some(&tally)).and_then(|parts| {
             let period = args.period.map(|p| p.to_string());
-            let (a, mut tallies) = finish_parts(plan.fw, parts, units, paths, period)?;
+            let (a, mut tallies, placed) = finish_placed(plan.fw, parts, units, paths, period)?;
             if json {
                 // A unit moved by a quota is held there.
                 for (u, t) in a.units.iter().zip(&mut tallies) {
@@ -115,12 +115,13 @@ fn list<W: Word>(
                     }
                 }
             }
-            Ok((a, tallies))
+            Ok((a, tallies, placed))
         });
         let files = again.join().ok().flatten();
-        let (a, tallies) = ranked.ok()?;
-        Some((a, tallies, files?))
+        let (a, tallies, placed) = ranked.ok()?;
+        Some((a, tallies, placed, files?))
     })?;
+    parsed.ranked = placed;
     let done = write_list(plan, &parsed, &files, &a, &tallies, args, tuning, w);
     // Freeing a province's results and tables takes tens of milliseconds
     // nobody need wait for.
@@ -359,7 +360,7 @@ impl<W: Word> Ctx<'_, W> {
         let unit = |k: usize| units.get(k).and_then(|&u| self.a.units.get(u));
         let load = |k: usize, l: &mut Loaded| -> Res<()> {
             let Some(u) = unit(k) else { return Ok(()) };
-            l.full.cells_of(rows, &u.unit, true)?;
+            l.full.cells_of(rows, (units[k], &u.unit), true)?;
             short_items(plan, &l.full.cells, &u.category, &mut l.full.known, &mut l.all)?;
             l.shown.clear();
             l.shown.extend(l.all.iter().filter(|it| keeps(sel, it)));
