@@ -705,20 +705,13 @@ fn in_rank_order<T: Default + Send + Sync>(
             Some(from)
         })
         .collect();
-    let mut order = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    let mut next = vec![0; parts.len()];
-    loop {
-        let mut least: Option<usize> = None;
-        for (p, keys) in sorted.iter().enumerate() {
-            let Some(k) = keys.get(next[p]) else { continue };
-            if least.is_none_or(|q| cmp(&parts, (p, k), (q, &sorted[q][next[q]])).is_lt()) {
-                least = Some(p);
-            }
-        }
-        let Some(p) = least else { break };
-        order.push(offsets[p] + sorted[p][next[p]].3 as usize);
-        next[p] += 1;
-    }
+    let lens: Vec<usize> = sorted.iter().map(Vec::len).collect();
+    let mut order: Vec<usize> = merged(&lens, |(p, i), (q, j)| {
+        cmp(&parts, (p, &sorted[p][i]), (q, &sorted[q][j])).is_lt()
+    })
+    .into_iter()
+    .map(|(p, i)| offsets[p] + sorted[p][i].3 as usize)
+    .collect();
     // The parts in one, in place: the first grows (a large vector is
     // remapped, not copied) to take the others.
     let mut parts = parts.into_iter();

@@ -330,6 +330,27 @@ fn merge_with<W: Word, T: Send + Default>(
     parts.into_iter().collect()
 }
 
+/// The items of several lists, each sorted by `less`, in one order, as
+/// (list, index) pairs: the least first; of equal items, the one of the
+/// earlier list. The lists are few (a worker's each), so the least head is
+/// found by looking at every list's.
+pub(super) fn merged(lens: &[usize], less: impl Fn((usize, usize), (usize, usize)) -> bool) -> Vec<(usize, usize)> {
+    let mut next = vec![0; lens.len()];
+    let mut out = Vec::with_capacity(lens.iter().sum());
+    loop {
+        let mut least: Option<usize> = None;
+        for p in (0..lens.len()).filter(|&p| next[p] < lens[p]) {
+            if least.is_none_or(|q| less((p, next[p]), (q, next[q]))) {
+                least = Some(p);
+            }
+        }
+        let Some(p) = least else { break };
+        out.push((p, next[p]));
+        next[p] += 1;
+    }
+    out
+}
+
 /// A unit's id and its places in the tables ([`Places`]).
 pub(super) type Named<'t> = (&'t str, &'t [(u32, u32)]);
 
@@ -345,31 +366,27 @@ impl Places {
     /// Every unit the tables' rows name, in id order: the tables' own
     /// orders ([`Table::sorted`]) merged.
     pub(super) fn by_id<W: Word>(tables: &[Table<W>]) -> Places {
-        let n = tables.iter().map(|t| t.sorted.len()).sum();
-        let (mut locals, mut units) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        let mut next = vec![0usize; tables.len()];
-        let head = |t: usize, next: &[usize]| {
-            let table = &tables[t];
-            let &(prefix, u) = table.sorted.get(next[t])?;
-            Some((prefix, &*table.units[u as usize], u))
+        let key = |(t, i): (usize, usize)| {
+            let (prefix, u) = tables[t].sorted[i];
+            (prefix, &*tables[t].units[u as usize], u)
         };
-        loop {
-            // The least id at the head of a table's order, then that id
-            // from every table holding it.
-            let least = (0..tables.len())
-                .filter_map(|t| head(t, &next))
-                .min_by(|a, b| by_id(a.0, a.1, b.0, b.1));
-            let Some((prefix, id, _)) = least else { break };
-            let start = locals.len();
-            for t in 0..tables.len() {
-                if let Some((p, other, u)) = head(t, &next)
-                    && by_id(p, other, prefix, id).is_eq()
-                {
-                    locals.push((t as u32, u));
-                    next[t] += 1;
-                }
+        let lens: Vec<usize> = tables.iter().map(|t| t.sorted.len()).collect();
+        let all = merged(&lens, |a, b| {
+            let ((pa, ia, _), (pb, ib, _)) = (key(a), key(b));
+            by_id(pa, ia, pb, ib).is_lt()
+        });
+        let (mut locals, mut units): (Vec<(u32, u32)>, Vec<std::ops::Range<usize>>) =
+            (Vec::with_capacity(all.len()), Vec::with_capacity(all.len()));
+        // The same id from several tables comes together, in table order.
+        let mut last: Option<(u128, &[u8])> = None;
+        for (t, i) in all {
+            let (prefix, id, u) = key((t, i));
+            match (last, units.last_mut()) {
+                (Some((p, other)), Some(r)) if by_id(p, other, prefix, id).is_eq() => r.end += 1,
+                _ => units.push(locals.len()..locals.len() + 1),
             }
-            units.push(start..locals.len());
+            locals.push((t as u32, u));
+            last = Some((prefix, id));
         }
         Places { locals, units }
     }
