@@ -105,6 +105,44 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// [`sha256_hex`] of `bytes`, and whether they are UTF-8 throughout,
+/// worked out a block at a time: each block is hashed while still in cache
+/// from being checked. `None` when `stop` says so between blocks.
+pub fn sha256_and_utf8(bytes: &[u8], stop: impl Fn() -> bool) -> Option<(String, bool)> {
+    sha256_and_utf8_by(bytes, 1 << 20, stop)
+}
+
+fn sha256_and_utf8_by(bytes: &[u8], block: usize, stop: impl Fn() -> bool) -> Option<(String, bool)> {
+    let mut hasher = Sha256::new();
+    let (mut at, mut utf8) = (0, true);
+    while at < bytes.len() {
+        if stop() {
+            return None;
+        }
+        // A block ends before a character's continuation bytes (a
+        // character is at most 4 bytes): UTF-8 in pieces cut there is
+        // UTF-8 whole, and UTF-8 whole is so in each piece.
+        let cut = (at + block).min(bytes.len());
+        let inside = |i: usize| i < bytes.len() && bytes[i] & 0xC0 == 0x80;
+        let mut end = cut;
+        while end > at && cut - end < 3 && inside(end) {
+            end -= 1;
+        }
+        // A block shorter than the character: past it instead.
+        if end == at {
+            end = cut;
+            while end - cut < 3 && inside(end) {
+                end += 1;
+            }
+        }
+        let piece = &bytes[at..end];
+        utf8 = utf8 && simdutf8::basic::from_utf8(piece).is_ok();
+        hasher.update(piece);
+        at = end;
+    }
+    Some((hex(&hasher.finalize()), utf8))
+}
+
 /// [`sha256_hex`] of the file at `path`, read a piece at a time.
 pub fn sha256_of_file(path: &std::path::Path) -> std::io::Result<String> {
     use std::io::Read;
@@ -143,4 +181,48 @@ pub fn head(path: &std::path::Path, n: u64) -> Option<Vec<u8>> {
     let mut head = Vec::new();
     file.take(n).read_to_end(&mut head).ok()?;
     Some(head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Texts of 1–4-byte characters and bytes not UTF-8, cut in blocks of
+    /// every small size: the digest and the answer are those of the whole.
+    #[test]
+    fn hashed_and_checked_by_blocks_as_whole() {
+        let chars = ["a", "é", "考", "𝄞", "\n"];
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for case in 0..300 {
+            let mut text = Vec::new();
+            for _ in 0..next(40) {
+                text.extend_from_slice(chars[next(chars.len() as u64) as usize].as_bytes());
+            }
+            // Some not UTF-8: a byte dropped, or one not valid anywhere.
+            match case % 3 {
+                1 if !text.is_empty() => {
+                    text.remove(next(text.len() as u64) as usize);
+                }
+                2 => {
+                    let at = next(text.len() as u64 + 1) as usize;
+                    text.insert(at, 0xFF);
+                }
+                _ => {}
+            }
+            let want = (sha256_hex(&text), std::str::from_utf8(&text).is_ok());
+            for block in 1..=9 {
+                assert_eq!(
+                    sha256_and_utf8_by(&text, block, || false),
+                    Some(want.clone()),
+                    "{text:?} in blocks of {block}"
+                );
+            }
+        }
+        assert_eq!(sha256_and_utf8(b"abc", || true), None);
+        assert_eq!(sha256_and_utf8(b"", || true), Some((sha256_hex(b""), true)));
+    }
 }

@@ -587,8 +587,10 @@ impl InputArgs {
     /// provincial result is GBs). `false`, with nothing written, when the
     /// bulk path gives up.
     pub fn stream_json(&self, evidence: &[PathBuf], dest: &Destination) -> Result<bool, Error> {
-        self.stream(evidence, Format::Json, dest, |fw, units, files, w| {
-            crate::engine::bulk::write_json(fw, units, files, self.period_text(), w)
+        crate::engine::bulk::hashing_early(evidence, |early| {
+            self.stream(evidence, Format::Json, dest, |fw, units, files, w| {
+                crate::engine::bulk::write_json(fw, units, files.hashed_early(early), self.period_text(), w)
+            })
         })
     }
 
@@ -648,8 +650,10 @@ impl InputArgs {
     /// letters and lists by owner show them; else every problem
     /// ([`InputArgs::refuse`]). Also returns the units file.
     pub fn assess_in_full(&self, evidence: &[PathBuf]) -> Result<(Framework, Option<Units>, Assessment), Error> {
-        self.on_bulk(evidence, |fw, units, files| {
-            crate::engine::bulk::assess_full(fw, units, files, self.period_text())
+        crate::engine::bulk::hashing_early(evidence, |early| {
+            self.on_bulk(evidence, |fw, units, files| {
+                crate::engine::bulk::assess_full(fw, units, files.hashed_early(early), self.period_text())
+            })
         })?
         .ok_or_else(|| self.refuse(evidence))
     }

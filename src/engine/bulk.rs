@@ -82,6 +82,7 @@
 //! `json` and `rectify`. This file runs them.
 
 mod detail;
+mod early;
 mod full;
 mod json;
 mod kernel;
@@ -98,6 +99,7 @@ use parse::*;
 use read::*;
 use tally::*;
 
+pub use early::{Early, hashing_early};
 pub use full::assess_full;
 pub use json::write_json;
 use kernel::{NA, OUTSIDE, Plan, UNSEEN, VALUE, cents, exempt, trim};
@@ -183,6 +185,9 @@ pub struct Files<'a> {
     /// One per path, or none at all: a workbook's worksheet as CSV text,
     /// read in place of the file.
     books: &'a [Option<Book>],
+    /// The files being mapped and hashed since the run started, if they
+    /// are: read again from there.
+    early: Option<&'a Early>,
 }
 
 /// What the bulk path tells the caller of the evidence it read: what to
@@ -226,6 +231,7 @@ impl<'a> Files<'a> {
             told: None,
             problems_only: false,
             books: &[],
+            early: None,
         }
     }
 
@@ -234,6 +240,15 @@ impl<'a> Files<'a> {
     pub fn with_books(self, books: &'a [Option<Book>]) -> Files<'a> {
         assert!(books.len() == self.paths.len(), "one book or none per file");
         Files { books, ..self }
+    }
+
+    /// These files, read again (mapped, their digests) from `early`,
+    /// where they have been hashed since the run started.
+    pub fn hashed_early(self, early: &'a Early) -> Files<'a> {
+        Files {
+            early: Some(early),
+            ..self
+        }
     }
 
     /// The workbook at `i`, read as CSV text.

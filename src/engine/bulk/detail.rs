@@ -161,8 +161,9 @@ pub(super) fn read_again(paths: &Files, bases: &[u64], kept: Vec<Option<Vec<u8>>
 
 /// An evidence file held whole for its rows to be found again.
 pub(super) enum Whole {
-    /// Mapped from the page cache, where the parse has just left it.
-    Mapped(memmap2::Mmap),
+    /// Mapped from the page cache, where the parse has just left it, with
+    /// its SHA-256 if hashed already ([`super::early`]).
+    Mapped(memmap2::Mmap, Option<String>),
     /// Read into memory, where a file cannot be mapped.
     Read(Vec<u8>),
     /// Transcoded to UTF-8 (GBK, UTF-16), or a workbook's worksheet as CSV
@@ -182,7 +183,7 @@ impl std::ops::Deref for Whole {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         match self {
-            Whole::Mapped(m) => m,
+            Whole::Mapped(m, _) => m,
             Whole::Read(v) | Whole::Decoded(v, _) => v,
         }
     }
@@ -192,7 +193,7 @@ impl Whole {
     /// The SHA-256 of the file, in hex.
     pub(super) fn sha256(&self) -> String {
         match self {
-            Whole::Decoded(_, Digest::Known(d)) => d.clone(),
+            Whole::Decoded(_, Digest::Known(d)) | Whole::Mapped(_, Some(d)) => d.clone(),
             Whole::Decoded(_, Digest::Of(file)) => crate::base::file::sha256_hex(file),
             _ => crate::base::file::sha256_hex(self),
         }
@@ -210,7 +211,8 @@ impl Whole {
                     None => super::source::decode_whole(&self, encoding).ok_or_else(invalid)?,
                 };
                 let digest = match self {
-                    Whole::Mapped(file) => Digest::Of(file),
+                    Whole::Mapped(_, Some(d)) => Digest::Known(d),
+                    Whole::Mapped(file, None) => Digest::Of(file),
                     raw => Digest::Known(crate::base::file::sha256_hex(&raw)),
                 };
                 Ok(Whole::Decoded(text, digest))
@@ -266,7 +268,13 @@ pub(super) fn read_whole(paths: &Files) -> Option<Vec<Whole>> {
 /// [`read_whole`], taking each file transcoded from `kept` where given.
 fn read_whole_with(paths: &Files, mut kept: Vec<Option<Vec<u8>>>) -> Option<Vec<Whole>> {
     kept.resize_with(paths.len(), || None);
-    let read = |p: &PathBuf| -> std::io::Result<Whole> {
+    // Files hashed early, and found UTF-8 throughout then.
+    let mut checked = vec![false; paths.len()];
+    let mut read = |i: usize, p: &PathBuf| -> std::io::Result<Whole> {
+        if let Some(h) = paths.early.and_then(|e| e.take(p)) {
+            checked[i] = h.utf8;
+            return Ok(Whole::Mapped(h.map, Some(h.sha256)));
+        }
         let mut f = std::fs::File::open(p)?;
         // The file was just parsed, so its pages are in the page cache:
         // mapping them costs no copy and no fresh memory (which, zeroed
@@ -281,7 +289,7 @@ fn read_whole_with(paths: &Files, mut kept: Vec<Option<Vec<u8>>>) -> Option<Vec<
         if let Ok(m) = unsafe { memmap2::Mmap::map(&f) } {
             // Rows are read in no order: ask for read-ahead off.
             let _ = m.advise(memmap2::Advice::Random);
-            return Ok(Whole::Mapped(m));
+            return Ok(Whole::Mapped(m, None));
         }
         let len = f.metadata()?.len() as usize;
         // Rows are read in no order: huge pages spare most TLB misses.
@@ -297,11 +305,17 @@ fn read_whole_with(paths: &Files, mut kept: Vec<Option<Vec<u8>>>) -> Option<Vec<
                 book.text.clone(),
                 Digest::Known(book.input.sha256.clone()),
             )),
-            None => read(p).and_then(|f| f.into_parsed(paths.forced(i), kept)),
+            None => read(i, p).and_then(|f| f.into_parsed(paths.forced(i), kept)),
         })
         .collect::<Result<_, _>>()
         .ok()?;
-    if files.iter().any(|f| simdutf8::basic::from_utf8(f).is_err()) {
+    // A file checked is UTF-8 as mapped; one transcoded is checked here.
+    let known = |(f, &c): (&Whole, &bool)| c && matches!(f, Whole::Mapped(..));
+    if files
+        .iter()
+        .zip(&checked)
+        .any(|f| !known(f) && simdutf8::basic::from_utf8(f.0).is_err())
+    {
         return None;
     }
     let total: u64 = files.iter().map(|f| f.len() as u64).sum();
