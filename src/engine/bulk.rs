@@ -792,7 +792,7 @@ struct Parsed<W: Word> {
     /// Per file: bytes in the files before it.
     bases: Vec<u64>,
     layouts: Vec<Arc<Layout>>,
-    /// Per file, with [`Reread::FilesAfter`]: a file transcoded, as it was
+    /// Per file, with [`Reread::Files`]: a file transcoded, as it was
     /// decoded (see [`detail::read_again`]).
     kept: Vec<Option<Vec<u8>>>,
 }
@@ -802,11 +802,10 @@ struct Parsed<W: Word> {
 enum Reread {
     /// Never: only the cells are kept.
     No,
-    /// From the files read again: each cell keeps its row's offset.
+    /// From the files read again once parsing is done: each cell keeps
+    /// its row's offset, and a file transcoded is kept as decoded, not
+    /// decoded a second time.
     Files,
-    /// As `Files`, once parsing is done: a file transcoded is kept as
-    /// decoded, not decoded a second time.
-    FilesAfter,
 }
 
 /// Read and parse every file on every core: the workers' tables, every
@@ -1030,7 +1029,7 @@ fn parse_once_each<W: Word>(
 }
 
 /// What [`read_tables`] gives: the workers' tables, and per file the
-/// bytes before it, its layout and (with [`Reread::FilesAfter`]) its text
+/// bytes before it, its layout and (with [`Reread::Files`]) its text
 /// as decoded.
 type ReadTables<W> = (Vec<Table<W>>, Vec<u64>, Vec<Arc<Layout>>, Vec<Option<Vec<u8>>>);
 
@@ -1076,7 +1075,7 @@ fn read_tables<W: Word>(
             &mut bases,
             &mut layouts,
             plan,
-            (reread == Reread::FilesAfter).then_some(&mut kept),
+            (reread == Reread::Files).then_some(&mut kept),
         );
         if read.is_err() {
             failed.store(true, Ordering::Relaxed);

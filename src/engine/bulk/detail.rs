@@ -221,37 +221,36 @@ impl Whole {
     }
 }
 
-/// Every unit scored and ranked, with the evidence files read again whole,
-/// and hashed, while they were parsed (each cell keeping its row's
-/// offset): what every output showing every unit in full starts from.
-/// The inputs carry their digests. `None` when the bulk path does not
-/// apply, or a file changed since it was parsed.
+/// Every unit scored and ranked, with the evidence files read again whole
+/// (each cell keeping its row's offset): what every output showing every
+/// unit in full starts from. The inputs carry their digests. `None` when
+/// the bulk path does not apply, or a file changed since it was parsed.
 pub(super) fn scored_with_files<W: Word>(
     plan: &Plan,
     units: Option<&Units>,
     paths: &Files,
     period: Option<String>,
 ) -> Option<(Parsed<W>, Assessment, Vec<Whole>)> {
-    // Each core would otherwise wait on the other's work.
-    let (parsed, mut a, files, digests) = std::thread::scope(|s| {
-        let again = s.spawn(|| {
-            let files = read_whole(paths)?;
+    let mut parsed = parse::<W>(plan, units, paths, None, Reread::Files)?;
+    let kept = std::mem::take(&mut parsed.kept);
+    // The files are mapped again, and hashed, while the units are merged
+    // and ranked, on a core the ranking leaves idle: a file hashed since
+    // the run started ([`super::early`]) is taken as it is, one
+    // transcoded is taken as decoded for the parse.
+    let (mut a, placed, files, digests) = std::thread::scope(|s| {
+        let bases = &parsed.bases;
+        let again = s.spawn(move || {
+            let files = read_again(paths, bases, kept)?;
             let digests: Vec<String> = files.iter().map(Whole::sha256).collect();
             Some((files, digests))
         });
-        let scored = parse::<W>(plan, units, paths, None, Reread::Files).and_then(|parsed| {
-            let parts = merge_tallied::<W, ()>(plan, units, paths, &parsed, None).ok()?;
-            Some((parsed, parts))
-        });
+        let ranked = merge_tallied::<W, ()>(plan, units, paths, &parsed, None)
+            .and_then(|parts| finish_placed(plan.fw, parts, units, paths, period));
         let again = again.join().ok().flatten();
-        let ((mut parsed, parts), (files, digests)) = (scored?, again?);
-        let (a, _, placed) = finish_placed(plan.fw, parts, units, paths, period).ok()?;
-        parsed.ranked = placed;
-        Some((parsed, a, files, digests))
+        let ((a, _, placed), (files, digests)) = (ranked.ok()?, again?);
+        Some((a, placed, files, digests))
     })?;
-    if !as_parsed(&files, &parsed.bases) {
-        return None;
-    }
+    parsed.ranked = placed;
     for (input, d) in a.inputs.iter_mut().zip(digests) {
         input.sha256 = d;
     }
@@ -260,12 +259,8 @@ pub(super) fn scored_with_files<W: Word>(
 
 /// Every evidence file whole, or `None` when one cannot be read, is not
 /// UTF-8 throughout (as when parsed, so that every field cut at its
-/// delimiters is too) or is too large for the offsets kept.
-pub(super) fn read_whole(paths: &Files) -> Option<Vec<Whole>> {
-    read_whole_with(paths, Vec::new())
-}
-
-/// [`read_whole`], taking each file transcoded from `kept` where given.
+/// delimiters is too) or is too large for the offsets kept; each file
+/// transcoded taken from `kept` where given.
 fn read_whole_with(paths: &Files, mut kept: Vec<Option<Vec<u8>>>) -> Option<Vec<Whole>> {
     kept.resize_with(paths.len(), || None);
     // Files hashed early, and found UTF-8 throughout then.

@@ -75,7 +75,7 @@ fn hash_each(paths: &[PathBuf], stop: impl Fn() -> bool + Copy) -> Vec<Hashed> {
         if !f.metadata().ok()?.is_file() {
             return None;
         }
-        // SAFETY: as `detail::read_whole`'s map, which this one becomes:
+        // SAFETY: as `detail::read_again`'s map, which this one becomes:
         // only read, as bytes; each row read from it is checked to be the
         // row parsed.
         let map = unsafe { memmap2::Mmap::map(&f) }.ok()?;

@@ -71,7 +71,7 @@ fn list<W: Word>(
     w: &mut dyn std::io::Write,
 ) -> Option<std::io::Result<()>> {
     let tuning = paths.tuning;
-    let mut parsed = parse::<W>(plan, units, paths, None, Reread::FilesAfter)?;
+    let mut parsed = parse::<W>(plan, units, paths, None, Reread::Files)?;
     // Found as each unit's cells are merged: the number of items it
     // lists (where each batch's numbering starts, and the counts the text
     // forms open with; CSV numbers its rows as it writes them) and, for
