@@ -266,10 +266,17 @@ fn read_whole_with(paths: &Files, mut kept: Vec<Option<Vec<u8>>>) -> Option<Vec<
     // Files hashed early, and found UTF-8 throughout then.
     let mut checked = vec![false; paths.len()];
     let mut read = |i: usize, p: &PathBuf| -> std::io::Result<Whole> {
-        if let Some(h) = paths.early.and_then(|e| e.take(p)) {
-            checked[i] = h.utf8;
-            return Ok(Whole::Mapped(h.map, Some(h.sha256)));
-        }
+        let hashed = paths.early.and_then(|e| e.take(p));
+        let sha256 = match hashed {
+            Some(super::early::Hashed {
+                map: Some(map), sha256, ..
+            }) => {
+                checked[i] = true;
+                return Ok(Whole::Mapped(map, Some(sha256)));
+            }
+            Some(h) => Some(h.sha256),
+            None => None,
+        };
         let mut f = std::fs::File::open(p)?;
         // The file was just parsed, so its pages are in the page cache:
         // mapping them costs no copy and no fresh memory (which, zeroed
@@ -284,7 +291,7 @@ fn read_whole_with(paths: &Files, mut kept: Vec<Option<Vec<u8>>>) -> Option<Vec<
         if let Ok(m) = unsafe { memmap2::Mmap::map(&f) } {
             // Rows are read in no order: ask for read-ahead off.
             let _ = m.advise(memmap2::Advice::Random);
-            return Ok(Whole::Mapped(m, None));
+            return Ok(Whole::Mapped(m, sha256));
         }
         let len = f.metadata()?.len() as usize;
         // Rows are read in no order: huge pages spare most TLB misses.

@@ -24,11 +24,11 @@ pub(super) struct Hashed {
     path: PathBuf,
     id: Option<crate::base::file::FileId>,
     /// The file mapped (as [`super::detail::Whole::Mapped`]), its pages
-    /// touched by the hashing.
-    pub(super) map: memmap2::Mmap,
+    /// touched by the hashing, if it is UTF-8 throughout. A file not
+    /// UTF-8 is read again as the parse decoded it: its map is let go as
+    /// soon as it is hashed, not held through the parse.
+    pub(super) map: Option<memmap2::Mmap>,
     pub(super) sha256: String,
-    /// The whole file is UTF-8.
-    pub(super) utf8: bool,
 }
 
 /// `run`, with `paths` hashed beside it from the start ([`Early`]). The
@@ -86,9 +86,8 @@ fn hash_each(paths: &[PathBuf], stop: impl Fn() -> bool + Copy) -> Vec<Hashed> {
         Some(Hashed {
             path: p.clone(),
             id,
-            map,
+            map: utf8.then_some(map),
             sha256,
-            utf8,
         })
     };
     paths.iter().filter_map(hashed).collect()
@@ -99,8 +98,8 @@ mod tests {
     use super::*;
     use crate::base::file::sha256_hex;
 
-    /// Each regular file is given once, mapped as it is, with the digest
-    /// of its bytes and whether they are UTF-8; a path that names no file,
+    /// Each regular file is given once, with the digest of its bytes, and
+    /// mapped as it is if they are UTF-8; a path that names no file,
     /// a file taken before and a file replaced since are not given.
     #[test]
     fn each_file_is_given_once_as_it_was_hashed() {
@@ -113,10 +112,10 @@ mod tests {
         let paths = ["utf8.csv", "gbk.csv", "missing.csv", "replaced.csv"].map(path);
         hashing_early(&paths, |early| {
             let h = early.take(&paths[0]).expect("hashed");
-            assert_eq!((&h.map[..], h.sha256, h.utf8), (utf8, sha256_hex(utf8), true));
+            assert_eq!((h.map.as_deref(), h.sha256), (Some(utf8), sha256_hex(utf8)));
             assert!(early.take(&paths[0]).is_none(), "given once");
             let h = early.take(&paths[1]).expect("hashed");
-            assert_eq!((&h.map[..], h.sha256, h.utf8), (&gbk[..], sha256_hex(gbk), false));
+            assert_eq!((h.map.as_deref(), h.sha256), (None, sha256_hex(gbk)));
             assert!(early.take(&paths[2]).is_none(), "no file");
             // Another file put in its place since: not the one hashed.
             std::fs::write(path("new.csv"), b"a,b\n").unwrap();
