@@ -126,6 +126,27 @@ pub fn emit_with(
     }
 }
 
+/// Write every one of `pieces` to `w`, in order, a bounded number at a
+/// time (`IOV_MAX` is 1024 on Linux): a writer that buffers hands pieces
+/// larger than its buffer on without copying them.
+pub fn write_all_vectored(w: &mut dyn Write, mut pieces: &mut [std::io::IoSlice]) -> std::io::Result<()> {
+    const AT_ONCE: usize = 1024;
+    while !pieces.is_empty() {
+        let n = pieces.len().min(AT_ONCE);
+        if pieces[..n].iter().all(|p| p.is_empty()) {
+            pieces = &mut std::mem::take(&mut pieces)[n..];
+            continue;
+        }
+        match w.write_vectored(&pieces[..n]) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(written) => std::io::IoSlice::advance_slices(&mut pieces, written),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 /// Write bytes to `path` via a temporary file and a rename.
 ///
 /// A symbolic link is written through (its target is replaced, not the
@@ -227,7 +248,9 @@ pub fn write_atomic_with(
     if let Some(m) = &existing {
         tmp.as_file().set_permissions(m.permissions())?;
     }
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut tmp);
+    // On the file itself: pieces written together (`write_all_vectored`)
+    // go to it as they are, not through the buffer.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
     write(&mut out)?;
     out.flush()?;
     drop(out);
@@ -326,4 +349,79 @@ mod cleanup {
 mod cleanup {
     pub struct Pending;
     pub fn register(_: &std::path::Path) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer taking at most `most` bytes of the first pieces at a time,
+    /// as a pipe or a slow disk may.
+    struct Trickle {
+        most: usize,
+        got: Vec<u8>,
+        calls: usize,
+    }
+
+    impl Write for Trickle {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.write_vectored(&[std::io::IoSlice::new(b)])
+        }
+        fn write_vectored(&mut self, pieces: &[std::io::IoSlice]) -> std::io::Result<usize> {
+            self.calls += 1;
+            assert!(pieces.len() <= 1024, "no more pieces than writev takes");
+            let mut n = 0;
+            for p in pieces {
+                let take = p.len().min(self.most - n);
+                self.got.extend_from_slice(&p[..take]);
+                n += take;
+                if n == self.most {
+                    break;
+                }
+            }
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Every byte of every piece, in order, however few a write takes;
+    /// empty pieces (some at the end) are no reason to stop or fail.
+    #[test]
+    fn every_piece_is_written_whole_and_in_order() {
+        let texts: Vec<Vec<u8>> = (0..3000)
+            .map(|i: usize| {
+                if i.is_multiple_of(7) {
+                    Vec::new()
+                } else {
+                    format!("{i},行{i}\n").into_bytes()
+                }
+            })
+            .chain([Vec::new(), Vec::new()])
+            .collect();
+        let want = texts.concat();
+        for most in [1, 5, 64, 1 << 20] {
+            let mut pieces: Vec<std::io::IoSlice> = texts.iter().map(|t| std::io::IoSlice::new(t)).collect();
+            let mut w = Trickle {
+                most,
+                got: Vec::new(),
+                calls: 0,
+            };
+            write_all_vectored(&mut w, &mut pieces).unwrap();
+            assert_eq!(w.got, want, "at most {most} bytes a write");
+            assert!(w.calls >= want.len().div_ceil(most));
+        }
+        // More empty pieces than a write takes, then one that is not: no
+        // call for the empty ones alone.
+        let mut pieces = vec![std::io::IoSlice::new(b""); 2500];
+        pieces.push(std::io::IoSlice::new(b"end"));
+        let mut w = Trickle {
+            most: 8,
+            got: Vec::new(),
+            calls: 0,
+        };
+        write_all_vectored(&mut w, &mut pieces).unwrap();
+        assert_eq!((&w.got[..], w.calls), (&b"end"[..], 1));
+    }
 }

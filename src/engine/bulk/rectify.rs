@@ -492,32 +492,46 @@ impl<W: Word> Ctx<'_, W> {
         let consts = CsvLedger::new(fw, deadline, lang, false);
         w.write_all(&consts.header(lang))?;
         let mut no = 0u64;
-        let mut digits = [0u8; 20];
+        // Per batch: every row's number, and where each ends.
+        let (mut numbers, mut ends) = (Vec::new(), Vec::new());
         in_order(
             batches,
             workers,
             |units, buf| self.csv_batch(&consts, units, buf),
-            |mut b| {
-                // Rows, each after its length.
-                while let [a, b0, c, d, rest @ ..] = b {
-                    let len = u32::from_le_bytes([*a, *b0, *c, *d]) as usize;
-                    let (row, after) = rest.split_at(len.min(rest.len()));
+            |b| {
+                // Each row numbered as it is written, the numbers and rows
+                // handed on as they lie: not copied into the writer's
+                // buffer (a province's list is a GB), nor read again.
+                let (rows, lengths) =
+                    batch_rows(b).ok_or_else(|| std::io::Error::other("internal error: a batch of rows"))?;
+                numbers.clear();
+                ends.clear();
+                let mut digits = [0u8; 20];
+                for _ in &lengths {
                     no += 1;
-                    w.write_all(crate::base::num::uint(&mut digits, no))?;
-                    w.write_all(row)?;
-                    b = after;
+                    numbers.extend_from_slice(crate::base::num::uint(&mut digits, no));
+                    ends.push(numbers.len());
                 }
-                Ok(())
+                let mut pieces = Vec::with_capacity(2 * ends.len());
+                let (mut from, mut at) = (0, 0);
+                for (len, &end) in lengths.iter().zip(&ends) {
+                    pieces.push(std::io::IoSlice::new(&numbers[from..end]));
+                    pieces.push(std::io::IoSlice::new(rows.get(at..at + len).unwrap_or_default()));
+                    (from, at) = (end, at + len);
+                }
+                crate::render::output::write_all_vectored(w, &mut pieces)
             },
         )
     }
 
-    /// A batch of units' CSV rows, each without its number and after its
-    /// length: the bytes of the CSV ledger rows (see
-    /// `render::rectify::full_rows`).
+    /// A batch of units' CSV rows, each without its number (the bytes of
+    /// the CSV ledger rows, see `render::rectify::full_rows`), then each
+    /// row's length and their number ([`batch_rows`]): the rows are
+    /// written as they lie, and only their lengths read.
     fn csv_batch(&self, c: &CsvLedger, units: &[usize], mut out: Vec<u8>) -> Res<Vec<u8>> {
         out.clear();
         let mut prefix = Vec::new();
+        let mut lengths: Vec<u32> = Vec::new();
         self.each_unit(units, |u, l, t| {
             if l.shown.is_empty() {
                 return Ok(());
@@ -525,9 +539,7 @@ impl<W: Word> Ctx<'_, W> {
             prefix.clear();
             CsvLedger::unit_cells(&mut prefix, u);
             for (k, it) in l.shown.iter().enumerate() {
-                // Each row after its length.
                 let at = out.len();
-                out.extend_from_slice(&[0; 4]);
                 let amounts = (!it.reason.no_points()).then(|| (dec(it.amount), dec(it.lost)));
                 let (value, note) = (t.value(k).unwrap_or(b""), t.note(k));
                 c.row(
@@ -541,13 +553,26 @@ impl<W: Word> Ctx<'_, W> {
                     t.plain(k),
                     None,
                 );
-                let len = u32::try_from(out.len() - at - 4).map_err(|_| GiveUp)?;
-                out[at..at + 4].copy_from_slice(&len.to_le_bytes());
+                lengths.push(u32::try_from(out.len() - at).map_err(|_| GiveUp)?);
             }
             Ok(())
         })?;
+        for len in &lengths {
+            out.extend_from_slice(&len.to_le_bytes());
+        }
+        out.extend_from_slice(&u32::try_from(lengths.len()).map_err(|_| GiveUp)?.to_le_bytes());
         Ok(out)
     }
+}
+
+/// A batch of [`Ctx::csv_batch`]: its rows, one after the other, and
+/// each one's length; `None` when it is not such a batch.
+fn batch_rows(b: &[u8]) -> Option<(&[u8], Vec<usize>)> {
+    let word = |w: &[u8]| Some(u32::from_le_bytes(w.try_into().ok()?) as usize);
+    let (rest, n) = b.split_at_checked(b.len().checked_sub(4)?)?;
+    let (rows, lengths) = rest.split_at_checked(rest.len().checked_sub(4 * word(n)?)?)?;
+    let lengths: Vec<usize> = lengths.chunks_exact(4).map(word).collect::<Option<_>>()?;
+    (lengths.iter().sum::<usize>() == rows.len()).then_some((rows, lengths))
 }
 
 // ---- JSON -------------------------------------------------------------------
