@@ -145,13 +145,21 @@ fn sha256_and_utf8_by(bytes: &[u8], block: usize, stop: impl Fn() -> bool) -> Op
 
 /// [`sha256_hex`] of the file at `path`, read a piece at a time.
 pub fn sha256_of_file(path: &std::path::Path) -> std::io::Result<String> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
+    let digest = sha256_of_read(&mut std::fs::File::open(path)?, || false)?;
+    Ok(digest.unwrap_or_default())
+}
+
+/// [`sha256_hex`] of all `r` reads, a piece at a time; `None` when `stop`
+/// says so between pieces.
+pub fn sha256_of_read(r: &mut impl std::io::Read, stop: impl Fn() -> bool) -> std::io::Result<Option<String>> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
-        match f.read(&mut buf) {
-            Ok(0) => return Ok(hex(&hasher.finalize())),
+        if stop() {
+            return Ok(None);
+        }
+        match r.read(&mut buf) {
+            Ok(0) => return Ok(Some(hex(&hasher.finalize()))),
             Ok(n) => hasher.update(&buf[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),

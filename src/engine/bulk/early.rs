@@ -69,11 +69,30 @@ impl Early {
 }
 
 fn hash_each(paths: &[PathBuf], stop: impl Fn() -> bool + Copy) -> Vec<Hashed> {
+    use std::io::Seek;
     let hashed = |p: &PathBuf| -> Option<Hashed> {
         let id = crate::base::file::identity(p);
-        let f = std::fs::File::open(p).ok()?;
+        let mut f = std::fs::File::open(p).ok()?;
         if !f.metadata().ok()?.is_file() {
             return None;
+        }
+        // A file whose head is not UTF-8 (GBK, UTF-16) is read again as
+        // the parse decodes it: it is only hashed, read a block at a time.
+        // Mapped, its pages would count among the run's memory while it
+        // is hashed, beside the parse's (512 MB for a province's UTF-16
+        // file); read, they stay in the page cache. Either takes a core
+        // the same time.
+        let mut head = Vec::with_capacity(BLOCK_HEADER);
+        (&mut f).take(BLOCK_HEADER as u64).read_to_end(&mut head).ok()?;
+        if std::str::from_utf8(&head).is_err_and(|e| e.error_len().is_some()) {
+            f.seek(std::io::SeekFrom::Start(0)).ok()?;
+            let sha256 = crate::base::file::sha256_of_read(&mut f, stop).ok()??;
+            return Some(Hashed {
+                path: p.clone(),
+                id,
+                map: None,
+                sha256,
+            });
         }
         // SAFETY: as `detail::read_again`'s map, which this one becomes:
         // only read, as bytes; each row read from it is checked to be the
@@ -106,21 +125,37 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = |n: &str| dir.path().join(n);
         let (utf8, gbk, later) = ("单位,指标\n".as_bytes(), b"\xb5\xa5\xce\xbb\n", b"a,b\n");
+        // Read past its head (64 KiB) and past a block (1 MiB): GBK from
+        // the start, and GBK after 100,000 bytes of ASCII.
+        let gbk_long = gbk.repeat(300_000);
+        let gbk_late = [&b"a,b\n".repeat(25_000)[..], &gbk_long].concat();
         std::fs::write(path("utf8.csv"), utf8).unwrap();
         std::fs::write(path("gbk.csv"), gbk).unwrap();
+        std::fs::write(path("gbk-long.csv"), &gbk_long).unwrap();
+        std::fs::write(path("gbk-late.csv"), &gbk_late).unwrap();
         std::fs::write(path("replaced.csv"), later).unwrap();
-        let paths = ["utf8.csv", "gbk.csv", "missing.csv", "replaced.csv"].map(path);
+        let paths = [
+            "utf8.csv",
+            "gbk.csv",
+            "gbk-long.csv",
+            "gbk-late.csv",
+            "missing.csv",
+            "replaced.csv",
+        ]
+        .map(path);
         hashing_early(&paths, |early| {
             let h = early.take(&paths[0]).expect("hashed");
             assert_eq!((h.map.as_deref(), h.sha256), (Some(utf8), sha256_hex(utf8)));
             assert!(early.take(&paths[0]).is_none(), "given once");
-            let h = early.take(&paths[1]).expect("hashed");
-            assert_eq!((h.map.as_deref(), h.sha256), (None, sha256_hex(gbk)));
-            assert!(early.take(&paths[2]).is_none(), "no file");
+            for (path, bytes) in paths[1..4].iter().zip([&gbk[..], &gbk_long, &gbk_late]) {
+                let h = early.take(path).expect("hashed");
+                assert_eq!((h.map.as_deref(), h.sha256), (None, sha256_hex(bytes)), "{path:?}");
+            }
+            assert!(early.take(&paths[4]).is_none(), "no file");
             // Another file put in its place since: not the one hashed.
             std::fs::write(path("new.csv"), b"a,b\n").unwrap();
-            std::fs::rename(path("new.csv"), &paths[3]).unwrap();
-            assert!(early.take(&paths[3]).is_none(), "replaced");
+            std::fs::rename(path("new.csv"), &paths[5]).unwrap();
+            assert!(early.take(&paths[5]).is_none(), "replaced");
         });
     }
 }
