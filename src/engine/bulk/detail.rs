@@ -263,17 +263,14 @@ pub(super) fn scored_with_files<W: Word>(
 /// transcoded taken from `kept` where given.
 fn read_whole_with(paths: &Files, mut kept: Vec<Option<Vec<u8>>>) -> Option<Vec<Whole>> {
     kept.resize_with(paths.len(), || None);
-    // Files hashed early, and found UTF-8 throughout then.
-    let mut checked = vec![false; paths.len()];
-    let mut read = |i: usize, p: &PathBuf| -> std::io::Result<Whole> {
+    // Each file, and whether it is known to be UTF-8 throughout: hashed
+    // early and found so then.
+    let read = |p: &PathBuf| -> std::io::Result<(Whole, bool)> {
         let hashed = paths.early.and_then(|e| e.take(p));
         let sha256 = match hashed {
             Some(super::early::Hashed {
                 map: Some(map), sha256, ..
-            }) => {
-                checked[i] = true;
-                return Ok(Whole::Mapped(map, Some(sha256)));
-            }
+            }) => return Ok((Whole::Mapped(map, Some(sha256)), true)),
             Some(h) => Some(h.sha256),
             None => None,
         };
@@ -291,33 +288,34 @@ fn read_whole_with(paths: &Files, mut kept: Vec<Option<Vec<u8>>>) -> Option<Vec<
         if let Ok(m) = unsafe { memmap2::Mmap::map(&f) } {
             // Rows are read in no order: ask for read-ahead off.
             let _ = m.advise(memmap2::Advice::Random);
-            return Ok(Whole::Mapped(m, sha256));
+            return Ok((Whole::Mapped(m, sha256), false));
         }
         let len = f.metadata()?.len() as usize;
         // Rows are read in no order: huge pages spare most TLB misses.
         let mut v = Vec::with_capacity(len + 1);
         huge_pages_raw(v.as_ptr() as usize, v.capacity());
         f.read_to_end(&mut v)?;
-        Ok(Whole::Read(v))
+        Ok((Whole::Read(v), false))
     };
-    let files: Vec<Whole> = (paths.iter().enumerate())
+    let (files, checked): (Vec<Whole>, Vec<bool>) = (paths.iter().enumerate())
         .zip(kept)
         .map(|((i, p), kept)| match paths.book(i) {
-            Some(book) => Ok(Whole::Decoded(
-                book.text.clone(),
-                Digest::Known(book.input.sha256.clone()),
+            Some(book) => Ok((
+                Whole::Decoded(book.text.clone(), Digest::Known(book.input.sha256.clone())),
+                false,
             )),
-            None => read(i, p).and_then(|f| f.into_parsed(paths.forced(i), kept)),
+            None => read(p).and_then(|(f, checked)| {
+                let f = f.into_parsed(paths.forced(i), kept)?;
+                // What a decoder wrote is UTF-8 (`encoding_rs`'s promise).
+                let decoded = matches!(f, Whole::Decoded(..));
+                Ok((f, checked || decoded))
+            }),
         })
-        .collect::<Result<_, _>>()
-        .ok()?;
-    // A file checked is UTF-8 as mapped; one transcoded is checked here.
-    let known = |(f, &c): (&Whole, &bool)| c && matches!(f, Whole::Mapped(..));
-    if files
-        .iter()
-        .zip(&checked)
-        .any(|f| !known(f) && simdutf8::basic::from_utf8(f.0).is_err())
-    {
+        .collect::<std::io::Result<Vec<_>>>()
+        .ok()?
+        .into_iter()
+        .unzip();
+    if (files.iter().zip(&checked)).any(|(f, &c)| !c && simdutf8::basic::from_utf8(f).is_err()) {
         return None;
     }
     let total: u64 = files.iter().map(|f| f.len() as u64).sum();
