@@ -105,24 +105,41 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// [`sha256_hex`] of `bytes`, and whether they are UTF-8 throughout,
-/// worked out a block at a time: each block is hashed while still in cache
-/// from being checked. `None` when `stop` says so between blocks.
-pub fn sha256_and_utf8(bytes: &[u8], stop: impl Fn() -> bool) -> Option<(String, bool)> {
-    sha256_and_utf8_by(bytes, 1 << 20, stop)
+/// The SHA-256 of some bytes and whether they are UTF-8, worked out a
+/// block at a time, so that it can be taken up between blocks (by another
+/// thread, too): each block is hashed while still in cache from being
+/// checked.
+#[derive(Debug)]
+pub struct Utf8Hashing {
+    hasher: Sha256,
+    block: usize,
+    /// Bytes done.
+    at: usize,
+    utf8: bool,
 }
 
-fn sha256_and_utf8_by(bytes: &[u8], block: usize, stop: impl Fn() -> bool) -> Option<(String, bool)> {
-    let mut hasher = Sha256::new();
-    let (mut at, mut utf8) = (0, true);
-    while at < bytes.len() {
-        if stop() {
-            return None;
+impl Utf8Hashing {
+    /// A block of `block` bytes at a time (about: cut at a character).
+    pub fn by(block: usize) -> Utf8Hashing {
+        Utf8Hashing {
+            hasher: Sha256::new(),
+            block: block.max(1),
+            at: 0,
+            utf8: true,
+        }
+    }
+
+    /// Check and hash the next block of `bytes` (the same bytes each
+    /// time): `false`, with nothing done, when all are done.
+    pub fn step(&mut self, bytes: &[u8]) -> bool {
+        let at = self.at;
+        if at >= bytes.len() {
+            return false;
         }
         // A block ends before a character's continuation bytes (a
         // character is at most 4 bytes): UTF-8 in pieces cut there is
         // UTF-8 whole, and UTF-8 whole is so in each piece.
-        let cut = (at + block).min(bytes.len());
+        let cut = (at + self.block).min(bytes.len());
         let inside = |i: usize| i < bytes.len() && bytes[i] & 0xC0 == 0x80;
         let mut end = cut;
         while end > at && cut - end < 3 && inside(end) {
@@ -136,34 +153,55 @@ fn sha256_and_utf8_by(bytes: &[u8], block: usize, stop: impl Fn() -> bool) -> Op
             }
         }
         let piece = &bytes[at..end];
-        utf8 = utf8 && simdutf8::basic::from_utf8(piece).is_ok();
-        hasher.update(piece);
-        at = end;
+        self.utf8 = self.utf8 && simdutf8::basic::from_utf8(piece).is_ok();
+        self.hasher.update(piece);
+        self.at = end;
+        true
     }
-    Some((hex(&hasher.finalize()), utf8))
+
+    /// The digest in hex, and whether the bytes are UTF-8 throughout.
+    pub fn finish(self) -> (String, bool) {
+        (hex(&self.hasher.finalize()), self.utf8)
+    }
 }
 
 /// [`sha256_hex`] of the file at `path`, read a piece at a time.
 pub fn sha256_of_file(path: &std::path::Path) -> std::io::Result<String> {
-    let digest = sha256_of_read(&mut std::fs::File::open(path)?, || false)?;
-    Ok(digest.unwrap_or_default())
+    let mut f = std::fs::File::open(path)?;
+    let mut h = ReadHashing::default();
+    while h.step(&mut f)? {}
+    Ok(h.finish())
 }
 
-/// [`sha256_hex`] of all `r` reads, a piece at a time; `None` when `stop`
-/// says so between pieces.
-pub fn sha256_of_read(r: &mut impl std::io::Read, stop: impl Fn() -> bool) -> std::io::Result<Option<String>> {
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        if stop() {
-            return Ok(None);
+/// The SHA-256 of what a reader gives, a piece at a time, so that it can
+/// be taken up between pieces (by another thread, too).
+#[derive(Debug, Default)]
+pub struct ReadHashing {
+    hasher: Sha256,
+    buf: Vec<u8>,
+}
+
+impl ReadHashing {
+    /// Read and hash the next piece of `r` (the same reader each time):
+    /// `false` at its end.
+    pub fn step(&mut self, r: &mut impl std::io::Read) -> std::io::Result<bool> {
+        self.buf.resize(1 << 20, 0);
+        loop {
+            match r.read(&mut self.buf) {
+                Ok(0) => return Ok(false),
+                Ok(n) => {
+                    self.hasher.update(&self.buf[..n]);
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
-        match r.read(&mut buf) {
-            Ok(0) => return Ok(Some(hex(&hasher.finalize()))),
-            Ok(n) => hasher.update(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
+    }
+
+    /// The digest, in hex.
+    pub fn finish(self) -> String {
+        hex(&self.hasher.finalize())
     }
 }
 
@@ -223,14 +261,13 @@ mod tests {
             }
             let want = (sha256_hex(&text), std::str::from_utf8(&text).is_ok());
             for block in 1..=9 {
-                assert_eq!(
-                    sha256_and_utf8_by(&text, block, || false),
-                    Some(want.clone()),
-                    "{text:?} in blocks of {block}"
-                );
+                let mut h = Utf8Hashing::by(block);
+                while h.step(&text) {}
+                assert_eq!(h.finish(), want.clone(), "{text:?} in blocks of {block}");
             }
         }
-        assert_eq!(sha256_and_utf8(b"abc", || true), None);
-        assert_eq!(sha256_and_utf8(b"", || true), Some((sha256_hex(b""), true)));
+        let mut h = Utf8Hashing::by(4);
+        assert!(!h.step(b""), "nothing to do");
+        assert_eq!(h.finish(), (sha256_hex(b""), true));
     }
 }

@@ -1,21 +1,22 @@
-//! Evidence files mapped, hashed and checked as UTF-8 on a thread of their
-//! own from the very start of a run whose output names each file by its
-//! digest (the JSON result, every unit in full). The framework and the
-//! units file are read on one core first, the other idle, and the files
-//! are mapped to be read again after the parse anyway. Hashing a
-//! provincial file takes a core about a fifth of a second; started while
-//! the units file is read, part of it takes no time from the parse, and
-//! each block is checked and hashed while in cache.
+//! Evidence files mapped, hashed and checked as UTF-8 from the very start
+//! of a run whose output names each file by its digest (the JSON result,
+//! every unit in full), on a thread of their own put behind the run's
+//! others. The framework and the units file are read on one core first,
+//! the other idle, and the parse leaves a core idle now and then (a worker
+//! waiting for its next chunk); the files are mapped to be read again
+//! after the parse anyway. Hashing a provincial file takes a core about a
+//! fifth of a second: the thread takes it where a core is idle, and what
+//! is left when the digests are wanted is hashed by the thread that wants
+//! them, block by block, at the run's own priority. Each block is checked
+//! and hashed while in cache.
 
 use super::*;
 use std::path::Path;
 
-/// The files being hashed: taken one by one once the thread is done.
+/// The files being hashed: taken one by one once every one is.
 #[derive(Debug)]
 pub struct Early {
-    /// The thread's answer, until first asked for.
-    given: Mutex<Option<mpsc::Receiver<Vec<Hashed>>>>,
-    got: Mutex<Vec<Hashed>>,
+    work: Mutex<Work>,
 }
 
 /// A regular file as it was when hashed.
@@ -36,80 +37,166 @@ pub(super) struct Hashed {
 /// (problems to say) waits for no file to be hashed.
 pub fn hashing_early<T>(paths: &[PathBuf], run: impl FnOnce(&Early) -> T) -> T {
     let stop = AtomicBool::new(false);
+    let early = Early::new(paths);
     std::thread::scope(|s| {
-        let (give, given) = mpsc::channel();
-        let stop = &stop;
+        let (early, stop) = (&early, &stop);
         s.spawn(move || {
-            let _ = give.send(hash_each(paths, || stop.load(Ordering::Relaxed)));
+            yield_to_the_run();
+            while !stop.load(Ordering::Relaxed) && early.step() {}
         });
-        let early = Early {
-            given: Mutex::new(Some(given)),
-            got: Mutex::new(Vec::new()),
-        };
-        let t = run(&early);
+        let t = run(early);
         stop.store(true, Ordering::Relaxed);
         t
     })
 }
 
-impl Early {
-    /// The file at `path`, mapped and hashed, once the thread is done with
-    /// every file: `None` when it could not be (not a regular file, not
-    /// mapped, stopped), was taken before (a file given twice is mapped
-    /// and hashed again), or the path names another file since.
-    pub(super) fn take(&self, path: &Path) -> Option<Hashed> {
-        let mut got = self.got.lock().ok()?;
-        if let Some(given) = self.given.lock().ok()?.take() {
-            got.extend(given.recv().unwrap_or_default());
-        }
-        let at = got.iter().position(|h| h.path == path)?;
-        let h = got.swap_remove(at);
-        (h.id.is_some() && crate::base::file::identity(path) == h.id).then_some(h)
+/// Put the calling thread behind the run's others: it takes a core when
+/// one is idle (while the units file is read, when a worker waits), not a
+/// share of the parse's cores. Whoever wants the digests before it is done
+/// hashes the rest itself ([`Early::take`]), at the run's own priority.
+fn yield_to_the_run() {
+    // Linux gives each thread a nice value of its own (elsewhere
+    // `setpriority` would lower the whole process).
+    #[cfg(target_os = "linux")]
+    // SAFETY: a plain system call, on the calling thread only (`who` 0).
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
     }
 }
 
-fn hash_each(paths: &[PathBuf], stop: impl Fn() -> bool + Copy) -> Vec<Hashed> {
-    use std::io::Seek;
-    let hashed = |p: &PathBuf| -> Option<Hashed> {
-        let id = crate::base::file::identity(p);
-        let mut f = std::fs::File::open(p).ok()?;
-        if !f.metadata().ok()?.is_file() {
-            return None;
+impl Early {
+    /// `paths`, none hashed yet.
+    fn new(paths: &[PathBuf]) -> Early {
+        Early {
+            work: Mutex::new(Work {
+                paths: paths.to_vec(),
+                next: 0,
+                now: None,
+                done: Vec::new(),
+            }),
         }
-        // A file whose head is not UTF-8 (GBK, UTF-16) is read again as
-        // the parse decodes it: it is only hashed, read a block at a time.
-        // Mapped, its pages would count among the run's memory while it
-        // is hashed, beside the parse's (512 MB for a province's UTF-16
-        // file); read, they stay in the page cache. Either takes a core
-        // the same time.
-        let mut head = Vec::with_capacity(BLOCK_HEADER);
-        (&mut f).take(BLOCK_HEADER as u64).read_to_end(&mut head).ok()?;
-        if std::str::from_utf8(&head).is_err_and(|e| e.error_len().is_some()) {
-            f.seek(std::io::SeekFrom::Start(0)).ok()?;
-            let sha256 = crate::base::file::sha256_of_read(&mut f, stop).ok()??;
-            return Some(Hashed {
-                path: p.clone(),
-                id,
-                map: None,
+    }
+
+    /// The file at `path`, mapped and hashed, once every file is (those
+    /// left hashed here): `None` when it could not be (not a regular file,
+    /// not mapped), was taken before (a file given twice is mapped and
+    /// hashed again), or the path names another file since.
+    pub(super) fn take(&self, path: &Path) -> Option<Hashed> {
+        while self.step() {}
+        let mut work = self.work.lock().ok()?;
+        let at = work.done.iter().position(|h| h.path == path)?;
+        let h = work.done.swap_remove(at);
+        (h.id.is_some() && crate::base::file::identity(path) == h.id).then_some(h)
+    }
+
+    /// One block hashed, or the next file opened: `false` when every file
+    /// is done.
+    fn step(&self) -> bool {
+        self.work.lock().is_ok_and(|mut w| w.step())
+    }
+}
+
+/// The files to hash, the one being hashed, those done.
+#[derive(Debug)]
+struct Work {
+    paths: Vec<PathBuf>,
+    /// The next file to open.
+    next: usize,
+    now: Option<Job>,
+    done: Vec<Hashed>,
+}
+
+/// A file being hashed.
+#[derive(Debug)]
+struct Job {
+    path: PathBuf,
+    id: Option<crate::base::file::FileId>,
+    how: How,
+}
+
+#[derive(Debug)]
+enum How {
+    /// Mapped, and checked as UTF-8 as it is hashed.
+    Mapped(memmap2::Mmap, crate::base::file::Utf8Hashing),
+    /// A file whose head is not UTF-8 (GBK, UTF-16) is read again as the
+    /// parse decoded it: it is only hashed, read a block at a time.
+    /// Mapped, its pages would count among the run's memory while it is
+    /// hashed, beside the parse's (512 MB for a province's UTF-16 file);
+    /// read, they stay in the page cache. Either takes a core the same
+    /// time.
+    Read(std::fs::File, crate::base::file::ReadHashing),
+}
+
+impl Work {
+    fn step(&mut self) -> bool {
+        let Some(job) = &mut self.now else {
+            let Some(p) = self.paths.get(self.next) else {
+                return false;
+            };
+            self.next += 1;
+            // A file that cannot be hashed is left out (read again later).
+            self.now = open(p);
+            return true;
+        };
+        let more = match &mut job.how {
+            How::Mapped(map, h) => h.step(map),
+            How::Read(f, h) => match h.step(f) {
+                Ok(more) => more,
+                // Not read to its end: not hashed (read again later).
+                Err(_) => {
+                    self.now = None;
+                    return true;
+                }
+            },
+        };
+        if !more && let Some(job) = self.now.take() {
+            let (map, sha256) = match job.how {
+                How::Mapped(map, h) => {
+                    let (sha256, utf8) = h.finish();
+                    // Rows are read again in no order.
+                    let _ = map.advise(memmap2::Advice::Random);
+                    (utf8.then_some(map), sha256)
+                }
+                How::Read(_, h) => (None, h.finish()),
+            };
+            self.done.push(Hashed {
+                path: job.path,
+                id: job.id,
+                map,
                 sha256,
             });
         }
+        true
+    }
+}
+
+/// The file at `p`, to be hashed: `None` when it is not a regular file or
+/// cannot be read.
+fn open(p: &PathBuf) -> Option<Job> {
+    use std::io::Seek;
+    let id = crate::base::file::identity(p);
+    let mut f = std::fs::File::open(p).ok()?;
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut head = Vec::with_capacity(BLOCK_HEADER);
+    (&mut f).take(BLOCK_HEADER as u64).read_to_end(&mut head).ok()?;
+    let how = if std::str::from_utf8(&head).is_err_and(|e| e.error_len().is_some()) {
+        f.seek(std::io::SeekFrom::Start(0)).ok()?;
+        How::Read(f, Default::default())
+    } else {
         // SAFETY: as `detail::read_again`'s map, which this one becomes:
         // only read, as bytes; each row read from it is checked to be the
         // row parsed.
         let map = unsafe { memmap2::Mmap::map(&f) }.ok()?;
         let _ = map.advise(memmap2::Advice::Sequential);
-        let (sha256, utf8) = crate::base::file::sha256_and_utf8(&map, stop)?;
-        // Rows are read again in no order.
-        let _ = map.advise(memmap2::Advice::Random);
-        Some(Hashed {
-            path: p.clone(),
-            id,
-            map: utf8.then_some(map),
-            sha256,
-        })
+        How::Mapped(map, crate::base::file::Utf8Hashing::by(1 << 20))
     };
-    paths.iter().filter_map(hashed).collect()
+    Some(Job {
+        path: p.clone(),
+        id,
+        how,
+    })
 }
 
 #[cfg(test)]
@@ -143,19 +230,28 @@ mod tests {
             "replaced.csv",
         ]
         .map(path);
-        hashing_early(&paths, |early| {
-            let h = early.take(&paths[0]).expect("hashed");
-            assert_eq!((h.map.as_deref(), h.sha256), (Some(utf8), sha256_hex(utf8)));
-            assert!(early.take(&paths[0]).is_none(), "given once");
-            for (path, bytes) in paths[1..4].iter().zip([&gbk[..], &gbk_long, &gbk_late]) {
-                let h = early.take(path).expect("hashed");
-                assert_eq!((h.map.as_deref(), h.sha256), (None, sha256_hex(bytes)), "{path:?}");
+        // Hashed beside the run, and by the run alone (the thread not
+        // started): the same.
+        for beside in [true, false] {
+            let check = |early: &Early| {
+                let h = early.take(&paths[0]).expect("hashed");
+                assert_eq!((h.map.as_deref(), h.sha256), (Some(utf8), sha256_hex(utf8)));
+                assert!(early.take(&paths[0]).is_none(), "given once");
+                for (path, bytes) in paths[1..4].iter().zip([&gbk[..], &gbk_long, &gbk_late]) {
+                    let h = early.take(path).expect("hashed");
+                    assert_eq!((h.map.as_deref(), h.sha256), (None, sha256_hex(bytes)), "{path:?}");
+                }
+                assert!(early.take(&paths[4]).is_none(), "no file");
+                // Another file put in its place since: not the one hashed.
+                std::fs::write(path("new.csv"), b"a,b\n").unwrap();
+                std::fs::rename(path("new.csv"), &paths[5]).unwrap();
+                assert!(early.take(&paths[5]).is_none(), "replaced");
+                std::fs::write(&paths[5], later).unwrap();
+            };
+            match beside {
+                true => hashing_early(&paths, check),
+                false => check(&Early::new(&paths)),
             }
-            assert!(early.take(&paths[4]).is_none(), "no file");
-            // Another file put in its place since: not the one hashed.
-            std::fs::write(path("new.csv"), b"a,b\n").unwrap();
-            std::fs::rename(path("new.csv"), &paths[5]).unwrap();
-            assert!(early.take(&paths[5]).is_none(), "replaced");
-        });
+        }
     }
 }
