@@ -17,6 +17,10 @@ use std::path::Path;
 #[derive(Debug)]
 pub struct Early {
     work: Mutex<Work>,
+    /// The digests are wanted: the thread leaves the rest to the one that
+    /// wants them (it may not be given a core soon enough, and would hold
+    /// the lock while it waits for one).
+    wanted: AtomicBool,
 }
 
 /// A regular file as it was when hashed.
@@ -42,7 +46,8 @@ pub fn hashing_early<T>(paths: &[PathBuf], run: impl FnOnce(&Early) -> T) -> T {
         let (early, stop) = (&early, &stop);
         s.spawn(move || {
             yield_to_the_run();
-            while !stop.load(Ordering::Relaxed) && early.step() {}
+            let go_on = || !stop.load(Ordering::Relaxed) && !early.wanted.load(Ordering::Relaxed);
+            while go_on() && early.step() {}
         });
         let t = run(early);
         stop.store(true, Ordering::Relaxed);
@@ -74,6 +79,7 @@ impl Early {
                 now: None,
                 done: Vec::new(),
             }),
+            wanted: AtomicBool::new(false),
         }
     }
 
@@ -82,6 +88,7 @@ impl Early {
     /// not mapped), was taken before (a file given twice is mapped and
     /// hashed again), or the path names another file since.
     pub(super) fn take(&self, path: &Path) -> Option<Hashed> {
+        self.wanted.store(true, Ordering::Relaxed);
         while self.step() {}
         let mut work = self.work.lock().ok()?;
         let at = work.done.iter().position(|h| h.path == path)?;
