@@ -182,7 +182,20 @@ impl Work {
 fn open(p: &PathBuf) -> Option<Job> {
     use std::io::Seek;
     let id = crate::base::file::identity(p);
-    let mut f = std::fs::File::open(p).ok()?;
+    // A pipe is read once, by the run: not opened here at all. Opened for
+    // reading, one whose writer is gone would wait for another for ever
+    // (and one put at the path since the look would not: not blocking).
+    if !crate::base::file::is_regular(p) {
+        return None;
+    }
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut f = open.open(p).ok()?;
     if !f.metadata().ok()?.is_file() {
         return None;
     }
@@ -260,5 +273,25 @@ mod tests {
                 false => check(&Early::new(&paths)),
             }
         }
+    }
+
+    /// A named pipe is not hashed here (the run reads it once, as text),
+    /// and not waited on: opened for reading, a pipe whose writer is gone
+    /// would wait for another for ever, and the run with it.
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_left_alone_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("e.csv");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let paths = vec![fifo.clone()];
+        std::thread::spawn(move || {
+            let early = Early::new(&paths);
+            let _ = tx.send(early.take(&paths[0]).is_none());
+        });
+        let left = rx.recv_timeout(std::time::Duration::from_secs(10));
+        assert_eq!(left, Ok(true), "a pipe without a writer held the hashing");
     }
 }
